@@ -34,7 +34,12 @@ function contentSecurityPolicy(): Plugin {
 export default defineConfig({
   plugins: [react(), contentSecurityPolicy()],
   worker: { format: 'es' },
-  build: { target: 'es2022', sourcemap: true },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    // gpu-check.html: the GPU self-check page (GPU kernels against their CPU twins), used by e2e and bench:gpu.
+    rollupOptions: { input: { main: 'index.html', gpuCheck: 'gpu-check.html' } },
+  },
   test: {
     include: [
       'src/**/*.test.ts',

@@ -1,0 +1,1 @@
+document.getElementById('gpu-check')!.textContent = 'GPU self-check: not built yet';
