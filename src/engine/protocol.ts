@@ -1,0 +1,320 @@
+/**
+ * The engine's wire protocol: commands the page sends to the engine worker, replies and events it
+ * sends back, and the snapshot shape the live panels (and `window.workbench.snapshot()`) read.
+ *
+ * Everything here is plain structured-clone data (numbers, strings, bigint, Uint8Array), so it can
+ * cross `postMessage` unchanged and the same engine runs headless in Node for tests and what-if runs.
+ */
+import type { RouteConfig } from '../core/config';
+
+/** A u64 as the core normalises it: a number when safe, a bigint above 2^53 - 1. */
+export type U64 = number | bigint;
+/** A u64 as it may arrive from a form or JSON: also a decimal string. */
+export type U64Input = number | bigint | string;
+
+export type KernelConfig = RouteConfig['kernels'][number];
+export type MessageTypeConfig = RouteConfig['messageTypes'][number];
+export type RouteEntry = RouteConfig['routes'][number];
+export type BrokerConfig = RouteConfig['broker'];
+
+/** Broker delivery statuses plus `NoRoute`, the status an unknown or unrouted type id receives. */
+export type ReceiptStatus =
+  | 'Delivered'
+  | 'Pending'
+  | 'QueueFull'
+  | 'NotFound'
+  | 'MaxHopsExceeded'
+  | 'NoRoute'
+  | 'TenantMismatch';
+
+/** Every status, in display order. */
+export const RECEIPT_STATUSES: readonly ReceiptStatus[] = [
+  'Delivered',
+  'Pending',
+  'QueueFull',
+  'NotFound',
+  'MaxHopsExceeded',
+  'NoRoute',
+  'TenantMismatch',
+];
+
+export type ArrivalPattern = 'constant' | 'poisson' | 'bursts';
+
+/** What a traffic generator emits. Same seed + same config gives the same message sequence. */
+export interface GeneratorSpec {
+  /** Mean messages per second (simulated time). */
+  ratePerSec: number;
+  /** Default `'constant'`. */
+  pattern?: ArrivalPattern;
+  /** Weighted mix of type ids; default: every routed type of the config, equal weights. */
+  mix?: { typeId: U64Input; weight: number }[];
+  /** Zipf exponent of the account skew; 0 = uniform. Default 1. */
+  zipfS?: number;
+  /** Number of distinct accounts. Default 1,000. */
+  accounts?: number;
+  /** Stop after this much simulated time; absent or 0 = until stopped. */
+  durationMs?: number;
+  /** Message priority (u8); default: the broker's default priority. */
+  priority?: number;
+  /** Default 1. */
+  seed?: number;
+  /** Messages per burst for the `'bursts'` pattern; default: a tenth of a second's worth. */
+  burstSize?: number;
+}
+
+/** Field values for an injected payload, keyed by the type's field names. */
+export type PayloadValues = Record<string, number | bigint | string | boolean>;
+
+/** Header fields a redrive may change before the message is sent again. */
+export interface HeaderOverrides {
+  priority?: number;
+  /** Kernel id to send to instead of the dead letter's original destination. */
+  destination?: string;
+  correlationId?: number;
+}
+
+/** Selects dead letters; every given criterion must match. */
+export interface DeadLetterFilter {
+  ids?: number[];
+  reasons?: ReceiptStatus[];
+  typeIds?: U64Input[];
+  destinations?: string[];
+  sources?: string[];
+}
+
+/** Which receipts are materialised into `snapshot.receipts.recent` (counts stay exact regardless). */
+export interface ReceiptFilter {
+  statuses?: ReceiptStatus[];
+  typeIds?: U64Input[];
+  /** Matches source or destination. */
+  kernels?: string[];
+}
+
+interface Req {
+  /** Echoed in the reply so `client.request` can resolve the right promise. */
+  requestId?: number;
+}
+
+/** Commands the engine accepts. Each is applied atomically: it fully applies or replies with an error. */
+export type EngineCommand =
+  | (Req & { type: 'loadConfig'; config: RouteConfig })
+  | (Req & {
+      type: 'inject';
+      typeId: U64Input;
+      /** Default 1. */
+      count?: number;
+      /** Field values (missing fields are filled randomly) or raw payload bytes. */
+      payload?: PayloadValues | Uint8Array;
+      priority?: number;
+      correlationId?: number;
+      /** Kernel id the message appears to come from; default `'host'`. */
+      source?: string;
+    })
+  | (Req & { type: 'startGenerator'; spec: GeneratorSpec })
+  | (Req & { type: 'stopGenerator' })
+  | (Req & { type: 'resetMetrics' })
+  | (Req & { type: 'setRoute'; typeId: U64Input; kernelId: string; handlerName?: string })
+  | (Req & { type: 'removeRoute'; typeId: U64Input })
+  | (Req & { type: 'setK2kRoute'; dest: string; nextHop: string })
+  | (Req & { type: 'removeK2kRoute'; dest: string })
+  | (Req & { type: 'upsertKernel'; kernel: KernelConfig })
+  | (Req & { type: 'removeKernel'; kernelId: string })
+  | (Req & { type: 'upsertType'; messageType: MessageTypeConfig })
+  | (Req & { type: 'removeType'; typeId: U64Input })
+  | (Req & { type: 'setBroker'; broker: Partial<BrokerConfig> })
+  | (Req & {
+      type: 'redrive';
+      /** Which letters; absent = all. */
+      filter?: DeadLetterFilter;
+      /** Send to this kernel instead of each letter's original destination. */
+      target?: string;
+      overrides?: HeaderOverrides;
+    })
+  | (Req & { type: 'purgeDeadLetters'; filter?: DeadLetterFilter })
+  | (Req & { type: 'listDeadLetters'; filter?: DeadLetterFilter; offset?: number; limit?: number })
+  | (Req & { type: 'setReceiptFilter'; filter: ReceiptFilter | null })
+  | (Req & { type: 'setSampling'; perSnapshotCap: number })
+  | (Req & { type: 'snapshot' });
+
+export type EngineCommandType = EngineCommand['type'];
+
+/** Typed error codes; each comes with a message a person can act on. */
+export type EngineErrorCode =
+  | 'InvalidCommand'
+  | 'InvalidConfig'
+  | 'UnknownKernel'
+  | 'UnknownType'
+  | 'KernelHasRoutes'
+  | 'TenantMismatch'
+  | 'InvalidPayload'
+  | 'WorkerCrashed'
+  | 'Internal';
+
+export interface EngineError {
+  code: EngineErrorCode;
+  message: string;
+}
+
+/** Result data of the commands that return some. */
+export interface RedriveResult {
+  /** Letters selected by the filter. */
+  selected: number;
+  /** Re-sent and accepted (Delivered or Pending). */
+  redriven: number;
+  /** Re-sent and failed again (back in the dead-letter queue). */
+  failedAgain: number;
+  /** Refused because the target kernel belongs to another tenant than the letter's source. */
+  refusedCrossTenant: number;
+}
+
+export type EngineReply =
+  | {
+      ok: true;
+      requestId?: number;
+      command: EngineCommandType;
+      /** `inject`: number sent; `purgeDeadLetters`: number purged. */
+      count?: number;
+      redrive?: RedriveResult;
+      deadLetters?: { total: number; rows: DeadLetterRow[] };
+    }
+  | { ok: false; requestId?: number; command: EngineCommandType | 'unknown'; error: EngineError };
+
+export interface HlcRow {
+  physical: number;
+  logical: number;
+  nodeId: number;
+}
+
+/** One materialised receipt (sampled; counts are exact elsewhere). */
+export interface ReceiptRow {
+  /** Position in the engine's receipt sequence (every receipt, sampled or not, takes one). */
+  seq: number;
+  hlc: HlcRow;
+  messageId: number;
+  typeId: U64;
+  source: string;
+  destination: string;
+  status: ReceiptStatus;
+  hops: number;
+  /** Injection to processing in microseconds; null when not (yet) processed. */
+  latencyUs: number | null;
+  priority: number;
+  /** 0 = none. */
+  correlationId: number;
+  /** Message id of the message this one was derived from (alert from transaction, response from request). */
+  parentId: number | null;
+  payload: Uint8Array;
+}
+
+export interface DeadLetterRow {
+  id: number;
+  messageId: number;
+  typeId: U64;
+  reason: ReceiptStatus;
+  source: string;
+  /** The kernel the message was meant for. */
+  destination: string;
+  tenantId: number;
+  attempts: number;
+  priority: number;
+  correlationId: number;
+  parentId: number | null;
+  /** Simulated time the letter was (last) dead-lettered, µs. */
+  atUs: number;
+  payload: Uint8Array;
+}
+
+export interface KernelSnapshot {
+  id: string;
+  backend: 'webgpu' | 'cpu';
+  behavior: KernelConfig['behavior'];
+  tenantId: number;
+  queueDepth: number;
+  maxDepth: number;
+  capacity: number;
+  processed: number;
+  /** Messages refused or evicted at this kernel's queue. */
+  dropped: number;
+  /** Dead letters whose original destination is this kernel. */
+  deadLettered: number;
+  /** Messages emitted (alerts, responses). */
+  emitted: number;
+  /** Processed per second, smoothed over recent ticks. */
+  ratePerSec: number;
+}
+
+export interface EdgeSnapshot {
+  /** `'type:<id>'` for dispatch edges, or a kernel id for kernel-to-kernel traffic. */
+  source: string;
+  /** Kernel id. */
+  target: string;
+  ratePerSec: number;
+  total: number;
+}
+
+/**
+ * Exact accounting. Every message that entered the dispatcher is in exactly one bucket:
+ * `injected + emitted = processed + queued + sum(failedByStatus) + deadLettered`.
+ * See CONTEXT.md for what each term counts.
+ */
+export interface AccountingSnapshot {
+  /** Entered the dispatcher from outside (inject + generator); equals `snapshot.injected`. */
+  injected: number;
+  /** Entered the dispatcher from kernels (alerts, responses). */
+  emitted: number;
+  /** Consumed by a kernel runtime. */
+  processed: number;
+  /** Sitting in some kernel's queue now. */
+  queued: number;
+  /** Failed and not held anywhere any more, by why (status, or `Evicted`, `Purged`, `DroppedOldest`, `KernelRemoved`). */
+  failedByStatus: Record<string, number>;
+  /** Held in the dead-letter queue now. */
+  deadLettered: number;
+  balanced: boolean;
+}
+
+export interface EngineSnapshot {
+  /** Increases by one per snapshot. */
+  seq: number;
+  /** Engine (simulated) time in µs. */
+  timeUs: number;
+  /** Messages injected from outside (inject + generator), all time since the last reset. */
+  injected: number;
+  metrics: {
+    messagesDispatched: number;
+    messagesDelivered: number;
+    unknownTypeErrors: number;
+    deliveryErrors: number;
+  };
+  receipts: {
+    total: number;
+    byStatus: Record<string, number>;
+    /** Receipts not materialised because the per-snapshot cap was reached or the filter excluded them. */
+    sampledOut: number;
+    /** New since the previous snapshot, oldest first. */
+    recent: ReceiptRow[];
+  };
+  kernels: KernelSnapshot[];
+  edges: EdgeSnapshot[];
+  deadLetters: {
+    count: number;
+    evicted: number;
+    /** Cross-tenant redrives refused since the last reset. */
+    refusedCrossTenant: number;
+    /** New since the previous snapshot, oldest first (bounded). */
+    recent: DeadLetterRow[];
+  };
+  accounting: AccountingSnapshot;
+  latency: { p50Us: number; p99Us: number; samples: number };
+  generator: { running: boolean; emitted: number; spec?: GeneratorSpec };
+  configName: string;
+}
+
+/** Events the worker posts to the page. */
+export type EngineEvent =
+  /** Posted once the worker runs; `gpu` says whether a WebGPU adapter was found. */
+  | { type: 'ready'; gpu: boolean }
+  | { type: 'snapshot'; snapshot: EngineSnapshot }
+  | { type: 'reply'; reply: EngineReply }
+  | { type: 'error'; error: EngineError }
+  | { type: 'heartbeat'; seq: number };
