@@ -1,0 +1,35 @@
+export {
+  CONFIG_VERSION,
+  SCHEMA_URL,
+  LIMITS,
+  FIELD_TYPES,
+  OVERFLOW_POLICIES,
+  BACKENDS,
+  BEHAVIORS,
+  RouteConfigSchema,
+  GeneratorPresetSchema,
+  fieldByteSize,
+  payloadSize,
+} from './schema.ts';
+export type {
+  RouteConfig,
+  FieldType,
+  FieldDef,
+  MessageTypeDef,
+  KernelDef,
+  RouteDef,
+  K2kRouteDef,
+  BrokerSettings,
+  GeneratorPreset,
+  OverflowPolicy,
+  Backend,
+  Behavior,
+  U64Id,
+} from './schema.ts';
+export { demoConfig } from './demo.ts';
+export { parseConfig, parseConfigText, detectFormat, canonicalize } from './parse.ts';
+export type { ConfigError, ParseResult, TextFormat } from './parse.ts';
+export { formatPath, ROOT_PATH } from './path.ts';
+export { readU64, isU64, canonicalU64, u64Key, U64_MAX } from './u64.ts';
+export { validateWorkspace } from './validate.ts';
+export type { Problem, ProblemCode, ProblemTarget } from './validate.ts';

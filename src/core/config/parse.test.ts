@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { demoConfig } from './demo.ts';
+import { parseConfig, parseConfigText } from './parse.ts';
+import { LIMITS } from './schema.ts';
+
+describe('parseConfig', () => {
+  it('accepts the demo as object and as JSON text, unchanged', () => {
+    const demo = demoConfig();
+    for (const input of [demo, JSON.stringify(demo), JSON.stringify(demo, null, 2)]) {
+      const r = parseConfig(input);
+      expect(r).toEqual({ ok: true, config: demo });
+    }
+  });
+
+  it('refuses a newer version by name', () => {
+    const r = parseConfig({ ...demoConfig(), version: 2 });
+    expect(r).toEqual({
+      ok: false,
+      errors: [
+        { path: 'version', message: 'version 2 is newer than this workbench understands (1)' },
+      ],
+    });
+  });
+
+  it('lists every problem with a path', () => {
+    const demo = demoConfig();
+    const r = parseConfig({
+      ...demo,
+      routes: [...demo.routes, { typeId: -3, kernelId: 'x' }],
+      kernels: [{ ...demo.kernels[0]!, queueCapacity: 0 }, ...demo.kernels.slice(1)],
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const paths = r.errors.map((e) => e.path);
+    expect(paths).toContain('routes[4].typeId');
+    expect(paths).toContain('kernels[0].queueCapacity');
+  });
+
+  it('checks semantics: unique route type ids, known kernels, bytes sizes', () => {
+    const demo = demoConfig();
+    const r = parseConfig({
+      ...demo,
+      routes: [...demo.routes, { typeId: '1001', kernelId: 'nowhere' }],
+      k2kRoutes: [{ dest: 'aggregator', nextHop: 'ghost' }],
+      messageTypes: [
+        {
+          typeId: 5,
+          name: 'Blob',
+          fields: [
+            { name: 'data', type: 'bytes' },
+            { name: 'n', type: 'u8', size: 3 },
+          ],
+        },
+      ],
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toEqual(
+      expect.arrayContaining([
+        { path: 'routes[4].typeId', message: expect.stringContaining('already has a route') },
+        { path: 'routes[4].kernelId', message: 'no kernel with id "nowhere"' },
+        { path: 'k2kRoutes[0].nextHop', message: 'no kernel with id "ghost"' },
+        {
+          path: 'messageTypes[0].fields[0].size',
+          message: expect.stringContaining('needs a size'),
+        },
+        {
+          path: 'messageTypes[0].fields[1].size',
+          message: expect.stringContaining('only to bytes'),
+        },
+      ]),
+    );
+  });
+
+  it('canonicalises u64 ids: safe integers as numbers, larger as decimal strings', () => {
+    const demo = demoConfig();
+    const r = parseConfig({
+      ...demo,
+      messageTypes: [
+        { typeId: '0042', name: 'A', fields: [] },
+        {
+          typeId: '18446744073709551615',
+          name: 'B',
+          fields: [],
+          responseTypeId: '9007199254740993',
+        },
+      ],
+      routes: [{ typeId: '42', kernelId: 'aggregator' }],
+      layout: { 'type:0042': { x: 1, y: 2 } },
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.messageTypes.map((t) => t.typeId)).toEqual([42, '18446744073709551615']);
+    expect(r.config.messageTypes[1]!.responseTypeId).toBe('9007199254740993');
+    expect(r.config.routes[0]!.typeId).toBe(42);
+    expect(Object.keys(r.config.layout!)).toEqual(['type:42']);
+  });
+
+  it('refuses type ids beyond u64 and unsafe JSON numbers', () => {
+    const demo = demoConfig();
+    for (const typeId of ['18446744073709551616', 2 ** 53, -1, 1.5, '12a']) {
+      const r = parseConfig({ ...demo, routes: [{ typeId, kernelId: 'aggregator' }] });
+      expect(r.ok, String(typeId)).toBe(false);
+      if (!r.ok) expect(r.errors[0]!.path).toBe('routes[0].typeId');
+    }
+  });
+
+  it('refuses oversized and deeply nested text before parsing', () => {
+    const big = parseConfigText(' '.repeat(LIMITS.maxTextLength + 1));
+    expect(big.ok).toBe(false);
+    if (!big.ok) expect(big.errors[0]!.message).toMatch(/limit/);
+    const deep = parseConfig('{"a":' + '['.repeat(200_000));
+    expect(deep.ok).toBe(false);
+    if (!deep.ok) expect(deep.errors[0]!.message).toMatch(/deeper than 32/);
+  });
+
+  it('refuses deeply nested objects without recursion', () => {
+    let o: Record<string, unknown> = {};
+    const root = o;
+    for (let i = 0; i < 100_000; i++) {
+      const next = {};
+      o['x'] = next;
+      o = next;
+    }
+    const r = parseConfig(root);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]!.message).toMatch(/deeper than 32/);
+  });
+
+  it('enforces counts with clear messages', () => {
+    const demo = demoConfig();
+    const kernels = Array.from({ length: LIMITS.maxKernels + 1 }, (_, i) => ({
+      ...demo.kernels[0]!,
+      id: `k${i}`,
+    }));
+    const r = parseConfig({ ...demo, kernels });
+    expect(r).toEqual({
+      ok: false,
+      errors: [{ path: 'kernels', message: '1001 kernels; the limit is 1000' }],
+    });
+  });
+
+  it('keeps hostile names as plain strings and reports prototype keys', () => {
+    const demo = demoConfig();
+    const hostile = '<img src=x onerror=alert(1)>';
+    const ok = parseConfig({
+      ...demo,
+      kernels: [...demo.kernels, { ...demo.kernels[0]!, id: hostile }],
+    });
+    expect(ok.ok && ok.config.kernels[4]!.id).toBe(hostile);
+    const bad = parseConfig(
+      '{"version":1,"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}}}',
+    );
+    expect(bad.ok).toBe(false);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    const ctrl = parseConfig({ ...demo, kernels: [{ ...demo.kernels[0]!, id: 'a\u0000b' }] });
+    expect(ctrl.ok).toBe(false);
+  });
+
+  it('reads TOML text', () => {
+    const r = parseConfigText(
+      [
+        'version = 1',
+        'name = "t"',
+        'messageTypes = []',
+        'routes = []',
+        'k2kRoutes = []',
+        '[broker]',
+        'maxPendingMessages = 1024',
+        'deliveryTimeoutMs = 5000',
+        'maxHops = 8',
+        'defaultPriority = 0',
+        '[[kernels]]',
+        'id = "k"',
+        'queueCapacity = 1024',
+        'overflowPolicy = "reject"',
+        'tenantId = 0',
+        'backend = "cpu"',
+        'behavior = "generic"',
+      ].join('\n'),
+    );
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.config.kernels[0]!.id).toBe('k');
+  });
+
+  it('reports invalid syntax at the document path', () => {
+    for (const text of ['{"version": 1,', 'version = = 1', '{']) {
+      const r = parseConfig(text);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.errors[0]!.path).toBe('(document)');
+    }
+  });
+});

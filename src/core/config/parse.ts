@@ -1,0 +1,411 @@
+import { parse as parseToml } from 'smol-toml';
+import type { z } from 'zod';
+import { formatPath, ROOT_PATH, type PathSegment } from './path.ts';
+import {
+  CONFIG_VERSION,
+  LIMITS,
+  RouteConfigSchema,
+  type GeneratorPreset,
+  type MessageTypeDef,
+  type RouteConfig,
+} from './schema.ts';
+import { canonicalU64, readU64, U64_MAX, u64Key } from './u64.ts';
+
+/** A problem with an imported document, located by a readable path such as `routes[3].typeId`. */
+export interface ConfigError {
+  path: string;
+  message: string;
+}
+
+/** The outcome of every import entry point: never a throw. */
+export type ParseResult = { ok: true; config: RouteConfig } | { ok: false; errors: ConfigError[] };
+
+/** Text formats accepted by {@link parseConfigText}. */
+export type TextFormat = 'json' | 'toml';
+
+/** Most errors listed for one document; the rest are summarised in one line. */
+const MAX_ERRORS = 200;
+
+const fail = (errors: ConfigError[]): ParseResult => ({ ok: false, errors: capErrors(errors) });
+const one = (path: string, message: string): ParseResult => fail([{ path, message }]);
+
+function capErrors(errors: ConfigError[]): ConfigError[] {
+  if (errors.length <= MAX_ERRORS) return errors;
+  const rest = errors.length - MAX_ERRORS;
+  return [...errors.slice(0, MAX_ERRORS), { path: ROOT_PATH, message: `and ${rest} more errors` }];
+}
+
+/**
+ * Reads a route-config document from an object, JSON text or TOML text, validates it and
+ * returns it in canonical form (type ids as numbers when safe, else decimal strings; no
+ * `$schema`). Never throws and never mutates `input`.
+ */
+export function parseConfig(input: unknown): ParseResult {
+  try {
+    if (typeof input === 'string') return parseConfigText(input);
+    const tree = toPlainTree(input);
+    return tree.ok ? parseTree(tree.value) : fail(tree.errors);
+  } catch (e) {
+    return one(ROOT_PATH, `could not read the document: ${describe(e)}`);
+  }
+}
+
+/**
+ * Reads a route-config document from text. Without `format`, text whose first non-blank
+ * character is `{` is JSON and anything else TOML.
+ */
+export function parseConfigText(text: string, format?: TextFormat): ParseResult {
+  try {
+    if (typeof text !== 'string') return one(ROOT_PATH, 'expected text');
+    if (text.length > LIMITS.maxTextLength) {
+      return one(
+        ROOT_PATH,
+        `document is ${text.length} characters; the limit is ${LIMITS.maxTextLength} (2 MiB)`,
+      );
+    }
+    const fmt = format ?? detectFormat(text);
+    let raw: unknown;
+    if (fmt === 'json') {
+      const depthError = jsonDepthError(text, LIMITS.maxDepth);
+      if (depthError !== undefined) return one(ROOT_PATH, depthError);
+      try {
+        raw = JSON.parse(text);
+      } catch (e) {
+        return one(ROOT_PATH, `invalid JSON: ${describe(e)}`);
+      }
+    } else {
+      try {
+        raw = parseToml(text, {
+          integersAsBigInt: 'asNeeded',
+          maxDepth: LIMITS.maxDepth,
+          unsafeKeyBehaviour: 'keep',
+        });
+      } catch (e) {
+        return one(ROOT_PATH, `invalid TOML: ${describe(e)}`);
+      }
+    }
+    const tree = toPlainTree(raw);
+    return tree.ok ? parseTree(tree.value) : fail(tree.errors);
+  } catch (e) {
+    return one(ROOT_PATH, `could not read the document: ${describe(e)}`);
+  }
+}
+
+/** Guesses the text format: JSON documents are objects, so they start with `{`. */
+export function detectFormat(text: string): TextFormat {
+  const m = /^[\s\uFEFF]*(\S)/.exec(text);
+  return m?.[1] === '{' ? 'json' : 'toml';
+}
+
+function describe(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.length > 300 ? `${msg.slice(0, 300)}...` : msg;
+}
+
+/**
+ * Scans JSON text for bracket depth without parsing, so a megabyte of `[` is refused in one
+ * linear pass before JSON.parse builds anything.
+ */
+export function jsonDepthError(text: string, maxDepth: number): string | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > maxDepth) {
+        return `document nests deeper than ${maxDepth} levels (at character ${i})`;
+      }
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return undefined;
+}
+
+type TreeResult = { ok: true; value: unknown } | { ok: false; errors: ConfigError[] };
+
+interface Pending {
+  src: unknown;
+  depth: number;
+  path: PathSegment[];
+  put: (v: unknown) => void;
+}
+
+/**
+ * Copies `input` into fresh plain data (objects, arrays, strings, finite numbers, booleans,
+ * null) with an explicit stack, enforcing depth and size limits. Undefined properties are
+ * dropped, bigints become decimal strings, and every key (`__proto__` included) becomes an own
+ * property, so later stages see neither the caller's objects nor prototype tricks.
+ */
+function toPlainTree(input: unknown): TreeResult {
+  const errors: ConfigError[] = [];
+  let result: unknown;
+  let nodes = 0;
+  const stack: Pending[] = [{ src: input, depth: 0, path: [], put: (v) => (result = v) }];
+  while (stack.length > 0) {
+    const { src, depth, path, put } = stack.pop()!;
+    if (++nodes > LIMITS.maxNodes) {
+      return {
+        ok: false,
+        errors: [{ path: ROOT_PATH, message: `document has more than ${LIMITS.maxNodes} values` }],
+      };
+    }
+    if (src === null || typeof src === 'boolean' || typeof src === 'number') {
+      put(src);
+      continue;
+    }
+    if (typeof src === 'string') {
+      if (src.length > LIMITS.maxTextLength) {
+        errors.push({ path: formatPath(path), message: 'string is longer than the 2 MiB limit' });
+      } else put(src);
+      continue;
+    }
+    if (typeof src === 'bigint') {
+      if (src < 0n || src > U64_MAX) {
+        errors.push({ path: formatPath(path), message: `integer ${src} is outside u64` });
+      } else put(src.toString());
+      continue;
+    }
+    if (typeof src !== 'object') {
+      errors.push({ path: formatPath(path), message: `unsupported value of type ${typeof src}` });
+      continue;
+    }
+    if (depth >= LIMITS.maxDepth) {
+      return {
+        ok: false,
+        errors: [
+          {
+            path: formatPath(path),
+            message: `document nests deeper than ${LIMITS.maxDepth} levels`,
+          },
+        ],
+      };
+    }
+    if (Array.isArray(src)) {
+      if (src.length > LIMITS.maxNodes) {
+        return {
+          ok: false,
+          errors: [{ path: formatPath(path), message: `array is too long (${src.length})` }],
+        };
+      }
+      const out: unknown[] = new Array<unknown>(src.length);
+      put(out);
+      for (let i = src.length - 1; i >= 0; i--) {
+        stack.push({ src: src[i], depth: depth + 1, path: [...path, i], put: (v) => (out[i] = v) });
+      }
+      continue;
+    }
+    const tag = Object.prototype.toString.call(src);
+    if (tag !== '[object Object]') {
+      errors.push({ path: formatPath(path), message: `unsupported value ${tag}` });
+      continue;
+    }
+    const out: Record<string, unknown> = {};
+    put(out);
+    const keys = Object.keys(src);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i]!;
+      const value: unknown = (src as Record<string, unknown>)[key];
+      if (value === undefined) continue;
+      stack.push({
+        src: value,
+        depth: depth + 1,
+        path: [...path, key],
+        put: (v) =>
+          Object.defineProperty(out, key, {
+            value: v,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          }),
+      });
+    }
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: result };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const COUNT_LIMITS: readonly [key: string, limit: number, what: string][] = [
+  ['messageTypes', LIMITS.maxTypes, 'message types'],
+  ['kernels', LIMITS.maxKernels, 'kernels'],
+  ['routes', LIMITS.maxRoutes, 'routes'],
+  ['k2kRoutes', LIMITS.maxK2kRoutes, 'K2K routes'],
+  ['generatorPresets', LIMITS.maxPresets, 'generator presets'],
+];
+
+function parseTree(tree: unknown): ParseResult {
+  if (!isRecord(tree)) return one(ROOT_PATH, 'expected a route-config object');
+  const version = tree['version'];
+  if (version === undefined) {
+    return one('version', `missing; this workbench reads version ${CONFIG_VERSION} documents`);
+  }
+  if (typeof version === 'number' && Number.isInteger(version) && version > CONFIG_VERSION) {
+    return one(
+      'version',
+      `version ${version} is newer than this workbench understands (${CONFIG_VERSION})`,
+    );
+  }
+  if (version !== CONFIG_VERSION) {
+    return one(
+      'version',
+      `unsupported version ${JSON.stringify(version)}; expected ${CONFIG_VERSION}`,
+    );
+  }
+  // Counts first: a 10^6-element array is refused before the schema walks it.
+  const countErrors: ConfigError[] = [];
+  for (const [key, limit, what] of COUNT_LIMITS) {
+    const arr = tree[key];
+    if (Array.isArray(arr) && arr.length > limit) {
+      countErrors.push({ path: key, message: `${arr.length} ${what}; the limit is ${limit}` });
+    }
+  }
+  const types = tree['messageTypes'];
+  if (Array.isArray(types)) {
+    types.forEach((t, i) => {
+      const fields = isRecord(t) ? t['fields'] : undefined;
+      if (Array.isArray(fields) && fields.length > LIMITS.maxFieldsPerType) {
+        countErrors.push({
+          path: `messageTypes[${i}].fields`,
+          message: `${fields.length} fields; the limit is ${LIMITS.maxFieldsPerType} per type`,
+        });
+      }
+    });
+  }
+  const layout = tree['layout'];
+  if (isRecord(layout) && Object.keys(layout).length > LIMITS.maxLayoutEntries) {
+    countErrors.push({ path: 'layout', message: `more than ${LIMITS.maxLayoutEntries} entries` });
+  }
+  if (countErrors.length > 0) return fail(countErrors);
+
+  const parsed = RouteConfigSchema.safeParse(tree);
+  if (!parsed.success) return fail(parsed.error.issues.map(issueToError));
+  const semantic = semanticErrors(parsed.data);
+  if (semantic.length > 0) return fail(semantic);
+  return { ok: true, config: canonicalize(parsed.data) };
+}
+
+function issueToError(issue: z.core.$ZodIssue): ConfigError {
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    message = `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+  }
+  return { path: formatPath(issue.path), message };
+}
+
+function semanticErrors(c: RouteConfig): ConfigError[] {
+  const errors: ConfigError[] = [];
+  const kernelAt = new Map<string, number>();
+  c.kernels.forEach((k, i) => {
+    const prev = kernelAt.get(k.id);
+    if (prev !== undefined) {
+      errors.push({
+        path: `kernels[${i}].id`,
+        message: `duplicate kernel id ${JSON.stringify(k.id)} (also kernels[${prev}])`,
+      });
+    } else kernelAt.set(k.id, i);
+  });
+  c.messageTypes.forEach((t, i) => {
+    t.fields.forEach((f, j) => {
+      const path = `messageTypes[${i}].fields[${j}].size`;
+      if (f.type === 'bytes' && f.size === undefined) {
+        errors.push({ path, message: 'a bytes field needs a size (1 to 65536)' });
+      } else if (f.type !== 'bytes' && f.size !== undefined) {
+        errors.push({ path, message: `size applies only to bytes fields, not ${f.type}` });
+      }
+    });
+  });
+  const routeAt = new Map<string, number>();
+  c.routes.forEach((r, i) => {
+    const key = u64Key(r.typeId);
+    const prev = routeAt.get(key);
+    if (prev !== undefined) {
+      errors.push({
+        path: `routes[${i}].typeId`,
+        message: `type id ${key} already has a route (routes[${prev}]); a type has at most one route`,
+      });
+    } else routeAt.set(key, i);
+    if (!kernelAt.has(r.kernelId)) {
+      errors.push({
+        path: `routes[${i}].kernelId`,
+        message: `no kernel with id ${JSON.stringify(r.kernelId)}`,
+      });
+    }
+  });
+  const destAt = new Map<string, number>();
+  c.k2kRoutes.forEach((r, i) => {
+    if (!kernelAt.has(r.dest)) {
+      errors.push({
+        path: `k2kRoutes[${i}].dest`,
+        message: `no kernel with id ${JSON.stringify(r.dest)}`,
+      });
+    }
+    if (!kernelAt.has(r.nextHop)) {
+      errors.push({
+        path: `k2kRoutes[${i}].nextHop`,
+        message: `no kernel with id ${JSON.stringify(r.nextHop)}`,
+      });
+    }
+    const prev = destAt.get(r.dest);
+    if (prev !== undefined) {
+      errors.push({
+        path: `k2kRoutes[${i}].dest`,
+        message: `${JSON.stringify(r.dest)} already has a next hop (k2kRoutes[${prev}])`,
+      });
+    } else destAt.set(r.dest, i);
+  });
+  return errors;
+}
+
+function canonicalType(t: MessageTypeDef): MessageTypeDef {
+  return {
+    typeId: canonicalU64(t.typeId),
+    name: t.name,
+    ...(t.handlerId !== undefined ? { handlerId: t.handlerId } : {}),
+    ...(t.requiresResponse !== undefined ? { requiresResponse: t.requiresResponse } : {}),
+    ...(t.responseTypeId !== undefined ? { responseTypeId: canonicalU64(t.responseTypeId) } : {}),
+    fields: t.fields.map((f) =>
+      f.size === undefined
+        ? { name: f.name, type: f.type }
+        : { name: f.name, type: f.type, size: f.size },
+    ),
+    ...(t.description !== undefined ? { description: t.description } : {}),
+  };
+}
+
+function canonicalPreset(p: GeneratorPreset): GeneratorPreset {
+  return { ...p, mix: p.mix.map((m) => ({ typeId: canonicalU64(m.typeId), weight: m.weight })) };
+}
+
+/** Puts a schema-valid config into canonical form: key order, u64 ids, layout keys. */
+export function canonicalize(c: RouteConfig): RouteConfig {
+  const out: RouteConfig = {
+    version: CONFIG_VERSION,
+    name: c.name,
+    broker: { ...c.broker },
+    messageTypes: c.messageTypes.map(canonicalType),
+    kernels: c.kernels.map((k) => ({ ...k })),
+    routes: c.routes.map((r) => ({ ...r, typeId: canonicalU64(r.typeId) })),
+    k2kRoutes: c.k2kRoutes.map((r) => ({ dest: r.dest, nextHop: r.nextHop })),
+  };
+  if (c.generatorPresets !== undefined)
+    out.generatorPresets = c.generatorPresets.map(canonicalPreset);
+  if (c.layout !== undefined) {
+    const layout: Record<string, { x: number; y: number }> = {};
+    for (const [key, p] of Object.entries(c.layout)) {
+      layout[canonicalLayoutKey(key)] = { x: p.x, y: p.y };
+    }
+    out.layout = layout;
+  }
+  return out;
+}
+
+function canonicalLayoutKey(key: string): string {
+  if (!key.startsWith('type:')) return key;
+  const id = readU64(key.slice(5));
+  return id === undefined ? key : `type:${id.toString()}`;
+}

@@ -1,0 +1,190 @@
+import { z } from 'zod';
+import { isU64 } from './u64.ts';
+
+/** The route-config document version this workbench reads and writes. */
+export const CONFIG_VERSION = 1;
+
+/** Where exported files point editors for validation; served beside the app. */
+export const SCHEMA_URL = './route-config.schema.json';
+
+/** Limits enforced on every import, checked before any expensive work. */
+export const LIMITS = {
+  /** Text documents (JSON, TOML, decompressed share links), in UTF-16 code units. */
+  maxTextLength: 2 * 1024 * 1024,
+  /** Object/array nesting. The deepest valid document nests 4 levels. */
+  maxDepth: 32,
+  /** Values (objects, arrays, scalars) in one document. */
+  maxNodes: 1_000_000,
+  maxTypes: 10_000,
+  maxKernels: 1_000,
+  maxRoutes: 10_000,
+  maxK2kRoutes: 1_000,
+  maxFieldsPerType: 64,
+  maxPresets: 100,
+  maxMixEntries: 10_000,
+  maxLayoutEntries: 11_000,
+  maxNameLength: 128,
+  maxDescriptionLength: 4_096,
+  maxQueueCapacity: 1_048_576,
+  maxBytesFieldSize: 65_536,
+} as const;
+
+const U64_MESSAGE =
+  'expected a u64: a non-negative integer up to 9007199254740991 as a number, or a decimal string up to 18446744073709551615';
+
+/** A u64 id: a JSON number when it is a safe integer, else a decimal string. */
+export const U64IdSchema = z.union(
+  [
+    z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    z
+      .string()
+      .regex(/^[0-9]{1,20}$/)
+      .refine((s) => isU64(s)),
+  ],
+  { error: U64_MESSAGE },
+);
+
+const u8 = z.number().int().min(0).max(255);
+const u32 = z.number().int().min(0).max(4_294_967_295);
+const name = z.string().min(1).max(LIMITS.maxNameLength);
+const description = z.string().max(LIMITS.maxDescriptionLength);
+// Kernel ids are data: hostile markup is allowed (the UI renders text), control characters are not.
+const kernelId = name.regex(/^[^\p{Cc}]+$/u, {
+  message: 'kernel id must not contain control characters',
+});
+
+export const FIELD_TYPES = [
+  'u8',
+  'u16',
+  'u32',
+  'u64',
+  'i32',
+  'i64',
+  'f32',
+  'f64',
+  'bool',
+  'bytes',
+] as const;
+
+export const FieldSchema = z.strictObject({
+  name,
+  type: z.enum(FIELD_TYPES),
+  /** Byte length; required for `bytes`, not allowed otherwise. */
+  size: z.number().int().min(1).max(LIMITS.maxBytesFieldSize).exactOptional(),
+});
+
+export const MessageTypeSchema = z.strictObject({
+  typeId: U64IdSchema,
+  name,
+  handlerId: u32.exactOptional(),
+  requiresResponse: z.boolean().exactOptional(),
+  responseTypeId: U64IdSchema.exactOptional(),
+  fields: z.array(FieldSchema).max(LIMITS.maxFieldsPerType),
+  description: description.exactOptional(),
+});
+
+export const OVERFLOW_POLICIES = ['reject', 'dropOldest', 'deadLetter'] as const;
+export const BACKENDS = ['auto', 'webgpu', 'cpu'] as const;
+export const BEHAVIORS = ['fraud', 'aggregator', 'pattern', 'generic'] as const;
+
+export const KernelSchema = z.strictObject({
+  id: kernelId,
+  queueCapacity: z.number().int().min(1).max(LIMITS.maxQueueCapacity),
+  overflowPolicy: z.enum(OVERFLOW_POLICIES),
+  tenantId: u32,
+  backend: z.enum(BACKENDS),
+  behavior: z.enum(BEHAVIORS),
+  description: description.exactOptional(),
+});
+
+export const RouteSchema = z.strictObject({
+  typeId: U64IdSchema,
+  kernelId,
+  handlerName: name.exactOptional(),
+});
+
+export const K2kRouteSchema = z.strictObject({
+  dest: kernelId,
+  nextHop: kernelId,
+});
+
+export const BrokerSchema = z.strictObject({
+  maxPendingMessages: z.number().int().min(1).max(LIMITS.maxQueueCapacity),
+  deliveryTimeoutMs: z.number().int().min(0).max(86_400_000),
+  maxHops: z.number().int().min(1).max(255),
+  defaultPriority: u8,
+});
+
+export const GeneratorPresetSchema = z.strictObject({
+  name,
+  ratePerSec: z.number().min(0).max(1_000_000_000),
+  pattern: z.enum(['constant', 'poisson', 'bursts']),
+  mix: z
+    .array(z.strictObject({ typeId: U64IdSchema, weight: z.number().min(0).max(1_000_000) }))
+    .max(LIMITS.maxMixEntries),
+  zipfS: z.number().min(0).max(100),
+  accounts: z.number().int().min(1).max(1_000_000_000),
+  durationMs: z.number().int().min(0).max(86_400_000),
+  priority: u8,
+  seed: u32,
+});
+
+export const LayoutPointSchema = z.strictObject({ x: z.number(), y: z.number() });
+
+/** The route-config document, version 1. Defined once; the JSON Schema is generated from it. */
+export const RouteConfigSchema = z.strictObject({
+  $schema: z.string().max(1024).exactOptional(),
+  version: z.literal(CONFIG_VERSION),
+  name: z.string().max(LIMITS.maxNameLength),
+  broker: BrokerSchema,
+  messageTypes: z.array(MessageTypeSchema).max(LIMITS.maxTypes),
+  kernels: z.array(KernelSchema).max(LIMITS.maxKernels),
+  routes: z.array(RouteSchema).max(LIMITS.maxRoutes),
+  k2kRoutes: z.array(K2kRouteSchema).max(LIMITS.maxK2kRoutes),
+  generatorPresets: z.array(GeneratorPresetSchema).max(LIMITS.maxPresets).exactOptional(),
+  // Keys are `type:<id>` or `kernel:<id>`; the prefix also keeps `__proto__` out of the record.
+  layout: z
+    .record(z.string().regex(/^(type|kernel):[^\p{Cc}]+$/u), LayoutPointSchema)
+    .exactOptional(),
+});
+
+export type RouteConfig = z.infer<typeof RouteConfigSchema>;
+export type FieldType = (typeof FIELD_TYPES)[number];
+export type FieldDef = z.infer<typeof FieldSchema>;
+export type MessageTypeDef = z.infer<typeof MessageTypeSchema>;
+export type KernelDef = z.infer<typeof KernelSchema>;
+export type RouteDef = z.infer<typeof RouteSchema>;
+export type K2kRouteDef = z.infer<typeof K2kRouteSchema>;
+export type BrokerSettings = z.infer<typeof BrokerSchema>;
+export type GeneratorPreset = z.infer<typeof GeneratorPresetSchema>;
+export type OverflowPolicy = (typeof OVERFLOW_POLICIES)[number];
+export type Backend = (typeof BACKENDS)[number];
+export type Behavior = (typeof BEHAVIORS)[number];
+/** A u64 id as the document writes it. */
+export type U64Id = number | string;
+
+/** Byte width of a fixed-size field type; `bytes` takes its `size`. */
+export function fieldByteSize(field: FieldDef): number {
+  switch (field.type) {
+    case 'u8':
+    case 'bool':
+      return 1;
+    case 'u16':
+      return 2;
+    case 'u32':
+    case 'i32':
+    case 'f32':
+      return 4;
+    case 'u64':
+    case 'i64':
+    case 'f64':
+      return 8;
+    case 'bytes':
+      return field.size ?? 0;
+  }
+}
+
+/** Payload size of a message type: its fields packed little-endian without padding. */
+export function payloadSize(type: MessageTypeDef): number {
+  return type.fields.reduce((sum, f) => sum + fieldByteSize(f), 0);
+}
