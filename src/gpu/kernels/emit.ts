@@ -1,0 +1,43 @@
+import { PAYLOAD_WORDS, createOutputBatch, type MessageBatch, type OutputBatch } from './types.ts';
+
+/**
+ * Output writing shared by the CPU twins: grows the twin's reusable output batch when an input
+ * batch is larger than any before, and copies the causing row's header fields.
+ */
+export function ensureOutput(out: OutputBatch, capacity: number): OutputBatch {
+  const o = out.capacity >= capacity ? out : createOutputBatch(capacity);
+  o.count = 0;
+  return o;
+}
+
+/** Append an output row caused by input `row`; returns the payload base index to fill. */
+export function emitRow(
+  out: OutputBatch,
+  input: MessageBatch,
+  row: number,
+  typeLo: number,
+  typeHi: number,
+  dest: number,
+  flags: number,
+): number {
+  const k = out.count++;
+  out.typeLo[k] = typeLo;
+  out.typeHi[k] = typeHi;
+  out.idLo[k] = input.idLo[row] ?? 0;
+  out.idHi[k] = input.idHi[row] ?? 0;
+  out.source[k] = input.source[row] ?? 0;
+  out.priority[k] = input.priority[row] ?? 0;
+  out.flags[k] = flags;
+  out.dest[k] = dest;
+  out.parentRow[k] = row;
+  return k * PAYLOAD_WORDS;
+}
+
+/** Checks an imported state's size; a wrong size is a programming error, reported with both sizes. */
+export function checkStateSize(kernel: string, expected: number, got: number): void {
+  if (expected !== got) {
+    throw new RangeError(
+      `${kernel}: state has ${got} words, expected ${expected}; export it from the same kernel kind`,
+    );
+  }
+}

@@ -1,0 +1,60 @@
+import { emitRow, ensureOutput, checkStateSize } from '../emit.ts';
+import { TYPE_SLOTS } from '../params.ts';
+import {
+  FLAG_REQUIRES_RESPONSE,
+  FLAG_RESPONSE,
+  PAYLOAD_WORDS,
+  createOutputBatch,
+  type KernelTwin,
+  type MessageBatch,
+  type OutputBatch,
+} from '../types.ts';
+import { plusOne, typeSlot } from '../u64.ts';
+
+/** Words of generic state: one u32 counter (wrapping) per hashed type slot. */
+export const GENERIC_STATE_WORDS = TYPE_SLOTS;
+
+/**
+ * CPU reference twin of the generic kernel, for raw routes of any type.
+ *
+ * Counts every input in its type's slot (u32, wrapping; types are hashed into
+ * {@link TYPE_SLOTS} slots, colliding types share a count). An input flagged
+ * {@link FLAG_REQUIRES_RESPONSE} is echoed back to its source as type + 1 with the same payload;
+ * anything else produces no output, so a generic kernel is a sink unless asked to answer.
+ * Counting commutes, so the GPU processes rows fully in parallel.
+ */
+export class GenericTwin implements KernelTwin {
+  readonly behavior = 'generic' as const;
+  private state = new Uint32Array(GENERIC_STATE_WORDS);
+  private out: OutputBatch = createOutputBatch(1);
+
+  process(batch: MessageBatch): OutputBatch {
+    const out = (this.out = ensureOutput(this.out, batch.capacity));
+    const s = this.state;
+    for (let r = 0; r < batch.count; r++) {
+      const lo = batch.typeLo[r] ?? 0;
+      const hi = batch.typeHi[r] ?? 0;
+      const slot = typeSlot(lo, hi, TYPE_SLOTS);
+      s[slot] = ((s[slot] ?? 0) + 1) >>> 0;
+      if (((batch.flags[r] ?? 0) & FLAG_REQUIRES_RESPONSE) !== 0) {
+        const [tLo, tHi] = plusOne(lo, hi);
+        const o = emitRow(out, batch, r, tLo, tHi, batch.source[r] ?? 0, FLAG_RESPONSE);
+        out.payload.set(batch.payload.subarray(r * PAYLOAD_WORDS, (r + 1) * PAYLOAD_WORDS), o);
+      }
+    }
+    return out;
+  }
+
+  exportState(): Uint32Array {
+    return this.state.slice();
+  }
+
+  importState(state: Uint32Array): void {
+    checkStateSize('generic', GENERIC_STATE_WORDS, state.length);
+    this.state.set(state);
+  }
+
+  reset(): void {
+    this.state.fill(0);
+  }
+}
