@@ -1,0 +1,637 @@
+import { CoreError, InvalidArgumentError } from '../errors.ts';
+import { systemNowMicros, type NowMicros } from '../clock/wall-clock.ts';
+import type { HlcTimestamp } from '../clock/hlc.ts';
+import { createEnvelope, type MessageEnvelope } from '../message/envelope.ts';
+import { DeadLetterQueue, type BrowseOptions, type DeadLetterFilter } from './dead-letter.ts';
+import { K2KEndpoint } from './endpoint.ts';
+import {
+  DEFAULT_K2K_CONFIG,
+  StatusCode,
+  STATUS_BY_CODE,
+  type BrokerAccounting,
+  type DeadLetter,
+  type DeadLetterReason,
+  type DeliveryReceipt,
+  type K2KBrokerOptions,
+  type K2KConfig,
+  type K2KMessage,
+  type K2KStats,
+  type OverflowPolicy,
+  type RegisterOptions,
+} from './types.ts';
+
+/** A send crossed tenants; it was refused, counted and dead-lettered. */
+export class TenantMismatchError extends CoreError {
+  constructor(
+    readonly source: string,
+    readonly sourceTenant: number,
+    readonly destination: string,
+    readonly destinationTenant: number,
+  ) {
+    super(
+      'TENANT_MISMATCH',
+      `TenantMismatch: "${source}" (tenant ${sourceTenant}) may not send to "${destination}" (tenant ${destinationTenant}); register both kernels under the same tenant`,
+    );
+  }
+}
+
+/** A kernel id was registered twice. */
+export class AlreadyRegisteredError extends CoreError {
+  constructor(kernelId: string) {
+    super('ALREADY_REGISTERED', `kernel "${kernelId}" is already registered; unregister it first`);
+  }
+}
+
+/** @internal Mutable counters shared with endpoints; one shape so the hot path stays monomorphic. */
+export class BrokerCounters {
+  sent = 0;
+  forwarded = 0;
+  replayed = 0;
+  delivered = 0;
+  pending = 0;
+  received = 0;
+  queueFull = 0;
+  notFound = 0;
+  maxHops = 0;
+  tenantMismatch = 0;
+  droppedOldest = 0;
+  unregistered = 0;
+}
+
+/** Target of a replay: the original destination, or another kernel. */
+export interface ReplayOptions extends DeadLetterFilter {
+  /** Send replayed letters here instead of their original destination. */
+  to?: string;
+}
+
+const POLICIES: readonly OverflowPolicy[] = ['reject', 'dropOldest', 'deadLetter'];
+
+/**
+ * Kernel-to-kernel message broker (RingKernel's K2KBroker) with priority delivery, hop counting
+ * across forwards, enforced `maxHops`, per-kernel overflow policies and a dead-letter queue that
+ * receives every failed delivery. Synchronous: there is no I/O.
+ *
+ * @example
+ * const broker = new K2KBroker({ now: () => 0 });
+ * const ep = broker.register('fraud_processor');
+ * broker.send('host', 'fraud_processor', env).status; // 'Delivered'
+ * ep.tryReceive()?.envelope === env; // true
+ */
+export class K2KBroker {
+  /** The effective configuration. */
+  readonly config: Readonly<K2KConfig>;
+  /** Failed deliveries. */
+  readonly deadLetters: DeadLetterQueue;
+  /** @internal */
+  readonly counters = new BrokerCounters();
+  /** @internal Bumped on every register/unregister so cached endpoint lookups can be checked. */
+  generation = 0;
+  private readonly now: NowMicros;
+  private readonly endpoints = new Map<string, K2KEndpoint>();
+  private readonly routes = new Map<string, string>();
+  /** @internal Next broker message id (the batch path advances it directly). */
+  nextMessageId = 1;
+  private nextIndex = 0;
+  private crossTenantRejections = 0;
+
+  constructor(options: K2KBrokerOptions = {}) {
+    const config: K2KConfig = {
+      maxPendingMessages: options.maxPendingMessages ?? DEFAULT_K2K_CONFIG.maxPendingMessages,
+      deliveryTimeoutMs: options.deliveryTimeoutMs ?? DEFAULT_K2K_CONFIG.deliveryTimeoutMs,
+      maxHops: options.maxHops ?? DEFAULT_K2K_CONFIG.maxHops,
+      enableTracing: options.enableTracing ?? DEFAULT_K2K_CONFIG.enableTracing,
+    };
+    if (!Number.isInteger(config.maxHops) || config.maxHops < 0 || config.maxHops > 255) {
+      throw new InvalidArgumentError(
+        `maxHops must be an integer in [0, 255], got ${config.maxHops}`,
+      );
+    }
+    this.config = Object.freeze(config);
+    this.now = options.now ?? systemNowMicros;
+    this.deadLetters = new DeadLetterQueue(
+      this.now,
+      options.deadLetterMaxSize ?? 10_000,
+      options.deadLetterMaxAgeMs ?? 3_600_000,
+    );
+  }
+
+  /** Microseconds from the broker's injected clock. */
+  nowMicros(): number {
+    return this.now();
+  }
+
+  /**
+   * Register a kernel and return its endpoint. Throws {@link AlreadyRegisteredError} if the id is
+   * taken and `InvalidArgumentError` for a bad tenant, capacity or policy.
+   */
+  register(kernelId: string, options: RegisterOptions = {}): K2KEndpoint {
+    if (this.endpoints.has(kernelId)) throw new AlreadyRegisteredError(kernelId);
+    const tenantId = options.tenantId ?? 0;
+    if (!Number.isSafeInteger(tenantId) || tenantId < 0) {
+      throw new InvalidArgumentError(`tenantId must be a non-negative integer, got ${tenantId}`);
+    }
+    const policy = options.overflowPolicy ?? 'reject';
+    if (!POLICIES.includes(policy)) {
+      throw new InvalidArgumentError(
+        `overflowPolicy must be one of ${POLICIES.join(', ')}, got ${String(policy)}`,
+      );
+    }
+    const ep = new K2KEndpoint(
+      this,
+      kernelId,
+      tenantId,
+      options.capacity ?? this.config.maxPendingMessages,
+      policy,
+      this.nextIndex++,
+    );
+    this.endpoints.set(kernelId, ep);
+    this.generation++;
+    return ep;
+  }
+
+  /**
+   * Remove a kernel. Messages still in its queue become `Unregistered` dead letters and waiting
+   * `receive()` calls reject. Returns false if it was not registered.
+   */
+  unregister(kernelId: string): boolean {
+    const ep = this.endpoints.get(kernelId);
+    if (ep === undefined) return false;
+    this.endpoints.delete(kernelId);
+    this.generation++;
+    const now = this.now();
+    for (const m of ep.close()) {
+      this.counters.unregistered++;
+      this.letter(
+        'Unregistered',
+        m.id,
+        m.source,
+        m.destination,
+        m.envelope,
+        m.priority,
+        m.hops,
+        m.tenantId,
+        m.payloadRef,
+        now,
+        `kernel "${kernelId}" was unregistered with the message still queued`,
+      );
+    }
+    return true;
+  }
+
+  /** The endpoint of a registered kernel. */
+  getEndpoint(kernelId: string): K2KEndpoint | undefined {
+    return this.endpoints.get(kernelId);
+  }
+
+  /** Registered kernel ids. */
+  kernelIds(): string[] {
+    return [...this.endpoints.keys()];
+  }
+
+  /** Route messages for `destination` (not registered here) through `nextHop`. */
+  addRoute(destination: string, nextHop: string): void {
+    this.routes.set(destination, nextHop);
+  }
+
+  /** Remove a next-hop route; false if none existed. */
+  removeRoute(destination: string): boolean {
+    return this.routes.delete(destination);
+  }
+
+  /** Next-hop routes as `[destination, nextHop]` pairs. */
+  routeTable(): [string, string][] {
+    return [...this.routes];
+  }
+
+  /** Send with priority 0. */
+  send(source: string, destination: string, envelope: MessageEnvelope): DeliveryReceipt {
+    return this.sendPriority(source, destination, envelope, 0);
+  }
+
+  /**
+   * Send with a K2K priority (u8, higher delivered first). Returns the receipt for every status;
+   * throws {@link TenantMismatchError} for a cross-tenant send (counted and dead-lettered).
+   */
+  sendPriority(
+    source: string,
+    destination: string,
+    envelope: MessageEnvelope,
+    priority: number,
+  ): DeliveryReceipt {
+    const src = this.endpoints.get(source);
+    return this.sendResolved(
+      source,
+      src === undefined ? 0 : src.tenantId,
+      destination,
+      this.endpoints.get(destination),
+      envelope,
+      priority,
+    );
+  }
+
+  /**
+   * @internal The send path once the caller has looked up (or cached) the endpoints.
+   * `dst` must be `getEndpoint(destination)` as of now.
+   */
+  sendResolved(
+    source: string,
+    srcTenant: number,
+    destination: string,
+    dst: K2KEndpoint | undefined,
+    envelope: MessageEnvelope,
+    priority: number,
+  ): DeliveryReceipt {
+    const id = this.nextMessageId++;
+    const now = this.now();
+    const p = priority & 0xff;
+    if (dst !== undefined && dst.tenantId !== srcTenant) {
+      this.refuseCrossTenant(
+        id,
+        source,
+        srcTenant,
+        destination,
+        dst.tenantId,
+        envelope,
+        0,
+        p,
+        0,
+        now,
+      );
+      throw new TenantMismatchError(source, srcTenant, destination, dst.tenantId);
+    }
+    this.counters.sent++;
+    const code = this.route(id, source, destination, dst, envelope, 0, 0, p, 0, srcTenant, now);
+    return {
+      messageId: id,
+      source,
+      destination,
+      status: STATUS_BY_CODE[code]!,
+      timestamp: envelope.header.timestamp,
+      deliveredAt: now,
+      hops: this.lastHops,
+    };
+  }
+
+  /** @internal Count and dead-letter a cross-tenant send (the caller reports it). */
+  refuseCrossTenant(
+    id: number,
+    source: string,
+    srcTenant: number,
+    destination: string,
+    dstTenant: number,
+    env: MessageEnvelope | null,
+    typeId: number,
+    priority: number,
+    payloadRef: number,
+    now: number,
+  ): void {
+    this.counters.sent++;
+    this.counters.tenantMismatch++;
+    this.crossTenantRejections++;
+    this.letter(
+      'TenantMismatch',
+      id,
+      source,
+      destination,
+      env ?? this.syntheticEnvelope(typeId, now),
+      priority,
+      0,
+      srcTenant,
+      payloadRef,
+      now,
+      `tenant ${srcTenant} may not send to tenant ${dstTenant}`,
+    );
+  }
+
+  /**
+   * Relay a received message toward its final destination: delivered if that kernel is here,
+   * otherwise to the next hop with the hop count increased (`MaxHopsExceeded` past `maxHops`).
+   */
+  forward(_via: string, message: K2KMessage): DeliveryReceipt {
+    this.counters.forwarded++;
+    const now = this.now();
+    const dst = this.endpoints.get(message.destination);
+    const code = this.route(
+      message.id,
+      message.source,
+      message.destination,
+      dst,
+      message.envelope,
+      0,
+      message.payloadRef,
+      message.priority,
+      message.hops,
+      message.tenantId,
+      now,
+    );
+    return {
+      messageId: message.id,
+      source: message.source,
+      destination: message.destination,
+      status: STATUS_BY_CODE[code]!,
+      timestamp: message.envelope.header.timestamp,
+      deliveredAt: now,
+      hops: this.lastHops,
+    };
+  }
+
+  /** Hops of the message `route` last handled (avoids returning a tuple). */
+  private lastHops = 0;
+
+  /**
+   * @internal Place one message. Returns a {@link StatusCode} 0-4; failures are dead-lettered.
+   * `env` may be null for batch messages, described by `typeId` and `payloadRef`.
+   */
+  route(
+    id: number,
+    source: string,
+    destination: string,
+    dst: K2KEndpoint | undefined,
+    env: MessageEnvelope | null,
+    typeId: number,
+    payloadRef: number,
+    priority: number,
+    hops: number,
+    tenant: number,
+    now: number,
+  ): number {
+    const c = this.counters;
+    this.lastHops = hops;
+    if (dst !== undefined) {
+      if (
+        this.push(
+          dst,
+          id,
+          source,
+          destination,
+          env,
+          typeId,
+          payloadRef,
+          priority,
+          hops,
+          tenant,
+          now,
+        )
+      ) {
+        c.delivered++;
+        return StatusCode.Delivered;
+      }
+      c.queueFull++;
+      this.letter(
+        dst.overflowPolicy === 'reject' ? 'Rejected' : 'QueueFull',
+        id,
+        source,
+        destination,
+        env ?? this.syntheticEnvelope(typeId, now),
+        priority,
+        hops,
+        tenant,
+        payloadRef,
+        now,
+        `queue of "${destination}" is full (${dst.capacity})`,
+      );
+      return StatusCode.QueueFull;
+    }
+    const nextHop = this.routes.get(destination);
+    if (nextHop === undefined) {
+      c.notFound++;
+      this.letter(
+        'NoRoute',
+        id,
+        source,
+        destination,
+        env ?? this.syntheticEnvelope(typeId, now),
+        priority,
+        hops,
+        tenant,
+        payloadRef,
+        now,
+        `no kernel "${destination}" and no next-hop route to it`,
+      );
+      return StatusCode.NotFound;
+    }
+    const h = hops + 1;
+    this.lastHops = h;
+    if (h > this.config.maxHops) {
+      c.maxHops++;
+      this.letter(
+        'MaxHopsExceeded',
+        id,
+        source,
+        destination,
+        env ?? this.syntheticEnvelope(typeId, now),
+        priority,
+        h,
+        tenant,
+        payloadRef,
+        now,
+        `${h} hops exceed maxHops ${this.config.maxHops} (routing loop?)`,
+      );
+      return StatusCode.MaxHopsExceeded;
+    }
+    const hop = this.endpoints.get(nextHop);
+    if (hop === undefined) {
+      c.notFound++;
+      this.letter(
+        'NoRoute',
+        id,
+        source,
+        destination,
+        env ?? this.syntheticEnvelope(typeId, now),
+        priority,
+        h,
+        tenant,
+        payloadRef,
+        now,
+        `next hop "${nextHop}" for "${destination}" is not registered`,
+      );
+      return StatusCode.NotFound;
+    }
+    if (
+      this.push(hop, id, source, destination, env, typeId, payloadRef, priority, h, tenant, now)
+    ) {
+      c.pending++;
+      return StatusCode.Pending;
+    }
+    c.queueFull++;
+    this.letter(
+      hop.overflowPolicy === 'reject' ? 'Rejected' : 'QueueFull',
+      id,
+      source,
+      destination,
+      env ?? this.syntheticEnvelope(typeId, now),
+      priority,
+      h,
+      tenant,
+      payloadRef,
+      now,
+      `queue of next hop "${nextHop}" is full (${hop.capacity})`,
+    );
+    return StatusCode.QueueFull;
+  }
+
+  /** @internal Enqueue honouring the endpoint's overflow policy; false when refused. */
+  push(
+    ep: K2KEndpoint,
+    id: number,
+    source: string,
+    destination: string,
+    env: MessageEnvelope | null,
+    typeId: number,
+    payloadRef: number,
+    priority: number,
+    hops: number,
+    tenant: number,
+    now: number,
+  ): boolean {
+    let s = ep.q.allocSlot(priority);
+    if (s < 0) {
+      if (ep.overflowPolicy !== 'dropOldest') return false;
+      const victim = ep.evict();
+      this.counters.droppedOldest++;
+      this.letter(
+        'DroppedOldest',
+        victim.id,
+        victim.source,
+        victim.destination,
+        victim.envelope,
+        victim.priority,
+        victim.hops,
+        victim.tenantId,
+        victim.payloadRef,
+        now,
+        `evicted from full queue of "${ep.kernelId}" to admit message ${id}`,
+      );
+      s = ep.q.allocSlot(priority);
+    }
+    ep.envelopes[s] = env;
+    ep.ids[s] = id;
+    ep.sources[s] = source;
+    ep.dests[s] = destination;
+    ep.hops[s] = hops;
+    ep.tenants[s] = tenant;
+    ep.sentAt[s] = now;
+    ep.typeIds[s] = typeId;
+    ep.payloadRefs[s] = payloadRef;
+    ep.wake();
+    return true;
+  }
+
+  /** @internal An envelope standing in for a batch message (type id only, no payload). */
+  syntheticEnvelope(typeId: number, now: number): MessageEnvelope {
+    const ts: HlcTimestamp = { physical: now, logical: 0, nodeId: 0 };
+    return createEnvelope({ messageType: typeId, timestamp: ts });
+  }
+
+  private letter(
+    reason: DeadLetterReason,
+    messageId: number,
+    source: string,
+    destination: string,
+    envelope: MessageEnvelope | null,
+    priority: number,
+    hops: number,
+    tenantId: number,
+    payloadRef: number,
+    deadAt: number,
+    detail: string,
+  ): void {
+    this.deadLetters.add({
+      reason,
+      messageId,
+      source,
+      destination,
+      typeId: envelope === null ? 0 : envelope.header.messageType,
+      envelope,
+      priority,
+      hops,
+      tenantId,
+      payloadRef,
+      deadAt,
+      detail,
+    });
+  }
+
+  /** Dead letters matching `options`, oldest first. */
+  browseDeadLetters(options: BrowseOptions = {}): DeadLetter[] {
+    return this.deadLetters.browse(options);
+  }
+
+  /**
+   * Take the letters matching `options` out of the dead-letter queue and send them again (to
+   * `options.to`, or each letter's original destination) from their original source with their
+   * priority. Each re-send is a new send (counted in `sent` and `replayed`) with a fresh message
+   * id; one that fails again becomes a new dead letter. Returns the receipts of the re-sends; a
+   * re-send refused across tenants has no receipt (it is dead-lettered as `TenantMismatch`).
+   */
+  replayDeadLetters(options: ReplayOptions = {}): DeliveryReceipt[] {
+    const letters = this.deadLetters.take(options);
+    const out: DeliveryReceipt[] = [];
+    for (const l of letters) {
+      const env = l.envelope ?? this.syntheticEnvelope(Number(l.typeId), this.now());
+      const dest = options.to ?? l.destination;
+      try {
+        this.counters.replayed++;
+        out.push(this.sendPriority(l.source, dest, env, l.priority));
+      } catch (e) {
+        if (!(e instanceof TenantMismatchError)) throw e;
+      }
+    }
+    return out;
+  }
+
+  /** RingKernel's K2K stats plus the dead-letter depth. */
+  stats(): K2KStats {
+    const tenants = new Set<number>();
+    for (const ep of this.endpoints.values()) tenants.add(ep.tenantId);
+    return {
+      registeredEndpoints: this.endpoints.size,
+      messagesDelivered: this.counters.delivered + this.counters.pending,
+      routesConfigured: this.routes.size,
+      tenantCount: tenants.size,
+      crossTenantRejections: this.crossTenantRejections,
+      deadLetters: this.deadLetters.size,
+    };
+  }
+
+  /** Exact accounting of every message that entered the broker; see {@link BrokerAccounting}. */
+  accounting(): BrokerAccounting {
+    const c = this.counters;
+    let queued = 0;
+    for (const ep of this.endpoints.values()) queued += ep.pendingCount();
+    const dl = this.deadLetters.stats();
+    const failedTotal = c.queueFull + c.notFound + c.maxHops + c.tenantMismatch;
+    const deadLettered = failedTotal + c.droppedOldest + c.unregistered;
+    const inTotal = c.sent + c.forwarded;
+    return {
+      in: inTotal,
+      sent: c.sent,
+      forwarded: c.forwarded,
+      replayed: c.replayed,
+      delivered: c.delivered,
+      pending: c.pending,
+      received: c.received,
+      queued,
+      failed: {
+        QueueFull: c.queueFull,
+        NotFound: c.notFound,
+        MaxHopsExceeded: c.maxHops,
+        TenantMismatch: c.tenantMismatch,
+      },
+      droppedOldest: c.droppedOldest,
+      unregistered: c.unregistered,
+      deadLettered,
+      deadLetterQueue: {
+        depth: dl.depth,
+        evicted: dl.evicted,
+        expired: dl.expired,
+        replayed: dl.replayed,
+      },
+      balanced:
+        inTotal === c.delivered + c.pending + failedTotal &&
+        c.delivered + c.pending === c.received + queued + c.droppedOldest + c.unregistered &&
+        deadLettered === dl.added &&
+        dl.added === dl.depth + dl.evicted + dl.expired + dl.replayed,
+    };
+  }
+}

@@ -1,0 +1,213 @@
+import { CoreError } from '../errors.ts';
+import type { MessageEnvelope } from '../message/envelope.ts';
+import { queueHealth, type QueueHealth, type QueueStats } from '../queue/capacity.ts';
+import { SlotQueue } from '../queue/slot-queue.ts';
+import type { HlcTimestamp } from '../clock/hlc.ts';
+import type { K2KBroker } from './broker.ts';
+import type { DeliveryReceipt, K2KMessage, OverflowPolicy } from './types.ts';
+
+/** `receive()` was waiting when the endpoint was unregistered. */
+export class EndpointClosedError extends CoreError {
+  constructor(kernelId: string) {
+    super('ENDPOINT_CLOSED', `endpoint "${kernelId}" was unregistered while waiting to receive`);
+  }
+}
+
+/** Columns an allocation-free consumer drains into (see {@link K2KEndpoint.drainInto}). */
+export interface DrainTarget {
+  typeIds: Float64Array;
+  messageIds?: Float64Array;
+  payloadRefs?: Uint32Array;
+  priorities?: Uint8Array;
+}
+
+const NO_TS: HlcTimestamp = Object.freeze({ physical: 0, logical: 0, nodeId: 0 });
+
+/**
+ * A registered kernel's mailbox: a bounded priority queue (higher priority first, FIFO within a
+ * priority) whose slots are preallocated structure-of-arrays columns.
+ */
+export class K2KEndpoint {
+  readonly kernelId: string;
+  readonly tenantId: number;
+  readonly overflowPolicy: OverflowPolicy;
+  /** @internal Position in the broker's endpoint table. */
+  readonly index: number;
+  /** @internal */
+  readonly q: SlotQueue;
+  /** @internal */ readonly envelopes: (MessageEnvelope | null)[];
+  /** @internal */ readonly ids: Float64Array;
+  /** @internal */ readonly sources: string[];
+  /** @internal */ readonly dests: string[];
+  /** @internal */ readonly hops: Uint8Array;
+  /** @internal */ readonly tenants: Int32Array;
+  /** @internal */ readonly sentAt: Float64Array;
+  /** @internal */ readonly typeIds: Float64Array;
+  /** @internal */ readonly payloadRefs: Uint32Array;
+  /** @internal */ closed = false;
+  private readonly waiters: { resolve: (m: K2KMessage) => void; reject: (e: Error) => void }[] = [];
+
+  /** @internal Created by `K2KBroker.register`. */
+  constructor(
+    private readonly broker: K2KBroker,
+    kernelId: string,
+    tenantId: number,
+    capacity: number,
+    overflowPolicy: OverflowPolicy,
+    index: number,
+  ) {
+    this.kernelId = kernelId;
+    this.tenantId = tenantId;
+    this.overflowPolicy = overflowPolicy;
+    this.index = index;
+    this.q = new SlotQueue(capacity);
+    const n = this.q.capacity;
+    this.envelopes = new Array<MessageEnvelope | null>(n).fill(null);
+    this.ids = new Float64Array(n);
+    this.sources = new Array<string>(n).fill('');
+    this.dests = new Array<string>(n).fill('');
+    this.hops = new Uint8Array(n);
+    this.tenants = new Int32Array(n);
+    this.sentAt = new Float64Array(n);
+    this.typeIds = new Float64Array(n);
+    this.payloadRefs = new Uint32Array(n);
+  }
+
+  /** Queue capacity (a power of two). */
+  get capacity(): number {
+    return this.q.capacity;
+  }
+
+  /** Messages waiting in this endpoint's queue (real, unlike RingKernel's stub). */
+  pendingCount(): number {
+    return this.q.size;
+  }
+
+  /** Take the next message (highest priority, oldest first), or undefined when empty. */
+  tryReceive(): K2KMessage | undefined {
+    const s = this.q.popSlot();
+    if (s < 0) return undefined;
+    this.broker.counters.received++;
+    return this.materialize(s);
+  }
+
+  /**
+   * Resolve with the next message, waiting until one arrives. Rejects with
+   * {@link EndpointClosedError} if the endpoint is unregistered first.
+   */
+  receive(): Promise<K2KMessage> {
+    const m = this.tryReceive();
+    if (m !== undefined) return Promise.resolve(m);
+    if (this.closed) return Promise.reject(new EndpointClosedError(this.kernelId));
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  /**
+   * Move up to `max` messages into `out`'s columns without allocating (the batch consumer's
+   * `tryReceive`). Returns how many were written. Type ids above 2^53 - 1 are written as NaN;
+   * use `tryReceive` for those.
+   */
+  drainInto(out: DrainTarget, max = out.typeIds.length): number {
+    const q = this.q;
+    const { typeIds, messageIds, payloadRefs, priorities } = out;
+    let n = 0;
+    while (n < max) {
+      const s = q.popSlot();
+      if (s < 0) break;
+      const env = this.envelopes[s];
+      if (env != null) {
+        const t = env.header.messageType;
+        typeIds[n] = typeof t === 'number' ? t : NaN;
+        this.envelopes[s] = null;
+      } else {
+        typeIds[n] = this.typeIds[s]!;
+      }
+      if (messageIds !== undefined) messageIds[n] = this.ids[s]!;
+      if (payloadRefs !== undefined) payloadRefs[n] = this.payloadRefs[s]!;
+      if (priorities !== undefined) priorities[n] = this.priorityOf(s);
+      n++;
+    }
+    this.broker.counters.received += n;
+    return n;
+  }
+
+  /** Messages waiting, in delivery order, without removing them. */
+  peekAll(): K2KMessage[] {
+    const out: K2KMessage[] = [];
+    this.q.forEachSlot((s) => out.push(this.view(s)));
+    return out;
+  }
+
+  /** Send from this kernel (priority 0). */
+  send(destination: string, envelope: MessageEnvelope): DeliveryReceipt {
+    return this.broker.send(this.kernelId, destination, envelope);
+  }
+
+  /** Send from this kernel with a K2K priority (u8, higher first). */
+  sendPriority(destination: string, envelope: MessageEnvelope, priority: number): DeliveryReceipt {
+    return this.broker.sendPriority(this.kernelId, destination, envelope, priority);
+  }
+
+  /** Relay a message this kernel received for someone else (hop counts accumulate). */
+  forward(message: K2KMessage): DeliveryReceipt {
+    return this.broker.forward(this.kernelId, message);
+  }
+
+  /** Queue counters. */
+  queueStats(): QueueStats {
+    return this.q.stats();
+  }
+
+  /** Fill health: warning at 75 %, critical at 90 %. */
+  health(): QueueHealth {
+    return queueHealth(this.q.size, this.q.capacity);
+  }
+
+  /** @internal Hand a just-enqueued message to a waiting `receive()`, if any. */
+  wake(): void {
+    if (this.waiters.length === 0) return;
+    const w = this.waiters.shift()!;
+    w.resolve(this.tryReceive()!);
+  }
+
+  /** @internal Reject pending `receive()` calls; returns the messages still queued. */
+  close(): K2KMessage[] {
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) w.reject(new EndpointClosedError(this.kernelId));
+    const left: K2KMessage[] = [];
+    for (let s = this.q.popSlot(); s >= 0; s = this.q.popSlot()) left.push(this.materialize(s));
+    return left;
+  }
+
+  /** @internal Remove the drop-oldest victim and return it. */
+  evict(): K2KMessage {
+    return this.materialize(this.q.evictSlot());
+  }
+
+  private priorityOf(s: number): number {
+    return this.q.priorityOf(s);
+  }
+
+  private view(s: number): K2KMessage {
+    const env =
+      this.envelopes[s] ?? this.broker.syntheticEnvelope(this.typeIds[s]!, this.sentAt[s]!);
+    return {
+      id: this.ids[s]!,
+      source: this.sources[s]!,
+      destination: this.dests[s]!,
+      envelope: env,
+      hops: this.hops[s]!,
+      timestamp: env.header.timestamp ?? NO_TS,
+      priority: this.priorityOf(s),
+      tenantId: this.tenants[s]!,
+      sentAt: this.sentAt[s]!,
+      payloadRef: this.payloadRefs[s]!,
+    };
+  }
+
+  private materialize(s: number): K2KMessage {
+    const m = this.view(s);
+    this.envelopes[s] = null;
+    return m;
+  }
+}

@@ -1,0 +1,129 @@
+import { CoreError, InvalidArgumentError } from '../errors.ts';
+import { systemNowMicros, type NowMicros } from './wall-clock.ts';
+
+/** A hybrid logical clock reading. Ordered by physical, then logical, then nodeId. */
+export interface HlcTimestamp {
+  /** Microseconds since the Unix epoch. */
+  readonly physical: number;
+  /** Counter that orders events within one physical microsecond. */
+  readonly logical: number;
+  /** The clock that issued it. */
+  readonly nodeId: number;
+}
+
+/** Options of {@link HlcClock}. */
+export interface HlcClockOptions {
+  /** Wall clock in microseconds since the epoch (default: the system clock). */
+  now?: NowMicros;
+  /** Largest tolerated lead of a received timestamp over the wall clock (default 60,000 ms). */
+  maxDriftMs?: number;
+}
+
+/** A received timestamp is further ahead of the wall clock than the allowed drift. */
+export class ClockSkewError extends CoreError {
+  constructor(
+    readonly receivedPhysical: number,
+    readonly wallPhysical: number,
+    readonly maxDriftMs: number,
+  ) {
+    super(
+      'CLOCK_SKEW',
+      `clock skew: received timestamp is ${((receivedPhysical - wallPhysical) / 1000).toFixed(3)} ms ahead of the wall clock (max drift ${maxDriftMs} ms); check the sender's clock or raise maxDriftMs`,
+    );
+  }
+}
+
+/**
+ * Compare two HLC timestamps: -1 when `a` is earlier, 1 when later, 0 when equal.
+ * Order: physical, then logical, then nodeId.
+ */
+export function compareHlc(a: HlcTimestamp, b: HlcTimestamp): -1 | 0 | 1 {
+  if (a.physical !== b.physical) return a.physical < b.physical ? -1 : 1;
+  if (a.logical !== b.logical) return a.logical < b.logical ? -1 : 1;
+  if (a.nodeId !== b.nodeId) return a.nodeId < b.nodeId ? -1 : 1;
+  return 0;
+}
+
+/** The all-zero timestamp (used for "no deadline"). */
+export const ZERO_HLC: HlcTimestamp = Object.freeze({ physical: 0, logical: 0, nodeId: 0 });
+
+/**
+ * Hybrid logical clock with RingKernel's rules: `tick()` for local/send events, `update()` for
+ * receive events; both return strictly increasing timestamps.
+ *
+ * @example
+ * const clock = new HlcClock(1, { now: () => 1_000_000 });
+ * clock.tick(); // { physical: 1000000, logical: 0, nodeId: 1 }
+ * clock.tick(); // { physical: 1000000, logical: 1, nodeId: 1 }
+ */
+export class HlcClock {
+  /** This clock's node id, written into every timestamp it issues. */
+  readonly nodeId: number;
+  /** The tolerated drift in milliseconds. */
+  readonly maxDriftMs: number;
+  private readonly wall: NowMicros;
+  private readonly maxDriftUs: number;
+  private physical: number;
+  private logical: number;
+
+  constructor(nodeId: number, options: HlcClockOptions = {}) {
+    if (!Number.isSafeInteger(nodeId) || nodeId < 0) {
+      throw new InvalidArgumentError(`HLC nodeId must be a non-negative integer, got ${nodeId}`);
+    }
+    this.nodeId = nodeId;
+    this.wall = options.now ?? systemNowMicros;
+    this.maxDriftMs = options.maxDriftMs ?? 60_000;
+    this.maxDriftUs = this.maxDriftMs * 1000;
+    this.physical = this.wall();
+    this.logical = 0;
+  }
+
+  /**
+   * Read without advancing: `(wall, 0)` when the wall clock is ahead of the last issued
+   * timestamp, otherwise the last issued timestamp itself.
+   */
+  now(): HlcTimestamp {
+    const wall = this.wall();
+    if (wall > this.physical) return { physical: wall, logical: 0, nodeId: this.nodeId };
+    return { physical: this.physical, logical: this.logical, nodeId: this.nodeId };
+  }
+
+  /** Local or send event: a timestamp strictly greater than every one issued before. */
+  tick(): HlcTimestamp {
+    const wall = this.wall();
+    if (wall > this.physical) {
+      this.physical = wall;
+      this.logical = 0;
+    } else {
+      this.logical++;
+    }
+    return { physical: this.physical, logical: this.logical, nodeId: this.nodeId };
+  }
+
+  /**
+   * Receive event: merge a remote timestamp. The result is greater than both the local state and
+   * `received`. Throws {@link ClockSkewError} (and changes nothing) when `received` is more than
+   * `maxDriftMs` ahead of the wall clock.
+   */
+  update(received: HlcTimestamp): HlcTimestamp {
+    const wall = this.wall();
+    if (received.physical > wall + this.maxDriftUs) {
+      throw new ClockSkewError(received.physical, wall, this.maxDriftMs);
+    }
+    const local = this.physical;
+    const max = Math.max(wall, local, received.physical);
+    let logical: number;
+    if (max === local && max === received.physical) {
+      logical = Math.max(this.logical, received.logical) + 1;
+    } else if (max === local) {
+      logical = this.logical + 1;
+    } else if (max === received.physical) {
+      logical = received.logical + 1;
+    } else {
+      logical = 0;
+    }
+    this.physical = max;
+    this.logical = logical;
+    return { physical: max, logical, nodeId: this.nodeId };
+  }
+}

@@ -1,0 +1,44 @@
+import { InvalidArgumentError } from '../errors.ts';
+
+/** Largest queue capacity the core allocates (2^24 slots). */
+export const MAX_QUEUE_CAPACITY = 1 << 24;
+
+/**
+ * Round a requested capacity up to a power of two (minimum 1). Throws on non-positive,
+ * fractional or oversized requests.
+ */
+export function roundCapacity(requested: number): number {
+  if (!Number.isInteger(requested) || requested < 1 || requested > MAX_QUEUE_CAPACITY) {
+    throw new InvalidArgumentError(
+      `queue capacity must be an integer in [1, ${MAX_QUEUE_CAPACITY}], got ${requested}`,
+    );
+  }
+  let c = 1;
+  while (c < requested) c <<= 1;
+  return c;
+}
+
+/** Counters every core queue keeps. */
+export interface QueueStats {
+  /** Items accepted. */
+  enqueued: number;
+  /** Items taken out by a dequeue. */
+  dequeued: number;
+  /** Enqueues refused because the queue was full. */
+  dropped: number;
+  /** Items removed to make room (drop-oldest). */
+  evicted: number;
+  /** Items held now. */
+  depth: number;
+  /** Highest depth ever reached. */
+  maxDepth: number;
+}
+
+/** Queue health by fill ratio: warning at 75 %, critical at 90 %. */
+export type QueueHealth = 'ok' | 'warning' | 'critical';
+
+/** Health of a queue holding `depth` of `capacity` slots. */
+export function queueHealth(depth: number, capacity: number): QueueHealth {
+  const r = depth / capacity;
+  return r >= 0.9 ? 'critical' : r >= 0.75 ? 'warning' : 'ok';
+}
