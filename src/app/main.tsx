@@ -1,4 +1,51 @@
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import '@xyflow/react/dist/style.css';
+import './styles.css';
+import { App } from './App';
+import { initStore } from '../state/store';
+import { liveStore } from '../state/live';
+import { syncCommands } from '../state/engineSync';
+import { createEngineClient } from '../engine/client';
+import { initialWorkspace, workspaces } from './workspaces';
+import { installTestApi } from './testApi';
+
+const start = initialWorkspace();
+const store = initStore({ config: start.config, workspaceName: start.name });
+if (start.warning) store.getState().notify('error', start.warning);
+
+const THEME_KEY = 'rdw:v1:theme';
+const savedTheme = localStorage.getItem(THEME_KEY);
+if (savedTheme === 'light' || savedTheme === 'dark') store.getState().setTheme(savedTheme);
+store.subscribe((next, prev) => {
+  if (next.theme !== prev.theme) localStorage.setItem(THEME_KEY, next.theme);
+});
+
+const engine = createEngineClient({
+  onSnapshot: (s) => liveStore.set(s),
+  onError: (e) => store.getState().notify('error', `Engine: ${e.message}`),
+});
+engine.send({ type: 'loadConfig', config: start.config });
+
+// Edits reach the running engine at once; the workspace autosaves shortly after.
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+store.subscribe((next, prev) => {
+  if (next.config === prev.config) return;
+  if (next.workspaceName !== prev.workspaceName)
+    engine.send({ type: 'loadConfig', config: next.config });
+  else for (const cmd of syncCommands(prev.config, next.config)) engine.send(cmd);
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => workspaces.save(), 250);
+});
+window.addEventListener('pagehide', () => workspaces.save());
+workspaces.save();
+
+installTestApi({ store, engine });
 
 const root = document.getElementById('root');
-if (root) createRoot(root).render(<h1>Ring Dispatcher Workbench</h1>);
+if (root)
+  createRoot(root).render(
+    <StrictMode>
+      <App engine={engine} />
+    </StrictMode>,
+  );

@@ -1,0 +1,115 @@
+import { useEffect, useMemo } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { GraphCanvas } from '../ui/graph/GraphCanvas';
+import { GraphActionsContext, type GraphActions } from '../ui/graph/actions';
+import { Inspector } from '../ui/inspector/Inspector';
+import { PanelBoundary } from '../ui/shell/ErrorBoundary';
+import { Notices } from '../ui/shell/Notices';
+import { ProblemsPanel } from '../ui/shell/ProblemsPanel';
+import { Toolbar } from '../ui/shell/Toolbar';
+import { useWorkbench, workbenchStore } from '../state/store';
+import { copyNodes, pasteFragment, type Fragment } from '../state/edits';
+import type { EngineClient } from '../engine/client';
+
+let clipboard: Fragment | null = null;
+
+function isEditable(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return (
+    !!el &&
+    (el.tagName === 'INPUT' ||
+      el.tagName === 'TEXTAREA' ||
+      el.tagName === 'SELECT' ||
+      el.isContentEditable)
+  );
+}
+
+/** Undo/redo and copy/paste from the keyboard, anywhere but in a form field. */
+function useShortcuts() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isEditable(e.target) || !(e.ctrlKey || e.metaKey)) return;
+      const s = workbenchStore().getState();
+      const key = e.key.toLowerCase();
+      if (key === 'z' && !e.shiftKey) s.undo();
+      else if ((key === 'z' && e.shiftKey) || key === 'y') s.redo();
+      else if (key === 'c' && s.selection.length) {
+        clipboard = copyNodes(s.config, s.selection);
+        void navigator.clipboard?.writeText(JSON.stringify(clipboard)).catch(() => undefined);
+        s.notify('info', `Copied ${s.selection.length} node(s).`);
+      } else if (key === 'v' && clipboard) {
+        const r = pasteFragment(s.config, clipboard);
+        if (s.apply(r) && r.ok && r.nodeIds) s.setSelection(r.nodeIds);
+      } else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+function useTheme() {
+  const theme = useWorkbench((s) => s.theme);
+  useEffect(() => {
+    const root = document.documentElement;
+    if (theme === 'system') root.removeAttribute('data-theme');
+    else root.setAttribute('data-theme', theme);
+  }, [theme]);
+}
+
+const TABS = [{ id: 'problems', label: 'Problems' }] as const;
+
+export function App({ engine }: { engine: EngineClient }) {
+  useShortcuts();
+  useTheme();
+  const tab = useWorkbench((s) => s.bottomTab);
+  const actions = useMemo<GraphActions>(
+    () => ({
+      inject: (typeId) =>
+        engine.send({
+          type: 'inject',
+          typeId: typeof typeId === 'string' ? typeId : typeId,
+          count: 1,
+        }),
+    }),
+    [engine],
+  );
+  return (
+    <GraphActionsContext.Provider value={actions}>
+      <ReactFlowProvider>
+        <div className="app">
+          <Toolbar />
+          <main className="main">
+            <PanelBoundary name="graph">
+              <GraphCanvas />
+            </PanelBoundary>
+            <PanelBoundary name="inspector">
+              <Inspector />
+            </PanelBoundary>
+          </main>
+          <section className="dock" aria-label="Panels">
+            <div role="tablist" aria-label="Panels">
+              {TABS.map((t) => (
+                <button
+                  key={t.id}
+                  role="tab"
+                  type="button"
+                  aria-selected={tab === t.id}
+                  onClick={() => workbenchStore().getState().setBottomTab(t.id)}
+                >
+                  {t.label}
+                </button>
+              ))}
+            </div>
+            <div role="tabpanel" className="dock-body">
+              <PanelBoundary name={tab}>
+                {tab === 'problems' ? <ProblemsPanel /> : null}
+              </PanelBoundary>
+            </div>
+          </section>
+          <Notices />
+        </div>
+      </ReactFlowProvider>
+    </GraphActionsContext.Provider>
+  );
+}

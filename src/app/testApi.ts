@@ -1,0 +1,87 @@
+/**
+ * `window.workbench`: the documented automation API (also handy in devtools). Present in the
+ * built app. Every method returns plain data; bad input comes back as `{ ok: false, errors }`.
+ */
+import { parseConfig, type RouteConfig } from '../core/config';
+import type { EngineClient } from '../engine/client';
+import type { EngineSnapshot, GeneratorSpec, PayloadValues } from '../engine/protocol';
+import type { WorkbenchStore } from '../state/store';
+
+export type LoadResult = { ok: true } | { ok: false; errors: { path: string; message: string }[] };
+
+export interface WorkbenchApi {
+  /** The current route config, the same document JSON export writes. */
+  getConfig(): RouteConfig;
+  /** Load a config (object, JSON or TOML text) as one undoable step; changes nothing on failure. */
+  loadConfig(input: unknown): LoadResult;
+  /** The live dispatcher's route table as `[typeId, kernelId]` pairs (from the engine). */
+  routes(): Promise<[number | string, string][]>;
+  inject(opts: {
+    typeId: number | string;
+    count?: number;
+    payload?: PayloadValues;
+    priority?: number;
+  }): Promise<{ ok: boolean; count?: number; error?: string }>;
+  startGenerator(spec: GeneratorSpec): Promise<{ ok: boolean; error?: string }>;
+  stopGenerator(): Promise<{ ok: boolean }>;
+  /** The latest engine snapshot (injected, metrics, receipts, kernels, dead letters, accounting). */
+  snapshot(): EngineSnapshot | null;
+  undo(): void;
+  redo(): void;
+}
+
+declare global {
+  interface Window {
+    workbench: WorkbenchApi;
+  }
+}
+
+export function installTestApi({
+  store,
+  engine,
+}: {
+  store: WorkbenchStore;
+  engine: EngineClient;
+}): WorkbenchApi {
+  const api: WorkbenchApi = {
+    getConfig: () => JSON.parse(JSON.stringify(store.getState().config)) as RouteConfig,
+    loadConfig(input) {
+      const result = parseConfig(input);
+      if (!result.ok) return { ok: false, errors: result.errors };
+      store.getState().replace(result.config, `Loaded config "${result.config.name}".`);
+      return { ok: true };
+    },
+    async routes() {
+      const reply = await engine.request({ type: 'snapshot' });
+      void reply;
+      return store
+        .getState()
+        .config.routes.map((r) => [r.typeId, r.kernelId] as [number | string, string]);
+    },
+    async inject({ typeId, count, payload, priority }) {
+      const reply = await engine.request({
+        type: 'inject',
+        typeId,
+        ...(count !== undefined ? { count } : {}),
+        ...(payload !== undefined ? { payload } : {}),
+        ...(priority !== undefined ? { priority } : {}),
+      });
+      return reply.ok
+        ? { ok: true, ...(reply.count !== undefined ? { count: reply.count } : {}) }
+        : { ok: false, error: reply.error.message };
+    },
+    async startGenerator(spec) {
+      const reply = await engine.request({ type: 'startGenerator', spec });
+      return reply.ok ? { ok: true } : { ok: false, error: reply.error.message };
+    },
+    async stopGenerator() {
+      const reply = await engine.request({ type: 'stopGenerator' });
+      return { ok: reply.ok };
+    },
+    snapshot: () => engine.latest(),
+    undo: () => store.getState().undo(),
+    redo: () => store.getState().redo(),
+  };
+  window.workbench = api;
+  return api;
+}

@@ -1,0 +1,83 @@
+/**
+ * Named workspaces: autosave of the open one, switching, save-as and corrupt-data recovery, on top
+ * of the storage functions in state/persistence.
+ */
+import { demoConfig, type RouteConfig } from '../core/config';
+import {
+  listWorkspaces,
+  loadCurrent,
+  loadWorkspace,
+  saveWorkspace,
+  type StorageLike,
+} from '../state/persistence';
+import { workbenchStore } from '../state/store';
+
+export const DEMO_NAME = 'demo';
+
+function storage(): StorageLike {
+  return window.localStorage;
+}
+
+/** Decide what opens at start-up; a corrupt save is kept aside and reported, never fatal. */
+export function initialWorkspace(): { name: string; config: RouteConfig; warning: string | null } {
+  let outcome;
+  try {
+    outcome = loadCurrent(storage());
+  } catch (err) {
+    return {
+      name: DEMO_NAME,
+      config: demoConfig(),
+      warning: `Saved workspaces could not be read (${String(err)}); opened the demo.`,
+    };
+  }
+  if (outcome.kind === 'loaded')
+    return { name: outcome.name, config: outcome.config, warning: null };
+  if (outcome.kind === 'corrupt')
+    return {
+      name: DEMO_NAME,
+      config: demoConfig(),
+      warning: `The saved workspace "${outcome.name}" is corrupt and was kept aside as "${outcome.keptAs}"; opened the demo instead. Problems: ${outcome.problems.join('; ')}`,
+    };
+  return { name: DEMO_NAME, config: demoConfig(), warning: null };
+}
+
+export const workspaces = {
+  list(): string[] {
+    const names = listWorkspaces(storage());
+    return names.includes(DEMO_NAME) ? names : [DEMO_NAME, ...names];
+  },
+  save(): void {
+    const { workspaceName, config, notify } = workbenchStore().getState();
+    const err = saveWorkspace(storage(), workspaceName, config);
+    if (err) notify('error', err);
+  },
+  saveAs(name: string): boolean {
+    const clean = name.trim();
+    const s = workbenchStore().getState();
+    if (!clean) return false;
+    const err = saveWorkspace(storage(), clean, s.config);
+    if (err) {
+      s.notify('error', err);
+      return false;
+    }
+    s.openWorkspace(clean, s.config);
+    s.notify('info', `Saved as workspace "${clean}".`);
+    return true;
+  },
+  open(name: string): void {
+    const s = workbenchStore().getState();
+    workspaces.save();
+    const outcome = loadWorkspace(storage(), name);
+    if (outcome.kind === 'loaded') {
+      s.openWorkspace(name, outcome.config);
+      saveWorkspace(storage(), name, outcome.config);
+    } else if (outcome.kind === 'corrupt') {
+      s.notify(
+        'error',
+        `Workspace "${name}" is corrupt; kept aside as "${outcome.keptAs}". ${outcome.problems.join('; ')}`,
+      );
+    } else if (name === DEMO_NAME) {
+      s.openWorkspace(DEMO_NAME, demoConfig());
+    } else s.notify('error', `No saved workspace named "${name}".`);
+  },
+};

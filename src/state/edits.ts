@@ -1,0 +1,351 @@
+/**
+ * Pure edits of a route config. Each returns a new config (never mutates its input) and a
+ * human-readable note for the status line, or an error the user can act on. The store keeps
+ * history; these functions know nothing about React or the engine.
+ */
+import type { RouteConfig } from '../core/config';
+
+export type TypeDef = RouteConfig['messageTypes'][number];
+export type KernelDef = RouteConfig['kernels'][number];
+export type U64Json = TypeDef['typeId'];
+
+export type EditResult =
+  { ok: true; config: RouteConfig; note: string } | { ok: false; error: string };
+
+/** Node ids in the graph: `type:<typeId>` and `kernel:<kernelId>`. */
+export const typeNodeId = (typeId: U64Json): string => `type:${String(typeId)}`;
+export const kernelNodeId = (kernelId: string): string => `kernel:${kernelId}`;
+
+export function parseNodeId(id: string): { kind: 'type' | 'kernel'; key: string } | null {
+  if (id.startsWith('type:')) return { kind: 'type', key: id.slice(5) };
+  if (id.startsWith('kernel:')) return { kind: 'kernel', key: id.slice(7) };
+  return null;
+}
+
+/** Canonical u64 form used in configs: a number while exact, else a decimal string. */
+export function canonicalTypeId(value: string | number | bigint): U64Json | null {
+  let big: bigint;
+  try {
+    if (typeof value === 'number') {
+      if (!Number.isSafeInteger(value)) return null;
+      big = BigInt(value);
+    } else if (typeof value === 'bigint') big = value;
+    else {
+      const s = value.trim();
+      if (!/^\d{1,20}$/.test(s)) return null;
+      big = BigInt(s);
+    }
+  } catch {
+    return null;
+  }
+  if (big < 0n || big > 0xffff_ffff_ffff_ffffn) return null;
+  return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big.toString();
+}
+
+export const sameTypeId = (a: U64Json | undefined, b: U64Json | undefined): boolean =>
+  a !== undefined && b !== undefined && String(a) === String(b);
+
+export function findType(config: RouteConfig, typeId: U64Json): TypeDef | undefined {
+  return config.messageTypes.find((t) => sameTypeId(t.typeId, typeId));
+}
+
+export function findKernel(config: RouteConfig, kernelId: string): KernelDef | undefined {
+  return config.kernels.find((k) => k.id === kernelId);
+}
+
+export function routeOf(config: RouteConfig, typeId: U64Json): string | undefined {
+  return config.routes.find((r) => sameTypeId(r.typeId, typeId))?.kernelId;
+}
+
+/** Draw a route. A type has at most one route (as in the seed): connecting a routed type moves it. */
+export function connectRoute(config: RouteConfig, typeId: U64Json, kernelId: string): EditResult {
+  if (!findKernel(config, kernelId)) return { ok: false, error: `No kernel named "${kernelId}".` };
+  const previous = routeOf(config, typeId);
+  if (previous === kernelId)
+    return { ok: false, error: `Type ${String(typeId)} already routes to "${kernelId}".` };
+  const routes = config.routes.filter((r) => !sameTypeId(r.typeId, typeId));
+  routes.push({ typeId, kernelId });
+  const name = findType(config, typeId)?.name ?? String(typeId);
+  const note =
+    previous === undefined
+      ? `Routed ${name} (${String(typeId)}) to "${kernelId}".`
+      : `Moved the route of ${name} (${String(typeId)}) from "${previous}" to "${kernelId}": a type has one route.`;
+  return { ok: true, config: { ...config, routes }, note };
+}
+
+export function removeRoute(config: RouteConfig, typeId: U64Json): EditResult {
+  const routes = config.routes.filter((r) => !sameTypeId(r.typeId, typeId));
+  if (routes.length === config.routes.length)
+    return { ok: false, error: `Type ${String(typeId)} has no route.` };
+  return {
+    ok: true,
+    config: { ...config, routes },
+    note: `Removed the route of type ${String(typeId)}.`,
+  };
+}
+
+/** K2K next hop: messages for `dest` travel via `nextHop`. One next hop per destination. */
+export function connectK2k(config: RouteConfig, dest: string, nextHop: string): EditResult {
+  if (dest === nextHop)
+    return { ok: false, error: `A kernel cannot be its own next hop ("${dest}").` };
+  if (!findKernel(config, dest) || !findKernel(config, nextHop))
+    return { ok: false, error: 'Both ends of a K2K route must be kernels.' };
+  const k2kRoutes = config.k2kRoutes.filter((r) => r.dest !== dest);
+  k2kRoutes.push({ dest, nextHop });
+  return {
+    ok: true,
+    config: { ...config, k2kRoutes },
+    note: `Messages for "${dest}" now go via "${nextHop}".`,
+  };
+}
+
+export function removeK2k(config: RouteConfig, dest: string): EditResult {
+  const k2kRoutes = config.k2kRoutes.filter((r) => r.dest !== dest);
+  if (k2kRoutes.length === config.k2kRoutes.length)
+    return { ok: false, error: `"${dest}" has no K2K route.` };
+  return {
+    ok: true,
+    config: { ...config, k2kRoutes },
+    note: `Removed the K2K route for "${dest}".`,
+  };
+}
+
+function nextFreeTypeId(config: RouteConfig): number {
+  let max = 9999; // custom ids start at 10000 (RingKernel's convention)
+  for (const t of config.messageTypes) {
+    const n = Number(t.typeId);
+    if (Number.isSafeInteger(n) && n >= max) max = n;
+  }
+  return max + 1;
+}
+
+function uniqueKernelId(config: RouteConfig, base: string): string {
+  let id = base;
+  for (let i = 2; findKernel(config, id); i++) id = `${base}_${i}`;
+  return id;
+}
+
+export function addType(config: RouteConfig, at?: { x: number; y: number }): EditResult {
+  const typeId = nextFreeTypeId(config);
+  const type: TypeDef = {
+    typeId,
+    name: `Message${typeId}`,
+    fields: [{ name: 'value', type: 'u64' }],
+  };
+  const layout = at ? { ...config.layout, [typeNodeId(typeId)]: at } : config.layout;
+  return {
+    ok: true,
+    config: {
+      ...config,
+      messageTypes: [...config.messageTypes, type],
+      ...(layout ? { layout } : {}),
+    },
+    note: `Added message type ${typeId}.`,
+  };
+}
+
+export function addKernel(config: RouteConfig, at?: { x: number; y: number }): EditResult {
+  const id = uniqueKernelId(config, 'kernel');
+  const kernel: KernelDef = {
+    id,
+    queueCapacity: 1024,
+    overflowPolicy: 'deadLetter',
+    tenantId: 0,
+    backend: 'auto',
+    behavior: 'generic',
+  };
+  const layout = at ? { ...config.layout, [kernelNodeId(id)]: at } : config.layout;
+  return {
+    ok: true,
+    config: { ...config, kernels: [...config.kernels, kernel], ...(layout ? { layout } : {}) },
+    note: `Added kernel "${id}".`,
+  };
+}
+
+function renameLayoutKey(
+  layout: RouteConfig['layout'],
+  from: string,
+  to: string,
+): RouteConfig['layout'] {
+  if (!layout || !(from in layout)) return layout;
+  const next: NonNullable<RouteConfig['layout']> = {};
+  for (const [k, v] of Object.entries(layout)) next[k === from ? to : k] = v;
+  return next;
+}
+
+/** Update a type; changing its id carries its route, layout and response references along. */
+export function updateType(
+  config: RouteConfig,
+  typeId: U64Json,
+  patch: Partial<TypeDef>,
+): EditResult {
+  const current = findType(config, typeId);
+  if (!current) return { ok: false, error: `No message type ${String(typeId)}.` };
+  const next: TypeDef = { ...current, ...patch };
+  const newId = canonicalTypeId(next.typeId);
+  if (newId === null) return { ok: false, error: `Type id must be an integer from 0 to 2^64-1.` };
+  next.typeId = newId;
+  if (!sameTypeId(newId, typeId) && findType(config, newId))
+    return {
+      ok: false,
+      error: `Type id ${String(newId)} is already used by ${findType(config, newId)?.name}.`,
+    };
+  if (next.name.trim() === '') return { ok: false, error: 'A message type needs a name.' };
+  const messageTypes = config.messageTypes.map((t) => (t === current ? next : t));
+  const routes = config.routes.map((r) =>
+    sameTypeId(r.typeId, typeId) ? { ...r, typeId: newId } : r,
+  );
+  const layout = renameLayoutKey(config.layout, typeNodeId(typeId), typeNodeId(newId));
+  return {
+    ok: true,
+    config: { ...config, messageTypes, routes, ...(layout ? { layout } : {}) },
+    note: `Updated type ${String(newId)}.`,
+  };
+}
+
+/** Update a kernel; renaming it rewrites every route, K2K route and layout entry that names it. */
+export function updateKernel(
+  config: RouteConfig,
+  kernelId: string,
+  patch: Partial<KernelDef>,
+): EditResult {
+  const current = findKernel(config, kernelId);
+  if (!current) return { ok: false, error: `No kernel "${kernelId}".` };
+  const next: KernelDef = { ...current, ...patch };
+  if (next.id.trim() === '') return { ok: false, error: 'A kernel needs an id.' };
+  if (next.id !== kernelId && findKernel(config, next.id))
+    return { ok: false, error: `A kernel named "${next.id}" already exists.` };
+  if (
+    !Number.isInteger(next.queueCapacity) ||
+    next.queueCapacity < 1 ||
+    next.queueCapacity > 1_048_576
+  )
+    return { ok: false, error: 'Queue capacity must be a whole number from 1 to 1,048,576.' };
+  if (!Number.isInteger(next.tenantId) || next.tenantId < 0)
+    return { ok: false, error: 'Tenant must be a whole number, 0 or more.' };
+  const rename = (id: string) => (id === kernelId ? next.id : id);
+  const kernels = config.kernels.map((k) => (k === current ? next : k));
+  const routes = config.routes.map((r) => ({ ...r, kernelId: rename(r.kernelId) }));
+  const k2kRoutes = config.k2kRoutes.map((r) => ({
+    dest: rename(r.dest),
+    nextHop: rename(r.nextHop),
+  }));
+  const layout = renameLayoutKey(config.layout, kernelNodeId(kernelId), kernelNodeId(next.id));
+  return {
+    ok: true,
+    config: { ...config, kernels, routes, k2kRoutes, ...(layout ? { layout } : {}) },
+    note:
+      next.id !== kernelId
+        ? `Renamed kernel "${kernelId}" to "${next.id}".`
+        : `Updated kernel "${next.id}".`,
+  };
+}
+
+/** Delete graph nodes; routes that touch them go with them. */
+export function deleteNodes(config: RouteConfig, nodeIds: readonly string[]): EditResult {
+  const typeKeys = new Set<string>();
+  const kernelKeys = new Set<string>();
+  for (const id of nodeIds) {
+    const p = parseNodeId(id);
+    if (p?.kind === 'type') typeKeys.add(p.key);
+    else if (p?.kind === 'kernel') kernelKeys.add(p.key);
+  }
+  if (typeKeys.size + kernelKeys.size === 0)
+    return { ok: false, error: 'Nothing selected to delete.' };
+  const layout = config.layout
+    ? Object.fromEntries(Object.entries(config.layout).filter(([k]) => !nodeIds.includes(k)))
+    : undefined;
+  const next: RouteConfig = {
+    ...config,
+    messageTypes: config.messageTypes.filter((t) => !typeKeys.has(String(t.typeId))),
+    kernels: config.kernels.filter((k) => !kernelKeys.has(k.id)),
+    routes: config.routes.filter(
+      (r) => !typeKeys.has(String(r.typeId)) && !kernelKeys.has(r.kernelId),
+    ),
+    k2kRoutes: config.k2kRoutes.filter(
+      (r) => !kernelKeys.has(r.dest) && !kernelKeys.has(r.nextHop),
+    ),
+    ...(layout ? { layout } : {}),
+  };
+  const parts = [];
+  if (typeKeys.size) parts.push(`${typeKeys.size} type${typeKeys.size > 1 ? 's' : ''}`);
+  if (kernelKeys.size) parts.push(`${kernelKeys.size} kernel${kernelKeys.size > 1 ? 's' : ''}`);
+  return { ok: true, config: next, note: `Deleted ${parts.join(' and ')}.` };
+}
+
+/** What copy puts on the clipboard: the selected types and kernels and the routes among them. */
+export interface Fragment {
+  kind: 'ring-dispatcher-workbench/fragment';
+  messageTypes: TypeDef[];
+  kernels: KernelDef[];
+  routes: RouteConfig['routes'];
+  layout: Record<string, { x: number; y: number }>;
+}
+
+export function copyNodes(config: RouteConfig, nodeIds: readonly string[]): Fragment {
+  const ids = new Set(nodeIds);
+  const messageTypes = config.messageTypes.filter((t) => ids.has(typeNodeId(t.typeId)));
+  const kernels = config.kernels.filter((k) => ids.has(kernelNodeId(k.id)));
+  const kernelSet = new Set(kernels.map((k) => k.id));
+  const routes = config.routes.filter(
+    (r) => ids.has(typeNodeId(r.typeId)) && kernelSet.has(r.kernelId),
+  );
+  const layout: Fragment['layout'] = {};
+  for (const id of ids) {
+    const p = config.layout?.[id];
+    if (p) layout[id] = p;
+  }
+  return { kind: 'ring-dispatcher-workbench/fragment', messageTypes, kernels, routes, layout };
+}
+
+/** Paste gives every pasted node a fresh id so nothing collides; routes inside the fragment follow. */
+export function pasteFragment(
+  config: RouteConfig,
+  fragment: Fragment,
+  offset = 40,
+): EditResult & { nodeIds?: string[] } {
+  let next = config;
+  const typeMap = new Map<string, U64Json>();
+  const kernelMap = new Map<string, string>();
+  const layout: NonNullable<RouteConfig['layout']> = { ...(config.layout ?? {}) };
+  const nodeIds: string[] = [];
+  for (const k of fragment.kernels) {
+    const id = uniqueKernelId(next, `${k.id}_copy`);
+    kernelMap.set(k.id, id);
+    next = { ...next, kernels: [...next.kernels, { ...k, id }] };
+    const p = fragment.layout[kernelNodeId(k.id)];
+    if (p) layout[kernelNodeId(id)] = { x: p.x + offset, y: p.y + offset };
+    nodeIds.push(kernelNodeId(id));
+  }
+  for (const t of fragment.messageTypes) {
+    const typeId = nextFreeTypeId(next);
+    typeMap.set(String(t.typeId), typeId);
+    next = {
+      ...next,
+      messageTypes: [...next.messageTypes, { ...t, typeId, name: `${t.name}Copy` }],
+    };
+    const p = fragment.layout[typeNodeId(t.typeId)];
+    if (p) layout[typeNodeId(typeId)] = { x: p.x + offset, y: p.y + offset };
+    nodeIds.push(typeNodeId(typeId));
+  }
+  const routes = [...next.routes];
+  for (const r of fragment.routes) {
+    const typeId = typeMap.get(String(r.typeId));
+    const kernelId = kernelMap.get(r.kernelId);
+    if (typeId !== undefined && kernelId !== undefined) routes.push({ ...r, typeId, kernelId });
+  }
+  if (nodeIds.length === 0) return { ok: false, error: 'The clipboard holds no workbench nodes.' };
+  return {
+    ok: true,
+    config: { ...next, routes, layout },
+    note: `Pasted ${nodeIds.length} node${nodeIds.length > 1 ? 's' : ''}.`,
+    nodeIds,
+  };
+}
+
+export function setPositions(
+  config: RouteConfig,
+  positions: Record<string, { x: number; y: number }>,
+): RouteConfig {
+  return { ...config, layout: { ...(config.layout ?? {}), ...positions } };
+}

@@ -1,0 +1,146 @@
+/**
+ * The one store, sliced by concern: workspace (the config and its history), ui (selection,
+ * theme, notices). High-frequency engine data does not live here: panels read it from the engine
+ * client on animation frames.
+ */
+import { createStore } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import type { RouteConfig } from '../core/config';
+import type { EditResult } from './edits';
+
+const HISTORY_LIMIT = 200;
+
+export type ThemeChoice = 'system' | 'light' | 'dark';
+
+export interface Notice {
+  id: number;
+  kind: 'info' | 'error' | 'warning';
+  text: string;
+}
+
+export interface WorkspaceSlice {
+  workspaceName: string;
+  config: RouteConfig;
+  past: RouteConfig[];
+  future: RouteConfig[];
+  /** Apply an edit; a failed edit changes nothing and shows its error. */
+  apply(result: EditResult): boolean;
+  /** Replace the config as one undoable step (imports, auto-layout, restore demo). */
+  replace(config: RouteConfig, note: string): void;
+  /** Positions while dragging: not a history step until the drag ends. */
+  setTransient(config: RouteConfig): void;
+  /** Record `before` as a history step (drag end). */
+  pushHistory(before: RouteConfig): void;
+  undo(): void;
+  redo(): void;
+  openWorkspace(name: string, config: RouteConfig): void;
+}
+
+export interface UiSlice {
+  selection: string[];
+  selectedEdges: string[];
+  theme: ThemeChoice;
+  notices: Notice[];
+  bottomTab: string;
+  search: string;
+  setSelection(nodes: string[], edges?: string[]): void;
+  setTheme(theme: ThemeChoice): void;
+  notify(kind: Notice['kind'], text: string): void;
+  dismiss(id: number): void;
+  setBottomTab(tab: string): void;
+  setSearch(text: string): void;
+}
+
+export type WorkbenchState = WorkspaceSlice & UiSlice;
+
+let noticeSeq = 0;
+
+export function createWorkbenchStore(initial: { config: RouteConfig; workspaceName: string }) {
+  return createStore<WorkbenchState>()((set, get) => ({
+    workspaceName: initial.workspaceName,
+    config: initial.config,
+    past: [],
+    future: [],
+    apply(result) {
+      if (!result.ok) {
+        get().notify('error', result.error);
+        return false;
+      }
+      get().replace(result.config, result.note);
+      return true;
+    },
+    replace(config, note) {
+      const { config: before, past } = get();
+      set({ config, past: [...past, before].slice(-HISTORY_LIMIT), future: [] });
+      if (note) get().notify('info', note);
+    },
+    setTransient(config) {
+      set({ config });
+    },
+    pushHistory(before) {
+      set({ past: [...get().past, before].slice(-HISTORY_LIMIT), future: [] });
+    },
+    undo() {
+      const { past, config, future } = get();
+      const prev = past.at(-1);
+      if (!prev) return;
+      set({ config: prev, past: past.slice(0, -1), future: [config, ...future] });
+    },
+    redo() {
+      const { past, config, future } = get();
+      const next = future[0];
+      if (!next) return;
+      set({ config: next, past: [...past, config], future: future.slice(1) });
+    },
+    openWorkspace(name, config) {
+      set({ workspaceName: name, config, past: [], future: [], selection: [], selectedEdges: [] });
+    },
+
+    selection: [],
+    selectedEdges: [],
+    theme: 'system',
+    notices: [],
+    bottomTab: 'problems',
+    search: '',
+    setSelection(nodes, edges = []) {
+      set({ selection: nodes, selectedEdges: edges });
+    },
+    setTheme(theme) {
+      set({ theme });
+    },
+    notify(kind, text) {
+      // The same message again replaces the old one instead of stacking up.
+      const id = ++noticeSeq;
+      const rest = get().notices.filter((n) => n.text !== text);
+      set({ notices: [...rest, { id, kind, text }].slice(-4) });
+    },
+    dismiss(id) {
+      set({ notices: get().notices.filter((n) => n.id !== id) });
+    },
+    setBottomTab(bottomTab) {
+      set({ bottomTab });
+    },
+    setSearch(search) {
+      set({ search });
+    },
+  }));
+}
+
+export type WorkbenchStore = ReturnType<typeof createWorkbenchStore>;
+
+let store: WorkbenchStore | null = null;
+
+/** The app's store, created once at start-up by `initStore`. */
+export function workbenchStore(): WorkbenchStore {
+  if (!store) throw new Error('workbench store used before initStore()');
+  return store;
+}
+
+export function initStore(initial: { config: RouteConfig; workspaceName: string }): WorkbenchStore {
+  store = createWorkbenchStore(initial);
+  return store;
+}
+
+export function useWorkbench<T>(selector: (s: WorkbenchState) => T): T {
+  return useStore(workbenchStore(), selector);
+}

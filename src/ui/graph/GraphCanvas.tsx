@@ -1,0 +1,185 @@
+import { useCallback, useMemo, useRef, useState } from 'react';
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+  type OnDelete,
+} from '@xyflow/react';
+import { validateWorkspace } from '../../core/config';
+import {
+  connectK2k,
+  connectRoute,
+  deleteNodes,
+  parseNodeId,
+  removeK2k,
+  removeRoute,
+  canonicalTypeId,
+  type EditResult,
+} from '../../state/edits';
+import { useWorkbench, workbenchStore } from '../../state/store';
+import { createFlowBuilder, type FlowEdge, type FlowNode } from './flow';
+import { edgeTypes, nodeTypes } from './nodes';
+import { problemNodeIds } from '../shell/problems';
+
+function isValidConnection(c: Connection | FlowEdge): boolean {
+  const s = parseNodeId(c.source);
+  const t = parseNodeId(c.target);
+  if (!s || !t || t.kind !== 'kernel') return false;
+  if (s.kind === 'type') return (c.targetHandle ?? 'in') === 'in';
+  return c.sourceHandle === 'k2k-out' && c.targetHandle === 'k2k-in' && s.key !== t.key;
+}
+
+export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlySet<string> }) {
+  const config = useWorkbench((s) => s.config);
+  const selection = useWorkbench((s) => s.selection);
+  const selectedEdges = useWorkbench((s) => s.selectedEdges);
+  const search = useWorkbench((s) => s.search);
+  const [builder] = useState(createFlowBuilder);
+  const dragStart = useRef<typeof config | null>(null);
+  const [measured, setMeasured] = useState<ReadonlyMap<string, { width: number; height: number }>>(
+    new Map(),
+  );
+
+  const problems = useMemo(() => problemNodeIds(validateWorkspace(config)), [config]);
+  const { nodes, edges } = useMemo(
+    () =>
+      builder({
+        config,
+        selection: new Set(selection),
+        selectedEdges: new Set(selectedEdges),
+        problems,
+        search,
+        measured,
+        ...(highlightedEdges ? { highlightedEdges } : {}),
+      }),
+    [builder, config, selection, selectedEdges, problems, search, measured, highlightedEdges],
+  );
+
+  const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
+    const store = workbenchStore();
+    const state = store.getState();
+    let positions: Record<string, { x: number; y: number }> | null = null;
+    let dragEnded = false;
+    let nextSelection: Set<string> | null = null;
+    let dims: Map<string, { width: number; height: number }> | null = null;
+    for (const c of changes) {
+      if (c.type === 'position') {
+        if (c.position)
+          (positions ??= {})[c.id] = { x: Math.round(c.position.x), y: Math.round(c.position.y) };
+        if (c.dragging === false) dragEnded = true;
+      } else if (c.type === 'select') {
+        nextSelection ??= new Set(state.selection);
+        if (c.selected) nextSelection.add(c.id);
+        else nextSelection.delete(c.id);
+      } else if (c.type === 'dimensions' && c.dimensions) {
+        (dims ??= new Map()).set(c.id, c.dimensions);
+      }
+    }
+    if (positions) {
+      if (!dragStart.current) dragStart.current = state.config;
+      state.setTransient({
+        ...state.config,
+        layout: { ...(state.config.layout ?? {}), ...positions },
+      });
+    }
+    if (dragEnded && dragStart.current) {
+      state.pushHistory(dragStart.current);
+      dragStart.current = null;
+    }
+    if (nextSelection) state.setSelection([...nextSelection], state.selectedEdges);
+    if (dims) {
+      const d = dims;
+      setMeasured((prev) => {
+        const next = new Map(prev);
+        for (const [k, v] of d) next.set(k, v);
+        return next;
+      });
+    }
+  }, []);
+
+  const onEdgesChange = useCallback((changes: EdgeChange<FlowEdge>[]) => {
+    const state = workbenchStore().getState();
+    let next: Set<string> | null = null;
+    for (const c of changes) {
+      if (c.type === 'select') {
+        next ??= new Set(state.selectedEdges);
+        if (c.selected) next.add(c.id);
+        else next.delete(c.id);
+      }
+    }
+    if (next) state.setSelection(state.selection, [...next]);
+  }, []);
+
+  const onConnect = useCallback((c: Connection) => {
+    const state = workbenchStore().getState();
+    const s = parseNodeId(c.source);
+    const t = parseNodeId(c.target);
+    if (!s || !t || t.kind !== 'kernel') return;
+    if (s.kind === 'type') {
+      const typeId = canonicalTypeId(s.key);
+      if (typeId !== null) state.apply(connectRoute(state.config, typeId, t.key));
+    } else {
+      state.apply(connectK2k(state.config, s.key, t.key));
+    }
+  }, []);
+
+  const onDelete: OnDelete<FlowNode, FlowEdge> = useCallback(({ nodes: dn, edges: de }) => {
+    const state = workbenchStore().getState();
+    let config = state.config;
+    const notes: string[] = [];
+    const step = (r: EditResult) => {
+      if (r.ok) {
+        config = r.config;
+        notes.push(r.note);
+      }
+    };
+    if (dn.length)
+      step(
+        deleteNodes(
+          config,
+          dn.map((n) => n.id),
+        ),
+      );
+    for (const e of de) {
+      if (e.id.startsWith('route:')) {
+        const typeId = canonicalTypeId(e.id.slice(6));
+        if (typeId !== null) step(removeRoute(config, typeId));
+      } else if (e.id.startsWith('k2k:')) step(removeK2k(config, e.id.slice(4)));
+    }
+    if (config !== state.config) {
+      state.replace(config, notes.join(' '));
+      state.setSelection([], []);
+    }
+  }, []);
+
+  return (
+    <div className="graph" data-testid="graph">
+      <ReactFlow<FlowNode, FlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onDelete={onDelete}
+        isValidConnection={isValidConnection}
+        deleteKeyCode={['Delete', 'Backspace']}
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        selectionOnDrag={false}
+        onlyRenderVisibleElements
+        minZoom={0.05}
+        fitView
+        aria-label="Route graph"
+      >
+        <Background gap={24} />
+        <MiniMap pannable zoomable ariaLabel="Minimap of the route graph" />
+        <Controls aria-label="Zoom controls" />
+      </ReactFlow>
+    </div>
+  );
+}

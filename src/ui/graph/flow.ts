@@ -1,0 +1,160 @@
+/**
+ * Config -> React Flow nodes and edges. Node and edge objects are cached by identity of what they
+ * show, so a change to one node re-renders one node even in a graph of a thousand.
+ */
+import type { Edge, Node } from '@xyflow/react';
+import type { RouteConfig } from '../../core/config';
+import { kernelNodeId, typeNodeId, type KernelDef, type TypeDef } from '../../state/edits';
+
+export type TypeNodeData = {
+  type: TypeDef;
+  routed: boolean;
+  problem: 'error' | 'warning' | null;
+  dimmed: boolean;
+};
+export type KernelNodeData = {
+  kernel: KernelDef;
+  problem: 'error' | 'warning' | null;
+  dimmed: boolean;
+};
+export type TypeFlowNode = Node<TypeNodeData, 'messageType'>;
+export type KernelFlowNode = Node<KernelNodeData, 'kernel'>;
+export type FlowNode = TypeFlowNode | KernelFlowNode;
+export type RouteEdgeData = { kind: 'route' | 'k2k'; problem: boolean; highlighted?: boolean };
+export type FlowEdge = Edge<RouteEdgeData>;
+
+export const routeEdgeId = (typeId: TypeDef['typeId']) => `route:${String(typeId)}`;
+export const k2kEdgeId = (dest: string) => `k2k:${dest}`;
+
+/** Default placement when a node has no saved position: types left, kernels right. */
+function defaultPosition(kind: 'type' | 'kernel', index: number) {
+  return kind === 'type' ? { x: 0, y: index * 110 } : { x: 420, y: index * 150 };
+}
+
+export interface FlowInputs {
+  config: RouteConfig;
+  selection: ReadonlySet<string>;
+  selectedEdges: ReadonlySet<string>;
+  problems: ReadonlyMap<string, 'error' | 'warning'>;
+  search: string;
+  highlightedEdges?: ReadonlySet<string>;
+  measured?: ReadonlyMap<string, { width: number; height: number }>;
+}
+
+export function createFlowBuilder() {
+  let nodeCache = new Map<string, FlowNode>();
+  let edgeCache = new Map<string, FlowEdge>();
+
+  function sameNode(prev: FlowNode | undefined, next: FlowNode): prev is FlowNode {
+    if (!prev || prev.type !== next.type || prev.selected !== next.selected) return false;
+    if (
+      prev.measured?.width !== next.measured?.width ||
+      prev.measured?.height !== next.measured?.height
+    )
+      return false;
+    if (prev.position.x !== next.position.x || prev.position.y !== next.position.y) return false;
+    const a = prev.data as Record<string, unknown>;
+    const b = next.data as Record<string, unknown>;
+    return Object.keys(b).every((k) => a[k] === b[k]);
+  }
+
+  return function build(inputs: FlowInputs): { nodes: FlowNode[]; edges: FlowEdge[] } {
+    const { config, selection, problems, search } = inputs;
+    const q = search.trim().toLowerCase();
+    const measuredOf = (id: string) => {
+      const m = inputs.measured?.get(id);
+      return m ? { measured: m } : {};
+    };
+    const routed = new Set(config.routes.map((r) => String(r.typeId)));
+    const nextNodes = new Map<string, FlowNode>();
+    const nodes: FlowNode[] = [];
+    config.messageTypes.forEach((type, i) => {
+      const id = typeNodeId(type.typeId);
+      const match = !q || type.name.toLowerCase().includes(q) || String(type.typeId).includes(q);
+      const node: TypeFlowNode = {
+        id,
+        type: 'messageType',
+        position: config.layout?.[id] ?? defaultPosition('type', i),
+        selected: selection.has(id),
+        ...measuredOf(id),
+        data: {
+          type,
+          routed: routed.has(String(type.typeId)),
+          problem: problems.get(id) ?? null,
+          dimmed: !match,
+        },
+      };
+      const prev = nodeCache.get(id);
+      const chosen = sameNode(prev, node) ? prev : node;
+      nextNodes.set(id, chosen);
+      nodes.push(chosen);
+    });
+    config.kernels.forEach((kernel, i) => {
+      const id = kernelNodeId(kernel.id);
+      const match = !q || kernel.id.toLowerCase().includes(q);
+      const node: KernelFlowNode = {
+        id,
+        type: 'kernel',
+        position: config.layout?.[id] ?? defaultPosition('kernel', i),
+        selected: selection.has(id),
+        ...measuredOf(id),
+        data: { kernel, problem: problems.get(id) ?? null, dimmed: !match },
+      };
+      const prev = nodeCache.get(id);
+      const chosen = sameNode(prev, node) ? prev : node;
+      nextNodes.set(id, chosen);
+      nodes.push(chosen);
+    });
+    nodeCache = nextNodes;
+
+    const nextEdges = new Map<string, FlowEdge>();
+    const edges: FlowEdge[] = [];
+    const push = (edge: FlowEdge) => {
+      const prev = edgeCache.get(edge.id);
+      const same =
+        prev &&
+        prev.source === edge.source &&
+        prev.target === edge.target &&
+        prev.selected === edge.selected &&
+        prev.data?.problem === edge.data?.problem &&
+        prev.data?.highlighted === edge.data?.highlighted;
+      const chosen = same ? prev : edge;
+      nextEdges.set(edge.id, chosen);
+      edges.push(chosen);
+    };
+    for (const r of config.routes) {
+      const id = routeEdgeId(r.typeId);
+      push({
+        id,
+        source: typeNodeId(r.typeId),
+        target: kernelNodeId(r.kernelId),
+        type: 'route',
+        selected: inputs.selectedEdges.has(id),
+        data: {
+          kind: 'route',
+          problem: problems.has(id),
+          highlighted: inputs.highlightedEdges?.has(id) ?? false,
+        },
+      });
+    }
+    for (const r of config.k2kRoutes) {
+      const id = k2kEdgeId(r.dest);
+      push({
+        id,
+        source: kernelNodeId(r.dest),
+        sourceHandle: 'k2k-out',
+        target: kernelNodeId(r.nextHop),
+        targetHandle: 'k2k-in',
+        type: 'route',
+        selected: inputs.selectedEdges.has(id),
+        data: {
+          kind: 'k2k',
+          problem: problems.has(id),
+          highlighted: inputs.highlightedEdges?.has(id) ?? false,
+        },
+      });
+    }
+    edgeCache = nextEdges;
+    return { nodes, edges };
+  };
+}

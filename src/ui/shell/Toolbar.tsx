@@ -1,0 +1,157 @@
+import { useState } from 'react';
+import { useReactFlow } from '@xyflow/react';
+import { demoConfig } from '../../core/config';
+import { addKernel, addType, kernelNodeId, typeNodeId } from '../../state/edits';
+import { useWorkbench, workbenchStore, type ThemeChoice } from '../../state/store';
+import { autoLayout } from '../graph/layout';
+import { workspaces } from '../../app/workspaces';
+
+export function Toolbar() {
+  const name = useWorkbench((s) => s.workspaceName);
+  const canUndo = useWorkbench((s) => s.past.length > 0);
+  const canRedo = useWorkbench((s) => s.future.length > 0);
+  const theme = useWorkbench((s) => s.theme);
+  const search = useWorkbench((s) => s.search);
+  const [saveAs, setSaveAs] = useState('');
+  const [names, setNames] = useState(() => workspaces.list());
+  const [busy, setBusy] = useState(false);
+  const s = () => workbenchStore().getState();
+  const flow = useReactFlow();
+
+  /** Enter in the search box selects the first match and brings it into view (keyboard-only flow). */
+  function selectFirstMatch() {
+    const q = search.trim().toLowerCase();
+    if (!q) return;
+    const { config } = s();
+    const type = config.messageTypes.find(
+      (t) => t.name.toLowerCase().includes(q) || String(t.typeId).includes(q),
+    );
+    const kernel = type ? undefined : config.kernels.find((k) => k.id.toLowerCase().includes(q));
+    const id = type ? typeNodeId(type.typeId) : kernel ? kernelNodeId(kernel.id) : null;
+    if (!id) return s().notify('warning', `Nothing matches "${search}".`);
+    s().setSelection([id]);
+    void flow.fitView({ nodes: [{ id }], duration: 200, maxZoom: 1.2 });
+  }
+
+  return (
+    <header className="toolbar" role="toolbar" aria-label="Workbench">
+      <strong className="brand">Ring Dispatcher Workbench</strong>
+      <label className="inline">
+        Workspace
+        <select
+          value={name}
+          onFocus={() => setNames(workspaces.list())}
+          onChange={(e) => workspaces.open(e.target.value)}
+          aria-label="Open workspace"
+        >
+          {[...new Set([...names, name])].map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </label>
+      <form
+        className="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (workspaces.saveAs(saveAs)) {
+            setSaveAs('');
+            setNames(workspaces.list());
+          }
+        }}
+      >
+        <input
+          aria-label="New workspace name"
+          placeholder="save as…"
+          value={saveAs}
+          maxLength={64}
+          onChange={(e) => setSaveAs(e.target.value)}
+        />
+        <button type="submit" disabled={!saveAs.trim()}>
+          Save as
+        </button>
+      </form>
+      <button
+        type="button"
+        onClick={() =>
+          s().replace(demoConfig(), 'Restored the demo workspace (undo brings your graph back).')
+        }
+      >
+        Restore demo
+      </button>
+      <span className="sep" />
+      <button
+        type="button"
+        aria-label="Undo"
+        title="Undo (Ctrl+Z)"
+        disabled={!canUndo}
+        onClick={() => s().undo()}
+      >
+        ↶ Undo
+      </button>
+      <button
+        type="button"
+        aria-label="Redo"
+        title="Redo (Ctrl+Shift+Z)"
+        disabled={!canRedo}
+        onClick={() => s().redo()}
+      >
+        ↷ Redo
+      </button>
+      <span className="sep" />
+      <button type="button" onClick={() => s().apply(addType(s().config, { x: 0, y: -140 }))}>
+        + Type
+      </button>
+      <button type="button" onClick={() => s().apply(addKernel(s().config, { x: 420, y: -160 }))}>
+        + Kernel
+      </button>
+      <button
+        type="button"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          try {
+            const layout = await autoLayout(s().config);
+            s().replace(
+              { ...s().config, layout },
+              'Laid out the graph (undo restores the old positions).',
+            );
+          } catch (err) {
+            s().notify(
+              'error',
+              `Auto-layout failed: ${err instanceof Error ? err.message : String(err)}`,
+            );
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        Auto-layout
+      </button>
+      <input
+        type="search"
+        aria-label="Search nodes"
+        placeholder="search types and kernels"
+        value={search}
+        onChange={(e) => s().setSearch(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') selectFirstMatch();
+        }}
+      />
+      <span className="grow" />
+      <label className="inline">
+        Theme
+        <select
+          value={theme}
+          onChange={(e) => s().setTheme(e.target.value as ThemeChoice)}
+          aria-label="Theme"
+        >
+          <option value="system">system</option>
+          <option value="light">light</option>
+          <option value="dark">dark</option>
+        </select>
+      </label>
+    </header>
+  );
+}
