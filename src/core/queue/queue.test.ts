@@ -1,0 +1,132 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { roundCapacity, queueHealth } from './capacity.ts';
+import { RingBuffer } from './ring-buffer.ts';
+import { PriorityQueue } from './slot-queue.ts';
+
+describe('RingBuffer', () => {
+  it('rounds capacity up, uses every slot, counts drops', () => {
+    const rb = new RingBuffer<number>(3);
+    expect(rb.capacity).toBe(4);
+    for (let i = 0; i < 4; i++) expect(rb.push(i)).toBe(true);
+    expect(rb.push(99)).toBe(false);
+    expect(rb.shift()).toBe(0);
+    expect(rb.push(4)).toBe(true);
+    expect(rb.toArray()).toEqual([1, 2, 3, 4]);
+    expect(rb.stats()).toEqual({
+      enqueued: 5,
+      dequeued: 1,
+      dropped: 1,
+      evicted: 0,
+      depth: 4,
+      maxDepth: 4,
+    });
+  });
+  it('is FIFO through wrap-around (model property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.nat(), fc.constant(-1)), { maxLength: 300 }),
+        fc.integer({ min: 1, max: 9 }),
+        (ops, cap) => {
+          const rb = new RingBuffer<number>(cap);
+          const model: number[] = [];
+          for (const op of ops) {
+            if (op < 0) expect(rb.shift()).toBe(model.shift());
+            else if (model.length < rb.capacity) {
+              expect(rb.push(op)).toBe(true);
+              model.push(op);
+            } else expect(rb.push(op)).toBe(false);
+            expect(rb.toArray()).toEqual(model);
+          }
+        },
+      ),
+    );
+  });
+  it('rejects bad capacities', () => {
+    expect(() => roundCapacity(0)).toThrow(/capacity/);
+    expect(roundCapacity(1024)).toBe(1024);
+    expect(roundCapacity(1025)).toBe(2048);
+    expect(queueHealth(75, 100)).toBe('warning');
+    expect(queueHealth(90, 100)).toBe('critical');
+  });
+});
+
+describe('PriorityQueue', () => {
+  it('delivers higher priority first, FIFO within a priority', () => {
+    const q = new PriorityQueue<string>(8);
+    q.enqueue('a0', 0);
+    q.enqueue('b5', 5);
+    q.enqueue('c0', 0);
+    q.enqueue('d5', 5);
+    q.enqueue('e9', 9);
+    expect([q.dequeue(), q.dequeue(), q.dequeue(), q.dequeue(), q.dequeue(), q.dequeue()]).toEqual([
+      'e9',
+      'b5',
+      'd5',
+      'a0',
+      'c0',
+      undefined,
+    ]);
+  });
+
+  it('evicts the oldest of the lowest priority', () => {
+    const q = new PriorityQueue<string>(4);
+    q.enqueue('h', 7);
+    q.enqueue('l1', 1);
+    q.enqueue('l2', 1);
+    expect(q.evictOldest()).toBe('l1');
+    expect(q.toArray()).toEqual(['h', 'l2']);
+    expect(q.stats().evicted).toBe(1);
+  });
+
+  type Op = { kind: 'enq'; p: number } | { kind: 'deq' } | { kind: 'evict' };
+  it('matches a sorted-list model through many wrap-arounds (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            {
+              weight: 3,
+              arbitrary: fc
+                .integer({ min: 0, max: 4 })
+                .map<Op>((p) => ({ kind: 'enq', p: p * 60 })),
+            },
+            { weight: 3, arbitrary: fc.constant<Op>({ kind: 'deq' }) },
+            { weight: 1, arbitrary: fc.constant<Op>({ kind: 'evict' }) },
+          ),
+          { maxLength: 400 },
+        ),
+        fc.integer({ min: 1, max: 16 }),
+        (ops, cap) => {
+          const q = new PriorityQueue<number>(cap);
+          let model: { v: number; p: number }[] = []; // delivery order
+          let seq = 0;
+          let maxDepth = 0;
+          for (const op of ops) {
+            if (op.kind === 'enq') {
+              const v = seq++;
+              const ok = q.enqueue(v, op.p);
+              expect(ok).toBe(model.length < q.capacity);
+              if (ok) {
+                model.push({ v, p: op.p });
+                model = model.sort((a, b) => b.p - a.p || a.v - b.v);
+              }
+            } else if (op.kind === 'deq') {
+              expect(q.dequeue()).toBe(model.shift()?.v);
+            } else {
+              let victim = -1;
+              for (let i = model.length - 1; i >= 0; i--) {
+                if (model[i]!.p === model[model.length - 1]!.p) victim = i;
+              }
+              expect(q.evictOldest()).toBe(victim < 0 ? undefined : model.splice(victim, 1)[0]!.v);
+            }
+            maxDepth = Math.max(maxDepth, model.length);
+            expect(q.toArray()).toEqual(model.map((m) => m.v));
+            expect(q.size).toBe(model.length);
+            expect(q.stats().maxDepth).toBe(maxDepth);
+          }
+        },
+      ),
+    );
+  });
+});
