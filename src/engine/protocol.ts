@@ -254,7 +254,7 @@ export interface EdgeSnapshot {
 
 /**
  * Exact accounting. Every message that entered the dispatcher is in exactly one bucket:
- * `injected + emitted = processed + queued + sum(failedByStatus) + deadLettered`.
+ * `injected + emitted + carriedOver = processed + queued + sum(failedByStatus) + deadLettered`.
  * See CONTEXT.md for what each term counts.
  */
 export interface AccountingSnapshot {
@@ -262,6 +262,8 @@ export interface AccountingSnapshot {
   injected: number;
   /** Entered the dispatcher from kernels (alerts, responses). */
   emitted: number;
+  /** Held (queued or dead-lettered) when the counters were last reset; they count as entered. */
+  carriedOver: number;
   /** Consumed by a kernel runtime. */
   processed: number;
   /** Sitting in some kernel's queue now. */
