@@ -129,7 +129,7 @@ describe('envelope codec', () => {
   it('rejects each kind of bad input with its code', () => {
     expect(codeOf(() => decodeEnvelope(new Uint8Array(10)))).toBe('CODEC_TOO_SHORT');
     const magic = good();
-    magic[0] ^= 0xff;
+    magic[0] = magic[0]! ^ 0xff;
     expect(codeOf(() => decodeEnvelope(magic))).toBe('CODEC_BAD_MAGIC');
     const version = good();
     new DataView(version.buffer).setUint32(HeaderOffset.version, 2, true);
@@ -145,7 +145,7 @@ describe('envelope codec', () => {
       'CODEC_LENGTH_MISMATCH',
     );
     const sum = good();
-    sum[HEADER_SIZE + 3] ^= 1;
+    sum[HEADER_SIZE + 3] = sum[HEADER_SIZE + 3]! ^ 1;
     expect(codeOf(() => decodeEnvelope(sum))).toBe('CODEC_BAD_CHECKSUM');
     const hlc = good();
     new DataView(hlc.buffer).setBigUint64(HeaderOffset.timestamp, 2n ** 60n, true);
@@ -162,7 +162,8 @@ describe('envelope codec', () => {
           const bytes = encodeEnvelope(
             createEnvelope({ messageType: 1, payload: p, timestamp: ts }),
           );
-          bytes[HEADER_SIZE + (at % p.length)] ^= x;
+          const i = HEADER_SIZE + (at % p.length);
+          bytes[i] = bytes[i]! ^ x;
           expect(codeOf(() => decodeEnvelope(bytes))).toBe('CODEC_BAD_CHECKSUM');
         },
       ),
