@@ -10,6 +10,11 @@ import { Toolbar } from '../ui/shell/Toolbar';
 import { useWorkbench, workbenchStore } from '../state/store';
 import { copyNodes, pasteFragment, type Fragment } from '../state/edits';
 import type { EngineClient } from '../engine/client';
+import { ReceiptsPanel } from '../ui/live/ReceiptsPanel';
+import { AccountingBar, QueuesPanel } from '../ui/live/QueuesPanel';
+import { DeadLettersPanel } from '../ui/live/DeadLettersPanel';
+import { MetricsPanel } from '../ui/metrics/MetricsPanel';
+import { InjectPanel } from '../ui/inject/InjectPanel';
 
 let clipboard: Fragment | null = null;
 
@@ -57,7 +62,14 @@ function useTheme() {
   }, [theme]);
 }
 
-const TABS = [{ id: 'problems', label: 'Problems' }] as const;
+const TABS = [
+  { id: 'inject', label: 'Inject', Panel: InjectPanel },
+  { id: 'receipts', label: 'Receipts', Panel: ReceiptsPanel },
+  { id: 'queues', label: 'Queues', Panel: QueuesPanel },
+  { id: 'metrics', label: 'Metrics', Panel: MetricsPanel },
+  { id: 'deadletters', label: 'Dead letters', Panel: DeadLettersPanel },
+  { id: 'problems', label: 'Problems', Panel: ProblemsPanel },
+] as const;
 
 export function App({ engine }: { engine: EngineClient }) {
   useShortcuts();
@@ -88,6 +100,7 @@ export function App({ engine }: { engine: EngineClient }) {
             </PanelBoundary>
           </main>
           <section className="dock" aria-label="Panels">
+            <AccountingBar />
             <div role="tablist" aria-label="Panels">
               {TABS.map((t) => (
                 <button

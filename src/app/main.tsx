@@ -4,7 +4,8 @@ import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { App } from './App';
 import { initStore } from '../state/store';
-import { liveStore } from '../state/live';
+import { onSnapshot } from './live';
+import { setEngineClient } from './engineRef';
 import { syncCommands } from '../state/engineSync';
 import { createEngineClient } from '../engine/client';
 import { initialWorkspace, workspaces } from './workspaces';
@@ -22,9 +23,10 @@ store.subscribe((next, prev) => {
 });
 
 const engine = createEngineClient({
-  onSnapshot: (s) => liveStore.set(s),
+  onSnapshot,
   onError: (e) => store.getState().notify('error', `Engine: ${e.message}`),
 });
+setEngineClient(engine);
 engine.send({ type: 'loadConfig', config: start.config });
 
 // Edits reach the running engine at once; the workspace autosaves shortly after.

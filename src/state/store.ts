@@ -100,7 +100,7 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
     selectedEdges: [],
     theme: 'system',
     notices: [],
-    bottomTab: 'problems',
+    bottomTab: 'inject',
     search: '',
     setSelection(nodes, edges = []) {
       set({ selection: nodes, selectedEdges: edges });

@@ -1,0 +1,138 @@
+/**
+ * The captured receipts behind the live tail: a bounded ring of the rows the engine materialised
+ * (sampled at high rates; exact counts per status come from the snapshot). Pausing freezes what
+ * the list shows while capture goes on, so nothing is dropped on pause.
+ */
+import type { EngineSnapshot, ReceiptRow } from '../engine/protocol';
+import { toHex } from '../engine/payload';
+
+export const RECEIPT_LOG_CAPACITY = 20_000;
+
+export interface ReceiptLog {
+  /** Feed one snapshot's new rows. */
+  ingest(snapshot: EngineSnapshot): void;
+  /** Rows in arrival order (a copy, oldest first). */
+  rows(): ReceiptRow[];
+  /** Rows captured since the view was paused. */
+  bufferedSincePause(): number;
+  paused(): boolean;
+  setPaused(paused: boolean): void;
+  clear(): void;
+  /** Increases whenever the visible rows change. */
+  version(): number;
+  subscribe(fn: () => void): () => void;
+}
+
+export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
+  const ring: (ReceiptRow | undefined)[] = new Array(capacity);
+  let head = 0; // next write
+  let size = 0;
+  let isPaused = false;
+  let frozen: ReceiptRow[] | null = null;
+  let buffered = 0;
+  let ver = 0;
+  const listeners = new Set<() => void>();
+  const emit = () => {
+    ver++;
+    for (const l of listeners) l();
+  };
+  function all(): ReceiptRow[] {
+    const out: ReceiptRow[] = [];
+    const start = (head - size + capacity) % capacity;
+    for (let i = 0; i < size; i++) {
+      const row = ring[(start + i) % capacity];
+      if (row) out.push(row);
+    }
+    return out;
+  }
+  return {
+    ingest(snapshot) {
+      const rows = snapshot.receipts.recent;
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        ring[head] = row;
+        head = (head + 1) % capacity;
+        if (size < capacity) size++;
+      }
+      if (isPaused) {
+        buffered += rows.length;
+        for (const l of listeners) l();
+      } else emit();
+    },
+    rows: () => (frozen ? frozen.slice() : all()),
+    bufferedSincePause: () => buffered,
+    paused: () => isPaused,
+    setPaused(p) {
+      isPaused = p;
+      frozen = p ? all() : null;
+      buffered = 0;
+      emit();
+    },
+    clear() {
+      ring.fill(undefined);
+      head = 0;
+      size = 0;
+      frozen = isPaused ? [] : null;
+      buffered = 0;
+      emit();
+    },
+    version: () => ver,
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+  };
+}
+
+/** CSV with a header row; every value quoted so names with commas or quotes stay intact. */
+export function receiptsToCsv(rows: readonly ReceiptRow[]): string {
+  const cols = [
+    'seq',
+    'hlcPhysical',
+    'hlcLogical',
+    'hlcNode',
+    'messageId',
+    'typeId',
+    'source',
+    'destination',
+    'status',
+    'hops',
+    'latencyUs',
+    'priority',
+    'correlationId',
+    'parentId',
+  ] as const;
+  const q = (v: unknown) => `"${String(v ?? '').replaceAll('"', '""')}"`;
+  const lines = [cols.join(',')];
+  for (const r of rows)
+    lines.push(
+      [
+        r.seq,
+        r.hlc.physical,
+        r.hlc.logical,
+        r.hlc.nodeId,
+        r.messageId,
+        String(r.typeId),
+        r.source,
+        r.destination,
+        r.status,
+        r.hops,
+        r.latencyUs,
+        r.priority,
+        r.correlationId,
+        r.parentId,
+      ]
+        .map(q)
+        .join(','),
+    );
+  return lines.join('\n') + '\n';
+}
+
+/** JSON with bigints as strings and payloads as hex. */
+export function receiptsToJson(rows: readonly ReceiptRow[]): string {
+  return JSON.stringify(
+    rows.map((r) => ({ ...r, typeId: String(r.typeId), payload: toHex(r.payload) })),
+    null,
+    2,
+  );
+}

@@ -1,0 +1,374 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import type { RouteConfig } from '../../core/config';
+import type { ArrivalPattern, GeneratorSpec, PayloadValues } from '../../engine/protocol';
+import { engineClient } from '../../app/engineRef';
+import { canonicalTypeId, findType } from '../../state/edits';
+import { useLive } from '../../state/live';
+import { useWorkbench, workbenchStore } from '../../state/store';
+
+type Field = RouteConfig['messageTypes'][number]['fields'][number];
+type Preset = NonNullable<RouteConfig['generatorPresets']>[number];
+
+const LIMITS: Record<string, [bigint, bigint]> = {
+  u8: [0n, 255n],
+  u16: [0n, 65535n],
+  u32: [0n, 4294967295n],
+  u64: [0n, 18446744073709551615n],
+  i32: [-2147483648n, 2147483647n],
+  i64: [-9223372036854775808n, 9223372036854775807n],
+};
+
+/** Check one form value against its field type; returns the typed value or an error message. */
+export function parseFieldValue(
+  f: Field,
+  raw: string,
+): { ok: true; value: number | bigint | boolean | string } | { ok: false; error: string } {
+  const text = raw.trim();
+  if (f.type === 'bool')
+    return text === 'true' || text === 'false'
+      ? { ok: true, value: text === 'true' }
+      : { ok: false, error: `${f.name}: true or false` };
+  if (f.type === 'f32' || f.type === 'f64') {
+    const n = Number(text);
+    return text !== '' && Number.isFinite(n)
+      ? { ok: true, value: n }
+      : { ok: false, error: `${f.name}: a finite number` };
+  }
+  if (f.type === 'bytes') {
+    const max = (f.size ?? 8) * 2;
+    return /^([0-9a-fA-F]{2})*$/.test(text) && text.length <= max
+      ? { ok: true, value: text }
+      : { ok: false, error: `${f.name}: hex, at most ${f.size ?? 8} bytes` };
+  }
+  const range = LIMITS[f.type];
+  if (!range || !/^-?\d+$/.test(text)) return { ok: false, error: `${f.name}: a whole number` };
+  const v = BigInt(text);
+  if (v < range[0] || v > range[1])
+    return { ok: false, error: `${f.name}: ${f.type} is ${range[0]}..${range[1]}` };
+  return { ok: true, value: f.type === 'u64' || f.type === 'i64' ? v : Number(v) };
+}
+
+function randomFill(f: Field): string {
+  const r = Math.random();
+  switch (f.type) {
+    case 'bool':
+      return r < 0.5 ? 'true' : 'false';
+    case 'f32':
+    case 'f64':
+      return (Math.round(r * 20_000 * 100) / 100).toString();
+    case 'bytes':
+      return Array.from({ length: f.size ?? 8 }, () =>
+        Math.floor(Math.random() * 256)
+          .toString(16)
+          .padStart(2, '0'),
+      ).join('');
+    case 'u8':
+      return String(Math.floor(r * 256));
+    case 'u16':
+      return String(Math.floor(r * 65536));
+    default:
+      return String(Math.floor(r * 100_000));
+  }
+}
+
+export function InjectPanel() {
+  const config = useWorkbench((s) => s.config);
+  const [typeText, setTypeText] = useState(
+    String(config.routes[0]?.typeId ?? config.messageTypes[0]?.typeId ?? ''),
+  );
+  const typeId = canonicalTypeId(typeText);
+  const type = typeId === null ? undefined : findType(config, typeId);
+  return (
+    <div className="inject">
+      <section aria-label="Publish">
+        <h3>Publish</h3>
+        <label className="inline">
+          Message type
+          <input
+            list="type-ids"
+            aria-label="Message type id"
+            value={typeText}
+            onChange={(e) => setTypeText(e.target.value)}
+            size={12}
+          />
+          <datalist id="type-ids">
+            {config.messageTypes.map((t) => (
+              <option key={String(t.typeId)} value={String(t.typeId)}>
+                {t.name}
+              </option>
+            ))}
+          </datalist>
+        </label>
+        <span className="muted">
+          {typeId === null
+            ? 'not a u64'
+            : type
+              ? type.name
+              : 'not defined here: it will get NoRoute and a dead letter'}
+        </span>
+        {typeId !== null ? (
+          <PublishForm key={String(typeId)} typeId={typeId} fields={type?.fields ?? []} />
+        ) : null}
+      </section>
+      <GeneratorForm />
+    </div>
+  );
+}
+
+function PublishForm({ typeId, fields }: { typeId: number | string; fields: Field[] }) {
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(fields.map((f) => [f.name, randomFill(f)])),
+  );
+  const [count, setCount] = useState('1');
+  const [priority, setPriority] = useState('1');
+  const [error, setError] = useState<string | null>(null);
+  const [result, setResult] = useState<string | null>(null);
+
+  async function send(e: FormEvent, burst: boolean) {
+    e.preventDefault();
+    const payload: PayloadValues = {};
+    for (const f of fields) {
+      const r = parseFieldValue(f, values[f.name] ?? '');
+      if (!r.ok) return setError(r.error);
+      payload[f.name] = r.value;
+    }
+    const n = burst ? Number(count) : 1;
+    if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
+      return setError('Burst size must be 1 to 1,000,000.');
+    const p = Number(priority);
+    if (!Number.isInteger(p) || p < 0 || p > 255) return setError('Priority is a u8 (0 to 255).');
+    setError(null);
+    const reply = await engineClient().request({
+      type: 'inject',
+      typeId,
+      count: n,
+      payload,
+      priority: p,
+    });
+    setResult(reply.ok ? `Sent ${reply.count ?? n}.` : reply.error.message);
+  }
+
+  return (
+    <form onSubmit={(e) => void send(e, false)} aria-label="Publish form">
+      <div className="form-grid">
+        {fields.map((f) => (
+          <label key={f.name}>
+            {f.name} <span className="muted">{f.type}</span>
+            <input
+              aria-label={`Field ${f.name}`}
+              value={values[f.name] ?? ''}
+              onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
+            />
+          </label>
+        ))}
+        <label>
+          priority
+          <input
+            aria-label="Priority"
+            value={priority}
+            onChange={(e) => setPriority(e.target.value)}
+          />
+        </label>
+      </div>
+      <div className="panel-bar">
+        <button
+          type="button"
+          onClick={() => setValues(Object.fromEntries(fields.map((f) => [f.name, randomFill(f)])))}
+        >
+          Random fill
+        </button>
+        <button type="submit">Send one</button>
+        <label className="inline">
+          burst of
+          <input
+            aria-label="Burst size"
+            value={count}
+            onChange={(e) => setCount(e.target.value)}
+            size={7}
+          />
+        </label>
+        <button type="button" onClick={(e) => void send(e, true)}>
+          Send burst
+        </button>
+        {error ? (
+          <span role="alert" className="error">
+            {error}
+          </span>
+        ) : null}
+        {result ? <span role="status">{result}</span> : null}
+      </div>
+    </form>
+  );
+}
+
+function GeneratorForm() {
+  const config = useWorkbench((s) => s.config);
+  const running = useLive((s) => s?.generator.running ?? false);
+  const emitted = useLive((s) => s?.generator.emitted ?? 0);
+  const routedMix = useMemo(
+    () => config.routes.map((r) => `${String(r.typeId)}:1`).join(', '),
+    [config.routes],
+  );
+  const [form, setForm] = useState({
+    ratePerSec: '1000',
+    pattern: 'poisson' as ArrivalPattern,
+    mix: routedMix,
+    zipfS: '1.1',
+    accounts: '1000',
+    durationMs: '10000',
+    priority: '1',
+    seed: '42',
+    name: 'my preset',
+  });
+  const [error, setError] = useState<string | null>(null);
+
+  function toSpec(): GeneratorSpec | string {
+    const rate = Number(form.ratePerSec);
+    if (!(rate > 0 && rate <= 50_000_000))
+      return 'Rate must be between 0 and 50,000,000 messages/s.';
+    const mix: { typeId: number | string; weight: number }[] = [];
+    for (const part of form.mix
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const [id, w] = part.split(':');
+      const typeId = canonicalTypeId(id ?? '');
+      const weight = Number(w ?? '1');
+      if (typeId === null || !(weight > 0)) return `Mix entry "${part}" must be typeId:weight.`;
+      mix.push({ typeId, weight });
+    }
+    const seed = Number(form.seed);
+    if (!Number.isInteger(seed)) return 'Seed must be a whole number.';
+    return {
+      ratePerSec: rate,
+      pattern: form.pattern,
+      ...(mix.length ? { mix } : {}),
+      zipfS: Number(form.zipfS) || 0,
+      accounts: Math.max(1, Number(form.accounts) || 1),
+      durationMs: Math.max(0, Number(form.durationMs) || 0),
+      priority: Math.min(255, Math.max(0, Number(form.priority) || 0)),
+      seed,
+    };
+  }
+
+  async function start(e: FormEvent) {
+    e.preventDefault();
+    const spec = toSpec();
+    if (typeof spec === 'string') return setError(spec);
+    setError(null);
+    const reply = await engineClient().request({ type: 'startGenerator', spec });
+    if (!reply.ok) setError(reply.error.message);
+  }
+
+  function savePreset() {
+    const spec = toSpec();
+    if (typeof spec === 'string') return setError(spec);
+    const s = workbenchStore().getState();
+    const preset: Preset = {
+      name: form.name.trim() || 'preset',
+      ratePerSec: spec.ratePerSec,
+      pattern: spec.pattern ?? 'constant',
+      mix: (spec.mix ?? []).map((m) => ({
+        typeId: canonicalTypeId(m.typeId) ?? String(m.typeId),
+        weight: m.weight,
+      })),
+      zipfS: spec.zipfS ?? 0,
+      accounts: spec.accounts ?? 1000,
+      durationMs: spec.durationMs ?? 0,
+      priority: spec.priority ?? 1,
+      seed: spec.seed ?? 1,
+    };
+    const presets = (s.config.generatorPresets ?? []).filter((p) => p.name !== preset.name);
+    s.replace(
+      { ...s.config, generatorPresets: [...presets, preset] },
+      `Saved generator preset "${preset.name}" with the workspace.`,
+    );
+  }
+
+  function loadPreset(name: string) {
+    const p = config.generatorPresets?.find((x) => x.name === name);
+    if (!p) return;
+    setForm({
+      name: p.name,
+      ratePerSec: String(p.ratePerSec),
+      pattern: p.pattern,
+      mix: p.mix.map((m) => `${String(m.typeId)}:${m.weight}`).join(', '),
+      zipfS: String(p.zipfS),
+      accounts: String(p.accounts),
+      durationMs: String(p.durationMs),
+      priority: String(p.priority),
+      seed: String(p.seed),
+    });
+  }
+
+  const field = (key: keyof typeof form, label: string, size = 8) => (
+    <label>
+      {label}
+      <input
+        aria-label={label}
+        value={form[key]}
+        size={size}
+        onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+      />
+    </label>
+  );
+
+  return (
+    <section aria-label="Generator">
+      <h3>Generator</h3>
+      <form onSubmit={(e) => void start(e)} aria-label="Generator form">
+        <div className="form-grid">
+          {field('ratePerSec', 'Rate (messages/s)')}
+          <label>
+            Arrival pattern
+            <select
+              aria-label="Arrival pattern"
+              value={form.pattern}
+              onChange={(e) => setForm({ ...form, pattern: e.target.value as ArrivalPattern })}
+            >
+              <option value="constant">constant</option>
+              <option value="poisson">Poisson</option>
+              <option value="bursts">bursts</option>
+            </select>
+          </label>
+          {field('mix', 'Mix (typeId:weight, …)', 24)}
+          {field('zipfS', 'Zipf skew s')}
+          {field('accounts', 'Accounts')}
+          {field('durationMs', 'Duration (ms, 0 = until stopped)')}
+          {field('priority', 'Generator priority')}
+          {field('seed', 'Seed')}
+        </div>
+        <div className="panel-bar">
+          {running ? (
+            <button type="button" onClick={() => engineClient().send({ type: 'stopGenerator' })}>
+              Stop generator
+            </button>
+          ) : (
+            <button type="submit">Start generator</button>
+          )}
+          <span data-testid="generator-emitted">
+            {running ? `running: ${emitted} emitted` : `${emitted} emitted`}
+          </span>
+          <span className="grow" />
+          {field('name', 'Preset name', 12)}
+          <button type="button" onClick={savePreset}>
+            Save preset
+          </button>
+          <select aria-label="Load preset" value="" onChange={(e) => loadPreset(e.target.value)}>
+            <option value="">load preset…</option>
+            {(config.generatorPresets ?? []).map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+          {error ? (
+            <span role="alert" className="error">
+              {error}
+            </span>
+          ) : null}
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,223 @@
+import { useCallback, useEffect, useState } from 'react';
+import {
+  RECEIPT_STATUSES,
+  type DeadLetterFilter,
+  type DeadLetterRow,
+  type ReceiptStatus,
+} from '../../engine/protocol';
+import { engineClient } from '../../app/engineRef';
+import { useLive } from '../../state/live';
+import { useWorkbench } from '../../state/store';
+import { downloadText } from './download';
+import { toHex } from '../../engine/payload';
+
+/** Dead letters you can act on: filter, pick, edit the header, redrive, export. */
+export function DeadLettersPanel() {
+  const count = useLive((s) => s?.deadLetters.count ?? 0);
+  const evicted = useLive((s) => s?.deadLetters.evicted ?? 0);
+  const timeUs = useLive((s) => s?.timeUs ?? 0);
+  const kernels = useWorkbench((s) => s.config.kernels);
+  const [reason, setReason] = useState<ReceiptStatus | ''>('');
+  const [dest, setDest] = useState('');
+  const [rows, setRows] = useState<DeadLetterRow[]>([]);
+  const [total, setTotal] = useState(0);
+  const [picked, setPicked] = useState<Set<number>>(new Set());
+  const [target, setTarget] = useState('');
+  const [priority, setPriority] = useState('');
+  const [correlation, setCorrelation] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+
+  const filter = useCallback(
+    (): DeadLetterFilter => ({
+      ...(reason ? { reasons: [reason] } : {}),
+      ...(dest ? { destinations: [dest] } : {}),
+    }),
+    [reason, dest],
+  );
+
+  const [reload, setReload] = useState(0);
+  const refresh = () => setReload((x) => x + 1);
+
+  useEffect(() => {
+    let alive = true;
+    void engineClient()
+      .request({ type: 'listDeadLetters', filter: filter(), limit: 500 })
+      .then((reply) => {
+        if (alive && reply.ok && reply.deadLetters) {
+          setRows(reply.deadLetters.rows);
+          setTotal(reply.deadLetters.total);
+        }
+      });
+    return () => {
+      alive = false;
+    };
+  }, [filter, count, reload]);
+
+  async function redrive(selectedOnly: boolean) {
+    const f: DeadLetterFilter = selectedOnly ? { ids: [...picked] } : filter();
+    const p = priority.trim() === '' ? undefined : Number(priority);
+    if (p !== undefined && !(Number.isInteger(p) && p >= 0 && p <= 255))
+      return setMessage('Priority is a u8 (0 to 255).');
+    const c = correlation.trim() === '' ? undefined : Number(correlation);
+    if (c !== undefined && !(Number.isSafeInteger(c) && c >= 0))
+      return setMessage('Correlation id must be a whole number.');
+    const reply = await engineClient().request({
+      type: 'redrive',
+      filter: f,
+      ...(target ? { target } : {}),
+      overrides: {
+        ...(p !== undefined ? { priority: p } : {}),
+        ...(c !== undefined ? { correlationId: c } : {}),
+      },
+    });
+    if (!reply.ok) return setMessage(reply.error.message);
+    const r = reply.redrive;
+    setMessage(
+      r
+        ? `Redrove ${r.selected}: ${r.redriven} accepted, ${r.failedAgain} failed again, ${r.refusedCrossTenant} refused (cross-tenant).`
+        : 'Redriven.',
+    );
+    setPicked(new Set());
+    refresh();
+  }
+
+  return (
+    <div className="dead-letters">
+      <div className="panel-bar">
+        <strong data-testid="dead-letter-count">{count} dead letters</strong>
+        {evicted ? <span className="muted">({evicted} oldest evicted)</span> : null}
+        <label className="inline">
+          Reason
+          <select
+            aria-label="Filter dead letters by reason"
+            value={reason}
+            onChange={(e) => setReason(e.target.value as ReceiptStatus | '')}
+          >
+            <option value="">all</option>
+            {RECEIPT_STATUSES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <label className="inline">
+          Destination
+          <select
+            aria-label="Filter dead letters by destination"
+            value={dest}
+            onChange={(e) => setDest(e.target.value)}
+          >
+            <option value="">all</option>
+            {kernels.map((k) => (
+              <option key={k.id}>{k.id}</option>
+            ))}
+          </select>
+        </label>
+        <span className="grow" />
+        <label className="inline">
+          Redrive to
+          <select
+            aria-label="Redrive target"
+            value={target}
+            onChange={(e) => setTarget(e.target.value)}
+          >
+            <option value="">original destination</option>
+            {kernels.map((k) => (
+              <option key={k.id}>{k.id}</option>
+            ))}
+          </select>
+        </label>
+        <input
+          aria-label="Redrive priority"
+          placeholder="priority"
+          value={priority}
+          onChange={(e) => setPriority(e.target.value)}
+          size={6}
+        />
+        <input
+          aria-label="Redrive correlation id"
+          placeholder="correlation"
+          value={correlation}
+          onChange={(e) => setCorrelation(e.target.value)}
+          size={8}
+        />
+        <button type="button" disabled={picked.size === 0} onClick={() => void redrive(true)}>
+          Redrive selected ({picked.size})
+        </button>
+        <button type="button" disabled={total === 0} onClick={() => void redrive(false)}>
+          Redrive all matching ({total})
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            downloadText(
+              'dead-letters.json',
+              JSON.stringify(
+                rows.map((r) => ({ ...r, typeId: String(r.typeId), payload: toHex(r.payload) })),
+                null,
+                2,
+              ),
+              'application/json',
+            )
+          }
+        >
+          Export
+        </button>
+      </div>
+      {message ? <p role="status">{message}</p> : null}
+      <table className="grid-table" aria-label="Dead letters">
+        <thead>
+          <tr>
+            <th>
+              <input
+                type="checkbox"
+                aria-label="Select all dead letters shown"
+                checked={rows.length > 0 && picked.size === rows.length}
+                onChange={(e) =>
+                  setPicked(e.target.checked ? new Set(rows.map((r) => r.id)) : new Set())
+                }
+              />
+            </th>
+            <th>reason</th>
+            <th>message</th>
+            <th>type</th>
+            <th>source → original destination</th>
+            <th>attempts</th>
+            <th>age</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id}>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={`Select dead letter ${r.id}`}
+                  checked={picked.has(r.id)}
+                  onChange={(e) => {
+                    const next = new Set(picked);
+                    if (e.target.checked) next.add(r.id);
+                    else next.delete(r.id);
+                    setPicked(next);
+                  }}
+                />
+              </td>
+              <td>{r.reason}</td>
+              <td className="mono">{r.messageId}</td>
+              <td>{String(r.typeId)}</td>
+              <td>
+                {r.source} → {r.destination}
+              </td>
+              <td>{r.attempts}</td>
+              <td>{Math.max(0, Math.round((timeUs - r.atUs) / 1e6))} s</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {total > rows.length ? (
+        <p className="muted">
+          Showing {rows.length} of {total}.
+        </p>
+      ) : null}
+    </div>
+  );
+}

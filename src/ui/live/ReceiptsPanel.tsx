@@ -1,0 +1,230 @@
+import { useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { RECEIPT_STATUSES, type ReceiptRow, type ReceiptStatus } from '../../engine/protocol';
+import { receiptLog } from '../../app/live';
+import { receiptsToCsv, receiptsToJson } from '../../state/receiptLog';
+import { decodePayload, layoutOf, toHex } from '../../engine/payload';
+import { useLive } from '../../state/live';
+import { useWorkbench } from '../../state/store';
+import { findType } from '../../state/edits';
+import { downloadText } from './download';
+
+function useLogVersion() {
+  return useSyncExternalStore(receiptLog.subscribe, receiptLog.version);
+}
+
+export function ReceiptsPanel() {
+  useLogVersion();
+  const byStatus = useLive((s) => JSON.stringify(s?.receipts.byStatus ?? {}));
+  const total = useLive((s) => s?.receipts.total ?? 0);
+  const sampledOut = useLive((s) => s?.receipts.sampledOut ?? 0);
+  const [status, setStatus] = useState<ReceiptStatus | ''>('');
+  const [type, setType] = useState('');
+  const [kernel, setKernel] = useState('');
+  const [selected, setSelected] = useState<ReceiptRow | null>(null);
+  const paused = receiptLog.paused();
+  const rows = receiptLog.rows();
+  const filtered = useMemo(
+    () =>
+      rows.filter(
+        (r) =>
+          (!status || r.status === status) &&
+          (!type || String(r.typeId) === type.trim()) &&
+          (!kernel || r.source.includes(kernel) || r.destination.includes(kernel)),
+      ),
+    [rows, status, type, kernel],
+  );
+  const parentRef = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual is the list engine.
+  const virtual = useVirtualizer({
+    count: filtered.length,
+    getScrollElement: () => parentRef.current,
+    estimateSize: () => 22,
+    overscan: 12,
+  });
+  const counts = JSON.parse(byStatus) as Record<string, number>;
+
+  return (
+    <div className="receipts">
+      <div className="panel-bar">
+        <span data-testid="receipt-total">{total} receipts</span>
+        {RECEIPT_STATUSES.filter((s) => counts[s]).map((s) => (
+          <span key={s} className={`status-chip st-${s}`} data-testid={`count-${s}`}>
+            {s} {counts[s]}
+          </span>
+        ))}
+        {sampledOut ? <span className="muted">({sampledOut} not shown: sampled)</span> : null}
+        <span className="grow" />
+        <label className="inline">
+          Status
+          <select
+            aria-label="Filter by status"
+            value={status}
+            onChange={(e) => setStatus(e.target.value as ReceiptStatus | '')}
+          >
+            <option value="">all</option>
+            {RECEIPT_STATUSES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </label>
+        <input
+          aria-label="Filter by type id"
+          placeholder="type id"
+          value={type}
+          onChange={(e) => setType(e.target.value)}
+          size={8}
+        />
+        <input
+          aria-label="Filter by kernel"
+          placeholder="kernel"
+          value={kernel}
+          onChange={(e) => setKernel(e.target.value)}
+          size={10}
+        />
+        <button type="button" aria-pressed={paused} onClick={() => receiptLog.setPaused(!paused)}>
+          {paused ? `Resume (${receiptLog.bufferedSincePause()} buffered)` : 'Pause'}
+        </button>
+        <button type="button" onClick={() => receiptLog.clear()}>
+          Clear
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            downloadText('receipts.json', receiptsToJson(filtered), 'application/json')
+          }
+        >
+          Export JSON
+        </button>
+        <button
+          type="button"
+          onClick={() => downloadText('receipts.csv', receiptsToCsv(filtered), 'text/csv')}
+        >
+          Export CSV
+        </button>
+      </div>
+      <div className="receipts-body">
+        <div
+          className="receipt-list"
+          ref={parentRef}
+          role="table"
+          aria-label="Receipts"
+          data-testid="receipt-list"
+        >
+          <div role="row" className="receipt-row head">
+            <span role="columnheader">HLC</span>
+            <span role="columnheader">msg</span>
+            <span role="columnheader">type</span>
+            <span role="columnheader">source → destination</span>
+            <span role="columnheader">status</span>
+            <span role="columnheader">hops</span>
+            <span role="columnheader">latency</span>
+          </div>
+          <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+            {virtual.getVirtualItems().map((v) => {
+              const r = filtered[filtered.length - 1 - v.index];
+              if (!r) return null;
+              return (
+                <div
+                  key={r.seq}
+                  role="row"
+                  className={`receipt-row st-${r.status}${selected?.seq === r.seq ? ' selected' : ''}`}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    transform: `translateY(${v.start}px)`,
+                    width: '100%',
+                  }}
+                  onClick={() => setSelected(r)}
+                  data-status={r.status}
+                >
+                  <span role="cell" className="mono">
+                    {r.hlc.physical}.{r.hlc.logical}
+                  </span>
+                  <span role="cell" className="mono">
+                    {r.messageId}
+                  </span>
+                  <span role="cell">{String(r.typeId)}</span>
+                  <span role="cell">
+                    {r.source} → {r.destination}
+                  </span>
+                  <span role="cell">{r.status}</span>
+                  <span role="cell">{r.hops}</span>
+                  <span role="cell">{r.latencyUs === null ? '' : `${r.latencyUs} µs`}</span>
+                </div>
+              );
+            })}
+          </div>
+        </div>
+        {selected ? <ReceiptDetail row={selected} onClose={() => setSelected(null)} /> : null}
+      </div>
+    </div>
+  );
+}
+
+function ReceiptDetail({ row, onClose }: { row: ReceiptRow; onClose: () => void }) {
+  const config = useWorkbench((s) => s.config);
+  const type = findType(
+    config,
+    typeof row.typeId === 'bigint' ? row.typeId.toString() : row.typeId,
+  );
+  const fields = type
+    ? Object.entries(decodePayload(layoutOf(type.fields), row.payload)).map(([name, v]) => ({
+        name,
+        value: String(v),
+      }))
+    : null;
+  return (
+    <aside className="receipt-detail" aria-label="Receipt detail">
+      <div className="panel-bar">
+        <strong>Message {row.messageId}</strong>
+        <span className="grow" />
+        <button type="button" aria-label="Close detail" onClick={onClose}>
+          ✕
+        </button>
+      </div>
+      <dl>
+        <dt>status</dt>
+        <dd>{row.status}</dd>
+        <dt>type</dt>
+        <dd>
+          {String(row.typeId)} {type ? `(${type.name})` : '(not defined in this workspace)'}
+        </dd>
+        <dt>source → dest</dt>
+        <dd>
+          {row.source} → {row.destination}
+        </dd>
+        <dt>HLC</dt>
+        <dd className="mono">
+          physical {row.hlc.physical}, logical {row.hlc.logical}, node {row.hlc.nodeId}
+        </dd>
+        <dt>priority</dt>
+        <dd>{row.priority}</dd>
+        <dt>hops</dt>
+        <dd>{row.hops}</dd>
+        <dt>correlation</dt>
+        <dd>{row.correlationId || 'none'}</dd>
+        <dt>parent</dt>
+        <dd>{row.parentId ?? 'none (injected)'}</dd>
+        <dt>latency</dt>
+        <dd>{row.latencyUs === null ? 'not processed yet' : `${row.latencyUs} µs`}</dd>
+      </dl>
+      <h4>Payload ({row.payload.length} bytes)</h4>
+      {fields ? (
+        <table className="fields">
+          <tbody>
+            {fields.map((f) => (
+              <tr key={f.name}>
+                <th>{f.name}</th>
+                <td className="mono">{f.value}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <pre className="hex mono" data-testid="payload-hex">
+        {toHex(row.payload).replace(/(.{32})/g, '$1\n')}
+      </pre>
+    </aside>
+  );
+}
