@@ -37,3 +37,8 @@ export { serializeConfig, exportFileName, exportMimeType, EXPORT_FORMATS } from 
 export type { ExportFormat } from './serialize.ts';
 export { toRust, rustString } from './rust.ts';
 export { toWgsl } from './wgsl.ts';
+export { diffConfigs } from './diff.ts';
+export type { ConfigDiff, EntityChange, FieldChange } from './diff.ts';
+export { encodeShareFragment, decodeShareFragment, SHARE_PREFIX, SHARE_LIMITS } from './share.ts';
+export type { ShareResult } from './share.ts';
+export { routeConfigJsonSchema } from './jsonSchema.ts';

@@ -46,12 +46,20 @@ export const U64IdSchema = z.union(
 
 const u8 = z.number().int().min(0).max(255);
 const u32 = z.number().int().min(0).max(4_294_967_295);
-const name = z.string().min(1).max(LIMITS.maxNameLength);
-const description = z.string().max(LIMITS.maxDescriptionLength);
-// Kernel ids are data: hostile markup is allowed (the UI renders text), control characters are not.
-const kernelId = name.regex(/^[^\p{Cc}]+$/u, {
-  message: 'kernel id must not contain control characters',
-});
+// Names are data: hostile markup is allowed (the UI renders text), control characters are not.
+const name = z
+  .string()
+  .min(1)
+  .max(LIMITS.maxNameLength)
+  .regex(/^[^\p{Cc}\p{Cs}]+$/u, {
+    message: 'names must not contain control characters or unpaired surrogates',
+  });
+// Unpaired surrogates cannot be written as UTF-8, so they would not survive an export.
+const description = z
+  .string()
+  .max(LIMITS.maxDescriptionLength)
+  .regex(/^[^\p{Cs}]*$/u, { message: 'text must not contain unpaired surrogates' });
+const kernelId = name;
 
 export const FIELD_TYPES = [
   'u8',
@@ -135,7 +143,12 @@ export const LayoutPointSchema = z.strictObject({ x: z.number(), y: z.number() }
 export const RouteConfigSchema = z.strictObject({
   $schema: z.string().max(1024).exactOptional(),
   version: z.literal(CONFIG_VERSION),
-  name: z.string().max(LIMITS.maxNameLength),
+  name: z
+    .string()
+    .max(LIMITS.maxNameLength)
+    .regex(/^[^\p{Cc}\p{Cs}]*$/u, {
+      message: 'names must not contain control characters or unpaired surrogates',
+    }),
   broker: BrokerSchema,
   messageTypes: z.array(MessageTypeSchema).max(LIMITS.maxTypes),
   kernels: z.array(KernelSchema).max(LIMITS.maxKernels),
