@@ -15,6 +15,7 @@ import { AccountingBar, QueuesPanel } from '../ui/live/QueuesPanel';
 import { DeadLettersPanel } from '../ui/live/DeadLettersPanel';
 import { MetricsPanel } from '../ui/metrics/MetricsPanel';
 import { InjectPanel } from '../ui/inject/InjectPanel';
+import { ConfigDialogs, readFileChecked } from '../ui/export/ConfigDialogs';
 
 let clipboard: Fragment | null = null;
 
@@ -89,7 +90,22 @@ export function App({ engine }: { engine: EngineClient }) {
   return (
     <GraphActionsContext.Provider value={actions}>
       <ReactFlowProvider>
-        <div className="app">
+        <div
+          className="app"
+          onDragOver={(e) => {
+            if (e.dataTransfer.types.includes('Files')) e.preventDefault();
+          }}
+          onDrop={async (e) => {
+            const file = e.dataTransfer.files[0];
+            if (!file) return;
+            e.preventDefault();
+            const s = workbenchStore().getState();
+            const r = await readFileChecked(file);
+            if (r.ok)
+              s.openDialog({ kind: 'import', text: r.text, source: `dropped file ${file.name}` });
+            else s.notify('error', r.error);
+          }}
+        >
           <Toolbar />
           <main className="main">
             <PanelBoundary name="graph">
@@ -121,6 +137,9 @@ export function App({ engine }: { engine: EngineClient }) {
             </div>
           </section>
           <Notices />
+          <PanelBoundary name="dialogs">
+            <ConfigDialogs />
+          </PanelBoundary>
         </div>
       </ReactFlowProvider>
     </GraphActionsContext.Provider>

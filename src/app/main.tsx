@@ -10,6 +10,7 @@ import { syncCommands } from '../state/engineSync';
 import { createEngineClient } from '../engine/client';
 import { initialWorkspace, workspaces } from './workspaces';
 import { installTestApi } from './testApi';
+import { SHARE_PREFIX, decodeShareFragment, serializeConfig } from '../core/config';
 
 const start = initialWorkspace();
 const store = initStore({ config: start.config, workspaceName: start.name });
@@ -43,6 +44,33 @@ window.addEventListener('pagehide', () => workspaces.save());
 workspaces.save();
 
 installTestApi({ store, engine });
+
+// A share link opens the import preview; it never applies or runs anything by itself.
+function openShareLink() {
+  const hash = location.hash.slice(1);
+  if (!hash.startsWith(SHARE_PREFIX)) return;
+  history.replaceState(null, '', location.pathname + location.search);
+  const result = decodeShareFragment(hash);
+  if (result.ok)
+    store
+      .getState()
+      .openDialog({
+        kind: 'import',
+        text: serializeConfig(result.config, 'json'),
+        source: 'a share link',
+        preset: result.preset,
+      });
+  else
+    store.getState().notify(
+      'error',
+      `The share link is invalid: ${result.errors
+        .map((e) => `${e.path || '(link)'}: ${e.message}`)
+        .slice(0, 3)
+        .join('; ')}`,
+    );
+}
+openShareLink();
+window.addEventListener('hashchange', openShareLink);
 
 const root = document.getElementById('root');
 if (root)

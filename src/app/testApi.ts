@@ -2,7 +2,7 @@
  * `window.workbench`: the documented automation API (also handy in devtools). Present in the
  * built app. Every method returns plain data; bad input comes back as `{ ok: false, errors }`.
  */
-import { parseConfig, type RouteConfig } from '../core/config';
+import { parseConfig, serializeConfig, type ExportFormat, type RouteConfig } from '../core/config';
 import type { EngineClient } from '../engine/client';
 import type { EngineSnapshot, GeneratorSpec, PayloadValues } from '../engine/protocol';
 import type { WorkbenchStore } from '../state/store';
@@ -26,6 +26,8 @@ export interface WorkbenchApi {
   stopGenerator(): Promise<{ ok: boolean }>;
   /** The latest engine snapshot (injected, metrics, receipts, kernels, dead letters, accounting). */
   snapshot(): EngineSnapshot | null;
+  /** The current config exported as `json`, `toml`, `rust` or `wgsl` text. */
+  exportConfig(format: ExportFormat): string;
   undo(): void;
   redo(): void;
 }
@@ -79,6 +81,7 @@ export function installTestApi({
       return { ok: reply.ok };
     },
     snapshot: () => engine.latest(),
+    exportConfig: (format) => serializeConfig(store.getState().config, format),
     undo: () => store.getState().undo(),
     redo: () => store.getState().redo(),
   };

@@ -36,7 +36,12 @@ export interface WorkspaceSlice {
   openWorkspace(name: string, config: RouteConfig): void;
 }
 
+export type Dialog =
+  { kind: 'export' } | { kind: 'import'; text?: string; source?: string; preset?: unknown };
+
 export interface UiSlice {
+  dialog: Dialog | null;
+  openDialog(dialog: Dialog | null): void;
   selection: string[];
   selectedEdges: string[];
   theme: ThemeChoice;
@@ -96,6 +101,10 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
       set({ workspaceName: name, config, past: [], future: [], selection: [], selectedEdges: [] });
     },
 
+    dialog: null,
+    openDialog(dialog) {
+      set({ dialog });
+    },
     selection: [],
     selectedEdges: [],
     theme: 'system',

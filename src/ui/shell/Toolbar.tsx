@@ -129,6 +129,13 @@ export function Toolbar() {
       >
         Auto-layout
       </button>
+      <span className="sep" />
+      <button type="button" onClick={() => s().openDialog({ kind: 'export' })}>
+        Export…
+      </button>
+      <button type="button" onClick={() => s().openDialog({ kind: 'import' })}>
+        Import…
+      </button>
       <input
         type="search"
         aria-label="Search nodes"

@@ -1,0 +1,279 @@
+import { useMemo, useState } from 'react';
+import {
+  EXPORT_FORMATS,
+  LIMITS,
+  diffConfigs,
+  encodeShareFragment,
+  exportFileName,
+  exportMimeType,
+  parseConfig,
+  serializeConfig,
+  type ConfigDiff,
+  type ExportFormat,
+} from '../../core/config';
+import { useWorkbench, workbenchStore } from '../../state/store';
+import { downloadText } from '../live/download';
+
+function Modal({
+  label,
+  onClose,
+  children,
+}: {
+  label: string;
+  onClose: () => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <div className="modal-backdrop" onClick={onClose}>
+      <div
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-label={label}
+        onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') onClose();
+        }}
+      >
+        {children}
+      </div>
+    </div>
+  );
+}
+
+export function ConfigDialogs() {
+  const dialog = useWorkbench((s) => s.dialog);
+  const close = () => workbenchStore().getState().openDialog(null);
+  if (!dialog) return null;
+  return dialog.kind === 'export' ? (
+    <ExportDialog onClose={close} />
+  ) : (
+    <ImportDialog
+      key={dialog.text ?? ''}
+      initialText={dialog.text ?? ''}
+      source={dialog.source ?? 'paste'}
+      onClose={close}
+    />
+  );
+}
+
+function ExportDialog({ onClose }: { onClose: () => void }) {
+  const config = useWorkbench((s) => s.config);
+  const [format, setFormat] = useState<ExportFormat>('json');
+  const [note, setNote] = useState<string | null>(null);
+  const text = useMemo(() => serializeConfig(config, format), [config, format]);
+  const copy = async (value: string, what: string) => {
+    try {
+      await navigator.clipboard.writeText(value);
+      setNote(`Copied ${what} to the clipboard.`);
+    } catch {
+      setNote('The browser refused clipboard access; select the text and copy it by hand.');
+    }
+  };
+  return (
+    <Modal label="Export config" onClose={onClose}>
+      <div className="panel-bar">
+        <h2>Export</h2>
+        <div role="tablist" aria-label="Export format">
+          {EXPORT_FORMATS.map((f) => (
+            <button
+              key={f}
+              type="button"
+              role="tab"
+              aria-selected={format === f}
+              onClick={() => setFormat(f)}
+            >
+              {f.toUpperCase()}
+            </button>
+          ))}
+        </div>
+        <span className="grow" />
+        <button type="button" onClick={onClose} aria-label="Close export">
+          ✕
+        </button>
+      </div>
+      <textarea
+        className="code"
+        readOnly
+        value={text}
+        aria-label={`${format} export`}
+        spellCheck={false}
+      />
+      <div className="panel-bar">
+        <button
+          type="button"
+          onClick={() => downloadText(exportFileName(config, format), text, exportMimeType(format))}
+        >
+          Download {exportFileName(config, format)}
+        </button>
+        <button type="button" onClick={() => void copy(text, format.toUpperCase())}>
+          Copy
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            void copy(
+              `${location.origin}${location.pathname}#${encodeShareFragment(config)}`,
+              'a share link',
+            )
+          }
+        >
+          Copy share link
+        </button>
+        {note ? <span role="status">{note}</span> : null}
+      </div>
+    </Modal>
+  );
+}
+
+function DiffView({ diff }: { diff: ConfigDiff }) {
+  const sections = [
+    ['Message types', diff.types],
+    ['Kernels', diff.kernels],
+    ['Routes', diff.routes],
+    ['K2K routes', diff.k2kRoutes],
+    ['Generator presets', diff.generatorPresets],
+  ] as const;
+  return (
+    <div className="diff" data-testid="import-diff">
+      <p>
+        <strong>
+          {diff.summary.identical
+            ? 'Identical to the current config.'
+            : `${diff.summary.added} added, ${diff.summary.removed} removed, ${diff.summary.changed} changed.`}
+        </strong>
+        {diff.layoutChanged ? ' Layout changes too.' : ''}
+      </p>
+      {diff.broker.length ? (
+        <p>
+          Broker:{' '}
+          {diff.broker
+            .map((c) => `${c.field} ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`)
+            .join(', ')}
+        </p>
+      ) : null}
+      {sections.map(([title, changes]) =>
+        changes.length ? (
+          <div key={title}>
+            <h4>{title}</h4>
+            <ul>
+              {changes.map((c) => (
+                <li key={`${c.kind}:${c.key}`} className={`diff-${c.kind}`}>
+                  {c.kind === 'added' ? '+ ' : c.kind === 'removed' ? '− ' : '~ '}
+                  <span className="mono">{c.key}</span>
+                  {c.kind === 'changed' ? `: ${c.fields.map((f) => f.field).join(', ')}` : ''}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null,
+      )}
+    </div>
+  );
+}
+
+function ImportDialog({
+  initialText,
+  source,
+  onClose,
+}: {
+  initialText: string;
+  source: string;
+  onClose: () => void;
+}) {
+  const current = useWorkbench((s) => s.config);
+  const [text, setText] = useState(initialText);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const result = useMemo(() => (text.trim() ? parseConfig(text) : null), [text]);
+  const diff = useMemo(
+    () => (result?.ok ? diffConfigs(current, result.config) : null),
+    [result, current],
+  );
+  return (
+    <Modal label="Import config" onClose={onClose}>
+      <div className="panel-bar">
+        <h2>Import</h2>
+        <span className="muted">from {source}</span>
+        <span className="grow" />
+        <button type="button" onClick={onClose} aria-label="Close import">
+          ✕
+        </button>
+      </div>
+      <div className="panel-bar">
+        <label className="inline">
+          Open file
+          <input
+            type="file"
+            aria-label="Config file"
+            accept=".json,.toml,application/json"
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              if (!file) return;
+              const r = await readFileChecked(file);
+              if (r.ok) {
+                setFileError(null);
+                setText(r.text);
+              } else setFileError(r.error);
+            }}
+          />
+        </label>
+      </div>
+      <textarea
+        className="code small"
+        aria-label="Config text"
+        placeholder="Paste a route config (JSON or TOML), or drop a file on the graph."
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        spellCheck={false}
+      />
+      {fileError ? (
+        <p role="alert" className="error">
+          {fileError} Nothing was changed.
+        </p>
+      ) : null}
+      {result && !result.ok ? (
+        <div role="alert" className="import-errors" data-testid="import-errors">
+          <strong>Nothing was changed. {result.errors.length} problem(s):</strong>
+          <ul>
+            {result.errors.slice(0, 50).map((e, i) => (
+              <li key={i}>
+                <span className="mono">{e.path || '(document)'}</span>: {e.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {diff ? <DiffView diff={diff} /> : null}
+      <div className="panel-bar">
+        <button
+          type="button"
+          disabled={!result?.ok}
+          onClick={() => {
+            if (!result?.ok) return;
+            workbenchStore()
+              .getState()
+              .replace(result.config, `Imported "${result.config.name}" (Ctrl+Z undoes it).`);
+            onClose();
+          }}
+        >
+          Apply import
+        </button>
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+/** Files over the parser's limit are refused before being read into memory. */
+export async function readFileChecked(
+  file: File,
+): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
+  if (file.size > LIMITS.maxTextLength)
+    return {
+      ok: false,
+      error: `${file.name} is ${file.size.toLocaleString()} bytes; configs are limited to ${LIMITS.maxTextLength.toLocaleString()} bytes.`,
+    };
+  return { ok: true, text: await file.text() };
+}
