@@ -237,7 +237,7 @@ export class TrafficGenerator {
               : u < AMOUNT_OVER_P + AMOUNT_STRUCTURING_P
                 ? 9_000 + rng.next() * 999
                 : Math.min(8_999, rng.exponential(AMOUNT_MEAN));
-          num = Math.round(num * 100) / 100;
+          num = Math.max(0.01, Math.round(num * 100) / 100);
           break;
         }
         case 'country':
