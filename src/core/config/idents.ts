@@ -6,7 +6,8 @@ export class IdentAllocator {
   /** Returns `base`, or `base2`, `base3`, ... (with `sep`) when taken or reserved. */
   take(base: string, sep = ''): string {
     let name = base;
-    for (let n = 2; this.used.has(name) || this.reserved.has(name); n++) name = `${base}${sep}${n}`;
+    const stem = sep !== '' && base.endsWith(sep) ? base.slice(0, -sep.length) : base;
+    for (let n = 2; this.used.has(name) || this.reserved.has(name); n++) name = `${stem}${sep}${n}`;
     this.used.add(name);
     return name;
   }

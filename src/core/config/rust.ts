@@ -305,10 +305,14 @@ export function toRust(config: RouteConfig): string {
     '#![allow(dead_code, clippy::all)]',
     '',
     'use ringkernel_core::dispatcher::{DispatcherBuilder, KernelDispatcher};',
-    'use ringkernel_core::error::{Result, RingKernelError};',
+    ...(types.length > 0 ? ['use ringkernel_core::error::{Result, RingKernelError};'] : []),
     'use ringkernel_core::k2k::{K2KBroker, K2KConfig};',
-    'use ringkernel_core::message::{CorrelationId, MessageId, Priority, RingMessage};',
-    'use ringkernel_core::persistent_message::{PersistentMessage, MAX_INLINE_PAYLOAD_SIZE};',
+    ...(types.length > 0
+      ? [
+          'use ringkernel_core::message::{CorrelationId, MessageId, Priority, RingMessage};',
+          'use ringkernel_core::persistent_message::{PersistentMessage, MAX_INLINE_PAYLOAD_SIZE};',
+        ]
+      : []),
     'use ringkernel_core::runtime::KernelId;',
     '',
     '/// Kernel ids of this workspace.',
