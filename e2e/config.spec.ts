@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import { encodeShareFragment, parseConfig } from '../src/core/config/index.ts';
+import { test, expect } from './workbench';
+
+test.describe('route configs out and in', () => {
+  test('export a file, edit, import it back with a preview, confirm, and undo', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    const original = await wb.config();
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export config' });
+    const downloadPromise = page.waitForEvent('download');
+    await dialog.getByRole('button', { name: /^Download/ }).click();
+    const download = await downloadPromise;
+    expect(download.suggestedFilename()).toMatch(/\.json$/);
+    const file = await download.path();
+    const text = await readFile(file, 'utf8');
+    expect(JSON.parse(text).$schema).toContain('route-config.schema.json');
+    const parsed = parseConfig(text);
+    expect(parsed.ok).toBe(true);
+    await dialog.getByRole('button', { name: 'Close export' }).click();
+
+    // Edit: add a kernel.
+    await page.getByRole('button', { name: '+ Kernel' }).click();
+    await expect
+      .poll(async () => (await wb.config()).kernels.length)
+      .toBe(original.kernels.length + 1);
+    const edited = await wb.config();
+
+    // Import the file back through the file picker.
+    await page.getByRole('button', { name: 'Import…' }).click();
+    const imp = page.getByRole('dialog', { name: 'Import config' });
+    await imp.getByLabel('Config file').setInputFiles(file);
+    await expect(imp.getByTestId('import-diff')).toContainText('removed');
+    expect(await wb.config()).toEqual(edited); // nothing changes before confirming
+    await imp.getByRole('button', { name: 'Apply import' }).click();
+    await expect(imp).toBeHidden();
+    expect((await wb.config()).kernels.length).toBe(original.kernels.length);
+
+    await page.locator('.react-flow__pane').click();
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await wb.config()).kernels.length).toBe(edited.kernels.length);
+  });
+
+  test('an invalid import lists every problem by path and changes nothing', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    const before = await wb.config();
+    await page.getByRole('button', { name: 'Import…' }).click();
+    const imp = page.getByRole('dialog', { name: 'Import config' });
+    const bad = JSON.stringify({
+      ...before,
+      routes: [...before.routes, { typeId: 'x', kernelId: 'nowhere' }],
+    });
+    await imp.getByLabel('Config text').fill(bad);
+    const errors = imp.getByTestId('import-errors');
+    await expect(errors).toContainText(`routes[${before.routes.length}]`);
+    await expect(imp.getByRole('button', { name: 'Apply import' })).toBeDisabled();
+    await imp.getByRole('button', { name: 'Cancel' }).click();
+    expect(await wb.config()).toEqual(before);
+  });
+
+  test('a share link opens the import preview and runs nothing by itself', async ({ wb, page }) => {
+    await wb.open();
+    const before = await wb.config();
+    const shared = {
+      ...before,
+      name: 'shared one',
+      kernels: before.kernels.map((k) => ({ ...k, queueCapacity: 64 })),
+    };
+    await page.goto(`/#${encodeShareFragment(shared)}`);
+    const imp = page.getByRole('dialog', { name: 'Import config' });
+    await expect(imp).toBeVisible();
+    await expect(imp).toContainText('share link');
+    expect((await wb.config()).name).toBe(before.name);
+    await imp.getByRole('button', { name: 'Apply import' }).click();
+    await expect.poll(async () => (await wb.config()).name).toBe('shared one');
+  });
+
+  test('exportConfig returns every format as text', async ({ wb, page }) => {
+    await wb.open();
+    const out = await page.evaluate(() =>
+      (['json', 'toml', 'rust', 'wgsl'] as const).map((f) => window.workbench.exportConfig(f)),
+    );
+    expect(JSON.parse(out[0]!).version).toBe(1);
+    expect(out[1]).toContain('version = 1');
+    expect(out[2]).toContain('DispatcherBuilder');
+    expect(out[3]).toContain('fn ');
+    const viaToml = await page.evaluate((t) => window.workbench.loadConfig(t), out[1]!);
+    expect(viaToml).toEqual({ ok: true });
+  });
+});

@@ -1,0 +1,116 @@
+import { test, expect } from './workbench';
+import type { Page } from '@playwright/test';
+
+const snap = (page: Page) => page.evaluate(() => window.workbench.snapshot());
+
+async function engineReady(page: Page) {
+  await expect.poll(async () => (await snap(page))?.kernels.length ?? 0).toBeGreaterThan(0);
+}
+
+test.describe('inject and watch', () => {
+  test('clicking inject on a type node shows a Delivered receipt', async ({ wb, page }) => {
+    await wb.open();
+    await engineReady(page);
+    await page.getByRole('button', { name: 'Inject one Transaction message' }).click();
+    await expect
+      .poll(async () => (await snap(page))?.receipts.byStatus.Delivered ?? 0)
+      .toBeGreaterThan(0);
+    await page.getByRole('tab', { name: 'Receipts' }).click();
+    const row = page
+      .getByTestId('receipt-list')
+      .locator('[role="row"][data-status="Delivered"]')
+      .first();
+    await expect(row).toBeVisible();
+    await row.click();
+    const detail = page.getByRole('complementary', { name: 'Receipt detail' });
+    await expect(detail).toContainText('amount');
+    await expect(detail.getByTestId('payload-hex')).not.toBeEmpty();
+  });
+
+  test('a burst overflows a small queue: QueueFull receipts, dead letters, critical colour', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    const cfg = await wb.config();
+    cfg.kernels = cfg.kernels.map((k) =>
+      k.id === 'pattern_detector'
+        ? { ...k, queueCapacity: 8, overflowPolicy: 'reject' as const }
+        : k,
+    );
+    expect(await page.evaluate((c) => window.workbench.loadConfig(c), cfg)).toEqual({ ok: true });
+    await engineReady(page);
+    await expect
+      .poll(
+        async () => (await snap(page))?.kernels.find((k) => k.id === 'pattern_detector')?.capacity,
+      )
+      .toBe(8);
+    const res = await page.evaluate(() => window.workbench.inject({ typeId: 1003, count: 500 }));
+    expect(res.ok).toBe(true);
+    await expect
+      .poll(async () => (await snap(page))?.receipts.byStatus.QueueFull ?? 0)
+      .toBeGreaterThan(0);
+    await expect.poll(async () => (await snap(page))?.deadLetters.count ?? 0).toBeGreaterThan(0);
+    await page.getByRole('tab', { name: 'Dead letters' }).click();
+    await expect(page.getByTestId('dead-letter-count')).not.toHaveText('0 dead letters');
+    await page.getByRole('tab', { name: 'Queues' }).click();
+    await expect(page.getByTestId('queue-row-pattern_detector')).toBeVisible();
+  });
+
+  test('pause buffers receipts instead of dropping them', async ({ wb, page }) => {
+    await wb.open();
+    await engineReady(page);
+    await page.getByRole('tab', { name: 'Receipts' }).click();
+    await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 3 }));
+    const rows = page.getByTestId('receipt-list').locator('[role="row"][data-status]');
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(3);
+    const before = await rows.count();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 5 }));
+    await expect(page.getByRole('button', { name: /Resume \(\d+ buffered\)/ })).toBeVisible();
+    expect(await rows.count()).toBe(before);
+    await page.getByRole('button', { name: /Resume/ }).click();
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(before + 5);
+  });
+
+  test('unknown type ids yield NoRoute receipts and dead letters', async ({ wb, page }) => {
+    await wb.open();
+    await engineReady(page);
+    await page.evaluate(() => window.workbench.inject({ typeId: 424242, count: 2 }));
+    await expect.poll(async () => (await snap(page))?.receipts.byStatus.NoRoute ?? 0).toBe(2);
+    await expect
+      .poll(async () => (await snap(page))?.deadLetters.count ?? 0)
+      .toBeGreaterThanOrEqual(2);
+  });
+
+  test('the accounting balances after a generator run', async ({ wb, page }) => {
+    await wb.open();
+    await engineReady(page);
+    const r = await page.evaluate(() =>
+      window.workbench.startGenerator({
+        ratePerSec: 20_000,
+        durationMs: 400,
+        seed: 7,
+        pattern: 'poisson',
+      }),
+    );
+    expect(r.ok).toBe(true);
+    await expect
+      .poll(async () => (await snap(page))?.generator.emitted ?? 0, { timeout: 20_000 })
+      .toBeGreaterThan(1000);
+    await expect
+      .poll(async () => (await snap(page))?.generator.running, { timeout: 20_000 })
+      .toBe(false);
+    await expect
+      .poll(async () => (await snap(page))?.accounting.queued, { timeout: 20_000 })
+      .toBe(0);
+    const s = (await snap(page))!;
+    const failed = Object.values(s.accounting.failedByStatus).reduce((a, b) => a + b, 0);
+    expect(s.accounting.injected).toBe(s.injected);
+    expect(s.accounting.injected + s.accounting.emitted).toBe(
+      s.accounting.processed + s.accounting.queued + failed + s.accounting.deadLettered,
+    );
+    expect(s.accounting.balanced).toBe(true);
+    await expect(page.getByTestId('accounting')).toHaveAttribute('data-balanced', 'true');
+  });
+});
