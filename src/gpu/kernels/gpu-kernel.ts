@@ -1,0 +1,458 @@
+import commonWgsl from './common.wgsl?raw';
+import { createTrackedBuffer, destroyTrackedBuffer } from '../resources.ts';
+import {
+  PAYLOAD_WORDS,
+  createOutputBatch,
+  type KernelBehavior,
+  type MessageBatch,
+  type OutputBatch,
+} from './types.ts';
+
+const OUT_WORDS = 17;
+const WORKGROUP = 64;
+const MAX_GROUPS_X = 65_535;
+
+/** How a kernel maps rows to invocations. */
+export type KernelSharding =
+  /** One invocation per message; state updates must commute (atomics). */
+  | { kind: 'per-row' }
+  /** One invocation per state slot present in the batch, replaying that slot's rows in batch order. */
+  | { kind: 'per-slot'; slots: number; slotOf: (batch: MessageBatch, row: number) => number };
+
+/** What a concrete kernel (fraud, aggregator, ...) hands to {@link GpuKernel}. */
+export interface GpuKernelSpec {
+  behavior: KernelBehavior;
+  wgsl: string;
+  stateWords: number;
+  sharding: KernelSharding;
+  /** `override` constants of the WGSL, taken from `params.ts` so both backends share them. */
+  constants: Record<string, number>;
+}
+
+/** Timing of the last dispatch. */
+export interface GpuDispatchTiming {
+  /** GPU execution time of the compute pass from timestamp queries, or null when not offered. */
+  gpuNs: number | null;
+}
+
+/** Error raised when the device is lost or a GPU operation fails; the runtime falls back on it. */
+export class GpuKernelError extends Error {
+  readonly code: 'device-lost' | 'gpu-failure' | 'busy' | 'destroyed';
+  constructor(code: GpuKernelError['code'], message: string) {
+    super(message);
+    this.name = 'GpuKernelError';
+    this.code = code;
+  }
+}
+
+/**
+ * A compute kernel whose state lives in a GPU buffer across dispatches.
+ *
+ * Per batch: the input is uploaded as one structure-of-arrays storage buffer; for per-slot kernels
+ * the host first groups row indices by state slot with a stable counting sort (O(rows + slots)),
+ * which is what makes sequential per-account semantics deterministic on the GPU; the shader appends
+ * outputs with an atomic counter and the host puts them back in input-row order, so the result is
+ * byte-identical to the CPU twin's. One batch at a time: `process` rejects while one is in flight.
+ */
+export class GpuKernel {
+  readonly behavior: KernelBehavior;
+  /** Timing of the last completed dispatch. */
+  lastTiming: GpuDispatchTiming = { gpuNs: null };
+  private readonly device: GPUDevice;
+  private readonly spec: GpuKernelSpec;
+  private readonly pipeline: GPUComputePipeline;
+  private readonly layout: GPUBindGroupLayout;
+  private readonly state: GPUBuffer;
+  private readonly params: GPUBuffer;
+  private readonly outCount: GPUBuffer;
+  private readonly meta: GPUBuffer;
+  private readonly querySet: GPUQuerySet | null;
+  private readonly resolve: GPUBuffer | null;
+  private msgs: GPUBuffer | null = null;
+  private sched: GPUBuffer | null = null;
+  private outRecs: GPUBuffer | null = null;
+  private outStaging: GPUBuffer | null = null;
+  private capacity = 0;
+  private upload = new Uint32Array(0);
+  private schedHost = new Uint32Array(0);
+  private slotOfRow = new Uint32Array(0);
+  private slotCounts: Uint32Array;
+  private out: OutputBatch = createOutputBatch(1);
+  private busy = false;
+  private destroyed = false;
+  private lostReason: string | null = null;
+  private readonly setupErrors: Promise<GPUError | null>;
+
+  constructor(device: GPUDevice, spec: GpuKernelSpec, timestampQuery: boolean) {
+    this.device = device;
+    this.spec = spec;
+    this.behavior = spec.behavior;
+    void device.lost.then((info) => {
+      this.lostReason = `${String(info.reason)}: ${info.message}`;
+    });
+    device.pushErrorScope('validation');
+    const module = device.createShaderModule({
+      code: `${commonWgsl}\n${spec.wgsl}`,
+      label: spec.behavior,
+    });
+    const storage = (type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
+      binding: 0,
+      visibility: GPUShaderStage.COMPUTE,
+      buffer: { type },
+    });
+    this.layout = device.createBindGroupLayout({
+      entries: [
+        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
+        { ...storage('read-only-storage'), binding: 1 },
+        { ...storage('read-only-storage'), binding: 2 },
+        { ...storage('storage'), binding: 3 },
+        { ...storage('storage'), binding: 4 },
+        { ...storage('storage'), binding: 5 },
+      ],
+    });
+    this.pipeline = device.createComputePipeline({
+      layout: device.createPipelineLayout({ bindGroupLayouts: [this.layout] }),
+      compute: { module, entryPoint: 'main', constants: { WG: WORKGROUP, ...spec.constants } },
+    });
+    this.setupErrors = device.popErrorScope();
+    const S = GPUBufferUsage;
+    this.state = createTrackedBuffer(device, {
+      size: spec.stateWords * 4,
+      usage: S.STORAGE | S.COPY_SRC | S.COPY_DST,
+    });
+    this.params = createTrackedBuffer(device, { size: 16, usage: S.UNIFORM | S.COPY_DST });
+    this.outCount = createTrackedBuffer(device, {
+      size: 4,
+      usage: S.STORAGE | S.COPY_SRC | S.COPY_DST,
+    });
+    // meta staging: [outCount, pad, begin ns (u64), end ns (u64)]
+    this.meta = createTrackedBuffer(device, { size: 24, usage: S.MAP_READ | S.COPY_DST });
+    this.querySet = timestampQuery ? device.createQuerySet({ type: 'timestamp', count: 2 }) : null;
+    this.resolve = timestampQuery
+      ? createTrackedBuffer(device, { size: 16, usage: S.QUERY_RESOLVE | S.COPY_SRC })
+      : null;
+    this.slotCounts = new Uint32Array(spec.sharding.kind === 'per-slot' ? spec.sharding.slots : 0);
+  }
+
+  /**
+   * Resolves once shader and pipeline are known to be valid; rejects with a `gpu-failure`
+   * {@link GpuKernelError} carrying the WGSL compiler's message otherwise (WebGPU reports such
+   * errors asynchronously and would otherwise just produce nothing).
+   */
+  async validate(): Promise<this> {
+    const err = await this.setupErrors;
+    if (err) {
+      this.destroy();
+      throw new GpuKernelError(
+        'gpu-failure',
+        `${this.behavior}: shader or pipeline invalid: ${err.message}`,
+      );
+    }
+    return this;
+  }
+
+  /**
+   * Run one batch. The returned batch is owned by the kernel and overwritten by the next call.
+   * Rejects with {@link GpuKernelError} `device-lost` when the device is gone; the state on the
+   * GPU is then lost too (the runtime restores it on the CPU twin).
+   */
+  async process(batch: MessageBatch): Promise<OutputBatch> {
+    this.assertUsable();
+    if (this.busy)
+      throw new GpuKernelError(
+        'busy',
+        `${this.behavior}: a batch is already in flight; await it before sending the next`,
+      );
+    this.busy = true;
+    try {
+      return await this.run(batch);
+    } catch (e) {
+      throw this.wrap(e);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Read the whole persistent state back from the GPU. */
+  async exportState(): Promise<Uint32Array> {
+    this.assertUsable();
+    const d = this.device;
+    const staging = createTrackedBuffer(d, {
+      size: this.spec.stateWords * 4,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    try {
+      const enc = d.createCommandEncoder();
+      enc.copyBufferToBuffer(this.state, 0, staging, 0, this.spec.stateWords * 4);
+      d.queue.submit([enc.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      const copy = new Uint32Array(staging.getMappedRange().slice(0));
+      staging.unmap();
+      return copy;
+    } catch (e) {
+      throw this.wrap(e);
+    } finally {
+      destroyTrackedBuffer(staging);
+    }
+  }
+
+  /** Replace the GPU state (e.g. to continue from a CPU twin's state). */
+  importState(state: Uint32Array): void {
+    this.assertUsable();
+    if (state.length !== this.spec.stateWords) {
+      throw new RangeError(
+        `${this.behavior}: state has ${state.length} words, expected ${this.spec.stateWords}`,
+      );
+    }
+    this.device.queue.writeBuffer(
+      this.state,
+      0,
+      state.buffer as ArrayBuffer,
+      state.byteOffset,
+      state.byteLength,
+    );
+  }
+
+  /** Zero the GPU state. */
+  reset(): void {
+    this.assertUsable();
+    const enc = this.device.createCommandEncoder();
+    enc.clearBuffer(this.state);
+    this.device.queue.submit([enc.finish()]);
+  }
+
+  /** Release every buffer this kernel created. Idempotent. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const b of [
+      this.state,
+      this.params,
+      this.outCount,
+      this.meta,
+      this.resolve,
+      this.msgs,
+      this.sched,
+      this.outRecs,
+      this.outStaging,
+    ]) {
+      destroyTrackedBuffer(b);
+    }
+    this.querySet?.destroy();
+  }
+
+  /** Whether the kernel's device has been lost. */
+  get isLost(): boolean {
+    return this.lostReason !== null;
+  }
+
+  private assertUsable(): void {
+    if (this.destroyed)
+      throw new GpuKernelError(
+        'destroyed',
+        `${this.behavior}: kernel was destroyed; create a new one`,
+      );
+    if (this.lostReason !== null)
+      throw new GpuKernelError(
+        'device-lost',
+        `${this.behavior}: GPU device lost (${this.lostReason})`,
+      );
+  }
+
+  private wrap(e: unknown): GpuKernelError {
+    if (e instanceof GpuKernelError) return e;
+    if (this.lostReason !== null)
+      return new GpuKernelError(
+        'device-lost',
+        `${this.behavior}: GPU device lost (${this.lostReason})`,
+      );
+    return new GpuKernelError(
+      'gpu-failure',
+      `${this.behavior}: GPU operation failed: ${String(e)}`,
+    );
+  }
+
+  private ensureCapacity(n: number): void {
+    if (n <= this.capacity) return;
+    const cap = Math.max(n, this.capacity * 2, 1024);
+    for (const b of [this.msgs, this.sched, this.outRecs, this.outStaging]) destroyTrackedBuffer(b);
+    const d = this.device;
+    const S = GPUBufferUsage;
+    this.msgs = createTrackedBuffer(d, {
+      size: cap * (7 + PAYLOAD_WORDS) * 4,
+      usage: S.STORAGE | S.COPY_DST,
+    });
+    const schedWords =
+      this.spec.sharding.kind === 'per-slot'
+        ? cap + 3 * Math.min(cap, this.spec.sharding.slots)
+        : 1;
+    this.sched = createTrackedBuffer(d, { size: schedWords * 4, usage: S.STORAGE | S.COPY_DST });
+    this.outRecs = createTrackedBuffer(d, {
+      size: cap * OUT_WORDS * 4,
+      usage: S.STORAGE | S.COPY_SRC,
+    });
+    this.outStaging = createTrackedBuffer(d, {
+      size: cap * OUT_WORDS * 4,
+      usage: S.MAP_READ | S.COPY_DST,
+    });
+    this.upload = new Uint32Array(cap * (7 + PAYLOAD_WORDS));
+    this.schedHost = new Uint32Array(schedWords);
+    this.slotOfRow = new Uint32Array(this.spec.sharding.kind === 'per-slot' ? cap : 0);
+    this.capacity = cap;
+  }
+
+  /** Stable counting sort of rows by slot; returns the number of active slots. */
+  private schedule(
+    batch: MessageBatch,
+    slots: number,
+    slotOf: (b: MessageBatch, r: number) => number,
+  ): number {
+    const n = batch.count;
+    const counts = this.slotCounts;
+    const rowSlot = this.slotOfRow;
+    const sched = this.schedHost;
+    counts.fill(0);
+    for (let r = 0; r < n; r++) {
+      const s = slotOf(batch, r);
+      rowSlot[r] = s;
+      counts[s] = (counts[s] ?? 0) + 1;
+    }
+    let active = 0;
+    for (let s = 0; s < slots; s++) if ((counts[s] ?? 0) !== 0) active++;
+    // counts becomes each slot's write cursor into `order`.
+    let t = 0;
+    let start = 0;
+    for (let s = 0; s < slots; s++) {
+      const c = counts[s] ?? 0;
+      if (c === 0) continue;
+      sched[n + t] = s;
+      sched[n + active + t] = start;
+      sched[n + 2 * active + t] = c;
+      counts[s] = start;
+      start += c;
+      t++;
+    }
+    for (let r = 0; r < n; r++) {
+      const s = rowSlot[r] ?? 0;
+      const at = counts[s] ?? 0;
+      sched[at] = r;
+      counts[s] = at + 1;
+    }
+    return active;
+  }
+
+  private async run(batch: MessageBatch): Promise<OutputBatch> {
+    const n = batch.count;
+    const out = (this.out =
+      this.out.capacity >= batch.capacity ? this.out : createOutputBatch(batch.capacity));
+    out.count = 0;
+    if (n === 0) return out;
+    this.ensureCapacity(n);
+    const d = this.device;
+    const up = this.upload;
+    up.set(batch.typeLo.subarray(0, n), 0);
+    up.set(batch.typeHi.subarray(0, n), n);
+    up.set(batch.idLo.subarray(0, n), 2 * n);
+    up.set(batch.idHi.subarray(0, n), 3 * n);
+    up.set(batch.source.subarray(0, n), 4 * n);
+    up.set(batch.priority.subarray(0, n), 5 * n);
+    up.set(batch.flags.subarray(0, n), 6 * n);
+    up.set(batch.payload.subarray(0, n * PAYLOAD_WORDS), 7 * n);
+    const msgs = this.msgs as GPUBuffer;
+    const sched = this.sched as GPUBuffer;
+    const outRecs = this.outRecs as GPUBuffer;
+    const outStaging = this.outStaging as GPUBuffer;
+    d.queue.writeBuffer(msgs, 0, up, 0, n * (7 + PAYLOAD_WORDS));
+    const sh = this.spec.sharding;
+    const invocations = sh.kind === 'per-slot' ? this.schedule(batch, sh.slots, sh.slotOf) : n;
+    if (sh.kind === 'per-slot')
+      d.queue.writeBuffer(sched, 0, this.schedHost, 0, n + 3 * invocations);
+    d.queue.writeBuffer(
+      this.params,
+      0,
+      Uint32Array.of(n, sh.kind === 'per-slot' ? invocations : 0, 0, 0),
+    );
+
+    const bind = d.createBindGroup({
+      layout: this.layout,
+      entries: [this.params, msgs, sched, this.state, this.outCount, outRecs].map(
+        (buffer, binding) => ({ binding, resource: { buffer } }),
+      ),
+    });
+    const enc = d.createCommandEncoder();
+    enc.clearBuffer(this.outCount);
+    const pass = enc.beginComputePass(
+      this.querySet
+        ? {
+            timestampWrites: {
+              querySet: this.querySet,
+              beginningOfPassWriteIndex: 0,
+              endOfPassWriteIndex: 1,
+            },
+          }
+        : {},
+    );
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, bind);
+    const groups = Math.ceil(invocations / WORKGROUP);
+    const gx = Math.min(groups, MAX_GROUPS_X);
+    pass.dispatchWorkgroups(gx, Math.ceil(groups / gx));
+    pass.end();
+    enc.copyBufferToBuffer(this.outCount, 0, this.meta, 0, 4);
+    if (this.querySet && this.resolve) {
+      enc.resolveQuerySet(this.querySet, 0, 2, this.resolve, 0);
+      enc.copyBufferToBuffer(this.resolve, 0, this.meta, 8, 16);
+    }
+    d.queue.submit([enc.finish()]);
+    await this.meta.mapAsync(GPUMapMode.READ);
+    const metaWords = new Uint32Array(this.meta.getMappedRange().slice(0));
+    this.meta.unmap();
+    const k = metaWords[0] ?? 0;
+    if (this.querySet) {
+      const t = new BigUint64Array(metaWords.buffer, 8, 2);
+      const dt = Number((t[1] ?? 0n) - (t[0] ?? 0n));
+      this.lastTiming = { gpuNs: dt >= 0 ? dt : null };
+    }
+    if (k > n)
+      throw new GpuKernelError(
+        'gpu-failure',
+        `${this.behavior}: kernel reported ${k} outputs for ${n} inputs`,
+      );
+    if (k === 0) return out;
+    const bytes = k * OUT_WORDS * 4;
+    const enc2 = d.createCommandEncoder();
+    enc2.copyBufferToBuffer(outRecs, 0, outStaging, 0, bytes);
+    d.queue.submit([enc2.finish()]);
+    await outStaging.mapAsync(GPUMapMode.READ, 0, bytes);
+    const recs = new Uint32Array(outStaging.getMappedRange(0, bytes));
+    try {
+      this.unpack(recs, k, out);
+    } finally {
+      outStaging.unmap();
+    }
+    return out;
+  }
+
+  /** Copy appended records into `out` in input-row order (each row emits at most one output). */
+  private unpack(recs: Uint32Array, k: number, out: OutputBatch): void {
+    // parentRow < 2^28 and k < 2^24 keep the key exact in a double.
+    const keys = new Float64Array(k);
+    for (let i = 0; i < k; i++) keys[i] = (recs[i * OUT_WORDS + 8] ?? 0) * 16_777_216 + i;
+    keys.sort();
+    for (let j = 0; j < k; j++) {
+      const i = (keys[j] ?? 0) % 16_777_216;
+      const o = i * OUT_WORDS;
+      out.typeLo[j] = recs[o] ?? 0;
+      out.typeHi[j] = recs[o + 1] ?? 0;
+      out.idLo[j] = recs[o + 2] ?? 0;
+      out.idHi[j] = recs[o + 3] ?? 0;
+      out.source[j] = recs[o + 4] ?? 0;
+      out.priority[j] = recs[o + 5] ?? 0;
+      out.flags[j] = recs[o + 6] ?? 0;
+      out.dest[j] = recs[o + 7] ?? 0;
+      out.parentRow[j] = recs[o + 8] ?? 0;
+      out.payload.set(recs.subarray(o + 9, o + 9 + PAYLOAD_WORDS), j * PAYLOAD_WORDS);
+    }
+    out.count = k;
+  }
+}
