@@ -244,6 +244,37 @@ export class K2KBroker {
     const id = this.nextMessageId++;
     const now = this.now();
     const p = priority & 0xff;
+    if (dst !== undefined && dst.tenantId === srcTenant && !dst.q.isFull()) {
+      // The common case (a registered, same-tenant kernel with room) without `route`/`push`:
+      // one message object, one receipt, no argument lists.
+      const c = this.counters;
+      c.sent++;
+      c.delivered++;
+      const ts = envelope.header.timestamp;
+      dst.msgs[dst.q.allocSlot(p)] = {
+        id,
+        source,
+        destination,
+        envelope,
+        hops: 0,
+        timestamp: ts,
+        priority: p,
+        tenantId: srcTenant,
+        sentAt: now,
+        payloadRef: 0,
+      };
+      dst.wake();
+      this.lastHops = 0;
+      return {
+        messageId: id,
+        source,
+        destination,
+        status: 'Delivered',
+        timestamp: ts,
+        deliveredAt: now,
+        hops: 0,
+      };
+    }
     if (dst !== undefined && dst.tenantId !== srcTenant) {
       this.refuseCrossTenant(
         id,
@@ -504,7 +535,23 @@ export class K2KBroker {
       );
       s = ep.q.allocSlot(priority);
     }
-    ep.envelopes[s] = env;
+    if (env !== null) {
+      ep.msgs[s] = {
+        id,
+        source,
+        destination,
+        envelope: env,
+        hops,
+        timestamp: env.header.timestamp,
+        priority: priority & 0xff,
+        tenantId: tenant,
+        sentAt: now,
+        payloadRef,
+      };
+      ep.wake();
+      return true;
+    }
+    ep.msgs[s] = null;
     ep.ids[s] = id;
     ep.sources[s] = source;
     ep.dests[s] = destination;

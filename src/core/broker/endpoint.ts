@@ -2,7 +2,6 @@ import { CoreError } from '../errors.ts';
 import type { MessageEnvelope } from '../message/envelope.ts';
 import { queueHealth, type QueueHealth, type QueueStats } from '../queue/capacity.ts';
 import { SlotQueue } from '../queue/slot-queue.ts';
-import type { HlcTimestamp } from '../clock/hlc.ts';
 import type { K2KBroker } from './broker.ts';
 import type { DeliveryReceipt, K2KMessage, OverflowPolicy } from './types.ts';
 
@@ -21,8 +20,6 @@ export interface DrainTarget {
   priorities?: Uint8Array;
 }
 
-const NO_TS: HlcTimestamp = Object.freeze({ physical: 0, logical: 0, nodeId: 0 });
-
 /**
  * A registered kernel's mailbox: a bounded priority queue (higher priority first, FIFO within a
  * priority) whose slots are preallocated structure-of-arrays columns.
@@ -35,7 +32,12 @@ export class K2KEndpoint {
   readonly index: number;
   /** @internal */
   readonly q: SlotQueue;
-  /** @internal */ readonly envelopes: (MessageEnvelope | null)[];
+  /**
+   * @internal The message object of a slot filled by a per-message send (it is created once, at
+   * send time, and handed out as is by `tryReceive`); null for a batch message, which lives only
+   * in the columns below.
+   */
+  readonly msgs: (K2KMessage | null)[];
   /** @internal */ readonly ids: Float64Array;
   /** @internal */ readonly sources: string[];
   /** @internal */ readonly dests: string[];
@@ -62,7 +64,7 @@ export class K2KEndpoint {
     this.index = index;
     this.q = new SlotQueue(capacity);
     const n = this.q.capacity;
-    this.envelopes = new Array<MessageEnvelope | null>(n).fill(null);
+    this.msgs = new Array<K2KMessage | null>(n).fill(null);
     this.ids = new Float64Array(n);
     this.sources = new Array<string>(n).fill('');
     this.dests = new Array<string>(n).fill('');
@@ -114,16 +116,18 @@ export class K2KEndpoint {
     while (n < max) {
       const s = q.popSlot();
       if (s < 0) break;
-      const env = this.envelopes[s];
-      if (env != null) {
-        const t = env.header.messageType;
+      const m = this.msgs[s];
+      if (m != null) {
+        const t = m.envelope.header.messageType;
         typeIds[n] = typeof t === 'number' ? t : NaN;
-        this.envelopes[s] = null;
+        if (messageIds !== undefined) messageIds[n] = m.id;
+        if (payloadRefs !== undefined) payloadRefs[n] = m.payloadRef;
+        this.msgs[s] = null;
       } else {
         typeIds[n] = this.typeIds[s]!;
+        if (messageIds !== undefined) messageIds[n] = this.ids[s]!;
+        if (payloadRefs !== undefined) payloadRefs[n] = this.payloadRefs[s]!;
       }
-      if (messageIds !== undefined) messageIds[n] = this.ids[s]!;
-      if (payloadRefs !== undefined) payloadRefs[n] = this.payloadRefs[s]!;
       if (priorities !== undefined) priorities[n] = this.priorityOf(s);
       n++;
     }
@@ -134,7 +138,8 @@ export class K2KEndpoint {
   /** Messages waiting, in delivery order, without removing them. */
   peekAll(): K2KMessage[] {
     const out: K2KMessage[] = [];
-    this.q.forEachSlot((s) => out.push(this.view(s)));
+    // Copies, so that a caller editing a peeked message cannot change the queued one.
+    this.q.forEachSlot((s) => out.push({ ...this.view(s) }));
     return out;
   }
 
@@ -189,15 +194,16 @@ export class K2KEndpoint {
   }
 
   private view(s: number): K2KMessage {
-    const env =
-      this.envelopes[s] ?? this.broker.syntheticEnvelope(this.typeIds[s]!, this.sentAt[s]!);
+    const m = this.msgs[s];
+    if (m != null) return m;
+    const env = this.broker.syntheticEnvelope(this.typeIds[s]!, this.sentAt[s]!);
     return {
       id: this.ids[s]!,
       source: this.sources[s]!,
       destination: this.dests[s]!,
       envelope: env,
       hops: this.hops[s]!,
-      timestamp: env.header.timestamp ?? NO_TS,
+      timestamp: env.header.timestamp,
       priority: this.priorityOf(s),
       tenantId: this.tenants[s]!,
       sentAt: this.sentAt[s]!,
@@ -207,7 +213,7 @@ export class K2KEndpoint {
 
   private materialize(s: number): K2KMessage {
     const m = this.view(s);
-    this.envelopes[s] = null;
+    this.msgs[s] = null;
     return m;
   }
 }

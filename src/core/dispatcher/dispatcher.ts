@@ -169,7 +169,19 @@ export class KernelDispatcher {
    * in the receipt (and are counted as delivery errors).
    */
   dispatchFrom(source: string, envelope: MessageEnvelope): DeliveryReceipt {
-    const e = this.routeMap.get(envelope.header.messageType);
+    const t = envelope.header.messageType;
+    let e: RouteEntry | undefined;
+    if (typeof t === 'number') {
+      const h = t & CACHE_MASK;
+      if (this.cacheKeys[h] === t) e = this.cacheEntries[h];
+      else {
+        e = this.routeMap.get(t);
+        if (e !== undefined) {
+          this.cacheKeys[h] = t;
+          this.cacheEntries[h] = e;
+        }
+      }
+    } else e = this.routeMap.get(t);
     if (e === undefined) {
       this.dispatched++;
       this.unknown++;
@@ -282,7 +294,7 @@ export class KernelDispatcher {
       if (s >= 0) {
         // Fast path: straight into the slot columns, no envelope.
         const q = ep!;
-        q.envelopes[s] = null;
+        q.msgs[s] = null;
         q.ids[s] = msgId;
         q.sources[s] = source;
         q.dests[s] = e.kernelId;
