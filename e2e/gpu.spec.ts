@@ -47,8 +47,12 @@ test('every kernel on WebGPU equals its CPU twin across batches and ring wrap-ar
 }) => {
   await openCheck(page);
   const before = await api(page).resources();
-  for (const seed of [1, 99]) {
-    const results = await api(page).run({ seed, batches: 7, batchSize: 1024 });
+  for (const [seed, batchSize] of [
+    [1, 1024],
+    [99, 1024],
+    [7, 16_384],
+  ] as const) {
+    const results = await api(page).run({ seed, batches: 7, batchSize });
     expect(results.map((r) => r.behavior).sort()).toEqual([
       'aggregator',
       'fraud',
@@ -61,6 +65,9 @@ test('every kernel on WebGPU equals its CPU twin across batches and ring wrap-ar
       expect(r.ringWraps).toBeGreaterThan(0);
       expect(r.outputsCompared).toBeGreaterThan(0);
     }
+    // The traffic must exercise every rule, or equality would prove little.
+    expect(results.find((r) => r.behavior === 'fraud')?.coverage).toBe(7);
+    expect(results.find((r) => r.behavior === 'pattern')?.coverage).toBe(3);
   }
   const after = await api(page).resources();
   expect(after.created).toBeGreaterThan(before.created);

@@ -118,6 +118,8 @@ export class GpuKernelRuntime implements KernelRuntime {
     try {
       out = await gpu.process(batch);
     } catch (e) {
+      // Misuse (a concurrent call) is the caller's bug, not a reason to leave the GPU.
+      if (e instanceof GpuKernelError && e.code === 'busy') throw e;
       return this.fallBack(e, batch);
     }
     this.journal.push(cloneMessageBatch(batch));

@@ -25,6 +25,8 @@ export interface KernelCheck {
   inputs: number;
   outputsCompared: number;
   ringWraps: number;
+  /** OR of the reason/pattern bits seen in compared outputs (fraud: 7 = every rule fired; pattern: 3). */
+  coverage: number;
   adapter: GpuAdapterSummary | null;
 }
 
@@ -63,6 +65,7 @@ export async function runCheck(opts: RunOptions = {}): Promise<KernelCheck[]> {
     let firstMismatch: Mismatch | null = null;
     let inputs = 0;
     let outputs = 0;
+    let coverage = 0;
     try {
       for (let i = 0; i < batches && !firstMismatch; i++) {
         // Uneven fills and drains: the drained batch's start walks around the ring.
@@ -80,6 +83,10 @@ export async function runCheck(opts: RunOptions = {}): Promise<KernelCheck[]> {
         const g = cloneOutputBatch(await gpu.process(batch));
         const c = cpu.process(batch);
         outputs += c.count;
+        if (behavior === 'fraud' || behavior === 'pattern') {
+          const word = behavior === 'fraud' ? 3 : 4;
+          for (let k = 0; k < c.count; k++) coverage |= c.payload[k * 8 + word] ?? 0;
+        }
         firstMismatch =
           compareOutputs(i, g, c) ?? compareState(i, await gpu.exportState(), cpu.exportState());
       }
@@ -94,6 +101,7 @@ export async function runCheck(opts: RunOptions = {}): Promise<KernelCheck[]> {
       inputs,
       outputsCompared: outputs,
       ringWraps: ring.wraps,
+      coverage,
       adapter: status.adapter,
     });
   }

@@ -49,7 +49,7 @@ export class TrafficGenerator {
   constructor(opts: TrafficOptions) {
     this.rnd = mulberry32(opts.seed);
     this.accounts = opts.accounts ?? 64;
-    this.meanGap = opts.meanGapUs ?? 2_000_000;
+    this.meanGap = opts.meanGapUs ?? 50_000;
     this.responseShare = opts.responseShare ?? 0.25;
     // Start just below 2^32 µs so the high timestamp word carries during a run.
     this.tsLo = 0xffffffff - 50_000_000;
