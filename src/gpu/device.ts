@@ -73,7 +73,8 @@ export function isGpuLost(): boolean {
   return lost;
 }
 
-async function requestDevice(gpu: GPU | undefined): Promise<GpuStatus> {
+/** Uncached device request behind {@link acquireGpu}; exported so tests can pass a stand-in `GPU`. */
+export async function requestDevice(gpu: GPU | undefined): Promise<GpuStatus> {
   if (!gpu) {
     return {
       available: false,
