@@ -67,6 +67,8 @@ export interface Engine {
   snapshot(): EngineSnapshot;
   /** Lets kernels drain until every queue is empty (or `maxRounds` batches per kernel). */
   drain(maxRounds?: number): void;
+  /** True while a generator runs (the worker then ticks as fast as it can). */
+  snapshotGeneratorRunning(): boolean;
   destroy(): void;
 }
 
@@ -224,6 +226,7 @@ class EngineImpl implements Engine {
   private lastSnapshotUs = 0;
   private readonly m = new MessageScratch();
   private readonly fwd = new MessageScratch();
+  private readonly rawOutput = new OutputConverter(null, 'generic');
 
   constructor(o: EngineOptions) {
     this.now = o.now;
@@ -1265,6 +1268,10 @@ class EngineImpl implements Engine {
         : { running: false, emitted: this.lastGenEmitted },
       configName: this.config.name,
     };
+  }
+
+  snapshotGeneratorRunning(): boolean {
+    return this.generator !== null;
   }
 
   destroy(): void {

@@ -204,23 +204,34 @@ export class InputConverter {
 /** Kernel output words -> the config payload of the output's type. */
 export class OutputConverter {
   private readonly ops: Op[];
+  private readonly bytes: Uint8Array;
+  private readonly rawWords: Uint32Array;
+  private readonly view: DataView;
 
   constructor(
     readonly layout: PayloadLayout | null,
     behavior: KernelBehavior,
   ) {
     this.ops = layout ? compile(layout, OUTPUT[behavior]) : [];
+    const size = layout ? layout.size : 32;
+    const buffer = new ArrayBuffer(Math.ceil(Math.max(size, 32) / 4) * 4);
+    this.bytes = new Uint8Array(buffer, 0, size);
+    this.rawWords = new Uint32Array(buffer);
+    this.view = new DataView(buffer);
   }
 
-  /** Returns the payload bytes (a fresh array: outputs are rare next to inputs). */
+  /**
+   * Returns the payload bytes in a buffer owned by the converter and overwritten by the next call
+   * (the caller copies them into the message store), so the output path allocates nothing.
+   */
   convert(words: Uint32Array, base: number): Uint8Array {
     if (!this.layout) {
-      const raw = new Uint8Array(32);
-      new Uint32Array(raw.buffer).set(words.subarray(base, base + 8));
-      return raw;
+      for (let w = 0; w < 8; w++) this.rawWords[w] = words[base + w] ?? 0;
+      return this.bytes;
     }
-    const bytes = new Uint8Array(this.layout.size);
-    const view = new DataView(bytes.buffer);
+    const bytes = this.bytes;
+    bytes.fill(0);
+    const view = this.view;
     for (const op of this.ops) {
       const lo = words[base + op.word] ?? 0;
       let v: number;

@@ -29,6 +29,8 @@ export class MessageScratch {
   hlcLogical = 0;
   /** Payload bytes in the config layout: the first 32 inline, and the whole when longer. */
   readonly words = new Uint32Array(INLINE_WORDS);
+  /** Byte view of `words`. */
+  readonly bytes = new Uint8Array(this.words.buffer);
   len = 0;
   big: Uint8Array | undefined = undefined;
   /** Materialise a receipt row when this message is processed. */
@@ -145,8 +147,9 @@ export class MessageQueue extends SlotQueue {
 /** Copies payload bytes into a scratch record (inline words, plus `big` when over 32 bytes). */
 export function setPayload(m: MessageScratch, bytes: Uint8Array): void {
   m.words.fill(0);
-  const inline = new Uint8Array(m.words.buffer);
-  inline.set(bytes.subarray(0, INLINE_WORDS * 4));
+  const n = Math.min(bytes.length, INLINE_WORDS * 4);
+  const inline = m.bytes;
+  for (let i = 0; i < n; i++) inline[i] = bytes[i] ?? 0;
   m.len = bytes.length;
   m.big = bytes.length > INLINE_WORDS * 4 ? bytes.slice() : undefined;
 }
