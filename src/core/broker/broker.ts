@@ -89,6 +89,12 @@ export class K2KBroker {
   private readonly now: NowMicros;
   private readonly endpoints = new Map<string, K2KEndpoint>();
   private readonly routes = new Map<string, string>();
+  /**
+   * Kernel ids by number, so batch slots store a number rather than a string (no pointer
+   * writes in the batch loop). Grows with the distinct ids ever seen, which are few.
+   */
+  private readonly names: string[] = [];
+  private readonly nameIds = new Map<string, number>();
   /** @internal Next broker message id (the batch path advances it directly). */
   nextMessageId = 1;
   private nextIndex = 0;
@@ -113,6 +119,22 @@ export class K2KBroker {
       options.deadLetterMaxSize ?? 10_000,
       options.deadLetterMaxAgeMs ?? 3_600_000,
     );
+  }
+
+  /** @internal The number of a kernel id in the name table (added on first use). */
+  internName(name: string): number {
+    let n = this.nameIds.get(name);
+    if (n === undefined) {
+      n = this.names.length;
+      this.names.push(name);
+      this.nameIds.set(name, n);
+    }
+    return n;
+  }
+
+  /** @internal The kernel id numbered `n` by {@link K2KBroker.internName}. */
+  nameOf(n: number): string {
+    return this.names[n]!;
   }
 
   /** Microseconds from the broker's injected clock. */
@@ -251,6 +273,7 @@ export class K2KBroker {
       c.sent++;
       c.delivered++;
       const ts = envelope.header.timestamp;
+      dst.objectCount++;
       dst.msgs[dst.q.allocSlot(p)] = {
         id,
         source,
@@ -536,6 +559,7 @@ export class K2KBroker {
       s = ep.q.allocSlot(priority);
     }
     if (env !== null) {
+      ep.objectCount++;
       ep.msgs[s] = {
         id,
         source,
@@ -551,10 +575,9 @@ export class K2KBroker {
       ep.wake();
       return true;
     }
-    ep.msgs[s] = null;
     ep.ids[s] = id;
-    ep.sources[s] = source;
-    ep.dests[s] = destination;
+    ep.srcNames[s] = this.internName(source);
+    ep.dstNames[s] = this.internName(destination);
     ep.hops[s] = hops;
     ep.tenants[s] = tenant;
     ep.sentAt[s] = now;

@@ -38,9 +38,15 @@ export class K2KEndpoint {
    * in the columns below.
    */
   readonly msgs: (K2KMessage | null)[];
+  /** @internal How many queued slots hold a message object (lets `drainInto` skip the check). */
+  objectCount = 0;
+  /** Scratch for the slots `drainInto` pops. */
+  private readonly drainSlots: Int32Array;
   /** @internal */ readonly ids: Float64Array;
-  /** @internal */ readonly sources: string[];
-  /** @internal */ readonly dests: string[];
+  /** @internal Source kernel, as a number in the broker's name table. */
+  readonly srcNames: Uint32Array;
+  /** @internal Destination kernel, as a number in the broker's name table. */
+  readonly dstNames: Uint32Array;
   /** @internal */ readonly hops: Uint8Array;
   /** @internal */ readonly tenants: Int32Array;
   /** @internal */ readonly sentAt: Float64Array;
@@ -65,9 +71,10 @@ export class K2KEndpoint {
     this.q = new SlotQueue(capacity);
     const n = this.q.capacity;
     this.msgs = new Array<K2KMessage | null>(n).fill(null);
+    this.drainSlots = new Int32Array(n);
     this.ids = new Float64Array(n);
-    this.sources = new Array<string>(n).fill('');
-    this.dests = new Array<string>(n).fill('');
+    this.srcNames = new Uint32Array(n);
+    this.dstNames = new Uint32Array(n);
     this.hops = new Uint8Array(n);
     this.tenants = new Int32Array(n);
     this.sentAt = new Float64Array(n);
@@ -110,26 +117,38 @@ export class K2KEndpoint {
    * use `tryReceive` for those.
    */
   drainInto(out: DrainTarget, max = out.typeIds.length): number {
-    const q = this.q;
+    const slots = this.drainSlots;
+    const n = this.q.popMany(slots, max);
     const { typeIds, messageIds, payloadRefs, priorities } = out;
-    let n = 0;
-    while (n < max) {
-      const s = q.popSlot();
-      if (s < 0) break;
-      const m = this.msgs[s];
-      if (m != null) {
+    const msgs = this.msgs;
+    const colTypeIds = this.typeIds;
+    // Columns first (valid for batch messages), then the few per-message sends patched over
+    // them: no per-slot branching in the loops that move the bulk.
+    for (let i = 0; i < n; i++) typeIds[i] = colTypeIds[slots[i]!]!;
+    if (messageIds !== undefined) {
+      const ids = this.ids;
+      for (let i = 0; i < n; i++) messageIds[i] = ids[slots[i]!]!;
+    }
+    if (payloadRefs !== undefined) {
+      const refs = this.payloadRefs;
+      for (let i = 0; i < n; i++) payloadRefs[i] = refs[slots[i]!]!;
+    }
+    if (priorities !== undefined) {
+      const q = this.q;
+      for (let i = 0; i < n; i++) priorities[i] = q.priorityOf(slots[i]!);
+    }
+    if (this.objectCount !== 0) {
+      for (let i = 0; i < n; i++) {
+        const s = slots[i]!;
+        const m = msgs[s];
+        if (m == null) continue;
         const t = m.envelope.header.messageType;
-        typeIds[n] = typeof t === 'number' ? t : NaN;
-        if (messageIds !== undefined) messageIds[n] = m.id;
-        if (payloadRefs !== undefined) payloadRefs[n] = m.payloadRef;
-        this.msgs[s] = null;
-      } else {
-        typeIds[n] = this.typeIds[s]!;
-        if (messageIds !== undefined) messageIds[n] = this.ids[s]!;
-        if (payloadRefs !== undefined) payloadRefs[n] = this.payloadRefs[s]!;
+        typeIds[i] = typeof t === 'number' ? t : NaN;
+        if (messageIds !== undefined) messageIds[i] = m.id;
+        if (payloadRefs !== undefined) payloadRefs[i] = m.payloadRef;
+        msgs[s] = null;
+        this.objectCount--;
       }
-      if (priorities !== undefined) priorities[n] = this.priorityOf(s);
-      n++;
     }
     this.broker.counters.received += n;
     return n;
@@ -199,8 +218,8 @@ export class K2KEndpoint {
     const env = this.broker.syntheticEnvelope(this.typeIds[s]!, this.sentAt[s]!);
     return {
       id: this.ids[s]!,
-      source: this.sources[s]!,
-      destination: this.dests[s]!,
+      source: this.broker.nameOf(this.srcNames[s]!),
+      destination: this.broker.nameOf(this.dstNames[s]!),
       envelope: env,
       hops: this.hops[s]!,
       timestamp: env.header.timestamp,
@@ -213,7 +232,10 @@ export class K2KEndpoint {
 
   private materialize(s: number): K2KMessage {
     const m = this.view(s);
-    this.msgs[s] = null;
+    if (this.msgs[s] !== null) {
+      this.msgs[s] = null;
+      this.objectCount--;
+    }
     return m;
   }
 }

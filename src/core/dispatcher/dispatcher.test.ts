@@ -230,6 +230,42 @@ describe('dispatchBatch', () => {
     expect(m.envelope.header.messageType).toBe(1001);
     expect(m.sentAt).toBe(5);
   });
+  it('drains per-message sends and batch messages together in priority order, counting one drop per refusal', () => {
+    const broker = new K2KBroker({ now: () => 5 });
+    const a = broker.register('a', { capacity: 4 });
+    const d = new DispatcherBuilder()
+      .routeRaw(1001, 'a')
+      .routeRaw(1002, 'a')
+      .buildWithBroker(broker);
+    const ts = { physical: 1, logical: 0, nodeId: 1 };
+    broker.sendPriority('host', 'a', createEnvelope({ messageType: 1002, timestamp: ts }), 0);
+    d.dispatchBatch(
+      {
+        typeIds: new Float64Array([1001, 1001, 1001]),
+        priorities: new Uint8Array([0, 9, 0]),
+        payloadRefs: new Uint32Array([7, 8, 9]),
+        count: 3,
+      },
+      new Uint8Array(3),
+    );
+    const st = new Uint8Array(1);
+    d.dispatchBatch({ typeIds: new Float64Array([1001]), count: 1 }, st);
+    expect(st[0]).toBe(StatusCode.QueueFull);
+    expect(a.queueStats().dropped).toBe(1);
+    const out = {
+      typeIds: new Float64Array(8),
+      payloadRefs: new Uint32Array(8),
+      messageIds: new Float64Array(8),
+      priorities: new Uint8Array(8),
+    };
+    expect(a.drainInto(out)).toBe(4);
+    expect([...out.typeIds.subarray(0, 4)]).toEqual([1001, 1002, 1001, 1001]);
+    expect([...out.messageIds.subarray(0, 4)]).toEqual([3, 1, 2, 4]);
+    expect([...out.payloadRefs.subarray(0, 4)]).toEqual([8, 0, 7, 9]);
+    expect([...out.priorities.subarray(0, 4)]).toEqual([9, 0, 0, 0]);
+    expect(a.tryReceive()).toBeUndefined();
+    expect(broker.accounting()).toMatchObject({ balanced: true, received: 4 });
+  });
 });
 
 // ---- model-based property test over random operation sequences ----

@@ -24,6 +24,8 @@ class RouteEntry {
   constructor(
     readonly typeId: U64,
     readonly kernelId: string,
+    /** The kernel id's number in the broker's name table (batch slots store numbers). */
+    readonly dstName: number,
   ) {}
 }
 
@@ -114,7 +116,7 @@ export class KernelDispatcher {
   /** Set only the route for `typeId`. */
   registerRoute(typeId: number | bigint, kernelId: string): void {
     const id = toU64(typeId);
-    this.routeMap.set(id, new RouteEntry(id, kernelId));
+    this.routeMap.set(id, new RouteEntry(id, kernelId, this._broker.internName(kernelId)));
     this.clearCache();
   }
 
@@ -251,25 +253,18 @@ export class KernelDispatcher {
     const keys = this.cacheKeys;
     const entries = this.cacheEntries;
     let id = b.nextMessageId;
-    let accepted = 0;
+    let fast = 0;
     let delivered = 0;
-    let dispatched = 0;
+    let pending = 0;
     let unknown = 0;
     let errors = 0;
+    const srcName = b.internName(source);
+    let sent = 0;
     for (let i = 0; i < n; i++) {
       const t = typeIds[i]!;
       const h = (t >>> 0) & CACHE_MASK;
-      let e: RouteEntry | undefined;
-      if (keys[h] === t) e = entries[h];
-      else {
-        e = this.routeMap.get(t);
-        if (e !== undefined) {
-          keys[h] = t;
-          entries[h] = e;
-        }
-      }
+      const e = keys[h] === t ? entries[h] : this.batchRoute(t, h);
       if (e === undefined) {
-        dispatched++;
         unknown++;
         statusesOut[i] = StatusCode.UnknownType;
         continue;
@@ -281,48 +276,55 @@ export class KernelDispatcher {
       const ep = e.ep;
       const p = priorities === undefined ? defaultPriority : priorities[i]!;
       const ref = payloadRefs === undefined ? 0 : payloadRefs[i]!;
+      if (ep !== undefined && ep.tenantId === srcTenant && !ep.q.isFull()) {
+        // Fast path: straight into the slot columns, no envelope, no calls but the slot's (a
+        // free slot's `msgs` entry is already null: every way out of the queue clears it).
+        const s = ep.q.allocSlot(p);
+        ep.ids[s] = id++;
+        ep.srcNames[s] = srcName;
+        ep.dstNames[s] = e.dstName;
+        ep.hops[s] = 0;
+        ep.tenants[s] = srcTenant;
+        ep.sentAt[s] = now;
+        ep.typeIds[s] = t;
+        ep.payloadRefs[s] = ref;
+        ep.wake();
+        statusesOut[i] = StatusCode.Delivered;
+        fast++;
+        continue;
+      }
       if (ep !== undefined && ep.tenantId !== srcTenant) {
         b.refuseCrossTenant(id++, source, srcTenant, e.kernelId, ep.tenantId, null, t, p, ref, now);
         statusesOut[i] = StatusCode.TenantMismatch;
         continue;
       }
-      c.sent++;
-      dispatched++;
-      const msgId = id++;
-      let code: number;
-      const s = ep === undefined ? -1 : ep.q.allocSlot(p);
-      if (s >= 0) {
-        // Fast path: straight into the slot columns, no envelope.
-        const q = ep!;
-        q.msgs[s] = null;
-        q.ids[s] = msgId;
-        q.sources[s] = source;
-        q.dests[s] = e.kernelId;
-        q.hops[s] = 0;
-        q.tenants[s] = srcTenant;
-        q.sentAt[s] = now;
-        q.typeIds[s] = t;
-        q.payloadRefs[s] = ref;
-        q.wake();
-        code = StatusCode.Delivered;
-        c.delivered++;
-      } else {
-        // Full queue or no endpoint: the broker applies overflow policy and next-hop routes.
-        code = b.route(msgId, source, e.kernelId, ep, null, t, ref, p, 0, srcTenant, now);
-      }
+      // Full queue or no endpoint: the broker applies overflow policy and next-hop routes.
+      sent++;
+      const code = b.route(id++, source, e.kernelId, ep, null, t, ref, p, 0, srcTenant, now);
       statusesOut[i] = code;
-      if (code === StatusCode.Delivered) {
-        delivered++;
-        accepted++;
-      } else if (code === StatusCode.Pending) accepted++;
+      if (code === StatusCode.Delivered) delivered++;
+      else if (code === StatusCode.Pending) pending++;
       else errors++;
     }
+    // Counters settle once per batch; `route` has already counted its own outcomes.
+    c.sent += fast + sent;
+    c.delivered += fast;
     b.nextMessageId = id;
-    this.dispatched += dispatched;
-    this.delivered += delivered;
+    this.dispatched += fast + sent + unknown;
+    this.delivered += fast + delivered;
     this.unknown += unknown;
     this.errors += errors;
-    return accepted;
+    return fast + delivered + pending;
+  }
+
+  /** Batch route lookup on a cache miss: fills the direct-mapped cache slot `h`. */
+  private batchRoute(t: number, h: number): RouteEntry | undefined {
+    const e = this.routeMap.get(t);
+    if (e !== undefined) {
+      this.cacheKeys[h] = t;
+      this.cacheEntries[h] = e;
+    }
+    return e;
   }
 
   /** A copy of the counters. */

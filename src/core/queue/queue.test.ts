@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { roundCapacity, queueHealth } from './capacity.ts';
 import { RingBuffer } from './ring-buffer.ts';
-import { PriorityQueue } from './slot-queue.ts';
+import { PriorityQueue, SlotQueue } from './slot-queue.ts';
 
 describe('RingBuffer', () => {
   it('rounds capacity up, uses every slot, counts drops', () => {
@@ -124,6 +124,45 @@ describe('PriorityQueue', () => {
             expect(q.toArray()).toEqual(model.map((m) => m.v));
             expect(q.size).toBe(model.length);
             expect(q.stats().maxDepth).toBe(maxDepth);
+          }
+        },
+      ),
+    );
+  });
+});
+
+describe('SlotQueue.popMany', () => {
+  it('pops what repeated popSlot would, in the same order, with the same state after (property)', () => {
+    type Op = { kind: 'alloc'; p: number } | { kind: 'pop' } | { kind: 'many'; max: number };
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.integer({ min: 0, max: 3 }).map<Op>((p) => ({ kind: 'alloc', p: p * 60 })),
+            fc.constant<Op>({ kind: 'pop' }),
+            fc.integer({ min: 0, max: 10 }).map<Op>((max) => ({ kind: 'many', max })),
+          ),
+          { maxLength: 300 },
+        ),
+        (ops) => {
+          const a = new SlotQueue(8);
+          const b = new SlotQueue(8);
+          const out = new Int32Array(8);
+          for (const op of ops) {
+            if (op.kind === 'alloc') expect(a.allocSlot(op.p)).toBe(b.allocSlot(op.p));
+            else if (op.kind === 'pop') expect(a.popSlot()).toBe(b.popSlot());
+            else {
+              const n = a.popMany(out, op.max);
+              const want: number[] = [];
+              for (let i = 0; i < op.max; i++) {
+                const s = b.popSlot();
+                if (s < 0) break;
+                want.push(s);
+              }
+              expect([...out.subarray(0, n)]).toEqual(want);
+            }
+            expect(a.stats()).toEqual(b.stats());
+            expect(a.peekSlot()).toBe(b.peekSlot());
           }
         },
       ),
