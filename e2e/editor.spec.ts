@@ -146,10 +146,7 @@ test.describe('route editor', () => {
     page,
   }) => {
     await wb.open();
-    await page.evaluate(() => {
-      localStorage.setItem('rdw:v1:current', 'broken');
-      localStorage.setItem('rdw:v1:ws:broken', '{"version":1, "name": tru');
-    });
+    await page.evaluate(() => localStorage.setItem('rdw:v1:ws:demo', '{"version":1, "name": tru'));
     await page.reload();
     await expect(page.getByTestId('graph')).toBeVisible();
     await expect(page.getByTestId('notices')).toContainText('corrupt');

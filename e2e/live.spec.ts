@@ -35,7 +35,7 @@ test.describe('inject and watch', () => {
     const cfg = await wb.config();
     cfg.kernels = cfg.kernels.map((k) =>
       k.id === 'pattern_detector'
-        ? { ...k, queueCapacity: 8, overflowPolicy: 'reject' as const }
+        ? { ...k, queueCapacity: 8, overflowPolicy: 'deadLetter' as const }
         : k,
     );
     expect(await page.evaluate((c) => window.workbench.loadConfig(c), cfg)).toEqual({ ok: true });

@@ -131,9 +131,11 @@ export function App({ engine }: { engine: EngineClient }) {
               ))}
             </div>
             <div role="tabpanel" className="dock-body">
-              <PanelBoundary name={tab}>
-                {tab === 'problems' ? <ProblemsPanel /> : null}
-              </PanelBoundary>
+              {TABS.filter((t) => t.id === tab).map(({ id, Panel }) => (
+                <PanelBoundary key={id} name={id}>
+                  <Panel />
+                </PanelBoundary>
+              ))}
             </div>
           </section>
           <Notices />

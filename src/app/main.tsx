@@ -38,9 +38,17 @@ store.subscribe((next, prev) => {
     engine.send({ type: 'loadConfig', config: next.config });
   else for (const cmd of syncCommands(prev.config, next.config)) engine.send(cmd);
   clearTimeout(saveTimer);
-  saveTimer = setTimeout(() => workspaces.save(), 250);
+  saveTimer = setTimeout(flush, 250);
 });
-window.addEventListener('pagehide', () => workspaces.save());
+// Only a pending save is flushed on the way out: saving unconditionally would overwrite what
+// another tab (or a person in devtools) wrote since.
+function flush() {
+  if (saveTimer === undefined) return;
+  clearTimeout(saveTimer);
+  saveTimer = undefined;
+  workspaces.save();
+}
+window.addEventListener('pagehide', flush);
 workspaces.save();
 
 installTestApi({ store, engine });
@@ -52,14 +60,12 @@ function openShareLink() {
   history.replaceState(null, '', location.pathname + location.search);
   const result = decodeShareFragment(hash);
   if (result.ok)
-    store
-      .getState()
-      .openDialog({
-        kind: 'import',
-        text: serializeConfig(result.config, 'json'),
-        source: 'a share link',
-        preset: result.preset,
-      });
+    store.getState().openDialog({
+      kind: 'import',
+      text: serializeConfig(result.config, 'json'),
+      source: 'a share link',
+      preset: result.preset,
+    });
   else
     store.getState().notify(
       'error',

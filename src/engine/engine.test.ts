@@ -427,3 +427,25 @@ describe('engine: generator, replay and accounting', () => {
     );
   });
 });
+
+describe('routes command', () => {
+  it('reports the live route table and follows route edits', async () => {
+    const { createEngine } = await import('./engine.ts');
+    const { demoConfig } = await import('../core/config');
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    const table = () => {
+      const r = engine.command({ type: 'routes' });
+      if (!r.ok) throw new Error(r.error.message);
+      return (r.routes ?? []).map(([id, k]) => `${String(id)}->${k}`).sort();
+    };
+    expect(table()).toContain('1001->fraud_processor');
+    engine.command({ type: 'setRoute', typeId: 1001, kernelId: 'aggregator' });
+    expect(table()).toContain('1001->aggregator');
+    expect(table()).not.toContain('1001->fraud_processor');
+    engine.command({ type: 'removeRoute', typeId: 1001 });
+    expect(table().some((x) => x.startsWith('1001->'))).toBe(false);
+    t += 1;
+    engine.destroy();
+  });
+});

@@ -1065,6 +1065,12 @@ class EngineImpl implements Engine {
       case 'snapshot':
         this.onEvent?.({ type: 'snapshot', snapshot: this.snapshot() });
         return {};
+      case 'routes': {
+        const routes: [U64, string][] = [];
+        for (const rec of this.types.values())
+          if (rec.route >= 0) routes.push([rec.typeId, this.names[rec.route] ?? '?']);
+        return { routes };
+      }
       default: {
         const unknown = cmd as { type?: unknown };
         return err('InvalidCommand', `Unknown command "${String(unknown.type)}".`);

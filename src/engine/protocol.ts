@@ -134,7 +134,9 @@ export type EngineCommand =
   | (Req & { type: 'listDeadLetters'; filter?: DeadLetterFilter; offset?: number; limit?: number })
   | (Req & { type: 'setReceiptFilter'; filter: ReceiptFilter | null })
   | (Req & { type: 'setSampling'; perSnapshotCap: number })
-  | (Req & { type: 'snapshot' });
+  | (Req & { type: 'snapshot' })
+  /** The live route table, as the dispatcher holds it: `[typeId, kernelId]` pairs. */
+  | (Req & { type: 'routes' });
 
 export type EngineCommandType = EngineCommand['type'];
 
@@ -176,6 +178,8 @@ export type EngineReply =
       count?: number;
       redrive?: RedriveResult;
       deadLetters?: { total: number; rows: DeadLetterRow[] };
+      /** `routes`: the live route table. */
+      routes?: [U64, string][];
     }
   | { ok: false; requestId?: number; command: EngineCommandType | 'unknown'; error: EngineError };
 

@@ -18,6 +18,16 @@ export function Toolbar() {
   const s = () => workbenchStore().getState();
   const flow = useReactFlow();
 
+  /** Add a node, select it and bring it into view so the inspector edits it at once. */
+  function addAndShow(result: ReturnType<typeof addType>) {
+    if (!s().apply(result) || !result.ok) return;
+    const before = new Set(Object.keys(s().past.at(-1)?.layout ?? {}));
+    const id = Object.keys(result.config.layout ?? {}).find((k) => !before.has(k));
+    if (!id) return;
+    s().setSelection([id]);
+    requestAnimationFrame(() => void flow.fitView({ nodes: [{ id }], duration: 200, maxZoom: 1 }));
+  }
+
   /** Enter in the search box selects the first match and brings it into view (keyboard-only flow). */
   function selectFirstMatch() {
     const q = search.trim().toLowerCase();
@@ -100,10 +110,10 @@ export function Toolbar() {
         ↷ Redo
       </button>
       <span className="sep" />
-      <button type="button" onClick={() => s().apply(addType(s().config, { x: 0, y: -140 }))}>
+      <button type="button" onClick={() => addAndShow(addType(s().config, { x: 0, y: -140 }))}>
         + Type
       </button>
-      <button type="button" onClick={() => s().apply(addKernel(s().config, { x: 420, y: -160 }))}>
+      <button type="button" onClick={() => addAndShow(addKernel(s().config, { x: 420, y: -160 }))}>
         + Kernel
       </button>
       <button
