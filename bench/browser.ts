@@ -1,0 +1,224 @@
+/**
+ * Shared harness for the browser benchmarks (`bench:ui`, `bench:live`): serves the built app
+ * (`dist/`) with `vite preview` on a free port, drives Debian's Chromium headless through
+ * playwright-core, samples frame times inside the page, and prints what machine the figures come
+ * from. Everything is torn down at the end, also when the benchmark throws.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
+
+/** Summary of a series of frame deltas, in milliseconds. */
+export interface FrameStats {
+  count: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+export interface BenchEnv {
+  browser: Browser;
+  /** `http://127.0.0.1:<port>`, serving the built app. */
+  baseUrl: string;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForServer(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    if (child.exitCode !== null) throw new Error(`vite preview exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(
+    `vite preview did not answer at ${url} within 30 s; run \`npx vite build\` first`,
+  );
+}
+
+/**
+ * Run `fn` with a served app and a headless Chromium; both are stopped afterwards, whether `fn`
+ * returns or throws (and on process exit, in case of a hard interrupt).
+ */
+export async function withBench<T>(fn: (env: BenchEnv) => Promise<T>): Promise<T> {
+  const port = await freePort();
+  // Detached so the whole `npx` -> node process group can be signalled at once.
+  const preview = spawn(
+    'npx',
+    ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    { stdio: 'ignore', detached: true },
+  );
+  const stopPreview = (): void => {
+    if (preview.pid !== undefined && preview.exitCode === null) {
+      try {
+        process.kill(-preview.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.on('exit', stopPreview);
+  let browser: Browser | undefined;
+  try {
+    const baseUrl = `http://127.0.0.1:${port}`;
+    await waitForServer(`${baseUrl}/`, preview);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
+      headless: true,
+    });
+    return await fn({ browser, baseUrl });
+  } finally {
+    await browser?.close().catch(() => undefined);
+    stopPreview();
+    process.off('exit', stopPreview);
+  }
+}
+
+/**
+ * A fresh browser context ready for `page.evaluate` of bench code. tsx compiles with esbuild's
+ * keepNames, which wraps inner functions in a `__name(...)` helper that exists only in Node; the
+ * init script gives pages an identity stand-in so evaluated functions run unchanged.
+ */
+export async function newBenchContext(browser: Browser): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  await ctx.addInitScript('globalThis.__name = (f) => f;');
+  return ctx;
+}
+
+/** Nearest-rank percentile of an ascending array; NaN when empty. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] ?? Number.NaN;
+}
+
+export function frameStats(deltas: readonly number[]): FrameStats {
+  const sorted = [...deltas].sort((a, b) => a - b);
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    max: sorted.length ? (sorted[sorted.length - 1] ?? Number.NaN) : Number.NaN,
+  };
+}
+
+interface SamplerWindow {
+  __benchFrames?: { deltas: number[]; running: boolean };
+}
+
+/**
+ * Start collecting requestAnimationFrame deltas in the page. The loop lives in the page so the
+ * figures are the page's own frame pacing, not Playwright's polling.
+ */
+export async function startFrameSampler(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as SamplerWindow;
+    if (w.__benchFrames) w.__benchFrames.running = false;
+    const state = { deltas: [] as number[], running: true };
+    w.__benchFrames = state;
+    let last = -1;
+    const tick = (t: number): void => {
+      if (!state.running) return;
+      if (last >= 0) state.deltas.push(t - last);
+      last = t;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+/** Stop the sampler started by {@link startFrameSampler} and summarise what it collected. */
+export async function stopFrameSampler(page: Page): Promise<FrameStats> {
+  const deltas = await page.evaluate(() => {
+    const w = window as unknown as SamplerWindow;
+    const s = w.__benchFrames;
+    if (!s) return [];
+    s.running = false;
+    return s.deltas;
+  });
+  return frameStats(deltas);
+}
+
+/**
+ * What renders WebGPU in this browser: the app's own report when it offers one
+ * (`window.workbench.gpu()`), else the adapter info straight from `navigator.gpu`.
+ */
+async function gpuDescription(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const wb = (window as unknown as { workbench?: { gpu?: () => unknown } }).workbench;
+    if (wb && typeof wb.gpu === 'function') {
+      try {
+        const r: unknown = await wb.gpu();
+        return `app reports ${JSON.stringify(r)}`;
+      } catch {
+        // fall through to navigator.gpu
+      }
+    }
+    const gpu = (
+      navigator as unknown as {
+        gpu?: {
+          requestAdapter(): Promise<{
+            info?: { vendor?: string; architecture?: string; description?: string };
+          } | null>;
+        };
+      }
+    ).gpu;
+    if (!gpu) return 'WebGPU unavailable';
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return 'WebGPU: no adapter';
+    const info = adapter.info ?? {};
+    const text = [info.vendor, info.architecture, info.description].filter(Boolean).join(' / ');
+    const swift = /swiftshader/i.test(text) ? ' (SwiftShader, software: no real GPU)' : '';
+    return `WebGPU adapter ${text || 'unnamed'}${swift}`;
+  });
+}
+
+/** One line naming the machine, Node, Chromium and the WebGPU adapter the figures come from. */
+export async function machineLine(browser: Browser, page: Page): Promise<string> {
+  const cpus = os.cpus();
+  const model = cpus[0]?.model.trim() ?? 'unknown CPU';
+  const gpu = await gpuDescription(page).catch(
+    (e: unknown) => `WebGPU check failed (${String(e)})`,
+  );
+  return `Machine: ${model}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, Chromium ${browser.version()} headless; ${gpu}`;
+}
+
+/** `12.3` style milliseconds for tables. */
+export function ms(n: number): string {
+  return Number.isFinite(n) ? n.toFixed(1) : 'n/a';
+}
+
+/** Print rows as a fixed-width table; the first row is the header. */
+export function printTable(rows: readonly (readonly string[])[]): void {
+  const widths: number[] = [];
+  for (const row of rows)
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  rows.forEach((row, r) => {
+    console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
+    if (r === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  });
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return percentile(s, 50);
+}
