@@ -347,6 +347,12 @@ export class GpuKernel {
       this.out.capacity >= batch.capacity ? this.out : createOutputBatch(batch.capacity));
     out.count = 0;
     if (n === 0) return out;
+    // unpack() packs (parentRow, record index) into one double key; 2^24 rows keeps it exact.
+    if (n > 16_777_216)
+      throw new GpuKernelError(
+        'gpu-failure',
+        `${this.behavior}: batches are limited to 16,777,216 rows; split this one of ${n}`,
+      );
     this.ensureCapacity(n);
     const d = this.device;
     const up = this.upload;
