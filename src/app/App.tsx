@@ -15,6 +15,7 @@ import { AccountingBar, QueuesPanel } from '../ui/live/QueuesPanel';
 import { DeadLettersPanel } from '../ui/live/DeadLettersPanel';
 import { MetricsPanel } from '../ui/metrics/MetricsPanel';
 import { InjectPanel } from '../ui/inject/InjectPanel';
+import { GpuPanel } from '../ui/gpu/GpuPanel';
 import { ConfigDialogs, readFileChecked } from '../ui/export/ConfigDialogs';
 
 let clipboard: Fragment | null = null;
@@ -69,6 +70,7 @@ const TABS = [
   { id: 'queues', label: 'Queues', Panel: QueuesPanel },
   { id: 'metrics', label: 'Metrics', Panel: MetricsPanel },
   { id: 'deadletters', label: 'Dead letters', Panel: DeadLettersPanel },
+  { id: 'gpu', label: 'GPU', Panel: GpuPanel },
   { id: 'problems', label: 'Problems', Panel: ProblemsPanel },
 ] as const;
 

@@ -6,6 +6,7 @@ import { parseConfig, serializeConfig, type ExportFormat, type RouteConfig } fro
 import type { EngineClient } from '../engine/client';
 import type { EngineSnapshot, GeneratorSpec, PayloadValues } from '../engine/protocol';
 import type { WorkbenchStore } from '../state/store';
+import { pageGpuStatus } from '../ui/gpu/GpuPanel';
 
 export type LoadResult = { ok: true } | { ok: false; errors: { path: string; message: string }[] };
 
@@ -26,6 +27,12 @@ export interface WorkbenchApi {
   stopGenerator(): Promise<{ ok: boolean }>;
   /** The latest engine snapshot (injected, metrics, receipts, kernels, dead letters, accounting). */
   snapshot(): EngineSnapshot | null;
+  /** The WebGPU adapter the kernels can use, or `available: false` when they run on CPU twins. */
+  gpu(): Promise<{
+    available: boolean;
+    adapter: { vendor: string; architecture: string; isFallbackAdapter: boolean } | null;
+    reason?: string;
+  }>;
   /** The current config exported as `json`, `toml`, `rust` or `wgsl` text. */
   exportConfig(format: ExportFormat): string;
   undo(): void;
@@ -81,6 +88,12 @@ export function installTestApi({
       return { ok: reply.ok };
     },
     snapshot: () => engine.latest(),
+    async gpu() {
+      const s = await pageGpuStatus();
+      if (!s.available) return { available: false, adapter: null, reason: s.reason };
+      const { vendor, architecture, isFallbackAdapter } = s.adapter;
+      return { available: true, adapter: { vendor, architecture, isFallbackAdapter } };
+    },
     exportConfig: (format) => serializeConfig(store.getState().config, format),
     undo: () => store.getState().undo(),
     redo: () => store.getState().redo(),

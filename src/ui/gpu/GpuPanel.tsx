@@ -1,0 +1,194 @@
+import { useEffect, useRef, useState } from 'react';
+import uPlot from 'uplot';
+import { acquireGpu, type GpuStatus } from '../../gpu';
+import { runBench, type BenchRow } from '../../gpu/check/checks';
+import { useLive } from '../../state/live';
+
+let statusPromise: Promise<GpuStatus> | null = null;
+/** The page asks for the adapter once; the engine worker makes its own device on the same adapter. */
+export function pageGpuStatus(): Promise<GpuStatus> {
+  statusPromise ??= acquireGpu();
+  return statusPromise;
+}
+
+export function isSoftwareAdapter(a: {
+  architecture: string;
+  isFallbackAdapter: boolean;
+  vendor: string;
+}): boolean {
+  return (
+    a.isFallbackAdapter || /swiftshader/i.test(a.architecture) || /swiftshader/i.test(a.vendor)
+  );
+}
+
+const SIZES = [1_024, 4_096, 16_384, 65_536];
+
+function fmt(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)} M/s` : `${(n / 1e3).toFixed(0)} K/s`;
+}
+
+function ThroughputChart({ rows }: { rows: BenchRow[] }) {
+  const host = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = host.current;
+    if (!el || rows.length === 0) return;
+    const kernels = [...new Set(rows.map((r) => r.behavior))];
+    const x = Float64Array.from(SIZES);
+    const series: uPlot.Series[] = [{ label: 'batch size' }];
+    const data: Float64Array[] = [x];
+    const colors = ['#2563eb', '#16a34a', '#d97706', '#7c3aed'];
+    kernels.forEach((k, i) => {
+      for (const backend of ['webgpu', 'cpu'] as const) {
+        series.push({
+          label: `${k} ${backend}`,
+          stroke: colors[i % 4] ?? '#888',
+          dash: backend === 'cpu' ? [6, 4] : [],
+          width: 1.5,
+        });
+        data.push(
+          Float64Array.from(SIZES, (s) => {
+            const r = rows.find((row) => row.behavior === k && row.batchSize === s);
+            return r ? (backend === 'webgpu' ? r.webgpuMsgsPerSec : r.cpuMsgsPerSec) : NaN;
+          }),
+        );
+      }
+    });
+    const plot = new uPlot(
+      {
+        title: 'Throughput against batch size (messages/s; solid WebGPU, dashed CPU twin)',
+        width: Math.max(300, el.clientWidth),
+        height: 220,
+        scales: { x: { time: false, distr: 3 }, y: { distr: 3 } },
+        series,
+        axes: [
+          { stroke: 'currentColor' },
+          { stroke: 'currentColor', size: 70, values: (_u, vals) => vals.map((v) => fmt(v)) },
+        ],
+      },
+      data as unknown as uPlot.AlignedData,
+      el,
+    );
+    return () => plot.destroy();
+  }, [rows]);
+  return <div ref={host} data-testid="gpu-chart" />;
+}
+
+/** Which adapter runs the kernels, honestly; each kernel's backend; GPU vs CPU throughput. */
+export function GpuPanel() {
+  const [status, setStatus] = useState<GpuStatus | null>(null);
+  const [rows, setRows] = useState<BenchRow[]>([]);
+  const [running, setRunning] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const backends = useLive((s) =>
+    JSON.stringify(s?.kernels.map((k) => [k.id, k.backend, k.ratePerSec]) ?? []),
+  );
+  useEffect(() => {
+    let alive = true;
+    void pageGpuStatus().then((s) => alive && setStatus(s));
+    return () => {
+      alive = false;
+    };
+  }, []);
+  const kernels = JSON.parse(backends) as [string, string, number][];
+
+  return (
+    <div className="gpu-panel">
+      {status === null ? (
+        <p className="muted">Looking for a WebGPU adapter…</p>
+      ) : status.available ? (
+        <p data-testid="gpu-adapter">
+          <strong>WebGPU adapter:</strong> {status.adapter.vendor || 'unknown vendor'} /{' '}
+          {status.adapter.architecture || 'unknown architecture'}
+          {status.adapter.description ? ` (${status.adapter.description})` : ''}.{' '}
+          {isSoftwareAdapter(status.adapter) ? (
+            <strong className="warn-text">
+              This is a software fallback (SwiftShader on the CPU): GPU figures here prove
+              correctness, not speed.
+            </strong>
+          ) : (
+            'Hardware adapter.'
+          )}{' '}
+          Timestamp queries: {status.timestampQuery ? 'on' : 'not offered'}.
+        </p>
+      ) : (
+        <p data-testid="gpu-adapter" className="warn-text">
+          <strong>No WebGPU here</strong> ({status.reason}). Every kernel runs on its CPU twin.
+        </p>
+      )}
+      <table className="grid-table" aria-label="Kernel backends">
+        <thead>
+          <tr>
+            <th>kernel</th>
+            <th>running on</th>
+            <th>processed/s now</th>
+          </tr>
+        </thead>
+        <tbody>
+          {kernels.map(([id, backend, rate]) => (
+            <tr key={id}>
+              <td>{id}</td>
+              <td data-testid={`backend-${id}`}>{backend === 'webgpu' ? 'WebGPU' : 'CPU twin'}</td>
+              <td>{Math.round(rate)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="panel-bar">
+        <button
+          type="button"
+          disabled={running || !status?.available}
+          onClick={async () => {
+            setRunning(true);
+            setError(null);
+            try {
+              setRows(await runBench({ sizes: SIZES, reps: (s) => (s >= 65_536 ? 2 : 4) }));
+            } catch (e) {
+              setError(e instanceof Error ? e.message : String(e));
+            } finally {
+              setRunning(false);
+            }
+          }}
+        >
+          {running ? 'Measuring…' : 'Measure GPU vs CPU throughput'}
+        </button>
+        <span className="muted">
+          Runs every kernel on both backends in this page, batch sizes 1 K to 64 K.
+        </span>
+        {error ? (
+          <span role="alert" className="error">
+            {error}
+          </span>
+        ) : null}
+      </div>
+      {rows.length ? (
+        <>
+          <table className="grid-table" aria-label="Throughput by backend" data-testid="gpu-bench">
+            <thead>
+              <tr>
+                <th>kernel</th>
+                <th>batch</th>
+                <th>WebGPU</th>
+                <th>CPU twin</th>
+                <th>GPU kernel time</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={`${r.behavior}-${r.batchSize}`}>
+                  <td>{r.behavior}</td>
+                  <td>{r.batchSize}</td>
+                  <td>{fmt(r.webgpuMsgsPerSec)}</td>
+                  <td>{fmt(r.cpuMsgsPerSec)}</td>
+                  <td>
+                    {r.gpuKernelNs === null ? 'n/a' : `${(r.gpuKernelNs / 1e6).toFixed(2)} ms`}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <ThroughputChart rows={rows} />
+        </>
+      ) : null}
+    </div>
+  );
+}
