@@ -1,0 +1,83 @@
+import { test, expect } from './workbench';
+
+test.describe('route editor: more', () => {
+  test('multi-select, copy and paste, then delete both', async ({ wb, page }) => {
+    await wb.open();
+    const before = await wb.config();
+    await wb.typeNode(1001).click();
+    await wb.kernelNode('fraud_processor').click({ modifiers: ['Shift'] });
+    await expect(page.getByRole('complementary', { name: 'Inspector' })).toContainText(
+      '2 nodes selected',
+    );
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await expect
+      .poll(async () => (await wb.config()).kernels.length)
+      .toBe(before.kernels.length + 1);
+    const after = await wb.config();
+    expect(after.messageTypes.length).toBe(before.messageTypes.length + 1);
+    // The route between the copied nodes is pasted too, between the copies.
+    const copyKernel = after.kernels.at(-1)!.id;
+    const copyType = after.messageTypes.at(-1)!.typeId;
+    expect(after.routes).toContainEqual(
+      expect.objectContaining({ typeId: copyType, kernelId: copyKernel }),
+    );
+    // The pasted nodes are selected: Delete removes them and their route.
+    await page.locator('.react-flow__pane').focus();
+    await page.keyboard.press('Delete');
+    await expect.poll(async () => (await wb.config()).kernels.length).toBe(before.kernels.length);
+    expect((await wb.config()).routes).toEqual(before.routes);
+  });
+
+  test('auto-layout moves nodes and undo restores them', async ({ wb, page }) => {
+    await wb.open();
+    const before = (await wb.config()).layout;
+    await page.getByRole('button', { name: 'Auto-layout' }).click();
+    await expect
+      .poll(async () => JSON.stringify((await wb.config()).layout))
+      .not.toBe(JSON.stringify(before));
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(async () => (await wb.config()).layout).toEqual(before);
+  });
+
+  test('named workspaces: save as, switch, and restore the demo', async ({ wb, page }) => {
+    await wb.open();
+    await page.getByLabel('New workspace name').fill('experiment');
+    await page.getByRole('button', { name: 'Save as' }).click();
+    await expect(page.getByLabel('Open workspace')).toHaveValue('experiment');
+    await page.getByRole('button', { name: '+ Kernel' }).click();
+    await expect.poll(async () => (await wb.config()).kernels.length).toBe(5);
+    const experiment = await wb.config();
+    await page.getByLabel('Open workspace').selectOption('demo');
+    await expect
+      .poll(async () => (await wb.config()).kernels.length)
+      .toBe(experiment.kernels.length - 1);
+    await page.getByLabel('Open workspace').selectOption('experiment');
+    await expect
+      .poll(async () => (await wb.config()).kernels.length)
+      .toBe(experiment.kernels.length);
+    await page.getByRole('button', { name: 'Restore demo' }).click();
+    await expect
+      .poll(async () => (await wb.config()).kernels.length)
+      .toBe(experiment.kernels.length - 1);
+  });
+
+  test('the inspector renames a kernel and its routes follow', async ({ wb, page }) => {
+    await wb.open();
+    await wb.kernelNode('aggregator').click();
+    const inspector = page.getByRole('complementary', { name: 'Inspector' });
+    await inspector.getByLabel('Kernel id').fill('totals');
+    await inspector.getByLabel('Queue capacity').fill('64');
+    await inspector.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => wb.routeOf(1002)).toBe('totals');
+    expect((await wb.config()).kernels.find((k) => k.id === 'totals')?.queueCapacity).toBe(64);
+    await expect
+      .poll(async () =>
+        (await page.evaluate(() => window.workbench.routes())).map(([t, k]) => `${t}->${k}`),
+      )
+      .toContain('1002->totals');
+    await inspector.getByLabel('Queue capacity').fill('0');
+    await inspector.getByRole('button', { name: 'Apply' }).click();
+    await expect(inspector.getByRole('alert')).toContainText('Queue capacity');
+  });
+});
