@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { demoConfig, type RouteConfig } from '../core/config';
+import type { ReceiptRow } from '../engine/protocol';
+import { runSimulation } from './sim';
+import { buildTrace, mergeRows, rowsFromTraceReply, toTraceRow, type TraceRow } from './trace';
+
+function rowsOf(config: RouteConfig, amount: number): ReceiptRow[] {
+  const rows: ReceiptRow[] = [];
+  runSimulation({
+    config,
+    durationUs: 5000,
+    commands: [
+      { atUs: 0, cmd: { type: 'inject', typeId: 1002, count: 3 } },
+      { atUs: 1000, cmd: { type: 'inject', typeId: 1001, payload: { amount } } },
+    ],
+    onRows: (r) => rows.push(...r),
+  });
+  return rows;
+}
+
+const hlc = (physical: number, logical = 0) => ({ physical, logical, nodeId: 1 });
+
+function row(p: Partial<TraceRow> & { messageId: number; seq: number }): TraceRow {
+  return {
+    hlc: hlc(p.seq * 10),
+    typeId: 1001,
+    source: 'host',
+    destination: 'fraud_processor',
+    status: 'Delivered',
+    hops: 0,
+    latencyUs: 5,
+    parentId: null,
+    ...p,
+  };
+}
+
+describe('buildTrace on engine receipts', () => {
+  it('links a FraudAlert to its Transaction and highlights both dispatch edges', () => {
+    const config = demoConfig();
+    const rows = rowsOf(config, 15_000);
+    const tx = rows.find((r) => r.typeId === 1001)!;
+    const alert = rows.find((r) => r.typeId === 1010)!;
+    expect(alert.parentId).toBe(tx.messageId);
+    // Asking from either end gives the same chain.
+    for (const id of [tx.messageId, alert.messageId]) {
+      const r = buildTrace(rows, id, { config });
+      if (!r.ok) throw new Error(r.message);
+      expect(r.trace.rootId).toBe(tx.messageId);
+      expect(r.trace.messageIds).toEqual([tx.messageId, alert.messageId]);
+      expect(r.trace.hops.map((h) => [h.typeName, h.destination, h.status, h.depth])).toEqual([
+        ['Transaction', 'fraud_processor', 'Delivered', 0],
+        ['FraudAlert', 'alert_sink', 'Delivered', 1],
+      ]);
+      expect(r.trace.edgeIds).toEqual(['route:1001', 'route:1010']);
+      expect(r.trace.nodeIds).toEqual([
+        'kernel:alert_sink',
+        'kernel:fraud_processor',
+        'type:1001',
+        'type:1010',
+      ]);
+      expect(r.trace.incomplete).toBe(false);
+    }
+    // Unrelated AccountUpdates are not part of it.
+    const small = buildTrace(rows, rows.find((r) => r.typeId === 1002)!.messageId, { config });
+    expect(small.ok && small.trace.messageIds.length).toBe(1);
+  });
+
+  it('follows an alert through several K2K hops and orders the timeline by HLC', () => {
+    const config = demoConfig();
+    config.routes = config.routes.map((r) =>
+      r.typeId === 1010 ? { typeId: 1010, kernelId: 'remote_desk' } : r,
+    );
+    config.k2kRoutes = [{ dest: 'remote_desk', nextHop: 'alert_sink' }];
+    config.broker.maxHops = 3;
+    const rows = rowsOf(config, 15_000);
+    const alert = rows.find((r) => r.typeId === 1010)!;
+    const r = buildTrace(rows, alert.messageId, { config });
+    if (!r.ok) throw new Error(r.message);
+    const alertHops = r.trace.hops.filter((h) => h.messageId === alert.messageId);
+    expect(alertHops.map((h) => h.status)).toEqual([
+      'Pending',
+      'Pending',
+      'Pending',
+      'MaxHopsExceeded',
+    ]);
+    expect(alertHops.map((h) => h.hops)).toEqual([1, 2, 3, 3]);
+    expect(r.trace.hops[0]!.typeId).toBe('1001');
+    for (let i = 1; i < r.trace.hops.length; i++) {
+      const a = r.trace.hops[i - 1]!.hlc;
+      const b = r.trace.hops[i]!.hlc;
+      expect(a.physical < b.physical || (a.physical === b.physical && a.logical <= b.logical)).toBe(
+        true,
+      );
+    }
+    expect(r.trace.edgeIds).toEqual(['k2k:remote_desk', 'route:1001', 'route:1010']);
+    expect(r.trace.incomplete).toBe(false);
+  });
+
+  it('says NotFound with an actionable message for an unknown id', () => {
+    const r = buildTrace([], 42);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toMatch(/Pin the message/);
+  });
+});
+
+describe('buildTrace on partial data', () => {
+  it('marks a chain incomplete when the parent was sampled out', () => {
+    const rows = [
+      row({
+        seq: 2,
+        messageId: 9,
+        parentId: 7,
+        typeId: 1010,
+        source: 'fraud_processor',
+        destination: 'alert_sink',
+      }),
+    ];
+    const r = buildTrace(rows, 9, { config: demoConfig() });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.trace.incomplete).toBe(true);
+    expect(r.trace.gaps).toEqual([
+      expect.objectContaining({ kind: 'missingParent', messageId: 9 }),
+    ]);
+    expect(r.trace.edgeIds).toEqual(['route:1010']);
+  });
+
+  it('marks a forward without its onward delivery as incomplete', () => {
+    const rows = [row({ seq: 1, messageId: 3, status: 'Pending', hops: 1, destination: 'x' })];
+    const r = buildTrace(rows, 3);
+    expect(r.ok && r.trace.gaps.map((g) => g.kind)).toEqual(['missingDelivery']);
+  });
+
+  it('merges engine rows with page rows without duplicates and keeps stage stamps', () => {
+    const page = [row({ seq: 1, messageId: 1 })];
+    const engineReply = {
+      ok: true,
+      command: 'trace',
+      trace: {
+        incomplete: false,
+        rows: [
+          { ...page[0], typeId: '1001' },
+          {
+            ...row({ seq: 5, messageId: 2, parentId: 1, typeId: 1010 }),
+            source: 'fraud_processor',
+            destination: 'alert_sink',
+            injectedAt: hlc(40),
+            deliveredAt: hlc(45),
+            processedAt: hlc(70, 2),
+          },
+          { nonsense: true },
+        ],
+      },
+    };
+    const { rows, incomplete } = rowsFromTraceReply(engineReply);
+    expect(rows).toHaveLength(2);
+    expect(incomplete).toBe(false);
+    const merged = mergeRows(page, rows);
+    expect(merged).toHaveLength(2);
+    const r = buildTrace(merged, 1);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.trace.hops[1]!.stages.processedAt).toEqual(hlc(70, 2));
+    expect(r.trace.spanUs).toBe(70 - 10);
+    expect(buildTrace(merged, 1, { engineIncomplete: true }).ok).toBe(true);
+  });
+
+  it('accepts array replies and rejects non-rows', () => {
+    expect(rowsFromTraceReply({ trace: [row({ seq: 1, messageId: 1 })] }).rows).toHaveLength(1);
+    expect(rowsFromTraceReply(null).rows).toEqual([]);
+    expect(toTraceRow({ messageId: 'x' })).toBeNull();
+  });
+});

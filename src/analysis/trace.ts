@@ -1,0 +1,374 @@
+/**
+ * Follow one message: its causal chain (ancestors through `parentId`, descendants that name it as
+ * parent) assembled from receipt rows, ordered by HLC, with the graph edges and nodes it crossed.
+ *
+ * Rows come from the page's receipt log and, when the engine has a trace store, from its `trace`
+ * reply; both are merged. Stage stamps (`injectedAt`, `deliveredAt`, `processedAt`) are used when a
+ * row carries them and ignored when it does not, so this works with engines with and without them.
+ */
+import { compareHlc, type HlcTimestamp } from '../core';
+import type { RouteConfig } from '../core/config';
+import type { ReceiptRow, ReceiptStatus } from '../engine/protocol';
+
+/** The per-stage HLC stamps a row may carry (newer engines). */
+export interface StageStamps {
+  injectedAt?: HlcTimestamp;
+  deliveredAt?: HlcTimestamp;
+  processedAt?: HlcTimestamp;
+}
+
+/** A receipt row as far as tracing needs it; extra stamps are optional. */
+export type TraceRow = Pick<
+  ReceiptRow,
+  | 'seq'
+  | 'hlc'
+  | 'messageId'
+  | 'typeId'
+  | 'source'
+  | 'destination'
+  | 'status'
+  | 'hops'
+  | 'latencyUs'
+  | 'parentId'
+> &
+  StageStamps;
+
+/** One hop of the timeline: one delivery attempt of one message. */
+export interface TraceHop {
+  seq: number;
+  hlc: HlcTimestamp;
+  messageId: number;
+  parentId: number | null;
+  typeId: string;
+  typeName: string | null;
+  source: string;
+  destination: string;
+  status: ReceiptStatus;
+  hops: number;
+  latencyUs: number | null;
+  /** Generation in the chain: 0 for the root, 1 for its children, ... */
+  depth: number;
+  stages: StageStamps;
+}
+
+/** Why a chain is known to be incomplete. */
+export type GapKind =
+  /** A message names a parent of which no row is available (sampled out, evicted or older). */
+  | 'missingParent'
+  /** A message was forwarded (Pending) and its onward delivery is not recorded. */
+  | 'missingDelivery'
+  /** The engine reported that its trace store dropped part of the chain. */
+  | 'engineIncomplete';
+
+export interface TraceGap {
+  kind: GapKind;
+  messageId: number;
+  message: string;
+}
+
+export interface Trace {
+  /** The message the trace was asked for. */
+  messageId: number;
+  /** The oldest ancestor found. */
+  rootId: number;
+  hops: TraceHop[];
+  /** Distinct message ids in the chain. */
+  messageIds: number[];
+  /** Graph edge ids on the path: `route:<typeId>` and `k2k:<dest>`. */
+  edgeIds: string[];
+  /** Graph node ids on the path: `type:<typeId>` and `kernel:<id>`. */
+  nodeIds: string[];
+  incomplete: boolean;
+  gaps: TraceGap[];
+  /** End-to-end span from the first to the last stamp, µs. */
+  spanUs: number;
+}
+
+export type TraceResult =
+  { ok: true; trace: Trace } | { ok: false; code: 'NotFound'; message: string };
+
+export interface TraceOptions {
+  /** Used for type names and to map the path onto graph edges. */
+  config?: RouteConfig;
+  /** The engine said its chain is incomplete (sampled or evicted). */
+  engineIncomplete?: boolean;
+  /** Safety bound on the chain size. Default 10,000 hops. */
+  maxHops?: number;
+}
+
+const rowKey = (r: TraceRow): string =>
+  `${r.seq}|${r.messageId}|${r.status}|${r.destination}|${r.hlc.physical}.${r.hlc.logical}`;
+
+/** Merges row sets, dropping exact duplicates (the same receipt seen twice). */
+export function mergeRows(...sets: readonly (readonly TraceRow[])[]): TraceRow[] {
+  const seen = new Map<string, TraceRow>();
+  for (const set of sets) for (const r of set) if (!seen.has(rowKey(r))) seen.set(rowKey(r), r);
+  return [...seen.values()];
+}
+
+function isHlc(x: unknown): x is HlcTimestamp {
+  if (typeof x !== 'object' || x === null) return false;
+  const h = x as Record<string, unknown>;
+  return typeof h['physical'] === 'number' && typeof h['logical'] === 'number';
+}
+
+function asHlc(x: unknown): HlcTimestamp | undefined {
+  if (!isHlc(x)) return undefined;
+  const nodeId = (x as { nodeId?: unknown }).nodeId;
+  return {
+    physical: x.physical,
+    logical: x.logical,
+    nodeId: typeof nodeId === 'number' ? nodeId : 0,
+  };
+}
+
+/** Accepts a row of any engine version; returns null for anything that is not receipt-shaped. */
+export function toTraceRow(x: unknown): TraceRow | null {
+  if (typeof x !== 'object' || x === null) return null;
+  const r = x as Record<string, unknown>;
+  const hlc = asHlc(r['hlc']);
+  const typeId = r['typeId'];
+  if (
+    !hlc ||
+    typeof r['messageId'] !== 'number' ||
+    (typeof typeId !== 'number' && typeof typeId !== 'bigint' && typeof typeId !== 'string') ||
+    typeof r['status'] !== 'string'
+  ) {
+    return null;
+  }
+  const parent = r['parentId'];
+  const row: TraceRow = {
+    seq: typeof r['seq'] === 'number' ? r['seq'] : -1,
+    hlc,
+    messageId: r['messageId'],
+    typeId: typeof typeId === 'string' ? (/^\d+$/.test(typeId) ? normTypeId(typeId) : 0) : typeId,
+    source: typeof r['source'] === 'string' ? r['source'] : '?',
+    destination: typeof r['destination'] === 'string' ? r['destination'] : '',
+    status: r['status'] as ReceiptStatus,
+    hops: typeof r['hops'] === 'number' ? r['hops'] : 0,
+    latencyUs: typeof r['latencyUs'] === 'number' ? r['latencyUs'] : null,
+    parentId: typeof parent === 'number' && parent >= 0 ? parent : null,
+  };
+  for (const k of ['injectedAt', 'deliveredAt', 'processedAt'] as const) {
+    const h = asHlc(r[k]);
+    if (h) row[k] = h;
+  }
+  return row;
+}
+
+function normTypeId(s: string): number | bigint {
+  const b = BigInt(s);
+  return b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
+}
+
+/**
+ * Reads the rows out of an engine `trace` reply of any shape we know of: an array of rows, or an
+ * object with `rows`, `hops` or `chain`; also its `incomplete` flag. Unknown shapes give no rows.
+ */
+export function rowsFromTraceReply(reply: unknown): { rows: TraceRow[]; incomplete: boolean } {
+  if (typeof reply !== 'object' || reply === null) return { rows: [], incomplete: false };
+  const r = reply as Record<string, unknown>;
+  const body = r['trace'] ?? r['chain'] ?? r['rows'];
+  let list: unknown[] = [];
+  let incomplete = r['incomplete'] === true;
+  if (Array.isArray(body)) list = body;
+  else if (typeof body === 'object' && body !== null) {
+    const b = body as Record<string, unknown>;
+    const inner = b['rows'] ?? b['hops'] ?? b['chain'] ?? b['receipts'];
+    if (Array.isArray(inner)) list = inner;
+    if (b['incomplete'] === true) incomplete = true;
+  }
+  const rows: TraceRow[] = [];
+  for (const x of list) {
+    const row = toTraceRow(x);
+    if (row) rows.push(row);
+  }
+  return { rows, incomplete };
+}
+
+/** The earliest stamp a row carries (its injection when known). */
+function firstStamp(r: TraceRow): HlcTimestamp {
+  return r.injectedAt && compareHlc(r.injectedAt, r.hlc) < 0 ? r.injectedAt : r.hlc;
+}
+
+function lastStamp(r: TraceRow): HlcTimestamp {
+  let h: HlcTimestamp = r.hlc;
+  for (const s of [r.deliveredAt, r.processedAt]) if (s && compareHlc(s, h) > 0) h = s;
+  return h;
+}
+
+/**
+ * Assembles the causal chain of `messageId` from `rows`: walks parents up to the oldest available
+ * ancestor, then collects every descendant of that root.
+ *
+ * @example
+ * const r = buildTrace(receiptLog.rows(), alertRow.messageId, { config });
+ * if (r.ok) r.trace.edgeIds; // ['route:1001', 'route:1010']
+ */
+export function buildTrace(
+  rows: readonly TraceRow[],
+  messageId: number,
+  options: TraceOptions = {},
+): TraceResult {
+  const byId = new Map<number, TraceRow[]>();
+  const children = new Map<number, Set<number>>();
+  for (const r of rows) {
+    let list = byId.get(r.messageId);
+    if (!list) byId.set(r.messageId, (list = []));
+    list.push(r);
+    if (r.parentId !== null) {
+      let set = children.get(r.parentId);
+      if (!set) children.set(r.parentId, (set = new Set()));
+      set.add(r.messageId);
+    }
+  }
+  if (!byId.has(messageId)) {
+    return {
+      ok: false,
+      code: 'NotFound',
+      message: `No receipt of message ${messageId} is available: it may have been sampled out or scrolled out of the receipt log. Pin the message or inject it by hand to trace it exactly.`,
+    };
+  }
+  const gaps: TraceGap[] = [];
+  // Up: the parent chain, guarding against cycles in corrupt input.
+  let rootId = messageId;
+  const upSeen = new Set<number>([messageId]);
+  for (;;) {
+    const parent = byId.get(rootId)?.find((r) => r.parentId !== null)?.parentId ?? null;
+    if (parent === null || upSeen.has(parent)) break;
+    if (!byId.has(parent)) {
+      gaps.push({
+        kind: 'missingParent',
+        messageId: rootId,
+        message: `Message ${rootId} was derived from message ${parent}, whose receipts are not available.`,
+      });
+      break;
+    }
+    upSeen.add(parent);
+    rootId = parent;
+  }
+  // Down: breadth first from the root, so depth is the generation.
+  const maxHops = options.maxHops ?? 10_000;
+  const depthOf = new Map<number, number>([[rootId, 0]]);
+  const order: number[] = [rootId];
+  for (let i = 0; i < order.length && order.length < maxHops; i++) {
+    const id = order[i]!;
+    for (const child of children.get(id) ?? []) {
+      if (depthOf.has(child)) continue;
+      depthOf.set(child, (depthOf.get(id) ?? 0) + 1);
+      order.push(child);
+    }
+  }
+  const typeNames = new Map<string, string>();
+  for (const t of options.config?.messageTypes ?? []) typeNames.set(String(t.typeId), t.name);
+  const hops: TraceHop[] = [];
+  for (const id of order) {
+    const list = byId.get(id) ?? [];
+    for (const r of list) {
+      const stages: StageStamps = {};
+      if (r.injectedAt) stages.injectedAt = r.injectedAt;
+      if (r.deliveredAt) stages.deliveredAt = r.deliveredAt;
+      if (r.processedAt) stages.processedAt = r.processedAt;
+      hops.push({
+        seq: r.seq,
+        hlc: r.hlc,
+        messageId: r.messageId,
+        parentId: r.parentId,
+        typeId: String(r.typeId),
+        typeName: typeNames.get(String(r.typeId)) ?? null,
+        source: r.source,
+        destination: r.destination,
+        status: r.status,
+        hops: r.hops,
+        latencyUs: r.latencyUs,
+        depth: depthOf.get(id) ?? 0,
+        stages,
+      });
+    }
+    const forwarded = list.some((r) => r.status === 'Pending');
+    const settled = list.some((r) => r.status !== 'Pending');
+    if (forwarded && !settled) {
+      gaps.push({
+        kind: 'missingDelivery',
+        messageId: id,
+        message: `Message ${id} was forwarded (Pending) but its onward delivery is not recorded yet.`,
+      });
+    }
+  }
+  hops.sort((a, b) => compareHlc(a.hlc, b.hlc) || a.seq - b.seq);
+  if (options.engineIncomplete) {
+    gaps.push({
+      kind: 'engineIncomplete',
+      messageId,
+      message: 'The engine sampled or evicted part of this chain.',
+    });
+  }
+  const { edgeIds, nodeIds } = pathOf(hops, options.config);
+  let first: HlcTimestamp | null = null;
+  let last: HlcTimestamp | null = null;
+  for (const id of order) {
+    for (const r of byId.get(id) ?? []) {
+      const f = firstStamp(r);
+      const l = lastStamp(r);
+      if (!first || compareHlc(f, first) < 0) first = f;
+      if (!last || compareHlc(l, last) > 0) last = l;
+    }
+  }
+  return {
+    ok: true,
+    trace: {
+      messageId,
+      rootId,
+      hops,
+      messageIds: order,
+      edgeIds,
+      nodeIds,
+      incomplete: gaps.length > 0,
+      gaps,
+      spanUs: first && last ? last.physical - first.physical : 0,
+    },
+  };
+}
+
+/**
+ * The graph elements a set of hops crossed: the dispatch edge `route:<typeId>` of each routed
+ * message (host-injected or kernel-emitted), `k2k:<dest>` for each forward through a K2K route,
+ * and the type and kernel nodes at their ends.
+ */
+export function pathOf(
+  hops: readonly Pick<TraceHop, 'typeId' | 'source' | 'destination' | 'status'>[],
+  config?: RouteConfig,
+): { edgeIds: string[]; nodeIds: string[] } {
+  const edges = new Set<string>();
+  const nodes = new Set<string>();
+  const routeOf = new Map<string, string>();
+  const kernels = new Set<string>();
+  const k2k = new Map<string, string>();
+  for (const r of config?.routes ?? []) routeOf.set(String(r.typeId), r.kernelId);
+  for (const k of config?.kernels ?? []) kernels.add(k.id);
+  for (const r of config?.k2kRoutes ?? []) k2k.set(r.dest, r.nextHop);
+  const isKernel = (id: string): boolean => (config ? kernels.has(id) : id !== 'host' && id !== '');
+  for (const h of hops) {
+    const routed = routeOf.get(h.typeId);
+    // A dispatch follows the type's route; responses addressed back to a requester do not.
+    if (h.status !== 'NoRoute' && (!config || routed === h.destination)) {
+      edges.add(`route:${h.typeId}`);
+      nodes.add(`type:${h.typeId}`);
+    }
+    if (isKernel(h.source)) nodes.add(`kernel:${h.source}`);
+    let dest = h.destination;
+    if (dest && isKernel(dest)) nodes.add(`kernel:${dest}`);
+    // A forward follows the K2K table from a destination that is not (or not yet) a kernel.
+    const forwarded = h.status === 'Pending' || !isKernel(dest);
+    for (let guard = 0; forwarded && dest && k2k.has(dest) && guard < 64; guard++) {
+      edges.add(`k2k:${dest}`);
+      const next = k2k.get(dest) ?? '';
+      if (isKernel(next)) {
+        nodes.add(`kernel:${next}`);
+        break;
+      }
+      dest = next;
+    }
+  }
+  return { edgeIds: [...edges].sort(), nodeIds: [...nodes].sort() };
+}
