@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { demoConfig } from '../core/config';
+import { createRng } from '../engine/random';
+import { createQueuePredictor, pathBottlenecks, type KernelPrediction } from './predict';
+
+/**
+ * A discrete-event M/M/1 queue with a finite capacity (arrivals to a full system are dropped),
+ * sampled like the engine's snapshots: depth (in system), cumulative processed and dropped.
+ */
+function mm1(opts: {
+  lambda: number;
+  mu: number;
+  capacity: number;
+  seed: number;
+  depth0?: number;
+}) {
+  const rng = createRng(opts.seed);
+  let t = 0;
+  let depth = opts.depth0 ?? 0;
+  let processed = 0;
+  let dropped = 0;
+  let busyUs = 0;
+  let nextArrival = rng.exponential(1e6 / opts.lambda);
+  let nextDeparture = depth > 0 ? rng.exponential(1e6 / opts.mu) : Infinity;
+  return {
+    /** Advance to `until` µs; returns the observation at that time. */
+    advance(until: number) {
+      for (;;) {
+        const next = Math.min(nextArrival, nextDeparture);
+        if (next > until) break;
+        if (depth > 0) busyUs += next - t;
+        t = next;
+        if (nextArrival <= nextDeparture) {
+          if (depth < opts.capacity) {
+            depth++;
+            if (depth === 1) nextDeparture = t + rng.exponential(1e6 / opts.mu);
+          } else dropped++;
+          nextArrival = t + rng.exponential(1e6 / opts.lambda);
+        } else {
+          depth--;
+          processed++;
+          nextDeparture = depth > 0 ? t + rng.exponential(1e6 / opts.mu) : Infinity;
+        }
+      }
+      if (depth > 0) busyUs += until - t;
+      t = until;
+      return {
+        timeUs: t,
+        kernels: [{ id: 'k', queueDepth: depth, capacity: opts.capacity, processed, dropped }],
+      };
+    },
+    busyFraction: () => busyUs / t,
+  };
+}
+
+const STEP_US = 1000;
+
+describe('queue predictions against a simulated M/M/1 queue', () => {
+  it('utilisation matches the simulated busy fraction', () => {
+    const q = mm1({ lambda: 80, mu: 100, capacity: 1e9, seed: 5 });
+    const p = createQueuePredictor({ tauSec: 1e6 });
+    for (let t = 0; t <= 300e6; t += STEP_US) p.observe(q.advance(t));
+    const k = p.get('k')!;
+    expect(k.arrivalPerSec).toBeGreaterThan(76);
+    expect(k.arrivalPerSec).toBeLessThan(84);
+    expect(k.rho).not.toBeNull();
+    expect(Math.abs(k.rho! - q.busyFraction()) / q.busyFraction()).toBeLessThan(0.03);
+  });
+
+  it('predicts the time until an overloaded queue is full, and warns before it overflows', () => {
+    const capacity = 5000;
+    const q = mm1({ lambda: 200, mu: 100, capacity, seed: 9 });
+    const p = createQueuePredictor({ tauSec: 10 });
+    let t = 0;
+    let obs = q.advance(0);
+    p.observe(obs);
+    while (obs.kernels[0]!.queueDepth < 1000) p.observe((obs = q.advance((t += STEP_US))));
+    const predicted = p.get('k')!.secondsToFull!;
+    expect(predicted).toBeGreaterThan(0);
+    const at = t;
+    let warnedBeforeOverflow = false;
+    while (obs.kernels[0]!.queueDepth < capacity) {
+      p.observe((obs = q.advance((t += STEP_US))));
+      if (p.get('k')!.warning && obs.kernels[0]!.dropped === 0) warnedBeforeOverflow = true;
+    }
+    const actual = (t - at) / 1e6;
+    expect(Math.abs(predicted - actual) / actual).toBeLessThan(0.15);
+    expect(warnedBeforeOverflow).toBe(true);
+    // No warning far from full.
+    const early = createQueuePredictor({ tauSec: 10 });
+    const q2 = mm1({ lambda: 200, mu: 100, capacity, seed: 9 });
+    for (let s = 0; s <= 5e6; s += STEP_US) early.observe(q2.advance(s));
+    expect(early.get('k')!.warning).toBe(false);
+  });
+
+  it('predicts the time until a backlog drains', () => {
+    const q = mm1({ lambda: 50, mu: 100, capacity: 1e9, seed: 21, depth0: 2000 });
+    const p = createQueuePredictor({ tauSec: 10 });
+    let t = 0;
+    let obs = q.advance(0);
+    p.observe(obs);
+    while (obs.kernels[0]!.queueDepth > 1500) p.observe((obs = q.advance((t += STEP_US))));
+    const predicted = p.get('k')!.secondsToDrain!;
+    expect(p.get('k')!.secondsToFull).toBeNull();
+    const at = t;
+    while (obs.kernels[0]!.queueDepth > 0) obs = q.advance((t += STEP_US));
+    const actual = (t - at) / 1e6;
+    expect(Math.abs(predicted - actual) / actual).toBeLessThan(0.15);
+  });
+
+  it('restarts after a counter reset and leaves ρ unknown for a kernel never seen busy', () => {
+    const p = createQueuePredictor();
+    const k = (processed: number, depth = 0) => ({
+      id: 'k',
+      queueDepth: depth,
+      capacity: 10,
+      processed,
+      dropped: 0,
+    });
+    p.observe({ timeUs: 0, kernels: [k(0)] });
+    p.observe({ timeUs: 1e6, kernels: [k(500)] });
+    expect(p.get('k')).toMatchObject({ arrivalPerSec: 500, servicePerSec: null, rho: null });
+    p.observe({ timeUs: 2e6, kernels: [k(3)] });
+    expect(p.get('k')!.arrivalPerSec).toBe(0);
+    p.observe({ timeUs: 3e6, kernels: [k(3, 10)] });
+    expect(p.get('k')).toMatchObject({ secondsToFull: 0, warning: true });
+  });
+});
+
+describe('pathBottlenecks', () => {
+  it('picks the kernel with the highest utilisation on each path, following observed emits', () => {
+    const pred = (id: string, rho: number | null): KernelPrediction => ({
+      id,
+      depth: 0,
+      capacity: 10,
+      arrivalPerSec: 1,
+      servicePerSec: rho === null ? null : 1 / rho,
+      rho,
+      secondsToFull: null,
+      secondsToDrain: null,
+      warning: false,
+    });
+    const map = new Map([
+      ['fraud_processor', pred('fraud_processor', 0.4)],
+      ['alert_sink', pred('alert_sink', 0.9)],
+      ['aggregator', pred('aggregator', null)],
+      ['pattern_detector', pred('pattern_detector', 0.2)],
+    ]);
+    const paths = pathBottlenecks(demoConfig(), map, [
+      { source: 'type:1001', target: 'fraud_processor' },
+      { source: 'fraud_processor', target: 'alert_sink', total: 3 },
+    ]);
+    const byType = Object.fromEntries(paths.map((p) => [p.typeId, p]));
+    expect(byType['1001']).toMatchObject({
+      kernels: ['fraud_processor', 'alert_sink'],
+      bottleneck: 'alert_sink',
+      rho: 0.9,
+    });
+    expect(byType['1002']).toMatchObject({
+      kernels: ['aggregator'],
+      bottleneck: 'aggregator',
+      rho: null,
+    });
+    expect(byType['1003']).toMatchObject({ bottleneck: 'pattern_detector', rho: 0.2 });
+  });
+});

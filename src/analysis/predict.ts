@@ -1,0 +1,240 @@
+/**
+ * Queue predictions from successive snapshots: per kernel the arrival rate λ, the service rate μ,
+ * utilisation ρ = λ/μ, and the time until the queue is full ((capacity − depth)/(λ − μ)) or drained
+ * (depth/(μ − λ)); per path (type → kernel → K2K and downstream kernels) the bottleneck.
+ *
+ * Rates are exponentially weighted over time (time constant `tauSec`) as a ratio of two EWMAs
+ * (events and seconds), which is unbiased from the first sample and tolerates uneven sampling.
+ * Arrivals follow from conservation: arrived = processed + Δdepth + dropped. Service is measured
+ * only over intervals that start with a non-empty queue, when the kernel is known to be busy; a
+ * kernel never seen busy has an unknown μ (it keeps up), and then ρ is unknown rather than guessed.
+ */
+import type { RouteConfig } from '../core/config';
+
+/** The per-kernel fields predictions read (a subset of the engine's `KernelSnapshot`). */
+export interface QueueObservation {
+  id: string;
+  queueDepth: number;
+  capacity: number;
+  processed: number;
+  dropped: number;
+}
+
+/** The parts of an engine snapshot predictions read. */
+export interface ObservedSnapshot {
+  /** Engine time, µs. */
+  timeUs: number;
+  kernels: readonly QueueObservation[];
+}
+
+export interface KernelPrediction {
+  id: string;
+  depth: number;
+  capacity: number;
+  /** λ, messages offered to the queue per second. */
+  arrivalPerSec: number;
+  /** μ, messages the kernel takes per second while busy; null until it has been seen busy. */
+  servicePerSec: number | null;
+  /** λ/μ; null while μ is unknown. */
+  rho: number | null;
+  /** Seconds until the queue is full at the current rates; null when it is not filling. */
+  secondsToFull: number | null;
+  /** Seconds until the queue is empty at the current rates; null when it is not draining. */
+  secondsToDrain: number | null;
+  /** Full within the warning horizon (or full now). */
+  warning: boolean;
+}
+
+export interface PredictorOptions {
+  /** EWMA time constant, s. Default 5. */
+  tauSec?: number;
+  /** Warn when the queue is predicted full within this many seconds. Default 10. */
+  warnSeconds?: number;
+}
+
+export interface QueuePredictor {
+  /** Feed one snapshot (in time order; a time that goes back restarts the estimates). */
+  observe(snapshot: ObservedSnapshot): void;
+  get(kernelId: string): KernelPrediction | undefined;
+  all(): KernelPrediction[];
+  reset(): void;
+}
+
+interface KernelState {
+  last: QueueObservation;
+  lamEvents: number;
+  lamSec: number;
+  muEvents: number;
+  muSec: number;
+  /** Net depth growth, for time-to-full while μ is unknown. */
+  growEvents: number;
+  prediction: KernelPrediction;
+}
+
+const EMPTY = (o: QueueObservation): KernelPrediction => ({
+  id: o.id,
+  depth: o.queueDepth,
+  capacity: o.capacity,
+  arrivalPerSec: 0,
+  servicePerSec: null,
+  rho: null,
+  secondsToFull: null,
+  secondsToDrain: null,
+  warning: o.queueDepth >= o.capacity,
+});
+
+/**
+ * Creates a predictor; feed it snapshots with `observe`.
+ *
+ * @example
+ * const p = createQueuePredictor();
+ * liveStore.subscribe(() => { const s = liveStore.get(); if (s) p.observe(s); });
+ * p.get('fraud_processor')?.rho;
+ */
+export function createQueuePredictor(options: PredictorOptions = {}): QueuePredictor {
+  const tau = options.tauSec ?? 5;
+  const warnSeconds = options.warnSeconds ?? 10;
+  const states = new Map<string, KernelState>();
+  let lastTimeUs: number | null = null;
+
+  function predict(s: KernelState, o: QueueObservation): KernelPrediction {
+    const lam = s.lamSec > 0 ? s.lamEvents / s.lamSec : 0;
+    const mu = s.muSec > 0 && s.muEvents > 0 ? s.muEvents / s.muSec : null;
+    const room = Math.max(0, o.capacity - o.queueDepth);
+    let toFull: number | null = null;
+    let toDrain: number | null = null;
+    if (mu !== null) {
+      if (lam > mu) toFull = room / (lam - mu);
+      else if (mu > lam && o.queueDepth > 0) toDrain = o.queueDepth / (mu - lam);
+    } else {
+      const grow = s.lamSec > 0 ? s.growEvents / s.lamSec : 0;
+      if (grow > 0 && o.queueDepth > 0) toFull = room / grow;
+    }
+    if (o.queueDepth >= o.capacity) toFull = 0;
+    return {
+      id: o.id,
+      depth: o.queueDepth,
+      capacity: o.capacity,
+      arrivalPerSec: lam,
+      servicePerSec: mu,
+      rho: mu !== null ? lam / mu : lam === 0 ? 0 : null,
+      secondsToFull: toFull,
+      secondsToDrain: toDrain,
+      warning: toFull !== null && toFull < warnSeconds,
+    };
+  }
+
+  return {
+    observe(snapshot) {
+      const dtSec = lastTimeUs === null ? 0 : (snapshot.timeUs - lastTimeUs) / 1e6;
+      if (dtSec < 0) states.clear();
+      lastTimeUs = snapshot.timeUs;
+      const seen = new Set<string>();
+      for (const o of snapshot.kernels) {
+        seen.add(o.id);
+        const s = states.get(o.id);
+        // A reset of the engine's counters (resetMetrics) looks like counters going back.
+        if (!s || dtSec < 0 || o.processed < s.last.processed || o.dropped < s.last.dropped) {
+          states.set(o.id, {
+            last: { ...o },
+            lamEvents: 0,
+            lamSec: 0,
+            muEvents: 0,
+            muSec: 0,
+            growEvents: 0,
+            prediction: EMPTY(o),
+          });
+          continue;
+        }
+        if (dtSec === 0) continue;
+        const decay = Math.exp(-dtSec / tau);
+        const served = o.processed - s.last.processed;
+        const grew = o.queueDepth - s.last.queueDepth;
+        const arrived = Math.max(0, served + grew + (o.dropped - s.last.dropped));
+        s.lamEvents = s.lamEvents * decay + arrived;
+        s.lamSec = s.lamSec * decay + dtSec;
+        s.growEvents = s.growEvents * decay + grew;
+        s.muEvents *= decay;
+        s.muSec *= decay;
+        if (s.last.queueDepth > 0) {
+          s.muEvents += served;
+          s.muSec += dtSec;
+        }
+        s.last = { ...o };
+        s.prediction = predict(s, o);
+      }
+      for (const id of [...states.keys()]) if (!seen.has(id)) states.delete(id);
+    },
+    get: (id) => states.get(id)?.prediction,
+    all: () => [...states.values()].map((s) => s.prediction),
+    reset() {
+      states.clear();
+      lastTimeUs = null;
+    },
+  };
+}
+
+export interface PathBottleneck {
+  typeId: string;
+  typeName: string;
+  /** Kernels along the path, in order. */
+  kernels: string[];
+  /** The kernel with the highest ρ (unknown ρ ranks below any known one); null without kernels. */
+  bottleneck: string | null;
+  rho: number | null;
+}
+
+/**
+ * For every routed type: the path type → kernel (→ K2K next hops) → downstream kernels that the
+ * observed traffic shows (an edge from a kernel to another), and the one with the highest ρ.
+ *
+ * @param kernelEdges observed kernel-to-kernel traffic: `source` kernel id → `target` kernel id.
+ */
+export function pathBottlenecks(
+  config: RouteConfig,
+  predictions:
+    ReadonlyMap<string, KernelPrediction> | ((id: string) => KernelPrediction | undefined),
+  kernelEdges: readonly { source: string; target: string; total?: number }[] = [],
+): PathBottleneck[] {
+  const get = typeof predictions === 'function' ? predictions : (id: string) => predictions.get(id);
+  const kernels = new Set(config.kernels.map((k) => k.id));
+  const k2k = new Map(config.k2kRoutes.map((r) => [r.dest, r.nextHop]));
+  const downstream = new Map<string, Set<string>>();
+  for (const e of kernelEdges) {
+    if (!kernels.has(e.source) || e.source === e.target || e.total === 0) continue;
+    let set = downstream.get(e.source);
+    if (!set) downstream.set(e.source, (set = new Set()));
+    set.add(e.target);
+  }
+  const names = new Map(config.messageTypes.map((t) => [String(t.typeId), t.name]));
+  return config.routes.map((r) => {
+    const path: string[] = [];
+    let at: string | undefined = r.kernelId;
+    for (let guard = 0; at !== undefined && guard < 64; guard++) {
+      if (kernels.has(at)) {
+        path.push(at);
+        break;
+      }
+      at = k2k.get(at);
+    }
+    for (let i = 0; i < path.length && path.length < 64; i++) {
+      for (const next of downstream.get(path[i]!) ?? []) if (!path.includes(next)) path.push(next);
+    }
+    let best: string | null = null;
+    let bestRho: number | null = null;
+    for (const id of path) {
+      const rho = get(id)?.rho ?? null;
+      if (best === null || (rho !== null && (bestRho === null || rho > bestRho))) {
+        best = id;
+        bestRho = rho;
+      }
+    }
+    return {
+      typeId: String(r.typeId),
+      typeName: names.get(String(r.typeId)) ?? `type ${String(r.typeId)}`,
+      kernels: path,
+      bottleneck: best,
+      rho: bestRho,
+    };
+  });
+}
