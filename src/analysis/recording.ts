@@ -1,0 +1,398 @@
+/**
+ * Record and replay a session's injected traffic: hand injections and generator starts/stops with
+ * their times, stored per workspace in localStorage as JSON (bigints as decimal strings, raw
+ * payloads as hex), replayed deterministically into a headless engine on a simulated clock (same
+ * config, same receipts) or, best effort, into the live engine after `resetMetrics`.
+ */
+import type { RouteConfig } from '../core/config';
+import type { EngineClient } from '../engine/client';
+import type { EngineCommand, GeneratorSpec, ReceiptRow } from '../engine/protocol';
+import { runSimulation, type SimulationResult, type TimedCommand } from './sim';
+
+export const RECORDING_VERSION = 1;
+/** Events kept per recording; later ones are counted in `truncated` instead. */
+export const MAX_EVENTS = 10_000;
+/** Serialized size allowed per stored recording. */
+export const MAX_RECORDING_BYTES = 512 * 1024;
+/** Recordings kept per workspace. */
+export const MAX_RECORDINGS = 20;
+
+type Scalar = number | string | boolean;
+
+/** A traffic command as stored: JSON-safe (u64 as decimal strings, raw bytes as hex). */
+export type RecordedCommand =
+  | {
+      type: 'inject';
+      typeId: string;
+      count: number;
+      payload?: Record<string, Scalar> | { hex: string };
+      priority?: number;
+      correlationId?: number;
+      source?: string;
+    }
+  | { type: 'startGenerator'; spec: GeneratorSpec }
+  | { type: 'stopGenerator' }
+  | { type: 'resetMetrics' };
+
+export interface RecordedEvent {
+  /** Time since the recording started, µs. */
+  atUs: number;
+  command: RecordedCommand;
+}
+
+export interface Recording {
+  version: typeof RECORDING_VERSION;
+  name: string;
+  workspace: string;
+  /** The config the traffic was recorded against (its name; the config itself is the workspace). */
+  configName: string;
+  /** ISO date, from the injected clock of the caller. */
+  createdAt: string;
+  durationUs: number;
+  events: RecordedEvent[];
+  /** Events not kept because the recording hit `MAX_EVENTS`. */
+  truncated: number;
+}
+
+export type RecordingError = {
+  code: 'InvalidRecording' | 'TooLarge' | 'TooMany' | 'StorageFailed' | 'NotFound';
+  message: string;
+};
+
+const TRAFFIC = new Set(['inject', 'startGenerator', 'stopGenerator', 'resetMetrics']);
+
+/** Whether a command is traffic a recording keeps. */
+export function isTrafficCommand(cmd: EngineCommand): boolean {
+  return TRAFFIC.has(cmd.type);
+}
+
+function hex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
+}
+
+function unhex(s: string): Uint8Array {
+  const out = new Uint8Array(s.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** Converts a live command to its stored form; null for commands that are not traffic. */
+export function toRecorded(cmd: EngineCommand): RecordedCommand | null {
+  switch (cmd.type) {
+    case 'inject': {
+      const out: RecordedCommand = {
+        type: 'inject',
+        typeId: String(cmd.typeId),
+        count: cmd.count ?? 1,
+      };
+      if (cmd.payload instanceof Uint8Array) out.payload = { hex: hex(cmd.payload) };
+      else if (cmd.payload) {
+        const p: Record<string, Scalar> = {};
+        for (const [k, v] of Object.entries(cmd.payload))
+          p[k] = typeof v === 'bigint' ? String(v) : v;
+        out.payload = p;
+      }
+      if (cmd.priority !== undefined) out.priority = cmd.priority;
+      if (cmd.correlationId !== undefined) out.correlationId = cmd.correlationId;
+      if (cmd.source !== undefined) out.source = cmd.source;
+      return out;
+    }
+    case 'startGenerator': {
+      const spec: GeneratorSpec = { ...cmd.spec };
+      if (cmd.spec.mix)
+        spec.mix = cmd.spec.mix.map((m) => ({ typeId: String(m.typeId), weight: m.weight }));
+      return { type: 'startGenerator', spec };
+    }
+    case 'stopGenerator':
+    case 'resetMetrics':
+      return { type: cmd.type };
+    default:
+      return null;
+  }
+}
+
+/** The engine command a stored one replays as. */
+export function toEngineCommand(c: RecordedCommand): EngineCommand {
+  switch (c.type) {
+    case 'inject': {
+      const cmd: EngineCommand = { type: 'inject', typeId: c.typeId, count: c.count };
+      if (c.payload) {
+        const p = c.payload as Record<string, unknown>;
+        cmd.payload =
+          typeof p['hex'] === 'string' && Object.keys(p).length === 1
+            ? unhex(p['hex'])
+            : (c.payload as Record<string, Scalar>);
+      }
+      if (c.priority !== undefined) cmd.priority = c.priority;
+      if (c.correlationId !== undefined) cmd.correlationId = c.correlationId;
+      if (c.source !== undefined) cmd.source = c.source;
+      return cmd;
+    }
+    case 'startGenerator':
+      return { type: 'startGenerator', spec: c.spec };
+    case 'stopGenerator':
+      return { type: 'stopGenerator' };
+    case 'resetMetrics':
+      return { type: 'resetMetrics' };
+  }
+}
+
+export interface Recorder {
+  start(name: string, workspace: string, configName: string): void;
+  /** Ends the recording and returns it; null when none was running. */
+  stop(): Recording | null;
+  /** Keeps a command if recording and it is traffic; anything else is ignored. */
+  record(cmd: EngineCommand): void;
+  isRecording(): boolean;
+  /** Events so far (0 when idle). */
+  eventCount(): number;
+  subscribe(fn: () => void): () => void;
+}
+
+/**
+ * A recorder on an injected clock.
+ *
+ * @param now microseconds, any origin (only differences are stored)
+ * @param isoNow the creation date to stamp on recordings
+ */
+export function createRecorder(now: () => number, isoNow: () => string): Recorder {
+  let current: Recording | null = null;
+  let startedUs = 0;
+  const listeners = new Set<() => void>();
+  const notify = () => {
+    for (const l of listeners) l();
+  };
+  return {
+    start(name, workspace, configName) {
+      startedUs = now();
+      current = {
+        version: RECORDING_VERSION,
+        name,
+        workspace,
+        configName,
+        createdAt: isoNow(),
+        durationUs: 0,
+        events: [],
+        truncated: 0,
+      };
+      notify();
+    },
+    stop() {
+      const r = current;
+      current = null;
+      if (r) r.durationUs = Math.max(0, Math.round(now() - startedUs));
+      notify();
+      return r;
+    },
+    record(cmd) {
+      if (!current) return;
+      const c = toRecorded(cmd);
+      if (!c) return;
+      if (current.events.length >= MAX_EVENTS) current.truncated++;
+      else current.events.push({ atUs: Math.max(0, Math.round(now() - startedUs)), command: c });
+      notify();
+    },
+    isRecording: () => current !== null,
+    eventCount: () => current?.events.length ?? 0,
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+  };
+}
+
+/**
+ * Wraps an engine client so every traffic command sent through it is also given to `recorder`.
+ * Everything else passes through unchanged.
+ */
+export function recordingClient(client: EngineClient, recorder: Recorder): EngineClient {
+  return {
+    ...client,
+    send(cmd) {
+      recorder.record(cmd);
+      client.send(cmd);
+    },
+    request(cmd) {
+      recorder.record(cmd);
+      return client.request(cmd);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage
+
+/** The part of `localStorage` recordings use (key enumeration included). */
+export interface RecordingStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+  key(index: number): string | null;
+  readonly length: number;
+}
+
+export const recordingKey = (workspace: string, name: string): string =>
+  `rdw:v1:rec:${workspace}:${name}`;
+
+export function serializeRecording(r: Recording): string {
+  return JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+}
+
+/** Parses stored or imported text; errors are values naming what is wrong. */
+export function parseRecording(
+  text: string,
+): { ok: true; recording: Recording } | { ok: false; error: RecordingError } {
+  const bad = (message: string) =>
+    ({ ok: false, error: { code: 'InvalidRecording', message } }) as const;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    return bad(`The recording is not JSON (${e instanceof Error ? e.message : String(e)}).`);
+  }
+  const r = v as Partial<Recording>;
+  if (typeof v !== 'object' || v === null || r.version !== RECORDING_VERSION)
+    return bad('Not a version 1 recording.');
+  if (typeof r.name !== 'string' || typeof r.workspace !== 'string')
+    return bad('A recording needs a name and a workspace.');
+  if (!Array.isArray(r.events)) return bad('A recording needs an events list.');
+  for (const [i, e] of r.events.entries()) {
+    const ev = e as Partial<RecordedEvent> | null;
+    if (!ev || typeof ev.atUs !== 'number' || ev.atUs < 0 || !Number.isFinite(ev.atUs))
+      return bad(`events[${i}].atUs must be a non-negative number of microseconds.`);
+    if (!ev.command || !TRAFFIC.has((ev.command as { type?: string }).type ?? ''))
+      return bad(
+        `events[${i}].command must be inject, startGenerator, stopGenerator or resetMetrics.`,
+      );
+  }
+  return {
+    ok: true,
+    recording: {
+      version: RECORDING_VERSION,
+      name: r.name,
+      workspace: r.workspace,
+      configName: typeof r.configName === 'string' ? r.configName : '',
+      createdAt: typeof r.createdAt === 'string' ? r.createdAt : '',
+      durationUs: typeof r.durationUs === 'number' ? r.durationUs : 0,
+      events: r.events,
+      truncated: typeof r.truncated === 'number' ? r.truncated : 0,
+    },
+  };
+}
+
+export function listRecordings(storage: RecordingStorage, workspace: string): string[] {
+  const prefix = recordingKey(workspace, '');
+  const out: string[] = [];
+  for (let i = 0; i < storage.length; i++) {
+    const k = storage.key(i);
+    if (k?.startsWith(prefix)) out.push(k.slice(prefix.length));
+  }
+  return out.sort();
+}
+
+/** Stores a recording under its workspace and name (replacing one of the same name). */
+export function saveRecording(storage: RecordingStorage, r: Recording): RecordingError | null {
+  const text = serializeRecording(r);
+  if (text.length > MAX_RECORDING_BYTES)
+    return {
+      code: 'TooLarge',
+      message: `The recording is ${Math.ceil(text.length / 1024)} KB; at most ${MAX_RECORDING_BYTES / 1024} KB can be stored. Record a shorter session or use a generator instead of many hand injections.`,
+    };
+  const names = listRecordings(storage, r.workspace);
+  if (!names.includes(r.name) && names.length >= MAX_RECORDINGS)
+    return {
+      code: 'TooMany',
+      message: `Workspace "${r.workspace}" already holds ${MAX_RECORDINGS} recordings; delete one first.`,
+    };
+  try {
+    storage.setItem(recordingKey(r.workspace, r.name), text);
+    return null;
+  } catch (e) {
+    return {
+      code: 'StorageFailed',
+      message: `The browser refused to store the recording (${e instanceof Error ? e.message : String(e)}); export it to a file instead.`,
+    };
+  }
+}
+
+export function loadRecording(
+  storage: RecordingStorage,
+  workspace: string,
+  name: string,
+): { ok: true; recording: Recording } | { ok: false; error: RecordingError } {
+  const text = storage.getItem(recordingKey(workspace, name));
+  if (text === null)
+    return {
+      ok: false,
+      error: { code: 'NotFound', message: `No recording "${name}" in workspace "${workspace}".` },
+    };
+  return parseRecording(text);
+}
+
+export function deleteRecording(storage: RecordingStorage, workspace: string, name: string): void {
+  storage.removeItem(recordingKey(workspace, name));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replay
+
+export interface HeadlessReplay extends SimulationResult {
+  rows: ReceiptRow[];
+}
+
+/** The recording's events as timed engine commands. */
+export function timedCommands(r: Recording): TimedCommand[] {
+  return r.events.map((e) => ({ atUs: e.atUs, cmd: toEngineCommand(e.command) }));
+}
+
+/**
+ * Replays into a fresh headless engine on a simulated clock and returns every receipt. Identical
+ * config and recording give identical receipts.
+ *
+ * @param extraUs simulated time after the last event before the final drain (default 100 ms)
+ */
+export function replayHeadless(
+  config: RouteConfig,
+  r: Recording,
+  options: { stepUs?: number; extraUs?: number } = {},
+): HeadlessReplay {
+  const rows: ReceiptRow[] = [];
+  const lastAt = r.events.reduce((m, e) => Math.max(m, e.atUs), 0);
+  const result = runSimulation({
+    config,
+    commands: timedCommands(r),
+    durationUs: Math.max(r.durationUs, lastAt) + (options.extraUs ?? 100_000),
+    ...(options.stepUs !== undefined ? { stepUs: options.stepUs } : {}),
+    onRows: (batch) => {
+      for (const row of batch) rows.push(row);
+    },
+  });
+  return { ...result, rows };
+}
+
+/** A scheduler for live replay (the page passes `setTimeout`; tests a manual one). */
+export interface Scheduler {
+  after(ms: number, fn: () => void): unknown;
+  cancel(handle: unknown): void;
+}
+
+/**
+ * Replays into the live engine: `resetMetrics`, then each command at its recorded offset. Real
+ * time makes this approximate (tick boundaries differ); use `replayHeadless` for exact replays.
+ * Returns a function that cancels what has not been sent yet.
+ */
+export function replayLive(
+  client: Pick<EngineClient, 'send'>,
+  r: Recording,
+  scheduler: Scheduler,
+): () => void {
+  client.send({ type: 'resetMetrics' });
+  const handles = r.events.map((e) =>
+    scheduler.after(e.atUs / 1000, () => client.send(toEngineCommand(e.command))),
+  );
+  return () => {
+    for (const h of handles) scheduler.cancel(h);
+  };
+}
