@@ -9,6 +9,6 @@ export const metricsHistory = createMetricsHistory();
 
 export function onSnapshot(s: EngineSnapshot): void {
   receiptLog.ingest(s);
-  metricsHistory.ingest(s, performance.now());
+  metricsHistory.ingest(s, Date.now());
   liveStore.set(s);
 }

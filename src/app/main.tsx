@@ -12,6 +12,8 @@ import { initialWorkspace, workspaces } from './workspaces';
 import { installTestApi } from './testApi';
 import { SHARE_PREFIX, decodeShareFragment, serializeConfig } from '../core/config';
 
+const RECEIPTS_PER_SNAPSHOT = 250;
+
 const start = initialWorkspace();
 const store = initStore({ config: start.config, workspaceName: start.name });
 if (start.warning) store.getState().notify('error', start.warning);
@@ -25,10 +27,20 @@ store.subscribe((next, prev) => {
 
 const engine = createEngineClient({
   onSnapshot,
-  onError: (e) => store.getState().notify('error', `Engine: ${e.message}`),
+  onError: (e) => {
+    store.getState().notify('error', `Engine: ${e.message}`);
+    // The client restarts a crashed worker with the config it last loaded; edits made since went
+    // as incremental commands, so hand the fresh worker the workspace as it is now.
+    if (e.code === 'WorkerCrashed') {
+      engine.send({ type: 'loadConfig', config: store.getState().config });
+      engine.send({ type: 'setSampling', perSnapshotCap: RECEIPTS_PER_SNAPSHOT });
+    }
+  },
 });
 setEngineClient(engine);
 engine.send({ type: 'loadConfig', config: start.config });
+// Materialise at most this many receipts per snapshot (about 15,000 a second); counts stay exact.
+engine.send({ type: 'setSampling', perSnapshotCap: RECEIPTS_PER_SNAPSHOT });
 
 // Edits reach the running engine at once; the workspace autosaves shortly after.
 let saveTimer: ReturnType<typeof setTimeout> | undefined;

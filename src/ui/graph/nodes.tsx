@@ -146,12 +146,11 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
     sourcePosition,
     targetPosition,
   });
+  // Dispatch edges are reported from `type:<id>`, kernel-to-kernel traffic from the kernel id.
+  const from = data?.kind === 'k2k' ? source.slice('kernel:'.length) : source;
+  const to = target.slice('kernel:'.length);
   const rate = useLive((s) => {
-    const e = s?.edges.find(
-      (x) =>
-        x.source === source.slice(source.indexOf(':') + 1) &&
-        x.target === target.slice(target.indexOf(':') + 1),
-    );
+    const e = s?.edges.find((x) => x.source === from && x.target === to);
     return e ? Math.round(e.ratePerSec) : 0;
   });
   const width = rate > 0 ? Math.min(8, 1.5 + Math.log10(1 + rate)) : 1.5;

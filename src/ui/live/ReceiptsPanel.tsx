@@ -9,12 +9,36 @@ import { useWorkbench } from '../../state/store';
 import { findType } from '../../state/edits';
 import { downloadText } from './download';
 
+/**
+ * The list follows the log at most five times a second: at full rate the log changes on every
+ * snapshot, and re-filtering 20,000 rows sixty times a second would starve the page.
+ */
+const VIEW_INTERVAL_MS = 200;
+let viewVersion = 0;
+let viewTimer: ReturnType<typeof setTimeout> | undefined;
+const viewListeners = new Set<() => void>();
+function subscribeThrottled(fn: () => void): () => void {
+  viewListeners.add(fn);
+  const off = receiptLog.subscribe(() => {
+    if (viewTimer !== undefined) return;
+    viewTimer = setTimeout(() => {
+      viewTimer = undefined;
+      viewVersion = receiptLog.version();
+      for (const l of viewListeners) l();
+    }, VIEW_INTERVAL_MS);
+  });
+  return () => {
+    viewListeners.delete(fn);
+    off();
+  };
+}
+
 function useLogVersion() {
-  return useSyncExternalStore(receiptLog.subscribe, receiptLog.version);
+  return useSyncExternalStore(subscribeThrottled, () => viewVersion);
 }
 
 export function ReceiptsPanel() {
-  useLogVersion();
+  const version = useLogVersion();
   const byStatus = useLive((s) => JSON.stringify(s?.receipts.byStatus ?? {}));
   const total = useLive((s) => s?.receipts.total ?? 0);
   const sampledOut = useLive((s) => s?.receipts.sampledOut ?? 0);
@@ -23,7 +47,8 @@ export function ReceiptsPanel() {
   const [kernel, setKernel] = useState('');
   const [selected, setSelected] = useState<ReceiptRow | null>(null);
   const paused = receiptLog.paused();
-  const rows = receiptLog.rows();
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the log is read when its version moves.
+  const rows = useMemo(() => receiptLog.rows(), [version, paused]);
   const filtered = useMemo(
     () =>
       rows.filter(

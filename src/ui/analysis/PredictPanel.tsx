@@ -1,0 +1,109 @@
+import { useLive } from '../../state/live';
+import { useWorkbench } from '../../state/store';
+import { pathBottlenecks } from '../../analysis/predict';
+import { predictions, usePredictionsVersion } from './predictions';
+
+const fmtRate = (x: number | null): string =>
+  x === null ? '—' : x < 10 ? x.toFixed(1) : Math.round(x).toString();
+const fmtSec = (x: number | null): string =>
+  x === null
+    ? '—'
+    : x === 0
+      ? 'now'
+      : x < 1
+        ? `${(x * 1000).toFixed(0)} ms`
+        : x < 600
+          ? `${x.toFixed(1)} s`
+          : `${(x / 60).toFixed(0)} min`;
+
+/** Per-kernel utilisation and time to full/drain, and the bottleneck of each path, live. */
+export function PredictPanel() {
+  usePredictionsVersion();
+  const config = useWorkbench((s) => s.config);
+  const edgesKey = useLive((s) =>
+    JSON.stringify((s?.edges ?? []).map((e) => [e.source, e.target, e.total > 0 ? 1 : 0])),
+  );
+  const rows = predictions.all().sort((a, b) => a.id.localeCompare(b.id));
+  const edges = (JSON.parse(edgesKey) as [string, string, number][]).map(
+    ([source, target, total]) => ({
+      source,
+      target,
+      total,
+    }),
+  );
+  const paths = pathBottlenecks(config, (id) => predictions.get(id), edges);
+  if (rows.length === 0) return <p className="muted">Waiting for engine snapshots…</p>;
+  return (
+    <div className="predict-panel" data-testid="predict-panel">
+      <table className="grid-table" aria-label="Queue predictions">
+        <thead>
+          <tr>
+            <th>kernel</th>
+            <th>depth / capacity</th>
+            <th>λ arrivals/s</th>
+            <th>μ service/s</th>
+            <th>ρ</th>
+            <th>full in</th>
+            <th>drained in</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((p) => (
+            <tr
+              key={p.id}
+              data-testid={`predict-row-${p.id}`}
+              data-warning={p.warning}
+              className={p.warning ? 'warning' : undefined}
+            >
+              <td>{p.id}</td>
+              <td>
+                {p.depth} / {p.capacity}
+              </td>
+              <td>{fmtRate(p.arrivalPerSec)}</td>
+              <td
+                title={
+                  p.servicePerSec === null
+                    ? 'Not seen busy yet: keeps up with its arrivals'
+                    : undefined
+                }
+              >
+                {p.servicePerSec === null ? 'keeps up' : fmtRate(p.servicePerSec)}
+              </td>
+              <td>{p.rho === null ? '< 1?' : p.rho.toFixed(2)}</td>
+              <td>
+                {p.warning ? (
+                  <strong role="alert">⚠ {fmtSec(p.secondsToFull)}</strong>
+                ) : (
+                  fmtSec(p.secondsToFull)
+                )}
+              </td>
+              <td>{fmtSec(p.secondsToDrain)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <table className="grid-table" aria-label="Bottleneck per path">
+        <thead>
+          <tr>
+            <th>type</th>
+            <th>path</th>
+            <th>bottleneck</th>
+            <th>ρ</th>
+          </tr>
+        </thead>
+        <tbody>
+          {paths.map((p) => (
+            <tr key={p.typeId} data-testid={`bottleneck-${p.typeId}`}>
+              <td>
+                {p.typeName} ({p.typeId})
+              </td>
+              <td>{p.kernels.join(' → ') || '(no kernel)'}</td>
+              <td>{p.bottleneck ?? '—'}</td>
+              <td>{p.rho === null ? '—' : p.rho.toFixed(2)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,207 @@
+import { useState } from 'react';
+import { useWorkbench } from '../../state/store';
+import { engineClient } from '../../app/engineRef';
+import {
+  deleteRecording,
+  listRecordings,
+  loadRecording,
+  parseRecording,
+  replayHeadless,
+  replayLive,
+  saveRecording,
+  serializeRecording,
+  type Recording,
+} from '../../analysis/recording';
+import { downloadText } from '../live/download';
+import { recorder, useRecorderState } from './recorder';
+
+const liveScheduler = {
+  after: (ms: number, fn: () => void) => window.setTimeout(fn, ms),
+  cancel: (h: unknown) => window.clearTimeout(h as number),
+};
+
+function statusLine(byStatus: Record<string, number>): string {
+  return (
+    Object.entries(byStatus)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'no receipts'
+  );
+}
+
+/** Record the session's injected traffic into the workspace and replay it. */
+export function RecordPanel() {
+  const workspace = useWorkbench((s) => s.workspaceName);
+  const config = useWorkbench((s) => s.config);
+  const { recording, events } = useRecorderState();
+  const [name, setName] = useState('session 1');
+  const [list, setList] = useState(() => listRecordings(localStorage, workspace));
+  const [message, setMessage] = useState<string | null>(null);
+  const [cancelLive, setCancelLive] = useState<(() => void) | null>(null);
+  const refresh = () => setList(listRecordings(localStorage, workspace));
+
+  function stop() {
+    const r = recorder.stop();
+    if (!r) return;
+    const err = saveRecording(localStorage, r);
+    setMessage(
+      err
+        ? err.message
+        : `Saved “${r.name}”: ${r.events.length} event(s)${r.truncated ? `, ${r.truncated} beyond the limit not kept` : ''}.`,
+    );
+    refresh();
+  }
+
+  function load(n: string): Recording | null {
+    const r = loadRecording(localStorage, workspace, n);
+    if (!r.ok) {
+      setMessage(r.error.message);
+      return null;
+    }
+    return r.recording;
+  }
+
+  function replayHere(n: string) {
+    const r = load(n);
+    if (!r) return;
+    // Two replays on a simulated clock: equal sequences show the replay is deterministic.
+    const a = replayHeadless(config, r);
+    const b = replayHeadless(config, r);
+    const same =
+      a.rows.length === b.rows.length &&
+      a.rows.every((x, i) => {
+        const y = b.rows[i]!;
+        return (
+          x.messageId === y.messageId &&
+          x.typeId === y.typeId &&
+          x.status === y.status &&
+          x.destination === y.destination
+        );
+      });
+    setMessage(
+      `Headless replay of “${n}”: ${a.final.receipts.total} receipts (${statusLine(a.final.receipts.byStatus)}); second replay ${same ? 'identical' : 'DIFFERENT'}.${a.errors.length ? ` ${a.errors.length} command(s) refused: ${a.errors[0]!.message}` : ''}`,
+    );
+  }
+
+  function replayOnLive(n: string) {
+    const r = load(n);
+    if (!r) return;
+    cancelLive?.();
+    const cancel = replayLive(engineClient(), r, liveScheduler);
+    setCancelLive(() => cancel);
+    setMessage(`Replaying “${n}” into the live engine (metrics reset).`);
+  }
+
+  async function importFile(file: File) {
+    const parsed = parseRecording(await file.text());
+    if (!parsed.ok) return setMessage(parsed.error.message);
+    const err = saveRecording(localStorage, { ...parsed.recording, workspace });
+    setMessage(err ? err.message : `Imported “${parsed.recording.name}”.`);
+    refresh();
+  }
+
+  return (
+    <section className="record-panel" aria-label="Record and replay" data-testid="record-panel">
+      <div className="panel-bar">
+        <label className="inline">
+          Recording name
+          <input
+            aria-label="Recording name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            size={14}
+          />
+        </label>
+        {recording ? (
+          <button type="button" onClick={stop}>
+            Stop recording ({events} event(s))
+          </button>
+        ) : (
+          <button
+            type="button"
+            disabled={!name.trim()}
+            onClick={() => {
+              recorder.start(name.trim(), workspace, config.name);
+              setMessage('Recording: injections and generator starts/stops are captured.');
+            }}
+          >
+            Start recording
+          </button>
+        )}
+        {cancelLive ? (
+          <button
+            type="button"
+            onClick={() => {
+              cancelLive();
+              setCancelLive(null);
+            }}
+          >
+            Stop live replay
+          </button>
+        ) : null}
+        <label className="inline">
+          Import
+          <input
+            type="file"
+            accept="application/json,.json"
+            aria-label="Import recording"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) void importFile(f);
+            }}
+          />
+        </label>
+      </div>
+      {message ? (
+        <p role="status" data-testid="record-message">
+          {message}
+        </p>
+      ) : null}
+      <table className="grid-table" aria-label="Recordings">
+        <tbody>
+          {list.map((n) => (
+            <tr key={n} data-testid={`recording-${n}`}>
+              <td>{n}</td>
+              <td>
+                <button type="button" onClick={() => replayHere(n)}>
+                  Replay headless
+                </button>
+                <button type="button" onClick={() => replayOnLive(n)}>
+                  Replay live
+                </button>
+                <button
+                  type="button"
+                  onClick={() => {
+                    const r = load(n);
+                    if (r)
+                      downloadText(
+                        `${n}.recording.json`,
+                        serializeRecording(r),
+                        'application/json',
+                      );
+                  }}
+                >
+                  Export
+                </button>
+                <button
+                  type="button"
+                  onClick={() => {
+                    deleteRecording(localStorage, workspace, n);
+                    refresh();
+                  }}
+                >
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+          {list.length === 0 ? (
+            <tr>
+              <td className="muted">No recordings in workspace “{workspace}” yet.</td>
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,168 @@
+import { useState, useSyncExternalStore } from 'react';
+import { receiptLog } from '../../app/live';
+import type { HlcTimestamp } from '../../core';
+import { openTrace, traceHighlight, useTraceState } from './traceHighlight';
+
+const fmtHlc = (h: HlcTimestamp | null | undefined): string => (h ? `${h.physical}.${h.logical}` : '—');
+const fmtUs = (us: number | null): string =>
+  us === null ? '—' : us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us} µs`;
+
+/** Recent messages to pick from: the latest receipt of each message, newest first. */
+function useRecentMessages(limit: number) {
+  useSyncExternalStore(receiptLog.subscribe, receiptLog.version);
+  const rows = receiptLog.rows();
+  const seen = new Set<number>();
+  const out = [];
+  for (let i = rows.length - 1; i >= 0 && out.length < limit; i--) {
+    const r = rows[i]!;
+    if (seen.has(r.messageId)) continue;
+    seen.add(r.messageId);
+    out.push(r);
+  }
+  return out;
+}
+
+/** Follow one message: pick a receipt or type a message id, see its causal chain by HLC. */
+export function TracePanel() {
+  const st = useTraceState();
+  const recent = useRecentMessages(30);
+  const [id, setId] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const trace = st.trace;
+
+  function traceTyped() {
+    const n = Number(id.trim());
+    if (!Number.isInteger(n) || n < 0) return setError('A message id is a non-negative integer.');
+    setError(null);
+    void openTrace(n, false);
+  }
+
+  return (
+    <div className="trace-panel" data-testid="trace-panel">
+      <div className="panel-bar">
+        <label className="inline">
+          Message id
+          <input
+            aria-label="Message id to trace"
+            value={id}
+            onChange={(e) => setId(e.target.value)}
+            onKeyDown={(e) => e.key === 'Enter' && traceTyped()}
+            size={10}
+          />
+        </label>
+        <button type="button" onClick={traceTyped}>
+          Trace
+        </button>
+        <button type="button" onClick={() => traceHighlight.clear()} disabled={!st.messageId}>
+          Clear highlight
+        </button>
+        {error ? <span role="alert">{error}</span> : null}
+        <span className="grow" />
+        {st.messageId !== null ? (
+          <span className="muted">
+            source: {st.fromEngine ? 'engine trace store + receipts' : 'captured receipts'}
+          </span>
+        ) : null}
+      </div>
+      <div className="trace-body" style={{ display: 'flex', gap: 12, minHeight: 0 }}>
+        <table className="grid-table" aria-label="Recent messages" style={{ flex: '0 0 auto' }}>
+          <thead>
+            <tr>
+              <th>msg</th>
+              <th>type</th>
+              <th>to</th>
+              <th>status</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {recent.map((r) => (
+              <tr
+                key={r.seq}
+                data-testid={`trace-pick-${r.messageId}`}
+                data-type={String(r.typeId)}
+              >
+                <td className="mono">{r.messageId}</td>
+                <td>{String(r.typeId)}</td>
+                <td>{r.destination}</td>
+                <td className={`st-${r.status}`}>{r.status}</td>
+                <td>
+                  <button
+                    type="button"
+                    aria-label={`Trace message ${r.messageId}`}
+                    onClick={() => void openTrace(r, false)}
+                  >
+                    Trace
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <section aria-label="Trace timeline" style={{ flex: 1, minWidth: 0 }}>
+          {st.loading ? <p className="muted">Tracing message {st.messageId}…</p> : null}
+          {st.error ? <p role="alert">{st.error}</p> : null}
+          {trace ? (
+            <>
+              <p data-testid="trace-summary">
+                Message {trace.messageId}: {trace.messageIds.length} message(s), {trace.hops.length}{' '}
+                hop(s), span {fmtUs(trace.spanUs)}
+                {trace.incomplete ? (
+                  <strong data-testid="trace-incomplete"> — incomplete</strong>
+                ) : null}
+              </p>
+              {trace.gaps.length > 0 ? (
+                <ul className="muted">
+                  {trace.gaps.map((g, i) => (
+                    <li key={i}>{g.message}</li>
+                  ))}
+                </ul>
+              ) : null}
+              <table className="grid-table" aria-label="Trace hops" data-testid="trace-hops">
+                <thead>
+                  <tr>
+                    <th>HLC</th>
+                    <th>msg</th>
+                    <th>parent</th>
+                    <th>type</th>
+                    <th>source → kernel</th>
+                    <th>status</th>
+                    <th>hops</th>
+                    <th>latency</th>
+                    <th>delivered / processed</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {trace.hops.map((h) => (
+                    <tr key={`${h.seq}-${h.messageId}-${h.status}`} data-status={h.status}>
+                      <td className="mono">{fmtHlc(h.hlc)}</td>
+                      <td className="mono" style={{ paddingLeft: 4 + h.depth * 12 }}>
+                        {h.messageId}
+                      </td>
+                      <td className="mono">{h.parentId ?? '—'}</td>
+                      <td>{h.typeName ?? h.typeId}</td>
+                      <td>
+                        {h.source} → {h.destination || '(none)'}
+                      </td>
+                      <td className={`st-${h.status}`}>{h.status}</td>
+                      <td>{h.hops}</td>
+                      <td>{fmtUs(h.latencyUs)}</td>
+                      <td className="mono">
+                        {fmtHlc(h.stages.deliveredAt)} / {fmtHlc(h.stages.processedAt)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <p className="muted" data-testid="trace-edges">
+                Path: {trace.edgeIds.join(', ') || '(no routed edge)'}
+              </p>
+            </>
+          ) : st.messageId === null ? (
+            <p className="muted">Pick a message (or open one from a receipt) to follow it.</p>
+          ) : null}
+        </section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,287 @@
+import { useEffect, useRef, useState } from 'react';
+import { parseConfig, type RouteConfig } from '../../core/config';
+import { listWorkspaces, loadWorkspace } from '../../state/persistence';
+import { useWorkbench } from '../../state/store';
+import type { WhatIfReport, WhatIfResult } from '../../analysis/whatif';
+import type { WhatIfRequest, WhatIfResponse } from '../../analysis/whatif.worker';
+
+type Source = { kind: 'workspace'; name: string } | { kind: 'paste' };
+
+function counts(o: Record<string, number>): string {
+  const parts = Object.entries(o)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`);
+  return parts.length ? parts.join(', ') : '—';
+}
+
+let nextRequest = 1;
+
+/** Runs `runWhatIf` in a module worker; one worker per run, terminated when done. */
+function runInWorker(input: WhatIfRequest['input']): Promise<WhatIfResult> {
+  return new Promise((resolve) => {
+    const worker = new Worker(new URL('../../analysis/whatif.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'whatif',
+    });
+    const id = nextRequest++;
+    worker.onmessage = (ev: MessageEvent<WhatIfResponse>) => {
+      if (ev.data.id !== id) return;
+      worker.terminate();
+      resolve(ev.data.result);
+    };
+    worker.onerror = (ev) => {
+      worker.terminate();
+      resolve({
+        ok: false,
+        code: 'InvalidInput',
+        message: `The what-if worker failed: ${ev.message}`,
+      });
+    };
+    worker.postMessage({ id, input } satisfies WhatIfRequest);
+  });
+}
+
+/** Compare the current config with a saved or pasted one on the same seeded traffic. */
+export function WhatIfPanel() {
+  const current = useWorkbench((s) => s.config);
+  const workspaceName = useWorkbench((s) => s.workspaceName);
+  const saved = listWorkspaces(localStorage).filter((n) => n !== workspaceName);
+  const [source, setSource] = useState<Source>(
+    saved[0] ? { kind: 'workspace', name: saved[0] } : { kind: 'paste' },
+  );
+  const [pasted, setPasted] = useState('');
+  const preset = current.generatorPresets?.[0];
+  const [rate, setRate] = useState(String(preset?.ratePerSec ?? 2000));
+  const [duration, setDuration] = useState('2000');
+  const [seed, setSeed] = useState(String(preset?.seed ?? 42));
+  const [running, setRunning] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [report, setReport] = useState<WhatIfReport | null>(null);
+  const alive = useRef(true);
+  useEffect(() => {
+    alive.current = true;
+    return () => {
+      alive.current = false;
+    };
+  }, []);
+
+  function otherConfig(): { ok: true; config: RouteConfig } | { ok: false; error: string } {
+    if (source.kind === 'workspace') {
+      const r = loadWorkspace(localStorage, source.name);
+      return r.kind === 'loaded'
+        ? { ok: true, config: r.config }
+        : { ok: false, error: `Workspace "${source.name}" could not be loaded (${r.kind}).` };
+    }
+    if (!pasted.trim())
+      return { ok: false, error: 'Paste a config (JSON or TOML) to compare with.' };
+    const r = parseConfig(pasted);
+    return r.ok
+      ? { ok: true, config: r.config }
+      : {
+          ok: false,
+          error: `The pasted config is invalid: ${r.errors
+            .slice(0, 3)
+            .map((e) => `${e.path || '(root)'}: ${e.message}`)
+            .join('; ')}`,
+        };
+  }
+
+  async function run() {
+    const other = otherConfig();
+    if (!other.ok) return setError(other.error);
+    const r = Number(rate);
+    const d = Number(duration);
+    const s = Number(seed);
+    if (!(r > 0 && r <= 1_000_000)) return setError('Rate must be 1 to 1,000,000 messages/s.');
+    if (!(d > 0 && d <= 600_000)) return setError('Duration must be 1 ms to 10 minutes.');
+    if (!Number.isInteger(s)) return setError('Seed must be an integer.');
+    setError(null);
+    setRunning(true);
+    const spec = {
+      ratePerSec: r,
+      pattern: preset?.pattern ?? ('poisson' as const),
+      seed: s,
+      ...(preset ? { mix: preset.mix, zipfS: preset.zipfS, accounts: preset.accounts } : {}),
+    };
+    const result = await runInWorker({ base: current, other: other.config, spec, durationMs: d });
+    if (!alive.current) return;
+    setRunning(false);
+    if (result.ok) setReport(result.report);
+    else setError(result.message);
+  }
+
+  return (
+    <div className="whatif-panel" data-testid="whatif-panel">
+      <div className="panel-bar">
+        <label className="inline">
+          Compare with
+          <select
+            aria-label="Config to compare with"
+            value={source.kind === 'workspace' ? `ws:${source.name}` : 'paste'}
+            onChange={(e) =>
+              setSource(
+                e.target.value === 'paste'
+                  ? { kind: 'paste' }
+                  : { kind: 'workspace', name: e.target.value.slice(3) },
+              )
+            }
+          >
+            {saved.map((n) => (
+              <option key={n} value={`ws:${n}`}>
+                workspace {n}
+              </option>
+            ))}
+            <option value="paste">pasted / imported config</option>
+          </select>
+        </label>
+        <label className="inline">
+          Rate/s
+          <input
+            aria-label="What-if rate"
+            value={rate}
+            onChange={(e) => setRate(e.target.value)}
+            size={7}
+          />
+        </label>
+        <label className="inline">
+          Duration ms
+          <input
+            aria-label="What-if duration"
+            value={duration}
+            onChange={(e) => setDuration(e.target.value)}
+            size={7}
+          />
+        </label>
+        <label className="inline">
+          Seed
+          <input
+            aria-label="What-if seed"
+            value={seed}
+            onChange={(e) => setSeed(e.target.value)}
+            size={5}
+          />
+        </label>
+        <button type="button" onClick={() => void run()} disabled={running}>
+          {running ? 'Running…' : 'Run what-if'}
+        </button>
+        {error ? <span role="alert">{error}</span> : null}
+      </div>
+      {source.kind === 'paste' ? (
+        <textarea
+          aria-label="Other config (JSON or TOML)"
+          value={pasted}
+          onChange={(e) => setPasted(e.target.value)}
+          rows={4}
+          style={{ width: '100%' }}
+          placeholder="Paste a route config exported as JSON or TOML"
+        />
+      ) : null}
+      {report ? <WhatIfReportView report={report} /> : null}
+    </div>
+  );
+}
+
+function WhatIfReportView({ report }: { report: WhatIfReport }) {
+  const d = report.diff.summary;
+  return (
+    <section aria-label="What-if report" data-testid="whatif-report">
+      <p>
+        {report.durationMs} ms of seeded traffic ({report.base.injected} messages) through “
+        {report.base.configName}” and “{report.other.configName}”:{' '}
+        <strong data-testid="whatif-changed-count">
+          {report.changed.length} type(s) behave differently
+        </strong>
+        . Structure:{' '}
+        {d.identical ? 'identical' : `${d.added} added, ${d.removed} removed, ${d.changed} changed`}
+        .
+      </p>
+      <table className="grid-table" aria-label="Behaviour by message type">
+        <thead>
+          <tr>
+            <th>type</th>
+            <th>destinations (current)</th>
+            <th>destinations (other)</th>
+            <th>outcome (current)</th>
+            <th>outcome (other)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.types.map((t) => (
+            <tr
+              key={t.typeId}
+              data-testid={`whatif-type-${t.typeId}`}
+              data-changed={t.destinationChanged || t.outcomeChanged}
+              className={t.destinationChanged || t.outcomeChanged ? 'changed' : undefined}
+            >
+              <td>
+                {t.name} ({t.typeId}){t.destinationChanged ? ' — destination changes' : ''}
+                {t.outcomeChanged ? ' — outcome changes' : ''}
+              </td>
+              <td>{counts(t.base.destinations)}</td>
+              <td>{counts(t.other.destinations)}</td>
+              <td>{counts(t.base.statuses)}</td>
+              <td>{counts(t.other.statuses)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>
+        Receipts by status — current: {counts(report.base.byStatus)}; other:{' '}
+        {counts(report.other.byStatus)}.
+      </p>
+      {report.overflowed.length > 0 ? (
+        <table className="grid-table" aria-label="Kernels that overflow">
+          <thead>
+            <tr>
+              <th>kernel</th>
+              <th>current: dropped / dead-lettered / max depth</th>
+              <th>other: dropped / dead-lettered / max depth</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.overflowed.map((k) => (
+              <tr key={k.id} data-testid={`whatif-overflow-${k.id}`}>
+                <td>{k.id}</td>
+                <td>
+                  {k.base
+                    ? `${k.base.dropped} / ${k.base.deadLettered} / ${k.base.maxDepth} of ${k.base.capacity}`
+                    : 'absent'}
+                </td>
+                <td>
+                  {k.other
+                    ? `${k.other.dropped} / ${k.other.deadLettered} / ${k.other.maxDepth} of ${k.other.capacity}`
+                    : 'absent'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p className="muted">No kernel overflows on either side.</p>
+      )}
+      <details>
+        <summary>Structural diff</summary>
+        <ul>
+          {[
+            ...report.diff.types,
+            ...report.diff.kernels,
+            ...report.diff.routes,
+            ...report.diff.k2kRoutes,
+          ].map((c, i) => (
+            <li key={i}>
+              {c.kind} {c.key}
+              {c.kind === 'changed'
+                ? `: ${c.fields.map((f) => `${f.field} ${JSON.stringify(f.before)} → ${JSON.stringify(f.after)}`).join(', ')}`
+                : ''}
+            </li>
+          ))}
+          {report.diff.broker.map((f) => (
+            <li key={f.field}>
+              broker.{f.field}: {JSON.stringify(f.before)} → {JSON.stringify(f.after)}
+            </li>
+          ))}
+        </ul>
+      </details>
+    </section>
+  );
+}

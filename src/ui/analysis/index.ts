@@ -1,0 +1,14 @@
+/** The analysis panels and the hooks the app shell wires in (see src/analysis/CONTEXT.md). */
+export { TracePanel } from './TracePanel';
+export { WhatIfPanel } from './WhatIfPanel';
+export { PredictPanel } from './PredictPanel';
+export { RecordPanel } from './RecordPanel';
+export {
+  openTrace,
+  traceHighlight,
+  useTraceHighlight,
+  useTraceState,
+  TRACE_TAB,
+} from './traceHighlight';
+export { usePrediction, predictions, type KernelBadge } from './predictions';
+export { recorder, useRecorderState } from './recorder';
