@@ -83,7 +83,9 @@ describe('buildTrace on engine receipts', () => {
       'Pending',
       'MaxHopsExceeded',
     ]);
-    expect(alertHops.map((h) => h.hops)).toEqual([1, 2, 3, 3]);
+    expect(alertHops.slice(0, 3).map((h) => h.hops)).toEqual([1, 2, 3]);
+    // Whether the refused hop counts itself is the engine's choice; it is at least the limit.
+    expect(alertHops[3]!.hops).toBeGreaterThanOrEqual(3);
     expect(r.trace.hops[0]!.typeId).toBe('1001');
     for (let i = 1; i < r.trace.hops.length; i++) {
       const a = r.trace.hops[i - 1]!.hlc;
@@ -161,6 +163,64 @@ describe('buildTrace on partial data', () => {
     expect(r.trace.hops[1]!.stages.processedAt).toEqual(hlc(70, 2));
     expect(r.trace.spanUs).toBe(70 - 10);
     expect(buildTrace(merged, 1, { engineIncomplete: true }).ok).toBe(true);
+  });
+
+  it('reads the engine TraceResult (one node per message) and fills messages the log lacks', () => {
+    const node = (
+      messageId: number,
+      parentId: number | null,
+      typeId: number,
+      physical: number,
+    ) => ({
+      messageId,
+      typeId,
+      parentId,
+      children: [],
+      source: parentId === null ? 'host' : 'fraud_processor',
+      destination: typeId === 1001 ? 'fraud_processor' : 'alert_sink',
+      kernel: null,
+      status: 'Delivered',
+      hops: 0,
+      priority: 0,
+      latencyUs: 3,
+      injectedAt: hlc(physical),
+      deliveredAt: hlc(physical + 1),
+      processedAt: null,
+      pinned: true,
+    });
+    const reply = {
+      ok: true,
+      command: 'trace',
+      trace: {
+        messageId: 7,
+        found: true,
+        complete: false,
+        nodes: [node(7, null, 1001, 10), node(8, 7, 1010, 20)],
+      },
+    };
+    const { rows, incomplete } = rowsFromTraceReply(reply);
+    expect(incomplete).toBe(true);
+    expect(rows.map((r) => [r.messageId, r.seq, r.hlc.physical])).toEqual([
+      [7, -1, 10],
+      [8, -1, 20],
+    ]);
+    // The page has the receipt of 7: it wins over the node; 8 comes from the engine only.
+    const page = [row({ seq: 1, messageId: 7, hlc: hlc(10) })];
+    const merged = mergeRows(page, rows);
+    expect(merged.map((r) => [r.messageId, r.seq])).toEqual([
+      [7, 1],
+      [8, -1],
+    ]);
+    const r = buildTrace(merged, 7, { config: demoConfig(), engineIncomplete: incomplete });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.trace.messageIds).toEqual([7, 8]);
+    expect(r.trace.incomplete).toBe(true);
+    expect(r.trace.edgeIds).toEqual(['route:1001', 'route:1010']);
+    expect(
+      rowsFromTraceReply({
+        trace: { found: false, complete: true, nodes: [node(1, null, 1001, 1)] },
+      }).rows,
+    ).toEqual([]);
   });
 
   it('accepts array replies and rejects non-rows', () => {

@@ -12,9 +12,9 @@ import type { ReceiptRow, ReceiptStatus } from '../engine/protocol';
 
 /** The per-stage HLC stamps a row may carry (newer engines). */
 export interface StageStamps {
-  injectedAt?: HlcTimestamp;
-  deliveredAt?: HlcTimestamp;
-  processedAt?: HlcTimestamp;
+  injectedAt?: HlcTimestamp | null;
+  deliveredAt?: HlcTimestamp | null;
+  processedAt?: HlcTimestamp | null;
 }
 
 /** A receipt row as far as tracing needs it; extra stamps are optional. */
@@ -99,10 +99,26 @@ export interface TraceOptions {
 const rowKey = (r: TraceRow): string =>
   `${r.seq}|${r.messageId}|${r.status}|${r.destination}|${r.hlc.physical}.${r.hlc.logical}`;
 
-/** Merges row sets, dropping exact duplicates (the same receipt seen twice). */
+/**
+ * Merges row sets, dropping exact duplicates (the same receipt seen twice). Rows without a
+ * receipt sequence (`seq < 0`: one node per message from the engine's trace store) only fill in
+ * messages no receipt row covers, since receipts carry each delivery attempt separately.
+ */
 export function mergeRows(...sets: readonly (readonly TraceRow[])[]): TraceRow[] {
   const seen = new Map<string, TraceRow>();
-  for (const set of sets) for (const r of set) if (!seen.has(rowKey(r))) seen.set(rowKey(r), r);
+  const covered = new Set<number>();
+  for (const set of sets)
+    for (const r of set)
+      if (r.seq >= 0) {
+        covered.add(r.messageId);
+        if (!seen.has(rowKey(r))) seen.set(rowKey(r), r);
+      }
+  for (const set of sets)
+    for (const r of set)
+      if (r.seq < 0 && !covered.has(r.messageId)) {
+        covered.add(r.messageId);
+        seen.set(rowKey(r), r);
+      }
   return [...seen.values()];
 }
 
@@ -126,7 +142,8 @@ function asHlc(x: unknown): HlcTimestamp | undefined {
 export function toTraceRow(x: unknown): TraceRow | null {
   if (typeof x !== 'object' || x === null) return null;
   const r = x as Record<string, unknown>;
-  const hlc = asHlc(r['hlc']);
+  // A trace node has no receipt stamp of its own: its injection orders it.
+  const hlc = asHlc(r['hlc']) ?? asHlc(r['injectedAt']);
   const typeId = r['typeId'];
   if (
     !hlc ||
@@ -173,10 +190,11 @@ export function rowsFromTraceReply(reply: unknown): { rows: TraceRow[]; incomple
   let incomplete = r['incomplete'] === true;
   if (Array.isArray(body)) list = body;
   else if (typeof body === 'object' && body !== null) {
+    // The engine's TraceResult: { found, complete, nodes: TraceNode[] } (one node per message).
     const b = body as Record<string, unknown>;
-    const inner = b['rows'] ?? b['hops'] ?? b['chain'] ?? b['receipts'];
-    if (Array.isArray(inner)) list = inner;
-    if (b['incomplete'] === true) incomplete = true;
+    const inner = b['nodes'] ?? b['rows'] ?? b['hops'] ?? b['chain'] ?? b['receipts'];
+    if (Array.isArray(inner) && b['found'] !== false) list = inner;
+    if (b['incomplete'] === true || b['complete'] === false) incomplete = true;
   }
   const rows: TraceRow[] = [];
   for (const x of list) {

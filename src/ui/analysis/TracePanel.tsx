@@ -3,7 +3,8 @@ import { receiptLog } from '../../app/live';
 import type { HlcTimestamp } from '../../core';
 import { openTrace, traceHighlight, useTraceState } from './traceHighlight';
 
-const fmtHlc = (h: HlcTimestamp | null | undefined): string => (h ? `${h.physical}.${h.logical}` : '—');
+const fmtHlc = (h: HlcTimestamp | null | undefined): string =>
+  h ? `${h.physical}.${h.logical}` : '—';
 const fmtUs = (us: number | null): string =>
   us === null ? '—' : us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us} µs`;
 
