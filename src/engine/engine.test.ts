@@ -129,12 +129,16 @@ describe('engine: overflow', () => {
     expectBalanced(s);
   });
 
-  it('reject drops without a dead letter; dropOldest evicts the oldest', () => {
+  // The core keeps every failure: under `reject` a refused message is a `Rejected` dead letter
+  // (an audit record) and under `dropOldest` the victim is a `DroppedOldest` one.
+  it('reject refuses with QueueFull and a Rejected letter; dropOldest evicts the oldest', () => {
     const r = setup(smallQueue('reject'));
     ok(r.engine, { type: 'inject', typeId: 1001, count: 20, payload: { amount: 10 } });
     let s = r.engine.snapshot();
-    expect(s.deadLetters.count).toBe(0);
-    expect(s.accounting.failedByStatus['QueueFull']).toBe(12);
+    expect(s.receipts.byStatus['QueueFull']).toBe(12);
+    expect(s.deadLetters.count).toBe(12);
+    expect(s.deadLetters.recent.every((d) => d.reason === 'Rejected')).toBe(true);
+    expect(s.accounting.failedByStatus['QueueFull']).toBeUndefined();
     expectBalanced(s);
 
     const d = setup(smallQueue('dropOldest'));
@@ -142,7 +146,11 @@ describe('engine: overflow', () => {
     d.step();
     s = d.engine.snapshot();
     expect(s.receipts.byStatus['Delivered']).toBe(20);
-    expect(s.accounting.failedByStatus['DroppedOldest']).toBe(12);
+    expect(s.deadLetters.count).toBe(12);
+    expect(s.deadLetters.recent.map((x) => x.messageId)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+    ]);
+    expect(s.deadLetters.recent.every((x) => x.reason === 'DroppedOldest')).toBe(true);
     const processedIds = s.receipts.recent
       .filter((x) => x.latencyUs !== null)
       .map((x) => x.messageId);

@@ -38,6 +38,21 @@ export const RECEIPT_STATUSES: readonly ReceiptStatus[] = [
   'TenantMismatch',
 ];
 
+/**
+ * Why a message is in the dead-letter queue: a failed delivery's status, or what the core's
+ * overflow policies record (`Rejected` under `reject`, `DroppedOldest` under `dropOldest`,
+ * `Unregistered` when its kernel was removed with the message queued).
+ */
+export type DeadLetterReason = ReceiptStatus | 'Rejected' | 'DroppedOldest' | 'Unregistered';
+
+/** Every dead-letter reason, in display order. */
+export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
+  ...RECEIPT_STATUSES,
+  'Rejected',
+  'DroppedOldest',
+  'Unregistered',
+];
+
 export type ArrivalPattern = 'constant' | 'poisson' | 'bursts';
 
 /** What a traffic generator emits. Same seed + same config gives the same message sequence. */
@@ -76,7 +91,7 @@ export interface HeaderOverrides {
 /** Selects dead letters; every given criterion must match. */
 export interface DeadLetterFilter {
   ids?: number[];
-  reasons?: ReceiptStatus[];
+  reasons?: DeadLetterReason[];
   typeIds?: U64Input[];
   destinations?: string[];
   sources?: string[];
@@ -136,7 +151,14 @@ export type EngineCommand =
   | (Req & { type: 'setSampling'; perSnapshotCap: number })
   | (Req & { type: 'snapshot' })
   /** The live route table, as the dispatcher holds it: `[typeId, kernelId]` pairs. */
-  | (Req & { type: 'routes' });
+  | (Req & { type: 'routes' })
+  /** The WebGPU adapter the worker found (or why there is none). */
+  | (Req & { type: 'gpuInfo' })
+  /** The causal chain of a message from the bounded trace store. */
+  | (Req & { type: 'trace'; messageId: number })
+  /** Keep a message's trace past eviction (and trace its outputs exactly). */
+  | (Req & { type: 'pin'; messageId: number })
+  | (Req & { type: 'unpin'; messageId: number });
 
 export type EngineCommandType = EngineCommand['type'];
 
@@ -180,6 +202,12 @@ export type EngineReply =
       deadLetters?: { total: number; rows: DeadLetterRow[] };
       /** `routes`: the live route table. */
       routes?: [U64, string][];
+      /** `gpuInfo`. */
+      gpu?: GpuInfo;
+      /** `trace`. */
+      trace?: TraceResult;
+      /** `pin`/`unpin`: whether the message was held by the trace store. */
+      pinned?: boolean;
     }
   | { ok: false; requestId?: number; command: EngineCommandType | 'unknown'; error: EngineError };
 
@@ -187,6 +215,62 @@ export interface HlcRow {
   physical: number;
   logical: number;
   nodeId: number;
+}
+
+/** The adapter behind `window.workbench.gpu()`. */
+export interface GpuInfo {
+  available: boolean;
+  adapter: {
+    vendor: string;
+    architecture: string;
+    description: string;
+    isFallbackAdapter: boolean;
+  } | null;
+  /** Why there is no adapter. */
+  reason?: string;
+}
+
+/** A kernel moved between backends (device lost, no adapter); for a UI notice. */
+export interface GpuNotice {
+  kernelId: string;
+  /** Simulated time, µs. */
+  atUs: number;
+  backend: 'webgpu' | 'cpu';
+  message: string;
+}
+
+/** One message in a trace: its stamps per stage, where it went and what became of it. */
+export interface TraceNode {
+  messageId: number;
+  typeId: U64;
+  parentId: number | null;
+  /** Message ids of its outputs (alerts, responses). */
+  children: number[];
+  source: string;
+  destination: string;
+  /** Kernel that consumed it, or null. */
+  kernel: string | null;
+  /** Latest status (a receipt status, or a dead-letter reason). */
+  status: DeadLetterReason;
+  hops: number;
+  priority: number;
+  /** Injection (or emission) to processing, µs; null until processed. */
+  latencyUs: number | null;
+  injectedAt: HlcRow;
+  deliveredAt: HlcRow | null;
+  processedAt: HlcRow | null;
+  pinned: boolean;
+}
+
+/** Reply of the `trace` command. */
+export interface TraceResult {
+  messageId: number;
+  /** False when the message is not (or no longer) in the trace store. */
+  found: boolean;
+  /** False when a parent or child in the chain was evicted (or never traced). */
+  complete: boolean;
+  /** Ancestors, the message and its descendants, ordered by `injectedAt`. */
+  nodes: TraceNode[];
 }
 
 /** One materialised receipt (sampled; counts are exact elsewhere). */
@@ -208,13 +292,19 @@ export interface ReceiptRow {
   /** Message id of the message this one was derived from (alert from transaction, response from request). */
   parentId: number | null;
   payload: Uint8Array;
+  /** When it entered the dispatcher (equals `hlc`). */
+  injectedAt: HlcRow;
+  /** When the broker queued it (or refused it) for this receipt. */
+  deliveredAt: HlcRow | null;
+  /** When a kernel consumed it; null for rows emitted before processing (see the `trace` command). */
+  processedAt: HlcRow | null;
 }
 
 export interface DeadLetterRow {
   id: number;
   messageId: number;
   typeId: U64;
-  reason: ReceiptStatus;
+  reason: DeadLetterReason;
   source: string;
   /** The kernel the message was meant for. */
   destination: string;
@@ -245,6 +335,8 @@ export interface KernelSnapshot {
   emitted: number;
   /** Processed per second, smoothed over recent ticks. */
   ratePerSec: number;
+  /** Why this kernel runs on the CPU although its backend asked for WebGPU. */
+  fallbackReason?: string;
 }
 
 export interface EdgeSnapshot {
@@ -314,12 +406,20 @@ export interface EngineSnapshot {
   latency: { p50Us: number; p99Us: number; samples: number };
   generator: { running: boolean; emitted: number; spec?: GeneratorSpec };
   configName: string;
+  /** Backend changes since the previous snapshot (device lost, fallbacks), oldest first. */
+  gpuEvents: GpuNotice[];
+  /** The core broker's own accounting (`K2KBroker.accounting()`), for cross-checks. */
+  broker: { in: number; received: number; queued: number; deadLettered: number; balanced: boolean };
+  /** Messages held by the trace store. */
+  traced: number;
 }
 
 /** Events the worker posts to the page. */
 export type EngineEvent =
   /** Posted once the worker runs; `gpu` says whether a WebGPU adapter was found. */
-  | { type: 'ready'; gpu: boolean }
+  | { type: 'ready'; gpu: boolean; gpuInfo?: GpuInfo }
+  /** A kernel changed backend (device lost, fallback); also in `snapshot.gpuEvents`. */
+  | { type: 'notice'; notice: GpuNotice }
   | { type: 'snapshot'; snapshot: EngineSnapshot }
   | { type: 'reply'; reply: EngineReply }
   | { type: 'error'; error: EngineError }

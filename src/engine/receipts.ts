@@ -53,6 +53,17 @@ export class ReceiptLog {
     return false;
   }
 
+  /** Counts `n` receipts of one status at once (none materialised). */
+  countMany(status: ReceiptStatus, n: number): void {
+    this.byStatus[STATUS_INDEX[status]]! += n;
+    this.total += n;
+  }
+
+  /** Whether {@link wants} could still materialise a row in this snapshot window. */
+  hasRoom(): boolean {
+    return this.rows.length + this.reserved < this.perSnapshotCap;
+  }
+
   /** Rows promised by {@link wants} but not yet added (deferred until processing). */
   private reserved = 0;
 

@@ -2,6 +2,7 @@ import { CoreError, InvalidArgumentError } from '../errors.ts';
 import { systemNowMicros, type NowMicros } from '../clock/wall-clock.ts';
 import type { HlcTimestamp } from '../clock/hlc.ts';
 import { createEnvelope, type MessageEnvelope } from '../message/envelope.ts';
+import type { U64 } from '../message/u64.ts';
 import { DeadLetterQueue, type BrowseOptions, type DeadLetterFilter } from './dead-letter.ts';
 import { K2KEndpoint } from './endpoint.ts';
 import {
@@ -56,12 +57,15 @@ export class BrokerCounters {
   tenantMismatch = 0;
   droppedOldest = 0;
   unregistered = 0;
+  unroutable = 0;
 }
 
 /** Target of a replay: the original destination, or another kernel. */
 export interface ReplayOptions extends DeadLetterFilter {
   /** Send replayed letters here instead of their original destination. */
   to?: string;
+  /** K2K priority (u8) for the re-sends instead of each letter's own. */
+  priority?: number;
 }
 
 const POLICIES: readonly OverflowPolicy[] = ['reject', 'dropOldest', 'deadLetter'];
@@ -78,8 +82,7 @@ const POLICIES: readonly OverflowPolicy[] = ['reject', 'dropOldest', 'deadLetter
  * ep.tryReceive()?.envelope === env; // true
  */
 export class K2KBroker {
-  /** The effective configuration. */
-  readonly config: Readonly<K2KConfig>;
+  private _config: Readonly<K2KConfig>;
   /** Failed deliveries. */
   readonly deadLetters: DeadLetterQueue;
   /** @internal */
@@ -112,13 +115,47 @@ export class K2KBroker {
         `maxHops must be an integer in [0, 255], got ${config.maxHops}`,
       );
     }
-    this.config = Object.freeze(config);
+    this._config = Object.freeze(config);
     this.now = options.now ?? systemNowMicros;
     this.deadLetters = new DeadLetterQueue(
       this.now,
       options.deadLetterMaxSize ?? 10_000,
       options.deadLetterMaxAgeMs ?? 3_600_000,
     );
+  }
+
+  /** The effective configuration. */
+  get config(): Readonly<K2KConfig> {
+    return this._config;
+  }
+
+  /**
+   * Change `maxHops` on a live broker (a route edit must not drop queued messages). Applies to
+   * the next `route`/`forward`; hops already counted stay.
+   */
+  setMaxHops(maxHops: number): void {
+    if (!Number.isInteger(maxHops) || maxHops < 0 || maxHops > 255) {
+      throw new InvalidArgumentError(`maxHops must be an integer in [0, 255], got ${maxHops}`);
+    }
+    this._config = Object.freeze({ ...this._config, maxHops });
+  }
+
+  /**
+   * The number of a kernel id in the broker's name table, as {@link DrainTarget} columns
+   * (`sources`, `destinations`) report it. Stable for the broker's life.
+   */
+  kernelNumber(name: string): number {
+    return this.internName(name);
+  }
+
+  /** Hops of the message the last send, forward or replay handled. */
+  get lastRouteHops(): number {
+    return this.lastHops;
+  }
+
+  /** Broker id given to the last message sent, forwarded or recorded. */
+  get lastMessageId(): number {
+    return this.nextMessageId - 1;
   }
 
   /** @internal The number of a kernel id in the name table (added on first use). */
@@ -262,6 +299,7 @@ export class K2KBroker {
     dst: K2KEndpoint | undefined,
     envelope: MessageEnvelope,
     priority: number,
+    payloadRef = 0,
   ): DeliveryReceipt {
     const id = this.nextMessageId++;
     const now = this.now();
@@ -284,7 +322,7 @@ export class K2KBroker {
         priority: p,
         tenantId: srcTenant,
         sentAt: now,
-        payloadRef: 0,
+        payloadRef,
       };
       dst.wake();
       this.lastHops = 0;
@@ -308,13 +346,25 @@ export class K2KBroker {
         envelope,
         0,
         p,
-        0,
+        payloadRef,
         now,
       );
       throw new TenantMismatchError(source, srcTenant, destination, dst.tenantId);
     }
     this.counters.sent++;
-    const code = this.route(id, source, destination, dst, envelope, 0, 0, p, 0, srcTenant, now);
+    const code = this.route(
+      id,
+      source,
+      destination,
+      dst,
+      envelope,
+      0,
+      payloadRef,
+      p,
+      0,
+      srcTenant,
+      now,
+    );
     return {
       messageId: id,
       source,
@@ -635,19 +685,202 @@ export class K2KBroker {
    * re-send refused across tenants has no receipt (it is dead-lettered as `TenantMismatch`).
    */
   replayDeadLetters(options: ReplayOptions = {}): DeliveryReceipt[] {
-    const letters = this.deadLetters.take(options);
+    return this.replayTaken(this.deadLetters.take(options), options);
+  }
+
+  /**
+   * Send letters already taken out of the dead-letter queue again, as
+   * {@link K2KBroker.replayDeadLetters} does (each keeps its `payloadRef`). For callers that
+   * must see the letters before they are re-sent.
+   */
+  replayTaken(letters: readonly DeadLetter[], options: ReplayOptions = {}): DeliveryReceipt[] {
     const out: DeliveryReceipt[] = [];
     for (const l of letters) {
       const env = l.envelope ?? this.syntheticEnvelope(Number(l.typeId), this.now());
       const dest = options.to ?? l.destination;
+      const src = this.endpoints.get(l.source);
       try {
         this.counters.replayed++;
-        out.push(this.sendPriority(l.source, dest, env, l.priority));
+        out.push(
+          this.sendResolved(
+            l.source,
+            src === undefined ? 0 : src.tenantId,
+            dest,
+            this.endpoints.get(dest),
+            env,
+            options.priority ?? l.priority,
+            l.payloadRef,
+          ),
+        );
       } catch (e) {
         if (!(e instanceof TenantMismatchError)) throw e;
       }
     }
     return out;
+  }
+
+  /**
+   * Send one message described by columns (no envelope) from `source` to the kernel
+   * `destination`, as a batch dispatch would: same tenant check, overflow policy and next-hop
+   * routes. Returns a {@link StatusCode} (`TenantMismatch` when refused across tenants; the
+   * message is then dead-lettered). The id it got is {@link K2KBroker.lastMessageId}.
+   */
+  sendRef(
+    source: string,
+    destination: string,
+    typeId: number,
+    priority: number,
+    payloadRef: number,
+  ): number {
+    const id = this.nextMessageId++;
+    const now = this.now();
+    const p = priority & 0xff;
+    const src = this.endpoints.get(source);
+    const tenant = src === undefined ? 0 : src.tenantId;
+    const dst = this.endpoints.get(destination);
+    if (dst !== undefined && dst.tenantId !== tenant) {
+      this.refuseCrossTenant(
+        id,
+        source,
+        tenant,
+        destination,
+        dst.tenantId,
+        null,
+        typeId,
+        p,
+        payloadRef,
+        now,
+      );
+      this.lastHops = 0;
+      return StatusCode.TenantMismatch;
+    }
+    this.counters.sent++;
+    return this.route(id, source, destination, dst, null, typeId, payloadRef, p, 0, tenant, now);
+  }
+
+  /**
+   * Relay a message drained by column (see `K2KEndpoint.drainInto`) toward its final
+   * destination, as {@link K2KBroker.forward} does for a message object: same id, hops
+   * accumulate. Returns a {@link StatusCode}; the hops are {@link K2KBroker.lastRouteHops}.
+   */
+  forwardRef(
+    id: number,
+    source: string,
+    destination: string,
+    typeId: number,
+    priority: number,
+    hops: number,
+    tenantId: number,
+    payloadRef: number,
+  ): number {
+    this.counters.forwarded++;
+    const dst = this.endpoints.get(destination);
+    return this.route(
+      id,
+      source,
+      destination,
+      dst,
+      null,
+      typeId,
+      payloadRef,
+      priority & 0xff,
+      hops,
+      tenantId,
+      this.now(),
+    );
+  }
+
+  /**
+   * Record a message the dispatcher could not route (an `UnknownMessageTypeError`, or
+   * `StatusCode.UnknownType` from a batch) as a `NoRoute` dead letter with no destination, so it
+   * can be browsed and replayed like any failure. Gives it a broker message id (returned) and
+   * counts it as `unroutable` in {@link K2KBroker.accounting}.
+   */
+  deadLetterUnroutable(
+    source: string,
+    typeId: U64,
+    priority: number,
+    payloadRef: number,
+    envelope: MessageEnvelope | null = null,
+  ): number {
+    const id = this.nextMessageId++;
+    const now = this.now();
+    const src = this.endpoints.get(source);
+    this.counters.unroutable++;
+    this.letter(
+      'NoRoute',
+      id,
+      source,
+      '',
+      envelope ??
+        createEnvelope({
+          messageType: typeId,
+          timestamp: { physical: now, logical: 0, nodeId: 0 },
+        }),
+      priority & 0xff,
+      0,
+      src === undefined ? 0 : src.tenantId,
+      payloadRef,
+      now,
+      `no route for message type ${String(typeId)}`,
+    );
+    return id;
+  }
+
+  /**
+   * Re-register a kernel with new options (tenant, capacity, overflow policy), keeping the
+   * messages in its queue, in delivery order, with their ids and hops. Those the new queue cannot
+   * hold are handled by the new overflow policy (dead-lettered as under `route`). Returns the new
+   * endpoint; waiting `receive()` calls on the old one reject.
+   */
+  reregister(kernelId: string, options: RegisterOptions = {}): K2KEndpoint {
+    const old = this.endpoints.get(kernelId);
+    if (old === undefined) return this.register(kernelId, options);
+    this.endpoints.delete(kernelId);
+    const held = old.close();
+    this.generation++;
+    const ep = this.register(kernelId, options);
+    const now = this.now();
+    const c = this.counters;
+    for (const m of held) {
+      // Each message left the old queue (received) and re-enters the new one (forwarded), with
+      // its destination and hops unchanged: a relay in progress stays one.
+      c.received++;
+      c.forwarded++;
+      if (
+        this.push(
+          ep,
+          m.id,
+          m.source,
+          m.destination,
+          m.envelope,
+          0,
+          m.payloadRef,
+          m.priority,
+          m.hops,
+          m.tenantId,
+          now,
+        )
+      ) {
+        c.delivered++;
+        continue;
+      }
+      c.queueFull++;
+      this.letter(
+        ep.overflowPolicy === 'reject' ? 'Rejected' : 'QueueFull',
+        m.id,
+        m.source,
+        m.destination,
+        m.envelope,
+        m.priority,
+        m.hops,
+        m.tenantId,
+        m.payloadRef,
+        now,
+        `queue of "${kernelId}" shrank to ${ep.capacity}`,
+      );
+    }
+    return ep;
   }
 
   /** RingKernel's K2K stats plus the dead-letter depth. */
@@ -671,7 +904,7 @@ export class K2KBroker {
     for (const ep of this.endpoints.values()) queued += ep.pendingCount();
     const dl = this.deadLetters.stats();
     const failedTotal = c.queueFull + c.notFound + c.maxHops + c.tenantMismatch;
-    const deadLettered = failedTotal + c.droppedOldest + c.unregistered;
+    const deadLettered = failedTotal + c.droppedOldest + c.unregistered + c.unroutable;
     const inTotal = c.sent + c.forwarded;
     return {
       in: inTotal,
@@ -690,6 +923,7 @@ export class K2KBroker {
       },
       droppedOldest: c.droppedOldest,
       unregistered: c.unregistered,
+      unroutable: c.unroutable,
       deadLettered,
       deadLetterQueue: {
         depth: dl.depth,

@@ -50,6 +50,13 @@ function matches(l: DeadLetter, f: DeadLetterFilter): boolean {
 export class DeadLetterQueue {
   readonly maxSize: number;
   readonly maxAgeMs: number;
+  /** Called with each letter as it is added (the broker's owner tracks failures through it). */
+  onAdd: ((letter: DeadLetter) => void) | null = null;
+  /**
+   * Called with each letter that leaves without being taken: evicted to stay within `maxSize`,
+   * or expired past `maxAgeMs` (so an owner can release what `payloadRef` points at).
+   */
+  onDrop: ((letter: DeadLetter, why: 'evicted' | 'expired') => void) | null = null;
   private readonly ring: RingBuffer<DeadLetter>;
   private seq = 0;
   private added = 0;
@@ -89,14 +96,16 @@ export class DeadLetterQueue {
   /** Store a letter (assigning its `seq`), evicting the oldest when at `maxSize`. */
   add(letter: Omit<DeadLetter, 'seq'>): DeadLetter {
     if (this.ring.size >= this.maxSize) {
-      this.ring.evictOldest();
+      const old = this.ring.evictOldest();
       this.evicted++;
+      if (old !== undefined) this.onDrop?.(old, 'evicted');
     }
     const full = letter as DeadLetter;
     full.seq = ++this.seq;
     this.ring.push(full);
     this.added++;
     this.byReason[full.reason]++;
+    this.onAdd?.(full);
     return full;
   }
 
@@ -128,8 +137,9 @@ export class DeadLetterQueue {
     const cutoff = this.now() - this.maxAgeMs * 1000;
     let n = 0;
     while (this.ring.size > 0 && this.ring.peek()!.deadAt < cutoff) {
-      this.ring.evictOldest();
+      const old = this.ring.evictOldest()!;
       n++;
+      this.onDrop?.(old, 'expired');
     }
     this.expired += n;
     return n;

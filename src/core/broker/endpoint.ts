@@ -18,6 +18,12 @@ export interface DrainTarget {
   messageIds?: Float64Array;
   payloadRefs?: Uint32Array;
   priorities?: Uint8Array;
+  /** Sending kernel, as its number in the broker's name table (`broker.kernelNumber`). */
+  sources?: Uint32Array;
+  /** Final destination (differs from this kernel for a message it must forward). */
+  destinations?: Uint32Array;
+  hops?: Uint8Array;
+  tenants?: Int32Array;
 }
 
 /**
@@ -119,7 +125,8 @@ export class K2KEndpoint {
   drainInto(out: DrainTarget, max = out.typeIds.length): number {
     const slots = this.drainSlots;
     const n = this.q.popMany(slots, max);
-    const { typeIds, messageIds, payloadRefs, priorities } = out;
+    const { typeIds, messageIds, payloadRefs, priorities, sources, destinations, hops, tenants } =
+      out;
     const msgs = this.msgs;
     const colTypeIds = this.typeIds;
     // Columns first (valid for batch messages), then the few per-message sends patched over
@@ -137,7 +144,24 @@ export class K2KEndpoint {
       const q = this.q;
       for (let i = 0; i < n; i++) priorities[i] = q.priorityOf(slots[i]!);
     }
+    if (sources !== undefined) {
+      const col = this.srcNames;
+      for (let i = 0; i < n; i++) sources[i] = col[slots[i]!]!;
+    }
+    if (destinations !== undefined) {
+      const col = this.dstNames;
+      for (let i = 0; i < n; i++) destinations[i] = col[slots[i]!]!;
+    }
+    if (hops !== undefined) {
+      const col = this.hops;
+      for (let i = 0; i < n; i++) hops[i] = col[slots[i]!]!;
+    }
+    if (tenants !== undefined) {
+      const col = this.tenants;
+      for (let i = 0; i < n; i++) tenants[i] = col[slots[i]!]!;
+    }
     if (this.objectCount !== 0) {
+      const b = this.broker;
       for (let i = 0; i < n; i++) {
         const s = slots[i]!;
         const m = msgs[s];
@@ -146,6 +170,10 @@ export class K2KEndpoint {
         typeIds[i] = typeof t === 'number' ? t : NaN;
         if (messageIds !== undefined) messageIds[i] = m.id;
         if (payloadRefs !== undefined) payloadRefs[i] = m.payloadRef;
+        if (sources !== undefined) sources[i] = b.kernelNumber(m.source);
+        if (destinations !== undefined) destinations[i] = b.kernelNumber(m.destination);
+        if (hops !== undefined) hops[i] = m.hops;
+        if (tenants !== undefined) tenants[i] = m.tenantId;
         msgs[s] = null;
         this.objectCount--;
       }

@@ -165,6 +165,8 @@ export interface BrokerAccounting {
   /** Accepted, then removed without being received (each also dead-lettered). */
   droppedOldest: number;
   unregistered: number;
+  /** Messages the dispatcher had no route for, recorded with `deadLetterUnroutable`. */
+  unroutable: number;
   /** Letters ever written to the dead-letter queue. */
   deadLettered: number;
   /** Where those letters are now. */

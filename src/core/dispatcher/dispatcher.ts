@@ -68,7 +68,7 @@ export class KernelDispatcher {
   private readonly _broker: K2KBroker;
   private readonly routeMap = new Map<U64, RouteEntry>();
   private readonly tables = new Map<string, DispatchTable>();
-  private readonly priority: number;
+  private priority: number;
   private dispatched = 0;
   private delivered = 0;
   private unknown = 0;
@@ -91,6 +91,19 @@ export class KernelDispatcher {
       throw new InvalidArgumentError(`defaultPriority must be a u8 (0-255), got ${p}`);
     }
     this.priority = p;
+  }
+
+  /** The default K2K priority (u8) given to dispatched messages. */
+  get defaultPriority(): number {
+    return this.priority;
+  }
+
+  /** Change the default priority of later dispatches (a live config edit). */
+  setDefaultPriority(priority: number): void {
+    if (!Number.isInteger(priority) || priority < 0 || priority > 255) {
+      throw new InvalidArgumentError(`defaultPriority must be a u8 (0-255), got ${priority}`);
+    }
+    this.priority = priority;
   }
 
   /** The underlying broker. */
@@ -168,9 +181,15 @@ export class KernelDispatcher {
    * Route by the header's `messageType` and send through the broker with the default priority.
    * Throws `UnknownMessageTypeError` (counted) when there is no route; a broker error such as
    * `TenantMismatchError` propagates and changes no dispatcher metric. Failure statuses come back
-   * in the receipt (and are counted as delivery errors).
+   * in the receipt (and are counted as delivery errors). `payloadRef` is handed back with the
+   * message (`K2KMessage.payloadRef`, `drainInto`); `priority` overrides the default.
    */
-  dispatchFrom(source: string, envelope: MessageEnvelope): DeliveryReceipt {
+  dispatchFrom(
+    source: string,
+    envelope: MessageEnvelope,
+    payloadRef = 0,
+    priority: number = this.priority,
+  ): DeliveryReceipt {
     const t = envelope.header.messageType;
     let e: RouteEntry | undefined;
     if (typeof t === 'number') {
@@ -200,7 +219,8 @@ export class KernelDispatcher {
       e.kernelId,
       e.ep,
       envelope,
-      this.priority,
+      priority,
+      payloadRef,
     );
     this.dispatched++;
     if (r.status === 'Delivered') this.delivered++;
