@@ -1,0 +1,65 @@
+/**
+ * Issue 7 panels: follow a message (trace + highlighted path) and what-if on a changed route.
+ * Expects the dock tabs 'Trace' and 'What-if' (src/ui/analysis) and GraphCanvas receiving
+ * `useTraceHighlight()` as `highlightedEdges`.
+ */
+import { test, expect } from './workbench';
+import type { Page } from '@playwright/test';
+
+const snap = (page: Page) => page.evaluate(() => window.workbench.snapshot());
+
+async function engineReady(page: Page) {
+  await expect.poll(async () => (await snap(page))?.kernels.length ?? 0).toBeGreaterThan(0);
+}
+
+test.describe('beyond the peers', () => {
+  test('a 15,000 transaction traces to its FraudAlert and the path lights up', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    await engineReady(page);
+    const res = await page.evaluate(() =>
+      window.workbench.inject({ typeId: 1001, payload: { amount: 15000 }, count: 1 }),
+    );
+    expect(res.ok).toBe(true);
+    await expect
+      .poll(async () => (await snap(page))?.receipts.byStatus.Delivered ?? 0)
+      .toBeGreaterThanOrEqual(2);
+    await page.getByRole('tab', { name: 'Trace' }).click();
+    const pick = page.getByTestId('trace-panel').locator('tr[data-type="1001"]').first();
+    await expect(pick).toBeVisible();
+    await pick.getByRole('button', { name: /^Trace message/ }).click();
+    const hops = page.getByTestId('trace-hops');
+    await expect(hops).toContainText('Transaction');
+    await expect(hops).toContainText('FraudAlert');
+    await expect(hops).toContainText('alert_sink');
+    await expect(page.getByTestId('trace-edges')).toContainText('route:1010');
+    await expect
+      .poll(() => page.locator('.react-flow__edge-path.edge-highlight').count())
+      .toBeGreaterThanOrEqual(1);
+    await page.getByRole('button', { name: 'Clear highlight' }).click();
+    await expect(page.locator('.react-flow__edge-path.edge-highlight')).toHaveCount(0);
+  });
+
+  test('what-if with one route changed reports that type', async ({ wb, page }) => {
+    await wb.open();
+    await engineReady(page);
+    const cfg = await wb.config();
+    cfg.name = 'updates to the sink';
+    cfg.routes = cfg.routes.map((r) =>
+      String(r.typeId) === '1002' ? { typeId: r.typeId, kernelId: 'alert_sink' } : r,
+    );
+    await page.getByRole('tab', { name: 'What-if' }).click();
+    await page.getByLabel('Config to compare with').selectOption('paste');
+    await page.getByLabel('Other config (JSON or TOML)').fill(JSON.stringify(cfg));
+    await page.getByLabel('What-if duration').fill('500');
+    await page.getByRole('button', { name: 'Run what-if' }).click();
+    const row = page.getByTestId('whatif-type-1002');
+    await expect(row).toHaveAttribute('data-changed', 'true', { timeout: 30_000 });
+    await expect(row).toContainText('destination changes');
+    await expect(row).toContainText('alert_sink');
+    await expect(page.getByTestId('whatif-type-1001')).toHaveAttribute('data-changed', 'false');
+    await expect(page.getByTestId('whatif-changed-count')).toHaveText(/^1 type/);
+  });
+});
