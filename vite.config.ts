@@ -31,9 +31,42 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * zod 4 can compile validators with `new Function` when eval is allowed. The page forbids eval
+ * (CSP) and the bundle must not contain it, so the probe and the compiler are cut out at build
+ * time; zod then uses its interpreter, as it does under a CSP anyway. The build fails loudly if a
+ * zod upgrade moves the code, rather than silently shipping it.
+ */
+function stripZodJit(): Plugin {
+  const patches: { file: RegExp; find: RegExp; replace: string }[] = [
+    {
+      file: /node_modules\/zod\/v4\/core\/util\.js$/,
+      find: /export const allowsEval = \/\* @__PURE__\*\/ cached\(\(\) => \{[\s\S]*?\n\}\);/,
+      replace: 'export const allowsEval = /* @__PURE__*/ cached(() => false);',
+    },
+    {
+      file: /node_modules\/zod\/v4\/core\/doc\.js$/,
+      find: /compile\(\) \{[\s\S]*?\n {4}\}/,
+      replace:
+        "compile() {\n        throw new Error('zod JIT is disabled in the workbench (CSP forbids eval)');\n    }",
+    },
+  ];
+  return {
+    name: 'workbench-strip-zod-jit',
+    enforce: 'pre',
+    transform(code, id) {
+      const patch = patches.find((p) => p.file.test(id.split('?')[0] ?? id));
+      if (!patch) return null;
+      if (!patch.find.test(code))
+        throw new Error(`stripZodJit: pattern not found in ${id}; update vite.config.ts`);
+      return { code: code.replace(patch.find, patch.replace), map: null };
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy()],
-  worker: { format: 'es' },
+  plugins: [react(), contentSecurityPolicy(), stripZodJit()],
+  worker: { format: 'es', plugins: () => [stripZodJit()] },
   build: {
     target: 'es2022',
     sourcemap: true,
