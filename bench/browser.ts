@@ -222,3 +222,80 @@ export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return percentile(s, 50);
 }
+
+/** Heap of a dedicated worker, read over the browser's CDP connection. */
+export interface WorkerHeap {
+  /** The worker script's URL. */
+  url: string;
+  /** Used JS heap in bytes after an optional full GC; null when the worker is gone. */
+  read(gc: boolean): Promise<number | null>;
+  close(): Promise<void>;
+}
+
+/**
+ * Playwright gives no CDP session for a worker, so attach to its target from a browser session in
+ * the (older, non-flattened) mode where commands travel as `Target.sendMessageToTarget` text and
+ * replies come back as `Target.receivedMessageFromTarget` events. Returns null when no worker
+ * target whose URL contains `urlPart` exists.
+ */
+export async function attachWorkerHeap(
+  browser: Browser,
+  urlPart: string,
+): Promise<WorkerHeap | null> {
+  const session = await browser.newBrowserCDPSession();
+  const { targetInfos } = await session.send('Target.getTargets');
+  const target = targetInfos.find((t) => t.type === 'worker' && t.url.includes(urlPart));
+  if (!target) {
+    await session.detach().catch(() => undefined);
+    return null;
+  }
+  const { sessionId } = await session.send('Target.attachToTarget', {
+    targetId: target.targetId,
+    flatten: false,
+  });
+  let nextId = 1;
+  const pending = new Map<number, (msg: { result?: unknown; error?: unknown }) => void>();
+  session.on('Target.receivedMessageFromTarget', (e) => {
+    if (e.sessionId !== sessionId) return;
+    const msg = JSON.parse(e.message) as { id?: number; result?: unknown; error?: unknown };
+    if (msg.id === undefined) return;
+    pending.get(msg.id)?.(msg);
+    pending.delete(msg.id);
+  });
+  const call = async (method: string): Promise<unknown> => {
+    const id = nextId++;
+    const reply = new Promise<{ result?: unknown; error?: unknown }>((resolve) => {
+      pending.set(id, resolve);
+    });
+    await session.send('Target.sendMessageToTarget', {
+      sessionId,
+      message: JSON.stringify({ id, method }),
+    });
+    const timeout = new Promise<{ result?: unknown; error?: unknown }>((resolve) =>
+      setTimeout(() => resolve({ error: 'timeout' }), 15_000),
+    );
+    const msg = await Promise.race([reply, timeout]);
+    if (msg.error !== undefined) throw new Error(`${method}: ${JSON.stringify(msg.error)}`);
+    return msg.result;
+  };
+  return {
+    url: target.url,
+    async read(gc) {
+      try {
+        if (gc) await call('HeapProfiler.collectGarbage');
+        const r = (await call('Runtime.getHeapUsage')) as { usedSize?: number };
+        return typeof r.usedSize === 'number' ? r.usedSize : null;
+      } catch {
+        return null;
+      }
+    },
+    async close() {
+      await session.detach().catch(() => undefined);
+    },
+  };
+}
+
+/** `12.3 MB` style bytes. */
+export function mb(bytes: number | null): string {
+  return bytes === null ? 'n/a' : `${(bytes / 1e6).toFixed(1)} MB`;
+}

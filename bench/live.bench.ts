@@ -1,0 +1,324 @@
+/**
+ * `npm run bench:live` (issue 4, Figures): the demo workspace in headless Chromium with the live
+ * panels cycling (Receipts, Queues, Metrics; the dock shows one at a time), a seeded Poisson
+ * generator at a series of rates. Per rate: injected messages/s achieved over wall time, whether
+ * the engine kept up (>= 95 % of the requested rate), page frame times, page and engine-worker
+ * heap, drops, and the accounting after the queues drain. `LIVE_SOAK_MINUTES=10` adds the soak at
+ * the best rate with heap growth. `LIVE_RATES=250000,500000` and `LIVE_STEP_MS` change the sweep.
+ * Figures only; nothing here asserts on time.
+ */
+import type { CDPSession, Page } from 'playwright-core';
+import type { EngineSnapshot } from '../src/engine/protocol.ts';
+import {
+  attachWorkerHeap,
+  machineLine,
+  mb,
+  ms,
+  newBenchContext,
+  printTable,
+  startFrameSampler,
+  stopFrameSampler,
+  withBench,
+  type FrameStats,
+  type WorkerHeap,
+} from './browser.ts';
+
+const RATES = (process.env.LIVE_RATES ?? '250000,500000,1000000,2000000,4000000')
+  .split(',')
+  .map(Number)
+  .filter((r) => Number.isFinite(r) && r > 0);
+const STEP_MS = Number(process.env.LIVE_STEP_MS ?? 6_000);
+const SOAK_MINUTES = Number(process.env.LIVE_SOAK_MINUTES ?? 0);
+const TABS = (process.env.LIVE_TABS ?? 'Receipts,Queues,Metrics').split(',').filter(Boolean);
+const TAB_EVERY_MS = 2_000;
+
+/** The parts of a snapshot the figures need (the full one carries sampled rows and payloads). */
+interface Counts {
+  injected: number;
+  /** Engine clock at the snapshot (wall time, µs): the rate's time base, immune to page stalls. */
+  timeUs: number;
+  dropped: number;
+  queueFull: number;
+  deadLetters: number;
+  queued: number;
+  balanced: boolean;
+  running: boolean;
+  failedByStatus: Record<string, number>;
+}
+
+async function counts(page: Page): Promise<Counts> {
+  const c = await page.evaluate(() => {
+    const s: EngineSnapshot | null = window.workbench.snapshot();
+    if (!s) return null;
+    return {
+      injected: s.injected,
+      timeUs: s.timeUs,
+      dropped: s.kernels.reduce((n, k) => n + k.dropped, 0),
+      queueFull: s.receipts.byStatus.QueueFull ?? 0,
+      deadLetters: s.deadLetters.count + s.deadLetters.evicted,
+      queued: s.accounting.queued,
+      balanced: s.accounting.balanced,
+      running: s.generator.running,
+      failedByStatus: s.accounting.failedByStatus,
+    };
+  });
+  if (!c) throw new Error('window.workbench.snapshot() returned null: the engine is not running');
+  return c;
+}
+
+interface Heap {
+  page: number | null;
+  worker: number | null;
+}
+
+/** Page heap (CDP Performance metrics) and worker heap, each after a full GC so growth is real. */
+async function readHeap(cdp: CDPSession, worker: WorkerHeap | null): Promise<Heap> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const page = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? null;
+  return { page, worker: worker ? await worker.read(true) : null };
+}
+
+async function waitDrained(page: Page, timeoutMs = 60_000): Promise<Counts> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const c = await counts(page);
+    if ((!c.running && c.queued === 0) || Date.now() > until) return c;
+    await page.waitForTimeout(100);
+  }
+}
+
+/** Click through the live tabs until `stop` resolves; returns how many switches happened. */
+async function cycleTabs(page: Page, stop: Promise<void>): Promise<number> {
+  let done = false;
+  void stop.then(() => {
+    done = true;
+  });
+  let i = 0;
+  while (!done) {
+    const name = TABS[i % TABS.length];
+    if (name === undefined) break;
+    await page
+      .getByRole('tab', { name, exact: true })
+      .click({ timeout: 5_000 })
+      .catch(() => undefined);
+    i++;
+    await Promise.race([stop, new Promise((r) => setTimeout(r, TAB_EVERY_MS))]);
+  }
+  return i;
+}
+
+interface StepResult {
+  rate: number;
+  achieved: number;
+  keptUp: boolean;
+  frames: FrameStats;
+  heapStart: Heap;
+  heapEnd: Heap;
+  dropped: number;
+  queueFull: number;
+  deadLetters: number;
+  drainMs: number;
+  queuedAfter: number;
+  balanced: boolean;
+}
+
+const T0 = Date.now();
+/** Progress on stderr, so a slow phase shows where the time goes. */
+function trace(what: string): void {
+  if (process.env.LIVE_TRACE) console.error(`[${((Date.now() - T0) / 1000).toFixed(1)} s] ${what}`);
+}
+
+async function runStep(
+  page: Page,
+  cdp: CDPSession,
+  worker: WorkerHeap | null,
+  rate: number,
+  stepMs: number,
+): Promise<StepResult> {
+  trace(`rate ${rate}: heap`);
+  const heapStart = await readHeap(cdp, worker);
+  trace('start');
+  const before = await counts(page);
+  await startFrameSampler(page);
+  const started = await page.evaluate(
+    (spec) => window.workbench.startGenerator(spec),
+    // A second longer than the window, so the generator is still emitting when it is read.
+    { ratePerSec: rate, pattern: 'poisson' as const, seed: 1, durationMs: stepMs + 1_000 },
+  );
+  if (!started.ok) throw new Error(`startGenerator failed: ${started.error ?? 'unknown'}`);
+  const c0 = await counts(page);
+  trace('running');
+  // A Node timer: the page's own timers stall when its main thread is saturated.
+  const elapsed = new Promise<void>((resolve) => setTimeout(resolve, stepMs));
+  const tabs = cycleTabs(page, elapsed);
+  await elapsed;
+  await tabs;
+  const c1 = await counts(page);
+  await page.evaluate(() => window.workbench.stopGenerator());
+  const frames = await stopFrameSampler(page);
+  trace('stopped; draining');
+  const d0 = Date.now();
+  const after = await waitDrained(page);
+  const drainMs = Date.now() - d0;
+  trace('drained; heap');
+  const heapEnd = await readHeap(cdp, worker);
+  trace('done');
+  const achieved =
+    c1.timeUs > c0.timeUs ? ((c1.injected - c0.injected) * 1e6) / (c1.timeUs - c0.timeUs) : 0;
+  return {
+    rate,
+    achieved,
+    keptUp: achieved >= 0.95 * rate,
+    frames,
+    heapStart,
+    heapEnd,
+    dropped: after.dropped - before.dropped,
+    queueFull: after.queueFull - before.queueFull,
+    deadLetters: after.deadLetters - before.deadLetters,
+    drainMs,
+    queuedAfter: after.queued,
+    balanced: after.balanced,
+  };
+}
+
+function rateText(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)} M/s` : `${(n / 1e3).toFixed(0)} K/s`;
+}
+
+function growth(a: number | null, b: number | null): string {
+  if (a === null || b === null || a === 0) return 'n/a';
+  const g = ((b - a) / a) * 100;
+  return `${g >= 0 ? '+' : ''}${g.toFixed(1)} %`;
+}
+
+async function main(): Promise<void> {
+  await withBench(async ({ browser, baseUrl }) => {
+    const ctx = await newBenchContext(browser);
+    try {
+      const page = await ctx.newPage();
+      await page.goto(baseUrl);
+      await page.waitForFunction(() => window.workbench?.snapshot() != null, undefined, {
+        timeout: 30_000,
+      });
+      const configName = await page.evaluate(() => window.workbench.getConfig().name);
+      const capacities = await page.evaluate(() =>
+        window.workbench
+          .getConfig()
+          .kernels.map((k) => `${k.id} ${k.queueCapacity} (${k.overflowPolicy})`)
+          .join(', '),
+      );
+      const machine = await machineLine(browser, page);
+      const cdp = await ctx.newCDPSession(page);
+      await cdp.send('Performance.enable');
+      const worker =
+        process.env.LIVE_WORKER_HEAP === '0'
+          ? null
+          : await attachWorkerHeap(browser, '/assets/worker').catch(() => null);
+
+      console.log(machine);
+      console.log(`Workspace: ${configName}; queue capacities: ${capacities}`);
+      console.log(
+        `Generator: Poisson, seed 1, default mix (every routed type, equal weights); ${STEP_MS / 1000} s per rate; live tabs cycled every ${TAB_EVERY_MS / 1000} s (${TABS.join(' -> ')}).`,
+      );
+      console.log(
+        worker
+          ? `Heap: page (CDP Performance.getMetrics JSHeapUsedSize) and engine worker (CDP Runtime.getHeapUsage on ${worker.url.replace(baseUrl, '')}), each after a forced GC.`
+          : 'Heap: page only (the engine worker target could not be attached).',
+      );
+      console.log('');
+
+      const results: StepResult[] = [];
+      for (const rate of RATES) {
+        const r = await runStep(page, cdp, worker, rate, STEP_MS);
+        results.push(r);
+        console.log(
+          `${rateText(rate)}: achieved ${rateText(r.achieved)}, frame p95 ${ms(r.frames.p95)} ms, dropped ${r.dropped}, drained in ${r.drainMs} ms`,
+        );
+      }
+
+      console.log('');
+      printTable([
+        [
+          'requested',
+          'achieved',
+          'kept up',
+          'frames p50/p95/max ms (n)',
+          'page heap start -> end',
+          'worker heap start -> end',
+          'dropped',
+          'QueueFull',
+          'dead letters',
+          'queued after',
+          'balanced',
+        ],
+        ...results.map((r) => [
+          rateText(r.rate),
+          rateText(r.achieved),
+          r.keptUp ? 'yes' : 'NO',
+          `${ms(r.frames.p50)} / ${ms(r.frames.p95)} / ${ms(r.frames.max)} (${r.frames.count})`,
+          `${mb(r.heapStart.page)} -> ${mb(r.heapEnd.page)}`,
+          `${mb(r.heapStart.worker)} -> ${mb(r.heapEnd.worker)}`,
+          String(r.dropped),
+          String(r.queueFull),
+          String(r.deadLetters),
+          String(r.queuedAfter),
+          r.balanced ? 'yes' : 'NO',
+        ]),
+      ]);
+      console.log('');
+
+      const clean = results.filter(
+        (r) => r.keptUp && r.dropped + r.queueFull + r.deadLetters === 0,
+      );
+      const highestClean = clean.reduce<StepResult | null>(
+        (best, r) => (best && best.rate >= r.rate ? best : r),
+        null,
+      );
+      console.log(
+        `Highest rate with nothing dropped at the demo capacities (and kept up): ${
+          highestClean
+            ? `${rateText(highestClean.rate)} requested (${rateText(highestClean.achieved)} achieved)`
+            : 'none of the rates tried'
+        }`,
+      );
+      const target = results.find((r) => r.rate === 2_000_000);
+      console.log(
+        target
+          ? `Target 2 M/s injected with frame p95 <= 33 ms: ${
+              target.keptUp && target.frames.p95 <= 33 ? 'MET' : 'NOT MET'
+            } (achieved ${rateText(target.achieved)}, kept up ${target.keptUp ? 'yes' : 'no'}, frame p95 ${ms(target.frames.p95)} ms)`
+          : 'Target 2 M/s: not in this sweep (LIVE_RATES).',
+      );
+
+      if (SOAK_MINUTES > 0) {
+        const good = results.filter((r) => r.keptUp && r.frames.p95 <= 33);
+        const soakRate =
+          good.length > 0
+            ? Math.max(...good.map((r) => r.rate))
+            : Math.max(...results.map((r) => r.achieved));
+        console.log('');
+        console.log(
+          `Soak: ${SOAK_MINUTES} min at ${rateText(soakRate)} (${good.length ? 'highest rate kept up with frame p95 <= 33 ms' : 'no rate met both; the highest achieved rate'}).`,
+        );
+        const r = await runStep(page, cdp, worker, soakRate, SOAK_MINUTES * 60_000);
+        console.log(
+          `Soak: achieved ${rateText(r.achieved)}, frames p50/p95/max ${ms(r.frames.p50)} / ${ms(r.frames.p95)} / ${ms(r.frames.max)} ms (${r.frames.count}), dropped ${r.dropped}, QueueFull ${r.queueFull}, dead letters ${r.deadLetters}, balanced ${r.balanced ? 'yes' : 'NO'}`,
+        );
+        console.log(
+          `Soak heap: page ${mb(r.heapStart.page)} -> ${mb(r.heapEnd.page)} (${growth(r.heapStart.page, r.heapEnd.page)}), worker ${mb(r.heapStart.worker)} -> ${mb(r.heapEnd.worker)} (${growth(r.heapStart.worker, r.heapEnd.worker)}); target: under +10 %.`,
+        );
+      } else {
+        console.log('Soak: not run (set LIVE_SOAK_MINUTES=10 for the 10-minute run).');
+      }
+      await worker?.close();
+    } finally {
+      await ctx.close();
+    }
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
