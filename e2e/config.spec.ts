@@ -81,6 +81,34 @@ test.describe('route configs out and in', () => {
     await expect.poll(async () => (await wb.config()).name).toBe('shared one');
   });
 
+  test('a share link can carry a generator preset; importing adds it without starting it', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    const cfg = await wb.config();
+    const preset = {
+      name: 'shared burst',
+      ratePerSec: 1234,
+      pattern: 'bursts' as const,
+      mix: [{ typeId: 1001, weight: 1 }],
+      zipfS: 1,
+      accounts: 10,
+      durationMs: 1000,
+      priority: 1,
+      seed: 9,
+    };
+    await page.goto(`/#${encodeShareFragment(cfg, preset)}`);
+    const imp = page.getByRole('dialog', { name: 'Import config' });
+    await expect(imp.getByTestId('import-preset')).toContainText('shared burst');
+    await imp.getByRole('button', { name: 'Apply import' }).click();
+    await expect
+      .poll(async () => (await wb.config()).generatorPresets?.map((p) => p.name))
+      .toContain('shared burst');
+    const snap = await page.evaluate(() => window.workbench.snapshot());
+    expect(snap?.generator.running ?? false).toBe(false);
+  });
+
   test('exportConfig returns every format as text', async ({ wb, page }) => {
     await wb.open();
     const out = await page.evaluate(() =>

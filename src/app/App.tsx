@@ -16,6 +16,13 @@ import { DeadLettersPanel } from '../ui/live/DeadLettersPanel';
 import { MetricsPanel } from '../ui/metrics/MetricsPanel';
 import { InjectPanel } from '../ui/inject/InjectPanel';
 import { GpuPanel } from '../ui/gpu/GpuPanel';
+import {
+  PredictPanel,
+  RecordPanel,
+  TracePanel,
+  WhatIfPanel,
+  useTraceHighlight,
+} from '../ui/analysis';
 import { ConfigDialogs, readFileChecked } from '../ui/export/ConfigDialogs';
 
 let clipboard: Fragment | null = null;
@@ -70,6 +77,10 @@ const TABS = [
   { id: 'queues', label: 'Queues', Panel: QueuesPanel },
   { id: 'metrics', label: 'Metrics', Panel: MetricsPanel },
   { id: 'deadletters', label: 'Dead letters', Panel: DeadLettersPanel },
+  { id: 'trace', label: 'Trace', Panel: TracePanel },
+  { id: 'whatif', label: 'What-if', Panel: WhatIfPanel },
+  { id: 'predict', label: 'Predict', Panel: PredictPanel },
+  { id: 'record', label: 'Record', Panel: RecordPanel },
   { id: 'gpu', label: 'GPU', Panel: GpuPanel },
   { id: 'problems', label: 'Problems', Panel: ProblemsPanel },
 ] as const;
@@ -77,6 +88,7 @@ const TABS = [
 export function App({ engine }: { engine: EngineClient }) {
   useShortcuts();
   useTheme();
+  const highlighted = useTraceHighlight();
   const tab = useWorkbench((s) => s.bottomTab);
   const actions = useMemo<GraphActions>(
     () => ({
@@ -111,7 +123,7 @@ export function App({ engine }: { engine: EngineClient }) {
           <Toolbar />
           <main className="main">
             <PanelBoundary name="graph">
-              <GraphCanvas />
+              <GraphCanvas highlightedEdges={highlighted} />
             </PanelBoundary>
             <PanelBoundary name="inspector">
               <Inspector />

@@ -10,6 +10,8 @@ import { syncCommands } from '../state/engineSync';
 import { createEngineClient } from '../engine/client';
 import { initialWorkspace, workspaces } from './workspaces';
 import { installTestApi } from './testApi';
+import { recordingClient } from '../analysis/recording';
+import { recorder } from '../ui/analysis/recorder';
 import { SHARE_PREFIX, decodeShareFragment, serializeConfig } from '../core/config';
 
 const RECEIPTS_PER_SNAPSHOT = 250;
@@ -25,18 +27,21 @@ store.subscribe((next, prev) => {
   if (next.theme !== prev.theme) localStorage.setItem(THEME_KEY, next.theme);
 });
 
-const engine = createEngineClient({
-  onSnapshot,
-  onError: (e) => {
-    store.getState().notify('error', `Engine: ${e.message}`);
-    // The client restarts a crashed worker with the config it last loaded; edits made since went
-    // as incremental commands, so hand the fresh worker the workspace as it is now.
-    if (e.code === 'WorkerCrashed') {
-      engine.send({ type: 'loadConfig', config: store.getState().config });
-      engine.send({ type: 'setSampling', perSnapshotCap: RECEIPTS_PER_SNAPSHOT });
-    }
-  },
-});
+const engine = recordingClient(
+  createEngineClient({
+    onSnapshot,
+    onError: (e) => {
+      store.getState().notify('error', `Engine: ${e.message}`);
+      // The client restarts a crashed worker with the config it last loaded; edits made since went
+      // as incremental commands, so hand the fresh worker the workspace as it is now.
+      if (e.code === 'WorkerCrashed') {
+        engine.send({ type: 'loadConfig', config: store.getState().config });
+        engine.send({ type: 'setSampling', perSnapshotCap: RECEIPTS_PER_SNAPSHOT });
+      }
+    },
+  }),
+  recorder,
+);
 setEngineClient(engine);
 engine.send({ type: 'loadConfig', config: start.config });
 // Materialise at most this many receipts per snapshot (about 15,000 a second); counts stay exact.

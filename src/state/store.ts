@@ -5,7 +5,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { RouteConfig } from '../core/config';
+import type { GeneratorPreset, RouteConfig } from '../core/config';
 import type { EditResult } from './edits';
 
 const HISTORY_LIMIT = 200;
@@ -37,7 +37,8 @@ export interface WorkspaceSlice {
 }
 
 export type Dialog =
-  { kind: 'export' } | { kind: 'import'; text?: string; source?: string; preset?: unknown };
+  | { kind: 'export' }
+  | { kind: 'import'; text?: string; source?: string; preset?: GeneratorPreset | undefined };
 
 export interface UiSlice {
   dialog: Dialog | null;

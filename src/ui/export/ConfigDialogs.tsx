@@ -10,6 +10,7 @@ import {
   serializeConfig,
   type ConfigDiff,
   type ExportFormat,
+  type GeneratorPreset,
 } from '../../core/config';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { downloadText } from '../live/download';
@@ -52,6 +53,7 @@ export function ConfigDialogs() {
       key={dialog.text ?? ''}
       initialText={dialog.text ?? ''}
       source={dialog.source ?? 'paste'}
+      preset={dialog.preset ?? null}
       onClose={close}
     />
   );
@@ -61,6 +63,7 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
   const config = useWorkbench((s) => s.config);
   const [format, setFormat] = useState<ExportFormat>('json');
   const [note, setNote] = useState<string | null>(null);
+  const [sharePreset, setSharePreset] = useState('');
   const text = useMemo(() => serializeConfig(config, format), [config, format]);
   const copy = async (value: string, what: string) => {
     try {
@@ -113,13 +116,31 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
           type="button"
           onClick={() =>
             void copy(
-              `${location.origin}${location.pathname}#${encodeShareFragment(config)}`,
+              `${location.origin}${location.pathname}#${encodeShareFragment(
+                config,
+                config.generatorPresets?.find((p) => p.name === sharePreset),
+              )}`,
               'a share link',
             )
           }
         >
           Copy share link
         </button>
+        <label className="inline">
+          with preset
+          <select
+            aria-label="Share link generator preset"
+            value={sharePreset}
+            onChange={(e) => setSharePreset(e.target.value)}
+          >
+            <option value="">none</option>
+            {(config.generatorPresets ?? []).map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
         {note ? <span role="status">{note}</span> : null}
       </div>
     </Modal>
@@ -175,10 +196,13 @@ function DiffView({ diff }: { diff: ConfigDiff }) {
 function ImportDialog({
   initialText,
   source,
+  preset,
   onClose,
 }: {
   initialText: string;
   source: string;
+  /** A generator preset that came with a share link; it joins the imported config's presets. */
+  preset: GeneratorPreset | null;
   onClose: () => void;
 }) {
   const current = useWorkbench((s) => s.config);
@@ -244,15 +268,31 @@ function ImportDialog({
         </div>
       ) : null}
       {diff ? <DiffView diff={diff} /> : null}
+      {preset ? (
+        <p data-testid="import-preset">
+          The link carries generator preset <strong>{preset.name}</strong> ({preset.ratePerSec}{' '}
+          messages/s, {preset.pattern}, seed {preset.seed}); it is added to the presets, and runs
+          only when you start it.
+        </p>
+      ) : null}
       <div className="panel-bar">
         <button
           type="button"
           disabled={!result?.ok}
           onClick={() => {
             if (!result?.ok) return;
+            const presets = (result.config.generatorPresets ?? []).filter(
+              (p) => p.name !== preset?.name,
+            );
+            const config = preset
+              ? { ...result.config, generatorPresets: [...presets, preset] }
+              : result.config;
             workbenchStore()
               .getState()
-              .replace(result.config, `Imported "${result.config.name}" (Ctrl+Z undoes it).`);
+              .replace(
+                config,
+                `Imported "${config.name}"${preset ? ` with generator preset "${preset.name}"` : ''} (Ctrl+Z undoes it).`,
+              );
             onClose();
           }}
         >

@@ -8,6 +8,7 @@ import { useLive } from '../../state/live';
 import { useWorkbench } from '../../state/store';
 import { findType } from '../../state/edits';
 import { downloadText } from './download';
+import { openTrace } from '../analysis';
 
 /**
  * The list follows the log at most five times a second: at full rate the log changes on every
@@ -204,6 +205,9 @@ function ReceiptDetail({ row, onClose }: { row: ReceiptRow; onClose: () => void 
       <div className="panel-bar">
         <strong>Message {row.messageId}</strong>
         <span className="grow" />
+        <button type="button" onClick={() => void openTrace(row)}>
+          Trace
+        </button>
         <button type="button" aria-label="Close detail" onClick={onClose}>
           ✕
         </button>
