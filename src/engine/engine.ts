@@ -76,9 +76,12 @@ export interface EngineOptions {
    * Builds a kernel's runtime; default: the CPU twin of its behaviour. A promise (a GPU runtime
    * being created) is awaited while the CPU twin runs; its state moves over when it resolves.
    */
-  makeKernel?: (kernel: KernelConfig, ctx: KernelContext) => KernelImpl | Promise<KernelImpl>;
-  /** What the worker found about WebGPU (reported by `gpuInfo`). */
-  gpu?: GpuInfo;
+  makeKernel?: (
+    kernel: KernelConfig,
+    ctx: KernelContext,
+  ) => KernelImpl | Promise<KernelImpl | null>;
+  /** What the worker found about WebGPU (reported by `gpuInfo`, and as kernels' fallback reason). */
+  gpu?: () => GpuInfo;
   /** Rows per kernel `process` call. Default 1024. */
   batchSize?: number;
   /** Dead letters held before the oldest are evicted. Default 10,000. */
@@ -166,6 +169,8 @@ interface KernelState {
   impl: KernelImpl;
   /** A runtime still being created; it replaces `impl` when ready and the kernel is idle. */
   pending: KernelImpl | null;
+  /** Bumped by each `createImpl`, so a runtime that resolves late for an old config is dropped. */
+  implGen: number;
   busy: boolean;
   inFlight: number;
   batch: MessageBatch;
@@ -250,8 +255,8 @@ class EngineImpl implements Engine {
   private readonly makeKernel: (
     k: KernelConfig,
     ctx: KernelContext,
-  ) => KernelImpl | Promise<KernelImpl>;
-  private readonly gpu: GpuInfo;
+  ) => KernelImpl | Promise<KernelImpl | null>;
+  private readonly gpuInfo: () => GpuInfo;
   private readonly batchSize: number;
   private readonly maxGeneratedPerTick: number;
 
@@ -307,11 +312,9 @@ class EngineImpl implements Engine {
     this.now = o.now;
     this.onEvent = o.onEvent;
     this.makeKernel = o.makeKernel ?? ((k) => createTwin(k.behavior));
-    this.gpu = o.gpu ?? {
-      available: false,
-      adapter: null,
-      reason: 'Not probed (headless engine).',
-    };
+    this.gpuInfo =
+      o.gpu ??
+      (() => ({ available: false, adapter: null, reason: 'No WebGPU in a headless engine.' }));
     this.batchSize = o.batchSize ?? DEFAULT_BATCH;
     this.maxGeneratedPerTick = o.maxGeneratedPerTick ?? 4_000_000;
     this.traces = new TraceStore(o.traceCapacity);
@@ -446,8 +449,9 @@ class EngineImpl implements Engine {
 
   private createImpl(k: KernelState): void {
     const cfg = k.cfg;
+    const gen = ++k.implGen;
     const made = this.makeKernel(cfg, { notice: (m) => this.notice(k, m) });
-    if (!isPromise<KernelImpl>(made)) {
+    if (!isPromise<KernelImpl | null>(made)) {
       k.impl = made;
       return;
     }
@@ -455,7 +459,8 @@ class EngineImpl implements Engine {
     k.impl = createTwin(cfg.behavior);
     made.then(
       (impl) => {
-        if (k.destroyed || k.cfg !== cfg) {
+        if (impl === null) return;
+        if (k.destroyed || k.implGen !== gen) {
           if ('destroy' in impl) impl.destroy();
           return;
         }
@@ -490,9 +495,10 @@ class EngineImpl implements Engine {
     const r = (k.impl as { fallbackReason?: string | null }).fallbackReason;
     if (typeof r === 'string') return r;
     if (k.pending) return 'The WebGPU runtime is starting.';
-    return this.gpu.available
+    const gpu = this.gpuInfo();
+    return gpu.available
       ? 'This kernel runs on its CPU twin.'
-      : (this.gpu.reason ?? 'No WebGPU adapter.');
+      : (gpu.reason ?? 'No WebGPU adapter.');
   }
 
   private notice(k: KernelState, message: string): void {
@@ -515,6 +521,7 @@ class EngineImpl implements Engine {
       ep,
       impl: createTwin(cfg.behavior),
       pending: null,
+      implGen: 0,
       busy: false,
       inFlight: 0,
       batch: createMessageBatch(n),
@@ -1631,7 +1638,7 @@ class EngineImpl implements Engine {
       case 'routes':
         return { routes: this.dispatcher.routes() };
       case 'gpuInfo':
-        return { gpu: this.gpu };
+        return { gpu: this.gpuInfo() };
       case 'trace':
         if (!Number.isSafeInteger(cmd.messageId))
           err('InvalidCommand', 'messageId must be an integer.');

@@ -71,8 +71,8 @@ function compile(layout: PayloadLayout, schema: WordSlot[]): Op[] {
 const f32 = new Float32Array(1);
 const f32u = new Uint32Array(f32.buffer);
 
-function readNum(view: DataView, f: FieldSlot): number {
-  const o = f.offset;
+function readNum(view: DataView, f: FieldSlot, base = 0): number {
+  const o = base + f.offset;
   switch (f.type) {
     case 'u8':
     case 'bool':
@@ -134,6 +134,8 @@ export class InputConverter {
   private readonly ops: Op[];
   private readonly hasId: boolean;
   private readonly hasTime: boolean;
+  /** A view over the last source buffer, so the per-message path allocates nothing. */
+  private view: DataView | null = null;
 
   constructor(layout: PayloadLayout | null) {
     this.ops = layout ? compile(layout, INPUT) : [];
@@ -172,13 +174,25 @@ export class InputConverter {
       out[base + 5] = (out[base + 5] ?? 0) & 0xffff;
       return;
     }
-    const view = big
-      ? new DataView(big.buffer, big.byteOffset, big.byteLength)
-      : new DataView(srcWords.buffer, srcWords.byteOffset + srcBase * 4, 32);
+    let view: DataView;
+    let at = 0;
+    let limit = 32;
+    if (big) {
+      view = new DataView(big.buffer, big.byteOffset, big.byteLength);
+      limit = big.byteLength;
+    } else {
+      view =
+        this.view !== null && this.view.buffer === srcWords.buffer
+          ? this.view
+          : (this.view = new DataView(srcWords.buffer));
+      at = srcWords.byteOffset + srcBase * 4;
+    }
     for (let w = 0; w < 8; w++) out[base + w] = 0;
-    for (const op of this.ops) {
-      if (op.field.offset + op.field.size > view.byteLength) continue;
-      const v = readNum(view, op.field);
+    const ops = this.ops;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      if (op.field.offset + op.field.size > limit) continue;
+      const v = readNum(view, op.field, at);
       if (op.kind === 'f32') {
         f32[0] = v;
         out[base + op.word] = f32u[0] ?? 0;

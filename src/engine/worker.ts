@@ -2,14 +2,18 @@
  * Module worker entry: owns one engine and drives it with real time. The only place in the engine
  * with raw timers. Loaded by client.ts as
  * `new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })`.
+ *
+ * WebGPU: `acquireGpu()` runs once at start. Kernels whose backend is `auto` or `webgpu` run on
+ * a `GpuKernelRuntime` when an adapter exists (their CPU twin runs until it is ready, and takes
+ * over with state carried if the device is lost); otherwise on the twin.
  */
-import { createEngine, type Engine } from './engine';
-import type { EngineCommand, EngineEvent, EngineSnapshot } from './protocol';
+import { GpuKernelRuntime, acquireGpu, createTwin } from '../gpu';
+import { createEngine, type Engine, type KernelContext, type KernelImpl } from './engine';
+import type { EngineCommand, EngineEvent, EngineSnapshot, GpuInfo, KernelConfig } from './protocol';
 
 interface WorkerScope {
   postMessage(message: unknown): void;
   onmessage: ((ev: MessageEvent) => void) | null;
-  navigator?: { gpu?: { requestAdapter(): Promise<unknown> } };
 }
 
 const scope = globalThis as unknown as WorkerScope;
@@ -30,6 +34,42 @@ let lastKey = '';
 let busy = false;
 const channel = new MessageChannel();
 
+let gpuInfo: GpuInfo = { available: false, adapter: null, reason: 'WebGPU is being probed.' };
+
+async function probeGpu(): Promise<GpuInfo> {
+  try {
+    const status = await acquireGpu();
+    if (status.available) return { available: true, adapter: { ...status.adapter } };
+    return { available: false, adapter: null, reason: status.reason };
+  } catch (e) {
+    return { available: false, adapter: null, reason: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+const gpuReady = probeGpu().then((info) => {
+  gpuInfo = info;
+  return info;
+});
+
+/** Twin when the kernel asks for the CPU; else a GPU runtime once the probe says there is one. */
+function makeKernel(
+  cfg: KernelConfig,
+  ctx: KernelContext,
+): KernelImpl | Promise<KernelImpl | null> {
+  if (cfg.backend === 'cpu') return createTwin(cfg.behavior);
+  return gpuReady.then(async (info) => {
+    if (!info.available) return null;
+    const rt = await GpuKernelRuntime.create(cfg.behavior, {
+      backend: cfg.backend,
+      onFallback: (e) =>
+        ctx.notice(
+          `Moved to the CPU twin: ${e.reason} (replayed ${e.replayedBatches} batch(es)${e.rerunInFlight ? ', re-ran the batch in flight' : ''}).`,
+        ),
+    });
+    return rt.backend === 'webgpu' ? rt : null;
+  });
+}
+
 function post(event: EngineEvent): void {
   scope.postMessage(event);
 }
@@ -45,6 +85,7 @@ function keyOf(s: EngineSnapshot): string {
     s.generator.emitted,
     s.generator.running,
     s.kernels.length,
+    s.kernels.map((k) => k.backend).join(),
     s.edges.length,
     s.configName,
   ].join('|');
@@ -58,7 +99,12 @@ function loop(): void {
       lastSnapshotAt = t;
       const s = engine.snapshot();
       const key = keyOf(s);
-      if (key !== lastKey || s.receipts.recent.length > 0 || s.deadLetters.recent.length > 0) {
+      if (
+        key !== lastKey ||
+        s.receipts.recent.length > 0 ||
+        s.deadLetters.recent.length > 0 ||
+        s.gpuEvents.length > 0
+      ) {
         lastKey = key;
         post({ type: 'snapshot', snapshot: s });
       }
@@ -75,26 +121,36 @@ function loop(): void {
 
 channel.port1.onmessage = loop;
 
+function reqId(cmd: EngineCommand): { requestId?: number } {
+  return cmd.requestId === undefined ? {} : { requestId: cmd.requestId };
+}
+
 scope.onmessage = (ev: MessageEvent) => {
   const cmd = ev.data as EngineCommand;
+  if (cmd.type === 'gpuInfo') {
+    // Answered once the probe is done, engine or not.
+    void gpuReady.then((info) =>
+      post({ type: 'reply', reply: { ok: true, command: 'gpuInfo', ...reqId(cmd), gpu: info } }),
+    );
+    return;
+  }
   if (cmd.type === 'loadConfig' && !engine) {
     try {
-      engine = createEngine({ config: cmd.config, now: nowUs, onEvent: post });
-      post({
-        type: 'reply',
-        reply: {
-          ok: true,
-          command: 'loadConfig',
-          ...(cmd.requestId === undefined ? {} : { requestId: cmd.requestId }),
-        },
+      engine = createEngine({
+        config: cmd.config,
+        now: nowUs,
+        onEvent: post,
+        makeKernel,
+        gpu: () => gpuInfo,
       });
+      post({ type: 'reply', reply: { ok: true, command: 'loadConfig', ...reqId(cmd) } });
     } catch (e) {
       post({
         type: 'reply',
         reply: {
           ok: false,
           command: 'loadConfig',
-          ...(cmd.requestId === undefined ? {} : { requestId: cmd.requestId }),
+          ...reqId(cmd),
           error: { code: 'InvalidConfig', message: e instanceof Error ? e.message : String(e) },
         },
       });
@@ -108,7 +164,7 @@ scope.onmessage = (ev: MessageEvent) => {
       reply: {
         ok: false,
         command: cmd.type,
-        ...(cmd.requestId === undefined ? {} : { requestId: cmd.requestId }),
+        ...reqId(cmd),
         error: { code: 'InvalidCommand', message: 'Load a config first (loadConfig).' },
       },
     });
@@ -123,13 +179,5 @@ scope.onmessage = (ev: MessageEvent) => {
   lastKey = '';
 };
 
-async function detectGpu(): Promise<boolean> {
-  try {
-    return (await scope.navigator?.gpu?.requestAdapter()) != null;
-  } catch {
-    return false;
-  }
-}
-
-void detectGpu().then((gpu) => post({ type: 'ready', gpu }));
+void gpuReady.then((info) => post({ type: 'ready', gpu: info.available, gpuInfo: info }));
 setTimeout(loop, 0);
