@@ -16,6 +16,7 @@ import { DeadLettersPanel } from '../ui/live/DeadLettersPanel';
 import { MetricsPanel } from '../ui/metrics/MetricsPanel';
 import { InjectPanel } from '../ui/inject/InjectPanel';
 import { GpuPanel } from '../ui/gpu/GpuPanel';
+import { PanelFault } from './faults';
 import {
   PredictPanel,
   RecordPanel,
@@ -147,6 +148,7 @@ export function App({ engine }: { engine: EngineClient }) {
             <div role="tabpanel" className="dock-body">
               {TABS.filter((t) => t.id === tab).map(({ id, Panel }) => (
                 <PanelBoundary key={id} name={id}>
+                  <PanelFault name={id} />
                   <Panel />
                 </PanelBoundary>
               ))}

@@ -10,6 +10,7 @@ import { syncCommands } from '../state/engineSync';
 import { createEngineClient } from '../engine/client';
 import { initialWorkspace, workspaces } from './workspaces';
 import { installTestApi } from './testApi';
+import { installFaultHooks } from './faults';
 import { recordingClient } from '../analysis/recording';
 import { recorder } from '../ui/analysis/recorder';
 import { SHARE_PREFIX, decodeShareFragment, serializeConfig } from '../core/config';
@@ -21,10 +22,21 @@ const store = initStore({ config: start.config, workspaceName: start.name });
 if (start.warning) store.getState().notify('error', start.warning);
 
 const THEME_KEY = 'rdw:v1:theme';
-const savedTheme = localStorage.getItem(THEME_KEY);
+// Storage may refuse reads or writes (privacy modes, quota): the theme then lives in memory only.
+let savedTheme: string | null = null;
+try {
+  savedTheme = localStorage.getItem(THEME_KEY);
+} catch {
+  savedTheme = null;
+}
 if (savedTheme === 'light' || savedTheme === 'dark') store.getState().setTheme(savedTheme);
 store.subscribe((next, prev) => {
-  if (next.theme !== prev.theme) localStorage.setItem(THEME_KEY, next.theme);
+  if (next.theme === prev.theme) return;
+  try {
+    localStorage.setItem(THEME_KEY, next.theme);
+  } catch {
+    // Kept in memory; the workspace save reports storage trouble to the user.
+  }
 });
 
 const engine = recordingClient(
@@ -69,6 +81,7 @@ window.addEventListener('pagehide', flush);
 workspaces.save();
 
 installTestApi({ store, engine });
+installFaultHooks({ engine });
 
 // A share link opens the import preview; it never applies or runs anything by itself.
 function openShareLink() {

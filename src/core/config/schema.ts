@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { isU64 } from './u64.ts';
 
+// The workbench runs under a CSP without eval: never let zod probe for or use its JIT.
+z.config({ jitless: true });
+
 /** The route-config document version this workbench reads and writes. */
 export const CONFIG_VERSION = 1;
 

@@ -126,12 +126,15 @@ function PublishForm({ typeId, fields }: { typeId: number | string; fields: Fiel
 
   async function send(e: FormEvent, burst: boolean) {
     e.preventDefault();
-    const payload: PayloadValues = {};
+    // Field names are user data ("__proto__" included): build the object from entries, never by
+    // assignment, so no name can reach the prototype.
+    const entries: [string, PayloadValues[string]][] = [];
     for (const f of fields) {
-      const r = parseFieldValue(f, values[f.name] ?? '');
+      const r = parseFieldValue(f, Object.hasOwn(values, f.name) ? (values[f.name] ?? '') : '');
       if (!r.ok) return setError(r.error);
-      payload[f.name] = r.value;
+      entries.push([f.name, r.value]);
     }
+    const payload: PayloadValues = Object.fromEntries(entries);
     const n = burst ? Number(count) : 1;
     if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
       return setError('Burst size must be 1 to 1,000,000.');
