@@ -1352,8 +1352,11 @@ class EngineImpl implements Engine {
       const ref = s.alloc();
       this.initMessage(ref, rec, parentId, parentId, now);
       s.traced[ref] = s.traced[parentRef]!;
-      const bytes = conv!.convert(out.payload, r * PAYLOAD_WORDS);
-      s.setPayload(ref, bytes);
+      const len = conv!.convertInto(out.payload, r * PAYLOAD_WORDS, s.words, ref * INLINE_WORDS);
+      if (len >= 0) {
+        s.len[ref] = len;
+        s.big[ref] = undefined;
+      } else s.setPayload(ref, conv!.convert(out.payload, r * PAYLOAD_WORDS));
       this.emitted++;
       k.emitted++;
       const priority = out.priority[r]! & 0xff;

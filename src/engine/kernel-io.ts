@@ -95,8 +95,8 @@ function readNum(view: DataView, f: FieldSlot, base = 0): number {
   }
 }
 
-function writeNum(view: DataView, f: FieldSlot, v: number): void {
-  const o = f.offset;
+function writeNum(view: DataView, f: FieldSlot, v: number, base = 0): void {
+  const o = base + f.offset;
   switch (f.type) {
     case 'u8':
     case 'bool':
@@ -238,6 +238,46 @@ export class OutputConverter {
    * Returns the payload bytes in a buffer owned by the converter and overwritten by the next call
    * (the caller copies them into the message store), so the output path allocates nothing.
    */
+  /**
+   * Writes the payload straight into 8-word message columns (`dst` at word `dstBase`) when it
+   * fits in 32 bytes, and returns its length; returns -1 for a longer payload (use `convert`).
+   */
+  convertInto(words: Uint32Array, base: number, dst: Uint32Array, dstBase: number): number {
+    const layout = this.layout;
+    if (!layout) {
+      for (let w = 0; w < 8; w++) dst[dstBase + w] = words[base + w]!;
+      return 32;
+    }
+    if (layout.size > 32) return -1;
+    for (let w = 0; w < 8; w++) dst[dstBase + w] = 0;
+    let view = this.dstView;
+    if (view === null || view.buffer !== dst.buffer) view = this.dstView = new DataView(dst.buffer);
+    const at = dst.byteOffset + dstBase * 4;
+    const ops = this.ops;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      writeNum(view, op.field, this.valueOf(op, words, base), at);
+    }
+    return layout.size;
+  }
+
+  private dstView: DataView | null = null;
+
+  private valueOf(op: Op, words: Uint32Array, base: number): number {
+    const lo = words[base + op.word]!;
+    switch (op.kind) {
+      case 'f32':
+        f32u[0] = lo;
+        return f32[0]!;
+      case 'u64':
+        return lo + words[base + op.word + 1]! * 4294967296;
+      case 'flag':
+        return lo !== 0 ? 1 : 0;
+      case 'u32':
+        return lo;
+    }
+  }
+
   convert(words: Uint32Array, base: number): Uint8Array {
     if (!this.layout) {
       for (let w = 0; w < 8; w++) this.rawWords[w] = words[base + w] ?? 0;
