@@ -166,7 +166,9 @@ async function gpuDescription(page: Page): Promise<string> {
     if (wb && typeof wb.gpu === 'function') {
       try {
         const r: unknown = await wb.gpu();
-        return `app reports ${JSON.stringify(r)}`;
+        const text = JSON.stringify(r);
+        const swift = /swiftshader/i.test(text) ? ' (SwiftShader, software: no real GPU)' : '';
+        return `WebGPU per window.workbench.gpu(): ${text}${swift}`;
       } catch {
         // fall through to navigator.gpu
       }
