@@ -330,6 +330,8 @@ class EngineImpl implements Engine {
       deadLetterMaxSize: o.maxDeadLetters ?? 10_000,
       // Simulated time may jump; letters leave by eviction, purge or redrive, not by age.
       deadLetterMaxAgeMs: Number.MAX_SAFE_INTEGER / 1000,
+      // Injected traffic may reach every tenant; kernels of different tenants stay apart.
+      trustedSources: [HOST_NAME],
     });
     this.hostNum = this.broker.kernelNumber(HOST_NAME);
     this.broker.deadLetters.onAdd = (l) => this.onLetter(l);

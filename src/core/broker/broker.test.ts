@@ -195,3 +195,31 @@ describe('K2KBroker', () => {
     expect(b.accounting()).toMatchObject({ balanced: true, unregistered: 1, queued: 0 });
   });
 });
+
+describe('trusted sources', () => {
+  it('lets a trusted unregistered source reach any tenant while kernels stay apart', async () => {
+    const { K2KBroker } = await import('./broker.ts');
+    const { DispatcherBuilder } = await import('../dispatcher/builder.ts');
+    const { createEnvelope } = await import('../message/envelope.ts');
+    const ts = { physical: 1, logical: 0, nodeId: 1 };
+    const broker = new K2KBroker({ now: () => 1, trustedSources: ['host'] });
+    broker.register('a', { tenantId: 1 });
+    broker.register('b', { tenantId: 2 });
+    const d = new DispatcherBuilder().routeRaw(7, 'a').routeRaw(8, 'b').buildWithBroker(broker);
+    expect(d.dispatch(createEnvelope({ messageType: 7, timestamp: ts })).status).toBe('Delivered');
+    expect(d.dispatch(createEnvelope({ messageType: 8, timestamp: ts })).status).toBe('Delivered');
+    const statuses = new Uint8Array(2);
+    d.dispatchBatch({ typeIds: new Float64Array([7, 8]), count: 2 }, statuses);
+    expect([...statuses]).toEqual([0, 0]);
+    // Kernel to kernel across tenants is still refused.
+    expect(() => broker.send('a', 'b', createEnvelope({ messageType: 8, timestamp: ts }))).toThrow(
+      /TenantMismatch/,
+    );
+    // Without trust (the seed's rule) an unregistered source is tenant 0.
+    const strict = new K2KBroker({ now: () => 1 });
+    strict.register('a', { tenantId: 1 });
+    expect(() =>
+      strict.send('host', 'a', createEnvelope({ messageType: 7, timestamp: ts })),
+    ).toThrow(/TenantMismatch/);
+  });
+});

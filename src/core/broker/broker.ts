@@ -91,6 +91,7 @@ export class K2KBroker {
   generation = 0;
   private readonly now: NowMicros;
   private readonly endpoints = new Map<string, K2KEndpoint>();
+  private readonly trusted: ReadonlySet<string>;
   private readonly routes = new Map<string, string>();
   /**
    * Kernel ids by number, so batch slots store a number rather than a string (no pointer
@@ -116,6 +117,7 @@ export class K2KBroker {
       );
     }
     this._config = Object.freeze(config);
+    this.trusted = new Set(options.trustedSources ?? []);
     this.now = options.now ?? systemNowMicros;
     this.deadLetters = new DeadLetterQueue(
       this.now,
@@ -278,11 +280,12 @@ export class K2KBroker {
     priority: number,
   ): DeliveryReceipt {
     const src = this.endpoints.get(source);
+    const dst = this.endpoints.get(destination);
     return this.sendResolved(
       source,
-      src === undefined ? 0 : src.tenantId,
+      this.sourceTenant(source, src, dst),
       destination,
-      this.endpoints.get(destination),
+      dst,
       envelope,
       priority,
     );
@@ -374,6 +377,24 @@ export class K2KBroker {
       deliveredAt: now,
       hops: this.lastHops,
     };
+  }
+
+  /** True for an unregistered source listed in `trustedSources`: it may deliver into any tenant. */
+  trustsSource(source: string): boolean {
+    return this.trusted.has(source) && !this.endpoints.has(source);
+  }
+
+  /**
+   * The tenant a send counts as coming from: the source's own, 0 for an unregistered source, or
+   * the destination's for a trusted unregistered source (see `trustedSources`).
+   */
+  private sourceTenant(
+    source: string,
+    src: K2KEndpoint | undefined,
+    dst: K2KEndpoint | undefined,
+  ): number {
+    if (src !== undefined) return src.tenantId;
+    return dst !== undefined && this.trusted.has(source) ? dst.tenantId : 0;
   }
 
   /** @internal Count and dead-letter a cross-tenant send (the caller reports it). */
@@ -699,14 +720,15 @@ export class K2KBroker {
       const env = l.envelope ?? this.syntheticEnvelope(Number(l.typeId), this.now());
       const dest = options.to ?? l.destination;
       const src = this.endpoints.get(l.source);
+      const dst = this.endpoints.get(dest);
       try {
         this.counters.replayed++;
         out.push(
           this.sendResolved(
             l.source,
-            src === undefined ? 0 : src.tenantId,
+            this.sourceTenant(l.source, src, dst),
             dest,
-            this.endpoints.get(dest),
+            dst,
             env,
             options.priority ?? l.priority,
             l.payloadRef,
@@ -736,8 +758,8 @@ export class K2KBroker {
     const now = this.now();
     const p = priority & 0xff;
     const src = this.endpoints.get(source);
-    const tenant = src === undefined ? 0 : src.tenantId;
     const dst = this.endpoints.get(destination);
+    const tenant = this.sourceTenant(source, src, dst);
     if (dst !== undefined && dst.tenantId !== tenant) {
       this.refuseCrossTenant(
         id,

@@ -83,6 +83,13 @@ export interface K2KBrokerOptions extends Partial<K2KConfig> {
   deadLetterMaxSize?: number;
   /** Dead-letter max age in ms (default 3,600,000); older letters are purged on access. */
   deadLetterMaxAgeMs?: number;
+  /**
+   * Unregistered sources allowed to deliver into any tenant (default none: as in RingKernel, an
+   * unregistered source is tenant 0 and may only reach tenant-0 kernels). The workbench trusts
+   * its `host` this way so that injected traffic can reach kernels of every tenant, while kernels
+   * of different tenants still cannot reach each other.
+   */
+  trustedSources?: readonly string[];
 }
 
 /** Options of `broker.register(kernelId, options)`. */

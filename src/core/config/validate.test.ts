@@ -88,7 +88,7 @@ describe('validateWorkspace', () => {
     ).toEqual(['18446744073709551616', '-1']);
   });
 
-  it('flags K2K routes across different non-zero tenants, not those involving tenant 0', () => {
+  it('flags K2K routes between kernels of different tenants, tenant 0 included (the broker refuses them)', () => {
     const demo = demoConfig();
     const kernels = demo.kernels.map((k) =>
       k.id === 'aggregator'
@@ -105,8 +105,13 @@ describe('validateWorkspace', () => {
         target: { kind: 'k2k', id: 'alert_sink' },
       }),
     );
-    const withHost = { ...cross, k2kRoutes: [{ dest: 'fraud_processor', nextHop: 'aggregator' }] };
-    expect(codes(withHost)).not.toContain('cross-tenant-route');
+    const withZero = { ...cross, k2kRoutes: [{ dest: 'fraud_processor', nextHop: 'aggregator' }] };
+    expect(codes(withZero)).toContain('cross-tenant-route');
+    const sameTenant = {
+      ...demo,
+      k2kRoutes: [{ dest: 'pattern_detector', nextHop: 'fraud_processor' }],
+    };
+    expect(codes(sameTenant)).not.toContain('cross-tenant-route');
   });
 
   it('flags K2K hop chains that loop or exceed maxHops', () => {
@@ -139,5 +144,23 @@ describe('validateWorkspace', () => {
     expect(codes(c)).toEqual(
       expect.arrayContaining(['route-unknown-kernel', 'k2k-unknown-kernel']),
     );
+  });
+});
+
+describe('cross-tenant alerts', () => {
+  it('flags an alert type a fraud kernel emits into another tenant', () => {
+    const c = demoConfig();
+    c.kernels = c.kernels.map((k) =>
+      k.id === 'fraud_processor'
+        ? { ...k, tenantId: 1 }
+        : k.id === 'alert_sink'
+          ? { ...k, tenantId: 2 }
+          : k,
+    );
+    const p = validateWorkspace(c).filter((x) => x.code === 'cross-tenant-route');
+    expect(p).toHaveLength(1);
+    expect(p[0]?.target).toEqual({ kind: 'route', id: '1010' });
+    c.kernels = c.kernels.map((k) => (k.id === 'alert_sink' ? { ...k, tenantId: 1 } : k));
+    expect(validateWorkspace(c).some((x) => x.code === 'cross-tenant-route')).toBe(false);
   });
 });

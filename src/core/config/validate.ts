@@ -1,4 +1,4 @@
-import type { RouteConfig } from './schema.ts';
+import type { KernelDef, RouteConfig } from './schema.ts';
 import { readU64, u64Key } from './u64.ts';
 
 /** Codes of the problems {@link validateWorkspace} reports. */
@@ -31,6 +31,11 @@ export interface Problem {
 
 const show = (s: string): string => JSON.stringify(s);
 
+/** Message types each kernel behaviour emits and that the dispatcher routes on. */
+const EMITTED_BY_BEHAVIOR: Partial<Record<KernelDef['behavior'], readonly number[]>> = {
+  fraud: [1010],
+};
+
 /**
  * Checks a workspace for routing problems while it is edited. It never throws, and it accepts
  * configs that have not been through `parseConfig` (the editor may hold an out-of-range id).
@@ -41,9 +46,10 @@ const show = (s: string): string => JSON.stringify(s);
  * - A kernel has incoming traffic when a type routes to it or it is some K2K route's next hop.
  * - Handler ids must be unique within one kernel's dispatch table (the seed's
  *   "duplicate handler id"); types without a handler id register no handler (`route_raw`).
- * - Tenancy: the host (tenant 0) may send anywhere, so type routes are never cross-tenant. A K2K
- *   route makes the next hop carry traffic addressed to `dest`; when both kernels sit in
- *   different non-zero tenants the broker would refuse it (TenantMismatch): an error.
+ * - Tenancy: the host is trusted (the engine's broker lists it in `trustedSources`), so type
+ *   routes from the host reach any tenant. Kernel-to-kernel traffic must stay within one tenant
+ *   (tenant 0 included): a K2K route between kernels of different tenants, or an alert type a
+ *   kernel emits that is routed into another tenant, would be refused (TenantMismatch): an error.
  * - Hop chains: traffic for `dest` goes to `nextHop`; if that kernel is itself only reachable
  *   through a K2K route, the chain continues. A chain longer than `broker.maxHops`, or one that
  *   comes back to a kernel it already visited, is an error.
@@ -147,13 +153,30 @@ export function validateWorkspace(config: RouteConfig): Problem[] {
     incoming.add(r.nextHop);
     const a = kernels.get(r.dest)!.tenantId;
     const b = kernels.get(r.nextHop)!.tenantId;
-    if (a !== 0 && b !== 0 && a !== b) {
+    if (a !== b) {
       problems.push({
         code: 'cross-tenant-route',
         severity: 'error',
         message: `K2K route ${show(r.dest)} (tenant ${a}) -> ${show(r.nextHop)} (tenant ${b}) crosses tenants; the broker refuses it`,
         target: { kind: 'k2k', id: r.dest },
       });
+    }
+  }
+
+  // Types a kernel behaviour emits and routes on (kernel to kernel, so tenants must match). Kept in
+  // step with src/gpu/kernels/types.ts (DemoTypes.FraudAlert); responses go back to their source.
+  for (const k of config.kernels) {
+    for (const typeId of EMITTED_BY_BEHAVIOR[k.behavior] ?? []) {
+      const route = config.routes.find((r) => String(r.typeId) === String(typeId));
+      const target = route ? kernels.get(route.kernelId) : undefined;
+      if (route && target && target.tenantId !== k.tenantId) {
+        problems.push({
+          code: 'cross-tenant-route',
+          severity: 'error',
+          message: `${show(k.id)} (tenant ${k.tenantId}) emits type ${typeId}, routed to ${show(route.kernelId)} (tenant ${target.tenantId}): the broker refuses every one across tenants`,
+          target: { kind: 'route', id: String(typeId) },
+        });
+      }
     }
   }
 

@@ -76,6 +76,7 @@ export class KernelDispatcher {
   // Cached tenant of the last source, valid for one broker generation.
   private srcName = '';
   private srcTenant = 0;
+  private srcTrusted = false;
   private srcGen = -1;
   // Direct-mapped type id -> route cache for the batch path.
   private readonly cacheKeys = new Float64Array(CACHE_SIZE).fill(NaN);
@@ -213,9 +214,10 @@ export class KernelDispatcher {
       e.ep = b.getEndpoint(e.kernelId);
       e.gen = b.generation;
     }
+    const srcTenant = this.tenantOf(source);
     const r = b.sendResolved(
       source,
-      this.tenantOf(source),
+      this.srcTrusted && e.ep !== undefined ? e.ep.tenantId : srcTenant,
       e.kernelId,
       e.ep,
       envelope,
@@ -266,7 +268,9 @@ export class KernelDispatcher {
     const b = this._broker;
     const c = b.counters;
     const source = batch.source ?? HOST_KERNEL;
-    const srcTenant = this.tenantOf(source);
+    const baseTenant = this.tenantOf(source);
+    // A trusted source (the workbench's host) takes each destination's tenant.
+    const trusted = this.srcTrusted;
     const gen = b.generation;
     const now = b.nowMicros();
     const defaultPriority = this.priority;
@@ -296,6 +300,7 @@ export class KernelDispatcher {
       const ep = e.ep;
       const p = priorities === undefined ? defaultPriority : priorities[i]!;
       const ref = payloadRefs === undefined ? 0 : payloadRefs[i]!;
+      const srcTenant = trusted && ep !== undefined ? ep.tenantId : baseTenant;
       if (ep !== undefined && ep.tenantId === srcTenant && !ep.q.isFull()) {
         // Fast path: straight into the slot columns, no envelope, no calls but the slot's (a
         // free slot's `msgs` entry is already null: every way out of the queue clears it).
@@ -371,6 +376,7 @@ export class KernelDispatcher {
       this.srcName = source;
       this.srcGen = b.generation;
       this.srcTenant = b.getEndpoint(source)?.tenantId ?? 0;
+      this.srcTrusted = b.trustsSource(source);
     }
     return this.srcTenant;
   }
