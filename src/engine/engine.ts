@@ -174,9 +174,16 @@ interface KernelState {
   busy: boolean;
   inFlight: number;
   batch: MessageBatch;
-  /** Per batch row: store reference and message id. */
+  /** Per batch row: store reference (-1 once the row is dead-lettered), message id, hops, tenant. */
   rowRef: Int32Array;
   rowId: Float64Array;
+  rowHops: Uint8Array;
+  rowTenant: Int32Array;
+  /** One-row batch for re-running a failed batch row by row. */
+  single: MessageBatch;
+  /** Test-only fault (`__failKernel`): this many next messages fail with `failReason`. */
+  failCount: number;
+  failReason: string;
   // drainInto columns
   dTypes: Float64Array;
   dIds: Float64Array;
@@ -529,6 +536,11 @@ class EngineImpl implements Engine {
       batch: createMessageBatch(n),
       rowRef: new Int32Array(n),
       rowId: new Float64Array(n),
+      rowHops: new Uint8Array(n),
+      rowTenant: new Int32Array(n),
+      single: createMessageBatch(1),
+      failCount: 0,
+      failReason: '',
       dTypes: new Float64Array(n),
       dIds: new Float64Array(n),
       dRefs: new Uint32Array(n),
@@ -840,6 +852,7 @@ class EngineImpl implements Engine {
       parentId: parent < 0 ? null : parent,
       atUs: l.deadAt,
       payload: ref > 0 ? s.payloadOf(ref) : new Uint8Array(0),
+      ...(l.detail ? { detail: l.detail } : {}),
     };
   }
 
@@ -1163,30 +1176,11 @@ class EngineImpl implements Engine {
           this.forward(k, i);
           continue;
         }
-        const r = b.count++;
         const lo = s.typeLo[ref]!;
         const hi = s.typeHi[ref]!;
         lastRec = this.typeByWords(lo, hi, lastRec);
         const id = k.dIds[i]!;
-        b.typeLo[r] = lo;
-        b.typeHi[r] = hi;
-        b.idLo[r] = id >>> 0;
-        b.idHi[r] = Math.floor(id / 4294967296) >>> 0;
-        b.source[r] = k.dSrc[i]!;
-        b.priority[r] = k.dPrio[i]!;
-        b.flags[r] = s.flags[ref]!;
-        k.rowRef[r] = ref;
-        k.rowId[r] = id;
         const entered = s.enteredUs[ref]!;
-        lastRec.input.convert(
-          s.words,
-          ref * INLINE_WORDS,
-          s.big[ref],
-          b.payload,
-          r * PAYLOAD_WORDS,
-          id,
-          entered,
-        );
         const latency = now - entered;
         this.latency.add(latency);
         if (s.sampled[ref] === 1 || s.traced[ref] === 1) {
@@ -1215,18 +1209,68 @@ class EngineImpl implements Engine {
             }
           }
         }
+        // Checked per message before the runtime sees it: test faults and unreadable payloads.
+        if (k.failCount > 0 || (lastRec.layout !== null && s.len[ref]! < lastRec.layout.size)) {
+          const fault = this.rowFault(k, lastRec, ref);
+          if (fault) {
+            done++;
+            const [reason, detail] = fault;
+            this.failMessage(
+              k,
+              ref,
+              id,
+              k.dSrc[i]!,
+              k.dPrio[i]!,
+              k.dHops[i]!,
+              k.dTenant[i]!,
+              reason,
+              detail,
+            );
+            continue;
+          }
+        }
+        const r = b.count++;
+        b.typeLo[r] = lo;
+        b.typeHi[r] = hi;
+        b.idLo[r] = id >>> 0;
+        b.idHi[r] = Math.floor(id / 4294967296) >>> 0;
+        b.source[r] = k.dSrc[i]!;
+        b.priority[r] = k.dPrio[i]!;
+        b.flags[r] = s.flags[ref]!;
+        k.rowRef[r] = ref;
+        k.rowId[r] = id;
+        k.rowHops[r] = k.dHops[i]!;
+        k.rowTenant[r] = k.dTenant[i]!;
+        lastRec.input.convert(
+          s.words,
+          ref * INLINE_WORDS,
+          s.big[ref],
+          b.payload,
+          r * PAYLOAD_WORDS,
+          id,
+          entered,
+        );
       }
       if (b.count === 0) continue;
       const count = b.count;
       done += count;
-      const out = k.impl.process(b);
+      const impl = k.impl;
+      let out: OutputBatch | Promise<OutputBatch>;
+      try {
+        out = impl.process(b);
+      } catch {
+        // Which row failed is unknown: re-run the batch row by row (see isolate).
+        this.isolate(k, impl, count, 0);
+        if (k.busy) return done;
+        continue;
+      }
       if (isPromise<OutputBatch>(out)) {
         k.busy = true;
         k.inFlight = count;
         this.inFlightTotal += count;
         out.then(
           (o) => this.finishAsync(k, count, o),
-          (e: unknown) => this.finishAsync(k, count, null, e),
+          () => this.isolate(k, impl, count, 0),
         );
         return done;
       }
@@ -1240,7 +1284,170 @@ class EngineImpl implements Engine {
 
   private releaseRows(k: KernelState, count: number): void {
     const s = this.store;
-    for (let r = 0; r < count; r++) s.release(k.rowRef[r]!);
+    for (let r = 0; r < count; r++) {
+      const ref = k.rowRef[r]!;
+      // A dead-lettered row's payload now belongs to its letter.
+      if (ref >= 0) s.release(ref);
+    }
+  }
+
+  /**
+   * Why the kernel cannot take the message at `ref`, or null. A demo kernel (fraud, aggregator,
+   * pattern) reads its input fields at the offsets of the type's layout, so a payload shorter
+   * than that layout would be read as zeros: it is refused instead. The generic kernel only counts
+   * messages by type and takes any payload.
+   */
+  private rowFault(
+    k: KernelState,
+    rec: TypeRec,
+    ref: number,
+  ): [reason: 'KernelError' | 'InvalidPayload', detail: string] | null {
+    if (k.failCount > 0) {
+      k.failCount--;
+      return ['KernelError', k.failReason];
+    }
+    const layout = rec.layout;
+    const len = this.store.len[ref]!;
+    if (layout !== null && len < layout.size && k.cfg.behavior !== 'generic') {
+      return [
+        'InvalidPayload',
+        `Payload of ${len} byte(s) is shorter than the ${layout.size} bytes ${rec.name} lays out; ` +
+          `the ${k.cfg.behavior} kernel "${k.cfg.id}" cannot read it. Send the full payload.`,
+      ];
+    }
+    return null;
+  }
+
+  /**
+   * Dead-letters a message its kernel took but could not process; the letter keeps the payload
+   * and can be redriven to the kernel like any other.
+   */
+  private failMessage(
+    k: KernelState,
+    ref: number,
+    messageId: number,
+    srcNum: number,
+    priority: number,
+    hops: number,
+    tenantId: number,
+    reason: 'KernelError' | 'InvalidPayload',
+    detail: string,
+  ): void {
+    const s = this.store;
+    // Its Delivered row was materialised when the kernel took it; nothing is reserved any more.
+    s.sampled[ref] = 0;
+    s.msgId[ref] = messageId;
+    const source = this.broker.nameOf(srcNum);
+    const rec = this.types[s.typeIdx[ref]!]!;
+    // The core's reason union does not know the engine's kernel failures; the queue stores any.
+    this.broker.deadLetters.add({
+      reason: reason as unknown as DeadLetter['reason'],
+      messageId,
+      source,
+      destination: k.cfg.id,
+      typeId: rec.typeId,
+      envelope: null,
+      priority,
+      hops,
+      tenantId,
+      payloadRef: ref,
+      deadAt: this.nowUs,
+      detail,
+    });
+    if (s.traced[ref] === 1) this.trace(ref, reason, source, k.cfg.id, hops, priority);
+    this.flushRecentLetters();
+  }
+
+  /**
+   * A batch failed (the twin threw, or the runtime rejected) and which row caused it is unknown:
+   * re-runs rows `from..count-1` one at a time on the same implementation (for a GPU runtime that
+   * rejects, that is its CPU twin by then), so good rows are processed and each failing row
+   * becomes a `KernelError` letter. Continues asynchronously while the implementation answers
+   * with promises (the kernel stays busy and its rows count as queued until each settles).
+   * Caveat: a twin that throws part-way may have updated its state for the rows before the
+   * throw; those rows' state effects then apply twice (outputs and accounting stay exact).
+   */
+  private isolate(k: KernelState, impl: KernelImpl, count: number, from: number): void {
+    const one = k.single;
+    const b = k.batch;
+    for (let r = from; r < count; r++) {
+      one.count = 1;
+      one.typeLo[0] = b.typeLo[r]!;
+      one.typeHi[0] = b.typeHi[r]!;
+      one.idLo[0] = b.idLo[r]!;
+      one.idHi[0] = b.idHi[r]!;
+      one.source[0] = b.source[r]!;
+      one.priority[0] = b.priority[r]!;
+      one.flags[0] = b.flags[r]!;
+      one.payload.set(b.payload.subarray(r * PAYLOAD_WORDS, (r + 1) * PAYLOAD_WORDS));
+      let out: OutputBatch | Promise<OutputBatch>;
+      try {
+        out = impl.process(one);
+      } catch (e) {
+        this.failRow(k, r, e);
+        continue;
+      }
+      if (isPromise<OutputBatch>(out)) {
+        if (!k.busy) {
+          k.busy = true;
+          k.inFlight = count - r;
+          this.inFlightTotal += count - r;
+        }
+        out.then(
+          (o) => {
+            this.nowUs = Math.max(this.nowUs, Math.floor(this.now()));
+            this.rowDone(k, r, o);
+            this.isolate(k, impl, count, r + 1);
+          },
+          (e: unknown) => {
+            this.nowUs = Math.max(this.nowUs, Math.floor(this.now()));
+            this.failRow(k, r, e);
+            this.isolate(k, impl, count, r + 1);
+          },
+        );
+        return;
+      }
+      this.rowDone(k, r, out);
+    }
+    this.releaseRows(k, count);
+    if (k.busy) {
+      k.busy = false;
+      if (k.pending) this.swapPending(k);
+    }
+  }
+
+  /** One row of an isolated batch settled: it leaves the in-flight count. */
+  private leaveFlight(k: KernelState): void {
+    if (k.inFlight > 0) {
+      k.inFlight--;
+      this.inFlightTotal--;
+    }
+  }
+
+  private rowDone(k: KernelState, r: number, out: OutputBatch): void {
+    this.leaveFlight(k);
+    k.processed++;
+    this.processed++;
+    if (!k.destroyed) this.emit(k, out, r);
+  }
+
+  private failRow(k: KernelState, r: number, e: unknown): void {
+    this.leaveFlight(k);
+    const b = k.batch;
+    const ref = k.rowRef[r]!;
+    const why = e instanceof Error ? e.message : String(e);
+    this.failMessage(
+      k,
+      ref,
+      k.rowId[r]!,
+      b.source[r]!,
+      b.priority[r]!,
+      k.rowHops[r]!,
+      k.rowTenant[r]!,
+      'KernelError',
+      why,
+    );
+    k.rowRef[r] = -1;
   }
 
   /** A message passing through on its way to another kernel: relay it, hops accumulate. */
@@ -1303,22 +1510,10 @@ class EngineImpl implements Engine {
     this.flushRecentLetters();
   }
 
-  private finishAsync(k: KernelState, n: number, out: OutputBatch | null, error?: unknown): void {
+  private finishAsync(k: KernelState, n: number, out: OutputBatch): void {
     k.busy = false;
     k.inFlight = 0;
     this.inFlightTotal -= n;
-    if (!out) {
-      this.addFailed('KernelError', n);
-      this.releaseRows(k, n);
-      this.onEvent?.({
-        type: 'error',
-        error: {
-          code: 'Internal',
-          message: `Kernel "${k.cfg.id}" failed a batch: ${String(error)}`,
-        },
-      });
-      return;
-    }
     k.processed += n;
     this.processed += n;
     this.nowUs = Math.max(this.nowUs, Math.floor(this.now()));
@@ -1327,8 +1522,11 @@ class EngineImpl implements Engine {
     if (k.pending) this.swapPending(k);
   }
 
-  /** Sends a kernel's outputs on: responses back to their source, everything else by type. */
-  private emit(k: KernelState, out: OutputBatch): void {
+  /**
+   * Sends a kernel's outputs on: responses back to their source, everything else by type.
+   * `rowBase` maps the outputs' `parentRow` onto the kernel's batch (a one-row re-run of row r).
+   */
+  private emit(k: KernelState, out: OutputBatch, rowBase = 0): void {
     const n = out.count;
     if (n === 0) return;
     const s = this.store;
@@ -1338,7 +1536,7 @@ class EngineImpl implements Engine {
     let conv: OutputConverter | undefined;
     const now = this.nowUs;
     for (let r = 0; r < n; r++) {
-      const parentRow = out.parentRow[r]!;
+      const parentRow = rowBase + out.parentRow[r]!;
       const parentRef = k.rowRef[parentRow]!;
       const parentId = k.rowId[parentRow]!;
       const lo = out.typeLo[r]!;
@@ -1652,6 +1850,15 @@ class EngineImpl implements Engine {
         return { pinned: this.traces.pin(cmd.messageId) };
       case 'unpin':
         return { pinned: !this.traces.unpin(cmd.messageId) };
+      case '__failKernel': {
+        const k = this.kernels.get(cmd.kernelId);
+        if (!k) err('UnknownKernel', `There is no kernel "${String(cmd.kernelId)}" to fail.`);
+        if (!Number.isInteger(cmd.count) || cmd.count < 0)
+          err('InvalidCommand', 'count must be a non-negative integer.');
+        k.failCount = cmd.count;
+        k.failReason = String(cmd.reason);
+        return {};
+      }
       default: {
         const unknown = cmd as { type?: unknown };
         return err('InvalidCommand', `Unknown command "${String(unknown.type)}".`);

@@ -64,7 +64,13 @@ export function decodePayload(
   const out: Record<string, DecodedValue> = {};
   for (const f of layout.fields) {
     if (f.offset + f.size > bytes.byteLength) break;
-    out[f.name] = readField(view, f, bytes);
+    // Defined, not assigned: a field named `__proto__` must become an own property, not a prototype.
+    Object.defineProperty(out, f.name, {
+      value: readField(view, f, bytes),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
@@ -186,7 +192,8 @@ export function encodePayload(
       );
   }
   for (const f of layout.fields) {
-    const v = values[f.name];
+    // Own properties only: `constructor` or `toString` must not be read off Object.prototype.
+    const v = Object.hasOwn(values, f.name) ? values[f.name] : undefined;
     if (v !== undefined) writeField(view, f, v);
   }
   return bytes;

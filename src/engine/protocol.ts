@@ -41,9 +41,13 @@ export const RECEIPT_STATUSES: readonly ReceiptStatus[] = [
 /**
  * Why a message is in the dead-letter queue: a failed delivery's status, or what the core's
  * overflow policies record (`Rejected` under `reject`, `DroppedOldest` under `dropOldest`,
- * `Unregistered` when its kernel was removed with the message queued).
+ * `Unregistered` when its kernel was removed with the message queued), or what the engine records
+ * once a kernel took the message: `KernelError` (its handler failed on it) and `InvalidPayload`
+ * (its payload is shorter than its type's layout, so a demo kernel cannot read it). Those two
+ * carry the why in `DeadLetterRow.detail`.
  */
-export type DeadLetterReason = ReceiptStatus | 'Rejected' | 'DroppedOldest' | 'Unregistered';
+export type DeadLetterReason =
+  ReceiptStatus | 'Rejected' | 'DroppedOldest' | 'Unregistered' | 'KernelError' | 'InvalidPayload';
 
 /** Every dead-letter reason, in display order. */
 export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
@@ -51,6 +55,8 @@ export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
   'Rejected',
   'DroppedOldest',
   'Unregistered',
+  'KernelError',
+  'InvalidPayload',
 ];
 
 export type ArrivalPattern = 'constant' | 'poisson' | 'bursts';
@@ -158,7 +164,13 @@ export type EngineCommand =
   | (Req & { type: 'trace'; messageId: number })
   /** Keep a message's trace past eviction (and trace its outputs exactly). */
   | (Req & { type: 'pin'; messageId: number })
-  | (Req & { type: 'unpin'; messageId: number });
+  | (Req & { type: 'unpin'; messageId: number })
+  /**
+   * Test-only fault (issue 8): the kernel's next `count` messages fail as if its handler threw
+   * `reason` (dead-lettered `KernelError` with `reason` as detail). Posted only by the page's
+   * test fault hooks (src/app/faults.ts). `count` 0 clears a pending fault.
+   */
+  | (Req & { type: '__failKernel'; kernelId: string; count: number; reason: string });
 
 export type EngineCommandType = EngineCommand['type'];
 
@@ -316,6 +328,8 @@ export interface DeadLetterRow {
   /** Simulated time the letter was (last) dead-lettered, µs. */
   atUs: number;
   payload: Uint8Array;
+  /** Human-readable why (the handler's error message, the size mismatch, the broker's note). */
+  detail?: string;
 }
 
 export interface KernelSnapshot {

@@ -126,7 +126,15 @@ function reqId(cmd: EngineCommand): { requestId?: number } {
 }
 
 scope.onmessage = (ev: MessageEvent) => {
-  const cmd = ev.data as EngineCommand;
+  const cmd = ev.data as EngineCommand | { type: '__crash' };
+  if (cmd.type === '__crash') {
+    // Test-only fault hook (src/app/faults.ts, issue 8): an uncaught error the client must detect
+    // and answer with a restart. Thrown from a timer so it escapes this handler uncaught.
+    setTimeout(() => {
+      throw new Error('engine crash requested by a test fault hook');
+    }, 0);
+    return;
+  }
   if (cmd.type === 'gpuInfo') {
     // Answered once the probe is done, engine or not.
     void gpuReady.then((info) =>
