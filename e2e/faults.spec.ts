@@ -23,7 +23,7 @@ async function expectHooks(page: Page) {
   expect(
     await page.evaluate(() => Object.keys(window.workbench.__faults ?? {}).sort()),
     'window.workbench.__faults is not installed',
-  ).toEqual(['crashEngine', 'healPanel', 'throwInPanel']);
+  ).toEqual(['crashEngine', 'failKernel', 'healPanel', 'throwInPanel']);
 }
 
 /** Makes Storage.setItem throw QuotaExceededError while `window.__storageFull` is true. */
@@ -202,6 +202,14 @@ test.describe('faults are survived', () => {
       ).failKernel('aggregator', 2, 'injected handler fault'),
     );
     await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 5 }));
+    // Wait until all five have ended somewhere (the latest snapshot may predate the inject).
+    await expect
+      .poll(async () => {
+        const s = await snap(page);
+        const agg = s?.kernels.find((k) => k.id === 'aggregator');
+        return (agg?.processed ?? 0) + (s?.deadLetters.count ?? 0);
+      })
+      .toBe(5);
     await expect.poll(async () => (await snap(page))?.accounting.queued ?? -1).toBe(0);
     const s = (await snap(page))!;
     const aggregator = s.kernels.find((k) => k.id === 'aggregator')!;
@@ -251,6 +259,10 @@ test.describe('faults are survived', () => {
         }),
       );
       expect(r.ok).toBe(true);
+      // The latest snapshot may predate the start: wait for traffic, then for the end.
+      await expect
+        .poll(async () => (await snap(page))?.generator.emitted ?? 0, { timeout: 20_000 })
+        .toBeGreaterThan(0);
       await expect
         .poll(async () => (await snap(page))?.generator.running, { timeout: 20_000 })
         .toBe(false);
@@ -267,6 +279,7 @@ test.describe('faults are survived', () => {
       expect(s.accounting.balanced).toBe(true);
       // Shown: the refused alerts are dead letters with that reason.
       await page.getByRole('tab', { name: 'Dead letters' }).click();
+      await page.getByLabel('Filter dead letters by reason').selectOption('TenantMismatch');
       await expect(page.getByRole('table', { name: 'Dead letters' })).toContainText(
         'TenantMismatch',
       );

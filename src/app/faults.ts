@@ -23,6 +23,8 @@ export interface FaultHooks {
    * starting a fresh worker. Needs the worker to understand `{ type: '__crash' }`.
    */
   crashEngine(): void;
+  /** The kernel's next `count` messages fail as if its handler threw `reason` (dead-lettered `KernelError`, `reason` as detail). */
+  failKernel(kernelId: string, count: number, reason: string): void;
 }
 
 declare module './testApi' {
@@ -97,6 +99,9 @@ export function installFaultHooks({ engine }: { engine: EngineClient }): FaultHo
     crashEngine() {
       // Not part of the public protocol on purpose: only this hook sends it.
       engine.send({ type: '__crash' } as unknown as EngineCommand);
+    },
+    failKernel(kernelId, count, reason) {
+      engine.send({ type: '__failKernel', kernelId, count, reason });
     },
   };
   window.workbench.__faults = hooks;

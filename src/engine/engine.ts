@@ -1339,9 +1339,8 @@ class EngineImpl implements Engine {
     s.msgId[ref] = messageId;
     const source = this.broker.nameOf(srcNum);
     const rec = this.types[s.typeIdx[ref]!]!;
-    // The core's reason union does not know the engine's kernel failures; the queue stores any.
-    this.broker.deadLetters.add({
-      reason: reason as unknown as DeadLetter['reason'],
+    this.broker.deadLetterFailed({
+      reason,
       messageId,
       source,
       destination: k.cfg.id,

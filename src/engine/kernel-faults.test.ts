@@ -272,3 +272,21 @@ describe('payloads shorter than their layout', () => {
     expectBalanced(s);
   });
 });
+
+describe('broker accounting with handler failures', () => {
+  it('stays balanced in the core once kernel failures are dead-lettered', () => {
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    engine.command({ type: '__failKernel', kernelId: 'aggregator', count: 2, reason: 'boom' });
+    engine.command({ type: 'inject', typeId: 1002, count: 5 });
+    for (let i = 0; i < 5; i++) {
+      t += 1000;
+      engine.tick();
+    }
+    const s = engine.snapshot();
+    expect(s.deadLetters.count).toBe(2);
+    expect(engine.dispatcher.broker.accounting().handlerFailed).toBe(2);
+    expect(s.broker.balanced).toBe(true);
+    engine.destroy();
+  });
+});

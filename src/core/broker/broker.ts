@@ -58,6 +58,7 @@ export class BrokerCounters {
   droppedOldest = 0;
   unregistered = 0;
   unroutable = 0;
+  handlerFailed = 0;
 }
 
 /** Target of a replay: the original destination, or another kernel. */
@@ -920,13 +921,26 @@ export class K2KBroker {
   }
 
   /** Exact accounting of every message that entered the broker; see {@link BrokerAccounting}. */
+  /**
+   * Dead-letter a message a kernel already received but could not handle: its handler failed
+   * (`KernelError`) or its payload was unreadable (`InvalidPayload`). Counted, so the accounting
+   * still balances: received messages end processed or here.
+   */
+  deadLetterFailed(
+    letter: Omit<DeadLetter, 'seq' | 'reason'> & { reason: 'KernelError' | 'InvalidPayload' },
+  ): void {
+    this.counters.handlerFailed++;
+    this.deadLetters.add(letter);
+  }
+
   accounting(): BrokerAccounting {
     const c = this.counters;
     let queued = 0;
     for (const ep of this.endpoints.values()) queued += ep.pendingCount();
     const dl = this.deadLetters.stats();
     const failedTotal = c.queueFull + c.notFound + c.maxHops + c.tenantMismatch;
-    const deadLettered = failedTotal + c.droppedOldest + c.unregistered + c.unroutable;
+    const deadLettered =
+      failedTotal + c.droppedOldest + c.unregistered + c.unroutable + c.handlerFailed;
     const inTotal = c.sent + c.forwarded;
     return {
       in: inTotal,
@@ -946,6 +960,7 @@ export class K2KBroker {
       droppedOldest: c.droppedOldest,
       unregistered: c.unregistered,
       unroutable: c.unroutable,
+      handlerFailed: c.handlerFailed,
       deadLettered,
       deadLetterQueue: {
         depth: dl.depth,

@@ -71,6 +71,8 @@ export class DeadLetterQueue {
     TenantMismatch: 0,
     DroppedOldest: 0,
     Unregistered: 0,
+    KernelError: 0,
+    InvalidPayload: 0,
   };
 
   constructor(

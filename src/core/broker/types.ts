@@ -53,7 +53,11 @@ export type DeadLetterReason =
   | 'MaxHopsExceeded'
   | 'TenantMismatch'
   | 'DroppedOldest'
-  | 'Unregistered';
+  | 'Unregistered'
+  /** The kernel received it but its handler failed on it (detail: the error). */
+  | 'KernelError'
+  /** The kernel received it but could not read its payload (detail: what was wrong). */
+  | 'InvalidPayload';
 
 /** Broker configuration (RingKernel's K2KConfig). */
 export interface K2KConfig {
@@ -174,6 +178,8 @@ export interface BrokerAccounting {
   unregistered: number;
   /** Messages the dispatcher had no route for, recorded with `deadLetterUnroutable`. */
   unroutable: number;
+  /** Received by a kernel whose handler then failed on them (dead-lettered). */
+  handlerFailed: number;
   /** Letters ever written to the dead-letter queue. */
   deadLettered: number;
   /** Where those letters are now. */

@@ -178,6 +178,7 @@ export function DeadLettersPanel() {
               />
             </th>
             <th>reason</th>
+            <th>detail</th>
             <th>message</th>
             <th>type</th>
             <th>source → original destination</th>
@@ -202,6 +203,7 @@ export function DeadLettersPanel() {
                 />
               </td>
               <td>{r.reason}</td>
+              <td className="detail">{r.detail ?? ''}</td>
               <td className="mono">{r.messageId}</td>
               <td>{String(r.typeId)}</td>
               <td>
