@@ -23,7 +23,7 @@ async function expectHooks(page: Page) {
   expect(
     await page.evaluate(() => Object.keys(window.workbench.__faults ?? {}).sort()),
     'window.workbench.__faults is not installed',
-  ).toEqual(['crashEngine', 'failKernel', 'healPanel', 'throwInPanel']);
+  ).toEqual(['crashEngine', 'failKernel', 'healPanel', 'loseGpu', 'throwInPanel']);
 }
 
 /** Makes Storage.setItem throw QuotaExceededError while `window.__storageFull` is true. */
@@ -220,6 +220,46 @@ test.describe('faults are survived', () => {
     await expect(page.getByRole('table', { name: 'Dead letters' })).toContainText(
       'injected handler fault',
     );
+  });
+
+  test('GPU device loss mid-run moves kernels to their CPU twins with nothing lost', async ({
+    wb,
+    page,
+  }) => {
+    await enableFaultHooks(page);
+    await wb.open();
+    await expect
+      .poll(
+        async () => (await snap(page))?.kernels.find((k) => k.id === 'fraud_processor')?.backend,
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe('webgpu');
+    await page.evaluate(() => window.workbench.inject({ typeId: 1001, count: 300 }));
+    await page.evaluate(() => window.workbench.__faults?.loseGpu());
+    await page.evaluate(() => window.workbench.inject({ typeId: 1001, count: 300 }));
+    await expect
+      .poll(
+        async () => (await snap(page))?.kernels.find((k) => k.id === 'fraud_processor')?.backend,
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe('cpu');
+    await expect(page.getByTestId('notices')).toContainText('CPU twin');
+    await expect
+      .poll(
+        async () => (await snap(page))?.kernels.find((k) => k.id === 'fraud_processor')?.processed,
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe(600);
+    const s = (await snap(page))!;
+    expect(s.accounting.balanced).toBe(true);
+    expect(s.deadLetters.count).toBe(0);
+    expect(s.kernels.find((k) => k.id === 'fraud_processor')?.fallbackReason).toBeTruthy();
   });
 
   test.describe('tenancy', () => {

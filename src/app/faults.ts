@@ -25,6 +25,8 @@ export interface FaultHooks {
   crashEngine(): void;
   /** The kernel's next `count` messages fail as if its handler threw `reason` (dead-lettered `KernelError`, `reason` as detail). */
   failKernel(kernelId: string, count: number, reason: string): void;
+  /** Destroy the engine worker's GPU device mid-run (device loss): kernels move to their CPU twins. */
+  loseGpu(): void;
 }
 
 declare module './testApi' {
@@ -99,6 +101,9 @@ export function installFaultHooks({ engine }: { engine: EngineClient }): FaultHo
     crashEngine() {
       // Not part of the public protocol on purpose: only this hook sends it.
       engine.send({ type: '__crash' } as unknown as EngineCommand);
+    },
+    loseGpu() {
+      engine.send({ type: '__loseGpu' } as unknown as EngineCommand);
     },
     failKernel(kernelId, count, reason) {
       engine.send({ type: '__failKernel', kernelId, count, reason });

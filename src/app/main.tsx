@@ -42,6 +42,13 @@ store.subscribe((next, prev) => {
 const engine = recordingClient(
   createEngineClient({
     onSnapshot,
+    onNotice: (n) =>
+      store
+        .getState()
+        .notify(
+          'warning',
+          `Kernel "${n.kernelId}" now runs on ${n.backend === 'webgpu' ? 'WebGPU' : 'its CPU twin'}: ${n.message}`,
+        ),
     onError: (e) => {
       store.getState().notify('error', `Engine: ${e.message}`);
       // The client restarts a crashed worker with the config it last loaded; edits made since went

@@ -6,6 +6,7 @@ import type { RouteConfig } from '../core/config';
 import type {
   EngineCommand,
   EngineError,
+  GpuNotice,
   EngineEvent,
   EngineReply,
   EngineSnapshot,
@@ -29,6 +30,8 @@ export interface ClientTimers {
 export interface EngineClientOptions {
   onSnapshot?: (snapshot: EngineSnapshot) => void;
   onError?: (error: EngineError) => void;
+  /** A kernel changed backend (GPU device lost, fallback to its CPU twin). */
+  onNotice?: (notice: GpuNotice) => void;
   /** Default: the module worker `./worker.ts`. */
   createWorker?: () => WorkerLike;
   /** A worker silent for this long is considered hung and restarted. Default 5,000 ms. */
@@ -131,6 +134,9 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
       }
       case 'error':
         options.onError?.(event.error);
+        return;
+      case 'notice':
+        options.onNotice?.(event.notice);
         return;
       case 'ready':
       case 'heartbeat':

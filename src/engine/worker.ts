@@ -126,7 +126,14 @@ function reqId(cmd: EngineCommand): { requestId?: number } {
 }
 
 scope.onmessage = (ev: MessageEvent) => {
-  const cmd = ev.data as EngineCommand | { type: '__crash' };
+  const cmd = ev.data as EngineCommand | { type: '__crash' } | { type: '__loseGpu' };
+  if (cmd.type === '__loseGpu') {
+    // Test-only fault hook: destroy the GPU device mid-run; the runtimes move to their twins.
+    void acquireGpu().then((s) => {
+      if (s.available) s.device.destroy();
+    });
+    return;
+  }
   if (cmd.type === '__crash') {
     // Test-only fault hook (src/app/faults.ts, issue 8): an uncaught error the client must detect
     // and answer with a restart. Thrown from a timer so it escapes this handler uncaught.
