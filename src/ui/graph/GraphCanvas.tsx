@@ -1,5 +1,6 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import {
+  useStore as useFlowStore,
   Background,
   Controls,
   MiniMap,
@@ -33,11 +34,16 @@ function isValidConnection(c: Connection | FlowEdge): boolean {
   return c.sourceHandle === 'k2k-out' && c.targetHandle === 'k2k-in' && s.key !== t.key;
 }
 
+/** Below this zoom nodes draw only their frame and title: text you cannot read costs raster time. */
+const LOD_ZOOM = 0.55;
+const zoomedOut = (s: { transform: [number, number, number] }) => s.transform[2] < LOD_ZOOM;
+
 export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlySet<string> }) {
   const config = useWorkbench((s) => s.config);
   const selection = useWorkbench((s) => s.selection);
   const selectedEdges = useWorkbench((s) => s.selectedEdges);
   const search = useWorkbench((s) => s.search);
+  const lod = useFlowStore(zoomedOut);
   const [builder] = useState(createFlowBuilder);
   const dragStart = useRef<typeof config | null>(null);
   const [measured, setMeasured] = useState<ReadonlyMap<string, { width: number; height: number }>>(
@@ -157,7 +163,7 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
   }, []);
 
   return (
-    <div className="graph" data-testid="graph">
+    <div className={lod ? 'graph graph-lod' : 'graph'} data-testid="graph" data-lod={lod}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
         edges={edges}
@@ -171,7 +177,7 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
         deleteKeyCode={['Delete', 'Backspace']}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         selectionOnDrag={false}
-        onlyRenderVisibleElements
+        onlyRenderVisibleElements={false}
         minZoom={0.05}
         fitView
         aria-label="Route graph"
