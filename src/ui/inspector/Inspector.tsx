@@ -128,30 +128,24 @@ function TypeForm({ type }: { type: TypeDef }) {
   return (
     <form onSubmit={submit} aria-label={`Message type ${type.name}`}>
       <h2>Message type</h2>
-      <label>
-        Type id
-        <input
-          value={draft.typeId}
-          onChange={(e) => setDraft({ ...draft, typeId: e.target.value })}
-          inputMode="numeric"
-        />
-      </label>
-      <label>
-        Name
-        <input
-          value={draft.name}
-          onChange={(e) => setDraft({ ...draft, name: e.target.value })}
-          maxLength={128}
-        />
-      </label>
-      <label>
-        Handler id
-        <input
-          value={draft.handlerId}
-          onChange={(e) => setDraft({ ...draft, handlerId: e.target.value })}
-          inputMode="numeric"
-        />
-      </label>
+      <TextField
+        label="Type id"
+        value={draft.typeId}
+        onChange={(v) => setDraft({ ...draft, typeId: v })}
+        numeric
+      />
+      <TextField
+        label="Name"
+        value={draft.name}
+        onChange={(v) => setDraft({ ...draft, name: v })}
+        maxLength={128}
+      />
+      <TextField
+        label="Handler id"
+        value={draft.handlerId}
+        onChange={(v) => setDraft({ ...draft, handlerId: v })}
+        numeric
+      />
       <label className="row">
         <input
           type="checkbox"
@@ -300,22 +294,18 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
   return (
     <form onSubmit={submit} aria-label={`Kernel ${kernel.id}`}>
       <h2>Kernel</h2>
-      <label>
-        Kernel id
-        <input
-          value={draft.id}
-          onChange={(e) => setDraft({ ...draft, id: e.target.value })}
-          maxLength={128}
-        />
-      </label>
-      <label>
-        Queue capacity
-        <input
-          value={draft.queueCapacity}
-          onChange={(e) => setDraft({ ...draft, queueCapacity: e.target.value })}
-          inputMode="numeric"
-        />
-      </label>
+      <TextField
+        label="Kernel id"
+        value={draft.id}
+        onChange={(v) => setDraft({ ...draft, id: v })}
+        maxLength={128}
+      />
+      <TextField
+        label="Queue capacity"
+        value={draft.queueCapacity}
+        onChange={(v) => setDraft({ ...draft, queueCapacity: v })}
+        numeric
+      />
       <label>
         Overflow policy
         <select
@@ -329,14 +319,12 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
           <option value="deadLetter">deadLetter</option>
         </select>
       </label>
-      <label>
-        Tenant
-        <input
-          value={draft.tenantId}
-          onChange={(e) => setDraft({ ...draft, tenantId: e.target.value })}
-          inputMode="numeric"
-        />
-      </label>
+      <TextField
+        label="Tenant"
+        value={draft.tenantId}
+        onChange={(v) => setDraft({ ...draft, tenantId: v })}
+        numeric
+      />
       <label>
         Backend
         <select
@@ -369,5 +357,26 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
       ) : null}
       <button type="submit">Apply</button>
     </form>
+  );
+}
+
+/** A labelled text input; numeric ones bring up the number keyboard on touch devices. */
+function TextField(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  numeric?: boolean;
+  maxLength?: number;
+}) {
+  return (
+    <label>
+      {props.label}
+      <input
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        {...(props.numeric ? { inputMode: 'numeric' as const } : {})}
+        {...(props.maxLength ? { maxLength: props.maxLength } : {})}
+      />
+    </label>
   );
 }
