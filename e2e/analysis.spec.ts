@@ -63,3 +63,48 @@ test.describe('beyond the peers', () => {
     await expect(page.getByTestId('whatif-changed-count')).toHaveText(/^1 type/);
   });
 });
+
+test('overflow a queue, raise its capacity, redrive the dead letters: the accounting balances', async ({
+  wb,
+  page,
+}) => {
+  await wb.open();
+  const cfg = await wb.config();
+  cfg.kernels = cfg.kernels.map((k) =>
+    k.id === 'pattern_detector'
+      ? { ...k, queueCapacity: 8, overflowPolicy: 'deadLetter' as const, backend: 'cpu' as const }
+      : k,
+  );
+  expect(await page.evaluate((c) => window.workbench.loadConfig(c), cfg)).toEqual({ ok: true });
+  const snap = () => page.evaluate(() => window.workbench.snapshot());
+  await expect
+    .poll(async () => (await snap())?.kernels.find((k) => k.id === 'pattern_detector')?.capacity)
+    .toBe(8);
+  await page.evaluate(() => window.workbench.inject({ typeId: 1003, count: 200 }));
+  await expect.poll(async () => (await snap())?.deadLetters.count ?? 0).toBeGreaterThan(100);
+  const letters = (await snap())!.deadLetters.count;
+
+  // Raise the capacity in the inspector.
+  await wb.kernelNode('pattern_detector').click();
+  const inspector = page.getByRole('complementary', { name: 'Inspector' });
+  await inspector.getByLabel('Queue capacity').fill('1024');
+  await inspector.getByRole('button', { name: 'Apply' }).click();
+  await expect
+    .poll(async () => (await snap())?.kernels.find((k) => k.id === 'pattern_detector')?.capacity)
+    .toBe(1024);
+
+  // Redrive every dead letter to its original destination.
+  await page.getByRole('tab', { name: 'Dead letters' }).click();
+  await expect(page.getByTestId('dead-letter-count')).toHaveText(`${letters} dead letters`);
+  await page.getByRole('button', { name: /Redrive all matching/ }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Redrove' })).toContainText(
+    `${letters} accepted`,
+  );
+  await expect.poll(async () => (await snap())?.deadLetters.count).toBe(0);
+  await expect
+    .poll(async () => (await snap())?.kernels.find((k) => k.id === 'pattern_detector')?.processed)
+    .toBe(200);
+  const s = (await snap())!;
+  expect(s.accounting.balanced).toBe(true);
+  await expect(page.getByTestId('accounting')).toHaveAttribute('data-balanced', 'true');
+});

@@ -196,6 +196,7 @@ interface KernelState {
   processed: number;
   dropped: number;
   deadLettered: number;
+  lettersByReason: Partial<Record<DeadLetterReason, number>>;
   emitted: number;
   rate: number;
   lastProcessed: number;
@@ -552,6 +553,7 @@ class EngineImpl implements Engine {
       processed: 0,
       dropped: 0,
       deadLettered: 0,
+      lettersByReason: {},
       emitted: 0,
       rate: 0,
       lastProcessed: 0,
@@ -795,6 +797,8 @@ class EngineImpl implements Engine {
     const k = this.letterOwner(l);
     if (k) {
       k.deadLettered++;
+      const why = this.reasonOf(l);
+      k.lettersByReason[why] = (k.lettersByReason[why] ?? 0) + 1;
       if (l.reason === 'QueueFull' || l.reason === 'Rejected' || l.reason === 'DroppedOldest')
         k.dropped++;
     }
@@ -1952,6 +1956,7 @@ class EngineImpl implements Engine {
       k.processed = 0;
       k.dropped = 0;
       k.deadLettered = 0;
+      k.lettersByReason = {};
       k.emitted = 0;
       k.lastProcessed = 0;
       k.rate = 0;
@@ -1999,6 +2004,7 @@ class EngineImpl implements Engine {
         processed: k.processed,
         dropped: k.dropped,
         deadLettered: k.deadLettered,
+        lettersByReason: { ...k.lettersByReason },
         emitted: k.emitted,
         ratePerSec: k.rate,
         ...(fallbackReason === undefined ? {} : { fallbackReason }),

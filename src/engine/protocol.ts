@@ -345,6 +345,8 @@ export interface KernelSnapshot {
   dropped: number;
   /** Dead letters whose original destination is this kernel. */
   deadLettered: number;
+  /** `deadLettered` by reason (since the last `resetMetrics`); reasons with none are absent. */
+  lettersByReason: Partial<Record<DeadLetterReason, number>>;
   /** Messages emitted (alerts, responses). */
   emitted: number;
   /** Processed per second, smoothed over recent ticks. */

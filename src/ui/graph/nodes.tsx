@@ -11,6 +11,7 @@ import {
 import { useLive } from '../../state/live';
 import type { FlowEdge, KernelFlowNode, TypeFlowNode } from './flow';
 import { useGraphActions } from './actions';
+import { usePrediction } from '../analysis/predictions';
 
 export function depthLevel(depth: number, capacity: number): 'ok' | 'warning' | 'critical' {
   const fill = capacity > 0 ? depth / capacity : 0;
@@ -64,6 +65,7 @@ const KernelNode = memo(function KernelNode({ data, selected }: NodeProps<Kernel
   const depth = useLive((s) => s?.kernels.find((k) => k.id === kernel.id)?.queueDepth ?? 0);
   const backend = useLive((s) => s?.kernels.find((k) => k.id === kernel.id)?.backend ?? null);
   const level = depthLevel(depth, kernel.queueCapacity);
+  const prediction = usePrediction(kernel.id);
   const pct = Math.min(100, (depth / kernel.queueCapacity) * 100);
   return (
     <div
@@ -94,6 +96,19 @@ const KernelNode = memo(function KernelNode({ data, selected }: NodeProps<Kernel
         {kernel.tenantId ? <span title="tenant">tenant {kernel.tenantId}</span> : null}
         <span title="backend running this kernel">{backend ?? kernel.backend}</span>
       </div>
+      {prediction.rho !== null ? (
+        <div
+          className={`prediction${prediction.warning ? ' predict-warn' : ''}`}
+          data-testid={`prediction-${kernel.id}`}
+          title="Utilisation (arrival / service rate) and predicted time until the queue is full"
+        >
+          ρ {prediction.rho.toFixed(2)}
+          {prediction.secondsToFull !== null
+            ? ` · full in ${prediction.secondsToFull.toFixed(1)} s`
+            : ''}
+          {prediction.warning ? ' ⚠' : ''}
+        </div>
+      ) : null}
       <div
         className="queue-bar"
         role="meter"
