@@ -114,3 +114,17 @@ test.describe('inject and watch', () => {
     await expect(page.getByTestId('accounting')).toHaveAttribute('data-balanced', 'true');
   });
 });
+
+test('metrics: the dispatcher counters show and reset, the charts draw', async ({ wb, page }) => {
+  await wb.open();
+  await expect.poll(async () => (await snap(page))?.kernels.length ?? 0).toBeGreaterThan(0);
+  await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 5 }));
+  await page.evaluate(() => window.workbench.inject({ typeId: 777777, count: 1 }));
+  await page.getByRole('tab', { name: 'Metrics' }).click();
+  const counters = page.getByTestId('dispatcher-counters');
+  await expect(counters).toContainText('dispatched 6');
+  await expect(counters).toContainText('unknown type 1');
+  await expect(page.getByTestId('chart-rates').locator('canvas')).toBeVisible();
+  await page.getByRole('button', { name: 'Reset counters' }).click();
+  await expect(counters).toContainText('dispatched 0');
+});

@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { metricsHistory } from '../../app/live';
 import { engineClient } from '../../app/engineRef';
+import { useLive } from '../../state/live';
 
 const COLORS = [
   '#2563eb',
@@ -18,9 +19,12 @@ const COLORS = [
 function Chart({
   kind,
   title,
+  windowSec,
 }: {
   kind: 'rates' | 'kernels' | 'depths' | 'latency';
   title: string;
+  /** Seconds of history on screen; the x axis slides every frame so the chart scrolls smoothly. */
+  windowSec: number;
 }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -29,11 +33,16 @@ function Chart({
     let plot: uPlot | null = null;
     let names = '';
     let raf = 0;
-    let lastDraw = 0;
+    let lastData = 0;
     const draw = (now: number) => {
       raf = requestAnimationFrame(draw);
-      if (now - lastDraw < 100) return; // samples arrive at 10 Hz; redraw when they can have changed
-      lastDraw = now;
+      // Samples arrive at 10 Hz: new data at most that often; the axis slides on every frame.
+      if (plot && now - lastData < 100) {
+        const t = Date.now() / 1000;
+        plot.setScale('x', { min: t - windowSec, max: t });
+        return;
+      }
+      lastData = now;
       const v = metricsHistory.view(kind);
       const key = v.names.join('|');
       if (!plot || key !== names) {
@@ -59,7 +68,9 @@ function Chart({
           v.data as unknown as uPlot.AlignedData,
           el,
         );
-      } else plot.setData(v.data as unknown as uPlot.AlignedData);
+      } else plot.setData(v.data as unknown as uPlot.AlignedData, false);
+      const t = Date.now() / 1000;
+      plot.setScale('x', { min: t - windowSec, max: t });
     };
     raf = requestAnimationFrame(draw);
     const ro = new ResizeObserver(() =>
@@ -71,17 +82,34 @@ function Chart({
       ro.disconnect();
       plot?.destroy();
     };
-  }, [kind, title]);
+  }, [kind, title, windowSec]);
   return <div className="chart" ref={host} data-testid={`chart-${kind}`} />;
 }
 
 /** Rates, per-kernel throughput, queue depths and latency percentiles; the last ten minutes. */
 export function MetricsPanel() {
   const [, force] = useState(0);
+  const [windowSec, setWindowSec] = useState(60);
+  const counters = useLive((s) => (s ? JSON.stringify(s.metrics) : ''));
+  const m = counters
+    ? (JSON.parse(counters) as {
+        messagesDispatched: number;
+        messagesDelivered: number;
+        unknownTypeErrors: number;
+        deliveryErrors: number;
+      })
+    : null;
   return (
     <div className="metrics">
       <div className="panel-bar">
-        <span className="muted">Last 10 minutes, sampled 10 times a second.</span>
+        {m ? (
+          <span data-testid="dispatcher-counters">
+            dispatcher: dispatched <strong>{m.messagesDispatched}</strong>, delivered{' '}
+            <strong>{m.messagesDelivered}</strong>, unknown type{' '}
+            <strong>{m.unknownTypeErrors}</strong>, delivery errors{' '}
+            <strong>{m.deliveryErrors}</strong>
+          </span>
+        ) : null}
         <button
           type="button"
           onClick={() => {
@@ -92,12 +120,30 @@ export function MetricsPanel() {
         >
           Reset counters
         </button>
+        <span className="grow" />
+        <label className="inline">
+          Show
+          <select
+            aria-label="Chart window"
+            value={windowSec}
+            onChange={(e) => setWindowSec(Number(e.target.value))}
+          >
+            <option value={60}>last minute</option>
+            <option value={300}>last 5 minutes</option>
+            <option value={600}>last 10 minutes</option>
+          </select>
+        </label>
+        <span className="muted">sampled 10 times a second, 10 minutes kept</span>
       </div>
       <div className="charts">
-        <Chart kind="rates" title="Dispatcher: dispatched, delivered, failed per second" />
-        <Chart kind="kernels" title="Kernel throughput (processed/s)" />
-        <Chart kind="depths" title="Queue depth" />
-        <Chart kind="latency" title="Latency injection → processing (µs)" />
+        <Chart
+          kind="rates"
+          windowSec={windowSec}
+          title="Dispatcher: dispatched, delivered, failed per second"
+        />
+        <Chart kind="kernels" windowSec={windowSec} title="Kernel throughput (processed/s)" />
+        <Chart kind="depths" windowSec={windowSec} title="Queue depth" />
+        <Chart kind="latency" windowSec={windowSec} title="Latency injection → processing (µs)" />
       </div>
     </div>
   );
