@@ -167,3 +167,58 @@ describe('TrafficGenerator', () => {
     expect(() => new TrafficGenerator({ ratePerSec: 1, accounts: 0 }, mix, 0)).toThrow(/accounts/);
   });
 });
+
+describe('generator fast paths', () => {
+  it('Zipf guide table ranks exactly as a binary search over the cdf, bucket edges included', () => {
+    for (const [n, s] of [
+      [10, 1.1],
+      [1000, 0],
+      [1000, 2],
+      [100_000, 1.1],
+    ] as const) {
+      const z = new ZipfSampler(n, s);
+      const cdf: number[] = [];
+      let acc = 0;
+      for (let k = 0; k < n; k++) {
+        acc += z.probability(k);
+        cdf.push(acc);
+      }
+      const bsearch = (u: number): number => {
+        let lo = 0;
+        let hi = n - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (z.probability(mid) + (mid > 0 ? cdf[mid - 1]! : 0) > u) hi = mid;
+          else lo = mid + 1;
+        }
+        return lo;
+      };
+      const g = Math.min(n, 1 << 16);
+      const rng = createRng(n);
+      const us: number[] = [0, 1 - 2 ** -32];
+      for (let j = 1; j < Math.min(g, 2000); j++) us.push(j / g, j / g - 1e-12, j / g + 1e-12);
+      for (let i = 0; i < 20_000; i++) us.push(rng.next());
+      const wrong = us.filter((u) => z.rank(u) !== bsearch(u));
+      expect(wrong).toEqual([]);
+    }
+  });
+
+  it('draws random words in stream order across its read-ahead buffer', () => {
+    const layout = layoutOf([{ name: 'noise', type: 'u32' }]);
+    const gen = new TrafficGenerator(
+      { ratePerSec: 1e6, seed: 21 },
+      [{ typeId: 1, weight: 1, layout }],
+      0,
+    );
+    const batch = new GeneratedBatch(1000, 4);
+    const got: number[] = [];
+    while (got.length < 10_000) {
+      const n = gen.fill(1e12, batch);
+      for (let i = 0; i < n; i++) got.push(batch.view.getUint32(i * 4, true));
+    }
+    // Per message: one word for the account (Zipf), then one for the field.
+    const rng = createRng(21);
+    const want = got.map(() => (rng.nextU32(), rng.nextU32()));
+    expect(got).toEqual(want);
+  });
+});

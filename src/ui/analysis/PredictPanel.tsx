@@ -1,4 +1,4 @@
-import { useLive } from '../../state/live';
+import { useLiveValue } from '../../state/live';
 import { useWorkbench } from '../../state/store';
 import { pathBottlenecks } from '../../analysis/predict';
 import { predictions, usePredictionsVersion } from './predictions';
@@ -20,17 +20,14 @@ const fmtSec = (x: number | null): string =>
 export function PredictPanel() {
   usePredictionsVersion();
   const config = useWorkbench((s) => s.config);
-  const edgesKey = useLive((s) =>
-    JSON.stringify((s?.edges ?? []).map((e) => [e.source, e.target, e.total > 0 ? 1 : 0])),
+  const edges = useLiveValue((s) =>
+    (s?.edges ?? []).map((e) => ({
+      source: e.source,
+      target: e.target,
+      total: e.total > 0 ? 1 : 0,
+    })),
   );
   const rows = predictions.all().sort((a, b) => a.id.localeCompare(b.id));
-  const edges = (JSON.parse(edgesKey) as [string, string, number][]).map(
-    ([source, target, total]) => ({
-      source,
-      target,
-      total,
-    }),
-  );
   const paths = pathBottlenecks(config, (id) => predictions.get(id), edges);
   if (rows.length === 0) return <p className="muted">Waiting for engine snapshots…</p>;
   return (

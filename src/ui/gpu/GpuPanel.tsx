@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import { acquireGpu, type GpuStatus } from '../../gpu';
 import { runBench, type BenchRow } from '../../gpu/check/checks';
-import { useLive } from '../../state/live';
+import { useLiveValue } from '../../state/live';
 
 let statusPromise: Promise<GpuStatus> | null = null;
 /** The page asks for the adapter once; the engine worker makes its own device on the same adapter. */
@@ -79,8 +79,8 @@ export function GpuPanel() {
   const [rows, setRows] = useState<BenchRow[]>([]);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const backends = useLive((s) =>
-    JSON.stringify(s?.kernels.map((k) => [k.id, k.backend, k.ratePerSec]) ?? []),
+  const kernels = useLiveValue(
+    (s) => s?.kernels.map((k) => [k.id, k.backend, k.ratePerSec] as const) ?? [],
   );
   useEffect(() => {
     let alive = true;
@@ -89,7 +89,6 @@ export function GpuPanel() {
       alive = false;
     };
   }, []);
-  const kernels = JSON.parse(backends) as [string, string, number][];
 
   return (
     <div className="gpu-panel">

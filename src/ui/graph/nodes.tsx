@@ -8,7 +8,7 @@ import {
   type EdgeProps,
   type NodeProps,
 } from '@xyflow/react';
-import { useLive } from '../../state/live';
+import { edgeRate, kernelOf, useLive } from '../../state/live';
 import type { FlowEdge, KernelFlowNode, TypeFlowNode } from './flow';
 import { useGraphActions } from './actions';
 import { usePrediction } from '../analysis/predictions';
@@ -62,8 +62,8 @@ const TypeNode = memo(function TypeNode({ data, selected }: NodeProps<TypeFlowNo
 
 const KernelNode = memo(function KernelNode({ data, selected }: NodeProps<KernelFlowNode>) {
   const { kernel, problem, dimmed } = data;
-  const depth = useLive((s) => s?.kernels.find((k) => k.id === kernel.id)?.queueDepth ?? 0);
-  const backend = useLive((s) => s?.kernels.find((k) => k.id === kernel.id)?.backend ?? null);
+  const depth = useLive((s) => kernelOf(s, kernel.id)?.queueDepth ?? 0);
+  const backend = useLive((s) => kernelOf(s, kernel.id)?.backend ?? null);
   const level = depthLevel(depth, kernel.queueCapacity);
   const prediction = usePrediction(kernel.id);
   const pct = Math.min(100, (depth / kernel.queueCapacity) * 100);
@@ -164,10 +164,7 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
   // Dispatch edges are reported from `type:<id>`, kernel-to-kernel traffic from the kernel id.
   const from = data?.kind === 'k2k' ? source.slice('kernel:'.length) : source;
   const to = target.slice('kernel:'.length);
-  const rate = useLive((s) => {
-    const e = s?.edges.find((x) => x.source === from && x.target === to);
-    return e ? Math.round(e.ratePerSec) : 0;
-  });
+  const rate = useLive((s) => Math.round(edgeRate(s, from, to)));
   const width = rate > 0 ? Math.min(8, 1.5 + Math.log10(1 + rate)) : 1.5;
   const cls = `edge-${data?.kind ?? 'route'}${data?.problem ? ' edge-problem' : ''}${data?.highlighted ? ' edge-highlight' : ''}${selected ? ' edge-selected' : ''}`;
   return (

@@ -1,12 +1,9 @@
-import { useLive } from '../../state/live';
+import { useLiveValue } from '../../state/live';
 import { depthLevel } from '../graph/nodes';
 
 /** Every kernel's queue, like NiFi's connection view: depth, high-water mark, drops, dead letters. */
 export function QueuesPanel() {
-  const kernels = useLive((s) => JSON.stringify(s?.kernels ?? []));
-  const rows = JSON.parse(kernels) as NonNullable<
-    ReturnType<typeof import('../../state/live').liveStore.get>
-  >['kernels'];
+  const rows = useLiveValue((s) => s?.kernels ?? []);
   if (rows.length === 0) return <p className="muted">Waiting for the engine…</p>;
   return (
     <table className="grid-table" aria-label="Queues">
@@ -50,16 +47,18 @@ export function QueuesPanel() {
 
 /** injected + emitted = processed + queued + failed + dead-lettered, live. */
 export function AccountingBar() {
-  const a = useLive((s) => (s ? JSON.stringify(s.accounting) : ''));
-  if (!a) return null;
-  const acc = JSON.parse(a) as NonNullable<
-    ReturnType<typeof import('../../state/live').liveStore.get>
-  >['accounting'];
+  const acc = useLiveValue((s) => s?.accounting ?? null);
+  if (!acc) return null;
   const failed = Object.values(acc.failedByStatus).reduce((x, y) => x + y, 0);
   return (
     <div className="accounting" data-testid="accounting" data-balanced={acc.balanced}>
       <span title="messages injected from outside">injected {acc.injected}</span>
       <span title="alerts and responses emitted by kernels">+ emitted {acc.emitted}</span>
+      {acc.carriedOver ? (
+        <span title="queued or dead-lettered when the counters were last reset">
+          + carried over {acc.carriedOver}
+        </span>
+      ) : null}
       <span>= processed {acc.processed}</span>
       <span>+ queued {acc.queued}</span>
       <span title={JSON.stringify(acc.failedByStatus)}>+ failed {failed}</span>

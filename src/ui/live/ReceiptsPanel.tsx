@@ -4,7 +4,7 @@ import { RECEIPT_STATUSES, type ReceiptRow, type ReceiptStatus } from '../../eng
 import { receiptLog } from '../../app/live';
 import { receiptsToCsv, receiptsToJson } from '../../state/receiptLog';
 import { decodePayload, layoutOf, toHex } from '../../engine/payload';
-import { useLive } from '../../state/live';
+import { useLive, useLiveValue } from '../../state/live';
 import { useWorkbench } from '../../state/store';
 import { findType } from '../../state/edits';
 import { downloadText } from './download';
@@ -40,7 +40,7 @@ function useLogVersion() {
 
 export function ReceiptsPanel() {
   const version = useLogVersion();
-  const byStatus = useLive((s) => JSON.stringify(s?.receipts.byStatus ?? {}));
+  const counts = useLiveValue((s) => s?.receipts.byStatus ?? {});
   const total = useLive((s) => s?.receipts.total ?? 0);
   const sampledOut = useLive((s) => s?.receipts.sampledOut ?? 0);
   const [status, setStatus] = useState<ReceiptStatus | ''>('');
@@ -68,7 +68,6 @@ export function ReceiptsPanel() {
     estimateSize: () => 22,
     overscan: 12,
   });
-  const counts = JSON.parse(byStatus) as Record<string, number>;
 
   return (
     <div className="receipts">

@@ -3,7 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { metricsHistory } from '../../app/live';
 import { engineClient } from '../../app/engineRef';
-import { useLive } from '../../state/live';
+import { useLiveValue } from '../../state/live';
 
 const COLORS = [
   '#2563eb',
@@ -90,15 +90,7 @@ function Chart({
 export function MetricsPanel() {
   const [, force] = useState(0);
   const [windowSec, setWindowSec] = useState(60);
-  const counters = useLive((s) => (s ? JSON.stringify(s.metrics) : ''));
-  const m = counters
-    ? (JSON.parse(counters) as {
-        messagesDispatched: number;
-        messagesDelivered: number;
-        unknownTypeErrors: number;
-        deliveryErrors: number;
-      })
-    : null;
+  const m = useLiveValue((s) => s?.metrics ?? null);
   return (
     <div className="metrics">
       <div className="panel-bar">
