@@ -42,13 +42,13 @@ store.subscribe((next, prev) => {
 const engine = recordingClient(
   createEngineClient({
     onSnapshot,
+    // Moving onto WebGPU is news; falling back to the CPU twin is a warning worth reading.
     onNotice: (n) =>
-      store
-        .getState()
-        .notify(
-          'warning',
-          `Kernel "${n.kernelId}" now runs on ${n.backend === 'webgpu' ? 'WebGPU' : 'its CPU twin'}: ${n.message}`,
-        ),
+      n.backend === 'cpu'
+        ? store
+            .getState()
+            .notify('warning', `Kernel "${n.kernelId}" now runs on its CPU twin: ${n.message}`)
+        : store.getState().notify('info', `Kernel "${n.kernelId}" runs on WebGPU.`),
     onError: (e) => {
       store.getState().notify('error', `Engine: ${e.message}`);
       // The client restarts a crashed worker with the config it last loaded; edits made since went

@@ -248,22 +248,29 @@ export class TrafficGenerator {
     const interval = this.intervalUs;
     let n = 0;
     let r = this.rIdx;
-    while (n < batch.capacity && this.nextDueUs <= limit) {
+    // Locals, not fields, in the loop: the fields are written back once at the end.
+    let due = this.nextDueUs;
+    let emitted = this.emitted;
+    const timeUs = batch.timeUs;
+    const mixIndex = batch.mixIndex;
+    const accountOut = batch.account;
+    const cap = batch.capacity;
+    while (n < cap && due <= limit) {
       if (buf.length - r < maxDraws) {
         this.rIdx = r;
         this.refill(maxDraws);
         r = this.rIdx;
       }
-      const t = this.nextDueUs;
+      const t = due;
       let mi = 0;
       if (!single) {
         const u = buf[r++]! / TWO_POW_32;
         while (mi < cw.length - 1 && cw[mi]! <= u) mi++;
       }
       const account = zipf.rank(buf[r++]! / TWO_POW_32);
-      batch.timeUs[n] = t;
-      batch.mixIndex[n] = mi;
-      batch.account[n] = account;
+      timeUs[n] = t;
+      mixIndex[n] = mi;
+      accountOut[n] = account;
       const f = fieldsOf[mi]!;
       const base = n * stride;
       for (let k = 0; k < f.count; k++) {
@@ -272,7 +279,7 @@ export class TrafficGenerator {
         let num = 0;
         switch (f.role[k]!) {
           case R_ID:
-            num = this.emitted + 1;
+            num = emitted + 1;
             break;
           case R_ACCOUNT:
             num = account;
@@ -307,24 +314,26 @@ export class TrafficGenerator {
             view.setUint8(o + j, Math.floor((buf[r++]! / TWO_POW_32) * 256));
         } else writeNumber(view, type, o, num);
       }
-      this.emitted++;
+      emitted++;
       n++;
       switch (pattern) {
         case 'constant':
-          this.nextDueUs = this.startUs + this.emitted * interval;
+          due = this.startUs + emitted * interval;
           break;
         case 'poisson':
-          this.nextDueUs += -Math.log(1 - buf[r++]! / TWO_POW_32) * interval;
+          due += -Math.log(1 - buf[r++]! / TWO_POW_32) * interval;
           break;
         case 'bursts':
           // A burst arrives at one instant; bursts are spaced so the mean rate is ratePerSec.
           if (++this.burstLeft >= this.burstSize) {
             this.burstLeft = 0;
-            this.nextDueUs += this.burstSize * interval;
+            due += this.burstSize * interval;
           }
           break;
       }
     }
+    this.nextDueUs = due;
+    this.emitted = emitted;
     this.rIdx = r;
     batch.count = n;
     return n;

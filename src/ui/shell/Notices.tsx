@@ -4,11 +4,17 @@ import { useWorkbench, workbenchStore } from '../../state/store';
 /** The status line: what the last action did, or why it was refused. */
 export function Notices() {
   const notices = useWorkbench((s) => s.notices);
+  // Info and warnings leave after a while; errors stay until dismissed.
   useEffect(() => {
-    const last = notices.at(-1);
-    if (!last || last.kind === 'error') return;
-    const t = setTimeout(() => workbenchStore().getState().dismiss(last.id), 6000);
-    return () => clearTimeout(t);
+    const timers = notices
+      .filter((n) => n.kind !== 'error')
+      .map((n) =>
+        setTimeout(
+          () => workbenchStore().getState().dismiss(n.id),
+          n.kind === 'info' ? 6000 : 12000,
+        ),
+      );
+    return () => timers.forEach(clearTimeout);
   }, [notices]);
   return (
     <div className="notices" role="status" aria-live="polite" data-testid="notices">

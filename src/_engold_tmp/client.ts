@@ -1,0 +1,217 @@
+/**
+ * Page side of the engine: owns the worker, sends commands, keeps the latest snapshot, and restarts
+ * the worker with the last loaded config when it crashes or stops sending heartbeats.
+ */
+import type { RouteConfig } from '../core/config';
+import type {
+  EngineCommand,
+  EngineError,
+  GpuNotice,
+  EngineEvent,
+  EngineReply,
+  EngineSnapshot,
+} from './protocol';
+
+/** The part of `Worker` the client uses, so tests can drive it with a fake. */
+export interface WorkerLike {
+  postMessage(message: unknown): void;
+  terminate(): void;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+}
+
+/** Replaceable timers (tests pass a manual clock). */
+export interface ClientTimers {
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+  now(): number;
+}
+
+export interface EngineClientOptions {
+  onSnapshot?: (snapshot: EngineSnapshot) => void;
+  onError?: (error: EngineError) => void;
+  /** A kernel changed backend (GPU device lost, fallback to its CPU twin). */
+  onNotice?: (notice: GpuNotice) => void;
+  /** Default: the module worker `./worker.ts`. */
+  createWorker?: () => WorkerLike;
+  /** A worker silent for this long is considered hung and restarted. Default 5,000 ms. */
+  heartbeatTimeoutMs?: number;
+  timers?: ClientTimers;
+}
+
+export interface EngineClient {
+  /** Fire and forget; errors arrive through `onError`. */
+  send(cmd: EngineCommand): void;
+  /** Resolves with the engine's reply (errors are values: `reply.ok === false`). */
+  request(cmd: EngineCommand): Promise<EngineReply>;
+  latest(): EngineSnapshot | null;
+  subscribe(fn: (snapshot: EngineSnapshot) => void): () => void;
+  /** Replaces the worker with a fresh one running `config`. */
+  restart(config: RouteConfig): void;
+  terminate(): void;
+  /** How many times the worker was restarted after a crash or hang. */
+  crashCount(): number;
+}
+
+function defaultWorker(): WorkerLike {
+  return new Worker(new URL('./worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'engine',
+  }) as unknown as WorkerLike;
+}
+
+const defaultTimers: ClientTimers = {
+  setInterval: (fn, ms) => globalThis.setInterval(fn, ms),
+  clearInterval: (h) => globalThis.clearInterval(h as ReturnType<typeof setInterval>),
+  now: () => Date.now(),
+};
+
+/**
+ * Starts the engine worker.
+ *
+ * @example
+ * const client = createEngineClient({ onSnapshot: (s) => store.setSnapshot(s) });
+ * client.send({ type: 'loadConfig', config: demoConfig() });
+ * const reply = await client.request({ type: 'inject', typeId: 1001, count: 10 });
+ */
+export function createEngineClient(options: EngineClientOptions = {}): EngineClient {
+  const createWorker = options.createWorker ?? defaultWorker;
+  const timers = options.timers ?? defaultTimers;
+  const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 5_000;
+  const listeners = new Set<(s: EngineSnapshot) => void>();
+  if (options.onSnapshot) listeners.add(options.onSnapshot);
+  const pending = new Map<number, (reply: EngineReply) => void>();
+  let nextRequestId = 1;
+  let latest: EngineSnapshot | null = null;
+  let lastConfig: RouteConfig | null = null;
+  let lastHeard = timers.now();
+  let crashes = 0;
+  let terminated = false;
+  let worker: WorkerLike = start();
+
+  const watchdog = timers.setInterval(
+    () => {
+      if (!terminated && timers.now() - lastHeard > heartbeatTimeoutMs) {
+        crashed('the engine worker stopped responding');
+      }
+    },
+    Math.max(50, Math.floor(heartbeatTimeoutMs / 4)),
+  );
+
+  function start(): WorkerLike {
+    const w = createWorker();
+    lastHeard = timers.now();
+    w.onmessage = (ev) => {
+      if (w !== worker) return;
+      lastHeard = timers.now();
+      handle(ev.data as EngineEvent);
+    };
+    w.onerror = (ev) => {
+      if (w !== worker) return;
+      const detail =
+        typeof ev === 'object' && ev !== null && 'message' in ev ? String(ev.message) : '';
+      crashed(`the engine worker crashed${detail ? `: ${detail}` : ''}`);
+    };
+    if (lastConfig) w.postMessage({ type: 'loadConfig', config: lastConfig });
+    return w;
+  }
+
+  function handle(event: EngineEvent): void {
+    switch (event.type) {
+      case 'snapshot':
+        latest = event.snapshot;
+        for (const fn of listeners) fn(event.snapshot);
+        return;
+      case 'reply': {
+        const id = event.reply.requestId;
+        if (id !== undefined) {
+          const resolve = pending.get(id);
+          pending.delete(id);
+          resolve?.(event.reply);
+        }
+        if (!event.reply.ok && id === undefined) options.onError?.(event.reply.error);
+        return;
+      }
+      case 'error':
+        options.onError?.(event.error);
+        return;
+      case 'notice':
+        options.onNotice?.(event.notice);
+        return;
+      case 'ready':
+      case 'heartbeat':
+        return;
+    }
+  }
+
+  function crashed(message: string): void {
+    crashes++;
+    const error: EngineError = {
+      code: 'WorkerCrashed',
+      message: `${message}; restarted it${lastConfig ? ` with config "${lastConfig.name}"` : ''} (queued messages and counters were lost).`,
+    };
+    for (const [id, resolve] of pending) {
+      resolve({ ok: false, requestId: id, command: 'unknown', error });
+    }
+    pending.clear();
+    worker.onmessage = null;
+    worker.onerror = null;
+    worker.terminate();
+    worker = start();
+    options.onError?.(error);
+  }
+
+  function post(cmd: EngineCommand): void {
+    if (terminated) return;
+    if (cmd.type === 'loadConfig') lastConfig = cmd.config;
+    worker.postMessage(cmd);
+  }
+
+  return {
+    send: post,
+    request(cmd) {
+      if (terminated) {
+        return Promise.resolve({
+          ok: false,
+          command: cmd.type,
+          error: { code: 'WorkerCrashed', message: 'The engine client was terminated.' },
+        });
+      }
+      const requestId = nextRequestId++;
+      return new Promise<EngineReply>((resolve) => {
+        pending.set(requestId, resolve);
+        post({ ...cmd, requestId });
+      });
+    },
+    latest: () => latest,
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => {
+        listeners.delete(fn);
+      };
+    },
+    restart(config) {
+      if (terminated) return;
+      lastConfig = config;
+      worker.onmessage = null;
+      worker.onerror = null;
+      worker.terminate();
+      worker = start();
+    },
+    terminate() {
+      terminated = true;
+      timers.clearInterval(watchdog);
+      worker.terminate();
+      for (const [id, resolve] of pending) {
+        resolve({
+          ok: false,
+          requestId: id,
+          command: 'unknown',
+          error: { code: 'WorkerCrashed', message: 'The engine client was terminated.' },
+        });
+      }
+      pending.clear();
+    },
+    crashCount: () => crashes,
+  };
+}

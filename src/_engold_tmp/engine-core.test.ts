@@ -1,0 +1,233 @@
+import { describe, expect, it } from 'vitest';
+import { demoConfig } from '../core/config';
+import { createTwin } from '../gpu/kernels/twins.ts';
+import type { KernelRuntime, MessageBatch, OutputBatch } from '../gpu/kernels/types.ts';
+import { createEngine, type Engine, type KernelContext } from './engine';
+import type { EngineCommand, EngineSnapshot, HlcRow } from './protocol';
+import { TraceStore } from './trace';
+
+function ok(engine: Engine, cmd: EngineCommand) {
+  const reply = engine.command(cmd);
+  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+  return reply;
+}
+
+const before = (a: HlcRow, b: HlcRow): boolean =>
+  a.physical < b.physical || (a.physical === b.physical && a.logical < b.logical);
+
+function balanced(s: EngineSnapshot): void {
+  const a = s.accounting;
+  const failed = Object.values(a.failedByStatus).reduce((x, y) => x + y, 0);
+  expect(a.injected + a.emitted + a.carriedOver).toBe(
+    a.processed + a.queued + failed + a.deadLettered,
+  );
+  expect(s.broker.balanced).toBe(true);
+}
+
+describe('engine on the core', () => {
+  it('reports the dispatcher metrics and route table as its own', () => {
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    ok(engine, { type: 'inject', typeId: 1001, count: 3 });
+    ok(engine, { type: 'inject', typeId: 9999 });
+    t += 1000;
+    engine.tick();
+    const s = engine.snapshot();
+    expect(s.metrics).toEqual(engine.dispatcher.metrics());
+    expect(s.metrics.unknownTypeErrors).toBe(1);
+    const routes = ok(engine, { type: 'routes' }).routes;
+    expect(routes).toEqual(engine.dispatcher.routes());
+    balanced(s);
+  });
+
+  it('stamps receipts with injection, delivery and processing HLCs and traces the chain', () => {
+    let t = 5_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    ok(engine, { type: 'inject', typeId: 1001, payload: { amount: 20_000, account: 7 } });
+    t += 500;
+    engine.tick();
+    const rows = engine.snapshot().receipts.recent;
+    const tx = rows.find((r) => r.typeId === 1001)!;
+    const alert = rows.find((r) => r.typeId === 1010)!;
+    expect(tx.processedAt).not.toBeNull();
+    expect(before(tx.injectedAt, tx.deliveredAt!)).toBe(true);
+    expect(before(tx.deliveredAt!, tx.processedAt!)).toBe(true);
+    expect(before(tx.processedAt!, alert.injectedAt)).toBe(true);
+
+    const fromTx = ok(engine, { type: 'trace', messageId: tx.messageId }).trace!;
+    expect(fromTx).toMatchObject({ found: true, complete: true });
+    expect(fromTx.nodes.map((n) => n.typeId)).toEqual([1001, 1010]);
+    expect(fromTx.nodes[0]).toMatchObject({ kernel: 'fraud_processor', status: 'Delivered' });
+    expect(fromTx.nodes[0]!.children).toEqual([alert.messageId]);
+    expect(fromTx.nodes[1]).toMatchObject({ kernel: 'alert_sink', parentId: tx.messageId });
+    const fromAlert = ok(engine, { type: 'trace', messageId: alert.messageId }).trace!;
+    expect(fromAlert.nodes.map((n) => n.messageId)).toEqual([tx.messageId, alert.messageId]);
+    expect(ok(engine, { type: 'trace', messageId: 424242 }).trace).toMatchObject({
+      found: false,
+    });
+  });
+
+  it('traces a NoRoute message and redrives it by type once a route exists', () => {
+    let t = 1_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    ok(engine, { type: 'inject', typeId: 777 });
+    let s = engine.snapshot();
+    const letter = s.deadLetters.recent[0]!;
+    expect(letter).toMatchObject({ reason: 'NoRoute', destination: '', typeId: 777 });
+    expect(
+      ok(engine, { type: 'trace', messageId: letter.messageId }).trace!.nodes[0],
+    ).toMatchObject({ status: 'NoRoute' });
+    ok(engine, { type: 'setRoute', typeId: 777, kernelId: 'alert_sink' });
+    const r = ok(engine, { type: 'redrive' }).redrive!;
+    expect(r).toMatchObject({ selected: 1, redriven: 1 });
+    t += 100;
+    engine.tick();
+    s = engine.snapshot();
+    expect(s.kernels.find((k) => k.id === 'alert_sink')!.processed).toBe(1);
+    expect(s.deadLetters.count).toBe(0);
+    balanced(s);
+  });
+});
+
+describe('trace store', () => {
+  const node = (id: number, parentId: number | null) => ({
+    messageId: id,
+    typeId: 1,
+    parentId,
+    children: [],
+    source: 'host',
+    destination: 'k',
+    kernel: null,
+    status: 'Delivered' as const,
+    hops: 0,
+    priority: 0,
+    latencyUs: null,
+    injectedAt: { physical: 1, logical: id, nodeId: 1 },
+    deliveredAt: null,
+    processedAt: null,
+    pinned: false,
+  });
+
+  it('evicts the oldest entry, says the chain is incomplete, and keeps pinned entries', () => {
+    const store = new TraceStore(2);
+    store.add(node(1, null));
+    store.pin(1);
+    store.add(node(2, 1));
+    store.add(node(3, 2));
+    store.add(node(4, 3));
+    // 2 was evicted; 1 is pinned and stays.
+    expect(store.get(1)).toBeDefined();
+    expect(store.get(2)).toBeUndefined();
+    expect(store.trace(4)).toMatchObject({ found: true, complete: false });
+    expect(store.trace(4).nodes.map((n) => n.messageId)).toEqual([3, 4]);
+    expect(store.trace(1).complete).toBe(false);
+  });
+});
+
+/** A runtime that resolves later and can "lose its device" (then runs its twin). */
+class FakeGpuRuntime implements KernelRuntime {
+  backend: 'webgpu' | 'cpu' = 'webgpu';
+  fallbackReason: string | null = null;
+  readonly twin;
+  imported: Uint32Array | null = null;
+  loseNext = false;
+  constructor(
+    readonly behavior: 'fraud' | 'aggregator' | 'pattern' | 'generic',
+    private readonly ctx: KernelContext,
+  ) {
+    this.twin = createTwin(behavior);
+  }
+  process(batch: MessageBatch): Promise<OutputBatch> {
+    if (this.loseNext) {
+      this.loseNext = false;
+      this.backend = 'cpu';
+      this.fallbackReason = 'device lost (destroyed)';
+      this.ctx.notice('Moved to the CPU twin: device lost');
+    }
+    return Promise.resolve(this.twin.process(batch));
+  }
+  exportState(): Promise<Uint32Array> {
+    return Promise.resolve(this.twin.exportState());
+  }
+  importState(state: Uint32Array): void {
+    this.imported = state.slice();
+    this.twin.importState(state);
+  }
+  reset(): void {
+    this.twin.reset();
+  }
+  destroy(): void {}
+}
+
+describe('engine with asynchronous (GPU) runtimes', () => {
+  it('swaps to the runtime with state carried, survives a device loss, and stays exact', async () => {
+    let t = 1_000_000;
+    const runtimes = new Map<string, FakeGpuRuntime>();
+    let resolveAll: () => void = () => {};
+    const ready = new Promise<void>((r) => (resolveAll = r));
+    const engine = createEngine({
+      config: demoConfig(),
+      now: () => t,
+      makeKernel: (k, ctx) => {
+        if (k.behavior !== 'fraud') return createTwin(k.behavior);
+        return ready.then(() => {
+          const rt = new FakeGpuRuntime(k.behavior, ctx);
+          runtimes.set(k.id, rt);
+          return rt;
+        });
+      },
+      gpu: () => ({ available: true, adapter: null }),
+    });
+    // Before the runtime is ready the twin runs and builds up state.
+    ok(engine, { type: 'inject', typeId: 1001, count: 50, payload: { amount: 9_500, account: 3 } });
+    t += 1000;
+    engine.tick();
+    let s = engine.snapshot();
+    expect(s.kernels.find((k) => k.id === 'fraud_processor')!.backend).toBe('cpu');
+    resolveAll();
+    await ready;
+    await Promise.resolve();
+    ok(engine, { type: 'inject', typeId: 1001, count: 20, payload: { amount: 100, account: 3 } });
+    t += 1000;
+    engine.tick();
+    const rt = runtimes.get('fraud_processor')!;
+    expect(rt.imported?.some((w) => w !== 0)).toBe(true);
+    s = engine.snapshot();
+    expect(s.kernels.find((k) => k.id === 'fraud_processor')!.backend).toBe('webgpu');
+    expect(s.accounting.queued).toBeGreaterThan(0); // the batch in flight counts as queued
+    balanced(s);
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    rt.loseNext = true;
+    ok(engine, { type: 'inject', typeId: 1001, count: 20, payload: { amount: 100, account: 3 } });
+    for (let i = 0; i < 10; i++) {
+      t += 1000;
+      engine.tick();
+      await Promise.resolve();
+      await Promise.resolve();
+    }
+    engine.drain();
+    s = engine.snapshot();
+    const fp = s.kernels.find((k) => k.id === 'fraud_processor')!;
+    expect(fp).toMatchObject({ backend: 'cpu', processed: 90 });
+    expect(fp.fallbackReason).toContain('device lost');
+    expect(s.gpuEvents.some((e) => e.message.includes('device lost'))).toBe(true);
+    expect(s.accounting.queued).toBe(0);
+    balanced(s);
+  });
+
+  it('answers gpuInfo and says why a kernel asking for WebGPU runs on the CPU', () => {
+    const engine = createEngine({
+      config: demoConfig(),
+      now: () => 0,
+      gpu: () => ({ available: false, adapter: null, reason: 'no adapter' }),
+    });
+    expect(ok(engine, { type: 'gpuInfo' }).gpu).toEqual({
+      available: false,
+      adapter: null,
+      reason: 'no adapter',
+    });
+    const auto = engine.snapshot().kernels.filter((k) => k.backend === 'cpu' && k.fallbackReason);
+    expect(auto.length).toBeGreaterThan(0);
+    expect(auto[0]!.fallbackReason).toBe('no adapter');
+  });
+});

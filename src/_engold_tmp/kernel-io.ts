@@ -1,0 +1,311 @@
+/**
+ * Converts between a message type's config payload (see payload.ts) and the kernels' fixed 8-word
+ * batch layouts (src/gpu/kernels/types.ts), matching fields by name. Fields a kernel needs but the
+ * type lacks take the message's own header values (id, time); anything else is 0.
+ */
+import type { KernelBehavior } from '../gpu/kernels/types.ts';
+import type { FieldSlot, PayloadLayout } from './payload';
+
+type WordKind = 'u32' | 'u64' | 'f32' | 'flag';
+
+interface WordSlot {
+  names: string[];
+  word: number;
+  kind: WordKind;
+}
+
+/** Every kernel reads its input with the Transaction layout. */
+const INPUT: WordSlot[] = [
+  { names: ['id', 'transactionid', 'requestid', 'checkid'], word: 0, kind: 'u64' },
+  { names: ['amount'], word: 2, kind: 'f32' },
+  { names: ['account'], word: 3, kind: 'u32' },
+  { names: ['counterparty'], word: 4, kind: 'u32' },
+  { names: ['country'], word: 5, kind: 'u32' },
+  { names: ['timestampus', 'timestamp'], word: 6, kind: 'u64' },
+];
+
+const OUTPUT: Record<KernelBehavior, WordSlot[]> = {
+  fraud: [
+    { names: ['transactionid', 'id'], word: 0, kind: 'u64' },
+    { names: ['account'], word: 2, kind: 'u32' },
+    { names: ['reason', 'reasons'], word: 3, kind: 'u32' },
+    { names: ['score'], word: 4, kind: 'f32' },
+    { names: ['amount'], word: 5, kind: 'f32' },
+    { names: ['timestampus', 'timestamp'], word: 6, kind: 'u64' },
+  ],
+  pattern: [
+    { names: ['checkid', 'id', 'transactionid'], word: 0, kind: 'u64' },
+    { names: ['account'], word: 2, kind: 'u32' },
+    { names: ['counterparty'], word: 3, kind: 'u32' },
+    { names: ['patternkind', 'patterns', 'pattern'], word: 4, kind: 'u32' },
+    { names: ['matched'], word: 4, kind: 'flag' },
+    { names: ['amount'], word: 5, kind: 'f32' },
+    { names: ['timestampus', 'timestamp'], word: 6, kind: 'u64' },
+  ],
+  aggregator: [
+    { names: ['requestid', 'id'], word: 0, kind: 'u64' },
+    { names: ['total', 'amount'], word: 2, kind: 'f32' },
+    { names: ['account'], word: 3, kind: 'u32' },
+    { names: ['count'], word: 4, kind: 'u32' },
+    { names: ['timestampus', 'timestamp'], word: 6, kind: 'u64' },
+  ],
+  generic: INPUT,
+};
+
+interface Op {
+  field: FieldSlot;
+  word: number;
+  kind: WordKind;
+}
+
+function compile(layout: PayloadLayout, schema: WordSlot[]): Op[] {
+  const ops: Op[] = [];
+  for (const f of layout.fields) {
+    const n = f.name.toLowerCase();
+    const w = schema.find((s) => s.names.includes(n));
+    if (w && f.type !== 'bytes') ops.push({ field: f, word: w.word, kind: w.kind });
+  }
+  return ops;
+}
+
+const f32 = new Float32Array(1);
+const f32u = new Uint32Array(f32.buffer);
+
+function readNum(view: DataView, f: FieldSlot, base = 0): number {
+  const o = base + f.offset;
+  switch (f.type) {
+    case 'u8':
+    case 'bool':
+      return view.getUint8(o);
+    case 'u16':
+      return view.getUint16(o, true);
+    case 'u32':
+      return view.getUint32(o, true);
+    case 'i32':
+      return view.getInt32(o, true);
+    case 'u64':
+    case 'i64':
+      return view.getUint32(o, true) + view.getUint32(o + 4, true) * 4294967296;
+    case 'f32':
+      return view.getFloat32(o, true);
+    case 'f64':
+      return view.getFloat64(o, true);
+    case 'bytes':
+      return 0;
+  }
+}
+
+function writeNum(view: DataView, f: FieldSlot, v: number, base = 0): void {
+  const o = base + f.offset;
+  switch (f.type) {
+    case 'u8':
+    case 'bool':
+      view.setUint8(o, v & 0xff);
+      return;
+    case 'u16':
+      view.setUint16(o, v & 0xffff, true);
+      return;
+    case 'u32':
+      view.setUint32(o, v >>> 0, true);
+      return;
+    case 'i32':
+      view.setInt32(o, v | 0, true);
+      return;
+    case 'u64':
+    case 'i64':
+      view.setUint32(o, v >>> 0, true);
+      view.setUint32(o + 4, Math.floor(v / 4294967296) >>> 0, true);
+      return;
+    case 'f32':
+      view.setFloat32(o, v, true);
+      return;
+    case 'f64':
+      view.setFloat64(o, v, true);
+      return;
+    case 'bytes':
+      return;
+  }
+}
+
+/** Config payload bytes -> kernel input words for one message type. */
+export class InputConverter {
+  /** True when the type's layout already is the kernel layout: words are copied as they are. */
+  readonly identity: boolean;
+  private readonly ops: Op[];
+  private readonly hasId: boolean;
+  private readonly hasTime: boolean;
+  /** A view over the last source buffer, so the per-message path allocates nothing. */
+  private view: DataView | null = null;
+
+  constructor(layout: PayloadLayout | null) {
+    this.ops = layout ? compile(layout, INPUT) : [];
+    this.hasId = this.ops.some((o) => o.word === 0);
+    this.hasTime = this.ops.some((o) => o.word === 6);
+    const at = (name: string, offset: number, type: string): boolean =>
+      layout?.fields.some((f) => f.name === name && f.offset === offset && f.type === type) ??
+      false;
+    this.identity =
+      layout !== null &&
+      layout.size === 32 &&
+      at('id', 0, 'u64') &&
+      at('amount', 8, 'f32') &&
+      at('account', 12, 'u32') &&
+      at('counterparty', 16, 'u32') &&
+      at('country', 20, 'u16') &&
+      at('timestampUs', 24, 'u64');
+    if (layout === null) this.identity = true;
+  }
+
+  /**
+   * Writes the 8 kernel words of a message into `out` at `base`. `src` holds the config payload
+   * (its first 32 bytes as words `srcWords` at `srcBase`, or the whole payload as `big`).
+   */
+  convert(
+    srcWords: Uint32Array,
+    srcBase: number,
+    big: Uint8Array | undefined,
+    out: Uint32Array,
+    base: number,
+    messageId: number,
+    timeUs: number,
+  ): void {
+    if (this.identity && big === undefined) {
+      for (let w = 0; w < 8; w++) out[base + w] = srcWords[srcBase + w] ?? 0;
+      out[base + 5] = (out[base + 5] ?? 0) & 0xffff;
+      return;
+    }
+    let view: DataView;
+    let at = 0;
+    let limit = 32;
+    if (big) {
+      view = new DataView(big.buffer, big.byteOffset, big.byteLength);
+      limit = big.byteLength;
+    } else {
+      view =
+        this.view !== null && this.view.buffer === srcWords.buffer
+          ? this.view
+          : (this.view = new DataView(srcWords.buffer));
+      at = srcWords.byteOffset + srcBase * 4;
+    }
+    for (let w = 0; w < 8; w++) out[base + w] = 0;
+    const ops = this.ops;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      if (op.field.offset + op.field.size > limit) continue;
+      const v = readNum(view, op.field, at);
+      if (op.kind === 'f32') {
+        f32[0] = v;
+        out[base + op.word] = f32u[0] ?? 0;
+      } else if (op.kind === 'u64') {
+        out[base + op.word] = v >>> 0;
+        out[base + op.word + 1] = Math.floor(v / 4294967296) >>> 0;
+      } else {
+        out[base + op.word] = v >>> 0;
+      }
+    }
+    if (!this.hasId) {
+      out[base] = messageId >>> 0;
+      out[base + 1] = Math.floor(messageId / 4294967296) >>> 0;
+    }
+    if (!this.hasTime) {
+      const t = Math.floor(timeUs);
+      out[base + 6] = t >>> 0;
+      out[base + 7] = Math.floor(t / 4294967296) >>> 0;
+    }
+  }
+}
+
+/** Kernel output words -> the config payload of the output's type. */
+export class OutputConverter {
+  private readonly ops: Op[];
+  private readonly bytes: Uint8Array;
+  private readonly rawWords: Uint32Array;
+  private readonly view: DataView;
+
+  constructor(
+    readonly layout: PayloadLayout | null,
+    behavior: KernelBehavior,
+  ) {
+    this.ops = layout ? compile(layout, OUTPUT[behavior]) : [];
+    const size = layout ? layout.size : 32;
+    const buffer = new ArrayBuffer(Math.ceil(Math.max(size, 32) / 4) * 4);
+    this.bytes = new Uint8Array(buffer, 0, size);
+    this.rawWords = new Uint32Array(buffer);
+    this.view = new DataView(buffer);
+  }
+
+  /**
+   * Returns the payload bytes in a buffer owned by the converter and overwritten by the next call
+   * (the caller copies them into the message store), so the output path allocates nothing.
+   */
+  /**
+   * Writes the payload straight into 8-word message columns (`dst` at word `dstBase`) when it
+   * fits in 32 bytes, and returns its length; returns -1 for a longer payload (use `convert`).
+   */
+  convertInto(words: Uint32Array, base: number, dst: Uint32Array, dstBase: number): number {
+    const layout = this.layout;
+    if (!layout) {
+      for (let w = 0; w < 8; w++) dst[dstBase + w] = words[base + w]!;
+      return 32;
+    }
+    if (layout.size > 32) return -1;
+    for (let w = 0; w < 8; w++) dst[dstBase + w] = 0;
+    let view = this.dstView;
+    if (view === null || view.buffer !== dst.buffer) view = this.dstView = new DataView(dst.buffer);
+    const at = dst.byteOffset + dstBase * 4;
+    const ops = this.ops;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      writeNum(view, op.field, this.valueOf(op, words, base), at);
+    }
+    return layout.size;
+  }
+
+  private dstView: DataView | null = null;
+
+  private valueOf(op: Op, words: Uint32Array, base: number): number {
+    const lo = words[base + op.word]!;
+    switch (op.kind) {
+      case 'f32':
+        f32u[0] = lo;
+        return f32[0]!;
+      case 'u64':
+        return lo + words[base + op.word + 1]! * 4294967296;
+      case 'flag':
+        return lo !== 0 ? 1 : 0;
+      case 'u32':
+        return lo;
+    }
+  }
+
+  convert(words: Uint32Array, base: number): Uint8Array {
+    if (!this.layout) {
+      for (let w = 0; w < 8; w++) this.rawWords[w] = words[base + w] ?? 0;
+      return this.bytes;
+    }
+    const bytes = this.bytes;
+    bytes.fill(0);
+    const view = this.view;
+    for (const op of this.ops) {
+      const lo = words[base + op.word] ?? 0;
+      let v: number;
+      switch (op.kind) {
+        case 'f32':
+          f32u[0] = lo;
+          v = f32[0] ?? 0;
+          break;
+        case 'u64':
+          v = lo + (words[base + op.word + 1] ?? 0) * 4294967296;
+          break;
+        case 'flag':
+          v = lo !== 0 ? 1 : 0;
+          break;
+        case 'u32':
+          v = lo;
+          break;
+      }
+      writeNum(view, op.field, v);
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { decodePayload, encodePayload, layoutOf } from './payload';
+import type { PayloadValues } from './protocol';
+
+describe('payload field names that collide with Object.prototype', () => {
+  const layout = layoutOf([
+    { name: '__proto__', type: 'u32' },
+    { name: 'constructor', type: 'u16' },
+    { name: 'toString', type: 'u8' },
+  ]);
+
+  it('round-trips __proto__, constructor and toString as own fields', () => {
+    const values: PayloadValues = JSON.parse(
+      '{"__proto__": 123456, "constructor": 513, "toString": 7}',
+    ) as PayloadValues;
+    expect(Object.hasOwn(values, '__proto__')).toBe(true);
+    const bytes = encodePayload(layout, values);
+    const out = decodePayload(layout, bytes);
+    expect(Object.keys(out)).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(Object.hasOwn(out, '__proto__')).toBe(true);
+    expect(out['__proto__']).toBe(123456);
+    expect(out['constructor']).toBe(513);
+    expect(out['toString']).toBe(7);
+    // The result's prototype is untouched.
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+  });
+
+  it('does not read inherited properties as field values', () => {
+    // `constructor` and `toString` exist on every object's prototype; an empty value set writes none.
+    const bytes = encodePayload(layout, {});
+    expect(Array.from(bytes).every((b) => b === 0)).toBe(true);
+    const base = new Uint8Array(layout.size).fill(0xab);
+    expect(Array.from(encodePayload(layout, {}, base))).toEqual(Array.from(base));
+  });
+});

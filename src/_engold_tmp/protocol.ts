@@ -1,0 +1,442 @@
+/**
+ * The engine's wire protocol: commands the page sends to the engine worker, replies and events it
+ * sends back, and the snapshot shape the live panels (and `window.workbench.snapshot()`) read.
+ *
+ * Everything here is plain structured-clone data (numbers, strings, bigint, Uint8Array), so it can
+ * cross `postMessage` unchanged and the same engine runs headless in Node for tests and what-if runs.
+ */
+import type { RouteConfig } from '../core/config';
+
+/** A u64 as the core normalises it: a number when safe, a bigint above 2^53 - 1. */
+export type U64 = number | bigint;
+/** A u64 as it may arrive from a form or JSON: also a decimal string. */
+export type U64Input = number | bigint | string;
+
+export type KernelConfig = RouteConfig['kernels'][number];
+export type MessageTypeConfig = RouteConfig['messageTypes'][number];
+export type RouteEntry = RouteConfig['routes'][number];
+export type BrokerConfig = RouteConfig['broker'];
+
+/** Broker delivery statuses plus `NoRoute`, the status an unknown or unrouted type id receives. */
+export type ReceiptStatus =
+  | 'Delivered'
+  | 'Pending'
+  | 'QueueFull'
+  | 'NotFound'
+  | 'MaxHopsExceeded'
+  | 'NoRoute'
+  | 'TenantMismatch';
+
+/** Every status, in display order. */
+export const RECEIPT_STATUSES: readonly ReceiptStatus[] = [
+  'Delivered',
+  'Pending',
+  'QueueFull',
+  'NotFound',
+  'MaxHopsExceeded',
+  'NoRoute',
+  'TenantMismatch',
+];
+
+/**
+ * Why a message is in the dead-letter queue: a failed delivery's status, or what the core's
+ * overflow policies record (`Rejected` under `reject`, `DroppedOldest` under `dropOldest`,
+ * `Unregistered` when its kernel was removed with the message queued), or what the engine records
+ * once a kernel took the message: `KernelError` (its handler failed on it) and `InvalidPayload`
+ * (its payload is shorter than its type's layout, so a demo kernel cannot read it). Those two
+ * carry the why in `DeadLetterRow.detail`.
+ */
+export type DeadLetterReason =
+  ReceiptStatus | 'Rejected' | 'DroppedOldest' | 'Unregistered' | 'KernelError' | 'InvalidPayload';
+
+/** Every dead-letter reason, in display order. */
+export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
+  ...RECEIPT_STATUSES,
+  'Rejected',
+  'DroppedOldest',
+  'Unregistered',
+  'KernelError',
+  'InvalidPayload',
+];
+
+export type ArrivalPattern = 'constant' | 'poisson' | 'bursts';
+
+/** What a traffic generator emits. Same seed + same config gives the same message sequence. */
+export interface GeneratorSpec {
+  /** Mean messages per second (simulated time). */
+  ratePerSec: number;
+  /** Default `'constant'`. */
+  pattern?: ArrivalPattern;
+  /** Weighted mix of type ids; default: every routed type of the config, equal weights. */
+  mix?: { typeId: U64Input; weight: number }[];
+  /** Zipf exponent of the account skew; 0 = uniform. Default 1. */
+  zipfS?: number;
+  /** Number of distinct accounts. Default 1,000. */
+  accounts?: number;
+  /** Stop after this much simulated time; absent or 0 = until stopped. */
+  durationMs?: number;
+  /** Message priority (u8); default: the broker's default priority. */
+  priority?: number;
+  /** Default 1. */
+  seed?: number;
+  /** Messages per burst for the `'bursts'` pattern; default: a tenth of a second's worth. */
+  burstSize?: number;
+}
+
+/** Field values for an injected payload, keyed by the type's field names. */
+export type PayloadValues = Record<string, number | bigint | string | boolean>;
+
+/** Header fields a redrive may change before the message is sent again. */
+export interface HeaderOverrides {
+  priority?: number;
+  /** Kernel id to send to instead of the dead letter's original destination. */
+  destination?: string;
+  correlationId?: number;
+}
+
+/** Selects dead letters; every given criterion must match. */
+export interface DeadLetterFilter {
+  ids?: number[];
+  reasons?: DeadLetterReason[];
+  typeIds?: U64Input[];
+  destinations?: string[];
+  sources?: string[];
+}
+
+/** Which receipts are materialised into `snapshot.receipts.recent` (counts stay exact regardless). */
+export interface ReceiptFilter {
+  statuses?: ReceiptStatus[];
+  typeIds?: U64Input[];
+  /** Matches source or destination. */
+  kernels?: string[];
+}
+
+interface Req {
+  /** Echoed in the reply so `client.request` can resolve the right promise. */
+  requestId?: number;
+}
+
+/** Commands the engine accepts. Each is applied atomically: it fully applies or replies with an error. */
+export type EngineCommand =
+  | (Req & { type: 'loadConfig'; config: RouteConfig })
+  | (Req & {
+      type: 'inject';
+      typeId: U64Input;
+      /** Default 1. */
+      count?: number;
+      /** Field values (missing fields are filled randomly) or raw payload bytes. */
+      payload?: PayloadValues | Uint8Array;
+      priority?: number;
+      correlationId?: number;
+      /** Kernel id the message appears to come from; default `'host'`. */
+      source?: string;
+    })
+  | (Req & { type: 'startGenerator'; spec: GeneratorSpec })
+  | (Req & { type: 'stopGenerator' })
+  | (Req & { type: 'resetMetrics' })
+  | (Req & { type: 'setRoute'; typeId: U64Input; kernelId: string; handlerName?: string })
+  | (Req & { type: 'removeRoute'; typeId: U64Input })
+  | (Req & { type: 'setK2kRoute'; dest: string; nextHop: string })
+  | (Req & { type: 'removeK2kRoute'; dest: string })
+  | (Req & { type: 'upsertKernel'; kernel: KernelConfig })
+  | (Req & { type: 'removeKernel'; kernelId: string })
+  | (Req & { type: 'upsertType'; messageType: MessageTypeConfig })
+  | (Req & { type: 'removeType'; typeId: U64Input })
+  | (Req & { type: 'setBroker'; broker: Partial<BrokerConfig> })
+  | (Req & {
+      type: 'redrive';
+      /** Which letters; absent = all. */
+      filter?: DeadLetterFilter;
+      /** Send to this kernel instead of each letter's original destination. */
+      target?: string;
+      overrides?: HeaderOverrides;
+    })
+  | (Req & { type: 'purgeDeadLetters'; filter?: DeadLetterFilter })
+  | (Req & { type: 'listDeadLetters'; filter?: DeadLetterFilter; offset?: number; limit?: number })
+  | (Req & { type: 'setReceiptFilter'; filter: ReceiptFilter | null })
+  | (Req & { type: 'setSampling'; perSnapshotCap: number })
+  | (Req & { type: 'snapshot' })
+  /** The live route table, as the dispatcher holds it: `[typeId, kernelId]` pairs. */
+  | (Req & { type: 'routes' })
+  /** The WebGPU adapter the worker found (or why there is none). */
+  | (Req & { type: 'gpuInfo' })
+  /** The causal chain of a message from the bounded trace store. */
+  | (Req & { type: 'trace'; messageId: number })
+  /** Keep a message's trace past eviction (and trace its outputs exactly). */
+  | (Req & { type: 'pin'; messageId: number })
+  | (Req & { type: 'unpin'; messageId: number })
+  /**
+   * Test-only fault (issue 8): the kernel's next `count` messages fail as if its handler threw
+   * `reason` (dead-lettered `KernelError` with `reason` as detail). Posted only by the page's
+   * test fault hooks (src/app/faults.ts). `count` 0 clears a pending fault.
+   */
+  | (Req & { type: '__failKernel'; kernelId: string; count: number; reason: string });
+
+export type EngineCommandType = EngineCommand['type'];
+
+/** Typed error codes; each comes with a message a person can act on. */
+export type EngineErrorCode =
+  | 'InvalidCommand'
+  | 'InvalidConfig'
+  | 'UnknownKernel'
+  | 'UnknownType'
+  | 'KernelHasRoutes'
+  | 'TenantMismatch'
+  | 'InvalidPayload'
+  | 'WorkerCrashed'
+  | 'Internal';
+
+export interface EngineError {
+  code: EngineErrorCode;
+  message: string;
+}
+
+/** Result data of the commands that return some. */
+export interface RedriveResult {
+  /** Letters selected by the filter. */
+  selected: number;
+  /** Re-sent and accepted (Delivered or Pending). */
+  redriven: number;
+  /** Re-sent and failed again (back in the dead-letter queue). */
+  failedAgain: number;
+  /** Refused because the target kernel belongs to another tenant than the letter's source. */
+  refusedCrossTenant: number;
+}
+
+export type EngineReply =
+  | {
+      ok: true;
+      requestId?: number;
+      command: EngineCommandType;
+      /** `inject`: number sent; `purgeDeadLetters`: number purged. */
+      count?: number;
+      redrive?: RedriveResult;
+      deadLetters?: { total: number; rows: DeadLetterRow[] };
+      /** `routes`: the live route table. */
+      routes?: [U64, string][];
+      /** `gpuInfo`. */
+      gpu?: GpuInfo;
+      /** `trace`. */
+      trace?: TraceResult;
+      /** `pin`/`unpin`: whether the message was held by the trace store. */
+      pinned?: boolean;
+    }
+  | { ok: false; requestId?: number; command: EngineCommandType | 'unknown'; error: EngineError };
+
+export interface HlcRow {
+  physical: number;
+  logical: number;
+  nodeId: number;
+}
+
+/** The adapter behind `window.workbench.gpu()`. */
+export interface GpuInfo {
+  available: boolean;
+  adapter: {
+    vendor: string;
+    architecture: string;
+    description: string;
+    isFallbackAdapter: boolean;
+  } | null;
+  /** Why there is no adapter. */
+  reason?: string;
+}
+
+/** A kernel moved between backends (device lost, no adapter); for a UI notice. */
+export interface GpuNotice {
+  kernelId: string;
+  /** Simulated time, µs. */
+  atUs: number;
+  backend: 'webgpu' | 'cpu';
+  message: string;
+}
+
+/** One message in a trace: its stamps per stage, where it went and what became of it. */
+export interface TraceNode {
+  messageId: number;
+  typeId: U64;
+  parentId: number | null;
+  /** Message ids of its outputs (alerts, responses). */
+  children: number[];
+  source: string;
+  destination: string;
+  /** Kernel that consumed it, or null. */
+  kernel: string | null;
+  /** Latest status (a receipt status, or a dead-letter reason). */
+  status: DeadLetterReason;
+  hops: number;
+  priority: number;
+  /** Injection (or emission) to processing, µs; null until processed. */
+  latencyUs: number | null;
+  injectedAt: HlcRow;
+  deliveredAt: HlcRow | null;
+  processedAt: HlcRow | null;
+  pinned: boolean;
+}
+
+/** Reply of the `trace` command. */
+export interface TraceResult {
+  messageId: number;
+  /** False when the message is not (or no longer) in the trace store. */
+  found: boolean;
+  /** False when a parent or child in the chain was evicted (or never traced). */
+  complete: boolean;
+  /** Ancestors, the message and its descendants, ordered by `injectedAt`. */
+  nodes: TraceNode[];
+}
+
+/** One materialised receipt (sampled; counts are exact elsewhere). */
+export interface ReceiptRow {
+  /** Position in the engine's receipt sequence (every receipt, sampled or not, takes one). */
+  seq: number;
+  hlc: HlcRow;
+  messageId: number;
+  typeId: U64;
+  source: string;
+  destination: string;
+  status: ReceiptStatus;
+  hops: number;
+  /** Injection to processing in microseconds; null when not (yet) processed. */
+  latencyUs: number | null;
+  priority: number;
+  /** 0 = none. */
+  correlationId: number;
+  /** Message id of the message this one was derived from (alert from transaction, response from request). */
+  parentId: number | null;
+  payload: Uint8Array;
+  /** When it entered the dispatcher (equals `hlc`). */
+  injectedAt: HlcRow;
+  /** When the broker queued it (or refused it) for this receipt. */
+  deliveredAt: HlcRow | null;
+  /** When a kernel consumed it; null for rows emitted before processing (see the `trace` command). */
+  processedAt: HlcRow | null;
+}
+
+export interface DeadLetterRow {
+  id: number;
+  messageId: number;
+  typeId: U64;
+  reason: DeadLetterReason;
+  source: string;
+  /** The kernel the message was meant for. */
+  destination: string;
+  tenantId: number;
+  attempts: number;
+  priority: number;
+  correlationId: number;
+  parentId: number | null;
+  /** Simulated time the letter was (last) dead-lettered, µs. */
+  atUs: number;
+  payload: Uint8Array;
+  /** Human-readable why (the handler's error message, the size mismatch, the broker's note). */
+  detail?: string;
+}
+
+export interface KernelSnapshot {
+  id: string;
+  backend: 'webgpu' | 'cpu';
+  behavior: KernelConfig['behavior'];
+  tenantId: number;
+  queueDepth: number;
+  maxDepth: number;
+  capacity: number;
+  processed: number;
+  /** Messages refused or evicted at this kernel's queue. */
+  dropped: number;
+  /** Dead letters whose original destination is this kernel. */
+  deadLettered: number;
+  /** `deadLettered` by reason (since the last `resetMetrics`); reasons with none are absent. */
+  lettersByReason: Partial<Record<DeadLetterReason, number>>;
+  /** Messages emitted (alerts, responses). */
+  emitted: number;
+  /** Processed per second, smoothed over recent ticks. */
+  ratePerSec: number;
+  /** Why this kernel runs on the CPU although its backend asked for WebGPU. */
+  fallbackReason?: string;
+}
+
+export interface EdgeSnapshot {
+  /** `'type:<id>'` for dispatch edges, or a kernel id for kernel-to-kernel traffic. */
+  source: string;
+  /** Kernel id. */
+  target: string;
+  ratePerSec: number;
+  total: number;
+}
+
+/**
+ * Exact accounting. Every message that entered the dispatcher is in exactly one bucket:
+ * `injected + emitted + carriedOver = processed + queued + sum(failedByStatus) + deadLettered`.
+ * See CONTEXT.md for what each term counts.
+ */
+export interface AccountingSnapshot {
+  /** Entered the dispatcher from outside (inject + generator); equals `snapshot.injected`. */
+  injected: number;
+  /** Entered the dispatcher from kernels (alerts, responses). */
+  emitted: number;
+  /** Held (queued or dead-lettered) when the counters were last reset; they count as entered. */
+  carriedOver: number;
+  /** Consumed by a kernel runtime. */
+  processed: number;
+  /** Sitting in some kernel's queue now. */
+  queued: number;
+  /** Failed and not held anywhere any more, by why (status, or `Evicted`, `Purged`, `DroppedOldest`, `KernelRemoved`). */
+  failedByStatus: Record<string, number>;
+  /** Held in the dead-letter queue now. */
+  deadLettered: number;
+  balanced: boolean;
+}
+
+export interface EngineSnapshot {
+  /** Increases by one per snapshot. */
+  seq: number;
+  /** Engine (simulated) time in µs. */
+  timeUs: number;
+  /** Messages injected from outside (inject + generator), all time since the last reset. */
+  injected: number;
+  metrics: {
+    messagesDispatched: number;
+    messagesDelivered: number;
+    unknownTypeErrors: number;
+    deliveryErrors: number;
+  };
+  receipts: {
+    total: number;
+    byStatus: Record<string, number>;
+    /** Receipts not materialised because the per-snapshot cap was reached or the filter excluded them. */
+    sampledOut: number;
+    /** New since the previous snapshot, oldest first. */
+    recent: ReceiptRow[];
+  };
+  kernels: KernelSnapshot[];
+  edges: EdgeSnapshot[];
+  deadLetters: {
+    count: number;
+    evicted: number;
+    /** Cross-tenant redrives refused since the last reset. */
+    refusedCrossTenant: number;
+    /** New since the previous snapshot, oldest first (bounded). */
+    recent: DeadLetterRow[];
+  };
+  accounting: AccountingSnapshot;
+  latency: { p50Us: number; p99Us: number; samples: number };
+  generator: { running: boolean; emitted: number; spec?: GeneratorSpec };
+  configName: string;
+  /** Backend changes since the previous snapshot (device lost, fallbacks), oldest first. */
+  gpuEvents: GpuNotice[];
+  /** The core broker's own accounting (`K2KBroker.accounting()`), for cross-checks. */
+  broker: { in: number; received: number; queued: number; deadLettered: number; balanced: boolean };
+  /** Messages held by the trace store. */
+  traced: number;
+}
+
+/** Events the worker posts to the page. */
+export type EngineEvent =
+  /** Posted once the worker runs; `gpu` says whether a WebGPU adapter was found. */
+  | { type: 'ready'; gpu: boolean; gpuInfo?: GpuInfo }
+  /** A kernel changed backend (device lost, fallback); also in `snapshot.gpuEvents`. */
+  | { type: 'notice'; notice: GpuNotice }
+  | { type: 'snapshot'; snapshot: EngineSnapshot }
+  | { type: 'reply'; reply: EngineReply }
+  | { type: 'error'; error: EngineError }
+  | { type: 'heartbeat'; seq: number };

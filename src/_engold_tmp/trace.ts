@@ -1,0 +1,112 @@
+/**
+ * Bounded trace store (issue 7, "follow one message"): per message its causal parent, children
+ * and HLC stamps per stage. A ring of `capacity` entries evicts the oldest; pinned entries are
+ * never evicted. A chain with an evicted link reports `complete: false`.
+ */
+import type { HlcRow, TraceNode, TraceResult } from './protocol';
+
+/** Default number of messages held. */
+export const DEFAULT_TRACE_CAPACITY = 50_000;
+
+export class TraceStore {
+  private readonly nodes = new Map<number, TraceNode>();
+  private readonly ring: Float64Array;
+  private head = 0;
+  private size = 0;
+  private readonly pinned = new Set<number>();
+
+  constructor(readonly capacity = DEFAULT_TRACE_CAPACITY) {
+    this.ring = new Float64Array(capacity);
+  }
+
+  get count(): number {
+    return this.nodes.size;
+  }
+
+  get(id: number): TraceNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  /** Adds (or replaces) the node of a message, evicting the oldest unpinned entry when full. */
+  add(node: TraceNode): void {
+    if (this.nodes.has(node.messageId)) {
+      this.nodes.set(node.messageId, node);
+      return;
+    }
+    if (this.size === this.capacity) {
+      const old = this.ring[this.head]!;
+      this.size--;
+      this.head = (this.head + 1) % this.capacity;
+      if (!this.pinned.has(old)) this.nodes.delete(old);
+    }
+    this.ring[(this.head + this.size) % this.capacity] = node.messageId;
+    this.size++;
+    this.nodes.set(node.messageId, node);
+    if (node.parentId !== null) this.nodes.get(node.parentId)?.children.push(node.messageId);
+  }
+
+  /** Keeps a message's entry past eviction; false when it is not (or no longer) held. */
+  pin(id: number): boolean {
+    const n = this.nodes.get(id);
+    if (!n) return false;
+    n.pinned = true;
+    this.pinned.add(id);
+    return true;
+  }
+
+  unpin(id: number): boolean {
+    const n = this.nodes.get(id);
+    if (n) n.pinned = false;
+    return this.pinned.delete(id);
+  }
+
+  /** The causal chain of `id`: its ancestors, itself and its descendants, ordered by HLC. */
+  trace(id: number): TraceResult {
+    const self = this.nodes.get(id);
+    if (!self) return { messageId: id, found: false, complete: false, nodes: [] };
+    const out: TraceNode[] = [self];
+    let complete = true;
+    const seen = new Set<number>([id]);
+    for (let p = self.parentId; p !== null && !seen.has(p);) {
+      const n = this.nodes.get(p);
+      if (!n) {
+        complete = false;
+        break;
+      }
+      seen.add(p);
+      out.push(n);
+      p = n.parentId;
+    }
+    const todo = [...self.children];
+    while (todo.length > 0) {
+      const c = todo.shift()!;
+      if (seen.has(c)) continue;
+      seen.add(c);
+      const n = this.nodes.get(c);
+      if (!n) {
+        complete = false;
+        continue;
+      }
+      out.push(n);
+      todo.push(...n.children);
+    }
+    out.sort((a, b) => compareHlcRow(a.injectedAt, b.injectedAt));
+    return {
+      messageId: id,
+      found: true,
+      complete,
+      nodes: out.map((n) => ({ ...n, children: [...n.children] })),
+    };
+  }
+
+  clear(): void {
+    this.nodes.clear();
+    this.pinned.clear();
+    this.head = 0;
+    this.size = 0;
+  }
+}
+
+export function compareHlcRow(a: HlcRow, b: HlcRow): number {
+  return a.physical - b.physical || a.logical - b.logical || a.nodeId - b.nodeId;
+}

@@ -1,0 +1,198 @@
+/**
+ * Module worker entry: owns one engine and drives it with real time. The only place in the engine
+ * with raw timers. Loaded by client.ts as
+ * `new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })`.
+ *
+ * WebGPU: `acquireGpu()` runs once at start. Kernels whose backend is `auto` or `webgpu` run on
+ * a `GpuKernelRuntime` when an adapter exists (their CPU twin runs until it is ready, and takes
+ * over with state carried if the device is lost); otherwise on the twin.
+ */
+import { GpuKernelRuntime, acquireGpu, createTwin } from '../gpu';
+import { createEngine, type Engine, type KernelContext, type KernelImpl } from './engine';
+import type { EngineCommand, EngineEvent, EngineSnapshot, GpuInfo, KernelConfig } from './protocol';
+
+interface WorkerScope {
+  postMessage(message: unknown): void;
+  onmessage: ((ev: MessageEvent) => void) | null;
+}
+
+const scope = globalThis as unknown as WorkerScope;
+
+/** Snapshots are posted at most this often (about one per animation frame). */
+const SNAPSHOT_MS = 16;
+const HEARTBEAT_MS = 1000;
+/** Idle pace; while a generator runs the loop yields through a MessageChannel instead. */
+const IDLE_TICK_MS = 4;
+
+const nowUs = (): number => Math.floor((performance.timeOrigin + performance.now()) * 1000);
+
+let engine: Engine | null = null;
+let lastSnapshotAt = 0;
+let lastHeartbeatAt = 0;
+let heartbeatSeq = 0;
+let lastKey = '';
+let busy = false;
+const channel = new MessageChannel();
+
+let gpuInfo: GpuInfo = { available: false, adapter: null, reason: 'WebGPU is being probed.' };
+
+async function probeGpu(): Promise<GpuInfo> {
+  try {
+    const status = await acquireGpu();
+    if (status.available) return { available: true, adapter: { ...status.adapter } };
+    return { available: false, adapter: null, reason: status.reason };
+  } catch (e) {
+    return { available: false, adapter: null, reason: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+const gpuReady = probeGpu().then((info) => {
+  gpuInfo = info;
+  return info;
+});
+
+/** Twin when the kernel asks for the CPU; else a GPU runtime once the probe says there is one. */
+function makeKernel(
+  cfg: KernelConfig,
+  ctx: KernelContext,
+): KernelImpl | Promise<KernelImpl | null> {
+  if (cfg.backend === 'cpu') return createTwin(cfg.behavior);
+  return gpuReady.then(async (info) => {
+    if (!info.available) return null;
+    const rt = await GpuKernelRuntime.create(cfg.behavior, {
+      backend: cfg.backend,
+      onFallback: (e) =>
+        ctx.notice(
+          `Moved to the CPU twin: ${e.reason} (replayed ${e.replayedBatches} batch(es)${e.rerunInFlight ? ', re-ran the batch in flight' : ''}).`,
+        ),
+    });
+    return rt.backend === 'webgpu' ? rt : null;
+  });
+}
+
+function post(event: EngineEvent): void {
+  scope.postMessage(event);
+}
+
+/** Cheap change detector: a snapshot is only posted when one of these moved. */
+function keyOf(s: EngineSnapshot): string {
+  return [
+    s.receipts.total,
+    s.injected,
+    s.accounting.processed,
+    s.accounting.queued,
+    s.deadLetters.count,
+    s.generator.emitted,
+    s.generator.running,
+    s.kernels.length,
+    s.kernels.map((k) => k.backend).join(),
+    s.edges.length,
+    s.configName,
+  ].join('|');
+}
+
+function loop(): void {
+  const t = performance.now();
+  if (engine) {
+    engine.tick();
+    if (t - lastSnapshotAt >= SNAPSHOT_MS) {
+      lastSnapshotAt = t;
+      const s = engine.snapshot();
+      const key = keyOf(s);
+      if (
+        key !== lastKey ||
+        s.receipts.recent.length > 0 ||
+        s.deadLetters.recent.length > 0 ||
+        s.gpuEvents.length > 0
+      ) {
+        lastKey = key;
+        post({ type: 'snapshot', snapshot: s });
+      }
+    }
+    busy = engine.snapshotGeneratorRunning();
+  }
+  if (t - lastHeartbeatAt >= HEARTBEAT_MS) {
+    lastHeartbeatAt = t;
+    post({ type: 'heartbeat', seq: ++heartbeatSeq });
+  }
+  if (busy) channel.port2.postMessage(0);
+  else setTimeout(loop, IDLE_TICK_MS);
+}
+
+channel.port1.onmessage = loop;
+
+function reqId(cmd: EngineCommand): { requestId?: number } {
+  return cmd.requestId === undefined ? {} : { requestId: cmd.requestId };
+}
+
+scope.onmessage = (ev: MessageEvent) => {
+  const cmd = ev.data as EngineCommand | { type: '__crash' } | { type: '__loseGpu' };
+  if (cmd.type === '__loseGpu') {
+    // Test-only fault hook: destroy the GPU device mid-run; the runtimes move to their twins.
+    void acquireGpu().then((s) => {
+      if (s.available) s.device.destroy();
+    });
+    return;
+  }
+  if (cmd.type === '__crash') {
+    // Test-only fault hook (src/app/faults.ts, issue 8): an uncaught error the client must detect
+    // and answer with a restart. Thrown from a timer so it escapes this handler uncaught.
+    setTimeout(() => {
+      throw new Error('engine crash requested by a test fault hook');
+    }, 0);
+    return;
+  }
+  if (cmd.type === 'gpuInfo') {
+    // Answered once the probe is done, engine or not.
+    void gpuReady.then((info) =>
+      post({ type: 'reply', reply: { ok: true, command: 'gpuInfo', ...reqId(cmd), gpu: info } }),
+    );
+    return;
+  }
+  if (cmd.type === 'loadConfig' && !engine) {
+    try {
+      engine = createEngine({
+        config: cmd.config,
+        now: nowUs,
+        onEvent: post,
+        makeKernel,
+        gpu: () => gpuInfo,
+      });
+      post({ type: 'reply', reply: { ok: true, command: 'loadConfig', ...reqId(cmd) } });
+    } catch (e) {
+      post({
+        type: 'reply',
+        reply: {
+          ok: false,
+          command: 'loadConfig',
+          ...reqId(cmd),
+          error: { code: 'InvalidConfig', message: e instanceof Error ? e.message : String(e) },
+        },
+      });
+    }
+    lastKey = '';
+    return;
+  }
+  if (!engine) {
+    post({
+      type: 'reply',
+      reply: {
+        ok: false,
+        command: cmd.type,
+        ...reqId(cmd),
+        error: { code: 'InvalidCommand', message: 'Load a config first (loadConfig).' },
+      },
+    });
+    return;
+  }
+  const reply = engine.command(cmd);
+  post({ type: 'reply', reply });
+  if (cmd.type === 'startGenerator' && reply.ok && !busy) {
+    busy = true;
+    channel.port2.postMessage(0);
+  }
+  lastKey = '';
+};
+
+void gpuReady.then((info) => post({ type: 'ready', gpu: info.available, gpuInfo: info }));
+setTimeout(loop, 0);
