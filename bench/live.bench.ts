@@ -44,6 +44,10 @@ interface Counts {
   balanced: boolean;
   running: boolean;
   failedByStatus: Record<string, number>;
+  /** `injected + emitted + carried = processed + queued + failed + dead letters`, with numbers. */
+  accountingText: string;
+  /** Per kernel: dead letters by reason (QueueFull, Rejected, DroppedOldest, KernelError, ...). */
+  letters: Record<string, Record<string, number>>;
 }
 
 async function counts(page: Page): Promise<Counts> {
@@ -60,6 +64,14 @@ async function counts(page: Page): Promise<Counts> {
       balanced: s.accounting.balanced,
       running: s.generator.running,
       failedByStatus: s.accounting.failedByStatus,
+      accountingText: (() => {
+        const a = s.accounting;
+        const failed = Object.values(a.failedByStatus).reduce((x, y) => x + y, 0);
+        return `${a.injected}+${a.emitted}+${a.carriedOver} = ${a.processed}+${a.queued}+${failed}+${a.deadLettered}`;
+      })(),
+      letters: Object.fromEntries(
+        s.kernels.map((k) => [k.id, { ...(k.lettersByReason ?? {}) }] as const),
+      ),
     };
   });
   if (!c) throw new Error('window.workbench.snapshot() returned null: the engine is not running');
@@ -129,6 +141,22 @@ interface StepResult {
   drainMs: number;
   queuedAfter: number;
   balanced: boolean;
+  /** Dead letters added during the step, per kernel and reason: `kernel reason n`, or `none`. */
+  drops: string;
+  /** The accounting equation's terms after the drain. */
+  accounting: string;
+}
+
+/** The per-kernel, per-reason letters added between two counts. */
+function dropsText(a: Counts, b: Counts): string {
+  const parts: string[] = [];
+  for (const [kernel, reasons] of Object.entries(b.letters)) {
+    for (const [reason, n] of Object.entries(reasons)) {
+      const d = n - (a.letters[kernel]?.[reason] ?? 0);
+      if (d > 0) parts.push(`${kernel} ${reason} ${d}`);
+    }
+  }
+  return parts.length > 0 ? parts.join('; ') : 'none';
 }
 
 const T0 = Date.now();
@@ -156,7 +184,15 @@ async function runStep(
     { ratePerSec: rate, pattern: 'poisson' as const, seed: 1, durationMs: stepMs + 1_000 },
   );
   if (!started.ok) throw new Error(`startGenerator failed: ${started.error ?? 'unknown'}`);
-  const c0 = await counts(page);
+  // The rate's start: the first snapshot taken while this generator runs. The latest snapshot
+  // right after the start may be an idle one from long before (the worker posts only on change),
+  // which would count that idle gap as time the generator fell behind.
+  let c0 = await counts(page);
+  const startWait = Date.now() + 5_000;
+  while ((!c0.running || c0.injected === before.injected) && Date.now() < startWait) {
+    await page.waitForTimeout(5);
+    c0 = await counts(page);
+  }
   trace('running');
   // A Node timer: the page's own timers stall when its main thread is saturated.
   const elapsed = new Promise<void>((resolve) => setTimeout(resolve, stepMs));
@@ -190,6 +226,8 @@ async function runStep(
     drainMs,
     queuedAfter: after.queued,
     balanced: after.balanced,
+    drops: dropsText(before, after),
+    accounting: after.accountingText,
   };
 }
 
@@ -212,6 +250,33 @@ async function main(): Promise<void> {
       await page.waitForFunction(() => window.workbench?.snapshot() != null, undefined, {
         timeout: 30_000,
       });
+      // The figure is about CPU kernels: on this machine 'auto' kernels run on the WebGPU runtime
+      // over SwiftShader (software, asynchronous), so every kernel is switched to backend 'cpu'.
+      const switched = await page.evaluate(() => {
+        const c = window.workbench.getConfig();
+        const was = c.kernels.map((k) => `${k.id} ${k.backend}`).join(', ');
+        const r = window.workbench.loadConfig({
+          ...c,
+          kernels: c.kernels.map((k) => ({ ...k, backend: 'cpu' as const })),
+        });
+        return { ok: r.ok, was, errors: r.ok ? '' : JSON.stringify(r.errors) };
+      });
+      if (!switched.ok) throw new Error(`loadConfig with CPU kernels failed: ${switched.errors}`);
+      await page.waitForFunction(
+        () => {
+          const s = window.workbench.snapshot();
+          return (
+            s !== null &&
+            s.kernels.length === window.workbench.getConfig().kernels.length &&
+            s.kernels.every((k) => k.backend === 'cpu')
+          );
+        },
+        undefined,
+        { timeout: 30_000 },
+      );
+      const running = await page.evaluate(() =>
+        (window.workbench.snapshot()?.kernels ?? []).map((k) => `${k.id} ${k.backend}`).join(', '),
+      );
       const configName = await page.evaluate(() => window.workbench.getConfig().name);
       const capacities = await page.evaluate(() =>
         window.workbench
@@ -240,6 +305,9 @@ async function main(): Promise<void> {
       console.log(machine);
       console.log(`Workspace: ${configName}; queue capacities: ${capacities}`);
       console.log(
+        `Kernels: loadConfig with every kernel's backend set to 'cpu' (was: ${switched.was}); the engine reports: ${running}.`,
+      );
+      console.log(
         `Generator: Poisson, seed 1, default mix (every routed type, equal weights); ${STEP_MS / 1000} s per rate; live tabs cycled every ${TAB_EVERY_MS / 1000} s (${TABS.join(' -> ')}).`,
       );
       console.log(
@@ -254,7 +322,7 @@ async function main(): Promise<void> {
         const r = await runStep(page, cdp, watch, rate, STEP_MS);
         results.push(r);
         console.log(
-          `${rateText(rate)}: achieved ${rateText(r.achieved)}, engine restarts ${r.restarts}, frame p95 ${ms(r.frames.p95)} ms, dropped ${r.dropped}, drained in ${r.drainMs} ms`,
+          `${rateText(rate)}: achieved ${rateText(r.achieved)}, engine restarts ${r.restarts}, frame p95 ${ms(r.frames.p95)} ms, dropped ${r.dropped} (${r.drops}), drained in ${r.drainMs} ms`,
         );
       }
 
@@ -289,6 +357,13 @@ async function main(): Promise<void> {
           r.balanced ? 'yes' : 'NO',
         ]),
       ]);
+      console.log('');
+
+      for (const r of results) {
+        console.log(
+          `${rateText(r.rate)}: dead letters by kernel and reason: ${r.drops}; accounting after drain (injected+emitted+carried = processed+queued+failed+dead letters): ${r.accounting}`,
+        );
+      }
       console.log('');
 
       const clean = results.filter(
