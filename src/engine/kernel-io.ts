@@ -68,6 +68,41 @@ function compile(layout: PayloadLayout, schema: WordSlot[]): Op[] {
   return ops;
 }
 
+/**
+ * Word-level form of `ops` when each is a plain bit copy out of the first 32 bytes: integer
+ * fields into integer words (u8/bool/u16 zero-extended, u64/i64 as two words or their low word,
+ * i32 as its bits, as `v >>> 0` gives) and f32 into f32. Anything needing a numeric conversion
+ * (f64, f32 <-> integer) returns null and goes the DataView way.
+ */
+function compileWordOps(ops: Op[]): Int32Array | null {
+  const q: number[] = [];
+  for (const op of ops) {
+    const f = op.field;
+    if (f.offset + f.size > 32) return null;
+    const w = f.offset >> 2;
+    const shift = (f.offset & 3) * 8;
+    const int = f.type !== 'f32' && f.type !== 'f64' && f.type !== 'bytes';
+    if (op.kind === 'f32') {
+      if (f.type !== 'f32') return null;
+      q.push(w, 0, -1, op.word);
+    } else if (!int) {
+      return null;
+    } else if (f.type === 'u8' || f.type === 'bool') {
+      q.push(w, shift, 0xff, op.word);
+    } else if (f.type === 'u16') {
+      q.push(w, shift, 0xffff, op.word);
+    } else if (f.type === 'u64' || f.type === 'i64') {
+      q.push(w, 0, -1, op.word);
+      if (op.kind === 'u64') q.push(w + 1, 0, -1, op.word + 1);
+    } else {
+      // u32, i32: into a u64 kernel word the high word is 0 (an i32 reads as v >>> 0 there too).
+      if (op.kind === 'u64' && f.type === 'i32') return null;
+      q.push(w, 0, -1, op.word);
+    }
+  }
+  return Int32Array.from(q);
+}
+
 const f32 = new Float32Array(1);
 const f32u = new Uint32Array(f32.buffer);
 
@@ -136,6 +171,11 @@ export class InputConverter {
   private readonly hasTime: boolean;
   /** A view over the last source buffer, so the per-message path allocates nothing. */
   private view: DataView | null = null;
+  /**
+   * When every op reads whole bits from the inline words (no number conversion), the ops as
+   * (source word, shift, mask, kernel word) quadruples, applied without a DataView; else null.
+   */
+  private readonly wordOps: Int32Array | null;
 
   constructor(layout: PayloadLayout | null) {
     this.ops = layout ? compile(layout, INPUT) : [];
@@ -154,6 +194,7 @@ export class InputConverter {
       at('country', 20, 'u16') &&
       at('timestampUs', 24, 'u64');
     if (layout === null) this.identity = true;
+    this.wordOps = compileWordOps(this.ops);
   }
 
   /**
@@ -172,6 +213,15 @@ export class InputConverter {
     if (this.identity && big === undefined) {
       for (let w = 0; w < 8; w++) out[base + w] = srcWords[srcBase + w] ?? 0;
       out[base + 5] = (out[base + 5] ?? 0) & 0xffff;
+      return;
+    }
+    const wo = this.wordOps;
+    if (wo !== null && big === undefined) {
+      for (let w = 0; w < 8; w++) out[base + w] = 0;
+      for (let i = 0; i < wo.length; i += 4) {
+        out[base + wo[i + 3]!] = (srcWords[srcBase + wo[i]!]! >>> wo[i + 1]!) & wo[i + 2]!;
+      }
+      this.fillHeader(out, base, messageId, timeUs);
       return;
     }
     let view: DataView;
@@ -203,6 +253,11 @@ export class InputConverter {
         out[base + op.word] = v >>> 0;
       }
     }
+    this.fillHeader(out, base, messageId, timeUs);
+  }
+
+  /** Kernel words the type lacks take the message's own id and time. */
+  private fillHeader(out: Uint32Array, base: number, messageId: number, timeUs: number): void {
     if (!this.hasId) {
       out[base] = messageId >>> 0;
       out[base + 1] = Math.floor(messageId / 4294967296) >>> 0;
