@@ -25,6 +25,12 @@ test.describe('inject and watch', () => {
     const detail = page.getByRole('complementary', { name: 'Receipt detail' });
     await expect(detail).toContainText('amount');
     await expect(detail.getByTestId('payload-hex')).not.toBeEmpty();
+    // Pin keeps the message's chain exact in the engine's bounded trace store.
+    await detail.getByRole('button', { name: 'Pin' }).click();
+    await expect(detail.getByRole('button', { name: 'Unpin' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
   });
 
   test('a burst overflows a small queue: QueueFull receipts, dead letters, critical colour', async ({

@@ -3,7 +3,7 @@
  * human-readable note for the status line, or an error the user can act on. The store keeps
  * history; these functions know nothing about React or the engine.
  */
-import type { RouteConfig } from '../core/config';
+import { canonicalU64, readU64, type RouteConfig } from '../core/config';
 
 export type TypeDef = RouteConfig['messageTypes'][number];
 export type KernelDef = RouteConfig['kernels'][number];
@@ -22,24 +22,11 @@ export function parseNodeId(id: string): { kind: 'type' | 'kernel'; key: string 
   return null;
 }
 
-/** Canonical u64 form used in configs: a number while exact, else a decimal string. */
+/** Canonical u64 form used in configs (a number while exact, else a decimal string), or null. */
 export function canonicalTypeId(value: string | number | bigint): U64Json | null {
-  let big: bigint;
-  try {
-    if (typeof value === 'number') {
-      if (!Number.isSafeInteger(value)) return null;
-      big = BigInt(value);
-    } else if (typeof value === 'bigint') big = value;
-    else {
-      const s = value.trim();
-      if (!/^\d{1,20}$/.test(s)) return null;
-      big = BigInt(s);
-    }
-  } catch {
-    return null;
-  }
-  if (big < 0n || big > 0xffff_ffff_ffff_ffffn) return null;
-  return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big.toString();
+  return readU64(typeof value === 'string' ? value.trim() : value) === undefined
+    ? null
+    : canonicalU64(typeof value === 'string' ? value.trim() : value);
 }
 
 export const sameTypeId = (a: U64Json | undefined, b: U64Json | undefined): boolean =>

@@ -9,6 +9,7 @@ import { useWorkbench } from '../../state/store';
 import { findType } from '../../state/edits';
 import { downloadText } from './download';
 import { openTrace } from '../analysis';
+import { engineClient } from '../../app/engineRef';
 
 /**
  * The list follows the log at most five times a second: at full rate the log changes on every
@@ -207,6 +208,7 @@ function ReceiptDetail({ row, onClose }: { row: ReceiptRow; onClose: () => void 
         <button type="button" onClick={() => void openTrace(row)}>
           Trace
         </button>
+        <PinButton messageId={row.messageId} />
         <button type="button" aria-label="Close detail" onClick={onClose}>
           ✕
         </button>
@@ -254,5 +256,23 @@ function ReceiptDetail({ row, onClose }: { row: ReceiptRow; onClose: () => void 
         {toHex(row.payload).replace(/(.{32})/g, '$1\n')}
       </pre>
     </aside>
+  );
+}
+
+/** Pinned messages stay in the engine's bounded trace store, so their chains stay exact. */
+function PinButton({ messageId }: { messageId: number }) {
+  const [pinned, setPinned] = useState<boolean | null>(null);
+  return (
+    <button
+      type="button"
+      aria-pressed={pinned === true}
+      onClick={async () => {
+        const reply = await engineClient().request({ type: pinned ? 'unpin' : 'pin', messageId });
+        setPinned(reply.ok ? (reply.pinned ?? !pinned) : pinned);
+      }}
+      title="Keep this message's trace exact even when the trace store samples under load"
+    >
+      {pinned ? 'Unpin' : 'Pin'}
+    </button>
   );
 }

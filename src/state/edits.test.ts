@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { demoConfig, parseConfig } from '../core/config';
+import {
+  addKernel,
+  addType,
+  canonicalTypeId,
+  connectK2k,
+  connectRoute,
+  copyNodes,
+  deleteNodes,
+  pasteFragment,
+  removeRoute,
+  routeOf,
+  updateKernel,
+  updateType,
+} from './edits';
+
+const ok = <T extends { ok: boolean }>(r: T) => {
+  if (!r.ok) throw new Error(JSON.stringify(r));
+  return r as Extract<T, { ok: true }>;
+};
+
+describe('config edits', () => {
+  it('canonicalises u64 type ids and refuses anything else', () => {
+    expect(canonicalTypeId('1001')).toBe(1001);
+    expect(canonicalTypeId(' 42 ')).toBe(42);
+    expect(canonicalTypeId('18446744073709551615')).toBe('18446744073709551615');
+    expect(canonicalTypeId(2n ** 60n)).toBe('1152921504606846976');
+    for (const bad of ['-1', '1.5', 'x', '18446744073709551616', ''])
+      expect(canonicalTypeId(bad)).toBeNull();
+  });
+
+  it('a type has one route: connecting again moves it and says so', () => {
+    const c = demoConfig();
+    const r = ok(connectRoute(c, 1001, 'aggregator'));
+    expect(routeOf(r.config, 1001)).toBe('aggregator');
+    expect(r.config.routes.filter((x) => String(x.typeId) === '1001')).toHaveLength(1);
+    expect(r.note).toMatch(/Moved/);
+    expect(routeOf(c, 1001)).toBe('fraud_processor'); // input untouched
+    expect(connectRoute(r.config, 1001, 'aggregator').ok).toBe(false);
+    expect(connectRoute(c, 1001, 'nope').ok).toBe(false);
+  });
+
+  it('removes routes and K2K next hops, refusing self hops', () => {
+    const c = demoConfig();
+    expect(routeOf(ok(removeRoute(c, 1002)).config, 1002)).toBeUndefined();
+    expect(removeRoute(ok(removeRoute(c, 1002)).config, 1002).ok).toBe(false);
+    expect(connectK2k(c, 'aggregator', 'aggregator').ok).toBe(false);
+    const k = ok(connectK2k(c, 'aggregator', 'alert_sink')).config;
+    expect(k.k2kRoutes).toEqual([{ dest: 'aggregator', nextHop: 'alert_sink' }]);
+  });
+
+  it('renaming a kernel carries its routes, K2K routes and layout along', () => {
+    let c = ok(connectK2k(demoConfig(), 'aggregator', 'alert_sink')).config;
+    c = ok(updateKernel(c, 'aggregator', { id: 'totals' })).config;
+    expect(routeOf(c, 1002)).toBe('totals');
+    expect(c.k2kRoutes).toEqual([{ dest: 'totals', nextHop: 'alert_sink' }]);
+    expect(c.layout?.['kernel:totals']).toBeDefined();
+    expect(c.layout?.['kernel:aggregator']).toBeUndefined();
+    expect(updateKernel(c, 'totals', { id: 'alert_sink' }).ok).toBe(false);
+    expect(updateKernel(c, 'totals', { queueCapacity: 0 }).ok).toBe(false);
+  });
+
+  it('changing a type id moves its route and refuses reuse', () => {
+    const c = ok(updateType(demoConfig(), 1002, { typeId: 20002 })).config;
+    expect(routeOf(c, 20002)).toBe('aggregator');
+    expect(routeOf(c, 1002)).toBeUndefined();
+    expect(updateType(c, 20002, { typeId: 1001 }).ok).toBe(false);
+  });
+
+  it('deleting nodes removes the routes that touch them; results stay valid configs', () => {
+    const c = ok(deleteNodes(demoConfig(), ['kernel:aggregator', 'type:1003'])).config;
+    expect(c.kernels.some((k) => k.id === 'aggregator')).toBe(false);
+    expect(c.routes.some((r) => r.kernelId === 'aggregator' || String(r.typeId) === '1003')).toBe(
+      false,
+    );
+    expect(parseConfig(c).ok).toBe(true);
+  });
+
+  it('copy and paste give fresh ids and keep the routes among the copied nodes', () => {
+    const c = demoConfig();
+    const frag = copyNodes(c, ['type:1001', 'kernel:fraud_processor']);
+    const r = pasteFragment(c, frag);
+    if (!r.ok) throw new Error(r.error);
+    expect(r.nodeIds).toHaveLength(2);
+    const copyType = r.config.messageTypes.at(-1)!;
+    const copyKernel = r.config.kernels.at(-1)!;
+    expect(copyKernel.id).not.toBe('fraud_processor');
+    expect(routeOf(r.config, copyType.typeId)).toBe(copyKernel.id);
+    expect(parseConfig(r.config).ok).toBe(true);
+  });
+
+  it('adds types with custom ids from 10000 and kernels with unique names', () => {
+    const t = ok(addType(demoConfig())).config;
+    expect(t.messageTypes.at(-1)?.typeId).toBe(10000);
+    const k1 = ok(addKernel(demoConfig())).config;
+    const k2 = ok(addKernel(k1)).config;
+    expect(new Set(k2.kernels.map((k) => k.id)).size).toBe(k2.kernels.length);
+  });
+});

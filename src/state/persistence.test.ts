@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { demoConfig } from '../core/config';
+import {
+  listWorkspaces,
+  loadCurrent,
+  loadWorkspace,
+  saveWorkspace,
+  type StorageLike,
+} from './persistence';
+
+function memoryStorage(): StorageLike & { data: Map<string, string>; full: boolean } {
+  const data = new Map<string, string>();
+  return {
+    data,
+    full: false,
+    getItem: (k) => data.get(k) ?? null,
+    setItem(k, v) {
+      if (this.full) throw new Error('QuotaExceededError');
+      data.set(k, v);
+    },
+    removeItem: (k) => void data.delete(k),
+  };
+}
+
+describe('workspace persistence', () => {
+  it('saves, lists and restores a workspace exactly', () => {
+    const s = memoryStorage();
+    const c = { ...demoConfig(), name: 'mine' };
+    expect(saveWorkspace(s, 'mine', c)).toBeNull();
+    expect(listWorkspaces(s)).toEqual(['mine']);
+    const back = loadCurrent(s);
+    expect(back).toEqual({ kind: 'loaded', name: 'mine', config: c });
+  });
+
+  it('keeps corrupt data aside and reports it', () => {
+    const s = memoryStorage();
+    saveWorkspace(s, 'w', demoConfig());
+    s.data.set('rdw:v1:ws:w', '{"version": 1, "name": tru');
+    const r = loadWorkspace(s, 'w');
+    expect(r.kind).toBe('corrupt');
+    if (r.kind !== 'corrupt') return;
+    expect(s.data.get(r.keptAs)).toBe('{"version": 1, "name": tru');
+    expect(r.problems.length).toBeGreaterThan(0);
+  });
+
+  it('reports a full storage instead of throwing', () => {
+    const s = memoryStorage();
+    s.full = true;
+    expect(saveWorkspace(s, 'w', demoConfig())).toMatch(/Could not save/);
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineSnapshot, ReceiptRow } from '../engine/protocol';
+import { createReceiptLog, receiptsToCsv } from './receiptLog';
+
+function row(seq: number, destination = 'k'): ReceiptRow {
+  return {
+    seq,
+    hlc: { physical: seq, logical: 0, nodeId: 1 },
+    messageId: seq,
+    typeId: 1001,
+    source: 'host',
+    destination,
+    status: 'Delivered',
+    hops: 0,
+    latencyUs: null,
+    priority: 1,
+    correlationId: 0,
+    parentId: null,
+    payload: new Uint8Array([seq & 255]),
+  } as ReceiptRow;
+}
+const snap = (rows: ReceiptRow[]) => ({ receipts: { recent: rows } }) as unknown as EngineSnapshot;
+
+describe('receipt log', () => {
+  it('keeps the newest rows up to its capacity, in order', () => {
+    const log = createReceiptLog(4);
+    log.ingest(snap([row(1), row(2), row(3)]));
+    log.ingest(snap([row(4), row(5), row(6)]));
+    expect(log.rows().map((r) => r.seq)).toEqual([3, 4, 5, 6]);
+  });
+
+  it('pause freezes the view and buffers instead of dropping; resume shows everything', () => {
+    const log = createReceiptLog(100);
+    log.ingest(snap([row(1), row(2)]));
+    log.setPaused(true);
+    log.ingest(snap([row(3), row(4), row(5)]));
+    expect(log.rows().map((r) => r.seq)).toEqual([1, 2]);
+    expect(log.bufferedSincePause()).toBe(3);
+    log.setPaused(false);
+    expect(log.rows().map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('clear empties it; CSV quotes hostile names', () => {
+    const log = createReceiptLog(10);
+    log.ingest(snap([row(1, 'a,"b"\n<script>')]));
+    const csv = receiptsToCsv(log.rows());
+    expect(csv).toContain('"a,""b""\n<script>"');
+    log.clear();
+    expect(log.rows()).toEqual([]);
+  });
+});
