@@ -122,3 +122,21 @@ test.describe('route configs out and in', () => {
     expect(viaToml).toEqual({ ok: true });
   });
 });
+
+test('dropping a config file on the canvas opens the import preview', async ({ wb, page }) => {
+  await wb.open();
+  const cfg = await wb.config();
+  const text = JSON.stringify({ ...cfg, name: 'dropped one' });
+  const dataTransfer = await page.evaluateHandle((t) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([t], 'routes.json', { type: 'application/json' }));
+    return dt;
+  }, text);
+  await page.getByTestId('graph').dispatchEvent('dragover', { dataTransfer });
+  await page.getByTestId('graph').dispatchEvent('drop', { dataTransfer });
+  const imp = page.getByRole('dialog', { name: 'Import config' });
+  await expect(imp).toContainText('dropped file routes.json');
+  expect((await wb.config()).name).toBe(cfg.name);
+  await imp.getByRole('button', { name: 'Apply import' }).click();
+  await expect.poll(async () => (await wb.config()).name).toBe('dropped one');
+});
