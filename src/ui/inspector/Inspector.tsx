@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { FIELD_TYPES } from '../../core/config';
 import {
   canonicalTypeId,
   connectRoute,
@@ -12,20 +13,6 @@ import {
   type TypeDef,
 } from '../../state/edits';
 import { useWorkbench, workbenchStore } from '../../state/store';
-
-const FIELD_TYPES = [
-  'u8',
-  'u16',
-  'u32',
-  'u64',
-  'i32',
-  'i64',
-  'f32',
-  'f64',
-  'bool',
-  'bytes',
-] as const;
-type FieldType = (typeof FIELD_TYPES)[number];
 
 export function Inspector() {
   const selection = useWorkbench((s) => s.selection);
@@ -187,7 +174,7 @@ function TypeForm({ type }: { type: TypeDef }) {
                 setDraft({
                   ...draft,
                   fields: draft.fields.map((x, j) =>
-                    j === i ? { ...x, type: e.target.value as FieldType } : x,
+                    j === i ? { ...x, type: e.target.value as (typeof FIELD_TYPES)[number] } : x,
                   ),
                 })
               }
