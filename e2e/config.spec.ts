@@ -140,3 +140,17 @@ test('dropping a config file on the canvas opens the import preview', async ({ w
   await imp.getByRole('button', { name: 'Apply import' }).click();
   await expect.poll(async () => (await wb.config()).name).toBe('dropped one');
 });
+
+test('getConfig is the document JSON export writes, and loads back unchanged', async ({
+  wb,
+  page,
+}) => {
+  await wb.open();
+  const [viaApi, exported] = await page.evaluate(() => [
+    window.workbench.getConfig(),
+    JSON.parse(window.workbench.exportConfig('json')) as unknown,
+  ]);
+  expect(viaApi).toEqual(exported);
+  expect(await page.evaluate((c) => window.workbench.loadConfig(c), viaApi)).toEqual({ ok: true });
+  expect(await wb.config()).toEqual(viaApi);
+});

@@ -53,7 +53,8 @@ export function installTestApi({
   engine: EngineClient;
 }): WorkbenchApi {
   const api: WorkbenchApi = {
-    getConfig: () => JSON.parse(JSON.stringify(store.getState().config)) as RouteConfig,
+    // Exactly what JSON export writes ($schema included), as a fresh object.
+    getConfig: () => JSON.parse(serializeConfig(store.getState().config, 'json')) as RouteConfig,
     loadConfig(input) {
       const result = parseConfig(input);
       if (!result.ok) return { ok: false, errors: result.errors };
