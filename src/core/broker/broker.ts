@@ -369,6 +369,7 @@ export class K2KBroker {
       srcTenant,
       now,
     );
+    if (code === StatusCode.TenantMismatch) throw this.tenantError(source, srcTenant);
     return {
       messageId: id,
       source,
@@ -412,14 +413,12 @@ export class K2KBroker {
     now: number,
   ): void {
     this.counters.sent++;
-    this.counters.tenantMismatch++;
-    this.crossTenantRejections++;
-    this.letter(
-      'TenantMismatch',
+    this.refuseTenant(
       id,
       source,
       destination,
-      env ?? this.syntheticEnvelope(typeId, now),
+      env,
+      typeId,
       priority,
       0,
       srcTenant,
@@ -430,8 +429,58 @@ export class K2KBroker {
   }
 
   /**
+   * Count and dead-letter a message whose tenant differs from the queue it would enter (the
+   * caller has counted it as sent or forwarded). The tenant and the blocking kernel are kept in
+   * {@link K2KBroker.lastRefusal} so callers can build a {@link TenantMismatchError}.
+   */
+  private refuseTenant(
+    id: number,
+    source: string,
+    destination: string,
+    env: MessageEnvelope | null,
+    typeId: number,
+    priority: number,
+    hops: number,
+    tenant: number,
+    payloadRef: number,
+    now: number,
+    detail: string,
+  ): number {
+    this.counters.tenantMismatch++;
+    this.crossTenantRejections++;
+    this.letter(
+      'TenantMismatch',
+      id,
+      source,
+      destination,
+      env ?? this.syntheticEnvelope(typeId, now),
+      priority,
+      hops,
+      tenant,
+      payloadRef,
+      now,
+      detail,
+    );
+    return StatusCode.TenantMismatch;
+  }
+
+  /** The kernel and tenant that refused the last `route` with `TenantMismatch`. */
+  private lastRefusal = { kernel: '', tenant: 0 };
+
+  private tenantError(source: string, tenant: number): TenantMismatchError {
+    return new TenantMismatchError(
+      source,
+      tenant,
+      this.lastRefusal.kernel,
+      this.lastRefusal.tenant,
+    );
+  }
+
+  /**
    * Relay a received message toward its final destination: delivered if that kernel is here,
    * otherwise to the next hop with the hop count increased (`MaxHopsExceeded` past `maxHops`).
+   * Throws {@link TenantMismatchError} (counted and dead-lettered) when the kernel it would enter
+   * is of another tenant than the message.
    */
   forward(_via: string, message: K2KMessage): DeliveryReceipt {
     this.counters.forwarded++;
@@ -450,6 +499,9 @@ export class K2KBroker {
       message.tenantId,
       now,
     );
+    if (code === StatusCode.TenantMismatch) {
+      throw this.tenantError(message.source, message.tenantId);
+    }
     return {
       messageId: message.id,
       source: message.source,
@@ -465,7 +517,8 @@ export class K2KBroker {
   private lastHops = 0;
 
   /**
-   * @internal Place one message. Returns a {@link StatusCode} 0-4; failures are dead-lettered.
+   * @internal Place one message. Returns a {@link StatusCode} 0-4, or `TenantMismatch` when the
+   * destination or next hop is of another tenant than the message; failures are dead-lettered.
    * `env` may be null for batch messages, described by `typeId` and `payloadRef`.
    */
   route(
@@ -484,6 +537,24 @@ export class K2KBroker {
     const c = this.counters;
     this.lastHops = hops;
     if (dst !== undefined) {
+      // A relay (forward) or a re-entry reaches here without the send-time check: the queue it
+      // enters must be of the message's own tenant.
+      if (dst.tenantId !== tenant) {
+        this.lastRefusal = { kernel: destination, tenant: dst.tenantId };
+        return this.refuseTenant(
+          id,
+          source,
+          destination,
+          env,
+          typeId,
+          priority,
+          hops,
+          tenant,
+          payloadRef,
+          now,
+          `tenant ${tenant} may not enter "${destination}" (tenant ${dst.tenantId})`,
+        );
+      }
       if (
         this.push(
           dst,
@@ -572,6 +643,22 @@ export class K2KBroker {
         `next hop "${nextHop}" for "${destination}" is not registered`,
       );
       return StatusCode.NotFound;
+    }
+    if (hop.tenantId !== tenant) {
+      this.lastRefusal = { kernel: nextHop, tenant: hop.tenantId };
+      return this.refuseTenant(
+        id,
+        source,
+        destination,
+        env,
+        typeId,
+        priority,
+        h,
+        tenant,
+        payloadRef,
+        now,
+        `tenant ${tenant} may not pass through next hop "${nextHop}" (tenant ${hop.tenantId})`,
+      );
     }
     if (
       this.push(hop, id, source, destination, env, typeId, payloadRef, priority, h, tenant, now)

@@ -284,6 +284,7 @@ export class KernelDispatcher {
     let errors = 0;
     const srcName = b.internName(source);
     let sent = 0;
+    let refused = 0;
     for (let i = 0; i < n; i++) {
       const t = typeIds[i]!;
       const h = (t >>> 0) & CACHE_MASK;
@@ -329,13 +330,16 @@ export class KernelDispatcher {
       statusesOut[i] = code;
       if (code === StatusCode.Delivered) delivered++;
       else if (code === StatusCode.Pending) pending++;
+      // Refused at a next hop of another tenant: a broker error, like the direct refusal above,
+      // so it changes no dispatcher metric (the broker counted it as sent and refused).
+      else if (code === StatusCode.TenantMismatch) refused++;
       else errors++;
     }
     // Counters settle once per batch; `route` has already counted its own outcomes.
     c.sent += fast + sent;
     c.delivered += fast;
     b.nextMessageId = id;
-    this.dispatched += fast + sent + unknown;
+    this.dispatched += fast + sent - refused + unknown;
     this.delivered += fast + delivered;
     this.unknown += unknown;
     this.errors += errors;
