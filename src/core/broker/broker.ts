@@ -940,8 +940,10 @@ export class K2KBroker {
   /**
    * Re-register a kernel with new options (tenant, capacity, overflow policy), keeping the
    * messages in its queue, in delivery order, with their ids and hops. Those the new queue cannot
-   * hold are handled by the new overflow policy (dead-lettered as under `route`). Returns the new
-   * endpoint; waiting `receive()` calls on the old one reject.
+   * hold are handled by the new overflow policy (dead-lettered as under `route`). When the tenant
+   * changes, messages of the old tenant become `TenantMismatch` dead letters (counted), except
+   * those of a trusted source, which take the new tenant. Returns the new endpoint; waiting
+   * `receive()` calls on the old one reject.
    */
   reregister(kernelId: string, options: RegisterOptions = {}): K2KEndpoint {
     const old = this.endpoints.get(kernelId);
@@ -957,6 +959,28 @@ export class K2KBroker {
       // its destination and hops unchanged: a relay in progress stays one.
       c.received++;
       c.forwarded++;
+      let tenant = m.tenantId;
+      if (tenant !== ep.tenantId) {
+        // A trusted source may reach any tenant, so its messages follow the kernel; any other
+        // message would cross tenants by staying queued.
+        if (!this.trustsSource(m.source)) {
+          this.refuseTenant(
+            m.id,
+            m.source,
+            m.destination,
+            m.envelope,
+            0,
+            m.priority,
+            m.hops,
+            tenant,
+            m.payloadRef,
+            now,
+            `"${kernelId}" moved from tenant ${tenant} to tenant ${ep.tenantId} with the message still queued`,
+          );
+          continue;
+        }
+        tenant = ep.tenantId;
+      }
       if (
         this.push(
           ep,
@@ -968,7 +992,7 @@ export class K2KBroker {
           m.payloadRef,
           m.priority,
           m.hops,
-          m.tenantId,
+          tenant,
           now,
         )
       ) {
@@ -984,7 +1008,7 @@ export class K2KBroker {
         m.envelope,
         m.priority,
         m.hops,
-        m.tenantId,
+        tenant,
         m.payloadRef,
         now,
         `queue of "${kernelId}" shrank to ${ep.capacity}`,

@@ -58,3 +58,22 @@ describe('tenancy on every path', () => {
     expect(b.accounting()).toMatchObject({ balanced: true, failed: { TenantMismatch: 2 } });
   });
 });
+
+describe('reregister and tenants', () => {
+  it('dead-letters queued messages of the old tenant when a kernel changes tenant', () => {
+    const b = new K2KBroker({ now: () => 0, trustedSources: ['host'] });
+    b.register('a', { tenantId: 1 });
+    b.register('k', { tenantId: 1 });
+    b.send('a', 'k', env(1));
+    b.send('host', 'k', env(2));
+    const k2 = b.reregister('k', { tenantId: 2 });
+    const got = k2.tryReceive()!;
+    expect([got.source, got.tenantId]).toEqual(['host', 2]);
+    expect(k2.tryReceive()).toBeUndefined();
+    expect(b.browseDeadLetters().map((l) => [l.reason, l.source, l.tenantId])).toEqual([
+      ['TenantMismatch', 'a', 1],
+    ]);
+    expect(b.stats().crossTenantRejections).toBe(1);
+    expect(b.accounting()).toMatchObject({ balanced: true, failed: { TenantMismatch: 1 } });
+  });
+});
