@@ -814,7 +814,7 @@ export class K2KBroker {
         out.push(
           this.sendResolved(
             l.source,
-            this.sourceTenant(l.source, src, dst),
+            this.replayTenant(l, src, dst),
             dest,
             dst,
             env,
@@ -827,6 +827,21 @@ export class K2KBroker {
       }
     }
     return out;
+  }
+
+  /**
+   * The tenant a replayed letter is sent as: its source's if still registered, the destination's
+   * for a trusted source, else the tenant the letter was recorded with (an unregistered kernel's
+   * letter keeps its tenant rather than falling back to tenant 0).
+   */
+  private replayTenant(
+    l: DeadLetter,
+    src: K2KEndpoint | undefined,
+    dst: K2KEndpoint | undefined,
+  ): number {
+    if (src !== undefined) return src.tenantId;
+    if (dst !== undefined && this.trusted.has(l.source)) return dst.tenantId;
+    return l.tenantId;
   }
 
   /**

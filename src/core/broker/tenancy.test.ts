@@ -77,3 +77,33 @@ describe('reregister and tenants', () => {
     expect(b.accounting()).toMatchObject({ balanced: true, failed: { TenantMismatch: 1 } });
   });
 });
+
+describe('replay and tenants', () => {
+  it("replays a letter as its own tenant once its source is gone, refusing other tenants' kernels", () => {
+    const b = new K2KBroker({ now: () => 0 });
+    b.register('a', { tenantId: 1 });
+    b.register('full', { tenantId: 1, capacity: 1 });
+    b.send('a', 'full', env());
+    b.send('a', 'full', env());
+    const other = b.register('other', { tenantId: 0 });
+    const same = b.register('same', { tenantId: 1 });
+    b.unregister('a');
+    expect(b.replayDeadLetters({ reason: 'Rejected', to: 'other' })).toEqual([]);
+    expect(other.tryReceive()).toBeUndefined();
+    const [letter] = b.browseDeadLetters({ reason: 'TenantMismatch' });
+    expect(letter?.tenantId).toBe(1);
+    expect(b.replayDeadLetters({ reason: 'TenantMismatch', to: 'same' })[0]?.status).toBe(
+      'Delivered',
+    );
+    expect(same.tryReceive()?.tenantId).toBe(1);
+    expect(b.accounting().balanced).toBe(true);
+  });
+
+  it('replays a trusted source letter into the destination tenant', () => {
+    const b = new K2KBroker({ now: () => 0, trustedSources: ['host'] });
+    b.send('host', 'later', env());
+    const k = b.register('later', { tenantId: 4 });
+    expect(b.replayDeadLetters({ reason: 'NoRoute' })[0]?.status).toBe('Delivered');
+    expect(k.tryReceive()?.tenantId).toBe(4);
+  });
+});
