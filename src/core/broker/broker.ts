@@ -2,6 +2,7 @@ import { CoreError, InvalidArgumentError } from '../errors.ts';
 import { systemNowMicros, type NowMicros } from '../clock/wall-clock.ts';
 import type { HlcTimestamp } from '../clock/hlc.ts';
 import { createEnvelope, type MessageEnvelope } from '../message/envelope.ts';
+import { roundCapacity } from '../queue/capacity.ts';
 import type { U64 } from '../message/u64.ts';
 import { DeadLetterQueue, type BrowseOptions, type DeadLetterFilter } from './dead-letter.ts';
 import { K2KEndpoint } from './endpoint.ts';
@@ -70,6 +71,29 @@ export interface ReplayOptions extends DeadLetterFilter {
 }
 
 const POLICIES: readonly OverflowPolicy[] = ['reject', 'dropOldest', 'deadLetter'];
+
+/**
+ * Validate register options (shared by `register` and `reregister`, so a bad option is refused
+ * before anything changes). Throws `InvalidArgumentError` for a bad tenant, capacity or policy.
+ */
+function checkRegisterOptions(
+  options: RegisterOptions,
+  defaultCapacity: number,
+): { tenantId: number; capacity: number; policy: OverflowPolicy } {
+  const tenantId = options.tenantId ?? 0;
+  if (!Number.isSafeInteger(tenantId) || tenantId < 0) {
+    throw new InvalidArgumentError(`tenantId must be a non-negative integer, got ${tenantId}`);
+  }
+  const policy = options.overflowPolicy ?? 'reject';
+  if (!POLICIES.includes(policy)) {
+    throw new InvalidArgumentError(
+      `overflowPolicy must be one of ${POLICIES.join(', ')}, got ${String(policy)}`,
+    );
+  }
+  const capacity = options.capacity ?? defaultCapacity;
+  roundCapacity(capacity);
+  return { tenantId, capacity, policy };
+}
 
 /**
  * Kernel-to-kernel message broker (RingKernel's K2KBroker) with priority delivery, hop counting
@@ -188,24 +212,8 @@ export class K2KBroker {
    */
   register(kernelId: string, options: RegisterOptions = {}): K2KEndpoint {
     if (this.endpoints.has(kernelId)) throw new AlreadyRegisteredError(kernelId);
-    const tenantId = options.tenantId ?? 0;
-    if (!Number.isSafeInteger(tenantId) || tenantId < 0) {
-      throw new InvalidArgumentError(`tenantId must be a non-negative integer, got ${tenantId}`);
-    }
-    const policy = options.overflowPolicy ?? 'reject';
-    if (!POLICIES.includes(policy)) {
-      throw new InvalidArgumentError(
-        `overflowPolicy must be one of ${POLICIES.join(', ')}, got ${String(policy)}`,
-      );
-    }
-    const ep = new K2KEndpoint(
-      this,
-      kernelId,
-      tenantId,
-      options.capacity ?? this.config.maxPendingMessages,
-      policy,
-      this.nextIndex++,
-    );
+    const o = checkRegisterOptions(options, this.config.maxPendingMessages);
+    const ep = new K2KEndpoint(this, kernelId, o.tenantId, o.capacity, o.policy, this.nextIndex++);
     this.endpoints.set(kernelId, ep);
     this.generation++;
     return ep;
@@ -958,11 +966,14 @@ export class K2KBroker {
    * hold are handled by the new overflow policy (dead-lettered as under `route`). When the tenant
    * changes, messages of the old tenant become `TenantMismatch` dead letters (counted), except
    * those of a trusted source, which take the new tenant. Returns the new endpoint; waiting
-   * `receive()` calls on the old one reject.
+   * `receive()` calls on the old one reject. Invalid options throw `InvalidArgumentError` and
+   * change nothing.
    */
   reregister(kernelId: string, options: RegisterOptions = {}): K2KEndpoint {
     const old = this.endpoints.get(kernelId);
     if (old === undefined) return this.register(kernelId, options);
+    // Before the old queue is closed: a refused option must leave the kernel and its messages.
+    checkRegisterOptions(options, this.config.maxPendingMessages);
     this.endpoints.delete(kernelId);
     const held = old.close();
     this.generation++;

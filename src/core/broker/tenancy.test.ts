@@ -107,3 +107,19 @@ describe('replay and tenants', () => {
     expect(k.tryReceive()?.tenantId).toBe(4);
   });
 });
+
+describe('reregister with invalid options', () => {
+  it.each([{ tenantId: -1 }, { capacity: 0 }, { overflowPolicy: 'nope' as never }])(
+    'refuses %o and keeps the kernel and its queued messages',
+    (options) => {
+      const b = new K2KBroker({ now: () => 0 });
+      const k = b.register('k');
+      b.send('host', 'k', env());
+      b.send('host', 'k', env());
+      expect(() => b.reregister('k', options)).toThrow(/must be/);
+      expect(b.getEndpoint('k')).toBe(k);
+      expect(k.pendingCount()).toBe(2);
+      expect(b.accounting()).toMatchObject({ balanced: true, queued: 2 });
+    },
+  );
+});
