@@ -1054,13 +1054,15 @@ class EngineImpl implements Engine {
       s.dlvP[ref] = p;
       s.dlvL[ref] = base + 2 * i + 1;
     }
-    const accepted = this.dispatcher.dispatchBatch(
+    this.dispatcher.dispatchBatch(
       { typeIds: sc.typeIds, count: n, priorities: sc.prio, payloadRefs: sc.refs, source },
       sc.statuses,
     );
     const st = sc.statuses;
     const receipts = this.receipts;
-    if (accepted === n && !receipts.hasRoom() && !this.anyTraced(n)) {
+    // Only an all-Delivered batch may be settled in bulk: a Pending message (accepted by a next
+    // hop) must be counted as Pending and its edge drawn to the hop, which the loop below does.
+    if (this.dispatcher.lastBatchDelivered === n && !receipts.hasRoom() && !this.anyTraced(n)) {
       // The bulk case: every message Delivered, no row wanted: counts, ids and edges in bulk.
       for (let i = 0; i < n; i++) s.msgId[sc.refs[i]!] = id++;
       receipts.countMany('Delivered', n);

@@ -258,6 +258,7 @@ export class KernelDispatcher {
    * Returns the number accepted (`Delivered` + `Pending`).
    */
   dispatchBatch(batch: DispatchBatch, statusesOut: Uint8Array): number {
+    this._lastBatchDelivered = 0;
     const n = batch.count;
     const { typeIds, priorities, payloadRefs } = batch;
     if (!Number.isInteger(n) || n < 0 || n > typeIds.length || n > statusesOut.length) {
@@ -343,7 +344,19 @@ export class KernelDispatcher {
     this.delivered += fast + delivered;
     this.unknown += unknown;
     this.errors += errors;
+    this._lastBatchDelivered = fast + delivered;
     return fast + delivered + pending;
+  }
+
+  private _lastBatchDelivered = 0;
+
+  /**
+   * How many messages of the last {@link KernelDispatcher.dispatchBatch} were `Delivered` (its
+   * return value also counts `Pending`): equal to the batch count only when every message went
+   * straight into its route's kernel.
+   */
+  get lastBatchDelivered(): number {
+    return this._lastBatchDelivered;
   }
 
   /** Batch route lookup on a cache miss: fills the direct-mapped cache slot `h`. */
