@@ -172,6 +172,11 @@ interface KernelState {
   /** Bumped by each `createImpl`, so a runtime that resolves late for an old config is dropped. */
   implGen: number;
   busy: boolean;
+  /**
+   * Reads of a replaced runtime's state still in flight (a backend switch): the kernel processes
+   * nothing until they land, so the carried state is not overwritten by batches run without it.
+   */
+  stateHold: number;
   inFlight: number;
   batch: MessageBatch;
   /** Per batch row: store reference (-1 once the row is dead-lettered), message id, hops, tenant. */
@@ -481,6 +486,49 @@ class EngineImpl implements Engine {
     );
   }
 
+  /**
+   * Builds a new implementation for `k`'s config; with `carry`, the old one's state moves over
+   * (an asynchronous runtime's is read back first, holding the kernel until it lands).
+   */
+  private replaceImpl(k: KernelState, carry: boolean): void {
+    const prev = k.impl;
+    const waiting = k.pending;
+    k.pending = null;
+    if (waiting && 'destroy' in waiting) waiting.destroy();
+    this.createImpl(k);
+    if (!carry) {
+      if ('destroy' in prev) prev.destroy();
+      return;
+    }
+    if (!('backend' in prev)) {
+      k.impl.importState(prev.exportState());
+      return;
+    }
+    const gen = k.implGen;
+    k.stateHold++;
+    const done = (): void => {
+      prev.destroy();
+      k.stateHold--;
+    };
+    prev.exportState().then(
+      (state) => {
+        if (!k.destroyed && k.implGen === gen) {
+          // `impl` is the twin placeholder or the new runtime; a later swap carries it on.
+          try {
+            k.impl.importState(state);
+          } catch (e) {
+            this.notice(k, `Could not carry the kernel's state: ${String(e)}`);
+          }
+        }
+        done();
+      },
+      (e: unknown) => {
+        this.notice(k, `Could not read the kernel's state to carry it: ${String(e)}`);
+        done();
+      },
+    );
+  }
+
   private swapPending(k: KernelState): void {
     const next = k.pending;
     if (!next) return;
@@ -533,6 +581,7 @@ class EngineImpl implements Engine {
       pending: null,
       implGen: 0,
       busy: false,
+      stateHold: 0,
       inFlight: 0,
       batch: createMessageBatch(n),
       rowRef: new Int32Array(n),
@@ -576,9 +625,8 @@ class EngineImpl implements Engine {
     const old = existing.cfg;
     existing.cfg = { ...cfg };
     if (old.behavior !== cfg.behavior || old.backend !== cfg.backend) {
-      if ('destroy' in existing.impl) existing.impl.destroy();
-      existing.pending = null;
-      this.createImpl(existing);
+      // Same behaviour, other backend: the kernel persists, so does its state (same layout).
+      this.replaceImpl(existing, old.behavior === cfg.behavior);
     }
     if (
       old.queueCapacity !== cfg.queueCapacity ||
@@ -1158,7 +1206,13 @@ class EngineImpl implements Engine {
     const s = this.store;
     const ep = k.ep;
     let lastRec: TypeRec | undefined;
-    while (done < budget && ep.pendingCount() > 0 && !k.busy && !k.destroyed) {
+    while (
+      done < budget &&
+      ep.pendingCount() > 0 &&
+      !k.busy &&
+      k.stateHold === 0 &&
+      !k.destroyed
+    ) {
       const n = ep.drainInto(
         {
           typeIds: k.dTypes,
