@@ -45,7 +45,10 @@ function useShortcuts() {
     const onKey = (e: KeyboardEvent) => {
       if (isEditable(e.target) || !(e.ctrlKey || e.metaKey)) return;
       const s = workbenchStore().getState();
+      if (s.dialog) return; // an open dialog owns the keyboard
       const key = e.key.toLowerCase();
+      // Selected text (payload hex, a receipt) copies as text, not as graph nodes.
+      if (key === 'c' && window.getSelection()?.isCollapsed === false) return;
       if (key === 'z' && !e.shiftKey) s.undo();
       else if ((key === 'z' && e.shiftKey) || key === 'y') s.redo();
       else if (key === 'c' && s.selection.length) {
@@ -137,6 +140,8 @@ export function App({ engine }: { engine: EngineClient }) {
                 <button
                   key={t.id}
                   role="tab"
+                  id={`tab-${t.id}`}
+                  aria-controls="dock-panel"
                   type="button"
                   aria-selected={tab === t.id}
                   onClick={() => workbenchStore().getState().setBottomTab(t.id)}
@@ -145,7 +150,12 @@ export function App({ engine }: { engine: EngineClient }) {
                 </button>
               ))}
             </div>
-            <div role="tabpanel" className="dock-body">
+            <div
+              role="tabpanel"
+              id="dock-panel"
+              aria-labelledby={`tab-${tab}`}
+              className="dock-body"
+            >
               {TABS.filter((t) => t.id === tab).map(({ id, Panel }) => (
                 <PanelBoundary key={id} name={id}>
                   <PanelFault name={id} />

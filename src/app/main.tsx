@@ -4,7 +4,8 @@ import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { App } from './App';
 import { initStore } from '../state/store';
-import { onSnapshot } from './live';
+import { metricsHistory, onSnapshot, receiptLog } from './live';
+import { predictions, traceHighlight } from '../ui/analysis';
 import { setEngineClient } from './engineRef';
 import { syncCommands } from '../state/engineSync';
 import { createEngineClient } from '../engine/client';
@@ -56,6 +57,12 @@ const engine = recordingClient(
       if (e.code === 'WorkerCrashed') {
         engine.send({ type: 'loadConfig', config: store.getState().config });
         engine.send({ type: 'setSampling', perSnapshotCap: RECEIPTS_PER_SNAPSHOT });
+        // A fresh engine numbers receipts and messages from the start again: drop what the
+        // page holds of the old one so rows and traces do not mix.
+        receiptLog.clear();
+        metricsHistory.reset();
+        traceHighlight.clear();
+        predictions.reset();
       }
     },
   }),
@@ -72,10 +79,37 @@ store.subscribe((next, prev) => {
   if (next.config === prev.config) return;
   if (next.workspaceName !== prev.workspaceName)
     engine.send({ type: 'loadConfig', config: next.config });
-  else for (const cmd of syncCommands(prev.config, next.config)) engine.send(cmd);
+  else
+    for (const cmd of syncCommands(prev.config, next.config))
+      void engine.request(cmd).then((reply) => {
+        if (!reply.ok && reply.error.code !== 'WorkerCrashed') resync(reply.error.message);
+      });
   clearTimeout(saveTimer);
   saveTimer = setTimeout(flush, 250);
 });
+/**
+ * The engine refused an incremental edit: the graph and the engine would disagree from here on,
+ * so hand the engine the whole workspace again and say so.
+ */
+let resyncing = false;
+function resync(why: string) {
+  if (resyncing) return;
+  resyncing = true;
+  store
+    .getState()
+    .notify('warning', `The engine refused an edit (${why}); reloaded the workspace into it.`);
+  void engine.request({ type: 'loadConfig', config: store.getState().config }).then((r) => {
+    resyncing = false;
+    if (!r.ok)
+      store
+        .getState()
+        .notify(
+          'error',
+          `The engine refused this workspace (${r.error.message}): the graph is not what runs.`,
+        );
+  });
+}
+
 // Only a pending save is flushed on the way out: saving unconditionally would overwrite what
 // another tab (or a person in devtools) wrote since.
 function flush() {

@@ -4,6 +4,7 @@
  */
 import { demoConfig, type RouteConfig } from '../core/config';
 import {
+  browserStorage,
   listWorkspaces,
   loadCurrent,
   loadWorkspace,
@@ -15,7 +16,13 @@ import { workbenchStore } from '../state/store';
 export const DEMO_NAME = 'demo';
 
 function storage(): StorageLike {
-  return window.localStorage;
+  return browserStorage().storage;
+}
+
+/** The demo as the user last saved it, or a fresh one. */
+function savedDemo(): RouteConfig {
+  const saved = loadWorkspace(storage(), DEMO_NAME);
+  return saved.kind === 'loaded' ? saved.config : demoConfig();
 }
 
 /** Decide what opens at start-up; a corrupt save is kept aside and reported, never fatal. */
@@ -35,10 +42,13 @@ export function initialWorkspace(): { name: string; config: RouteConfig; warning
   if (outcome.kind === 'corrupt')
     return {
       name: DEMO_NAME,
-      config: demoConfig(),
+      config: savedDemo(),
       warning: `The saved workspace "${outcome.name}" is corrupt and was kept aside as "${outcome.keptAs}"; opened the demo instead. Problems: ${outcome.problems.join('; ')}`,
     };
-  return { name: DEMO_NAME, config: demoConfig(), warning: null };
+  const blocked = browserStorage().persistent
+    ? null
+    : 'This browser refuses local storage here: workspaces last only while this tab is open. Export them to keep them.';
+  return { name: DEMO_NAME, config: savedDemo(), warning: blocked };
 }
 
 export const workspaces = {

@@ -1206,13 +1206,7 @@ class EngineImpl implements Engine {
     const s = this.store;
     const ep = k.ep;
     let lastRec: TypeRec | undefined;
-    while (
-      done < budget &&
-      ep.pendingCount() > 0 &&
-      !k.busy &&
-      k.stateHold === 0 &&
-      !k.destroyed
-    ) {
+    while (done < budget && ep.pendingCount() > 0 && !k.busy && k.stateHold === 0 && !k.destroyed) {
       const n = ep.drainInto(
         {
           typeIds: k.dTypes,

@@ -98,3 +98,15 @@ describe('config edits', () => {
     expect(new Set(k2.kernels.map((k) => k.id)).size).toBe(k2.kernels.length);
   });
 });
+
+describe('edits that must not produce an unloadable workspace', () => {
+  it('refuses "host" as a kernel id and tenants beyond u32', () => {
+    expect(updateKernel(demoConfig(), 'aggregator', { id: 'host' }).ok).toBe(false);
+    expect(updateKernel(demoConfig(), 'aggregator', { tenantId: 5_000_000_000 }).ok).toBe(false);
+  });
+
+  it('a type id change carries the response references of other types', () => {
+    const c = ok(updateType(demoConfig(), 1004, { typeId: 2004 })).config;
+    expect(c.messageTypes.find((t) => t.typeId === 1003)?.responseTypeId).toBe(2004);
+  });
+});

@@ -178,7 +178,14 @@ export function updateType(
       error: `Type id ${String(newId)} is already used by ${findType(config, newId)?.name}.`,
     };
   if (next.name.trim() === '') return { ok: false, error: 'A message type needs a name.' };
-  const messageTypes = config.messageTypes.map((t) => (t === current ? next : t));
+  const renamed = !sameTypeId(newId, typeId);
+  const messageTypes = config.messageTypes.map((t) => {
+    const base = t === current ? next : t;
+    // Types answered by this one keep pointing at it under its new id.
+    return renamed && base.responseTypeId !== undefined && sameTypeId(base.responseTypeId, typeId)
+      ? { ...base, responseTypeId: newId }
+      : base;
+  });
   const routes = config.routes.map((r) =>
     sameTypeId(r.typeId, typeId) ? { ...r, typeId: newId } : r,
   );
@@ -200,6 +207,11 @@ export function updateKernel(
   if (!current) return { ok: false, error: `No kernel "${kernelId}".` };
   const next: KernelDef = { ...current, ...patch };
   if (next.id.trim() === '') return { ok: false, error: 'A kernel needs an id.' };
+  if (next.id === 'host')
+    return {
+      ok: false,
+      error: '"host" is reserved for the dispatcher host endpoint; choose another kernel id.',
+    };
   if (next.id !== kernelId && findKernel(config, next.id))
     return { ok: false, error: `A kernel named "${next.id}" already exists.` };
   if (
@@ -208,8 +220,8 @@ export function updateKernel(
     next.queueCapacity > 1_048_576
   )
     return { ok: false, error: 'Queue capacity must be a whole number from 1 to 1,048,576.' };
-  if (!Number.isInteger(next.tenantId) || next.tenantId < 0)
-    return { ok: false, error: 'Tenant must be a whole number, 0 or more.' };
+  if (!Number.isInteger(next.tenantId) || next.tenantId < 0 || next.tenantId > 0xffff_ffff)
+    return { ok: false, error: 'Tenant must be a whole number from 0 to 4294967295.' };
   const rename = (id: string) => (id === kernelId ? next.id : id);
   const kernels = config.kernels.map((k) => (k === current ? next : k));
   const routes = config.routes.map((r) => ({ ...r, kernelId: rename(r.kernelId) }));
@@ -297,7 +309,7 @@ export function pasteFragment(
   const layout: NonNullable<RouteConfig['layout']> = { ...(config.layout ?? {}) };
   const nodeIds: string[] = [];
   for (const k of fragment.kernels) {
-    const id = uniqueKernelId(next, `${k.id}_copy`);
+    const id = uniqueKernelId(next, `${k.id.slice(0, 110)}_copy`);
     kernelMap.set(k.id, id);
     next = { ...next, kernels: [...next.kernels, { ...k, id }] };
     const p = fragment.layout[kernelNodeId(k.id)];
@@ -309,7 +321,7 @@ export function pasteFragment(
     typeMap.set(String(t.typeId), typeId);
     next = {
       ...next,
-      messageTypes: [...next.messageTypes, { ...t, typeId, name: `${t.name}Copy` }],
+      messageTypes: [...next.messageTypes, { ...t, typeId, name: `${t.name.slice(0, 124)}Copy` }],
     };
     const p = fragment.layout[typeNodeId(t.typeId)];
     if (p) layout[typeNodeId(typeId)] = { x: p.x + offset, y: p.y + offset };

@@ -30,6 +30,8 @@ export function createMetricsHistory(): MetricsHistory {
   const kernelDepth = new Map<string, Float64Array>();
   let last: { t: number; dispatched: number; delivered: number; failed: number } | null = null;
   let lastSampleMs = -Infinity;
+  const lastSeen = new Map<string, number>();
+  let sampleNo = 0;
 
   const series = (map: Map<string, Float64Array>, key: string) => {
     let a = map.get(key);
@@ -62,10 +64,27 @@ export function createMetricsHistory(): MetricsHistory {
       series(fixed, 'failed/s')[i] = last ? rate(failed, last.failed) : 0;
       series(fixed, 'p50 µs')[i] = s.latency.p50Us;
       series(fixed, 'p99 µs')[i] = s.latency.p99Us;
+      const seen = new Set<string>();
       for (const k of s.kernels) {
         series(kernelRate, k.id)[i] = k.ratePerSec;
         series(kernelDepth, k.id)[i] = k.queueDepth;
+        seen.add(k.id);
+        lastSeen.set(k.id, sampleNo);
       }
+      // A kernel that is gone (deleted, renamed) draws a gap from now on, not its old values at
+      // new times once the ring wraps; its series leaves when its last value has scrolled out.
+      for (const [id, a] of kernelRate) {
+        if (seen.has(id)) continue;
+        a[i] = NaN;
+        const d = kernelDepth.get(id);
+        if (d) d[i] = NaN;
+        if ((lastSeen.get(id) ?? 0) + CAP <= sampleNo) {
+          kernelRate.delete(id);
+          kernelDepth.delete(id);
+          lastSeen.delete(id);
+        }
+      }
+      sampleNo++;
       last = {
         t,
         dispatched: s.metrics.messagesDispatched,
@@ -95,6 +114,8 @@ export function createMetricsHistory(): MetricsHistory {
       fixed.clear();
       kernelRate.clear();
       kernelDepth.clear();
+      lastSeen.clear();
+      sampleNo = 0;
       last = null;
     },
   };

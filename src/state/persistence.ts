@@ -87,3 +87,37 @@ export function loadCurrent(storage: StorageLike): LoadOutcome {
   const name = currentWorkspaceName(storage);
   return name === null ? { kind: 'empty' } : loadWorkspace(storage, name);
 }
+
+/** What the page's storage offers: the Storage calls the workbench uses, listing included. */
+export type BrowserStorage = StorageLike & {
+  key(index: number): string | null;
+  readonly length: number;
+};
+
+const memory = new Map<string, string>();
+const memoryStorage: BrowserStorage = {
+  getItem: (k) => memory.get(k) ?? null,
+  setItem: (k, v) => void memory.set(k, v),
+  removeItem: (k) => void memory.delete(k),
+  key: (i) => [...memory.keys()][i] ?? null,
+  get length() {
+    return memory.size;
+  },
+};
+let chosen: { storage: BrowserStorage; persistent: boolean } | null = null;
+
+/**
+ * The page's storage: localStorage, or, where the browser refuses it (blocked site data, a
+ * sandboxed frame), an in-memory stand-in so the workbench still starts. `persistent` says which.
+ */
+export function browserStorage(): { storage: BrowserStorage; persistent: boolean } {
+  if (chosen) return chosen;
+  try {
+    const ls = globalThis.localStorage;
+    ls.getItem(INDEX_KEY);
+    chosen = { storage: ls, persistent: true };
+  } catch {
+    chosen = { storage: memoryStorage, persistent: false };
+  }
+  return chosen;
+}

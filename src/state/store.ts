@@ -5,7 +5,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { GeneratorPreset, RouteConfig } from '../core/config';
+import { parseConfig, type GeneratorPreset, type RouteConfig } from '../core/config';
 import type { EditResult } from './edits';
 
 const HISTORY_LIMIT = 200;
@@ -25,8 +25,11 @@ export interface WorkspaceSlice {
   future: RouteConfig[];
   /** Apply an edit; a failed edit changes nothing and shows its error. */
   apply(result: EditResult): boolean;
-  /** Replace the config as one undoable step (imports, auto-layout, restore demo). */
-  replace(config: RouteConfig, note: string): void;
+  /**
+   * Replace the config as one undoable step (imports, auto-layout, restore demo). Refused, with a
+   * notice, when the result would not load back (so autosave never writes a "corrupt" workspace).
+   */
+  replace(config: RouteConfig, note: string): boolean;
   /** Positions while dragging: not a history step until the drag ends. */
   setTransient(config: RouteConfig): void;
   /** Record `before` as a history step (drag end). */
@@ -72,13 +75,25 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
         get().notify('error', result.error);
         return false;
       }
-      get().replace(result.config, result.note);
-      return true;
+      return get().replace(result.config, result.note);
     },
     replace(config, note) {
+      const check = parseConfig(config);
+      if (!check.ok) {
+        const why = check.errors
+          .slice(0, 3)
+          .map((e) => `${e.path || '(config)'}: ${e.message}`)
+          .join('; ');
+        get().notify(
+          'error',
+          `Change refused: the workspace could not be saved and loaded back (${why}).`,
+        );
+        return false;
+      }
       const { config: before, past } = get();
-      set({ config, past: [...past, before].slice(-HISTORY_LIMIT), future: [] });
+      set({ config: check.config, past: [...past, before].slice(-HISTORY_LIMIT), future: [] });
       if (note) get().notify('info', note);
+      return true;
     },
     setTransient(config) {
       set({ config });

@@ -62,7 +62,10 @@ const description = z
   .string()
   .max(LIMITS.maxDescriptionLength)
   .regex(/^[^\p{Cs}]*$/u, { message: 'text must not contain unpaired surrogates' });
-const kernelId = name;
+// "host" names the dispatcher's own endpoint (the source of injected traffic), never a kernel.
+const kernelId = name.refine((s) => s !== 'host', {
+  message: '"host" is reserved for the dispatcher host endpoint; choose another kernel id',
+});
 
 export const FIELD_TYPES = [
   'u8',

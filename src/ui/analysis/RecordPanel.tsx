@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useWorkbench } from '../../state/store';
+import { browserStorage } from '../../state/persistence';
 import { engineClient } from '../../app/engineRef';
 import {
   deleteRecording,
@@ -35,15 +36,24 @@ export function RecordPanel() {
   const config = useWorkbench((s) => s.config);
   const { recording, events } = useRecorderState();
   const [name, setName] = useState('session 1');
-  const [list, setList] = useState(() => listRecordings(localStorage, workspace));
+  const [version, setVersion] = useState(0);
+  // Re-read when the workspace changes (another workspace has other recordings) or after a save.
+  const list = useMemo(
+    // `version` moves after every save, import or delete: storage is read again.
+    () => (version >= 0 ? listRecordings(browserStorage().storage, workspace) : []),
+    [workspace, version],
+  );
   const [message, setMessage] = useState<string | null>(null);
   const [cancelLive, setCancelLive] = useState<(() => void) | null>(null);
-  const refresh = () => setList(listRecordings(localStorage, workspace));
+  const cancelRef = useRef<(() => void) | null>(null);
+  // A live replay schedules its injections ahead: stop them when the panel goes away.
+  useEffect(() => () => cancelRef.current?.(), []);
+  const refresh = () => setVersion((v) => v + 1);
 
   function stop() {
     const r = recorder.stop();
     if (!r) return;
-    const err = saveRecording(localStorage, r);
+    const err = saveRecording(browserStorage().storage, r);
     setMessage(
       err
         ? err.message
@@ -53,7 +63,7 @@ export function RecordPanel() {
   }
 
   function load(n: string): Recording | null {
-    const r = loadRecording(localStorage, workspace, n);
+    const r = loadRecording(browserStorage().storage, workspace, n);
     if (!r.ok) {
       setMessage(r.error.message);
       return null;
@@ -86,8 +96,21 @@ export function RecordPanel() {
   function replayOnLive(n: string) {
     const r = load(n);
     if (!r) return;
-    cancelLive?.();
-    const cancel = replayLive(engineClient(), r, liveScheduler);
+    cancelRef.current?.();
+    const stopReplay = replayLive(engineClient(), r, liveScheduler);
+    const finished = setTimeout(
+      () => {
+        cancelRef.current = null;
+        setCancelLive(null);
+      },
+      r.durationUs / 1000 + 50,
+    );
+    const cancel = () => {
+      stopReplay();
+      clearTimeout(finished);
+      cancelRef.current = null;
+    };
+    cancelRef.current = cancel;
     setCancelLive(() => cancel);
     setMessage(`Replaying “${n}” into the live engine (metrics reset).`);
   }
@@ -95,7 +118,7 @@ export function RecordPanel() {
   async function importFile(file: File) {
     const parsed = parseRecording(await file.text());
     if (!parsed.ok) return setMessage(parsed.error.message);
-    const err = saveRecording(localStorage, { ...parsed.recording, workspace });
+    const err = saveRecording(browserStorage().storage, { ...parsed.recording, workspace });
     setMessage(err ? err.message : `Imported “${parsed.recording.name}”.`);
     refresh();
   }
@@ -186,7 +209,7 @@ export function RecordPanel() {
                 <button
                   type="button"
                   onClick={() => {
-                    deleteRecording(localStorage, workspace, n);
+                    deleteRecording(browserStorage().storage, workspace, n);
                     refresh();
                   }}
                 >

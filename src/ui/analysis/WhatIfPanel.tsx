@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { parseConfig, type RouteConfig } from '../../core/config';
-import { listWorkspaces, loadWorkspace } from '../../state/persistence';
+import { browserStorage, listWorkspaces, loadWorkspace } from '../../state/persistence';
 import { useWorkbench } from '../../state/store';
 import type { WhatIfReport, WhatIfResult } from '../../analysis/whatif';
 import type { WhatIfRequest, WhatIfResponse } from '../../analysis/whatif.worker';
@@ -16,29 +16,42 @@ function counts(o: Record<string, number>): string {
 
 let nextRequest = 1;
 
-/** Runs `runWhatIf` in a module worker; one worker per run, terminated when done. */
-function runInWorker(input: WhatIfRequest['input']): Promise<WhatIfResult> {
-  return new Promise((resolve) => {
-    const worker = new Worker(new URL('../../analysis/whatif.worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'whatif',
-    });
-    const id = nextRequest++;
-    worker.onmessage = (ev: MessageEvent<WhatIfResponse>) => {
-      if (ev.data.id !== id) return;
-      worker.terminate();
-      resolve(ev.data.result);
-    };
-    worker.onerror = (ev) => {
-      worker.terminate();
-      resolve({
-        ok: false,
-        code: 'InvalidInput',
-        message: `The what-if worker failed: ${ev.message}`,
-      });
-    };
-    worker.postMessage({ id, input } satisfies WhatIfRequest);
+/**
+ * Runs `runWhatIf` in a module worker; one worker per run, terminated when done or cancelled (a
+ * long comparison must not keep a core busy after its panel is gone).
+ */
+function runInWorker(input: WhatIfRequest['input']): {
+  result: Promise<WhatIfResult>;
+  cancel(): void;
+} {
+  const worker = new Worker(new URL('../../analysis/whatif.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'whatif',
   });
+  let settle: (r: WhatIfResult) => void = () => undefined;
+  const result = new Promise<WhatIfResult>((resolve) => (settle = resolve));
+  const id = nextRequest++;
+  worker.onmessage = (ev: MessageEvent<WhatIfResponse>) => {
+    if (ev.data.id !== id) return;
+    worker.terminate();
+    settle(ev.data.result);
+  };
+  worker.onerror = (ev) => {
+    worker.terminate();
+    settle({
+      ok: false,
+      code: 'InvalidInput',
+      message: `The what-if worker failed: ${ev.message}`,
+    });
+  };
+  worker.postMessage({ id, input } satisfies WhatIfRequest);
+  return {
+    result,
+    cancel() {
+      worker.terminate();
+      settle({ ok: false, code: 'InvalidInput', message: 'Cancelled.' });
+    },
+  };
 }
 
 /** Compare the current config with a saved or pasted one on the same seeded traffic. */
@@ -57,17 +70,19 @@ export function WhatIfPanel() {
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [report, setReport] = useState<WhatIfReport | null>(null);
-  const alive = useRef(true);
-  useEffect(() => {
-    alive.current = true;
-    return () => {
-      alive.current = false;
-    };
-  }, []);
+  const job = useRef<(() => void) | null>(null);
+  useEffect(
+    () => () => {
+      const cancel = job.current;
+      job.current = null;
+      cancel?.();
+    },
+    [],
+  );
 
   function otherConfig(): { ok: true; config: RouteConfig } | { ok: false; error: string } {
     if (source.kind === 'workspace') {
-      const r = loadWorkspace(localStorage, source.name);
+      const r = loadWorkspace(browserStorage().storage, source.name);
       return r.kind === 'loaded'
         ? { ok: true, config: r.config }
         : { ok: false, error: `Workspace "${source.name}" could not be loaded (${r.kind}).` };
@@ -103,8 +118,14 @@ export function WhatIfPanel() {
       seed: s,
       ...(preset ? { mix: preset.mix, zipfS: preset.zipfS, accounts: preset.accounts } : {}),
     };
-    const result = await runInWorker({ base: current, other: other.config, spec, durationMs: d });
-    if (!alive.current) return;
+    const previous = job.current;
+    job.current = null;
+    previous?.();
+    const run = runInWorker({ base: current, other: other.config, spec, durationMs: d });
+    job.current = run.cancel;
+    const result = await run.result;
+    if (job.current !== run.cancel) return; // cancelled: unmounted or superseded
+    job.current = null;
     setRunning(false);
     if (result.ok) setReport(result.report);
     else setError(result.message);

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   EXPORT_FORMATS,
   LIMITS,
@@ -15,6 +15,7 @@ import {
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { downloadText } from '../live/download';
 
+/** A modal that takes focus when it opens, closes on Escape from anywhere, and gives focus back. */
 function Modal({
   label,
   onClose,
@@ -24,17 +25,33 @@ function Modal({
   onClose: () => void;
   children: React.ReactNode;
 }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const close = useRef(onClose);
+  useEffect(() => {
+    close.current = onClose;
+  }, [onClose]);
+  useEffect(() => {
+    const before = document.activeElement as HTMLElement | null;
+    ref.current?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') close.current();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      before?.focus();
+    };
+  }, []);
   return (
     <div className="modal-backdrop" onClick={onClose}>
       <div
+        ref={ref}
+        tabIndex={-1}
         className="modal"
         role="dialog"
         aria-modal="true"
         aria-label={label}
         onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onClose();
-        }}
       >
         {children}
       </div>

@@ -157,8 +157,7 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
       } else if (e.id.startsWith('k2k:')) step(removeK2k(config, e.id.slice(4)));
     }
     if (config !== state.config) {
-      state.replace(config, notes.join(' '));
-      state.setSelection([], []);
+      if (state.replace(config, notes.join(' '))) state.setSelection([], []);
     }
   }, []);
 

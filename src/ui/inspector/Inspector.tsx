@@ -39,8 +39,8 @@ export function Inspector() {
   const kernel = parsed?.kind === 'kernel' ? findKernel(config, parsed.key) : undefined;
   return (
     <aside className="inspector" aria-label="Inspector">
-      {type ? <TypeForm key={`t${String(type.typeId)}`} type={type} /> : null}
-      {kernel ? <KernelForm key={`k${kernel.id}`} kernel={kernel} /> : null}
+      {type ? <TypeForm key={`t${JSON.stringify(type)}`} type={type} /> : null}
+      {kernel ? <KernelForm key={`k${JSON.stringify(kernel)}`} kernel={kernel} /> : null}
     </aside>
   );
 }
@@ -56,7 +56,11 @@ function TypeForm({ type }: { type: TypeDef }) {
     responseTypeId: type.responseTypeId === undefined ? '' : String(type.responseTypeId),
     fields: type.fields.map((f) => ({ ...f })),
   }));
-  const [routeTarget, setRouteTarget] = useState(route ?? config.kernels[0]?.id ?? '');
+  const [picked, setRouteTarget] = useState(route ?? config.kernels[0]?.id ?? '');
+  // The picked kernel may have been renamed or deleted since (undo, import): fall back visibly.
+  const routeTarget = config.kernels.some((k) => k.id === picked)
+    ? picked
+    : (route ?? config.kernels[0]?.id ?? '');
   const [error, setError] = useState<string | null>(null);
 
   function submit(e: FormEvent) {
@@ -74,7 +78,9 @@ function TypeForm({ type }: { type: TypeDef }) {
     let responseTypeId: TypeDef['responseTypeId'];
     if (draft.requiresResponse) {
       const r = canonicalTypeId(
-        draft.responseTypeId.trim() === '' ? String(Number(typeId) + 1) : draft.responseTypeId,
+        draft.responseTypeId.trim() === ''
+          ? (BigInt(String(typeId)) + 1n).toString()
+          : draft.responseTypeId,
       );
       if (r === null) return setError('Response type id must be a u64.');
       responseTypeId = r;
@@ -106,9 +112,10 @@ function TypeForm({ type }: { type: TypeDef }) {
       const messageTypes = result.config.messageTypes.map((t) =>
         String(t.typeId) === String(typeId) ? patch : t,
       );
-      store.replace({ ...result.config, messageTypes }, result.note);
-      store.setSelection([`type:${String(typeId)}`]);
-      setError(null);
+      if (store.replace({ ...result.config, messageTypes }, result.note)) {
+        store.setSelection([`type:${String(typeId)}`]);
+        setError(null);
+      }
     } else setError(result.error);
   }
 
@@ -273,9 +280,10 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
       behavior: draft.behavior,
     });
     if (result.ok) {
-      store.replace(result.config, result.note);
-      store.setSelection([`kernel:${draft.id}`]);
-      setError(null);
+      if (store.replace(result.config, result.note)) {
+        store.setSelection([`kernel:${draft.id}`]);
+        setError(null);
+      }
     } else setError(result.error);
   }
   return (

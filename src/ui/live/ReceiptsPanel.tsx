@@ -154,7 +154,7 @@ export function ReceiptsPanel() {
                 <div
                   key={r.seq}
                   role="row"
-                  className={`receipt-row st-${r.status}${selected?.seq === r.seq ? ' selected' : ''}`}
+                  className={`receipt-row st-${r.status}${selected === r ? ' selected' : ''}`}
                   style={{
                     position: 'absolute',
                     top: 0,
@@ -162,6 +162,14 @@ export function ReceiptsPanel() {
                     width: '100%',
                   }}
                   onClick={() => setSelected(r)}
+                  tabIndex={0}
+                  aria-selected={selected === r}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Enter' || e.key === ' ') {
+                      e.preventDefault();
+                      setSelected(r);
+                    }
+                  }}
                   data-status={r.status}
                 >
                   <span role="cell" className="mono">
@@ -208,7 +216,7 @@ function ReceiptDetail({ row, onClose }: { row: ReceiptRow; onClose: () => void 
         <button type="button" onClick={() => void openTrace(row)}>
           Trace
         </button>
-        <PinButton messageId={row.messageId} />
+        <PinButton key={row.messageId} messageId={row.messageId} />
         <button type="button" aria-label="Close detail" onClick={onClose}>
           ✕
         </button>

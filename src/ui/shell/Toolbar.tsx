@@ -122,7 +122,16 @@ export function Toolbar() {
         onClick={async () => {
           setBusy(true);
           try {
-            const layout = await autoLayout(s().config);
+            const { config: before, workspaceName } = s();
+            const layout = await autoLayout(before);
+            // The layout is for the graph as it was; keep positions of nodes added meanwhile,
+            // and drop it if another workspace was opened while ELK worked.
+            const now = s();
+            if (now.workspaceName !== workspaceName) return;
+            now.replace(
+              { ...now.config, layout: { ...(now.config.layout ?? {}), ...layout } },
+              'Laid out the graph (undo restores the old positions).',
+            );
             s().replace(
               { ...s().config, layout },
               'Laid out the graph (undo restores the old positions).',
