@@ -39,3 +39,29 @@ describe('engine batch dispatch through a next hop', () => {
     },
   );
 });
+
+describe('engine redrive and tenants', () => {
+  it('redrives a host letter into any tenant, as the host may inject there directly', () => {
+    let t = 1_000_000;
+    const cfg = demoConfig();
+    const e = createEngine({ config: cfg, now: () => t });
+    const sink = cfg.kernels.find((k) => k.id === 'alert_sink')!;
+    ok(e, { type: 'upsertKernel', kernel: { ...sink, tenantId: 5 } });
+    ok(e, { type: 'inject', typeId: 4242, count: 1 });
+    const r = ok(e, { type: 'redrive', filter: { typeIds: [4242] }, target: 'alert_sink' });
+    expect(r.redrive).toMatchObject({ selected: 1, redriven: 1, refusedCrossTenant: 0 });
+    t += 1000;
+    e.tick();
+    expect(e.snapshot().broker.balanced).toBe(true);
+  });
+
+  it('still refuses a kernel letter of another tenant', () => {
+    const cfg = demoConfig();
+    const e = createEngine({ config: cfg, now: () => 1_000_000 });
+    const sink = cfg.kernels.find((k) => k.id === 'alert_sink')!;
+    ok(e, { type: 'inject', typeId: 4242, count: 1, source: 'fraud_processor' });
+    ok(e, { type: 'upsertKernel', kernel: { ...sink, tenantId: 5 } });
+    const r = ok(e, { type: 'redrive', filter: { typeIds: [4242] }, target: 'alert_sink' });
+    expect(r.redrive).toMatchObject({ selected: 1, redriven: 0, refusedCrossTenant: 1 });
+  });
+});

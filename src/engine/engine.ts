@@ -945,15 +945,18 @@ class EngineImpl implements Engine {
       failedAgain: 0,
       refusedCrossTenant: 0,
     };
-    const tenantOf = (l: DeadLetter): number =>
-      this.kernels.get(l.source)?.cfg.tenantId ?? (l.source === HOST_NAME ? 0 : l.tenantId);
+    // As the broker's replay decides it: a registered source's tenant; a trusted source (the
+    // host, which may inject into any tenant) takes the target's; otherwise the letter's own.
+    const tenantOf = (l: DeadLetter, targetTenant: number): number =>
+      this.kernels.get(l.source)?.cfg.tenantId ??
+      (this.broker.trustsSource(l.source) ? targetTenant : l.tenantId);
     // Cross-tenant redrives are refused before anything moves: the letters stay where they are.
     const selected = dlq.browse({ where: match });
     result.selected = selected.length;
     const refused = new Set<DeadLetter>();
     if (tk) {
       for (const l of selected) {
-        if (tenantOf(l) !== tk.cfg.tenantId) refused.add(l);
+        if (tenantOf(l, tk.cfg.tenantId) !== tk.cfg.tenantId) refused.add(l);
       }
     }
     result.refusedCrossTenant = refused.size;
