@@ -192,7 +192,14 @@ describe('engine: overflow', () => {
       behavior: 'generic',
     });
     const { engine } = setup(c);
-    ok(engine, { type: 'inject', typeId: 1001, count: 3, payload: { amount: 10 } });
+    // Letters of a tenant-0 kernel (the host's would be let through: it may reach any tenant).
+    ok(engine, {
+      type: 'inject',
+      typeId: 1001,
+      count: 3,
+      payload: { amount: 10 },
+      source: 'aggregator',
+    });
     const refused = ok(engine, { type: 'redrive', target: 'other' });
     expect(refused.redrive).toMatchObject({ selected: 2, redriven: 0, refusedCrossTenant: 2 });
     expect(engine.snapshot().deadLetters).toMatchObject({ count: 2, refusedCrossTenant: 2 });
