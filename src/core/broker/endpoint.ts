@@ -26,6 +26,11 @@ export interface DrainTarget {
   tenants?: Int32Array;
 }
 
+/** `room` lowered to what an optional column holds (no array built: `drainInto` is hot). */
+function fit(col: { length: number } | undefined, room: number): number {
+  return col !== undefined && col.length < room ? col.length : room;
+}
+
 /**
  * A registered kernel's mailbox: a bounded priority queue (higher priority first, FIFO within a
  * priority) whose slots are preallocated structure-of-arrays columns.
@@ -119,14 +124,18 @@ export class K2KEndpoint {
 
   /**
    * Move up to `max` messages into `out`'s columns without allocating (the batch consumer's
-   * `tryReceive`). Returns how many were written. Type ids above 2^53 - 1 are written as NaN;
-   * use `tryReceive` for those.
+   * `tryReceive`), capped by the shortest column given. Returns how many were written. Type ids
+   * above 2^53 - 1 are written as NaN; use `tryReceive` for those.
    */
   drainInto(out: DrainTarget, max = out.typeIds.length): number {
     const slots = this.drainSlots;
-    const n = this.q.popMany(slots, max);
     const { typeIds, messageIds, payloadRefs, priorities, sources, destinations, hops, tenants } =
       out;
+    // Never pop more than every provided column can hold: a popped message has left the queue.
+    let room = Math.min(max, typeIds.length);
+    room = fit(messageIds, fit(payloadRefs, fit(priorities, room)));
+    room = fit(sources, fit(destinations, fit(hops, fit(tenants, room))));
+    const n = this.q.popMany(slots, room);
     const msgs = this.msgs;
     const colTypeIds = this.typeIds;
     // Columns first (valid for batch messages), then the few per-message sends patched over
