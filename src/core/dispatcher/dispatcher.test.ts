@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HlcClock } from '../clock/hlc.ts';
 import { isCoreError } from '../errors.ts';
-import { K2KBroker } from '../broker/broker.ts';
-import { StatusCode } from '../broker/types.ts';
+import { K2KBroker, TenantMismatchError } from '../broker/broker.ts';
+import { StatusCode, type DeliveryReceipt } from '../broker/types.ts';
 import { createEnvelope } from '../message/envelope.ts';
 import { DispatcherBuilder } from './builder.ts';
 import type { MessageType } from './types.ts';
@@ -374,7 +374,18 @@ function runModel(ops: Op[]): void {
           ).toThrow(/TenantMismatch/);
           break;
         }
-        const r = op.k === 'send' ? broker.sendPriority(from, to, e, prio) : d.dispatch(e);
+        let r: DeliveryReceipt;
+        try {
+          r = op.k === 'send' ? broker.sendPriority(from, to, e, prio) : d.dispatch(e);
+        } catch (err) {
+          // A next hop of another tenant refuses it (counted by the broker only).
+          const hop = broker.getEndpoint(broker.routeTable().find(([x]) => x === to)?.[1] ?? '');
+          if (dst === undefined && err instanceof TenantMismatchError && hop !== undefined) {
+            expect(hop.tenantId).not.toBe(srcTenant);
+            break;
+          }
+          throw err;
+        }
         if (dst !== undefined) {
           const policy = broker.getEndpoint(to)!.overflowPolicy;
           if (dst.items.length < dst.cap || policy === 'dropOldest') {
@@ -422,7 +433,12 @@ function runModel(ops: Op[]): void {
       case 'forward': {
         const ep = broker.getEndpoint(K[op.kernel]!);
         const msg = ep?.tryReceive();
-        if (msg !== undefined) ep!.forward(msg);
+        try {
+          if (msg !== undefined) ep!.forward(msg);
+        } catch (err) {
+          // Relays into another tenant are refused (counted and dead-lettered).
+          if (!(err instanceof TenantMismatchError)) throw err;
+        }
         for (const [id, m] of model) {
           m.items = broker
             .getEndpoint(id)!
