@@ -169,3 +169,22 @@ describe('SlotQueue.popMany', () => {
     );
   });
 });
+
+describe('RingBuffer.removeWhere with a throwing predicate', () => {
+  it('leaves the buffer unchanged', () => {
+    const rb = new RingBuffer<number>(4);
+    rb.push(0);
+    rb.shift();
+    for (const x of [1, 2, 3, 4]) rb.push(x);
+    let calls = 0;
+    expect(() =>
+      rb.removeWhere((x) => {
+        if (++calls === 3) throw new Error('boom');
+        return x === 1;
+      }),
+    ).toThrow('boom');
+    expect(rb.toArray()).toEqual([1, 2, 3, 4]);
+    expect(rb.removeWhere((x) => x % 2 === 0)).toEqual([2, 4]);
+    expect(rb.toArray()).toEqual([1, 3]);
+  });
+});

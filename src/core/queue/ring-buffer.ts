@@ -93,15 +93,20 @@ export class RingBuffer<T> {
   }
 
   /**
-   * Keep only items for which `keep` returns true, preserving order; returns the removed items
-   * (counted as dequeued).
+   * Remove the items for which `remove` returns true, preserving the order of the rest; returns
+   * the removed items (counted as dequeued). If `remove` throws, nothing is removed.
    */
   removeWhere(remove: (item: T) => boolean): T[] {
+    // Every predicate runs before anything moves, so one that throws leaves the buffer intact.
+    const verdicts: boolean[] = [];
+    for (let i = 0; i < this.count; i++) {
+      verdicts.push(remove(this.slots[(this.head + i) & this.mask] as T));
+    }
     const kept: T[] = [];
     const removed: T[] = [];
     for (let i = 0; i < this.count; i++) {
       const item = this.slots[(this.head + i) & this.mask] as T;
-      (remove(item) ? removed : kept).push(item);
+      (verdicts[i] === true ? removed : kept).push(item);
       this.slots[(this.head + i) & this.mask] = undefined;
     }
     this.head = 0;
