@@ -355,11 +355,17 @@ test.describe('faults are survived', () => {
       await expect
         .poll(async () => (await snap(page))?.kernels.find((k) => k.id === 'aggregator')?.capacity)
         .toBe(4);
-      // Overflow the tenant-1 aggregator: its dead letters belong to tenant 1.
-      await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 200 }));
-      await expect.poll(async () => (await snap(page))?.deadLetters.count ?? 0).toBeGreaterThan(0);
+      // Alerts the tenant-1 fraud processor emits to the tenant-2 alert sink are refused: those
+      // dead letters come from a tenant-1 kernel. (Letters from the host are not tenant-bound:
+      // the host may inject into any tenant, so it may redrive there too.)
+      await page.evaluate(() =>
+        window.workbench.inject({ typeId: 1001, count: 50, payload: { amount: 15000 } }),
+      );
+      await expect
+        .poll(async () => (await snap(page))?.receipts.byStatus.TenantMismatch ?? 0)
+        .toBeGreaterThan(0);
       await page.getByRole('tab', { name: 'Dead letters' }).click();
-      await page.getByLabel('Filter dead letters by destination').selectOption('aggregator');
+      await page.getByLabel('Filter dead letters by reason').selectOption('TenantMismatch');
       await page.getByLabel('Redrive target').selectOption('pattern_detector');
       const letters = (await snap(page))!.deadLetters.count;
       await page.getByRole('button', { name: /Redrive all matching/ }).click();

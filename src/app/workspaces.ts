@@ -47,7 +47,7 @@ export function initialWorkspace(): { name: string; config: RouteConfig; warning
     };
   const blocked = browserStorage().persistent
     ? null
-    : 'This browser refuses local storage here: workspaces last only while this tab is open. Export them to keep them.';
+    : 'Saved workspaces could not be read: this browser refuses local storage here, so workspaces last only while this tab is open. Export them to keep them.';
   return { name: DEMO_NAME, config: savedDemo(), warning: blocked };
 }
 

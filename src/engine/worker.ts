@@ -93,23 +93,19 @@ function keyOf(s: EngineSnapshot): string {
 
 function loop(): void {
   const t = performance.now();
-  if (engine) {
-    engine.tick();
-    if (t - lastSnapshotAt >= SNAPSHOT_MS) {
-      lastSnapshotAt = t;
-      const s = engine.snapshot();
-      const key = keyOf(s);
-      if (
-        key !== lastKey ||
-        s.receipts.recent.length > 0 ||
-        s.deadLetters.recent.length > 0 ||
-        s.gpuEvents.length > 0
-      ) {
-        lastKey = key;
-        post({ type: 'snapshot', snapshot: s });
-      }
-    }
-    busy = engine.snapshotGeneratorRunning();
+  try {
+    step(t);
+  } catch (e) {
+    // One failing tick (a kernel runtime that threw, say) must not stop the engine for good: say
+    // so and go on; the accounting keeps every message it holds.
+    busy = false;
+    post({
+      type: 'error',
+      error: {
+        code: 'Internal',
+        message: `engine tick failed: ${e instanceof Error ? e.message : String(e)}`,
+      },
+    });
   }
   if (t - lastHeartbeatAt >= HEARTBEAT_MS) {
     lastHeartbeatAt = t;
@@ -117,6 +113,26 @@ function loop(): void {
   }
   if (busy) channel.port2.postMessage(0);
   else setTimeout(loop, IDLE_TICK_MS);
+}
+
+function step(t: number): void {
+  if (!engine) return;
+  engine.tick();
+  if (t - lastSnapshotAt >= SNAPSHOT_MS) {
+    lastSnapshotAt = t;
+    const s = engine.snapshot();
+    const key = keyOf(s);
+    if (
+      key !== lastKey ||
+      s.receipts.recent.length > 0 ||
+      s.deadLetters.recent.length > 0 ||
+      s.gpuEvents.length > 0
+    ) {
+      lastKey = key;
+      post({ type: 'snapshot', snapshot: s });
+    }
+  }
+  busy = engine.snapshotGeneratorRunning();
 }
 
 channel.port1.onmessage = loop;

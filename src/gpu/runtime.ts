@@ -150,14 +150,23 @@ export class GpuKernelRuntime implements KernelRuntime {
     this.twin.importState(state);
     this.snapshot = state.slice();
     this.journal = [];
-    this.gpu?.importState(state);
+    try {
+      this.gpu?.importState(state);
+    } catch (e) {
+      // Device lost: the twin already holds the state; carry on there.
+      this.fallBack(e, null);
+    }
   }
 
   reset(): void {
     this.twin.reset();
     this.snapshot.fill(0);
     this.journal = [];
-    this.gpu?.reset();
+    try {
+      this.gpu?.reset();
+    } catch (e) {
+      this.fallBack(e, null);
+    }
   }
 
   /** Release GPU resources; the runtime keeps working on the CPU twin afterwards. */
