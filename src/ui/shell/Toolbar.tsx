@@ -132,10 +132,6 @@ export function Toolbar() {
               { ...now.config, layout: { ...(now.config.layout ?? {}), ...layout } },
               'Laid out the graph (undo restores the old positions).',
             );
-            s().replace(
-              { ...s().config, layout },
-              'Laid out the graph (undo restores the old positions).',
-            );
           } catch (err) {
             s().notify(
               'error',
