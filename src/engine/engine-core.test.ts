@@ -122,6 +122,18 @@ describe('trace store', () => {
     expect(store.trace(4).nodes.map((n) => n.messageId)).toEqual([3, 4]);
     expect(store.trace(1).complete).toBe(false);
   });
+
+  it('lets go of a pinned entry the ring has passed once it is unpinned', () => {
+    const store = new TraceStore(2);
+    store.add(node(1, null));
+    store.pin(1);
+    store.add(node(2, null));
+    store.add(node(3, null)); // the ring moves past 1; the pin keeps it
+    expect(store.count).toBe(3);
+    store.unpin(1);
+    expect(store.get(1)).toBeUndefined();
+    expect(store.count).toBe(2);
+  });
 });
 
 /** A runtime that resolves later and can "lose its device" (then runs its twin). */

@@ -14,6 +14,8 @@ export class TraceStore {
   private head = 0;
   private size = 0;
   private readonly pinned = new Set<number>();
+  /** Pinned ids the ring has already moved past: kept only for the pin. */
+  private readonly evictedPinned = new Set<number>();
 
   constructor(readonly capacity = DEFAULT_TRACE_CAPACITY) {
     this.ring = new Float64Array(capacity);
@@ -37,7 +39,8 @@ export class TraceStore {
       const old = this.ring[this.head]!;
       this.size--;
       this.head = (this.head + 1) % this.capacity;
-      if (!this.pinned.has(old)) this.nodes.delete(old);
+      if (this.pinned.has(old)) this.evictedPinned.add(old);
+      else this.nodes.delete(old);
     }
     this.ring[(this.head + this.size) % this.capacity] = node.messageId;
     this.size++;
@@ -57,6 +60,8 @@ export class TraceStore {
   unpin(id: number): boolean {
     const n = this.nodes.get(id);
     if (n) n.pinned = false;
+    // Held only because it was pinned: the ring has moved past it, so it goes now.
+    if (this.evictedPinned.delete(id)) this.nodes.delete(id);
     return this.pinned.delete(id);
   }
 

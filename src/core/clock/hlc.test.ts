@@ -132,3 +132,18 @@ describe('HlcClock', () => {
     );
   });
 });
+
+describe('HLC input validation', () => {
+  it('refuses a bad max drift and malformed received stamps without changing the clock', () => {
+    expect(() => new HlcClock(1, { maxDriftMs: -1 })).toThrow(/maxDriftMs/);
+    expect(() => new HlcClock(1, { maxDriftMs: Number.NaN })).toThrow(/maxDriftMs/);
+    let wall = 1_000_000;
+    const c = new HlcClock(1, { now: () => wall });
+    const before = c.now();
+    expect(() => c.update({ physical: Number.NaN, logical: 0, nodeId: 2 })).toThrow(/received HLC/);
+    expect(() => c.update({ physical: 5, logical: 0.5, nodeId: 2 })).toThrow(/received HLC/);
+    expect(c.now()).toEqual(before);
+    wall += 1;
+    expect(c.tick().physical).toBe(wall);
+  });
+});

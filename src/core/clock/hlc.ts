@@ -72,7 +72,11 @@ export class HlcClock {
     }
     this.nodeId = nodeId;
     this.wall = options.now ?? systemNowMicros;
-    this.maxDriftMs = options.maxDriftMs ?? 60_000;
+    const drift = options.maxDriftMs ?? 60_000;
+    if (!Number.isFinite(drift) || drift < 0) {
+      throw new InvalidArgumentError(`HLC maxDriftMs must be a finite number >= 0, got ${drift}`);
+    }
+    this.maxDriftMs = drift;
     this.maxDriftUs = this.maxDriftMs * 1000;
     this.physical = this.wall();
     this.logical = 0;
@@ -106,6 +110,17 @@ export class HlcClock {
    * `maxDriftMs` ahead of the wall clock.
    */
   update(received: HlcTimestamp): HlcTimestamp {
+    // A NaN or fractional stamp would poison the clock for good through Math.max.
+    if (
+      !Number.isSafeInteger(received.physical) ||
+      received.physical < 0 ||
+      !Number.isSafeInteger(received.logical) ||
+      received.logical < 0
+    ) {
+      throw new InvalidArgumentError(
+        `received HLC timestamp must have non-negative integer physical and logical parts, got ${received.physical}.${received.logical}`,
+      );
+    }
     const wall = this.wall();
     if (received.physical > wall + this.maxDriftUs) {
       throw new ClockSkewError(received.physical, wall, this.maxDriftMs);

@@ -189,3 +189,34 @@ describe('envelope codec', () => {
     ).toBe('CODEC_PAYLOAD_TOO_LARGE');
   });
 });
+
+describe('encode refuses headers it could not decode again', () => {
+  const ts = { physical: 1, logical: 0, nodeId: 1 };
+  it('version, priority and flags out of range are typed errors', () => {
+    const env = createEnvelope({ messageType: 1, timestamp: ts });
+    const code = (f: () => unknown) => {
+      try {
+        f();
+        return 'no error';
+      } catch (e) {
+        return (e as { code?: string }).code;
+      }
+    };
+    expect(code(() => encodeEnvelope({ ...env, header: { ...env.header, version: 2 } }))).toBe(
+      'CODEC_BAD_VERSION',
+    );
+    expect(code(() => encodeEnvelope({ ...env, header: { ...env.header, priority: 256 } }))).toBe(
+      'CODEC_UNSAFE_INTEGER',
+    );
+    expect(code(() => createEnvelope({ messageType: 1, timestamp: ts, flags: -1 }))).toBe(
+      'CODEC_UNSAFE_INTEGER',
+    );
+    expect(code(() => createEnvelope({ messageType: 1, timestamp: ts, flags: 2 ** 32 }))).toBe(
+      'CODEC_UNSAFE_INTEGER',
+    );
+    expect(
+      decodeEnvelope(encodeEnvelope({ ...env, header: { ...env.header, flags: 0xffff_ffff } }))
+        .header.flags,
+    ).toBe(0xffff_ffff);
+  });
+});

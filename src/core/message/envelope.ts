@@ -81,10 +81,14 @@ export function createEnvelope(input: CreateEnvelopeInput): MessageEnvelope {
   if (!Number.isInteger(priority) || priority < 0 || priority > 255) {
     throw new CodecError('CODEC_UNSAFE_INTEGER', `header priority must be a u8, got ${priority}`);
   }
+  const flags = input.flags ?? 0;
+  if (!Number.isInteger(flags) || flags < 0 || flags > 0xffff_ffff) {
+    throw new CodecError('CODEC_UNSAFE_INTEGER', `header flags must be a u32, got ${flags}`);
+  }
   return {
     header: {
       version: HEADER_VERSION,
-      flags: (input.flags ?? 0) >>> 0,
+      flags,
       messageId: toU64(input.messageId ?? 0),
       correlationId: toU64(input.correlationId ?? 0),
       sourceKernel: toU64(input.sourceKernel ?? 0),
@@ -125,11 +129,24 @@ export function encodeEnvelope(env: MessageEnvelope): Uint8Array {
       `payload of ${payload.length} bytes exceeds the ${MAX_PAYLOAD_SIZE}-byte limit`,
     );
   }
+  // Bytes this codec could not decode again are refused here, not discovered by the reader.
+  if (!Number.isInteger(h.version) || h.version < 0 || h.version > HEADER_VERSION) {
+    throw new CodecError(
+      'CODEC_BAD_VERSION',
+      `header version ${h.version} is not one this codec writes (<= ${HEADER_VERSION})`,
+    );
+  }
+  if (!Number.isInteger(h.priority) || h.priority < 0 || h.priority > 255) {
+    throw new CodecError('CODEC_UNSAFE_INTEGER', `header priority must be a u8, got ${h.priority}`);
+  }
+  if (!Number.isInteger(h.flags) || h.flags < 0 || h.flags > 0xffff_ffff) {
+    throw new CodecError('CODEC_UNSAFE_INTEGER', `header flags must be a u32, got ${h.flags}`);
+  }
   const out = new Uint8Array(HEADER_SIZE + payload.length);
   const view = new DataView(out.buffer);
   view.setBigUint64(O.magic, HEADER_MAGIC, true);
   view.setUint32(O.version, h.version, true);
-  view.setUint32(O.flags, h.flags >>> 0, true);
+  view.setUint32(O.flags, h.flags, true);
   view.setBigUint64(O.messageId, u64ToBigInt(toU64(h.messageId)), true);
   view.setBigUint64(O.correlationId, u64ToBigInt(toU64(h.correlationId)), true);
   view.setBigUint64(O.sourceKernel, u64ToBigInt(toU64(h.sourceKernel)), true);
