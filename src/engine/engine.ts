@@ -1011,7 +1011,7 @@ class EngineImpl implements Engine {
   }
 
   private purge(filter: DeadLetterFilter | undefined): number {
-    const taken = this.broker.deadLetters.take({ where: this.letterFilter(filter) });
+    const taken = this.broker.deadLetters.discard({ where: this.letterFilter(filter) });
     for (const l of taken) if (l.payloadRef > 0) this.store.release(l.payloadRef);
     this.addFailed('Purged', taken.length);
     return taken.length;

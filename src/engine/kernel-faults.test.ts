@@ -290,3 +290,21 @@ describe('broker accounting with handler failures', () => {
     engine.destroy();
   });
 });
+
+describe('purging dead letters', () => {
+  it('counts purged letters as purged, not replayed, and the broker stays balanced', () => {
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    engine.command({ type: 'inject', typeId: 424242, count: 3 });
+    t += 1000;
+    engine.tick();
+    expect(engine.snapshot().deadLetters.count).toBe(3);
+    const r = engine.command({ type: 'purgeDeadLetters' });
+    expect(r.ok && r.count).toBe(3);
+    const acc = engine.dispatcher.broker.accounting();
+    expect(acc.deadLetterQueue.purged).toBe(3);
+    expect(acc.deadLetterQueue.replayed).toBe(0);
+    expect(acc.balanced).toBe(true);
+    engine.destroy();
+  });
+});

@@ -1104,12 +1104,13 @@ export class K2KBroker {
         evicted: dl.evicted,
         expired: dl.expired,
         replayed: dl.replayed,
+        purged: dl.purged,
       },
       balanced:
         inTotal === c.delivered + c.pending + failedTotal &&
         c.delivered + c.pending === c.received + queued + c.droppedOldest + c.unregistered &&
         deadLettered === dl.added &&
-        dl.added === dl.depth + dl.evicted + dl.expired + dl.replayed,
+        dl.added === dl.depth + dl.evicted + dl.expired + dl.replayed + dl.purged,
     };
   }
 }

@@ -30,6 +30,8 @@ export interface DeadLetterStats {
   expired: number;
   /** Letters taken out for replay. */
   replayed: number;
+  /** Discarded by a purge. */
+  purged: number;
   byReason: Record<DeadLetterReason, number>;
 }
 
@@ -63,6 +65,7 @@ export class DeadLetterQueue {
   private evicted = 0;
   private expired = 0;
   private replayed = 0;
+  private purged = 0;
   private readonly byReason: Record<DeadLetterReason, number> = {
     NoRoute: 0,
     QueueFull: 0,
@@ -134,6 +137,14 @@ export class DeadLetterQueue {
     return taken;
   }
 
+  /** Remove and return the letters matching `filter` for good (counted as purged, not replayed). */
+  discard(filter: DeadLetterFilter): DeadLetter[] {
+    this.purgeExpired();
+    const gone = this.ring.removeWhere((l) => matches(l, filter));
+    this.purged += gone.length;
+    return gone;
+  }
+
   /** Drop letters older than `maxAgeMs`; returns how many. */
   purgeExpired(): number {
     const cutoff = this.now() - this.maxAgeMs * 1000;
@@ -155,6 +166,7 @@ export class DeadLetterQueue {
       evicted: this.evicted,
       expired: this.expired,
       replayed: this.replayed,
+      purged: this.purged,
       byReason: { ...this.byReason },
     };
   }

@@ -183,7 +183,13 @@ export interface BrokerAccounting {
   /** Letters ever written to the dead-letter queue. */
   deadLettered: number;
   /** Where those letters are now. */
-  deadLetterQueue: { depth: number; evicted: number; expired: number; replayed: number };
+  deadLetterQueue: {
+    depth: number;
+    evicted: number;
+    expired: number;
+    replayed: number;
+    purged: number;
+  };
   balanced: boolean;
 }
 
