@@ -1,4 +1,10 @@
-import { PAYLOAD_WORDS, createOutputBatch, type MessageBatch, type OutputBatch } from './types.ts';
+import {
+  PAYLOAD_WORDS,
+  createOutputBatch,
+  type KernelTwin,
+  type MessageBatch,
+  type OutputBatch,
+} from './types.ts';
 
 /**
  * Output writing shared by the CPU twins: grows the twin's reusable output batch when an input
@@ -39,5 +45,34 @@ export function checkStateSize(kernel: string, expected: number, got: number): v
     throw new RangeError(
       `${kernel}: state has ${got} words, expected ${expected}; export it from the same kernel kind`,
     );
+  }
+}
+
+/**
+ * What every CPU twin shares: its state words (persisting across batches), a reusable output
+ * batch, and state export, import and reset. A twin adds its `behavior` and `process`.
+ */
+export abstract class StatefulTwin implements KernelTwin {
+  abstract readonly behavior: KernelTwin['behavior'];
+  protected readonly state: Uint32Array;
+  protected out: OutputBatch = createOutputBatch(1);
+
+  constructor(stateWords: number) {
+    this.state = new Uint32Array(stateWords);
+  }
+
+  abstract process(batch: MessageBatch): OutputBatch;
+
+  exportState(): Uint32Array {
+    return this.state.slice();
+  }
+
+  importState(state: Uint32Array): void {
+    checkStateSize(this.behavior, this.state.length, state.length);
+    this.state.set(state);
+  }
+
+  reset(): void {
+    this.state.fill(0);
   }
 }

@@ -1,13 +1,11 @@
-import { emitRow, ensureOutput, checkStateSize } from '../emit.ts';
+import { emitRow, ensureOutput, StatefulTwin } from '../emit.ts';
 import { ACCOUNT_SLOTS, AGGREGATOR_SLOT_WORDS } from '../params.ts';
 import {
   FLAG_REQUIRES_RESPONSE,
   FLAG_RESPONSE,
   PAYLOAD_WORDS,
   bitsF32,
-  createOutputBatch,
   f32Bits,
-  type KernelTwin,
   type MessageBatch,
   type OutputBatch,
 } from '../types.ts';
@@ -30,10 +28,12 @@ export function aggregatorSlot(batch: MessageBatch, row: number): number {
  * {@link FLAG_REQUIRES_RESPONSE} gets a response of type + 1 addressed back to its source with
  * the account summary after the update; other inputs produce no output.
  */
-export class AggregatorTwin implements KernelTwin {
+export class AggregatorTwin extends StatefulTwin {
   readonly behavior = 'aggregator' as const;
-  private state = new Uint32Array(AGGREGATOR_STATE_WORDS);
-  private out: OutputBatch = createOutputBatch(1);
+
+  constructor() {
+    super(AGGREGATOR_STATE_WORDS);
+  }
 
   process(batch: MessageBatch): OutputBatch {
     const out = (this.out = ensureOutput(this.out, batch.capacity));
@@ -63,18 +63,5 @@ export class AggregatorTwin implements KernelTwin {
       }
     }
     return out;
-  }
-
-  exportState(): Uint32Array {
-    return this.state.slice();
-  }
-
-  importState(state: Uint32Array): void {
-    checkStateSize('aggregator', AGGREGATOR_STATE_WORDS, state.length);
-    this.state.set(state);
-  }
-
-  reset(): void {
-    this.state.fill(0);
   }
 }

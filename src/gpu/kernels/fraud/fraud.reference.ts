@@ -1,4 +1,4 @@
-import { emitRow, ensureOutput, checkStateSize } from '../emit.ts';
+import { emitRow, ensureOutput, StatefulTwin } from '../emit.ts';
 import { ACCOUNT_SLOTS, FRAUD, FRAUD_SLOT_WORDS } from '../params.ts';
 import {
   DemoTypes,
@@ -6,9 +6,7 @@ import {
   NO_DEST,
   PAYLOAD_WORDS,
   bitsF32,
-  createOutputBatch,
   f32Bits,
-  type KernelTwin,
   type MessageBatch,
   type OutputBatch,
 } from '../types.ts';
@@ -29,10 +27,12 @@ export function fraudSlot(batch: MessageBatch, row: number): number {
  * for each transaction that trips at least one rule (see {@link FRAUD}). Velocity state is a ring
  * of the last `velocityLimit` timestamps per account slot, processed in batch order.
  */
-export class FraudTwin implements KernelTwin {
+export class FraudTwin extends StatefulTwin {
   readonly behavior = 'fraud' as const;
-  private state = new Uint32Array(FRAUD_STATE_WORDS);
-  private out: OutputBatch = createOutputBatch(1);
+
+  constructor() {
+    super(FRAUD_STATE_WORDS);
+  }
 
   process(batch: MessageBatch): OutputBatch {
     const out = (this.out = ensureOutput(this.out, batch.capacity));
@@ -81,18 +81,5 @@ export class FraudTwin implements KernelTwin {
       }
     }
     return out;
-  }
-
-  exportState(): Uint32Array {
-    return this.state.slice();
-  }
-
-  importState(state: Uint32Array): void {
-    checkStateSize('fraud', FRAUD_STATE_WORDS, state.length);
-    this.state.set(state);
-  }
-
-  reset(): void {
-    this.state.fill(0);
   }
 }

@@ -1,11 +1,9 @@
-import { emitRow, ensureOutput, checkStateSize } from '../emit.ts';
+import { emitRow, ensureOutput, StatefulTwin } from '../emit.ts';
 import { TYPE_SLOTS } from '../params.ts';
 import {
   FLAG_REQUIRES_RESPONSE,
   FLAG_RESPONSE,
   PAYLOAD_WORDS,
-  createOutputBatch,
-  type KernelTwin,
   type MessageBatch,
   type OutputBatch,
 } from '../types.ts';
@@ -23,10 +21,12 @@ export const GENERIC_STATE_WORDS = TYPE_SLOTS;
  * anything else produces no output, so a generic kernel is a sink unless asked to answer.
  * Counting commutes, so the GPU processes rows fully in parallel.
  */
-export class GenericTwin implements KernelTwin {
+export class GenericTwin extends StatefulTwin {
   readonly behavior = 'generic' as const;
-  private state = new Uint32Array(GENERIC_STATE_WORDS);
-  private out: OutputBatch = createOutputBatch(1);
+
+  constructor() {
+    super(GENERIC_STATE_WORDS);
+  }
 
   process(batch: MessageBatch): OutputBatch {
     const out = (this.out = ensureOutput(this.out, batch.capacity));
@@ -43,18 +43,5 @@ export class GenericTwin implements KernelTwin {
       }
     }
     return out;
-  }
-
-  exportState(): Uint32Array {
-    return this.state.slice();
-  }
-
-  importState(state: Uint32Array): void {
-    checkStateSize('generic', GENERIC_STATE_WORDS, state.length);
-    this.state.set(state);
-  }
-
-  reset(): void {
-    this.state.fill(0);
   }
 }

@@ -1,4 +1,4 @@
-import { emitRow, ensureOutput, checkStateSize } from '../emit.ts';
+import { emitRow, ensureOutput, StatefulTwin } from '../emit.ts';
 import { ACCOUNT_SLOTS, PATTERN, PATTERN_SLOT_WORDS } from '../params.ts';
 import {
   DemoTypes,
@@ -7,8 +7,6 @@ import {
   NO_DEST,
   PAYLOAD_WORDS,
   PatternKind,
-  createOutputBatch,
-  type KernelTwin,
   type MessageBatch,
   type OutputBatch,
 } from '../types.ts';
@@ -35,10 +33,12 @@ export function patternSlot(batch: MessageBatch, row: number): number {
  * transfer. It emits a PatternResult (1004) when a pattern fired (routed by type) or when the
  * input requires a response (addressed back to the source, possibly with no pattern bits).
  */
-export class PatternTwin implements KernelTwin {
+export class PatternTwin extends StatefulTwin {
   readonly behavior = 'pattern' as const;
-  private state = new Uint32Array(PATTERN_STATE_WORDS);
-  private out: OutputBatch = createOutputBatch(1);
+
+  constructor() {
+    super(PATTERN_STATE_WORDS);
+  }
 
   process(batch: MessageBatch): OutputBatch {
     const out = (this.out = ensureOutput(this.out, batch.capacity));
@@ -91,18 +91,5 @@ export class PatternTwin implements KernelTwin {
       }
     }
     return out;
-  }
-
-  exportState(): Uint32Array {
-    return this.state.slice();
-  }
-
-  importState(state: Uint32Array): void {
-    checkStateSize('pattern', PATTERN_STATE_WORDS, state.length);
-    this.state.set(state);
-  }
-
-  reset(): void {
-    this.state.fill(0);
   }
 }
