@@ -1,3 +1,5 @@
+import { ChunkPool } from '../queue/chunk-pool.ts';
+import { SlotColumns } from './slot-columns.ts';
 import { CoreError, InvalidArgumentError } from '../errors.ts';
 import { systemNowMicros, type NowMicros } from '../clock/wall-clock.ts';
 import type { HlcTimestamp } from '../clock/hlc.ts';
@@ -115,6 +117,10 @@ export class K2KBroker {
   /** @internal Bumped on every register/unregister so cached endpoint lookups can be checked. */
   generation = 0;
   private readonly now: NowMicros;
+  /** @internal Slots of every endpoint's queue come from this one pool... */
+  readonly slotPool = new ChunkPool(64);
+  /** @internal ...and index these columns. */
+  readonly slotColumns = new SlotColumns(this.slotPool.slotSpace);
   private readonly endpoints = new Map<string, K2KEndpoint>();
   private readonly trusted: ReadonlySet<string>;
   private readonly routes = new Map<string, string>();
@@ -143,6 +149,7 @@ export class K2KBroker {
     }
     this._config = Object.freeze(config);
     this.trusted = new Set(options.trustedSources ?? []);
+    this.slotPool.onGrow((space) => this.slotColumns.grow(space));
     this.now = options.now ?? systemNowMicros;
     this.deadLetters = new DeadLetterQueue(
       this.now,
@@ -213,7 +220,16 @@ export class K2KBroker {
   register(kernelId: string, options: RegisterOptions = {}): K2KEndpoint {
     if (this.endpoints.has(kernelId)) throw new AlreadyRegisteredError(kernelId);
     const o = checkRegisterOptions(options, this.config.maxPendingMessages);
-    const ep = new K2KEndpoint(this, kernelId, o.tenantId, o.capacity, o.policy, this.nextIndex++);
+    const ep = new K2KEndpoint(
+      this,
+      kernelId,
+      o.tenantId,
+      o.capacity,
+      o.policy,
+      this.nextIndex++,
+      this.slotPool,
+      this.slotColumns,
+    );
     this.endpoints.set(kernelId, ep);
     this.generation++;
     return ep;
@@ -324,7 +340,8 @@ export class K2KBroker {
       c.delivered++;
       const ts = envelope.header.timestamp;
       dst.objectCount++;
-      dst.msgs[dst.q.allocSlot(p)] = {
+      const slot = dst.q.allocSlot(p); // first: taking a slot may lengthen the columns
+      dst.msgs[slot] = {
         id,
         source,
         destination,

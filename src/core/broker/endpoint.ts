@@ -1,7 +1,9 @@
 import { CoreError } from '../errors.ts';
 import type { MessageEnvelope } from '../message/envelope.ts';
 import { queueHealth, type QueueHealth, type QueueStats } from '../queue/capacity.ts';
+import { CHUNK_SHIFT, CHUNK_SLOTS, type ChunkPool } from '../queue/chunk-pool.ts';
 import { SlotQueue } from '../queue/slot-queue.ts';
+import type { SlotColumns } from './slot-columns.ts';
 import type { K2KBroker } from './broker.ts';
 import type { DeliveryReceipt, K2KMessage, OverflowPolicy } from './types.ts';
 
@@ -41,29 +43,19 @@ export class K2KEndpoint {
   readonly overflowPolicy: OverflowPolicy;
   /** @internal Position in the broker's endpoint table. */
   readonly index: number;
+  /** @internal The kernel id's number in the broker's name table. */
+  readonly nameNumber: number;
   /** @internal */
   readonly q: SlotQueue;
-  /**
-   * @internal The message object of a slot filled by a per-message send (it is created once, at
-   * send time, and handed out as is by `tryReceive`); null for a batch message, which lives only
-   * in the columns below.
-   */
-  readonly msgs: (K2KMessage | null)[];
+  /** @internal The broker's slot storage (shared by its endpoints). */
+  readonly cols: SlotColumns;
   /** @internal How many queued slots hold a message object (lets `drainInto` skip the check). */
   objectCount = 0;
-  /** Scratch for the slots `drainInto` pops. */
-  private readonly drainSlots: Int32Array;
-  /** @internal */ readonly ids: Float64Array;
-  /** @internal Source kernel, as a number in the broker's name table. */
-  readonly srcNames: Uint32Array;
-  /** @internal Destination kernel, as a number in the broker's name table. */
-  readonly dstNames: Uint32Array;
-  /** @internal */ readonly hops: Uint8Array;
-  /** @internal */ readonly tenants: Int32Array;
-  /** @internal */ readonly sentAt: Float64Array;
-  /** @internal */ readonly typeIds: Float64Array;
-  /** @internal */ readonly payloadRefs: Uint32Array;
   /** @internal */ closed = false;
+  /** @internal Which dispatcher batch (and lane in it) last touched this endpoint. */
+  batchMark = -1;
+  /** @internal */ batchOwner: unknown = undefined;
+  /** @internal */ batchLane = -1;
   private readonly waiters: { resolve: (m: K2KMessage) => void; reject: (e: Error) => void }[] = [];
 
   /** @internal Created by `K2KBroker.register`. */
@@ -74,23 +66,54 @@ export class K2KEndpoint {
     capacity: number,
     overflowPolicy: OverflowPolicy,
     index: number,
+    pool: ChunkPool,
+    cols: SlotColumns,
   ) {
     this.kernelId = kernelId;
     this.tenantId = tenantId;
     this.overflowPolicy = overflowPolicy;
     this.index = index;
-    this.q = new SlotQueue(capacity);
-    const n = this.q.capacity;
-    this.msgs = new Array<K2KMessage | null>(n).fill(null);
-    this.drainSlots = new Int32Array(n);
-    this.ids = new Float64Array(n);
-    this.srcNames = new Uint32Array(n);
-    this.dstNames = new Uint32Array(n);
-    this.hops = new Uint8Array(n);
-    this.tenants = new Int32Array(n);
-    this.sentAt = new Float64Array(n);
-    this.typeIds = new Float64Array(n);
-    this.payloadRefs = new Uint32Array(n);
+    this.nameNumber = broker.internName(kernelId);
+    this.q = new SlotQueue(capacity, pool);
+    this.cols = cols;
+  }
+
+  // The slot columns, read through the shared storage (it replaces them when the pool grows).
+  /** @internal */
+  get msgs(): (K2KMessage | null)[] {
+    return this.cols.msgs;
+  }
+  /** @internal */
+  get ids(): Float64Array {
+    return this.cols.ids;
+  }
+  /** @internal */
+  get typeIds(): Float64Array {
+    return this.cols.typeIds;
+  }
+  /** @internal */
+  get payloadRefs(): Uint32Array {
+    return this.cols.payloadRefs;
+  }
+  /** @internal (run starts) */
+  get srcNames(): Uint32Array {
+    return this.cols.srcNames;
+  }
+  /** @internal (run starts) */
+  get dstNames(): Uint32Array {
+    return this.cols.dstNames;
+  }
+  /** @internal (run starts) */
+  get hops(): Uint8Array {
+    return this.cols.hops;
+  }
+  /** @internal (run starts) */
+  get tenants(): Int32Array {
+    return this.cols.tenants;
+  }
+  /** @internal (run starts) */
+  get sentAt(): Float64Array {
+    return this.cols.sentAt;
   }
 
   /** Queue capacity (a power of two). */
@@ -128,67 +151,87 @@ export class K2KEndpoint {
    * above 2^53 - 1 are written as NaN; use `tryReceive` for those.
    */
   drainInto(out: DrainTarget, max = out.typeIds.length): number {
-    const slots = this.drainSlots;
     const { typeIds, messageIds, payloadRefs, priorities, sources, destinations, hops, tenants } =
       out;
     // Never pop more than every provided column can hold: a popped message has left the queue.
     let room = Math.min(max, typeIds.length);
     room = fit(messageIds, fit(payloadRefs, fit(priorities, room)));
     room = fit(sources, fit(destinations, fit(hops, fit(tenants, room))));
-    const n = this.q.popMany(slots, room);
-    const msgs = this.msgs;
-    const colTypeIds = this.typeIds;
-    // Columns first (valid for batch messages), then the few per-message sends patched over
-    // them: no per-slot branching in the loops that move the bulk.
-    for (let i = 0; i < n; i++) typeIds[i] = colTypeIds[slots[i]!]!;
-    if (messageIds !== undefined) {
-      const ids = this.ids;
-      for (let i = 0; i < n; i++) messageIds[i] = ids[slots[i]!]!;
-    }
-    if (payloadRefs !== undefined) {
-      const refs = this.payloadRefs;
-      for (let i = 0; i < n; i++) payloadRefs[i] = refs[slots[i]!]!;
-    }
-    if (priorities !== undefined) {
-      const q = this.q;
-      for (let i = 0; i < n; i++) priorities[i] = q.priorityOf(slots[i]!);
-    }
-    if (sources !== undefined) {
-      const col = this.srcNames;
-      for (let i = 0; i < n; i++) sources[i] = col[slots[i]!]!;
-    }
-    if (destinations !== undefined) {
-      const col = this.dstNames;
-      for (let i = 0; i < n; i++) destinations[i] = col[slots[i]!]!;
-    }
-    if (hops !== undefined) {
-      const col = this.hops;
-      for (let i = 0; i < n; i++) hops[i] = col[slots[i]!]!;
-    }
-    if (tenants !== undefined) {
-      const col = this.tenants;
-      for (let i = 0; i < n; i++) tenants[i] = col[slots[i]!]!;
-    }
-    if (this.objectCount !== 0) {
-      const b = this.broker;
-      for (let i = 0; i < n; i++) {
-        const s = slots[i]!;
-        const m = msgs[s];
-        if (m == null) continue;
-        const t = m.envelope.header.messageType;
-        typeIds[i] = typeof t === 'number' ? t : NaN;
-        if (messageIds !== undefined) messageIds[i] = m.id;
-        if (payloadRefs !== undefined) payloadRefs[i] = m.payloadRef;
-        if (sources !== undefined) sources[i] = b.kernelNumber(m.source);
-        if (destinations !== undefined) destinations[i] = b.kernelNumber(m.destination);
-        if (hops !== undefined) hops[i] = m.hops;
-        if (tenants !== undefined) tenants[i] = m.tenantId;
-        msgs[s] = null;
-        this.objectCount--;
+    const q = this.q;
+    let n = 0;
+    // The queue hands out runs of consecutive slots (one priority, one chunk): each column is
+    // copied run by run with no per-slot indirection.
+    while (n < room) {
+      const s = q.popRun(room - n);
+      if (s < 0) break;
+      const len = q.runLength;
+      const e = s + len;
+      const c = this.cols;
+      // One loop per column type keeps each loop monomorphic (a shared generic copy is not).
+      const colType = c.typeIds;
+      for (let k = s, i = n; k < e; k++, i++) typeIds[i] = colType[k]!;
+      if (messageIds !== undefined) {
+        const col = c.ids;
+        for (let k = s, i = n; k < e; k++, i++) messageIds[i] = col[k]!;
       }
+      if (payloadRefs !== undefined) {
+        const col = c.payloadRefs;
+        for (let k = s, i = n; k < e; k++, i++) payloadRefs[i] = col[k]!;
+      }
+      if (priorities !== undefined) priorities.fill(q.priorityOf(s), n, n + len);
+      if (
+        sources !== undefined ||
+        destinations !== undefined ||
+        hops !== undefined ||
+        tenants !== undefined
+      ) {
+        this.drainMeta(out, n, s, e);
+      }
+      // Per-message sends keep their message object instead: patch those over the columns.
+      if (this.objectCount !== 0) this.patchObjects(out, n, s, e);
+      n += len;
     }
     this.broker.counters.received += n;
     return n;
+  }
+
+  /**
+   * Write the run-start metadata of slots `[s, e)` (one chunk) to `out` from `at`: each slot
+   * shares the metadata of the nearest run start at or before it.
+   */
+  private drainMeta(out: DrainTarget, at: number, s: number, e: number): void {
+    const c = this.cols;
+    const pool = this.q.pool;
+    const { sources, destinations, hops, tenants } = out;
+    let r = pool.metaSlot(s);
+    const bits = pool.runStarts[s >> CHUNK_SHIFT]!;
+    for (let k = s, i = at; k < e; k++, i++) {
+      if ((bits >>> (k & (CHUNK_SLOTS - 1))) & 1) r = k;
+      if (sources !== undefined) sources[i] = c.srcNames[r]!;
+      if (destinations !== undefined) destinations[i] = c.dstNames[r]!;
+      if (hops !== undefined) hops[i] = c.hops[r]!;
+      if (tenants !== undefined) tenants[i] = c.tenants[r]!;
+    }
+  }
+
+  /** Write the message objects of slots `[s, e)` (drained to `out` from `at`) over the columns. */
+  private patchObjects(out: DrainTarget, at: number, s: number, e: number): void {
+    const msgs = this.msgs;
+    const b = this.broker;
+    for (let k = s, i = at; k < e; k++, i++) {
+      const m = msgs[k];
+      if (m == null) continue;
+      const t = m.envelope.header.messageType;
+      out.typeIds[i] = typeof t === 'number' ? t : NaN;
+      if (out.messageIds !== undefined) out.messageIds[i] = m.id;
+      if (out.payloadRefs !== undefined) out.payloadRefs[i] = m.payloadRef;
+      if (out.sources !== undefined) out.sources[i] = b.kernelNumber(m.source);
+      if (out.destinations !== undefined) out.destinations[i] = b.kernelNumber(m.destination);
+      if (out.hops !== undefined) out.hops[i] = m.hops;
+      if (out.tenants !== undefined) out.tenants[i] = m.tenantId;
+      msgs[k] = null;
+      this.objectCount--;
+    }
   }
 
   /** Messages waiting, in delivery order, without removing them. */
@@ -231,6 +274,11 @@ export class K2KEndpoint {
     w.resolve(this.tryReceive()!);
   }
 
+  /** @internal After `n` messages were appended at once: hand them to waiting `receive()`s. */
+  wakeMany(n: number): void {
+    for (let k = 0; k < n && this.waiters.length !== 0; k++) this.wake();
+  }
+
   /** @internal Reject pending `receive()` calls; returns the messages still queued. */
   close(): K2KMessage[] {
     this.closed = true;
@@ -252,18 +300,20 @@ export class K2KEndpoint {
   private view(s: number): K2KMessage {
     const m = this.msgs[s];
     if (m != null) return m;
-    const env = this.broker.syntheticEnvelope(this.typeIds[s]!, this.sentAt[s]!);
+    const c = this.cols;
+    const r = this.q.pool.metaSlot(s); // where the run's metadata lives
+    const env = this.broker.syntheticEnvelope(c.typeIds[s]!, c.sentAt[r]!);
     return {
-      id: this.ids[s]!,
-      source: this.broker.nameOf(this.srcNames[s]!),
-      destination: this.broker.nameOf(this.dstNames[s]!),
+      id: c.ids[s]!,
+      source: this.broker.nameOf(c.srcNames[r]!),
+      destination: this.broker.nameOf(c.dstNames[r]!),
       envelope: env,
-      hops: this.hops[s]!,
+      hops: c.hops[r]!,
       timestamp: env.header.timestamp,
       priority: this.priorityOf(s),
-      tenantId: this.tenants[s]!,
-      sentAt: this.sentAt[s]!,
-      payloadRef: this.payloadRefs[s]!,
+      tenantId: c.tenants[r]!,
+      sentAt: c.sentAt[r]!,
+      payloadRef: c.payloadRefs[s]!,
     };
   }
 

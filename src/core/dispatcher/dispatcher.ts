@@ -49,7 +49,16 @@ export interface DispatchBatch {
   source?: string;
 }
 
+/** A copy of `a` twice as long. */
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 const CACHE_SIZE = 1024;
+/** `lineLane` value of a cache line not yet looked at since the lanes opened. */
+const LINE_UNRESOLVED = -2;
 const CACHE_MASK = CACHE_SIZE - 1;
 
 /**
@@ -201,6 +210,7 @@ export class KernelDispatcher {
         if (e !== undefined) {
           this.cacheKeys[h] = t;
           this.cacheEntries[h] = e;
+          this.lineLane[h] = LINE_UNRESOLVED;
         }
       }
     } else e = this.routeMap.get(t);
@@ -270,65 +280,46 @@ export class KernelDispatcher {
     const c = b.counters;
     const source = batch.source ?? HOST_KERNEL;
     const baseTenant = this.tenantOf(source);
-    // A trusted source (the workbench's host) takes each destination's tenant.
-    const trusted = this.srcTrusted;
-    const gen = b.generation;
     const now = b.nowMicros();
-    const defaultPriority = this.priority;
-    const keys = this.cacheKeys;
-    const entries = this.cacheEntries;
-    let id = b.nextMessageId;
-    let fast = 0;
+    this.laneSrc = b.internName(source);
+    this.laneNow = now;
+    this.laneTenant = baseTenant;
+    this.laneTrusted = this.srcTrusted;
+    this.laneGen = b.generation;
+    this.runId = b.nextMessageId;
+    this.runFast = 0;
+    this.runUnknown = 0;
+    // Every message starts as Delivered: the lanes then write nothing for the common case.
+    statusesOut.fill(StatusCode.Delivered, 0, n);
     let delivered = 0;
     let pending = 0;
-    let unknown = 0;
     let errors = 0;
-    const srcName = b.internName(source);
     let sent = 0;
     let refused = 0;
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (;;) {
+      i = this.laneRun(batch, statusesOut, i);
+      if (i >= n) break;
+      if (this.runRegrew) continue; // the columns grew: go on with the new ones
+      // The general path (no endpoint, next hop, tenant refusal, full queue): close the lanes so
+      // the queues are exact, then let the broker apply its rules. Lanes reopen on demand.
+      this.closeLanes();
       const t = typeIds[i]!;
       const h = (t >>> 0) & CACHE_MASK;
-      const e = keys[h] === t ? entries[h] : this.batchRoute(t, h);
-      if (e === undefined) {
-        unknown++;
-        statusesOut[i] = StatusCode.UnknownType;
-        continue;
-      }
-      if (e.gen !== gen) {
-        e.ep = b.getEndpoint(e.kernelId);
-        e.gen = gen;
-      }
+      const e = (this.cacheKeys[h] === t ? this.cacheEntries[h] : this.batchRoute(t, h))!;
       const ep = e.ep;
-      const p = priorities === undefined ? defaultPriority : priorities[i]!;
+      const p = priorities === undefined ? this.priority : priorities[i]!;
       const ref = payloadRefs === undefined ? 0 : payloadRefs[i]!;
-      const srcTenant = trusted && ep !== undefined ? ep.tenantId : baseTenant;
-      if (ep !== undefined && ep.tenantId === srcTenant && !ep.q.isFull()) {
-        // Fast path: straight into the slot columns, no envelope, no calls but the slot's (a
-        // free slot's `msgs` entry is already null: every way out of the queue clears it).
-        const s = ep.q.allocSlot(p);
-        ep.ids[s] = id++;
-        ep.srcNames[s] = srcName;
-        ep.dstNames[s] = e.dstName;
-        ep.hops[s] = 0;
-        ep.tenants[s] = srcTenant;
-        ep.sentAt[s] = now;
-        ep.typeIds[s] = t;
-        ep.payloadRefs[s] = ref;
-        ep.wake();
-        statusesOut[i] = StatusCode.Delivered;
-        fast++;
-        continue;
-      }
+      const srcTenant = this.srcTrusted && ep !== undefined ? ep.tenantId : baseTenant;
+      const id = this.runId++;
       if (ep !== undefined && ep.tenantId !== srcTenant) {
-        b.refuseCrossTenant(id++, source, srcTenant, e.kernelId, ep.tenantId, null, t, p, ref, now);
-        statusesOut[i] = StatusCode.TenantMismatch;
+        b.refuseCrossTenant(id, source, srcTenant, e.kernelId, ep.tenantId, null, t, p, ref, now);
+        statusesOut[i++] = StatusCode.TenantMismatch;
         continue;
       }
-      // Full queue or no endpoint: the broker applies overflow policy and next-hop routes.
       sent++;
-      const code = b.route(id++, source, e.kernelId, ep, null, t, ref, p, 0, srcTenant, now);
-      statusesOut[i] = code;
+      const code = b.route(id, source, e.kernelId, ep, null, t, ref, p, 0, srcTenant, now);
+      statusesOut[i++] = code;
       if (code === StatusCode.Delivered) delivered++;
       else if (code === StatusCode.Pending) pending++;
       // Refused at a next hop of another tenant: a broker error, like the direct refusal above,
@@ -336,10 +327,13 @@ export class KernelDispatcher {
       else if (code === StatusCode.TenantMismatch) refused++;
       else errors++;
     }
+    this.closeLanes();
+    const fast = this.runFast;
+    const unknown = this.runUnknown;
     // Counters settle once per batch; `route` has already counted its own outcomes.
     c.sent += fast + sent;
     c.delivered += fast;
-    b.nextMessageId = id;
+    b.nextMessageId = this.runId;
     this.dispatched += fast + sent - refused + unknown;
     this.delivered += fast + delivered;
     this.unknown += unknown;
@@ -347,6 +341,213 @@ export class KernelDispatcher {
     this._lastBatchDelivered = fast + delivered;
     return fast + delivered + pending;
   }
+
+  /**
+   * The batch path's inner loop, from message `from`: unknown types get `UnknownType`, and a
+   * message for a registered same-tenant kernel with room takes the next slot of its kernel's
+   * lane (three column writes; its status is already `Delivered`). Returns the index of the first
+   * message it did not settle (or the count): one for the general path, or, with `runRegrew`
+   * set, one to go on with because the slot pool grew and the columns were replaced. Keeps its
+   * counts in `runFast`, `runUnknown` and `runId`.
+   */
+  private laneRun(batch: DispatchBatch, statusesOut: Uint8Array, from: number): number {
+    const n = batch.count;
+    const typeIds = batch.typeIds;
+    const refs = batch.payloadRefs;
+    const prios = batch.priorities;
+    const hasRefs = refs !== undefined;
+    const hasPrios = prios !== undefined;
+    const dp = this.priority;
+    const keys = this.cacheKeys;
+    const lineLane = this.lineLane;
+    const laneNext = this.laneNext;
+    const laneEnd = this.laneEnd;
+    const laneP = this.laneP;
+    const cols = this._broker.slotColumns;
+    const colType = cols.typeIds;
+    const colRef = cols.payloadRefs;
+    const colId = cols.ids;
+    let id = this.runId;
+    let fast = 0;
+    let unknown = 0;
+    let i = from;
+    this.runRegrew = false;
+    for (; i < n; i++) {
+      const t = typeIds[i]!;
+      const h = (t >>> 0) & CACHE_MASK;
+      if (keys[h] !== t && this.batchRoute(t, h) === undefined) {
+        unknown++;
+        statusesOut[i] = StatusCode.UnknownType;
+        continue;
+      }
+      let k = lineLane[h]!;
+      if (k === LINE_UNRESOLVED) {
+        k = this.resolveLine(h);
+        // Opening a lane may have grown the lane arrays: go on with the new ones.
+        if (k >= laneNext.length) {
+          this.runRegrew = true;
+          break;
+        }
+      }
+      if (k < 0) break;
+      let s = laneNext[k]!;
+      if (hasPrios) {
+        const p = prios[i]!;
+        if (p !== laneP[k]) {
+          s = this.refillLane(k, p);
+          if (s < 0) break;
+          if (cols.typeIds !== colType) {
+            this.runRegrew = true; // the pool grew: go on with the new columns
+            break;
+          }
+        }
+      }
+      if (s === laneEnd[k]) {
+        s = this.refillLane(k, hasPrios ? prios[i]! : dp);
+        if (s < 0) break;
+        if (cols.typeIds !== colType) {
+          this.runRegrew = true;
+          break;
+        }
+      }
+      laneNext[k] = s + 1;
+      colType[s] = t;
+      colRef[s] = hasRefs ? refs[i]! : 0;
+      colId[s] = id++;
+      fast++;
+    }
+    this.runId = id;
+    this.runFast += fast;
+    this.runUnknown += unknown;
+    return i;
+  }
+
+  /**
+   * Work out cache line `h`'s lane for the lanes now open (its route's kernel's lane, opened on
+   * first use; -1 for the general path) and remember it until the lanes close.
+   */
+  private resolveLine(h: number): number {
+    const e = this.cacheEntries[h]!;
+    const gen = this.laneGen;
+    if (e.gen !== gen) {
+      e.ep = this._broker.getEndpoint(e.kernelId);
+      e.gen = gen;
+    }
+    const k = this.laneFor(e.ep);
+    this.lineLane[h] = k;
+    this.touchedLines.push(h);
+    return k;
+  }
+
+  /** Messages the current batch put on lanes, ids it gave and unknown types it met. */
+  private runFast = 0;
+  private runId = 0;
+  private runUnknown = 0;
+  /** The last `laneRun` stopped because the columns were replaced. */
+  private runRegrew = false;
+
+  // Lanes of the batch path: one per kernel a batch delivers to directly, each holding a run of
+  // consecutive slots reserved in the kernel's queue (`laneNext` up to `laneEnd`, priority
+  // `laneP`, begun at `laneStart`). Grown on demand; `lanes` is how many are open. `lineLane`
+  // caches each route-cache line's lane while they are open (LINE_UNRESOLVED otherwise).
+  private lanes = 0;
+  private laneEp: (K2KEndpoint | undefined)[] = [];
+  private laneNext = new Int32Array(8);
+  private laneEnd = new Int32Array(8);
+  private laneStart = new Int32Array(8);
+  private laneP = new Int32Array(8);
+  private laneUsed = new Int32Array(8);
+  private readonly lineLane = new Int32Array(CACHE_SIZE).fill(LINE_UNRESOLVED);
+  private readonly touchedLines: number[] = [];
+  private laneSrc = 0;
+  private laneNow = 0;
+  private laneTenant = 0;
+  private laneTrusted = false;
+  private laneGen = -1;
+
+  /**
+   * The open lane of `ep`, opened (with no run yet) on first use; -1 when messages for it must
+   * take the general path (not registered, or of another tenant than the batch's source).
+   */
+  private laneFor(ep: K2KEndpoint | undefined): number {
+    if (ep === undefined || (!this.laneTrusted && ep.tenantId !== this.laneTenant)) return -1;
+    const mark = this.laneMark;
+    if (ep.batchMark === mark && ep.batchOwner === this) return ep.batchLane;
+    const k = this.lanes++;
+    if (k === this.laneNext.length) {
+      this.laneNext = grow(this.laneNext);
+      this.laneEnd = grow(this.laneEnd);
+      this.laneStart = grow(this.laneStart);
+      this.laneP = grow(this.laneP);
+      this.laneUsed = grow(this.laneUsed);
+    }
+    ep.batchMark = mark;
+    ep.batchOwner = this;
+    ep.batchLane = k;
+    this.laneEp[k] = ep;
+    this.laneNext[k] = -1;
+    this.laneEnd[k] = -1;
+    this.laneStart[k] = -1;
+    this.laneP[k] = -1;
+    this.laneUsed[k] = 0;
+    return k;
+  }
+
+  /**
+   * Close lane `k`'s current run and reserve a new one at priority `p`, writing the run's shared
+   * metadata (source, destination, hops, tenant, send time) once at its start. Returns the run's
+   * first slot, or -1 when the kernel's queue is full.
+   */
+  private refillLane(k: number, p: number): number {
+    const ep = this.laneEp[k]!;
+    this.settleLane(k, ep);
+    const q = ep.q;
+    const s = q.reserveRun(p, q.capacity);
+    if (s < 0) {
+      this.laneNext[k] = -1;
+      this.laneEnd[k] = -1;
+      return -1;
+    }
+    this.laneStart[k] = s;
+    this.laneNext[k] = s;
+    this.laneEnd[k] = s + q.runLength;
+    this.laneP[k] = p;
+    const cols = this._broker.slotColumns;
+    cols.srcNames[s] = this.laneSrc;
+    cols.dstNames[s] = ep.nameNumber;
+    cols.hops[s] = 0;
+    cols.tenants[s] = ep.tenantId;
+    cols.sentAt[s] = this.laneNow;
+    return s;
+  }
+
+  /** Give back the unfilled rest of lane `k`'s run, if it has one. */
+  private settleLane(k: number, ep: K2KEndpoint): void {
+    const start = this.laneStart[k]!;
+    if (start < 0) return;
+    const used = this.laneNext[k]! - start;
+    ep.q.settleRun(this.laneP[k]!, this.laneEnd[k]! - start, used);
+    this.laneUsed[k] = this.laneUsed[k]! + used;
+    this.laneStart[k] = -1;
+  }
+
+  /** Settle every open lane and hand what they delivered to waiting `receive()` calls. */
+  private closeLanes(): void {
+    for (let k = 0; k < this.lanes; k++) {
+      const ep = this.laneEp[k]!;
+      this.settleLane(k, ep);
+      ep.wakeMany(this.laneUsed[k]!);
+      this.laneEp[k] = undefined;
+    }
+    this.lanes = 0;
+    this.laneMark++;
+    const lines = this.touchedLines;
+    for (let j = 0; j < lines.length; j++) this.lineLane[lines[j]!] = LINE_UNRESOLVED;
+    lines.length = 0;
+  }
+
+  /** Tells this dispatcher's lanes apart from earlier ones (endpoints remember the mark). */
+  private laneMark = 0;
 
   private _lastBatchDelivered = 0;
 
@@ -365,6 +566,7 @@ export class KernelDispatcher {
     if (e !== undefined) {
       this.cacheKeys[h] = t;
       this.cacheEntries[h] = e;
+      this.lineLane[h] = LINE_UNRESOLVED; // the line's lane was the evicted route's
     }
     return e;
   }
@@ -401,5 +603,6 @@ export class KernelDispatcher {
   private clearCache(): void {
     this.cacheKeys.fill(NaN);
     this.cacheEntries.fill(undefined);
+    this.lineLane.fill(LINE_UNRESOLVED);
   }
 }

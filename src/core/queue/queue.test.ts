@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { roundCapacity, queueHealth } from './capacity.ts';
 import { RingBuffer } from './ring-buffer.ts';
+import { ChunkPool } from './chunk-pool.ts';
 import { PriorityQueue, SlotQueue } from './slot-queue.ts';
 
 describe('RingBuffer', () => {
@@ -186,5 +187,140 @@ describe('RingBuffer.removeWhere with a throwing predicate', () => {
     expect(rb.toArray()).toEqual([1, 2, 3, 4]);
     expect(rb.removeWhere((x) => x % 2 === 0)).toEqual([2, 4]);
     expect(rb.toArray()).toEqual([1, 3]);
+  });
+});
+
+describe('SlotQueue on a shared chunk pool', () => {
+  type QOp =
+    | { kind: 'alloc'; q: number; p: number }
+    | { kind: 'run'; q: number; p: number; want: number; use: number }
+    | { kind: 'pop'; q: number }
+    | { kind: 'popRun'; q: number; max: number }
+    | { kind: 'evict'; q: number };
+  const opArb: fc.Arbitrary<QOp> = fc.oneof(
+    fc.record({ kind: fc.constant('alloc' as const), q: fc.nat(2), p: fc.nat(255) }),
+    fc.record({
+      kind: fc.constant('run' as const),
+      q: fc.nat(2),
+      p: fc.constantFrom(0, 7, 255),
+      want: fc.integer({ min: 1, max: 70 }),
+      use: fc.nat(70),
+    }),
+    fc.record({ kind: fc.constant('pop' as const), q: fc.nat(2) }),
+    fc.record({
+      kind: fc.constant('popRun' as const),
+      q: fc.nat(2),
+      max: fc.integer({ min: 1, max: 50 }),
+    }),
+    fc.record({ kind: fc.constant('evict' as const), q: fc.nat(2) }),
+  );
+
+  it('keeps each queue in priority-then-FIFO order through chunk turnover and pool growth (model property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(opArb, { maxLength: 250 }),
+        fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 3, maxLength: 3 }),
+        (ops, caps) => {
+          const pool = new ChunkPool(1);
+          const qs = caps.map((c) => new SlotQueue(c, pool));
+          // Every slot in use holds the value of the item in it; values are unique.
+          let cells = new Float64Array(pool.slotSpace).fill(-1);
+          pool.onGrow((space) => {
+            const next = new Float64Array(space).fill(-1);
+            next.set(cells);
+            cells = next;
+          });
+          const models: { v: number; p: number }[][] = [[], [], []];
+          let seq = 0;
+          let maxBound = 1;
+          const take = (slot: number) => {
+            const v = cells[slot]!;
+            cells[slot] = -1;
+            return v;
+          };
+          for (const op of ops) {
+            const q = qs[op.q]!;
+            const m = models[op.q]!;
+            if (op.kind === 'alloc') {
+              const s = q.allocSlot(op.p);
+              if (m.length === q.capacity) expect(s).toBe(-1);
+              else {
+                expect(cells[s]).toBe(-1); // never a slot that is in use
+                cells[s] = seq;
+                m.push({ v: seq++, p: op.p });
+              }
+            } else if (op.kind === 'run') {
+              const s = q.reserveRun(op.p, op.want);
+              if (m.length === q.capacity) {
+                expect(s).toBe(-1);
+                continue;
+              }
+              const len = q.runLength;
+              expect(len).toBeGreaterThan(0);
+              expect(len).toBeLessThanOrEqual(Math.min(op.want, q.capacity - m.length));
+              const used = Math.max(1, Math.min(op.use, len));
+              for (let k = 0; k < used; k++) {
+                expect(cells[s + k]).toBe(-1);
+                expect(q.priorityOf(s + k)).toBe(op.p);
+                cells[s + k] = seq;
+                m.push({ v: seq++, p: op.p });
+              }
+              q.settleRun(op.p, len, used);
+            } else if (op.kind === 'pop') {
+              const s = q.popSlot();
+              m.sort((a, b) => b.p - a.p || a.v - b.v);
+              expect(s < 0 ? undefined : take(s)).toBe(m.shift()?.v);
+            } else if (op.kind === 'popRun') {
+              const s = q.popRun(op.max);
+              m.sort((a, b) => b.p - a.p || a.v - b.v);
+              if (s < 0) expect(m.length).toBe(0);
+              else {
+                expect(q.runLength).toBeGreaterThan(0);
+                expect(q.runLength).toBeLessThanOrEqual(op.max);
+                for (let k = 0; k < q.runLength; k++) expect(take(s + k)).toBe(m.shift()!.v);
+              }
+            } else {
+              const s = q.evictSlot();
+              m.sort((a, b) => b.p - a.p || a.v - b.v);
+              let victim = -1;
+              for (let i = m.length - 1; i >= 0; i--)
+                if (m[i]!.p === m[m.length - 1]!.p) victim = i;
+              expect(s < 0 ? undefined : take(s)).toBe(
+                victim < 0 ? undefined : m.splice(victim, 1)[0]!.v,
+              );
+            }
+            for (let i = 0; i < 3; i++) {
+              const order: number[] = [];
+              qs[i]!.forEachSlot((s) => order.push(cells[s]!));
+              const want = [...models[i]!].sort((a, b) => b.p - a.p || a.v - b.v).map((x) => x.v);
+              expect(order).toEqual(want);
+              expect(qs[i]!.size).toBe(models[i]!.length);
+            }
+            let bound = 0;
+            for (const m of models) {
+              bound += Math.ceil(m.length / 32) + 2 * new Set(m.map((x) => x.p)).size;
+            }
+            maxBound = Math.max(maxBound, bound + 1);
+          }
+          // Memory stays bounded: the pool never spans more than twice the chunks the queues
+          // could need at their fullest (a chunk per 32 items plus two per priority in use).
+          expect(pool.slotSpace / 32).toBeLessThanOrEqual(2 * maxBound);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('finds the metadata slot of every slot in a run', () => {
+    const pool = new ChunkPool(2);
+    const q = new SlotQueue(64, pool);
+    const a = q.reserveRun(3, 10);
+    q.settleRun(3, q.runLength, 10);
+    const b = q.allocSlot(3);
+    const c = q.reserveRun(3, 5);
+    q.settleRun(3, q.runLength, 5);
+    for (let k = 0; k < 10; k++) expect(pool.metaSlot(a + k)).toBe(a);
+    expect(pool.metaSlot(b)).toBe(b);
+    for (let k = 0; k < 5; k++) expect(pool.metaSlot(c + k)).toBe(c);
   });
 });

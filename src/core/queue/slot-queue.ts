@@ -1,27 +1,34 @@
 import { InvalidArgumentError } from '../errors.ts';
 import { roundCapacity, type QueueStats } from './capacity.ts';
+import { CHUNK_SHIFT, CHUNK_SLOTS, ChunkPool } from './chunk-pool.ts';
 
 const LEVELS = 256;
 
 /**
  * The index machinery of a bounded priority queue whose payload lives in caller-owned
- * structure-of-arrays columns. Slots are preallocated; each priority level (u8, higher first) is
- * a singly linked FIFO through `next`, and free slots form a stack. Enqueue, dequeue and
- * drop-oldest are O(1) and allocate nothing.
+ * structure-of-arrays columns. Each priority level (u8, higher first) is a FIFO of chunks of
+ * consecutive slots taken from a {@link ChunkPool} (shared by all the queues of one owner), so
+ * messages of one priority sit side by side: enqueue, dequeue and drop-oldest are O(1) and
+ * allocate nothing, and runs of messages are appended ({@link SlotQueue.reserveRun}) and drained
+ * ({@link SlotQueue.popRun}) as contiguous ranges.
  *
- * A slot returned by {@link SlotQueue.popSlot} is already free: read its columns before the next
- * {@link SlotQueue.allocSlot}.
+ * The capacity bounds the items held, not the slots: a level that empties gives its chunk back,
+ * and a level holds at most one partly used chunk at each end, so a queue never spans more than
+ * `capacity + 2 * 32 * (priorities in use)` slots of its pool.
+ *
+ * A slot returned by {@link SlotQueue.popSlot} or {@link SlotQueue.popRun} is already free: read
+ * its columns before the next allocation from the pool.
  */
 export class SlotQueue {
-  /** Number of slots (a power of two). */
+  /** Number of items it holds at most (a power of two). */
   readonly capacity: number;
-  /** Priority of each slot. */
-  protected readonly slotPriority: Uint8Array;
-  private readonly next: Int32Array;
-  private readonly head = new Int32Array(LEVELS).fill(-1);
-  private readonly tail = new Int32Array(LEVELS).fill(-1);
+  /** Where the slots come from. */
+  readonly pool: ChunkPool;
+  private readonly headChunk = new Int32Array(LEVELS).fill(-1);
+  private readonly headPos = new Int32Array(LEVELS);
+  private readonly tailChunk = new Int32Array(LEVELS).fill(-1);
+  private readonly tailPos = new Int32Array(LEVELS);
   private readonly levelCount = new Uint32Array(LEVELS);
-  private freeTop: number;
   private top = -1;
   private count = 0;
   private enqueued = 0;
@@ -29,14 +36,13 @@ export class SlotQueue {
   private dropped = 0;
   private evicted = 0;
   private maxDepth = 0;
+  /** Length of the run the last {@link SlotQueue.popRun} or {@link SlotQueue.reserveRun} gave. */
+  runLength = 0;
 
-  constructor(capacity: number) {
+  /** `pool` defaults to a private one sized for `capacity` items of one priority. */
+  constructor(capacity: number, pool?: ChunkPool) {
     this.capacity = roundCapacity(capacity);
-    this.slotPriority = new Uint8Array(this.capacity);
-    this.next = new Int32Array(this.capacity);
-    for (let i = 0; i < this.capacity; i++) this.next[i] = i + 1;
-    this.next[this.capacity - 1] = -1;
-    this.freeTop = 0;
+    this.pool = pool ?? new ChunkPool(Math.ceil(this.capacity / CHUNK_SLOTS) + 1);
   }
 
   /** Items held. */
@@ -44,35 +50,82 @@ export class SlotQueue {
     return this.count;
   }
 
-  /** True when every slot is taken. */
+  /** The number of slot indices the pool spans now: columns need at least this length. */
+  get slotSpace(): number {
+    return this.pool.slotSpace;
+  }
+
+  /** True when `capacity` items are held. */
   isFull(): boolean {
     return this.count === this.capacity;
   }
 
   /**
-   * Take a free slot and append it to `priority`'s FIFO. Returns -1 (counted as dropped) when
-   * the queue is full.
+   * Take a free slot at the tail of `priority`'s FIFO (marked as a run start: it carries its own
+   * metadata). Returns -1 (counted as dropped) when the queue is full.
    */
   allocSlot(priority: number): number {
-    const slot = this.freeTop;
-    if (slot < 0) {
+    if (this.count === this.capacity) {
       this.dropped++;
       return -1;
     }
-    const p = priority & 0xff;
-    this.freeTop = this.next[slot]!;
-    this.next[slot] = -1;
-    this.slotPriority[slot] = p;
-    const t = this.tail[p]!;
-    if (t < 0) this.head[p] = slot;
-    else this.next[t] = slot;
-    this.tail[p] = slot;
-    this.levelCount[p]!++;
-    if (p > this.top) this.top = p;
-    this.count++;
+    const s = this.tailSlot(priority & 0xff, 1);
+    this.pool.markRunStart(s);
+    if (++this.count > this.maxDepth) this.maxDepth = this.count;
     this.enqueued++;
+    return s;
+  }
+
+  /**
+   * Take up to `want` consecutive free slots at the tail of `priority`'s FIFO (as many as fit in
+   * its tail chunk and under the capacity) and return the first, marked as a run start;
+   * `runLength` says how many. -1 (and `runLength` 0) when the queue is full or `want < 1`. The
+   * slots count as held at once; give back the ones left unfilled with
+   * {@link SlotQueue.settleRun}. The bulk form of {@link SlotQueue.allocSlot}.
+   */
+  reserveRun(priority: number, want: number): number {
+    if (want < 1 || this.count === this.capacity) {
+      this.runLength = 0;
+      return -1;
+    }
+    const p = priority & 0xff;
+    const c = this.tailChunk[p]!;
+    const room = c < 0 ? CHUNK_SLOTS : CHUNK_SLOTS - this.tailPos[p]!;
+    const n = Math.min(want, room === 0 ? CHUNK_SLOTS : room, this.capacity - this.count);
+    const s = this.tailSlot(p, n);
+    this.pool.markRunStart(s);
+    this.runLength = n;
+    this.count += n;
+    return s;
+  }
+
+  /**
+   * Close the run the last {@link SlotQueue.reserveRun} at `priority` gave, of which `used`
+   * slots were filled: the rest go back (they must be its last slots and still the level's tail).
+   */
+  settleRun(priority: number, reserved: number, used: number): void {
+    const p = priority & 0xff;
+    const unused = reserved - used;
+    if (unused > 0) {
+      const c = this.tailChunk[p]!;
+      const pos = this.tailPos[p]! - unused;
+      this.tailPos[p] = pos;
+      this.levelCount[p] = this.levelCount[p]! - unused;
+      this.count -= unused;
+      this.pool.clearRunStartsFrom(c, pos);
+      if (this.levelCount[p] === 0) this.dropLevel(p, c);
+      else if (pos === 0) {
+        // The run began a chunk and none of it was used: that chunk goes back.
+        let prev = this.headChunk[p]!;
+        while (this.pool.next[prev] !== c) prev = this.pool.next[prev]!;
+        this.pool.next[prev] = -1;
+        this.tailChunk[p] = prev;
+        this.tailPos[p] = CHUNK_SLOTS;
+        this.pool.release(c);
+      }
+    }
+    this.enqueued += used;
     if (this.count > this.maxDepth) this.maxDepth = this.count;
-    return slot;
   }
 
   /** Remove the oldest slot of the highest priority; -1 when empty. */
@@ -80,51 +133,49 @@ export class SlotQueue {
     const p = this.top;
     if (p < 0) return -1;
     this.dequeued++;
-    return this.unlinkHead(p);
+    return this.unlinkHead(p, 1);
+  }
+
+  /**
+   * Remove the longest run of consecutive slots (at most `max`) from the head of the highest
+   * priority and return its first slot; `runLength` says how many. -1 (and `runLength` 0) when
+   * the queue is empty or `max < 1`. Repeated calls yield the slots in the order repeated
+   * {@link SlotQueue.popSlot} calls would. The run is free on return.
+   */
+  popRun(max: number): number {
+    const p = this.top;
+    if (p < 0 || max < 1) {
+      this.runLength = 0;
+      return -1;
+    }
+    const c = this.headChunk[p]!;
+    const end = c === this.tailChunk[p] ? this.tailPos[p]! : CHUNK_SLOTS;
+    const n = Math.min(max, end - this.headPos[p]!);
+    this.runLength = n;
+    this.dequeued += n;
+    return this.unlinkHead(p, n);
   }
 
   /**
    * Remove up to `max` slots in delivery order (as repeated {@link SlotQueue.popSlot} calls
-   * would), writing them to `out`; returns how many. Walks each priority's chain once and settles
-   * the counters once per level, which is what makes bulk draining cheap. Like `popSlot`, the
-   * slots are free on return: read their columns before the next allocation.
+   * would), writing them to `out`; returns how many. Like `popSlot`, the slots are free on
+   * return: read their columns before the next allocation.
    */
   popMany(out: Int32Array, max: number): number {
-    const next = this.next;
-    const head = this.head;
-    const levelCount = this.levelCount;
-    const limit = Math.min(max, out.length, this.count);
-    let free = this.freeTop;
-    let p = this.top;
+    const limit = Math.min(max, out.length);
     let n = 0;
     while (n < limit) {
-      // `limit <= count` guarantees level p (the top) is non-empty here.
-      let s = head[p]!;
-      const start = n;
-      while (s >= 0 && n < limit) {
-        const nx = next[s]!;
-        out[n++] = s;
-        next[s] = free;
-        free = s;
-        s = nx;
-      }
-      head[p] = s;
-      levelCount[p] = levelCount[p]! - (n - start);
-      if (s >= 0) break;
-      this.tail[p] = -1;
-      p--;
-      while (p >= 0 && levelCount[p] === 0) p--;
+      const s = this.popRun(limit - n);
+      if (s < 0) break;
+      for (let k = 0; k < this.runLength; k++) out[n++] = s + k;
     }
-    this.top = p;
-    this.freeTop = free;
-    this.count -= n;
-    this.dequeued += n;
     return n;
   }
 
   /** The slot {@link SlotQueue.popSlot} would return, without removing it; -1 when empty. */
   peekSlot(): number {
-    return this.top < 0 ? -1 : this.head[this.top]!;
+    const p = this.top;
+    return p < 0 ? -1 : (this.headChunk[p]! << CHUNK_SHIFT) | this.headPos[p]!;
   }
 
   /**
@@ -136,18 +187,28 @@ export class SlotQueue {
     let p = 0;
     while (this.levelCount[p] === 0) p++;
     this.evicted++;
-    return this.unlinkHead(p);
+    return this.unlinkHead(p, 1);
   }
 
   /** The priority of a held (or just popped) slot. */
   priorityOf(slot: number): number {
-    return this.slotPriority[slot]!;
+    return this.pool.level[slot >> CHUNK_SHIFT]!;
   }
 
   /** Visit held slots in delivery order (highest priority first, FIFO within a priority). */
   forEachSlot(visit: (slot: number) => void): void {
     for (let p = this.top; p >= 0; p--) {
-      for (let s = this.head[p]!; s >= 0; s = this.next[s]!) visit(s);
+      let c = this.headChunk[p]!;
+      if (c < 0) continue;
+      let pos = this.headPos[p]!;
+      for (;;) {
+        const last = c === this.tailChunk[p];
+        const end = last ? this.tailPos[p]! : CHUNK_SLOTS;
+        for (; pos < end; pos++) visit((c << CHUNK_SHIFT) | pos);
+        if (last) break;
+        c = this.pool.next[c]!;
+        pos = 0;
+      }
     }
   }
 
@@ -163,21 +224,55 @@ export class SlotQueue {
     };
   }
 
-  private unlinkHead(p: number): number {
-    const slot = this.head[p]!;
-    const nx = this.next[slot]!;
-    this.head[p] = nx;
-    if (nx < 0) this.tail[p] = -1;
-    this.levelCount[p]!--;
-    this.count--;
-    this.next[slot] = this.freeTop;
-    this.freeTop = slot;
-    if (p === this.top && nx < 0) {
+  /**
+   * Append `n` slots (at most what the tail chunk has left, or a fresh chunk's worth) to level
+   * `p` and return the first; counts them in the level (the caller counts the queue).
+   */
+  private tailSlot(p: number, n: number): number {
+    let c = this.tailChunk[p]!;
+    let pos = this.tailPos[p]!;
+    if (c < 0 || pos === CHUNK_SLOTS) {
+      const fresh = this.pool.take(p);
+      if (c < 0) {
+        this.headChunk[p] = fresh;
+        this.headPos[p] = 0;
+      } else this.pool.next[c] = fresh;
+      this.tailChunk[p] = fresh;
+      c = fresh;
+      pos = 0;
+    }
+    this.tailPos[p] = pos + n;
+    this.levelCount[p] = this.levelCount[p]! + n;
+    if (p > this.top) this.top = p;
+    return (c << CHUNK_SHIFT) | pos;
+  }
+
+  /** Remove `n` (>= 1, all within the head chunk) slots from level `p`; returns the first. */
+  private unlinkHead(p: number, n: number): number {
+    const c = this.headChunk[p]!;
+    const pos = this.headPos[p]!;
+    const left = this.levelCount[p]! - n;
+    this.levelCount[p] = left;
+    this.count -= n;
+    if (left === 0) this.dropLevel(p, c);
+    else if (pos + n === CHUNK_SLOTS) {
+      this.headChunk[p] = this.pool.next[c]!;
+      this.headPos[p] = 0;
+      this.pool.release(c);
+    } else this.headPos[p] = pos + n;
+    return (c << CHUNK_SHIFT) | pos;
+  }
+
+  /** Level `p` is empty: its only chunk `c` goes back to the pool. */
+  private dropLevel(p: number, c: number): void {
+    this.pool.release(c);
+    this.headChunk[p] = -1;
+    this.tailChunk[p] = -1;
+    if (p === this.top) {
       let q = p - 1;
       while (q >= 0 && this.levelCount[q] === 0) q--;
       this.top = q;
     }
-    return slot;
   }
 }
 
@@ -196,7 +291,10 @@ export class PriorityQueue<T> extends SlotQueue {
 
   constructor(capacity: number) {
     super(capacity);
-    this.items = new Array<T | undefined>(this.capacity).fill(undefined);
+    this.items = new Array<T | undefined>(this.slotSpace).fill(undefined);
+    this.pool.onGrow((space) => {
+      while (this.items.length < space) this.items.push(undefined);
+    });
   }
 
   /** Add `item` at `priority` (0-255); false (counted as dropped) when full. */
@@ -244,7 +342,7 @@ export class PriorityQueue<T> extends SlotQueue {
   /** Priority of each item, in delivery order. */
   priorities(): number[] {
     const out: number[] = [];
-    this.forEachSlot((s) => out.push(this.slotPriority[s]!));
+    this.forEachSlot((s) => out.push(this.priorityOf(s)));
     return out;
   }
 }

@@ -1,0 +1,275 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { K2KBroker, TenantMismatchError } from '../broker/broker.ts';
+import type { K2KEndpoint } from '../broker/endpoint.ts';
+import { StatusCode, type DeliveryStatus, type K2KMessage } from '../broker/types.ts';
+import { createEnvelope } from '../message/envelope.ts';
+import { DispatcherBuilder } from './builder.ts';
+import type { KernelDispatcher } from './dispatcher.ts';
+import { UnknownMessageTypeError } from './types.ts';
+
+// dispatchBatch must do exactly what dispatching the same messages one by one does: same
+// statuses, queues (order and every field), dead letters, counters and metrics. One twin takes
+// the batch path, the other the per-message path.
+
+const CODE: Record<DeliveryStatus, number> = {
+  Delivered: StatusCode.Delivered,
+  Pending: StatusCode.Pending,
+  QueueFull: StatusCode.QueueFull,
+  NotFound: StatusCode.NotFound,
+  MaxHopsExceeded: StatusCode.MaxHopsExceeded,
+};
+
+interface Kernel {
+  tenant: number;
+  capacity: number;
+  policy: 'reject' | 'dropOldest' | 'deadLetter';
+}
+interface Setup {
+  kernels: (Kernel | null)[]; // k0..k3 (null: not registered)
+  trusted: boolean;
+  hops: [number, number][]; // addRoute(k{a}, k{b})
+  routes: [number, number][]; // type -> kernel index (4, 5: never registered)
+  defaultPriority: number;
+}
+interface Batch {
+  types: number[];
+  prios: number[] | null;
+  refs: boolean;
+  source: number; // 4 = host
+}
+interface Step {
+  batch: Batch;
+  receive: number[]; // kernels to take one message from afterwards
+}
+
+const kernelArb = fc.option(
+  fc.record({
+    tenant: fc.nat(1),
+    capacity: fc.integer({ min: 1, max: 80 }),
+    policy: fc.constantFrom('reject' as const, 'dropOldest' as const, 'deadLetter' as const),
+  }),
+  { freq: 4 },
+);
+const setupArb: fc.Arbitrary<Setup> = fc.record({
+  kernels: fc.array(kernelArb, { minLength: 4, maxLength: 4 }),
+  trusted: fc.boolean(),
+  hops: fc.array(fc.tuple(fc.nat(5), fc.nat(5)), { maxLength: 3 }),
+  routes: fc.array(fc.tuple(fc.nat(7), fc.nat(5)), { maxLength: 8 }),
+  defaultPriority: fc.nat(3).map((p) => p * 60),
+});
+const batchArb: fc.Arbitrary<Batch> = fc.integer({ min: 0, max: 160 }).chain((n) =>
+  fc.record({
+    types: fc.array(fc.nat(7), { minLength: n, maxLength: n }),
+    prios: fc.option(
+      fc.array(
+        fc.nat(3).map((p) => p * 80),
+        { minLength: n, maxLength: n },
+      ),
+    ),
+    refs: fc.boolean(),
+    source: fc.nat(4),
+  }),
+);
+const stepArb: fc.Arbitrary<Step> = fc.record({
+  batch: batchArb,
+  receive: fc.array(fc.nat(3), { maxLength: 4 }),
+});
+
+const name = (k: number) => (k === 4 ? 'host' : `k${k}`);
+
+function build(setup: Setup): { broker: K2KBroker; d: KernelDispatcher } {
+  const broker = new K2KBroker({
+    now: () => 42,
+    maxHops: 2,
+    deadLetterMaxSize: 1_000_000,
+    trustedSources: setup.trusted ? ['host'] : [],
+  });
+  setup.kernels.forEach((k, i) => {
+    if (k !== null)
+      broker.register(name(i), {
+        tenantId: k.tenant,
+        capacity: k.capacity,
+        overflowPolicy: k.policy,
+      });
+  });
+  for (const [a, b] of setup.hops) broker.addRoute(`k${a}`, `k${b}`);
+  let builder = new DispatcherBuilder().withPriority(setup.defaultPriority);
+  for (const [t, k] of setup.routes) builder = builder.routeRaw(t, `k${k}`);
+  return { broker, d: builder.buildWithBroker(broker) };
+}
+
+/** The per-message twin: dispatch each message of the batch with `dispatchFrom`. */
+function oneByOne(d: KernelDispatcher, b: Batch, defaultPriority: number): number[] {
+  return b.types.map((t, i) => {
+    const env = createEnvelope({
+      messageType: t,
+      timestamp: { physical: 1, logical: 0, nodeId: 1 },
+    });
+    try {
+      const r = d.dispatchFrom(
+        name(b.source),
+        env,
+        b.refs ? 1000 + i : 0,
+        b.prios?.[i] ?? defaultPriority,
+      );
+      return CODE[r.status];
+    } catch (e) {
+      if (e instanceof UnknownMessageTypeError) return StatusCode.UnknownType;
+      if (e instanceof TenantMismatchError) return StatusCode.TenantMismatch;
+      throw e;
+    }
+  });
+}
+
+const view = (m: K2KMessage) => ({
+  id: m.id,
+  type: Number(m.envelope.header.messageType),
+  source: m.source,
+  destination: m.destination,
+  hops: m.hops,
+  priority: m.priority,
+  tenantId: m.tenantId,
+  sentAt: m.sentAt,
+  payloadRef: m.payloadRef,
+});
+
+function state(broker: K2KBroker, d: KernelDispatcher) {
+  return {
+    queues: broker.kernelIds().map((k) => broker.getEndpoint(k)!.peekAll().map(view)),
+    queueStats: broker.kernelIds().map((k) => broker.getEndpoint(k)!.queueStats()),
+    letters: broker.browseDeadLetters().map((l) => ({
+      reason: l.reason,
+      messageId: l.messageId,
+      typeId: Number(l.typeId),
+      source: l.source,
+      destination: l.destination,
+      priority: l.priority,
+      hops: l.hops,
+      tenantId: l.tenantId,
+      payloadRef: l.payloadRef,
+    })),
+    stats: broker.stats(),
+    accounting: broker.accounting(),
+    metrics: d.metrics(),
+    lastId: broker.lastMessageId,
+  };
+}
+
+/** Everything `drainInto` gives, per message, in the shape of `view`. */
+function drainAll(ep: K2KEndpoint, broker: K2KBroker) {
+  const n = 256;
+  const out = {
+    typeIds: new Float64Array(n),
+    messageIds: new Float64Array(n),
+    payloadRefs: new Uint32Array(n),
+    priorities: new Uint8Array(n),
+    sources: new Uint32Array(n),
+    destinations: new Uint32Array(n),
+    hops: new Uint8Array(n),
+    tenants: new Int32Array(n),
+  };
+  const got = [];
+  // Odd chunk sizes so that drains end mid-run.
+  for (let max = 7; ; max = max === 7 ? 40 : 7) {
+    const k = ep.drainInto(out, max);
+    if (k === 0) break;
+    for (let i = 0; i < k; i++) {
+      got.push({
+        id: out.messageIds[i],
+        type: out.typeIds[i],
+        source: broker.nameOf(out.sources[i]!),
+        destination: broker.nameOf(out.destinations[i]!),
+        hops: out.hops[i],
+        priority: out.priorities[i],
+        tenantId: out.tenants[i],
+        payloadRef: out.payloadRefs[i],
+      });
+    }
+  }
+  return got;
+}
+
+function check(setup: Setup, steps: Step[]): K2KBroker {
+  const A = build(setup);
+  const B = build(setup);
+  for (const { batch, receive } of steps) {
+    const n = batch.types.length;
+    const statuses = new Uint8Array(n + 3).fill(99);
+    const accepted = A.d.dispatchBatch(
+      {
+        typeIds: Float64Array.from(batch.types),
+        count: n,
+        ...(batch.prios === null ? {} : { priorities: Uint8Array.from(batch.prios) }),
+        ...(batch.refs ? { payloadRefs: Uint32Array.from(batch.types, (_, i) => 1000 + i) } : {}),
+        source: name(batch.source),
+      },
+      statuses,
+    );
+    const want = oneByOne(B.d, batch, setup.defaultPriority);
+    expect([...statuses.subarray(0, n)]).toEqual(want);
+    expect([...statuses.subarray(n)]).toEqual([99, 99, 99]); // nothing written past count
+    expect(accepted).toBe(
+      want.filter((s) => s === StatusCode.Delivered || s === StatusCode.Pending).length,
+    );
+    expect(A.d.lastBatchDelivered).toBe(want.filter((s) => s === StatusCode.Delivered).length);
+    expect(state(A.broker, A.d)).toEqual(state(B.broker, B.d));
+    for (const k of receive) {
+      const a = A.broker.getEndpoint(`k${k}`)?.tryReceive();
+      const b = B.broker.getEndpoint(`k${k}`)?.tryReceive();
+      expect(a && view(a)).toEqual(b && view(b));
+    }
+  }
+  for (const id of A.broker.kernelIds()) {
+    const a = drainAll(A.broker.getEndpoint(id)!, A.broker);
+    const b: ReturnType<typeof drainAll> = [];
+    for (
+      let m = B.broker.getEndpoint(id)!.tryReceive();
+      m;
+      m = B.broker.getEndpoint(id)!.tryReceive()
+    ) {
+      const { sentAt: _, ...rest } = view(m);
+      b.push(rest);
+    }
+    expect(a).toEqual(b);
+  }
+  expect(A.broker.accounting()).toEqual(B.broker.accounting());
+  expect(A.broker.accounting().balanced).toBe(true);
+  return A.broker;
+}
+
+describe('dispatchBatch equals dispatching one by one', () => {
+  it('statuses, queues, dead letters, counters and drains match (property)', () => {
+    fc.assert(
+      fc.property(setupArb, fc.array(stepArb, { minLength: 1, maxLength: 4 }), (s, steps) => {
+        check(s, steps);
+      }),
+      {
+        numRuns: 250,
+      },
+    );
+  });
+
+  it('holds when many priorities make the shared slot pool grow mid-batch', () => {
+    const setup: Setup = {
+      kernels: [0, 1, 2, 3].map(() => ({ tenant: 0, capacity: 4096, policy: 'reject' as const })),
+      trusted: false,
+      hops: [],
+      routes: [
+        [0, 0],
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ],
+      defaultPriority: 0,
+    };
+    const rnd = fc.sample(fc.nat(255), { numRuns: 6000, seed: 7 });
+    const types = rnd.map((x) => x % 4);
+    const initialSpace = new K2KBroker().slotPool.slotSpace;
+    const broker = check(setup, [
+      { batch: { types, prios: rnd, refs: true, source: 4 }, receive: [0, 1] },
+      { batch: { types: types.slice(0, 3000), prios: null, refs: false, source: 4 }, receive: [] },
+    ]);
+    expect(broker.slotPool.slotSpace).toBeGreaterThan(initialSpace * 4);
+  });
+});
