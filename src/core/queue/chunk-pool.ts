@@ -69,7 +69,7 @@ export class ChunkPool {
 
   /** Clear the run starts of `chunk` from position `pos` on (slots given back unused). */
   clearRunStartsFrom(chunk: number, pos: number): void {
-    this.runStarts[chunk] = pos === 0 ? 0 : this.runStarts[chunk]! & ((1 << pos) - 1) | 0;
+    this.runStarts[chunk] = pos === 0 ? 0 : (this.runStarts[chunk]! & ((1 << pos) - 1)) | 0;
   }
 
   /** The slot holding `slot`'s metadata: the nearest run start at or before it in its chunk. */
