@@ -1,9 +1,15 @@
 /**
  * Core throughput figures (printed, never asserted): the per-message dispatch path and the batch
  * path against a straightforward port of the seed written below, plus HLC tick cost.
+ *
+ * Each case runs in its own worker thread, so in its own V8 isolate: JIT type feedback from one
+ * case (another clock, the batch path) cannot slow down the code another case shares with it. The
+ * main thread still interleaves the cases round by round, so load from other processes on this
+ * shared machine hits them alike.
  * Run: npm run bench:core
  */
 import os from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import {
   createEnvelope,
   DispatcherBuilder,
@@ -216,13 +222,11 @@ function hlcTick(now?: () => number): () => void {
   };
 }
 
-/** Run `fn` `n` times over the N-message workload; ns per message of each run. */
-function timeRuns(run: () => void, n: number, into: number[]): void {
-  for (let r = 0; r < n; r++) {
-    const t0 = process.hrtime.bigint();
-    run();
-    into.push(Number(process.hrtime.bigint() - t0) / N);
-  }
+/** ns per message of one run of `run` over the N-message workload. */
+function timeRun(run: () => void): number {
+  const t0 = process.hrtime.bigint();
+  run();
+  return Number(process.hrtime.bigint() - t0) / N;
 }
 
 const median = (xs: number[]): number => {
@@ -233,21 +237,6 @@ const median = (xs: number[]): number => {
 const ROUNDS = 11;
 const WARM = 5;
 
-/**
- * Median ns per message of each case. The cases take turns round by round (rather than one after
- * another) so that load from other processes on this shared machine hits them alike.
- */
-function measureAll(makers: Record<string, () => () => void>): Record<string, number> {
-  const runs = Object.entries(makers).map(([name, make]) => ({
-    name,
-    run: make(),
-    ns: [] as number[],
-  }));
-  for (const c of runs) for (let i = 0; i < WARM; i++) c.run();
-  for (let r = 0; r < ROUNDS; r++) for (const c of runs) timeRuns(c.run, 1, c.ns);
-  return Object.fromEntries(runs.map((c) => [c.name, median(c.ns)]));
-}
-
 /** The cost of one read of the default wall clock (what each receipt's delivery time needs). */
 function clockRead(): () => void {
   return () => {
@@ -255,61 +244,113 @@ function clockRead(): () => void {
   };
 }
 
-const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-console.log(
-  `machine: ${cpu}, ${os.cpus().length} cores, node ${process.version}, ${os.platform()} ${os.arch()}, load ${os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')}`,
-);
-console.log(
-  `workload: ${N} messages per run, 3 types -> 3 kernels, 24-byte payloads; median of ${ROUNDS} interleaved runs after ${WARM} warm-up runs\n`,
-);
-
-const m = measureAll({
+/** Every case, by name: each builds its own state and returns one run over the workload. */
+const CASES: Record<string, () => () => void> = {
   naive: naivePerMessage,
   per: corePerMessage,
   perConst: () => corePerMessage(() => 1_000_000),
   batch: coreBatch,
   clock: clockRead,
-});
-const t = measureAll({
   tickDefault: () => hlcTick(),
   tickPerf: () => hlcTick(() => (performance.timeOrigin + performance.now()) * 1000),
   tickDate: () => hlcTick(() => Date.now() * 1000),
-});
-const naive = m.naive!;
-const per = m.per!;
-const batch = m.batch!;
+};
 
-const mps = (ns: number) => (1000 / ns).toFixed(2);
-const row = (name: string, ns: number, extra = '') =>
+if (!isMainThread) {
+  // A case's worker: build the case, then run it once per request, answering ns per message.
+  const run = CASES[workerData as string]!();
+  parentPort!.on('message', () => parentPort!.postMessage(timeRun(run)));
+} else {
+  await main();
+}
+
+/** Run one case in a fresh worker (own isolate) per name; rounds interleave across them. */
+async function measureAll(names: string[]): Promise<Record<string, number>> {
+  // Under tsx (npm run bench:core) the worker registers tsx's loader itself, since a loader
+  // registered in this thread does not reach workers; the bundled build (bench:core:bundled)
+  // starts the worker straight from the bundle.
+  const self = import.meta.url;
+  const boot = self.endsWith('.ts')
+    ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+        .then((m) => { m.register(); return import(${JSON.stringify(self)}); });`
+    : `import(${JSON.stringify(self)});`;
+  const workers = names.map((name) => new Worker(boot, { eval: true, workerData: name }));
+  // One pending request per worker at a time: its answer (or error) settles it.
+  const pending = new Map<
+    Worker,
+    { resolve: (ns: number) => void; reject: (e: unknown) => void }
+  >();
+  for (const w of workers) {
+    w.on('message', (ns: number) => pending.get(w)?.resolve(ns));
+    w.on('error', (e) => pending.get(w)?.reject(e));
+  }
+  const once = (w: Worker) =>
+    new Promise<number>((resolve, reject) => {
+      pending.set(w, { resolve, reject });
+      w.postMessage('run');
+    });
+  const ns: number[][] = names.map(() => []);
+  try {
+    for (let r = 0; r < WARM + ROUNDS; r++) {
+      for (let c = 0; c < workers.length; c++) {
+        const t = await once(workers[c]!);
+        if (r >= WARM) ns[c]!.push(t);
+      }
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return Object.fromEntries(names.map((n, c) => [n, median(ns[c]!)]));
+}
+
+async function main(): Promise<void> {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log(
-    `${name.padEnd(48)} ${ns.toFixed(1).padStart(8)} ns/msg ${mps(ns).padStart(8)} M msg/s ${extra}`,
+    `machine: ${cpu}, ${os.cpus().length} cores, node ${process.version}, ${os.platform()} ${os.arch()}, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
-row('straightforward port (dispatch + shift)', naive);
-row(
-  'core dispatch (envelope in, receipt out)',
-  per,
-  `x${(naive / per).toFixed(2)} vs port (target >= 2)`,
-);
-row(
-  'core dispatchBatch + drainInto',
-  batch,
-  `x${(naive / batch).toFixed(2)} vs port (target >= 10, >= 40 M/s)`,
-);
-console.log('');
-console.log('for reference (not targets):');
-row('  one read of the default wall clock', m.clock!);
-row(
-  '  core dispatch with a constant injected clock',
-  m.perConst!,
-  `x${(naive / m.perConst!).toFixed(2)} vs port`,
-);
-console.log('');
-console.log(
-  `HLC tick, default clock (performance, µs):   ${t.tickDefault!.toFixed(1)} ns/op (target <= 50)`,
-);
-console.log(`HLC tick, injected performance-based now:    ${t.tickPerf!.toFixed(1)} ns/op`);
-console.log(`HLC tick, injected Date.now()*1000:          ${t.tickDate!.toFixed(1)} ns/op`);
-if (sink === 42) console.log('');
+  console.log(
+    `build: ${import.meta.url.endsWith('.ts') ? 'tsx (per-file esbuild transform, keepNames)' : 'one esbuild bundle, as the app ships'}\n` +
+      `workload: ${N} messages per run, 3 types -> 3 kernels, 24-byte payloads; median of ${ROUNDS} interleaved runs after ${WARM} warm-up runs, each case in its own worker isolate\n`,
+  );
+
+  const m = await measureAll(['naive', 'per', 'perConst', 'batch', 'clock']);
+  const t = await measureAll(['tickDefault', 'tickPerf', 'tickDate']);
+  const naive = m.naive!;
+  const per = m.per!;
+  const batch = m.batch!;
+
+  const mps = (ns: number) => (1000 / ns).toFixed(2);
+  const row = (name: string, ns: number, extra = '') =>
+    console.log(
+      `${name.padEnd(48)} ${ns.toFixed(1).padStart(8)} ns/msg ${mps(ns).padStart(8)} M msg/s ${extra}`,
+    );
+  row('straightforward port (dispatch + shift)', naive);
+  row(
+    'core dispatch (envelope in, receipt out)',
+    per,
+    `x${(naive / per).toFixed(2)} vs port (target >= 2)`,
+  );
+  row(
+    'core dispatchBatch + drainInto',
+    batch,
+    `x${(naive / batch).toFixed(2)} vs port (target >= 10, >= 40 M/s)`,
+  );
+  console.log('');
+  console.log('for reference (not targets):');
+  row('  one read of the default wall clock', m.clock!);
+  row(
+    '  core dispatch with a constant injected clock',
+    m.perConst!,
+    `x${(naive / m.perConst!).toFixed(2)} vs port`,
+  );
+  console.log('');
+  console.log(
+    `HLC tick, default clock (performance, µs):   ${t.tickDefault!.toFixed(1)} ns/op (target <= 50)`,
+  );
+  console.log(`HLC tick, injected performance-based now:    ${t.tickPerf!.toFixed(1)} ns/op`);
+  console.log(`HLC tick, injected Date.now()*1000:          ${t.tickDate!.toFixed(1)} ns/op`);
+  if (sink === 42) console.log('');
+}
