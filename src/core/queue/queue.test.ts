@@ -300,7 +300,7 @@ describe('SlotQueue on a shared chunk pool', () => {
             for (const m of models) {
               bound += Math.ceil(m.length / 32) + 2 * new Set(m.map((x) => x.p)).size;
             }
-            maxBound = Math.max(maxBound, bound + 1);
+            maxBound = Math.max(maxBound, bound + 1 + qs.length); // + a parked chunk each
           }
           // Memory stays bounded: the pool never spans more than twice the chunks the queues
           // could need at their fullest (a chunk per 32 items plus two per priority in use).

@@ -12,9 +12,10 @@ const LEVELS = 256;
  * allocate nothing, and runs of messages are appended ({@link SlotQueue.reserveRun}) and drained
  * ({@link SlotQueue.popRun}) as contiguous ranges.
  *
- * The capacity bounds the items held, not the slots: a level that empties gives its chunk back,
- * and a level holds at most one partly used chunk at each end, so a queue never spans more than
- * `capacity + 2 * 32 * (priorities in use)` slots of its pool.
+ * The capacity bounds the items held, not the slots: a level holds at most one partly used chunk
+ * at each end, and a level that empties gives its chunk back (except the last one to empty, which
+ * parks it for its next message), so a queue never spans more than
+ * `capacity + 32 * (2 * priorities in use + 1)` slots of its pool.
  *
  * A slot returned by {@link SlotQueue.popSlot} or {@link SlotQueue.popRun} is already free: read
  * its columns before the next allocation from the pool.
@@ -30,6 +31,12 @@ export class SlotQueue {
   private readonly tailPos = new Int32Array(LEVELS);
   private readonly levelCount = new Uint32Array(LEVELS);
   private top = -1;
+  /**
+   * A level that emptied keeps its chunk, rewound, for its next message (a queue that is
+   * drained as fast as it fills would otherwise take and give back a chunk per message); at most
+   * one level per queue holds such a parked chunk. -1 when none.
+   */
+  private parked = -1;
   private count = 0;
   private enqueued = 0;
   private dequeued = 0;
@@ -231,6 +238,11 @@ export class SlotQueue {
   private tailSlot(p: number, n: number): number {
     let c = this.tailChunk[p]!;
     let pos = this.tailPos[p]!;
+    if (p === this.parked) {
+      // Reusing the parked chunk from its start: forget the run starts of its last use.
+      this.parked = -1;
+      this.pool.runStarts[c] = 0;
+    }
     if (c < 0 || pos === CHUNK_SLOTS) {
       const fresh = this.pool.take(p);
       if (c < 0) {
@@ -263,11 +275,20 @@ export class SlotQueue {
     return (c << CHUNK_SHIFT) | pos;
   }
 
-  /** Level `p` is empty: its only chunk `c` goes back to the pool. */
+  /** Level `p` is empty: it parks its only chunk `c`, rewound (the parked one before goes back). */
   private dropLevel(p: number, c: number): void {
-    this.pool.release(c);
-    this.headChunk[p] = -1;
-    this.tailChunk[p] = -1;
+    const old = this.parked;
+    if (old >= 0 && old !== p) {
+      this.pool.release(this.headChunk[old]!);
+      this.headChunk[old] = -1;
+      this.tailChunk[old] = -1;
+    }
+    // The run starts stay until the chunk is reused: the caller may still read what it popped.
+    this.parked = p;
+    this.headChunk[p] = c;
+    this.tailChunk[p] = c;
+    this.headPos[p] = 0;
+    this.tailPos[p] = 0;
     if (p === this.top) {
       let q = p - 1;
       while (q >= 0 && this.levelCount[q] === 0) q--;
