@@ -11,6 +11,7 @@ export * from './message/header.ts';
 export * from './message/envelope.ts';
 export * from './queue/capacity.ts';
 export * from './queue/ring-buffer.ts';
+export * from './queue/chunk-pool.ts';
 export * from './queue/slot-queue.ts';
 export * from './broker/types.ts';
 export * from './broker/dead-letter.ts';

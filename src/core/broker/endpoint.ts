@@ -285,6 +285,7 @@ export class K2KEndpoint {
     for (const w of this.waiters.splice(0)) w.reject(new EndpointClosedError(this.kernelId));
     const left: K2KMessage[] = [];
     for (let s = this.q.popSlot(); s >= 0; s = this.q.popSlot()) left.push(this.materialize(s));
+    this.q.releaseParked(); // the queue is done with the broker's shared pool
     return left;
   }
 

@@ -219,6 +219,19 @@ export class SlotQueue {
     }
   }
 
+  /**
+   * Give the parked chunk back to the pool: call when the queue is emptied for good (its
+   * endpoint closed), or a shared pool would lose a chunk per discarded queue.
+   */
+  releaseParked(): void {
+    const p = this.parked;
+    if (p < 0) return;
+    this.parked = -1;
+    this.pool.release(this.headChunk[p]!);
+    this.headChunk[p] = -1;
+    this.tailChunk[p] = -1;
+  }
+
   /** A copy of the counters. */
   stats(): QueueStats {
     return {
