@@ -6,7 +6,8 @@
  * case (another clock, the batch path) cannot slow down the code another case shares with it. The
  * main thread still interleaves the cases round by round, so load from other processes on this
  * shared machine hits them alike.
- * Run: npm run bench:core
+ * Run: npm run bench:core (one esbuild bundle, like the app build; bench:core:tsx runs
+ * this file through tsx, whose per-file transform keeps function names and runs slower).
  */
 import os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -256,19 +257,40 @@ const CASES: Record<string, () => () => void> = {
   tickDate: () => hlcTick(() => Date.now() * 1000),
 };
 
-if (!isMainThread) {
-  // A case's worker: build the case, then run it once per request, answering ns per message.
-  const run = CASES[workerData as string]!();
-  parentPort!.on('message', () => parentPort!.postMessage(timeRun(run)));
-} else {
-  await main();
+/**
+ * V8 settles the same code into faster or slower machine code from one isolate to the next (the
+ * straightforward port alone moves between about 46 and 82 ns/msg), so every case is measured
+ * in several fresh isolates and the median of their medians is reported, with the range.
+ */
+const ISOLATES = 5;
+
+interface Figure {
+  /** Median over isolates of each isolate's median ns per message. */
+  ns: number;
+  min: number;
+  max: number;
 }
 
-/** Run one case in a fresh worker (own isolate) per name; rounds interleave across them. */
-async function measureAll(names: string[]): Promise<Record<string, number>> {
-  // Under tsx (npm run bench:core) the worker registers tsx's loader itself, since a loader
-  // registered in this thread does not reach workers; the bundled build (bench:core:bundled)
-  // starts the worker straight from the bundle.
+/** Each case in `ISOLATES` fresh sets of workers, one after another. */
+async function measureAll(names: string[]): Promise<Record<string, Figure>> {
+  const per: number[][] = names.map(() => []);
+  for (let k = 0; k < ISOLATES; k++) {
+    const got = await measureOnce(names);
+    names.forEach((n, c) => per[c]!.push(got[n]!));
+  }
+  return Object.fromEntries(
+    names.map((n, c) => [
+      n,
+      { ns: median(per[c]!), min: Math.min(...per[c]!), max: Math.max(...per[c]!) },
+    ]),
+  );
+}
+
+/** One fresh worker (own isolate) per case; rounds interleave across them. */
+async function measureOnce(names: string[]): Promise<Record<string, number>> {
+  // Bundled (npm run bench:core) the worker starts straight from the bundle; under tsx
+  // (bench:core:tsx) it registers tsx's loader itself, since a loader registered in this thread
+  // does not reach workers.
   const self = import.meta.url;
   const boot = self.endsWith('.ts')
     ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
@@ -312,45 +334,40 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
   console.log(
-    `build: ${import.meta.url.endsWith('.ts') ? 'tsx (per-file esbuild transform, keepNames)' : 'one esbuild bundle, as the app ships'}\n` +
-      `workload: ${N} messages per run, 3 types -> 3 kernels, 24-byte payloads; median of ${ROUNDS} interleaved runs after ${WARM} warm-up runs, each case in its own worker isolate\n`,
+    `build: ${import.meta.url.endsWith('.ts') ? 'tsx (per-file esbuild transform, keepNames)' : 'one esbuild bundle (one module, no kept names, like the app build)'}\n` +
+      `workload: ${N} messages per run, 3 types -> 3 kernels, 24-byte payloads; each case in its own worker isolate, ${WARM} warm-up runs then the median of ${ROUNDS} runs interleaved across cases; median (range) over ${ISOLATES} isolates\n`,
   );
 
   const m = await measureAll(['naive', 'per', 'perConst', 'batch', 'clock']);
   const t = await measureAll(['tickDefault', 'tickPerf', 'tickDate']);
-  const naive = m.naive!;
-  const per = m.per!;
-  const batch = m.batch!;
+  const naive = m.naive!.ns;
 
-  const mps = (ns: number) => (1000 / ns).toFixed(2);
-  const row = (name: string, ns: number, extra = '') =>
+  const range = (f: Figure) => `(${f.min.toFixed(1)}-${f.max.toFixed(1)})`;
+  const row = (name: string, f: Figure, extra = '') =>
     console.log(
-      `${name.padEnd(48)} ${ns.toFixed(1).padStart(8)} ns/msg ${mps(ns).padStart(8)} M msg/s ${extra}`,
+      `${name.padEnd(46)} ${f.ns.toFixed(1).padStart(7)} ns/msg ${range(f).padEnd(13)} ${(1000 / f.ns).toFixed(2).padStart(6)} M msg/s ${extra}`,
     );
-  row('straightforward port (dispatch + shift)', naive);
-  row(
-    'core dispatch (envelope in, receipt out)',
-    per,
-    `x${(naive / per).toFixed(2)} vs port (target >= 2)`,
-  );
-  row(
-    'core dispatchBatch + drainInto',
-    batch,
-    `x${(naive / batch).toFixed(2)} vs port (target >= 10, >= 40 M/s)`,
-  );
+  const vs = (f: Figure) => `x${(naive / f.ns).toFixed(2)} vs port`;
+  row('straightforward port (dispatch + shift)', m.naive!);
+  row('core dispatch (envelope in, receipt out)', m.per!, `${vs(m.per!)} (target >= 2)`);
+  row('core dispatchBatch + drainInto', m.batch!, `${vs(m.batch!)} (target >= 10, >= 40 M/s)`);
   console.log('');
   console.log('for reference (not targets):');
   row('  one read of the default wall clock', m.clock!);
-  row(
-    '  core dispatch with a constant injected clock',
-    m.perConst!,
-    `x${(naive / m.perConst!).toFixed(2)} vs port`,
-  );
+  row('  core dispatch with a constant injected clock', m.perConst!, vs(m.perConst!));
   console.log('');
-  console.log(
-    `HLC tick, default clock (performance, µs):   ${t.tickDefault!.toFixed(1)} ns/op (target <= 50)`,
-  );
-  console.log(`HLC tick, injected performance-based now:    ${t.tickPerf!.toFixed(1)} ns/op`);
-  console.log(`HLC tick, injected Date.now()*1000:          ${t.tickDate!.toFixed(1)} ns/op`);
+  const tick = (name: string, f: Figure, extra = '') =>
+    console.log(`${name.padEnd(46)} ${f.ns.toFixed(1).padStart(7)} ns/op  ${range(f)} ${extra}`);
+  tick('HLC tick, default clock (performance, µs)', t.tickDefault!, '(target <= 50)');
+  tick('HLC tick, injected performance-based now', t.tickPerf!);
+  tick('HLC tick, injected Date.now()*1000', t.tickDate!);
   if (sink === 42) console.log('');
+}
+
+if (!isMainThread) {
+  // A case's worker: build the case, then run it once per request, answering ns per message.
+  const run = CASES[workerData as string]!();
+  parentPort!.on('message', () => parentPort!.postMessage(timeRun(run)));
+} else {
+  await main();
 }
