@@ -273,3 +273,29 @@ describe('dispatchBatch equals dispatching one by one', () => {
     expect(broker.slotPool.slotSpace).toBeGreaterThan(initialSpace * 4);
   });
 });
+
+describe('dispatchBatch when an owner hook throws mid-batch', () => {
+  it('leaves queues and accounting exact for what was done', () => {
+    const broker = new K2KBroker({ now: () => 3 });
+    const a = broker.register('a', { capacity: 64 });
+    const d = new DispatcherBuilder().routeRaw(1, 'a').routeRaw(2, 'gone').buildWithBroker(broker);
+    broker.deadLetters.onAdd = () => {
+      throw new Error('hook failed');
+    };
+    const types = new Float64Array([1, 1, 1, 2, 1, 1]);
+    expect(() => d.dispatchBatch({ typeIds: types, count: 6 }, new Uint8Array(6))).toThrow(
+      'hook failed',
+    );
+    // The three messages before the failing one are queued and counted; nothing else is.
+    expect(a.pendingCount()).toBe(3);
+    const out = { typeIds: new Float64Array(8), messageIds: new Float64Array(8) };
+    expect(a.drainInto(out)).toBe(3);
+    expect([...out.messageIds.subarray(0, 3)]).toEqual([1, 2, 3]);
+    expect(d.metrics().messagesDelivered).toBe(3);
+    broker.deadLetters.onAdd = null;
+    expect(broker.accounting().balanced).toBe(true);
+    // The dispatcher goes on working.
+    expect(d.dispatchBatch({ typeIds: types.subarray(0, 2), count: 2 }, new Uint8Array(2))).toBe(2);
+    expect(a.pendingCount()).toBe(2);
+  });
+});

@@ -297,48 +297,54 @@ export class KernelDispatcher {
     let sent = 0;
     let refused = 0;
     let i = 0;
-    for (;;) {
-      i = this.laneRun(batch, statusesOut, i);
-      if (i >= n) break;
-      if (this.runRegrew) continue; // the columns grew: go on with the new ones
-      // The general path (no endpoint, next hop, tenant refusal, full queue): close the lanes so
-      // the queues are exact, then let the broker apply its rules. Lanes reopen on demand.
-      this.closeLanes();
-      const t = typeIds[i]!;
-      const h = (t >>> 0) & CACHE_MASK;
-      const e = (this.cacheKeys[h] === t ? this.cacheEntries[h] : this.batchRoute(t, h))!;
-      const ep = e.ep;
-      const p = priorities === undefined ? this.priority : priorities[i]!;
-      const ref = payloadRefs === undefined ? 0 : payloadRefs[i]!;
-      const srcTenant = this.srcTrusted && ep !== undefined ? ep.tenantId : baseTenant;
-      const id = this.runId++;
-      if (ep !== undefined && ep.tenantId !== srcTenant) {
-        b.refuseCrossTenant(id, source, srcTenant, e.kernelId, ep.tenantId, null, t, p, ref, now);
-        statusesOut[i++] = StatusCode.TenantMismatch;
-        continue;
+    let fast = 0;
+    // Whatever happens (an owner's dead-letter hook may throw), the lanes close and the counters
+    // settle for what was done, so queues and accounting stay exact.
+    try {
+      for (;;) {
+        i = this.laneRun(batch, statusesOut, i);
+        if (i >= n) break;
+        if (this.runRegrew) continue; // the columns grew: go on with the new ones
+        // The general path (no endpoint, next hop, tenant refusal, full queue): close the lanes so
+        // the queues are exact, then let the broker apply its rules. Lanes reopen on demand.
+        this.closeLanes();
+        const t = typeIds[i]!;
+        const h = (t >>> 0) & CACHE_MASK;
+        const e = (this.cacheKeys[h] === t ? this.cacheEntries[h] : this.batchRoute(t, h))!;
+        const ep = e.ep;
+        const p = priorities === undefined ? this.priority : priorities[i]!;
+        const ref = payloadRefs === undefined ? 0 : payloadRefs[i]!;
+        const srcTenant = this.srcTrusted && ep !== undefined ? ep.tenantId : baseTenant;
+        const id = this.runId++;
+        if (ep !== undefined && ep.tenantId !== srcTenant) {
+          b.refuseCrossTenant(id, source, srcTenant, e.kernelId, ep.tenantId, null, t, p, ref, now);
+          statusesOut[i++] = StatusCode.TenantMismatch;
+          continue;
+        }
+        sent++;
+        const code = b.route(id, source, e.kernelId, ep, null, t, ref, p, 0, srcTenant, now);
+        statusesOut[i++] = code;
+        if (code === StatusCode.Delivered) delivered++;
+        else if (code === StatusCode.Pending) pending++;
+        // Refused at a next hop of another tenant: a broker error, like the direct refusal above,
+        // so it changes no dispatcher metric (the broker counted it as sent and refused).
+        else if (code === StatusCode.TenantMismatch) refused++;
+        else errors++;
       }
-      sent++;
-      const code = b.route(id, source, e.kernelId, ep, null, t, ref, p, 0, srcTenant, now);
-      statusesOut[i++] = code;
-      if (code === StatusCode.Delivered) delivered++;
-      else if (code === StatusCode.Pending) pending++;
-      // Refused at a next hop of another tenant: a broker error, like the direct refusal above,
-      // so it changes no dispatcher metric (the broker counted it as sent and refused).
-      else if (code === StatusCode.TenantMismatch) refused++;
-      else errors++;
+    } finally {
+      this.closeLanes();
+      fast = this.runFast;
+      const unknown = this.runUnknown;
+      // Counters settle once per batch; `route` has already counted its own outcomes.
+      c.sent += fast + sent;
+      c.delivered += fast;
+      b.nextMessageId = this.runId;
+      this.dispatched += fast + sent - refused + unknown;
+      this.delivered += fast + delivered;
+      this.unknown += unknown;
+      this.errors += errors;
+      this._lastBatchDelivered = fast + delivered;
     }
-    this.closeLanes();
-    const fast = this.runFast;
-    const unknown = this.runUnknown;
-    // Counters settle once per batch; `route` has already counted its own outcomes.
-    c.sent += fast + sent;
-    c.delivered += fast;
-    b.nextMessageId = this.runId;
-    this.dispatched += fast + sent - refused + unknown;
-    this.delivered += fast + delivered;
-    this.unknown += unknown;
-    this.errors += errors;
-    this._lastBatchDelivered = fast + delivered;
     return fast + delivered + pending;
   }
 
