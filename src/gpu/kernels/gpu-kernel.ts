@@ -73,7 +73,8 @@ export class GpuKernel {
   private outRecs: GPUBuffer | null = null;
   private outStaging: GPUBuffer | null = null;
   private capacity = 0;
-  private upload = new Uint32Array(0);
+  /** Per input row, the index of its output record (-1: none); scratch of `unpack`. */
+  private recOfRow = new Int32Array(0);
   private schedHost = new Uint32Array(0);
   private slotOfRow = new Uint32Array(0);
   private slotCounts: Uint32Array;
@@ -295,7 +296,6 @@ export class GpuKernel {
       size: cap * OUT_WORDS * 4,
       usage: S.MAP_READ | S.COPY_DST,
     });
-    this.upload = new Uint32Array(cap * (7 + PAYLOAD_WORDS));
     this.schedHost = new Uint32Array(schedWords);
     this.slotOfRow = new Uint32Array(this.spec.sharding.kind === 'per-slot' ? cap : 0);
     this.capacity = cap;
@@ -355,20 +355,21 @@ export class GpuKernel {
       );
     this.ensureCapacity(n);
     const d = this.device;
-    const up = this.upload;
-    up.set(batch.typeLo.subarray(0, n), 0);
-    up.set(batch.typeHi.subarray(0, n), n);
-    up.set(batch.idLo.subarray(0, n), 2 * n);
-    up.set(batch.idHi.subarray(0, n), 3 * n);
-    up.set(batch.source.subarray(0, n), 4 * n);
-    up.set(batch.priority.subarray(0, n), 5 * n);
-    up.set(batch.flags.subarray(0, n), 6 * n);
-    up.set(batch.payload.subarray(0, n * PAYLOAD_WORDS), 7 * n);
     const msgs = this.msgs as GPUBuffer;
     const sched = this.sched as GPUBuffer;
     const outRecs = this.outRecs as GPUBuffer;
     const outStaging = this.outStaging as GPUBuffer;
-    d.queue.writeBuffer(msgs, 0, up, 0, n * (7 + PAYLOAD_WORDS));
+    // Structure-of-arrays straight from the batch's columns: no host-side packing copy.
+    const put = (word: number, col: Uint32Array, len: number) =>
+      d.queue.writeBuffer(msgs, word * 4, col as Uint32Array<ArrayBuffer>, 0, len);
+    put(0, batch.typeLo, n);
+    put(n, batch.typeHi, n);
+    put(2 * n, batch.idLo, n);
+    put(3 * n, batch.idHi, n);
+    put(4 * n, batch.source, n);
+    put(5 * n, batch.priority, n);
+    put(6 * n, batch.flags, n);
+    put(7 * n, batch.payload, n * PAYLOAD_WORDS);
     const sh = this.spec.sharding;
     const invocations = sh.kind === 'per-slot' ? this.schedule(batch, sh.slots, sh.slotOf) : n;
     if (sh.kind === 'per-slot')
@@ -432,32 +433,49 @@ export class GpuKernel {
     await outStaging.mapAsync(GPUMapMode.READ, 0, bytes);
     const recs = new Uint32Array(outStaging.getMappedRange(0, bytes));
     try {
-      this.unpack(recs, k, out);
+      this.unpack(recs, k, n, out);
     } finally {
       outStaging.unmap();
     }
     return out;
   }
 
-  /** Copy appended records into `out` in input-row order (each row emits at most one output). */
-  private unpack(recs: Uint32Array, k: number, out: OutputBatch): void {
-    // parentRow < 2^28 and k < 2^24 keep the key exact in a double.
-    const keys = new Float64Array(k);
-    for (let i = 0; i < k; i++) keys[i] = (recs[i * OUT_WORDS + 8] ?? 0) * 16_777_216 + i;
-    keys.sort();
-    for (let j = 0; j < k; j++) {
-      const i = (keys[j] ?? 0) % 16_777_216;
+  /**
+   * Copy appended records into `out` in input-row order. Each input row emits at most one
+   * output, so a scatter by parent row (then a walk over the rows) restores the order in
+   * O(rows + outputs) without sorting or allocating per record.
+   */
+  private unpack(recs: Uint32Array, k: number, n: number, out: OutputBatch): void {
+    if (this.recOfRow.length < n) this.recOfRow = new Int32Array(Math.max(n, this.capacity));
+    const recOfRow = this.recOfRow;
+    recOfRow.fill(-1, 0, n);
+    for (let i = 0; i < k; i++) {
+      const row = recs[i * OUT_WORDS + 8] ?? 0;
+      if (row >= n || recOfRow[row] !== -1)
+        throw new GpuKernelError(
+          'gpu-failure',
+          `${this.behavior}: output ${i} names input row ${row} (of ${n}) that already has one`,
+        );
+      recOfRow[row] = i;
+    }
+    const payload = out.payload;
+    let j = 0;
+    for (let row = 0; row < n; row++) {
+      const i = recOfRow[row]!;
+      if (i < 0) continue;
       const o = i * OUT_WORDS;
-      out.typeLo[j] = recs[o] ?? 0;
-      out.typeHi[j] = recs[o + 1] ?? 0;
-      out.idLo[j] = recs[o + 2] ?? 0;
-      out.idHi[j] = recs[o + 3] ?? 0;
-      out.source[j] = recs[o + 4] ?? 0;
-      out.priority[j] = recs[o + 5] ?? 0;
-      out.flags[j] = recs[o + 6] ?? 0;
-      out.dest[j] = recs[o + 7] ?? 0;
-      out.parentRow[j] = recs[o + 8] ?? 0;
-      out.payload.set(recs.subarray(o + 9, o + 9 + PAYLOAD_WORDS), j * PAYLOAD_WORDS);
+      out.typeLo[j] = recs[o]!;
+      out.typeHi[j] = recs[o + 1]!;
+      out.idLo[j] = recs[o + 2]!;
+      out.idHi[j] = recs[o + 3]!;
+      out.source[j] = recs[o + 4]!;
+      out.priority[j] = recs[o + 5]!;
+      out.flags[j] = recs[o + 6]!;
+      out.dest[j] = recs[o + 7]!;
+      out.parentRow[j] = row;
+      const p = j * PAYLOAD_WORDS;
+      for (let w = 0; w < PAYLOAD_WORDS; w++) payload[p + w] = recs[o + 9 + w]!;
+      j++;
     }
     out.count = k;
   }

@@ -1,0 +1,70 @@
+/**
+ * The GPU kernels on a real GPU without a browser: the same WGSL kernels, wrappers and checks
+ * as `npm run bench:gpu`, driven through Dawn (Chromium's WebGPU implementation) for Node, from
+ * the `webgpu` npm package. For machines that have a GPU but no Chromium (the GPU machines this
+ * project is sometimes lent); `scripts/gpu-node-bench.mjs` builds it into one file and fetches
+ * Dawn. It first checks every kernel byte for byte against its CPU twin on that GPU, then
+ * prints messages/s per kernel and batch size: full round trip (upload, dispatch, readback),
+ * kernel only (timestamp queries) and the CPU twin on the same machine.
+ *
+ * Run: node scripts/gpu-node-bench.mjs   (BENCH_SIZES=1000,1000000 to choose batch sizes)
+ */
+import os from 'node:os';
+// @ts-expect-error -- fetched on demand by scripts/gpu-node-bench.mjs (no types installed)
+import { create, globals } from 'webgpu';
+
+Object.assign(globalThis, globals);
+Object.defineProperty(globalThis, 'navigator', {
+  value: { gpu: (create as (flags: string[]) => GPU)([]) },
+  configurable: true,
+});
+
+// Imported after the WebGPU globals exist.
+const { runBench, runCheck } = await import('../src/gpu/check/checks.ts');
+const { acquireGpu } = await import('../src/gpu/device.ts');
+
+const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000,1000000,4000000')
+  .split(',')
+  .map(Number);
+const fmt = (n: number) =>
+  n >= 1e9
+    ? `${(n / 1e9).toFixed(2)} G`
+    : n >= 1e6
+      ? `${(n / 1e6).toFixed(2)} M`
+      : n >= 1e3
+        ? `${(n / 1e3).toFixed(1)} K`
+        : n.toFixed(0);
+
+const status = await acquireGpu();
+if (!status.available) {
+  console.error(`WebGPU unavailable: ${status.reason}`);
+  process.exit(1);
+}
+const a = status.adapter;
+console.log(
+  `machine: ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}, node ${process.version}; adapter: ${a.vendor}/${a.architecture}${a.isFallbackAdapter ? ' (fallback, software)' : ''}; description: ${a.description || '-'}; timestamp-query: ${status.timestampQuery}`,
+);
+
+const checks = await runCheck({ batches: 8, batchSize: 8192 });
+for (const c of checks) {
+  console.log(
+    `check ${c.behavior}: ${c.equal ? 'byte-for-byte equal to the CPU twin' : `MISMATCH ${JSON.stringify(c.firstMismatch)}`} (${c.batches} batches, ${c.inputs} inputs, ${c.outputsCompared} outputs, ${c.ringWraps} ring wraps)`,
+  );
+}
+
+const rows = await runBench({
+  sizes,
+  reps: (s) => (s >= 10_000_000 ? 3 : s >= 1_000_000 ? 10 : s >= 100_000 ? 30 : 100),
+});
+console.log('');
+console.log(
+  `${'kernel'.padEnd(11)}${'batch'.padStart(9)}${'reps'.padStart(6)}${'webgpu round trip'.padStart(20)}${'kernel only'.padStart(14)}${'cpu twin'.padStart(12)}`,
+);
+for (const r of rows) {
+  const kernelOnly = r.gpuKernelNs && r.gpuKernelNs > 0 ? r.batchSize / (r.gpuKernelNs / 1e9) : 0;
+  console.log(
+    `${r.behavior.padEnd(11)}${String(r.batchSize).padStart(9)}${String(r.reps).padStart(6)}${`${fmt(r.webgpuMsgsPerSec)}/s`.padStart(20)}${(kernelOnly ? `${fmt(kernelOnly)}/s` : '-').padStart(14)}${`${fmt(r.cpuMsgsPerSec)}/s`.padStart(12)}`,
+  );
+}
+status.device.destroy();
+process.exit(checks.every((c) => c.equal) ? 0 : 2);
