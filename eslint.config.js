@@ -7,6 +7,8 @@ export default tseslint.config(
   {
     ignores: [
       'dist',
+      '.devgpu',
+      '.gl',
       'node_modules',
       'playwright-report',
       'test-results',
