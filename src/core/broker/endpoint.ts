@@ -274,6 +274,11 @@ export class K2KEndpoint {
     w.resolve(this.tryReceive()!);
   }
 
+  /** @internal How many `receive()` calls are waiting (the batch path leaves such a kernel to the general path). */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
   /** @internal After `n` messages were appended at once: hand them to waiting `receive()`s. */
   wakeMany(n: number): void {
     for (let k = 0; k < n && this.waiters.length !== 0; k++) this.wake();

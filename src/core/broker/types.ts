@@ -21,6 +21,11 @@ export const StatusCode = {
   UnknownType: 5,
   /** Source and destination tenants differ (per-message: `TenantMismatchError`). */
   TenantMismatch: 6,
+  /**
+   * Batch path only: not dispatched, because `dispatchBatch` threw (an owner's hook failed) while
+   * handling this message or an earlier one.
+   */
+  NotDispatched: 255,
 } as const;
 /** A value of {@link StatusCode}. */
 export type StatusCodeValue = (typeof StatusCode)[keyof typeof StatusCode];

@@ -41,6 +41,7 @@ interface Batch {
 interface Step {
   batch: Batch;
   receive: number[]; // kernels to take one message from afterwards
+  waiters: number[]; // kernels with a receive() waiting before the batch
 }
 
 const kernelArb = fc.option(
@@ -74,6 +75,7 @@ const batchArb: fc.Arbitrary<Batch> = fc.integer({ min: 0, max: 160 }).chain((n)
 const stepArb: fc.Arbitrary<Step> = fc.record({
   batch: batchArb,
   receive: fc.array(fc.nat(3), { maxLength: 4 }),
+  waiters: fc.array(fc.nat(3), { maxLength: 3 }),
 });
 
 const name = (k: number) => (k === 4 ? 'host' : `k${k}`);
@@ -193,7 +195,27 @@ function drainAll(ep: K2KEndpoint, broker: K2KBroker) {
 function check(setup: Setup, steps: Step[]): K2KBroker {
   const A = build(setup);
   const B = build(setup);
-  for (const { batch, receive } of steps) {
+  // What the waiting receive() calls got, in the order they got it (wakes are synchronous).
+  const gotA: unknown[] = [];
+  const gotB: unknown[] = [];
+  for (const { batch, receive, waiters = [] } of steps) {
+    for (const k of waiters) {
+      for (const [twin, got] of [
+        [A, gotA],
+        [B, gotB],
+      ] as const) {
+        const ep = twin.broker.getEndpoint(`k${k}`);
+        if (ep === undefined) continue;
+        const m = ep.tryReceive(); // a waiter only waits on an empty queue
+        if (m !== undefined) got.push(view(m));
+        else {
+          const before = ep.queueStats().dequeued;
+          void ep.receive().catch(() => undefined);
+          // Record what the waiter takes as soon as it takes it (before its promise settles).
+          got.push(() => (ep.queueStats().dequeued > before ? 'woken' : 'waiting'));
+        }
+      }
+    }
     const n = batch.types.length;
     const statuses = new Uint8Array(n + 3).fill(99);
     const accepted = A.d.dispatchBatch(
@@ -214,6 +236,8 @@ function check(setup: Setup, steps: Step[]): K2KBroker {
     );
     expect(A.d.lastBatchDelivered).toBe(want.filter((s) => s === StatusCode.Delivered).length);
     expect(state(A.broker, A.d)).toEqual(state(B.broker, B.d));
+    const settle = (xs: unknown[]) => xs.map((x) => (typeof x === 'function' ? x() : x));
+    expect(settle(gotA)).toEqual(settle(gotB));
     for (const k of receive) {
       const a = A.broker.getEndpoint(`k${k}`)?.tryReceive();
       const b = B.broker.getEndpoint(`k${k}`)?.tryReceive();
@@ -267,8 +291,12 @@ describe('dispatchBatch equals dispatching one by one', () => {
     const types = rnd.map((x) => x % 4);
     const initialSpace = new K2KBroker().slotPool.slotSpace;
     const broker = check(setup, [
-      { batch: { types, prios: rnd, refs: true, source: 4 }, receive: [0, 1] },
-      { batch: { types: types.slice(0, 3000), prios: null, refs: false, source: 4 }, receive: [] },
+      { batch: { types, prios: rnd, refs: true, source: 4 }, receive: [0, 1], waiters: [] },
+      {
+        batch: { types: types.slice(0, 3000), prios: null, refs: false, source: 4 },
+        receive: [],
+        waiters: [],
+      },
     ]);
     expect(broker.slotPool.slotSpace).toBeGreaterThan(initialSpace * 4);
   });
@@ -283,9 +311,11 @@ describe('dispatchBatch when an owner hook throws mid-batch', () => {
       throw new Error('hook failed');
     };
     const types = new Float64Array([1, 1, 1, 2, 1, 1]);
-    expect(() => d.dispatchBatch({ typeIds: types, count: 6 }, new Uint8Array(6))).toThrow(
-      'hook failed',
-    );
+    const statuses = new Uint8Array(6);
+    expect(() => d.dispatchBatch({ typeIds: types, count: 6 }, statuses)).toThrow('hook failed');
+    // The failing message and those after it say they were not dispatched.
+    expect([...statuses]).toEqual([0, 0, 0, 255, 255, 255]);
+    expect(StatusCode.NotDispatched).toBe(255);
     // The three messages before the failing one are queued and counted; nothing else is.
     expect(a.pendingCount()).toBe(3);
     const out = { typeIds: new Float64Array(8), messageIds: new Float64Array(8) };
@@ -297,5 +327,76 @@ describe('dispatchBatch when an owner hook throws mid-batch', () => {
     // The dispatcher goes on working.
     expect(d.dispatchBatch({ typeIds: types.subarray(0, 2), count: 2 }, new Uint8Array(2))).toBe(2);
     expect(a.pendingCount()).toBe(2);
+  });
+});
+
+describe('dispatchBatch re-entered from an owner hook', () => {
+  it('keeps ids unique, tenants apart and accounting exact when a dead-letter hook dispatches', () => {
+    const broker = new K2KBroker({ now: () => 3 });
+    const a = broker.register('a', { capacity: 64 });
+    broker.register('b', { tenantId: 1 });
+    broker.register('src1', { tenantId: 1 });
+    broker.register('monitor');
+    const d = new DispatcherBuilder()
+      .routeRaw(1, 'a')
+      .routeRaw(2, 'gone')
+      .routeRaw(3, 'b')
+      .routeRaw(9, 'monitor')
+      .buildWithBroker(broker);
+    let nested = 0;
+    let depth = 0;
+    broker.deadLetters.onAdd = () => {
+      // A monitor in the owner: a dead letter of the outer batch dispatches a batch from another
+      // tenant's kernel (whose own letters it leaves alone).
+      if (depth > 0) return;
+      nested++;
+      depth++;
+      d.dispatchBatch(
+        { typeIds: new Float64Array([9, 3]), count: 2, source: 'src1' },
+        new Uint8Array(2),
+      );
+      depth--;
+    };
+    const statuses = new Uint8Array(5);
+    d.dispatchBatch({ typeIds: new Float64Array([1, 2, 1, 3, 1]), count: 5 }, statuses);
+    // From the host (tenant 0): the type-3 message may not enter tenant 1's kernel b.
+    expect([...statuses]).toEqual([
+      StatusCode.Delivered,
+      StatusCode.NotFound,
+      StatusCode.Delivered,
+      StatusCode.TenantMismatch,
+      StatusCode.Delivered,
+    ]);
+    expect(nested).toBeGreaterThanOrEqual(2);
+    const ids = [
+      ...a.peekAll(),
+      ...broker.getEndpoint('b')!.peekAll(),
+      ...broker.getEndpoint('monitor')!.peekAll(),
+    ].map((m) => m.id);
+    const letters = broker.browseDeadLetters().map((l) => l.messageId);
+    const all = [...ids, ...letters];
+    expect(new Set(all).size).toBe(all.length); // every id given once
+    expect(Math.max(...all)).toBe(broker.lastMessageId);
+    expect(a.peekAll().every((m) => m.tenantId === 0 && m.source === 'host')).toBe(true);
+    expect(
+      broker
+        .getEndpoint('b')!
+        .peekAll()
+        .every((m) => m.source === 'src1'),
+    ).toBe(true);
+    expect(broker.accounting().balanced).toBe(true);
+  });
+
+  it('sees a kernel a hook unregistered mid-batch as gone', () => {
+    const broker = new K2KBroker({ now: () => 3 });
+    broker.register('a', { capacity: 64 });
+    const d = new DispatcherBuilder().routeRaw(1, 'a').routeRaw(2, 'gone').buildWithBroker(broker);
+    broker.deadLetters.onAdd = (l) => {
+      if (l.reason === 'NoRoute') broker.unregister('a');
+    };
+    const statuses = new Uint8Array(4);
+    d.dispatchBatch({ typeIds: new Float64Array([1, 2, 1, 1]), count: 4 }, statuses);
+    expect([...statuses]).toEqual([0, 3, 3, 3]);
+    expect(broker.accounting().balanced).toBe(true);
   });
 });

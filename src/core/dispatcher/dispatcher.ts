@@ -268,7 +268,6 @@ export class KernelDispatcher {
    * Returns the number accepted (`Delivered` + `Pending`).
    */
   dispatchBatch(batch: DispatchBatch, statusesOut: Uint8Array): number {
-    this._lastBatchDelivered = 0;
     const n = batch.count;
     const { typeIds, priorities, payloadRefs } = batch;
     if (!Number.isInteger(n) || n < 0 || n > typeIds.length || n > statusesOut.length) {
@@ -276,74 +275,105 @@ export class KernelDispatcher {
         `batch count ${n} must be an integer within typeIds (${typeIds.length}) and statusesOut (${statusesOut.length})`,
       );
     }
+    this._lastBatchDelivered = 0;
     const b = this._broker;
     const c = b.counters;
     const source = batch.source ?? HOST_KERNEL;
+    // Everything about this batch lives in locals: an owner's hook may dispatch another batch
+    // (re-entering here) while this one waits on the general path.
     const baseTenant = this.tenantOf(source);
+    const trusted = this.srcTrusted;
+    const srcName = b.internName(source);
     const now = b.nowMicros();
-    this.laneSrc = b.internName(source);
-    this.laneNow = now;
-    this.laneTenant = baseTenant;
-    this.laneTrusted = this.srcTrusted;
-    this.laneGen = b.generation;
-    this.runId = b.nextMessageId;
-    this.runFast = 0;
-    this.runUnknown = 0;
+    let id = b.nextMessageId;
     // Every message starts as Delivered: the lanes then write nothing for the common case.
     statusesOut.fill(StatusCode.Delivered, 0, n);
+    let fast = 0;
+    let unknown = 0;
     let delivered = 0;
     let pending = 0;
     let errors = 0;
     let sent = 0;
     let refused = 0;
     let i = 0;
-    let fast = 0;
+    let done = false;
     // Whatever happens (an owner's dead-letter hook may throw), the lanes close and the counters
     // settle for what was done, so queues and accounting stay exact.
     try {
       for (;;) {
+        // (Re)state the batch for the lanes: a nested batch may have changed these fields.
+        this.laneSrc = srcName;
+        this.laneNow = now;
+        this.laneTenant = baseTenant;
+        this.laneTrusted = trusted;
+        this.laneGen = b.generation;
+        this.runId = id;
         i = this.laneRun(batch, statusesOut, i);
+        id = this.runId;
+        fast += this.runFast;
+        unknown += this.runUnknown;
         if (i >= n) break;
         if (this.runRegrew) continue; // the columns grew: go on with the new ones
-        // The general path (no endpoint, next hop, tenant refusal, full queue): close the lanes so
-        // the queues are exact, then let the broker apply its rules. Lanes reopen on demand.
+        // The general path (no endpoint, next hop, tenant refusal, full queue): close the lanes
+        // so the queues are exact, then let the broker apply its rules. Lanes reopen on demand.
         this.closeLanes();
         const t = typeIds[i]!;
         const h = (t >>> 0) & CACHE_MASK;
         const e = (this.cacheKeys[h] === t ? this.cacheEntries[h] : this.batchRoute(t, h))!;
+        if (e.gen !== b.generation) {
+          // A hook may have (un)registered kernels since the lanes looked.
+          e.ep = b.getEndpoint(e.kernelId);
+          e.gen = b.generation;
+        }
         const ep = e.ep;
         const p = priorities === undefined ? this.priority : priorities[i]!;
         const ref = payloadRefs === undefined ? 0 : payloadRefs[i]!;
-        const srcTenant = this.srcTrusted && ep !== undefined ? ep.tenantId : baseTenant;
-        const id = this.runId++;
+        const srcTenant = trusted && ep !== undefined ? ep.tenantId : baseTenant;
+        // Hand the id counter to the broker while it (and any hook) works: ids stay unique.
+        const msgId = id++;
+        b.nextMessageId = id;
+        let code: number;
         if (ep !== undefined && ep.tenantId !== srcTenant) {
-          b.refuseCrossTenant(id, source, srcTenant, e.kernelId, ep.tenantId, null, t, p, ref, now);
-          statusesOut[i++] = StatusCode.TenantMismatch;
-          continue;
+          b.refuseCrossTenant(
+            msgId,
+            source,
+            srcTenant,
+            e.kernelId,
+            ep.tenantId,
+            null,
+            t,
+            p,
+            ref,
+            now,
+          );
+          code = StatusCode.TenantMismatch;
+        } else {
+          sent++;
+          code = b.route(msgId, source, e.kernelId, ep, null, t, ref, p, 0, srcTenant, now);
+          if (code === StatusCode.Delivered) delivered++;
+          else if (code === StatusCode.Pending) pending++;
+          // Refused at a next hop of another tenant: a broker error, like the direct refusal
+          // above, so it changes no dispatcher metric (the broker counted it as sent, refused).
+          else if (code === StatusCode.TenantMismatch) refused++;
+          else errors++;
         }
-        sent++;
-        const code = b.route(id, source, e.kernelId, ep, null, t, ref, p, 0, srcTenant, now);
+        id = b.nextMessageId;
         statusesOut[i++] = code;
-        if (code === StatusCode.Delivered) delivered++;
-        else if (code === StatusCode.Pending) pending++;
-        // Refused at a next hop of another tenant: a broker error, like the direct refusal above,
-        // so it changes no dispatcher metric (the broker counted it as sent and refused).
-        else if (code === StatusCode.TenantMismatch) refused++;
-        else errors++;
       }
+      done = true;
     } finally {
       this.closeLanes();
-      fast = this.runFast;
-      const unknown = this.runUnknown;
       // Counters settle once per batch; `route` has already counted its own outcomes.
       c.sent += fast + sent;
       c.delivered += fast;
-      b.nextMessageId = this.runId;
+      if (id > b.nextMessageId) b.nextMessageId = id;
       this.dispatched += fast + sent - refused + unknown;
       this.delivered += fast + delivered;
       this.unknown += unknown;
       this.errors += errors;
       this._lastBatchDelivered = fast + delivered;
+      // Thrown mid-batch: the message being handled and those after it were not dispatched.
+      if (!done) statusesOut.fill(StatusCode.NotDispatched, i, n);
     }
     return fast + delivered + pending;
   }
@@ -423,8 +453,8 @@ export class KernelDispatcher {
       fast++;
     }
     this.runId = id;
-    this.runFast += fast;
-    this.runUnknown += unknown;
+    this.runFast = fast;
+    this.runUnknown = unknown;
     return i;
   }
 
@@ -445,7 +475,7 @@ export class KernelDispatcher {
     return k;
   }
 
-  /** Messages the current batch put on lanes, ids it gave and unknown types it met. */
+  /** What the last `laneRun` did: messages put on lanes, the next id, unknown types met. */
   private runFast = 0;
   private runId = 0;
   private runUnknown = 0;
@@ -473,10 +503,13 @@ export class KernelDispatcher {
 
   /**
    * The open lane of `ep`, opened (with no run yet) on first use; -1 when messages for it must
-   * take the general path (not registered, or of another tenant than the batch's source).
+   * take the general path (not registered, of another tenant than the batch's source, or with
+   * `receive()` calls waiting).
    */
   private laneFor(ep: K2KEndpoint | undefined): number {
     if (ep === undefined || (!this.laneTrusted && ep.tenantId !== this.laneTenant)) return -1;
+    // A waiting receive() takes each message as it arrives: one by one, on the general path.
+    if (ep.waiting !== 0) return -1;
     const mark = this.laneMark;
     if (ep.batchMark === mark && ep.batchOwner === this) return ep.batchLane;
     const k = this.lanes++;
