@@ -22,6 +22,7 @@ Object.defineProperty(globalThis, 'navigator', {
 // Imported after the WebGPU globals exist.
 const { runBench, runCheck } = await import('../src/gpu/check/checks.ts');
 const { acquireGpu } = await import('../src/gpu/device.ts');
+const { uploadTuning } = await import('../src/gpu/kernels/gpu-kernel.ts');
 
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000,1000000,4000000')
   .split(',')
@@ -52,19 +53,30 @@ for (const c of checks) {
   );
 }
 
-const rows = await runBench({
-  sizes,
-  reps: (s) => (s >= 10_000_000 ? 3 : s >= 1_000_000 ? 10 : s >= 100_000 ? 30 : 100),
-});
-console.log('');
-console.log(
-  `${'kernel'.padEnd(11)}${'batch'.padStart(9)}${'reps'.padStart(6)}${'webgpu round trip'.padStart(20)}${'kernel only'.padStart(14)}${'cpu twin'.padStart(12)}`,
-);
-for (const r of rows) {
-  const kernelOnly = r.gpuKernelNs && r.gpuKernelNs > 0 ? r.batchSize / (r.gpuKernelNs / 1e9) : 0;
+// BENCH_UPLOAD=write|staged|both: how batches of 64 K rows and more are uploaded.
+const uploads =
+  (process.env.BENCH_UPLOAD ?? 'staged') === 'both'
+    ? ['write', 'staged']
+    : [process.env.BENCH_UPLOAD ?? 'staged'];
+for (const upload of uploads) {
+  uploadTuning.stagedMinRows = upload === 'write' ? Infinity : 65_536;
+  const rows = await runBench({
+    sizes,
+    reps: (s) => (s >= 10_000_000 ? 3 : s >= 1_000_000 ? 10 : s >= 100_000 ? 30 : 100),
+  });
+  console.log('');
   console.log(
-    `${r.behavior.padEnd(11)}${String(r.batchSize).padStart(9)}${String(r.reps).padStart(6)}${`${fmt(r.webgpuMsgsPerSec)}/s`.padStart(20)}${(kernelOnly ? `${fmt(kernelOnly)}/s` : '-').padStart(14)}${`${fmt(r.cpuMsgsPerSec)}/s`.padStart(12)}`,
+    `upload of batches >= 64 K rows: ${upload === 'write' ? 'queue.writeBuffer' : 'mapped staging buffer'}`,
   );
+  console.log(
+    `${'kernel'.padEnd(11)}${'batch'.padStart(9)}${'reps'.padStart(6)}${'webgpu round trip'.padStart(20)}${'kernel only'.padStart(14)}${'cpu twin'.padStart(12)}   round trip ms: upload / wait / readback / unpack`,
+  );
+  for (const r of rows) {
+    const kernelOnly = r.gpuKernelNs && r.gpuKernelNs > 0 ? r.batchSize / (r.gpuKernelNs / 1e9) : 0;
+    console.log(
+      `${r.behavior.padEnd(11)}${String(r.batchSize).padStart(9)}${String(r.reps).padStart(6)}${`${fmt(r.webgpuMsgsPerSec)}/s`.padStart(20)}${(kernelOnly ? `${fmt(kernelOnly)}/s` : '-').padStart(14)}${`${fmt(r.cpuMsgsPerSec)}/s`.padStart(12)}   ${[r.phasesMs.upload, r.phasesMs.wait, r.phasesMs.readback, r.phasesMs.unpack].map((x) => x.toFixed(2)).join(' / ')}`,
+    );
+  }
 }
 status.device.destroy();
 process.exit(checks.every((c) => c.equal) ? 0 : 2);

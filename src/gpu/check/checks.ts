@@ -117,6 +117,8 @@ export interface BenchRow {
   cpuMsgsPerSec: number;
   /** Mean compute-pass time from timestamp queries, when offered. */
   gpuKernelNs: number | null;
+  /** Mean host-side time of each round-trip phase, ms (see `GpuDispatchTiming.phases`). */
+  phasesMs: { upload: number; wait: number; readback: number; unpack: number };
   adapter: GpuAdapterSummary;
 }
 
@@ -152,10 +154,15 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRow[]> {
         await gpu.process(batch);
         cpu.process(batch);
         let gpuNs = 0;
+        const phasesMs = { upload: 0, wait: 0, readback: 0, unpack: 0 };
         let t0 = performance.now();
         for (let r = 0; r < reps; r++) {
           await gpu.process(batch);
           gpuNs += gpu.lastTiming.gpuNs ?? 0;
+          const ph = gpu.lastTiming.phases;
+          if (ph)
+            for (const k of ['upload', 'wait', 'readback', 'unpack'] as const)
+              phasesMs[k] += ph[k] / reps;
         }
         const gpuMs = performance.now() - t0;
         t0 = performance.now();
@@ -168,6 +175,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchRow[]> {
           webgpuMsgsPerSec: (size * reps) / (gpuMs / 1000),
           cpuMsgsPerSec: (size * reps) / (Math.max(cpuMs, 0.001) / 1000),
           gpuKernelNs: status.timestampQuery ? gpuNs / reps : null,
+          phasesMs,
           adapter: status.adapter,
         });
       } finally {

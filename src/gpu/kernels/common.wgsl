@@ -17,8 +17,10 @@ struct Params {
 @group(0) @binding(2) var<storage, read> sched: array<u32>;
 // binding 3 (state) is declared by each kernel: plain u32 words or atomics.
 @group(0) @binding(4) var<storage, read_write> outCount: atomic<u32>;
-// outRecs: appended output records of OUT_WORDS words:
-// typeLo, typeHi, idLo, idHi, source, priority, flags, dest, parentRow, payload[8]
+// outRecs: one record of OUT_WORDS words per input row, at the row's index, written only by a
+// row that emits (at most one output per row); cleared before each dispatch:
+// typeLo, typeHi, idLo, idHi, source, priority, flags, dest, present (1), payload[8]
+// outCount counts the records written.
 @group(0) @binding(5) var<storage, read_write> outRecs: array<u32>;
 
 override WG: u32 = 64u;
@@ -47,9 +49,11 @@ fn withinWindow(tLo: u32, tHi: u32, baseLo: u32, baseHi: u32, window: u32) -> bo
   return tHi < sumHi || (tHi == sumHi && tLo <= sumLo);
 }
 
-// Appends an output record caused by row r and returns the index of its payload's first word.
+// Writes the output record caused by row r (in row r's record slot, so outputs come back in
+// input order without sorting) and returns the index of its payload's first word.
 fn beginOutput(r: u32, typeLo: u32, typeHi: u32, dest: u32, flags: u32) -> u32 {
-  let o = atomicAdd(&outCount, 1u) * OUT_WORDS;
+  atomicAdd(&outCount, 1u);
+  let o = r * OUT_WORDS;
   let n = params.count;
   outRecs[o] = typeLo;
   outRecs[o + 1u] = typeHi;
@@ -59,6 +63,6 @@ fn beginOutput(r: u32, typeLo: u32, typeHi: u32, dest: u32, flags: u32) -> u32 {
   outRecs[o + 5u] = msgs[5u * n + r];
   outRecs[o + 6u] = flags;
   outRecs[o + 7u] = dest;
-  outRecs[o + 8u] = r;
+  outRecs[o + 8u] = 1u;
   return o + 9u;
 }

@@ -9,6 +9,11 @@ import {
 } from './types.ts';
 
 const OUT_WORDS = 17;
+/**
+ * Batches of at least this many rows upload through a mapped staging buffer; smaller ones with
+ * `writeBuffer`. Settable (e.g. Infinity) so benchmarks can compare the two on a given GPU.
+ */
+export const uploadTuning = { stagedMinRows: 65_536 };
 const WORKGROUP = 64;
 const MAX_GROUPS_X = 65_535;
 
@@ -33,6 +38,13 @@ export interface GpuKernelSpec {
 export interface GpuDispatchTiming {
   /** GPU execution time of the compute pass from timestamp queries, or null when not offered. */
   gpuNs: number | null;
+  /**
+   * Host-side wall time of the round trip's phases, in milliseconds: `upload` (writeBuffer of
+   * the batch and the schedule, encode, submit), `wait` (until the output count is readable:
+   * the GPU work and one map), `readback` (copy and map of the output records) and `unpack`
+   * (outputs back into input order). Absent for an empty batch.
+   */
+  phases?: { upload: number; wait: number; readback: number; unpack: number };
 }
 
 /** Error raised when the device is lost or a GPU operation fails; the runtime falls back on it. */
@@ -72,9 +84,9 @@ export class GpuKernel {
   private sched: GPUBuffer | null = null;
   private outRecs: GPUBuffer | null = null;
   private outStaging: GPUBuffer | null = null;
+  /** Mapped for writing to upload large batches (see `uploadTuning`). */
+  private upStaging: GPUBuffer | null = null;
   private capacity = 0;
-  /** Per input row, the index of its output record (-1: none); scratch of `unpack`. */
-  private recOfRow = new Int32Array(0);
   private schedHost = new Uint32Array(0);
   private slotOfRow = new Uint32Array(0);
   private slotCounts: Uint32Array;
@@ -236,6 +248,7 @@ export class GpuKernel {
       this.sched,
       this.outRecs,
       this.outStaging,
+      this.upStaging,
     ]) {
       destroyTrackedBuffer(b);
     }
@@ -276,12 +289,17 @@ export class GpuKernel {
   private ensureCapacity(n: number): void {
     if (n <= this.capacity) return;
     const cap = Math.max(n, this.capacity * 2, 1024);
-    for (const b of [this.msgs, this.sched, this.outRecs, this.outStaging]) destroyTrackedBuffer(b);
+    for (const b of [this.msgs, this.sched, this.outRecs, this.outStaging, this.upStaging])
+      destroyTrackedBuffer(b);
     const d = this.device;
     const S = GPUBufferUsage;
     this.msgs = createTrackedBuffer(d, {
       size: cap * (7 + PAYLOAD_WORDS) * 4,
       usage: S.STORAGE | S.COPY_DST,
+    });
+    this.upStaging = createTrackedBuffer(d, {
+      size: cap * (7 + PAYLOAD_WORDS) * 4,
+      usage: S.MAP_WRITE | S.COPY_SRC,
     });
     const schedWords =
       this.spec.sharding.kind === 'per-slot'
@@ -290,7 +308,7 @@ export class GpuKernel {
     this.sched = createTrackedBuffer(d, { size: schedWords * 4, usage: S.STORAGE | S.COPY_DST });
     this.outRecs = createTrackedBuffer(d, {
       size: cap * OUT_WORDS * 4,
-      usage: S.STORAGE | S.COPY_SRC,
+      usage: S.STORAGE | S.COPY_SRC | S.COPY_DST, // COPY_DST: cleared before each dispatch
     });
     this.outStaging = createTrackedBuffer(d, {
       size: cap * OUT_WORDS * 4,
@@ -354,22 +372,45 @@ export class GpuKernel {
         `${this.behavior}: batches are limited to 16,777,216 rows; split this one of ${n}`,
       );
     this.ensureCapacity(n);
+    const t0 = performance.now();
     const d = this.device;
     const msgs = this.msgs as GPUBuffer;
     const sched = this.sched as GPUBuffer;
     const outRecs = this.outRecs as GPUBuffer;
     const outStaging = this.outStaging as GPUBuffer;
-    // Structure-of-arrays straight from the batch's columns: no host-side packing copy.
-    const put = (word: number, col: Uint32Array, len: number) =>
-      d.queue.writeBuffer(msgs, word * 4, col as Uint32Array<ArrayBuffer>, 0, len);
-    put(0, batch.typeLo, n);
-    put(n, batch.typeHi, n);
-    put(2 * n, batch.idLo, n);
-    put(3 * n, batch.idHi, n);
-    put(4 * n, batch.source, n);
-    put(5 * n, batch.priority, n);
-    put(6 * n, batch.flags, n);
-    put(7 * n, batch.payload, n * PAYLOAD_WORDS);
+    const inBytes = n * (7 + PAYLOAD_WORDS) * 4;
+    // Structure-of-arrays straight from the batch's columns: no host-side packing copy. Large
+    // batches go through a buffer mapped for writing (one copy into GPU-visible memory);
+    // `writeBuffer` costs an extra copy, which only small batches can afford to pay.
+    const staged = n >= uploadTuning.stagedMinRows;
+    if (staged) {
+      const up = this.upStaging as GPUBuffer;
+      await up.mapAsync(GPUMapMode.WRITE, 0, inBytes);
+      const w = new Uint32Array(up.getMappedRange(0, inBytes));
+      w.set(batch.typeLo.subarray(0, n), 0);
+      w.set(batch.typeHi.subarray(0, n), n);
+      w.set(batch.idLo.subarray(0, n), 2 * n);
+      w.set(batch.idHi.subarray(0, n), 3 * n);
+      w.set(batch.source.subarray(0, n), 4 * n);
+      w.set(batch.priority.subarray(0, n), 5 * n);
+      w.set(batch.flags.subarray(0, n), 6 * n);
+      w.set(batch.payload.subarray(0, n * PAYLOAD_WORDS), 7 * n);
+      up.unmap();
+    }
+    // A command the device refuses must fail the batch, not yield "no outputs".
+    d.pushErrorScope('validation');
+    if (!staged) {
+      const put = (word: number, col: Uint32Array, len: number) =>
+        d.queue.writeBuffer(msgs, word * 4, col as Uint32Array<ArrayBuffer>, 0, len);
+      put(0, batch.typeLo, n);
+      put(n, batch.typeHi, n);
+      put(2 * n, batch.idLo, n);
+      put(3 * n, batch.idHi, n);
+      put(4 * n, batch.source, n);
+      put(5 * n, batch.priority, n);
+      put(6 * n, batch.flags, n);
+      put(7 * n, batch.payload, n * PAYLOAD_WORDS);
+    }
     const sh = this.spec.sharding;
     const invocations = sh.kind === 'per-slot' ? this.schedule(batch, sh.slots, sh.slotOf) : n;
     if (sh.kind === 'per-slot')
@@ -387,7 +428,10 @@ export class GpuKernel {
       ),
     });
     const enc = d.createCommandEncoder();
+    if (staged) enc.copyBufferToBuffer(this.upStaging as GPUBuffer, 0, msgs, 0, inBytes);
     enc.clearBuffer(this.outCount);
+    // Record slots are per input row; a cleared slot says "no output for this row".
+    enc.clearBuffer(outRecs, 0, n * OUT_WORDS * 4);
     const pass = enc.beginComputePass(
       this.querySet
         ? {
@@ -411,7 +455,14 @@ export class GpuKernel {
       enc.copyBufferToBuffer(this.resolve, 0, this.meta, 8, 16);
     }
     d.queue.submit([enc.finish()]);
-    await this.meta.mapAsync(GPUMapMode.READ);
+    const refused = d.popErrorScope();
+    const t1 = performance.now();
+    // Both in flight at once: the check costs no extra round trip.
+    const [error] = await Promise.all([refused, this.meta.mapAsync(GPUMapMode.READ)]);
+    if (error) {
+      this.meta.unmap();
+      throw new GpuKernelError('gpu-failure', `${this.behavior}: ${error.message}`);
+    }
     const metaWords = new Uint32Array(this.meta.getMappedRange().slice(0));
     this.meta.unmap();
     const k = metaWords[0] ?? 0;
@@ -419,51 +470,48 @@ export class GpuKernel {
       const t = new BigUint64Array(metaWords.buffer, 8, 2);
       const dt = Number((t[1] ?? 0n) - (t[0] ?? 0n));
       this.lastTiming = { gpuNs: dt >= 0 ? dt : null };
-    }
+    } else this.lastTiming = { gpuNs: null };
+    const t2 = performance.now();
+    const phases = { upload: t1 - t0, wait: t2 - t1, readback: 0, unpack: 0 };
+    this.lastTiming.phases = phases;
     if (k > n)
       throw new GpuKernelError(
         'gpu-failure',
         `${this.behavior}: kernel reported ${k} outputs for ${n} inputs`,
       );
     if (k === 0) return out;
-    const bytes = k * OUT_WORDS * 4;
+    const bytes = n * OUT_WORDS * 4; // every row's slot: outputs sit at their row
     const enc2 = d.createCommandEncoder();
     enc2.copyBufferToBuffer(outRecs, 0, outStaging, 0, bytes);
     d.queue.submit([enc2.finish()]);
     await outStaging.mapAsync(GPUMapMode.READ, 0, bytes);
     const recs = new Uint32Array(outStaging.getMappedRange(0, bytes));
+    const t3 = performance.now();
+    phases.readback = t3 - t2;
     try {
       this.unpack(recs, k, n, out);
     } finally {
       outStaging.unmap();
     }
+    phases.unpack = performance.now() - t3;
     return out;
   }
 
   /**
-   * Copy appended records into `out` in input-row order. Each input row emits at most one
-   * output, so a scatter by parent row (then a walk over the rows) restores the order in
-   * O(rows + outputs) without sorting or allocating per record.
+   * Copy the `k` written records (one slot per input row, `present` word set) into `out`, in
+   * input-row order: one sequential pass, no sorting, no per-record allocation.
    */
   private unpack(recs: Uint32Array, k: number, n: number, out: OutputBatch): void {
-    if (this.recOfRow.length < n) this.recOfRow = new Int32Array(Math.max(n, this.capacity));
-    const recOfRow = this.recOfRow;
-    recOfRow.fill(-1, 0, n);
-    for (let i = 0; i < k; i++) {
-      const row = recs[i * OUT_WORDS + 8] ?? 0;
-      if (row >= n || recOfRow[row] !== -1)
-        throw new GpuKernelError(
-          'gpu-failure',
-          `${this.behavior}: output ${i} names input row ${row} (of ${n}) that already has one`,
-        );
-      recOfRow[row] = i;
-    }
     const payload = out.payload;
     let j = 0;
     for (let row = 0; row < n; row++) {
-      const i = recOfRow[row]!;
-      if (i < 0) continue;
-      const o = i * OUT_WORDS;
+      const o = row * OUT_WORDS;
+      if (recs[o + 8] === 0) continue;
+      if (j === k)
+        throw new GpuKernelError(
+          'gpu-failure',
+          `${this.behavior}: more output records than the ${k} the kernel counted`,
+        );
       out.typeLo[j] = recs[o]!;
       out.typeHi[j] = recs[o + 1]!;
       out.idLo[j] = recs[o + 2]!;
@@ -477,6 +525,11 @@ export class GpuKernel {
       for (let w = 0; w < PAYLOAD_WORDS; w++) payload[p + w] = recs[o + 9 + w]!;
       j++;
     }
+    if (j !== k)
+      throw new GpuKernelError(
+        'gpu-failure',
+        `${this.behavior}: the kernel counted ${k} outputs but wrote ${j}`,
+      );
     out.count = k;
   }
 }
