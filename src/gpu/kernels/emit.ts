@@ -1,3 +1,4 @@
+import { ACCOUNT_SLOTS } from './params.ts';
 import {
   PAYLOAD_WORDS,
   createOutputBatch,
@@ -5,6 +6,15 @@ import {
   type MessageBatch,
   type OutputBatch,
 } from './types.ts';
+
+/**
+ * The account slot a row's state lives in, for the kernels keyed by account (fraud processor,
+ * aggregator: Transaction / AccountUpdate layout, account at payload word 3). Their wrappers
+ * shard by it too.
+ */
+export function accountSlot(batch: MessageBatch, row: number): number {
+  return (batch.payload[row * PAYLOAD_WORDS + 3] ?? 0) & (ACCOUNT_SLOTS - 1);
+}
 
 /**
  * Output writing shared by the CPU twins: grows the twin's reusable output batch when an input

@@ -14,11 +14,6 @@ import { plusOne } from '../u64.ts';
 /** Words of aggregator state: per account slot [count, total f32 bits, last timestamp lo, hi]. */
 export const AGGREGATOR_STATE_WORDS = ACCOUNT_SLOTS * AGGREGATOR_SLOT_WORDS;
 
-/** The account slot a row's state lives in (account at payload word 3). */
-export function aggregatorSlot(batch: MessageBatch, row: number): number {
-  return (batch.payload[row * PAYLOAD_WORDS + 3] ?? 0) & (ACCOUNT_SLOTS - 1);
-}
-
 /**
  * CPU reference twin of the aggregator.
  *

@@ -15,11 +15,6 @@ import { withinWindow } from '../u64.ts';
 /** Words of fraud state: per account slot [count, head, ring of `velocityLimit` timestamps (lo, hi)]. */
 export const FRAUD_STATE_WORDS = ACCOUNT_SLOTS * FRAUD_SLOT_WORDS;
 
-/** The account slot a row's state lives in (Transaction layout: account at payload word 3). */
-export function fraudSlot(batch: MessageBatch, row: number): number {
-  return (batch.payload[row * PAYLOAD_WORDS + 3] ?? 0) & (ACCOUNT_SLOTS - 1);
-}
-
 /**
  * CPU reference twin of the fraud processor.
  *

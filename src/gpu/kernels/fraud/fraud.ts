@@ -1,15 +1,16 @@
+import { accountSlot } from '../emit.ts';
 import wgsl from './fraud.wgsl?raw';
 import { GpuKernel, type GpuKernelSpec } from '../gpu-kernel.ts';
 import { ACCOUNT_SLOTS, FRAUD } from '../params.ts';
 import { DemoTypes } from '../types.ts';
-import { FRAUD_STATE_WORDS, fraudSlot } from './fraud.reference.ts';
+import { FRAUD_STATE_WORDS } from './fraud.reference.ts';
 
 /** The fraud processor's GPU spec: one invocation per account slot, thresholds from `params.ts`. */
 export const fraudSpec: GpuKernelSpec = {
   behavior: 'fraud',
   wgsl,
   stateWords: FRAUD_STATE_WORDS,
-  sharding: { kind: 'per-slot', slots: ACCOUNT_SLOTS, slotOf: fraudSlot },
+  sharding: { kind: 'per-slot', slots: ACCOUNT_SLOTS, slotOf: accountSlot },
   constants: {
     ACCOUNT_SLOTS,
     LARGE_AMOUNT: FRAUD.largeAmount,
