@@ -201,19 +201,7 @@ export class KernelDispatcher {
     priority: number = this.priority,
   ): DeliveryReceipt {
     const t = envelope.header.messageType;
-    let e: RouteEntry | undefined;
-    if (typeof t === 'number') {
-      const h = t & CACHE_MASK;
-      if (this.cacheKeys[h] === t) e = this.cacheEntries[h];
-      else {
-        e = this.routeMap.get(t);
-        if (e !== undefined) {
-          this.cacheKeys[h] = t;
-          this.cacheEntries[h] = e;
-          this.lineLane[h] = LINE_UNRESOLVED;
-        }
-      }
-    } else e = this.routeMap.get(t);
+    const e = typeof t === 'number' ? this.cachedRoute(t) : this.routeMap.get(t);
     if (e === undefined) {
       this.dispatched++;
       this.unknown++;
@@ -318,8 +306,7 @@ export class KernelDispatcher {
         // so the queues are exact, then let the broker apply its rules. Lanes reopen on demand.
         this.closeLanes();
         const t = typeIds[i]!;
-        const h = (t >>> 0) & CACHE_MASK;
-        const e = (this.cacheKeys[h] === t ? this.cacheEntries[h] : this.batchRoute(t, h))!;
+        const e = this.cachedRoute(t)!;
         if (e.gen !== b.generation) {
           // A hook may have (un)registered kernels since the lanes looked.
           e.ep = b.getEndpoint(e.kernelId);
@@ -411,7 +398,7 @@ export class KernelDispatcher {
     for (; i < n; i++) {
       const t = typeIds[i]!;
       const h = (t >>> 0) & CACHE_MASK;
-      if (keys[h] !== t && this.batchRoute(t, h) === undefined) {
+      if (keys[h] !== t && this.cacheRoute(t, h) === undefined) {
         unknown++;
         statusesOut[i] = StatusCode.UnknownType;
         continue;
@@ -599,8 +586,14 @@ export class KernelDispatcher {
     return this._lastBatchDelivered;
   }
 
-  /** Batch route lookup on a cache miss: fills the direct-mapped cache slot `h`. */
-  private batchRoute(t: number, h: number): RouteEntry | undefined {
+  /** The route of a numeric type id, through the direct-mapped cache. */
+  private cachedRoute(t: number): RouteEntry | undefined {
+    const h = (t >>> 0) & CACHE_MASK;
+    return this.cacheKeys[h] === t ? this.cacheEntries[h] : this.cacheRoute(t, h);
+  }
+
+  /** Route lookup on a cache miss: fills the direct-mapped cache line `h`. */
+  private cacheRoute(t: number, h: number): RouteEntry | undefined {
     const e = this.routeMap.get(t);
     if (e !== undefined) {
       this.cacheKeys[h] = t;
