@@ -341,7 +341,7 @@ export class K2KBroker {
       const ts = envelope.header.timestamp;
       dst.objectCount++;
       const slot = dst.q.allocSlot(p); // first: taking a slot may lengthen the columns
-      dst.msgs[slot] = {
+      dst.cols.msgs[slot] = {
         id,
         source,
         destination,
@@ -744,7 +744,7 @@ export class K2KBroker {
     }
     if (env !== null) {
       ep.objectCount++;
-      ep.msgs[s] = {
+      ep.cols.msgs[s] = {
         id,
         source,
         destination,
@@ -759,14 +759,16 @@ export class K2KBroker {
       ep.wake();
       return true;
     }
-    ep.ids[s] = id;
-    ep.srcNames[s] = this.internName(source);
-    ep.dstNames[s] = this.internName(destination);
-    ep.hops[s] = hops;
-    ep.tenants[s] = tenant;
-    ep.sentAt[s] = now;
-    ep.typeIds[s] = typeId;
-    ep.payloadRefs[s] = payloadRef;
+    // A slot of its own (allocSlot marks it a run start): it carries all its columns.
+    const c = ep.cols;
+    c.ids[s] = id;
+    c.srcNames[s] = this.internName(source);
+    c.dstNames[s] = this.internName(destination);
+    c.hops[s] = hops;
+    c.tenants[s] = tenant;
+    c.sentAt[s] = now;
+    c.typeIds[s] = typeId;
+    c.payloadRefs[s] = payloadRef;
     ep.wake();
     return true;
   }

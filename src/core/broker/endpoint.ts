@@ -78,44 +78,6 @@ export class K2KEndpoint {
     this.cols = cols;
   }
 
-  // The slot columns, read through the shared storage (it replaces them when the pool grows).
-  /** @internal */
-  get msgs(): (K2KMessage | null)[] {
-    return this.cols.msgs;
-  }
-  /** @internal */
-  get ids(): Float64Array {
-    return this.cols.ids;
-  }
-  /** @internal */
-  get typeIds(): Float64Array {
-    return this.cols.typeIds;
-  }
-  /** @internal */
-  get payloadRefs(): Uint32Array {
-    return this.cols.payloadRefs;
-  }
-  /** @internal (run starts) */
-  get srcNames(): Uint32Array {
-    return this.cols.srcNames;
-  }
-  /** @internal (run starts) */
-  get dstNames(): Uint32Array {
-    return this.cols.dstNames;
-  }
-  /** @internal (run starts) */
-  get hops(): Uint8Array {
-    return this.cols.hops;
-  }
-  /** @internal (run starts) */
-  get tenants(): Int32Array {
-    return this.cols.tenants;
-  }
-  /** @internal (run starts) */
-  get sentAt(): Float64Array {
-    return this.cols.sentAt;
-  }
-
   /** Queue capacity (a power of two). */
   get capacity(): number {
     return this.q.capacity;
@@ -216,7 +178,7 @@ export class K2KEndpoint {
 
   /** Write the message objects of slots `[s, e)` (drained to `out` from `at`) over the columns. */
   private patchObjects(out: DrainTarget, at: number, s: number, e: number): void {
-    const msgs = this.msgs;
+    const msgs = this.cols.msgs;
     const b = this.broker;
     for (let k = s, i = at; k < e; k++, i++) {
       const m = msgs[k];
@@ -304,7 +266,7 @@ export class K2KEndpoint {
   }
 
   private view(s: number): K2KMessage {
-    const m = this.msgs[s];
+    const m = this.cols.msgs[s];
     if (m != null) return m;
     const c = this.cols;
     const r = this.q.pool.metaSlot(s); // where the run's metadata lives
@@ -325,8 +287,9 @@ export class K2KEndpoint {
 
   private materialize(s: number): K2KMessage {
     const m = this.view(s);
-    if (this.msgs[s] !== null) {
-      this.msgs[s] = null;
+    const msgs = this.cols.msgs;
+    if (msgs[s] !== null) {
+      msgs[s] = null;
       this.objectCount--;
     }
     return m;
