@@ -9,6 +9,9 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
+import { percentile } from './stats.ts';
+
+export { median, percentile, printTable } from './stats.ts';
 
 /** Summary of a series of frame deltas, in milliseconds. */
 export interface FrameStats {
@@ -100,13 +103,6 @@ export async function newBenchContext(browser: Browser): Promise<BrowserContext>
   const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   await ctx.addInitScript('globalThis.__name = (f) => f;');
   return ctx;
-}
-
-/** Nearest-rank percentile of an ascending array; NaN when empty. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] ?? Number.NaN;
 }
 
 export function frameStats(deltas: readonly number[]): FrameStats {
@@ -205,24 +201,6 @@ export async function machineLine(browser: Browser, page: Page): Promise<string>
 /** `12.3` style milliseconds for tables. */
 export function ms(n: number): string {
   return Number.isFinite(n) ? n.toFixed(1) : 'n/a';
-}
-
-/** Print rows as a fixed-width table; the first row is the header. */
-export function printTable(rows: readonly (readonly string[])[]): void {
-  const widths: number[] = [];
-  for (const row of rows)
-    row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, cell.length);
-    });
-  rows.forEach((row, r) => {
-    console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '));
-    if (r === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  });
-}
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return percentile(s, 50);
 }
 
 /** Heap of a dedicated worker, read over the browser's CDP connection. */

@@ -11,6 +11,7 @@
  */
 import os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { median } from './stats.ts';
 import {
   createEnvelope,
   DispatcherBuilder,
@@ -229,11 +230,6 @@ function timeRun(run: () => void): number {
   run();
   return Number(process.hrtime.bigint() - t0) / N;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-};
 
 const ROUNDS = 11;
 const WARM = 5;

@@ -10,6 +10,7 @@
  * Run: node scripts/gpu-node-bench.mjs   (BENCH_SIZES=1000,1000000 to choose batch sizes)
  */
 import os from 'node:os';
+import { fmtRate, printTable } from './stats.ts';
 // @ts-expect-error -- fetched on demand by scripts/gpu-node-bench.mjs (no types installed)
 import { create, globals } from 'webgpu';
 
@@ -27,15 +28,6 @@ const { uploadTuning } = await import('../src/gpu/kernels/gpu-kernel.ts');
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000,1000000,4000000')
   .split(',')
   .map(Number);
-const fmt = (n: number) =>
-  n >= 1e9
-    ? `${(n / 1e9).toFixed(2)} G`
-    : n >= 1e6
-      ? `${(n / 1e6).toFixed(2)} M`
-      : n >= 1e3
-        ? `${(n / 1e3).toFixed(1)} K`
-        : n.toFixed(0);
-
 const status = await acquireGpu();
 if (!status.available) {
   console.error(`WebGPU unavailable: ${status.reason}`);
@@ -58,8 +50,9 @@ const uploads =
   (process.env.BENCH_UPLOAD ?? 'staged') === 'both'
     ? ['write', 'staged']
     : [process.env.BENCH_UPLOAD ?? 'staged'];
+const stagedDefault = uploadTuning.stagedMinRows;
 for (const upload of uploads) {
-  uploadTuning.stagedMinRows = upload === 'write' ? Infinity : 65_536;
+  uploadTuning.stagedMinRows = upload === 'write' ? Infinity : stagedDefault;
   const rows = await runBench({
     sizes,
     reps: (s) => (s >= 10_000_000 ? 3 : s >= 1_000_000 ? 10 : s >= 100_000 ? 30 : 100),
@@ -68,15 +61,30 @@ for (const upload of uploads) {
   console.log(
     `upload of batches >= 64 K rows: ${upload === 'write' ? 'queue.writeBuffer' : 'mapped staging buffer'}`,
   );
-  console.log(
-    `${'kernel'.padEnd(11)}${'batch'.padStart(9)}${'reps'.padStart(6)}${'webgpu round trip'.padStart(20)}${'kernel only'.padStart(14)}${'cpu twin'.padStart(12)}   round trip ms: upload / wait / readback / unpack`,
-  );
-  for (const r of rows) {
-    const kernelOnly = r.gpuKernelNs && r.gpuKernelNs > 0 ? r.batchSize / (r.gpuKernelNs / 1e9) : 0;
-    console.log(
-      `${r.behavior.padEnd(11)}${String(r.batchSize).padStart(9)}${String(r.reps).padStart(6)}${`${fmt(r.webgpuMsgsPerSec)}/s`.padStart(20)}${(kernelOnly ? `${fmt(kernelOnly)}/s` : '-').padStart(14)}${`${fmt(r.cpuMsgsPerSec)}/s`.padStart(12)}   ${[r.phasesMs.upload, r.phasesMs.wait, r.phasesMs.readback, r.phasesMs.unpack].map((x) => x.toFixed(2)).join(' / ')}`,
-    );
-  }
+  printTable([
+    [
+      'kernel',
+      'batch',
+      'reps',
+      'webgpu round trip',
+      'kernel only',
+      'cpu twin',
+      'round trip ms: upload / wait / readback / unpack',
+    ],
+    ...rows.map((r) => [
+      r.behavior,
+      String(r.batchSize),
+      String(r.reps),
+      `${fmtRate(r.webgpuMsgsPerSec)}/s`,
+      r.gpuKernelNs && r.gpuKernelNs > 0
+        ? `${fmtRate(r.batchSize / (r.gpuKernelNs / 1e9))}/s`
+        : '-',
+      `${fmtRate(r.cpuMsgsPerSec)}/s`,
+      [r.phasesMs.upload, r.phasesMs.wait, r.phasesMs.readback, r.phasesMs.unpack]
+        .map((x) => x.toFixed(2))
+        .join(' / '),
+    ]),
+  ]);
 }
 status.device.destroy();
 process.exit(checks.every((c) => c.equal) ? 0 : 2);

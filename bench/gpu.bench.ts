@@ -6,16 +6,11 @@
  */
 import type { GpuCheckApi } from '../src/gpu/check/main.ts';
 import { printTable, withBench } from './browser.ts';
+import { fmtRate } from './stats.ts';
 
 const SIZES = [1_000, 10_000, 100_000, 1_000_000];
 // Fewer repetitions at large batches keep the whole run within about three minutes on SwiftShader.
 const REPS: Record<number, number> = { 1_000: 50, 10_000: 20, 100_000: 6, 1_000_000: 2 };
-
-function fmt(n: number): string {
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} K`;
-  return n.toFixed(0);
-}
 
 async function main(): Promise<void> {
   await withBench(async ({ browser, baseUrl }) => {
@@ -51,9 +46,9 @@ async function main(): Promise<void> {
         r.behavior,
         String(r.batchSize),
         String(r.reps),
-        fmt(r.webgpuMsgsPerSec),
-        r.gpuKernelNs && r.gpuKernelNs > 0 ? fmt(r.batchSize / (r.gpuKernelNs / 1e9)) : '-',
-        fmt(r.cpuMsgsPerSec),
+        fmtRate(r.webgpuMsgsPerSec),
+        r.gpuKernelNs && r.gpuKernelNs > 0 ? fmtRate(r.batchSize / (r.gpuKernelNs / 1e9)) : '-',
+        fmtRate(r.cpuMsgsPerSec),
         adapter,
       ]),
     ]);
