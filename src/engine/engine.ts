@@ -791,10 +791,8 @@ class EngineImpl implements Engine {
     hops: number,
     priority: number,
   ): void {
-    const s = this.store;
-    const seq = this.receipts.count(status);
-    const rec = this.types[s.typeIdx[ref]!]!;
     if (status === 'Delivered' || status === 'Pending') {
+      const rec = this.types[this.store.typeIdx[ref]!]!;
       const target =
         status === 'Delivered' ? destination : (this.k2k.get(destination) ?? destination);
       const tNum = this.broker.kernelNumber(target);
@@ -804,6 +802,25 @@ class EngineImpl implements Engine {
         if (sk) this.edge(sk.edges, sk.cfg.id, tNum);
       }
     }
+    this.recordReceipt(ref, status, source, destination, hops, priority);
+    if (status !== 'Delivered' && status !== 'Pending') this.letterSettled(ref);
+  }
+
+  /**
+   * Counts a receipt and, as the live tail's filters want, samples its row (a Delivered row is
+   * reserved, built when processed) and traces the message (so does an already traced one).
+   */
+  private recordReceipt(
+    ref: number,
+    status: ReceiptStatus,
+    source: string,
+    destination: string,
+    hops: number,
+    priority: number,
+  ): void {
+    const s = this.store;
+    const seq = this.receipts.count(status);
+    const rec = this.types[s.typeIdx[ref]!]!;
     const wants = this.receipts.wants(status, rec.typeId, source, destination);
     if (wants) s.traced[ref] = 1;
     if (status === 'Delivered') {
@@ -815,7 +832,6 @@ class EngineImpl implements Engine {
       this.row(seq, status, ref, source, destination, hops, priority, null, null);
     }
     if (s.traced[ref] === 1) this.trace(ref, status, source, destination, hops, priority);
-    if (status !== 'Delivered' && status !== 'Pending') this.letterSettled(ref);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1547,22 +1563,7 @@ class EngineImpl implements Engine {
     hops: number,
     priority: number,
   ): void {
-    const s = this.store;
-    const seq = this.receipts.count(status);
-    const rec = this.types[s.typeIdx[ref]!]!;
-    const wants = this.receipts.wants(status, rec.typeId, source, destination);
-    if (status === 'Delivered') {
-      if (wants) {
-        s.sampled[ref] = 1;
-        s.seq[ref] = seq;
-      }
-    } else if (wants) {
-      this.row(seq, status, ref, source, destination, hops, priority, null, null);
-    }
-    if (s.traced[ref] === 1 || wants) {
-      s.traced[ref] = 1;
-      this.trace(ref, status, source, destination, hops, priority);
-    }
+    this.recordReceipt(ref, status, source, destination, hops, priority);
     this.flushRecentLetters();
   }
 
