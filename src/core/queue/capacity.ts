@@ -42,3 +42,44 @@ export function queueHealth(depth: number, capacity: number): QueueHealth {
   const r = depth / capacity;
   return r >= 0.9 ? 'critical' : r >= 0.75 ? 'warning' : 'ok';
 }
+
+/**
+ * What every bounded core queue keeps: its capacity (rounded up to a power of two), the items
+ * held, and the counters {@link QueueStats} reports. Subclasses move items and count them.
+ */
+export abstract class CountedQueue {
+  /** Items it holds at most (a power of two). */
+  readonly capacity: number;
+  protected count = 0;
+  protected enqueued = 0;
+  protected dequeued = 0;
+  protected dropped = 0;
+  protected evicted = 0;
+  protected maxDepth = 0;
+
+  constructor(capacity: number) {
+    this.capacity = roundCapacity(capacity);
+  }
+
+  /** Items held. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** True when `capacity` items are held. */
+  isFull(): boolean {
+    return this.count === this.capacity;
+  }
+
+  /** A copy of the counters. */
+  stats(): QueueStats {
+    return {
+      enqueued: this.enqueued,
+      dequeued: this.dequeued,
+      dropped: this.dropped,
+      evicted: this.evicted,
+      depth: this.count,
+      maxDepth: this.maxDepth,
+    };
+  }
+}

@@ -1,4 +1,4 @@
-import { roundCapacity, type QueueStats } from './capacity.ts';
+import { CountedQueue } from './capacity.ts';
 
 /**
  * A fixed-capacity FIFO ring buffer. Capacity is rounded up to a power of two and every slot is
@@ -10,33 +10,15 @@ import { roundCapacity, type QueueStats } from './capacity.ts';
  * rb.shift(); // 'a'
  * rb.stats().depth; // 1
  */
-export class RingBuffer<T> {
-  /** Number of slots (a power of two). */
-  readonly capacity: number;
+export class RingBuffer<T> extends CountedQueue {
   private readonly mask: number;
   private readonly slots: (T | undefined)[];
   private head = 0;
-  private count = 0;
-  private enqueued = 0;
-  private dequeued = 0;
-  private dropped = 0;
-  private evicted = 0;
-  private maxDepth = 0;
 
   constructor(capacity: number) {
-    this.capacity = roundCapacity(capacity);
+    super(capacity);
     this.mask = this.capacity - 1;
     this.slots = new Array<T | undefined>(this.capacity).fill(undefined);
-  }
-
-  /** Items held. */
-  get size(): number {
-    return this.count;
-  }
-
-  /** True when no slot is free. */
-  isFull(): boolean {
-    return this.count === this.capacity;
   }
 
   /** Append; false (and counted as dropped) when full. */
@@ -114,17 +96,5 @@ export class RingBuffer<T> {
     for (let i = 0; i < kept.length; i++) this.slots[i] = kept[i];
     this.dequeued += removed.length;
     return removed;
-  }
-
-  /** A copy of the counters. */
-  stats(): QueueStats {
-    return {
-      enqueued: this.enqueued,
-      dequeued: this.dequeued,
-      dropped: this.dropped,
-      evicted: this.evicted,
-      depth: this.count,
-      maxDepth: this.maxDepth,
-    };
   }
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors.ts';
-import { roundCapacity, type QueueStats } from './capacity.ts';
+import { CountedQueue } from './capacity.ts';
 import { CHUNK_SHIFT, CHUNK_SLOTS, ChunkPool } from './chunk-pool.ts';
 
 const LEVELS = 256;
@@ -20,9 +20,7 @@ const LEVELS = 256;
  * A slot returned by {@link SlotQueue.popSlot} or {@link SlotQueue.popRun} is already free: read
  * its columns before the next allocation from the pool.
  */
-export class SlotQueue {
-  /** Number of items it holds at most (a power of two). */
-  readonly capacity: number;
+export class SlotQueue extends CountedQueue {
   /** Where the slots come from. */
   readonly pool: ChunkPool;
   private readonly headChunk = new Int32Array(LEVELS).fill(-1);
@@ -37,34 +35,18 @@ export class SlotQueue {
    * one level per queue holds such a parked chunk. -1 when none.
    */
   private parked = -1;
-  private count = 0;
-  private enqueued = 0;
-  private dequeued = 0;
-  private dropped = 0;
-  private evicted = 0;
-  private maxDepth = 0;
   /** Length of the run the last {@link SlotQueue.popRun} or {@link SlotQueue.reserveRun} gave. */
   runLength = 0;
 
   /** `pool` defaults to a private one sized for `capacity` items of one priority. */
   constructor(capacity: number, pool?: ChunkPool) {
-    this.capacity = roundCapacity(capacity);
+    super(capacity);
     this.pool = pool ?? new ChunkPool(Math.ceil(this.capacity / CHUNK_SLOTS) + 1);
-  }
-
-  /** Items held. */
-  get size(): number {
-    return this.count;
   }
 
   /** The number of slot indices the pool spans now: columns need at least this length. */
   get slotSpace(): number {
     return this.pool.slotSpace;
-  }
-
-  /** True when `capacity` items are held. */
-  isFull(): boolean {
-    return this.count === this.capacity;
   }
 
   /**
@@ -230,18 +212,6 @@ export class SlotQueue {
     this.pool.release(this.headChunk[p]!);
     this.headChunk[p] = -1;
     this.tailChunk[p] = -1;
-  }
-
-  /** A copy of the counters. */
-  stats(): QueueStats {
-    return {
-      enqueued: this.enqueued,
-      dequeued: this.dequeued,
-      dropped: this.dropped,
-      evicted: this.evicted,
-      depth: this.count,
-      maxDepth: this.maxDepth,
-    };
   }
 
   /**
