@@ -42,6 +42,20 @@ fn flatIndex(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
   return gid.x + gid.y * nwg.x * WG;
 }
 
+// The i-th active slot of a sharded batch (see `sched` above): the state slot, where its rows
+// start in `order`, and how many there are. Row j of the run is sched[start + j].
+struct SlotRun {
+  slot: u32,
+  start: u32,
+  len: u32,
+}
+
+fn slotRun(i: u32) -> SlotRun {
+  let n = params.count;
+  let t = params.slots;
+  return SlotRun(sched[n + i], sched[n + t + i], sched[n + 2u * t + i]);
+}
+
 // t <= base + window on u64 (lo, hi) words, the sum wrapping at 2^64 (src/gpu/kernels/u64.ts).
 fn withinWindow(tLo: u32, tHi: u32, baseLo: u32, baseHi: u32, window: u32) -> bool {
   let sumLo = baseLo + window;

@@ -7,19 +7,15 @@
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = flatIndex(gid, nwg);
-  let n = params.count;
-  let t = params.slots;
-  if (i >= t) { return; }
-  let slot = sched[n + i];
-  let start = sched[n + t + i];
-  let len = sched[n + 2u * t + i];
-  let base = slot * 4u;
+  if (i >= params.slots) { return; }
+  let run = slotRun(i);
+  let base = run.slot * 4u;
   var count = state[base];
   var total = bitcast<f32>(state[base + 1u]);
   var lastLo = state[base + 2u];
   var lastHi = state[base + 3u];
-  for (var j = 0u; j < len; j++) {
-    let r = sched[start + j];
+  for (var j = 0u; j < run.len; j++) {
+    let r = sched[run.start + j];
     count = count + 1u;
     total = total + bitcast<f32>(inPayload(r, 2u));
     lastLo = inPayload(r, 6u);

@@ -21,17 +21,13 @@ const REASON_STRUCTURING: u32 = 4u;
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = flatIndex(gid, nwg);
-  let n = params.count;
-  let t = params.slots;
-  if (i >= t) { return; }
-  let slot = sched[n + i];
-  let start = sched[n + t + i];
-  let len = sched[n + 2u * t + i];
-  let base = slot * (2u + 2u * VELOCITY_LIMIT);
+  if (i >= params.slots) { return; }
+  let run = slotRun(i);
+  let base = run.slot * (2u + 2u * VELOCITY_LIMIT);
   var count = state[base];
   var head = state[base + 1u];
-  for (var j = 0u; j < len; j++) {
-    let r = sched[start + j];
+  for (var j = 0u; j < run.len; j++) {
+    let r = sched[run.start + j];
     let amountBits = inPayload(r, 2u);
     let amount = bitcast<f32>(amountBits);
     let tsLo = inPayload(r, 6u);

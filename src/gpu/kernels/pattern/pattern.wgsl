@@ -13,15 +13,11 @@ const CIRCULAR: u32 = 2u;
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = flatIndex(gid, nwg);
-  let n = params.count;
-  let t = params.slots;
-  if (i >= t) { return; }
-  let slot = sched[n + i];
-  let start = sched[n + t + i];
-  let len = sched[n + 2u * t + i];
-  let base = slot * 6u;
-  for (var j = 0u; j < len; j++) {
-    let r = sched[start + j];
+  if (i >= params.slots) { return; }
+  let run = slotRun(i);
+  let base = run.slot * 6u;
+  for (var j = 0u; j < run.len; j++) {
+    let r = sched[run.start + j];
     let amountBits = inPayload(r, 2u);
     let fromAcct = inPayload(r, 3u);
     let toAcct = inPayload(r, 4u);
