@@ -140,27 +140,9 @@ function formatRate(r: number): string {
 }
 
 const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
-  const {
-    id,
-    sourceX,
-    sourceY,
-    targetX,
-    targetY,
-    sourcePosition,
-    targetPosition,
-    data,
-    selected,
-    source,
-    target,
-  } = props;
-  const [path, labelX, labelY] = getBezierPath({
-    sourceX,
-    sourceY,
-    targetX,
-    targetY,
-    sourcePosition,
-    targetPosition,
-  });
+  const { id, data, selected, source, target } = props;
+  // The edge's end points and sides are exactly getBezierPath's parameters.
+  const [path, labelX, labelY] = getBezierPath(props);
   // Dispatch edges are reported from `type:<id>`, kernel-to-kernel traffic from the kernel id.
   const from = data?.kind === 'k2k' ? source.slice('kernel:'.length) : source;
   const to = target.slice('kernel:'.length);
