@@ -68,6 +68,13 @@ export function createFlowBuilder() {
     const routed = new Set(config.routes.map((r) => String(r.typeId)));
     const nextNodes = new Map<string, FlowNode>();
     const nodes: FlowNode[] = [];
+    // An unchanged node keeps its previous object, so React Flow skips it.
+    const place = (node: FlowNode) => {
+      const prev = nodeCache.get(node.id);
+      const chosen = sameNode(prev, node) ? prev : node;
+      nextNodes.set(node.id, chosen);
+      nodes.push(chosen);
+    };
     config.messageTypes.forEach((type, i) => {
       const id = typeNodeId(type.typeId);
       const match = !q || type.name.toLowerCase().includes(q) || String(type.typeId).includes(q);
@@ -84,10 +91,7 @@ export function createFlowBuilder() {
           dimmed: !match,
         },
       };
-      const prev = nodeCache.get(id);
-      const chosen = sameNode(prev, node) ? prev : node;
-      nextNodes.set(id, chosen);
-      nodes.push(chosen);
+      place(node);
     });
     config.kernels.forEach((kernel, i) => {
       const id = kernelNodeId(kernel.id);
@@ -100,10 +104,7 @@ export function createFlowBuilder() {
         ...measuredOf(id),
         data: { kernel, problem: problems.get(id) ?? null, dimmed: !match },
       };
-      const prev = nodeCache.get(id);
-      const chosen = sameNode(prev, node) ? prev : node;
-      nextNodes.set(id, chosen);
-      nodes.push(chosen);
+      place(node);
     });
     nodeCache = nextNodes;
 
