@@ -38,7 +38,11 @@ console.log(
   `machine: ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}, node ${process.version}; adapter: ${a.vendor}/${a.architecture}${a.isFallbackAdapter ? ' (fallback, software)' : ''}; description: ${a.description || '-'}; timestamp-query: ${status.timestampQuery}`,
 );
 
-const checks = await runCheck({ batches: 8, batchSize: 8192 });
+// Both upload paths: writeBuffer (the default at this size) and the mapped staging buffer.
+const checks = [
+  ...(await runCheck({ batches: 8, batchSize: 8192 })),
+  ...(await runCheck({ batches: 8, batchSize: 8192, stagedUploadMinRows: 1 })),
+];
 for (const c of checks) {
   console.log(
     `check ${c.behavior}: ${c.equal ? 'byte-for-byte equal to the CPU twin' : `MISMATCH ${JSON.stringify(c.firstMismatch)}`} (${c.batches} batches, ${c.inputs} inputs, ${c.outputsCompared} outputs, ${c.ringWraps} ring wraps)`,

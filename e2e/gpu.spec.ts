@@ -47,12 +47,19 @@ test('every kernel on WebGPU equals its CPU twin across batches and ring wrap-ar
 }) => {
   await openCheck(page);
   const before = await api(page).resources();
-  for (const [seed, batchSize] of [
-    [1, 1024],
-    [99, 1024],
-    [7, 16_384],
+  // The last case uploads every batch through the mapped staging buffer (large batches' path).
+  for (const [seed, batchSize, stagedUploadMinRows] of [
+    [1, 1024, undefined],
+    [99, 1024, undefined],
+    [7, 16_384, undefined],
+    [5, 1024, 1],
   ] as const) {
-    const results = await api(page).run({ seed, batches: 7, batchSize });
+    const results = await api(page).run({
+      seed,
+      batches: 7,
+      batchSize,
+      ...(stagedUploadMinRows === undefined ? {} : { stagedUploadMinRows }),
+    });
     expect(results.map((r) => r.behavior).sort()).toEqual([
       'aggregator',
       'fraud',

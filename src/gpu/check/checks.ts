@@ -1,4 +1,5 @@
 import { acquireGpu, type GpuAdapterSummary, type GpuStatus } from '../device.ts';
+import { uploadTuning } from '../kernels/gpu-kernel.ts';
 import { createGpuKernel } from '../kernels/gpu-kernels.ts';
 import { TrafficGenerator } from '../kernels/traffic.ts';
 import { createTwin } from '../kernels/twins.ts';
@@ -35,6 +36,8 @@ export interface RunOptions {
   seed?: number;
   batches?: number;
   batchSize?: number;
+  /** Upload batches of at least this many rows through the mapped staging buffer (1: all). */
+  stagedUploadMinRows?: number;
 }
 
 function unavailable(status: GpuStatus): never {
@@ -49,6 +52,16 @@ function unavailable(status: GpuStatus): never {
  * batch outputs and the full state are compared word for word.
  */
 export async function runCheck(opts: RunOptions = {}): Promise<KernelCheck[]> {
+  const defaultStaged = uploadTuning.stagedMinRows;
+  if (opts.stagedUploadMinRows !== undefined) uploadTuning.stagedMinRows = opts.stagedUploadMinRows;
+  try {
+    return await checkKernels(opts);
+  } finally {
+    uploadTuning.stagedMinRows = defaultStaged;
+  }
+}
+
+async function checkKernels(opts: RunOptions): Promise<KernelCheck[]> {
   const status = await acquireGpu();
   if (!status.available) unavailable(status);
   const seed = opts.seed ?? 1;

@@ -379,38 +379,37 @@ export class GpuKernel {
     const outRecs = this.outRecs as GPUBuffer;
     const outStaging = this.outStaging as GPUBuffer;
     const inBytes = n * (7 + PAYLOAD_WORDS) * 4;
-    // Structure-of-arrays straight from the batch's columns: no host-side packing copy. Large
-    // batches go through a buffer mapped for writing (one copy into GPU-visible memory);
-    // `writeBuffer` costs an extra copy, which only small batches can afford to pay.
+    // Structure-of-arrays straight from the batch's columns, in the order of `msgs` (see
+    // common.wgsl): no host-side packing copy. Large batches go through a buffer mapped for
+    // writing (one copy into GPU-visible memory); `writeBuffer` costs an extra copy, which only
+    // small batches can afford to pay.
+    const sections = [
+      batch.typeLo,
+      batch.typeHi,
+      batch.idLo,
+      batch.idHi,
+      batch.source,
+      batch.priority,
+      batch.flags,
+      batch.payload,
+    ];
     const staged = n >= uploadTuning.stagedMinRows;
+    const up = this.upStaging as GPUBuffer;
+    let mapped: Uint32Array | null = null;
     if (staged) {
-      const up = this.upStaging as GPUBuffer;
       await up.mapAsync(GPUMapMode.WRITE, 0, inBytes);
-      const w = new Uint32Array(up.getMappedRange(0, inBytes));
-      w.set(batch.typeLo.subarray(0, n), 0);
-      w.set(batch.typeHi.subarray(0, n), n);
-      w.set(batch.idLo.subarray(0, n), 2 * n);
-      w.set(batch.idHi.subarray(0, n), 3 * n);
-      w.set(batch.source.subarray(0, n), 4 * n);
-      w.set(batch.priority.subarray(0, n), 5 * n);
-      w.set(batch.flags.subarray(0, n), 6 * n);
-      w.set(batch.payload.subarray(0, n * PAYLOAD_WORDS), 7 * n);
-      up.unmap();
+      mapped = new Uint32Array(up.getMappedRange(0, inBytes));
     }
     // A command the device refuses must fail the batch, not yield "no outputs".
     d.pushErrorScope('validation');
-    if (!staged) {
-      const put = (word: number, col: Uint32Array, len: number) =>
-        d.queue.writeBuffer(msgs, word * 4, col as Uint32Array<ArrayBuffer>, 0, len);
-      put(0, batch.typeLo, n);
-      put(n, batch.typeHi, n);
-      put(2 * n, batch.idLo, n);
-      put(3 * n, batch.idHi, n);
-      put(4 * n, batch.source, n);
-      put(5 * n, batch.priority, n);
-      put(6 * n, batch.flags, n);
-      put(7 * n, batch.payload, n * PAYLOAD_WORDS);
+    let word = 0;
+    for (const col of sections) {
+      const len = col === batch.payload ? n * PAYLOAD_WORDS : n;
+      if (mapped) mapped.set(col.subarray(0, len), word);
+      else d.queue.writeBuffer(msgs, word * 4, col as Uint32Array<ArrayBuffer>, 0, len);
+      word += len;
     }
+    if (mapped) up.unmap();
     const sh = this.spec.sharding;
     const invocations = sh.kind === 'per-slot' ? this.schedule(batch, sh.slots, sh.slotOf) : n;
     if (sh.kind === 'per-slot')
@@ -428,7 +427,7 @@ export class GpuKernel {
       ),
     });
     const enc = d.createCommandEncoder();
-    if (staged) enc.copyBufferToBuffer(this.upStaging as GPUBuffer, 0, msgs, 0, inBytes);
+    if (staged) enc.copyBufferToBuffer(up, 0, msgs, 0, inBytes);
     enc.clearBuffer(this.outCount);
     // Record slots are per input row; a cleared slot says "no output for this row".
     enc.clearBuffer(outRecs, 0, n * OUT_WORDS * 4);
