@@ -6,7 +6,7 @@
  * reply; both are merged. Stage stamps (`injectedAt`, `deliveredAt`, `processedAt`) are used when a
  * row carries them and ignored when it does not, so this works with engines with and without them.
  */
-import { compareHlc, type HlcTimestamp } from '../core';
+import { compareHlc, HOST_KERNEL, type HlcTimestamp } from '../core';
 import type { RouteConfig } from '../core/config';
 import type { ReceiptRow, ReceiptStatus } from '../engine/protocol';
 
@@ -365,7 +365,8 @@ export function pathOf(
   for (const r of config?.routes ?? []) routeOf.set(String(r.typeId), r.kernelId);
   for (const k of config?.kernels ?? []) kernels.add(k.id);
   for (const r of config?.k2kRoutes ?? []) k2k.set(r.dest, r.nextHop);
-  const isKernel = (id: string): boolean => (config ? kernels.has(id) : id !== 'host' && id !== '');
+  const isKernel = (id: string): boolean =>
+    config ? kernels.has(id) : id !== HOST_KERNEL && id !== '';
   for (const h of hops) {
     const routed = routeOf.get(h.typeId);
     // A dispatch follows the type's route; responses addressed back to a requester do not.

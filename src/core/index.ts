@@ -3,6 +3,7 @@
  * TypeScript. Nothing here touches React, the DOM, workers or WebGPU.
  */
 export * from './errors.ts';
+export * from './host.ts';
 export * from './clock/hlc.ts';
 export * from './clock/wall-clock.ts';
 export * from './message/u64.ts';

@@ -7,6 +7,7 @@
  */
 import {
   DispatcherBuilder,
+  HOST_KERNEL,
   K2KBroker,
   KernelDispatcher,
   StatusCode,
@@ -108,7 +109,6 @@ export interface Engine {
   destroy(): void;
 }
 
-const HOST_NAME = 'host';
 const MAX_RECENT_LETTERS = 500;
 const MAX_RECENT_NOTICES = 100;
 const DEFAULT_BATCH = 1024;
@@ -344,9 +344,9 @@ class EngineImpl implements Engine {
       // Simulated time may jump; letters leave by eviction, purge or redrive, not by age.
       deadLetterMaxAgeMs: Number.MAX_SAFE_INTEGER / 1000,
       // Injected traffic may reach every tenant; kernels of different tenants stay apart.
-      trustedSources: [HOST_NAME],
+      trustedSources: [HOST_KERNEL],
     });
-    this.hostNum = this.broker.kernelNumber(HOST_NAME);
+    this.hostNum = this.broker.kernelNumber(HOST_KERNEL);
     this.broker.deadLetters.onAdd = (l) => this.onLetter(l);
     this.broker.deadLetters.onDrop = (l, why) => this.onLetterDropped(l, why);
     const builder = new DispatcherBuilder()
@@ -437,7 +437,7 @@ class EngineImpl implements Engine {
   }
 
   private checkKernelConfig(k: KernelConfig): void {
-    if (typeof k.id !== 'string' || k.id.length === 0 || k.id === HOST_NAME) {
+    if (typeof k.id !== 'string' || k.id.length === 0 || k.id === HOST_KERNEL) {
       err('InvalidConfig', `Kernel id "${String(k.id)}" is not allowed (non-empty, not "host").`);
     }
     if (!Number.isInteger(k.queueCapacity) || k.queueCapacity < 1 || k.queueCapacity > 1 << 20) {
@@ -1637,21 +1637,21 @@ class EngineImpl implements Engine {
     const s = this.store;
     this.stampEntry(ref);
     const source = k.cfg.id;
-    if (dest === this.hostNum || this.broker.nameOf(dest) === HOST_NAME) {
+    if (dest === this.hostNum || this.broker.nameOf(dest) === HOST_KERNEL) {
       s.msgId[ref] = this.broker.lastMessageId + 1;
       // Take an id like any send would, so ids stay unique across the host's responses.
       this.broker.nextMessageId++;
       const seq = this.receipts.count('Delivered');
-      const wants = this.receipts.wants('Delivered', rec.typeId, source, HOST_NAME);
+      const wants = this.receipts.wants('Delivered', rec.typeId, source, HOST_KERNEL);
       const logical = this.reserveHlc(1);
       const at = hlc(this.hlcP, logical);
-      if (wants) this.row(seq, 'Delivered', ref, source, HOST_NAME, 0, priority, 0, at);
+      if (wants) this.row(seq, 'Delivered', ref, source, HOST_KERNEL, 0, priority, 0, at);
       if (s.traced[ref] === 1 || wants) {
         s.traced[ref] = 1;
-        this.trace(ref, 'Delivered', source, HOST_NAME, 0, priority);
+        this.trace(ref, 'Delivered', source, HOST_KERNEL, 0, priority);
         const node = this.traces.get(s.msgId[ref]!);
         if (node) {
-          node.kernel = HOST_NAME;
+          node.kernel = HOST_KERNEL;
           node.processedAt = at;
           node.latencyUs = 0;
         }
@@ -1744,9 +1744,9 @@ class EngineImpl implements Engine {
             ? batch.payload.slice(i * batch.stride, i * batch.stride + len)
             : undefined;
         this.injected++;
-        this.enqueueDispatch(ref, rec, prio, HOST_NAME, this.hostNum);
+        this.enqueueDispatch(ref, rec, prio, HOST_KERNEL, this.hostNum);
       }
-      this.dispatchScratch(HOST_NAME, this.hostNum);
+      this.dispatchScratch(HOST_KERNEL, this.hostNum);
       // Let the kernels keep up between chunks, as they would run concurrently.
       for (const k of this.kernels.values()) this.drainKernel(k, Number.POSITIVE_INFINITY);
       if (n < batch.capacity) break;
@@ -1933,8 +1933,8 @@ class EngineImpl implements Engine {
     if (!Number.isInteger(priority) || priority < 0 || priority > 255) {
       err('InvalidCommand', `priority must be an integer in 0..255 (got ${priority}).`);
     }
-    const source = cmd.source ?? HOST_NAME;
-    if (source !== HOST_NAME && !this.kernels.has(source)) {
+    const source = cmd.source ?? HOST_KERNEL;
+    if (source !== HOST_KERNEL && !this.kernels.has(source)) {
       err('UnknownKernel', `Source "${String(cmd.source)}" is not a kernel.`);
     }
     const known = this.typeByKey.get(typeId);

@@ -4,6 +4,7 @@
  * history; these functions know nothing about React or the engine.
  */
 import { canonicalU64, readU64, type RouteConfig } from '../core/config';
+import { HOST_KERNEL, HOST_KERNEL_RESERVED } from '../core/host';
 
 export type TypeDef = RouteConfig['messageTypes'][number];
 export type KernelDef = RouteConfig['kernels'][number];
@@ -207,11 +208,7 @@ export function updateKernel(
   if (!current) return { ok: false, error: `No kernel "${kernelId}".` };
   const next: KernelDef = { ...current, ...patch };
   if (next.id.trim() === '') return { ok: false, error: 'A kernel needs an id.' };
-  if (next.id === 'host')
-    return {
-      ok: false,
-      error: '"host" is reserved for the dispatcher host endpoint; choose another kernel id.',
-    };
+  if (next.id === HOST_KERNEL) return { ok: false, error: `${HOST_KERNEL_RESERVED}.` };
   if (next.id !== kernelId && findKernel(config, next.id))
     return { ok: false, error: `A kernel named "${next.id}" already exists.` };
   if (

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HOST_KERNEL, HOST_KERNEL_RESERVED } from '../host.ts';
 import { isU64 } from './u64.ts';
 
 // The workbench runs under a CSP without eval: never let zod probe for or use its JIT.
@@ -62,10 +63,7 @@ const description = z
   .string()
   .max(LIMITS.maxDescriptionLength)
   .regex(/^[^\p{Cs}]*$/u, { message: 'text must not contain unpaired surrogates' });
-// "host" names the dispatcher's own endpoint (the source of injected traffic), never a kernel.
-const kernelId = name.refine((s) => s !== 'host', {
-  message: '"host" is reserved for the dispatcher host endpoint; choose another kernel id',
-});
+const kernelId = name.refine((s) => s !== HOST_KERNEL, { message: HOST_KERNEL_RESERVED });
 
 export const FIELD_TYPES = [
   'u8',

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.ts';
+import { HOST_KERNEL } from '../host.ts';
 import type { HlcTimestamp } from '../clock/hlc.ts';
 import { K2KBroker } from '../broker/broker.ts';
 import type { K2KEndpoint } from '../broker/endpoint.ts';
@@ -13,9 +14,6 @@ import {
   type DispatcherMetrics,
   type MessageType,
 } from './types.ts';
-
-/** The source the seed uses for `dispatch`. */
-export const HOST_KERNEL = 'host';
 
 /** @internal A route plus its cached endpoint (valid while `gen` equals the broker's). */
 class RouteEntry {
