@@ -333,6 +333,16 @@ function runModel(ops: Op[]): void {
   };
   const order = (xs: { t: number; p: number; s: number }[]) =>
     xs.sort((a, b) => b.p - a.p || a.s - b.s);
+
+  // Relays, batches and replays move messages the model does not follow: read the real queues.
+  const resync = () => {
+    for (const [id, m] of model) {
+      m.items = broker
+        .getEndpoint(id)!
+        .peekAll()
+        .map((x) => ({ t: Number(x.envelope.header.messageType), p: x.priority, s: x.id }));
+    }
+  };
   for (const op of ops) {
     switch (op.k) {
       case 'register': {
@@ -410,12 +420,7 @@ function runModel(ops: Op[]): void {
         }
         // Pending routes push onto the hop: resync the hop's model from the real queue order.
         if (r.status === 'Pending') {
-          for (const [id, m] of model) {
-            m.items = broker
-              .getEndpoint(id)!
-              .peekAll()
-              .map((x) => ({ t: Number(x.envelope.header.messageType), p: x.priority, s: x.id }));
-          }
+          resync();
         }
         break;
       }
@@ -439,12 +444,7 @@ function runModel(ops: Op[]): void {
           // Relays into another tenant are refused (counted and dead-lettered).
           if (!(err instanceof TenantMismatchError)) throw err;
         }
-        for (const [id, m] of model) {
-          m.items = broker
-            .getEndpoint(id)!
-            .peekAll()
-            .map((x) => ({ t: Number(x.envelope.header.messageType), p: x.priority, s: x.id }));
-        }
+        resync();
         break;
       }
       case 'addRoute':
@@ -472,22 +472,12 @@ function runModel(ops: Op[]): void {
           else if (s === StatusCode.Delivered) metrics.messagesDelivered++;
           else if (s !== StatusCode.Pending) metrics.deliveryErrors++;
         });
-        for (const [id, m] of model) {
-          m.items = broker
-            .getEndpoint(id)!
-            .peekAll()
-            .map((x) => ({ t: Number(x.envelope.header.messageType), p: x.priority, s: x.id }));
-        }
+        resync();
         break;
       }
       case 'replay':
         broker.replayDeadLetters({});
-        for (const [id, m] of model) {
-          m.items = broker
-            .getEndpoint(id)!
-            .peekAll()
-            .map((x) => ({ t: Number(x.envelope.header.messageType), p: x.priority, s: x.id }));
-        }
+        resync();
         break;
     }
     for (const [id, m] of model)
