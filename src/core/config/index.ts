@@ -9,6 +9,7 @@ export {
   RouteConfigSchema,
   GeneratorPresetSchema,
   fieldByteSize,
+  MAX_HANDLER_ID,
   payloadSize,
 } from './schema.ts';
 export type {

@@ -8,6 +8,21 @@ import {
 } from './schema.ts';
 import { readU64, u64Key } from './u64.ts';
 
+/**
+ * How the export maps the workspace onto RingKernel (README "Route config format"):
+ * - each message type is a `#[repr(C)]` struct implementing `RingMessage`; a type with a handler
+ *   id also implements `PersistentMessage` and is routed with `.route::<T>()` (or
+ *   `.route_named`), which registers that handler in its kernel's dispatch table. A type without
+ *   one is routed with `.route_raw(T::TYPE_ID, ..)` and registers no handler, as the validator
+ *   and the WGSL export (`NO_HANDLER`) say.
+ * - kernels are registered in their tenant (`register_tenant`) and K2K next hops are added to the
+ *   destination's tenant with `add_route_in`, since RingKernel looks next hops up in the
+ *   sender's tenant (`add_route` would file them all under tenant 0).
+ * - what RingKernel has no place for (queue capacity, overflow policy, backend, behaviour, names
+ *   the identifiers had to change, layout, generator presets) is kept as constants in
+ *   `mod workbench` and on each struct, so `readRust` gets the same config back.
+ */
+
 const RUST_KEYWORDS = new Set(
   (
     'as async await break const continue crate dyn else enum extern false fn for if impl in let loop ' +
@@ -47,8 +62,14 @@ const USED_NAMES = [
   'Send',
   'Sync',
   'Sized',
+  'Arc',
+  'AuditTag',
+  'K2KEndpoint',
+  'KernelSpec',
   'kernels',
+  'workbench',
   'build_dispatcher',
+  'register_kernels',
   'add_k2k_routes',
 ];
 
@@ -124,27 +145,34 @@ function u64Literal(id: unknown): string {
   return v === undefined ? '0' : v.toString();
 }
 
+function optionalStr(v: string | undefined): string {
+  return v === undefined ? 'None' : `Some(${rustString(v)})`;
+}
+
 function messageStruct({ type, struct, fields }: TypeNames): string {
   const size = payloadSize(type);
   const lines: string[] = [];
-  const doc = type.description ?? `${type.name} (type id ${u64Key(type.typeId)}).`;
-  lines.push(`#[doc = ${rustString(doc)}]`);
+  if (type.description !== undefined) lines.push(`#[doc = ${rustString(type.description)}]`);
   lines.push('#[derive(Clone, Copy, Debug, PartialEq)]', '#[repr(C)]', `pub struct ${struct} {`);
-  type.fields.forEach((f, i) => {
-    lines.push(`    #[doc = ${rustString(`Field ${f.name}.`)}]`);
-    lines.push(`    pub ${fields[i]!}: ${rustType(f)},`);
-  });
+  type.fields.forEach((f, i) => lines.push(`    pub ${fields[i]!}: ${rustType(f)},`));
   lines.push('}', '');
   const response =
     type.responseTypeId === undefined ? 'None' : `Some(${u64Literal(type.responseTypeId)})`;
+  const requires = type.requiresResponse === undefined ? 'None' : `Some(${type.requiresResponse})`;
   lines.push(
     `impl ${struct} {`,
     `    /// Type id the dispatcher routes on.`,
     `    pub const TYPE_ID: u64 = ${u64Literal(type.typeId)};`,
+    `    /// The type's name in the workbench.`,
+    `    pub const NAME: &'static str = ${rustString(type.name)};`,
+    `    /// The fields' names in the workbench, in declaration order.`,
+    `    pub const FIELD_NAMES: [&'static str; ${type.fields.length}] = [${type.fields.map((f) => rustString(f.name)).join(', ')}];`,
     `    /// Payload size in bytes: the fields packed little-endian in declaration order.`,
     `    pub const PAYLOAD_SIZE: usize = ${size};`,
     `    /// Type id of the response, when this message declares one.`,
     `    pub const RESPONSE_TYPE_ID: Option<u64> = ${response};`,
+    `    /// Whether the workbench marks it as requiring a response (None: not set).`,
+    `    pub const REQUIRES_RESPONSE: Option<bool> = ${requires};`,
     `}`,
     '',
   );
@@ -164,14 +192,6 @@ function messageStruct({ type, struct, fields }: TypeNames): string {
     `        MessageId::new(0)`,
     `    }`,
     '',
-    `    fn correlation_id(&self) -> CorrelationId {`,
-    `        CorrelationId::none()`,
-    `    }`,
-    '',
-    `    fn priority(&self) -> Priority {`,
-    `        Priority::Normal`,
-    `    }`,
-    '',
     `    fn serialize(&self) -> Vec<u8> {`,
     ...(type.fields.length === 0
       ? [`        Vec::new()`]
@@ -186,7 +206,7 @@ function messageStruct({ type, struct, fields }: TypeNames): string {
     `        if bytes.len() < Self::PAYLOAD_SIZE {`,
     `            return Err(RingKernelError::DeserializationError(format!(`,
     `                "{} needs {} payload bytes, got {}",`,
-    `                ${rustString(type.name)},`,
+    `                Self::NAME,`,
     `                Self::PAYLOAD_SIZE,`,
     `                bytes.len()`,
     `            )));`,
@@ -202,6 +222,7 @@ function messageStruct({ type, struct, fields }: TypeNames): string {
     `}`,
     '',
   );
+  if (type.handlerId === undefined) return lines.join('\n');
   const inline =
     size <= 32
       ? [
@@ -210,21 +231,16 @@ function messageStruct({ type, struct, fields }: TypeNames): string {
           `        payload[..bytes.len()].copy_from_slice(&bytes);`,
           `        Some(payload)`,
         ]
-      : [`        // ${size} bytes do not fit the ${32}-byte inline payload.`, `        None`];
+      : [`        // ${size} bytes do not fit the 32-byte inline payload.`, `        None`];
   lines.push(
     `impl PersistentMessage for ${struct} {`,
     `    fn handler_id() -> u32 {`,
-    `        ${type.handlerId ?? 0}`,
+    `        ${type.handlerId}`,
     `    }`,
     '',
-    `    fn requires_response() -> bool {`,
-    `        ${type.requiresResponse === true}`,
-    `    }`,
-    '',
-    `    fn payload_size() -> usize {`,
-    `        Self::PAYLOAD_SIZE`,
-    `    }`,
-    '',
+    ...(type.requiresResponse === true
+      ? [`    fn requires_response() -> bool {`, `        true`, `    }`, '']
+      : []),
     `    fn to_inline_payload(&self) -> Option<[u8; MAX_INLINE_PAYLOAD_SIZE]> {`,
     ...inline,
     `    }`,
@@ -232,17 +248,32 @@ function messageStruct({ type, struct, fields }: TypeNames): string {
     `    fn from_inline_payload(payload: &[u8]) -> Result<Self> {`,
     `        Self::deserialize(payload)`,
     `    }`,
+    '',
+    `    fn payload_size() -> usize {`,
+    `        Self::PAYLOAD_SIZE`,
+    `    }`,
     `}`,
     '',
   );
   return lines.join('\n');
 }
 
+const HOST_NOTE = [
+  '/// RingKernel has no trusted host. Its `dispatch()` sends as `host`, an unregistered kernel,',
+  '/// which the broker files under tenant 0, so a type routed to a kernel of another tenant is',
+  '/// refused with `TenantMismatch`. The workbench lets the host reach every tenant; in a real',
+  '/// deployment, send traffic for tenant t with `dispatch_from(<a kernel id registered in tenant',
+  '/// t>, envelope)`, for example an ingress endpoint registered with',
+  '/// `broker.register_tenant(t, AuditTag::unspecified(), KernelId::new("ingress-t"))`.',
+];
+
 /**
- * Rust source for a RingKernel program: a module with one `#[repr(C)]` struct per message type
- * (implementing `RingMessage` and `PersistentMessage`), kernel id constants, `build_dispatcher()`
- * with the `DispatcherBuilder` chain, and `add_k2k_routes()` for the K2K next hops. Every name
- * from the config is escaped into string literals or sanitised into unique identifiers.
+ * Rust source for a RingKernel program: one `#[repr(C)]` struct per message type, kernel id
+ * constants, `build_dispatcher()` with the `DispatcherBuilder` chain and the K2K next hops (each
+ * in its tenant), `register_kernels()` that registers every kernel in its tenant, and
+ * `mod workbench` with what RingKernel has no place for. Every name from the config is escaped
+ * into string literals or sanitised into unique identifiers. `readRust` (src/interop) reads it
+ * back into the same config.
  */
 export function toRust(config: RouteConfig): string {
   const globals = new IdentAllocator(new Set([...RUST_KEYWORDS, ...USED_NAMES]));
@@ -251,22 +282,31 @@ export function toRust(config: RouteConfig): string {
     if (base === '' || /^[0-9]/.test(base)) base = `Msg${base}`;
     return { type, struct: globals.take(base), fields: fieldIdents(type) };
   });
-  const structByType = new Map<string, string>();
+  const typeByKey = new Map<string, TypeNames>();
   for (const t of types) {
     const key = u64Key(t.type.typeId);
-    if (!structByType.has(key)) structByType.set(key, t.struct);
+    if (!typeByKey.has(key)) typeByKey.set(key, t);
   }
   const consts = new IdentAllocator(new Set());
   const kernelConst = new Map<string, string>();
   const kernelLines: string[] = [];
+  const specLines: string[] = [];
+  const tenantOf = new Map<string, number>();
   for (const k of config.kernels) {
     if (kernelConst.has(k.id)) continue;
+    tenantOf.set(k.id, k.tenantId);
     const name = consts.take(`KERNEL_${screamingCase(k.id)}`.replace(/_$/, ''), '_');
     kernelConst.set(k.id, `kernels::${name}`);
-    const about = `${k.id}: queue ${k.queueCapacity}, overflow ${k.overflowPolicy}, tenant ${k.tenantId}, backend ${k.backend}, behavior ${k.behavior}.`;
-    kernelLines.push(
-      `    #[doc = ${rustString(about)}]`,
-      `    pub const ${name}: &str = ${rustString(k.id)};`,
+    kernelLines.push(`    pub const ${name}: &str = ${rustString(k.id)};`);
+    specLines.push(
+      `        KernelSpec {`,
+      `            id: ${rustString(k.id)},`,
+      `            queue_capacity: ${k.queueCapacity},`,
+      `            overflow_policy: ${rustString(k.overflowPolicy)},`,
+      `            backend: ${rustString(k.backend)},`,
+      `            behavior: ${rustString(k.behavior)},`,
+      `            description: ${optionalStr(k.description)},`,
+      `        },`,
     );
   }
   const kernelExpr = (id: string): string =>
@@ -281,47 +321,99 @@ export function toRust(config: RouteConfig): string {
     `        })`,
     `        .with_priority(${config.broker.defaultPriority})`,
   ];
+  const rawNames: string[] = [];
   for (const r of config.routes) {
-    const struct = structByType.get(u64Key(r.typeId));
-    if (struct === undefined)
-      chain.push(`        .route_raw(${u64Literal(r.typeId)}, ${kernelExpr(r.kernelId)})`);
-    else if (r.handlerName !== undefined) {
+    const t = typeByKey.get(u64Key(r.typeId));
+    const kernel = kernelExpr(r.kernelId);
+    if (t !== undefined && t.type.handlerId !== undefined) {
       chain.push(
-        `        .route_named::<${struct}>(${kernelExpr(r.kernelId)}, ${rustString(r.handlerName)})`,
+        r.handlerName === undefined
+          ? `        .route::<${t.struct}>(${kernel})`
+          : `        .route_named::<${t.struct}>(${kernel}, ${rustString(r.handlerName)})`,
       );
-    } else chain.push(`        .route::<${struct}>(${kernelExpr(r.kernelId)})`);
+      continue;
+    }
+    // No handler id: RingKernel's route_raw registers no handler (and names none).
+    chain.push(
+      `        .route_raw(${t === undefined ? u64Literal(r.typeId) : `${t.struct}::TYPE_ID`}, ${kernel})`,
+    );
+    if (r.handlerName !== undefined) {
+      rawNames.push(`        (${u64Literal(r.typeId)}, ${rustString(r.handlerName)}),`);
+    }
   }
-  const hops =
-    config.k2kRoutes.length === 0
-      ? ['    let _ = broker;']
-      : config.k2kRoutes.map(
-          (r) => `    broker.add_route(${kernelExpr(r.dest)}, ${kernelExpr(r.nextHop)});`,
-        );
+  const hops = config.k2kRoutes.map(
+    (r) =>
+      `    broker.add_route_in(${tenantOf.get(r.dest) ?? 0}, ${kernelExpr(r.dest)}, ${kernelExpr(r.nextHop)});`,
+  );
+  const registrations = config.kernels
+    .filter((k, i) => config.kernels.findIndex((o) => o.id === k.id) === i)
+    .map(
+      (k) =>
+        `        broker.register_tenant(${k.tenantId}, AuditTag::unspecified(), ${kernelExpr(k.id)}),`,
+    );
+  const usesKernelId =
+    registrations.length > 0 || config.routes.length > 0 || config.k2kRoutes.length > 0;
+  const hasTypes = types.length > 0;
+  const hasHandlers = types.some((t) => t.type.handlerId !== undefined);
+  const json = (v: unknown): string =>
+    v === undefined ? 'None' : `Some(${rustString(JSON.stringify(v))})`;
 
   return [
     '// Generated by the Ring Dispatcher Workbench from a route config (version 1).',
-    '// Edit the workspace and export again rather than editing this file.',
+    '// Edit the workspace and export again, or import this file back into the workbench.',
     `#![doc = ${rustString(`Message types and routes of the workspace ${JSON.stringify(config.name)}.`)}]`,
     '#![allow(dead_code, clippy::all)]',
     '',
+    'use std::sync::Arc;',
+    '',
     'use ringkernel_core::dispatcher::{DispatcherBuilder, KernelDispatcher};',
-    ...(types.length > 0 ? ['use ringkernel_core::error::{Result, RingKernelError};'] : []),
-    'use ringkernel_core::k2k::{K2KBroker, K2KConfig};',
-    ...(types.length > 0
-      ? [
-          'use ringkernel_core::message::{CorrelationId, MessageId, Priority, RingMessage};',
-          'use ringkernel_core::persistent_message::{PersistentMessage, MAX_INLINE_PAYLOAD_SIZE};',
-        ]
+    ...(hasTypes ? ['use ringkernel_core::error::{Result, RingKernelError};'] : []),
+    `use ringkernel_core::k2k::{${registrations.length > 0 ? 'AuditTag, ' : ''}K2KBroker, K2KConfig, K2KEndpoint};`,
+    ...(hasTypes ? ['use ringkernel_core::message::{MessageId, RingMessage};'] : []),
+    ...(hasHandlers
+      ? ['use ringkernel_core::persistent_message::{PersistentMessage, MAX_INLINE_PAYLOAD_SIZE};']
       : []),
-    'use ringkernel_core::runtime::KernelId;',
+    ...(usesKernelId ? ['use ringkernel_core::runtime::KernelId;'] : []),
     '',
     '/// Kernel ids of this workspace.',
     'pub mod kernels {',
     ...kernelLines,
     '}',
     '',
+    '/// What the workbench keeps that RingKernel has no place for; the workbench reads it back',
+    '/// on import.',
+    'pub mod workbench {',
+    '    /// Per-kernel settings the workbench enforces (RingKernel sizes every queue with',
+    '    /// `K2KConfig::max_pending_messages` and has no overflow policy, backend or behaviour).',
+    '    pub struct KernelSpec {',
+    "        pub id: &'static str,",
+    '        pub queue_capacity: usize,',
+    "        pub overflow_policy: &'static str,",
+    "        pub backend: &'static str,",
+    "        pub behavior: &'static str,",
+    "        pub description: Option<&'static str>,",
+    '    }',
+    '',
+    `    pub const NAME: &str = ${rustString(config.name)};`,
+    '',
+    '    pub const KERNELS: &[KernelSpec] = &[',
+    ...specLines,
+    '    ];',
+    '',
+    '    /// Handler names of routes that register no handler (RingKernel calls them',
+    '    /// `handler_<type id>`), by type id.',
+    '    pub const RAW_ROUTE_HANDLER_NAMES: &[(u64, &str)] = &[',
+    ...rawNames,
+    '    ];',
+    '',
+    '    /// Generator presets and graph layout, as the JSON the workbench writes.',
+    `    pub const GENERATOR_PRESETS_JSON: Option<&str> = ${json(config.generatorPresets)};`,
+    `    pub const LAYOUT_JSON: Option<&str> = ${json(config.layout)};`,
+    '}',
+    '',
     ...types.map(messageStruct),
-    '/// Builds the dispatcher with every route of this workspace, then adds the K2K next hops.',
+    '/// Builds the dispatcher with every route of this workspace and adds the K2K next hops.',
+    ...HOST_NOTE,
     'pub fn build_dispatcher() -> KernelDispatcher {',
     '    let dispatcher = DispatcherBuilder::new()',
     ...chain,
@@ -330,9 +422,17 @@ export function toRust(config: RouteConfig): string {
     '    dispatcher',
     '}',
     '',
-    "/// Registers this workspace's K2K next-hop routes (destination, next hop) on `broker`.",
+    '/// Registers every kernel of this workspace in its tenant; keep the endpoints to receive.',
+    'pub fn register_kernels(broker: &Arc<K2KBroker>) -> Vec<K2KEndpoint> {',
+    ...(registrations.length === 0
+      ? ['    let _ = broker;', '    Vec::new()']
+      : ['    vec![', ...registrations, '    ]']),
+    '}',
+    '',
+    "/// Adds this workspace's K2K next hops (destination, next hop), each in the destination's",
+    '/// tenant: RingKernel looks a next hop up in the tenant of the sender.',
     'pub fn add_k2k_routes(broker: &K2KBroker) {',
-    ...hops,
+    ...(hops.length === 0 ? ['    let _ = broker;'] : hops),
     '}',
     '',
   ].join('\n');

@@ -50,6 +50,15 @@ export const U64IdSchema = z.union(
 
 const u8 = z.number().int().min(0).max(255);
 const u32 = z.number().int().min(0).max(4_294_967_295);
+/** Largest handler id: u32::MAX is the WGSL export's `NO_HANDLER`, so no handler may have it. */
+export const MAX_HANDLER_ID = 4_294_967_294;
+const handlerId = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_HANDLER_ID, {
+    message: `handler ids go up to ${MAX_HANDLER_ID}; 4294967295 (u32::MAX) is NO_HANDLER in the WGSL export`,
+  });
 // Names are data: hostile markup is allowed (the UI renders text), control characters are not.
 const name = z
   .string()
@@ -88,7 +97,7 @@ export const FieldSchema = z.strictObject({
 export const MessageTypeSchema = z.strictObject({
   typeId: U64IdSchema,
   name,
-  handlerId: u32.exactOptional(),
+  handlerId: handlerId.exactOptional(),
   requiresResponse: z.boolean().exactOptional(),
   responseTypeId: U64IdSchema.exactOptional(),
   fields: z.array(FieldSchema).max(LIMITS.maxFieldsPerType),

@@ -72,7 +72,16 @@ const typeArb: fc.Arbitrary<MessageTypeDef> = fc
   .record({
     typeId: u64IdArb,
     name: nameArb,
-    handlerId: fc.option(fc.integer({ min: 0, max: 300 }), { nil: undefined }),
+    // Small ids collide often, so kernels get duplicate handler ids RingKernel would drop; the
+    // top of the range is the largest id the schema allows (u32::MAX is WGSL's NO_HANDLER).
+    handlerId: fc.option(
+      fc.oneof(
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.constant(4_294_967_294),
+      ),
+      { nil: undefined },
+    ),
     requiresResponse: fc.option(fc.boolean(), { nil: undefined }),
     responseTypeId: fc.option(u64IdArb, { nil: undefined }),
     fields: fc.array(fieldArb, { maxLength: 8 }),
@@ -85,7 +94,7 @@ const kernelArb: fc.Arbitrary<KernelDef> = fc
     id: nameArb,
     queueCapacity: fc.integer({ min: 1, max: 1_048_576 }),
     overflowPolicy: fc.constantFrom(...OVERFLOW_POLICIES),
-    tenantId: fc.integer({ min: 0, max: 3 }),
+    tenantId: fc.integer({ min: 0, max: 7 }),
     backend: fc.constantFrom(...BACKENDS),
     behavior: fc.constantFrom(...BEHAVIORS),
     description: fc.option(fc.string({ maxLength: 40 }), { nil: undefined }),
@@ -105,15 +114,18 @@ export const configArb: fc.Arbitrary<RouteConfig> = fc
       defaultPriority: fc.integer({ min: 0, max: 255 }),
     }),
     messageTypes: fc.array(typeArb, { maxLength: 8 }),
-    kernels: fc.uniqueArray(kernelArb, { selector: (k) => k.id, minLength: 1, maxLength: 6 }),
+    // No kernels at all is the empty workspace (no routes, no K2K routes).
+    kernels: fc.uniqueArray(kernelArb, { selector: (k) => k.id, minLength: 0, maxLength: 6 }),
   })
   .chain((base) => {
     const kernelIds = base.kernels.map((k) => k.id);
+    const none = fc.constant([]);
+    const kernelIdArb = kernelIds.length > 0 ? fc.constantFrom(...kernelIds) : fc.constant('');
     const typeIds = [...base.messageTypes.map((t) => t.typeId), 9999];
     const routeArb = fc
       .record({
         typeId: fc.oneof(fc.constantFrom(...typeIds), u64IdArb),
-        kernelId: fc.constantFrom(...kernelIds),
+        kernelId: kernelIdArb,
         handlerName: fc.option(nameArb, { nil: undefined }),
       })
       .map((o) => omitUndefined<RouteConfig['routes'][number]>(o));
@@ -140,19 +152,27 @@ export const configArb: fc.Arbitrary<RouteConfig> = fc
     ];
     return fc
       .record({
-        routes: fc.uniqueArray(routeArb, { selector: (r) => u64Key(r.typeId), maxLength: 10 }),
-        k2kRoutes: fc.uniqueArray(
-          fc.record({
-            dest: fc.constantFrom(...kernelIds),
-            nextHop: fc.constantFrom(...kernelIds),
-          }),
-          { selector: (r) => r.dest, maxLength: kernelIds.length },
-        ),
+        routes:
+          kernelIds.length === 0
+            ? none
+            : fc.uniqueArray(routeArb, { selector: (r) => u64Key(r.typeId), maxLength: 10 }),
+        k2kRoutes:
+          kernelIds.length === 0
+            ? none
+            : fc.uniqueArray(
+                fc.record({
+                  dest: kernelIdArb,
+                  nextHop: kernelIdArb,
+                }),
+                { selector: (r) => r.dest, maxLength: kernelIds.length },
+              ),
         generatorPresets: fc.option(fc.array(presetArb, { maxLength: 2 }), { nil: undefined }),
         layout: fc.option(
-          fc.dictionary(fc.constantFrom(...layoutKeys), fc.record({ x: coord, y: coord }), {
-            maxKeys: layoutKeys.length,
-          }),
+          layoutKeys.length === 0
+            ? fc.constant({})
+            : fc.dictionary(fc.constantFrom(...layoutKeys), fc.record({ x: coord, y: coord }), {
+                maxKeys: layoutKeys.length,
+              }),
           { nil: undefined },
         ),
       })

@@ -44,8 +44,10 @@ const EMITTED_BY_BEHAVIOR: Partial<Record<KernelDef['behavior'], readonly number
  * - A type needs a route unless it is another type's `responseTypeId`: responses travel back
  *   to the requester's source, not through the route table.
  * - A kernel has incoming traffic when a type routes to it or it is some K2K route's next hop.
- * - Handler ids must be unique within one kernel's dispatch table (the seed's
- *   "duplicate handler id"); types without a handler id register no handler (`route_raw`).
+ * - Handler ids must be unique within one kernel's dispatch table: RingKernel's `build()` logs
+ *   "Duplicate handler ID" and drops every registration after the first, in route order. Types
+ *   without a handler id register no handler (the Rust export routes them with `route_raw`,
+ *   the WGSL export answers `NO_HANDLER`), so they never collide.
  * - Tenancy: the host is trusted (the engine's broker lists it in `trustedSources`), so type
  *   routes from the host reach any tenant. Kernel-to-kernel traffic must stay within one tenant
  *   (tenant 0 included): a K2K route between kernels of different tenants, or an alert type a
@@ -88,7 +90,12 @@ export function validateWorkspace(config: RouteConfig): Problem[] {
   const routed = new Set<string>();
   const incoming = new Set<string>();
   const tables = new Map<string, Map<number, string>>();
-  const typeByKey = new Map(config.messageTypes.map((t) => [u64Key(t.typeId), t]));
+  // The first type with an id is the one the exports use (a reused id is reported above).
+  const typeByKey = new Map<string, (typeof config.messageTypes)[number]>();
+  for (const t of config.messageTypes) {
+    const key = u64Key(t.typeId);
+    if (!typeByKey.has(key)) typeByKey.set(key, t);
+  }
   for (const r of config.routes) {
     const key = u64Key(r.typeId);
     if (readU64(r.typeId) === undefined) {
@@ -120,7 +127,7 @@ export function validateWorkspace(config: RouteConfig): Problem[] {
       problems.push({
         code: 'duplicate-handler-id',
         severity: 'error',
-        message: `duplicate handler id ${type.handlerId} in ${show(r.kernelId)}'s dispatch table: ${show(holder)} and ${show(type.name)}`,
+        message: `duplicate handler id ${type.handlerId} in ${show(r.kernelId)}'s dispatch table: ${show(holder)} and ${show(type.name)}; RingKernel's build() logs "Duplicate handler ID: ${type.handlerId}" and drops ${show(type.name)}'s handler`,
         target: { kind: 'type', id: key },
       });
     } else table.set(type.handlerId, type.name);
