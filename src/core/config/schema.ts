@@ -33,6 +33,31 @@ export const LIMITS = {
   maxBytesFieldSize: 65_536,
 } as const;
 
+/**
+ * Decimal strings of 1 to 20 digits whose value fits u64 (at most 18446744073709551615), as a
+ * pattern every JSON Schema validator can check: any 19 digits, or 20 digits that are not more
+ * than u64::MAX digit by digit.
+ */
+function decimalAtMostPattern(max: string): string {
+  const alts = [`[0-9]{1,${max.length - 1}}`];
+  for (let i = 0; i < max.length; i++) {
+    const d = Number(max[i]);
+    const rest = max.length - i - 1;
+    if (d === 0) continue;
+    const lower = d === 1 ? '0' : `[0-${d - 1}]`;
+    alts.push(`${max.slice(0, i)}${lower}${rest > 0 ? `[0-9]{${rest}}` : ''}`);
+  }
+  alts.push(max);
+  return `^(?:${alts.join('|')})$`;
+}
+const U64_DECIMAL = new RegExp(decimalAtMostPattern('18446744073709551615'));
+
+// Character classes as code-point ranges rather than \p{Cc} / \p{Cs}: Unicode property escapes
+// are ECMAScript-only, and validators in other languages (Python's jsonschema, for one) refuse
+// the schema over them. Cc is U+0000-U+001F and U+007F-U+009F; Cs (surrogates) U+D800-U+DFFF.
+const CONTROL = '\\u0000-\\u001f\\u007f-\\u009f';
+const SURROGATE = '\\ud800-\\udfff';
+
 const U64_MESSAGE =
   'expected a u64: a non-negative integer up to 9007199254740991 as a number, or a decimal string up to 18446744073709551615';
 
@@ -42,7 +67,7 @@ export const U64IdSchema = z.union(
     z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     z
       .string()
-      .regex(/^[0-9]{1,20}$/)
+      .regex(U64_DECIMAL)
       .refine((s) => isU64(s)),
   ],
   { error: U64_MESSAGE },
@@ -64,15 +89,21 @@ const name = z
   .string()
   .min(1)
   .max(LIMITS.maxNameLength)
-  .regex(/^[^\p{Cc}\p{Cs}]+$/u, {
+  .regex(new RegExp(`^[^${CONTROL}${SURROGATE}]+$`, 'u'), {
     message: 'names must not contain control characters or unpaired surrogates',
   });
 // Unpaired surrogates cannot be written as UTF-8, so they would not survive an export.
 const description = z
   .string()
   .max(LIMITS.maxDescriptionLength)
-  .regex(/^[^\p{Cs}]*$/u, { message: 'text must not contain unpaired surrogates' });
-const kernelId = name.refine((s) => s !== HOST_KERNEL, { message: HOST_KERNEL_RESERVED });
+  .regex(new RegExp(`^[^${SURROGATE}]*$`, 'u'), {
+    message: 'text must not contain unpaired surrogates',
+  });
+/** A kernel id: a name other than the host's (the JSON Schema says so with `not: { const }`). */
+export const KernelIdSchema = name.refine((s) => s !== HOST_KERNEL, {
+  message: HOST_KERNEL_RESERVED,
+});
+const kernelId = KernelIdSchema;
 
 export const FIELD_TYPES = [
   'u8',
@@ -159,7 +190,7 @@ export const RouteConfigSchema = z.strictObject({
   name: z
     .string()
     .max(LIMITS.maxNameLength)
-    .regex(/^[^\p{Cc}\p{Cs}]*$/u, {
+    .regex(new RegExp(`^[^${CONTROL}${SURROGATE}]*$`, 'u'), {
       message: 'names must not contain control characters or unpaired surrogates',
     }),
   broker: BrokerSchema,
@@ -170,7 +201,7 @@ export const RouteConfigSchema = z.strictObject({
   generatorPresets: z.array(GeneratorPresetSchema).max(LIMITS.maxPresets).exactOptional(),
   // Keys are `type:<id>` or `kernel:<id>`; the prefix also keeps `__proto__` out of the record.
   layout: z
-    .record(z.string().regex(/^(type|kernel):[^\p{Cc}]+$/u), LayoutPointSchema)
+    .record(z.string().regex(new RegExp(`^(type|kernel):[^${CONTROL}]+$`, 'u')), LayoutPointSchema)
     .exactOptional(),
 });
 
