@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCoreError } from '../errors.ts';
 import { crc32c } from './crc32c.ts';
-import { createEnvelope, decodeEnvelope, encodeEnvelope } from './envelope.ts';
+import {
+  createEnvelope,
+  createMessageIdSource,
+  decodeEnvelope,
+  encodeEnvelope,
+} from './envelope.ts';
 import { HEADER_SIZE, HeaderOffset, MAX_PAYLOAD_SIZE } from './header.ts';
 import { parseU64, toU64, u64ToJson } from './u64.ts';
 
@@ -109,7 +114,7 @@ describe('envelope codec', () => {
             flags,
           });
           const back = decodeEnvelope(encodeEnvelope(env));
-          expect(back).toEqual(env);
+          expect(back).toEqual({ ...env, trailingBytes: 0 });
           expect(back.header.messageType).toBe(toU64(messageType));
         },
       ),
@@ -218,5 +223,65 @@ describe('encode refuses headers it could not decode again', () => {
       decodeEnvelope(encodeEnvelope({ ...env, header: { ...env.header, flags: 0xffff_ffff } }))
         .header.flags,
     ).toBe(0xffff_ffff);
+  });
+});
+
+describe('RingKernel buffer compatibility', () => {
+  const env = () =>
+    createEnvelope({
+      messageType: 42,
+      payload: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]),
+      timestamp: ts,
+    });
+
+  it('reads a buffer with bytes after the payload, as from_bytes does, and says how many it ignored', () => {
+    const wire = encodeEnvelope(env());
+    const padded = new Uint8Array(wire.length + 56);
+    padded.set(wire);
+    padded.fill(0xee, wire.length);
+    const back = decodeEnvelope(padded);
+    expect(back.payload).toEqual(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]));
+    expect(back.header.payloadSize).toBe(8);
+    expect(back.trailingBytes).toBe(56);
+    expect(decodeEnvelope(wire).trailingBytes).toBe(0);
+  });
+
+  it('keeps a strict option that refuses trailing bytes', () => {
+    const wire = encodeEnvelope(env());
+    const padded = new Uint8Array(wire.length + 1);
+    padded.set(wire);
+    expect(codeOf(() => decodeEnvelope(padded, { strict: true }))).toBe('CODEC_LENGTH_MISMATCH');
+    expect(decodeEnvelope(wire, { strict: true }).trailingBytes).toBe(0);
+  });
+
+  it('still refuses a buffer shorter than the payload the header announces', () => {
+    const wire = encodeEnvelope(env());
+    expect(codeOf(() => decodeEnvelope(wire.subarray(0, wire.length - 1)))).toBe(
+      'CODEC_LENGTH_MISMATCH',
+    );
+  });
+
+  it('gives every envelope a unique message id by default, as MessageHeader::new does', () => {
+    const ids = new Set(
+      Array.from({ length: 1000 }, () =>
+        String(createEnvelope({ messageType: 1, timestamp: ts }).header.messageId),
+      ),
+    );
+    expect(ids.size).toBe(1000);
+    expect(ids.has('0')).toBe(false);
+    // An explicit id wins; an injected source makes runs deterministic.
+    expect(createEnvelope({ messageType: 1, timestamp: ts, messageId: 0 }).header.messageId).toBe(
+      0,
+    );
+    const a = createMessageIdSource();
+    const b = createMessageIdSource();
+    const first = [1, 2, 3].map(
+      () => createEnvelope({ messageType: 1, timestamp: ts, ids: a }).header.messageId,
+    );
+    const second = [1, 2, 3].map(
+      () => createEnvelope({ messageType: 1, timestamp: ts, ids: b }).header.messageId,
+    );
+    expect(first).toEqual([1, 2, 3]);
+    expect(second).toEqual(first);
   });
 });

@@ -51,12 +51,32 @@ export interface CreateEnvelopeInput {
   correlationId?: number | bigint;
   sourceKernel?: number | bigint;
   destKernel?: number | bigint;
+  /** Header message id (default: a fresh one from `ids`, as RingKernel's `MessageHeader::new`). */
   messageId?: number | bigint;
+  /** Where generated message ids come from (default: {@link defaultMessageIds}). */
+  ids?: MessageIdSource;
   flags?: number;
   deadline?: HlcTimestamp;
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Hands out message ids; each call returns one never returned before by that source. */
+export interface MessageIdSource {
+  next(): number;
+}
+
+/**
+ * A counter from `start` (default 1), as RingKernel's `MessageId::generate()` (a process-wide
+ * atomic counter from 1). Give each deterministic run its own source.
+ */
+export function createMessageIdSource(start = 1): MessageIdSource {
+  let id = start;
+  return { next: () => id++ };
+}
+
+/** The process-wide source `createEnvelope` uses when given neither `messageId` nor `ids`. */
+export const defaultMessageIds: MessageIdSource = createMessageIdSource();
 
 /** Why {@link decodeEnvelope} or {@link encodeEnvelope} refused its input. */
 export class CodecError extends CoreError {
@@ -66,8 +86,9 @@ export class CodecError extends CoreError {
 }
 
 /**
- * Build an envelope with a computed payload size and CRC32-C checksum. u64 inputs are
- * normalised with `toU64` (throws on values outside u64).
+ * Build an envelope with a computed payload size and CRC32-C checksum. Without `messageId` the
+ * header gets a fresh unique id, as RingKernel's `MessageHeader::new` always generates one. u64
+ * inputs are normalised with `toU64` (throws on values outside u64).
  */
 export function createEnvelope(input: CreateEnvelopeInput): MessageEnvelope {
   const payload = input.payload ?? EMPTY;
@@ -89,7 +110,7 @@ export function createEnvelope(input: CreateEnvelopeInput): MessageEnvelope {
     header: {
       version: HEADER_VERSION,
       flags,
-      messageId: toU64(input.messageId ?? 0),
+      messageId: toU64(input.messageId ?? (input.ids ?? defaultMessageIds).next()),
       correlationId: toU64(input.correlationId ?? 0),
       sourceKernel: toU64(input.sourceKernel ?? 0),
       destKernel: toU64(input.destKernel ?? 0),
@@ -168,6 +189,18 @@ export interface DecodeOptions {
    * the workbench always writes the real CRC32-C.
    */
   allowZeroChecksum?: boolean;
+  /**
+   * Refuse bytes after the payload (`CODEC_LENGTH_MISMATCH`). Default false: like RingKernel's
+   * `MessageEnvelope::from_bytes`, the header's payload size is authoritative and anything
+   * after the payload (padding of a larger buffer) is ignored and counted in `trailingBytes`.
+   */
+  strict?: boolean;
+}
+
+/** What {@link decodeEnvelope} returns: the envelope, and how many bytes after it were ignored. */
+export interface DecodedEnvelope extends MessageEnvelope {
+  /** Bytes after the payload that were not read (always 0 with `strict`). */
+  trailingBytes: number;
 }
 
 function readU64(view: DataView, at: number): U64 {
@@ -189,12 +222,14 @@ function readHlc(view: DataView, at: number, field: string): HlcTimestamp {
 }
 
 /**
- * Decode and validate wire bytes. Throws {@link CodecError} with code `CODEC_TOO_SHORT`,
+ * Decode and validate wire bytes: the header, then the `payloadSize` bytes it announces; bytes
+ * after those are ignored (and counted in `trailingBytes`) unless `strict` is set. Throws
+ * {@link CodecError} with code `CODEC_TOO_SHORT`,
  * `CODEC_BAD_MAGIC`, `CODEC_BAD_VERSION`, `CODEC_PAYLOAD_TOO_LARGE`, `CODEC_LENGTH_MISMATCH`,
  * `CODEC_BAD_CHECKSUM` or `CODEC_UNSAFE_INTEGER` (an HLC field beyond 2^53 - 1). u64 id fields
  * beyond 2^53 - 1 come back as exact bigints. The payload is a copy.
  */
-export function decodeEnvelope(bytes: Uint8Array, options: DecodeOptions = {}): MessageEnvelope {
+export function decodeEnvelope(bytes: Uint8Array, options: DecodeOptions = {}): DecodedEnvelope {
   if (bytes.length < HEADER_SIZE) {
     throw new CodecError(
       'CODEC_TOO_SHORT',
@@ -224,14 +259,15 @@ export function decodeEnvelope(bytes: Uint8Array, options: DecodeOptions = {}): 
     );
   }
   const payloadSize = Number(size);
-  if (bytes.length !== HEADER_SIZE + payloadSize) {
+  const end = HEADER_SIZE + payloadSize;
+  if (bytes.length < end || (options.strict === true && bytes.length !== end)) {
     throw new CodecError(
       'CODEC_LENGTH_MISMATCH',
-      `header says ${payloadSize} payload bytes but ${bytes.length - HEADER_SIZE} follow the header`,
+      `header says ${payloadSize} payload bytes but ${bytes.length - HEADER_SIZE} follow the header${bytes.length > end ? ' (strict decoding refuses trailing bytes)' : ''}`,
     );
   }
   const checksum = view.getUint32(O.checksum, true);
-  const payload = bytes.slice(HEADER_SIZE);
+  const payload = bytes.slice(HEADER_SIZE, end);
   const actual = payloadSize === 0 ? 0 : crc32c(payload);
   if (checksum !== actual && !(options.allowZeroChecksum === true && checksum === 0)) {
     throw new CodecError(
@@ -255,5 +291,6 @@ export function decodeEnvelope(bytes: Uint8Array, options: DecodeOptions = {}): 
       deadline: readHlc(view, O.deadline, 'deadline'),
     },
     payload,
+    trailingBytes: bytes.length - end,
   };
 }
