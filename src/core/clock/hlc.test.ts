@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isCoreError } from '../errors.ts';
-import { compareHlc, HlcClock, type HlcTimestamp } from './hlc.ts';
+import { HeaderPriority, priorityFromU8 } from '../message/header.ts';
+import { compareHlc, formatHlc, HlcClock, packHlc, unpackHlc, type HlcTimestamp } from './hlc.ts';
 
 function manualClock(start: number) {
   let t = start;
@@ -145,5 +146,81 @@ describe('HLC input validation', () => {
     expect(c.now()).toEqual(before);
     wall += 1;
     expect(c.tick().physical).toBe(wall);
+  });
+});
+
+// Ported from RingKernel's hlc.rs and message.rs tests.
+describe('RingKernel HLC pack / unpack / display and Priority::from_u8', () => {
+  it('packs and unpacks like HlcTimestamp::pack (test_pack_unpack)', () => {
+    const original = { physical: 12345678901234, logical: 42, nodeId: 7 };
+    const packed = packHlc(original);
+    expect(packed).toBe((12345678901234n << 64n) | (42n << 16n) | 7n);
+    expect(unpackHlc(packed)).toEqual(original);
+  });
+
+  it('preserves physical, logical (< 2^48) and nodeId (< 2^16) (pack_unpack property)', () => {
+    fc.assert(
+      fc.property(
+        fc.maxSafeNat(),
+        fc.integer({ min: 0, max: 2 ** 48 - 1 }),
+        fc.integer({ min: 0, max: 0xffff }),
+        (physical, logical, nodeId) => {
+          expect(unpackHlc(packHlc({ physical, logical, nodeId }))).toEqual({
+            physical,
+            logical,
+            nodeId,
+          });
+        },
+      ),
+    );
+  });
+
+  it('truncates nodeId to 16 bits and lets a huge logical overlap physical, as RingKernel does', () => {
+    expect(unpackHlc(packHlc({ physical: 1, logical: 0, nodeId: 0x1_0005 })).nodeId).toBe(5);
+    const packed = packHlc({ physical: 0, logical: 2 ** 48, nodeId: 0 });
+    expect(packed).toBe(1n << 64n);
+    expect(unpackHlc(packed)).toEqual({ physical: 1, logical: 0, nodeId: 0 });
+  });
+
+  it('orders packed values like compareHlc for nodeIds and logicals in range', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          physical: fc.maxSafeNat(),
+          logical: fc.integer({ min: 0, max: 2 ** 40 }),
+          nodeId: fc.integer({ min: 0, max: 0xffff }),
+        }),
+        fc.record({
+          physical: fc.maxSafeNat(),
+          logical: fc.integer({ min: 0, max: 2 ** 40 }),
+          nodeId: fc.integer({ min: 0, max: 0xffff }),
+        }),
+        (a, b) => {
+          const pa = packHlc(a);
+          const pb = packHlc(b);
+          expect(pa < pb ? -1 : pa > pb ? 1 : 0).toBe(compareHlc(a, b));
+        },
+      ),
+    );
+  });
+
+  it('displays HLC(p.l.n) (test_timestamp_display)', () => {
+    expect(formatHlc({ physical: 1234567890, logical: 42, nodeId: 7 })).toBe(
+      'HLC(1234567890.42.7)',
+    );
+  });
+
+  it('refuses what it cannot hold exactly', () => {
+    expect(() => unpackHlc(1n << 127n)).toThrow(/2\^53/);
+    expect(() => packHlc({ physical: -1, logical: 0, nodeId: 0 })).toThrow();
+  });
+
+  it('Priority::from_u8 saturates at critical (test_priority_conversion)', () => {
+    expect(priorityFromU8(0)).toBe(HeaderPriority.Low);
+    expect(priorityFromU8(1)).toBe(HeaderPriority.Normal);
+    expect(priorityFromU8(2)).toBe(HeaderPriority.High);
+    expect(priorityFromU8(3)).toBe(HeaderPriority.Critical);
+    expect(priorityFromU8(255)).toBe(HeaderPriority.Critical);
+    expect(() => priorityFromU8(256)).toThrow(RangeError);
   });
 });

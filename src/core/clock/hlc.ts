@@ -142,3 +142,54 @@ export class HlcClock {
     return { physical: max, logical, nodeId: this.nodeId };
   }
 }
+
+const MASK16 = 0xffffn;
+const MASK48 = 0xffff_ffff_ffffn;
+const MASK128 = (1n << 128n) - 1n;
+
+/**
+ * RingKernel's `HlcTimestamp::pack`: one u128 `[physical:64][logical:48][nodeId:16]` for atomic
+ * comparison. As there, nodeId keeps its low 16 bits, and a logical counter of 2^48 or more is
+ * not masked (its high bits overlap physical), so the result is bit-identical to RingKernel's.
+ */
+export function packHlc(ts: HlcTimestamp): bigint {
+  for (const [part, v] of [
+    ['physical', ts.physical],
+    ['logical', ts.logical],
+    ['nodeId', ts.nodeId],
+  ] as const) {
+    if (!Number.isSafeInteger(v) || v < 0) {
+      throw new InvalidArgumentError(`HLC ${part} must be a non-negative integer, got ${v}`);
+    }
+  }
+  return (
+    ((BigInt(ts.physical) << 64n) | (BigInt(ts.logical) << 16n) | (BigInt(ts.nodeId) & MASK16)) &
+    MASK128
+  );
+}
+
+/**
+ * RingKernel's `HlcTimestamp::unpack`: physical from the high 64 bits, logical from the next 48,
+ * nodeId from the low 16. Throws when physical exceeds 2^53 - 1 (it would be rounded here).
+ */
+export function unpackHlc(packed: bigint): HlcTimestamp {
+  if (packed < 0n || packed > MASK128) {
+    throw new InvalidArgumentError(`packed HLC must be a u128, got ${packed}`);
+  }
+  const physical = packed >> 64n;
+  if (physical > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new InvalidArgumentError(
+      `packed HLC physical part ${physical} is beyond 2^53 - 1 and cannot be held exactly`,
+    );
+  }
+  return {
+    physical: Number(physical),
+    logical: Number((packed >> 16n) & MASK48),
+    nodeId: Number(packed & MASK16),
+  };
+}
+
+/** RingKernel's display form of a timestamp: `HLC(physical.logical.nodeId)`. */
+export function formatHlc(ts: HlcTimestamp): string {
+  return `HLC(${ts.physical}.${ts.logical}.${ts.nodeId})`;
+}

@@ -17,8 +17,22 @@ export const MessageFlags = {
   RequiresResponse: 0x08,
 } as const;
 
-/** Header priority scale (u8 at offset 56). */
+/** Header priority scale (u8 at offset 56), RingKernel's `Priority` enum. */
 export const HeaderPriority = { Low: 0, Normal: 1, High: 2, Critical: 3 } as const;
+
+/** One of the four {@link HeaderPriority} values. */
+export type HeaderPriorityValue = (typeof HeaderPriority)[keyof typeof HeaderPriority];
+
+/**
+ * RingKernel's `Priority::from_u8`: 0 low, 1 normal, 2 high, and every other u8 critical
+ * (saturating). Throws a RangeError for a value that is not a u8.
+ */
+export function priorityFromU8(value: number): HeaderPriorityValue {
+  if (!Number.isInteger(value) || value < 0 || value > 255) {
+    throw new RangeError(`priority must be a u8 (0-255), got ${value}`);
+  }
+  return value <= 2 ? (value as 0 | 1 | 2) : HeaderPriority.Critical;
+}
 
 /** The K2K send priority scale (u8, higher first). */
 export const K2KPriority = { Low: 0, Normal: 64, High: 128, Critical: 192 } as const;
