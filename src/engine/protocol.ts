@@ -47,11 +47,20 @@ export const RECEIPT_STATUSES: readonly ReceiptStatus[] = [
  * carry the why in `DeadLetterRow.detail`.
  */
 export type DeadLetterReason =
-  ReceiptStatus | 'Rejected' | 'DroppedOldest' | 'Unregistered' | 'KernelError' | 'InvalidPayload';
+  | Exclude<ReceiptStatus, 'Delivered' | 'Pending'>
+  | 'Rejected'
+  | 'DroppedOldest'
+  | 'Unregistered'
+  | 'KernelError'
+  | 'InvalidPayload';
 
-/** Every dead-letter reason, in display order. */
+/** Every dead-letter reason, in display order (a delivered or pending message is no letter). */
 export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
-  ...RECEIPT_STATUSES,
+  'QueueFull',
+  'NotFound',
+  'MaxHopsExceeded',
+  'NoRoute',
+  'TenantMismatch',
   'Rejected',
   'DroppedOldest',
   'Unregistered',
