@@ -46,7 +46,7 @@ function mm1(opts: {
       t = until;
       return {
         timeUs: t,
-        kernels: [{ id: 'k', queueDepth: depth, capacity: opts.capacity, processed, dropped }],
+        kernels: [{ id: 'k', queued: depth, capacity: opts.capacity, processed, dropped }],
       };
     },
     busyFraction: () => busyUs / t,
@@ -74,12 +74,12 @@ describe('queue predictions against a simulated M/M/1 queue', () => {
     let t = 0;
     let obs = q.advance(0);
     p.observe(obs);
-    while (obs.kernels[0]!.queueDepth < 1000) p.observe((obs = q.advance((t += STEP_US))));
+    while (obs.kernels[0]!.queued < 1000) p.observe((obs = q.advance((t += STEP_US))));
     const predicted = p.get('k')!.secondsToFull!;
     expect(predicted).toBeGreaterThan(0);
     const at = t;
     let warnedBeforeOverflow = false;
-    while (obs.kernels[0]!.queueDepth < capacity) {
+    while (obs.kernels[0]!.queued < capacity) {
       p.observe((obs = q.advance((t += STEP_US))));
       if (p.get('k')!.warning && obs.kernels[0]!.dropped === 0) warnedBeforeOverflow = true;
     }
@@ -99,11 +99,11 @@ describe('queue predictions against a simulated M/M/1 queue', () => {
     let t = 0;
     let obs = q.advance(0);
     p.observe(obs);
-    while (obs.kernels[0]!.queueDepth > 1500) p.observe((obs = q.advance((t += STEP_US))));
+    while (obs.kernels[0]!.queued > 1500) p.observe((obs = q.advance((t += STEP_US))));
     const predicted = p.get('k')!.secondsToDrain!;
     expect(p.get('k')!.secondsToFull).toBeNull();
     const at = t;
-    while (obs.kernels[0]!.queueDepth > 0) obs = q.advance((t += STEP_US));
+    while (obs.kernels[0]!.queued > 0) obs = q.advance((t += STEP_US));
     const actual = (t - at) / 1e6;
     expect(Math.abs(predicted - actual) / actual).toBeLessThan(0.15);
   });
@@ -112,7 +112,7 @@ describe('queue predictions against a simulated M/M/1 queue', () => {
     const p = createQueuePredictor();
     const k = (processed: number, depth = 0) => ({
       id: 'k',
-      queueDepth: depth,
+      queued: depth,
       capacity: 10,
       processed,
       dropped: 0,
@@ -127,11 +127,80 @@ describe('queue predictions against a simulated M/M/1 queue', () => {
   });
 });
 
+describe('predictions after the traffic stops (issue 13)', () => {
+  // An overloaded kernel: 2,000/s offered, 1,000/s served, queue filling towards 4,096.
+  function overloaded() {
+    const p = createQueuePredictor();
+    let processed = 0;
+    let queued = 100;
+    let t = 0;
+    const k = () => ({ id: 'k', queued, inFlight: 0, capacity: 4096, processed, dropped: 0 });
+    p.observe({ timeUs: t, kernels: [k()] });
+    for (let i = 0; i < 20; i++) {
+      t += 100_000;
+      processed += 100;
+      queued += 100;
+      p.observe({ timeUs: t, kernels: [k()] });
+    }
+    return { p, t, k, drain: (n: number) => ((processed += n), (queued -= n)) };
+  }
+
+  it('warns while the queue fills', () => {
+    const { p } = overloaded();
+    expect(p.get('k')).toMatchObject({ warning: true });
+    expect(p.get('k')!.rho).toBeGreaterThan(1.5);
+  });
+
+  it('drops λ, ρ and the alarm within a second of the last arrival, although the EWMA remembers', () => {
+    const o = overloaded();
+    let t = o.t;
+    // Stop: the kernel drains what is queued, nothing arrives any more.
+    o.drain(2100);
+    for (let i = 0; i < 12; i++) {
+      t += 100_000;
+      o.p.observe({ timeUs: t, kernels: [o.k()] });
+    }
+    expect(o.p.get('k')).toMatchObject({
+      arrivalPerSec: 0,
+      rho: 0,
+      secondsToFull: null,
+      warning: false,
+    });
+  });
+
+  it('clears at once when the engine says it is idle, even if its clock stands still', () => {
+    const o = overloaded();
+    o.drain(2100);
+    o.p.observe({ timeUs: o.t, idle: true, kernels: [o.k()] });
+    expect(o.p.get('k')).toMatchObject({ arrivalPerSec: 0, warning: false });
+  });
+
+  it('counts only queued messages against the capacity: a GPU batch in flight left the queue', () => {
+    const p = createQueuePredictor();
+    const k = (processed: number, queued: number, inFlight: number) => ({
+      id: 'k',
+      queued,
+      inFlight,
+      capacity: 1024,
+      processed,
+      dropped: 0,
+    });
+    p.observe({ timeUs: 0, kernels: [k(0, 0, 0)] });
+    p.observe({ timeUs: 1e6, kernels: [k(1000, 1000, 1024)] });
+    const pred = p.get('k')!;
+    expect(pred.queued).toBe(1000);
+    // queued + in flight (2,024) is above the capacity, yet the queue is not full.
+    expect(pred.secondsToFull).not.toBe(0);
+    // Arrivals count the in-flight batch too (conservation): 1000 + 1000 + 1024.
+    expect(pred.arrivalPerSec).toBe(3024);
+  });
+});
+
 describe('pathBottlenecks', () => {
   it('picks the kernel with the highest utilisation on each path, following observed emits', () => {
     const pred = (id: string, rho: number | null): KernelPrediction => ({
       id,
-      depth: 0,
+      queued: 0,
       capacity: 10,
       arrivalPerSec: 1,
       servicePerSec: rho === null ? null : 1 / rho,

@@ -1,20 +1,31 @@
 /**
  * Queue predictions from successive snapshots: per kernel the arrival rate λ, the service rate μ,
- * utilisation ρ = λ/μ, and the time until the queue is full ((capacity − depth)/(λ − μ)) or drained
- * (depth/(μ − λ)); per path (type → kernel → K2K and downstream kernels) the bottleneck.
+ * utilisation ρ = λ/μ, and the time until the queue is full ((capacity − queued)/(λ − μ)) or
+ * drained (queued/(μ − λ)); per path (type → kernel → K2K and downstream kernels) the bottleneck.
+ * Only messages waiting in the queue count against its capacity: those a backend has taken (a GPU
+ * batch in flight) left the queue.
  *
  * Rates are exponentially weighted over time (time constant `tauSec`) as a ratio of two EWMAs
  * (events and seconds), which is unbiased from the first sample and tolerates uneven sampling.
- * Arrivals follow from conservation: arrived = processed + Δdepth + dropped. Service is measured
- * only over intervals that start with a non-empty queue, when the kernel is known to be busy; a
- * kernel never seen busy has an unknown μ (it keeps up), and then ρ is unknown rather than guessed.
+ * Arrivals follow from conservation: arrived = processed + Δ(queued + in flight) + dropped. Service
+ * is measured only over intervals that start with a non-empty queue, when the kernel is known to be
+ * busy; a kernel never seen busy has an unknown μ (it keeps up), and then ρ is unknown rather than
+ * guessed.
+ *
+ * The smoothing must not outlive the traffic: once nothing has arrived for `idleAfterSec` of engine
+ * time (or the engine says it is idle) λ is 0 and no queue is filling, so a stopped generator never
+ * leaves an overload alarm behind.
  */
 import type { RouteConfig } from '../core/config';
 
 /** The per-kernel fields predictions read (a subset of the engine's `KernelSnapshot`). */
 export interface QueueObservation {
   id: string;
-  queueDepth: number;
+  /** Waiting in the queue (never above `capacity`). */
+  queued: number;
+  /** Taken from the queue by a backend and not yet processed; absent = 0. */
+  inFlight?: number;
+  /** The real capacity. */
   capacity: number;
   processed: number;
   dropped: number;
@@ -24,12 +35,15 @@ export interface QueueObservation {
 export interface ObservedSnapshot {
   /** Engine time, µs. */
   timeUs: number;
+  /** Nothing queued, in flight or generated: every λ is 0 now. */
+  idle?: boolean;
   kernels: readonly QueueObservation[];
 }
 
 export interface KernelPrediction {
   id: string;
-  depth: number;
+  /** Waiting in the queue. */
+  queued: number;
   capacity: number;
   /** λ, messages offered to the queue per second. */
   arrivalPerSec: number;
@@ -50,6 +64,8 @@ export interface PredictorOptions {
   tauSec?: number;
   /** Warn when the queue is predicted full within this many seconds. Default 10. */
   warnSeconds?: number;
+  /** With no arrival for this long (engine time), λ is 0. Default 1. */
+  idleAfterSec?: number;
 }
 
 export interface QueuePredictor {
@@ -68,20 +84,24 @@ interface KernelState {
   muSec: number;
   /** Net depth growth, for time-to-full while μ is unknown. */
   growEvents: number;
+  /** Engine time of the last interval with arrivals, µs. */
+  lastArrivalUs: number;
   prediction: KernelPrediction;
 }
 
 const EMPTY = (o: QueueObservation): KernelPrediction => ({
   id: o.id,
-  depth: o.queueDepth,
+  queued: o.queued,
   capacity: o.capacity,
   arrivalPerSec: 0,
   servicePerSec: null,
   rho: null,
   secondsToFull: null,
   secondsToDrain: null,
-  warning: o.queueDepth >= o.capacity,
+  warning: o.queued >= o.capacity,
 });
+
+const held = (o: QueueObservation) => o.queued + (o.inFlight ?? 0);
 
 /**
  * Creates a predictor; feed it snapshots with `observe`.
@@ -94,26 +114,27 @@ const EMPTY = (o: QueueObservation): KernelPrediction => ({
 export function createQueuePredictor(options: PredictorOptions = {}): QueuePredictor {
   const tau = options.tauSec ?? 5;
   const warnSeconds = options.warnSeconds ?? 10;
+  const idleAfterUs = (options.idleAfterSec ?? 1) * 1e6;
   const states = new Map<string, KernelState>();
   let lastTimeUs: number | null = null;
 
-  function predict(s: KernelState, o: QueueObservation): KernelPrediction {
-    const lam = s.lamSec > 0 ? s.lamEvents / s.lamSec : 0;
+  function predict(s: KernelState, o: QueueObservation, quiet: boolean): KernelPrediction {
+    const lam = quiet ? 0 : s.lamSec > 0 ? s.lamEvents / s.lamSec : 0;
     const mu = s.muSec > 0 && s.muEvents > 0 ? s.muEvents / s.muSec : null;
-    const room = Math.max(0, o.capacity - o.queueDepth);
+    const room = Math.max(0, o.capacity - o.queued);
     let toFull: number | null = null;
     let toDrain: number | null = null;
     if (mu !== null) {
       if (lam > mu) toFull = room / (lam - mu);
-      else if (mu > lam && o.queueDepth > 0) toDrain = o.queueDepth / (mu - lam);
-    } else {
+      else if (mu > lam && o.queued > 0) toDrain = o.queued / (mu - lam);
+    } else if (!quiet) {
       const grow = s.lamSec > 0 ? s.growEvents / s.lamSec : 0;
-      if (grow > 0 && o.queueDepth > 0) toFull = room / grow;
+      if (grow > 0 && o.queued > 0) toFull = room / grow;
     }
-    if (o.queueDepth >= o.capacity) toFull = 0;
+    if (o.queued >= o.capacity) toFull = 0;
     return {
       id: o.id,
-      depth: o.queueDepth,
+      queued: o.queued,
       capacity: o.capacity,
       arrivalPerSec: lam,
       servicePerSec: mu,
@@ -142,26 +163,33 @@ export function createQueuePredictor(options: PredictorOptions = {}): QueuePredi
             muEvents: 0,
             muSec: 0,
             growEvents: 0,
+            lastArrivalUs: snapshot.timeUs,
             prediction: EMPTY(o),
           });
           continue;
         }
-        if (dtSec === 0) continue;
+        if (dtSec === 0) {
+          // Same engine time, new facts (an idle engine's time may stand still): re-predict.
+          if (snapshot.idle) s.prediction = predict(s, o, true);
+          continue;
+        }
         const decay = Math.exp(-dtSec / tau);
         const served = o.processed - s.last.processed;
-        const grew = o.queueDepth - s.last.queueDepth;
-        const arrived = Math.max(0, served + grew + (o.dropped - s.last.dropped));
+        const grew = o.queued - s.last.queued;
+        const arrived = Math.max(0, served + held(o) - held(s.last) + (o.dropped - s.last.dropped));
+        if (arrived > 0) s.lastArrivalUs = snapshot.timeUs;
         s.lamEvents = s.lamEvents * decay + arrived;
         s.lamSec = s.lamSec * decay + dtSec;
         s.growEvents = s.growEvents * decay + grew;
         s.muEvents *= decay;
         s.muSec *= decay;
-        if (s.last.queueDepth > 0) {
+        if (s.last.queued > 0) {
           s.muEvents += served;
           s.muSec += dtSec;
         }
         s.last = { ...o };
-        s.prediction = predict(s, o);
+        const quiet = snapshot.idle === true || snapshot.timeUs - s.lastArrivalUs >= idleAfterUs;
+        s.prediction = predict(s, o, quiet);
       }
       for (const id of [...states.keys()]) if (!seen.has(id)) states.delete(id);
     },

@@ -4,9 +4,9 @@ import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { App } from './App';
 import { initStore } from '../state/store';
-import { metricsHistory, onSnapshot, receiptLog } from './live';
-import { predictions, traceHighlight } from '../ui/analysis';
-import { setEngineClient } from './engineRef';
+import { EngineContext } from '../ui/engineContext';
+import { GpuBenchContext } from '../ui/gpu/benchContext';
+import { runBench } from '../gpu/check/checks';
 import { syncCommands } from '../state/engineSync';
 import { createEngineClient } from '../engine/client';
 import { initialWorkspace, workspaces } from './workspaces';
@@ -16,7 +16,14 @@ import { recordingClient } from '../analysis/recording';
 import { recorder } from '../ui/analysis/recorder';
 import { SHARE_PREFIX, decodeShareFragment, serializeConfig } from '../core/config';
 
-const RECEIPTS_PER_SNAPSHOT = 250;
+/**
+ * Receipts materialised per snapshot (counts stay exact regardless). The engine publishes about
+ * 60 snapshots a second; 2,000 rows each keeps a hand-sent burst of up to 2,000 whole and fills the
+ * page's 20,000-row tail in a fraction of a second at full rate, which is all the tail can show.
+ */
+const RECEIPTS_PER_SNAPSHOT = 2000;
+/** How often the page's clock moves while no snapshot arrives, so stale values dim on time. */
+const CLOCK_TICK_MS = 250;
 
 const start = initialWorkspace();
 const store = initStore({ config: start.config, workspaceName: start.name });
@@ -42,7 +49,7 @@ store.subscribe((next, prev) => {
 
 const engine = recordingClient(
   createEngineClient({
-    onSnapshot,
+    onSnapshot: (s) => store.getState().ingestSnapshot(s, Date.now()),
     // Moving onto WebGPU is news; falling back to the CPU twin is a warning worth reading.
     onNotice: (n) =>
       n.backend === 'cpu'
@@ -59,16 +66,14 @@ const engine = recordingClient(
         engine.send({ type: 'setSampling', perSnapshotCap: RECEIPTS_PER_SNAPSHOT });
         // A fresh engine numbers receipts and messages from the start again: drop what the
         // page holds of the old one so rows and traces do not mix.
-        receiptLog.clear();
-        metricsHistory.reset();
-        traceHighlight.clear();
-        predictions.reset();
+        store.getState().resetLive();
+        store.getState().clearTrace();
       }
     },
   }),
   recorder,
 );
-setEngineClient(engine);
+setInterval(() => store.getState().tickClock(Date.now()), CLOCK_TICK_MS);
 engine.send({ type: 'loadConfig', config: start.config });
 // Materialise at most this many receipts per snapshot (about 15,000 a second); counts stay exact.
 engine.send({ type: 'setSampling', perSnapshotCap: RECEIPTS_PER_SNAPSHOT });
@@ -153,6 +158,10 @@ const root = document.getElementById('root');
 if (root)
   createRoot(root).render(
     <StrictMode>
-      <App engine={engine} />
+      <EngineContext.Provider value={engine}>
+        <GpuBenchContext.Provider value={runBench}>
+          <App engine={engine} />
+        </GpuBenchContext.Provider>
+      </EngineContext.Provider>
     </StrictMode>,
   );

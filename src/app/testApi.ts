@@ -76,9 +76,8 @@ export function installTestApi({
         ...(payload !== undefined ? { payload } : {}),
         ...(priority !== undefined ? { priority } : {}),
       });
-      return reply.ok
-        ? { ok: true, ...(reply.count !== undefined ? { count: reply.count } : {}) }
-        : { ok: false, error: reply.error.message };
+      if (!reply.ok) return { ok: false, error: reply.error.message };
+      return reply.command === 'inject' ? { ok: true, count: reply.count } : { ok: true };
     },
     async startGenerator(spec) {
       const reply = await engine.request({ type: 'startGenerator', spec });

@@ -1,35 +1,94 @@
 /**
- * The latest engine snapshot, outside React state: the engine client writes it (at most once per
- * animation frame) and components subscribe with a selector, so a kernel node re-renders only when
- * its own queue depth changes.
+ * The live slice: the latest engine snapshot, when it arrived, and the sinks every snapshot feeds
+ * (the receipt ring, ten minutes of metrics, the queue predictor). The sinks are mutable data
+ * structures held by the slice; what components subscribe to are the slice's primitives (the
+ * snapshot object, version numbers), so a kernel node re-renders only when its own values change.
  */
-import { useRef, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { StateCreator } from 'zustand/vanilla';
 import type { EngineSnapshot } from '../engine/protocol';
+import { createReceiptLog, type ReceiptLog } from './receiptLog';
+import { createMetricsHistory, type MetricsHistory } from './metricsHistory';
+import { createQueuePredictor, type QueuePredictor } from '../analysis/predict';
+import { useWorkbench, workbenchStore } from './store';
 
-type Listener = () => void;
+/** A value older than this (since the last snapshot arrived) is shown as stale. */
+export const STALE_AFTER_MS = 1000;
 
-let latest: EngineSnapshot | null = null;
-const listeners = new Set<Listener>();
+export interface LiveSlice {
+  snapshot: EngineSnapshot | null;
+  /** Wall-clock ms at which `snapshot` arrived; null before the first. */
+  snapshotAt: number | null;
+  /** Wall-clock ms, advanced by every snapshot and by the page's clock tick (`tickClock`). */
+  clockMs: number;
+  receiptLog: ReceiptLog;
+  /** Moves whenever the rows the receipt tail shows change (or pause buffers more). */
+  receiptsVersion: number;
+  metricsHistory: MetricsHistory;
+  predictor: QueuePredictor;
+  /** Moves with every snapshot the predictor observed. */
+  predictionsVersion: number;
+  /** Feed one snapshot (receipts, metrics, predictions, then the snapshot itself). */
+  ingestSnapshot(snapshot: EngineSnapshot, wallMs: number): void;
+  tickClock(wallMs: number): void;
+  setReceiptsPaused(paused: boolean): void;
+  clearReceipts(): void;
+  /** A fresh engine numbers everything from the start: forget what the old one sent. */
+  resetLive(): void;
+}
 
-export const liveStore = {
-  get: (): EngineSnapshot | null => latest,
-  set(snapshot: EngineSnapshot | null): void {
-    latest = snapshot;
-    for (const l of listeners) l();
+export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set, get) => ({
+  snapshot: null,
+  snapshotAt: null,
+  clockMs: 0,
+  receiptLog: createReceiptLog(),
+  receiptsVersion: 0,
+  metricsHistory: createMetricsHistory(),
+  predictor: createQueuePredictor(),
+  predictionsVersion: 0,
+  ingestSnapshot(snapshot, wallMs) {
+    const { receiptLog, metricsHistory, predictor } = get();
+    receiptLog.ingest(snapshot);
+    metricsHistory.ingest(snapshot, wallMs);
+    predictor.observe(snapshot);
+    set({
+      snapshot,
+      snapshotAt: wallMs,
+      clockMs: Math.max(get().clockMs, wallMs),
+      receiptsVersion: receiptLog.version(),
+      predictionsVersion: get().predictionsVersion + 1,
+    });
   },
-  subscribe(listener: Listener): () => void {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
+  tickClock(wallMs) {
+    set({ clockMs: wallMs });
   },
-};
+  setReceiptsPaused(paused) {
+    const log = get().receiptLog;
+    log.setPaused(paused);
+    set({ receiptsVersion: log.version() });
+  },
+  clearReceipts() {
+    const log = get().receiptLog;
+    log.clear();
+    set({ receiptsVersion: log.version() });
+  },
+  resetLive() {
+    const { receiptLog, metricsHistory, predictor } = get();
+    receiptLog.clear();
+    metricsHistory.reset();
+    predictor.reset();
+    set({
+      snapshot: null,
+      snapshotAt: null,
+      receiptsVersion: receiptLog.version(),
+      predictionsVersion: get().predictionsVersion + 1,
+    });
+  },
+});
 
 /** Subscribe to one derived value of the live snapshot; return primitives to avoid re-renders. */
 export function useLive<T>(selector: (s: EngineSnapshot | null) => T): T {
-  return useSyncExternalStore(
-    liveStore.subscribe,
-    () => selector(latest),
-    () => selector(null),
-  );
+  return useWorkbench((s) => selector(s.snapshot));
 }
 
 const bigintSafe = (_k: string, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v);
@@ -41,14 +100,31 @@ const bigintSafe = (_k: string, v: unknown) => (typeof v === 'bigint' ? `${v}n` 
  */
 export function useLiveValue<T>(selector: (s: EngineSnapshot | null) => T): T {
   const cache = useRef<{ key: string; value: T } | null>(null);
-  const get = (): T => {
-    const value = selector(latest);
+  return useWorkbench((state) => {
+    const value = selector(state.snapshot);
     const key = JSON.stringify(value, bigintSafe) ?? '';
     if (cache.current?.key === key) return cache.current.value;
     cache.current = { key, value };
     return value;
-  };
-  return useSyncExternalStore(liveStore.subscribe, get, get);
+  });
+}
+
+/** Age in whole seconds of the latest snapshot once it is stale, else null (fresh or none yet). */
+export function staleSeconds(s: { snapshotAt: number | null; clockMs: number }): number | null {
+  if (s.snapshotAt === null) return null;
+  const age = s.clockMs - s.snapshotAt;
+  return age > STALE_AFTER_MS ? Math.floor(age / 1000) : null;
+}
+
+/**
+ * Whether live values are stale, and the words that say how old they are: `{ className, title }`
+ * to spread on the element that shows them (empty when fresh).
+ */
+export function useStale(): { className: string; title?: string } {
+  const age = useWorkbench(staleSeconds);
+  return age === null
+    ? { className: '' }
+    : { className: 'stale', title: `Stale: the engine's last update arrived ${age} s ago` };
 }
 
 type KernelRow = EngineSnapshot['kernels'][number];
@@ -76,4 +152,29 @@ export function edgeRate(s: EngineSnapshot | null, source: string, target: strin
     edgeIndex.set(s, m);
   }
   return m.get(`${source}\u0000${target}`) ?? 0;
+}
+
+/**
+ * The receipt tail's version, followed at most once per `intervalMs`: at full rate the log changes
+ * on every snapshot, and re-filtering 20,000 rows sixty times a second would starve the page.
+ */
+export function useReceiptsVersion(intervalMs = 200): number {
+  const store = workbenchStore();
+  const [version, setVersion] = useState(() => store.getState().receiptsVersion);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const sync = () => {
+      timer = undefined;
+      setVersion(store.getState().receiptsVersion);
+    };
+    const off = store.subscribe((s, prev) => {
+      if (s.receiptsVersion === prev.receiptsVersion || timer !== undefined) return;
+      timer = setTimeout(sync, intervalMs);
+    });
+    return () => {
+      off();
+      clearTimeout(timer);
+    };
+  }, [store, intervalMs]);
+  return version;
 }

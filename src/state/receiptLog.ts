@@ -1,7 +1,8 @@
 /**
  * The captured receipts behind the live tail: a bounded ring of the rows the engine materialised
- * (sampled at high rates; exact counts per status come from the snapshot). Pausing freezes what
- * the list shows while capture goes on, so nothing is dropped on pause.
+ * (every receipt while the rate allows, sampled above; exact counts per status come from the
+ * snapshot). Pausing freezes what the list shows while capture goes on, so nothing is dropped on
+ * pause. A plain data structure: the store's live slice holds it and publishes its `version`.
  */
 import type { EngineSnapshot, ReceiptRow } from '../engine/protocol';
 import { toHex } from '../engine/payload';
@@ -18,9 +19,8 @@ export interface ReceiptLog {
   paused(): boolean;
   setPaused(paused: boolean): void;
   clear(): void;
-  /** Increases whenever the visible rows change. */
+  /** Increases whenever the visible rows change (or, paused, the buffered count). */
   version(): number;
-  subscribe(fn: () => void): () => void;
 }
 
 export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
@@ -31,10 +31,8 @@ export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
   let frozen: ReceiptRow[] | null = null;
   let buffered = 0;
   let ver = 0;
-  const listeners = new Set<() => void>();
   const emit = () => {
     ver++;
-    for (const l of listeners) l();
   };
   function all(): ReceiptRow[] {
     const out: ReceiptRow[] = [];
@@ -54,10 +52,8 @@ export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
         head = (head + 1) % capacity;
         if (size < capacity) size++;
       }
-      if (isPaused) {
-        buffered += rows.length;
-        for (const l of listeners) l();
-      } else emit();
+      if (isPaused) buffered += rows.length;
+      emit();
     },
     rows: () => (frozen ? frozen.slice() : all()),
     bufferedSincePause: () => buffered,
@@ -77,10 +73,6 @@ export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
       emit();
     },
     version: () => ver,
-    subscribe(fn) {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
-    },
   };
 }
 

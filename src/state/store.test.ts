@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { demoConfig } from '../core/config';
 import { createWorkbenchStore } from './store';
+import { addType } from './edits';
+import { staleSeconds } from './live';
+import type { EngineSnapshot } from '../engine/protocol';
 
 describe('workbench store', () => {
   it('refuses a change that would not load back, keeps the config and says why', () => {
@@ -24,5 +27,72 @@ describe('workbench store', () => {
     expect(store.getState().config.name).toBe(a.name);
     store.getState().redo();
     expect(store.getState().config.name).toBe('b');
+  });
+
+  it('undo says what it undid and selects what was selected before the step (issue 13)', () => {
+    const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
+    const st = () => store.getState();
+    st().setSelection(['kernel:aggregator']);
+    const r = addType(st().config, { x: 0, y: -140 });
+    expect(st().apply(r)).toBe(true);
+    st().setSelection(['type:1011']);
+    st().undo();
+    expect(st().selection).toEqual(['kernel:aggregator']);
+    expect(st().notices.at(-1)?.text).toMatch(/^Undid: added message type/i);
+    st().redo();
+    expect(st().notices.at(-1)?.text).toMatch(/^Redid: added message type/i);
+    st().undo();
+    st().undo();
+    expect(st().notices.at(-1)?.text).toBe('Nothing to undo.');
+  });
+
+  it('redo drops a selection of nodes that no longer exist', () => {
+    const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
+    const st = () => store.getState();
+    const before = st().config;
+    st().replace(
+      {
+        ...before,
+        kernels: before.kernels.filter((k) => k.id !== 'alert_sink'),
+        routes: before.routes.filter((x) => x.kernelId !== 'alert_sink'),
+      },
+      'Deleted alert_sink.',
+    );
+    st().undo();
+    st().setSelection(['kernel:alert_sink']);
+    st().redo();
+    expect(st().selection).toEqual([]);
+  });
+});
+
+describe('live slice (issue 13)', () => {
+  const snap = (seq: number) =>
+    ({
+      seq,
+      timeUs: seq * 100_000,
+      idle: true,
+      receipts: { total: 0, byStatus: {}, sampledOut: 0, recent: [] },
+      kernels: [],
+      edges: [],
+      metrics: {
+        messagesDispatched: 0,
+        messagesDelivered: 0,
+        unknownTypeErrors: 0,
+        deliveryErrors: 0,
+      },
+      latency: { p50Us: 0, p99Us: 0, samples: 0 },
+    }) as unknown as EngineSnapshot;
+
+  it('counts a value as stale a second after the last snapshot arrived, by wall clock', () => {
+    const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
+    const st = () => store.getState();
+    expect(staleSeconds(st())).toBeNull();
+    st().ingestSnapshot(snap(1), 10_000);
+    st().tickClock(10_900);
+    expect(staleSeconds(st())).toBeNull();
+    st().tickClock(13_100);
+    expect(staleSeconds(st())).toBe(3);
+    st().ingestSnapshot(snap(2), 13_200);
+    expect(staleSeconds(st())).toBeNull();
   });
 });

@@ -1,12 +1,16 @@
 /**
  * The one store, sliced by concern: workspace (the config and its history), ui (selection,
- * theme, notices). High-frequency engine data does not live here: panels read it from the engine
- * client on animation frames.
+ * theme, notices), live (the latest engine snapshot and the sinks it feeds: receipt ring, metrics
+ * history, queue predictor) and trace (the open trace). High-frequency data lands in the live
+ * slice's mutable sinks; components subscribe to its snapshot and version numbers with selectors.
  */
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { parseConfig, type GeneratorPreset, type RouteConfig } from '../core/config';
 import type { EditResult } from './edits';
+import { createLiveSlice, type LiveSlice } from './live';
+import { createTraceSlice, type TraceSlice } from './trace';
+import { createInjectFormSlice, type InjectFormSlice } from './injectForm';
 
 const HISTORY_LIMIT = 200;
 
@@ -34,7 +38,9 @@ export interface WorkspaceSlice {
   setTransient(config: RouteConfig): void;
   /** Record `before` as a history step (drag end). */
   pushHistory(before: RouteConfig): void;
+  /** Steps back; says what it undid (status line) and selects what was selected before it. */
   undo(): void;
+  /** Steps forward again; says what it redid. */
   redo(): void;
   openWorkspace(name: string, config: RouteConfig): void;
 }
@@ -60,12 +66,36 @@ export interface UiSlice {
   setSearch(text: string): void;
 }
 
-export type WorkbenchState = WorkspaceSlice & UiSlice;
+export type WorkbenchState = WorkspaceSlice & UiSlice & LiveSlice & TraceSlice & InjectFormSlice;
+
+/** What a history step did and what was selected before it, for undo/redo's words and selection. */
+interface StepMeta {
+  note: string;
+  selectionBefore: string[];
+}
 
 let noticeSeq = 0;
 
 export function createWorkbenchStore(initial: { config: RouteConfig; workspaceName: string }) {
-  return createStore<WorkbenchState>()((set, get) => ({
+  // Keyed by the config a step produced: the step's words and the selection before it.
+  const steps = new WeakMap<RouteConfig, StepMeta>();
+  const existing = (config: RouteConfig, ids: readonly string[]) => {
+    const known = new Set([
+      ...config.messageTypes.map((t) => `type:${String(t.typeId)}`),
+      ...config.kernels.map((k) => `kernel:${k.id}`),
+    ]);
+    return ids.filter((id) => known.has(id));
+  };
+  /** "Added type X." -> "added type X" so it reads after "Undid: ". */
+  const clause = (note: string) =>
+    note
+      .replace(/\s*\(.*?\)\s*/g, ' ')
+      .trim()
+      .replace(/\.$/, '');
+  return createStore<WorkbenchState>()((set, get, api) => ({
+    ...createLiveSlice(set, get, api),
+    ...createTraceSlice(set, get, api),
+    ...createInjectFormSlice(set, get, api),
     workspaceName: initial.workspaceName,
     config: initial.config,
     past: [],
@@ -90,7 +120,8 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
         );
         return false;
       }
-      const { config: before, past } = get();
+      const { config: before, past, selection } = get();
+      steps.set(check.config, { note: note || 'an edit', selectionBefore: selection });
       set({ config: check.config, past: [...past, before].slice(-HISTORY_LIMIT), future: [] });
       if (note) get().notify('info', note);
       return true;
@@ -99,19 +130,36 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
       set({ config });
     },
     pushHistory(before) {
+      steps.set(get().config, { note: 'Moved nodes.', selectionBefore: get().selection });
       set({ past: [...get().past, before].slice(-HISTORY_LIMIT), future: [] });
     },
     undo() {
       const { past, config, future } = get();
       const prev = past.at(-1);
-      if (!prev) return;
-      set({ config: prev, past: past.slice(0, -1), future: [config, ...future] });
+      if (!prev) return get().notify('info', 'Nothing to undo.');
+      const step = steps.get(config);
+      const selection = existing(prev, step?.selectionBefore ?? get().selection);
+      set({
+        config: prev,
+        past: past.slice(0, -1),
+        future: [config, ...future],
+        selection,
+        selectedEdges: [],
+      });
+      get().notify('info', `Undid: ${clause(step?.note ?? 'the last change')}.`);
     },
     redo() {
       const { past, config, future } = get();
       const next = future[0];
-      if (!next) return;
-      set({ config: next, past: [...past, config], future: future.slice(1) });
+      if (!next) return get().notify('info', 'Nothing to redo.');
+      set({
+        config: next,
+        past: [...past, config],
+        future: future.slice(1),
+        selection: existing(next, get().selection),
+        selectedEdges: [],
+      });
+      get().notify('info', `Redid: ${clause(steps.get(next)?.note ?? 'the change')}.`);
     },
     openWorkspace(name, config) {
       set({ workspaceName: name, config, past: [], future: [], selection: [], selectedEdges: [] });

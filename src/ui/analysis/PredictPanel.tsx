@@ -1,7 +1,7 @@
-import { useLiveValue } from '../../state/live';
+import { useLiveValue, useStale } from '../../state/live';
 import { useWorkbench } from '../../state/store';
 import { pathBottlenecks } from '../../analysis/predict';
-import { predictions, usePredictionsVersion } from './predictions';
+import { usePredictions } from './predictions';
 
 const fmtRate = (x: number | null): string =>
   x === null ? '—' : x < 10 ? x.toFixed(1) : Math.round(x).toString();
@@ -18,7 +18,8 @@ const fmtSec = (x: number | null): string =>
 
 /** Per-kernel utilisation and time to full/drain, and the bottleneck of each path, live. */
 export function PredictPanel() {
-  usePredictionsVersion();
+  const all = usePredictions();
+  const stale = useStale();
   const config = useWorkbench((s) => s.config);
   const edges = useLiveValue((s) =>
     (s?.edges ?? []).map((e) => ({
@@ -27,16 +28,21 @@ export function PredictPanel() {
       total: e.total > 0 ? 1 : 0,
     })),
   );
-  const rows = predictions.all().sort((a, b) => a.id.localeCompare(b.id));
-  const paths = pathBottlenecks(config, (id) => predictions.get(id), edges);
+  const rows = [...all].sort((a, b) => a.id.localeCompare(b.id));
+  const byId = new Map(all.map((p) => [p.id, p]));
+  const paths = pathBottlenecks(config, byId, edges);
   if (rows.length === 0) return <p className="muted">Waiting for engine snapshots…</p>;
   return (
-    <div className="predict-panel" data-testid="predict-panel">
+    <div
+      className={`predict-panel ${stale.className}`}
+      title={stale.title}
+      data-testid="predict-panel"
+    >
       <table className="grid-table" aria-label="Queue predictions">
         <thead>
           <tr>
             <th>kernel</th>
-            <th>depth / capacity</th>
+            <th>queued / capacity</th>
             <th>λ arrivals/s</th>
             <th>μ service/s</th>
             <th>ρ</th>
@@ -54,7 +60,7 @@ export function PredictPanel() {
             >
               <td>{p.id}</td>
               <td>
-                {p.depth} / {p.capacity}
+                {p.queued} / {p.capacity}
               </td>
               <td>{fmtRate(p.arrivalPerSec)}</td>
               <td

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useWorkbench } from '../../state/store';
 import { browserStorage } from '../../state/persistence';
-import { engineClient } from '../../app/engineRef';
+import { useEngine } from '../engineContext';
 import {
   deleteRecording,
   listRecordings,
@@ -32,6 +32,7 @@ function statusLine(byStatus: Record<string, number>): string {
 
 /** Record the session's injected traffic into the workspace and replay it. */
 export function RecordPanel() {
+  const engine = useEngine();
   const workspace = useWorkbench((s) => s.workspaceName);
   const config = useWorkbench((s) => s.config);
   const { recording, events } = useRecorderState();
@@ -97,7 +98,7 @@ export function RecordPanel() {
     const r = load(n);
     if (!r) return;
     cancelRef.current?.();
-    const stopReplay = replayLive(engineClient(), r, liveScheduler);
+    const stopReplay = replayLive(engine, r, liveScheduler);
     const finished = setTimeout(
       () => {
         cancelRef.current = null;

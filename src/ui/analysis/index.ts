@@ -5,10 +5,10 @@ export { PredictPanel } from './PredictPanel';
 export { RecordPanel } from './RecordPanel';
 export {
   openTrace,
-  traceHighlight,
+  useOpenTrace,
   useTraceHighlight,
   useTraceState,
   TRACE_TAB,
 } from './traceHighlight';
-export { usePrediction, predictions, type KernelBadge } from './predictions';
+export { usePrediction, usePredictions, type KernelBadge } from './predictions';
 export { recorder, useRecorderState } from './recorder';

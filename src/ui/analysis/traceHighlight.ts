@@ -1,65 +1,27 @@
 /**
- * The open trace and the graph elements it highlights, outside React state (a tiny external
- * store). `openTrace` assembles a chain from the page's receipt log and, when the engine has a
- * `trace` command, from the engine's trace store; `useTraceHighlight` gives GraphCanvas its edges.
+ * Opening a trace: `openTrace` assembles a chain from the page's receipt log and the engine's
+ * trace store and puts it in the store's trace slice; `useTraceHighlight` gives GraphCanvas its
+ * edges. Components get `openTrace` bound to the page's engine through `useOpenTrace()`.
  */
-import { useSyncExternalStore } from 'react';
-import { engineClient } from '../../app/engineRef';
-import { receiptLog } from '../../app/live';
-import { workbenchStore } from '../../state/store';
-import type { EngineCommand, ReceiptRow } from '../../engine/protocol';
-import { buildTrace, mergeRows, rowsFromTraceReply, type Trace } from '../../analysis/trace';
+import { useCallback } from 'react';
+import type { EngineClient } from '../../engine/client';
+import { useWorkbench, workbenchStore } from '../../state/store';
+import type { TraceState } from '../../state/trace';
+import type { ReceiptRow } from '../../engine/protocol';
+import { buildTrace, mergeRows, rowsFromTraceReply } from '../../analysis/trace';
+import { useEngine } from '../engineContext';
+
+export type { TraceState } from '../../state/trace';
 
 /** The dock tab id TracePanel should be registered under. */
 export const TRACE_TAB = 'trace';
 
-export interface TraceState {
-  messageId: number | null;
-  trace: Trace | null;
-  error: string | null;
-  /** Whether the engine answered the `trace` command (false: page rows only). */
-  fromEngine: boolean;
-  loading: boolean;
-  edges: ReadonlySet<string>;
-  nodes: ReadonlySet<string>;
-}
-
 const NONE: ReadonlySet<string> = new Set();
-let state: TraceState = {
-  messageId: null,
-  trace: null,
-  error: null,
-  fromEngine: false,
-  loading: false,
-  edges: NONE,
-  nodes: NONE,
-};
-const listeners = new Set<() => void>();
-let generation = 0;
-
-function set(next: Partial<TraceState>): void {
-  state = { ...state, ...next };
-  for (const l of listeners) l();
-}
-
-export const traceHighlight = {
-  get: (): TraceState => state,
-  subscribe(fn: () => void): () => void {
-    listeners.add(fn);
-    return () => listeners.delete(fn);
-  },
-  clear(): void {
-    generation++;
-    set({ messageId: null, trace: null, error: null, loading: false, edges: NONE, nodes: NONE });
-  },
-};
 
 /** Asks the engine for its chain; null when the engine has no `trace` command (older engines). */
-async function engineRows(messageId: number) {
+async function engineRows(engine: EngineClient, messageId: number) {
   try {
-    // Feature detection: engines before the trace store answer InvalidCommand.
-    const cmd = { type: 'trace', messageId } as unknown as EngineCommand;
-    const reply = await engineClient().request(cmd);
+    const reply = await engine.request({ type: 'trace', messageId });
     return reply.ok ? rowsFromTraceReply(reply) : null;
   } catch {
     return null;
@@ -70,18 +32,26 @@ async function engineRows(messageId: number) {
  * Opens the trace of a receipt (or message id): switches the dock to the Trace tab, highlights the
  * path on the graph. Safe to call from anywhere (e.g. the receipt detail's "Trace" button).
  */
-export async function openTrace(target: ReceiptRow | number, switchTab = true): Promise<void> {
+export async function openTrace(
+  engine: EngineClient,
+  target: ReceiptRow | number,
+  switchTab = true,
+): Promise<void> {
+  const store = workbenchStore();
   const messageId = typeof target === 'number' ? target : target.messageId;
-  const mine = ++generation;
+  // A newer request (or a clear) bumps the generation; this one's answer is then dropped.
+  const mine = store.getState().traceGeneration + 1;
+  store.setState({ traceGeneration: mine });
+  const set = (next: Partial<TraceState>) => store.getState().setTrace(next);
   set({ messageId, loading: true, error: null });
-  if (switchTab) workbenchStore().getState().setBottomTab(TRACE_TAB);
-  const fromEngine = await engineRows(messageId);
-  if (mine !== generation) return;
-  const pageRows = receiptLog.rows();
+  if (switchTab) store.getState().setBottomTab(TRACE_TAB);
+  const fromEngine = await engineRows(engine, messageId);
+  if (mine !== store.getState().traceGeneration) return;
+  const pageRows = store.getState().receiptLog.rows();
   const rows = fromEngine
     ? mergeRows(pageRows, fromEngine.rows, typeof target === 'number' ? [] : [target])
     : mergeRows(pageRows, typeof target === 'number' ? [] : [target]);
-  const config = workbenchStore().getState().config;
+  const config = store.getState().config;
   const result = buildTrace(rows, messageId, {
     config,
     ...(fromEngine?.incomplete ? { engineIncomplete: true } : {}),
@@ -106,16 +76,21 @@ export async function openTrace(target: ReceiptRow | number, switchTab = true): 
     });
 }
 
+/** `openTrace` bound to the page's engine. */
+export function useOpenTrace(): (target: ReceiptRow | number, switchTab?: boolean) => void {
+  const engine = useEngine();
+  return useCallback(
+    (target, switchTab = true) => void openTrace(engine, target, switchTab),
+    [engine],
+  );
+}
+
 /** The whole trace state (re-renders when it changes). */
 export function useTraceState(): TraceState {
-  return useSyncExternalStore(traceHighlight.subscribe, traceHighlight.get, traceHighlight.get);
+  return useWorkbench((s) => s.trace);
 }
 
 /** Edge ids to pass as `<GraphCanvas highlightedEdges={...} />` (a stable set between changes). */
 export function useTraceHighlight(): ReadonlySet<string> {
-  return useSyncExternalStore(
-    traceHighlight.subscribe,
-    () => state.edges,
-    () => NONE,
-  );
+  return useWorkbench((s) => s.trace.edges);
 }

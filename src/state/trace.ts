@@ -1,0 +1,48 @@
+/**
+ * The trace slice: the open trace and the graph elements it lights up. `openTrace` in
+ * `ui/analysis/traceHighlight.ts` fills it; the graph and the Trace panel read it.
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { Trace } from '../analysis/trace';
+
+export interface TraceState {
+  messageId: number | null;
+  trace: Trace | null;
+  error: string | null;
+  /** Whether the engine answered the `trace` command (false: page rows only). */
+  fromEngine: boolean;
+  loading: boolean;
+  edges: ReadonlySet<string>;
+  nodes: ReadonlySet<string>;
+}
+
+export interface TraceSlice {
+  trace: TraceState;
+  /** Bumped by every `clearTrace`, so an answer to an older request is dropped. */
+  traceGeneration: number;
+  setTrace(next: Partial<TraceState>): void;
+  clearTrace(): void;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+export const NO_TRACE: TraceState = {
+  messageId: null,
+  trace: null,
+  error: null,
+  fromEngine: false,
+  loading: false,
+  edges: NONE,
+  nodes: NONE,
+};
+
+export const createTraceSlice: StateCreator<TraceSlice, [], [], TraceSlice> = (set, get) => ({
+  trace: NO_TRACE,
+  traceGeneration: 0,
+  setTrace(next) {
+    set({ trace: { ...get().trace, ...next } });
+  },
+  clearTrace() {
+    set({ trace: NO_TRACE, traceGeneration: get().traceGeneration + 1 });
+  },
+});
