@@ -1,7 +1,7 @@
-import { useState, useSyncExternalStore } from 'react';
-import { receiptLog } from '../../app/live';
+import { useState } from 'react';
+import { useWorkbench } from '../../state/store';
 import type { HlcTimestamp } from '../../core';
-import { openTrace, traceHighlight, useTraceState } from './traceHighlight';
+import { useOpenTrace, useTraceState } from './traceHighlight';
 
 const fmtHlc = (h: HlcTimestamp | null | undefined): string =>
   h ? `${h.physical}.${h.logical}` : '—';
@@ -10,8 +10,8 @@ const fmtUs = (us: number | null): string =>
 
 /** Recent messages to pick from: the latest receipt of each message, newest first. */
 function useRecentMessages(limit: number) {
-  useSyncExternalStore(receiptLog.subscribe, receiptLog.version);
-  const rows = receiptLog.rows();
+  useWorkbench((s) => s.receiptsVersion);
+  const rows = useWorkbench((s) => s.receiptLog).rows();
   const seen = new Set<number>();
   const out = [];
   for (let i = rows.length - 1; i >= 0 && out.length < limit; i--) {
@@ -26,6 +26,8 @@ function useRecentMessages(limit: number) {
 /** Follow one message: pick a receipt or type a message id, see its causal chain by HLC. */
 export function TracePanel() {
   const st = useTraceState();
+  const openTrace = useOpenTrace();
+  const clearTrace = useWorkbench((s) => s.clearTrace);
   const recent = useRecentMessages(30);
   const [id, setId] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -35,7 +37,7 @@ export function TracePanel() {
     const n = Number(id.trim());
     if (!Number.isInteger(n) || n < 0) return setError('A message id is a non-negative integer.');
     setError(null);
-    void openTrace(n, false);
+    openTrace(n, false);
   }
 
   return (
@@ -54,7 +56,7 @@ export function TracePanel() {
         <button type="button" onClick={traceTyped}>
           Trace
         </button>
-        <button type="button" onClick={() => traceHighlight.clear()} disabled={!st.messageId}>
+        <button type="button" onClick={clearTrace} disabled={!st.messageId}>
           Clear highlight
         </button>
         {error ? <span role="alert">{error}</span> : null}
@@ -91,7 +93,7 @@ export function TracePanel() {
                   <button
                     type="button"
                     aria-label={`Trace message ${r.messageId}`}
-                    onClick={() => void openTrace(r, false)}
+                    onClick={() => openTrace(r, false)}
                   >
                     Trace
                   </button>

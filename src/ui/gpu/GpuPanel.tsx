@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import { acquireGpu, type GpuStatus } from '../../gpu';
-import { runBench, type BenchRow } from '../../gpu/check/checks';
+import { useGpuBench, type ThroughputRow as BenchRow } from './benchContext';
 import { useLiveValue } from '../../state/live';
 
 let statusPromise: Promise<GpuStatus> | null = null;
@@ -76,6 +76,7 @@ function ThroughputChart({ rows }: { rows: BenchRow[] }) {
 /** Which adapter runs the kernels, honestly; each kernel's backend; GPU vs CPU throughput. */
 export function GpuPanel() {
   const [status, setStatus] = useState<GpuStatus | null>(null);
+  const runBench = useGpuBench();
   const [rows, setRows] = useState<BenchRow[]>([]);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -135,11 +136,12 @@ export function GpuPanel() {
       <div className="panel-bar">
         <button
           type="button"
-          disabled={running || !status?.available}
+          disabled={running || !status?.available || !runBench}
           onClick={async () => {
             setRunning(true);
             setError(null);
             try {
+              if (!runBench) return;
               setRows(await runBench({ sizes: SIZES, reps: (s) => (s >= 65_536 ? 2 : 4) }));
             } catch (e) {
               setError(e instanceof Error ? e.message : String(e));

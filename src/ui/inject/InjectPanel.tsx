@@ -1,7 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import type { RouteConfig } from '../../core/config';
 import type { ArrivalPattern, GeneratorSpec, PayloadValues } from '../../engine/protocol';
-import { engineClient } from '../../app/engineRef';
+import { useEngine } from '../engineContext';
 import { canonicalTypeId, findType } from '../../state/edits';
 import { useLive } from '../../state/live';
 import { useWorkbench, workbenchStore } from '../../state/store';
@@ -116,6 +116,7 @@ export function InjectPanel() {
 }
 
 function PublishForm({ typeId, fields }: { typeId: number | string; fields: Field[] }) {
+  const engine = useEngine();
   const [values, setValues] = useState<Record<string, string>>(() =>
     Object.fromEntries(fields.map((f) => [f.name, randomFill(f)])),
   );
@@ -141,7 +142,7 @@ function PublishForm({ typeId, fields }: { typeId: number | string; fields: Fiel
     const p = Number(priority);
     if (!Number.isInteger(p) || p < 0 || p > 255) return setError('Priority is a u8 (0 to 255).');
     setError(null);
-    const reply = await engineClient().request({
+    const reply = await engine.request({
       type: 'inject',
       typeId,
       count: n,
@@ -205,6 +206,7 @@ function PublishForm({ typeId, fields }: { typeId: number | string; fields: Fiel
 }
 
 function GeneratorForm() {
+  const engine = useEngine();
   const config = useWorkbench((s) => s.config);
   const running = useLive((s) => s?.generator.running ?? false);
   const emitted = useLive((s) => s?.generator.emitted ?? 0);
@@ -259,7 +261,7 @@ function GeneratorForm() {
     const spec = toSpec();
     if (typeof spec === 'string') return setError(spec);
     setError(null);
-    const reply = await engineClient().request({ type: 'startGenerator', spec });
+    const reply = await engine.request({ type: 'startGenerator', spec });
     if (!reply.ok) setError(reply.error.message);
   }
 
@@ -343,7 +345,7 @@ function GeneratorForm() {
         </div>
         <div className="panel-bar">
           {running ? (
-            <button type="button" onClick={() => engineClient().send({ type: 'stopGenerator' })}>
+            <button type="button" onClick={() => engine.send({ type: 'stopGenerator' })}>
               Stop generator
             </button>
           ) : (

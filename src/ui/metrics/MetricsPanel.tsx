@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { metricsHistory } from '../../app/live';
-import { engineClient } from '../../app/engineRef';
 import { useLiveValue } from '../../state/live';
+import { useWorkbench } from '../../state/store';
+import { useEngine } from '../engineContext';
 
 const COLORS = [
   '#2563eb',
@@ -27,6 +27,7 @@ function Chart({
   windowSec: number;
 }) {
   const host = useRef<HTMLDivElement>(null);
+  const metricsHistory = useWorkbench((s) => s.metricsHistory);
   useEffect(() => {
     const el = host.current;
     if (!el) return;
@@ -82,12 +83,14 @@ function Chart({
       ro.disconnect();
       plot?.destroy();
     };
-  }, [kind, title, windowSec]);
+  }, [kind, title, windowSec, metricsHistory]);
   return <div className="chart" ref={host} data-testid={`chart-${kind}`} />;
 }
 
 /** Rates, per-kernel throughput, queue depths and latency percentiles; the last ten minutes. */
 export function MetricsPanel() {
+  const engine = useEngine();
+  const metricsHistory = useWorkbench((s) => s.metricsHistory);
   const [, force] = useState(0);
   const [windowSec, setWindowSec] = useState(60);
   const m = useLiveValue((s) => s?.metrics ?? null);
@@ -105,7 +108,7 @@ export function MetricsPanel() {
         <button
           type="button"
           onClick={() => {
-            engineClient().send({ type: 'resetMetrics' });
+            engine.send({ type: 'resetMetrics' });
             metricsHistory.reset();
             force((x) => x + 1);
           }}
