@@ -1,23 +1,27 @@
 import { useCallback, useEffect, useState } from 'react';
 import {
-  RECEIPT_STATUSES,
+  DEAD_LETTER_REASONS,
   type DeadLetterFilter,
+  type DeadLetterReason,
   type DeadLetterRow,
-  type ReceiptStatus,
 } from '../../engine/protocol';
-import { engineClient } from '../../app/engineRef';
-import { useLive } from '../../state/live';
+import { useLive, useStale } from '../../state/live';
+import { useEngine } from '../engineContext';
+import { typeLabel } from './labels';
 import { useWorkbench } from '../../state/store';
 import { downloadText } from './download';
 import { toHex } from '../../engine/payload';
 
 /** Dead letters you can act on: filter, pick, edit the header, redrive, export. */
 export function DeadLettersPanel() {
+  const engine = useEngine();
+  const stale = useStale();
+  const types = useWorkbench((s) => s.config.messageTypes);
   const count = useLive((s) => s?.deadLetters.count ?? 0);
   const evicted = useLive((s) => s?.deadLetters.evicted ?? 0);
   const timeUs = useLive((s) => s?.timeUs ?? 0);
   const kernels = useWorkbench((s) => s.config.kernels);
-  const [reason, setReason] = useState<ReceiptStatus | ''>('');
+  const [reason, setReason] = useState<DeadLetterReason | ''>('');
   const [dest, setDest] = useState('');
   const [rows, setRows] = useState<DeadLetterRow[]>([]);
   const [total, setTotal] = useState(0);
@@ -40,18 +44,16 @@ export function DeadLettersPanel() {
 
   useEffect(() => {
     let alive = true;
-    void engineClient()
-      .request({ type: 'listDeadLetters', filter: filter(), limit: 500 })
-      .then((reply) => {
-        if (alive && reply.ok && reply.deadLetters) {
-          setRows(reply.deadLetters.rows);
-          setTotal(reply.deadLetters.total);
-        }
-      });
+    void engine.request({ type: 'listDeadLetters', filter: filter(), limit: 500 }).then((reply) => {
+      if (alive && reply.ok && reply.command === 'listDeadLetters') {
+        setRows(reply.deadLetters.rows);
+        setTotal(reply.deadLetters.total);
+      }
+    });
     return () => {
       alive = false;
     };
-  }, [filter, count, reload]);
+  }, [engine, filter, count, reload]);
 
   async function redrive(selectedOnly: boolean) {
     const f: DeadLetterFilter = selectedOnly ? { ids: [...picked] } : filter();
@@ -61,7 +63,7 @@ export function DeadLettersPanel() {
     const c = correlation.trim() === '' ? undefined : Number(correlation);
     if (c !== undefined && !(Number.isSafeInteger(c) && c >= 0))
       return setMessage('Correlation id must be a whole number.');
-    const reply = await engineClient().request({
+    const reply = await engine.request({
       type: 'redrive',
       filter: f,
       ...(target ? { target } : {}),
@@ -71,7 +73,7 @@ export function DeadLettersPanel() {
       },
     });
     if (!reply.ok) return setMessage(reply.error.message);
-    const r = reply.redrive;
+    const r = reply.command === 'redrive' ? reply.redrive : null;
     setMessage(
       r
         ? `Redrove ${r.selected}: ${r.redriven} accepted, ${r.failedAgain} failed again, ${r.refusedCrossTenant} refused (cross-tenant).`
@@ -84,17 +86,23 @@ export function DeadLettersPanel() {
   return (
     <div className="dead-letters">
       <div className="panel-bar">
-        <strong data-testid="dead-letter-count">{count} dead letters</strong>
-        {evicted ? <span className="muted">({evicted} oldest evicted)</span> : null}
+        <strong data-testid="dead-letter-count" className={stale.className} title={stale.title}>
+          {count} dead letters held
+        </strong>
+        {evicted ? (
+          <span className="muted" title="letters pushed out of the bounded dead-letter queue">
+            ({evicted} oldest evicted from the queue)
+          </span>
+        ) : null}
         <label className="inline">
           Reason
           <select
             aria-label="Filter dead letters by reason"
             value={reason}
-            onChange={(e) => setReason(e.target.value as ReceiptStatus | '')}
+            onChange={(e) => setReason(e.target.value as DeadLetterReason | '')}
           >
             <option value="">all</option>
-            {RECEIPT_STATUSES.map((s) => (
+            {DEAD_LETTER_REASONS.map((s) => (
               <option key={s}>{s}</option>
             ))}
           </select>
@@ -205,7 +213,7 @@ export function DeadLettersPanel() {
               <td>{r.reason}</td>
               <td className="detail">{r.detail ?? ''}</td>
               <td className="mono">{r.messageId}</td>
-              <td>{String(r.typeId)}</td>
+              <td>{typeLabel(types, r.typeId)}</td>
               <td>
                 {r.source} → {r.destination}
               </td>

@@ -1,23 +1,54 @@
-import { useLiveValue } from '../../state/live';
-import { depthLevel } from '../graph/nodes';
+import { useLiveValue, useStale } from '../../state/live';
+import { depthLevel } from '../graph/depth';
+import { formatCount } from './labels';
 
-/** Every kernel's queue, like NiFi's connection view: depth, high-water mark, drops, dead letters. */
+/** Rounded to what the table shows, so a row re-renders only when a shown number changes. */
+const rate = (r: number) => Math.round(r);
+
+/**
+ * Every kernel's queue, like NiFi's connection view: messages waiting (queued, never above the
+ * capacity) apart from those a backend is processing (in flight), high-water mark, drops, dead
+ * letters. Colours follow the real capacity, as on the graph.
+ */
 export function QueuesPanel() {
-  const rows = useLiveValue((s) => s?.kernels ?? []);
+  const stale = useStale();
+  const rows = useLiveValue((s) =>
+    (s?.kernels ?? []).map((k) => ({
+      id: k.id,
+      backend: k.backend,
+      queued: k.queued,
+      inFlight: k.inFlight,
+      capacity: k.capacity,
+      maxDepth: k.maxDepth,
+      processed: k.processed,
+      rate: rate(k.ratePerSec),
+      dropped: k.dropped,
+      deadLettered: k.deadLettered,
+      emitted: k.emitted,
+    })),
+  );
   if (rows.length === 0) return <p className="muted">Waiting for the engine…</p>;
   return (
-    <table className="grid-table" aria-label="Queues">
+    <table
+      className={`grid-table ${stale.className}`}
+      title={stale.title}
+      aria-label="Queues"
+      data-stale={stale.className === 'stale'}
+    >
       <thead>
         <tr>
           <th>kernel</th>
           <th>backend</th>
-          <th>depth / capacity</th>
-          <th>max depth</th>
+          <th title="messages waiting in the queue, against its real (power-of-two) capacity">
+            queued / capacity
+          </th>
+          <th title="taken from the queue and being processed (a GPU batch)">in flight</th>
+          <th title="most messages ever waiting at once">max queued</th>
           <th>processed</th>
-          <th>rate</th>
-          <th>dropped</th>
-          <th>dead-lettered</th>
-          <th>emitted</th>
+          <th title="processed per second over the last second">rate</th>
+          <th title="refused or evicted at this queue">dropped</th>
+          <th title="dead letters whose destination is this kernel">dead-lettered</th>
+          <th title="alerts and responses this kernel emitted">emitted</th>
         </tr>
       </thead>
       <tbody>
@@ -25,19 +56,24 @@ export function QueuesPanel() {
           <tr
             key={k.id}
             data-testid={`queue-row-${k.id}`}
-            className={`depth-${depthLevel(k.queueDepth, k.capacity)}`}
+            className={`depth-${depthLevel(k.queued, k.capacity)}`}
           >
             <td>{k.id}</td>
             <td>{k.backend}</td>
-            <td>
-              {k.queueDepth} / {k.capacity}
+            <td className="num" data-testid={`queued-${k.id}`}>
+              {formatCount(k.queued)} / {formatCount(k.capacity)}
             </td>
-            <td>{k.maxDepth}</td>
-            <td>{k.processed}</td>
-            <td>{Math.round(k.ratePerSec)}/s</td>
-            <td>{k.dropped}</td>
-            <td>{k.deadLettered}</td>
-            <td>{k.emitted}</td>
+            <td className="num" data-testid={`inflight-${k.id}`}>
+              {formatCount(k.inFlight)}
+            </td>
+            <td className="num">{formatCount(k.maxDepth)}</td>
+            <td className="num">{formatCount(k.processed)}</td>
+            <td className="num" data-testid={`rate-${k.id}`}>
+              {formatCount(k.rate)}/s
+            </td>
+            <td className="num">{formatCount(k.dropped)}</td>
+            <td className="num">{formatCount(k.deadLettered)}</td>
+            <td className="num">{formatCount(k.emitted)}</td>
           </tr>
         ))}
       </tbody>
@@ -45,24 +81,52 @@ export function QueuesPanel() {
   );
 }
 
-/** injected + emitted = processed + queued + failed + dead-lettered, live. */
+/** Words for the accounting's "failed" reasons: what became of those messages. */
+const FAILED_WORDS: Record<string, string> = {
+  Evicted: 'evicted from the dead-letter queue',
+  Purged: 'purged from the dead-letter queue',
+  DroppedOldest: 'dropped as oldest',
+  KernelRemoved: 'lost with a removed kernel',
+};
+
+/** injected + emitted = processed + queued + in flight + lost + held as dead letters, live. */
 export function AccountingBar() {
   const acc = useLiveValue((s) => s?.accounting ?? null);
+  const stale = useStale();
   if (!acc) return null;
-  const failed = Object.values(acc.failedByStatus).reduce((x, y) => x + y, 0);
+  const lost = Object.values(acc.failedByStatus).reduce((x, y) => x + y, 0);
+  const lostWhy = Object.entries(acc.failedByStatus)
+    .filter(([, n]) => n > 0)
+    .map(([why, n]) => `${FAILED_WORDS[why] ?? why}: ${formatCount(n)}`)
+    .join('; ');
   return (
-    <div className="accounting" data-testid="accounting" data-balanced={acc.balanced}>
-      <span title="messages injected from outside">injected {acc.injected}</span>
-      <span title="alerts and responses emitted by kernels">+ emitted {acc.emitted}</span>
+    <div
+      className={`accounting ${stale.className}`}
+      title={stale.title}
+      data-testid="accounting"
+      data-balanced={acc.balanced}
+    >
+      <span title="messages injected from outside">injected {formatCount(acc.injected)}</span>
+      <span title="alerts and responses emitted by kernels">
+        + emitted {formatCount(acc.emitted)}
+      </span>
       {acc.carriedOver ? (
         <span title="queued or dead-lettered when the counters were last reset">
-          + carried over {acc.carriedOver}
+          + carried over {formatCount(acc.carriedOver)}
         </span>
       ) : null}
-      <span>= processed {acc.processed}</span>
-      <span>+ queued {acc.queued}</span>
-      <span title={JSON.stringify(acc.failedByStatus)}>+ failed {failed}</span>
-      <span>+ dead-lettered {acc.deadLettered}</span>
+      <span>= processed {formatCount(acc.processed)}</span>
+      <span title="waiting in kernel queues">+ queued {formatCount(acc.queued)}</span>
+      <span title="taken from a queue, being processed on a backend">
+        + in flight {formatCount(acc.inFlight)}
+      </span>
+      <span title={lostWhy || 'failed messages no longer held anywhere'}>
+        + failed, not kept {formatCount(lost)}
+        {lostWhy ? ` (${lostWhy})` : ''}
+      </span>
+      <span title="failed messages held in the dead-letter queue now (redrivable)">
+        + held as dead letters {formatCount(acc.deadLettered)}
+      </span>
       <strong className={acc.balanced ? 'ok' : 'bad'}>
         {acc.balanced ? '✔ balanced' : '✘ unbalanced'}
       </strong>

@@ -1,46 +1,41 @@
-import { useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { RECEIPT_STATUSES, type ReceiptRow, type ReceiptStatus } from '../../engine/protocol';
-import { receiptLog } from '../../app/live';
+import {
+  RECEIPT_STATUSES,
+  type ReceiptFilter,
+  type ReceiptRow,
+  type ReceiptStatus,
+} from '../../engine/protocol';
 import { receiptsToCsv, receiptsToJson } from '../../state/receiptLog';
 import { decodePayload, layoutOf, toHex } from '../../engine/payload';
-import { useLive, useLiveValue } from '../../state/live';
+import { useLive, useLiveValue, useReceiptsVersion, useStale } from '../../state/live';
 import { useWorkbench } from '../../state/store';
 import { findType } from '../../state/edits';
 import { downloadText } from './download';
-import { openTrace } from '../analysis';
-import { engineClient } from '../../app/engineRef';
+import { useOpenTrace } from '../analysis/traceHighlight';
+import { useEngine } from '../engineContext';
+import { formatCount, formatHlc, typeLabel } from './labels';
 
-/**
- * The list follows the log at most five times a second: at full rate the log changes on every
- * snapshot, and re-filtering 20,000 rows sixty times a second would starve the page.
- */
-const VIEW_INTERVAL_MS = 200;
-let viewVersion = 0;
-let viewTimer: ReturnType<typeof setTimeout> | undefined;
-const viewListeners = new Set<() => void>();
-function subscribeThrottled(fn: () => void): () => void {
-  viewListeners.add(fn);
-  const off = receiptLog.subscribe(() => {
-    if (viewTimer !== undefined) return;
-    viewTimer = setTimeout(() => {
-      viewTimer = undefined;
-      viewVersion = receiptLog.version();
-      for (const l of viewListeners) l();
-    }, VIEW_INTERVAL_MS);
-  });
-  return () => {
-    viewListeners.delete(fn);
-    off();
+/** The filter as the engine applies it (exact matches), or null for none. */
+function engineFilter(status: string, type: string, kernel: string): ReceiptFilter | null {
+  const f: ReceiptFilter = {
+    ...(status ? { statuses: [status as ReceiptStatus] } : {}),
+    ...(type.trim() ? { typeIds: [type.trim()] } : {}),
+    ...(kernel.trim() ? { kernels: [kernel.trim()] } : {}),
   };
-}
-
-function useLogVersion() {
-  return useSyncExternalStore(subscribeThrottled, () => viewVersion);
+  return Object.keys(f).length ? f : null;
 }
 
 export function ReceiptsPanel() {
-  const version = useLogVersion();
+  const engine = useEngine();
+  const version = useReceiptsVersion();
+  const log = useWorkbench((s) => s.receiptLog);
+  const paused = useWorkbench((s) => s.receiptLog.paused());
+  const buffered = useWorkbench((s) => s.receiptLog.bufferedSincePause());
+  const clearReceipts = useWorkbench((s) => s.clearReceipts);
+  const setPaused = useWorkbench((s) => s.setReceiptsPaused);
+  const types = useWorkbench((s) => s.config.messageTypes);
+  const stale = useStale();
   const counts = useLiveValue((s) => s?.receipts.byStatus ?? {});
   const total = useLive((s) => s?.receipts.total ?? 0);
   const sampledOut = useLive((s) => s?.receipts.sampledOut ?? 0);
@@ -48,16 +43,29 @@ export function ReceiptsPanel() {
   const [type, setType] = useState('');
   const [kernel, setKernel] = useState('');
   const [selected, setSelected] = useState<ReceiptRow | null>(null);
-  const paused = receiptLog.paused();
+
+  // The engine materialises only the receipts the filter selects, so a rare status (QueueFull
+  // among millions delivered) is captured row by row instead of being sampled out. The filter
+  // goes back to "everything" when the panel closes.
+  const filterKey = JSON.stringify(engineFilter(status, type, kernel));
+  useEffect(() => {
+    engine.send({
+      type: 'setReceiptFilter',
+      filter: JSON.parse(filterKey) as ReceiptFilter | null,
+    });
+    return () => engine.send({ type: 'setReceiptFilter', filter: null });
+  }, [engine, filterKey]);
+
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the log is read when its version moves.
-  const rows = useMemo(() => receiptLog.rows(), [version, paused]);
+  const rows = useMemo(() => log.rows(), [log, version, paused]);
+  // Exactly the engine's matching, so rows captured under the filter are all shown.
   const filtered = useMemo(
     () =>
       rows.filter(
         (r) =>
           (!status || r.status === status) &&
-          (!type || String(r.typeId) === type.trim()) &&
-          (!kernel || r.source.includes(kernel) || r.destination.includes(kernel)),
+          (!type.trim() || String(r.typeId) === type.trim()) &&
+          (!kernel.trim() || r.source === kernel.trim() || r.destination === kernel.trim()),
       ),
     [rows, status, type, kernel],
   );
@@ -72,14 +80,26 @@ export function ReceiptsPanel() {
 
   return (
     <div className="receipts">
-      <div className="panel-bar">
-        <span data-testid="receipt-total">{total} receipts</span>
+      <div className={`panel-bar ${stale.className}`} title={stale.title}>
+        <span data-testid="receipt-total" title="every receipt the engine issued (exact)">
+          {formatCount(total)} receipts counted
+        </span>
         {RECEIPT_STATUSES.filter((s) => counts[s]).map((s) => (
           <span key={s} className={`status-chip st-${s}`} data-testid={`count-${s}`}>
-            {s} {counts[s]}
+            {s} {formatCount(counts[s] ?? 0)}
           </span>
         ))}
-        {sampledOut ? <span className="muted">({sampledOut} not shown: sampled)</span> : null}
+        <span data-testid="receipt-shown" title="rows in the list below (the filter applied)">
+          {formatCount(filtered.length)} rows shown
+        </span>
+        {sampledOut ? (
+          <span
+            className="muted"
+            title="counted exactly, but not captured as rows: too many per snapshot, or outside the filter"
+          >
+            ({formatCount(sampledOut)} counted, not captured)
+          </span>
+        ) : null}
         <span className="grow" />
         <label className="inline">
           Status
@@ -108,10 +128,10 @@ export function ReceiptsPanel() {
           onChange={(e) => setKernel(e.target.value)}
           size={10}
         />
-        <button type="button" aria-pressed={paused} onClick={() => receiptLog.setPaused(!paused)}>
-          {paused ? `Resume (${receiptLog.bufferedSincePause()} buffered)` : 'Pause'}
+        <button type="button" aria-pressed={paused} onClick={() => setPaused(!paused)}>
+          {paused ? `Resume (${formatCount(buffered)} buffered)` : 'Pause'}
         </button>
-        <button type="button" onClick={() => receiptLog.clear()}>
+        <button type="button" onClick={clearReceipts}>
           Clear
         </button>
         <button
@@ -135,11 +155,14 @@ export function ReceiptsPanel() {
           ref={parentRef}
           role="table"
           aria-label="Receipts"
+          aria-rowcount={filtered.length + 1}
           data-testid="receipt-list"
         >
           <div role="row" className="receipt-row head">
-            <span role="columnheader">HLC</span>
-            <span role="columnheader">msg</span>
+            <span role="columnheader" title="hybrid logical clock: time of day · logical counter">
+              HLC time · logical
+            </span>
+            <span role="columnheader">message id</span>
             <span role="columnheader">type</span>
             <span role="columnheader">source → destination</span>
             <span role="columnheader">status</span>
@@ -154,6 +177,7 @@ export function ReceiptsPanel() {
                 <div
                   key={r.seq}
                   role="row"
+                  aria-rowindex={v.index + 2}
                   className={`receipt-row st-${r.status}${selected === r ? ' selected' : ''}`}
                   style={{
                     position: 'absolute',
@@ -173,18 +197,22 @@ export function ReceiptsPanel() {
                   data-status={r.status}
                 >
                   <span role="cell" className="mono">
-                    {r.hlc.physical}.{r.hlc.logical}
+                    {formatHlc(r.hlc)}
                   </span>
-                  <span role="cell" className="mono">
+                  <span role="cell" className="mono num">
                     {r.messageId}
                   </span>
-                  <span role="cell">{String(r.typeId)}</span>
+                  <span role="cell">{typeLabel(types, r.typeId)}</span>
                   <span role="cell">
                     {r.source} → {r.destination}
                   </span>
                   <span role="cell">{r.status}</span>
-                  <span role="cell">{r.hops}</span>
-                  <span role="cell">{r.latencyUs === null ? '' : `${r.latencyUs} µs`}</span>
+                  <span role="cell" className="num">
+                    {r.hops}
+                  </span>
+                  <span role="cell" className="num">
+                    {r.latencyUs === null ? '' : `${formatCount(r.latencyUs)} µs`}
+                  </span>
                 </div>
               );
             })}
@@ -202,6 +230,7 @@ function ReceiptDetail({ row, onClose }: { row: ReceiptRow; onClose: () => void 
     config,
     typeof row.typeId === 'bigint' ? row.typeId.toString() : row.typeId,
   );
+  const openTrace = useOpenTrace();
   const fields = type
     ? Object.entries(decodePayload(layoutOf(type.fields), row.payload)).map(([name, v]) => ({
         name,
@@ -213,7 +242,7 @@ function ReceiptDetail({ row, onClose }: { row: ReceiptRow; onClose: () => void 
       <div className="panel-bar">
         <strong>Message {row.messageId}</strong>
         <span className="grow" />
-        <button type="button" onClick={() => void openTrace(row)}>
+        <button type="button" onClick={() => openTrace(row)}>
           Trace
         </button>
         <PinButton key={row.messageId} messageId={row.messageId} />
@@ -233,8 +262,8 @@ function ReceiptDetail({ row, onClose }: { row: ReceiptRow; onClose: () => void 
           {row.source} → {row.destination}
         </dd>
         <dt>HLC</dt>
-        <dd className="mono">
-          physical {row.hlc.physical}, logical {row.hlc.logical}, node {row.hlc.nodeId}
+        <dd className="mono" title={`physical ${row.hlc.physical} µs since the epoch`}>
+          {formatHlc(row.hlc)} (node {row.hlc.nodeId})
         </dd>
         <dt>priority</dt>
         <dd>{row.priority}</dd>
@@ -269,14 +298,19 @@ function ReceiptDetail({ row, onClose }: { row: ReceiptRow; onClose: () => void 
 
 /** Pinned messages stay in the engine's bounded trace store, so their chains stay exact. */
 function PinButton({ messageId }: { messageId: number }) {
+  const engine = useEngine();
   const [pinned, setPinned] = useState<boolean | null>(null);
   return (
     <button
       type="button"
       aria-pressed={pinned === true}
       onClick={async () => {
-        const reply = await engineClient().request({ type: pinned ? 'unpin' : 'pin', messageId });
-        setPinned(reply.ok ? (reply.pinned ?? !pinned) : pinned);
+        const reply = await engine.request({ type: pinned ? 'unpin' : 'pin', messageId });
+        setPinned(
+          reply.ok && (reply.command === 'pin' || reply.command === 'unpin')
+            ? reply.pinned
+            : pinned,
+        );
       }}
       title="Keep this message's trace exact even when the trace store samples under load"
     >

@@ -1,0 +1,27 @@
+/** Words for the numbers the live panels show: type names with ids, HLC stamps as time of day. */
+import type { HlcRow, U64 } from '../../engine/protocol';
+import type { RouteConfig } from '../../core/config';
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/**
+ * An HLC stamp as local time of day with microseconds, then the logical counter:
+ * `12:03:04.123456 · 3`. The physical part is microseconds since the Unix epoch.
+ */
+export function formatHlc(h: Pick<HlcRow, 'physical' | 'logical'>): string {
+  const us = Math.floor(h.physical);
+  const d = new Date(Math.floor(us / 1000));
+  const frac = ((us % 1_000_000) + 1_000_000) % 1_000_000;
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(frac, 6)} · ${h.logical}`;
+}
+
+/** A message type as its name and id (`FraudAlert (1010)`), or the bare id when none defines it. */
+export function typeLabel(types: RouteConfig['messageTypes'], typeId: U64): string {
+  const id = String(typeId);
+  const type = types.find((t) => String(t.typeId) === id);
+  return type ? `${type.name} (${id})` : `${id} (undefined type)`;
+}
+
+const fmt = new Intl.NumberFormat('en-US');
+/** A count with thousands separators. */
+export const formatCount = (n: number): string => fmt.format(n);
