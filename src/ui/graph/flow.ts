@@ -5,26 +5,40 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { RouteConfig } from '../../core/config';
 import { kernelNodeId, typeNodeId, type KernelDef, type TypeDef } from '../../state/edits';
+import { emissionsOf, type Emission } from './emissions';
 
 export type TypeNodeData = {
   type: TypeDef;
   routed: boolean;
+  /** Kernels that emit or answer with this type, comma-separated; '' when none. */
+  emittedBy: string;
   problem: 'error' | 'warning' | null;
   dimmed: boolean;
 };
 export type KernelNodeData = {
   kernel: KernelDef;
+  /** Types this kernel emits (alerts) or answers with (responses); same array while unchanged. */
+  emits: readonly Emission[];
   problem: 'error' | 'warning' | null;
   dimmed: boolean;
 };
 export type TypeFlowNode = Node<TypeNodeData, 'messageType'>;
 export type KernelFlowNode = Node<KernelNodeData, 'kernel'>;
 export type FlowNode = TypeFlowNode | KernelFlowNode;
-export type RouteEdgeData = { kind: 'route' | 'k2k'; problem: boolean; highlighted?: boolean };
+export type RouteEdgeData = {
+  /** `emits`/`responds`: derived from kernel behaviours and response types, not editable. */
+  kind: 'route' | 'k2k' | 'emits' | 'responds';
+  problem: boolean;
+  highlighted?: boolean;
+};
 export type FlowEdge = Edge<RouteEdgeData>;
 
 export const routeEdgeId = (typeId: TypeDef['typeId']) => `route:${String(typeId)}`;
 export const k2kEdgeId = (dest: string) => `k2k:${dest}`;
+export const emitEdgeId = (kernelId: string, typeId: TypeDef['typeId']) =>
+  `emit:${kernelId}:${String(typeId)}`;
+/** The id of the hidden element that names a node for assistive technology. */
+export const nodeLabelId = (nodeId: string) => `node-name-${encodeURIComponent(nodeId)}`;
 
 /** Default placement when a node has no saved position: types left, kernels right. */
 function defaultPosition(kind: 'type' | 'kernel', index: number) {
@@ -44,6 +58,7 @@ export interface FlowInputs {
 export function createFlowBuilder() {
   let nodeCache = new Map<string, FlowNode>();
   let edgeCache = new Map<string, FlowEdge>();
+  let emitsCache = new Map<string, { key: string; list: readonly Emission[] }>();
 
   function sameNode(prev: FlowNode | undefined, next: FlowNode): prev is FlowNode {
     if (!prev || prev.type !== next.type || prev.selected !== next.selected) return false;
@@ -66,6 +81,23 @@ export function createFlowBuilder() {
       return m ? { measured: m } : {};
     };
     const routed = new Set(config.routes.map((r) => String(r.typeId)));
+    const emissions = emissionsOf(config);
+    const emittedBy = new Map<string, string[]>();
+    const nextEmits = new Map<string, { key: string; list: readonly Emission[] }>();
+    for (const e of emissions) {
+      const by = emittedBy.get(e.typeId) ?? [];
+      by.push(e.kernelId);
+      emittedBy.set(e.typeId, by);
+    }
+    /** The kernel's emissions, as the same array as last time while they did not change. */
+    const emitsOf = (kernelId: string): readonly Emission[] => {
+      const list = emissions.filter((e) => e.kernelId === kernelId);
+      const key = JSON.stringify(list);
+      const prev = emitsCache.get(kernelId);
+      const chosen = prev && prev.key === key ? prev : { key, list };
+      nextEmits.set(kernelId, chosen);
+      return chosen.list;
+    };
     const nextNodes = new Map<string, FlowNode>();
     const nodes: FlowNode[] = [];
     // An unchanged node keeps its previous object, so React Flow skips it.
@@ -84,9 +116,11 @@ export function createFlowBuilder() {
         position: config.layout?.[id] ?? defaultPosition('type', i),
         selected: selection.has(id),
         ...measuredOf(id),
+        domAttributes: { 'aria-labelledby': nodeLabelId(id) },
         data: {
           type,
           routed: routed.has(String(type.typeId)),
+          emittedBy: (emittedBy.get(String(type.typeId)) ?? []).join(', '),
           problem: problems.get(id) ?? null,
           dimmed: !match,
         },
@@ -102,11 +136,21 @@ export function createFlowBuilder() {
         position: config.layout?.[id] ?? defaultPosition('kernel', i),
         selected: selection.has(id),
         ...measuredOf(id),
-        data: { kernel, problem: problems.get(id) ?? null, dimmed: !match },
+        domAttributes: { 'aria-labelledby': nodeLabelId(id) },
+        data: {
+          kernel,
+          emits: emitsOf(kernel.id),
+          problem: problems.get(id) ?? null,
+          dimmed: !match,
+        },
       };
       place(node);
     });
     nodeCache = nextNodes;
+    emitsCache = nextEmits;
+    const typeName = new Map(config.messageTypes.map((t) => [String(t.typeId), t.name]));
+    const nameOf = (typeId: TypeDef['typeId']) =>
+      typeName.get(String(typeId)) ?? `type ${String(typeId)}`;
 
     const nextEdges = new Map<string, FlowEdge>();
     const edges: FlowEdge[] = [];
@@ -117,6 +161,7 @@ export function createFlowBuilder() {
         prev.source === edge.source &&
         prev.target === edge.target &&
         prev.selected === edge.selected &&
+        prev.ariaLabel === edge.ariaLabel &&
         prev.data?.problem === edge.data?.problem &&
         prev.data?.highlighted === edge.data?.highlighted;
       const chosen = same ? prev : edge;
@@ -131,6 +176,7 @@ export function createFlowBuilder() {
         target: kernelNodeId(r.kernelId),
         type: 'route',
         selected: inputs.selectedEdges.has(id),
+        ariaLabel: `Route ${nameOf(r.typeId)} to ${r.kernelId}`,
         data: {
           kind: 'route',
           problem: problems.has(id),
@@ -148,11 +194,29 @@ export function createFlowBuilder() {
         targetHandle: 'k2k-in',
         type: 'route',
         selected: inputs.selectedEdges.has(id),
+        ariaLabel: `K2K: messages for ${r.dest} travel via ${r.nextHop}`,
         data: {
           kind: 'k2k',
           problem: problems.has(id),
           highlighted: inputs.highlightedEdges?.has(id) ?? false,
         },
+      });
+    }
+    const typeIds = new Set(config.messageTypes.map((t) => String(t.typeId)));
+    for (const e of emissions) {
+      if (!typeIds.has(e.typeId)) continue;
+      const id = emitEdgeId(e.kernelId, e.typeId);
+      push({
+        id,
+        source: kernelNodeId(e.kernelId),
+        sourceHandle: 'emits',
+        target: typeNodeId(e.typeId),
+        targetHandle: 'emitted',
+        type: 'route',
+        selectable: false,
+        deletable: false,
+        ariaLabel: `${e.kernelId} ${e.kind} ${e.name} (${e.typeId})`,
+        data: { kind: e.kind, problem: false },
       });
     }
     edgeCache = nextEdges;

@@ -1,9 +1,12 @@
 /**
  * Auto-layout with elkjs (layered, left to right). Loaded on demand: ELK is large and most sessions
- * never ask for it.
+ * never ask for it. Emitted and response types are laid out after the kernels that produce them
+ * (Transaction → fraud_processor → FraudAlert → alert_sink; PatternCheck → pattern_detector →
+ * PatternResult), so a response type never sits beside the requests as if it were injected.
  */
 import type { RouteConfig } from '../../core/config';
 import { kernelNodeId, typeNodeId } from '../../state/edits';
+import { emissionsOf } from './emissions';
 
 const NODE_W = 220;
 const TYPE_H = 84;
@@ -33,6 +36,11 @@ export async function autoLayout(
       id: `k${i}`,
       sources: [kernelNodeId(r.dest)],
       targets: [kernelNodeId(r.nextHop)],
+    })),
+    ...emissionsOf(config).map((e, i) => ({
+      id: `e${i}`,
+      sources: [kernelNodeId(e.kernelId)],
+      targets: [typeNodeId(e.typeId)],
     })),
   ].filter((e) => ids.has(e.sources[0] ?? '') && ids.has(e.targets[0] ?? ''));
   const graph = await elk.layout({

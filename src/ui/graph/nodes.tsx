@@ -8,24 +8,35 @@ import {
   type EdgeProps,
   type NodeProps,
 } from '@xyflow/react';
-import { edgeRate, kernelOf, useLive } from '../../state/live';
-import type { FlowEdge, KernelFlowNode, TypeFlowNode } from './flow';
+import { edgeRate, kernelOf, useLive, useStale } from '../../state/live';
+import { nodeLabelId, type FlowEdge, type KernelFlowNode, type TypeFlowNode } from './flow';
 import { useGraphActions } from './actions';
 import { usePrediction } from '../analysis/predictions';
+import { depthLevel } from './depth';
+import './graph.css';
 
-export function depthLevel(depth: number, capacity: number): 'ok' | 'warning' | 'critical' {
-  const fill = capacity > 0 ? depth / capacity : 0;
-  return fill >= 0.9 ? 'critical' : fill >= 0.75 ? 'warning' : 'ok';
-}
+export { depthLevel } from './depth';
 
-const TypeNode = memo(function TypeNode({ data, selected }: NodeProps<TypeFlowNode>) {
-  const { type, routed, problem, dimmed } = data;
+const TypeNode = memo(function TypeNode({ id, data, selected }: NodeProps<TypeFlowNode>) {
+  const { type, routed, problem, dimmed, emittedBy } = data;
   const actions = useGraphActions();
   return (
     <div
       className={`node node-type${selected ? ' selected' : ''}${problem ? ` problem-${problem}` : ''}${dimmed ? ' dimmed' : ''}`}
       data-testid={`node-type-${String(type.typeId)}`}
     >
+      <span id={nodeLabelId(id)} className="sr-only">
+        {`Message type ${type.name} (${String(type.typeId)})${routed ? '' : ', no route'}${emittedBy ? `, emitted by ${emittedBy}` : ''}`}
+      </span>
+      <Handle
+        type="target"
+        position={Position.Left}
+        id="emitted"
+        className="emit"
+        isConnectable={false}
+        title={emittedBy ? `Emitted by ${emittedBy}` : 'Emitted by no kernel'}
+        aria-label={emittedBy ? `${type.name} is emitted by ${emittedBy}` : undefined}
+      />
       <div className="node-head">
         <span className="node-kind">type</span>
         <span className="node-title">{type.name}</span>
@@ -54,29 +65,50 @@ const TypeNode = memo(function TypeNode({ data, selected }: NodeProps<TypeFlowNo
         type="source"
         position={Position.Right}
         id="out"
+        title="Drag to a kernel's left handle to route this type there"
         aria-label={`Route from ${type.name}`}
       />
     </div>
   );
 });
 
-const KernelNode = memo(function KernelNode({ data, selected }: NodeProps<KernelFlowNode>) {
-  const { kernel, problem, dimmed } = data;
-  const depth = useLive((s) => kernelOf(s, kernel.id)?.queueDepth ?? 0);
+/** "FraudAlert (1010)" lines under a kernel: what it emits or answers with. */
+function EmitsLine({ emits }: { emits: KernelFlowNode['data']['emits'] }) {
+  if (emits.length === 0) return null;
+  return (
+    <div className="node-emits" data-testid="node-emits">
+      {emits.map((e) => `${e.kind} ${e.name} (${e.typeId})`).join(' · ')}
+    </div>
+  );
+}
+
+const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<KernelFlowNode>) {
+  const { kernel, problem, dimmed, emits } = data;
+  const queued = useLive((s) => kernelOf(s, kernel.id)?.queued ?? 0);
+  const inFlight = useLive((s) => kernelOf(s, kernel.id)?.inFlight ?? 0);
+  // The real capacity (rounded up to a power of two by the queue); the configured one only until
+  // the engine has reported this kernel.
+  const capacity = useLive((s) => kernelOf(s, kernel.id)?.capacity ?? kernel.queueCapacity);
   const backend = useLive((s) => kernelOf(s, kernel.id)?.backend ?? null);
-  const level = depthLevel(depth, kernel.queueCapacity);
+  const stale = useStale();
+  const level = depthLevel(queued, capacity);
   const prediction = usePrediction(kernel.id);
-  const pct = Math.min(100, (depth / kernel.queueCapacity) * 100);
+  const pct = capacity > 0 ? Math.min(100, (queued / capacity) * 100) : 0;
+  const busy = prediction.rho !== null && (prediction.rho > 0 || prediction.warning);
   return (
     <div
       className={`node node-kernel${selected ? ' selected' : ''}${problem ? ` problem-${problem}` : ''}${dimmed ? ' dimmed' : ''} depth-${level}`}
       data-testid={`node-kernel-${kernel.id}`}
       data-depth-level={level}
     >
+      <span id={nodeLabelId(id)} className="sr-only">
+        {`Kernel ${kernel.id}, queue ${queued} of ${capacity}${inFlight ? `, ${inFlight} in flight` : ''}`}
+      </span>
       <Handle
         type="target"
         position={Position.Left}
         id="in"
+        title="Drop a type's route here"
         aria-label={`Route into ${kernel.id}`}
       />
       <Handle
@@ -84,6 +116,7 @@ const KernelNode = memo(function KernelNode({ data, selected }: NodeProps<Kernel
         position={Position.Top}
         id="k2k-in"
         className="k2k"
+        title={`K2K next hop into ${kernel.id}: drop another kernel's bottom handle here`}
         aria-label={`K2K next hop into ${kernel.id}`}
       />
       <div className="node-head">
@@ -96,13 +129,17 @@ const KernelNode = memo(function KernelNode({ data, selected }: NodeProps<Kernel
         {kernel.tenantId ? <span title="tenant">tenant {kernel.tenantId}</span> : null}
         <span title="backend running this kernel">{backend ?? kernel.backend}</span>
       </div>
-      {prediction.rho !== null ? (
+      <EmitsLine emits={emits} />
+      {busy ? (
         <div
-          className={`prediction${prediction.warning ? ' predict-warn' : ''}`}
+          className={`prediction${prediction.warning ? ' predict-warn' : ''} ${stale.className}`}
           data-testid={`prediction-${kernel.id}`}
-          title="Utilisation (arrival / service rate) and predicted time until the queue is full"
+          title={
+            stale.title ??
+            'Utilisation (arrival / service rate) and predicted time until the queue is full'
+          }
         >
-          ρ {prediction.rho.toFixed(2)}
+          ρ {prediction.rho?.toFixed(2)}
           {prediction.secondsToFull !== null
             ? ` · full in ${prediction.secondsToFull.toFixed(1)} s`
             : ''}
@@ -110,23 +147,39 @@ const KernelNode = memo(function KernelNode({ data, selected }: NodeProps<Kernel
         </div>
       ) : null}
       <div
-        className="queue-bar"
+        className={`queue-bar ${stale.className}`}
+        title={stale.title ?? `${queued} queued of ${capacity}, ${inFlight} in flight`}
         role="meter"
         aria-label={`Queue of ${kernel.id}`}
         aria-valuemin={0}
-        aria-valuemax={kernel.queueCapacity}
-        aria-valuenow={depth}
+        aria-valuemax={capacity}
+        aria-valuenow={queued}
+        aria-valuetext={`${queued} queued of ${capacity}, ${inFlight} in flight`}
       >
         <div className="queue-fill" style={{ width: `${pct}%` }} />
         <span className="queue-text" data-testid={`queue-${kernel.id}`}>
-          {depth} / {kernel.queueCapacity}
+          {queued} / {capacity}
+          {inFlight ? <span className="in-flight"> +{inFlight} in flight</span> : null}
         </span>
       </div>
+      <Handle
+        type="source"
+        position={Position.Right}
+        id="emits"
+        className="emit"
+        isConnectable={false}
+        title={
+          emits.length
+            ? emits.map((e) => `${e.kind} ${e.name} (${e.typeId})`).join(', ')
+            : 'Emits nothing'
+        }
+      />
       <Handle
         type="source"
         position={Position.Bottom}
         id="k2k-out"
         className="k2k"
+        title={`K2K route from ${kernel.id}: drag to another kernel's top handle to send its messages via that kernel`}
         aria-label={`K2K route from ${kernel.id}`}
       />
     </div>
@@ -143,23 +196,30 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
   const { id, data, selected, source, target } = props;
   // The edge's end points and sides are exactly getBezierPath's parameters.
   const [path, labelX, labelY] = getBezierPath(props);
+  const kind = data?.kind ?? 'route';
+  const derived = kind === 'emits' || kind === 'responds';
   // Dispatch edges are reported from `type:<id>`, kernel-to-kernel traffic from the kernel id.
-  const from = data?.kind === 'k2k' ? source.slice('kernel:'.length) : source;
+  const from = kind === 'k2k' ? source.slice('kernel:'.length) : source;
   const to = target.slice('kernel:'.length);
-  const rate = useLive((s) => Math.round(edgeRate(s, from, to)));
+  const rate = useLive((s) => (derived ? 0 : Math.round(edgeRate(s, from, to))));
+  const stale = useStale();
   const width = rate > 0 ? Math.min(8, 1.5 + Math.log10(1 + rate)) : 1.5;
-  const cls = `edge-${data?.kind ?? 'route'}${data?.problem ? ' edge-problem' : ''}${data?.highlighted ? ' edge-highlight' : ''}${selected ? ' edge-selected' : ''}`;
+  const cls = `edge-${kind}${data?.problem ? ' edge-problem' : ''}${data?.highlighted ? ' edge-highlight' : ''}${selected ? ' edge-selected' : ''}`;
+  const text = derived
+    ? kind
+    : `${kind === 'k2k' ? 'via ' : ''}${rate > 0 ? formatRate(rate) : ''}`;
   return (
     <>
       <BaseEdge id={id} path={path} className={cls} style={{ strokeWidth: width }} />
-      {rate > 0 || data?.kind === 'k2k' ? (
+      {text ? (
         <EdgeLabelRenderer>
           <div
-            className="edge-label"
+            className={`edge-label ${derived ? '' : stale.className}`}
+            title={derived ? undefined : stale.title}
+            data-testid={`edge-label-${id}`}
             style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
           >
-            {data?.kind === 'k2k' ? 'via ' : ''}
-            {rate > 0 ? formatRate(rate) : ''}
+            {text}
           </div>
         </EdgeLabelRenderer>
       ) : null}
