@@ -1,0 +1,71 @@
+/**
+ * The inject slice: what the user typed into the publish and generator forms. It lives in the
+ * store, not in the panels, so moving the Inject tab to another pane, switching tabs or collapsing
+ * the dock never resets a rate, a burst size or a seed. Values stay strings as typed: the forms
+ * validate them when they are sent.
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { ArrivalPattern } from '../engine/protocol';
+
+export interface GeneratorFormState {
+  ratePerSec: string;
+  pattern: ArrivalPattern;
+  /** `typeId:weight, …`; null until edited, meaning every routed type at weight 1. */
+  mix: string | null;
+  zipfS: string;
+  accounts: string;
+  durationMs: string;
+  priority: string;
+  seed: string;
+  /** Name a preset is saved under. */
+  name: string;
+}
+
+export interface PublishFormState {
+  /** The type id box; null until edited, meaning the first routed type. */
+  typeText: string | null;
+  count: string;
+  priority: string;
+  /** Field values by type id, as typed. */
+  values: Record<string, Record<string, string>>;
+}
+
+export interface InjectFormSlice {
+  generatorForm: GeneratorFormState;
+  publishForm: PublishFormState;
+  setGeneratorForm(patch: Partial<GeneratorFormState>): void;
+  setPublishForm(patch: Partial<Omit<PublishFormState, 'values'>>): void;
+  setPublishValues(typeKey: string, values: Record<string, string>): void;
+}
+
+export const DEFAULT_GENERATOR_FORM: GeneratorFormState = {
+  ratePerSec: '1000',
+  pattern: 'poisson',
+  mix: null,
+  zipfS: '1.1',
+  accounts: '1000',
+  durationMs: '10000',
+  priority: '1',
+  seed: '42',
+  name: 'my preset',
+};
+
+export const createInjectFormSlice: StateCreator<InjectFormSlice, [], [], InjectFormSlice> = (
+  set,
+  get,
+) => ({
+  generatorForm: DEFAULT_GENERATOR_FORM,
+  publishForm: { typeText: null, count: '1', priority: '1', values: {} },
+  setGeneratorForm(patch) {
+    set({ generatorForm: { ...get().generatorForm, ...patch } });
+  },
+  setPublishForm(patch) {
+    set({ publishForm: { ...get().publishForm, ...patch } });
+  },
+  setPublishValues(typeKey, values) {
+    const form = get().publishForm;
+    // Type ids are user data: build the map from entries so "__proto__" stays a plain key.
+    const next = Object.fromEntries([...Object.entries(form.values), [typeKey, values]]);
+    set({ publishForm: { ...form, values: next } });
+  },
+});
