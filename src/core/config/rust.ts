@@ -426,7 +426,7 @@ export function toRust(config: RouteConfig): string {
     'pub fn register_kernels(broker: &Arc<K2KBroker>) -> Vec<K2KEndpoint> {',
     ...(registrations.length === 0
       ? ['    let _ = broker;', '    Vec::new()']
-      : ['    vec![', ...registrations, '    ]']),
+      : ['    Vec::from([', ...registrations, '    ])']),
     '}',
     '',
     "/// Adds this workspace's K2K next hops (destination, next hop), each in the destination's",
