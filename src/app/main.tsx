@@ -9,7 +9,7 @@ import { GpuBenchContext } from '../ui/gpu/benchContext';
 import { runBench } from '../gpu/check/checks';
 import { syncCommands } from '../state/engineSync';
 import { createEngineClient } from '../engine/client';
-import { initialWorkspace, workspaces } from './workspaces';
+import { initialWorkspace, workspaces } from '../state/workspaces';
 import { installTestApi } from './testApi';
 import { installFaultHooks } from './faults';
 import { recordingClient } from '../analysis/recording';

@@ -10,8 +10,8 @@ import {
   loadWorkspace,
   saveWorkspace,
   type StorageLike,
-} from '../state/persistence';
-import { workbenchStore } from '../state/store';
+} from './persistence';
+import { workbenchStore } from './store';
 
 export const DEMO_NAME = 'demo';
 
