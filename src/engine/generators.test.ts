@@ -1,9 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GeneratedBatch, TrafficGenerator, type MixEntry } from './generators';
-import { layoutOf } from './payload';
+import { layoutOf, type FieldSlot, type PayloadLayout } from './payload';
 import { createRng, ZipfSampler } from './random';
 import { decodePayload } from './payload';
-import type { GeneratorSpec } from './protocol';
+import type { ArrivalPattern, GeneratorSpec } from './protocol';
 
 const txLayout = layoutOf([
   { name: 'id', type: 'u64' },
@@ -203,6 +204,25 @@ describe('generator fast paths', () => {
     }
   });
 
+  it('Zipf rankWord(w) is rank(w / 2^32) for every kind of bucket, edges included', () => {
+    for (const [n, s] of [
+      [1, 1],
+      [10, 1.1],
+      [10_000, 1.1],
+      [10_000, 0],
+      [70_000, 0],
+      [1_000_000, 0.5],
+    ] as const) {
+      const z = new ZipfSampler(n, s);
+      const rng = createRng(n + 1);
+      const ws: number[] = [0, 2 ** 32 - 1];
+      for (let j = 0; j < 65536; j += 1 + rng.int(7)) ws.push(j * 65536, j * 65536 + 65535);
+      for (let i = 0; i < 50_000; i++) ws.push(rng.nextU32());
+      const wrong = ws.filter((w) => z.rankWord(w) !== z.rank(w / 2 ** 32));
+      expect(wrong).toEqual([]);
+    }
+  });
+
   it('draws random words in stream order across its read-ahead buffer', () => {
     const layout = layoutOf([{ name: 'noise', type: 'u32' }]);
     const gen = new TrafficGenerator(
@@ -222,3 +242,553 @@ describe('generator fast paths', () => {
     expect(got).toEqual(want);
   });
 });
+
+describe('optimised fill against the frozen reference', () => {
+  const TYPES: FieldSlot['type'][] = [
+    'u8',
+    'bool',
+    'u16',
+    'u32',
+    'i32',
+    'u64',
+    'i64',
+    'f32',
+    'f64',
+    'bytes',
+  ];
+  // Names that hit every role (see roleOf), plus ones that are just random.
+  const NAMES = [
+    'id',
+    'txId',
+    'account',
+    'counterparty',
+    'to',
+    'amount',
+    'value',
+    'country',
+    'timestampUs',
+    'windowMs',
+    'maxDepth',
+    'noise',
+  ];
+  const field = fc.record({
+    name: fc.constantFrom(...NAMES),
+    type: fc.constantFrom(...TYPES),
+    size: fc.integer({ min: 1, max: 12 }),
+  });
+  const layout = fc
+    .array(field, { maxLength: 8 })
+    .map((fs) =>
+      layoutOf(fs.map((f) => (f.type === 'bytes' ? f : { name: f.name, type: f.type }))),
+    );
+  const spec = fc.record(
+    {
+      ratePerSec: fc.oneof(fc.constant(10_000_000), fc.double({ min: 1, max: 5e6, noNaN: true })),
+      pattern: fc.constantFrom<ArrivalPattern>('constant', 'poisson', 'bursts'),
+      seed: fc.integer(),
+      zipfS: fc.oneof(fc.constant(1.1), fc.double({ min: 0, max: 3, noNaN: true })),
+      accounts: fc.integer({ min: 1, max: 20_000 }),
+      burstSize: fc.integer({ min: 1, max: 50 }),
+      durationMs: fc.integer({ min: 0, max: 50 }),
+    },
+    { requiredKeys: ['ratePerSec', 'pattern', 'seed', 'zipfS', 'accounts'] },
+  );
+  const mix = fc.array(
+    fc.record({
+      weight: fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 100, noNaN: true })),
+      layout,
+    }),
+    { minLength: 1, maxLength: 4 },
+  );
+
+  /** Both generators through the same ticks; every batch compared byte for byte. */
+  function same(
+    s: GeneratorSpec,
+    entries: { weight: number; layout: PayloadLayout }[],
+    stride: number,
+    cap: number,
+    ticks: number[],
+  ): void {
+    const m: MixEntry[] = entries.map((e, i) => ({ typeId: i + 1, ...e }));
+    if (!m.some((e) => e.weight > 0)) m[0]!.weight = 1;
+    const startUs = 1000;
+    const fast = new TrafficGenerator(s, m, startUs);
+    const ref = new FrozenTrafficGenerator(s, m, startUs);
+    const a = new GeneratedBatch(cap, stride);
+    const b = new GeneratedBatch(cap, stride);
+    // Stale bytes in both, so padding that neither writes must also stay equal.
+    for (let i = 0; i < a.payload.length; i++) a.payload[i] = b.payload[i] = (i * 37) & 0xff;
+    let t = startUs;
+    for (const dt of ticks) {
+      t += dt;
+      for (let guard = 0; guard < 50; guard++) {
+        const n = fast.fill(t, a);
+        expect(ref.fill(t, b)).toBe(n);
+        expect(Array.from(a.timeUs.subarray(0, n))).toEqual(Array.from(b.timeUs.subarray(0, n)));
+        expect(Array.from(a.mixIndex.subarray(0, n))).toEqual(
+          Array.from(b.mixIndex.subarray(0, n)),
+        );
+        expect(Array.from(a.account.subarray(0, n))).toEqual(Array.from(b.account.subarray(0, n)));
+        expect(Buffer.from(a.payload).equals(Buffer.from(b.payload))).toBe(true);
+        expect(fast.emitted).toBe(ref.emitted);
+        if (n < cap) break;
+      }
+      expect(fast.nextDue).toBe(ref.nextDueUs);
+    }
+  }
+
+  it('writes the same messages, payload bytes and times for any spec, mix and batch shape', () => {
+    fc.assert(
+      fc.property(
+        spec,
+        mix,
+        fc.integer({ min: 0, max: 24 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.array(fc.double({ min: 0, max: 3000, noNaN: true }), { minLength: 1, maxLength: 6 }),
+        (s, entries, extra, cap, ticks) => {
+          const need = Math.max(1, ...entries.map((e) => e.layout.size));
+          // Aligned strides take the in-place path, the others the scratch path.
+          same(s, entries, need + extra, cap, ticks);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('matches on the demo mix at saturation over many refills of the random buffer', () => {
+    const tx = txLayout;
+    const update = layoutOf([
+      { name: 'account', type: 'u32' },
+      { name: 'amount', type: 'f32' },
+      { name: 'windowMs', type: 'u32' },
+      { name: 'timestampUs', type: 'u64' },
+    ]);
+    const check = layoutOf([
+      { name: 'account', type: 'u32' },
+      { name: 'counterparty', type: 'u32' },
+      { name: 'windowMs', type: 'u32' },
+      { name: 'maxDepth', type: 'u8' },
+    ]);
+    for (const pattern of ['poisson', 'constant', 'bursts'] as const) {
+      for (const seed of [42, 1, -7]) {
+        same(
+          { ratePerSec: 10_000_000, pattern, zipfS: 1.1, accounts: 10_000, seed },
+          [
+            { weight: 80, layout: tx },
+            { weight: 15, layout: update },
+            { weight: 5, layout: check },
+          ],
+          32,
+          1024,
+          Array.from({ length: 20 }, () => 16_000 / 20),
+        );
+      }
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The generator as it was before its fill was optimised (commit 313be36), frozen here with its
+// RNG and Zipf sampler as the reference the optimised fill must match bit for bit. Do not edit.
+
+function splitmix32(state: number): [number, number] {
+  const s = (state + 0x9e3779b9) | 0;
+  let z = s;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  z ^= z >>> 16;
+  return [s, z >>> 0];
+}
+
+const TWO_POW_32 = 4294967296;
+
+class FrozenSfc32 {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: number) {
+    let s = seed | 0;
+    let w: number;
+    [s, w] = splitmix32(s);
+    this.a = w | 0;
+    [s, w] = splitmix32(s);
+    this.b = w | 0;
+    [s, w] = splitmix32(s);
+    this.c = w | 0;
+    [, w] = splitmix32(s);
+    this.d = w | 0;
+    // Discard the first outputs: sfc32's state mixes within a dozen rounds.
+    for (let i = 0; i < 12; i++) this.nextU32();
+  }
+
+  nextU32(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t >>> 0;
+  }
+
+  next(): number {
+    return this.nextU32() / TWO_POW_32;
+  }
+
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  exponential(mean: number): number {
+    // 1 - u is in (0, 1], so the log is finite.
+    return -Math.log(1 - this.next()) * mean;
+  }
+}
+
+class FrozenZipf {
+  private readonly cdf: Float64Array;
+  private readonly guide: Int32Array;
+
+  constructor(
+    readonly n: number,
+    readonly s: number,
+  ) {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`Zipf needs n >= 1 (got ${n}).`);
+    if (!(s >= 0)) throw new RangeError(`Zipf exponent must be >= 0 (got ${s}).`);
+    this.cdf = new Float64Array(n);
+    let sum = 0;
+    for (let k = 0; k < n; k++) {
+      sum += 1 / Math.pow(k + 1, s);
+      this.cdf[k] = sum;
+    }
+    for (let k = 0; k < n; k++) this.cdf[k] = (this.cdf[k] ?? 0) / sum;
+    this.cdf[n - 1] = 1;
+    const g = Math.min(n, 1 << 16);
+    this.guide = new Int32Array(g);
+    let k = 0;
+    for (let j = 0; j < g; j++) {
+      // The smallest rank that any u >= j / g can map to.
+      while (k < n - 1 && this.cdf[k]! <= j / g) k++;
+      this.guide[j] = k;
+    }
+  }
+
+  /** Maps a uniform u in [0, 1) to a rank. */
+  rank(u: number): number {
+    const cdf = this.cdf;
+    const g = this.guide.length;
+    let k = this.guide[Math.min(g - 1, Math.floor(u * g))]!;
+    const last = this.n - 1;
+    // Rounding in u * g may land one bucket late; step back so the answer stays exact.
+    while (k > 0 && cdf[k - 1]! > u) k--;
+    while (k < last && cdf[k]! <= u) k++;
+    return k;
+  }
+
+  /** Probability of rank k. */
+  probability(k: number): number {
+    const hi = this.cdf[k] ?? 0;
+    const lo = k > 0 ? (this.cdf[k - 1] ?? 0) : 0;
+    return hi - lo;
+  }
+}
+
+/** How generated amounts are drawn: mostly ordinary, a few over and just under the fraud threshold. */
+const AMOUNT_OVER_P = 0.01;
+const AMOUNT_STRUCTURING_P = 0.02;
+const AMOUNT_MEAN = 800;
+
+/** Field roles, as small integers so the per-message loop switches on numbers. */
+const R_ID = 0;
+const R_ACCOUNT = 1;
+const R_COUNTERPARTY = 2;
+const R_AMOUNT = 3;
+const R_COUNTRY = 4;
+const R_TIME = 5;
+const R_RANDOM = 6;
+
+function roleOf(f: FieldSlot): number {
+  const n = f.name.toLowerCase();
+  if (n === 'id' || n === 'messageid' || n === 'txid') return R_ID;
+  if (n.includes('counterparty') || n === 'to' || n.includes('dest')) return R_COUNTERPARTY;
+  if (n.includes('account')) return R_ACCOUNT;
+  if (n.includes('amount') || n.includes('value')) return R_AMOUNT;
+  if (n.includes('country')) return R_COUNTRY;
+  if (n.includes('time')) return R_TIME;
+  return R_RANDOM;
+}
+
+/** Field types as small integers (see {@link writeNumber}). */
+const TYPE_CODE: Record<FieldSlot['type'], number> = {
+  u8: 0,
+  bool: 8,
+  u16: 1,
+  u32: 2,
+  i32: 3,
+  u64: 4,
+  i64: 9,
+  f32: 5,
+  f64: 6,
+  bytes: 7,
+};
+
+/** A mix entry's fields compiled to parallel arrays: no objects or strings per message. */
+interface CompiledFields {
+  count: number;
+  role: Uint8Array;
+  type: Uint8Array;
+  offset: Int32Array;
+  size: Int32Array;
+  /** Most random words one message of this entry can draw (for the buffer's headroom). */
+  maxDraws: number;
+}
+
+function compileFields(layout: PayloadLayout): CompiledFields {
+  const fs = layout.fields;
+  const c: CompiledFields = {
+    count: fs.length,
+    role: Uint8Array.from(fs, roleOf),
+    type: Uint8Array.from(fs, (f) => TYPE_CODE[f.type]),
+    offset: Int32Array.from(fs, (f) => f.offset),
+    size: Int32Array.from(fs, (f) => f.size),
+    maxDraws: 0,
+  };
+  for (let k = 0; k < c.count; k++) {
+    // amount: up to 2 draws, others at most one; bytes fields one more per byte.
+    c.maxDraws += (c.role[k] === R_AMOUNT ? 2 : 1) + (c.type[k] === 7 ? c.size[k]! : 0);
+  }
+  return c;
+}
+
+const RANDOM_BUFFER = 4096;
+const FROZEN_DEFAULTS = { zipfS: 1, accounts: 1000, seed: 1 } as const;
+
+class FrozenTrafficGenerator {
+  readonly pattern: ArrivalPattern;
+  readonly endUs: number;
+  /** Messages emitted so far. */
+  emitted = 0;
+  private readonly rng: FrozenSfc32;
+  private readonly zipf: FrozenZipf;
+  private readonly cumWeights: Float64Array;
+  private readonly fields: CompiledFields[];
+  /** Random words drawn ahead from `rng`, consumed in order from `rIdx`. */
+  private readonly rBuf: Uint32Array;
+  private rIdx: number;
+  /** Most words one message can consume (type pick, account, fields, arrival). */
+  private readonly maxDraws: number;
+  private readonly intervalUs: number;
+  private readonly burstSize: number;
+  /** Public here (private in the original) so the test can compare it. */
+  nextDueUs: number;
+  private burstLeft = 0;
+
+  constructor(
+    readonly spec: GeneratorSpec,
+    readonly mix: readonly MixEntry[],
+    readonly startUs: number,
+  ) {
+    this.pattern = spec.pattern ?? 'constant';
+    this.rng = new FrozenSfc32(
+      Number.isFinite(spec.seed ?? 1) ? Math.trunc(spec.seed ?? FROZEN_DEFAULTS.seed) : 0,
+    );
+    this.zipf = new FrozenZipf(
+      spec.accounts ?? FROZEN_DEFAULTS.accounts,
+      spec.zipfS ?? FROZEN_DEFAULTS.zipfS,
+    );
+    this.cumWeights = new Float64Array(mix.length);
+    let sum = 0;
+    mix.forEach((m, i) => {
+      sum += m.weight;
+      this.cumWeights[i] = sum;
+    });
+    for (let i = 0; i < mix.length; i++) this.cumWeights[i] = (this.cumWeights[i] ?? 0) / sum;
+    this.fields = mix.map((m) => compileFields(m.layout));
+    this.maxDraws = 3 + this.fields.reduce((m, f) => Math.max(m, f.maxDraws), 0);
+    this.rBuf = new Uint32Array(Math.max(RANDOM_BUFFER, 2 * this.maxDraws));
+    this.rIdx = this.rBuf.length;
+    this.intervalUs = 1e6 / spec.ratePerSec;
+    this.burstSize = spec.burstSize ?? Math.max(1, Math.round(spec.ratePerSec / 10));
+    this.endUs = spec.durationMs ? startUs + spec.durationMs * 1000 : Number.POSITIVE_INFINITY;
+    this.nextDueUs = startUs;
+    if (this.pattern === 'poisson') {
+      this.refill(1);
+      this.nextDueUs += -Math.log(1 - this.rBuf[this.rIdx++]! / TWO_POW_32) * this.intervalUs;
+    }
+  }
+
+  /**
+   * Makes at least `need` unread words available: the unread rest moves to the front and the
+   * buffer is topped up from the generator in order, so words come out exactly as `rng.nextU32()`
+   * would give them one by one.
+   */
+  private refill(need: number): void {
+    const buf = this.rBuf;
+    const left = buf.length - this.rIdx;
+    if (left >= need) return;
+    buf.copyWithin(0, this.rIdx);
+    const rng = this.rng;
+    for (let i = left; i < buf.length; i++) buf[i] = rng.nextU32();
+    this.rIdx = 0;
+  }
+
+  /** Writes the messages due at or before `untilUs` into `batch` (from index 0); returns how many. */
+  fill(untilUs: number, batch: GeneratedBatch): number {
+    const limit = Math.min(untilUs, this.endUs - 1e-9);
+    const stride = batch.stride;
+    const view = batch.view;
+    const buf = this.rBuf;
+    const maxDraws = this.maxDraws;
+    const cw = this.cumWeights;
+    const single = cw.length === 1;
+    const zipf = this.zipf;
+    const accounts = zipf.n;
+    const fieldsOf = this.fields;
+    const pattern = this.pattern;
+    const interval = this.intervalUs;
+    let n = 0;
+    let r = this.rIdx;
+    // Locals, not fields, in the loop: the fields are written back once at the end.
+    let due = this.nextDueUs;
+    let emitted = this.emitted;
+    const timeUs = batch.timeUs;
+    const mixIndex = batch.mixIndex;
+    const accountOut = batch.account;
+    const cap = batch.capacity;
+    while (n < cap && due <= limit) {
+      if (buf.length - r < maxDraws) {
+        this.rIdx = r;
+        this.refill(maxDraws);
+        r = this.rIdx;
+      }
+      const t = due;
+      let mi = 0;
+      if (!single) {
+        const u = buf[r++]! / TWO_POW_32;
+        while (mi < cw.length - 1 && cw[mi]! <= u) mi++;
+      }
+      const account = zipf.rank(buf[r++]! / TWO_POW_32);
+      timeUs[n] = t;
+      mixIndex[n] = mi;
+      accountOut[n] = account;
+      const f = fieldsOf[mi]!;
+      const base = n * stride;
+      for (let k = 0; k < f.count; k++) {
+        const o = base + f.offset[k]!;
+        const type = f.type[k]!;
+        let num = 0;
+        switch (f.role[k]!) {
+          case R_ID:
+            num = emitted + 1;
+            break;
+          case R_ACCOUNT:
+            num = account;
+            break;
+          case R_COUNTERPARTY:
+            num = Math.floor((buf[r++]! / TWO_POW_32) * accounts);
+            break;
+          case R_AMOUNT: {
+            const u = buf[r++]! / TWO_POW_32;
+            num =
+              u < AMOUNT_OVER_P
+                ? 10_000 + (buf[r++]! / TWO_POW_32) * 40_000
+                : u < AMOUNT_OVER_P + AMOUNT_STRUCTURING_P
+                  ? 9_000 + (buf[r++]! / TWO_POW_32) * 999
+                  : Math.min(8_999, -Math.log(1 - buf[r++]! / TWO_POW_32) * AMOUNT_MEAN);
+            num = Math.max(0.01, Math.round(num * 100) / 100);
+            break;
+          }
+          case R_COUNTRY:
+            num = Math.floor((buf[r++]! / TWO_POW_32) * 250);
+            break;
+          case R_TIME:
+            num = Math.floor(t);
+            break;
+          default:
+            num = type === 7 ? 0 : randomFor(type, buf[r++]!);
+        }
+        if (type === 7) {
+          // Bytes fields are random whatever their role, one word per byte.
+          const size = f.size[k]!;
+          for (let j = 0; j < size; j++)
+            view.setUint8(o + j, Math.floor((buf[r++]! / TWO_POW_32) * 256));
+        } else writeNumber(view, type, o, num);
+      }
+      emitted++;
+      n++;
+      switch (pattern) {
+        case 'constant':
+          due = this.startUs + emitted * interval;
+          break;
+        case 'poisson':
+          due += -Math.log(1 - buf[r++]! / TWO_POW_32) * interval;
+          break;
+        case 'bursts':
+          // A burst arrives at one instant; bursts are spaced so the mean rate is ratePerSec.
+          if (++this.burstLeft >= this.burstSize) {
+            this.burstLeft = 0;
+            due += this.burstSize * interval;
+          }
+          break;
+      }
+    }
+    this.nextDueUs = due;
+    this.emitted = emitted;
+    this.rIdx = r;
+    batch.count = n;
+    return n;
+  }
+}
+
+function randomFor(type: number, w: number): number {
+  const u = w / TWO_POW_32;
+  switch (type) {
+    case 0:
+      return Math.floor(u * 256);
+    case 8:
+      return Math.floor(u * 2);
+    case 1:
+      return Math.floor(u * 65536);
+    case 2:
+    case 4:
+      return w;
+    case 3:
+    case 9:
+      return w | 0;
+    default:
+      return Math.round(u * 100_000) / 100;
+  }
+}
+
+function writeNumber(view: DataView, type: number, o: number, num: number): void {
+  switch (type) {
+    case 0:
+    case 8:
+      view.setUint8(o, num & 0xff);
+      return;
+    case 1:
+      view.setUint16(o, num & 0xffff, true);
+      return;
+    case 2:
+      view.setUint32(o, num >>> 0, true);
+      return;
+    case 3:
+      view.setInt32(o, num | 0, true);
+      return;
+    case 4:
+    case 9: {
+      const v = Math.max(0, Math.floor(num));
+      view.setUint32(o, v >>> 0, true);
+      view.setUint32(o + 4, Math.floor(v / 4294967296) >>> 0, true);
+      return;
+    }
+    case 5:
+      view.setFloat32(o, num, true);
+      return;
+    case 6:
+      view.setFloat64(o, num, true);
+      return;
+  }
+}

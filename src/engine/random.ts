@@ -14,6 +14,8 @@ export interface Rng {
   int(n: number): number;
   /** Exponential variate with the given mean. */
   exponential(mean: number): number;
+  /** Writes the next `end - start` words into `out[start..end)`: the same words as `nextU32()` gives. */
+  fillU32(out: Uint32Array, start: number, end: number): void;
 }
 
 /** One splitmix32 step: returns the next state and an output word. */
@@ -59,6 +61,28 @@ class Sfc32 implements Rng {
     return t >>> 0;
   }
 
+  fillU32(out: Uint32Array, start: number, end: number): void {
+    // nextU32 on int32 locals (the `| 0` tells the JIT so: without it they stay tagged numbers and
+    // every step goes through doubles, 6x slower), in registers for the whole run.
+    let a = this.a | 0;
+    let b = this.b | 0;
+    let c = this.c | 0;
+    let d = this.d | 0;
+    for (let i = start; i < end; i++) {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      c = (c + t) | 0;
+      out[i] = t;
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+  }
+
   next(): number {
     return this.nextU32() / TWO_POW_32;
   }
@@ -90,10 +114,21 @@ export function createRng(seed: number): Rng {
  * search for a u in [j/G, (j+1)/G) starts, so a sample takes about one step instead of log2(n),
  * and returns exactly what a binary search would (the smallest rank whose cdf exceeds u). No
  * allocation per sample. s = 0 is uniform.
+ *
+ * {@link rankWord} samples from a random word w (u = w / 2^32) through a second table over the
+ * 2^16 buckets of w's top bits, where the bucket is exact (no rounding): a bucket whose words all
+ * map to one rank answers at once, without touching the cdf.
  */
 export class ZipfSampler {
   private readonly cdf: Float64Array;
   private readonly guide: Int32Array;
+  /**
+   * Per bucket of w >>> 16: the rank of its first word, or `~rank` when its last word maps to a
+   * later rank (the bucket holds a rank boundary, so the cdf decides); the last word's rank in
+   * `wordHi` then.
+   */
+  private wordLo: Int32Array | null = null;
+  private wordHi: Int32Array | null = null;
 
   constructor(
     readonly n: number,
@@ -129,6 +164,48 @@ export class ZipfSampler {
     while (k > 0 && cdf[k - 1]! > u) k--;
     while (k < last && cdf[k]! <= u) k++;
     return k;
+  }
+
+  /** `rank(w / 2^32)` for a random word w in [0, 2^32), exactly, and mostly by one table read. */
+  rankWord(w: number): number {
+    const lo = this.wordLo ?? this.buildWordTables();
+    const k = lo[w >>> 16]!;
+    if (k >= 0) return k;
+    // A boundary bucket: the answer is in [~k, wordHi], the smallest rank whose cdf exceeds u.
+    const cdf = this.cdf;
+    const u = w / 4294967296;
+    let a = ~k;
+    let b = this.wordHi![w >>> 16]!;
+    while (b - a > 8) {
+      const mid = (a + b) >>> 1;
+      if (cdf[mid]! > u) b = mid;
+      else a = mid + 1;
+    }
+    while (cdf[a]! <= u) a++;
+    return a;
+  }
+
+  /** Built on first use (a generator that never samples by word pays nothing). */
+  private buildWordTables(): Int32Array {
+    const buckets = 1 << 16;
+    const lo = new Int32Array(buckets);
+    const hi = new Int32Array(buckets);
+    // rank(u) is non-decreasing in u: walk the buckets' first and last words in order.
+    let k = 0;
+    const last = this.n - 1;
+    const cdf = this.cdf;
+    for (let j = 0; j < buckets; j++) {
+      const first = (j * 65536) / 4294967296;
+      while (k < last && cdf[k]! <= first) k++;
+      const kFirst = k;
+      const end = (j * 65536 + 65535) / 4294967296;
+      let kEnd = k;
+      while (kEnd < last && cdf[kEnd]! <= end) kEnd++;
+      lo[j] = kEnd === kFirst ? kFirst : ~kFirst;
+      hi[j] = kEnd;
+    }
+    this.wordHi = hi;
+    return (this.wordLo = lo);
   }
 
   /** Probability of rank k. */
