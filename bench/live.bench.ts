@@ -60,14 +60,14 @@ async function counts(page: Page): Promise<Counts> {
       dropped: s.kernels.reduce((n, k) => n + k.dropped, 0),
       queueFull: s.receipts.byStatus.QueueFull ?? 0,
       deadLetters: s.deadLetters.count + s.deadLetters.evicted,
-      queued: s.accounting.queued,
+      queued: s.accounting.queued + s.accounting.inFlight,
       balanced: s.accounting.balanced,
       running: s.generator.running,
       failedByStatus: s.accounting.failedByStatus,
       accountingText: (() => {
         const a = s.accounting;
         const failed = Object.values(a.failedByStatus).reduce((x, y) => x + y, 0);
-        return `${a.injected}+${a.emitted}+${a.carriedOver} = ${a.processed}+${a.queued}+${failed}+${a.deadLettered}`;
+        return `${a.injected}+${a.emitted}+${a.carriedOver} = ${a.processed}+${a.queued}+${a.inFlight}+${failed}+${a.deadLettered}`;
       })(),
       letters: Object.fromEntries(
         s.kernels.map((k) => [k.id, { ...(k.lettersByReason ?? {}) }] as const),

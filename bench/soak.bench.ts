@@ -86,7 +86,10 @@ function accountingDiff(s: EngineSnapshot): number {
   const a = s.accounting;
   const failed = Object.values(a.failedByStatus).reduce((x, y) => x + y, 0);
   return (
-    a.injected + a.emitted + a.carriedOver - (a.processed + a.queued + failed + a.deadLettered)
+    a.injected +
+    a.emitted +
+    a.carriedOver -
+    (a.processed + a.queued + a.inFlight + failed + a.deadLettered)
   );
 }
 
@@ -194,7 +197,7 @@ async function main(): Promise<number> {
     await waitFor(
       async () => {
         const s = await snap(page);
-        return !!s && !s.generator.running && s.accounting.queued === 0;
+        return !!s && !s.generator.running && s.accounting.queued + s.accounting.inFlight === 0;
       },
       120_000,
       'the queues to drain',

@@ -210,7 +210,11 @@ test.describe('faults are survived', () => {
         return (agg?.processed ?? 0) + (s?.deadLetters.count ?? 0);
       })
       .toBe(5);
-    await expect.poll(async () => (await snap(page))?.accounting.queued ?? -1).toBe(0);
+    await expect
+      .poll(async () =>
+        ((s) => (s ? s.accounting.queued + s.accounting.inFlight : -1))(await snap(page)),
+      )
+      .toBe(0);
     const s = (await snap(page))!;
     const aggregator = s.kernels.find((k) => k.id === 'aggregator')!;
     expect(aggregator.processed).toBe(3);
@@ -306,7 +310,11 @@ test.describe('faults are survived', () => {
       await expect
         .poll(async () => (await snap(page))?.generator.running, { timeout: 20_000 })
         .toBe(false);
-      await expect.poll(async () => (await snap(page))?.accounting.queued ?? -1).toBe(0);
+      await expect
+        .poll(async () =>
+          ((s) => (s ? s.accounting.queued + s.accounting.inFlight : -1))(await snap(page)),
+        )
+        .toBe(0);
       const s = (await snap(page))!;
       const fraud = s.kernels.find((k) => k.id === 'fraud_processor')!;
       // validate.ts: the host (tenant 0) may send to any tenant, so type routes are never

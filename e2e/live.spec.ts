@@ -108,13 +108,21 @@ test.describe('inject and watch', () => {
       .poll(async () => (await snap(page))?.generator.running, { timeout: 20_000 })
       .toBe(false);
     await expect
-      .poll(async () => (await snap(page))?.accounting.queued, { timeout: 20_000 })
+      .poll(
+        async () =>
+          ((s) => (s ? s.accounting.queued + s.accounting.inFlight : -1))(await snap(page)),
+        { timeout: 20_000 },
+      )
       .toBe(0);
     const s = (await snap(page))!;
     const failed = Object.values(s.accounting.failedByStatus).reduce((a, b) => a + b, 0);
     expect(s.accounting.injected).toBe(s.injected);
     expect(s.accounting.injected + s.accounting.emitted).toBe(
-      s.accounting.processed + s.accounting.queued + failed + s.accounting.deadLettered,
+      s.accounting.processed +
+        s.accounting.queued +
+        s.accounting.inFlight +
+        failed +
+        s.accounting.deadLettered,
     );
     expect(s.accounting.balanced).toBe(true);
     await expect(page.getByTestId('accounting')).toHaveAttribute('data-balanced', 'true');

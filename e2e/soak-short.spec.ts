@@ -30,11 +30,20 @@ test('sustained load with live panels open: no page error, no restart, exact acc
     .poll(async () => (await snap())?.generator.emitted ?? 0, { timeout: 30_000 })
     .toBeGreaterThan(100_000);
   await expect.poll(async () => (await snap())?.generator.running, { timeout: 30_000 }).toBe(false);
-  await expect.poll(async () => (await snap())?.accounting.queued, { timeout: 30_000 }).toBe(0);
+  await expect
+    .poll(
+      async () => ((s) => (s ? s.accounting.queued + s.accounting.inFlight : -1))(await snap()),
+      { timeout: 30_000 },
+    )
+    .toBe(0);
   const s = (await snap())!;
   const failed = Object.values(s.accounting.failedByStatus).reduce((a, b) => a + b, 0);
   expect(s.accounting.injected + s.accounting.emitted + s.accounting.carriedOver).toBe(
-    s.accounting.processed + s.accounting.queued + failed + s.accounting.deadLettered,
+    s.accounting.processed +
+      s.accounting.queued +
+      s.accounting.inFlight +
+      failed +
+      s.accounting.deadLettered,
   );
   expect(s.accounting.balanced).toBe(true);
   await expect(page.getByTestId('notices')).not.toContainText('crashed');

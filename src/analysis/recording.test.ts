@@ -34,12 +34,13 @@ function memoryStorage(): RecordingStorage & { map: Map<string, string> } {
 }
 
 function fakeClient(sent: EngineCommand[]): EngineClient {
-  const reply = (cmd: EngineCommand): EngineReply => ({ ok: true, command: cmd.type });
+  // Recording only looks at what was sent; the replies carry no results.
+  const reply = (cmd: EngineCommand): EngineReply => ({ ok: true, command: cmd.type }) as EngineReply;
   return {
     send: (cmd) => void sent.push(cmd),
-    request: (cmd) => {
+    request: <C extends EngineCommand>(cmd: C) => {
       sent.push(cmd);
-      return Promise.resolve(reply(cmd));
+      return Promise.resolve(reply(cmd) as EngineReply<C['type']>);
     },
     latest: () => null,
     subscribe: () => () => undefined,

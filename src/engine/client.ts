@@ -42,8 +42,11 @@ export interface EngineClientOptions {
 export interface EngineClient {
   /** Fire and forget; errors arrive through `onError`. */
   send(cmd: EngineCommand): void;
-  /** Resolves with the engine's reply (errors are values: `reply.ok === false`). */
-  request(cmd: EngineCommand): Promise<EngineReply>;
+  /**
+   * Resolves with the engine's reply (errors are values: `reply.ok === false`), typed by the
+   * command: `request({ type: 'trace', ... })` resolves to a reply whose `trace` is known.
+   */
+  request<C extends EngineCommand>(cmd: C): Promise<EngineReply<C['type']>>;
   latest(): EngineSnapshot | null;
   subscribe(fn: (snapshot: EngineSnapshot) => void): () => void;
   /** Replaces the worker with a fresh one running `config`. */
@@ -80,6 +83,7 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
   const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 5_000;
   const listeners = new Set<(s: EngineSnapshot) => void>();
   if (options.onSnapshot) listeners.add(options.onSnapshot);
+  // Replies are matched to their command by request id; the map cannot keep each one's type.
   const pending = new Map<number, (reply: EngineReply) => void>();
   let nextRequestId = 1;
   let latest: EngineSnapshot | null = null;
@@ -169,7 +173,7 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
 
   return {
     send: post,
-    request(cmd) {
+    request<C extends EngineCommand>(cmd: C): Promise<EngineReply<C['type']>> {
       if (terminated) {
         return Promise.resolve({
           ok: false,
@@ -178,8 +182,9 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
         });
       }
       const requestId = nextRequestId++;
-      return new Promise<EngineReply>((resolve) => {
-        pending.set(requestId, resolve);
+      return new Promise<EngineReply<C['type']>>((resolve) => {
+        // The worker answers a command of type C with EngineReply<C> (the engine's table).
+        pending.set(requestId, resolve as (reply: EngineReply) => void);
         post({ ...cmd, requestId });
       });
     },

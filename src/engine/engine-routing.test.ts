@@ -3,7 +3,7 @@ import { demoConfig } from '../core/config';
 import { createEngine, type Engine } from './engine';
 import type { EngineCommand } from './protocol';
 
-function ok(engine: Engine, cmd: EngineCommand) {
+function ok<C extends EngineCommand>(engine: Engine, cmd: C) {
   const reply = engine.command(cmd);
   if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
   return reply;

@@ -5,7 +5,7 @@ import type { KernelRuntime, KernelTwin, MessageBatch, OutputBatch } from '../gp
 import { createEngine, type Engine, type KernelImpl } from './engine';
 import type { EngineCommand } from './protocol';
 
-function ok(engine: Engine, cmd: EngineCommand) {
+function ok<C extends EngineCommand>(engine: Engine, cmd: C) {
   const reply = engine.command(cmd);
   if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
   return reply;
@@ -69,6 +69,10 @@ describe('upsertKernel changing only the backend', () => {
     const runtimes: AsyncRuntime[] = [];
     const twins: KernelTwin[] = [];
     const cfg = demoConfig();
+    // Forced to WebGPU, so the runtime runs the aggregator (and holds its state) at once.
+    cfg.kernels = cfg.kernels.map((k) =>
+      k.id === 'aggregator' ? { ...k, backend: 'webgpu' as const } : k,
+    );
     const e = createEngine({
       config: cfg,
       now: () => t,

@@ -10,12 +10,12 @@ function setup(config: RouteConfig = demoConfig(), opts: { maxDeadLetters?: numb
   const engine = createEngine({ config, now: () => clock.t, ...opts });
   const step = (us = 1000): void => {
     clock.t += us;
-    engine.tick(us);
+    engine.tick();
   };
   return { engine, clock, step };
 }
 
-function ok(engine: Engine, cmd: EngineCommand) {
+function ok<C extends EngineCommand>(engine: Engine, cmd: C) {
   const reply = engine.command(cmd);
   if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
   return reply;
@@ -28,7 +28,7 @@ function sumFailed(s: EngineSnapshot): number {
 function expectBalanced(s: EngineSnapshot): void {
   const a = s.accounting;
   expect(a.injected + a.emitted + a.carriedOver).toBe(
-    a.processed + a.queued + sumFailed(s) + a.deadLettered,
+    a.processed + a.queued + a.inFlight + sumFailed(s) + a.deadLettered,
   );
   expect(a.balanced).toBe(true);
 }

@@ -54,6 +54,9 @@ export type DeadLetterReason =
   | 'KernelError'
   | 'InvalidPayload';
 
+/** Where a message stands: a delivery receipt's status or, once it is a letter, why. */
+export type MessageStatus = ReceiptStatus | DeadLetterReason;
+
 /** Every dead-letter reason, in display order (a delivered or pending message is no letter). */
 export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
   'QueueFull',
@@ -212,25 +215,63 @@ export interface RedriveResult {
   refusedCrossTenant: number;
 }
 
-export type EngineReply =
-  | {
-      ok: true;
-      requestId?: number;
-      command: EngineCommandType;
-      /** `inject`: number sent; `purgeDeadLetters`: number purged. */
-      count?: number;
-      redrive?: RedriveResult;
-      deadLetters?: { total: number; rows: DeadLetterRow[] };
-      /** `routes`: the live route table. */
-      routes?: [U64, string][];
-      /** `gpuInfo`. */
-      gpu?: GpuInfo;
-      /** `trace`. */
-      trace?: TraceResult;
-      /** `pin`/`unpin`: whether the message was held by the trace store. */
-      pinned?: boolean;
-    }
-  | { ok: false; requestId?: number; command: EngineCommandType | 'unknown'; error: EngineError };
+/**
+ * What each command's successful reply carries besides `ok`, `command` and `requestId`. One entry
+ * per command: the compiler checks that the engine's handler table answers every command with its
+ * own shape, and `client.request(cmd)` is typed by the command it sends.
+ */
+export interface CommandResults {
+  loadConfig: object;
+  /** Number of messages sent. */
+  inject: { count: number };
+  startGenerator: object;
+  stopGenerator: object;
+  resetMetrics: object;
+  setRoute: object;
+  removeRoute: object;
+  setK2kRoute: object;
+  removeK2kRoute: object;
+  upsertKernel: object;
+  removeKernel: object;
+  upsertType: object;
+  removeType: object;
+  setBroker: object;
+  redrive: { redrive: RedriveResult };
+  /** Number of letters purged. */
+  purgeDeadLetters: { count: number };
+  listDeadLetters: { deadLetters: { total: number; rows: DeadLetterRow[] } };
+  setReceiptFilter: object;
+  setSampling: object;
+  snapshot: object;
+  /** The live route table. */
+  routes: { routes: [U64, string][] };
+  gpuInfo: { gpu: GpuInfo };
+  trace: { trace: TraceResult };
+  /** Whether the message is (still) pinned in the trace store. */
+  pin: { pinned: boolean };
+  unpin: { pinned: boolean };
+  __failKernel: object;
+}
+
+/** The command of a given type. */
+export type CommandOf<C extends EngineCommandType> = Extract<EngineCommand, { type: C }>;
+
+/** A failed command: errors are values. */
+export interface EngineFailureReply {
+  ok: false;
+  requestId?: number;
+  command: EngineCommandType | 'unknown';
+  error: EngineError;
+}
+
+/** A successful reply to a command of type `C`. */
+export type EngineOkReply<C extends EngineCommandType = EngineCommandType> = C extends unknown
+  ? { ok: true; requestId?: number; command: C } & CommandResults[C]
+  : never;
+
+/** The reply to a command of type `C` (any command when `C` is the whole union). */
+export type EngineReply<C extends EngineCommandType = EngineCommandType> =
+  EngineOkReply<C> | EngineFailureReply;
 
 export interface HlcRow {
   physical: number;
@@ -272,7 +313,7 @@ export interface TraceNode {
   /** Kernel that consumed it, or null. */
   kernel: string | null;
   /** Latest status (a receipt status, or a dead-letter reason). */
-  status: DeadLetterReason;
+  status: MessageStatus;
   hops: number;
   priority: number;
   /** Injection (or emission) to processing, µs; null until processed. */
@@ -341,13 +382,41 @@ export interface DeadLetterRow {
   detail?: string;
 }
 
+/** Where a kernel runs, and why (the `auto` backend's measurements). */
+export interface KernelPlacement {
+  /** What the config asks for: `auto` chooses by measurement; `webgpu` and `cpu` force one. */
+  mode: 'auto' | 'webgpu' | 'cpu';
+  /** Why the kernel runs where it runs now, in words a person can check. */
+  reason: string;
+  /** Measured processing rate on the CPU twin, messages/s, at the batch sizes traffic produces; null until measured. */
+  cpuRate: number | null;
+  /** Measured processing rate on WebGPU (whole round trip), messages/s; null until measured or without an adapter. */
+  gpuRate: number | null;
+  /** Smallest batch size at which WebGPU measured faster than the twin; null when it never did. */
+  crossoverBatch: number | null;
+  /** Mean rows per batch that live traffic produced recently. */
+  batchSize: number;
+  /** Engine time of the last backend switch, µs; null when it never switched. */
+  lastSwitchUs: number | null;
+  /** Backend switches since the kernel was created. */
+  switches: number;
+}
+
 export interface KernelSnapshot {
   id: string;
+  /** The backend running the kernel now. */
   backend: 'webgpu' | 'cpu';
   behavior: KernelConfig['behavior'];
   tenantId: number;
+  /** Messages waiting in the kernel's queue (never above `capacity`); equals `queued`. */
   queueDepth: number;
+  /** Messages waiting in the kernel's queue (never above `capacity`). */
+  queued: number;
+  /** Messages taken from the queue and being processed on a backend (a GPU batch in flight). */
+  inFlight: number;
+  /** Highest queue depth seen (queued only). */
   maxDepth: number;
+  /** The real capacity (the configured one rounded up to a power of two). */
   capacity: number;
   processed: number;
   /** Messages refused or evicted at this kernel's queue. */
@@ -358,8 +427,14 @@ export interface KernelSnapshot {
   lettersByReason: Partial<Record<DeadLetterReason, number>>;
   /** Messages emitted (alerts, responses). */
   emitted: number;
-  /** Processed per second, smoothed over recent ticks. */
+  /** Processed per second over the last second; 0 within a second of the last message. */
   ratePerSec: number;
+  /**
+   * True while the kernel cannot keep up: its queue is 75 % full or more, or it refused or
+   * evicted messages since the previous snapshot. `backend` names the bottleneck.
+   */
+  backpressure: boolean;
+  placement: KernelPlacement;
   /** Why this kernel runs on the CPU although its backend asked for WebGPU. */
   fallbackReason?: string;
 }
@@ -375,7 +450,7 @@ export interface EdgeSnapshot {
 
 /**
  * Exact accounting. Every message that entered the dispatcher is in exactly one bucket:
- * `injected + emitted + carriedOver = processed + queued + sum(failedByStatus) + deadLettered`.
+ * `injected + emitted + carriedOver = processed + queued + inFlight + sum(failedByStatus) + deadLettered`.
  * See CONTEXT.md for what each term counts.
  */
 export interface AccountingSnapshot {
@@ -383,12 +458,14 @@ export interface AccountingSnapshot {
   injected: number;
   /** Entered the dispatcher from kernels (alerts, responses). */
   emitted: number;
-  /** Held (queued or dead-lettered) when the counters were last reset; they count as entered. */
+  /** Held (queued, in flight or dead-lettered) when the counters were last reset; they count as entered. */
   carriedOver: number;
   /** Consumed by a kernel runtime. */
   processed: number;
-  /** Sitting in some kernel's queue now. */
+  /** Waiting in some kernel's queue now. */
   queued: number;
+  /** Taken from a queue and being processed on a backend now (GPU batches in flight). */
+  inFlight: number;
   /** Failed and not held anywhere any more, by why (status, or `Evicted`, `Purged`, `DroppedOldest`, `KernelRemoved`). */
   failedByStatus: Record<string, number>;
   /** Held in the dead-letter queue now. */
@@ -401,6 +478,13 @@ export interface EngineSnapshot {
   seq: number;
   /** Engine (simulated) time in µs. */
   timeUs: number;
+  /**
+   * Nothing queued, nothing in flight and no generator running. The worker still publishes
+   * while idle (at least 10 times a second), so rates settle to 0.
+   */
+  idle: boolean;
+  /** Whole-engine rates over the last second, messages/s; 0 within a second of the last message. */
+  rates: { injectedPerSec: number; processedPerSec: number; deadLetteredPerSec: number };
   /** Messages injected from outside (inject + generator), all time since the last reset. */
   injected: number;
   metrics: {
@@ -429,7 +513,16 @@ export interface EngineSnapshot {
   };
   accounting: AccountingSnapshot;
   latency: { p50Us: number; p99Us: number; samples: number };
-  generator: { running: boolean; emitted: number; spec?: GeneratorSpec };
+  generator: {
+    running: boolean;
+    emitted: number;
+    spec?: GeneratorSpec;
+    /**
+     * How far the generator is behind its schedule, ms: above a few tens of ms the engine cannot
+     * take the requested rate (it emits as fast as the engine takes messages, never in a burst).
+     */
+    lagMs: number;
+  };
   configName: string;
   /** Backend changes since the previous snapshot (device lost, fallbacks), oldest first. */
   gpuEvents: GpuNotice[];

@@ -20,9 +20,19 @@ const scope = globalThis as unknown as WorkerScope;
 
 /** Snapshots are posted at most this often (about one per animation frame). */
 const SNAPSHOT_MS = 16;
+/**
+ * And at least this often, also while idle: rates fall to 0 on screen only if snapshots keep
+ * coming after the traffic stopped.
+ */
+const IDLE_SNAPSHOT_MS = 100;
 const HEARTBEAT_MS = 1000;
-/** Idle pace; while a generator runs the loop yields through a MessageChannel instead. */
+/** Idle pace; while traffic runs the loop yields through a MessageChannel instead. */
 const IDLE_TICK_MS = 4;
+/**
+ * Work per tick while busy. Between slices the worker yields to its event loop, so GPU batches
+ * that finished are taken back, commands are answered and snapshots go out on time.
+ */
+const SLICE_MS = 8;
 
 const nowUs = (): number => Math.floor((performance.timeOrigin + performance.now()) * 1000);
 
@@ -74,13 +84,14 @@ function post(event: EngineEvent): void {
   scope.postMessage(event);
 }
 
-/** Cheap change detector: a snapshot is only posted when one of these moved. */
+/** Cheap change detector: between idle heartbeats a snapshot is posted when one of these moved. */
 function keyOf(s: EngineSnapshot): string {
   return [
     s.receipts.total,
     s.injected,
     s.accounting.processed,
     s.accounting.queued,
+    s.accounting.inFlight,
     s.deadLetters.count,
     s.generator.emitted,
     s.generator.running,
@@ -94,7 +105,7 @@ function keyOf(s: EngineSnapshot): string {
 function loop(): void {
   const t = performance.now();
   try {
-    step(t);
+    step();
   } catch (e) {
     // One failing tick (a kernel runtime that threw, say) must not stop the engine for good: say
     // so and go on; the accounting keeps every message it holds.
@@ -115,24 +126,29 @@ function loop(): void {
   else setTimeout(loop, IDLE_TICK_MS);
 }
 
-function step(t: number): void {
+let lastPostedAt = 0;
+
+function step(): void {
   if (!engine) return;
-  engine.tick();
-  if (t - lastSnapshotAt >= SNAPSHOT_MS) {
-    lastSnapshotAt = t;
+  engine.tick(SLICE_MS);
+  const now = performance.now();
+  if (now - lastSnapshotAt >= SNAPSHOT_MS) {
+    lastSnapshotAt = now;
     const s = engine.snapshot();
     const key = keyOf(s);
     if (
       key !== lastKey ||
+      now - lastPostedAt >= IDLE_SNAPSHOT_MS ||
       s.receipts.recent.length > 0 ||
       s.deadLetters.recent.length > 0 ||
       s.gpuEvents.length > 0
     ) {
       lastKey = key;
+      lastPostedAt = now;
       post({ type: 'snapshot', snapshot: s });
     }
   }
-  busy = engine.snapshotGeneratorRunning();
+  busy = engine.busy();
 }
 
 channel.port1.onmessage = loop;

@@ -1,0 +1,306 @@
+/**
+ * The engine's shared state, and the small things every part needs: the clock (wall time and
+ * reserved HLC stamps), the message-type registry, typed errors and the accounting counters.
+ * The parts (send path, kernel host, dead letters, generator, snapshot builder, command table)
+ * each hold this one object; none of them owns another's state.
+ */
+import { HOST_KERNEL, type K2KBroker, type KernelDispatcher } from '../core';
+import { readU64 } from '../core/config';
+import type { RouteConfig } from '../core/config';
+import { FLAG_REQUIRES_RESPONSE, u64FromWords, u64Words } from '../gpu/kernels/types.ts';
+import { InputConverter, type OutputConverter } from './kernel-io';
+import type { KernelState } from './kernel-state';
+import { layoutOf, type PayloadLayout } from './payload';
+import type {
+  EngineErrorCode,
+  EngineEvent,
+  GpuInfo,
+  GpuNotice,
+  HlcRow,
+  KernelConfig,
+  ReceiptStatus,
+  U64,
+  U64Input,
+} from './protocol';
+import { RateMeter } from './rate';
+import { LatencyRing, ReceiptLog } from './receipts';
+import { MessageStore } from './store';
+import { TraceStore } from './trace';
+
+export const NODE_ID = 1;
+const MAX_RECENT_NOTICES = 100;
+
+/** Broker status codes (`StatusCode`) in order, as receipt statuses. */
+export const STATUS_OF_CODE: readonly ReceiptStatus[] = [
+  'Delivered',
+  'Pending',
+  'QueueFull',
+  'NotFound',
+  'MaxHopsExceeded',
+  'NoRoute',
+  'TenantMismatch',
+];
+
+/** A command that cannot be applied; becomes `{ ok: false, error }` at the engine's boundary. */
+export class EngineFailure extends Error {
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function err(code: EngineErrorCode, message: string): never {
+  throw new EngineFailure(code, message);
+}
+
+/** Normalises a u64 given as number, bigint or decimal string; throws an InvalidCommand failure. */
+export function normU64(x: U64Input): U64 {
+  const big = readU64(x);
+  if (big === undefined) err('InvalidCommand', `"${String(x)}" is not a u64 type id.`);
+  return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+}
+
+export function isPromise<T>(x: unknown): x is Promise<T> {
+  return (
+    typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function'
+  );
+}
+
+export function hlc(physical: number, logical: number): HlcRow {
+  return { physical, logical, nodeId: NODE_ID };
+}
+
+/** Messages counted on one edge of the graph (type → kernel, or kernel → kernel). */
+export interface EdgeAcc {
+  source: string;
+  target: string;
+  total: number;
+  meter: RateMeter;
+}
+
+/** What the engine knows about one message type id (configured or merely seen). */
+export interface TypeRec {
+  idx: number;
+  typeId: U64;
+  /** The type id as a safe number, or NaN above 2^53 - 1 (those go the per-message way). */
+  num: number;
+  lo: number;
+  hi: number;
+  name: string;
+  /** Graph node id of the type, `type:<id>`. */
+  label: string;
+  layout: PayloadLayout | null;
+  flags: number;
+  input: InputConverter;
+  outputs: Map<string, OutputConverter>;
+  edges: Map<number, EdgeAcc>;
+}
+
+/** The options of `createEngine` that the parts read. */
+export interface CoreOptions {
+  now: () => number;
+  /** High-resolution wall clock in ms, for the `auto` backend's measurements and time slices. */
+  clock: () => number;
+  onEvent: ((e: EngineEvent) => void) | undefined;
+  gpuInfo: () => GpuInfo;
+  batchSize: number;
+  maxGeneratedPerTick: number;
+  traceCapacity: number | undefined;
+}
+
+/** Shared engine state. */
+export class EngineCore {
+  config!: RouteConfig;
+  nowUs = 0;
+  private hlcP = 0;
+  private hlcL = -1;
+
+  broker!: K2KBroker;
+  dispatcher!: KernelDispatcher;
+  hostNum = 0;
+
+  readonly kernels = new Map<string, KernelState>();
+  readonly byNum: (KernelState | undefined)[] = [];
+  readonly types: TypeRec[] = [];
+  readonly typeByKey = new Map<U64, TypeRec>();
+  /** Mirror of the broker's next-hop table, for edge rates only. */
+  readonly k2k = new Map<string, string>();
+
+  // Accounting.
+  injected = 0;
+  emitted = 0;
+  processed = 0;
+  readonly failed = new Map<string, number>();
+  /** Messages taken from a queue and not yet processed (async batches in flight). */
+  inFlightTotal = 0;
+  carriedOver = 0;
+  /** Dead letters added since the last reset (for the dead-lettered rate). */
+  lettered = 0;
+
+  readonly store = new MessageStore();
+  readonly receipts = new ReceiptLog();
+  readonly latency = new LatencyRing();
+  readonly traces: TraceStore;
+  recentNotices: GpuNotice[] = [];
+
+  /** End of the current time slice (ms on `clock`); work that may be left for later stops here. */
+  deadline = Number.POSITIVE_INFINITY;
+
+  constructor(readonly opts: CoreOptions) {
+    this.traces = new TraceStore(opts.traceCapacity);
+    this.nowUs = Math.floor(opts.now());
+  }
+
+  /** Moves engine time forward to `now()` (it never goes back). */
+  advance(): void {
+    this.nowUs = Math.max(this.nowUs, Math.floor(this.opts.now()));
+  }
+
+  /** True once the current time slice is used up. */
+  overBudget(): boolean {
+    return this.deadline !== Number.POSITIVE_INFINITY && this.opts.clock() >= this.deadline;
+  }
+
+  /** The physical part of the HLC stamps handed out last. */
+  get hlcPhysical(): number {
+    return this.hlcP;
+  }
+
+  /** Reserves `n` consecutive HLC logical values at the current time; returns the first. */
+  reserveHlc(n: number): number {
+    if (this.nowUs > this.hlcP) {
+      this.hlcP = this.nowUs;
+      this.hlcL = -1;
+    }
+    const base = this.hlcL + 1;
+    this.hlcL += n;
+    return base;
+  }
+
+  addFailed(why: string, n = 1): void {
+    if (n === 0) return;
+    this.failed.set(why, (this.failed.get(why) ?? 0) + n);
+  }
+
+  /** Reports a backend change of a kernel (for the UI's notices and `snapshot.gpuEvents`). */
+  notice(kernelId: string, backend: 'webgpu' | 'cpu', message: string): void {
+    const n: GpuNotice = { kernelId, atUs: this.nowUs, backend, message };
+    if (this.recentNotices.length < MAX_RECENT_NOTICES) this.recentNotices.push(n);
+    this.opts.onEvent?.({ type: 'notice', notice: n });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Message types
+
+  typeRec(typeId: U64): TypeRec {
+    let rec = this.typeByKey.get(typeId);
+    if (!rec) {
+      const w = u64Words(typeId);
+      rec = {
+        idx: this.types.length,
+        typeId,
+        num: typeof typeId === 'number' ? typeId : NaN,
+        lo: w.lo,
+        hi: w.hi,
+        name: `type ${String(typeId)}`,
+        label: `type:${String(typeId)}`,
+        layout: null,
+        flags: 0,
+        input: new InputConverter(null),
+        outputs: new Map(),
+        edges: new Map(),
+      };
+      this.types.push(rec);
+      this.typeByKey.set(typeId, rec);
+    }
+    return rec;
+  }
+
+  typeByWords(lo: number, hi: number, last: TypeRec | undefined): TypeRec {
+    if (last && last.lo === lo && last.hi === hi) return last;
+    return this.typeRec(u64FromWords(lo, hi));
+  }
+
+  /** The type record of the message at store reference `ref`. */
+  typeOfRef(ref: number): TypeRec {
+    return this.types[this.store.typeIdx[ref]!]!;
+  }
+
+  setTypeDef(def: RouteConfig['messageTypes'][number]): void {
+    const rec = this.typeRec(normU64(def.typeId));
+    rec.name = def.name;
+    rec.layout = layoutOf(def.fields);
+    rec.flags = def.requiresResponse ? FLAG_REQUIRES_RESPONSE : 0;
+    rec.input = new InputConverter(rec.layout);
+    rec.outputs.clear();
+  }
+
+  clearTypeDef(rec: TypeRec): void {
+    rec.name = `type ${String(rec.typeId)}`;
+    rec.layout = null;
+    rec.flags = 0;
+    rec.input = new InputConverter(null);
+    rec.outputs.clear();
+  }
+
+  /** Counts `n` messages on the edge from `source` to the kernel numbered `targetNum`. */
+  edge(map: Map<number, EdgeAcc>, source: string, targetNum: number, n = 1): void {
+    let e = map.get(targetNum);
+    if (!e) {
+      e = { source, target: this.broker.nameOf(targetNum), total: 0, meter: new RateMeter() };
+      map.set(targetNum, e);
+    }
+    e.total += n;
+  }
+
+  /** Messages waiting in kernel queues (in flight on a backend not included). */
+  queuedNow(): number {
+    let q = 0;
+    for (const k of this.kernels.values()) q += k.ep.pendingCount();
+    return q;
+  }
+
+  isHost(name: string): boolean {
+    return name === HOST_KERNEL;
+  }
+
+  checkKernelConfig(k: KernelConfig): void {
+    if (typeof k.id !== 'string' || k.id.length === 0 || k.id === HOST_KERNEL) {
+      err('InvalidConfig', `Kernel id "${String(k.id)}" is not allowed (non-empty, not "host").`);
+    }
+    if (!Number.isInteger(k.queueCapacity) || k.queueCapacity < 1 || k.queueCapacity > 1 << 20) {
+      err('InvalidConfig', `Kernel "${k.id}": queueCapacity must be an integer in 1..1,048,576.`);
+    }
+    if (!['reject', 'dropOldest', 'deadLetter'].includes(k.overflowPolicy)) {
+      err('InvalidConfig', `Kernel "${k.id}": unknown overflow policy "${k.overflowPolicy}".`);
+    }
+    if (!['fraud', 'aggregator', 'pattern', 'generic'].includes(k.behavior)) {
+      err('InvalidConfig', `Kernel "${k.id}": unknown behavior "${k.behavior}".`);
+    }
+    if (!['auto', 'webgpu', 'cpu'].includes(k.backend)) {
+      err('InvalidConfig', `Kernel "${k.id}": unknown backend "${k.backend}".`);
+    }
+    if (!Number.isSafeInteger(k.tenantId) || k.tenantId < 0) {
+      err('InvalidConfig', `Kernel "${k.id}": tenantId must be a non-negative integer.`);
+    }
+  }
+
+  validateConfig(config: RouteConfig): void {
+    if (!config || config.version !== 1) {
+      err('InvalidConfig', 'Only route config documents of version 1 can be loaded.');
+    }
+    for (const k of config.kernels) this.checkKernelConfig(k);
+    const ids = new Set(config.kernels.map((k) => k.id));
+    if (ids.size !== config.kernels.length) err('InvalidConfig', 'Kernel ids must be unique.');
+    // Validate type ids before changing anything, so a bad document never half-applies.
+    for (const t of config.messageTypes) normU64(t.typeId);
+    for (const r of config.routes) normU64(r.typeId);
+    const b = config.broker;
+    if (!Number.isInteger(b.maxHops) || b.maxHops < 0 || b.maxHops > 255)
+      err('InvalidConfig', 'broker.maxHops must be an integer in 0..255.');
+    if (!Number.isInteger(b.defaultPriority) || b.defaultPriority < 0 || b.defaultPriority > 255)
+      err('InvalidConfig', 'broker.defaultPriority must be an integer in 0..255.');
+  }
+}

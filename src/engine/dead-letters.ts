@@ -1,0 +1,246 @@
+/**
+ * Dead letters: the core's dead-letter queue holds them (the engine's store keeps their payloads);
+ * this part counts them per kernel, builds their rows for the live panel, filters, redrives and
+ * purges them.
+ */
+import type { DeadLetter } from '../core';
+import { err, normU64, type EngineCore } from './context';
+import type { KernelState } from './kernel-state';
+import type {
+  DeadLetterFilter,
+  DeadLetterReason,
+  DeadLetterRow,
+  EngineCommand,
+  ReceiptStatus,
+  RedriveResult,
+} from './protocol';
+import type { SendPath } from './send';
+
+const MAX_RECENT_LETTERS = 500;
+
+export class DeadLetters {
+  /** Rows new since the previous snapshot (bounded). */
+  private recent: DeadLetterRow[] = [];
+  /** Letters whose rows are built once their message id is known (after the send returns). */
+  private pending: DeadLetter[] = [];
+  refusedCrossTenant = 0;
+  evicted = 0;
+
+  constructor(
+    private readonly c: EngineCore,
+    private readonly send: SendPath,
+  ) {}
+
+  /** Hooks the broker's dead-letter queue. */
+  attach(): void {
+    const dlq = this.c.broker.deadLetters;
+    dlq.onAdd = (l) => this.onLetter(l);
+    dlq.onDrop = (l, why) => this.onDropped(l, why);
+  }
+
+  private owner(l: DeadLetter): KernelState | undefined {
+    return l.destination === '' ? undefined : this.c.kernels.get(l.destination);
+  }
+
+  reasonOf(l: DeadLetter): DeadLetterReason {
+    if (l.reason === 'NoRoute') return l.destination === '' ? 'NoRoute' : 'NotFound';
+    return l.reason;
+  }
+
+  private onLetter(l: DeadLetter): void {
+    const c = this.c;
+    const ref = l.payloadRef;
+    const s = c.store;
+    if (ref > 0) {
+      s.msgId[ref] = l.messageId;
+      s.attempts[ref] = Math.min(255, s.attempts[ref]! + 1);
+      if (s.sampled[ref] === 1) {
+        // A reserved Delivered row that will never be processed (evicted by dropOldest).
+        c.receipts.release();
+        s.sampled[ref] = 0;
+      }
+    }
+    c.lettered++;
+    const k = this.owner(l);
+    if (k) {
+      k.deadLettered++;
+      const why = this.reasonOf(l);
+      k.lettersByReason[why] = (k.lettersByReason[why] ?? 0) + 1;
+      if (l.reason === 'QueueFull' || l.reason === 'Rejected' || l.reason === 'DroppedOldest')
+        k.dropped++;
+    }
+    if (this.recent.length + this.pending.length < MAX_RECENT_LETTERS) this.pending.push(l);
+    if (ref > 0 && s.traced[ref] === 1 && l.reason === 'DroppedOldest') {
+      this.send.trace(ref, 'DroppedOldest', l.source, l.destination, l.hops, l.priority);
+    }
+  }
+
+  /** Builds the rows of letters whose send has returned. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    for (const l of this.pending) {
+      if (this.recent.length < MAX_RECENT_LETTERS) this.recent.push(this.row(l));
+    }
+    this.pending = [];
+  }
+
+  private onDropped(l: DeadLetter, why: 'evicted' | 'expired'): void {
+    this.c.addFailed(why === 'evicted' ? 'Evicted' : 'Expired');
+    if (why === 'evicted') this.evicted++;
+    // The row may still be waiting for the snapshot; build it before the payload goes.
+    if (this.pending.length > 0) {
+      const i = this.pending.indexOf(l);
+      if (i >= 0) {
+        this.pending.splice(i, 1);
+        if (this.recent.length < MAX_RECENT_LETTERS) this.recent.push(this.row(l));
+      }
+    }
+    if (l.payloadRef > 0) this.c.store.release(l.payloadRef);
+  }
+
+  /** Rows new since the previous call. */
+  takeRecent(): DeadLetterRow[] {
+    this.flush();
+    const r = this.recent;
+    this.recent = [];
+    return r;
+  }
+
+  row(l: DeadLetter): DeadLetterRow {
+    const c = this.c;
+    const s = c.store;
+    const ref = l.payloadRef;
+    const parent = ref > 0 ? s.parentId[ref]! : -1;
+    const k = this.owner(l);
+    return {
+      id: l.seq,
+      messageId: l.messageId,
+      typeId: ref > 0 ? c.typeOfRef(ref).typeId : l.typeId,
+      reason: this.reasonOf(l),
+      source: l.source,
+      destination: l.destination,
+      tenantId: k?.cfg.tenantId ?? l.tenantId,
+      attempts: ref > 0 ? s.attempts[ref]! : 1,
+      priority: l.priority,
+      correlationId: ref > 0 ? s.correlationId[ref]! : 0,
+      parentId: parent < 0 ? null : parent,
+      atUs: l.deadAt,
+      payload: ref > 0 ? s.payloadOf(ref) : new Uint8Array(0),
+      ...(l.detail ? { detail: l.detail } : {}),
+    };
+  }
+
+  filter(filter: DeadLetterFilter | undefined): (l: DeadLetter) => boolean {
+    const ids = filter?.ids ? new Set(filter.ids) : null;
+    const reasons = filter?.reasons ? new Set(filter.reasons) : null;
+    const typeIds = filter?.typeIds ? new Set(filter.typeIds.map(normU64)) : null;
+    const dests = filter?.destinations ? new Set(filter.destinations) : null;
+    const sources = filter?.sources ? new Set(filter.sources) : null;
+    const c = this.c;
+    return (l) =>
+      (!ids || ids.has(l.seq)) &&
+      (!reasons || reasons.has(this.reasonOf(l))) &&
+      (!typeIds || typeIds.has(l.payloadRef > 0 ? c.typeOfRef(l.payloadRef).typeId : l.typeId)) &&
+      (!dests || dests.has(l.destination)) &&
+      (!sources || sources.has(l.source));
+  }
+
+  list(
+    filter: DeadLetterFilter | undefined,
+    offset = 0,
+    limit = 100,
+  ): { total: number; rows: DeadLetterRow[] } {
+    const all = this.c.broker.deadLetters.browse({ where: this.filter(filter) });
+    return { total: all.length, rows: all.slice(offset, offset + limit).map((l) => this.row(l)) };
+  }
+
+  redrive(cmd: Extract<EngineCommand, { type: 'redrive' }>): RedriveResult {
+    const c = this.c;
+    const target = cmd.target ?? cmd.overrides?.destination;
+    const tk = target === undefined ? undefined : c.kernels.get(target);
+    if (target !== undefined && !tk) {
+      err('UnknownKernel', `Cannot redrive to "${target}": no such kernel.`);
+    }
+    const o = cmd.overrides;
+    if (
+      o?.priority !== undefined &&
+      (!Number.isInteger(o.priority) || o.priority < 0 || o.priority > 255)
+    ) {
+      err('InvalidCommand', `priority must be an integer in 0..255 (got ${o.priority}).`);
+    }
+    const match = this.filter(cmd.filter);
+    const dlq = c.broker.deadLetters;
+    const result: RedriveResult = {
+      selected: 0,
+      redriven: 0,
+      failedAgain: 0,
+      refusedCrossTenant: 0,
+    };
+    // As the broker's replay decides it: a registered source's tenant; a trusted source (the
+    // host, which may inject into any tenant) takes the target's; otherwise the letter's own.
+    const tenantOf = (l: DeadLetter, targetTenant: number): number =>
+      c.kernels.get(l.source)?.cfg.tenantId ??
+      (c.broker.trustsSource(l.source) ? targetTenant : l.tenantId);
+    // Cross-tenant redrives are refused before anything moves: the letters stay where they are.
+    const selected = dlq.browse({ where: match });
+    result.selected = selected.length;
+    const refused = new Set<DeadLetter>();
+    if (tk) {
+      for (const l of selected) {
+        if (tenantOf(l, tk.cfg.tenantId) !== tk.cfg.tenantId) refused.add(l);
+      }
+    }
+    result.refusedCrossTenant = refused.size;
+    this.refusedCrossTenant += refused.size;
+    const taken = dlq.take({ where: (l) => match(l) && !refused.has(l) });
+    const s = c.store;
+    const send = this.send;
+    for (const l of taken) {
+      const ref = l.payloadRef;
+      if (o?.correlationId !== undefined && ref > 0) s.correlationId[ref] = o.correlationId;
+      const priority = o?.priority ?? l.priority;
+      send.stampEntry(ref);
+      let status: ReceiptStatus;
+      let destination = target ?? l.destination;
+      let hops = 0;
+      if (target === undefined && l.destination === '') {
+        // Never routed: dispatch by type again (the route may exist now).
+        const r = send.dispatchOne(l.source, ref, c.typeOfRef(ref), priority);
+        status = r.status;
+        destination = r.destination;
+        hops = r.hops;
+      } else {
+        const receipts = c.broker.replayTaken([l], {
+          ...(target === undefined ? {} : { to: target }),
+          priority,
+        });
+        const r = receipts[0];
+        if (r) {
+          s.msgId[ref] = r.messageId;
+          status = r.status;
+          hops = r.hops;
+        } else {
+          status = 'TenantMismatch';
+          s.msgId[ref] = c.broker.lastMessageId;
+        }
+      }
+      const source = l.source;
+      send.settle(ref, status, source, c.broker.kernelNumber(source), destination, hops, priority);
+      if (status === 'Delivered' || status === 'Pending') result.redriven++;
+      else result.failedAgain++;
+    }
+    return result;
+  }
+
+  purge(filter: DeadLetterFilter | undefined): number {
+    const taken = this.c.broker.deadLetters.discard({ where: this.filter(filter) });
+    for (const l of taken) if (l.payloadRef > 0) this.c.store.release(l.payloadRef);
+    this.c.addFailed('Purged', taken.length);
+    return taken.length;
+  }
+
+  resetCounters(): void {
+    this.evicted = 0;
+    this.refusedCrossTenant = 0;
+  }
+}

@@ -1,0 +1,308 @@
+/**
+ * The kernel host: kernels' lifecycle (create, reconfigure, remove), their implementations (the
+ * CPU twin always, a WebGPU runtime when `makeKernel` gives one) and where each runs. Placement
+ * follows the kernel's `Placement` learner; a move between backends carries the kernel's state
+ * and happens only between batches, so nothing is lost or processed twice.
+ */
+import { createTwin } from '../gpu/kernels/twins.ts';
+import { createMessageBatch } from '../gpu/kernels/types.ts';
+import { isPromise, type EngineCore } from './context';
+import {
+  createDrainColumns,
+  createSlot,
+  isRuntime,
+  type KernelImpl,
+  type KernelState,
+} from './kernel-state';
+import { Placement, type Backend } from './placement';
+import type { KernelConfig } from './protocol';
+import { RateMeter } from './rate';
+import type { KernelRuntime } from '../gpu/kernels/types.ts';
+
+/** Hooks a kernel factory may use. */
+export interface KernelContext {
+  /** Report a backend change (device lost, fallback) for the UI. */
+  notice(message: string): void;
+}
+
+export type MakeKernel = (
+  kernel: KernelConfig,
+  ctx: KernelContext,
+) => KernelImpl | Promise<KernelImpl | null>;
+
+export class KernelHost {
+  constructor(
+    private readonly c: EngineCore,
+    private readonly makeKernel: MakeKernel,
+  ) {}
+
+  private registerOptions(cfg: KernelConfig) {
+    return {
+      tenantId: cfg.tenantId,
+      capacity: cfg.queueCapacity,
+      overflowPolicy: cfg.overflowPolicy,
+    };
+  }
+
+  add(cfg: KernelConfig): KernelState {
+    const c = this.c;
+    const n = c.opts.batchSize;
+    const ep = c.broker.register(cfg.id, this.registerOptions(cfg));
+    const twin = createTwin(cfg.behavior);
+    const k: KernelState = {
+      num: c.broker.kernelNumber(cfg.id),
+      cfg: { ...cfg },
+      ep,
+      impl: twin,
+      twin,
+      gpu: null,
+      implGen: 0,
+      stateHold: 0,
+      slots: [createSlot(n)],
+      inFlightSlots: 0,
+      chain: Promise.resolve(),
+      shadowBusy: false,
+      inFlight: 0,
+      single: createMessageBatch(1),
+      failCount: 0,
+      failReason: '',
+      cols: createDrainColumns(n),
+      placement: new Placement(cfg.backend),
+      processed: 0,
+      dropped: 0,
+      deadLettered: 0,
+      lettersByReason: {},
+      emitted: 0,
+      meter: new RateMeter(),
+      lastDropped: 0,
+      edges: new Map(),
+      destroyed: false,
+    };
+    c.kernels.set(cfg.id, k);
+    c.byNum[k.num] = k;
+    this.createImpl(k);
+    return k;
+  }
+
+  /** Asks `makeKernel` for the kernel's implementation: a twin now, or a runtime later. */
+  private createImpl(k: KernelState): void {
+    const gen = ++k.implGen;
+    const made = this.makeKernel(k.cfg, { notice: (m) => this.notice(k, m) });
+    if (!isPromise<KernelImpl | null>(made)) {
+      if (isRuntime(made)) this.adoptRuntime(k, made);
+      else {
+        k.twin = made;
+        k.impl = made;
+      }
+      return;
+    }
+    made.then(
+      (impl) => {
+        if (impl === null) return;
+        if (k.destroyed || k.implGen !== gen) {
+          if (isRuntime(impl)) impl.destroy();
+          return;
+        }
+        if (isRuntime(impl)) this.adoptRuntime(k, impl);
+        else {
+          // A twin resolved late: it replaces the placeholder between batches (state carried).
+          impl.importState(k.twin.exportState());
+          k.twin = impl;
+          if (!isRuntime(k.impl)) k.impl = impl;
+        }
+      },
+      (e: unknown) => this.notice(k, `Could not create the kernel's runtime: ${String(e)}`),
+    );
+  }
+
+  private adoptRuntime(k: KernelState, rt: KernelRuntime): void {
+    k.gpu = rt;
+    const p = k.placement;
+    p.gpuReady = rt.backend === 'webgpu';
+    p.gpuUnavailable = p.gpuReady ? null : this.runtimeReason(rt);
+    const adapter = (rt as { adapter?: { architecture?: string; vendor?: string } | null }).adapter;
+    if (adapter) p.adapterLabel = `WebGPU (${adapter.architecture || adapter.vendor || 'adapter'})`;
+    this.place(k);
+  }
+
+  private runtimeReason(rt: KernelRuntime): string {
+    const r = (rt as { fallbackReason?: string | null }).fallbackReason;
+    return typeof r === 'string' ? r : 'the WebGPU runtime runs on the CPU';
+  }
+
+  /**
+   * Moves the kernel to the backend its placement wants, when it can move now: nothing in flight
+   * on the runtime (its batches and samples finish first) and no state read pending.
+   */
+  place(k: KernelState): void {
+    const p = k.placement;
+    const rt = k.gpu;
+    if (rt && p.gpuReady && rt.backend !== 'webgpu' && p.gpuUnavailable === null) {
+      // The runtime left the GPU by itself (device lost): it runs its twin with the state.
+      p.gpuUnavailable = this.runtimeReason(rt);
+    }
+    const to = p.decide(this.c.nowUs);
+    if (to === null || !rt) return;
+    if (k.inFlightSlots > 0 || k.stateHold > 0 || k.shadowBusy || k.destroyed) return;
+    this.moveTo(k, rt, to);
+  }
+
+  private moveTo(k: KernelState, rt: KernelRuntime, to: Backend): void {
+    const p = k.placement;
+    p.switched(to, this.c.nowUs);
+    if (to === 'webgpu') {
+      rt.importState(k.twin.exportState());
+      k.impl = rt;
+      this.notice(k, `Runs on WebGPU: ${p.snapshot().reason}`);
+      return;
+    }
+    // To the twin: read the runtime's state back first; the kernel holds until it lands.
+    k.impl = k.twin;
+    k.stateHold++;
+    const gen = k.implGen;
+    rt.exportState().then(
+      (state) => {
+        if (!k.destroyed && k.implGen === gen) {
+          try {
+            k.twin.importState(state);
+          } catch (e) {
+            this.notice(k, `Could not carry the kernel's state: ${String(e)}`);
+          }
+        }
+        k.stateHold--;
+        this.releaseForcedCpu(k);
+      },
+      (e: unknown) => {
+        this.notice(k, `Could not read the kernel's state to carry it: ${String(e)}`);
+        k.stateHold--;
+        this.releaseForcedCpu(k);
+      },
+    );
+    this.notice(k, `Runs on its CPU twin: ${p.snapshot().reason}`);
+  }
+
+  backendOf(k: KernelState): Backend {
+    return isRuntime(k.impl) ? k.impl.backend : 'cpu';
+  }
+
+  /** Why the kernel runs on the CPU although its backend allowed WebGPU, or undefined. */
+  fallbackReasonOf(k: KernelState): string | undefined {
+    if (k.cfg.backend === 'cpu' || this.backendOf(k) === 'webgpu') return undefined;
+    const p = k.placement;
+    if (p.gpuUnavailable) return p.gpuUnavailable;
+    if (k.gpu) return p.snapshot().reason;
+    const gpu = this.c.opts.gpuInfo();
+    if (!gpu.available) return gpu.reason ?? 'No WebGPU adapter.';
+    return 'The WebGPU runtime is starting.';
+  }
+
+  private notice(k: KernelState, message: string): void {
+    this.c.notice(k.cfg.id, this.backendOf(k), message);
+  }
+
+  /** Applies a changed config to an existing kernel (or adds a new one). */
+  upsert(cfg: KernelConfig): void {
+    const c = this.c;
+    c.checkKernelConfig(cfg);
+    const existing = c.kernels.get(cfg.id);
+    if (!existing) {
+      this.add(cfg);
+      return;
+    }
+    const old = existing.cfg;
+    existing.cfg = { ...cfg };
+    if (old.behavior !== cfg.behavior) this.rebuild(existing);
+    else if (old.backend !== cfg.backend) this.rebackend(existing, cfg.backend);
+    if (
+      old.queueCapacity !== cfg.queueCapacity ||
+      old.tenantId !== cfg.tenantId ||
+      old.overflowPolicy !== cfg.overflowPolicy
+    ) {
+      // The core keeps the queued messages; what no longer fits follows the new policy.
+      existing.ep = c.broker.reregister(cfg.id, this.registerOptions(cfg));
+    }
+  }
+
+  /** Another behaviour: fresh implementations, no state carried (its layout differs). */
+  private rebuild(k: KernelState): void {
+    const rt = k.gpu;
+    k.gpu = null;
+    k.twin = createTwin(k.cfg.behavior);
+    k.impl = k.twin;
+    k.placement = new Placement(k.cfg.backend);
+    // A batch in flight on the old runtime finishes there (its chain holds the runtime).
+    if (rt) void k.chain.then(() => rt.destroy());
+    this.createImpl(k);
+  }
+
+  /** Same behaviour, other backend: the kernel keeps its state wherever it runs next. */
+  private rebackend(k: KernelState, mode: KernelConfig['backend']): void {
+    const p = k.placement;
+    p.mode = mode;
+    p.explain(mode === 'auto' ? 'Measuring both backends.' : `Backend forced to ${mode}.`);
+    if (mode !== 'cpu' && k.gpu) {
+      // The runtime it has serves `auto` and `webgpu` alike.
+      this.place(k);
+      return;
+    }
+    const gen = ++k.implGen;
+    const made = this.makeKernel(k.cfg, { notice: (m) => this.notice(k, m) });
+    const adopt = (impl: KernelImpl | null): void => {
+      if (impl === null) return;
+      if (k.destroyed || k.implGen !== gen) {
+        if (isRuntime(impl) && impl !== k.gpu) impl.destroy();
+        return;
+      }
+      if (!isRuntime(impl)) {
+        // A new twin: it takes the state where the twin holds it (a read from the runtime in
+        // progress lands in it), and runs the kernel when the CPU does.
+        if (k.stateHold === 0) impl.importState(k.twin.exportState());
+        if (k.impl === k.twin) k.impl = impl;
+        k.twin = impl;
+      } else if (!k.gpu) {
+        this.adoptRuntime(k, impl);
+        return;
+      } else if (impl !== k.gpu) impl.destroy();
+      this.place(k);
+      this.releaseForcedCpu(k);
+    };
+    if (isPromise<KernelImpl | null>(made)) made.then(adopt, () => undefined);
+    else adopt(made);
+    this.place(k);
+    this.releaseForcedCpu(k);
+  }
+
+  /** A kernel forced to the CPU gives its runtime back once it no longer needs it. */
+  releaseForcedCpu(k: KernelState): void {
+    const rt = k.gpu;
+    if (!rt || k.cfg.backend !== 'cpu' || k.impl === rt) return;
+    if (k.stateHold > 0 || k.shadowBusy || k.inFlightSlots > 0) return;
+    k.gpu = null;
+    k.placement.gpuReady = false;
+    rt.destroy();
+  }
+
+  remove(id: string): boolean {
+    const c = this.c;
+    const k = c.kernels.get(id);
+    if (!k) return false;
+    // Its queue becomes `Unregistered` dead letters (the core's semantics).
+    c.broker.unregister(id);
+    this.dispose(k);
+    c.kernels.delete(id);
+    c.byNum[k.num] = undefined;
+    return true;
+  }
+
+  private dispose(k: KernelState): void {
+    k.destroyed = true;
+    const rt = k.gpu;
+    if (rt) void k.chain.then(() => rt.destroy());
+    if (isRuntime(k.impl) && k.impl !== rt) k.impl.destroy();
+  }
+
+  destroyAll(): void {
+    for (const k of this.c.kernels.values()) this.dispose(k);
+    this.c.kernels.clear();
+  }
+}

@@ -1,0 +1,598 @@
+/**
+ * Running kernels: take a batch from a kernel's queue, hand it to the implementation that runs
+ * the kernel, and send its outputs on. A CPU twin runs the batch at once. An asynchronous runtime
+ * (WebGPU) gets up to `MAX_IN_FLIGHT` batches chained (double buffering): while one is on the
+ * GPU the engine goes on routing and running the other kernels, the kernel's queue fills behind
+ * it and its overflow policy applies, so a slow GPU shows as back-pressure, never as a stall.
+ * Every batch is measured for the kernel's placement, and now and then a copy of a live batch is
+ * measured on the other backend.
+ */
+import { HOST_KERNEL } from '../core';
+import {
+  FLAG_RESPONSE,
+  PAYLOAD_WORDS,
+  cloneMessageBatch,
+  type MessageBatch,
+  type OutputBatch,
+} from '../gpu/kernels/types.ts';
+import { STATUS_OF_CODE, hlc, isPromise, type EngineCore, type TypeRec } from './context';
+import type { KernelHost } from './kernel-host';
+import type { OutputConverter } from './kernel-io';
+import { OutputConverter as OutputConverterImpl } from './kernel-io';
+import {
+  createDrainColumns,
+  createSlot,
+  isRuntime,
+  type BatchSlot,
+  type KernelImpl,
+  type KernelState,
+} from './kernel-state';
+import type { KernelRuntime } from '../gpu/kernels/types.ts';
+import type { SendPath } from './send';
+import { INLINE_WORDS } from './store';
+
+/** Batches a kernel may have handed to its asynchronous runtime at once. */
+export const MAX_IN_FLIGHT = 2;
+/** Rows per batch handed to an asynchronous runtime (a GPU gains from large batches). */
+export const ASYNC_BATCH = 4096;
+
+export class KernelRunner {
+  constructor(
+    private readonly c: EngineCore,
+    private readonly send: SendPath,
+    private readonly host: KernelHost,
+  ) {}
+
+  /** Processes up to `budget` messages of `k`'s queue; returns how many it took. */
+  drain(k: KernelState, budget: number): number {
+    if (k.inFlightSlots === 0) this.host.place(k);
+    let done = 0;
+    const ep = k.ep;
+    while (done < budget && ep.pendingCount() > 0 && !k.destroyed && k.stateHold === 0) {
+      const impl = k.impl;
+      const async = isRuntime(impl);
+      const slot = async ? this.freeSlot(k) : k.slots[0]!;
+      if (!slot) break;
+      const taken = this.take(k, slot);
+      done += taken.taken;
+      const count = slot.batch.count;
+      if (count === 0) continue;
+      if (async) {
+        this.maybeSample(k, slot.batch, 'cpu');
+        this.submit(k, impl, slot, count);
+        continue;
+      }
+      this.maybeSample(k, slot.batch, 'webgpu');
+      const clock = this.c.opts.clock;
+      const t0 = clock();
+      let out: OutputBatch;
+      try {
+        out = impl.process(slot.batch);
+      } catch {
+        // Which row failed is unknown: re-run the batch row by row (see isolate).
+        this.isolate(k, impl, slot, count, 0);
+        continue;
+      }
+      k.placement.observe('cpu', count, clock() - t0);
+      k.processed += count;
+      this.c.processed += count;
+      this.emit(k, slot, out);
+      this.releaseRows(slot, count);
+    }
+    return done;
+  }
+
+  /** A slot for the runtime's next batch, or null while `MAX_IN_FLIGHT` are out. */
+  private freeSlot(k: KernelState): BatchSlot | null {
+    for (let i = 1; i < k.slots.length; i++) if (!k.slots[i]!.busy) return k.slots[i]!;
+    if (k.slots.length > MAX_IN_FLIGHT) return null;
+    const cap = Math.max(this.c.opts.batchSize, ASYNC_BATCH);
+    if (k.cols.typeIds.length < cap) k.cols = createDrainColumns(cap);
+    const slot = createSlot(cap);
+    k.slots.push(slot);
+    return slot;
+  }
+
+  /**
+   * Drains one batch of `k`'s queue into `slot`: relays what passes through, dead-letters what
+   * the kernel cannot take, materialises sampled rows and traces, converts payloads.
+   */
+  private take(k: KernelState, slot: BatchSlot): { taken: number } {
+    const c = this.c;
+    const s = c.store;
+    const b = slot.batch;
+    const d = k.cols;
+    const n = k.ep.drainInto(d, b.capacity);
+    b.count = 0;
+    const now = c.nowUs;
+    const pBase = c.reserveHlc(n);
+    const pP = c.hlcPhysical;
+    let done = 0;
+    let lastRec: TypeRec | undefined;
+    for (let i = 0; i < n; i++) {
+      const ref = d.payloadRefs[i]!;
+      if (d.destinations[i] !== k.num) {
+        this.forward(k, i);
+        continue;
+      }
+      const lo = s.typeLo[ref]!;
+      const hi = s.typeHi[ref]!;
+      lastRec = c.typeByWords(lo, hi, lastRec);
+      const id = d.messageIds[i]!;
+      const entered = s.enteredUs[ref]!;
+      const latency = now - entered;
+      c.latency.add(latency);
+      if (s.sampled[ref] === 1 || s.traced[ref] === 1) {
+        const at = hlc(pP, pBase + i);
+        const src = c.broker.nameOf(d.sources[i]!);
+        if (s.sampled[ref] === 1) {
+          this.send.row(
+            s.seq[ref]!,
+            'Delivered',
+            ref,
+            src,
+            k.cfg.id,
+            d.hops[i]!,
+            d.priorities[i]!,
+            latency,
+            at,
+          );
+        }
+        if (s.traced[ref] === 1) {
+          this.send.trace(ref, 'Delivered', src, k.cfg.id, d.hops[i]!, d.priorities[i]!);
+          const node = c.traces.get(id);
+          if (node) {
+            node.kernel = k.cfg.id;
+            node.processedAt = at;
+            node.latencyUs = latency;
+          }
+        }
+      }
+      // Checked per message before the runtime sees it: test faults and unreadable payloads.
+      if (k.failCount > 0 || (lastRec.layout !== null && s.len[ref]! < lastRec.layout.size)) {
+        const fault = this.rowFault(k, lastRec, ref);
+        if (fault) {
+          done++;
+          const [reason, detail] = fault;
+          this.failMessage(
+            k,
+            ref,
+            id,
+            d.sources[i]!,
+            d.priorities[i]!,
+            d.hops[i]!,
+            d.tenants[i]!,
+            reason,
+            detail,
+          );
+          continue;
+        }
+      }
+      const r = b.count++;
+      b.typeLo[r] = lo;
+      b.typeHi[r] = hi;
+      b.idLo[r] = id >>> 0;
+      b.idHi[r] = Math.floor(id / 4294967296) >>> 0;
+      b.source[r] = d.sources[i]!;
+      b.priority[r] = d.priorities[i]!;
+      b.flags[r] = s.flags[ref]!;
+      slot.rowRef[r] = ref;
+      slot.rowId[r] = id;
+      slot.rowHops[r] = d.hops[i]!;
+      slot.rowTenant[r] = d.tenants[i]!;
+      lastRec.input.convert(
+        s.words,
+        ref * INLINE_WORDS,
+        s.big[ref],
+        b.payload,
+        r * PAYLOAD_WORDS,
+        id,
+        entered,
+      );
+    }
+    return { taken: done + b.count };
+  }
+
+  /** Hands a filled slot to the runtime, after the batches it already has. */
+  private submit(k: KernelState, rt: KernelRuntime, slot: BatchSlot, count: number): void {
+    slot.busy = true;
+    slot.open = count;
+    k.inFlightSlots++;
+    k.inFlight += count;
+    this.c.inFlightTotal += count;
+    k.chain = k.chain.then(() => this.runSlot(k, rt, slot, count));
+  }
+
+  private async runSlot(
+    k: KernelState,
+    rt: KernelRuntime,
+    slot: BatchSlot,
+    count: number,
+  ): Promise<void> {
+    const c = this.c;
+    try {
+      const t0 = c.opts.clock();
+      let out: OutputBatch;
+      try {
+        out = await rt.process(slot.batch);
+      } catch {
+        await this.isolateAsync(k, rt, slot, count);
+        return;
+      }
+      const ms = c.opts.clock() - t0;
+      c.advance();
+      if (rt.backend === 'webgpu') k.placement.observe('webgpu', count, ms);
+      this.leave(k, slot, count);
+      k.processed += count;
+      c.processed += count;
+      if (!k.destroyed) this.emit(k, slot, out);
+      this.releaseRows(slot, count);
+    } catch (e) {
+      c.opts.onEvent?.({
+        type: 'error',
+        error: { code: 'Internal', message: `kernel "${k.cfg.id}": ${String(e)}` },
+      });
+      this.leave(k, slot, slot.open);
+    } finally {
+      slot.busy = false;
+      k.inFlightSlots--;
+      if (k.inFlightSlots === 0) this.host.place(k);
+    }
+  }
+
+  /** `n` rows of `slot` left the in-flight count (processed or failed). */
+  private leave(k: KernelState, slot: BatchSlot, n: number): void {
+    const m = Math.min(n, slot.open);
+    slot.open -= m;
+    k.inFlight -= m;
+    this.c.inFlightTotal -= m;
+  }
+
+  /**
+   * Now and then a copy of the live batch runs on the backend the kernel does not run on, so
+   * `auto` knows both rates at the batch sizes traffic produces; its outputs are discarded.
+   * The twin's measurement is synchronous (its state is replaced when the kernel moves back);
+   * the runtime's is asynchronous and never holds the live batches up.
+   */
+  private maybeSample(k: KernelState, batch: MessageBatch, on: 'cpu' | 'webgpu'): void {
+    const p = k.placement;
+    if (k.shadowBusy || !k.gpu) return;
+    if (p.wantsSample(this.c.opts.clock()) !== on) return;
+    const clock = this.c.opts.clock;
+    if (on === 'cpu') {
+      const t0 = clock();
+      try {
+        k.twin.process(batch);
+        p.sampled('cpu', batch.count, clock() - t0);
+      } catch {
+        // A twin that cannot run this batch is measured on the next.
+      }
+      return;
+    }
+    const rt = k.gpu;
+    const copy = cloneMessageBatch(batch);
+    k.shadowBusy = true;
+    const t0 = clock();
+    rt.process(copy).then(
+      () => {
+        if (rt.backend === 'webgpu') p.sampled('webgpu', copy.count, clock() - t0);
+        k.shadowBusy = false;
+        if (k.inFlightSlots === 0) this.host.place(k);
+        this.host.releaseForcedCpu(k);
+      },
+      (e: unknown) => {
+        p.gpuUnavailable = `WebGPU failed a measured batch: ${e instanceof Error ? e.message : String(e)}`;
+        k.shadowBusy = false;
+        this.host.releaseForcedCpu(k);
+      },
+    );
+  }
+
+  releaseRows(slot: BatchSlot, count: number): void {
+    const s = this.c.store;
+    for (let r = 0; r < count; r++) {
+      const ref = slot.rowRef[r]!;
+      // A dead-lettered row's payload now belongs to its letter.
+      if (ref >= 0) s.release(ref);
+    }
+  }
+
+  /**
+   * Why the kernel cannot take the message at `ref`, or null. A demo kernel (fraud, aggregator,
+   * pattern) reads its input fields at the offsets of the type's layout, so a payload shorter
+   * than that layout would be read as zeros: it is refused instead. The generic kernel only counts
+   * messages by type and takes any payload.
+   */
+  private rowFault(
+    k: KernelState,
+    rec: TypeRec,
+    ref: number,
+  ): [reason: 'KernelError' | 'InvalidPayload', detail: string] | null {
+    if (k.failCount > 0) {
+      k.failCount--;
+      return ['KernelError', k.failReason];
+    }
+    const layout = rec.layout;
+    const len = this.c.store.len[ref]!;
+    if (layout !== null && len < layout.size && k.cfg.behavior !== 'generic') {
+      return [
+        'InvalidPayload',
+        `Payload of ${len} byte(s) is shorter than the ${layout.size} bytes ${rec.name} lays out; ` +
+          `the ${k.cfg.behavior} kernel "${k.cfg.id}" cannot read it. Send the full payload.`,
+      ];
+    }
+    return null;
+  }
+
+  /**
+   * Dead-letters a message its kernel took but could not process; the letter keeps the payload
+   * and can be redriven to the kernel like any other.
+   */
+  private failMessage(
+    k: KernelState,
+    ref: number,
+    messageId: number,
+    srcNum: number,
+    priority: number,
+    hops: number,
+    tenantId: number,
+    reason: 'KernelError' | 'InvalidPayload',
+    detail: string,
+  ): void {
+    const c = this.c;
+    const s = c.store;
+    // Its Delivered row was materialised when the kernel took it; nothing is reserved any more.
+    s.sampled[ref] = 0;
+    s.msgId[ref] = messageId;
+    const source = c.broker.nameOf(srcNum);
+    c.broker.deadLetterFailed({
+      reason,
+      messageId,
+      source,
+      destination: k.cfg.id,
+      typeId: c.typeOfRef(ref).typeId,
+      envelope: null,
+      priority,
+      hops,
+      tenantId,
+      payloadRef: ref,
+      deadAt: c.nowUs,
+      detail,
+    });
+    if (s.traced[ref] === 1) this.send.trace(ref, reason, source, k.cfg.id, hops, priority);
+    this.send.letters.flush();
+  }
+
+  /** Copies row `r` of `slot` into the kernel's one-row batch. */
+  private one(k: KernelState, slot: BatchSlot, r: number): MessageBatch {
+    const one = k.single;
+    const b = slot.batch;
+    one.count = 1;
+    one.typeLo[0] = b.typeLo[r]!;
+    one.typeHi[0] = b.typeHi[r]!;
+    one.idLo[0] = b.idLo[r]!;
+    one.idHi[0] = b.idHi[r]!;
+    one.source[0] = b.source[r]!;
+    one.priority[0] = b.priority[r]!;
+    one.flags[0] = b.flags[r]!;
+    one.payload.set(b.payload.subarray(r * PAYLOAD_WORDS, (r + 1) * PAYLOAD_WORDS));
+    return one;
+  }
+
+  /**
+   * A twin's batch threw and which row caused it is unknown: re-runs rows `from..count-1` one at
+   * a time, so good rows are processed and each failing row becomes a `KernelError` letter.
+   * Caveat: a twin that throws part-way may have updated its state for the rows before the
+   * throw; those rows' state effects then apply twice (outputs and accounting stay exact).
+   */
+  private isolate(
+    k: KernelState,
+    impl: KernelImpl,
+    slot: BatchSlot,
+    count: number,
+    from: number,
+  ): void {
+    for (let r = from; r < count; r++) {
+      let out: OutputBatch | Promise<OutputBatch>;
+      try {
+        out = impl.process(this.one(k, slot, r));
+      } catch (e) {
+        this.failRow(k, slot, r, e);
+        continue;
+      }
+      if (isPromise<OutputBatch>(out)) {
+        // Only a runtime answers with a promise; it is isolated asynchronously instead.
+        throw new Error('isolate: a synchronous kernel answered with a promise');
+      }
+      this.rowDone(k, slot, r, out);
+    }
+    this.releaseRows(slot, count);
+  }
+
+  /** The same for a runtime's rejected batch (its rows stay in flight until each settles). */
+  private async isolateAsync(
+    k: KernelState,
+    rt: KernelRuntime,
+    slot: BatchSlot,
+    count: number,
+  ): Promise<void> {
+    for (let r = 0; r < count; r++) {
+      try {
+        const out = await rt.process(this.one(k, slot, r));
+        this.c.advance();
+        this.leave(k, slot, 1);
+        this.rowDone(k, slot, r, out);
+      } catch (e) {
+        this.c.advance();
+        this.leave(k, slot, 1);
+        this.failRow(k, slot, r, e);
+      }
+    }
+    this.releaseRows(slot, count);
+  }
+
+  private rowDone(k: KernelState, slot: BatchSlot, r: number, out: OutputBatch): void {
+    k.processed++;
+    this.c.processed++;
+    if (!k.destroyed) this.emit(k, slot, out, r);
+  }
+
+  private failRow(k: KernelState, slot: BatchSlot, r: number, e: unknown): void {
+    const b = slot.batch;
+    const ref = slot.rowRef[r]!;
+    const why = e instanceof Error ? e.message : String(e);
+    this.failMessage(
+      k,
+      ref,
+      slot.rowId[r]!,
+      b.source[r]!,
+      b.priority[r]!,
+      slot.rowHops[r]!,
+      slot.rowTenant[r]!,
+      'KernelError',
+      why,
+    );
+    slot.rowRef[r] = -1;
+  }
+
+  /** A message passing through on its way to another kernel: relay it, hops accumulate. */
+  private forward(k: KernelState, i: number): void {
+    const c = this.c;
+    const d = k.cols;
+    const ref = d.payloadRefs[i]!;
+    const s = c.store;
+    if (s.sampled[ref] === 1) {
+      c.receipts.release();
+      s.sampled[ref] = 0;
+    }
+    const base = c.reserveHlc(1);
+    s.dlvP[ref] = c.hlcPhysical;
+    s.dlvL[ref] = base;
+    const source = c.broker.nameOf(d.sources[i]!);
+    const destination = c.broker.nameOf(d.destinations[i]!);
+    const code = c.broker.forwardRef(
+      d.messageIds[i]!,
+      source,
+      destination,
+      d.typeIds[i]!,
+      d.priorities[i]!,
+      d.hops[i]!,
+      d.tenants[i]!,
+      ref,
+    );
+    const status = STATUS_OF_CODE[code]!;
+    if (status === 'Delivered' || status === 'Pending') {
+      const target = status === 'Delivered' ? destination : (c.k2k.get(destination) ?? destination);
+      c.edge(k.edges, k.cfg.id, c.broker.kernelNumber(target));
+    }
+    // Counted and sampled like any receipt; the edge above is the relay's (from this kernel).
+    this.send.settleRelay(
+      ref,
+      status,
+      source,
+      destination,
+      c.broker.lastRouteHops,
+      d.priorities[i]!,
+    );
+  }
+
+  /**
+   * Sends a kernel's outputs on: responses back to their source, everything else by type.
+   * `rowBase` maps the outputs' `parentRow` onto the slot (a one-row re-run of row r).
+   */
+  emit(k: KernelState, slot: BatchSlot, out: OutputBatch, rowBase = 0): void {
+    const n = out.count;
+    if (n === 0) return;
+    const c = this.c;
+    const s = c.store;
+    const send = this.send;
+    const source = k.cfg.id;
+    const srcNum = k.num;
+    let rec: TypeRec | undefined;
+    let conv: OutputConverter | undefined;
+    const now = c.nowUs;
+    for (let r = 0; r < n; r++) {
+      const parentRow = rowBase + out.parentRow[r]!;
+      const parentRef = slot.rowRef[parentRow]!;
+      const parentId = slot.rowId[parentRow]!;
+      const lo = out.typeLo[r]!;
+      const hi = out.typeHi[r]!;
+      if (!rec || rec.lo !== lo || rec.hi !== hi) {
+        rec = c.typeByWords(lo, hi, rec);
+        conv = rec.outputs.get(k.cfg.behavior);
+        if (!conv) {
+          conv = new OutputConverterImpl(rec.layout, k.cfg.behavior);
+          rec.outputs.set(k.cfg.behavior, conv);
+        }
+      }
+      const ref = s.alloc();
+      send.initMessage(ref, rec, parentId, parentId, now);
+      s.traced[ref] = s.traced[parentRef]!;
+      const len = conv!.convertInto(out.payload, r * PAYLOAD_WORDS, s.words, ref * INLINE_WORDS);
+      if (len >= 0) {
+        s.len[ref] = len;
+        s.big[ref] = undefined;
+      } else s.setPayload(ref, conv!.convert(out.payload, r * PAYLOAD_WORDS));
+      c.emitted++;
+      k.emitted++;
+      const priority = out.priority[r]! & 0xff;
+      if ((out.flags[r]! & FLAG_RESPONSE) !== 0) {
+        this.sendResponse(k, ref, rec, out.dest[r]!, priority);
+      } else {
+        send.enqueue(ref, rec, priority, source, srcNum);
+      }
+    }
+    send.flush(source, srcNum);
+  }
+
+  /** A response goes back to its request's source (the host consumes its own at once). */
+  private sendResponse(
+    k: KernelState,
+    ref: number,
+    rec: TypeRec,
+    dest: number,
+    priority: number,
+  ): void {
+    const c = this.c;
+    const s = c.store;
+    const send = this.send;
+    send.stampEntry(ref);
+    const source = k.cfg.id;
+    if (dest === c.hostNum || c.broker.nameOf(dest) === HOST_KERNEL) {
+      s.msgId[ref] = c.broker.lastMessageId + 1;
+      // Take an id like any send would, so ids stay unique across the host's responses.
+      c.broker.nextMessageId++;
+      const seq = c.receipts.count('Delivered');
+      const wants = c.receipts.wants('Delivered', rec.typeId, source, HOST_KERNEL);
+      const logical = c.reserveHlc(1);
+      const at = hlc(c.hlcPhysical, logical);
+      if (wants) send.row(seq, 'Delivered', ref, source, HOST_KERNEL, 0, priority, 0, at);
+      if (s.traced[ref] === 1 || wants) {
+        s.traced[ref] = 1;
+        send.trace(ref, 'Delivered', source, HOST_KERNEL, 0, priority);
+        const node = c.traces.get(s.msgId[ref]!);
+        if (node) {
+          node.kernel = HOST_KERNEL;
+          node.processedAt = at;
+          node.latencyUs = 0;
+        }
+      }
+      c.processed++;
+      s.release(ref);
+      return;
+    }
+    const destination = c.broker.nameOf(dest);
+    const code = c.broker.sendRef(source, destination, rec.num, priority, ref);
+    s.msgId[ref] = c.broker.lastMessageId;
+    send.settle(
+      ref,
+      STATUS_OF_CODE[code]!,
+      source,
+      k.num,
+      destination,
+      c.broker.lastRouteHops,
+      priority,
+    );
+    send.letters.flush();
+  }
+}

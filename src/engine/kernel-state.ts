@@ -1,0 +1,127 @@
+/**
+ * What the engine keeps per kernel: its endpoint, the implementation running it (a CPU twin or an
+ * asynchronous runtime), the batch slots it processes through, counters and placement.
+ */
+import type { K2KEndpoint } from '../core';
+import {
+  createMessageBatch,
+  type KernelRuntime,
+  type KernelTwin,
+  type MessageBatch,
+} from '../gpu/kernels/types.ts';
+import type { EdgeAcc } from './context';
+import type { Placement } from './placement';
+import type { DeadLetterReason, KernelConfig } from './protocol';
+import type { RateMeter } from './rate';
+
+/** What `makeKernel` may return: a synchronous CPU twin or an (asynchronous) runtime. */
+export type KernelImpl = KernelTwin | KernelRuntime;
+
+export function isRuntime(impl: KernelImpl): impl is KernelRuntime {
+  return 'backend' in impl;
+}
+
+/**
+ * One batch taken from the queue: the kernel's input batch plus, per row, the store reference
+ * (-1 once the row is dead-lettered), message id, hops and tenant. An asynchronous runtime has a
+ * few of these in flight (double buffering); a twin uses the first only.
+ */
+export interface BatchSlot {
+  batch: MessageBatch;
+  rowRef: Int32Array;
+  rowId: Float64Array;
+  rowHops: Uint8Array;
+  rowTenant: Int32Array;
+  /** Rows of this slot not yet processed or failed (they count as in flight). */
+  open: number;
+  busy: boolean;
+}
+
+export function createSlot(n: number): BatchSlot {
+  return {
+    batch: createMessageBatch(n),
+    rowRef: new Int32Array(n),
+    rowId: new Float64Array(n),
+    rowHops: new Uint8Array(n),
+    rowTenant: new Int32Array(n),
+    open: 0,
+    busy: false,
+  };
+}
+
+/** The columns `drainInto` fills. */
+export interface DrainColumns {
+  typeIds: Float64Array;
+  messageIds: Float64Array;
+  payloadRefs: Uint32Array;
+  priorities: Uint8Array;
+  sources: Uint32Array;
+  destinations: Uint32Array;
+  hops: Uint8Array;
+  tenants: Int32Array;
+}
+
+export function createDrainColumns(n: number): DrainColumns {
+  return {
+    typeIds: new Float64Array(n),
+    messageIds: new Float64Array(n),
+    payloadRefs: new Uint32Array(n),
+    priorities: new Uint8Array(n),
+    sources: new Uint32Array(n),
+    destinations: new Uint32Array(n),
+    hops: new Uint8Array(n),
+    tenants: new Int32Array(n),
+  };
+}
+
+export interface KernelState {
+  /** The kernel id's number in the broker's name table. */
+  num: number;
+  cfg: KernelConfig;
+  ep: K2KEndpoint;
+  /** What processes the next batch. */
+  impl: KernelImpl;
+  /** The kernel's CPU twin: runs it on the CPU, and measures the CPU on samples while on WebGPU. */
+  twin: KernelTwin;
+  /** Its WebGPU runtime once created (`auto`: measured on samples while the twin runs). */
+  gpu: KernelRuntime | null;
+  /** Bumped by each (re)creation, so a runtime that resolves late for an old config is dropped. */
+  implGen: number;
+  /**
+   * Reads of a replaced runtime's state still in flight (a backend switch): the kernel processes
+   * nothing until they land, so the carried state is not overwritten by batches run without it.
+   */
+  stateHold: number;
+  /** Batch slots; slot 0 serves the twin. */
+  slots: BatchSlot[];
+  /** Slots handed to the asynchronous runtime, in the order it processes them. */
+  inFlightSlots: number;
+  /** The tail of the runtime's chain of batches (it takes one at a time). */
+  chain: Promise<void>;
+  /** A copy of a live batch is being measured on the backend the kernel does not run on. */
+  shadowBusy: boolean;
+  /** Messages taken from the queue and not yet processed. */
+  inFlight: number;
+  /** One-row batch for re-running a failed batch row by row. */
+  single: MessageBatch;
+  /** Test-only fault (`__failKernel`): this many next messages fail with `failReason`. */
+  failCount: number;
+  failReason: string;
+  cols: DrainColumns;
+  placement: Placement;
+  processed: number;
+  dropped: number;
+  deadLettered: number;
+  lettersByReason: Partial<Record<DeadLetterReason, number>>;
+  emitted: number;
+  meter: RateMeter;
+  /** `dropped` at the previous snapshot (back-pressure: refused or evicted since). */
+  lastDropped: number;
+  edges: Map<number, EdgeAcc>;
+  destroyed: boolean;
+}
+
+/** True while the kernel may not take new messages from its queue. */
+export function blocked(k: KernelState, maxInFlight: number): boolean {
+  return k.destroyed || k.stateHold > 0 || k.inFlightSlots >= maxInFlight;
+}

@@ -1,0 +1,234 @@
+/**
+ * The `auto` backend's learner, one per kernel: where the kernel runs, from what each backend
+ * measured on live traffic.
+ *
+ * RingKernel's `Adaptive` mode learns one size threshold for all workloads by running every
+ * measured workload on both backends. Here each kernel learns on its own: every live batch
+ * measures the backend that ran it (rows and time, by batch size), and now and then a copy of a
+ * live batch runs on the other backend as a sample (a shadow run whose outputs are discarded),
+ * so measuring costs a sample every few seconds, not double work. The kernel runs where it is
+ * faster at the batch sizes traffic produces now, with hysteresis (the other backend must be
+ * `1 + hysteresis` times faster) and a minimum dwell time, so it does not flap. A software adapter
+ * (SwiftShader) is measured like any other and simply loses where the twin is faster.
+ */
+import type { KernelPlacement } from './protocol';
+
+export type Backend = 'webgpu' | 'cpu';
+export type PlacementMode = KernelPlacement['mode'];
+
+/** Batch sizes are grouped by powers of two: bucket b holds sizes 2^b .. 2^(b+1) - 1. */
+const BUCKETS = 24;
+/** Weight kept by older measurements per new one (about the last 30 batches of a bucket). */
+const DECAY = 0.97;
+
+export function bucketOf(rows: number): number {
+  return Math.min(BUCKETS - 1, Math.max(0, Math.floor(Math.log2(Math.max(1, rows)))));
+}
+
+/** Decayed rows and time per batch-size bucket of one backend. */
+export class RateTable {
+  private readonly rows = new Float64Array(BUCKETS);
+  private readonly ms = new Float64Array(BUCKETS);
+  readonly samples = new Uint32Array(BUCKETS);
+
+  record(rows: number, ms: number): void {
+    if (rows <= 0 || !(ms >= 0)) return;
+    const b = bucketOf(rows);
+    this.rows[b] = this.rows[b]! * DECAY + rows;
+    this.ms[b] = this.ms[b]! * DECAY + ms;
+    this.samples[b]!++;
+  }
+
+  /** Messages per second measured in bucket `b`, or null when it has fewer than `min` samples. */
+  rateAt(b: number, min = 1): number | null {
+    if (this.samples[b]! < min) return null;
+    const ms = this.ms[b]!;
+    // A coarse timer can read 0 for a fast batch; clamp to the timer's floor instead of infinity.
+    return (this.rows[b]! * 1000) / Math.max(ms, 0.001);
+  }
+
+  /** The rate at the measured bucket nearest to `b` (ties: the larger), or null. */
+  nearest(b: number, min = 1): { bucket: number; rate: number } | null {
+    for (let d = 0; d < BUCKETS; d++) {
+      for (const c of [b + d, b - d]) {
+        if (c < 0 || c >= BUCKETS) continue;
+        const r = this.rateAt(c, min);
+        if (r !== null) return { bucket: c, rate: r };
+      }
+    }
+    return null;
+  }
+
+  clear(): void {
+    this.rows.fill(0);
+    this.ms.fill(0);
+    this.samples.fill(0);
+  }
+}
+
+export interface PlacementOptions {
+  /** The other backend must be this much faster (0.25 = 25 %) before the kernel moves. */
+  hysteresis?: number;
+  /** Least time between two switches, µs of engine time. */
+  minDwellUs?: number;
+  /** Samples each backend needs in a bucket before it is compared there. */
+  minSamples?: number;
+  /** Gap between samples while learning, and the longest gap once the choice is stable (ms). */
+  learnGapMs?: number;
+  maxGapMs?: number;
+}
+
+export class Placement {
+  readonly cpu = new RateTable();
+  readonly gpu = new RateTable();
+  /** Where the kernel runs (what the engine last switched it to). */
+  current: Backend = 'cpu';
+  /** A WebGPU runtime exists for the kernel. */
+  gpuReady = false;
+  /** Why WebGPU cannot be used (no adapter, device lost), or null. */
+  gpuUnavailable: string | null = null;
+  adapterLabel = 'WebGPU';
+  /** Mean rows per live batch (exponentially weighted). */
+  batchSize = 0;
+  lastSwitchUs: number | null = null;
+  switches = 0;
+  private reason = 'Runs on its CPU twin until WebGPU has been measured.';
+  private nextSampleMs = 0;
+  private gapMs: number;
+  private readonly hysteresis: number;
+  private readonly minDwellUs: number;
+  private readonly minSamples: number;
+  private readonly learnGapMs: number;
+  private readonly maxGapMs: number;
+
+  constructor(
+    public mode: PlacementMode,
+    o: PlacementOptions = {},
+  ) {
+    this.hysteresis = o.hysteresis ?? 0.25;
+    this.minDwellUs = o.minDwellUs ?? 2_000_000;
+    this.minSamples = o.minSamples ?? 3;
+    this.learnGapMs = o.learnGapMs ?? 100;
+    this.maxGapMs = o.maxGapMs ?? 8_000;
+    this.gapMs = this.learnGapMs;
+    if (mode === 'cpu') this.reason = 'Backend forced to cpu.';
+    if (mode === 'webgpu') this.reason = 'Backend forced to webgpu.';
+  }
+
+  /** A live batch of `rows` ran on `on` in `ms`. */
+  observe(on: Backend, rows: number, ms: number): void {
+    this.batchSize = this.batchSize === 0 ? rows : this.batchSize * 0.9 + rows * 0.1;
+    (on === 'cpu' ? this.cpu : this.gpu).record(rows, ms);
+  }
+
+  /** A shadow run of `rows` on `on` took `ms`. */
+  sampled(on: Backend, rows: number, ms: number): void {
+    (on === 'cpu' ? this.cpu : this.gpu).record(rows, ms);
+  }
+
+  /** The backend a copy of the next live batch should be measured on now, or null. */
+  wantsSample(nowMs: number): Backend | null {
+    if (this.mode !== 'auto' || !this.gpuReady || this.gpuUnavailable !== null) return null;
+    if (nowMs < this.nextSampleMs) return null;
+    const other: Backend = this.current === 'cpu' ? 'webgpu' : 'cpu';
+    const table = other === 'cpu' ? this.cpu : this.gpu;
+    const learning = table.samples[bucketOf(this.batchSize)]! < this.minSamples;
+    this.gapMs = learning
+      ? this.learnGapMs
+      : Math.min(this.maxGapMs, Math.max(1000, this.gapMs * 2));
+    this.nextSampleMs = nowMs + this.gapMs;
+    return other;
+  }
+
+  /**
+   * Where the kernel should run now: a backend to switch to, or null to stay. Forced modes
+   * answer their backend (when it is usable); `auto` compares the measured rates at the live
+   * batch size.
+   */
+  decide(nowUs: number): Backend | null {
+    const want = this.wanted(nowUs);
+    return want === this.current ? null : want;
+  }
+
+  private wanted(nowUs: number): Backend {
+    if (this.mode === 'cpu') return 'cpu';
+    const usable = this.gpuReady && this.gpuUnavailable === null;
+    if (this.mode === 'webgpu') return usable ? 'webgpu' : 'cpu';
+    if (!usable) {
+      this.reason = this.gpuUnavailable
+        ? `Runs on its CPU twin: ${this.gpuUnavailable}`
+        : 'Runs on its CPU twin until WebGPU has been measured.';
+      return 'cpu';
+    }
+    const cmp = this.compare();
+    if (!cmp) {
+      this.reason = `Measuring: ${this.current === 'cpu' ? 'the CPU twin runs' : 'WebGPU runs'} while the other backend is sampled on live batches.`;
+      return this.current;
+    }
+    const { cpu, gpu } = cmp;
+    const fmt = (r: number): string =>
+      r >= 1e6 ? `${(r / 1e6).toFixed(1)} M/s` : `${Math.round(r / 1e3)} K/s`;
+    const size = `at ~${Math.round(this.batchSize)} rows per batch`;
+    const dwelling = this.lastSwitchUs !== null && nowUs - this.lastSwitchUs < this.minDwellUs;
+    if (this.current === 'cpu' && gpu > cpu * (1 + this.hysteresis) && !dwelling) {
+      this.reason = `${this.adapterLabel} measured ${fmt(gpu)} vs CPU twin ${fmt(cpu)} ${size}.`;
+      return 'webgpu';
+    }
+    if (this.current === 'webgpu' && cpu > gpu * (1 + this.hysteresis) && !dwelling) {
+      this.reason = `CPU twin measured ${fmt(cpu)} vs ${this.adapterLabel} ${fmt(gpu)} ${size}.`;
+      return 'cpu';
+    }
+    this.reason =
+      this.current === 'cpu'
+        ? `CPU twin ${fmt(cpu)} vs ${this.adapterLabel} ${fmt(gpu)} ${size}: stays on the CPU.`
+        : `${this.adapterLabel} ${fmt(gpu)} vs CPU twin ${fmt(cpu)} ${size}: stays on WebGPU.`;
+    return this.current;
+  }
+
+  /** The two rates at the live batch size, when both are measured well enough. */
+  private compare(): { cpu: number; gpu: number } | null {
+    const b = bucketOf(this.batchSize);
+    const cpu = this.cpu.nearest(b, this.minSamples);
+    const gpu = this.gpu.nearest(b, this.minSamples);
+    if (!cpu || !gpu) return null;
+    return { cpu: cpu.rate, gpu: gpu.rate };
+  }
+
+  /** The engine moved the kernel to `to` at `nowUs`. */
+  switched(to: Backend, nowUs: number): void {
+    if (to === this.current) return;
+    this.current = to;
+    this.lastSwitchUs = nowUs;
+    this.switches++;
+    this.gapMs = this.learnGapMs;
+  }
+
+  /** Smallest batch-size bucket where WebGPU measured faster than the twin, as a size; or null. */
+  crossover(): number | null {
+    for (let b = 0; b < BUCKETS; b++) {
+      const c = this.cpu.rateAt(b);
+      const g = this.gpu.rateAt(b);
+      if (c !== null && g !== null && g > c) return 2 ** b;
+    }
+    return null;
+  }
+
+  snapshot(): KernelPlacement {
+    const b = bucketOf(this.batchSize);
+    return {
+      mode: this.mode,
+      reason: this.reason,
+      cpuRate: this.cpu.nearest(b)?.rate ?? null,
+      gpuRate: this.gpu.nearest(b)?.rate ?? null,
+      crossoverBatch: this.crossover(),
+      batchSize: Math.round(this.batchSize),
+      lastSwitchUs: this.lastSwitchUs,
+      switches: this.switches,
+    };
+  }
+
+  /** Sets the reason a forced or unavailable placement gives (the engine knows it best). */
+  explain(reason: string): void {
+    this.reason = reason;
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The snapshot builder: what the live panels and `window.workbench.snapshot()` read. Rates come
+ * from `RateMeter`s over the last second, so they read 0 within a second of the last message;
+ * a kernel's queued messages and its messages in flight on a backend are reported apart, so a
+ * queue never reads above its capacity.
+ */
+import type { EdgeAcc, EngineCore } from './context';
+import type { DeadLetters } from './dead-letters';
+import type { KernelHost } from './kernel-host';
+import type { EngineSnapshot } from './protocol';
+import { RateMeter } from './rate';
+import type { Traffic } from './traffic';
+
+/** A kernel is under back-pressure from this fill level on. */
+const BACKPRESSURE_FILL = 0.75;
+
+export class SnapshotBuilder {
+  private seq = 0;
+  private readonly injected = new RateMeter();
+  private readonly processed = new RateMeter();
+  private readonly lettered = new RateMeter();
+
+  constructor(
+    private readonly c: EngineCore,
+    private readonly host: KernelHost,
+    private readonly letters: DeadLetters,
+    private readonly traffic: Traffic,
+  ) {}
+
+  resetRates(): void {
+    for (const m of [this.injected, this.processed, this.lettered]) m.reset();
+  }
+
+  build(): EngineSnapshot {
+    const c = this.c;
+    const now = c.nowUs;
+    const kernels: EngineSnapshot['kernels'] = [];
+    const edges: EngineSnapshot['edges'] = [];
+    const edgeOut = (e: EdgeAcc): void => {
+      e.meter.sample(now, e.total);
+      edges.push({
+        source: e.source,
+        target: e.target,
+        ratePerSec: e.meter.rate(),
+        total: e.total,
+      });
+    };
+    for (const k of c.kernels.values()) {
+      k.meter.sample(now, k.processed);
+      const st = k.ep.queueStats();
+      const fallbackReason = this.host.fallbackReasonOf(k);
+      const queued = k.ep.pendingCount();
+      const capacity = k.ep.capacity;
+      const backpressure = queued >= capacity * BACKPRESSURE_FILL || k.dropped > k.lastDropped;
+      k.lastDropped = k.dropped;
+      kernels.push({
+        id: k.cfg.id,
+        backend: this.host.backendOf(k),
+        behavior: k.cfg.behavior,
+        tenantId: k.cfg.tenantId,
+        queueDepth: queued,
+        queued,
+        inFlight: k.inFlight,
+        maxDepth: st.maxDepth,
+        capacity,
+        processed: k.processed,
+        dropped: k.dropped,
+        deadLettered: k.deadLettered,
+        lettersByReason: { ...k.lettersByReason },
+        emitted: k.emitted,
+        ratePerSec: k.meter.rate(),
+        backpressure,
+        placement: k.placement.snapshot(),
+        ...(fallbackReason === undefined ? {} : { fallbackReason }),
+      });
+      for (const e of k.edges.values()) edgeOut(e);
+    }
+    for (const t of c.types) for (const e of t.edges.values()) edgeOut(e);
+    const failedByStatus: Record<string, number> = {};
+    let failedSum = 0;
+    for (const [why, n] of c.failed) {
+      failedByStatus[why] = n;
+      failedSum += n;
+    }
+    const queued = c.queuedNow();
+    const inFlight = c.inFlightTotal;
+    const held = c.broker.deadLetters.size;
+    const entered = c.injected + c.emitted + c.carriedOver;
+    const recentLetters = this.letters.takeRecent();
+    const gpuEvents = c.recentNotices;
+    c.recentNotices = [];
+    this.injected.sample(now, c.injected);
+    this.processed.sample(now, c.processed);
+    this.lettered.sample(now, c.lettered);
+    const ba = c.broker.accounting();
+    const generator = this.traffic.snapshot();
+    return {
+      seq: ++this.seq,
+      timeUs: now,
+      idle: !generator.running && queued === 0 && inFlight === 0,
+      rates: {
+        injectedPerSec: this.injected.rate(),
+        processedPerSec: this.processed.rate(),
+        deadLetteredPerSec: this.lettered.rate(),
+      },
+      injected: c.injected,
+      metrics: c.dispatcher.metrics(),
+      receipts: {
+        total: c.receipts.total,
+        byStatus: c.receipts.byStatusRecord(),
+        sampledOut: c.receipts.sampledOut,
+        recent: c.receipts.drain(),
+      },
+      kernels,
+      edges,
+      deadLetters: {
+        count: held,
+        evicted: this.letters.evicted,
+        refusedCrossTenant: this.letters.refusedCrossTenant,
+        recent: recentLetters,
+      },
+      accounting: {
+        injected: c.injected,
+        emitted: c.emitted,
+        carriedOver: c.carriedOver,
+        processed: c.processed,
+        queued,
+        inFlight,
+        failedByStatus,
+        deadLettered: held,
+        balanced: entered === c.processed + queued + inFlight + failedSum + held,
+      },
+      latency: c.latency.percentiles(),
+      generator,
+      configName: c.config.name,
+      gpuEvents,
+      broker: {
+        in: ba.in,
+        received: ba.received,
+        queued: ba.queued,
+        deadLettered: ba.deadLettered,
+        balanced: ba.balanced,
+      },
+      traced: c.traces.count,
+    };
+  }
+}
