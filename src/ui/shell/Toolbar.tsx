@@ -4,7 +4,7 @@ import { demoConfig } from '../../core/config';
 import { addKernel, addType, kernelNodeId, typeNodeId } from '../../state/edits';
 import { useWorkbench, workbenchStore, type ThemeChoice } from '../../state/store';
 import { autoLayout } from '../graph/layout';
-import { workspaces } from '../../app/workspaces';
+import { workspaces } from '../../state/workspaces';
 
 export function Toolbar() {
   const name = useWorkbench((s) => s.workspaceName);
@@ -25,7 +25,14 @@ export function Toolbar() {
     const id = Object.keys(result.config.layout ?? {}).find((k) => !before.has(k));
     if (!id) return;
     s().setSelection([id]);
-    requestAnimationFrame(() => void flow.fitView({ nodes: [{ id }], duration: 200, maxZoom: 1 }));
+    // Pan the new node into view at the zoom the user chose: the rest of the graph stays in sight.
+    requestAnimationFrame(() => {
+      const node = flow.getNode(id);
+      if (!node) return;
+      const cx = node.position.x + (node.measured?.width ?? 220) / 2;
+      const cy = node.position.y + (node.measured?.height ?? 90) / 2;
+      void flow.setCenter(cx, cy, { zoom: flow.getZoom(), duration: 200 });
+    });
   }
 
   /** Enter in the search box selects the first match and brings it into view (keyboard-only flow). */
