@@ -5,10 +5,12 @@ import react from '@vitejs/plugin-react';
 /**
  * The production page forbids inline script and eval. The dev server needs inline
  * scripts for React Fast Refresh, so the policy is only written into built HTML.
+ * 'wasm-unsafe-eval' lets the page compile WebAssembly (the Rust importer's tree-sitter parser,
+ * src/interop); it does not allow JavaScript eval.
  */
 const CSP = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "worker-src 'self' blob:",
@@ -50,6 +52,14 @@ function stripZodJit(): Plugin {
       replace:
         "compile() {\n        throw new Error('zod JIT is disabled in the workbench (CSP forbids eval)');\n    }",
     },
+    // web-tree-sitter's loader evals EM_ASM / EM_JS snippets of side modules; a tree-sitter
+    // grammar has none, and the CSP forbids eval, so that path is cut out of the bundle.
+    {
+      file: /node_modules\/web-tree-sitter\/tree-sitter\.js$/,
+      find: /ASM_CONSTS\[start\] = eval\(func\);([\s\S]*?)moduleExports\[name\] = eval\(func\);/,
+      replace:
+        "throw new Error('EM_ASM in a WebAssembly side module is not supported (CSP forbids eval)');$1throw new Error('EM_JS in a WebAssembly side module is not supported (CSP forbids eval)');",
+    },
   ];
   return {
     name: 'workbench-strip-zod-jit',
@@ -80,6 +90,8 @@ export default defineConfig({
       'bench/**/*.test.ts',
       'scripts/**/*.test.ts',
     ],
+    // Component tests run in Chromium through vitest.browser.config.ts.
+    exclude: ['**/node_modules/**', 'src/**/*.browser.test.tsx'],
     environment: 'node',
     testTimeout: 60_000,
   },

@@ -4,6 +4,7 @@ import {
   BEHAVIORS,
   CONFIG_VERSION,
   FIELD_TYPES,
+  LIMITS,
   OVERFLOW_POLICIES,
   parseConfig,
   type ConfigError,
@@ -160,6 +161,10 @@ function attrArgs(tokens: Node | null): Map<string, Value> {
  * is listed by line; syntax errors refuse the whole file.
  */
 export function readRust(parser: RustParser, text: string): RustReadResult {
+  if (text.length > LIMITS.maxTextLength) {
+    const message = `the file is ${text.length} characters; the limit is ${LIMITS.maxTextLength} (2 MiB)`;
+    return { ok: false, errors: [{ path: '(document)', message }], unread: [] };
+  }
   const root = parser.parse(text);
   return new Reader(root).read();
 }

@@ -12,8 +12,62 @@ import {
   type ExportFormat,
   type GeneratorPreset,
 } from '../../core/config';
+import { looksLikeRust } from '../../interop/rust/detect';
+import type { RustReadResult, Unread } from '../../interop/rust/read';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { downloadText } from '../live/download';
+
+type ImportResult = ReturnType<typeof parseConfig> | RustReadResult;
+
+/**
+ * Parses import text: JSON or TOML at once, Rust through the tree-sitter reader (loaded on first
+ * use, so the parser's WebAssembly is fetched only when someone imports Rust).
+ */
+function useImportResult(text: string, fileName: string | undefined) {
+  const rust = text.trim() !== '' && looksLikeRust(text, fileName);
+  const plain = useMemo(() => (text.trim() && !rust ? parseConfig(text) : null), [text, rust]);
+  const [read, setRead] = useState<{ text: string; result: ImportResult } | null>(null);
+  useEffect(() => {
+    if (!rust) return;
+    let live = true;
+    import('../../interop/rust/browser')
+      .then(({ readRustInPage }) => readRustInPage(text))
+      .catch((e: unknown): ImportResult => ({
+        ok: false,
+        errors: [
+          {
+            path: '(document)',
+            message: `could not load the Rust parser: ${e instanceof Error ? e.message : String(e)}`,
+          },
+        ],
+      }))
+      .then((result) => {
+        if (live) setRead({ text, result });
+      });
+    return () => {
+      live = false;
+    };
+  }, [text, rust]);
+  if (!rust) return { rust, pending: false, result: plain };
+  const current = read?.text === text ? read.result : null;
+  return { rust, pending: current === null, result: current };
+}
+
+function UnreadList({ unread }: { unread: readonly Unread[] }) {
+  if (unread.length === 0) return null;
+  return (
+    <div className="import-errors" data-testid="import-unread">
+      <strong>Not read from the Rust source ({unread.length}):</strong>
+      <ul>
+        {unread.slice(0, 100).map((u, i) => (
+          <li key={i}>
+            <span className="mono">line {u.line}</span>: {u.reason} — <code>{u.text}</code>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
 
 /** A modal that takes focus when it opens, closes on Escape from anywhere, and gives focus back. */
 function Modal({
@@ -224,8 +278,11 @@ function ImportDialog({
 }) {
   const current = useWorkbench((s) => s.config);
   const [text, setText] = useState(initialText);
+  const [fileName, setFileName] = useState<string | undefined>(
+    /\.rs$/i.test(source) ? source : undefined,
+  );
   const [fileError, setFileError] = useState<string | null>(null);
-  const result = useMemo(() => (text.trim() ? parseConfig(text) : null), [text]);
+  const { rust, pending, result } = useImportResult(text, fileName);
   const diff = useMemo(
     () => (result?.ok ? diffConfigs(current, result.config) : null),
     [result, current],
@@ -246,13 +303,14 @@ function ImportDialog({
           <input
             type="file"
             aria-label="Config file"
-            accept=".json,.toml,application/json"
+            accept=".json,.toml,.rs,application/json,text/x-rust"
             onChange={async (e) => {
               const file = e.target.files?.[0];
               if (!file) return;
               const r = await readFileChecked(file);
               if (r.ok) {
                 setFileError(null);
+                setFileName(file.name);
                 setText(r.text);
               } else setFileError(r.error);
             }}
@@ -262,9 +320,12 @@ function ImportDialog({
       <textarea
         className="code small"
         aria-label="Config text"
-        placeholder="Paste a route config (JSON or TOML), or drop a file on the graph."
+        placeholder="Paste a route config (JSON or TOML) or RingKernel Rust code, or drop a file on the graph."
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          setFileName(undefined);
+          setText(e.target.value);
+        }}
         spellCheck={false}
       />
       {fileError ? (
@@ -284,6 +345,14 @@ function ImportDialog({
           </ul>
         </div>
       ) : null}
+      {rust ? (
+        <p className="muted" data-testid="import-rust" role="status">
+          {pending
+            ? 'Reading Rust source…'
+            : 'Read as RingKernel Rust source (message structs, DispatcherBuilder chain, K2K routes).'}
+        </p>
+      ) : null}
+      {rust && result ? <UnreadList unread={(result as RustReadResult).unread ?? []} /> : null}
       {diff ? <DiffView diff={diff} /> : null}
       {preset ? (
         <p data-testid="import-preset">
