@@ -109,6 +109,21 @@ export default tseslint.config(
     },
   },
   {
+    // src/interop/CONTEXT.md: readers of other tools' files; core only, no React, no page layers.
+    files: ['src/interop/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['react', 'react-dom', '@xyflow/*', 'zustand', 'zustand/*'], message: REACT },
+            layer('src/interop', ['ui', 'gpu', 'engine', 'state', 'app', 'analysis']),
+          ],
+        },
+      ],
+    },
+  },
+  {
     // src/analysis/CONTEXT.md: pure analyses over core and engine; no React, no page layers.
     files: ['src/analysis/**/*.ts'],
     rules: {
