@@ -18,7 +18,7 @@ import type { RouteConfig } from '../core/config';
 import { createCommandTable, type CommandTable } from './commands';
 import { EngineCore, EngineFailure, normU64 } from './context';
 import { DeadLetters } from './dead-letters';
-import { KernelHost, type KernelContext, type MakeKernel } from './kernel-host';
+import { KernelHost, type KernelContext, type MakeKernel, type MakeTwin } from './kernel-host';
 import { KernelRunner } from './kernel-run';
 import type { KernelImpl } from './kernel-state';
 import { createTwin } from '../gpu/kernels/twins.ts';
@@ -58,6 +58,11 @@ export interface EngineOptions {
     kernel: KernelConfig,
     ctx: KernelContext,
   ) => KernelImpl | Promise<KernelImpl | null>;
+  /**
+   * Builds the CPU twin every kernel keeps (it runs the kernel on the CPU, and `auto` measures
+   * it); default `createTwin`.
+   */
+  makeTwin?: MakeTwin;
   /** What the worker found about WebGPU (reported by `gpuInfo`, and as kernels' fallback reason). */
   gpu?: () => GpuInfo;
   /** Rows per CPU-twin `process` call. Default 1024. */
@@ -153,7 +158,7 @@ class EngineImpl implements Engine {
     this.send.letters = this.letters;
     this.letters.attach();
     const make: MakeKernel = o.makeKernel ?? ((k) => createTwin(k.behavior));
-    this.host = new KernelHost(c, make);
+    this.host = new KernelHost(c, make, o.makeTwin);
     this.runner = new KernelRunner(c, this.send, this.host);
     this.traffic = new Traffic(c, this.send, () => {
       for (const k of c.kernels.values()) this.runner.drain(k, Number.POSITIVE_INFINITY);

@@ -17,7 +17,7 @@ import {
 import { Placement, type Backend } from './placement';
 import type { KernelConfig } from './protocol';
 import { RateMeter } from './rate';
-import type { KernelRuntime } from '../gpu/kernels/types.ts';
+import type { KernelRuntime, KernelTwin } from '../gpu/kernels/types.ts';
 
 /** Hooks a kernel factory may use. */
 export interface KernelContext {
@@ -30,10 +30,13 @@ export type MakeKernel = (
   ctx: KernelContext,
 ) => KernelImpl | Promise<KernelImpl | null>;
 
+export type MakeTwin = (behavior: KernelConfig['behavior']) => KernelTwin;
+
 export class KernelHost {
   constructor(
     private readonly c: EngineCore,
     private readonly makeKernel: MakeKernel,
+    private readonly makeTwin: MakeTwin = createTwin,
   ) {}
 
   private registerOptions(cfg: KernelConfig) {
@@ -48,7 +51,7 @@ export class KernelHost {
     const c = this.c;
     const n = c.opts.batchSize;
     const ep = c.broker.register(cfg.id, this.registerOptions(cfg));
-    const twin = createTwin(cfg.behavior);
+    const twin = this.makeTwin(cfg.behavior);
     const k: KernelState = {
       num: c.broker.kernelNumber(cfg.id),
       cfg: { ...cfg },
@@ -227,7 +230,7 @@ export class KernelHost {
   private rebuild(k: KernelState): void {
     const rt = k.gpu;
     k.gpu = null;
-    k.twin = createTwin(k.cfg.behavior);
+    k.twin = this.makeTwin(k.cfg.behavior);
     k.impl = k.twin;
     k.placement = new Placement(k.cfg.backend);
     // A batch in flight on the old runtime finishes there (its chain holds the runtime).

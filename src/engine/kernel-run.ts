@@ -37,6 +37,9 @@ export const MAX_IN_FLIGHT = 2;
 export const ASYNC_BATCH = 4096;
 
 export class KernelRunner {
+  /** Shadow runs on the GPU in flight, engine-wide: one at a time, so samples never pile up. */
+  private gpuSamples = 0;
+
   constructor(
     private readonly c: EngineCore,
     private readonly send: SendPath,
@@ -58,11 +61,13 @@ export class KernelRunner {
       const count = slot.batch.count;
       if (count === 0) continue;
       if (async) {
-        this.maybeSample(k, slot.batch, 'cpu');
+        this.sampleCpu(k, slot.batch);
         this.submit(k, impl, slot, count);
         continue;
       }
-      this.maybeSample(k, slot.batch, 'webgpu');
+      // The copy for a WebGPU sample is taken now and sent after the live batch ran, so the
+      // sample's round trip does not include the twin's own work on the batch.
+      const sample = this.wantsGpuSample(k) ? cloneMessageBatch(slot.batch) : null;
       const clock = this.c.opts.clock;
       const t0 = clock();
       let out: OutputBatch;
@@ -74,6 +79,7 @@ export class KernelRunner {
         continue;
       }
       k.placement.observe('cpu', count, clock() - t0);
+      if (sample) this.sampleGpu(k, sample);
       k.processed += count;
       this.c.processed += count;
       this.emit(k, slot, out);
@@ -249,41 +255,54 @@ export class KernelRunner {
   }
 
   /**
-   * Now and then a copy of the live batch runs on the backend the kernel does not run on, so
-   * `auto` knows both rates at the batch sizes traffic produces; its outputs are discarded.
-   * The twin's measurement is synchronous (its state is replaced when the kernel moves back);
+   * Now and then a copy of a live batch runs on the backend the kernel does not run on, so
+   * `auto` knows both rates at the batch sizes traffic produces; its outputs are discarded. The
+   * twin's measurement is synchronous (the twin's state is replaced when the kernel moves back);
    * the runtime's is asynchronous and never holds the live batches up.
    */
-  private maybeSample(k: KernelState, batch: MessageBatch, on: 'cpu' | 'webgpu'): void {
+  private sampleCpu(k: KernelState, batch: MessageBatch): void {
     const p = k.placement;
     if (k.shadowBusy || !k.gpu) return;
-    if (p.wantsSample(this.c.opts.clock()) !== on) return;
     const clock = this.c.opts.clock;
-    if (on === 'cpu') {
-      const t0 = clock();
-      try {
-        k.twin.process(batch);
-        p.sampled('cpu', batch.count, clock() - t0);
-      } catch {
-        // A twin that cannot run this batch is measured on the next.
-      }
-      return;
-    }
-    const rt = k.gpu;
-    const copy = cloneMessageBatch(batch);
-    k.shadowBusy = true;
+    if (p.wantsSample(clock()) !== 'cpu') return;
     const t0 = clock();
+    try {
+      k.twin.process(batch);
+      const t1 = clock();
+      p.sampled('cpu', batch.count, t1 - t0, t1);
+    } catch {
+      // A twin that cannot run this batch is measured on the next.
+    }
+  }
+
+  private wantsGpuSample(k: KernelState): boolean {
+    if (k.shadowBusy || !k.gpu || this.gpuSamples > 0) return false;
+    return k.placement.wantsSample(this.c.opts.clock()) === 'webgpu';
+  }
+
+  private sampleGpu(k: KernelState, copy: MessageBatch): void {
+    const rt = k.gpu;
+    if (!rt) return;
+    const p = k.placement;
+    const clock = this.c.opts.clock;
+    k.shadowBusy = true;
+    this.gpuSamples++;
+    const t0 = clock();
+    const done = (): void => {
+      this.gpuSamples--;
+      k.shadowBusy = false;
+      if (k.inFlightSlots === 0) this.host.place(k);
+      this.host.releaseForcedCpu(k);
+    };
     rt.process(copy).then(
       () => {
-        if (rt.backend === 'webgpu') p.sampled('webgpu', copy.count, clock() - t0);
-        k.shadowBusy = false;
-        if (k.inFlightSlots === 0) this.host.place(k);
-        this.host.releaseForcedCpu(k);
+        const t1 = clock();
+        if (rt.backend === 'webgpu') p.sampled('webgpu', copy.count, t1 - t0, t1);
+        done();
       },
       (e: unknown) => {
         p.gpuUnavailable = `WebGPU failed a measured batch: ${e instanceof Error ? e.message : String(e)}`;
-        k.shadowBusy = false;
-        this.host.releaseForcedCpu(k);
+        done();
       },
     );
   }

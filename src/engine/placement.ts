@@ -73,6 +73,8 @@ export interface PlacementOptions {
   minDwellUs?: number;
   /** Samples each backend needs in a bucket before it is compared there. */
   minSamples?: number;
+  /** Most of the time samples may take (0.05 = 5 %). */
+  dutyCycle?: number;
   /** Gap between samples while learning, and the longest gap once the choice is stable (ms). */
   learnGapMs?: number;
   maxGapMs?: number;
@@ -98,6 +100,7 @@ export class Placement {
   private readonly hysteresis: number;
   private readonly minDwellUs: number;
   private readonly minSamples: number;
+  private readonly dutyCycle: number;
   private readonly learnGapMs: number;
   private readonly maxGapMs: number;
 
@@ -108,6 +111,7 @@ export class Placement {
     this.hysteresis = o.hysteresis ?? 0.25;
     this.minDwellUs = o.minDwellUs ?? 2_000_000;
     this.minSamples = o.minSamples ?? 3;
+    this.dutyCycle = o.dutyCycle ?? 0.05;
     this.learnGapMs = o.learnGapMs ?? 100;
     this.maxGapMs = o.maxGapMs ?? 8_000;
     this.gapMs = this.learnGapMs;
@@ -121,9 +125,15 @@ export class Placement {
     (on === 'cpu' ? this.cpu : this.gpu).record(rows, ms);
   }
 
-  /** A shadow run of `rows` on `on` took `ms`. */
-  sampled(on: Backend, rows: number, ms: number): void {
+  /**
+   * A shadow run of `rows` on `on` took `ms`, ending at `endMs`. The next sample waits long
+   * enough that sampling takes at most `dutyCycle` of the time (a software adapter that needs
+   * 300 ms for a batch is sampled every 6 s at 5 %), so measuring never costs the live traffic
+   * more than that.
+   */
+  sampled(on: Backend, rows: number, ms: number, endMs: number): void {
     (on === 'cpu' ? this.cpu : this.gpu).record(rows, ms);
+    this.nextSampleMs = Math.max(this.nextSampleMs, endMs + ms * (1 / this.dutyCycle - 1));
   }
 
   /** The backend a copy of the next live batch should be measured on now, or null. */

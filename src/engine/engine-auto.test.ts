@@ -1,0 +1,190 @@
+/**
+ * The `auto` backend end to end: a kernel moves to the backend that measures faster on live
+ * traffic and back when that one slows down, with its state and with nothing lost.
+ */
+import { describe, expect, it } from 'vitest';
+import { demoConfig } from '../core/config';
+import { createTwin } from '../gpu/kernels/twins.ts';
+import type { KernelRuntime, KernelTwin, MessageBatch, OutputBatch } from '../gpu/kernels/types.ts';
+import { createEngine } from './engine';
+import type { EngineSnapshot } from './protocol';
+
+/** Wall time the fake backends "spend": advanced by each batch they process. */
+const spent = { ms: 0 };
+const cost = { cpuPerRow: 0.001, gpuPerRow: 0.0001 };
+
+/** The generic twin, taking `cost.cpuPerRow` ms per row of fake wall time. */
+class TimedTwin implements KernelTwin {
+  readonly behavior = 'generic' as const;
+  readonly inner = createTwin('generic');
+  process(batch: MessageBatch): OutputBatch {
+    spent.ms += batch.count * cost.cpuPerRow;
+    return this.inner.process(batch);
+  }
+  exportState(): Uint32Array {
+    return this.inner.exportState();
+  }
+  importState(state: Uint32Array): void {
+    this.inner.importState(state);
+  }
+  reset(): void {
+    this.inner.reset();
+  }
+}
+
+/** A "GPU" runtime: the generic twin behind a promise, taking `cost.gpuPerRow` ms per row. */
+class TimedRuntime implements KernelRuntime {
+  readonly behavior = 'generic' as const;
+  backend: 'webgpu' | 'cpu' = 'webgpu';
+  readonly inner = createTwin('generic');
+  destroyed = false;
+  process(batch: MessageBatch): Promise<OutputBatch> {
+    spent.ms += batch.count * cost.gpuPerRow;
+    return Promise.resolve(this.inner.process(batch));
+  }
+  exportState(): Promise<Uint32Array> {
+    return Promise.resolve(this.inner.exportState());
+  }
+  importState(state: Uint32Array): void {
+    this.inner.importState(state);
+  }
+  reset(): void {
+    this.inner.reset();
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+const sum = (s: Uint32Array): number => s.reduce((a, w) => a + w, 0);
+
+function expectBalanced(s: EngineSnapshot): void {
+  const a = s.accounting;
+  const failed = Object.values(a.failedByStatus).reduce((x, y) => x + y, 0);
+  expect(a.injected + a.emitted + a.carriedOver).toBe(
+    a.processed + a.queued + a.inFlight + failed + a.deadLettered,
+  );
+  expect(a.balanced).toBe(true);
+}
+
+describe('auto backend', () => {
+  it('moves a kernel to the faster backend and away from a backend that slows down, with its state and nothing lost', async () => {
+    let t = 1_000_000;
+    spent.ms = 0;
+    cost.cpuPerRow = 0.001;
+    cost.gpuPerRow = 0.0001;
+    const config = demoConfig();
+    config.kernels = config.kernels.map((k) =>
+      k.id === 'alert_sink' ? { ...k, backend: 'auto' as const } : k,
+    );
+    const twins: TimedTwin[] = [];
+    const runtimes: TimedRuntime[] = [];
+    const engine = createEngine({
+      config,
+      now: () => t,
+      clock: () => t / 1000 + spent.ms,
+      makeTwin: (b) => {
+        if (b !== 'generic') return createTwin(b);
+        const tw = new TimedTwin();
+        twins.push(tw);
+        return tw;
+      },
+      makeKernel: (k) => {
+        if (k.id !== 'alert_sink' || k.backend === 'cpu') return createTwin(k.behavior);
+        const rt = new TimedRuntime();
+        runtimes.push(rt);
+        return Promise.resolve(rt);
+      },
+      gpu: () => ({ available: true, adapter: null }),
+    });
+    const sink = (s: EngineSnapshot) => s.kernels.find((k) => k.id === 'alert_sink')!;
+    let sent = 0;
+    const run = async (steps: number): Promise<EngineSnapshot[]> => {
+      const seen: EngineSnapshot[] = [];
+      for (let i = 0; i < steps; i++) {
+        const r = engine.command({ type: 'inject', typeId: 1010, count: 500 });
+        expect(r.ok).toBe(true);
+        sent += 500;
+        t += 100_000;
+        engine.tick();
+        await flush();
+        const s = engine.snapshot();
+        expectBalanced(s);
+        expect(sink(s).queued).toBeLessThanOrEqual(sink(s).capacity);
+        seen.push(s);
+      }
+      return seen;
+    };
+
+    // Phase 1: "WebGPU" is 10x faster than the twin: auto learns it and moves there.
+    const first = await run(30);
+    expect(sink(first[0]!).backend).toBe('cpu');
+    const moved = first.findIndex((s) => sink(s).backend === 'webgpu');
+    expect(moved).toBeGreaterThan(0);
+    const onGpu = sink(first.at(-1)!);
+    expect(onGpu.backend).toBe('webgpu');
+    expect(onGpu.placement).toMatchObject({ mode: 'auto', switches: 1 });
+    expect(onGpu.placement.gpuRate!).toBeGreaterThan(onGpu.placement.cpuRate! * 1.25);
+    expect(onGpu.placement.reason).toMatch(/WebGPU .*M\/s vs CPU twin .*M\/s/);
+    expect(onGpu.placement.crossoverBatch).not.toBeNull();
+
+    // Phase 2: the GPU slows down to 10x slower than the twin: auto moves the kernel back.
+    cost.gpuPerRow = 0.01;
+    const second = await run(40);
+    const back = sink(second.at(-1)!);
+    expect(back.backend).toBe('cpu');
+    expect(back.placement.switches).toBe(2);
+    expect(back.placement.lastSwitchUs).toBeGreaterThan(onGpu.placement.lastSwitchUs!);
+    expect(back.placement.reason).toMatch(/CPU twin measured|stays on the CPU/);
+
+    // Nothing lost: every alert processed once, no letters; the state counts every one of them
+    // (carried CPU -> GPU -> CPU; the measuring samples never touched the live state).
+    for (let i = 0; i < 20 && !engine.snapshot().idle; i++) {
+      t += 100_000;
+      engine.tick();
+      await flush();
+    }
+    const end = engine.snapshot();
+    expectBalanced(end);
+    expect(end.idle).toBe(true);
+    expect(sink(end).processed).toBe(sent);
+    expect(end.deadLetters.count).toBe(0);
+    expect(twins).toHaveLength(1);
+    expect(sum(twins[0]!.exportState())).toBe(sent);
+  });
+
+  it('keeps a slower backend out: a kernel on auto stays on the twin when WebGPU measures slower', async () => {
+    let t = 1_000_000;
+    spent.ms = 0;
+    cost.cpuPerRow = 0.0001;
+    cost.gpuPerRow = 0.01;
+    const config = demoConfig();
+    config.kernels = config.kernels.map((k) =>
+      k.id === 'alert_sink' ? { ...k, backend: 'auto' as const } : k,
+    );
+    const engine = createEngine({
+      config,
+      now: () => t,
+      clock: () => t / 1000 + spent.ms,
+      makeTwin: (b) => (b === 'generic' ? new TimedTwin() : createTwin(b)),
+      makeKernel: (k) =>
+        k.id === 'alert_sink' && k.backend !== 'cpu'
+          ? Promise.resolve(new TimedRuntime())
+          : createTwin(k.behavior),
+      gpu: () => ({ available: true, adapter: null }),
+    });
+    for (let i = 0; i < 40; i++) {
+      engine.command({ type: 'inject', typeId: 1010, count: 500 });
+      t += 100_000;
+      engine.tick();
+      await flush();
+    }
+    const s = engine.snapshot().kernels.find((k) => k.id === 'alert_sink')!;
+    expect(s.backend).toBe('cpu');
+    expect(s.placement.switches).toBe(0);
+    expect(s.placement.gpuRate).not.toBeNull();
+    expect(s.placement.cpuRate!).toBeGreaterThan(s.placement.gpuRate!);
+    expect(s.fallbackReason).toMatch(/stays on the CPU/);
+  });
+});

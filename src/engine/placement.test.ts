@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { Placement, RateTable, bucketOf } from './placement';
+
+/** Feeds `n` live batches on the kernel's current backend and `n` samples of the other. */
+function feed(p: Placement, rows: number, cpuMs: number, gpuMs: number, n = 5): void {
+  for (let i = 0; i < n; i++) {
+    p.observe(p.current === 'cpu' ? 'cpu' : 'webgpu', rows, p.current === 'cpu' ? cpuMs : gpuMs);
+    p.sampled(p.current === 'cpu' ? 'webgpu' : 'cpu', rows, p.current === 'cpu' ? gpuMs : cpuMs, 0);
+  }
+}
+
+describe('RateTable', () => {
+  it('buckets by powers of two and reports rows per second', () => {
+    expect(bucketOf(1)).toBe(0);
+    expect(bucketOf(1023)).toBe(9);
+    expect(bucketOf(1024)).toBe(10);
+    const t = new RateTable();
+    t.record(1000, 1); // 1 M/s
+    expect(t.rateAt(bucketOf(1000))).toBeCloseTo(1e6, 0);
+    expect(t.rateAt(3)).toBeNull();
+    expect(t.nearest(3)!.bucket).toBe(9);
+  });
+});
+
+describe('Placement (auto)', () => {
+  it('stays on the CPU twin until WebGPU exists and has been measured', () => {
+    const p = new Placement('auto');
+    feed(p, 512, 1, 0.1);
+    expect(p.decide(10_000_000)).toBeNull(); // no runtime yet
+    p.gpuReady = true;
+    const fresh = new Placement('auto');
+    fresh.gpuReady = true;
+    fresh.observe('cpu', 512, 1);
+    expect(fresh.decide(10_000_000)).toBeNull(); // WebGPU not sampled yet
+    expect(fresh.snapshot().reason).toMatch(/Measuring/);
+  });
+
+  it('moves to WebGPU only when it is faster by more than the hysteresis, and says why', () => {
+    const p = new Placement('auto');
+    p.gpuReady = true;
+    feed(p, 512, 1, 0.9); // GPU 11 % faster: inside the 25 % band
+    expect(p.decide(10_000_000)).toBeNull();
+    const q = new Placement('auto');
+    q.gpuReady = true;
+    feed(q, 512, 1, 0.5); // twice as fast
+    expect(q.decide(10_000_000)).toBe('webgpu');
+    expect(q.snapshot().reason).toMatch(/WebGPU measured 1\.0 M\/s vs CPU twin 512 K\/s/);
+    q.switched('webgpu', 10_000_000);
+    expect(q.snapshot()).toMatchObject({ switches: 1, lastSwitchUs: 10_000_000 });
+    expect(q.snapshot().crossoverBatch).toBe(512);
+  });
+
+  it('does not flap: a dwell time after a switch, and the band the other way', () => {
+    const p = new Placement('auto', { minDwellUs: 2_000_000 });
+    p.gpuReady = true;
+    feed(p, 512, 1, 0.5);
+    p.switched('webgpu', 1_000_000);
+    // The GPU slows down to 4x slower than the twin: back, but not within the dwell time.
+    feed(p, 512, 1, 4, 40);
+    expect(p.decide(2_000_000)).toBeNull();
+    expect(p.decide(3_100_000)).toBe('cpu');
+    expect(p.snapshot().reason).toMatch(/CPU twin measured/);
+  });
+
+  it('never picks a backend that measures slower, software adapter or not', () => {
+    const p = new Placement('auto');
+    p.gpuReady = true;
+    p.adapterLabel = 'WebGPU (swiftshader)';
+    feed(p, 256, 0.05, 300, 10);
+    expect(p.decide(100_000_000)).toBeNull();
+    expect(p.snapshot().reason).toMatch(/stays on the CPU/);
+    expect(p.snapshot().crossoverBatch).toBeNull();
+  });
+
+  it('forced modes answer their backend; webgpu without a usable runtime runs on the CPU', () => {
+    const w = new Placement('webgpu');
+    expect(w.decide(0)).toBeNull();
+    w.gpuReady = true;
+    expect(w.decide(0)).toBe('webgpu');
+    w.switched('webgpu', 0);
+    w.gpuUnavailable = 'device lost';
+    expect(w.decide(0)).toBe('cpu');
+    const c = new Placement('cpu');
+    c.gpuReady = true;
+    feed(c, 512, 10, 0.1);
+    expect(c.decide(0)).toBeNull();
+  });
+
+  it('samples while learning, then keeps sampling to at most 5 % of the time', () => {
+    const p = new Placement('auto');
+    p.gpuReady = true;
+    p.observe('cpu', 256, 0.1);
+    expect(p.wantsSample(0)).toBe('webgpu');
+    expect(p.wantsSample(50)).toBeNull(); // learning gap 100 ms
+    // A sample that took 300 ms: the next waits 19 x 300 ms after it ended.
+    p.sampled('webgpu', 256, 300, 400);
+    expect(p.wantsSample(500)).toBeNull();
+    expect(p.wantsSample(400 + 19 * 300 - 1)).toBeNull();
+    expect(p.wantsSample(400 + 19 * 300 + 1)).toBe('webgpu');
+    // A forced kernel or one without a runtime is never sampled.
+    expect(new Placement('cpu').wantsSample(1e9)).toBeNull();
+    expect(new Placement('auto').wantsSample(1e9)).toBeNull();
+  });
+});

@@ -1,0 +1,123 @@
+/** The snapshot's truth: queued apart from in flight, rates that settle to 0, idle. */
+import { describe, expect, it } from 'vitest';
+import { demoConfig } from '../core/config';
+import { createTwin } from '../gpu/kernels/twins.ts';
+import type { KernelRuntime, MessageBatch, OutputBatch } from '../gpu/kernels/types.ts';
+import { createEngine } from './engine';
+
+/** A runtime whose batches finish only when the test says so. */
+class HeldRuntime implements KernelRuntime {
+  readonly behavior = 'fraud' as const;
+  readonly backend = 'webgpu' as const;
+  private readonly twin = createTwin('fraud');
+  private waiting: (() => void)[] = [];
+  process(batch: MessageBatch): Promise<OutputBatch> {
+    return new Promise((resolve) => this.waiting.push(() => resolve(this.twin.process(batch))));
+  }
+  release(): void {
+    const w = this.waiting;
+    this.waiting = [];
+    for (const f of w) f();
+  }
+  exportState(): Promise<Uint32Array> {
+    return Promise.resolve(this.twin.exportState());
+  }
+  importState(s: Uint32Array): void {
+    this.twin.importState(s);
+  }
+  reset(): void {}
+  destroy(): void {}
+}
+
+const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+describe('engine snapshot', () => {
+  it('reports a slow GPU kernel as queued plus in flight, never a queue above its capacity', async () => {
+    let t = 1_000_000;
+    const rt = new HeldRuntime();
+    const config = demoConfig();
+    config.kernels = config.kernels.map((k) =>
+      k.id === 'fraud_processor' ? { ...k, backend: 'webgpu' as const } : k,
+    );
+    const engine = createEngine({
+      config,
+      now: () => t,
+      makeKernel: (k) =>
+        k.id === 'fraud_processor' ? Promise.resolve(rt) : createTwin(k.behavior),
+      gpu: () => ({ available: true, adapter: null }),
+    });
+    await flush();
+    // Two batches go to the GPU (and stay there), then more than the queue (4096) holds.
+    for (const count of [4096, 4096, 10_000]) {
+      engine.command({ type: 'inject', typeId: 1001, count });
+      t += 1000;
+      engine.tick();
+    }
+    const s = engine.snapshot();
+    const fraud = s.kernels.find((k) => k.id === 'fraud_processor')!;
+    expect(fraud.backend).toBe('webgpu');
+    expect(fraud.inFlight).toBe(2 * 4096);
+    expect(fraud.queued).toBe(fraud.capacity);
+    expect(fraud.queueDepth).toBe(fraud.queued);
+    expect(fraud.maxDepth).toBeLessThanOrEqual(fraud.capacity);
+    expect(fraud.backpressure).toBe(true);
+    expect(s.accounting.inFlight).toBe(fraud.inFlight);
+    expect(s.accounting.queued).toBe(fraud.queued);
+    expect(s.idle).toBe(false);
+    // The rest overflowed by policy (deadLetter): letters, and the books balance.
+    expect(fraud.dropped).toBe(10_000 - 4096);
+    expect(s.accounting.balanced).toBe(true);
+    for (let i = 0; i < 4; i++) {
+      rt.release();
+      await flush();
+    }
+    t += 1000;
+    engine.tick();
+    const after = engine.snapshot().kernels.find((k) => k.id === 'fraud_processor')!;
+    expect(after.processed).toBeGreaterThanOrEqual(2 * 4096);
+  });
+
+  it('rates fall to 0 within a second of the last message and the engine reads idle', () => {
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    engine.command({
+      type: 'startGenerator',
+      spec: { ratePerSec: 100_000, seed: 3, mix: [{ typeId: 1001, weight: 1 }] },
+    });
+    for (let i = 0; i < 20; i++) {
+      t += 50_000;
+      engine.tick();
+      engine.snapshot();
+    }
+    const busy = engine.snapshot();
+    expect(busy.rates.injectedPerSec).toBeGreaterThan(50_000);
+    expect(busy.kernels.find((k) => k.id === 'fraud_processor')!.ratePerSec).toBeGreaterThan(0);
+    expect(busy.edges.some((e) => e.ratePerSec > 0)).toBe(true);
+    engine.command({ type: 'stopGenerator' });
+    let s = engine.snapshot();
+    for (let i = 0; i < 12; i++) {
+      t += 100_000;
+      engine.tick();
+      s = engine.snapshot();
+    }
+    expect(s.idle).toBe(true);
+    expect(s.rates).toEqual({ injectedPerSec: 0, processedPerSec: 0, deadLetteredPerSec: 0 });
+    expect(s.kernels.every((k) => k.ratePerSec === 0)).toBe(true);
+    expect(s.edges.every((e) => e.ratePerSec === 0)).toBe(true);
+    expect(s.generator).toMatchObject({ running: false, lagMs: 0 });
+  });
+
+  it('answers an unknown command with InvalidCommand and typed results for known ones', () => {
+    const engine = createEngine({ config: demoConfig(), now: () => 1 });
+    const bad = engine.command({ type: 'nope' } as unknown as { type: 'snapshot' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'InvalidCommand' } });
+    const routes = engine.command({ type: 'routes' });
+    if (!routes.ok) throw new Error(routes.error.message);
+    expect(routes.routes.length).toBe(4);
+    const inj = engine.command({ type: 'inject', typeId: 1001, count: 3 });
+    expect(inj.ok && inj.count).toBe(3);
+    // Inherited keys are no commands.
+    const proto = engine.command({ type: 'toString' } as unknown as { type: 'snapshot' });
+    expect(proto.ok).toBe(false);
+  });
+});
