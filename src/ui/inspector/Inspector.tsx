@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FocusEvent, type FormEvent } from 'react';
 import { FIELD_TYPES } from '../../core/config';
 import {
   canonicalTypeId,
@@ -13,6 +13,58 @@ import {
   type TypeDef,
 } from '../../state/edits';
 import { useWorkbench, workbenchStore } from '../../state/store';
+
+/** How an edit is being committed: the Apply button or Enter, focus leaving the form, or the form
+ * closing (another node selected, undo). Only an explicit submit may leave an error silently
+ * in the form; the others must say what happened to the edit. */
+type CommitReason = 'submit' | 'blur' | 'close';
+
+/**
+ * Applies an inspector form's draft when focus leaves the form and when the form closes with
+ * unapplied edits, so an edit is never dropped silently (issue 13, point 9). `commit` returns
+ * whether the edit applied; it runs only while the draft has changed since the last apply.
+ */
+function useAutoApply(commit: (reason: CommitReason) => boolean) {
+  const dirty = useRef(false);
+  const latest = useRef(commit);
+  useEffect(() => {
+    latest.current = commit;
+  });
+  useEffect(
+    () => () => {
+      if (dirty.current && latest.current('close')) dirty.current = false;
+    },
+    [],
+  );
+  return {
+    /** Mark the draft changed. */
+    touch() {
+      dirty.current = true;
+    },
+    run(reason: CommitReason) {
+      if (!dirty.current && reason !== 'submit') return;
+      if (commit(reason)) dirty.current = false;
+    },
+    onBlur(e: FocusEvent<HTMLFormElement>) {
+      // Moving between the form's own fields is not leaving it.
+      if (e.currentTarget.contains(e.relatedTarget as Node | null)) return;
+      if (dirty.current && commit('blur')) dirty.current = false;
+    },
+  };
+}
+
+/** An edit that could not be applied as focus left: say so, as the form may close right after. */
+function refused(reason: CommitReason, what: string, why: string): void {
+  if (reason === 'submit') return;
+  workbenchStore()
+    .getState()
+    .notify(
+      'error',
+      reason === 'close'
+        ? `Your edit to ${what} was not applied and is discarded: ${why}`
+        : `Your edit to ${what} is not applied yet: ${why}`,
+    );
+}
 
 export function Inspector() {
   const selection = useWorkbench((s) => s.selection);
@@ -63,17 +115,29 @@ function TypeForm({ type }: { type: TypeDef }) {
     : (route ?? config.kernels[0]?.id ?? '');
   const [error, setError] = useState<string | null>(null);
 
+  const auto = useAutoApply(commit);
+  const edit = (next: typeof draft) => {
+    auto.touch();
+    setDraft(next);
+  };
   function submit(e: FormEvent) {
     e.preventDefault();
+    auto.run('submit');
+  }
+  function commit(reason: CommitReason): boolean {
+    const fail = (why: string) => {
+      setError(why);
+      refused(reason, `type ${type.name}`, why);
+      return false;
+    };
     const store = workbenchStore().getState();
     const typeId = canonicalTypeId(draft.typeId);
-    if (typeId === null)
-      return setError('Type id must be an integer from 0 to 18446744073709551615.');
+    if (typeId === null) return fail('Type id must be an integer from 0 to 18446744073709551615.');
     let handlerId: number | undefined;
     if (draft.handlerId.trim() !== '') {
       handlerId = Number(draft.handlerId);
       if (!Number.isInteger(handlerId) || handlerId < 0 || handlerId > 0xffffffff)
-        return setError('Handler id must be a u32 (0 to 4294967295).');
+        return fail('Handler id must be a u32 (0 to 4294967295).');
     }
     let responseTypeId: TypeDef['responseTypeId'];
     if (draft.requiresResponse) {
@@ -82,13 +146,13 @@ function TypeForm({ type }: { type: TypeDef }) {
           ? (BigInt(String(typeId)) + 1n).toString()
           : draft.responseTypeId,
       );
-      if (r === null) return setError('Response type id must be a u64.');
+      if (r === null) return fail('Response type id must be a u64.');
       responseTypeId = r;
     }
     for (const f of draft.fields) {
-      if (f.name.trim() === '') return setError('Every payload field needs a name.');
+      if (f.name.trim() === '') return fail('Every payload field needs a name.');
       if (f.type === 'bytes' && (!Number.isInteger(f.size) || (f.size ?? 0) < 1))
-        return setError(`Field "${f.name}" of type bytes needs a size of 1 or more.`);
+        return fail(`Field "${f.name}" of type bytes needs a size of 1 or more.`);
     }
     const patch: TypeDef = {
       typeId,
@@ -105,46 +169,49 @@ function TypeForm({ type }: { type: TypeDef }) {
       ...(type.description !== undefined ? { description: type.description } : {}),
     };
     const current = findType(store.config, type.typeId);
-    if (!current) return;
+    if (!current) return fail('the type no longer exists.');
     // Replace the whole definition so cleared optional fields really go away.
     const result = updateType(store.config, type.typeId, patch);
     if (result.ok) {
       const messageTypes = result.config.messageTypes.map((t) =>
         String(t.typeId) === String(typeId) ? patch : t,
       );
-      if (store.replace({ ...result.config, messageTypes }, result.note)) {
-        store.setSelection([`type:${String(typeId)}`]);
-        setError(null);
-      }
-    } else setError(result.error);
+      if (!store.replace({ ...result.config, messageTypes }, result.note))
+        return fail('the workspace refused it (see the notice).');
+      // Focus leaving for another node keeps that node selected; Enter keeps this one.
+      if (reason === 'submit') store.setSelection([`type:${String(typeId)}`]);
+      setError(null);
+      return true;
+    }
+    return fail(result.error);
   }
 
   return (
-    <form onSubmit={submit} aria-label={`Message type ${type.name}`}>
+    <form onSubmit={submit} onBlur={auto.onBlur} aria-label={`Message type ${type.name}`}>
       <h2>Message type</h2>
       <TextField
         label="Type id"
         value={draft.typeId}
-        onChange={(v) => setDraft({ ...draft, typeId: v })}
+        onChange={(v) => edit({ ...draft, typeId: v })}
         numeric
       />
       <TextField
         label="Name"
         value={draft.name}
-        onChange={(v) => setDraft({ ...draft, name: v })}
+        onChange={(v) => edit({ ...draft, name: v })}
         maxLength={128}
       />
       <TextField
         label="Handler id"
         value={draft.handlerId}
-        onChange={(v) => setDraft({ ...draft, handlerId: v })}
+        onChange={(v) => edit({ ...draft, handlerId: v })}
         numeric
       />
       <label className="row">
         <input
           type="checkbox"
           checked={draft.requiresResponse}
-          onChange={(e) => setDraft({ ...draft, requiresResponse: e.target.checked })}
+          onChange={(e) => edit({ ...draft, requiresResponse: e.target.checked })}
         />
         Requires response
       </label>
@@ -154,7 +221,7 @@ function TypeForm({ type }: { type: TypeDef }) {
           <input
             value={draft.responseTypeId}
             placeholder={`${draft.typeId} + 1`}
-            onChange={(e) => setDraft({ ...draft, responseTypeId: e.target.value })}
+            onChange={(e) => edit({ ...draft, responseTypeId: e.target.value })}
           />
         </label>
       ) : null}
@@ -166,7 +233,7 @@ function TypeForm({ type }: { type: TypeDef }) {
               aria-label={`Field ${i + 1} name`}
               value={f.name}
               onChange={(e) =>
-                setDraft({
+                edit({
                   ...draft,
                   fields: draft.fields.map((x, j) =>
                     j === i ? { ...x, name: e.target.value } : x,
@@ -178,7 +245,7 @@ function TypeForm({ type }: { type: TypeDef }) {
               aria-label={`Field ${i + 1} type`}
               value={f.type}
               onChange={(e) =>
-                setDraft({
+                edit({
                   ...draft,
                   fields: draft.fields.map((x, j) =>
                     j === i ? { ...x, type: e.target.value as (typeof FIELD_TYPES)[number] } : x,
@@ -196,7 +263,7 @@ function TypeForm({ type }: { type: TypeDef }) {
                 className="narrow"
                 value={f.size ?? 1}
                 onChange={(e) =>
-                  setDraft({
+                  edit({
                     ...draft,
                     fields: draft.fields.map((x, j) =>
                       j === i ? { ...x, size: Number(e.target.value) } : x,
@@ -208,7 +275,7 @@ function TypeForm({ type }: { type: TypeDef }) {
             <button
               type="button"
               aria-label={`Remove field ${f.name}`}
-              onClick={() => setDraft({ ...draft, fields: draft.fields.filter((_, j) => j !== i) })}
+              onClick={() => edit({ ...draft, fields: draft.fields.filter((_, j) => j !== i) })}
             >
               ✕
             </button>
@@ -217,7 +284,7 @@ function TypeForm({ type }: { type: TypeDef }) {
         <button
           type="button"
           onClick={() =>
-            setDraft({
+            edit({
               ...draft,
               fields: [...draft.fields, { name: `field${draft.fields.length + 1}`, type: 'u32' }],
             })
@@ -231,6 +298,9 @@ function TypeForm({ type }: { type: TypeDef }) {
           {error}
         </p>
       ) : null}
+      <p className="muted">
+        Edits apply when you press Enter or leave the form; undo reverts them.
+      </p>
       <button type="submit">Apply</button>
       <fieldset>
         <legend>Route</legend>
@@ -268,8 +338,21 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
     tenantId: String(kernel.tenantId),
   }));
   const [error, setError] = useState<string | null>(null);
+  const auto = useAutoApply(commit);
+  const edit = (next: typeof draft) => {
+    auto.touch();
+    setDraft(next);
+  };
   function submit(e: FormEvent) {
     e.preventDefault();
+    auto.run('submit');
+  }
+  function commit(reason: CommitReason): boolean {
+    const fail = (why: string) => {
+      setError(why);
+      refused(reason, `kernel ${kernel.id}`, why);
+      return false;
+    };
     const store = workbenchStore().getState();
     const result = updateKernel(store.config, kernel.id, {
       id: draft.id,
@@ -279,26 +362,33 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
       backend: draft.backend,
       behavior: draft.behavior,
     });
-    if (result.ok) {
-      if (store.replace(result.config, result.note)) {
-        store.setSelection([`kernel:${draft.id}`]);
-        setError(null);
-      }
-    } else setError(result.error);
+    if (!result.ok) return fail(result.error);
+    if (!store.replace(result.config, result.note))
+      return fail('the workspace refused it (see the notice).');
+    // A renamed kernel stays selected under its new id.
+    const sel = store.selection;
+    if (reason === 'submit' || sel.includes(`kernel:${kernel.id}`))
+      store.setSelection(
+        reason === 'submit'
+          ? [`kernel:${draft.id}`]
+          : sel.map((x) => (x === `kernel:${kernel.id}` ? `kernel:${draft.id}` : x)),
+      );
+    setError(null);
+    return true;
   }
   return (
-    <form onSubmit={submit} aria-label={`Kernel ${kernel.id}`}>
+    <form onSubmit={submit} onBlur={auto.onBlur} aria-label={`Kernel ${kernel.id}`}>
       <h2>Kernel</h2>
       <TextField
         label="Kernel id"
         value={draft.id}
-        onChange={(v) => setDraft({ ...draft, id: v })}
+        onChange={(v) => edit({ ...draft, id: v })}
         maxLength={128}
       />
       <TextField
         label="Queue capacity"
         value={draft.queueCapacity}
-        onChange={(v) => setDraft({ ...draft, queueCapacity: v })}
+        onChange={(v) => edit({ ...draft, queueCapacity: v })}
         numeric
       />
       <label>
@@ -306,7 +396,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
         <select
           value={draft.overflowPolicy}
           onChange={(e) =>
-            setDraft({ ...draft, overflowPolicy: e.target.value as KernelDef['overflowPolicy'] })
+            edit({ ...draft, overflowPolicy: e.target.value as KernelDef['overflowPolicy'] })
           }
         >
           <option value="reject">reject (QueueFull)</option>
@@ -317,14 +407,14 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
       <TextField
         label="Tenant"
         value={draft.tenantId}
-        onChange={(v) => setDraft({ ...draft, tenantId: v })}
+        onChange={(v) => edit({ ...draft, tenantId: v })}
         numeric
       />
       <label>
         Backend
         <select
           value={draft.backend}
-          onChange={(e) => setDraft({ ...draft, backend: e.target.value as KernelDef['backend'] })}
+          onChange={(e) => edit({ ...draft, backend: e.target.value as KernelDef['backend'] })}
         >
           <option value="auto">auto (WebGPU when available)</option>
           <option value="webgpu">webgpu</option>
@@ -335,9 +425,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
         Behaviour
         <select
           value={draft.behavior}
-          onChange={(e) =>
-            setDraft({ ...draft, behavior: e.target.value as KernelDef['behavior'] })
-          }
+          onChange={(e) => edit({ ...draft, behavior: e.target.value as KernelDef['behavior'] })}
         >
           <option value="fraud">fraud processor</option>
           <option value="aggregator">aggregator</option>
@@ -350,6 +438,9 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
           {error}
         </p>
       ) : null}
+      <p className="muted">
+        Edits apply when you press Enter or leave the form; undo reverts them.
+      </p>
       <button type="submit">Apply</button>
     </form>
   );
