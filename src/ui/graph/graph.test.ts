@@ -31,9 +31,7 @@ describe('graph emissions (issue 13)', () => {
       data: { kind: 'emits' },
     });
     const fraud = nodes.find((n) => n.id === 'kernel:fraud_processor');
-    expect(fraud?.type === 'kernel' && fraud.data.emits.map((x) => x.name)).toEqual([
-      'FraudAlert',
-    ]);
+    expect(fraud?.type === 'kernel' && fraud.data.emits.map((x) => x.name)).toEqual(['FraudAlert']);
     // Every node is named by its hidden label.
     expect(nodes.every((n) => typeof n.domAttributes?.['aria-labelledby'] === 'string')).toBe(true);
   });

@@ -1,0 +1,86 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { page } from 'vitest/browser';
+import { ReactFlowProvider } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { demoConfig } from '../../core/config';
+import { GraphCanvas } from './GraphCanvas';
+import { cleanup, freshStore, kernelRow, render, snapshot } from '../testing/browser';
+import type { WorkbenchStore } from '../../state/store';
+
+let store: WorkbenchStore;
+beforeEach(() => {
+  const config = demoConfig();
+  // Configured 3,000: the queue rounds it up to 4,096.
+  config.kernels = config.kernels.map((k) =>
+    k.id === 'aggregator' ? { ...k, queueCapacity: 3000 } : k,
+  );
+  store = freshStore(config);
+});
+afterEach(cleanup);
+
+function Graph() {
+  return (
+    <ReactFlowProvider>
+      <div style={{ width: 1100, height: 700 }}>
+        <GraphCanvas />
+      </div>
+    </ReactFlowProvider>
+  );
+}
+
+describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
+  it('shows queued against the real capacity, colours by it, and names the node with it', async () => {
+    render(<Graph />);
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [kernelRow({ id: 'aggregator', queued: 2800, inFlight: 512, capacity: 4096 })],
+      }),
+      Date.now(),
+    );
+    await expect.element(page.getByTestId('queue-aggregator')).toHaveTextContent('2800 / 4096');
+    // 2,800 of the configured 3,000 would be red; of the real 4,096 it is green.
+    await expect
+      .element(page.getByTestId('node-kernel-aggregator'))
+      .toHaveAttribute('data-depth-level', 'ok');
+    await expect
+      .element(
+        page.getByRole('group', { name: 'Kernel aggregator, queue 2800 of 4096, 512 in flight' }),
+      )
+      .toBeVisible();
+  });
+
+  it('drops an edge rate label when the rate decays to 0, and dims it while stale', async () => {
+    render(<Graph />);
+    const t0 = Date.now();
+    const edges = (rate: number) => [
+      { source: 'type:1001', target: 'fraud_processor', ratePerSec: rate, total: 100 },
+    ];
+    store.getState().ingestSnapshot(snapshot({ edges: edges(49) }), t0);
+    const label = page.getByTestId('edge-label-route:1001');
+    await expect.element(label).toHaveTextContent('49/s');
+    store.getState().tickClock(t0 + 1500);
+    await expect.element(label).toHaveClass('stale');
+    store.getState().ingestSnapshot(snapshot({ idle: true, edges: edges(0) }), t0 + 1600);
+    await expect.element(label).not.toBeInTheDocument();
+  });
+
+  it('shows that fraud_processor emits FraudAlert, with text of at least 12 px', async () => {
+    render(<Graph />);
+    const emits = page.getByTestId('node-kernel-fraud_processor').getByTestId('node-emits');
+    await expect.element(emits).toHaveTextContent('emits FraudAlert (1010)');
+    await expect
+      .element(page.getByRole('group', { name: 'fraud_processor emits FraudAlert (1010)' }))
+      .toBeInTheDocument();
+    const px = (el: Element) => parseFloat(getComputedStyle(el).fontSize);
+    for (const el of document.querySelectorAll('.graph .node *'))
+      if (el.textContent?.trim() && el.children.length === 0 && !el.closest('.sr-only'))
+        expect(px(el), el.className).toBeGreaterThanOrEqual(12);
+    // Handles: at least 10 px at 100 % zoom (layout size, before the canvas transform).
+    for (const h of document.querySelectorAll<HTMLElement>('.graph .react-flow__handle'))
+      expect(h.offsetWidth, h.className).toBeGreaterThanOrEqual(10);
+    const k2kHandle = document.querySelector(
+      '[data-testid="node-kernel-fraud_processor"] .k2k.source',
+    );
+    expect(k2kHandle?.getAttribute('title')).toMatch(/K2K route from fraud_processor/);
+  });
+});

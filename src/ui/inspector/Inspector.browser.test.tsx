@@ -1,0 +1,70 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { Inspector } from './Inspector';
+import { cleanup, freshStore, render } from '../testing/browser';
+import type { WorkbenchStore } from '../../state/store';
+
+let store: WorkbenchStore;
+beforeEach(() => {
+  store = freshStore();
+  store.getState().setSelection(['kernel:aggregator']);
+});
+afterEach(cleanup);
+
+const capacityOf = (id: string) =>
+  store.getState().config.kernels.find((k) => k.id === id)?.queueCapacity;
+
+function Page() {
+  return (
+    <div>
+      <Inspector />
+      <button type="button">elsewhere</button>
+    </div>
+  );
+}
+
+describe('Inspector (issue 13, point 9)', () => {
+  it('applies an edit when focus leaves the form, as one undoable step', async () => {
+    render(<Page />);
+    const capacity = page.getByRole('textbox', { name: 'Queue capacity' });
+    await userEvent.clear(capacity);
+    await userEvent.type(capacity, '2048');
+    expect(capacityOf('aggregator')).not.toBe(2048);
+    await userEvent.click(page.getByRole('button', { name: 'elsewhere' }));
+    expect(capacityOf('aggregator')).toBe(2048);
+    store.getState().undo();
+    expect(capacityOf('aggregator')).not.toBe(2048);
+    expect(store.getState().notices.at(-1)?.text).toMatch(/^Undid: /);
+  });
+
+  it('applies on Enter', async () => {
+    render(<Page />);
+    const capacity = page.getByRole('textbox', { name: 'Queue capacity' });
+    await userEvent.clear(capacity);
+    await userEvent.type(capacity, '512{Enter}');
+    expect(capacityOf('aggregator')).toBe(512);
+  });
+
+  it('applies a pending edit when another node is selected instead of dropping it', async () => {
+    render(<Page />);
+    const capacity = page.getByRole('textbox', { name: 'Queue capacity' });
+    await userEvent.clear(capacity);
+    await userEvent.type(capacity, '777');
+    // Selecting another node in the graph (or from Problems) closes the form.
+    store.getState().setSelection(['kernel:fraud_processor']);
+    await expect.element(page.getByRole('form', { name: 'Kernel fraud_processor' })).toBeVisible();
+    expect(capacityOf('aggregator')).toBe(777);
+  });
+
+  it('says so when an edit that cannot apply is left', async () => {
+    render(<Page />);
+    const capacity = page.getByRole('textbox', { name: 'Queue capacity' });
+    await userEvent.clear(capacity);
+    await userEvent.type(capacity, 'lots');
+    await userEvent.click(page.getByRole('button', { name: 'elsewhere' }));
+    expect(store.getState().notices.at(-1)).toMatchObject({
+      kind: 'error',
+      text: expect.stringMatching(/edit to kernel aggregator is not applied/),
+    });
+  });
+});

@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { ReceiptsPanel } from './ReceiptsPanel';
+import { cleanup, fakeEngine, freshStore, receipt, render, snapshot } from '../testing/browser';
+import type { WorkbenchStore } from '../../state/store';
+
+let store: WorkbenchStore;
+beforeEach(() => {
+  store = freshStore();
+});
+afterEach(cleanup);
+
+/** A burst of 300 in one snapshot: 296 delivered, 4 refused with QueueFull. */
+function burst() {
+  const rows = Array.from({ length: 300 }, (_, i) =>
+    receipt(i + 1, i % 75 === 74 ? { status: 'QueueFull', latencyUs: null } : {}),
+  );
+  store.getState().ingestSnapshot(
+    snapshot({
+      receipts: {
+        total: 300,
+        byStatus: { Delivered: 296, QueueFull: 4 },
+        sampledOut: 0,
+        recent: rows,
+      },
+    }),
+    Date.now(),
+  );
+}
+
+describe('Receipts panel (issue 13, point 3)', () => {
+  it('shows every row of a burst of 300, with type names and HLC as time · logical', async () => {
+    render(<ReceiptsPanel />);
+    burst();
+    await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('300 rows shown');
+    const table = page.getByRole('table', { name: 'Receipts' });
+    await expect.element(table).toHaveAttribute('aria-rowcount', '301');
+    // Newest first: message 300, a Transaction, stamped 12:03:04.123456 (local time) · 300.
+    const first = page.getByRole('row').nth(1);
+    await expect.element(first).toHaveTextContent(/Transaction \(1001\)/);
+    await expect.element(first).toHaveTextContent(/\d\d:\d\d:04\.123456 · 300/);
+    // The oldest row is there too: scroll to the end of the virtual list.
+    const list = page.getByTestId('receipt-list').element() as HTMLElement;
+    list.style.height = '300px';
+    list.style.overflow = 'auto';
+    list.scrollTop = list.scrollHeight;
+    await expect.element(page.getByRole('cell', { name: /04\.123456 · 1$/ })).toBeVisible();
+  });
+
+  it('filters by QueueFull in the engine and shows the rows the counter counts', async () => {
+    const engine = fakeEngine();
+    render(<ReceiptsPanel />, engine);
+    burst();
+    await expect.element(page.getByTestId('count-QueueFull')).toHaveTextContent('QueueFull 4');
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Filter by status' }),
+      'QueueFull',
+    );
+    await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('4 rows shown');
+    expect(
+      page
+        .getByRole('row')
+        .all()
+        .slice(1)
+        .map((r) => r.element().getAttribute('data-status')),
+    ).toEqual(['QueueFull', 'QueueFull', 'QueueFull', 'QueueFull']);
+    expect(engine.sent).toContainEqual({
+      type: 'setReceiptFilter',
+      filter: { statuses: ['QueueFull'] },
+    });
+    // Rows the engine captured under the filter later are all kept and shown.
+    store.getState().ingestSnapshot(
+      snapshot({
+        receipts: {
+          total: 302,
+          byStatus: { Delivered: 296, QueueFull: 6 },
+          sampledOut: 0,
+          recent: [receipt(301, { status: 'QueueFull' }), receipt(302, { status: 'QueueFull' })],
+        },
+      }),
+      Date.now(),
+    );
+    await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('6 rows shown');
+  });
+
+  it('says what each number is and dims the counts when the engine went quiet', async () => {
+    render(<ReceiptsPanel />);
+    burst();
+    await expect
+      .element(page.getByTestId('receipt-total'))
+      .toHaveTextContent('300 receipts counted');
+    store.getState().tickClock(Date.now() + 2500);
+    await expect
+      .element(page.getByTitle(/Stale: the engine's last update arrived 2 s ago/))
+      .toBeVisible();
+  });
+});

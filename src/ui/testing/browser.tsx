@@ -1,0 +1,154 @@
+/**
+ * Helpers for component tests in the browser (`*.browser.test.tsx`): a fresh store, a fake engine
+ * client that records what it was sent, snapshots with only the parts a test sets, and a render
+ * into the page with the providers the app's composition root would give.
+ */
+import type { ReactNode } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { demoConfig, type RouteConfig } from '../../core/config';
+import type { EngineClient } from '../../engine/client';
+import type {
+  EngineCommand,
+  EngineReply,
+  EngineSnapshot,
+  KernelSnapshot,
+  ReceiptRow,
+} from '../../engine/protocol';
+import { initStore, type WorkbenchStore } from '../../state/store';
+import { EngineContext } from '../engineContext';
+
+export interface FakeEngine extends EngineClient {
+  /** Every command sent or requested, in order. */
+  sent: EngineCommand[];
+}
+
+/** An engine client that answers every request `ok` (or with `answer`'s reply) and records it. */
+export function fakeEngine(answer?: (cmd: EngineCommand) => EngineReply | undefined): FakeEngine {
+  const sent: EngineCommand[] = [];
+  return {
+    sent,
+    send(cmd) {
+      sent.push(cmd);
+    },
+    async request(cmd) {
+      sent.push(cmd);
+      return answer?.(cmd) ?? ({ ok: true, command: cmd.type } as EngineReply);
+    },
+    latest: () => null,
+    subscribe: () => () => undefined,
+    restart: () => undefined,
+    terminate: () => undefined,
+    crashCount: () => 0,
+  } as FakeEngine;
+}
+
+export function freshStore(config: RouteConfig = demoConfig()): WorkbenchStore {
+  return initStore({ config, workspaceName: 'test' });
+}
+
+export function kernelRow(k: Partial<KernelSnapshot> & { id: string }): KernelSnapshot {
+  return {
+    backend: 'cpu',
+    behavior: 'generic',
+    tenantId: 0,
+    queueDepth: k.queued ?? 0,
+    queued: 0,
+    inFlight: 0,
+    maxDepth: 0,
+    capacity: 1024,
+    processed: 0,
+    dropped: 0,
+    deadLettered: 0,
+    lettersByReason: {},
+    emitted: 0,
+    ratePerSec: 0,
+    backpressure: false,
+    ...k,
+  } as KernelSnapshot;
+}
+
+let seq = 0;
+/** A snapshot with every part a panel reads, empty unless given. */
+export function snapshot(parts: Partial<EngineSnapshot> = {}): EngineSnapshot {
+  seq++;
+  return {
+    seq,
+    timeUs: seq * 100_000,
+    idle: false,
+    rates: { injectedPerSec: 0, processedPerSec: 0, deadLetteredPerSec: 0 },
+    injected: 0,
+    metrics: {
+      messagesDispatched: 0,
+      messagesDelivered: 0,
+      unknownTypeErrors: 0,
+      deliveryErrors: 0,
+    },
+    receipts: { total: 0, byStatus: {}, sampledOut: 0, recent: [] },
+    kernels: [],
+    edges: [],
+    deadLetters: { count: 0, evicted: 0, refusedCrossTenant: 0, recent: [] },
+    accounting: {
+      injected: 0,
+      emitted: 0,
+      carriedOver: 0,
+      processed: 0,
+      queued: 0,
+      inFlight: 0,
+      failedByStatus: {},
+      deadLettered: 0,
+      balanced: true,
+    },
+    latency: { p50Us: 0, p99Us: 0, samples: 0 },
+    generator: { running: false, emitted: 0 },
+    configName: 'test',
+    gpuEvents: [],
+    broker: { in: 0, received: 0, queued: 0, deadLettered: 0, balanced: true },
+    traced: 0,
+    ...parts,
+  } as EngineSnapshot;
+}
+
+/** A receipt row; `i` numbers it (seq, message id, HLC logical). */
+export function receipt(i: number, r: Partial<ReceiptRow> = {}): ReceiptRow {
+  const hlc = { physical: Date.UTC(2026, 0, 1, 12, 3, 4) * 1000 + 123_456, logical: i, nodeId: 1 };
+  return {
+    seq: i,
+    hlc,
+    messageId: i,
+    typeId: 1001,
+    source: 'host',
+    destination: 'fraud_processor',
+    status: 'Delivered',
+    hops: 0,
+    latencyUs: 12,
+    priority: 0,
+    correlationId: 0,
+    parentId: null,
+    payload: new Uint8Array(8),
+    injectedAt: hlc,
+    deliveredAt: hlc,
+    processedAt: null,
+    ...r,
+  };
+}
+
+let root: Root | null = null;
+let host: HTMLElement | null = null;
+
+/** Renders `ui` into the page (replacing the previous render) under the app's providers. */
+export function render(ui: ReactNode, engine: EngineClient = fakeEngine()): void {
+  cleanup();
+  host = document.createElement('div');
+  host.style.width = '1200px';
+  host.style.height = '700px';
+  document.body.appendChild(host);
+  root = createRoot(host);
+  root.render(<EngineContext.Provider value={engine}>{ui}</EngineContext.Provider>);
+}
+
+export function cleanup(): void {
+  root?.unmount();
+  host?.remove();
+  root = null;
+  host = null;
+}
