@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InputConverter } from './kernel-io';
+import { InputConverter, OutputConverter } from './kernel-io';
+import type { KernelBehavior } from '../gpu/kernels/types.ts';
 import { layoutOf, type FieldType } from './payload';
 import { createRng } from './random';
 
@@ -39,5 +40,72 @@ describe('InputConverter', () => {
       conv.convert(new Uint32Array(8), 0, big, slow, 0, 77, 1234.5);
       expect(Array.from(fast), JSON.stringify(fields)).toEqual(Array.from(slow));
     }
+  });
+});
+
+describe('OutputConverter', () => {
+  const OUT_NAMES = [
+    'id',
+    'transactionId',
+    'checkId',
+    'requestId',
+    'account',
+    'counterparty',
+    'reason',
+    'score',
+    'amount',
+    'total',
+    'count',
+    'patternKind',
+    'matched',
+    'timestampUs',
+    'other',
+  ];
+  const OUT_TYPES: FieldType[] = [...TYPES, 'bytes'];
+  const BEHAVIORS: KernelBehavior[] = ['fraud', 'pattern', 'aggregator', 'generic'];
+
+  it('writes into message columns exactly the bytes convert() gives through its DataView', () => {
+    const rng = createRng(12);
+    // Kernel words: random, with NaN and infinity bits, and u64 high words past 2^53.
+    const special = [0x7fc00000, 0x7f800001, 0xffc00001, 0x7f800000, 0xff800000, 0x80000000, 0];
+    let checked = 0;
+    for (let trial = 0; trial < 1500; trial++) {
+      const fields: { name: string; type: FieldType; size?: number }[] = [];
+      const used = new Set<string>();
+      for (let i = 0; i < 1 + rng.int(7); i++) {
+        const name = OUT_NAMES[rng.int(OUT_NAMES.length)]!;
+        if (used.has(name)) continue;
+        used.add(name);
+        const type = OUT_TYPES[rng.int(OUT_TYPES.length)]!;
+        fields.push(type === 'bytes' ? { name, type, size: 1 + rng.int(5) } : { name, type });
+      }
+      const layout = layoutOf(fields);
+      const conv = new OutputConverter(layout, BEHAVIORS[rng.int(BEHAVIORS.length)]!);
+      const words = new Uint32Array(16);
+      for (let w = 0; w < 16; w++) {
+        const pick = rng.int(4);
+        words[w] = pick === 0 ? special[rng.int(special.length)]! : rng.nextU32();
+      }
+      // Rows 0 and 1 of the source; odd destination rows put an f64 off 8-byte alignment.
+      const row = rng.int(2);
+      const dstRow = rng.int(4);
+      const dst = new Uint32Array(40).fill(0xa5a5a5a5);
+      const len = conv.convertInto(words, row * 8, dst, dstRow * 8 + (dstRow & 1) * 1);
+      if (layout.size > 32) {
+        expect(len).toBe(-1);
+        continue;
+      }
+      const want = conv.convert(words, row * 8);
+      expect(len).toBe(layout.size);
+      const at = dstRow * 8 + (dstRow & 1);
+      const got = new Uint8Array(dst.buffer, at * 4, 32);
+      const expected = new Uint8Array(32);
+      expected.set(want.subarray(0, layout.size));
+      expect(Array.from(got), JSON.stringify(fields)).toEqual(Array.from(expected));
+      // Nothing outside the row's 8 words is touched.
+      for (let w = 0; w < 40; w++) if (w < at || w >= at + 8) expect(dst[w]).toBe(0xa5a5a5a5);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(500);
   });
 });

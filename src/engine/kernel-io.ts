@@ -106,6 +106,35 @@ function compileWordOps(ops: Op[]): Int32Array | null {
 const f32 = new Float32Array(1);
 const f32u = new Uint32Array(f32.buffer);
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Word kinds and field types as small integers, for the output converter's compiled ops. */
+const K_U32 = 0;
+const K_U64 = 1;
+const K_F32 = 2;
+const K_FLAG = 3;
+const KIND_CODE: Record<WordKind, number> = { u32: K_U32, u64: K_U64, f32: K_F32, flag: K_FLAG };
+const T_U8 = 0;
+const T_U16 = 1;
+const T_U32 = 2;
+const T_I32 = 3;
+const T_U64 = 4;
+const T_F32 = 5;
+const T_F64 = 6;
+/** `bytes` fields never get an op (see compile); -1 keeps them out of every case. */
+const TYPE_CODE: Record<FieldSlot['type'], number> = {
+  u8: T_U8,
+  bool: T_U8,
+  u16: T_U16,
+  u32: T_U32,
+  i32: T_I32,
+  u64: T_U64,
+  i64: T_U64,
+  f32: T_F32,
+  f64: T_F64,
+  bytes: -1,
+};
+
 function readNum(view: DataView, f: FieldSlot, base = 0): number {
   const o = base + f.offset;
   switch (f.type) {
@@ -171,6 +200,7 @@ export class InputConverter {
   private readonly hasTime: boolean;
   /** A view over the last source buffer, so the per-message path allocates nothing. */
   private view: DataView | null = null;
+  private viewOf: Uint32Array | null = null;
   /**
    * When every op reads whole bits from the inline words (no number conversion), the ops as
    * (source word, shift, mask, kernel word) quadruples, applied without a DataView; else null.
@@ -231,10 +261,12 @@ export class InputConverter {
       view = new DataView(big.buffer, big.byteOffset, big.byteLength);
       limit = big.byteLength;
     } else {
-      view =
-        this.view !== null && this.view.buffer === srcWords.buffer
-          ? this.view
-          : (this.view = new DataView(srcWords.buffer));
+      // Keyed by the array, not by `view.buffer` (a getter that costs more than the conversion).
+      if (this.viewOf !== srcWords) {
+        this.view = new DataView(srcWords.buffer);
+        this.viewOf = srcWords;
+      }
+      view = this.view!;
       at = srcWords.byteOffset + srcBase * 4;
     }
     for (let w = 0; w < 8; w++) out[base + w] = 0;
@@ -273,6 +305,10 @@ export class InputConverter {
 /** Kernel output words -> the config payload of the output's type. */
 export class OutputConverter {
   private readonly ops: Op[];
+  /** `ops` as (kernel word, kind, field type, field offset) quadruples of small integers. */
+  private readonly opCodes: Int32Array;
+  /** Whether a field is f64 (its store needs 8-byte alignment). */
+  private readonly needs8: boolean;
   private readonly bytes: Uint8Array;
   private readonly rawWords: Uint32Array;
   private readonly view: DataView;
@@ -282,6 +318,15 @@ export class OutputConverter {
     behavior: KernelBehavior,
   ) {
     this.ops = layout ? compile(layout, OUTPUT[behavior]) : [];
+    this.opCodes = Int32Array.from(
+      this.ops.flatMap((op) => [
+        op.word,
+        KIND_CODE[op.kind],
+        TYPE_CODE[op.field.type],
+        op.field.offset,
+      ]),
+    );
+    this.needs8 = this.ops.some((op) => op.field.type === 'f64');
     const size = layout ? layout.size : 32;
     const buffer = new ArrayBuffer(Math.ceil(Math.max(size, 32) / 4) * 4);
     this.bytes = new Uint8Array(buffer, 0, size);
@@ -290,12 +335,10 @@ export class OutputConverter {
   }
 
   /**
-   * Returns the payload bytes in a buffer owned by the converter and overwritten by the next call
-   * (the caller copies them into the message store), so the output path allocates nothing.
-   */
-  /**
    * Writes the payload straight into 8-word message columns (`dst` at word `dstBase`) when it
    * fits in 32 bytes, and returns its length; returns -1 for a longer payload (use `convert`).
+   * Each field is read and written as `convert` does it (the same numeric conversions), through
+   * typed-array views of `dst` instead of a DataView.
    */
   convertInto(words: Uint32Array, base: number, dst: Uint32Array, dstBase: number): number {
     const layout = this.layout;
@@ -305,18 +348,94 @@ export class OutputConverter {
     }
     if (layout.size > 32) return -1;
     for (let w = 0; w < 8; w++) dst[dstBase + w] = 0;
-    let view = this.dstView;
-    if (view === null || view.buffer !== dst.buffer) view = this.dstView = new DataView(dst.buffer);
     const at = dst.byteOffset + dstBase * 4;
-    const ops = this.ops;
-    for (let i = 0; i < ops.length; i++) {
-      const op = ops[i]!;
-      writeNum(view, op.field, this.valueOf(op, words, base), at);
+    if (!LITTLE_ENDIAN || (this.needs8 && (at & 7) !== 0)) {
+      // A big-endian host, or an f64 field that would not be aligned: the DataView way.
+      let view = this.dstView;
+      if (view === null || this.dstViewOf !== dst) {
+        view = this.dstView = new DataView(dst.buffer);
+        this.dstViewOf = dst;
+      }
+      const ops = this.ops;
+      for (let i = 0; i < ops.length; i++) {
+        const op = ops[i]!;
+        writeNum(view, op.field, this.valueOf(op, words, base), at);
+      }
+      return layout.size;
+    }
+    // Keyed by the array: reading `dst.buffer` per call would cost more than the conversion.
+    if (this.viewsFor !== dst) this.bindViews(dst);
+    const v = this.views!;
+    const q = this.opCodes;
+    for (let i = 0; i < q.length; i += 4) {
+      const lo = words[base + q[i]!]!;
+      let num: number;
+      switch (q[i + 1]!) {
+        case K_U32:
+          num = lo;
+          break;
+        case K_U64:
+          num = lo + words[base + q[i]! + 1]! * 4294967296;
+          break;
+        case K_F32:
+          f32u[0] = lo;
+          num = f32[0]!;
+          break;
+        default:
+          num = lo !== 0 ? 1 : 0;
+      }
+      const o = at + q[i + 3]!;
+      switch (q[i + 2]!) {
+        case T_U8:
+          v.u8[o] = num & 0xff;
+          break;
+        case T_U16:
+          v.u16[o >> 1] = num & 0xffff;
+          break;
+        case T_U32:
+          v.u32[o >> 2] = num >>> 0;
+          break;
+        case T_I32:
+          v.u32[o >> 2] = num | 0;
+          break;
+        case T_U64:
+          v.u32[o >> 2] = num >>> 0;
+          v.u32[(o >> 2) + 1] = Math.floor(num / 4294967296) >>> 0;
+          break;
+        case T_F32:
+          v.f32[o >> 2] = num;
+          break;
+        case T_F64:
+          v.f64[o >> 3] = num;
+          break;
+      }
     }
     return layout.size;
   }
 
+  /** Views of `dst`'s whole buffer (byte offsets from its start index them), per `dst` array. */
+  private bindViews(dst: Uint32Array): void {
+    const b = dst.buffer;
+    this.views = {
+      u8: new Uint8Array(b),
+      u16: new Uint16Array(b, 0, b.byteLength >> 1),
+      u32: new Uint32Array(b, 0, b.byteLength >> 2),
+      f32: new Float32Array(b, 0, b.byteLength >> 2),
+      f64: new Float64Array(b, 0, b.byteLength >> 3),
+    };
+    this.viewsFor = dst;
+  }
+
   private dstView: DataView | null = null;
+  private dstViewOf: Uint32Array | null = null;
+  private views: {
+    u8: Uint8Array;
+    u16: Uint16Array;
+    u32: Uint32Array;
+    f32: Float32Array;
+    f64: Float64Array;
+  } | null = null;
+  private viewsFor: Uint32Array | null = null;
 
   private valueOf(op: Op, words: Uint32Array, base: number): number {
     const lo = words[base + op.word]!;
@@ -333,6 +452,10 @@ export class OutputConverter {
     }
   }
 
+  /**
+   * Returns the payload bytes in a buffer owned by the converter and overwritten by the next call
+   * (the caller copies them into the message store), so the output path allocates nothing.
+   */
   convert(words: Uint32Array, base: number): Uint8Array {
     if (!this.layout) {
       for (let w = 0; w < 8; w++) this.rawWords[w] = words[base + w] ?? 0;

@@ -7,7 +7,7 @@ import {
   type MessageBatch,
   type OutputBatch,
 } from '../types.ts';
-import { plusOne, typeSlot } from '../u64.ts';
+import { typeSlot } from '../u64.ts';
 
 /** Words of generic state: one u32 counter (wrapping) per hashed type slot. */
 export const GENERIC_STATE_WORDS = TYPE_SLOTS;
@@ -31,15 +31,20 @@ export class GenericTwin extends StatefulTwin {
   process(batch: MessageBatch): OutputBatch {
     const out = (this.out = ensureOutput(this.out, batch.capacity));
     const s = this.state;
+    const p = batch.payload;
+    const op = out.payload;
     for (let r = 0; r < batch.count; r++) {
       const lo = batch.typeLo[r] ?? 0;
       const hi = batch.typeHi[r] ?? 0;
       const slot = typeSlot(lo, hi, TYPE_SLOTS);
       s[slot] = ((s[slot] ?? 0) + 1) >>> 0;
       if (((batch.flags[r] ?? 0) & FLAG_REQUIRES_RESPONSE) !== 0) {
-        const [tLo, tHi] = plusOne(lo, hi);
+        // plusOne(lo, hi) and a word copy, written out: no array or subarray per response.
+        const tLo = (lo + 1) >>> 0;
+        const tHi = tLo === 0 ? (hi + 1) >>> 0 : hi >>> 0;
         const o = emitRow(out, batch, r, tLo, tHi, batch.source[r] ?? 0, FLAG_RESPONSE);
-        out.payload.set(batch.payload.subarray(r * PAYLOAD_WORDS, (r + 1) * PAYLOAD_WORDS), o);
+        const from = r * PAYLOAD_WORDS;
+        for (let w = 0; w < PAYLOAD_WORDS; w++) op[o + w] = p[from + w] ?? 0;
       }
     }
     return out;
