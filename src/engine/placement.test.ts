@@ -72,6 +72,21 @@ describe('Placement (auto)', () => {
     expect(p.snapshot().crossoverBatch).toBeNull();
   });
 
+  it('needs one sample only when the backends differ by far (a software adapter is costly to sample)', () => {
+    const p = new Placement('auto');
+    p.gpuReady = true;
+    p.observe('cpu', 256, 0.05);
+    p.sampled('webgpu', 256, 200, 0);
+    expect(p.decide(0)).toBeNull();
+    expect(p.snapshot().reason).toMatch(/stays on the CPU/);
+    const close = new Placement('auto');
+    close.gpuReady = true;
+    close.observe('cpu', 256, 1);
+    close.sampled('webgpu', 256, 0.5, 0); // 2x: not clear enough from one sample
+    expect(close.decide(10_000_000)).toBeNull();
+    expect(close.snapshot().reason).toMatch(/Measuring/);
+  });
+
   it('forced modes answer their backend; webgpu without a usable runtime runs on the CPU', () => {
     const w = new Placement('webgpu');
     expect(w.decide(0)).toBeNull();

@@ -18,6 +18,8 @@ export type PlacementMode = KernelPlacement['mode'];
 
 /** Batch sizes are grouped by powers of two: bucket b holds sizes 2^b .. 2^(b+1) - 1. */
 const BUCKETS = 24;
+/** One sample is enough when the backends differ by more than this factor. */
+const CLEAR_FACTOR = 4;
 /** Weight kept by older measurements per new one (about the last 30 batches of a bucket). */
 const DECAY = 0.97;
 
@@ -195,12 +197,21 @@ export class Placement {
     return this.current;
   }
 
-  /** The two rates at the live batch size, when both are measured well enough. */
+  /**
+   * The two rates at the live batch size, when both are measured well enough: `minSamples`
+   * each, or a single one where the two differ by more than `CLEAR_FACTOR` (a software adapter
+   * 1,000 times slower than the twin needs no second opinion, and each of its samples is costly).
+   */
   private compare(): { cpu: number; gpu: number } | null {
     const b = bucketOf(this.batchSize);
-    const cpu = this.cpu.nearest(b, this.minSamples);
-    const gpu = this.gpu.nearest(b, this.minSamples);
+    const cpu = this.cpu.nearest(b, this.minSamples) ?? this.cpu.nearest(b, 1);
+    const gpu = this.gpu.nearest(b, this.minSamples) ?? this.gpu.nearest(b, 1);
     if (!cpu || !gpu) return null;
+    const sure =
+      this.cpu.samples[cpu.bucket]! >= this.minSamples &&
+      this.gpu.samples[gpu.bucket]! >= this.minSamples;
+    const ratio = Math.max(cpu.rate / gpu.rate, gpu.rate / cpu.rate);
+    if (!sure && ratio < CLEAR_FACTOR) return null;
     return { cpu: cpu.rate, gpu: gpu.rate };
   }
 
