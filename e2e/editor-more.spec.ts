@@ -42,8 +42,7 @@ test.describe('route editor: more', () => {
 
   test('named workspaces: save as, switch, and restore the demo', async ({ wb, page }) => {
     await wb.open();
-    await page.getByLabel('New workspace name').fill('experiment');
-    await page.getByRole('button', { name: 'Save as' }).click();
+    await wb.saveWorkspaceAs('experiment');
     await expect(page.getByLabel('Open workspace')).toHaveValue('experiment');
     await page.getByRole('button', { name: '+ Kernel' }).click();
     await expect.poll(async () => (await wb.config()).kernels.length).toBe(5);
@@ -56,7 +55,7 @@ test.describe('route editor: more', () => {
     await expect
       .poll(async () => (await wb.config()).kernels.length)
       .toBe(experiment.kernels.length);
-    await page.getByRole('button', { name: 'Restore demo' }).click();
+    await wb.moreAction('Restore demo');
     await expect
       .poll(async () => (await wb.config()).kernels.length)
       .toBe(experiment.kernels.length - 1);

@@ -333,7 +333,7 @@ test.describe('faults are survived', () => {
       );
       // Known gap: validation does not warn that an emitted type is routed across tenants.
       await page.getByRole('tab', { name: 'Problems' }).click();
-      await expect.soft(page.getByRole('tabpanel')).toContainText(/tenant/i);
+      await expect.soft(wb.panel('Problems')).toContainText(/tenant/i);
     });
 
     test('a K2K next hop across tenants is flagged on load and on import', async ({ wb, page }) => {
@@ -344,7 +344,7 @@ test.describe('faults are survived', () => {
       // Either refused outright, or accepted with the problem shown.
       if (loaded.ok) {
         await page.getByRole('tab', { name: 'Problems' }).click();
-        await expect(page.getByRole('tabpanel')).toContainText(/crosses tenants/);
+        await expect(wb.panel('Problems')).toContainText(/crosses tenants/);
       } else {
         expect(JSON.stringify(loaded.errors)).toMatch(/tenant/);
       }
@@ -377,7 +377,7 @@ test.describe('faults are survived', () => {
       await page.getByLabel('Redrive target').selectOption('pattern_detector');
       const letters = (await snap(page))!.deadLetters.count;
       await page.getByRole('button', { name: /Redrive all matching/ }).click();
-      await expect(page.getByRole('tabpanel')).toContainText(/[1-9]\d* refused \(cross-tenant\)/);
+      await expect(wb.panel('Dead letters')).toContainText(/[1-9]\d* refused \(cross-tenant\)/);
       await expect
         .poll(async () => (await snap(page))?.deadLetters.refusedCrossTenant ?? 0)
         .toBeGreaterThan(0);

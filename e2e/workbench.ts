@@ -44,6 +44,35 @@ export class Workbench {
     await this.page.mouse.up();
   }
 
+  /**
+   * Bring a dock panel into view by its tab (the dock has two panes of tabs; a tab is found by its
+   * name in whichever pane holds it) and return its tab panel.
+   */
+  async openPanel(name: string) {
+    const tab = this.page.getByRole('tab', { name, exact: true });
+    if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
+    const panel = this.panel(name);
+    await expect(panel).toBeVisible();
+    return panel;
+  }
+
+  /** The tab panel of a dock panel (visible only while its tab is selected). */
+  panel(name: string) {
+    return this.page.getByRole('tabpanel', { name, exact: true });
+  }
+
+  /** Toolbar → More actions → an item (Save workspace as…, Restore demo). */
+  async moreAction(item: string) {
+    await this.page.getByRole('button', { name: 'More actions' }).click();
+    await this.page.getByRole('menuitem', { name: item }).click();
+  }
+
+  async saveWorkspaceAs(name: string) {
+    await this.moreAction('Save workspace as…');
+    await this.page.getByLabel('New workspace name').fill(name);
+    await this.page.getByRole('button', { name: 'Save as', exact: true }).click();
+  }
+
   async fitView() {
     await this.page.getByRole('button', { name: /fit view/i }).click();
   }

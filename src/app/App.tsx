@@ -1,5 +1,6 @@
-import { useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, type ComponentType } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
+import * as Tooltip from '@radix-ui/react-tooltip';
 import { GraphCanvas } from '../ui/graph/GraphCanvas';
 import { GraphActionsContext, type GraphActions } from '../ui/graph/actions';
 import { Inspector } from '../ui/inspector/Inspector';
@@ -7,6 +8,8 @@ import { PanelBoundary } from '../ui/shell/ErrorBoundary';
 import { Notices } from '../ui/shell/Notices';
 import { ProblemsPanel } from '../ui/shell/ProblemsPanel';
 import { Toolbar } from '../ui/shell/Toolbar';
+import { WorkbenchLayout } from '../ui/shell/WorkbenchLayout';
+import type { PanelId } from '../ui/shell/dockLayout';
 import { useWorkbench, workbenchStore } from '../state/store';
 import { copyNodes, pasteFragment, type Fragment } from '../state/edits';
 import type { EngineClient } from '../engine/client';
@@ -75,25 +78,24 @@ function useTheme() {
   }, [theme]);
 }
 
-const TABS = [
-  { id: 'inject', label: 'Inject', Panel: InjectPanel },
-  { id: 'receipts', label: 'Receipts', Panel: ReceiptsPanel },
-  { id: 'queues', label: 'Queues', Panel: QueuesPanel },
-  { id: 'metrics', label: 'Metrics', Panel: MetricsPanel },
-  { id: 'deadletters', label: 'Dead letters', Panel: DeadLettersPanel },
-  { id: 'trace', label: 'Trace', Panel: TracePanel },
-  { id: 'whatif', label: 'What-if', Panel: WhatIfPanel },
-  { id: 'predict', label: 'Predict', Panel: PredictPanel },
-  { id: 'record', label: 'Record', Panel: RecordPanel },
-  { id: 'gpu', label: 'GPU', Panel: GpuPanel },
-  { id: 'problems', label: 'Problems', Panel: ProblemsPanel },
-] as const;
+const PANELS: Record<PanelId, ComponentType> = {
+  inject: InjectPanel,
+  receipts: ReceiptsPanel,
+  queues: QueuesPanel,
+  metrics: MetricsPanel,
+  deadletters: DeadLettersPanel,
+  trace: TracePanel,
+  whatif: WhatIfPanel,
+  predict: PredictPanel,
+  record: RecordPanel,
+  gpu: GpuPanel,
+  problems: ProblemsPanel,
+};
 
 export function App({ engine }: { engine: EngineClient }) {
   useShortcuts();
   useTheme();
   const highlighted = useTraceHighlight();
-  const tab = useWorkbench((s) => s.bottomTab);
   const actions = useMemo<GraphActions>(
     () => ({
       inject: (typeId) =>
@@ -105,71 +107,57 @@ export function App({ engine }: { engine: EngineClient }) {
     }),
     [engine],
   );
+  const renderPanel = useCallback((id: PanelId) => {
+    const Panel = PANELS[id];
+    return (
+      <PanelBoundary name={id}>
+        <PanelFault name={id} />
+        <Panel />
+      </PanelBoundary>
+    );
+  }, []);
   return (
     <GraphActionsContext.Provider value={actions}>
-      <ReactFlowProvider>
-        <div
-          className="app"
-          onDragOver={(e) => {
-            if (e.dataTransfer.types.includes('Files')) e.preventDefault();
-          }}
-          onDrop={async (e) => {
-            const file = e.dataTransfer.files[0];
-            if (!file) return;
-            e.preventDefault();
-            const s = workbenchStore().getState();
-            const r = await readFileChecked(file);
-            if (r.ok)
-              s.openDialog({ kind: 'import', text: r.text, source: `dropped file ${file.name}` });
-            else s.notify('error', r.error);
-          }}
-        >
-          <Toolbar />
-          <main className="main">
-            <PanelBoundary name="graph">
-              <GraphCanvas highlightedEdges={highlighted} />
-            </PanelBoundary>
-            <PanelBoundary name="inspector">
-              <Inspector />
-            </PanelBoundary>
-          </main>
-          <section className="dock" aria-label="Panels">
-            <AccountingBar />
-            <div role="tablist" aria-label="Panels">
-              {TABS.map((t) => (
-                <button
-                  key={t.id}
-                  role="tab"
-                  id={`tab-${t.id}`}
-                  aria-controls="dock-panel"
-                  type="button"
-                  aria-selected={tab === t.id}
-                  onClick={() => workbenchStore().getState().setBottomTab(t.id)}
-                >
-                  {t.label}
-                </button>
-              ))}
-            </div>
-            <div
-              role="tabpanel"
-              id="dock-panel"
-              aria-labelledby={`tab-${tab}`}
-              className="dock-body"
-            >
-              {TABS.filter((t) => t.id === tab).map(({ id, Panel }) => (
-                <PanelBoundary key={id} name={id}>
-                  <PanelFault name={id} />
-                  <Panel />
+      <Tooltip.Provider delayDuration={300}>
+        <ReactFlowProvider>
+          <div
+            className="app"
+            onDragOver={(e) => {
+              if (e.dataTransfer.types.includes('Files')) e.preventDefault();
+            }}
+            onDrop={async (e) => {
+              const file = e.dataTransfer.files[0];
+              if (!file) return;
+              e.preventDefault();
+              const s = workbenchStore().getState();
+              const r = await readFileChecked(file);
+              if (r.ok)
+                s.openDialog({ kind: 'import', text: r.text, source: `dropped file ${file.name}` });
+              else s.notify('error', r.error);
+            }}
+          >
+            <Toolbar />
+            <WorkbenchLayout
+              graph={
+                <PanelBoundary name="graph">
+                  <GraphCanvas highlightedEdges={highlighted} />
                 </PanelBoundary>
-              ))}
-            </div>
-          </section>
-          <Notices />
-          <PanelBoundary name="dialogs">
-            <ConfigDialogs />
-          </PanelBoundary>
-        </div>
-      </ReactFlowProvider>
+              }
+              inspector={
+                <PanelBoundary name="inspector">
+                  <Inspector />
+                </PanelBoundary>
+              }
+              status={<AccountingBar />}
+              renderPanel={renderPanel}
+            />
+            <Notices />
+            <PanelBoundary name="dialogs">
+              <ConfigDialogs />
+            </PanelBoundary>
+          </div>
+        </ReactFlowProvider>
+      </Tooltip.Provider>
     </GraphActionsContext.Provider>
   );
 }

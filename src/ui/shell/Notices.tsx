@@ -1,35 +1,38 @@
-import { useEffect } from 'react';
-import { useWorkbench, workbenchStore } from '../../state/store';
+import * as Toast from '@radix-ui/react-toast';
+import { useWorkbench, workbenchStore, type Notice } from '../../state/store';
 
-/** The status line: what the last action did, or why it was refused. */
+/** How long a notice stays: errors until dismissed; the timer pauses while hovered or focused. */
+const DURATION_MS: Record<Notice['kind'], number> = {
+  info: 5000,
+  warning: 9000,
+  error: Infinity,
+};
+
+/**
+ * What the last action did, or why it was refused: toasts stacked top-right under the toolbar,
+ * over the graph's corner rather than the dock's forms and tables. F8 jumps to them.
+ */
 export function Notices() {
   const notices = useWorkbench((s) => s.notices);
-  // Info and warnings leave after a while; errors stay until dismissed.
-  useEffect(() => {
-    const timers = notices
-      .filter((n) => n.kind !== 'error')
-      .map((n) =>
-        setTimeout(
-          () => workbenchStore().getState().dismiss(n.id),
-          n.kind === 'info' ? 6000 : 12000,
-        ),
-      );
-    return () => timers.forEach(clearTimeout);
-  }, [notices]);
   return (
-    <div className="notices" role="status" aria-live="polite" data-testid="notices">
+    <Toast.Provider swipeDirection="right" label="Notices">
       {notices.map((n) => (
-        <div key={n.id} className={`notice ${n.kind}`}>
-          <span>{n.text}</span>
-          <button
-            type="button"
-            aria-label="Dismiss"
-            onClick={() => workbenchStore().getState().dismiss(n.id)}
-          >
+        <Toast.Root
+          key={n.id}
+          className={`notice notice-${n.kind}`}
+          duration={DURATION_MS[n.kind]}
+          type={n.kind === 'error' ? 'foreground' : 'background'}
+          onOpenChange={(open) => {
+            if (!open) workbenchStore().getState().dismiss(n.id);
+          }}
+        >
+          <Toast.Description className="notice-text">{n.text}</Toast.Description>
+          <Toast.Close className="icon-btn notice-close" aria-label="Dismiss">
             ✕
-          </button>
-        </div>
+          </Toast.Close>
+        </Toast.Root>
       ))}
-    </div>
+      <Toast.Viewport className="notices" data-testid="notices" />
+    </Toast.Provider>
   );
 }

@@ -1,11 +1,18 @@
 import { useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
+import * as Menu from '@radix-ui/react-dropdown-menu';
+import * as Dialog from '@radix-ui/react-dialog';
+import { BackendBadge, TrafficControl } from './StatusBadges';
 import { demoConfig } from '../../core/config';
 import { addKernel, addType, kernelNodeId, typeNodeId } from '../../state/edits';
 import { useWorkbench, workbenchStore, type ThemeChoice } from '../../state/store';
 import { autoLayout } from '../graph/layout';
 import { workspaces } from '../../state/workspaces';
 
+/**
+ * One row at 1280 px and up: the frequent actions as buttons, the rare ones (save as, restore the
+ * demo) in the More menu, the generator's Stop and the kernels' backend as badges on the right.
+ */
 export function Toolbar() {
   const name = useWorkbench((s) => s.workspaceName);
   const canUndo = useWorkbench((s) => s.past.length > 0);
@@ -13,6 +20,7 @@ export function Toolbar() {
   const theme = useWorkbench((s) => s.theme);
   const search = useWorkbench((s) => s.search);
   const [saveAs, setSaveAs] = useState('');
+  const [saveOpen, setSaveOpen] = useState(false);
   const [names, setNames] = useState(() => workspaces.list());
   const [busy, setBusy] = useState(false);
   const s = () => workbenchStore().getState();
@@ -50,71 +58,71 @@ export function Toolbar() {
     void flow.fitView({ nodes: [{ id }], duration: 200, maxZoom: 1.2 });
   }
 
+  async function layOut() {
+    setBusy(true);
+    try {
+      const { config: before, workspaceName } = s();
+      const layout = await autoLayout(before);
+      // The layout is for the graph as it was; keep positions of nodes added meanwhile,
+      // and drop it if another workspace was opened while ELK worked.
+      const now = s();
+      if (now.workspaceName !== workspaceName) return;
+      now.replace(
+        { ...now.config, layout: { ...(now.config.layout ?? {}), ...layout } },
+        'Laid out the graph (undo restores the old positions).',
+      );
+    } catch (err) {
+      s().notify(
+        'error',
+        `Auto-layout failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    } finally {
+      setBusy(false);
+    }
+  }
+
   return (
     <header className="toolbar" role="toolbar" aria-label="Workbench">
-      <strong className="brand">Ring Dispatcher Workbench</strong>
-      <label className="inline">
-        Workspace
-        <select
-          value={name}
-          onFocus={() => setNames(workspaces.list())}
-          onChange={(e) => workspaces.open(e.target.value)}
-          aria-label="Open workspace"
-        >
-          {[...new Set([...names, name])].map((n) => (
-            <option key={n} value={n}>
-              {n}
-            </option>
-          ))}
-        </select>
-      </label>
-      <form
-        className="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (workspaces.saveAs(saveAs)) {
-            setSaveAs('');
-            setNames(workspaces.list());
-          }
-        }}
+      <strong className="brand" title="Ring Dispatcher Workbench">
+        <span className="brand-mark" aria-hidden="true">
+          ◎
+        </span>
+        <span className="brand-text">Ring Dispatcher</span>
+      </strong>
+      <select
+        className="workspace-select"
+        value={name}
+        onFocus={() => setNames(workspaces.list())}
+        onChange={(e) => workspaces.open(e.target.value)}
+        aria-label="Open workspace"
+        title="Workspace"
       >
-        <input
-          aria-label="New workspace name"
-          placeholder="save as…"
-          value={saveAs}
-          maxLength={64}
-          onChange={(e) => setSaveAs(e.target.value)}
-        />
-        <button type="submit" disabled={!saveAs.trim()}>
-          Save as
-        </button>
-      </form>
-      <button
-        type="button"
-        onClick={() =>
-          s().replace(demoConfig(), 'Restored the demo workspace (undo brings your graph back).')
-        }
-      >
-        Restore demo
-      </button>
+        {[...new Set([...names, name])].map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
+      </select>
       <span className="sep" />
       <button
         type="button"
+        className="icon-btn"
         aria-label="Undo"
         title="Undo (Ctrl+Z)"
         disabled={!canUndo}
         onClick={() => s().undo()}
       >
-        ↶ Undo
+        ↶
       </button>
       <button
         type="button"
+        className="icon-btn"
         aria-label="Redo"
         title="Redo (Ctrl+Shift+Z)"
         disabled={!canRedo}
         onClick={() => s().redo()}
       >
-        ↷ Redo
+        ↷
       </button>
       <span className="sep" />
       <button type="button" onClick={() => addAndShow(addType(s().config, { x: 0, y: -140 }))}>
@@ -123,32 +131,7 @@ export function Toolbar() {
       <button type="button" onClick={() => addAndShow(addKernel(s().config, { x: 420, y: -160 }))}>
         + Kernel
       </button>
-      <button
-        type="button"
-        disabled={busy}
-        onClick={async () => {
-          setBusy(true);
-          try {
-            const { config: before, workspaceName } = s();
-            const layout = await autoLayout(before);
-            // The layout is for the graph as it was; keep positions of nodes added meanwhile,
-            // and drop it if another workspace was opened while ELK worked.
-            const now = s();
-            if (now.workspaceName !== workspaceName) return;
-            now.replace(
-              { ...now.config, layout: { ...(now.config.layout ?? {}), ...layout } },
-              'Laid out the graph (undo restores the old positions).',
-            );
-          } catch (err) {
-            s().notify(
-              'error',
-              `Auto-layout failed: ${err instanceof Error ? err.message : String(err)}`,
-            );
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
+      <button type="button" disabled={busy} onClick={() => void layOut()}>
         Auto-layout
       </button>
       <span className="sep" />
@@ -160,8 +143,9 @@ export function Toolbar() {
       </button>
       <input
         type="search"
+        className="toolbar-search"
         aria-label="Search nodes"
-        placeholder="search types and kernels"
+        placeholder="Search types and kernels"
         value={search}
         onChange={(e) => s().setSearch(e.target.value)}
         onKeyDown={(e) => {
@@ -169,18 +153,83 @@ export function Toolbar() {
         }}
       />
       <span className="grow" />
-      <label className="inline">
-        Theme
-        <select
-          value={theme}
-          onChange={(e) => s().setTheme(e.target.value as ThemeChoice)}
-          aria-label="Theme"
-        >
-          <option value="system">system</option>
-          <option value="light">light</option>
-          <option value="dark">dark</option>
-        </select>
-      </label>
+      <TrafficControl />
+      <BackendBadge />
+      <select
+        className="theme-select"
+        value={theme}
+        onChange={(e) => s().setTheme(e.target.value as ThemeChoice)}
+        aria-label="Theme"
+        title="Theme"
+      >
+        <option value="system">◐ system</option>
+        <option value="light">☀ light</option>
+        <option value="dark">☾ dark</option>
+      </select>
+      <Menu.Root modal={false}>
+        <Menu.Trigger asChild>
+          <button type="button" className="icon-btn" aria-label="More actions" title="More actions">
+            ⋯
+          </button>
+        </Menu.Trigger>
+        <Menu.Portal>
+          <Menu.Content className="menu" align="end" sideOffset={4}>
+            <Menu.Item className="menu-item" onSelect={() => setSaveOpen(true)}>
+              Save workspace as…
+            </Menu.Item>
+            <Menu.Item
+              className="menu-item"
+              onSelect={() =>
+                s().replace(
+                  demoConfig(),
+                  'Restored the demo workspace (undo brings your graph back).',
+                )
+              }
+            >
+              Restore demo
+            </Menu.Item>
+          </Menu.Content>
+        </Menu.Portal>
+      </Menu.Root>
+      <Dialog.Root open={saveOpen} onOpenChange={setSaveOpen}>
+        <Dialog.Portal>
+          <Dialog.Overlay className="dialog-overlay" />
+          <Dialog.Content className="dialog small" aria-describedby={undefined}>
+            <Dialog.Title className="dialog-title">Save workspace as</Dialog.Title>
+            <form
+              className="dialog-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (workspaces.saveAs(saveAs)) {
+                  setSaveAs('');
+                  setNames(workspaces.list());
+                  setSaveOpen(false);
+                }
+              }}
+            >
+              <label className="field">
+                Name
+                <input
+                  aria-label="New workspace name"
+                  placeholder="e.g. experiment"
+                  value={saveAs}
+                  maxLength={64}
+                  autoFocus
+                  onChange={(e) => setSaveAs(e.target.value)}
+                />
+              </label>
+              <div className="dialog-actions">
+                <Dialog.Close asChild>
+                  <button type="button">Cancel</button>
+                </Dialog.Close>
+                <button type="submit" className="btn-primary" disabled={!saveAs.trim()}>
+                  Save as
+                </button>
+              </div>
+            </form>
+          </Dialog.Content>
+        </Dialog.Portal>
+      </Dialog.Root>
     </header>
   );
 }

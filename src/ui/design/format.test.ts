@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatCompact,
+  formatCount,
+  formatMicros,
+  formatNumber,
+  formatPercent,
+  formatRate,
+} from './format';
+
+const nb = (s: string) => s.replace(/\u202f/g, ' ');
+
+describe('format', () => {
+  it('groups thousands and fixes decimals', () => {
+    expect(formatNumber(1234567)).toBe('1,234,567');
+    expect(formatNumber(12.345, 2)).toBe('12.35');
+    expect(formatNumber(18446744073709551615n)).toBe('18,446,744,073,709,551,615');
+    expect(formatNumber(NaN)).toBe('—');
+    expect(formatNumber(Infinity)).toBe('—');
+  });
+  it('puts units after a thin space', () => {
+    expect(nb(formatCount(4096, 'msgs'))).toBe('4,096 msgs');
+    expect(formatCount(4096)).toBe('4,096');
+  });
+  it('compacts large values', () => {
+    expect(formatCompact(999)).toBe('999');
+    expect(formatCompact(9999)).toBe('9,999');
+    expect(nb(formatCompact(12_345))).toBe('12.3 K');
+    expect(nb(formatCompact(4_560_000))).toBe('4.56 M');
+    expect(nb(formatCompact(7.1e9))).toBe('7.10 G');
+    expect(nb(formatCompact(-250_000))).toBe('-250 K');
+  });
+  it('formats rates, durations and shares', () => {
+    expect(formatRate(1234.5)).toBe('1,235/s');
+    expect(nb(formatRate(12_345))).toBe('12.3 K/s');
+    expect(formatRate(0)).toBe('0/s');
+    expect(nb(formatMicros(850))).toBe('850 µs');
+    expect(nb(formatMicros(12_400))).toBe('12.40 ms');
+    expect(nb(formatMicros(3.2e6))).toBe('3.20 s');
+    expect(formatMicros(null)).toBe('—');
+    expect(nb(formatPercent(0.4567))).toBe('45.7 %');
+  });
+});

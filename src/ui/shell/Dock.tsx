@@ -1,0 +1,236 @@
+/**
+ * The dock under the graph: panes of tabbed panels (react-resizable-panels' Workspace). Drag a tab
+ * onto another pane's tab list to move it, onto a pane's edge to split it; drag separators (or
+ * focus one and use the arrow keys) to resize; collapse or maximise a pane from its header; the
+ * pane menu does the same from the keyboard. The layout is saved per workspace (`dockLayout`).
+ */
+import { useCallback, useEffect, useRef, type ReactNode } from 'react';
+import * as Menu from '@radix-ui/react-dropdown-menu';
+import {
+  Separator,
+  TabsetCollapseButton,
+  TabsetMaximizeButton,
+  Workspace,
+  useParentTabset,
+  useParentTabsetState,
+  useParentWorkspace,
+  type TabNode,
+  type TabRenderProps,
+  type TabsetNode,
+  type WorkspaceImperativeHandle,
+} from 'react-resizable-panels';
+import { workbenchStore } from '../../state/store';
+import {
+  PANEL_TITLES,
+  defaultDockModel,
+  isPanelId,
+  type DockModel,
+  type PanelId,
+} from './dockLayout';
+
+type DockHandle = WorkspaceImperativeHandle<PanelId>;
+
+function findTabset(model: DockModel, tabId: string): TabsetNode<PanelId> | undefined {
+  const walk = (n: DockModel['root']): TabsetNode<PanelId> | undefined =>
+    n.type === 'tabset'
+      ? n.tabs.some((t) => t.id === tabId)
+        ? n
+        : undefined
+      : n.children.reduce<TabsetNode<PanelId> | undefined>((hit, c) => hit ?? walk(c), undefined);
+  return walk(model.root) ?? model.floating?.find((f) => f.tabs.some((t) => t.id === tabId));
+}
+
+function allTabsets(model: DockModel): TabsetNode<PanelId>[] {
+  const out: TabsetNode<PanelId>[] = [];
+  const walk = (n: DockModel['root']) => {
+    if (n.type === 'tabset') out.push(n);
+    else n.children.forEach(walk);
+  };
+  walk(model.root);
+  return out;
+}
+
+/** Bring a panel into view: select its tab, expand or restore what hides it. */
+export function revealPanel(ws: DockHandle, id: string): boolean {
+  const model = ws.getModel();
+  const set = findTabset(model, id);
+  if (!set) return false;
+  if (model.maximizedTabsetId && model.maximizedTabsetId !== set.id) ws.restoreTabset();
+  if (set.collapsed) ws.expandTabset(set.id);
+  ws.selectTab(id);
+  return true;
+}
+
+const renderTab = (tab: TabNode<PanelId>, props: TabRenderProps) => (
+  <div {...props} data-testid={`dock-tab-${tab.id}`}>
+    {tab.title}
+  </div>
+);
+
+/** The pane menu: split, move, collapse, maximise and reset, all reachable from the keyboard. */
+function PaneMenu({ onReset }: { onReset: () => void }) {
+  const ws = useParentWorkspace<PanelId>();
+  const pane = useParentTabset<PanelId>();
+  const state = useParentTabsetState();
+  if (!ws || !pane || !state) return null;
+  const selected = state.selectedTabId;
+  const title = selected && isPanelId(selected) ? PANEL_TITLES[selected] : 'this panel';
+  const model = ws.getModel();
+  const here = findTabset(model, selected ?? '');
+  const others = allTabsets(model).filter((t) => t.id !== pane.id);
+  return (
+    <Menu.Root modal={false}>
+      <Menu.Trigger asChild>
+        <button type="button" className="icon-btn" aria-label="Pane options" title="Pane options">
+          ⋯
+        </button>
+      </Menu.Trigger>
+      <Menu.Portal>
+        <Menu.Content className="menu" align="end" sideOffset={4}>
+          <Menu.Item
+            className="menu-item"
+            disabled={!selected || (here?.tabs.length ?? 0) < 2}
+            onSelect={() =>
+              selected && ws.moveTab(selected, { region: 'right', tabsetId: pane.id })
+            }
+          >
+            Split: {title} in a new pane on the right
+          </Menu.Item>
+          <Menu.Item
+            className="menu-item"
+            disabled={!selected || (here?.tabs.length ?? 0) < 2}
+            onSelect={() =>
+              selected && ws.moveTab(selected, { region: 'bottom', tabsetId: pane.id })
+            }
+          >
+            Split: {title} in a new pane below
+          </Menu.Item>
+          {others.map((o) => {
+            const label =
+              o.selectedId && isPanelId(o.selectedId) ? PANEL_TITLES[o.selectedId] : o.id;
+            return (
+              <Menu.Item
+                key={o.id}
+                className="menu-item"
+                disabled={!selected}
+                onSelect={() =>
+                  selected && ws.moveTab(selected, { index: o.tabs.length, tabsetId: o.id })
+                }
+              >
+                Move {title} to the pane showing {label}
+              </Menu.Item>
+            );
+          })}
+          <Menu.Separator className="menu-sep" />
+          <Menu.Item
+            className="menu-item"
+            disabled={!state.isCollapsible && !state.isCollapsed}
+            onSelect={() => (pane.isCollapsed() ? pane.expand() : pane.collapse())}
+          >
+            {state.isCollapsed ? 'Expand pane' : 'Collapse pane'}
+          </Menu.Item>
+          <Menu.Item
+            className="menu-item"
+            disabled={state.isRoot}
+            onSelect={() => (pane.isMaximized() ? pane.restore() : pane.maximize())}
+          >
+            {state.isMaximized ? 'Restore pane' : 'Maximise pane'}
+          </Menu.Item>
+          <Menu.Separator className="menu-sep" />
+          <Menu.Item className="menu-item" onSelect={onReset}>
+            Reset dock layout
+          </Menu.Item>
+        </Menu.Content>
+      </Menu.Portal>
+    </Menu.Root>
+  );
+}
+
+export interface DockProps {
+  /** The workspace this layout belongs to (the dock remounts when it changes). */
+  model: DockModel | undefined;
+  renderPanel(id: PanelId): ReactNode;
+  onModelChanged(model: DockModel): void;
+  /** A panel was asked for (Trace from a receipt, a problem…): make sure the dock shows. */
+  onReveal(): void;
+}
+
+export function Dock({ model, renderPanel, onModelChanged, onReveal }: DockProps) {
+  const ref = useRef<DockHandle | null>(null);
+  const reveal = useRef(onReveal);
+  useEffect(() => {
+    reveal.current = onReveal;
+  });
+
+  // Whoever sets the store's bottom tab (a receipt's Trace button, a spec) brings it into view.
+  useEffect(
+    () =>
+      workbenchStore().subscribe((next, prev) => {
+        if (next.bottomTab === prev.bottomTab || !ref.current) return;
+        if (revealPanel(ref.current, next.bottomTab)) reveal.current();
+      }),
+    [],
+  );
+
+  const renderTabContent = useCallback(
+    (tab: TabNode<PanelId>) => <div className="dock-body">{renderPanel(tab.data)}</div>,
+    [renderPanel],
+  );
+
+  const reset = useCallback(() => {
+    const next = ref.current?.setModel(defaultDockModel());
+    if (next) onModelChanged(next);
+  }, [onModelChanged]);
+
+  const renderToolbar = useCallback(
+    () => (
+      <div className="pane-tools">
+        <TabsetMaximizeButton
+          className="icon-btn"
+          title={({ isMaximized }) => (isMaximized ? 'Restore pane' : 'Maximise pane')}
+        >
+          {({ isMaximized }) => (isMaximized ? '⤡' : '⤢')}
+        </TabsetMaximizeButton>
+        <TabsetCollapseButton
+          className="icon-btn"
+          title={({ isCollapsed }) => (isCollapsed ? 'Expand pane' : 'Collapse pane')}
+        >
+          {({ isCollapsed }) => (isCollapsed ? '▸' : '▾')}
+        </TabsetCollapseButton>
+        <PaneMenu onReset={reset} />
+      </div>
+    ),
+    [reset],
+  );
+
+  return (
+    <Workspace<PanelId>
+      id="dock-workspace"
+      className="dock-workspace"
+      aria-label="Panels"
+      workspaceRef={ref}
+      defaultModel={model ?? defaultDockModel()}
+      renderTab={renderTab}
+      renderTabContent={renderTabContent}
+      renderTabsetToolbar={renderToolbar}
+      renderSeparator={() => <Separator className="sep-handle" />}
+      lazyTabContent
+      hiddenTabBehavior="unmount"
+      tabsetMinWidth="240px"
+      tabsetMinHeight="80px"
+      tabRemovalSelectionBehavior="recent"
+      // A click on the selected tab would collapse its pane (the library's default); here a tab
+      // click only ever shows its panel. Panes collapse from their header button or menu.
+      onBeforeModelChange={({ reason }) => reason !== 'collapse'}
+      onModelChanged={(m, meta) => {
+        onModelChanged(m);
+        if (meta.reason === 'select' && meta.isUserInteraction) {
+          const active = ref.current?.getActiveTabsetId();
+          const set = allTabsets(m).find((t) => t.id === active);
+          const s = workbenchStore().getState();
+          if (set?.selectedId && set.selectedId !== s.bottomTab) s.setBottomTab(set.selectedId);
+        }
+      }}
+    />
+  );
+}

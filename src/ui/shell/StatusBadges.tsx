@@ -1,0 +1,106 @@
+/**
+ * Two toolbar badges that replace start-up toasts: where the kernels run (WebGPU, CPU twin or a
+ * mix, with each kernel's reason on hover/focus) and the traffic control, whose Stop button is
+ * there for as long as the generator runs, whichever panel is open.
+ */
+import * as Tooltip from '@radix-ui/react-tooltip';
+import { useWorkbench, type WorkbenchState } from '../../state/store';
+import { useEngine } from '../engineContext';
+import { formatCompact, formatRate } from '../design/format';
+
+/** `id backend|reason` per kernel, joined: a primitive, so the badge re-renders only on change. */
+function backendKey(s: WorkbenchState): string {
+  return (s.snapshot?.kernels ?? [])
+    .map((k) => `${k.id}\u0000${k.backend}\u0000${k.placement?.reason ?? k.fallbackReason ?? ''}`)
+    .join('\u0001');
+}
+
+export function BackendBadge() {
+  const key = useWorkbench(backendKey);
+  const kernels = key
+    ? key.split('\u0001').map((row) => {
+        const [id = '', backend = '', reason = ''] = row.split('\u0000');
+        return { id, backend, reason };
+      })
+    : [];
+  const gpu = kernels.filter((k) => k.backend === 'webgpu').length;
+  const cpu = kernels.length - gpu;
+  const label =
+    kernels.length === 0
+      ? 'Engine starting'
+      : cpu === 0
+        ? `WebGPU · ${gpu}`
+        : gpu === 0
+          ? `CPU twin · ${cpu}`
+          : `WebGPU ${gpu} · CPU ${cpu}`;
+  const tone = kernels.length === 0 ? 'neutral' : gpu === 0 ? 'warn' : 'ok';
+  return (
+    <Tooltip.Root>
+      <Tooltip.Trigger asChild>
+        <button
+          type="button"
+          className={`badge badge-${tone} badge-button`}
+          data-testid="backend-badge"
+          aria-label={`Kernel backends: ${label}`}
+        >
+          <span className="dot" aria-hidden="true" />
+          {label}
+        </button>
+      </Tooltip.Trigger>
+      <Tooltip.Portal>
+        <Tooltip.Content className="tooltip" side="bottom" align="end" sideOffset={6}>
+          {kernels.length === 0 ? (
+            'Waiting for the engine’s first snapshot.'
+          ) : (
+            <table className="tooltip-table">
+              <tbody>
+                {kernels.map((k) => (
+                  <tr key={k.id}>
+                    <th scope="row">{k.id}</th>
+                    <td>{k.backend === 'webgpu' ? 'WebGPU' : 'CPU twin'}</td>
+                    <td className="muted">{k.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Tooltip.Content>
+      </Tooltip.Portal>
+    </Tooltip.Root>
+  );
+}
+
+/** Generator status and Stop, always in the toolbar. */
+export function TrafficControl() {
+  const engine = useEngine();
+  const running = useWorkbench((s) => s.snapshot?.generator.running ?? false);
+  const emitted = useWorkbench((s) => s.snapshot?.generator.emitted ?? 0);
+  const rate = useWorkbench((s) => s.snapshot?.generator.spec?.ratePerSec ?? 0);
+  if (!running)
+    return (
+      <span className="traffic idle muted" data-testid="traffic-status">
+        generator idle
+      </span>
+    );
+  return (
+    <span className="traffic" data-testid="traffic-status">
+      <span className="badge badge-ok">
+        <span className="dot pulse" aria-hidden="true" />
+        {formatRate(rate)}
+      </span>
+      <span className="traffic-count num" title="Messages the generator emitted">
+        {formatCompact(emitted)} sent
+      </span>
+      <button
+        type="button"
+        className="btn-danger btn-sm"
+        onClick={() => engine.send({ type: 'stopGenerator' })}
+        data-testid="toolbar-stop"
+        aria-label="Stop traffic"
+        title="Stop the generator (messages already queued are still processed)"
+      >
+        ■ Stop
+      </button>
+    </span>
+  );
+}

@@ -1,0 +1,133 @@
+/**
+ * The window below the toolbar: the graph and the inspector side by side, the dock of panels
+ * under them, a status bar at the bottom. Every split is resizable (drag, or focus a separator and
+ * use the arrow keys); the inspector and the dock collapse; sizes and the dock's panes are
+ * remembered per workspace.
+ */
+import { useCallback, useMemo, type ReactNode } from 'react';
+import { Group, Panel, Separator, usePanelRef, type Layout } from 'react-resizable-panels';
+import { useWorkbench } from '../../state/store';
+import { Dock } from './Dock';
+import { loadLayout, saveLayout, type DockModel, type PanelId } from './dockLayout';
+
+/** localStorage, reached lazily: some browsers throw on the property itself. */
+const storage = {
+  getItem: (k: string) => window.localStorage.getItem(k),
+  setItem: (k: string, v: string) => window.localStorage.setItem(k, v),
+};
+
+/** The dock's first height: a little less on short windows, so the graph stays readable. */
+const DOCK_DEFAULT = '40%';
+
+export interface WorkbenchLayoutProps {
+  graph: ReactNode;
+  inspector: ReactNode;
+  status: ReactNode;
+  renderPanel(id: PanelId): ReactNode;
+}
+
+export function WorkbenchLayout(props: WorkbenchLayoutProps) {
+  const workspace = useWorkbench((s) => s.workspaceName);
+  // A workspace brings its own layout: remount with it rather than patching the live one.
+  return <LayoutFor key={workspace} workspace={workspace} {...props} />;
+}
+
+function LayoutFor({
+  workspace,
+  graph,
+  inspector,
+  status,
+  renderPanel,
+}: WorkbenchLayoutProps & { workspace: string }) {
+  const saved = useMemo(() => loadLayout(workspace, storage), [workspace]);
+  const dockPanel = usePanelRef();
+  const inspectorPanel = usePanelRef();
+  const save = useCallback(
+    (patch: { outer?: Layout; main?: Layout; dock?: DockModel }) =>
+      saveLayout(workspace, patch, storage),
+    [workspace],
+  );
+  const onReveal = () => {
+    if (dockPanel.current?.isCollapsed()) dockPanel.current.expand();
+  };
+  const onDockModel = useCallback((dock: DockModel) => save({ dock }), [save]);
+
+  return (
+    <div className="layout">
+      <Group
+        id="rdw-outer"
+        orientation="vertical"
+        className="layout-outer"
+        defaultLayout={saved.outer}
+        onLayoutChanged={(outer, meta) => meta.isUserInteraction && save({ outer })}
+      >
+        <Panel id="layout-work" minSize="120px">
+          <Group
+            id="rdw-main"
+            orientation="horizontal"
+            defaultLayout={saved.main}
+            onLayoutChanged={(main, meta) => meta.isUserInteraction && save({ main })}
+          >
+            <Panel id="layout-graph" minSize="320px">
+              {graph}
+            </Panel>
+            <Separator className="sep-handle" aria-label="Resize inspector" />
+            <Panel
+              id="layout-inspector"
+              panelRef={inspectorPanel}
+              defaultSize="300px"
+              minSize="240px"
+              maxSize="45%"
+              collapsible
+              collapsedSize="0px"
+            >
+              {inspector}
+            </Panel>
+          </Group>
+        </Panel>
+        <Separator className="sep-handle" aria-label="Resize panels" />
+        <Panel
+          id="layout-dock"
+          panelRef={dockPanel}
+          defaultSize={DOCK_DEFAULT}
+          minSize="150px"
+          collapsible
+          collapsedSize="0px"
+        >
+          <Dock
+            model={saved.dock}
+            renderPanel={renderPanel}
+            onModelChanged={onDockModel}
+            onReveal={onReveal}
+          />
+        </Panel>
+      </Group>
+      <footer className="statusbar">
+        {status}
+        <span className="grow" />
+        <button
+          type="button"
+          className="btn-ghost btn-sm"
+          onClick={() => {
+            const p = inspectorPanel.current;
+            if (p?.isCollapsed()) p.expand();
+            else p?.collapse();
+          }}
+        >
+          Inspector
+        </button>
+        <button
+          type="button"
+          className="btn-ghost btn-sm"
+          onClick={() => {
+            const p = dockPanel.current;
+            if (p?.isCollapsed()) p.expand();
+            else p?.collapse();
+          }}
+        >
+          Panels
+        </button>
+      </footer>
+    </div>
+  );
+}
