@@ -50,13 +50,14 @@ store.subscribe((next, prev) => {
 const engine = recordingClient(
   createEngineClient({
     onSnapshot: (s) => store.getState().ingestSnapshot(s, Date.now()),
-    // Moving onto WebGPU is news; falling back to the CPU twin is a warning worth reading.
-    onNotice: (n) =>
-      n.backend === 'cpu'
-        ? store
-            .getState()
-            .notify('warning', `Kernel "${n.kernelId}" now runs on its CPU twin: ${n.message}`)
-        : store.getState().notify('info', `Kernel "${n.kernelId}" runs on WebGPU.`),
+    // Where each kernel runs is the toolbar's backend badge, not a toast at every load; only a
+    // fall back to the CPU twin (a lost device) is news worth a notice.
+    onNotice: (n) => {
+      if (n.backend === 'cpu')
+        store
+          .getState()
+          .notify('warning', `Kernel "${n.kernelId}" now runs on its CPU twin: ${n.message}`);
+    },
     onError: (e) => {
       store.getState().notify('error', `Engine: ${e.message}`);
       // The client restarts a crashed worker with the config it last loaded; edits made since went
