@@ -5,6 +5,7 @@ import { useEngine } from '../engineContext';
 import { canonicalTypeId, findType } from '../../state/edits';
 import { useLive } from '../../state/live';
 import { useWorkbench, workbenchStore } from '../../state/store';
+import type { GeneratorFormState } from '../../state/injectForm';
 
 type Field = RouteConfig['messageTypes'][number]['fields'][number];
 type Preset = NonNullable<RouteConfig['generatorPresets']>[number];
@@ -73,9 +74,12 @@ function randomFill(f: Field): string {
 
 export function InjectPanel() {
   const config = useWorkbench((s) => s.config);
-  const [typeText, setTypeText] = useState(
-    String(config.routes[0]?.typeId ?? config.messageTypes[0]?.typeId ?? ''),
-  );
+  // Form values live in the store's inject slice: switching tabs or panes keeps them.
+  const typed = useWorkbench((s) => s.publishForm.typeText);
+  const typeText =
+    typed ?? String(config.routes[0]?.typeId ?? config.messageTypes[0]?.typeId ?? '');
+  const setTypeText = (text: string) =>
+    workbenchStore().getState().setPublishForm({ typeText: text });
   const typeId = canonicalTypeId(typeText);
   const type = typeId === null ? undefined : findType(config, typeId);
   return (
@@ -117,11 +121,21 @@ export function InjectPanel() {
 
 function PublishForm({ typeId, fields }: { typeId: number | string; fields: Field[] }) {
   const engine = useEngine();
-  const [values, setValues] = useState<Record<string, string>>(() =>
+  const typeKey = String(typeId);
+  const stored = useWorkbench((s) =>
+    Object.hasOwn(s.publishForm.values, typeKey) ? s.publishForm.values[typeKey] : undefined,
+  );
+  // Until the user edits or sends, a fresh random fill; from then on what they typed, kept.
+  const [initial] = useState<Record<string, string>>(() =>
     Object.fromEntries(fields.map((f) => [f.name, randomFill(f)])),
   );
-  const [count, setCount] = useState('1');
-  const [priority, setPriority] = useState('1');
+  const values = stored ?? initial;
+  const setValues = (next: Record<string, string>) =>
+    workbenchStore().getState().setPublishValues(typeKey, next);
+  const count = useWorkbench((s) => s.publishForm.count);
+  const priority = useWorkbench((s) => s.publishForm.priority);
+  const setCount = (v: string) => workbenchStore().getState().setPublishForm({ count: v });
+  const setPriority = (v: string) => workbenchStore().getState().setPublishForm({ priority: v });
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<string | null>(null);
 
@@ -149,6 +163,8 @@ function PublishForm({ typeId, fields }: { typeId: number | string; fields: Fiel
       payload,
       priority: p,
     });
+    // What was sent stays in the form (a random fill included) until the user changes it.
+    if (!stored) setValues(values);
     setResult(reply.ok ? `Sent ${reply.count ?? n}.` : reply.error.message);
   }
 
@@ -214,17 +230,11 @@ function GeneratorForm() {
     () => config.routes.map((r) => `${String(r.typeId)}:1`).join(', '),
     [config.routes],
   );
-  const [form, setForm] = useState({
-    ratePerSec: '1000',
-    pattern: 'poisson' as ArrivalPattern,
-    mix: routedMix,
-    zipfS: '1.1',
-    accounts: '1000',
-    durationMs: '10000',
-    priority: '1',
-    seed: '42',
-    name: 'my preset',
-  });
+  const stored = useWorkbench((s) => s.generatorForm);
+  // Until the mix is edited it follows the routes: every routed type at weight 1.
+  const form = { ...stored, mix: stored.mix ?? routedMix };
+  const setForm = (patch: Partial<GeneratorFormState>) =>
+    workbenchStore().getState().setGeneratorForm(patch);
   const [error, setError] = useState<string | null>(null);
 
   function toSpec(): GeneratorSpec | string {
@@ -313,7 +323,7 @@ function GeneratorForm() {
         aria-label={label}
         value={form[key]}
         size={size}
-        onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+        onChange={(e) => setForm({ [key]: e.target.value })}
       />
     </label>
   );
@@ -329,7 +339,7 @@ function GeneratorForm() {
             <select
               aria-label="Arrival pattern"
               value={form.pattern}
-              onChange={(e) => setForm({ ...form, pattern: e.target.value as ArrivalPattern })}
+              onChange={(e) => setForm({ pattern: e.target.value as ArrivalPattern })}
             >
               <option value="constant">constant</option>
               <option value="poisson">Poisson</option>

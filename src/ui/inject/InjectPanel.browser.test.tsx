@@ -1,0 +1,52 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { InjectPanel } from './InjectPanel';
+import { cleanup, fakeEngine, freshStore, render } from '../testing/browser';
+
+beforeEach(() => {
+  freshStore();
+});
+afterEach(cleanup);
+
+describe('Inject panel (issue 13, point 8)', () => {
+  it('keeps the generator and publish forms when the panel unmounts and comes back', async () => {
+    const engine = fakeEngine();
+    render(<InjectPanel />, engine);
+    const rate = page.getByRole('textbox', { name: 'Rate (messages/s)' });
+    await userEvent.clear(rate);
+    await userEvent.type(rate, '2500');
+    const duration = page.getByRole('textbox', { name: 'Duration (ms, 0 = until stopped)' });
+    await userEvent.clear(duration);
+    await userEvent.type(duration, '0');
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Arrival pattern' }),
+      'bursts',
+    );
+    const burst = page.getByRole('textbox', { name: 'Burst size' });
+    await userEvent.clear(burst);
+    await userEvent.type(burst, '300');
+    const amount = page.getByRole('textbox', { name: 'Field amount' });
+    await userEvent.clear(amount);
+    await userEvent.type(amount, '12.5');
+
+    // Another tab is opened: the dock unmounts the panel. Then it comes back.
+    cleanup();
+    render(<InjectPanel />, engine);
+    await expect
+      .element(page.getByRole('textbox', { name: 'Rate (messages/s)' }))
+      .toHaveValue('2500');
+    await expect
+      .element(page.getByRole('textbox', { name: 'Duration (ms, 0 = until stopped)' }))
+      .toHaveValue('0');
+    await expect
+      .element(page.getByRole('combobox', { name: 'Arrival pattern' }))
+      .toHaveValue('bursts');
+    await expect.element(page.getByRole('textbox', { name: 'Burst size' })).toHaveValue('300');
+    await expect.element(page.getByRole('textbox', { name: 'Field amount' })).toHaveValue('12.5');
+
+    await userEvent.click(page.getByRole('button', { name: 'Start generator' }));
+    await expect
+      .poll(() => engine.sent.find((c) => c.type === 'startGenerator'))
+      .toMatchObject({ spec: { ratePerSec: 2500, pattern: 'bursts', durationMs: 0 } });
+  });
+});

@@ -1,0 +1,52 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import * as Tooltip from '@radix-ui/react-tooltip';
+import { BackendBadge, TrafficControl } from './StatusBadges';
+import { cleanup, fakeEngine, freshStore, kernelRow, render, snapshot } from '../testing/browser';
+import type { WorkbenchStore } from '../../state/store';
+
+let store: WorkbenchStore;
+beforeEach(() => {
+  store = freshStore();
+});
+afterEach(cleanup);
+
+const generator = (running: boolean) => ({ running, emitted: 12_345, lagMs: 0 });
+
+describe('toolbar badges (issue 13, points 7 and 8)', () => {
+  it('shows Stop while the generator runs and sends stopGenerator', async () => {
+    const engine = fakeEngine();
+    render(<TrafficControl />, engine);
+    await expect.element(page.getByTestId('traffic-status')).toHaveTextContent('generator idle');
+    expect(page.getByRole('button', { name: 'Stop traffic' }).elements()).toHaveLength(0);
+    store.getState().ingestSnapshot(snapshot({ generator: generator(true) }), Date.now());
+    const stop = page.getByRole('button', { name: 'Stop traffic' });
+    await expect.element(stop).toBeVisible();
+    await expect.element(page.getByTestId('traffic-status')).toHaveTextContent('12.3');
+    await userEvent.click(stop);
+    expect(engine.sent).toContainEqual({ type: 'stopGenerator' });
+    store.getState().ingestSnapshot(snapshot({ generator: generator(false) }), Date.now());
+    await expect.element(page.getByTestId('traffic-status')).toHaveTextContent('generator idle');
+  });
+
+  it('names where the kernels run in one badge instead of a toast per kernel', async () => {
+    render(
+      <Tooltip.Provider>
+        <BackendBadge />
+      </Tooltip.Provider>,
+    );
+    await expect.element(page.getByTestId('backend-badge')).toHaveTextContent('Engine starting');
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [
+          kernelRow({ id: 'a', backend: 'webgpu' }),
+          kernelRow({ id: 'b', backend: 'webgpu' }),
+          kernelRow({ id: 'c', backend: 'cpu' }),
+        ],
+      }),
+      Date.now(),
+    );
+    await expect.element(page.getByTestId('backend-badge')).toHaveTextContent('WebGPU 2 · CPU 1');
+    expect(store.getState().notices).toHaveLength(0);
+  });
+});
