@@ -19,8 +19,8 @@ import { createCommandTable, type CommandTable } from './commands';
 import { EngineCore, EngineFailure, normU64 } from './context';
 import { DeadLetters } from './dead-letters';
 import { KernelHost, type KernelContext, type MakeKernel, type MakeTwin } from './kernel-host';
-import { KernelRunner } from './kernel-run';
-import type { KernelImpl } from './kernel-state';
+import { KernelRunner, MAX_IN_FLIGHT } from './kernel-run';
+import { blocked, type KernelImpl } from './kernel-state';
 import { createTwin } from '../gpu/kernels/twins.ts';
 import type {
   EngineCommand,
@@ -90,7 +90,7 @@ export interface Engine {
   drain(maxRounds?: number): void;
   /** True while a generator runs (the worker then ticks as fast as it can). */
   snapshotGeneratorRunning(): boolean;
-  /** True while messages wait in queues or batches are in flight (the worker keeps ticking). */
+  /** True while there is work for the next tick (the worker then ticks as fast as it can). */
   busy(): boolean;
   /** The core dispatcher (for tests and tools; commands are the way to change it). */
   readonly dispatcher: KernelDispatcher;
@@ -318,7 +318,13 @@ class EngineImpl implements Engine {
   }
 
   busy(): boolean {
-    return this.traffic.running || this.c.queuedNow() > 0 || this.c.inFlightTotal > 0;
+    if (this.traffic.running) return true;
+    // Work the next tick can do: a queue a kernel can take from now. A kernel waiting for its
+    // GPU batches is not work: the worker idles (and the batches' promises wake it).
+    for (const k of this.c.kernels.values()) {
+      if (k.ep.pendingCount() > 0 && !blocked(k, MAX_IN_FLIGHT)) return true;
+    }
+    return false;
   }
 
   destroy(): void {
