@@ -35,7 +35,8 @@ function memoryStorage(): RecordingStorage & { map: Map<string, string> } {
 
 function fakeClient(sent: EngineCommand[]): EngineClient {
   // Recording only looks at what was sent; the replies carry no results.
-  const reply = (cmd: EngineCommand): EngineReply => ({ ok: true, command: cmd.type }) as EngineReply;
+  const reply = (cmd: EngineCommand): EngineReply =>
+    ({ ok: true, command: cmd.type }) as EngineReply;
   return {
     send: (cmd) => void sent.push(cmd),
     request: <C extends EngineCommand>(cmd: C) => {

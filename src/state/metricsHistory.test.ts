@@ -44,4 +44,24 @@ describe('metrics history', () => {
     expect(b[0]).toBe(9);
     expect(Number.isNaN(b[1]!)).toBe(true);
   });
+
+  it('ends the charts at 0 once idle snapshots arrive after traffic (issue 13, point 1)', () => {
+    const h = createMetricsHistory();
+    const at = (dispatched: number, rate: number) =>
+      ({
+        ...snap([{ id: 'a', depth: 0 }], dispatched),
+        kernels: [{ id: 'a', ratePerSec: rate, queueDepth: 0 }],
+      }) as unknown as EngineSnapshot;
+    h.ingest(at(0, 0), 0);
+    h.ingest(at(5000, 5000), 1000);
+    // Stopped: the counters stand still and the engine's rate has fallen to 0.
+    h.ingest(at(5000, 0), 1100);
+    h.ingest(at(5000, 0), 1200);
+    const last = (kind: 'rates' | 'kernels') => {
+      const d = h.view(kind).data[1]!;
+      return d[d.length - 1];
+    };
+    expect(last('rates')).toBe(0);
+    expect(last('kernels')).toBe(0);
+  });
 });
