@@ -6,9 +6,11 @@ test.describe('route editor', () => {
     for (const id of [1001, 1002, 1003]) await expect(wb.typeNode(id)).toBeVisible();
     for (const k of ['fraud_processor', 'aggregator', 'pattern_detector'])
       await expect(wb.kernelNode(k)).toBeVisible();
-    await expect(page.locator('.react-flow__edge')).toHaveCount(
-      (await wb.config()).routes.length + (await wb.config()).k2kRoutes.length,
-    );
+    await expect(
+      page.locator('[data-testid^="rf__edge-route:"], [data-testid^="rf__edge-k2k:"]'),
+    ).toHaveCount((await wb.config()).routes.length + (await wb.config()).k2kRoutes.length);
+    // Besides the routes: fraud_processor emits FraudAlert, pattern_detector responds PatternResult.
+    await expect(page.locator('[data-testid^="rf__edge-emit:"]')).toHaveCount(2);
     expect(await wb.routeOf(1001)).toBe('fraud_processor');
     expect(await wb.routeOf(1002)).toBe('aggregator');
     expect(await wb.routeOf(1003)).toBe('pattern_detector');
