@@ -128,7 +128,7 @@ export function createCommandTable(d: CommandDeps): CommandTable {
     setSampling: (cmd) => {
       if (!Number.isInteger(cmd.perSnapshotCap) || cmd.perSnapshotCap < 0)
         err('InvalidCommand', 'perSnapshotCap must be a non-negative integer.');
-      c.receipts.perSnapshotCap = cmd.perSnapshotCap;
+      c.receipts.setCap(cmd.perSnapshotCap);
       return NONE;
     },
     snapshot: () => {

@@ -16,12 +16,23 @@ export const STATUS_INDEX: Record<ReceiptStatus, number> = Object.fromEntries(
 
 /** Default number of rows materialised per snapshot. */
 export const DEFAULT_PER_SNAPSHOT_CAP = 2000;
+/**
+ * Rows materialised per second of engine time, sustained. A burst up to the per-snapshot cap is
+ * shown whole (the budget refills while traffic is light); under sustained load the tail shows
+ * this many rows a second and counts the rest (materialising every row of millions a second
+ * would cost the engine more than routing them).
+ */
+export const DEFAULT_ROWS_PER_SEC = 5000;
 
 export class ReceiptLog {
   total = 0;
   sampledOut = 0;
   readonly byStatus = new Float64Array(RECEIPT_STATUSES.length);
   perSnapshotCap = DEFAULT_PER_SNAPSHOT_CAP;
+  rowsPerSec = DEFAULT_ROWS_PER_SEC;
+  /** Rows the budget allows now (a token bucket of `perSnapshotCap`, refilled at `rowsPerSec`). */
+  private tokens = DEFAULT_PER_SNAPSHOT_CAP;
+  private refilledAtUs = -1;
   private rows: ReceiptRow[] = [];
   private filter: {
     statuses: Set<ReceiptStatus> | null;
@@ -45,8 +56,9 @@ export class ReceiptLog {
       (f.statuses === null || f.statuses.has(status)) &&
       (f.typeIds === null || f.typeIds.has(typeId)) &&
       (f.kernels === null || f.kernels.has(source) || f.kernels.has(destination));
-    if (pass && this.rows.length + this.reserved < this.perSnapshotCap) {
+    if (pass && this.tokens >= 1 && this.rows.length + this.reserved < this.perSnapshotCap) {
       this.reserved++;
+      this.tokens--;
       return true;
     }
     this.sampledOut++;
@@ -61,7 +73,22 @@ export class ReceiptLog {
 
   /** Whether {@link wants} could still materialise a row in this snapshot window. */
   hasRoom(): boolean {
-    return this.rows.length + this.reserved < this.perSnapshotCap;
+    return this.tokens >= 1 && this.rows.length + this.reserved < this.perSnapshotCap;
+  }
+
+  /** Refills the row budget for the engine time passed since the last call. */
+  refill(nowUs: number): void {
+    if (this.refilledAtUs >= 0 && nowUs > this.refilledAtUs) {
+      const add = ((nowUs - this.refilledAtUs) / 1e6) * this.rowsPerSec;
+      this.tokens = Math.min(this.perSnapshotCap, this.tokens + add);
+    }
+    if (nowUs > this.refilledAtUs) this.refilledAtUs = nowUs;
+  }
+
+  /** Sets the burst size (rows per snapshot) and fills the budget to it. */
+  setCap(perSnapshotCap: number): void {
+    this.perSnapshotCap = perSnapshotCap;
+    this.tokens = perSnapshotCap;
   }
 
   /** Rows promised by {@link wants} but not yet added (deferred until processing). */

@@ -120,4 +120,31 @@ describe('engine snapshot', () => {
     const proto = engine.command({ type: 'toString' } as unknown as { type: 'snapshot' });
     expect(proto.ok).toBe(false);
   });
+
+  it('shows a burst whole, and under sustained load a bounded number of rows a second (counts stay exact)', () => {
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    engine.command({ type: 'inject', typeId: 1002, count: 300 });
+    t += 1000;
+    engine.tick();
+    const burst = engine.snapshot();
+    expect(burst.receipts.recent).toHaveLength(300);
+    expect(burst.receipts.sampledOut).toBe(0);
+    engine.command({
+      type: 'startGenerator',
+      spec: { ratePerSec: 1_000_000, seed: 5, mix: [{ typeId: 1002, weight: 1 }] },
+    });
+    let rows = 0;
+    for (let i = 0; i < 100; i++) {
+      t += 20_000; // 2 s in all
+      engine.tick();
+      rows += engine.snapshot().receipts.recent.length;
+    }
+    const s = engine.snapshot();
+    expect(s.receipts.total).toBeGreaterThan(1_900_000);
+    // The budget: a full burst (2,000) plus 5,000 a second.
+    expect(rows).toBeGreaterThan(5_000);
+    expect(rows).toBeLessThanOrEqual(2_000 + 2 * 5_000 + 100);
+    expect(s.receipts.sampledOut + rows + 300).toBeGreaterThanOrEqual(s.receipts.total - 2_000);
+  });
 });

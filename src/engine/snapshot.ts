@@ -34,6 +34,7 @@ export class SnapshotBuilder {
   build(): EngineSnapshot {
     const c = this.c;
     const now = c.nowUs;
+    c.receipts.refill(now);
     const kernels: EngineSnapshot['kernels'] = [];
     const edges: EngineSnapshot['edges'] = [];
     const edgeOut = (e: EdgeAcc): void => {
