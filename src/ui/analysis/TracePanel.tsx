@@ -1,12 +1,12 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useWorkbench } from '../../state/store';
 import type { HlcTimestamp } from '../../core';
+import { formatHlc, typeLabel } from '../live/labels';
+import { formatMicros, formatNumber } from '../design/format';
 import { useOpenTrace, useTraceState } from './traceHighlight';
 
-const fmtHlc = (h: HlcTimestamp | null | undefined): string =>
-  h ? `${h.physical}.${h.logical}` : '—';
-const fmtUs = (us: number | null): string =>
-  us === null ? '—' : us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us} µs`;
+const fmtHlc = (h: HlcTimestamp | null | undefined): string => (h ? formatHlc(h) : '—');
+const fmtUs = formatMicros;
 
 /** Recent messages to pick from: the latest receipt of each message, newest first. */
 function useRecentMessages(limit: number) {
@@ -28,10 +28,23 @@ export function TracePanel() {
   const st = useTraceState();
   const openTrace = useOpenTrace();
   const clearTrace = useWorkbench((s) => s.clearTrace);
+  const types = useWorkbench((s) => s.config.messageTypes);
   const recent = useRecentMessages(30);
   const [id, setId] = useState('');
   const [error, setError] = useState<string | null>(null);
   const trace = st.trace;
+  // A trace opened anywhere (a receipt's Trace button, a pick below) fills the id box with its
+  // message; typing afterwards is the user's until the next trace opens.
+  const [shownId, setShownId] = useState<number | null>(null);
+  if (st.messageId !== shownId) {
+    setShownId(st.messageId);
+    if (st.messageId !== null) setId(String(st.messageId));
+  }
+  // ...and the chain comes into view, at the top of the panel.
+  const timeline = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (st.messageId !== null) timeline.current?.scrollIntoView({ block: 'nearest' });
+  }, [st.messageId, trace]);
 
   function traceTyped() {
     const n = Number(id.trim());
@@ -67,42 +80,44 @@ export function TracePanel() {
           </span>
         ) : null}
       </div>
-      <div className="trace-body" style={{ display: 'flex', gap: 12, minHeight: 0 }}>
-        <table className="grid-table" aria-label="Recent messages" style={{ flex: '0 0 auto' }}>
-          <thead>
-            <tr>
-              <th>msg</th>
-              <th>type</th>
-              <th>to</th>
-              <th>status</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {recent.map((r) => (
-              <tr
-                key={r.seq}
-                data-testid={`trace-pick-${r.messageId}`}
-                data-type={String(r.typeId)}
-              >
-                <td className="mono">{r.messageId}</td>
-                <td>{String(r.typeId)}</td>
-                <td>{r.destination}</td>
-                <td className={`st-${r.status}`}>{r.status}</td>
-                <td>
-                  <button
-                    type="button"
-                    aria-label={`Trace message ${r.messageId}`}
-                    onClick={() => openTrace(r, false)}
-                  >
-                    Trace
-                  </button>
-                </td>
+      <div className={`trace-body${st.messageId !== null ? ' has-trace' : ''}`}>
+        <div className="trace-recent">
+          <table className="grid-table" aria-label="Recent messages">
+            <thead>
+              <tr>
+                <th>msg</th>
+                <th>type</th>
+                <th>to</th>
+                <th>status</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
-        <section aria-label="Trace timeline" style={{ flex: 1, minWidth: 0 }}>
+            </thead>
+            <tbody>
+              {recent.map((r) => (
+                <tr
+                  key={r.seq}
+                  data-testid={`trace-pick-${r.messageId}`}
+                  data-type={String(r.typeId)}
+                >
+                  <td className="mono num">{formatNumber(r.messageId)}</td>
+                  <td title={typeLabel(types, r.typeId)}>{String(r.typeId)}</td>
+                  <td>{r.destination}</td>
+                  <td className={`st-${r.status}`}>{r.status}</td>
+                  <td>
+                    <button
+                      type="button"
+                      aria-label={`Trace message ${r.messageId}`}
+                      onClick={() => openTrace(r, false)}
+                    >
+                      Trace
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <section aria-label="Trace timeline" className="trace-timeline" ref={timeline}>
           {st.loading ? <p className="muted">Tracing message {st.messageId}…</p> : null}
           {st.error ? <p role="alert">{st.error}</p> : null}
           {trace ? (
@@ -121,42 +136,46 @@ export function TracePanel() {
                   ))}
                 </ul>
               ) : null}
-              <table className="grid-table" aria-label="Trace hops" data-testid="trace-hops">
-                <thead>
-                  <tr>
-                    <th>HLC</th>
-                    <th>msg</th>
-                    <th>parent</th>
-                    <th>type</th>
-                    <th>source → kernel</th>
-                    <th>status</th>
-                    <th>hops</th>
-                    <th>latency</th>
-                    <th>delivered / processed</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {trace.hops.map((h) => (
-                    <tr key={`${h.seq}-${h.messageId}-${h.status}`} data-status={h.status}>
-                      <td className="mono">{fmtHlc(h.hlc)}</td>
-                      <td className="mono" style={{ paddingLeft: 4 + h.depth * 12 }}>
-                        {h.messageId}
-                      </td>
-                      <td className="mono">{h.parentId ?? '—'}</td>
-                      <td>{h.typeName ?? h.typeId}</td>
-                      <td>
-                        {h.source} → {h.destination || '(none)'}
-                      </td>
-                      <td className={`st-${h.status}`}>{h.status}</td>
-                      <td>{h.hops}</td>
-                      <td>{fmtUs(h.latencyUs)}</td>
-                      <td className="mono">
-                        {fmtHlc(h.stages.deliveredAt)} / {fmtHlc(h.stages.processedAt)}
-                      </td>
+              <div className="table-scroll">
+                <table className="grid-table" aria-label="Trace hops" data-testid="trace-hops">
+                  <thead>
+                    <tr>
+                      <th>HLC</th>
+                      <th>msg</th>
+                      <th>parent</th>
+                      <th>type</th>
+                      <th>source → kernel</th>
+                      <th>status</th>
+                      <th className="num">hops</th>
+                      <th className="num">latency</th>
+                      <th>delivered / processed</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {trace.hops.map((h) => (
+                      <tr key={`${h.seq}-${h.messageId}-${h.status}`} data-status={h.status}>
+                        <td className="mono">{fmtHlc(h.hlc)}</td>
+                        <td className="mono" style={{ paddingLeft: 4 + h.depth * 12 }}>
+                          {h.messageId}
+                        </td>
+                        <td className="mono">{h.parentId ?? '—'}</td>
+                        <td>{h.typeName ?? h.typeId}</td>
+                        <td>
+                          {h.source} → {h.destination || '(none)'}
+                        </td>
+                        <td className={`st-${h.status}`}>{h.status}</td>
+                        <td className="num">{h.hops}</td>
+                        <td className="num">{fmtUs(h.latencyUs)}</td>
+                        <td className="mono stages">
+                          {fmtHlc(h.stages.deliveredAt)}
+                          <br />
+                          {fmtHlc(h.stages.processedAt)}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
               <p className="muted" data-testid="trace-edges">
                 Path: {trace.edgeIds.join(', ') || '(no routed edge)'}
               </p>

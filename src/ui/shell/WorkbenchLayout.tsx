@@ -16,8 +16,12 @@ const storage = {
   setItem: (k: string, v: string) => window.localStorage.setItem(k, v),
 };
 
-/** The dock's first height: a little less on short windows, so the graph stays readable. */
-const DOCK_DEFAULT = '40%';
+/**
+ * The dock's first height: on a short window (1280x720) a little less, so the demo graph still
+ * fits above it at a zoom where its nodes show their text and ▶ buttons (the graph's level of
+ * detail switches below 0.55). The user's own size is remembered per workspace.
+ */
+const DOCK_DEFAULT = typeof window !== 'undefined' && window.innerHeight < 800 ? '36%' : '40%';
 
 export interface WorkbenchLayoutProps {
   graph: ReactNode;

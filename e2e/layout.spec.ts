@@ -1,0 +1,256 @@
+/**
+ * Issue 13, points 5–8 and 11 (toolbar): the dock of resizable panes, panels that stay inside the
+ * window, Trace that shows what it traced, notices that cover no control, Stop always at hand,
+ * a one-row toolbar.
+ */
+import { test, expect } from './workbench';
+import type { Page } from '@playwright/test';
+
+const SIZES = [
+  { width: 1440, height: 900 },
+  { width: 1280, height: 720 },
+] as const;
+
+const PANELS = [
+  'Inject',
+  'Queues',
+  'Predict',
+  'What-if',
+  'Record',
+  'GPU',
+  'Receipts',
+  'Dead letters',
+  'Metrics',
+  'Trace',
+  'Problems',
+];
+
+const snap = (page: Page) => page.evaluate(() => window.workbench.snapshot());
+
+async function engineReady(page: Page) {
+  await expect.poll(async () => (await snap(page))?.kernels.length ?? 0).toBeGreaterThan(0);
+}
+
+type Box = { x: number; y: number; width: number; height: number };
+const overlaps = (a: Box, b: Box) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/** The page never scrolls sideways, a pane ends inside the window, no content is wider than it. */
+async function expectInsideWindow(page: Page, panel: string) {
+  const m = await page.evaluate((name) => {
+    const tab = [...document.querySelectorAll('[role="tab"]')].find((t) => t.textContent === name);
+    const body = document
+      .getElementById(tab?.getAttribute('aria-controls') ?? '')
+      ?.querySelector('.dock-body');
+    const r = body?.getBoundingClientRect();
+    return {
+      page: document.documentElement.scrollWidth,
+      window: window.innerWidth,
+      right: r ? r.right : -1,
+      content: body ? body.scrollWidth : Infinity,
+    };
+  }, panel);
+  expect(m.page, `${panel}: the page scrolls sideways`).toBeLessThanOrEqual(m.window);
+  expect(m.right, `${panel}: the pane ends past the window`).toBeLessThanOrEqual(m.window);
+  expect(m.right).toBeGreaterThan(0);
+  // A wide table may scroll inside its pane; nothing may be wider than the window.
+  expect(m.content, `${panel}: its content is wider than the window`).toBeLessThanOrEqual(m.window);
+}
+
+for (const size of SIZES)
+  test.describe(`at ${size.width}x${size.height}`, () => {
+    test.use({ viewport: size });
+
+    test('the toolbar is one row and every control is inside the window', async ({ wb, page }) => {
+      await wb.open();
+      const bar = page.getByRole('toolbar', { name: 'Workbench' });
+      const box = (await bar.boundingBox())!;
+      expect(box.height).toBeLessThanOrEqual(48);
+      const kids = await bar.evaluate((el) =>
+        [...el.children].map((c) => {
+          const r = c.getBoundingClientRect();
+          return { right: r.right, top: r.top, bottom: r.bottom, w: r.width };
+        }),
+      );
+      for (const k of kids.filter((k) => k.w > 0)) {
+        expect(k.right).toBeLessThanOrEqual(size.width);
+        expect(k.top).toBeGreaterThanOrEqual(box.y - 1);
+        expect(k.bottom).toBeLessThanOrEqual(box.y + box.height + 1);
+      }
+      for (const name of ['Undo', '+ Type', '+ Kernel', 'Auto-layout', 'Export…', 'Import…'])
+        await expect(page.getByRole('button', { name })).toBeInViewport({ ratio: 1 });
+    });
+
+    test('Inject and Receipts show side by side; every panel stays inside the window', async ({
+      wb,
+      page,
+    }) => {
+      await wb.open();
+      await engineReady(page);
+      const inject = wb.panel('Inject');
+      const receipts = wb.panel('Receipts');
+      await expect(inject).toBeVisible();
+      await expect(receipts).toBeVisible();
+      const a = (await inject.boundingBox())!;
+      const b = (await receipts.boundingBox())!;
+      expect(a.x + a.width).toBeLessThanOrEqual(b.x + 1);
+      expect(Math.abs(a.y - b.y)).toBeLessThan(2);
+      // Useful height for both, under a graph that keeps its own.
+      expect(a.height).toBeGreaterThan(size.height * 0.25);
+      expect((await page.getByTestId('graph').boundingBox())!.height).toBeGreaterThan(
+        size.height * 0.4,
+      );
+      // A click on a type's ▶ shows its receipt beside the inject form.
+      await page.getByRole('button', { name: 'Inject one Transaction message' }).click();
+      await expect(
+        receipts.getByTestId('receipt-list').locator('[role="row"][data-status]').first(),
+      ).toBeVisible();
+      await expect(page.getByRole('button', { name: 'Send one' })).toBeVisible();
+      // Under load, with a receipt open, then every panel in turn.
+      await page.evaluate(() =>
+        window.workbench.startGenerator({ ratePerSec: 2000, durationMs: 0, seed: 3 }),
+      );
+      await receipts
+        .getByTestId('receipt-list')
+        .locator('[role="row"][data-status]')
+        .first()
+        .click();
+      for (const name of PANELS) {
+        await wb.openPanel(name);
+        await expectInsideWindow(page, name);
+      }
+      await page.evaluate(() => window.workbench.stopGenerator());
+    });
+
+    test('Trace from a receipt fills the id box and shows the chain in view', async ({
+      wb,
+      page,
+    }) => {
+      await wb.open();
+      await engineReady(page);
+      await page.evaluate(() =>
+        window.workbench.inject({ typeId: 1001, payload: { amount: 15000 }, count: 1 }),
+      );
+      const receipts = wb.panel('Receipts');
+      const row = receipts
+        .getByTestId('receipt-list')
+        .locator('[role="row"][data-status="Delivered"]')
+        .first();
+      await row.click();
+      const detail = page.getByRole('complementary', { name: 'Receipt detail' });
+      const id = (await detail.textContent())?.match(/message id\s*(\d[\d,]*)/i)?.[1];
+      await detail.getByRole('button', { name: 'Trace', exact: true }).click();
+      const trace = wb.panel('Trace');
+      await expect(trace).toBeVisible();
+      const box = trace.getByLabel('Message id to trace');
+      await expect(box).not.toHaveValue('');
+      if (id) await expect(box).toHaveValue(id.replace(/,/g, ''));
+      const hops = trace.getByTestId('trace-hops');
+      await expect(hops).toContainText('Transaction');
+      await expect(hops).toBeInViewport();
+      const r = (await hops.boundingBox())!;
+      expect(r.x).toBeGreaterThanOrEqual(0);
+      expect(r.x).toBeLessThan(size.width);
+      await expectInsideWindow(page, 'Trace');
+    });
+
+    test('notices sit under the toolbar and cover no control of the dock', async ({ wb, page }) => {
+      await wb.open();
+      await page.evaluate(() => window.workbench.inject({ typeId: 999_999, count: 1 }));
+      await page.getByRole('button', { name: '+ Kernel' }).click();
+      const notice = page.getByTestId('notices').locator('li').first();
+      await expect(notice).toBeVisible();
+      const n = (await notice.boundingBox())!;
+      const bar = (await page.getByRole('toolbar', { name: 'Workbench' }).boundingBox())!;
+      expect(n.y).toBeGreaterThanOrEqual(bar.y + bar.height);
+      for (const panel of ['Inject', 'Receipts'])
+        expect(overlaps(n, (await wb.panel(panel).boundingBox())!), panel).toBe(false);
+      for (const name of ['Start generator', 'Send one'])
+        expect(overlaps(n, (await page.getByRole('button', { name }).boundingBox())!)).toBe(false);
+    });
+  });
+
+test('no "runs on WebGPU" toasts at load: the backend is a badge', async ({ wb, page }) => {
+  await wb.open();
+  await engineReady(page);
+  await expect(page.getByTestId('backend-badge')).toContainText(/WebGPU|CPU twin/);
+  await page.waitForTimeout(1500);
+  await expect(page.getByTestId('notices')).not.toContainText('runs on WebGPU');
+});
+
+test('Stop is in the toolbar while the generator runs, whichever panels are open', async ({
+  wb,
+  page,
+}) => {
+  await wb.open();
+  await engineReady(page);
+  await wb.openPanel('Metrics');
+  await wb.openPanel('GPU');
+  await expect(page.getByRole('button', { name: 'Stop traffic' })).toHaveCount(0);
+  await page.evaluate(() =>
+    window.workbench.startGenerator({ ratePerSec: 500, durationMs: 0, seed: 5 }),
+  );
+  const stop = page.getByRole('button', { name: 'Stop traffic' });
+  await expect(stop).toBeVisible();
+  await stop.click();
+  await expect.poll(async () => (await snap(page))?.generator.running).toBe(false);
+  await expect(stop).toHaveCount(0);
+});
+
+test('the generator form survives a tab switch', async ({ wb, page }) => {
+  await wb.open();
+  await page.getByLabel('Rate (messages/s)').fill('777');
+  await page.getByLabel('Burst size').fill('42');
+  await wb.openPanel('Queues');
+  await expect(wb.panel('Inject')).toHaveCount(0);
+  await wb.openPanel('Inject');
+  await expect(page.getByLabel('Rate (messages/s)')).toHaveValue('777');
+  await expect(page.getByLabel('Burst size')).toHaveValue('42');
+});
+
+test('the layout is remembered per workspace: pane sizes and moved tabs', async ({ wb, page }) => {
+  await wb.open();
+  // Move Metrics into the pane with Inject, from the keyboard-reachable pane menu.
+  await wb.openPanel('Metrics');
+  const rightPane = page.locator('[data-tabset]', {
+    has: page.getByRole('tab', { name: 'Metrics' }),
+  });
+  await rightPane.getByRole('button', { name: 'Pane options' }).click();
+  await page.getByRole('menuitem', { name: /Move Metrics to the pane showing Inject/ }).click();
+  const leftPane = page.locator('[data-tabset]', {
+    has: page.getByRole('tab', { name: 'Inject' }),
+  });
+  await expect(leftPane.getByRole('tab', { name: 'Metrics' })).toBeVisible();
+  // Shrink the dock with the keyboard on its separator.
+  const sep = page.getByRole('separator', { name: 'Resize panels' });
+  const before = (await page.locator('#layout-dock').boundingBox())!.height;
+  await sep.focus();
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowDown');
+  await expect
+    .poll(async () => (await page.locator('#layout-dock').boundingBox())!.height)
+    .toBeLessThan(before - 20);
+  const after = (await page.locator('#layout-dock').boundingBox())!.height;
+  await page.reload();
+  await expect(page.getByTestId('graph')).toBeVisible();
+  await expect(
+    page
+      .locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Inject' }) })
+      .getByRole('tab', {
+        name: 'Metrics',
+      }),
+  ).toBeVisible();
+  expect(Math.abs((await page.locator('#layout-dock').boundingBox())!.height - after)).toBeLessThan(
+    3,
+  );
+  // Another workspace has its own (default) layout.
+  await wb.saveWorkspaceAs('other');
+  await expect(page.getByLabel('Open workspace')).toHaveValue('other');
+  await page.getByLabel('Open workspace').selectOption('demo');
+  await expect(
+    page
+      .locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Inject' }) })
+      .getByRole('tab', {
+        name: 'Metrics',
+      }),
+  ).toBeVisible();
+});
