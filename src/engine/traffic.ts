@@ -25,6 +25,8 @@ export class Traffic {
   private lens = new Uint32Array(0);
   private priority = 0;
   private lastEmitted = 0;
+  /** Engine time of the previous run: no message can have entered before it. */
+  private lastRunUs = 0;
 
   constructor(
     private readonly c: EngineCore,
@@ -62,6 +64,7 @@ export class Traffic {
     this.lens = Uint32Array.from(mix, (e) => e.layout.size);
     this.generator = gen;
     this.priority = priority;
+    this.lastRunUs = c.nowUs;
   }
 
   stop(): void {
@@ -83,6 +86,10 @@ export class Traffic {
     const s = c.store;
     const prio = this.priority;
     const hostNum = c.hostNum;
+    // A message the generator scheduled while the engine was busy enters when it is generated:
+    // its latency is the engine's, and how far behind schedule the generator is shows as lagMs.
+    const earliest = this.lastRunUs;
+    this.lastRunUs = c.nowUs;
     let total = 0;
     while (total < c.opts.maxGeneratedPerTick) {
       const n = gen.fill(c.nowUs, batch);
@@ -92,7 +99,8 @@ export class Traffic {
         const mi = batch.mixIndex[i]!;
         const rec = recs[mi]!;
         const ref = s.alloc();
-        send.initMessage(ref, rec, 0, -1, batch.timeUs[i]!);
+        const due = batch.timeUs[i]!;
+        send.initMessage(ref, rec, 0, -1, due < earliest ? earliest : due);
         const src = i * wordsPer;
         const dst = ref * INLINE_WORDS;
         const sw = s.words;
