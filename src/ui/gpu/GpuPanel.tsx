@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import { acquireGpu, type GpuStatus } from '../../gpu';
 import { useGpuBench, type ThroughputRow as BenchRow } from './benchContext';
 import { useLiveValue } from '../../state/live';
+import { formatCompact, formatMicros, formatNumber, formatRate } from '../design/format';
 
 let statusPromise: Promise<GpuStatus> | null = null;
 /** The page asks for the adapter once; the engine worker makes its own device on the same adapter. */
@@ -23,9 +24,7 @@ export function isSoftwareAdapter(a: {
 
 const SIZES = [1_024, 4_096, 16_384, 65_536];
 
-function fmt(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(2)} M/s` : `${(n / 1e3).toFixed(0)} K/s`;
-}
+const fmt = (n: number): string => formatCompact(n, '/s');
 
 function ThroughputChart({ rows }: { rows: BenchRow[] }) {
   const host = useRef<HTMLDivElement>(null);
@@ -120,7 +119,7 @@ export function GpuPanel() {
           <tr>
             <th>kernel</th>
             <th>running on</th>
-            <th>processed/s now</th>
+            <th className="num">processed now</th>
           </tr>
         </thead>
         <tbody>
@@ -128,7 +127,7 @@ export function GpuPanel() {
             <tr key={id}>
               <td>{id}</td>
               <td data-testid={`backend-${id}`}>{backend === 'webgpu' ? 'WebGPU' : 'CPU twin'}</td>
-              <td>{Math.round(rate)}</td>
+              <td className="num">{formatRate(rate)}</td>
             </tr>
           ))}
         </tbody>
@@ -167,21 +166,21 @@ export function GpuPanel() {
             <thead>
               <tr>
                 <th>kernel</th>
-                <th>batch</th>
-                <th>WebGPU</th>
-                <th>CPU twin</th>
-                <th>GPU kernel time</th>
+                <th className="num">batch</th>
+                <th className="num">WebGPU</th>
+                <th className="num">CPU twin</th>
+                <th className="num">GPU kernel time</th>
               </tr>
             </thead>
             <tbody>
               {rows.map((r) => (
                 <tr key={`${r.behavior}-${r.batchSize}`}>
                   <td>{r.behavior}</td>
-                  <td>{r.batchSize}</td>
-                  <td>{fmt(r.webgpuMsgsPerSec)}</td>
-                  <td>{fmt(r.cpuMsgsPerSec)}</td>
-                  <td>
-                    {r.gpuKernelNs === null ? 'n/a' : `${(r.gpuKernelNs / 1e6).toFixed(2)} ms`}
+                  <td className="num">{formatNumber(r.batchSize)}</td>
+                  <td className="num">{fmt(r.webgpuMsgsPerSec)}</td>
+                  <td className="num">{fmt(r.cpuMsgsPerSec)}</td>
+                  <td className="num">
+                    {r.gpuKernelNs === null ? 'n/a' : formatMicros(r.gpuKernelNs / 1e3)}
                   </td>
                 </tr>
               ))}

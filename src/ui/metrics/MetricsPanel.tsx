@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useLiveValue } from '../../state/live';
+import { formatCompact } from '../design/format';
 import { useWorkbench } from '../../state/store';
 import { useEngine } from '../engineContext';
 
@@ -15,6 +16,11 @@ const COLORS = [
   '#db2777',
   '#64748b',
 ];
+
+const CHART_HEIGHT = 150;
+const AXIS_FONT = '11px system-ui, sans-serif';
+/** The chart's own width (its grid cell), so axes and legend stay inside the pane at any size. */
+const chartWidth = (el: HTMLElement) => Math.max(160, Math.floor(el.clientWidth));
 
 function Chart({
   kind,
@@ -52,8 +58,8 @@ function Chart({
         plot = new uPlot(
           {
             title,
-            width: Math.max(200, el.clientWidth),
-            height: 150,
+            width: chartWidth(el),
+            height: CHART_HEIGHT,
             scales: { x: { time: true } },
             series: [
               {},
@@ -63,7 +69,16 @@ function Chart({
                 width: 1.5,
               })),
             ],
-            axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor', size: 60 }],
+            // Compact y labels (12.3 K) keep the axis narrow and inside the chart at any value.
+            axes: [
+              { stroke: 'currentColor', font: AXIS_FONT },
+              {
+                stroke: 'currentColor',
+                font: AXIS_FONT,
+                size: 52,
+                values: (_u, vals) => vals.map((v) => formatCompact(v)),
+              },
+            ],
             legend: { live: false },
           },
           v.data as unknown as uPlot.AlignedData,
@@ -75,7 +90,7 @@ function Chart({
     };
     raf = requestAnimationFrame(draw);
     const ro = new ResizeObserver(() =>
-      plot?.setSize({ width: Math.max(200, el.clientWidth), height: 150 }),
+      plot?.setSize({ width: chartWidth(el), height: CHART_HEIGHT }),
     );
     ro.observe(el);
     return () => {
