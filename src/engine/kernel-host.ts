@@ -30,6 +30,8 @@ export type MakeKernel = (
   ctx: KernelContext,
 ) => KernelImpl | Promise<KernelImpl | null>;
 
+const PLACE_EVERY_US = 50_000;
+
 export type MakeTwin = (behavior: KernelConfig['behavior']) => KernelTwin;
 
 export class KernelHost {
@@ -71,6 +73,7 @@ export class KernelHost {
       failReason: '',
       cols: createDrainColumns(n),
       placement: new Placement(cfg.backend),
+      placedAtUs: -Infinity,
       processed: 0,
       dropped: 0,
       deadLettered: 0,
@@ -137,8 +140,12 @@ export class KernelHost {
    * Moves the kernel to the backend its placement wants, when it can move now: nothing in flight
    * on the runtime (its batches and samples finish first) and no state read pending.
    */
-  place(k: KernelState): void {
+  place(k: KernelState, throttled = false): void {
     const p = k.placement;
+    // From the drain loop (thousands of times a second) a decision is due at most every 50 ms of
+    // engine time; events (a runtime ready, a sample or batch back) decide at once.
+    if (throttled && this.c.nowUs - k.placedAtUs < PLACE_EVERY_US) return;
+    k.placedAtUs = this.c.nowUs;
     const rt = k.gpu;
     if (rt && p.gpuReady && rt.backend !== 'webgpu' && p.gpuUnavailable === null) {
       // The runtime left the GPU by itself (device lost): it runs its twin with the state.

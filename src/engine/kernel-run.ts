@@ -48,7 +48,7 @@ export class KernelRunner {
 
   /** Processes up to `budget` messages of `k`'s queue; returns how many it took. */
   drain(k: KernelState, budget: number): number {
-    if (k.inFlightSlots === 0) this.host.place(k);
+    if (k.inFlightSlots === 0) this.host.place(k, true);
     let done = 0;
     const ep = k.ep;
     while (done < budget && ep.pendingCount() > 0 && !k.destroyed && k.stateHold === 0) {

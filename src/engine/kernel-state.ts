@@ -109,6 +109,8 @@ export interface KernelState {
   failReason: string;
   cols: DrainColumns;
   placement: Placement;
+  /** Engine time of the last placement decision. */
+  placedAtUs: number;
   processed: number;
   dropped: number;
   deadLettered: number;
