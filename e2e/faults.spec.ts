@@ -232,6 +232,18 @@ test.describe('faults are survived', () => {
   }) => {
     await enableFaultHooks(page);
     await wb.open();
+    // Forced to WebGPU: on `auto` the fraud processor stays on its twin here (SwiftShader
+    // measures slower), and this test is about losing the device under a kernel running on it.
+    const loaded = await page.evaluate(() => {
+      const c = window.workbench.getConfig();
+      return window.workbench.loadConfig({
+        ...c,
+        kernels: c.kernels.map((k) =>
+          k.id === 'fraud_processor' ? { ...k, backend: 'webgpu' as const } : k,
+        ),
+      });
+    });
+    expect(loaded.ok).toBe(true);
     await expect
       .poll(
         async () => (await snap(page))?.kernels.find((k) => k.id === 'fraud_processor')?.backend,

@@ -9,6 +9,7 @@ import {
   type NodeProps,
 } from '@xyflow/react';
 import { edgeRate, kernelOf, useLive, useStale } from '../../state/live';
+import { placementDetail, placementLabel } from '../gpu/placement';
 import { nodeLabelId, type FlowEdge, type KernelFlowNode, type TypeFlowNode } from './flow';
 import { useGraphActions } from './actions';
 import { usePrediction } from '../analysis/predictions';
@@ -89,7 +90,14 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
   // The real capacity (rounded up to a power of two by the queue); the configured one only until
   // the engine has reported this kernel.
   const capacity = useLive((s) => kernelOf(s, kernel.id)?.capacity ?? kernel.queueCapacity);
-  const backend = useLive((s) => kernelOf(s, kernel.id)?.backend ?? null);
+  const where = useLive((s) => {
+    const k = kernelOf(s, kernel.id);
+    return k ? placementLabel(k) : null;
+  });
+  const why = useLive((s) => {
+    const k = kernelOf(s, kernel.id);
+    return k && s ? placementDetail(k, s.timeUs) : null;
+  });
   const stale = useStale();
   const level = depthLevel(queued, capacity);
   const prediction = usePrediction(kernel.id);
@@ -127,7 +135,13 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
         <span>{kernel.behavior}</span>
         <span title="overflow policy">{kernel.overflowPolicy}</span>
         {kernel.tenantId ? <span title="tenant">tenant {kernel.tenantId}</span> : null}
-        <span title="backend running this kernel">{backend ?? kernel.backend}</span>
+        <span
+          className="node-backend"
+          title={why ?? `backend ${kernel.backend}: the engine has not reported this kernel yet`}
+          data-testid={`backend-badge-${kernel.id}`}
+        >
+          {where ?? kernel.backend}
+        </span>
       </div>
       <EmitsLine emits={emits} />
       {busy ? (

@@ -1,0 +1,43 @@
+/**
+ * Words for where a kernel runs and why (the engine's `placement`), shared by the graph's kernel
+ * nodes and the GPU panel.
+ */
+import type { KernelSnapshot } from '../../engine/protocol';
+
+export function formatRate(r: number | null): string {
+  if (r === null) return 'not measured';
+  if (r >= 1e9) return `${(r / 1e9).toFixed(1)} G/s`;
+  if (r >= 1e6) return `${(r / 1e6).toFixed(1)} M/s`;
+  if (r >= 1e3) return `${(r / 1e3).toFixed(0)} K/s`;
+  return `${r.toFixed(0)} /s`;
+}
+
+/** Short label: `auto → cpu`, `webgpu`, `cpu`. */
+export function placementLabel(k: Pick<KernelSnapshot, 'backend' | 'placement'>): string {
+  const where = k.backend === 'webgpu' ? 'webgpu' : 'cpu';
+  return k.placement.mode === 'auto' ? `auto → ${where}` : where;
+}
+
+/** Ago in words from engine time, e.g. `12 s ago`. */
+export function switchedAgo(lastSwitchUs: number | null, nowUs: number): string {
+  if (lastSwitchUs === null) return 'never switched';
+  const s = Math.max(0, (nowUs - lastSwitchUs) / 1e6);
+  return s < 60 ? `switched ${s.toFixed(0)} s ago` : `switched ${(s / 60).toFixed(0)} min ago`;
+}
+
+/** The full why, for a tooltip or a table cell. */
+export function placementDetail(
+  k: Pick<KernelSnapshot, 'backend' | 'placement'>,
+  nowUs: number,
+): string {
+  const p = k.placement;
+  const parts = [
+    p.reason,
+    `CPU twin ${formatRate(p.cpuRate)}, WebGPU ${formatRate(p.gpuRate)} at ~${p.batchSize} rows per batch`,
+    p.crossoverBatch === null
+      ? 'WebGPU faster at no measured batch size'
+      : `WebGPU faster from ${p.crossoverBatch} rows per batch`,
+    `${switchedAgo(p.lastSwitchUs, nowUs)} (${p.switches} switch${p.switches === 1 ? '' : 'es'})`,
+  ];
+  return parts.join('. ');
+}
