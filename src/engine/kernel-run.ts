@@ -7,18 +7,14 @@
  * Every batch is measured for the kernel's placement, and now and then a copy of a live batch is
  * measured on the other backend.
  */
-import { HOST_KERNEL } from '../core';
 import {
-  FLAG_RESPONSE,
   PAYLOAD_WORDS,
   cloneMessageBatch,
   type MessageBatch,
   type OutputBatch,
 } from '../gpu/kernels/types.ts';
-import { STATUS_OF_CODE, hlc, isPromise, type EngineCore, type TypeRec } from './context';
+import { hlc, isPromise, type EngineCore, type TypeRec } from './context';
 import type { KernelHost } from './kernel-host';
-import type { OutputConverter } from './kernel-io';
-import { OutputConverter as OutputConverterImpl } from './kernel-io';
 import {
   createDrainColumns,
   createSlot,
@@ -28,6 +24,7 @@ import {
   type KernelState,
 } from './kernel-state';
 import type { KernelRuntime } from '../gpu/kernels/types.ts';
+import { KernelOutputs } from './kernel-outputs';
 import type { SendPath } from './send';
 import { INLINE_WORDS } from './store';
 
@@ -40,11 +37,15 @@ export class KernelRunner {
   /** Shadow runs on the GPU in flight, engine-wide: one at a time, so samples never pile up. */
   private gpuSamples = 0;
 
+  private readonly outputs: KernelOutputs;
+
   constructor(
     private readonly c: EngineCore,
     private readonly send: SendPath,
     private readonly host: KernelHost,
-  ) {}
+  ) {
+    this.outputs = new KernelOutputs(c, send);
+  }
 
   /** Processes up to `budget` messages of `k`'s queue; returns how many it took. */
   drain(k: KernelState, budget: number): number {
@@ -82,7 +83,7 @@ export class KernelRunner {
       if (sample) this.sampleGpu(k, sample);
       k.processed += count;
       this.c.processed += count;
-      this.emit(k, slot, out);
+      this.outputs.emit(k, slot, out);
       this.releaseRows(slot, count);
     }
     return done;
@@ -118,7 +119,7 @@ export class KernelRunner {
     for (let i = 0; i < n; i++) {
       const ref = d.payloadRefs[i]!;
       if (d.destinations[i] !== k.num) {
-        this.forward(k, i);
+        this.outputs.forward(k, i);
         continue;
       }
       const lo = s.typeLo[ref]!;
@@ -231,7 +232,7 @@ export class KernelRunner {
       this.leave(k, slot, count);
       k.processed += count;
       c.processed += count;
-      if (!k.destroyed) this.emit(k, slot, out);
+      if (!k.destroyed) this.outputs.emit(k, slot, out);
       this.releaseRows(slot, count);
     } catch (e) {
       c.opts.onEvent?.({
@@ -453,7 +454,7 @@ export class KernelRunner {
   private rowDone(k: KernelState, slot: BatchSlot, r: number, out: OutputBatch): void {
     k.processed++;
     this.c.processed++;
-    if (!k.destroyed) this.emit(k, slot, out, r);
+    if (!k.destroyed) this.outputs.emit(k, slot, out, r);
   }
 
   private failRow(k: KernelState, slot: BatchSlot, r: number, e: unknown): void {
@@ -472,146 +473,5 @@ export class KernelRunner {
       why,
     );
     slot.rowRef[r] = -1;
-  }
-
-  /** A message passing through on its way to another kernel: relay it, hops accumulate. */
-  private forward(k: KernelState, i: number): void {
-    const c = this.c;
-    const d = k.cols;
-    const ref = d.payloadRefs[i]!;
-    const s = c.store;
-    if (s.sampled[ref] === 1) {
-      c.receipts.release();
-      s.sampled[ref] = 0;
-    }
-    const base = c.reserveHlc(1);
-    s.dlvP[ref] = c.hlcPhysical;
-    s.dlvL[ref] = base;
-    const source = c.broker.nameOf(d.sources[i]!);
-    const destination = c.broker.nameOf(d.destinations[i]!);
-    const code = c.broker.forwardRef(
-      d.messageIds[i]!,
-      source,
-      destination,
-      d.typeIds[i]!,
-      d.priorities[i]!,
-      d.hops[i]!,
-      d.tenants[i]!,
-      ref,
-    );
-    const status = STATUS_OF_CODE[code]!;
-    if (status === 'Delivered' || status === 'Pending') {
-      const target = status === 'Delivered' ? destination : (c.k2k.get(destination) ?? destination);
-      c.edge(k.edges, k.cfg.id, c.broker.kernelNumber(target));
-    }
-    // Counted and sampled like any receipt; the edge above is the relay's (from this kernel).
-    this.send.settleRelay(
-      ref,
-      status,
-      source,
-      destination,
-      c.broker.lastRouteHops,
-      d.priorities[i]!,
-    );
-  }
-
-  /**
-   * Sends a kernel's outputs on: responses back to their source, everything else by type.
-   * `rowBase` maps the outputs' `parentRow` onto the slot (a one-row re-run of row r).
-   */
-  emit(k: KernelState, slot: BatchSlot, out: OutputBatch, rowBase = 0): void {
-    const n = out.count;
-    if (n === 0) return;
-    const c = this.c;
-    const s = c.store;
-    const send = this.send;
-    const source = k.cfg.id;
-    const srcNum = k.num;
-    let rec: TypeRec | undefined;
-    let conv: OutputConverter | undefined;
-    const now = c.nowUs;
-    for (let r = 0; r < n; r++) {
-      const parentRow = rowBase + out.parentRow[r]!;
-      const parentRef = slot.rowRef[parentRow]!;
-      const parentId = slot.rowId[parentRow]!;
-      const lo = out.typeLo[r]!;
-      const hi = out.typeHi[r]!;
-      if (!rec || rec.lo !== lo || rec.hi !== hi) {
-        rec = c.typeByWords(lo, hi, rec);
-        conv = rec.outputs.get(k.cfg.behavior);
-        if (!conv) {
-          conv = new OutputConverterImpl(rec.layout, k.cfg.behavior);
-          rec.outputs.set(k.cfg.behavior, conv);
-        }
-      }
-      const ref = s.alloc();
-      send.initMessage(ref, rec, parentId, parentId, now);
-      s.traced[ref] = s.traced[parentRef]!;
-      const len = conv!.convertInto(out.payload, r * PAYLOAD_WORDS, s.words, ref * INLINE_WORDS);
-      if (len >= 0) {
-        s.len[ref] = len;
-        s.big[ref] = undefined;
-      } else s.setPayload(ref, conv!.convert(out.payload, r * PAYLOAD_WORDS));
-      c.emitted++;
-      k.emitted++;
-      const priority = out.priority[r]! & 0xff;
-      if ((out.flags[r]! & FLAG_RESPONSE) !== 0) {
-        this.sendResponse(k, ref, rec, out.dest[r]!, priority);
-      } else {
-        send.enqueue(ref, rec, priority, source, srcNum);
-      }
-    }
-    send.flush(source, srcNum);
-  }
-
-  /** A response goes back to its request's source (the host consumes its own at once). */
-  private sendResponse(
-    k: KernelState,
-    ref: number,
-    rec: TypeRec,
-    dest: number,
-    priority: number,
-  ): void {
-    const c = this.c;
-    const s = c.store;
-    const send = this.send;
-    send.stampEntry(ref);
-    const source = k.cfg.id;
-    if (dest === c.hostNum || c.broker.nameOf(dest) === HOST_KERNEL) {
-      s.msgId[ref] = c.broker.lastMessageId + 1;
-      // Take an id like any send would, so ids stay unique across the host's responses.
-      c.broker.nextMessageId++;
-      const seq = c.receipts.count('Delivered');
-      const wants = c.receipts.wants('Delivered', rec.typeId, source, HOST_KERNEL);
-      const logical = c.reserveHlc(1);
-      const at = hlc(c.hlcPhysical, logical);
-      if (wants) send.row(seq, 'Delivered', ref, source, HOST_KERNEL, 0, priority, 0, at);
-      if (s.traced[ref] === 1 || wants) {
-        s.traced[ref] = 1;
-        send.trace(ref, 'Delivered', source, HOST_KERNEL, 0, priority);
-        const node = c.traces.get(s.msgId[ref]!);
-        if (node) {
-          node.kernel = HOST_KERNEL;
-          node.processedAt = at;
-          node.latencyUs = 0;
-        }
-      }
-      c.processed++;
-      s.release(ref);
-      return;
-    }
-    const destination = c.broker.nameOf(dest);
-    const code = c.broker.sendRef(source, destination, rec.num, priority, ref);
-    s.msgId[ref] = c.broker.lastMessageId;
-    send.settle(
-      ref,
-      STATUS_OF_CODE[code]!,
-      source,
-      k.num,
-      destination,
-      c.broker.lastRouteHops,
-      priority,
-    );
-    send.letters.flush();
   }
 }

@@ -1,0 +1,162 @@
+/**
+ * The engine snapshot: what the live panels and `window.workbench.snapshot()` read, posted by the
+ * worker at least 10 times a second (also while idle). Re-exported by protocol.ts.
+ */
+import type {
+  DeadLetterReason,
+  DeadLetterRow,
+  GeneratorSpec,
+  GpuNotice,
+  KernelConfig,
+  ReceiptRow,
+} from './protocol';
+
+/** Where a kernel runs, and why (the `auto` backend's measurements). */
+export interface KernelPlacement {
+  /** What the config asks for: `auto` chooses by measurement; `webgpu` and `cpu` force one. */
+  mode: 'auto' | 'webgpu' | 'cpu';
+  /** Why the kernel runs where it runs now, in words a person can check. */
+  reason: string;
+  /** Measured processing rate on the CPU twin, messages/s, at the batch sizes traffic produces; null until measured. */
+  cpuRate: number | null;
+  /** Measured processing rate on WebGPU (whole round trip), messages/s; null until measured or without an adapter. */
+  gpuRate: number | null;
+  /** Smallest batch size at which WebGPU measured faster than the twin; null when it never did. */
+  crossoverBatch: number | null;
+  /** Mean rows per batch that live traffic produced recently. */
+  batchSize: number;
+  /** Engine time of the last backend switch, µs; null when it never switched. */
+  lastSwitchUs: number | null;
+  /** Backend switches since the kernel was created. */
+  switches: number;
+}
+
+export interface KernelSnapshot {
+  id: string;
+  /** The backend running the kernel now. */
+  backend: 'webgpu' | 'cpu';
+  behavior: KernelConfig['behavior'];
+  tenantId: number;
+  /** Messages waiting in the kernel's queue (never above `capacity`); equals `queued`. */
+  queueDepth: number;
+  /** Messages waiting in the kernel's queue (never above `capacity`). */
+  queued: number;
+  /** Messages taken from the queue and being processed on a backend (a GPU batch in flight). */
+  inFlight: number;
+  /** Highest queue depth seen (queued only). */
+  maxDepth: number;
+  /** The real capacity (the configured one rounded up to a power of two). */
+  capacity: number;
+  processed: number;
+  /** Messages refused or evicted at this kernel's queue. */
+  dropped: number;
+  /** Dead letters whose original destination is this kernel. */
+  deadLettered: number;
+  /** `deadLettered` by reason (since the last `resetMetrics`); reasons with none are absent. */
+  lettersByReason: Partial<Record<DeadLetterReason, number>>;
+  /** Messages emitted (alerts, responses). */
+  emitted: number;
+  /** Processed per second over the last second; 0 within a second of the last message. */
+  ratePerSec: number;
+  /**
+   * True while the kernel cannot keep up: its queue is 75 % full or more, or it refused or
+   * evicted messages since the previous snapshot. `backend` names the bottleneck.
+   */
+  backpressure: boolean;
+  placement: KernelPlacement;
+  /** Why this kernel runs on the CPU although its backend asked for WebGPU. */
+  fallbackReason?: string;
+}
+
+export interface EdgeSnapshot {
+  /** `'type:<id>'` for dispatch edges, or a kernel id for kernel-to-kernel traffic. */
+  source: string;
+  /** Kernel id. */
+  target: string;
+  ratePerSec: number;
+  total: number;
+}
+
+/**
+ * Exact accounting. Every message that entered the dispatcher is in exactly one bucket:
+ * `injected + emitted + carriedOver = processed + queued + inFlight + sum(failedByStatus) + deadLettered`.
+ * See CONTEXT.md for what each term counts.
+ */
+export interface AccountingSnapshot {
+  /** Entered the dispatcher from outside (inject + generator); equals `snapshot.injected`. */
+  injected: number;
+  /** Entered the dispatcher from kernels (alerts, responses). */
+  emitted: number;
+  /** Held (queued, in flight or dead-lettered) when the counters were last reset; they count as entered. */
+  carriedOver: number;
+  /** Consumed by a kernel runtime. */
+  processed: number;
+  /** Waiting in some kernel's queue now. */
+  queued: number;
+  /** Taken from a queue and being processed on a backend now (GPU batches in flight). */
+  inFlight: number;
+  /** Failed and not held anywhere any more, by why (status, or `Evicted`, `Purged`, `DroppedOldest`, `KernelRemoved`). */
+  failedByStatus: Record<string, number>;
+  /** Held in the dead-letter queue now. */
+  deadLettered: number;
+  balanced: boolean;
+}
+
+export interface EngineSnapshot {
+  /** Increases by one per snapshot. */
+  seq: number;
+  /** Engine (simulated) time in µs. */
+  timeUs: number;
+  /**
+   * Nothing queued, nothing in flight and no generator running. The worker still publishes
+   * while idle (at least 10 times a second), so rates settle to 0.
+   */
+  idle: boolean;
+  /** Whole-engine rates over the last second, messages/s; 0 within a second of the last message. */
+  rates: { injectedPerSec: number; processedPerSec: number; deadLetteredPerSec: number };
+  /** Messages injected from outside (inject + generator), all time since the last reset. */
+  injected: number;
+  metrics: {
+    messagesDispatched: number;
+    messagesDelivered: number;
+    unknownTypeErrors: number;
+    deliveryErrors: number;
+  };
+  receipts: {
+    total: number;
+    byStatus: Record<string, number>;
+    /** Receipts not materialised because the per-snapshot cap was reached or the filter excluded them. */
+    sampledOut: number;
+    /** New since the previous snapshot, oldest first. */
+    recent: ReceiptRow[];
+  };
+  kernels: KernelSnapshot[];
+  edges: EdgeSnapshot[];
+  deadLetters: {
+    count: number;
+    evicted: number;
+    /** Cross-tenant redrives refused since the last reset. */
+    refusedCrossTenant: number;
+    /** New since the previous snapshot, oldest first (bounded). */
+    recent: DeadLetterRow[];
+  };
+  accounting: AccountingSnapshot;
+  latency: { p50Us: number; p99Us: number; samples: number };
+  generator: {
+    running: boolean;
+    emitted: number;
+    spec?: GeneratorSpec;
+    /**
+     * How far the generator is behind its schedule, ms: above a few tens of ms the engine cannot
+     * take the requested rate (it emits as fast as the engine takes messages, never in a burst).
+     */
+    lagMs: number;
+  };
+  configName: string;
+  /** Backend changes since the previous snapshot (device lost, fallbacks), oldest first. */
+  gpuEvents: GpuNotice[];
+  /** The core broker's own accounting (`K2KBroker.accounting()`), for cross-checks. */
+  broker: { in: number; received: number; queued: number; deadLettered: number; balanced: boolean };
+  /** Messages held by the trace store. */
+  traced: number;
+}
