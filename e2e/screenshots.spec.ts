@@ -10,6 +10,7 @@
  */
 import { test, expect } from './workbench';
 import type { Page } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
 
 const SIZES = [
   { width: 1440, height: 900 },
@@ -17,10 +18,7 @@ const SIZES = [
 ] as const;
 
 /** Pins what varies with the rate (edge thickness) and hides the text cursor. */
-const FREEZE = `
-  .react-flow__edge-path { stroke-width: 1.5px !important; }
-  * { caret-color: transparent !important; }
-`;
+const FREEZE = fileURLToPath(new URL('./screenshots.css', import.meta.url));
 
 /** Regions whose content moves under load; the frame around them stays compared. */
 function liveRegions(page: Page) {
@@ -90,7 +88,7 @@ for (const size of SIZES)
           `demo-${size.width}x${size.height}-${scheme}-idle.png`,
           {
             animations: 'disabled',
-            style: FREEZE,
+            stylePath: FREEZE,
             // The backend badge may read CPU twin or WebGPU depending on the adapter found.
             mask: [page.getByTestId('backend-badge')],
             maxDiffPixelRatio: 0.005,
@@ -118,7 +116,7 @@ for (const size of SIZES)
           `demo-${size.width}x${size.height}-${scheme}-load.png`,
           {
             animations: 'disabled',
-            style: FREEZE,
+            stylePath: FREEZE,
             mask: liveRegions(page),
             maxDiffPixelRatio: 0.01,
           },

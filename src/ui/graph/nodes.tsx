@@ -36,7 +36,7 @@ const TypeNode = memo(function TypeNode({ id, data, selected }: NodeProps<TypeFl
         className="emit"
         isConnectable={false}
         title={emittedBy ? `Emitted by ${emittedBy}` : 'Emitted by no kernel'}
-        aria-label={emittedBy ? `${type.name} is emitted by ${emittedBy}` : undefined}
+        aria-description={emittedBy ? `${type.name} is emitted by ${emittedBy}` : undefined}
       />
       <div className="node-head">
         <span className="node-kind">type</span>
@@ -67,7 +67,7 @@ const TypeNode = memo(function TypeNode({ id, data, selected }: NodeProps<TypeFl
         position={Position.Right}
         id="out"
         title="Drag to a kernel's left handle to route this type there"
-        aria-label={`Route from ${type.name}`}
+        aria-description={`Route from ${type.name}`}
       />
     </div>
   );
@@ -117,7 +117,7 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
         position={Position.Left}
         id="in"
         title="Drop a type's route here"
-        aria-label={`Route into ${kernel.id}`}
+        aria-description={`Route into ${kernel.id}`}
       />
       <Handle
         type="target"
@@ -125,7 +125,7 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
         id="k2k-in"
         className="k2k"
         title={`K2K next hop into ${kernel.id}: drop another kernel's bottom handle here`}
-        aria-label={`K2K next hop into ${kernel.id}`}
+        aria-description={`K2K next hop into ${kernel.id}`}
       />
       <div className="node-head">
         <span className="node-kind">kernel</span>
@@ -194,7 +194,7 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
         id="k2k-out"
         className="k2k"
         title={`K2K route from ${kernel.id}: drag to another kernel's top handle to send its messages via that kernel`}
-        aria-label={`K2K route from ${kernel.id}`}
+        aria-description={`K2K route from ${kernel.id}`}
       />
     </div>
   );

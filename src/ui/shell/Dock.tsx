@@ -173,7 +173,12 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal }: DockProps
   );
 
   const renderTabContent = useCallback(
-    (tab: TabNode<PanelId>) => <div className="dock-body">{renderPanel(tab.data)}</div>,
+    // Focusable so a panel that scrolls (a wide table) scrolls from the keyboard too.
+    (tab: TabNode<PanelId>) => (
+      <div className="dock-body" tabIndex={0}>
+        {renderPanel(tab.data)}
+      </div>
+    ),
     [renderPanel],
   );
 

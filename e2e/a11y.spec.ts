@@ -1,0 +1,87 @@
+/**
+ * Accessibility scan (axe-core) of every dock panel, the toolbar with its menus, and the graph,
+ * in light and dark: no serious or critical violations (issue 13, done-when).
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect } from './workbench';
+import type { Page } from '@playwright/test';
+
+const PANELS = [
+  'Inject',
+  'Queues',
+  'Predict',
+  'What-if',
+  'Record',
+  'GPU',
+  'Receipts',
+  'Dead letters',
+  'Metrics',
+  'Trace',
+  'Problems',
+];
+
+async function seriousViolations(page: Page, include?: string) {
+  let axe = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+  if (include) axe = axe.include(include);
+  const { violations } = await axe.analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+    }));
+}
+
+for (const scheme of ['light', 'dark'] as const)
+  test.describe(`${scheme}`, () => {
+    test.use({ colorScheme: scheme });
+
+    test('every panel, the toolbar and the graph have no serious or critical violations', async ({
+      wb,
+      page,
+    }) => {
+      test.setTimeout(120_000);
+      await wb.open();
+      await expect
+        .poll(async () => (await page.evaluate(() => window.workbench.snapshot()))?.kernels.length)
+        .toBeGreaterThan(0);
+      // Some traffic, so tables, receipts and charts have rows to check.
+      await page.evaluate(() => window.workbench.inject({ typeId: 1001, count: 20 }));
+      await page.evaluate(() => window.workbench.inject({ typeId: 999_999, count: 2 }));
+      expect(await seriousViolations(page), 'the window as it opens').toEqual([]);
+      for (const name of PANELS) {
+        await wb.openPanel(name);
+        expect(await seriousViolations(page, '#dock-workspace'), name).toEqual([]);
+      }
+      // A receipt's detail and a trace.
+      await wb.openPanel('Receipts');
+      await wb
+        .panel('Receipts')
+        .getByTestId('receipt-list')
+        .locator('[role="row"][data-status]')
+        .first()
+        .click();
+      expect(await seriousViolations(page, '#dock-workspace'), 'receipt detail').toEqual([]);
+      // The toolbar's More menu and the pane menu, open.
+      await page.getByRole('button', { name: 'More actions' }).click();
+      await expect(page.getByRole('menu')).toBeVisible();
+      expect(await seriousViolations(page), 'More menu').toEqual([]);
+      await page.keyboard.press('Escape');
+      await page.getByRole('button', { name: 'Pane options' }).first().click();
+      await expect(page.getByRole('menu')).toBeVisible();
+      expect(await seriousViolations(page), 'pane menu').toEqual([]);
+      await page.keyboard.press('Escape');
+    });
+  });
+
+test('dock tabs move with the arrow keys', async ({ wb, page }) => {
+  await wb.open();
+  const inject = page.getByRole('tab', { name: 'Inject', exact: true });
+  await inject.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'Queues', exact: true })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(wb.panel('Queues')).toBeVisible();
+});
