@@ -216,7 +216,9 @@ describe('generator fast paths', () => {
       const z = new ZipfSampler(n, s);
       const rng = createRng(n + 1);
       const ws: number[] = [0, 2 ** 32 - 1];
+      // Bucket edges for any table size up to 2^16 buckets.
       for (let j = 0; j < 65536; j += 1 + rng.int(7)) ws.push(j * 65536, j * 65536 + 65535);
+      for (let j = 0; j < 4096; j++) ws.push(j * 2 ** 20, j * 2 ** 20 + 2 ** 20 - 1);
       for (let i = 0; i < 50_000; i++) ws.push(rng.nextU32());
       const wrong = ws.filter((w) => z.rankWord(w) !== z.rank(w / 2 ** 32));
       expect(wrong).toEqual([]);

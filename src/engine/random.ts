@@ -30,6 +30,9 @@ function splitmix32(state: number): [number, number] {
 
 const TWO_POW_32 = 4294967296;
 
+/** Buckets of {@link ZipfSampler.rankWord}'s table: 2^12 words of 4 bytes, 16 KiB. */
+const WORD_BUCKET_BITS = 12;
+
 class Sfc32 implements Rng {
   private a: number;
   private b: number;
@@ -115,20 +118,17 @@ export function createRng(seed: number): Rng {
  * and returns exactly what a binary search would (the smallest rank whose cdf exceeds u). No
  * allocation per sample. s = 0 is uniform.
  *
- * {@link rankWord} samples from a random word w (u = w / 2^32) through a second table over the
- * 2^16 buckets of w's top bits, where the bucket is exact (no rounding): a bucket whose words all
- * map to one rank answers at once, without touching the cdf.
+ * {@link rankWord} samples from a random word w (u = w / 2^32) through a small table over the
+ * 2^WORD_BUCKET_BITS buckets of w's top bits, where the bucket is exact (no rounding): a bucket
+ * whose words all map to one rank answers at once; the others go the way of {@link rank}. The
+ * table is small on purpose: it is read at random (u is uniform), so it must stay in cache while
+ * the engine around the generator works (a 2^16-entry table was faster alone and slower there).
  */
 export class ZipfSampler {
   private readonly cdf: Float64Array;
   private readonly guide: Int32Array;
-  /**
-   * Per bucket of w >>> 16: the rank of its first word, or `~rank` when its last word maps to a
-   * later rank (the bucket holds a rank boundary, so the cdf decides); the last word's rank in
-   * `wordHi` then.
-   */
-  private wordLo: Int32Array | null = null;
-  private wordHi: Int32Array | null = null;
+  /** Per bucket of w's top bits: the rank all its words map to, or -1 when they do not agree. */
+  private wordRank: Int32Array | null = null;
 
   constructor(
     readonly n: number,
@@ -168,44 +168,23 @@ export class ZipfSampler {
 
   /** `rank(w / 2^32)` for a random word w in [0, 2^32), exactly, and mostly by one table read. */
   rankWord(w: number): number {
-    const lo = this.wordLo ?? this.buildWordTables();
-    const k = lo[w >>> 16]!;
-    if (k >= 0) return k;
-    // A boundary bucket: the answer is in [~k, wordHi], the smallest rank whose cdf exceeds u.
-    const cdf = this.cdf;
-    const u = w / 4294967296;
-    let a = ~k;
-    let b = this.wordHi![w >>> 16]!;
-    while (b - a > 8) {
-      const mid = (a + b) >>> 1;
-      if (cdf[mid]! > u) b = mid;
-      else a = mid + 1;
-    }
-    while (cdf[a]! <= u) a++;
-    return a;
+    const t = this.wordRank ?? this.buildWordTable();
+    const k = t[w >>> (32 - WORD_BUCKET_BITS)]!;
+    return k >= 0 ? k : this.rank(w / 4294967296);
   }
 
   /** Built on first use (a generator that never samples by word pays nothing). */
-  private buildWordTables(): Int32Array {
-    const buckets = 1 << 16;
-    const lo = new Int32Array(buckets);
-    const hi = new Int32Array(buckets);
-    // rank(u) is non-decreasing in u: walk the buckets' first and last words in order.
-    let k = 0;
-    const last = this.n - 1;
-    const cdf = this.cdf;
+  private buildWordTable(): Int32Array {
+    const buckets = 1 << WORD_BUCKET_BITS;
+    const width = 2 ** (32 - WORD_BUCKET_BITS);
+    const t = new Int32Array(buckets);
     for (let j = 0; j < buckets; j++) {
-      const first = (j * 65536) / 4294967296;
-      while (k < last && cdf[k]! <= first) k++;
-      const kFirst = k;
-      const end = (j * 65536 + 65535) / 4294967296;
-      let kEnd = k;
-      while (kEnd < last && cdf[kEnd]! <= end) kEnd++;
-      lo[j] = kEnd === kFirst ? kFirst : ~kFirst;
-      hi[j] = kEnd;
+      // rank is non-decreasing in u: a bucket is one rank when its first and last words agree.
+      const first = this.rank((j * width) / 4294967296);
+      const last = this.rank((j * width + width - 1) / 4294967296);
+      t[j] = first === last ? first : -1;
     }
-    this.wordHi = hi;
-    return (this.wordLo = lo);
+    return (this.wordRank = t);
   }
 
   /** Probability of rank k. */
