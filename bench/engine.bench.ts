@@ -7,6 +7,7 @@
  * 10,000 accounts, seed 42), each the median of 5 rounds in wall and CPU time (the machine is
  * shared: CPU time is the steadier figure):
  * - generate: `TrafficGenerator.fill` into a batch;
+ * - dispatch (core alone): `dispatchBatch` + `drainInto` of the same types on the demo routes;
  * - convert in: `InputConverter.convert` of those payloads into the kernels' 8-word rows;
  * - kernel: the CPU twins' `process` on pre-filled batches (per injected message, all three);
  * - convert out: `OutputConverter.convertInto` of the twins' outputs into message columns;
@@ -18,6 +19,7 @@
  * stops after the stages that run without the engine).
  */
 import { demoConfig } from '../src/core/config/index.ts';
+import { DispatcherBuilder, K2KBroker } from '../src/core/index.ts';
 import { createEngine } from '../src/engine/engine.ts';
 import { GeneratedBatch, TrafficGenerator, type MixEntry } from '../src/engine/generators.ts';
 import { InputConverter, OutputConverter } from '../src/engine/kernel-io.ts';
@@ -271,6 +273,33 @@ function stageConvertOut(
   };
 }
 
+/**
+ * The core's batch path alone on the same type sequence: `dispatchBatch` of each generator chunk
+ * into the demo kernels' endpoints (routes and capacities from the demo config), `drainInto` after
+ * each. The engine adds its message store, receipts and glue around this.
+ */
+function stageDispatch(gen: GeneratedBatch[]): Figure {
+  let t = 1_000_000_000;
+  const broker = new K2KBroker({ now: () => t });
+  const eps = config.kernels.map((k) => broker.register(k.id, { capacity: k.queueCapacity }));
+  let b = new DispatcherBuilder();
+  for (const r of config.routes) b = b.routeRaw(Number(r.typeId), r.kernelId);
+  const d = b.buildWithBroker(broker);
+  const statuses = new Uint8Array(GEN_CHUNK);
+  const out = { typeIds: new Float64Array(GEN_CHUNK), payloadRefs: new Uint32Array(GEN_CHUNK) };
+  const typeIds = gen.map((g) => Float64Array.from(g.mixIndex, (mi) => MIX[mi]!.typeId));
+  const refs = Uint32Array.from({ length: GEN_CHUNK }, (_, i) => i);
+  return medianOf(() =>
+    timeOnce(() => {
+      for (const ids of typeIds) {
+        t += 100;
+        d.dispatchBatch({ typeIds: ids, payloadRefs: refs, count: GEN_CHUNK }, statuses);
+        for (const ep of eps) ep.drainInto(out);
+      }
+    }, gen.length * GEN_CHUNK),
+  );
+}
+
 // ---------------------------------------------------------------- the engine (public API only)
 
 function startEngine(ratePerSec: number, sampling: number) {
@@ -354,6 +383,7 @@ const generated = generate(chunks);
 const injected = chunks * GEN_CHUNK;
 const fGen = stageGenerate();
 report('generate (fill)', fGen);
+report('dispatch (core alone)', stageDispatch(generated), 'dispatchBatch + drainInto, no engine');
 const fIn = stageConvertIn(generated);
 report('convert in', fIn);
 const kin = kernelBatches(chunks);
