@@ -254,3 +254,26 @@ test('the layout is remembered per workspace: pane sizes and moved tabs', async 
       }),
   ).toBeVisible();
 });
+
+test('a pane splits, collapses and expands; several panels show at once', async ({ wb, page }) => {
+  await wb.open();
+  const panes = page.locator('#dock-workspace [data-tabset]');
+  await expect(panes).toHaveCount(2);
+  // Split Metrics out of the right pane into a third pane, from the keyboard-reachable menu.
+  await wb.openPanel('Metrics');
+  const right = page.locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Receipts' }) });
+  await right.getByRole('button', { name: 'Pane options' }).click();
+  await page.getByRole('menuitem', { name: /Split: Metrics in a new pane on the right/ }).click();
+  await expect(panes).toHaveCount(3);
+  await wb.openPanel('Receipts');
+  for (const name of ['Inject', 'Receipts', 'Metrics']) await expect(wb.panel(name)).toBeVisible();
+  // Collapse the left pane from its header; a click on one of its tabs brings it back.
+  const left = page.locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Inject' }) });
+  await left.getByRole('button', { name: 'Collapse pane' }).click();
+  await expect(wb.panel('Inject')).toHaveCount(0);
+  await page.getByRole('tab', { name: 'Queues', exact: true }).click();
+  await expect(wb.panel('Queues')).toBeVisible();
+  // Clicking the selected tab again never collapses its pane.
+  await page.getByRole('tab', { name: 'Queues', exact: true }).click();
+  await expect(wb.panel('Queues')).toBeVisible();
+});

@@ -8,7 +8,6 @@ import { useCallback, useEffect, useRef, type ReactNode } from 'react';
 import * as Menu from '@radix-ui/react-dropdown-menu';
 import {
   Separator,
-  TabsetCollapseButton,
   TabsetMaximizeButton,
   Workspace,
   useParentTabset,
@@ -66,6 +65,30 @@ const renderTab = (tab: TabNode<PanelId>, props: TabRenderProps) => (
     {tab.title}
   </div>
 );
+
+/**
+ * Collapse or expand the pane. Through the imperative handle: user-initiated collapses are
+ * refused in `onBeforeModelChange` (so a click on the selected tab only shows it).
+ */
+function CollapseButton() {
+  const pane = useParentTabset<PanelId>();
+  const state = useParentTabsetState();
+  if (!pane || !state || (!state.isCollapsible && !state.isCollapsed) || state.isMaximized)
+    return null;
+  const label = state.isCollapsed ? 'Expand pane' : 'Collapse pane';
+  return (
+    <button
+      type="button"
+      className="icon-btn"
+      aria-label={label}
+      title={label}
+      aria-expanded={!state.isCollapsed}
+      onClick={() => (state.isCollapsed ? pane.expand() : pane.collapse())}
+    >
+      {state.isCollapsed ? '▸' : '▾'}
+    </button>
+  );
+}
 
 /** The pane menu: split, move, collapse, maximise and reset, all reachable from the keyboard. */
 function PaneMenu({ onReset }: { onReset: () => void }) {
@@ -196,12 +219,7 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal }: DockProps
         >
           {({ isMaximized }) => (isMaximized ? '⤡' : '⤢')}
         </TabsetMaximizeButton>
-        <TabsetCollapseButton
-          className="icon-btn"
-          title={({ isCollapsed }) => (isCollapsed ? 'Expand pane' : 'Collapse pane')}
-        >
-          {({ isCollapsed }) => (isCollapsed ? '▸' : '▾')}
-        </TabsetCollapseButton>
+        <CollapseButton />
         <PaneMenu onReset={reset} />
       </div>
     ),
@@ -225,7 +243,8 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal }: DockProps
       tabsetMinHeight="80px"
       tabRemovalSelectionBehavior="recent"
       // A click on the selected tab would collapse its pane (the library's default); here a tab
-      // click only ever shows its panel. Panes collapse from their header button or menu.
+      // click only ever shows its panel. Panes collapse from their header button or menu, which
+      // go through the imperative handle and so are not refused here.
       onBeforeModelChange={({ reason }) => reason !== 'collapse'}
       onModelChanged={(m, meta) => {
         onModelChanged(m);
