@@ -2,7 +2,7 @@ import { CONFIG_VERSION, type RouteConfig } from './schema.ts';
 
 const TYPE_X = 0;
 const KERNEL_X = 440;
-const ROW = 150;
+const ROW = 110;
 
 /**
  * The canonical demo workspace: RingKernel's fraud-detection domain (type ids 1000-1099).

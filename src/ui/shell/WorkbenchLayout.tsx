@@ -21,7 +21,7 @@ const storage = {
  * fits above it at a zoom where its nodes show their text and ▶ buttons (the graph's level of
  * detail switches below 0.55). The user's own size is remembered per workspace.
  */
-const DOCK_DEFAULT = typeof window !== 'undefined' && window.innerHeight < 800 ? '36%' : '40%';
+const DOCK_DEFAULT = typeof window !== 'undefined' && window.innerHeight < 800 ? '46%' : '42%';
 
 export interface WorkbenchLayoutProps {
   graph: ReactNode;
