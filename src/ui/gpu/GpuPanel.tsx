@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import { acquireGpu, type GpuStatus } from '../../gpu';
 import { useGpuBench, type ThroughputRow as BenchRow } from './benchContext';
 import { useLiveValue } from '../../state/live';
 import { formatCompact, formatMicros, formatNumber, formatRate } from '../design/format';
+import { measuredRate, placementLabel, switchedAgo } from './placement';
 
 let statusPromise: Promise<GpuStatus> | null = null;
 /** The page asks for the adapter once; the engine worker makes its own device on the same adapter. */
@@ -80,7 +81,21 @@ export function GpuPanel() {
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const kernels = useLiveValue(
-    (s) => s?.kernels.map((k) => [k.id, k.backend, k.ratePerSec] as const) ?? [],
+    (s) =>
+      s?.kernels.map((k) => ({
+        id: k.id,
+        backend: k.backend,
+        rate: k.ratePerSec,
+        where: placementLabel(k),
+        reason: k.placement.reason,
+        cpu: measuredRate(k.placement.cpuRate),
+        gpu: measuredRate(k.placement.gpuRate),
+        crossover:
+          k.placement.crossoverBatch === null
+            ? 'never measured faster'
+            : `from ${formatNumber(k.placement.crossoverBatch)} rows`,
+        switched: switchedAgo(k.placement.lastSwitchUs, s.timeUs),
+      })) ?? [],
   );
   useEffect(() => {
     let alive = true;
@@ -119,16 +134,33 @@ export function GpuPanel() {
           <tr>
             <th>kernel</th>
             <th>running on</th>
+            <th className="num">CPU twin measured</th>
+            <th className="num">WebGPU measured</th>
+            <th>WebGPU faster</th>
+            <th>last switch</th>
             <th className="num">processed now</th>
           </tr>
         </thead>
         <tbody>
-          {kernels.map(([id, backend, rate]) => (
-            <tr key={id}>
-              <td>{id}</td>
-              <td data-testid={`backend-${id}`}>{backend === 'webgpu' ? 'WebGPU' : 'CPU twin'}</td>
-              <td className="num">{formatRate(rate)}</td>
-            </tr>
+          {kernels.map((k) => (
+            <Fragment key={k.id}>
+              <tr>
+                <td>{k.id}</td>
+                <td data-testid={`backend-${k.id}`} title={k.reason}>
+                  {k.where.replace('cpu', 'CPU twin').replace('webgpu', 'WebGPU')}
+                </td>
+                <td className="num">{k.cpu}</td>
+                <td className="num">{k.gpu}</td>
+                <td>{k.crossover}</td>
+                <td>{k.switched}</td>
+                <td className="num">{formatRate(k.rate)}</td>
+              </tr>
+              <tr className="placement-why">
+                <td colSpan={7} className="muted" data-testid={`placement-${k.id}`}>
+                  {k.reason}
+                </td>
+              </tr>
+            </Fragment>
           ))}
         </tbody>
       </table>

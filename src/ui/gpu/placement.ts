@@ -3,13 +3,11 @@
  * nodes and the GPU panel.
  */
 import type { KernelSnapshot } from '../../engine/protocol';
+import { formatRate } from '../design/format';
 
-export function formatRate(r: number | null): string {
-  if (r === null) return 'not measured';
-  if (r >= 1e9) return `${(r / 1e9).toFixed(1)} G/s`;
-  if (r >= 1e6) return `${(r / 1e6).toFixed(1)} M/s`;
-  if (r >= 1e3) return `${(r / 1e3).toFixed(0)} K/s`;
-  return `${r.toFixed(0)} /s`;
+/** A measured rate, or that it is not measured yet. */
+export function measuredRate(r: number | null): string {
+  return r === null ? 'not measured' : formatRate(r);
 }
 
 /** Short label: `auto → cpu`, `webgpu`, `cpu`. */
@@ -33,7 +31,7 @@ export function placementDetail(
   const p = k.placement;
   const parts = [
     p.reason,
-    `CPU twin ${formatRate(p.cpuRate)}, WebGPU ${formatRate(p.gpuRate)} at ~${p.batchSize} rows per batch`,
+    `CPU twin ${measuredRate(p.cpuRate)}, WebGPU ${measuredRate(p.gpuRate)} at ~${p.batchSize} rows per batch`,
     p.crossoverBatch === null
       ? 'WebGPU faster at no measured batch size'
       : `WebGPU faster from ${p.crossoverBatch} rows per batch`,
