@@ -101,17 +101,17 @@ describe('Placement (auto)', () => {
     expect(c.decide(0)).toBeNull();
   });
 
-  it('samples while learning, then keeps sampling to at most 5 % of the time', () => {
+  it('samples while learning, then keeps sampling to at most 2 % of the time', () => {
     const p = new Placement('auto');
     p.gpuReady = true;
     p.observe('cpu', 256, 0.1);
     expect(p.wantsSample(0)).toBe('webgpu');
     expect(p.wantsSample(50)).toBeNull(); // learning gap 100 ms
-    // A sample that took 300 ms: the next waits 19 x 300 ms after it ended.
+    // A sample that took 300 ms: the next waits 49 x 300 ms after it ended.
     p.sampled('webgpu', 256, 300, 400);
     expect(p.wantsSample(500)).toBeNull();
-    expect(p.wantsSample(400 + 19 * 300 - 1)).toBeNull();
-    expect(p.wantsSample(400 + 19 * 300 + 1)).toBe('webgpu');
+    expect(p.wantsSample(400 + 49 * 300 - 1)).toBeNull();
+    expect(p.wantsSample(400 + 49 * 300 + 1)).toBe('webgpu');
     // A forced kernel or one without a runtime is never sampled.
     expect(new Placement('cpu').wantsSample(1e9)).toBeNull();
     expect(new Placement('auto').wantsSample(1e9)).toBeNull();

@@ -75,7 +75,10 @@ export interface PlacementOptions {
   minDwellUs?: number;
   /** Samples each backend needs in a bucket before it is compared there. */
   minSamples?: number;
-  /** Most of the time samples may take (0.05 = 5 %). */
+  /**
+   * Most of the time samples may take (0.02 = 2 %). A software adapter's sample burns CPU in the
+   * GPU process that the worker and the page would otherwise have.
+   */
   dutyCycle?: number;
   /** Gap between samples while learning, and the longest gap once the choice is stable (ms). */
   learnGapMs?: number;
@@ -113,7 +116,7 @@ export class Placement {
     this.hysteresis = o.hysteresis ?? 0.25;
     this.minDwellUs = o.minDwellUs ?? 2_000_000;
     this.minSamples = o.minSamples ?? 3;
-    this.dutyCycle = o.dutyCycle ?? 0.05;
+    this.dutyCycle = o.dutyCycle ?? 0.02;
     this.learnGapMs = o.learnGapMs ?? 100;
     this.maxGapMs = o.maxGapMs ?? 8_000;
     this.gapMs = this.learnGapMs;
@@ -130,7 +133,7 @@ export class Placement {
   /**
    * A shadow run of `rows` on `on` took `ms`, ending at `endMs`. The next sample waits long
    * enough that sampling takes at most `dutyCycle` of the time (a software adapter that needs
-   * 300 ms for a batch is sampled every 6 s at 5 %), so measuring never costs the live traffic
+   * 300 ms for a batch is sampled every 15 s at 2 %), so measuring never costs the live traffic
    * more than that.
    */
   sampled(on: Backend, rows: number, ms: number, endMs: number): void {
