@@ -63,8 +63,18 @@ export function kernelRow(k: Partial<KernelSnapshot> & { id: string }): KernelSn
     emitted: 0,
     ratePerSec: 0,
     backpressure: false,
+    placement: {
+      mode: 'cpu',
+      reason: 'Backend forced to cpu.',
+      cpuRate: null,
+      gpuRate: null,
+      crossoverBatch: null,
+      batchSize: 0,
+      lastSwitchUs: null,
+      switches: 0,
+    },
     ...k,
-  } as KernelSnapshot;
+  };
 }
 
 let seq = 0;
