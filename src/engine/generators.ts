@@ -6,7 +6,44 @@
  */
 import { createRng, ZipfSampler, type Rng } from './random';
 import type { ArrivalPattern, GeneratorSpec, U64 } from './protocol';
-import type { FieldSlot, PayloadLayout } from './payload';
+import type { PayloadLayout } from './payload';
+import {
+  alignOf,
+  AMOUNT_MEAN,
+  AMOUNT_OVER_P,
+  AMOUNT_STRUCTURING_P,
+  type CompiledFields,
+  compileFields,
+  copyFields,
+  LITTLE_ENDIAN,
+  OP_ACCOUNT_U32,
+  OP_AMOUNT_F32,
+  OP_BYTES,
+  OP_COUNTERPARTY_U32,
+  OP_COUNTRY_U16,
+  OP_ID_U64,
+  OP_RANDOM_U32,
+  OP_RANDOM_U8,
+  OP_TIME_U64,
+  OP_WORDS,
+  R_ACCOUNT,
+  R_AMOUNT,
+  R_COUNTERPARTY,
+  R_COUNTRY,
+  R_ID,
+  R_TIME,
+  T_BOOL,
+  T_F32,
+  T_F64,
+  T_I32,
+  T_I64,
+  T_U16,
+  T_U32,
+  T_U64,
+  T_U8,
+  type Views,
+  viewsOf,
+} from './generator-fields';
 
 /** One entry of a resolved mix: the type id, its weight and its payload layout (empty when unknown). */
 export interface MixEntry {
@@ -41,184 +78,6 @@ export class GeneratedBatch {
 
 /** Inclusive defaults documented on {@link GeneratorSpec}. */
 export const GENERATOR_DEFAULTS = { zipfS: 1, accounts: 1000, seed: 1 } as const;
-
-/** How generated amounts are drawn: mostly ordinary, a few over and just under the fraud threshold. */
-const AMOUNT_OVER_P = 0.01;
-const AMOUNT_STRUCTURING_P = 0.02;
-const AMOUNT_MEAN = 800;
-
-/** Field roles, as small integers so the per-message loop switches on numbers. */
-const R_ID = 0;
-const R_ACCOUNT = 1;
-const R_COUNTERPARTY = 2;
-const R_AMOUNT = 3;
-const R_COUNTRY = 4;
-const R_TIME = 5;
-const R_RANDOM = 6;
-
-function roleOf(f: FieldSlot): number {
-  const n = f.name.toLowerCase();
-  if (n === 'id' || n === 'messageid' || n === 'txid') return R_ID;
-  if (n.includes('counterparty') || n === 'to' || n.includes('dest')) return R_COUNTERPARTY;
-  if (n.includes('account')) return R_ACCOUNT;
-  if (n.includes('amount') || n.includes('value')) return R_AMOUNT;
-  if (n.includes('country')) return R_COUNTRY;
-  if (n.includes('time')) return R_TIME;
-  return R_RANDOM;
-}
-
-/**
- * Field operations: what a field's value is (its role) and how it is stored (its type), as one
- * code, so the per-message loop takes one switch per field. The common pairs have their own code;
- * any other pair goes through {@link OP_GENERIC} (role switch, then type switch).
- */
-const OP_ID_U64 = 0;
-const OP_TIME_U64 = 1;
-const OP_ACCOUNT_U32 = 2;
-const OP_COUNTERPARTY_U32 = 3;
-const OP_AMOUNT_F32 = 4;
-const OP_COUNTRY_U16 = 5;
-const OP_RANDOM_U32 = 6;
-const OP_RANDOM_U8 = 7;
-const OP_GENERIC = 8;
-/** Bytes field: `skip` words the role would have drawn (unused), then one word per byte. */
-const OP_BYTES = 9;
-
-/** Field types as small integers. */
-const T_U8 = 0;
-const T_U16 = 1;
-const T_U32 = 2;
-const T_I32 = 3;
-const T_U64 = 4;
-const T_F32 = 5;
-const T_F64 = 6;
-const T_BYTES = 7;
-const T_BOOL = 8;
-const T_I64 = 9;
-const TYPE_CODE: Record<FieldSlot['type'], number> = {
-  u8: T_U8,
-  bool: T_BOOL,
-  u16: T_U16,
-  u32: T_U32,
-  i32: T_I32,
-  u64: T_U64,
-  i64: T_I64,
-  f32: T_F32,
-  f64: T_F64,
-  bytes: T_BYTES,
-};
-
-/** Words a role draws for its value (an amount always takes two). */
-function drawsOf(role: number): number {
-  return role === R_AMOUNT ? 2 : role === R_COUNTERPARTY || role === R_COUNTRY ? 1 : 0;
-}
-
-/** Words of one compiled field in {@link CompiledFields.ops}. */
-const OP_WORDS = 7;
-
-/**
- * A mix entry's fields compiled to one Int32Array of (op, offset, role, type, size, skip, element
- * size) septuples: no objects or strings per message. `skip` is what a bytes field's role draws
- * before its bytes; `element size` the unit whose bytes a big-endian host must reverse.
- */
-interface CompiledFields {
-  count: number;
-  ops: Int32Array;
-  /** Most random words one message of this entry can draw (for the buffer's headroom). */
-  maxDraws: number;
-}
-
-function opOf(role: number, type: number): number {
-  if (type === T_BYTES) return OP_BYTES;
-  if (role === R_ID && type === T_U64) return OP_ID_U64;
-  if (role === R_TIME && type === T_U64) return OP_TIME_U64;
-  if (role === R_ACCOUNT && type === T_U32) return OP_ACCOUNT_U32;
-  if (role === R_COUNTERPARTY && type === T_U32) return OP_COUNTERPARTY_U32;
-  if (role === R_AMOUNT && type === T_F32) return OP_AMOUNT_F32;
-  if (role === R_COUNTRY && type === T_U16) return OP_COUNTRY_U16;
-  if (role === R_RANDOM && type === T_U32) return OP_RANDOM_U32;
-  if (role === R_RANDOM && type === T_U8) return OP_RANDOM_U8;
-  return OP_GENERIC;
-}
-
-function compileFields(layout: PayloadLayout): CompiledFields {
-  const fs = layout.fields;
-  const ops = new Int32Array(fs.length * OP_WORDS);
-  let maxDraws = 0;
-  fs.forEach((f, k) => {
-    const role = roleOf(f);
-    const type = TYPE_CODE[f.type];
-    const op = opOf(role, type);
-    const o = k * OP_WORDS;
-    ops[o] = op;
-    ops[o + 1] = f.offset;
-    ops[o + 2] = role;
-    ops[o + 3] = type;
-    ops[o + 4] = f.size;
-    // A bytes field draws its role's words (unused; a random role draws none), then one per byte.
-    ops[o + 5] = op === OP_BYTES ? drawsOf(role) : 0;
-    ops[o + 6] = type === T_BYTES ? 1 : type === T_U64 || type === T_I64 ? 4 : f.size;
-    // amount: up to 2 draws, others at most one; bytes fields one more per byte.
-    maxDraws += (role === R_AMOUNT ? 2 : 1) + (type === T_BYTES ? f.size : 0);
-  });
-  return { count: fs.length, ops, maxDraws };
-}
-
-/**
- * Typed-array views of a batch's payload bytes (little-endian hosts only), so aligned fields are
- * stored without a DataView.
- */
-interface Views {
-  u8: Uint8Array;
-  u16: Uint16Array;
-  u32: Uint32Array;
-  i32: Int32Array;
-  f32: Float32Array;
-  f64: Float64Array;
-}
-
-function viewsOf(bytes: Uint8Array): Views {
-  const b = bytes.buffer;
-  const o = bytes.byteOffset;
-  const n = bytes.byteLength;
-  // Lengths rounded down: a view covers every whole element of the payload.
-  return {
-    u8: bytes,
-    u16: new Uint16Array(b, o, n >> 1),
-    u32: new Uint32Array(b, o, n >> 2),
-    i32: new Int32Array(b, o, n >> 2),
-    f32: new Float32Array(b, o, n >> 2),
-    f64: new Float64Array(b, o, n >> 3),
-  };
-}
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** Largest alignment the layout's stores need (u64 goes as two u32 words; 1 when no scalars). */
-function alignOf(layout: PayloadLayout): number {
-  let a = 1;
-  for (const f of layout.fields) {
-    if (f.type !== 'bytes') a = Math.max(a, f.type === 'u64' || f.type === 'i64' ? 4 : f.size);
-  }
-  return a;
-}
-
-/**
- * Copies the field bytes of one message assembled at `src[0..)` to `dst` at `at` (little-endian:
- * a big-endian host's elements are reversed on the way). Padding is left alone.
- */
-function copyFields(f: CompiledFields, src: Uint8Array, dst: Uint8Array, at: number): void {
-  const ops = f.ops;
-  for (let k = 0; k < f.count * OP_WORDS; k += OP_WORDS) {
-    const off = ops[k + 1]!;
-    const size = ops[k + 4]!;
-    const elem = ops[k + 6]!;
-    for (let j = 0; j < size; j++) {
-      const from = LITTLE_ENDIAN ? j : j - (j % elem) + (elem - 1 - (j % elem));
-      dst[at + off + j] = src[off + from]!;
-    }
-  }
-}
 
 /** 2^-32: `w * INV_2_32` is exactly `w / 2^32` (a power of two), so u is the same double. */
 const INV_2_32 = 1 / 4294967296;
