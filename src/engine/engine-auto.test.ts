@@ -8,6 +8,7 @@ import { createTwin } from '../gpu/kernels/twins.ts';
 import type { KernelRuntime, KernelTwin, MessageBatch, OutputBatch } from '../gpu/kernels/types.ts';
 import { createEngine } from './engine';
 import type { EngineSnapshot } from './protocol';
+import { expectBalanced } from './test-util';
 
 /** Wall time the fake backends "spend": advanced by each batch they process. */
 const spent = { ms: 0 };
@@ -59,45 +60,42 @@ class TimedRuntime implements KernelRuntime {
 const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 const sum = (s: Uint32Array): number => s.reduce((a, w) => a + w, 0);
 
-function expectBalanced(s: EngineSnapshot): void {
-  const a = s.accounting;
-  const failed = Object.values(a.failedByStatus).reduce((x, y) => x + y, 0);
-  expect(a.injected + a.emitted + a.carriedOver).toBe(
-    a.processed + a.queued + a.inFlight + failed + a.deadLettered,
+/**
+ * The demo with alert_sink (generic) on `auto`, its twin and "GPU" timed by `cost`, engine time
+ * in `clock.t` (µs) and the measuring clock following it plus what the backends spent.
+ */
+function autoEngine(cpuPerRow: number, gpuPerRow: number) {
+  const clock = { t: 1_000_000 };
+  spent.ms = 0;
+  cost.cpuPerRow = cpuPerRow;
+  cost.gpuPerRow = gpuPerRow;
+  const config = demoConfig();
+  config.kernels = config.kernels.map((k) =>
+    k.id === 'alert_sink' ? { ...k, backend: 'auto' as const } : k,
   );
-  expect(a.balanced).toBe(true);
+  const twins: TimedTwin[] = [];
+  const engine = createEngine({
+    config,
+    now: () => clock.t,
+    clock: () => clock.t / 1000 + spent.ms,
+    makeTwin: (b) => {
+      if (b !== 'generic') return createTwin(b);
+      const tw = new TimedTwin();
+      twins.push(tw);
+      return tw;
+    },
+    makeKernel: (k) =>
+      k.id === 'alert_sink' && k.backend !== 'cpu'
+        ? Promise.resolve(new TimedRuntime())
+        : createTwin(k.behavior),
+    gpu: () => ({ available: true, adapter: null }),
+  });
+  return { engine, clock, twins };
 }
 
 describe('auto backend', () => {
   it('moves a kernel to the faster backend and away from a backend that slows down, with its state and nothing lost', async () => {
-    let t = 1_000_000;
-    spent.ms = 0;
-    cost.cpuPerRow = 0.001;
-    cost.gpuPerRow = 0.0001;
-    const config = demoConfig();
-    config.kernels = config.kernels.map((k) =>
-      k.id === 'alert_sink' ? { ...k, backend: 'auto' as const } : k,
-    );
-    const twins: TimedTwin[] = [];
-    const runtimes: TimedRuntime[] = [];
-    const engine = createEngine({
-      config,
-      now: () => t,
-      clock: () => t / 1000 + spent.ms,
-      makeTwin: (b) => {
-        if (b !== 'generic') return createTwin(b);
-        const tw = new TimedTwin();
-        twins.push(tw);
-        return tw;
-      },
-      makeKernel: (k) => {
-        if (k.id !== 'alert_sink' || k.backend === 'cpu') return createTwin(k.behavior);
-        const rt = new TimedRuntime();
-        runtimes.push(rt);
-        return Promise.resolve(rt);
-      },
-      gpu: () => ({ available: true, adapter: null }),
-    });
+    const { engine, clock, twins } = autoEngine(0.001, 0.0001);
     const sink = (s: EngineSnapshot) => s.kernels.find((k) => k.id === 'alert_sink')!;
     let sent = 0;
     const run = async (steps: number): Promise<EngineSnapshot[]> => {
@@ -106,7 +104,7 @@ describe('auto backend', () => {
         const r = engine.command({ type: 'inject', typeId: 1010, count: 500 });
         expect(r.ok).toBe(true);
         sent += 500;
-        t += 100_000;
+        clock.t += 100_000;
         engine.tick();
         await flush();
         const s = engine.snapshot();
@@ -141,7 +139,7 @@ describe('auto backend', () => {
     // Nothing lost: every alert processed once, no letters; the state counts every one of them
     // (carried CPU -> GPU -> CPU; the measuring samples never touched the live state).
     for (let i = 0; i < 20 && !engine.snapshot().idle; i++) {
-      t += 100_000;
+      clock.t += 100_000;
       engine.tick();
       await flush();
     }
@@ -155,28 +153,10 @@ describe('auto backend', () => {
   });
 
   it('keeps a slower backend out: a kernel on auto stays on the twin when WebGPU measures slower', async () => {
-    let t = 1_000_000;
-    spent.ms = 0;
-    cost.cpuPerRow = 0.0001;
-    cost.gpuPerRow = 0.01;
-    const config = demoConfig();
-    config.kernels = config.kernels.map((k) =>
-      k.id === 'alert_sink' ? { ...k, backend: 'auto' as const } : k,
-    );
-    const engine = createEngine({
-      config,
-      now: () => t,
-      clock: () => t / 1000 + spent.ms,
-      makeTwin: (b) => (b === 'generic' ? new TimedTwin() : createTwin(b)),
-      makeKernel: (k) =>
-        k.id === 'alert_sink' && k.backend !== 'cpu'
-          ? Promise.resolve(new TimedRuntime())
-          : createTwin(k.behavior),
-      gpu: () => ({ available: true, adapter: null }),
-    });
+    const { engine, clock } = autoEngine(0.0001, 0.01);
     for (let i = 0; i < 40; i++) {
       engine.command({ type: 'inject', typeId: 1010, count: 500 });
-      t += 100_000;
+      clock.t += 100_000;
       engine.tick();
       await flush();
     }

@@ -4,6 +4,7 @@ import { createTwin } from '../gpu/kernels/twins.ts';
 import type { KernelRuntime, MessageBatch, OutputBatch } from '../gpu/kernels/types.ts';
 import { createEngine, type Engine, type KernelContext } from './engine';
 import type { EngineCommand, EngineSnapshot, HlcRow } from './protocol';
+import { expectBalanced } from './test-util';
 import { TraceStore } from './trace';
 
 function ok<C extends EngineCommand>(engine: Engine, cmd: C) {
@@ -16,11 +17,7 @@ const before = (a: HlcRow, b: HlcRow): boolean =>
   a.physical < b.physical || (a.physical === b.physical && a.logical < b.logical);
 
 function balanced(s: EngineSnapshot): void {
-  const a = s.accounting;
-  const failed = Object.values(a.failedByStatus).reduce((x, y) => x + y, 0);
-  expect(a.injected + a.emitted + a.carriedOver).toBe(
-    a.processed + a.queued + a.inFlight + failed + a.deadLettered,
-  );
+  expectBalanced(s);
   expect(s.broker.balanced).toBe(true);
 }
 

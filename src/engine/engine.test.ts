@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { demoConfig, type RouteConfig } from '../core/config';
 import { createEngine, type Engine } from './engine';
 import { decodePayload, layoutOf } from './payload';
-import type { EngineCommand, EngineSnapshot, ReceiptRow } from './protocol';
+import type { EngineCommand, ReceiptRow } from './protocol';
+import { expectBalanced } from './test-util';
 
 function setup(config: RouteConfig = demoConfig(), opts: { maxDeadLetters?: number } = {}) {
   const clock = { t: 1_000_000 };
@@ -19,18 +20,6 @@ function ok<C extends EngineCommand>(engine: Engine, cmd: C) {
   const reply = engine.command(cmd);
   if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
   return reply;
-}
-
-function sumFailed(s: EngineSnapshot): number {
-  return Object.values(s.accounting.failedByStatus).reduce((a, b) => a + b, 0);
-}
-
-function expectBalanced(s: EngineSnapshot): void {
-  const a = s.accounting;
-  expect(a.injected + a.emitted + a.carriedOver).toBe(
-    a.processed + a.queued + a.inFlight + sumFailed(s) + a.deadLettered,
-  );
-  expect(a.balanced).toBe(true);
 }
 
 function smallQueue(policy: 'reject' | 'deadLetter' | 'dropOldest', capacity = 8): RouteConfig {

@@ -9,21 +9,13 @@ import {
   type OutputBatch,
 } from '../gpu/kernels/types.ts';
 import { createEngine, type Engine, type KernelImpl } from './engine';
-import type { EngineCommand, EngineSnapshot } from './protocol';
+import type { EngineCommand } from './protocol';
+import { expectBalanced } from './test-util';
 
 function ok<C extends EngineCommand>(engine: Engine, cmd: C) {
   const reply = engine.command(cmd);
   if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
   return reply;
-}
-
-function expectBalanced(s: EngineSnapshot): void {
-  const a = s.accounting;
-  const failed = Object.values(a.failedByStatus).reduce((x, y) => x + y, 0);
-  expect(a.injected + a.emitted + a.carriedOver).toBe(
-    a.processed + a.queued + a.inFlight + failed + a.deadLettered,
-  );
-  expect(a.balanced).toBe(true);
 }
 
 /** Input word 3 of every kernel layout is the account. */
