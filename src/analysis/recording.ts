@@ -148,7 +148,6 @@ export interface Recorder {
   isRecording(): boolean;
   /** Events so far (0 when idle). */
   eventCount(): number;
-  subscribe(fn: () => void): () => void;
 }
 
 /**
@@ -156,14 +155,16 @@ export interface Recorder {
  *
  * @param now microseconds, any origin (only differences are stored)
  * @param isoNow the creation date to stamp on recordings
+ * @param onChange called after every change (the store's recording slice mirrors the state)
  */
-export function createRecorder(now: () => number, isoNow: () => string): Recorder {
+export function createRecorder(
+  now: () => number,
+  isoNow: () => string,
+  onChange: () => void = () => undefined,
+): Recorder {
   let current: Recording | null = null;
   let startedUs = 0;
-  const listeners = new Set<() => void>();
-  const notify = () => {
-    for (const l of listeners) l();
-  };
+  const notify = onChange;
   return {
     start(name, workspace, configName) {
       startedUs = now();
@@ -196,10 +197,6 @@ export function createRecorder(now: () => number, isoNow: () => string): Recorde
     },
     isRecording: () => current !== null,
     eventCount: () => current?.events.length ?? 0,
-    subscribe(fn) {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
-    },
   };
 }
 

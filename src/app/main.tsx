@@ -13,7 +13,6 @@ import { initialWorkspace, workspaces } from '../state/workspaces';
 import { installTestApi } from './testApi';
 import { installFaultHooks } from './faults';
 import { recordingClient } from '../analysis/recording';
-import { recorder } from '../ui/analysis/recorder';
 import { SHARE_PREFIX, decodeShareFragment, serializeConfig } from '../core/config';
 
 /**
@@ -72,7 +71,7 @@ const engine = recordingClient(
       }
     },
   }),
-  recorder,
+  store.getState().recorder,
 );
 setInterval(() => store.getState().tickClock(Date.now()), CLOCK_TICK_MS);
 engine.send({ type: 'loadConfig', config: start.config });

@@ -6,6 +6,18 @@ import { staleSeconds } from './live';
 import type { EngineSnapshot } from '../engine/protocol';
 
 describe('workbench store', () => {
+  it('mirrors the recorder in its recording slice', () => {
+    const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
+    const { recorder } = store.getState();
+    expect(store.getState().recording).toEqual({ active: false, events: 0 });
+    recorder.start('s', 'demo', 'demo');
+    recorder.record({ type: 'inject', typeId: 1001 });
+    recorder.record({ type: 'routes' }); // not traffic: not recorded
+    expect(store.getState().recording).toEqual({ active: true, events: 1 });
+    expect(recorder.stop()?.events).toHaveLength(1);
+    expect(store.getState().recording).toEqual({ active: false, events: 0 });
+  });
+
   it('refuses a change that would not load back, keeps the config and says why', () => {
     const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
     const before = store.getState().config;

@@ -11,6 +11,7 @@ import type { EditResult } from './edits';
 import { createLiveSlice, type LiveSlice } from './live';
 import { createTraceSlice, type TraceSlice } from './trace';
 import { createInjectFormSlice, type InjectFormSlice } from './injectForm';
+import { createRecordingSlice, type RecordingSlice } from './recording';
 
 const HISTORY_LIMIT = 200;
 
@@ -66,7 +67,12 @@ export interface UiSlice {
   setSearch(text: string): void;
 }
 
-export type WorkbenchState = WorkspaceSlice & UiSlice & LiveSlice & TraceSlice & InjectFormSlice;
+export type WorkbenchState = WorkspaceSlice &
+  UiSlice &
+  LiveSlice &
+  TraceSlice &
+  InjectFormSlice &
+  RecordingSlice;
 
 /** What a history step did and what was selected before it, for undo/redo's words and selection. */
 interface StepMeta {
@@ -96,6 +102,7 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
     ...createLiveSlice(set, get, api),
     ...createTraceSlice(set, get, api),
     ...createInjectFormSlice(set, get, api),
+    ...createRecordingSlice(set, get, api),
     workspaceName: initial.workspaceName,
     config: initial.config,
     past: [],

@@ -14,7 +14,6 @@ import {
   type Recording,
 } from '../../analysis/recording';
 import { downloadText } from '../live/download';
-import { recorder, useRecorderState } from './recorder';
 
 const liveScheduler = {
   after: (ms: number, fn: () => void) => window.setTimeout(fn, ms),
@@ -35,7 +34,9 @@ export function RecordPanel() {
   const engine = useEngine();
   const workspace = useWorkbench((s) => s.workspaceName);
   const config = useWorkbench((s) => s.config);
-  const { recording, events } = useRecorderState();
+  const recorder = useWorkbench((s) => s.recorder);
+  const recording = useWorkbench((s) => s.recording.active);
+  const events = useWorkbench((s) => s.recording.events);
   const [name, setName] = useState('session 1');
   const [version, setVersion] = useState(0);
   // Re-read when the workspace changes (another workspace has other recordings) or after a save.

@@ -11,4 +11,3 @@ export {
   TRACE_TAB,
 } from './traceHighlight';
 export { usePrediction, usePredictions, type KernelBadge } from './predictions';
-export { recorder, useRecorderState } from './recorder';
