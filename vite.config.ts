@@ -74,8 +74,20 @@ function stripZodJit(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation: everything the page loads is its own, so it can be isolated, and an
+ * isolated page's worker reads performance.now() to 5 µs instead of 100 µs. The `auto` backend
+ * times the kernels' batches with it (a twin runs a batch in a few µs).
+ */
+const ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   plugins: [react(), contentSecurityPolicy(), stripZodJit()],
+  server: { headers: ISOLATION },
+  preview: { headers: ISOLATION },
   worker: { format: 'es', plugins: () => [stripZodJit()] },
   build: {
     target: 'es2022',

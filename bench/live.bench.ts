@@ -408,16 +408,20 @@ async function main(): Promise<void> {
           { c: demo, mode },
         );
         if (!r.ok) throw new Error(`loadConfig (${mode}) failed: ${JSON.stringify(r.errors)}`);
+        // Loaded when the engine reports every kernel with the backend mode the config asks for.
         await page.waitForFunction(
-          (mode) => {
+          () => {
             const s = window.workbench.snapshot();
+            const c = window.workbench.getConfig();
             return (
               s !== null &&
-              s.kernels.length === window.workbench.getConfig().kernels.length &&
-              (mode === 'auto' || s.kernels.every((k) => k.backend === 'cpu'))
+              s.kernels.length === c.kernels.length &&
+              s.kernels.every(
+                (k) => c.kernels.find((x) => x.id === k.id)?.backend === k.placement.mode,
+              )
             );
           },
-          mode,
+          undefined,
           { timeout: 30_000 },
         );
         // auto: a moment for the WebGPU runtimes to come up (they are measured under load).
@@ -468,13 +472,15 @@ async function main(): Promise<void> {
       );
       console.log('');
 
-      const byMode = new Map<string, StepResult[]>();
+      // Every sweep of a mode (LIVE_MODES may repeat modes, e.g. auto,cpu,auto,cpu: this VM's
+      // speed drifts between runs, so alternating pairs compare better than one run each).
+      const byMode = new Map<string, StepResult[][]>();
       let results: StepResult[] = [];
       for (const mode of MODES) {
         const placed = await applyMode(mode);
         console.log(`--- ${mode}: ${placed}`);
         results = await sweep(page, cdp, watch);
-        byMode.set(mode, results);
+        byMode.set(mode, [...(byMode.get(mode) ?? []), results]);
         const after = await page.evaluate(() =>
           (window.workbench.snapshot()?.kernels ?? [])
             .map((k) => `${k.id} ${k.backend}: ${k.placement.reason}`)
@@ -483,19 +489,33 @@ async function main(): Promise<void> {
         console.log(`${mode} placement after the sweep: ${after}`);
         console.log('');
       }
-      const auto = byMode.get('auto');
-      const cpu = byMode.get('cpu');
-      if (auto && cpu) {
-        for (const a of auto) {
-          const c = cpu.find((x) => x.rate === a.rate);
-          if (!c || c.achieved === 0) continue;
+      /** A mode's step at `rate` with the median achieved rate over its sweeps. */
+      const medianStep = (mode: string, rate: number): StepResult | undefined => {
+        const steps = (byMode.get(mode) ?? [])
+          .map((sw) => sw.find((r) => r.rate === rate))
+          .filter((r): r is StepResult => r !== undefined)
+          .sort((x, y) => x.achieved - y.achieved);
+        return steps[Math.floor(steps.length / 2)];
+      };
+      const sweeps = (mode: string): number => byMode.get(mode)?.length ?? 0;
+      if (byMode.has('auto') && byMode.has('cpu')) {
+        for (const rate of RATES) {
+          const a = medianStep('auto', rate);
+          const c = medianStep('cpu', rate);
+          if (!a || !c || c.achieved === 0) continue;
           const pct = ((a.achieved - c.achieved) / c.achieved) * 100;
+          const gapMax = Math.max(
+            ...(byMode.get('auto') ?? []).flatMap((sw) =>
+              sw.filter((r) => r.rate === rate).map((r) => r.gaps.engineMax),
+            ),
+          );
           console.log(
-            `${rateText(a.rate)}: auto ${rateText(a.achieved)} vs cpu ${rateText(c.achieved)} (${pct >= 0 ? '+' : ''}${pct.toFixed(1)} %; target: not below by more than 5 %); largest snapshot gap auto ${ms(a.gaps.arrivalMax)} ms as the page saw it, ${ms(a.gaps.engineMax)} ms by the engine clock (target <= 100 ms)`,
+            `${rateText(rate)}: auto ${rateText(a.achieved)} vs cpu ${rateText(c.achieved)} (median of ${sweeps('auto')} / ${sweeps('cpu')} sweeps; ${pct >= 0 ? '+' : ''}${pct.toFixed(1)} %; target: not below by more than 5 %); largest snapshot gap on auto ${ms(gapMax)} ms by the engine clock (target <= 100 ms)`,
           );
         }
       }
-      const tenM = cpu?.find((r) => r.rate === 10_000_000);
+      const cpu = byMode.has('cpu') ? RATES.map((r) => medianStep('cpu', r)) : undefined;
+      const tenM = cpu?.find((r) => r?.rate === 10_000_000);
       console.log(
         tenM
           ? `Target 10 M/s on the CPU twins, nothing dropped, frame p95 <= 17 ms: ${

@@ -20,6 +20,16 @@ describe('RateTable', () => {
     expect(t.rateAt(3)).toBeNull();
     expect(t.nearest(3)!.bucket).toBe(9);
   });
+
+  it('reads "not measured" until the clock has seen time pass (a coarse timer reads 0 ms)', () => {
+    const t = new RateTable();
+    for (let i = 0; i < 10; i++) t.record(256, 0);
+    expect(t.rateAt(bucketOf(256))).toBeNull();
+    expect(t.nearest(bucketOf(256))).toBeNull();
+    // One batch that straddled a 0.1 ms tick: the sums average the quantisation out.
+    t.record(256, 0.1);
+    expect(t.rateAt(bucketOf(256))).toBeCloseTo((11 * 256 * 1000) / 0.1, -6);
+  });
 });
 
 describe('Placement (auto)', () => {

@@ -20,8 +20,14 @@ export type PlacementMode = KernelPlacement['mode'];
 const BUCKETS = 24;
 /** One sample is enough when the backends differ by more than this factor. */
 const CLEAR_FACTOR = 4;
-/** Weight kept by older measurements per new one (about the last 30 batches of a bucket). */
-const DECAY = 0.97;
+/**
+ * Weight kept by older measurements per new one. Live batches come hundreds of times a second and
+ * are timed with a coarse clock (a worker's performance.now() ticks every 100 µs unless the page
+ * is cross-origin isolated, and a twin runs a batch in a few µs), so their sums must span many
+ * batches for the quantisation to average out: about the last 500. Samples are rare: the last 10.
+ */
+const DECAY_LIVE = 0.998;
+const DECAY_SAMPLE = 0.9;
 
 export function bucketOf(rows: number): number {
   return Math.min(BUCKETS - 1, Math.max(0, Math.floor(Math.log2(Math.max(1, rows)))));
@@ -33,20 +39,25 @@ export class RateTable {
   private readonly ms = new Float64Array(BUCKETS);
   readonly samples = new Uint32Array(BUCKETS);
 
-  record(rows: number, ms: number): void {
+  /** `decay`: the weight older measurements keep (see DECAY_LIVE, DECAY_SAMPLE). */
+  record(rows: number, ms: number, decay = DECAY_LIVE): void {
     if (rows <= 0 || !(ms >= 0)) return;
     const b = bucketOf(rows);
-    this.rows[b] = this.rows[b]! * DECAY + rows;
-    this.ms[b] = this.ms[b]! * DECAY + ms;
+    this.rows[b] = this.rows[b]! * decay + rows;
+    this.ms[b] = this.ms[b]! * decay + ms;
     this.samples[b]!++;
   }
 
-  /** Messages per second measured in bucket `b`, or null when it has fewer than `min` samples. */
+  /**
+   * Messages per second measured in bucket `b`, or null when it has fewer than `min` samples or
+   * the clock has not yet seen any time pass (fast batches under a coarse timer read 0 ms until
+   * one straddles a tick; a rate from that would be infinite, not measured).
+   */
   rateAt(b: number, min = 1): number | null {
     if (this.samples[b]! < min) return null;
     const ms = this.ms[b]!;
-    // A coarse timer can read 0 for a fast batch; clamp to the timer's floor instead of infinity.
-    return (this.rows[b]! * 1000) / Math.max(ms, 0.001);
+    if (ms <= 0) return null;
+    return (this.rows[b]! * 1000) / ms;
   }
 
   /** The rate at the measured bucket nearest to `b` (ties: the larger), or null. */
@@ -137,7 +148,7 @@ export class Placement {
    * more than that.
    */
   sampled(on: Backend, rows: number, ms: number, endMs: number): void {
-    (on === 'cpu' ? this.cpu : this.gpu).record(rows, ms);
+    (on === 'cpu' ? this.cpu : this.gpu).record(rows, ms, DECAY_SAMPLE);
     this.nextSampleMs = Math.max(this.nextSampleMs, endMs + ms * (1 / this.dutyCycle - 1));
   }
 
