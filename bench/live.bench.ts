@@ -39,7 +39,10 @@ const MODES = (process.env.LIVE_MODES ?? 'auto,cpu')
   .split(',')
   .filter((m): m is 'auto' | 'cpu' => m === 'auto' || m === 'cpu');
 
-/** Gaps between snapshots as the page sees them arrive, and by the engine's own clock. */
+/**
+ * Gaps between snapshots as the page sees them arrive, and between consecutive snapshots by the
+ * engine's own clock (how often the worker publishes).
+ */
 interface SnapshotGaps {
   count: number;
   arrivalP95: number;
@@ -65,7 +68,9 @@ async function startSnapshotSampler(page: Page): Promise<void> {
       if (s && s.seq !== seq) {
         if (seq >= 0) {
           state.arrival.push(t - at);
-          state.engine.push((s.timeUs - us) / 1000);
+          // The worker's own interval, where the page saw two consecutive snapshots (a page
+          // busy for a frame skips some: that gap is the page's, counted in `arrival`).
+          if (s.seq === seq + 1) state.engine.push((s.timeUs - us) / 1000);
         }
         seq = s.seq;
         at = t;
@@ -510,7 +515,7 @@ async function main(): Promise<void> {
             ),
           );
           console.log(
-            `${rateText(rate)}: auto ${rateText(a.achieved)} vs cpu ${rateText(c.achieved)} (median of ${sweeps('auto')} / ${sweeps('cpu')} sweeps; ${pct >= 0 ? '+' : ''}${pct.toFixed(1)} %; target: not below by more than 5 %); largest snapshot gap on auto ${ms(gapMax)} ms by the engine clock (target <= 100 ms)`,
+            `${rateText(rate)}: auto ${rateText(a.achieved)} vs cpu ${rateText(c.achieved)} (median of ${sweeps('auto')} / ${sweeps('cpu')} sweeps; ${pct >= 0 ? '+' : ''}${pct.toFixed(1)} %; target: not below by more than 5 %); largest gap between consecutive snapshots on auto ${ms(gapMax)} ms by the engine clock (target <= 100 ms)`,
           );
         }
       }
