@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RateMeter } from './rate';
 
 describe('RateMeter', () => {
-  it('measures over the last second', () => {
+  it('measures over the last window', () => {
     const m = new RateMeter();
     for (let i = 0; i <= 20; i++) m.sample(i * 100_000, i * 500); // 5,000 per second
     expect(m.rate()).toBeCloseTo(5000, 6);
@@ -20,11 +20,12 @@ describe('RateMeter', () => {
       m.sample(t, 10_000);
       readings.push(m.rate());
     }
-    // Decreasing to 0 within 1.1 s of the last message, and 0 from then on.
+    // Decreasing to 0 half a second after the last message (a half-second window), then 0.
     for (let i = 1; i < readings.length; i++)
       expect(readings[i]!).toBeLessThanOrEqual(readings[i - 1]!);
+    expect(readings[3]).toBeGreaterThan(0); // 1.4 s: the window still holds 0.9-1.0 s
+    expect(readings[4]).toBe(0); // 1.5 s: nothing since 1.0 s
     expect(readings.at(-1)).toBe(0);
-    expect(readings[10]).toBe(0);
   });
 
   it('forgets history when the counter restarts (a reset of the counters)', () => {

@@ -1,13 +1,16 @@
 /**
- * A rate over the last second of a monotonically growing counter, from the samples the snapshot
- * builder takes. It reads exactly 0 once the counter has not moved for a whole window, so a rate
- * never stays on screen after traffic stopped (an exponential average would only approach 0).
+ * A rate over the last half second of a monotonically growing counter, from the samples the
+ * snapshot builder takes. It reads exactly 0 once the counter has not moved for a whole window, so
+ * a rate never stays on screen after traffic stopped (an exponential average would only approach
+ * 0), and within about half a second of the last message.
  *
  * @example
  * const m = new RateMeter();
  * m.sample(0, 0); m.sample(500_000, 1_000); m.rate(); // 2,000 per second
- * m.sample(1_600_000, 1_000); m.rate();               // 0: nothing in the last second
+ * m.sample(1_100_000, 1_000); m.rate();               // 0: nothing in the last half second
  */
+export const RATE_WINDOW_US = 500_000;
+
 export class RateMeter {
   private readonly t: Float64Array;
   private readonly v: Float64Array;
@@ -16,7 +19,7 @@ export class RateMeter {
 
   /** `windowUs`: how far back the rate looks; `capacity`: samples kept (≥ snapshots per window). */
   constructor(
-    readonly windowUs = 1_000_000,
+    readonly windowUs = RATE_WINDOW_US,
     capacity = 256,
   ) {
     this.t = new Float64Array(capacity);

@@ -56,7 +56,7 @@ export interface KernelSnapshot {
   lettersByReason: Partial<Record<DeadLetterReason, number>>;
   /** Messages emitted (alerts, responses). */
   emitted: number;
-  /** Processed per second over the last second; 0 within a second of the last message. */
+  /** Processed per second over the last half second; 0 within a second of the last message. */
   ratePerSec: number;
   /**
    * True while the kernel cannot keep up: its queue is 75 % full or more, or it refused or
@@ -112,7 +112,7 @@ export interface EngineSnapshot {
    * while idle (at least 10 times a second), so rates settle to 0.
    */
   idle: boolean;
-  /** Whole-engine rates over the last second, messages/s; 0 within a second of the last message. */
+  /** Whole-engine rates over the last half second, messages/s; 0 within a second of the last message. */
   rates: { injectedPerSec: number; processedPerSec: number; deadLetteredPerSec: number };
   /** Messages injected from outside (inject + generator), all time since the last reset. */
   injected: number;

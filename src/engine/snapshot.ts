@@ -1,6 +1,6 @@
 /**
  * The snapshot builder: what the live panels and `window.workbench.snapshot()` read. Rates come
- * from `RateMeter`s over the last second, so they read 0 within a second of the last message;
+ * from `RateMeter`s over the last half second, so they read 0 within a second of the last message;
  * a kernel's queued messages and its messages in flight on a backend are reported apart, so a
  * queue never reads above its capacity.
  */
