@@ -4,7 +4,7 @@
  * The parts (send path, kernel host, dead letters, generator, snapshot builder, command table)
  * each hold this one object; none of them owns another's state.
  */
-import { HOST_KERNEL, type K2KBroker, type KernelDispatcher } from '../core';
+import { HOST_KERNEL, StatusCode, type K2KBroker, type KernelDispatcher } from '../core';
 import { readU64 } from '../core/config';
 import type { RouteConfig } from '../core/config';
 import { FLAG_REQUIRES_RESPONSE, u64FromWords, u64Words } from '../gpu/kernels/types.ts';
@@ -30,16 +30,19 @@ import { TraceStore } from './trace';
 export const NODE_ID = 1;
 const MAX_RECENT_NOTICES = 100;
 
-/** Broker status codes (`StatusCode`) in order, as receipt statuses. */
-export const STATUS_OF_CODE: readonly ReceiptStatus[] = [
-  'Delivered',
-  'Pending',
-  'QueueFull',
-  'NotFound',
-  'MaxHopsExceeded',
-  'NoRoute',
-  'TenantMismatch',
-];
+/** The receipt status of each broker status code (`StatusCode`), indexed by the code. */
+export const STATUS_OF_CODE: readonly ReceiptStatus[] = (() => {
+  const byCode: Record<number, ReceiptStatus> = {
+    [StatusCode.Delivered]: 'Delivered',
+    [StatusCode.Pending]: 'Pending',
+    [StatusCode.QueueFull]: 'QueueFull',
+    [StatusCode.NotFound]: 'NotFound',
+    [StatusCode.MaxHopsExceeded]: 'MaxHopsExceeded',
+    [StatusCode.UnknownType]: 'NoRoute',
+    [StatusCode.TenantMismatch]: 'TenantMismatch',
+  };
+  return Array.from({ length: StatusCode.TenantMismatch + 1 }, (_, code) => byCode[code]!);
+})();
 
 /** A command that cannot be applied; becomes `{ ok: false, error }` at the engine's boundary. */
 export class EngineFailure extends Error {
