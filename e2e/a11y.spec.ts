@@ -3,22 +3,8 @@
  * in light and dark: no serious or critical violations (issue 13, done-when).
  */
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect } from './workbench';
+import { DOCK_PANELS, test, expect } from './workbench';
 import type { Page } from '@playwright/test';
-
-const PANELS = [
-  'Inject',
-  'Queues',
-  'Predict',
-  'What-if',
-  'Record',
-  'GPU',
-  'Receipts',
-  'Dead letters',
-  'Metrics',
-  'Trace',
-  'Problems',
-];
 
 async function seriousViolations(page: Page, include?: string) {
   let axe = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
@@ -51,7 +37,7 @@ for (const scheme of ['light', 'dark'] as const)
       await page.evaluate(() => window.workbench.inject({ typeId: 1001, count: 20 }));
       await page.evaluate(() => window.workbench.inject({ typeId: 999_999, count: 2 }));
       expect(await seriousViolations(page), 'the window as it opens').toEqual([]);
-      for (const name of PANELS) {
+      for (const name of DOCK_PANELS) {
         await wb.openPanel(name);
         expect(await seriousViolations(page, '#dock-workspace'), name).toEqual([]);
       }

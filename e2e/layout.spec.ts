@@ -3,27 +3,13 @@
  * window, Trace that shows what it traced, notices that cover no control, Stop always at hand,
  * a one-row toolbar.
  */
-import { test, expect } from './workbench';
+import { DOCK_PANELS, test, expect } from './workbench';
 import type { Page } from '@playwright/test';
 
 const SIZES = [
   { width: 1440, height: 900 },
   { width: 1280, height: 720 },
 ] as const;
-
-const PANELS = [
-  'Inject',
-  'Queues',
-  'Predict',
-  'What-if',
-  'Record',
-  'GPU',
-  'Receipts',
-  'Dead letters',
-  'Metrics',
-  'Trace',
-  'Problems',
-];
 
 const snap = (page: Page) => page.evaluate(() => window.workbench.snapshot());
 
@@ -115,7 +101,7 @@ for (const size of SIZES)
         .locator('[role="row"][data-status]')
         .first()
         .click();
-      for (const name of PANELS) {
+      for (const name of DOCK_PANELS) {
         await wb.openPanel(name);
         await expectInsideWindow(page, name);
       }

@@ -85,3 +85,18 @@ export const test = base.extend<{ wb: Workbench }>({
 });
 
 export { expect };
+
+/** Every panel of the dock, by its tab name (left pane first, as the default layout has them). */
+export const DOCK_PANELS = [
+  'Inject',
+  'Queues',
+  'Predict',
+  'What-if',
+  'Record',
+  'GPU',
+  'Receipts',
+  'Dead letters',
+  'Metrics',
+  'Trace',
+  'Problems',
+] as const;
