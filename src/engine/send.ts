@@ -17,6 +17,8 @@ class DispatchScratch {
   readonly statuses: Uint8Array;
   readonly recIdx: Int32Array;
   count = 0;
+  /** Some message of the batch is traced (it then takes the per-message path). */
+  traced = false;
   constructor(readonly capacity: number) {
     this.typeIds = new Float64Array(capacity);
     this.refs = new Uint32Array(capacity);
@@ -266,6 +268,7 @@ export class SendPath {
     sc.refs[i] = ref;
     sc.prio[i] = priority;
     sc.recIdx[i] = rec.idx;
+    if (this.c.store.traced[ref] === 1) sc.traced = true;
     if (sc.count === sc.capacity) this.flush(source, srcNum);
   }
 
@@ -299,13 +302,14 @@ export class SendPath {
     const receipts = c.receipts;
     // Only an all-Delivered batch may be settled in bulk: a Pending message (accepted by a next
     // hop) must be counted as Pending and its edge drawn to the hop, which the loop below does.
-    if (c.dispatcher.lastBatchDelivered === n && !receipts.hasRoom() && !this.anyTraced(n)) {
+    if (c.dispatcher.lastBatchDelivered === n && !receipts.hasRoom() && !sc.traced) {
       // The bulk case: every message Delivered, no row wanted: counts, ids and edges in bulk.
       for (let i = 0; i < n; i++) s.msgId[sc.refs[i]!] = id++;
       receipts.countMany('Delivered', n);
       receipts.sampledOut += n;
       this.bulkEdges(n, srcNum);
       sc.count = 0;
+      sc.traced = false;
       return;
     }
     for (let i = 0; i < n; i++) {
@@ -325,39 +329,44 @@ export class SendPath {
     }
     this.letters.flush();
     sc.count = 0;
+    sc.traced = false;
   }
 
-  private anyTraced(n: number): boolean {
-    const sc = this.scratch;
-    const t = this.c.store.traced;
-    for (let i = 0; i < n; i++) if (t[sc.refs[i]!] === 1) return true;
-    return false;
-  }
+  /** Messages per type in the batch being settled in bulk, and which types it holds. */
+  private typeCounts = new Float64Array(64);
+  private typesSeen = new Int32Array(64);
 
-  /** Edges of an all-Delivered batch: type -> kernel from the host, kernel -> kernel otherwise. */
+  /**
+   * Edges of an all-Delivered batch: type -> kernel from the host, kernel -> kernel otherwise.
+   * Counted per type first, so each type's route is looked up once per batch.
+   */
   private bulkEdges(n: number, srcNum: number): void {
     const c = this.c;
     const sc = this.scratch;
+    if (this.typeCounts.length < c.types.length) {
+      this.typeCounts = new Float64Array(c.types.length * 2);
+      this.typesSeen = new Int32Array(c.types.length * 2);
+    }
+    const counts = this.typeCounts;
+    const seen = this.typesSeen;
+    let kinds = 0;
+    for (let i = 0; i < n; i++) {
+      const r = sc.recIdx[i]!;
+      const before = counts[r]!;
+      counts[r] = before + 1;
+      if (before === 0) seen[kinds++] = r;
+    }
     const sk = srcNum === c.hostNum ? undefined : c.byNum[srcNum];
-    let last = -1;
-    let run = 0;
-    for (let i = 0; i <= n; i++) {
-      const r = i < n ? sc.recIdx[i]! : -2;
-      if (r === last) {
-        run++;
-        continue;
-      }
-      if (last >= 0) {
-        const rec = c.types[last]!;
-        const dest = c.dispatcher.getRoute(rec.num);
-        if (dest !== undefined) {
-          const t = c.broker.kernelNumber(dest);
-          if (sk) c.edge(sk.edges, sk.cfg.id, t, run);
-          else c.edge(rec.edges, rec.label, t, run);
-        }
-      }
-      last = r;
-      run = 1;
+    for (let j = 0; j < kinds; j++) {
+      const r = seen[j]!;
+      const run = counts[r]!;
+      counts[r] = 0;
+      const rec = c.types[r]!;
+      const dest = c.dispatcher.getRoute(rec.num);
+      if (dest === undefined) continue;
+      const t = c.broker.kernelNumber(dest);
+      if (sk) c.edge(sk.edges, sk.cfg.id, t, run);
+      else c.edge(rec.edges, rec.label, t, run);
     }
   }
 }
