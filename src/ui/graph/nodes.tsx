@@ -86,6 +86,7 @@ function EmitsLine({ emits }: { emits: KernelFlowNode['data']['emits'] }) {
 const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<KernelFlowNode>) {
   const { kernel, problem, dimmed, emits } = data;
   const queued = useLive((s) => kernelOf(s, kernel.id)?.queued ?? 0);
+  const backpressure = useLive((s) => kernelOf(s, kernel.id)?.backpressure ?? false);
   const inFlight = useLive((s) => kernelOf(s, kernel.id)?.inFlight ?? 0);
   // The real capacity (rounded up to a power of two by the queue); the configured one only until
   // the engine has reported this kernel.
@@ -144,6 +145,15 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
         </span>
       </div>
       <EmitsLine emits={emits} />
+      {backpressure ? (
+        <div
+          className="node-backpressure"
+          data-testid={`backpressure-${kernel.id}`}
+          title="This kernel does not keep up: its queue is 75 % full or it refused or evicted messages since the last update, and its overflow policy applies."
+        >
+          back-pressure on {where?.endsWith('webgpu') ? 'WebGPU' : 'the CPU twin'}
+        </div>
+      ) : null}
       {busy ? (
         <div
           className={`prediction${prediction.warning ? ' predict-warn' : ''} ${stale.className}`}

@@ -36,6 +36,25 @@ describe('Queues panel (issue 13, points 1 and 2)', () => {
       .toHaveClass('depth-critical');
   });
 
+  it('names the backend that is the bottleneck while a kernel is under back-pressure', async () => {
+    render(<QueuesPanel />);
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [
+          kernelRow({ id: 'fraud_processor', backend: 'webgpu', backpressure: true }),
+          kernelRow({ id: 'aggregator', backend: 'cpu', backpressure: false }),
+        ],
+      }),
+      Date.now(),
+    );
+    await expect
+      .element(page.getByTestId('queues-backend-fraud_processor'))
+      .toHaveTextContent('WebGPU bottleneck');
+    await expect
+      .element(page.getByTestId('queues-backend-aggregator'))
+      .toHaveTextContent(/^CPU twin\s*$/);
+  });
+
   it('shows the rate falling to 0 as idle snapshots arrive, and dims values older than a second', async () => {
     render(<QueuesPanel />);
     const t0 = Date.now();

@@ -16,6 +16,7 @@ export function QueuesPanel() {
     (s?.kernels ?? []).map((k) => ({
       id: k.id,
       backend: k.backend,
+      backpressure: k.backpressure,
       queued: k.queued,
       inFlight: k.inFlight,
       capacity: k.capacity,
@@ -59,7 +60,17 @@ export function QueuesPanel() {
             className={`depth-${depthLevel(k.queued, k.capacity)}`}
           >
             <td>{k.id}</td>
-            <td>{k.backend}</td>
+            <td data-testid={`queues-backend-${k.id}`}>
+              {k.backend === 'webgpu' ? 'WebGPU' : 'CPU twin'}{' '}
+              {k.backpressure ? (
+                <span
+                  className="badge badge-warn"
+                  title={`Back-pressure: the kernel on ${k.backend === 'webgpu' ? 'WebGPU' : 'its CPU twin'} does not keep up (its queue is 75 % full or it refused or evicted messages since the last update); its overflow policy applies.`}
+                >
+                  bottleneck
+                </span>
+              ) : null}
+            </td>
             <td className="num" data-testid={`queued-${k.id}`}>
               {formatCount(k.queued)} / {formatCount(k.capacity)}
             </td>
