@@ -143,17 +143,17 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
         >
           {where ?? kernel.backend}
         </span>
+        {backpressure ? (
+          <span
+            className="node-backpressure"
+            data-testid={`backpressure-${kernel.id}`}
+            title={`Back-pressure on ${where?.endsWith('webgpu') ? 'WebGPU' : 'the CPU twin'}: this kernel does not keep up (its queue is 75 % full or it refused or evicted messages since the last update), and its overflow policy applies.`}
+          >
+            ⚠<span className="sr-only"> bottleneck</span>
+          </span>
+        ) : null}
       </div>
       <EmitsLine emits={emits} />
-      {backpressure ? (
-        <div
-          className="node-backpressure"
-          data-testid={`backpressure-${kernel.id}`}
-          title="This kernel does not keep up: its queue is 75 % full or it refused or evicted messages since the last update, and its overflow policy applies."
-        >
-          back-pressure on {where?.endsWith('webgpu') ? 'WebGPU' : 'the CPU twin'}
-        </div>
-      ) : null}
       {busy ? (
         <div
           className={`prediction${prediction.warning ? ' predict-warn' : ''} ${stale.className}`}
