@@ -2,7 +2,7 @@
  * What the engine keeps per kernel: its endpoint, the implementation running it (a CPU twin or an
  * asynchronous runtime), the batch slots it processes through, counters and placement.
  */
-import type { K2KEndpoint } from '../core';
+import type { DrainTarget, K2KEndpoint } from '../core';
 import {
   createMessageBatch,
   type KernelRuntime,
@@ -49,17 +49,8 @@ export function createSlot(n: number): BatchSlot {
   };
 }
 
-/** The columns `drainInto` fills. */
-export interface DrainColumns {
-  typeIds: Float64Array;
-  messageIds: Float64Array;
-  payloadRefs: Uint32Array;
-  priorities: Uint8Array;
-  sources: Uint32Array;
-  destinations: Uint32Array;
-  hops: Uint8Array;
-  tenants: Int32Array;
-}
+/** The columns `drainInto` fills: every one the core's `DrainTarget` offers. */
+export type DrainColumns = Required<DrainTarget>;
 
 export function createDrainColumns(n: number): DrainColumns {
   return {
