@@ -265,10 +265,6 @@ export class EngineCore {
     return q;
   }
 
-  isHost(name: string): boolean {
-    return name === HOST_KERNEL;
-  }
-
   checkKernelConfig(k: KernelConfig): void {
     if (typeof k.id !== 'string' || k.id.length === 0 || k.id === HOST_KERNEL) {
       err('InvalidConfig', `Kernel id "${String(k.id)}" is not allowed (non-empty, not "host").`);
