@@ -20,11 +20,12 @@ async function panel(page: Page, name: string) {
   return p;
 }
 
-/** Rates the graph's route and K2K edges show right now (labels like "14/s", "1.2k/s"). */
-const edgeRates = (page: Page) =>
-  page
-    .locator('[data-testid^="edge-label-route:"], [data-testid^="edge-label-k2k:"]')
-    .allTextContents();
+/**
+ * Rates the graph's edges show right now: route and K2K labels like "14/s", "1.2k/s", and the
+ * kernels' emits/responds labels ("emits 1.2k/s", just "emits" while nothing flows).
+ */
+const edgeRates = (page: Page) => page.locator('[data-testid^="edge-label-"]').allTextContents();
+const kernelRates = (page: Page) => page.locator('[data-testid^="kernel-rate-"]').allTextContents();
 
 test.describe('live truth', () => {
   test('rates decay to 0 within 2 s of Stop: graph edges, Queues, no overload alarm', async ({
@@ -42,6 +43,13 @@ test.describe('live truth', () => {
       .poll(async () => (await edgeRates(page)).filter((t) => /\d/.test(t)).length)
       .toBeGreaterThan(0);
     await expect(queues.getByTestId('rate-fraud_processor')).not.toHaveText('0/s');
+    // The kernels' own throughput on their nodes, and what they emit on their emits edges.
+    await expect
+      .poll(async () => (await kernelRates(page)).filter((t) => t !== '0/s').length)
+      .toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await edgeRates(page)).filter((t) => /^(emits|responds) \d/.test(t)))
+      .not.toEqual([]);
 
     await page.evaluate(() => window.workbench.stopGenerator());
     const stoppedAt = Date.now();
@@ -49,8 +57,10 @@ test.describe('live truth', () => {
     await expect
       .poll(async () => (await edgeRates(page)).filter((t) => /\d/.test(t)), { timeout: 2000 })
       .toEqual([]);
-    for (const k of ['fraud_processor', 'aggregator', 'pattern_detector', 'alert_sink'])
+    for (const k of ['fraud_processor', 'aggregator', 'pattern_detector', 'alert_sink']) {
       await expect(queues.getByTestId(`rate-${k}`)).toHaveText('0/s', { timeout: 2000 });
+      await expect(page.getByTestId(`kernel-rate-${k}`)).toHaveText('0/s', { timeout: 2000 });
+    }
     expect(Date.now() - stoppedAt).toBeLessThan(2500);
     // The engine keeps publishing while idle, so nothing is stale and no alarm is left behind.
     const seq = (await snap(page))!.seq;

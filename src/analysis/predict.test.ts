@@ -218,6 +218,8 @@ describe('pathBottlenecks', () => {
     const paths = pathBottlenecks(demoConfig(), map, [
       { source: 'type:1001', target: 'fraud_processor' },
       { source: 'fraud_processor', target: 'alert_sink', total: 3 },
+      // What a kernel emitted of a type is not a hop on the path.
+      { source: 'pattern_detector', target: 'type:1004', total: 5 },
     ]);
     const byType = Object.fromEntries(paths.map((p) => [p.typeId, p]));
     expect(byType['1001']).toMatchObject({

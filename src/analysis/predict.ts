@@ -229,7 +229,9 @@ export function pathBottlenecks(
   const k2k = new Map(config.k2kRoutes.map((r) => [r.dest, r.nextHop]));
   const downstream = new Map<string, Set<string>>();
   for (const e of kernelEdges) {
-    if (!kernels.has(e.source) || e.source === e.target || e.total === 0) continue;
+    // Kernel → kernel only (a kernel → type edge counts what it emitted, not where it went).
+    if (!kernels.has(e.source) || !kernels.has(e.target) || e.source === e.target) continue;
+    if (e.total === 0) continue;
     let set = downstream.get(e.source);
     if (!set) downstream.set(e.source, (set = new Set()));
     set.add(e.target);

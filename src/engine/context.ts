@@ -75,7 +75,11 @@ export function hlc(physical: number, logical: number): HlcRow {
   return { physical, logical, nodeId: NODE_ID };
 }
 
-/** Messages counted on one edge of the graph (type → kernel, or kernel → kernel). */
+/**
+ * Messages counted on one edge of the graph: type → kernel (every delivery of the type to the
+ * kernel, whoever sent it), kernel → kernel (what one kernel's sends and relays reached another)
+ * or kernel → type (what a kernel emitted of a type, whatever became of it).
+ */
 export interface EdgeAcc {
   source: string;
   target: string;
@@ -246,6 +250,16 @@ export class EngineCore {
     rec.flags = 0;
     rec.input = new InputConverter(null);
     rec.outputs.clear();
+  }
+
+  /** Counts `n` messages of type `rec` that the kernel `k` emitted (its `emits` edge). */
+  emitEdge(k: KernelState, rec: TypeRec, n: number): void {
+    let e = k.emits.get(rec.idx);
+    if (!e) {
+      e = { source: k.cfg.id, target: rec.label, total: 0, meter: new RateMeter() };
+      k.emits.set(rec.idx, e);
+    }
+    e.total += n;
   }
 
   /** Counts `n` messages on the edge from `source` to the kernel numbered `targetNum`. */

@@ -55,6 +55,22 @@ describe('engine: kernels end to end', () => {
     expectBalanced(s);
   });
 
+  it('counts emitted alerts on the graph: the kernel emits edge, the type route edge and kernel to kernel', () => {
+    const { engine, step } = setup();
+    ok(engine, { type: 'inject', typeId: 1001, count: 3, payload: { amount: 15_000 } });
+    ok(engine, { type: 'inject', typeId: 1010, count: 2 });
+    step();
+    const s = engine.snapshot();
+    const edge = (source: string, target: string) =>
+      s.edges.find((e) => e.source === source && e.target === target)?.total;
+    // Three alerts emitted by fraud_processor, two injected by hand: five into alert_sink by type.
+    expect(edge('fraud_processor', 'type:1010')).toBe(3);
+    expect(edge('type:1010', 'alert_sink')).toBe(5);
+    expect(edge('fraud_processor', 'alert_sink')).toBe(3);
+    expect(edge('type:1001', 'fraud_processor')).toBe(3);
+    expect(s.kernels.find((k) => k.id === 'alert_sink')!.processed).toBe(5);
+  });
+
   it('raises no alert for an ordinary amount', () => {
     const { engine, step } = setup();
     ok(engine, { type: 'inject', typeId: 1001, payload: { amount: 120, account: 1 } });

@@ -248,7 +248,7 @@ class EngineImpl implements Engine {
       k.emitted = 0;
       k.lastDropped = 0;
       k.meter.reset();
-      for (const e of k.edges.values()) {
+      for (const e of [...k.edges.values(), ...k.emits.values()]) {
         e.total = 0;
         e.meter.reset();
       }

@@ -82,6 +82,7 @@ export class KernelHost {
       meter: new RateMeter(),
       lastDropped: 0,
       edges: new Map(),
+      emits: new Map(),
       destroyed: false,
     };
     c.kernels.set(cfg.id, k);

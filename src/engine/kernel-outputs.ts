@@ -73,6 +73,8 @@ export class KernelOutputs {
     let rec: TypeRec | undefined;
     let conv: OutputConverter | undefined;
     const now = c.nowUs;
+    // Outputs of one type come in runs: the kernel's emits edge is counted per run.
+    let run = 0;
     for (let r = 0; r < n; r++) {
       const parentRow = rowBase + out.parentRow[r]!;
       const parentRef = slot.rowRef[parentRow]!;
@@ -80,6 +82,8 @@ export class KernelOutputs {
       const lo = out.typeLo[r]!;
       const hi = out.typeHi[r]!;
       if (!rec || rec.lo !== lo || rec.hi !== hi) {
+        if (rec && run > 0) c.emitEdge(k, rec, run);
+        run = 0;
         rec = c.typeByWords(lo, hi, rec);
         conv = rec.outputs.get(k.cfg.behavior);
         if (!conv) {
@@ -97,6 +101,7 @@ export class KernelOutputs {
       } else s.setPayload(ref, conv!.convert(out.payload, r * PAYLOAD_WORDS));
       c.emitted++;
       k.emitted++;
+      run++;
       const priority = out.priority[r]! & 0xff;
       if ((out.flags[r]! & FLAG_RESPONSE) !== 0) {
         this.sendResponse(k, ref, rec, out.dest[r]!, priority);
@@ -104,6 +109,7 @@ export class KernelOutputs {
         send.enqueue(ref, rec, priority, source, srcNum);
       }
     }
+    if (rec && run > 0) c.emitEdge(k, rec, run);
     send.flush(source, srcNum);
   }
 

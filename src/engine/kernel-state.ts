@@ -110,7 +110,10 @@ export interface KernelState {
   meter: RateMeter;
   /** `dropped` at the previous snapshot (back-pressure: refused or evicted since). */
   lastDropped: number;
+  /** Kernel → kernel edges: what this kernel's sends and relays reached. */
   edges: Map<number, EdgeAcc>;
+  /** Kernel → type edges by type index: what this kernel emitted of each type. */
+  emits: Map<number, EdgeAcc>;
   destroyed: boolean;
 }
 

@@ -134,8 +134,9 @@ export class SendPath {
       const rec = c.typeOfRef(ref);
       const target = status === 'Delivered' ? destination : (c.k2k.get(destination) ?? destination);
       const tNum = c.broker.kernelNumber(target);
-      if (srcNum === c.hostNum) c.edge(rec.edges, rec.label, tNum);
-      else {
+      // The type's route edge counts every delivery of the type, from the host or a kernel.
+      c.edge(rec.edges, rec.label, tNum);
+      if (srcNum !== c.hostNum) {
         const sk = c.byNum[srcNum];
         if (sk) c.edge(sk.edges, sk.cfg.id, tNum);
       }
@@ -337,7 +338,7 @@ export class SendPath {
   private typesSeen = new Int32Array(64);
 
   /**
-   * Edges of an all-Delivered batch: type -> kernel from the host, kernel -> kernel otherwise.
+   * Edges of an all-Delivered batch: type -> kernel, and kernel -> kernel when a kernel sent it.
    * Counted per type first, so each type's route is looked up once per batch.
    */
   private bulkEdges(n: number, srcNum: number): void {
@@ -365,8 +366,8 @@ export class SendPath {
       const dest = c.dispatcher.getRoute(rec.num);
       if (dest === undefined) continue;
       const t = c.broker.kernelNumber(dest);
+      c.edge(rec.edges, rec.label, t, run);
       if (sk) c.edge(sk.edges, sk.cfg.id, t, run);
-      else c.edge(rec.edges, rec.label, t, run);
     }
   }
 }

@@ -68,10 +68,14 @@ export interface KernelSnapshot {
   fallbackReason?: string;
 }
 
+/**
+ * Traffic on one edge of the graph, three kinds:
+ * - `type:<id>` → kernel: every delivery of the type to the kernel (from the host or a kernel);
+ * - kernel → kernel: what the source kernel's sends and relays reached the target kernel;
+ * - kernel → `type:<id>`: what the kernel emitted of the type (alerts, responses), delivered or not.
+ */
 export interface EdgeSnapshot {
-  /** `'type:<id>'` for dispatch edges, or a kernel id for kernel-to-kernel traffic. */
   source: string;
-  /** Kernel id. */
   target: string;
   ratePerSec: number;
   total: number;

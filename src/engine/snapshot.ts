@@ -75,6 +75,7 @@ export class SnapshotBuilder {
         ...(fallbackReason === undefined ? {} : { fallbackReason }),
       });
       for (const e of k.edges.values()) edgeOut(e);
+      for (const e of k.emits.values()) edgeOut(e);
     }
     for (const t of c.types) for (const e of t.edges.values()) edgeOut(e);
     const failedByStatus: Record<string, number> = {};

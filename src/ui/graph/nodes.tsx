@@ -99,6 +99,8 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
     const k = kernelOf(s, kernel.id);
     return k && s ? placementDetail(k, s.timeUs) : null;
   });
+  // Messages processed per second over the last half second (0 once traffic stops).
+  const rate = useLive((s) => Math.round(kernelOf(s, kernel.id)?.ratePerSec ?? 0));
   const stale = useStale();
   const level = depthLevel(queued, capacity);
   const prediction = usePrediction(kernel.id);
@@ -170,20 +172,29 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
           {prediction.warning ? ' ⚠' : ''}
         </div>
       ) : null}
-      <div
-        className={`queue-bar ${stale.className}`}
-        title={stale.title ?? `${queued} queued of ${capacity}, ${inFlight} in flight`}
-        role="meter"
-        aria-label={`Queue of ${kernel.id}`}
-        aria-valuemin={0}
-        aria-valuemax={capacity}
-        aria-valuenow={queued}
-        aria-valuetext={`${queued} queued of ${capacity}, ${inFlight} in flight`}
-      >
-        <div className="queue-fill" style={{ width: `${pct}%` }} />
-        <span className="queue-text" data-testid={`queue-${kernel.id}`}>
-          {queued} / {capacity}
-          {inFlight ? <span className="in-flight"> +{inFlight} in flight</span> : null}
+      <div className="node-live">
+        <div
+          className={`queue-bar ${stale.className}`}
+          title={stale.title ?? `${queued} queued of ${capacity}, ${inFlight} in flight`}
+          role="meter"
+          aria-label={`Queue of ${kernel.id}`}
+          aria-valuemin={0}
+          aria-valuemax={capacity}
+          aria-valuenow={queued}
+          aria-valuetext={`${queued} queued of ${capacity}, ${inFlight} in flight`}
+        >
+          <div className="queue-fill" style={{ width: `${pct}%` }} />
+          <span className="queue-text" data-testid={`queue-${kernel.id}`}>
+            {queued} / {capacity}
+            {inFlight ? <span className="in-flight"> +{inFlight} in flight</span> : null}
+          </span>
+        </div>
+        <span
+          className={`node-rate ${rate > 0 ? stale.className : 'idle'}`}
+          data-testid={`kernel-rate-${kernel.id}`}
+          title={stale.title ?? 'Messages this kernel processed per second (last half second)'}
+        >
+          {formatRate(rate)}
         </span>
       </div>
       <Handle
@@ -219,18 +230,26 @@ function formatRate(r: number): string {
 const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
   const { id, data, selected, source, target } = props;
   // The edge's end points and sides are exactly getBezierPath's parameters.
-  const [path, labelX, labelY] = getBezierPath(props);
+  const [path, midX, midY] = getBezierPath(props);
   const kind = data?.kind ?? 'route';
   const derived = kind === 'emits' || kind === 'responds';
-  // Dispatch edges are reported from `type:<id>`, kernel-to-kernel traffic from the kernel id.
-  const from = kind === 'k2k' ? source.slice('kernel:'.length) : source;
-  const to = target.slice('kernel:'.length);
-  const rate = useLive((s) => (derived ? 0 : Math.round(edgeRate(s, from, to))));
+  // Dispatch edges are reported from `type:<id>`, kernel-to-kernel traffic and a kernel's
+  // emissions (to `type:<id>`) from the kernel id.
+  const from = kind === 'route' ? source : source.slice('kernel:'.length);
+  const to = derived ? target : target.slice('kernel:'.length);
+  const rate = useLive((s) => Math.round(edgeRate(s, from, to)));
   const stale = useStale();
-  const width = rate > 0 ? Math.min(8, 1.5 + Math.log10(1 + rate)) : 1.5;
+  // Derived edges (emits, responds) stay thin and dashed: they say what a kernel sends, and the
+  // route edge it feeds carries the weight.
+  const width = rate > 0 ? Math.min(derived ? 3 : 8, 1.5 + Math.log10(1 + rate)) : 1.5;
+  // A route's label sits mid-edge; an emits/responds label beside the kernel's emit handle, where
+  // it cannot land on the route labels between the type and kernel columns.
+  const at = derived
+    ? `translate(0, -100%) translate(${props.sourceX + 8}px, ${props.sourceY - 2}px)`
+    : `translate(-50%, -50%) translate(${midX}px, ${midY}px)`;
   const cls = `edge-${kind}${data?.problem ? ' edge-problem' : ''}${data?.highlighted ? ' edge-highlight' : ''}${selected ? ' edge-selected' : ''}`;
   const text = derived
-    ? kind
+    ? `${kind}${rate > 0 ? ` ${formatRate(rate)}` : ''}`
     : `${kind === 'k2k' ? 'via ' : ''}${rate > 0 ? formatRate(rate) : ''}`;
   return (
     <>
@@ -238,10 +257,10 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
       {text ? (
         <EdgeLabelRenderer>
           <div
-            className={`edge-label ${derived ? '' : stale.className}`}
-            title={derived ? undefined : stale.title}
+            className={`edge-label ${rate > 0 || !derived ? stale.className : ''}`}
+            title={rate > 0 || !derived ? stale.title : undefined}
             data-testid={`edge-label-${id}`}
-            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+            style={{ transform: at }}
           >
             {text}
           </div>
