@@ -104,10 +104,15 @@ export class ReceiptLog {
     if (this.reserved > 0) this.reserved--;
   }
 
-  /** Takes the rows added since the last call. */
+  /**
+   * Takes the rows added since the last call, in receipt order. A Delivered row is built when its
+   * kernel takes the message, so rows arrive grouped by kernel (the last kernel drained last);
+   * ordered by `seq` the tail reads as the messages were dispatched, types interleaved.
+   */
   drain(): ReceiptRow[] {
     const out = this.rows;
     this.rows = [];
+    out.sort((a, b) => a.seq - b.seq);
     // Deferred rows still count against the next window, so keep their reservations.
     return out;
   }

@@ -148,3 +148,23 @@ describe('engine snapshot', () => {
     expect(s.receipts.sampledOut + rows + 300).toBeGreaterThanOrEqual(s.receipts.total - 2_000);
   });
 });
+
+describe('receipt tail order', () => {
+  it('gives the rows of a snapshot in receipt order, types interleaved as they were dispatched', () => {
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    engine.command({ type: 'startGenerator', spec: { ratePerSec: 100_000, seed: 3 } });
+    t += 5_000;
+    engine.tick();
+    const rows = engine.snapshot().receipts.recent;
+    expect(rows.length).toBeGreaterThan(100);
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.seq).toBeGreaterThan(rows[i - 1]!.seq);
+    // Each kernel builds its Delivered rows when it takes its batch: without the ordering the
+    // rows would come grouped by kernel (a handful of changes of destination), not interleaved.
+    let changes = 0;
+    for (let i = 1; i < rows.length; i++) {
+      if (rows[i]!.destination !== rows[i - 1]!.destination) changes++;
+    }
+    expect(changes).toBeGreaterThan(50);
+  });
+});
