@@ -126,4 +126,39 @@ describe('Placement (auto)', () => {
     expect(new Placement('cpu').wantsSample(1e9)).toBeNull();
     expect(new Placement('auto').wantsSample(1e9)).toBeNull();
   });
+
+  it('re-measures a clear loser at most once a minute, and learns again when the batch size moves', () => {
+    // Gaps between the samples taken while the clock runs for `ms`, sampling as soon as allowed.
+    const gaps = (p: Placement, from: number, ms: number, sampleMs: number): number[] => {
+      const at: number[] = [];
+      for (let t = from; t < from + ms; t += 10) {
+        if (p.wantsSample(t) === null) continue;
+        at.push(t);
+        p.sampled('webgpu', 256, sampleMs, t + sampleMs);
+      }
+      return at.slice(1).map((t, i) => t - at[i]!);
+    };
+    // WebGPU 1,000 times slower than the twin (a software adapter): gaps grow to 60 s.
+    const slow = new Placement('auto');
+    slow.gpuReady = true;
+    for (let i = 0; i < 50; i++) slow.observe('cpu', 256, 0.01);
+    const g = gaps(slow, 0, 400_000, 10);
+    expect(Math.max(...g)).toBeGreaterThanOrEqual(60_000);
+    expect(Math.max(...g)).toBeLessThan(61_000);
+    // One sample was enough: after the gap set before WebGPU had any measurement, no learning
+    // burst of 100 ms gaps.
+    expect(Math.min(...g.slice(1))).toBeGreaterThanOrEqual(1000);
+    // Only 2x slower: not a clear loser, so the gap stops at 8 s.
+    const near = new Placement('auto');
+    near.gpuReady = true;
+    for (let i = 0; i < 50; i++) near.observe('cpu', 256, 1);
+    const h = gaps(near, 0, 400_000, 2);
+    expect(Math.max(...h)).toBeLessThanOrEqual(8_010);
+    // Traffic moves to batches of 4,096 rows, a size WebGPU has not been measured at: the gap
+    // falls back to learning at once (the next sample is due within the current gap, then 100 ms).
+    for (let i = 0; i < 200; i++) slow.observe('cpu', 4096, 0.2);
+    const t0 = 400_000 + 61_000;
+    expect(slow.wantsSample(t0)).toBe('webgpu');
+    expect(slow.wantsSample(t0 + 100)).toBe('webgpu');
+  });
 });

@@ -21,6 +21,13 @@ const BUCKETS = 24;
 /** One sample is enough when the backends differ by more than this factor. */
 const CLEAR_FACTOR = 4;
 /**
+ * A backend this many times slower than the one the kernel runs on is a clear loser: it is
+ * re-measured at most every `loserGapMs` (a minute), while the live batch size stays in a measured
+ * bucket. A software adapter 1,000 times slower than the twin needs no sample every 8 s, and each
+ * of its samples burns CPU threads the engine and the page would otherwise have.
+ */
+const LOSER_FACTOR = 10;
+/**
  * Weight kept by older measurements per new one. Live batches come hundreds of times a second and
  * are timed with a coarse clock (a worker's performance.now() ticks every 100 µs unless the page
  * is cross-origin isolated, and a twin runs a batch in a few µs), so their sums must span many
@@ -94,6 +101,8 @@ export interface PlacementOptions {
   /** Gap between samples while learning, and the longest gap once the choice is stable (ms). */
   learnGapMs?: number;
   maxGapMs?: number;
+  /** The longest gap when the other backend is a clear loser (LOSER_FACTOR times slower), ms. */
+  loserGapMs?: number;
 }
 
 export class Placement {
@@ -119,6 +128,7 @@ export class Placement {
   private readonly dutyCycle: number;
   private readonly learnGapMs: number;
   private readonly maxGapMs: number;
+  private readonly loserGapMs: number;
 
   constructor(
     public mode: PlacementMode,
@@ -130,6 +140,7 @@ export class Placement {
     this.dutyCycle = o.dutyCycle ?? 0.02;
     this.learnGapMs = o.learnGapMs ?? 100;
     this.maxGapMs = o.maxGapMs ?? 8_000;
+    this.loserGapMs = o.loserGapMs ?? 60_000;
     this.gapMs = this.learnGapMs;
     if (mode === 'cpu') this.reason = 'Backend forced to cpu.';
     if (mode === 'webgpu') this.reason = 'Backend forced to webgpu.';
@@ -158,12 +169,28 @@ export class Placement {
     if (nowMs < this.nextSampleMs) return null;
     const other: Backend = this.current === 'cpu' ? 'webgpu' : 'cpu';
     const table = other === 'cpu' ? this.cpu : this.gpu;
-    const learning = table.samples[bucketOf(this.batchSize)]! < this.minSamples;
-    this.gapMs = learning
-      ? this.learnGapMs
-      : Math.min(this.maxGapMs, Math.max(1000, this.gapMs * 2));
+    const b = bucketOf(this.batchSize);
+    const ratio = this.slowdownOf(other, b);
+    // Learning until the other backend has its samples at the live batch size, or one sample
+    // that leaves no doubt (compare() needs no more then either).
+    const learning =
+      table.samples[b]! < this.minSamples && (ratio === null || ratio < CLEAR_FACTOR);
+    const longest = ratio !== null && ratio >= LOSER_FACTOR ? this.loserGapMs : this.maxGapMs;
+    this.gapMs = learning ? this.learnGapMs : Math.min(longest, Math.max(1000, this.gapMs * 2));
     this.nextSampleMs = nowMs + this.gapMs;
     return other;
+  }
+
+  /**
+   * How many times slower `other` measured than the backend the kernel runs on at batch-size
+   * bucket `b`, or null while `other` has no measurement in that very bucket: a GPU far slower at
+   * small batches may win at large ones, so a new batch size is learned afresh.
+   */
+  private slowdownOf(other: Backend, b: number): number | null {
+    const mine = (other === 'cpu' ? this.gpu : this.cpu).nearest(b);
+    const theirs = (other === 'cpu' ? this.cpu : this.gpu).rateAt(b);
+    if (!mine || theirs === null) return null;
+    return mine.rate / theirs;
   }
 
   /**
