@@ -145,7 +145,8 @@ export function Toolbar() {
         type="search"
         className="toolbar-search"
         aria-label="Search nodes"
-        placeholder="Search types and kernels"
+        title="Search types and kernels by name or id; Enter selects the first match"
+        placeholder="Search…"
         value={search}
         onChange={(e) => s().setSearch(e.target.value)}
         onKeyDown={(e) => {
