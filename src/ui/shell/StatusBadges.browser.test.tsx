@@ -29,6 +29,38 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(page.getByTestId('traffic-status')).toHaveTextContent('generator idle');
   });
 
+  it('shows the rate messages really enter at, and says so when the engine falls behind', async () => {
+    render(<TrafficControl />, fakeEngine());
+    const spec = { ratePerSec: 10_000_000 };
+    const rates = (injectedPerSec: number) => ({
+      injectedPerSec,
+      processedPerSec: injectedPerSec,
+      deadLetteredPerSec: 0,
+    });
+    // Keeping up: the measured rate, not the 10 M/s asked for.
+    store
+      .getState()
+      .ingestSnapshot(
+        snapshot({ generator: { ...generator(true), spec }, rates: rates(9_990_000) }),
+        Date.now(),
+      );
+    const badge = page.getByTestId('traffic-rate');
+    await expect.element(badge).toHaveTextContent('9.99 M/s');
+    await expect.element(badge).toHaveAttribute('data-behind', 'false');
+    // Saturated: 2.71 M of 10 M/s, 3.2 s behind schedule, in amber.
+    store.getState().ingestSnapshot(
+      snapshot({
+        generator: { ...generator(true), spec, lagMs: 3200 },
+        rates: rates(2_710_000),
+      }),
+      Date.now(),
+    );
+    await expect.element(badge).toHaveTextContent('2.71 M of 10.0 M/s');
+    await expect.element(badge).toHaveAttribute('data-behind', 'true');
+    await expect.element(badge).toHaveClass(/badge-warn/);
+    await expect.element(badge).toHaveAttribute('title', expect.stringMatching(/3\.2 s behind/));
+  });
+
   it('names where the kernels run in one badge instead of a toast per kernel', async () => {
     render(
       <Tooltip.Provider>

@@ -70,23 +70,45 @@ export function BackendBadge() {
   );
 }
 
-/** Generator status and Stop, always in the toolbar. */
+/**
+ * How far behind its schedule the generator may be before the badge says the engine does not
+ * keep up (a slice or two of jitter is normal; half a second is not).
+ */
+const BEHIND_MS = 500;
+
+/**
+ * Generator status and Stop, always in the toolbar. The badge shows the rate messages really
+ * enter at (the engine's measured injected rate), not the rate asked for: when the engine cannot
+ * keep up, it reads "2.71 M of 10.0 M/s" in amber and says how far behind schedule it is.
+ */
 export function TrafficControl() {
   const engine = useEngine();
   const running = useWorkbench((s) => s.snapshot?.generator.running ?? false);
   const emitted = useWorkbench((s) => s.snapshot?.generator.emitted ?? 0);
-  const rate = useWorkbench((s) => s.snapshot?.generator.spec?.ratePerSec ?? 0);
+  const asked = useWorkbench((s) => s.snapshot?.generator.spec?.ratePerSec ?? 0);
+  const actual = useWorkbench((s) => Math.round(s.snapshot?.rates.injectedPerSec ?? 0));
+  const lagMs = useWorkbench((s) => Math.round(s.snapshot?.generator.lagMs ?? 0));
   if (!running)
     return (
       <span className="traffic idle muted" data-testid="traffic-status">
         generator idle
       </span>
     );
+  const behind = lagMs > BEHIND_MS;
+  const title = behind
+    ? `Messages enter at ${formatRate(actual)} of the ${formatRate(asked)} asked for: the engine ` +
+      `does not keep up, and the generator is ${(lagMs / 1000).toFixed(1)} s behind its schedule.`
+    : `Messages entering per second (the generator was asked for ${formatRate(asked)}).`;
   return (
     <span className="traffic" data-testid="traffic-status">
-      <span className="badge badge-ok">
+      <span
+        className={`badge ${behind ? 'badge-warn' : 'badge-ok'}`}
+        title={title}
+        data-testid="traffic-rate"
+        data-behind={behind ? 'true' : 'false'}
+      >
         <span className="dot pulse" aria-hidden="true" />
-        {formatRate(rate)}
+        {behind ? `${formatCompact(actual)} of ${formatRate(asked)}` : formatRate(actual)}
       </span>
       <span className="traffic-count num" title="Messages the generator emitted">
         {formatCompact(emitted)} sent
