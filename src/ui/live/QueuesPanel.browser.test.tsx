@@ -64,7 +64,8 @@ describe('Queues panel (issue 13, points 1 and 2)', () => {
         snapshot({ kernels: [kernelRow({ id: 'aggregator', ratePerSec: 14_000 })] }),
         t0,
       );
-    await expect.element(page.getByTestId('rate-aggregator')).toHaveTextContent('14,000/s');
+    // Compact above 10,000 (formatRate), exact below.
+    await expect.element(page.getByTestId('rate-aggregator')).toHaveTextContent(/^14\.0\sK\/s$/);
     store
       .getState()
       .ingestSnapshot(

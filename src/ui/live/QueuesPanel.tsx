@@ -1,5 +1,6 @@
 import { useLiveValue, useStale } from '../../state/live';
 import { depthLevel } from '../graph/depth';
+import { formatCompact, formatRate } from '../design/format';
 import { formatCount } from './labels';
 
 /** Rounded to what the table shows, so a row re-renders only when a shown number changes. */
@@ -31,25 +32,47 @@ export function QueuesPanel() {
   if (rows.length === 0) return <p className="muted">Waiting for the engine…</p>;
   return (
     <table
-      className={`grid-table ${stale.className}`}
+      className={`grid-table stacks queues-table ${stale.className}`}
       title={stale.title}
       aria-label="Queues"
       data-stale={stale.className === 'stale'}
     >
       <thead>
         <tr>
-          <th>kernel</th>
-          <th>backend</th>
-          <th title="messages waiting in the queue, against its real (power-of-two) capacity">
-            queued / capacity
+          <th className="q-kernel">kernel</th>
+          <th className="q-backend line-2">backend</th>
+          <th
+            className="num q-queued"
+            aria-label="queued / capacity"
+            title="messages waiting in the queue, against its real (power-of-two) capacity"
+          >
+            queued / <span className="label-full">capacity</span>
+            <span className="label-short">cap.</span>
           </th>
-          <th title="taken from the queue and being processed (a GPU batch)">in flight</th>
-          <th title="most messages ever waiting at once">max queued</th>
-          <th>processed</th>
-          <th title="processed per second over the last second">rate</th>
-          <th title="refused or evicted at this queue">dropped</th>
-          <th title="dead letters whose destination is this kernel">dead-lettered</th>
-          <th title="alerts and responses this kernel emitted">emitted</th>
+          <th
+            className="num q-inflight"
+            title="taken from the queue and being processed (a GPU batch)"
+          >
+            in flight
+          </th>
+          <th className="num q-max line-2" title="most messages ever waiting at once">
+            max queued
+          </th>
+          <th className="num q-processed" title="messages this kernel processed">
+            processed
+          </th>
+          <th className="num q-rate line-2" title="processed per second over the last second">
+            rate
+          </th>
+          <th className="num q-dropped" title="refused or evicted at this queue">
+            dropped
+          </th>
+          <th className="num q-dead line-2" title="dead letters whose destination is this kernel">
+            dead letters
+          </th>
+          <th className="num q-emitted" title="alerts and responses this kernel emitted">
+            emitted
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -59,8 +82,8 @@ export function QueuesPanel() {
             data-testid={`queue-row-${k.id}`}
             className={`depth-${depthLevel(k.queued, k.capacity)}`}
           >
-            <td>{k.id}</td>
-            <td data-testid={`queues-backend-${k.id}`}>
+            <td className="q-kernel">{k.id}</td>
+            <td className="q-backend line-2" data-testid={`queues-backend-${k.id}`}>
               {k.backend === 'webgpu' ? 'WebGPU' : 'CPU twin'}{' '}
               {k.backpressure ? (
                 <span
@@ -71,24 +94,33 @@ export function QueuesPanel() {
                 </span>
               ) : null}
             </td>
-            <td className="num" data-testid={`queued-${k.id}`}>
+            <td className="num q-queued" data-testid={`queued-${k.id}`}>
               {formatCount(k.queued)} / {formatCount(k.capacity)}
             </td>
-            <td className="num" data-testid={`inflight-${k.id}`}>
+            <td className="num q-inflight" data-testid={`inflight-${k.id}`}>
               {formatCount(k.inFlight)}
             </td>
-            <td className="num">{formatCount(k.maxDepth)}</td>
-            <td className="num">{formatCount(k.processed)}</td>
-            <td className="num" data-testid={`rate-${k.id}`}>
-              {formatCount(k.rate)}/s
+            <td className="num q-max line-2">{formatCount(k.maxDepth)}</td>
+            <Counter className="q-processed" n={k.processed} />
+            <td className="num q-rate line-2" data-testid={`rate-${k.id}`}>
+              {formatRate(k.rate)}
             </td>
-            <td className="num">{formatCount(k.dropped)}</td>
-            <td className="num">{formatCount(k.deadLettered)}</td>
-            <td className="num">{formatCount(k.emitted)}</td>
+            <Counter className="q-dropped" n={k.dropped} />
+            <Counter className="q-dead line-2" n={k.deadLettered} />
+            <Counter className="q-emitted" n={k.emitted} />
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** A running total, compact (12.3 K, 4.56 M) so the column keeps its width; exact on hover. */
+function Counter({ n, className }: { n: number; className: string }) {
+  return (
+    <td className={`num ${className}`} title={formatCount(n)}>
+      {formatCompact(n)}
+    </td>
   );
 }
 

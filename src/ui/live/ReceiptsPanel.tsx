@@ -14,7 +14,9 @@ import { findType } from '../../state/edits';
 import { downloadText } from './download';
 import { useOpenTrace } from '../analysis/traceHighlight';
 import { useEngine } from '../engineContext';
+import { formatMicros } from '../design/format';
 import { formatCount, formatHlc, typeLabel } from './labels';
+import { RECEIPT_ROW_HEIGHT, useReceiptLayout } from './receiptLayout';
 
 /** The filter as the engine applies it (exact matches), or null for none. */
 function engineFilter(status: string, type: string, kernel: string): ReceiptFilter | null {
@@ -70,13 +72,17 @@ export function ReceiptsPanel() {
     [rows, status, type, kernel],
   );
   const parentRef = useRef<HTMLDivElement>(null);
+  const layout = useReceiptLayout(parentRef);
+  const rowHeight = RECEIPT_ROW_HEIGHT[layout];
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual is the list engine.
   const virtual = useVirtualizer({
     count: filtered.length,
     getScrollElement: () => parentRef.current,
-    estimateSize: () => 22,
+    estimateSize: () => rowHeight,
     overscan: 12,
   });
+  // A new row height (the pane was resized across a layout) places every row again.
+  useEffect(() => virtual.measure(), [virtual, rowHeight]);
 
   return (
     <div className="receipts">
@@ -157,22 +163,42 @@ export function ReceiptsPanel() {
           aria-label="Receipts"
           aria-rowcount={filtered.length + 1}
           data-testid="receipt-list"
+          data-layout={layout}
         >
-          <div role="row" className="receipt-row head">
-            <span role="columnheader" title="hybrid logical clock: time of day · logical counter">
+          <div role="row" className="receipt-row head" style={{ height: rowHeight }}>
+            <span
+              role="columnheader"
+              className="rc-hlc"
+              title="hybrid logical clock: time of day · logical counter"
+            >
               HLC time · logical
             </span>
-            <span role="columnheader">message id</span>
-            <span role="columnheader">type</span>
-            <span role="columnheader">source → destination</span>
-            <span role="columnheader">status</span>
-            <span role="columnheader">hops</span>
-            <span role="columnheader">latency</span>
+            <span role="columnheader" className="rc-id" aria-label="message id">
+              <span className="label-full">message id</span>
+              <span className="label-short">msg id</span>
+            </span>
+            <span role="columnheader" className="rc-type">
+              type
+            </span>
+            <span role="columnheader" className="rc-route">
+              source → destination
+            </span>
+            <span role="columnheader" className="rc-status">
+              status
+            </span>
+            <span role="columnheader" className="rc-hops">
+              hops
+            </span>
+            <span role="columnheader" className="rc-latency" title="from injection to processing">
+              latency
+            </span>
           </div>
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {virtual.getVirtualItems().map((v) => {
               const r = filtered[filtered.length - 1 - v.index];
               if (!r) return null;
+              const label = typeLabel(types, r.typeId);
+              const route = `${r.source} → ${r.destination}`;
               return (
                 <div
                   key={r.seq}
@@ -184,6 +210,7 @@ export function ReceiptsPanel() {
                     top: 0,
                     transform: `translateY(${v.start}px)`,
                     width: '100%',
+                    height: rowHeight,
                   }}
                   onClick={() => setSelected(r)}
                   tabIndex={0}
@@ -196,22 +223,26 @@ export function ReceiptsPanel() {
                   }}
                   data-status={r.status}
                 >
-                  <span role="cell" className="mono">
+                  <span role="cell" className="rc-hlc mono">
                     {formatHlc(r.hlc)}
                   </span>
-                  <span role="cell" className="mono num">
+                  <span role="cell" className="rc-id mono">
                     {r.messageId}
                   </span>
-                  <span role="cell">{typeLabel(types, r.typeId)}</span>
-                  <span role="cell">
-                    {r.source} → {r.destination}
+                  <span role="cell" className="rc-type" title={label}>
+                    {label}
                   </span>
-                  <span role="cell">{r.status}</span>
-                  <span role="cell" className="num">
+                  <span role="cell" className="rc-route" title={route}>
+                    {route}
+                  </span>
+                  <span role="cell" className="rc-status" title={r.status}>
+                    {r.status}
+                  </span>
+                  <span role="cell" className="rc-hops">
                     {r.hops}
                   </span>
-                  <span role="cell" className="num">
-                    {r.latencyUs === null ? '' : `${formatCount(r.latencyUs)} µs`}
+                  <span role="cell" className="rc-latency">
+                    {r.latencyUs === null ? '' : formatMicros(r.latencyUs)}
                   </span>
                 </div>
               );

@@ -1,0 +1,41 @@
+import { useLayoutEffect, useState, type RefObject } from 'react';
+
+/**
+ * How the receipt tail lays out its seven columns at the width its list has: `wide`, one line at
+ * 12 px; `dense`, one line at 11 px (the right pane at 1280x720); `stacked`, two lines per receipt
+ * (a narrow pane, or a receipt's detail open beside the list). Every column stays visible in all
+ * three; live.css has the tracks. A virtual list must know its row height, hence a measured width
+ * rather than a container query.
+ */
+export type ReceiptLayout = 'wide' | 'dense' | 'stacked';
+
+/** Row heights in px, the virtualizer's and the rows' own. */
+export const RECEIPT_ROW_HEIGHT: Record<ReceiptLayout, number> = {
+  wide: 22,
+  dense: 22,
+  stacked: 38,
+};
+
+/** The narrowest list (px, inside its scrollbar) each one-line layout fits without cutting the demo's names. */
+const WIDE_FROM = 740;
+const DENSE_FROM = 660;
+
+export function receiptLayout(width: number): ReceiptLayout {
+  return width >= WIDE_FROM ? 'wide' : width >= DENSE_FROM ? 'dense' : 'stacked';
+}
+
+/** The layout for the element's content width, following it as the pane is resized. */
+export function useReceiptLayout(ref: RefObject<HTMLElement | null>): ReceiptLayout {
+  const [layout, setLayout] = useState<ReceiptLayout>('wide');
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    setLayout(receiptLayout(el.clientWidth));
+    const ro = new ResizeObserver(([entry]) => {
+      if (entry) setLayout(receiptLayout(entry.contentRect.width));
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return layout;
+}
