@@ -81,4 +81,47 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(page.getByTestId('backend-badge')).toHaveTextContent('WebGPU 2 · CPU 1');
     expect(store.getState().notices).toHaveLength(0);
   });
+
+  it('is amber only when a kernel runs on its twin for want of WebGPU, not when auto chose it', async () => {
+    render(
+      <Tooltip.Provider>
+        <BackendBadge />
+      </Tooltip.Provider>,
+    );
+    const auto = (gpuRate: number | null, reason: string) =>
+      kernelRow({
+        id: 'fraud',
+        placement: {
+          mode: 'auto',
+          reason,
+          cpuRate: 2e7,
+          gpuRate,
+          crossoverBatch: null,
+          batchSize: 256,
+          lastSwitchUs: null,
+          switches: 0,
+        },
+      });
+    const badge = page.getByTestId('backend-badge');
+    // auto measured WebGPU (a software adapter) 1,000 times slower and stays on the twin: fine.
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [
+          auto(2e4, 'CPU twin 20 M/s vs WebGPU 20 K/s: stays on the CPU.'),
+          kernelRow({ id: 'sink' }),
+        ],
+      }),
+      Date.now(),
+    );
+    await expect.element(badge).toHaveTextContent('CPU twin · 2');
+    await expect.element(badge).toHaveClass(/badge-ok/);
+    // No adapter: WebGPU was never measured, the twin is a fallback.
+    store
+      .getState()
+      .ingestSnapshot(
+        snapshot({ kernels: [auto(null, 'Runs on its CPU twin: no WebGPU adapter.')] }),
+        Date.now(),
+      );
+    await expect.element(badge).toHaveClass(/badge-warn/);
+  });
 });

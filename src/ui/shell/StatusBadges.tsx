@@ -4,14 +4,35 @@
  * there for as long as the generator runs, whichever panel is open.
  */
 import * as Tooltip from '@radix-ui/react-tooltip';
+import type { EngineSnapshot } from '../../engine/protocol';
 import { useWorkbench, type WorkbenchState } from '../../state/store';
 import { useEngine } from '../engineContext';
 import { formatCompact, formatRate } from '../design/format';
 
-/** `id backend|reason` per kernel, joined: a primitive, so the badge re-renders only on change. */
+/**
+ * Whether a kernel on its CPU twin is there by choice: forced to `cpu`, or `auto` having measured
+ * WebGPU and found the twin faster. Otherwise (no adapter, device lost, WebGPU still starting)
+ * the twin is a fallback, and the badge is amber.
+ */
+function onCpuByChoice(k: EngineSnapshot['kernels'][number]): boolean {
+  const p = k.placement;
+  return p.mode === 'cpu' || (p.mode === 'auto' && p.gpuRate !== null);
+}
+
+/**
+ * `id backend|reason|fallback` per kernel, joined: a primitive, so the badge re-renders only on
+ * change.
+ */
 function backendKey(s: WorkbenchState): string {
   return (s.snapshot?.kernels ?? [])
-    .map((k) => `${k.id}\u0000${k.backend}\u0000${k.placement?.reason ?? k.fallbackReason ?? ''}`)
+    .map((k) =>
+      [
+        k.id,
+        k.backend,
+        k.placement?.reason ?? k.fallbackReason ?? '',
+        k.backend === 'cpu' && !onCpuByChoice(k) ? '1' : '',
+      ].join('\u0000'),
+    )
     .join('\u0001');
 }
 
@@ -19,8 +40,8 @@ export function BackendBadge() {
   const key = useWorkbench(backendKey);
   const kernels = key
     ? key.split('\u0001').map((row) => {
-        const [id = '', backend = '', reason = ''] = row.split('\u0000');
-        return { id, backend, reason };
+        const [id = '', backend = '', reason = '', fallback = ''] = row.split('\u0000');
+        return { id, backend, reason, fallback: fallback === '1' };
       })
     : [];
   const gpu = kernels.filter((k) => k.backend === 'webgpu').length;
@@ -33,7 +54,8 @@ export function BackendBadge() {
         : gpu === 0
           ? `CPU twin · ${cpu}`
           : `WebGPU ${gpu} · CPU ${cpu}`;
-  const tone = kernels.length === 0 ? 'neutral' : gpu === 0 ? 'warn' : 'ok';
+  // Amber only when a kernel runs on its twin for want of WebGPU, not when `auto` chose the twin.
+  const tone = kernels.length === 0 ? 'neutral' : kernels.some((k) => k.fallback) ? 'warn' : 'ok';
   return (
     <Tooltip.Root>
       <Tooltip.Trigger asChild>
