@@ -42,12 +42,25 @@ export function PredictPanel() {
         <thead>
           <tr>
             <th>kernel</th>
-            <th>queued / capacity</th>
-            <th>λ arrivals/s</th>
-            <th>μ service/s</th>
-            <th>ρ</th>
-            <th>full in</th>
-            <th>drained in</th>
+            <th aria-label="queued / capacity">
+              queued / <span className="label-full">capacity</span>
+              <span className="label-short">cap.</span>
+            </th>
+            <th className="num" title="λ: messages arriving per second">
+              <span className="sym">λ</span> arrivals/s
+            </th>
+            <th className="num" title="μ: messages the kernel serves per second when busy">
+              <span className="sym">μ</span> service/s
+            </th>
+            <th className="num" title="ρ = λ / μ: utilisation">
+              <span className="sym">ρ</span>
+            </th>
+            <th className="num" title="predicted time until the queue is full">
+              full{'\u00a0'}in
+            </th>
+            <th className="num" title="predicted time until the queue is empty">
+              drained{'\u00a0'}in
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -62,8 +75,9 @@ export function PredictPanel() {
               <td>
                 {p.queued} / {p.capacity}
               </td>
-              <td>{fmtRate(p.arrivalPerSec)}</td>
+              <td className="num">{fmtRate(p.arrivalPerSec)}</td>
               <td
+                className="num"
                 title={
                   p.servicePerSec === null
                     ? 'Not seen busy yet: keeps up with its arrivals'
@@ -72,15 +86,15 @@ export function PredictPanel() {
               >
                 {p.servicePerSec === null ? 'keeps up' : fmtRate(p.servicePerSec)}
               </td>
-              <td>{p.rho === null ? '< 1?' : p.rho.toFixed(2)}</td>
-              <td>
+              <td className="num">{p.rho === null ? '< 1?' : p.rho.toFixed(2)}</td>
+              <td className="num">
                 {p.warning ? (
                   <strong role="alert">⚠ {fmtSec(p.secondsToFull)}</strong>
                 ) : (
                   fmtSec(p.secondsToFull)
                 )}
               </td>
-              <td>{fmtSec(p.secondsToDrain)}</td>
+              <td className="num">{fmtSec(p.secondsToDrain)}</td>
             </tr>
           ))}
         </tbody>
@@ -91,7 +105,9 @@ export function PredictPanel() {
             <th>type</th>
             <th>path</th>
             <th>bottleneck</th>
-            <th>ρ</th>
+            <th className="num" title="ρ = λ / μ: the bottleneck's utilisation">
+              <span className="sym">ρ</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -102,7 +118,7 @@ export function PredictPanel() {
               </td>
               <td>{p.kernels.join(' → ') || '(no kernel)'}</td>
               <td>{p.bottleneck ?? '—'}</td>
-              <td>{p.rho === null ? '—' : p.rho.toFixed(2)}</td>
+              <td className="num">{p.rho === null ? '—' : p.rho.toFixed(2)}</td>
             </tr>
           ))}
         </tbody>

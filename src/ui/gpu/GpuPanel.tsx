@@ -129,31 +129,49 @@ export function GpuPanel() {
           <strong>No WebGPU here</strong> ({status.reason}). Every kernel runs on its CPU twin.
         </p>
       )}
-      <table className="grid-table" aria-label="Kernel backends">
+      <table className="grid-table stacks gpu-table" aria-label="Kernel backends">
         <thead>
           <tr>
-            <th>kernel</th>
-            <th>running on</th>
-            <th className="num">CPU twin measured</th>
-            <th className="num">WebGPU measured</th>
-            <th>WebGPU faster</th>
-            <th>last switch</th>
-            <th className="num">processed now</th>
+            <th className="g-kernel">kernel</th>
+            <th className="g-where">running on</th>
+            <th
+              className="num g-cpu"
+              aria-label="CPU twin measured"
+              title="messages per second measured on the CPU twin, at the batch sizes live traffic produces"
+            >
+              <span className="label-full">CPU twin measured</span>
+              <span className="label-short">CPU twin</span>
+            </th>
+            <th
+              className="num g-gpu"
+              aria-label="WebGPU measured"
+              title="messages per second measured on WebGPU, at the batch sizes live traffic produces"
+            >
+              <span className="label-full">WebGPU measured</span>
+              <span className="label-short">WebGPU</span>
+            </th>
+            <th className="g-faster" title="the batch size from which WebGPU was measured faster">
+              WebGPU faster
+            </th>
+            <th className="g-switched line-2">last switch</th>
+            <th className="num g-rate" title="messages this kernel processes per second now">
+              processed now
+            </th>
           </tr>
         </thead>
         <tbody>
           {kernels.map((k) => (
             <Fragment key={k.id}>
               <tr>
-                <td>{k.id}</td>
-                <td data-testid={`backend-${k.id}`} title={k.reason}>
+                <td className="g-kernel">{k.id}</td>
+                <td className="g-where" data-testid={`backend-${k.id}`} title={k.reason}>
                   {k.where.replace('cpu', 'CPU twin').replace('webgpu', 'WebGPU')}
                 </td>
-                <td className="num">{k.cpu}</td>
-                <td className="num">{k.gpu}</td>
-                <td>{k.crossover}</td>
-                <td>{k.switched}</td>
-                <td className="num">{formatRate(k.rate)}</td>
+                <td className="num g-cpu">{k.cpu}</td>
+                <td className="num g-gpu">{k.gpu}</td>
+                <td className="g-faster">{k.crossover}</td>
+                <td className="g-switched line-2">{k.switched}</td>
+                <td className="num g-rate">{formatRate(k.rate)}</td>
               </tr>
               <tr className="placement-why">
                 <td colSpan={7} className="muted" data-testid={`placement-${k.id}`}>

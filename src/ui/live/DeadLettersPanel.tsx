@@ -172,10 +172,10 @@ export function DeadLettersPanel() {
         </button>
       </div>
       {message ? <p role="status">{message}</p> : null}
-      <table className="grid-table" aria-label="Dead letters">
+      <table className="grid-table stacks dead-letters-table" aria-label="Dead letters">
         <thead>
           <tr>
-            <th>
+            <th className="d-pick">
               <input
                 type="checkbox"
                 aria-label="Select all dead letters shown"
@@ -185,19 +185,22 @@ export function DeadLettersPanel() {
                 }
               />
             </th>
-            <th>reason</th>
-            <th>detail</th>
-            <th>message</th>
-            <th>type</th>
-            <th>source → original destination</th>
-            <th>attempts</th>
-            <th>age</th>
+            <th className="d-reason">reason</th>
+            <th className="d-detail line-2">detail</th>
+            <th className="d-message line-2">message</th>
+            <th className="d-type">type</th>
+            <th className="d-route" aria-label="source → original destination">
+              <span className="label-full">source → original destination</span>
+              <span className="label-short">source → destination</span>
+            </th>
+            <th className="num d-attempts">attempts</th>
+            <th className="num d-age line-2">age</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((r) => (
             <tr key={r.id}>
-              <td>
+              <td className="d-pick">
                 <input
                   type="checkbox"
                   aria-label={`Select dead letter ${r.id}`}
@@ -210,15 +213,17 @@ export function DeadLettersPanel() {
                   }}
                 />
               </td>
-              <td>{r.reason}</td>
-              <td className="detail">{r.detail ?? ''}</td>
-              <td className="mono">{r.messageId}</td>
-              <td>{typeLabel(types, r.typeId)}</td>
-              <td>
+              <td className="d-reason">{r.reason}</td>
+              <td className="d-detail line-2">{r.detail ?? ''}</td>
+              <td className="d-message line-2 mono">{r.messageId}</td>
+              <td className="d-type">{typeLabel(types, r.typeId)}</td>
+              <td className="d-route">
                 {r.source} → {r.destination}
               </td>
-              <td>{r.attempts}</td>
-              <td>{Math.max(0, Math.round((timeUs - r.atUs) / 1e6))} s</td>
+              <td className="num d-attempts">{r.attempts}</td>
+              <td className="num d-age line-2">
+                {Math.max(0, Math.round((timeUs - r.atUs) / 1e6))} s
+              </td>
             </tr>
           ))}
         </tbody>

@@ -17,7 +17,7 @@ export const RECEIPT_ROW_HEIGHT: Record<ReceiptLayout, number> = {
 };
 
 /** The narrowest list (px, inside its scrollbar) each one-line layout fits without cutting the demo's names. */
-const WIDE_FROM = 740;
+const WIDE_FROM = 748;
 const DENSE_FROM = 660;
 
 export function receiptLayout(width: number): ReceiptLayout {

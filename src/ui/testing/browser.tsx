@@ -162,3 +162,38 @@ export function cleanup(): void {
   root = null;
   host = null;
 }
+
+/**
+ * `ui` inside a dock pane `width` px wide (a `pane` container, as `.dock-body` is in the app), for
+ * tests of how a panel reflows. The test imports the stylesheets it needs.
+ */
+export function inPane(width: number, ui: ReactNode): ReactNode {
+  return (
+    <div
+      data-testid="pane"
+      style={{
+        containerType: 'inline-size',
+        containerName: 'pane',
+        width,
+        height: 320,
+        display: 'flex',
+        flexDirection: 'column',
+        overflow: 'auto',
+      }}
+    >
+      {ui}
+    </div>
+  );
+}
+
+/** What does not fit: the pane scrolling sideways, or a cell whose text is cut. */
+export function overflowIn(pane: HTMLElement): string[] {
+  const out: string[] = [];
+  if (pane.scrollWidth > pane.clientWidth + 1)
+    out.push(`pane scrolls sideways: ${pane.scrollWidth} > ${pane.clientWidth}`);
+  const cells = pane.querySelectorAll<HTMLElement>('th, td, [role="cell"], [role="columnheader"]');
+  for (const c of cells)
+    if (c.offsetParent !== null && c.scrollWidth > c.clientWidth + 1)
+      out.push(`cut: "${c.textContent?.trim()}" (${c.scrollWidth} > ${c.clientWidth})`);
+  return out;
+}

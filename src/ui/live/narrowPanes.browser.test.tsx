@@ -1,0 +1,171 @@
+/**
+ * The live panels' tables in the dock's pane widths (1280x720 gives panes of about 560 and 670 px of
+ * content): nothing scrolls sideways and no value is cut; a wide pane keeps an ordinary table.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { page } from 'vitest/browser';
+import '../design/tokens.css';
+import '../design/controls.css';
+import './live.css';
+import { QueuesPanel } from './QueuesPanel';
+import { DeadLettersPanel } from './DeadLettersPanel';
+import { ReceiptsPanel } from './ReceiptsPanel';
+import {
+  cleanup,
+  fakeEngine,
+  freshStore,
+  inPane,
+  kernelRow,
+  overflowIn,
+  receipt,
+  render,
+  snapshot,
+} from '../testing/browser';
+import type { DeadLetterRow, EngineReply, ReceiptRow } from '../../engine/protocol';
+import type { WorkbenchStore } from '../../state/store';
+
+let store: WorkbenchStore;
+beforeEach(() => {
+  store = freshStore();
+});
+afterEach(cleanup);
+
+const pane = () => page.getByTestId('pane').element() as HTMLElement;
+
+/** The demo's kernels, busy: long names, large totals, one under back-pressure on WebGPU. */
+const busyKernels = () => [
+  kernelRow({
+    id: 'fraud_processor',
+    backend: 'webgpu',
+    backpressure: true,
+    queued: 65_536,
+    inFlight: 16_384,
+    capacity: 65_536,
+    maxDepth: 65_536,
+    processed: 123_456_789,
+    ratePerSec: 2_345_678,
+    dropped: 1_234_567,
+    deadLettered: 98_765,
+    emitted: 12_345_678,
+  }),
+  kernelRow({ id: 'aggregator', queued: 4096, capacity: 4096, processed: 9_999 }),
+  kernelRow({ id: 'pattern_detector', queued: 12, capacity: 1024, ratePerSec: 49_876 }),
+  kernelRow({ id: 'alert_sink', capacity: 1024 }),
+];
+
+describe('Queues in a narrow pane', () => {
+  for (const width of [560, 640])
+    it(`shows every column without scrolling at ${width} px`, async () => {
+      render(inPane(width, <QueuesPanel />));
+      store.getState().ingestSnapshot(snapshot({ kernels: busyKernels() }), Date.now());
+      await expect.element(page.getByTestId('queue-row-alert_sink')).toBeVisible();
+      expect(overflowIn(pane())).toEqual([]);
+      // Two lines per kernel: the backend under the kernel's name, the rate under processed.
+      const kernel = page.getByTestId('queue-row-fraud_processor').element();
+      const name = kernel.querySelector('.q-kernel')!.getBoundingClientRect();
+      const backend = page.getByTestId('queues-backend-fraud_processor').element();
+      expect(backend.getBoundingClientRect().top).toBeGreaterThanOrEqual(name.bottom - 1);
+      await expect.element(page.getByTestId('rate-fraud_processor')).toBeVisible();
+      await expect.element(page.getByTestId('inflight-fraud_processor')).toBeVisible();
+      // A shortened header keeps the column's full name for assistive technology.
+      const queued = pane().querySelector('th.q-queued')!;
+      expect(queued.textContent).toMatch(/cap\.$/);
+      expect(queued.getAttribute('aria-label')).toBe('queued / capacity');
+    });
+
+  it('is an ordinary one-line table in a wide pane', async () => {
+    render(inPane(1000, <QueuesPanel />));
+    store.getState().ingestSnapshot(snapshot({ kernels: busyKernels() }), Date.now());
+    const row = page.getByTestId('queue-row-fraud_processor');
+    await expect.element(row).toBeVisible();
+    expect(getComputedStyle(row.element()).display).toBe('table-row');
+    expect(overflowIn(pane())).toEqual([]);
+  });
+});
+
+const letter = (id: number): DeadLetterRow =>
+  ({
+    id,
+    messageId: 1_000_000 + id,
+    typeId: 4242,
+    reason: 'NoRoute',
+    source: 'fraud_processor',
+    destination: 'pattern_detector',
+    tenantId: 0,
+    attempts: 3,
+    priority: 0,
+    correlationId: 0,
+    parentId: null,
+    atUs: 0,
+    payload: new Uint8Array(4),
+    detail: 'no route for message type 4242',
+  }) as DeadLetterRow;
+
+describe('Dead letters in a narrow pane', () => {
+  for (const width of [560, 670])
+    it(`shows every column without scrolling at ${width} px`, async () => {
+      const engine = fakeEngine((cmd) =>
+        cmd.type === 'listDeadLetters'
+          ? ({
+              ok: true,
+              command: 'listDeadLetters',
+              deadLetters: { total: 2, rows: [letter(1), letter(2)] },
+            } as EngineReply)
+          : undefined,
+      );
+      render(inPane(width, <DeadLettersPanel />), engine);
+      await expect
+        .element(page.getByRole('cell', { name: 'fraud_processor → pattern_detector' }).first())
+        .toBeVisible();
+      expect(overflowIn(pane())).toEqual([]);
+    });
+});
+
+/** Receipts with the demo's longest type label and route, a 9-digit message id, slow. */
+function receipts(): ReceiptRow[] {
+  return Array.from({ length: 40 }, (_, i) =>
+    receipt(i + 1, {
+      messageId: 123_456_000 + i,
+      typeId: i % 2 ? 1002 : 1010,
+      source: 'fraud_processor',
+      destination: 'alert_sink',
+      status: i % 3 ? 'Delivered' : 'QueueFull',
+      hops: 2,
+      latencyUs: 123_456,
+    }),
+  );
+}
+
+describe('Receipts in a narrow pane', () => {
+  for (const [width, layout] of [
+    [560, 'stacked'],
+    [400, 'stacked'],
+    [662, 'dense'],
+    [750, 'wide'],
+  ] as const)
+    it(`lays out as ${layout} at ${width} px with every column whole`, async () => {
+      render(inPane(width, <ReceiptsPanel />));
+      const rows = receipts();
+      store.getState().ingestSnapshot(
+        snapshot({
+          receipts: { total: rows.length, byStatus: {}, sampledOut: 0, recent: rows },
+        }),
+        Date.now(),
+      );
+      const list = page.getByTestId('receipt-list');
+      await expect.element(list).toHaveAttribute('data-layout', layout);
+      await expect.element(page.getByRole('row').nth(1)).toBeVisible();
+      // Rows do not overlap: the virtual list places them at the height the layout has.
+      const [a, b] = page
+        .getByRole('row')
+        .all()
+        .slice(1, 3)
+        .map((r) => r.element().getBoundingClientRect());
+      expect(b!.top).toBeGreaterThanOrEqual(a!.bottom - 0.5);
+      const cut = overflowIn(list.element() as HTMLElement);
+      // At 400 px (a receipt's detail open beside the list) the type and route may be shortened,
+      // with the whole text as their title; the other columns stay whole.
+      const shortened = (c: string) => c.includes('→') || c.includes('(10');
+      expect(width === 400 ? cut.filter((c) => !shortened(c)) : cut).toEqual([]);
+    });
+});
