@@ -25,6 +25,8 @@ export default defineConfig({
       'zod',
       'smol-toml',
       'fflate',
+      'react-resizable-panels',
+      '@radix-ui/react-dropdown-menu',
     ],
   },
   test: {

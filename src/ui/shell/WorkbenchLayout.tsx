@@ -4,7 +4,7 @@
  * use the arrow keys); the inspector and the dock collapse; sizes and the dock's panes are
  * remembered per workspace.
  */
-import { useCallback, useMemo, type ReactNode } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import { Group, Panel, Separator, usePanelRef, type Layout } from 'react-resizable-panels';
 import { useWorkbench } from '../../state/store';
 import { Dock } from './Dock';
@@ -46,6 +46,10 @@ function LayoutFor({
   const saved = useMemo(() => loadLayout(workspace, storage), [workspace]);
   const dockPanel = usePanelRef();
   const inspectorPanel = usePanelRef();
+  // Whether each is shown, for the status bar's toggles: collapsed from a button, by dragging its
+  // separator to the edge, or restored with the layout, the panel's size says.
+  const [dockShown, setDockShown] = useState(true);
+  const [inspectorShown, setInspectorShown] = useState(true);
   const save = useCallback(
     (patch: { outer?: Layout; main?: Layout; dock?: DockModel }) =>
       saveLayout(workspace, patch, storage),
@@ -84,6 +88,7 @@ function LayoutFor({
               maxSize="45%"
               collapsible
               collapsedSize="0px"
+              onResize={(size) => setInspectorShown(size.inPixels > 0)}
             >
               {inspector}
             </Panel>
@@ -97,6 +102,7 @@ function LayoutFor({
           minSize="150px"
           collapsible
           collapsedSize="0px"
+          onResize={(size) => setDockShown(size.inPixels > 0)}
         >
           <Dock
             model={saved.dock}
@@ -112,6 +118,8 @@ function LayoutFor({
         <button
           type="button"
           className="btn-ghost btn-sm"
+          aria-pressed={inspectorShown}
+          title={inspectorShown ? 'Hide the inspector' : 'Show the inspector'}
           onClick={() => {
             const p = inspectorPanel.current;
             if (p?.isCollapsed()) p.expand();
@@ -123,6 +131,8 @@ function LayoutFor({
         <button
           type="button"
           className="btn-ghost btn-sm"
+          aria-pressed={dockShown}
+          title={dockShown ? 'Hide the panels' : 'Show the panels'}
           onClick={() => {
             const p = dockPanel.current;
             if (p?.isCollapsed()) p.expand();

@@ -1,0 +1,53 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { WorkbenchLayout } from './WorkbenchLayout';
+import { cleanup, freshStore, render } from '../testing/browser';
+
+/** The app's stylesheet is not loaded here: give the layout the height it has in the window. */
+const style = document.createElement('style');
+style.textContent =
+  '.layout { display: flex; flex-direction: column; height: 600px } .layout-outer { flex: 1 1 0; min-height: 0 }';
+
+beforeEach(() => {
+  window.localStorage.clear();
+  document.head.append(style);
+  freshStore();
+});
+afterEach(() => {
+  cleanup();
+  style.remove();
+});
+
+describe('status bar toggles', () => {
+  it('say whether the inspector and the panels are shown (aria-pressed), and follow a click', async () => {
+    render(
+      <WorkbenchLayout
+        graph={<div>graph</div>}
+        inspector={<aside aria-label="Inspector">inspector</aside>}
+        status={<span>status</span>}
+        renderPanel={(id) => <p>{id} panel</p>}
+      />,
+    );
+    const inspector = page.getByRole('button', { name: 'Inspector', exact: true });
+    const panels = page.getByRole('button', { name: 'Panels', exact: true });
+    await expect.element(inspector).toHaveAttribute('aria-pressed', 'true');
+    await expect.element(panels).toHaveAttribute('aria-pressed', 'true');
+
+    await userEvent.click(inspector);
+    await expect.element(inspector).toHaveAttribute('aria-pressed', 'false');
+    await expect.element(inspector).toHaveAttribute('title', 'Show the inspector');
+    await expect.element(panels).toHaveAttribute('aria-pressed', 'true');
+
+    await userEvent.click(panels);
+    await expect.element(panels).toHaveAttribute('aria-pressed', 'false');
+    const dockHeight = () => document.getElementById('layout-dock')?.getBoundingClientRect().height;
+    await expect.poll(dockHeight).toBe(0);
+
+    await userEvent.click(panels);
+    await userEvent.click(inspector);
+    await expect.element(panels).toHaveAttribute('aria-pressed', 'true');
+    await expect.element(inspector).toHaveAttribute('aria-pressed', 'true');
+    await expect.poll(dockHeight).toBeGreaterThan(100);
+    await expect.element(page.getByText('inspector', { exact: true })).toBeVisible();
+  });
+});
