@@ -108,6 +108,32 @@ for (const size of SIZES)
       await page.evaluate(() => window.workbench.stopGenerator());
     });
 
+    test('the live tables show every column without scrolling sideways in their pane', async ({
+      wb,
+      page,
+    }) => {
+      await wb.open();
+      await engineReady(page);
+      await page.evaluate(() => window.workbench.inject({ typeId: 999_999, count: 3 }));
+      await page.evaluate(() =>
+        window.workbench.startGenerator({ ratePerSec: 50_000, durationMs: 0, seed: 7 }),
+      );
+      await expect.poll(async () => (await snap(page))!.accounting.processed).toBeGreaterThan(0);
+      for (const name of ['Queues', 'Predict', 'GPU', 'Receipts', 'Dead letters']) {
+        await wb.openPanel(name);
+        await expect(wb.panel(name).locator('table, [role="table"]').first()).toBeVisible();
+        const wide = await wb
+          .panel(name)
+          .evaluate((panel) =>
+            [...panel.querySelectorAll<HTMLElement>('.dock-body, .receipt-list')]
+              .filter((el) => el.scrollWidth > el.clientWidth + 1)
+              .map((el) => `${el.className}: ${el.scrollWidth} > ${el.clientWidth}`),
+          );
+        expect(wide, `${name} scrolls sideways`).toEqual([]);
+      }
+      await page.evaluate(() => window.workbench.stopGenerator());
+    });
+
     test('Trace from a receipt fills the id box and shows the chain in view', async ({
       wb,
       page,
@@ -181,6 +207,27 @@ test('Stop is in the toolbar while the generator runs, whichever panels are open
   await stop.click();
   await expect.poll(async () => (await snap(page))?.generator.running).toBe(false);
   await expect(stop).toHaveCount(0);
+});
+
+test('the status bar toggles say whether the inspector and the panels are shown', async ({
+  wb,
+  page,
+}) => {
+  await wb.open();
+  const inspector = page.getByRole('button', { name: 'Inspector', exact: true });
+  const panels = page.getByRole('button', { name: 'Panels', exact: true });
+  await expect(inspector).toHaveAttribute('aria-pressed', 'true');
+  await expect(panels).toHaveAttribute('aria-pressed', 'true');
+  await inspector.click();
+  await expect(inspector).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.getByRole('complementary', { name: 'Inspector' })).not.toBeInViewport();
+  await panels.click();
+  await expect(panels).toHaveAttribute('aria-pressed', 'false');
+  await inspector.click();
+  await panels.click();
+  await expect(inspector).toHaveAttribute('aria-pressed', 'true');
+  await expect(panels).toHaveAttribute('aria-pressed', 'true');
+  await expect(wb.panel('Inject')).toBeVisible();
 });
 
 test('the generator form survives a tab switch', async ({ wb, page }) => {
