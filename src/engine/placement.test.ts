@@ -97,6 +97,21 @@ describe('Placement (auto)', () => {
     expect(close.snapshot().reason).toMatch(/Measuring/);
   });
 
+  it('shows in its snapshot the very rates its reason names', () => {
+    const p = new Placement('auto');
+    p.gpuReady = true;
+    // Well measured at ~130 rows (bucket 7), twice at ~1,000 (bucket 9); the live size drifts to
+    // ~295 (bucket 8, unmeasured): the judged rate is bucket 7's (enough samples), 13 M/s.
+    for (let i = 0; i < 10; i++) p.observe('cpu', 130, 0.01);
+    p.observe('cpu', 1000, 0.5);
+    p.observe('cpu', 1000, 0.5);
+    p.sampled('webgpu', 256, 100, 0);
+    p.decide(0);
+    const snap = p.snapshot();
+    expect(snap.cpuRate).toBeCloseTo(13e6, -3);
+    expect(snap.reason).toContain('CPU twin 13.0 M/s');
+  });
+
   it('forced modes answer their backend; webgpu without a usable runtime runs on the CPU', () => {
     const w = new Placement('webgpu');
     expect(w.decide(0)).toBeNull();

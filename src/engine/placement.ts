@@ -245,8 +245,8 @@ export class Placement {
    */
   private compare(): { cpu: number; gpu: number } | null {
     const b = bucketOf(this.batchSize);
-    const cpu = this.cpu.nearest(b, this.minSamples) ?? this.cpu.nearest(b, 1);
-    const gpu = this.gpu.nearest(b, this.minSamples) ?? this.gpu.nearest(b, 1);
+    const cpu = this.pick(this.cpu, b);
+    const gpu = this.pick(this.gpu, b);
     if (!cpu || !gpu) return null;
     const sure =
       this.cpu.samples[cpu.bucket]! >= this.minSamples &&
@@ -254,6 +254,14 @@ export class Placement {
     const ratio = Math.max(cpu.rate / gpu.rate, gpu.rate / cpu.rate);
     if (!sure && ratio < CLEAR_FACTOR) return null;
     return { cpu: cpu.rate, gpu: gpu.rate };
+  }
+
+  /**
+   * The rate a backend is judged by at bucket `b`: the nearest bucket with `minSamples`, else the
+   * nearest with any. The snapshot shows the same, so the panel's rates are the reason's rates.
+   */
+  private pick(t: RateTable, b: number): { bucket: number; rate: number } | null {
+    return t.nearest(b, this.minSamples) ?? t.nearest(b, 1);
   }
 
   /** The engine moved the kernel to `to` at `nowUs`. */
@@ -280,8 +288,8 @@ export class Placement {
     return {
       mode: this.mode,
       reason: this.reason,
-      cpuRate: this.cpu.nearest(b)?.rate ?? null,
-      gpuRate: this.gpu.nearest(b)?.rate ?? null,
+      cpuRate: this.pick(this.cpu, b)?.rate ?? null,
+      gpuRate: this.pick(this.gpu, b)?.rate ?? null,
       crossoverBatch: this.crossover(),
       batchSize: Math.round(this.batchSize),
       lastSwitchUs: this.lastSwitchUs,
