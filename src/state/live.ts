@@ -15,6 +15,15 @@ import { useWorkbench, workbenchStore } from './store';
 /** A value older than this (since the last snapshot arrived) is shown as stale. */
 export const STALE_AFTER_MS = 1000;
 
+/**
+ * The page shows a new snapshot at most this often. Under load the engine publishes 50–60 a
+ * second; numbers changing that fast cannot be read, and re-rendering every kernel node, edge
+ * label, badge and panel for each one cost the page dropped frames. The sinks (receipt tail,
+ * metrics history, predictor) still take every snapshot; the latest one is always shown within
+ * this interval (a trailing update), so nothing is older on screen than this plus its own age.
+ */
+export const VIEW_EVERY_MS = 100;
+
 export interface LiveSlice {
   snapshot: EngineSnapshot | null;
   /** Wall-clock ms at which `snapshot` arrived; null before the first. */
@@ -37,54 +46,79 @@ export interface LiveSlice {
   resetLive(): void;
 }
 
-export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set, get) => ({
-  snapshot: null,
-  snapshotAt: null,
-  clockMs: 0,
-  receiptLog: createReceiptLog(),
-  receiptsVersion: 0,
-  metricsHistory: createMetricsHistory(),
-  predictor: createQueuePredictor(),
-  predictionsVersion: 0,
-  ingestSnapshot(snapshot, wallMs) {
-    const { receiptLog, metricsHistory, predictor } = get();
-    receiptLog.ingest(snapshot);
-    metricsHistory.ingest(snapshot, wallMs);
-    predictor.observe(snapshot);
+export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set, get) => {
+  /** The newest snapshot not yet shown (and when it arrived), waiting for its turn. */
+  let pending: { snapshot: EngineSnapshot; wallMs: number } | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const show = (snapshot: EngineSnapshot, wallMs: number): void => {
+    pending = null;
     set({
       snapshot,
       snapshotAt: wallMs,
       clockMs: Math.max(get().clockMs, wallMs),
-      receiptsVersion: receiptLog.version(),
+      receiptsVersion: get().receiptLog.version(),
       predictionsVersion: get().predictionsVersion + 1,
     });
-  },
-  tickClock(wallMs) {
-    set({ clockMs: wallMs });
-  },
-  setReceiptsPaused(paused) {
-    const log = get().receiptLog;
-    log.setPaused(paused);
-    set({ receiptsVersion: log.version() });
-  },
-  clearReceipts() {
-    const log = get().receiptLog;
-    log.clear();
-    set({ receiptsVersion: log.version() });
-  },
-  resetLive() {
-    const { receiptLog, metricsHistory, predictor } = get();
-    receiptLog.clear();
-    metricsHistory.reset();
-    predictor.reset();
-    set({
-      snapshot: null,
-      snapshotAt: null,
-      receiptsVersion: receiptLog.version(),
-      predictionsVersion: get().predictionsVersion + 1,
-    });
-  },
-});
+  };
+  const cancel = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    pending = null;
+  };
+  return {
+    snapshot: null,
+    snapshotAt: null,
+    clockMs: 0,
+    receiptLog: createReceiptLog(),
+    receiptsVersion: 0,
+    metricsHistory: createMetricsHistory(),
+    predictor: createQueuePredictor(),
+    predictionsVersion: 0,
+    ingestSnapshot(snapshot, wallMs) {
+      const { receiptLog, metricsHistory, predictor, snapshotAt } = get();
+      receiptLog.ingest(snapshot);
+      metricsHistory.ingest(snapshot, wallMs);
+      predictor.observe(snapshot);
+      const wait = snapshotAt === null ? 0 : snapshotAt + VIEW_EVERY_MS - wallMs;
+      if (wait <= 0) {
+        cancel();
+        show(snapshot, wallMs);
+        return;
+      }
+      pending = { snapshot, wallMs };
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        if (pending) show(pending.snapshot, pending.wallMs);
+      }, wait);
+    },
+    tickClock(wallMs) {
+      set({ clockMs: wallMs });
+    },
+    setReceiptsPaused(paused) {
+      const log = get().receiptLog;
+      log.setPaused(paused);
+      set({ receiptsVersion: log.version() });
+    },
+    clearReceipts() {
+      const log = get().receiptLog;
+      log.clear();
+      set({ receiptsVersion: log.version() });
+    },
+    resetLive() {
+      const { receiptLog, metricsHistory, predictor } = get();
+      cancel();
+      receiptLog.clear();
+      metricsHistory.reset();
+      predictor.reset();
+      set({
+        snapshot: null,
+        snapshotAt: null,
+        receiptsVersion: receiptLog.version(),
+        predictionsVersion: get().predictionsVersion + 1,
+      });
+    },
+  };
+};
 
 /** Subscribe to one derived value of the live snapshot; return primitives to avoid re-renders. */
 export function useLive<T>(selector: (s: EngineSnapshot | null) => T): T {

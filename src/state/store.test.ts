@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { demoConfig } from '../core/config';
 import { createWorkbenchStore } from './store';
 import { addType } from './edits';
-import { staleSeconds } from './live';
+import { VIEW_EVERY_MS, staleSeconds } from './live';
 import type { EngineSnapshot } from '../engine/protocol';
 
 describe('workbench store', () => {
@@ -106,5 +106,48 @@ describe('live slice (issue 13)', () => {
     expect(staleSeconds(st())).toBe(3);
     st().ingestSnapshot(snap(2), 13_200);
     expect(staleSeconds(st())).toBeNull();
+  });
+
+  it('shows a snapshot at most every 100 ms, the newest always within that, while the sinks take every one', () => {
+    vi.useFakeTimers();
+    try {
+      const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
+      const st = () => store.getState();
+      let renders = 0;
+      store.subscribe((next, prev) => {
+        if (next.snapshot !== prev.snapshot) renders++;
+      });
+      const observe = vi.spyOn(st().predictor, 'observe');
+      const t0 = Date.now();
+      st().ingestSnapshot(snap(1), t0);
+      expect(st().snapshot?.seq).toBe(1);
+      // Three more within the interval: none shown yet, the predictor saw each.
+      for (const [seq, dt] of [
+        [2, 20],
+        [3, 40],
+        [4, 60],
+      ] as const) {
+        vi.setSystemTime(t0 + dt);
+        st().ingestSnapshot(snap(seq), t0 + dt);
+      }
+      expect(st().snapshot?.seq).toBe(1);
+      expect(renders).toBe(1);
+      expect(observe).toHaveBeenCalledTimes(4);
+      // The trailing update shows the newest, once, when the interval is up.
+      vi.advanceTimersByTime(VIEW_EVERY_MS);
+      expect(st().snapshot?.seq).toBe(4);
+      expect(st().snapshotAt).toBe(t0 + 60);
+      expect(renders).toBe(2);
+      // After a quiet interval the next snapshot is shown at once.
+      st().ingestSnapshot(snap(5), t0 + 60 + VIEW_EVERY_MS);
+      expect(st().snapshot?.seq).toBe(5);
+      // A reset forgets a waiting snapshot.
+      st().ingestSnapshot(snap(6), t0 + 61 + VIEW_EVERY_MS);
+      st().resetLive();
+      vi.advanceTimersByTime(VIEW_EVERY_MS * 2);
+      expect(st().snapshot).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
