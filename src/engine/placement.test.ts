@@ -169,11 +169,21 @@ describe('Placement (auto)', () => {
     for (let i = 0; i < 50; i++) near.observe('cpu', 256, 1);
     const h = gaps(near, 0, 400_000, 2);
     expect(Math.max(...h)).toBeLessThanOrEqual(8_010);
-    // Traffic moves to batches of 4,096 rows, a size WebGPU has not been measured at: the gap
-    // falls back to learning at once (the next sample is due within the current gap, then 100 ms).
+    // Traffic moves to batches of 4,096 rows, a size WebGPU was not measured at. 1,000 times
+    // slower at 256 rows, it cannot win at 16 times the size (a batch takes no less time than a
+    // smaller one): no learning burst there either.
     for (let i = 0; i < 200; i++) slow.observe('cpu', 4096, 0.2);
     const t0 = 400_000 + 61_000;
     expect(slow.wantsSample(t0)).toBe('webgpu');
-    expect(slow.wantsSample(t0 + 100)).toBe('webgpu');
+    expect(slow.wantsSample(t0 + 100)).toBeNull();
+    // A GPU 80 times slower at 256 rows (a real one's fixed cost per batch) may win at 65,536:
+    // that size is learned at once (the next sample 100 ms later).
+    const real = new Placement('auto');
+    real.gpuReady = true;
+    for (let i = 0; i < 50; i++) real.observe('cpu', 256, 0.0128); // 20 M/s
+    real.sampled('webgpu', 256, 1, 0); // 256 K/s
+    for (let i = 0; i < 200; i++) real.observe('cpu', 65_536, 3.3);
+    expect(real.wantsSample(60_000)).toBe('webgpu');
+    expect(real.wantsSample(60_100)).toBe('webgpu');
   });
 });

@@ -86,6 +86,27 @@ export class RateTable {
   }
 }
 
+/**
+ * The highest rate a backend can reach at bucket `b`: measured there, or else bounded from a
+ * smaller bucket it was measured at, since a larger batch takes no less time than a smaller one
+ * (rate at most the measured one times the ratio of sizes, 2^(b-c+1) between buckets). A GPU far
+ * slower at small batches may still win at large ones, so a larger batch size is learned afresh,
+ * unless even this bound loses: a software adapter 1,000 times slower at 256 rows cannot win at
+ * 4,096, and sampling it there would only burn the CPU threads the engine needs.
+ */
+function ceilingAt(t: RateTable, b: number): number | null {
+  const exact = t.rateAt(b);
+  if (exact !== null) return exact;
+  let best: number | null = null;
+  for (let c = b - 1; c >= 0; c--) {
+    const r = t.rateAt(c);
+    if (r === null) continue;
+    const bound = r * 2 ** (b - c + 1);
+    best = best === null ? bound : Math.min(best, bound);
+  }
+  return best;
+}
+
 export interface PlacementOptions {
   /** The other backend must be this much faster (0.25 = 25 %) before the kernel moves. */
   hysteresis?: number;
@@ -182,13 +203,12 @@ export class Placement {
   }
 
   /**
-   * How many times slower `other` measured than the backend the kernel runs on at batch-size
-   * bucket `b`, or null while `other` has no measurement in that very bucket: a GPU far slower at
-   * small batches may win at large ones, so a new batch size is learned afresh.
+   * How many times slower `other` is than the backend the kernel runs on at batch-size bucket
+   * `b`, at best for `other` (see {@link ceilingAt}), or null while that is unknown.
    */
   private slowdownOf(other: Backend, b: number): number | null {
     const mine = (other === 'cpu' ? this.gpu : this.cpu).nearest(b);
-    const theirs = (other === 'cpu' ? this.cpu : this.gpu).rateAt(b);
+    const theirs = ceilingAt(other === 'cpu' ? this.cpu : this.gpu, b);
     if (!mine || theirs === null) return null;
     return mine.rate / theirs;
   }
