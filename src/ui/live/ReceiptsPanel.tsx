@@ -271,7 +271,7 @@ function ReceiptDetail({ row, onClose }: { row: ReceiptRow; onClose: () => void 
   return (
     <aside className="receipt-detail" aria-label="Receipt detail">
       <div className="panel-bar">
-        <strong>Message {row.messageId}</strong>
+        <strong title={`Message ${row.messageId}`}>Message {row.messageId}</strong>
         <span className="grow" />
         <button type="button" onClick={() => openTrace(row)}>
           Trace
