@@ -66,8 +66,13 @@ test('a K2K next hop is drawn between kernels with the mouse', async ({ wb, page
   await wb.open();
   const from = wb.kernelNode('aggregator').locator('.react-flow__handle[data-handleid="k2k-out"]');
   const to = wb.kernelNode('alert_sink').locator('.react-flow__handle[data-handleid="k2k-in"]');
-  // A mouse drag races the first snapshots re-rendering the nodes on a busy machine: measure the
-  // handles afresh and drag again until the edge exists (the assertion inside stays strict).
+  // The engine's first snapshot changes the kernels' meta line ("auto" becomes "auto → cpu"),
+  // which wraps and makes a node taller, moving its bottom handle. A drag measured before that
+  // and made after it started on the node's body and moved the node (on a busy machine, where the
+  // first snapshot comes late): wait until the nodes show what the engine reported.
+  await expect(page.getByTestId('backend-badge-aggregator')).toContainText('auto → ');
+  // Measure the handles afresh and drag again until the edge exists (the assertion inside stays
+  // strict).
   await expect(async () => {
     const a = (await from.boundingBox())!;
     const b = (await to.boundingBox())!;
