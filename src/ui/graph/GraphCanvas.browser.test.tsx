@@ -49,6 +49,35 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
       .toBeVisible();
   });
 
+  it('labels an auto kernel "auto → …" until the engine reports where it runs', async () => {
+    // The label keeps the width of "auto → cpu" from the start: in the app's 220 px node that
+    // line wraps, and a label growing when the first snapshot lands moved the node's handles.
+    render(<Graph />);
+    const badge = page.getByTestId('backend-badge-aggregator');
+    await expect.element(badge).toHaveTextContent('auto → …');
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [
+          kernelRow({
+            id: 'aggregator',
+            placement: {
+              mode: 'auto',
+              reason: 'CPU twin 140 M/s vs WebGPU 4 K/s: stays on the CPU.',
+              cpuRate: 1.4e8,
+              gpuRate: 4e3,
+              crossoverBatch: null,
+              batchSize: 256,
+              lastSwitchUs: null,
+              switches: 0,
+            },
+          }),
+        ],
+      }),
+      Date.now(),
+    );
+    await expect.element(badge).toHaveTextContent('auto → cpu');
+  });
+
   it('drops an edge rate label when the rate decays to 0, and dims it while stale', async () => {
     render(<Graph />);
     const t0 = Date.now();

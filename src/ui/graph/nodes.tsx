@@ -143,7 +143,9 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
           title={why ?? `backend ${kernel.backend}: the engine has not reported this kernel yet`}
           data-testid={`backend-badge-${kernel.id}`}
         >
-          {where ?? kernel.backend}
+          {/* Until the engine reports, the label keeps the width it will have ("auto → cpu"), so
+          the node does not grow and move its handles when the first snapshot lands. */}
+          {where ?? (kernel.backend === 'auto' ? 'auto → …' : kernel.backend)}
         </span>
         {backpressure ? (
           <span
