@@ -50,8 +50,11 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
   /** The newest snapshot not yet shown (and when it arrived), waiting for its turn. */
   let pending: { snapshot: EngineSnapshot; wallMs: number } | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const show = (snapshot: EngineSnapshot, wallMs: number): void => {
+  /** Wall-clock ms of the last show (a trailing show counts at the time it was due), or null. */
+  let shownAt: number | null = null;
+  const show = (snapshot: EngineSnapshot, wallMs: number, at: number): void => {
     pending = null;
+    shownAt = at;
     set({
       snapshot,
       snapshotAt: wallMs,
@@ -75,21 +78,26 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
     predictor: createQueuePredictor(),
     predictionsVersion: 0,
     ingestSnapshot(snapshot, wallMs) {
-      const { receiptLog, metricsHistory, predictor, snapshotAt } = get();
+      const { receiptLog, metricsHistory, predictor } = get();
       receiptLog.ingest(snapshot);
       metricsHistory.ingest(snapshot, wallMs);
       predictor.observe(snapshot);
-      const wait = snapshotAt === null ? 0 : snapshotAt + VIEW_EVERY_MS - wallMs;
+      // Measured from the last show, not from when the shown snapshot arrived: a trailing show
+      // of an older arrival must not let the next one through sooner.
+      const wait = shownAt === null ? 0 : shownAt + VIEW_EVERY_MS - wallMs;
       if (wait <= 0) {
         cancel();
-        show(snapshot, wallMs);
+        show(snapshot, wallMs, wallMs);
         return;
       }
       pending = { snapshot, wallMs };
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        if (pending) show(pending.snapshot, pending.wallMs);
-      }, wait);
+      if (timer === undefined) {
+        const due = wallMs + wait;
+        timer = setTimeout(() => {
+          timer = undefined;
+          if (pending) show(pending.snapshot, pending.wallMs, due);
+        }, wait);
+      }
     },
     tickClock(wallMs) {
       set({ clockMs: wallMs });
@@ -107,6 +115,7 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
     resetLive() {
       const { receiptLog, metricsHistory, predictor } = get();
       cancel();
+      shownAt = null;
       receiptLog.clear();
       metricsHistory.reset();
       predictor.reset();

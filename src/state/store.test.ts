@@ -138,11 +138,14 @@ describe('live slice (issue 13)', () => {
       expect(st().snapshot?.seq).toBe(4);
       expect(st().snapshotAt).toBe(t0 + 60);
       expect(renders).toBe(2);
-      // After a quiet interval the next snapshot is shown at once.
-      st().ingestSnapshot(snap(5), t0 + 60 + VIEW_EVERY_MS);
+      // The interval counts from that show (due at t0 + 100), not from when seq 4 arrived: a
+      // snapshot 60 ms after the show waits; after a quiet interval the next is shown at once.
+      st().ingestSnapshot(snap(5), t0 + 160);
+      expect(st().snapshot?.seq).toBe(4);
+      st().ingestSnapshot(snap(5), t0 + 100 + VIEW_EVERY_MS);
       expect(st().snapshot?.seq).toBe(5);
       // A reset forgets a waiting snapshot.
-      st().ingestSnapshot(snap(6), t0 + 61 + VIEW_EVERY_MS);
+      st().ingestSnapshot(snap(6), t0 + 101 + VIEW_EVERY_MS);
       st().resetLive();
       vi.advanceTimersByTime(VIEW_EVERY_MS * 2);
       expect(st().snapshot).toBeNull();
