@@ -5,7 +5,8 @@
  */
 import * as Tooltip from '@radix-ui/react-tooltip';
 import type { EngineSnapshot } from '../../engine/protocol';
-import { useWorkbench, type WorkbenchState } from '../../state/store';
+import { useLiveValue } from '../../state/live';
+import { useWorkbench } from '../../state/store';
 import { useEngine } from '../engineContext';
 import { formatCompact, formatRate } from '../design/format';
 
@@ -19,31 +20,19 @@ function onCpuByChoice(k: EngineSnapshot['kernels'][number]): boolean {
   return p.mode === 'cpu' || (p.mode === 'auto' && p.gpuRate !== null);
 }
 
-/**
- * `id backend|reason|fallback` per kernel, joined: a primitive, so the badge re-renders only on
- * change.
- */
-function backendKey(s: WorkbenchState): string {
-  return (s.snapshot?.kernels ?? [])
-    .map((k) =>
-      [
-        k.id,
-        k.backend,
-        k.placement?.reason ?? k.fallbackReason ?? '',
-        k.backend === 'cpu' && !onCpuByChoice(k) ? '1' : '',
-      ].join('\u0000'),
-    )
-    .join('\u0001');
+/** Per kernel what the badge shows: where it runs, why, and whether the twin is a fallback. */
+function backendRows(s: EngineSnapshot | null) {
+  return (s?.kernels ?? []).map((k) => ({
+    id: k.id,
+    backend: k.backend,
+    reason: k.placement?.reason ?? k.fallbackReason ?? '',
+    fallback: k.backend === 'cpu' && !onCpuByChoice(k),
+  }));
 }
 
 export function BackendBadge() {
-  const key = useWorkbench(backendKey);
-  const kernels = key
-    ? key.split('\u0001').map((row) => {
-        const [id = '', backend = '', reason = '', fallback = ''] = row.split('\u0000');
-        return { id, backend, reason, fallback: fallback === '1' };
-      })
-    : [];
+  // A structure compared by content: the badge re-renders only when a row changes.
+  const kernels = useLiveValue(backendRows);
   const gpu = kernels.filter((k) => k.backend === 'webgpu').length;
   const cpu = kernels.length - gpu;
   const label =
