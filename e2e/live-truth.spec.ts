@@ -21,8 +21,8 @@ async function panel(page: Page, name: string) {
 }
 
 /**
- * Rates the graph's edges show right now: route and K2K labels like "14/s", "1.2k/s", and the
- * kernels' emits/responds labels ("emits 1.2k/s", just "emits" while nothing flows).
+ * Rates the graph's edges show right now: route and K2K labels like "14/s", "12.3 K/s", and the
+ * kernels' emits/responds labels ("emits 12.3 K/s", just "emits" while nothing flows).
  */
 const edgeRates = (page: Page) => page.locator('[data-testid^="edge-label-"]').allTextContents();
 const kernelRates = (page: Page) => page.locator('[data-testid^="kernel-rate-"]').allTextContents();

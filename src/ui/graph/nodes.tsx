@@ -14,6 +14,7 @@ import { nodeLabelId, type FlowEdge, type KernelFlowNode, type TypeFlowNode } fr
 import { useGraphActions } from './actions';
 import { usePrediction } from '../analysis/predictions';
 import { depthLevel } from './depth';
+import { formatRate } from '../design/format';
 import './graph.css';
 
 export { depthLevel } from './depth';
@@ -222,12 +223,6 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
     </div>
   );
 });
-
-function formatRate(r: number): string {
-  if (r >= 1e6) return `${(r / 1e6).toFixed(1)}M/s`;
-  if (r >= 1e3) return `${(r / 1e3).toFixed(1)}k/s`;
-  return `${Math.round(r)}/s`;
-}
 
 const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
   const { id, data, selected, source, target } = props;
