@@ -29,6 +29,11 @@ describe('format', () => {
     expect(nb(formatCompact(4_560_000))).toBe('4.56 M');
     expect(nb(formatCompact(7.1e9))).toBe('7.10 G');
     expect(nb(formatCompact(-250_000))).toBe('-250 K');
+    // Never "1,000 K" or "1,000 M": a value that rounds to 1,000 of a unit is in the next.
+    expect(nb(formatCompact(999_400))).toBe('999 K');
+    expect(nb(formatCompact(999_600))).toBe('1.00 M');
+    expect(nb(formatCompact(999_700_000))).toBe('1.00 G');
+    expect(nb(formatRate(999_600))).toBe('1.00 M/s');
   });
   it('formats rates, durations and shares', () => {
     expect(formatRate(1234.5)).toBe('1,235/s');

@@ -28,8 +28,16 @@ export function formatCount(n: number | bigint, unit?: string): string {
 export function formatCompact(n: number, unit?: string): string {
   if (!Number.isFinite(n)) return '—';
   const a = Math.abs(n);
+  // A value that would round up to 1,000 of a unit is shown in the next one (999,600 reads
+  // 1.00 M, not 1,000 K): the whole-number digits of K and M round at .5.
   const [v, suffix] =
-    a >= 1e9 ? [n / 1e9, 'G'] : a >= 1e6 ? [n / 1e6, 'M'] : a >= 1e4 ? [n / 1e3, 'K'] : [n, ''];
+    a >= 999.5e6
+      ? [n / 1e9, 'G']
+      : a >= 999.5e3
+        ? [n / 1e6, 'M']
+        : a >= 1e4
+          ? [n / 1e3, 'K']
+          : [n, ''];
   const digits =
     suffix === ''
       ? Number.isInteger(v)
