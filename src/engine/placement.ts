@@ -207,7 +207,7 @@ export class Placement {
    * `b`, at best for `other` (see {@link ceilingAt}), or null while that is unknown.
    */
   private slowdownOf(other: Backend, b: number): number | null {
-    const mine = (other === 'cpu' ? this.gpu : this.cpu).nearest(b);
+    const mine = this.pick(other === 'cpu' ? this.gpu : this.cpu, b);
     const theirs = ceilingAt(other === 'cpu' ? this.cpu : this.gpu, b);
     if (!mine || theirs === null) return null;
     return mine.rate / theirs;
