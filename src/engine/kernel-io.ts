@@ -348,7 +348,10 @@ export class OutputConverter {
     }
     if (layout.size > 32) return -1;
     for (let w = 0; w < 8; w++) dst[dstBase + w] = 0;
-    const at = dst.byteOffset + dstBase * 4;
+    // Keyed by the array: reading `dst.buffer` or `dst.byteOffset` per call would cost more than
+    // the conversion (a typed array's offset never changes).
+    if (this.viewsFor !== dst) this.bindViews(dst);
+    const at = this.viewsAt + dstBase * 4;
     if (!LITTLE_ENDIAN || (this.needs8 && (at & 7) !== 0)) {
       // A big-endian host, or an f64 field that would not be aligned: the DataView way.
       let view = this.dstView;
@@ -363,8 +366,6 @@ export class OutputConverter {
       }
       return layout.size;
     }
-    // Keyed by the array: reading `dst.buffer` per call would cost more than the conversion.
-    if (this.viewsFor !== dst) this.bindViews(dst);
     const v = this.views!;
     const q = this.opCodes;
     for (let i = 0; i < q.length; i += 4) {
@@ -424,6 +425,7 @@ export class OutputConverter {
       f64: new Float64Array(b, 0, b.byteLength >> 3),
     };
     this.viewsFor = dst;
+    this.viewsAt = dst.byteOffset;
   }
 
   private dstView: DataView | null = null;
@@ -436,6 +438,8 @@ export class OutputConverter {
     f64: Float64Array;
   } | null = null;
   private viewsFor: Uint32Array | null = null;
+  /** `viewsFor.byteOffset`. */
+  private viewsAt = 0;
 
   private valueOf(op: Op, words: Uint32Array, base: number): number {
     const lo = words[base + op.word]!;

@@ -115,16 +115,14 @@ export class KernelRunner {
     const pBase = c.reserveHlc(n);
     const pP = c.hlcPhysical;
     let done = 0;
-    let lastRec: TypeRec | undefined;
+    const types = c.types;
     for (let i = 0; i < n; i++) {
       const ref = d.payloadRefs[i]!;
       if (d.destinations[i] !== k.num) {
         this.outputs.forward(k, i);
         continue;
       }
-      const lo = s.typeLo[ref]!;
-      const hi = s.typeHi[ref]!;
-      lastRec = c.typeByWords(lo, hi, lastRec);
+      const rec = types[s.typeIdx[ref]!]!;
       const id = d.messageIds[i]!;
       const entered = s.enteredUs[ref]!;
       const latency = now - entered;
@@ -156,8 +154,8 @@ export class KernelRunner {
         }
       }
       // Checked per message before the runtime sees it: test faults and unreadable payloads.
-      if (k.failCount > 0 || (lastRec.layout !== null && s.len[ref]! < lastRec.layout.size)) {
-        const fault = this.rowFault(k, lastRec, ref);
+      if (k.failCount > 0 || (rec.layout !== null && s.len[ref]! < rec.layout.size)) {
+        const fault = this.rowFault(k, rec, ref);
         if (fault) {
           done++;
           const [reason, detail] = fault;
@@ -176,8 +174,8 @@ export class KernelRunner {
         }
       }
       const r = b.count++;
-      b.typeLo[r] = lo;
-      b.typeHi[r] = hi;
+      b.typeLo[r] = rec.lo;
+      b.typeHi[r] = rec.hi;
       b.idLo[r] = id >>> 0;
       b.idHi[r] = Math.floor(id / 4294967296) >>> 0;
       b.source[r] = d.sources[i]!;
@@ -187,7 +185,7 @@ export class KernelRunner {
       slot.rowId[r] = id;
       slot.rowHops[r] = d.hops[i]!;
       slot.rowTenant[r] = d.tenants[i]!;
-      lastRec.input.convert(
+      rec.input.convert(
         s.words,
         ref * INLINE_WORDS,
         s.big[ref],

@@ -207,8 +207,6 @@ export class SendPath {
     enteredUs: number,
   ): void {
     const s = this.c.store;
-    s.typeLo[ref] = rec.lo;
-    s.typeHi[ref] = rec.hi;
     s.typeIdx[ref] = rec.idx;
     s.flags[ref] = rec.flags;
     s.correlationId[ref] = correlationId;

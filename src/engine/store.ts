@@ -14,9 +14,7 @@ export class MessageStore {
   live = 0;
   private free = new Int32Array(0);
   private freeTop = 0;
-  typeLo = new Uint32Array(0);
-  typeHi = new Uint32Array(0);
-  /** Index of the type's record in the engine's type table. */
+  /** Index of the type's record in the engine's type table (its id, layout, routes). */
   typeIdx = new Int32Array(0);
   flags = new Uint32Array(0);
   correlationId = new Float64Array(0);
@@ -99,8 +97,6 @@ export class MessageStore {
       b.set(a);
       return b;
     };
-    this.typeLo = u32(this.typeLo);
-    this.typeHi = u32(this.typeHi);
     const ti = new Int32Array(n);
     ti.set(this.typeIdx);
     this.typeIdx = ti;
