@@ -14,6 +14,7 @@ import {
   type OutputBatch,
 } from '../gpu/kernels/types.ts';
 import { hlc, isPromise, type EngineCore, type TypeRec } from './context';
+import type { HlcRow } from './protocol';
 import type { KernelHost } from './kernel-host';
 import {
   createDrainColumns,
@@ -116,45 +117,51 @@ export class KernelRunner {
     const pP = c.hlcPhysical;
     let done = 0;
     const types = c.types;
+    const latency = c.latency;
+    const kNum = k.num;
+    // Columns in locals: nothing below allocates a store reference, so they stay the store's.
+    const refs = d.payloadRefs;
+    const dests = d.destinations;
+    const ids = d.messageIds;
+    const sources = d.sources;
+    const prios = d.priorities;
+    const hops = d.hops;
+    const tenants = d.tenants;
+    const typeIdx = s.typeIdx;
+    const enteredUs = s.enteredUs;
+    const sampled = s.sampled;
+    const traced = s.traced;
+    const lens = s.len;
+    const flags = s.flags;
+    const big = s.big;
+    const words = s.words;
+    const bTypeLo = b.typeLo;
+    const bTypeHi = b.typeHi;
+    const bIdLo = b.idLo;
+    const bIdHi = b.idHi;
+    const bSource = b.source;
+    const bPrio = b.priority;
+    const bFlags = b.flags;
+    const bPayload = b.payload;
+    const rowRef = slot.rowRef;
+    const rowId = slot.rowId;
+    const rowHops = slot.rowHops;
+    const rowTenant = slot.rowTenant;
+    let r = 0;
     for (let i = 0; i < n; i++) {
-      const ref = d.payloadRefs[i]!;
-      if (d.destinations[i] !== k.num) {
+      const ref = refs[i]!;
+      if (dests[i] !== kNum) {
         this.outputs.forward(k, i);
         continue;
       }
-      const rec = types[s.typeIdx[ref]!]!;
-      const id = d.messageIds[i]!;
-      const entered = s.enteredUs[ref]!;
-      const latency = now - entered;
-      c.latency.add(latency);
-      if (s.sampled[ref] === 1 || s.traced[ref] === 1) {
-        const at = hlc(pP, pBase + i);
-        const src = c.broker.nameOf(d.sources[i]!);
-        if (s.sampled[ref] === 1) {
-          this.send.row(
-            s.seq[ref]!,
-            'Delivered',
-            ref,
-            src,
-            k.cfg.id,
-            d.hops[i]!,
-            d.priorities[i]!,
-            latency,
-            at,
-          );
-        }
-        if (s.traced[ref] === 1) {
-          this.send.trace(ref, 'Delivered', src, k.cfg.id, d.hops[i]!, d.priorities[i]!);
-          const node = c.traces.get(id);
-          if (node) {
-            node.kernel = k.cfg.id;
-            node.processedAt = at;
-            node.latencyUs = latency;
-          }
-        }
-      }
+      const rec = types[typeIdx[ref]!]!;
+      const id = ids[i]!;
+      const entered = enteredUs[ref]!;
+      latency.add(now - entered);
+      if (sampled[ref] === 1 || traced[ref] === 1)
+        this.taken(k, i, ref, now - entered, hlc(pP, pBase + i));
       // Checked per message before the runtime sees it: test faults and unreadable payloads.
-      if (k.failCount > 0 || (rec.layout !== null && s.len[ref]! < rec.layout.size)) {
+      if (k.failCount > 0 || (rec.layout !== null && lens[ref]! < rec.layout.size)) {
         const fault = this.rowFault(k, rec, ref);
         if (fault) {
           done++;
@@ -163,39 +170,73 @@ export class KernelRunner {
             k,
             ref,
             id,
-            d.sources[i]!,
-            d.priorities[i]!,
-            d.hops[i]!,
-            d.tenants[i]!,
+            sources[i]!,
+            prios[i]!,
+            hops[i]!,
+            tenants[i]!,
             reason,
             detail,
           );
           continue;
         }
       }
-      const r = b.count++;
-      b.typeLo[r] = rec.lo;
-      b.typeHi[r] = rec.hi;
-      b.idLo[r] = id >>> 0;
-      b.idHi[r] = Math.floor(id / 4294967296) >>> 0;
-      b.source[r] = d.sources[i]!;
-      b.priority[r] = d.priorities[i]!;
-      b.flags[r] = s.flags[ref]!;
-      slot.rowRef[r] = ref;
-      slot.rowId[r] = id;
-      slot.rowHops[r] = d.hops[i]!;
-      slot.rowTenant[r] = d.tenants[i]!;
+      bTypeLo[r] = rec.lo;
+      bTypeHi[r] = rec.hi;
+      bIdLo[r] = id >>> 0;
+      bIdHi[r] = Math.floor(id / 4294967296) >>> 0;
+      bSource[r] = sources[i]!;
+      bPrio[r] = prios[i]!;
+      bFlags[r] = flags[ref]!;
+      rowRef[r] = ref;
+      rowId[r] = id;
+      rowHops[r] = hops[i]!;
+      rowTenant[r] = tenants[i]!;
       rec.input.convert(
-        s.words,
+        words,
         ref * INLINE_WORDS,
-        s.big[ref],
-        b.payload,
+        big[ref],
+        bPayload,
         r * PAYLOAD_WORDS,
         id,
         entered,
       );
+      r++;
     }
-    return { taken: done + b.count };
+    b.count = r;
+    return { taken: done + r };
+  }
+
+  /**
+   * A taken message with a reserved receipt row or a trace: the row is materialised and the trace
+   * node updated (processed now, with its latency).
+   */
+  private taken(k: KernelState, i: number, ref: number, latency: number, at: HlcRow): void {
+    const c = this.c;
+    const s = c.store;
+    const d = k.cols;
+    const src = c.broker.nameOf(d.sources[i]!);
+    if (s.sampled[ref] === 1) {
+      this.send.row(
+        s.seq[ref]!,
+        'Delivered',
+        ref,
+        src,
+        k.cfg.id,
+        d.hops[i]!,
+        d.priorities[i]!,
+        latency,
+        at,
+      );
+    }
+    if (s.traced[ref] === 1) {
+      this.send.trace(ref, 'Delivered', src, k.cfg.id, d.hops[i]!, d.priorities[i]!);
+      const node = c.traces.get(d.messageIds[i]!);
+      if (node) {
+        node.kernel = k.cfg.id;
+        node.processedAt = at;
+        node.latencyUs = latency;
+      }
+    }
   }
 
   /** Hands a filled slot to the runtime, after the batches it already has. */
