@@ -108,4 +108,31 @@ describe('OutputConverter', () => {
     }
     expect(checked).toBeGreaterThan(500);
   });
+  it('copies integer and f32 bits exactly: a u64 past 2^53 and a NaN payload keep theirs', () => {
+    const layout = layoutOf([
+      { name: 'transactionId', type: 'u64' },
+      { name: 'account', type: 'u32' },
+      { name: 'reason', type: 'u8' },
+      { name: 'score', type: 'f32' },
+      { name: 'timestampUs', type: 'u64' },
+    ]);
+    const conv = new OutputConverter(layout, 'fraud');
+    // Fraud output words: id (lo, hi), account, reasons, score, amount, time (lo, hi).
+    const words = Uint32Array.from([
+      0xffffffff, 0xfffff123, 7, 0x1ff, 0x7f800001, 0, 0x89abcdef, 0x01234567,
+    ]);
+    const dst = new Uint32Array(8).fill(0xa5a5a5a5);
+    expect(conv.convertInto(words, 0, dst, 0)).toBe(32);
+    const view = new DataView(dst.buffer);
+    expect(view.getUint32(0, true)).toBe(0xffffffff);
+    expect(view.getUint32(4, true)).toBe(0xfffff123);
+    expect(view.getUint32(8, true)).toBe(7);
+    // reason is a u8: the low byte, and the padding after it is zero.
+    expect(view.getUint32(12, true)).toBe(0xff);
+    // A signalling NaN's bits survive (a trip through a double would set the quiet bit).
+    expect(view.getUint32(16, true)).toBe(0x7f800001);
+    expect(view.getUint32(24, true)).toBe(0x89abcdef);
+    expect(view.getUint32(28, true)).toBe(0x01234567);
+    expect(Array.from(conv.convert(words, 0))).toEqual(Array.from(new Uint8Array(dst.buffer)));
+  });
 });

@@ -240,14 +240,28 @@ export class InputConverter {
     messageId: number,
     timeUs: number,
   ): void {
+    // Written out word by word: this runs once per message a kernel takes.
     if (this.identity && big === undefined) {
-      for (let w = 0; w < 8; w++) out[base + w] = srcWords[srcBase + w] ?? 0;
-      out[base + 5] = (out[base + 5] ?? 0) & 0xffff;
+      out[base] = srcWords[srcBase]!;
+      out[base + 1] = srcWords[srcBase + 1]!;
+      out[base + 2] = srcWords[srcBase + 2]!;
+      out[base + 3] = srcWords[srcBase + 3]!;
+      out[base + 4] = srcWords[srcBase + 4]!;
+      out[base + 5] = srcWords[srcBase + 5]! & 0xffff;
+      out[base + 6] = srcWords[srcBase + 6]!;
+      out[base + 7] = srcWords[srcBase + 7]!;
       return;
     }
     const wo = this.wordOps;
     if (wo !== null && big === undefined) {
-      for (let w = 0; w < 8; w++) out[base + w] = 0;
+      out[base] = 0;
+      out[base + 1] = 0;
+      out[base + 2] = 0;
+      out[base + 3] = 0;
+      out[base + 4] = 0;
+      out[base + 5] = 0;
+      out[base + 6] = 0;
+      out[base + 7] = 0;
       for (let i = 0; i < wo.length; i += 4) {
         out[base + wo[i + 3]!] = (srcWords[srcBase + wo[i]!]! >>> wo[i + 1]!) & wo[i + 2]!;
       }
@@ -302,10 +316,75 @@ export class InputConverter {
   }
 }
 
+/**
+ * Whether an output op is a plain bit copy: an integer kernel word into an integer field (its low
+ * bits; a u64 field takes both words of a u64), or f32 bits into an f32 field. Anything else
+ * (flags, f32 <-> integer, f64) is a numeric conversion.
+ */
+function isBitOp(op: Op): boolean {
+  const t = op.field.type;
+  if (op.kind === 'f32') return t === 'f32';
+  if (op.kind === 'flag') return false;
+  return t !== 'f32' && t !== 'f64' && t !== 'bytes';
+}
+
+/**
+ * Writes one output field through a DataView at byte `at` (the reference form of
+ * {@link OutputConverter.convertInto}'s word ops): bit copies copy bits, exactly (a u64 past 2^53
+ * and a NaN's payload keep theirs); numeric conversions go through the number.
+ */
+function writeOp(view: DataView, op: Op, words: Uint32Array, base: number, at: number): void {
+  const lo = words[base + op.word] ?? 0;
+  const f = op.field;
+  const o = at + f.offset;
+  if (isBitOp(op)) {
+    switch (f.type) {
+      case 'u8':
+      case 'bool':
+        view.setUint8(o, lo & 0xff);
+        return;
+      case 'u16':
+        view.setUint16(o, lo & 0xffff, true);
+        return;
+      case 'u64':
+      case 'i64':
+        view.setUint32(o, lo, true);
+        view.setUint32(o + 4, op.kind === 'u64' ? (words[base + op.word + 1] ?? 0) : 0, true);
+        return;
+      default:
+        // u32, i32, f32: the word as it is.
+        view.setUint32(o, lo, true);
+        return;
+    }
+  }
+  let v: number;
+  switch (op.kind) {
+    case 'f32':
+      f32u[0] = lo;
+      v = f32[0]!;
+      break;
+    case 'u64':
+      v = lo + (words[base + op.word + 1] ?? 0) * 4294967296;
+      break;
+    case 'flag':
+      v = lo !== 0 ? 1 : 0;
+      break;
+    case 'u32':
+      v = lo;
+      break;
+  }
+  writeNum(view, f, v, at);
+}
+
 /** Kernel output words -> the config payload of the output's type. */
 export class OutputConverter {
   private readonly ops: Op[];
-  /** `ops` as (kernel word, kind, field type, field offset) quadruples of small integers. */
+  /**
+   * The bit-copy ops as (kernel word, destination word in the row, shift, mask) quadruples: the
+   * masked low bits of the kernel word, shifted into place, OR-ed into the zeroed row.
+   */
+  private readonly bitOps: Int32Array;
+  /** The numeric ops as (kernel word, kind, field type, field offset) quadruples. */
   private readonly opCodes: Int32Array;
   /** Whether a field is f64 (its store needs 8-byte alignment). */
   private readonly needs8: boolean;
@@ -318,14 +397,24 @@ export class OutputConverter {
     behavior: KernelBehavior,
   ) {
     this.ops = layout ? compile(layout, OUTPUT[behavior]) : [];
-    this.opCodes = Int32Array.from(
-      this.ops.flatMap((op) => [
-        op.word,
-        KIND_CODE[op.kind],
-        TYPE_CODE[op.field.type],
-        op.field.offset,
-      ]),
-    );
+    const bit: number[] = [];
+    const num: number[] = [];
+    for (const op of this.ops) {
+      const f = op.field;
+      if (!isBitOp(op)) {
+        num.push(op.word, KIND_CODE[op.kind], TYPE_CODE[f.type], f.offset);
+        continue;
+      }
+      const w = f.offset >> 2;
+      const shift = (f.offset & 3) * 8;
+      const mask = f.type === 'u8' || f.type === 'bool' ? 0xff : f.type === 'u16' ? 0xffff : -1;
+      bit.push(op.word, w, shift, mask);
+      if ((f.type === 'u64' || f.type === 'i64') && op.kind === 'u64') {
+        bit.push(op.word + 1, w + 1, 0, -1);
+      }
+    }
+    this.bitOps = Int32Array.from(bit);
+    this.opCodes = Int32Array.from(num);
     this.needs8 = this.ops.some((op) => op.field.type === 'f64');
     const size = layout ? layout.size : 32;
     const buffer = new ArrayBuffer(Math.ceil(Math.max(size, 32) / 4) * 4);
@@ -337,7 +426,7 @@ export class OutputConverter {
   /**
    * Writes the payload straight into 8-word message columns (`dst` at word `dstBase`) when it
    * fits in 32 bytes, and returns its length; returns -1 for a longer payload (use `convert`).
-   * Each field is read and written as `convert` does it (the same numeric conversions), through
+   * Gives the same bytes as `convert`: bit copies as word operations, numeric conversions through
    * typed-array views of `dst` instead of a DataView.
    */
   convertInto(words: Uint32Array, base: number, dst: Uint32Array, dstBase: number): number {
@@ -347,7 +436,14 @@ export class OutputConverter {
       return 32;
     }
     if (layout.size > 32) return -1;
-    for (let w = 0; w < 8; w++) dst[dstBase + w] = 0;
+    dst[dstBase] = 0;
+    dst[dstBase + 1] = 0;
+    dst[dstBase + 2] = 0;
+    dst[dstBase + 3] = 0;
+    dst[dstBase + 4] = 0;
+    dst[dstBase + 5] = 0;
+    dst[dstBase + 6] = 0;
+    dst[dstBase + 7] = 0;
     // Keyed by the array: reading `dst.buffer` or `dst.byteOffset` per call would cost more than
     // the conversion (a typed array's offset never changes).
     if (this.viewsFor !== dst) this.bindViews(dst);
@@ -359,15 +455,17 @@ export class OutputConverter {
         view = this.dstView = new DataView(dst.buffer);
         this.dstViewOf = dst;
       }
-      const ops = this.ops;
-      for (let i = 0; i < ops.length; i++) {
-        const op = ops[i]!;
-        writeNum(view, op.field, this.valueOf(op, words, base), at);
-      }
+      for (const op of this.ops) writeOp(view, op, words, base, at);
       return layout.size;
     }
-    const v = this.views!;
+    const b = this.bitOps;
+    for (let i = 0; i < b.length; i += 4) {
+      const w = dstBase + b[i + 1]!;
+      dst[w] = dst[w]! | ((words[base + b[i]!]! & b[i + 3]!) << b[i + 2]!);
+    }
     const q = this.opCodes;
+    if (q.length === 0) return layout.size;
+    const v = this.views!;
     for (let i = 0; i < q.length; i += 4) {
       const lo = words[base + q[i]!]!;
       let num: number;
@@ -441,21 +539,6 @@ export class OutputConverter {
   /** `viewsFor.byteOffset`. */
   private viewsAt = 0;
 
-  private valueOf(op: Op, words: Uint32Array, base: number): number {
-    const lo = words[base + op.word]!;
-    switch (op.kind) {
-      case 'f32':
-        f32u[0] = lo;
-        return f32[0]!;
-      case 'u64':
-        return lo + words[base + op.word + 1]! * 4294967296;
-      case 'flag':
-        return lo !== 0 ? 1 : 0;
-      case 'u32':
-        return lo;
-    }
-  }
-
   /**
    * Returns the payload bytes in a buffer owned by the converter and overwritten by the next call
    * (the caller copies them into the message store), so the output path allocates nothing.
@@ -465,29 +548,8 @@ export class OutputConverter {
       for (let w = 0; w < 8; w++) this.rawWords[w] = words[base + w] ?? 0;
       return this.bytes;
     }
-    const bytes = this.bytes;
-    bytes.fill(0);
-    const view = this.view;
-    for (const op of this.ops) {
-      const lo = words[base + op.word] ?? 0;
-      let v: number;
-      switch (op.kind) {
-        case 'f32':
-          f32u[0] = lo;
-          v = f32[0] ?? 0;
-          break;
-        case 'u64':
-          v = lo + (words[base + op.word + 1] ?? 0) * 4294967296;
-          break;
-        case 'flag':
-          v = lo !== 0 ? 1 : 0;
-          break;
-        case 'u32':
-          v = lo;
-          break;
-      }
-      writeNum(view, op.field, v);
-    }
-    return bytes;
+    this.bytes.fill(0);
+    for (const op of this.ops) writeOp(this.view, op, words, base, 0);
+    return this.bytes;
   }
 }
