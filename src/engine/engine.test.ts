@@ -346,6 +346,30 @@ describe('engine: generator, replay and accounting', () => {
     expect(a.some((r) => r.status === 'NoRoute')).toBe(true);
   });
 
+  it('generates payloads whose padding reads 0, whatever the type before it', () => {
+    const { engine, step } = setup();
+    ok(engine, { type: 'setSampling', perSnapshotCap: 1_000_000 });
+    // AccountUpdate (24 bytes) pads bytes 12..15; a Transaction puts its account there.
+    const mix = [
+      { typeId: 1001, weight: 1 },
+      { typeId: 1002, weight: 1 },
+    ];
+    ok(engine, {
+      type: 'startGenerator',
+      spec: { ratePerSec: 100_000, seed: 3, durationMs: 100, accounts: 1000, mix },
+    });
+    const updates: ReceiptRow[] = [];
+    for (let i = 0; i < 20; i++) {
+      step(10_000);
+      for (const r of engine.snapshot().receipts.recent) if (r.typeId === 1002) updates.push(r);
+    }
+    expect(updates.length).toBeGreaterThan(3000);
+    for (const r of updates) {
+      expect(r.payload.length).toBe(24);
+      expect(Array.from(r.payload.subarray(12, 16))).toEqual([0, 0, 0, 0]);
+    }
+  });
+
   it('samples receipts past the per-snapshot cap but keeps exact counts', () => {
     const { engine, step } = setup();
     ok(engine, { type: 'setSampling', perSnapshotCap: 100 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { viewsOf } from './generator-fields';
 import { GeneratedBatch, TrafficGenerator, type MixEntry } from './generators';
 import { layoutOf, type FieldSlot, type PayloadLayout } from './payload';
 import { createRng, ZipfSampler } from './random';
@@ -354,6 +355,58 @@ describe('optimised fill against the frozen reference', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('writes the same bytes through a row target (rows anywhere in another buffer)', () => {
+    fc.assert(
+      fc.property(
+        spec,
+        mix,
+        fc.integer({ min: 0, max: 24 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer(),
+        (sp, entries, extra, cap, shuffle) => {
+          const m: MixEntry[] = entries.map((e, i) => ({ typeId: i + 1, ...e }));
+          if (!m.some((e) => e.weight > 0)) m[0]!.weight = 1;
+          const stride = Math.max(1, ...entries.map((e) => e.layout.size)) + extra;
+          const plain = new TrafficGenerator(sp, m, 0);
+          const targeted = new TrafficGenerator(sp, m, 0);
+          const a = new GeneratedBatch(cap, stride);
+          const b = new GeneratedBatch(cap, stride);
+          // Row i of the target is slot perm[i] of a buffer twice the batch's size.
+          const rng = createRng(shuffle);
+          const slots = Array.from({ length: 2 * cap }, (_, i) => i);
+          for (let i = slots.length - 1; i > 0; i--) {
+            const j = rng.int(i + 1);
+            [slots[i], slots[j]] = [slots[j]!, slots[i]!];
+          }
+          const rowAt = Int32Array.from(slots.slice(0, cap), (slot) => slot * stride);
+          const bytes = new Uint8Array(2 * cap * stride + 8);
+          // The same stale bytes under row i in both, so untouched padding compares equal too.
+          for (let i = 0; i < cap; i++) {
+            for (let j = 0; j < stride; j++) {
+              a.payload[i * stride + j] = bytes[rowAt[i]! + j] = (i * 31 + j * 7) & 0xff;
+            }
+          }
+          b.target = { views: viewsOf(bytes), rowAt };
+          for (const until of [50, 400, 2_000]) {
+            const n = plain.fill(until, a);
+            expect(targeted.fill(until, b)).toBe(n);
+            for (let i = 0; i < n; i++) {
+              const want = a.payload.subarray(i * stride, (i + 1) * stride);
+              const got = bytes.subarray(rowAt[i]!, rowAt[i]! + stride);
+              expect(Array.from(got)).toEqual(Array.from(want));
+            }
+            expect(Array.from(b.timeUs.subarray(0, n))).toEqual(
+              Array.from(a.timeUs.subarray(0, n)),
+            );
+          }
+          // The batch's own payload is not written when a target is set.
+          expect(b.payload.every((x) => x === 0)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 

@@ -52,9 +52,17 @@ export interface MixEntry {
   layout: PayloadLayout;
 }
 
-/** Preallocated output of {@link TrafficGenerator.fill}. Payload of message i is at `i * stride`. */
+/**
+ * Preallocated output of {@link TrafficGenerator.fill}. Payload of message i is at `i * stride`,
+ * or, with a {@link RowTarget} set, at byte `rowAt[i]` of the target's views.
+ */
 export class GeneratedBatch {
   count = 0;
+  /**
+   * Where payloads go instead of `payload` (the engine's message store: each message's fields
+   * written once, where they will stay). Rows must be aligned as the stride would be.
+   */
+  target: RowTarget | null = null;
   readonly timeUs: Float64Array;
   readonly mixIndex: Uint16Array;
   readonly account: Uint32Array;
@@ -74,6 +82,12 @@ export class GeneratedBatch {
     this.view = new DataView(this.payload.buffer);
     this.views = viewsOf(this.payload);
   }
+}
+
+/** Payload rows elsewhere: views of the buffer and each row's byte offset in it. */
+export interface RowTarget {
+  views: Views;
+  rowAt: Int32Array;
 }
 
 /** Inclusive defaults documented on {@link GeneratorSpec}. */
@@ -229,8 +243,15 @@ export class TrafficGenerator {
   fill(untilUs: number, batch: GeneratedBatch): number {
     const limit = Math.min(untilUs, this.endUs - 1e-9);
     const stride = batch.stride;
+    const target = batch.target;
+    const rowAt = target ? target.rowAt : null;
+    const out = target ? target.views.u8 : batch.payload;
     const inPlace = LITTLE_ENDIAN && stride % this.align === 0;
-    const v = inPlace ? batch.views : (this.scratch ??= this.makeScratch());
+    const v = inPlace
+      ? target
+        ? target.views
+        : batch.views
+      : (this.scratch ??= this.makeScratch());
     const u8 = v.u8;
     const u16 = v.u16;
     const u32 = v.u32;
@@ -277,7 +298,8 @@ export class TrafficGenerator {
       const f = fieldsOf[mi]!;
       const ops = f.ops;
       const end = f.count * OP_WORDS;
-      const base = inPlace ? n * stride : 0;
+      const at = rowAt ? rowAt[n]! : n * stride;
+      const base = inPlace ? at : 0;
       for (let k = 0; k < end; k += OP_WORDS) {
         const o = base + ops[k + 1]!;
         switch (ops[k]!) {
@@ -376,7 +398,7 @@ export class TrafficGenerator {
           }
         }
       }
-      if (!inPlace) copyFields(f, u8, batch.payload, n * stride);
+      if (!inPlace) copyFields(f, u8, out, at);
       emitted++;
       n++;
       if (pattern === P_POISSON) {

@@ -52,6 +52,14 @@ export class MessageStore {
     return r;
   }
 
+  /**
+   * Makes sure `n` more references can be allocated without growing, so a caller may hold the
+   * columns while it allocates up to `n` (growing replaces every column).
+   */
+  reserve(n: number): void {
+    if (this.freeTop < n) this.grow(Math.max(this.capacity * 2, this.capacity + n - this.freeTop));
+  }
+
   /** Returns a reference; its large payload is released. */
   release(r: number): void {
     this.big[r] = undefined;

@@ -7,6 +7,7 @@
  */
 import { HOST_KERNEL } from '../core';
 import { err, normU64, type EngineCore, type TypeRec } from './context';
+import { viewsOf, type Views } from './generator-fields';
 import { GeneratedBatch, TrafficGenerator, validateSpec, type MixEntry } from './generators';
 import { encodePayload } from './payload';
 import type { EngineCommand, EngineSnapshot, GeneratorSpec } from './protocol';
@@ -25,6 +26,16 @@ export class Traffic {
   private lens = new Uint32Array(0);
   private priority = 0;
   private lastEmitted = 0;
+  /**
+   * Payloads of at most 32 bytes are generated straight into the message store's inline words,
+   * at references taken before `fill` (the ones it leaves unused go back), so they are written
+   * once; longer ones go through the batch and are copied.
+   */
+  private direct = false;
+  private readonly refs = new Int32Array(GEN_CHUNK);
+  private readonly rowAt = new Int32Array(GEN_CHUNK);
+  private storeViews: Views | null = null;
+  private storeViewsOf: Uint32Array | null = null;
   /** Engine time of the previous run: no message can have entered before it. */
   private lastRunUs = 0;
 
@@ -59,6 +70,7 @@ export class Traffic {
     const gen = new TrafficGenerator(spec, mix, c.nowUs);
     const stride = Math.max(INLINE_WORDS * 4, Math.ceil(TrafficGenerator.strideFor(mix) / 4) * 4);
     this.batch = new GeneratedBatch(GEN_CHUNK, stride);
+    this.direct = TrafficGenerator.strideFor(mix) <= INLINE_WORDS * 4;
     this.words = new Uint32Array(this.batch.payload.buffer);
     this.recs = recs;
     this.lens = Uint32Array.from(mix, (e) => e.layout.size);
@@ -91,26 +103,32 @@ export class Traffic {
     const earliest = this.lastRunUs;
     this.lastRunUs = c.nowUs;
     let total = 0;
+    const direct = this.direct;
+    const refs = this.refs;
     while (total < c.opts.maxGeneratedPerTick) {
+      if (direct) this.takeRows(batch);
       const n = gen.fill(c.nowUs, batch);
+      if (direct) for (let i = batch.capacity - 1; i >= n; i--) s.release(refs[i]!);
       if (n === 0) break;
       total += n;
       for (let i = 0; i < n; i++) {
         const mi = batch.mixIndex[i]!;
         const rec = recs[mi]!;
-        const ref = s.alloc();
+        const ref = direct ? refs[i]! : s.alloc();
         const due = batch.timeUs[i]!;
         send.initMessage(ref, rec, 0, -1, due < earliest ? earliest : due);
-        const src = i * wordsPer;
-        const dst = ref * INLINE_WORDS;
-        const sw = s.words;
-        for (let w = 0; w < INLINE_WORDS; w++) sw[dst + w] = words[src + w]!;
         const len = lens[mi]!;
         s.len[ref] = len;
-        s.big[ref] =
-          len > INLINE_WORDS * 4
-            ? batch.payload.slice(i * batch.stride, i * batch.stride + len)
-            : undefined;
+        if (!direct) {
+          const src = i * wordsPer;
+          const dst = ref * INLINE_WORDS;
+          const sw = s.words;
+          for (let w = 0; w < INLINE_WORDS; w++) sw[dst + w] = words[src + w]!;
+          s.big[ref] =
+            len > INLINE_WORDS * 4
+              ? batch.payload.slice(i * batch.stride, i * batch.stride + len)
+              : undefined;
+        }
         c.injected++;
         send.enqueue(ref, rec, prio, HOST_KERNEL, hostNum);
       }
@@ -120,6 +138,38 @@ export class Traffic {
     }
     this.lastEmitted = gen.emitted;
     if (gen.done) this.generator = null;
+  }
+
+  /**
+   * Takes a reference for every row `fill` may write, zeroes its inline words (padding reads 0)
+   * and points the batch's rows at them.
+   */
+  private takeRows(batch: GeneratedBatch): void {
+    const s = this.c.store;
+    const cap = batch.capacity;
+    s.reserve(cap);
+    const sw = s.words;
+    if (this.storeViewsOf !== sw) {
+      this.storeViews = viewsOf(s.bytes);
+      this.storeViewsOf = sw;
+    }
+    const refs = this.refs;
+    const rowAt = this.rowAt;
+    for (let i = 0; i < cap; i++) {
+      const ref = s.alloc();
+      refs[i] = ref;
+      rowAt[i] = ref * INLINE_WORDS * 4;
+      const w = ref * INLINE_WORDS;
+      sw[w] = 0;
+      sw[w + 1] = 0;
+      sw[w + 2] = 0;
+      sw[w + 3] = 0;
+      sw[w + 4] = 0;
+      sw[w + 5] = 0;
+      sw[w + 6] = 0;
+      sw[w + 7] = 0;
+    }
+    if (batch.target?.views !== this.storeViews) batch.target = { views: this.storeViews!, rowAt };
   }
 
   snapshot(): EngineSnapshot['generator'] {
