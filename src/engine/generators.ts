@@ -4,7 +4,7 @@
  * structure-of-arrays batch. Nothing is allocated per message. Same seed and same inputs give the
  * same sequence, whatever tick sizes the caller uses.
  */
-import { createRng, ZipfSampler, type Rng } from './random';
+import { createRng, ExpZiggurat, ZipfSampler, type Rng } from './random';
 import type { ArrivalPattern, GeneratorSpec, U64 } from './protocol';
 import type { PayloadLayout } from './payload';
 import {
@@ -146,6 +146,8 @@ export class TrafficGenerator {
   emitted = 0;
   private readonly rng: Rng;
   private readonly zipf: ZipfSampler;
+  /** Exponential draws (Poisson gaps, ordinary amounts): one word each. */
+  private readonly exp: ExpZiggurat;
   private readonly cumWeights: Float64Array;
   private readonly fields: CompiledFields[];
   /** Random words drawn ahead from `rng`, consumed in order from `rIdx`. */
@@ -177,6 +179,7 @@ export class TrafficGenerator {
     this.patternCode =
       this.pattern === 'poisson' ? P_POISSON : this.pattern === 'bursts' ? P_BURSTS : P_CONSTANT;
     this.rng = createRng(spec.seed ?? GENERATOR_DEFAULTS.seed);
+    this.exp = new ExpZiggurat(spec.seed ?? GENERATOR_DEFAULTS.seed);
     this.zipf = new ZipfSampler(
       spec.accounts ?? GENERATOR_DEFAULTS.accounts,
       spec.zipfS ?? GENERATOR_DEFAULTS.zipfS,
@@ -199,7 +202,7 @@ export class TrafficGenerator {
     this.nextDueUs = startUs;
     if (this.pattern === 'poisson') {
       this.refill(1);
-      this.nextDueUs += -Math.log(1 - this.rBuf[this.rIdx++]! / TWO_POW_32) * this.intervalUs;
+      this.nextDueUs += this.exp.sample(this.rBuf[this.rIdx++]!) * this.intervalUs;
     }
   }
 
@@ -263,6 +266,7 @@ export class TrafficGenerator {
     const cw = this.cumWeights;
     const lastMix = cw.length - 1;
     const zipf = this.zipf;
+    const exp = this.exp;
     const accounts = zipf.n;
     const fieldsOf = this.fields;
     const pattern = this.patternCode;
@@ -322,7 +326,7 @@ export class TrafficGenerator {
             u32[o >> 2] = Math.floor(buf[r++]! * INV_2_32 * accounts);
             break;
           case OP_AMOUNT_F32:
-            f32[o >> 2] = amountOf(buf[r]!, buf[r + 1]!);
+            f32[o >> 2] = amountOf(buf[r]!, buf[r + 1]!, exp);
             r += 2;
             break;
           case OP_COUNTRY_U16:
@@ -335,6 +339,9 @@ export class TrafficGenerator {
             u8[o] = buf[r++]! >>> 24;
             break;
           case OP_BYTES: {
+            // An amount's draw is made (and dropped) like any amount field's, so the
+            // exponential sampler's own stream does not depend on the field's type.
+            if (ops[k + 2] === R_AMOUNT) amountOf(buf[r]!, buf[r + 1]!, exp);
             r += ops[k + 5]!;
             const stop = o + ops[k + 4]!;
             for (let j = o; j < stop; j++) u8[j] = buf[r++]! >>> 24;
@@ -355,7 +362,7 @@ export class TrafficGenerator {
                 num = Math.floor(buf[r++]! * INV_2_32 * accounts);
                 break;
               case R_AMOUNT:
-                num = amountOf(buf[r]!, buf[r + 1]!);
+                num = amountOf(buf[r]!, buf[r + 1]!, exp);
                 r += 2;
                 break;
               case R_COUNTRY:
@@ -402,7 +409,7 @@ export class TrafficGenerator {
       emitted++;
       n++;
       if (pattern === P_POISSON) {
-        due += -Math.log(1 - buf[r++]! * INV_2_32) * interval;
+        due += exp.sample(buf[r++]!) * interval;
       } else if (pattern === P_CONSTANT) {
         due = startUs + emitted * interval;
       } else if (++burstLeft >= burstSize) {
@@ -429,15 +436,14 @@ export class TrafficGenerator {
  * An amount from two random words: mostly ordinary (exponential, mean 800, capped under the
  * structuring band), 1 % over the fraud threshold and 2 % just under it; in cents, at least 0.01.
  */
-function amountOf(w0: number, w1: number): number {
+function amountOf(w0: number, w1: number, exp: ExpZiggurat): number {
   const u = w0 * INV_2_32;
-  const x = w1 * INV_2_32;
   const num =
     u < AMOUNT_OVER_P
-      ? 10_000 + x * 40_000
+      ? 10_000 + w1 * INV_2_32 * 40_000
       : u < AMOUNT_OVER_P + AMOUNT_STRUCTURING_P
-        ? 9_000 + x * 999
-        : Math.min(8_999, -Math.log(1 - x) * AMOUNT_MEAN);
+        ? 9_000 + w1 * INV_2_32 * 999
+        : Math.min(8_999, exp.sample(w1) * AMOUNT_MEAN);
   return Math.max(0.01, Math.round(num * 100) / 100);
 }
 
