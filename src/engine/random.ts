@@ -231,7 +231,8 @@ export class ZipfSampler {
   rank(u: number): number {
     const cdf = this.cdf;
     const g = this.guide.length;
-    let k = this.guide[Math.min(g - 1, Math.floor(u * g))]!;
+    const bucket = Math.floor(u * g);
+    let k = this.guide[bucket < g - 1 ? bucket : g - 1]!;
     const last = this.n - 1;
     // Rounding in u * g may land one bucket late; step back so the answer stays exact.
     while (k > 0 && cdf[k - 1]! > u) k--;
