@@ -502,20 +502,31 @@ async function main(): Promise<void> {
           .sort((x, y) => x.achieved - y.achieved);
         return steps[Math.floor(steps.length / 2)];
       };
+      /** The median achieved rate over a mode's sweeps (the mean of the middle two when even). */
+      const medianAchieved = (mode: string, rate: number): number => {
+        const xs = (byMode.get(mode) ?? [])
+          .map((sw) => sw.find((r) => r.rate === rate)?.achieved)
+          .filter((x): x is number => x !== undefined)
+          .sort((x, y) => x - y);
+        const n = xs.length;
+        return n % 2 === 1 ? xs[(n - 1) / 2]! : ((xs[n / 2 - 1] ?? 0) + (xs[n / 2] ?? 0)) / 2;
+      };
       const sweeps = (mode: string): number => byMode.get(mode)?.length ?? 0;
       if (byMode.has('auto') && byMode.has('cpu')) {
         for (const rate of RATES) {
           const a = medianStep('auto', rate);
           const c = medianStep('cpu', rate);
-          if (!a || !c || c.achieved === 0) continue;
-          const pct = ((a.achieved - c.achieved) / c.achieved) * 100;
+          const aRate = medianAchieved('auto', rate);
+          const cRate = medianAchieved('cpu', rate);
+          if (!a || !c || cRate === 0) continue;
+          const pct = ((aRate - cRate) / cRate) * 100;
           const gapMax = Math.max(
             ...(byMode.get('auto') ?? []).flatMap((sw) =>
               sw.filter((r) => r.rate === rate).map((r) => r.gaps.engineMax),
             ),
           );
           console.log(
-            `${rateText(rate)}: auto ${rateText(a.achieved)} vs cpu ${rateText(c.achieved)} (median of ${sweeps('auto')} / ${sweeps('cpu')} sweeps; ${pct >= 0 ? '+' : ''}${pct.toFixed(1)} %; target: not below by more than 5 %); largest gap between consecutive snapshots on auto ${ms(gapMax)} ms by the engine clock (target <= 100 ms)`,
+            `${rateText(rate)}: auto ${rateText(aRate)} vs cpu ${rateText(cRate)} (median of ${sweeps('auto')} / ${sweeps('cpu')} sweeps; ${pct >= 0 ? '+' : ''}${pct.toFixed(1)} %; target: not below by more than 5 %); largest gap between consecutive snapshots on auto ${ms(gapMax)} ms by the engine clock (target <= 100 ms)`,
           );
         }
       }
@@ -529,7 +540,7 @@ async function main(): Promise<void> {
               tenM.frames.p95 <= 17
                 ? 'MET'
                 : 'NOT MET'
-            } (achieved ${rateText(tenM.achieved)}, dropped ${tenM.dropped}, frame p95 ${ms(tenM.frames.p95)} ms)`
+            } (achieved ${rateText(medianAchieved('cpu', 10_000_000))}, dropped ${tenM.dropped}, frame p95 ${ms(tenM.frames.p95)} ms)`
           : 'Target 10 M/s: not in this sweep (LIVE_RATES / LIVE_MODES).',
       );
       console.log('');
