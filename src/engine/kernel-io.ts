@@ -5,6 +5,7 @@
  */
 import type { KernelBehavior } from '../gpu/kernels/types.ts';
 import type { FieldSlot, PayloadLayout } from './payload';
+import { clearRow8 } from './store';
 
 type WordKind = 'u32' | 'u64' | 'f32' | 'flag';
 
@@ -254,14 +255,7 @@ export class InputConverter {
     }
     const wo = this.wordOps;
     if (wo !== null && big === undefined) {
-      out[base] = 0;
-      out[base + 1] = 0;
-      out[base + 2] = 0;
-      out[base + 3] = 0;
-      out[base + 4] = 0;
-      out[base + 5] = 0;
-      out[base + 6] = 0;
-      out[base + 7] = 0;
+      clearRow8(out, base);
       for (let i = 0; i < wo.length; i += 4) {
         out[base + wo[i + 3]!] = (srcWords[srcBase + wo[i]!]! >>> wo[i + 1]!) & wo[i + 2]!;
       }
@@ -436,14 +430,7 @@ export class OutputConverter {
       return 32;
     }
     if (layout.size > 32) return -1;
-    dst[dstBase] = 0;
-    dst[dstBase + 1] = 0;
-    dst[dstBase + 2] = 0;
-    dst[dstBase + 3] = 0;
-    dst[dstBase + 4] = 0;
-    dst[dstBase + 5] = 0;
-    dst[dstBase + 6] = 0;
-    dst[dstBase + 7] = 0;
+    clearRow8(dst, dstBase);
     // Keyed by the array: reading `dst.buffer` or `dst.byteOffset` per call would cost more than
     // the conversion (a typed array's offset never changes).
     if (this.viewsFor !== dst) this.bindViews(dst);

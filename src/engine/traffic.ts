@@ -12,7 +12,7 @@ import { GeneratedBatch, TrafficGenerator, validateSpec, type MixEntry } from '.
 import { encodePayload } from './payload';
 import type { EngineCommand, EngineSnapshot, GeneratorSpec } from './protocol';
 import type { SendPath } from './send';
-import { INLINE_WORDS } from './store';
+import { clearRow8, INLINE_WORDS } from './store';
 
 export const GEN_CHUNK = 1024;
 /** Hand-injected messages traced exactly per `inject` command. */
@@ -159,15 +159,7 @@ export class Traffic {
       const ref = s.alloc();
       refs[i] = ref;
       rowAt[i] = ref * INLINE_WORDS * 4;
-      const w = ref * INLINE_WORDS;
-      sw[w] = 0;
-      sw[w + 1] = 0;
-      sw[w + 2] = 0;
-      sw[w + 3] = 0;
-      sw[w + 4] = 0;
-      sw[w + 5] = 0;
-      sw[w + 6] = 0;
-      sw[w + 7] = 0;
+      clearRow8(sw, ref * INLINE_WORDS);
     }
     if (batch.target?.views !== this.storeViews) batch.target = { views: this.storeViews!, rowAt };
   }
