@@ -167,4 +167,26 @@ describe('receipt tail order', () => {
     }
     expect(changes).toBeGreaterThan(50);
   });
+  it('reads latency percentiles at most 100 ms old, and fresh after a metrics reset', () => {
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    const step = (us: number): void => {
+      t += us;
+      engine.tick();
+    };
+    engine.command({ type: 'inject', typeId: 1002, count: 10 });
+    step(1_000);
+    const first = engine.snapshot().latency;
+    expect(first.samples).toBe(10);
+    // More deliveries within 100 ms: the reading is the cached one.
+    engine.command({ type: 'inject', typeId: 1002, count: 10 });
+    step(50_000);
+    expect(engine.snapshot().latency).toEqual(first);
+    // Past 100 ms it is recomputed over every sample.
+    step(60_000);
+    expect(engine.snapshot().latency.samples).toBe(20);
+    // A reset empties the ring and the reading follows at once.
+    engine.command({ type: 'resetMetrics' });
+    expect(engine.snapshot().latency).toEqual({ p50Us: 0, p99Us: 0, samples: 0 });
+  });
 });

@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LatencyRing, select } from './receipts';
+
+/** What a sort gives at floor(q n): the definition `percentiles` keeps. */
+function sorted(xs: number[], q: number): number {
+  const s = Float64Array.from(xs).sort();
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+
+describe('LatencyRing percentiles', () => {
+  // Latencies of one batch are equal: small value ranges give long runs of ties.
+  const samples = fc.oneof(
+    fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 300 }),
+    fc.array(fc.double({ min: 0, max: 1e7, noNaN: true }), { minLength: 1, maxLength: 300 }),
+  );
+
+  it('select finds the k-th smallest and splits the range around it', () => {
+    fc.assert(
+      fc.property(samples, fc.nat(), (xs, kk) => {
+        const k = kk % xs.length;
+        const a = Float64Array.from(xs);
+        const want = Float64Array.from(xs).sort()[k]!;
+        expect(select(a, 0, a.length - 1, k)).toBe(want);
+        for (let i = 0; i < k; i++) expect(a[i]!).toBeLessThanOrEqual(want);
+        for (let i = k + 1; i < a.length; i++) expect(a[i]!).toBeGreaterThanOrEqual(want);
+        // A permutation: nothing lost or invented.
+        expect(Array.from(a).sort((x, y) => x - y)).toEqual(xs.slice().sort((x, y) => x - y));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('gives what sorting gives at p50 and p99, over a ring that has wrapped', () => {
+    fc.assert(
+      fc.property(samples, fc.integer({ min: 1, max: 64 }), (xs, capacity) => {
+        const ring = new LatencyRing(capacity);
+        for (const x of xs) ring.add(x);
+        const kept = xs.slice(-capacity);
+        const p = ring.percentiles();
+        expect(p.samples).toBe(kept.length);
+        expect(p.p50Us).toBe(sorted(kept, 0.5));
+        expect(p.p99Us).toBe(sorted(kept, 0.99));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('is all zeros when empty and leaves its samples as they were', () => {
+    const ring = new LatencyRing(8);
+    expect(ring.percentiles()).toEqual({ p50Us: 0, p99Us: 0, samples: 0 });
+    for (const x of [5, 1, 4, 2, 3]) ring.add(x);
+    expect(ring.percentiles()).toEqual({ p50Us: 3, p99Us: 5, samples: 5 });
+    // Asked again, the same answer: selection works on a copy.
+    expect(ring.percentiles()).toEqual({ p50Us: 3, p99Us: 5, samples: 5 });
+  });
+});
