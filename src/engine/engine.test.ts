@@ -370,6 +370,45 @@ describe('engine: generator, replay and accounting', () => {
     }
   });
 
+  it('generates payloads over 32 bytes whose padding reads 0 too', () => {
+    const config = demoConfig();
+    // A 40-byte type (u8 then u64: bytes 1..7 pad) beside the 32-byte Transaction.
+    config.messageTypes.push({
+      typeId: 1020,
+      name: 'Wide',
+      handlerId: 20,
+      fields: [
+        { name: 'flag', type: 'u8' },
+        { name: 'id', type: 'u64' },
+        { name: 'account', type: 'u32' },
+        { name: 'counterparty', type: 'u32' },
+        { name: 'amount', type: 'f64' },
+        { name: 'timestampUs', type: 'u64' },
+      ],
+    });
+    config.routes.push({ typeId: 1020, kernelId: 'alert_sink' });
+    const { engine, step } = setup(config);
+    ok(engine, { type: 'setSampling', perSnapshotCap: 1_000_000 });
+    const mix = [
+      { typeId: 1001, weight: 1 },
+      { typeId: 1020, weight: 1 },
+    ];
+    ok(engine, {
+      type: 'startGenerator',
+      spec: { ratePerSec: 100_000, seed: 5, durationMs: 50, accounts: 1000, mix },
+    });
+    const wide: ReceiptRow[] = [];
+    for (let i = 0; i < 10; i++) {
+      step(10_000);
+      for (const r of engine.snapshot().receipts.recent) if (r.typeId === 1020) wide.push(r);
+    }
+    expect(wide.length).toBeGreaterThan(1500);
+    for (const r of wide) {
+      expect(r.payload.length).toBe(40);
+      expect(Array.from(r.payload.subarray(1, 8))).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    }
+  });
+
   it('samples receipts past the per-snapshot cap but keeps exact counts', () => {
     const { engine, step } = setup();
     ok(engine, { type: 'setSampling', perSnapshotCap: 100 });

@@ -106,7 +106,10 @@ export class Traffic {
     const direct = this.direct;
     const refs = this.refs;
     while (total < c.opts.maxGeneratedPerTick) {
+      // Fill writes field bytes only: rows start zeroed, so padding never shows another
+      // message's bytes.
       if (direct) this.takeRows(batch);
+      else batch.payload.fill(0);
       const n = gen.fill(c.nowUs, batch);
       if (direct) for (let i = batch.capacity - 1; i >= n; i--) s.release(refs[i]!);
       if (n === 0) break;
