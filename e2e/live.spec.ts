@@ -89,6 +89,26 @@ test.describe('inject and watch', () => {
       .toBeGreaterThanOrEqual(2);
   });
 
+  test('the toolbar starts the traffic the Generator form describes, and stops it', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    await engineReady(page);
+    const toolbar = page.getByRole('toolbar').first();
+    await expect(page.getByTestId('traffic-status')).toContainText('generator idle');
+    await page.getByRole('button', { name: 'Start traffic' }).click();
+    // The measured rate replaces "generator idle", and messages flow into the kernels.
+    await expect(page.getByTestId('traffic-rate')).toBeVisible();
+    await expect.poll(async () => (await snap(page))?.generator.spec?.ratePerSec ?? 0).toBe(1000);
+    await expect
+      .poll(async () => (await snap(page))?.accounting.processed ?? 0)
+      .toBeGreaterThan(100);
+    await toolbar.getByRole('button', { name: 'Stop traffic' }).click();
+    await expect(page.getByTestId('traffic-status')).toContainText('generator idle');
+    await expect(page.getByRole('button', { name: 'Start traffic' })).toBeVisible();
+  });
+
   test('the accounting balances after a generator run', async ({ wb, page }) => {
     await wb.open();
     await engineReady(page);

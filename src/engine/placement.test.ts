@@ -45,6 +45,15 @@ describe('Placement (auto)', () => {
     expect(fresh.snapshot().reason).toMatch(/Measuring/);
   });
 
+  it('says whether WebGPU is ready to measure and run (the badge tells a fallback from a choice)', () => {
+    const p = new Placement('auto');
+    expect(p.snapshot().gpuReady).toBe(false); // no runtime yet
+    p.gpuReady = true;
+    expect(p.snapshot().gpuReady).toBe(true); // measuring: the twin runs by choice
+    p.gpuUnavailable = 'WebGPU failed a measured batch: device lost.';
+    expect(p.snapshot().gpuReady).toBe(false);
+  });
+
   it('moves to WebGPU only when it is faster by more than the hysteresis, and says why', () => {
     const p = new Placement('auto');
     p.gpuReady = true;

@@ -314,6 +314,7 @@ export class Placement {
       batchSize: Math.round(this.batchSize),
       lastSwitchUs: this.lastSwitchUs,
       switches: this.switches,
+      gpuReady: this.gpuReady && this.gpuUnavailable === null,
     };
   }
 

@@ -29,6 +29,12 @@ export interface KernelPlacement {
   lastSwitchUs: number | null;
   /** Backend switches since the kernel was created. */
   switches: number;
+  /**
+   * A WebGPU runtime exists for the kernel and has not failed, so `auto` measures it on live
+   * batches and may move the kernel there. False without an adapter, while the runtime is being
+   * created, after it failed, and for `cpu`.
+   */
+  gpuReady: boolean;
 }
 
 export interface KernelSnapshot {

@@ -38,6 +38,7 @@ const placed = (id: string, cpuRate: number | null, gpuRate: number | null) =>
       batchSize: 109,
       lastSwitchUs: 0,
       switches: 3,
+      gpuReady: true,
     },
   });
 

@@ -69,6 +69,7 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
               batchSize: 256,
               lastSwitchUs: null,
               switches: 0,
+              gpuReady: true,
             },
           }),
         ],

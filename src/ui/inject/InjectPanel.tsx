@@ -6,6 +6,7 @@ import { canonicalTypeId, findType } from '../../state/edits';
 import { useLive } from '../../state/live';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import type { GeneratorFormState } from '../../state/injectForm';
+import { generatorSpecOf, routedMix } from './generatorSpec';
 
 type Field = RouteConfig['messageTypes'][number]['fields'][number];
 type Preset = NonNullable<RouteConfig['generatorPresets']>[number];
@@ -226,45 +227,15 @@ function GeneratorForm() {
   const config = useWorkbench((s) => s.config);
   const running = useLive((s) => s?.generator.running ?? false);
   const emitted = useLive((s) => s?.generator.emitted ?? 0);
-  const routedMix = useMemo(
-    () => config.routes.map((r) => `${String(r.typeId)}:1`).join(', '),
-    [config.routes],
-  );
+  const mixOfRoutes = useMemo(() => routedMix(config.routes), [config.routes]);
   const stored = useWorkbench((s) => s.generatorForm);
   // Until the mix is edited it follows the routes: every routed type at weight 1.
-  const form = { ...stored, mix: stored.mix ?? routedMix };
+  const form = { ...stored, mix: stored.mix ?? mixOfRoutes };
   const setForm = (patch: Partial<GeneratorFormState>) =>
     workbenchStore().getState().setGeneratorForm(patch);
   const [error, setError] = useState<string | null>(null);
 
-  function toSpec(): GeneratorSpec | string {
-    const rate = Number(form.ratePerSec);
-    if (!(rate > 0 && rate <= 50_000_000))
-      return 'Rate must be between 0 and 50,000,000 messages/s.';
-    const mix: { typeId: number | string; weight: number }[] = [];
-    for (const part of form.mix
-      .split(',')
-      .map((p) => p.trim())
-      .filter(Boolean)) {
-      const [id, w] = part.split(':');
-      const typeId = canonicalTypeId(id ?? '');
-      const weight = Number(w ?? '1');
-      if (typeId === null || !(weight > 0)) return `Mix entry "${part}" must be typeId:weight.`;
-      mix.push({ typeId, weight });
-    }
-    const seed = Number(form.seed);
-    if (!Number.isInteger(seed)) return 'Seed must be a whole number.';
-    return {
-      ratePerSec: rate,
-      pattern: form.pattern,
-      ...(mix.length ? { mix } : {}),
-      zipfS: Number(form.zipfS) || 0,
-      accounts: Math.max(1, Number(form.accounts) || 1),
-      durationMs: Math.max(0, Number(form.durationMs) || 0),
-      priority: Math.min(255, Math.max(0, Number(form.priority) || 0)),
-      seed,
-    };
-  }
+  const toSpec = (): GeneratorSpec | string => generatorSpecOf(stored, config.routes);
 
   async function start(e: FormEvent) {
     e.preventDefault();

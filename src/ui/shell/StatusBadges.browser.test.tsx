@@ -29,6 +29,41 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(page.getByTestId('traffic-status')).toHaveTextContent('generator idle');
   });
 
+  it("starts traffic from the toolbar as the Inject panel's Generator form describes it", async () => {
+    const engine = fakeEngine();
+    render(<TrafficControl />, engine);
+    const start = page.getByRole('button', { name: 'Start traffic' });
+    await expect.element(start).toBeVisible();
+    await expect
+      .element(start)
+      .toHaveAttribute('title', expect.stringMatching(/1,000\/s poisson for 10 s/));
+    // The form as the user left it in the Inject panel: its spec is what starts.
+    store.getState().setGeneratorForm({ ratePerSec: '250000', mix: '1001:3, 1002:1', seed: '9' });
+    await userEvent.click(start);
+    expect(engine.sent).toContainEqual({
+      type: 'startGenerator',
+      spec: {
+        ratePerSec: 250_000,
+        pattern: 'poisson',
+        mix: [
+          { typeId: 1001, weight: 3 },
+          { typeId: 1002, weight: 1 },
+        ],
+        zipfS: 1.1,
+        accounts: 1000,
+        durationMs: 10_000,
+        priority: 1,
+        seed: 9,
+      },
+    });
+    // A form that cannot start says why and sends nothing.
+    store.getState().setGeneratorForm({ ratePerSec: '-5' });
+    const before = engine.sent.length;
+    await userEvent.click(start);
+    expect(engine.sent).toHaveLength(before);
+    expect(store.getState().notices.at(-1)?.text).toMatch(/Traffic not started: Rate must be/);
+  });
+
   it('shows the rate messages really enter at, and says so when the engine falls behind', async () => {
     render(<TrafficControl />, fakeEngine());
     const spec = { ratePerSec: 10_000_000 };
@@ -88,7 +123,7 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
         <BackendBadge />
       </Tooltip.Provider>,
     );
-    const auto = (gpuRate: number | null, reason: string) =>
+    const auto = (gpuRate: number | null, reason: string, gpuReady: boolean) =>
       kernelRow({
         id: 'fraud',
         placement: {
@@ -100,6 +135,7 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
           batchSize: 256,
           lastSwitchUs: null,
           switches: 0,
+          gpuReady,
         },
       });
     const badge = page.getByTestId('backend-badge');
@@ -107,7 +143,7 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     store.getState().ingestSnapshot(
       snapshot({
         kernels: [
-          auto(2e4, 'CPU twin 20 M/s vs WebGPU 20 K/s: stays on the CPU.'),
+          auto(2e4, 'CPU twin 20 M/s vs WebGPU 20 K/s: stays on the CPU.', true),
           kernelRow({ id: 'sink' }),
         ],
       }),
@@ -115,13 +151,30 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     );
     await expect.element(badge).toHaveTextContent('CPU twin · 2');
     await expect.element(badge).toHaveClass(/badge-ok/);
+    // The demo as it opens: WebGPU ready, not measured yet (no traffic): the twin runs while
+    // auto measures, which is no fallback.
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [auto(null, 'Measuring: the CPU twin runs while WebGPU is sampled.', true)],
+      }),
+      Date.now(),
+    );
+    await expect.element(badge).toHaveClass(/badge-ok/);
     // No adapter: WebGPU was never measured, the twin is a fallback.
     store
       .getState()
       .ingestSnapshot(
-        snapshot({ kernels: [auto(null, 'Runs on its CPU twin: no WebGPU adapter.')] }),
+        snapshot({ kernels: [auto(null, 'Runs on its CPU twin: no WebGPU adapter.', false)] }),
         Date.now(),
       );
+    await expect.element(badge).toHaveClass(/badge-warn/);
+    // WebGPU failed after it had been measured: a fallback again.
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [auto(2e4, 'WebGPU failed a measured batch: device lost.', false)],
+      }),
+      Date.now(),
+    );
     await expect.element(badge).toHaveClass(/badge-warn/);
   });
 });

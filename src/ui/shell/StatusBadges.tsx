@@ -6,18 +6,19 @@
 import * as Tooltip from '@radix-ui/react-tooltip';
 import type { EngineSnapshot } from '../../engine/protocol';
 import { useLiveValue } from '../../state/live';
-import { useWorkbench } from '../../state/store';
+import { useWorkbench, workbenchStore } from '../../state/store';
 import { useEngine } from '../engineContext';
 import { formatCompact, formatRate } from '../design/format';
+import { describeSpec, generatorSpecOf } from '../inject/generatorSpec';
 
 /**
- * Whether a kernel on its CPU twin is there by choice: forced to `cpu`, or `auto` having measured
- * WebGPU and found the twin faster. Otherwise (no adapter, device lost, WebGPU still starting)
- * the twin is a fallback, and the badge is amber.
+ * Whether a kernel on its CPU twin is there by choice: forced to `cpu`, or `auto` with WebGPU
+ * ready, measuring it or having found the twin faster. Otherwise (no adapter, device lost, WebGPU
+ * still starting, `webgpu` not running there) the twin is a fallback, and the badge is amber.
  */
 function onCpuByChoice(k: EngineSnapshot['kernels'][number]): boolean {
   const p = k.placement;
-  return p.mode === 'cpu' || (p.mode === 'auto' && p.gpuRate !== null);
+  return p.mode === 'cpu' || (p.mode === 'auto' && p.gpuReady);
 }
 
 /** Per kernel what the badge shows: where it runs, why, and whether the twin is a fallback. */
@@ -82,6 +83,43 @@ export function BackendBadge() {
 }
 
 /**
+ * No traffic: says so, with Start beside it, which starts the generator as the Inject panel's
+ * Generator form describes it (the same spec its Start generator sends; by default the routed
+ * types at 1,000 messages/s, Poisson, for 10 s), so the live panels are one click away.
+ */
+function IdleTraffic() {
+  const engine = useEngine();
+  const form = useWorkbench((s) => s.generatorForm);
+  const routes = useWorkbench((s) => s.config.routes);
+  const spec = generatorSpecOf(form, routes);
+  const ok = typeof spec !== 'string';
+  const start = async (): Promise<void> => {
+    const reply = ok ? await engine.request({ type: 'startGenerator', spec }) : null;
+    const problem = !ok ? spec : reply && !reply.ok ? reply.error.message : null;
+    if (problem) workbenchStore().getState().notify('error', `Traffic not started: ${problem}`);
+  };
+  return (
+    <span className="traffic idle" data-testid="traffic-status">
+      <span className="muted">generator idle</span>
+      <button
+        type="button"
+        className="btn-sm"
+        onClick={() => void start()}
+        data-testid="toolbar-start"
+        aria-label="Start traffic"
+        title={
+          ok
+            ? `Start the generator as set in Inject → Generator: ${describeSpec(spec)}`
+            : `The Inject → Generator settings cannot start: ${spec}`
+        }
+      >
+        ▶ Start
+      </button>
+    </span>
+  );
+}
+
+/**
  * How far behind its schedule the generator may be before the badge says the engine does not
  * keep up (a slice or two of jitter is normal; half a second is not).
  */
@@ -99,12 +137,7 @@ export function TrafficControl() {
   const asked = useWorkbench((s) => s.snapshot?.generator.spec?.ratePerSec ?? 0);
   const actual = useWorkbench((s) => Math.round(s.snapshot?.rates.injectedPerSec ?? 0));
   const lagMs = useWorkbench((s) => Math.round(s.snapshot?.generator.lagMs ?? 0));
-  if (!running)
-    return (
-      <span className="traffic idle muted" data-testid="traffic-status">
-        generator idle
-      </span>
-    );
+  if (!running) return <IdleTraffic />;
   const behind = lagMs > BEHIND_MS;
   const title = behind
     ? `Messages enter at ${formatRate(actual)} of the ${formatRate(asked)} asked for: the engine ` +

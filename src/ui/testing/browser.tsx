@@ -72,6 +72,7 @@ export function kernelRow(k: Partial<KernelSnapshot> & { id: string }): KernelSn
       batchSize: 0,
       lastSwitchUs: null,
       switches: 0,
+      gpuReady: false,
     },
     ...k,
   };
