@@ -346,25 +346,33 @@ describe('engine: generator, replay and accounting', () => {
     expect(a.some((r) => r.status === 'NoRoute')).toBe(true);
   });
 
-  it('generates payloads whose padding reads 0, whatever the type before it', () => {
-    const { engine, step } = setup();
+  /**
+   * Receipts of `typeId` from 100 ms of generated traffic mixing it half and half with
+   * Transaction (32 bytes), so the generator's rows alternate between the two layouts.
+   */
+  function generatedOf(config: RouteConfig, typeId: number): ReceiptRow[] {
+    const { engine, step } = setup(config);
     ok(engine, { type: 'setSampling', perSnapshotCap: 1_000_000 });
-    // AccountUpdate (24 bytes) pads bytes 12..15; a Transaction puts its account there.
     const mix = [
       { typeId: 1001, weight: 1 },
-      { typeId: 1002, weight: 1 },
+      { typeId, weight: 1 },
     ];
     ok(engine, {
       type: 'startGenerator',
       spec: { ratePerSec: 100_000, seed: 3, durationMs: 100, accounts: 1000, mix },
     });
-    const updates: ReceiptRow[] = [];
+    const rows: ReceiptRow[] = [];
     for (let i = 0; i < 20; i++) {
       step(10_000);
-      for (const r of engine.snapshot().receipts.recent) if (r.typeId === 1002) updates.push(r);
+      for (const r of engine.snapshot().receipts.recent) if (r.typeId === typeId) rows.push(r);
     }
-    expect(updates.length).toBeGreaterThan(3000);
-    for (const r of updates) {
+    expect(rows.length).toBeGreaterThan(3000);
+    return rows;
+  }
+
+  it('generates payloads whose padding reads 0, whatever the type before it', () => {
+    // AccountUpdate (24 bytes) pads bytes 12..15; a Transaction puts its account there.
+    for (const r of generatedOf(demoConfig(), 1002)) {
       expect(r.payload.length).toBe(24);
       expect(Array.from(r.payload.subarray(12, 16))).toEqual([0, 0, 0, 0]);
     }
@@ -372,7 +380,7 @@ describe('engine: generator, replay and accounting', () => {
 
   it('generates payloads over 32 bytes whose padding reads 0 too', () => {
     const config = demoConfig();
-    // A 40-byte type (u8 then u64: bytes 1..7 pad) beside the 32-byte Transaction.
+    // A 40-byte type (u8 then u64: bytes 1..7 pad), which goes through the generator's batch.
     config.messageTypes.push({
       typeId: 1020,
       name: 'Wide',
@@ -387,23 +395,7 @@ describe('engine: generator, replay and accounting', () => {
       ],
     });
     config.routes.push({ typeId: 1020, kernelId: 'alert_sink' });
-    const { engine, step } = setup(config);
-    ok(engine, { type: 'setSampling', perSnapshotCap: 1_000_000 });
-    const mix = [
-      { typeId: 1001, weight: 1 },
-      { typeId: 1020, weight: 1 },
-    ];
-    ok(engine, {
-      type: 'startGenerator',
-      spec: { ratePerSec: 100_000, seed: 5, durationMs: 50, accounts: 1000, mix },
-    });
-    const wide: ReceiptRow[] = [];
-    for (let i = 0; i < 10; i++) {
-      step(10_000);
-      for (const r of engine.snapshot().receipts.recent) if (r.typeId === 1020) wide.push(r);
-    }
-    expect(wide.length).toBeGreaterThan(1500);
-    for (const r of wide) {
+    for (const r of generatedOf(config, 1020)) {
       expect(r.payload.length).toBe(40);
       expect(Array.from(r.payload.subarray(1, 8))).toEqual([0, 0, 0, 0, 0, 0, 0]);
     }
