@@ -182,13 +182,26 @@ export class LatencyRing {
     return { p50Us: p50, p99Us: p99, samples: n };
   }
 
-  /** Counts resets, so a cached reading knows it is stale. */
-  epoch = 0;
+  private last: { p50Us: number; p99Us: number; samples: number } | null = null;
+  private lastAtUs = 0;
+
+  /**
+   * {@link percentiles}, reused while at most `maxAgeUs` old by the caller's clock (`nowUs`): the
+   * page charts them 10 times a second while the engine publishes ~60 snapshots. A reset, or a
+   * clock that went back, makes the reading stale.
+   */
+  reading(nowUs: number, maxAgeUs: number): { p50Us: number; p99Us: number; samples: number } {
+    if (this.last === null || nowUs - this.lastAtUs >= maxAgeUs || nowUs < this.lastAtUs) {
+      this.last = this.percentiles();
+      this.lastAtUs = nowUs;
+    }
+    return this.last;
+  }
 
   reset(): void {
     this.n = 0;
     this.i = 0;
-    this.epoch++;
+    this.last = null;
   }
 }
 

@@ -25,9 +25,6 @@ export class SnapshotBuilder {
   private readonly injected = new RateMeter();
   private readonly processed = new RateMeter();
   private readonly lettered = new RateMeter();
-  private latency: EngineSnapshot['latency'] | null = null;
-  private latencyAt = 0;
-  private latencyEpoch = -1;
 
   constructor(
     private readonly c: EngineCore,
@@ -38,22 +35,6 @@ export class SnapshotBuilder {
 
   resetRates(): void {
     for (const m of [this.injected, this.processed, this.lettered]) m.reset();
-  }
-
-  /** The latency percentiles, at most `LATENCY_EVERY_US` old (fresh after a metrics reset). */
-  private latencyNow(now: number): EngineSnapshot['latency'] {
-    const ring = this.c.latency;
-    if (
-      this.latency === null ||
-      ring.epoch !== this.latencyEpoch ||
-      now - this.latencyAt >= LATENCY_EVERY_US ||
-      now < this.latencyAt
-    ) {
-      this.latency = ring.percentiles();
-      this.latencyAt = now;
-      this.latencyEpoch = ring.epoch;
-    }
-    return this.latency;
   }
 
   build(): EngineSnapshot {
@@ -157,7 +138,7 @@ export class SnapshotBuilder {
         deadLettered: held,
         balanced: entered === c.processed + queued + inFlight + failedSum + held,
       },
-      latency: this.latencyNow(now),
+      latency: c.latency.reading(now, LATENCY_EVERY_US),
       generator,
       configName: c.config.name,
       gpuEvents,
