@@ -1,5 +1,8 @@
 import { test, expect } from './workbench';
 import type { Page } from '@playwright/test';
+import { demoConfig } from '../src/core/config/index.ts';
+import { GeneratedBatch, TrafficGenerator } from '../src/engine/generators.ts';
+import { layoutOf } from '../src/engine/payload.ts';
 
 const snap = (page: Page) => page.evaluate(() => window.workbench.snapshot());
 
@@ -161,4 +164,35 @@ test('metrics: the dispatcher counters show and reset, the charts draw', async (
   await expect(page.getByTestId('chart-rates').locator('canvas')).toBeVisible();
   await page.getByRole('button', { name: 'Reset counters' }).click();
   await expect(counters).toContainText('dispatched 0');
+});
+
+test('the generator draws on a worker of its own, and every message of its schedule enters', async ({
+  wb,
+  page,
+}) => {
+  await wb.open();
+  await engineReady(page);
+  const spec = { ratePerSec: 20_000, durationMs: 1_500, seed: 9, pattern: 'poisson' as const };
+  // The schedule, drawn here in Node: the demo's routed types, weight 1 each (the default mix).
+  const config = demoConfig();
+  const mix = config.routes.map((r) => ({
+    typeId: Number(r.typeId),
+    weight: 1,
+    layout: layoutOf(config.messageTypes.find((t) => t.typeId === r.typeId)!.fields),
+  }));
+  const batch = new GeneratedBatch(100_000, 32);
+  const expected = new TrafficGenerator(spec, mix, 0).fill(Number.POSITIVE_INFINITY, batch);
+  expect(expected).toBeGreaterThan(25_000);
+  expect((await page.evaluate((sp) => window.workbench.startGenerator(sp), spec)).ok).toBe(true);
+  await expect
+    .poll(async () => ((g) => g && `${g.running} ${g.onWorker}`)((await snap(page))?.generator))
+    .toBe('true true');
+  await expect
+    .poll(async () => (await snap(page))?.generator.running, { timeout: 20_000 })
+    .toBe(false);
+  const s = (await snap(page))!;
+  expect(s.generator.emitted).toBe(expected);
+  expect(s.injected).toBe(expected);
+  expect(s.generator.onWorker).toBe(false);
+  expect(s.accounting.balanced).toBe(true);
 });

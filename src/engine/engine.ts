@@ -6,7 +6,8 @@
  * - `send.ts`: the send path (dispatch in batches, receipts, edges, traces);
  * - `kernel-host.ts`, `kernel-run.ts`, `placement.ts`: kernels, where they run, running them;
  * - `dead-letters.ts`: dead letters, redrive, purge;
- * - `traffic.ts`: injections and the generator;
+ * - `traffic.ts`, `gen-remote.ts`: injections and the generator (on a worker of its own when
+ *   the engine's owner gives one);
  * - `snapshot.ts`: the snapshot builder;
  * - `commands.ts`: the typed command table.
  *
@@ -17,6 +18,7 @@ import { DispatcherBuilder, HOST_KERNEL, K2KBroker, type KernelDispatcher } from
 import type { RouteConfig } from '../core/config';
 import { createCommandTable, type CommandTable } from './commands';
 import { EngineCore, EngineFailure, normU64 } from './context';
+import type { GeneratorLink } from './gen-remote';
 import { DeadLetters } from './dead-letters';
 import { KernelHost, type KernelContext, type MakeKernel, type MakeTwin } from './kernel-host';
 import { KernelRunner, MAX_IN_FLIGHT } from './kernel-run';
@@ -73,6 +75,11 @@ export interface EngineOptions {
   maxGeneratedPerTick?: number;
   /** Messages held by the trace store. Default 50,000. */
   traceCapacity?: number;
+  /**
+   * Spawns a worker for the seeded generator (`gen-remote.ts`), asked at the first start; without
+   * it, or when it returns null, the generator runs on the engine's thread. The stream is the same.
+   */
+  spawnGenerator?: () => GeneratorLink | null;
 }
 
 export interface Engine {
@@ -160,9 +167,14 @@ class EngineImpl implements Engine {
     const make: MakeKernel = o.makeKernel ?? ((k) => createTwin(k.behavior));
     this.host = new KernelHost(c, make, o.makeTwin);
     this.runner = new KernelRunner(c, this.send, this.host);
-    this.traffic = new Traffic(c, this.send, () => {
-      for (const k of c.kernels.values()) this.runner.drain(k, Number.POSITIVE_INFINITY);
-    });
+    this.traffic = new Traffic(
+      c,
+      this.send,
+      () => {
+        for (const k of c.kernels.values()) this.runner.drain(k, Number.POSITIVE_INFINITY);
+      },
+      o.spawnGenerator,
+    );
     this.snapshots = new SnapshotBuilder(c, this.host, this.letters, this.traffic);
     this.dispatcher = this.buildDispatcher(cfg);
     c.dispatcher = this.dispatcher;
@@ -329,6 +341,6 @@ class EngineImpl implements Engine {
 
   destroy(): void {
     this.host.destroyAll();
-    this.traffic.stop();
+    this.traffic.close();
   }
 }

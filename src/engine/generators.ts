@@ -71,17 +71,34 @@ export class GeneratedBatch {
   /** Typed-array views of `payload`, for the generator's aligned stores. */
   readonly views: Views;
 
+  /**
+   * `buffers`: the arrays' storage, given instead of allocated (a chunk's buffers travelling
+   * between the generator's worker and the engine's).
+   */
   constructor(
     readonly capacity: number,
     readonly stride: number,
+    buffers?: BatchBuffers,
   ) {
-    this.timeUs = new Float64Array(capacity);
-    this.mixIndex = new Uint16Array(capacity);
+    const b = buffers ?? {
+      timeUs: new ArrayBuffer(capacity * 8),
+      mixIndex: new ArrayBuffer(capacity * 2),
+      payload: new ArrayBuffer(capacity * stride),
+    };
+    this.timeUs = new Float64Array(b.timeUs, 0, capacity);
+    this.mixIndex = new Uint16Array(b.mixIndex, 0, capacity);
     this.account = new Uint32Array(capacity);
-    this.payload = new Uint8Array(capacity * stride);
+    this.payload = new Uint8Array(b.payload, 0, capacity * stride);
     this.view = new DataView(this.payload.buffer);
     this.views = viewsOf(this.payload);
   }
+}
+
+/** The transferable storage of a {@link GeneratedBatch}: arrival times, mix indexes, payloads. */
+export interface BatchBuffers {
+  timeUs: ArrayBuffer;
+  mixIndex: ArrayBuffer;
+  payload: ArrayBuffer;
 }
 
 /** Payload rows elsewhere: views of the buffer and each row's byte offset in it. */

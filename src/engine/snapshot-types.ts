@@ -161,6 +161,12 @@ export interface EngineSnapshot {
      * take the requested rate (it emits as fast as the engine takes messages, never in a burst).
      */
     lagMs: number;
+    /**
+     * The generator draws its messages on a worker of its own, ahead of schedule, and the engine
+     * copies each one in as it falls due; false when it runs on the engine's thread (payloads
+     * over 32 bytes, no worker, or the worker failed) and while stopped.
+     */
+    onWorker: boolean;
   };
   configName: string;
   /** Backend changes since the previous snapshot (device lost, fallbacks), oldest first. */

@@ -7,6 +7,7 @@
  */
 import { HOST_KERNEL } from '../core';
 import { err, normU64, type EngineCore, type TypeRec } from './context';
+import { chunkCapacity, RemoteFeed, type GeneratorLink, type GenReply } from './gen-remote';
 import { viewsOf, type Views } from './generator-fields';
 import { GeneratedBatch, TrafficGenerator, validateSpec, type MixEntry } from './generators';
 import { encodePayload } from './payload';
@@ -38,16 +39,39 @@ export class Traffic {
   private storeViewsOf: Uint32Array | null = null;
   /** Engine time of the previous run: no message can have entered before it. */
   private lastRunUs = 0;
+  /** The generator's worker (spawned with the engine, kept from run to run); null without one. */
+  private link: GeneratorLink | null = null;
+  /** False once spawning failed or the link broke: this engine then generates itself. */
+  private remoteOk: boolean;
+  /** The run on the generator's worker, when it runs there. */
+  private remote: RemoteFeed | null = null;
+  private runs = 0;
+  private mix: MixEntry[] = [];
 
   constructor(
     private readonly c: EngineCore,
     private readonly send: SendPath,
     /** Lets the kernels take what was just dispatched (they run concurrently with traffic). */
     private readonly drainAll: () => void,
-  ) {}
+    /**
+     * Spawns the generator's own worker (see `gen-remote.ts`); without it, or when it returns
+     * null, the generator runs on the engine's thread.
+     */
+    private readonly spawn?: () => GeneratorLink | null,
+  ) {
+    this.remoteOk = spawn !== undefined;
+    // Spawned now, not at the first start: a worker takes a while to load, and the first
+    // messages would wait for it.
+    this.linkNow();
+  }
 
   get running(): boolean {
-    return this.generator !== null;
+    return this.generator !== null || this.remote !== null;
+  }
+
+  /** True while the generator runs on a worker of its own. */
+  get onWorker(): boolean {
+    return this.remote !== null;
   }
 
   start(spec: GeneratorSpec): void {
@@ -68,24 +92,112 @@ export class Traffic {
     }));
     const priority = spec.priority ?? c.dispatcher.defaultPriority;
     const gen = new TrafficGenerator(spec, mix, c.nowUs);
+    this.stop();
     const stride = Math.max(INLINE_WORDS * 4, Math.ceil(TrafficGenerator.strideFor(mix) / 4) * 4);
     this.batch = new GeneratedBatch(GEN_CHUNK, stride);
     this.direct = TrafficGenerator.strideFor(mix) <= INLINE_WORDS * 4;
     this.words = new Uint32Array(this.batch.payload.buffer);
     this.recs = recs;
+    this.mix = mix;
     this.lens = Uint32Array.from(mix, (e) => e.layout.size);
-    this.generator = gen;
     this.priority = priority;
     this.lastRunUs = c.nowUs;
+    // Payloads of at most 32 bytes are generated on the generator's worker when there is one.
+    const link = this.direct ? this.linkNow() : null;
+    if (link) {
+      const feed = new RemoteFeed(link, ++this.runs, gen.spec, gen.startUs);
+      this.remote = feed;
+      const capacity = chunkCapacity(spec.ratePerSec);
+      link.post(
+        { type: 'start', gen: feed.gen, spec, mix, startUs: gen.startUs, capacity, stride },
+        [],
+      );
+    } else {
+      this.generator = gen;
+    }
   }
 
   stop(): void {
     if (this.generator) this.lastEmitted = this.generator.emitted;
+    if (this.remote) {
+      this.lastEmitted = this.remote.emitted;
+      this.remote.stop();
+    }
     this.generator = null;
+    this.remote = null;
+  }
+
+  /** Ends the generator's worker (the engine is being destroyed). */
+  close(): void {
+    this.stop();
+    this.link?.close();
+    this.link = null;
+    this.remoteOk = false;
+  }
+
+  private linkNow(): GeneratorLink | null {
+    if (!this.remoteOk || !this.spawn) return null;
+    if (this.link) return this.link;
+    let link: GeneratorLink | null = null;
+    try {
+      link = this.spawn();
+    } catch {
+      link = null;
+    }
+    if (!link) {
+      this.remoteOk = false;
+      return null;
+    }
+    link.onReply = (r) => this.onReply(r);
+    link.onBroken = (message) => this.broken(message);
+    this.link = link;
+    return link;
+  }
+
+  private onReply(r: GenReply): void {
+    const feed = this.remote;
+    if (!feed || r.gen !== feed.gen) return;
+    if (r.type === 'chunk') feed.receive(r);
+    else this.broken(r.message);
+  }
+
+  /**
+   * The generator's worker failed: the run goes on on the engine's thread, from the message
+   * after the last that entered (the same stream: the skipped messages are drawn and dropped).
+   */
+  private broken(message: string): void {
+    this.link?.close();
+    this.link = null;
+    this.remoteOk = false;
+    const feed = this.remote;
+    if (!feed) return;
+    this.remote = null;
+    const gen = new TrafficGenerator(feed.spec, this.mix, feed.startUs);
+    for (let left = feed.emitted; left > 0;) {
+      const n = gen.fill(
+        Number.POSITIVE_INFINITY,
+        new GeneratedBatch(Math.min(left, GEN_CHUNK), this.batch!.stride),
+      );
+      if (n === 0) break;
+      left -= n;
+    }
+    this.generator = gen.done ? null : gen;
+    this.lastEmitted = gen.emitted;
+    this.c.opts.onEvent?.({
+      type: 'error',
+      error: {
+        code: 'Internal',
+        message: `The generator's worker failed (${message}); the generator goes on on the engine's thread from message ${gen.emitted + 1}.`,
+      },
+    });
   }
 
   /** Emits what is due by now, chunk by chunk, until due or the time slice is used up. */
   run(): void {
+    if (this.remote) {
+      this.runRemote(this.remote);
+      return;
+    }
     const gen = this.generator;
     const batch = this.batch;
     const words = this.words;
@@ -144,6 +256,83 @@ export class Traffic {
   }
 
   /**
+   * Emits the generator worker's rows that are due by now, in groups of `GEN_CHUNK` (each
+   * dispatched and drained before the next, as the engine's own generator does: the same groups,
+   * so the same run), until a row is not due yet, no chunk has arrived (the worker is behind: it
+   * shows as lag) or the time slice is used up.
+   */
+  private runRemote(feed: RemoteFeed): void {
+    const c = this.c;
+    const send = this.send;
+    const recs = this.recs;
+    const lens = this.lens;
+    const prio = this.priority;
+    const hostNum = c.hostNum;
+    const now = c.nowUs;
+    const earliest = this.lastRunUs;
+    this.lastRunUs = now;
+    let total = 0;
+    let waiting = false;
+    while (!waiting && total < c.opts.maxGeneratedPerTick) {
+      const s = c.store;
+      // The group's references are allocated without growing the store: its columns hold.
+      s.reserve(GEN_CHUNK);
+      const sw = s.words;
+      const slen = s.len;
+      let n = 0;
+      while (n < GEN_CHUNK) {
+        const ch = feed.current();
+        if (!ch) {
+          waiting = true;
+          break;
+        }
+        const timeUs = ch.timeUs;
+        const mixIndex = ch.mixIndex;
+        const words = ch.words;
+        const end = Math.min(ch.count, ch.pos + GEN_CHUNK - n);
+        let i = ch.pos;
+        for (; i < end; i++) {
+          const due = timeUs[i]!;
+          if (due > now) {
+            waiting = true;
+            break;
+          }
+          const mi = mixIndex[i]!;
+          const rec = recs[mi]!;
+          const ref = s.alloc();
+          send.initMessage(ref, rec, 0, -1, due < earliest ? earliest : due);
+          slen[ref] = lens[mi]!;
+          const src = i * INLINE_WORDS;
+          const dst = ref * INLINE_WORDS;
+          sw[dst] = words[src]!;
+          sw[dst + 1] = words[src + 1]!;
+          sw[dst + 2] = words[src + 2]!;
+          sw[dst + 3] = words[src + 3]!;
+          sw[dst + 4] = words[src + 4]!;
+          sw[dst + 5] = words[src + 5]!;
+          sw[dst + 6] = words[src + 6]!;
+          sw[dst + 7] = words[src + 7]!;
+          send.enqueue(ref, rec, prio, HOST_KERNEL, hostNum);
+        }
+        n += i - ch.pos;
+        ch.pos = i;
+        if (i === ch.count) feed.consumed();
+        if (waiting) break;
+      }
+      feed.emitted += n;
+      c.injected += n;
+      total += n;
+      if (n > 0) {
+        send.flush(HOST_KERNEL, hostNum);
+        this.drainAll();
+      }
+      if (c.overBudget()) break;
+    }
+    this.lastEmitted = feed.emitted;
+    if (feed.done) this.remote = null;
+  }
+
+  /**
    * Takes a reference for every row `fill` may write, zeroes its inline words (padding reads 0)
    * and points the batch's rows at them.
    */
@@ -168,13 +357,14 @@ export class Traffic {
   }
 
   snapshot(): EngineSnapshot['generator'] {
-    const gen = this.generator;
-    if (!gen) return { running: false, emitted: this.lastEmitted, lagMs: 0 };
+    const run = this.remote ?? this.generator;
+    if (!run) return { running: false, emitted: this.lastEmitted, lagMs: 0, onWorker: false };
     return {
       running: true,
-      emitted: gen.emitted,
-      spec: gen.spec,
-      lagMs: Math.max(0, (this.c.nowUs - gen.nextDue) / 1000),
+      emitted: run.emitted,
+      spec: run.spec,
+      lagMs: Math.max(0, (this.c.nowUs - run.nextDue) / 1000),
+      onWorker: this.remote !== null,
     };
   }
 

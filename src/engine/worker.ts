@@ -9,6 +9,7 @@
  */
 import { GpuKernelRuntime, acquireGpu, createTwin } from '../gpu';
 import { createEngine, type Engine, type KernelContext, type KernelImpl } from './engine';
+import type { GeneratorLink, GenReply } from './gen-remote';
 import type { EngineCommand, EngineEvent, EngineSnapshot, GpuInfo, KernelConfig } from './protocol';
 
 interface WorkerScope {
@@ -78,6 +79,36 @@ function makeKernel(
     });
     return rt.backend === 'webgpu' ? rt : null;
   });
+}
+
+/**
+ * The generator's own worker (`gen-worker.ts`): it draws messages ahead of schedule while this
+ * worker routes and runs kernels. Null where a worker cannot start one (the engine then generates
+ * on its own thread).
+ */
+function spawnGenerator(): GeneratorLink | null {
+  let w: Worker;
+  try {
+    w = new Worker(new URL('./gen-worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'generator',
+    });
+  } catch {
+    return null;
+  }
+  const link: GeneratorLink = {
+    post: (m, transfer) => w.postMessage(m, transfer),
+    onReply: null,
+    onBroken: null,
+    close: () => w.terminate(),
+  };
+  w.onmessage = (ev: MessageEvent<GenReply>) => link.onReply?.(ev.data);
+  w.onerror = (ev) => {
+    ev.preventDefault();
+    link.onBroken?.(ev.message || 'the worker could not run');
+  };
+  w.onmessageerror = () => link.onBroken?.('a chunk could not be read');
+  return link;
 }
 
 function post(event: EngineEvent): void {
@@ -189,6 +220,7 @@ scope.onmessage = (ev: MessageEvent) => {
         onEvent: post,
         makeKernel,
         gpu: () => gpuInfo,
+        spawnGenerator,
       });
       post({ type: 'reply', reply: { ok: true, command: 'loadConfig', ...reqId(cmd) } });
     } catch (e) {

@@ -11,7 +11,7 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
-const generator = (running: boolean) => ({ running, emitted: 12_345, lagMs: 0 });
+const generator = (running: boolean) => ({ running, emitted: 12_345, lagMs: 0, onWorker: false });
 
 describe('toolbar badges (issue 13, points 7 and 8)', () => {
   it('shows Stop while the generator runs and sends stopGenerator', async () => {

@@ -110,7 +110,7 @@ export function snapshot(parts: Partial<EngineSnapshot> = {}): EngineSnapshot {
       balanced: true,
     },
     latency: { p50Us: 0, p99Us: 0, samples: 0 },
-    generator: { running: false, emitted: 0 },
+    generator: { running: false, emitted: 0, lagMs: 0, onWorker: false },
     configName: 'test',
     gpuEvents: [],
     broker: { in: 0, received: 0, queued: 0, deadLettered: 0, balanced: true },

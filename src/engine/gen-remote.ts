@@ -1,0 +1,207 @@
+/**
+ * The seeded generator on a worker of its own. Its stream does not depend on the engine (arrival
+ * times come from the spec and the start time, payloads from the seed), so it can be generated
+ * ahead: the generator's side (`GeneratorPump`, in `gen-worker.ts`) fills chunks into buffers the
+ * engine hands back, a bounded number ahead; the engine's side (`RemoteFeed`) holds the chunks
+ * that arrived and gives their rows out as they fall due. The engine's thread then only copies
+ * each message's 32 bytes into its store instead of drawing them.
+ *
+ * Chunks carry the start's number (`gen`): a chunk of a stopped or restarted generator is dropped.
+ */
+import { GeneratedBatch, TrafficGenerator, type BatchBuffers, type MixEntry } from './generators';
+import type { GeneratorSpec } from './protocol';
+
+/** Rows per chunk: about 4 ms of traffic, between these bounds. */
+const MIN_CHUNK = 1024;
+const MAX_CHUNK = 16_384;
+/** Chunks generated ahead of the engine (the buffers that circulate). */
+export const CHUNKS_AHEAD = 6;
+
+/** Engine → generator. */
+export type GenRequest =
+  | {
+      type: 'start';
+      gen: number;
+      spec: GeneratorSpec;
+      mix: MixEntry[];
+      startUs: number;
+      capacity: number;
+      stride: number;
+    }
+  /** A consumed chunk's buffers, handed back to be filled again (transferred). */
+  | { type: 'credit'; gen: number; buffers: BatchBuffers }
+  | { type: 'stop'; gen: number };
+
+/** Generator → engine. */
+export type GenReply =
+  | {
+      type: 'chunk';
+      gen: number;
+      count: number;
+      /** The generator's schedule is over (its duration): no chunk follows. */
+      done: boolean;
+      /** When the first message after this chunk falls due, µs. */
+      nextDue: number;
+      buffers: BatchBuffers;
+    }
+  | { type: 'failed'; gen: number; message: string };
+
+/** The two ends' way of talking: a worker's `postMessage` and `onmessage`, or a direct call in tests. */
+export interface GeneratorLink {
+  post(message: GenRequest, transfer: ArrayBuffer[]): void;
+  /** Set by the engine: called with each reply. */
+  onReply: ((reply: GenReply) => void) | null;
+  /** Set by the engine: the link broke (the worker failed); the engine generates itself again. */
+  onBroken: ((message: string) => void) | null;
+  close(): void;
+}
+
+export function transferOf(b: BatchBuffers): ArrayBuffer[] {
+  return [b.timeUs, b.mixIndex, b.payload];
+}
+
+/** Rows per chunk for a rate: about 4 ms of traffic, a power of two in 1,024..16,384. */
+export function chunkCapacity(ratePerSec: number): number {
+  let c = MIN_CHUNK;
+  while (c < MAX_CHUNK && c < ratePerSec / 250) c *= 2;
+  return c;
+}
+
+/**
+ * The generator's side: one `TrafficGenerator`, filled chunk by chunk into the buffers it is
+ * given (`CHUNKS_AHEAD` fresh ones at the start, then each one the engine hands back).
+ */
+export class GeneratorPump {
+  private gen: TrafficGenerator | null = null;
+  private id = -1;
+  private capacity = 0;
+  private stride = 0;
+
+  constructor(private readonly reply: (r: GenReply, transfer: ArrayBuffer[]) => void) {}
+
+  handle(m: GenRequest): void {
+    switch (m.type) {
+      case 'start': {
+        this.id = m.gen;
+        this.capacity = m.capacity;
+        this.stride = m.stride;
+        try {
+          this.gen = new TrafficGenerator(m.spec, m.mix, m.startUs);
+        } catch (e) {
+          this.gen = null;
+          this.reply(
+            { type: 'failed', gen: m.gen, message: e instanceof Error ? e.message : String(e) },
+            [],
+          );
+          return;
+        }
+        for (let i = 0; i < CHUNKS_AHEAD; i++) {
+          this.fill({
+            timeUs: new ArrayBuffer(m.capacity * 8),
+            mixIndex: new ArrayBuffer(m.capacity * 2),
+            payload: new ArrayBuffer(m.capacity * m.stride),
+          });
+        }
+        return;
+      }
+      case 'credit':
+        if (m.gen === this.id) this.fill(m.buffers);
+        return;
+      case 'stop':
+        if (m.gen === this.id) this.gen = null;
+        return;
+    }
+  }
+
+  private fill(buffers: BatchBuffers): void {
+    const gen = this.gen;
+    if (!gen) return;
+    const batch = new GeneratedBatch(this.capacity, this.stride, buffers);
+    // Fill writes field bytes only: rows start zeroed, so padding never shows another message's.
+    batch.payload.fill(0);
+    const count = gen.fill(Number.POSITIVE_INFINITY, batch);
+    const done = gen.done;
+    if (done) this.gen = null;
+    this.reply(
+      { type: 'chunk', gen: this.id, count, done, nextDue: gen.nextDue, buffers },
+      transferOf(buffers),
+    );
+  }
+}
+
+/** A chunk the engine holds: its rows from `pos` on are still to enter. */
+export interface FeedChunk {
+  readonly count: number;
+  readonly timeUs: Float64Array;
+  readonly mixIndex: Uint16Array;
+  readonly words: Uint32Array;
+  readonly buffers: BatchBuffers;
+  pos: number;
+}
+
+/** The engine's side of one generator run: chunks that arrived, in order, and the run's state. */
+export class RemoteFeed {
+  /** Messages that entered the engine from this run. */
+  emitted = 0;
+  private readonly chunks: FeedChunk[] = [];
+  private head = 0;
+  private lastNextDue: number;
+  private ended = false;
+
+  constructor(
+    private readonly link: GeneratorLink,
+    readonly gen: number,
+    readonly spec: GeneratorSpec,
+    readonly startUs: number,
+  ) {
+    this.lastNextDue = startUs;
+  }
+
+  receive(r: Extract<GenReply, { type: 'chunk' }>): void {
+    this.chunks.push({
+      count: r.count,
+      timeUs: new Float64Array(r.buffers.timeUs),
+      mixIndex: new Uint16Array(r.buffers.mixIndex),
+      words: new Uint32Array(r.buffers.payload),
+      buffers: r.buffers,
+      pos: 0,
+    });
+    this.lastNextDue = r.nextDue;
+    if (r.done) this.ended = true;
+  }
+
+  /** The chunk whose rows enter next, or null while none has arrived. */
+  current(): FeedChunk | null {
+    return this.head < this.chunks.length ? this.chunks[this.head]! : null;
+  }
+
+  /** The current chunk is used up: its buffers go back to be filled again. */
+  consumed(): void {
+    const ch = this.chunks[this.head++]!;
+    if (this.head > 64) {
+      this.chunks.splice(0, this.head);
+      this.head = 0;
+    }
+    if (!this.ended) {
+      this.link.post(
+        { type: 'credit', gen: this.gen, buffers: ch.buffers },
+        transferOf(ch.buffers),
+      );
+    }
+  }
+
+  /** When the next message falls due, µs (the schedule's, however far behind the engine is). */
+  get nextDue(): number {
+    const ch = this.current();
+    return ch && ch.pos < ch.count ? ch.timeUs[ch.pos]! : this.lastNextDue;
+  }
+
+  /** Every message of a run with a duration has entered. */
+  get done(): boolean {
+    return this.ended && this.current() === null;
+  }
+
+  stop(): void {
+    this.link.post({ type: 'stop', gen: this.gen }, []);
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * The seeded generator's own worker, spawned by the engine's worker (`worker.ts`): a
+ * `GeneratorPump` that fills chunks ahead of the engine (see `gen-remote.ts`).
+ */
+import { GeneratorPump, type GenReply, type GenRequest } from './gen-remote';
+
+interface WorkerScope {
+  postMessage(message: GenReply, transfer: ArrayBuffer[]): void;
+  onmessage: ((ev: MessageEvent<GenRequest>) => void) | null;
+}
+
+const scope = globalThis as unknown as WorkerScope;
+const pump = new GeneratorPump((reply, transfer) => scope.postMessage(reply, transfer));
+scope.onmessage = (ev) => pump.handle(ev.data);
