@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { InjectPanel } from './InjectPanel';
-import { cleanup, fakeEngine, freshStore, render } from '../testing/browser';
+import { cleanup, fakeEngine, freshStore, render, snapshot } from '../testing/browser';
+import type { WorkbenchStore } from '../../state/store';
 
+let store: WorkbenchStore;
 beforeEach(() => {
-  freshStore();
+  store = freshStore();
 });
 afterEach(cleanup);
 
@@ -48,5 +50,32 @@ describe('Inject panel (issue 13, point 8)', () => {
     await expect
       .poll(() => engine.sent.find((c) => c.type === 'startGenerator'))
       .toMatchObject({ spec: { ratePerSec: 2500, pattern: 'bursts', durationMs: 0 } });
+  });
+
+  it('says where the generator draws its messages while it runs', async () => {
+    render(<InjectPanel />, fakeEngine());
+    const status = page.getByTestId('generator-emitted');
+    await expect.element(status).toHaveTextContent('0 emitted');
+    const gen = { running: true, emitted: 1_234_567, lagMs: 0, spec: { ratePerSec: 1000 } };
+    store
+      .getState()
+      .ingestSnapshot(snapshot({ generator: { ...gen, onWorker: true } }), Date.now());
+    await expect.element(status).toHaveTextContent('running: 1,234,567 emitted · own worker');
+    await expect
+      .element(status)
+      .toHaveAttribute(
+        'title',
+        "Drawn ahead on the generator's own worker; the engine takes each message in when it falls due.",
+      );
+    store
+      .getState()
+      .ingestSnapshot(snapshot({ generator: { ...gen, onWorker: false } }), Date.now());
+    await expect.element(status).toHaveTextContent(/^running: 1,234,567 emitted$/);
+    await expect
+      .element(status)
+      .toHaveAttribute(
+        'title',
+        "Drawn on the engine's own thread (payloads over 32 bytes, or no generator worker).",
+      );
   });
 });

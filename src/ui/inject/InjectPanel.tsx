@@ -227,6 +227,7 @@ function GeneratorForm() {
   const config = useWorkbench((s) => s.config);
   const running = useLive((s) => s?.generator.running ?? false);
   const emitted = useLive((s) => s?.generator.emitted ?? 0);
+  const onWorker = useLive((s) => s?.generator.onWorker ?? false);
   const mixOfRoutes = useMemo(() => routedMix(config.routes), [config.routes]);
   const stored = useWorkbench((s) => s.generatorForm);
   // Until the mix is edited it follows the routes: every routed type at weight 1.
@@ -332,8 +333,19 @@ function GeneratorForm() {
           ) : (
             <button type="submit">Start generator</button>
           )}
-          <span data-testid="generator-emitted">
-            {running ? `running: ${emitted} emitted` : `${emitted} emitted`}
+          <span
+            data-testid="generator-emitted"
+            title={
+              running
+                ? onWorker
+                  ? "Drawn ahead on the generator's own worker; the engine takes each message in when it falls due."
+                  : "Drawn on the engine's own thread (payloads over 32 bytes, or no generator worker)."
+                : undefined
+            }
+          >
+            {running
+              ? `running: ${emitted.toLocaleString('en-US')} emitted${onWorker ? ' · own worker' : ''}`
+              : `${emitted.toLocaleString('en-US')} emitted`}
           </span>
           <span className="grow" />
           {field('name', 'Preset name', 12)}
