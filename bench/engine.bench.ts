@@ -15,7 +15,8 @@
  *   time (dispatch, queues, store, receipts, emit glue) is end to end minus the stages above;
  * - receipts: end to end with receipt sampling on (2,000 rows per snapshot) minus sampling off;
  * - snapshot: `engine.snapshot()` alone on a loaded engine.
- * Then the saturated run and the real-time rate sweep (skipped with `-- --stages`; `-- --parts`
+ * Then the saturated run (generator on the engine's thread, then on a worker thread of its own as
+ * in the browser, with the engine thread's own CPU time per message), and the real-time rate sweep (skipped with `-- --stages`; `-- --parts`
  * stops after the stages that run without the engine).
  */
 import { demoConfig } from '../src/core/config/index.ts';
@@ -35,7 +36,19 @@ import {
   type MessageBatch,
   type OutputBatch,
 } from '../src/gpu/kernels/types.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { GeneratorPump, type GeneratorLink, type GenRequest } from '../src/engine/gen-remote.ts';
 import { median } from './stats.ts';
+
+// This bundle is also the generator's worker thread for the saturated run "generator on a
+// worker thread" (as the browser runs it): there it serves a GeneratorPump and goes no further.
+if (!isMainThread && workerData === 'generator-pump') {
+  const port = parentPort!;
+  const pump = new GeneratorPump((reply, transfer) => port.postMessage(reply, transfer));
+  port.on('message', (m: GenRequest) => pump.handle(m));
+  await new Promise<never>(() => {});
+}
 
 const MIX = [
   { typeId: 1001, weight: 80 },
@@ -346,6 +359,85 @@ function run(ratePerSec: number, simSeconds: number, sampling = 2000) {
   };
 }
 
+/** CPU time of one thread of this process, ms (Linux `/proc`; NaN elsewhere). */
+function threadCpuMs(tid: number): number {
+  try {
+    const st = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Threads of this process and their CPU time, ms. */
+function threadsCpuMs(): Map<number, number> {
+  const m = new Map<number, number>();
+  try {
+    for (const t of readdirSync('/proc/self/task')) m.set(Number(t), threadCpuMs(Number(t)));
+  } catch {
+    // Not Linux: no per-thread figures.
+  }
+  return m;
+}
+
+/**
+ * Saturated, with the generator's pump on a worker thread (the browser's arrangement): the
+ * engine ticks as fast as it can, yielding between ticks so chunks arrive. Reports messages/s and
+ * the CPU time per message of the engine's thread and of the generator's.
+ */
+async function runGeneratorOffThread(ratePerSec: number, wallSeconds: number) {
+  const w = new Worker(new URL(import.meta.url), { workerData: 'generator-pump' });
+  const link: GeneratorLink = {
+    post: (m, transfer) => w.postMessage(m, transfer),
+    onReply: null,
+    onBroken: null,
+    close: () => void w.terminate(),
+  };
+  w.on('message', (r: Parameters<NonNullable<GeneratorLink['onReply']>>[0]) => link.onReply?.(r));
+  let t = 1_000_000_000;
+  const engine = createEngine({ config: demoConfig(), now: () => t, spawnGenerator: () => link });
+  engine.command({ type: 'setSampling', perSnapshotCap: 2000 });
+  const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r));
+  // Warm-up: a second of real time at the same rate (JIT, the pump's first chunks).
+  engine.command({ type: 'startGenerator', spec: { ...SPEC, ratePerSec } });
+  for (const end = Date.now() + 1000; Date.now() < end; ) {
+    t += TICK_US;
+    engine.tick(TICK_US);
+    engine.snapshot();
+    await yieldNow();
+  }
+  const i0 = engine.snapshot().injected;
+  const th0 = threadsCpuMs();
+  const start = process.hrtime.bigint();
+  for (const end = Date.now() + wallSeconds * 1000; Date.now() < end; ) {
+    t += TICK_US;
+    engine.tick(TICK_US);
+    engine.snapshot();
+    await yieldNow();
+  }
+  const wallSec = Number(process.hrtime.bigint() - start) / 1e9;
+  const th1 = threadsCpuMs();
+  const s = engine.snapshot();
+  const n = s.injected - i0;
+  // The engine's thread is the main thread (tid = pid); the generator's is the busiest other.
+  const engineMs = (th1.get(process.pid) ?? NaN) - (th0.get(process.pid) ?? NaN);
+  let pumpMs = 0;
+  for (const [tid, ms] of th1) {
+    if (tid !== process.pid && th0.has(tid)) pumpMs = Math.max(pumpMs, ms - th0.get(tid)!);
+  }
+  engine.command({ type: 'stopGenerator' });
+  engine.destroy();
+  await w.terminate();
+  return {
+    msgsPerSec: n / wallSec,
+    engineNs: (engineMs * 1e6) / n,
+    pumpNs: (pumpMs * 1e6) / n,
+    dropped: s.kernels.reduce((a, k) => a + k.dropped, 0),
+    balanced: s.accounting.balanced,
+  };
+}
+
 function endToEnd(sampling: number): Figure {
   return medianOf(() => {
     const r = run(10_000_000, 0.25, sampling);
@@ -435,6 +527,11 @@ if (process.argv.includes('--stages')) process.exit(0);
 const max = run(10_000_000, 0.5);
 console.log(
   `saturated: ${(max.msgsPerSec / 1e6).toFixed(2)} M msgs/s injected per wall second, ${(max.msgsPerCpuSec / 1e6).toFixed(2)} M per CPU second (${max.injected} in ${max.wallSec.toFixed(2)} s wall, processed incl. alerts ${max.processed}, dropped ${max.dropped}, balanced ${max.balanced})`,
+);
+
+const off = await runGeneratorOffThread(10_000_000, 2);
+console.log(
+  `saturated, generator on a worker thread (as in the browser): ${(off.msgsPerSec / 1e6).toFixed(2)} M msgs/s injected per wall second; the engine's thread ${off.engineNs.toFixed(0)} ns CPU per message${off.engineNs > 0 ? ` (${(1e3 / off.engineNs).toFixed(2)} M per CPU second)` : ''}, the generator's ${off.pumpNs.toFixed(0)} ns (dropped ${off.dropped}, balanced ${off.balanced})`,
 );
 
 let best = 0;
