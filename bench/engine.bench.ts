@@ -401,7 +401,7 @@ async function runGeneratorOffThread(ratePerSec: number, wallSeconds: number) {
   const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r));
   // Warm-up: a second of real time at the same rate (JIT, the pump's first chunks).
   engine.command({ type: 'startGenerator', spec: { ...SPEC, ratePerSec } });
-  for (const end = Date.now() + 1000; Date.now() < end; ) {
+  for (const end = Date.now() + 1000; Date.now() < end;) {
     t += TICK_US;
     engine.tick(TICK_US);
     engine.snapshot();
@@ -410,7 +410,7 @@ async function runGeneratorOffThread(ratePerSec: number, wallSeconds: number) {
   const i0 = engine.snapshot().injected;
   const th0 = threadsCpuMs();
   const start = process.hrtime.bigint();
-  for (const end = Date.now() + wallSeconds * 1000; Date.now() < end; ) {
+  for (const end = Date.now() + wallSeconds * 1000; Date.now() < end;) {
     t += TICK_US;
     engine.tick(TICK_US);
     engine.snapshot();
