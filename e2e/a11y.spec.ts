@@ -28,7 +28,10 @@ for (const scheme of ['light', 'dark'] as const)
       wb,
       page,
     }) => {
-      test.setTimeout(120_000);
+      // axe scans the whole window 12 times: about 45 s alone, over 2 minutes beside a load
+      // test on the other Playwright worker of a 2-core machine (the generator's own worker makes
+      // those load tests use a third thread).
+      test.setTimeout(240_000);
       await wb.open();
       await expect
         .poll(async () => (await page.evaluate(() => window.workbench.snapshot()))?.kernels.length)

@@ -4,7 +4,7 @@ import { demoConfig, type RouteConfig } from '../core/config';
 import { createEngine, type Engine } from './engine';
 import { decodePayload, layoutOf } from './payload';
 import type { EngineCommand, ReceiptRow } from './protocol';
-import { expectBalanced } from './test-util';
+import { expectBalanced, wideConfig } from './test-util';
 
 function setup(config: RouteConfig = demoConfig(), opts: { maxDeadLetters?: number } = {}) {
   const clock = { t: 1_000_000 };
@@ -379,23 +379,8 @@ describe('engine: generator, replay and accounting', () => {
   });
 
   it('generates payloads over 32 bytes whose padding reads 0 too', () => {
-    const config = demoConfig();
     // A 40-byte type (u8 then u64: bytes 1..7 pad), which goes through the generator's batch.
-    config.messageTypes.push({
-      typeId: 1020,
-      name: 'Wide',
-      handlerId: 20,
-      fields: [
-        { name: 'flag', type: 'u8' },
-        { name: 'id', type: 'u64' },
-        { name: 'account', type: 'u32' },
-        { name: 'counterparty', type: 'u32' },
-        { name: 'amount', type: 'f64' },
-        { name: 'timestampUs', type: 'u64' },
-      ],
-    });
-    config.routes.push({ typeId: 1020, kernelId: 'alert_sink' });
-    for (const r of generatedOf(config, 1020)) {
+    for (const r of generatedOf(wideConfig(), 1020)) {
       expect(r.payload.length).toBe(40);
       expect(Array.from(r.payload.subarray(1, 8))).toEqual([0, 0, 0, 0, 0, 0, 0]);
     }

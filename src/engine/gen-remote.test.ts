@@ -12,7 +12,7 @@ import {
 import { GeneratedBatch, TrafficGenerator, type MixEntry } from './generators';
 import { layoutOf } from './payload';
 import type { EngineCommand, EngineEvent, GeneratorSpec, ReceiptRow } from './protocol';
-import { expectBalanced } from './test-util';
+import { expectBalanced, wideConfig } from './test-util';
 
 /**
  * A generator link within the test: requests reach a `GeneratorPump` at once; its replies reach
@@ -240,22 +240,12 @@ describe('the generator on a worker of its own', () => {
     ok(failing, { type: 'startGenerator', spec: { ratePerSec: 1000 } });
     expect(failing.snapshot().generator).toMatchObject({ running: true, onWorker: false });
     // A 40-byte type goes through the engine's own batch.
-    const config = demoConfig();
-    config.messageTypes.push({
-      typeId: 1020,
-      name: 'Wide',
-      handlerId: 20,
-      fields: [
-        { name: 'id', type: 'u64' },
-        { name: 'a', type: 'u64' },
-        { name: 'b', type: 'u64' },
-        { name: 'c', type: 'u64' },
-        { name: 'd', type: 'u64' },
-      ],
-    });
-    config.routes.push({ typeId: 1020, kernelId: 'alert_sink' });
     const link = localLink();
-    const wide = createEngine({ config, now: () => 0, spawnGenerator: () => link });
+    const wide = createEngine({
+      config: wideConfig(),
+      now: () => 0,
+      spawnGenerator: () => link,
+    });
     ok(wide, {
       type: 'startGenerator',
       spec: { ratePerSec: 1000, mix: [{ typeId: 1020, weight: 1 }] },

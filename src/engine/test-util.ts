@@ -1,5 +1,6 @@
 /** Shared by the engine's tests: the accounting equation, checked term by term. */
 import { expect } from 'vitest';
+import { demoConfig, type RouteConfig } from '../core/config';
 import type { EngineSnapshot } from './protocol';
 
 /** Messages failed and no longer held, all reasons together. */
@@ -14,4 +15,27 @@ export function expectBalanced(s: EngineSnapshot): void {
     a.processed + a.queued + a.inFlight + failedTotal(s) + a.deadLettered,
   );
   expect(a.balanced).toBe(true);
+}
+
+/**
+ * The demo config plus `Wide` (1020, routed to `alert_sink`): 40 bytes, so the generator draws it
+ * on the engine's thread, through its own batch; a u8 then a u64, so bytes 1..7 are padding.
+ */
+export function wideConfig(): RouteConfig {
+  const config = demoConfig();
+  config.messageTypes.push({
+    typeId: 1020,
+    name: 'Wide',
+    handlerId: 20,
+    fields: [
+      { name: 'flag', type: 'u8' },
+      { name: 'id', type: 'u64' },
+      { name: 'account', type: 'u32' },
+      { name: 'counterparty', type: 'u32' },
+      { name: 'amount', type: 'f64' },
+      { name: 'timestampUs', type: 'u64' },
+    ],
+  });
+  config.routes.push({ typeId: 1020, kernelId: 'alert_sink' });
+  return config;
 }
