@@ -398,24 +398,22 @@ async function runGeneratorOffThread(ratePerSec: number, wallSeconds: number) {
   let t = 1_000_000_000;
   const engine = createEngine({ config: demoConfig(), now: () => t, spawnGenerator: () => link });
   engine.command({ type: 'setSampling', perSnapshotCap: 2000 });
-  const yieldNow = (): Promise<void> => new Promise((r) => setImmediate(r));
+  /** Ticks for `ms` of real time, yielding after each tick so the pump's chunks arrive. */
+  const tickFor = async (ms: number): Promise<void> => {
+    for (const end = Date.now() + ms; Date.now() < end;) {
+      t += TICK_US;
+      engine.tick(TICK_US);
+      engine.snapshot();
+      await new Promise((r) => setImmediate(r));
+    }
+  };
   // Warm-up: a second of real time at the same rate (JIT, the pump's first chunks).
   engine.command({ type: 'startGenerator', spec: { ...SPEC, ratePerSec } });
-  for (const end = Date.now() + 1000; Date.now() < end;) {
-    t += TICK_US;
-    engine.tick(TICK_US);
-    engine.snapshot();
-    await yieldNow();
-  }
+  await tickFor(1000);
   const i0 = engine.snapshot().injected;
   const th0 = threadsCpuMs();
   const start = process.hrtime.bigint();
-  for (const end = Date.now() + wallSeconds * 1000; Date.now() < end;) {
-    t += TICK_US;
-    engine.tick(TICK_US);
-    engine.snapshot();
-    await yieldNow();
-  }
+  await tickFor(wallSeconds * 1000);
   const wallSec = Number(process.hrtime.bigint() - start) / 1e9;
   const th1 = threadsCpuMs();
   const s = engine.snapshot();

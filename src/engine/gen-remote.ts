@@ -143,8 +143,8 @@ export interface FeedChunk {
 export class RemoteFeed {
   /** Messages that entered the engine from this run. */
   emitted = 0;
+  /** Arrived and not used up, oldest first (at most `CHUNKS_AHEAD`). */
   private readonly chunks: FeedChunk[] = [];
-  private head = 0;
   private lastNextDue: number;
   private ended = false;
 
@@ -172,16 +172,12 @@ export class RemoteFeed {
 
   /** The chunk whose rows enter next, or null while none has arrived. */
   current(): FeedChunk | null {
-    return this.head < this.chunks.length ? this.chunks[this.head]! : null;
+    return this.chunks[0] ?? null;
   }
 
   /** The current chunk is used up: its buffers go back to be filled again. */
   consumed(): void {
-    const ch = this.chunks[this.head++]!;
-    if (this.head > 64) {
-      this.chunks.splice(0, this.head);
-      this.head = 0;
-    }
+    const ch = this.chunks.shift()!;
     if (!this.ended) {
       this.link.post(
         { type: 'credit', gen: this.gen, buffers: ch.buffers },

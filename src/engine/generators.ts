@@ -187,11 +187,7 @@ export class TrafficGenerator {
     readonly mix: readonly MixEntry[],
     readonly startUs: number,
   ) {
-    const problem = validateSpec(spec);
-    if (problem) throw new RangeError(problem);
-    if (mix.length === 0)
-      throw new RangeError('The generator needs at least one message type in its mix.');
-    if (mix.length > 0xffff) throw new RangeError('The mix holds at most 65,535 types.');
+    TrafficGenerator.check(spec, mix);
     this.pattern = spec.pattern ?? 'constant';
     this.patternCode =
       this.pattern === 'poisson' ? P_POISSON : this.pattern === 'bursts' ? P_BURSTS : P_CONSTANT;
@@ -224,6 +220,18 @@ export class TrafficGenerator {
   }
 
   /** True once the duration has passed; a done generator emits nothing more. */
+  /**
+   * Throws the RangeError the constructor would for this spec and mix, without building the
+   * generator's tables (for a generator that will be built elsewhere: its own worker).
+   */
+  static check(spec: GeneratorSpec, mix: readonly MixEntry[]): void {
+    const problem = validateSpec(spec);
+    if (problem) throw new RangeError(problem);
+    if (mix.length === 0)
+      throw new RangeError('The generator needs at least one message type in its mix.');
+    if (mix.length > 0xffff) throw new RangeError('The mix holds at most 65,535 types.');
+  }
+
   get done(): boolean {
     return this.nextDueUs >= this.endUs;
   }

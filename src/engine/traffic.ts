@@ -69,11 +69,6 @@ export class Traffic {
     return this.generator !== null || this.remote !== null;
   }
 
-  /** True while the generator runs on a worker of its own. */
-  get onWorker(): boolean {
-    return this.remote !== null;
-  }
-
   start(spec: GeneratorSpec): void {
     const c = this.c;
     const problem = validateSpec(spec);
@@ -91,7 +86,7 @@ export class Traffic {
       layout: recs[i]!.layout ?? { size: 0, fields: [] },
     }));
     const priority = spec.priority ?? c.dispatcher.defaultPriority;
-    const gen = new TrafficGenerator(spec, mix, c.nowUs);
+    TrafficGenerator.check(spec, mix);
     this.stop();
     const stride = Math.max(INLINE_WORDS * 4, Math.ceil(TrafficGenerator.strideFor(mix) / 4) * 4);
     this.batch = new GeneratedBatch(GEN_CHUNK, stride);
@@ -104,16 +99,17 @@ export class Traffic {
     this.lastRunUs = c.nowUs;
     // Payloads of at most 32 bytes are generated on the generator's worker when there is one.
     const link = this.direct ? this.linkNow() : null;
+    // The generator's tables (its Zipf sampler over up to 10 M accounts) are built where it runs.
     if (link) {
-      const feed = new RemoteFeed(link, ++this.runs, gen.spec, gen.startUs);
+      const feed = new RemoteFeed(link, ++this.runs, spec, c.nowUs);
       this.remote = feed;
       const capacity = chunkCapacity(spec.ratePerSec);
       link.post(
-        { type: 'start', gen: feed.gen, spec, mix, startUs: gen.startUs, capacity, stride },
+        { type: 'start', gen: feed.gen, spec, mix, startUs: feed.startUs, capacity, stride },
         [],
       );
     } else {
-      this.generator = gen;
+      this.generator = new TrafficGenerator(spec, mix, c.nowUs);
     }
   }
 
