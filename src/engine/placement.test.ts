@@ -185,6 +185,25 @@ describe('Placement (auto)', () => {
     const t0 = 400_000 + 61_000;
     expect(slow.wantsSample(t0)).toBe('webgpu');
     expect(slow.wantsSample(t0 + 100)).toBeNull();
+    // Traffic hovers at a bucket's edge (230 and 262 rows: buckets 7 and 8), WebGPU measured
+    // only in bucket 8. Fewer rows run no faster than more on a GPU (a fixed cost per batch), so
+    // the clear loser is not unmeasured below the edge: no 2-second re-learning there.
+    const edge = new Placement('auto');
+    edge.gpuReady = true;
+    for (let i = 0; i < 50; i++) edge.observe('cpu', 262, 0.01);
+    edge.sampled('webgpu', 262, 60, 0);
+    let flaps = 0;
+    const at: number[] = [];
+    for (let t = 10_000; t < 130_000; t += 10) {
+      edge.observe('cpu', flaps++ % 2 === 0 ? 230 : 262, 0.01);
+      if (edge.wantsSample(t) === null) continue;
+      at.push(t);
+      edge.sampled('webgpu', 262, 60, t + 60);
+    }
+    expect(bucketOf(edge.batchSize)).toBe(7);
+    // 1 s, 2 s, 4 s, ... up to a minute: about 8 samples in two minutes, not 60.
+    expect(at.length).toBeLessThanOrEqual(9);
+    expect(at.slice(1).every((t, i) => t - at[i]! >= 1000)).toBe(true);
     // A GPU 80 times slower at 256 rows (a real one's fixed cost per batch) may win at 65,536:
     // that size is learned at once (the next sample 100 ms later).
     const real = new Placement('auto');

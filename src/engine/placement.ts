@@ -87,21 +87,28 @@ export class RateTable {
 }
 
 /**
- * The highest rate a backend can reach at bucket `b`: measured there, or else bounded from a
- * smaller bucket it was measured at, since a larger batch takes no less time than a smaller one
- * (rate at most the measured one times the ratio of sizes, 2^(b-c+1) between buckets). A GPU far
- * slower at small batches may still win at large ones, so a larger batch size is learned afresh,
- * unless even this bound loses: a software adapter 1,000 times slower at 256 rows cannot win at
- * 4,096, and sampling it there would only burn the CPU threads the engine needs.
+ * The highest rate a backend can reach at bucket `b`: measured there, or else bounded from the
+ * buckets it was measured at.
+ *
+ * - From a smaller bucket `c`: a larger batch takes no less time than a smaller one, so the rate
+ *   is at most the measured one times the ratio of sizes, 2^(b-c+1). A GPU far slower at small
+ *   batches may still win at large ones, so a larger batch size is learned afresh, unless even
+ *   this bound loses: a software adapter 1,000 times slower at 256 rows cannot win at 4,096.
+ * - From a larger bucket `c`: a batch costs a fixed part plus a part per row (a dispatch and its
+ *   round trip, then the rows), so fewer rows run at no higher a rate than the measured one.
+ *   Without this bound a batch size hovering at a bucket's edge (255 and 257 rows) made a clear
+ *   loser look unmeasured every time it dipped below, and a software adapter was sampled every
+ *   2 s instead of once a minute, its shader threads taking the CPU the engine needs.
  */
 function ceilingAt(t: RateTable, b: number): number | null {
   const exact = t.rateAt(b);
   if (exact !== null) return exact;
   let best: number | null = null;
-  for (let c = b - 1; c >= 0; c--) {
+  for (let c = 0; c < BUCKETS; c++) {
+    if (c === b) continue;
     const r = t.rateAt(c);
     if (r === null) continue;
-    const bound = r * 2 ** (b - c + 1);
+    const bound = c < b ? r * 2 ** (b - c + 1) : r;
     best = best === null ? bound : Math.min(best, bound);
   }
   return best;
@@ -199,6 +206,7 @@ export class Placement {
     const longest = ratio !== null && ratio >= LOSER_FACTOR ? this.loserGapMs : this.maxGapMs;
     this.gapMs = learning ? this.learnGapMs : Math.min(longest, Math.max(1000, this.gapMs * 2));
     this.nextSampleMs = nowMs + this.gapMs;
+    (this as unknown as {dbg: unknown}).dbg = { b, ratio, learning, gap: this.gapMs, s: [...table.samples].join(','), bs: this.batchSize };
     return other;
   }
 
