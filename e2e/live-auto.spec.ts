@@ -47,6 +47,14 @@ test('the demo on auto under load keeps publishing, processes and balances', asy
       expect(gpuRate).toBeGreaterThan(cpuRate);
     }
   }
+  // WebGPU was measured on live batches, through the GPU's own worker: the engine's worker maps
+  // no GPU buffer (an unmap detaches ArrayBuffers, which would slow its typed arrays for good).
+  expect(
+    busy.kernels.some((k) => k.placement.mode === 'auto' && k.placement.gpuRate !== null),
+  ).toBe(true);
+  expect(page.workers().map((w) => new URL(w.url()).pathname)).toEqual(
+    expect.arrayContaining([expect.stringMatching(/\/gpu-worker[^/]*\.js$/)]),
+  );
   // Nearly everything injected is processed, not dead-lettered (what issue 12 saw: 20 M evicted).
   expect(busy.deadLetters.count + busy.deadLetters.evicted).toBeLessThan(busy.injected * 0.01);
   await page.evaluate(() => window.workbench.stopGenerator());

@@ -3,13 +3,16 @@
  * with raw timers. Loaded by client.ts as
  * `new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })`.
  *
- * WebGPU: `acquireGpu()` runs once at start. Kernels whose backend is `auto` or `webgpu` run on
- * a `GpuKernelRuntime` when an adapter exists (their CPU twin runs until it is ready, and takes
- * over with state carried if the device is lost); otherwise on the twin.
+ * WebGPU: the GPU worker (`gpu-worker.ts`, spawned here) probes once at start and holds the
+ * kernels' `GpuKernelRuntime`s; kernels whose backend is `auto` or `webgpu` get one when an
+ * adapter exists (their CPU twin runs until it is ready, and takes over with state carried if the
+ * device is lost); otherwise they run on the twin. This worker maps no GPU buffer (see
+ * `gpu-remote.ts`); only where the GPU worker cannot start do the runtimes run here.
  */
 import { GpuKernelRuntime, acquireGpu, createTwin } from '../gpu';
 import { createEngine, type Engine, type KernelContext, type KernelImpl } from './engine';
 import type { GeneratorLink, GenReply } from './gen-remote';
+import { RemoteGpu, fallbackNotice, probeWith, type GpuLink, type GpuReply } from './gpu-remote';
 import type { EngineCommand, EngineEvent, EngineSnapshot, GpuInfo, KernelConfig } from './protocol';
 
 interface WorkerScope {
@@ -47,14 +50,45 @@ const channel = new MessageChannel();
 
 let gpuInfo: GpuInfo = { available: false, adapter: null, reason: 'WebGPU is being probed.' };
 
-async function probeGpu(): Promise<GpuInfo> {
+/**
+ * The kernels' WebGPU runtimes run on a worker of their own (`gpu-worker.ts`): mapping a GPU
+ * buffer detaches ArrayBuffers, and the first detach in this worker would slow every typed-array
+ * access of the engine for good (see `gpu-remote.ts`). Null where a worker cannot start one; the
+ * runtimes then run here.
+ */
+function spawnGpu(): RemoteGpu | null {
+  let w: Worker;
   try {
-    const status = await acquireGpu();
-    if (status.available) return { available: true, adapter: { ...status.adapter } };
-    return { available: false, adapter: null, reason: status.reason };
-  } catch (e) {
-    return { available: false, adapter: null, reason: e instanceof Error ? e.message : String(e) };
+    w = new Worker(new URL('./gpu-worker.ts', import.meta.url), { type: 'module', name: 'gpu' });
+  } catch {
+    return null;
   }
+  const link: GpuLink = {
+    post: (m) => w.postMessage(m),
+    onReply: null,
+    onBroken: null,
+    close: () => w.terminate(),
+  };
+  w.onmessage = (ev: MessageEvent<GpuReply>) => link.onReply?.(ev.data);
+  w.onerror = (ev) => {
+    ev.preventDefault();
+    link.onBroken?.(ev.message || 'the worker could not run');
+  };
+  w.onmessageerror = () => link.onBroken?.('a reply could not be read');
+  return new RemoteGpu(link);
+}
+
+const remoteGpu = typeof Worker === 'function' ? spawnGpu() : null;
+
+async function probeGpu(): Promise<GpuInfo> {
+  if (remoteGpu) {
+    try {
+      return await remoteGpu.probe();
+    } catch {
+      // The GPU worker is gone: probe here.
+    }
+  }
+  return probeWith(acquireGpu);
 }
 
 const gpuReady = probeGpu().then((info) => {
@@ -68,14 +102,18 @@ function makeKernel(
   ctx: KernelContext,
 ): KernelImpl | Promise<KernelImpl | null> {
   if (cfg.backend === 'cpu') return createTwin(cfg.behavior);
+  const backend = cfg.backend;
   return gpuReady.then(async (info) => {
     if (!info.available) return null;
+    if (remoteGpu && remoteGpu.broken === null) {
+      const rt = await remoteGpu.create(cfg.behavior, backend, (m) => ctx.notice(m));
+      if (rt.backend === 'webgpu') return rt;
+      rt.destroy();
+      return null;
+    }
     const rt = await GpuKernelRuntime.create(cfg.behavior, {
-      backend: cfg.backend,
-      onFallback: (e) =>
-        ctx.notice(
-          `Moved to the CPU twin: ${e.reason} (replayed ${e.replayedBatches} batch(es)${e.rerunInFlight ? ', re-ran the batch in flight' : ''}).`,
-        ),
+      backend,
+      onFallback: (e) => ctx.notice(fallbackNotice(e)),
     });
     return rt.backend === 'webgpu' ? rt : null;
   });
@@ -192,6 +230,10 @@ scope.onmessage = (ev: MessageEvent) => {
   const cmd = ev.data as EngineCommand | { type: '__crash' } | { type: '__loseGpu' };
   if (cmd.type === '__loseGpu') {
     // Test-only fault hook: destroy the GPU device mid-run; the runtimes move to their twins.
+    if (remoteGpu && remoteGpu.broken === null) {
+      remoteGpu.lose();
+      return;
+    }
     void acquireGpu().then((s) => {
       if (s.available) s.device.destroy();
     });

@@ -1,0 +1,286 @@
+/**
+ * The kernels' runtimes behind the GPU worker's link (`gpu-remote.ts`), with the link carried by
+ * `structuredClone` as `postMessage` carries it (transfers included) and delivered a task later:
+ * the same outputs and state as running the runtime in place, operations in the order sent, the
+ * engine's own buffers never handed over, a device loss and a broken worker reported.
+ */
+import { describe, expect, it } from 'vitest';
+import { demoConfig } from '../core/config';
+import { createTwin } from '../gpu/kernels/twins.ts';
+import {
+  PAYLOAD_WORDS,
+  createMessageBatch,
+  type KernelBehavior,
+  type KernelRuntime,
+  type KernelTwin,
+  type MessageBatch,
+  type OutputBatch,
+} from '../gpu/kernels/types.ts';
+import { createEngine } from './engine';
+import {
+  GpuHost,
+  RemoteGpu,
+  type GpuHostDeps,
+  type GpuLink,
+  type GpuReply,
+  type GpuRequest,
+} from './gpu-remote';
+import { expectBalanced } from './test-util';
+
+const later = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+/** A "GPU" runtime: a twin behind a promise that can be lost (it then runs the twin, as the real one). */
+class FakeGpuRuntime implements KernelRuntime {
+  backend: 'webgpu' | 'cpu' = 'webgpu';
+  fallbackReason: string | null = null;
+  adapter = { vendor: 'test', architecture: 'fake' };
+  destroyed = false;
+  private readonly twin: KernelTwin;
+  constructor(
+    readonly behavior: KernelBehavior,
+    private readonly onFallback: (m: string) => void,
+  ) {
+    this.twin = createTwin(behavior);
+  }
+  async process(batch: MessageBatch): Promise<OutputBatch> {
+    await later();
+    return this.twin.process(batch);
+  }
+  async exportState(): Promise<Uint32Array> {
+    await later();
+    return this.twin.exportState();
+  }
+  importState(state: Uint32Array): void {
+    this.twin.importState(state);
+  }
+  reset(): void {
+    this.twin.reset();
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+  lose(): void {
+    this.backend = 'cpu';
+    this.fallbackReason = 'device lost (test)';
+    this.onFallback('Moved to the CPU twin: device lost (test).');
+  }
+}
+
+/** Both ends joined by a link that clones (and transfers) like `postMessage`. */
+function joined(opts: { failCreate?: string } = {}) {
+  const runtimes: FakeGpuRuntime[] = [];
+  const deps: GpuHostDeps = {
+    probe: () =>
+      Promise.resolve({
+        available: true,
+        adapter: {
+          vendor: 'test',
+          architecture: 'fake',
+          description: '',
+          isFallbackAdapter: false,
+        },
+      }),
+    create: (behavior, _backend, onFallback) => {
+      if (opts.failCreate) return Promise.reject(new Error(opts.failCreate));
+      const rt = new FakeGpuRuntime(behavior, onFallback);
+      runtimes.push(rt);
+      return Promise.resolve(rt);
+    },
+    lose: () => {
+      for (const rt of runtimes) rt.lose();
+    },
+  };
+  const sent: GpuRequest[] = [];
+  let closed = false;
+  const link: GpuLink = {
+    post: (m) => {
+      // postMessage without a transfer list: the engine's buffers are copied, never detached.
+      const copy = structuredClone(m);
+      sent.push(copy);
+      setTimeout(() => {
+        if (!closed) host.handle(copy);
+      }, 0);
+    },
+    onReply: null,
+    onBroken: null,
+    close: () => {
+      closed = true;
+    },
+  };
+  const host = new GpuHost(deps, (reply: GpuReply, transfer: ArrayBuffer[]) => {
+    const copy = structuredClone(reply, { transfer });
+    setTimeout(() => {
+      if (!closed) link.onReply?.(copy);
+    }, 0);
+  });
+  const remote = new RemoteGpu(link);
+  return { remote, runtimes, sent, link, deps };
+}
+
+/** A batch of `n` Transactions; every third over the large-amount threshold (it raises an alert). */
+function transactions(n: number, seed: number): MessageBatch {
+  const b = createMessageBatch(n + 7);
+  b.count = n;
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  for (let r = 0; r < n; r++) {
+    b.typeLo[r] = 1001;
+    b.idLo[r] = seed * 1000 + r;
+    const p = r * PAYLOAD_WORDS;
+    b.payload[p] = seed * 1000 + r;
+    f32[0] = r % 3 === 0 ? 50_000 : 120 + r;
+    b.payload[p + 2] = u32[0]!;
+    b.payload[p + 3] = (r * 7 + seed) % 97;
+    b.payload[p + 6] = 1_000_000 + seed * 10_000 + r * 10;
+  }
+  return b;
+}
+
+/** The first index where two states differ, or -1 (their length first). */
+function firstDifference(a: Uint32Array, b: Uint32Array): number {
+  if (a.length !== b.length) return 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+const rows = (o: OutputBatch): number[][] =>
+  Array.from({ length: o.count }, (_, r) => [
+    o.typeLo[r]!,
+    o.idLo[r]!,
+    o.parentRow[r]!,
+    ...o.payload.subarray(r * PAYLOAD_WORDS, (r + 1) * PAYLOAD_WORDS),
+  ]);
+
+describe('the GPU worker link', () => {
+  it('gives the outputs and state of running the runtime in place, in the order sent', async () => {
+    const { remote } = joined();
+    const info = await remote.probe();
+    expect(info.available).toBe(true);
+    const rt = await remote.create('fraud', 'auto', () => undefined);
+    expect(rt.backend).toBe('webgpu');
+    expect(rt.adapter?.architecture).toBe('fake');
+    const twin = createTwin('fraud');
+    for (let i = 0; i < 4; i++) {
+      const batch = transactions(50 + i * 20, i);
+      const want = rows(twin.process(batch));
+      const got = await rt.process(batch);
+      expect(want.length).toBeGreaterThan(0);
+      expect(rows(got)).toEqual(want);
+    }
+    const state = await rt.exportState();
+    expect(firstDifference(state, twin.exportState())).toBe(-1);
+    expect(state.some((w) => w !== 0)).toBe(true);
+    // reset and importState are not awaited: what follows them still sees them done.
+    rt.reset();
+    expect((await rt.exportState()).every((w) => w === 0)).toBe(true);
+    rt.importState(state);
+    expect(firstDifference(await rt.exportState(), state)).toBe(-1);
+    const after = transactions(30, 9);
+    expect(rows(await rt.process(after))).toEqual(rows(twin.process(after)));
+  });
+
+  it('copies a batch as it is sent: the engine reuses its buffers at once and none is detached', async () => {
+    const { remote, sent } = joined();
+    const rt = await remote.create('fraud', 'auto', () => undefined);
+    const batch = transactions(40, 3);
+    const want = rows(createTwin('fraud').process(batch));
+    const bytes = batch.payload.buffer.byteLength;
+    const pending = rt.process(batch);
+    // The engine writes its next batch into the same columns before the result is back.
+    batch.payload.fill(0);
+    batch.count = 0;
+    expect(rows(await pending)).toEqual(want);
+    expect(batch.payload.buffer.byteLength).toBe(bytes);
+    // Only the rows that count travel.
+    const msg = sent.find((m) => m.type === 'process');
+    expect(msg?.type === 'process' && msg.batch.payload.length).toBe(40 * PAYLOAD_WORDS);
+  });
+
+  it('reports a runtime that moved to its twin on the GPU worker (device lost), once', async () => {
+    const { remote, deps } = joined();
+    const notices: string[] = [];
+    const rt = await remote.create('fraud', 'auto', (m) => notices.push(m));
+    const batch = transactions(20, 1);
+    await rt.process(batch);
+    deps.lose();
+    await later();
+    await later();
+    expect(rt.backend).toBe('cpu');
+    expect(rt.fallbackReason).toContain('device lost');
+    expect(notices).toEqual(['Moved to the CPU twin: device lost (test).']);
+    // It still processes (on the twin there), and says where.
+    const out = await rt.process(batch);
+    expect(out.count).toBeGreaterThan(0);
+    expect(rt.backend).toBe('cpu');
+    expect(notices).toHaveLength(1);
+  });
+
+  it('rejects what is pending when the worker breaks, and moves every runtime to the CPU', async () => {
+    const { remote, link } = joined();
+    const notices: string[] = [];
+    const rt = await remote.create('generic', 'webgpu', (m) => notices.push(m));
+    const pending = rt.process(transactions(10, 2));
+    link.onBroken?.('out of memory');
+    await expect(pending).rejects.toThrow('The GPU worker stopped: out of memory');
+    expect(rt.backend).toBe('cpu');
+    expect(notices).toEqual(['The GPU worker stopped: out of memory']);
+    await expect(remote.create('fraud', 'auto', () => undefined)).rejects.toThrow('stopped');
+    await expect(remote.probe()).rejects.toThrow('stopped');
+    await expect(rt.exportState()).rejects.toThrow('stopped');
+  });
+
+  it('says why a runtime could not be created', async () => {
+    const { remote } = joined({ failCreate: 'shader invalid' });
+    await expect(remote.create('pattern', 'auto', () => undefined)).rejects.toThrow(
+      'shader invalid',
+    );
+  });
+
+  it('runs an engine whose kernels are on WebGPU through the link, every message accounted for', async () => {
+    const { remote } = joined();
+    let t = 1_000_000;
+    const config = demoConfig();
+    config.kernels = config.kernels.map((k) => ({ ...k, backend: 'webgpu' as const }));
+    const engine = createEngine({
+      config,
+      now: () => t,
+      gpu: () => ({
+        available: true,
+        adapter: {
+          vendor: 'test',
+          architecture: 'fake',
+          description: '',
+          isFallbackAdapter: false,
+        },
+      }),
+      makeKernel: (k) => remote.create(k.behavior, 'webgpu', () => undefined),
+    });
+    await later();
+    await later();
+    await later();
+    engine.tick();
+    expect(engine.snapshot().kernels.every((k) => k.backend === 'webgpu')).toBe(true);
+    for (let i = 0; i < 30; i++) {
+      engine.command({
+        type: 'inject',
+        typeId: 1001,
+        payload: { amount: i % 2 ? 15_000 : 50, account: i },
+      });
+      engine.command({ type: 'inject', typeId: 1002, payload: { account: i } });
+    }
+    for (let i = 0; i < 40; i++) {
+      t += 1000;
+      engine.tick();
+      await later();
+    }
+    const s = engine.snapshot();
+    expect(s.injected).toBe(60);
+    // Every transaction over the threshold raised an alert, routed on to alert_sink.
+    const sink = s.kernels.find((k) => k.id === 'alert_sink');
+    expect(sink?.processed).toBe(15);
+    expect(s.accounting.processed).toBe(75);
+    expect(s.accounting.inFlight).toBe(0);
+    expectBalanced(s);
+    engine.destroy();
+  });
+});

@@ -1,0 +1,532 @@
+/**
+ * The kernels' WebGPU runtimes on a worker of their own (`gpu-worker.ts`), so that the engine's
+ * worker never maps a GPU buffer.
+ *
+ * Why: reading a batch's results back means `mapAsync`, `getMappedRange` and `unmap`, and `unmap`
+ * detaches the ArrayBuffers the mapping handed out. The first detached ArrayBuffer in a V8
+ * isolate invalidates its "ArrayBuffer detaching" protector for good: every optimised function
+ * that reads or writes a typed array is thrown away (the V8 log shows about 40 of the engine's
+ * at once, "dependent property cell changed") and compiled again with a detached check on every
+ * access. On this project's machine that made the engine's whole hot path (taking batches,
+ * routing, emitting: typed arrays throughout) 12–20 % slower from the first GPU sample of the
+ * `auto` backend on, for the rest of the session, while `cpu` never paid it. On the GPU worker
+ * the detaching happens in an isolate that does nothing else.
+ *
+ * The engine's side (`RemoteGpu`, `RemoteKernelRuntime`) is a `KernelRuntime` like the local one:
+ * batches go over by copy (never by transfer, which would detach the engine's own buffers),
+ * results come back by transfer (receiving detaches nothing). Each kernel's operations run in the
+ * order they were sent (`importState` and `reset` are not awaited by the engine). A runtime that
+ * falls back to its CPU twin on the GPU worker (device lost) says so with each reply and at once
+ * with a `fallback` message.
+ */
+import {
+  PAYLOAD_WORDS,
+  createOutputBatch,
+  type KernelBackend,
+  type KernelBehavior,
+  type KernelRuntime,
+  type MessageBatch,
+  type OutputBatch,
+} from '../gpu/kernels/types.ts';
+import type { GpuStatus } from '../gpu/device.ts';
+import type { FallbackEvent } from '../gpu/runtime.ts';
+import type { GpuInfo } from './protocol';
+
+/** What a probe through `acquireGpu` found, as the engine reports it. */
+export async function probeWith(acquire: () => Promise<GpuStatus>): Promise<GpuInfo> {
+  try {
+    const status = await acquire();
+    if (status.available) return { available: true, adapter: { ...status.adapter } };
+    return { available: false, adapter: null, reason: status.reason };
+  } catch (e) {
+    return { available: false, adapter: null, reason: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** The notice a kernel's page shows when its runtime moved to the CPU twin (device lost). */
+export function fallbackNotice(e: FallbackEvent): string {
+  return `Moved to the CPU twin: ${e.reason} (replayed ${e.replayedBatches} batch(es)${e.rerunInFlight ? ', re-ran the batch in flight' : ''}).`;
+}
+
+/** Engine → GPU worker. */
+export type GpuRequest =
+  | { type: 'probe' }
+  | { type: 'create'; id: number; behavior: KernelBehavior; backend: 'auto' | 'webgpu' }
+  | { type: 'process'; id: number; seq: number; batch: MessageBatch }
+  | { type: 'export'; id: number; seq: number }
+  | { type: 'import'; id: number; state: Uint32Array }
+  | { type: 'reset'; id: number }
+  | { type: 'destroy'; id: number }
+  /** Test fault hook: destroy the GPU device (the runtimes move to their twins). */
+  | { type: 'lose' };
+
+/** Where a runtime stands after an operation. */
+export interface RuntimeStatus {
+  backend: KernelBackend;
+  fallbackReason: string | null;
+}
+
+/** GPU worker → engine. */
+export type GpuReply =
+  | { type: 'probe'; info: GpuInfo }
+  | ({
+      type: 'created';
+      id: number;
+      adapter: { vendor: string; architecture: string } | null;
+      error: string | null;
+    } & RuntimeStatus)
+  | ({
+      type: 'processed';
+      id: number;
+      seq: number;
+      out: OutputBatch | null;
+      error: string | null;
+    } & RuntimeStatus)
+  | ({
+      type: 'exported';
+      id: number;
+      seq: number;
+      state: Uint32Array | null;
+      error: string | null;
+    } & RuntimeStatus)
+  | { type: 'fallback'; id: number; message: string };
+
+/** The two ends' way of talking: a worker's `postMessage` and `onmessage`, or a direct call in tests. */
+export interface GpuLink {
+  post(message: GpuRequest): void;
+  /** Set by the engine's side: called with each reply. */
+  onReply: ((reply: GpuReply) => void) | null;
+  /** Set by the engine's side: the link broke (the worker failed). */
+  onBroken: ((message: string) => void) | null;
+  close(): void;
+}
+
+/** What the GPU worker needs from `src/gpu` (the worker passes the real ones; tests pass fakes). */
+export interface GpuHostDeps {
+  probe(): Promise<GpuInfo>;
+  create(
+    behavior: KernelBehavior,
+    backend: 'auto' | 'webgpu',
+    onFallback: (message: string) => void,
+  ): Promise<
+    KernelRuntime & {
+      fallbackReason?: string | null;
+      adapter?: { vendor: string; architecture: string } | null;
+    }
+  >;
+  lose(): void;
+}
+
+type HostedRuntime = Awaited<ReturnType<GpuHostDeps['create']>>;
+
+/** The columns of an output batch's first `n` rows, copied (the runtime owns its batch). */
+function copyOutput(out: OutputBatch): { batch: OutputBatch; transfer: ArrayBuffer[] } {
+  const n = out.count;
+  const batch: OutputBatch = {
+    count: n,
+    capacity: n,
+    typeLo: out.typeLo.slice(0, n),
+    typeHi: out.typeHi.slice(0, n),
+    idLo: out.idLo.slice(0, n),
+    idHi: out.idHi.slice(0, n),
+    source: out.source.slice(0, n),
+    priority: out.priority.slice(0, n),
+    flags: out.flags.slice(0, n),
+    payload: out.payload.slice(0, n * PAYLOAD_WORDS),
+    dest: out.dest.slice(0, n),
+    parentRow: out.parentRow.slice(0, n),
+  };
+  const transfer = [
+    batch.typeLo,
+    batch.typeHi,
+    batch.idLo,
+    batch.idHi,
+    batch.source,
+    batch.priority,
+    batch.flags,
+    batch.payload,
+    batch.dest,
+    batch.parentRow,
+  ].map((a) => a.buffer as ArrayBuffer);
+  return { batch, transfer };
+}
+
+/**
+ * The GPU worker's side: one runtime per kernel id, each kernel's operations chained in the
+ * order they came.
+ */
+export class GpuHost {
+  private readonly runtimes = new Map<number, Promise<HostedRuntime | null>>();
+  private readonly chains = new Map<number, Promise<unknown>>();
+
+  constructor(
+    private readonly deps: GpuHostDeps,
+    private readonly reply: (r: GpuReply, transfer: ArrayBuffer[]) => void,
+  ) {}
+
+  private status(rt: HostedRuntime | null): RuntimeStatus {
+    return {
+      backend: rt ? rt.backend : 'cpu',
+      fallbackReason: rt ? (rt.fallbackReason ?? null) : 'the runtime could not be created',
+    };
+  }
+
+  /** Runs `op` after the kernel's earlier operations. */
+  private then(id: number, op: (rt: HostedRuntime | null) => Promise<void> | void): void {
+    const rt = this.runtimes.get(id) ?? Promise.resolve(null);
+    const prev = this.chains.get(id) ?? rt;
+    const next = prev.then(
+      () => rt.then(op),
+      () => rt.then(op),
+    );
+    this.chains.set(id, next);
+  }
+
+  handle(m: GpuRequest): void {
+    switch (m.type) {
+      case 'probe':
+        void this.deps.probe().then((info) => this.reply({ type: 'probe', info }, []));
+        return;
+      case 'create': {
+        const made = this.deps
+          .create(m.behavior, m.backend, (message) =>
+            this.reply({ type: 'fallback', id: m.id, message }, []),
+          )
+          .then(
+            (rt) => {
+              this.reply(
+                {
+                  type: 'created',
+                  id: m.id,
+                  adapter: rt.adapter ?? null,
+                  error: null,
+                  ...this.status(rt),
+                },
+                [],
+              );
+              return rt;
+            },
+            (e: unknown) => {
+              this.reply(
+                {
+                  type: 'created',
+                  id: m.id,
+                  adapter: null,
+                  error: e instanceof Error ? e.message : String(e),
+                  ...this.status(null),
+                },
+                [],
+              );
+              return null;
+            },
+          );
+        this.runtimes.set(m.id, made);
+        return;
+      }
+      case 'process':
+        this.then(m.id, async (rt) => {
+          if (!rt) {
+            this.reply(
+              {
+                type: 'processed',
+                id: m.id,
+                seq: m.seq,
+                out: null,
+                error: 'no runtime',
+                ...this.status(rt),
+              },
+              [],
+            );
+            return;
+          }
+          try {
+            const { batch, transfer } = copyOutput(await rt.process(m.batch));
+            this.reply(
+              {
+                type: 'processed',
+                id: m.id,
+                seq: m.seq,
+                out: batch,
+                error: null,
+                ...this.status(rt),
+              },
+              transfer,
+            );
+          } catch (e) {
+            const error = e instanceof Error ? e.message : String(e);
+            this.reply(
+              { type: 'processed', id: m.id, seq: m.seq, out: null, error, ...this.status(rt) },
+              [],
+            );
+          }
+        });
+        return;
+      case 'export':
+        this.then(m.id, async (rt) => {
+          try {
+            if (!rt) throw new Error('no runtime');
+            const state = await rt.exportState();
+            this.reply(
+              { type: 'exported', id: m.id, seq: m.seq, state, error: null, ...this.status(rt) },
+              [state.buffer as ArrayBuffer],
+            );
+          } catch (e) {
+            const error = e instanceof Error ? e.message : String(e);
+            this.reply(
+              { type: 'exported', id: m.id, seq: m.seq, state: null, error, ...this.status(rt) },
+              [],
+            );
+          }
+        });
+        return;
+      case 'import':
+        this.then(m.id, (rt) => rt?.importState(m.state));
+        return;
+      case 'reset':
+        this.then(m.id, (rt) => rt?.reset());
+        return;
+      case 'destroy':
+        this.then(m.id, (rt) => {
+          rt?.destroy();
+          this.runtimes.delete(m.id);
+          this.chains.delete(m.id);
+        });
+        return;
+      case 'lose':
+        this.deps.lose();
+        return;
+    }
+  }
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(e: Error): void;
+}
+
+/** A copy of a batch's first `count` rows (the engine reuses its batches at once). */
+function copyBatch(b: MessageBatch): MessageBatch {
+  const n = b.count;
+  return {
+    count: n,
+    capacity: n,
+    typeLo: b.typeLo.slice(0, n),
+    typeHi: b.typeHi.slice(0, n),
+    idLo: b.idLo.slice(0, n),
+    idHi: b.idHi.slice(0, n),
+    source: b.source.slice(0, n),
+    priority: b.priority.slice(0, n),
+    flags: b.flags.slice(0, n),
+    payload: b.payload.slice(0, n * PAYLOAD_WORDS),
+  };
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * A received output batch in an object of the same shape as the twins' (`createOutputBatch`),
+ * so the engine's emit path sees one kind of batch, not two.
+ */
+function adopt(r: OutputBatch): OutputBatch {
+  const o = createOutputBatch(0) as Writable<OutputBatch>;
+  o.count = r.count;
+  o.capacity = r.capacity;
+  o.typeLo = r.typeLo;
+  o.typeHi = r.typeHi;
+  o.idLo = r.idLo;
+  o.idHi = r.idHi;
+  o.source = r.source;
+  o.priority = r.priority;
+  o.flags = r.flags;
+  o.payload = r.payload;
+  o.dest = r.dest;
+  o.parentRow = r.parentRow;
+  return o;
+}
+
+/** The engine's side of the link: creates remote runtimes and routes the replies to them. */
+export class RemoteGpu {
+  private nextId = 1;
+  private seq = 0;
+  private readonly pending = new Map<number, Pending>();
+  private readonly runtimes = new Map<number, RemoteKernelRuntime>();
+  private readonly created = new Map<
+    number,
+    { rt: RemoteKernelRuntime; resolve(rt: RemoteKernelRuntime): void; reject(e: Error): void }
+  >();
+  private probes: Array<{ resolve(info: GpuInfo): void; reject(e: Error): void }> = [];
+  /** Why the link broke, or null. */
+  broken: string | null = null;
+
+  constructor(private readonly link: GpuLink) {
+    link.onReply = (r) => this.receive(r);
+    link.onBroken = (message) => this.fail(message);
+  }
+
+  /** What the GPU worker found about WebGPU; rejects when the worker is gone. */
+  probe(): Promise<GpuInfo> {
+    if (this.broken !== null) return Promise.reject(new Error(this.broken));
+    return new Promise((resolve, reject) => {
+      this.probes.push({ resolve, reject });
+      this.link.post({ type: 'probe' });
+    });
+  }
+
+  /**
+   * A runtime for a kernel on the GPU worker, once it exists there; rejects when it could not be
+   * created. `onFallback` hears when it moves to its twin there.
+   */
+  create(
+    behavior: KernelBehavior,
+    backend: 'auto' | 'webgpu',
+    onFallback: (message: string) => void,
+  ): Promise<RemoteKernelRuntime> {
+    if (this.broken !== null) return Promise.reject(new Error(this.broken));
+    const id = this.nextId++;
+    const rt = new RemoteKernelRuntime(this, id, behavior, onFallback);
+    return new Promise((resolve, reject) => {
+      this.created.set(id, { rt, resolve, reject });
+      this.link.post({ type: 'create', id, behavior, backend });
+    });
+  }
+
+  /** Test fault hook: the GPU worker destroys its device. */
+  lose(): void {
+    if (this.broken === null) this.link.post({ type: 'lose' });
+  }
+
+  /** Sends a request that expects a reply; rejects at once when the link is broken. */
+  request<T>(make: (seq: number) => GpuRequest): Promise<T> {
+    if (this.broken !== null) return Promise.reject(new Error(this.broken));
+    const seq = ++this.seq;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject });
+      this.link.post(make(seq));
+    });
+  }
+
+  /** Sends a request that expects no reply (ordered with the kernel's others on the worker). */
+  send(m: GpuRequest): void {
+    if (this.broken === null) this.link.post(m);
+  }
+
+  forget(id: number): void {
+    this.runtimes.delete(id);
+  }
+
+  close(): void {
+    this.link.close();
+  }
+
+  private receive(r: GpuReply): void {
+    switch (r.type) {
+      case 'probe': {
+        const waiting = this.probes;
+        this.probes = [];
+        for (const p of waiting) p.resolve(r.info);
+        return;
+      }
+      case 'created': {
+        const p = this.created.get(r.id);
+        this.created.delete(r.id);
+        if (!p) return;
+        if (r.error !== null) {
+          p.reject(new Error(r.error));
+          return;
+        }
+        p.rt.update(r);
+        p.rt.adapter = r.adapter;
+        this.runtimes.set(r.id, p.rt);
+        p.resolve(p.rt);
+        return;
+      }
+      case 'processed':
+      case 'exported': {
+        this.runtimes.get(r.id)?.update(r);
+        const p = this.pending.get(r.seq);
+        this.pending.delete(r.seq);
+        if (!p) return;
+        if (r.error !== null) p.reject(new Error(r.error));
+        else p.resolve(r.type === 'processed' ? r.out : r.state);
+        return;
+      }
+      case 'fallback': {
+        this.runtimes.get(r.id)?.fellBack(r.message);
+        return;
+      }
+    }
+  }
+
+  /** The worker failed: every pending request rejects, and every runtime is on the CPU now. */
+  private fail(message: string): void {
+    if (this.broken !== null) return;
+    this.broken = `The GPU worker stopped: ${message}`;
+    const e = new Error(this.broken);
+    for (const p of this.pending.values()) p.reject(e);
+    for (const p of this.created.values()) p.reject(e);
+    this.pending.clear();
+    this.created.clear();
+    for (const p of this.probes) p.reject(e);
+    this.probes = [];
+    for (const rt of this.runtimes.values()) rt.fellBack(this.broken);
+  }
+}
+
+/** A kernel's runtime on the GPU worker, seen from the engine: a `KernelRuntime`. */
+export class RemoteKernelRuntime implements KernelRuntime {
+  backend: KernelBackend = 'webgpu';
+  fallbackReason: string | null = null;
+  adapter: { vendor: string; architecture: string } | null = null;
+  private destroyed = false;
+
+  constructor(
+    private readonly gpu: RemoteGpu,
+    private readonly id: number,
+    readonly behavior: KernelBehavior,
+    private readonly onFallback: (message: string) => void,
+  ) {}
+
+  update(s: RuntimeStatus): void {
+    this.backend = s.backend;
+    this.fallbackReason = s.fallbackReason;
+  }
+
+  fellBack(message: string): void {
+    const was = this.backend;
+    this.backend = 'cpu';
+    this.fallbackReason ??= message;
+    if (was === 'webgpu' && !this.destroyed) this.onFallback(message);
+  }
+
+  async process(batch: MessageBatch): Promise<OutputBatch> {
+    const id = this.id;
+    const copy = copyBatch(batch);
+    const out = await this.gpu.request<OutputBatch>((seq) => ({
+      type: 'process',
+      id,
+      seq,
+      batch: copy,
+    }));
+    return adopt(out);
+  }
+
+  exportState(): Promise<Uint32Array> {
+    const id = this.id;
+    return this.gpu.request<Uint32Array>((seq) => ({ type: 'export', id, seq }));
+  }
+
+  importState(state: Uint32Array): void {
+    this.gpu.send({ type: 'import', id: this.id, state: state.slice() });
+  }
+
+  reset(): void {
+    this.gpu.send({ type: 'reset', id: this.id });
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.gpu.send({ type: 'destroy', id: this.id });
+    this.gpu.forget(this.id);
+  }
+}
