@@ -206,7 +206,14 @@ export class Placement {
     const longest = ratio !== null && ratio >= LOSER_FACTOR ? this.loserGapMs : this.maxGapMs;
     this.gapMs = learning ? this.learnGapMs : Math.min(longest, Math.max(1000, this.gapMs * 2));
     this.nextSampleMs = nowMs + this.gapMs;
-    (this as unknown as {dbg: unknown}).dbg = { b, ratio, learning, gap: this.gapMs, s: [...table.samples].join(','), bs: this.batchSize };
+    (this as unknown as { dbg: unknown }).dbg = {
+      b,
+      ratio,
+      learning,
+      gap: this.gapMs,
+      s: [...table.samples].join(','),
+      bs: this.batchSize,
+    };
     return other;
   }
 
