@@ -17,14 +17,8 @@ import {
   type OutputBatch,
 } from '../gpu/kernels/types.ts';
 import { createEngine } from './engine';
-import {
-  GpuHost,
-  RemoteGpu,
-  type GpuHostDeps,
-  type GpuLink,
-  type GpuReply,
-  type GpuRequest,
-} from './gpu-remote';
+import { GpuHost, type GpuHostDeps } from './gpu-host';
+import { RemoteGpu, type GpuLink, type GpuReply, type GpuRequest } from './gpu-remote';
 import { expectBalanced } from './test-util';
 
 const later = (): Promise<void> => new Promise((r) => setTimeout(r, 0));

@@ -4,7 +4,8 @@
  * not map GPU buffers itself).
  */
 import { GpuKernelRuntime, acquireGpu } from '../gpu';
-import { GpuHost, fallbackNotice, probeWith, type GpuReply, type GpuRequest } from './gpu-remote';
+import { GpuHost, fallbackNotice, probeWith } from './gpu-host';
+import type { GpuReply, GpuRequest } from './gpu-remote';
 
 interface WorkerScope {
   postMessage(message: GpuReply, transfer: ArrayBuffer[]): void;

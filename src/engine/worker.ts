@@ -12,7 +12,8 @@
 import { GpuKernelRuntime, acquireGpu, createTwin } from '../gpu';
 import { createEngine, type Engine, type KernelContext, type KernelImpl } from './engine';
 import type { GeneratorLink, GenReply } from './gen-remote';
-import { RemoteGpu, fallbackNotice, probeWith, type GpuLink, type GpuReply } from './gpu-remote';
+import { fallbackNotice, probeWith } from './gpu-host';
+import { RemoteGpu, type GpuLink, type GpuReply } from './gpu-remote';
 import type { EngineCommand, EngineEvent, EngineSnapshot, GpuInfo, KernelConfig } from './protocol';
 
 interface WorkerScope {

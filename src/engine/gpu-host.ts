@@ -1,0 +1,203 @@
+/**
+ * The GPU worker's side of `gpu-remote.ts` (run by `gpu-worker.ts`; tests run it in place), and
+ * the probe and notice the engine's worker shares with it when it must run the runtimes itself.
+ */
+import type { GpuStatus } from '../gpu/device.ts';
+import type { FallbackEvent } from '../gpu/runtime.ts';
+import type { KernelBehavior, KernelRuntime, OutputBatch } from '../gpu/kernels/types.ts';
+import { copyBatch, type GpuReply, type GpuRequest, type RuntimeStatus } from './gpu-remote';
+import type { GpuInfo } from './protocol';
+
+/** What a probe through `acquireGpu` found, as the engine reports it. */
+export async function probeWith(acquire: () => Promise<GpuStatus>): Promise<GpuInfo> {
+  try {
+    const status = await acquire();
+    if (status.available) return { available: true, adapter: { ...status.adapter } };
+    return { available: false, adapter: null, reason: status.reason };
+  } catch (e) {
+    return { available: false, adapter: null, reason: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** The notice a kernel's page shows when its runtime moved to the CPU twin (device lost). */
+export function fallbackNotice(e: FallbackEvent): string {
+  return `Moved to the CPU twin: ${e.reason} (replayed ${e.replayedBatches} batch(es)${e.rerunInFlight ? ', re-ran the batch in flight' : ''}).`;
+}
+
+/** What the GPU worker needs from `src/gpu` (the worker passes the real ones; tests pass fakes). */
+export interface GpuHostDeps {
+  probe(): Promise<GpuInfo>;
+  create(
+    behavior: KernelBehavior,
+    backend: 'auto' | 'webgpu',
+    onFallback: (message: string) => void,
+  ): Promise<
+    KernelRuntime & {
+      fallbackReason?: string | null;
+      adapter?: { vendor: string; architecture: string } | null;
+    }
+  >;
+  lose(): void;
+}
+
+type HostedRuntime = Awaited<ReturnType<GpuHostDeps['create']>>;
+
+/** An output batch's first `count` rows, copied, and the buffers to transfer them in. */
+function copyOutput(out: OutputBatch): { batch: OutputBatch; transfer: ArrayBuffer[] } {
+  const n = out.count;
+  const batch: OutputBatch = {
+    ...copyBatch(out),
+    dest: out.dest.slice(0, n),
+    parentRow: out.parentRow.slice(0, n),
+  };
+  const { typeLo, typeHi, idLo, idHi, source, priority, flags, payload, dest, parentRow } = batch;
+  const columns = [typeLo, typeHi, idLo, idHi, source, priority, flags, payload, dest, parentRow];
+  return { batch, transfer: columns.map((c) => c.buffer as ArrayBuffer) };
+}
+/**
+ * The GPU worker's side: one runtime per kernel id, each kernel's operations chained in the
+ * order they came.
+ */
+export class GpuHost {
+  private readonly runtimes = new Map<number, Promise<HostedRuntime | null>>();
+  private readonly chains = new Map<number, Promise<unknown>>();
+
+  constructor(
+    private readonly deps: GpuHostDeps,
+    private readonly reply: (r: GpuReply, transfer: ArrayBuffer[]) => void,
+  ) {}
+
+  private status(rt: HostedRuntime | null): RuntimeStatus {
+    return {
+      backend: rt ? rt.backend : 'cpu',
+      fallbackReason: rt ? (rt.fallbackReason ?? null) : 'the runtime could not be created',
+    };
+  }
+
+  /** Runs `op` after the kernel's earlier operations. */
+  private then(id: number, op: (rt: HostedRuntime | null) => Promise<void> | void): void {
+    const rt = this.runtimes.get(id) ?? Promise.resolve(null);
+    const prev = this.chains.get(id) ?? rt;
+    const next = prev.then(
+      () => rt.then(op),
+      () => rt.then(op),
+    );
+    this.chains.set(id, next);
+  }
+
+  handle(m: GpuRequest): void {
+    switch (m.type) {
+      case 'probe':
+        void this.deps.probe().then((info) => this.reply({ type: 'probe', info }, []));
+        return;
+      case 'create': {
+        const made = this.deps
+          .create(m.behavior, m.backend, (message) =>
+            this.reply({ type: 'fallback', id: m.id, message }, []),
+          )
+          .then(
+            (rt) => {
+              this.reply(
+                {
+                  type: 'created',
+                  id: m.id,
+                  adapter: rt.adapter ?? null,
+                  error: null,
+                  ...this.status(rt),
+                },
+                [],
+              );
+              return rt;
+            },
+            (e: unknown) => {
+              this.reply(
+                {
+                  type: 'created',
+                  id: m.id,
+                  adapter: null,
+                  error: e instanceof Error ? e.message : String(e),
+                  ...this.status(null),
+                },
+                [],
+              );
+              return null;
+            },
+          );
+        this.runtimes.set(m.id, made);
+        return;
+      }
+      case 'process':
+        this.then(m.id, async (rt) => {
+          if (!rt) {
+            this.reply(
+              {
+                type: 'processed',
+                id: m.id,
+                seq: m.seq,
+                out: null,
+                error: 'no runtime',
+                ...this.status(rt),
+              },
+              [],
+            );
+            return;
+          }
+          try {
+            const { batch, transfer } = copyOutput(await rt.process(m.batch));
+            this.reply(
+              {
+                type: 'processed',
+                id: m.id,
+                seq: m.seq,
+                out: batch,
+                error: null,
+                ...this.status(rt),
+              },
+              transfer,
+            );
+          } catch (e) {
+            const error = e instanceof Error ? e.message : String(e);
+            this.reply(
+              { type: 'processed', id: m.id, seq: m.seq, out: null, error, ...this.status(rt) },
+              [],
+            );
+          }
+        });
+        return;
+      case 'export':
+        this.then(m.id, async (rt) => {
+          try {
+            if (!rt) throw new Error('no runtime');
+            const state = await rt.exportState();
+            this.reply(
+              { type: 'exported', id: m.id, seq: m.seq, state, error: null, ...this.status(rt) },
+              [state.buffer as ArrayBuffer],
+            );
+          } catch (e) {
+            const error = e instanceof Error ? e.message : String(e);
+            this.reply(
+              { type: 'exported', id: m.id, seq: m.seq, state: null, error, ...this.status(rt) },
+              [],
+            );
+          }
+        });
+        return;
+      case 'import':
+        this.then(m.id, (rt) => rt?.importState(m.state));
+        return;
+      case 'reset':
+        this.then(m.id, (rt) => rt?.reset());
+        return;
+      case 'destroy':
+        this.then(m.id, (rt) => {
+          rt?.destroy();
+          this.runtimes.delete(m.id);
+          this.chains.delete(m.id);
+        });
+        return;
+      case 'lose':
+        this.deps.lose();
+        return;
+    }
+  }
+}
