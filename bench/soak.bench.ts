@@ -179,7 +179,7 @@ async function main(): Promise<number> {
     );
     await sleep(WARMUP_S * 1000);
 
-    const workerHeap = await attachWorkerHeap(browser, 'worker');
+    const workerHeap = await attachWorkerHeap(browser, '/assets/worker-');
     const heapStart = await pageHeap(page);
     const workerStart = (await workerHeap?.read(true)) ?? null;
     const s0 = (await snap(page))!;
