@@ -78,10 +78,9 @@ export class GpuHost {
   private then(id: number, op: (rt: HostedRuntime | null) => Promise<void> | void): void {
     const rt = this.runtimes.get(id) ?? Promise.resolve(null);
     const prev = this.chains.get(id) ?? rt;
-    const next = prev.then(
-      () => rt.then(op),
-      () => rt.then(op),
-    );
+    // A failed operation (import and reset have no reply to carry an error) must not hold up
+    // the next one: the chain always resolves.
+    const next = prev.then(() => rt.then(op)).catch(() => undefined);
     this.chains.set(id, next);
   }
 

@@ -19,7 +19,14 @@ import {
 import { createEngine } from './engine';
 import { GpuHost, type GpuHostDeps } from './gpu-host';
 import { RemoteGpu, type GpuLink, type GpuReply, type GpuRequest } from './gpu-remote';
+import type { GpuInfo } from './protocol';
 import { expectBalanced } from './test-util';
+
+/** What the fake GPU worker's probe finds. */
+const FAKE_GPU: GpuInfo = {
+  available: true,
+  adapter: { vendor: 'test', architecture: 'fake', description: '', isFallbackAdapter: false },
+};
 
 const later = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
@@ -64,16 +71,7 @@ class FakeGpuRuntime implements KernelRuntime {
 function joined(opts: { failCreate?: string } = {}) {
   const runtimes: FakeGpuRuntime[] = [];
   const deps: GpuHostDeps = {
-    probe: () =>
-      Promise.resolve({
-        available: true,
-        adapter: {
-          vendor: 'test',
-          architecture: 'fake',
-          description: '',
-          isFallbackAdapter: false,
-        },
-      }),
+    probe: () => Promise.resolve(FAKE_GPU),
     create: (behavior, _backend, onFallback) => {
       if (opts.failCreate) return Promise.reject(new Error(opts.failCreate));
       const rt = new FakeGpuRuntime(behavior, onFallback);
@@ -238,15 +236,7 @@ describe('the GPU worker link', () => {
     const engine = createEngine({
       config,
       now: () => t,
-      gpu: () => ({
-        available: true,
-        adapter: {
-          vendor: 'test',
-          architecture: 'fake',
-          description: '',
-          isFallbackAdapter: false,
-        },
-      }),
+      gpu: () => FAKE_GPU,
       makeKernel: (k) => remote.create(k.behavior, 'webgpu', () => undefined),
     });
     await later();

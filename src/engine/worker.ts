@@ -11,9 +11,9 @@
  */
 import { GpuKernelRuntime, acquireGpu, createTwin } from '../gpu';
 import { createEngine, type Engine, type KernelContext, type KernelImpl } from './engine';
-import type { GeneratorLink, GenReply } from './gen-remote';
+import type { GeneratorLink, GenReply, GenRequest } from './gen-remote';
 import { fallbackNotice, probeWith } from './gpu-host';
-import { RemoteGpu, type GpuLink, type GpuReply } from './gpu-remote';
+import { RemoteGpu, type GpuLink, type GpuReply, type GpuRequest } from './gpu-remote';
 import type { EngineCommand, EngineEvent, EngineSnapshot, GpuInfo, KernelConfig } from './protocol';
 
 interface WorkerScope {
@@ -51,6 +51,30 @@ const channel = new MessageChannel();
 
 let gpuInfo: GpuInfo = { available: false, adapter: null, reason: 'WebGPU is being probed.' };
 
+/** The end of a link to a worker just spawned: its messages, its failures, and how to close it. */
+interface WorkerLink<Req, Rep> {
+  post(message: Req, transfer?: ArrayBuffer[]): void;
+  onReply: ((reply: Rep) => void) | null;
+  onBroken: ((message: string) => void) | null;
+  close(): void;
+}
+
+function linkTo<Req, Rep>(w: Worker, unreadable: string): WorkerLink<Req, Rep> {
+  const link: WorkerLink<Req, Rep> = {
+    post: (m, transfer) => w.postMessage(m, transfer ?? []),
+    onReply: null,
+    onBroken: null,
+    close: () => w.terminate(),
+  };
+  w.onmessage = (ev: MessageEvent<Rep>) => link.onReply?.(ev.data);
+  w.onerror = (ev) => {
+    ev.preventDefault();
+    link.onBroken?.(ev.message || 'the worker could not run');
+  };
+  w.onmessageerror = () => link.onBroken?.(unreadable);
+  return link;
+}
+
 /**
  * The kernels' WebGPU runtimes run on a worker of their own (`gpu-worker.ts`): mapping a GPU
  * buffer detaches ArrayBuffers, and the first detach in this worker would slow every typed-array
@@ -64,18 +88,7 @@ function spawnGpu(): RemoteGpu | null {
   } catch {
     return null;
   }
-  const link: GpuLink = {
-    post: (m) => w.postMessage(m),
-    onReply: null,
-    onBroken: null,
-    close: () => w.terminate(),
-  };
-  w.onmessage = (ev: MessageEvent<GpuReply>) => link.onReply?.(ev.data);
-  w.onerror = (ev) => {
-    ev.preventDefault();
-    link.onBroken?.(ev.message || 'the worker could not run');
-  };
-  w.onmessageerror = () => link.onBroken?.('a reply could not be read');
+  const link: GpuLink = linkTo<GpuRequest, GpuReply>(w, 'a reply could not be read');
   return new RemoteGpu(link);
 }
 
@@ -135,18 +148,7 @@ function spawnGenerator(): GeneratorLink | null {
   } catch {
     return null;
   }
-  const link: GeneratorLink = {
-    post: (m, transfer) => w.postMessage(m, transfer),
-    onReply: null,
-    onBroken: null,
-    close: () => w.terminate(),
-  };
-  w.onmessage = (ev: MessageEvent<GenReply>) => link.onReply?.(ev.data);
-  w.onerror = (ev) => {
-    ev.preventDefault();
-    link.onBroken?.(ev.message || 'the worker could not run');
-  };
-  w.onmessageerror = () => link.onBroken?.('a chunk could not be read');
+  const link: GeneratorLink = linkTo<GenRequest, GenReply>(w, 'a chunk could not be read');
   return link;
 }
 
