@@ -1,39 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { demoConfig } from '../core/config';
 import { createTwin } from '../gpu/kernels/twins.ts';
-import type { KernelRuntime, KernelTwin, MessageBatch, OutputBatch } from '../gpu/kernels/types.ts';
+import type { KernelTwin } from '../gpu/kernels/types.ts';
 import { createEngine, type Engine, type KernelImpl } from './engine';
 import type { EngineCommand } from './protocol';
+import { TwinRuntime } from './test-util';
 
 function ok<C extends EngineCommand>(engine: Engine, cmd: C) {
   const reply = engine.command(cmd);
   if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
   return reply;
-}
-
-/** An asynchronous runtime over a twin, as the GPU runtime looks to the engine. */
-class AsyncRuntime implements KernelRuntime {
-  readonly backend = 'webgpu' as const;
-  readonly twin: KernelTwin;
-  destroyed = false;
-  constructor(readonly behavior: 'fraud' | 'aggregator' | 'pattern' | 'generic') {
-    this.twin = createTwin(behavior);
-  }
-  process(batch: MessageBatch): Promise<OutputBatch> {
-    return Promise.resolve(this.twin.process(batch));
-  }
-  exportState(): Promise<Uint32Array> {
-    return Promise.resolve(this.twin.exportState());
-  }
-  importState(state: Uint32Array): void {
-    this.twin.importState(state);
-  }
-  reset(): void {
-    this.twin.reset();
-  }
-  destroy(): void {
-    this.destroyed = true;
-  }
 }
 
 const stateOf = (impl: KernelImpl): Promise<Uint32Array> | Uint32Array => impl.exportState();
@@ -66,7 +42,7 @@ describe('upsertKernel changing only the backend', () => {
 
   it('reads an asynchronous runtime state back before the new one processes anything', async () => {
     let t = 1_000_000;
-    const runtimes: AsyncRuntime[] = [];
+    const runtimes: TwinRuntime[] = [];
     const twins: KernelTwin[] = [];
     const cfg = demoConfig();
     // Forced to WebGPU, so the runtime runs the aggregator (and holds its state) at once.
@@ -83,7 +59,7 @@ describe('upsertKernel changing only the backend', () => {
           twins.push(twin);
           return twin;
         }
-        const rt = new AsyncRuntime(k.behavior);
+        const rt = new TwinRuntime(k.behavior);
         runtimes.push(rt);
         return rt;
       },

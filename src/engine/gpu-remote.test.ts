@@ -11,8 +11,6 @@ import {
   PAYLOAD_WORDS,
   createMessageBatch,
   type KernelBehavior,
-  type KernelRuntime,
-  type KernelTwin,
   type MessageBatch,
   type OutputBatch,
 } from '../gpu/kernels/types.ts';
@@ -20,7 +18,7 @@ import { createEngine } from './engine';
 import { GpuHost, type GpuHostDeps } from './gpu-host';
 import { RemoteGpu, type GpuLink, type GpuReply, type GpuRequest } from './gpu-remote';
 import type { GpuInfo } from './protocol';
-import { expectBalanced } from './test-util';
+import { TwinRuntime, expectBalanced } from './test-util';
 
 /** What the fake GPU worker's probe finds. */
 const FAKE_GPU: GpuInfo = {
@@ -30,35 +28,23 @@ const FAKE_GPU: GpuInfo = {
 
 const later = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
-/** A "GPU" runtime: a twin behind a promise that can be lost (it then runs the twin, as the real one). */
-class FakeGpuRuntime implements KernelRuntime {
-  backend: 'webgpu' | 'cpu' = 'webgpu';
+/** A "GPU" runtime: a twin a task away, that can be lost (it then runs the twin, as the real one). */
+class FakeGpuRuntime extends TwinRuntime {
   fallbackReason: string | null = null;
   adapter = { vendor: 'test', architecture: 'fake' };
-  destroyed = false;
-  private readonly twin: KernelTwin;
   constructor(
-    readonly behavior: KernelBehavior,
+    behavior: KernelBehavior,
     private readonly onFallback: (m: string) => void,
   ) {
-    this.twin = createTwin(behavior);
+    super(behavior);
   }
-  async process(batch: MessageBatch): Promise<OutputBatch> {
+  override async process(batch: MessageBatch): Promise<OutputBatch> {
     await later();
-    return this.twin.process(batch);
+    return super.process(batch);
   }
-  async exportState(): Promise<Uint32Array> {
+  override async exportState(): Promise<Uint32Array> {
     await later();
-    return this.twin.exportState();
-  }
-  importState(state: Uint32Array): void {
-    this.twin.importState(state);
-  }
-  reset(): void {
-    this.twin.reset();
-  }
-  destroy(): void {
-    this.destroyed = true;
+    return super.exportState();
   }
   lose(): void {
     this.backend = 'cpu';

@@ -2,6 +2,15 @@
 import { expect } from 'vitest';
 import { demoConfig, type RouteConfig } from '../core/config';
 import type { EngineSnapshot } from './protocol';
+import { createTwin } from '../gpu/kernels/twins.ts';
+import type {
+  KernelBackend,
+  KernelBehavior,
+  KernelRuntime,
+  KernelTwin,
+  MessageBatch,
+  OutputBatch,
+} from '../gpu/kernels/types.ts';
 
 /** Messages failed and no longer held, all reasons together. */
 export function failedTotal(s: EngineSnapshot): number {
@@ -38,4 +47,29 @@ export function wideConfig(): RouteConfig {
   });
   config.routes.push({ typeId: 1020, kernelId: 'alert_sink' });
   return config;
+}
+
+/** An asynchronous runtime over a twin, as a GPU runtime looks to the engine. */
+export class TwinRuntime implements KernelRuntime {
+  backend: KernelBackend = 'webgpu';
+  readonly twin: KernelTwin;
+  destroyed = false;
+  constructor(readonly behavior: KernelBehavior) {
+    this.twin = createTwin(behavior);
+  }
+  process(batch: MessageBatch): Promise<OutputBatch> {
+    return Promise.resolve(this.twin.process(batch));
+  }
+  exportState(): Promise<Uint32Array> {
+    return Promise.resolve(this.twin.exportState());
+  }
+  importState(state: Uint32Array): void {
+    this.twin.importState(state);
+  }
+  reset(): void {
+    this.twin.reset();
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
 }
