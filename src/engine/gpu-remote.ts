@@ -3,17 +3,19 @@
  * worker never maps a GPU buffer.
  *
  * Why: reading a batch's results back means `mapAsync`, `getMappedRange` and `unmap`, and `unmap`
- * detaches the ArrayBuffers the mapping handed out. The first detached ArrayBuffer in a V8
- * isolate invalidates its "ArrayBuffer detaching" protector for good: every optimised function
- * that reads or writes a typed array is thrown away (the V8 log shows about 40 of the engine's
- * at once, "dependent property cell changed") and compiled again with a detached check on every
- * access. On this project's machine that made the engine's whole hot path (taking batches,
- * routing, emitting: typed arrays throughout) 12–20 % slower from the first GPU sample of the
- * `auto` backend on, for the rest of the session, while `cpu` never paid it. On the GPU worker
- * the detaching happens in an isolate that does nothing else.
+ * detaches the ArrayBuffers the mapping handed out. In Chromium that invalidates a V8 protector
+ * of the isolate for good (most likely the ArrayBuffer-detaching one): the V8 log
+ * (`--js-flags=--log-deopt`) shows every optimised function that touches typed arrays thrown
+ * away at the first `unmap`, "dependent property cell changed" (about 40 of the engine's at once;
+ * a minimal worker with one typed-array loop shows the same), and compiled again more cautiously.
+ * An ArrayBuffer transferred by `postMessage` does not do this (the same minimal worker, checked
+ * in Chromium 156). On this project's machine it made the engine's whole hot path (taking
+ * batches, routing, emitting: typed arrays throughout) 12–20 % slower from the first GPU sample
+ * of the `auto` backend on, for the rest of the session, while `cpu` never paid it. On the GPU
+ * worker the unmapping happens in an isolate that does nothing else.
  *
  * The engine's side (`RemoteGpu`, `RemoteKernelRuntime`) is a `KernelRuntime` like the local one:
- * batches go over by copy (never by transfer, which would detach the engine's own buffers),
+ * batches go over by copy (a transfer would take the engine's own buffers away from it),
  * results come back by transfer (receiving detaches nothing). Each kernel's operations run in the
  * order they were sent (`importState` and `reset` are not awaited by the engine). A runtime that
  * falls back to its CPU twin on the GPU worker (device lost) says so with each reply and at once

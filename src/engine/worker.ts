@@ -76,9 +76,9 @@ function linkTo<Req, Rep>(w: Worker, unreadable: string): WorkerLink<Req, Rep> {
 }
 
 /**
- * The kernels' WebGPU runtimes run on a worker of their own (`gpu-worker.ts`): mapping a GPU
- * buffer detaches ArrayBuffers, and the first detach in this worker would slow every typed-array
- * access of the engine for good (see `gpu-remote.ts`). Null where a worker cannot start one; the
+ * The kernels' WebGPU runtimes run on a worker of their own (`gpu-worker.ts`): the first
+ * `unmap()` of a GPU buffer in this worker would slow every typed-array access of the engine for
+ * good (see `gpu-remote.ts`). Null where a worker cannot start one; the
  * runtimes then run here.
  */
 function spawnGpu(): RemoteGpu | null {
