@@ -34,8 +34,17 @@ export class Workbench {
   async drawRoute(typeId: number | string, kernelId: string) {
     const from = this.typeNode(typeId).locator('.react-flow__handle.source');
     const to = this.kernelNode(kernelId).locator('.react-flow__handle[data-handleid="in"]');
-    const a = await from.boundingBox();
-    const b = await to.boundingBox();
+    // A node just added may still be moving (layout, fit view): drag only once both handles have
+    // stayed put for 100 ms, or the drag starts from where a handle was.
+    const boxes = async () => [await from.boundingBox(), await to.boundingBox()] as const;
+    let [a, b] = await boxes();
+    for (let i = 0; i < 30; i++) {
+      await this.page.waitForTimeout(100);
+      const [a2, b2] = await boxes();
+      const still = JSON.stringify([a, b]) === JSON.stringify([a2, b2]);
+      [a, b] = [a2, b2];
+      if (still) break;
+    }
     if (!a || !b) throw new Error('handles not visible');
     await this.page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
     await this.page.mouse.down();
