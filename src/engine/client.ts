@@ -11,6 +11,7 @@ import type {
   EngineReply,
   EngineSnapshot,
 } from './protocol';
+import { fromWire, type WireEvent } from './wire';
 
 /** The part of `Worker` the client uses, so tests can drive it with a fake. */
 export interface WorkerLike {
@@ -108,7 +109,7 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
     w.onmessage = (ev) => {
       if (w !== worker) return;
       lastHeard = timers.now();
-      handle(ev.data as EngineEvent);
+      handle(fromWire(ev.data as WireEvent));
     };
     w.onerror = (ev) => {
       if (w !== worker) return;

@@ -66,10 +66,10 @@ function ok<C extends EngineCommand>(engine: Engine, cmd: C) {
 }
 
 const SPEC: GeneratorSpec = {
-  ratePerSec: 400_000,
+  ratePerSec: 200_000,
   pattern: 'poisson',
   seed: 11,
-  durationMs: 60,
+  durationMs: 120,
   zipfS: 1.1,
   accounts: 500,
   mix: [
@@ -111,7 +111,7 @@ describe('the generator on a worker of its own', () => {
       weight: i + 1,
       layout: layoutOf(demoConfig().messageTypes.find((t) => t.typeId === typeId)!.fields),
     }));
-    const spec: GeneratorSpec = { ratePerSec: 1_000_000, pattern: 'poisson', seed: 5 };
+    const spec: GeneratorSpec = { ratePerSec: 500_000, pattern: 'poisson', seed: 5 };
     const n = 5_000;
     const whole = new GeneratedBatch(n, 32);
     new TrafficGenerator(spec, mix, 77).fill(Number.POSITIVE_INFINITY, whole);
@@ -145,10 +145,12 @@ describe('the generator on a worker of its own', () => {
     expect(chunks).toHaveLength(CHUNKS_AHEAD + 1);
   });
 
-  it('sizes chunks to about 4 ms of traffic, 1,024 to 16,384 rows', () => {
+  it('sizes chunks to about 8 ms of traffic, 1,024 to 32,768 rows', () => {
     expect(chunkCapacity(1000)).toBe(1024);
-    expect(chunkCapacity(1_000_000)).toBe(4096);
-    expect(chunkCapacity(10_000_000)).toBe(16_384);
+    expect(chunkCapacity(1_000_000)).toBe(8192);
+    expect(chunkCapacity(2_000_000)).toBe(16_384);
+    expect(chunkCapacity(10_000_000)).toBe(32_768);
+    expect(chunkCapacity(100_000_000)).toBe(32_768);
   });
 
   it('gives the engine the same run, receipt for receipt, as generating on its thread', () => {

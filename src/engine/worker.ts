@@ -15,9 +15,10 @@ import type { GeneratorLink, GenReply, GenRequest } from './gen-remote';
 import { fallbackNotice, probeWith } from './gpu-host';
 import { RemoteGpu, type GpuLink, type GpuReply, type GpuRequest } from './gpu-remote';
 import type { EngineCommand, EngineEvent, EngineSnapshot, GpuInfo, KernelConfig } from './protocol';
+import { toWire } from './wire';
 
 interface WorkerScope {
-  postMessage(message: unknown): void;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
   onmessage: ((ev: MessageEvent) => void) | null;
 }
 
@@ -217,7 +218,9 @@ function step(): void {
     ) {
       lastKey = key;
       lastPostedAt = now;
-      post({ type: 'snapshot', snapshot: s });
+      // Its rows as columns, transferred (see wire.ts); the client puts them back.
+      const { event, transfer } = toWire(s);
+      scope.postMessage(event, transfer);
     }
   }
   busy = engine.busy();
