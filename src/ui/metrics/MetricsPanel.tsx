@@ -21,6 +21,8 @@ const CHART_HEIGHT = 150;
 const AXIS_FONT = '11px system-ui, sans-serif';
 /** The chart's own width (its grid cell), so axes and legend stay inside the pane at any size. */
 const chartWidth = (el: HTMLElement) => Math.max(160, Math.floor(el.clientWidth));
+/** The animation frame (its timestamp) in which a chart was last built: at most one per frame. */
+let builtInFrame = -1;
 
 function Chart({
   kind,
@@ -41,11 +43,22 @@ function Chart({
     let names = '';
     let raf = 0;
     let lastData = 0;
+    let slidAt = 0;
     const draw = (now: number) => {
       raf = requestAnimationFrame(draw);
-      // Samples arrive at 10 Hz: new data at most that often; the axis slides on every frame.
+      // One chart is built per frame: building all four in the frame the tab opens held the page
+      // for 50-80 ms under load (each one lays out and draws its axes).
+      if (!plot) {
+        if (builtInFrame === now) return;
+        builtInFrame = now;
+      }
+      // Samples arrive at 10 Hz: new data at most that often. Between samples the x axis slides,
+      // but only once it has a pixel to move (a minute across 1,000 px is 60 ms a pixel): redrawing
+      // four charts every frame for a fraction of a pixel was most of this tab's frame time.
       if (plot && now - lastData < 100) {
         const t = Date.now() / 1000;
+        if (t - slidAt < windowSec / Math.max(1, el.clientWidth)) return;
+        slidAt = t;
         plot.setScale('x', { min: t - windowSec, max: t });
         return;
       }
@@ -86,6 +99,7 @@ function Chart({
         );
       } else plot.setData(v.data as unknown as uPlot.AlignedData, false);
       const t = Date.now() / 1000;
+      slidAt = t;
       plot.setScale('x', { min: t - windowSec, max: t });
     };
     raf = requestAnimationFrame(draw);
