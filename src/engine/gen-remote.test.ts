@@ -145,12 +145,13 @@ describe('the generator on a worker of its own', () => {
     expect(chunks).toHaveLength(CHUNKS_AHEAD + 1);
   });
 
-  it('sizes chunks to about 8 ms of traffic, 1,024 to 32,768 rows', () => {
+  it('sizes chunks to about 8 ms of traffic, 1,024 to 65,536 rows', () => {
     expect(chunkCapacity(1000)).toBe(1024);
     expect(chunkCapacity(1_000_000)).toBe(8192);
     expect(chunkCapacity(2_000_000)).toBe(16_384);
-    expect(chunkCapacity(10_000_000)).toBe(32_768);
-    expect(chunkCapacity(100_000_000)).toBe(32_768);
+    expect(chunkCapacity(4_000_000)).toBe(32_768);
+    expect(chunkCapacity(10_000_000)).toBe(65_536);
+    expect(chunkCapacity(100_000_000)).toBe(65_536);
   });
 
   it('gives the engine the same run, receipt for receipt, as generating on its thread', () => {

@@ -13,11 +13,12 @@ import type { GeneratorSpec } from './protocol';
 
 /**
  * Rows per chunk: about 8 ms of traffic, between these bounds. Each chunk costs the engine one
- * `postMessage` to hand its buffers back, about 150 µs in Chromium whatever its size (at 16,384
- * rows that was 3.7 % of the engine's worker at saturation), so fast runs get big chunks.
+ * `postMessage` to hand its buffers back, 150-250 µs of the engine's thread in Chromium whatever
+ * its size (at 16,384 rows that was 3.7 % of the engine's worker at saturation; without the
+ * transfer, slots in shared memory, it cost about as much), so fast runs get big chunks.
  */
 const MIN_CHUNK = 1024;
-const MAX_CHUNK = 32_768;
+const MAX_CHUNK = 65_536;
 /** Chunks generated ahead of the engine (the buffers that circulate). */
 export const CHUNKS_AHEAD = 6;
 
@@ -64,7 +65,7 @@ export function transferOf(b: BatchBuffers): ArrayBuffer[] {
   return [b.timeUs, b.mixIndex, b.payload];
 }
 
-/** Rows per chunk for a rate: about 8 ms of traffic, a power of two in 1,024..32,768. */
+/** Rows per chunk for a rate: about 8 ms of traffic, a power of two in 1,024..65,536. */
 export function chunkCapacity(ratePerSec: number): number {
   let c = MIN_CHUNK;
   while (c < MAX_CHUNK && c < ratePerSec / 125) c *= 2;
