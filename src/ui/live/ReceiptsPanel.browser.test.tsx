@@ -94,4 +94,26 @@ describe('Receipts panel (issue 13, point 3)', () => {
       .element(page.getByTitle(/Stale: the engine's last update arrived 2 s ago/))
       .toBeVisible();
   });
+
+  it('says how many receipts were counted but not captured as rows, only when some were', async () => {
+    render(<ReceiptsPanel />);
+    burst();
+    await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('300 rows shown');
+    expect(page.getByTestId('receipt-sampled-out').elements()).toHaveLength(0);
+    store.getState().ingestSnapshot(
+      snapshot({
+        receipts: {
+          total: 3_304,
+          byStatus: { Delivered: 3_300, QueueFull: 4 },
+          sampledOut: 3_004,
+          recent: [],
+        },
+      }),
+      Date.now() + 200,
+    );
+    await expect
+      .element(page.getByTestId('receipt-sampled-out'))
+      .toHaveTextContent('(3,004 counted, not captured)');
+    await expect.element(page.getByTestId('receipt-total')).toHaveTextContent('3,304 receipts');
+  });
 });

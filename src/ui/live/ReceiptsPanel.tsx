@@ -101,6 +101,7 @@ export function ReceiptsPanel() {
         {sampledOut ? (
           <span
             className="muted"
+            data-testid="receipt-sampled-out"
             title="counted exactly, but not captured as rows: too many per snapshot, or outside the filter"
           >
             ({formatCount(sampledOut)} counted, not captured)
