@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EngineSnapshot, ReceiptRow } from '../engine/protocol';
 import { createReceiptLog, receiptsToCsv } from './receiptLog';
@@ -27,6 +28,33 @@ describe('receipt log', () => {
     log.ingest(snap([row(1), row(2), row(3)]));
     log.ingest(snap([row(4), row(5), row(6)]));
     expect(log.rows().map((r) => r.seq)).toEqual([3, 4, 5, 6]);
+  });
+
+  it('always shows the newest rows since the last clear, oldest first, whatever the wrap', () => {
+    const op = fc.oneof(
+      fc.nat({ max: 12 }).map((n) => ({ kind: 'ingest' as const, n })),
+      fc.constant({ kind: 'clear' as const }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9 }), fc.array(op, { maxLength: 30 }), (cap, ops) => {
+        const log = createReceiptLog(cap);
+        let kept: number[] = [];
+        let seq = 0;
+        for (const o of ops) {
+          if (o.kind === 'clear') {
+            log.clear();
+            kept = [];
+            continue;
+          }
+          const rows = Array.from({ length: o.n }, () => row(++seq));
+          log.ingest(snap(rows));
+          kept = [...kept, ...rows.map((r) => r.seq)].slice(-cap);
+          const shown = log.rows();
+          expect(shown.map((r) => r.seq)).toEqual(kept);
+          expect(shown.every((r) => r !== undefined)).toBe(true);
+        }
+      }),
+    );
   });
 
   it('pause freezes the view and buffers instead of dropping; resume shows everything', () => {

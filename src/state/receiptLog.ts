@@ -34,14 +34,18 @@ export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
   const emit = () => {
     ver++;
   };
+  /**
+   * The rows oldest first: at most two slices of the ring (the page asks 10 times a second
+   * while the Receipts tab is open, and a loop over 20,000 slots cost it 2-3 ms each time).
+   */
   function all(): ReceiptRow[] {
-    const out: ReceiptRow[] = [];
     const start = (head - size + capacity) % capacity;
-    for (let i = 0; i < size; i++) {
-      const row = ring[(start + i) % capacity];
-      if (row) out.push(row);
-    }
-    return out;
+    const end = start + size;
+    const rows =
+      end <= capacity
+        ? ring.slice(start, end)
+        : ring.slice(start).concat(ring.slice(0, end - capacity));
+    return rows as ReceiptRow[];
   }
   return {
     ingest(snapshot) {
