@@ -3,6 +3,7 @@ import { page, userEvent } from 'vitest/browser';
 import { ReceiptsPanel } from './ReceiptsPanel';
 import { cleanup, fakeEngine, freshStore, receipt, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
+import type { EngineSnapshot } from '../../engine/protocol';
 
 let store: WorkbenchStore;
 beforeEach(() => {
@@ -10,22 +11,22 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
+/** Feeds the store one snapshot with these receipt figures, arriving at `at`. */
+function ingest(receipts: EngineSnapshot['receipts'], at = Date.now()) {
+  store.getState().ingestSnapshot(snapshot({ receipts }), at);
+}
+
 /** A burst of 300 in one snapshot: 296 delivered, 4 refused with QueueFull. */
 function burst() {
   const rows = Array.from({ length: 300 }, (_, i) =>
     receipt(i + 1, i % 75 === 74 ? { status: 'QueueFull', latencyUs: null } : {}),
   );
-  store.getState().ingestSnapshot(
-    snapshot({
-      receipts: {
-        total: 300,
-        byStatus: { Delivered: 296, QueueFull: 4 },
-        sampledOut: 0,
-        recent: rows,
-      },
-    }),
-    Date.now(),
-  );
+  ingest({
+    total: 300,
+    byStatus: { Delivered: 296, QueueFull: 4 },
+    sampledOut: 0,
+    recent: rows,
+  });
 }
 
 describe('Receipts panel (issue 13, point 3)', () => {
@@ -69,17 +70,12 @@ describe('Receipts panel (issue 13, point 3)', () => {
       filter: { statuses: ['QueueFull'] },
     });
     // Rows the engine captured under the filter later are all kept and shown.
-    store.getState().ingestSnapshot(
-      snapshot({
-        receipts: {
-          total: 302,
-          byStatus: { Delivered: 296, QueueFull: 6 },
-          sampledOut: 0,
-          recent: [receipt(301, { status: 'QueueFull' }), receipt(302, { status: 'QueueFull' })],
-        },
-      }),
-      Date.now(),
-    );
+    ingest({
+      total: 302,
+      byStatus: { Delivered: 296, QueueFull: 6 },
+      sampledOut: 0,
+      recent: [receipt(301, { status: 'QueueFull' }), receipt(302, { status: 'QueueFull' })],
+    });
     await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('6 rows shown');
   });
 
@@ -100,15 +96,13 @@ describe('Receipts panel (issue 13, point 3)', () => {
     burst();
     await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('300 rows shown');
     expect(page.getByTestId('receipt-sampled-out').elements()).toHaveLength(0);
-    store.getState().ingestSnapshot(
-      snapshot({
-        receipts: {
-          total: 3_304,
-          byStatus: { Delivered: 3_300, QueueFull: 4 },
-          sampledOut: 3_004,
-          recent: [],
-        },
-      }),
+    ingest(
+      {
+        total: 3_304,
+        byStatus: { Delivered: 3_300, QueueFull: 4 },
+        sampledOut: 3_004,
+        recent: [],
+      },
       Date.now() + 200,
     );
     await expect
