@@ -231,7 +231,7 @@ export const packReceipts = (rows: readonly ReceiptRow[]): PackedRows => pack(ro
 export function unpackReceipts(p: PackedRows): ReceiptRow[] {
   const { nums: v, bytes, strings, bigints } = p;
   const out: ReceiptRow[] = new Array<ReceiptRow>(p.count);
-  const stamp = (at: number): HlcRow => ({
+  const hlcAt = (at: number): HlcRow => ({
     physical: v[at]!,
     logical: v[at + 1]!,
     nodeId: v[at + 2]!,
@@ -247,7 +247,7 @@ export function unpackReceipts(p: PackedRows): ReceiptRow[] {
     b += n;
     out[i] = {
       seq: v[a]!,
-      hlc: stamp(a + 1),
+      hlc: hlcAt(a + 1),
       messageId: v[a + 4]!,
       typeId: v[a + 5] === 1 ? bigints[v[a + 6]!]! : v[a + 6]!,
       source: strings[v[a + 7]!]!,
@@ -259,9 +259,9 @@ export function unpackReceipts(p: PackedRows): ReceiptRow[] {
       correlationId: v[a + 14]!,
       parentId: v[a + 15] === 1 ? v[a + 16]! : null,
       payload,
-      injectedAt: stamp(a + 18),
-      deliveredAt: v[a + 21] === 1 ? stamp(a + 22) : null,
-      processedAt: v[a + 25] === 1 ? stamp(a + 26) : null,
+      injectedAt: hlcAt(a + 18),
+      deliveredAt: v[a + 21] === 1 ? hlcAt(a + 22) : null,
+      processedAt: v[a + 25] === 1 ? hlcAt(a + 26) : null,
     };
     a += RECEIPT_SLOTS;
   }

@@ -61,10 +61,11 @@ export function ReceiptsPanel() {
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the log is read when its version moves.
   const rows = useMemo(() => log.rows(), [log, version, paused]);
   // Exactly the engine's matching, so rows captured under the filter are all shown. With no
-  // filter the rows are shown as they are (no pass over 20,000 rows 10 times a second).
+  // filter (`engineFilter` gave null) the rows are shown as they are: no pass over 20,000 rows
+  // 10 times a second.
   const filtered = useMemo(
     () =>
-      !status && !type.trim() && !kernel.trim()
+      filterKey === 'null'
         ? rows
         : rows.filter(
             (r) =>
@@ -72,7 +73,7 @@ export function ReceiptsPanel() {
               (!type.trim() || String(r.typeId) === type.trim()) &&
               (!kernel.trim() || r.source === kernel.trim() || r.destination === kernel.trim()),
           ),
-    [rows, status, type, kernel],
+    [rows, filterKey, status, type, kernel],
   );
   const parentRef = useRef<HTMLDivElement>(null);
   const layout = useReceiptLayout(parentRef);

@@ -57,7 +57,8 @@ function Chart({
       // four charts every frame for a fraction of a pixel was most of this tab's frame time.
       if (plot && now - lastData < 100) {
         const t = Date.now() / 1000;
-        if (t - slidAt < windowSec / Math.max(1, el.clientWidth)) return;
+        // The plot's own width: reading the element's would force a layout every frame.
+        if (t - slidAt < windowSec / Math.max(1, plot.width)) return;
         slidAt = t;
         plot.setScale('x', { min: t - windowSec, max: t });
         return;
