@@ -40,18 +40,38 @@ export class PatternTwin extends StatefulTwin {
     super(PATTERN_STATE_WORDS);
   }
 
+  /** Kept so the gather pass's loads are not dead code to the compiler. */
+  private touched = 0;
+  /** Each row's state base, found by the gather pass. */
+  private bases = new Int32Array(0);
+
   process(batch: MessageBatch): OutputBatch {
     const out = (this.out = ensureOutput(this.out, batch.capacity));
     const s = this.state;
     const p = batch.payload;
-    for (let r = 0; r < batch.count; r++) {
+    const n = batch.count;
+    if (this.bases.length < n) this.bases = new Int32Array(batch.capacity);
+    const bases = this.bases;
+    // Gather pass: the state (1.5 MB, one random slot per row) is mostly out of cache when the
+    // engine's worker shares its core. A short loop that only hashes and touches each row's slot
+    // keeps many cache misses in flight at once; the main loop then finds its slots in cache
+    // (Node, 256-row batches after evicting the cache: 140-160 -> 88 ns per row; warm 40 -> 33).
+    let touched = 0;
+    for (let r = 0; r < n; r++) {
+      const b = r * PAYLOAD_WORDS;
+      const base = pairSlot(p[b + 3] ?? 0, p[b + 4] ?? 0, ACCOUNT_SLOTS) * PATTERN_SLOT_WORDS;
+      bases[r] = base;
+      touched |= s[base + 5] ?? 0;
+    }
+    this.touched = touched;
+    for (let r = 0; r < n; r++) {
       const b = r * PAYLOAD_WORDS;
       const amountBits = p[b + 2] ?? 0;
       const from = p[b + 3] ?? 0;
       const to = p[b + 4] ?? 0;
       const tsLo = p[b + 6] ?? 0;
       const tsHi = p[b + 7] ?? 0;
-      const base = pairSlot(from, to, ACCOUNT_SLOTS) * PATTERN_SLOT_WORDS;
+      const base = bases[r] ?? 0;
       let patterns = 0;
       if (
         s[base + 5] === 1 &&
