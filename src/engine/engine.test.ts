@@ -386,6 +386,82 @@ describe('engine: generator, replay and accounting', () => {
     }
   });
 
+  it('counts responses nobody sees exactly as responses that get a row', () => {
+    // PatternCheck requires a response, which goes back to the host. Sampled down to 10 rows a
+    // snapshot, most responses are consumed without a store entry; with room for every row,
+    // each one is stored, converted and shown. Counts, message ids and clocks must not differ.
+    function run(cap: number) {
+      const { engine, step } = setup();
+      ok(engine, { type: 'setSampling', perSnapshotCap: cap });
+      ok(engine, {
+        type: 'startGenerator',
+        spec: {
+          ratePerSec: 200_000,
+          seed: 5,
+          durationMs: 100,
+          mix: [
+            { typeId: 1003, weight: 3 },
+            { typeId: 1001, weight: 1 },
+          ],
+        },
+      });
+      const rows = new Map<string, ReceiptRow>();
+      for (let i = 0; i < 150; i++) {
+        step(1000);
+        for (const r of engine.snapshot().receipts.recent)
+          rows.set(`${r.messageId}/${r.status}`, r);
+      }
+      const s = engine.snapshot();
+      expectBalanced(s);
+      return { s, rows };
+    }
+    const seen = run(1_000_000);
+    const unseen = run(10);
+    expect(seen.s.receipts.sampledOut).toBe(0);
+    // Most of the ~15,000 responses were consumed unseen.
+    expect(unseen.s.receipts.sampledOut).toBeGreaterThan(10_000);
+    expect(unseen.s.receipts.total).toBe(seen.s.receipts.total);
+    expect(unseen.s.receipts.byStatus).toEqual(seen.s.receipts.byStatus);
+    expect(unseen.s.accounting).toEqual(seen.s.accounting);
+    // Per kernel, all but the placement's wall-clock rates.
+    const counts = (r: typeof seen) => r.s.kernels.map(({ placement: _, ...k }) => k);
+    expect(counts(unseen)).toEqual(counts(seen));
+    // The rows the sampled run did show, ids and HLC stamps included, are the full run's rows.
+    expect(unseen.rows.size).toBeGreaterThan(300);
+    for (const [key, row] of unseen.rows) expect(row).toEqual(seen.rows.get(key));
+  });
+
+  it('stamps what follows an unseen response as it would follow a seen one', () => {
+    // A Transaction (message 1, raising an alert) and 5,000 generated PatternChecks in one tick.
+    // With no receipt rows, the checks' responses are consumed unseen before alert_sink takes
+    // the alert; with a row for every receipt, each is stored and shown. The alert's clock must
+    // not tell the two runs apart.
+    const config = demoConfig();
+    config.kernels = config.kernels.map((k) =>
+      k.id === 'pattern_detector' ? { ...k, queueCapacity: 8192 } : k,
+    );
+    function alertOf(cap: number) {
+      const { engine, step } = setup(config);
+      ok(engine, { type: 'setSampling', perSnapshotCap: cap });
+      ok(engine, { type: 'inject', typeId: 1001, payload: { amount: 20_000, account: 3 } });
+      ok(engine, {
+        type: 'startGenerator',
+        spec: { ratePerSec: 1_000_000, durationMs: 5, mix: [{ typeId: 1003, weight: 1 }] },
+      });
+      step(10_000);
+      const s = engine.snapshot();
+      expect(s.injected).toBe(5001);
+      expect(s.receipts.sampledOut).toBe(cap === 0 ? s.receipts.total : 0);
+      const nodes = ok(engine, { type: 'trace', messageId: 1 }).trace!.nodes;
+      expect(nodes.map((n) => n.typeId)).toEqual([1001, 1010]);
+      return nodes[1]!;
+    }
+    const seen = alertOf(1_000_000);
+    // Taken after at least one batch of responses.
+    expect(seen.processedAt!.logical).toBeGreaterThan(256);
+    expect(alertOf(0)).toEqual(seen);
+  });
+
   it('samples receipts past the per-snapshot cap but keeps exact counts', () => {
     const { engine, step } = setup();
     ok(engine, { type: 'setSampling', perSnapshotCap: 100 });
