@@ -43,6 +43,72 @@ describe('InputConverter', () => {
   });
 });
 
+describe('InputConverter.convertRows', () => {
+  it('gives every row what convert gives it, for inline and large payloads alike', () => {
+    const rng = createRng(12);
+    const layouts = [
+      // The demo's Transaction (the identity layout), AccountUpdate, PatternCheck, and none.
+      layoutOf([
+        { name: 'id', type: 'u64' },
+        { name: 'amount', type: 'f32' },
+        { name: 'account', type: 'u32' },
+        { name: 'counterparty', type: 'u32' },
+        { name: 'country', type: 'u16' },
+        { name: 'timestampUs', type: 'u64' },
+      ]),
+      layoutOf([
+        { name: 'account', type: 'u32' },
+        { name: 'amount', type: 'f32' },
+        { name: 'windowMs', type: 'u32' },
+        { name: 'timestampUs', type: 'u64' },
+      ]),
+      layoutOf([
+        { name: 'account', type: 'u32' },
+        { name: 'counterparty', type: 'u32' },
+        { name: 'windowMs', type: 'u32' },
+        { name: 'maxDepth', type: 'u8' },
+      ]),
+      // A numeric conversion (no word ops): f64 amount.
+      layoutOf([
+        { name: 'amount', type: 'f64' },
+        { name: 'account', type: 'u32' },
+      ]),
+      null,
+    ];
+    const refs = 64;
+    for (const layout of layouts) {
+      const conv = new InputConverter(layout);
+      const words = new Uint32Array(refs * 8);
+      for (let w = 0; w < words.length; w++) words[w] = rng.nextU32() & 0x7fffffff;
+      const big: (Uint8Array | undefined)[] = [];
+      const entered = new Float64Array(refs);
+      for (let ref = 0; ref < refs; ref++) {
+        entered[ref] = rng.int(1 << 30) * 8192 + rng.next();
+        // Every fifth entry holds its payload out of line (here its 32 bytes, then 8 more).
+        if (ref % 5 === 0) {
+          const bytes = new Uint8Array(40);
+          bytes.set(new Uint8Array(words.buffer, ref * 32, 32));
+          big[ref] = bytes;
+        }
+      }
+      const n = 40;
+      const rowRef = new Int32Array(n).map(() => rng.int(refs));
+      // Ids past 2^32 too, so both id words are written.
+      const rowId = new Float64Array(n).map(() => rng.int(1 << 30) * 16 + 1);
+      const rows = new Uint32Array(n * 8).fill(0xdeadbeef);
+      conv.convertRows(words, big, entered, rowRef, rowId, 3, 37, rows);
+      const one = new Uint32Array(n * 8).fill(0xdeadbeef);
+      for (let r = 3; r < 37; r++) {
+        const ref = rowRef[r]!;
+        conv.convert(words, ref * 8, big[ref], one, r * 8, rowId[r]!, entered[ref]!);
+      }
+      // Rows outside from..to are left alone.
+      expect(Array.from(rows), JSON.stringify(layout?.fields)).toEqual(Array.from(one));
+      expect(rows[0]).toBe(0xdeadbeef);
+    }
+  });
+});
+
 describe('OutputConverter', () => {
   const OUT_NAMES = [
     'id',

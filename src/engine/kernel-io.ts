@@ -3,9 +3,9 @@
  * batch layouts (src/gpu/kernels/types.ts), matching fields by name. Fields a kernel needs but the
  * type lacks take the message's own header values (id, time); anything else is 0.
  */
-import type { KernelBehavior } from '../gpu/kernels/types.ts';
+import { PAYLOAD_WORDS, type KernelBehavior } from '../gpu/kernels/types.ts';
 import type { FieldSlot, PayloadLayout } from './payload';
-import { clearRow8 } from './store';
+import { clearRow8, INLINE_WORDS } from './store';
 
 type WordKind = 'u32' | 'u64' | 'f32' | 'flag';
 
@@ -294,6 +294,82 @@ export class InputConverter {
       }
     }
     this.fillHeader(out, base, messageId, timeUs);
+  }
+
+  /**
+   * {@link convert} for rows `from..to` of a kernel batch, all of this type: row r's message is
+   * store entry `rowRef[r]` (inline words at `ref * INLINE_WORDS` of `srcWords`, or `big[ref]`),
+   * its id `rowId[r]`, its time `enteredUs[ref]`; its kernel words go to `out` at
+   * `r * PAYLOAD_WORDS`. One call per run of rows instead of one per row, with the layout's
+   * branch taken once (the conversion was 7-8 % of the engine's worker at saturation).
+   */
+  convertRows(
+    srcWords: Uint32Array,
+    big: readonly (Uint8Array | undefined)[],
+    enteredUs: Float64Array,
+    rowRef: Int32Array,
+    rowId: Float64Array,
+    from: number,
+    to: number,
+    out: Uint32Array,
+  ): void {
+    const wo = this.wordOps;
+    if (this.identity) {
+      for (let r = from; r < to; r++) {
+        const ref = rowRef[r]!;
+        const o = r * PAYLOAD_WORDS;
+        const b = ref * INLINE_WORDS;
+        const bytes = big[ref];
+        if (bytes !== undefined) {
+          this.convert(srcWords, b, bytes, out, o, rowId[r]!, enteredUs[ref]!);
+          continue;
+        }
+        out[o] = srcWords[b]!;
+        out[o + 1] = srcWords[b + 1]!;
+        out[o + 2] = srcWords[b + 2]!;
+        out[o + 3] = srcWords[b + 3]!;
+        out[o + 4] = srcWords[b + 4]!;
+        out[o + 5] = srcWords[b + 5]! & 0xffff;
+        out[o + 6] = srcWords[b + 6]!;
+        out[o + 7] = srcWords[b + 7]!;
+      }
+      return;
+    }
+    if (wo === null) {
+      for (let r = from; r < to; r++) {
+        const ref = rowRef[r]!;
+        const b = ref * INLINE_WORDS;
+        this.convert(srcWords, b, big[ref], out, r * PAYLOAD_WORDS, rowId[r]!, enteredUs[ref]!);
+      }
+      return;
+    }
+    const n = wo.length;
+    const hasId = this.hasId;
+    const hasTime = this.hasTime;
+    for (let r = from; r < to; r++) {
+      const ref = rowRef[r]!;
+      const o = r * PAYLOAD_WORDS;
+      const b = ref * INLINE_WORDS;
+      const bytes = big[ref];
+      if (bytes !== undefined) {
+        this.convert(srcWords, b, bytes, out, o, rowId[r]!, enteredUs[ref]!);
+        continue;
+      }
+      clearRow8(out, o);
+      for (let i = 0; i < n; i += 4) {
+        out[o + wo[i + 3]!] = (srcWords[b + wo[i]!]! >>> wo[i + 1]!) & wo[i + 2]!;
+      }
+      if (!hasId) {
+        const id = rowId[r]!;
+        out[o] = id >>> 0;
+        out[o + 1] = id >= 0 && id <= 0xffffffff ? 0 : Math.floor(id / 4294967296) >>> 0;
+      }
+      if (!hasTime) {
+        const t = Math.floor(enteredUs[ref]!);
+        out[o + 6] = t >>> 0;
+        out[o + 7] = t >= 0 && t <= 0xffffffff ? 0 : Math.floor(t / 4294967296) >>> 0;
+      }
+    }
   }
 
   /** Kernel words the type lacks take the message's own id and time. */

@@ -27,7 +27,6 @@ import {
 import type { KernelRuntime } from '../gpu/kernels/types.ts';
 import { KernelOutputs } from './kernel-outputs';
 import type { SendPath } from './send';
-import { INLINE_WORDS } from './store';
 
 /** Batches a kernel may have handed to its asynchronous runtime at once. */
 export const MAX_IN_FLIGHT = 2;
@@ -191,16 +190,16 @@ export class KernelRunner {
       rowId[r] = id;
       rowHops[r] = hops[i]!;
       rowTenant[r] = tenants[i]!;
-      rec.input.convert(
-        words,
-        ref * INLINE_WORDS,
-        big[ref],
-        bPayload,
-        r * PAYLOAD_WORDS,
-        id,
-        entered,
-      );
       r++;
+    }
+    // Payloads into the kernel's layout, a run of rows of one type at a time (a kernel's queue
+    // mostly holds one type).
+    for (let r0 = 0; r0 < r;) {
+      const t = typeIdx[rowRef[r0]!]!;
+      let r1 = r0 + 1;
+      while (r1 < r && typeIdx[rowRef[r1]!] === t) r1++;
+      types[t]!.input.convertRows(words, big, enteredUs, rowRef, rowId, r0, r1, bPayload);
+      r0 = r1;
     }
     b.count = r;
     return { taken: done + r };
