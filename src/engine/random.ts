@@ -163,7 +163,10 @@ export class ExpZiggurat {
     const i = w & (ZIG_LAYERS - 1);
     const j = w >>> 8;
     if (j < ZIG.ke[i]!) return j * ZIG.we[i]!;
-    return this.slow(i, j);
+    // `+`: where `slow` is not inlined, its result comes back tagged, and the two returns would
+    // meet as a tagged value: every fast draw boxed in a fresh HeapNumber (12 bytes a draw in
+    // the generator's loop). Converted, they meet as a float64.
+    return +this.slow(i, j);
   }
 
   /** The wedges and the tail: rejection against e^-x, and r + Exp(1) beyond r. */
