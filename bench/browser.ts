@@ -140,6 +140,14 @@ export async function startFrameSampler(page: Page): Promise<void> {
   });
 }
 
+/** Frame deltas the running sampler has collected from index `from` on (it keeps running). */
+export async function peekFrameDeltas(page: Page, from: number): Promise<number[]> {
+  return page.evaluate((i) => {
+    const w = window as unknown as SamplerWindow;
+    return w.__benchFrames ? w.__benchFrames.deltas.slice(i) : [];
+  }, from);
+}
+
 /** Stop the sampler started by {@link startFrameSampler} and summarise what it collected. */
 export async function stopFrameSampler(page: Page): Promise<FrameStats> {
   const deltas = await page.evaluate(() => {

@@ -19,6 +19,8 @@ import {
   mb,
   ms,
   newBenchContext,
+  frameStats,
+  peekFrameDeltas,
   startFrameSampler,
   stopFrameSampler,
   withBench,
@@ -188,6 +190,10 @@ async function main(): Promise<number> {
     const measureMs = MINUTES * 60_000;
     let lowest = Number.POSITIVE_INFINITY;
     let prev = { t: t0, injected: s0.injected };
+    // Frames minute by minute, so a slow stretch shows where it fell.
+    const byMinute: string[] = [];
+    let framesSeen = 0;
+    let minuteAt = t0;
     while (Date.now() - t0 < measureMs) {
       await sleep(Math.min(10_000, Math.max(0, measureMs - (Date.now() - t0))));
       const s = await snap(page);
@@ -195,6 +201,15 @@ async function main(): Promise<number> {
       if (s && t > prev.t) {
         lowest = Math.min(lowest, ((s.injected - prev.injected) * 1000) / (t - prev.t));
         prev = { t, injected: s.injected };
+      }
+      if (t - minuteAt >= 60_000 || t - t0 >= measureMs) {
+        const d = await peekFrameDeltas(page, framesSeen);
+        framesSeen += d.length;
+        minuteAt = t;
+        const slow = d.filter((x) => x > 20).length;
+        byMinute.push(
+          `${ms(frameStats(d).p95)} (${d.length ? ((100 * slow) / d.length).toFixed(1) : '0.0'} %)`,
+        );
       }
     }
     const frames = await stopFrameSampler(page);
@@ -260,6 +275,7 @@ async function main(): Promise<number> {
     );
     console.log(
       `Frames: ${frames.count} sampled, p50 ${ms(frames.p50)} ms, p95 ${ms(frames.p95)} ms, max ${ms(frames.max)} ms (limit p95 ${MAX_FRAME_P95_MS} ms)`,
+      `Frames minute by minute, p95 ms (share over 20 ms): ${byMinute.join(', ')}`,
     );
     console.log(
       `Page errors: ${pageErrors.length}${pageErrors.length ? ` (${pageErrors.slice(0, 3).join(' | ')})` : ''}`,
