@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { demoConfig } from '../core/config';
 import { InputConverter, OutputConverter } from './kernel-io';
 import type { KernelBehavior } from '../gpu/kernels/types.ts';
 import { layoutOf, type FieldType } from './payload';
@@ -46,29 +47,11 @@ describe('InputConverter', () => {
 describe('InputConverter.convertRows', () => {
   it('gives every row what convert gives it, for inline and large payloads alike', () => {
     const rng = createRng(12);
+    const demo = demoConfig().messageTypes;
     const layouts = [
-      // The demo's Transaction (the identity layout), AccountUpdate, PatternCheck, and none.
-      layoutOf([
-        { name: 'id', type: 'u64' },
-        { name: 'amount', type: 'f32' },
-        { name: 'account', type: 'u32' },
-        { name: 'counterparty', type: 'u32' },
-        { name: 'country', type: 'u16' },
-        { name: 'timestampUs', type: 'u64' },
-      ]),
-      layoutOf([
-        { name: 'account', type: 'u32' },
-        { name: 'amount', type: 'f32' },
-        { name: 'windowMs', type: 'u32' },
-        { name: 'timestampUs', type: 'u64' },
-      ]),
-      layoutOf([
-        { name: 'account', type: 'u32' },
-        { name: 'counterparty', type: 'u32' },
-        { name: 'windowMs', type: 'u32' },
-        { name: 'maxDepth', type: 'u8' },
-      ]),
-      // A numeric conversion (no word ops): f64 amount.
+      // The demo's Transaction (the identity layout), AccountUpdate and PatternCheck.
+      ...[1001, 1002, 1003].map((id) => layoutOf(demo.find((t) => t.typeId === id)!.fields)),
+      // A numeric conversion (no word ops): f64 amount; and no layout at all.
       layoutOf([
         { name: 'amount', type: 'f64' },
         { name: 'account', type: 'u32' },

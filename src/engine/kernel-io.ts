@@ -192,6 +192,22 @@ function writeNum(view: DataView, f: FieldSlot, v: number, base = 0): void {
   }
 }
 
+/**
+ * A payload already in the kernel layout (the demo's Transaction): its 8 words as they are, the
+ * country's u16 word masked (its upper half is padding). Written out word by word: it runs once
+ * per message a kernel takes, and is small enough to be inlined where it is called.
+ */
+function copyIdentity(src: Uint32Array, at: number, out: Uint32Array, base: number): void {
+  out[base] = src[at]!;
+  out[base + 1] = src[at + 1]!;
+  out[base + 2] = src[at + 2]!;
+  out[base + 3] = src[at + 3]!;
+  out[base + 4] = src[at + 4]!;
+  out[base + 5] = src[at + 5]! & 0xffff;
+  out[base + 6] = src[at + 6]!;
+  out[base + 7] = src[at + 7]!;
+}
+
 /** Config payload bytes -> kernel input words for one message type. */
 export class InputConverter {
   /** True when the type's layout already is the kernel layout: words are copied as they are. */
@@ -241,16 +257,8 @@ export class InputConverter {
     messageId: number,
     timeUs: number,
   ): void {
-    // Written out word by word: this runs once per message a kernel takes.
     if (this.identity && big === undefined) {
-      out[base] = srcWords[srcBase]!;
-      out[base + 1] = srcWords[srcBase + 1]!;
-      out[base + 2] = srcWords[srcBase + 2]!;
-      out[base + 3] = srcWords[srcBase + 3]!;
-      out[base + 4] = srcWords[srcBase + 4]!;
-      out[base + 5] = srcWords[srcBase + 5]! & 0xffff;
-      out[base + 6] = srcWords[srcBase + 6]!;
-      out[base + 7] = srcWords[srcBase + 7]!;
+      copyIdentity(srcWords, srcBase, out, base);
       return;
     }
     const wo = this.wordOps;
@@ -324,14 +332,7 @@ export class InputConverter {
           this.convert(srcWords, b, bytes, out, o, rowId[r]!, enteredUs[ref]!);
           continue;
         }
-        out[o] = srcWords[b]!;
-        out[o + 1] = srcWords[b + 1]!;
-        out[o + 2] = srcWords[b + 2]!;
-        out[o + 3] = srcWords[b + 3]!;
-        out[o + 4] = srcWords[b + 4]!;
-        out[o + 5] = srcWords[b + 5]! & 0xffff;
-        out[o + 6] = srcWords[b + 6]!;
-        out[o + 7] = srcWords[b + 7]!;
+        copyIdentity(srcWords, b, out, o);
       }
       return;
     }
