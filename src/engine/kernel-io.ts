@@ -192,6 +192,8 @@ function writeNum(view: DataView, f: FieldSlot, v: number, base = 0): void {
   }
 }
 
+const NO_WORD_OPS = new Int32Array(0);
+
 /**
  * A payload already in the kernel layout (the demo's Transaction): its 8 words as they are, the
  * country's u16 word masked (its upper half is padding). Written out word by word: it runs once
@@ -322,21 +324,8 @@ export class InputConverter {
     out: Uint32Array,
   ): void {
     const wo = this.wordOps;
-    if (this.identity) {
-      for (let r = from; r < to; r++) {
-        const ref = rowRef[r]!;
-        const o = r * PAYLOAD_WORDS;
-        const b = ref * INLINE_WORDS;
-        const bytes = big[ref];
-        if (bytes !== undefined) {
-          this.convert(srcWords, b, bytes, out, o, rowId[r]!, enteredUs[ref]!);
-          continue;
-        }
-        copyIdentity(srcWords, b, out, o);
-      }
-      return;
-    }
-    if (wo === null) {
+    const identity = this.identity;
+    if (wo === null && !identity) {
       for (let r = from; r < to; r++) {
         const ref = rowRef[r]!;
         const b = ref * INLINE_WORDS;
@@ -344,7 +333,9 @@ export class InputConverter {
       }
       return;
     }
-    const n = wo.length;
+    // With no word ops the type is the identity layout (above): the loop below never uses them.
+    const ops = wo ?? NO_WORD_OPS;
+    const n = ops.length;
     const hasId = this.hasId;
     const hasTime = this.hasTime;
     for (let r = from; r < to; r++) {
@@ -356,9 +347,14 @@ export class InputConverter {
         this.convert(srcWords, b, bytes, out, o, rowId[r]!, enteredUs[ref]!);
         continue;
       }
+      // The same branch for every row of the run: predicted, nearly free.
+      if (identity) {
+        copyIdentity(srcWords, b, out, o);
+        continue;
+      }
       clearRow8(out, o);
       for (let i = 0; i < n; i += 4) {
-        out[o + wo[i + 3]!] = (srcWords[b + wo[i]!]! >>> wo[i + 1]!) & wo[i + 2]!;
+        out[o + ops[i + 3]!] = (srcWords[b + ops[i]!]! >>> ops[i + 1]!) & ops[i + 2]!;
       }
       if (!hasId) {
         const id = rowId[r]!;
