@@ -192,8 +192,6 @@ function writeNum(view: DataView, f: FieldSlot, v: number, base = 0): void {
   }
 }
 
-const NO_WORD_OPS = new Int32Array(0);
-
 /**
  * A payload already in the kernel layout (the demo's Transaction): its 8 words as they are, the
  * country's u16 word masked (its upper half is padding). Written out word by word: it runs once
@@ -265,11 +263,7 @@ export class InputConverter {
     }
     const wo = this.wordOps;
     if (wo !== null && big === undefined) {
-      clearRow8(out, base);
-      for (let i = 0; i < wo.length; i += 4) {
-        out[base + wo[i + 3]!] = (srcWords[srcBase + wo[i]!]! >>> wo[i + 1]!) & wo[i + 2]!;
-      }
-      this.fillHeader(out, base, messageId, timeUs);
+      this.wordRow(wo, srcWords, srcBase, out, base, messageId, timeUs);
       return;
     }
     let view: DataView;
@@ -325,48 +319,35 @@ export class InputConverter {
   ): void {
     const wo = this.wordOps;
     const identity = this.identity;
-    if (wo === null && !identity) {
-      for (let r = from; r < to; r++) {
-        const ref = rowRef[r]!;
-        const b = ref * INLINE_WORDS;
-        this.convert(srcWords, b, big[ref], out, r * PAYLOAD_WORDS, rowId[r]!, enteredUs[ref]!);
-      }
-      return;
-    }
-    // With no word ops the type is the identity layout (above): the loop below never uses them.
-    const ops = wo ?? NO_WORD_OPS;
-    const n = ops.length;
-    const hasId = this.hasId;
-    const hasTime = this.hasTime;
     for (let r = from; r < to; r++) {
       const ref = rowRef[r]!;
       const o = r * PAYLOAD_WORDS;
       const b = ref * INLINE_WORDS;
       const bytes = big[ref];
-      if (bytes !== undefined) {
-        this.convert(srcWords, b, bytes, out, o, rowId[r]!, enteredUs[ref]!);
-        continue;
-      }
-      // The same branch for every row of the run: predicted, nearly free.
-      if (identity) {
-        copyIdentity(srcWords, b, out, o);
-        continue;
-      }
-      clearRow8(out, o);
-      for (let i = 0; i < n; i += 4) {
-        out[o + ops[i + 3]!] = (srcWords[b + ops[i]!]! >>> ops[i + 1]!) & ops[i + 2]!;
-      }
-      if (!hasId) {
-        const id = rowId[r]!;
-        out[o] = id >>> 0;
-        out[o + 1] = id >= 0 && id <= 0xffffffff ? 0 : Math.floor(id / 4294967296) >>> 0;
-      }
-      if (!hasTime) {
-        const t = Math.floor(enteredUs[ref]!);
-        out[o + 6] = t >>> 0;
-        out[o + 7] = t >= 0 && t <= 0xffffffff ? 0 : Math.floor(t / 4294967296) >>> 0;
-      }
+      // The same branch for every row of the run (one type): predicted, nearly free. The two
+      // common paths are small enough to be inlined here, where `convert` is not.
+      if (bytes === undefined && identity) copyIdentity(srcWords, b, out, o);
+      else if (bytes === undefined && wo !== null)
+        this.wordRow(wo, srcWords, b, out, o, rowId[r]!, enteredUs[ref]!);
+      else this.convert(srcWords, b, bytes, out, o, rowId[r]!, enteredUs[ref]!);
     }
+  }
+
+  /** An inline payload whose fields are all bit copies: its word ops, then the header words. */
+  private wordRow(
+    wo: Int32Array,
+    src: Uint32Array,
+    at: number,
+    out: Uint32Array,
+    base: number,
+    messageId: number,
+    timeUs: number,
+  ): void {
+    clearRow8(out, base);
+    for (let i = 0; i < wo.length; i += 4) {
+      out[base + wo[i + 3]!] = (src[at + wo[i]!]! >>> wo[i + 1]!) & wo[i + 2]!;
+    }
+    this.fillHeader(out, base, messageId, timeUs);
   }
 
   /** Kernel words the type lacks take the message's own id and time. */

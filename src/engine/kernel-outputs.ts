@@ -144,8 +144,7 @@ export class KernelOutputs {
     // stampEntry's two ticks and the delivery's one.
     c.reserveHlc(3);
     c.broker.nextMessageId++;
-    c.receipts.count('Delivered');
-    c.receipts.sampledOut++;
+    c.receipts.countUnsampled('Delivered');
     c.processed++;
   }
 

@@ -65,10 +65,14 @@ export class ReceiptLog {
     return false;
   }
 
-  /** Counts `n` receipts of one status at once (none materialised). */
-  countMany(status: ReceiptStatus, n: number): void {
+  /**
+   * Counts `n` receipts of one status that get no row (the caller found no room: {@link hasRoom}
+   * false), as {@link wants} would have counted them: sampled out.
+   */
+  countUnsampled(status: ReceiptStatus, n = 1): void {
     this.byStatus[STATUS_INDEX[status]]! += n;
     this.total += n;
+    this.sampledOut += n;
   }
 
   /** Whether {@link wants} could still materialise a row in this snapshot window. */

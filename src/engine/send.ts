@@ -304,8 +304,7 @@ export class SendPath {
     if (c.dispatcher.lastBatchDelivered === n && !receipts.hasRoom() && !sc.traced) {
       // The bulk case: every message Delivered, no row wanted: counts, ids and edges in bulk.
       for (let i = 0; i < n; i++) s.msgId[sc.refs[i]!] = id++;
-      receipts.countMany('Delivered', n);
-      receipts.sampledOut += n;
+      receipts.countUnsampled('Delivered', n);
       this.bulkEdges(n, srcNum);
       sc.count = 0;
       sc.traced = false;
