@@ -49,7 +49,9 @@ export function ReceiptsPanel() {
   // The engine materialises only the receipts the filter selects, so a rare status (QueueFull
   // among millions delivered) is captured row by row instead of being sampled out. The filter
   // goes back to "everything" when the panel closes.
-  const filterKey = JSON.stringify(engineFilter(status, type, kernel));
+  const filter = engineFilter(status, type, kernel);
+  const filterKey = JSON.stringify(filter);
+  const unfiltered = filter === null;
   useEffect(() => {
     engine.send({
       type: 'setReceiptFilter',
@@ -65,7 +67,7 @@ export function ReceiptsPanel() {
   // 10 times a second.
   const filtered = useMemo(
     () =>
-      filterKey === 'null'
+      unfiltered
         ? rows
         : rows.filter(
             (r) =>
@@ -73,7 +75,7 @@ export function ReceiptsPanel() {
               (!type.trim() || String(r.typeId) === type.trim()) &&
               (!kernel.trim() || r.source === kernel.trim() || r.destination === kernel.trim()),
           ),
-    [rows, filterKey, status, type, kernel],
+    [rows, unfiltered, status, type, kernel],
   );
   const parentRef = useRef<HTMLDivElement>(null);
   const layout = useReceiptLayout(parentRef);
