@@ -15,6 +15,7 @@ import type { GeneratorLink, GenReply, GenRequest } from './gen-remote';
 import { fallbackNotice, probeWith } from './gpu-host';
 import { RemoteGpu, type GpuLink, type GpuReply, type GpuRequest } from './gpu-remote';
 import type { EngineCommand, EngineEvent, EngineSnapshot, GpuInfo, KernelConfig } from './protocol';
+import { createWarmup, type Warmup } from './warmup';
 import { toWire } from './wire';
 
 interface WorkerScope {
@@ -39,6 +40,8 @@ const IDLE_TICK_MS = 4;
  * that finished are taken back, commands are answered and snapshots go out on time.
  */
 const SLICE_MS = 8;
+/** The warm-up's work per idle tick (`warmup.ts`). */
+const WARMUP_SLICE_MS = 4;
 
 const nowUs = (): number => Math.floor((performance.timeOrigin + performance.now()) * 1000);
 
@@ -48,6 +51,8 @@ let lastHeartbeatAt = 0;
 let heartbeatSeq = 0;
 let lastKey = '';
 let busy = false;
+/** Warms the engine's code up while idle after the first config; dropped when traffic starts. */
+let warmup: Warmup | null = null;
 const channel = new MessageChannel();
 
 let gpuInfo: GpuInfo = { available: false, adapter: null, reason: 'WebGPU is being probed.' };
@@ -224,6 +229,12 @@ function step(): void {
     }
   }
   busy = engine.busy();
+  if (warmup) {
+    if (busy || warmup.step(WARMUP_SLICE_MS)) {
+      warmup.cancel();
+      warmup = null;
+    }
+  }
 }
 
 channel.port1.onmessage = loop;
@@ -269,6 +280,9 @@ scope.onmessage = (ev: MessageEvent) => {
         makeKernel,
         gpu: () => gpuInfo,
         spawnGenerator,
+      });
+      warmup = createWarmup(cmd.config, {
+        afterSnapshot: (s) => void toWire(s),
       });
       post({ type: 'reply', reply: { ok: true, command: 'loadConfig', ...reqId(cmd) } });
     } catch (e) {

@@ -1,0 +1,110 @@
+/**
+ * Warms the engine's code up before the first traffic, on a scratch engine of its own.
+ *
+ * Why: the first thousands of messages after a start run in V8's interpreter and baseline code,
+ * and a group of `GEN_CHUNK` generated messages is routed and drained whole (with its alerts)
+ * before a tick checks its time slice. On a fresh page the first start therefore held snapshots
+ * back for 60–170 ms in its first half second; after a short run had warmed the code the same
+ * start never went over 45 ms. The worker runs this while it is idle after the first config, a
+ * few milliseconds at a time, and drops it as soon as real traffic starts.
+ *
+ * The scratch engine is the user's config with every kernel on its CPU twin, driven by a clock of
+ * its own and fed by an in-thread `GeneratorPump` (the same path as the generator's worker). It
+ * shares nothing with the real engine but code: no ids, no clock, no events, no GPU.
+ */
+import type { RouteConfig } from '../core/config';
+import { createEngine, type Engine } from './engine';
+import { GeneratorPump, type GeneratorLink, type GenReply } from './gen-remote';
+
+export interface Warmup {
+  /** Runs for about `sliceMs` of wall time; true once the warm-up is over (done or impossible). */
+  step(sliceMs: number): boolean;
+  /** Messages the scratch engine has processed so far. */
+  readonly processed: number;
+  /** Frees the scratch engine; further steps return true. */
+  cancel(): void;
+}
+
+export interface WarmupOptions {
+  /** Messages to push through before it is over. Default 40,000. */
+  messages?: number;
+  /** Snapshot (and `afterSnapshot`) every this many steps, as the worker does. Default 4. */
+  snapshotEvery?: number;
+  /** What the worker does with a snapshot (`toWire`), so that code warms up too. */
+  afterSnapshot?: (s: ReturnType<Engine['snapshot']>) => void;
+}
+
+/** Simulated time per step: at `RATE` a step lets about 1,000 messages in (the generator worker then fills chunks of 2,048). */
+const STEP_US = 4000;
+const RATE = 250_000;
+/** Given up after this many steps whatever was processed (a paused kernel, say). */
+const MAX_STEPS = 400;
+
+/** A generator link within this thread: requests reach a pump at once, and so do its replies. */
+function inThreadLink(): GeneratorLink {
+  const link: GeneratorLink = {
+    post: (m) => pump.handle(m),
+    onReply: null,
+    onBroken: null,
+    close: () => undefined,
+  };
+  const pump = new GeneratorPump((r: GenReply) => link.onReply?.(r));
+  return link;
+}
+
+export function createWarmup(config: RouteConfig, options: WarmupOptions = {}): Warmup {
+  const target = options.messages ?? 40_000;
+  const every = Math.max(1, options.snapshotEvery ?? 4);
+  let t = 0;
+  let steps = 0;
+  let processed = 0;
+  let engine: Engine | null = null;
+  let over = false;
+
+  /** The scratch engine, built at the first step (not when the worker loads its config). */
+  const start = (): void => {
+    try {
+      engine = createEngine({
+        config: { ...config, kernels: config.kernels.map((k) => ({ ...k, backend: 'cpu' })) },
+        now: () => t,
+        spawnGenerator: inThreadLink,
+      });
+      const started = engine.command({
+        type: 'startGenerator',
+        spec: { ratePerSec: RATE, pattern: 'poisson', seed: 1 },
+      });
+      if (!started.ok) cancel();
+    } catch {
+      // A config the scratch engine cannot run (the real engine says why): nothing to warm.
+      cancel();
+    }
+  };
+
+  function cancel(): void {
+    over = true;
+    engine?.destroy();
+    engine = null;
+  }
+
+  return {
+    get processed() {
+      return processed;
+    },
+    cancel,
+    step(sliceMs: number): boolean {
+      if (over) return true;
+      if (!engine) start();
+      const e = engine as Engine | null;
+      if (!e) return true;
+      t += STEP_US;
+      e.tick(sliceMs);
+      if (++steps % every === 0) {
+        const s = e.snapshot();
+        processed = s.accounting.processed;
+        options.afterSnapshot?.(s);
+      }
+      if (processed >= target || steps >= MAX_STEPS) cancel();
+      return engine === null;
+    },
+  };
+}
