@@ -8,7 +8,8 @@ import { HOST_KERNEL, StatusCode, type K2KBroker, type KernelDispatcher } from '
 import { readU64 } from '../core/config';
 import type { RouteConfig } from '../core/config';
 import { FLAG_REQUIRES_RESPONSE, u64FromWords, u64Words } from '../gpu/kernels/types.ts';
-import { InputConverter, type OutputConverter } from './kernel-io';
+import { InputConverter } from './kernel-input';
+import type { OutputConverter } from './kernel-output';
 import type { KernelState } from './kernel-state';
 import { layoutOf, type PayloadLayout } from './payload';
 import type {

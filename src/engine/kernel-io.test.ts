@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { demoConfig } from '../core/config';
-import { InputConverter, OutputConverter } from './kernel-io';
+import { InputConverter } from './kernel-input';
+import { OutputConverter } from './kernel-output';
 import type { KernelBehavior } from '../gpu/kernels/types.ts';
 import { layoutOf, type FieldType } from './payload';
 import { createRng } from './random';

@@ -6,7 +6,7 @@
 import { HOST_KERNEL } from '../core';
 import { FLAG_RESPONSE, PAYLOAD_WORDS, type OutputBatch } from '../gpu/kernels/types.ts';
 import { STATUS_OF_CODE, hlc, type EngineCore, type TypeRec } from './context';
-import { OutputConverter } from './kernel-io';
+import { OutputConverter } from './kernel-output';
 import type { BatchSlot, KernelState } from './kernel-state';
 import type { SendPath } from './send';
 import { INLINE_WORDS } from './store';
