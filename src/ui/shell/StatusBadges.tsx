@@ -151,7 +151,7 @@ export function TrafficControl() {
         data-testid="traffic-rate"
         data-behind={behind ? 'true' : 'false'}
       >
-        <span className="dot pulse" aria-hidden="true" />
+        <span className="dot" aria-hidden="true" />
         {behind ? `${formatCompact(actual)} of ${formatRate(asked)}` : formatRate(actual)}
       </span>
       <span className="traffic-count num" title="Messages the generator emitted">
