@@ -5,6 +5,7 @@
  * from. Everything is torn down at the end, also when the benchmark throws.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -204,6 +205,61 @@ export async function machineLine(browser: Browser, page: Page): Promise<string>
     (e: unknown) => `WebGPU check failed (${String(e)})`,
   );
   return `Machine: ${model}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, Chromium ${browser.version()} headless; ${gpu}`;
+}
+
+/**
+ * CPU seconds used so far by every thread of every Chromium process, keyed `pid/tid/name` (Linux
+ * `/proc`, user + system, at the usual 100 ticks a second); null where there is no `/proc`.
+ * Thread names are the kernel's 15 characters: `DedicatedWorker` (the engine's, the generator's
+ * and the GPU's workers), `chromium` (the page's and the browser's main threads), `Compositor`,
+ * `ThreadPoolForeg` (raster, GC), `VizCompositorTh` (drawing the screen).
+ */
+export function chromiumThreadCpu(): Map<string, number> | null {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return null;
+  }
+  const out = new Map<string, number>();
+  for (const pid of pids) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('chromium')) continue;
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
+        const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+        out.set(`${pid}/${tid}/${name}`, (Number(f[11]) + Number(f[12])) / 100);
+      }
+    } catch {
+      // A process or thread that ended while being read.
+    }
+  }
+  return out;
+}
+
+/**
+ * Per cent of a core each thread name used between two `chromiumThreadCpu` readings `seconds`
+ * apart, busiest first, and the total.
+ */
+export function cpuShare(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  seconds: number,
+): { total: number; byName: [string, number][] } {
+  const byName = new Map<string, number>();
+  let total = 0;
+  for (const [k, v] of after) {
+    const d = v - (before.get(k) ?? v);
+    total += d;
+    const name = k.split('/')[2] ?? k;
+    byName.set(name, (byName.get(name) ?? 0) + d);
+  }
+  const pct = (x: number): number => (100 * x) / seconds;
+  return {
+    total: pct(total),
+    byName: [...byName].map(([n, d]): [string, number] => [n, pct(d)]).sort((a, b) => b[1] - a[1]),
+  };
 }
 
 /** `12.3` style milliseconds for tables. */

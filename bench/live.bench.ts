@@ -11,6 +11,8 @@ import type { CDPSession, Page } from 'playwright-core';
 import type { EngineSnapshot } from '../src/engine/protocol.ts';
 import {
   attachWorkerHeap,
+  chromiumThreadCpu,
+  cpuShare,
   machineLine,
   mb,
   ms,
@@ -31,6 +33,8 @@ const STEP_MS = Number(process.env.LIVE_STEP_MS ?? 6_000);
 const SOAK_MINUTES = Number(process.env.LIVE_SOAK_MINUTES ?? 0);
 const TABS = (process.env.LIVE_TABS ?? 'Receipts,Queues,Metrics').split(',').filter(Boolean);
 const TAB_EVERY_MS = 2_000;
+/** Messages/s of the light-load CPU check after the sweeps; 0 skips it. */
+const LIGHT_RATE = Number(process.env.LIVE_LIGHT_RATE ?? 1_000);
 /**
  * Backends to run the sweep with: `auto` is the demo as it opens (what a user gets), `cpu` every
  * kernel forced to its CPU twin. `LIVE_MODES=cpu` runs one.
@@ -167,6 +171,37 @@ async function waitDrained(page: Page, timeoutMs = 60_000): Promise<Counts> {
     if ((!c.running && c.queued === 0) || Date.now() > until) return c;
     await page.waitForTimeout(100);
   }
+}
+
+/**
+ * What the workbench costs the machine at a light load: every Chromium thread's CPU over 5 s at
+ * `LIGHT_RATE` messages/s on `auto` (a loop that never waits would show as a whole core), and the
+ * latency it gives.
+ */
+async function lightLoad(page: Page): Promise<string> {
+  await page.evaluate(
+    (r) => window.workbench.startGenerator({ ratePerSec: r, pattern: 'poisson', seed: 1 }),
+    LIGHT_RATE,
+  );
+  await page.waitForTimeout(2_000);
+  const before = chromiumThreadCpu();
+  const t0 = Date.now();
+  await page.waitForTimeout(5_000);
+  const after = chromiumThreadCpu();
+  const seconds = (Date.now() - t0) / 1000;
+  const lat = await page.evaluate(() => window.workbench.snapshot()?.latency);
+  await page.evaluate(() => window.workbench.stopGenerator());
+  await waitDrained(page);
+  const latency = lat
+    ? `latency p50 ${Math.round(lat.p50Us)} µs, p99 ${ms(lat.p99Us / 1000)} ms`
+    : 'latency n/a';
+  if (!before || !after) return `Light load (${rateText(LIGHT_RATE)}): no /proc here; ${latency}.`;
+  const { total, byName } = cpuShare(before, after, seconds);
+  const top = byName
+    .slice(0, 5)
+    .map(([n, p]) => `${n} ${p.toFixed(0)} %`)
+    .join(', ');
+  return `Light load (${rateText(LIGHT_RATE)} on auto, 5 s): Chromium used ${total.toFixed(0)} % of a core (${top}); ${latency}.`;
 }
 
 /** Click through the live tabs until `stop` resolves; returns how many switches happened. */
@@ -453,7 +488,11 @@ async function main(): Promise<void> {
           : attachWorkerHeap(browser, '/assets/worker').catch(() => null);
       const worker = await attach();
       const watch: WorkerWatch = { heap: worker, restarts: 0 };
-      page.on('worker', () => {
+      page.on('worker', (w) => {
+        trace(`worker started: ${w.url()}`);
+        // The engine's own worker spawns the generator's and the GPU's (nested workers show here
+        // too): only a new engine worker is a restart.
+        if (!new URL(w.url()).pathname.startsWith('/assets/worker-')) return;
         watch.restarts++;
         // Follow the new engine worker; the old target is gone.
         void watch.heap?.close();
@@ -529,6 +568,10 @@ async function main(): Promise<void> {
             `${rateText(rate)}: auto ${rateText(aRate)} vs cpu ${rateText(cRate)} (median of ${sweeps('auto')} / ${sweeps('cpu')} sweeps; ${pct >= 0 ? '+' : ''}${pct.toFixed(1)} %; target: not below by more than 5 %); largest gap between consecutive snapshots on auto ${ms(gapMax)} ms by the engine clock (target <= 100 ms)`,
           );
         }
+      }
+      if (LIGHT_RATE > 0) {
+        await applyMode('auto');
+        console.log(await lightLoad(page));
       }
       const cpu = byMode.has('cpu') ? RATES.map((r) => medianStep('cpu', r)) : undefined;
       const tenM = cpu?.find((r) => r?.rate === 10_000_000);
