@@ -21,7 +21,10 @@ test('the demo on auto under load keeps publishing, processes and balances', asy
     'aggregator',
     'pattern_detector',
   ]);
-  await page.evaluate(() => window.workbench.startGenerator({ ratePerSec: 2_000_000, seed: 7 }));
+  const started = await page.evaluate(() =>
+    window.workbench.startGenerator({ ratePerSec: 2_000_000, seed: 7 }),
+  );
+  expect(started).toEqual({ ok: true });
   // Snapshots keep coming while the generator runs: sample the engine's clock from the page
   // every 250 ms for 6 s; each sample must show a newer snapshot than the one before it.
   const seen: { seq: number; timeUs: number }[] = [];
@@ -34,6 +37,9 @@ test('the demo on auto under load keeps publishing, processes and balances', asy
   // A frozen engine would repeat every sample; allow a few hiccups on a loaded CI machine.
   expect(stale).toBeLessThanOrEqual(3);
   const busy = (await snap(page))!;
+  // Still the engine that was started (a restarted worker would show an idle generator).
+  expect(busy.generator.running, 'the generator still runs').toBe(true);
+  expect(busy.injected).toBeGreaterThan(10_000);
   for (const k of busy.kernels) {
     expect(k.processed, `${k.id} processes under load`).toBeGreaterThan(1000);
     expect(k.queued).toBeLessThanOrEqual(k.capacity);

@@ -95,9 +95,12 @@ export interface Engine {
   snapshot(): EngineSnapshot;
   /** Lets kernels drain until every queue is empty (or `maxRounds` batches per kernel). */
   drain(maxRounds?: number): void;
-  /** True while a generator runs (the worker then ticks as fast as it can). */
+  /** True while a generator runs. */
   snapshotGeneratorRunning(): boolean;
-  /** True while there is work for the next tick (the worker then ticks as fast as it can). */
+  /**
+   * True while there is work for the next tick: the worker then ticks again at once, or after a
+   * millisecond when the last tick found almost nothing due.
+   */
   busy(): boolean;
   /** The core dispatcher (for tests and tools; commands are the way to change it). */
   readonly dispatcher: KernelDispatcher;

@@ -192,7 +192,11 @@ function keyOf(s: EngineSnapshot): string {
   ].join('|');
 }
 
+/** The loop's timer while it sleeps at its idle pace (the only time a command may wake it). */
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+
 function loop(): void {
+  idleTimer = undefined;
   const t = performance.now();
   try {
     step();
@@ -212,7 +216,7 @@ function loop(): void {
     lastHeartbeatAt = t;
     post({ type: 'heartbeat', seq: ++heartbeatSeq });
   }
-  if (!busy) setTimeout(loop, IDLE_TICK_MS);
+  if (!busy) idleTimer = setTimeout(loop, IDLE_TICK_MS);
   else channel.port2.postMessage(performance.now() - t < SPIN_MS ? WAIT : GO_ON);
 }
 
@@ -332,7 +336,11 @@ scope.onmessage = (ev: MessageEvent) => {
   }
   const reply = engine.command(cmd);
   post({ type: 'reply', reply });
-  if (cmd.type === 'startGenerator' && reply.ok && !busy) {
+  if (cmd.type === 'startGenerator' && reply.ok && !busy && idleTimer !== undefined) {
+    // The loop sleeps at its idle pace: wake it now. It is one chain of steps: starting a second
+    // one here (as before) left one more running for good at every start.
+    clearTimeout(idleTimer);
+    idleTimer = undefined;
     busy = true;
     channel.port2.postMessage(GO_ON);
   }
@@ -340,4 +348,4 @@ scope.onmessage = (ev: MessageEvent) => {
 };
 
 void gpuReady.then((info) => post({ type: 'ready', gpu: info.available, gpuInfo: info }));
-setTimeout(loop, 0);
+idleTimer = setTimeout(loop, 0);
