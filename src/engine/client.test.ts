@@ -43,11 +43,20 @@ function harness(heartbeatTimeoutMs = 1000) {
       now: () => now,
     },
   });
+  /** Time passes with the watchdog's interval firing on time (every quarter of the timeout). */
   const advance = (ms: number): void => {
+    const step = Math.max(50, Math.floor(heartbeatTimeoutMs / 4));
+    for (let left = ms; left > 0; left -= step) {
+      now += Math.min(step, left);
+      tick?.();
+    }
+  };
+  /** The page's main thread stalls for `ms`: the watchdog's interval fires once, late. */
+  const stall = (ms: number): void => {
     now += ms;
     tick?.();
   };
-  return { client, workers, errors, advance };
+  return { client, workers, errors, advance, stall };
 }
 
 describe('engine client', () => {
@@ -93,6 +102,21 @@ describe('engine client', () => {
     advance(600);
     expect(workers).toHaveLength(1);
     advance(600);
+    expect(workers).toHaveLength(2);
+    expect(errors[0]!.message).toMatch(/stopped responding/);
+  });
+
+  it('does not take a stall of the page itself for a silent worker, and still catches one', () => {
+    const { workers, errors, advance, stall } = harness(1000);
+    advance(500);
+    // The page's main thread was blocked 3 s: the worker's heartbeats wait in the queue.
+    stall(3000);
+    expect(workers).toHaveLength(1);
+    workers[0]!.emit({ type: 'heartbeat', seq: 1 });
+    advance(900);
+    expect(workers).toHaveLength(1);
+    // From here the worker is really silent: restarted once the timeout has passed.
+    advance(300);
     expect(workers).toHaveLength(2);
     expect(errors[0]!.message).toMatch(/stopped responding/);
   });

@@ -94,14 +94,19 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
   let terminated = false;
   let worker: WorkerLike = start();
 
-  const watchdog = timers.setInterval(
-    () => {
-      if (!terminated && timers.now() - lastHeard > heartbeatTimeoutMs) {
-        crashed('the engine worker stopped responding');
-      }
-    },
-    Math.max(50, Math.floor(heartbeatTimeoutMs / 4)),
-  );
+  const watchEveryMs = Math.max(50, Math.floor(heartbeatTimeoutMs / 4));
+  let lastWatch = timers.now();
+  const watchdog = timers.setInterval(() => {
+    const now = timers.now();
+    // This check ran late: the page itself was stalled, and what the worker sent meanwhile is
+    // still queued behind it. Hear that first; a worker that is really silent is caught one
+    // timeout later.
+    if (now - lastWatch > 2 * watchEveryMs) lastHeard = Math.max(lastHeard, now);
+    lastWatch = now;
+    if (!terminated && now - lastHeard > heartbeatTimeoutMs) {
+      crashed('the engine worker stopped responding');
+    }
+  }, watchEveryMs);
 
   function start(): WorkerLike {
     const w = createWorker();
