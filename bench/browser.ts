@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.ts';
+import { readThreadStat } from './proc.ts';
 import { percentile } from './stats.ts';
 
 export { median, percentile, printTable } from './stats.ts';
@@ -226,10 +227,8 @@ export function chromiumThreadCpu(): Map<string, number> | null {
     try {
       if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('chromium')) continue;
       for (const tid of readdirSync(`/proc/${pid}/task`)) {
-        const st = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const name = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
-        const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-        out.set(`${pid}/${tid}/${name}`, (Number(f[11]) + Number(f[12])) / 100);
+        const { name, cpuSeconds } = readThreadStat(`/proc/${pid}/task/${tid}/stat`);
+        out.set(`${pid}/${tid}/${name}`, cpuSeconds);
       }
     } catch {
       // A process or thread that ended while being read.

@@ -29,6 +29,7 @@ import { OutputConverter } from '../src/engine/kernel-output.ts';
 import { layoutOf, type PayloadLayout } from '../src/engine/payload.ts';
 import type { GeneratorSpec } from '../src/engine/protocol.ts';
 import { createTwin } from '../src/gpu/kernels/twins.ts';
+import { readThreadStat } from './proc.ts';
 import {
   createMessageBatch,
   FLAG_REQUIRES_RESPONSE,
@@ -38,7 +39,7 @@ import {
   type MessageBatch,
   type OutputBatch,
 } from '../src/gpu/kernels/types.ts';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { GeneratorPump, type GeneratorLink, type GenRequest } from '../src/engine/gen-remote.ts';
 import { median } from './stats.ts';
@@ -390,9 +391,7 @@ function run(ratePerSec: number, simSeconds: number, sampling = 2000) {
 /** CPU time of one thread of this process, ms (Linux `/proc`; NaN elsewhere). */
 function threadCpuMs(tid: number): number {
   try {
-    const st = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10;
+    return readThreadStat(`/proc/self/task/${tid}/stat`).cpuSeconds * 1000;
   } catch {
     return Number.NaN;
   }
