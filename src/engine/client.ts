@@ -101,7 +101,7 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
     // This check ran late: the page itself was stalled, and what the worker sent meanwhile is
     // still queued behind it. Hear that first; a worker that is really silent is caught one
     // timeout later.
-    if (now - lastWatch > 2 * watchEveryMs) lastHeard = Math.max(lastHeard, now);
+    if (now - lastWatch > 2 * watchEveryMs) lastHeard = now;
     lastWatch = now;
     if (!terminated && now - lastHeard > heartbeatTimeoutMs) {
       crashed('the engine worker stopped responding');

@@ -34,7 +34,10 @@ export interface WarmupOptions {
   afterSnapshot?: (s: ReturnType<Engine['snapshot']>) => void;
 }
 
-/** Simulated time per step: at `RATE` a step lets about 1,000 messages in (the generator worker then fills chunks of 2,048). */
+/**
+ * Simulated time per step: at `RATE` a step lets about 1,000 messages in (the generator's pump
+ * fills chunks of 2,048).
+ */
 const STEP_US = 4000;
 const RATE = 250_000;
 /** Given up after this many steps whatever was processed (a paused kernel, say). */
