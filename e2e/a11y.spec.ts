@@ -44,15 +44,19 @@ for (const scheme of ['light', 'dark'] as const)
         await wb.openPanel(name);
         expect(await seriousViolations(page, '#dock-workspace'), name).toEqual([]);
       }
-      // A receipt's detail and a trace.
+      // A receipt's detail, selected: one row of each status colour (the selected row's tint is
+      // the darkest background a status is drawn on; which row came first once decided whether
+      // a low-contrast green was caught).
       await wb.openPanel('Receipts');
-      await wb
-        .panel('Receipts')
-        .getByTestId('receipt-list')
-        .locator('[role="row"][data-status]')
-        .first()
-        .click();
-      expect(await seriousViolations(page, '#dock-workspace'), 'receipt detail').toEqual([]);
+      const list = wb.panel('Receipts').getByTestId('receipt-list');
+      for (const status of ['Delivered', 'NoRoute']) {
+        const row = list.locator(`[role="row"][data-status="${status}"]`).first();
+        await row.click();
+        await expect(row).toHaveClass(/selected/);
+        expect(await seriousViolations(page, '#dock-workspace'), `${status} row selected`).toEqual(
+          [],
+        );
+      }
       // The toolbar's More menu and the pane menu, open.
       await page.getByRole('button', { name: 'More actions' }).click();
       await expect(page.getByRole('menu')).toBeVisible();
