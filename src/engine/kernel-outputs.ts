@@ -61,8 +61,15 @@ export class KernelOutputs {
   /**
    * Sends a kernel's outputs on: responses back to their source, everything else by type.
    * `rowBase` maps the outputs' `parentRow` onto the slot (a one-row re-run of row r).
+   *
+   * `between`, when given, runs after each dispatched batch of outputs (`SendPath`'s batch
+   * capacity) and after the last. A batch back from an asynchronous runtime (the GPU's
+   * 4,096 rows) may carry more outputs than the kernels they go to can queue; the engine's
+   * kernels run concurrently with it, so their queues drain between the groups, as they do
+   * between the generator's chunks, instead of the surplus being dead-lettered as `QueueFull`
+   * at once.
    */
-  emit(k: KernelState, slot: BatchSlot, out: OutputBatch, rowBase = 0): void {
+  emit(k: KernelState, slot: BatchSlot, out: OutputBatch, rowBase = 0, between?: () => void): void {
     const n = out.count;
     if (n === 0) return;
     const c = this.c;
@@ -75,7 +82,14 @@ export class KernelOutputs {
     const now = c.nowUs;
     // Outputs of one type come in runs: the kernel's emits edge is counted per run.
     let run = 0;
+    const group = between ? send.batchCapacity : n;
+    let next = group;
     for (let r = 0; r < n; r++) {
+      if (r === next) {
+        next += group;
+        send.flush(source, srcNum);
+        between!();
+      }
       const parentRow = rowBase + out.parentRow[r]!;
       const parentRef = slot.rowRef[parentRow]!;
       const parentId = slot.rowId[parentRow]!;
@@ -125,6 +139,8 @@ export class KernelOutputs {
     }
     if (rec && run > 0) c.emitEdge(k, rec, run);
     send.flush(source, srcNum);
+    // The last group too: traffic that arrives next finds the queues as the kernels left them.
+    between?.();
   }
 
   /** Whether kernel number `dest` is the host. */

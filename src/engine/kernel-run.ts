@@ -89,6 +89,15 @@ export class KernelRunner {
     return done;
   }
 
+  /**
+   * Lets every kernel take what its queue holds: between the groups of a large batch of outputs
+   * coming back from an asynchronous runtime (see `KernelOutputs.emit`). That runs in the
+   * runtime's promise continuation, never inside a drain.
+   */
+  private readonly drainAll = (): void => {
+    for (const k of this.c.kernels.values()) this.drain(k, Number.POSITIVE_INFINITY);
+  };
+
   /** A slot for the runtime's next batch, or null while `MAX_IN_FLIGHT` are out. */
   private freeSlot(k: KernelState): BatchSlot | null {
     for (let i = 1; i < k.slots.length; i++) if (!k.slots[i]!.busy) return k.slots[i]!;
@@ -270,7 +279,7 @@ export class KernelRunner {
       this.leave(k, slot, count);
       k.processed += count;
       c.processed += count;
-      if (!k.destroyed) this.outputs.emit(k, slot, out);
+      if (!k.destroyed) this.outputs.emit(k, slot, out, 0, this.drainAll);
       this.releaseRows(slot, count);
     } catch (e) {
       c.opts.onEvent?.({

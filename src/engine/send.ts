@@ -39,6 +39,11 @@ export class SendPath {
     this.scratch = new DispatchScratch(capacity);
   }
 
+  /** Messages `enqueue` gathers before it dispatches them as one batch. */
+  get batchCapacity(): number {
+    return this.scratch.capacity;
+  }
+
   /** Materialises one receipt row for the live tail. */
   row(
     seq: number,

@@ -77,6 +77,49 @@ describe('engine snapshot', () => {
     expect(after.processed).toBeGreaterThanOrEqual(2 * 4096);
   });
 
+  it("sends a GPU batch's outputs on in groups its destination's queue can take", async () => {
+    let t = 1_000_000;
+    const rt = new HeldRuntime();
+    const config = demoConfig();
+    config.kernels = config.kernels.map((k) =>
+      k.id === 'fraud_processor' ? { ...k, backend: 'webgpu' as const } : k,
+    );
+    const engine = createEngine({
+      config,
+      now: () => t,
+      makeKernel: (k) =>
+        k.id === 'fraud_processor' ? Promise.resolve(rt) : createTwin(k.behavior),
+      gpu: () => ({ available: true, adapter: null }),
+    });
+    await flush();
+    // One GPU batch of 4096 large transactions: 4096 alerts come back at once, for alert_sink,
+    // whose queue holds 1024 and dead-letters what does not fit.
+    engine.command({ type: 'inject', typeId: 1001, count: 4096, payload: { amount: 15_000 } });
+    t += 1000;
+    engine.tick();
+    const sink = () => engine.snapshot().kernels.find((k) => k.id === 'alert_sink')!;
+    expect(sink().capacity).toBe(1024);
+    expect(engine.snapshot().kernels.find((k) => k.id === 'fraud_processor')!.inFlight).toBe(4096);
+    for (let i = 0; i < 4; i++) {
+      await flush();
+      rt.release();
+    }
+    await flush();
+    // The sink ran after the last group too: alerts sent now find room.
+    engine.command({ type: 'inject', typeId: 1010, count: 100 });
+    t += 1000;
+    engine.tick();
+    engine.drain();
+    const s = engine.snapshot();
+    const fraud = s.kernels.find((k) => k.id === 'fraud_processor')!;
+    expect(fraud).toMatchObject({ processed: 4096, emitted: 4096 });
+    // The sink ran between the groups: every alert processed, none dead-lettered.
+    expect(sink()).toMatchObject({ processed: 4196, dropped: 0 });
+    expect(sink().maxDepth).toBeLessThanOrEqual(1024);
+    expect(s.receipts.byStatus.QueueFull ?? 0).toBe(0);
+    expect(s.accounting).toMatchObject({ deadLettered: 0, queued: 0, inFlight: 0, balanced: true });
+  });
+
   it('rates fall to 0 within a second of the last message and the engine reads idle', () => {
     let t = 1_000_000;
     const engine = createEngine({ config: demoConfig(), now: () => t });
