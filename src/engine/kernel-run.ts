@@ -8,24 +8,23 @@
  * measured on the other backend.
  */
 import {
-  PAYLOAD_WORDS,
   cloneMessageBatch,
+  type KernelRuntime,
   type MessageBatch,
   type OutputBatch,
 } from '../gpu/kernels/types.ts';
-import { hlc, isPromise, type EngineCore, type TypeRec } from './context';
-import type { HlcRow } from './protocol';
+import { hlc, type EngineCore } from './context';
+import { KernelFaults, leaveFlight, releaseRows } from './kernel-faults';
 import type { KernelHost } from './kernel-host';
+import { KernelOutputs } from './kernel-outputs';
 import {
   createDrainColumns,
   createSlot,
   isRuntime,
   type BatchSlot,
-  type KernelImpl,
   type KernelState,
 } from './kernel-state';
-import type { KernelRuntime } from '../gpu/kernels/types.ts';
-import { KernelOutputs } from './kernel-outputs';
+import type { HlcRow } from './protocol';
 import type { SendPath } from './send';
 
 /** Batches a kernel may have handed to its asynchronous runtime at once. */
@@ -38,6 +37,7 @@ export class KernelRunner {
   private gpuSamples = 0;
 
   private readonly outputs: KernelOutputs;
+  private readonly faults: KernelFaults;
 
   constructor(
     private readonly c: EngineCore,
@@ -45,6 +45,7 @@ export class KernelRunner {
     private readonly host: KernelHost,
   ) {
     this.outputs = new KernelOutputs(c, send);
+    this.faults = new KernelFaults(c, send, this.outputs);
   }
 
   /** Processes up to `budget` messages of `k`'s queue; returns how many it took. */
@@ -76,7 +77,7 @@ export class KernelRunner {
         out = impl.process(slot.batch);
       } catch {
         // Which row failed is unknown: re-run the batch row by row (see isolate).
-        this.isolate(k, impl, slot, count, 0);
+        this.faults.isolate(k, impl, slot, count, 0);
         continue;
       }
       k.placement.observe('cpu', count, clock() - t0);
@@ -84,7 +85,7 @@ export class KernelRunner {
       k.processed += count;
       this.c.processed += count;
       this.outputs.emit(k, slot, out);
-      this.releaseRows(slot, count);
+      releaseRows(this.c, slot, count);
     }
     return done;
   }
@@ -170,11 +171,11 @@ export class KernelRunner {
         this.taken(k, i, ref, now - entered, hlc(pP, pBase + i));
       // Checked per message before the runtime sees it: test faults and unreadable payloads.
       if (k.failCount > 0 || (rec.layout !== null && lens[ref]! < rec.layout.size)) {
-        const fault = this.rowFault(k, rec, ref);
+        const fault = this.faults.rowFault(k, rec, ref);
         if (fault) {
           done++;
           const [reason, detail] = fault;
-          this.failMessage(
+          this.faults.failMessage(
             k,
             ref,
             id,
@@ -270,36 +271,28 @@ export class KernelRunner {
       try {
         out = await rt.process(slot.batch);
       } catch {
-        await this.isolateAsync(k, rt, slot, count);
+        await this.faults.isolateAsync(k, rt, slot, count);
         return;
       }
       const ms = c.opts.clock() - t0;
       c.advance();
       if (rt.backend === 'webgpu') k.placement.observe('webgpu', count, ms);
-      this.leave(k, slot, count);
+      leaveFlight(this.c, k, slot, count);
       k.processed += count;
       c.processed += count;
       if (!k.destroyed) this.outputs.emit(k, slot, out, 0, this.drainAll);
-      this.releaseRows(slot, count);
+      releaseRows(this.c, slot, count);
     } catch (e) {
       c.opts.onEvent?.({
         type: 'error',
         error: { code: 'Internal', message: `kernel "${k.cfg.id}": ${String(e)}` },
       });
-      this.leave(k, slot, slot.open);
+      leaveFlight(this.c, k, slot, slot.open);
     } finally {
       slot.busy = false;
       k.inFlightSlots--;
       if (k.inFlightSlots === 0) this.host.place(k);
     }
-  }
-
-  /** `n` rows of `slot` left the in-flight count (processed or failed). */
-  private leave(k: KernelState, slot: BatchSlot, n: number): void {
-    const m = Math.min(n, slot.open);
-    slot.open -= m;
-    k.inFlight -= m;
-    this.c.inFlightTotal -= m;
   }
 
   /**
@@ -353,172 +346,5 @@ export class KernelRunner {
         done();
       },
     );
-  }
-
-  releaseRows(slot: BatchSlot, count: number): void {
-    const s = this.c.store;
-    for (let r = 0; r < count; r++) {
-      const ref = slot.rowRef[r]!;
-      // A dead-lettered row's payload now belongs to its letter.
-      if (ref >= 0) s.release(ref);
-    }
-  }
-
-  /**
-   * Why the kernel cannot take the message at `ref`, or null. A demo kernel (fraud, aggregator,
-   * pattern) reads its input fields at the offsets of the type's layout, so a payload shorter
-   * than that layout would be read as zeros: it is refused instead. The generic kernel only counts
-   * messages by type and takes any payload.
-   */
-  private rowFault(
-    k: KernelState,
-    rec: TypeRec,
-    ref: number,
-  ): [reason: 'KernelError' | 'InvalidPayload', detail: string] | null {
-    if (k.failCount > 0) {
-      k.failCount--;
-      return ['KernelError', k.failReason];
-    }
-    const layout = rec.layout;
-    const len = this.c.store.len[ref]!;
-    if (layout !== null && len < layout.size && k.cfg.behavior !== 'generic') {
-      return [
-        'InvalidPayload',
-        `Payload of ${len} byte(s) is shorter than the ${layout.size} bytes ${rec.name} lays out; ` +
-          `the ${k.cfg.behavior} kernel "${k.cfg.id}" cannot read it. Send the full payload.`,
-      ];
-    }
-    return null;
-  }
-
-  /**
-   * Dead-letters a message its kernel took but could not process; the letter keeps the payload
-   * and can be redriven to the kernel like any other.
-   */
-  private failMessage(
-    k: KernelState,
-    ref: number,
-    messageId: number,
-    srcNum: number,
-    priority: number,
-    hops: number,
-    tenantId: number,
-    reason: 'KernelError' | 'InvalidPayload',
-    detail: string,
-  ): void {
-    const c = this.c;
-    const s = c.store;
-    // Its Delivered row was materialised when the kernel took it; nothing is reserved any more.
-    s.sampled[ref] = 0;
-    s.msgId[ref] = messageId;
-    const source = c.broker.nameOf(srcNum);
-    c.broker.deadLetterFailed({
-      reason,
-      messageId,
-      source,
-      destination: k.cfg.id,
-      typeId: c.typeOfRef(ref).typeId,
-      envelope: null,
-      priority,
-      hops,
-      tenantId,
-      payloadRef: ref,
-      deadAt: c.nowUs,
-      detail,
-    });
-    if (s.traced[ref] === 1) this.send.trace(ref, reason, source, k.cfg.id, hops, priority);
-    this.send.letters.flush();
-  }
-
-  /** Copies row `r` of `slot` into the kernel's one-row batch. */
-  private one(k: KernelState, slot: BatchSlot, r: number): MessageBatch {
-    const one = k.single;
-    const b = slot.batch;
-    one.count = 1;
-    one.typeLo[0] = b.typeLo[r]!;
-    one.typeHi[0] = b.typeHi[r]!;
-    one.idLo[0] = b.idLo[r]!;
-    one.idHi[0] = b.idHi[r]!;
-    one.source[0] = b.source[r]!;
-    one.priority[0] = b.priority[r]!;
-    one.flags[0] = b.flags[r]!;
-    one.payload.set(b.payload.subarray(r * PAYLOAD_WORDS, (r + 1) * PAYLOAD_WORDS));
-    return one;
-  }
-
-  /**
-   * A twin's batch threw and which row caused it is unknown: re-runs rows `from..count-1` one at
-   * a time, so good rows are processed and each failing row becomes a `KernelError` letter.
-   * Caveat: a twin that throws part-way may have updated its state for the rows before the
-   * throw; those rows' state effects then apply twice (outputs and accounting stay exact).
-   */
-  private isolate(
-    k: KernelState,
-    impl: KernelImpl,
-    slot: BatchSlot,
-    count: number,
-    from: number,
-  ): void {
-    for (let r = from; r < count; r++) {
-      let out: OutputBatch | Promise<OutputBatch>;
-      try {
-        out = impl.process(this.one(k, slot, r));
-      } catch (e) {
-        this.failRow(k, slot, r, e);
-        continue;
-      }
-      if (isPromise<OutputBatch>(out)) {
-        // Only a runtime answers with a promise; it is isolated asynchronously instead.
-        throw new Error('isolate: a synchronous kernel answered with a promise');
-      }
-      this.rowDone(k, slot, r, out);
-    }
-    this.releaseRows(slot, count);
-  }
-
-  /** The same for a runtime's rejected batch (its rows stay in flight until each settles). */
-  private async isolateAsync(
-    k: KernelState,
-    rt: KernelRuntime,
-    slot: BatchSlot,
-    count: number,
-  ): Promise<void> {
-    for (let r = 0; r < count; r++) {
-      try {
-        const out = await rt.process(this.one(k, slot, r));
-        this.c.advance();
-        this.leave(k, slot, 1);
-        this.rowDone(k, slot, r, out);
-      } catch (e) {
-        this.c.advance();
-        this.leave(k, slot, 1);
-        this.failRow(k, slot, r, e);
-      }
-    }
-    this.releaseRows(slot, count);
-  }
-
-  private rowDone(k: KernelState, slot: BatchSlot, r: number, out: OutputBatch): void {
-    k.processed++;
-    this.c.processed++;
-    if (!k.destroyed) this.outputs.emit(k, slot, out, r);
-  }
-
-  private failRow(k: KernelState, slot: BatchSlot, r: number, e: unknown): void {
-    const b = slot.batch;
-    const ref = slot.rowRef[r]!;
-    const why = e instanceof Error ? e.message : String(e);
-    this.failMessage(
-      k,
-      ref,
-      slot.rowId[r]!,
-      b.source[r]!,
-      b.priority[r]!,
-      slot.rowHops[r]!,
-      slot.rowTenant[r]!,
-      'KernelError',
-      why,
-    );
-    slot.rowRef[r] = -1;
   }
 }
