@@ -4,8 +4,15 @@
  */
 import type { GpuStatus } from '../gpu/device.ts';
 import type { FallbackEvent } from '../gpu/runtime.ts';
-import type { KernelBehavior, KernelRuntime, OutputBatch } from '../gpu/kernels/types.ts';
-import { copyBatch, type GpuReply, type GpuRequest, type RuntimeStatus } from './gpu-remote';
+import {
+  copyRows,
+  createOutputBatch,
+  type KernelBehavior,
+  type KernelRuntime,
+  type MessageBatch,
+  type OutputBatch,
+} from '../gpu/kernels/types.ts';
+import { buffersOf, type GpuReply, type GpuRequest, type RuntimeStatus } from './gpu-remote';
 import type { GpuInfo } from './protocol';
 
 /** What a probe through `acquireGpu` found, as the engine reports it. */
@@ -42,18 +49,22 @@ export interface GpuHostDeps {
 
 type HostedRuntime = Awaited<ReturnType<GpuHostDeps['create']>>;
 
-/** An output batch's first `count` rows, copied, and the buffers to transfer them in. */
-function copyOutput(out: OutputBatch): { batch: OutputBatch; transfer: ArrayBuffer[] } {
+/**
+ * An output batch's first `count` rows, copied into `spare` (a batch the engine gave back) when
+ * it has room, else into a new batch (the runtime owns `out` until its next call).
+ */
+function copyOutput(out: OutputBatch, spare: OutputBatch | undefined): OutputBatch {
   const n = out.count;
-  const batch: OutputBatch = {
-    ...copyBatch(out),
-    dest: out.dest.slice(0, n),
-    parentRow: out.parentRow.slice(0, n),
-  };
-  const { typeLo, typeHi, idLo, idHi, source, priority, flags, payload, dest, parentRow } = batch;
-  const columns = [typeLo, typeHi, idLo, idHi, source, priority, flags, payload, dest, parentRow];
-  return { batch, transfer: columns.map((c) => c.buffer as ArrayBuffer) };
+  const batch = spare && spare.capacity >= n ? spare : createOutputBatch(Math.max(n, out.capacity));
+  batch.count = n;
+  copyRows(out, batch, n);
+  batch.dest.set(out.dest.subarray(0, n));
+  batch.parentRow.set(out.parentRow.subarray(0, n));
+  return batch;
 }
+
+/** Output batches kept per runtime for reuse. */
+const SPARES = 3;
 /**
  * The GPU worker's side: one runtime per kernel id, each kernel's operations chained in the
  * order they came.
@@ -61,6 +72,8 @@ function copyOutput(out: OutputBatch): { batch: OutputBatch; transfer: ArrayBuff
 export class GpuHost {
   private readonly runtimes = new Map<number, Promise<HostedRuntime | null>>();
   private readonly chains = new Map<number, Promise<unknown>>();
+  /** Per runtime, output batches the engine gave back, to copy the next outputs into. */
+  private readonly spares = new Map<number, OutputBatch[]>();
 
   constructor(
     private readonly deps: GpuHostDeps,
@@ -125,7 +138,14 @@ export class GpuHost {
         this.runtimes.set(m.id, made);
         return;
       }
-      case 'process':
+      case 'process': {
+        if (m.spare) {
+          let list = this.spares.get(m.id);
+          if (!list) this.spares.set(m.id, (list = []));
+          if (list.length < SPARES) list.push(m.spare);
+        }
+        // The request's batch goes back with the reply (the runtime reads it no more by then).
+        const input: MessageBatch = m.batch;
         this.then(m.id, async (rt) => {
           if (!rt) {
             this.reply(
@@ -134,35 +154,46 @@ export class GpuHost {
                 id: m.id,
                 seq: m.seq,
                 out: null,
+                input,
                 error: 'no runtime',
                 ...this.status(rt),
               },
-              [],
+              buffersOf(input),
             );
             return;
           }
           try {
-            const { batch, transfer } = copyOutput(await rt.process(m.batch));
+            const batch = copyOutput(await rt.process(input), this.spares.get(m.id)?.pop());
             this.reply(
               {
                 type: 'processed',
                 id: m.id,
                 seq: m.seq,
                 out: batch,
+                input,
                 error: null,
                 ...this.status(rt),
               },
-              transfer,
+              [...buffersOf(batch), ...buffersOf(input)],
             );
           } catch (e) {
             const error = e instanceof Error ? e.message : String(e);
             this.reply(
-              { type: 'processed', id: m.id, seq: m.seq, out: null, error, ...this.status(rt) },
-              [],
+              {
+                type: 'processed',
+                id: m.id,
+                seq: m.seq,
+                out: null,
+                input,
+                error,
+                ...this.status(rt),
+              },
+              buffersOf(input),
             );
           }
         });
         return;
+      }
       case 'export':
         this.then(m.id, async (rt) => {
           try {
@@ -192,6 +223,7 @@ export class GpuHost {
           rt?.destroy();
           this.runtimes.delete(m.id);
           this.chains.delete(m.id);
+          this.spares.delete(m.id);
         });
         return;
       case 'lose':

@@ -69,11 +69,13 @@ function joined(opts: { failCreate?: string } = {}) {
     },
   };
   const sent: GpuRequest[] = [];
+  /** Bytes each message carried in buffers that were copied rather than transferred. */
+  const copiedBytes: { type: string; bytes: number }[] = [];
   let closed = false;
   const link: GpuLink = {
-    post: (m) => {
-      // postMessage without a transfer list: the engine's buffers are copied, never detached.
-      const copy = structuredClone(m);
+    post: (m, transfer = []) => {
+      copiedBytes.push({ type: m.type, bytes: copied(m, transfer) });
+      const copy = structuredClone(m, { transfer });
       sent.push(copy);
       setTimeout(() => {
         if (!closed) host.handle(copy);
@@ -86,13 +88,25 @@ function joined(opts: { failCreate?: string } = {}) {
     },
   };
   const host = new GpuHost(deps, (reply: GpuReply, transfer: ArrayBuffer[]) => {
+    copiedBytes.push({ type: reply.type, bytes: copied(reply, transfer) });
     const copy = structuredClone(reply, { transfer });
     setTimeout(() => {
       if (!closed) link.onReply?.(copy);
     }, 0);
   });
   const remote = new RemoteGpu(link);
-  return { remote, runtimes, sent, link, deps };
+  return { remote, runtimes, sent, link, deps, copiedBytes };
+}
+
+/** Bytes of the typed arrays in `m` (two levels deep) whose buffers are not in `transfer`. */
+function copied(m: object, transfer: ArrayBuffer[]): number {
+  let bytes = 0;
+  for (const v of Object.values(m)) {
+    if (ArrayBuffer.isView(v))
+      bytes += transfer.includes(v.buffer as ArrayBuffer) ? 0 : v.byteLength;
+    else if (v && typeof v === 'object') bytes += copied(v as object, transfer);
+  }
+  return bytes;
 }
 
 /** A batch of `n` Transactions; every third over the large-amount threshold (it raises an alert). */
@@ -169,9 +183,31 @@ describe('the GPU worker link', () => {
     batch.count = 0;
     expect(rows(await pending)).toEqual(want);
     expect(batch.payload.buffer.byteLength).toBe(bytes);
-    // Only the rows that count travel.
     const msg = sent.find((m) => m.type === 'process');
-    expect(msg?.type === 'process' && msg.batch.payload.length).toBe(40 * PAYLOAD_WORDS);
+    expect(msg?.type === 'process' && msg.batch.count).toBe(40);
+  });
+
+  it('moves batches both ways by transfer and uses their buffers again, outputs exact', async () => {
+    const { remote, sent, copiedBytes } = joined();
+    const rt = await remote.create('fraud', 'auto', () => undefined);
+    const twin = createTwin('fraud');
+    for (let i = 0; i < 8; i++) {
+      // Sizes up and down: a spare too small for the next outputs is replaced, never overrun.
+      const batch = transactions([40, 300, 12, 300, 64, 1, 250, 90][i]!, i);
+      const want = rows(twin.process(batch));
+      const out = await rt.process(batch);
+      expect(rows(out)).toEqual(want);
+      // The engine has sent the outputs on: their buffers go back with the next request.
+      rt.recycle(out);
+    }
+    const processes = sent.filter((m) => m.type === 'process');
+    expect(processes).toHaveLength(8);
+    // From the second request on, each takes the previous outputs' buffers back to the worker.
+    expect(processes.slice(1).every((m) => m.type === 'process' && m.spare !== null)).toBe(true);
+    // Nothing of a batch or its outputs is copied by the messages: every buffer is transferred.
+    const moved = copiedBytes.filter((c) => c.type === 'process' || c.type === 'processed');
+    expect(moved).toHaveLength(16);
+    expect(moved.every((c) => c.bytes === 0)).toBe(true);
   });
 
   it('reports a runtime that moved to its twin on the GPU worker (device lost), once', async () => {

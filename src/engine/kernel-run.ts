@@ -281,6 +281,7 @@ export class KernelRunner {
       k.processed += count;
       c.processed += count;
       if (!k.destroyed) this.outputs.emit(k, slot, out, 0, this.drainAll);
+      rt.recycle?.(out);
       releaseRows(this.c, slot, count);
     } catch (e) {
       c.opts.onEvent?.({
@@ -336,9 +337,10 @@ export class KernelRunner {
       this.host.releaseForcedCpu(k);
     };
     rt.process(copy).then(
-      () => {
+      (out) => {
         const t1 = clock();
         if (rt.backend === 'webgpu') p.sampled('webgpu', copy.count, t1 - t0, t1);
+        rt.recycle?.(out);
         done();
       },
       (e: unknown) => {

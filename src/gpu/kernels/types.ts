@@ -101,6 +101,11 @@ export interface KernelRuntime {
   importState(state: Uint32Array): void;
   reset(): void;
   destroy(): void;
+  /**
+   * Hands back a batch `process` returned once the caller is done with it (it reads it no more),
+   * so a runtime may reuse its buffers; optional.
+   */
+  recycle?(out: OutputBatch): void;
 }
 
 /** An empty input batch with room for `capacity` rows. */
@@ -146,7 +151,8 @@ export function cloneMessageBatch(b: MessageBatch): MessageBatch {
   return c;
 }
 
-function copyRows(from: MessageBatch, to: MessageBatch, n: number): void {
+/** Copies the first `n` rows of `from`'s input columns into `to` (which has room for them). */
+export function copyRows(from: MessageBatch, to: MessageBatch, n: number): void {
   to.typeLo.set(from.typeLo.subarray(0, n));
   to.typeHi.set(from.typeHi.subarray(0, n));
   to.idLo.set(from.idLo.subarray(0, n));
