@@ -72,6 +72,70 @@ test.describe('live truth', () => {
     await expect(page.locator('.stale')).toHaveCount(0);
   });
 
+  test('a kernel forced onto a GPU that cannot keep up is the one bottleneck; the kernel it feeds loses nothing', async ({
+    wb,
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    await wb.open();
+    await engineReady(page);
+    // fraud_processor on WebGPU (SwiftShader here: about 10^5 messages/s), the rest on auto.
+    const loaded = await page.evaluate(() => {
+      const c = structuredClone(window.workbench.getConfig());
+      for (const k of c.kernels) if (k.id === 'fraud_processor') k.backend = 'webgpu';
+      return window.workbench.loadConfig(c);
+    });
+    expect(loaded.ok).toBe(true);
+    await expect
+      .poll(
+        async () => (await snap(page))?.kernels.find((k) => k.id === 'fraud_processor')?.backend,
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe('webgpu');
+    const queues = await panel(page, 'Queues');
+    const started = await page.evaluate(() =>
+      window.workbench.startGenerator({ ratePerSec: 2_000_000, seed: 5, durationMs: 8000 }),
+    );
+    expect(started.ok).toBe(true);
+    // Its queue fills and its policy applies; the UI names it, on WebGPU, as the bottleneck.
+    const fraudRow = queues.getByTestId('queue-row-fraud_processor');
+    await expect(fraudRow).toContainText('WebGPU');
+    await expect(fraudRow.getByText('bottleneck')).toBeVisible({ timeout: 15_000 });
+    const during = (await snap(page))!;
+    const fraud = during.kernels.find((k) => k.id === 'fraud_processor')!;
+    expect(fraud.dropped).toBeGreaterThan(0);
+    expect(fraud.queued).toBeLessThanOrEqual(fraud.capacity);
+    // Its GPU batches come back 4,096 alerts at a time into alert_sink's queue of 1,024: they
+    // go on in groups the sink takes, so the sink refuses nothing and is no bottleneck.
+    await expect
+      .poll(async () => (await snap(page))?.kernels.find((k) => k.id === 'alert_sink')?.processed, {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(100_000);
+    await page.evaluate(() => window.workbench.stopGenerator());
+    await expect
+      .poll(
+        async () => {
+          const s = await snap(page);
+          return s ? s.accounting.queued + s.accounting.inFlight : -1;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(0);
+    const after = (await snap(page))!;
+    const sink = after.kernels.find((k) => k.id === 'alert_sink')!;
+    const emitted = after.kernels.find((k) => k.id === 'fraud_processor')!.emitted;
+    expect(emitted).toBeGreaterThan(1000);
+    expect(sink.dropped).toBe(0);
+    expect(sink.lettersByReason.QueueFull ?? 0).toBe(0);
+    expect(await queues.getByTestId('queue-row-alert_sink').getByText('bottleneck').count()).toBe(
+      0,
+    );
+    expect(after.accounting.balanced).toBe(true);
+  });
+
   test('depth never exceeds capacity under load (2 M/s): snapshot and DOM', async ({
     wb,
     page,
