@@ -138,10 +138,13 @@ export function AccountingBar() {
   const stale = useStale();
   if (!acc) return null;
   const lost = Object.values(acc.failedByStatus).reduce((x, y) => x + y, 0);
-  const lostWhy = Object.entries(acc.failedByStatus)
-    .filter(([, n]) => n > 0)
+  const reasons = Object.entries(acc.failedByStatus).filter(([, n]) => n > 0);
+  const lostWhy = reasons
     .map(([why, n]) => `${FAILED_WORDS[why] ?? why}: ${formatCount(n)}`)
     .join('; ');
+  // One reason: its words without repeating the number; several: each with its share.
+  const lostShown =
+    reasons.length === 1 ? (FAILED_WORDS[reasons[0]![0]] ?? reasons[0]![0]) : lostWhy;
   return (
     <div
       className={`accounting ${stale.className}`}
@@ -149,6 +152,10 @@ export function AccountingBar() {
       data-testid="accounting"
       data-balanced={acc.balanced}
     >
+      {/* The verdict first: a narrow window clips the end of the line, never the verdict. */}
+      <strong className={acc.balanced ? 'ok' : 'bad'}>
+        {acc.balanced ? '✔ balanced' : '✘ unbalanced'}
+      </strong>
       <span title="messages injected from outside">injected {formatCount(acc.injected)}</span>
       <span title="alerts and responses emitted by kernels">
         + emitted {formatCount(acc.emitted)}
@@ -165,14 +172,11 @@ export function AccountingBar() {
       </span>
       <span title={lostWhy || 'failed messages no longer held anywhere'}>
         + failed, not kept {formatCount(lost)}
-        {lostWhy ? ` (${lostWhy})` : ''}
+        {lostShown ? ` (${lostShown})` : ''}
       </span>
       <span title="failed messages held in the dead-letter queue now (redrivable)">
         + held as dead letters {formatCount(acc.deadLettered)}
       </span>
-      <strong className={acc.balanced ? 'ok' : 'bad'}>
-        {acc.balanced ? '✔ balanced' : '✘ unbalanced'}
-      </strong>
     </div>
   );
 }
