@@ -170,14 +170,7 @@ class EngineImpl implements Engine {
     const make: MakeKernel = o.makeKernel ?? ((k) => createTwin(k.behavior));
     this.host = new KernelHost(c, make, o.makeTwin);
     this.runner = new KernelRunner(c, this.send, this.host);
-    this.traffic = new Traffic(
-      c,
-      this.send,
-      () => {
-        for (const k of c.kernels.values()) this.runner.drain(k, Number.POSITIVE_INFINITY);
-      },
-      o.spawnGenerator,
-    );
+    this.traffic = new Traffic(c, this.send, this.runner.drainAll, o.spawnGenerator);
     this.snapshots = new SnapshotBuilder(c, this.host, this.letters, this.traffic);
     this.dispatcher = this.buildDispatcher(cfg);
     c.dispatcher = this.dispatcher;

@@ -31,6 +31,8 @@ import type { SendPath } from './send';
 export const MAX_IN_FLIGHT = 2;
 /** Rows per batch handed to an asynchronous runtime (a GPU gains from large batches). */
 export const ASYNC_BATCH = 4096;
+/** Rounds of `drainAll` at most: kernels that keep feeding each other stop there until the next tick. */
+const MAX_ROUNDS = 100_000;
 
 export class KernelRunner {
   /** Shadow runs on the GPU in flight, engine-wide: one at a time, so samples never pile up. */
@@ -91,12 +93,21 @@ export class KernelRunner {
   }
 
   /**
-   * Lets every kernel take what its queue holds: between the groups of a large batch of outputs
-   * coming back from an asynchronous runtime (see `KernelOutputs.emit`). That runs in the
-   * runtime's promise continuation, never inside a drain.
+   * Lets every kernel take what its queue holds, a batch each in turn until no queue has anything
+   * to take: after each chunk of traffic, and between the groups of a large batch of outputs
+   * coming back from an asynchronous runtime (see `KernelOutputs.emit`; that runs in the
+   * runtime's promise continuation, never inside a drain). In turn, not one kernel's whole
+   * queue at once: 4,096 transactions waiting for the fraud kernel would send 4,096 alerts to
+   * alert_sink's queue of 1,024 before the sink ran.
    */
-  private readonly drainAll = (): void => {
-    for (const k of this.c.kernels.values()) this.drain(k, Number.POSITIVE_INFINITY);
+  readonly drainAll = (): void => {
+    const c = this.c;
+    const batch = c.opts.batchSize;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      let any = 0;
+      for (const k of c.kernels.values()) any += this.drain(k, batch);
+      if (any === 0) return;
+    }
   };
 
   /** A slot for the runtime's next batch, or null while `MAX_IN_FLIGHT` are out. */
