@@ -23,6 +23,7 @@ import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks
 import { demoConfig } from '../src/core/config/index.ts';
 import { DispatcherBuilder, K2KBroker } from '../src/core/index.ts';
 import { createEngine } from '../src/engine/engine.ts';
+import { ASYNC_BATCH } from '../src/engine/kernel-run.ts';
 import { GeneratedBatch, TrafficGenerator, type MixEntry } from '../src/engine/generators.ts';
 import { InputConverter } from '../src/engine/kernel-input.ts';
 import { OutputConverter } from '../src/engine/kernel-output.ts';
@@ -42,6 +43,7 @@ import {
 import { readdirSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { GeneratorPump, type GeneratorLink, type GenRequest } from '../src/engine/gen-remote.ts';
+import { gpuLinkRoundTrips } from './gpu-link.ts';
 import { median } from './stats.ts';
 
 // This bundle is also the generator's worker thread for the saturated run "generator on a
@@ -575,4 +577,11 @@ for (const rate of [250_000, 500_000, 750_000, 1_000_000, 2_000_000]) {
 }
 console.log(
   `highest rate sustained in real time with no drops at the demo capacities: ${(best / 1e6).toFixed(2)} M msgs/s`,
+);
+
+// The GPU worker's link: a full GPU batch's round trip as the engine's side pays it (the GPU's own
+// work apart), buffers transferred both ways and used again (see gpu-remote.ts).
+const link = await gpuLinkRoundTrips(3000);
+console.log(
+  `GPU worker link (MessageChannel, twin behind it): ${link.trips} round trips of a ${ASYNC_BATCH}-row batch with ${link.outputs} outputs, ${link.usPerTrip.toFixed(0)} µs each (both ends on this thread); GCs during them: ${link.minorGcs} minor, ${link.majorGcs} major, ${link.gcMs.toFixed(0)} ms`,
 );
