@@ -234,24 +234,7 @@ test.describe('faults are survived', () => {
     await wb.open();
     // Forced to WebGPU: on `auto` the fraud processor stays on its twin here (SwiftShader
     // measures slower), and this test is about losing the device under a kernel running on it.
-    const loaded = await page.evaluate(() => {
-      const c = window.workbench.getConfig();
-      return window.workbench.loadConfig({
-        ...c,
-        kernels: c.kernels.map((k) =>
-          k.id === 'fraud_processor' ? { ...k, backend: 'webgpu' as const } : k,
-        ),
-      });
-    });
-    expect(loaded.ok).toBe(true);
-    await expect
-      .poll(
-        async () => (await snap(page))?.kernels.find((k) => k.id === 'fraud_processor')?.backend,
-        {
-          timeout: 20_000,
-        },
-      )
-      .toBe('webgpu');
+    await wb.forceBackend('fraud_processor', 'webgpu');
     await page.evaluate(() => window.workbench.inject({ typeId: 1001, count: 300 }));
     await page.evaluate(() => window.workbench.__faults?.loseGpu());
     await page.evaluate(() => window.workbench.inject({ typeId: 1001, count: 300 }));

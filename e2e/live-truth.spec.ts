@@ -80,20 +80,7 @@ test.describe('live truth', () => {
     await wb.open();
     await engineReady(page);
     // fraud_processor on WebGPU (SwiftShader here: about 10^5 messages/s), the rest on auto.
-    const loaded = await page.evaluate(() => {
-      const c = structuredClone(window.workbench.getConfig());
-      for (const k of c.kernels) if (k.id === 'fraud_processor') k.backend = 'webgpu';
-      return window.workbench.loadConfig(c);
-    });
-    expect(loaded.ok).toBe(true);
-    await expect
-      .poll(
-        async () => (await snap(page))?.kernels.find((k) => k.id === 'fraud_processor')?.backend,
-        {
-          timeout: 20_000,
-        },
-      )
-      .toBe('webgpu');
+    await wb.forceBackend('fraud_processor', 'webgpu');
     const queues = await panel(page, 'Queues');
     const started = await page.evaluate(() =>
       window.workbench.startGenerator({ ratePerSec: 2_000_000, seed: 5, durationMs: 8000 }),

@@ -85,6 +85,34 @@ export class Workbench {
   async fitView() {
     await this.page.getByRole('button', { name: /fit view/i }).click();
   }
+
+  /**
+   * Loads the current config with `kernelId` forced to `backend` and waits until the engine runs
+   * it there (a WebGPU runtime takes a moment to build).
+   */
+  async forceBackend(kernelId: string, backend: 'webgpu' | 'cpu') {
+    const loaded = await this.page.evaluate(
+      ([id, to]) => {
+        const c = window.workbench.getConfig();
+        return window.workbench.loadConfig({
+          ...c,
+          kernels: c.kernels.map((k) => (k.id === id ? { ...k, backend: to } : k)),
+        });
+      },
+      [kernelId, backend] as const,
+    );
+    expect(loaded.ok).toBe(true);
+    await expect
+      .poll(
+        () =>
+          this.page.evaluate(
+            (id) => window.workbench.snapshot()?.kernels.find((k) => k.id === id)?.backend,
+            kernelId,
+          ),
+        { timeout: 20_000 },
+      )
+      .toBe(backend);
+  }
 }
 
 export const test = base.extend<{ wb: Workbench }>({

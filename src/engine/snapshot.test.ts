@@ -31,27 +31,35 @@ class HeldRuntime implements KernelRuntime {
 
 const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
+/** The demo with fraud_processor forced onto a `HeldRuntime`; `step` moves the clock 1 ms and ticks. */
+async function heldFraud() {
+  let t = 1_000_000;
+  const rt = new HeldRuntime();
+  const config = demoConfig();
+  config.kernels = config.kernels.map((k) =>
+    k.id === 'fraud_processor' ? { ...k, backend: 'webgpu' as const } : k,
+  );
+  const engine = createEngine({
+    config,
+    now: () => t,
+    makeKernel: (k) => (k.id === 'fraud_processor' ? Promise.resolve(rt) : createTwin(k.behavior)),
+    gpu: () => ({ available: true, adapter: null }),
+  });
+  await flush();
+  const step = (): void => {
+    t += 1000;
+    engine.tick();
+  };
+  return { engine, rt, step };
+}
+
 describe('engine snapshot', () => {
   it('reports a slow GPU kernel as queued plus in flight, never a queue above its capacity', async () => {
-    let t = 1_000_000;
-    const rt = new HeldRuntime();
-    const config = demoConfig();
-    config.kernels = config.kernels.map((k) =>
-      k.id === 'fraud_processor' ? { ...k, backend: 'webgpu' as const } : k,
-    );
-    const engine = createEngine({
-      config,
-      now: () => t,
-      makeKernel: (k) =>
-        k.id === 'fraud_processor' ? Promise.resolve(rt) : createTwin(k.behavior),
-      gpu: () => ({ available: true, adapter: null }),
-    });
-    await flush();
+    const { engine, rt, step } = await heldFraud();
     // Two batches go to the GPU (and stay there), then more than the queue (4096) holds.
     for (const count of [4096, 4096, 10_000]) {
       engine.command({ type: 'inject', typeId: 1001, count });
-      t += 1000;
-      engine.tick();
+      step();
     }
     const s = engine.snapshot();
     const fraud = s.kernels.find((k) => k.id === 'fraud_processor')!;
@@ -71,32 +79,17 @@ describe('engine snapshot', () => {
       rt.release();
       await flush();
     }
-    t += 1000;
-    engine.tick();
+    step();
     const after = engine.snapshot().kernels.find((k) => k.id === 'fraud_processor')!;
     expect(after.processed).toBeGreaterThanOrEqual(2 * 4096);
   });
 
   it("sends a GPU batch's outputs on in groups its destination's queue can take", async () => {
-    let t = 1_000_000;
-    const rt = new HeldRuntime();
-    const config = demoConfig();
-    config.kernels = config.kernels.map((k) =>
-      k.id === 'fraud_processor' ? { ...k, backend: 'webgpu' as const } : k,
-    );
-    const engine = createEngine({
-      config,
-      now: () => t,
-      makeKernel: (k) =>
-        k.id === 'fraud_processor' ? Promise.resolve(rt) : createTwin(k.behavior),
-      gpu: () => ({ available: true, adapter: null }),
-    });
-    await flush();
+    const { engine, rt, step } = await heldFraud();
     // One GPU batch of 4096 large transactions: 4096 alerts come back at once, for alert_sink,
     // whose queue holds 1024 and dead-letters what does not fit.
     engine.command({ type: 'inject', typeId: 1001, count: 4096, payload: { amount: 15_000 } });
-    t += 1000;
-    engine.tick();
+    step();
     const sink = () => engine.snapshot().kernels.find((k) => k.id === 'alert_sink')!;
     expect(sink().capacity).toBe(1024);
     expect(engine.snapshot().kernels.find((k) => k.id === 'fraud_processor')!.inFlight).toBe(4096);
@@ -107,8 +100,7 @@ describe('engine snapshot', () => {
     await flush();
     // The sink ran after the last group too: alerts sent now find room.
     engine.command({ type: 'inject', typeId: 1010, count: 100 });
-    t += 1000;
-    engine.tick();
+    step();
     engine.drain();
     const s = engine.snapshot();
     const fraud = s.kernels.find((k) => k.id === 'fraud_processor')!;
