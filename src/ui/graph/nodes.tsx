@@ -189,9 +189,19 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
           <div className="queue-fill" style={{ width: `${pct}%` }} />
           <span className="queue-text" data-testid={`queue-${kernel.id}`}>
             {queued} / {capacity}
-            {inFlight ? <span className="in-flight"> +{inFlight} in flight</span> : null}
           </span>
         </div>
+        {/* Beside the bar, not in it: the bar has room for its own two numbers only, and a count
+            cut short would read as a smaller one. */}
+        {inFlight ? (
+          <span
+            className="node-inflight"
+            data-testid={`inflight-node-${kernel.id}`}
+            title={`${inFlight} in flight: taken from the queue, being processed on its backend`}
+          >
+            +{inFlight}
+          </span>
+        ) : null}
         <span
           className={`node-rate ${rate > 0 ? stale.className : 'idle'}`}
           data-testid={`kernel-rate-${kernel.id}`}
