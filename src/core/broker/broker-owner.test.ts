@@ -34,6 +34,24 @@ describe('K2KBroker: what an owner (the engine) needs', () => {
     expect(b.accounting().balanced).toBe(true);
   });
 
+  it('letters a batch message by its type id, with no envelope made, and redrives it as that type', () => {
+    const b = new K2KBroker({ now });
+    const ep = b.register('k', { capacity: 1, overflowPolicy: 'deadLetter' });
+    expect(b.sendRef('host', 'k', 77, 1, 21)).toBe(StatusCode.Delivered);
+    expect(b.sendRef('host', 'k', 77, 1, 22)).toBe(StatusCode.QueueFull);
+    const [letter] = b.browseDeadLetters();
+    expect(letter).toMatchObject({ reason: 'QueueFull', typeId: 77, payloadRef: 22 });
+    expect(letter!.envelope).toBeNull();
+    expect(letter!.detail).toBe('queue of "k" is full (1)');
+    expect(ep.tryReceive()!.payloadRef).toBe(21);
+    const [again] = b.replayDeadLetters({});
+    expect(again!.status).toBe('Delivered');
+    const m = ep.tryReceive()!;
+    expect(m.payloadRef).toBe(22);
+    expect(Number(m.envelope.header.messageType)).toBe(77);
+    expect(b.accounting().balanced).toBe(true);
+  });
+
   it('records unroutable messages as NoRoute letters without a destination, balanced', () => {
     const b = new K2KBroker({ now });
     const id = b.deadLetterUnroutable('host', 4242n ** 5n, 0, 5);

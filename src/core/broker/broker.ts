@@ -478,13 +478,14 @@ export class K2KBroker {
       id,
       source,
       destination,
-      env ?? this.syntheticEnvelope(typeId, now),
+      env,
       priority,
       hops,
       tenant,
       payloadRef,
       now,
       detail,
+      typeId,
     );
     return StatusCode.TenantMismatch;
   }
@@ -604,13 +605,14 @@ export class K2KBroker {
         id,
         source,
         destination,
-        env ?? this.syntheticEnvelope(typeId, now),
+        env,
         priority,
         hops,
         tenant,
         payloadRef,
         now,
         `queue of "${destination}" is full (${dst.capacity})`,
+        typeId,
       );
       return StatusCode.QueueFull;
     }
@@ -622,13 +624,14 @@ export class K2KBroker {
         id,
         source,
         destination,
-        env ?? this.syntheticEnvelope(typeId, now),
+        env,
         priority,
         hops,
         tenant,
         payloadRef,
         now,
         `no kernel "${destination}" and no next-hop route to it`,
+        typeId,
       );
       return StatusCode.NotFound;
     }
@@ -641,13 +644,14 @@ export class K2KBroker {
         id,
         source,
         destination,
-        env ?? this.syntheticEnvelope(typeId, now),
+        env,
         priority,
         h,
         tenant,
         payloadRef,
         now,
         `${h} hops exceed maxHops ${this.config.maxHops} (routing loop?)`,
+        typeId,
       );
       return StatusCode.MaxHopsExceeded;
     }
@@ -659,13 +663,14 @@ export class K2KBroker {
         id,
         source,
         destination,
-        env ?? this.syntheticEnvelope(typeId, now),
+        env,
         priority,
         h,
         tenant,
         payloadRef,
         now,
         `next hop "${nextHop}" for "${destination}" is not registered`,
+        typeId,
       );
       return StatusCode.NotFound;
     }
@@ -697,13 +702,14 @@ export class K2KBroker {
       id,
       source,
       destination,
-      env ?? this.syntheticEnvelope(typeId, now),
+      env,
       priority,
       h,
       tenant,
       payloadRef,
       now,
       `queue of next hop "${nextHop}" is full (${hop.capacity})`,
+      typeId,
     );
     return StatusCode.QueueFull;
   }
@@ -791,13 +797,15 @@ export class K2KBroker {
     payloadRef: number,
     deadAt: number,
     detail: string,
+    /** The type id when there is no envelope (a batch message's letter). */
+    typeId: U64 = 0,
   ): void {
     this.deadLetters.add({
       reason,
       messageId,
       source,
       destination,
-      typeId: envelope === null ? 0 : envelope.header.messageType,
+      typeId: envelope === null ? typeId : envelope.header.messageType,
       envelope,
       priority,
       hops,

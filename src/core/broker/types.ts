@@ -208,6 +208,11 @@ export interface DeadLetter {
   destination: string;
   /** The type id (from the envelope, or the batch's type id). */
   typeId: U64;
+  /**
+   * The message's envelope when it was sent with one; null for a message sent in a batch (by
+   * type id and payload reference): a redrive builds it then. None is made for the letter, so an
+   * overloaded queue's letters (a million a second) cost no header objects each.
+   */
   envelope: MessageEnvelope | null;
   priority: number;
   hops: number;
