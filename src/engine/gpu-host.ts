@@ -5,7 +5,7 @@
 import type { GpuStatus } from '../gpu/device.ts';
 import type { FallbackEvent } from '../gpu/runtime.ts';
 import {
-  copyRows,
+  copyOutputRows,
   createOutputBatch,
   type KernelBehavior,
   type KernelRuntime,
@@ -56,10 +56,7 @@ type HostedRuntime = Awaited<ReturnType<GpuHostDeps['create']>>;
 function copyOutput(out: OutputBatch, spare: OutputBatch | undefined): OutputBatch {
   const n = out.count;
   const batch = spare && spare.capacity >= n ? spare : createOutputBatch(Math.max(n, out.capacity));
-  batch.count = n;
-  copyRows(out, batch, n);
-  batch.dest.set(out.dest.subarray(0, n));
-  batch.parentRow.set(out.parentRow.subarray(0, n));
+  copyOutputRows(out, batch);
   return batch;
 }
 

@@ -136,11 +136,17 @@ export function createOutputBatch(capacity: number): OutputBatch {
 /** A deep copy of the first `count` rows (capacity = count, at least 1). */
 export function cloneOutputBatch(b: OutputBatch): OutputBatch {
   const c = createOutputBatch(Math.max(1, b.count));
-  c.count = b.count;
-  copyRows(b, c, b.count);
-  c.dest.set(b.dest.subarray(0, b.count));
-  c.parentRow.set(b.parentRow.subarray(0, b.count));
+  copyOutputRows(b, c);
   return c;
+}
+
+/** Copies an output batch's rows (and its count) into `to`, which has room for them. */
+export function copyOutputRows(from: OutputBatch, to: OutputBatch): void {
+  const n = from.count;
+  to.count = n;
+  copyRows(from, to, n);
+  to.dest.set(from.dest.subarray(0, n));
+  to.parentRow.set(from.parentRow.subarray(0, n));
 }
 
 /** A deep copy of an input batch's first `count` rows (capacity = count, at least 1). */
