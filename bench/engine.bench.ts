@@ -19,7 +19,6 @@
  * in the browser, with the engine thread's own CPU time per message), and the real-time rate sweep (skipped with `-- --stages`; `-- --parts`
  * stops after the stages that run without the engine).
  */
-import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { demoConfig } from '../src/core/config/index.ts';
 import { DispatcherBuilder, K2KBroker } from '../src/core/index.ts';
 import { createEngine } from '../src/engine/engine.ts';
@@ -43,6 +42,7 @@ import {
 import { readdirSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { GeneratorPump, type GeneratorLink, type GenRequest } from '../src/engine/gen-remote.ts';
+import { countGcs } from './gc.ts';
 import { gpuLinkRoundTrips } from './gpu-link.ts';
 import { median } from './stats.ts';
 
@@ -155,21 +155,10 @@ async function generateScavenges(msgs: number): Promise<number> {
   const batch = new GeneratedBatch(GEN_CHUNK, STRIDE);
   const gen = new TrafficGenerator(SPEC, mixEntries, 0);
   for (let c = 0; c < 1000; c++) gen.fill(Number.MAX_VALUE, batch);
-  // Entries arrive after the loop: let the observer's queue flush before and after.
-  await new Promise((r) => setTimeout(r, 20));
-  let minor = 0;
-  const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      // A 'gc' entry's `detail` says which kind of collection it was.
-      const detail = (e as PerformanceEntry & { detail?: { kind?: number } }).detail;
-      if (detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) minor++;
-    }
+  const gcs = await countGcs(() => {
+    for (let c = 0; c < msgs / GEN_CHUNK; c++) gen.fill(Number.MAX_VALUE, batch);
   });
-  obs.observe({ entryTypes: ['gc'] });
-  for (let c = 0; c < msgs / GEN_CHUNK; c++) gen.fill(Number.MAX_VALUE, batch);
-  await new Promise((r) => setTimeout(r, 20));
-  obs.disconnect();
-  return minor;
+  return gcs.minor;
 }
 
 const inputConverters = mixEntries.map((e) => new InputConverter(e.layout));
@@ -583,5 +572,5 @@ console.log(
 // work apart), buffers transferred both ways and used again (see gpu-remote.ts).
 const link = await gpuLinkRoundTrips(3000);
 console.log(
-  `GPU worker link (MessageChannel, twin behind it): ${link.trips} round trips of a ${ASYNC_BATCH}-row batch with ${link.outputs} outputs, ${link.usPerTrip.toFixed(0)} µs each (both ends on this thread); GCs during them: ${link.minorGcs} minor, ${link.majorGcs} major, ${link.gcMs.toFixed(0)} ms`,
+  `GPU worker link (MessageChannel, twin behind it): ${link.trips} round trips of a ${ASYNC_BATCH}-row batch with ${link.outputs} outputs, ${link.usPerTrip.toFixed(0)} µs each (both ends on this thread); GCs during them: ${link.gcs.minor} minor, ${link.gcs.major} major, ${link.gcs.ms.toFixed(0)} ms`,
 );

@@ -5,7 +5,6 @@
  * costs the engine's side apart from the GPU, and the garbage collections it causes. Both ends
  * run on this thread, so the time includes the GPU worker's side of the copy.
  */
-import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { MessageChannel } from 'node:worker_threads';
 import { GpuHost } from '../src/engine/gpu-host.ts';
 import {
@@ -17,15 +16,14 @@ import {
 import { ASYNC_BATCH } from '../src/engine/kernel-run.ts';
 import { TwinRuntime } from '../src/engine/test-util.ts';
 import { PAYLOAD_WORDS, createMessageBatch } from '../src/gpu/kernels/types.ts';
+import { countGcs, type GcCounts } from './gc.ts';
 
 export interface LinkFigures {
   trips: number;
   /** Outputs per batch (alerts). */
   outputs: number;
   usPerTrip: number;
-  minorGcs: number;
-  majorGcs: number;
-  gcMs: number;
+  gcs: GcCounts;
 }
 
 /**
@@ -75,24 +73,12 @@ export async function gpuLinkRoundTrips(trips: number): Promise<LinkFigures> {
     rt.recycle(out);
   };
   for (let i = 0; i < 200; i++) await trip();
-  await new Promise((r) => setTimeout(r, 20));
-  let minorGcs = 0;
-  let majorGcs = 0;
-  let gcMs = 0;
-  const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      const detail = (e as PerformanceEntry & { detail?: { kind?: number } }).detail;
-      if (detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) minorGcs++;
-      else majorGcs++;
-      gcMs += e.duration;
-    }
+  let ms = 0;
+  const gcs = await countGcs(async () => {
+    const t0 = performance.now();
+    for (let i = 0; i < trips; i++) await trip();
+    ms = performance.now() - t0;
   });
-  obs.observe({ entryTypes: ['gc'] });
-  const t0 = performance.now();
-  for (let i = 0; i < trips; i++) await trip();
-  const t1 = performance.now();
-  await new Promise((r) => setTimeout(r, 20));
-  obs.disconnect();
   link.close();
-  return { trips, outputs, usPerTrip: ((t1 - t0) / trips) * 1000, minorGcs, majorGcs, gcMs };
+  return { trips, outputs, usPerTrip: (ms / trips) * 1000, gcs };
 }
