@@ -271,13 +271,8 @@ class EngineImpl implements Engine {
   }
 
   drain(maxRounds = 1_000_000): void {
-    const c = this.c;
-    c.advance();
-    for (let round = 0; round < maxRounds; round++) {
-      let any = 0;
-      for (const k of c.kernels.values()) any += this.runner.drain(k, c.opts.batchSize);
-      if (any === 0 || c.overBudget()) return;
-    }
+    this.c.advance();
+    this.runner.drainRounds(maxRounds, true);
   }
 
   tick(sliceMs?: number): void {

@@ -100,15 +100,21 @@ export class KernelRunner {
    * queue at once: 4,096 transactions waiting for the fraud kernel would send 4,096 alerts to
    * alert_sink's queue of 1,024 before the sink ran.
    */
-  readonly drainAll = (): void => {
+  readonly drainAll = (): void => this.drainRounds(MAX_ROUNDS, false);
+
+  /**
+   * Rounds of a batch per kernel, in turn, until a round takes nothing, `maxRounds` have run, or
+   * (with `budgeted`) the tick's time slice is used up.
+   */
+  drainRounds(maxRounds: number, budgeted: boolean): void {
     const c = this.c;
     const batch = c.opts.batchSize;
-    for (let round = 0; round < MAX_ROUNDS; round++) {
+    for (let round = 0; round < maxRounds; round++) {
       let any = 0;
       for (const k of c.kernels.values()) any += this.drain(k, batch);
-      if (any === 0) return;
+      if (any === 0 || (budgeted && c.overBudget())) return;
     }
-  };
+  }
 
   /** A slot for the runtime's next batch, or null while `MAX_IN_FLIGHT` are out. */
   private freeSlot(k: KernelState): BatchSlot | null {
