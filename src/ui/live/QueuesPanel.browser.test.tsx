@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
+import '../design/tokens.css';
+import '../design/controls.css';
+import './live.css';
+import '../shell/shell.css';
 import { AccountingBar, QueuesPanel } from './QueuesPanel';
 import { cleanup, freshStore, kernelRow, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
@@ -84,49 +88,39 @@ describe('Queues panel (issue 13, points 1 and 2)', () => {
 
 describe('accounting bar', () => {
   it('keeps its verdict in view in a narrow status bar, and names a single reason once', async () => {
-    // The app's status bar rules (one line, clipped at the end), in a window narrower than the line.
-    const style = document.createElement('style');
-    style.textContent = `.statusbar { display: flex; width: 520px; overflow: hidden; white-space: nowrap; }
-      .statusbar .accounting { display: flex; gap: 8px; overflow: hidden; min-width: 0; }`;
-    document.head.appendChild(style);
-    try {
-      render(
-        <footer className="statusbar" data-testid="bar">
-          <AccountingBar />
-        </footer>,
-      );
-      store.getState().ingestSnapshot(
-        snapshot({
-          accounting: {
-            injected: 10_502_144,
-            emitted: 3_661_844,
-            carriedOver: 0,
-            processed: 11_754_826,
-            queued: 0,
-            inFlight: 7_672,
-            failedByStatus: { Evicted: 2_391_490 },
-            deadLettered: 10_000,
-            balanced: true,
-          },
-        }),
-        Date.now(),
-      );
-      const verdict = page.getByText('✔ balanced');
-      await expect.element(verdict).toBeVisible();
-      const bar = document
-        .querySelector<HTMLElement>('[data-testid="bar"]')!
-        .getBoundingClientRect();
-      const v = verdict.element().getBoundingClientRect();
-      expect(v.left).toBeGreaterThanOrEqual(bar.left);
-      expect(v.right).toBeLessThanOrEqual(bar.right);
-      // The line is longer than the bar: its end is what gets clipped.
-      const acc = document.querySelector<HTMLElement>('[data-testid="accounting"]')!;
-      expect(acc.scrollWidth).toBeGreaterThan(acc.clientWidth);
-      expect(acc.textContent).toContain(
-        'failed, not kept 2,391,490 (evicted from the dead-letter queue)',
-      );
-    } finally {
-      style.remove();
-    }
+    // The app's status bar (shell.css: one line, clipped at the end), narrower than the line.
+    render(
+      <footer className="statusbar" data-testid="bar" style={{ width: 520 }}>
+        <AccountingBar />
+      </footer>,
+    );
+    store.getState().ingestSnapshot(
+      snapshot({
+        accounting: {
+          injected: 10_502_144,
+          emitted: 3_661_844,
+          carriedOver: 0,
+          processed: 11_754_826,
+          queued: 0,
+          inFlight: 7_672,
+          failedByStatus: { Evicted: 2_391_490 },
+          deadLettered: 10_000,
+          balanced: true,
+        },
+      }),
+      Date.now(),
+    );
+    const verdict = page.getByText('✔ balanced');
+    await expect.element(verdict).toBeVisible();
+    const bar = document.querySelector<HTMLElement>('[data-testid="bar"]')!.getBoundingClientRect();
+    const v = verdict.element().getBoundingClientRect();
+    expect(v.left).toBeGreaterThanOrEqual(bar.left);
+    expect(v.right).toBeLessThanOrEqual(bar.right);
+    // The line is longer than the bar: its end is what gets clipped.
+    const acc = document.querySelector<HTMLElement>('[data-testid="accounting"]')!;
+    expect(acc.scrollWidth).toBeGreaterThan(acc.clientWidth);
+    expect(acc.textContent).toContain(
+      'failed, not kept 2,391,490 (evicted from the dead-letter queue)',
+    );
   });
 });
