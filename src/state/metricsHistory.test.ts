@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { EngineSnapshot } from '../engine/protocol';
 import { createMetricsHistory } from './metricsHistory';
 
-const snap = (kernels: { id: string; depth: number }[], dispatched: number) =>
+const snap = (kernels: { id: string; depth: number }[], dispatched: number, timeUs = 0) =>
   ({
+    timeUs,
     metrics: {
       messagesDispatched: dispatched,
       messagesDelivered: dispatched,
@@ -17,13 +18,63 @@ const snap = (kernels: { id: string; depth: number }[], dispatched: number) =>
 describe('metrics history', () => {
   it('derives rates from counter deltas at most ten times a second', () => {
     const h = createMetricsHistory();
-    h.ingest(snap([{ id: 'a', depth: 1 }], 0), 0);
-    h.ingest(snap([{ id: 'a', depth: 1 }], 50), 50); // too soon: skipped
-    h.ingest(snap([{ id: 'a', depth: 1 }], 100), 1000);
+    h.ingest(snap([{ id: 'a', depth: 1 }], 0, 0), 0);
+    h.ingest(snap([{ id: 'a', depth: 1 }], 50, 50_000), 50); // too soon: skipped
+    h.ingest(snap([{ id: 'a', depth: 1 }], 100, 1_000_000), 1000);
     expect(h.length()).toBe(2);
     const v = h.view('rates');
     expect(v.names).toEqual(['dispatched/s', 'delivered/s', 'failed/s']);
     expect(v.data[1]?.[1]).toBe(100);
+  });
+
+  /** Rates of a steady 3 M/s, one snapshot per 100 ms of engine time, arriving with `arrive(k)`. */
+  const steady = (arrive: (k: number) => number, counts: (k: number) => number, n = 40) => {
+    const h = createMetricsHistory();
+    for (let k = 0; k < n; k++) h.ingest(snap([], counts(k), k * 100_000), arrive(k));
+    return Array.from(h.view('rates').data[1]!);
+  };
+
+  it('times rates by the engine clock, not by when snapshots reach the page', () => {
+    // Arrivals late by 0-45 ms (a busy main thread): by arrival gaps the rate would swing.
+    const late = [0, 45, 5, 30, 0, 40, 10];
+    const rates = steady(
+      (k) => k * 100 + late[k % late.length]!,
+      (k) => k * 300_000,
+    );
+    const shown = rates.slice(1);
+    expect(shown.length).toBeGreaterThan(20);
+    for (const r of shown) expect(r).toBeCloseTo(3_000_000, 0);
+  });
+
+  it('averages a bursty engine over a second, and falls to 0 a second after traffic stops', () => {
+    // The engine works in slices: 600 K in one 100 ms, nothing in the next, 3 M/s on average.
+    const burst = (k: number) => Math.ceil(k / 2) * 600_000;
+    const rates = steady((k) => k * 100, burst, 30);
+    // From a second in, every rate covers a whole number of slice pairs: exactly 3 M/s.
+    for (const r of rates.slice(10)) expect(r).toBeCloseTo(3_000_000, 0);
+    // Stopped after sample 29: the counter stands still.
+    const h = createMetricsHistory();
+    for (let k = 0; k < 30; k++) h.ingest(snap([], burst(k), k * 100_000), k * 100);
+    const stopAt = burst(29);
+    for (let k = 30; k < 41; k++) h.ingest(snap([], stopAt, k * 100_000), k * 100);
+    const after = Array.from(h.view('rates').data[1]!).slice(30);
+    expect(after[0]).toBeGreaterThan(0);
+    expect(after.at(-1)).toBe(0);
+    for (let j = 1; j < after.length; j++) expect(after[j]!).toBeLessThanOrEqual(after[j - 1]!);
+  });
+
+  it('starts its rate window afresh when the counters are reset or the engine restarts', () => {
+    const h = createMetricsHistory();
+    for (let k = 0; k < 12; k++) h.ingest(snap([], k * 1000, k * 100_000), k * 100);
+    h.ingest(snap([], 0, 1_200_000), 1200); // counters reset
+    h.ingest(snap([], 500, 1_300_000), 1300);
+    h.ingest(snap([], 900, 50_000), 1400); // a new engine: its clock is behind
+    h.ingest(snap([], 1100, 150_000), 1500);
+    const r = Array.from(h.view('rates').data[1]!);
+    expect(r[11]).toBeCloseTo(10_000, 6);
+    const after = r.slice(12);
+    expect(after).toHaveLength(4);
+    [0, 5000, 0, 2000].forEach((want, j) => expect(after[j]).toBeCloseTo(want, 6));
   });
 
   it('draws a gap for a kernel that is gone instead of its old values', () => {

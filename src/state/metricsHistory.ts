@@ -1,12 +1,22 @@
 /**
  * Ten minutes of metrics at 10 samples a second, in preallocated typed arrays (no allocation per
- * sample). Rates are derived from counter deltas between samples.
+ * sample).
+ *
+ * The dispatcher's rates are counter deltas over the last second of engine time
+ * (`RATE_WINDOW_SECONDS`), not over the gap between two arrivals at the page: snapshots reach the
+ * page with the main thread's and the worker's jitter, and the engine works in slices, so a rate
+ * over one 100 ms gap swung between 0.6x and 2.3x of a steady generator's. Once the counters
+ * stand still the rate reaches 0 a second later.
  */
 import type { EngineSnapshot } from '../engine/protocol';
 
 export const HISTORY_SECONDS = 600;
 export const SAMPLES_PER_SECOND = 10;
 const CAP = HISTORY_SECONDS * SAMPLES_PER_SECOND;
+/** Dispatcher rates are averaged over this much engine time (the engine's own rates use 0.5 s). */
+export const RATE_WINDOW_SECONDS = 1;
+/** Samples the rate window keeps: a second's worth and room for a late sample. */
+const WINDOW = SAMPLES_PER_SECOND * RATE_WINDOW_SECONDS + 6;
 
 export interface Series {
   name: string;
@@ -28,7 +38,13 @@ export function createMetricsHistory(): MetricsHistory {
   const fixed = new Map<string, Float64Array>();
   const kernelRate = new Map<string, Float64Array>();
   const kernelDepth = new Map<string, Float64Array>();
-  let last: { t: number; dispatched: number; delivered: number; failed: number } | null = null;
+  // The rate window: engine time (s) and the three counters of the latest samples, a ring.
+  const wTime = new Float64Array(WINDOW);
+  const wDispatched = new Float64Array(WINDOW);
+  const wDelivered = new Float64Array(WINDOW);
+  const wFailed = new Float64Array(WINDOW);
+  let wHead = 0;
+  let wCount = 0;
   let lastSampleMs = -Infinity;
   const lastSeen = new Map<string, number>();
   let sampleNo = 0;
@@ -53,15 +69,42 @@ export function createMetricsHistory(): MetricsHistory {
       if (n === CAP) start = (start + 1) % CAP;
       else n++;
       time[i] = t;
-      const dt = last ? t - last.t : 0;
-      const rate = (now: number, prev: number) => (dt > 0 ? Math.max(0, (now - prev) / dt) : 0);
-      series(fixed, 'dispatched/s')[i] = last
-        ? rate(s.metrics.messagesDispatched, last.dispatched)
-        : 0;
-      series(fixed, 'delivered/s')[i] = last
-        ? rate(s.metrics.messagesDelivered, last.delivered)
-        : 0;
-      series(fixed, 'failed/s')[i] = last ? rate(failed, last.failed) : 0;
+      const te = s.timeUs / 1e6;
+      const dispatched = s.metrics.messagesDispatched;
+      const delivered = s.metrics.messagesDelivered;
+      // A new engine or reset counters (time or a counter going back) starts the window afresh.
+      if (wCount > 0) {
+        const newest = (wHead + wCount - 1) % WINDOW;
+        if (
+          !(te > wTime[newest]!) ||
+          dispatched < wDispatched[newest]! ||
+          delivered < wDelivered[newest]! ||
+          failed < wFailed[newest]!
+        )
+          wCount = 0;
+      }
+      if (wCount === WINDOW) {
+        wHead = (wHead + 1) % WINDOW;
+        wCount--;
+      }
+      const at = (wHead + wCount) % WINDOW;
+      wTime[at] = te;
+      wDispatched[at] = dispatched;
+      wDelivered[at] = delivered;
+      wFailed[at] = failed;
+      wCount++;
+      // The base: the newest sample at least a window older than this one, else the oldest.
+      let base = wHead;
+      for (let j = 1; j < wCount - 1; j++) {
+        const k = (wHead + j) % WINDOW;
+        if (te - wTime[k]! >= RATE_WINDOW_SECONDS - 1e-9) base = k;
+        else break;
+      }
+      const dt = te - wTime[base]!;
+      const rate = (now: number, prev: number) => (dt > 0 ? (now - prev) / dt : 0);
+      series(fixed, 'dispatched/s')[i] = rate(dispatched, wDispatched[base]!);
+      series(fixed, 'delivered/s')[i] = rate(delivered, wDelivered[base]!);
+      series(fixed, 'failed/s')[i] = rate(failed, wFailed[base]!);
       series(fixed, 'p50 µs')[i] = s.latency.p50Us;
       series(fixed, 'p99 µs')[i] = s.latency.p99Us;
       const seen = new Set<string>();
@@ -85,12 +128,6 @@ export function createMetricsHistory(): MetricsHistory {
         }
       }
       sampleNo++;
-      last = {
-        t,
-        dispatched: s.metrics.messagesDispatched,
-        delivered: s.metrics.messagesDelivered,
-        failed,
-      };
     },
     view(kind) {
       const order = (a: Float64Array) => {
@@ -116,7 +153,7 @@ export function createMetricsHistory(): MetricsHistory {
       kernelDepth.clear();
       lastSeen.clear();
       sampleNo = 0;
-      last = null;
+      wCount = 0;
     },
   };
 }

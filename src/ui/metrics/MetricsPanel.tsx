@@ -158,7 +158,7 @@ export function MetricsPanel() {
             <option value={600}>last 10 minutes</option>
           </select>
         </label>
-        <span className="muted">sampled 10 times a second, 10 minutes kept</span>
+        <span className="muted">rates over the last second, 10 minutes kept</span>
       </div>
       <div className="charts">
         <Chart
