@@ -15,12 +15,6 @@ import { installFaultHooks } from './faults';
 import { recordingClient } from '../analysis/recording';
 import { SHARE_PREFIX, decodeShareFragment, serializeConfig } from '../core/config';
 
-/**
- * Receipts materialised per snapshot (counts stay exact regardless). The engine publishes about
- * 60 snapshots a second; 2,000 rows each keeps a hand-sent burst of up to 2,000 whole and fills the
- * page's 20,000-row tail in a fraction of a second at full rate, which is all the tail can show.
- */
-const RECEIPTS_PER_SNAPSHOT = 2000;
 /** How often the page's clock moves while no snapshot arrives, so stale values dim on time. */
 const CLOCK_TICK_MS = 250;
 
@@ -63,7 +57,6 @@ const engine = recordingClient(
       // as incremental commands, so hand the fresh worker the workspace as it is now.
       if (e.code === 'WorkerCrashed') {
         engine.send({ type: 'loadConfig', config: store.getState().config });
-        engine.send({ type: 'setSampling', perSnapshotCap: RECEIPTS_PER_SNAPSHOT });
         // A fresh engine numbers receipts and messages from the start again: drop what the
         // page holds of the old one so rows and traces do not mix.
         store.getState().resetLive();
@@ -75,8 +68,6 @@ const engine = recordingClient(
 );
 setInterval(() => store.getState().tickClock(Date.now()), CLOCK_TICK_MS);
 engine.send({ type: 'loadConfig', config: start.config });
-// Materialise at most this many receipts per snapshot (about 15,000 a second); counts stay exact.
-engine.send({ type: 'setSampling', perSnapshotCap: RECEIPTS_PER_SNAPSHOT });
 
 // Edits reach the running engine at once; the workspace autosaves shortly after.
 let saveTimer: ReturnType<typeof setTimeout> | undefined;

@@ -4,6 +4,7 @@ import { demoConfig } from '../core/config';
 import { createTwin } from '../gpu/kernels/twins.ts';
 import type { KernelRuntime, MessageBatch, OutputBatch } from '../gpu/kernels/types.ts';
 import { createEngine } from './engine';
+import { DEFAULT_PER_SNAPSHOT_CAP, DEFAULT_ROWS_PER_SEC } from './receipts';
 
 /** A runtime whose batches finish only when the test says so. */
 class HeldRuntime implements KernelRuntime {
@@ -177,10 +178,27 @@ describe('engine snapshot', () => {
     }
     const s = engine.snapshot();
     expect(s.receipts.total).toBeGreaterThan(1_900_000);
-    // The budget: a full burst (2,000) plus 5,000 a second.
+    // The budget: a full burst (the per-snapshot cap) plus 5,000 a second.
+    const cap = DEFAULT_PER_SNAPSHOT_CAP;
     expect(rows).toBeGreaterThan(5_000);
-    expect(rows).toBeLessThanOrEqual(2_000 + 2 * 5_000 + 100);
-    expect(s.receipts.sampledOut + rows + 300).toBeGreaterThanOrEqual(s.receipts.total - 2_000);
+    expect(rows).toBeLessThanOrEqual(cap + 2 * DEFAULT_ROWS_PER_SEC + 100);
+    expect(s.receipts.sampledOut + rows + 300).toBeGreaterThanOrEqual(s.receipts.total - cap);
+  });
+
+  it('shows a hand burst of 5,000 with its alerts whole, newest on top', () => {
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    // FraudAlerts into alert_sink's queue of 1,024: 1,024 delivered, 3,976 refused (QueueFull).
+    engine.command({ type: 'inject', typeId: 1010, count: 5_000 });
+    t += 1000;
+    engine.tick();
+    const s = engine.snapshot();
+    expect(s.receipts.total).toBe(5_000);
+    expect(s.receipts.byStatus).toMatchObject({ Delivered: 1_024, QueueFull: 3_976 });
+    expect(s.receipts.sampledOut).toBe(0);
+    expect(s.receipts.recent).toHaveLength(s.receipts.total);
+    const ids = s.receipts.recent.map((r) => Number(r.messageId));
+    expect(Math.max(...ids)).toBe(5_000);
   });
 });
 

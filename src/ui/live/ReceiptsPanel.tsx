@@ -15,7 +15,7 @@ import { downloadText } from './download';
 import { useOpenTrace } from '../analysis/traceHighlight';
 import { useEngine } from '../engineContext';
 import { formatMicros } from '../design/format';
-import { formatCount, formatHlc, typeLabel } from './labels';
+import { formatCount, formatHlc, formatHlcTime, typeLabel } from './labels';
 import { RECEIPT_ROW_HEIGHT, useReceiptLayout } from './receiptLayout';
 
 /** The filter as the engine applies it (exact matches), or null for none. */
@@ -230,8 +230,13 @@ export function ReceiptsPanel() {
                   }}
                   data-status={r.status}
                 >
-                  <span role="cell" className="rc-hlc mono">
-                    {formatHlc(r.hlc)}
+                  {/* Cut from the left when narrow: the logical counter tells apart the rows
+                      of one burst, which share the time. */}
+                  <span role="cell" className="rc-hlc mono" title={formatHlc(r.hlc)}>
+                    <span className="hlc-time">
+                      <span dir="ltr">{formatHlcTime(r.hlc)}</span>
+                    </span>
+                    <span className="hlc-logical"> · {r.hlc.logical}</span>
                   </span>
                   <span role="cell" className="rc-id mono">
                     {r.messageId}

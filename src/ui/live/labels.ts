@@ -9,10 +9,15 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
  * `12:03:04.123456 · 3`. The physical part is microseconds since the Unix epoch.
  */
 export function formatHlc(h: Pick<HlcRow, 'physical' | 'logical'>): string {
+  return `${formatHlcTime(h)} · ${h.logical}`;
+}
+
+/** An HLC's physical part as local time of day to the microsecond: `15:42:35.933619`. */
+export function formatHlcTime(h: Pick<HlcRow, 'physical'>): string {
   const us = Math.floor(h.physical);
   const d = new Date(Math.floor(us / 1000));
   const frac = ((us % 1_000_000) + 1_000_000) % 1_000_000;
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(frac, 6)} · ${h.logical}`;
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(frac, 6)}`;
 }
 
 /** A message type as its name and id (`FraudAlert (1010)`), or the bare id when none defines it. */
