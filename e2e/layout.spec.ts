@@ -166,6 +166,69 @@ for (const size of SIZES)
       await expectInsideWindow(page, 'Trace');
     });
 
+    test('Trace and What-if tables fit their pane; the Inspector fits its field rows', async ({
+      wb,
+      page,
+    }) => {
+      await wb.open();
+      await engineReady(page);
+      /** Elements under `root` that scroll sideways (wider than their box). */
+      const sideways = (root: string) =>
+        page.evaluate(
+          (sel) =>
+            [...document.querySelectorAll<HTMLElement>(`${sel}, ${sel} *`)]
+              .filter(
+                (el) =>
+                  el.scrollWidth > el.clientWidth + 1 &&
+                  ['auto', 'scroll'].includes(getComputedStyle(el).overflowX),
+              )
+              .map((el) => `${el.className}: ${el.scrollWidth} > ${el.clientWidth}`),
+          root,
+        );
+      // A traced chain: nine columns (time, message, parent, type, route, status, hops, latency,
+      // stage times) in a pane of about 590 px at 1280x720.
+      await page.evaluate(() =>
+        window.workbench.inject({ typeId: 1001, payload: { amount: 15000 }, count: 1 }),
+      );
+      await wb.openPanel('Trace');
+      const pick = page.getByTestId('trace-panel').locator('tr[data-type="1001"]').first();
+      await pick.getByRole('button', { name: /^Trace message/ }).click();
+      await expect(page.getByTestId('trace-hops')).toContainText('FraudAlert');
+      await expect(page.getByTestId('trace-summary')).toContainText('2 messages in 2 steps');
+      expect(await sideways('[data-testid="trace-panel"]')).toEqual([]);
+      const lat = page.getByTestId('trace-hops').locator('tbody td.t-latency').first();
+      await expect(lat).toBeInViewport({ ratio: 1 });
+      // A what-if report: five columns by type.
+      const cfg = await wb.config();
+      cfg.routes = cfg.routes.map((r) =>
+        String(r.typeId) === '1002' ? { typeId: r.typeId, kernelId: 'alert_sink' } : r,
+      );
+      await wb.openPanel('What-if');
+      await page.getByLabel('Config to compare with').selectOption('paste');
+      await page.getByLabel('Other config (JSON or TOML)').fill(JSON.stringify(cfg));
+      await page.getByLabel('What-if duration').fill('300');
+      await page.getByRole('button', { name: 'Run what-if' }).click();
+      await expect(page.getByTestId('whatif-type-1002')).toHaveAttribute('data-changed', 'true', {
+        timeout: 30_000,
+      });
+      expect(await sideways('[data-testid="whatif-panel"]')).toEqual([]);
+      const outcome = page.getByTestId('whatif-type-1002').locator('td').last();
+      await outcome.scrollIntoViewIfNeeded();
+      await expect(outcome).toBeInViewport({ ratio: 1 });
+      // The Inspector, 300 px wide: each field row's remove button inside it.
+      await wb.typeNode(1003).click();
+      const inspector = page.getByRole('complementary', { name: 'Inspector' });
+      const remove = inspector.getByRole('button', { name: /^Remove field/ });
+      await expect(remove.first()).toBeVisible();
+      const edge = (await inspector.boundingBox())!;
+      for (const b of await remove.all()) {
+        const r = (await b.boundingBox())!;
+        expect(r.x + r.width, 'a remove button ends past the Inspector').toBeLessThanOrEqual(
+          edge.x + edge.width,
+        );
+      }
+    });
+
     test('notices sit under the toolbar and cover no control of the dock', async ({ wb, page }) => {
       await wb.open();
       await page.evaluate(() => window.workbench.inject({ typeId: 999_999, count: 1 }));

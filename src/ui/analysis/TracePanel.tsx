@@ -2,8 +2,11 @@ import { useEffect, useRef, useState } from 'react';
 import { useWorkbench } from '../../state/store';
 import type { HlcTimestamp } from '../../core';
 import { formatHlc, typeLabel } from '../live/labels';
-import { formatMicros, formatNumber } from '../design/format';
+import { formatCount, formatMicros } from '../design/format';
 import { useOpenTrace, useTraceState } from './traceHighlight';
+
+/** `3 messages`, `1 step`: a count and its noun, plural when it is not one. */
+const countOf = (n: number, noun: string): string => formatCount(n, n === 1 ? noun : `${noun}s`);
 
 const fmtHlc = (h: HlcTimestamp | null | undefined): string => (h ? formatHlc(h) : '—');
 const fmtUs = formatMicros;
@@ -99,7 +102,7 @@ export function TracePanel() {
                   data-testid={`trace-pick-${r.messageId}`}
                   data-type={String(r.typeId)}
                 >
-                  <td className="mono num">{formatNumber(r.messageId)}</td>
+                  <td className="mono num">{String(r.messageId)}</td>
                   <td title={typeLabel(types, r.typeId)}>{String(r.typeId)}</td>
                   <td>{r.destination}</td>
                   <td className={`st-${r.status}`}>{r.status}</td>
@@ -123,8 +126,8 @@ export function TracePanel() {
           {trace ? (
             <>
               <p data-testid="trace-summary">
-                Message {trace.messageId}: {trace.messageIds.length} message(s), {trace.hops.length}{' '}
-                hop(s), span {fmtUs(trace.spanUs)}
+                Message {trace.messageId}: {countOf(trace.messageIds.length, 'message')} in{' '}
+                {countOf(trace.hops.length, 'step')}, span {fmtUs(trace.spanUs)}
                 {trace.incomplete ? (
                   <strong data-testid="trace-incomplete"> — incomplete</strong>
                 ) : null}
@@ -137,36 +140,40 @@ export function TracePanel() {
                 </ul>
               ) : null}
               <div className="table-scroll">
-                <table className="grid-table" aria-label="Trace hops" data-testid="trace-hops">
+                <table
+                  className="grid-table stacks trace-hops"
+                  aria-label="Trace hops"
+                  data-testid="trace-hops"
+                >
                   <thead>
                     <tr>
-                      <th>HLC</th>
-                      <th>msg</th>
-                      <th>parent</th>
-                      <th>type</th>
-                      <th>source → kernel</th>
-                      <th>status</th>
-                      <th className="num">hops</th>
-                      <th className="num">latency</th>
-                      <th>delivered / processed</th>
+                      <th className="t-hlc">HLC</th>
+                      <th className="t-msg">msg</th>
+                      <th className="t-parent line-2">parent</th>
+                      <th className="t-type">type</th>
+                      <th className="t-route">source → kernel</th>
+                      <th className="t-status">status</th>
+                      <th className="num t-hops line-2">hops</th>
+                      <th className="num t-latency line-2">latency</th>
+                      <th className="t-stages line-2">delivered / processed</th>
                     </tr>
                   </thead>
                   <tbody>
                     {trace.hops.map((h) => (
                       <tr key={`${h.seq}-${h.messageId}-${h.status}`} data-status={h.status}>
-                        <td className="mono">{fmtHlc(h.hlc)}</td>
-                        <td className="mono" style={{ paddingLeft: 4 + h.depth * 12 }}>
+                        <td className="mono t-hlc">{fmtHlc(h.hlc)}</td>
+                        <td className="mono t-msg" style={{ paddingLeft: 4 + h.depth * 12 }}>
                           {h.messageId}
                         </td>
-                        <td className="mono">{h.parentId ?? '—'}</td>
-                        <td>{h.typeName ?? h.typeId}</td>
-                        <td>
+                        <td className="mono t-parent line-2">{h.parentId ?? '—'}</td>
+                        <td className="t-type">{h.typeName ?? h.typeId}</td>
+                        <td className="t-route">
                           {h.source} → {h.destination || '(none)'}
                         </td>
-                        <td className={`st-${h.status}`}>{h.status}</td>
-                        <td className="num">{h.hops}</td>
-                        <td className="num">{fmtUs(h.latencyUs)}</td>
-                        <td className="mono stages">
+                        <td className={`st-${h.status} t-status`}>{h.status}</td>
+                        <td className="num t-hops line-2">{h.hops}</td>
+                        <td className="num t-latency line-2">{fmtUs(h.latencyUs)}</td>
+                        <td className="mono stages t-stages line-2">
                           {fmtHlc(h.stages.deliveredAt)}
                           <br />
                           {fmtHlc(h.stages.processedAt)}

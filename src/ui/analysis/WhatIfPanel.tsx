@@ -216,14 +216,14 @@ function WhatIfReportView({ report }: { report: WhatIfReport }) {
         {d.identical ? 'identical' : `${d.added} added, ${d.removed} removed, ${d.changed} changed`}
         .
       </p>
-      <table className="grid-table" aria-label="Behaviour by message type">
+      <table className="grid-table stacks whatif-types" aria-label="Behaviour by message type">
         <thead>
           <tr>
-            <th>type</th>
-            <th>destinations (current)</th>
-            <th>destinations (other)</th>
-            <th>outcome (current)</th>
-            <th>outcome (other)</th>
+            <th className="w-type">type</th>
+            <th className="w-dcur">destinations (current)</th>
+            <th className="w-doth">destinations (other)</th>
+            <th className="w-ocur">outcome (current)</th>
+            <th className="w-ooth">outcome (other)</th>
           </tr>
         </thead>
         <tbody>
@@ -234,14 +234,14 @@ function WhatIfReportView({ report }: { report: WhatIfReport }) {
               data-changed={t.destinationChanged || t.outcomeChanged}
               className={t.destinationChanged || t.outcomeChanged ? 'changed' : undefined}
             >
-              <td>
+              <td className="w-type">
                 {t.name} ({t.typeId}){t.destinationChanged ? ' — destination changes' : ''}
                 {t.outcomeChanged ? ' — outcome changes' : ''}
               </td>
-              <td>{counts(t.base.destinations)}</td>
-              <td>{counts(t.other.destinations)}</td>
-              <td>{counts(t.base.statuses)}</td>
-              <td>{counts(t.other.statuses)}</td>
+              <td className="w-dcur">{counts(t.base.destinations)}</td>
+              <td className="w-doth">{counts(t.other.destinations)}</td>
+              <td className="w-ocur">{counts(t.base.statuses)}</td>
+              <td className="w-ooth">{counts(t.other.statuses)}</td>
             </tr>
           ))}
         </tbody>
