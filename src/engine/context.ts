@@ -140,6 +140,8 @@ export class EngineCore {
   injected = 0;
   emitted = 0;
   processed = 0;
+  /** Of `processed`: responses delivered back to the host (no kernel runs them). */
+  toHost = 0;
   readonly failed = new Map<string, number>();
   /** Messages taken from a queue and not yet processed (async batches in flight). */
   inFlightTotal = 0;

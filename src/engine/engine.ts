@@ -245,6 +245,7 @@ class EngineImpl implements Engine {
     c.injected = 0;
     c.emitted = 0;
     c.processed = 0;
+    c.toHost = 0;
     c.lettered = 0;
     c.failed.clear();
     this.letters.resetCounters();

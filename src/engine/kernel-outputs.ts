@@ -162,6 +162,7 @@ export class KernelOutputs {
     c.broker.nextMessageId++;
     c.receipts.countUnsampled('Delivered');
     c.processed++;
+    c.toHost++;
   }
 
   /** A response goes back to its request's source (the host consumes its own at once). */
@@ -197,6 +198,7 @@ export class KernelOutputs {
         }
       }
       c.processed++;
+      c.toHost++;
       s.release(ref);
       return;
     }

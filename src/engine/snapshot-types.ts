@@ -99,8 +99,13 @@ export interface AccountingSnapshot {
   emitted: number;
   /** Held (queued, in flight or dead-lettered) when the counters were last reset; they count as entered. */
   carriedOver: number;
-  /** Consumed by a kernel runtime. */
+  /** Consumed by a kernel runtime, or delivered back to the host (`toHost`). */
   processed: number;
+  /**
+   * Of `processed`, responses delivered back to the host: no kernel runs them, so they are in no
+   * kernel's processed count and not in the dispatcher's metrics (which count routed messages).
+   */
+  toHost: number;
   /** Waiting in some kernel's queue now. */
   queued: number;
   /** Taken from a queue and being processed on a backend now (GPU batches in flight). */

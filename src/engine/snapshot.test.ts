@@ -185,7 +185,41 @@ describe('engine snapshot', () => {
     expect(s.receipts.sampledOut + rows + 300).toBeGreaterThanOrEqual(s.receipts.total - cap);
   });
 
-  it('shows a hand burst of 5,000 with its alerts whole, newest on top', () => {
+  it('counts responses delivered to the host apart: kernels plus host make processed', () => {
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    // PatternChecks: pattern_detector answers each with a PatternResult back to the host.
+    engine.command({ type: 'inject', typeId: 1003, count: 300 });
+    engine.command({ type: 'inject', typeId: 1002, count: 200 });
+    t += 1000;
+    engine.tick();
+    const s = engine.snapshot();
+    const byKernels = s.kernels.reduce((n, k) => n + k.processed, 0);
+    expect(byKernels).toBe(500);
+    expect(s.accounting.toHost).toBe(300);
+    expect(s.accounting.processed).toBe(byKernels + s.accounting.toHost);
+    expect(s.accounting.balanced).toBe(true);
+    // Generated, with no room for receipt rows, the responses take the short way (no store
+    // entry); they still count.
+    engine.command({ type: 'setSampling', perSnapshotCap: 0 });
+    engine.command({
+      type: 'startGenerator',
+      spec: { ratePerSec: 100_000, seed: 1, durationMs: 100, mix: [{ typeId: 1003, weight: 1 }] },
+    });
+    for (let i = 0; i < 20; i++) {
+      t += 10_000;
+      engine.tick();
+    }
+    const u = engine.snapshot();
+    expect(u.generator.emitted).toBe(10_000);
+    expect(u.receipts.sampledOut).toBe(20_000);
+    expect(u.accounting.toHost).toBe(300 + 10_000);
+    expect(u.accounting.processed).toBe(u.kernels.reduce((n, k) => n + k.processed, 0) + 10_300);
+    engine.command({ type: 'resetMetrics' });
+    expect(engine.snapshot().accounting.toHost).toBe(0);
+  });
+
+  it('shows a hand burst of 5,000 whole, newest on top', () => {
     let t = 1_000_000;
     const engine = createEngine({ config: demoConfig(), now: () => t });
     // FraudAlerts into alert_sink's queue of 1,024: 1,024 delivered, 3,976 refused (QueueFull).

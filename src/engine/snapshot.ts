@@ -132,6 +132,7 @@ export class SnapshotBuilder {
         emitted: c.emitted,
         carriedOver: c.carriedOver,
         processed: c.processed,
+        toHost: c.toHost,
         queued,
         inFlight,
         failedByStatus,

@@ -101,6 +101,7 @@ describe('accounting bar', () => {
           emitted: 3_661_844,
           carriedOver: 0,
           processed: 11_754_826,
+          toHost: 1_000_000,
           queued: 0,
           inFlight: 7_672,
           failedByStatus: { Evicted: 2_391_490 },
@@ -122,5 +123,7 @@ describe('accounting bar', () => {
     expect(acc.textContent).toContain(
       'failed, not kept 2,391,490 (evicted from the dead-letter queue)',
     );
+    // Processed is the kernels' share; responses delivered to the host stand apart.
+    expect(acc.textContent).toContain('= processed 10,754,826+ to host 1,000,000');
   });
 });
