@@ -240,6 +240,9 @@ for (const size of SIZES)
       expect(n.y).toBeGreaterThanOrEqual(bar.y + bar.height);
       for (const panel of ['Inject', 'Receipts'])
         expect(overlaps(n, (await wb.panel(panel).boundingBox())!), panel).toBe(false);
+      // Nor the Inspector's heading: the notices sit in the graph's corner.
+      const inspector = page.getByRole('complementary', { name: 'Inspector' });
+      expect(overlaps(n, (await inspector.boundingBox())!), 'Inspector').toBe(false);
       for (const name of ['Start generator', 'Send one'])
         expect(overlaps(n, (await page.getByRole('button', { name }).boundingBox())!)).toBe(false);
     });
@@ -367,6 +370,15 @@ test('a pane splits, collapses and expands; several panels show at once', async 
   const left = page.locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Inject' }) });
   await left.getByRole('button', { name: 'Collapse pane' }).click();
   await expect(wb.panel('Inject')).toHaveCount(0);
+  // Collapsed beside the others it is a strip of tabs, and the other panes take the width.
+  await expect(left).toHaveAttribute('data-tabset-collapsed', 'true');
+  const strip = (await left.boundingBox())!;
+  expect(strip.width).toBeLessThanOrEqual(48);
+  await expect(left.getByRole('tab', { name: 'Inject' })).toBeInViewport();
+  await expect(left.getByRole('button', { name: 'Expand pane' })).toBeInViewport();
+  // Maximise is a toggle: one name (the app's word, not the library's "Maximize tabset").
+  const max = right.getByRole('button', { name: 'Maximise pane' });
+  await expect(max).toHaveAttribute('aria-pressed', 'false');
   await page.getByRole('tab', { name: 'Queues', exact: true }).click();
   await expect(wb.panel('Queues')).toBeVisible();
   // Clicking the selected tab again never collapses its pane.

@@ -139,9 +139,14 @@ export function App({ engine }: { engine: EngineClient }) {
             <Toolbar />
             <WorkbenchLayout
               graph={
-                <PanelBoundary name="graph">
-                  <GraphCanvas highlightedEdges={highlighted} />
-                </PanelBoundary>
+                // Notices sit in the graph's top-right corner: never over the Inspector's
+                // heading or the dock's controls.
+                <div className="graph-slot">
+                  <PanelBoundary name="graph">
+                    <GraphCanvas highlightedEdges={highlighted} />
+                  </PanelBoundary>
+                  <Notices />
+                </div>
               }
               inspector={
                 <PanelBoundary name="inspector">
@@ -151,7 +156,6 @@ export function App({ engine }: { engine: EngineClient }) {
               status={<AccountingBar />}
               renderPanel={renderPanel}
             />
-            <Notices />
             <PanelBoundary name="dialogs">
               <ConfigDialogs />
             </PanelBoundary>

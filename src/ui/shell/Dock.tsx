@@ -213,7 +213,9 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal }: DockProps
   const renderToolbar = useCallback(
     () => (
       <div className="pane-tools">
+        {/* A toggle: its name stays, aria-pressed says whether the pane is maximised. */}
         <TabsetMaximizeButton
+          aria-label="Maximise pane"
           className="icon-btn"
           title={({ isMaximized }) => (isMaximized ? 'Restore pane' : 'Maximise pane')}
         >
