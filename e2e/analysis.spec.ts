@@ -95,7 +95,9 @@ test('overflow a queue, raise its capacity, redrive the dead letters: the accoun
 
   // Redrive every dead letter to its original destination.
   await page.getByRole('tab', { name: 'Dead letters' }).click();
-  await expect(page.getByTestId('dead-letter-count')).toHaveText(`${letters} dead letters held`);
+  await expect(page.getByTestId('dead-letter-count')).toHaveText(
+    `${letters.toLocaleString('en-US')} dead letters held`,
+  );
   await page.getByRole('button', { name: /Redrive all matching/ }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Redrove' })).toContainText(
     `${letters} accepted`,

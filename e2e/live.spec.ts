@@ -66,6 +66,23 @@ test.describe('inject and watch', () => {
     await expect(page.getByTestId('queue-row-pattern_detector')).toBeVisible();
   });
 
+  test('counts read with thousands separators in Dead letters, Metrics and Predict', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    await engineReady(page);
+    await page.evaluate(() => window.workbench.inject({ typeId: 999_999, count: 1_500 }));
+    await expect.poll(async () => (await snap(page))?.deadLetters.count ?? 0).toBe(1_500);
+    await wb.openPanel('Dead letters');
+    await expect(page.getByTestId('dead-letter-count')).toHaveText('1,500 dead letters held');
+    await expect(page.getByRole('button', { name: 'Redrive all matching (1,500)' })).toBeVisible();
+    await wb.openPanel('Metrics');
+    await expect(wb.panel('Metrics')).toContainText('unknown type 1,500');
+    await wb.openPanel('Predict');
+    await expect(page.getByTestId('predict-row-fraud_processor')).toContainText('0 / 4,096');
+  });
+
   test('pause buffers receipts instead of dropping them', async ({ wb, page }) => {
     await wb.open();
     await engineReady(page);

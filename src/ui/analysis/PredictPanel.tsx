@@ -2,9 +2,17 @@ import { useLiveValue, useStale } from '../../state/live';
 import { useWorkbench } from '../../state/store';
 import { pathBottlenecks } from '../../analysis/predict';
 import { usePredictions } from './predictions';
+import { formatCompact, formatCount, formatNumber } from '../design/format';
 
+/** Messages a second (the header says "/s"), as the graph and Queues write them: 482 K, 1,234. */
 const fmtRate = (x: number | null): string =>
-  x === null ? '—' : x < 10 ? x.toFixed(1) : Math.round(x).toString();
+  x === null
+    ? '—'
+    : x < 10
+      ? formatNumber(x, 1)
+      : Math.abs(x) >= 1e4
+        ? formatCompact(x)
+        : formatNumber(x);
 const fmtSec = (x: number | null): string =>
   x === null
     ? '—'
@@ -73,7 +81,7 @@ export function PredictPanel() {
             >
               <td>{p.id}</td>
               <td>
-                {p.queued} / {p.capacity}
+                {formatCount(p.queued)} / {formatCount(p.capacity)}
               </td>
               <td className="num">{fmtRate(p.arrivalPerSec)}</td>
               <td
@@ -86,7 +94,16 @@ export function PredictPanel() {
               >
                 {p.servicePerSec === null ? 'keeps up' : fmtRate(p.servicePerSec)}
               </td>
-              <td className="num">{p.rho === null ? '< 1?' : p.rho.toFixed(2)}</td>
+              <td
+                className="num"
+                title={
+                  p.rho === null
+                    ? 'Below 1: the kernel has not been seen busy, so its service rate is not measured'
+                    : undefined
+                }
+              >
+                {p.rho === null ? '< 1' : p.rho.toFixed(2)}
+              </td>
               <td className="num">
                 {p.warning ? (
                   <strong role="alert">⚠ {fmtSec(p.secondsToFull)}</strong>

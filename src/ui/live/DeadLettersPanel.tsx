@@ -7,7 +7,7 @@ import {
 } from '../../engine/protocol';
 import { useLive, useStale } from '../../state/live';
 import { useEngine } from '../engineContext';
-import { typeLabel } from './labels';
+import { formatCount, typeLabel } from './labels';
 import { useWorkbench } from '../../state/store';
 import { downloadText } from './download';
 import { toHex } from '../../engine/payload';
@@ -87,7 +87,7 @@ export function DeadLettersPanel() {
     <div className="dead-letters">
       <div className="panel-bar">
         <strong data-testid="dead-letter-count" className={stale.className} title={stale.title}>
-          {count} dead letters held
+          {formatCount(count)} {count === 1 ? 'dead letter' : 'dead letters'} held
         </strong>
         {evicted ? (
           <span className="muted" title="letters pushed out of the bounded dead-letter queue">
@@ -149,10 +149,10 @@ export function DeadLettersPanel() {
           size={8}
         />
         <button type="button" disabled={picked.size === 0} onClick={() => void redrive(true)}>
-          Redrive selected ({picked.size})
+          Redrive selected ({formatCount(picked.size)})
         </button>
         <button type="button" disabled={total === 0} onClick={() => void redrive(false)}>
-          Redrive all matching ({total})
+          Redrive all matching ({formatCount(total)})
         </button>
         <button
           type="button"

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useLiveValue } from '../../state/live';
-import { formatCompact } from '../design/format';
+import { formatCompact, formatCount } from '../design/format';
 import { useWorkbench } from '../../state/store';
 import { useEngine } from '../engineContext';
 
@@ -129,10 +129,10 @@ export function MetricsPanel() {
       <div className="panel-bar">
         {m ? (
           <span data-testid="dispatcher-counters">
-            dispatcher: dispatched <strong>{m.messagesDispatched}</strong>, delivered{' '}
-            <strong>{m.messagesDelivered}</strong>, unknown type{' '}
-            <strong>{m.unknownTypeErrors}</strong>, delivery errors{' '}
-            <strong>{m.deliveryErrors}</strong>
+            dispatcher: dispatched <strong>{formatCount(m.messagesDispatched)}</strong>, delivered{' '}
+            <strong>{formatCount(m.messagesDelivered)}</strong>, unknown type{' '}
+            <strong>{formatCount(m.unknownTypeErrors)}</strong>, delivery errors{' '}
+            <strong>{formatCount(m.deliveryErrors)}</strong>
           </span>
         ) : null}
         <button
