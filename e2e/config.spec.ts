@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { encodeShareFragment, parseConfig } from '../src/core/config/index.ts';
 import { test, expect } from './workbench';
 
@@ -33,6 +34,7 @@ test.describe('route configs out and in', () => {
     await page.getByRole('button', { name: 'Import…' }).click();
     const imp = page.getByRole('dialog', { name: 'Import config' });
     await imp.getByLabel('Config file').setInputFiles(file);
+    await expect(imp.getByTestId('import-origin')).toHaveText(`from file ${basename(file)}`);
     await expect(imp.getByTestId('import-diff')).toContainText('removed');
     expect(await wb.config()).toEqual(edited); // nothing changes before confirming
     await imp.getByRole('button', { name: 'Apply import' }).click();

@@ -400,6 +400,23 @@ test.describe('hostile input is inert', () => {
       'Nothing was changed',
     );
     expect(await wb.config()).toEqual(before);
+    // A binary file (an image's header, then NUL bytes) is refused as not text, and the text box
+    // keeps what it held instead of filling with replacement characters.
+    const box = imp.getByLabel('Config text');
+    const held = await box.inputValue();
+    await imp.getByLabel('Config file').setInputFiles({
+      name: 'picture.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from([
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0xff, 0xfe,
+      ]),
+    });
+    tried++;
+    const refusal = imp.getByRole('alert').filter({ hasText: 'picture.png' });
+    await expect(refusal).toContainText('is not a text file (a NUL byte at offset 8)');
+    await expect(box).toHaveValue(held);
+    await expect(imp.getByTestId('import-origin')).not.toContainText('picture.png');
+    expect(await wb.config()).toEqual(before);
     await expectInert(page, armed);
   });
 

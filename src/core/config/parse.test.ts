@@ -105,6 +105,38 @@ describe('parseConfig', () => {
     }
   });
 
+  it('says what a u64 id must be, once per id, without the pattern behind it', () => {
+    const demo = demoConfig();
+    for (const typeId of ['abc', '18446744073709551616', -1, 1.5, '12a']) {
+      const r = parseConfig({ ...demo, routes: [{ typeId, kernelId: 'aggregator' }] });
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      const at = r.errors.filter((e) => e.path === 'routes[0].typeId');
+      expect(at, String(typeId)).toHaveLength(1);
+      expect(at[0]!.message).toMatch(/^expected a u64: a non-negative integer/);
+    }
+  });
+
+  it('lists every other problem with a missing version (a document that is no route config)', () => {
+    const r = parseConfig({ types: [{ id: 1001 }], kernels: [{ id: '', capacity: -3 }] });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors[0]).toEqual({
+      path: 'version',
+      message: 'missing; this workbench reads version 1 documents',
+    });
+    const text = r.errors.map((e) => `${e.path}: ${e.message}`).join('\n');
+    expect(text).toContain('unknown key "types"');
+    expect(text).toContain('messageTypes');
+    expect(text).toContain('kernels[0].id');
+    // A config with only its version missing says just that.
+    const { version: _, ...rest } = demoConfig();
+    expect(parseConfig(rest)).toEqual({
+      ok: false,
+      errors: [{ path: 'version', message: 'missing; this workbench reads version 1 documents' }],
+    });
+  });
+
   it('refuses oversized and deeply nested text before parsing', () => {
     const big = parseConfigText(' '.repeat(LIMITS.maxTextLength + 1));
     expect(big.ok).toBe(false);

@@ -242,7 +242,14 @@ function parseTree(tree: unknown): ParseResult {
   if (!isRecord(tree)) return one(ROOT_PATH, 'expected a route-config object');
   const version = tree['version'];
   if (version === undefined) {
-    return one('version', `missing; this workbench reads version ${CONFIG_VERSION} documents`);
+    // Read as the current version too, so every other problem is listed with it (a document
+    // that is not a route config at all gets its unknown and missing keys, not one line).
+    const missing: ConfigError = {
+      path: 'version',
+      message: `missing; this workbench reads version ${CONFIG_VERSION} documents`,
+    };
+    const rest = parseTree({ ...tree, version: CONFIG_VERSION });
+    return fail(rest.ok ? [missing] : [missing, ...rest.errors]);
   }
   if (typeof version === 'number' && Number.isInteger(version) && version > CONFIG_VERSION) {
     return one(

@@ -64,11 +64,16 @@ const U64_MESSAGE =
 /** A u64 id: a JSON number when it is a safe integer, else a decimal string. */
 export const U64IdSchema = z.union(
   [
-    z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    z
+      .number()
+      .int({ error: U64_MESSAGE })
+      .min(0, { error: U64_MESSAGE })
+      .max(Number.MAX_SAFE_INTEGER, { error: U64_MESSAGE }),
+    // One message, not the pattern's 700 characters of regular expression.
     z
       .string()
-      .regex(U64_DECIMAL)
-      .refine((s) => isU64(s)),
+      .regex(U64_DECIMAL, { error: U64_MESSAGE })
+      .refine((s) => isU64(s), { error: U64_MESSAGE, abort: true }),
   ],
   { error: U64_MESSAGE },
 );

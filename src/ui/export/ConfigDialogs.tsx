@@ -282,6 +282,8 @@ function ImportDialog({
     /\.rs$/i.test(source) ? source : undefined,
   );
   const [fileError, setFileError] = useState<string | null>(null);
+  // Where the text came from: the dialog's source, then a chosen file (and whether it was edited).
+  const [origin, setOrigin] = useState(source);
   const { rust, pending, result } = useImportResult(text, fileName);
   const diff = useMemo(
     () => (result?.ok ? diffConfigs(current, result.config) : null),
@@ -291,7 +293,9 @@ function ImportDialog({
     <Modal label="Import config" onClose={onClose}>
       <div className="panel-bar">
         <h2>Import</h2>
-        <span className="muted">from {source}</span>
+        <span className="muted" data-testid="import-origin">
+          from {origin}
+        </span>
         <span className="grow" />
         <button type="button" onClick={onClose} aria-label="Close import">
           ✕
@@ -311,6 +315,7 @@ function ImportDialog({
               if (r.ok) {
                 setFileError(null);
                 setFileName(file.name);
+                setOrigin(`file ${file.name}`);
                 setText(r.text);
               } else setFileError(r.error);
             }}
@@ -324,6 +329,7 @@ function ImportDialog({
         value={text}
         onChange={(e) => {
           setFileName(undefined);
+          setOrigin((o) => (o.startsWith('file ') && !o.endsWith(', edited') ? `${o}, edited` : o));
           setText(e.target.value);
         }}
         spellCheck={false}
@@ -392,7 +398,12 @@ function ImportDialog({
   );
 }
 
-/** Files over the parser's limit are refused before being read into memory. */
+/**
+ * Files over the parser's limit are refused before being read into memory, and files that are
+ * not text (not UTF-8, or holding NUL bytes: an image, an archive, a binary) are refused with
+ * where: decoded leniently they had filled the text box and the error with replacement
+ * characters.
+ */
 export async function readFileChecked(
   file: File,
 ): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
@@ -401,5 +412,16 @@ export async function readFileChecked(
       ok: false,
       error: `${file.name} is ${file.size.toLocaleString()} bytes; configs are limited to ${LIMITS.maxTextLength.toLocaleString()} bytes.`,
     };
-  return { ok: true, text: await file.text() };
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const notText = (why: string) => ({
+    ok: false as const,
+    error: `${file.name} is not a text file (${why}); a config is JSON, TOML or Rust source text.`,
+  });
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return notText(`a NUL byte at offset ${nul.toLocaleString('en-US')}`);
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    return notText('not valid UTF-8');
+  }
 }
