@@ -16,8 +16,8 @@ export const STATUS_INDEX: Record<ReceiptStatus, number> = Object.fromEntries(
 
 /**
  * Default number of rows materialised per snapshot, and the most the budget holds after a quiet
- * spell: a hand burst of 5,000 (the inject form's) and its alerts come out whole. At 2,000 such a
- * burst kept its first 2,000 rows and counted the rest, so the tail's top row was not the newest.
+ * spell: a hand burst of up to 10,000 receipts comes out whole. At 2,000 a burst of 5,000 kept
+ * its first 2,000 rows and counted the rest, so the tail's top row was not the newest.
  */
 export const DEFAULT_PER_SNAPSHOT_CAP = 10_000;
 /**
