@@ -416,6 +416,17 @@ test.describe('hostile input is inert', () => {
     await expect(refusal).toContainText('is not a text file (a NUL byte at offset 8)');
     await expect(box).toHaveValue(held);
     await expect(imp.getByTestId('import-origin')).not.toContainText('picture.png');
+    // UTF-16 text (a BOM, then NULs between ASCII letters) is named as such.
+    await imp.getByLabel('Config file').setInputFiles({
+      name: 'notepad.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('\ufeff{"version": 1}', 'utf16le'),
+    });
+    tried++;
+    await expect(imp.getByRole('alert').filter({ hasText: 'notepad.json' })).toContainText(
+      'is UTF-16 text; save it as UTF-8',
+    );
+    await expect(box).toHaveValue(held);
     expect(await wb.config()).toEqual(before);
     await expectInert(page, armed);
   });

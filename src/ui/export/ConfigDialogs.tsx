@@ -417,6 +417,13 @@ export async function readFileChecked(
     ok: false as const,
     error: `${file.name} is not a text file (${why}); a config is JSON, TOML or Rust source text.`,
   });
+  const b0 = bytes[0];
+  const b1 = bytes[1];
+  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff))
+    return {
+      ok: false,
+      error: `${file.name} is UTF-16 text; save it as UTF-8 (JSON, TOML and Rust files are UTF-8).`,
+    };
   const nul = bytes.indexOf(0);
   if (nul >= 0) return notText(`a NUL byte at offset ${nul.toLocaleString('en-US')}`);
   try {
