@@ -141,52 +141,27 @@ export class GpuHost {
           if (!list) this.spares.set(m.id, (list = []));
           if (list.length < SPARES) list.push(m.spare);
         }
-        // The request's batch goes back with the reply (the runtime reads it no more by then).
+        // The request's batch goes back with the reply (the runtime reads it no more by then),
+        // with the outputs' buffers when there are outputs.
         const input: MessageBatch = m.batch;
+        const processed = (
+          rt: HostedRuntime | null,
+          out: OutputBatch | null,
+          error: string | null,
+        ) =>
+          this.reply(
+            { type: 'processed', id: m.id, seq: m.seq, out, input, error, ...this.status(rt) },
+            out ? [...buffersOf(out), ...buffersOf(input)] : buffersOf(input),
+          );
         this.then(m.id, async (rt) => {
           if (!rt) {
-            this.reply(
-              {
-                type: 'processed',
-                id: m.id,
-                seq: m.seq,
-                out: null,
-                input,
-                error: 'no runtime',
-                ...this.status(rt),
-              },
-              buffersOf(input),
-            );
+            processed(rt, null, 'no runtime');
             return;
           }
           try {
-            const batch = copyOutput(await rt.process(input), this.spares.get(m.id)?.pop());
-            this.reply(
-              {
-                type: 'processed',
-                id: m.id,
-                seq: m.seq,
-                out: batch,
-                input,
-                error: null,
-                ...this.status(rt),
-              },
-              [...buffersOf(batch), ...buffersOf(input)],
-            );
+            processed(rt, copyOutput(await rt.process(input), this.spares.get(m.id)?.pop()), null);
           } catch (e) {
-            const error = e instanceof Error ? e.message : String(e);
-            this.reply(
-              {
-                type: 'processed',
-                id: m.id,
-                seq: m.seq,
-                out: null,
-                input,
-                error,
-                ...this.status(rt),
-              },
-              buffersOf(input),
-            );
+            processed(rt, null, e instanceof Error ? e.message : String(e));
           }
         });
         return;
