@@ -7,7 +7,8 @@ import {
 } from '../../engine/protocol';
 import { useLive, useStale } from '../../state/live';
 import { useEngine } from '../engineContext';
-import { formatCount, typeLabel } from './labels';
+import { typeLabel } from './labels';
+import { formatCount } from '../design/format';
 import { useWorkbench } from '../../state/store';
 import { downloadText } from './download';
 import { toHex } from '../../engine/payload';

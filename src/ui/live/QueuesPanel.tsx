@@ -1,7 +1,6 @@
 import { useLiveValue, useStale } from '../../state/live';
 import { depthLevel } from '../graph/depth';
-import { formatCompact, formatRate } from '../design/format';
-import { formatCount } from './labels';
+import { formatCompact, formatCount, formatRate } from '../design/format';
 
 /** Rounded to what the table shows, so a row re-renders only when a shown number changes. */
 const rate = (r: number) => Math.round(r);

@@ -14,8 +14,8 @@ import { findType } from '../../state/edits';
 import { downloadText } from './download';
 import { useOpenTrace } from '../analysis/traceHighlight';
 import { useEngine } from '../engineContext';
-import { formatMicros } from '../design/format';
-import { formatCount, formatHlc, formatHlcTime, typeLabel } from './labels';
+import { formatCount, formatMicros } from '../design/format';
+import { formatHlc, formatHlcTime, typeLabel } from './labels';
 import { RECEIPT_ROW_HEIGHT, useReceiptLayout } from './receiptLayout';
 
 /** The filter as the engine applies it (exact matches), or null for none. */

@@ -26,7 +26,3 @@ export function typeLabel(types: RouteConfig['messageTypes'], typeId: U64): stri
   const type = types.find((t) => String(t.typeId) === id);
   return type ? `${type.name} (${id})` : `${id} (undefined type)`;
 }
-
-const fmt = new Intl.NumberFormat('en-US');
-/** A count with thousands separators. */
-export const formatCount = (n: number): string => fmt.format(n);
