@@ -6,6 +6,7 @@
 import { GpuKernelRuntime, acquireGpu } from '../gpu';
 import { GpuHost, fallbackNotice, probeWith } from './gpu-host';
 import type { GpuReply, GpuRequest } from './gpu-remote';
+import { detachOneViewOfEachKind } from './detach-views';
 
 interface WorkerScope {
   postMessage(message: GpuReply, transfer: ArrayBuffer[]): void;
@@ -13,6 +14,8 @@ interface WorkerScope {
 }
 
 const scope = globalThis as unknown as WorkerScope;
+// Before any code is optimised: see detach-views.ts.
+detachOneViewOfEachKind();
 
 const host = new GpuHost(
   {

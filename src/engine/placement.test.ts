@@ -135,6 +135,18 @@ describe('Placement (auto)', () => {
     expect(c.decide(0)).toBeNull();
   });
 
+  it('keeps the fields it was built with (V8 keeps one object layout and the code built on it)', () => {
+    const p = new Placement('auto');
+    p.gpuReady = true;
+    const fields = Object.keys(p);
+    p.observe('cpu', 256, 0.1);
+    p.wantsSample(12.5);
+    p.sampled('webgpu', 256, 3.25, 15.75);
+    p.decide(20_000);
+    p.wantsSample(4_000.5);
+    expect(Object.keys(p)).toEqual(fields);
+  });
+
   it('samples while learning, then keeps sampling to at most 2 % of the time', () => {
     const p = new Placement('auto');
     p.gpuReady = true;

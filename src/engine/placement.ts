@@ -148,7 +148,13 @@ export class Placement {
   lastSwitchUs: number | null = null;
   switches = 0;
   private reason = 'Runs on its CPU twin until WebGPU has been measured.';
-  private nextSampleMs = 0;
+  /**
+   * When the next sample is due, ms of engine time. Starts at -Infinity (due at once), a double
+   * like every later value: a field that starts as a small integer and later holds a fraction
+   * makes V8 retire its object layout, and with it the optimised code of every function that
+   * inlined this object (see `warmup.ts`).
+   */
+  private nextSampleMs = Number.NEGATIVE_INFINITY;
   private gapMs: number;
   private readonly hysteresis: number;
   private readonly minDwellUs: number;
@@ -206,14 +212,6 @@ export class Placement {
     const longest = ratio !== null && ratio >= LOSER_FACTOR ? this.loserGapMs : this.maxGapMs;
     this.gapMs = learning ? this.learnGapMs : Math.min(longest, Math.max(1000, this.gapMs * 2));
     this.nextSampleMs = nowMs + this.gapMs;
-    (this as unknown as { dbg: unknown }).dbg = {
-      b,
-      ratio,
-      learning,
-      gap: this.gapMs,
-      s: [...table.samples].join(','),
-      bs: this.batchSize,
-    };
     return other;
   }
 

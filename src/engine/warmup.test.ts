@@ -29,6 +29,26 @@ describe('createWarmup', () => {
     expect(seen.at(-1)).toBe(last);
   });
 
+  it("runs on a clock like the real engine's: wall-clock microseconds, steps not all alike", () => {
+    // An engine time that is a small integer in the warm-up and a large one at wall-clock scale
+    // in the real engine (or a token count that stays whole only because every step is 4,000 µs)
+    // changes a field's representation at the first real traffic, and V8 then throws away the
+    // optimised code the warm-up built.
+    const times: number[] = [];
+    const startUs = 1_764_000_000_000_000;
+    const w = createWarmup(demoConfig(), {
+      startUs,
+      snapshotEvery: 1,
+      afterSnapshot: (s) => times.push(s.timeUs),
+    });
+    for (let i = 0; i < 8; i++) w.step(4);
+    w.cancel();
+    expect(times.length).toBe(8);
+    expect(times[0]!).toBeGreaterThan(startUs);
+    const steps = new Set(times.slice(1).map((t, i) => t - times[i]!));
+    expect(steps.size).toBeGreaterThan(1);
+  });
+
   it('draws on its own thread where a payload is over 32 bytes, like the real engine', () => {
     const seen: EngineSnapshot[] = [];
     const w = createWarmup(wideConfig(), { messages: 5_000, afterSnapshot: (s) => seen.push(s) });

@@ -17,6 +17,7 @@ import { RemoteGpu, type GpuLink, type GpuReply, type GpuRequest } from './gpu-r
 import type { EngineCommand, EngineEvent, EngineSnapshot, GpuInfo, KernelConfig } from './protocol';
 import { createWarmup, type Warmup } from './warmup';
 import { toWire } from './wire';
+import { detachOneViewOfEachKind } from './detach-views';
 
 interface WorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void;
@@ -24,6 +25,8 @@ interface WorkerScope {
 }
 
 const scope = globalThis as unknown as WorkerScope;
+// Before any code is optimised: see detach-views.ts.
+detachOneViewOfEachKind();
 
 /** Snapshots are posted at most this often (about one per animation frame). */
 const SNAPSHOT_MS = 16;
