@@ -92,9 +92,11 @@ export function ReceiptsPanel() {
 
   return (
     <div className="receipts">
-      <div className={`panel-bar ${stale.className}`} title={stale.title}>
-        <span data-testid="receipt-total" title="every receipt the engine issued (exact)">
-          {formatCount(total)} receipts counted
+      {/* Counts on a line of their own, controls on the next: counts that grow (millions, and
+          "not captured" from the first busy snapshot on) never push the controls down. */}
+      <div className={`panel-bar receipts-counts ${stale.className}`} title={stale.title}>
+        <span data-testid="receipt-total" title="every receipt the engine issued, counted exactly">
+          {formatCount(total)} receipts
         </span>
         {RECEIPT_STATUSES.filter((s) => counts[s]).map((s) => (
           <span key={s} className={`status-chip st-${s}`} data-testid={`count-${s}`}>
@@ -110,38 +112,41 @@ export function ReceiptsPanel() {
             data-testid="receipt-sampled-out"
             title="counted exactly, but not captured as rows: too many per snapshot, or outside the filter"
           >
-            ({formatCount(sampledOut)} counted, not captured)
+            ({formatCount(sampledOut)} not captured)
           </span>
         ) : null}
-        <span className="grow" />
-        <label className="inline">
-          Status
-          <select
-            aria-label="Filter by status"
-            value={status}
-            onChange={(e) => setStatus(e.target.value as ReceiptStatus | '')}
-          >
-            <option value="">all</option>
-            {RECEIPT_STATUSES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
+      </div>
+      <div className="panel-bar receipts-controls">
+        <select
+          aria-label="Filter by status"
+          value={status}
+          onChange={(e) => setStatus(e.target.value as ReceiptStatus | '')}
+        >
+          <option value="">all statuses</option>
+          {RECEIPT_STATUSES.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
         <input
           aria-label="Filter by type id"
           placeholder="type id"
           value={type}
           onChange={(e) => setType(e.target.value)}
-          size={8}
+          size={5}
         />
         <input
           aria-label="Filter by kernel"
           placeholder="kernel"
           value={kernel}
           onChange={(e) => setKernel(e.target.value)}
-          size={10}
+          size={7}
         />
-        <button type="button" aria-pressed={paused} onClick={() => setPaused(!paused)}>
+        <button
+          type="button"
+          className="push-end"
+          aria-pressed={paused}
+          onClick={() => setPaused(!paused)}
+        >
           {paused ? `Resume (${formatCount(buffered)} buffered)` : 'Pause'}
         </button>
         <button type="button" onClick={clearReceipts}>

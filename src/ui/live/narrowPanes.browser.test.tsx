@@ -169,3 +169,36 @@ describe('Receipts in a narrow pane', () => {
       expect(width === 400 ? cut.filter((c) => !shortened(c)) : cut).toEqual([]);
     });
 });
+
+describe("Receipts' bar in a half-width pane at 1280x720", () => {
+  /** The tops of the controls, rounded: one value when they share a line. */
+  const lines = (bar: Element) =>
+    new Set([...bar.children].map((c) => Math.round(c.getBoundingClientRect().top)));
+
+  it('keeps its controls on one line, where they were, when the counts grow', async () => {
+    render(inPane(668, <ReceiptsPanel />));
+    const controls = page.getByRole('combobox', { name: 'Filter by status' });
+    await expect.element(controls).toBeVisible();
+    const bar = (controls.element() as HTMLElement).parentElement!;
+    const before = bar.getBoundingClientRect().top;
+    expect(lines(bar).size).toBe(1);
+    // A busy run: millions counted, most not captured as rows.
+    store.getState().ingestSnapshot(
+      snapshot({
+        receipts: {
+          total: 18_546_996,
+          byStatus: { Delivered: 18_546_996 },
+          sampledOut: 18_506_374,
+          recent: receipts(),
+        },
+      }),
+      Date.now(),
+    );
+    await expect
+      .element(page.getByTestId('receipt-sampled-out'))
+      .toHaveTextContent('(18,506,374 not captured)');
+    expect(bar.getBoundingClientRect().top).toBe(before);
+    expect(lines(bar).size).toBe(1);
+    expect(lines(page.getByTestId('receipt-total').element().parentElement!).size).toBe(1);
+  });
+});
