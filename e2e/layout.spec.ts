@@ -385,3 +385,31 @@ test('a pane splits, collapses and expands; several panels show at once', async 
   await page.getByRole('tab', { name: 'Queues', exact: true }).click();
   await expect(wb.panel('Queues')).toBeVisible();
 });
+
+test('Maximise gives a pane the window height as well as the dock width, and Restore gives it back', async ({
+  wb,
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await wb.open();
+  await engineReady(page);
+  const dock = page.locator('#layout-dock');
+  const graph = page.locator('#layout-graph');
+  const before = (await dock.boundingBox())!;
+  const right = page.locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Receipts' }) });
+  const max = right.getByRole('button', { name: 'Maximise pane' });
+  await max.click();
+  await expect(max).toHaveAttribute('aria-pressed', 'true');
+  // The dock takes all but the graph's least height (120 px); the pane the dock's whole width.
+  await expect
+    .poll(async () => (await dock.boundingBox())!.height)
+    .toBeGreaterThan(before.height + 150);
+  expect((await graph.boundingBox())!.height).toBeLessThanOrEqual(130);
+  expect((await right.boundingBox())!.width).toBeGreaterThan(1200);
+  await expect(wb.panel('Receipts')).toBeVisible();
+  await max.click();
+  await expect(max).toHaveAttribute('aria-pressed', 'false');
+  await expect
+    .poll(async () => Math.round((await dock.boundingBox())!.height))
+    .toBe(Math.round(before.height));
+});

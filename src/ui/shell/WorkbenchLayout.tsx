@@ -4,7 +4,7 @@
  * use the arrow keys); the inspector and the dock collapse; sizes and the dock's panes are
  * remembered per workspace.
  */
-import { useCallback, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Group, Panel, Separator, usePanelRef, type Layout } from 'react-resizable-panels';
 import { useWorkbench } from '../../state/store';
 import { Dock } from './Dock';
@@ -58,7 +58,26 @@ function LayoutFor({
   const onReveal = () => {
     if (dockPanel.current?.isCollapsed()) dockPanel.current.expand();
   };
-  const onDockModel = useCallback((dock: DockModel) => save({ dock }), [save]);
+  // A maximised pane takes the window's height too (the graph keeps its least height) and gives
+  // it back when restored: "maximise" that only widened a pane within a dock of 300 px left the
+  // receipts and tables as short as before.
+  const heightBeforeMaximise = useRef<number | null>(null);
+  const onDockModel = useCallback(
+    (dock: DockModel) => {
+      save({ dock });
+      const p = dockPanel.current;
+      if (!p) return;
+      const maximised = dock.maximizedTabsetId != null;
+      if (maximised && heightBeforeMaximise.current === null) {
+        heightBeforeMaximise.current = p.getSize().inPixels;
+        p.resize('100%');
+      } else if (!maximised && heightBeforeMaximise.current !== null) {
+        p.resize(heightBeforeMaximise.current);
+        heightBeforeMaximise.current = null;
+      }
+    },
+    [save, dockPanel],
+  );
 
   return (
     <div className="layout">
