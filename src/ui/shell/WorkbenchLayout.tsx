@@ -62,22 +62,19 @@ function LayoutFor({
   // it back when restored: "maximise" that only widened a pane within a dock of 300 px left the
   // receipts and tables as short as before.
   const heightBeforeMaximise = useRef<number | null>(null);
-  const onDockModel = useCallback(
-    (dock: DockModel) => {
-      save({ dock });
-      const p = dockPanel.current;
-      if (!p) return;
-      const maximised = dock.maximizedTabsetId != null;
-      if (maximised && heightBeforeMaximise.current === null) {
-        heightBeforeMaximise.current = p.getSize().inPixels;
-        p.resize('100%');
-      } else if (!maximised && heightBeforeMaximise.current !== null) {
-        p.resize(heightBeforeMaximise.current);
-        heightBeforeMaximise.current = null;
-      }
-    },
-    [save, dockPanel],
-  );
+  const onDockModel = (dock: DockModel) => {
+    save({ dock });
+    const p = dockPanel.current;
+    if (!p) return;
+    const maximised = dock.maximizedTabsetId != null;
+    if (maximised && heightBeforeMaximise.current === null) {
+      heightBeforeMaximise.current = p.getSize().inPixels;
+      p.resize('100%');
+    } else if (!maximised && heightBeforeMaximise.current !== null) {
+      p.resize(heightBeforeMaximise.current);
+      heightBeforeMaximise.current = null;
+    }
+  };
 
   return (
     <div className="layout">
