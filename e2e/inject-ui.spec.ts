@@ -27,6 +27,25 @@ test.describe('inject panel', () => {
       .toBeGreaterThan(0);
   });
 
+  test("clicking a message type in the graph makes it the publish form's type", async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    await expect.poll(async () => (await snap(page))?.kernels.length ?? 0).toBeGreaterThan(0);
+    await expect(page.getByLabel('Message type id')).toHaveValue('1001');
+    await wb.typeNode(1003).click();
+    await expect(page.getByLabel('Message type id')).toHaveValue('1003');
+    const form = page.getByRole('form', { name: 'Publish form' });
+    await form.getByRole('button', { name: 'Send one' }).click();
+    await expect
+      .poll(
+        async () =>
+          (await snap(page))?.kernels.find((k) => k.id === 'pattern_detector')?.processed ?? 0,
+      )
+      .toBe(1);
+  });
+
   test('the generator runs from the form, and a preset saves with the workspace', async ({
     wb,
     page,

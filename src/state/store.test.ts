@@ -58,6 +58,23 @@ describe('workbench store', () => {
     expect(st().notices.at(-1)?.text).toBe('Nothing to undo.');
   });
 
+  it("selecting one message type makes it Inject's type; a kernel or several nodes leave it", () => {
+    const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
+    const st = () => store.getState();
+    expect(st().publishForm.typeText).toBeNull();
+    st().setSelection(['type:1003']);
+    expect(st().publishForm.typeText).toBe('1003');
+    st().setSelection(['kernel:aggregator']);
+    st().setSelection(['type:1001', 'type:1002']);
+    st().setSelection([]);
+    expect(st().publishForm.typeText).toBe('1003');
+    // The form's values for a type are kept while another type is selected.
+    st().setPublishValues('1003', { id: '7' });
+    st().setSelection(['type:1010']);
+    st().setSelection(['type:1003']);
+    expect(st().publishForm.values['1003']).toEqual({ id: '7' });
+  });
+
   it('redo drops a selection of nodes that no longer exist', () => {
     const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
     const st = () => store.getState();

@@ -7,7 +7,7 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { parseConfig, type GeneratorPreset, type RouteConfig } from '../core/config';
-import type { EditResult } from './edits';
+import { parseNodeId, type EditResult } from './edits';
 import { createLiveSlice, type LiveSlice } from './live';
 import { createTraceSlice, type TraceSlice } from './trace';
 import { createInjectFormSlice, type InjectFormSlice } from './injectForm';
@@ -183,7 +183,16 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
     bottomTab: 'inject',
     search: '',
     setSelection(nodes, edges = []) {
-      set({ selection: nodes, selectedEdges: edges });
+      // One message type selected: Inject's publish form takes that type, as a Node-RED inject
+      // node belongs to what it feeds. Kernels, several nodes or none leave the form as it is.
+      const only = nodes.length === 1 ? parseNodeId(nodes[0]!) : null;
+      if (only?.kind === 'type' && only.key !== get().publishForm.typeText)
+        set({
+          selection: nodes,
+          selectedEdges: edges,
+          publishForm: { ...get().publishForm, typeText: only.key },
+        });
+      else set({ selection: nodes, selectedEdges: edges });
     },
     setTheme(theme) {
       set({ theme });
