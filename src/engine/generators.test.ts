@@ -17,11 +17,12 @@ const txLayout = layoutOf([
 ]);
 const empty = { size: 0, fields: [] };
 
-function run(spec: GeneratorSpec, mix: MixEntry[], untilUs: number, stepUs: number) {
-  const gen = new TrafficGenerator(spec, mix, 0);
+function run(spec: GeneratorSpec, mix: MixEntry[], untilUs: number, stepUs: number, startUs = 0) {
+  const gen = new TrafficGenerator(spec, mix, startUs);
   const batch = new GeneratedBatch(256, 32);
   const out: { t: number; mi: number; account: number; payload: number[] }[] = [];
-  for (let t = Math.min(stepUs, untilUs); ; t = Math.min(t + stepUs, untilUs)) {
+  untilUs += startUs;
+  for (let t = startUs + Math.min(stepUs, untilUs - startUs); ; t = Math.min(t + stepUs, untilUs)) {
     for (;;) {
       const n = gen.fill(t, batch);
       for (let i = 0; i < n; i++) {
@@ -173,6 +174,15 @@ describe('TrafficGenerator', () => {
     const out = run({ ratePerSec: 1000, durationMs: 500 }, mix, 2e6, 3_000);
     expect(out.length).toBe(500);
     expect(out[1]!.t - out[0]!.t).toBeCloseTo(1000, 6);
+  });
+
+  it('stops at the duration on a wall-clock time scale too (no message due at the end itself)', () => {
+    // At 1.7e15 µs a float64 steps by 0.25 µs: "end minus 1e-9" was the end itself, and the
+    // message due exactly there went out: 10,001 for 10,000/s over 1 s.
+    const wall = 1_764_000_000_000_000;
+    const out = run({ ratePerSec: 10_000, durationMs: 1000 }, mix, 3e6, 7_000, wall);
+    expect(out.length).toBe(10_000);
+    expect(out.at(-1)!.t).toBeLessThan(wall + 1e6);
   });
 
   it('groups bursts at one instant with the right mean rate', () => {

@@ -269,7 +269,10 @@ export class TrafficGenerator {
    * written: padding keeps what the batch held.
    */
   fill(untilUs: number, batch: GeneratedBatch): number {
-    const limit = Math.min(untilUs, this.endUs - 1e-9);
+    // Due at or before `untilUs`, and before the end (half-open: a message due at the end itself
+    // is not sent; "end minus 1e-9" was the end itself at wall-clock µs, 1.7e15).
+    const limit = Math.min(untilUs, this.endUs);
+    const end = this.endUs;
     const stride = batch.stride;
     const target = batch.target;
     const rowAt = target ? target.rowAt : null;
@@ -311,7 +314,7 @@ export class TrafficGenerator {
     const mixIndex = batch.mixIndex;
     const accountOut = batch.account;
     const cap = batch.capacity;
-    while (n < cap && due <= limit) {
+    while (n < cap && due <= limit && due < end) {
       if (buf.length - r < maxDraws) {
         this.rIdx = r;
         this.refill(maxDraws);
