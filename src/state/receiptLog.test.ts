@@ -20,7 +20,8 @@ function row(seq: number, destination = 'k'): ReceiptRow {
     payload: new Uint8Array([seq & 255]),
   } as ReceiptRow;
 }
-const snap = (rows: ReceiptRow[]) => ({ receipts: { recent: rows } }) as unknown as EngineSnapshot;
+const snap = (rows: ReceiptRow[], total = (rows.at(-1)?.seq ?? 0) + 1) =>
+  ({ receipts: { recent: rows, total } }) as unknown as EngineSnapshot;
 
 describe('receipt log', () => {
   it('keeps the newest rows up to its capacity, in order', () => {
@@ -47,7 +48,7 @@ describe('receipt log', () => {
             continue;
           }
           const rows = Array.from({ length: o.n }, () => row(++seq));
-          log.ingest(snap(rows));
+          log.ingest(snap(rows, seq + 1));
           kept = [...kept, ...rows.map((r) => r.seq)].slice(-cap);
           const shown = log.rows();
           expect(shown.map((r) => r.seq)).toEqual(kept);
@@ -66,6 +67,18 @@ describe('receipt log', () => {
     expect(log.bufferedSincePause()).toBe(3);
     log.setPaused(false);
     expect(log.rows().map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("starts afresh when the engine's counters restart (Reset counters, a new engine)", () => {
+    const log = createReceiptLog(100);
+    log.ingest(snap([row(1), row(2), row(3)]));
+    log.ingest(snap([], 4));
+    expect(log.rows()).toHaveLength(3);
+    // Counted again from 0: the three old rows are not among the two receipts now counted.
+    log.ingest(snap([row(0), row(1)], 2));
+    expect(log.rows().map((r) => r.messageId)).toEqual([0, 1]);
+    log.ingest(snap([], 0));
+    expect(log.rows()).toEqual([]);
   });
 
   it('clear empties it; CSV quotes hostile names', () => {

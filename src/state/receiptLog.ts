@@ -31,6 +31,8 @@ export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
   let frozen: ReceiptRow[] | null = null;
   let buffered = 0;
   let ver = 0;
+  /** The engine's receipt count at the last snapshot: a smaller one means its counters restarted. */
+  let lastTotal = 0;
   const emit = () => {
     ver++;
   };
@@ -47,8 +49,22 @@ export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
         : ring.slice(start).concat(ring.slice(0, end - capacity));
     return rows as ReceiptRow[];
   }
+  function clear(): void {
+    ring.fill(undefined);
+    head = 0;
+    size = 0;
+    frozen = isPaused ? [] : null;
+    buffered = 0;
+    emit();
+  }
   return {
     ingest(snapshot) {
+      // Counters reset (Metrics' Reset counters, a replay) or a new engine: the rows captured
+      // before belong to counts that are gone, and "0 receipts · 9,096 rows shown" would say
+      // otherwise. Start afresh, as Clear does.
+      const total = snapshot.receipts.total;
+      if (total < lastTotal) clear();
+      lastTotal = total;
       const rows = snapshot.receipts.recent;
       if (rows.length === 0) return;
       for (const row of rows) {
@@ -68,14 +84,7 @@ export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
       buffered = 0;
       emit();
     },
-    clear() {
-      ring.fill(undefined);
-      head = 0;
-      size = 0;
-      frozen = isPaused ? [] : null;
-      buffered = 0;
-      emit();
-    },
+    clear,
     version: () => ver,
   };
 }
