@@ -94,6 +94,17 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(badge).toHaveAttribute('data-behind', 'true');
     await expect.element(badge).toHaveClass(/badge-warn/);
     await expect.element(badge).toHaveAttribute('title', expect.stringMatching(/3\.2 s behind/));
+    // Still behind, but entering faster than asked (after a stall): catching up, not amber.
+    store.getState().ingestSnapshot(
+      snapshot({
+        generator: { ...generator(true), spec: { ratePerSec: 300_000 }, lagMs: 1200 },
+        rates: rates(643_000),
+      }),
+      Date.now(),
+    );
+    await expect.element(badge).toHaveTextContent('643 K/s · catching up');
+    await expect.element(badge).toHaveAttribute('data-behind', 'catching-up');
+    await expect.element(badge).toHaveClass(/badge-ok/);
   });
 
   it('names where the kernels run in one badge instead of a toast per kernel', async () => {

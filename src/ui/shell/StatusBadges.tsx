@@ -138,21 +138,34 @@ export function TrafficControl() {
   const actual = useWorkbench((s) => Math.round(s.snapshot?.rates.injectedPerSec ?? 0));
   const lagMs = useWorkbench((s) => Math.round(s.snapshot?.generator.lagMs ?? 0));
   if (!running) return <IdleTraffic />;
-  const behind = lagMs > BEHIND_MS;
+  // Behind schedule and entering slower than asked: the engine does not keep up (amber). Behind
+  // but entering at the asked rate or faster: it is catching up after a stall, and "643 K of
+  // 300 K/s" in amber would read as nonsense (green, "catching up").
+  const late = lagMs > BEHIND_MS;
+  const behind = late && actual < asked;
+  const catchingUp = late && !behind;
+  const lateBy = `${(lagMs / 1000).toFixed(1)} s`;
   const title = behind
     ? `Messages enter at ${formatRate(actual)} of the ${formatRate(asked)} asked for: the engine ` +
-      `does not keep up, and the generator is ${(lagMs / 1000).toFixed(1)} s behind its schedule.`
-    : `Messages entering per second (the generator was asked for ${formatRate(asked)}).`;
+      `does not keep up, and the generator is ${lateBy} behind its schedule.`
+    : catchingUp
+      ? `Messages enter at ${formatRate(actual)}, faster than the ${formatRate(asked)} asked for: ` +
+        `the engine is catching up with the generator's schedule (${lateBy} behind).`
+      : `Messages entering per second (the generator was asked for ${formatRate(asked)}).`;
   return (
     <span className="traffic" data-testid="traffic-status">
       <span
         className={`badge ${behind ? 'badge-warn' : 'badge-ok'}`}
         title={title}
         data-testid="traffic-rate"
-        data-behind={behind ? 'true' : 'false'}
+        data-behind={behind ? 'true' : catchingUp ? 'catching-up' : 'false'}
       >
         <span className="dot" aria-hidden="true" />
-        {behind ? `${formatCompact(actual)} of ${formatRate(asked)}` : formatRate(actual)}
+        {behind
+          ? `${formatCompact(actual)} of ${formatRate(asked)}`
+          : catchingUp
+            ? `${formatRate(actual)} · catching up`
+            : formatRate(actual)}
       </span>
       <span className="traffic-count num" title="Messages the generator emitted">
         {formatCompact(emitted)} sent
