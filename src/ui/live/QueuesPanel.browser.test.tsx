@@ -117,13 +117,57 @@ describe('accounting bar', () => {
     const v = verdict.element().getBoundingClientRect();
     expect(v.left).toBeGreaterThanOrEqual(bar.left);
     expect(v.right).toBeLessThanOrEqual(bar.right);
-    // The line is longer than the bar: its end is what gets clipped.
+    // The line is longer than the bar: whole terms at its end go out of view, none is cut
+    // mid-number, and "+N more" counts them, the whole line in its title.
     const acc = document.querySelector<HTMLElement>('[data-testid="accounting"]')!;
-    expect(acc.scrollWidth).toBeGreaterThan(acc.clientWidth);
-    expect(acc.textContent).toContain(
-      'failed, not kept 2,391,490 (evicted from the dead-letter queue)',
-    );
+    const box = acc.getBoundingClientRect();
+    const terms = [...acc.children].map((c) => c.getBoundingClientRect());
+    const shown = terms.filter((r) => r.top < box.bottom);
+    for (const r of shown) expect(r.right).toBeLessThanOrEqual(box.right + 0.5);
+    expect(shown.length).toBeLessThan(terms.length);
+    const more = page.getByTestId('accounting-more');
+    await expect.element(more).toBeVisible();
+    await expect.element(more).toHaveTextContent(`+${terms.length - shown.length} more`);
+    await expect
+      .element(more)
+      .toHaveAttribute(
+        'title',
+        expect.stringContaining(
+          '+ held as dead letters 10,000 + failed, not kept 2,391,490 (evicted from the dead-letter queue)',
+        ),
+      );
     // Processed is the kernels' share; responses delivered to the host stand apart.
     expect(acc.textContent).toContain('= processed 10,754,826+ to host 1,000,000');
+  });
+
+  it('shows every term, and no "more", where the line fits', async () => {
+    render(
+      <footer className="statusbar" style={{ width: 1400 }}>
+        <AccountingBar />
+      </footer>,
+    );
+    store.getState().ingestSnapshot(
+      snapshot({
+        accounting: {
+          injected: 1_000,
+          emitted: 0,
+          carriedOver: 0,
+          processed: 990,
+          toHost: 0,
+          queued: 10,
+          inFlight: 0,
+          failedByStatus: {},
+          deadLettered: 0,
+          balanced: true,
+        },
+      }),
+      Date.now(),
+    );
+    const acc = page.getByTestId('accounting');
+    await expect.element(acc).toHaveTextContent(/held as dead letters 0\+ failed, not kept 0$/);
+    const box = acc.element().getBoundingClientRect();
+    for (const c of acc.element().children)
+      expect(c.getBoundingClientRect().top).toBeLessThan(box.bottom);
+    expect(page.getByTestId('accounting-more').elements()).toHaveLength(0);
   });
 });

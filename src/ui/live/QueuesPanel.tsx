@@ -1,3 +1,4 @@
+import { useLayoutEffect, useRef, useState } from 'react';
 import { useLiveValue, useStale } from '../../state/live';
 import { depthLevel } from '../graph/depth';
 import { formatCompact, formatCount, formatRate } from '../design/format';
@@ -140,6 +141,24 @@ const FAILED_WORDS: Record<string, string> = {
 export function AccountingBar() {
   const acc = useLiveValue((s) => s?.accounting ?? null);
   const stale = useStale();
+  const ref = useRef<HTMLDivElement>(null);
+  // Terms that did not fit the line: the line wraps onto hidden lines, so a term is shown whole
+  // or not at all (clipped mid-number, "held as dead letters 10," read as ten), and this says
+  // how many are out of view.
+  const [hidden, setHidden] = useState(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const count = () => {
+      const kids = [...el.children] as HTMLElement[];
+      const top = kids[0]?.offsetTop ?? 0;
+      setHidden(kids.filter((k) => k.offsetTop > top).length);
+    };
+    count();
+    const ro = new ResizeObserver(count);
+    ro.observe(el);
+    return () => ro.disconnect();
+  });
   if (!acc) return null;
   const lost = Object.values(acc.failedByStatus).reduce((x, y) => x + y, 0);
   const reasons = Object.entries(acc.failedByStatus).filter(([, n]) => n > 0);
@@ -149,45 +168,72 @@ export function AccountingBar() {
   // One reason: its words without repeating the number; several: each with its share.
   const lostShown =
     reasons.length === 1 ? (FAILED_WORDS[reasons[0]![0]] ?? reasons[0]![0]) : lostWhy;
+  // The terms in order: the verdict first (a narrow window hides the end of the line, never the
+  // verdict), the long "failed" term last.
+  const terms: { text: string; title: string }[] = [
+    { text: `injected ${formatCount(acc.injected)}`, title: 'messages injected from outside' },
+    {
+      text: `+ emitted ${formatCount(acc.emitted)}`,
+      title: 'alerts and responses emitted by kernels',
+    },
+    ...(acc.carriedOver
+      ? [
+          {
+            text: `+ carried over ${formatCount(acc.carriedOver)}`,
+            title: 'queued or dead-lettered when the counters were last reset',
+          },
+        ]
+      : []),
+    {
+      text: `= processed ${formatCount(acc.processed - acc.toHost)}`,
+      title: "consumed by kernels (the Queues panel's processed column adds up to this)",
+    },
+    ...(acc.toHost
+      ? [
+          {
+            text: `+ to host ${formatCount(acc.toHost)}`,
+            title:
+              'responses delivered back to the host: no kernel runs them, so the Queues and Metrics panels do not count them',
+          },
+        ]
+      : []),
+    { text: `+ queued ${formatCount(acc.queued)}`, title: 'waiting in kernel queues' },
+    {
+      text: `+ in flight ${formatCount(acc.inFlight)}`,
+      title: 'taken from a queue, being processed on a backend',
+    },
+    {
+      text: `+ held as dead letters ${formatCount(acc.deadLettered)}`,
+      title: 'failed messages held in the dead-letter queue now (redrivable)',
+    },
+    {
+      text: `+ failed, not kept ${formatCount(lost)}${lostShown ? ` (${lostShown})` : ''}`,
+      title: lostWhy || 'failed messages no longer held anywhere',
+    },
+  ];
+  const verdict = acc.balanced ? '✔ balanced' : '✘ unbalanced';
+  const whole = `${verdict}: ${terms.map((t) => t.text).join(' ')}`;
   return (
-    <div
-      className={`accounting ${stale.className}`}
-      title={stale.title}
-      data-testid="accounting"
-      data-balanced={acc.balanced}
-    >
-      {/* The verdict first: a narrow window clips the end of the line, never the verdict. */}
-      <strong className={acc.balanced ? 'ok' : 'bad'}>
-        {acc.balanced ? '✔ balanced' : '✘ unbalanced'}
-      </strong>
-      <span title="messages injected from outside">injected {formatCount(acc.injected)}</span>
-      <span title="alerts and responses emitted by kernels">
-        + emitted {formatCount(acc.emitted)}
-      </span>
-      {acc.carriedOver ? (
-        <span title="queued or dead-lettered when the counters were last reset">
-          + carried over {formatCount(acc.carriedOver)}
+    <>
+      <div
+        ref={ref}
+        className={`accounting ${stale.className}`}
+        title={stale.title ?? whole}
+        data-testid="accounting"
+        data-balanced={acc.balanced}
+      >
+        <strong className={acc.balanced ? 'ok' : 'bad'}>{verdict}</strong>
+        {terms.map((t) => (
+          <span key={t.title} title={t.title}>
+            {t.text}
+          </span>
+        ))}
+      </div>
+      {hidden > 0 ? (
+        <span className="accounting-more" data-testid="accounting-more" title={whole}>
+          +{hidden} more
         </span>
       ) : null}
-      <span title="consumed by kernels (the Queues panel's processed column adds up to this)">
-        = processed {formatCount(acc.processed - acc.toHost)}
-      </span>
-      {acc.toHost ? (
-        <span title="responses delivered back to the host: no kernel runs them, so the Queues and Metrics panels do not count them">
-          + to host {formatCount(acc.toHost)}
-        </span>
-      ) : null}
-      <span title="waiting in kernel queues">+ queued {formatCount(acc.queued)}</span>
-      <span title="taken from a queue, being processed on a backend">
-        + in flight {formatCount(acc.inFlight)}
-      </span>
-      <span title={lostWhy || 'failed messages no longer held anywhere'}>
-        + failed, not kept {formatCount(lost)}
-        {lostShown ? ` (${lostShown})` : ''}
-      </span>
-      <span title="failed messages held in the dead-letter queue now (redrivable)">
-        + held as dead letters {formatCount(acc.deadLettered)}
-      </span>
-    </div>
+    </>
   );
 }
