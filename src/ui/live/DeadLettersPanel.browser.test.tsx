@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { DeadLettersPanel } from './DeadLettersPanel';
-import { cleanup, fakeEngine, freshStore, render } from '../testing/browser';
+import { cleanup, fakeEngine, freshStore, render, snapshot } from '../testing/browser';
 import type { DeadLetterRow, EngineReply } from '../../engine/protocol';
 
 beforeEach(() => {
@@ -65,5 +65,39 @@ describe('Dead letters panel (issue 13, point 4)', () => {
     });
     // Type as name and id.
     await expect.element(page.getByRole('cell', { name: 'FraudAlert (1010)' })).toBeVisible();
+  });
+});
+
+describe('Dead letters panel with a full queue', () => {
+  it('reloads the list as letters are evicted, though the count stays at the cap', async () => {
+    const store = freshStore();
+    let listed = 0;
+    const engine = fakeEngine((cmd) => {
+      if (cmd.type !== 'listDeadLetters') return undefined;
+      listed++;
+      // Each reload sees the letters that are held now: the oldest have been pushed out.
+      return {
+        ok: true,
+        command: 'listDeadLetters',
+        deadLetters: { total: 10_000, rows: [letter(listed * 1000, 'Rejected')] },
+      } as EngineReply;
+    });
+    render(<DeadLettersPanel />, engine);
+    const full = (evicted: number) =>
+      store
+        .getState()
+        .ingestSnapshot(
+          snapshot({ deadLetters: { count: 10_000, evicted, refusedCrossTenant: 0, recent: [] } }),
+          Date.now(),
+        );
+    full(0);
+    await expect.element(page.getByText('10,000 dead letters held')).toBeVisible();
+    const first = listed;
+    full(84_018);
+    await expect.poll(() => listed).toBeGreaterThan(first);
+    await expect.element(page.getByText('(84,018 oldest evicted from the queue)')).toBeVisible();
+    await expect
+      .element(page.getByRole('cell', { name: String(100 + listed * 1000) }))
+      .toBeVisible();
   });
 });

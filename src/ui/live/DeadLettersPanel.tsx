@@ -54,7 +54,9 @@ export function DeadLettersPanel() {
     return () => {
       alive = false;
     };
-  }, [engine, filter, count, reload]);
+    // `evicted` too: with the queue full every new letter pushes the oldest out and the count
+    // stays at the cap, so the list would go on showing letters that are gone.
+  }, [engine, filter, count, evicted, reload]);
 
   async function redrive(selectedOnly: boolean) {
     const f: DeadLetterFilter = selectedOnly ? { ids: [...picked] } : filter();
@@ -75,9 +77,15 @@ export function DeadLettersPanel() {
     });
     if (!reply.ok) return setMessage(reply.error.message);
     const r = reply.command === 'redrive' ? reply.redrive : null;
+    // Picked letters the queue no longer holds (evicted since the list was loaded) are named,
+    // rather than left as an unexplained "Redrove 0".
+    const gone = r && selectedOnly ? picked.size - r.selected : 0;
     setMessage(
       r
-        ? `Redrove ${r.selected}: ${r.redriven} accepted, ${r.failedAgain} failed again, ${r.refusedCrossTenant} refused (cross-tenant).`
+        ? `Redrove ${formatCount(r.selected)}: ${formatCount(r.redriven)} accepted, ${formatCount(r.failedAgain)} failed again, ${formatCount(r.refusedCrossTenant)} refused (cross-tenant).` +
+            (gone > 0
+              ? ` ${formatCount(gone)} of the ${formatCount(picked.size)} selected were no longer held (evicted from the full dead-letter queue since the list was loaded).`
+              : '')
         : 'Redriven.',
     );
     setPicked(new Set());
@@ -92,7 +100,7 @@ export function DeadLettersPanel() {
         </strong>
         {evicted ? (
           <span className="muted" title="letters pushed out of the bounded dead-letter queue">
-            ({evicted} oldest evicted from the queue)
+            ({formatCount(evicted)} oldest evicted from the queue)
           </span>
         ) : null}
         <label className="inline">
@@ -231,7 +239,7 @@ export function DeadLettersPanel() {
       </table>
       {total > rows.length ? (
         <p className="muted">
-          Showing {rows.length} of {total}.
+          Showing {formatCount(rows.length)} of {formatCount(total)}.
         </p>
       ) : null}
     </div>
