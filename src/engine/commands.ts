@@ -7,7 +7,12 @@ import type { RouteConfig } from '../core/config';
 import { err, normU64, type EngineCore } from './context';
 import type { DeadLetters } from './dead-letters';
 import type { KernelHost } from './kernel-host';
-import type { CommandOf, CommandResults, EngineCommandType } from './protocol';
+import {
+  RECEIPT_STATUSES,
+  type CommandOf,
+  type CommandResults,
+  type EngineCommandType,
+} from './protocol';
 import type { Traffic } from './traffic';
 
 export type CommandTable = {
@@ -37,7 +42,16 @@ export function createCommandTable(d: CommandDeps): CommandTable {
       d.applyConfig(cmd.config);
       return NONE;
     },
-    inject: (cmd) => ({ count: traffic.inject(cmd) }),
+    inject: (cmd) => {
+      const before = Float64Array.from(c.receipts.byStatus);
+      const count = traffic.inject(cmd);
+      const atOnce: Record<string, number> = {};
+      RECEIPT_STATUSES.forEach((status, i) => {
+        const n = c.receipts.byStatus[i]! - before[i]!;
+        if (n > 0 && status !== 'Delivered') atOnce[status] = n;
+      });
+      return { count, atOnce };
+    },
     startGenerator: (cmd) => {
       traffic.start(cmd.spec);
       return NONE;

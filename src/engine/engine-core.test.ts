@@ -37,6 +37,18 @@ describe('engine on the core', () => {
     balanced(s);
   });
 
+  it("answers an inject with what the send itself refused, by status (a burst past a queue's room)", () => {
+    const engine = createEngine({ config: demoConfig(), now: () => 1_000_000 });
+    const quiet = ok(engine, { type: 'inject', typeId: 1001, count: 10 });
+    expect(quiet).toMatchObject({ count: 10, atOnce: {} });
+    // fraud_processor holds 4,096 and refuses the rest (its policy): 904 of 5,000 at once.
+    const burst = ok(engine, { type: 'inject', typeId: 1001, count: 5_000 });
+    const room = 4_096 - 10;
+    expect(burst).toMatchObject({ count: 5_000, atOnce: { QueueFull: 5_000 - room } });
+    const noRoute = ok(engine, { type: 'inject', typeId: 4242, count: 3 });
+    expect(noRoute).toMatchObject({ count: 3, atOnce: { NoRoute: 3 } });
+  });
+
   it('stamps receipts with injection, delivery and processing HLCs and traces the chain', () => {
     let t = 5_000_000;
     const engine = createEngine({ config: demoConfig(), now: () => t });

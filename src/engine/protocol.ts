@@ -222,8 +222,12 @@ export interface RedriveResult {
  */
 export interface CommandResults {
   loadConfig: object;
-  /** Number of messages sent. */
-  inject: { count: number };
+  /**
+   * Number of messages sent, and the receipts other than Delivered that the send itself issued,
+   * by status (messages refused at their queue, `NoRoute`, or older messages a `dropOldest` queue
+   * evicted to make room); empty when there were none. Deliveries come later, in snapshots.
+   */
+  inject: { count: number; atOnce: Record<string, number> };
   startGenerator: object;
   stopGenerator: object;
   resetMetrics: object;

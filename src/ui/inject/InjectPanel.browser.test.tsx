@@ -52,6 +52,21 @@ describe('Inject panel (issue 13, point 8)', () => {
       .toMatchObject({ spec: { ratePerSec: 2500, pattern: 'bursts', durationMs: 0 } });
   });
 
+  it('says what a burst was refused at once, not only how many were sent', async () => {
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'inject'
+        ? { ok: true, command: 'inject', count: 50_000, atOnce: { QueueFull: 45_904 } }
+        : undefined,
+    );
+    render(<InjectPanel />, engine);
+    const form = page.getByRole('form', { name: 'Publish form' });
+    await userEvent.fill(form.getByLabelText('Burst size'), '50000');
+    await userEvent.click(form.getByRole('button', { name: 'Send burst' }));
+    await expect
+      .element(form.getByRole('status'))
+      .toHaveTextContent('Sent 50,000. At once: QueueFull 45,904 (see Receipts and Dead letters).');
+  });
+
   it('says where the generator draws its messages while it runs', async () => {
     render(<InjectPanel />, fakeEngine());
     const status = page.getByTestId('generator-emitted');
