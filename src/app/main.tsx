@@ -46,10 +46,15 @@ const engine = recordingClient(
     // Where each kernel runs is the toolbar's backend badge, not a toast at every load; only a
     // fall back to the CPU twin (a lost device) is news worth a notice.
     onNotice: (n) => {
-      if (n.backend === 'cpu')
-        store
-          .getState()
-          .notify('warning', `Kernel "${n.kernelId}" now runs on its CPU twin: ${n.message}`);
+      if (n.backend !== 'cpu') return;
+      // The engine's words may say where it runs already: say it once.
+      const why = n.message.replace(/^Runs on its CPU twin(: )?/, '');
+      store
+        .getState()
+        .notify(
+          'warning',
+          `Kernel "${n.kernelId}" now runs on its CPU twin${why ? `: ${why}` : '.'}`,
+        );
     },
     onError: (e) => {
       store.getState().notify('error', `Engine: ${e.message}`);

@@ -164,7 +164,7 @@ export class KernelHost {
     if (to === 'webgpu') {
       rt.importState(k.twin.exportState());
       k.impl = rt;
-      this.notice(k, `Runs on WebGPU: ${p.snapshot().reason}`);
+      this.notice(k, onBackend('Runs on WebGPU', p.snapshot().reason));
       return;
     }
     // To the twin: read the runtime's state back first; the kernel holds until it lands.
@@ -189,7 +189,7 @@ export class KernelHost {
         this.releaseForcedCpu(k);
       },
     );
-    this.notice(k, `Runs on its CPU twin: ${p.snapshot().reason}`);
+    this.notice(k, onBackend('Runs on its CPU twin', p.snapshot().reason));
   }
 
   backendOf(k: KernelState): Backend {
@@ -316,4 +316,13 @@ export class KernelHost {
     for (const k of this.c.kernels.values()) this.dispose(k);
     this.c.kernels.clear();
   }
+}
+
+/**
+ * "Runs on …: <reason>", once: a placement reason may say where the kernel runs itself ("Runs
+ * on its CPU twin: device lost"), and the notice read "Runs on its CPU twin: Runs on its CPU
+ * twin: …".
+ */
+export function onBackend(where: string, reason: string): string {
+  return reason.startsWith(where) ? reason : `${where}: ${reason}`;
 }
