@@ -67,8 +67,11 @@ export function QueuesPanel() {
           <th className="num q-dropped" title="refused or evicted at this queue">
             dropped
           </th>
-          <th className="num q-dead line-2" title="dead letters whose destination is this kernel">
-            dead letters
+          <th
+            className="num q-dead line-2"
+            title="dead letters made for this kernel since the counters were last reset, whatever became of them since (held, evicted, redriven, purged); the Dead letters panel lists those held now"
+          >
+            dead-lettered
           </th>
           <th className="num q-emitted" title="alerts and responses this kernel emitted">
             emitted
