@@ -108,6 +108,24 @@ describe('queue predictions against a simulated M/M/1 queue', () => {
     expect(Math.abs(predicted - actual) / actual).toBeLessThan(0.15);
   });
 
+  it('says full now, never "drained in", for a full queue while the smoothed rates still lag', () => {
+    const p = createQueuePredictor();
+    const at = (sec: number, queued: number, capacity: number, processed: number) =>
+      p.observe({
+        timeUs: sec * 1e6,
+        kernels: [{ id: 'k', queued, capacity, processed, dropped: 0 }],
+      });
+    // A backlog draining for ten seconds: 2,000/s served, 1,000/s arriving (μ > λ)...
+    for (let s = 0; s <= 10; s++) at(s, 90_000 - s * 1000, 131_072, s * 2000);
+    expect(p.get('k')!.secondsToDrain).not.toBeNull();
+    // ...then the capacity is lowered to what is queued: full now, whatever the rates say.
+    at(10.1, 79_900, 79_900, 20_200);
+    const k = p.get('k')!;
+    expect(k.secondsToFull).toBe(0);
+    expect(k.warning).toBe(true);
+    expect(k.secondsToDrain).toBeNull();
+  });
+
   it('restarts after a counter reset and leaves ρ unknown for a kernel never seen busy', () => {
     const p = createQueuePredictor();
     const k = (processed: number, depth = 0) => ({

@@ -131,7 +131,12 @@ export function createQueuePredictor(options: PredictorOptions = {}): QueuePredi
       const grow = s.lamSec > 0 ? s.growEvents / s.lamSec : 0;
       if (grow > 0 && o.queued > 0) toFull = room / grow;
     }
-    if (o.queued >= o.capacity) toFull = 0;
+    // Full now: no "drained in" beside it, whatever the smoothed rates say (they lag a step in
+    // the load by a few seconds, and "⚠ now · drained in 1.3 s" contradicted itself).
+    if (o.queued >= o.capacity) {
+      toFull = 0;
+      toDrain = null;
+    }
     return {
       id: o.id,
       queued: o.queued,

@@ -169,9 +169,11 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
           }
         >
           ρ {prediction.rho?.toFixed(2)}
-          {prediction.secondsToFull !== null
-            ? ` · full in ${prediction.secondsToFull.toFixed(1)} s`
-            : ''}
+          {prediction.secondsToFull === 0
+            ? ' · full now'
+            : prediction.secondsToFull !== null
+              ? ` · full in ${prediction.secondsToFull.toFixed(1)} s`
+              : ''}
           {prediction.warning ? ' ⚠' : ''}
         </div>
       ) : null}
