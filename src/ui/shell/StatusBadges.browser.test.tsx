@@ -29,6 +29,20 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(page.getByTestId('traffic-status')).toHaveTextContent('generator idle');
   });
 
+  it('hands the keyboard focus from Start to Stop and back as they replace each other', async () => {
+    render(<TrafficControl />, fakeEngine());
+    const start = page.getByRole('button', { name: 'Start traffic' });
+    await expect.element(start).toBeVisible();
+    (start.element() as HTMLElement).focus();
+    await userEvent.keyboard('{Enter}');
+    store.getState().ingestSnapshot(snapshot({ generator: generator(true) }), Date.now());
+    const stop = page.getByRole('button', { name: 'Stop traffic' });
+    await expect.element(stop).toHaveFocus();
+    await userEvent.keyboard('{Enter}');
+    store.getState().ingestSnapshot(snapshot({ generator: generator(false) }), Date.now());
+    await expect.element(page.getByRole('button', { name: 'Start traffic' })).toHaveFocus();
+  });
+
   it("starts traffic from the toolbar as the Inject panel's Generator form describes it", async () => {
     const engine = fakeEngine();
     render(<TrafficControl />, engine);

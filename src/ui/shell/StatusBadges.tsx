@@ -83,6 +83,24 @@ export function BackendBadge() {
 }
 
 /**
+ * Start and Stop replace each other in the toolbar: the one that appears takes the focus the other
+ * had (Enter on Start left the keyboard's focus on the page's body when Start went away).
+ */
+let handFocusOver = false;
+const noteFocus = (button: HTMLElement): void => {
+  handFocusOver = document.activeElement === button;
+};
+const dropFocusHandOver = (): void => {
+  handFocusOver = false;
+};
+const takeFocus = (el: HTMLButtonElement | null): void => {
+  if (el && handFocusOver) {
+    handFocusOver = false;
+    el.focus();
+  }
+};
+
+/**
  * No traffic: says so, with Start beside it, which starts the generator as the Inject panel's
  * Generator form describes it (the same spec its Start generator sends; by default the routed
  * types at 1,000 messages/s, Poisson, for 10 s), so the live panels are one click away.
@@ -96,7 +114,10 @@ function IdleTraffic() {
   const start = async (): Promise<void> => {
     const reply = ok ? await engine.request({ type: 'startGenerator', spec }) : null;
     const problem = !ok ? spec : reply && !reply.ok ? reply.error.message : null;
-    if (problem) workbenchStore().getState().notify('error', `Traffic not started: ${problem}`);
+    if (problem) {
+      dropFocusHandOver();
+      workbenchStore().getState().notify('error', `Traffic not started: ${problem}`);
+    }
   };
   return (
     <span className="traffic idle" data-testid="traffic-status">
@@ -104,7 +125,11 @@ function IdleTraffic() {
       <button
         type="button"
         className="btn-sm"
-        onClick={() => void start()}
+        ref={takeFocus}
+        onClick={(e) => {
+          noteFocus(e.currentTarget);
+          void start();
+        }}
         data-testid="toolbar-start"
         aria-label="Start traffic"
         title={
@@ -173,7 +198,11 @@ export function TrafficControl() {
       <button
         type="button"
         className="btn-danger btn-sm"
-        onClick={() => engine.send({ type: 'stopGenerator' })}
+        ref={takeFocus}
+        onClick={(e) => {
+          noteFocus(e.currentTarget);
+          engine.send({ type: 'stopGenerator' });
+        }}
         data-testid="toolbar-stop"
         aria-label="Stop traffic"
         title="Stop the generator (messages already queued are still processed)"
