@@ -110,3 +110,36 @@ test('overflow a queue, raise its capacity, redrive the dead letters: the accoun
   expect(s.accounting.balanced).toBe(true);
   await expect(page.getByTestId('accounting')).toHaveAttribute('data-balanced', 'true');
 });
+
+test('Replay headless runs a recording twice on a worker and says the replays are identical', async ({
+  wb,
+  page,
+}) => {
+  await wb.open();
+  await engineReady(page);
+  await wb.openPanel('Record');
+  const panel = wb.panel('Record');
+  await panel.getByLabel('Recording name').fill('burst');
+  await panel.getByRole('button', { name: 'Start recording' }).click();
+  await page.evaluate(() => window.workbench.inject({ typeId: 1001, count: 2000 }));
+  await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 500 }));
+  await panel.getByRole('button', { name: /Stop recording \(2 event/ }).click();
+  await expect(panel.getByTestId('record-message')).toContainText('Saved “burst”: 2 event(s)');
+  const workers = new Set<string>();
+  page.on('worker', (w) => workers.add(w.url()));
+  await panel
+    .getByTestId('recording-burst')
+    .getByRole('button', { name: 'Replay headless' })
+    .click();
+  // 2,500 injected, and what they set off (FraudAlerts, PatternResults): every one a receipt.
+  await expect(panel.getByTestId('record-message')).toContainText(
+    /Headless replay of “burst”: [\d,]+ receipts \(Delivered [\d,]+.*\); second replay identical\./,
+  );
+  const total = Number(
+    (await panel.getByTestId('record-message').textContent())!
+      .match(/: ([\d,]+) receipts/)![1]!
+      .replaceAll(',', ''),
+  );
+  expect(total).toBeGreaterThanOrEqual(2500);
+  expect([...workers].some((u) => u.includes('replay.worker'))).toBe(true);
+});

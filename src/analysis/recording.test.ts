@@ -11,6 +11,7 @@ import {
   parseRecording,
   recordingClient,
   recordingKey,
+  checkReplay,
   replayHeadless,
   replayLive,
   saveRecording,
@@ -107,6 +108,18 @@ describe('recording', () => {
     expect(r.events[3]!.command).toMatchObject({ payload: { hex: '0102ff' } });
     const parsed = parseRecording(serializeRecording(r));
     expect(parsed).toEqual({ ok: true, recording: r });
+  });
+
+  it('checks a replay in constant memory: the same totals as the full replay, identical twice', async () => {
+    const parsed = parseRecording(serializeRecording(await recordSession()));
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const full = replayHeadless(demoConfig(), parsed.recording);
+    const check = checkReplay(demoConfig(), parsed.recording);
+    expect(check.identical).toBe(true);
+    expect(check.total).toBe(full.final.receipts.total);
+    expect(check.total).toBe(full.rows.length);
+    expect(check.byStatus).toEqual(full.final.receipts.byStatus);
+    expect(check.errors).toEqual([]);
   });
 
   it('replays deterministically: two replays give the same receipt sequence', async () => {

@@ -7,24 +7,61 @@ import {
   listRecordings,
   loadRecording,
   parseRecording,
-  replayHeadless,
   replayLive,
   saveRecording,
   serializeRecording,
   type Recording,
 } from '../../analysis/recording';
 import { downloadText } from '../live/download';
+import { formatCount } from '../design/format';
+import type { ReplayRequest, ReplayResponse } from '../../analysis/replay.worker';
 
 const liveScheduler = {
   after: (ms: number, fn: () => void) => window.setTimeout(fn, ms),
   cancel: (h: unknown) => window.clearTimeout(h as number),
 };
 
+let nextReplay = 1;
+
+/**
+ * Two headless replays compared, on a module worker of their own (they held the page's thread for
+ * 5–15 s for a 300,000-message recording); the worker ends with the run or when cancelled.
+ */
+function checkInWorker(request: Omit<ReplayRequest, 'id'>): {
+  result: Promise<ReplayResponse>;
+  cancel(): void;
+} {
+  const worker = new Worker(new URL('../../analysis/replay.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'replay',
+  });
+  const id = nextReplay++;
+  let settle: (r: ReplayResponse) => void = () => undefined;
+  const result = new Promise<ReplayResponse>((resolve) => (settle = resolve));
+  worker.onmessage = (ev: MessageEvent<ReplayResponse>) => {
+    if (ev.data.id !== id) return;
+    worker.terminate();
+    settle(ev.data);
+  };
+  worker.onerror = (ev) => {
+    worker.terminate();
+    settle({ id, error: `the replay worker failed: ${ev.message}` });
+  };
+  worker.postMessage({ id, ...request } satisfies ReplayRequest);
+  return {
+    result,
+    cancel() {
+      worker.terminate();
+      settle({ id, error: 'cancelled' });
+    },
+  };
+}
+
 function statusLine(byStatus: Record<string, number>): string {
   return (
     Object.entries(byStatus)
       .filter(([, n]) => n > 0)
-      .map(([k, n]) => `${k} ${n}`)
+      .map(([k, n]) => `${k} ${formatCount(n)}`)
       .join(', ') || 'no receipts'
   );
 }
@@ -73,26 +110,33 @@ export function RecordPanel() {
     return r.recording;
   }
 
+  const [checking, setChecking] = useState<string | null>(null);
+  const cancelCheck = useRef<(() => void) | null>(null);
+  // A headless check still running when the panel goes away ends with it.
+  useEffect(() => () => cancelCheck.current?.(), []);
+
   function replayHere(n: string) {
     const r = load(n);
     if (!r) return;
-    // Two replays on a simulated clock: equal sequences show the replay is deterministic.
-    const a = replayHeadless(config, r);
-    const b = replayHeadless(config, r);
-    const same =
-      a.rows.length === b.rows.length &&
-      a.rows.every((x, i) => {
-        const y = b.rows[i]!;
-        return (
-          x.messageId === y.messageId &&
-          x.typeId === y.typeId &&
-          x.status === y.status &&
-          x.destination === y.destination
-        );
-      });
-    setMessage(
-      `Headless replay of “${n}”: ${a.final.receipts.total} receipts (${statusLine(a.final.receipts.byStatus)}); second replay ${same ? 'identical' : 'DIFFERENT'}.${a.errors.length ? ` ${a.errors.length} command(s) refused: ${a.errors[0]!.message}` : ''}`,
-    );
+    // Two replays on a simulated clock, on a worker: equal sequences show the replay is
+    // deterministic.
+    const run = checkInWorker({ config, recording: r });
+    cancelCheck.current = run.cancel;
+    setChecking(n);
+    setMessage(`Replaying “${n}” headless, twice (${formatCount(r.events.length)} event(s))…`);
+    void run.result.then((reply) => {
+      cancelCheck.current = null;
+      setChecking(null);
+      if ('error' in reply) {
+        if (reply.error !== 'cancelled')
+          setMessage(`Headless replay of “${n}” failed: ${reply.error}`);
+        return;
+      }
+      const a = reply.check;
+      setMessage(
+        `Headless replay of “${n}”: ${formatCount(a.total)} receipts (${statusLine(a.byStatus)}); second replay ${a.identical ? 'identical' : 'DIFFERENT'}.${a.errors.length ? ` ${formatCount(a.errors.length)} command(s) refused: ${a.errors[0]!.message}` : ''}`,
+      );
+    });
   }
 
   function replayOnLive(n: string) {
@@ -188,8 +232,13 @@ export function RecordPanel() {
             <tr key={n} data-testid={`recording-${n}`}>
               <td>{n}</td>
               <td>
-                <button type="button" onClick={() => replayHere(n)}>
-                  Replay headless
+                <button
+                  type="button"
+                  onClick={() => replayHere(n)}
+                  disabled={checking !== null}
+                  aria-busy={checking === n}
+                >
+                  {checking === n ? 'Replaying…' : 'Replay headless'}
                 </button>
                 <button type="button" onClick={() => replayOnLive(n)}>
                   Replay live

@@ -1,0 +1,34 @@
+/**
+ * Module worker for "Replay headless", so a long recording never freezes the page (two replays of
+ * 300,000 messages held its thread for 5–15 s). Loaded as
+ * `new Worker(new URL('./replay.worker.ts', import.meta.url), { type: 'module' })`.
+ * Request: `{ id, config, recording }`; reply: `{ id, check }` or `{ id, error }`.
+ */
+import type { RouteConfig } from '../core/config';
+import { checkReplay, type Recording, type ReplayCheck } from './recording';
+
+export interface ReplayRequest {
+  id: number;
+  config: RouteConfig;
+  recording: Recording;
+}
+
+export type ReplayResponse = { id: number; check: ReplayCheck } | { id: number; error: string };
+
+interface WorkerScope {
+  postMessage(message: unknown): void;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+}
+
+const scope = globalThis as unknown as WorkerScope;
+
+scope.onmessage = (ev) => {
+  const req = ev.data as ReplayRequest;
+  let response: ReplayResponse;
+  try {
+    response = { id: req.id, check: checkReplay(req.config, req.recording) };
+  } catch (e) {
+    response = { id: req.id, error: e instanceof Error ? e.message : String(e) };
+  }
+  scope.postMessage(response);
+};
