@@ -165,6 +165,17 @@ describe('buildTrace on partial data', () => {
     expect(buildTrace(merged, 1, { engineIncomplete: true }).ok).toBe(true);
   });
 
+  it("spans at least its longest message's latency when every stamp fell in one engine tick", () => {
+    const same = hlc(1_000);
+    const rows = [
+      { ...row({ seq: 1, messageId: 1, latencyUs: 231 }), hlc: same },
+      { ...row({ seq: 2, messageId: 2, parentId: 1, typeId: 1010, latencyUs: 40 }), hlc: same },
+    ];
+    const r = buildTrace(rows, 1);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.trace.spanUs).toBe(231);
+  });
+
   it('reads the engine TraceResult (one node per message) and fills messages the log lacks', () => {
     const node = (
       messageId: number,

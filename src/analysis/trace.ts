@@ -80,7 +80,10 @@ export interface Trace {
   nodeIds: string[];
   incomplete: boolean;
   gaps: TraceGap[];
-  /** End-to-end span from the first to the last stamp, µs. */
+  /**
+   * End-to-end span, µs: from the first to the last HLC stamp, and at least the longest latency of
+   * one of its messages (stamps within one engine tick share their physical time).
+   */
   spanUs: number;
 }
 
@@ -343,7 +346,13 @@ export function buildTrace(
       nodeIds,
       incomplete: gaps.length > 0,
       gaps,
-      spanUs: first && last ? last.physical - first.physical : 0,
+      // HLC stamps taken in one engine tick share their physical time, so a chain handled within
+      // a tick spanned "0 µs" beside a hop of 231 µs latency: the span is at least the longest
+      // latency of a message in it.
+      spanUs: Math.max(
+        first && last ? last.physical - first.physical : 0,
+        ...hops.map((h) => h.latencyUs ?? 0),
+      ),
     },
   };
 }

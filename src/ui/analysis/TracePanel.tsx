@@ -32,7 +32,17 @@ export function TracePanel() {
   const openTrace = useOpenTrace();
   const clearTrace = useWorkbench((s) => s.clearTrace);
   const types = useWorkbench((s) => s.config.messageTypes);
-  const recent = useRecentMessages(30);
+  const live = useRecentMessages(30);
+  // The list holds still while the pointer or the focus is on it: under load it changed ten
+  // times a second, and "Trace" hit whichever row had moved under the pointer.
+  const [held, setHeld] = useState<typeof live | null>(null);
+  const recent = held ?? live;
+  const hold = () => setHeld((h) => h ?? live);
+  const release = (e: { currentTarget: HTMLElement; relatedTarget: EventTarget | null }) => {
+    const to = e.relatedTarget;
+    if (to instanceof Node && e.currentTarget.contains(to)) return;
+    setHeld(null);
+  };
   const [id, setId] = useState('');
   const [error, setError] = useState<string | null>(null);
   const trace = st.trace;
@@ -84,8 +94,20 @@ export function TracePanel() {
         ) : null}
       </div>
       <div className={`trace-body${st.messageId !== null ? ' has-trace' : ''}`}>
-        <div className="trace-recent">
+        <div
+          className="trace-recent"
+          onPointerEnter={hold}
+          onPointerLeave={() => {
+            if (!document.activeElement?.closest('.trace-recent')) setHeld(null);
+          }}
+          onFocus={hold}
+          onBlur={release}
+          data-held={held ? 'true' : 'false'}
+        >
           <table className="grid-table" aria-label="Recent messages">
+            <caption className="muted">
+              {held ? 'held still while the pointer is here' : 'newest first, live'}
+            </caption>
             <thead>
               <tr>
                 <th>msg</th>
@@ -103,7 +125,10 @@ export function TracePanel() {
                   data-type={String(r.typeId)}
                 >
                   <td className="mono num">{String(r.messageId)}</td>
-                  <td title={typeLabel(types, r.typeId)}>{String(r.typeId)}</td>
+                  <td title={typeLabel(types, r.typeId)}>
+                    {types.find((t) => String(t.typeId) === String(r.typeId))?.name ??
+                      String(r.typeId)}
+                  </td>
                   <td>{r.destination}</td>
                   <td className={`st-${r.status}`}>{r.status}</td>
                   <td>
