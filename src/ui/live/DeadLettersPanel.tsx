@@ -99,72 +99,36 @@ export function DeadLettersPanel() {
           {formatCount(count)} {count === 1 ? 'dead letter' : 'dead letters'} held
         </strong>
         {evicted ? (
-          <span className="muted" title="letters pushed out of the bounded dead-letter queue">
-            ({formatCount(evicted)} oldest evicted from the queue)
+          <span
+            className="muted"
+            title="the oldest letters, pushed out of the bounded dead-letter queue to make room for newer ones"
+          >
+            ({formatCount(evicted)} evicted)
           </span>
         ) : null}
-        <label className="inline">
-          Reason
-          <select
-            aria-label="Filter dead letters by reason"
-            value={reason}
-            onChange={(e) => setReason(e.target.value as DeadLetterReason | '')}
-          >
-            <option value="">all</option>
-            {DEAD_LETTER_REASONS.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        <label className="inline">
-          Destination
-          <select
-            aria-label="Filter dead letters by destination"
-            value={dest}
-            onChange={(e) => setDest(e.target.value)}
-          >
-            <option value="">all</option>
-            {kernels.map((k) => (
-              <option key={k.id}>{k.id}</option>
-            ))}
-          </select>
-        </label>
-        <span className="grow" />
-        <label className="inline">
-          Redrive to
-          <select
-            aria-label="Redrive target"
-            value={target}
-            onChange={(e) => setTarget(e.target.value)}
-          >
-            <option value="">original destination</option>
-            {kernels.map((k) => (
-              <option key={k.id}>{k.id}</option>
-            ))}
-          </select>
-        </label>
-        <input
-          aria-label="Redrive priority"
-          placeholder="priority"
-          value={priority}
-          onChange={(e) => setPriority(e.target.value)}
-          size={6}
-        />
-        <input
-          aria-label="Redrive correlation id"
-          placeholder="correlation"
-          value={correlation}
-          onChange={(e) => setCorrelation(e.target.value)}
-          size={8}
-        />
-        <button type="button" disabled={picked.size === 0} onClick={() => void redrive(true)}>
-          Redrive selected ({formatCount(picked.size)})
-        </button>
-        <button type="button" disabled={total === 0} onClick={() => void redrive(false)}>
-          Redrive all matching ({formatCount(total)})
-        </button>
+        <select
+          aria-label="Filter dead letters by reason"
+          value={reason}
+          onChange={(e) => setReason(e.target.value as DeadLetterReason | '')}
+        >
+          <option value="">all reasons</option>
+          {DEAD_LETTER_REASONS.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
+        <select
+          aria-label="Filter dead letters by destination"
+          value={dest}
+          onChange={(e) => setDest(e.target.value)}
+        >
+          <option value="">all destinations</option>
+          {kernels.map((k) => (
+            <option key={k.id}>{k.id}</option>
+          ))}
+        </select>
         <button
           type="button"
+          className="push-end"
           onClick={() =>
             downloadText(
               'dead-letters.json',
@@ -179,6 +143,46 @@ export function DeadLettersPanel() {
         >
           Export
         </button>
+      </div>
+      {/* Redrive on a line of its own: the filters above say which letters "all matching" are. */}
+      <div className="panel-bar dead-letters-redrive">
+        <button type="button" disabled={picked.size === 0} onClick={() => void redrive(true)}>
+          Redrive selected ({formatCount(picked.size)})
+        </button>
+        <button type="button" disabled={total === 0} onClick={() => void redrive(false)}>
+          Redrive all matching ({formatCount(total)})
+        </button>
+        <select
+          aria-label="Redrive target"
+          title="Where redriven letters go"
+          value={target}
+          onChange={(e) => setTarget(e.target.value)}
+        >
+          <option value="" title="each letter to its original destination">
+            to original
+          </option>
+          {kernels.map((k) => (
+            <option key={k.id} value={k.id}>
+              to {k.id}
+            </option>
+          ))}
+        </select>
+        <input
+          aria-label="Redrive priority"
+          title="Priority to give redriven letters (0 to 255); empty keeps theirs"
+          placeholder="priority"
+          value={priority}
+          onChange={(e) => setPriority(e.target.value)}
+          size={5}
+        />
+        <input
+          aria-label="Redrive correlation id"
+          title="Correlation id to give redriven letters; empty keeps theirs"
+          placeholder="corr. id"
+          value={correlation}
+          onChange={(e) => setCorrelation(e.target.value)}
+          size={7}
+        />
       </div>
       {message ? <p role="status">{message}</p> : null}
       <table className="grid-table stacks dead-letters-table" aria-label="Dead letters">
