@@ -108,6 +108,10 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(badge).toHaveAttribute('data-behind', 'true');
     await expect.element(badge).toHaveClass(/badge-warn/);
     await expect.element(badge).toHaveAttribute('title', expect.stringMatching(/3\.2 s behind/));
+    // No snapshot kernel has a queue: the limit is the engine itself, and the badge says so.
+    await expect
+      .element(badge)
+      .toHaveAttribute('title', expect.stringMatching(/the limit is the engine itself/));
     // Still behind, but entering faster than asked (after a stall): catching up, not amber.
     store.getState().ingestSnapshot(
       snapshot({
@@ -119,6 +123,28 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(badge).toHaveTextContent('643 K/s · catching up');
     await expect.element(badge).toHaveAttribute('data-behind', 'catching-up');
     await expect.element(badge).toHaveClass(/badge-ok/);
+  });
+
+  it('says whether a kernel or the engine itself is the limit when it falls behind', async () => {
+    render(<TrafficControl />, fakeEngine());
+    const behind = (queued: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          generator: { ...generator(true), spec: { ratePerSec: 1_000_000 }, lagMs: 2000 },
+          rates: { injectedPerSec: 400_000, processedPerSec: 400_000, deadLetteredPerSec: 0 },
+          kernels: [kernelRow({ id: 'a', queued, capacity: 1024 })],
+        }),
+        Date.now(),
+      );
+    const badge = page.getByTestId('traffic-rate');
+    behind(900);
+    await expect
+      .element(badge)
+      .toHaveAttribute('title', expect.stringMatching(/A kernel queue is filling/));
+    behind(10);
+    await expect
+      .element(badge)
+      .toHaveAttribute('title', expect.stringMatching(/the limit is the engine itself/));
   });
 
   it('names where the kernels run in one badge instead of a toast per kernel', async () => {

@@ -162,6 +162,14 @@ export function TrafficControl() {
   const asked = useWorkbench((s) => s.snapshot?.generator.spec?.ratePerSec ?? 0);
   const actual = useWorkbench((s) => Math.round(s.snapshot?.rates.injectedPerSec ?? 0));
   const lagMs = useWorkbench((s) => Math.round(s.snapshot?.generator.lagMs ?? 0));
+  // The fullest queue, as a fraction of its capacity: behind schedule with every queue near
+  // empty, the limit is the engine's own thread (drawing and routing), not a kernel.
+  const fullest = useWorkbench((s) =>
+    (s.snapshot?.kernels ?? []).reduce(
+      (m, k) => Math.max(m, k.capacity > 0 ? k.queued / k.capacity : 0),
+      0,
+    ),
+  );
   if (!running) return <IdleTraffic />;
   // Behind schedule and entering slower than asked: the engine does not keep up (amber). Behind
   // but entering at the asked rate or faster: it is catching up after a stall, and "643 K of
@@ -172,7 +180,11 @@ export function TrafficControl() {
   const lateBy = `${(lagMs / 1000).toFixed(1)} s`;
   const title = behind
     ? `Messages enter at ${formatRate(actual)} of the ${formatRate(asked)} asked for: the engine ` +
-      `does not keep up, and the generator is ${lateBy} behind its schedule.`
+      `does not keep up, and the generator is ${lateBy} behind its schedule.` +
+      (fullest < 0.5
+        ? ' Every kernel queue is less than half full: the limit is the engine itself (drawing ' +
+          'and routing messages on its thread), not a kernel.'
+        : ' A kernel queue is filling: see the graph and the Queues panel for which.')
     : catchingUp
       ? `Messages enter at ${formatRate(actual)}, faster than the ${formatRate(asked)} asked for: ` +
         `the engine is catching up with the generator's schedule (${lateBy} behind).`
