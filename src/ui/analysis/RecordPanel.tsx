@@ -15,46 +15,26 @@ import {
 import { downloadText } from '../live/download';
 import { formatCount } from '../design/format';
 import type { ReplayRequest, ReplayResponse } from '../../analysis/replay.worker';
+import { oneShot } from './oneShot';
 
 const liveScheduler = {
   after: (ms: number, fn: () => void) => window.setTimeout(fn, ms),
   cancel: (h: unknown) => window.clearTimeout(h as number),
 };
 
-let nextReplay = 1;
-
 /**
  * Two headless replays compared, on a module worker of their own (they held the page's thread for
  * 5–15 s for a 300,000-message recording); the worker ends with the run or when cancelled.
  */
-function checkInWorker(request: Omit<ReplayRequest, 'id'>): {
-  result: Promise<ReplayResponse>;
-  cancel(): void;
-} {
+function checkInWorker(request: Omit<ReplayRequest, 'id'>) {
   const worker = new Worker(new URL('../../analysis/replay.worker.ts', import.meta.url), {
     type: 'module',
     name: 'replay',
   });
-  const id = nextReplay++;
-  let settle: (r: ReplayResponse) => void = () => undefined;
-  const result = new Promise<ReplayResponse>((resolve) => (settle = resolve));
-  worker.onmessage = (ev: MessageEvent<ReplayResponse>) => {
-    if (ev.data.id !== id) return;
-    worker.terminate();
-    settle(ev.data);
-  };
-  worker.onerror = (ev) => {
-    worker.terminate();
-    settle({ id, error: `the replay worker failed: ${ev.message}` });
-  };
-  worker.postMessage({ id, ...request } satisfies ReplayRequest);
-  return {
-    result,
-    cancel() {
-      worker.terminate();
-      settle({ id, error: 'cancelled' });
-    },
-  };
+  return oneShot<ReplayRequest, ReplayResponse>(worker, request, (id, error) => ({
+    id,
+    error: error === null ? 'cancelled' : `the replay worker failed: ${error}`,
+  }));
 }
 
 function statusLine(byStatus: Record<string, number>): string {

@@ -4,6 +4,7 @@ import { browserStorage, listWorkspaces, loadWorkspace } from '../../state/persi
 import { useWorkbench } from '../../state/store';
 import type { WhatIfReport, WhatIfResult } from '../../analysis/whatif';
 import type { WhatIfRequest, WhatIfResponse } from '../../analysis/whatif.worker';
+import { oneShot } from './oneShot';
 
 type Source = { kind: 'workspace'; name: string } | { kind: 'paste' };
 
@@ -13,8 +14,6 @@ function counts(o: Record<string, number>): string {
     .map(([k, n]) => `${k} ${n}`);
   return parts.length ? parts.join(', ') : '—';
 }
-
-let nextRequest = 1;
 
 /**
  * Runs `runWhatIf` in a module worker; one worker per run, terminated when done or cancelled (a
@@ -28,30 +27,15 @@ function runInWorker(input: WhatIfRequest['input']): {
     type: 'module',
     name: 'whatif',
   });
-  let settle: (r: WhatIfResult) => void = () => undefined;
-  const result = new Promise<WhatIfResult>((resolve) => (settle = resolve));
-  const id = nextRequest++;
-  worker.onmessage = (ev: MessageEvent<WhatIfResponse>) => {
-    if (ev.data.id !== id) return;
-    worker.terminate();
-    settle(ev.data.result);
-  };
-  worker.onerror = (ev) => {
-    worker.terminate();
-    settle({
+  const run = oneShot<WhatIfRequest, WhatIfResponse>(worker, { input }, (id, error) => ({
+    id,
+    result: {
       ok: false,
       code: 'InvalidInput',
-      message: `The what-if worker failed: ${ev.message}`,
-    });
-  };
-  worker.postMessage({ id, input } satisfies WhatIfRequest);
-  return {
-    result,
-    cancel() {
-      worker.terminate();
-      settle({ ok: false, code: 'InvalidInput', message: 'Cancelled.' });
+      message: error === null ? 'Cancelled.' : `The what-if worker failed: ${error}`,
     },
-  };
+  }));
+  return { result: run.result.then((r) => r.result), cancel: run.cancel };
 }
 
 /** Compare the current config with a saved or pasted one on the same seeded traffic. */
