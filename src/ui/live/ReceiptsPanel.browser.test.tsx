@@ -82,9 +82,7 @@ describe('Receipts panel (issue 13, point 3)', () => {
   it('says what each number is and dims the counts when the engine went quiet', async () => {
     render(<ReceiptsPanel />);
     burst();
-    await expect
-      .element(page.getByTestId('receipt-total'))
-      .toHaveTextContent('300 receipts');
+    await expect.element(page.getByTestId('receipt-total')).toHaveTextContent('300 receipts');
     store.getState().tickClock(Date.now() + 2500);
     await expect
       .element(page.getByTitle(/Stale: the engine's last update arrived 2 s ago/))
