@@ -344,28 +344,47 @@ export function timedCommands(r: Recording): TimedCommand[] {
   return r.events.map((e) => ({ atUs: e.atUs, cmd: toEngineCommand(e.command) }));
 }
 
-/**
- * Replays into a fresh headless engine on a simulated clock and returns every receipt. Identical
- * config and recording give identical receipts.
- *
- * @param extraUs simulated time after the last event before the final drain (default 100 ms)
- */
-export function replayHeadless(
+interface ReplayOptions {
+  stepUs?: number;
+  /** Simulated time after the last event before the final drain, µs. Default 100 ms. */
+  extraUs?: number;
+}
+
+/** Replays `r` into a fresh headless engine on a simulated clock, each batch of receipts to `onRows`. */
+function replay(
   config: RouteConfig,
   r: Recording,
-  options: { stepUs?: number; extraUs?: number } = {},
-): HeadlessReplay {
-  const rows: ReceiptRow[] = [];
+  onRows: (batch: readonly ReceiptRow[]) => void,
+  options: ReplayOptions = {},
+): SimulationResult {
   const lastAt = r.events.reduce((m, e) => Math.max(m, e.atUs), 0);
-  const result = runSimulation({
+  return runSimulation({
     config,
     commands: timedCommands(r),
     durationUs: Math.max(r.durationUs, lastAt) + (options.extraUs ?? 100_000),
     ...(options.stepUs !== undefined ? { stepUs: options.stepUs } : {}),
-    onRows: (batch) => {
+    onRows,
+  });
+}
+
+/**
+ * Replays into a fresh headless engine on a simulated clock and returns every receipt. Identical
+ * config and recording give identical receipts.
+ */
+export function replayHeadless(
+  config: RouteConfig,
+  r: Recording,
+  options: ReplayOptions = {},
+): HeadlessReplay {
+  const rows: ReceiptRow[] = [];
+  const result = replay(
+    config,
+    r,
+    (batch) => {
       for (const row of batch) rows.push(row);
     },
-  });
+    options,
+  );
   return { ...result, rows };
 }
 
@@ -392,17 +411,11 @@ function fingerprint(
   const mix = (text: string): void => {
     for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   };
-  const lastAt = r.events.reduce((m, e) => Math.max(m, e.atUs), 0);
-  const result = runSimulation({
-    config,
-    commands: timedCommands(r),
-    durationUs: Math.max(r.durationUs, lastAt) + 100_000,
-    onRows: (batch) => {
-      for (const row of batch) {
-        mix(`${String(row.messageId)}|${String(row.typeId)}|${row.status}|${row.destination};`);
-        count++;
-      }
-    },
+  const result = replay(config, r, (batch) => {
+    for (const row of batch) {
+      mix(`${String(row.messageId)}|${String(row.typeId)}|${row.status}|${row.destination};`);
+      count++;
+    }
   });
   return { ...result, count, hash: hash >>> 0 };
 }
