@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useLiveValue, useStale } from '../../state/live';
 import { depthLevel } from '../graph/depth';
 import { formatCompact, formatCount, formatRate } from '../design/format';
@@ -135,6 +135,13 @@ const FAILED_WORDS: Record<string, string> = {
   KernelRemoved: 'lost with a removed kernel',
 };
 
+/** Children of a line that wraps onto cut-off lines, below its first line: out of view. */
+function termsOutOfView(line: HTMLElement): number {
+  const kids = [...line.children] as HTMLElement[];
+  const top = kids[0]?.offsetTop ?? 0;
+  return kids.filter((k) => k.offsetTop > top).length;
+}
+
 /**
  * injected + emitted = processed + to host + queued + in flight + lost + held as dead letters,
  * live. Processed is the kernels' share, as the Queues panel counts it; responses delivered back
@@ -149,19 +156,19 @@ export function AccountingBar() {
   // or not at all (clipped mid-number, "held as dead letters 10," read as ten), and this says
   // how many are out of view.
   const [hidden, setHidden] = useState(0);
+  // Counted when the books change (the terms' widths follow the numbers) and when the bar
+  // resizes; one observer for as long as the bar is shown, not a new one per snapshot.
   useLayoutEffect(() => {
+    if (ref.current) setHidden(termsOutOfView(ref.current));
+  }, [acc]);
+  const shown = acc !== null;
+  useEffect(() => {
     const el = ref.current;
-    if (!el) return;
-    const count = () => {
-      const kids = [...el.children] as HTMLElement[];
-      const top = kids[0]?.offsetTop ?? 0;
-      setHidden(kids.filter((k) => k.offsetTop > top).length);
-    };
-    count();
-    const ro = new ResizeObserver(count);
+    if (!shown || !el) return;
+    const ro = new ResizeObserver(() => setHidden(termsOutOfView(el)));
     ro.observe(el);
     return () => ro.disconnect();
-  });
+  }, [shown]);
   if (!acc) return null;
   const lost = Object.values(acc.failedByStatus).reduce((x, y) => x + y, 0);
   const reasons = Object.entries(acc.failedByStatus).filter(([, n]) => n > 0);
