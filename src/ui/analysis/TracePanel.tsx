@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useWorkbench } from '../../state/store';
+import { findType } from '../../state/edits';
 import type { HlcTimestamp } from '../../core';
 import { formatHlc, typeLabel } from '../live/labels';
 import { formatCount, formatMicros } from '../design/format';
@@ -31,7 +32,7 @@ export function TracePanel() {
   const st = useTraceState();
   const openTrace = useOpenTrace();
   const clearTrace = useWorkbench((s) => s.clearTrace);
-  const types = useWorkbench((s) => s.config.messageTypes);
+  const config = useWorkbench((s) => s.config);
   const live = useRecentMessages(30);
   // The list holds still while the pointer or the focus is on it: under load it changed ten
   // times a second, and "Trace" hit whichever row had moved under the pointer.
@@ -125,9 +126,8 @@ export function TracePanel() {
                   data-type={String(r.typeId)}
                 >
                   <td className="mono num">{String(r.messageId)}</td>
-                  <td title={typeLabel(types, r.typeId)}>
-                    {types.find((t) => String(t.typeId) === String(r.typeId))?.name ??
-                      String(r.typeId)}
+                  <td title={typeLabel(config.messageTypes, r.typeId)}>
+                    {findType(config, String(r.typeId))?.name ?? String(r.typeId)}
                   </td>
                   <td>{r.destination}</td>
                   <td className={`st-${r.status}`}>{r.status}</td>
