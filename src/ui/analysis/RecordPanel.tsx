@@ -13,7 +13,7 @@ import {
   type Recording,
 } from '../../analysis/recording';
 import { downloadText } from '../live/download';
-import { formatCount } from '../design/format';
+import { formatCount, formatCounts } from '../design/format';
 import type { ReplayRequest, ReplayResponse } from '../../analysis/replay.worker';
 import { oneShot } from './oneShot';
 
@@ -38,12 +38,7 @@ function checkInWorker(request: Omit<ReplayRequest, 'id'>) {
 }
 
 function statusLine(byStatus: Record<string, number>): string {
-  return (
-    Object.entries(byStatus)
-      .filter(([, n]) => n > 0)
-      .map(([k, n]) => `${k} ${formatCount(n)}`)
-      .join(', ') || 'no receipts'
-  );
+  return formatCounts(byStatus) || 'no receipts';
 }
 
 /** Record the session's injected traffic into the workspace and replay it. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatCompact,
   formatCount,
+  formatCounts,
   formatMicros,
   formatNumber,
   formatPercent,
@@ -21,6 +22,10 @@ describe('format', () => {
   it('puts units after a thin space', () => {
     expect(nb(formatCount(4096, 'msgs'))).toBe('4,096 msgs');
     expect(formatCount(4096)).toBe('4,096');
+    expect(formatCounts({ Delivered: 4490, QueueFull: 0, NoRoute: 3 })).toBe(
+      'Delivered 4,490, NoRoute 3',
+    );
+    expect(formatCounts({ QueueFull: 0 })).toBe('');
   });
   it('compacts large values', () => {
     expect(formatCompact(999)).toBe('999');

@@ -24,6 +24,17 @@ export function formatCount(n: number | bigint, unit?: string): string {
   return unit ? `${s}${SEP}${unit}` : s;
 }
 
+/**
+ * Counts by name, those above zero, in order: `{ Delivered: 4490, QueueFull: 0, NoRoute: 3 }` →
+ * `Delivered 4,490, NoRoute 3`; empty when none is.
+ */
+export function formatCounts(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => `${name} ${formatCount(n)}`)
+    .join(', ');
+}
+
 /** Compact: `999` → `999`, `12_345` → `12.3 K`, `4_560_000` → `4.56 M`, `7.1e9` → `7.10 G`. */
 export function formatCompact(n: number, unit?: string): string {
   if (!Number.isFinite(n)) return '—';

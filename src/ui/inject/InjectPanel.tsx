@@ -7,7 +7,7 @@ import { useLive } from '../../state/live';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import type { GeneratorFormState } from '../../state/injectForm';
 import { generatorSpecOf, routedMix } from './generatorSpec';
-import { formatCount } from '../design/format';
+import { formatCount, formatCounts } from '../design/format';
 
 type Field = RouteConfig['messageTypes'][number]['fields'][number];
 type Preset = NonNullable<RouteConfig['generatorPresets']>[number];
@@ -170,9 +170,7 @@ function PublishForm({ typeId, fields }: { typeId: number | string; fields: Fiel
     if (!reply.ok) return setResult(reply.error.message);
     // What the send itself answered with besides deliveries (refusals at a full queue, NoRoute,
     // older messages a dropOldest queue evicted): "Sent 50,000." alone hid 45,904 refusals.
-    const atOnce = Object.entries(reply.atOnce)
-      .map(([status, k]) => `${status} ${formatCount(k)}`)
-      .join(', ');
+    const atOnce = formatCounts(reply.atOnce);
     setResult(
       `Sent ${formatCount(reply.count)}.` +
         (atOnce ? ` At once: ${atOnce} (see Receipts and Dead letters).` : ''),
