@@ -5,14 +5,13 @@ import { useWorkbench } from '../../state/store';
 import type { WhatIfReport, WhatIfResult } from '../../analysis/whatif';
 import type { WhatIfRequest, WhatIfResponse } from '../../analysis/whatif.worker';
 import { oneShot } from './oneShot';
+import { formatCounts } from '../design/format';
 
 type Source = { kind: 'workspace'; name: string } | { kind: 'paste' };
 
+/** Counts by name with separators (`formatCounts`), or a dash when none is above zero. */
 function counts(o: Record<string, number>): string {
-  const parts = Object.entries(o)
-    .filter(([, n]) => n > 0)
-    .map(([k, n]) => `${k} ${n}`);
-  return parts.length ? parts.join(', ') : '—';
+  return formatCounts(o) || '—';
 }
 
 /**
