@@ -78,3 +78,30 @@ test('dock tabs move with the arrow keys', async ({ wb, page }) => {
   await page.keyboard.press('Enter');
   await expect(wb.panel('Queues')).toBeVisible();
 });
+
+test('a skip link after the toolbar passes over the graph to the panels or the inspector', async ({
+  wb,
+  page,
+}) => {
+  await wb.open();
+  await wb.openPanel('Queues');
+  // The toolbar's last control, then one Tab: the skip link, not the graph's first node or edge.
+  await page.getByRole('button', { name: 'More actions' }).focus();
+  await page.keyboard.press('Tab');
+  const toPanels = page.getByRole('button', { name: 'Skip the graph: to the panels' });
+  await expect(toPanels).toBeFocused();
+  await expect(toPanels).toBeInViewport();
+  await page.keyboard.press('Enter');
+  // The selected tab of the first pane (roving focus: not the first tab, Inject).
+  await expect(page.getByRole('tab', { name: 'Queues', exact: true })).toBeFocused();
+
+  await page.getByRole('button', { name: 'More actions' }).focus();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  const toInspector = page.getByRole('button', { name: 'Skip the graph: to the inspector' });
+  await expect(toInspector).toBeFocused();
+  await page.keyboard.press('Enter');
+  const focused = page.locator(':focus');
+  await expect(focused).toHaveCount(1);
+  expect(await focused.evaluate((el) => el.closest('#layout-inspector') !== null)).toBe(true);
+});

@@ -6,6 +6,7 @@ import { GraphActionsContext, type GraphActions } from '../ui/graph/actions';
 import { Inspector } from '../ui/inspector/Inspector';
 import { PanelBoundary } from '../ui/shell/ErrorBoundary';
 import { Notices } from '../ui/shell/Notices';
+import { SkipGraph } from '../ui/shell/SkipGraph';
 import { ProblemsPanel } from '../ui/shell/ProblemsPanel';
 import { Toolbar } from '../ui/shell/Toolbar';
 import { WorkbenchLayout } from '../ui/shell/WorkbenchLayout';
@@ -142,6 +143,7 @@ export function App({ engine }: { engine: EngineClient }) {
                 // Notices sit in the graph's top-right corner: never over the Inspector's
                 // heading or the dock's controls.
                 <div className="graph-slot">
+                  <SkipGraph />
                   <PanelBoundary name="graph">
                     <GraphCanvas highlightedEdges={highlighted} />
                   </PanelBoundary>
