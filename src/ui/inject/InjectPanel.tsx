@@ -296,8 +296,8 @@ function GeneratorForm() {
     });
   }
 
-  const field = (key: keyof typeof form, label: string, size = 8) => (
-    <label>
+  const field = (key: keyof typeof form, label: string, size = 8, className?: string) => (
+    <label className={className}>
       {label}
       <input
         aria-label={label}
@@ -326,7 +326,7 @@ function GeneratorForm() {
               <option value="bursts">bursts</option>
             </select>
           </label>
-          {field('mix', 'Mix (typeId:weight, …)', 24)}
+          {field('mix', 'Mix (typeId:weight, …)', 24, 'wide')}
           {field('zipfS', 'Zipf skew s')}
           {field('accounts', 'Accounts')}
           {field('durationMs', 'Duration (ms, 0 = until stopped)')}
