@@ -116,7 +116,7 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
       const { receiptLog, metricsHistory, predictor } = get();
       cancel();
       shownAt = null;
-      receiptLog.clear();
+      receiptLog.restart();
       metricsHistory.reset();
       predictor.reset();
       set({

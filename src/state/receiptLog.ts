@@ -19,6 +19,14 @@ export interface ReceiptLog {
   paused(): boolean;
   setPaused(paused: boolean): void;
   clear(): void;
+  /** Clear, and forget the engine's count too: a new engine counts from 0. */
+  restart(): void;
+  /**
+   * The engine's receipt count in the newest snapshot fed in: the count the rows belong to. The
+   * page shows its live view (at most 10 a second) a little behind the log, which takes every
+   * snapshot, so the list's total reads the larger of the two: never fewer receipts than rows.
+   */
+  engineTotal(): number;
   /** Increases whenever the visible rows change (or, paused, the buffered count). */
   version(): number;
 }
@@ -85,6 +93,11 @@ export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
       emit();
     },
     clear,
+    restart() {
+      lastTotal = 0;
+      clear();
+    },
+    engineTotal: () => lastTotal,
     version: () => ver,
   };
 }

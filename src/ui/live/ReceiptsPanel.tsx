@@ -39,7 +39,7 @@ export function ReceiptsPanel() {
   const types = useWorkbench((s) => s.config.messageTypes);
   const stale = useStale();
   const counts = useLiveValue((s) => s?.receipts.byStatus ?? {});
-  const total = useLive((s) => s?.receipts.total ?? 0);
+  const shownTotal = useLive((s) => s?.receipts.total ?? 0);
   const sampledOut = useLive((s) => s?.receipts.sampledOut ?? 0);
   const [status, setStatus] = useState<ReceiptStatus | ''>('');
   const [type, setType] = useState('');
@@ -62,6 +62,11 @@ export function ReceiptsPanel() {
 
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the log is read when its version moves.
   const rows = useMemo(() => log.rows(), [log, version, paused]);
+  // The rows can come from a snapshot newer than the one the live view shows (up to 100 ms, a
+  // burst's first rows): the total is the newer count, so it never reads below the rows shown.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- as above.
+  const logTotal = useMemo(() => log.engineTotal(), [log, version]);
+  const total = Math.max(shownTotal, logTotal);
   // Exactly the engine's matching, so rows captured under the filter are all shown. With no
   // filter (`engineFilter` gave null) the rows are shown as they are: no pass over 20,000 rows
   // 10 times a second.
