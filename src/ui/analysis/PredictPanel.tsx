@@ -54,10 +54,16 @@ export function PredictPanel() {
               queued / <span className="label-full">capacity</span>
               <span className="label-short">cap.</span>
             </th>
-            <th className="num" title="λ: messages arriving per second">
+            <th
+              className="num"
+              title="λ: messages arriving per second, an exponential average over about 5 s (predictions must not swing with every burst), so after a change in traffic it takes a few seconds to catch up with the Queues panel's half-second rates; 0 within a second of the last arrival"
+            >
               <span className="sym">λ</span> arrivals/s
             </th>
-            <th className="num" title="μ: messages the kernel serves per second when busy">
+            <th
+              className="num"
+              title="μ: messages the kernel serves per second while it has a queue, averaged like λ"
+            >
               <span className="sym">μ</span> service/s
             </th>
             <th className="num" title="ρ = λ / μ: utilisation">
