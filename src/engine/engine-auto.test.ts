@@ -168,3 +168,97 @@ describe('auto backend', () => {
     expect(s.fallbackReason).toMatch(/stays on the CPU/);
   });
 });
+
+/**
+ * A "GPU" whose batches come back only when the test says so: a slow device with a backlog,
+ * where each batch that lands lets the kernel take the next one at once.
+ */
+class HeldRuntime implements KernelRuntime {
+  readonly behavior = 'generic' as const;
+  backend: 'webgpu' | 'cpu' = 'webgpu';
+  readonly inner = createTwin('generic');
+  readonly held: (() => void)[] = [];
+  /** Rows handed to this runtime. */
+  rows = 0;
+  process(batch: MessageBatch): Promise<OutputBatch> {
+    this.rows += batch.count;
+    return new Promise((resolve) => this.held.push(() => resolve(this.inner.process(batch))));
+  }
+  exportState(): Promise<Uint32Array> {
+    return Promise.resolve(this.inner.exportState());
+  }
+  importState(state: Uint32Array): void {
+    this.inner.importState(state);
+  }
+  reset(): void {
+    this.inner.reset();
+  }
+  destroy(): void {}
+  /** Lands the oldest batch out, then lets the engine's continuations run. */
+  async landOne(): Promise<boolean> {
+    const next = this.held.shift();
+    if (!next) return false;
+    next();
+    await flush();
+    return true;
+  }
+}
+
+describe('a move between backends with a backlog', () => {
+  it('a kernel on a slow GPU with a full queue moves to its twin when set to cpu, and loses nothing', async () => {
+    const clock = { t: 1_000_000 };
+    const config = demoConfig();
+    config.kernels = config.kernels.map((k) =>
+      k.id === 'alert_sink' ? { ...k, backend: 'webgpu' as const, queueCapacity: 65_536 } : k,
+    );
+    let rt: HeldRuntime | null = null;
+    const engine = createEngine({
+      config,
+      now: () => clock.t,
+      makeKernel: (k) =>
+        k.id === 'alert_sink' && k.backend !== 'cpu'
+          ? Promise.resolve((rt = new HeldRuntime()))
+          : createTwin(k.behavior),
+      gpu: () => ({ available: true, adapter: null }),
+    });
+    const sink = () => engine.snapshot().kernels.find((k) => k.id === 'alert_sink')!;
+    await flush();
+    expect(rt).not.toBeNull();
+    const gpu = rt as unknown as HeldRuntime;
+    expect(engine.command({ type: 'inject', typeId: 1010, count: 30_000 }).ok).toBe(true);
+    clock.t += 1000;
+    engine.tick();
+    await flush();
+    expect(sink().backend).toBe('webgpu');
+    expect(gpu.held.length).toBeGreaterThan(0);
+
+    // The user switches the kernel to its CPU twin while batches are out and a backlog waits.
+    const cfg = engine.snapshot().kernels.find((k) => k.id === 'alert_sink')!;
+    expect(cfg.queued).toBeGreaterThan(0);
+    const kernel = config.kernels.find((k) => k.id === 'alert_sink')!;
+    expect(engine.command({ type: 'upsertKernel', kernel: { ...kernel, backend: 'cpu' } }).ok).toBe(
+      true,
+    );
+    // What is out lands; nothing new goes to the GPU; then the twin takes over.
+    const outAtSwitch = cfg.inFlight;
+    expect(outAtSwitch).toBeGreaterThan(0);
+    for (let i = 0; i < 10 && (await gpu.landOne()); i++) {
+      clock.t += 1000;
+      engine.tick();
+    }
+    expect(gpu.held).toHaveLength(0);
+    expect(gpu.rows).toBe(outAtSwitch);
+    await flush();
+    for (let i = 0; i < 50 && !engine.snapshot().idle; i++) {
+      clock.t += 10_000;
+      engine.tick();
+      await flush();
+    }
+    const end = engine.snapshot();
+    expect(sink().backend).toBe('cpu');
+    expect(end.idle).toBe(true);
+    expectBalanced(end);
+    expect(sink().processed).toBe(30_000);
+    expect(end.deadLetters.count).toBe(0);
+  });
+});

@@ -67,6 +67,7 @@ export class KernelHost {
       inFlightSlots: 0,
       chain: Promise.resolve(),
       shadowBusy: false,
+      moving: false,
       inFlight: 0,
       single: createMessageBatch(1),
       failCount: 0,
@@ -153,8 +154,16 @@ export class KernelHost {
       p.gpuUnavailable = this.runtimeReason(rt);
     }
     const to = p.decide(this.c.nowUs);
-    if (to === null || !rt) return;
-    if (k.inFlightSlots > 0 || k.stateHold > 0 || k.shadowBusy || k.destroyed) return;
+    if (to === null || !rt) {
+      k.moving = false;
+      return;
+    }
+    if (k.inFlightSlots > 0 || k.stateHold > 0 || k.shadowBusy || k.destroyed) {
+      // Moves once what is out comes back; the runner sends the runtime nothing new meanwhile.
+      k.moving = true;
+      return;
+    }
+    k.moving = false;
     this.moveTo(k, rt, to);
   }
 

@@ -52,12 +52,15 @@ export class KernelRunner {
 
   /** Processes up to `budget` messages of `k`'s queue; returns how many it took. */
   drain(k: KernelState, budget: number): number {
-    if (k.inFlightSlots === 0) this.host.place(k, true);
+    // Decided with batches in flight too: a move then waits for them (`moving`), and no new
+    // batch goes to the runtime meanwhile.
+    this.host.place(k, true);
     let done = 0;
     const ep = k.ep;
     while (done < budget && ep.pendingCount() > 0 && !k.destroyed && k.stateHold === 0) {
       const impl = k.impl;
       const async = isRuntime(impl);
+      if (async && k.moving) break;
       const slot = async ? this.freeSlot(k) : k.slots[0]!;
       if (!slot) break;
       const taken = this.take(k, slot);
@@ -309,7 +312,7 @@ export class KernelRunner {
     } finally {
       slot.busy = false;
       k.inFlightSlots--;
-      if (k.inFlightSlots === 0) this.host.place(k);
+      this.host.place(k);
     }
   }
 
@@ -350,7 +353,7 @@ export class KernelRunner {
     const done = (): void => {
       this.gpuSamples--;
       k.shadowBusy = false;
-      if (k.inFlightSlots === 0) this.host.place(k);
+      this.host.place(k);
       this.host.releaseForcedCpu(k);
     };
     rt.process(copy).then(

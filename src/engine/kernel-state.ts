@@ -91,6 +91,12 @@ export interface KernelState {
   chain: Promise<void>;
   /** A copy of a live batch is being measured on the backend the kernel does not run on. */
   shadowBusy: boolean;
+  /**
+   * Placement wants the kernel on the other backend and the move waits for the batches in
+   * flight: no new batch goes to the runtime meanwhile (with a backlog there was always one more,
+   * so a kernel never left a GPU that could not keep up, nor obeyed a switch to `cpu`).
+   */
+  moving: boolean;
   /** Messages taken from the queue and not yet processed. */
   inFlight: number;
   /** One-row batch for re-running a failed batch row by row. */
@@ -119,5 +125,10 @@ export interface KernelState {
 
 /** True while the kernel may not take new messages from its queue. */
 export function blocked(k: KernelState, maxInFlight: number): boolean {
-  return k.destroyed || k.stateHold > 0 || k.inFlightSlots >= maxInFlight;
+  return (
+    k.destroyed ||
+    k.stateHold > 0 ||
+    k.inFlightSlots >= maxInFlight ||
+    (k.moving && k.inFlightSlots > 0)
+  );
 }
