@@ -44,4 +44,39 @@ describe('RateMeter', () => {
     // Only 8 samples kept (70 ms): the rate still reads the counter's slope.
     expect(m.rate()).toBeCloseTo(1000, 6);
   });
+
+  it('reads a counter that moves in lumps (a slow GPU: 1,024 rows every 0.9 s) steadily, never 0 while it moves', () => {
+    const m = new RateMeter();
+    const readings: number[] = [];
+    let value = 0;
+    let t = 0;
+    // Snapshots every 16 ms; a batch lands every 900 ms, for 6 s.
+    for (; t <= 6_000_000; t += 16_000) {
+      if (t > 0 && t % 900_000 < 16_000) value += 1024;
+      m.sample(t, value);
+      if (t >= 2_000_000) readings.push(m.rate());
+    }
+    const exact = (1024 * 1e6) / 900_000;
+    for (const r of readings) {
+      expect(r).toBeGreaterThan(exact * 0.95);
+      expect(r).toBeLessThan(exact * 1.05);
+    }
+    // The batches stop: 0 within 2 s of the last one.
+    const lastLump = t - (t % 900_000);
+    let zeroAt: number | null = null;
+    for (; t <= 10_000_000; t += 16_000) {
+      m.sample(t, value);
+      if (zeroAt === null && m.rate() === 0) zeroAt = t;
+      if (zeroAt !== null) expect(m.rate()).toBe(0);
+    }
+    expect(zeroAt).not.toBeNull();
+    expect(zeroAt! - lastLump).toBeLessThanOrEqual(2_000_000);
+  });
+
+  it('a counter that moves every sample is measured over the window as before', () => {
+    const m = new RateMeter();
+    for (let i = 0; i <= 200; i++) m.sample(i * 16_000, i * 16 + (i >= 150 ? (i - 150) * 16 : 0));
+    // 1,000/s for 2.4 s, then 2,000/s: the half-second window shows the new rate at once.
+    expect(m.rate()).toBeCloseTo(2000, 6);
+  });
 });

@@ -10,6 +10,8 @@
  * m.sample(1_100_000, 1_000); m.rate();               // 0: nothing in the last half second
  */
 export const RATE_WINDOW_US = 500_000;
+/** How far back a counter that moves in lumps is measured from lump to lump (see `lumpyRate`). */
+export const LUMP_SPAN_US = 2_000_000;
 
 export class RateMeter {
   private readonly t: Float64Array;
@@ -64,7 +66,45 @@ export class RateMeter {
     }
     const dt = tN - this.t[from]!;
     if (dt <= 0) return 0;
-    return ((vN - this.v[from]!) * 1e6) / dt;
+    return this.lumpyRate(newest) ?? ((vN - this.v[from]!) * 1e6) / dt;
+  }
+
+  /**
+   * A counter that moves in lumps further apart than half the window (a kernel on a slow GPU:
+   * 1,024 rows landing every 0.9 s) read 0/s and twice its rate by turns over a half-second
+   * window. Its rate is then measured from lump to lump over the last `LUMP_SPAN_US`: steady, and
+   * exact for even lumps. Null (the window's rate applies) for a counter that moves smoothly, with
+   * fewer than two lumps in that span, or once the next lump is overdue (the counter stopped: the
+   * window then reads 0 within half a second, so a rate still falls to 0 within 2 s).
+   */
+  private lumpyRate(newest: number): number | null {
+    const cap = this.t.length;
+    const tN = this.t[newest]!;
+    let changes = 0;
+    let lastT = 0;
+    let lastV = 0;
+    let firstT = 0;
+    let firstV = 0;
+    for (let i = 0; i < this.size - 1; i++) {
+      const j = (newest - i + cap) % cap;
+      const prev = (j - 1 + cap) % cap;
+      if (tN - this.t[j]! > LUMP_SPAN_US) break;
+      if (this.v[j]! > this.v[prev]!) {
+        if (changes === 0) {
+          lastT = this.t[j]!;
+          lastV = this.v[j]!;
+        }
+        firstT = this.t[j]!;
+        firstV = this.v[j]!;
+        changes++;
+      }
+    }
+    if (changes < 2) return null;
+    const span = lastT - firstT;
+    const gap = span / (changes - 1);
+    if (gap < this.windowUs / 2) return null;
+    if (tN - lastT > Math.min(LUMP_SPAN_US, Math.max(this.windowUs, 1.5 * gap))) return null;
+    return ((lastV - firstV) * 1e6) / span;
   }
 
   reset(): void {
