@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Placement, RateTable, bucketOf } from './placement';
+import { Placement, RateTable, bucketOf, rateWords } from './placement';
 
 /** Feeds `n` live batches on the kernel's current backend and `n` samples of the other. */
 function feed(p: Placement, rows: number, cpuMs: number, gpuMs: number, n = 5): void {
@@ -63,7 +63,7 @@ describe('Placement (auto)', () => {
     q.gpuReady = true;
     feed(q, 512, 1, 0.5); // twice as fast
     expect(q.decide(10_000_000)).toBe('webgpu');
-    expect(q.snapshot().reason).toMatch(/WebGPU measured 1\.0 M\/s vs CPU twin 512 K\/s/);
+    expect(q.snapshot().reason).toMatch(/WebGPU measured 1\.02\sM\/s vs CPU twin 512\sK\/s/);
     q.switched('webgpu', 10_000_000);
     expect(q.snapshot()).toMatchObject({ switches: 1, lastSwitchUs: 10_000_000 });
     expect(q.snapshot().crossoverBatch).toBe(512);
@@ -118,7 +118,7 @@ describe('Placement (auto)', () => {
     p.decide(0);
     const snap = p.snapshot();
     expect(snap.cpuRate).toBeCloseTo(13e6, -3);
-    expect(snap.reason).toContain('CPU twin 13.0 M/s');
+    expect(snap.reason).toContain('CPU twin 13.0\u202fM/s');
   });
 
   it('forced modes answer their backend; webgpu without a usable runtime runs on the CPU', () => {
@@ -225,5 +225,27 @@ describe('Placement (auto)', () => {
     for (let i = 0; i < 200; i++) real.observe('cpu', 65_536, 3.3);
     expect(real.wantsSample(60_000)).toBe('webgpu');
     expect(real.wantsSample(60_100)).toBe('webgpu');
+  });
+});
+
+describe('the reason beside the rates', () => {
+  it('words rates as the columns do', () => {
+    expect(rateWords(1103.4)).toBe('1,103/s');
+    expect(rateWords(13_480)).toBe('13.5\u202fK/s');
+    expect(rateWords(7_920_000)).toBe('7.92\u202fM/s');
+    expect(rateWords(null)).toBe('not measured');
+  });
+
+  it('names the rates the snapshot shows, also when samples came in after the decision', () => {
+    const p = new Placement('auto');
+    p.gpuReady = true;
+    feed(p, 512, 1, 5); // twin 512 K/s, GPU 102 K/s: stays on the CPU
+    expect(p.decide(10_000_000)).toBeNull();
+    // More samples after the decision move the GPU's measured rate.
+    for (let i = 0; i < 20; i++) p.sampled('webgpu', 512, 2, 0);
+    const s = p.snapshot();
+    expect(s.reason).toContain(`CPU twin ${rateWords(s.cpuRate)}`);
+    expect(s.reason).toContain(rateWords(s.gpuRate));
+    expect(s.reason).toMatch(/stays on the CPU/);
   });
 });

@@ -133,6 +133,19 @@ export interface PlacementOptions {
   loserGapMs?: number;
 }
 
+/**
+ * A rate in the words the page's columns use (`formatRate` in the UI, which the engine may not
+ * import): `1,103/s` below 10,000, then three figures, `13.5 K/s`, `7.92 M/s`.
+ */
+export function rateWords(r: number | null): string {
+  if (r === null || !Number.isFinite(r)) return 'not measured';
+  const a = Math.abs(r);
+  if (a < 1e4) return `${Math.round(r).toLocaleString('en-US')}/s`;
+  const [v, unit] = a >= 999.5e6 ? [r / 1e9, 'G'] : a >= 999.5e3 ? [r / 1e6, 'M'] : [r / 1e3, 'K'];
+  const digits = Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2;
+  return `${v.toFixed(digits)}\u202f${unit}/s`;
+}
+
 export class Placement {
   readonly cpu = new RateTable();
   readonly gpu = new RateTable();
@@ -148,6 +161,12 @@ export class Placement {
   lastSwitchUs: number | null = null;
   switches = 0;
   private reason = 'Runs on its CPU twin until WebGPU has been measured.';
+  /**
+   * The last decision that compared measured rates, or null when `reason` says it all. Its words
+   * are written when the snapshot is taken, from the rates the snapshot shows: written at the
+   * decision, they read "WebGPU 1 K/s" beside a column of 13.5 K/s measured since.
+   */
+  private verdict: 'toGpu' | 'toCpu' | 'stay' | null = null;
   /**
    * When the next sample is due, ms of engine time. Starts at -Infinity (due at once), a double
    * like every later value: a field that starts as a small integer and later holds a fraction
@@ -176,8 +195,8 @@ export class Placement {
     this.maxGapMs = o.maxGapMs ?? 8_000;
     this.loserGapMs = o.loserGapMs ?? 60_000;
     this.gapMs = this.learnGapMs;
-    if (mode === 'cpu') this.reason = 'Backend forced to cpu.';
-    if (mode === 'webgpu') this.reason = 'Backend forced to webgpu.';
+    if (mode === 'cpu') this.explain('Backend forced to cpu.');
+    if (mode === 'webgpu') this.explain('Backend forced to webgpu.');
   }
 
   /** A live batch of `rows` ran on `on` in `ms`. */
@@ -237,6 +256,7 @@ export class Placement {
   }
 
   private wanted(nowUs: number): Backend {
+    this.verdict = null;
     if (this.mode === 'cpu') return 'cpu';
     const usable = this.gpuReady && this.gpuUnavailable === null;
     if (this.mode === 'webgpu') return usable ? 'webgpu' : 'cpu';
@@ -252,23 +272,34 @@ export class Placement {
       return this.current;
     }
     const { cpu, gpu } = cmp;
-    const fmt = (r: number): string =>
-      r >= 1e6 ? `${(r / 1e6).toFixed(1)} M/s` : `${Math.round(r / 1e3)} K/s`;
-    const size = `at ~${Math.round(this.batchSize)} rows per batch`;
     const dwelling = this.lastSwitchUs !== null && nowUs - this.lastSwitchUs < this.minDwellUs;
     if (this.current === 'cpu' && gpu > cpu * (1 + this.hysteresis) && !dwelling) {
-      this.reason = `${this.adapterLabel} measured ${fmt(gpu)} vs CPU twin ${fmt(cpu)} ${size}.`;
+      this.verdict = 'toGpu';
       return 'webgpu';
     }
     if (this.current === 'webgpu' && cpu > gpu * (1 + this.hysteresis) && !dwelling) {
-      this.reason = `CPU twin measured ${fmt(cpu)} vs ${this.adapterLabel} ${fmt(gpu)} ${size}.`;
+      this.verdict = 'toCpu';
       return 'cpu';
     }
-    this.reason =
-      this.current === 'cpu'
-        ? `CPU twin ${fmt(cpu)} vs ${this.adapterLabel} ${fmt(gpu)} ${size}: stays on the CPU.`
-        : `${this.adapterLabel} ${fmt(gpu)} vs CPU twin ${fmt(cpu)} ${size}: stays on WebGPU.`;
+    this.verdict = 'stay';
     return this.current;
+  }
+
+  /** The words of a decision that compared rates, with the rates the snapshot shows. */
+  private verdictText(cpu: number | null, gpu: number | null): string {
+    const c = `CPU twin ${rateWords(cpu)}`;
+    const g = `${this.adapterLabel} ${rateWords(gpu)}`;
+    const size = `at ~${Math.round(this.batchSize)} rows per batch`;
+    switch (this.verdict) {
+      case 'toGpu':
+        return `${this.adapterLabel} measured ${rateWords(gpu)} vs ${c} ${size}.`;
+      case 'toCpu':
+        return `CPU twin measured ${rateWords(cpu)} vs ${g} ${size}.`;
+      default:
+        return this.current === 'cpu'
+          ? `${c} vs ${g} ${size}: stays on the CPU.`
+          : `${g} vs ${c} ${size}: stays on WebGPU.`;
+    }
   }
 
   /**
@@ -318,11 +349,13 @@ export class Placement {
 
   snapshot(): KernelPlacement {
     const b = bucketOf(this.batchSize);
+    const cpuRate = this.pick(this.cpu, b)?.rate ?? null;
+    const gpuRate = this.pick(this.gpu, b)?.rate ?? null;
     return {
       mode: this.mode,
-      reason: this.reason,
-      cpuRate: this.pick(this.cpu, b)?.rate ?? null,
-      gpuRate: this.pick(this.gpu, b)?.rate ?? null,
+      reason: this.verdict === null ? this.reason : this.verdictText(cpuRate, gpuRate),
+      cpuRate,
+      gpuRate,
       crossoverBatch: this.crossover(),
       batchSize: Math.round(this.batchSize),
       lastSwitchUs: this.lastSwitchUs,
@@ -333,6 +366,7 @@ export class Placement {
 
   /** Sets the reason a forced or unavailable placement gives (the engine knows it best). */
   explain(reason: string): void {
+    this.verdict = null;
     this.reason = reason;
   }
 }

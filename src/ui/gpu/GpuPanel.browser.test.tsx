@@ -25,7 +25,12 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
-const placed = (id: string, cpuRate: number | null, gpuRate: number | null) =>
+const placed = (
+  id: string,
+  cpuRate: number | null,
+  gpuRate: number | null,
+  crossoverBatch: number | null = cpuRate === null ? null : 16_384,
+) =>
   kernelRow({
     id,
     ratePerSec: 2_345_678,
@@ -34,7 +39,7 @@ const placed = (id: string, cpuRate: number | null, gpuRate: number | null) =>
       reason: `CPU twin 8.1 M/s vs WebGPU (swiftshader) 2 K/s at ~109 rows per batch: stays on the CPU.`,
       cpuRate,
       gpuRate,
-      crossoverBatch: cpuRate === null ? null : 16_384,
+      crossoverBatch,
       batchSize: 109,
       lastSwitchUs: 0,
       switches: 3,
@@ -52,6 +57,7 @@ describe('GPU panel', () => {
           kernels: [
             placed('fraud_processor', 9_080_000, 1_402),
             placed('pattern_detector', null, null),
+            placed('aggregator', 9_080_000, 1_402, null),
           ],
         }),
         Date.now(),
@@ -61,7 +67,12 @@ describe('GPU panel', () => {
       const table = page.getByRole('table', { name: 'Kernel backends' });
       await expect.element(table).toHaveTextContent('from 16,384 rows');
       await expect.element(table).toHaveTextContent('switched 12 s ago');
-      await expect.element(table).toHaveTextContent('never measured faster');
+      // Where WebGPU starts to win: measured and never faster, or not measured at all.
+      const faster = (id: string) =>
+        page.getByTestId(`backend-${id}`).element().closest('tr')?.querySelector('.g-faster')
+          ?.textContent;
+      expect(faster('aggregator')).toBe('never measured faster');
+      expect(faster('pattern_detector')).toBe('not measured');
       await expect.element(page.getByTestId('backend-fraud_processor')).toBeVisible();
       // Two lines: where it runs under the kernel's name.
       const name = page.getByRole('cell', { name: 'fraud_processor', exact: true }).element();

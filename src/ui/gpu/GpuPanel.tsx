@@ -4,7 +4,7 @@ import { acquireGpu, type GpuStatus } from '../../gpu';
 import { useGpuBench, type ThroughputRow as BenchRow } from './benchContext';
 import { useLiveValue } from '../../state/live';
 import { formatCompact, formatMicros, formatNumber, formatRate } from '../design/format';
-import { measuredRate, placementLabel, switchedAgo } from './placement';
+import { crossoverWords, measuredRate, placementLabel, switchedAgo } from './placement';
 
 let statusPromise: Promise<GpuStatus> | null = null;
 /** The page asks for the adapter once; the engine worker makes its own device on the same adapter. */
@@ -90,10 +90,7 @@ export function GpuPanel() {
         reason: k.placement.reason,
         cpu: measuredRate(k.placement.cpuRate),
         gpu: measuredRate(k.placement.gpuRate),
-        crossover:
-          k.placement.crossoverBatch === null
-            ? 'never measured faster'
-            : `from ${formatNumber(k.placement.crossoverBatch)} rows`,
+        crossover: crossoverWords(k.placement),
         switched: switchedAgo(k.placement.lastSwitchUs, s.timeUs),
       })) ?? [],
   );

@@ -3,7 +3,7 @@
  * nodes and the GPU panel.
  */
 import type { KernelSnapshot } from '../../engine/protocol';
-import { formatRate } from '../design/format';
+import { formatNumber, formatRate } from '../design/format';
 
 /** A measured rate, or that it is not measured yet. */
 export function measuredRate(r: number | null): string {
@@ -32,10 +32,23 @@ export function placementDetail(
   const parts = [
     p.reason,
     `CPU twin ${measuredRate(p.cpuRate)}, WebGPU ${measuredRate(p.gpuRate)} at ~${p.batchSize} rows per batch`,
-    p.crossoverBatch === null
-      ? 'WebGPU faster at no measured batch size'
-      : `WebGPU faster from ${p.crossoverBatch} rows per batch`,
+    p.gpuRate === null
+      ? 'WebGPU not measured'
+      : p.crossoverBatch === null
+        ? 'WebGPU faster at no measured batch size'
+        : `WebGPU faster from ${formatNumber(p.crossoverBatch)} rows per batch`,
     `${switchedAgo(p.lastSwitchUs, nowUs)} (${p.switches} switch${p.switches === 1 ? '' : 'es'})`,
   ];
   return parts.join('. ');
+}
+
+/**
+ * Where WebGPU starts to win, for a table cell: `from 512 rows`, `never measured faster`, or `not
+ * measured` when WebGPU has no measurement to compare (forced to cpu, no adapter, idle so far).
+ */
+export function crossoverWords(
+  p: Pick<KernelSnapshot['placement'], 'gpuRate' | 'crossoverBatch'>,
+): string {
+  if (p.crossoverBatch !== null) return `from ${formatNumber(p.crossoverBatch)} rows`;
+  return p.gpuRate === null ? 'not measured' : 'never measured faster';
 }
