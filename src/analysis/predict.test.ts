@@ -193,6 +193,22 @@ describe('predictions after the traffic stops (issue 13)', () => {
     expect(o.p.get('k')).toMatchObject({ arrivalPerSec: 0, warning: false });
   });
 
+  it('starts afresh after quiet time: traffic after 4 s idle reads its own rate at once', () => {
+    const p = createQueuePredictor();
+    let processed = 0;
+    let t = 0;
+    const k = () => ({ id: 'k', queued: 0, inFlight: 0, capacity: 4096, processed, dropped: 0 });
+    for (let i = 0; i <= 40; i++, t += 100_000) p.observe({ timeUs: t, kernels: [k()] });
+    // 50,000/s from now on, snapshots every 100 ms.
+    for (let i = 0; i < 10; i++) {
+      processed += 5000;
+      p.observe({ timeUs: t, kernels: [k()] });
+      t += 100_000;
+    }
+    expect(p.get('k')!.arrivalPerSec).toBeGreaterThan(50_000 * 0.95);
+    expect(p.get('k')!.arrivalPerSec).toBeLessThan(50_000 * 1.05);
+  });
+
   it('counts only queued messages against the capacity: a GPU batch in flight left the queue', () => {
     const p = createQueuePredictor();
     const k = (processed: number, queued: number, inFlight: number) => ({
