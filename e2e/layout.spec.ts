@@ -413,3 +413,34 @@ test('Maximise gives a pane the window height as well as the dock width, and Res
     .poll(async () => Math.round((await dock.boundingBox())!.height))
     .toBe(Math.round(before.height));
 });
+
+test('a pane made as narrow as it goes wraps its tabs: each one, the selected too, can be clicked', async ({
+  wb,
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await wb.open();
+  await wb.openPanel('GPU');
+  const sep = page.getByRole('separator', { name: 'Resize panes' }).first();
+  const box = (await sep.boundingBox())!;
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x - 130, y, { steps: 4 });
+  await page.mouse.move(x - 260, y, { steps: 4 });
+  await page.mouse.up();
+  const tabs = ['Inject', 'Queues', 'Predict', 'What-if', 'Record', 'GPU'];
+  const gpu = page.getByRole('tab', { name: 'GPU', exact: true });
+  const paneRight = (await gpu.evaluate(
+    (el) => el.closest('[data-tabset]')!.getBoundingClientRect().right,
+  )) as number;
+  expect(paneRight, "the pane after the drag").toBeLessThan(420);
+  for (const name of tabs) {
+    const tab = page.getByRole('tab', { name, exact: true });
+    const b = (await tab.boundingBox())!;
+    expect(b.x + b.width, `${name} inside its pane`).toBeLessThanOrEqual(paneRight + 1);
+  }
+  await page.getByRole('tab', { name: 'What-if', exact: true }).click();
+  await expect(wb.panel('What-if')).toBeVisible();
+});

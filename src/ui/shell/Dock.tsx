@@ -238,7 +238,7 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal }: DockProps
       renderTab={renderTab}
       renderTabContent={renderTabContent}
       renderTabsetToolbar={renderToolbar}
-      renderSeparator={() => <Separator className="sep-handle" />}
+      renderSeparator={() => <Separator className="sep-handle" aria-label="Resize panes" />}
       lazyTabContent
       hiddenTabBehavior="unmount"
       tabsetMinWidth="240px"
