@@ -37,7 +37,9 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
       }),
       Date.now(),
     );
-    await expect.element(page.getByTestId('queue-aggregator')).toHaveTextContent(/^2800 \/ 4096$/);
+    await expect
+      .element(page.getByTestId('queue-aggregator'))
+      .toHaveTextContent(/^2,800 \/ 4,096$/);
     // In flight beside the bar, whole: inside it, a long count was cut to its first digits.
     await expect.element(page.getByTestId('inflight-node-aggregator')).toHaveTextContent(/^\+512$/);
     // 2,800 of the configured 3,000 would be red; of the real 4,096 it is green.

@@ -12,6 +12,11 @@ export type TypeNodeData = {
   routed: boolean;
   /** Kernels that emit or answer with this type, comma-separated; '' when none. */
   emittedBy: string;
+  /**
+   * Types whose response this type is, comma-separated; '' when none. A response goes back to
+   * whoever sent the request, so it needs no route (validation does not ask for one either).
+   */
+  responseTo: string;
   problem: 'error' | 'warning' | null;
   dimmed: boolean;
 };
@@ -81,6 +86,12 @@ export function createFlowBuilder() {
       return m ? { measured: m } : {};
     };
     const routed = new Set(config.routes.map((r) => String(r.typeId)));
+    const responseTo = new Map<string, string[]>();
+    for (const t of config.messageTypes) {
+      if (t.responseTypeId === undefined) continue;
+      const key = String(t.responseTypeId);
+      responseTo.set(key, [...(responseTo.get(key) ?? []), t.name]);
+    }
     const emissions = emissionsOf(config);
     const emittedBy = new Map<string, string[]>();
     const nextEmits = new Map<string, { key: string; list: readonly Emission[] }>();
@@ -121,6 +132,7 @@ export function createFlowBuilder() {
           type,
           routed: routed.has(String(type.typeId)),
           emittedBy: (emittedBy.get(String(type.typeId)) ?? []).join(', '),
+          responseTo: (responseTo.get(String(type.typeId)) ?? []).join(', '),
           problem: problems.get(id) ?? null,
           dimmed: !match,
         },

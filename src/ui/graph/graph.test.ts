@@ -36,6 +36,20 @@ describe('graph emissions (issue 13)', () => {
     expect(nodes.every((n) => typeof n.domAttributes?.['aria-labelledby'] === 'string')).toBe(true);
   });
 
+  it('marks a response type as a response, not as a type without a route', () => {
+    const { nodes } = createFlowBuilder()(inputs());
+    const result = nodes.find((n) => n.id === 'type:1004');
+    const check = nodes.find((n) => n.id === 'type:1003');
+    expect(result?.type === 'messageType' && result.data).toMatchObject({
+      routed: false,
+      responseTo: 'PatternCheck',
+    });
+    expect(check?.type === 'messageType' && check.data).toMatchObject({
+      routed: true,
+      responseTo: '',
+    });
+  });
+
   it('keeps node objects between builds while their emissions are unchanged', () => {
     const build = createFlowBuilder();
     const config = demoConfig();

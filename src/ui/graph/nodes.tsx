@@ -14,13 +14,13 @@ import { nodeLabelId, type FlowEdge, type KernelFlowNode, type TypeFlowNode } fr
 import { useGraphActions } from './actions';
 import { usePrediction } from '../analysis/predictions';
 import { depthLevel } from './depth';
-import { formatRate } from '../design/format';
+import { formatCompact, formatCount, formatRate } from '../design/format';
 import './graph.css';
 
 export { depthLevel } from './depth';
 
 const TypeNode = memo(function TypeNode({ id, data, selected }: NodeProps<TypeFlowNode>) {
-  const { type, routed, problem, dimmed, emittedBy } = data;
+  const { type, routed, problem, dimmed, emittedBy, responseTo } = data;
   const actions = useGraphActions();
   return (
     <div
@@ -28,7 +28,7 @@ const TypeNode = memo(function TypeNode({ id, data, selected }: NodeProps<TypeFl
       data-testid={`node-type-${String(type.typeId)}`}
     >
       <span id={nodeLabelId(id)} className="sr-only">
-        {`Message type ${type.name} (${String(type.typeId)})${routed ? '' : ', no route'}${emittedBy ? `, emitted by ${emittedBy}` : ''}`}
+        {`Message type ${type.name} (${String(type.typeId)})${routed ? '' : responseTo ? `, response to ${responseTo}` : ', no route'}${emittedBy ? `, emitted by ${emittedBy}` : ''}`}
       </span>
       <Handle
         type="target"
@@ -49,7 +49,16 @@ const TypeNode = memo(function TypeNode({ id, data, selected }: NodeProps<TypeFl
         {type.requiresResponse ? (
           <span title="requires a response">↩ {String(type.responseTypeId ?? '')}</span>
         ) : null}
-        {!routed ? <span className="tag warn">no route</span> : null}
+        {routed ? null : responseTo ? (
+          <span
+            className="tag"
+            title={`The response to ${responseTo}: it goes back to whoever sent the request, so it needs no route`}
+          >
+            response
+          </span>
+        ) : (
+          <span className="tag warn">no route</span>
+        )}
       </div>
       <button
         type="button"
@@ -180,17 +189,21 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
       <div className="node-live">
         <div
           className={`queue-bar ${stale.className}`}
-          title={stale.title ?? `${queued} queued of ${capacity}, ${inFlight} in flight`}
+          title={
+            stale.title ??
+            `${formatCount(queued)} queued of ${formatCount(capacity)}, ${formatCount(inFlight)} in flight`
+          }
           role="meter"
           aria-label={`Queue of ${kernel.id}`}
           aria-valuemin={0}
           aria-valuemax={capacity}
           aria-valuenow={queued}
-          aria-valuetext={`${queued} queued of ${capacity}, ${inFlight} in flight`}
+          aria-valuetext={`${formatCount(queued)} queued of ${formatCount(capacity)}, ${formatCount(inFlight)} in flight`}
         >
           <div className="queue-fill" style={{ width: `${pct}%` }} />
           <span className="queue-text" data-testid={`queue-${kernel.id}`}>
-            {queued} / {capacity}
+            {/* Compact (131 K) above 10,000: the bar is about 86 px wide. */}
+            {formatCompact(queued)} / {formatCompact(capacity)}
           </span>
         </div>
         {/* Beside the bar, not in it: the bar has room for its own two numbers only, and a count
@@ -199,9 +212,9 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
           <span
             className="node-inflight"
             data-testid={`inflight-node-${kernel.id}`}
-            title={`${inFlight} in flight: taken from the queue, being processed on its backend`}
+            title={`${formatCount(inFlight)} in flight: taken from the queue, being processed on its backend`}
           >
-            +{inFlight}
+            +{formatCompact(inFlight)}
           </span>
         ) : null}
         <span
