@@ -413,12 +413,13 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
       <label>
         Backend
         <select
+          title="auto measures the CPU twin and WebGPU on live batches and runs the kernel where it is faster now (on a software adapter such as SwiftShader, that is the twin); webgpu runs on WebGPU whenever an adapter exists; cpu always runs the CPU twin"
           value={draft.backend}
           onChange={(e) => edit({ ...draft, backend: e.target.value as KernelDef['backend'] })}
         >
-          <option value="auto">auto (WebGPU when available)</option>
-          <option value="webgpu">webgpu</option>
-          <option value="cpu">cpu</option>
+          <option value="auto">auto (measures, picks the faster)</option>
+          <option value="webgpu">webgpu (forced)</option>
+          <option value="cpu">cpu (CPU twin, forced)</option>
         </select>
       </label>
       <label>
