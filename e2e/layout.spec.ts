@@ -435,7 +435,7 @@ test('a pane made as narrow as it goes wraps its tabs: each one, the selected to
   const paneRight = (await gpu.evaluate(
     (el) => el.closest('[data-tabset]')!.getBoundingClientRect().right,
   )) as number;
-  expect(paneRight, "the pane after the drag").toBeLessThan(420);
+  expect(paneRight, 'the pane after the drag').toBeLessThan(420);
   for (const name of tabs) {
     const tab = page.getByRole('tab', { name, exact: true });
     const b = (await tab.boundingBox())!;
