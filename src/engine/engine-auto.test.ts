@@ -173,27 +173,14 @@ describe('auto backend', () => {
  * A "GPU" whose batches come back only when the test says so: a slow device with a backlog,
  * where each batch that lands lets the kernel take the next one at once.
  */
-class HeldRuntime implements KernelRuntime {
-  readonly behavior = 'generic' as const;
-  backend: 'webgpu' | 'cpu' = 'webgpu';
-  readonly inner = createTwin('generic');
+class HeldRuntime extends TimedRuntime {
   readonly held: (() => void)[] = [];
   /** Rows handed to this runtime. */
   rows = 0;
-  process(batch: MessageBatch): Promise<OutputBatch> {
+  override process(batch: MessageBatch): Promise<OutputBatch> {
     this.rows += batch.count;
     return new Promise((resolve) => this.held.push(() => resolve(this.inner.process(batch))));
   }
-  exportState(): Promise<Uint32Array> {
-    return Promise.resolve(this.inner.exportState());
-  }
-  importState(state: Uint32Array): void {
-    this.inner.importState(state);
-  }
-  reset(): void {
-    this.inner.reset();
-  }
-  destroy(): void {}
   /** Lands the oldest batch out, then lets the engine's continuations run. */
   async landOne(): Promise<boolean> {
     const next = this.held.shift();

@@ -28,7 +28,7 @@ export function SkipGraph() {
     <nav className="skip-links" aria-label="Skip the graph">
       <button
         type="button"
-        className="skip-link"
+        className="skip-link sr-only-focusable"
         onClick={() =>
           focusIn(
             ['#dock-workspace [role="tab"][aria-selected="true"]', '#dock-workspace [role="tab"]'],
@@ -40,7 +40,7 @@ export function SkipGraph() {
       </button>
       <button
         type="button"
-        className="skip-link"
+        className="skip-link sr-only-focusable"
         onClick={() =>
           focusIn(
             [
