@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Placement, RateTable, bucketOf, rateWords } from './placement';
+import { measuredRate } from './format';
+import { Placement, RateTable, bucketOf } from './placement';
 
 /** Feeds `n` live batches on the kernel's current backend and `n` samples of the other. */
 function feed(p: Placement, rows: number, cpuMs: number, gpuMs: number, n = 5): void {
@@ -230,10 +231,10 @@ describe('Placement (auto)', () => {
 
 describe('the reason beside the rates', () => {
   it('words rates as the columns do', () => {
-    expect(rateWords(1103.4)).toBe('1,103/s');
-    expect(rateWords(13_480)).toBe('13.5\u202fK/s');
-    expect(rateWords(7_920_000)).toBe('7.92\u202fM/s');
-    expect(rateWords(null)).toBe('not measured');
+    expect(measuredRate(1103.4)).toBe('1,103/s');
+    expect(measuredRate(13_480)).toBe('13.5\u202fK/s');
+    expect(measuredRate(7_920_000)).toBe('7.92\u202fM/s');
+    expect(measuredRate(null)).toBe('not measured');
   });
 
   it('names the rates the snapshot shows, also when samples came in after the decision', () => {
@@ -244,8 +245,8 @@ describe('the reason beside the rates', () => {
     // More samples after the decision move the GPU's measured rate.
     for (let i = 0; i < 20; i++) p.sampled('webgpu', 512, 2, 0);
     const s = p.snapshot();
-    expect(s.reason).toContain(`CPU twin ${rateWords(s.cpuRate)}`);
-    expect(s.reason).toContain(rateWords(s.gpuRate));
+    expect(s.reason).toContain(`CPU twin ${measuredRate(s.cpuRate)}`);
+    expect(s.reason).toContain(measuredRate(s.gpuRate));
     expect(s.reason).toMatch(/stays on the CPU/);
   });
 });

@@ -11,6 +11,7 @@
  * `1 + hysteresis` times faster) and a minimum dwell time, so it does not flap. A software adapter
  * (SwiftShader) is measured like any other and simply loses where the twin is faster.
  */
+import { measuredRate } from './format';
 import type { KernelPlacement } from './protocol';
 
 export type Backend = 'webgpu' | 'cpu';
@@ -131,19 +132,6 @@ export interface PlacementOptions {
   maxGapMs?: number;
   /** The longest gap when the other backend is a clear loser (LOSER_FACTOR times slower), ms. */
   loserGapMs?: number;
-}
-
-/**
- * A rate in the words the page's columns use (`formatRate` in the UI, which the engine may not
- * import): `1,103/s` below 10,000, then three figures, `13.5 K/s`, `7.92 M/s`.
- */
-export function rateWords(r: number | null): string {
-  if (r === null || !Number.isFinite(r)) return 'not measured';
-  const a = Math.abs(r);
-  if (a < 1e4) return `${Math.round(r).toLocaleString('en-US')}/s`;
-  const [v, unit] = a >= 999.5e6 ? [r / 1e9, 'G'] : a >= 999.5e3 ? [r / 1e6, 'M'] : [r / 1e3, 'K'];
-  const digits = Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2;
-  return `${v.toFixed(digits)}\u202f${unit}/s`;
 }
 
 export class Placement {
@@ -287,14 +275,14 @@ export class Placement {
 
   /** The words of a decision that compared rates, with the rates the snapshot shows. */
   private verdictText(cpu: number | null, gpu: number | null): string {
-    const c = `CPU twin ${rateWords(cpu)}`;
-    const g = `${this.adapterLabel} ${rateWords(gpu)}`;
+    const c = `CPU twin ${measuredRate(cpu)}`;
+    const g = `${this.adapterLabel} ${measuredRate(gpu)}`;
     const size = `at ~${Math.round(this.batchSize)} rows per batch`;
     switch (this.verdict) {
       case 'toGpu':
-        return `${this.adapterLabel} measured ${rateWords(gpu)} vs ${c} ${size}.`;
+        return `${this.adapterLabel} measured ${measuredRate(gpu)} vs ${c} ${size}.`;
       case 'toCpu':
-        return `CPU twin measured ${rateWords(cpu)} vs ${g} ${size}.`;
+        return `CPU twin measured ${measuredRate(cpu)} vs ${g} ${size}.`;
       default:
         return this.current === 'cpu'
           ? `${c} vs ${g} ${size}: stays on the CPU.`

@@ -3,8 +3,14 @@ import uPlot from 'uplot';
 import { acquireGpu, type GpuStatus } from '../../gpu';
 import { useGpuBench, type ThroughputRow as BenchRow } from './benchContext';
 import { useLiveValue } from '../../state/live';
-import { formatCompact, formatMicros, formatNumber, formatRate } from '../design/format';
-import { crossoverWords, measuredRate, placementLabel, switchedAgo } from './placement';
+import {
+  formatCompact,
+  formatMicros,
+  formatNumber,
+  formatRate,
+  measuredRate,
+} from '../design/format';
+import { crossoverWords, placementLabel, switchedAgo } from './placement';
 
 let statusPromise: Promise<GpuStatus> | null = null;
 /** The page asks for the adapter once; the engine worker makes its own device on the same adapter. */

@@ -3,12 +3,7 @@
  * nodes and the GPU panel.
  */
 import type { KernelSnapshot } from '../../engine/protocol';
-import { formatNumber, formatRate } from '../design/format';
-
-/** A measured rate, or that it is not measured yet. */
-export function measuredRate(r: number | null): string {
-  return r === null ? 'not measured' : formatRate(r);
-}
+import { formatNumber, measuredRate } from '../design/format';
 
 /** Short label: `auto → cpu`, `webgpu`, `cpu`. */
 export function placementLabel(k: Pick<KernelSnapshot, 'backend' | 'placement'>): string {
