@@ -6,6 +6,7 @@
  */
 import type { RouteConfig } from '../core/config';
 import { checkReplay, type Recording, type ReplayCheck } from './recording';
+import { serveOneShot } from './serve-one-shot';
 
 export interface ReplayRequest {
   id: number;
@@ -15,20 +16,7 @@ export interface ReplayRequest {
 
 export type ReplayResponse = { id: number; check: ReplayCheck } | { id: number; error: string };
 
-interface WorkerScope {
-  postMessage(message: unknown): void;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-}
-
-const scope = globalThis as unknown as WorkerScope;
-
-scope.onmessage = (ev) => {
-  const req = ev.data as ReplayRequest;
-  let response: ReplayResponse;
-  try {
-    response = { id: req.id, check: checkReplay(req.config, req.recording) };
-  } catch (e) {
-    response = { id: req.id, error: e instanceof Error ? e.message : String(e) };
-  }
-  scope.postMessage(response);
-};
+serveOneShot<ReplayRequest, ReplayResponse>(
+  (req) => ({ id: req.id, check: checkReplay(req.config, req.recording) }),
+  (id, error) => ({ id, error }),
+);
