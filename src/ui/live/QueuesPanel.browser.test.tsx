@@ -170,4 +170,48 @@ describe('accounting bar', () => {
       expect(c.getBoundingClientRect().top).toBeLessThan(box.bottom);
     expect(page.getByTestId('accounting-more').elements()).toHaveLength(0);
   });
+
+  it('counts again when the numbers grow and push terms out of view', async () => {
+    render(
+      <footer className="statusbar" style={{ width: 1000 }}>
+        <AccountingBar />
+      </footer>,
+    );
+    const books = (n: number) => ({
+      injected: n,
+      emitted: n,
+      carriedOver: 0,
+      processed: 2 * n - 20,
+      toHost: 0,
+      queued: 10,
+      inFlight: 10,
+      failedByStatus: {},
+      deadLettered: 0,
+      balanced: true,
+    });
+    store.getState().ingestSnapshot(snapshot({ accounting: books(1_000) }), Date.now());
+    const acc = page.getByTestId('accounting');
+    await expect.element(acc).toHaveTextContent(/injected 1,000/);
+    const outOfView = () => {
+      const box = acc.element().getBoundingClientRect();
+      return [...acc.element().children].filter((c) => c.getBoundingClientRect().top >= box.bottom)
+        .length;
+    };
+    expect(outOfView()).toBe(0);
+    expect(page.getByTestId('accounting-more').elements()).toHaveLength(0);
+    // The same terms with longer numbers: the line no longer fits, and "+N more" follows; then
+    // longer still, with the bar already as wide as it gets: more terms go, and it counts them.
+    const more = page.getByTestId('accounting-more');
+    let hiddenBefore = 0;
+    for (const [i, n] of [123_456_789_012, 123_456_789_012_345_000].entries()) {
+      store
+        .getState()
+        .ingestSnapshot(snapshot({ accounting: books(n) }), Date.now() + 200 * (i + 1));
+      await expect.element(acc).toHaveTextContent(`injected ${n.toLocaleString('en-US')}`);
+      await expect.element(more).toBeVisible();
+      expect(outOfView()).toBeGreaterThan(hiddenBefore);
+      await expect.element(more).toHaveTextContent(`+${outOfView()} more`);
+      hiddenBefore = outOfView();
+    }
+  });
 });
