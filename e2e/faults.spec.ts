@@ -246,7 +246,11 @@ test.describe('faults are survived', () => {
         },
       )
       .toBe('cpu');
-    await expect(page.getByTestId('notices')).toContainText('CPU twin');
+    // Said once, in the engine's words, with the kernel named.
+    await expect(page.getByTestId('notices')).toContainText(
+      'Kernel "fraud_processor": Moved to the CPU twin: ',
+    );
+    await expect(page.getByTestId('notices')).not.toContainText('CPU twin: Moved');
     await expect
       .poll(
         async () => (await snap(page))?.kernels.find((k) => k.id === 'fraud_processor')?.processed,

@@ -6,6 +6,7 @@ import { App } from './App';
 import { initStore } from '../state/store';
 import { EngineContext } from '../ui/engineContext';
 import { GpuBenchContext } from '../ui/gpu/benchContext';
+import { noticeText } from '../ui/gpu/placement';
 import { runBench } from '../gpu/check/checks';
 import { syncCommands } from '../state/engineSync';
 import { createEngineClient } from '../engine/client';
@@ -43,18 +44,11 @@ store.subscribe((next, prev) => {
 const engine = recordingClient(
   createEngineClient({
     onSnapshot: (s) => store.getState().ingestSnapshot(s, Date.now()),
-    // Where each kernel runs is the toolbar's backend badge, not a toast at every load; only a
-    // fall back to the CPU twin (a lost device) is news worth a notice.
+    // Where each kernel runs is the toolbar's backend badge, not a toast at every load; a kernel
+    // on its CPU twin (a lost device, a move off WebGPU) is news worth a notice.
     onNotice: (n) => {
-      if (n.backend !== 'cpu') return;
-      // The engine's words may say where it runs already: say it once.
-      const why = n.message.replace(/^Runs on its CPU twin(: )?/, '');
-      store
-        .getState()
-        .notify(
-          'warning',
-          `Kernel "${n.kernelId}" now runs on its CPU twin${why ? `: ${why}` : '.'}`,
-        );
+      const text = noticeText(n);
+      if (text !== null) store.getState().notify('warning', text);
     },
     onError: (e) => {
       store.getState().notify('error', `Engine: ${e.message}`);

@@ -2,7 +2,7 @@
  * Words for where a kernel runs and why (the engine's `placement`), shared by the graph's kernel
  * nodes and the GPU panel.
  */
-import type { KernelSnapshot } from '../../engine/protocol';
+import type { GpuNotice, KernelSnapshot } from '../../engine/protocol';
 import { formatNumber, measuredRate } from '../design/format';
 
 /** Short label: `auto → cpu`, `webgpu`, `cpu`. */
@@ -46,4 +46,16 @@ export function crossoverWords(
 ): string {
   if (p.crossoverBatch !== null) return `from ${formatNumber(p.crossoverBatch)} rows`;
   return p.gpuRate === null ? 'not measured' : 'never measured faster';
+}
+
+/**
+ * The page's words for an engine notice, or null when it is not news. Where each kernel runs is
+ * the toolbar's badge and the GPU panel; a notice is shown when a kernel is on its CPU twin (a
+ * lost device, a move off WebGPU, a runtime that could not be made). The engine's message says
+ * what happened in full ("Moved to the CPU twin: device lost …", "Runs on its CPU twin: …"), so
+ * the page names the kernel and shows it as it is.
+ */
+export function noticeText(n: Pick<GpuNotice, 'kernelId' | 'backend' | 'message'>): string | null {
+  if (n.backend !== 'cpu') return null;
+  return `Kernel "${n.kernelId}": ${n.message}`;
 }

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { fallbackNotice } from '../../engine/gpu-host';
+import { onBackend } from '../../engine/kernel-host';
+import { noticeText } from './placement';
+
+describe('noticeText', () => {
+  it('shows a device loss in the engine words, once, with the kernel named', () => {
+    const message = fallbackNotice({
+      behavior: 'fraud',
+      reason: 'device lost',
+      replayedBatches: 2,
+      rerunInFlight: true,
+    });
+    const text = noticeText({ kernelId: 'fraud_processor', backend: 'cpu', message });
+    expect(text).toBe(
+      'Kernel "fraud_processor": Moved to the CPU twin: device lost (replayed 2 batch(es), re-ran the batch in flight).',
+    );
+    expect(text!.match(/CPU twin/g)).toHaveLength(1);
+  });
+
+  it('shows a move off WebGPU with its reason, saying where it runs once', () => {
+    const message = onBackend('Runs on its CPU twin', 'Runs on its CPU twin: no adapter');
+    expect(noticeText({ kernelId: 'k', backend: 'cpu', message })).toBe(
+      'Kernel "k": Runs on its CPU twin: no adapter',
+    );
+  });
+
+  it('shows what went wrong on the twin as it is, not as a move', () => {
+    const text = noticeText({
+      kernelId: 'k',
+      backend: 'cpu',
+      message: "Could not carry the kernel's state: boom",
+    });
+    expect(text).toBe('Kernel "k": Could not carry the kernel\'s state: boom');
+    expect(text).not.toContain('now runs');
+  });
+
+  it('leaves a kernel that runs on WebGPU to the badge', () => {
+    expect(
+      noticeText({ kernelId: 'k', backend: 'webgpu', message: 'Runs on WebGPU: faster' }),
+    ).toBe(null);
+  });
+});
