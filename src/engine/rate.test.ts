@@ -1,5 +1,48 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RateMeter } from './rate';
+import { LUMP_SPAN_US, RATE_WINDOW_US, RateMeter } from './rate';
+
+/**
+ * The rate with the lump test scanning every sample of the last LUMP_SPAN_US (as before the early
+ * stop), from the same samples: what RateMeter must still return.
+ */
+function fullScanRate(samples: readonly (readonly [number, number])[], windowUs: number): number {
+  const kept: [number, number][] = [];
+  for (const [t, v] of samples) {
+    const last = kept[kept.length - 1];
+    if (last && (v < last[1] || t < last[0])) kept.length = 0;
+    else if (last && t === last[0]) {
+      last[1] = v;
+      continue;
+    }
+    kept.push([t, v]);
+  }
+  if (kept.length < 2) return 0;
+  const [tN, vN] = kept[kept.length - 1]!;
+  let from = kept[0]!;
+  for (let i = kept.length - 2; i >= 0; i--) {
+    if (tN - kept[i]![0] >= windowUs) {
+      from = kept[i]!;
+      break;
+    }
+  }
+  const dt = tN - from[0];
+  if (dt <= 0) return 0;
+  const changes: [number, number][] = [];
+  for (let i = kept.length - 1; i > 0; i--) {
+    if (tN - kept[i]![0] > LUMP_SPAN_US) break;
+    if (kept[i]![1] > kept[i - 1]![1]) changes.push(kept[i]!);
+  }
+  if (changes.length >= 2) {
+    const [lastT, lastV] = changes[0]!;
+    const [firstT, firstV] = changes[changes.length - 1]!;
+    const span = lastT - firstT;
+    const gap = span / (changes.length - 1);
+    const overdue = tN - lastT > Math.min(LUMP_SPAN_US, Math.max(windowUs, 1.5 * gap));
+    if (gap >= windowUs / 2 && !overdue) return ((lastV - firstV) * 1e6) / span;
+  }
+  return ((vN - from[1]) * 1e6) / dt;
+}
 
 describe('RateMeter', () => {
   it('measures over the last window', () => {
@@ -78,5 +121,31 @@ describe('RateMeter', () => {
     for (let i = 0; i <= 200; i++) m.sample(i * 16_000, i * 16 + (i >= 150 ? (i - 150) * 16 : 0));
     // 1,000/s for 2.4 s, then 2,000/s: the half-second window shows the new rate at once.
     expect(m.rate()).toBeCloseTo(2000, 6);
+  });
+
+  it('stops the lump test early with the same result as a full scan (property)', () => {
+    // Snapshots 1-40 or 100-400 ms apart; the counter moves by 0-3 lumps per sample, often not at all, so
+    // both smooth and lumpy counters (and everything between) come up.
+    const gap = fc.oneof(
+      fc.integer({ min: 1_000, max: 40_000 }),
+      fc.integer({ min: 100_000, max: 400_000 }),
+    );
+    const step = fc.tuple(gap, fc.nat(3), fc.nat(4));
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 2, maxLength: 300 }), (steps) => {
+        const m = new RateMeter();
+        const samples: [number, number][] = [];
+        let t = 0;
+        let v = 0;
+        for (const [dt, lumps, skip] of steps) {
+          t += dt;
+          if (skip < 2) v += lumps * 1024;
+          m.sample(t, v);
+          samples.push([t, v]);
+          expect(m.rate()).toBe(fullScanRate(samples.slice(-256), RATE_WINDOW_US));
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

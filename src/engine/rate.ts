@@ -85,6 +85,10 @@ export class RateMeter {
     let lastV = 0;
     let firstT = 0;
     let firstV = 0;
+    // Lumps at least half a window apart fit at most this many times into the span (the span ends
+    // at the newest sample and starts no earlier than LUMP_SPAN_US before it): one change more and
+    // the counter moves smoothly, so the walk stops there instead of scanning 2 s of samples.
+    const mostChanges = Math.floor(LUMP_SPAN_US / (this.windowUs / 2)) + 1;
     for (let i = 0; i < this.size - 1; i++) {
       const j = (newest - i + cap) % cap;
       const prev = (j - 1 + cap) % cap;
@@ -96,7 +100,7 @@ export class RateMeter {
         }
         firstT = this.t[j]!;
         firstV = this.v[j]!;
-        changes++;
+        if (++changes > mostChanges) return null;
       }
     }
     if (changes < 2) return null;
