@@ -71,6 +71,11 @@ describe('Queues in a narrow pane', () => {
       const queued = pane().querySelector('th.q-queued')!;
       expect(queued.textContent).toMatch(/cap\.$/);
       expect(queued.getAttribute('aria-label')).toBe('queued / capacity');
+      // Every header on one line of its own ("dead-lettered" had wrapped onto a third line).
+      const heights = [...pane().querySelectorAll('th')].map(
+        (th) => th.getBoundingClientRect().height,
+      );
+      expect(Math.max(...heights) - Math.min(...heights)).toBeLessThan(2);
     });
 
   it('is an ordinary one-line table in a wide pane', async () => {
