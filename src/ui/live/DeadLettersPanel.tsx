@@ -12,6 +12,7 @@ import { formatCount } from '../design/format';
 import { useWorkbench } from '../../state/store';
 import { downloadText } from './download';
 import { toHex } from '../../engine/payload';
+import { FilterSelect } from '../design/FilterSelect';
 
 /** Dead letters you can act on: filter, pick, edit the header, redrive, export. */
 export function DeadLettersPanel() {
@@ -22,6 +23,7 @@ export function DeadLettersPanel() {
   const evicted = useLive((s) => s?.deadLetters.evicted ?? 0);
   const timeUs = useLive((s) => s?.timeUs ?? 0);
   const kernels = useWorkbench((s) => s.config.kernels);
+  const kernelIds = kernels.map((k) => k.id);
   const [reason, setReason] = useState<DeadLetterReason | ''>('');
   const [dest, setDest] = useState('');
   const [rows, setRows] = useState<DeadLetterRow[]>([]);
@@ -106,26 +108,20 @@ export function DeadLettersPanel() {
             ({formatCount(evicted)} evicted)
           </span>
         ) : null}
-        <select
-          aria-label="Filter dead letters by reason"
+        <FilterSelect
+          label="Filter dead letters by reason"
+          all="all reasons"
+          options={DEAD_LETTER_REASONS}
           value={reason}
-          onChange={(e) => setReason(e.target.value as DeadLetterReason | '')}
-        >
-          <option value="">all reasons</option>
-          {DEAD_LETTER_REASONS.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-        <select
-          aria-label="Filter dead letters by destination"
+          onChange={setReason}
+        />
+        <FilterSelect
+          label="Filter dead letters by destination"
+          all="all destinations"
+          options={kernelIds}
           value={dest}
-          onChange={(e) => setDest(e.target.value)}
-        >
-          <option value="">all destinations</option>
-          {kernels.map((k) => (
-            <option key={k.id}>{k.id}</option>
-          ))}
-        </select>
+          onChange={setDest}
+        />
         <button
           type="button"
           className="push-end"

@@ -13,6 +13,7 @@ import { useWorkbench } from '../../state/store';
 import { findType } from '../../state/edits';
 import { downloadText } from './download';
 import { useOpenTrace } from '../analysis/traceHighlight';
+import { FilterSelect } from '../design/FilterSelect';
 import { useEngine } from '../engineContext';
 import { formatCount, formatMicros } from '../design/format';
 import { formatHlc, formatHlcTime, typeLabel } from './labels';
@@ -122,16 +123,13 @@ export function ReceiptsPanel() {
         ) : null}
       </div>
       <div className="panel-bar receipts-controls">
-        <select
-          aria-label="Filter by status"
+        <FilterSelect
+          label="Filter by status"
+          all="all statuses"
+          options={RECEIPT_STATUSES}
           value={status}
-          onChange={(e) => setStatus(e.target.value as ReceiptStatus | '')}
-        >
-          <option value="">all statuses</option>
-          {RECEIPT_STATUSES.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
+          onChange={setStatus}
+        />
         <input
           aria-label="Filter by type id"
           placeholder="type id"
