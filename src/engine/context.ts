@@ -23,7 +23,7 @@ import type {
   U64,
   U64Input,
 } from './protocol';
-import { RateMeter } from './rate';
+import { RATE_WINDOW_US, RateMeter } from './rate';
 import { LatencyRing, ReceiptLog } from './receipts';
 import { MessageStore } from './store';
 import { TraceStore } from './trace';
@@ -148,6 +148,8 @@ export class EngineCore {
   carriedOver = 0;
   /** Dead letters added since the last reset (for the dead-lettered rate). */
   lettered = 0;
+  /** When the snapshots of the last rate window sampled the rate meters, oldest first. */
+  private readonly snapshotTimes: number[] = [];
 
   readonly store = new MessageStore();
   readonly receipts = new ReceiptLog();
@@ -259,7 +261,7 @@ export class EngineCore {
   emitEdge(k: KernelState, rec: TypeRec, n: number): void {
     let e = k.emits.get(rec.idx);
     if (!e) {
-      e = { source: k.cfg.id, target: rec.label, total: 0, meter: new RateMeter() };
+      e = { source: k.cfg.id, target: rec.label, total: 0, meter: this.freshMeter() };
       k.emits.set(rec.idx, e);
     }
     e.total += n;
@@ -269,10 +271,32 @@ export class EngineCore {
   edge(map: Map<number, EdgeAcc>, source: string, targetNum: number, n = 1): void {
     let e = map.get(targetNum);
     if (!e) {
-      e = { source, target: this.broker.nameOf(targetNum), total: 0, meter: new RateMeter() };
+      e = { source, target: this.broker.nameOf(targetNum), total: 0, meter: this.freshMeter() };
       map.set(targetNum, e);
     }
     e.total += n;
+  }
+
+  /**
+   * The rate meter of a counter that starts now (an edge first used, a kernel added), with the
+   * readings it would have had: 0 at each snapshot of the last rate window, the same times as
+   * every other meter. A meter whose first sample already held the first messages read 0/s for
+   * them (and, with a second lump soon after, that lump alone over a short span: about twice the
+   * rate) while the kernel an edge feeds read the true rate.
+   */
+  freshMeter(): RateMeter {
+    const m = new RateMeter();
+    for (const t of this.snapshotTimes) m.sample(t, 0);
+    return m;
+  }
+
+  /** Called by each snapshot: keeps the times of the last rate window (and one before it). */
+  noteSnapshot(tUs: number): void {
+    const times = this.snapshotTimes;
+    times.push(tUs);
+    let drop = 0;
+    while (times.length - drop > 2 && tUs - times[drop + 1]! >= RATE_WINDOW_US) drop++;
+    if (drop > 0) times.splice(0, drop);
   }
 
   /** Messages waiting in kernel queues (in flight on a backend not included). */

@@ -256,19 +256,20 @@ class EngineImpl implements Engine {
       k.lettersByReason = {};
       k.emitted = 0;
       k.lastDropped = 0;
-      k.meter.reset();
+      // Every counter reads 0 now: the next snapshot measures what came since.
+      k.meter.restart(c.nowUs);
       for (const e of [...k.edges.values(), ...k.emits.values()]) {
         e.total = 0;
-        e.meter.reset();
+        e.meter.restart(c.nowUs);
       }
     }
     for (const t of c.types) {
       for (const e of t.edges.values()) {
         e.total = 0;
-        e.meter.reset();
+        e.meter.restart(c.nowUs);
       }
     }
-    this.snapshots.resetRates();
+    this.snapshots.resetRates(c.nowUs);
   }
 
   drain(maxRounds = 1_000_000): void {

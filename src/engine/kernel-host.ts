@@ -16,7 +16,6 @@ import {
 } from './kernel-state';
 import { Placement, type Backend } from './placement';
 import type { KernelConfig } from './protocol';
-import { RateMeter } from './rate';
 import type { KernelRuntime, KernelTwin } from '../gpu/kernels/types.ts';
 
 /** Hooks a kernel factory may use. */
@@ -80,7 +79,7 @@ export class KernelHost {
       deadLettered: 0,
       lettersByReason: {},
       emitted: 0,
-      meter: new RateMeter(),
+      meter: c.freshMeter(),
       lastDropped: 0,
       edges: new Map(),
       emits: new Map(),

@@ -114,4 +114,10 @@ export class RateMeter {
   reset(): void {
     this.size = 0;
   }
+
+  /** Forgets the history: the counter reads 0 at `tUs` (it was reset, or is new then). */
+  restart(tUs: number): void {
+    this.size = 0;
+    this.sample(tUs, 0);
+  }
 }

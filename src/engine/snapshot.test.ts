@@ -113,6 +113,35 @@ describe('engine snapshot', () => {
     expect(s.accounting).toMatchObject({ deadLettered: 0, queued: 0, inFlight: 0, balanced: true });
   });
 
+  for (const idleMs of [96, 2000])
+    it(`an edge first used reads the rate its kernel reads (first burst after ${idleMs} ms idle)`, () => {
+      let t = 1_000_000;
+      const engine = createEngine({ config: demoConfig(), now: () => t });
+      // Snapshots every 16 ms, as the worker takes them.
+      for (let i = 0; i < idleMs / 16; i++) {
+        t += 16_000;
+        engine.tick();
+        engine.snapshot();
+      }
+      engine.command({ type: 'inject', typeId: 1001, count: 4000 });
+      engine.drain();
+      for (let i = 0; i < 3; i++) {
+        t += 16_000;
+        engine.tick();
+        const s = engine.snapshot();
+        const fraud = s.kernels.find((k) => k.id === 'fraud_processor')!;
+        const sink = s.kernels.find((k) => k.id === 'alert_sink')!;
+        const edge = (source: string, target: string) =>
+          s.edges.find((e) => e.source === source && e.target === target)!;
+        expect(fraud.ratePerSec).toBeGreaterThan(0);
+        // The messages into the kernel, and its alerts out, at the kernel's own rates: the
+        // edges were new at this burst (they read 0/s, or the second lump alone, before).
+        expect(edge('type:1001', 'fraud_processor').ratePerSec).toBe(fraud.ratePerSec);
+        expect(edge('fraud_processor', 'type:1010').ratePerSec).toBe(sink.ratePerSec);
+        expect(edge('type:1010', 'alert_sink').ratePerSec).toBe(sink.ratePerSec);
+      }
+    });
+
   it('rates fall to 0 within a second of the last message and the engine reads idle', () => {
     let t = 1_000_000;
     const engine = createEngine({ config: demoConfig(), now: () => t });

@@ -33,13 +33,14 @@ export class SnapshotBuilder {
     private readonly traffic: Traffic,
   ) {}
 
-  resetRates(): void {
-    for (const m of [this.injected, this.processed, this.lettered]) m.reset();
+  resetRates(nowUs: number): void {
+    for (const m of [this.injected, this.processed, this.lettered]) m.restart(nowUs);
   }
 
   build(): EngineSnapshot {
     const c = this.c;
     const now = c.nowUs;
+    c.noteSnapshot(now);
     c.receipts.refill(now);
     const kernels: EngineSnapshot['kernels'] = [];
     const edges: EngineSnapshot['edges'] = [];
