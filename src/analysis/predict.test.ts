@@ -209,6 +209,40 @@ describe('predictions after the traffic stops (issue 13)', () => {
     expect(p.get('k')!.arrivalPerSec).toBeLessThan(50_000 * 1.05);
   });
 
+  it('forgets a μ that the kernel outruns: no overload alarm beside an empty queue after a burst', () => {
+    const p = createQueuePredictor();
+    let processed = 0;
+    let dropped = 0;
+    let t = 0;
+    const at = (queued: number) =>
+      p.observe({
+        timeUs: t,
+        kernels: [{ id: 'k', queued, inFlight: 0, capacity: 4096, processed, dropped }],
+      });
+    at(0);
+    // A burst of 10,000: the queue is full at one snapshot, and the next comes 200 ms later (the
+    // injection held the engine), the queue long drained: μ from that interval reads 20 K/s.
+    t += 16_000;
+    dropped = 5904;
+    at(4096);
+    t += 200_000;
+    processed = 4096;
+    at(0);
+    expect(p.get('k')!.servicePerSec).toBeCloseTo(20_480, -2);
+    // Then a steady 250,000/s that the kernel keeps up with: its queue reads 0 at every snapshot.
+    for (let i = 0; i < 125; i++) {
+      t += 16_000;
+      processed += 4000;
+      at(0);
+    }
+    const k = p.get('k')!;
+    expect(k.arrivalPerSec).toBeGreaterThan(200_000);
+    expect(k.servicePerSec).toBeNull();
+    expect(k.rho).toBeNull();
+    expect(k.secondsToFull).toBeNull();
+    expect(k.warning).toBe(false);
+  });
+
   it('counts only queued messages against the capacity: a GPU batch in flight left the queue', () => {
     const p = createQueuePredictor();
     const k = (processed: number, queued: number, inFlight: number) => ({

@@ -10,7 +10,7 @@
  * Arrivals follow from conservation: arrived = processed + Δ(queued + in flight) + dropped. Service
  * is measured only over intervals that start with a non-empty queue, when the kernel is known to be
  * busy; a kernel never seen busy has an unknown μ (it keeps up), and then ρ is unknown rather than
- * guessed.
+ * guessed. A μ that the kernel's own throughput outruns by a quarter is forgotten (unknown again).
  *
  * The smoothing must not outlive the traffic: once nothing has arrived for `idleAfterSec` of engine
  * time (or the engine says it is idle) λ is 0 and no queue is filling, so a stopped generator never
@@ -83,6 +83,9 @@ interface KernelState {
   lamSec: number;
   muEvents: number;
   muSec: number;
+  /** Throughput (processed per second, busy or not), to catch a μ the kernel outruns. */
+  tpEvents: number;
+  tpSec: number;
   /** Net depth growth, for time-to-full while μ is unknown. */
   growEvents: number;
   /** Engine time of the last interval with arrivals, µs. */
@@ -103,6 +106,9 @@ const EMPTY = (o: QueueObservation): KernelPrediction => ({
 });
 
 const held = (o: QueueObservation) => o.queued + (o.inFlight ?? 0);
+
+/** μ is forgotten once the smoothed throughput is this many times above it (see `observe`). */
+const MU_CONTRADICTED = 1.25;
 
 /**
  * Creates a predictor; feed it snapshots with `observe`.
@@ -168,6 +174,8 @@ export function createQueuePredictor(options: PredictorOptions = {}): QueuePredi
             lamSec: 0,
             muEvents: 0,
             muSec: 0,
+            tpEvents: 0,
+            tpSec: 0,
             growEvents: 0,
             lastArrivalUs: snapshot.timeUs,
             prediction: EMPTY(o),
@@ -193,6 +201,18 @@ export function createQueuePredictor(options: PredictorOptions = {}): QueuePredi
           s.muEvents += served;
           s.muSec += dtSec;
         }
+        s.tpEvents = s.tpEvents * decay + served;
+        s.tpSec = s.tpSec * decay + dtSec;
+        // No kernel serves faster on average than it can: a throughput well above μ proves μ
+        // wrong. After a burst μ came from the one interval that began with the queue full and
+        // also held the injection (19 K/s), a kernel that keeps up is never seen with a queue
+        // again, and "ρ 13.5 · full in 17 ms" stood beside an empty queue at 251 K/s. μ is
+        // unknown again (it keeps up) until the kernel is next seen busy.
+        const mu = s.muSec > 0 && s.muEvents > 0 ? s.muEvents / s.muSec : null;
+        if (mu !== null && s.tpEvents / s.tpSec > mu * MU_CONTRADICTED) {
+          s.muEvents = 0;
+          s.muSec = 0;
+        }
         s.last = { ...o };
         const quiet = snapshot.idle === true || snapshot.timeUs - s.lastArrivalUs >= idleAfterUs;
         if (quiet) {
@@ -201,6 +221,8 @@ export function createQueuePredictor(options: PredictorOptions = {}): QueuePredi
           s.lamEvents = 0;
           s.lamSec = 0;
           s.growEvents = 0;
+          s.tpEvents = 0;
+          s.tpSec = 0;
         }
         s.prediction = predict(s, o, quiet);
       }
