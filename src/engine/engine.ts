@@ -256,6 +256,7 @@ class EngineImpl implements Engine {
       k.lettersByReason = {};
       k.emitted = 0;
       k.lastDropped = 0;
+      k.ep.resetQueuePeak();
       // Every counter reads 0 now: the next snapshot measures what came since.
       k.meter.restart(c.nowUs);
       for (const e of [...k.edges.values(), ...k.emits.values()]) {

@@ -263,6 +263,21 @@ describe('engine snapshot', () => {
     const ids = s.receipts.recent.map((r) => Number(r.messageId));
     expect(Math.max(...ids)).toBe(5_000);
   });
+
+  it('Reset counters starts every queue column afresh, the high-water mark from the depth now', () => {
+    const engine = createEngine({ config: demoConfig(), now: () => 1_000_000 });
+    const sink = () => engine.snapshot().kernels.find((k) => k.id === 'alert_sink')!;
+    engine.command({ type: 'inject', typeId: 1010, count: 5_000 });
+    expect(sink()).toMatchObject({ queued: 1024, maxDepth: 1024 });
+    engine.command({ type: 'resetMetrics' });
+    // Still queued: the mark starts from what the queue holds, not from 0.
+    expect(sink()).toMatchObject({ queued: 1024, maxDepth: 1024, processed: 0 });
+    engine.drain();
+    engine.command({ type: 'resetMetrics' });
+    expect(sink()).toMatchObject({ queued: 0, maxDepth: 0, processed: 0, dropped: 0 });
+    engine.command({ type: 'inject', typeId: 1010, count: 10 });
+    expect(sink().maxDepth).toBe(10);
+  });
 });
 
 describe('receipt tail order', () => {

@@ -224,6 +224,11 @@ export class K2KEndpoint {
     return this.q.stats();
   }
 
+  /** Starts the queue's high-water mark afresh from its depth now. */
+  resetQueuePeak(): void {
+    this.q.resetPeak();
+  }
+
   /** Fill health: warning at 75 %, critical at 90 %. */
   health(): QueueHealth {
     return queueHealth(this.q.size, this.q.capacity);

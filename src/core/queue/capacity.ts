@@ -30,7 +30,7 @@ export interface QueueStats {
   evicted: number;
   /** Items held now. */
   depth: number;
-  /** Highest depth ever reached. */
+  /** Highest depth reached (since `resetPeak`). */
   maxDepth: number;
 }
 
@@ -69,6 +69,11 @@ export abstract class CountedQueue {
   /** True when `capacity` items are held. */
   isFull(): boolean {
     return this.count === this.capacity;
+  }
+
+  /** Starts the high-water mark afresh from what is held now (a reset of the owner's counters). */
+  resetPeak(): void {
+    this.maxDepth = this.count;
   }
 
   /** A copy of the counters. */

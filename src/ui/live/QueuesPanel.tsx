@@ -55,7 +55,10 @@ export function QueuesPanel() {
           >
             in flight
           </th>
-          <th className="num q-max line-2" title="most messages ever waiting at once">
+          <th
+            className="num q-max line-2"
+            title="most messages waiting at once since the counters were last reset"
+          >
             max queued
           </th>
           <th className="num q-processed" title="messages this kernel processed">
