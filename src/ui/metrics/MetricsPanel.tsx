@@ -126,7 +126,10 @@ export function MetricsPanel() {
     <div className="metrics">
       <div className="panel-bar">
         {m ? (
-          <span data-testid="dispatcher-counters">
+          <span
+            data-testid="dispatcher-counters"
+            title="The dispatcher's own counters (RingKernel's DispatcherMetrics): what went through dispatch (messages injected or generated, and the alerts kernels emit). Responses sent back to their requester, K2K forwards and redriven dead letters go through the broker without it, so Receipts and Dead letters can count more than these."
+          >
             dispatcher: dispatched <strong>{formatCount(m.messagesDispatched)}</strong>, delivered{' '}
             <strong>{formatCount(m.messagesDelivered)}</strong>, unknown type{' '}
             <strong>{formatCount(m.unknownTypeErrors)}</strong>, delivery errors{' '}
