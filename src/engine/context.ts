@@ -293,10 +293,22 @@ export class EngineCore {
   /** Called by each snapshot: keeps the times of the last rate window (and one before it). */
   noteSnapshot(tUs: number): void {
     const times = this.snapshotTimes;
+    // A snapshot at the same engine time (a clock standing still) adds no reading.
+    if (times[times.length - 1] === tUs) return;
     times.push(tUs);
     let drop = 0;
     while (times.length - drop > 2 && tUs - times[drop + 1]! >= RATE_WINDOW_US) drop++;
     if (drop > 0) times.splice(0, drop);
+  }
+
+  /**
+   * Every counter went back to 0 at `tUs` (Reset counters): the meters restart there, and so do
+   * the readings a meter made afterwards starts with, or a new edge would measure over the time
+   * before the reset while its kernel measured from it.
+   */
+  restartRates(tUs: number): void {
+    this.snapshotTimes.length = 0;
+    this.snapshotTimes.push(tUs);
   }
 
   /** Messages waiting in kernel queues (in flight on a backend not included). */

@@ -271,6 +271,7 @@ class EngineImpl implements Engine {
       }
     }
     this.snapshots.resetRates(c.nowUs);
+    c.restartRates(c.nowUs);
   }
 
   drain(maxRounds = 1_000_000): void {

@@ -123,6 +123,25 @@ describe('RateMeter', () => {
     expect(m.rate()).toBeCloseTo(2000, 6);
   });
 
+  it('counts as lumpy nine changes exactly half a window apart over 2 s (the early stop bound)', () => {
+    // Ten samples 250 ms apart, each a lump of its own size: nine changes within 2 s of the newest,
+    // on average exactly half a window apart, so the lump rate applies (a bound one lower would
+    // stop at the ninth change and give the window's rate instead).
+    const m = new RateMeter();
+    const samples: [number, number][] = [];
+    let v = 0;
+    for (let i = 0; i < 10; i++) {
+      v += 1000 * (i + 1);
+      samples.push([i * 250_000, v]);
+      m.sample(i * 250_000, v);
+    }
+    const lumpy = ((samples[9]![1] - samples[1]![1]) * 1e6) / 2_000_000;
+    expect(m.rate()).toBe(lumpy);
+    expect(m.rate()).toBe(fullScanRate(samples, RATE_WINDOW_US));
+    const window = ((samples[9]![1] - samples[7]![1]) * 1e6) / 500_000;
+    expect(lumpy).not.toBe(window);
+  });
+
   it('stops the lump test early with the same result as a full scan (property)', () => {
     // Snapshots 1-40 or 100-400 ms apart; the counter moves by 0-3 lumps per sample, often not at all, so
     // both smooth and lumpy counters (and everything between) come up.

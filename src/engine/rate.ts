@@ -111,10 +111,6 @@ export class RateMeter {
     return ((lastV - firstV) * 1e6) / span;
   }
 
-  reset(): void {
-    this.size = 0;
-  }
-
   /** Forgets the history: the counter reads 0 at `tUs` (it was reset, or is new then). */
   restart(tUs: number): void {
     this.size = 0;

@@ -142,6 +142,26 @@ describe('engine snapshot', () => {
       }
     });
 
+  it('an edge first used after Reset counters reads the rate its kernel reads', () => {
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    for (let i = 0; i < 60; i++) {
+      t += 16_000;
+      engine.tick();
+      engine.snapshot();
+    }
+    engine.command({ type: 'resetMetrics' });
+    engine.command({ type: 'inject', typeId: 1001, count: 4000 });
+    engine.drain();
+    t += 16_000;
+    engine.tick();
+    const s = engine.snapshot();
+    const fraud = s.kernels.find((k) => k.id === 'fraud_processor')!;
+    const edge = s.edges.find((e) => e.source === 'type:1001' && e.target === 'fraud_processor')!;
+    expect(fraud.ratePerSec).toBeGreaterThan(0);
+    expect(edge.ratePerSec).toBe(fraud.ratePerSec);
+  });
+
   it('rates fall to 0 within a second of the last message and the engine reads idle', () => {
     let t = 1_000_000;
     const engine = createEngine({ config: demoConfig(), now: () => t });
