@@ -243,6 +243,38 @@ describe('predictions after the traffic stops (issue 13)', () => {
     expect(k.warning).toBe(false);
   });
 
+  it('keeps μ when the throughput does not outrun it by a quarter, or the kernel still holds messages', () => {
+    const run = (tpOverMu: number, inFlight: number) => {
+      const p = createQueuePredictor();
+      let processed = 0;
+      let t = 0;
+      const at = (queued: number, held = 0) =>
+        p.observe({
+          timeUs: t,
+          kernels: [{ id: 'k', queued, inFlight: held, capacity: 4096, processed, dropped: 0 }],
+        });
+      // Busy for 2 s at 100,000/s: μ is 100 K.
+      at(500);
+      for (let i = 0; i < 20; i++) {
+        t += 100_000;
+        processed += 10_000;
+        at(500);
+      }
+      // Then 3 s at tpOverMu x 100,000/s with nothing queued (and `inFlight` out on a backend).
+      for (let i = 0; i < 30; i++) {
+        t += 100_000;
+        processed += 10_000 * tpOverMu;
+        at(0, inFlight);
+      }
+      return p.get('k')!.servicePerSec;
+    };
+    expect(run(1.2, 0)).not.toBeNull();
+    // A GPU kernel whose batch took the whole queue is busy, not keeping up with room to spare.
+    expect(run(3, 1024)).not.toBeNull();
+    // Nothing held and three times μ: μ was wrong.
+    expect(run(3, 0)).toBeNull();
+  });
+
   it('counts only queued messages against the capacity: a GPU batch in flight left the queue', () => {
     const p = createQueuePredictor();
     const k = (processed: number, queued: number, inFlight: number) => ({

@@ -10,7 +10,8 @@
  * Arrivals follow from conservation: arrived = processed + Δ(queued + in flight) + dropped. Service
  * is measured only over intervals that start with a non-empty queue, when the kernel is known to be
  * busy; a kernel never seen busy has an unknown μ (it keeps up), and then ρ is unknown rather than
- * guessed. A μ that the kernel's own throughput outruns by a quarter is forgotten (unknown again).
+ * guessed. A μ that the kernel's own throughput outruns by a quarter while it holds nothing is
+ * forgotten (unknown again).
  *
  * The smoothing must not outlive the traffic: once nothing has arrived for `idleAfterSec` of engine
  * time (or the engine says it is idle) λ is 0 and no queue is filling, so a stopped generator never
@@ -107,8 +108,14 @@ const EMPTY = (o: QueueObservation): KernelPrediction => ({
 
 const held = (o: QueueObservation) => o.queued + (o.inFlight ?? 0);
 
-/** μ is forgotten once the smoothed throughput is this many times above it (see `observe`). */
+/** μ is forgotten once the smoothed throughput is this many times above it (see `observe`)... */
 const MU_CONTRADICTED = 1.25;
+/** ...measured over at least this much time (EWMA seconds). */
+const MU_CONTRADICTED_AFTER_SEC = 0.5;
+
+/** μ, messages per second while busy; null while the kernel has not been seen busy. */
+const muOf = (s: KernelState): number | null =>
+  s.muSec > 0 && s.muEvents > 0 ? s.muEvents / s.muSec : null;
 
 /**
  * Creates a predictor; feed it snapshots with `observe`.
@@ -127,7 +134,7 @@ export function createQueuePredictor(options: PredictorOptions = {}): QueuePredi
 
   function predict(s: KernelState, o: QueueObservation, quiet: boolean): KernelPrediction {
     const lam = quiet ? 0 : s.lamSec > 0 ? s.lamEvents / s.lamSec : 0;
-    const mu = s.muSec > 0 && s.muEvents > 0 ? s.muEvents / s.muSec : null;
+    const mu = muOf(s);
     const room = Math.max(0, o.capacity - o.queued);
     let toFull: number | null = null;
     let toDrain: number | null = null;
@@ -203,13 +210,21 @@ export function createQueuePredictor(options: PredictorOptions = {}): QueuePredi
         }
         s.tpEvents = s.tpEvents * decay + served;
         s.tpSec = s.tpSec * decay + dtSec;
-        // No kernel serves faster on average than it can: a throughput well above μ proves μ
-        // wrong. After a burst μ came from the one interval that began with the queue full and
-        // also held the injection (19 K/s), a kernel that keeps up is never seen with a queue
-        // again, and "ρ 13.5 · full in 17 ms" stood beside an empty queue at 251 K/s. μ is
-        // unknown again (it keeps up) until the kernel is next seen busy.
-        const mu = s.muSec > 0 && s.muEvents > 0 ? s.muEvents / s.muSec : null;
-        if (mu !== null && s.tpEvents / s.tpSec > mu * MU_CONTRADICTED) {
+        // No kernel serves faster on average than it can: a throughput well above μ, while the
+        // kernel holds nothing (none queued, none in flight) at either end of the interval,
+        // proves μ wrong and the kernel keeping up. After a burst μ came from the one interval
+        // that began with the queue full and also held the injection (19 K/s), a kernel that
+        // keeps up is never seen with a queue again, and "ρ 13.5 · full in 17 ms" stood beside
+        // an empty queue at 251 K/s. μ is unknown again until the kernel is next seen busy. (A
+        // GPU kernel whose batch took the whole queue still holds it in flight: μ stays.)
+        const mu = muOf(s);
+        if (
+          mu !== null &&
+          held(o) === 0 &&
+          held(s.last) === 0 &&
+          s.tpSec >= MU_CONTRADICTED_AFTER_SEC &&
+          s.tpEvents / s.tpSec > mu * MU_CONTRADICTED
+        ) {
           s.muEvents = 0;
           s.muSec = 0;
         }
