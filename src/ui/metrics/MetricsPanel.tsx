@@ -128,7 +128,7 @@ export function MetricsPanel() {
         {m ? (
           <span
             data-testid="dispatcher-counters"
-            title="The dispatcher's own counters (RingKernel's DispatcherMetrics): what went through dispatch (messages injected or generated, and the alerts kernels emit). Responses sent back to their requester, K2K forwards and redriven dead letters go through the broker without it, so Receipts and Dead letters can count more than these."
+            title="The dispatcher's own counters (RingKernel's DispatcherMetrics): what went through dispatch (messages injected or generated, and the alerts kernels emit). Responses sent back to their requester, K2K forwards and dead letters redriven to a destination go through the broker without it, so Receipts and Dead letters can count more than these."
           >
             dispatcher: dispatched <strong>{formatCount(m.messagesDispatched)}</strong>, delivered{' '}
             <strong>{formatCount(m.messagesDelivered)}</strong>, unknown type{' '}
