@@ -199,20 +199,27 @@ export function edgeRate(s: EngineSnapshot | null, source: string, target: strin
 
 /**
  * The receipt tail's version, followed at most once per `intervalMs`: at full rate the log changes
- * on every snapshot, and re-filtering 20,000 rows sixty times a second would starve the page.
+ * on every snapshot, and re-filtering 20,000 rows sixty times a second would starve the page. The
+ * first change after a quiet `intervalMs` is followed at once, the rest at the end of the interval:
+ * a burst's rows show with the counts above them (trailing only, the list read "0 rows shown"
+ * under "14,086 receipts" for 200 ms after a burst of 10,000).
  */
 export function useReceiptsVersion(intervalMs = 200): number {
   const store = workbenchStore();
   const [version, setVersion] = useState(() => store.getState().receiptsVersion);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let lastSync = Number.NEGATIVE_INFINITY;
     const sync = () => {
       timer = undefined;
+      lastSync = performance.now();
       setVersion(store.getState().receiptsVersion);
     };
     const off = store.subscribe((s, prev) => {
       if (s.receiptsVersion === prev.receiptsVersion || timer !== undefined) return;
-      timer = setTimeout(sync, intervalMs);
+      const wait = lastSync + intervalMs - performance.now();
+      if (wait <= 0) sync();
+      else timer = setTimeout(sync, wait);
     });
     return () => {
       off();

@@ -48,6 +48,19 @@ describe('Receipts panel (issue 13, point 3)', () => {
     await expect.element(page.getByRole('cell', { name: /04\.123456 · 1$/ })).toBeVisible();
   });
 
+  it("shows a burst's rows with the counts above them, not an interval later", async () => {
+    render(<ReceiptsPanel />);
+    // The page has been showing receipts for a while (the tail's interval has passed)...
+    ingest({ total: 1, byStatus: { Delivered: 1 }, sampledOut: 0, recent: [receipt(1)] });
+    await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('1 row shown');
+    await new Promise((r) => setTimeout(r, 250));
+    // ...when a burst arrives: its rows are in the list as soon as its count is above it.
+    const rows = Array.from({ length: 300 }, (_, i) => receipt(i + 2));
+    ingest({ total: 301, byStatus: { Delivered: 301 }, sampledOut: 0, recent: rows });
+    await expect.element(page.getByTestId('receipt-total')).toHaveTextContent('301 receipts');
+    expect(page.getByTestId('receipt-shown').element().textContent).toBe('301 rows shown');
+  });
+
   it('filters by QueueFull in the engine and shows the rows the counter counts', async () => {
     const engine = fakeEngine();
     render(<ReceiptsPanel />, engine);

@@ -110,7 +110,7 @@ export function ReceiptsPanel() {
           </span>
         ))}
         <span data-testid="receipt-shown" title="rows in the list below (the filter applied)">
-          {formatCount(filtered.length)} rows shown
+          {formatCount(filtered.length)} {filtered.length === 1 ? 'row' : 'rows'} shown
         </span>
         {sampledOut ? (
           <span
