@@ -193,8 +193,26 @@ export function overflowIn(pane: HTMLElement): string[] {
   if (pane.scrollWidth > pane.clientWidth + 1)
     out.push(`pane scrolls sideways: ${pane.scrollWidth} > ${pane.clientWidth}`);
   const cells = pane.querySelectorAll<HTMLElement>('th, td, [role="cell"], [role="columnheader"]');
-  for (const c of cells)
-    if (c.offsetParent !== null && c.scrollWidth > c.clientWidth + 1)
+  for (const c of cells) {
+    if (c.offsetParent === null) continue;
+    if (c.scrollWidth > c.clientWidth + 1) {
       out.push(`cut: "${c.textContent?.trim()}" (${c.scrollWidth} > ${c.clientWidth})`);
+      continue;
+    }
+    // scrollWidth is a whole number: text half a pixel wider than its cell is cut with an
+    // ellipsis ("EMITT…") and read as fitting. The laid-out text against the content box does not.
+    const range = document.createRange();
+    range.selectNodeContents(c);
+    const text = range.getBoundingClientRect().width;
+    const cs = getComputedStyle(c);
+    const room =
+      c.getBoundingClientRect().width -
+      parseFloat(cs.paddingLeft) -
+      parseFloat(cs.paddingRight) -
+      parseFloat(cs.borderLeftWidth) -
+      parseFloat(cs.borderRightWidth);
+    if (text > room + 0.01)
+      out.push(`cut: "${c.textContent?.trim()}" (${text.toFixed(2)} > ${room.toFixed(2)})`);
+  }
   return out;
 }
