@@ -1,7 +1,8 @@
 /** Shared by the engine's tests: the accounting equation, checked term by term. */
 import { expect } from 'vitest';
 import { demoConfig, type RouteConfig } from '../core/config';
-import type { EngineSnapshot } from './protocol';
+import { createEngine, type Engine } from './engine';
+import type { EngineCommand, EngineSnapshot } from './protocol';
 import { createTwin } from '../gpu/kernels/twins.ts';
 import type {
   KernelBackend,
@@ -11,6 +12,27 @@ import type {
   MessageBatch,
   OutputBatch,
 } from '../gpu/kernels/types.ts';
+
+/** An engine on the demo config (or `config`) with a clock the test moves; `step` ticks it. */
+export function setupEngine(
+  config: RouteConfig = demoConfig(),
+  opts: { maxDeadLetters?: number } = {},
+) {
+  const clock = { t: 1_000_000 };
+  const engine = createEngine({ config, now: () => clock.t, ...opts });
+  const step = (us = 1000): void => {
+    clock.t += us;
+    engine.tick();
+  };
+  return { engine, clock, step };
+}
+
+/** Runs `cmd`, throwing the engine's error when it is refused. */
+export function ok<C extends EngineCommand>(engine: Engine, cmd: C) {
+  const reply = engine.command(cmd);
+  if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+  return reply;
+}
 
 /** Messages failed and no longer held, all reasons together. */
 export function failedTotal(s: EngineSnapshot): number {
