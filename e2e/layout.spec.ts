@@ -229,6 +229,37 @@ for (const size of SIZES)
       }
     });
 
+    test('a long problem wraps inside its pane, its start and its end in view', async ({
+      wb,
+      page,
+    }) => {
+      await wb.open();
+      await engineReady(page);
+      // alert_sink on tenant 1: fraud_processor's FraudAlert crosses tenants (a long message).
+      const loaded = await page.evaluate(() => {
+        const c = window.workbench.getConfig();
+        return window.workbench.loadConfig({
+          ...c,
+          kernels: c.kernels.map((k) => (k.id === 'alert_sink' ? { ...k, tenantId: 1 } : k)),
+        });
+      });
+      expect(loaded.ok).toBe(true);
+      await wb.openPanel('Problems');
+      const item = wb.panel('Problems').locator('li[data-code]').first();
+      await expect(item).toContainText('tenant');
+      const m = await item.locator('button').evaluate((b) => {
+        const r = b.getBoundingClientRect();
+        const range = document.createRange();
+        range.selectNodeContents(b);
+        const t = range.getBoundingClientRect();
+        return { left: r.left, right: r.right, tLeft: t.left, tRight: t.right, h: r.height };
+      });
+      expect(m.tLeft, 'the problem starts before its button').toBeGreaterThanOrEqual(m.left - 0.5);
+      expect(m.tRight, 'the problem ends past its button').toBeLessThanOrEqual(m.right + 0.5);
+      // Wrapped onto more than one line rather than cut.
+      expect(m.h).toBeGreaterThan(30);
+    });
+
     test('notices sit under the toolbar and cover no control of the dock', async ({ wb, page }) => {
       await wb.open();
       await page.evaluate(() => window.workbench.inject({ typeId: 999_999, count: 1 }));
