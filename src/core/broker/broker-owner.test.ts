@@ -96,6 +96,21 @@ describe('K2KBroker: what an owner (the engine) needs', () => {
     expect(b.accounting().balanced).toBe(true);
   });
 
+  it('reregister carries the queue high-water mark over, capped at the new capacity', () => {
+    const b = new K2KBroker({ now });
+    b.register('k', { capacity: 8 });
+    for (let i = 1; i <= 6; i++) b.sendRef('host', 'k', 1, 0, i);
+    const drained = new Uint32Array(8);
+    b.getEndpoint('k')!.drainInto({ typeIds: new Float64Array(8), payloadRefs: drained });
+    // Peak 6, queue empty: a policy change keeps the peak.
+    const ep = b.reregister('k', { capacity: 8, overflowPolicy: 'deadLetter' });
+    expect(ep.queueStats()).toMatchObject({ depth: 0, maxDepth: 6 });
+    // A smaller queue cannot have held more than its capacity.
+    expect(b.reregister('k', { capacity: 4 }).queueStats().maxDepth).toBe(4);
+    // A larger one keeps what it had.
+    expect(b.reregister('k', { capacity: 16 }).queueStats().maxDepth).toBe(4);
+  });
+
   it('tells its owner about letters added and evicted', () => {
     const b = new K2KBroker({ now, deadLetterMaxSize: 1 });
     const added: number[] = [];

@@ -993,8 +993,8 @@ export class K2KBroker {
    * hold are handled by the new overflow policy (dead-lettered as under `route`). When the tenant
    * changes, messages of the old tenant become `TenantMismatch` dead letters (counted), except
    * those of a trusted source, which take the new tenant. Returns the new endpoint; waiting
-   * `receive()` calls on the old one reject. Invalid options throw `InvalidArgumentError` and
-   * change nothing.
+   * `receive()` calls on the old one reject. The queue's high-water mark carries over, capped at
+   * the new capacity. Invalid options throw `InvalidArgumentError` and change nothing.
    */
   reregister(kernelId: string, options: RegisterOptions = {}): K2KEndpoint {
     const old = this.endpoints.get(kernelId);
@@ -1002,9 +1002,12 @@ export class K2KBroker {
     // Before the old queue is closed: a refused option must leave the kernel and its messages.
     checkRegisterOptions(options, this.config.maxPendingMessages);
     this.endpoints.delete(kernelId);
+    const peak = old.queueStats().maxDepth;
     const held = old.close();
     this.generation++;
     const ep = this.register(kernelId, options);
+    // The queue's high-water mark does not go backwards because its options changed.
+    ep.carryQueuePeak(peak);
     const now = this.now();
     const c = this.counters;
     for (const m of held) {

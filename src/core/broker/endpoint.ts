@@ -229,6 +229,11 @@ export class K2KEndpoint {
     this.q.resetPeak();
   }
 
+  /** @internal Carries the high-water mark of the queue this one replaced (see `reregister`). */
+  carryQueuePeak(peak: number): void {
+    this.q.carryPeak(peak);
+  }
+
   /** Fill health: warning at 75 %, critical at 90 %. */
   health(): QueueHealth {
     return queueHealth(this.q.size, this.q.capacity);

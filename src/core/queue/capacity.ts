@@ -76,6 +76,15 @@ export abstract class CountedQueue {
     this.maxDepth = this.count;
   }
 
+  /**
+   * Carries a predecessor's high-water mark into this queue (a kernel re-registered with another
+   * capacity, policy or tenant): the peak does not go backwards, but it never reads above what
+   * this queue can hold.
+   */
+  carryPeak(peak: number): void {
+    this.maxDepth = Math.max(this.maxDepth, this.count, Math.min(peak, this.capacity));
+  }
+
   /** A copy of the counters. */
   stats(): QueueStats {
     return {
