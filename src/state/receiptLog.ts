@@ -21,15 +21,30 @@ export interface ReceiptLog {
   clear(): void;
   /** Clear, and forget the engine's count too: a new engine counts from 0. */
   restart(): void;
-  /**
-   * The engine's receipt count in the newest snapshot fed in: the count the rows belong to. The
-   * page shows its live view (at most 10 a second) a little behind the log, which takes every
-   * snapshot, so the list's total reads the larger of the two: never fewer receipts than rows.
-   */
+  /** The engine's receipt count in the newest snapshot fed in: the count the rows belong to. */
   engineTotal(): number;
-  /** Increases whenever the visible rows change (or, paused, the buffered count). */
+  /**
+   * The engine's counts (total, per status, not captured) in the newest snapshot fed in, as one
+   * object: the header over the list reads them together with the rows, so "N receipts", the
+   * status chips and "rows shown" come from the same snapshot (the page's live view, at most 10 a
+   * second, runs a little behind the log, which takes every snapshot).
+   */
+  engineCounts(): ReceiptCounts;
+  /**
+   * Increases whenever the visible rows or the engine's counts change (or, paused, the buffered
+   * count).
+   */
   version(): number;
 }
+
+/** The engine's receipt counters as of one snapshot. */
+export interface ReceiptCounts {
+  total: number;
+  byStatus: Readonly<Record<string, number>>;
+  sampledOut: number;
+}
+
+const NO_COUNTS: ReceiptCounts = Object.freeze({ total: 0, byStatus: {}, sampledOut: 0 });
 
 export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
   const ring: (ReceiptRow | undefined)[] = new Array(capacity);
@@ -41,6 +56,7 @@ export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
   let ver = 0;
   /** The engine's receipt count at the last snapshot: a smaller one means its counters restarted. */
   let lastTotal = 0;
+  let counts: ReceiptCounts = NO_COUNTS;
   const emit = () => {
     ver++;
   };
@@ -72,9 +88,18 @@ export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
       // otherwise. Start afresh, as Clear does.
       const total = snapshot.receipts.total;
       if (total < lastTotal) clear();
+      const counted = total !== lastTotal || counts === NO_COUNTS;
       lastTotal = total;
+      if (counted) {
+        // Every status count and `sampledOut` only grow with the total (until a restart).
+        const r = snapshot.receipts;
+        counts = { total, byStatus: { ...r.byStatus }, sampledOut: r.sampledOut ?? 0 };
+      }
       const rows = snapshot.receipts.recent;
-      if (rows.length === 0) return;
+      if (rows.length === 0) {
+        if (counted) emit();
+        return;
+      }
       for (const row of rows) {
         ring[head] = row;
         head = (head + 1) % capacity;
@@ -95,9 +120,11 @@ export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
     clear,
     restart() {
       lastTotal = 0;
+      counts = NO_COUNTS;
       clear();
     },
     engineTotal: () => lastTotal,
+    engineCounts: () => counts,
     version: () => ver,
   };
 }

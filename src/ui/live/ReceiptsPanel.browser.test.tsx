@@ -92,6 +92,47 @@ describe('Receipts panel (issue 13, point 3)', () => {
     await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('6 rows shown');
   });
 
+  it('reads its total, status chips and rows from one snapshot, between live views too', async () => {
+    render(<ReceiptsPanel />);
+    const text = (id: string) => page.getByTestId(id).elements()[0]?.textContent ?? '';
+    const num = (t: string) => Number(t.replace(/[^\d]/g, ''));
+    /** Every 2 ms from inside the page: each moment the header and the list disagree. */
+    const seen: string[] = [];
+    const watch = setInterval(() => {
+      const chips = ['Delivered', 'QueueFull'].map((s) => num(text(`count-${s}`)));
+      const total = num(text('receipt-total'));
+      const rows = num(text('receipt-shown'));
+      if (chips[0]! + chips[1]! !== total || rows !== total)
+        seen.push(`${total} receipts, chips ${chips.join('+')}, ${rows} rows`);
+    }, 2);
+    let seq = 0;
+    let total = 0;
+    let refused = 0;
+    /** A snapshot with 50 new rows (5 refused), arriving at `at` by the page's clock. */
+    const next = (at: number) => {
+      const rows = Array.from({ length: 50 }, (_, i) =>
+        receipt(++seq, i < 5 ? { status: 'QueueFull', latencyUs: null } : {}),
+      );
+      total += 50;
+      refused += 5;
+      const byStatus = { Delivered: total - refused, QueueFull: refused } as never;
+      ingest({ total, byStatus, sampledOut: 0, recent: rows }, at);
+    };
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const t0 = Date.now();
+    next(t0);
+    await sleep(250); // the tail has been quiet past its interval
+    next(t0 + 250); // shown at once, the tail follows at once
+    await sleep(20);
+    next(t0 + 350); // the live view shows it at once; the tail's next turn is 180 ms away
+    await sleep(400);
+    clearInterval(watch);
+    expect(seen).toEqual([]);
+    expect(text('receipt-total')).toBe('150 receipts');
+    expect(text('count-QueueFull')).toBe('QueueFull 15');
+    expect(text('receipt-shown')).toBe('150 rows shown');
+  });
+
   it('says what each number is and dims the counts when the engine went quiet', async () => {
     render(<ReceiptsPanel />);
     burst();

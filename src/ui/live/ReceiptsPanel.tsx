@@ -8,7 +8,7 @@ import {
 } from '../../engine/protocol';
 import { receiptsToCsv, receiptsToJson } from '../../state/receiptLog';
 import { decodePayload, layoutOf, toHex } from '../../engine/payload';
-import { useLive, useLiveValue, useReceiptsVersion, useStale } from '../../state/live';
+import { useReceiptsVersion, useStale } from '../../state/live';
 import { useWorkbench } from '../../state/store';
 import { findType } from '../../state/edits';
 import { downloadText } from './download';
@@ -39,9 +39,6 @@ export function ReceiptsPanel() {
   const setPaused = useWorkbench((s) => s.setReceiptsPaused);
   const types = useWorkbench((s) => s.config.messageTypes);
   const stale = useStale();
-  const counts = useLiveValue((s) => s?.receipts.byStatus ?? {});
-  const shownTotal = useLive((s) => s?.receipts.total ?? 0);
-  const sampledOut = useLive((s) => s?.receipts.sampledOut ?? 0);
   const [status, setStatus] = useState<ReceiptStatus | ''>('');
   const [type, setType] = useState('');
   const [kernel, setKernel] = useState('');
@@ -63,11 +60,10 @@ export function ReceiptsPanel() {
 
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the log is read when its version moves.
   const rows = useMemo(() => log.rows(), [log, version, paused]);
-  // The rows can come from a snapshot newer than the one the live view shows (up to 100 ms, a
-  // burst's first rows): the total is the newer count, so it never reads below the rows shown.
+  // The header's counts come from the snapshot the rows came with (the log's, not the live view's,
+  // which runs up to 100 ms behind): the total, the status chips and "rows shown" agree.
   // eslint-disable-next-line react-hooks/exhaustive-deps -- as above.
-  const logTotal = useMemo(() => log.engineTotal(), [log, version]);
-  const total = Math.max(shownTotal, logTotal);
+  const { total, byStatus: counts, sampledOut } = useMemo(() => log.engineCounts(), [log, version]);
   // Exactly the engine's matching, so rows captured under the filter are all shown. With no
   // filter (`engineFilter` gave null) the rows are shown as they are: no pass over 20,000 rows
   // 10 times a second.
