@@ -54,4 +54,22 @@ describe('LatencyRing percentiles', () => {
     // Asked again, the same answer: selection works on a copy.
     expect(ring.percentiles()).toEqual({ p50Us: 3, p99Us: 5, samples: 5 });
   });
+
+  it('reads empty once no sample came for the idle span, and fills again with new traffic', () => {
+    const ring = new LatencyRing(8);
+    for (const x of [5, 1, 4, 2, 3]) ring.add(x);
+    expect(ring.reading(1_000_000, 100_000, 2_000_000)).toEqual({ p50Us: 3, p99Us: 5, samples: 5 });
+    // Quiet: the reading stays while under the idle span...
+    expect(ring.reading(2_900_000, 100_000, 2_000_000).samples).toBe(5);
+    // ...and is empty from 2 s after the last reading that saw samples come.
+    expect(ring.reading(3_000_000, 100_000, 2_000_000)).toEqual({ p50Us: 0, p99Us: 0, samples: 0 });
+    expect(ring.reading(9_000_000, 100_000, 2_000_000).samples).toBe(0);
+    // New traffic: only its samples count.
+    ring.add(40);
+    expect(ring.reading(9_100_000, 100_000, 2_000_000)).toEqual({
+      p50Us: 40,
+      p99Us: 40,
+      samples: 1,
+    });
+  });
 });

@@ -153,6 +153,9 @@ export class ReceiptLog {
 }
 
 /** Fixed ring of latency samples (µs) for percentiles. */
+/** A latency reading is dropped after this long without a message taken (as rates fall to 0). */
+export const LATENCY_IDLE_US = 2_000_000;
+
 export class LatencyRing {
   private readonly buf: Float64Array;
   private n = 0;
@@ -163,7 +166,14 @@ export class LatencyRing {
     this.scratch = new Float64Array(capacity);
   }
 
+  /** Samples ever added: the reading sees whether any came since it last looked. */
+  private added = 0;
+  private seenAdded = 0;
+  /** When (caller's clock) a reading last saw new samples. */
+  private activeAtUs = 0;
+
   add(us: number): void {
+    this.added++;
     this.buf[this.i] = us;
     this.i = (this.i + 1) % this.buf.length;
     if (this.n < this.buf.length) this.n++;
@@ -196,10 +206,30 @@ export class LatencyRing {
   /**
    * {@link percentiles}, reused while at most `maxAgeUs` old by the caller's clock (`nowUs`): the
    * page charts them 10 times a second while the engine publishes ~60 snapshots. A reset, or a
-   * clock that went back, makes the reading stale.
+   * clock that went back, makes the reading stale. Once no sample has come for `idleUs`, the
+   * samples are dropped and the reading is empty (`samples: 0`): a latency is never shown for
+   * traffic that stopped (the chart draws a gap, not the last busy second's p99 for ever).
    */
-  reading(nowUs: number, maxAgeUs: number): { p50Us: number; p99Us: number; samples: number } {
-    if (this.last === null || nowUs - this.lastAtUs >= maxAgeUs || nowUs < this.lastAtUs) {
+  reading(
+    nowUs: number,
+    maxAgeUs: number,
+    idleUs = LATENCY_IDLE_US,
+  ): { p50Us: number; p99Us: number; samples: number } {
+    if (this.added !== this.seenAdded || nowUs < this.activeAtUs) {
+      this.seenAdded = this.added;
+      this.activeAtUs = nowUs;
+    } else if (this.n !== 0 && nowUs - this.activeAtUs >= idleUs) {
+      this.n = 0;
+      this.i = 0;
+      this.last = null;
+    }
+    if (
+      this.last === null ||
+      nowUs - this.lastAtUs >= maxAgeUs ||
+      nowUs < this.lastAtUs ||
+      // The first samples after an empty reading show at once (as after a reset).
+      (this.last.samples === 0 && this.n !== 0)
+    ) {
       this.last = this.percentiles();
       this.lastAtUs = nowUs;
     }

@@ -340,4 +340,27 @@ describe('receipt tail order', () => {
     engine.command({ type: 'resetMetrics' });
     expect(engine.snapshot().latency).toEqual({ p50Us: 0, p99Us: 0, samples: 0 });
   });
+
+  it('reads no latency once nothing was taken for 2 s: a stopped system has no p99', () => {
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    const step = (us: number): void => {
+      t += us;
+      engine.tick();
+    };
+    engine.command({ type: 'inject', typeId: 1002, count: 10 });
+    step(1_000);
+    expect(engine.snapshot().latency.samples).toBe(10);
+    // Snapshots keep coming (10 a second) while nothing arrives.
+    for (let i = 0; i < 19; i++) {
+      step(100_000);
+      expect(engine.snapshot().latency.samples, `${i * 100} ms`).toBe(10);
+    }
+    step(100_000);
+    expect(engine.snapshot().latency).toEqual({ p50Us: 0, p99Us: 0, samples: 0 });
+    // Traffic again: a reading of the new messages only.
+    engine.command({ type: 'inject', typeId: 1002, count: 3 });
+    step(1_000);
+    expect(engine.snapshot().latency.samples).toBe(3);
+  });
 });
