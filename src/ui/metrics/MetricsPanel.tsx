@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useLiveValue } from '../../state/live';
-import { formatCompact, formatCount } from '../design/format';
+import { formatCompact, formatCount, timeTicks } from '../design/format';
 import { useWorkbench } from '../../state/store';
 import { useEngine } from '../engineContext';
 
@@ -85,7 +85,11 @@ function Chart({
             ],
             // Compact y labels (12.3 K) keep the axis narrow and inside the chart at any value.
             axes: [
-              { stroke: 'currentColor', font: AXIS_FONT },
+              {
+                stroke: 'currentColor',
+                font: AXIS_FONT,
+                values: (_u, splits) => timeTicks(splits),
+              },
               {
                 stroke: 'currentColor',
                 font: AXIS_FONT,
