@@ -67,4 +67,23 @@ describe('Inspector (issue 13, point 9)', () => {
       text: expect.stringMatching(/edit to kernel aggregator is not applied/),
     });
   });
+
+  it('applies a choice from a list at once, each as one undoable step', async () => {
+    render(<Page />);
+    const kernelOf = () => store.getState().config.kernels.find((k) => k.id === 'aggregator')!;
+    const before = kernelOf().backend;
+    const backend = page.getByRole('combobox', { name: 'Backend' });
+    await userEvent.selectOptions(backend, 'cpu');
+    // No Enter, no click elsewhere: the choice is in the config.
+    expect(kernelOf().backend).toBe('cpu');
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Overflow policy' }),
+      'reject',
+    );
+    expect(kernelOf().overflowPolicy).toBe('reject');
+    store.getState().undo();
+    expect(kernelOf().overflowPolicy).not.toBe('reject');
+    store.getState().undo();
+    expect(kernelOf().backend).toBe(before);
+  });
 });

@@ -17,7 +17,7 @@ import { useWorkbench, workbenchStore } from '../../state/store';
 /** How an edit is being committed: the Apply button or Enter, focus leaving the form, or the form
  * closing (another node selected, undo). Only an explicit submit may leave an error silently
  * in the form; the others must say what happened to the edit. */
-type CommitReason = 'submit' | 'blur' | 'close';
+type CommitReason = 'submit' | 'blur' | 'close' | 'choice';
 
 /**
  * Applies an inspector form's draft when focus leaves the form and when the form closes with
@@ -44,6 +44,11 @@ function useAutoApply(commit: (reason: CommitReason) => boolean) {
     run(reason: CommitReason) {
       if (!dirty.current && reason !== 'submit') return;
       if (commit(reason)) dirty.current = false;
+    },
+    /** Apply a draft now (a choice from a list is complete as made); `apply` says if it applied. */
+    now(apply: () => boolean) {
+      dirty.current = true;
+      if (apply()) dirty.current = false;
     },
     onBlur(e: FocusEvent<HTMLFormElement>) {
       // Moving between the form's own fields is not leaving it.
@@ -343,11 +348,17 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
     auto.touch();
     setDraft(next);
   };
+  /** A choice from a list (policy, backend, behaviour) applies at once, with the rest of the draft. */
+  const choose = (next: typeof draft) => {
+    setDraft(next);
+    auto.now(() => commit('choice', next));
+  };
   function submit(e: FormEvent) {
     e.preventDefault();
     auto.run('submit');
   }
-  function commit(reason: CommitReason): boolean {
+  function commit(reason: CommitReason, d: typeof draft = draft): boolean {
+    const draft = d;
     const fail = (why: string) => {
       setError(why);
       refused(reason, `kernel ${kernel.id}`, why);
@@ -396,7 +407,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
         <select
           value={draft.overflowPolicy}
           onChange={(e) =>
-            edit({ ...draft, overflowPolicy: e.target.value as KernelDef['overflowPolicy'] })
+            choose({ ...draft, overflowPolicy: e.target.value as KernelDef['overflowPolicy'] })
           }
         >
           <option value="reject">reject (QueueFull)</option>
@@ -415,7 +426,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
         <select
           title="auto measures the CPU twin and WebGPU on live batches and runs the kernel where it is faster now (on a software adapter such as SwiftShader, that is the twin); webgpu runs on WebGPU whenever an adapter exists; cpu always runs the CPU twin"
           value={draft.backend}
-          onChange={(e) => edit({ ...draft, backend: e.target.value as KernelDef['backend'] })}
+          onChange={(e) => choose({ ...draft, backend: e.target.value as KernelDef['backend'] })}
         >
           <option value="auto">auto (measures, picks the faster)</option>
           <option value="webgpu">webgpu (forced)</option>
@@ -426,7 +437,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
         Behaviour
         <select
           value={draft.behavior}
-          onChange={(e) => edit({ ...draft, behavior: e.target.value as KernelDef['behavior'] })}
+          onChange={(e) => choose({ ...draft, behavior: e.target.value as KernelDef['behavior'] })}
         >
           <option value="fraud">fraud processor</option>
           <option value="aggregator">aggregator</option>
@@ -440,7 +451,8 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
         </p>
       ) : null}
       <p className="muted">
-        Edits apply when you press Enter or leave the form; undo reverts them.
+        A choice from a list applies at once; typed edits when you press Enter or leave the form.
+        Undo reverts them.
       </p>
       <button type="submit">Apply</button>
     </form>
