@@ -138,15 +138,16 @@ export function ReceiptsPanel() {
           placeholder="kernel"
           value={kernel}
           onChange={(e) => setKernel(e.target.value)}
-          size={7}
+          size={5}
         />
+        {/* As wide paused as running: the count held back shows over the list, not in here. */}
         <button
           type="button"
-          className="push-end"
+          className="push-end receipts-pause"
           aria-pressed={paused}
           onClick={() => setPaused(!paused)}
         >
-          {paused ? `Resume (${formatCount(buffered)} buffered)` : 'Pause'}
+          <span>{paused ? 'Resume' : 'Pause'}</span>
         </button>
         <button type="button" onClick={clearReceipts}>
           Clear
@@ -265,6 +266,11 @@ export function ReceiptsPanel() {
             })}
           </div>
         </div>
+        {paused ? (
+          <p className="receipts-held" role="status" data-testid="receipts-held">
+            Paused: {formatCount(buffered)} new {buffered === 1 ? 'receipt' : 'receipts'} held
+          </p>
+        ) : null}
         {selected ? <ReceiptDetail row={selected} onClose={() => setSelected(null)} /> : null}
       </div>
     </div>

@@ -208,6 +208,42 @@ describe("Receipts' bar in a half-width pane at 1280x720", () => {
   });
 });
 
+describe('Receipts paused in a half-width pane at 1280x720', () => {
+  it('keeps its bar and list where they were, the held count over the list', async () => {
+    render(inPane(668, <ReceiptsPanel />));
+    const ingest = (total: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          receipts: {
+            total,
+            byStatus: { Delivered: total },
+            sampledOut: total - 20,
+            recent: receipts(),
+          },
+        }),
+        Date.now() + total,
+      );
+    ingest(1_000);
+    const pause = page.getByRole('button', { name: 'Pause' });
+    await expect.element(pause).toBeVisible();
+    const box = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      return [r.left, r.top, r.width, r.height].map(Math.round);
+    };
+    const bar = (pause.element() as HTMLElement).parentElement!;
+    const list = page.getByTestId('receipt-list').element();
+    const before = { bar: box(bar), list: box(list), button: box(pause.element()) };
+    await pause.click();
+    // A busy engine goes on: a million receipts held back while paused.
+    for (let i = 1; i <= 5; i++) ingest(1_000 + i * 250_000);
+    const resume = page.getByRole('button', { name: 'Resume' });
+    await expect.element(page.getByTestId('receipts-held')).toHaveTextContent(/new receipts held/);
+    expect({ bar: box(bar), list: box(list), button: box(resume.element()) }).toEqual(before);
+    await resume.click();
+    await expect.element(page.getByTestId('receipts-held')).not.toBeInTheDocument();
+  });
+});
+
 describe("Dead letters' bars in a half-width pane at 1280x720", () => {
   it('fit the count, filters and Export on one line and the redrive on the next', async () => {
     const engine = fakeEngine((cmd) =>
