@@ -123,6 +123,9 @@ export function RecordPanel() {
       () => {
         cancelRef.current = null;
         setCancelLive(null);
+        setMessage(
+          `Replayed “${n}” into the live engine: ${formatCount(r.events.length)} ${r.events.length === 1 ? 'command' : 'commands'} sent at their recorded times (best effort; a headless replay is exact).`,
+        );
       },
       r.durationUs / 1000 + 50,
     );
@@ -130,6 +133,7 @@ export function RecordPanel() {
       stopReplay();
       clearTimeout(finished);
       cancelRef.current = null;
+      setMessage(`Replay of “${n}” stopped: what was not sent yet is not sent.`);
     };
     cancelRef.current = cancel;
     setCancelLive(() => cancel);

@@ -22,8 +22,8 @@ describe('generatorSpecOf', () => {
   it('names the value that is wrong', () => {
     const bad = (patch: Partial<typeof DEFAULT_GENERATOR_FORM>): unknown =>
       generatorSpecOf({ ...DEFAULT_GENERATOR_FORM, ...patch }, routes);
-    expect(bad({ ratePerSec: '0' })).toMatch(/^Rate must be between/);
-    expect(bad({ ratePerSec: 'fast' })).toMatch(/^Rate must be between/);
+    expect(bad({ ratePerSec: '0' })).toMatch(/^Rate must be more than 0 and at most/);
+    expect(bad({ ratePerSec: 'fast' })).toMatch(/^Rate must be more than 0 and at most/);
     expect(bad({ mix: '1001:1, nope' })).toBe('Mix entry "nope" must be typeId:weight.');
     expect(bad({ mix: '1001:-2' })).toBe('Mix entry "1001:-2" must be typeId:weight.');
     expect(bad({ seed: '1.5' })).toBe('Seed must be a whole number.');

@@ -98,7 +98,7 @@ export function ReceiptsPanel() {
           "not captured" from the first busy snapshot on) never push the controls down. */}
       <div className={`panel-bar receipts-counts ${stale.className}`} title={stale.title}>
         <span data-testid="receipt-total" title="every receipt the engine issued, counted exactly">
-          {formatCount(total)} receipts
+          {formatCount(total)} {total === 1 ? 'receipt' : 'receipts'}
         </span>
         {RECEIPT_STATUSES.filter((s) => counts[s]).map((s) => (
           <span key={s} className={`status-chip st-${s}`} data-testid={`count-${s}`}>
