@@ -168,6 +168,8 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
         ) : null}
       </div>
       <EmitsLine emits={emits} />
+      {/* Hung under the node, in the gap to the next row, either side of its bottom handle: a
+          line inside would make the node taller under load and push it over its neighbour. */}
       {busy ? (
         <div
           className={`prediction${prediction.warning ? ' predict-warn' : ''} ${stale.className}`}
@@ -177,13 +179,17 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
             'Utilisation (arrival / service rate) and predicted time until the queue is full'
           }
         >
-          ρ {prediction.rho?.toFixed(2)}
-          {prediction.secondsToFull === 0
-            ? ' · full now'
-            : prediction.secondsToFull !== null
-              ? ` · full in ${prediction.secondsToFull.toFixed(1)} s`
-              : ''}
-          {prediction.warning ? ' ⚠' : ''}
+          <span>
+            ρ {prediction.rho?.toFixed(2)}
+            {prediction.warning ? ' ⚠' : ''}
+          </span>
+          <span>
+            {prediction.secondsToFull === 0
+              ? 'full now'
+              : prediction.secondsToFull !== null
+                ? `full in ${prediction.secondsToFull.toFixed(1)} s`
+                : ''}
+          </span>
         </div>
       ) : null}
       <div className="node-live">
