@@ -37,7 +37,7 @@ export interface LiveSlice {
   predictor: QueuePredictor;
   /** Moves with every snapshot the predictor observed. */
   predictionsVersion: number;
-  /** Feed one snapshot (receipts, metrics, predictions, then the snapshot itself). */
+  /** Feed one snapshot (receipts and metrics take each; the view and the predictions, the newest every 100 ms). */
   ingestSnapshot(snapshot: EngineSnapshot, wallMs: number): void;
   tickClock(wallMs: number): void;
   setReceiptsPaused(paused: boolean): void;
@@ -55,6 +55,10 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
   const show = (snapshot: EngineSnapshot, wallMs: number, at: number): void => {
     pending = null;
     shownAt = at;
+    // Predicted from the snapshot shown, so a node's ρ line and its queue bar read the same
+    // moment ("full now" stood beside an empty queue for up to 100 ms). Its rates come from
+    // counters, so the snapshots between two shows are not needed.
+    get().predictor.observe(snapshot);
     set({
       snapshot,
       snapshotAt: wallMs,
@@ -78,10 +82,9 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
     predictor: createQueuePredictor(),
     predictionsVersion: 0,
     ingestSnapshot(snapshot, wallMs) {
-      const { receiptLog, metricsHistory, predictor } = get();
+      const { receiptLog, metricsHistory } = get();
       receiptLog.ingest(snapshot);
       metricsHistory.ingest(snapshot, wallMs);
-      predictor.observe(snapshot);
       // Measured from the last show, not from when the shown snapshot arrived: a trailing show
       // of an older arrival must not let the next one through sooner.
       const wait = shownAt === null ? 0 : shownAt + VIEW_EVERY_MS - wallMs;

@@ -1,6 +1,6 @@
 /**
- * Per-kernel prediction hooks over the store's queue predictor (fed by every live snapshot in the
- * live slice); a badge re-renders only when its kernel's rounded prediction changes.
+ * Per-kernel prediction hooks over the store's queue predictor (fed by each snapshot the live slice
+ * shows, at most 10 a second); a badge re-renders only when its kernel's rounded prediction changes.
  */
 import { useWorkbench, workbenchStore } from '../../state/store';
 import type { KernelPrediction } from '../../analysis/predict';
