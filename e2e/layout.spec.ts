@@ -438,11 +438,21 @@ test('Maximise gives a pane the window height as well as the dock width, and Res
   expect((await graph.boundingBox())!.height).toBeLessThanOrEqual(130);
   expect((await right.boundingBox())!.width).toBeGreaterThan(1200);
   await expect(wb.panel('Receipts')).toBeVisible();
+  // In the strip: no minimap cut at its top; the zoom controls inside it.
+  const minimap = page
+    .getByRole('img', { name: /Minimap/ })
+    .or(page.locator('.react-flow__minimap'));
+  await expect(minimap).toBeHidden();
+  const strip = (await graph.boundingBox())!;
+  const zoom = (await page.locator('.react-flow__controls').boundingBox())!;
+  expect(zoom.y).toBeGreaterThanOrEqual(strip.y);
+  expect(zoom.y + zoom.height).toBeLessThanOrEqual(strip.y + strip.height + 1);
   await max.click();
   await expect(max).toHaveAttribute('aria-pressed', 'false');
   await expect
     .poll(async () => Math.round((await dock.boundingBox())!.height))
     .toBe(Math.round(before.height));
+  await expect(page.locator('.react-flow__minimap')).toBeVisible();
 });
 
 test('a pane made as narrow as it goes wraps its tabs: each one, the selected too, can be clicked', async ({
