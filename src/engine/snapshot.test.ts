@@ -318,7 +318,8 @@ describe('receipt tail order', () => {
     }
     expect(changes).toBeGreaterThan(50);
   });
-  it('reads latency percentiles at most 100 ms old, and fresh after a metrics reset', () => {
+  /** The demo engine on a clock the test moves (`step` ticks it), ten AccountUpdates taken. */
+  const tenAggregated = () => {
     let t = 1_000_000;
     const engine = createEngine({ config: demoConfig(), now: () => t });
     const step = (us: number): void => {
@@ -327,6 +328,10 @@ describe('receipt tail order', () => {
     };
     engine.command({ type: 'inject', typeId: 1002, count: 10 });
     step(1_000);
+    return { engine, step };
+  };
+  it('reads latency percentiles at most 100 ms old, and fresh after a metrics reset', () => {
+    const { engine, step } = tenAggregated();
     const first = engine.snapshot().latency;
     expect(first.samples).toBe(10);
     // More deliveries within 100 ms: the reading is the cached one.
@@ -342,14 +347,7 @@ describe('receipt tail order', () => {
   });
 
   it('reads no latency once nothing was taken for 2 s: a stopped system has no p99', () => {
-    let t = 1_000_000;
-    const engine = createEngine({ config: demoConfig(), now: () => t });
-    const step = (us: number): void => {
-      t += us;
-      engine.tick();
-    };
-    engine.command({ type: 'inject', typeId: 1002, count: 10 });
-    step(1_000);
+    const { engine, step } = tenAggregated();
     expect(engine.snapshot().latency.samples).toBe(10);
     // Snapshots keep coming (10 a second) while nothing arrives.
     for (let i = 0; i < 19; i++) {
