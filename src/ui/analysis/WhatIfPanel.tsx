@@ -90,8 +90,10 @@ export function WhatIfPanel() {
     const r = Number(rate);
     const d = Number(duration);
     const s = Number(seed);
-    if (!(r > 0 && r <= 1_000_000)) return setError('Rate must be more than 0 and at most 1,000,000 messages/s.');
-    if (!(d > 0 && d <= 600_000)) return setError('Duration must be more than 0 ms and at most 10 minutes.');
+    if (!(r > 0 && r <= 1_000_000))
+      return setError('Rate must be more than 0 and at most 1,000,000 messages/s.');
+    if (!(d > 0 && d <= 600_000))
+      return setError('Duration must be more than 0 ms and at most 10 minutes.');
     if (!Number.isInteger(s)) return setError('Seed must be an integer.');
     setError(null);
     setRunning(true);
@@ -190,8 +192,8 @@ function WhatIfReportView({ report }: { report: WhatIfReport }) {
   return (
     <section aria-label="What-if report" data-testid="whatif-report">
       <p>
-        {report.durationMs} ms of seeded traffic ({formatCount(report.base.injected)} messages) through “
-        {report.base.configName}” and “{report.other.configName}”:{' '}
+        {report.durationMs} ms of seeded traffic ({formatCount(report.base.injected)} messages)
+        through “{report.base.configName}” and “{report.other.configName}”:{' '}
         <strong data-testid="whatif-changed-count">
           {report.changed.length} type(s) behave differently
         </strong>

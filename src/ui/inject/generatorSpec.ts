@@ -21,7 +21,8 @@ export function generatorSpecOf(
 ): GeneratorSpec | string {
   const form = { ...stored, mix: stored.mix ?? routedMix(routes) };
   const rate = Number(form.ratePerSec);
-  if (!(rate > 0 && rate <= 50_000_000)) return 'Rate must be more than 0 and at most 50,000,000 messages/s.';
+  if (!(rate > 0 && rate <= 50_000_000))
+    return 'Rate must be more than 0 and at most 50,000,000 messages/s.';
   const mix: { typeId: number | string; weight: number }[] = [];
   for (const part of form.mix
     .split(',')
