@@ -132,6 +132,11 @@ export function GpuPanel() {
           <strong>No WebGPU here</strong> ({status.reason}). Every kernel runs on its CPU twin.
         </p>
       )}
+      <p className="muted" data-testid="gpu-measured-note">
+        Measured: each kernel&apos;s own compute rate on each backend (messages per second of kernel
+        time), which decides where it runs. Processed now: what the kernel handles per second in the
+        running engine, with routing and receipts around it.
+      </p>
       <table className="grid-table stacks gpu-table" aria-label="Kernel backends">
         <thead>
           <tr>
@@ -140,7 +145,7 @@ export function GpuPanel() {
             <th
               className="num g-cpu"
               aria-label="CPU twin measured"
-              title="messages per second measured on the CPU twin, at the batch sizes live traffic produces"
+              title="the kernel's own compute on the CPU twin: messages per second of kernel time, at the batch sizes live traffic produces (not the engine's throughput; see processed now)"
             >
               <span className="label-full">CPU twin measured</span>
               <span className="label-short">CPU twin</span>
@@ -148,7 +153,7 @@ export function GpuPanel() {
             <th
               className="num g-gpu"
               aria-label="WebGPU measured"
-              title="messages per second measured on WebGPU, at the batch sizes live traffic produces"
+              title="the kernel's own compute on WebGPU, upload and read-back included: messages per second of kernel time, at the batch sizes live traffic produces (not the engine's throughput)"
             >
               <span className="label-full">WebGPU measured</span>
               <span className="label-short">WebGPU</span>
