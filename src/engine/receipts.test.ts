@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LatencyRing, select } from './receipts';
+import { LatencyRing, ReceiptLog, select } from './receipts';
 
 /** What a sort gives at floor(q n): the definition `percentiles` keeps. */
 function sorted(xs: number[], q: number): number {
@@ -71,5 +71,24 @@ describe('LatencyRing percentiles', () => {
       p99Us: 40,
       samples: 1,
     });
+  });
+});
+
+describe('ReceiptLog filter', () => {
+  const set = (log: ReceiptLog, typeIds: string[]) =>
+    log.setFilter({ typeIds }, (x) => (x ? new Set(x.map((v) => Number(v))) : null));
+
+  it('ranks the rows it matches first and still captures the rest while the budget is half full', () => {
+    const log = new ReceiptLog();
+    log.setCap(100);
+    set(log, ['1003']);
+    // A full budget: a receipt the filter does not match is captured too.
+    expect(log.wants('Delivered', 1002, 'host', 'aggregator')).toBe(true);
+    // Spend the budget down to half: the others stop, the matches go on to the last token.
+    for (let i = 0; i < 50; i++) expect(log.wants('Delivered', 1003, 'host', 'p')).toBe(true);
+    expect(log.wants('Delivered', 1002, 'host', 'aggregator')).toBe(false);
+    for (let i = 0; i < 49; i++) expect(log.wants('Delivered', 1003, 'host', 'p')).toBe(true);
+    expect(log.wants('Delivered', 1003, 'host', 'p')).toBe(false);
+    expect(log.sampledOut).toBe(2);
   });
 });

@@ -51,8 +51,12 @@ export class ReceiptLog {
   }
 
   /**
-   * Whether a receipt with these properties should be materialised: it passes the filter and the
-   * cap has room (a reservation is taken). Otherwise it is counted as sampled out.
+   * Whether a receipt with these properties should be materialised (a reservation is taken), else
+   * it is counted as sampled out. The filter ranks, it does not exclude: a receipt it matches may
+   * use the whole budget, any other only while at least half the budget is left. So a rare status
+   * among millions is still captured row by row under load, and a filter the user clears shows
+   * what arrived meanwhile as far as the budget allowed (a filter that threw the rest away lost
+   * them for good, and the tail after it read "16 receipts · 7 rows shown").
    */
   wants(status: ReceiptStatus, typeId: U64, source: string, destination: string): boolean {
     const f = this.filter;
@@ -60,7 +64,8 @@ export class ReceiptLog {
       (f.statuses === null || f.statuses.has(status)) &&
       (f.typeIds === null || f.typeIds.has(typeId)) &&
       (f.kernels === null || f.kernels.has(source) || f.kernels.has(destination));
-    if (pass && this.tokens >= 1 && this.rows.length + this.reserved < this.perSnapshotCap) {
+    const need = pass ? 1 : Math.max(1, this.perSnapshotCap / 2);
+    if (this.tokens >= need && this.rows.length + this.reserved < this.perSnapshotCap) {
       this.reserved++;
       this.tokens--;
       return true;

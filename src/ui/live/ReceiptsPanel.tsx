@@ -44,9 +44,10 @@ export function ReceiptsPanel() {
   const [kernel, setKernel] = useState('');
   const [selected, setSelected] = useState<ReceiptRow | null>(null);
 
-  // The engine materialises only the receipts the filter selects, so a rare status (QueueFull
-  // among millions delivered) is captured row by row instead of being sampled out. The filter
-  // goes back to "everything" when the panel closes.
+  // The engine gives the receipts the filter selects its row budget first, so a rare status
+  // (QueueFull among millions delivered) is captured row by row instead of being sampled out; the
+  // others are still captured while half the budget is left, so clearing the filter shows them.
+  // The filter goes back to "everything" when the panel closes.
   const filter = engineFilter(status, type, kernel);
   const filterKey = JSON.stringify(filter);
   const unfiltered = filter === null;
