@@ -13,6 +13,21 @@ async function engineReady(page: Page) {
 }
 
 test.describe('beyond the peers', () => {
+  test('a click anywhere on a recent message traces it, as its hover promises', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    await engineReady(page);
+    await page.evaluate(() =>
+      window.workbench.inject({ typeId: 1001, payload: { amount: 15000 }, count: 1 }),
+    );
+    await page.getByRole('tab', { name: 'Trace' }).click();
+    const row = page.getByTestId('trace-panel').locator('tr[data-type="1001"]').first();
+    await row.locator('td').nth(1).click();
+    await expect(page.getByTestId('trace-hops')).toContainText('FraudAlert');
+  });
+
   test('a 15,000 transaction traces to its FraudAlert and the path lights up', async ({
     wb,
     page,

@@ -124,6 +124,12 @@ export function TracePanel() {
                   key={r.seq}
                   data-testid={`trace-pick-${r.messageId}`}
                   data-type={String(r.typeId)}
+                  className="pickable"
+                  // The whole row traces, as its hover says; its button is the keyboard's way.
+                  onClick={(e) => {
+                    if ((e.target as Element).closest('button')) return;
+                    openTrace(r, false);
+                  }}
                 >
                   <td className="mono num">{String(r.messageId)}</td>
                   <td title={typeLabel(config.messageTypes, r.typeId)}>
