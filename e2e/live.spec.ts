@@ -64,6 +64,18 @@ test.describe('inject and watch', () => {
     await expect(page.getByTestId('dead-letter-count')).not.toHaveText('0 dead letters');
     await page.getByRole('tab', { name: 'Queues' }).click();
     await expect(page.getByTestId('queue-row-pattern_detector')).toBeVisible();
+    // Once the queue has drained, the graph still says the kernel lost messages, and how many.
+    const dropped = (await snap(page))!.kernels.find((k) => k.id === 'pattern_detector')!.dropped;
+    expect(dropped).toBeGreaterThan(0);
+    await expect(page.getByTestId('queue-pattern_detector')).toHaveText(/^0 \/ 8$/);
+    const mark = page.getByTestId('dropped-node-pattern_detector');
+    await expect(mark).toHaveText(`${dropped.toLocaleString('en-US')} drops`);
+    // Whole, not cut short.
+    expect(await mark.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    // Reset counters clears the mark.
+    await page.getByRole('tab', { name: 'Metrics' }).click();
+    await page.getByRole('button', { name: 'Reset counters' }).click();
+    await expect(page.getByTestId('dropped-node-pattern_detector')).toHaveCount(0);
   });
 
   test('counts read with thousands separators in Dead letters, Metrics and Predict', async ({

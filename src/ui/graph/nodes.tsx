@@ -116,6 +116,16 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
   const prediction = usePrediction(kernel.id);
   const pct = capacity > 0 ? Math.min(100, (queued / capacity) * 100) : 0;
   const busy = prediction.rho !== null && (prediction.rho > 0 || prediction.warning);
+  // Messages its queue refused or evicted since the counters were reset: a loss stays marked on
+  // the graph after the burst that caused it (the queue bar reads 0 / 8 again at once).
+  const dropped = useLive((s) => kernelOf(s, kernel.id)?.dropped ?? 0);
+  const held = useLive((s) => kernelOf(s, kernel.id)?.deadLettered ?? 0);
+  const fullText =
+    prediction.secondsToFull === 0
+      ? 'full now'
+      : prediction.secondsToFull !== null
+        ? `full in ${prediction.secondsToFull.toFixed(1)} s`
+        : '';
   return (
     <div
       className={`node node-kernel${selected ? ' selected' : ''}${problem ? ` problem-${problem}` : ''}${dimmed ? ' dimmed' : ''} depth-${level}`}
@@ -170,26 +180,30 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
       <EmitsLine emits={emits} />
       {/* Hung under the node, in the gap to the next row, either side of its bottom handle: a
           line inside would make the node taller under load and push it over its neighbour. */}
-      {busy ? (
+      {busy || dropped > 0 ? (
         <div
           className={`prediction${prediction.warning ? ' predict-warn' : ''} ${stale.className}`}
           data-testid={`prediction-${kernel.id}`}
-          title={
-            stale.title ??
-            'Utilisation (arrival / service rate) and predicted time until the queue is full'
-          }
         >
-          <span>
-            ρ {prediction.rho?.toFixed(2)}
-            {prediction.warning ? ' ⚠' : ''}
+          <span
+            title={
+              stale.title ??
+              'Utilisation (arrival / service rate) and predicted time until the queue is full'
+            }
+          >
+            {busy ? `ρ ${prediction.rho?.toFixed(2)}${prediction.warning ? ' ⚠' : ''}` : ''}
           </span>
-          <span>
-            {prediction.secondsToFull === 0
-              ? 'full now'
-              : prediction.secondsToFull !== null
-                ? `full in ${prediction.secondsToFull.toFixed(1)} s`
-                : ''}
-          </span>
+          {fullText ? (
+            <span title="Predicted time until the queue is full">{fullText}</span>
+          ) : dropped > 0 ? (
+            <span
+              className="node-dropped"
+              data-testid={`dropped-node-${kernel.id}`}
+              title={`${formatCount(dropped)} refused or evicted by this queue since the counters were reset; ${formatCount(held)} dead-lettered (see Dead letters). Reset counters clears the mark.`}
+            >
+              {formatCompact(dropped)} drops
+            </span>
+          ) : null}
         </div>
       ) : null}
       <div className="node-live">
