@@ -67,12 +67,15 @@ export function QueuesPanel() {
           <th className="num q-rate line-2" title="processed per second over the last second">
             rate
           </th>
-          <th className="num q-dropped" title="refused or evicted at this queue">
+          <th
+            className="num q-dropped"
+            title="refused or evicted at this queue; under the deadLetter policy each one is also counted under dead-lettered (one message, not two)"
+          >
             dropped
           </th>
           <th
             className="num q-dead line-2"
-            title="dead letters made for this kernel since the counters were last reset, whatever became of them since (held, evicted, redriven, purged); the Dead letters panel lists those held now"
+            title="dead letters made for this kernel since the counters were last reset (drops under the deadLetter policy among them), whatever became of them since (held, evicted, redriven, purged); the Dead letters panel lists those held now"
           >
             dead-lettered
           </th>
