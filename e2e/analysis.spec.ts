@@ -158,3 +158,34 @@ test('Replay headless runs a recording twice on a worker and says the replays ar
   expect(total).toBeGreaterThanOrEqual(2500);
   expect([...workers].some((u) => u.includes('replay.worker'))).toBe(true);
 });
+
+test('Replay live asks before it resets the counters, then says when it has ended', async ({
+  wb,
+  page,
+}) => {
+  await wb.open();
+  await engineReady(page);
+  await wb.openPanel('Record');
+  const panel = wb.panel('Record');
+  await panel.getByLabel('Recording name').fill('pair');
+  await panel.getByRole('button', { name: 'Start recording' }).click();
+  await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 30 }));
+  await panel.getByRole('button', { name: /Stop recording \(1 event/ }).click();
+  await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 70 }));
+  await expect.poll(async () => (await snap(page))?.accounting.injected).toBe(100);
+  const row = panel.getByTestId('recording-pair');
+  await row.getByRole('button', { name: 'Replay live…' }).click();
+  // Nothing reset yet: a question in its place.
+  await expect(row.getByText('Resets the live counters.')).toBeVisible();
+  expect((await snap(page))?.accounting.injected).toBe(100);
+  await row.getByRole('button', { name: 'Cancel' }).click();
+  await expect(row.getByRole('button', { name: 'Replay live…' })).toBeVisible();
+  expect((await snap(page))?.accounting.injected).toBe(100);
+  await row.getByRole('button', { name: 'Replay live…' }).click();
+  await row.getByRole('button', { name: 'Reset and replay' }).click();
+  // Counters reset, the recording's 30 sent again.
+  await expect.poll(async () => (await snap(page))?.accounting.injected).toBe(30);
+  await expect(panel.getByTestId('record-message')).toContainText(
+    /Replayed “pair” into the live engine: 1 command sent/,
+  );
+});

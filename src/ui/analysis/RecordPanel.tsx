@@ -59,6 +59,8 @@ export function RecordPanel() {
   );
   const [message, setMessage] = useState<string | null>(null);
   const [cancelLive, setCancelLive] = useState<(() => void) | null>(null);
+  /** The recording whose live replay waits for a yes (it resets the live counters). */
+  const [confirmLive, setConfirmLive] = useState<string | null>(null);
   const cancelRef = useRef<(() => void) | null>(null);
   // A live replay schedules its injections ahead: stop them when the panel goes away.
   useEffect(() => () => cancelRef.current?.(), []);
@@ -219,9 +221,33 @@ export function RecordPanel() {
                 >
                   {checking === n ? 'Replaying…' : 'Replay headless'}
                 </button>
-                <button type="button" onClick={() => replayOnLive(n)}>
-                  Replay live
-                </button>
+                {confirmLive === n ? (
+                  // Replaying live resets the live counters: asked, not done on one click.
+                  <span role="group" aria-label={`Replay “${n}” live`} className="inline-confirm">
+                    <span className="muted">Resets the live counters.</span>
+                    <button
+                      type="button"
+                      className="btn-primary"
+                      onClick={() => {
+                        setConfirmLive(null);
+                        replayOnLive(n);
+                      }}
+                    >
+                      Reset and replay
+                    </button>
+                    <button type="button" onClick={() => setConfirmLive(null)}>
+                      Cancel
+                    </button>
+                  </span>
+                ) : (
+                  <button
+                    type="button"
+                    title="Resets the live counters, then sends the recorded commands at their recorded times"
+                    onClick={() => setConfirmLive(n)}
+                  >
+                    Replay live…
+                  </button>
+                )}
                 <button
                   type="button"
                   onClick={() => {
