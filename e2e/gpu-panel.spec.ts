@@ -40,6 +40,6 @@ test('the GPU panel says where each kernel runs and why, from live measurements'
   // The graph's kernel node says the same, with the why on hover.
   const badge = page.getByTestId('backend-badge-fraud_processor');
   await expect(badge).toHaveText('auto → cpu');
-  await expect(badge).toHaveAttribute('title', /CPU twin .* WebGPU .* rows per batch/);
+  await expect(badge).toHaveAttribute('title', /CPU twin .* WebGPU .* rows? per batch/);
   await page.evaluate(() => window.workbench.stopGenerator());
 });

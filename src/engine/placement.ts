@@ -277,7 +277,8 @@ export class Placement {
   private verdictText(cpu: number | null, gpu: number | null): string {
     const c = `CPU twin ${measuredRate(cpu)}`;
     const g = `${this.adapterLabel} ${measuredRate(gpu)}`;
-    const size = `at ~${Math.round(this.batchSize)} rows per batch`;
+    const rows = Math.round(this.batchSize);
+    const size = `at ~${rows} ${rows === 1 ? 'row' : 'rows'} per batch`;
     switch (this.verdict) {
       case 'toGpu':
         return `${this.adapterLabel} measured ${measuredRate(gpu)} vs ${c} ${size}.`;

@@ -128,6 +128,8 @@ describe('accounting bar', () => {
     const more = page.getByTestId('accounting-more');
     await expect.element(more).toBeVisible();
     await expect.element(more).toHaveTextContent(`+${terms.length - shown.length} more`);
+    // The failed term is out of view: its count is still on screen, in the chip.
+    await expect.element(more).toHaveTextContent(/ · 2\.39\sM failed$/);
     await expect
       .element(more)
       .toHaveAttribute(

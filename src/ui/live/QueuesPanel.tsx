@@ -247,8 +247,14 @@ export function AccountingBar() {
         ))}
       </div>
       {hidden > 0 ? (
-        <span className="accounting-more" data-testid="accounting-more" title={whole}>
-          +{hidden} more
+        // The failed term is the last, so the first to go out of view: a loss is never only in
+        // a tooltip (after a burst of 1 M into a full queue, 988,976 failed read "+1 more").
+        <span
+          className={`accounting-more${lost > 0 ? ' lost' : ''}`}
+          data-testid="accounting-more"
+          title={whole}
+        >
+          +{hidden} more{lost > 0 ? ` · ${formatCompact(lost)} failed` : ''}
         </span>
       ) : null}
     </>
