@@ -212,7 +212,7 @@ export function RecordPanel() {
           {list.map((n) => (
             <tr key={n} data-testid={`recording-${n}`}>
               <td>{n}</td>
-              <td>
+              <td className="record-actions">
                 <button
                   type="button"
                   onClick={() => replayHere(n)}

@@ -6,7 +6,7 @@ import {
   type ReceiptRow,
   type ReceiptStatus,
 } from '../../engine/protocol';
-import { receiptsToCsv, receiptsToJson } from '../../state/receiptLog';
+import { RECEIPT_LOG_CAPACITY, receiptsToCsv, receiptsToJson } from '../../state/receiptLog';
 import { decodePayload, layoutOf, toHex } from '../../engine/payload';
 import { useReceiptsVersion, useStale } from '../../state/live';
 import { useWorkbench } from '../../state/store';
@@ -106,7 +106,10 @@ export function ReceiptsPanel() {
             {s} {formatCount(counts[s] ?? 0)}
           </span>
         ))}
-        <span data-testid="receipt-shown" title="rows in the list below (the filter applied)">
+        <span
+          data-testid="receipt-shown"
+          title={`rows in the list below (the filter applied); the list keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows captured, so with "not captured" these can add up to fewer than the receipts counted`}
+        >
           {formatCount(filtered.length)} {filtered.length === 1 ? 'row' : 'rows'} shown
         </span>
         {sampledOut ? (
