@@ -187,14 +187,15 @@ export class KernelOutputs {
       const logical = c.reserveHlc(1);
       if (wants || s.traced[ref] === 1) {
         const at = hlc(c.hlcPhysical, logical);
-        if (wants) send.row(seq, 'Delivered', ref, source, HOST_KERNEL, 0, priority, 0, at);
+        // No kernel processes a response to the host: no latency ("0 µs" read as instant work).
+        if (wants) send.row(seq, 'Delivered', ref, source, HOST_KERNEL, 0, priority, null, at);
         s.traced[ref] = 1;
         send.trace(ref, 'Delivered', source, HOST_KERNEL, 0, priority);
         const node = c.traces.get(s.msgId[ref]!);
         if (node) {
           node.kernel = HOST_KERNEL;
           node.processedAt = at;
-          node.latencyUs = 0;
+          node.latencyUs = null;
         }
       }
       c.processed++;

@@ -45,4 +45,20 @@ describe('engine latency', () => {
     // The last batches waited longer than the first: the tail is not the median.
     expect(s.latency.p99Us).toBeGreaterThan(s.latency.p50Us);
   });
+
+  it('gives a response delivered to the host no latency: no kernel processes it', () => {
+    const engine = movingClock();
+    ok(engine, { type: 'inject', typeId: 1003, count: 2 });
+    engine.drain();
+    const rows = engine.snapshot().receipts.recent;
+    const responses = rows.filter((r) => r.typeId === 1004);
+    expect(responses).toHaveLength(2);
+    for (const r of responses) {
+      expect(r.source).toBe('pattern_detector');
+      expect(r.status).toBe('Delivered');
+      expect(r.latencyUs).toBeNull();
+    }
+    // The requests themselves were processed, with a latency.
+    for (const r of rows.filter((x) => x.typeId === 1003)) expect(r.latencyUs).not.toBeNull();
+  });
 });
