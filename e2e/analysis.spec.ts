@@ -3,7 +3,7 @@
  * Expects the dock tabs 'Trace' and 'What-if' (src/ui/analysis) and GraphCanvas receiving
  * `useTraceHighlight()` as `highlightedEdges`.
  */
-import { test, expect } from './workbench';
+import { test, expect, type Workbench } from './workbench';
 import type { Page } from '@playwright/test';
 
 const snap = (page: Page) => page.evaluate(() => window.workbench.snapshot());
@@ -126,19 +126,36 @@ test('overflow a queue, raise its capacity, redrive the dead letters: the accoun
   await expect(page.getByTestId('accounting')).toHaveAttribute('data-balanced', 'true');
 });
 
-test('Replay headless runs a recording twice on a worker and says the replays are identical', async ({
-  wb,
-  page,
-}) => {
+/**
+ * Opens the demo, records `injections` (one event each) under `name` from the Record panel, and
+ * returns the panel.
+ */
+async function record(
+  wb: Workbench,
+  page: Page,
+  name: string,
+  injections: { typeId: number; count: number }[],
+) {
   await wb.open();
   await engineReady(page);
   await wb.openPanel('Record');
   const panel = wb.panel('Record');
-  await panel.getByLabel('Recording name').fill('burst');
+  await panel.getByLabel('Recording name').fill(name);
   await panel.getByRole('button', { name: 'Start recording' }).click();
-  await page.evaluate(() => window.workbench.inject({ typeId: 1001, count: 2000 }));
-  await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 500 }));
-  await panel.getByRole('button', { name: /Stop recording \(2 event/ }).click();
+  for (const i of injections) await page.evaluate((x) => window.workbench.inject(x), i);
+  const n = injections.length;
+  await panel.getByRole('button', { name: new RegExp(`Stop recording \\(${n} event`) }).click();
+  return panel;
+}
+
+test('Replay headless runs a recording twice on a worker and says the replays are identical', async ({
+  wb,
+  page,
+}) => {
+  const panel = await record(wb, page, 'burst', [
+    { typeId: 1001, count: 2000 },
+    { typeId: 1002, count: 500 },
+  ]);
   await expect(panel.getByTestId('record-message')).toContainText('Saved “burst”: 2 event(s)');
   const workers = new Set<string>();
   page.on('worker', (w) => workers.add(w.url()));
@@ -163,14 +180,7 @@ test('Replay live asks before it resets the counters, then says when it has ende
   wb,
   page,
 }) => {
-  await wb.open();
-  await engineReady(page);
-  await wb.openPanel('Record');
-  const panel = wb.panel('Record');
-  await panel.getByLabel('Recording name').fill('pair');
-  await panel.getByRole('button', { name: 'Start recording' }).click();
-  await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 30 }));
-  await panel.getByRole('button', { name: /Stop recording \(1 event/ }).click();
+  const panel = await record(wb, page, 'pair', [{ typeId: 1002, count: 30 }]);
   await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 70 }));
   await expect.poll(async () => (await snap(page))?.accounting.injected).toBe(100);
   const row = panel.getByTestId('recording-pair');

@@ -157,10 +157,10 @@ export class ReceiptLog {
   }
 }
 
-/** Fixed ring of latency samples (µs) for percentiles. */
 /** A latency reading is dropped after this long without a message taken (as rates fall to 0). */
 export const LATENCY_IDLE_US = 2_000_000;
 
+/** Fixed ring of latency samples (µs) for percentiles. */
 export class LatencyRing {
   private readonly buf: Float64Array;
   private n = 0;
@@ -213,7 +213,7 @@ export class LatencyRing {
    * page charts them 10 times a second while the engine publishes ~60 snapshots. A reset, or a
    * clock that went back, makes the reading stale. Once no sample has come for `idleUs`, the
    * samples are dropped and the reading is empty (`samples: 0`): a latency is never shown for
-   * traffic that stopped (the chart draws a gap, not the last busy second's p99 for ever).
+   * traffic that stopped (the chart drops to 0, not the last busy second's p99 for ever).
    */
   reading(
     nowUs: number,

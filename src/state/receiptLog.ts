@@ -21,8 +21,6 @@ export interface ReceiptLog {
   clear(): void;
   /** Clear, and forget the engine's count too: a new engine counts from 0. */
   restart(): void;
-  /** The engine's receipt count in the newest snapshot fed in: the count the rows belong to. */
-  engineTotal(): number;
   /**
    * The engine's counts (total, per status, not captured) in the newest snapshot fed in, as one
    * object: the header over the list reads them together with the rows, so "N receipts", the
@@ -54,8 +52,7 @@ export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
   let frozen: ReceiptRow[] | null = null;
   let buffered = 0;
   let ver = 0;
-  /** The engine's receipt count at the last snapshot: a smaller one means its counters restarted. */
-  let lastTotal = 0;
+  /** The engine's counts at the last snapshot: a smaller total means its counters restarted. */
   let counts: ReceiptCounts = NO_COUNTS;
   const emit = () => {
     ver++;
@@ -87,9 +84,8 @@ export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
       // before belong to counts that are gone, and "0 receipts · 9,096 rows shown" would say
       // otherwise. Start afresh, as Clear does.
       const total = snapshot.receipts.total;
-      if (total < lastTotal) clear();
-      const counted = total !== lastTotal || counts === NO_COUNTS;
-      lastTotal = total;
+      if (total < counts.total) clear();
+      const counted = total !== counts.total || counts === NO_COUNTS;
       if (counted) {
         // Every status count and `sampledOut` only grow with the total (until a restart).
         const r = snapshot.receipts;
@@ -119,11 +115,9 @@ export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
     },
     clear,
     restart() {
-      lastTotal = 0;
       counts = NO_COUNTS;
       clear();
     },
-    engineTotal: () => lastTotal,
     engineCounts: () => counts,
     version: () => ver,
   };
