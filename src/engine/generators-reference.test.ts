@@ -115,6 +115,26 @@ describe('optimised fill against the frozen reference', () => {
     }
   }
 
+  it('stops at the same message at the end of a run when rounding lands a burst just before it', () => {
+    // fast-check's counterexample (CI, 4 December): bursts of one, 0.1 µs apart, reach a time
+    // within 1e-9 of the end; the reference stopped at `end - 1e-9`, the fill at `end`.
+    same(
+      {
+        ratePerSec: 10_000_000,
+        pattern: 'bursts',
+        seed: 0,
+        zipfS: 1.1,
+        accounts: 1,
+        burstSize: 1,
+        durationMs: 1,
+      },
+      [{ weight: 0.01, layout: layoutOf([]) }],
+      1,
+      101,
+      [999.9999999991177, 0],
+    );
+  });
+
   it('writes the same messages, payload bytes and times for any spec, mix and batch shape', () => {
     fc.assert(
       fc.property(
