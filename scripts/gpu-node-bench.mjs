@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
- * Builds bench/gpu-node.bench.ts into .devgpu/gpu-node.bench.mjs (one file; WGSL inlined) next
+ * Builds bench/gpu-node.bench.ts (the kernels alone) and bench/gpu-engine-node.bench.ts (the
+ * engine end to end with its kernels on the GPU) into .devgpu/*.mjs (one file each; WGSL inlined) next
  * to a trimmed copy of Dawn for Node (the pinned `webgpu` npm package, fetched with `npm pack`
  * on first use: only its index.js and the linux-x64 dawn.node), then runs it, unless
  * `--build-only`. The .devgpu folder is self-contained apart from Node itself, so it can be
- * carried to a GPU machine that has no network and no Chromium.
+ * carried to a GPU machine that has no network and no Chromium. `--engine` runs the engine's
+ * bench instead of the kernels'.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -37,8 +39,12 @@ for (const f of [
 }
 
 await build({
-  entryPoints: [join(root, 'bench', 'gpu-node.bench.ts')],
-  outfile: join(out, 'gpu-node.bench.mjs'),
+  entryPoints: [
+    join(root, 'bench', 'gpu-node.bench.ts'),
+    join(root, 'bench', 'gpu-engine-node.bench.ts'),
+  ],
+  outdir: out,
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -64,5 +70,8 @@ await build({
 });
 
 if (!process.argv.includes('--build-only')) {
-  execFileSync(process.execPath, [join(out, 'gpu-node.bench.mjs')], { stdio: 'inherit' });
+  const bench = process.argv.includes('--engine')
+    ? 'gpu-engine-node.bench.mjs'
+    : 'gpu-node.bench.mjs';
+  execFileSync(process.execPath, [join(out, bench)], { stdio: 'inherit' });
 }
