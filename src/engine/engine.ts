@@ -276,7 +276,7 @@ class EngineImpl implements Engine {
 
   drain(maxRounds = 1_000_000): void {
     this.c.advance();
-    this.runner.drainRounds(maxRounds, true);
+    this.runner.drainRounds(maxRounds, true, true);
   }
 
   tick(sliceMs?: number): void {

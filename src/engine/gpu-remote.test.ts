@@ -289,4 +289,65 @@ describe('the GPU worker link', () => {
     expectBalanced(s);
     engine.destroy();
   });
+
+  it('pipelines batches through the link and ends exactly where the twins end', async () => {
+    /** The demo, every kernel on `backend`, fed the same bursts a tick apart. */
+    const run = async (viaLink: boolean) => {
+      const { remote } = joined();
+      let t = 1_000_000;
+      const config = demoConfig();
+      // Queues that hold every burst: what is compared is the order batches ran in, not overflow.
+      config.kernels = config.kernels.map((k) => ({
+        ...k,
+        queueCapacity: 16_384,
+        backend: viaLink ? ('webgpu' as const) : ('cpu' as const),
+      }));
+      const engine = createEngine({
+        config,
+        now: () => t,
+        gpu: () => FAKE_GPU,
+        makeKernel: (k) =>
+          viaLink ? remote.create(k.behavior, 'webgpu', () => undefined) : createTwin(k.behavior),
+      });
+      for (let i = 0; i < 3; i++) await later();
+      engine.tick();
+      let most = 0;
+      for (let burst = 0; burst < 6; burst++) {
+        // A burst a tick, without waiting for the link: batches pile up in flight.
+        engine.command({
+          type: 'inject',
+          typeId: 1001,
+          count: 1500,
+          payload: { amount: burst % 2 ? 12_000 : 700, account: burst % 3 },
+        });
+        t += 1000;
+        engine.tick();
+        most = Math.max(most, engine.snapshot().accounting.inFlight);
+      }
+      for (let i = 0; i < 60; i++) {
+        t += 1000;
+        engine.tick();
+        await later();
+      }
+      const s = engine.snapshot();
+      engine.destroy();
+      return { s, most };
+    };
+    const twins = await run(false);
+    const link = await run(true);
+    // More than one batch was out at once on the link, and the twins dropped nothing.
+    expect(link.most).toBeGreaterThan(1500);
+    expect(twins.s.kernels.every((k) => k.dropped === 0)).toBe(true);
+    expect(twins.s.kernels.find((k) => k.id === 'fraud_processor')!.emitted).toBeGreaterThan(0);
+    expectBalanced(link.s);
+    for (const k of twins.s.kernels) {
+      const l = link.s.kernels.find((x) => x.id === k.id)!;
+      expect(l.backend).toBe('webgpu');
+      expect({ processed: l.processed, emitted: l.emitted, dropped: l.dropped }).toEqual({
+        processed: k.processed,
+        emitted: k.emitted,
+        dropped: k.dropped,
+      });
+    }
+  });
 });

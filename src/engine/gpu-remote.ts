@@ -267,6 +267,8 @@ export class RemoteGpu {
 /** A kernel's runtime on the GPU worker, seen from the engine: a `KernelRuntime`. */
 export class RemoteKernelRuntime implements KernelRuntime {
   backend: KernelBackend = 'webgpu';
+  /** Each `process` copies its rows at once; the GPU worker runs a kernel's batches in order. */
+  readonly pipelined = true;
   fallbackReason: string | null = null;
   adapter: { vendor: string; architecture: string } | null = null;
   private destroyed = false;

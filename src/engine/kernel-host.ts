@@ -65,6 +65,7 @@ export class KernelHost {
       slots: [createSlot(n)],
       inFlightSlots: 0,
       chain: Promise.resolve(),
+      landedMs: 0,
       shadowBusy: false,
       moving: false,
       inFlight: 0,

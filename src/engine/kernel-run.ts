@@ -31,10 +31,23 @@ import type { SendPath } from './send';
 export const MAX_IN_FLIGHT = 2;
 /** Rows per batch handed to an asynchronous runtime (a GPU gains from large batches). */
 export const ASYNC_BATCH = 4096;
+/**
+ * Rows an asynchronous runtime with a batch already out waits for before it takes another (see
+ * `KernelRunner.waitsForMore`): a full batch, or half the queue where the queue is smaller.
+ */
+export function asyncFill(queueCapacity: number): number {
+  return Math.max(1, Math.min(ASYNC_BATCH, Math.floor(queueCapacity / 2)));
+}
 /** Rounds of `drainAll` at most: kernels that keep feeding each other stop there until the next tick. */
 const MAX_ROUNDS = 100_000;
 /** Latency samples one batch adds to the ring at most (see `take`). */
 export const LATENCY_SAMPLES_PER_BATCH = 32;
+
+/** A pipelined batch's result (null: the runtime refused the batch) and when it came back. */
+interface Landed {
+  out: OutputBatch | null;
+  atMs: number;
+}
 
 export class KernelRunner {
   /** Shadow runs on the GPU in flight, engine-wide: one at a time, so samples never pile up. */
@@ -62,7 +75,7 @@ export class KernelRunner {
     while (done < budget && ep.pendingCount() > 0 && !k.destroyed && k.stateHold === 0) {
       const impl = k.impl;
       const async = isRuntime(impl);
-      if (async && k.moving) break;
+      if (async && (k.moving || this.waitsForMore(k))) break;
       const slot = async ? this.freeSlot(k) : k.slots[0]!;
       if (!slot) break;
       const taken = this.take(k, slot);
@@ -107,18 +120,44 @@ export class KernelRunner {
    */
   readonly drainAll = (): void => this.drainRounds(MAX_ROUNDS, false);
 
+  /** True while a drain with `flush` runs (see `waitsForMore`). */
+  private flushing = false;
+
   /**
    * Rounds of a batch per kernel, in turn, until a round takes nothing, `maxRounds` have run, or
-   * (with `budgeted`) the tick's time slice is used up.
+   * (with `budgeted`) the tick's time slice is used up. With `flush` (the end of a tick,
+   * `Engine.drain`) a runtime takes what its queue holds even while a batch of its is out.
    */
-  drainRounds(maxRounds: number, budgeted: boolean): void {
+  drainRounds(maxRounds: number, budgeted: boolean, flush = false): void {
     const c = this.c;
     const batch = c.opts.batchSize;
-    for (let round = 0; round < maxRounds; round++) {
-      let any = 0;
-      for (const k of c.kernels.values()) any += this.drain(k, batch);
-      if (any === 0 || (budgeted && c.overBudget())) return;
+    this.flushing = flush;
+    try {
+      for (let round = 0; round < maxRounds; round++) {
+        let any = 0;
+        for (const k of c.kernels.values()) any += this.drain(k, batch);
+        if (any === 0 || (budgeted && c.overBudget())) return;
+      }
+    } finally {
+      this.flushing = false;
     }
+  }
+
+  /**
+   * Whether an asynchronous runtime that has a batch out should wait for more rows before it
+   * takes the next: until its queue holds `asyncFill` rows, or the tick ends (a flush). Traffic
+   * enters in groups of 1,024, and the second slot used to take the first group at once; it then
+   * waited in the chain behind the first batch while the queue overflowed. The GPU is not what
+   * limits this: on an H200 through Dawn (`bench/gpu-engine-node.bench.ts`), the engine forced to
+   * WebGPU ran the fraud kernel at 270 K/s, where a 4,096-row round trip alone takes 1.2 ms; a
+   * batch's result is taken back only between the engine's time slices. Waiting for fuller
+   * batches took the saturated run from 280–317 to 363–365 K/s for fraud and 674–762 to 800–805
+   * K/s processed in all (a CPU twin behind the GPU worker's link, this project's 2-core machine,
+   * three runs each). The first batch still goes at once: an idle kernel answers a single message
+   * without waiting.
+   */
+  private waitsForMore(k: KernelState): boolean {
+    return !this.flushing && k.inFlight > 0 && k.ep.pendingCount() < asyncFill(k.cfg.queueCapacity);
   }
 
   /** A slot for the runtime's next batch, or null while `MAX_IN_FLIGHT` are out. */
@@ -281,33 +320,68 @@ export class KernelRunner {
     }
   }
 
-  /** Hands a filled slot to the runtime, after the batches it already has. */
+  /**
+   * Hands a filled slot to the runtime, after the batches it already has: a `pipelined` runtime
+   * gets it now (its result is taken after theirs), any other when the last one came back.
+   */
   private submit(k: KernelState, rt: KernelRuntime, slot: BatchSlot, count: number): void {
     slot.busy = true;
     slot.open = count;
     k.inFlightSlots++;
     k.inFlight += count;
     this.c.inFlightTotal += count;
-    k.chain = k.chain.then(() => this.runSlot(k, rt, slot, count));
+    if (rt.pipelined) {
+      const clock = this.c.opts.clock;
+      const sentMs = clock();
+      const sent: Promise<Landed> = rt.process(slot.batch).then(
+        (out) => ({ out, atMs: clock() }),
+        () => ({ out: null, atMs: clock() }),
+      );
+      k.chain = k.chain.then(() => this.runSlot(k, rt, slot, count, sent, sentMs));
+    } else {
+      k.chain = k.chain.then(() => this.runSlot(k, rt, slot, count, null, 0));
+    }
   }
 
+  /**
+   * Takes a batch's result back (`sent`: handed over already, at `sentMs`; else hands it over
+   * now) and sends its outputs on. A pipelined batch is timed from when it was sent or, if
+   * later, when the one before it came back: the time the runtime spent on it alone.
+   */
   private async runSlot(
     k: KernelState,
     rt: KernelRuntime,
     slot: BatchSlot,
     count: number,
+    sent: Promise<Landed> | null,
+    sentMs: number,
   ): Promise<void> {
     const c = this.c;
     try {
-      const t0 = c.opts.clock();
+      let t0 = c.opts.clock();
       let out: OutputBatch;
-      try {
-        out = await rt.process(slot.batch);
-      } catch {
-        await this.faults.isolateAsync(k, rt, slot, count);
-        return;
+      let atMs: number;
+      if (sent) {
+        const r = await sent;
+        t0 = Math.max(sentMs, k.landedMs);
+        atMs = r.atMs;
+        k.landedMs = atMs;
+        if (!r.out) {
+          // Which row failed is unknown: re-run the batch row by row (see isolate).
+          await this.faults.isolateAsync(k, rt, slot, count);
+          return;
+        }
+        out = r.out;
+      } else {
+        try {
+          out = await rt.process(slot.batch);
+        } catch {
+          await this.faults.isolateAsync(k, rt, slot, count);
+          return;
+        }
+        atMs = c.opts.clock();
       }
-      const ms = c.opts.clock() - t0;
+      const ms = atMs - t0;
       c.advance();
       if (rt.backend === 'webgpu') k.placement.observe('webgpu', count, ms);
       leaveFlight(this.c, k, slot, count);

@@ -87,8 +87,13 @@ export interface KernelState {
   slots: BatchSlot[];
   /** Slots handed to the asynchronous runtime, in the order it processes them. */
   inFlightSlots: number;
-  /** The tail of the runtime's chain of batches (it takes one at a time). */
+  /**
+   * The tail of the chain in which the runtime's batches are handed over (one at a time) or, for
+   * a `pipelined` runtime, handed over at once and their results taken in order.
+   */
   chain: Promise<void>;
+  /** When the runtime's last batch came back (the clock's ms), to time a pipelined batch. */
+  landedMs: number;
   /** A copy of a live batch is being measured on the backend the kernel does not run on. */
   shadowBusy: boolean;
   /**

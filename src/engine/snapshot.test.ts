@@ -4,21 +4,31 @@ import { demoConfig } from '../core/config';
 import { createTwin } from '../gpu/kernels/twins.ts';
 import type { KernelRuntime, MessageBatch, OutputBatch } from '../gpu/kernels/types.ts';
 import { createEngine } from './engine';
+import { asyncFill } from './kernel-run';
+import { ok } from './test-util';
 import { DEFAULT_PER_SNAPSHOT_CAP, DEFAULT_ROWS_PER_SEC } from './receipts';
 
 /** A runtime whose batches finish only when the test says so. */
 class HeldRuntime implements KernelRuntime {
   readonly behavior = 'fraud' as const;
   readonly backend = 'webgpu' as const;
+  constructor(readonly pipelined = false) {}
   private readonly twin = createTwin('fraud');
   private waiting: (() => void)[] = [];
+  /** Rows of each batch handed over, in order. */
+  readonly sizes: number[] = [];
   process(batch: MessageBatch): Promise<OutputBatch> {
+    this.sizes.push(batch.count);
     return new Promise((resolve) => this.waiting.push(() => resolve(this.twin.process(batch))));
   }
   release(): void {
     const w = this.waiting;
     this.waiting = [];
     for (const f of w) f();
+  }
+  /** Finishes the batch handed over last, leaving the others out. */
+  releaseLast(): void {
+    this.waiting.pop()?.();
   }
   exportState(): Promise<Uint32Array> {
     return Promise.resolve(this.twin.exportState());
@@ -33,9 +43,9 @@ class HeldRuntime implements KernelRuntime {
 const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 /** The demo with fraud_processor forced onto a `HeldRuntime`; `step` moves the clock 1 ms and ticks. */
-async function heldFraud() {
+async function heldFraud(pipelined = false) {
   let t = 1_000_000;
-  const rt = new HeldRuntime();
+  const rt = new HeldRuntime(pipelined);
   const config = demoConfig();
   config.kernels = config.kernels.map((k) =>
     k.id === 'fraud_processor' ? { ...k, backend: 'webgpu' as const } : k,
@@ -83,6 +93,92 @@ describe('engine snapshot', () => {
     step();
     const after = engine.snapshot().kernels.find((k) => k.id === 'fraud_processor')!;
     expect(after.processed).toBeGreaterThanOrEqual(2 * 4096);
+  });
+
+  it('has a GPU kernel with a batch out wait for a fuller batch, and send what is left at the end of a tick', async () => {
+    const { engine, rt, step } = await heldFraud();
+    const fraud = () => engine.snapshot().kernels.find((k) => k.id === 'fraud_processor')!;
+    // The kernel moves onto the runtime (its state imported) at the first tick.
+    step();
+    await flush();
+    expect(fraud().backend).toBe('webgpu');
+    // Nothing out: a single message goes at once.
+    engine.command({ type: 'inject', typeId: 1001, count: 100 });
+    step();
+    await flush();
+    expect(rt.sizes).toEqual([100]);
+    // 3,000 transactions in the next millisecond, entering in groups of 1,024: with a batch out,
+    // the second waits until half the queue (2,048) is there instead of going with the first
+    // group. It used to leave with 1,024, and the queue overflowed behind two small batches.
+    ok(engine, {
+      type: 'startGenerator',
+      spec: {
+        ratePerSec: 3_000_000,
+        pattern: 'constant',
+        mix: [{ typeId: 1001, weight: 1 }],
+        zipfS: 1.1,
+        accounts: 100,
+        seed: 1,
+      },
+    });
+    step();
+    ok(engine, { type: 'stopGenerator' });
+    expect(asyncFill(4096)).toBe(2048);
+    const second = fraud().inFlight - 100;
+    expect(second).toBeGreaterThanOrEqual(2048);
+    const queued = fraud().queued;
+    expect(queued).toBeGreaterThan(0);
+    expect(second + queued).toBe(engine.snapshot().injected - 100);
+    // Both batches land (the second goes to the runtime after the first); at the end of the next
+    // tick what is queued goes, however little.
+    for (let i = 0; i < 3; i++) {
+      rt.release();
+      await flush();
+    }
+    step();
+    await flush();
+    expect(rt.sizes).toEqual([100, second, queued]);
+    rt.release();
+    await flush();
+    engine.command({ type: 'inject', typeId: 1001, count: 10 });
+    step();
+    engine.command({ type: 'inject', typeId: 1001, count: 7 });
+    step();
+    for (let i = 0; i < 3; i++) {
+      rt.release();
+      await flush();
+    }
+    expect(rt.sizes.slice(3)).toEqual([10, 7]);
+    const s = engine.snapshot();
+    expect(fraud().dropped).toBe(0);
+    expect(s.accounting).toMatchObject({ queued: 0, inFlight: 0, balanced: true });
+  });
+
+  it('hands a pipelined runtime its next batch while one is out, and takes the results back in order', async () => {
+    for (const pipelined of [false, true]) {
+      const { engine, rt, step } = await heldFraud(pipelined);
+      const fraud = () => engine.snapshot().kernels.find((k) => k.id === 'fraud_processor')!;
+      step();
+      await flush();
+      engine.command({ type: 'inject', typeId: 1001, count: 100 });
+      step();
+      engine.command({ type: 'inject', typeId: 1001, count: 3000 });
+      step();
+      await flush();
+      expect(fraud().inFlight).toBe(3100);
+      // A pipelined runtime has both; any other gets the second when the first came back.
+      expect(rt.sizes).toEqual(pipelined ? [100, 3000] : [100]);
+      if (!pipelined) continue;
+      // The second finishes first: its result waits for the first's.
+      rt.releaseLast();
+      await flush();
+      expect(fraud()).toMatchObject({ processed: 0, inFlight: 3100 });
+      rt.release();
+      await flush();
+      await flush();
+      expect(fraud()).toMatchObject({ processed: 3100, inFlight: 0 });
+      expect(engine.snapshot().accounting.balanced).toBe(true);
+    }
   });
 
   it("sends a GPU batch's outputs on in groups its destination's queue can take", async () => {

@@ -106,6 +106,13 @@ export interface KernelRuntime {
    * so a runtime may reuse its buffers; optional.
    */
   recycle?(out: OutputBatch): void;
+  /**
+   * `process` may be called again before the last call's promise settled: each call takes its
+   * rows at once, and the batches still run in the order given (the GPU worker's runtimes, which
+   * chain each kernel's batches on their side). The engine then has its next batch on the way
+   * while one runs, instead of sending it when the last one's result was taken back.
+   */
+  readonly pipelined?: boolean;
 }
 
 /** An empty input batch with room for `capacity` rows. */
