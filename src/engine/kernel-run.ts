@@ -1,9 +1,11 @@
 /**
  * Running kernels: take a batch from a kernel's queue, hand it to the implementation that runs
  * the kernel, and send its outputs on. A CPU twin runs the batch at once. An asynchronous runtime
- * (WebGPU) gets up to `MAX_IN_FLIGHT` batches chained (double buffering): while one is on the
- * GPU the engine goes on routing and running the other kernels, the kernel's queue fills behind
- * it and its overflow policy applies, so a slow GPU shows as back-pressure, never as a stall.
+ * (WebGPU) gets up to `MAX_IN_FLIGHT` batches (double buffering; a `pipelined` runtime, the GPU
+ * worker's, has both on the way at once, the results taken back in order; a batch taken while
+ * another is out waits to be fuller, see `waitsForMore`): while one is on the GPU the engine goes
+ * on routing and running the other kernels, the kernel's queue fills behind it and its overflow
+ * policy applies, so a slow GPU shows as back-pressure, never as a stall.
  * Every batch is measured for the kernel's placement, and now and then a copy of a live batch is
  * measured on the other backend.
  */
