@@ -190,21 +190,10 @@ async function runOne(mode: Mode, ratePerSec: number, gpuAvailable: boolean): Pr
   };
   // Let the GPU runtimes be created and placed (webgpu: at once once ready; auto: measured).
   await runFor(300);
-  engine.command({
-    type: 'startGenerator',
-    spec: {
-      ratePerSec,
-      pattern: 'poisson',
-      mix: [
-        { typeId: 1001, weight: 80 },
-        { typeId: 1002, weight: 15 },
-        { typeId: 1003, weight: 5 },
-      ],
-      zipfS: 1.1,
-      accounts: 10_000,
-      seed: 42,
-    },
-  });
+  // The demo's "Steady card traffic" preset (Poisson, Zipf 1.1 over 10,000 accounts, seed 42),
+  // at the rate asked and without its end.
+  const { name: _name, durationMs: _end, ...steady } = demoConfig().generatorPresets![0]!;
+  engine.command({ type: 'startGenerator', spec: { ...steady, ratePerSec } });
   // Warm-up: JIT, the first GPU batches, auto's first samples.
   await runFor(1500);
   const s0 = engine.snapshot();
