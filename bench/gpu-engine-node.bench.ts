@@ -11,7 +11,8 @@
  * `auto`: the demo as it opens; `cpu`: every kernel on its twin) and per offered rate it prints
  * messages/s injected and processed per wall second, each kernel's processed count and where it
  * ran, drops, dead letters, whether accounting balanced, the longest gap between snapshots, and
- * the engine thread's CPU time per message (Linux `/proc`).
+ * the engine thread's CPU time per message (Linux `/proc`; the loop never sleeps, so below
+ * saturation that is the thread's whole time over the messages).
  *
  * Run: node scripts/gpu-node-bench.mjs --engine   (GPU_ENGINE_MODES=webgpu,auto,cpu,
  * GPU_ENGINE_RATES=1000000,4000000,20000000, GPU_ENGINE_SECONDS=4). Without an adapter it says so
