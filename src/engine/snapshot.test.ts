@@ -330,6 +330,28 @@ describe('engine snapshot', () => {
     expect(s.receipts.sampledOut + rows + 300).toBeGreaterThanOrEqual(s.receipts.total - cap);
   });
 
+  it('fills the receipt rows budget as engine time moves, not only when a snapshot is taken', () => {
+    // Filled only at snapshots, the budget went to the first receipts after each one (the host's
+    // next traffic), and alerts emitted later in the tick were undersampled: under load with the
+    // wall clock (the worker's), 10 % of the rows came from fraud_processor for 42 % of the
+    // receipts; filled as time moves, 45 %.
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    engine.command({ type: 'inject', typeId: 1002, count: DEFAULT_PER_SNAPSHOT_CAP + 50 });
+    engine.tick();
+    expect(engine.snapshot().receipts.sampledOut).toBeGreaterThanOrEqual(50);
+    // The budget is spent. A second later, with no snapshot in between, a message sent now and
+    // the alert its kernel emits both get rows.
+    t += 1_000_000;
+    engine.command({ type: 'inject', typeId: 1001, payload: { amount: 15_000 } });
+    engine.tick();
+    const rows = engine.snapshot().receipts.recent;
+    expect(rows.map((r) => `${r.source} -> ${r.destination}`)).toEqual([
+      'host -> fraud_processor',
+      'fraud_processor -> alert_sink',
+    ]);
+  });
+
   it('counts responses delivered to the host apart: kernels plus host make processed', () => {
     let t = 1_000_000;
     const engine = createEngine({ config: demoConfig(), now: () => t });
