@@ -123,6 +123,27 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(badge).toHaveTextContent('643 K/s · catching up');
     await expect.element(badge).toHaveAttribute('data-behind', 'catching-up');
     await expect.element(badge).toHaveClass(/badge-ok/);
+    // Under half a second behind but entering well above the rate asked (the first seconds after
+    // Start): "2.79 M/s" beside 2 M/s asked read as a wrong number; it says it is catching up.
+    store.getState().ingestSnapshot(
+      snapshot({
+        generator: { ...generator(true), spec: { ratePerSec: 2_000_000 }, lagMs: 380 },
+        rates: rates(2_790_000),
+      }),
+      Date.now(),
+    );
+    await expect.element(badge).toHaveTextContent('2.79 M/s · catching up');
+    await expect.element(badge).toHaveAttribute('data-behind', 'catching-up');
+    // On schedule, a few per cent over (Poisson traffic, a half-second window): the plain rate.
+    store.getState().ingestSnapshot(
+      snapshot({
+        generator: { ...generator(true), spec: { ratePerSec: 2_000_000 }, lagMs: 3 },
+        rates: rates(2_040_000),
+      }),
+      Date.now(),
+    );
+    await expect.element(badge).toHaveTextContent('2.04 M/s');
+    await expect.element(badge).toHaveAttribute('data-behind', 'false');
   });
 
   it('says whether a kernel or the engine itself is the limit when it falls behind', async () => {

@@ -149,6 +149,9 @@ function IdleTraffic() {
  * keep up (a slice or two of jitter is normal; half a second is not).
  */
 const BEHIND_MS = 500;
+/** Entering this much above the asked rate while this late (ms) reads as catching up. */
+const CATCH_UP_RATIO = 1.1;
+const CATCH_UP_MIN_MS = 20;
 
 /**
  * Generator status and Stop, always in the toolbar. The badge shows the rate messages really
@@ -176,7 +179,10 @@ export function TrafficControl() {
   // 300 K/s" in amber would read as nonsense (green, "catching up").
   const late = lagMs > BEHIND_MS;
   const behind = late && actual < asked;
-  const catchingUp = late && !behind;
+  // Also under `BEHIND_MS` late, entering more than a tenth above the asked rate is catching up
+  // (the first seconds after Start): shown bare, "2.79 M/s" beside 2 M/s asked read as wrong.
+  const catchingUp =
+    (late && !behind) || (lagMs > CATCH_UP_MIN_MS && actual > asked * CATCH_UP_RATIO);
   const lateBy = `${(lagMs / 1000).toFixed(1)} s`;
   const title = behind
     ? `Messages enter at ${formatRate(actual)} of the ${formatRate(asked)} asked for: the engine ` +
