@@ -106,8 +106,8 @@ export function createMetricsHistory(): MetricsHistory {
       series(fixed, 'dispatched/s')[i] = rate(dispatched, wDispatched[base]!);
       series(fixed, 'delivered/s')[i] = rate(delivered, wDelivered[base]!);
       series(fixed, 'failed/s')[i] = rate(failed, wFailed[base]!);
-      series(fixed, 'p50 µs')[i] = s.latency.p50Us;
-      series(fixed, 'p99 µs')[i] = s.latency.p99Us;
+      series(fixed, 'p50')[i] = s.latency.p50Us;
+      series(fixed, 'p99')[i] = s.latency.p99Us;
       const seen = new Set<string>();
       for (const k of s.kernels) {
         series(kernelRate, k.id)[i] = k.ratePerSec;
@@ -140,7 +140,7 @@ export function createMetricsHistory(): MetricsHistory {
         kind === 'rates'
           ? ['dispatched/s', 'delivered/s', 'failed/s'].map((k) => [k, series(fixed, k)])
           : kind === 'latency'
-            ? ['p50 µs', 'p99 µs'].map((k) => [k, series(fixed, k)])
+            ? ['p50', 'p99'].map((k) => [k, series(fixed, k)])
             : [...(kind === 'kernels' ? kernelRate : kernelDepth).entries()];
       return { names: pick.map(([k]) => k), data: [order(time), ...pick.map(([, a]) => order(a))] };
     },

@@ -1,5 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { timeTicks } from './format';
+import { latencyTicks, seriesStroke, timeTicks } from './format';
+
+describe('latencyTicks', () => {
+  it('labels a µs axis in µs, ms or s, short', () => {
+    expect(latencyTicks([0, 250, 1000, 12_500, 50_000, 250_000, 2_500_000])).toEqual([
+      '0 µs',
+      '250 µs',
+      '1 ms',
+      '12.5 ms',
+      '50 ms',
+      '250 ms',
+      '2.5 s',
+    ]);
+  });
+});
+
+describe('seriesStroke', () => {
+  it('draws each series of a chart narrower than the one before, every second one dashed', () => {
+    const strokes = [0, 1, 2, 3].map((i) => seriesStroke(i, 4));
+    for (let i = 1; i < strokes.length; i++)
+      expect(strokes[i]!.width).toBeLessThan(strokes[i - 1]!.width);
+    expect(strokes.map((s) => s.dash !== undefined)).toEqual([false, true, false, true]);
+    expect(seriesStroke(0, 1)).toEqual({ width: 1.25 });
+  });
+});
 
 describe('timeTicks', () => {
   it('labels a whole minute hh:mm and the seconds between :ss, on one line', () => {

@@ -2,7 +2,13 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useLiveValue } from '../../state/live';
-import { formatCompact, formatCount, timeTicks } from '../design/format';
+import {
+  formatCompact,
+  formatCount,
+  latencyTicks,
+  seriesStroke,
+  timeTicks,
+} from '../design/format';
 import { useWorkbench } from '../../state/store';
 import { useEngine } from '../engineContext';
 
@@ -80,7 +86,7 @@ function Chart({
               ...v.names.map((n, i) => ({
                 label: n,
                 stroke: COLORS[i % COLORS.length] ?? '#888',
-                width: 1.5,
+                ...seriesStroke(i, v.names.length),
               })),
             ],
             // Compact y labels (12.3 K) keep the axis narrow and inside the chart at any value.
@@ -94,7 +100,8 @@ function Chart({
                 stroke: 'currentColor',
                 font: AXIS_FONT,
                 size: 52,
-                values: (_u, vals) => vals.map((v) => formatCompact(v)),
+                values: (_u, vals) =>
+                  kind === 'latency' ? latencyTicks(vals) : vals.map((v) => formatCompact(v)),
               },
             ],
             legend: { live: false },
@@ -173,7 +180,7 @@ export function MetricsPanel() {
         />
         <Chart kind="kernels" windowSec={windowSec} title="Kernel throughput (processed/s)" />
         <Chart kind="depths" windowSec={windowSec} title="Queue depth" />
-        <Chart kind="latency" windowSec={windowSec} title="Latency injection → processing (µs)" />
+        <Chart kind="latency" windowSec={windowSec} title="Latency injection → processing" />
       </div>
     </div>
   );
