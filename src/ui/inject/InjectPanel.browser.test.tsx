@@ -75,7 +75,10 @@ describe('Inject panel (issue 13, point 8)', () => {
     store
       .getState()
       .ingestSnapshot(snapshot({ generator: { ...gen, onWorker: true } }), Date.now());
-    await expect.element(status).toHaveTextContent('running: 1,234,567 emitted · own worker');
+    // What runs, not what the form holds (it may have been started from the toolbar or the API).
+    await expect
+      .element(status)
+      .toHaveTextContent('running at 1,000/s poisson: 1,234,567 emitted · own worker');
     await expect
       .element(status)
       .toHaveAttribute(
@@ -85,7 +88,22 @@ describe('Inject panel (issue 13, point 8)', () => {
     store
       .getState()
       .ingestSnapshot(snapshot({ generator: { ...gen, onWorker: false } }), Date.now());
-    await expect.element(status).toHaveTextContent(/^running: 1,234,567 emitted$/);
+    await expect
+      .element(status)
+      .toHaveTextContent(/^running at 1,000\/s poisson: 1,234,567 emitted$/);
+    store.getState().ingestSnapshot(
+      snapshot({
+        generator: {
+          ...gen,
+          onWorker: false,
+          spec: { ratePerSec: 2_000_000, pattern: 'bursts', seed: 7 },
+        },
+      }),
+      Date.now(),
+    );
+    await expect
+      .element(status)
+      .toHaveTextContent(/^running at 2\.00 M\/s bursts, seed 7: 1,234,567 emitted$/);
     await expect
       .element(status)
       .toHaveAttribute(

@@ -7,7 +7,7 @@ import { useLive } from '../../state/live';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import type { GeneratorFormState } from '../../state/injectForm';
 import { generatorSpecOf, routedMix } from './generatorSpec';
-import { formatCount, formatCounts } from '../design/format';
+import { formatCount, formatCounts, formatRate } from '../design/format';
 
 type Field = RouteConfig['messageTypes'][number]['fields'][number];
 type Preset = NonNullable<RouteConfig['generatorPresets']>[number];
@@ -236,6 +236,11 @@ function GeneratorForm() {
   const running = useLive((s) => s?.generator.running ?? false);
   const emitted = useLive((s) => s?.generator.emitted ?? 0);
   const onWorker = useLive((s) => s?.generator.onWorker ?? false);
+  // What runs, which may differ from the form (started from a preset, the toolbar or the API).
+  const spec = useLive((s) => (s?.generator.running ? s.generator.spec : undefined));
+  const runningAs = spec
+    ? ` at ${formatRate(spec.ratePerSec)} ${spec.pattern ?? 'poisson'}${spec.seed === undefined ? '' : `, seed ${spec.seed}`}`
+    : '';
   const mixOfRoutes = useMemo(() => routedMix(config.routes), [config.routes]);
   const stored = useWorkbench((s) => s.generatorForm);
   // Until the mix is edited it follows the routes: every routed type at weight 1.
@@ -352,7 +357,7 @@ function GeneratorForm() {
             }
           >
             {running
-              ? `running: ${emitted.toLocaleString('en-US')} emitted${onWorker ? ' · own worker' : ''}`
+              ? `running${runningAs}: ${emitted.toLocaleString('en-US')} emitted${onWorker ? ' · own worker' : ''}`
               : `${emitted.toLocaleString('en-US')} emitted`}
           </span>
           <span className="grow" />
