@@ -11,6 +11,20 @@ beforeEach(() => {
 afterEach(cleanup);
 
 describe('Inject panel (issue 13, point 8)', () => {
+  it('shows the same random fill when the panel comes back, for fields never typed in', async () => {
+    const engine = fakeEngine();
+    render(<InjectPanel />, engine);
+    const field = () => page.getByRole('textbox', { name: 'Field amount' });
+    await expect.element(field()).toBeVisible();
+    const drawn = (field().element() as HTMLInputElement).value;
+    expect(drawn).not.toBe('');
+    for (let i = 0; i < 3; i++) {
+      cleanup();
+      render(<InjectPanel />, engine);
+      await expect.element(field()).toHaveValue(drawn);
+    }
+  });
+
   it('keeps the generator and publish forms when the panel unmounts and comes back', async () => {
     const engine = fakeEngine();
     render(<InjectPanel />, engine);

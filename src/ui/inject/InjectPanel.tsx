@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { RouteConfig } from '../../core/config';
 import type { ArrivalPattern, GeneratorSpec, PayloadValues } from '../../engine/protocol';
 import { useEngine } from '../engineContext';
@@ -127,13 +127,17 @@ function PublishForm({ typeId, fields }: { typeId: number | string; fields: Fiel
   const stored = useWorkbench((s) =>
     Object.hasOwn(s.publishForm.values, typeKey) ? s.publishForm.values[typeKey] : undefined,
   );
-  // Until the user edits or sends, a fresh random fill; from then on what they typed, kept.
+  // A type's first random fill is kept in the store like typed values, so leaving the tab and
+  // coming back shows the same values (they were drawn afresh at every mount).
   const [initial] = useState<Record<string, string>>(() =>
     Object.fromEntries(fields.map((f) => [f.name, randomFill(f)])),
   );
   const values = stored ?? initial;
   const setValues = (next: Record<string, string>) =>
     workbenchStore().getState().setPublishValues(typeKey, next);
+  useEffect(() => {
+    if (stored === undefined) workbenchStore().getState().setPublishValues(typeKey, initial);
+  }, [stored, typeKey, initial]);
   const count = useWorkbench((s) => s.publishForm.count);
   const priority = useWorkbench((s) => s.publishForm.priority);
   const setCount = (v: string) => workbenchStore().getState().setPublishForm({ count: v });
