@@ -184,7 +184,12 @@ export function TracePanel() {
                       <th className="t-type">type</th>
                       <th className="t-route">source → kernel</th>
                       <th className="t-status">status</th>
-                      <th className="num t-hops line-2">hops</th>
+                      <th
+                        className="num t-hops line-2"
+                        title="K2K hops: how many times the broker forwarded this message to a next hop on its way (a K2K route). A message a kernel emits is a new message, sent directly: 0 hops; its step in the chain shows as its parent."
+                      >
+                        hops
+                      </th>
                       <th className="num t-latency line-2">latency</th>
                       <th className="t-stages line-2">delivered / processed</th>
                     </tr>

@@ -202,7 +202,11 @@ export function ReceiptsPanel() {
             <span role="columnheader" className="rc-status">
               status
             </span>
-            <span role="columnheader" className="rc-hops">
+            <span
+              role="columnheader"
+              className="rc-hops"
+              title="K2K hops: how many times the broker forwarded this message to a next hop on its way (a K2K route). A message a kernel emits is a new message, sent directly: 0 hops; its step in the chain shows as its parent."
+            >
               hops
             </span>
             <span role="columnheader" className="rc-latency" title="from injection to processing">
