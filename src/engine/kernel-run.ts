@@ -35,20 +35,43 @@ export const MAX_IN_FLIGHT = 2;
 export const ASYNC_BATCH = 4096;
 /**
  * Rows an asynchronous runtime with a batch already out waits for before it takes another (see
- * `KernelRunner.waitsForMore`): a full batch, or half the queue where the queue is smaller.
+ * `waitsForMore`): a full batch, or half the queue where the queue is smaller.
  */
 export function asyncFill(queueCapacity: number): number {
   return Math.max(1, Math.min(ASYNC_BATCH, Math.floor(queueCapacity / 2)));
 }
+/**
+ * Whether an asynchronous runtime that has a batch out should wait for more rows before it
+ * takes the next: until its queue holds `asyncFill` rows, or the tick ends (a flush drain). Traffic
+ * enters in groups of 1,024, and the second slot used to take the first group at once; it then
+ * waited in the chain behind the first batch while the queue overflowed. The GPU is not what
+ * limits this: on an H200 through Dawn (`bench/gpu-engine-node.bench.ts`), the engine forced to
+ * WebGPU ran the fraud kernel at 270 K/s, where a 4,096-row round trip alone takes 1.2 ms; a
+ * batch's result is taken back only between the engine's time slices. Waiting for fuller
+ * batches took the saturated run from 280–317 to 363–365 K/s for fraud and 674–762 to 800–805
+ * K/s processed in all (a CPU twin behind the GPU worker's link, this project's 2-core machine,
+ * three runs each). The first batch still goes at once: an idle kernel answers a single message
+ * without waiting.
+ */
+function waitsForMore(k: KernelState): boolean {
+  return k.inFlight > 0 && k.ep.pendingCount() < asyncFill(k.cfg.queueCapacity);
+}
+
 /** Rounds of `drainAll` at most: kernels that keep feeding each other stop there until the next tick. */
 const MAX_ROUNDS = 100_000;
 /** Latency samples one batch adds to the ring at most (see `take`). */
 export const LATENCY_SAMPLES_PER_BATCH = 32;
 
-/** A pipelined batch's result (null: the runtime refused the batch) and when it came back. */
+/** A batch's result (null: the runtime refused the batch) and when it came back (clock ms). */
 interface Landed {
   out: OutputBatch | null;
   atMs: number;
+}
+
+/** A batch handed to a runtime: when (clock ms), and its result to come. */
+interface Sent {
+  sentMs: number;
+  landed: Promise<Landed>;
 }
 
 export class KernelRunner {
@@ -67,8 +90,11 @@ export class KernelRunner {
     this.faults = new KernelFaults(c, send, this.outputs);
   }
 
-  /** Processes up to `budget` messages of `k`'s queue; returns how many it took. */
-  drain(k: KernelState, budget: number): number {
+  /**
+   * Processes up to `budget` messages of `k`'s queue; returns how many it took. With `flush` a
+   * runtime takes what its queue holds even while a batch of its is out (see `waitsForMore`).
+   */
+  drain(k: KernelState, budget: number, flush = false): number {
     // Decided with batches in flight too: a move then waits for them (`moving`), and no new
     // batch goes to the runtime meanwhile.
     this.host.place(k, true);
@@ -77,7 +103,7 @@ export class KernelRunner {
     while (done < budget && ep.pendingCount() > 0 && !k.destroyed && k.stateHold === 0) {
       const impl = k.impl;
       const async = isRuntime(impl);
-      if (async && (k.moving || this.waitsForMore(k))) break;
+      if (async && (k.moving || (!flush && waitsForMore(k)))) break;
       const slot = async ? this.freeSlot(k) : k.slots[0]!;
       if (!slot) break;
       const taken = this.take(k, slot);
@@ -122,9 +148,6 @@ export class KernelRunner {
    */
   readonly drainAll = (): void => this.drainRounds(MAX_ROUNDS, false);
 
-  /** True while a drain with `flush` runs (see `waitsForMore`). */
-  private flushing = false;
-
   /**
    * Rounds of a batch per kernel, in turn, until a round takes nothing, `maxRounds` have run, or
    * (with `budgeted`) the tick's time slice is used up. With `flush` (the end of a tick,
@@ -133,33 +156,11 @@ export class KernelRunner {
   drainRounds(maxRounds: number, budgeted: boolean, flush = false): void {
     const c = this.c;
     const batch = c.opts.batchSize;
-    this.flushing = flush;
-    try {
-      for (let round = 0; round < maxRounds; round++) {
-        let any = 0;
-        for (const k of c.kernels.values()) any += this.drain(k, batch);
-        if (any === 0 || (budgeted && c.overBudget())) return;
-      }
-    } finally {
-      this.flushing = false;
+    for (let round = 0; round < maxRounds; round++) {
+      let any = 0;
+      for (const k of c.kernels.values()) any += this.drain(k, batch, flush);
+      if (any === 0 || (budgeted && c.overBudget())) return;
     }
-  }
-
-  /**
-   * Whether an asynchronous runtime that has a batch out should wait for more rows before it
-   * takes the next: until its queue holds `asyncFill` rows, or the tick ends (a flush). Traffic
-   * enters in groups of 1,024, and the second slot used to take the first group at once; it then
-   * waited in the chain behind the first batch while the queue overflowed. The GPU is not what
-   * limits this: on an H200 through Dawn (`bench/gpu-engine-node.bench.ts`), the engine forced to
-   * WebGPU ran the fraud kernel at 270 K/s, where a 4,096-row round trip alone takes 1.2 ms; a
-   * batch's result is taken back only between the engine's time slices. Waiting for fuller
-   * batches took the saturated run from 280–317 to 363–365 K/s for fraud and 674–762 to 800–805
-   * K/s processed in all (a CPU twin behind the GPU worker's link, this project's 2-core machine,
-   * three runs each). The first batch still goes at once: an idle kernel answers a single message
-   * without waiting.
-   */
-  private waitsForMore(k: KernelState): boolean {
-    return !this.flushing && k.inFlight > 0 && k.ep.pendingCount() < asyncFill(k.cfg.queueCapacity);
   }
 
   /** A slot for the runtime's next batch, or null while `MAX_IN_FLIGHT` are out. */
@@ -333,57 +334,54 @@ export class KernelRunner {
     k.inFlight += count;
     this.c.inFlightTotal += count;
     if (rt.pipelined) {
-      const clock = this.c.opts.clock;
-      const sentMs = clock();
-      const sent: Promise<Landed> = rt.process(slot.batch).then(
-        (out) => ({ out, atMs: clock() }),
-        () => ({ out: null, atMs: clock() }),
-      );
-      k.chain = k.chain.then(() => this.runSlot(k, rt, slot, count, sent, sentMs));
+      const sent = this.handOver(rt, slot.batch);
+      k.chain = k.chain.then(() => this.runSlot(k, rt, slot, count, sent));
     } else {
-      k.chain = k.chain.then(() => this.runSlot(k, rt, slot, count, null, 0));
+      k.chain = k.chain.then(() => this.runSlot(k, rt, slot, count, this.handOver(rt, slot.batch)));
     }
   }
 
+  /** Hands `batch` to the runtime now: when, and what comes back (null: refused) when. */
+  private handOver(rt: KernelRuntime, batch: MessageBatch): Sent {
+    const clock = this.c.opts.clock;
+    const sentMs = clock();
+    let out: Promise<OutputBatch>;
+    try {
+      out = rt.process(batch);
+    } catch (e) {
+      out = Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    const landed = out.then(
+      (o): Landed => ({ out: o, atMs: clock() }),
+      (): Landed => ({ out: null, atMs: clock() }),
+    );
+    return { sentMs, landed };
+  }
+
   /**
-   * Takes a batch's result back (`sent`: handed over already, at `sentMs`; else hands it over
-   * now) and sends its outputs on. A pipelined batch is timed from when it was sent or, if
-   * later, when the one before it came back: the time the runtime spent on it alone.
+   * Takes a batch's result back and sends its outputs on. It is timed from when it was sent or,
+   * if later, when the one before it came back (a pipelined batch sent while another ran): the
+   * time the runtime spent on it alone.
    */
   private async runSlot(
     k: KernelState,
     rt: KernelRuntime,
     slot: BatchSlot,
     count: number,
-    sent: Promise<Landed> | null,
-    sentMs: number,
+    sent: Sent,
   ): Promise<void> {
     const c = this.c;
     try {
-      let t0 = c.opts.clock();
-      let out: OutputBatch;
-      let atMs: number;
-      if (sent) {
-        const r = await sent;
-        t0 = Math.max(sentMs, k.landedMs);
-        atMs = r.atMs;
-        k.landedMs = atMs;
-        if (!r.out) {
-          // Which row failed is unknown: re-run the batch row by row (see isolate).
-          await this.faults.isolateAsync(k, rt, slot, count);
-          return;
-        }
-        out = r.out;
-      } else {
-        try {
-          out = await rt.process(slot.batch);
-        } catch {
-          await this.faults.isolateAsync(k, rt, slot, count);
-          return;
-        }
-        atMs = c.opts.clock();
+      const r = await sent.landed;
+      const t0 = Math.max(sent.sentMs, k.landedMs);
+      k.landedMs = r.atMs;
+      const out = r.out;
+      if (!out) {
+        // Which row failed is unknown: re-run the batch row by row (see isolate).
+        await this.faults.isolateAsync(k, rt, slot, count);
+        return;
       }
-      const ms = atMs - t0;
+      const ms = r.atMs - t0;
       c.advance();
       if (rt.backend === 'webgpu') k.placement.observe('webgpu', count, ms);
       leaveFlight(this.c, k, slot, count);

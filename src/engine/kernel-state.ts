@@ -92,7 +92,7 @@ export interface KernelState {
    * a `pipelined` runtime, handed over at once and their results taken in order.
    */
   chain: Promise<void>;
-  /** When the runtime's last batch came back (the clock's ms), to time a pipelined batch. */
+  /** When the runtime's last batch came back (the clock's ms), to time the next one from. */
   landedMs: number;
   /** A copy of a live batch is being measured on the backend the kernel does not run on. */
   shadowBusy: boolean;
