@@ -33,8 +33,9 @@ Object.defineProperty(globalThis, 'navigator', {
 });
 
 // Imported after the WebGPU globals exist.
-const { acquireGpu, createTwin, GpuKernelRuntime } = await import('../src/gpu/index.ts');
-const { GpuHost, fallbackNotice, probeWith } = await import('../src/engine/gpu-host.ts');
+const { acquireGpu, createTwin } = await import('../src/gpu/index.ts');
+const { GpuHost } = await import('../src/engine/gpu-host.ts');
+const { webgpuHostDeps } = await import('../src/engine/gpu-host-webgpu.ts');
 const { RemoteGpu } = await import('../src/engine/gpu-remote.ts');
 const { GeneratorPump } = await import('../src/engine/gen-remote.ts');
 const { createEngine } = await import('../src/engine/engine.ts');
@@ -48,19 +49,15 @@ type KernelImpl = import('../src/engine/engine.ts').KernelImpl;
 // This bundle is also its two worker threads.
 if (!isMainThread && workerData === 'gpu-host') {
   const port = parentPort!;
+  const deps = webgpuHostDeps();
   const host = new GpuHost(
-    {
-      probe: () =>
-        DRY ? Promise.resolve({ available: true, adapter: null }) : probeWith(acquireGpu),
-      create: (behavior, backend, onFallback) =>
-        DRY
-          ? Promise.resolve(new TwinRuntime(behavior))
-          : GpuKernelRuntime.create(behavior, {
-              backend,
-              onFallback: (e) => onFallback(fallbackNotice(e)),
-            }),
-      lose: () => undefined,
-    },
+    DRY
+      ? {
+          ...deps,
+          probe: () => Promise.resolve({ available: true, adapter: null }),
+          create: (behavior) => Promise.resolve(new TwinRuntime(behavior)),
+        }
+      : deps,
     (reply, transfer) => port.postMessage(reply, transfer),
   );
   port.on('message', (m) => host.handle(m));
