@@ -80,30 +80,22 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
 
   it('shows the rate messages really enter at, and says so when the engine falls behind', async () => {
     render(<TrafficControl />, fakeEngine());
-    const spec = { ratePerSec: 10_000_000 };
-    const rates = (injectedPerSec: number) => ({
-      injectedPerSec,
-      processedPerSec: injectedPerSec,
-      deadLetteredPerSec: 0,
-    });
-    // Keeping up: the measured rate, not the 10 M/s asked for.
-    store
-      .getState()
-      .ingestSnapshot(
-        snapshot({ generator: { ...generator(true), spec }, rates: rates(9_990_000) }),
+    /** A snapshot of the generator asked for `asked`/s, `lagMs` behind, entering at `actual`/s. */
+    const running = (asked: number, lagMs: number, actual: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          generator: { ...generator(true), spec: { ratePerSec: asked }, lagMs },
+          rates: { injectedPerSec: actual, processedPerSec: actual, deadLetteredPerSec: 0 },
+        }),
         Date.now(),
       );
+    // Keeping up: the measured rate, not the 10 M/s asked for.
+    running(10_000_000, 0, 9_990_000);
     const badge = page.getByTestId('traffic-rate');
     await expect.element(badge).toHaveTextContent('9.99 M/s');
     await expect.element(badge).toHaveAttribute('data-behind', 'false');
     // Saturated: 2.71 M of 10 M/s, 3.2 s behind schedule, in amber.
-    store.getState().ingestSnapshot(
-      snapshot({
-        generator: { ...generator(true), spec, lagMs: 3200 },
-        rates: rates(2_710_000),
-      }),
-      Date.now(),
-    );
+    running(10_000_000, 3200, 2_710_000);
     await expect.element(badge).toHaveTextContent('2.71 M of 10.0 M/s');
     await expect.element(badge).toHaveAttribute('data-behind', 'true');
     await expect.element(badge).toHaveClass(/badge-warn/);
@@ -113,35 +105,17 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
       .element(badge)
       .toHaveAttribute('title', expect.stringMatching(/the limit is the engine itself/));
     // Still behind, but entering faster than asked (after a stall): catching up, not amber.
-    store.getState().ingestSnapshot(
-      snapshot({
-        generator: { ...generator(true), spec: { ratePerSec: 300_000 }, lagMs: 1200 },
-        rates: rates(643_000),
-      }),
-      Date.now(),
-    );
+    running(300_000, 1200, 643_000);
     await expect.element(badge).toHaveTextContent('643 K/s · catching up');
     await expect.element(badge).toHaveAttribute('data-behind', 'catching-up');
     await expect.element(badge).toHaveClass(/badge-ok/);
     // Under half a second behind but entering well above the rate asked (the first seconds after
     // Start): "2.79 M/s" beside 2 M/s asked read as a wrong number; it says it is catching up.
-    store.getState().ingestSnapshot(
-      snapshot({
-        generator: { ...generator(true), spec: { ratePerSec: 2_000_000 }, lagMs: 380 },
-        rates: rates(2_790_000),
-      }),
-      Date.now(),
-    );
+    running(2_000_000, 380, 2_790_000);
     await expect.element(badge).toHaveTextContent('2.79 M/s · catching up');
     await expect.element(badge).toHaveAttribute('data-behind', 'catching-up');
     // On schedule, a few per cent over (Poisson traffic, a half-second window): the plain rate.
-    store.getState().ingestSnapshot(
-      snapshot({
-        generator: { ...generator(true), spec: { ratePerSec: 2_000_000 }, lagMs: 3 },
-        rates: rates(2_040_000),
-      }),
-      Date.now(),
-    );
+    running(2_000_000, 3, 2_040_000);
     await expect.element(badge).toHaveTextContent('2.04 M/s');
     await expect.element(badge).toHaveAttribute('data-behind', 'false');
   });
