@@ -3,14 +3,10 @@
  * Expects the dock tabs 'Trace' and 'What-if' (src/ui/analysis) and GraphCanvas receiving
  * `useTraceHighlight()` as `highlightedEdges`.
  */
-import { test, expect, type Workbench } from './workbench';
+import { engineReady, test, expect, type Workbench } from './workbench';
 import type { Page } from '@playwright/test';
 
 const snap = (page: Page) => page.evaluate(() => window.workbench.snapshot());
-
-async function engineReady(page: Page) {
-  await expect.poll(async () => (await snap(page))?.kernels.length ?? 0).toBeGreaterThan(0);
-}
 
 test.describe('beyond the peers', () => {
   test('a click anywhere on a recent message traces it, as its hover promises', async ({

@@ -6,13 +6,9 @@
  */
 import type { Page } from '@playwright/test';
 import { demoConfig, type RouteConfig } from '../src/core/config/index.ts';
-import { test, expect } from './workbench';
+import { engineReady, test, expect } from './workbench';
 
 const snap = (page: Page) => page.evaluate(() => window.workbench.snapshot());
-
-async function engineReady(page: Page) {
-  await expect.poll(async () => (await snap(page))?.kernels.length ?? 0).toBeGreaterThan(0);
-}
 
 async function enableFaultHooks(page: Page) {
   await page.addInitScript(() => localStorage.setItem('rdw:test:faults', '1'));

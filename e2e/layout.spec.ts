@@ -3,7 +3,7 @@
  * window, Trace that shows what it traced, notices that cover no control, Stop always at hand,
  * a one-row toolbar.
  */
-import { DOCK_PANELS, test, expect } from './workbench';
+import { engineReady, DOCK_PANELS, test, expect } from './workbench';
 import type { Page } from '@playwright/test';
 
 const SIZES = [
@@ -12,10 +12,6 @@ const SIZES = [
 ] as const;
 
 const snap = (page: Page) => page.evaluate(() => window.workbench.snapshot());
-
-async function engineReady(page: Page) {
-  await expect.poll(async () => (await snap(page))?.kernels.length ?? 0).toBeGreaterThan(0);
-}
 
 type Box = { x: number; y: number; width: number; height: number };
 const overlaps = (a: Box, b: Box) =>

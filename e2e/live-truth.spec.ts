@@ -2,14 +2,10 @@
  * Live numbers that never lie (issue 13): rates fall to 0 once traffic stops, a bounded queue never
  * reads above its capacity, and receipts show beside the inject control, every row of a burst.
  */
-import { test, expect } from './workbench';
+import { engineReady, test, expect } from './workbench';
 import type { Page } from '@playwright/test';
 
 const snap = (page: Page) => page.evaluate(() => window.workbench.snapshot());
-
-async function engineReady(page: Page) {
-  await expect.poll(async () => (await snap(page))?.kernels.length ?? 0).toBeGreaterThan(0);
-}
 
 /** A dock panel by its tab's name; opens it when its tab is not the selected one of its pane. */
 async function panel(page: Page, name: string) {

@@ -1,14 +1,10 @@
-import { test, expect } from './workbench';
+import { engineReady, test, expect } from './workbench';
 import type { Page } from '@playwright/test';
 import { demoConfig } from '../src/core/config/index.ts';
 import { GeneratedBatch, TrafficGenerator } from '../src/engine/generators.ts';
 import { layoutOf } from '../src/engine/payload.ts';
 
 const snap = (page: Page) => page.evaluate(() => window.workbench.snapshot());
-
-async function engineReady(page: Page) {
-  await expect.poll(async () => (await snap(page))?.kernels.length ?? 0).toBeGreaterThan(0);
-}
 
 test.describe('inject and watch', () => {
   test('clicking inject on a type node shows a Delivered receipt', async ({ wb, page }) => {

@@ -1,6 +1,13 @@
 /** Page object and fixtures for the workbench e2e specs. */
 import { test as base, expect, type Page } from '@playwright/test';
 
+/** Waits until the engine has published a snapshot with the config's kernels in it. */
+export async function engineReady(page: Page): Promise<void> {
+  await expect
+    .poll(async () => (await page.evaluate(() => window.workbench.snapshot()))?.kernels.length ?? 0)
+    .toBeGreaterThan(0);
+}
+
 export class Workbench {
   constructor(readonly page: Page) {}
 
