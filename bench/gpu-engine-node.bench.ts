@@ -21,16 +21,9 @@
  */
 import os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-// @ts-expect-error -- fetched on demand by scripts/gpu-node-bench.mjs (no types installed)
-import { create, globals } from 'webgpu';
+import './dawn.ts';
 import { readThreadStat } from './proc.ts';
 import { fmtRate, printTable } from './stats.ts';
-
-Object.assign(globalThis, globals);
-Object.defineProperty(globalThis, 'navigator', {
-  value: { gpu: (create as (flags: string[]) => GPU)([]) },
-  configurable: true,
-});
 
 // Imported after the WebGPU globals exist.
 const { acquireGpu, createTwin } = await import('../src/gpu/index.ts');

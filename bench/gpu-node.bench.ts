@@ -11,14 +11,7 @@
  */
 import os from 'node:os';
 import { fmtRate, printTable } from './stats.ts';
-// @ts-expect-error -- fetched on demand by scripts/gpu-node-bench.mjs (no types installed)
-import { create, globals } from 'webgpu';
-
-Object.assign(globalThis, globals);
-Object.defineProperty(globalThis, 'navigator', {
-  value: { gpu: (create as (flags: string[]) => GPU)([]) },
-  configurable: true,
-});
+import './dawn.ts';
 
 // Imported after the WebGPU globals exist.
 const { runBench, runCheck } = await import('../src/gpu/check/checks.ts');
