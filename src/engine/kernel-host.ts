@@ -15,6 +15,7 @@ import {
   type KernelState,
 } from './kernel-state';
 import { Placement, type Backend } from './placement';
+import { PeakWindow } from './rate';
 import type { KernelConfig } from './protocol';
 import type { KernelRuntime, KernelTwin } from '../gpu/kernels/types.ts';
 
@@ -81,6 +82,7 @@ export class KernelHost {
       lettersByReason: {},
       emitted: 0,
       meter: c.freshMeter(),
+      peak: new PeakWindow(),
       lastDropped: 0,
       edges: new Map(),
       emits: new Map(),

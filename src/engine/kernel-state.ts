@@ -12,7 +12,7 @@ import {
 import type { EdgeAcc } from './context';
 import type { Placement } from './placement';
 import type { DeadLetterReason, KernelConfig } from './protocol';
-import type { RateMeter } from './rate';
+import type { PeakWindow, RateMeter } from './rate';
 
 /** What `makeKernel` may return: a synchronous CPU twin or an (asynchronous) runtime. */
 export type KernelImpl = KernelTwin | KernelRuntime;
@@ -119,6 +119,8 @@ export interface KernelState {
   lettersByReason: Partial<Record<DeadLetterReason, number>>;
   emitted: number;
   meter: RateMeter;
+  /** The most messages queued at once over the last half second (see `PeakWindow`). */
+  peak: PeakWindow;
   /** `dropped` at the previous snapshot (back-pressure: refused or evicted since). */
   lastDropped: number;
   /** Kernel → kernel edges: what this kernel's sends and relays reached. */

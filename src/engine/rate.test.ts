@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LUMP_SPAN_US, RATE_WINDOW_US, RateMeter } from './rate';
+import { LUMP_SPAN_US, PeakWindow, RATE_WINDOW_US, RateMeter } from './rate';
 
 /**
  * The rate with the lump test scanning every sample of the last LUMP_SPAN_US (as before the early
@@ -166,5 +166,28 @@ describe('RateMeter', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('PeakWindow', () => {
+  it('keeps a peak for a quarter to half a second of engine time, then falls to what is held', () => {
+    const w = new PeakWindow(250_000);
+    expect(w.add(0, 600)).toBe(600);
+    expect(w.add(100_000, 3)).toBe(600);
+    // The first bucket closes with 600 in it: still shown through the next quarter second.
+    expect(w.add(260_000, 3)).toBe(600);
+    expect(w.add(400_000, 0)).toBe(600);
+    expect(w.add(520_000, 0)).toBe(3);
+    expect(w.add(780_000, 0)).toBe(0);
+  });
+  it('forgets a bucket older than the whole window after a long gap between reads', () => {
+    const w = new PeakWindow(250_000);
+    w.add(0, 900);
+    expect(w.add(2_000_000, 5)).toBe(5);
+  });
+  it('starts afresh when engine time goes back (a new engine)', () => {
+    const w = new PeakWindow(250_000);
+    w.add(5_000_000, 900);
+    expect(w.add(0, 7)).toBe(7);
   });
 });

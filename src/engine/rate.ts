@@ -117,3 +117,42 @@ export class RateMeter {
     this.sample(tUs, 0);
   }
 }
+
+/**
+ * The most a queue held at once over the last half second (0.25–0.5 s), from the window peaks
+ * the queue reports whenever it is read (`takeWindowPeak`). Under steady load a queue fills and
+ * is drained within each engine slice, so its depth read at a snapshot is 0; this is how full it
+ * got in between. Two buckets of a quarter second each, in engine time: a peak stays readable
+ * for at least a quarter second whatever the snapshot rate, and once the queue stays shallow
+ * the value falls back to its depth within half a second.
+ *
+ * @example
+ * const w = new PeakWindow();
+ * w.add(0, 600);        // 600
+ * w.add(300_000, 0);    // 600: the last quarter second's bucket still holds it
+ * w.add(600_000, 0);    // 0
+ */
+export class PeakWindow {
+  private prev = 0;
+  private cur = 0;
+  private since = -Infinity;
+
+  constructor(readonly bucketUs = RATE_WINDOW_US / 2) {}
+
+  /** Folds in `peak` (the most held since the previous read) at engine time `tUs`; returns the window's peak. */
+  add(tUs: number, peak: number): number {
+    const elapsed = tUs - this.since;
+    if (elapsed < 0) {
+      // Engine time went back (a new engine): start afresh.
+      this.prev = 0;
+      this.cur = peak;
+      this.since = tUs;
+    } else if (elapsed >= this.bucketUs) {
+      // The current bucket closes; one older than a whole window is forgotten.
+      this.prev = elapsed < 2 * this.bucketUs ? this.cur : 0;
+      this.cur = peak;
+      this.since = tUs;
+    } else if (peak > this.cur) this.cur = peak;
+    return Math.max(this.prev, this.cur);
+  }
+}

@@ -49,7 +49,14 @@ export interface KernelSnapshot {
   queued: number;
   /** Messages taken from the queue and being processed on a backend (a GPU batch in flight). */
   inFlight: number;
-  /** Highest queue depth seen (queued only). */
+  /**
+   * The most messages queued at once over the last half second (0.25–0.5 s of engine time);
+   * between `queued` and `capacity`. Under steady load the engine drains each queue every slice,
+   * so `queued` read at a snapshot is 0 while the queue fills to hundreds in between; this says
+   * how full it got. It falls back to `queued` within half a second once the queue stays shallow.
+   */
+  peakQueued: number;
+  /** Highest queue depth seen (queued only) since the counters were last reset. */
   maxDepth: number;
   /** The real capacity (the configured one rounded up to a power of two). */
   capacity: number;

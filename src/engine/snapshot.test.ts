@@ -402,6 +402,31 @@ describe('engine snapshot', () => {
     expect(Math.max(...ids)).toBe(5_000);
   });
 
+  it('says how full a queue got between snapshots, and forgets it half a second later', () => {
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    const sink = () => engine.snapshot().kernels.find((k) => k.id === 'alert_sink')!;
+    expect(sink()).toMatchObject({ queued: 0, peakQueued: 0 });
+    // 600 alerts queue up and are drained before the next snapshot: depth 0 then, peak 600.
+    engine.command({ type: 'inject', typeId: 1010, count: 600 });
+    t += 1000;
+    engine.tick();
+    expect(sink()).toMatchObject({ queued: 0, processed: 600, peakQueued: 600 });
+    // Still shown a quarter second on (snapshots in between do not take it away)...
+    for (let i = 0; i < 3; i++) {
+      t += 100_000;
+      engine.tick();
+      expect(sink().peakQueued).toBe(600);
+    }
+    // ...and gone once half a second has passed with the queue empty.
+    t += 300_000;
+    engine.tick();
+    expect(sink()).toMatchObject({ queued: 0, peakQueued: 0 });
+    // Never above the capacity, never below what is queued now.
+    engine.command({ type: 'inject', typeId: 1010, count: 5_000 });
+    expect(sink()).toMatchObject({ queued: 1024, peakQueued: 1024 });
+  });
+
   it('Reset counters starts every queue column afresh, the high-water mark from the depth now', () => {
     const engine = createEngine({ config: demoConfig(), now: () => 1_000_000 });
     const sink = () => engine.snapshot().kernels.find((k) => k.id === 'alert_sink')!;

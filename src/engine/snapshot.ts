@@ -59,6 +59,7 @@ export class SnapshotBuilder {
       const fallbackReason = this.host.fallbackReasonOf(k);
       const queued = k.ep.pendingCount();
       const capacity = k.ep.capacity;
+      const peakQueued = Math.max(queued, k.peak.add(now, k.ep.takeQueueWindowPeak()));
       const backpressure = queued >= capacity * BACKPRESSURE_FILL || k.dropped > k.lastDropped;
       k.lastDropped = k.dropped;
       kernels.push({
@@ -69,6 +70,7 @@ export class SnapshotBuilder {
         queueDepth: queued,
         queued,
         inFlight: k.inFlight,
+        peakQueued,
         maxDepth: st.maxDepth,
         capacity,
         processed: k.processed,

@@ -12,7 +12,8 @@ const snap = (kernels: { id: string; depth: number }[], dispatched: number, time
       deliveryErrors: 0,
     },
     latency: { p50Us: 1, p99Us: 2, samples: 1 },
-    kernels: kernels.map((k) => ({ id: k.id, ratePerSec: 10, queueDepth: k.depth })),
+    // Drained at the snapshot's instant (depth 0), `depth` at most in the half second before.
+    kernels: kernels.map((k) => ({ id: k.id, ratePerSec: 10, queueDepth: 0, peakQueued: k.depth })),
   }) as unknown as EngineSnapshot;
 
 describe('metrics history', () => {
@@ -96,12 +97,20 @@ describe('metrics history', () => {
     expect(Number.isNaN(b[1]!)).toBe(true);
   });
 
+  it('charts how full each queue got, not its depth at the instant of the snapshot', () => {
+    const h = createMetricsHistory();
+    h.ingest(snap([{ id: 'a', depth: 612 }], 0), 0);
+    const v = h.view('depths');
+    expect(v.names).toEqual(['a']);
+    expect(v.data[1]?.[0]).toBe(612);
+  });
+
   it('ends the charts at 0 once idle snapshots arrive after traffic (issue 13, point 1)', () => {
     const h = createMetricsHistory();
     const at = (dispatched: number, rate: number) =>
       ({
         ...snap([{ id: 'a', depth: 0 }], dispatched),
-        kernels: [{ id: 'a', ratePerSec: rate, queueDepth: 0 }],
+        kernels: [{ id: 'a', ratePerSec: rate, queueDepth: 0, peakQueued: 0 }],
       }) as unknown as EngineSnapshot;
     h.ingest(at(0, 0), 0);
     h.ingest(at(5000, 5000), 1000);

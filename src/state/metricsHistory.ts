@@ -111,7 +111,9 @@ export function createMetricsHistory(): MetricsHistory {
       const seen = new Set<string>();
       for (const k of s.kernels) {
         series(kernelRate, k.id)[i] = k.ratePerSec;
-        series(kernelDepth, k.id)[i] = k.queueDepth;
+        // How full the queue got over the last half second, not its depth at the snapshot's
+        // instant: under steady load that is 0 while the queue fills to hundreds between drains.
+        series(kernelDepth, k.id)[i] = k.peakQueued;
         seen.add(k.id);
         lastSeen.set(k.id, sampleNo);
       }

@@ -224,6 +224,11 @@ export class K2KEndpoint {
     return this.q.stats();
   }
 
+  /** The most messages queued at once since the previous call; see `CountedQueue.takeWindowPeak`. */
+  takeQueueWindowPeak(): number {
+    return this.q.takeWindowPeak();
+  }
+
   /** Starts the queue's high-water mark afresh from its depth now. */
   resetQueuePeak(): void {
     this.q.resetPeak();

@@ -56,6 +56,8 @@ export abstract class CountedQueue {
   protected dropped = 0;
   protected evicted = 0;
   protected maxDepth = 0;
+  /** Highest depth since the last {@link CountedQueue.takeWindowPeak}. */
+  protected windowPeak = 0;
 
   constructor(capacity: number) {
     this.capacity = roundCapacity(capacity);
@@ -69,6 +71,17 @@ export abstract class CountedQueue {
   /** True when `capacity` items are held. */
   isFull(): boolean {
     return this.count === this.capacity;
+  }
+
+  /**
+   * The most items held at once since the previous call (at least what is held now), and starts
+   * the next window from what is held now. A depth read between drains is 0 under steady load;
+   * this is how full the queue got in between.
+   */
+  takeWindowPeak(): number {
+    const peak = Math.max(this.windowPeak, this.count);
+    this.windowPeak = this.count;
+    return peak;
   }
 
   /** Starts the high-water mark afresh from what is held now (a reset of the owner's counters). */

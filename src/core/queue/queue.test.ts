@@ -14,12 +14,19 @@ describe('RingBuffer', () => {
     expect(rb.shift()).toBe(0);
     expect(rb.push(4)).toBe(true);
     expect(rb.toArray()).toEqual([1, 2, 3, 4]);
+    expect(rb.takeWindowPeak()).toBe(4);
+    rb.shift();
+    rb.shift();
+    // That window began with 4 held; the next begins with 2.
+    expect(rb.takeWindowPeak()).toBe(4);
+    expect(rb.takeWindowPeak()).toBe(2);
+    rb.push(5);
     expect(rb.stats()).toEqual({
-      enqueued: 5,
-      dequeued: 1,
+      enqueued: 6,
+      dequeued: 3,
       dropped: 1,
       evicted: 0,
-      depth: 4,
+      depth: 3,
       maxDepth: 4,
     });
   });
@@ -233,6 +240,8 @@ describe('SlotQueue on a shared chunk pool', () => {
           const models: { v: number; p: number }[][] = [[], [], []];
           let seq = 0;
           let maxBound = 1;
+          // Per queue, the most items held at once since its window peak was last taken.
+          const windowMax = [0, 0, 0];
           const take = (slot: number) => {
             const v = cells[slot]!;
             cells[slot] = -1;
@@ -289,6 +298,13 @@ describe('SlotQueue on a shared chunk pool', () => {
                 victim < 0 ? undefined : m.splice(victim, 1)[0]!.v,
               );
             }
+            for (let i = 0; i < 3; i++) windowMax[i] = Math.max(windowMax[i]!, models[i]!.length);
+            // Taken after every eviction (about one op in five): the peak since the last take,
+            // and the next window starts from the depth now.
+            if (op.kind === 'evict') {
+              expect(q.takeWindowPeak()).toBe(windowMax[op.q]);
+              windowMax[op.q] = m.length;
+            }
             for (let i = 0; i < 3; i++) {
               const order: number[] = [];
               qs[i]!.forEachSlot((s) => order.push(cells[s]!));
@@ -309,6 +325,17 @@ describe('SlotQueue on a shared chunk pool', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('takes the window peak of runs once they are settled, not of the slots reserved', () => {
+    const q = new SlotQueue(64, new ChunkPool(2));
+    q.reserveRun(0, 20);
+    q.settleRun(0, q.runLength, 5);
+    q.popSlot();
+    expect(q.takeWindowPeak()).toBe(5);
+    // The next window starts from the 4 held now.
+    expect(q.takeWindowPeak()).toBe(4);
+    expect(q.stats().maxDepth).toBe(5);
   });
 
   it('finds the metadata slot of every slot in a run', () => {

@@ -31,6 +31,7 @@ export class RingBuffer<T> extends CountedQueue {
     this.count++;
     this.enqueued++;
     if (this.count > this.maxDepth) this.maxDepth = this.count;
+    if (this.count > this.windowPeak) this.windowPeak = this.count;
     return true;
   }
 

@@ -61,6 +61,7 @@ export class SlotQueue extends CountedQueue {
     const s = this.tailSlot(priority & 0xff, 1);
     this.pool.markRunStart(s);
     if (++this.count > this.maxDepth) this.maxDepth = this.count;
+    if (this.count > this.windowPeak) this.windowPeak = this.count;
     this.enqueued++;
     return s;
   }
@@ -115,6 +116,7 @@ export class SlotQueue extends CountedQueue {
     }
     this.enqueued += used;
     if (this.count > this.maxDepth) this.maxDepth = this.count;
+    if (this.count > this.windowPeak) this.windowPeak = this.count;
   }
 
   /** Remove the oldest slot of the highest priority; -1 when empty. */

@@ -53,6 +53,41 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
       .toBeVisible();
   });
 
+  it('holds the recent peak on the queue bar while the queue reads 0 under load', async () => {
+    render(<Graph />);
+    const meter = page.getByRole('meter', { name: 'Queue of fraud_processor' });
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [
+          kernelRow({ id: 'fraud_processor', queued: 0, peakQueued: 3800, capacity: 4096 }),
+        ],
+      }),
+      Date.now(),
+    );
+    await expect
+      .element(page.getByTestId('queue-fraud_processor'))
+      .toHaveTextContent(/^0 \/ 4,096$/);
+    // The mark's width is the peak's share of the bar; 3,800 of 4,096 is past 90 %: red.
+    const mark = page.getByTestId('queue-peak-fraud_processor');
+    await expect.element(mark).toHaveClass(/peak-critical/);
+    await expect.element(mark).toHaveStyle({ width: `${(3800 / 4096) * 100}%` });
+    await expect
+      .element(meter)
+      .toHaveAttribute(
+        'aria-valuetext',
+        '0 queued of 4,096, up to 3,800 at once in the last half second, 0 in flight',
+      );
+    // Once the peak has fallen back to the depth, no mark and no words about it.
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [kernelRow({ id: 'fraud_processor', queued: 0, peakQueued: 0, capacity: 4096 })],
+      }),
+      Date.now(),
+    );
+    await expect.element(mark).not.toBeInTheDocument();
+    await expect.element(meter).toHaveAttribute('aria-valuetext', '0 queued of 4,096, 0 in flight');
+  });
+
   it('labels an auto kernel "auto → …" until the engine reports where it runs', async () => {
     // The label keeps the width of "auto → cpu" from the start: in the app's 220 px node that
     // line wraps, and a label growing when the first snapshot lands moved the node's handles.

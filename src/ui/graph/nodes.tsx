@@ -98,6 +98,9 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
   const queued = useLive((s) => kernelOf(s, kernel.id)?.queued ?? 0);
   const backpressure = useLive((s) => kernelOf(s, kernel.id)?.backpressure ?? false);
   const inFlight = useLive((s) => kernelOf(s, kernel.id)?.inFlight ?? 0);
+  // The most queued at once over the last half second: under steady load the queue is drained
+  // every engine slice, so `queued` reads 0 at each snapshot while it fills to hundreds between.
+  const peak = useLive((s) => kernelOf(s, kernel.id)?.peakQueued ?? 0);
   // The real capacity (rounded up to a power of two by the queue); the configured one only until
   // the engine has reported this kernel.
   const capacity = useLive((s) => kernelOf(s, kernel.id)?.capacity ?? kernel.queueCapacity);
@@ -115,6 +118,8 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
   const level = depthLevel(queued, capacity);
   const prediction = usePrediction(kernel.id);
   const pct = capacity > 0 ? Math.min(100, (queued / capacity) * 100) : 0;
+  const peakPct = capacity > 0 && peak > queued ? Math.min(100, (peak / capacity) * 100) : 0;
+  const barText = `${formatCount(queued)} queued of ${formatCount(capacity)}${peak > queued ? `, up to ${formatCount(peak)} at once in the last half second` : ''}, ${formatCount(inFlight)} in flight`;
   const busy = prediction.rho !== null && (prediction.rho > 0 || prediction.warning);
   // Messages its queue refused or evicted since the counters were reset: a loss stays marked on
   // the graph after the burst that caused it (the queue bar reads 0 / 8 again at once).
@@ -209,17 +214,22 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
       <div className="node-live">
         <div
           className={`queue-bar ${stale.className}`}
-          title={
-            stale.title ??
-            `${formatCount(queued)} queued of ${formatCount(capacity)}, ${formatCount(inFlight)} in flight`
-          }
+          title={stale.title ?? barText}
           role="meter"
           aria-label={`Queue of ${kernel.id}`}
           aria-valuemin={0}
           aria-valuemax={capacity}
           aria-valuenow={queued}
-          aria-valuetext={`${formatCount(queued)} queued of ${formatCount(capacity)}, ${formatCount(inFlight)} in flight`}
+          aria-valuetext={barText}
         >
+          {/* Peak hold, as on a level meter: how full the queue got lately, behind what it holds now. */}
+          {peakPct > 0 ? (
+            <div
+              className={`queue-peak peak-${depthLevel(peak, capacity)}`}
+              data-testid={`queue-peak-${kernel.id}`}
+              style={{ width: `${peakPct}%` }}
+            />
+          ) : null}
           <div className="queue-fill" style={{ width: `${pct}%` }} />
           <span className="queue-text" data-testid={`queue-${kernel.id}`}>
             {/* Compact (131 K) above 10,000: the bar is about 86 px wide. */}

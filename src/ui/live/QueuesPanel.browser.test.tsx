@@ -40,6 +40,18 @@ describe('Queues panel (issue 13, points 1 and 2)', () => {
       .toHaveClass('depth-critical');
   });
 
+  it('shows how full a queue got in the last half second beside what it holds now', async () => {
+    render(<QueuesPanel />);
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [kernelRow({ id: 'fraud_processor', queued: 0, peakQueued: 612, capacity: 4096 })],
+      }),
+      Date.now(),
+    );
+    await expect.element(page.getByTestId('queued-fraud_processor')).toHaveTextContent('0 / 4,096');
+    await expect.element(page.getByTestId('peak-fraud_processor')).toHaveTextContent(/^612$/);
+  });
+
   it('names the backend that is the bottleneck while a kernel is under back-pressure', async () => {
     render(<QueuesPanel />);
     store.getState().ingestSnapshot(

@@ -8,8 +8,8 @@ const rate = (r: number) => Math.round(r);
 
 /**
  * Every kernel's queue, like NiFi's connection view: messages waiting (queued, never above the
- * capacity) apart from those a backend is processing (in flight), high-water mark, drops, dead
- * letters. Colours follow the real capacity, as on the graph.
+ * capacity) apart from those a backend is processing (in flight), how full it got over the last
+ * half second, high-water mark, drops, dead letters. Colours follow the real capacity, as on the graph.
  */
 export function QueuesPanel() {
   const stale = useStale();
@@ -20,6 +20,7 @@ export function QueuesPanel() {
       backpressure: k.backpressure,
       queued: k.queued,
       inFlight: k.inFlight,
+      peak: k.peakQueued,
       capacity: k.capacity,
       maxDepth: k.maxDepth,
       processed: k.processed,
@@ -60,6 +61,12 @@ export function QueuesPanel() {
             title="most messages waiting at once since the counters were last reset"
           >
             max queued
+          </th>
+          <th
+            className="num q-peak line-2"
+            title="most messages waiting at once over the last half second: under load the engine drains each queue every few milliseconds, so 'queued' reads 0 at any instant while the queue fills to this between drains"
+          >
+            peak ½ s
           </th>
           <th className="num q-processed" title="messages this kernel processed">
             processed
@@ -110,6 +117,9 @@ export function QueuesPanel() {
               {formatCount(k.inFlight)}
             </td>
             <td className="num q-max line-2">{formatCount(k.maxDepth)}</td>
+            <td className="num q-peak line-2" data-testid={`peak-${k.id}`}>
+              {formatCount(k.peak)}
+            </td>
             <Counter className="q-processed" n={k.processed} />
             <td className="num q-rate line-2" data-testid={`rate-${k.id}`}>
               {formatRate(k.rate)}

@@ -179,7 +179,7 @@ export function MetricsPanel() {
           title="Dispatcher: dispatched, delivered, failed per second"
         />
         <Chart kind="kernels" windowSec={windowSec} title="Kernel throughput (processed/s)" />
-        <Chart kind="depths" windowSec={windowSec} title="Queue depth" />
+        <Chart kind="depths" windowSec={windowSec} title="Queue depth (most queued in ½ s)" />
         <Chart kind="latency" windowSec={windowSec} title="Latency injection → processing" />
       </div>
     </div>

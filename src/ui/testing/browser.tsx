@@ -54,6 +54,7 @@ export function kernelRow(k: Partial<KernelSnapshot> & { id: string }): KernelSn
     queueDepth: k.queued ?? 0,
     queued: 0,
     inFlight: 0,
+    peakQueued: k.queued ?? 0,
     maxDepth: 0,
     capacity: 1024,
     processed: 0,
