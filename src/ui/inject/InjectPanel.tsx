@@ -186,7 +186,10 @@ function PublishForm({ typeId, fields }: { typeId: number | string; fields: Fiel
       <div className="form-grid">
         {fields.map((f) => (
           <label key={f.name}>
-            {f.name} <span className="muted">{f.type}</span>
+            {/* Name and type on one line: a line each pushed the send buttons out of a 335 px pane. */}
+            <span>
+              {f.name} <span className="muted">{f.type}</span>
+            </span>
             <input
               aria-label={`Field ${f.name}`}
               value={values[f.name] ?? ''}
@@ -319,8 +322,34 @@ function GeneratorForm() {
 
   return (
     <section aria-label="Generator">
-      <h3>Generator</h3>
       <form onSubmit={(e) => void start(e)} aria-label="Generator form">
+        {/* Start / Stop and what runs sit under the heading: below the fields they were out of
+            view in a short pane, where the form's fields (which need not match what runs) were
+            all one saw. */}
+        <div className="panel-bar generator-head">
+          <h3>Generator</h3>
+          {running ? (
+            <button type="button" onClick={() => engine.send({ type: 'stopGenerator' })}>
+              Stop generator
+            </button>
+          ) : (
+            <button type="submit">Start generator</button>
+          )}
+          <span
+            data-testid="generator-emitted"
+            title={
+              running
+                ? onWorker
+                  ? "Drawn ahead on the generator's own worker; the engine takes each message in when it falls due."
+                  : "Drawn on the engine's own thread (payloads over 32 bytes, or no generator worker)."
+                : undefined
+            }
+          >
+            {running
+              ? `running${runningAs}: ${emitted.toLocaleString('en-US')} emitted${onWorker ? ' · own worker' : ''}`
+              : `${emitted.toLocaleString('en-US')} emitted`}
+          </span>
+        </div>
         <div className="form-grid">
           {field('ratePerSec', 'Rate (messages/s)')}
           <label>
@@ -343,28 +372,6 @@ function GeneratorForm() {
           {field('seed', 'Seed')}
         </div>
         <div className="panel-bar">
-          {running ? (
-            <button type="button" onClick={() => engine.send({ type: 'stopGenerator' })}>
-              Stop generator
-            </button>
-          ) : (
-            <button type="submit">Start generator</button>
-          )}
-          <span
-            data-testid="generator-emitted"
-            title={
-              running
-                ? onWorker
-                  ? "Drawn ahead on the generator's own worker; the engine takes each message in when it falls due."
-                  : "Drawn on the engine's own thread (payloads over 32 bytes, or no generator worker)."
-                : undefined
-            }
-          >
-            {running
-              ? `running${runningAs}: ${emitted.toLocaleString('en-US')} emitted${onWorker ? ' · own worker' : ''}`
-              : `${emitted.toLocaleString('en-US')} emitted`}
-          </span>
-          <span className="grow" />
           {field('name', 'Preset name', 12)}
           <button type="button" onClick={savePreset}>
             Save preset

@@ -48,6 +48,24 @@ describe('Receipts panel (issue 13, point 3)', () => {
     await expect.element(page.getByRole('cell', { name: /04\.123456 · 1$/ })).toBeVisible();
   });
 
+  it('says a refused message will never be processed, not that it is not processed yet', async () => {
+    render(<ReceiptsPanel />);
+    const rows = [
+      receipt(1, { latencyUs: null }),
+      receipt(2, { status: 'QueueFull', latencyUs: null }),
+      receipt(3, { source: 'pattern_detector', destination: 'host', latencyUs: null }),
+    ];
+    ingest({ total: 3, byStatus: { Delivered: 2, QueueFull: 1 }, sampledOut: 0, recent: rows });
+    const detail = page.getByRole('complementary', { name: 'Receipt detail' });
+    const latencyOf = async (logical: number, text: string) => {
+      await page.getByRole('cell', { name: new RegExp(`04\\.123456 · ${logical}$`) }).click();
+      await expect.element(detail).toHaveTextContent(text);
+    };
+    await latencyOf(2, 'latencynone: QueueFull, never processed');
+    await latencyOf(3, 'latencynone: delivered to the host, no kernel runs it');
+    await latencyOf(1, 'latencynot processed yet');
+  });
+
   it("shows a burst's rows with the counts above them, not an interval later", async () => {
     render(<ReceiptsPanel />);
     // The page has been showing receipts for a while (the tail's interval has passed)...

@@ -285,6 +285,17 @@ export function ReceiptsPanel() {
   );
 }
 
+/**
+ * A receipt's latency in words: "not processed yet" only while a kernel may still take it. A
+ * refused or dead-lettered message never will, and a response delivered to the host has no kernel.
+ */
+function latencyText(row: Pick<ReceiptRow, 'latencyUs' | 'status' | 'destination'>): string {
+  if (row.latencyUs !== null) return `${row.latencyUs} µs`;
+  if (row.status !== 'Delivered') return `none: ${row.status}, never processed`;
+  if (row.destination === 'host') return 'none: delivered to the host, no kernel runs it';
+  return 'not processed yet';
+}
+
 function ReceiptDetail({ row, onClose }: { row: ReceiptRow; onClose: () => void }) {
   const config = useWorkbench((s) => s.config);
   const type = findType(
@@ -335,7 +346,7 @@ function ReceiptDetail({ row, onClose }: { row: ReceiptRow; onClose: () => void 
         <dt>parent</dt>
         <dd>{row.parentId ?? 'none (injected)'}</dd>
         <dt>latency</dt>
-        <dd>{row.latencyUs === null ? 'not processed yet' : `${row.latencyUs} µs`}</dd>
+        <dd>{latencyText(row)}</dd>
       </dl>
       <h4>Payload ({row.payload.length} bytes)</h4>
       {fields ? (
