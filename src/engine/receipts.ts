@@ -59,6 +59,11 @@ export class ReceiptLog {
    * them for good, and the tail after it read "16 receipts · 7 rows shown").
    */
   wants(status: ReceiptStatus, typeId: U64, source: string, destination: string): boolean {
+    if (this.skip > 0) {
+      this.skip--;
+      this.sampledOut++;
+      return false;
+    }
     const f = this.filter;
     const pass =
       (f.statuses === null || f.statuses.has(status)) &&
@@ -79,10 +84,30 @@ export class ReceiptLog {
    * false), as {@link wants} would have counted them: sampled out.
    */
   countUnsampled(status: ReceiptStatus, n = 1): void {
+    this.skip = Math.max(0, this.skip - n);
     this.byStatus[STATUS_INDEX[status]]! += n;
     this.total += n;
     this.sampledOut += n;
   }
+
+  /** Rows {@link wants} could still materialise now (for a receipt the filter matches). */
+  room(): number {
+    return Math.max(
+      0,
+      Math.min(Math.floor(this.tokens), this.perSnapshotCap - this.rows.length - this.reserved),
+    );
+  }
+
+  /**
+   * The next `n` receipts get no row (counted as sampled out), whatever the budget: a burst
+   * larger than the room left skips its oldest receipts, so the tail shows its newest, as the
+   * dead-letter queue keeps its newest. 0 cancels what is left of a skip.
+   */
+  skipNext(n: number): void {
+    this.skip = n;
+  }
+
+  private skip = 0;
 
   /** Whether {@link wants} could still materialise a row in this snapshot window. */
   hasRoom(): boolean {

@@ -402,6 +402,36 @@ describe('engine snapshot', () => {
     expect(Math.max(...ids)).toBe(5_000);
   });
 
+  it('gives a burst larger than the tail its newest rows: the messages Dead letters still holds', () => {
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    // FraudAlerts into alert_sink's queue of 1,024 under deadLetter: 48,976 refused, of which the
+    // dead-letter queue (10,000) keeps the newest.
+    engine.command({ type: 'inject', typeId: 1010, count: 50_000 });
+    t += 1000;
+    engine.tick();
+    const s = engine.snapshot();
+    expect(s.receipts.total).toBe(50_000);
+    expect(s.receipts.sampledOut).toBe(40_000);
+    const rowIds = s.receipts.recent.map((r) => r.messageId).sort((a, b) => a - b);
+    expect(rowIds).toHaveLength(10_000);
+    expect(rowIds[0]).toBe(40_001);
+    expect(rowIds[rowIds.length - 1]).toBe(50_000);
+    const held = ok(engine, { type: 'listDeadLetters', limit: 10_000 }).deadLetters!.rows;
+    const heldIds = new Set(held.map((d) => d.messageId));
+    expect(heldIds.size).toBe(10_000);
+    for (const id of rowIds) expect(heldIds.has(id)).toBe(true);
+    // The next receipts get rows again as the budget allows: the skip ended with the burst.
+    t += 1_000_000;
+    engine.tick();
+    engine.command({ type: 'inject', typeId: 1001, count: 3 });
+    t += 1000;
+    engine.tick();
+    const after = engine.snapshot();
+    expect(after.receipts.sampledOut).toBe(40_000);
+    expect(after.receipts.recent.filter((r) => r.typeId === 1001)).toHaveLength(3);
+  });
+
   it('says how full a queue got between snapshots, and forgets it half a second later', () => {
     let t = 1_000_000;
     const engine = createEngine({ config: demoConfig(), now: () => t });

@@ -396,6 +396,11 @@ export class Traffic {
     const srcNum = c.broker.kernelNumber(source);
     const s = c.store;
     const send = this.send;
+    // A burst larger than the rows the tail can take now gets rows for its newest receipts, not
+    // its oldest: those are the messages the dead-letter queue still holds when it overflows
+    // (a burst of 50,000 listed messages 1..10,000 while Dead letters held 40,001..50,000).
+    const room = c.receipts.room();
+    if (count > room) c.receipts.skipNext(count - room);
     for (let i = 0; i < count; i++) {
       const ref = s.alloc();
       send.initMessage(ref, rec, cmd.correlationId ?? 0, -1, c.nowUs);
@@ -406,6 +411,7 @@ export class Traffic {
       send.enqueue(ref, rec, priority, source, srcNum);
     }
     send.flush(source, srcNum);
+    c.receipts.skipNext(0);
     return count;
   }
 

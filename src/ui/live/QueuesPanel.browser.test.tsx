@@ -141,7 +141,8 @@ describe('accounting bar', () => {
     await expect.element(more).toBeVisible();
     await expect.element(more).toHaveTextContent(`+${terms.length - shown.length} more`);
     // The failed term is out of view: its count is still on screen, in the chip.
-    await expect.element(more).toHaveTextContent(/ · 2\.39\sM failed$/);
+    // Named for what became of them ("failed" alone read as a miscount beside QueueFull's count).
+    await expect.element(more).toHaveTextContent(/ · 2\.39\sM evicted$/);
     await expect
       .element(more)
       .toHaveAttribute(

@@ -143,6 +143,17 @@ function Counter({ n, className }: { n: number; className: string }) {
   );
 }
 
+/**
+ * The out-of-view chip's word for a single reason: "39.0 K failed" beside Receipts' "QueueFull
+ * 48,976" read as a miscount (the refusals still held as dead letters are not in it).
+ */
+const LOST_SHORT: Record<string, string> = {
+  Evicted: 'evicted',
+  Purged: 'purged',
+  DroppedOldest: 'dropped as oldest',
+  KernelRemoved: 'lost with a kernel',
+};
+
 /** Words for the accounting's "failed" reasons: what became of those messages. */
 const FAILED_WORDS: Record<string, string> = {
   Evicted: 'evicted from the dead-letter queue',
@@ -264,7 +275,10 @@ export function AccountingBar() {
           data-testid="accounting-more"
           title={whole}
         >
-          +{hidden} more{lost > 0 ? ` · ${formatCompact(lost)} failed` : ''}
+          +{hidden} more
+          {lost > 0
+            ? ` · ${formatCompact(lost)} ${reasons.length === 1 ? (LOST_SHORT[reasons[0]![0]] ?? `failed (${reasons[0]![0]})`) : 'failed, not kept'}`
+            : ''}
         </span>
       ) : null}
     </>
