@@ -327,11 +327,19 @@ describe('pathBottlenecks', () => {
       bottleneck: 'alert_sink',
       rho: 0.9,
     });
+    // Not seen busy: it keeps up, so the path has no bottleneck to name.
     expect(byType['1002']).toMatchObject({
       kernels: ['aggregator'],
-      bottleneck: 'aggregator',
+      bottleneck: null,
       rho: null,
     });
     expect(byType['1003']).toMatchObject({ bottleneck: 'pattern_detector', rho: 0.2 });
+    // Nothing arriving (ρ 0) names no bottleneck either.
+    const idle = new Map([...map, ['pattern_detector', pred('pattern_detector', 0)]]);
+    expect(pathBottlenecks(demoConfig(), idle).find((p) => p.typeId === '1003')).toMatchObject({
+      kernels: ['pattern_detector'],
+      bottleneck: null,
+      rho: null,
+    });
   });
 });

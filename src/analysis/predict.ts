@@ -257,7 +257,11 @@ export interface PathBottleneck {
   typeName: string;
   /** Kernels along the path, in order. */
   kernels: string[];
-  /** The kernel with the highest ρ (unknown ρ ranks below any known one); null without kernels. */
+  /**
+   * The kernel with the highest measured ρ above 0; null when no kernel on the path has one (none
+   * was seen busy, or nothing arrives): naming the path's first kernel then read as a bottleneck
+   * while the Queues panel said every kernel keeps up.
+   */
   bottleneck: string | null;
   rho: number | null;
 }
@@ -304,7 +308,7 @@ export function pathBottlenecks(
     let bestRho: number | null = null;
     for (const id of path) {
       const rho = get(id)?.rho ?? null;
-      if (best === null || (rho !== null && (bestRho === null || rho > bestRho))) {
+      if (rho !== null && rho > 0 && (bestRho === null || rho > bestRho)) {
         best = id;
         bestRho = rho;
       }

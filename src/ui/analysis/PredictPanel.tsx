@@ -140,7 +140,15 @@ export function PredictPanel() {
                 {p.typeName} ({p.typeId})
               </td>
               <td>{p.kernels.join(' → ') || '(no kernel)'}</td>
-              <td>{p.bottleneck ?? '—'}</td>
+              <td
+                title={
+                  p.bottleneck === null && p.kernels.length > 0
+                    ? 'No kernel on this path has been seen busy (or nothing arrives): each keeps up with its arrivals'
+                    : undefined
+                }
+              >
+                {p.bottleneck ?? (p.kernels.length > 0 ? 'none: keeps up' : '—')}
+              </td>
               <td className="num">{p.rho === null ? '—' : p.rho.toFixed(2)}</td>
             </tr>
           ))}
