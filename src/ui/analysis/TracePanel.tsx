@@ -106,8 +106,10 @@ export function TracePanel() {
           data-held={held ? 'true' : 'false'}
         >
           <table className="grid-table" aria-label="Recent messages">
-            <caption className="muted">
-              {held ? 'held still while the pointer is here' : 'newest first, live'}
+            <caption className="muted table-caption">
+              {held
+                ? 'Recent messages: held still while the pointer is here'
+                : 'Recent messages, newest first, live'}
             </caption>
             <thead>
               <tr>

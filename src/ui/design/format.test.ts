@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latencyTicks, seriesStroke, timeTicks } from './format';
+import { axisTop, latencyTicks, seriesStroke, timeTicks } from './format';
 
 describe('latencyTicks', () => {
   it('labels a µs axis in µs, ms or s, short', () => {
@@ -32,5 +32,21 @@ describe('timeTicks', () => {
     // Never a date, never a second line.
     for (const label of timeTicks([minute - 3600, minute + 86_400]))
       expect(label).toMatch(/^(\d\d:\d\d|:\d\d)$/);
+  });
+});
+
+describe('axisTop', () => {
+  it('rounds the highest value up to 1, 2, 2.5 or 5 times a power of ten', () => {
+    expect(axisTop(2_040_000)).toBe(2_500_000);
+    expect(axisTop(2_500_000)).toBe(2_500_000);
+    expect(axisTop(3_500_000)).toBe(5_000_000);
+    expect(axisTop(612)).toBe(1000);
+    expect(axisTop(0.3)).toBe(0.5);
+    expect(axisTop(7)).toBe(10);
+  });
+  it('reads 1 with nothing positive to show', () => {
+    expect(axisTop(null)).toBe(1);
+    expect(axisTop(0)).toBe(1);
+    expect(axisTop(Number.NaN)).toBe(1);
   });
 });

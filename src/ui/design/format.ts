@@ -6,11 +6,6 @@ export * from '../../engine/format';
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
-/**
- * The time axis on one line: a whole minute as "05:36", the seconds between as ":20". uPlot's
- * default adds a second line with the date and the hour at each rollover, whose labels overprinted
- * each other ("12/4/26 5:35am5:36am") in a chart a pane wide.
- */
 /** A latency axis (µs values) in the unit that reads best: "250 µs", "12.5 ms", "2.5 s". */
 export function latencyTicks(splits: readonly number[]): string[] {
   return splits.map((us) => {
@@ -32,6 +27,24 @@ export function seriesStroke(i: number, n: number): { width: number; dash?: numb
   return i % 2 === 1 ? { width, dash: [6, 4] } : { width };
 }
 
+/**
+ * The top of a value axis that starts at 0: the data's highest value rounded up to 1, 2, 2.5 or 5
+ * times a power of ten, so the axis can label its top (and half of it). With uPlot's own range and
+ * ticks, a chart 80 px tall labelled only "0" and "2.00 M" while its line ran at 2.5 M, above the
+ * highest label. 1 when there is no positive value.
+ */
+export function axisTop(max: number | null | undefined): number {
+  if (max === null || max === undefined || !(max > 0) || !Number.isFinite(max)) return 1;
+  const p = 10 ** Math.floor(Math.log10(max));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= max * (1 - 1e-12)) return m * p;
+  return 10 * p;
+}
+
+/**
+ * The time axis on one line: a whole minute as "05:36", the seconds between as ":20". uPlot's
+ * default adds a second line with the date and the hour at each rollover, whose labels overprinted
+ * each other ("12/4/26 5:35am5:36am") in a chart a pane wide.
+ */
 export function timeTicks(splits: readonly number[]): string[] {
   return splits.map((s) => {
     const d = new Date(s * 1000);

@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useLiveValue } from '../../state/live';
 import {
+  axisTop,
   formatCompact,
   formatCount,
   latencyTicks,
@@ -80,7 +81,12 @@ function Chart({
             title,
             width: chartWidth(el),
             height: CHART_HEIGHT,
-            scales: { x: { time: true } },
+            // From 0 to a round top that the axis labels, with its half between: the line never
+            // runs above the highest label.
+            scales: {
+              x: { time: true },
+              y: { range: (_u, _min, max) => [0, axisTop(max)] },
+            },
             series: [
               {},
               ...v.names.map((n, i) => ({
@@ -100,6 +106,10 @@ function Chart({
                 stroke: 'currentColor',
                 font: AXIS_FONT,
                 size: 52,
+                splits: (u) => {
+                  const top = u.scales.y?.max ?? 1;
+                  return [0, top / 2, top];
+                },
                 values: (_u, vals) =>
                   kind === 'latency' ? latencyTicks(vals) : vals.map((v) => formatCompact(v)),
               },
