@@ -46,6 +46,11 @@ test.describe('live truth', () => {
     await expect
       .poll(async () => (await edgeRates(page)).filter((t) => /^(emits|responds) \d/.test(t)))
       .not.toEqual([]);
+    // Queues fill between drains: the snapshot's recent peak and the bars' peak hold show it.
+    await expect
+      .poll(async () => (await snap(page))!.kernels.some((k) => k.peakQueued > 0))
+      .toBe(true);
+    await expect(page.locator('[data-testid^="queue-peak-"]').first()).toBeVisible();
 
     await page.evaluate(() => window.workbench.stopGenerator());
     const stoppedAt = Date.now();
@@ -57,6 +62,10 @@ test.describe('live truth', () => {
       await expect(queues.getByTestId(`rate-${k}`)).toHaveText('0/s', { timeout: 2000 });
       await expect(page.getByTestId(`kernel-rate-${k}`)).toHaveText('0/s', { timeout: 2000 });
     }
+    // The peak hold lets go too: no mark on a bar, every recent peak 0.
+    await expect(page.locator('[data-testid^="queue-peak-"]')).toHaveCount(0, { timeout: 2000 });
+    for (const k of ['fraud_processor', 'aggregator', 'pattern_detector', 'alert_sink'])
+      await expect(queues.getByTestId(`peak-${k}`)).toHaveText('0', { timeout: 2000 });
     expect(Date.now() - stoppedAt).toBeLessThan(2500);
     // The engine keeps publishing while idle, so nothing is stale and no alarm is left behind.
     const seq = (await snap(page))!.seq;
@@ -64,6 +73,7 @@ test.describe('live truth', () => {
     const s = (await snap(page))!;
     expect(s.idle).toBe(true);
     expect(s.rates).toEqual({ injectedPerSec: 0, processedPerSec: 0, deadLetteredPerSec: 0 });
+    expect(s.kernels.map((k) => k.peakQueued)).toEqual([0, 0, 0, 0]);
     await expect(page.locator('.prediction.predict-warn')).toHaveCount(0);
     await expect(page.locator('.stale')).toHaveCount(0);
   });
