@@ -66,6 +66,15 @@ describe('Receipts panel (issue 13, point 3)', () => {
     await latencyOf(1, 'latencynot processed yet');
   });
 
+  it('says how to fill an empty tail, and stops saying it at the first receipt', async () => {
+    render(<ReceiptsPanel />);
+    ingest({ total: 0, byStatus: {}, sampledOut: 0, recent: [] });
+    const hint = page.getByTestId('receipts-empty');
+    await expect.element(hint).toHaveTextContent(/No receipts yet\. Send traffic with ▶ Start/);
+    ingest({ total: 1, byStatus: { Delivered: 1 }, sampledOut: 0, recent: [receipt(1)] });
+    await expect.element(hint).not.toBeInTheDocument();
+  });
+
   it("shows a burst's rows with the counts above them, not an interval later", async () => {
     render(<ReceiptsPanel />);
     // The page has been showing receipts for a while (the tail's interval has passed)...

@@ -274,6 +274,14 @@ export function ReceiptsPanel() {
             })}
           </div>
         </div>
+        {total === 0 && !paused ? (
+          // An empty tail says how to fill it rather than leaving a blank pane on first open.
+          <p className="receipts-empty muted" data-testid="receipts-empty">
+            No receipts yet. Send traffic with <strong>▶ Start</strong> in the toolbar,{' '}
+            <strong>Send one</strong> in Inject, or a message type&apos;s <strong>▶</strong> on the
+            graph: every message gets a receipt here.
+          </p>
+        ) : null}
         {paused ? (
           <p className="receipts-held" role="status" data-testid="receipts-held">
             Paused: {formatCount(buffered)} new {buffered === 1 ? 'receipt' : 'receipts'} held
