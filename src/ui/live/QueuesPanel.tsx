@@ -149,6 +149,7 @@ function Counter({ n, className }: { n: number; className: string }) {
  */
 const LOST_SHORT: Record<string, string> = {
   Evicted: 'evicted',
+  Expired: 'expired',
   Purged: 'purged',
   DroppedOldest: 'dropped as oldest',
   KernelRemoved: 'lost with a kernel',
