@@ -158,6 +158,7 @@ const LOST_SHORT: Record<string, string> = {
 /** Words for the accounting's "failed" reasons: what became of those messages. */
 const FAILED_WORDS: Record<string, string> = {
   Evicted: 'evicted from the dead-letter queue',
+  Expired: 'expired in the dead-letter queue',
   Purged: 'purged from the dead-letter queue',
   DroppedOldest: 'dropped as oldest',
   KernelRemoved: 'lost with a removed kernel',
