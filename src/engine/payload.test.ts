@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodePayload, encodePayload, layoutOf } from './payload';
+import { decodePayload, encodePayload, formatF32, layoutOf } from './payload';
 import type { PayloadValues } from './protocol';
 
 describe('payload field names that collide with Object.prototype', () => {
@@ -31,5 +32,27 @@ describe('payload field names that collide with Object.prototype', () => {
     expect(Array.from(bytes).every((b) => b === 0)).toBe(true);
     const base = new Uint8Array(layout.size).fill(0xab);
     expect(Array.from(encodePayload(layout, {}, base))).toEqual(Array.from(base));
+  });
+});
+
+describe('formatF32', () => {
+  it('gives the shortest decimal that reads back as the same f32', () => {
+    expect(Math.fround(524.11)).not.toBe(524.11);
+    expect(formatF32(Math.fround(524.11))).toBe('524.11');
+    expect(formatF32(Math.fround(0.1))).toBe('0.1');
+    expect(formatF32(Math.fround(7.1))).toBe('7.1');
+    expect(formatF32(16_777_216)).toBe('16777216');
+    expect(formatF32(Math.fround(3.4e38))).toBe('3.4e+38');
+    expect(formatF32(Number.NaN)).toBe('NaN');
+    expect(formatF32(-0.5)).toBe('-0.5');
+  });
+  it('round-trips every value it prints (property over f32 values)', () => {
+    fc.assert(
+      fc.property(fc.float({ noNaN: true, noDefaultInfinity: true }), (x) => {
+        // === so that -0 and 0 count as the same value, as they are stored alike.
+        expect(Math.fround(Number(formatF32(x))) === x).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -56,6 +56,19 @@ export function layoutOf(fields: MessageTypeConfig['fields']): PayloadLayout {
 export type DecodedValue = number | bigint | boolean | string;
 
 /** Decodes a payload by its layout; `bytes` fields become hex; a short payload decodes what fits. */
+/**
+ * The shortest decimal that reads back as the same f32: a field stored as f32 decoded to
+ * 524.1099853515625 (its exact double) where 524.11 was sent.
+ */
+export function formatF32(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  for (let p = 1; p <= 9; p++) {
+    const n = Number(x.toPrecision(p));
+    if (Math.fround(n) === x) return String(n);
+  }
+  return String(x);
+}
+
 export function decodePayload(
   layout: PayloadLayout,
   bytes: Uint8Array,

@@ -4,6 +4,8 @@ import { ReceiptsPanel } from './ReceiptsPanel';
 import { cleanup, fakeEngine, freshStore, receipt, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
 import type { EngineSnapshot } from '../../engine/protocol';
+import { encodePayload, layoutOf } from '../../engine/payload';
+import { demoConfig } from '../../core/config';
 
 let store: WorkbenchStore;
 beforeEach(() => {
@@ -73,6 +75,21 @@ describe('Receipts panel (issue 13, point 3)', () => {
     await expect.element(hint).toHaveTextContent(/No receipts yet\. Send traffic with ▶ Start/);
     ingest({ total: 1, byStatus: { Delivered: 1 }, sampledOut: 0, recent: [receipt(1)] });
     await expect.element(hint).not.toBeInTheDocument();
+  });
+
+  it("shows an f32 field as the value sent (524.11), not its double's expansion", async () => {
+    render(<ReceiptsPanel />);
+    const tx = demoConfig().messageTypes.find((t) => t.typeId === 1001)!;
+    const payload = encodePayload(layoutOf(tx.fields), { amount: 524.11 });
+    ingest({
+      total: 1,
+      byStatus: { Delivered: 1 },
+      sampledOut: 0,
+      recent: [receipt(1, { payload })],
+    });
+    await page.getByRole('cell', { name: /04\.123456 · 1$/ }).click();
+    const amount = page.getByRole('row', { name: /^amount/ });
+    await expect.element(amount).toHaveTextContent(/^amount\s*524\.11$/);
   });
 
   it("shows a burst's rows with the counts above them, not an interval later", async () => {

@@ -7,7 +7,7 @@ import {
   type ReceiptStatus,
 } from '../../engine/protocol';
 import { RECEIPT_LOG_CAPACITY, receiptsToCsv, receiptsToJson } from '../../state/receiptLog';
-import { decodePayload, layoutOf, toHex } from '../../engine/payload';
+import { decodePayload, formatF32, layoutOf, toHex } from '../../engine/payload';
 import { useReceiptsVersion, useStale } from '../../state/live';
 import { useWorkbench } from '../../state/store';
 import { findType } from '../../state/edits';
@@ -311,16 +311,20 @@ function ReceiptDetail({ row, onClose }: { row: ReceiptRow; onClose: () => void 
     typeof row.typeId === 'bigint' ? row.typeId.toString() : row.typeId,
   );
   const openTrace = useOpenTrace();
-  const fields = type
-    ? Object.entries(decodePayload(layoutOf(type.fields), row.payload)).map(([name, v]) => ({
+  const layout = type ? layoutOf(type.fields) : null;
+  const f32 = new Set(layout?.fields.filter((f) => f.type === 'f32').map((f) => f.name));
+  const fields = layout
+    ? Object.entries(decodePayload(layout, row.payload)).map(([name, v]) => ({
         name,
-        value: String(v),
+        value: f32.has(name) && typeof v === 'number' ? formatF32(v) : String(v),
       }))
     : null;
   return (
     <aside className="receipt-detail" aria-label="Receipt detail">
       <div className="panel-bar">
-        <strong title={`Message ${row.messageId}`}>Message {row.messageId}</strong>
+        {/* "Message 4991234" was cut to "Message 499…" beside the three buttons in the detail's
+            narrow column: the id is what one opened it for. */}
+        <strong title={`Message ${row.messageId}`}>#{row.messageId}</strong>
         <span className="grow" />
         <button type="button" onClick={() => openTrace(row)}>
           Trace
