@@ -6,15 +6,18 @@ export * from '../../engine/format';
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
-/** A latency axis (µs values) in the unit that reads best: "250 µs", "12.5 ms", "2.5 s". */
+/**
+ * A latency axis (µs values) in one unit, the one its largest value reads best in: "0 ms, 125 ms,
+ * 250 ms", "0 s, 1.25 s, 2.5 s". A unit per label read "0 µs" under "125 ms".
+ */
 export function latencyTicks(splits: readonly number[]): string[] {
-  return splits.map((us) => {
-    const a = Math.abs(us);
-    const short = (x: number) => String(Number(x.toFixed(Math.abs(x) < 100 ? 1 : 0)));
-    if (a >= 1e6) return `${short(us / 1e6)} s`;
-    if (a >= 1e3) return `${short(us / 1e3)} ms`;
-    return `${Math.round(us)} µs`;
-  });
+  const top = Math.max(0, ...splits.map((us) => Math.abs(us)));
+  const [div, unit] = top >= 1e6 ? [1e6, 's'] : top >= 1e3 ? [1e3, 'ms'] : [1, 'µs'];
+  const short = (x: number) => {
+    const a = Math.abs(x);
+    return String(Number(x.toFixed(a < 10 ? 2 : a < 100 ? 1 : 0)));
+  };
+  return splits.map((us) => `${short(us / div)} ${unit}`);
 }
 
 /**

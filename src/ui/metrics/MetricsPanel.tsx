@@ -105,7 +105,8 @@ function Chart({
               {
                 stroke: 'currentColor',
                 font: AXIS_FONT,
-                size: 52,
+                // Wide enough for "250 ms" whole (52 px cut its first digit).
+                size: kind === 'latency' ? 62 : 52,
                 splits: (u) => {
                   const top = u.scales.y?.max ?? 1;
                   return [0, top / 2, top];
