@@ -84,7 +84,7 @@ describe('Inject panel (issue 13, point 8)', () => {
   it('says where the generator draws its messages while it runs', async () => {
     render(<InjectPanel />, fakeEngine());
     const status = page.getByTestId('generator-emitted');
-    await expect.element(status).toHaveTextContent('0 emitted');
+    await expect.element(status).toHaveTextContent('0 sent');
     const gen = { running: true, emitted: 1_234_567, lagMs: 0, spec: { ratePerSec: 1000 } };
     store
       .getState()
@@ -92,7 +92,7 @@ describe('Inject panel (issue 13, point 8)', () => {
     // What runs, not what the form holds (it may have been started from the toolbar or the API).
     await expect
       .element(status)
-      .toHaveTextContent('running at 1,000/s poisson: 1,234,567 emitted · own worker');
+      .toHaveTextContent('running at 1,000/s poisson: 1,234,567 sent · own worker');
     await expect
       .element(status)
       .toHaveAttribute(
@@ -104,7 +104,7 @@ describe('Inject panel (issue 13, point 8)', () => {
       .ingestSnapshot(snapshot({ generator: { ...gen, onWorker: false } }), Date.now());
     await expect
       .element(status)
-      .toHaveTextContent(/^running at 1,000\/s poisson: 1,234,567 emitted$/);
+      .toHaveTextContent(/^running at 1,000\/s poisson: 1,234,567 sent$/);
     store.getState().ingestSnapshot(
       snapshot({
         generator: {
@@ -117,7 +117,7 @@ describe('Inject panel (issue 13, point 8)', () => {
     );
     await expect
       .element(status)
-      .toHaveTextContent(/^running at 2\.00 M\/s bursts, seed 7: 1,234,567 emitted$/);
+      .toHaveTextContent(/^running at 2\.00 M\/s bursts, seed 7: 1,234,567 sent$/);
     await expect
       .element(status)
       .toHaveAttribute(

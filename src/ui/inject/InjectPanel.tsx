@@ -345,9 +345,11 @@ function GeneratorForm() {
                 : undefined
             }
           >
+            {/* "sent", as the toolbar counts them: "emitted" is what the status bar calls the
+                messages kernels produce. */}
             {running
-              ? `running${runningAs}: ${emitted.toLocaleString('en-US')} emitted${onWorker ? ' · own worker' : ''}`
-              : `${emitted.toLocaleString('en-US')} emitted`}
+              ? `running${runningAs}: ${emitted.toLocaleString('en-US')} sent${onWorker ? ' · own worker' : ''}`
+              : `${emitted.toLocaleString('en-US')} sent`}
           </span>
         </div>
         <div className="form-grid">
