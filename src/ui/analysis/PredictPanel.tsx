@@ -8,11 +8,13 @@ import { formatCompact, formatCount, formatNumber } from '../design/format';
 const fmtRate = (x: number | null): string =>
   x === null
     ? '—'
-    : x < 10
-      ? formatNumber(x, 1)
-      : Math.abs(x) >= 1e4
-        ? formatCompact(x)
-        : formatNumber(x);
+    : x === 0
+      ? '0'
+      : x < 10
+        ? formatNumber(x, 1)
+        : Math.abs(x) >= 1e4
+          ? formatCompact(x)
+          : formatNumber(x);
 const fmtSec = (x: number | null): string =>
   x === null
     ? '—'

@@ -104,7 +104,7 @@ export function InjectPanel() {
               </option>
             ))}
           </datalist>
-        </label>
+        </label>{' '}
         <span className="muted">
           {typeId === null
             ? 'not a u64'

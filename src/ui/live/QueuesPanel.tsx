@@ -66,7 +66,7 @@ export function QueuesPanel() {
             className="num q-peak line-2"
             title="most messages waiting at once over the last half second: under load the engine drains each queue every few milliseconds, so 'queued' reads 0 at any instant while the queue fills to this between drains"
           >
-            peak ½ s
+            peak <span className="unit">½ s</span>
           </th>
           <th className="num q-processed" title="messages this kernel processed">
             processed
