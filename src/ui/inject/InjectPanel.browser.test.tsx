@@ -102,9 +102,7 @@ describe('Inject panel (issue 13, point 8)', () => {
     store
       .getState()
       .ingestSnapshot(snapshot({ generator: { ...gen, onWorker: false } }), Date.now());
-    await expect
-      .element(status)
-      .toHaveTextContent(/^running at 1,000\/s poisson: 1,234,567 sent$/);
+    await expect.element(status).toHaveTextContent(/^running at 1,000\/s poisson: 1,234,567 sent$/);
     store.getState().ingestSnapshot(
       snapshot({
         generator: {
