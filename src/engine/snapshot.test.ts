@@ -64,6 +64,17 @@ async function heldFraud(pipelined = false) {
   return { engine, rt, step };
 }
 
+/** The demo on a clock the test moves: `advance(us)` moves it and runs one tick. */
+function clockedDemo() {
+  let t = 1_000_000;
+  const engine = createEngine({ config: demoConfig(), now: () => t });
+  const advance = (us: number): void => {
+    t += us;
+    engine.tick();
+  };
+  return { engine, advance };
+}
+
 describe('engine snapshot', () => {
   it('reports a slow GPU kernel as queued plus in flight, never a queue above its capacity', async () => {
     const { engine, rt, step } = await heldFraud();
@@ -387,12 +398,10 @@ describe('engine snapshot', () => {
   });
 
   it('shows a hand burst of 5,000 whole, newest on top', () => {
-    let t = 1_000_000;
-    const engine = createEngine({ config: demoConfig(), now: () => t });
+    const { engine, advance } = clockedDemo();
     // FraudAlerts into alert_sink's queue of 1,024: 1,024 delivered, 3,976 refused (QueueFull).
     engine.command({ type: 'inject', typeId: 1010, count: 5_000 });
-    t += 1000;
-    engine.tick();
+    advance(1000);
     const s = engine.snapshot();
     expect(s.receipts.total).toBe(5_000);
     expect(s.receipts.byStatus).toMatchObject({ Delivered: 1_024, QueueFull: 3_976 });
@@ -403,13 +412,11 @@ describe('engine snapshot', () => {
   });
 
   it('gives a burst larger than the tail its newest rows: the messages Dead letters still holds', () => {
-    let t = 1_000_000;
-    const engine = createEngine({ config: demoConfig(), now: () => t });
+    const { engine, advance } = clockedDemo();
     // FraudAlerts into alert_sink's queue of 1,024 under deadLetter: 48,976 refused, of which the
     // dead-letter queue (10,000) keeps the newest.
     engine.command({ type: 'inject', typeId: 1010, count: 50_000 });
-    t += 1000;
-    engine.tick();
+    advance(1000);
     const s = engine.snapshot();
     expect(s.receipts.total).toBe(50_000);
     expect(s.receipts.sampledOut).toBe(40_000);
@@ -422,35 +429,29 @@ describe('engine snapshot', () => {
     expect(heldIds.size).toBe(10_000);
     for (const id of rowIds) expect(heldIds.has(id)).toBe(true);
     // The next receipts get rows again as the budget allows: the skip ended with the burst.
-    t += 1_000_000;
-    engine.tick();
+    advance(1_000_000);
     engine.command({ type: 'inject', typeId: 1001, count: 3 });
-    t += 1000;
-    engine.tick();
+    advance(1000);
     const after = engine.snapshot();
     expect(after.receipts.sampledOut).toBe(40_000);
     expect(after.receipts.recent.filter((r) => r.typeId === 1001)).toHaveLength(3);
   });
 
   it('says how full a queue got between snapshots, and forgets it half a second later', () => {
-    let t = 1_000_000;
-    const engine = createEngine({ config: demoConfig(), now: () => t });
+    const { engine, advance } = clockedDemo();
     const sink = () => engine.snapshot().kernels.find((k) => k.id === 'alert_sink')!;
     expect(sink()).toMatchObject({ queued: 0, peakQueued: 0 });
     // 600 alerts queue up and are drained before the next snapshot: depth 0 then, peak 600.
     engine.command({ type: 'inject', typeId: 1010, count: 600 });
-    t += 1000;
-    engine.tick();
+    advance(1000);
     expect(sink()).toMatchObject({ queued: 0, processed: 600, peakQueued: 600 });
     // Still shown a quarter second on (snapshots in between do not take it away)...
     for (let i = 0; i < 3; i++) {
-      t += 100_000;
-      engine.tick();
+      advance(100_000);
       expect(sink().peakQueued).toBe(600);
     }
     // ...and gone once half a second has passed with the queue empty.
-    t += 300_000;
-    engine.tick();
+    advance(300_000);
     expect(sink()).toMatchObject({ queued: 0, peakQueued: 0 });
     // Never above the capacity, never below what is queued now.
     engine.command({ type: 'inject', typeId: 1010, count: 5_000 });
