@@ -55,7 +55,6 @@ export function layoutOf(fields: MessageTypeConfig['fields']): PayloadLayout {
 
 export type DecodedValue = number | bigint | boolean | string;
 
-/** Decodes a payload by its layout; `bytes` fields become hex; a short payload decodes what fits. */
 /**
  * The shortest decimal that reads back as the same f32: a field stored as f32 decoded to
  * 524.1099853515625 (its exact double) where 524.11 was sent.
@@ -69,6 +68,7 @@ export function formatF32(x: number): string {
   return String(x);
 }
 
+/** Decodes a payload by its layout; `bytes` fields become hex; a short payload decodes what fits. */
 export function decodePayload(
   layout: PayloadLayout,
   bytes: Uint8Array,
