@@ -59,7 +59,8 @@ export class SnapshotBuilder {
       const fallbackReason = this.host.fallbackReasonOf(k);
       const queued = k.ep.pendingCount();
       const capacity = k.ep.capacity;
-      const peakQueued = Math.max(queued, k.peak.add(now, k.ep.takeQueueWindowPeak()));
+      // Never below `queued`: the queue's window peak counts what it holds now.
+      const peakQueued = k.peak.add(now, k.ep.takeQueueWindowPeak());
       const backpressure = queued >= capacity * BACKPRESSURE_FILL || k.dropped > k.lastDropped;
       k.lastDropped = k.dropped;
       kernels.push({
