@@ -109,7 +109,10 @@ export class ReceiptLog {
 
   private skip = 0;
 
-  /** Whether {@link wants} could still materialise a row in this snapshot window. */
+  /**
+   * Whether {@link wants} could still materialise a row in this snapshot window: `room() > 0`,
+   * written out, as it is asked once per response on the kernels' output path.
+   */
   hasRoom(): boolean {
     return this.tokens >= 1 && this.rows.length + this.reserved < this.perSnapshotCap;
   }
