@@ -144,24 +144,16 @@ function Counter({ n, className }: { n: number; className: string }) {
 }
 
 /**
- * The out-of-view chip's word for a single reason: "39.0 K failed" beside Receipts' "QueueFull
- * 48,976" read as a miscount (the refusals still held as dead letters are not in it).
+ * What became of the messages the accounting counts as failed and not kept, by reason: in words
+ * for the line, and in a word for the out-of-view chip ("39.0 K failed" beside Receipts'
+ * "QueueFull 48,976" read as a miscount: the refusals still held as dead letters are not in it).
  */
-const LOST_SHORT: Record<string, string> = {
-  Evicted: 'evicted',
-  Expired: 'expired',
-  Purged: 'purged',
-  DroppedOldest: 'dropped as oldest',
-  KernelRemoved: 'lost with a kernel',
-};
-
-/** Words for the accounting's "failed" reasons: what became of those messages. */
-const FAILED_WORDS: Record<string, string> = {
-  Evicted: 'evicted from the dead-letter queue',
-  Expired: 'expired in the dead-letter queue',
-  Purged: 'purged from the dead-letter queue',
-  DroppedOldest: 'dropped as oldest',
-  KernelRemoved: 'lost with a removed kernel',
+const LOSS_WORDS: Record<string, { long: string; short: string }> = {
+  Evicted: { long: 'evicted from the dead-letter queue', short: 'evicted' },
+  Expired: { long: 'expired in the dead-letter queue', short: 'expired' },
+  Purged: { long: 'purged from the dead-letter queue', short: 'purged' },
+  DroppedOldest: { long: 'dropped as oldest', short: 'dropped as oldest' },
+  KernelRemoved: { long: 'lost with a removed kernel', short: 'lost with a kernel' },
 };
 
 /** Children of a line that wraps onto cut-off lines, below its first line: out of view. */
@@ -203,11 +195,11 @@ export function AccountingBar() {
   const lost = Object.values(acc.failedByStatus).reduce((x, y) => x + y, 0);
   const reasons = Object.entries(acc.failedByStatus).filter(([, n]) => n > 0);
   const lostWhy = reasons
-    .map(([why, n]) => `${FAILED_WORDS[why] ?? why}: ${formatCount(n)}`)
+    .map(([why, n]) => `${LOSS_WORDS[why]?.long ?? why}: ${formatCount(n)}`)
     .join('; ');
   // One reason: its words without repeating the number; several: each with its share.
   const lostShown =
-    reasons.length === 1 ? (FAILED_WORDS[reasons[0]![0]] ?? reasons[0]![0]) : lostWhy;
+    reasons.length === 1 ? (LOSS_WORDS[reasons[0]![0]]?.long ?? reasons[0]![0]) : lostWhy;
   // The terms in order: the verdict first (a narrow window hides the end of the line, never the
   // verdict), the long "failed" term last.
   const terms: { text: string; title: string }[] = [
@@ -279,7 +271,7 @@ export function AccountingBar() {
         >
           +{hidden} more
           {lost > 0
-            ? ` · ${formatCompact(lost)} ${reasons.length === 1 ? (LOST_SHORT[reasons[0]![0]] ?? `failed (${reasons[0]![0]})`) : 'failed, not kept'}`
+            ? ` · ${formatCompact(lost)} ${reasons.length === 1 ? (LOSS_WORDS[reasons[0]![0]]?.short ?? `failed (${reasons[0]![0]})`) : 'failed, not kept'}`
             : ''}
         </span>
       ) : null}
