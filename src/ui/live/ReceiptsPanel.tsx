@@ -243,12 +243,11 @@ export function ReceiptsPanel() {
                   }}
                   data-status={r.status}
                 >
-                  {/* Cut from the left when narrow: the logical counter tells apart the rows
-                      of one burst, which share the time. */}
+                  {/* The hour goes first when narrow (the title keeps it), then the time is cut
+                      from the left: the logical counter tells apart the rows of one burst,
+                      which share the time. */}
                   <span role="cell" className="rc-hlc mono" title={formatHlc(r.hlc)}>
-                    <span className="hlc-time">
-                      <span dir="ltr">{formatHlcTime(r.hlc)}</span>
-                    </span>
+                    <HlcTime hlc={r.hlc} />
                     <span className="hlc-logical"> · {r.hlc.logical}</span>
                   </span>
                   <span role="cell" className="rc-id mono">
@@ -297,6 +296,23 @@ export function ReceiptsPanel() {
  * A receipt's latency in words: "not processed yet" only while a kernel may still take it. A
  * refused or dead-lettered message never will, and a response delivered to the host has no kernel.
  */
+/**
+ * An HLC's time of day with its hour in a span of its own, which the narrow layouts hide: every
+ * row then shows the same `mm:ss.µµµµµµ`, instead of each losing as much of its start as its
+ * logical counter's digits took.
+ */
+function HlcTime({ hlc }: { hlc: ReceiptRow['hlc'] }) {
+  const time = formatHlcTime(hlc);
+  return (
+    <span className="hlc-time">
+      <span dir="ltr">
+        <span className="hlc-hour">{time.slice(0, 3)}</span>
+        {time.slice(3)}
+      </span>
+    </span>
+  );
+}
+
 function latencyText(row: Pick<ReceiptRow, 'latencyUs' | 'status' | 'destination'>): string {
   if (row.latencyUs !== null) return `${row.latencyUs} µs`;
   if (row.status !== 'Delivered') return `none: ${row.status}, never processed`;
