@@ -124,4 +124,21 @@ describe('metrics history', () => {
     expect(last('rates')).toBe(0);
     expect(last('kernels')).toBe(0);
   });
+
+  it('draws no latency while there are no samples, instead of 0 µs', () => {
+    const h = createMetricsHistory();
+    const at = (samples: number, t: number) =>
+      h.ingest(
+        {
+          ...snap([], 0),
+          latency: { p50Us: samples ? 300 : 0, p99Us: samples ? 900 : 0, samples },
+        } as EngineSnapshot,
+        t,
+      );
+    at(10, 0);
+    at(0, 1000);
+    const [, p50, p99] = h.view('latency').data;
+    expect([p50![0], p99![0]]).toEqual([300, 900]);
+    expect([p50![1], p99![1]]).toEqual([NaN, NaN]);
+  });
 });

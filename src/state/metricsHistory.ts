@@ -106,8 +106,10 @@ export function createMetricsHistory(): MetricsHistory {
       series(fixed, 'dispatched/s')[i] = rate(dispatched, wDispatched[base]!);
       series(fixed, 'delivered/s')[i] = rate(delivered, wDelivered[base]!);
       series(fixed, 'failed/s')[i] = rate(failed, wFailed[base]!);
-      series(fixed, 'p50')[i] = s.latency.p50Us;
-      series(fixed, 'p99')[i] = s.latency.p99Us;
+      // No samples (traffic stopped a while ago): a gap, not 0 µs, which read as instant work.
+      const noLatency = s.latency.samples === 0;
+      series(fixed, 'p50')[i] = noLatency ? NaN : s.latency.p50Us;
+      series(fixed, 'p99')[i] = noLatency ? NaN : s.latency.p99Us;
       const seen = new Set<string>();
       for (const k of s.kernels) {
         series(kernelRate, k.id)[i] = k.ratePerSec;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisTop, latencyTicks, seriesStroke, timeTicks } from './format';
+import { axisTop, latencyTicks, seriesStroke, timeTicks, withGaps } from './format';
 
 describe('latencyTicks', () => {
   it('labels a µs axis in the one unit its largest value reads best in, short', () => {
@@ -43,5 +43,16 @@ describe('axisTop', () => {
     expect(axisTop(null)).toBe(1);
     expect(axisTop(0)).toBe(1);
     expect(axisTop(Number.NaN)).toBe(1);
+  });
+});
+
+describe('withGaps', () => {
+  it('gives uPlot null where a series has no value, and leaves the time column and whole series be', () => {
+    const time = Float64Array.of(1, 2, 3);
+    const whole = Float64Array.of(4, 5, 6);
+    const [t, w, g] = withGaps([time, whole, Float64Array.of(7, NaN, 9)]);
+    expect(t).toBe(time);
+    expect(w).toBe(whole);
+    expect(g).toEqual([7, null, 9]);
   });
 });

@@ -56,3 +56,15 @@ export function timeTicks(splits: readonly number[]): string[] {
       : `:${pad2(d.getSeconds())}`;
   });
 }
+
+/**
+ * A chart's columns for uPlot, with each NaN (no value: a kernel that is gone, no latency
+ * samples) as null: uPlot breaks its line only at null, and drew a NaN as a point it skipped, so the
+ * line ran on from the last value across the time that had none.
+ */
+export function withGaps(data: readonly Float64Array[]): (Float64Array | (number | null)[])[] {
+  return data.map((col, i) => {
+    if (i === 0 || !col.some(Number.isNaN)) return col;
+    return Array.from(col, (v) => (Number.isNaN(v) ? null : v));
+  });
+}

@@ -9,6 +9,7 @@ import {
   latencyTicks,
   seriesStroke,
   timeTicks,
+  withGaps,
 } from '../design/format';
 import { useWorkbench } from '../../state/store';
 import { useEngine } from '../engineContext';
@@ -117,10 +118,10 @@ function Chart({
             ],
             legend: { live: false },
           },
-          v.data as unknown as uPlot.AlignedData,
+          withGaps(v.data) as unknown as uPlot.AlignedData,
           el,
         );
-      } else plot.setData(v.data as unknown as uPlot.AlignedData, false);
+      } else plot.setData(withGaps(v.data) as unknown as uPlot.AlignedData, false);
       const t = Date.now() / 1000;
       slidAt = t;
       plot.setScale('x', { min: t - windowSec, max: t });
