@@ -56,3 +56,19 @@ describe('formatF32', () => {
     );
   });
 });
+
+describe('encodePayload of floats', () => {
+  const layout = layoutOf([
+    { name: 'amount', type: 'f32' },
+    { name: 'big', type: 'f64' },
+  ]);
+  it('refuses an f32 past ±3.4e38 (it would be stored as Infinity), naming the field', () => {
+    expect(() => encodePayload(layout, { amount: 1e40 })).toThrow(
+      /Field "amount" \(f32\): needs a number within the f32 range \(±3\.4028235e38\)/,
+    );
+    expect(() => encodePayload(layout, { amount: -1e39 })).toThrow(/f32 range/);
+    // The largest f32 itself fits, and an f64 takes what an f32 cannot.
+    const ok = encodePayload(layout, { amount: 3.4028234663852886e38, big: 1e40 });
+    expect(decodePayload(layout, ok)).toMatchObject({ amount: 3.4028234663852886e38, big: 1e40 });
+  });
+});

@@ -35,6 +35,8 @@ const SIZES: Record<Exclude<FieldType, 'bytes'>, number> = {
 
 /** Default size of a `bytes` field that declares none. */
 export const DEFAULT_BYTES_SIZE = 8;
+/** The largest finite f32 (3.4028235e38), as the errors for values past it say it. */
+export const F32_MAX_TEXT = '3.4028235e38';
 
 export function fieldSize(type: FieldType, size?: number): number {
   return type === 'bytes' ? (size ?? DEFAULT_BYTES_SIZE) : SIZES[type];
@@ -169,6 +171,9 @@ export function writeField(view: DataView, f: FieldSlot, value: DecodedValue): v
     case 'f64': {
       const n = Number(value);
       if (typeof value === 'boolean' || !Number.isFinite(n)) bad('needs a finite number');
+      // Past ±3.4e38 an f32 is Infinity: 1e40 was stored as Infinity and raised a fraud alert.
+      if (f.type === 'f32' && !Number.isFinite(Math.fround(n)))
+        bad(`needs a number within the f32 range (±${F32_MAX_TEXT})`);
       if (f.type === 'f32') view.setFloat32(o, n, true);
       else view.setFloat64(o, n, true);
       return;
