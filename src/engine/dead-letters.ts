@@ -61,6 +61,14 @@ export class DeadLetters {
       }
     }
     c.lettered++;
+    // These reached their queue first: the Delivered receipt stands, and now the message failed.
+    if (
+      l.reason === 'DroppedOldest' ||
+      l.reason === 'Unregistered' ||
+      l.reason === 'KernelError' ||
+      l.reason === 'InvalidPayload'
+    )
+      c.receipts.failedLater++;
     const k = this.owner(l);
     if (k) {
       k.deadLettered++;

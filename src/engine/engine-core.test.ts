@@ -49,6 +49,22 @@ describe('engine on the core', () => {
     expect(noRoute).toMatchObject({ count: 3, atOnce: { NoRoute: 3 } });
   });
 
+  it('answers an inject with the older messages a dropOldest queue evicted, and counts them as delivered receipts that failed later', () => {
+    const engine = createEngine({ config: demoConfig(), now: () => 1_000_000 });
+    // aggregator (dropOldest) holds 4,096: every message is delivered, 5,904 older ones evicted.
+    const burst = ok(engine, { type: 'inject', typeId: 1002, count: 10_000 });
+    expect(burst).toMatchObject({ count: 10_000, atOnce: { DroppedOldest: 10_000 - 4_096 } });
+    const s = engine.snapshot();
+    expect(s.receipts.byStatus.Delivered).toBe(10_000);
+    expect(s.receipts.failedLater).toBe(10_000 - 4_096);
+    // A send into a queue with room evicts nothing.
+    const quiet = ok(engine, { type: 'inject', typeId: 1001, count: 10 });
+    expect(quiet).toMatchObject({ atOnce: {} });
+    // Reset counters starts the receipt counts afresh, this one with them.
+    ok(engine, { type: 'resetMetrics' });
+    expect(engine.snapshot().receipts.failedLater).toBe(0);
+  });
+
   it('stamps receipts with injection, delivery and processing HLCs and traces the chain', () => {
     let t = 5_000_000;
     const engine = createEngine({ config: demoConfig(), now: () => t });

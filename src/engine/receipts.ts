@@ -31,6 +31,8 @@ export const DEFAULT_ROWS_PER_SEC = 5000;
 export class ReceiptLog {
   total = 0;
   sampledOut = 0;
+  /** Delivered receipts whose message then failed in its queue or kernel (see the snapshot's). */
+  failedLater = 0;
   readonly byStatus = new Float64Array(RECEIPT_STATUSES.length);
   perSnapshotCap = DEFAULT_PER_SNAPSHOT_CAP;
   rowsPerSec = DEFAULT_ROWS_PER_SEC;
@@ -180,6 +182,7 @@ export class ReceiptLog {
   reset(): void {
     this.total = 0;
     this.sampledOut = 0;
+    this.failedLater = 0;
     this.byStatus.fill(0);
     this.rows = [];
   }

@@ -149,6 +149,12 @@ export interface EngineSnapshot {
     byStatus: Record<string, number>;
     /** Receipts not materialised because the per-snapshot cap was reached or the filter excluded them. */
     sampledOut: number;
+    /**
+     * `Delivered` receipts whose message failed after it reached its queue: evicted by a
+     * `dropOldest` queue, refused by its kernel (`KernelError`, `InvalidPayload`) or left queued
+     * when its kernel was removed (`Unregistered`). Each is a dead letter too.
+     */
+    failedLater: number;
     /** New since the previous snapshot, oldest first. */
     recent: ReceiptRow[];
   };

@@ -121,6 +121,7 @@ export class SnapshotBuilder {
         total: c.receipts.total,
         byStatus: c.receipts.byStatusRecord(),
         sampledOut: c.receipts.sampledOut,
+        failedLater: c.receipts.failedLater,
         recent: c.receipts.drain(),
       },
       kernels,

@@ -40,9 +40,16 @@ export interface ReceiptCounts {
   total: number;
   byStatus: Readonly<Record<string, number>>;
   sampledOut: number;
+  /** Delivered receipts whose message failed after it reached its queue (see the snapshot's). */
+  failedLater: number;
 }
 
-const NO_COUNTS: ReceiptCounts = Object.freeze({ total: 0, byStatus: {}, sampledOut: 0 });
+const NO_COUNTS: ReceiptCounts = Object.freeze({
+  total: 0,
+  byStatus: {},
+  sampledOut: 0,
+  failedLater: 0,
+});
 
 export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
   const ring: (ReceiptRow | undefined)[] = new Array(capacity);
@@ -85,11 +92,14 @@ export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
       // otherwise. Start afresh, as Clear does.
       const total = snapshot.receipts.total;
       if (total < counts.total) clear();
-      const counted = total !== counts.total || counts === NO_COUNTS;
+      // A failure after delivery (a kernel refusing a message it took) moves no other count.
+      const failedLater = snapshot.receipts.failedLater ?? 0;
+      const counted =
+        total !== counts.total || failedLater !== counts.failedLater || counts === NO_COUNTS;
       if (counted) {
         // Every status count and `sampledOut` only grow with the total (until a restart).
         const r = snapshot.receipts;
-        counts = { total, byStatus: { ...r.byStatus }, sampledOut: r.sampledOut ?? 0 };
+        counts = { total, byStatus: { ...r.byStatus }, sampledOut: r.sampledOut ?? 0, failedLater };
       }
       const rows = snapshot.receipts.recent;
       if (rows.length === 0) {

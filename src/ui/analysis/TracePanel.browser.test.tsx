@@ -17,7 +17,9 @@ function receipts(from: number, to: number) {
   store
     .getState()
     .ingestSnapshot(
-      snapshot({ receipts: { total: to, byStatus: { Delivered: to }, sampledOut: 0, recent } }),
+      snapshot({
+        receipts: { total: to, byStatus: { Delivered: to }, sampledOut: 0, failedLater: 0, recent },
+      }),
       Date.now(),
     );
 }

@@ -81,6 +81,28 @@ describe('Inject panel (issue 13, point 8)', () => {
       .toHaveTextContent('Sent 50,000. At once: QueueFull 45,904 (see Receipts and Dead letters).');
   });
 
+  it('says how many older messages a dropOldest queue evicted to take a burst', async () => {
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'inject'
+        ? {
+            ok: true,
+            command: 'inject',
+            count: 10_000,
+            atOnce: { QueueFull: 12, DroppedOldest: 5_904 },
+          }
+        : undefined,
+    );
+    render(<InjectPanel />, engine);
+    const form = page.getByRole('form', { name: 'Publish form' });
+    await userEvent.fill(form.getByLabelText('Burst size'), '10000');
+    await userEvent.click(form.getByRole('button', { name: 'Send burst' }));
+    await expect
+      .element(form.getByRole('status'))
+      .toHaveTextContent(
+        'Sent 10,000. At once: QueueFull 12; 5,904 queued messages evicted by dropOldest to make room (see Receipts and Dead letters).',
+      );
+  });
+
   it('says where the generator draws its messages while it runs', async () => {
     render(<InjectPanel />, fakeEngine());
     const status = page.getByTestId('generator-emitted');

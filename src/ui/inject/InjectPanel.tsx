@@ -8,6 +8,7 @@ import { useWorkbench, workbenchStore } from '../../state/store';
 import type { GeneratorFormState } from '../../state/injectForm';
 import { generatorSpecOf, routedMix } from './generatorSpec';
 import { formatCount, formatCounts, formatRate } from '../design/format';
+import { F32_MAX_TEXT } from '../../engine/payload';
 
 type Field = RouteConfig['messageTypes'][number]['fields'][number];
 type Preset = NonNullable<RouteConfig['generatorPresets']>[number];
@@ -33,9 +34,12 @@ export function parseFieldValue(
       : { ok: false, error: `${f.name}: true or false` };
   if (f.type === 'f32' || f.type === 'f64') {
     const n = Number(text);
-    return text !== '' && Number.isFinite(n)
-      ? { ok: true, value: n }
-      : { ok: false, error: `${f.name}: a finite number` };
+    if (text === '' || !Number.isFinite(n))
+      return { ok: false, error: `${f.name}: a finite number` };
+    // Past ±3.4e38 an f32 is Infinity.
+    return f.type === 'f32' && !Number.isFinite(Math.fround(n))
+      ? { ok: false, error: `${f.name}: f32 is within ±${F32_MAX_TEXT}` }
+      : { ok: true, value: n };
   }
   if (f.type === 'bytes') {
     const max = (f.size ?? 8) * 2;
@@ -174,10 +178,16 @@ function PublishForm({ typeId, fields }: { typeId: number | string; fields: Fiel
     if (!reply.ok) return setResult(reply.error.message);
     // What the send itself answered with besides deliveries (refusals at a full queue, NoRoute,
     // older messages a dropOldest queue evicted): "Sent 50,000." alone hid 45,904 refusals.
-    const atOnce = formatCounts(reply.atOnce);
+    const { DroppedOldest: evicted = 0, ...refused } = reply.atOnce;
+    const said = [
+      formatCounts(refused),
+      evicted > 0
+        ? `${formatCount(evicted)} queued messages evicted by dropOldest to make room`
+        : '',
+    ].filter(Boolean);
     setResult(
       `Sent ${formatCount(reply.count)}.` +
-        (atOnce ? ` At once: ${atOnce} (see Receipts and Dead letters).` : ''),
+        (said.length ? ` At once: ${said.join('; ')} (see Receipts and Dead letters).` : ''),
     );
   }
 

@@ -27,6 +27,7 @@ function burst() {
     total: 300,
     byStatus: { Delivered: 296, QueueFull: 4 },
     sampledOut: 0,
+    failedLater: 0,
     recent: rows,
   });
 }
@@ -57,7 +58,13 @@ describe('Receipts panel (issue 13, point 3)', () => {
       receipt(2, { status: 'QueueFull', latencyUs: null }),
       receipt(3, { source: 'pattern_detector', destination: 'host', latencyUs: null }),
     ];
-    ingest({ total: 3, byStatus: { Delivered: 2, QueueFull: 1 }, sampledOut: 0, recent: rows });
+    ingest({
+      total: 3,
+      byStatus: { Delivered: 2, QueueFull: 1 },
+      sampledOut: 0,
+      failedLater: 0,
+      recent: rows,
+    });
     const detail = page.getByRole('complementary', { name: 'Receipt detail' });
     const latencyOf = async (logical: number, text: string) => {
       await page.getByRole('cell', { name: new RegExp(`04\\.123456 · ${logical}$`) }).click();
@@ -68,12 +75,37 @@ describe('Receipts panel (issue 13, point 3)', () => {
     await latencyOf(1, 'latencynot processed yet');
   });
 
+  it('says how many delivered messages failed later (evicted by dropOldest), and updates when only that moves', async () => {
+    render(<ReceiptsPanel />);
+    const counts = (failedLater: number) => ({
+      total: 10_000,
+      byStatus: { Delivered: 10_000 },
+      sampledOut: 9_000,
+      failedLater,
+      recent: [],
+    });
+    ingest(counts(0));
+    await expect.element(page.getByTestId('count-Delivered')).toHaveTextContent('Delivered 10,000');
+    await expect.element(page.getByTestId('count-failed-later')).not.toBeInTheDocument();
+    // A kernel refused messages it had taken: no new receipt, the total stands still.
+    ingest(counts(5_904));
+    const chip = page.getByTestId('count-failed-later');
+    await expect.element(chip).toHaveTextContent('5,904 failed later');
+    await expect.element(chip).toHaveAttribute('title', expect.stringMatching(/dropOldest/));
+  });
+
   it('says how to fill an empty tail, and stops saying it at the first receipt', async () => {
     render(<ReceiptsPanel />);
-    ingest({ total: 0, byStatus: {}, sampledOut: 0, recent: [] });
+    ingest({ total: 0, byStatus: {}, sampledOut: 0, failedLater: 0, recent: [] });
     const hint = page.getByTestId('receipts-empty');
     await expect.element(hint).toHaveTextContent(/No receipts yet\. Send traffic with ▶ Start/);
-    ingest({ total: 1, byStatus: { Delivered: 1 }, sampledOut: 0, recent: [receipt(1)] });
+    ingest({
+      total: 1,
+      byStatus: { Delivered: 1 },
+      sampledOut: 0,
+      failedLater: 0,
+      recent: [receipt(1)],
+    });
     await expect.element(hint).not.toBeInTheDocument();
   });
 
@@ -85,6 +117,7 @@ describe('Receipts panel (issue 13, point 3)', () => {
       total: 1,
       byStatus: { Delivered: 1 },
       sampledOut: 0,
+      failedLater: 0,
       recent: [receipt(1, { payload })],
     });
     await page.getByRole('cell', { name: /04\.123456 · 1$/ }).click();
@@ -95,12 +128,24 @@ describe('Receipts panel (issue 13, point 3)', () => {
   it("shows a burst's rows with the counts above them, not an interval later", async () => {
     render(<ReceiptsPanel />);
     // The page has been showing receipts for a while (the tail's interval has passed)...
-    ingest({ total: 1, byStatus: { Delivered: 1 }, sampledOut: 0, recent: [receipt(1)] });
+    ingest({
+      total: 1,
+      byStatus: { Delivered: 1 },
+      sampledOut: 0,
+      failedLater: 0,
+      recent: [receipt(1)],
+    });
     await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('1 row shown');
     await new Promise((r) => setTimeout(r, 250));
     // ...when a burst arrives: its rows are in the list as soon as its count is above it.
     const rows = Array.from({ length: 300 }, (_, i) => receipt(i + 2));
-    ingest({ total: 301, byStatus: { Delivered: 301 }, sampledOut: 0, recent: rows });
+    ingest({
+      total: 301,
+      byStatus: { Delivered: 301 },
+      sampledOut: 0,
+      failedLater: 0,
+      recent: rows,
+    });
     await expect.element(page.getByTestId('receipt-total')).toHaveTextContent('301 receipts');
     expect(page.getByTestId('receipt-shown').element().textContent).toBe('301 rows shown');
   });
@@ -131,6 +176,7 @@ describe('Receipts panel (issue 13, point 3)', () => {
       total: 302,
       byStatus: { Delivered: 296, QueueFull: 6 },
       sampledOut: 0,
+      failedLater: 0,
       recent: [receipt(301, { status: 'QueueFull' }), receipt(302, { status: 'QueueFull' })],
     });
     await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('6 rows shown');
@@ -160,7 +206,7 @@ describe('Receipts panel (issue 13, point 3)', () => {
       total += 50;
       refused += 5;
       const byStatus = { Delivered: total - refused, QueueFull: refused } as never;
-      ingest({ total, byStatus, sampledOut: 0, recent: rows }, at);
+      ingest({ total, byStatus, sampledOut: 0, failedLater: 0, recent: rows }, at);
     };
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     const t0 = Date.now();
@@ -197,6 +243,7 @@ describe('Receipts panel (issue 13, point 3)', () => {
         total: 3_304,
         byStatus: { Delivered: 3_300, QueueFull: 4 },
         sampledOut: 3_004,
+        failedLater: 0,
         recent: [],
       },
       Date.now() + 200,

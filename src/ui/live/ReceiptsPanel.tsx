@@ -64,7 +64,12 @@ export function ReceiptsPanel() {
   // The header's counts come from the snapshot the rows came with (the log's, not the live view's,
   // which runs up to 100 ms behind): the total, the status chips and "rows shown" agree.
   // eslint-disable-next-line react-hooks/exhaustive-deps -- as above.
-  const { total, byStatus: counts, sampledOut } = useMemo(() => log.engineCounts(), [log, version]);
+  const {
+    total,
+    byStatus: counts,
+    sampledOut,
+    failedLater,
+  } = useMemo(() => log.engineCounts(), [log, version]);
   // Exactly the engine's matching, so rows captured under the filter are all shown. With no
   // filter (`engineFilter` gave null) the rows are shown as they are: no pass over 20,000 rows
   // 10 times a second.
@@ -106,6 +111,18 @@ export function ReceiptsPanel() {
             {s} {formatCount(counts[s] ?? 0)}
           </span>
         ))}
+        {/* A receipt says the message reached its queue; some failed there or in their kernel
+            afterwards. "Delivered 100,000" alone read as nothing lost while a dropOldest queue
+            had evicted 95,904 of them. */}
+        {failedLater > 0 ? (
+          <span
+            className="status-chip st-failed-later"
+            data-testid="count-failed-later"
+            title="delivered to their queue, then evicted by a dropOldest queue, refused by their kernel (KernelError, InvalidPayload) or left queued when their kernel was removed: each is in Dead letters, or counted there as evicted"
+          >
+            {formatCount(Math.min(failedLater, counts.Delivered ?? 0))} failed later
+          </span>
+        ) : null}
         <span
           data-testid="receipt-shown"
           title={`rows in the list below (the filter applied); the list keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows captured, so with "not captured" these can add up to fewer than the receipts counted`}

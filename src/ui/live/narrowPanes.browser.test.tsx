@@ -153,7 +153,13 @@ describe('Receipts in a narrow pane', () => {
       const rows = receipts();
       store.getState().ingestSnapshot(
         snapshot({
-          receipts: { total: rows.length, byStatus: {}, sampledOut: 0, recent: rows },
+          receipts: {
+            total: rows.length,
+            byStatus: {},
+            sampledOut: 0,
+            failedLater: 0,
+            recent: rows,
+          },
         }),
         Date.now(),
       );
@@ -191,7 +197,9 @@ describe("Receipts' HLC column", () => {
       store
         .getState()
         .ingestSnapshot(
-          snapshot({ receipts: { total: 4, byStatus: {}, sampledOut: 0, recent: rows } }),
+          snapshot({
+            receipts: { total: 4, byStatus: {}, sampledOut: 0, failedLater: 0, recent: rows },
+          }),
           Date.now(),
         );
       const list = page.getByTestId('receipt-list');
@@ -229,6 +237,7 @@ describe("Receipts' bar in a half-width pane at 1280x720", () => {
           total: 18_546_996,
           byStatus: { Delivered: 18_546_996 },
           sampledOut: 18_506_374,
+          failedLater: 0,
           recent: receipts(),
         },
       }),
@@ -253,6 +262,7 @@ describe('Receipts paused in a half-width pane at 1280x720', () => {
             total,
             byStatus: { Delivered: total },
             sampledOut: total - 20,
+            failedLater: 0,
             recent: receipts(),
           },
         }),
