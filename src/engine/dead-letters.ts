@@ -183,6 +183,7 @@ export class DeadLetters {
       redriven: 0,
       failedAgain: 0,
       refusedCrossTenant: 0,
+      refusedNotRouted: 0,
     };
     // As the broker's replay decides it: a registered source's tenant; a trusted source (the
     // host, which may inject into any tenant) takes the target's; otherwise the letter's own.
@@ -194,12 +195,27 @@ export class DeadLetters {
     result.selected = selected.length;
     const refused = new Set<DeadLetter>();
     if (tk) {
+      // A kernel takes its own letters and the types routed to it. A type routed to another
+      // kernel is refused: redriven "to aggregator", PatternCheck letters ran the aggregator's
+      // handler on their payloads and were reported accepted. A type routed nowhere (NoRoute)
+      // may go where the user sends it: that choice is its route.
+      const routedTo = new Map(
+        c.config.routes.map((r) => [String(normU64(r.typeId)), r.kernelId] as const),
+      );
       for (const l of selected) {
-        if (tenantOf(l, tk.cfg.tenantId) !== tk.cfg.tenantId) refused.add(l);
+        if (tenantOf(l, tk.cfg.tenantId) !== tk.cfg.tenantId) {
+          refused.add(l);
+          result.refusedCrossTenant++;
+        } else if (
+          l.destination !== tk.cfg.id &&
+          (routedTo.get(String(l.typeId)) ?? tk.cfg.id) !== tk.cfg.id
+        ) {
+          refused.add(l);
+          result.refusedNotRouted++;
+        }
       }
     }
-    result.refusedCrossTenant = refused.size;
-    this.refusedCrossTenant += refused.size;
+    this.refusedCrossTenant += result.refusedCrossTenant;
     const taken = dlq.take({ where: (l) => match(l) && !refused.has(l) });
     const s = c.store;
     const send = this.send;

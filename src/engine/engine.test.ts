@@ -156,6 +156,7 @@ describe('engine: overflow', () => {
       redriven: 12,
       failedAgain: 0,
       refusedCrossTenant: 0,
+      refusedNotRouted: 0,
     });
     step();
     const s = engine.snapshot();
@@ -189,15 +190,23 @@ describe('engine: overflow', () => {
     const refused = ok(engine, { type: 'redrive', target: 'other' });
     expect(refused.redrive).toMatchObject({ selected: 2, redriven: 0, refusedCrossTenant: 2 });
     expect(engine.snapshot().deadLetters).toMatchObject({ count: 2, refusedCrossTenant: 2 });
+    // Not to aggregator: 1001 is routed to fraud_processor, and aggregator's handler cannot read it.
+    const wrong = ok(engine, { type: 'redrive', target: 'aggregator' });
+    expect(wrong.redrive).toMatchObject({ selected: 2, redriven: 0, refusedNotRouted: 2 });
+    expect(engine.snapshot().deadLetters.count).toBe(2);
+    const fraud = c.kernels.find((k) => k.id === 'fraud_processor')!;
+    ok(engine, { type: 'upsertKernel', kernel: { ...fraud, queueCapacity: 16 } });
     const moved = ok(engine, {
       type: 'redrive',
-      target: 'aggregator',
+      target: 'fraud_processor',
       overrides: { priority: 3, correlationId: 99 },
     });
-    expect(moved.redrive).toMatchObject({ selected: 2, redriven: 2 });
-    ok(engine, { type: 'setReceiptFilter', filter: { kernels: ['aggregator'] } });
+    expect(moved.redrive).toMatchObject({ selected: 2, redriven: 2, refusedNotRouted: 0 });
+    ok(engine, { type: 'setReceiptFilter', filter: { kernels: ['fraud_processor'] } });
     engine.drain();
-    const rows = engine.snapshot().receipts.recent.filter((r) => r.destination === 'aggregator');
+    const rows = engine
+      .snapshot()
+      .receipts.recent.filter((r) => r.destination === 'fraud_processor' && r.messageId > 3);
     expect(rows.length).toBe(2);
     expect(rows.every((r) => r.priority === 3 && r.correlationId === 99)).toBe(true);
   });

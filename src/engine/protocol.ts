@@ -213,6 +213,12 @@ export interface RedriveResult {
   failedAgain: number;
   /** Refused because the target kernel belongs to another tenant than the letter's source. */
   refusedCrossTenant: number;
+  /**
+   * Refused because the letter's type is routed to another kernel than the target, which is not
+   * the letter's own destination either: it would run its handler on a payload of another
+   * layout. These letters stay held.
+   */
+  refusedNotRouted: number;
 }
 
 /**

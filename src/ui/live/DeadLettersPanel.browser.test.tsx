@@ -27,6 +27,44 @@ const letter = (id: number, reason: DeadLetterRow['reason']): DeadLetterRow =>
     detail: reason === 'KernelError' ? 'handler threw' : undefined,
   }) as DeadLetterRow;
 
+describe('Dead letters redrive', () => {
+  it('says why letters were refused when their type is routed to another kernel', async () => {
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'listDeadLetters'
+        ? ({
+            ok: true,
+            command: 'listDeadLetters',
+            deadLetters: { total: 3, rows: [1, 2, 3].map((i) => letter(i, 'QueueFull')) },
+          } as EngineReply)
+        : cmd.type === 'redrive'
+          ? ({
+              ok: true,
+              command: 'redrive',
+              redrive: {
+                selected: 3,
+                redriven: 0,
+                failedAgain: 0,
+                refusedCrossTenant: 0,
+                refusedNotRouted: 3,
+              },
+            } as EngineReply)
+          : undefined,
+    );
+    render(<DeadLettersPanel />, engine);
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Redrive target' }),
+      'aggregator',
+    );
+    await userEvent.click(page.getByRole('button', { name: /Redrive all matching/ }));
+    await expect
+      .element(page.getByRole('status').filter({ hasText: 'Redrove' }))
+      .toHaveTextContent(
+        /3 refused: their type is routed to another kernel, whose payloads aggregator's handler does not read/,
+      );
+    expect(engine.sent.find((c) => c.type === 'redrive')).toMatchObject({ target: 'aggregator' });
+  });
+});
+
 describe('Dead letters panel (issue 13, point 4)', () => {
   it('filters by every dead-letter reason, not by delivery statuses', async () => {
     const engine = fakeEngine((cmd) =>

@@ -85,6 +85,9 @@ export function DeadLettersPanel() {
     setMessage(
       r
         ? `Redrove ${formatCount(r.selected)}: ${formatCount(r.redriven)} accepted, ${formatCount(r.failedAgain)} failed again, ${formatCount(r.refusedCrossTenant)} refused (cross-tenant).` +
+            (r.refusedNotRouted > 0
+              ? ` ${formatCount(r.refusedNotRouted)} refused: their type is routed to another kernel, whose payloads ${target}'s handler does not read (they stay held; route the type to ${target} first, or redrive to original).`
+              : '') +
             (gone > 0
               ? ` ${formatCount(gone)} of the ${formatCount(picked.size)} selected were no longer held (evicted from the full dead-letter queue since the list was loaded).`
               : '')
