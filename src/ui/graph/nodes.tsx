@@ -232,8 +232,12 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
           ) : null}
           <div className="queue-fill" style={{ width: `${pct}%` }} />
           <span className="queue-text" data-testid={`queue-${kernel.id}`}>
-            {/* Compact (131 K) above 10,000: the bar is about 86 px wide. */}
-            {formatCompact(queued)} / {formatCompact(capacity)}
+            {/* Compact (131 K) above 10,000: the bar is about 86 px wide. Under load the engine
+                drains every queue each slice, so the depth at a snapshot's instant reads 0 while
+                the queue fills to hundreds between drains: "0 / 4,096" at 2 M/s read as a frozen
+                counter. Then the number is the recent peak, marked "≤" (the title has both). */}
+            {peak > queued ? '≤' : ''}
+            {formatCompact(Math.max(queued, peak))} / {formatCompact(capacity)}
           </span>
         </div>
         {/* Beside the bar, not in it: the bar has room for its own two numbers only, and a count
