@@ -114,7 +114,7 @@ describe('Inject panel (issue 13, point 8)', () => {
     // What runs, not what the form holds (it may have been started from the toolbar or the API).
     await expect
       .element(status)
-      .toHaveTextContent('running at 1,000/s poisson: 1,234,567 sent · own worker');
+      .toHaveTextContent('running at 1,000/s poisson, until stopped: 1,234,567 sent · own worker');
     await expect
       .element(status)
       .toHaveAttribute(
@@ -124,20 +124,22 @@ describe('Inject panel (issue 13, point 8)', () => {
     store
       .getState()
       .ingestSnapshot(snapshot({ generator: { ...gen, onWorker: false } }), Date.now());
-    await expect.element(status).toHaveTextContent(/^running at 1,000\/s poisson: 1,234,567 sent$/);
+    await expect
+      .element(status)
+      .toHaveTextContent(/^running at 1,000\/s poisson, until stopped: 1,234,567 sent$/);
     store.getState().ingestSnapshot(
       snapshot({
         generator: {
           ...gen,
           onWorker: false,
-          spec: { ratePerSec: 2_000_000, pattern: 'bursts', seed: 7 },
+          spec: { ratePerSec: 2_000_000, pattern: 'bursts', seed: 7, durationMs: 10_000 },
         },
       }),
       Date.now(),
     );
     await expect
       .element(status)
-      .toHaveTextContent(/^running at 2\.00 M\/s bursts, seed 7: 1,234,567 sent$/);
+      .toHaveTextContent(/^running at 2\.00 M\/s bursts, seed 7, for 10 s: 1,234,567 sent$/);
     await expect
       .element(status)
       .toHaveAttribute(

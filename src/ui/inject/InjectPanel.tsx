@@ -255,8 +255,9 @@ function GeneratorForm() {
   const onWorker = useLive((s) => s?.generator.onWorker ?? false);
   // What runs, which may differ from the form (started from a preset, the toolbar or the API).
   const spec = useLive((s) => (s?.generator.running ? s.generator.spec : undefined));
+  // With its length: the form's default run of 10 s ended "without warning" in a review.
   const runningAs = spec
-    ? ` at ${formatRate(spec.ratePerSec)} ${spec.pattern ?? 'poisson'}${spec.seed === undefined ? '' : `, seed ${spec.seed}`}`
+    ? ` at ${formatRate(spec.ratePerSec)} ${spec.pattern ?? 'poisson'}${spec.seed === undefined ? '' : `, seed ${spec.seed}`}${spec.durationMs ? `, for ${Number((spec.durationMs / 1000).toFixed(1)).toLocaleString('en-US')} s` : ', until stopped'}`
     : '';
   const mixOfRoutes = useMemo(() => routedMix(config.routes), [config.routes]);
   const stored = useWorkbench((s) => s.generatorForm);
