@@ -37,6 +37,20 @@ describe('Inspector (issue 13, point 9)', () => {
     expect(store.getState().notices.at(-1)?.text).toMatch(/^Undid: /);
   });
 
+  it('says what a capacity that is no power of two runs as', async () => {
+    render(<Page />);
+    const capacity = page.getByRole('textbox', { name: 'Queue capacity' });
+    await userEvent.clear(capacity);
+    await userEvent.type(capacity, '100');
+    await expect
+      .element(capacity)
+      .toHaveAccessibleDescription('Runs as 128: queues hold a power of two.');
+    await userEvent.clear(capacity);
+    await userEvent.type(capacity, '256');
+    await expect.element(capacity).not.toHaveAttribute('aria-describedby');
+    await expect.element(page.getByText(/Runs as/)).not.toBeInTheDocument();
+  });
+
   it('applies on Enter', async () => {
     render(<Page />);
     const capacity = page.getByRole('textbox', { name: 'Queue capacity' });

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState, type FocusEvent, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FocusEvent, type FormEvent } from 'react';
 import { FIELD_TYPES } from '../../core/config';
+import { MAX_QUEUE_CAPACITY, roundCapacity } from '../../core/queue/capacity';
 import {
   canonicalTypeId,
   connectRoute,
@@ -401,6 +402,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
         value={draft.queueCapacity}
         onChange={(v) => edit({ ...draft, queueCapacity: v })}
         numeric
+        hint={capacityHint(draft.queueCapacity)}
       />
       <label>
         Overflow policy
@@ -460,22 +462,47 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
 }
 
 /** A labelled text input; numeric ones bring up the number keyboard on touch devices. */
+/**
+ * What a queue capacity that is no power of two runs as: the core rounds it up, and "Queue
+ * capacity 100" here beside "0 / 128" on the graph read as a bug.
+ */
+function capacityHint(text: string): string | undefined {
+  const n = Number(text.trim());
+  if (!Number.isInteger(n) || n < 1 || n > MAX_QUEUE_CAPACITY) return undefined;
+  const runs = roundCapacity(n);
+  return runs === n
+    ? undefined
+    : `Runs as ${runs.toLocaleString('en-US')}: queues hold a power of two.`;
+}
+
 function TextField(props: {
   label: string;
   value: string;
   onChange: (value: string) => void;
   numeric?: boolean;
   maxLength?: number;
+  /** A line under the field (described by it). */
+  hint?: string | undefined;
 }) {
+  const hintId = useId();
+  // The hint outside the label: inside, it became part of the field's accessible name.
   return (
-    <label>
-      {props.label}
-      <input
-        value={props.value}
-        onChange={(e) => props.onChange(e.target.value)}
-        {...(props.numeric ? { inputMode: 'numeric' as const } : {})}
-        {...(props.maxLength ? { maxLength: props.maxLength } : {})}
-      />
-    </label>
+    <>
+      <label>
+        {props.label}
+        <input
+          value={props.value}
+          onChange={(e) => props.onChange(e.target.value)}
+          {...(props.numeric ? { inputMode: 'numeric' as const } : {})}
+          {...(props.maxLength ? { maxLength: props.maxLength } : {})}
+          {...(props.hint ? { 'aria-describedby': hintId } : {})}
+        />
+      </label>
+      {props.hint ? (
+        <small id={hintId} className="muted field-hint">
+          {props.hint}
+        </small>
+      ) : null}
+    </>
   );
 }
