@@ -25,6 +25,37 @@ describe('Inject panel (issue 13, point 8)', () => {
     }
   });
 
+  it('marks each field a refused send found wrong, at the field, and focuses the first', async () => {
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'inject' ? { ok: true, command: 'inject', count: 1, atOnce: {} } : undefined,
+    );
+    render(<InjectPanel />, engine);
+    const form = page.getByRole('form', { name: 'Publish form' });
+    const amount = form.getByRole('textbox', { name: 'Field amount' });
+    const country = form.getByRole('textbox', { name: 'Field country' });
+    await userEvent.fill(amount, '1e40');
+    await userEvent.fill(country, '70000');
+    // Nothing is marked before a send is tried.
+    await expect.element(amount).not.toHaveAttribute('aria-invalid');
+    await userEvent.click(form.getByRole('button', { name: 'Send one' }));
+    await expect
+      .element(form.getByRole('alert'))
+      .toHaveTextContent(
+        'Not sent: amount: f32 is within ±3.4028235e38, and 1 more field marked above.',
+      );
+    await expect.element(amount).toHaveAttribute('aria-invalid', 'true');
+    await expect.element(amount).toHaveAccessibleDescription('amount: f32 is within ±3.4028235e38');
+    await expect.element(country).toHaveAccessibleDescription('country: u16 is 0..65535');
+    expect(document.activeElement).toBe(amount.element());
+    expect(engine.sent.some((c) => c.type === 'inject')).toBe(false);
+    // Fixed, the mark goes at once; the send goes through.
+    await userEvent.fill(amount, '12.5');
+    await expect.element(amount).not.toHaveAttribute('aria-invalid');
+    await userEvent.fill(country, '44');
+    await userEvent.click(form.getByRole('button', { name: 'Send one' }));
+    await expect.poll(() => engine.sent.some((c) => c.type === 'inject')).toBe(true);
+  });
+
   it('keeps the generator and publish forms when the panel unmounts and comes back', async () => {
     const engine = fakeEngine();
     render(<InjectPanel />, engine);

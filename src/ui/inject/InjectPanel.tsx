@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { RouteConfig } from '../../core/config';
 import type { ArrivalPattern, GeneratorSpec, PayloadValues } from '../../engine/protocol';
 import { useEngine } from '../engineContext';
@@ -148,17 +148,41 @@ function PublishForm({ typeId, fields }: { typeId: number | string; fields: Fiel
   const setPriority = (v: string) => workbenchStore().getState().setPublishForm({ priority: v });
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<string | null>(null);
+  // Each field's own error, shown at the field once a send was refused (and kept current as the
+  // user fixes it): the one message beside the buttons was below the pane's fold in a review, and
+  // a refused send looked like nothing happened.
+  const [showFieldErrors, setShowFieldErrors] = useState(false);
+  const parsed = fields.map((f) =>
+    parseFieldValue(f, Object.hasOwn(values, f.name) ? (values[f.name] ?? '') : ''),
+  );
+  const inputs = useRef(new Map<string, HTMLInputElement>());
+  const errorId = useId();
 
   async function send(e: FormEvent, burst: boolean) {
     e.preventDefault();
     // Field names are user data ("__proto__" included): build the object from entries, never by
     // assignment, so no name can reach the prototype.
     const entries: [string, PayloadValues[string]][] = [];
-    for (const f of fields) {
-      const r = parseFieldValue(f, Object.hasOwn(values, f.name) ? (values[f.name] ?? '') : '');
-      if (!r.ok) return setError(r.error);
-      entries.push([f.name, r.value]);
+    const bad = fields.flatMap((f, i) => {
+      const r = parsed[i]!;
+      return r.ok ? [] : [{ name: f.name, error: r.error }];
+    });
+    if (bad.length > 0) {
+      setShowFieldErrors(true);
+      setResult(null);
+      const more = bad.length - 1;
+      setError(
+        `Not sent: ${bad[0]!.error}` +
+          (more > 0 ? `, and ${more} more ${more === 1 ? 'field' : 'fields'} marked above.` : '.'),
+      );
+      // Focus brings the field into view in a short pane.
+      inputs.current.get(bad[0]!.name)?.focus();
+      return;
     }
+    fields.forEach((f, i) => {
+      const r = parsed[i]!;
+      if (r.ok) entries.push([f.name, r.value]);
+    });
     const payload: PayloadValues = Object.fromEntries(entries);
     const n = burst ? Number(count) : 1;
     if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
@@ -194,19 +218,35 @@ function PublishForm({ typeId, fields }: { typeId: number | string; fields: Fiel
   return (
     <form onSubmit={(e) => void send(e, false)} aria-label="Publish form">
       <div className="form-grid">
-        {fields.map((f) => (
-          <label key={f.name}>
-            {/* Name and type on one line: a line each pushed the send buttons out of a 335 px pane. */}
-            <span>
-              {f.name} <span className="muted">{f.type}</span>
-            </span>
-            <input
-              aria-label={`Field ${f.name}`}
-              value={values[f.name] ?? ''}
-              onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
-            />
-          </label>
-        ))}
+        {fields.map((f, i) => {
+          const r = parsed[i]!;
+          const fieldError = showFieldErrors && !r.ok ? r.error : null;
+          return (
+            <label key={f.name}>
+              {/* Name and type on one line: a line each pushed the send buttons out of a 335 px pane. */}
+              <span>
+                {f.name} <span className="muted">{f.type}</span>
+              </span>
+              <input
+                aria-label={`Field ${f.name}`}
+                value={values[f.name] ?? ''}
+                onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
+                ref={(el) => {
+                  if (el) inputs.current.set(f.name, el);
+                  else inputs.current.delete(f.name);
+                }}
+                {...(fieldError
+                  ? { 'aria-invalid': true, 'aria-describedby': `${errorId}-${i}` }
+                  : {})}
+              />
+              {fieldError ? (
+                <small id={`${errorId}-${i}`} className="error field-error">
+                  {fieldError}
+                </small>
+              ) : null}
+            </label>
+          );
+        })}
         <label>
           priority
           <input
