@@ -1,36 +1,69 @@
 import { useMemo } from 'react';
 import { validateWorkspace } from '../../core/config';
+import { useLiveValue } from '../../state/live';
 import { useWorkbench, workbenchStore } from '../../state/store';
-import { problemElementId } from './problems';
+import { liveProblems, problemElementId } from './problems';
 
-/** Validation as you edit; clicking a problem selects its culprit on the graph. */
+/** Selects a graph element (a node, or an edge when `id` is no node's). */
+function select(id: string): void {
+  const s = workbenchStore().getState();
+  if (id.startsWith('type:') || id.startsWith('kernel:')) s.setSelection([id], []);
+  else s.setSelection([], [id]);
+}
+
+/**
+ * Validation as you edit, then what the running system lost or cannot keep up with; clicking a
+ * problem selects its culprit on the graph.
+ */
 export function ProblemsPanel() {
   const config = useWorkbench((s) => s.config);
   const problems = useMemo(() => validateWorkspace(config), [config]);
-  if (problems.length === 0)
+  // By value: the snapshot changes 10 times a second, the problems seldom.
+  const live = useLiveValue((s) => liveProblems(s, config));
+  if (problems.length === 0 && live.length === 0)
     return (
       <p className="muted" data-testid="problems-empty">
-        No problems found.
+        No problems in the config or in the running system.
       </p>
     );
   return (
-    <ul className="problems" aria-label="Problems">
-      {problems.map((p, i) => (
-        <li key={i} className={`problem ${p.severity}`} data-code={p.code}>
-          <button
-            type="button"
-            onClick={() => {
-              const id = problemElementId(p);
-              const s = workbenchStore().getState();
-              if (id.startsWith('type:') || id.startsWith('kernel:')) s.setSelection([id], []);
-              else s.setSelection([], [id]);
-            }}
-          >
-            <span className="sev">{p.severity === 'error' ? '⛔' : '⚠'}</span>{' '}
-            <span className="code">{p.code}</span> {p.message}
-          </button>
-        </li>
-      ))}
-    </ul>
+    <>
+      {problems.length === 0 ? (
+        <p className="muted" data-testid="problems-config-empty">
+          No problems in the config.
+        </p>
+      ) : (
+        <ul className="problems" aria-label="Problems">
+          {problems.map((p, i) => (
+            <li key={i} className={`problem ${p.severity}`} data-code={p.code}>
+              <button type="button" onClick={() => select(problemElementId(p))}>
+                <span className="sev">{p.severity === 'error' ? '⛔' : '⚠'}</span>{' '}
+                <span className="code">{p.code}</span> {p.message}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {live.length > 0 ? (
+        <ul
+          className="problems"
+          aria-label="Running system problems"
+          title="Since the counters were last reset (Metrics: Reset counters)"
+        >
+          {live.map((p) => (
+            <li key={`${p.code}:${p.nodeId ?? ''}`} className="problem warning" data-code={p.code}>
+              <button
+                type="button"
+                onClick={() => {
+                  if (p.nodeId) select(p.nodeId);
+                }}
+              >
+                <span className="sev">⚠</span> <span className="code">{p.code}</span> {p.message}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </>
   );
 }

@@ -1,4 +1,6 @@
-import type { validateWorkspace } from '../../core/config';
+import type { RouteConfig, validateWorkspace } from '../../core/config';
+import type { EngineSnapshot } from '../../engine/protocol';
+import { formatCount, formatRate } from '../design/format';
 
 export type Problem = ReturnType<typeof validateWorkspace>[number];
 
@@ -24,4 +26,58 @@ export function problemNodeIds(problems: readonly Problem[]): Map<string, 'error
     if (map.get(id) !== 'error') map.set(id, p.severity);
   }
   return map;
+}
+
+/** What the running system lost or cannot keep up with (since the counters were reset). */
+export interface LiveProblem {
+  code: 'DeadLettersLost' | 'QueueOverflow' | 'KernelFailed' | 'GeneratorBehind';
+  message: string;
+  /** The graph node to select, if the problem has one. */
+  nodeId?: string;
+}
+
+/** Late by more than this, the generator is behind, not jittering (the status badge's word too). */
+const BEHIND_MS = 1000;
+
+/**
+ * The live problems in a snapshot: letters lost from a full dead-letter queue, queues that
+ * refused or evicted messages, kernels that failed on messages, a generator the engine cannot
+ * keep up with. "No problems found" beside a status bar counting 185 K evicted read as a
+ * contradiction: Problems checked only the config.
+ */
+export function liveProblems(
+  s: EngineSnapshot | null,
+  config: Pick<RouteConfig, 'kernels'>,
+): LiveProblem[] {
+  if (!s) return [];
+  const policyOf = new Map(config.kernels.map((k) => [k.id, k.overflowPolicy]));
+  const out: LiveProblem[] = [];
+  if (s.deadLetters.evicted > 0)
+    out.push({
+      code: 'DeadLettersLost',
+      message: `${formatCount(s.deadLetters.evicted)} dead letters were evicted from the full dead-letter queue and are lost for good (it holds ${formatCount(s.deadLetters.count)}; redrive or purge to make room).`,
+    });
+  for (const k of s.kernels) {
+    const policy = policyOf.get(k.id);
+    if (k.dropped > 0)
+      out.push({
+        code: 'QueueOverflow',
+        message: `${k.id}: its queue of ${formatCount(k.capacity)} ${policy === 'dropOldest' ? 'evicted' : 'refused'} ${formatCount(k.dropped)} messages${policy ? ` (${policy})` : ''}.`,
+        nodeId: `kernel:${k.id}`,
+      });
+    const failed = (k.lettersByReason.KernelError ?? 0) + (k.lettersByReason.InvalidPayload ?? 0);
+    if (failed > 0)
+      out.push({
+        code: 'KernelFailed',
+        message: `${k.id}: failed on ${formatCount(failed)} messages it took (KernelError, InvalidPayload; see Dead letters).`,
+        nodeId: `kernel:${k.id}`,
+      });
+  }
+  const g = s.generator;
+  if (g.running && g.lagMs > BEHIND_MS && g.spec)
+    out.push({
+      code: 'GeneratorBehind',
+      message: `The generator is ${(g.lagMs / 1000).toFixed(1)} s behind its schedule: the engine takes fewer than the ${formatRate(g.spec.ratePerSec)} asked.`,
+    });
+  return out;
 }

@@ -95,7 +95,7 @@ export function snapshot(parts: Partial<EngineSnapshot> = {}): EngineSnapshot {
       unknownTypeErrors: 0,
       deliveryErrors: 0,
     },
-    receipts: { total: 0, byStatus: {}, sampledOut: 0, recent: [] },
+    receipts: { total: 0, byStatus: {}, sampledOut: 0, failedLater: 0, recent: [] },
     kernels: [],
     edges: [],
     deadLetters: { count: 0, evicted: 0, refusedCrossTenant: 0, recent: [] },

@@ -1,0 +1,53 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { ProblemsPanel } from './ProblemsPanel';
+import { cleanup, freshStore, kernelRow, render, snapshot } from '../testing/browser';
+import type { WorkbenchStore } from '../../state/store';
+
+let store: WorkbenchStore;
+beforeEach(() => {
+  store = freshStore();
+});
+afterEach(cleanup);
+
+describe('Problems panel', () => {
+  it('lists what the running system lost beside the config problems, and selects the kernel', async () => {
+    render(<ProblemsPanel />);
+    await expect
+      .element(page.getByTestId('problems-empty'))
+      .toHaveTextContent('No problems in the config or in the running system.');
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [
+          kernelRow({ id: 'pattern_detector', capacity: 1024, dropped: 98_976 }),
+          kernelRow({ id: 'aggregator', capacity: 4096, dropped: 5_904 }),
+          kernelRow({ id: 'alert_sink', lettersByReason: { KernelError: 3 } }),
+        ],
+        deadLetters: { count: 10_000, evicted: 5_784, refusedCrossTenant: 0, recent: [] },
+        generator: {
+          running: true,
+          emitted: 1,
+          lagMs: 3_200,
+          onWorker: true,
+          spec: { ratePerSec: 2_000_000 },
+        },
+      }),
+      Date.now(),
+    );
+    const live = page.getByRole('list', { name: 'Running system problems' });
+    await expect.element(live).toBeVisible();
+    await expect.element(page.getByTestId('problems-config-empty')).toBeVisible();
+    const items = live.getByRole('listitem');
+    await expect.element(items.nth(0)).toHaveTextContent(/5,784 dead letters were evicted/);
+    await expect
+      .element(items.nth(1))
+      .toHaveTextContent('pattern_detector: its queue of 1,024 refused 98,976 messages (reject).');
+    await expect
+      .element(items.nth(2))
+      .toHaveTextContent('aggregator: its queue of 4,096 evicted 5,904 messages (dropOldest).');
+    await expect.element(items.nth(3)).toHaveTextContent(/alert_sink: failed on 3 messages/);
+    await expect.element(items.nth(4)).toHaveTextContent(/generator is 3\.2 s behind/);
+    await userEvent.click(items.nth(2).getByRole('button'));
+    expect(store.getState().selection).toEqual(['kernel:aggregator']);
+  });
+});
