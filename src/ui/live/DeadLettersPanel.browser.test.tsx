@@ -3,9 +3,11 @@ import { page, userEvent } from 'vitest/browser';
 import { DeadLettersPanel } from './DeadLettersPanel';
 import { cleanup, fakeEngine, freshStore, render, snapshot } from '../testing/browser';
 import type { DeadLetterRow, EngineReply } from '../../engine/protocol';
+import type { WorkbenchStore } from '../../state/store';
 
+let store: WorkbenchStore;
 beforeEach(() => {
-  freshStore();
+  store = freshStore();
 });
 afterEach(cleanup);
 
@@ -26,6 +28,37 @@ const letter = (id: number, reason: DeadLetterRow['reason']): DeadLetterRow =>
     payload: new Uint8Array(4),
     detail: reason === 'KernelError' ? 'handler threw' : undefined,
   }) as DeadLetterRow;
+
+describe('Dead letters, empty and explained', () => {
+  it('says why the table is empty, and what a reason means on hover', async () => {
+    const rows: DeadLetterRow[] = [];
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'listDeadLetters'
+        ? ({
+            ok: true,
+            command: 'listDeadLetters',
+            deadLetters: { total: rows.length, rows },
+          } as EngineReply)
+        : undefined,
+    );
+    render(<DeadLettersPanel />, engine);
+    await expect
+      .element(page.getByTestId('dead-letters-empty'))
+      .toHaveTextContent(/^No dead letters\. A message lands here when its send fails/);
+    rows.push({ ...letter(1, 'Rejected'), typeId: 9999, destination: '' });
+    store
+      .getState()
+      .ingestSnapshot(
+        snapshot({ deadLetters: { count: 1, evicted: 0, refusedCrossTenant: 0, recent: rows } }),
+        Date.now(),
+      );
+    const cell = page.getByRole('cell', { name: 'Rejected' });
+    await expect.element(cell).toHaveAttribute('title', expect.stringMatching(/policy is reject/));
+    await expect.element(page.getByText('9999 (not in the config)')).toBeVisible();
+    await expect.element(page.getByText('no route')).toBeVisible();
+    await expect.element(page.getByTestId('dead-letters-empty')).not.toBeInTheDocument();
+  });
+});
 
 describe('Dead letters redrive', () => {
   it('says why letters were refused when their type is routed to another kernel', async () => {

@@ -15,6 +15,25 @@ import { toHex } from '../../engine/payload';
 import { FilterSelect } from '../design/FilterSelect';
 
 /** Dead letters you can act on: filter, pick, edit the header, redrive, export. */
+/**
+ * What each reason means, on hover: the same loss has a receipt status (QueueFull, at the send)
+ * and a letter reason (Rejected, under the reject policy), and the two names read as two losses.
+ */
+const REASON_TITLES: Record<DeadLetterRow['reason'], string> = {
+  QueueFull: 'its queue was full (policy deadLetter): the send was refused with QueueFull',
+  NotFound: 'its destination kernel does not exist',
+  MaxHopsExceeded: "it was forwarded more times than the broker's max hops",
+  NoRoute: 'no route for its type: the send was refused with NoRoute',
+  TenantMismatch: "its destination belongs to another tenant than its source's",
+  Rejected:
+    "its queue was full and the kernel's policy is reject: the send was refused with QueueFull (Receipts count it under that status)",
+  DroppedOldest:
+    'delivered to its queue, then evicted to make room for a newer message (policy dropOldest): Receipts counted it Delivered',
+  Unregistered: 'it was queued when its kernel was removed',
+  KernelError: 'its kernel failed on it (the detail says how)',
+  InvalidPayload: "its payload is shorter than its type's layout, so the kernel cannot read it",
+};
+
 export function DeadLettersPanel() {
   const engine = useEngine();
   const stale = useStale();
@@ -225,12 +244,14 @@ export function DeadLettersPanel() {
                   }}
                 />
               </td>
-              <td className="d-reason">{r.reason}</td>
+              <td className="d-reason" title={REASON_TITLES[r.reason]}>
+                {r.reason}
+              </td>
               <td className="d-detail line-2">{r.detail ?? ''}</td>
               <td className="d-message line-2 mono">{r.messageId}</td>
               <td className="d-type">{typeLabel(types, r.typeId)}</td>
               <td className="d-route">
-                {r.source} → {r.destination}
+                {r.source} → {r.destination || <span className="muted">no route</span>}
               </td>
               <td className="num d-attempts">{r.attempts}</td>
               <td className="num d-age line-2">
@@ -240,6 +261,14 @@ export function DeadLettersPanel() {
           ))}
         </tbody>
       </table>
+      {rows.length === 0 ? (
+        // An empty table says why it is empty, as Receipts does.
+        <p className="muted" data-testid="dead-letters-empty">
+          {count === 0
+            ? 'No dead letters. A message lands here when its send fails (a full queue, no route, another tenant) or its kernel fails on it, with the reason: none is dropped without one.'
+            : 'No dead letter matches these filters.'}
+        </p>
+      ) : null}
       {total > rows.length ? (
         <p className="muted">
           Showing {formatCount(rows.length)} of {formatCount(total)}.

@@ -24,5 +24,5 @@ export function formatHlcTime(h: Pick<HlcRow, 'physical'>): string {
 export function typeLabel(types: RouteConfig['messageTypes'], typeId: U64): string {
   const id = String(typeId);
   const type = types.find((t) => String(t.typeId) === id);
-  return type ? `${type.name} (${id})` : `${id} (undefined type)`;
+  return type ? `${type.name} (${id})` : `${id} (not in the config)`;
 }
