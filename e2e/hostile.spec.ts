@@ -403,6 +403,9 @@ test.describe('hostile input is inert', () => {
     // A binary file (an image's header, then NUL bytes) is refused as not text, and the text box
     // keeps what it held instead of filling with replacement characters.
     const box = imp.getByLabel('Config text');
+    // Text with problems of its own, typed before the wrong file is picked.
+    await box.fill('{"version": 1,');
+    await expect(imp.getByTestId('import-errors')).toBeVisible();
     const held = await box.inputValue();
     await imp.getByLabel('Config file').setInputFiles({
       name: 'picture.png',
@@ -414,6 +417,8 @@ test.describe('hostile input is inert', () => {
     tried++;
     const refusal = imp.getByRole('alert').filter({ hasText: 'picture.png' });
     await expect(refusal).toContainText('is not a text file (a NUL byte at offset 8)');
+    // The problems listed below belong to the text that stayed, not to the refused file.
+    await expect(refusal).toContainText('the text below, and what it says, is still from');
     await expect(box).toHaveValue(held);
     await expect(imp.getByTestId('import-origin')).not.toContainText('picture.png');
     // UTF-16 text (a BOM, then NULs between ASCII letters) is named as such.

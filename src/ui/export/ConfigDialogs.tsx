@@ -336,7 +336,8 @@ function ImportDialog({
       />
       {fileError ? (
         <p role="alert" className="error">
-          {fileError} Nothing was changed.
+          {fileError} Nothing was changed
+          {text.trim() ? `; the text below, and what it says, is still from ${origin}.` : '.'}
         </p>
       ) : null}
       {result && !result.ok ? (
