@@ -41,6 +41,9 @@ describe('Placement (auto)', () => {
     p.gpuReady = true;
     const fresh = new Placement('auto');
     fresh.gpuReady = true;
+    // Nothing taken yet: it waits for traffic, it is not measuring anything.
+    expect(fresh.decide(10_000_000)).toBeNull();
+    expect(fresh.snapshot().reason).toMatch(/^Waiting for traffic: the CPU twin runs until/);
     fresh.observe('cpu', 512, 1);
     expect(fresh.decide(10_000_000)).toBeNull(); // WebGPU not sampled yet
     expect(fresh.snapshot().reason).toMatch(/Measuring/);

@@ -256,7 +256,11 @@ export class Placement {
     }
     const cmp = this.compare();
     if (!cmp) {
-      this.reason = `Measuring: ${this.current === 'cpu' ? 'the CPU twin runs' : 'WebGPU runs'} while the other backend is sampled on live batches.`;
+      // "Measuring" for a kernel that has taken nothing read as if something were going on.
+      this.reason =
+        this.batchSize === 0
+          ? `Waiting for traffic: ${this.current === 'cpu' ? 'the CPU twin' : 'WebGPU'} runs until its first batches, on which both backends are then measured.`
+          : `Measuring: ${this.current === 'cpu' ? 'the CPU twin runs' : 'WebGPU runs'} while the other backend is sampled on live batches.`;
       return this.current;
     }
     const { cpu, gpu } = cmp;
