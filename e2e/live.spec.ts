@@ -65,7 +65,8 @@ test.describe('inject and watch', () => {
     expect(dropped).toBeGreaterThan(0);
     await expect(page.getByTestId('queue-pattern_detector')).toHaveText(/^0 \/ 8$/);
     const mark = page.getByTestId('dropped-node-pattern_detector');
-    await expect(mark).toHaveText(`${dropped.toLocaleString('en-US')} drops`);
+    // pattern_detector's policy is reject: it refused them.
+    await expect(mark).toHaveText(`${dropped.toLocaleString('en-US')} refused`);
     // Whole, not cut short.
     expect(await mark.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     // Reset counters clears the mark.

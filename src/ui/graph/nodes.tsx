@@ -206,7 +206,10 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
               data-testid={`dropped-node-${kernel.id}`}
               title={`${formatCount(dropped)} refused or evicted by this queue since the counters were reset; ${formatCount(held)} dead-lettered (see Dead letters). Reset counters clears the mark.`}
             >
-              {formatCompact(dropped)} drops
+              {/* What the policy did: a dropOldest queue took every message and evicted older ones,
+                  the others refused the newest ("drops" read the same for all three). */}
+              {formatCompact(dropped)}{' '}
+              {kernel.overflowPolicy === 'dropOldest' ? 'evicted' : 'refused'}
             </span>
           ) : null}
         </div>
