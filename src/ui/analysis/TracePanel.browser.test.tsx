@@ -14,14 +14,12 @@ afterEach(cleanup);
 function receipts(from: number, to: number) {
   const recent = [];
   for (let i = from; i <= to; i++) recent.push(receipt(i));
-  store
-    .getState()
-    .ingestSnapshot(
-      snapshot({
-        receipts: { total: to, byStatus: { Delivered: to }, sampledOut: 0, failedLater: 0, recent },
-      }),
-      Date.now(),
-    );
+  store.getState().ingestSnapshot(
+    snapshot({
+      receipts: { total: to, byStatus: { Delivered: to }, sampledOut: 0, failedLater: 0, recent },
+    }),
+    Date.now(),
+  );
 }
 
 describe('Trace panel: recent messages', () => {

@@ -64,12 +64,8 @@ export function ReceiptsPanel() {
   // The header's counts come from the snapshot the rows came with (the log's, not the live view's,
   // which runs up to 100 ms behind): the total, the status chips and "rows shown" agree.
   // eslint-disable-next-line react-hooks/exhaustive-deps -- as above.
-  const {
-    total,
-    byStatus: counts,
-    sampledOut,
-    failedLater,
-  } = useMemo(() => log.engineCounts(), [log, version]);
+  const engineCounts = useMemo(() => log.engineCounts(), [log, version]);
+  const { total, byStatus: counts, sampledOut, failedLater } = engineCounts;
   // Exactly the engine's matching, so rows captured under the filter are all shown. With no
   // filter (`engineFilter` gave null) the rows are shown as they are: no pass over 20,000 rows
   // 10 times a second.

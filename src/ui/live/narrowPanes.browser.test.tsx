@@ -194,14 +194,12 @@ describe("Receipts' HLC column", () => {
           hlc: { physical: Date.UTC(2026, 0, 1, 12, 3, 4) * 1000 + 123_456, logical, nodeId: 1 },
         }),
       );
-      store
-        .getState()
-        .ingestSnapshot(
-          snapshot({
-            receipts: { total: 4, byStatus: {}, sampledOut: 0, failedLater: 0, recent: rows },
-          }),
-          Date.now(),
-        );
+      store.getState().ingestSnapshot(
+        snapshot({
+          receipts: { total: 4, byStatus: {}, sampledOut: 0, failedLater: 0, recent: rows },
+        }),
+        Date.now(),
+      );
       const list = page.getByTestId('receipt-list');
       await expect.element(list).toHaveAttribute('data-layout', layout);
       await expect.element(page.getByRole('row').nth(4)).toBeVisible();
