@@ -99,13 +99,20 @@ describe('receipt log', () => {
 
   it('keeps the counts of the snapshot its rows came with, and moves its version on counts alone', () => {
     const log = createReceiptLog(100);
-    const counted = (rows: ReceiptRow[], total: number, delivered: number, sampledOut: number) =>
+    const counted = (
+      rows: ReceiptRow[],
+      total: number,
+      delivered: number,
+      sampledOut: number,
+      failedLater = 0,
+    ) =>
       ({
         receipts: {
           recent: rows,
           total,
           byStatus: { Delivered: delivered, QueueFull: total - delivered },
           sampledOut,
+          failedLater,
         },
       }) as unknown as EngineSnapshot;
     log.ingest(counted([row(1), row(2)], 2, 2, 0));
@@ -113,22 +120,33 @@ describe('receipt log', () => {
       total: 2,
       byStatus: { Delivered: 2, QueueFull: 0 },
       sampledOut: 0,
+      failedLater: 0,
     });
     const v = log.version();
     // A snapshot whose receipts were all sampled out: no rows, but the header must move.
     log.ingest(counted([], 10, 4, 8));
     expect(log.version()).toBeGreaterThan(v);
     const c = log.engineCounts();
-    expect(c).toEqual({ total: 10, byStatus: { Delivered: 4, QueueFull: 6 }, sampledOut: 8 });
+    expect(c).toEqual({
+      total: 10,
+      byStatus: { Delivered: 4, QueueFull: 6 },
+      sampledOut: 8,
+      failedLater: 0,
+    });
     // The same counts again: nothing new to show.
     const v2 = log.version();
     log.ingest(counted([], 10, 4, 8));
     expect(log.version()).toBe(v2);
     expect(log.engineCounts()).toBe(c);
+    // Delivered messages that failed later (a kernel refused them): the total stands still, the
+    // header moves.
+    log.ingest(counted([], 10, 4, 8, 3));
+    expect(log.version()).toBeGreaterThan(v2);
+    expect(log.engineCounts().failedLater).toBe(3);
     // Rows and counts together: never more rows than receipts.
     expect(log.rows().length).toBeLessThanOrEqual(log.engineCounts().total);
     log.restart();
-    expect(log.engineCounts()).toEqual({ total: 0, byStatus: {}, sampledOut: 0 });
+    expect(log.engineCounts()).toEqual({ total: 0, byStatus: {}, sampledOut: 0, failedLater: 0 });
   });
 
   it('clear empties it; CSV quotes hostile names', () => {
