@@ -2,6 +2,7 @@ import { useLiveValue, useStale } from '../../state/live';
 import { useWorkbench } from '../../state/store';
 import { pathBottlenecks } from '../../analysis/predict';
 import { usePredictions } from './predictions';
+import { engineLimit } from '../live/engineLimit';
 import { formatCompact, formatCount, formatNumber } from '../design/format';
 
 /** Messages a second (the header says "/s"), as the graph and Queues write them: 482 K, 1,234. */
@@ -41,6 +42,15 @@ export function PredictPanel() {
   const rows = [...all].sort((a, b) => a.id.localeCompare(b.id));
   const byId = new Map(all.map((p) => [p.id, p]));
   const paths = pathBottlenecks(config, byId, edges);
+  // Saturated, every kernel keeps up with what reaches it: the engine's thread (drawing and
+  // routing) is the limit. "none: keeps up" on every path, beside an amber "1.54 M of 4.00 M/s"
+  // in the toolbar, read as a tool that cannot see the bottleneck.
+  const limit = useLiveValue((s) => {
+    const l = engineLimit(s);
+    return l
+      ? { asked: l.asked, actual: Math.round(l.actual), lagS: (l.lagMs / 1000).toFixed(1) }
+      : null;
+  });
   if (rows.length === 0) return <p className="muted">Waiting for engine snapshots…</p>;
   return (
     <div
@@ -124,6 +134,13 @@ export function PredictPanel() {
           ))}
         </tbody>
       </table>
+      {limit ? (
+        <p className="predict-engine" role="status" data-testid="predict-engine-limit">
+          ⚠ The engine is the bottleneck: messages enter at {fmtRate(limit.actual)}/s of the{' '}
+          {fmtRate(limit.asked)}/s asked, and the generator is {limit.lagS} s behind its schedule.
+          Its thread (drawing and routing messages) is the limit, not a kernel.
+        </p>
+      ) : null}
       <table className="grid-table" aria-label="Bottleneck per path">
         <thead>
           <tr>
@@ -149,7 +166,8 @@ export function PredictPanel() {
                     : undefined
                 }
               >
-                {p.bottleneck ?? (p.kernels.length > 0 ? 'none: keeps up' : '—')}
+                {p.bottleneck ??
+                  (p.kernels.length === 0 ? '—' : limit ? 'the engine (above)' : 'none: keeps up')}
               </td>
               <td className="num">{p.rho === null ? '—' : p.rho.toFixed(2)}</td>
             </tr>

@@ -10,6 +10,7 @@ import { useWorkbench, workbenchStore } from '../../state/store';
 import { useEngine } from '../engineContext';
 import { formatCompact, formatRate } from '../design/format';
 import { describeSpec, generatorSpecOf } from '../inject/generatorSpec';
+import { BEHIND_MS } from '../live/engineLimit';
 
 /**
  * Whether a kernel on its CPU twin is there by choice: forced to `cpu`, or `auto` with WebGPU
@@ -144,11 +145,6 @@ function IdleTraffic() {
   );
 }
 
-/**
- * How far behind its schedule the generator may be before the badge says the engine does not
- * keep up (a slice or two of jitter is normal; half a second is not).
- */
-const BEHIND_MS = 500;
 /** Entering this much above the asked rate while this late (ms) reads as catching up. */
 const CATCH_UP_RATIO = 1.1;
 const CATCH_UP_MIN_MS = 20;

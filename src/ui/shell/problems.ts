@@ -1,6 +1,7 @@
 import type { RouteConfig, validateWorkspace } from '../../core/config';
 import type { EngineSnapshot } from '../../engine/protocol';
 import { formatCount, formatRate } from '../design/format';
+import { engineLimit } from '../live/engineLimit';
 
 export type Problem = ReturnType<typeof validateWorkspace>[number];
 
@@ -36,9 +37,6 @@ export interface LiveProblem {
   nodeId?: string;
 }
 
-/** Late by more than this, the generator is behind, not jittering (the status badge's word too). */
-const BEHIND_MS = 1000;
-
 /**
  * The live problems in a snapshot: letters lost from a full dead-letter queue, queues that
  * refused or evicted messages, kernels that failed on messages, a generator the engine cannot
@@ -73,11 +71,11 @@ export function liveProblems(
         nodeId: `kernel:${k.id}`,
       });
   }
-  const g = s.generator;
-  if (g.running && g.lagMs > BEHIND_MS && g.spec)
+  const limit = engineLimit(s);
+  if (limit)
     out.push({
       code: 'GeneratorBehind',
-      message: `The generator is ${(g.lagMs / 1000).toFixed(1)} s behind its schedule: the engine takes fewer than the ${formatRate(g.spec.ratePerSec)} asked.`,
+      message: `The generator is ${(limit.lagMs / 1000).toFixed(1)} s behind its schedule: the engine takes ${formatRate(limit.actual)} of the ${formatRate(limit.asked)} asked.`,
     });
   return out;
 }

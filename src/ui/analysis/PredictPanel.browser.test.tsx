@@ -1,0 +1,46 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { page } from 'vitest/browser';
+import { PredictPanel } from './PredictPanel';
+import { cleanup, freshStore, kernelRow, render, snapshot } from '../testing/browser';
+import type { WorkbenchStore } from '../../state/store';
+import type { EngineSnapshot } from '../../engine/protocol';
+
+let store: WorkbenchStore;
+beforeEach(() => {
+  store = freshStore();
+});
+afterEach(cleanup);
+
+const kernels = () =>
+  ['fraud_processor', 'aggregator', 'pattern_detector', 'alert_sink'].map((id) =>
+    kernelRow({ id, capacity: 4096, ratePerSec: 400_000 }),
+  );
+
+const saturated = (lagMs: number, injectedPerSec: number): Partial<EngineSnapshot> => ({
+  kernels: kernels(),
+  rates: { injectedPerSec, processedPerSec: injectedPerSec, deadLetteredPerSec: 0 },
+  generator: { running: true, emitted: 1, lagMs, onWorker: true, spec: { ratePerSec: 4_000_000 } },
+});
+
+describe('Predict panel', () => {
+  it('names the engine as the bottleneck when it cannot take the asked rate and every kernel keeps up', async () => {
+    render(<PredictPanel />);
+    store.getState().ingestSnapshot(snapshot(saturated(0, 1_540_000)), Date.now());
+    const note = page.getByTestId('predict-engine-limit');
+    await expect.element(page.getByTestId('bottleneck-1001')).toHaveTextContent(/none: keeps up/);
+    expect(note.elements()).toHaveLength(0);
+    // 3.2 s behind, 1.54 M/s of 4 M/s: the engine is the limit.
+    store.getState().ingestSnapshot(snapshot(saturated(3_200, 1_540_000)), Date.now() + 100);
+    await expect
+      .element(note)
+      .toHaveTextContent(
+        '⚠ The engine is the bottleneck: messages enter at 1.54 M/s of the 4.00 M/s asked, and the generator is 3.2 s behind its schedule.',
+      );
+    await expect
+      .element(page.getByTestId('bottleneck-1001'))
+      .toHaveTextContent(/the engine \(above\)/);
+    // Behind but entering faster than asked (catching up after a stall): not the engine's limit.
+    store.getState().ingestSnapshot(snapshot(saturated(3_200, 4_400_000)), Date.now() + 200);
+    await expect.element(note).not.toBeInTheDocument();
+  });
+});
