@@ -34,12 +34,6 @@ const NONE = {};
 
 export function createCommandTable(d: CommandDeps): CommandTable {
   const { c, host, letters, traffic } = d;
-  /** Messages every kernel's dropOldest queue has evicted so far. */
-  const droppedOldest = (): number => {
-    let n = 0;
-    for (const k of c.kernels.values()) n += k.lettersByReason.DroppedOldest ?? 0;
-    return n;
-  };
   const setConfig = (patch: Partial<RouteConfig>): void => {
     c.config = { ...c.config, ...patch };
   };
@@ -50,7 +44,7 @@ export function createCommandTable(d: CommandDeps): CommandTable {
     },
     inject: (cmd) => {
       const before = Float64Array.from(c.receipts.byStatus);
-      const evictedBefore = droppedOldest();
+      const evictedBefore = letters.droppedOldest();
       const count = traffic.inject(cmd);
       const atOnce: Record<string, number> = {};
       RECEIPT_STATUSES.forEach((status, i) => {
@@ -59,7 +53,7 @@ export function createCommandTable(d: CommandDeps): CommandTable {
       });
       // A dropOldest queue takes every message and evicts older ones to make room: all are
       // Delivered, and "Sent 10,000." alone hid 5,904 evictions (messages of this send or before).
-      const evicted = droppedOldest() - evictedBefore;
+      const evicted = letters.droppedOldest() - evictedBefore;
       if (evicted > 0) atOnce.DroppedOldest = evicted;
       return { count, atOnce };
     },

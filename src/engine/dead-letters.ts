@@ -162,8 +162,16 @@ export class DeadLetters {
     return { total: all.length, rows: all.slice(offset, offset + limit).map((l) => this.row(l)) };
   }
 
+  /** Messages every kernel's dropOldest queue has evicted so far (each became a letter). */
+  droppedOldest(): number {
+    let n = 0;
+    for (const k of this.c.kernels.values()) n += k.lettersByReason.DroppedOldest ?? 0;
+    return n;
+  }
+
   redrive(cmd: Extract<EngineCommand, { type: 'redrive' }>): RedriveResult {
     const c = this.c;
+    const evictedBefore = this.droppedOldest();
     const target = cmd.target ?? cmd.overrides?.destination;
     const tk = target === undefined ? undefined : c.kernels.get(target);
     if (target !== undefined && !tk) {
@@ -184,6 +192,7 @@ export class DeadLetters {
       failedAgain: 0,
       refusedCrossTenant: 0,
       refusedNotRouted: 0,
+      evicted: 0,
     };
     // As the broker's replay decides it: a registered source's tenant; a trusted source (the
     // host, which may inject into any tenant) takes the target's; otherwise the letter's own.
@@ -253,6 +262,9 @@ export class DeadLetters {
       if (status === 'Delivered' || status === 'Pending') result.redriven++;
       else result.failedAgain++;
     }
+    // Accepted into a full dropOldest queue, each redriven letter pushed an older message out:
+    // "10,000 accepted" alone hid 5,904 new letters.
+    result.evicted = this.droppedOldest() - evictedBefore;
     return result;
   }
 

@@ -57,12 +57,35 @@ describe('engine on the core', () => {
     const s = engine.snapshot();
     expect(s.receipts.byStatus.Delivered).toBe(10_000);
     expect(s.receipts.failedLater).toBe(10_000 - 4_096);
+    // Rows shown and not captured add up to the receipts: an evicted message's reserved row is
+    // counted as not captured.
+    engine.drain();
+    const s2 = engine.snapshot();
+    expect(s2.receipts.total).toBe(10_000);
+    expect(s.receipts.recent.length + s2.receipts.recent.length + s2.receipts.sampledOut).toBe(
+      10_000,
+    );
     // A send into a queue with room evicts nothing.
     const quiet = ok(engine, { type: 'inject', typeId: 1001, count: 10 });
     expect(quiet).toMatchObject({ atOnce: {} });
     // Reset counters starts the receipt counts afresh, this one with them.
     ok(engine, { type: 'resetMetrics' });
     expect(engine.snapshot().receipts.failedLater).toBe(0);
+  });
+
+  it('answers a redrive into a full dropOldest queue with the messages it evicted to take them', () => {
+    const engine = createEngine({ config: demoConfig(), now: () => 1_000_000 });
+    ok(engine, { type: 'inject', typeId: 1002, count: 10_000 });
+    const letters = 10_000 - 4_096;
+    expect(engine.snapshot().deadLetters.count).toBe(letters);
+    // aggregator still holds 4,096: each letter taken back pushes an older message out.
+    const r = ok(engine, { type: 'redrive', filter: { reasons: ['DroppedOldest'] } });
+    expect(r.redrive).toMatchObject({ selected: letters, redriven: letters, evicted: letters });
+    expect(engine.snapshot().deadLetters.count).toBe(letters);
+    // Into the emptied queue, only what passes its 4,096.
+    engine.drain();
+    const again = ok(engine, { type: 'redrive', filter: { reasons: ['DroppedOldest'] } });
+    expect(again.redrive).toMatchObject({ redriven: letters, evicted: letters - 4_096 });
   });
 
   it('stamps receipts with injection, delivery and processing HLCs and traces the chain', () => {

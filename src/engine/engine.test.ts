@@ -157,6 +157,7 @@ describe('engine: overflow', () => {
       failedAgain: 0,
       refusedCrossTenant: 0,
       refusedNotRouted: 0,
+      evicted: 0,
     });
     step();
     const s = engine.snapshot();

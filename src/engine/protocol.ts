@@ -219,6 +219,8 @@ export interface RedriveResult {
    * layout. These letters stay held.
    */
   refusedNotRouted: number;
+  /** Queued messages a dropOldest queue evicted (to letters) to take the redriven ones. */
+  evicted: number;
 }
 
 /**

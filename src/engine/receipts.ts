@@ -142,9 +142,14 @@ export class ReceiptLog {
     this.rows.push(row);
   }
 
-  /** A reservation that will never be filled (its message was dropped before processing). */
+  /**
+   * A reservation that will never be filled (its message was dropped before processing): its
+   * receipt is counted as not captured, so rows shown and not captured add up to the receipts
+   * (after a 100,000 burst into a dropOldest queue, 5,904 receipts were in neither).
+   */
   release(): void {
     if (this.reserved > 0) this.reserved--;
+    this.sampledOut++;
   }
 
   /**

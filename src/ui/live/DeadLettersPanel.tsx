@@ -103,9 +103,12 @@ export function DeadLettersPanel() {
     const gone = r && selectedOnly ? picked.size - r.selected : 0;
     setMessage(
       r
-        ? `Redrove ${formatCount(r.selected)}: ${formatCount(r.redriven)} accepted, ${formatCount(r.failedAgain)} failed again, ${formatCount(r.refusedCrossTenant)} refused (cross-tenant).` +
+        ? `Redrove ${r.redriven > 0 ? '' : 'none of '}${formatCount(r.selected)}: ${formatCount(r.redriven)} accepted, ${formatCount(r.failedAgain)} failed again, ${formatCount(r.refusedCrossTenant)} refused (cross-tenant).` +
             (r.refusedNotRouted > 0
               ? ` ${formatCount(r.refusedNotRouted)} refused: their type is routed to another kernel, whose payloads ${target}'s handler does not read (they stay held; route the type to ${target} first, or redrive to original).`
+              : '') +
+            (r.evicted > 0
+              ? ` ${formatCount(r.evicted)} queued messages were evicted by dropOldest to take them (new dead letters).`
               : '') +
             (gone > 0
               ? ` ${formatCount(gone)} of the ${formatCount(picked.size)} selected were no longer held (evicted from the full dead-letter queue since the list was loaded).`

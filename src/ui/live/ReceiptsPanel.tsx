@@ -129,7 +129,7 @@ export function ReceiptsPanel() {
           <span
             className="muted"
             data-testid="receipt-sampled-out"
-            title="counted exactly, but not captured as rows: too many per snapshot, or outside the filter"
+            title="counted exactly, but not captured as rows: too many per snapshot, outside the filter, or evicted from their queue before their row was filled"
           >
             ({formatCount(sampledOut)} not captured)
           </span>

@@ -41,13 +41,16 @@ describe('Problems panel', () => {
     await expect.element(items.nth(0)).toHaveTextContent(/5,784 dead letters were evicted/);
     await expect
       .element(items.nth(1))
-      .toHaveTextContent('pattern_detector: its queue of 1,024 refused 98,976 messages (reject).');
+      .toHaveTextContent('pattern_detector: its queue refused 98,976 messages (reject).');
     await expect
       .element(items.nth(2))
-      .toHaveTextContent('aggregator: its queue of 4,096 evicted 5,904 messages (dropOldest).');
+      .toHaveTextContent('aggregator: its queue evicted 5,904 messages (dropOldest).');
     await expect.element(items.nth(3)).toHaveTextContent(/alert_sink: failed on 3 messages/);
     await expect.element(items.nth(4)).toHaveTextContent(/generator is 3\.2 s behind/);
     await userEvent.click(items.nth(2).getByRole('button'));
     expect(store.getState().selection).toEqual(['kernel:aggregator']);
+    // Lost dead letters have no node: the Dead letters tab comes up.
+    await userEvent.click(items.nth(0).getByRole('button'));
+    expect(store.getState().bottomTab).toBe('deadletters');
   });
 });

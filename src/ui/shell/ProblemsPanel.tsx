@@ -56,6 +56,7 @@ export function ProblemsPanel() {
                 type="button"
                 onClick={() => {
                   if (p.nodeId) select(p.nodeId);
+                  else if (p.tab) workbenchStore().getState().setBottomTab(p.tab);
                 }}
               >
                 <span className="sev">⚠</span> <span className="code">{p.code}</span> {p.message}

@@ -35,6 +35,8 @@ export interface LiveProblem {
   message: string;
   /** The graph node to select, if the problem has one. */
   nodeId?: string;
+  /** The dock tab that shows it, if no node does. */
+  tab?: 'deadletters';
 }
 
 /**
@@ -54,13 +56,15 @@ export function liveProblems(
     out.push({
       code: 'DeadLettersLost',
       message: `${formatCount(s.deadLetters.evicted)} dead letters were evicted from the full dead-letter queue and are lost for good (it holds ${formatCount(s.deadLetters.count)}; redrive or purge to make room).`,
+      tab: 'deadletters',
     });
   for (const k of s.kernels) {
     const policy = policyOf.get(k.id);
     if (k.dropped > 0)
       out.push({
         code: 'QueueOverflow',
-        message: `${k.id}: its queue of ${formatCount(k.capacity)} ${policy === 'dropOldest' ? 'evicted' : 'refused'} ${formatCount(k.dropped)} messages${policy ? ` (${policy})` : ''}.`,
+        // No capacity: the losses may have happened at another one than the queue has now.
+        message: `${k.id}: its queue ${policy === 'dropOldest' ? 'evicted' : 'refused'} ${formatCount(k.dropped)} messages${policy ? ` (${policy})` : ''}.`,
         nodeId: `kernel:${k.id}`,
       });
     const failed = (k.lettersByReason.KernelError ?? 0) + (k.lettersByReason.InvalidPayload ?? 0);
