@@ -3,7 +3,7 @@ import { page, userEvent } from 'vitest/browser';
 import { ReceiptsPanel } from './ReceiptsPanel';
 import { cleanup, fakeEngine, freshStore, receipt, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
-import type { EngineSnapshot } from '../../engine/protocol';
+import type { EngineSnapshot, ReceiptRow } from '../../engine/protocol';
 import { encodePayload, layoutOf } from '../../engine/payload';
 import { demoConfig } from '../../core/config';
 
@@ -17,6 +17,15 @@ afterEach(cleanup);
 function ingest(receipts: EngineSnapshot['receipts'], at = Date.now()) {
   store.getState().ingestSnapshot(snapshot({ receipts }), at);
 }
+
+/** The figures of a snapshot whose receipts are these rows, all Delivered. */
+const delivered = (recent: ReceiptRow[]): EngineSnapshot['receipts'] => ({
+  total: recent.length,
+  byStatus: { Delivered: recent.length },
+  sampledOut: 0,
+  failedLater: 0,
+  recent,
+});
 
 /** A burst of 300 in one snapshot: 296 delivered, 4 refused with QueueFull. */
 function burst() {
@@ -99,13 +108,7 @@ describe('Receipts panel (issue 13, point 3)', () => {
     ingest({ total: 0, byStatus: {}, sampledOut: 0, failedLater: 0, recent: [] });
     const hint = page.getByTestId('receipts-empty');
     await expect.element(hint).toHaveTextContent(/No receipts yet\. Send traffic with ▶ Start/);
-    ingest({
-      total: 1,
-      byStatus: { Delivered: 1 },
-      sampledOut: 0,
-      failedLater: 0,
-      recent: [receipt(1)],
-    });
+    ingest(delivered([receipt(1)]));
     await expect.element(hint).not.toBeInTheDocument();
   });
 
@@ -113,13 +116,7 @@ describe('Receipts panel (issue 13, point 3)', () => {
     render(<ReceiptsPanel />);
     const tx = demoConfig().messageTypes.find((t) => t.typeId === 1001)!;
     const payload = encodePayload(layoutOf(tx.fields), { amount: 524.11 });
-    ingest({
-      total: 1,
-      byStatus: { Delivered: 1 },
-      sampledOut: 0,
-      failedLater: 0,
-      recent: [receipt(1, { payload })],
-    });
+    ingest(delivered([receipt(1, { payload })]));
     await page.getByRole('cell', { name: /04\.123456 · 1$/ }).click();
     const amount = page.getByRole('row', { name: /^amount/ });
     await expect.element(amount).toHaveTextContent(/^amount\s*524\.11$/);
@@ -128,13 +125,7 @@ describe('Receipts panel (issue 13, point 3)', () => {
   it("shows a burst's rows with the counts above them, not an interval later", async () => {
     render(<ReceiptsPanel />);
     // The page has been showing receipts for a while (the tail's interval has passed)...
-    ingest({
-      total: 1,
-      byStatus: { Delivered: 1 },
-      sampledOut: 0,
-      failedLater: 0,
-      recent: [receipt(1)],
-    });
+    ingest(delivered([receipt(1)]));
     await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('1 row shown');
     await new Promise((r) => setTimeout(r, 250));
     // ...when a burst arrives: its rows are in the list as soon as its count is above it.
