@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
+import '../design/tokens.css';
+import '../../app/styles.css';
 import { InjectPanel } from './InjectPanel';
 import { cleanup, fakeEngine, freshStore, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
@@ -47,6 +49,15 @@ describe('Inject panel (issue 13, point 8)', () => {
     await expect.element(amount).toHaveAccessibleDescription('amount: f32 is within ±3.4028235e38');
     await expect.element(country).toHaveAccessibleDescription('country: u16 is 0..65535');
     expect(document.activeElement).toBe(amount.element());
+    // The error under amount moves no input of its row: they stay level.
+    const top = (name: string) =>
+      Math.round(
+        form
+          .getByRole('textbox', { name: `Field ${name}` })
+          .element()
+          .getBoundingClientRect().top,
+      );
+    expect(new Set(['id', 'amount', 'account', 'counterparty'].map(top)).size).toBe(1);
     expect(engine.sent.some((c) => c.type === 'inject')).toBe(false);
     // Fixed, the mark goes at once; the send goes through.
     await userEvent.fill(amount, '12.5');

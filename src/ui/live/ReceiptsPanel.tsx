@@ -166,7 +166,11 @@ export function ReceiptsPanel() {
         >
           <span>{paused ? 'Resume' : 'Pause'}</span>
         </button>
-        <button type="button" onClick={clearReceipts}>
+        <button
+          type="button"
+          onClick={clearReceipts}
+          title="Empties the list below; the counts above are the engine's, since its counters were last reset (Metrics: Reset counters)"
+        >
           Clear
         </button>
         <button
