@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import '../design/tokens.css';
-import '../../app/styles.css';
+import '../design/controls.css';
 import { InjectPanel } from './InjectPanel';
 import { cleanup, fakeEngine, freshStore, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
