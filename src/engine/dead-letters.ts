@@ -162,11 +162,9 @@ export class DeadLetters {
     return { total: all.length, rows: all.slice(offset, offset + limit).map((l) => this.row(l)) };
   }
 
-  /** Messages every kernel's dropOldest queue has evicted so far (each became a letter). */
+  /** Messages every dropOldest queue has evicted so far (each became a letter): the queue's count. */
   droppedOldest(): number {
-    let n = 0;
-    for (const k of this.c.kernels.values()) n += k.lettersByReason.DroppedOldest ?? 0;
-    return n;
+    return this.c.broker.deadLetters.stats().byReason.DroppedOldest;
   }
 
   redrive(cmd: Extract<EngineCommand, { type: 'redrive' }>): RedriveResult {
@@ -208,16 +206,13 @@ export class DeadLetters {
       // kernel is refused: redriven "to aggregator", PatternCheck letters ran the aggregator's
       // handler on their payloads and were reported accepted. A type routed nowhere (NoRoute)
       // may go where the user sends it: that choice is its route.
-      const routedTo = new Map(
-        c.config.routes.map((r) => [String(normU64(r.typeId)), r.kernelId] as const),
-      );
       for (const l of selected) {
         if (tenantOf(l, tk.cfg.tenantId) !== tk.cfg.tenantId) {
           refused.add(l);
           result.refusedCrossTenant++;
         } else if (
           l.destination !== tk.cfg.id &&
-          (routedTo.get(String(l.typeId)) ?? tk.cfg.id) !== tk.cfg.id
+          (c.dispatcher.getRoute(l.typeId) ?? tk.cfg.id) !== tk.cfg.id
         ) {
           refused.add(l);
           result.refusedNotRouted++;
