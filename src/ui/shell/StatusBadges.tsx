@@ -10,7 +10,7 @@ import { useWorkbench, workbenchStore } from '../../state/store';
 import { useEngine } from '../engineContext';
 import { formatCompact, formatRate } from '../design/format';
 import { describeSpec, generatorSpecOf } from '../inject/generatorSpec';
-import { BEHIND_MS } from '../live/engineLimit';
+import { BEHIND_MS, engineLimit } from '../live/engineLimit';
 
 /**
  * Whether a kernel on its CPU twin is there by choice: forced to `cpu`, or `auto` with WebGPU
@@ -161,6 +161,8 @@ export function TrafficControl() {
   const asked = useWorkbench((s) => s.snapshot?.generator.spec?.ratePerSec ?? 0);
   const actual = useWorkbench((s) => Math.round(s.snapshot?.rates.injectedPerSec ?? 0));
   const lagMs = useWorkbench((s) => Math.round(s.snapshot?.generator.lagMs ?? 0));
+  // The engine does not keep up: the same test Predict and Problems make, so all three agree.
+  const behind = useWorkbench((s) => engineLimit(s.snapshot) !== null);
   // The fullest queue, as a fraction of its capacity: behind schedule with every queue near
   // empty, the limit is the engine's own thread (drawing and routing), not a kernel.
   const fullest = useWorkbench((s) =>
@@ -174,7 +176,6 @@ export function TrafficControl() {
   // but entering at the asked rate or faster: it is catching up after a stall, and "643 K of
   // 300 K/s" in amber would read as nonsense (green, "catching up").
   const late = lagMs > BEHIND_MS;
-  const behind = late && actual < asked;
   // Also under `BEHIND_MS` late, entering more than a tenth above the asked rate is catching up
   // (the first seconds after Start): shown bare, "2.79 M/s" beside 2 M/s asked read as wrong.
   const catchingUp =
