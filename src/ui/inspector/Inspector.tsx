@@ -461,7 +461,6 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
   );
 }
 
-/** A labelled text input; numeric ones bring up the number keyboard on touch devices. */
 /**
  * What a queue capacity that is no power of two runs as: the core rounds it up, and "Queue
  * capacity 100" here beside "0 / 128" on the graph read as a bug.
@@ -475,6 +474,7 @@ function capacityHint(text: string): string | undefined {
     : `Runs as ${runs.toLocaleString('en-US')}: queues hold a power of two.`;
 }
 
+/** A labelled text input; numeric ones bring up the number keyboard on touch devices. */
 function TextField(props: {
   label: string;
   value: string;

@@ -14,7 +14,6 @@ import { downloadText } from './download';
 import { toHex } from '../../engine/payload';
 import { FilterSelect } from '../design/FilterSelect';
 
-/** Dead letters you can act on: filter, pick, edit the header, redrive, export. */
 /**
  * What each reason means, on hover: the same loss has a receipt status (QueueFull, at the send)
  * and a letter reason (Rejected, under the reject policy), and the two names read as two losses.
@@ -34,6 +33,7 @@ const REASON_TITLES: Record<DeadLetterRow['reason'], string> = {
   InvalidPayload: "its payload is shorter than its type's layout, so the kernel cannot read it",
 };
 
+/** Dead letters you can act on: filter, pick, edit the header, redrive, export. */
 export function DeadLettersPanel() {
   const engine = useEngine();
   const stale = useStale();
