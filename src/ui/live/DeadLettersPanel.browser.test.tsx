@@ -29,17 +29,15 @@ const letter = (id: number, reason: DeadLetterRow['reason']): DeadLetterRow =>
     detail: reason === 'KernelError' ? 'handler threw' : undefined,
   }) as DeadLetterRow;
 
+/** The engine's answer to `listDeadLetters`: these rows, of `total` held. */
+const listing = (rows: DeadLetterRow[], total = rows.length): EngineReply =>
+  ({ ok: true, command: 'listDeadLetters', deadLetters: { total, rows } }) as EngineReply;
+
 describe('Dead letters, empty and explained', () => {
   it('says why the table is empty, and what a reason means on hover', async () => {
     const rows: DeadLetterRow[] = [];
     const engine = fakeEngine((cmd) =>
-      cmd.type === 'listDeadLetters'
-        ? ({
-            ok: true,
-            command: 'listDeadLetters',
-            deadLetters: { total: rows.length, rows },
-          } as EngineReply)
-        : undefined,
+      cmd.type === 'listDeadLetters' ? listing(rows) : undefined,
     );
     render(<DeadLettersPanel />, engine);
     await expect
@@ -64,11 +62,7 @@ describe('Dead letters redrive', () => {
   it('says why letters were refused when their type is routed to another kernel', async () => {
     const engine = fakeEngine((cmd) =>
       cmd.type === 'listDeadLetters'
-        ? ({
-            ok: true,
-            command: 'listDeadLetters',
-            deadLetters: { total: 3, rows: [1, 2, 3].map((i) => letter(i, 'QueueFull')) },
-          } as EngineReply)
+        ? listing([1, 2, 3].map((i) => letter(i, 'QueueFull')))
         : cmd.type === 'redrive'
           ? ({
               ok: true,
@@ -79,6 +73,7 @@ describe('Dead letters redrive', () => {
                 failedAgain: 0,
                 refusedCrossTenant: 0,
                 refusedNotRouted: 3,
+                evicted: 0,
               },
             } as EngineReply)
           : undefined,
@@ -102,13 +97,11 @@ describe('Dead letters panel (issue 13, point 4)', () => {
   it('filters by every dead-letter reason, not by delivery statuses', async () => {
     const engine = fakeEngine((cmd) =>
       cmd.type === 'listDeadLetters'
-        ? ({
-            ok: true,
-            command: 'listDeadLetters',
-            deadLetters: cmd.filter?.reasons?.includes('KernelError')
-              ? { total: 1, rows: [letter(2, 'KernelError')] }
-              : { total: 2, rows: [letter(1, 'Rejected'), letter(2, 'KernelError')] },
-          } as EngineReply)
+        ? listing(
+            cmd.filter?.reasons?.includes('KernelError')
+              ? [letter(2, 'KernelError')]
+              : [letter(1, 'Rejected'), letter(2, 'KernelError')],
+          )
         : undefined,
     );
     render(<DeadLettersPanel />, engine);
@@ -141,17 +134,12 @@ describe('Dead letters panel (issue 13, point 4)', () => {
 
 describe('Dead letters panel with a full queue', () => {
   it('reloads the list as letters are evicted, though the count stays at the cap', async () => {
-    const store = freshStore();
     let listed = 0;
     const engine = fakeEngine((cmd) => {
       if (cmd.type !== 'listDeadLetters') return undefined;
       listed++;
       // Each reload sees the letters that are held now: the oldest have been pushed out.
-      return {
-        ok: true,
-        command: 'listDeadLetters',
-        deadLetters: { total: 10_000, rows: [letter(listed * 1000, 'Rejected')] },
-      } as EngineReply;
+      return listing([letter(listed * 1000, 'Rejected')], 10_000);
     });
     render(<DeadLettersPanel />, engine);
     const full = (evicted: number) =>
