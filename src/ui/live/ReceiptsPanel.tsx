@@ -310,10 +310,6 @@ export function ReceiptsPanel() {
 }
 
 /**
- * A receipt's latency in words: "not processed yet" only while a kernel may still take it. A
- * refused or dead-lettered message never will, and a response delivered to the host has no kernel.
- */
-/**
  * An HLC's time of day with its hour in a span of its own, which the narrow layouts hide: every
  * row then shows the same `mm:ss.µµµµµµ`, instead of each losing as much of its start as its
  * logical counter's digits took.
@@ -330,6 +326,10 @@ function HlcTime({ hlc }: { hlc: ReceiptRow['hlc'] }) {
   );
 }
 
+/**
+ * A receipt's latency in words: "not processed yet" only while a kernel may still take it. A
+ * refused or dead-lettered message never will, and a response delivered to the host has no kernel.
+ */
 function latencyText(row: Pick<ReceiptRow, 'latencyUs' | 'status' | 'destination'>): string {
   if (row.latencyUs !== null) return `${row.latencyUs} µs`;
   if (row.status !== 'Delivered') return `none: ${row.status}, never processed`;
