@@ -189,6 +189,11 @@ test('metrics: the dispatcher counters show and reset, the charts draw', async (
   const counters = page.getByTestId('dispatcher-counters');
   await expect(counters).toContainText('dispatched 6');
   await expect(counters).toContainText('unknown type 1');
+  // Responses go back through the broker, not the dispatcher: counted beside it, on screen.
+  await expect(page.getByTestId('broker-counters')).toHaveCount(0);
+  await page.evaluate(() => window.workbench.inject({ typeId: 1003, count: 3 }));
+  await expect(counters).toContainText('dispatched 9');
+  await expect(page.getByTestId('broker-counters')).toContainText('sent 3, failed 0');
   await expect(page.getByTestId('chart-rates').locator('canvas')).toBeVisible();
   await page.getByRole('button', { name: 'Reset counters' }).click();
   await expect(counters).toContainText('dispatched 0');

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useLiveValue } from '../../state/live';
+import { brokerTraffic } from './brokerTraffic';
 import {
   axisTop,
   formatCompact,
@@ -145,6 +146,7 @@ export function MetricsPanel() {
   const engine = useEngine();
   const [windowSec, setWindowSec] = useState(60);
   const m = useLiveValue((s) => s?.metrics ?? null);
+  const broker = useLiveValue((s) => (s ? brokerTraffic(s) : null));
   return (
     <div className="metrics">
       <div className="panel-bar">
@@ -157,6 +159,18 @@ export function MetricsPanel() {
             <strong>{formatCount(m.messagesDelivered)}</strong>, unknown type{' '}
             <strong>{formatCount(m.unknownTypeErrors)}</strong>, delivery errors{' '}
             <strong>{formatCount(m.deliveryErrors)}</strong>
+          </span>
+        ) : null}
+        {broker && broker.sent > 0 ? (
+          // Visible, not only in the title above: after a redrive the dispatcher's counters and
+          // Receipts' differed by thousands with nothing on screen saying why.
+          <span
+            data-testid="broker-counters"
+            title="Sends the dispatcher never saw: responses to their requester, K2K forwards and redriven dead letters go through the broker. Dispatcher and broker together make Receipts' totals."
+          >
+            · broker (responses, forwards, redrives): sent{' '}
+            <strong>{formatCount(broker.sent)}</strong>, failed{' '}
+            <strong>{formatCount(broker.failed)}</strong>
           </span>
         ) : null}
         <button
