@@ -189,4 +189,83 @@ describe('Inject panel (issue 13, point 8)', () => {
         "Drawn on the engine's own thread (payloads over 32 bytes, or no generator worker).",
       );
   });
+
+  it('marks the generator fields a refused Start found wrong, beside Start, and focuses the first', async () => {
+    const engine = fakeEngine();
+    render(<InjectPanel />, engine);
+    const form = page.getByRole('form', { name: 'Generator form' });
+    const rate = form.getByRole('textbox', { name: 'Rate (messages/s)' });
+    const duration = form.getByRole('textbox', { name: 'Duration (ms, 0 = until stopped)' });
+    await userEvent.fill(rate, 'fast');
+    // -1 used to start a run "until stopped".
+    await userEvent.fill(duration, '-1');
+    await userEvent.click(form.getByRole('button', { name: 'Start generator' }));
+    await expect
+      .element(page.getByTestId('generator-error'))
+      .toHaveTextContent(
+        'Rate must be more than 0 and at most 50,000,000 messages/s (and 1 more value in the form).',
+      );
+    await expect.element(rate).toHaveAttribute('aria-invalid', 'true');
+    await expect
+      .element(rate)
+      .toHaveAccessibleDescription('Rate must be more than 0 and at most 50,000,000 messages/s.');
+    await expect
+      .element(duration)
+      .toHaveAccessibleDescription('Duration must be 0 (until stopped) or more milliseconds.');
+    expect(document.activeElement).toBe(rate.element());
+    // The message sits in the head, beside Start: not below the fields, out of a short pane.
+    const head = form.element().querySelector('.generator-head');
+    expect(head?.contains(page.getByTestId('generator-error').element())).toBe(true);
+    expect(engine.sent.some((c) => c.type === 'startGenerator')).toBe(false);
+    await userEvent.fill(rate, '500');
+    await expect.element(rate).not.toHaveAttribute('aria-invalid');
+    await userEvent.fill(duration, '0');
+    await userEvent.click(form.getByRole('button', { name: 'Start generator' }));
+    await expect
+      .poll(() => engine.sent.find((c) => c.type === 'startGenerator'))
+      .toMatchObject({ spec: { ratePerSec: 500, durationMs: 0 } });
+    await expect.element(page.getByTestId('generator-error')).not.toBeInTheDocument();
+  });
+
+  it("marks a wrong burst size at its box and drops the last send's result", async () => {
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'inject' ? { ok: true, command: 'inject', count: 1, atOnce: {} } : undefined,
+    );
+    render(<InjectPanel />, engine);
+    const form = page.getByRole('form', { name: 'Publish form' });
+    await userEvent.click(form.getByRole('button', { name: 'Send one' }));
+    await expect.element(form.getByRole('status')).toHaveTextContent('Sent 1.');
+    const burst = form.getByLabelText('Burst size');
+    await userEvent.fill(burst, 'abc');
+    await userEvent.click(form.getByRole('button', { name: 'Send burst' }));
+    await expect
+      .element(form.getByRole('alert'))
+      .toHaveTextContent('Burst size must be a whole number from 1 to 1,000,000.');
+    // "Sent 1." beside it read as if this send had gone too.
+    await expect.element(form.getByRole('status')).not.toBeInTheDocument();
+    await expect.element(burst).toHaveAttribute('aria-invalid', 'true');
+    expect(document.activeElement).toBe(burst.element());
+    expect(engine.sent.filter((c) => c.type === 'inject')).toHaveLength(1);
+  });
+
+  it('keeps the form while the type id box holds no type id, with sending off', async () => {
+    const engine = fakeEngine();
+    render(<InjectPanel />, engine);
+    const typeBox = page.getByRole('combobox', { name: 'Message type id' });
+    await expect.element(page.getByRole('textbox', { name: 'Field amount' })).toBeVisible();
+    await userEvent.fill(typeBox, 'xyz');
+    await expect.element(typeBox).toHaveAttribute('aria-invalid', 'true');
+    await expect
+      .element(typeBox)
+      .toHaveAccessibleDescription(
+        'not a type id: a whole number from 0 to 2^64 − 1; sending is off until it is one',
+      );
+    // The last type's fields stay; the form vanished at the first wrong letter.
+    await expect.element(page.getByRole('textbox', { name: 'Field amount' })).toBeVisible();
+    await expect.element(page.getByRole('button', { name: 'Send one' })).toBeDisabled();
+    await expect.element(page.getByRole('button', { name: 'Send burst' })).toBeDisabled();
+    await userEvent.fill(typeBox, '1002');
+    await expect.element(page.getByRole('button', { name: 'Send one' })).toBeEnabled();
+    await expect.element(typeBox).not.toHaveAttribute('aria-invalid');
+  });
 });

@@ -6,7 +6,12 @@ import { canonicalTypeId, findType } from '../../state/edits';
 import { useLive } from '../../state/live';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import type { GeneratorFormState } from '../../state/injectForm';
-import { generatorSpecOf, routedMix } from './generatorSpec';
+import {
+  checkGeneratorForm,
+  generatorSpecOf,
+  routedMix,
+  type GeneratorField,
+} from './generatorSpec';
 import { formatCount, formatCounts, formatRate } from '../design/format';
 import { F32_MAX_TEXT } from '../../engine/payload';
 
@@ -87,7 +92,13 @@ export function InjectPanel() {
   const setTypeText = (text: string) =>
     workbenchStore().getState().setPublishForm({ typeText: text });
   const typeId = canonicalTypeId(typeText);
-  const type = typeId === null ? undefined : findType(config, typeId);
+  // While the box holds no type id (being retyped, or a typo) the last type's form stays, its
+  // sends disabled: the whole form, fields and buttons, vanished at the first wrong letter.
+  const [lastTypeId, setLastTypeId] = useState(typeId);
+  if (typeId !== null && typeId !== lastTypeId) setLastTypeId(typeId);
+  const shownId = typeId ?? lastTypeId;
+  const type = shownId === null ? undefined : findType(config, shownId);
+  const typeErrorId = useId();
   return (
     <div className="inject">
       <section aria-label="Publish">
@@ -100,6 +111,7 @@ export function InjectPanel() {
             value={typeText}
             onChange={(e) => setTypeText(e.target.value)}
             size={12}
+            {...(typeId === null ? { 'aria-invalid': true, 'aria-describedby': typeErrorId } : {})}
           />
           <datalist id="type-ids">
             {config.messageTypes.map((t) => (
@@ -109,15 +121,23 @@ export function InjectPanel() {
             ))}
           </datalist>
         </label>{' '}
-        <span className="muted">
-          {typeId === null
-            ? 'not a u64'
-            : type
-              ? type.name
-              : 'not defined here: it will get NoRoute and a dead letter'}
-        </span>
-        {typeId !== null ? (
-          <PublishForm key={String(typeId)} typeId={typeId} fields={type?.fields ?? []} />
+        {typeId === null ? (
+          <span className="error" id={typeErrorId} data-testid="type-id-error">
+            not a type id: a whole number from 0 to 2^64 − 1
+            {shownId === null ? '' : `; sending is off until it is one`}
+          </span>
+        ) : (
+          <span className="muted">
+            {type ? type.name : 'not defined here: it will get NoRoute and a dead letter'}
+          </span>
+        )}
+        {shownId !== null ? (
+          <PublishForm
+            key={String(shownId)}
+            typeId={shownId}
+            fields={type?.fields ?? []}
+            sendOff={typeId === null}
+          />
         ) : null}
       </section>
       <GeneratorForm />
@@ -125,7 +145,16 @@ export function InjectPanel() {
   );
 }
 
-function PublishForm({ typeId, fields }: { typeId: number | string; fields: Field[] }) {
+function PublishForm({
+  typeId,
+  fields,
+  sendOff,
+}: {
+  typeId: number | string;
+  fields: Field[];
+  /** The type id box holds no type id: the form shows the last type's fields, sending is off. */
+  sendOff: boolean;
+}) {
   const engine = useEngine();
   const typeKey = String(typeId);
   const stored = useWorkbench((s) =>
@@ -157,9 +186,13 @@ function PublishForm({ typeId, fields }: { typeId: number | string; fields: Fiel
   );
   const inputs = useRef(new Map<string, HTMLInputElement>());
   const errorId = useId();
+  const [badControl, setBadControl] = useState<'count' | 'priority' | null>(null);
+  const countInput = useRef<HTMLInputElement>(null);
+  const priorityInput = useRef<HTMLInputElement>(null);
 
   async function send(e: FormEvent, burst: boolean) {
     e.preventDefault();
+    if (sendOff) return;
     // Field names are user data ("__proto__" included): build the object from entries, never by
     // assignment, so no name can reach the prototype.
     const entries: [string, PayloadValues[string]][] = [];
@@ -184,11 +217,21 @@ function PublishForm({ typeId, fields }: { typeId: number | string; fields: Fiel
       if (r.ok) entries.push([f.name, r.value]);
     });
     const payload: PayloadValues = Object.fromEntries(entries);
+    // A wrong burst size or priority is marked at its box, and the last send's "Sent 1." goes:
+    // beside the new error it read as if this send had gone too.
+    const refuse = (control: 'count' | 'priority', message: string) => {
+      setResult(null);
+      setBadControl(control);
+      setError(message);
+      (control === 'count' ? countInput : priorityInput).current?.focus();
+    };
     const n = burst ? Number(count) : 1;
-    if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
-      return setError('Burst size must be 1 to 1,000,000.');
+    if (!Number.isInteger(n) || n < 1 || n > 1_000_000 || (burst && count.trim() === ''))
+      return refuse('count', 'Burst size must be a whole number from 1 to 1,000,000.');
     const p = Number(priority);
-    if (!Number.isInteger(p) || p < 0 || p > 255) return setError('Priority is a u8 (0 to 255).');
+    if (!Number.isInteger(p) || p < 0 || p > 255 || priority.trim() === '')
+      return refuse('priority', 'Priority is a u8 (0 to 255).');
+    setBadControl(null);
     setError(null);
     const reply = await engine.request({
       type: 'inject',
@@ -253,6 +296,10 @@ function PublishForm({ typeId, fields }: { typeId: number | string; fields: Fiel
             aria-label="Priority"
             value={priority}
             onChange={(e) => setPriority(e.target.value)}
+            ref={priorityInput}
+            {...(badControl === 'priority'
+              ? { 'aria-invalid': true, 'aria-errormessage': `${errorId}-send` }
+              : {})}
           />
         </label>
       </div>
@@ -263,7 +310,9 @@ function PublishForm({ typeId, fields }: { typeId: number | string; fields: Fiel
         >
           Random fill
         </button>
-        <button type="submit">Send one</button>
+        <button type="submit" disabled={sendOff}>
+          Send one
+        </button>
         <label className="inline">
           burst of
           <input
@@ -271,13 +320,17 @@ function PublishForm({ typeId, fields }: { typeId: number | string; fields: Fiel
             value={count}
             onChange={(e) => setCount(e.target.value)}
             size={7}
+            ref={countInput}
+            {...(badControl === 'count'
+              ? { 'aria-invalid': true, 'aria-errormessage': `${errorId}-send` }
+              : {})}
           />
         </label>
-        <button type="button" onClick={(e) => void send(e, true)}>
+        <button type="button" disabled={sendOff} onClick={(e) => void send(e, true)}>
           Send burst
         </button>
         {error ? (
-          <span role="alert" className="error">
+          <span role="alert" className="error" id={`${errorId}-send`}>
             {error}
           </span>
         ) : null}
@@ -306,13 +359,31 @@ function GeneratorForm() {
   const setForm = (patch: Partial<GeneratorFormState>) =>
     workbenchStore().getState().setGeneratorForm(patch);
   const [error, setError] = useState<string | null>(null);
+  // As in the publish form: once a start was refused each wrong field is marked, with its error
+  // under it, and kept current as the user fixes it. The one message sat below the pane's fold
+  // at 1280x720 and a refused Start looked like nothing happened.
+  const [showFieldErrors, setShowFieldErrors] = useState(false);
+  const checked = checkGeneratorForm(stored, config.routes);
+  const fieldErrors = new Map(
+    showFieldErrors && !checked.ok ? checked.errors.map((x) => [x.field, x.error]) : [],
+  );
+  const inputs = useRef(new Map<string, HTMLInputElement>());
+  const errorId = useId();
 
-  const toSpec = (): GeneratorSpec | string => generatorSpecOf(stored, config.routes);
+  /** The spec, or null after marking the wrong fields and focusing the first. */
+  const toSpec = (): GeneratorSpec | null => {
+    if (checked.ok) return checked.spec;
+    setShowFieldErrors(true);
+    setError(generatorSpecOf(stored, config.routes) as string);
+    // Focus brings the field into view in a short pane.
+    inputs.current.get(checked.errors[0]!.field)?.focus();
+    return null;
+  };
 
   async function start(e: FormEvent) {
     e.preventDefault();
     const spec = toSpec();
-    if (typeof spec === 'string') return setError(spec);
+    if (!spec) return;
     setError(null);
     const reply = await engine.request({ type: 'startGenerator', spec });
     if (!reply.ok) setError(reply.error.message);
@@ -320,7 +391,8 @@ function GeneratorForm() {
 
   function savePreset() {
     const spec = toSpec();
-    if (typeof spec === 'string') return setError(spec);
+    if (!spec) return;
+    setError(null);
     const s = workbenchStore().getState();
     const preset: Preset = {
       name: form.name.trim() || 'preset',
@@ -359,17 +431,30 @@ function GeneratorForm() {
     });
   }
 
-  const field = (key: keyof typeof form, label: string, size = 8, className?: string) => (
-    <label className={className}>
-      {label}
-      <input
-        aria-label={label}
-        value={form[key]}
-        size={size}
-        onChange={(e) => setForm({ [key]: e.target.value })}
-      />
-    </label>
-  );
+  const field = (key: keyof typeof form, label: string, size = 8, className?: string) => {
+    const fieldError = fieldErrors.get(key as GeneratorField) ?? null;
+    return (
+      <label className={className}>
+        {label}
+        <input
+          aria-label={label}
+          value={form[key]}
+          size={size}
+          onChange={(e) => setForm({ [key]: e.target.value })}
+          ref={(el) => {
+            if (el) inputs.current.set(key, el);
+            else inputs.current.delete(key);
+          }}
+          {...(fieldError ? { 'aria-invalid': true, 'aria-describedby': `${errorId}-${key}` } : {})}
+        />
+        {fieldError ? (
+          <small id={`${errorId}-${key}`} className="error field-error">
+            {fieldError}
+          </small>
+        ) : null}
+      </label>
+    );
+  };
 
   return (
     <section aria-label="Generator">
@@ -402,6 +487,12 @@ function GeneratorForm() {
               ? `running${runningAs}: ${emitted.toLocaleString('en-US')} sent${onWorker ? ' · own worker' : ''}`
               : `${emitted.toLocaleString('en-US')} sent`}
           </span>
+          {/* Beside Start, which the user just pressed: the bottom bar was out of view. */}
+          {error ? (
+            <span role="alert" className="error" data-testid="generator-error">
+              {error}
+            </span>
+          ) : null}
         </div>
         <div className="form-grid">
           {field('ratePerSec', 'Rate (messages/s)')}
@@ -437,11 +528,6 @@ function GeneratorForm() {
               </option>
             ))}
           </select>
-          {error ? (
-            <span role="alert" className="error">
-              {error}
-            </span>
-          ) : null}
         </div>
       </form>
     </section>

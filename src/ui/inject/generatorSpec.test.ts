@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { demoConfig } from '../../core/config';
 import { DEFAULT_GENERATOR_FORM } from '../../state/injectForm';
-import { describeSpec, generatorSpecOf, routedMix } from './generatorSpec';
+import { checkGeneratorForm, describeSpec, generatorSpecOf, routedMix } from './generatorSpec';
 
 const routes = demoConfig().routes;
 
@@ -29,12 +29,31 @@ describe('generatorSpecOf', () => {
     expect(bad({ seed: '1.5' })).toBe('Seed must be a whole number.');
   });
 
-  it('clamps priority and accounts, and reads 0 ms as until stopped', () => {
-    const spec = generatorSpecOf(
-      { ...DEFAULT_GENERATOR_FORM, priority: '900', accounts: '0', durationMs: '0' },
-      routes,
+  it('refuses what it used to clamp, and reads 0 ms as until stopped', () => {
+    const form = (patch: Partial<typeof DEFAULT_GENERATOR_FORM>) =>
+      checkGeneratorForm({ ...DEFAULT_GENERATOR_FORM, ...patch }, routes);
+    expect(form({ durationMs: '0' })).toMatchObject({ ok: true, spec: { durationMs: 0 } });
+    // A Duration of -1 became 0: a run until stopped that nobody asked for.
+    expect(form({ durationMs: '-1' })).toEqual({
+      ok: false,
+      errors: [
+        { field: 'durationMs', error: 'Duration must be 0 (until stopped) or more milliseconds.' },
+      ],
+    });
+    expect(form({ priority: '900', accounts: '0', zipfS: 'x', durationMs: '' })).toEqual({
+      ok: false,
+      errors: [
+        { field: 'zipfS', error: 'Zipf skew s must be a number, 0 or more.' },
+        { field: 'accounts', error: 'Accounts must be a whole number from 1 to 10,000,000.' },
+        { field: 'durationMs', error: 'Duration must be 0 (until stopped) or more milliseconds.' },
+        { field: 'priority', error: 'Generator priority is a u8 (0 to 255).' },
+      ],
+    });
+    expect(
+      generatorSpecOf({ ...DEFAULT_GENERATOR_FORM, ratePerSec: '', seed: 'abc' }, routes),
+    ).toBe(
+      'Rate must be more than 0 and at most 50,000,000 messages/s (and 1 more value in the form).',
     );
-    expect(spec).toMatchObject({ priority: 255, accounts: 1, durationMs: 0 });
     expect(describeSpec({ ratePerSec: 2_000_000, durationMs: 0 })).toBe(
       '2.00\u202fM/s constant until stopped',
     );

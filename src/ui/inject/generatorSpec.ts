@@ -1,7 +1,7 @@
 /**
  * The generator form (as typed, see src/state/injectForm.ts) as a `GeneratorSpec`, or what is
- * wrong with it. Shared by the Inject panel's Start generator and the toolbar's Start, so both
- * start the same traffic.
+ * wrong with it, field by field. Shared by the Inject panel's Start generator and the toolbar's
+ * Start, so both start the same traffic.
  */
 import type { RouteConfig } from '../../core/config';
 import type { GeneratorSpec } from '../../engine/protocol';
@@ -14,15 +14,40 @@ export function routedMix(routes: RouteConfig['routes']): string {
   return routes.map((r) => `${String(r.typeId)}:1`).join(', ');
 }
 
-/** The spec the form describes, or a message saying which value is wrong. */
-export function generatorSpecOf(
+/** The form's fields that a value is typed into, each checked on its own. */
+export type GeneratorField = Exclude<keyof GeneratorFormState, 'pattern' | 'name'>;
+
+export interface GeneratorFieldError {
+  field: GeneratorField;
+  error: string;
+}
+
+/** A number as typed: empty and blank text are not 0 (`Number('')` is). */
+function num(text: string): number {
+  return text.trim() === '' ? NaN : Number(text);
+}
+
+/** A whole number in `[lo, hi]`, or NaN. */
+function whole(text: string, lo: number, hi: number): number {
+  const n = num(text);
+  return Number.isInteger(n) && n >= lo && n <= hi ? n : NaN;
+}
+
+/**
+ * Every value checked, each wrong one named at its field. Nothing is clamped or read as a
+ * default: a Duration of -1 used to become 0, a run "until stopped" that nobody asked for, and a
+ * priority of 900 quietly ran at 255.
+ */
+export function checkGeneratorForm(
   stored: GeneratorFormState,
   routes: RouteConfig['routes'],
-): GeneratorSpec | string {
+): { ok: true; spec: GeneratorSpec } | { ok: false; errors: GeneratorFieldError[] } {
   const form = { ...stored, mix: stored.mix ?? routedMix(routes) };
-  const rate = Number(form.ratePerSec);
+  const errors: GeneratorFieldError[] = [];
+  const bad = (field: GeneratorField, error: string) => errors.push({ field, error });
+  const rate = num(form.ratePerSec);
   if (!(rate > 0 && rate <= 50_000_000))
-    return 'Rate must be more than 0 and at most 50,000,000 messages/s.';
+    bad('ratePerSec', 'Rate must be more than 0 and at most 50,000,000 messages/s.');
   const mix: { typeId: number | string; weight: number }[] = [];
   for (const part of form.mix
     .split(',')
@@ -30,22 +55,54 @@ export function generatorSpecOf(
     .filter(Boolean)) {
     const [id, w] = part.split(':');
     const typeId = canonicalTypeId(id ?? '');
-    const weight = Number(w ?? '1');
-    if (typeId === null || !(weight > 0)) return `Mix entry "${part}" must be typeId:weight.`;
+    const weight = w === undefined ? 1 : num(w);
+    if (typeId === null || !(weight > 0)) {
+      bad('mix', `Mix entry "${part}" must be typeId:weight.`);
+      break;
+    }
     mix.push({ typeId, weight });
   }
-  const seed = Number(form.seed);
-  if (!Number.isInteger(seed)) return 'Seed must be a whole number.';
+  const zipfS = num(form.zipfS);
+  if (!(zipfS >= 0 && Number.isFinite(zipfS)))
+    bad('zipfS', 'Zipf skew s must be a number, 0 or more.');
+  const accounts = whole(form.accounts, 1, 10_000_000);
+  if (Number.isNaN(accounts))
+    bad('accounts', 'Accounts must be a whole number from 1 to 10,000,000.');
+  const durationMs = num(form.durationMs);
+  if (!(durationMs >= 0 && Number.isFinite(durationMs)))
+    bad('durationMs', 'Duration must be 0 (until stopped) or more milliseconds.');
+  const priority = whole(form.priority, 0, 255);
+  if (Number.isNaN(priority)) bad('priority', 'Generator priority is a u8 (0 to 255).');
+  const seed = num(form.seed);
+  if (!Number.isSafeInteger(seed)) bad('seed', 'Seed must be a whole number.');
+  if (errors.length > 0) return { ok: false, errors };
   return {
-    ratePerSec: rate,
-    pattern: form.pattern,
-    ...(mix.length ? { mix } : {}),
-    zipfS: Number(form.zipfS) || 0,
-    accounts: Math.max(1, Number(form.accounts) || 1),
-    durationMs: Math.max(0, Number(form.durationMs) || 0),
-    priority: Math.min(255, Math.max(0, Number(form.priority) || 0)),
-    seed,
+    ok: true,
+    spec: {
+      ratePerSec: rate,
+      pattern: form.pattern,
+      ...(mix.length ? { mix } : {}),
+      zipfS,
+      accounts,
+      durationMs,
+      priority,
+      seed,
+    },
   };
+}
+
+/** The spec the form describes, or a message saying which value is wrong (and how many more). */
+export function generatorSpecOf(
+  stored: GeneratorFormState,
+  routes: RouteConfig['routes'],
+): GeneratorSpec | string {
+  const r = checkGeneratorForm(stored, routes);
+  if (r.ok) return r.spec;
+  const more = r.errors.length - 1;
+  const first = r.errors[0]!.error;
+  return more > 0
+    ? `${first.replace(/\.$/, '')} (and ${more} more ${more === 1 ? 'value' : 'values'} in the form).`
+    : first;
 }
 
 /** "1,000/s Poisson for 10 s", "2.00 M/s constant until stopped". */
