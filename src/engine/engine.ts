@@ -256,6 +256,7 @@ class EngineImpl implements Engine {
       k.lettersByReason = {};
       k.emitted = 0;
       k.lastDropped = 0;
+      k.lastDropUs = Number.NEGATIVE_INFINITY;
       k.ep.resetQueuePeak();
       // Every counter reads 0 now: the next snapshot measures what came since.
       k.meter.restart(c.nowUs);

@@ -84,6 +84,7 @@ export class KernelHost {
       meter: c.freshMeter(),
       peak: new PeakWindow(),
       lastDropped: 0,
+      lastDropUs: Number.NEGATIVE_INFINITY,
       edges: new Map(),
       emits: new Map(),
       destroyed: false,

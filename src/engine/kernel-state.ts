@@ -123,6 +123,8 @@ export interface KernelState {
   peak: PeakWindow;
   /** `dropped` at the previous snapshot (back-pressure: refused or evicted since). */
   lastDropped: number;
+  /** Engine time (µs) of the last snapshot that found `dropped` grown; -Infinity before any. */
+  lastDropUs: number;
   /** Kernel → kernel edges: what this kernel's sends and relays reached. */
   edges: Map<number, EdgeAcc>;
   /** Kernel → type edges by type index: what this kernel emitted of each type. */

@@ -5,7 +5,7 @@ import { createTwin } from '../gpu/kernels/twins.ts';
 import type { KernelRuntime, MessageBatch, OutputBatch } from '../gpu/kernels/types.ts';
 import { createEngine } from './engine';
 import { asyncFill } from './kernel-run';
-import { ok } from './test-util';
+import { ok, setupEngine } from './test-util';
 import { DEFAULT_PER_SNAPSHOT_CAP, DEFAULT_ROWS_PER_SEC } from './receipts';
 
 /** A runtime whose batches finish only when the test says so. */
@@ -104,6 +104,22 @@ describe('engine snapshot', () => {
     step();
     const after = engine.snapshot().kernels.find((k) => k.id === 'fraud_processor')!;
     expect(after.processed).toBeGreaterThanOrEqual(2 * 4096);
+  });
+
+  it('keeps a kernel that lost messages marked for a second after its last loss, then clears it', () => {
+    const { engine, step } = setupEngine();
+    const fraud = () => engine.snapshot().kernels.find((k) => k.id === 'fraud_processor')!;
+    // 20,000 into 4,096 slots: 15,904 refused at once.
+    ok(engine, { type: 'inject', typeId: 1001, count: 20_000 });
+    step();
+    expect(fraud().backpressure).toBe(true);
+    // Drained, nothing lost since: a kernel losing in lumps (a slow GPU) read false between them.
+    step(200_000);
+    const between = fraud();
+    expect(between.queued).toBe(0);
+    expect(between.backpressure).toBe(true);
+    step(900_000);
+    expect(fraud().backpressure).toBe(false);
   });
 
   it('has a GPU kernel with a batch out wait for a fuller batch, and send what is left at the end of a tick', async () => {

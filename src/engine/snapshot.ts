@@ -13,6 +13,8 @@ import type { Traffic } from './traffic';
 
 /** A kernel is under back-pressure from this fill level on. */
 const BACKPRESSURE_FILL = 0.75;
+/** How long a kernel stays marked after its last refused or evicted message, µs. */
+const BACKPRESSURE_HOLD_US = 1_000_000;
 /**
  * Latency percentiles are recomputed at most this often (engine µs): the page charts them 10
  * times a second, and recomputing them for each of ~60 snapshots a second cost 2.5 % of the
@@ -61,8 +63,14 @@ export class SnapshotBuilder {
       const capacity = k.ep.capacity;
       // Never below `queued`: the queue's window peak counts what it holds now.
       const peakQueued = k.peak.add(now, k.ep.takeQueueWindowPeak());
-      const backpressure = queued >= capacity * BACKPRESSURE_FILL || k.dropped > k.lastDropped;
+      // Losses mark a kernel for a second after the last: a kernel on a slow GPU loses in lumps
+      // (its queue fills while a batch is out, then empties into the next), so the mark of
+      // "refused since the previous snapshot" came and went, and a page sampling now and then
+      // read false throughout 10 K/s of dead letters.
+      if (k.dropped > k.lastDropped) k.lastDropUs = now;
       k.lastDropped = k.dropped;
+      const backpressure =
+        queued >= capacity * BACKPRESSURE_FILL || now - k.lastDropUs < BACKPRESSURE_HOLD_US;
       kernels.push({
         id: k.cfg.id,
         backend: this.host.backendOf(k),
