@@ -154,7 +154,7 @@ export class Placement {
    * are written when the snapshot is taken, from the rates the snapshot shows: written at the
    * decision, they read "WebGPU 1 K/s" beside a column of 13.5 K/s measured since.
    */
-  private verdict: 'toGpu' | 'toCpu' | 'stay' | null = null;
+  private verdict: 'toGpu' | 'toCpu' | 'stay' | 'forced' | null = null;
   /**
    * When the next sample is due, ms of engine time. Starts at -Infinity (due at once), a double
    * like every later value: a field that starts as a small integer and later holds a fraction
@@ -245,9 +245,15 @@ export class Placement {
 
   private wanted(nowUs: number): Backend {
     this.verdict = null;
-    if (this.mode === 'cpu') return 'cpu';
     const usable = this.gpuReady && this.gpuUnavailable === null;
-    if (this.mode === 'webgpu') return usable ? 'webgpu' : 'cpu';
+    if (this.mode === 'cpu' || this.mode === 'webgpu') {
+      const to = this.mode === 'webgpu' && usable ? 'webgpu' : 'cpu';
+      // Forced where it runs, with both rates measured: the reason gives them. "Backend forced
+      // to webgpu." alone sat beside a queue losing messages at 52 K/s on SwiftShader while the
+      // twin had measured 9.4 M/s.
+      if (to === this.mode && this.compare()) this.verdict = 'forced';
+      return to;
+    }
     if (!usable) {
       this.reason = this.gpuUnavailable
         ? `Runs on its CPU twin: ${this.gpuUnavailable}`
@@ -284,6 +290,17 @@ export class Placement {
     const rows = Math.round(this.batchSize);
     const size = `at ~${rows} ${rows === 1 ? 'row' : 'rows'} per batch`;
     switch (this.verdict) {
+      case 'forced': {
+        const onGpu = this.mode === 'webgpu';
+        const slower =
+          cpu !== null &&
+          gpu !== null &&
+          (onGpu ? cpu > gpu * (1 + this.hysteresis) : gpu > cpu * (1 + this.hysteresis));
+        return (
+          `Backend forced to ${this.mode}: ${onGpu ? `${g} vs ${c}` : `${c} vs ${g}`} ${size}` +
+          (slower ? `; auto would run it on ${onGpu ? 'the CPU twin' : 'WebGPU'}.` : '.')
+        );
+      }
       case 'toGpu':
         return `${this.adapterLabel} measured ${measuredRate(gpu)} vs ${c} ${size}.`;
       case 'toCpu':

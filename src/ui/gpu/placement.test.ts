@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fallbackNotice } from '../../engine/gpu-host';
 import { onBackend } from '../../engine/kernel-host';
-import { noticeText } from './placement';
+import { noticeText, placementDetail } from './placement';
+import { measuredRate } from '../design/format';
 
 describe('noticeText', () => {
   it('shows a device loss in the engine words, once, with the kernel named', () => {
@@ -39,5 +40,36 @@ describe('noticeText', () => {
     expect(
       noticeText({ kernelId: 'k', backend: 'webgpu', message: 'Runs on WebGPU: faster' }),
     ).toBe(null);
+  });
+});
+
+describe('placementDetail', () => {
+  const placement = {
+    mode: 'auto' as const,
+    cpuRate: 8_020_000,
+    gpuRate: 13_500,
+    crossoverBatch: null,
+    batchSize: 107,
+    lastSwitchUs: null,
+    switches: 0,
+    gpuReady: true,
+  };
+  it('says the rates once, with one full stop between the parts', () => {
+    const reason = `CPU twin ${measuredRate(8_020_000)} vs WebGPU ${measuredRate(13_500)} at ~107 rows per batch: stays on the CPU.`;
+    const text = placementDetail({ backend: 'cpu', placement: { ...placement, reason } }, 0);
+    expect(text).not.toContain('..');
+    expect(text.match(/CPU twin/g)).toHaveLength(1);
+    expect(text).toBe(
+      `${reason} WebGPU faster at no measured batch size. Never switched (0 switches).`,
+    );
+  });
+  it('adds the rates when the reason does not give them', () => {
+    const text = placementDetail(
+      { backend: 'cpu', placement: { ...placement, reason: 'Measuring both backends.' } },
+      0,
+    );
+    expect(text).toBe(
+      `Measuring both backends. CPU twin ${measuredRate(8_020_000)}, WebGPU ${measuredRate(13_500)} at ~107 rows per batch. WebGPU faster at no measured batch size. Never switched (0 switches).`,
+    );
   });
 });

@@ -24,9 +24,16 @@ export function placementDetail(
   nowUs: number,
 ): string {
   const p = k.placement;
+  const cpu = measuredRate(p.cpuRate);
+  const gpu = measuredRate(p.gpuRate);
+  // The reason loses its full stop (joined with ". " it read "stays on the CPU.. CPU twin"), and
+  // the rates are not said twice when the reason already gives them.
+  const reason = p.reason.replace(/\.$/, '');
   const parts = [
-    p.reason,
-    `CPU twin ${measuredRate(p.cpuRate)}, WebGPU ${measuredRate(p.gpuRate)} at ~${p.batchSize} rows per batch`,
+    reason,
+    ...(reason.includes(cpu) && reason.includes(gpu)
+      ? []
+      : [`CPU twin ${cpu}, WebGPU ${gpu} at ~${p.batchSize} rows per batch`]),
     p.gpuRate === null
       ? 'WebGPU not measured'
       : p.crossoverBatch === null
@@ -34,7 +41,8 @@ export function placementDetail(
         : `WebGPU faster from ${formatNumber(p.crossoverBatch)} rows per batch`,
     `${switchedAgo(p.lastSwitchUs, nowUs)} (${p.switches} switch${p.switches === 1 ? '' : 'es'})`,
   ];
-  return parts.join('. ');
+  // Sentences: each part starts with a capital ("never switched" is a table cell's words).
+  return parts.map((x) => x.charAt(0).toUpperCase() + x.slice(1)).join('. ') + '.';
 }
 
 /**
