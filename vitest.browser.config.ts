@@ -27,6 +27,7 @@ export default defineConfig({
       'fflate',
       'react-resizable-panels',
       '@radix-ui/react-dropdown-menu',
+      '@radix-ui/react-dialog',
     ],
   },
   test: {

@@ -93,6 +93,53 @@ describe('Dead letters redrive', () => {
   });
 });
 
+describe('Dead letters purge', () => {
+  it('asks before purging, names what goes, purges the selection, and says so', async () => {
+    let held = [1, 2, 3].map((i) => letter(i, 'QueueFull'));
+    const engine = fakeEngine((cmd) => {
+      if (cmd.type === 'listDeadLetters') return listing(held);
+      if (cmd.type === 'purgeDeadLetters') {
+        const ids = new Set(cmd.filter?.ids ?? held.map((l) => l.id));
+        const before = held.length;
+        held = held.filter((l) => !ids.has(l.id));
+        return {
+          ok: true,
+          command: 'purgeDeadLetters',
+          count: before - held.length,
+        } as EngineReply;
+      }
+      return undefined;
+    });
+    render(<DeadLettersPanel />, engine);
+    const all = page.getByRole('button', { name: 'Purge all matching (3)…' });
+    await expect.element(all).toBeEnabled();
+    await userEvent.click(page.getByRole('checkbox', { name: 'Select dead letter 2' }));
+    await userEvent.click(page.getByRole('button', { name: 'Purge selected (1)…' }));
+    const dialog = page.getByRole('dialog', { name: 'Purge dead letters' });
+    await expect
+      .element(dialog)
+      .toHaveAccessibleDescription(
+        'Delete the 1 selected letter for good? They cannot be redriven afterwards; the status bar counts them as Purged.',
+      );
+    // Nothing goes before the user confirms; Cancel leaves every letter.
+    await userEvent.click(dialog.getByRole('button', { name: 'Cancel' }));
+    expect(engine.sent.some((c) => c.type === 'purgeDeadLetters')).toBe(false);
+    await userEvent.click(page.getByRole('button', { name: 'Purge selected (1)…' }));
+    await userEvent.click(page.getByRole('dialog').getByRole('button', { name: 'Purge 1' }));
+    await expect
+      .element(page.getByRole('status').filter({ hasText: 'Purged' }))
+      .toHaveTextContent(
+        'Purged 1 dead letter: gone for good, counted as Purged in the status bar.',
+      );
+    expect(engine.sent.find((c) => c.type === 'purgeDeadLetters')).toMatchObject({
+      filter: { ids: [2] },
+    });
+    await expect
+      .element(page.getByRole('button', { name: 'Purge all matching (2)…' }))
+      .toBeVisible();
+  });
+});
+
 describe('Dead letters panel (issue 13, point 4)', () => {
   it('filters by every dead-letter reason, not by delivery statuses', async () => {
     const engine = fakeEngine((cmd) =>

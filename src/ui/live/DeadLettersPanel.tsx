@@ -1,3 +1,4 @@
+import * as Dialog from '@radix-ui/react-dialog';
 import { useCallback, useEffect, useState } from 'react';
 import {
   DEAD_LETTER_REASONS,
@@ -79,6 +80,24 @@ export function DeadLettersPanel() {
     // stays at the cap, so the list would go on showing letters that are gone.
   }, [engine, filter, count, evicted, reload]);
 
+  // Purge asks first, naming what goes: a letter purged is gone for good (counted as Purged).
+  const [purgeOpen, setPurgeOpen] = useState(false);
+  const purgeSelected = picked.size > 0;
+  const purgeCount = purgeSelected ? picked.size : total;
+  const purgeLabel = `Purge ${purgeSelected ? 'selected' : 'all matching'} (${formatCount(purgeCount)})…`;
+  async function purge() {
+    const f: DeadLetterFilter = purgeSelected ? { ids: [...picked] } : filter();
+    setPurgeOpen(false);
+    const reply = await engine.request({ type: 'purgeDeadLetters', filter: f });
+    if (!reply.ok) return setMessage(reply.error.message);
+    const n = reply.command === 'purgeDeadLetters' ? reply.count : 0;
+    setMessage(
+      `Purged ${formatCount(n)} ${n === 1 ? 'dead letter' : 'dead letters'}: gone for good, counted as Purged in the status bar.`,
+    );
+    setPicked(new Set());
+    refresh();
+  }
+
   async function redrive(selectedOnly: boolean) {
     const f: DeadLetterFilter = selectedOnly ? { ids: [...picked] } : filter();
     const p = priority.trim() === '' ? undefined : Number(priority);
@@ -123,7 +142,9 @@ export function DeadLettersPanel() {
     <div className="dead-letters">
       <div className="panel-bar">
         <strong data-testid="dead-letter-count" className={stale.className} title={stale.title}>
-          {formatCount(count)} {count === 1 ? 'dead letter' : 'dead letters'} held
+          {formatCount(count)}
+          {/* The noun goes in a narrow pane (the tab says "Dead letters"), making room for Purge. */}
+          <span className="dl-noun"> {count === 1 ? 'dead letter' : 'dead letters'}</span> held
         </strong>
         {evicted ? (
           <span
@@ -164,6 +185,40 @@ export function DeadLettersPanel() {
         >
           Export
         </button>
+        <Dialog.Root open={purgeOpen} onOpenChange={setPurgeOpen}>
+          <Dialog.Trigger asChild>
+            {/* "Purge…" alone on screen, its name says what it purges: the count made the line
+                wrap in a half-width pane at 1280x720. */}
+            <button
+              type="button"
+              disabled={purgeCount === 0}
+              aria-label={purgeLabel}
+              title={purgeLabel}
+            >
+              Purge…
+            </button>
+          </Dialog.Trigger>
+          <Dialog.Portal>
+            <Dialog.Overlay className="dialog-overlay" />
+            <Dialog.Content className="dialog small">
+              <Dialog.Title className="dialog-title">Purge dead letters</Dialog.Title>
+              <Dialog.Description>
+                {purgeSelected
+                  ? `Delete the ${formatCount(purgeCount)} selected ${purgeCount === 1 ? 'letter' : 'letters'} for good?`
+                  : `Delete all ${formatCount(purgeCount)} ${purgeCount === 1 ? 'letter' : 'letters'} matching ${reason || 'any reason'} and ${dest || 'any destination'} for good?`}{' '}
+                They cannot be redriven afterwards; the status bar counts them as Purged.
+              </Dialog.Description>
+              <div className="dialog-actions">
+                <Dialog.Close asChild>
+                  <button type="button">Cancel</button>
+                </Dialog.Close>
+                <button type="button" className="btn-danger" onClick={() => void purge()}>
+                  Purge {formatCount(purgeCount)}
+                </button>
+              </div>
+            </Dialog.Content>
+          </Dialog.Portal>
+        </Dialog.Root>
       </div>
       {/* Redrive on a line of its own: the filters above say which letters "all matching" are. */}
       <div className="panel-bar dead-letters-redrive">

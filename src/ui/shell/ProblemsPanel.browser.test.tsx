@@ -38,7 +38,11 @@ describe('Problems panel', () => {
     await expect.element(live).toBeVisible();
     await expect.element(page.getByTestId('problems-config-empty')).toBeVisible();
     const items = live.getByRole('listitem');
-    await expect.element(items.nth(0)).toHaveTextContent(/5,784 dead letters were evicted/);
+    await expect
+      .element(items.nth(0))
+      .toHaveTextContent(
+        '5,784 dead letters were pushed out of the dead-letter queue while it was full, and are lost for good. It holds 10,000 now; redrive or purge letters (Dead letters tab) to make room for new ones.',
+      );
     await expect
       .element(items.nth(1))
       .toHaveTextContent('pattern_detector: its queue refused 98,976 messages (reject).');

@@ -55,7 +55,9 @@ export function liveProblems(
   if (s.deadLetters.evicted > 0)
     out.push({
       code: 'DeadLettersLost',
-      message: `${formatCount(s.deadLetters.evicted)} dead letters were evicted from the full dead-letter queue and are lost for good (it holds ${formatCount(s.deadLetters.count)}; redrive or purge to make room).`,
+      // "From the full queue" beside "it holds 5,904" after a redrive read as a queue full at
+      // 5,904: it was full when they went, and the count is what it holds now.
+      message: `${formatCount(s.deadLetters.evicted)} dead letters were pushed out of the dead-letter queue while it was full, and are lost for good. It holds ${formatCount(s.deadLetters.count)} now; redrive or purge letters (Dead letters tab) to make room for new ones.`,
       tab: 'deadletters',
     });
   for (const k of s.kernels) {
