@@ -1,7 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
+import tokensCss from '../design/tokens.css?inline';
+import controlsCss from '../design/controls.css?inline';
+import liveCss from './live.css?inline';
 import { ReceiptsPanel } from './ReceiptsPanel';
-import { cleanup, fakeEngine, freshStore, receipt, render, snapshot } from '../testing/browser';
+import {
+  cleanup,
+  fakeEngine,
+  freshStore,
+  inPane,
+  receipt,
+  render,
+  snapshot,
+} from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
 import type { EngineSnapshot, ReceiptRow } from '../../engine/protocol';
 import { encodePayload, layoutOf } from '../../engine/payload';
@@ -243,5 +254,196 @@ describe('Receipts panel (issue 13, point 3)', () => {
       .element(page.getByTestId('receipt-sampled-out'))
       .toHaveTextContent('(3,004 not captured)');
     await expect.element(page.getByTestId('receipt-total')).toHaveTextContent('3,304 receipts');
+  });
+});
+
+/**
+ * The app's styles, for the tests that need the list laid out as in a dock pane (scrolling, the
+ * sticky header, the paused note); the tests above read the panel without them.
+ */
+function withStyles() {
+  let style: HTMLStyleElement;
+  beforeEach(() => {
+    style = document.createElement('style');
+    style.textContent = [tokensCss, controlsCss, liveCss].join('\n');
+    document.head.appendChild(style);
+  });
+  afterEach(() => style.remove());
+}
+
+const list = () => page.getByTestId('receipt-list').element() as HTMLElement;
+
+/** The focused row's place in the list (0: the newest), or the tag of what has focus instead. */
+function focusedRow(): number | string {
+  const el = document.activeElement;
+  if (el?.getAttribute('role') === 'row' && list().contains(el))
+    return Number(el.getAttribute('aria-rowindex')) - 2;
+  return el?.tagName ?? 'nothing';
+}
+
+/** Whether the row is whole in the list's view: under its sticky header, above its foot. */
+function wholeInView(row: Element): boolean {
+  const l = list();
+  const head = l.querySelector('.receipt-row.head')!.getBoundingClientRect();
+  const r = row.getBoundingClientRect();
+  const foot = l.getBoundingClientRect().top + l.clientTop + l.clientHeight;
+  return r.top >= head.bottom - 1 && r.bottom <= foot + 1;
+}
+
+describe('Receipts from the keyboard', () => {
+  withStyles();
+
+  /** 300 receipts in a pane `width` px wide, focus on the last control before the list. */
+  async function start(width: number) {
+    render(inPane(width, <ReceiptsPanel />));
+    burst();
+    await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('300 rows shown');
+    (page.getByRole('button', { name: 'Export CSV' }).element() as HTMLElement).focus();
+  }
+
+  it('is one tab stop, whose arrows, pages, Home and End move focus to a row in view', async () => {
+    await start(668);
+    expect(list().querySelectorAll('[tabindex="0"]')).toHaveLength(1);
+    await userEvent.tab();
+    expect(focusedRow()).toBe(0);
+    await userEvent.keyboard('{ArrowDown}{ArrowDown}');
+    await expect.poll(focusedRow).toBe(2);
+    await userEvent.keyboard('{ArrowUp}');
+    await expect.poll(focusedRow).toBe(1);
+    // The last row is far below the rendered ones: the list scrolls to it and focus follows.
+    await userEvent.keyboard('{End}');
+    await expect.poll(focusedRow).toBe(299);
+    expect(wholeInView(document.activeElement!)).toBe(true);
+    await userEvent.keyboard('{PageUp}');
+    await expect.poll(focusedRow).toBeLessThan(299);
+    const page1 = 299 - (focusedRow() as number);
+    expect(page1).toBeGreaterThan(1);
+    expect(wholeInView(document.activeElement!)).toBe(true);
+    await userEvent.keyboard('{Home}');
+    await expect.poll(focusedRow).toBe(0);
+    expect(wholeInView(document.activeElement!)).toBe(true);
+    await userEvent.keyboard('{PageDown}');
+    await expect.poll(focusedRow).toBe(page1);
+    expect(wholeInView(document.activeElement!)).toBe(true);
+    // Still one tab stop, on the focused row: Tab leaves the list, Shift+Tab comes back to it.
+    expect(list().querySelectorAll('[tabindex="0"]')).toHaveLength(1);
+    await userEvent.tab();
+    expect(list().contains(document.activeElement)).toBe(false);
+    await userEvent.tab({ shift: true });
+    expect(focusedRow()).toBe(page1);
+  });
+
+  it('keeps the focused row when the wheel scrolls it out of view', async () => {
+    await start(668);
+    await userEvent.tab();
+    expect(focusedRow()).toBe(0);
+    list().scrollTop = list().scrollHeight;
+    await expect.element(page.getByRole('cell', { name: /04\.123456 · 1$/ })).toBeInTheDocument();
+    expect(focusedRow()).toBe(0);
+    await userEvent.keyboard('{ArrowDown}');
+    await expect.poll(focusedRow).toBe(1);
+    expect(wholeInView(document.activeElement!)).toBe(true);
+  });
+
+  it('opens the detail with Enter or Space, focus in it, and Escape brings focus back to its row', async () => {
+    // Wide enough that the detail beside the list changes its layout (and its rows' height).
+    await start(1000);
+    await userEvent.tab();
+    await userEvent.keyboard('{End}');
+    await expect.poll(focusedRow).toBe(299);
+    await userEvent.keyboard('{Enter}');
+    const detail = page.getByRole('complementary', { name: 'Receipt detail' });
+    await expect.element(detail).toBeVisible();
+    expect(detail.element().contains(document.activeElement)).toBe(true);
+    expect(document.activeElement!.textContent).toBe('#1');
+    await userEvent.keyboard('{Escape}');
+    await expect.element(detail).not.toBeInTheDocument();
+    await expect.poll(focusedRow).toBe(299);
+    await expect.poll(() => wholeInView(document.activeElement!)).toBe(true);
+    // Space too; the detail's close button also gives focus back to the row.
+    await userEvent.keyboard('{ArrowUp}');
+    await expect.poll(focusedRow).toBe(298);
+    await userEvent.keyboard(' ');
+    await expect.element(detail).toHaveTextContent('#2');
+    expect(detail.element().contains(document.activeElement)).toBe(true);
+    await userEvent.keyboard('{Tab}{Tab}{Tab}{Enter}');
+    await expect.element(detail).not.toBeInTheDocument();
+    await expect.poll(focusedRow).toBe(298);
+  });
+
+  it('opens the detail on a click, as before, and the clicked row becomes the tab stop', async () => {
+    await start(1000);
+    await page.getByRole('cell', { name: /04\.123456 · 297$/ }).click();
+    const detail = page.getByRole('complementary', { name: 'Receipt detail' });
+    await expect.element(detail).toHaveTextContent('#297');
+    expect(focusedRow()).toBe(3);
+    expect(list().querySelector('[tabindex="0"]')!.getAttribute('aria-rowindex')).toBe('5');
+  });
+});
+
+describe('Receipts paused', () => {
+  withStyles();
+
+  // The Receipts pane at 1280x720 (dense rows, the detail shut and open) and at 1440x900.
+  for (const [width, height, open] of [
+    [668, 320, false],
+    [668, 320, true],
+    [900, 470, false],
+  ] as const)
+    it(`says what it holds under the rows, covering none (${width}x${height}${open ? ', detail open' : ''})`, async () => {
+      render(
+        <div style={{ display: 'flex', flexDirection: 'column', height }}>
+          {inPane(width, <ReceiptsPanel />)}
+        </div>,
+      );
+      burst();
+      await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('300 rows shown');
+      if (open) await page.getByRole('cell', { name: /04\.123456 · 300$/ }).click();
+      await page.getByRole('button', { name: 'Pause' }).click();
+      ingest(delivered([receipt(301), receipt(302)]), Date.now() + 500);
+      const held = page.getByTestId('receipts-held');
+      await expect.element(held).toHaveTextContent('Paused: 2 new receipts held');
+      const note = held.element().getBoundingClientRect();
+      /** The rows, as far as they show in the list's view, that the note lies over. */
+      const covered = () => {
+        const l = list();
+        const top = l.getBoundingClientRect().top + l.clientTop;
+        const bottom = top + l.clientHeight;
+        return [...l.querySelectorAll('[role="row"][data-status]')]
+          .map((row) => ({ row, r: row.getBoundingClientRect() }))
+          .filter(({ r }) => Math.min(r.bottom, bottom) > Math.max(r.top, top))
+          .filter(({ r }) => Math.min(r.bottom, bottom) > note.top && r.top < note.bottom)
+          .filter(({ r }) => r.right > note.left && r.left < note.right)
+          .map(({ row }) => row.getAttribute('aria-rowindex'));
+      };
+      expect(covered()).toEqual([]);
+      // Not at the end either, where the last row had sat under it.
+      list().scrollTop = list().scrollHeight;
+      await expect.element(page.getByRole('cell', { name: /04\.123456 · 1$/ })).toBeInTheDocument();
+      await new Promise((r) => requestAnimationFrame(r));
+      expect(covered()).toEqual([]);
+      // The note is in the pane, its words whole.
+      const pane = page.getByTestId('pane').element().getBoundingClientRect();
+      expect(note.bottom).toBeLessThanOrEqual(pane.bottom);
+      const el = held.element() as HTMLElement;
+      expect(el.scrollWidth).toBeLessThanOrEqual(el.clientWidth);
+    });
+});
+
+describe("A receipt's detail", () => {
+  it('gives the latency as its row does (4.49 ms, not 4485 µs)', async () => {
+    render(<ReceiptsPanel />);
+    ingest(delivered([receipt(1, { latencyUs: 4485 })]));
+    const cell = page.getByRole('cell', { name: /04\.123456 · 1$/ });
+    await cell.click();
+    const row = page.getByRole('row').nth(1).element();
+    const shown = row.querySelector('.rc-latency')!.textContent;
+    expect(shown).toMatch(/^4\.49\sms$/);
+    const detail = page.getByRole('complementary', { name: 'Receipt detail' });
+    await expect.element(detail).toBeVisible();
+    const dt = [...detail.element().querySelectorAll('dt')].find(
+      (d) => d.textContent === 'latency',
+    );
+    expect(dt?.nextElementSibling?.textContent).toBe(shown);
   });
 });

@@ -1,5 +1,14 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type RefObject,
+} from 'react';
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import {
   RECEIPT_STATUSES,
   type ReceiptFilter,
@@ -29,6 +38,28 @@ function engineFilter(status: string, type: string, kernel: string): ReceiptFilt
   return Object.keys(f).length ? f : null;
 }
 
+/**
+ * Where a key moves the active row of a list of `count` rows from `at`, a page being `page` rows;
+ * null for a key the list does not take (it then does what it does elsewhere: Tab leaves).
+ */
+function rowForKey(key: string, at: number, count: number, page: number): number | null {
+  const to =
+    key === 'ArrowDown'
+      ? at + 1
+      : key === 'ArrowUp'
+        ? at - 1
+        : key === 'PageDown'
+          ? at + page
+          : key === 'PageUp'
+            ? at - page
+            : key === 'Home'
+              ? 0
+              : key === 'End'
+                ? count - 1
+                : null;
+  return to === null ? null : Math.max(0, Math.min(count - 1, to));
+}
+
 export function ReceiptsPanel() {
   const engine = useEngine();
   const version = useReceiptsVersion();
@@ -43,6 +74,9 @@ export function ReceiptsPanel() {
   const [type, setType] = useState('');
   const [kernel, setKernel] = useState('');
   const [selected, setSelected] = useState<ReceiptRow | null>(null);
+  // The row the list's one tab stop is on (a roving tabindex): the row object, not its place,
+  // since new receipts arrive at the top and push it down while it has focus.
+  const [active, setActive] = useState<ReceiptRow | null>(null);
 
   // The engine gives the receipts the filter selects its row budget first, so a rare status
   // (QueueFull among millions delivered) is captured row by row instead of being sampled out; the
@@ -84,15 +118,104 @@ export function ReceiptsPanel() {
   const parentRef = useRef<HTMLDivElement>(null);
   const layout = useReceiptLayout(parentRef);
   const rowHeight = RECEIPT_ROW_HEIGHT[layout];
+  // The list shows the newest row first: its place `i` (0 at the top) is counted from the end.
+  // `lastIndexOf` looks from the end too, where the active row usually is.
+  const rowAt = (i: number): ReceiptRow | undefined => filtered[filtered.length - 1 - i];
+  const found = active ? filtered.lastIndexOf(active) : -1;
+  // The tab stop: the active row, or the newest while there is none (or it has left the list).
+  const tabStop = found < 0 ? 0 : filtered.length - 1 - found;
+  const keep = useRef(tabStop);
+  useLayoutEffect(() => {
+    keep.current = tabStop;
+  });
+  // The tab stop is always rendered, however far the list is scrolled from it: the list then
+  // always has its tab stop, and a focused row is not unmounted (focus falling to the page) when
+  // the wheel or new receipts take it out of view.
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const shown = defaultRangeExtractor(range);
+      if (tabStop >= range.count || shown.includes(tabStop)) return shown;
+      return [...shown, tabStop].sort((a, b) => a - b);
+    },
+    [tabStop],
+  );
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual is the list engine.
   const virtual = useVirtualizer({
     count: filtered.length,
     getScrollElement: () => parentRef.current,
     estimateSize: () => rowHeight,
     overscan: 12,
+    rangeExtractor,
+    // The rows start under the header row, which stays over the top of the list (sticky): a row
+    // scrolled to from below lands under it, not behind it.
+    scrollMargin: rowHeight,
+    scrollPaddingStart: rowHeight,
   });
-  // A new row height (the pane was resized across a layout) places every row again.
-  useEffect(() => virtual.measure(), [virtual, rowHeight]);
+  // A new row height (the pane was resized across a layout, or the detail opened or closed beside
+  // the list) places every row again; the focused row is brought back into view at its new place.
+  useEffect(() => {
+    virtual.measure();
+    if (parentRef.current?.contains(document.activeElement)) virtual.scrollToIndex(keep.current);
+  }, [virtual, rowHeight]);
+
+  /** Where focus goes once the next render has put it there: the active row, or the detail. */
+  const focusNext = useRef<'row' | 'detail' | null>(null);
+  const detailTitle = useRef<HTMLHeadingElement>(null);
+  // After the render (the active row is always rendered, see `rangeExtractor`): focus follows the
+  // keys, opens into the detail and comes back from it. Only while focus is nowhere else: a click
+  // elsewhere in between wins.
+  useLayoutEffect(() => {
+    const to = focusNext.current;
+    if (!to) return;
+    focusNext.current = null;
+    const here = document.activeElement;
+    const list = parentRef.current;
+    if (here && here !== document.body && !list?.contains(here) && to === 'row') return;
+    const el =
+      to === 'detail'
+        ? detailTitle.current
+        : list?.querySelector<HTMLElement>(`[data-index="${tabStop}"]`);
+    el?.focus({ preventScroll: to === 'row' });
+  });
+
+  /** Makes row `i` the active one: in view, with focus once it is rendered. */
+  const moveTo = (i: number) => {
+    const row = rowAt(i);
+    if (!row) return;
+    setActive(row);
+    focusNext.current = 'row';
+    virtual.scrollToIndex(i);
+  };
+  const onRowKey = (e: KeyboardEvent, i: number, row: ReceiptRow) => {
+    if (e.altKey || e.metaKey) return;
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      setActive(row);
+      setSelected(row);
+      focusNext.current = 'detail';
+      return;
+    }
+    const list = parentRef.current;
+    // A page: the rows the list shows at once under its header.
+    const page = Math.max(1, Math.floor(((list?.clientHeight ?? 0) - rowHeight) / rowHeight));
+    const to = rowForKey(e.key, i, filtered.length, page);
+    if (to === null) return;
+    // Not the browser's own scrolling by a few pixels: the list moves to the row.
+    e.preventDefault();
+    moveTo(to);
+  };
+  /** The detail closes; focus goes back to the row it was opened from, if focus was in it. */
+  const closeDetail = (from: ReceiptRow, hadFocus: boolean) => {
+    setSelected(null);
+    if (!hadFocus) return;
+    const at = filtered.lastIndexOf(from);
+    if (at < 0) {
+      // Its row has left the list (evicted, or filtered out): the list's tab stop instead.
+      focusNext.current = 'row';
+      return;
+    }
+    moveTo(filtered.length - 1 - at);
+  };
 
   return (
     <div className="receipts">
@@ -189,106 +312,112 @@ export function ReceiptsPanel() {
         </button>
       </div>
       <div className="receipts-body">
-        <div
-          className="receipt-list"
-          ref={parentRef}
-          role="table"
-          aria-label="Receipts"
-          aria-rowcount={filtered.length + 1}
-          data-testid="receipt-list"
-          data-layout={layout}
-        >
-          <div role="row" className="receipt-row head" style={{ height: rowHeight }}>
-            <span
-              role="columnheader"
-              className="rc-hlc"
-              title="hybrid logical clock: time of day · logical counter"
-            >
-              HLC time · logical
-            </span>
-            <span role="columnheader" className="rc-id" aria-label="message id">
-              <span className="label-full">message id</span>
-              <span className="label-short">msg id</span>
-            </span>
-            <span role="columnheader" className="rc-type">
-              type
-            </span>
-            <span role="columnheader" className="rc-route">
-              source → destination
-            </span>
-            <span role="columnheader" className="rc-status">
-              status
-            </span>
-            <span
-              role="columnheader"
-              className="rc-hops"
-              title="K2K hops: how many times the broker forwarded this message to a next hop on its way (a K2K route). A message a kernel emits is a new message, sent directly: 0 hops; its step in the chain shows as its parent."
-            >
-              hops
-            </span>
-            <span role="columnheader" className="rc-latency" title="from injection to processing">
-              latency
-            </span>
-          </div>
-          <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
-            {virtual.getVirtualItems().map((v) => {
-              const r = filtered[filtered.length - 1 - v.index];
-              if (!r) return null;
-              const label = typeLabel(types, r.typeId);
-              const route = `${r.source} → ${r.destination}`;
-              return (
-                <div
-                  key={r.seq}
-                  role="row"
-                  aria-rowindex={v.index + 2}
-                  className={`receipt-row st-${r.status}${selected === r ? ' selected' : ''}`}
-                  style={{
-                    position: 'absolute',
-                    top: 0,
-                    transform: `translateY(${v.start}px)`,
-                    width: '100%',
-                    height: rowHeight,
-                  }}
-                  onClick={() => setSelected(r)}
-                  tabIndex={0}
-                  aria-selected={selected === r}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter' || e.key === ' ') {
-                      e.preventDefault();
-                      setSelected(r);
-                    }
-                  }}
-                  data-status={r.status}
-                >
-                  {/* The hour goes first when narrow (the title keeps it), then the time is cut
+        <div className="receipt-list-box">
+          <div
+            className={`receipt-list${paused ? ' held' : ''}`}
+            ref={parentRef}
+            role="table"
+            aria-label="Receipts"
+            aria-rowcount={filtered.length + 1}
+            data-testid="receipt-list"
+            data-layout={layout}
+          >
+            <div role="row" className="receipt-row head" style={{ height: rowHeight }}>
+              <span
+                role="columnheader"
+                className="rc-hlc"
+                title="hybrid logical clock: time of day · logical counter"
+              >
+                HLC time · logical
+              </span>
+              <span role="columnheader" className="rc-id" aria-label="message id">
+                <span className="label-full">message id</span>
+                <span className="label-short">msg id</span>
+              </span>
+              <span role="columnheader" className="rc-type">
+                type
+              </span>
+              <span role="columnheader" className="rc-route">
+                source → destination
+              </span>
+              <span role="columnheader" className="rc-status">
+                status
+              </span>
+              <span
+                role="columnheader"
+                className="rc-hops"
+                title="K2K hops: how many times the broker forwarded this message to a next hop on its way (a K2K route). A message a kernel emits is a new message, sent directly: 0 hops; its step in the chain shows as its parent."
+              >
+                hops
+              </span>
+              <span role="columnheader" className="rc-latency" title="from injection to processing">
+                latency
+              </span>
+            </div>
+            <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+              {virtual.getVirtualItems().map((v) => {
+                const r = filtered[filtered.length - 1 - v.index];
+                if (!r) return null;
+                const label = typeLabel(types, r.typeId);
+                const route = `${r.source} → ${r.destination}`;
+                return (
+                  <div
+                    key={r.seq}
+                    role="row"
+                    aria-rowindex={v.index + 2}
+                    data-index={v.index}
+                    className={`receipt-row st-${r.status}${selected === r ? ' selected' : ''}`}
+                    style={{
+                      position: 'absolute',
+                      top: 0,
+                      transform: `translateY(${v.start - rowHeight}px)`,
+                      width: '100%',
+                      height: rowHeight,
+                    }}
+                    onClick={() => setSelected(r)}
+                    // One tab stop for the whole list; the arrow keys move it (onRowKey).
+                    tabIndex={v.index === tabStop ? 0 : -1}
+                    onFocus={() => setActive(r)}
+                    aria-selected={selected === r}
+                    onKeyDown={(e) => onRowKey(e, v.index, r)}
+                    data-status={r.status}
+                  >
+                    {/* The hour goes first when narrow (the title keeps it), then the time is cut
                       from the left: the logical counter tells apart the rows of one burst,
                       which share the time. */}
-                  <span role="cell" className="rc-hlc mono" title={formatHlc(r.hlc)}>
-                    <HlcTime hlc={r.hlc} />
-                    <span className="hlc-logical"> · {r.hlc.logical}</span>
-                  </span>
-                  <span role="cell" className="rc-id mono">
-                    {r.messageId}
-                  </span>
-                  <span role="cell" className="rc-type" title={label}>
-                    {label}
-                  </span>
-                  <span role="cell" className="rc-route" title={route}>
-                    {route}
-                  </span>
-                  <span role="cell" className="rc-status" title={r.status}>
-                    {r.status}
-                  </span>
-                  <span role="cell" className="rc-hops">
-                    {r.hops}
-                  </span>
-                  <span role="cell" className="rc-latency">
-                    {r.latencyUs === null ? '' : formatMicros(r.latencyUs)}
-                  </span>
-                </div>
-              );
-            })}
+                    <span role="cell" className="rc-hlc mono" title={formatHlc(r.hlc)}>
+                      <HlcTime hlc={r.hlc} />
+                      <span className="hlc-logical"> · {r.hlc.logical}</span>
+                    </span>
+                    <span role="cell" className="rc-id mono">
+                      {r.messageId}
+                    </span>
+                    <span role="cell" className="rc-type" title={label}>
+                      {label}
+                    </span>
+                    <span role="cell" className="rc-route" title={route}>
+                      {route}
+                    </span>
+                    <span role="cell" className="rc-status" title={r.status}>
+                      {r.status}
+                    </span>
+                    <span role="cell" className="rc-hops">
+                      {r.hops}
+                    </span>
+                    <span role="cell" className="rc-latency">
+                      {r.latencyUs === null ? '' : formatMicros(r.latencyUs)}
+                    </span>
+                  </div>
+                );
+              })}
+            </div>
           </div>
+          {paused ? (
+            // Under the list's rows, not over them: see `.receipt-list.held` in live.css.
+            <p className="receipts-held" role="status" data-testid="receipts-held">
+              Paused: {formatCount(buffered)} new {buffered === 1 ? 'receipt' : 'receipts'} held
+            </p>
+          ) : null}
         </div>
         {total === 0 && !paused ? (
           // An empty tail says how to fill it rather than leaving a blank pane on first open.
@@ -298,12 +427,13 @@ export function ReceiptsPanel() {
             graph: every message gets a receipt here.
           </p>
         ) : null}
-        {paused ? (
-          <p className="receipts-held" role="status" data-testid="receipts-held">
-            Paused: {formatCount(buffered)} new {buffered === 1 ? 'receipt' : 'receipts'} held
-          </p>
+        {selected ? (
+          <ReceiptDetail
+            row={selected}
+            titleRef={detailTitle}
+            onClose={(hadFocus) => closeDetail(selected, hadFocus)}
+          />
         ) : null}
-        {selected ? <ReceiptDetail row={selected} onClose={() => setSelected(null)} /> : null}
       </div>
     </div>
   );
@@ -331,13 +461,26 @@ function HlcTime({ hlc }: { hlc: ReceiptRow['hlc'] }) {
  * refused or dead-lettered message never will, and a response delivered to the host has no kernel.
  */
 function latencyText(row: Pick<ReceiptRow, 'latencyUs' | 'status' | 'destination'>): string {
-  if (row.latencyUs !== null) return `${row.latencyUs} µs`;
+  // As the list writes it ("4.49 ms"), so the detail and its row read alike.
+  if (row.latencyUs !== null) return formatMicros(row.latencyUs);
   if (row.status !== 'Delivered') return `none: ${row.status}, never processed`;
   if (row.destination === 'host') return 'none: delivered to the host, no kernel runs it';
   return 'not processed yet';
 }
 
-function ReceiptDetail({ row, onClose }: { row: ReceiptRow; onClose: () => void }) {
+function ReceiptDetail({
+  row,
+  titleRef,
+  onClose,
+}: {
+  row: ReceiptRow;
+  /** The title, where focus goes when the detail is opened from the keyboard. */
+  titleRef: RefObject<HTMLHeadingElement | null>;
+  /** `hadFocus`: focus was in the detail, and should go back to the list rather than be lost. */
+  onClose: (hadFocus: boolean) => void;
+}) {
+  const ref = useRef<HTMLElement>(null);
+  const close = () => onClose(ref.current?.contains(document.activeElement) ?? false);
   const config = useWorkbench((s) => s.config);
   const type = findType(
     config,
@@ -353,17 +496,34 @@ function ReceiptDetail({ row, onClose }: { row: ReceiptRow; onClose: () => void 
       }))
     : null;
   return (
-    <aside className="receipt-detail" aria-label="Receipt detail">
+    <aside
+      className="receipt-detail"
+      aria-label="Receipt detail"
+      ref={ref}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape') return;
+        e.preventDefault();
+        close();
+      }}
+    >
       <div className="panel-bar">
         {/* "Message 4991234" was cut to "Message 499…" beside the three buttons in the detail's
-            narrow column: the id is what one opened it for. */}
-        <strong title={`Message ${row.messageId}`}>#{row.messageId}</strong>
+            narrow column: the id is what one opened it for. Focusable from script only: where
+            Enter on a row puts focus, so a screen reader says which message opened. */}
+        <h3
+          className="receipt-detail-title"
+          ref={titleRef}
+          tabIndex={-1}
+          title={`Message ${row.messageId}`}
+        >
+          #{row.messageId}
+        </h3>
         <span className="grow" />
         <button type="button" onClick={() => openTrace(row)}>
           Trace
         </button>
         <PinButton key={row.messageId} messageId={row.messageId} />
-        <button type="button" aria-label="Close detail" onClick={onClose}>
+        <button type="button" aria-label="Close detail" onClick={close}>
           ✕
         </button>
       </div>
