@@ -254,6 +254,9 @@ export class DeadLetters {
       }
       const source = l.source;
       send.settle(ref, status, source, c.broker.kernelNumber(source), destination, hops, priority);
+      // The redrive is a new message (a fresh id): a traced one names the letter it came from,
+      // and the letter's trace says what it became.
+      if (s.traced[ref] === 1) c.traces.linkRedrive(l.messageId, s.msgId[ref]!);
       if (status === 'Delivered' || status === 'Pending') result.redriven++;
       else result.failedAgain++;
     }

@@ -193,8 +193,11 @@ export class KernelOutputs {
         send.trace(ref, 'Delivered', source, HOST_KERNEL, 0, priority);
         const node = c.traces.get(s.msgId[ref]!);
         if (node) {
+          // Delivered to the host at `at`; no kernel processes it, so it has no processed stamp
+          // (a PROCESSED stamp beside a latency of "—" read as work nobody did).
           node.kernel = HOST_KERNEL;
-          node.processedAt = at;
+          node.deliveredAt = at;
+          node.processedAt = null;
           node.latencyUs = null;
         }
       }

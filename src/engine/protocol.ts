@@ -334,6 +334,10 @@ export interface TraceNode {
   deliveredAt: HlcRow | null;
   processedAt: HlcRow | null;
   pinned: boolean;
+  /** A redriven dead letter's new message: the message id of the letter it was sent again as. */
+  redriveOf?: number;
+  /** A dead letter that was redriven: the message id its redrive took. */
+  redrivenAs?: number;
 }
 
 /** Reply of the `trace` command. */

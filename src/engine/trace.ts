@@ -48,6 +48,28 @@ export class TraceStore {
     if (node.parentId !== null) this.nodes.get(node.parentId)?.children.push(node.messageId);
   }
 
+  /**
+   * Links a redriven dead letter to the new message its redrive became (a fresh message id): the
+   * new message hangs under the letter in the chain, so tracing either shows both. Without the
+   * letter's entry (never traced, or evicted) the new message only names it.
+   */
+  linkRedrive(letterId: number, copyId: number): void {
+    const copy = this.nodes.get(copyId);
+    if (!copy) return;
+    copy.redriveOf = letterId;
+    const letter = this.nodes.get(letterId);
+    if (!letter) return;
+    letter.redrivenAs = copyId;
+    if (copy.parentId === letterId) return;
+    if (copy.parentId !== null) {
+      const siblings = this.nodes.get(copy.parentId)?.children;
+      const i = siblings ? siblings.indexOf(copyId) : -1;
+      if (i >= 0) siblings!.splice(i, 1);
+    }
+    copy.parentId = letterId;
+    letter.children.push(copyId);
+  }
+
   /** Keeps a message's entry past eviction; false when it is not (or no longer) held. */
   pin(id: number): boolean {
     const n = this.nodes.get(id);

@@ -1,8 +1,26 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
+import '../design/tokens.css';
+import '../design/controls.css';
 import { TracePanel } from './TracePanel';
-import { cleanup, freshStore, receipt, render, snapshot } from '../testing/browser';
+import {
+  cleanup,
+  fakeEngine,
+  freshStore,
+  inPane,
+  receipt,
+  render,
+  snapshot,
+} from '../testing/browser';
+import type { EngineReply, ReceiptRow, TraceNode } from '../../engine/protocol';
 import type { WorkbenchStore } from '../../state/store';
+
+// The trace body's layout as the app's stylesheet gives it (src/ui may not import src/app): the
+// chain beside the recent list, at the top of the panel under its id box.
+const layout = document.createElement('style');
+layout.textContent = `.trace-body { display: grid; grid-template-columns: minmax(0, 300px) minmax(0, 1fr); }
+.trace-recent, .trace-timeline { min-width: 0; }`;
+document.head.append(layout);
 
 let store: WorkbenchStore;
 beforeEach(() => {
@@ -10,17 +28,86 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
-/** One snapshot bringing receipts for messages `from`..`to` (a Transaction each). */
-function receipts(from: number, to: number) {
-  const recent = [];
-  for (let i = from; i <= to; i++) recent.push(receipt(i));
+/** One snapshot bringing these receipt rows. */
+function ingest(recent: ReceiptRow[]) {
   store.getState().ingestSnapshot(
     snapshot({
-      receipts: { total: to, byStatus: { Delivered: to }, sampledOut: 0, failedLater: 0, recent },
+      receipts: {
+        total: recent.length,
+        byStatus: { Delivered: recent.length },
+        sampledOut: 0,
+        failedLater: 0,
+        recent,
+      },
     }),
     Date.now(),
   );
 }
+
+/** One snapshot bringing receipts for messages `from`..`to` (a Transaction each). */
+function receipts(from: number, to: number) {
+  const recent = [];
+  for (let i = from; i <= to; i++) recent.push(receipt(i));
+  ingest(recent);
+}
+
+/** A trace node as the engine's trace store holds it. */
+function traceNode(r: ReceiptRow, extra: Partial<TraceNode> = {}): TraceNode {
+  return {
+    messageId: r.messageId,
+    typeId: r.typeId,
+    parentId: r.parentId,
+    children: [],
+    source: r.source,
+    destination: r.destination,
+    kernel: null,
+    status: r.status,
+    hops: r.hops,
+    priority: r.priority,
+    latencyUs: r.latencyUs,
+    injectedAt: r.injectedAt,
+    deliveredAt: r.deliveredAt,
+    processedAt: r.processedAt,
+    pinned: false,
+    ...extra,
+  };
+}
+
+/** An engine whose trace store answers with `nodes` (or nothing found). */
+const engineWith = (nodes: TraceNode[] = []) =>
+  fakeEngine((cmd) =>
+    cmd.type === 'trace'
+      ? ({
+          ok: true,
+          command: 'trace',
+          trace: {
+            messageId: cmd.messageId,
+            found: nodes.length > 0,
+            complete: true,
+            nodes,
+          },
+        } as EngineReply)
+      : undefined,
+  );
+
+/** Clicks a recent message's Trace button (a DOM click: the list's last column may sit under the
+ * chain's column in a test page, which a pointer click would hit instead). */
+async function traceButton(id: number) {
+  const button = page.getByRole('button', { name: `Trace message ${id}`, exact: true });
+  await expect.element(button).toBeInTheDocument();
+  (button.element() as HTMLElement).click();
+}
+
+/** The chain's row of message `messageId` (its first, when it has several). */
+const hopRow = (messageId: number) =>
+  page
+    .getByTestId('trace-hops')
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell', { name: String(messageId), exact: true }) })
+    .first();
+const stampsOf = (status: string) =>
+  document.querySelector(`[data-testid="trace-hops"] tr[data-status="${status}"] .t-stages`)
+    ?.textContent;
 
 describe('Trace panel: recent messages', () => {
   it('holds still under the pointer so Trace hits the row it was aimed at, and names types', async () => {
@@ -35,5 +122,119 @@ describe('Trace panel: recent messages', () => {
     await expect.element(first).toHaveTextContent(/^10Transaction/);
     await userEvent.unhover(first);
     await expect.element(first).toHaveTextContent(/^20Transaction/);
+  });
+
+  it('keeps the Message id row in view when a trace opens from low in the list', async () => {
+    render(inPane(1100, <TracePanel />), engineWith());
+    receipts(1, 30);
+    await expect.element(page.getByTestId('trace-pick-1')).toBeInTheDocument();
+    const pane = page.getByTestId('pane').element() as HTMLElement;
+    pane.scrollTop = pane.scrollHeight;
+    expect(pane.scrollTop).toBeGreaterThan(0);
+    await traceButton(1);
+    await expect.element(page.getByTestId('trace-summary')).toBeVisible();
+    const top = pane.getBoundingClientRect().top;
+    const box = page.getByLabelText('Message id to trace').element().getBoundingClientRect();
+    expect(box.top).toBeGreaterThanOrEqual(top);
+    const summary = page.getByTestId('trace-summary').element().getBoundingClientRect();
+    expect(summary.bottom).toBeLessThanOrEqual(pane.getBoundingClientRect().bottom);
+  });
+});
+
+describe('Trace panel: what a hop says', () => {
+  it('shows a refused message as refused, and lights nothing past the queue that refused it', async () => {
+    const refused = receipt(7, { status: 'QueueFull', latencyUs: null });
+    render(<TracePanel />, engineWith([traceNode(refused)]));
+    ingest([refused]);
+    await traceButton(7);
+    await expect.element(page.getByTestId('trace-hops')).toHaveTextContent('QueueFull');
+    expect(stampsOf('QueueFull')).toMatch(/^refused \d/);
+    await expect
+      .element(page.getByTestId('trace-edges'))
+      .toHaveTextContent('Path: Transaction (1001) → fraud_processor refused (QueueFull)');
+    const { edges, nodes } = store.getState().trace;
+    expect([...edges]).toEqual([]);
+    expect([...nodes]).toEqual(['type:1001']);
+  });
+
+  it('shows a response delivered to the host with no processed stamp', async () => {
+    const at = (i: number) => ({ ...receipt(i).hlc, logical: i });
+    const check = receipt(1, {
+      typeId: 1003,
+      destination: 'pattern_detector',
+      processedAt: at(3),
+    });
+    const result = receipt(4, {
+      typeId: 1004,
+      source: 'pattern_detector',
+      destination: 'host',
+      parentId: 1,
+      latencyUs: null,
+      deliveredAt: at(5),
+      processedAt: at(6),
+    });
+    render(<TracePanel />, engineWith());
+    ingest([check, result]);
+    await traceButton(4);
+    await expect.element(hopRow(4)).toHaveTextContent('pattern_detector → host');
+    const cell = (hopRow(4).element() as HTMLElement).querySelector('.t-stages')!;
+    expect(cell.textContent).toMatch(/^to host \S+/);
+    expect(cell.querySelectorAll('br')).toHaveLength(0);
+    await expect
+      .element(page.getByTestId('trace-edges'))
+      .toHaveTextContent(
+        'Path: PatternCheck (1003) → pattern_detector, pattern_detector answers PatternResult (1004) → host',
+      );
+    expect(store.getState().trace.edges).toContain('emit:pattern_detector:1004');
+  });
+
+  it('names the path in types and kernels and lights the emits edge', async () => {
+    const tx = receipt(1);
+    const alert = receipt(2, {
+      typeId: 1010,
+      source: 'fraud_processor',
+      destination: 'alert_sink',
+      parentId: 1,
+    });
+    render(<TracePanel />, engineWith());
+    ingest([tx, alert]);
+    await traceButton(2);
+    await expect
+      .element(page.getByTestId('trace-edges'))
+      .toHaveTextContent(
+        'Path: Transaction (1001) → fraud_processor, fraud_processor emits FraudAlert (1010) → alert_sink',
+      );
+    expect([...store.getState().trace.edges]).toEqual([
+      'emit:fraud_processor:1010',
+      'route:1001',
+      'route:1010',
+    ]);
+  });
+
+  it('says a dead letter was redriven, as which message, and links the redrive back', async () => {
+    const letter = receipt(5, { status: 'QueueFull', latencyUs: null });
+    // The redrive's receipt names the letter's parent (none), and its latency counts from the
+    // letter's first injection.
+    const copy = receipt(9, { latencyUs: 2_390_000, processedAt: receipt(10).hlc });
+    const nodes = [
+      traceNode(letter, { redrivenAs: 9, children: [9] }),
+      traceNode(copy, { parentId: 5, redriveOf: 5, kernel: 'fraud_processor' }),
+    ];
+    render(<TracePanel />, engineWith(nodes));
+    ingest([letter, copy]);
+    await traceButton(5);
+    const notes = page.getByTestId('trace-redrives');
+    await expect
+      .element(notes)
+      .toHaveTextContent('Message 5 was redriven from the dead letters as message 9.');
+    await expect.element(notes).toHaveTextContent('Message 9 is the redrive of message 5');
+    await expect.element(hopRow(9)).toBeVisible();
+    const row = hopRow(9).element() as HTMLElement;
+    expect(row.querySelector('.t-parent')!.textContent).toBe('5');
+    expect(row.querySelector('.t-latency')!.textContent).toMatch(/since first injection/);
+    // From the redrive, the letter is there too.
+    await traceButton(9);
+    await expect.element(hopRow(5)).toBeVisible();
+    await expect.element(notes).toHaveTextContent('Message 9 is the redrive of message 5');
   });
 });

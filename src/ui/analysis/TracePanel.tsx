@@ -4,13 +4,47 @@ import { findType } from '../../state/edits';
 import type { HlcTimestamp } from '../../core';
 import { formatHlc, typeLabel } from '../live/labels';
 import { formatCount, formatMicros } from '../design/format';
-import { useOpenTrace, useTraceState } from './traceHighlight';
+import type { TraceHop } from '../../analysis/trace';
+import {
+  describePath,
+  isRefused,
+  toHost,
+  traceRedrives,
+  useOpenTrace,
+  useTraceState,
+} from './traceHighlight';
 
 /** `3 messages`, `1 step`: a count and its noun, plural when it is not one. */
 const countOf = (n: number, noun: string): string => formatCount(n, n === 1 ? noun : `${noun}s`);
 
 const fmtHlc = (h: HlcTimestamp | null | undefined): string => (h ? formatHlc(h) : '—');
 const fmtUs = formatMicros;
+
+/**
+ * A hop's stamps, worded by what happened: a refused send was never delivered (its stamp is the
+ * refusal), and a response to the host is delivered there and processed by no kernel.
+ */
+function Stamps({ hop }: { hop: TraceHop }) {
+  const s = hop.stages;
+  if (isRefused(hop.status)) return <>refused {fmtHlc(s.deliveredAt ?? hop.hlc)}</>;
+  if (toHost(hop)) return <>to host {fmtHlc(s.processedAt ?? s.deliveredAt)}</>;
+  return (
+    <>
+      {fmtHlc(s.deliveredAt)}
+      <br />
+      {fmtHlc(s.processedAt)}
+    </>
+  );
+}
+
+/** The element that scrolls `el` vertically (the dock pane), if any. */
+function scrollerOf(el: HTMLElement): HTMLElement | null {
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    const y = getComputedStyle(p).overflowY;
+    if ((y === 'auto' || y === 'scroll') && p.scrollHeight > p.clientHeight) return p;
+  }
+  return null;
+}
 
 /** Recent messages to pick from: the latest receipt of each message, newest first. */
 function useRecentMessages(limit: number) {
@@ -54,11 +88,31 @@ export function TracePanel() {
     setShownId(st.messageId);
     if (st.messageId !== null) setId(String(st.messageId));
   }
-  // ...and the chain comes into view, at the top of the panel.
+  // ...and the chain comes into view, at the top of the panel. The pane scrolls to the panel's
+  // top, its id box included: scrolling the chain itself into view cut that row off above it.
+  const panel = useRef<HTMLDivElement>(null);
   const timeline = useRef<HTMLElement>(null);
   useEffect(() => {
-    if (st.messageId !== null) timeline.current?.scrollIntoView({ block: 'nearest' });
+    const root = panel.current;
+    const chain = timeline.current;
+    if (st.messageId === null || !root || !chain) return;
+    const pane = scrollerOf(root);
+    if (!pane) {
+      chain.scrollIntoView({ block: 'nearest' });
+      return;
+    }
+    const view = pane.getBoundingClientRect();
+    const inView = () => {
+      const top = chain.getBoundingClientRect().top;
+      return top >= view.top && top < view.bottom - 40;
+    };
+    // Both already in view: the pane stays where it is.
+    if (root.getBoundingClientRect().top >= view.top && inView()) return;
+    pane.scrollTop += root.getBoundingClientRect().top - view.top;
+    // The chain below the recent list (a layout without the side by side grid): the chain wins.
+    if (!inView()) chain.scrollIntoView({ block: 'nearest' });
   }, [st.messageId, trace]);
+  const redrives = trace ? traceRedrives(trace) : null;
 
   function traceTyped() {
     const n = Number(id.trim());
@@ -68,7 +122,7 @@ export function TracePanel() {
   }
 
   return (
-    <div className="trace-panel" data-testid="trace-panel">
+    <div className="trace-panel" data-testid="trace-panel" ref={panel}>
       <div className="panel-bar">
         <label className="inline">
           Message id
@@ -172,6 +226,21 @@ export function TracePanel() {
                   ))}
                 </ul>
               ) : null}
+              {redrives && redrives.as.size + redrives.of.size > 0 ? (
+                <ul className="muted" data-testid="trace-redrives">
+                  {[...redrives.as].map(([letter, copy]) => (
+                    <li key={`as-${letter}`}>
+                      Message {letter} was redriven from the dead letters as message {copy}.
+                    </li>
+                  ))}
+                  {[...redrives.of].map(([copy, letter]) => (
+                    <li key={`of-${copy}`}>
+                      Message {copy} is the redrive of message {letter}; its latency counts from{' '}
+                      {letter}&apos;s first injection.
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
               <div className="table-scroll">
                 <table
                   className="grid-table stacks trace-hops"
@@ -210,11 +279,17 @@ export function TracePanel() {
                         </td>
                         <td className={`st-${h.status} t-status`}>{h.status}</td>
                         <td className="num t-hops line-2">{h.hops}</td>
-                        <td className="num t-latency line-2">{fmtUs(h.latencyUs)}</td>
+                        <td className="num t-latency line-2">
+                          {fmtUs(h.latencyUs)}
+                          {h.latencyUs !== null && redrives?.of.has(h.messageId) ? (
+                            <span title="Counted from the first injection of the dead letter it was redriven from, not from the redrive">
+                              {' '}
+                              since first injection
+                            </span>
+                          ) : null}
+                        </td>
                         <td className="mono stages t-stages line-2">
-                          {fmtHlc(h.stages.deliveredAt)}
-                          <br />
-                          {fmtHlc(h.stages.processedAt)}
+                          <Stamps hop={h} />
                         </td>
                       </tr>
                     ))}
@@ -222,7 +297,7 @@ export function TracePanel() {
                 </table>
               </div>
               <p className="muted" data-testid="trace-edges">
-                Path: {trace.edgeIds.join(', ') || '(no routed edge)'}
+                Path: {describePath(trace, config).join(', ') || '(no routed edge)'}
               </p>
             </>
           ) : st.messageId === null ? (

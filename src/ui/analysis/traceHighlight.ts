@@ -7,9 +7,20 @@ import { useCallback } from 'react';
 import type { EngineClient } from '../../engine/client';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import type { TraceState } from '../../state/trace';
-import type { ReceiptRow } from '../../engine/protocol';
-import { buildTrace, mergeRows, rowsFromTraceReply } from '../../analysis/trace';
+import type { MessageStatus, ReceiptRow } from '../../engine/protocol';
+import type { RouteConfig } from '../../core/config';
+import { HOST_KERNEL } from '../../core';
+import {
+  buildTrace,
+  mergeRows,
+  pathOf,
+  rowsFromTraceReply,
+  type Trace,
+  type TraceHop,
+  type TraceRow,
+} from '../../analysis/trace';
 import { useEngine } from '../engineContext';
+import { emissionsOf } from '../graph/emissions';
 
 export type { TraceState } from '../../state/trace';
 
@@ -18,14 +29,123 @@ export const TRACE_TAB = 'trace';
 
 const NONE: ReadonlySet<string> = new Set();
 
+/**
+ * Redrives in a chain: a redriven dead letter and the new message (a fresh id) it became. Kept
+ * beside the trace rather than in it (the chain's rows know parents, not redrives).
+ */
+export interface Redrives {
+  /** New message id -> the letter it is the redrive of. */
+  of: ReadonlyMap<number, number>;
+  /** Letter's message id -> the message its redrive became. */
+  as: ReadonlyMap<number, number>;
+}
+
+const NO_REDRIVES: Redrives = { of: new Map(), as: new Map() };
+const redrivesOf = new WeakMap<Trace, Redrives>();
+
+/** The redrives the engine reported for an open trace. */
+export function traceRedrives(trace: Trace): Redrives {
+  return redrivesOf.get(trace) ?? NO_REDRIVES;
+}
+
+/** Reads the redrive links off the engine's trace nodes (engines without them give none). */
+function redrivesFrom(reply: unknown): Redrives {
+  const nodes = (reply as { trace?: { nodes?: unknown } }).trace?.nodes;
+  if (!Array.isArray(nodes)) return NO_REDRIVES;
+  const of = new Map<number, number>();
+  const as = new Map<number, number>();
+  for (const n of nodes as { messageId?: unknown; redriveOf?: unknown; redrivenAs?: unknown }[]) {
+    if (typeof n.messageId !== 'number') continue;
+    if (typeof n.redriveOf === 'number') of.set(n.messageId, n.redriveOf);
+    if (typeof n.redrivenAs === 'number') as.set(n.messageId, n.redrivenAs);
+  }
+  for (const [copy, letter] of of) as.set(letter, copy);
+  return of.size + as.size === 0 ? NO_REDRIVES : { of, as };
+}
+
 /** Asks the engine for its chain; null when the engine has no `trace` command (older engines). */
 async function engineRows(engine: EngineClient, messageId: number) {
   try {
     const reply = await engine.request({ type: 'trace', messageId });
-    return reply.ok ? rowsFromTraceReply(reply) : null;
+    return reply.ok ? { ...rowsFromTraceReply(reply), redrives: redrivesFrom(reply) } : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * Statuses of a send the broker refused: the message never reached the kernel's queue, so the
+ * path stops before the route into it.
+ */
+const REFUSED: ReadonlySet<MessageStatus> = new Set<MessageStatus>([
+  'QueueFull',
+  'Rejected',
+  'NotFound',
+  'MaxHopsExceeded',
+  'NoRoute',
+  'TenantMismatch',
+]);
+
+export const isRefused = (status: MessageStatus): boolean => REFUSED.has(status);
+
+/** A response delivered back to the host: the host takes it, no kernel processes it. */
+export const toHost = (hop: Pick<TraceHop, 'destination'>): boolean =>
+  hop.destination === HOST_KERNEL;
+
+/**
+ * What the trace lights on the graph: the routes its messages went through (not into a queue
+ * that refused them), the K2K hops, and the emits/responds edge of each message a kernel sent.
+ */
+export function traceGraph(
+  trace: Trace,
+  config: RouteConfig,
+): { edgeIds: string[]; nodeIds: string[] } {
+  const through = trace.hops.filter((h) => !isRefused(h.status));
+  const { edgeIds, nodeIds } = pathOf(through, config);
+  const edges = new Set(edgeIds);
+  const nodes = new Set(nodeIds);
+  const emits = new Set(emissionsOf(config).map((e) => `emit:${e.kernelId}:${e.typeId}`));
+  const types = new Set(config.messageTypes.map((t) => String(t.typeId)));
+  for (const h of trace.hops) {
+    // A refused message still reached its type: light it, not the route past it.
+    if (types.has(h.typeId)) nodes.add(`type:${h.typeId}`);
+    const emit = `emit:${h.source}:${h.typeId}`;
+    if (h.parentId !== null && emits.has(emit)) {
+      edges.add(emit);
+      nodes.add(`kernel:${h.source}`);
+    }
+  }
+  return { edgeIds: [...edges].sort(), nodeIds: [...nodes].sort() };
+}
+
+/**
+ * The path in the names a user sees, one step per message and outcome:
+ * `Transaction (1001) → fraud_processor`, `fraud_processor emits FraudAlert (1010) → alert_sink`,
+ * `Transaction (1001) → fraud_processor refused (QueueFull)`.
+ */
+export function describePath(trace: Trace, config: RouteConfig): string[] {
+  const kernels = new Set(config.kernels.map((k) => k.id));
+  const out = new Set<string>();
+  for (const h of trace.hops) {
+    const type = h.typeName ? `${h.typeName} (${h.typeId})` : `type ${h.typeId}`;
+    const from = kernels.has(h.source)
+      ? `${h.source} ${toHost(h) ? 'answers' : 'emits'} ${type}`
+      : type;
+    if (h.status === 'NoRoute') out.add(`${from}: no route`);
+    else if (isRefused(h.status)) out.add(`${from} → ${h.destination} refused (${h.status})`);
+    else if (h.status === 'Pending') out.add(`${from} → ${h.destination} (forwarded by K2K)`);
+    else out.add(`${from} → ${h.destination}`);
+  }
+  return [...out];
+}
+
+/** Rows of redriven messages name the letter they came from as their parent. */
+function linkRedrives(rows: TraceRow[], redrives: Redrives): TraceRow[] {
+  if (redrives.of.size === 0) return rows;
+  return rows.map((r) => {
+    const letter = redrives.of.get(r.messageId);
+    return letter === undefined ? r : { ...r, parentId: letter };
+  });
 }
 
 /**
@@ -48,24 +168,31 @@ export async function openTrace(
   const fromEngine = await engineRows(engine, messageId);
   if (mine !== store.getState().traceGeneration) return;
   const pageRows = store.getState().receiptLog.rows();
-  const rows = fromEngine
+  const merged = fromEngine
     ? mergeRows(pageRows, fromEngine.rows, typeof target === 'number' ? [] : [target])
     : mergeRows(pageRows, typeof target === 'number' ? [] : [target]);
+  // A redriven message's receipts name its first parent (or none): the chain goes through the
+  // letter it was redriven from.
+  const redrives = fromEngine?.redrives ?? NO_REDRIVES;
+  const rows = linkRedrives(merged, redrives);
   const config = store.getState().config;
   const result = buildTrace(rows, messageId, {
     config,
     ...(fromEngine?.incomplete ? { engineIncomplete: true } : {}),
   });
-  if (result.ok)
+  if (result.ok) {
+    const graph = traceGraph(result.trace, config);
+    const trace: Trace = { ...result.trace, ...graph };
+    redrivesOf.set(trace, redrives);
     set({
-      trace: result.trace,
+      trace,
       error: null,
       fromEngine: fromEngine !== null,
       loading: false,
-      edges: new Set(result.trace.edgeIds),
-      nodes: new Set(result.trace.nodeIds),
+      edges: new Set(graph.edgeIds),
+      nodes: new Set(graph.nodeIds),
     });
-  else
+  } else
     set({
       trace: null,
       error: result.message,

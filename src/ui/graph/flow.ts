@@ -228,7 +228,12 @@ export function createFlowBuilder() {
         selectable: false,
         deletable: false,
         ariaLabel: `${e.kernelId} ${e.kind} ${e.name} (${e.typeId})`,
-        data: { kind: e.kind, problem: false },
+        // A traced chain lights the kernel's emits (or responds) edge too, not only its routes.
+        data: {
+          kind: e.kind,
+          problem: false,
+          highlighted: inputs.highlightedEdges?.has(id) ?? false,
+        },
       });
     }
     edgeCache = nextEdges;

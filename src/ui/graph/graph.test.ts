@@ -36,6 +36,14 @@ describe('graph emissions (issue 13)', () => {
     expect(nodes.every((n) => typeof n.domAttributes?.['aria-labelledby'] === 'string')).toBe(true);
   });
 
+  it('lights an emits edge a traced chain went through, as it lights routes', () => {
+    const id = emitEdgeId('fraud_processor', 1010);
+    const lit = createFlowBuilder()({ ...inputs(), highlightedEdges: new Set([id]) });
+    expect(lit.edges.find((x) => x.id === id)?.data).toMatchObject({ highlighted: true });
+    const other = emitEdgeId('pattern_detector', 1004);
+    expect(lit.edges.find((x) => x.id === other)?.data).toMatchObject({ highlighted: false });
+  });
+
   it('marks a response type as a response, not as a type without a route', () => {
     const { nodes } = createFlowBuilder()(inputs());
     const result = nodes.find((n) => n.id === 'type:1004');
