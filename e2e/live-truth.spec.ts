@@ -96,6 +96,21 @@ test.describe('live truth', () => {
     const fraudRow = queues.getByTestId('queue-row-fraud_processor');
     await expect(fraudRow).toContainText('WebGPU');
     await expect(fraudRow.getByText('bottleneck')).toBeVisible({ timeout: 15_000 });
+    // Batches in flight: their count sits beside the node's queue bar, and the bar's numbers
+    // stay whole ("≤1,436 / 4,096" was cut to "≤1,436 / 4,09" under "+1,046").
+    const seen: string[] = [];
+    for (let i = 0; i < 200 && seen.length < 3; i++) {
+      const look = await page.evaluate(() => {
+        const flying = document.querySelector('[data-testid="inflight-node-fraud_processor"]');
+        const text = document.querySelector<HTMLElement>('[data-testid="queue-fraud_processor"]');
+        if (!flying || !text || (text.textContent ?? '').length < 13) return null;
+        return `${text.scrollWidth <= text.clientWidth ? 'whole' : 'cut'}: ${text.textContent}`;
+      });
+      if (look) seen.push(look);
+      else await page.waitForTimeout(50);
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    for (const look of seen) expect(look).toMatch(/^whole: /);
     const during = (await snap(page))!;
     const fraud = during.kernels.find((k) => k.id === 'fraud_processor')!;
     expect(fraud.dropped).toBeGreaterThan(0);

@@ -214,7 +214,7 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
           ) : null}
         </div>
       ) : null}
-      <div className="node-live">
+      <div className={`node-live${inFlight ? ' with-inflight' : ''}`}>
         <div
           className={`queue-bar ${stale.className}`}
           title={stale.title ?? barText}
