@@ -273,6 +273,25 @@ for (const size of SIZES)
       for (const name of ['Start generator', 'Send one'])
         expect(overlaps(n, (await page.getByRole('button', { name }).boundingBox())!)).toBe(false);
     });
+
+    test('a notice covers no node of the demo graph as it is fitted', async ({ wb, page }) => {
+      await wb.open();
+      // An edit in the Inspector says what it did in a notice: over the kernel column, it hid the
+      // kernel just edited.
+      await wb.kernelNode('aggregator').click();
+      const inspector = page.getByRole('complementary', { name: 'Inspector' });
+      await inspector.getByLabel('Queue capacity').fill('2048');
+      await inspector.getByRole('button', { name: 'Apply' }).click();
+      const notice = page.getByTestId('notices').locator('li').first();
+      await expect(notice).toBeVisible();
+      const n = (await notice.boundingBox())!;
+      const nodes = page.locator('.react-flow__node');
+      expect(await nodes.count()).toBeGreaterThan(5);
+      for (const node of await nodes.all()) {
+        const id = await node.getAttribute('data-id');
+        expect(overlaps(n, (await node.boundingBox())!), String(id)).toBe(false);
+      }
+    });
   });
 
 test('no "runs on WebGPU" toasts at load: the backend is a badge', async ({ wb, page }) => {
