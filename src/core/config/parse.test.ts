@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demoConfig } from './demo.ts';
-import { parseConfig, parseConfigText } from './parse.ts';
+import { parseConfig, parseConfigText, withLineColumn } from './parse.ts';
 import { LIMITS } from './schema.ts';
 
 describe('parseConfig', () => {
@@ -221,5 +221,25 @@ describe('parseConfig', () => {
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.errors[0]!.path).toBe('(document)');
     }
+  });
+});
+
+describe('parseConfigText, malformed JSON', () => {
+  it('says at which line and column the JSON went wrong', () => {
+    const r = parseConfigText('{\n  "version": 1,\n}');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors[0]!.message).toMatch(/^invalid JSON: .*\(?line 3,? column 1\)?/);
+  });
+
+  it('adds them to an "at position" message once, and leaves one that has them', () => {
+    expect(withLineColumn('Unexpected token in JSON at position 4', 'ab\ncd')).toBe(
+      'Unexpected token in JSON at position 4 (line 2, column 2)',
+    );
+    const said = 'Bad JSON at position 4 (line 2 column 2)';
+    expect(withLineColumn(said, 'ab\ncd')).toBe(said);
+    expect(withLineColumn('Unexpected end of JSON input', 'ab')).toBe(
+      'Unexpected end of JSON input',
+    );
   });
 });

@@ -71,7 +71,7 @@ export function parseConfigText(text: string, format?: TextFormat): ParseResult 
       try {
         raw = JSON.parse(text);
       } catch (e) {
-        return one(ROOT_PATH, `invalid JSON: ${describe(e)}`);
+        return one(ROOT_PATH, `invalid JSON: ${withLineColumn(describe(e), text)}`);
       }
     } else {
       try {
@@ -95,6 +95,20 @@ export function parseConfigText(text: string, format?: TextFormat): ParseResult 
 export function detectFormat(text: string): TextFormat {
   const m = /^[\s\uFEFF]*(\S)/.exec(text);
   return m?.[1] === '{' ? 'json' : 'toml';
+}
+
+/**
+ * A JSON error "at position 1234" with the line and column too, which is what an editor shows
+ * (some engines say it themselves: then the message is left as it is).
+ */
+export function withLineColumn(message: string, text: string): string {
+  const m = /at position (\d+)/.exec(message);
+  if (!m || /line \d+/.test(message)) return message;
+  const at = Math.min(Number(m[1]), text.length);
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  const column = at - before.lastIndexOf('\n');
+  return `${message} (line ${line}, column ${column})`;
 }
 
 function describe(e: unknown): string {
