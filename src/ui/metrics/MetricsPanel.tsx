@@ -168,9 +168,8 @@ export function MetricsPanel() {
             data-testid="broker-counters"
             title="Sends the dispatcher never saw: responses to their requester, K2K forwards and redriven dead letters go through the broker. Dispatcher and broker together make Receipts' totals."
           >
-            · broker (responses, forwards, redrives): sent{' '}
-            <strong>{formatCount(broker.sent)}</strong>, failed{' '}
-            <strong>{formatCount(broker.failed)}</strong>
+            broker (responses, forwards, redrives): sent <strong>{formatCount(broker.sent)}</strong>
+            , failed <strong>{formatCount(broker.failed)}</strong>
           </span>
         ) : null}
         <button
