@@ -5,6 +5,19 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { Trace } from '../analysis/trace';
 
+/**
+ * Redrives in a chain: a redriven dead letter and the new message (a fresh id) it became. Kept
+ * beside the trace rather than in it (the chain's rows know parents, not redrives).
+ */
+export interface Redrives {
+  /** New message id -> the letter it is the redrive of. */
+  of: ReadonlyMap<number, number>;
+  /** Letter's message id -> the message its redrive became. */
+  as: ReadonlyMap<number, number>;
+}
+
+export const NO_REDRIVES: Redrives = { of: new Map(), as: new Map() };
+
 export interface TraceState {
   messageId: number | null;
   trace: Trace | null;
@@ -14,6 +27,8 @@ export interface TraceState {
   loading: boolean;
   edges: ReadonlySet<string>;
   nodes: ReadonlySet<string>;
+  /** The redrives the engine reported for the open trace. */
+  redrives: Redrives;
 }
 
 export interface TraceSlice {
@@ -34,6 +49,7 @@ export const NO_TRACE: TraceState = {
   loading: false,
   edges: NONE,
   nodes: NONE,
+  redrives: NO_REDRIVES,
 };
 
 export const createTraceSlice: StateCreator<TraceSlice, [], [], TraceSlice> = (set, get) => ({

@@ -5,14 +5,7 @@ import type { HlcTimestamp } from '../../core';
 import { formatHlc, typeLabel } from '../live/labels';
 import { formatCount, formatMicros } from '../design/format';
 import type { TraceHop } from '../../analysis/trace';
-import {
-  describePath,
-  isRefused,
-  toHost,
-  traceRedrives,
-  useOpenTrace,
-  useTraceState,
-} from './traceHighlight';
+import { describePath, isRefused, toHost, useOpenTrace, useTraceState } from './traceHighlight';
 
 /** `3 messages`, `1 step`: a count and its noun, plural when it is not one. */
 const countOf = (n: number, noun: string): string => formatCount(n, n === 1 ? noun : `${noun}s`);
@@ -112,7 +105,7 @@ export function TracePanel() {
     // The chain below the recent list (a layout without the side by side grid): the chain wins.
     if (!inView()) chain.scrollIntoView({ block: 'nearest' });
   }, [st.messageId, trace]);
-  const redrives = trace ? traceRedrives(trace) : null;
+  const redrives = trace ? st.redrives : null;
 
   function traceTyped() {
     const n = Number(id.trim());

@@ -6,8 +6,9 @@
 import { useCallback } from 'react';
 import type { EngineClient } from '../../engine/client';
 import { useWorkbench, workbenchStore } from '../../state/store';
-import type { TraceState } from '../../state/trace';
-import type { MessageStatus, ReceiptRow } from '../../engine/protocol';
+import { NO_REDRIVES, type Redrives, type TraceState } from '../../state/trace';
+import { RECEIPT_STATUSES, type MessageStatus, type ReceiptRow } from '../../engine/protocol';
+import { kernelNodeId, typeNodeId } from '../../state/edits';
 import type { RouteConfig } from '../../core/config';
 import { HOST_KERNEL } from '../../core';
 import {
@@ -21,6 +22,7 @@ import {
 } from '../../analysis/trace';
 import { useEngine } from '../engineContext';
 import { emissionsOf } from '../graph/emissions';
+import { emitEdgeId } from '../graph/flow';
 
 export type { TraceState } from '../../state/trace';
 
@@ -28,25 +30,6 @@ export type { TraceState } from '../../state/trace';
 export const TRACE_TAB = 'trace';
 
 const NONE: ReadonlySet<string> = new Set();
-
-/**
- * Redrives in a chain: a redriven dead letter and the new message (a fresh id) it became. Kept
- * beside the trace rather than in it (the chain's rows know parents, not redrives).
- */
-export interface Redrives {
-  /** New message id -> the letter it is the redrive of. */
-  of: ReadonlyMap<number, number>;
-  /** Letter's message id -> the message its redrive became. */
-  as: ReadonlyMap<number, number>;
-}
-
-const NO_REDRIVES: Redrives = { of: new Map(), as: new Map() };
-const redrivesOf = new WeakMap<Trace, Redrives>();
-
-/** The redrives the engine reported for an open trace. */
-export function traceRedrives(trace: Trace): Redrives {
-  return redrivesOf.get(trace) ?? NO_REDRIVES;
-}
 
 /** Reads the redrive links off the engine's trace nodes (engines without them give none). */
 function redrivesFrom(reply: unknown): Redrives {
@@ -74,16 +57,13 @@ async function engineRows(engine: EngineClient, messageId: number) {
 }
 
 /**
- * Statuses of a send the broker refused: the message never reached the kernel's queue, so the
- * path stops before the route into it.
+ * Statuses of a send the broker refused: every receipt status but Delivered and Pending, and a
+ * `reject` queue's Rejected. The message never reached the kernel's queue, so the path stops
+ * before the route into it.
  */
 const REFUSED: ReadonlySet<MessageStatus> = new Set<MessageStatus>([
-  'QueueFull',
+  ...RECEIPT_STATUSES.filter((st) => st !== 'Delivered' && st !== 'Pending'),
   'Rejected',
-  'NotFound',
-  'MaxHopsExceeded',
-  'NoRoute',
-  'TenantMismatch',
 ]);
 
 export const isRefused = (status: MessageStatus): boolean => REFUSED.has(status);
@@ -104,15 +84,15 @@ export function traceGraph(
   const { edgeIds, nodeIds } = pathOf(through, config);
   const edges = new Set(edgeIds);
   const nodes = new Set(nodeIds);
-  const emits = new Set(emissionsOf(config).map((e) => `emit:${e.kernelId}:${e.typeId}`));
+  const emits = new Set(emissionsOf(config).map((e) => emitEdgeId(e.kernelId, e.typeId)));
   const types = new Set(config.messageTypes.map((t) => String(t.typeId)));
   for (const h of trace.hops) {
     // A refused message still reached its type: light it, not the route past it.
-    if (types.has(h.typeId)) nodes.add(`type:${h.typeId}`);
-    const emit = `emit:${h.source}:${h.typeId}`;
+    if (types.has(h.typeId)) nodes.add(typeNodeId(h.typeId));
+    const emit = emitEdgeId(h.source, h.typeId);
     if (h.parentId !== null && emits.has(emit)) {
       edges.add(emit);
-      nodes.add(`kernel:${h.source}`);
+      nodes.add(kernelNodeId(h.source));
     }
   }
   return { edgeIds: [...edges].sort(), nodeIds: [...nodes].sort() };
@@ -182,10 +162,9 @@ export async function openTrace(
   });
   if (result.ok) {
     const graph = traceGraph(result.trace, config);
-    const trace: Trace = { ...result.trace, ...graph };
-    redrivesOf.set(trace, redrives);
     set({
-      trace,
+      trace: { ...result.trace, ...graph },
+      redrives,
       error: null,
       fromEngine: fromEngine !== null,
       loading: false,
