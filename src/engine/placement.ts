@@ -271,16 +271,21 @@ export class Placement {
     }
     const { cpu, gpu } = cmp;
     const dwelling = this.lastSwitchUs !== null && nowUs - this.lastSwitchUs < this.minDwellUs;
-    if (this.current === 'cpu' && gpu > cpu * (1 + this.hysteresis) && !dwelling) {
+    if (this.current === 'cpu' && this.beats(gpu, cpu) && !dwelling) {
       this.verdict = 'toGpu';
       return 'webgpu';
     }
-    if (this.current === 'webgpu' && cpu > gpu * (1 + this.hysteresis) && !dwelling) {
+    if (this.current === 'webgpu' && this.beats(cpu, gpu) && !dwelling) {
       this.verdict = 'toCpu';
       return 'cpu';
     }
     this.verdict = 'stay';
     return this.current;
+  }
+
+  /** Whether rate `a` wins over `b` by more than the hysteresis: what a move takes. */
+  private beats(a: number, b: number): boolean {
+    return a > b * (1 + this.hysteresis);
   }
 
   /** The words of a decision that compared rates, with the rates the snapshot shows. */
@@ -293,9 +298,7 @@ export class Placement {
       case 'forced': {
         const onGpu = this.mode === 'webgpu';
         const slower =
-          cpu !== null &&
-          gpu !== null &&
-          (onGpu ? cpu > gpu * (1 + this.hysteresis) : gpu > cpu * (1 + this.hysteresis));
+          cpu !== null && gpu !== null && (onGpu ? this.beats(cpu, gpu) : this.beats(gpu, cpu));
         return (
           `Backend forced to ${this.mode}: ${onGpu ? `${g} vs ${c}` : `${c} vs ${g}`} ${size}` +
           (slower ? `; auto would run it on ${onGpu ? 'the CPU twin' : 'WebGPU'}.` : '.')
