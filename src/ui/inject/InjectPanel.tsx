@@ -8,8 +8,9 @@ import { useWorkbench, workbenchStore } from '../../state/store';
 import type { GeneratorFormState } from '../../state/injectForm';
 import {
   checkGeneratorForm,
-  generatorSpecOf,
+  describeErrors,
   routedMix,
+  runSpan,
   type GeneratorField,
 } from './generatorSpec';
 import { formatCount, formatCounts, formatRate } from '../design/format';
@@ -226,7 +227,7 @@ function PublishForm({
       (control === 'count' ? countInput : priorityInput).current?.focus();
     };
     const n = burst ? Number(count) : 1;
-    if (!Number.isInteger(n) || n < 1 || n > 1_000_000 || (burst && count.trim() === ''))
+    if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
       return refuse('count', 'Burst size must be a whole number from 1 to 1,000,000.');
     const p = Number(priority);
     if (!Number.isInteger(p) || p < 0 || p > 255 || priority.trim() === '')
@@ -350,7 +351,7 @@ function GeneratorForm() {
   const spec = useLive((s) => (s?.generator.running ? s.generator.spec : undefined));
   // With its length: the form's default run of 10 s ended "without warning" in a review.
   const runningAs = spec
-    ? ` at ${formatRate(spec.ratePerSec)} ${spec.pattern ?? 'poisson'}${spec.seed === undefined ? '' : `, seed ${spec.seed}`}${spec.durationMs ? `, for ${Number((spec.durationMs / 1000).toFixed(1)).toLocaleString('en-US')} s` : ', until stopped'}`
+    ? ` at ${formatRate(spec.ratePerSec)} ${spec.pattern ?? 'poisson'}${spec.seed === undefined ? '' : `, seed ${spec.seed}`}, ${runSpan(spec)}`
     : '';
   const mixOfRoutes = useMemo(() => routedMix(config.routes), [config.routes]);
   const stored = useWorkbench((s) => s.generatorForm);
@@ -374,7 +375,7 @@ function GeneratorForm() {
   const toSpec = (): GeneratorSpec | null => {
     if (checked.ok) return checked.spec;
     setShowFieldErrors(true);
-    setError(generatorSpecOf(stored, config.routes) as string);
+    setError(describeErrors(checked.errors));
     // Focus brings the field into view in a short pane.
     inputs.current.get(checked.errors[0]!.field)?.focus();
     return null;

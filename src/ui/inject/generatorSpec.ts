@@ -97,19 +97,27 @@ export function generatorSpecOf(
   routes: RouteConfig['routes'],
 ): GeneratorSpec | string {
   const r = checkGeneratorForm(stored, routes);
-  if (r.ok) return r.spec;
-  const more = r.errors.length - 1;
-  const first = r.errors[0]!.error;
+  return r.ok ? r.spec : describeErrors(r.errors);
+}
+
+/** The first error, and how many more there are: one line for a form refused as a whole. */
+export function describeErrors(errors: readonly GeneratorFieldError[]): string {
+  const more = errors.length - 1;
+  const first = errors[0]?.error ?? '';
   return more > 0
     ? `${first.replace(/\.$/, '')} (and ${more} more ${more === 1 ? 'value' : 'values'} in the form).`
     : first;
 }
 
+/** How long a run lasts: `for 10 s`, `for 1,500 s`, `until stopped`. */
+export function runSpan(spec: Pick<GeneratorSpec, 'durationMs'>): string {
+  const ms = spec.durationMs ?? 0;
+  return ms > 0
+    ? `for ${Number((ms / 1000).toFixed(1)).toLocaleString('en-US')} s`
+    : 'until stopped';
+}
+
 /** "1,000/s Poisson for 10 s", "2.00 M/s constant until stopped". */
 export function describeSpec(spec: GeneratorSpec): string {
-  const ms = spec.durationMs ?? 0;
-  const seconds = ms / 1000;
-  const span =
-    ms > 0 ? `for ${seconds % 1 === 0 ? seconds : seconds.toFixed(1)} s` : 'until stopped';
-  return `${formatRate(spec.ratePerSec)} ${spec.pattern ?? 'constant'} ${span}`;
+  return `${formatRate(spec.ratePerSec)} ${spec.pattern ?? 'constant'} ${runSpan(spec)}`;
 }
