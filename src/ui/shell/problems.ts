@@ -2,6 +2,7 @@ import type { RouteConfig, validateWorkspace } from '../../core/config';
 import type { EngineSnapshot } from '../../engine/protocol';
 import { formatCount, formatRate } from '../design/format';
 import { engineLimit } from '../live/engineLimit';
+import { kernelNodeId, typeNodeId } from '../../state/edits';
 
 export type Problem = ReturnType<typeof validateWorkspace>[number];
 
@@ -9,9 +10,9 @@ export type Problem = ReturnType<typeof validateWorkspace>[number];
 export function problemElementId(p: Problem): string {
   switch (p.target.kind) {
     case 'type':
-      return `type:${p.target.id}`;
+      return typeNodeId(p.target.id);
     case 'kernel':
-      return `kernel:${p.target.id}`;
+      return kernelNodeId(p.target.id);
     case 'route':
       return `route:${p.target.id}`;
     case 'k2k':
@@ -67,14 +68,14 @@ export function liveProblems(
         code: 'QueueOverflow',
         // No capacity: the losses may have happened at another one than the queue has now.
         message: `${k.id}: its queue ${policy === 'dropOldest' ? 'evicted' : 'refused'} ${formatCount(k.dropped)} messages${policy ? ` (${policy})` : ''}.`,
-        nodeId: `kernel:${k.id}`,
+        nodeId: kernelNodeId(k.id),
       });
     const failed = (k.lettersByReason.KernelError ?? 0) + (k.lettersByReason.InvalidPayload ?? 0);
     if (failed > 0)
       out.push({
         code: 'KernelFailed',
         message: `${k.id}: failed on ${formatCount(failed)} messages it took (KernelError, InvalidPayload; see Dead letters).`,
-        nodeId: `kernel:${k.id}`,
+        nodeId: kernelNodeId(k.id),
       });
   }
   const limit = engineLimit(s);
