@@ -43,21 +43,16 @@ function engineFilter(status: string, type: string, kernel: string): ReceiptFilt
  * null for a key the list does not take (it then does what it does elsewhere: Tab leaves).
  */
 function rowForKey(key: string, at: number, count: number, page: number): number | null {
-  const to =
-    key === 'ArrowDown'
-      ? at + 1
-      : key === 'ArrowUp'
-        ? at - 1
-        : key === 'PageDown'
-          ? at + page
-          : key === 'PageUp'
-            ? at - page
-            : key === 'Home'
-              ? 0
-              : key === 'End'
-                ? count - 1
-                : null;
-  return to === null ? null : Math.max(0, Math.min(count - 1, to));
+  const to: Record<string, number> = {
+    ArrowDown: at + 1,
+    ArrowUp: at - 1,
+    PageDown: at + page,
+    PageUp: at - page,
+    Home: 0,
+    End: count - 1,
+  };
+  const i = Object.hasOwn(to, key) ? to[key] : undefined;
+  return i === undefined ? null : Math.max(0, Math.min(count - 1, i));
 }
 
 export function ReceiptsPanel() {
