@@ -11,6 +11,7 @@ import {
   describeErrors,
   routedMix,
   runSpan,
+  whole,
   type GeneratorField,
 } from './generatorSpec';
 import { formatCount, formatCounts, formatRate } from '../design/format';
@@ -226,12 +227,11 @@ function PublishForm({
       setError(message);
       (control === 'count' ? countInput : priorityInput).current?.focus();
     };
-    const n = burst ? Number(count) : 1;
-    if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
+    const n = burst ? whole(count, 1, 1_000_000) : 1;
+    if (Number.isNaN(n))
       return refuse('count', 'Burst size must be a whole number from 1 to 1,000,000.');
-    const p = Number(priority);
-    if (!Number.isInteger(p) || p < 0 || p > 255 || priority.trim() === '')
-      return refuse('priority', 'Priority is a u8 (0 to 255).');
+    const p = whole(priority, 0, 255);
+    if (Number.isNaN(p)) return refuse('priority', 'Priority is a u8 (0 to 255).');
     setBadControl(null);
     setError(null);
     const reply = await engine.request({

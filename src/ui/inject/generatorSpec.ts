@@ -27,8 +27,8 @@ function num(text: string): number {
   return text.trim() === '' ? NaN : Number(text);
 }
 
-/** A whole number in `[lo, hi]`, or NaN. */
-function whole(text: string, lo: number, hi: number): number {
+/** A whole number in `[lo, hi]` as typed, or NaN (shared by the Inject panel's checks). */
+export function whole(text: string, lo: number, hi: number): number {
   const n = num(text);
   return Number.isInteger(n) && n >= lo && n <= hi ? n : NaN;
 }
