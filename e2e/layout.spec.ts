@@ -292,6 +292,61 @@ for (const size of SIZES)
         expect(overlaps(n, (await node.boundingBox())!), String(id)).toBe(false);
       }
     });
+
+    test('the demo graph is fitted at 70 % or more, every node inside the graph pane', async ({
+      wb,
+      page,
+    }) => {
+      await wb.open();
+      // Two columns of five rows were fitted at 0.62 at 1280x720: node text about 7.5 px.
+      const scale = await page
+        .locator('.react-flow__viewport')
+        .evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
+      expect(scale).toBeGreaterThanOrEqual(0.7);
+      const pane = (await page.getByTestId('graph').boundingBox())!;
+      for (const node of await page.locator('.react-flow__node').all()) {
+        const b = (await node.boundingBox())!;
+        expect(b.x >= pane.x && b.x + b.width <= pane.x + pane.width).toBe(true);
+        expect(b.y >= pane.y && b.y + b.height <= pane.y + pane.height).toBe(true);
+      }
+    });
+
+    test('three notices stay stacked above the fitted graph until hovered, then open into a column', async ({
+      wb,
+      page,
+    }) => {
+      await wb.open();
+      // Each edit says what it did. Open in a column of three, the notices covered the first
+      // row of the graph, where a route was being drawn.
+      const inspector = page.getByRole('complementary', { name: 'Inspector' });
+      for (const kernel of ['fraud_processor', 'aggregator', 'pattern_detector']) {
+        await wb.kernelNode(kernel).click();
+        await inspector.getByLabel('Queue capacity').fill('512');
+        await inspector.getByRole('button', { name: 'Apply' }).click();
+        await expect(page.getByTestId('notices')).toContainText(kernel);
+      }
+      const items = page.getByTestId('notices').locator('li');
+      await expect(items).toHaveCount(3);
+      const nodes = await page.locator('.react-flow__node').all();
+      expect(nodes.length).toBeGreaterThan(5);
+      for (const item of await items.all()) {
+        const n = (await item.boundingBox())!;
+        for (const node of nodes)
+          expect(overlaps(n, (await node.boundingBox())!), await node.getAttribute('data-id')).toBe(
+            false,
+          );
+      }
+      // The newest is in front, whole: its text is the last edit's.
+      await expect(items.last()).toContainText('pattern_detector');
+      // Under the pointer they open: three boxes one under another, none over another.
+      await items.last().hover();
+      await expect
+        .poll(async () => {
+          const boxes = await Promise.all((await items.all()).map((i) => i.boundingBox()));
+          return boxes.every((b, i) => i === 0 || b!.y >= boxes[i - 1]!.y + boxes[i - 1]!.height);
+        })
+        .toBe(true);
+    });
   });
 
 test('no "runs on WebGPU" toasts at load: the backend is a badge', async ({ wb, page }) => {

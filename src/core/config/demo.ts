@@ -1,7 +1,14 @@
 import { CONFIG_VERSION, type RouteConfig } from './schema.ts';
 
-const TYPE_X = 0;
-const KERNEL_X = 440;
+/**
+ * The demo's graph reads left to right as its messages flow, in four columns: the types the host
+ * injects, their kernels, what those kernels emit or answer with, and the kernel the emitted type
+ * is routed to. Every edge runs rightwards between neighbouring columns, and the graph is wide
+ * and low, as the graph pane is (two columns and five rows were fitted at 0.62 at 1280x720, the
+ * emits edges looping back to the types' column; four columns and three rows fit at about 0.75).
+ * The gaps leave room for each edge's label: a rate mid-edge, "responds 501 K/s" beside its kernel.
+ */
+const COLUMN = [0, 320, 680, 1000] as const;
 const ROW = 110;
 
 /**
@@ -158,15 +165,15 @@ export function demoConfig(): RouteConfig {
       },
     ],
     layout: {
-      'type:1001': { x: TYPE_X, y: 0 },
-      'type:1002': { x: TYPE_X, y: ROW },
-      'type:1003': { x: TYPE_X, y: 2 * ROW },
-      'type:1004': { x: TYPE_X, y: 3 * ROW },
-      'type:1010': { x: TYPE_X, y: 4 * ROW },
-      'kernel:fraud_processor': { x: KERNEL_X, y: 0 },
-      'kernel:aggregator': { x: KERNEL_X, y: ROW },
-      'kernel:pattern_detector': { x: KERNEL_X, y: 2 * ROW },
-      'kernel:alert_sink': { x: KERNEL_X, y: 4 * ROW },
+      'type:1001': { x: COLUMN[0], y: 0 },
+      'type:1002': { x: COLUMN[0], y: ROW },
+      'type:1003': { x: COLUMN[0], y: 2 * ROW },
+      'kernel:fraud_processor': { x: COLUMN[1], y: 0 },
+      'kernel:aggregator': { x: COLUMN[1], y: ROW },
+      'kernel:pattern_detector': { x: COLUMN[1], y: 2 * ROW },
+      'type:1010': { x: COLUMN[2], y: 0 },
+      'type:1004': { x: COLUMN[2], y: 2 * ROW },
+      'kernel:alert_sink': { x: COLUMN[3], y: 0 },
     },
   };
 }

@@ -9,9 +9,10 @@ const DURATION_MS: Record<Notice['kind'], number> = {
 };
 
 /**
- * What the last action did, or why it was refused: toasts stacked in the graph's top-right corner
- * (the app places this in the graph's slot), never over the Inspector or the dock's forms and
- * tables. F8 jumps to them.
+ * What the last action did, or why it was refused: toasts in the graph's top-left corner (the app
+ * places this in the graph's slot), never over the Inspector or the dock's forms and tables; the
+ * newest in front, the older ones stacked behind it until hovered or focused (`.notices` in
+ * ui/design/controls.css). F8 jumps to them.
  */
 export function Notices() {
   const notices = useWorkbench((s) => s.notices);

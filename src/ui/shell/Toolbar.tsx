@@ -128,7 +128,7 @@ export function Toolbar() {
       <button type="button" onClick={() => addAndShow(addType(s().config, { x: 0, y: -140 }))}>
         + Type
       </button>
-      <button type="button" onClick={() => addAndShow(addKernel(s().config, { x: 420, y: -160 }))}>
+      <button type="button" onClick={() => addAndShow(addKernel(s().config, { x: 320, y: -160 }))}>
         + Kernel
       </button>
       <button type="button" disabled={busy} onClick={() => void layOut()}>
