@@ -4,6 +4,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { demoConfig } from '../../core/config';
 import { GraphCanvas } from './GraphCanvas';
+import { emitEdgeId } from './flow';
 import { cleanup, freshStore, kernelRow, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
 
@@ -135,6 +136,41 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     await expect.element(label).toHaveClass('stale');
     store.getState().ingestSnapshot(snapshot({ idle: true, edges: edges(0) }), t0 + 1600);
     await expect.element(label).not.toBeInTheDocument();
+  });
+
+  it('puts an emits label mid-edge where the edge runs rightwards, beside the kernel where it loops back', async () => {
+    const edges = [
+      { source: 'fraud_processor', target: 'type:1010', ratePerSec: 499_000, total: 100 },
+    ];
+    const box = (id: string) => page.getByTestId(id).element().getBoundingClientRect();
+    render(<Graph />);
+    store.getState().ingestSnapshot(snapshot({ edges }), Date.now());
+    const label = page.getByTestId(`edge-label-${emitEdgeId('fraud_processor', 1010)}`);
+    await expect.element(label).toHaveTextContent('emits 499 K/s');
+    // The demo: FraudAlert right of its kernel. The label sits midway between the two.
+    // (Polled: the edge is drawn from the handles once React Flow has measured the nodes.)
+    await expect
+      .poll(() => box(`edge-label-${emitEdgeId('fraud_processor', 1010)}`).left)
+      .toBeGreaterThan(box('node-kernel-fraud_processor').right + 4);
+    let l = box(`edge-label-${emitEdgeId('fraud_processor', 1010)}`);
+    const [before, after] = [
+      l.left - box('node-kernel-fraud_processor').right,
+      box('node-type-1010').left - l.right,
+    ];
+    expect(after).toBeGreaterThan(4);
+    // Centred: beside the handle, it sat against the kernel with the gap all on the far side.
+    expect(Math.abs(before - after)).toBeLessThan(6);
+    // FraudAlert moved left of the kernel: the edge loops back, and its label stays beside the
+    // kernel's emit handle rather than at the loop's middle.
+    const config = store.getState().config;
+    store
+      .getState()
+      .replace({ ...config, layout: { ...config.layout, 'type:1010': { x: 0, y: 400 } } }, '');
+    await expect
+      .poll(() => box(`edge-label-${emitEdgeId('fraud_processor', 1010)}`).left)
+      .toBeGreaterThan(box('node-kernel-fraud_processor').right);
+    l = box(`edge-label-${emitEdgeId('fraud_processor', 1010)}`);
+    expect(l.bottom).toBeLessThanOrEqual(box('node-kernel-fraud_processor').bottom);
   });
 
   it('shows that fraud_processor emits FraudAlert, with text of at least 12 px', async () => {

@@ -286,6 +286,9 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
   );
 });
 
+/** The least run rightwards, in flow px, that has an emits/responds label mid-edge. */
+const DERIVED_LABEL_ROOM = 120;
+
 const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
   const { id, data, selected, source, target } = props;
   // The edge's end points and sides are exactly getBezierPath's parameters.
@@ -301,9 +304,12 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
   // Derived edges (emits, responds) stay thin and dashed: they say what a kernel sends, and the
   // route edge it feeds carries the weight.
   const width = rate > 0 ? Math.min(derived ? 3 : 8, 1.5 + Math.log10(1 + rate)) : 1.5;
-  // A route's label sits mid-edge; an emits/responds label beside the kernel's emit handle, where
-  // it cannot land on the route labels between the type and kernel columns.
-  const at = derived
+  // A route's label sits mid-edge, and so does an emits/responds label on an edge that runs
+  // rightwards with room for it (the demo's). One that loops back, to a type left of its kernel,
+  // has its label beside the kernel's emit handle, where it cannot land on the route labels
+  // between the type and kernel columns.
+  const beside = derived && props.targetX - props.sourceX < DERIVED_LABEL_ROOM;
+  const at = beside
     ? `translate(0, -100%) translate(${props.sourceX + 8}px, ${props.sourceY - 2}px)`
     : `translate(-50%, -50%) translate(${midX}px, ${midY}px)`;
   const cls = `edge-${kind}${data?.problem ? ' edge-problem' : ''}${data?.highlighted ? ' edge-highlight' : ''}${selected ? ' edge-selected' : ''}`;
