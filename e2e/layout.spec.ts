@@ -332,9 +332,10 @@ for (const size of SIZES)
       for (const item of await items.all()) {
         const n = (await item.boundingBox())!;
         for (const node of nodes)
-          expect(overlaps(n, (await node.boundingBox())!), await node.getAttribute('data-id')).toBe(
-            false,
-          );
+          expect(
+            overlaps(n, (await node.boundingBox())!),
+            String(await node.getAttribute('data-id')),
+          ).toBe(false);
       }
       // The newest is in front, whole: its text is the last edit's.
       await expect(items.last()).toContainText('pattern_detector');

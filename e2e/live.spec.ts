@@ -92,6 +92,28 @@ test.describe('inject and watch', () => {
     await expect(page.getByTestId('predict-row-fraud_processor')).toContainText('0 / 4,096');
   });
 
+  test('redrive a queueful at a time: at most 1,000 of 5,904 letters, the rest still held', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    await engineReady(page);
+    // 10,000 into aggregator's 4,096 (dropOldest): 5,904 pushed out as letters.
+    await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 10_000 }));
+    await expect.poll(async () => (await snap(page))?.deadLetters.count ?? 0).toBe(5_904);
+    const panel = await wb.openPanel('Dead letters');
+    await panel.getByRole('textbox', { name: 'Redrive at most' }).fill('1000');
+    await panel.getByRole('button', { name: 'Redrive oldest 1,000 of 5,904' }).click();
+    await expect(panel.getByRole('status').filter({ hasText: 'Redrove' })).toHaveText(
+      /^Redrove 1,000: 1,000 accepted, 0 failed again, .* 4,904 matching still held\.$/,
+    );
+    await expect(page.getByTestId('dead-letter-count')).toHaveText('4,904 dead letters held');
+    await expect
+      .poll(async () => (await snap(page))?.kernels.find((k) => k.id === 'aggregator')?.processed)
+      .toBe(4_096 + 1_000);
+    await expect(page.getByTestId('accounting')).toHaveAttribute('data-balanced', 'true');
+  });
+
   test('pause buffers receipts instead of dropping them', async ({ wb, page }) => {
     await wb.open();
     await engineReady(page);

@@ -182,6 +182,10 @@ export class DeadLetters {
     ) {
       err('InvalidCommand', `priority must be an integer in 0..255 (got ${o.priority}).`);
     }
+    const limit = cmd.limit;
+    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 1)) {
+      err('InvalidCommand', `limit must be a whole number of letters, 1 or more (got ${limit}).`);
+    }
     const match = this.filter(cmd.filter);
     const dlq = c.broker.deadLetters;
     const result: RedriveResult = {
@@ -191,6 +195,7 @@ export class DeadLetters {
       refusedCrossTenant: 0,
       refusedNotRouted: 0,
       evicted: 0,
+      remaining: 0,
     };
     // As the broker's replay decides it: a registered source's tenant; a trusted source (the
     // host, which may inject into any tenant) takes the target's; otherwise the letter's own.
@@ -198,7 +203,7 @@ export class DeadLetters {
       c.kernels.get(l.source)?.cfg.tenantId ??
       (c.broker.trustsSource(l.source) ? targetTenant : l.tenantId);
     // Cross-tenant redrives are refused before anything moves: the letters stay where they are.
-    const selected = dlq.browse({ where: match });
+    const selected = dlq.browse({ where: match, ...(limit === undefined ? {} : { limit }) });
     result.selected = selected.length;
     const refused = new Set<DeadLetter>();
     if (tk) {
@@ -220,7 +225,8 @@ export class DeadLetters {
       }
     }
     this.refusedCrossTenant += result.refusedCrossTenant;
-    const taken = dlq.take({ where: (l) => match(l) && !refused.has(l) });
+    const chosen = new Set(selected);
+    const taken = dlq.take({ where: (l) => chosen.has(l) && !refused.has(l) });
     const s = c.store;
     const send = this.send;
     for (const l of taken) {
@@ -263,6 +269,7 @@ export class DeadLetters {
     // Accepted into a full dropOldest queue, each redriven letter pushed an older message out:
     // "10,000 accepted" alone hid 5,904 new letters.
     result.evicted = this.droppedOldest() - evictedBefore;
+    result.remaining = dlq.browse({ where: match }).length;
     return result;
   }
 

@@ -88,6 +88,45 @@ describe('engine on the core', () => {
     expect(again.redrive).toMatchObject({ redriven: letters, evicted: letters - 4_096 });
   });
 
+  it('redrives at most a limit of letters, the oldest, and says how many are still held', () => {
+    const engine = createEngine({ config: demoConfig(), now: () => 1_000_000 });
+    ok(engine, { type: 'inject', typeId: 1002, count: 10_000 });
+    engine.drain();
+    const letters = 10_000 - 4_096;
+    const before = engine.snapshot();
+    const oldest = ok(engine, {
+      type: 'listDeadLetters',
+      filter: { reasons: ['DroppedOldest'] },
+      limit: 1_000,
+    }).deadLetters!.rows.map((r) => r.messageId);
+    // The emptied queue takes a queueful back; nothing is pushed out, the rest stay held.
+    const r = ok(engine, {
+      type: 'redrive',
+      filter: { reasons: ['DroppedOldest'] },
+      limit: 1_000,
+    }).redrive!;
+    expect(r).toMatchObject({ selected: 1_000, redriven: 1_000, evicted: 0 });
+    expect(r.remaining).toBe(letters - 1_000);
+    const held = ok(engine, { type: 'listDeadLetters', limit: 10_000 }).deadLetters!.rows;
+    expect(held.length).toBe(letters - 1_000);
+    // The ones taken were the oldest thousand.
+    const heldIds = new Set(held.map((l) => l.messageId));
+    expect(oldest.some((id) => heldIds.has(id))).toBe(false);
+    engine.drain();
+    const after = engine.snapshot();
+    expect(after.kernels.find((k) => k.id === 'aggregator')!.processed).toBe(
+      before.kernels.find((k) => k.id === 'aggregator')!.processed + 1_000,
+    );
+    expectBalanced(after);
+    // A limit that is not a whole number of letters is refused, and nothing moves.
+    for (const limit of [0, -1, 2.5, Number.NaN]) {
+      const bad = engine.command({ type: 'redrive', limit });
+      expect(bad.ok).toBe(false);
+      if (!bad.ok) expect(bad.error.code).toBe('InvalidCommand');
+    }
+    expect(engine.snapshot().deadLetters.count).toBe(letters - 1_000);
+  });
+
   it('stamps receipts with injection, delivery and processing HLCs and traces the chain', () => {
     let t = 5_000_000;
     const engine = createEngine({ config: demoConfig(), now: () => t });

@@ -158,6 +158,7 @@ describe('engine: overflow', () => {
       refusedCrossTenant: 0,
       refusedNotRouted: 0,
       evicted: 0,
+      remaining: 0,
     });
     step();
     const s = engine.snapshot();

@@ -162,6 +162,11 @@ export type EngineCommand =
       /** Send to this kernel instead of each letter's original destination. */
       target?: string;
       overrides?: HeaderOverrides;
+      /**
+       * At most this many letters, the oldest matching ones (absent = all): a queue that took
+       * 5,904 letters' worth of overflow can take them back a queueful at a time.
+       */
+      limit?: number;
     })
   | (Req & { type: 'purgeDeadLetters'; filter?: DeadLetterFilter })
   | (Req & { type: 'listDeadLetters'; filter?: DeadLetterFilter; offset?: number; limit?: number })
@@ -205,7 +210,7 @@ export interface EngineError {
 
 /** Result data of the commands that return some. */
 export interface RedriveResult {
-  /** Letters selected by the filter. */
+  /** Letters selected: those matching the filter, or the oldest `limit` of them. */
   selected: number;
   /** Re-sent and accepted (Delivered or Pending). */
   redriven: number;
@@ -221,6 +226,8 @@ export interface RedriveResult {
   refusedNotRouted: number;
   /** Queued messages a dropOldest queue evicted (to letters) to take the redriven ones. */
   evicted: number;
+  /** Letters matching the filter still held afterwards (past a `limit`, refused, or new). */
+  remaining: number;
 }
 
 /**

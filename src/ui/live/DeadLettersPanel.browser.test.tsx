@@ -74,6 +74,7 @@ describe('Dead letters redrive', () => {
                 refusedCrossTenant: 0,
                 refusedNotRouted: 3,
                 evicted: 0,
+                remaining: 3,
               },
             } as EngineReply)
           : undefined,
@@ -90,6 +91,54 @@ describe('Dead letters redrive', () => {
         /3 refused: their type is routed to another kernel, whose payloads aggregator's handler does not read/,
       );
     expect(engine.sent.find((c) => c.type === 'redrive')).toMatchObject({ target: 'aggregator' });
+  });
+});
+
+describe('Dead letters redrive, a queueful at a time', () => {
+  it('redrives at most the number asked, the oldest, and says how many are still held', async () => {
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'listDeadLetters'
+        ? listing(
+            [1, 2, 3].map((i) => letter(i, 'DroppedOldest')),
+            5_904,
+          )
+        : cmd.type === 'redrive'
+          ? ({
+              ok: true,
+              command: 'redrive',
+              redrive: {
+                selected: 1_000,
+                redriven: 1_000,
+                failedAgain: 0,
+                refusedCrossTenant: 0,
+                refusedNotRouted: 0,
+                evicted: 0,
+                remaining: 4_904,
+              },
+            } as EngineReply)
+          : undefined,
+    );
+    render(<DeadLettersPanel />, engine);
+    const atMost = page.getByRole('textbox', { name: 'Redrive at most' });
+    await expect
+      .element(page.getByRole('button', { name: 'Redrive all matching (5,904)' }))
+      .toBeVisible();
+    // Not a whole number: marked, refused with a reason, and nothing is sent.
+    await userEvent.fill(atMost, '2.5');
+    await expect.element(atMost).toHaveAttribute('aria-invalid', 'true');
+    await userEvent.click(page.getByRole('button', { name: /Redrive all matching/ }));
+    await expect.element(page.getByRole('status')).toHaveTextContent(/^At most: a whole number/);
+    expect(engine.sent.some((c) => c.type === 'redrive')).toBe(false);
+    await userEvent.fill(atMost, '1000');
+    await expect.element(atMost).not.toHaveAttribute('aria-invalid');
+    await userEvent.click(page.getByRole('button', { name: 'Redrive oldest 1,000 of 5,904' }));
+    await expect
+      .element(page.getByRole('status').filter({ hasText: 'Redrove' }))
+      .toHaveTextContent(/1,000 accepted.*4,904 matching still held\.$/);
+    expect(engine.sent.find((c) => c.type === 'redrive')).toMatchObject({
+      limit: 1_000,
+      filter: {},
+    });
   });
 });
 

@@ -52,6 +52,7 @@ export function DeadLettersPanel() {
   const [target, setTarget] = useState('');
   const [priority, setPriority] = useState('');
   const [correlation, setCorrelation] = useState('');
+  const [atMost, setAtMost] = useState('');
   const [message, setMessage] = useState<string | null>(null);
 
   const filter = useCallback(
@@ -98,8 +99,15 @@ export function DeadLettersPanel() {
     refresh();
   }
 
+  // "At most" applies to all matching (the oldest first): letters picked one by one go as picked.
+  const limit = atMost.trim() === '' ? undefined : Number(atMost);
+  const limitOk = limit === undefined || (Number.isSafeInteger(limit) && limit >= 1);
+  const limited = limitOk && limit !== undefined && limit < total;
+
   async function redrive(selectedOnly: boolean) {
     const f: DeadLetterFilter = selectedOnly ? { ids: [...picked] } : filter();
+    if (!selectedOnly && !limitOk)
+      return setMessage('At most: a whole number of letters, 1 or more; empty redrives them all.');
     const p = priority.trim() === '' ? undefined : Number(priority);
     if (p !== undefined && !(Number.isInteger(p) && p >= 0 && p <= 255))
       return setMessage('Priority is a u8 (0 to 255).');
@@ -110,6 +118,7 @@ export function DeadLettersPanel() {
       type: 'redrive',
       filter: f,
       ...(target ? { target } : {}),
+      ...(!selectedOnly && limit !== undefined ? { limit } : {}),
       overrides: {
         ...(p !== undefined ? { priority: p } : {}),
         ...(c !== undefined ? { correlationId: c } : {}),
@@ -128,6 +137,9 @@ export function DeadLettersPanel() {
               : '') +
             (r.evicted > 0
               ? ` ${formatCount(r.evicted)} queued messages were evicted by dropOldest to take them (new dead letters).`
+              : '') +
+            (!selectedOnly && r.remaining > 0
+              ? ` ${formatCount(r.remaining)} matching still held.`
               : '') +
             (gone > 0
               ? ` ${formatCount(gone)} of the ${formatCount(picked.size)} selected were no longer held (evicted from the full dead-letter queue since the list was loaded).`
@@ -226,8 +238,20 @@ export function DeadLettersPanel() {
           Redrive selected ({formatCount(picked.size)})
         </button>
         <button type="button" disabled={total === 0} onClick={() => void redrive(false)}>
-          Redrive all matching ({formatCount(total)})
+          {limited
+            ? `Redrive oldest ${formatCount(limit)} of ${formatCount(total)}`
+            : `Redrive all matching (${formatCount(total)})`}
         </button>
+        <input
+          aria-label="Redrive at most"
+          aria-invalid={!limitOk || undefined}
+          title="Redrive at most this many of the matching letters, the oldest first (a queueful at a time, say); empty redrives them all"
+          placeholder="at most"
+          inputMode="numeric"
+          value={atMost}
+          onChange={(e) => setAtMost(e.target.value)}
+          size={7}
+        />
         <select
           aria-label="Redrive target"
           title="Where redriven letters go"
