@@ -114,6 +114,41 @@ test.describe('inject and watch', () => {
     await expect(page.getByTestId('accounting')).toHaveAttribute('data-balanced', 'true');
   });
 
+  test('a paced redrive follows the drain: none pushed out again; Cancel keeps the rest', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    await engineReady(page);
+    await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 10_000 }));
+    await expect.poll(async () => (await snap(page))?.deadLetters.count ?? 0).toBe(5_904);
+    const panel = await wb.openPanel('Dead letters');
+    const pace = panel.getByRole('textbox', { name: 'Redrive pace (letters per second)' });
+    // Slowly first, then cancelled: what went stays gone, the rest stay held.
+    await pace.fill('500');
+    await panel.getByRole('button', { name: 'Redrive all matching (5,904) at 500/s' }).click();
+    const line = panel.getByTestId('redrive-progress');
+    await expect(line).toContainText(/^Redriving [1-9][\d,]* of 5,904 at 500\/s/);
+    await panel.getByRole('button', { name: 'Cancel redrive' }).click();
+    await expect(line).toContainText(/^Cancelled a redrive after [\d,]+ of 5,904 at 500\/s/);
+    const sent = (await snap(page))!.deadLetters.redrive!.sent;
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(5_904);
+    await expect.poll(async () => (await snap(page))!.deadLetters.count).toBe(5_904 - sent);
+    // The rest at 20,000/s: every one taken back, none pushed out of aggregator's queue again
+    // (at once, each of them evicted a queued message).
+    await pace.fill('20000');
+    await panel.getByRole('button', { name: /^Redrive all matching .* at 20,000\/s$/ }).click();
+    await expect(line).toHaveText(
+      `Redrove ${(5_904 - sent).toLocaleString('en-US')} of ${(5_904 - sent).toLocaleString('en-US')} at 20,000/s: ${(5_904 - sent).toLocaleString('en-US')} accepted, 0 failed again.`,
+    );
+    await expect(page.getByTestId('dead-letter-count')).toHaveText('0 dead letters held');
+    await expect
+      .poll(async () => (await snap(page))?.kernels.find((k) => k.id === 'aggregator')?.processed)
+      .toBe(10_000);
+    await expect(page.getByTestId('accounting')).toHaveAttribute('data-balanced', 'true');
+  });
+
   test('pause buffers receipts instead of dropping them', async ({ wb, page }) => {
     await wb.open();
     await engineReady(page);

@@ -135,7 +135,8 @@ export function createCommandTable(d: CommandDeps): CommandTable {
       c.dispatcher.setDefaultPriority(b.defaultPriority);
       return NONE;
     },
-    redrive: (cmd) => ({ redrive: letters.redrive(cmd) }),
+    redrive: (cmd) => letters.redrive(cmd),
+    cancelRedrive: () => ({ progress: letters.cancelRedrive() }),
     purgeDeadLetters: (cmd) => ({ count: letters.purge(cmd.filter) }),
     listDeadLetters: (cmd) => ({
       deadLetters: letters.list(cmd.filter, cmd.offset ?? 0, cmd.limit ?? 100),

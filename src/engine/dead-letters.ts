@@ -12,11 +12,43 @@ import type {
   DeadLetterRow,
   EngineCommand,
   ReceiptStatus,
+  RedriveProgress,
   RedriveResult,
 } from './protocol';
 import type { SendPath } from './send';
 
 const MAX_RECENT_LETTERS = 500;
+
+type RedriveCommand = Extract<EngineCommand, { type: 'redrive' }>;
+
+interface RedriveOptions {
+  target: string | undefined;
+  tk: KernelState | undefined;
+  overrides: RedriveCommand['overrides'];
+}
+
+/** A paced redrive: what it was asked, the letters it may take, how far it got. */
+interface RedriveRun {
+  cmd: RedriveCommand;
+  options: RedriveOptions;
+  match: (l: DeadLetter) => boolean;
+  /** The newest letter's sequence number when it started: later letters are not its. */
+  maxSeq: number;
+  /** Letters it took or refused: refused ones stay held and are not tried again. */
+  skipped: Set<DeadLetter>;
+  startUs: number;
+  progress: RedriveProgress;
+}
+
+const emptyResult = (): RedriveResult => ({
+  selected: 0,
+  redriven: 0,
+  failedAgain: 0,
+  refusedCrossTenant: 0,
+  refusedNotRouted: 0,
+  evicted: 0,
+  remaining: 0,
+});
 
 export class DeadLetters {
   /** Rows new since the previous snapshot (bounded). */
@@ -25,6 +57,8 @@ export class DeadLetters {
   private pending: DeadLetter[] = [];
   refusedCrossTenant = 0;
   evicted = 0;
+  /** The latest paced redrive (kept when finished, for its figures). */
+  private run: RedriveRun | null = null;
 
   constructor(
     private readonly c: EngineCore,
@@ -167,9 +201,124 @@ export class DeadLetters {
     return this.c.broker.deadLetters.stats().byReason.DroppedOldest;
   }
 
-  redrive(cmd: Extract<EngineCommand, { type: 'redrive' }>): RedriveResult {
+  /**
+   * Redrives the letters matching `cmd` (all, or the oldest `cmd.limit`) at once; with
+   * `cmd.ratePerSec`, starts a paced redrive instead (`step` sends its letters as engine time
+   * moves) and answers with its progress, nothing sent yet.
+   */
+  redrive(cmd: RedriveCommand): { redrive: RedriveResult; progress?: RedriveProgress } {
+    const limit = cmd.limit;
+    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 1)) {
+      err('InvalidCommand', `limit must be a whole number of letters, 1 or more (got ${limit}).`);
+    }
+    const rate = cmd.ratePerSec;
+    if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) {
+      err('InvalidCommand', `ratePerSec must be a number above 0 (got ${rate}).`);
+    }
+    const run = this.run;
+    if (run?.progress.state === 'running') {
+      err(
+        'InvalidCommand',
+        `A paced redrive is running (${run.progress.sent} of ${run.progress.total} sent); cancel it first.`,
+      );
+    }
+    const options = this.redriveOptions(cmd);
+    const match = this.filter(cmd.filter);
+    if (rate === undefined) {
+      const selected = this.c.broker.deadLetters.browse({
+        where: match,
+        ...(limit === undefined ? {} : { limit }),
+      });
+      const result = this.redriveLetters(selected, options);
+      result.remaining = this.c.broker.deadLetters.browse({ where: match }).length;
+      return { redrive: result };
+    }
+    // Paced: the letters held now, at most `limit` of them; letters added meanwhile (those that
+    // fail again among them) have later sequence numbers and are left for the user to decide.
+    const dlq = this.c.broker.deadLetters;
+    const total = Math.min(limit ?? Infinity, dlq.browse({ where: match }).length);
+    const progress: RedriveProgress = {
+      ...emptyResult(),
+      selected: total,
+      remaining: total,
+      ratePerSec: rate,
+      total,
+      sent: 0,
+      state: total === 0 ? 'done' : 'running',
+    };
+    this.run = {
+      cmd,
+      options,
+      match,
+      maxSeq: dlq.lastSeq,
+      skipped: new Set(),
+      startUs: this.c.nowUs,
+      progress,
+    };
+    return { redrive: { ...emptyResult(), selected: total, remaining: total }, progress };
+  }
+
+  /** The latest paced redrive's progress (a copy), or null before the first. */
+  redriveProgress(): RedriveProgress | null {
+    return this.run ? { ...this.run.progress } : null;
+  }
+
+  /** True while a paced redrive has letters to send. */
+  get pacing(): boolean {
+    return this.run?.progress.state === 'running';
+  }
+
+  /**
+   * Sends what a paced redrive owes by now (its rate times the engine time since it started),
+   * oldest first. A letter it may not send (another tenant's kernel, a type routed elsewhere)
+   * stays held and is counted once.
+   */
+  step(): void {
+    const run = this.run;
+    if (run?.progress.state !== 'running') return;
+    const p = run.progress;
+    const owed = Math.min(
+      p.total,
+      Math.floor(((this.c.nowUs - run.startUs) * p.ratePerSec) / 1e6) + 1,
+    );
+    const due = owed - (p.sent + p.refusedCrossTenant + p.refusedNotRouted);
+    if (due <= 0) return;
+    const selected = this.c.broker.deadLetters.browse({
+      where: (l) => l.seq <= run.maxSeq && !run.skipped.has(l) && run.match(l),
+      limit: due,
+    });
+    let r: RedriveResult;
+    try {
+      // The target may be gone since the start: checked again at each step.
+      r = this.redriveLetters(selected, this.redriveOptions(run.cmd));
+    } catch (e) {
+      p.state = 'failed';
+      p.error = e instanceof Error ? e.message : String(e);
+      return;
+    }
+    for (const l of selected) run.skipped.add(l);
+    p.redriven += r.redriven;
+    p.failedAgain += r.failedAgain;
+    p.refusedCrossTenant += r.refusedCrossTenant;
+    p.refusedNotRouted += r.refusedNotRouted;
+    p.evicted += r.evicted;
+    p.sent = p.redriven + p.failedAgain;
+    const handled = p.sent + p.refusedCrossTenant + p.refusedNotRouted;
+    if (selected.length < due || handled >= p.total) p.state = 'done';
+    p.remaining = this.c.broker.deadLetters.browse({
+      where: (l) => l.seq <= run.maxSeq && run.match(l),
+    }).length;
+  }
+
+  /** Stops the paced redrive, if one runs: what it sent stays sent. */
+  cancelRedrive(): RedriveProgress | null {
+    if (this.run?.progress.state === 'running') this.run.progress.state = 'cancelled';
+    return this.redriveProgress();
+  }
+
+  /** A redrive's target and header changes, checked (a target kernel that exists). */
+  private redriveOptions(cmd: RedriveCommand): RedriveOptions {
     const c = this.c;
-    const evictedBefore = this.droppedOldest();
     const target = cmd.target ?? cmd.overrides?.destination;
     const tk = target === undefined ? undefined : c.kernels.get(target);
     if (target !== undefined && !tk) {
@@ -182,28 +331,22 @@ export class DeadLetters {
     ) {
       err('InvalidCommand', `priority must be an integer in 0..255 (got ${o.priority}).`);
     }
-    const limit = cmd.limit;
-    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 1)) {
-      err('InvalidCommand', `limit must be a whole number of letters, 1 or more (got ${limit}).`);
-    }
-    const match = this.filter(cmd.filter);
+    return { target, tk, overrides: o };
+  }
+
+  /** Sends `selected` again (those that may go), as one redrive. */
+  private redriveLetters(selected: DeadLetter[], options: RedriveOptions): RedriveResult {
+    const c = this.c;
+    const { target, tk, overrides: o } = options;
+    const evictedBefore = this.droppedOldest();
     const dlq = c.broker.deadLetters;
-    const result: RedriveResult = {
-      selected: 0,
-      redriven: 0,
-      failedAgain: 0,
-      refusedCrossTenant: 0,
-      refusedNotRouted: 0,
-      evicted: 0,
-      remaining: 0,
-    };
+    const result = emptyResult();
     // As the broker's replay decides it: a registered source's tenant; a trusted source (the
     // host, which may inject into any tenant) takes the target's; otherwise the letter's own.
     const tenantOf = (l: DeadLetter, targetTenant: number): number =>
       c.kernels.get(l.source)?.cfg.tenantId ??
       (c.broker.trustsSource(l.source) ? targetTenant : l.tenantId);
     // Cross-tenant redrives are refused before anything moves: the letters stay where they are.
-    const selected = dlq.browse({ where: match, ...(limit === undefined ? {} : { limit }) });
     result.selected = selected.length;
     const refused = new Set<DeadLetter>();
     if (tk) {
@@ -269,7 +412,6 @@ export class DeadLetters {
     // Accepted into a full dropOldest queue, each redriven letter pushed an older message out:
     // "10,000 accepted" alone hid 5,904 new letters.
     result.evicted = this.droppedOldest() - evictedBefore;
-    result.remaining = dlq.browse({ where: match }).length;
     return result;
   }
 

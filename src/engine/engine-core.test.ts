@@ -127,6 +127,100 @@ describe('engine on the core', () => {
     expect(engine.snapshot().deadLetters.count).toBe(letters - 1_000);
   });
 
+  it('paces a redrive: letters go at the asked rate as engine time moves, and Cancel stops it', () => {
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    ok(engine, { type: 'inject', typeId: 1002, count: 10_000 });
+    engine.drain();
+    const letters = 10_000 - 4_096;
+    const started = ok(engine, {
+      type: 'redrive',
+      filter: { reasons: ['DroppedOldest'] },
+      ratePerSec: 2_000,
+    });
+    expect(started.progress).toMatchObject({ state: 'running', total: letters, sent: 0 });
+    // Nothing has gone yet: the letters go as the engine's time moves.
+    expect(engine.snapshot().deadLetters.count).toBe(letters);
+    // One at most may run; an at-once redrive waits for it too.
+    const second = engine.command({ type: 'redrive' });
+    expect(second.ok).toBe(false);
+    if (!second.ok) expect(second.error.message).toMatch(/paced redrive is running/);
+    // Half a second at 2,000/s, in 10 ms ticks: about 1,000, never a queueful at once.
+    let peak = 0;
+    for (let i = 0; i < 50; i++) {
+      t += 10_000;
+      engine.tick();
+      peak = Math.max(peak, engine.snapshot().deadLetters.redrive!.sent);
+    }
+    const half = engine.snapshot().deadLetters.redrive!;
+    expect(half.state).toBe('running');
+    expect(half.sent).toBeGreaterThanOrEqual(990);
+    expect(half.sent).toBeLessThanOrEqual(1_001);
+    expect(half.redriven).toBe(half.sent);
+    expect(half.remaining).toBe(letters - half.sent);
+    expect(engine.busy()).toBe(true);
+    // Paced into a drained queue, none was pushed out again.
+    expect(half.evicted).toBe(0);
+    // Cancel: what went stays gone, the rest stay held, and time no longer sends any.
+    const cancelled = ok(engine, { type: 'cancelRedrive' }).progress!;
+    expect(cancelled.state).toBe('cancelled');
+    t += 1_000_000;
+    engine.tick();
+    const after = engine.snapshot();
+    expect(after.deadLetters.redrive).toMatchObject({ state: 'cancelled', sent: half.sent });
+    expect(after.deadLetters.count).toBe(letters - half.sent);
+    expectBalanced(after);
+    // Another, to the end: it stops by itself, with every letter it set out to send.
+    const rest = ok(engine, { type: 'redrive', ratePerSec: 10_000 }).progress!;
+    expect(rest.total).toBe(letters - half.sent);
+    for (let i = 0; i < 100 && engine.snapshot().deadLetters.redrive!.state === 'running'; i++) {
+      t += 50_000;
+      engine.tick();
+    }
+    const done = engine.snapshot();
+    expect(done.deadLetters.redrive).toMatchObject({
+      state: 'done',
+      sent: rest.total,
+      redriven: rest.total,
+      evicted: 0,
+      remaining: 0,
+    });
+    expect(done.deadLetters.count).toBe(0);
+    engine.drain();
+    expect(engine.snapshot().kernels.find((k) => k.id === 'aggregator')!.processed).toBe(10_000);
+    expectBalanced(engine.snapshot());
+    // A rate that is not above 0 is refused.
+    for (const ratePerSec of [0, -5, Number.POSITIVE_INFINITY]) {
+      expect(engine.command({ type: 'redrive', ratePerSec }).ok).toBe(false);
+    }
+  });
+
+  it('a paced redrive whose target kernel is removed stops and says why', () => {
+    let t = 1_000_000;
+    const config = demoConfig();
+    const engine = createEngine({ config, now: () => t });
+    ok(engine, { type: 'inject', typeId: 4242, count: 100 });
+    expect(engine.snapshot().deadLetters.count).toBe(100);
+    ok(engine, { type: 'redrive', target: 'alert_sink', ratePerSec: 100 });
+    t += 100_000;
+    engine.tick();
+    expect(engine.snapshot().deadLetters.redrive!.sent).toBeGreaterThan(0);
+    ok(engine, {
+      type: 'loadConfig',
+      config: {
+        ...config,
+        kernels: config.kernels.filter((k) => k.id !== 'alert_sink'),
+        routes: config.routes.filter((r) => r.kernelId !== 'alert_sink'),
+      },
+    });
+    t += 100_000;
+    engine.tick();
+    const p = engine.snapshot().deadLetters.redrive!;
+    expect(p.state).toBe('failed');
+    expect(p.error).toMatch(/alert_sink/);
+    expect(engine.busy()).toBe(false);
+  });
+
   it('stamps receipts with injection, delivery and processing HLCs and traces the chain', () => {
     let t = 5_000_000;
     const engine = createEngine({ config: demoConfig(), now: () => t });

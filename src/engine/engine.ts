@@ -286,6 +286,7 @@ class EngineImpl implements Engine {
     c.deadline =
       sliceMs === undefined ? Number.POSITIVE_INFINITY : c.opts.clock() + Math.max(0, sliceMs);
     try {
+      this.letters.step();
       this.traffic.run();
       this.drain(64);
     } finally {
@@ -326,7 +327,7 @@ class EngineImpl implements Engine {
   }
 
   busy(): boolean {
-    if (this.traffic.running) return true;
+    if (this.traffic.running || this.letters.pacing) return true;
     // Work the next tick can do: a queue a kernel can take from now. A kernel waiting for its
     // GPU batches is not work: the worker idles (and the batches' promises wake it).
     for (const k of this.c.kernels.values()) {

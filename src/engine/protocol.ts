@@ -167,7 +167,15 @@ export type EngineCommand =
        * 5,904 letters' worth of overflow can take them back a queueful at a time.
        */
       limit?: number;
+      /**
+       * Letters per second of engine time (absent = all at once): the letters matching now (or
+       * the oldest `limit` of them) go a few at a time, oldest first, as the kernels drain, and
+       * each snapshot's `deadLetters.redrive` says how far it got. One paced redrive at a time.
+       */
+      ratePerSec?: number;
     })
+  /** Stops a paced redrive: what was sent stays sent, the rest stay held. */
+  | (Req & { type: 'cancelRedrive' })
   | (Req & { type: 'purgeDeadLetters'; filter?: DeadLetterFilter })
   | (Req & { type: 'listDeadLetters'; filter?: DeadLetterFilter; offset?: number; limit?: number })
   | (Req & { type: 'setReceiptFilter'; filter: ReceiptFilter | null })
@@ -231,6 +239,21 @@ export interface RedriveResult {
 }
 
 /**
+ * A paced redrive (`ratePerSec`) as it goes, in each snapshot from its start until the next one
+ * starts: the letters it set out to send, what it sent so far and how that went.
+ */
+export interface RedriveProgress extends RedriveResult {
+  ratePerSec: number;
+  /** Letters it set out to redrive: those matching when it started (at most its `limit`). */
+  total: number;
+  /** Letters taken from the queue so far (`redriven` + `failedAgain`). */
+  sent: number;
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+  /** Why it stopped, when `failed` (its target kernel was removed, say). */
+  error?: string;
+}
+
+/**
  * What each command's successful reply carries besides `ok`, `command` and `requestId`. One entry
  * per command: the compiler checks that the engine's handler table answers every command with its
  * own shape, and `client.request(cmd)` is typed by the command it sends.
@@ -255,7 +278,9 @@ export interface CommandResults {
   upsertType: object;
   removeType: object;
   setBroker: object;
-  redrive: { redrive: RedriveResult };
+  /** At once: what happened. Paced: `progress` at its start, nothing sent yet. */
+  redrive: { redrive: RedriveResult; progress?: RedriveProgress };
+  cancelRedrive: { progress: RedriveProgress | null };
   /** Number of letters purged. */
   purgeDeadLetters: { count: number };
   listDeadLetters: { deadLetters: { total: number; rows: DeadLetterRow[] } };

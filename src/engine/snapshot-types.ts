@@ -9,6 +9,7 @@ import type {
   GpuNotice,
   KernelConfig,
   ReceiptRow,
+  RedriveProgress,
 } from './protocol';
 
 /** Where a kernel runs, and why (the `auto` backend's measurements). */
@@ -167,6 +168,8 @@ export interface EngineSnapshot {
     refusedCrossTenant: number;
     /** New since the previous snapshot, oldest first (bounded). */
     recent: DeadLetterRow[];
+    /** The latest paced redrive, running or finished; null before the first. */
+    redrive: RedriveProgress | null;
   };
   accounting: AccountingSnapshot;
   latency: { p50Us: number; p99Us: number; samples: number };

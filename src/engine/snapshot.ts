@@ -139,6 +139,7 @@ export class SnapshotBuilder {
         evicted: this.letters.evicted,
         refusedCrossTenant: this.letters.refusedCrossTenant,
         recent: recentLetters,
+        redrive: this.letters.redriveProgress(),
       },
       accounting: {
         injected: c.injected,

@@ -98,6 +98,11 @@ export class DeadLetterQueue {
     return this.ring.size;
   }
 
+  /** The sequence number of the newest letter added (0 before the first). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
   /** Store a letter (assigning its `seq`), evicting the oldest when at `maxSize`. */
   add(letter: Omit<DeadLetter, 'seq'>): DeadLetter {
     if (this.ring.size >= this.maxSize) {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { DeadLettersPanel } from './DeadLettersPanel';
 import { cleanup, fakeEngine, freshStore, render, snapshot } from '../testing/browser';
-import type { DeadLetterRow, EngineReply } from '../../engine/protocol';
+import type { DeadLetterRow, EngineReply, RedriveProgress } from '../../engine/protocol';
 import type { WorkbenchStore } from '../../state/store';
 
 let store: WorkbenchStore;
@@ -44,12 +44,12 @@ describe('Dead letters, empty and explained', () => {
       .element(page.getByTestId('dead-letters-empty'))
       .toHaveTextContent(/^No dead letters\. A message lands here when its send fails/);
     rows.push({ ...letter(1, 'Rejected'), typeId: 9999, destination: '' });
-    store
-      .getState()
-      .ingestSnapshot(
-        snapshot({ deadLetters: { count: 1, evicted: 0, refusedCrossTenant: 0, recent: rows } }),
-        Date.now(),
-      );
+    store.getState().ingestSnapshot(
+      snapshot({
+        deadLetters: { count: 1, evicted: 0, refusedCrossTenant: 0, recent: rows, redrive: null },
+      }),
+      Date.now(),
+    );
     const cell = page.getByRole('cell', { name: 'Rejected' });
     await expect.element(cell).toHaveAttribute('title', expect.stringMatching(/policy is reject/));
     await expect.element(page.getByText('9999 (not in the config)')).toBeVisible();
@@ -139,6 +139,85 @@ describe('Dead letters redrive, a queueful at a time', () => {
       limit: 1_000,
       filter: {},
     });
+  });
+});
+
+describe('Dead letters redrive, paced', () => {
+  it('sends the pace, follows the run from the snapshots, and cancels it', async () => {
+    const progress = (p: Partial<RedriveProgress>): RedriveProgress => ({
+      selected: 5_904,
+      redriven: 0,
+      failedAgain: 0,
+      refusedCrossTenant: 0,
+      refusedNotRouted: 0,
+      evicted: 0,
+      remaining: 5_904,
+      ratePerSec: 2_000,
+      total: 5_904,
+      sent: 0,
+      state: 'running',
+      ...p,
+    });
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'listDeadLetters'
+        ? listing(
+            [1, 2, 3].map((i) => letter(i, 'DroppedOldest')),
+            5_904,
+          )
+        : cmd.type === 'redrive'
+          ? ({
+              ok: true,
+              command: 'redrive',
+              redrive: { ...progress({}), selected: 5_904 },
+              progress: progress({}),
+            } as EngineReply)
+          : undefined,
+    );
+    render(<DeadLettersPanel />, engine);
+    const pace = page.getByRole('textbox', { name: 'Redrive pace (letters per second)' });
+    // Not above 0: marked, refused with a reason, nothing sent.
+    await userEvent.fill(pace, '0');
+    await expect.element(pace).toHaveAttribute('aria-invalid', 'true');
+    await userEvent.click(page.getByRole('button', { name: /Redrive all matching/ }));
+    await expect.element(page.getByRole('status')).toHaveTextContent(/^Pace: letters per second/);
+    expect(engine.sent.some((c) => c.type === 'redrive')).toBe(false);
+    await userEvent.fill(pace, '2000');
+    await userEvent.click(
+      page.getByRole('button', { name: 'Redrive all matching (5,904) at 2,000/s' }),
+    );
+    expect(engine.sent.find((c) => c.type === 'redrive')).toMatchObject({ ratePerSec: 2_000 });
+    const at = (p: Partial<RedriveProgress>) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          deadLetters: {
+            count: 5_904 - (p.sent ?? 0),
+            evicted: 0,
+            refusedCrossTenant: 0,
+            recent: [],
+            redrive: progress(p),
+          },
+        }),
+        Date.now(),
+      );
+    at({ sent: 1_000, redriven: 1_000, remaining: 4_904 });
+    const line = page.getByTestId('redrive-progress');
+    await expect
+      .element(line)
+      .toHaveTextContent(/^Redriving 1,000 of 5,904 at 2,000\/s: 1,000 accepted, 0 failed again\./);
+    // One at a time: the redrive buttons wait for it.
+    await expect.element(page.getByRole('button', { name: /Redrive all matching/ })).toBeDisabled();
+    await userEvent.click(page.getByRole('button', { name: 'Cancel redrive' }));
+    expect(engine.sent.some((c) => c.type === 'cancelRedrive')).toBe(true);
+    at({ sent: 1_200, redriven: 1_150, failedAgain: 50, remaining: 4_704, state: 'cancelled' });
+    await expect
+      .element(line)
+      .toHaveTextContent(
+        'Cancelled a redrive after 1,200 of 5,904 at 2,000/s: 1,150 accepted, 50 failed again. 4,704 of its letters still held.',
+      );
+    await expect
+      .element(page.getByRole('button', { name: 'Cancel redrive' }))
+      .not.toBeInTheDocument();
+    await expect.element(page.getByRole('button', { name: /Redrive all matching/ })).toBeEnabled();
   });
 });
 
@@ -239,12 +318,18 @@ describe('Dead letters panel with a full queue', () => {
     });
     render(<DeadLettersPanel />, engine);
     const full = (evicted: number) =>
-      store
-        .getState()
-        .ingestSnapshot(
-          snapshot({ deadLetters: { count: 10_000, evicted, refusedCrossTenant: 0, recent: [] } }),
-          Date.now(),
-        );
+      store.getState().ingestSnapshot(
+        snapshot({
+          deadLetters: {
+            count: 10_000,
+            evicted,
+            refusedCrossTenant: 0,
+            recent: [],
+            redrive: null,
+          },
+        }),
+        Date.now(),
+      );
     full(0);
     await expect.element(page.getByText('10,000 dead letters held')).toBeVisible();
     const first = listed;

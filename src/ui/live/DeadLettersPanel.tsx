@@ -5,6 +5,7 @@ import {
   type DeadLetterFilter,
   type DeadLetterReason,
   type DeadLetterRow,
+  type RedriveProgress,
 } from '../../engine/protocol';
 import { useLive, useStale } from '../../state/live';
 import { useEngine } from '../engineContext';
@@ -53,6 +54,13 @@ export function DeadLettersPanel() {
   const [priority, setPriority] = useState('');
   const [correlation, setCorrelation] = useState('');
   const [atMost, setAtMost] = useState('');
+  const [pace, setPace] = useState('');
+  // The latest paced redrive, from the snapshots; its line shows once this panel saw it run.
+  const progress = useLive((s) => s?.deadLetters.redrive ?? null);
+  const [watching, setWatching] = useState(false);
+  const running = progress?.state === 'running';
+  // Set while rendering (React's "state from the previous render"), not in an effect.
+  if (running && !watching) setWatching(true);
   const [message, setMessage] = useState<string | null>(null);
 
   const filter = useCallback(
@@ -103,11 +111,16 @@ export function DeadLettersPanel() {
   const limit = atMost.trim() === '' ? undefined : Number(atMost);
   const limitOk = limit === undefined || (Number.isSafeInteger(limit) && limit >= 1);
   const limited = limitOk && limit !== undefined && limit < total;
+  const rate = pace.trim() === '' ? undefined : Number(pace);
+  const rateOk = rate === undefined || (Number.isFinite(rate) && rate > 0);
+  const atRate = rate !== undefined && rateOk ? ` at ${formatCount(rate)}/s` : '';
 
   async function redrive(selectedOnly: boolean) {
     const f: DeadLetterFilter = selectedOnly ? { ids: [...picked] } : filter();
     if (!selectedOnly && !limitOk)
       return setMessage('At most: a whole number of letters, 1 or more; empty redrives them all.');
+    if (!rateOk)
+      return setMessage('Pace: letters per second, above 0; empty redrives them all at once.');
     const p = priority.trim() === '' ? undefined : Number(priority);
     if (p !== undefined && !(Number.isInteger(p) && p >= 0 && p <= 255))
       return setMessage('Priority is a u8 (0 to 255).');
@@ -119,12 +132,20 @@ export function DeadLettersPanel() {
       filter: f,
       ...(target ? { target } : {}),
       ...(!selectedOnly && limit !== undefined ? { limit } : {}),
+      ...(rate !== undefined ? { ratePerSec: rate } : {}),
       overrides: {
         ...(p !== undefined ? { priority: p } : {}),
         ...(c !== undefined ? { correlationId: c } : {}),
       },
     });
     if (!reply.ok) return setMessage(reply.error.message);
+    if (reply.command === 'redrive' && reply.progress) {
+      // Paced: its line below the bar follows it from the snapshots.
+      setWatching(true);
+      setMessage(null);
+      setPicked(new Set());
+      return;
+    }
     const r = reply.command === 'redrive' ? reply.redrive : null;
     // Picked letters the queue no longer holds (evicted since the list was loaded) are named,
     // rather than left as an unexplained "Redrove 0".
@@ -234,13 +255,23 @@ export function DeadLettersPanel() {
       </div>
       {/* Redrive on a line of its own: the filters above say which letters "all matching" are. */}
       <div className="panel-bar dead-letters-redrive">
-        <button type="button" disabled={picked.size === 0} onClick={() => void redrive(true)}>
+        <button
+          type="button"
+          disabled={picked.size === 0 || running}
+          title={running ? BUSY_TITLE : undefined}
+          onClick={() => void redrive(true)}
+        >
           Redrive selected ({formatCount(picked.size)})
         </button>
-        <button type="button" disabled={total === 0} onClick={() => void redrive(false)}>
+        <button
+          type="button"
+          disabled={total === 0 || running}
+          title={running ? BUSY_TITLE : undefined}
+          onClick={() => void redrive(false)}
+        >
           {limited
-            ? `Redrive oldest ${formatCount(limit)} of ${formatCount(total)}`
-            : `Redrive all matching (${formatCount(total)})`}
+            ? `Redrive oldest ${formatCount(limit)} of ${formatCount(total)}${atRate}`
+            : `Redrive all matching (${formatCount(total)})${atRate}`}
         </button>
         <input
           aria-label="Redrive at most"
@@ -251,6 +282,16 @@ export function DeadLettersPanel() {
           value={atMost}
           onChange={(e) => setAtMost(e.target.value)}
           size={7}
+        />
+        <input
+          aria-label="Redrive pace (letters per second)"
+          aria-invalid={!rateOk || undefined}
+          title="Redrive this many letters a second, oldest first, as the kernels drain (their queues then take them back without overflowing again); empty redrives them all at once"
+          placeholder="per second"
+          inputMode="decimal"
+          value={pace}
+          onChange={(e) => setPace(e.target.value)}
+          size={8}
         />
         <select
           aria-label="Redrive target"
@@ -284,6 +325,19 @@ export function DeadLettersPanel() {
           size={7}
         />
       </div>
+      {watching && progress ? (
+        <p className="panel-bar" role="status" data-testid="redrive-progress">
+          <span>{describeProgress(progress)}</span>
+          {running ? (
+            <button
+              type="button"
+              onClick={() => void engine.request({ type: 'cancelRedrive' }).then(refresh)}
+            >
+              Cancel redrive
+            </button>
+          ) : null}
+        </p>
+      ) : null}
       {message ? <p role="status">{message}</p> : null}
       <table className="grid-table stacks dead-letters-table" aria-label="Dead letters">
         <thead>
@@ -357,5 +411,31 @@ export function DeadLettersPanel() {
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** Why the redrive buttons are off: one paced redrive at a time, as the engine has it. */
+const BUSY_TITLE =
+  'A paced redrive is running (the line below): cancel it, or let it finish, first';
+
+/** A paced redrive's line: how far it got, and how that went. */
+export function describeProgress(p: RedriveProgress): string {
+  const head = {
+    running: 'Redriving',
+    done: 'Redrove',
+    cancelled: 'Cancelled a redrive after',
+    failed: 'Stopped a redrive after',
+  }[p.state];
+  const refused = p.refusedCrossTenant + p.refusedNotRouted;
+  return (
+    `${head} ${formatCount(p.sent)} of ${formatCount(p.total)} at ${formatCount(p.ratePerSec)}/s: ` +
+    `${formatCount(p.redriven)} accepted, ${formatCount(p.failedAgain)} failed again` +
+    (refused > 0 ? `, ${formatCount(refused)} refused (they stay held)` : '') +
+    (p.evicted > 0 ? `, ${formatCount(p.evicted)} queued messages evicted to take them` : '') +
+    '.' +
+    (p.state !== 'running' && p.remaining > 0
+      ? ` ${formatCount(p.remaining)} of its letters still held.`
+      : '') +
+    (p.error ? ` ${p.error}` : '')
   );
 }

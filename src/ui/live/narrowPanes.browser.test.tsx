@@ -301,7 +301,13 @@ describe("Dead letters' bars in a half-width pane at 1280x720", () => {
     render(inPane(668, <DeadLettersPanel />), engine);
     store.getState().ingestSnapshot(
       snapshot({
-        deadLetters: { count: 10_000, evicted: 36_421, refusedCrossTenant: 0, recent: [] },
+        deadLetters: {
+          count: 10_000,
+          evicted: 36_421,
+          refusedCrossTenant: 0,
+          recent: [],
+          redrive: null,
+        },
       }),
       Date.now(),
     );

@@ -23,7 +23,13 @@ describe('Problems panel', () => {
           kernelRow({ id: 'aggregator', capacity: 4096, dropped: 5_904 }),
           kernelRow({ id: 'alert_sink', lettersByReason: { KernelError: 3 } }),
         ],
-        deadLetters: { count: 10_000, evicted: 5_784, refusedCrossTenant: 0, recent: [] },
+        deadLetters: {
+          count: 10_000,
+          evicted: 5_784,
+          refusedCrossTenant: 0,
+          recent: [],
+          redrive: null,
+        },
         generator: {
           running: true,
           emitted: 1,
