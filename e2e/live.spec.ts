@@ -102,6 +102,7 @@ test.describe('inject and watch', () => {
     await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 10_000 }));
     await expect.poll(async () => (await snap(page))?.deadLetters.count ?? 0).toBe(5_904);
     const panel = await wb.openPanel('Dead letters');
+    await panel.getByRole('button', { name: /^Options/ }).click();
     await panel.getByRole('textbox', { name: 'Redrive at most' }).fill('1000');
     await panel.getByRole('button', { name: 'Redrive oldest 1,000 of 5,904' }).click();
     await expect(panel.getByRole('status').filter({ hasText: 'Redrove' })).toHaveText(
@@ -123,10 +124,11 @@ test.describe('inject and watch', () => {
     await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 10_000 }));
     await expect.poll(async () => (await snap(page))?.deadLetters.count ?? 0).toBe(5_904);
     const panel = await wb.openPanel('Dead letters');
+    await panel.getByRole('button', { name: /^Options/ }).click();
     const pace = panel.getByRole('textbox', { name: 'Redrive pace (letters per second)' });
     // Slowly first, then cancelled: what went stays gone, the rest stay held.
     await pace.fill('500');
-    await panel.getByRole('button', { name: 'Redrive all matching (5,904) at 500/s' }).click();
+    await panel.getByRole('button', { name: 'Redrive all (5,904) at 500/s' }).click();
     const line = panel.getByTestId('redrive-progress');
     await expect(line).toContainText(/^Redriving [1-9][\d,]* of 5,904 at 500\/s/);
     await panel.getByRole('button', { name: 'Cancel redrive' }).click();
@@ -138,7 +140,7 @@ test.describe('inject and watch', () => {
     // The rest at 20,000/s: every one taken back, none pushed out of aggregator's queue again
     // (at once, each of them evicted a queued message).
     await pace.fill('20000');
-    await panel.getByRole('button', { name: /^Redrive all matching .* at 20,000\/s$/ }).click();
+    await panel.getByRole('button', { name: /^Redrive all .* at 20,000\/s$/ }).click();
     await expect(line).toHaveText(
       `Redrove ${(5_904 - sent).toLocaleString('en-US')} of ${(5_904 - sent).toLocaleString('en-US')} at 20,000/s: ${(5_904 - sent).toLocaleString('en-US')} accepted, 0 failed again.`,
     );

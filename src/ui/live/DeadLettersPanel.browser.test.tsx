@@ -119,6 +119,13 @@ describe('Dead letters redrive, a queueful at a time', () => {
           : undefined,
     );
     render(<DeadLettersPanel />, engine);
+    // The options are a row of their own, on demand.
+    const options = page.getByRole('button', { name: /^Options/ });
+    await expect.element(options).toHaveAttribute('aria-expanded', 'false');
+    await expect
+      .element(page.getByRole('textbox', { name: 'Redrive at most' }))
+      .not.toBeInTheDocument();
+    await userEvent.click(options);
     const atMost = page.getByRole('textbox', { name: 'Redrive at most' });
     await expect
       .element(page.getByRole('button', { name: 'Redrive all matching (5,904)' }))
@@ -131,6 +138,9 @@ describe('Dead letters redrive, a queueful at a time', () => {
     expect(engine.sent.some((c) => c.type === 'redrive')).toBe(false);
     await userEvent.fill(atMost, '1000');
     await expect.element(atMost).not.toHaveAttribute('aria-invalid');
+    // Closed, the button says how many options are set (and the redrive button what they do).
+    await userEvent.click(options);
+    await expect.element(options).toHaveTextContent('Options (1) ▾');
     await userEvent.click(page.getByRole('button', { name: 'Redrive oldest 1,000 of 5,904' }));
     await expect
       .element(page.getByRole('status').filter({ hasText: 'Redrove' }))
@@ -174,17 +184,16 @@ describe('Dead letters redrive, paced', () => {
           : undefined,
     );
     render(<DeadLettersPanel />, engine);
+    await userEvent.click(page.getByRole('button', { name: /^Options/ }));
     const pace = page.getByRole('textbox', { name: 'Redrive pace (letters per second)' });
     // Not above 0: marked, refused with a reason, nothing sent.
     await userEvent.fill(pace, '0');
     await expect.element(pace).toHaveAttribute('aria-invalid', 'true');
-    await userEvent.click(page.getByRole('button', { name: /Redrive all matching/ }));
+    await userEvent.click(page.getByRole('button', { name: /^Redrive all/ }));
     await expect.element(page.getByRole('status')).toHaveTextContent(/^Pace: letters per second/);
     expect(engine.sent.some((c) => c.type === 'redrive')).toBe(false);
     await userEvent.fill(pace, '2000');
-    await userEvent.click(
-      page.getByRole('button', { name: 'Redrive all matching (5,904) at 2,000/s' }),
-    );
+    await userEvent.click(page.getByRole('button', { name: 'Redrive all (5,904) at 2,000/s' }));
     expect(engine.sent.find((c) => c.type === 'redrive')).toMatchObject({ ratePerSec: 2_000 });
     const at = (p: Partial<RedriveProgress>) =>
       store.getState().ingestSnapshot(
@@ -205,7 +214,7 @@ describe('Dead letters redrive, paced', () => {
       .element(line)
       .toHaveTextContent(/^Redriving 1,000 of 5,904 at 2,000\/s: 1,000 accepted, 0 failed again\./);
     // One at a time: the redrive buttons wait for it.
-    await expect.element(page.getByRole('button', { name: /Redrive all matching/ })).toBeDisabled();
+    await expect.element(page.getByRole('button', { name: /^Redrive all/ })).toBeDisabled();
     await userEvent.click(page.getByRole('button', { name: 'Cancel redrive' }));
     expect(engine.sent.some((c) => c.type === 'cancelRedrive')).toBe(true);
     at({ sent: 1_200, redriven: 1_150, failedAgain: 50, remaining: 4_704, state: 'cancelled' });
@@ -217,7 +226,7 @@ describe('Dead letters redrive, paced', () => {
     await expect
       .element(page.getByRole('button', { name: 'Cancel redrive' }))
       .not.toBeInTheDocument();
-    await expect.element(page.getByRole('button', { name: /Redrive all matching/ })).toBeEnabled();
+    await expect.element(page.getByRole('button', { name: /^Redrive all/ })).toBeEnabled();
   });
 });
 

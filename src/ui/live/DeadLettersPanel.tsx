@@ -114,6 +114,10 @@ export function DeadLettersPanel() {
   const rate = pace.trim() === '' ? undefined : Number(pace);
   const rateOk = rate === undefined || (Number.isFinite(rate) && rate > 0);
   const atRate = rate !== undefined && rateOk ? ` at ${formatCount(rate)}/s` : '';
+  const [optionsOpen, setOptionsOpen] = useState(false);
+  const optionsSet = [atMost, pace, priority, correlation].filter((v) => v.trim() !== '').length;
+  // A wrong option stays in sight: the row does not close over it.
+  const showOptions = optionsOpen || !limitOk || !rateOk;
 
   async function redrive(selectedOnly: boolean) {
     const f: DeadLetterFilter = selectedOnly ? { ids: [...picked] } : filter();
@@ -271,28 +275,10 @@ export function DeadLettersPanel() {
         >
           {limited
             ? `Redrive oldest ${formatCount(limit)} of ${formatCount(total)}${atRate}`
-            : `Redrive all matching (${formatCount(total)})${atRate}`}
+            : atRate
+              ? `Redrive all (${formatCount(total)})${atRate}`
+              : `Redrive all matching (${formatCount(total)})`}
         </button>
-        <input
-          aria-label="Redrive at most"
-          aria-invalid={!limitOk || undefined}
-          title="Redrive at most this many of the matching letters, the oldest first (a queueful at a time, say); empty redrives them all"
-          placeholder="at most"
-          inputMode="numeric"
-          value={atMost}
-          onChange={(e) => setAtMost(e.target.value)}
-          size={7}
-        />
-        <input
-          aria-label="Redrive pace (letters per second)"
-          aria-invalid={!rateOk || undefined}
-          title="Redrive this many letters a second, oldest first, as the kernels drain (their queues then take them back without overflowing again); empty redrives them all at once"
-          placeholder="per second"
-          inputMode="decimal"
-          value={pace}
-          onChange={(e) => setPace(e.target.value)}
-          size={8}
-        />
         <select
           aria-label="Redrive target"
           title="Where redriven letters go"
@@ -308,23 +294,65 @@ export function DeadLettersPanel() {
             </option>
           ))}
         </select>
-        <input
-          aria-label="Redrive priority"
-          title="Priority to give redriven letters (0 to 255); empty keeps theirs"
-          placeholder="priority"
-          value={priority}
-          onChange={(e) => setPriority(e.target.value)}
-          size={5}
-        />
-        <input
-          aria-label="Redrive correlation id"
-          title="Correlation id to give redriven letters; empty keeps theirs"
-          placeholder="corr. id"
-          value={correlation}
-          onChange={(e) => setCorrelation(e.target.value)}
-          size={7}
-        />
+        {/* How many, how fast, and header changes: a row of their own, on demand. Beside the
+            buttons they wrapped the bar onto two lines in the half-width pane at 1280x720. */}
+        <button
+          type="button"
+          aria-expanded={showOptions}
+          aria-controls="dead-letters-redrive-options"
+          title="At most, pace, priority and correlation id of the redrive"
+          onClick={() => setOptionsOpen(!showOptions)}
+        >
+          Options{optionsSet > 0 ? ` (${optionsSet})` : ''} {showOptions ? '▴' : '▾'}
+        </button>
       </div>
+      {showOptions ? (
+        <div className="panel-bar dead-letters-redrive-options" id="dead-letters-redrive-options">
+          <label>
+            at most{' '}
+            <input
+              aria-label="Redrive at most"
+              aria-invalid={!limitOk || undefined}
+              title="Redrive at most this many of the matching letters, the oldest first (a queueful at a time, say); empty redrives them all"
+              placeholder="all"
+              inputMode="numeric"
+              value={atMost}
+              onChange={(e) => setAtMost(e.target.value)}
+              size={6}
+            />
+          </label>
+          <label>
+            pace{' '}
+            <input
+              aria-label="Redrive pace (letters per second)"
+              aria-invalid={!rateOk || undefined}
+              title="Redrive this many letters a second, oldest first, as the kernels drain (their queues then take them back without overflowing again); empty redrives them all at once"
+              placeholder="at once"
+              inputMode="decimal"
+              value={pace}
+              onChange={(e) => setPace(e.target.value)}
+              size={6}
+            />
+            /s
+          </label>
+          <input
+            aria-label="Redrive priority"
+            title="Priority to give redriven letters (0 to 255); empty keeps theirs"
+            placeholder="priority"
+            value={priority}
+            onChange={(e) => setPriority(e.target.value)}
+            size={5}
+          />
+          <input
+            aria-label="Redrive correlation id"
+            title="Correlation id to give redriven letters; empty keeps theirs"
+            placeholder="corr. id"
+            value={correlation}
+            onChange={(e) => setCorrelation(e.target.value)}
+            size={7}
+          />
+        </div>
+      ) : null}
       {watching && progress ? (
         <p className="panel-bar" role="status" data-testid="redrive-progress">
           <span>{describeProgress(progress)}</span>

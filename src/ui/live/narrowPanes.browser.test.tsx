@@ -323,5 +323,11 @@ describe("Dead letters' bars in a half-width pane at 1280x720", () => {
       const t = [...tops(bar)];
       expect(Math.max(...t) - Math.min(...t)).toBeLessThan(10);
     }
+    // The redrive's options (at most, pace, priority, correlation id) open in a line of their own.
+    await page.getByRole('button', { name: /^Options/ }).click();
+    const options = pane().querySelector('.dead-letters-redrive-options');
+    expect(options).not.toBeNull();
+    const t = [...tops(options!)];
+    expect(Math.max(...t) - Math.min(...t)).toBeLessThan(10);
   });
 });
