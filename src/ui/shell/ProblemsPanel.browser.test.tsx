@@ -54,7 +54,9 @@ describe('Problems panel', () => {
       .toHaveTextContent('pattern_detector: its queue refused 98,976 messages (reject).');
     await expect
       .element(items.nth(2))
-      .toHaveTextContent('aggregator: its queue evicted 5,904 messages (dropOldest).');
+      .toHaveTextContent(
+        'aggregator: its queue evicted 5,904 messages (dropOldest). Its dead letters can go back at a pace it drains (Dead letters, Options, pace).',
+      );
     await expect.element(items.nth(3)).toHaveTextContent(/alert_sink: failed on 3 messages/);
     await expect.element(items.nth(4)).toHaveTextContent(/generator is 3\.2 s behind/);
     await userEvent.click(items.nth(2).getByRole('button'));

@@ -67,7 +67,12 @@ export function liveProblems(
       out.push({
         code: 'QueueOverflow',
         // No capacity: the losses may have happened at another one than the queue has now.
-        message: `${k.id}: its queue ${policy === 'dropOldest' ? 'evicted' : 'refused'} ${formatCount(k.dropped)} messages${policy ? ` (${policy})` : ''}.`,
+        message:
+          `${k.id}: its queue ${policy === 'dropOldest' ? 'evicted' : 'refused'} ${formatCount(k.dropped)} messages${policy ? ` (${policy})` : ''}.` +
+          // All at once, letters taken back into a queue that just overflowed overflow it again.
+          (s.deadLetters.count > 0
+            ? ' Its dead letters can go back at a pace it drains (Dead letters, Options, pace).'
+            : ''),
         nodeId: kernelNodeId(k.id),
       });
     const failed = (k.lettersByReason.KernelError ?? 0) + (k.lettersByReason.InvalidPayload ?? 0);
