@@ -1,10 +1,24 @@
-import { engineReady, test, expect } from './workbench';
+import { engineReady, test, expect, type Workbench } from './workbench';
 import type { Page } from '@playwright/test';
 import { demoConfig } from '../src/core/config/index.ts';
 import { GeneratedBatch, TrafficGenerator } from '../src/engine/generators.ts';
 import { layoutOf } from '../src/engine/payload.ts';
 
 const snap = (page: Page) => page.evaluate(() => window.workbench.snapshot());
+
+/**
+ * The demo with 10,000 AccountUpdates sent into aggregator's 4,096 (dropOldest): 5,904 pushed out
+ * as letters. Returns the Dead letters panel with its redrive options open.
+ */
+async function overflowAggregator(wb: Workbench, page: Page) {
+  await wb.open();
+  await engineReady(page);
+  await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 10_000 }));
+  await expect.poll(async () => (await snap(page))?.deadLetters.count ?? 0).toBe(5_904);
+  const panel = await wb.openPanel('Dead letters');
+  await panel.getByRole('button', { name: /^Options/ }).click();
+  return panel;
+}
 
 test.describe('inject and watch', () => {
   test('clicking inject on a type node shows a Delivered receipt', async ({ wb, page }) => {
@@ -96,13 +110,7 @@ test.describe('inject and watch', () => {
     wb,
     page,
   }) => {
-    await wb.open();
-    await engineReady(page);
-    // 10,000 into aggregator's 4,096 (dropOldest): 5,904 pushed out as letters.
-    await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 10_000 }));
-    await expect.poll(async () => (await snap(page))?.deadLetters.count ?? 0).toBe(5_904);
-    const panel = await wb.openPanel('Dead letters');
-    await panel.getByRole('button', { name: /^Options/ }).click();
+    const panel = await overflowAggregator(wb, page);
     await panel.getByRole('textbox', { name: 'Redrive at most' }).fill('1000');
     await panel.getByRole('button', { name: 'Redrive oldest 1,000 of 5,904' }).click();
     await expect(panel.getByRole('status').filter({ hasText: 'Redrove' })).toHaveText(
@@ -119,12 +127,7 @@ test.describe('inject and watch', () => {
     wb,
     page,
   }) => {
-    await wb.open();
-    await engineReady(page);
-    await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 10_000 }));
-    await expect.poll(async () => (await snap(page))?.deadLetters.count ?? 0).toBe(5_904);
-    const panel = await wb.openPanel('Dead letters');
-    await panel.getByRole('button', { name: /^Options/ }).click();
+    const panel = await overflowAggregator(wb, page);
     const pace = panel.getByRole('textbox', { name: 'Redrive pace (letters per second)' });
     // Slowly first, then cancelled: what went stays gone, the rest stay held.
     await pace.fill('500');

@@ -33,6 +33,13 @@ const letter = (id: number, reason: DeadLetterRow['reason']): DeadLetterRow =>
 const listing = (rows: DeadLetterRow[], total = rows.length): EngineReply =>
   ({ ok: true, command: 'listDeadLetters', deadLetters: { total, rows } }) as EngineReply;
 
+/** What aggregator's overflow left: 5,904 DroppedOldest letters, three of them listed. */
+const overflowed = () =>
+  listing(
+    [1, 2, 3].map((i) => letter(i, 'DroppedOldest')),
+    5_904,
+  );
+
 describe('Dead letters, empty and explained', () => {
   it('says why the table is empty, and what a reason means on hover', async () => {
     const rows: DeadLetterRow[] = [];
@@ -98,10 +105,7 @@ describe('Dead letters redrive, a queueful at a time', () => {
   it('redrives at most the number asked, the oldest, and says how many are still held', async () => {
     const engine = fakeEngine((cmd) =>
       cmd.type === 'listDeadLetters'
-        ? listing(
-            [1, 2, 3].map((i) => letter(i, 'DroppedOldest')),
-            5_904,
-          )
+        ? overflowed()
         : cmd.type === 'redrive'
           ? ({
               ok: true,
@@ -170,10 +174,7 @@ describe('Dead letters redrive, paced', () => {
     });
     const engine = fakeEngine((cmd) =>
       cmd.type === 'listDeadLetters'
-        ? listing(
-            [1, 2, 3].map((i) => letter(i, 'DroppedOldest')),
-            5_904,
-          )
+        ? overflowed()
         : cmd.type === 'redrive'
           ? ({
               ok: true,
