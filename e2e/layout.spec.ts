@@ -339,14 +339,19 @@ for (const size of SIZES)
       }
       // The newest is in front, whole: its text is the last edit's.
       await expect(items.last()).toContainText('pattern_detector');
-      // Under the pointer they open: three boxes one under another, none over another.
+      // Under the pointer they open: three boxes one under another, none over another, the
+      // newest still on top (in page order the oldest came first, under the pointer).
+      const newest = (await items.last().boundingBox())!;
       await items.last().hover();
       await expect
         .poll(async () => {
-          const boxes = await Promise.all((await items.all()).map((i) => i.boundingBox()));
-          return boxes.every((b, i) => i === 0 || b!.y >= boxes[i - 1]!.y + boxes[i - 1]!.height);
+          const boxes = (await Promise.all((await items.all()).map((i) => i.boundingBox())))
+            .map((b) => b!)
+            .reverse();
+          return boxes.every((b, i) => i === 0 || b.y >= boxes[i - 1]!.y + boxes[i - 1]!.height);
         })
         .toBe(true);
+      expect((await items.last().boundingBox())!.y).toBeCloseTo(newest.y, 0);
     });
   });
 

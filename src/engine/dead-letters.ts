@@ -18,6 +18,8 @@ import type {
 import type { SendPath } from './send';
 
 const MAX_RECENT_LETTERS = 500;
+/** A paced redrive behind its schedule sends at most this much of its pace at once, seconds. */
+const MAX_CATCH_UP_S = 0.05;
 
 type RedriveCommand = Extract<EngineCommand, { type: 'redrive' }>;
 
@@ -212,8 +214,8 @@ export class DeadLetters {
       err('InvalidCommand', `limit must be a whole number of letters, 1 or more (got ${limit}).`);
     }
     const rate = cmd.ratePerSec;
-    if (rate !== undefined && !(Number.isFinite(rate) && rate > 0)) {
-      err('InvalidCommand', `ratePerSec must be a number above 0 (got ${rate}).`);
+    if (rate !== undefined && !(Number.isFinite(rate) && rate >= 1)) {
+      err('InvalidCommand', `ratePerSec must be 1 letter a second or more (got ${rate}).`);
     }
     const run = this.run;
     if (run?.progress.state === 'running') {
@@ -241,6 +243,7 @@ export class DeadLetters {
       ...emptyResult(),
       selected: total,
       remaining: total,
+      startedUs: this.c.nowUs,
       ratePerSec: rate,
       total,
       sent: 0,
@@ -281,8 +284,15 @@ export class DeadLetters {
       p.total,
       Math.floor(((this.c.nowUs - run.startUs) * p.ratePerSec) / 1e6) + 1,
     );
-    const due = owed - (p.sent + p.refusedCrossTenant + p.refusedNotRouted);
+    let due = owed - (p.sent + p.refusedCrossTenant + p.refusedNotRouted);
     if (due <= 0) return;
+    // After a stall (a long command, a throttled worker) it does not catch up in one lump: at
+    // most 50 ms of its pace go at once, and its schedule moves on by what it skipped.
+    const burst = Math.max(1, Math.ceil(p.ratePerSec * MAX_CATCH_UP_S));
+    if (due > burst) {
+      run.startUs += ((due - burst) / p.ratePerSec) * 1e6;
+      due = burst;
+    }
     const selected = this.c.broker.deadLetters.browse({
       where: (l) => l.seq <= run.maxSeq && !run.skipped.has(l) && run.match(l),
       limit: due,
@@ -292,8 +302,8 @@ export class DeadLetters {
       // The target may be gone since the start: checked again at each step.
       r = this.redriveLetters(selected, this.redriveOptions(run.cmd));
     } catch (e) {
-      p.state = 'failed';
       p.error = e instanceof Error ? e.message : String(e);
+      this.finish('failed');
       return;
     }
     for (const l of selected) run.skipped.add(l);
@@ -304,15 +314,24 @@ export class DeadLetters {
     p.evicted += r.evicted;
     p.sent = p.redriven + p.failedAgain;
     const handled = p.sent + p.refusedCrossTenant + p.refusedNotRouted;
-    if (selected.length < due || handled >= p.total) p.state = 'done';
-    p.remaining = this.c.broker.deadLetters.browse({
-      where: (l) => l.seq <= run.maxSeq && run.match(l),
+    // Its own letters still to go: past its limit, the letters matching are not its.
+    const held = this.c.broker.deadLetters.browse({
+      where: (l) => l.seq <= run.maxSeq && !run.skipped.has(l) && run.match(l),
     }).length;
+    p.remaining = Math.min(p.total - handled, held);
+    if (selected.length < due || handled >= p.total) this.finish('done');
+  }
+
+  private finish(state: RedriveProgress['state']): void {
+    const run = this.run;
+    if (!run) return;
+    run.progress.state = state;
+    run.skipped.clear();
   }
 
   /** Stops the paced redrive, if one runs: what it sent stays sent. */
   cancelRedrive(): RedriveProgress | null {
-    if (this.run?.progress.state === 'running') this.run.progress.state = 'cancelled';
+    if (this.run?.progress.state === 'running') this.finish('cancelled');
     return this.redriveProgress();
   }
 

@@ -189,10 +189,44 @@ describe('engine on the core', () => {
     engine.drain();
     expect(engine.snapshot().kernels.find((k) => k.id === 'aggregator')!.processed).toBe(10_000);
     expectBalanced(engine.snapshot());
-    // A rate that is not above 0 is refused.
-    for (const ratePerSec of [0, -5, Number.POSITIVE_INFINITY]) {
+    // A rate under 1 letter a second is refused.
+    for (const ratePerSec of [0, 0.5, -5, Number.POSITIVE_INFINITY]) {
       expect(engine.command({ type: 'redrive', ratePerSec }).ok).toBe(false);
     }
+  });
+
+  it('a paced redrive owns only its limit, catches up on a stall in lumps of 50 ms, and counts letters gone meanwhile', () => {
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    ok(engine, { type: 'inject', typeId: 1002, count: 10_000 });
+    engine.drain();
+    expect(engine.snapshot().deadLetters.count).toBe(10_000 - 4_096);
+    ok(engine, { type: 'redrive', limit: 1_000, ratePerSec: 2_000 });
+    t += 10_000;
+    engine.tick();
+    // Of its own thousand, not of the 5,904 matching.
+    let p = engine.snapshot().deadLetters.redrive!;
+    expect(p.remaining).toBe(1_000 - p.sent);
+    // A one-second stall: the next step sends 50 ms of its pace, not the second's 2,000.
+    const before = p.sent;
+    t += 1_000_000;
+    engine.tick();
+    p = engine.snapshot().deadLetters.redrive!;
+    expect(p.sent - before).toBeLessThanOrEqual(101);
+    expect(p.sent - before).toBeGreaterThan(0);
+    // Its letters purged meanwhile: it stops, and the ones gone are what it neither sent nor holds.
+    ok(engine, { type: 'purgeDeadLetters' });
+    t += 10_000;
+    engine.tick();
+    p = engine.snapshot().deadLetters.redrive!;
+    expect(p.state).toBe('done');
+    expect(p.remaining).toBe(0);
+    expect(p.total - p.sent - p.refusedCrossTenant - p.refusedNotRouted - p.remaining).toBe(
+      1_000 - p.sent,
+    );
+    expect(engine.snapshot().deadLetters.count).toBe(0);
+    expect(engine.busy()).toBe(false);
+    expectBalanced(engine.snapshot());
   });
 
   it('a paced redrive whose target kernel is removed stops and says why', () => {

@@ -168,9 +168,10 @@ export type EngineCommand =
        */
       limit?: number;
       /**
-       * Letters per second of engine time (absent = all at once): the letters matching now (or
-       * the oldest `limit` of them) go a few at a time, oldest first, as the kernels drain, and
-       * each snapshot's `deadLetters.redrive` says how far it got. One paced redrive at a time.
+       * Letters per second of engine time, 1 or more (absent = all at once): the letters
+       * matching now (or the oldest `limit` of them) go a few at a time, oldest first (at a pace
+       * under the kernel's rate, its queue takes them back without overflowing again), and each
+       * snapshot's `deadLetters.redrive` says how far it got. One paced redrive at a time.
        */
       ratePerSec?: number;
     })
@@ -240,9 +241,14 @@ export interface RedriveResult {
 
 /**
  * A paced redrive (`ratePerSec`) as it goes, in each snapshot from its start until the next one
- * starts: the letters it set out to send, what it sent so far and how that went.
+ * starts: the letters it set out to send, what it sent so far and how that went. `remaining` is
+ * its own letters not sent or refused yet and still held; those that left the queue meanwhile
+ * (pushed out of the full dead-letter queue, or purged) are `total - sent - refused - remaining`
+ * once it has stopped.
  */
 export interface RedriveProgress extends RedriveResult {
+  /** Engine time it started, µs: tells one run from the next. */
+  startedUs: number;
   ratePerSec: number;
   /** Letters it set out to redrive: those matching when it started (at most its `limit`). */
   total: number;

@@ -117,7 +117,7 @@ export class SnapshotBuilder {
     return {
       seq: ++this.seq,
       timeUs: now,
-      idle: !generator.running && queued === 0 && inFlight === 0,
+      idle: !generator.running && !this.letters.pacing && queued === 0 && inFlight === 0,
       rates: {
         injectedPerSec: this.injected.rate(),
         processedPerSec: this.processed.rate(),

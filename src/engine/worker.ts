@@ -186,6 +186,8 @@ function keyOf(s: EngineSnapshot): string {
     s.accounting.queued,
     s.accounting.inFlight,
     s.deadLetters.count,
+    // A paced redrive cancelled or stopped changes no count: its state still goes out at once.
+    s.deadLetters.redrive?.state,
     s.generator.emitted,
     s.generator.running,
     s.kernels.length,

@@ -126,9 +126,7 @@ describe('Dead letters redrive, a queueful at a time', () => {
     // The options are a row of their own, on demand.
     const options = page.getByRole('button', { name: /^Options/ });
     await expect.element(options).toHaveAttribute('aria-expanded', 'false');
-    await expect
-      .element(page.getByRole('textbox', { name: 'Redrive at most' }))
-      .not.toBeInTheDocument();
+    await expect.element(page.getByRole('textbox', { name: 'Redrive at most' })).not.toBeInTheDocument();
     await userEvent.click(options);
     const atMost = page.getByRole('textbox', { name: 'Redrive at most' });
     await expect
@@ -166,6 +164,7 @@ describe('Dead letters redrive, paced', () => {
       refusedNotRouted: 0,
       evicted: 0,
       remaining: 5_904,
+      startedUs: 1_000_000,
       ratePerSec: 2_000,
       total: 5_904,
       sent: 0,
@@ -191,7 +190,9 @@ describe('Dead letters redrive, paced', () => {
     await userEvent.fill(pace, '0');
     await expect.element(pace).toHaveAttribute('aria-invalid', 'true');
     await userEvent.click(page.getByRole('button', { name: /^Redrive all/ }));
-    await expect.element(page.getByRole('status')).toHaveTextContent(/^Pace: letters per second/);
+    await expect
+      .element(page.getByRole('status'))
+      .toHaveTextContent(/^Pace: a whole number of letters per second/);
     expect(engine.sent.some((c) => c.type === 'redrive')).toBe(false);
     await userEvent.fill(pace, '2000');
     await userEvent.click(page.getByRole('button', { name: 'Redrive all (5,904) at 2,000/s' }));
@@ -228,6 +229,16 @@ describe('Dead letters redrive, paced', () => {
       .element(page.getByRole('button', { name: 'Cancel redrive' }))
       .not.toBeInTheDocument();
     await expect.element(page.getByRole('button', { name: /^Redrive all/ })).toBeEnabled();
+    // Letters of its own that left the queue meanwhile (pushed out, purged) are named.
+    at({ sent: 1_200, redriven: 1_200, remaining: 4_000, state: 'done' });
+    await expect
+      .element(line)
+      .toHaveTextContent(
+        /4,000 of its letters still held\. 704 of its letters left the dead-letter queue meanwhile/,
+      );
+    // Its line stays until dismissed.
+    await userEvent.click(page.getByRole('button', { name: "Dismiss the redrive's line" }));
+    await expect.element(line).not.toBeInTheDocument();
   });
 });
 

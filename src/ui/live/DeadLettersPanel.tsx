@@ -1,5 +1,5 @@
 import * as Dialog from '@radix-ui/react-dialog';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 import {
   DEAD_LETTER_REASONS,
   type DeadLetterFilter,
@@ -55,12 +55,16 @@ export function DeadLettersPanel() {
   const [correlation, setCorrelation] = useState('');
   const [atMost, setAtMost] = useState('');
   const [pace, setPace] = useState('');
-  // The latest paced redrive, from the snapshots; its line shows once this panel saw it run.
-  const progress = useLive((s) => s?.deadLetters.redrive ?? null);
-  const [watching, setWatching] = useState(false);
+  // The latest paced redrive: from the snapshots, or from the reply that started it until a
+  // snapshot has it (the one before still showed the run before). Its line stays until dismissed,
+  // or until another redrive starts; finished on another tab, it is there on coming back.
+  const latest = useLive((s) => s?.deadLetters.redrive ?? null);
+  const [started, setStarted] = useState<RedriveProgress | null>(null);
+  const progress = started && (!latest || latest.startedUs < started.startedUs) ? started : latest;
+  const [dismissed, setDismissed] = useState<number | null>(null);
+  const shown = progress && progress.startedUs !== dismissed ? progress : null;
   const running = progress?.state === 'running';
-  // Set while rendering (React's "state from the previous render"), not in an effect.
-  if (running && !watching) setWatching(true);
+  const optionsId = useId();
   const [message, setMessage] = useState<string | null>(null);
 
   const filter = useCallback(
@@ -112,7 +116,7 @@ export function DeadLettersPanel() {
   const limitOk = limit === undefined || (Number.isSafeInteger(limit) && limit >= 1);
   const limited = limitOk && limit !== undefined && limit < total;
   const rate = pace.trim() === '' ? undefined : Number(pace);
-  const rateOk = rate === undefined || (Number.isFinite(rate) && rate > 0);
+  const rateOk = rate === undefined || (Number.isSafeInteger(rate) && rate >= 1);
   const atRate = rate !== undefined && rateOk ? ` at ${formatCount(rate)}/s` : '';
   const [optionsOpen, setOptionsOpen] = useState(false);
   const optionsSet = [atMost, pace, priority, correlation].filter((v) => v.trim() !== '').length;
@@ -124,7 +128,9 @@ export function DeadLettersPanel() {
     if (!selectedOnly && !limitOk)
       return setMessage('At most: a whole number of letters, 1 or more; empty redrives them all.');
     if (!rateOk)
-      return setMessage('Pace: letters per second, above 0; empty redrives them all at once.');
+      return setMessage(
+        'Pace: a whole number of letters per second, 1 or more; empty redrives them all at once.',
+      );
     const p = priority.trim() === '' ? undefined : Number(priority);
     if (p !== undefined && !(Number.isInteger(p) && p >= 0 && p <= 255))
       return setMessage('Priority is a u8 (0 to 255).');
@@ -143,9 +149,11 @@ export function DeadLettersPanel() {
       },
     });
     if (!reply.ok) return setMessage(reply.error.message);
+    // The last paced redrive's line gives way to this one's result.
+    if (progress) setDismissed(progress.startedUs);
     if (reply.command === 'redrive' && reply.progress) {
       // Paced: its line below the bar follows it from the snapshots.
-      setWatching(true);
+      setStarted(reply.progress);
       setMessage(null);
       setPicked(new Set());
       return;
@@ -265,7 +273,7 @@ export function DeadLettersPanel() {
           title={running ? BUSY_TITLE : undefined}
           onClick={() => void redrive(true)}
         >
-          Redrive selected ({formatCount(picked.size)})
+          Redrive selected ({formatCount(picked.size)}){atRate}
         </button>
         <button
           type="button"
@@ -299,15 +307,20 @@ export function DeadLettersPanel() {
         <button
           type="button"
           aria-expanded={showOptions}
-          aria-controls="dead-letters-redrive-options"
+          aria-controls={optionsId}
           title="At most, pace, priority and correlation id of the redrive"
           onClick={() => setOptionsOpen(!showOptions)}
         >
           Options{optionsSet > 0 ? ` (${optionsSet})` : ''} {showOptions ? '▴' : '▾'}
         </button>
       </div>
-      {showOptions ? (
-        <div className="panel-bar dead-letters-redrive-options" id="dead-letters-redrive-options">
+      {/* Kept in the page while closed (hidden), so the button's aria-controls names it. */}
+      {
+        <div
+          className="panel-bar dead-letters-redrive-options"
+          id={optionsId}
+          hidden={!showOptions}
+        >
           <label>
             at most{' '}
             <input
@@ -352,10 +365,15 @@ export function DeadLettersPanel() {
             size={7}
           />
         </div>
-      ) : null}
-      {watching && progress ? (
-        <p className="panel-bar" role="status" data-testid="redrive-progress">
-          <span>{describeProgress(progress)}</span>
+      }
+      {shown ? (
+        // Announced when it stops, not at each snapshot while it runs.
+        <p
+          className="panel-bar"
+          aria-live={running ? 'off' : 'polite'}
+          data-testid="redrive-progress"
+        >
+          <span>{describeProgress(shown)}</span>
           {running ? (
             <button
               type="button"
@@ -363,7 +381,16 @@ export function DeadLettersPanel() {
             >
               Cancel redrive
             </button>
-          ) : null}
+          ) : (
+            <button
+              type="button"
+              className="icon-btn"
+              aria-label="Dismiss the redrive's line"
+              onClick={() => setDismissed(shown.startedUs)}
+            >
+              ✕
+            </button>
+          )}
         </p>
       ) : null}
       {message ? <p role="status">{message}</p> : null}
@@ -455,6 +482,8 @@ export function describeProgress(p: RedriveProgress): string {
     failed: 'Stopped a redrive after',
   }[p.state];
   const refused = p.refusedCrossTenant + p.refusedNotRouted;
+  // Its letters that left the queue while it ran: pushed out of the full queue, or purged.
+  const gone = p.state === 'running' ? 0 : p.total - p.sent - refused - p.remaining;
   return (
     `${head} ${formatCount(p.sent)} of ${formatCount(p.total)} at ${formatCount(p.ratePerSec)}/s: ` +
     `${formatCount(p.redriven)} accepted, ${formatCount(p.failedAgain)} failed again` +
@@ -463,6 +492,9 @@ export function describeProgress(p: RedriveProgress): string {
     '.' +
     (p.state !== 'running' && p.remaining > 0
       ? ` ${formatCount(p.remaining)} of its letters still held.`
+      : '') +
+    (gone > 0
+      ? ` ${formatCount(gone)} of its letters left the dead-letter queue meanwhile (pushed out of the full queue, or purged).`
       : '') +
     (p.error ? ` ${p.error}` : '')
   );

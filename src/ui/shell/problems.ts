@@ -70,8 +70,8 @@ export function liveProblems(
         message:
           `${k.id}: its queue ${policy === 'dropOldest' ? 'evicted' : 'refused'} ${formatCount(k.dropped)} messages${policy ? ` (${policy})` : ''}.` +
           // All at once, letters taken back into a queue that just overflowed overflow it again.
-          (s.deadLetters.count > 0
-            ? ' Its dead letters can go back at a pace it drains (Dead letters, Options, pace).'
+          (s.deadLetters.count > 0 && s.deadLetters.redrive?.state !== 'running'
+            ? ' Letters it lost can go back at a pace under its rate (Dead letters, Options, pace).'
             : ''),
         nodeId: kernelNodeId(k.id),
       });
