@@ -126,7 +126,9 @@ describe('Dead letters redrive, a queueful at a time', () => {
     // The options are a row of their own, on demand.
     const options = page.getByRole('button', { name: /^Options/ });
     await expect.element(options).toHaveAttribute('aria-expanded', 'false');
-    await expect.element(page.getByRole('textbox', { name: 'Redrive at most' })).not.toBeInTheDocument();
+    await expect
+      .element(page.getByRole('textbox', { name: 'Redrive at most' }))
+      .not.toBeInTheDocument();
     await userEvent.click(options);
     const atMost = page.getByRole('textbox', { name: 'Redrive at most' });
     await expect
