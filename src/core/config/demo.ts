@@ -5,7 +5,7 @@ import { CONFIG_VERSION, type RouteConfig } from './schema.ts';
  * injects, their kernels, what those kernels emit or answer with, and the kernel the emitted type
  * is routed to. Every edge runs rightwards between neighbouring columns, and the graph is wide
  * and low, as the graph pane is (two columns and five rows were fitted at 0.62 at 1280x720, the
- * emits edges looping back to the types' column; four columns and three rows fit at about 0.75).
+ * emits edges looping back to the types' column; four columns and three rows fit at about 0.72).
  * The gaps leave room for each edge's label mid-edge: a rate, or "responds 501 K/s".
  */
 const COLUMN = [0, 320, 680, 1000] as const;
