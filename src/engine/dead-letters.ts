@@ -32,10 +32,11 @@ interface RedriveOptions {
 /** A paced redrive: what it was asked, the letters it may take, how far it got. */
 interface RedriveRun {
   cmd: RedriveCommand;
-  options: RedriveOptions;
-  match: (l: DeadLetter) => boolean;
-  /** The newest letter's sequence number when it started: later letters are not its. */
-  maxSeq: number;
+  /**
+   * Its letters still to go: matching, held when it started (later ones, those that fail again
+   * among them, have later sequence numbers), and neither taken nor refused by it yet.
+   */
+  own: (l: DeadLetter) => boolean;
   /** Letters it took or refused: refused ones stay held and are not tried again. */
   skipped: Set<DeadLetter>;
   startUs: number;
@@ -249,12 +250,12 @@ export class DeadLetters {
       sent: 0,
       state: total === 0 ? 'done' : 'running',
     };
+    const maxSeq = dlq.lastSeq;
+    const skipped = new Set<DeadLetter>();
     this.run = {
       cmd,
-      options,
-      match,
-      maxSeq: dlq.lastSeq,
-      skipped: new Set(),
+      own: (l) => l.seq <= maxSeq && !skipped.has(l) && match(l),
+      skipped,
       startUs: this.c.nowUs,
       progress,
     };
@@ -293,10 +294,7 @@ export class DeadLetters {
       run.startUs += ((due - burst) / p.ratePerSec) * 1e6;
       due = burst;
     }
-    const selected = this.c.broker.deadLetters.browse({
-      where: (l) => l.seq <= run.maxSeq && !run.skipped.has(l) && run.match(l),
-      limit: due,
-    });
+    const selected = this.c.broker.deadLetters.browse({ where: run.own, limit: due });
     let r: RedriveResult;
     try {
       // The target may be gone since the start: checked again at each step.
@@ -315,9 +313,7 @@ export class DeadLetters {
     p.sent = p.redriven + p.failedAgain;
     const handled = p.sent + p.refusedCrossTenant + p.refusedNotRouted;
     // Its own letters still to go: past its limit, the letters matching are not its.
-    const held = this.c.broker.deadLetters.browse({
-      where: (l) => l.seq <= run.maxSeq && !run.skipped.has(l) && run.match(l),
-    }).length;
+    const held = this.c.broker.deadLetters.browse({ where: run.own }).length;
     p.remaining = Math.min(p.total - handled, held);
     if (selected.length < due || handled >= p.total) this.finish('done');
   }
