@@ -15,6 +15,7 @@ import { useWorkbench } from '../../state/store';
 import { downloadText } from './download';
 import { toHex } from '../../engine/payload';
 import { FilterSelect } from '../design/FilterSelect';
+import { whole } from '../inject/generatorSpec';
 
 /**
  * What each reason means, on hover: the same loss has a receipt status (QueueFull, at the send)
@@ -112,11 +113,11 @@ export function DeadLettersPanel() {
   }
 
   // "At most" applies to all matching (the oldest first): letters picked one by one go as picked.
-  const limit = atMost.trim() === '' ? undefined : Number(atMost);
-  const limitOk = limit === undefined || (Number.isSafeInteger(limit) && limit >= 1);
+  const limit = optionalWhole(atMost, 1);
+  const limitOk = !Number.isNaN(limit);
   const limited = limitOk && limit !== undefined && limit < total;
-  const rate = pace.trim() === '' ? undefined : Number(pace);
-  const rateOk = rate === undefined || (Number.isSafeInteger(rate) && rate >= 1);
+  const rate = optionalWhole(pace, 1);
+  const rateOk = !Number.isNaN(rate);
   const atRate = rate !== undefined && rateOk ? ` at ${formatCount(rate)}/s` : '';
   const [optionsOpen, setOptionsOpen] = useState(false);
   const optionsSet = [atMost, pace, priority, correlation].filter((v) => v.trim() !== '').length;
@@ -131,12 +132,10 @@ export function DeadLettersPanel() {
       return setMessage(
         'Pace: a whole number of letters per second, 1 or more; empty redrives them all at once.',
       );
-    const p = priority.trim() === '' ? undefined : Number(priority);
-    if (p !== undefined && !(Number.isInteger(p) && p >= 0 && p <= 255))
-      return setMessage('Priority is a u8 (0 to 255).');
-    const c = correlation.trim() === '' ? undefined : Number(correlation);
-    if (c !== undefined && !(Number.isSafeInteger(c) && c >= 0))
-      return setMessage('Correlation id must be a whole number.');
+    const p = optionalWhole(priority, 0, 255);
+    if (Number.isNaN(p)) return setMessage('Priority is a u8 (0 to 255).');
+    const c = optionalWhole(correlation, 0);
+    if (Number.isNaN(c)) return setMessage('Correlation id must be a whole number.');
     const reply = await engine.request({
       type: 'redrive',
       filter: f,
@@ -467,6 +466,14 @@ export function DeadLettersPanel() {
       ) : null}
     </div>
   );
+}
+
+/**
+ * An optional whole-number field as typed: undefined when empty, NaN when not a whole number in
+ * `[lo, hi]` (the Inject panel's `whole` check).
+ */
+function optionalWhole(text: string, lo: number, hi = Number.MAX_SAFE_INTEGER): number | undefined {
+  return text.trim() === '' ? undefined : whole(text, lo, hi);
 }
 
 /** Why the redrive buttons are off: one paced redrive at a time, as the engine has it. */
