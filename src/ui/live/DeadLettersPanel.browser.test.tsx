@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { DeadLettersPanel } from './DeadLettersPanel';
 import { cleanup, fakeEngine, freshStore, render, snapshot } from '../testing/browser';
-import type { DeadLetterRow, EngineReply, RedriveProgress } from '../../engine/protocol';
+import type {
+  DeadLetterRow,
+  EngineReply,
+  RedriveProgress,
+  RedriveResult,
+} from '../../engine/protocol';
 import type { WorkbenchStore } from '../../state/store';
 
 let store: WorkbenchStore;
@@ -32,6 +37,18 @@ const letter = (id: number, reason: DeadLetterRow['reason']): DeadLetterRow =>
 /** The engine's answer to `listDeadLetters`: these rows, of `total` held. */
 const listing = (rows: DeadLetterRow[], total = rows.length): EngineReply =>
   ({ ok: true, command: 'listDeadLetters', deadLetters: { total, rows } }) as EngineReply;
+
+/** The engine's account of a redrive: nothing happened but what `r` says. */
+const result = (r: Partial<RedriveResult>): RedriveResult => ({
+  selected: 0,
+  redriven: 0,
+  failedAgain: 0,
+  refusedCrossTenant: 0,
+  refusedNotRouted: 0,
+  evicted: 0,
+  remaining: 0,
+  ...r,
+});
 
 /** What aggregator's overflow left: 5,904 DroppedOldest letters, three of them listed. */
 const overflowed = () =>
@@ -74,15 +91,7 @@ describe('Dead letters redrive', () => {
           ? ({
               ok: true,
               command: 'redrive',
-              redrive: {
-                selected: 3,
-                redriven: 0,
-                failedAgain: 0,
-                refusedCrossTenant: 0,
-                refusedNotRouted: 3,
-                evicted: 0,
-                remaining: 3,
-              },
+              redrive: result({ selected: 3, refusedNotRouted: 3, remaining: 3 }),
             } as EngineReply)
           : undefined,
     );
@@ -110,15 +119,7 @@ describe('Dead letters redrive, a queueful at a time', () => {
           ? ({
               ok: true,
               command: 'redrive',
-              redrive: {
-                selected: 1_000,
-                redriven: 1_000,
-                failedAgain: 0,
-                refusedCrossTenant: 0,
-                refusedNotRouted: 0,
-                evicted: 0,
-                remaining: 4_904,
-              },
+              redrive: result({ selected: 1_000, redriven: 1_000, remaining: 4_904 }),
             } as EngineReply)
           : undefined,
     );
@@ -159,13 +160,7 @@ describe('Dead letters redrive, a queueful at a time', () => {
 describe('Dead letters redrive, paced', () => {
   it('sends the pace, follows the run from the snapshots, and cancels it', async () => {
     const progress = (p: Partial<RedriveProgress>): RedriveProgress => ({
-      selected: 5_904,
-      redriven: 0,
-      failedAgain: 0,
-      refusedCrossTenant: 0,
-      refusedNotRouted: 0,
-      evicted: 0,
-      remaining: 5_904,
+      ...result({ selected: 5_904, remaining: 5_904 }),
       startedUs: 1_000_000,
       ratePerSec: 2_000,
       total: 5_904,
@@ -180,7 +175,7 @@ describe('Dead letters redrive, paced', () => {
           ? ({
               ok: true,
               command: 'redrive',
-              redrive: { ...progress({}), selected: 5_904 },
+              redrive: result({ selected: 5_904, remaining: 5_904 }),
               progress: progress({}),
             } as EngineReply)
           : undefined,
