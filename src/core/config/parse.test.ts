@@ -72,6 +72,45 @@ describe('parseConfig', () => {
     );
   });
 
+  it('lists the cross-checks with the schema errors, each path once', () => {
+    const demo = demoConfig();
+    const r = parseConfig({
+      ...demo,
+      // Schema errors: a capacity of 0 and a kernel id that is not a string.
+      kernels: [{ ...demo.kernels[0]!, queueCapacity: 0 }, ...demo.kernels.slice(1), { id: 7 }],
+      routes: [
+        ...demo.routes,
+        // Cross-checks: a kernel nobody defined, a type routed twice.
+        { typeId: 4242, kernelId: 'nowhere' },
+        { typeId: demo.routes[0]!.typeId, kernelId: demo.routes[0]!.kernelId },
+        // Both: an empty kernel id is a schema error, and no such kernel; flagged once.
+        { typeId: 4343, kernelId: '' },
+      ],
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const n = demo.routes.length;
+    expect(r.errors).toEqual(
+      expect.arrayContaining([
+        { path: 'kernels[0].queueCapacity', message: expect.any(String) },
+        { path: `routes[${n}].kernelId`, message: 'no kernel with id "nowhere"' },
+        {
+          path: `routes[${n + 1}].typeId`,
+          message: expect.stringContaining('already has a route'),
+        },
+      ]),
+    );
+    // The kernel whose capacity is wrong still counts as defined: its routes are not flagged.
+    expect(r.errors.filter((e) => e.message.includes(JSON.stringify(demo.kernels[0]!.id)))).toEqual(
+      [],
+    );
+    const paths = r.errors.map((e) => e.path);
+    expect(r.errors.filter((e) => e.path === `routes[${n + 2}].kernelId`)).toEqual([
+      { path: `routes[${n + 2}].kernelId`, message: 'must not be empty' },
+    ]);
+    expect(new Set(paths).size).toBe(paths.length);
+  });
+
   it('canonicalises u64 ids: safe integers as numbers, larger as decimal strings', () => {
     const demo = demoConfig();
     const r = parseConfig({

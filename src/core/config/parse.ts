@@ -3,13 +3,14 @@ import type { z } from 'zod';
 import { formatPath, ROOT_PATH, type PathSegment } from './path.ts';
 import {
   CONFIG_VERSION,
+  FIELD_TYPES,
   LIMITS,
   RouteConfigSchema,
   type GeneratorPreset,
   type MessageTypeDef,
   type RouteConfig,
 } from './schema.ts';
-import { canonicalU64, readU64, U64_MAX, u64Key } from './u64.ts';
+import { canonicalU64, isU64, readU64, U64_MAX, u64Key } from './u64.ts';
 
 /** A problem with an imported document, located by a readable path such as `routes[3].typeId`. */
 export interface ConfigError {
@@ -304,8 +305,14 @@ function parseTree(tree: unknown): ParseResult {
   if (countErrors.length > 0) return fail(countErrors);
 
   const parsed = RouteConfigSchema.safeParse(tree);
-  if (!parsed.success) return fail(parsed.error.issues.map(issueToError));
-  const semantic = semanticErrors(parsed.data);
+  const semantic = semanticErrors(tree);
+  if (!parsed.success) {
+    // The cross-checks are listed with the schema's errors, so one import shows everything to
+    // fix; a path the schema already flagged is not flagged twice.
+    const structural = parsed.error.issues.map(issueToError);
+    const flagged = new Set(structural.map((e) => e.path));
+    return fail([...structural, ...semantic.filter((e) => !flagged.has(e.path))]);
+  }
   if (semantic.length > 0) return fail(semantic);
   return { ok: true, config: canonicalize(parsed.data) };
 }
@@ -318,67 +325,85 @@ function issueToError(issue: z.core.$ZodIssue): ConfigError {
   return { path: formatPath(issue.path), message };
 }
 
-function semanticErrors(c: RouteConfig): ConfigError[] {
+/** The objects of the array `tree[key]`, each with its index (anything else is the schema's to flag). */
+function records(tree: Record<string, unknown>, key: string): [Record<string, unknown>, number][] {
+  const arr = tree[key];
+  if (!Array.isArray(arr)) return [];
+  const out: [Record<string, unknown>, number][] = [];
+  arr.forEach((v: unknown, i) => {
+    if (isRecord(v)) out.push([v, i]);
+  });
+  return out;
+}
+
+const FIELD_TYPE_NAMES: ReadonlySet<unknown> = new Set(FIELD_TYPES);
+
+/**
+ * The checks across entries that the schema cannot make: unique kernel ids, one route per type,
+ * routes and next hops to known kernels, bytes sizes. They read the document as it is, before
+ * or without a valid schema parse, so each check looks only at values of the right kind; a
+ * kernel whose id is a string counts as known even when its other keys are wrong, so no route is
+ * flagged for a mistake elsewhere.
+ */
+function semanticErrors(tree: Record<string, unknown>): ConfigError[] {
   const errors: ConfigError[] = [];
   const kernelAt = new Map<string, number>();
-  c.kernels.forEach((k, i) => {
-    const prev = kernelAt.get(k.id);
+  for (const [k, i] of records(tree, 'kernels')) {
+    const id = k['id'];
+    if (typeof id !== 'string') continue;
+    const prev = kernelAt.get(id);
     if (prev !== undefined) {
       errors.push({
         path: `kernels[${i}].id`,
-        message: `duplicate kernel id ${JSON.stringify(k.id)} (also kernels[${prev}])`,
+        message: `duplicate kernel id ${JSON.stringify(id)} (also kernels[${prev}])`,
       });
-    } else kernelAt.set(k.id, i);
-  });
-  c.messageTypes.forEach((t, i) => {
-    t.fields.forEach((f, j) => {
+    } else kernelAt.set(id, i);
+  }
+  const knownKernel = (path: string, id: unknown): void => {
+    if (typeof id === 'string' && !kernelAt.has(id)) {
+      errors.push({ path, message: `no kernel with id ${JSON.stringify(id)}` });
+    }
+  };
+  for (const [t, i] of records(tree, 'messageTypes')) {
+    for (const [f, j] of records(t, 'fields')) {
+      const type = f['type'];
+      if (!FIELD_TYPE_NAMES.has(type)) continue;
       const path = `messageTypes[${i}].fields[${j}].size`;
-      if (f.type === 'bytes' && f.size === undefined) {
+      if (type === 'bytes' && f['size'] === undefined) {
         errors.push({ path, message: 'a bytes field needs a size (1 to 65536)' });
-      } else if (f.type !== 'bytes' && f.size !== undefined) {
-        errors.push({ path, message: `size applies only to bytes fields, not ${f.type}` });
+      } else if (type !== 'bytes' && f['size'] !== undefined) {
+        errors.push({ path, message: `size applies only to bytes fields, not ${String(type)}` });
       }
-    });
-  });
+    }
+  }
   const routeAt = new Map<string, number>();
-  c.routes.forEach((r, i) => {
-    const key = u64Key(r.typeId);
-    const prev = routeAt.get(key);
-    if (prev !== undefined) {
-      errors.push({
-        path: `routes[${i}].typeId`,
-        message: `type id ${key} already has a route (routes[${prev}]); a type has at most one route`,
-      });
-    } else routeAt.set(key, i);
-    if (!kernelAt.has(r.kernelId)) {
-      errors.push({
-        path: `routes[${i}].kernelId`,
-        message: `no kernel with id ${JSON.stringify(r.kernelId)}`,
-      });
+  for (const [r, i] of records(tree, 'routes')) {
+    if (isU64(r['typeId'])) {
+      const key = u64Key(r['typeId']);
+      const prev = routeAt.get(key);
+      if (prev !== undefined) {
+        errors.push({
+          path: `routes[${i}].typeId`,
+          message: `type id ${key} already has a route (routes[${prev}]); a type has at most one route`,
+        });
+      } else routeAt.set(key, i);
     }
-  });
+    knownKernel(`routes[${i}].kernelId`, r['kernelId']);
+  }
   const destAt = new Map<string, number>();
-  c.k2kRoutes.forEach((r, i) => {
-    if (!kernelAt.has(r.dest)) {
-      errors.push({
-        path: `k2kRoutes[${i}].dest`,
-        message: `no kernel with id ${JSON.stringify(r.dest)}`,
-      });
-    }
-    if (!kernelAt.has(r.nextHop)) {
-      errors.push({
-        path: `k2kRoutes[${i}].nextHop`,
-        message: `no kernel with id ${JSON.stringify(r.nextHop)}`,
-      });
-    }
-    const prev = destAt.get(r.dest);
+  for (const [r, i] of records(tree, 'k2kRoutes')) {
+    const dest = r['dest'];
+    knownKernel(`k2kRoutes[${i}].dest`, dest);
+    knownKernel(`k2kRoutes[${i}].nextHop`, r['nextHop']);
+    if (typeof dest !== 'string') continue;
+    const prev = destAt.get(dest);
     if (prev !== undefined) {
       errors.push({
         path: `k2kRoutes[${i}].dest`,
-        message: `${JSON.stringify(r.dest)} already has a next hop (k2kRoutes[${prev}])`,
+        message: `${JSON.stringify(dest)} already has a next hop (k2kRoutes[${prev}])`,
       });
-    } else destAt.set(r.dest, i);
-  });
+    } else destAt.set(dest, i);
+  }
   return errors;
 }
 

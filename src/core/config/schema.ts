@@ -92,9 +92,10 @@ const handlerId = z
 // Names are data: hostile markup is allowed (the UI renders text), control characters are not.
 const name = z
   .string()
-  .min(1)
+  .min(1, { message: 'must not be empty' })
   .max(LIMITS.maxNameLength)
-  .regex(new RegExp(`^[^${CONTROL}${SURROGATE}]+$`, 'u'), {
+  // `*`, not `+`: an empty name is the length check's to flag, once, not also this one's.
+  .regex(new RegExp(`^[^${CONTROL}${SURROGATE}]*$`, 'u'), {
     message: 'names must not contain control characters or unpaired surrogates',
   });
 // Unpaired surrogates cannot be written as UTF-8, so they would not survive an export.
