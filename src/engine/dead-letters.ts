@@ -20,6 +20,12 @@ import type { SendPath } from './send';
 const MAX_RECENT_LETTERS = 500;
 /** A paced redrive behind its schedule sends at most this much of its pace at once, seconds. */
 const MAX_CATCH_UP_S = 0.05;
+/**
+ * A paced redrive fills no kernel's queue past this share of its capacity: the rest is left to
+ * live traffic, and a pace above what the kernel takes waits for room instead of pushing its own
+ * letters (or, under `dropOldest`, queued messages) out of the queue again.
+ */
+const ROOM_SHARE = 0.5;
 
 type RedriveCommand = Extract<EngineCommand, { type: 'redrive' }>;
 
@@ -248,6 +254,7 @@ export class DeadLetters {
       ratePerSec: rate,
       total,
       sent: 0,
+      waitingForRoom: null,
       state: total === 0 ? 'done' : 'running',
     };
     const maxSeq = dlq.lastSeq;
@@ -274,7 +281,8 @@ export class DeadLetters {
 
   /**
    * Sends what a paced redrive owes by now (its rate times the engine time since it started),
-   * oldest first. A letter it may not send (another tenant's kernel, a type routed elsewhere)
+   * oldest first, while each queue it fills stays under half its capacity (beyond that it waits
+   * for the kernel to make room, and says which). A letter it may not send (another tenant's kernel, a type routed elsewhere)
    * stays held and is counted once.
    */
   step(): void {
@@ -294,11 +302,16 @@ export class DeadLetters {
       run.startUs += ((due - burst) / p.ratePerSec) * 1e6;
       due = burst;
     }
-    const selected = this.c.broker.deadLetters.browse({ where: run.own, limit: due });
+    const candidates = this.c.broker.deadLetters.browse({ where: run.own, limit: due });
+    let selected: DeadLetter[];
     let r: RedriveResult;
     try {
       // The target may be gone since the start: checked again at each step.
-      r = this.redriveLetters(selected, this.redriveOptions(run.cmd));
+      const options = this.redriveOptions(run.cmd);
+      const room = this.withRoom(candidates, options);
+      selected = room.fit;
+      p.waitingForRoom = room.fullQueue;
+      r = this.redriveLetters(selected, options);
     } catch (e) {
       p.error = e instanceof Error ? e.message : String(e);
       this.finish('failed');
@@ -315,7 +328,48 @@ export class DeadLetters {
     // Its own letters still to go: past its limit, the letters matching are not its.
     const held = this.c.broker.deadLetters.browse({ where: run.own }).length;
     p.remaining = Math.min(p.total - handled, held);
-    if (selected.length < due || handled >= p.total) this.finish('done');
+    if ((candidates.length < due && p.waitingForRoom === null) || handled >= p.total) {
+      this.finish('done');
+    }
+  }
+
+  /**
+   * The kernel whose queue a redriven letter enters: the target, else its destination (a K2K
+   * destination's next hop), else, for a letter never routed, its type's route; undefined when
+   * none is a kernel (the send then fails and it is a letter again, taking no room).
+   */
+  private queueOf(l: DeadLetter, options: RedriveOptions): KernelState | undefined {
+    if (options.tk) return options.tk;
+    const c = this.c;
+    const dest =
+      l.destination === ''
+        ? c.dispatcher.getRoute(l.typeId)
+        : c.kernels.has(l.destination)
+          ? l.destination
+          : c.k2k.get(l.destination);
+    return dest === undefined ? undefined : c.kernels.get(dest);
+  }
+
+  /**
+   * The oldest of `letters` that fit, in order, while each one's queue stays under
+   * {@link ROOM_SHARE} of its capacity: the first that would not fit and every letter after it
+   * wait for the next step, so they still go oldest first. `fullQueue` names the kernel whose
+   * queue held them back.
+   */
+  private withRoom(
+    letters: DeadLetter[],
+    options: RedriveOptions,
+  ): { fit: DeadLetter[]; fullQueue: string | null } {
+    const added = new Map<KernelState, number>();
+    for (let i = 0; i < letters.length; i++) {
+      const k = this.queueOf(letters[i]!, options);
+      if (!k) continue;
+      const n = added.get(k) ?? 0;
+      const room = Math.max(1, Math.floor(k.ep.capacity * ROOM_SHARE)) - k.ep.pendingCount();
+      if (n >= room) return { fit: letters.slice(0, i), fullQueue: k.cfg.id };
+      added.set(k, n + 1);
+    }
+    return { fit: letters, fullQueue: null };
   }
 
   private finish(state: RedriveProgress['state']): void {

@@ -229,6 +229,46 @@ describe('engine on the core', () => {
     expectBalanced(engine.snapshot());
   });
 
+  it('a paced redrive fills a queue to half its capacity at most, and waits there for room', () => {
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    ok(engine, { type: 'inject', typeId: 1002, count: 10_000 });
+    engine.drain();
+    const letters = 10_000 - 4_096;
+    // A pace far above what a tick drains: all at once, 5,904 into 4,096 would push 1,808 out.
+    ok(engine, { type: 'redrive', ratePerSec: 1_000_000 });
+    t += 10_000;
+    engine.tick();
+    let p = engine.snapshot().deadLetters.redrive!;
+    expect(p).toMatchObject({ state: 'running', sent: 2_048, evicted: 0 });
+    expect(p.waitingForRoom).toBe('aggregator');
+    // Live traffic fills the queue past half: the next step sends nothing and says why.
+    ok(engine, { type: 'inject', typeId: 1002, count: 3_000 });
+    t += 10_000;
+    engine.tick();
+    p = engine.snapshot().deadLetters.redrive!;
+    expect(p).toMatchObject({ state: 'running', sent: 2_048, waitingForRoom: 'aggregator' });
+    // As the kernel drains, the rest go, oldest first, and none is pushed out again.
+    for (let i = 0; i < 20 && engine.snapshot().deadLetters.redrive!.state === 'running'; i++) {
+      t += 10_000;
+      engine.tick();
+    }
+    p = engine.snapshot().deadLetters.redrive!;
+    expect(p).toMatchObject({
+      state: 'done',
+      sent: letters,
+      redriven: letters,
+      evicted: 0,
+      remaining: 0,
+      waitingForRoom: null,
+    });
+    engine.drain();
+    const s = engine.snapshot();
+    expect(s.deadLetters.count).toBe(0);
+    expect(s.kernels.find((k) => k.id === 'aggregator')!.processed).toBe(13_000);
+    expectBalanced(s);
+  });
+
   it('a paced redrive whose target kernel is removed stops and says why', () => {
     let t = 1_000_000;
     const config = demoConfig();

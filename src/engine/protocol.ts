@@ -254,6 +254,11 @@ export interface RedriveProgress extends RedriveResult {
   total: number;
   /** Letters taken from the queue so far (`redriven` + `failedAgain`). */
   sent: number;
+  /**
+   * The kernel whose queue held back its last step: a paced redrive fills no queue past half its
+   * capacity and waits for room there; null when it sent all it owed.
+   */
+  waitingForRoom: string | null;
   state: 'running' | 'done' | 'cancelled' | 'failed';
   /** Why it stopped, when `failed` (its target kernel was removed, say). */
   error?: string;

@@ -165,6 +165,7 @@ describe('Dead letters redrive, paced', () => {
       ratePerSec: 2_000,
       total: 5_904,
       sent: 0,
+      waitingForRoom: null,
       state: 'running',
       ...p,
     });
@@ -212,6 +213,14 @@ describe('Dead letters redrive, paced', () => {
     await expect
       .element(line)
       .toHaveTextContent(/^Redriving 1,000 of 5,904 at 2,000\/s: 1,000 accepted, 0 failed again\./);
+    // Held back by a queue at half its capacity: the line says which, and says it no more
+    // once the run stops.
+    at({ sent: 1_100, redriven: 1_100, remaining: 4_804, waitingForRoom: 'aggregator' });
+    await expect
+      .element(line)
+      .toHaveTextContent(
+        /1,100 accepted, 0 failed again\. Waiting for room in aggregator's queue \(it fills a queue to half its capacity at most\)\./,
+      );
     // One at a time: the redrive buttons wait for it.
     await expect.element(page.getByRole('button', { name: /^Redrive all/ })).toBeDisabled();
     await userEvent.click(page.getByRole('button', { name: 'Cancel redrive' }));

@@ -338,7 +338,7 @@ export function DeadLettersPanel() {
             <input
               aria-label="Redrive pace (letters per second)"
               aria-invalid={!rateOk || undefined}
-              title="Redrive this many letters a second, oldest first, as the kernels drain (their queues then take them back without overflowing again); empty redrives them all at once"
+              title="Redrive this many letters a second, oldest first, filling no queue past half its capacity (above what a kernel takes, they wait for its room), so its queue takes them back without overflowing again; empty redrives them all at once"
               placeholder="at once"
               inputMode="decimal"
               value={pace}
@@ -497,6 +497,9 @@ export function describeProgress(p: RedriveProgress): string {
     (refused > 0 ? `, ${formatCount(refused)} refused (they stay held)` : '') +
     (p.evicted > 0 ? `, ${formatCount(p.evicted)} queued messages evicted to take them` : '') +
     '.' +
+    (p.state === 'running' && p.waitingForRoom !== null
+      ? ` Waiting for room in ${p.waitingForRoom}'s queue (it fills a queue to half its capacity at most).`
+      : '') +
     (p.state !== 'running' && p.remaining > 0
       ? ` ${formatCount(p.remaining)} of its letters still held.`
       : '') +

@@ -55,7 +55,7 @@ describe('Problems panel', () => {
     await expect
       .element(items.nth(2))
       .toHaveTextContent(
-        'aggregator: its queue evicted 5,904 messages (dropOldest). Letters it lost can go back at a pace under its rate (Dead letters, Options, pace).',
+        'aggregator: its queue evicted 5,904 messages (dropOldest). Letters it lost can go back paced (Dead letters, Options, pace): a paced redrive fills its queue to half at most.',
       );
     await expect.element(items.nth(3)).toHaveTextContent(/alert_sink: failed on 3 messages/);
     await expect.element(items.nth(4)).toHaveTextContent(/generator is 3\.2 s behind/);

@@ -71,7 +71,7 @@ export function liveProblems(
           `${k.id}: its queue ${policy === 'dropOldest' ? 'evicted' : 'refused'} ${formatCount(k.dropped)} messages${policy ? ` (${policy})` : ''}.` +
           // All at once, letters taken back into a queue that just overflowed overflow it again.
           (s.deadLetters.count > 0 && s.deadLetters.redrive?.state !== 'running'
-            ? ' Letters it lost can go back at a pace under its rate (Dead letters, Options, pace).'
+            ? ' Letters it lost can go back paced (Dead letters, Options, pace): a paced redrive fills its queue to half at most.'
             : ''),
         nodeId: kernelNodeId(k.id),
       });
