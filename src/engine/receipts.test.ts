@@ -91,4 +91,53 @@ describe('ReceiptLog filter', () => {
     expect(log.wants('Delivered', 1003, 'host', 'p')).toBe(false);
     expect(log.sampledOut).toBe(2);
   });
+
+  it('perReceipt: the receipts past it, counted in bulk, end as the per-receipt path leaves them', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 0, max: 50 }),
+        fc.integer({ min: 0, max: 250 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.boolean(),
+        (cap, skip, spent, n, filtered) => {
+          const make = () => {
+            const log = new ReceiptLog();
+            log.setCap(cap);
+            if (filtered) set(log, ['1003']);
+            for (let i = 0; i < spent; i++) log.wants('Delivered', 1003, 'host', 'p');
+            log.skipNext(skip);
+            return log;
+          };
+          const one = make();
+          const bulk = make();
+          let rowsOne = 0;
+          for (let i = 0; i < n; i++) {
+            one.count('Delivered');
+            if (one.wants('Delivered', 1002, 'host', 'aggregator')) rowsOne++;
+          }
+          const head = bulk.perReceipt(n);
+          expect(head).toBeLessThanOrEqual(n);
+          let rowsBulk = 0;
+          for (let i = 0; i < head; i++) {
+            bulk.count('Delivered');
+            if (bulk.wants('Delivered', 1002, 'host', 'aggregator')) rowsBulk++;
+          }
+          bulk.countUnsampled('Delivered', n - head);
+          expect(rowsBulk).toBe(rowsOne);
+          expect(bulk.total).toBe(one.total);
+          expect(bulk.sampledOut).toBe(one.sampledOut);
+          expect(bulk.byStatusRecord()).toEqual(one.byStatusRecord());
+          expect(bulk.room()).toBe(one.room());
+          // The next receipts fare alike (the skip and the budget were left the same).
+          for (let i = 0; i < 5; i++) {
+            expect(bulk.wants('Delivered', 1003, 'host', 'p')).toBe(
+              one.wants('Delivered', 1003, 'host', 'p'),
+            );
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });

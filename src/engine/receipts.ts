@@ -92,6 +92,18 @@ export class ReceiptLog {
     this.sampledOut += n;
   }
 
+  /**
+   * Of the next `n` receipts, how many the per-receipt path ({@link wants}) must see: those a
+   * skip passes over, then those there is room for. Without a filter every receipt passes, so
+   * each one past these is sampled out as {@link countUnsampled} counts it; with one, a matching
+   * receipt further on may still take a row, so all `n` do.
+   */
+  perReceipt(n: number): number {
+    const f = this.filter;
+    if (f.statuses !== null || f.typeIds !== null || f.kernels !== null) return n;
+    return Math.min(n, this.skip + this.room());
+  }
+
   /** Rows {@link wants} could still materialise now (for a receipt the filter matches). */
   room(): number {
     return Math.max(

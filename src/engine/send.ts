@@ -306,11 +306,23 @@ export class SendPath {
     const receipts = c.receipts;
     // Only an all-Delivered batch may be settled in bulk: a Pending message (accepted by a next
     // hop) must be counted as Pending and its edge drawn to the hop, which the loop below does.
-    if (c.dispatcher.lastBatchDelivered === n && !receipts.hasRoom() && !sc.traced) {
-      // The bulk case: every message Delivered, no row wanted: counts, ids and edges in bulk.
-      for (let i = 0; i < n; i++) s.msgId[sc.refs[i]!] = id++;
-      receipts.countUnsampled('Delivered', n);
-      this.bulkEdges(n, srcNum);
+    if (c.dispatcher.lastBatchDelivered === n && !sc.traced) {
+      // Every message Delivered: those the receipt sampler may give a row go one by one, the rest
+      // (counts, ids, edges) in bulk. The budget refills as engine time moves, so most batches
+      // have room for a row or two; before, that sent the whole batch one by one.
+      const head = receipts.perReceipt(n);
+      for (let i = 0; i < head; i++) {
+        const ref = sc.refs[i]!;
+        s.msgId[ref] = id++;
+        const rec = c.types[sc.recIdx[i]!]!;
+        const dest = c.dispatcher.getRoute(rec.num) ?? '';
+        this.settle(ref, 'Delivered', source, srcNum, dest, 0, sc.prio[i]!);
+      }
+      if (head < n) {
+        for (let i = head; i < n; i++) s.msgId[sc.refs[i]!] = id++;
+        receipts.countUnsampled('Delivered', n - head);
+        this.bulkEdges(head, n, srcNum);
+      }
       sc.count = 0;
       sc.traced = false;
       return;
@@ -340,10 +352,10 @@ export class SendPath {
   private typesSeen = new Int32Array(64);
 
   /**
-   * Edges of an all-Delivered batch: type -> kernel, and kernel -> kernel when a kernel sent it.
+   * Edges of rows `from..n` of an all-Delivered batch: type -> kernel, and kernel -> kernel when a kernel sent it.
    * Counted per type first, so each type's route is looked up once per batch.
    */
-  private bulkEdges(n: number, srcNum: number): void {
+  private bulkEdges(from: number, n: number, srcNum: number): void {
     const c = this.c;
     const sc = this.scratch;
     if (this.typeCounts.length < c.types.length) {
@@ -353,7 +365,7 @@ export class SendPath {
     const counts = this.typeCounts;
     const seen = this.typesSeen;
     let kinds = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < n; i++) {
       const r = sc.recIdx[i]!;
       const before = counts[r]!;
       counts[r] = before + 1;
