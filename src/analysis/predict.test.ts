@@ -126,6 +126,45 @@ describe('queue predictions against a simulated M/M/1 queue', () => {
     expect(k.secondsToDrain).toBeNull();
   });
 
+  it('says full now while the queue loses messages, though each snapshot catches it below full', () => {
+    const p = createQueuePredictor();
+    // Traffic in lumps: 5,000 offered a second, served 4,950, but the queue of 1,024 overflows
+    // between snapshots, which each find it drained to a few hundred.
+    let processed = 0;
+    let dropped = 0;
+    for (let i = 0; i <= 40; i++) {
+      processed += 495;
+      if (i > 20) dropped += 60;
+      p.observe({
+        timeUs: i * 100_000,
+        kernels: [{ id: 'k', queued: 300, capacity: 1024, processed, dropped }],
+      });
+    }
+    const k = p.get('k')!;
+    expect(k.secondsToFull).toBe(0);
+    expect(k.secondsToDrain).toBeNull();
+    expect(k.warning).toBe(true);
+    // Losses in lumps, one snapshot in three: still full now at every snapshot, no blinking.
+    for (let i = 41; i <= 50; i++) {
+      processed += 495;
+      if (i % 3 === 0) dropped += 180;
+      p.observe({
+        timeUs: i * 100_000,
+        kernels: [{ id: 'k', queued: 300, capacity: 1024, processed, dropped }],
+      });
+      expect(p.get('k')!.secondsToFull).toBe(0);
+    }
+    // Losses stop: a second later the queue is judged by its rates again.
+    for (let i = 51; i <= 62; i++) {
+      processed += 495;
+      p.observe({
+        timeUs: i * 100_000,
+        kernels: [{ id: 'k', queued: 300, capacity: 1024, processed, dropped }],
+      });
+    }
+    expect(p.get('k')!.secondsToFull).not.toBe(0);
+  });
+
   it('restarts after a counter reset and leaves ρ unknown for a kernel never seen busy', () => {
     const p = createQueuePredictor();
     const k = (processed: number, depth = 0) => ({

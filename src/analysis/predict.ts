@@ -91,6 +91,8 @@ interface KernelState {
   growEvents: number;
   /** Engine time of the last interval with arrivals, µs. */
   lastArrivalUs: number;
+  /** Engine time of the last interval in which the queue refused or evicted messages, µs. */
+  lastLossUs: number;
   prediction: KernelPrediction;
 }
 
@@ -107,6 +109,9 @@ const EMPTY = (o: QueueObservation): KernelPrediction => ({
 });
 
 const held = (o: QueueObservation) => o.queued + (o.inFlight ?? 0);
+
+/** A queue that refused or evicted messages reads full for this long after, µs (see `observe`). */
+const LOSS_HOLD_US = 1_000_000;
 
 /** μ is forgotten once the smoothed throughput is this many times above it (see `observe`)... */
 const MU_CONTRADICTED = 1.25;
@@ -132,7 +137,12 @@ export function createQueuePredictor(options: PredictorOptions = {}): QueuePredi
   const states = new Map<string, KernelState>();
   let lastTimeUs: number | null = null;
 
-  function predict(s: KernelState, o: QueueObservation, quiet: boolean): KernelPrediction {
+  function predict(
+    s: KernelState,
+    o: QueueObservation,
+    quiet: boolean,
+    losing = false,
+  ): KernelPrediction {
     const lam = quiet ? 0 : s.lamSec > 0 ? s.lamEvents / s.lamSec : 0;
     const mu = muOf(s);
     const room = Math.max(0, o.capacity - o.queued);
@@ -146,8 +156,11 @@ export function createQueuePredictor(options: PredictorOptions = {}): QueuePredi
       if (grow > 0 && o.queued > 0) toFull = room / grow;
     }
     // Full now: no "drained in" beside it, whatever the smoothed rates say (they lag a step in
-    // the load by a few seconds, and "⚠ now · drained in 1.3 s" contradicted itself).
-    if (o.queued >= o.capacity) {
+    // the load by a few seconds, and "⚠ now · drained in 1.3 s" contradicted itself). A queue that
+    // refused or evicted messages since the last snapshot was full in between, whatever depth
+    // the snapshot's instant caught: traffic in lumps (a GPU kernel's batches, bursts) overflowed
+    // it again and again while ρ read 0.99 and "drained in 695 ms" stood beside the losses.
+    if (o.queued >= o.capacity || losing) {
       toFull = 0;
       toDrain = null;
     }
@@ -185,6 +198,7 @@ export function createQueuePredictor(options: PredictorOptions = {}): QueuePredi
             tpSec: 0,
             growEvents: 0,
             lastArrivalUs: snapshot.timeUs,
+            lastLossUs: Number.NEGATIVE_INFINITY,
             prediction: EMPTY(o),
           });
           continue;
@@ -228,6 +242,10 @@ export function createQueuePredictor(options: PredictorOptions = {}): QueuePredi
           s.muEvents = 0;
           s.muSec = 0;
         }
+        if (o.dropped > s.last.dropped) s.lastLossUs = snapshot.timeUs;
+        // Held a second after the last loss: losses in lumps land in every other snapshot or so,
+        // and "full now" would blink with them.
+        const losing = snapshot.timeUs - s.lastLossUs < LOSS_HOLD_US;
         s.last = { ...o };
         const quiet = snapshot.idle === true || snapshot.timeUs - s.lastArrivalUs >= idleAfterUs;
         if (quiet) {
@@ -239,7 +257,7 @@ export function createQueuePredictor(options: PredictorOptions = {}): QueuePredi
           s.tpEvents = 0;
           s.tpSec = 0;
         }
-        s.prediction = predict(s, o, quiet);
+        s.prediction = predict(s, o, quiet, losing && !quiet);
       }
       for (const id of [...states.keys()]) if (!seen.has(id)) states.delete(id);
     },
