@@ -93,6 +93,35 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
       .toHaveTextContent(/^0 \/ 4,096$/);
   });
 
+  it("keeps a queue's loss mark in place while it also forecasts the queue full", async () => {
+    render(<Graph />);
+    const row = (processed: number, dropped: number) =>
+      snapshot({
+        kernels: [
+          kernelRow({
+            id: 'pattern_detector',
+            queued: 600,
+            capacity: 1024,
+            processed,
+            dropped,
+            deadLettered: dropped,
+          }),
+        ],
+      });
+    // Losses between snapshots that each catch the queue below full: the forecast is "full
+    // now" (the predictor) and the mark of what was refused stays where it was.
+    store.getState().ingestSnapshot(row(0, 0), Date.now());
+    store.getState().ingestSnapshot(row(5_000, 400), Date.now());
+    const mark = page.getByTestId('dropped-node-pattern_detector');
+    await expect.element(mark).toHaveTextContent('400 refused');
+    await expect.element(page.getByTestId('prediction-pattern_detector')).toHaveTextContent(/⚠/);
+    await expect
+      .element(mark)
+      .toHaveAttribute('title', expect.stringContaining('Predicted: full now.'));
+    store.getState().ingestSnapshot(row(10_000, 800), Date.now());
+    await expect.element(mark).toHaveTextContent('800 refused');
+  });
+
   it('labels an auto kernel "auto → …" until the engine reports where it runs', async () => {
     // The label keeps the width of "auto → cpu" from the start: in the app's 220 px node that
     // line wraps, and a label growing when the first snapshot lands moved the node's handles.
