@@ -123,6 +123,41 @@ describe('Receipts panel (issue 13, point 3)', () => {
     await expect.element(hint).not.toBeInTheDocument();
   });
 
+  it('says why a filtered or paused list is empty while receipts are counted', async () => {
+    render(<ReceiptsPanel />, fakeEngine());
+    ingest(delivered([receipt(1), receipt(2)]));
+    await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('2 rows shown');
+    const none = page.getByTestId('receipts-none-match');
+    await expect.element(none).not.toBeInTheDocument();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Filter by status' }),
+      'QueueFull',
+    );
+    ingest({
+      total: 5,
+      byStatus: { Delivered: 2, QueueFull: 3 },
+      sampledOut: 0,
+      failedLater: 0,
+      recent: [1, 2, 3].map((i) => receipt(2 + i, { status: 'QueueFull', latencyUs: null })),
+    });
+    await expect
+      .element(none)
+      .toHaveTextContent(
+        'No row in the paused list matches the filter. The 3 receipts held since the pause are not in it: Resume shows those that match.',
+      );
+    // Resumed, the held rows that match are shown, and the note goes.
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('3 rows shown');
+    await expect.element(none).not.toBeInTheDocument();
+    // Filtered to a status none of the captured rows has: the note says rows are a sample.
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Filter by status' }),
+      'TenantMismatch',
+    );
+    await expect.element(none).toHaveTextContent(/^No captured row matches the filter yet\./);
+  });
+
   it("shows an f32 field as the value sent (524.11), not its double's expansion", async () => {
     render(<ReceiptsPanel />);
     const tx = demoConfig().messageTypes.find((t) => t.typeId === 1001)!;
