@@ -59,6 +59,16 @@ describe('Problems panel', () => {
       );
     await expect.element(items.nth(3)).toHaveTextContent(/alert_sink: failed on 3 messages/);
     await expect.element(items.nth(4)).toHaveTextContent(/generator is 3\.2 s behind/);
+    // A loss stays until the reset; the generator behind is of the moment, and each says so.
+    await expect
+      .element(items.nth(1))
+      .toHaveAttribute('title', 'Since the counters were last reset (Metrics: Reset counters)');
+    await expect
+      .element(items.nth(4))
+      .toHaveAttribute(
+        'title',
+        'Now: listed while it lasts, gone when the generator keeps up or stops',
+      );
     await userEvent.click(items.nth(2).getByRole('button'));
     expect(store.getState().selection).toEqual(['kernel:aggregator']);
     // Lost dead letters have no node: the Dead letters tab comes up.

@@ -48,10 +48,19 @@ export function ProblemsPanel() {
         <ul
           className="problems"
           aria-label="Running system problems"
-          title="Since the counters were last reset (Metrics: Reset counters)"
+          title="Losses since the counters were last reset (Metrics: Reset counters), and what holds the engine back now"
         >
           {live.map((p) => (
-            <li key={`${p.code}:${p.nodeId ?? ''}`} className="problem warning" data-code={p.code}>
+            <li
+              key={`${p.code}:${p.nodeId ?? ''}`}
+              className="problem warning"
+              data-code={p.code}
+              title={
+                p.now
+                  ? 'Now: listed while it lasts, gone when the generator keeps up or stops'
+                  : 'Since the counters were last reset (Metrics: Reset counters)'
+              }
+            >
               <button
                 type="button"
                 onClick={() => {

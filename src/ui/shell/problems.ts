@@ -38,6 +38,11 @@ export interface LiveProblem {
   nodeId?: string;
   /** The dock tab that shows it, if no node does. */
   tab?: 'deadletters';
+  /**
+   * A state of the moment, not a loss counted since the reset: listed while it lasts (the
+   * generator behind its schedule goes when it keeps up or stops).
+   */
+  now?: true;
 }
 
 /**
@@ -87,6 +92,7 @@ export function liveProblems(
   if (limit)
     out.push({
       code: 'GeneratorBehind',
+      now: true,
       message: `The generator is ${(limit.lagMs / 1000).toFixed(1)} s behind its schedule: the engine takes ${formatRate(limit.actual)} of the ${formatRate(limit.asked)} asked.`,
     });
   return out;
