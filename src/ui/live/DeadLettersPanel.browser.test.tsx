@@ -157,6 +157,29 @@ describe('Dead letters redrive, a queueful at a time', () => {
   });
 });
 
+describe('Dead letters redrive, all at once into a queue without room', () => {
+  it('points to the pace when letters failed again or pushed queued messages out', async () => {
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'listDeadLetters'
+        ? overflowed()
+        : cmd.type === 'redrive'
+          ? ({
+              ok: true,
+              command: 'redrive',
+              redrive: result({ selected: 5_904, redriven: 1_024, failedAgain: 4_880 }),
+            } as EngineReply)
+          : undefined,
+    );
+    render(<DeadLettersPanel />, engine);
+    await userEvent.click(page.getByRole('button', { name: /Redrive all matching/ }));
+    await expect
+      .element(page.getByRole('status').filter({ hasText: 'Redrove' }))
+      .toHaveTextContent(
+        /1,024 accepted, 4,880 failed again, .* Under Options, a pace redrives them as the kernel drains, filling its queue to half at most\.$/,
+      );
+  });
+});
+
 describe('Dead letters redrive, paced', () => {
   it('sends the pace, follows the run from the snapshots, and cancels it', async () => {
     const progress = (p: Partial<RedriveProgress>): RedriveProgress => ({

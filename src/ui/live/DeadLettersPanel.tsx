@@ -175,6 +175,10 @@ export function DeadLettersPanel() {
               : '') +
             (gone > 0
               ? ` ${formatCount(gone)} of the ${formatCount(picked.size)} selected were no longer held (evicted from the full dead-letter queue since the list was loaded).`
+              : '') +
+            // Sent all at once into a queue without room for them: say how not to.
+            (r.failedAgain > 0 || r.evicted > 0
+              ? ' Under Options, a pace redrives them as the kernel drains, filling its queue to half at most.'
               : '')
         : 'Redriven.',
     );
