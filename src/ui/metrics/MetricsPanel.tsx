@@ -200,7 +200,11 @@ export function MetricsPanel() {
       <div className="charts">
         {/* Titles of one line in a 300 px column: two charts side by side in a half-width pane,
             where one a pane was all a 1280x720 screen showed. */}
-        <Chart kind="rates" windowSec={windowSec} title="Dispatched, delivered, failed /s" />
+        <Chart
+          kind="rates"
+          windowSec={windowSec}
+          title="Dispatched (injected + emitted), delivered, failed /s"
+        />
         <Chart kind="kernels" windowSec={windowSec} title="Kernel throughput (processed/s)" />
         <Chart kind="depths" windowSec={windowSec} title="Queue depth (most queued in ½ s)" />
         <Chart kind="latency" windowSec={windowSec} title="Latency injection → processing" />
