@@ -122,6 +122,26 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     await expect.element(mark).toHaveTextContent('800 refused');
   });
 
+  it('draws types and kernels on the minimap in their own colours', async () => {
+    // The design tokens the colours come from (the app's tokens.css defines them).
+    const root = document.documentElement.style;
+    root.setProperty('--kernel', 'rgb(0, 120, 90)');
+    root.setProperty('--type', 'rgb(120, 60, 200)');
+    root.setProperty('--panel', 'rgb(255, 255, 255)');
+    render(<Graph />);
+    const map = page.getByRole('img', { name: 'Minimap of the route graph' });
+    await expect.element(map).toBeInTheDocument();
+    const fills = [...map.element().querySelectorAll('rect.react-flow__minimap-node')].map(
+      (r) => getComputedStyle(r).fill,
+    );
+    const config = demoConfig();
+    expect(fills).toHaveLength(config.messageTypes.length + config.kernels.length);
+    // Two colours, neither the default grey.
+    expect(new Set(fills).size).toBe(2);
+    expect(fills).not.toContain('rgb(226, 226, 226)');
+    for (const name of ['--kernel', '--type', '--panel']) root.removeProperty(name);
+  });
+
   it('labels an auto kernel "auto → …" until the engine reports where it runs', async () => {
     // The label keeps the width of "auto → cpu" from the start: in the app's 220 px node that
     // line wraps, and a label growing when the first snapshot lands moved the node's handles.

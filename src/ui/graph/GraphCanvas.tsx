@@ -194,9 +194,25 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
         aria-label="Route graph"
       >
         <Background gap={24} />
-        <MiniMap pannable zoomable ariaLabel="Minimap of the route graph" />
+        {/* Types and kernels in their own colours, as on the graph: in the default grey the map
+            read as an empty box. */}
+        <MiniMap
+          pannable
+          zoomable
+          ariaLabel="Minimap of the route graph"
+          nodeColor={minimapColor}
+          nodeStrokeWidth={0}
+          nodeBorderRadius={4}
+        />
         <Controls aria-label="Zoom controls" fitViewOptions={FIT_VIEW_OPTIONS} />
       </ReactFlow>
     </div>
   );
+}
+
+/** A node's colour on the minimap: its kind's, as the graph's left border shows it. */
+function minimapColor(node: { type?: string | undefined }): string {
+  return node.type === 'kernel'
+    ? 'color-mix(in srgb, var(--kernel) 55%, var(--panel))'
+    : 'color-mix(in srgb, var(--type) 55%, var(--panel))';
 }
