@@ -7,7 +7,10 @@ import { page } from 'vitest/browser';
 import '../design/tokens.css';
 import '../design/controls.css';
 import './gpu.css';
+// The dock's pane (`.dock-body`, the scroll container), as the app lays it out.
+import '../shell/shell.css';
 import { GpuPanel } from './GpuPanel';
+import { GpuBenchContext, type MeasureThroughput, type ThroughputRow } from './benchContext';
 import {
   cleanup,
   freshStore,
@@ -95,5 +98,124 @@ describe('GPU panel', () => {
     expect(getComputedStyle(where.element().parentElement!).display).toBe('table-row');
     const pane = page.getByTestId('pane').element() as HTMLElement;
     expect(overflowIn(pane)).toEqual([]);
+  });
+});
+
+describe('GPU panel: what the measured rates are', () => {
+  for (const width of [560, 1100])
+    it(`says the batch size the rates were measured at, and that WebGPU's can read below processed now (${width} px)`, async () => {
+      render(inPane(width, <GpuPanel />));
+      // A kernel forced to WebGPU that cannot keep up: 48.5 K/s processed over the last half
+      // second, batches of every size; its WebGPU rate measured 44 K/s at about 505 rows.
+      store.getState().ingestSnapshot(
+        snapshot({
+          kernels: [
+            kernelRow({
+              id: 'pattern_detector',
+              backend: 'webgpu',
+              ratePerSec: 48_500,
+              placement: {
+                mode: 'webgpu',
+                reason:
+                  'Backend forced to webgpu: WebGPU (swiftshader) 44.0 K/s vs CPU twin 9.37 M/s at ~505 rows per batch; auto would run it on the CPU twin.',
+                cpuRate: 9_370_000,
+                gpuRate: 44_000,
+                crossoverBatch: null,
+                batchSize: 505,
+                lastSwitchUs: 0,
+                switches: 1,
+                gpuReady: true,
+              },
+            }),
+          ],
+        }),
+        Date.now(),
+      );
+      const row = page.getByTestId('backend-pattern_detector');
+      await expect.element(row).toBeVisible();
+      const cell = (cls: string) => row.element().closest('tr')?.querySelector(cls)?.textContent;
+      expect(cell('.g-gpu')).toBe('44.0\u202fK/s');
+      expect(cell('.g-rate')).toBe('48.5\u202fK/s');
+      expect(cell('.g-batch')).toBe('~505 rows');
+      // The note is true of this kernel: WebGPU's rate is a round trip at one batch size, so a
+      // kernel that cannot keep up can process more than it (it said every measured rate was
+      // kernel compute alone, above what the engine processes).
+      const note = page.getByTestId('gpu-measured-note');
+      await expect.element(note).toHaveTextContent(/batches of about the size shown/);
+      await expect.element(note).toHaveTextContent(/On WebGPU it is the whole round trip/);
+      await expect.element(note).toHaveTextContent(/more when it also took batches larger/);
+      expect(overflowIn(page.getByTestId('pane').element() as HTMLElement)).toEqual([]);
+    });
+});
+
+describe('GPU panel: the throughput measurement', () => {
+  const sizes = [1_024, 4_096, 16_384, 65_536];
+  const rows: ThroughputRow[] = ['fraud', 'aggregator', 'pattern', 'generic'].flatMap((b, i) =>
+    sizes.map((batchSize) => ({
+      behavior: b,
+      batchSize,
+      webgpuMsgsPerSec: batchSize * 50 * (i + 1),
+      cpuMsgsPerSec: 9_000_000 + i * 1e6,
+      gpuKernelNs: batchSize * 200,
+    })),
+  );
+  const measure: MeasureThroughput = () => Promise.resolve(rows);
+  async function measured(width: number) {
+    render(
+      <GpuBenchContext.Provider value={measure}>
+        <div style={{ width, height: 360 }}>
+          <div className="dock-body" data-testid="pane">
+            <GpuPanel />
+          </div>
+        </div>
+      </GpuBenchContext.Provider>,
+    );
+    const button = page.getByRole('button', { name: 'Measure GPU vs CPU throughput' });
+    await expect.element(button, { timeout: 20_000 }).toBeEnabled();
+    await button.click();
+    await expect.element(page.getByTestId('gpu-bench')).toBeVisible();
+    return page.getByTestId('pane').element() as HTMLElement;
+  }
+
+  for (const width of [560, 1100])
+    it(`keeps nothing visible above the results' stuck header (${width} px)`, async () => {
+      const pane = await measured(width);
+      const table = page.getByTestId('gpu-bench').element();
+      const heads = [...table.querySelectorAll('thead th')];
+      const inHead = (x: number, y: number) =>
+        heads.some((th) => th.contains(document.elementFromPoint(x, y)));
+      // Scrolled to the middle of the results: their header is stuck at the top of the pane.
+      const bodyRow = table.querySelectorAll('tbody tr')[6]!;
+      pane.scrollTop += bodyRow.getBoundingClientRect().top - pane.getBoundingClientRect().top - 5;
+      await new Promise(requestAnimationFrame);
+      const top = pane.getBoundingClientRect().top + pane.clientTop;
+      const r = heads[0]!.getBoundingClientRect();
+      expect(r.top).toBeCloseTo(top, 0);
+      const right = heads[heads.length - 1]!.getBoundingClientRect().right;
+      for (const x of [r.left + 4, (r.left + right) / 2, right - 4])
+        for (const y of [top + 0.5, top + 4, r.bottom - 0.5])
+          expect(inHead(x, y), `${x}, ${y}`).toBe(true);
+    });
+
+  it('draws a small chart: one-line title, a key of names and line styles, labelled axes', async () => {
+    await measured(560);
+    const chart = page.getByTestId('gpu-chart');
+    await expect.element(chart).toBeVisible();
+    const el = chart.element();
+    // No legend of values ("fraud webgpu: --" until hovered), no title in uPlot's large type.
+    expect(el.querySelector('.u-legend')).toBeNull();
+    expect(el.querySelector('.u-title')).toBeNull();
+    expect(el.textContent).not.toContain('--');
+    const key = page.getByRole('list', { name: 'Chart key' });
+    await expect
+      .element(key)
+      .toHaveTextContent(/fraud.*aggregator.*pattern.*generic.*WebGPU.*CPU twin/);
+    const caption = el.querySelector('figcaption')!;
+    expect(caption.getBoundingClientRect().height).toBeLessThan(
+      parseFloat(getComputedStyle(caption).fontSize) * 2,
+    );
+    expect(el.getBoundingClientRect().right).toBeLessThanOrEqual(
+      page.getByTestId('pane').element().getBoundingClientRect().right,
+    );
   });
 });

@@ -1,5 +1,6 @@
-import { Fragment, useEffect, useRef, useState } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
 import { acquireGpu, type GpuStatus } from '../../gpu';
 import { useGpuBench, type ThroughputRow as BenchRow } from './benchContext';
 import { useLiveValue } from '../../state/live';
@@ -9,7 +10,9 @@ import {
   formatNumber,
   formatRate,
   measuredRate,
+  withGaps,
 } from '../design/format';
+import { logRange, logSplits, rateTick } from './chart';
 import { crossoverWords, placementLabel, switchedAgo } from './placement';
 
 let statusPromise: Promise<GpuStatus> | null = null;
@@ -33,50 +36,176 @@ const SIZES = [1_024, 4_096, 16_384, 65_536];
 
 const fmt = (n: number): string => formatCompact(n, '/s');
 
+/** One colour per kernel behaviour; its WebGPU line solid, its CPU twin's dashed. */
+const COLORS = [
+  '#2563eb',
+  '#16a34a',
+  '#d97706',
+  '#7c3aed',
+  '#dc2626',
+  '#0f766e',
+  '#db2777',
+  '#64748b',
+];
+const colorOf = (i: number): string => COLORS[i % COLORS.length] ?? '#888';
+const CPU_DASH = [5, 3];
+const CHART_HEIGHT = 180;
+const AXIS_FONT = '11px system-ui, sans-serif';
+/** The plot's own width (its pane's), so the axes stay inside the pane at any size. */
+const chartWidth = (el: HTMLElement): number => Math.max(200, Math.floor(el.clientWidth));
+
+/** Labels every tick it is given (uPlot's log axes label only some, passing null for the rest). */
+const everyTick = (_u: uPlot, splits: number[]): number[] => splits;
+
+/** A line of the chart's key: solid for WebGPU, dashed for the CPU twin. */
+function KeyLine({ dash }: { dash?: number[] }) {
+  return (
+    <svg width="18" height="6" aria-hidden="true">
+      <line
+        x1="0"
+        y1="3"
+        x2="18"
+        y2="3"
+        stroke="currentColor"
+        strokeWidth="1.5"
+        strokeDasharray={dash?.join(' ')}
+      />
+    </svg>
+  );
+}
+
+/**
+ * Throughput against batch size, one colour per kernel (WebGPU solid, CPU twin dashed), both axes
+ * on log scales with a label at every tick. A small chart like the Metrics panel's: a one-line
+ * title and a key of names and line styles above the plot, no legend of values (uPlot's read
+ * "fraud webgpu: --" for every series until hovered; the table above has the numbers).
+ */
 function ThroughputChart({ rows }: { rows: BenchRow[] }) {
   const host = useRef<HTMLDivElement>(null);
+  const kernels = useMemo(() => [...new Set(rows.map((r) => r.behavior))], [rows]);
   useEffect(() => {
     const el = host.current;
     if (!el || rows.length === 0) return;
-    const kernels = [...new Set(rows.map((r) => r.behavior))];
     const x = Float64Array.from(SIZES);
-    const series: uPlot.Series[] = [{ label: 'batch size' }];
+    const series: uPlot.Series[] = [{}];
     const data: Float64Array[] = [x];
-    const colors = ['#2563eb', '#16a34a', '#d97706', '#7c3aed'];
     kernels.forEach((k, i) => {
       for (const backend of ['webgpu', 'cpu'] as const) {
         series.push({
-          label: `${k} ${backend}`,
-          stroke: colors[i % 4] ?? '#888',
-          dash: backend === 'cpu' ? [6, 4] : [],
+          label: `${k} ${backend === 'webgpu' ? 'WebGPU' : 'CPU twin'}`,
+          stroke: colorOf(i),
+          dash: backend === 'cpu' ? CPU_DASH : [],
           width: 1.5,
         });
         data.push(
           Float64Array.from(SIZES, (s) => {
             const r = rows.find((row) => row.behavior === k && row.batchSize === s);
-            return r ? (backend === 'webgpu' ? r.webgpuMsgsPerSec : r.cpuMsgsPerSec) : NaN;
+            const v = r ? (backend === 'webgpu' ? r.webgpuMsgsPerSec : r.cpuMsgsPerSec) : NaN;
+            return v > 0 ? v : NaN;
           }),
         );
       }
     });
-    const plot = new uPlot(
-      {
-        title: 'Throughput against batch size (messages/s; solid WebGPU, dashed CPU twin)',
-        width: Math.max(300, el.clientWidth),
-        height: 220,
-        scales: { x: { time: false, distr: 3 }, y: { distr: 3 } },
-        series,
-        axes: [
-          { stroke: 'currentColor' },
-          { stroke: 'currentColor', size: 70, values: (_u, vals) => vals.map((v) => fmt(v)) },
-        ],
-      },
-      data as unknown as uPlot.AlignedData,
-      el,
+    const [lo, hi] = logRange(rows.flatMap((r) => [r.webgpuMsgsPerSec, r.cpuMsgsPerSec]));
+    const first = SIZES[0] ?? 1;
+    const last = SIZES[SIZES.length - 1] ?? 10;
+    let plot: uPlot | null = null;
+    // A canvas cannot read the page's colour tokens (and "currentColor" drew black labels on the
+    // dark theme): the plot's element resolves them (gpu.css), and a change of theme redraws.
+    const build = () => {
+      plot?.destroy();
+      const css = getComputedStyle(el);
+      const ink = css.color;
+      const rule = css.borderTopColor;
+      const axis = {
+        stroke: ink,
+        font: AXIS_FONT,
+        grid: { stroke: rule, width: 1 },
+        ticks: { stroke: rule, width: 1, size: 4 },
+        filter: everyTick,
+      };
+      plot = new uPlot(
+        {
+          width: chartWidth(el),
+          height: CHART_HEIGHT,
+          legend: { show: false },
+          cursor: { show: false },
+          // The measured batch sizes sit a little inside the ends; the rates span whole decades.
+          scales: {
+            x: { time: false, distr: 3, range: () => [first / 1.4, last * 1.4] },
+            y: { distr: 3, range: () => [lo, hi] },
+          },
+          series: series.map((x, i) =>
+            i === 0 ? x : { ...x, points: { size: 5, width: 1, fill: css.backgroundColor } },
+          ),
+          axes: [
+            {
+              ...axis,
+              size: 26,
+              gap: 3,
+              splits: () => SIZES,
+              values: (_u, vals) => vals.map((v) => formatNumber(v)),
+            },
+            {
+              ...axis,
+              // Room for "100 M/s" beside its tick.
+              size: 58,
+              gap: 4,
+              splits: () => logSplits(lo, hi),
+              values: (_u, vals) => vals.map(rateTick),
+            },
+          ],
+        },
+        withGaps(data) as unknown as uPlot.AlignedData,
+        el,
+      );
+    };
+    build();
+    const ro = new ResizeObserver(() =>
+      plot?.setSize({ width: chartWidth(el), height: CHART_HEIGHT }),
     );
-    return () => plot.destroy();
-  }, [rows]);
-  return <div ref={host} data-testid="gpu-chart" />;
+    ro.observe(el);
+    const theme = new MutationObserver(build);
+    theme.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    const scheme = matchMedia('(prefers-color-scheme: dark)');
+    scheme.addEventListener('change', build);
+    return () => {
+      ro.disconnect();
+      theme.disconnect();
+      scheme.removeEventListener('change', build);
+      plot?.destroy();
+    };
+  }, [rows, kernels]);
+  return (
+    <figure className="gpu-chart" data-testid="gpu-chart">
+      <figcaption>
+        <span className="gpu-chart-title">Throughput against batch size</span>{' '}
+        <span className="muted">messages/s, log scales</span>
+      </figcaption>
+      <ul className="gpu-chart-key" aria-label="Chart key">
+        {kernels.map((k, i) => (
+          <li key={k}>
+            <span className="gpu-chart-swatch" style={{ background: colorOf(i) }} />
+            {k}
+          </li>
+        ))}
+        <li>
+          <KeyLine />
+          WebGPU
+        </li>
+        <li>
+          <KeyLine dash={CPU_DASH} />
+          CPU twin
+        </li>
+      </ul>
+      <div
+        ref={host}
+        className="gpu-chart-plot"
+        role="img"
+        aria-label="Messages per second against batch size for each kernel, on WebGPU and on its CPU twin, as in the table above"
+      />
+    </figure>
+  );
 }
 
 /** Which adapter runs the kernels, honestly; each kernel's backend; GPU vs CPU throughput. */
@@ -96,6 +225,7 @@ export function GpuPanel() {
         reason: k.placement.reason,
         cpu: measuredRate(k.placement.cpuRate),
         gpu: measuredRate(k.placement.gpuRate),
+        batch: k.placement.batchSize,
         crossover: crossoverWords(k.placement),
         switched: switchedAgo(k.placement.lastSwitchUs, s.timeUs),
       })) ?? [],
@@ -133,9 +263,11 @@ export function GpuPanel() {
         </p>
       )}
       <p className="muted" data-testid="gpu-measured-note">
-        Measured: each kernel&apos;s own compute rate on each backend (messages per second of kernel
-        time), which decides where it runs. Processed now: what the kernel handles per second in the
-        running engine, with routing and receipts around it.
+        Measured: messages per second of the time a backend spent on the kernel&apos;s batches of
+        about the size shown; it decides where the kernel runs. On the CPU twin that is its compute
+        alone, well above what the engine around it processes. On WebGPU it is the whole round trip,
+        so a kernel that cannot keep up processes about that rate, and more when it also took
+        batches larger than the size measured.
       </p>
       <table className="grid-table stacks gpu-table" aria-label="Kernel backends">
         <thead>
@@ -145,7 +277,7 @@ export function GpuPanel() {
             <th
               className="num g-cpu"
               aria-label="CPU twin measured"
-              title="the kernel's own compute on the CPU twin: messages per second of kernel time, at the batch sizes live traffic produces (not the engine's throughput; see processed now)"
+              title="the CPU twin's own compute: messages per second of the time it spent on the kernel's batches, at about the “measured at” batch size (or the nearest it was measured at), over recent batches"
             >
               <span className="label-full">CPU twin measured</span>
               <span className="label-short">CPU twin</span>
@@ -153,16 +285,27 @@ export function GpuPanel() {
             <th
               className="num g-gpu"
               aria-label="WebGPU measured"
-              title="the kernel's own compute on WebGPU, upload and read-back included: messages per second of kernel time, at the batch sizes live traffic produces (not the engine's throughput)"
+              title="WebGPU's whole round trip (upload, compute, read-back, to the GPU's worker and back): messages per second of the time the kernel's batches were out, at about the “measured at” batch size (or the nearest it was measured at), over recent batches"
             >
               <span className="label-full">WebGPU measured</span>
               <span className="label-short">WebGPU</span>
+            </th>
+            <th
+              className="num g-batch"
+              aria-label="measured at batch size"
+              title="the batch size the measured rates are for: the mean rows per batch the kernel takes now (each rate is of batches about this size, or the nearest size that backend was measured at)"
+            >
+              <span className="label-full">measured at</span>
+              <span className="label-short">at batch</span>
             </th>
             <th className="g-faster" title="the batch size from which WebGPU was measured faster">
               WebGPU faster
             </th>
             <th className="g-switched line-2">last switch</th>
-            <th className="num g-rate" title="messages this kernel processes per second now">
+            <th
+              className="num g-rate"
+              title="messages this kernel processed per second over the last half second, in batches of every size (beside the measured rates, which are for one batch size)"
+            >
               processed now
             </th>
           </tr>
@@ -177,12 +320,15 @@ export function GpuPanel() {
                 </td>
                 <td className="num g-cpu">{k.cpu}</td>
                 <td className="num g-gpu">{k.gpu}</td>
+                <td className="num g-batch">
+                  {k.batch > 0 ? `~${formatNumber(k.batch)} rows` : 'no batch yet'}
+                </td>
                 <td className="g-faster">{k.crossover}</td>
                 <td className="g-switched line-2">{k.switched}</td>
                 <td className="num g-rate">{formatRate(k.rate)}</td>
               </tr>
               <tr className="placement-why">
-                <td colSpan={7} className="muted" data-testid={`placement-${k.id}`}>
+                <td colSpan={8} className="muted" data-testid={`placement-${k.id}`}>
                   {k.reason}
                 </td>
               </tr>
