@@ -42,12 +42,12 @@ describe('Inject panel (issue 13, point 8)', () => {
     await userEvent.click(form.getByRole('button', { name: 'Send one' }));
     await expect
       .element(form.getByRole('alert'))
-      .toHaveTextContent(
-        'Not sent: amount: f32 is within ±3.4028235e38, and 1 more field marked above.',
-      );
+      .toHaveTextContent('Not sent: amount: f32 is within ±3.4028235e38, and 1 more value marked.');
     await expect.element(amount).toHaveAttribute('aria-invalid', 'true');
     await expect.element(amount).toHaveAccessibleDescription('amount: f32 is within ±3.4028235e38');
-    await expect.element(country).toHaveAccessibleDescription('country: u16 is 0..65535');
+    await expect
+      .element(country)
+      .toHaveAccessibleDescription('country: a whole number from 0 to 65,535');
     expect(document.activeElement).toBe(amount.element());
     // The error under amount moves no input of its row: they stay level.
     const top = (name: string) =>
@@ -258,7 +258,7 @@ describe('Inject panel (issue 13, point 8)', () => {
     await expect
       .element(typeBox)
       .toHaveAccessibleDescription(
-        'not a type id: a whole number from 0 to 2^64 − 1; sending is off until it is one',
+        'not a type id: a whole number from 0 to 2^64\u00a0−\u00a01; sending is off until it is one',
       );
     // The last type's fields stay; the form vanished at the first wrong letter.
     await expect.element(page.getByRole('textbox', { name: 'Field amount' })).toBeVisible();
@@ -267,5 +267,168 @@ describe('Inject panel (issue 13, point 8)', () => {
     await userEvent.fill(typeBox, '1002');
     await expect.element(page.getByRole('button', { name: 'Send one' })).toBeEnabled();
     await expect.element(typeBox).not.toHaveAttribute('aria-invalid');
+  });
+
+  /** The publish column of the dock's Inject pane at 1440x900: 307 px of form, 313 px high. */
+  function shortPane(height = 313) {
+    return (
+      <div
+        data-testid="pane"
+        style={{
+          width: 331,
+          height,
+          overflow: 'auto',
+          padding: '8px 12px',
+          boxSizing: 'border-box',
+        }}
+      >
+        <InjectPanel />
+      </div>
+    );
+  }
+  const box = (el: Element) => el.getBoundingClientRect();
+  /** Whether `el` shows whole inside the pane's visible part. */
+  const showsWhole = (el: Element, pane: Element) =>
+    box(el).top >= box(pane).top - 0.5 && box(el).bottom <= box(pane).bottom + 0.5;
+  const burstReply = (cmd: { type: string }) =>
+    cmd.type === 'inject'
+      ? ({ ok: true, command: 'inject', count: 50_000, atOnce: { QueueFull: 45_904 } } as const)
+      : undefined;
+
+  it("shows a burst's result beside Send burst in a pane as short as 1440x900's, scrolling nothing", async () => {
+    render(shortPane(), fakeEngine(burstReply));
+    await expect.element(page.getByTestId('pane')).toBeInTheDocument();
+    const pane = page.getByTestId('pane').element();
+    const form = page.getByRole('form', { name: 'Publish form' });
+    await userEvent.fill(form.getByLabelText('Burst size'), '50000');
+    const scrolled = pane.scrollTop;
+    const sendBurst = form.getByRole('button', { name: 'Send burst' });
+    await userEvent.click(sendBurst);
+    const status = form.getByRole('status');
+    await expect
+      .element(status)
+      .toHaveTextContent('Sent 50,000. At once: QueueFull 45,904 (see Receipts and Dead letters).');
+    // Under the fields it fell below the pane's fold, and the click seemed to do nothing. It
+    // shows with the button that caused it, and the pane did not move to show it.
+    expect(showsWhole(status.element(), pane)).toBe(true);
+    expect(showsWhole(sendBurst.element(), pane)).toBe(true);
+    expect(pane.scrollTop).toBe(scrolled);
+  });
+
+  it('brings the result into view when the pane is scrolled to put the buttons at its bottom', async () => {
+    render(shortPane(150), fakeEngine(burstReply));
+    await expect.element(page.getByTestId('pane')).toBeInTheDocument();
+    const pane = page.getByTestId('pane').element();
+    const form = page.getByRole('form', { name: 'Publish form' });
+    const sendBurst = form.getByRole('button', { name: 'Send burst' });
+    await expect.element(sendBurst).toBeInTheDocument();
+    // As after scrolling back up from the fields: the buttons just in view at the bottom.
+    pane.scrollTop += box(sendBurst.element()).bottom - box(pane).bottom;
+    expect(showsWhole(sendBurst.element(), pane)).toBe(true);
+    await userEvent.click(sendBurst);
+    const status = form.getByRole('status');
+    await expect.element(status).toHaveTextContent('Sent 50,000.');
+    await expect.poll(() => showsWhole(status.element(), pane)).toBe(true);
+    expect(showsWhole(sendBurst.element(), pane)).toBe(true);
+  });
+
+  it('drops each error once its value is fixed, by typing or by Random fill', async () => {
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'inject' ? { ok: true, command: 'inject', count: 1, atOnce: {} } : undefined,
+    );
+    render(<InjectPanel />, engine);
+    const form = page.getByRole('form', { name: 'Publish form' });
+    const priority = form.getByRole('textbox', { name: 'Priority' });
+    const sendOne = form.getByRole('button', { name: 'Send one' });
+    await userEvent.fill(priority, '');
+    await userEvent.click(sendOne);
+    await expect
+      .element(form.getByRole('alert'))
+      .toHaveTextContent('Not sent: Priority is a u8 (0 to 255).');
+    await expect.element(priority).toHaveAttribute('aria-invalid', 'true');
+
+    await userEvent.fill(priority, '1');
+    // The outline follows the value: the priority is right now.
+    await expect.element(priority).not.toHaveAttribute('aria-invalid');
+    await expect.element(form.getByRole('alert')).not.toBeInTheDocument();
+    const id = form.getByRole('textbox', { name: 'Field id' });
+    const account = form.getByRole('textbox', { name: 'Field account' });
+    const country = form.getByRole('textbox', { name: 'Field country' });
+    await userEvent.fill(id, '99999999999999999999999');
+    await userEvent.fill(account, 'abc');
+    await userEvent.fill(country, '-3');
+    await userEvent.click(sendOne);
+    // (toHaveTextContent reads the no-break spaces in "2^64 − 1" as spaces; the description does not.)
+    await expect
+      .element(form.getByRole('alert'))
+      .toHaveTextContent(
+        'Not sent: id: a whole number from 0 to 2^64 − 1, and 2 more values marked.',
+      );
+    // The u64 range reads as words, not as "u64 is 0..18446744073709551615".
+    await expect
+      .element(id)
+      .toHaveAccessibleDescription('id: a whole number from 0 to 2^64\u00a0−\u00a01');
+    await expect
+      .element(account)
+      .toHaveAccessibleDescription('account: a whole number from 0 to 4,294,967,295');
+    await expect.element(priority).not.toHaveAttribute('aria-invalid');
+
+    // Fixing one value updates the message to what is still wrong.
+    await userEvent.fill(id, '7');
+    await expect.element(id).not.toHaveAttribute('aria-invalid');
+    await expect
+      .element(form.getByRole('alert'))
+      .toHaveTextContent(
+        'Not sent: account: a whole number from 0 to 4,294,967,295, and 1 more value marked.',
+      );
+
+    // Random fill makes every field right: no message, no mark.
+    await userEvent.click(form.getByRole('button', { name: 'Random fill' }));
+    await expect.element(form.getByRole('alert')).not.toBeInTheDocument();
+    for (const name of ['id', 'amount', 'account', 'counterparty', 'country', 'timestampUs'])
+      await expect
+        .element(form.getByRole('textbox', { name: `Field ${name}` }))
+        .not.toHaveAttribute('aria-invalid');
+    expect(form.element().querySelectorAll('[aria-invalid]')).toHaveLength(0);
+    expect(engine.sent.some((c) => c.type === 'inject')).toBe(false);
+    await userEvent.click(sendOne);
+    await expect.element(form.getByRole('status')).toHaveTextContent('Sent 1.');
+  });
+
+  it("drops the last send's result once the type id box holds no type id", async () => {
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'inject'
+        ? { ok: true, command: 'inject', count: 1, atOnce: { NoRoute: 1 } }
+        : undefined,
+    );
+    render(<InjectPanel />, engine);
+    const form = page.getByRole('form', { name: 'Publish form' });
+    const typeBox = page.getByRole('combobox', { name: 'Message type id' });
+    await userEvent.fill(typeBox, '4242');
+    await userEvent.click(form.getByRole('button', { name: 'Send one' }));
+    await expect.element(form.getByRole('status')).toHaveTextContent('Sent 1. At once: NoRoute 1');
+    await userEvent.fill(typeBox, '4242x');
+    await expect.element(form.getByRole('button', { name: 'Send one' })).toBeDisabled();
+    // Beside a box that names no type, "NoRoute 1" read as if it said something of it.
+    await expect.element(form.getByRole('status')).not.toBeInTheDocument();
+    await userEvent.fill(typeBox, '4242');
+    await expect.element(form.getByRole('button', { name: 'Send one' })).toBeEnabled();
+    await expect.element(form.getByRole('status')).not.toBeInTheDocument();
+  });
+
+  it("says a mix entry's weight is what is wrong, not its format", async () => {
+    const engine = fakeEngine();
+    render(<InjectPanel />, engine);
+    const form = page.getByRole('form', { name: 'Generator form' });
+    const mix = form.getByRole('textbox', { name: 'Mix (typeId:weight, …)' });
+    await userEvent.fill(mix, '1001:-1');
+    await userEvent.click(form.getByRole('button', { name: 'Start generator' }));
+    await expect
+      .element(page.getByTestId('generator-error'))
+      .toHaveTextContent('Mix entry "1001:-1": the weight must be a number above 0.');
+    await expect
+      .element(mix)
+      .toHaveAccessibleDescription('Mix entry "1001:-1": the weight must be a number above 0.');
+    expect(engine.sent.some((c) => c.type === 'startGenerator')).toBe(false);
   });
 });

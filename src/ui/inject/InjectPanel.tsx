@@ -11,6 +11,7 @@ import {
   describeErrors,
   routedMix,
   runSpan,
+  U64_MAX_TEXT,
   whole,
   type GeneratorField,
 } from './generatorSpec';
@@ -20,13 +21,18 @@ import { F32_MAX_TEXT } from '../../engine/payload';
 type Field = RouteConfig['messageTypes'][number]['fields'][number];
 type Preset = NonNullable<RouteConfig['generatorPresets']>[number];
 
-const LIMITS: Record<string, [bigint, bigint]> = {
-  u8: [0n, 255n],
-  u16: [0n, 65535n],
-  u32: [0n, 4294967295n],
-  u64: [0n, 18446744073709551615n],
-  i32: [-2147483648n, 2147483647n],
-  i64: [-9223372036854775808n, 9223372036854775807n],
+/**
+ * Each integer type's range, and how its errors say it: digits grouped, the 64-bit bounds as
+ * powers of two (the type id box says "0 to 2^64 − 1" too). "u64 is 0..18446744073709551615" read
+ * as one unbroken run of digits and wrapped under its field.
+ */
+const INT_RANGES: Record<string, { lo: bigint; hi: bigint; text: string }> = {
+  u8: { lo: 0n, hi: 255n, text: '0 to 255' },
+  u16: { lo: 0n, hi: 65535n, text: '0 to 65,535' },
+  u32: { lo: 0n, hi: 4294967295n, text: '0 to 4,294,967,295' },
+  u64: { lo: 0n, hi: 2n ** 64n - 1n, text: `0 to ${U64_MAX_TEXT}` },
+  i32: { lo: -2147483648n, hi: 2147483647n, text: '−2,147,483,648 to 2,147,483,647' },
+  i64: { lo: -(2n ** 63n), hi: 2n ** 63n - 1n, text: '−2^63 to 2^63\u00a0−\u00a01' },
 };
 
 /** Check one form value against its field type; returns the typed value or an error message. */
@@ -54,11 +60,13 @@ export function parseFieldValue(
       ? { ok: true, value: text }
       : { ok: false, error: `${f.name}: hex, at most ${f.size ?? 8} bytes` };
   }
-  const range = LIMITS[f.type];
-  if (!range || !/^-?\d+$/.test(text)) return { ok: false, error: `${f.name}: a whole number` };
+  const range = INT_RANGES[f.type];
+  if (!range) return { ok: false, error: `${f.name}: a whole number` };
+  // Not a whole number, or one out of range: the same words, with the range.
+  const refused = { ok: false, error: `${f.name}: a whole number from ${range.text}` } as const;
+  if (!/^-?\d+$/.test(text)) return refused;
   const v = BigInt(text);
-  if (v < range[0] || v > range[1])
-    return { ok: false, error: `${f.name}: ${f.type} is ${range[0]}..${range[1]}` };
+  if (v < range.lo || v > range.hi) return refused;
   return { ok: true, value: f.type === 'u64' || f.type === 'i64' ? v : Number(v) };
 }
 
@@ -125,7 +133,7 @@ export function InjectPanel() {
         </label>{' '}
         {typeId === null ? (
           <span className="error" id={typeErrorId} data-testid="type-id-error">
-            not a type id: a whole number from 0 to 2^64 − 1
+            not a type id: a whole number from 0 to {U64_MAX_TEXT}
             {shownId === null ? '' : `; sending is off until it is one`}
           </span>
         ) : (
@@ -145,6 +153,24 @@ export function InjectPanel() {
       <GeneratorForm />
     </div>
   );
+}
+
+const BURST_ERROR = 'Burst size must be a whole number from 1 to 1,000,000.';
+const PRIORITY_ERROR = 'Priority is a u8 (0 to 255).';
+
+/** What a send would be refused for: the message, and the box it is about (a field by name). */
+interface Problem {
+  error: string;
+  at: { field: string } | 'count' | 'priority';
+}
+
+/**
+ * Brings a new result line into view when its pane shows it only in part (the pane scrolled so the
+ * buttons sat at its bottom): the least scroll, none when it is in view. A stable function, so
+ * React calls it only when the line mounts (keyed by send).
+ */
+function revealNearest(el: HTMLElement | null) {
+  el?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
 }
 
 function PublishForm({
@@ -177,83 +203,95 @@ function PublishForm({
   const priority = useWorkbench((s) => s.publishForm.priority);
   const setCount = (v: string) => workbenchStore().getState().setPublishForm({ count: v });
   const setPriority = (v: string) => workbenchStore().getState().setPublishForm({ priority: v });
-  const [error, setError] = useState<string | null>(null);
-  const [result, setResult] = useState<string | null>(null);
-  // Each field's own error, shown at the field once a send was refused (and kept current as the
-  // user fixes it): the one message beside the buttons was below the pane's fold in a review, and
-  // a refused send looked like nothing happened.
-  const [showFieldErrors, setShowFieldErrors] = useState(false);
+  // The last send refused for a wrong value (a burst also checks the burst size), or null. What is
+  // wrong is worked out from the form as it is now: each mark and the message beside the buttons
+  // follow the values, and go once they are fixed, by typing or by Random fill. Kept as text, "Not
+  // sent: id: …" and the priority's red outline outlived the fix.
+  const [refused, setRefused] = useState<{ burst: boolean } | null>(null);
+  // What the last send did; `seq` tells one send's line from the next (see revealNearest).
+  const [result, setResult] = useState<{ text: string; seq: number } | null>(null);
+  // Sending is off while the type id box holds no type id: the last send's "Sent 1. At once:
+  // NoRoute 1" stayed beside the form, as if it said something of what the box holds.
+  if (sendOff && result !== null) setResult(null);
   const parsed = fields.map((f) =>
     parseFieldValue(f, Object.hasOwn(values, f.name) ? (values[f.name] ?? '') : ''),
   );
   const inputs = useRef(new Map<string, HTMLInputElement>());
   const errorId = useId();
-  const [badControl, setBadControl] = useState<'count' | 'priority' | null>(null);
   const countInput = useRef<HTMLInputElement>(null);
   const priorityInput = useRef<HTMLInputElement>(null);
+  const countWrong = Number.isNaN(whole(count, 1, 1_000_000));
+  const priorityWrong = Number.isNaN(whole(priority, 0, 255));
+
+  /** What a send (a burst, or one) would be refused for now, in the order it is said. */
+  const problems = (burst: boolean): Problem[] => [
+    ...fields.flatMap((f, i) => {
+      const r = parsed[i]!;
+      return r.ok ? [] : [{ error: r.error, at: { field: f.name } }];
+    }),
+    ...(burst && countWrong ? [{ error: BURST_ERROR, at: 'count' as const }] : []),
+    ...(priorityWrong ? [{ error: PRIORITY_ERROR, at: 'priority' as const }] : []),
+  ];
+  const wrong = refused ? problems(refused.burst) : [];
+  const more = wrong.length - 1;
+  const error =
+    wrong.length === 0
+      ? null
+      : `Not sent: ${wrong[0]!.error.replace(/\.$/, '')}` +
+        (more > 0 ? `, and ${more} more ${more === 1 ? 'value' : 'values'} marked.` : '.');
+  const countMarked = refused?.burst === true && countWrong;
+  const priorityMarked = refused !== null && priorityWrong;
 
   async function send(e: FormEvent, burst: boolean) {
     e.preventDefault();
     if (sendOff) return;
+    const now = problems(burst);
+    if (now.length > 0) {
+      // Each wrong value is marked at its box, and the last send's "Sent 1." goes: beside the
+      // new error it read as if this send had gone too.
+      setRefused({ burst });
+      setResult(null);
+      // Focus brings the box into view in a short pane.
+      const at = now[0]!.at;
+      const input =
+        at === 'count'
+          ? countInput.current
+          : at === 'priority'
+            ? priorityInput.current
+            : inputs.current.get(at.field);
+      input?.focus();
+      return;
+    }
+    setRefused(null);
     // Field names are user data ("__proto__" included): build the object from entries, never by
     // assignment, so no name can reach the prototype.
     const entries: [string, PayloadValues[string]][] = [];
-    const bad = fields.flatMap((f, i) => {
-      const r = parsed[i]!;
-      return r.ok ? [] : [{ name: f.name, error: r.error }];
-    });
-    if (bad.length > 0) {
-      setShowFieldErrors(true);
-      setResult(null);
-      const more = bad.length - 1;
-      setError(
-        `Not sent: ${bad[0]!.error}` +
-          (more > 0 ? `, and ${more} more ${more === 1 ? 'field' : 'fields'} marked above.` : '.'),
-      );
-      // Focus brings the field into view in a short pane.
-      inputs.current.get(bad[0]!.name)?.focus();
-      return;
-    }
     fields.forEach((f, i) => {
       const r = parsed[i]!;
       if (r.ok) entries.push([f.name, r.value]);
     });
     const payload: PayloadValues = Object.fromEntries(entries);
-    // A wrong burst size or priority is marked at its box, and the last send's "Sent 1." goes:
-    // beside the new error it read as if this send had gone too.
-    const refuse = (control: 'count' | 'priority', message: string) => {
-      setResult(null);
-      setBadControl(control);
-      setError(message);
-      (control === 'count' ? countInput : priorityInput).current?.focus();
-    };
-    const n = burst ? whole(count, 1, 1_000_000) : 1;
-    if (Number.isNaN(n))
-      return refuse('count', 'Burst size must be a whole number from 1 to 1,000,000.');
-    const p = whole(priority, 0, 255);
-    if (Number.isNaN(p)) return refuse('priority', 'Priority is a u8 (0 to 255).');
-    setBadControl(null);
-    setError(null);
     const reply = await engine.request({
       type: 'inject',
       typeId,
-      count: n,
+      count: burst ? whole(count, 1, 1_000_000) : 1,
       payload,
-      priority: p,
+      priority: whole(priority, 0, 255),
     });
     // What was sent stays in the form (a random fill included) until the user changes it.
     if (!stored) setValues(values);
-    if (!reply.ok) return setResult(reply.error.message);
+    const say = (text: string) => setResult((r) => ({ text, seq: (r?.seq ?? 0) + 1 }));
+    if (!reply.ok) return say(reply.error.message);
     // What the send itself answered with besides deliveries (refusals at a full queue, NoRoute,
     // older messages a dropOldest queue evicted): "Sent 50,000." alone hid 45,904 refusals.
-    const { DroppedOldest: evicted = 0, ...refused } = reply.atOnce;
+    const { DroppedOldest: evicted = 0, ...refusedAtOnce } = reply.atOnce;
     const said = [
-      formatCounts(refused),
+      formatCounts(refusedAtOnce),
       evicted > 0
         ? `${formatCount(evicted)} queued messages evicted by dropOldest to make room`
         : '',
     ].filter(Boolean);
-    setResult(
+    say(
       `Sent ${formatCount(reply.count)}.` +
         (said.length ? ` At once: ${said.join('; ')} (see Receipts and Dead letters).` : ''),
     );
@@ -261,10 +299,51 @@ function PublishForm({
 
   return (
     <form onSubmit={(e) => void send(e, false)} aria-label="Publish form">
+      {/* The buttons, and what a send did or why it was refused, come first, under the type: below
+          the fields, in the dock's two columns at 1440x900, "Sent 50,000. At once: QueueFull …"
+          fell under the pane's fold and a click on Send burst seemed to do nothing. Start and what
+          runs sit under the generator's heading the same way. */}
+      <div className="panel-bar">
+        <button
+          type="button"
+          onClick={() => setValues(Object.fromEntries(fields.map((f) => [f.name, randomFill(f)])))}
+        >
+          Random fill
+        </button>
+        <button type="submit" disabled={sendOff}>
+          Send one
+        </button>
+        <label className="inline">
+          burst of
+          <input
+            aria-label="Burst size"
+            value={count}
+            onChange={(e) => setCount(e.target.value)}
+            size={7}
+            ref={countInput}
+            {...(countMarked
+              ? { 'aria-invalid': true, 'aria-errormessage': `${errorId}-send` }
+              : {})}
+          />
+        </label>
+        <button type="button" disabled={sendOff} onClick={(e) => void send(e, true)}>
+          Send burst
+        </button>
+        {error ? (
+          <span role="alert" className="error" id={`${errorId}-send`}>
+            {error}
+          </span>
+        ) : null}
+        {result ? (
+          <span role="status" key={result.seq} ref={revealNearest}>
+            {result.text}
+          </span>
+        ) : null}
+      </div>
       <div className="form-grid">
         {fields.map((f, i) => {
           const r = parsed[i]!;
-          const fieldError = showFieldErrors && !r.ok ? r.error : null;
+          const fieldError = refused && !r.ok ? r.error : null;
           return (
             <label key={f.name}>
               {/* Name and type on one line: a line each pushed the send buttons out of a 335 px pane. */}
@@ -298,44 +377,11 @@ function PublishForm({
             value={priority}
             onChange={(e) => setPriority(e.target.value)}
             ref={priorityInput}
-            {...(badControl === 'priority'
+            {...(priorityMarked
               ? { 'aria-invalid': true, 'aria-errormessage': `${errorId}-send` }
               : {})}
           />
         </label>
-      </div>
-      <div className="panel-bar">
-        <button
-          type="button"
-          onClick={() => setValues(Object.fromEntries(fields.map((f) => [f.name, randomFill(f)])))}
-        >
-          Random fill
-        </button>
-        <button type="submit" disabled={sendOff}>
-          Send one
-        </button>
-        <label className="inline">
-          burst of
-          <input
-            aria-label="Burst size"
-            value={count}
-            onChange={(e) => setCount(e.target.value)}
-            size={7}
-            ref={countInput}
-            {...(badControl === 'count'
-              ? { 'aria-invalid': true, 'aria-errormessage': `${errorId}-send` }
-              : {})}
-          />
-        </label>
-        <button type="button" disabled={sendOff} onClick={(e) => void send(e, true)}>
-          Send burst
-        </button>
-        {error ? (
-          <span role="alert" className="error" id={`${errorId}-send`}>
-            {error}
-          </span>
-        ) : null}
-        {result ? <span role="status">{result}</span> : null}
       </div>
     </form>
   );

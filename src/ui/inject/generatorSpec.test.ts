@@ -24,8 +24,25 @@ describe('generatorSpecOf', () => {
       generatorSpecOf({ ...DEFAULT_GENERATOR_FORM, ...patch }, routes);
     expect(bad({ ratePerSec: '0' })).toMatch(/^Rate must be more than 0 and at most/);
     expect(bad({ ratePerSec: 'fast' })).toMatch(/^Rate must be more than 0 and at most/);
-    expect(bad({ mix: '1001:1, nope' })).toBe('Mix entry "nope" must be typeId:weight.');
-    expect(bad({ mix: '1001:-2' })).toBe('Mix entry "1001:-2" must be typeId:weight.');
+    // Each mix entry says what is wrong with it: "must be typeId:weight" blamed the format for a
+    // weight of -2.
+    expect(bad({ mix: '1001:1, nope' })).toBe(
+      'Mix entry "nope": the type id must be a whole number from 0 to 2^64\u00a0−\u00a01.',
+    );
+    expect(bad({ mix: '1001:-2' })).toBe(
+      'Mix entry "1001:-2": the weight must be a number above 0.',
+    );
+    expect(bad({ mix: '1001:' })).toBe('Mix entry "1001:": the weight must be a number above 0.');
+    expect(bad({ mix: '1001:0' })).toBe('Mix entry "1001:0": the weight must be a number above 0.');
+    expect(bad({ mix: '1001:1:2' })).toBe('Mix entry "1001:1:2": write it as typeId:weight.');
+    expect(
+      generatorSpecOf({ ...DEFAULT_GENERATOR_FORM, mix: '1001:2.5, 1002' }, routes),
+    ).toMatchObject({
+      mix: [
+        { typeId: 1001, weight: 2.5 },
+        { typeId: 1002, weight: 1 },
+      ],
+    });
     expect(bad({ seed: '1.5' })).toBe('Seed must be a whole number.');
   });
 

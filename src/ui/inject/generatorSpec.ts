@@ -22,6 +22,9 @@ export interface GeneratorFieldError {
   error: string;
 }
 
+/** 2^64 − 1, the largest u64, as errors say it: on one line (a wrap left "− 1" to start the next). */
+export const U64_MAX_TEXT = '2^64\u00a0−\u00a01';
+
 /** A number as typed: empty and blank text are not 0 (`Number('')` is). */
 function num(text: string): number {
   return text.trim() === '' ? NaN : Number(text);
@@ -53,11 +56,21 @@ export function checkGeneratorForm(
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean)) {
-    const [id, w] = part.split(':');
-    const typeId = canonicalTypeId(id ?? '');
+    // Each entry says what is wrong with it: "must be typeId:weight" blamed the format for a
+    // weight of -1.
+    const [id = '', w, ...rest] = part.split(':');
+    const typeId = canonicalTypeId(id);
     const weight = w === undefined ? 1 : num(w);
-    if (typeId === null || !(weight > 0)) {
-      bad('mix', `Mix entry "${part}" must be typeId:weight.`);
+    const wrong =
+      rest.length > 0
+        ? 'write it as typeId:weight'
+        : typeId === null
+          ? `the type id must be a whole number from 0 to ${U64_MAX_TEXT}`
+          : !(weight > 0 && Number.isFinite(weight))
+            ? 'the weight must be a number above 0'
+            : null;
+    if (wrong !== null || typeId === null) {
+      bad('mix', `Mix entry "${part}": ${wrong}.`);
       break;
     }
     mix.push({ typeId, weight });
