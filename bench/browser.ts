@@ -267,11 +267,11 @@ export function ms(n: number): string {
 }
 
 /** Heap of a dedicated worker, read over the browser's CDP connection. */
-export interface WorkerHeap {
+/** A CDP session on one worker: its URL, a command call, and detach. */
+export interface WorkerSession {
   /** The worker script's URL. */
   url: string;
-  /** Used JS heap in bytes after an optional full GC; null when the worker is gone. */
-  read(gc: boolean): Promise<number | null>;
+  call(method: string, params?: Record<string, unknown>, timeoutMs?: number): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -281,10 +281,10 @@ export interface WorkerHeap {
  * replies come back as `Target.receivedMessageFromTarget` events. Returns null when no worker
  * target whose URL contains `urlPart` exists.
  */
-export async function attachWorkerHeap(
+export async function attachWorker(
   browser: Browser,
   urlPart: string,
-): Promise<WorkerHeap | null> {
+): Promise<WorkerSession | null> {
   const session = await browser.newBrowserCDPSession();
   const { targetInfos } = await session.send('Target.getTargets');
   const target = targetInfos.find((t) => t.type === 'worker' && t.url.includes(urlPart));
@@ -305,36 +305,57 @@ export async function attachWorkerHeap(
     pending.get(msg.id)?.(msg);
     pending.delete(msg.id);
   });
-  const call = async (method: string): Promise<unknown> => {
-    const id = nextId++;
-    const reply = new Promise<{ result?: unknown; error?: unknown }>((resolve) => {
-      pending.set(id, resolve);
-    });
-    await session.send('Target.sendMessageToTarget', {
-      sessionId,
-      message: JSON.stringify({ id, method }),
-    });
-    const timeout = new Promise<{ result?: unknown; error?: unknown }>((resolve) =>
-      setTimeout(() => resolve({ error: 'timeout' }), 15_000),
-    );
-    const msg = await Promise.race([reply, timeout]);
-    if (msg.error !== undefined) throw new Error(`${method}: ${JSON.stringify(msg.error)}`);
-    return msg.result;
-  };
   return {
     url: target.url,
+    async call(method, params = {}, timeoutMs = 15_000) {
+      const id = nextId++;
+      const reply = new Promise<{ result?: unknown; error?: unknown }>((resolve) => {
+        pending.set(id, resolve);
+      });
+      await session.send('Target.sendMessageToTarget', {
+        sessionId,
+        message: JSON.stringify({ id, method, params }),
+      });
+      const timeout = new Promise<{ result?: unknown; error?: unknown }>((resolve) =>
+        setTimeout(() => resolve({ error: 'timeout' }), timeoutMs),
+      );
+      const msg = await Promise.race([reply, timeout]);
+      if (msg.error !== undefined) throw new Error(`${method}: ${JSON.stringify(msg.error)}`);
+      return msg.result;
+    },
+    async close() {
+      await session.detach().catch(() => undefined);
+    },
+  };
+}
+
+export interface WorkerHeap {
+  /** The worker script's URL. */
+  url: string;
+  /** Used JS heap in bytes after an optional full GC; null when the worker is gone. */
+  read(gc: boolean): Promise<number | null>;
+  close(): Promise<void>;
+}
+
+/** A worker's JS heap, read through {@link attachWorker}. */
+export async function attachWorkerHeap(
+  browser: Browser,
+  urlPart: string,
+): Promise<WorkerHeap | null> {
+  const w = await attachWorker(browser, urlPart);
+  if (!w) return null;
+  return {
+    url: w.url,
     async read(gc) {
       try {
-        if (gc) await call('HeapProfiler.collectGarbage');
-        const r = (await call('Runtime.getHeapUsage')) as { usedSize?: number };
+        if (gc) await w.call('HeapProfiler.collectGarbage');
+        const r = (await w.call('Runtime.getHeapUsage')) as { usedSize?: number };
         return typeof r.usedSize === 'number' ? r.usedSize : null;
       } catch {
         return null;
       }
     },
-    async close() {
-      await session.detach().catch(() => undefined);
-    },
+    close: () => w.close(),
   };
 }
 
