@@ -57,6 +57,24 @@ const overflowed = () =>
     5_904,
   );
 
+/**
+ * An engine holding aggregator's overflow whose redrive answers `r`, and `progress` when the
+ * redrive is paced.
+ */
+const overflowEngine = (r: Partial<RedriveResult>, progress?: RedriveProgress) =>
+  fakeEngine((cmd) =>
+    cmd.type === 'listDeadLetters'
+      ? overflowed()
+      : cmd.type === 'redrive'
+        ? ({
+            ok: true,
+            command: 'redrive',
+            redrive: result(r),
+            ...(progress ? { progress } : {}),
+          } as EngineReply)
+        : undefined,
+  );
+
 describe('Dead letters, empty and explained', () => {
   it('says why the table is empty, and what a reason means on hover', async () => {
     const rows: DeadLetterRow[] = [];
@@ -112,17 +130,7 @@ describe('Dead letters redrive', () => {
 
 describe('Dead letters redrive, a queueful at a time', () => {
   it('redrives at most the number asked, the oldest, and says how many are still held', async () => {
-    const engine = fakeEngine((cmd) =>
-      cmd.type === 'listDeadLetters'
-        ? overflowed()
-        : cmd.type === 'redrive'
-          ? ({
-              ok: true,
-              command: 'redrive',
-              redrive: result({ selected: 1_000, redriven: 1_000, remaining: 4_904 }),
-            } as EngineReply)
-          : undefined,
-    );
+    const engine = overflowEngine({ selected: 1_000, redriven: 1_000, remaining: 4_904 });
     render(<DeadLettersPanel />, engine);
     // The options are a row of their own, on demand.
     const options = page.getByRole('button', { name: /^Options/ });
@@ -159,17 +167,7 @@ describe('Dead letters redrive, a queueful at a time', () => {
 
 describe('Dead letters redrive, all at once into a queue without room', () => {
   it('points to the pace when letters failed again or pushed queued messages out', async () => {
-    const engine = fakeEngine((cmd) =>
-      cmd.type === 'listDeadLetters'
-        ? overflowed()
-        : cmd.type === 'redrive'
-          ? ({
-              ok: true,
-              command: 'redrive',
-              redrive: result({ selected: 5_904, redriven: 1_024, failedAgain: 4_880 }),
-            } as EngineReply)
-          : undefined,
-    );
+    const engine = overflowEngine({ selected: 5_904, redriven: 1_024, failedAgain: 4_880 });
     render(<DeadLettersPanel />, engine);
     await userEvent.click(page.getByRole('button', { name: /Redrive all matching/ }));
     await expect
@@ -192,18 +190,7 @@ describe('Dead letters redrive, paced', () => {
       state: 'running',
       ...p,
     });
-    const engine = fakeEngine((cmd) =>
-      cmd.type === 'listDeadLetters'
-        ? overflowed()
-        : cmd.type === 'redrive'
-          ? ({
-              ok: true,
-              command: 'redrive',
-              redrive: result({ selected: 5_904, remaining: 5_904 }),
-              progress: progress({}),
-            } as EngineReply)
-          : undefined,
-    );
+    const engine = overflowEngine({ selected: 5_904, remaining: 5_904 }, progress({}));
     render(<DeadLettersPanel />, engine);
     await userEvent.click(page.getByRole('button', { name: /^Options/ }));
     const pace = page.getByRole('textbox', { name: 'Redrive pace (letters per second)' });
