@@ -156,6 +156,19 @@ describe('Receipts panel (issue 13, point 3)', () => {
       'TenantMismatch',
     );
     await expect.element(none).toHaveTextContent(/^No captured row matches the filter yet\./);
+    // No filter, paused and cleared: no filter is blamed.
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Filter by status' }),
+      'all statuses',
+    );
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    ingest(delivered([receipt(6)]));
+    await expect
+      .element(none)
+      .toHaveTextContent(
+        'No rows in the paused list. The 1 receipt held since the pause shows on Resume.',
+      );
   });
 
   it("shows an f32 field as the value sent (524.11), not its double's expansion", async () => {

@@ -425,9 +425,11 @@ export function ReceiptsPanel() {
         {total > 0 && filtered.length === 0 && (paused || !unfiltered) ? (
           // Receipts counted, none in the list: say why rather than show a blank pane.
           <p className="receipts-empty muted" data-testid="receipts-none-match">
-            {paused
-              ? `No row in the paused list matches the filter. The ${formatCount(buffered)} ${buffered === 1 ? 'receipt' : 'receipts'} held since the pause are not in it: Resume shows those that match.`
-              : 'No captured row matches the filter yet. Rows are a sample of the receipts (at most 5,000 a second); those the filter matches are captured first, and show here as they come.'}
+            {paused && unfiltered
+              ? `No rows in the paused list. The ${formatCount(buffered)} ${buffered === 1 ? 'receipt' : 'receipts'} held since the pause ${buffered === 1 ? 'shows' : 'show'} on Resume.`
+              : paused
+                ? `No row in the paused list matches the filter. The ${formatCount(buffered)} ${buffered === 1 ? 'receipt' : 'receipts'} held since the pause are not in it: Resume shows those that match.`
+                : 'No captured row matches the filter yet. Rows are a sample of the receipts (at most 5,000 a second); those the filter matches are captured first, and show here as they come.'}
           </p>
         ) : null}
         {selected ? (
