@@ -338,6 +338,34 @@ function wholeInView(row: Element): boolean {
   return r.top >= head.bottom - 1 && r.bottom <= foot + 1;
 }
 
+describe('Receipts counts', () => {
+  withStyles();
+
+  it('keeps its counts on one line in a narrow pane, the controls where they were', async () => {
+    render(
+      <div style={{ display: 'flex', flexDirection: 'column', height: 320 }}>
+        {inPane(560, <ReceiptsPanel />)}
+      </div>,
+    );
+    ingest(delivered([receipt(1)]));
+    const controls = page.getByRole('combobox', { name: 'Filter by status' });
+    await expect.element(controls).toBeVisible();
+    const before = controls.element().getBoundingClientRect().top;
+    ingest({
+      total: 1_660_428,
+      byStatus: { Delivered: 1_659_976, QueueFull: 452 },
+      sampledOut: 1_622_369,
+      failedLater: 0,
+      recent: [receipt(2)],
+    });
+    await expect
+      .element(page.getByTestId('receipt-sampled-out'))
+      .toHaveAttribute('title', expect.stringContaining('not captured'));
+    await expect.element(page.getByTestId('count-QueueFull')).toBeVisible();
+    expect(controls.element().getBoundingClientRect().top).toBe(before);
+  });
+});
+
 describe('Receipts from the keyboard', () => {
   withStyles();
 

@@ -245,7 +245,7 @@ export function ReceiptsPanel() {
         </span>
         {sampledOut ? (
           <span
-            className="muted"
+            className="muted receipt-sampled-out"
             data-testid="receipt-sampled-out"
             title="counted exactly, but not captured as rows: too many per snapshot, outside the filter, or evicted from their queue before their row was filled"
           >
