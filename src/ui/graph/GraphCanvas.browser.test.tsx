@@ -19,11 +19,11 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
-function Graph() {
+function Graph({ highlighted }: { highlighted?: ReadonlySet<string> }) {
   return (
     <ReactFlowProvider>
       <div style={{ width: 1100, height: 700 }}>
-        <GraphCanvas />
+        <GraphCanvas {...(highlighted ? { highlightedEdges: highlighted } : {})} />
       </div>
     </ReactFlowProvider>
   );
@@ -140,6 +140,20 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     expect(new Set(fills).size).toBe(2);
     expect(fills).not.toContain('rgb(226, 226, 226)');
     for (const name of ['--kernel', '--type', '--panel']) root.removeProperty(name);
+  });
+
+  it("lights a traced message's emits edge like its routes", async () => {
+    const root = document.documentElement.style;
+    root.setProperty('--accent', 'rgb(37, 99, 235)');
+    root.setProperty('--muted', 'rgb(89, 98, 112)');
+    const id = emitEdgeId('fraud_processor', 1010);
+    render(<Graph highlighted={new Set([id])} />);
+    const path = () =>
+      document.querySelector(`[data-id="${CSS.escape(id)}"] .react-flow__edge-path`);
+    await expect.poll(() => path()).not.toBeNull();
+    expect(path()!.getAttribute('class')).toMatch(/edge-highlight/);
+    expect(getComputedStyle(path()!).stroke).toBe('rgb(37, 99, 235)');
+    for (const name of ['--accent', '--muted']) root.removeProperty(name);
   });
 
   it('labels an auto kernel "auto → …" until the engine reports where it runs', async () => {
