@@ -165,6 +165,26 @@ describe('queue predictions against a simulated M/M/1 queue', () => {
     expect(p.get('k')!.secondsToFull).not.toBe(0);
   });
 
+  it('forgets μ when the kernel moves to another backend', () => {
+    const p = createQueuePredictor();
+    let processed = 0;
+    const at = (i: number, queued: number, backend: string, served: number) => {
+      processed += served;
+      p.observe({
+        timeUs: i * 100_000,
+        kernels: [{ id: 'k', queued, capacity: 1024, processed, dropped: 0, backend }],
+      });
+    };
+    // A slow GPU: 5,000 served a second with a backlog, 4,950 offered.
+    for (let i = 0; i <= 30; i++) at(i, 500, 'webgpu', 500);
+    expect(p.get('k')!.servicePerSec).toBeCloseTo(5_000, -2);
+    // Back on the twin, which keeps up at the same load: μ measured on WebGPU is not its.
+    at(31, 0, 'cpu', 1_000);
+    expect(p.get('k')!.servicePerSec).toBeNull();
+    for (let i = 32; i <= 40; i++) at(i, 0, 'cpu', 500);
+    expect(p.get('k')!.rho).toBeNull();
+  });
+
   it('restarts after a counter reset and leaves ρ unknown for a kernel never seen busy', () => {
     const p = createQueuePredictor();
     const k = (processed: number, depth = 0) => ({

@@ -11,7 +11,7 @@
  * is measured only over intervals that start with a non-empty queue, when the kernel is known to be
  * busy; a kernel never seen busy has an unknown μ (it keeps up), and then ρ is unknown rather than
  * guessed. A μ that the kernel's own throughput outruns by a quarter while it holds nothing is
- * forgotten (unknown again).
+ * forgotten (unknown again), and so is one measured on another backend than the kernel runs on now.
  *
  * The smoothing must not outlive the traffic: once nothing has arrived for `idleAfterSec` of engine
  * time (or the engine says it is idle) λ is 0 and no queue is filling, so a stopped generator never
@@ -31,6 +31,8 @@ export interface QueueObservation {
   capacity: number;
   processed: number;
   dropped: number;
+  /** Where it runs now (`cpu`, `webgpu`); a change forgets μ, measured on the other. */
+  backend?: string;
 }
 
 /** The parts of an engine snapshot predictions read. */
@@ -231,6 +233,19 @@ export function createQueuePredictor(options: PredictorOptions = {}): QueuePredi
         // keeps up is never seen with a queue again, and "ρ 13.5 · full in 17 ms" stood beside
         // an empty queue at 251 K/s. μ is unknown again until the kernel is next seen busy. (A
         // GPU kernel whose batch took the whole queue still holds it in flight: μ stays.)
+        // Moved to another backend (the Inspector, or auto): its μ was the old backend's. A
+        // kernel back on its twin from a slow GPU read "μ 50.3 K · ρ 0.99" for as long as the
+        // traffic held steady, its twin measuring 6 M/s.
+        if (
+          o.backend !== undefined &&
+          s.last.backend !== undefined &&
+          o.backend !== s.last.backend
+        ) {
+          s.muEvents = 0;
+          s.muSec = 0;
+          s.tpEvents = 0;
+          s.tpSec = 0;
+        }
         const mu = muOf(s);
         if (
           mu !== null &&
