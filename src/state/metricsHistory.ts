@@ -46,6 +46,8 @@ export function createMetricsHistory(): MetricsHistory {
   const wFailed = new Float64Array(WINDOW);
   let wHead = 0;
   let wCount = 0;
+  /** Counters or time went back (reset, new engine) and the window spans no time yet. */
+  let rateUnknown = false;
   let lastSampleMs = -Infinity;
   const lastSeen = new Map<string, number>();
   let sampleNo = 0;
@@ -73,16 +75,19 @@ export function createMetricsHistory(): MetricsHistory {
       const te = s.timeUs / 1e6;
       const dispatched = s.metrics.messagesDispatched;
       const delivered = s.metrics.messagesDelivered;
-      // A new engine or reset counters (time or a counter going back) starts the window afresh.
+      // A new engine or reset counters (time or a counter going back) starts the window afresh,
+      // and the rate is a gap until the window spans some time: drawn as 0, Reset counters dived
+      // from 1.25 M/s to 0 and back. An idle engine whose clock stands still starts it afresh too,
+      // and reads 0 (nothing moved).
       if (wCount > 0) {
         const newest = (wHead + wCount - 1) % WINDOW;
-        if (
-          !(te > wTime[newest]!) ||
+        const back =
+          te < wTime[newest]! ||
           dispatched < wDispatched[newest]! ||
           delivered < wDelivered[newest]! ||
-          failed < wFailed[newest]!
-        )
-          wCount = 0;
+          failed < wFailed[newest]!;
+        if (back) rateUnknown = true;
+        if (back || !(te > wTime[newest]!)) wCount = 0;
       }
       if (wCount === WINDOW) {
         wHead = (wHead + 1) % WINDOW;
@@ -102,7 +107,9 @@ export function createMetricsHistory(): MetricsHistory {
         else break;
       }
       const dt = te - wTime[base]!;
-      const rate = (now: number, prev: number) => (dt > 0 ? (now - prev) / dt : 0);
+      if (dt > 0) rateUnknown = false;
+      const rate = (now: number, prev: number) =>
+        dt > 0 ? (now - prev) / dt : rateUnknown ? NaN : 0;
       series(fixed, 'dispatched/s')[i] = rate(dispatched, wDispatched[base]!);
       series(fixed, 'delivered/s')[i] = rate(delivered, wDelivered[base]!);
       series(fixed, 'failed/s')[i] = rate(failed, wFailed[base]!);
