@@ -61,6 +61,8 @@ export function RecordPanel() {
   const [cancelLive, setCancelLive] = useState<(() => void) | null>(null);
   /** The recording whose live replay waits for a yes (it resets the live counters). */
   const [confirmLive, setConfirmLive] = useState<string | null>(null);
+  /** The recording whose deletion waits for a yes. */
+  const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
   const cancelRef = useRef<(() => void) | null>(null);
   // A live replay schedules its injections ahead: stop them when the panel goes away.
   useEffect(() => () => cancelRef.current?.(), []);
@@ -75,6 +77,8 @@ export function RecordPanel() {
         ? err.message
         : `Saved “${r.name}”: ${r.events.length} event(s)${r.truncated ? `, ${r.truncated} beyond the limit not kept` : ''}.`,
     );
+    // The next recording gets a name of its own: "session 1" again replaced the first, unasked.
+    if (!err) setName(nextName(listRecordings(browserStorage().storage, workspace)));
     refresh();
   }
 
@@ -150,6 +154,8 @@ export function RecordPanel() {
     refresh();
   }
 
+  const replaces = !recording && list.includes(name.trim());
+
   return (
     <section className="record-panel" aria-label="Record and replay" data-testid="record-panel">
       <div className="panel-bar">
@@ -170,12 +176,21 @@ export function RecordPanel() {
           <button
             type="button"
             disabled={!name.trim()}
+            title={
+              replaces
+                ? `A recording named “${name.trim()}” exists: this one replaces it when stopped. Rename to keep both.`
+                : undefined
+            }
             onClick={() => {
               recorder.start(name.trim(), workspace, config.name);
-              setMessage('Recording: injections and generator starts/stops are captured.');
+              setMessage(
+                replaces
+                  ? `Recording: injections and generator starts/stops are captured; it replaces “${name.trim()}” when stopped.`
+                  : 'Recording: injections and generator starts/stops are captured.',
+              );
             }}
           >
-            Start recording
+            {replaces ? `Start recording (replaces “${name.trim()}”)` : 'Start recording'}
           </button>
         )}
         {cancelLive ? (
@@ -262,15 +277,29 @@ export function RecordPanel() {
                 >
                   Export
                 </button>
-                <button
-                  type="button"
-                  onClick={() => {
-                    deleteRecording(browserStorage().storage, workspace, n);
-                    refresh();
-                  }}
-                >
-                  Delete
-                </button>
+                {confirmDelete === n ? (
+                  <span role="group" aria-label={`Delete “${n}”`} className="inline-confirm">
+                    <button
+                      type="button"
+                      className="btn-danger"
+                      onClick={() => {
+                        setConfirmDelete(null);
+                        deleteRecording(browserStorage().storage, workspace, n);
+                        setMessage(`Deleted “${n}”.`);
+                        refresh();
+                      }}
+                    >
+                      Delete
+                    </button>
+                    <button type="button" onClick={() => setConfirmDelete(null)}>
+                      Keep
+                    </button>
+                  </span>
+                ) : (
+                  <button type="button" onClick={() => setConfirmDelete(n)}>
+                    Delete…
+                  </button>
+                )}
               </td>
             </tr>
           ))}
@@ -283,4 +312,12 @@ export function RecordPanel() {
       </table>
     </section>
   );
+}
+
+/** The first "session N" no recording of the workspace is named yet. */
+function nextName(taken: readonly string[]): string {
+  const used = new Set(taken);
+  let i = 1;
+  while (used.has(`session ${i}`)) i++;
+  return `session ${i}`;
 }

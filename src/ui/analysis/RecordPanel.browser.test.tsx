@@ -1,0 +1,50 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { RecordPanel } from './RecordPanel';
+import { cleanup, freshStore, render } from '../testing/browser';
+
+beforeEach(() => {
+  localStorage.clear();
+  freshStore();
+});
+afterEach(() => {
+  cleanup();
+  localStorage.clear();
+});
+
+describe('Record panel', () => {
+  it('names the next recording afresh, says when a name replaces one, and asks before deleting', async () => {
+    render(<RecordPanel />);
+    const name = page.getByRole('textbox', { name: 'Recording name' });
+    await expect.element(name).toHaveValue('session 1');
+    await userEvent.click(page.getByRole('button', { name: 'Start recording' }));
+    await userEvent.click(page.getByRole('button', { name: /^Stop recording/ }));
+    await expect
+      .element(page.getByTestId('record-message'))
+      .toHaveTextContent(/^Saved “session 1”/);
+    await expect.element(page.getByTestId('recording-session 1')).toBeInTheDocument();
+    // A second recording does not take the first's name unasked.
+    await expect.element(name).toHaveValue('session 2');
+    await expect.element(page.getByRole('button', { name: 'Start recording' })).toBeEnabled();
+    // Given it on purpose, the button says what will happen.
+    await userEvent.fill(name, 'session 1');
+    await expect
+      .element(page.getByRole('button', { name: 'Start recording (replaces “session 1”)' }))
+      .toBeVisible();
+    // Delete asks first; Keep keeps it.
+    const row = page.getByTestId('recording-session 1');
+    await userEvent.click(row.getByRole('button', { name: 'Delete…' }));
+    await userEvent.click(row.getByRole('button', { name: 'Keep' }));
+    await expect.element(row).toBeInTheDocument();
+    await userEvent.click(row.getByRole('button', { name: 'Delete…' }));
+    await userEvent.click(
+      page.getByRole('group', { name: 'Delete “session 1”' }).getByRole('button', {
+        name: 'Delete',
+      }),
+    );
+    await expect.element(row).not.toBeInTheDocument();
+    await expect
+      .element(page.getByTestId('record-message'))
+      .toHaveTextContent('Deleted “session 1”.');
+  });
+});
