@@ -458,9 +458,11 @@ export function DeadLettersPanel() {
       {rows.length === 0 ? (
         // An empty table says why it is empty, as Receipts does.
         <p className="muted" data-testid="dead-letters-empty">
-          {count === 0
-            ? 'No dead letters. A message lands here when its send fails (a full queue, no route, another tenant) or its kernel fails on it, with the reason: none is dropped without one.'
-            : 'No dead letter matches these filters.'}
+          {count === 0 && evicted
+            ? `No dead letters held now. The ${formatCount(evicted)} counted as evicted were pushed out of the full dead-letter queue earlier, the oldest first, to make room for newer ones: counted, not kept.`
+            : count === 0
+              ? 'No dead letters. A message lands here when its send fails (a full queue, no route, another tenant) or its kernel fails on it, with the reason: none is dropped without one.'
+              : 'No dead letter matches these filters.'}
         </p>
       ) : null}
       {total > rows.length ? (
@@ -493,8 +495,9 @@ export function describeProgress(p: RedriveProgress): string {
     failed: 'Stopped a redrive after',
   }[p.state];
   const refused = p.refusedCrossTenant + p.refusedNotRouted;
-  // Its letters that left the queue while it ran: pushed out of the full queue, or purged.
-  const gone = p.state === 'running' ? 0 : p.total - p.sent - refused - p.remaining;
+  // Its letters that left the queue while it ran: pushed out of the full queue, or purged. Said
+  // while it runs too: under an ongoing overflow its letters go as it sends them.
+  const gone = p.total - p.sent - refused - p.remaining;
   return (
     `${head} ${formatCount(p.sent)} of ${formatCount(p.total)} at ${formatCount(p.ratePerSec)}/s: ` +
     `${formatCount(p.redriven)} accepted, ${formatCount(p.failedAgain)} failed again` +
