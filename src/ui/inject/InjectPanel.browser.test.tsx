@@ -123,6 +123,25 @@ describe('Inject panel (issue 13, point 8)', () => {
       .toHaveTextContent('Sent 50,000. At once: QueueFull 45,904 (see Receipts and Dead letters).');
   });
 
+  it("says a reject queue's refusals are Rejected dead letters, though their receipts read QueueFull", async () => {
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'inject'
+        ? { ok: true, command: 'inject', count: 50_000, atOnce: { QueueFull: 48_976 } }
+        : undefined,
+    );
+    render(<InjectPanel />, engine);
+    // PatternCheck goes to pattern_detector, whose policy is reject.
+    await userEvent.fill(page.getByRole('combobox', { name: 'Message type id' }), '1003');
+    const form = page.getByRole('form', { name: 'Publish form' });
+    await userEvent.fill(form.getByLabelText('Burst size'), '50000');
+    await userEvent.click(form.getByRole('button', { name: 'Send burst' }));
+    await expect
+      .element(form.getByRole('status'))
+      .toHaveTextContent(
+        "Sent 50,000. At once: QueueFull 48,976 (see Receipts and Dead letters). Their dead letters read Rejected: pattern_detector's policy is reject.",
+      );
+  });
+
   it('says how many older messages a dropOldest queue evicted to take a burst', async () => {
     const engine = fakeEngine((cmd) =>
       cmd.type === 'inject'

@@ -185,6 +185,13 @@ function PublishForm({
 }) {
   const engine = useEngine();
   const typeKey = String(typeId);
+  // The kernel the type is routed to, if its policy is reject: its refusals are QueueFull
+  // receipts but Rejected dead letters, and the result line says so.
+  const rejecting = useWorkbench((s) => {
+    const route = s.config.routes.find((r) => String(r.typeId) === typeKey);
+    const k = route && s.config.kernels.find((x) => x.id === route.kernelId);
+    return k?.overflowPolicy === 'reject' ? k.id : null;
+  });
   const stored = useWorkbench((s) =>
     Object.hasOwn(s.publishForm.values, typeKey) ? s.publishForm.values[typeKey] : undefined,
   );
@@ -293,7 +300,11 @@ function PublishForm({
     ].filter(Boolean);
     say(
       `Sent ${formatCount(reply.count)}.` +
-        (said.length ? ` At once: ${said.join('; ')} (see Receipts and Dead letters).` : ''),
+        (said.length ? ` At once: ${said.join('; ')} (see Receipts and Dead letters).` : '') +
+        // Filtering Dead letters by QueueFull found none of them.
+        (rejecting && (refusedAtOnce.QueueFull ?? 0) > 0
+          ? ` Their dead letters read Rejected: ${rejecting}'s policy is reject.`
+          : ''),
     );
   }
 
