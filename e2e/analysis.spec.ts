@@ -59,8 +59,9 @@ test.describe('beyond the peers', () => {
   test('what-if with one route changed reports that type', async ({ wb, page }) => {
     await wb.open();
     await engineReady(page);
+    // The same config name as the current one, as a tweaked copy has: the sides are told apart
+    // by where they came from.
     const cfg = await wb.config();
-    cfg.name = 'updates to the sink';
     cfg.routes = cfg.routes.map((r) =>
       String(r.typeId) === '1002' ? { typeId: r.typeId, kernelId: 'alert_sink' } : r,
     );
@@ -75,6 +76,9 @@ test.describe('beyond the peers', () => {
     await expect(row).toContainText('alert_sink');
     await expect(page.getByTestId('whatif-type-1001')).toHaveAttribute('data-changed', 'false');
     await expect(page.getByTestId('whatif-changed-count')).toHaveText(/^1 type/);
+    await expect(page.getByTestId('whatif-report')).toContainText(
+      /through this workspace \(“[^”]+”\) and the pasted config:/,
+    );
   });
 });
 

@@ -52,7 +52,9 @@ export function WhatIfPanel() {
   const [seed, setSeed] = useState(String(preset?.seed ?? 42));
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [report, setReport] = useState<WhatIfReport | null>(null);
+  const [report, setReport] = useState<{ report: WhatIfReport; labels: [string, string] } | null>(
+    null,
+  );
   const job = useRef<(() => void) | null>(null);
   useEffect(
     () => () => {
@@ -106,13 +108,21 @@ export function WhatIfPanel() {
     const previous = job.current;
     job.current = null;
     previous?.();
+    // Each side named by where it came from, and by its config's name when that tells them apart
+    // ("“Fraud detection (demo)” and “Fraud detection (demo)”" did not).
+    const names = [current.name, other.config.name];
+    const sameName = names[0] === names[1];
+    const labels: [string, string] = [
+      `this workspace (“${workspaceName}”${sameName ? '' : `, config “${names[0]}”`})`,
+      `${source.kind === 'workspace' ? `workspace “${source.name}”` : 'the pasted config'}${sameName ? '' : ` (config “${names[1]}”)`}`,
+    ];
     const run = runInWorker({ base: current, other: other.config, spec, durationMs: d });
     job.current = run.cancel;
     const result = await run.result;
     if (job.current !== run.cancel) return; // cancelled: unmounted or superseded
     job.current = null;
     setRunning(false);
-    if (result.ok) setReport(result.report);
+    if (result.ok) setReport({ report: result.report, labels });
     else setError(result.message);
   }
 
@@ -182,18 +192,25 @@ export function WhatIfPanel() {
           placeholder="Paste a route config exported as JSON or TOML"
         />
       ) : null}
-      {report ? <WhatIfReportView report={report} /> : null}
+      {report ? <WhatIfReportView report={report.report} labels={report.labels} /> : null}
     </div>
   );
 }
 
-function WhatIfReportView({ report }: { report: WhatIfReport }) {
+function WhatIfReportView({
+  report,
+  labels,
+}: {
+  report: WhatIfReport;
+  /** What to call each side: where it came from. */
+  labels: [string, string];
+}) {
   const d = report.diff.summary;
   return (
     <section aria-label="What-if report" data-testid="whatif-report">
       <p>
         {report.durationMs} ms of seeded traffic ({formatCount(report.base.injected)} messages)
-        through “{report.base.configName}” and “{report.other.configName}”:{' '}
+        through {labels[0]} and {labels[1]}:{' '}
         <strong data-testid="whatif-changed-count">
           {report.changed.length} type(s) behave differently
         </strong>
