@@ -381,8 +381,11 @@ function PublishForm({
             </label>
           );
         })}
-        <label>
-          priority
+        {/* Not a payload field: the envelope's, hence "header" where a field shows its type. */}
+        <label title="The message's priority in its envelope (0 to 255), not a payload field: a queue hands higher priorities to its kernel first">
+          <span>
+            priority <span className="muted">header</span>
+          </span>
           <input
             aria-label="Priority"
             value={priority}
