@@ -102,6 +102,26 @@ describe('buildTrace on engine receipts', () => {
     const r = buildTrace([], 42);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).toMatch(/Pin the message/);
+    // An id beyond the last one sent was never sent: not "sampled out".
+    const never = buildTrace([], 999_999, { lastMessageId: 4 });
+    expect(never).toMatchObject({
+      ok: false,
+      code: 'NotFound',
+      message: 'No message has id 999999: ids go up to 4 so far.',
+    });
+    expect(buildTrace([], 3, { lastMessageId: 4 })).toMatchObject({
+      message: expect.stringMatching(/sampled out/),
+    });
+    expect(buildTrace([], 1, { lastMessageId: 0 })).toMatchObject({
+      message: 'No message has id 1: none has been sent yet.',
+    });
+    // The engine's reply carries it.
+    expect(
+      rowsFromTraceReply({
+        ok: true,
+        trace: { messageId: 9, found: false, complete: false, nodes: [], lastMessageId: 4 },
+      }).lastMessageId,
+    ).toBe(4);
   });
 });
 

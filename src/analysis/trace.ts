@@ -97,6 +97,8 @@ export interface TraceOptions {
   engineIncomplete?: boolean;
   /** Safety bound on the chain size. Default 10,000 hops. */
   maxHops?: number;
+  /** The highest message id sent so far (the engine's), to tell "never sent" from "not kept". */
+  lastMessageId?: number;
 }
 
 const rowKey = (r: TraceRow): string =>
@@ -185,16 +187,23 @@ function normTypeId(s: string): number | bigint {
  * Reads the rows out of an engine `trace` reply of any shape we know of: an array of rows, or an
  * object with `rows`, `hops` or `chain`; also its `incomplete` flag. Unknown shapes give no rows.
  */
-export function rowsFromTraceReply(reply: unknown): { rows: TraceRow[]; incomplete: boolean } {
+export function rowsFromTraceReply(reply: unknown): {
+  rows: TraceRow[];
+  incomplete: boolean;
+  lastMessageId?: number;
+} {
   if (typeof reply !== 'object' || reply === null) return { rows: [], incomplete: false };
   const r = reply as Record<string, unknown>;
   const body = r['trace'] ?? r['chain'] ?? r['rows'];
   let list: unknown[] = [];
   let incomplete = r['incomplete'] === true;
+  let lastMessageId: number | undefined;
   if (Array.isArray(body)) list = body;
   else if (typeof body === 'object' && body !== null) {
     // The engine's TraceResult: { found, complete, nodes: TraceNode[] } (one node per message).
     const b = body as Record<string, unknown>;
+    const last = b['lastMessageId'];
+    if (typeof last === 'number' && Number.isSafeInteger(last)) lastMessageId = last;
     const inner = b['nodes'] ?? b['rows'] ?? b['hops'] ?? b['chain'] ?? b['receipts'];
     if (Array.isArray(inner) && b['found'] !== false) list = inner;
     if (b['incomplete'] === true || b['complete'] === false) incomplete = true;
@@ -204,7 +213,7 @@ export function rowsFromTraceReply(reply: unknown): { rows: TraceRow[]; incomple
     const row = toTraceRow(x);
     if (row) rows.push(row);
   }
-  return { rows, incomplete };
+  return lastMessageId === undefined ? { rows, incomplete } : { rows, incomplete, lastMessageId };
 }
 
 /** The earliest stamp a row carries (its injection when known). */
@@ -244,6 +253,17 @@ export function buildTrace(
     }
   }
   if (!byId.has(messageId)) {
+    const last = options.lastMessageId;
+    if (last !== undefined && messageId > last) {
+      return {
+        ok: false,
+        code: 'NotFound',
+        message:
+          last === 0
+            ? `No message has id ${messageId}: none has been sent yet.`
+            : `No message has id ${messageId}: ids go up to ${last} so far.`,
+      };
+    }
     return {
       ok: false,
       code: 'NotFound',

@@ -160,7 +160,7 @@ export function createCommandTable(d: CommandDeps): CommandTable {
     trace: (cmd) => {
       if (!Number.isSafeInteger(cmd.messageId))
         err('InvalidCommand', 'messageId must be an integer.');
-      return { trace: c.traces.trace(cmd.messageId) };
+      return { trace: { ...c.traces.trace(cmd.messageId), lastMessageId: c.broker.lastMessageId } };
     },
     pin: (cmd) => ({ pinned: c.traces.pin(cmd.messageId) }),
     unpin: (cmd) => ({ pinned: !c.traces.unpin(cmd.messageId) }),

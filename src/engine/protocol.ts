@@ -392,6 +392,8 @@ export interface TraceResult {
   complete: boolean;
   /** Ancestors, the message and its descendants, ordered by `injectedAt`. */
   nodes: TraceNode[];
+  /** The highest message id the broker has given so far: a larger id was never sent. */
+  lastMessageId?: number;
 }
 
 /** One materialised receipt (sampled; counts are exact elsewhere). */

@@ -159,6 +159,7 @@ export async function openTrace(
   const result = buildTrace(rows, messageId, {
     config,
     ...(fromEngine?.incomplete ? { engineIncomplete: true } : {}),
+    ...(fromEngine?.lastMessageId !== undefined ? { lastMessageId: fromEngine.lastMessageId } : {}),
   });
   if (result.ok) {
     const graph = traceGraph(result.trace, config);
