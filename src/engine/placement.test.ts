@@ -190,9 +190,29 @@ describe('Placement (auto)', () => {
     expect(p.wantsSample(500)).toBeNull();
     expect(p.wantsSample(400 + 49 * 300 - 1)).toBeNull();
     expect(p.wantsSample(400 + 49 * 300 + 1)).toBe('webgpu');
-    // A forced kernel or one without a runtime is never sampled.
+    // Forced to the CPU, or without a runtime: never sampled.
     expect(new Placement('cpu').wantsSample(1e9)).toBeNull();
     expect(new Placement('auto').wantsSample(1e9)).toBeNull();
+  });
+
+  it('a kernel forced to WebGPU keeps sampling its twin, so the twin rate beside it is current', () => {
+    const w = new Placement('webgpu');
+    w.gpuReady = true;
+    // Still on the twin (the runtime was not ready): its cold first batches, 256 rows in 5 ms.
+    w.observe('cpu', 256, 5);
+    expect(w.wantsSample(0)).toBeNull();
+    expect(w.decide(0)).toBe('webgpu');
+    w.switched('webgpu', 0);
+    w.observe('webgpu', 256, 4);
+    // On WebGPU: the twin is measured again, on copies of live batches.
+    expect(w.wantsSample(1)).toBe('cpu');
+    for (let i = 0; i < 20; i++) w.sampled('cpu', 256, 0.02, 1 + i);
+    // Forced: it stays on WebGPU whatever the twin measures.
+    expect(w.decide(10_000_000)).toBeNull();
+    const s = w.snapshot();
+    // 256 rows in 0.02 ms, not the cold 5 ms: the twin reads millions a second.
+    expect(s.cpuRate).toBeGreaterThan(1_000_000);
+    expect(s.reason).toMatch(/auto would run it on the CPU twin/);
   });
 
   it('re-measures a clear loser at most once a minute, and learns again when the batch size moves', () => {

@@ -204,9 +204,16 @@ export class Placement {
     this.nextSampleMs = Math.max(this.nextSampleMs, endMs + ms * (1 / this.dutyCycle - 1));
   }
 
-  /** The backend a copy of the next live batch should be measured on now, or null. */
+  /**
+   * The backend a copy of the next live batch should be measured on now, or null. A kernel forced
+   * to WebGPU still samples its twin, so the twin's rate beside WebGPU's is current: measured only
+   * before the runtime was ready, in the kernel's first cold batches, it read 33 K/s for a twin
+   * that runs millions a second, and "auto would run it on" rested on it. (`cpu` has no runtime
+   * to sample.)
+   */
   wantsSample(nowMs: number): Backend | null {
-    if (this.mode !== 'auto' || !this.gpuReady || this.gpuUnavailable !== null) return null;
+    if (this.mode === 'cpu' || !this.gpuReady || this.gpuUnavailable !== null) return null;
+    if (this.mode === 'webgpu' && this.current !== 'webgpu') return null;
     if (nowMs < this.nextSampleMs) return null;
     const other: Backend = this.current === 'cpu' ? 'webgpu' : 'cpu';
     const table = other === 'cpu' ? this.cpu : this.gpu;
