@@ -144,6 +144,7 @@ describe('queue predictions against a simulated M/M/1 queue', () => {
     expect(k.secondsToFull).toBe(0);
     expect(k.secondsToDrain).toBeNull();
     expect(k.warning).toBe(true);
+    expect(k.losing).toBe(true);
     // Losses in lumps, one snapshot in three: still full now at every snapshot, no blinking.
     for (let i = 41; i <= 50; i++) {
       processed += 495;
@@ -163,6 +164,7 @@ describe('queue predictions against a simulated M/M/1 queue', () => {
       });
     }
     expect(p.get('k')!.secondsToFull).not.toBe(0);
+    expect(p.get('k')!.losing).toBe(false);
   });
 
   it('forgets μ when the kernel moves to another backend', () => {
@@ -357,16 +359,17 @@ describe('predictions after the traffic stops (issue 13)', () => {
 
 describe('pathBottlenecks', () => {
   it('picks the kernel with the highest utilisation on each path, following observed emits', () => {
-    const pred = (id: string, rho: number | null): KernelPrediction => ({
+    const pred = (id: string, rho: number | null, losing = false): KernelPrediction => ({
       id,
       queued: 0,
       capacity: 10,
       arrivalPerSec: 1,
       servicePerSec: rho === null ? null : 1 / rho,
       rho,
-      secondsToFull: null,
+      secondsToFull: losing ? 0 : null,
       secondsToDrain: null,
-      warning: false,
+      warning: losing,
+      losing,
     });
     const map = new Map([
       ['fraud_processor', pred('fraud_processor', 0.4)],
@@ -400,5 +403,19 @@ describe('pathBottlenecks', () => {
       bottleneck: null,
       rho: null,
     });
+    // Losing messages, it is the bottleneck though μ was never measured (ρ unknown), and ahead
+    // of a kernel downstream with a higher ρ.
+    const losing = new Map([
+      ...map,
+      ['aggregator', pred('aggregator', null, true)],
+      ['fraud_processor', pred('fraud_processor', 0.4, true)],
+    ]);
+    const lossy = Object.fromEntries(
+      pathBottlenecks(demoConfig(), losing, [
+        { source: 'fraud_processor', target: 'alert_sink', total: 3 },
+      ]).map((p) => [p.typeId, p]),
+    );
+    expect(lossy['1002']).toMatchObject({ bottleneck: 'aggregator', rho: null });
+    expect(lossy['1001']).toMatchObject({ bottleneck: 'fraud_processor', rho: 0.4 });
   });
 });

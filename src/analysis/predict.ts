@@ -61,6 +61,12 @@ export interface KernelPrediction {
   secondsToDrain: number | null;
   /** Full within the warning horizon (or full now). */
   warning: boolean;
+  /**
+   * The queue refused or evicted messages in the last second: it is not keeping up, whatever μ
+   * and ρ say (traffic in lumps larger than the queue overflows it between snapshots that each
+   * find it drained, so μ may never have been measured).
+   */
+  losing: boolean;
 }
 
 export interface PredictorOptions {
@@ -108,6 +114,7 @@ const EMPTY = (o: QueueObservation): KernelPrediction => ({
   secondsToFull: null,
   secondsToDrain: null,
   warning: o.queued >= o.capacity,
+  losing: false,
 });
 
 const held = (o: QueueObservation) => o.queued + (o.inFlight ?? 0);
@@ -176,6 +183,7 @@ export function createQueuePredictor(options: PredictorOptions = {}): QueuePredi
       secondsToFull: toFull,
       secondsToDrain: toDrain,
       warning: toFull !== null && toFull < warnSeconds,
+      losing,
     };
   }
 
@@ -339,9 +347,21 @@ export function pathBottlenecks(
     }
     let best: string | null = null;
     let bestRho: number | null = null;
+    let bestLosing = false;
     for (const id of path) {
-      const rho = get(id)?.rho ?? null;
-      if (rho !== null && rho > 0 && (bestRho === null || rho > bestRho)) {
+      const p = get(id);
+      const rho = p?.rho ?? null;
+      // A kernel losing messages is the bottleneck, whatever its ρ (it may be unknown); among
+      // several, the highest ρ.
+      const losing = p?.losing === true;
+      if (losing !== bestLosing) {
+        if (!losing) continue;
+        best = id;
+        bestRho = rho;
+        bestLosing = true;
+        continue;
+      }
+      if ((losing || (rho !== null && rho > 0)) && (best === null || (rho ?? 0) > (bestRho ?? 0))) {
         best = id;
         bestRho = rho;
       }

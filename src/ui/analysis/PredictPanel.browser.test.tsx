@@ -43,4 +43,23 @@ describe('Predict panel', () => {
     store.getState().ingestSnapshot(snapshot(saturated(3_200, 4_400_000)), Date.now() + 200);
     await expect.element(note).not.toBeInTheDocument();
   });
+
+  it("names a kernel losing messages as its path's bottleneck, and does not say it keeps up", async () => {
+    render(<PredictPanel />);
+    // aggregator's queue of 128 overflows between snapshots that each find it drained.
+    const at = (processed: number, dropped: number) =>
+      snapshot({
+        kernels: kernels().map((k) =>
+          k.id === 'aggregator' ? { ...k, capacity: 128, queued: 0, processed, dropped } : k,
+        ),
+      });
+    store.getState().ingestSnapshot(at(0, 0), Date.now());
+    store.getState().ingestSnapshot(at(5_000, 1_200), Date.now() + 100);
+    const row = page.getByTestId('predict-row-aggregator');
+    await expect.element(row).toHaveAttribute('data-warning', 'true');
+    await expect.element(row).not.toHaveTextContent(/keeps up/);
+    await expect.element(row).toHaveTextContent(/not measured/);
+    await expect.element(page.getByTestId('bottleneck-1002')).toHaveTextContent(/aggregator/);
+    await expect.element(page.getByTestId('bottleneck-1002')).toHaveTextContent(/losing/);
+  });
 });

@@ -102,25 +102,36 @@ export function PredictPanel() {
                 {formatCount(p.queued)} / {formatCount(p.capacity)}
               </td>
               <td className="num">{fmtRate(p.arrivalPerSec)}</td>
+              {/* Losing messages with μ unmeasured: traffic in lumps larger than the queue
+                  overflows it between snapshots that each find it drained. "keeps up · < 1"
+                  beside "⚠ now" said nothing was wrong. */}
               <td
                 className="num"
                 title={
                   p.servicePerSec === null
-                    ? 'Not seen busy yet: keeps up with its arrivals'
+                    ? p.losing
+                      ? 'Not measured: no snapshot caught a backlog, yet the queue refused or evicted messages in the last second (traffic arrives in lumps larger than the queue)'
+                      : 'Not seen busy yet: keeps up with its arrivals'
                     : undefined
                 }
               >
-                {p.servicePerSec === null ? 'keeps up' : fmtRate(p.servicePerSec)}
+                {p.servicePerSec === null
+                  ? p.losing
+                    ? 'not measured'
+                    : 'keeps up'
+                  : fmtRate(p.servicePerSec)}
               </td>
               <td
                 className="num"
                 title={
                   p.rho === null
-                    ? 'Below 1: the kernel has not been seen busy, so its service rate is not measured'
+                    ? p.losing
+                      ? 'Unknown: its service rate is not measured, and it is losing messages'
+                      : 'Below 1: the kernel has not been seen busy, so its service rate is not measured'
                     : undefined
                 }
               >
-                {p.rho === null ? '< 1' : p.rho.toFixed(2)}
+                {p.rho === null ? (p.losing ? '—' : '< 1') : p.rho.toFixed(2)}
               </td>
               <td className="num">
                 {p.warning ? (
@@ -169,7 +180,16 @@ export function PredictPanel() {
                 {p.bottleneck ??
                   (p.kernels.length === 0 ? '—' : limit ? 'the engine (above)' : 'none: keeps up')}
               </td>
-              <td className="num">{p.rho === null ? '—' : p.rho.toFixed(2)}</td>
+              <td
+                className="num"
+                title={
+                  p.bottleneck !== null && p.rho === null
+                    ? 'Losing messages: its queue refused or evicted some in the last second'
+                    : undefined
+                }
+              >
+                {p.rho === null ? (p.bottleneck !== null ? 'losing' : '—') : p.rho.toFixed(2)}
+              </td>
             </tr>
           ))}
         </tbody>
