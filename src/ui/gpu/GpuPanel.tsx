@@ -296,7 +296,7 @@ export function GpuPanel() {
               title="the batch size the measured rates are for: the mean rows per batch the kernel takes now (each rate is of batches about this size, or the nearest size that backend was measured at)"
             >
               <span className="label-full">measured at</span>
-              <span className="label-short">at batch</span>
+              <span className="label-short">measured at</span>
             </th>
             <th className="g-faster" title="the batch size from which WebGPU was measured faster">
               WebGPU faster
