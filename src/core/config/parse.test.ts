@@ -111,6 +111,35 @@ describe('parseConfig', () => {
     expect(new Set(paths).size).toBe(paths.length);
   });
 
+  it("words the schema's checks plainly where it gives no message of its own", () => {
+    const demo = demoConfig();
+    const r = parseConfig({
+      ...demo,
+      name: 5,
+      kernels: [
+        { ...demo.kernels[0]!, queueCapacity: 0, overflowPolicy: 'nope' },
+        { id: 'k2' },
+        ...demo.kernels.slice(1),
+      ],
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const at = (path: string) => r.errors.filter((e) => e.path === path).map((e) => e.message);
+    expect(at('name')).toEqual(['expected text, got a number']);
+    expect(at('kernels[0].queueCapacity')).toEqual(['must be at least 1']);
+    expect(at('kernels[0].overflowPolicy')).toEqual([
+      'must be one of "reject", "dropOldest", "deadLetter"',
+    ]);
+    expect(at('kernels[1].queueCapacity')).toEqual(['missing: expected a number']);
+    expect(at('kernels[1].behavior')).toEqual([
+      'missing: expected one of "fraud", "aggregator", "pattern", "generic"',
+    ]);
+    // No validator's words anywhere.
+    expect(r.errors.some((e) => /Too small|Invalid input|expected number/.test(e.message))).toBe(
+      false,
+    );
+  });
+
   it('canonicalises u64 ids: safe integers as numbers, larger as decimal strings', () => {
     const demo = demoConfig();
     const r = parseConfig({

@@ -304,7 +304,7 @@ function parseTree(tree: unknown): ParseResult {
   }
   if (countErrors.length > 0) return fail(countErrors);
 
-  const parsed = RouteConfigSchema.safeParse(tree);
+  const parsed = RouteConfigSchema.safeParse(tree, { error: plainMessage });
   const semantic = semanticErrors(tree);
   if (!parsed.success) {
     // The cross-checks are listed with the schema's errors, so one import shows everything to
@@ -315,6 +315,69 @@ function parseTree(tree: unknown): ParseResult {
   }
   if (semantic.length > 0) return fail(semantic);
   return { ok: true, config: canonicalize(parsed.data) };
+}
+
+/** A value's kind in words, for "expected a number, got text". */
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  switch (typeof v) {
+    case 'string':
+      return 'text';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'true/false';
+    case 'object':
+      return 'an object';
+    default:
+      return typeof v;
+  }
+}
+
+const EXPECTED: Record<string, string> = {
+  number: 'a number',
+  string: 'text',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+};
+
+/**
+ * The words for the schema's own checks where it names none ("Too small: expected number to be
+ * >=1" read as a validator's, not the workbench's): a per-parse error map, so the messages the
+ * schema gives itself (names, handler ids) stay as they are.
+ */
+function plainMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  const n = (v: unknown) =>
+    typeof v === 'number' || typeof v === 'bigint' ? Number(v).toLocaleString('en-US') : String(v);
+  switch (issue.code) {
+    case 'too_small': {
+      const min = n(issue.minimum);
+      if (issue.origin === 'string') return `must be at least ${min} characters long`;
+      if (issue.origin === 'array') return `must have at least ${min} entries`;
+      return issue.inclusive === false ? `must be more than ${min}` : `must be at least ${min}`;
+    }
+    case 'too_big': {
+      const max = n(issue.maximum);
+      if (issue.origin === 'string') return `must be at most ${max} characters long`;
+      if (issue.origin === 'array') return `must have at most ${max} entries`;
+      return issue.inclusive === false ? `must be less than ${max}` : `must be at most ${max}`;
+    }
+    case 'invalid_type': {
+      const want = EXPECTED[issue.expected] ?? issue.expected;
+      if (issue.expected === 'int') return `must be a whole number, got ${kindOf(issue.input)}`;
+      return issue.input === undefined
+        ? `missing: expected ${want}`
+        : `expected ${want}, got ${kindOf(issue.input)}`;
+    }
+    case 'invalid_value': {
+      const one = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      return issue.input === undefined ? `missing: expected ${one}` : `must be ${one}`;
+    }
+    default:
+      return undefined;
+  }
 }
 
 function issueToError(issue: z.core.$ZodIssue): ConfigError {

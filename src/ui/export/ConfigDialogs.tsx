@@ -342,7 +342,10 @@ function ImportDialog({
       ) : null}
       {result && !result.ok ? (
         <div role="alert" className="import-errors" data-testid="import-errors">
-          <strong>Nothing was changed. {result.errors.length} problem(s):</strong>
+          <strong>
+            Nothing was changed. {result.errors.length}{' '}
+            {result.errors.length === 1 ? 'problem' : 'problems'}:
+          </strong>
           <ul>
             {result.errors.slice(0, 50).map((e, i) => (
               <li key={i}>
