@@ -293,6 +293,32 @@ for (const size of SIZES)
       }
     });
 
+    test('a long notice stays in the band above the graph until hovered, then shows whole', async ({
+      wb,
+      page,
+    }) => {
+      await wb.open();
+      // Enter on a search that matches nothing says so in a notice, quoting the search: a long
+      // one makes a notice of several lines.
+      const search = page.getByRole('searchbox', { name: 'Search nodes' });
+      await search.fill('no node is called this '.repeat(8).trim());
+      await search.press('Enter');
+      const notice = page.getByTestId('notices').locator('li').first();
+      await expect(notice).toContainText('Nothing matches');
+      const n = (await notice.boundingBox())!;
+      for (const node of await page.locator('.react-flow__node').all()) {
+        const id = await node.getAttribute('data-id');
+        expect(overlaps(n, (await node.boundingBox())!), String(id)).toBe(false);
+      }
+      // Open, the text is whole (no line cut off).
+      await notice.hover();
+      const text = notice.locator('.notice-text');
+      await expect
+        .poll(() => text.evaluate((el) => el.scrollHeight - el.clientHeight))
+        .toBeLessThanOrEqual(1);
+      await expect(text).toContainText('no node is called this no node is called this');
+    });
+
     test('the demo graph is fitted at 70 % or more, every node inside the graph pane', async ({
       wb,
       page,
