@@ -429,6 +429,42 @@ test('the status bar toggles say whether the inspector and the panels are shown'
   await expect(wb.panel('Inject')).toBeVisible();
 });
 
+test('hiding the Inspector fits the graph to the wider pane, unless the user moved the view', async ({
+  wb,
+  page,
+}) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await wb.open();
+  const scale = () =>
+    page
+      .locator('.react-flow__viewport')
+      .evaluate((el) => new DOMMatrix(getComputedStyle(el).transform).a);
+  const rightmost = async () => {
+    let r = 0;
+    for (const node of await page.locator('.react-flow__node').all()) {
+      const b = (await node.boundingBox())!;
+      r = Math.max(r, b.x + b.width);
+    }
+    return r;
+  };
+  const before = { scale: await scale(), right: await rightmost() };
+  const toggle = page.getByRole('button', { name: 'Inspector', exact: true });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  // Fitted again: larger, reaching into the room the Inspector left (350 px stayed empty).
+  await expect.poll(scale).toBeGreaterThan(before.scale + 0.02);
+  expect(await rightmost()).toBeGreaterThan(before.right + 100);
+  // Shown again, it fits back.
+  await toggle.click();
+  await expect.poll(scale).toBeCloseTo(before.scale, 2);
+  // A view the user zoomed stays as it is.
+  await page.getByRole('button', { name: 'Zoom In' }).click();
+  const zoomed = await scale();
+  await toggle.click();
+  await page.waitForTimeout(500);
+  expect(await scale()).toBeCloseTo(zoomed, 3);
+});
+
 test('the generator form survives a tab switch', async ({ wb, page }) => {
   await wb.open();
   await page.getByLabel('Rate (messages/s)').fill('777');

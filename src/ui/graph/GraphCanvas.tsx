@@ -1,5 +1,6 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import {
+  useReactFlow,
   useStore as useFlowStore,
   Background,
   Controls,
@@ -172,6 +173,10 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
     }
   }, []);
 
+  // Whether the view is still the fitted one (no pan or zoom by the user since): then a pane that
+  // changes size (the Inspector hidden, a split dragged) is fitted again.
+  const followsFit = useRef(true);
+
   return (
     <div className={lod ? 'graph graph-lod' : 'graph'} data-testid="graph" data-lod={lod}>
       <ReactFlow<FlowNode, FlowEdge>
@@ -191,8 +196,13 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
         minZoom={0.05}
         fitView
         fitViewOptions={FIT_VIEW_OPTIONS}
+        // A move with an event is the user's (a fit by the app has none).
+        onMoveStart={(event) => {
+          if (event) followsFit.current = false;
+        }}
         aria-label="Route graph"
       >
+        <RefitOnResize follows={followsFit} />
         <Background gap={24} />
         {/* Types and kernels in their own colours, as on the graph: in the default grey the map
             read as an empty box. */}
@@ -204,7 +214,19 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
           nodeStrokeWidth={0}
           nodeBorderRadius={4}
         />
-        <Controls aria-label="Zoom controls" fitViewOptions={FIT_VIEW_OPTIONS} />
+        <Controls
+          aria-label="Zoom controls"
+          fitViewOptions={FIT_VIEW_OPTIONS}
+          onFitView={() => {
+            followsFit.current = true;
+          }}
+          onZoomIn={() => {
+            followsFit.current = false;
+          }}
+          onZoomOut={() => {
+            followsFit.current = false;
+          }}
+        />
       </ReactFlow>
     </div>
   );
@@ -215,4 +237,23 @@ function minimapColor(node: { type?: string | undefined }): string {
   return node.type === 'kernel'
     ? 'color-mix(in srgb, var(--kernel) 55%, var(--panel))'
     : 'color-mix(in srgb, var(--type) 55%, var(--panel))';
+}
+
+/**
+ * Fits the graph again when its pane changes size while the view is still the fitted one: with
+ * the Inspector hidden at 1440x900, 350 px on the right stayed empty beside the fitted graph.
+ */
+function RefitOnResize({ follows }: { follows: RefObject<boolean> }) {
+  const { fitView } = useReactFlow();
+  const width = useFlowStore((s) => s.width);
+  const height = useFlowStore((s) => s.height);
+  const last = useRef<readonly [number, number] | null>(null);
+  useEffect(() => {
+    const prev = last.current;
+    last.current = [width, height];
+    if (!prev || width === 0 || height === 0) return;
+    if (prev[0] === width && prev[1] === height) return;
+    if (follows.current) void fitView(FIT_VIEW_OPTIONS);
+  }, [width, height, fitView, follows]);
+  return null;
 }
