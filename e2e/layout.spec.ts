@@ -463,6 +463,16 @@ test('hiding the Inspector fits the graph to the wider pane, unless the user mov
   await toggle.click();
   await page.waitForTimeout(500);
   expect(await scale()).toBeCloseTo(zoomed, 3);
+  // Fitted again by the user, then zoomed onto one node by a search: that view stays too.
+  await page.getByRole('button', { name: 'Fit View' }).click();
+  const search = page.getByRole('searchbox', { name: 'Search nodes' });
+  await search.fill('alert_sink');
+  await search.press('Enter');
+  await page.waitForTimeout(500);
+  const onNode = await scale();
+  await toggle.click();
+  await page.waitForTimeout(500);
+  expect(await scale()).toBeCloseTo(onNode, 3);
 });
 
 test('the generator form survives a tab switch', async ({ wb, page }) => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   useReactFlow,
   useStore as useFlowStore,
@@ -25,6 +25,7 @@ import {
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { createFlowBuilder, type FlowEdge, type FlowNode } from './flow';
 import { edgeTypes, nodeTypes } from './nodes';
+import { graphView } from './view';
 import { problemNodeIds } from '../shell/problems';
 
 function isValidConnection(c: Connection | FlowEdge): boolean {
@@ -173,9 +174,9 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
     }
   }, []);
 
-  // Whether the view is still the fitted one (no pan or zoom by the user since): then a pane that
-  // changes size (the Inspector hidden, a split dragged) is fitted again.
-  const followsFit = useRef(true);
+  // Whether the view is still the fitted one (see view.ts): then a pane that changes size (the
+  // Inspector hidden, a split dragged) is fitted again.
+  const view = graphView;
 
   return (
     <div className={lod ? 'graph graph-lod' : 'graph'} data-testid="graph" data-lod={lod}>
@@ -198,11 +199,11 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
         fitViewOptions={FIT_VIEW_OPTIONS}
         // A move with an event is the user's (a fit by the app has none).
         onMoveStart={(event) => {
-          if (event) followsFit.current = false;
+          if (event) view.followsFit = false;
         }}
         aria-label="Route graph"
       >
-        <RefitOnResize follows={followsFit} />
+        <RefitOnResize view={view} />
         <Background gap={24} />
         {/* Types and kernels in their own colours, as on the graph: in the default grey the map
             read as an empty box. */}
@@ -218,13 +219,13 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
           aria-label="Zoom controls"
           fitViewOptions={FIT_VIEW_OPTIONS}
           onFitView={() => {
-            followsFit.current = true;
+            view.followsFit = true;
           }}
           onZoomIn={() => {
-            followsFit.current = false;
+            view.followsFit = false;
           }}
           onZoomOut={() => {
-            followsFit.current = false;
+            view.followsFit = false;
           }}
         />
       </ReactFlow>
@@ -243,7 +244,7 @@ function minimapColor(node: { type?: string | undefined }): string {
  * Fits the graph again when its pane changes size while the view is still the fitted one: with
  * the Inspector hidden at 1440x900, 350 px on the right stayed empty beside the fitted graph.
  */
-function RefitOnResize({ follows }: { follows: RefObject<boolean> }) {
+function RefitOnResize({ view }: { view: typeof graphView }) {
   const { fitView } = useReactFlow();
   const width = useFlowStore((s) => s.width);
   const height = useFlowStore((s) => s.height);
@@ -253,7 +254,7 @@ function RefitOnResize({ follows }: { follows: RefObject<boolean> }) {
     last.current = [width, height];
     if (!prev || width === 0 || height === 0) return;
     if (prev[0] === width && prev[1] === height) return;
-    if (follows.current) void fitView(FIT_VIEW_OPTIONS);
-  }, [width, height, fitView, follows]);
+    if (view.followsFit) void fitView(FIT_VIEW_OPTIONS);
+  }, [width, height, fitView, view]);
   return null;
 }

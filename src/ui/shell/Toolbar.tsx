@@ -7,6 +7,7 @@ import { demoConfig } from '../../core/config';
 import { addKernel, addType, kernelNodeId, typeNodeId } from '../../state/edits';
 import { useWorkbench, workbenchStore, type ThemeChoice } from '../../state/store';
 import { autoLayout } from '../graph/layout';
+import { graphView } from '../graph/view';
 import { workspaces } from '../../state/workspaces';
 
 /**
@@ -55,6 +56,8 @@ export function Toolbar() {
     const id = type ? typeNodeId(type.typeId) : kernel ? kernelNodeId(kernel.id) : null;
     if (!id) return s().notify('warning', `Nothing matches "${search}".`);
     s().setSelection([id]);
+    // Zoomed onto one node: a later pane resize keeps this view rather than fitting the whole graph.
+    graphView.followsFit = false;
     void flow.fitView({ nodes: [{ id }], duration: 200, maxZoom: 1.2 });
   }
 
