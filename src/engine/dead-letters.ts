@@ -282,8 +282,8 @@ export class DeadLetters {
   /**
    * Sends what a paced redrive owes by now (its rate times the engine time since it started),
    * oldest first, while each queue it fills stays under half its capacity (beyond that it waits
-   * for the kernel to make room, and says which). A letter it may not send (another tenant's kernel, a type routed elsewhere)
-   * stays held and is counted once.
+   * for the kernel to make room, and says which). A letter it may not send (another tenant's
+   * kernel, a type routed elsewhere) stays held and is counted once.
    */
   step(): void {
     const run = this.run;

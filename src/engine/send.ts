@@ -306,28 +306,12 @@ export class SendPath {
     const receipts = c.receipts;
     // Only an all-Delivered batch may be settled in bulk: a Pending message (accepted by a next
     // hop) must be counted as Pending and its edge drawn to the hop, which the loop below does.
-    if (c.dispatcher.lastBatchDelivered === n && !sc.traced) {
-      // Every message Delivered: those the receipt sampler may give a row go one by one, the rest
-      // (counts, ids, edges) in bulk. The budget refills as engine time moves, so most batches
-      // have room for a row or two; before, that sent the whole batch one by one.
-      const head = receipts.perReceipt(n);
-      for (let i = 0; i < head; i++) {
-        const ref = sc.refs[i]!;
-        s.msgId[ref] = id++;
-        const rec = c.types[sc.recIdx[i]!]!;
-        const dest = c.dispatcher.getRoute(rec.num) ?? '';
-        this.settle(ref, 'Delivered', source, srcNum, dest, 0, sc.prio[i]!);
-      }
-      if (head < n) {
-        for (let i = head; i < n; i++) s.msgId[sc.refs[i]!] = id++;
-        receipts.countUnsampled('Delivered', n - head);
-        this.bulkEdges(head, n, srcNum);
-      }
-      sc.count = 0;
-      sc.traced = false;
-      return;
-    }
-    for (let i = 0; i < n; i++) {
+    // In bulk, only the receipts the sampler may still give a row go through the loop, the rest
+    // (counts, ids, edges) after it: the budget refills as engine time moves, so most batches have
+    // room for a row or two, and that used to send the whole batch through the loop.
+    const bulk = c.dispatcher.lastBatchDelivered === n && !sc.traced;
+    const head = bulk ? receipts.perReceipt(n) : n;
+    for (let i = 0; i < head; i++) {
       const ref = sc.refs[i]!;
       const code = st[i]!;
       const rec = c.types[sc.recIdx[i]!]!;
@@ -342,7 +326,12 @@ export class SendPath {
       const status = STATUS_OF_CODE[code]!;
       this.settle(ref, status, source, srcNum, dest, code === StatusCode.Pending ? 1 : 0, prio);
     }
-    this.letters.flush();
+    if (head < n) {
+      for (let i = head; i < n; i++) s.msgId[sc.refs[i]!] = id++;
+      receipts.countUnsampled('Delivered', n - head);
+      this.bulkEdges(head, n, srcNum);
+    }
+    if (!bulk) this.letters.flush();
     sc.count = 0;
     sc.traced = false;
   }
@@ -352,8 +341,8 @@ export class SendPath {
   private typesSeen = new Int32Array(64);
 
   /**
-   * Edges of rows `from..n` of an all-Delivered batch: type -> kernel, and kernel -> kernel when a kernel sent it.
-   * Counted per type first, so each type's route is looked up once per batch.
+   * Edges of rows `from..n` of an all-Delivered batch: type -> kernel, and kernel -> kernel when a
+   * kernel sent it. Counted per type first, so each type's route is looked up once per batch.
    */
   private bulkEdges(from: number, n: number, srcNum: number): void {
     const c = this.c;
