@@ -174,10 +174,6 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
     }
   }, []);
 
-  // Whether the view is still the fitted one (see view.ts): then a pane that changes size (the
-  // Inspector hidden, a split dragged) is fitted again.
-  const view = graphView;
-
   return (
     <div className={lod ? 'graph graph-lod' : 'graph'} data-testid="graph" data-lod={lod}>
       <ReactFlow<FlowNode, FlowEdge>
@@ -199,11 +195,11 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
         fitViewOptions={FIT_VIEW_OPTIONS}
         // A move with an event is the user's (a fit by the app has none).
         onMoveStart={(event) => {
-          if (event) view.followsFit = false;
+          if (event) userMoved();
         }}
         aria-label="Route graph"
       >
-        <RefitOnResize view={view} />
+        <RefitOnResize />
         <Background gap={24} />
         {/* Types and kernels in their own colours, as on the graph: in the default grey the map
             read as an empty box. */}
@@ -219,14 +215,10 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
           aria-label="Zoom controls"
           fitViewOptions={FIT_VIEW_OPTIONS}
           onFitView={() => {
-            view.followsFit = true;
+            graphView.followsFit = true;
           }}
-          onZoomIn={() => {
-            view.followsFit = false;
-          }}
-          onZoomOut={() => {
-            view.followsFit = false;
-          }}
+          onZoomIn={userMoved}
+          onZoomOut={userMoved}
         />
       </ReactFlow>
     </div>
@@ -240,11 +232,16 @@ function minimapColor(node: { type?: string | undefined }): string {
     : 'color-mix(in srgb, var(--type) 55%, var(--panel))';
 }
 
+/** The user panned or zoomed: the view is theirs, not the fitted one (see view.ts). */
+function userMoved(): void {
+  graphView.followsFit = false;
+}
+
 /**
  * Fits the graph again when its pane changes size while the view is still the fitted one: with
  * the Inspector hidden at 1440x900, 350 px on the right stayed empty beside the fitted graph.
  */
-function RefitOnResize({ view }: { view: typeof graphView }) {
+function RefitOnResize() {
   const { fitView } = useReactFlow();
   const width = useFlowStore((s) => s.width);
   const height = useFlowStore((s) => s.height);
@@ -254,7 +251,7 @@ function RefitOnResize({ view }: { view: typeof graphView }) {
     last.current = [width, height];
     if (!prev || width === 0 || height === 0) return;
     if (prev[0] === width && prev[1] === height) return;
-    if (view.followsFit) void fitView(FIT_VIEW_OPTIONS);
-  }, [width, height, fitView, view]);
+    if (graphView.followsFit) void fitView(FIT_VIEW_OPTIONS);
+  }, [width, height, fitView]);
   return null;
 }
