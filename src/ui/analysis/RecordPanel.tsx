@@ -78,7 +78,7 @@ export function RecordPanel() {
         : `Saved “${r.name}”: ${r.events.length} event(s)${r.truncated ? `, ${r.truncated} beyond the limit not kept` : ''}.`,
     );
     // The next recording gets a name of its own: "session 1" again replaced the first, unasked.
-    if (!err) setName(nextName(listRecordings(browserStorage().storage, workspace)));
+    if (!err) setName(nextName([...list, r.name]));
     refresh();
   }
 

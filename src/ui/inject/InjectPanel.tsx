@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'rea
 import type { RouteConfig } from '../../core/config';
 import type { ArrivalPattern, GeneratorSpec, PayloadValues } from '../../engine/protocol';
 import { useEngine } from '../engineContext';
-import { canonicalTypeId, findType } from '../../state/edits';
+import { canonicalTypeId, findKernel, findType, routeOf } from '../../state/edits';
 import { useLive } from '../../state/live';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import type { GeneratorFormState } from '../../state/injectForm';
@@ -188,8 +188,8 @@ function PublishForm({
   // The kernel the type is routed to, if its policy is reject: its refusals are QueueFull
   // receipts but Rejected dead letters, and the result line says so.
   const rejecting = useWorkbench((s) => {
-    const route = s.config.routes.find((r) => String(r.typeId) === typeKey);
-    const k = route && s.config.kernels.find((x) => x.id === route.kernelId);
+    const route = routeOf(s.config, typeId);
+    const k = route === undefined ? undefined : findKernel(s.config, route);
     return k?.overflowPolicy === 'reject' ? k.id : null;
   });
   const stored = useWorkbench((s) =>
