@@ -415,7 +415,7 @@ describe('pathBottlenecks', () => {
         { source: 'fraud_processor', target: 'alert_sink', total: 3 },
       ]).map((p) => [p.typeId, p]),
     );
-    expect(lossy['1002']).toMatchObject({ bottleneck: 'aggregator', rho: null });
+    expect(lossy['1002']).toMatchObject({ bottleneck: 'aggregator', rho: null, losing: true });
     expect(lossy['1001']).toMatchObject({ bottleneck: 'fraud_processor', rho: 0.4 });
   });
 });

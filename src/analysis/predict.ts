@@ -299,12 +299,14 @@ export interface PathBottleneck {
   /** Kernels along the path, in order. */
   kernels: string[];
   /**
-   * The kernel with the highest measured ρ above 0; null when no kernel on the path has one (none
-   * was seen busy, or nothing arrives): naming the path's first kernel then read as a bottleneck
-   * while the Queues panel said every kernel keeps up.
+   * A kernel losing messages, else the kernel with the highest measured ρ above 0; null when no
+   * kernel on the path has one (none was seen busy, or nothing arrives): naming the path's first
+   * kernel then read as a bottleneck while the Queues panel said every kernel keeps up.
    */
   bottleneck: string | null;
   rho: number | null;
+  /** The bottleneck is losing messages (see `KernelPrediction.losing`). */
+  losing: boolean;
 }
 
 /**
@@ -345,33 +347,28 @@ export function pathBottlenecks(
     for (let i = 0; i < path.length && path.length < 64; i++) {
       for (const next of downstream.get(path[i]!) ?? []) if (!path.includes(next)) path.push(next);
     }
-    let best: string | null = null;
-    let bestRho: number | null = null;
-    let bestLosing = false;
+    // A kernel losing messages is the bottleneck, whatever its ρ (it may be unknown); among
+    // several, or among kernels that are not, the highest ρ.
+    let best: { id: string; rho: number | null; losing: boolean } | null = null;
     for (const id of path) {
       const p = get(id);
       const rho = p?.rho ?? null;
-      // A kernel losing messages is the bottleneck, whatever its ρ (it may be unknown); among
-      // several, the highest ρ.
       const losing = p?.losing === true;
-      if (losing !== bestLosing) {
-        if (!losing) continue;
-        best = id;
-        bestRho = rho;
-        bestLosing = true;
-        continue;
-      }
-      if ((losing || (rho !== null && rho > 0)) && (best === null || (rho ?? 0) > (bestRho ?? 0))) {
-        best = id;
-        bestRho = rho;
-      }
+      if (!losing && !(rho !== null && rho > 0)) continue;
+      if (
+        best === null ||
+        (losing && !best.losing) ||
+        (losing === best.losing && (rho ?? 0) > (best.rho ?? 0))
+      )
+        best = { id, rho, losing };
     }
     return {
       typeId: String(r.typeId),
       typeName: names.get(String(r.typeId)) ?? `type ${String(r.typeId)}`,
       kernels: path,
-      bottleneck: best,
-      rho: bestRho,
+      bottleneck: best?.id ?? null,
+      rho: best?.rho ?? null,
+      losing: best?.losing ?? false,
     };
   });
 }

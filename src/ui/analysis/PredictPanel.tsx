@@ -183,12 +183,12 @@ export function PredictPanel() {
               <td
                 className="num"
                 title={
-                  p.bottleneck !== null && p.rho === null
+                  p.losing && p.rho === null
                     ? 'Losing messages: its queue refused or evicted some in the last second'
                     : undefined
                 }
               >
-                {p.rho === null ? (p.bottleneck !== null ? 'losing' : '—') : p.rho.toFixed(2)}
+                {p.rho === null ? (p.losing ? 'losing' : '—') : p.rho.toFixed(2)}
               </td>
             </tr>
           ))}
