@@ -125,6 +125,23 @@ describe('Placement (auto)', () => {
     expect(snap.reason).toContain('CPU twin 13.0\u202fM/s');
   });
 
+  it('reads the live batch size a row travels in, not the mean of batch sizes', () => {
+    // A full 4,096-row batch, then a 1-row straggler, over and over: nearly every row travels in
+    // a 4,096-row batch, so that is about the size to judge the backends at, not ~2,048.
+    const p = new Placement('auto');
+    for (let i = 0; i < 40; i++) {
+      p.observe('cpu', 4096, 0.2);
+      p.observe('cpu', 1, 0.001);
+    }
+    expect(p.batchSize).toBeGreaterThan(4000);
+    expect(p.snapshot().batchSize).toBeGreaterThan(4000);
+    // It follows a change of traffic within about a hundred batches (under a second of live
+    // traffic), and an empty batch changes nothing.
+    for (let i = 0; i < 120; i++) p.observe('cpu', 64, 0.01);
+    p.observe('cpu', 0, 0);
+    expect(bucketOf(p.batchSize)).toBe(6);
+  });
+
   it('forced modes answer their backend; webgpu without a usable runtime runs on the CPU', () => {
     const w = new Placement('webgpu');
     expect(w.decide(0)).toBeNull();

@@ -36,6 +36,8 @@ const LOSER_FACTOR = 10;
  */
 const DECAY_LIVE = 0.998;
 const DECAY_SAMPLE = 0.9;
+/** Weight a live batch's size keeps per later batch in `batchSize`. */
+const BATCH_DECAY = 0.9;
 
 export function bucketOf(rows: number): number {
   return Math.min(BUCKETS - 1, Math.max(0, Math.floor(Math.log2(Math.max(1, rows)))));
@@ -144,8 +146,16 @@ export class Placement {
   /** Why WebGPU cannot be used (no adapter, device lost), or null. */
   gpuUnavailable: string | null = null;
   adapterLabel = 'WebGPU';
-  /** Mean rows per live batch (exponentially weighted). */
+  /**
+   * The batch size a live message travels in, recently: the mean of batch sizes weighted by their
+   * rows (and decayed per batch). Unweighted, a stream of 4,096-row batches with a 1-row batch
+   * between each read 2,048, a size that almost no row travels in, and the rates were judged
+   * there.
+   */
   batchSize = 0;
+  /** Decayed sums of rows² and rows over live batches; `batchSize` is their ratio. */
+  private rowsSq = 0;
+  private rows = 0;
   lastSwitchUs: number | null = null;
   switches = 0;
   private reason = 'Runs on its CPU twin until WebGPU has been measured.';
@@ -189,7 +199,11 @@ export class Placement {
 
   /** A live batch of `rows` ran on `on` in `ms`. */
   observe(on: Backend, rows: number, ms: number): void {
-    this.batchSize = this.batchSize === 0 ? rows : this.batchSize * 0.9 + rows * 0.1;
+    if (rows > 0) {
+      this.rowsSq = this.rowsSq * BATCH_DECAY + rows * rows;
+      this.rows = this.rows * BATCH_DECAY + rows;
+      this.batchSize = this.rowsSq / this.rows;
+    }
     (on === 'cpu' ? this.cpu : this.gpu).record(rows, ms);
   }
 
