@@ -337,6 +337,43 @@ for (const size of SIZES)
       }
     });
 
+    test('Auto-layout shows the laid-out graph whole, and no minimap covers it', async ({
+      wb,
+      page,
+    }) => {
+      await wb.open();
+      const before = (await wb.config()).layout;
+      await page.getByRole('button', { name: 'Auto-layout' }).click();
+      await expect
+        .poll(async () => JSON.stringify((await wb.config()).layout))
+        .not.toBe(JSON.stringify(before));
+      const pane = (await page.getByTestId('graph').boundingBox())!;
+      // ELK's layout is larger than the demo's own: unfitted, alert_sink sat past the pane's right
+      // edge at 1440x900, and under the minimap at 1280x720.
+      await expect
+        .poll(async () => {
+          const out: string[] = [];
+          for (const node of await page.locator('.react-flow__node').all()) {
+            const b = (await node.boundingBox())!;
+            const inside =
+              b.x >= pane.x - 1 &&
+              b.x + b.width <= pane.x + pane.width + 1 &&
+              b.y >= pane.y - 1 &&
+              b.y + b.height <= pane.y + pane.height + 1;
+            if (!inside) out.push(String(await node.getAttribute('data-id')));
+          }
+          return out;
+        })
+        .toEqual([]);
+      // All of it in sight, the minimap is not drawn; zoomed in, it is, and Fit view puts it away.
+      const minimap = page.locator('.react-flow__minimap');
+      await expect(minimap).toHaveCount(0);
+      await page.getByRole('button', { name: 'Zoom In' }).click();
+      await expect(minimap).toBeVisible();
+      await page.getByRole('button', { name: 'Fit View' }).click();
+      await expect(minimap).toHaveCount(0);
+    });
+
     test('three notices stay stacked above the fitted graph until hovered, then open into a column', async ({
       wb,
       page,
@@ -574,6 +611,9 @@ test('Maximise gives a pane the window height as well as the dock width, and Res
   await engineReady(page);
   const dock = page.locator('#layout-dock');
   const graph = page.locator('#layout-graph');
+  // Zoomed in, part of the graph is out of view: the minimap is drawn.
+  await page.getByRole('button', { name: 'Zoom In' }).click();
+  await expect(page.locator('.react-flow__minimap')).toBeVisible();
   const before = (await dock.boundingBox())!;
   const right = page.locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Receipts' }) });
   const max = right.getByRole('button', { name: 'Maximise pane' });

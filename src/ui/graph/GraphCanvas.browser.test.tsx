@@ -130,6 +130,18 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     root.setProperty('--panel', 'rgb(255, 255, 255)');
     render(<Graph />);
     const map = page.getByRole('img', { name: 'Minimap of the route graph' });
+    // Fitted, the whole graph is in sight and the map is not drawn (it covered nodes in the
+    // corner); zoomed in, part of the graph is out of view and it is.
+    await expect
+      .element(page.getByTestId('graph').getByText('alert_sink', { exact: true }))
+      .toBeInTheDocument();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(map.query()).toBeNull();
+    // (The harness's graph is taller than the test's viewport: the controls are clicked in the DOM.)
+    const press = (name: RegExp) =>
+      (page.getByRole('button', { name }).element() as HTMLButtonElement).click();
+    press(/zoom in/i);
+    press(/zoom in/i);
     await expect.element(map).toBeInTheDocument();
     const fills = [...map.element().querySelectorAll('rect.react-flow__minimap-node')].map(
       (r) => getComputedStyle(r).fill,
@@ -140,6 +152,9 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     expect(new Set(fills).size).toBe(2);
     expect(fills).not.toContain('rgb(226, 226, 226)');
     for (const name of ['--kernel', '--type', '--panel']) root.removeProperty(name);
+    // Fitted again, it goes.
+    press(/fit view/i);
+    await expect.poll(() => map.query()).toBeNull();
   });
 
   it("lights a traced message's emits edge like its routes", async () => {

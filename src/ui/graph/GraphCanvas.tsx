@@ -10,6 +10,7 @@ import {
   type EdgeChange,
   type NodeChange,
   type OnDelete,
+  type ReactFlowState,
 } from '@xyflow/react';
 import { validateWorkspace } from '../../core/config';
 import {
@@ -25,7 +26,7 @@ import {
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { createFlowBuilder, type FlowEdge, type FlowNode } from './flow';
 import { edgeTypes, nodeTypes } from './nodes';
-import { graphView } from './view';
+import { FIT_VIEW_OPTIONS, graphView } from './view';
 import { problemNodeIds } from '../shell/problems';
 
 function isValidConnection(c: Connection | FlowEdge): boolean {
@@ -36,20 +37,28 @@ function isValidConnection(c: Connection | FlowEdge): boolean {
   return c.sourceHandle === 'k2k-out' && c.targetHandle === 'k2k-in' && s.key !== t.key;
 }
 
+/**
+ * Whether some node lies (partly) outside the graph's pane at the current pan and zoom. A node
+ * not measured yet counts by its position alone.
+ */
+function partOutOfView(s: ReactFlowState): boolean {
+  const [x, y, zoom] = s.transform;
+  if (s.width === 0 || s.height === 0) return false;
+  for (const n of s.nodeLookup.values()) {
+    const p = n.internals.positionAbsolute;
+    const left = p.x * zoom + x;
+    const top = p.y * zoom + y;
+    const right = left + (n.measured.width ?? 0) * zoom;
+    const bottom = top + (n.measured.height ?? 0) * zoom;
+    // Half a pixel of slack: a fit lands nodes on the pane's edge in fractions.
+    if (left < -0.5 || top < -0.5 || right > s.width + 0.5 || bottom > s.height + 0.5) return true;
+  }
+  return false;
+}
+
 /** Below this zoom nodes draw only their frame and title: text you cannot read costs raster time. */
 const LOD_ZOOM = 0.55;
 const zoomedOut = (s: { transform: [number, number, number] }) => s.transform[2] < LOD_ZOOM;
-
-/**
- * Fitting the graph keeps a band along its top free for the notices (`.notices`, in the graph's
- * top-left corner: a notice of three lines, with the edges of two older ones stacked under it,
- * ends about 90 px down), so the one that says what an edit did never covers the node just
- * edited. The demo's graph is wider than the graph pane is tall at 1280x720 and 1440x900, so the
- * fit is set by the width and the band costs no zoom there.
- */
-export const FIT_VIEW_OPTIONS = {
-  padding: { top: '92px', bottom: '16px', left: '5%', right: '5%' },
-} as const;
 
 export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlySet<string> }) {
   const config = useWorkbench((s) => s.config);
@@ -57,6 +66,7 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
   const selectedEdges = useWorkbench((s) => s.selectedEdges);
   const search = useWorkbench((s) => s.search);
   const lod = useFlowStore(zoomedOut);
+  const outOfView = useFlowStore(partOutOfView);
   const [builder] = useState(createFlowBuilder);
   const dragStart = useRef<typeof config | null>(null);
   const [measured, setMeasured] = useState<ReadonlyMap<string, { width: number; height: number }>>(
@@ -201,16 +211,20 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
       >
         <RefitOnResize />
         <Background gap={24} />
-        {/* Types and kernels in their own colours, as on the graph: in the default grey the map
-            read as an empty box. */}
-        <MiniMap
-          pannable
-          zoomable
-          ariaLabel="Minimap of the route graph"
-          nodeColor={minimapColor}
-          nodeStrokeWidth={0}
-          nodeBorderRadius={4}
-        />
+        {/* Only while part of the graph is out of view: with all of it in sight the map shows
+            nothing more, and it covered the nodes in the pane's corner (alert_sink, after
+            Auto-layout, at 1280x720). Types and kernels in their own colours, as on the graph: in
+            the default grey the map read as an empty box. */}
+        {outOfView ? (
+          <MiniMap
+            pannable
+            zoomable
+            ariaLabel="Minimap of the route graph"
+            nodeColor={minimapColor}
+            nodeStrokeWidth={0}
+            nodeBorderRadius={4}
+          />
+        ) : null}
         <Controls
           aria-label="Zoom controls"
           fitViewOptions={FIT_VIEW_OPTIONS}

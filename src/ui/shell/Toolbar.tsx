@@ -7,7 +7,8 @@ import { demoConfig } from '../../core/config';
 import { addKernel, addType, kernelNodeId, typeNodeId } from '../../state/edits';
 import { useWorkbench, workbenchStore, type ThemeChoice } from '../../state/store';
 import { autoLayout } from '../graph/layout';
-import { graphView } from '../graph/view';
+import { FIT_VIEW_OPTIONS, graphView } from '../graph/view';
+
 import { workspaces } from '../../state/workspaces';
 
 /**
@@ -73,6 +74,15 @@ export function Toolbar() {
       now.replace(
         { ...now.config, layout: { ...(now.config.layout ?? {}), ...layout } },
         'Laid out the graph (undo restores the old positions).',
+      );
+      // The new layout is seen whole: ELK's is larger than the hand-made one and left kernels
+      // under the minimap or past the pane's edge. Two frames: the nodes are drawn at their new
+      // positions (and measured) by then.
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          graphView.followsFit = true;
+          void flow.fitView({ ...FIT_VIEW_OPTIONS, duration: 200 });
+        }),
       );
     } catch (err) {
       s().notify(
