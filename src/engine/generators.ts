@@ -5,7 +5,7 @@
  * same sequence, whatever tick sizes the caller uses.
  */
 import { createRng, ExpZiggurat, ZipfSampler, type Rng } from './random';
-import type { ArrivalPattern, GeneratorSpec, U64 } from './protocol';
+import { DEFAULT_PATTERN, type ArrivalPattern, type GeneratorSpec, type U64 } from './protocol';
 import type { PayloadLayout } from './payload';
 import {
   alignOf,
@@ -188,7 +188,7 @@ export class TrafficGenerator {
     readonly startUs: number,
   ) {
     TrafficGenerator.check(spec, mix);
-    this.pattern = spec.pattern ?? 'constant';
+    this.pattern = spec.pattern ?? DEFAULT_PATTERN;
     this.patternCode =
       this.pattern === 'poisson' ? P_POISSON : this.pattern === 'bursts' ? P_BURSTS : P_CONSTANT;
     this.rng = createRng(spec.seed ?? GENERATOR_DEFAULTS.seed);

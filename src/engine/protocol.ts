@@ -72,12 +72,14 @@ export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
 ];
 
 export type ArrivalPattern = 'constant' | 'poisson' | 'bursts';
+/** The arrival pattern of a generator spec that names none. */
+export const DEFAULT_PATTERN: ArrivalPattern = 'constant';
 
 /** What a traffic generator emits. Same seed + same config gives the same message sequence. */
 export interface GeneratorSpec {
   /** Mean messages per second (simulated time). */
   ratePerSec: number;
-  /** Default `'constant'`. */
+  /** Default {@link DEFAULT_PATTERN} (`'constant'`). */
   pattern?: ArrivalPattern;
   /** Weighted mix of type ids; default: every routed type of the config, equal weights. */
   mix?: { typeId: U64Input; weight: number }[];

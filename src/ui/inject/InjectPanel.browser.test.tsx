@@ -173,9 +173,11 @@ describe('Inject panel (issue 13, point 8)', () => {
       .getState()
       .ingestSnapshot(snapshot({ generator: { ...gen, onWorker: true } }), Date.now());
     // What runs, not what the form holds (it may have been started from the toolbar or the API).
+    // A spec that names no pattern runs `constant`, the engine's default (the line said
+    // "poisson", the form's default, for a generator started from the API).
     await expect
       .element(status)
-      .toHaveTextContent('running at 1,000/s poisson, until stopped: 1,234,567 sent · own worker');
+      .toHaveTextContent('running at 1,000/s constant, until stopped: 1,234,567 sent · own worker');
     await expect
       .element(status)
       .toHaveAttribute(
@@ -187,7 +189,7 @@ describe('Inject panel (issue 13, point 8)', () => {
       .ingestSnapshot(snapshot({ generator: { ...gen, onWorker: false } }), Date.now());
     await expect
       .element(status)
-      .toHaveTextContent(/^running at 1,000\/s poisson, until stopped: 1,234,567 sent$/);
+      .toHaveTextContent(/^running at 1,000\/s constant, until stopped: 1,234,567 sent$/);
     store.getState().ingestSnapshot(
       snapshot({
         generator: {

@@ -1,6 +1,11 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { RouteConfig } from '../../core/config';
-import type { ArrivalPattern, GeneratorSpec, PayloadValues } from '../../engine/protocol';
+import {
+  DEFAULT_PATTERN,
+  type ArrivalPattern,
+  type GeneratorSpec,
+  type PayloadValues,
+} from '../../engine/protocol';
 import { useEngine } from '../engineContext';
 import { canonicalTypeId, findKernel, findType, routeOf } from '../../state/edits';
 import { useLive } from '../../state/live';
@@ -411,7 +416,7 @@ function GeneratorForm() {
   const spec = useLive((s) => (s?.generator.running ? s.generator.spec : undefined));
   // With its length: the form's default run of 10 s ended "without warning" in a review.
   const runningAs = spec
-    ? ` at ${formatRate(spec.ratePerSec)} ${spec.pattern ?? 'poisson'}${spec.seed === undefined ? '' : `, seed ${spec.seed}`}, ${runSpan(spec)}`
+    ? ` at ${formatRate(spec.ratePerSec)} ${spec.pattern ?? DEFAULT_PATTERN}${spec.seed === undefined ? '' : `, seed ${spec.seed}`}, ${runSpan(spec)}`
     : '';
   const mixOfRoutes = useMemo(() => routedMix(config.routes), [config.routes]);
   const stored = useWorkbench((s) => s.generatorForm);
@@ -458,7 +463,7 @@ function GeneratorForm() {
     const preset: Preset = {
       name: form.name.trim() || 'preset',
       ratePerSec: spec.ratePerSec,
-      pattern: spec.pattern ?? 'constant',
+      pattern: spec.pattern ?? DEFAULT_PATTERN,
       mix: (spec.mix ?? []).map((m) => ({
         typeId: canonicalTypeId(m.typeId) ?? String(m.typeId),
         weight: m.weight,

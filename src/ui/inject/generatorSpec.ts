@@ -4,7 +4,7 @@
  * Start, so both start the same traffic.
  */
 import type { RouteConfig } from '../../core/config';
-import type { GeneratorSpec } from '../../engine/protocol';
+import { DEFAULT_PATTERN, type GeneratorSpec } from '../../engine/protocol';
 import { canonicalTypeId } from '../../state/edits';
 import type { GeneratorFormState } from '../../state/injectForm';
 import { formatRate } from '../design/format';
@@ -132,5 +132,5 @@ export function runSpan(spec: Pick<GeneratorSpec, 'durationMs'>): string {
 
 /** "1,000/s Poisson for 10 s", "2.00 M/s constant until stopped". */
 export function describeSpec(spec: GeneratorSpec): string {
-  return `${formatRate(spec.ratePerSec)} ${spec.pattern ?? 'constant'} ${runSpan(spec)}`;
+  return `${formatRate(spec.ratePerSec)} ${spec.pattern ?? DEFAULT_PATTERN} ${runSpan(spec)}`;
 }
