@@ -141,8 +141,9 @@ describe('accounting bar', () => {
     await expect.element(more).toBeVisible();
     await expect.element(more).toHaveTextContent(`+${terms.length - shown.length} more`);
     // The failed term is out of view: its count is still on screen, in the chip.
-    // Named for what became of them ("failed" alone read as a miscount beside QueueFull's count).
-    await expect.element(more).toHaveTextContent(/ · 2\.39\sM evicted$/);
+    // Named for what became of them ("failed" alone read as a miscount beside QueueFull's count),
+    // and where ("evicted" alone read as a kernel's dropOldest evictions, which are held).
+    await expect.element(more).toHaveTextContent(/ · 2\.39\sM evicted from dead letters$/);
     await expect
       .element(more)
       .toHaveAttribute(

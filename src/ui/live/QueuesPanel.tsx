@@ -71,7 +71,10 @@ export function QueuesPanel() {
           <th className="num q-processed" title="messages this kernel processed">
             processed
           </th>
-          <th className="num q-rate line-2" title="processed per second over the last second">
+          <th
+            className="num q-rate line-2"
+            title="processed per second over the last half second (as on the graph)"
+          >
             rate
           </th>
           <th
@@ -149,8 +152,11 @@ function Counter({ n, className }: { n: number; className: string }) {
  * "QueueFull 48,976" read as a miscount: the refusals still held as dead letters are not in it).
  */
 const LOSS_WORDS: Record<string, { long: string; short: string }> = {
-  Evicted: { long: 'evicted from the dead-letter queue', short: 'evicted' },
-  Expired: { long: 'expired in the dead-letter queue', short: 'expired' },
+  // Not "evicted" alone: the graph's kernels say "evicted" of their own dropOldest queues (those
+  // letters are held, not lost), and "3,784 evicted" beside a kernel's "5,904 evicted" read as a
+  // contradiction.
+  Evicted: { long: 'evicted from the dead-letter queue', short: 'evicted from dead letters' },
+  Expired: { long: 'expired in the dead-letter queue', short: 'expired as dead letters' },
   Purged: { long: 'purged from the dead-letter queue', short: 'purged' },
   DroppedOldest: { long: 'dropped as oldest', short: 'dropped as oldest' },
   KernelRemoved: { long: 'lost with a removed kernel', short: 'lost with a kernel' },

@@ -195,7 +195,7 @@ export function MetricsPanel() {
             <option value={600}>last 10 minutes</option>
           </select>
         </label>
-        <span className="muted">rates over the last second, 10 minutes kept</span>
+        <span className="muted">dispatcher rates over the last second, 10 minutes kept</span>
       </div>
       <div className="charts">
         {/* Titles of one line in a 300 px column: two charts side by side in a half-width pane,
@@ -205,7 +205,11 @@ export function MetricsPanel() {
           windowSec={windowSec}
           title="Dispatched (injected + emitted), delivered, failed /s"
         />
-        <Chart kind="kernels" windowSec={windowSec} title="Kernel throughput (processed/s)" />
+        <Chart
+          kind="kernels"
+          windowSec={windowSec}
+          title="Kernel throughput (processed/s in ½ s)"
+        />
         <Chart kind="depths" windowSec={windowSec} title="Queue depth (most queued in ½ s)" />
         <Chart kind="latency" windowSec={windowSec} title="Latency injection → processing" />
       </div>
