@@ -100,4 +100,22 @@ describe('Inspector (issue 13, point 9)', () => {
     store.getState().undo();
     expect(kernelOf().backend).toBe(before);
   });
+
+  it('shows the route again in the route list once the route changes (undo included)', async () => {
+    store.getState().setSelection(['type:1003']);
+    render(<Page />);
+    const list = page.getByRole('combobox', { name: 'Route to kernel' });
+    await expect.element(list).toHaveValue('pattern_detector');
+    await userEvent.selectOptions(list, 'aggregator');
+    await userEvent.click(page.getByRole('button', { name: 'Set route' }));
+    await expect.element(page.getByText('Routed to "aggregator".')).toBeInTheDocument();
+    await expect.element(list).toHaveValue('aggregator');
+    // Undone, the route is pattern_detector again, and so is the list (it stayed on aggregator).
+    store.getState().undo();
+    await expect.element(page.getByText('Routed to "pattern_detector".')).toBeInTheDocument();
+    await expect.element(list).toHaveValue('pattern_detector');
+    // A pick not yet set holds while the route stands.
+    await userEvent.selectOptions(list, 'alert_sink');
+    await expect.element(list).toHaveValue('alert_sink');
+  });
 });

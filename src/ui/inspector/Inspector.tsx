@@ -114,7 +114,12 @@ function TypeForm({ type }: { type: TypeDef }) {
     responseTypeId: type.responseTypeId === undefined ? '' : String(type.responseTypeId),
     fields: type.fields.map((f) => ({ ...f })),
   }));
-  const [picked, setRouteTarget] = useState(route ?? config.kernels[0]?.id ?? '');
+  // A kernel picked in the list holds while the route is the one it was picked beside: once the
+  // route changes (Set route, undo, a drag on the graph) the list shows the route again. Kept
+  // regardless, it read "aggregator" under "Routed to pattern_detector" after an undo.
+  const [pick, setPick] = useState<{ beside: string | undefined; id: string } | null>(null);
+  const setRouteTarget = (id: string) => setPick({ beside: route, id });
+  const picked = pick && pick.beside === route ? pick.id : (route ?? config.kernels[0]?.id ?? '');
   // The picked kernel may have been renamed or deleted since (undo, import): fall back visibly.
   const routeTarget = config.kernels.some((k) => k.id === picked)
     ? picked
@@ -327,7 +332,8 @@ function TypeForm({ type }: { type: TypeDef }) {
           type="button"
           onClick={() => {
             const s = workbenchStore().getState();
-            s.apply(connectRoute(s.config, type.typeId, routeTarget));
+            // Applied, the pick is spent: the list follows the route from here (undo included).
+            if (s.apply(connectRoute(s.config, type.typeId, routeTarget))) setPick(null);
           }}
         >
           Set route
