@@ -12,6 +12,7 @@ import {
   type ExportFormat,
   type GeneratorPreset,
 } from '../../core/config';
+import { describeFieldChange } from './diffText';
 import { looksLikeRust } from '../../interop/rust/detect';
 import type { RustReadResult, Unread } from '../../interop/rust/read';
 import { useWorkbench, workbenchStore } from '../../state/store';
@@ -236,14 +237,7 @@ function DiffView({ diff }: { diff: ConfigDiff }) {
         </strong>
         {diff.layoutChanged ? ' Layout changes too.' : ''}
       </p>
-      {diff.broker.length ? (
-        <p>
-          Broker:{' '}
-          {diff.broker
-            .map((c) => `${c.field} ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`)
-            .join(', ')}
-        </p>
-      ) : null}
+      {diff.broker.length ? <p>Broker: {diff.broker.map(describeFieldChange).join(', ')}</p> : null}
       {sections.map(([title, changes]) =>
         changes.length ? (
           <div key={title}>
@@ -253,7 +247,7 @@ function DiffView({ diff }: { diff: ConfigDiff }) {
                 <li key={`${c.kind}:${c.key}`} className={`diff-${c.kind}`}>
                   {c.kind === 'added' ? '+ ' : c.kind === 'removed' ? '− ' : '~ '}
                   <span className="mono">{c.key}</span>
-                  {c.kind === 'changed' ? `: ${c.fields.map((f) => f.field).join(', ')}` : ''}
+                  {c.kind === 'changed' ? `: ${c.fields.map(describeFieldChange).join(', ')}` : ''}
                 </li>
               ))}
             </ul>

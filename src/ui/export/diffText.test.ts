@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { demoConfig, diffConfigs } from '../../core/config';
+import { describeFieldChange } from './diffText';
+
+describe('describeFieldChange (the import preview)', () => {
+  it('names each changed property with its value before and after', () => {
+    const before = demoConfig();
+    const after = demoConfig();
+    const k = after.kernels.find((x) => x.id === 'pattern_detector')!;
+    k.queueCapacity = 2048;
+    k.overflowPolicy = 'dropOldest';
+    const t = after.messageTypes.find((x) => x.typeId === 1001)!;
+    t.fields = [...t.fields, { name: 'extra', type: 'u32' }];
+    const diff = diffConfigs(before, after);
+    const kernel = diff.kernels.find((c) => c.key === 'pattern_detector');
+    expect(kernel?.kind).toBe('changed');
+    const lines = kernel?.kind === 'changed' ? kernel.fields.map(describeFieldChange) : [];
+    expect(lines).toContain('queueCapacity 1024 → 2048');
+    expect(lines).toContain('overflowPolicy "reject" → "dropOldest"');
+    const type = diff.types.find((c) => c.kind === 'changed');
+    const fields = type?.kind === 'changed' ? type.fields.map(describeFieldChange) : [];
+    expect(fields).toContain('fields (6 → 7 items)');
+  });
+
+  it('says when a value appears or goes, and cuts a long one', () => {
+    expect(describeFieldChange({ field: 'handlerId', before: undefined, after: 7 })).toBe(
+      'handlerId (none) → 7',
+    );
+    const long = 'x'.repeat(100);
+    const line = describeFieldChange({ field: 'name', before: 'a', after: long });
+    expect(line).toBe(`name "a" → "${'x'.repeat(39)}…"`);
+    // A structure whose size did not change is named only.
+    expect(describeFieldChange({ field: 'fields', before: [{ a: 1 }], after: [{ a: 2 }] })).toBe(
+      'fields',
+    );
+  });
+});
