@@ -8,6 +8,7 @@ import { err, normU64, type EngineCore } from './context';
 import type { KernelState } from './kernel-state';
 import type {
   DeadLetterFilter,
+  DeadLetterList,
   DeadLetterReason,
   DeadLetterRow,
   EngineCommand,
@@ -196,13 +197,15 @@ export class DeadLetters {
       (!sources || sources.has(l.source));
   }
 
-  list(
-    filter: DeadLetterFilter | undefined,
-    offset = 0,
-    limit = 100,
-  ): { total: number; rows: DeadLetterRow[] } {
+  list(filter: DeadLetterFilter | undefined, offset = 0, limit = 100): DeadLetterList {
     const all = this.c.broker.deadLetters.browse({ where: this.filter(filter) });
-    return { total: all.length, rows: all.slice(offset, offset + limit).map((l) => this.row(l)) };
+    const byDestination: Record<string, number> = {};
+    for (const l of all) byDestination[l.destination] = (byDestination[l.destination] ?? 0) + 1;
+    return {
+      total: all.length,
+      rows: all.slice(offset, offset + limit).map((l) => this.row(l)),
+      byDestination,
+    };
   }
 
   /** Messages every dropOldest queue has evicted so far (each became a letter): the queue's count. */

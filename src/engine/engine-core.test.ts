@@ -94,11 +94,15 @@ describe('engine on the core', () => {
     engine.drain();
     const letters = 10_000 - 4_096;
     const before = engine.snapshot();
-    const oldest = ok(engine, {
+    const page = ok(engine, {
       type: 'listDeadLetters',
       filter: { reasons: ['DroppedOldest'] },
       limit: 1_000,
-    }).deadLetters!.rows.map((r) => r.messageId);
+    }).deadLetters!;
+    const oldest = page.rows.map((r) => r.messageId);
+    // The page holds a thousand; the count by destination is of every letter matching.
+    expect(page.total).toBe(letters);
+    expect(page.byDestination).toEqual({ aggregator: letters });
     // The emptied queue takes a queueful back; nothing is pushed out, the rest stay held.
     const r = ok(engine, {
       type: 'redrive',

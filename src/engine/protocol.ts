@@ -296,7 +296,7 @@ export interface CommandResults {
   cancelRedrive: { progress: RedriveProgress | null };
   /** Number of letters purged. */
   purgeDeadLetters: { count: number };
-  listDeadLetters: { deadLetters: { total: number; rows: DeadLetterRow[] } };
+  listDeadLetters: { deadLetters: DeadLetterList };
   setReceiptFilter: object;
   setSampling: object;
   snapshot: object;
@@ -423,6 +423,15 @@ export interface ReceiptRow {
   deliveredAt: HlcRow | null;
   /** When a kernel consumed it; null for rows emitted before processing (see the `trace` command). */
   processedAt: HlcRow | null;
+}
+
+/** A page of the dead letters matching a filter, oldest first. */
+export interface DeadLetterList {
+  /** Letters matching, all of them. */
+  total: number;
+  rows: DeadLetterRow[];
+  /** Letters matching, by their original destination (kernel id): all of them, not the page's. */
+  byDestination: Record<string, number>;
 }
 
 export interface DeadLetterRow {

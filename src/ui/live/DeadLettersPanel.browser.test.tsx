@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { DeadLettersPanel } from './DeadLettersPanel';
-import { cleanup, fakeEngine, freshStore, render, snapshot } from '../testing/browser';
+import { cleanup, fakeEngine, freshStore, kernelRow, render, snapshot } from '../testing/browser';
 import type {
   DeadLetterRow,
   EngineReply,
@@ -35,8 +35,29 @@ const letter = (id: number, reason: DeadLetterRow['reason']): DeadLetterRow =>
   }) as DeadLetterRow;
 
 /** The engine's answer to `listDeadLetters`: these rows, of `total` held. */
-const listing = (rows: DeadLetterRow[], total = rows.length): EngineReply =>
-  ({ ok: true, command: 'listDeadLetters', deadLetters: { total, rows } }) as EngineReply;
+const listing = (
+  rows: DeadLetterRow[],
+  total = rows.length,
+  byDestination: Record<string, number> = {},
+): EngineReply => {
+  if (total === rows.length)
+    for (const r of rows) byDestination[r.destination] = (byDestination[r.destination] ?? 0) + 1;
+  return {
+    ok: true,
+    command: 'listDeadLetters',
+    deadLetters: { total, rows, byDestination },
+  } as EngineReply;
+};
+
+/** A snapshot holding `count` dead letters, with these kernels' queues. */
+const hold = (count: number, kernels: ReturnType<typeof kernelRow>[] = []) =>
+  store.getState().ingestSnapshot(
+    snapshot({
+      kernels,
+      deadLetters: { count, evicted: 0, refusedCrossTenant: 0, recent: [], redrive: null },
+    }),
+    Date.now(),
+  );
 
 /** The engine's account of a redrive: nothing happened but what `r` says. */
 const result = (r: Partial<RedriveResult>): RedriveResult => ({
@@ -55,6 +76,7 @@ const overflowed = () =>
   listing(
     [1, 2, 3].map((i) => letter(i, 'DroppedOldest')),
     5_904,
+    { alert_sink: 5_904 },
   );
 
 /**
@@ -134,6 +156,7 @@ describe('Dead letters redrive', () => {
           : undefined,
     );
     render(<DeadLettersPanel />, engine);
+    hold(3);
     await userEvent.selectOptions(
       page.getByRole('combobox', { name: 'Redrive target' }),
       'aggregator',
@@ -152,6 +175,7 @@ describe('Dead letters redrive, a queueful at a time', () => {
   it('redrives at most the number asked, the oldest, and says how many are still held', async () => {
     const engine = overflowEngine({ selected: 1_000, redriven: 1_000, remaining: 4_904 });
     render(<DeadLettersPanel />, engine);
+    hold(5_904);
     // The options are a row of their own, on demand.
     const options = page.getByRole('button', { name: /^Options/ });
     await expect.element(options).toHaveAttribute('aria-expanded', 'false');
@@ -189,6 +213,22 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
   it('points to the pace when letters failed again or pushed queued messages out', async () => {
     const engine = overflowEngine({ selected: 5_904, redriven: 1_024, failedAgain: 4_880 });
     render(<DeadLettersPanel />, engine);
+    // Said before the click: the listed letters go back to alert_sink, whose queue has 1,000
+    // places free (as the snapshot shows it).
+    hold(5_904, [kernelRow({ id: 'alert_sink', capacity: 1024, queued: 24 })]);
+    const room = page.getByTestId('redrive-room');
+    await expect
+      .element(room)
+      .toHaveTextContent(
+        '⚠ At once, about 4,904 of the 5,904 letters for alert_sink find no room in its queue (1,000 free) and fail again. A pace under Options sends them as it drains.',
+      );
+    // Paced, the queue is filled no faster than it drains: nothing to warn of.
+    await userEvent.click(page.getByRole('button', { name: /^Options/ }));
+    const pace = page.getByRole('textbox', { name: 'Redrive pace (letters per second)' });
+    await userEvent.fill(pace, '500');
+    await expect.element(room).not.toBeInTheDocument();
+    await userEvent.fill(pace, '');
+    await expect.element(room).toBeInTheDocument();
     await userEvent.click(page.getByRole('button', { name: /Redrive all matching/ }));
     await expect
       .element(page.getByRole('status').filter({ hasText: 'Redrove' }))
@@ -212,6 +252,7 @@ describe('Dead letters redrive, paced', () => {
     });
     const engine = overflowEngine({ selected: 5_904, remaining: 5_904 }, progress({}));
     render(<DeadLettersPanel />, engine);
+    hold(5_904);
     await userEvent.click(page.getByRole('button', { name: /^Options/ }));
     const pace = page.getByRole('textbox', { name: 'Redrive pace (letters per second)' });
     // Not above 0: marked, refused with a reason, nothing sent.
@@ -245,6 +286,12 @@ describe('Dead letters redrive, paced', () => {
       .toHaveTextContent(/100 of its letters left the dead-letter queue meanwhile/);
     at({ sent: 1_000, redriven: 1_000, remaining: 4_904 });
     const line = page.getByTestId('redrive-progress');
+    // The button counts what the header counts, from the same snapshot (the listing's total
+    // came a reply later and read 1,703 beside the header's 1,712).
+    await expect.element(page.getByTestId('dead-letter-count')).toHaveTextContent(/^4,904/);
+    await expect
+      .element(page.getByRole('button', { name: 'Redrive all (4,904) at 2,000/s' }))
+      .toBeDisabled();
     await expect
       .element(line)
       .toHaveTextContent(/^Redriving 1,000 of 5,904 at 2,000\/s: 1,000 accepted, 0 failed again\./);
@@ -337,7 +384,9 @@ describe('Dead letters panel (issue 13, point 4)', () => {
         ? listing(
             cmd.filter?.reasons?.includes('KernelError')
               ? [letter(2, 'KernelError')]
-              : [letter(1, 'Rejected'), letter(2, 'KernelError')],
+              : cmd.filter?.reasons?.includes('QueueFull')
+                ? []
+                : [letter(1, 'Rejected'), letter(2, 'KernelError')],
           )
         : undefined,
     );
@@ -366,6 +415,13 @@ describe('Dead letters panel (issue 13, point 4)', () => {
     });
     // Type as name and id.
     await expect.element(page.getByRole('cell', { name: 'FraudAlert (1010)' })).toBeVisible();
+    // QueueFull finds nothing while the receipts count QueueFull: the letters of a reject queue
+    // are held as Rejected, and the empty list says so.
+    hold(2);
+    await userEvent.selectOptions(select, 'QueueFull');
+    await expect
+      .element(page.getByTestId('dead-letters-empty'))
+      .toHaveTextContent(/holds what it refused as Rejected, .* filter by Rejected\.$/);
   });
 });
 

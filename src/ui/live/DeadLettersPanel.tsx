@@ -7,7 +7,7 @@ import {
   type DeadLetterRow,
   type RedriveProgress,
 } from '../../engine/protocol';
-import { useLive, useStale } from '../../state/live';
+import { useLive, useLiveValue, useStale } from '../../state/live';
 import { useEngine } from '../engineContext';
 import { typeLabel } from './labels';
 import { formatCount } from '../design/format';
@@ -16,6 +16,7 @@ import { downloadText } from './download';
 import { toHex } from '../../engine/payload';
 import { FilterSelect } from '../design/FilterSelect';
 import { whole } from '../inject/generatorSpec';
+import { atOnceShortfall, scaledTo } from './redriveRoom';
 
 /**
  * What each reason means, on hover: the same loss has a receipt status (QueueFull, at the send)
@@ -50,6 +51,7 @@ export function DeadLettersPanel() {
   const [dest, setDest] = useState('');
   const [rows, setRows] = useState<DeadLetterRow[]>([]);
   const [total, setTotal] = useState(0);
+  const [byDestination, setByDestination] = useState<Record<string, number>>({});
   const [picked, setPicked] = useState<Set<number>>(new Set());
   const [target, setTarget] = useState('');
   const [priority, setPriority] = useState('');
@@ -85,6 +87,7 @@ export function DeadLettersPanel() {
       if (alive && reply.ok && reply.command === 'listDeadLetters') {
         setRows(reply.deadLetters.rows);
         setTotal(reply.deadLetters.total);
+        setByDestination(reply.deadLetters.byDestination);
       }
     });
     return () => {
@@ -112,10 +115,15 @@ export function DeadLettersPanel() {
     refresh();
   }
 
+  // Unfiltered, "all matching" is every letter held: the count the header shows, from the same
+  // snapshot. The listing's total arrives a reply later, and during a paced run the button read
+  // 1,703 beside the header's 1,712.
+  const filtered = reason !== '' || dest !== '';
+  const matching = filtered ? total : count;
   // "At most" applies to all matching (the oldest first): letters picked one by one go as picked.
   const limit = optionalWhole(atMost, 1);
   const limitOk = !Number.isNaN(limit);
-  const limited = limitOk && limit !== undefined && limit < total;
+  const limited = limitOk && limit !== undefined && limit < matching;
   const rate = optionalWhole(pace, 1);
   const rateOk = !Number.isNaN(rate);
   const atRate = rate !== undefined && rateOk ? ` at ${formatCount(rate)}/s` : '';
@@ -123,6 +131,34 @@ export function DeadLettersPanel() {
   const optionsSet = [atMost, pace, priority, correlation].filter((v) => v.trim() !== '').length;
   // A wrong option stays in sight: the row does not close over it.
   const showOptions = optionsOpen || !limitOk || !rateOk;
+
+  // Sent at once, would the letters fit? Said before the click: "Redrive all matching (3,976)"
+  // into a queue of 1,024 failed 2,952 of them again, and the pace that avoids it is under
+  // Options. The letters picked, when some are; else all matching (or the oldest "at most").
+  const queues = useLiveValue(
+    (s) =>
+      s?.kernels.map((k) => ({
+        id: k.id,
+        capacity: k.capacity,
+        queued: k.queued,
+        policy: kernels.find((c) => c.id === k.id)?.overflowPolicy ?? '',
+      })) ?? [],
+  );
+  const pickedByDest: Record<string, number> = {};
+  for (const r of rows)
+    if (picked.has(r.id)) pickedByDest[r.destination] = (pickedByDest[r.destination] ?? 0) + 1;
+  const shortfall =
+    rate !== undefined || !rateOk || running
+      ? null
+      : atOnceShortfall(
+          picked.size > 0
+            ? pickedByDest
+            : limited
+              ? scaledTo(byDestination, limit, total)
+              : byDestination,
+          target,
+          queues,
+        );
 
   async function redrive(selectedOnly: boolean) {
     const f: DeadLetterFilter = selectedOnly ? { ids: [...picked] } : filter();
@@ -280,15 +316,15 @@ export function DeadLettersPanel() {
         </button>
         <button
           type="button"
-          disabled={total === 0 || running}
+          disabled={matching === 0 || running}
           title={running ? BUSY_TITLE : undefined}
           onClick={() => void redrive(false)}
         >
           {limited
-            ? `Redrive oldest ${formatCount(limit)} of ${formatCount(total)}${atRate}`
+            ? `Redrive oldest ${formatCount(limit)} of ${formatCount(matching)}${atRate}`
             : atRate
-              ? `Redrive all (${formatCount(total)})${atRate}`
-              : `Redrive all matching (${formatCount(total)})`}
+              ? `Redrive all (${formatCount(matching)})${atRate}`
+              : `Redrive all matching (${formatCount(matching)})`}
         </button>
         <select
           aria-label="Redrive target"
@@ -369,6 +405,15 @@ export function DeadLettersPanel() {
           />
         </div>
       }
+      {shortfall ? (
+        <p className="muted" data-testid="redrive-room">
+          ⚠ At once, about {formatCount(shortfall.short)} of the {formatCount(shortfall.letters)}{' '}
+          {picked.size > 0 ? 'selected ' : ''}letters for {shortfall.kernel} find no room in its
+          queue ({formatCount(shortfall.room)} free) and{' '}
+          {shortfall.evicts ? 'evict as many queued messages (dropOldest)' : 'fail again'}. A pace
+          under Options sends them as it drains.
+        </p>
+      ) : null}
       {shown ? (
         // Announced when it stops, not at each snapshot while it runs.
         <p
@@ -462,7 +507,9 @@ export function DeadLettersPanel() {
             ? `No dead letters held now. The ${formatCount(evicted)} counted as evicted were pushed out of the full dead-letter queue earlier, the oldest first, to make room for newer ones: counted, not kept.`
             : count === 0
               ? 'No dead letters. A message lands here when its send fails (a full queue, no route, another tenant) or its kernel fails on it, with the reason: none is dropped without one.'
-              : 'No dead letter matches these filters.'}
+              : reason === 'QueueFull'
+                ? 'No dead letter matches these filters. A full queue whose policy is reject holds what it refused as Rejected, though the receipts say QueueFull: filter by Rejected.'
+                : 'No dead letter matches these filters.'}
         </p>
       ) : null}
       {total > rows.length ? (

@@ -1,0 +1,59 @@
+/** A kernel's queue as the snapshot shows it. */
+export interface QueueRoom {
+  id: string;
+  capacity: number;
+  queued: number;
+  /** The kernel's overflow policy: dropOldest makes room by evicting, the others refuse. */
+  policy: string;
+}
+
+/** The queue an at-once redrive overfills most, and by how much. */
+export interface Shortfall {
+  kernel: string;
+  /** Letters going to that queue. */
+  letters: number;
+  /** Free places in it now. */
+  room: number;
+  /** Letters that find no place: they fail again, or (dropOldest) evict as many queued. */
+  short: number;
+  evicts: boolean;
+}
+
+/**
+ * Where redriving letters all at once would overfill a queue: `letters` counts them by their
+ * original destination, and a `target` (a kernel id; empty for "to original") sends them all
+ * there. Null when every queue has room. Each queue's room is its free places now; kernels drain
+ * meanwhile, so it is a floor of what fits, and the words say "about".
+ */
+export function atOnceShortfall(
+  letters: Readonly<Record<string, number>>,
+  target: string,
+  queues: readonly QueueRoom[],
+): Shortfall | null {
+  const going = new Map<string, number>();
+  for (const [dest, n] of Object.entries(letters)) {
+    const to = target || dest;
+    going.set(to, (going.get(to) ?? 0) + n);
+  }
+  let worst: Shortfall | null = null;
+  for (const q of queues) {
+    const n = going.get(q.id) ?? 0;
+    const room = Math.max(0, q.capacity - q.queued);
+    const short = n - room;
+    if (short > 0 && (!worst || short > worst.short))
+      worst = { kernel: q.id, letters: n, room, short, evicts: q.policy === 'dropOldest' };
+  }
+  return worst;
+}
+
+/** `letters` scaled to the oldest `limit` of their `total` (an "at most" redrive), rounded. */
+export function scaledTo(
+  letters: Readonly<Record<string, number>>,
+  limit: number,
+  total: number,
+): Record<string, number> {
+  if (total <= 0 || limit >= total) return { ...letters };
+  const out: Record<string, number> = {};
+  for (const [dest, n] of Object.entries(letters)) out[dest] = Math.round((n * limit) / total);
+  return out;
+}
