@@ -523,6 +523,16 @@ test('the generator form survives a tab switch', async ({ wb, page }) => {
   await expect(page.getByLabel('Burst size')).toHaveValue('42');
 });
 
+test('the generator form is kept across a reload', async ({ wb, page }) => {
+  await wb.open();
+  await page.getByLabel('Rate (messages/s)').fill('5000');
+  await page.getByLabel('Arrival pattern').selectOption('bursts');
+  await page.reload();
+  await wb.openPanel('Inject');
+  await expect(page.getByLabel('Rate (messages/s)')).toHaveValue('5000');
+  await expect(page.getByLabel('Arrival pattern')).toHaveValue('bursts');
+});
+
 test('the layout is remembered per workspace: pane sizes and moved tabs', async ({ wb, page }) => {
   await wb.open();
   // Move Metrics into the pane with Inject, from the keyboard-reachable pane menu.

@@ -4,6 +4,7 @@ import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { App } from './App';
 import { initStore } from '../state/store';
+import { restoreGeneratorForm } from '../state/injectForm';
 import { EngineContext } from '../ui/engineContext';
 import { GpuBenchContext } from '../ui/gpu/benchContext';
 import { noticeText } from '../ui/gpu/placement';
@@ -38,6 +39,25 @@ store.subscribe((next, prev) => {
     localStorage.setItem(THEME_KEY, next.theme);
   } catch {
     // Kept in memory; the workspace save reports storage trouble to the user.
+  }
+});
+
+// What was typed into the generator form, kept across reloads (the route edits are, with the
+// workspace; a reload had put the rate back to 1,000).
+const GENERATOR_FORM_KEY = 'rdw:v1:generator-form';
+try {
+  const saved = localStorage.getItem(GENERATOR_FORM_KEY);
+  if (saved !== null)
+    store.getState().setGeneratorForm(restoreGeneratorForm(JSON.parse(saved) as unknown));
+} catch {
+  // Unreadable or refused: the form starts from its defaults.
+}
+store.subscribe((next, prev) => {
+  if (next.generatorForm === prev.generatorForm) return;
+  try {
+    localStorage.setItem(GENERATOR_FORM_KEY, JSON.stringify(next.generatorForm));
+  } catch {
+    // Kept in memory for this page.
   }
 });
 

@@ -50,6 +50,39 @@ export const DEFAULT_GENERATOR_FORM: GeneratorFormState = {
   name: 'my preset',
 };
 
+/** Longest value a stored form field may hold (anything longer was not typed into the form). */
+const MAX_STORED = 10_000;
+const PATTERNS: readonly ArrivalPattern[] = ['constant', 'poisson', 'bursts'];
+
+/**
+ * A generator form read back from storage (it is kept across reloads): each field of the right
+ * kind is taken, anything else (a missing, mistyped or oversized field, a value that is not an
+ * object at all) falls back to its default. Values stay as typed: the form checks them on Start.
+ */
+export function restoreGeneratorForm(raw: unknown): GeneratorFormState {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return DEFAULT_GENERATOR_FORM;
+  // Own fields only: nothing read through the prototype.
+  const r = Object.fromEntries(Object.entries(raw)) as Record<string, unknown>;
+  const text = (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_STORED;
+  const out: GeneratorFormState = { ...DEFAULT_GENERATOR_FORM };
+  for (const key of [
+    'ratePerSec',
+    'zipfS',
+    'accounts',
+    'durationMs',
+    'priority',
+    'seed',
+    'name',
+  ] as const) {
+    const v = r[key];
+    if (text(v)) out[key] = v;
+  }
+  const pattern = PATTERNS.find((p) => p === r.pattern);
+  if (pattern) out.pattern = pattern;
+  if (r.mix === null || text(r.mix)) out.mix = r.mix;
+  return out;
+}
+
 export const createInjectFormSlice: StateCreator<InjectFormSlice, [], [], InjectFormSlice> = (
   set,
   get,
