@@ -506,6 +506,29 @@ describe('Receipts paused', () => {
     });
 });
 
+describe("A receipt's detail, styled", () => {
+  withStyles();
+
+  it('shows the decoded payload without scrolling, in the Receipts pane at 1280x720', async () => {
+    render(
+      <div style={{ display: 'flex', flexDirection: 'column', height: 320 }}>
+        {inPane(668, <ReceiptsPanel />)}
+      </div>,
+    );
+    ingest(delivered([receipt(1, { payload: new Uint8Array(64) })]));
+    await page.getByRole('cell', { name: /04\.123456 · 1$/ }).click();
+    const detail = page.getByRole('complementary', { name: 'Receipt detail' });
+    await expect.element(detail).toBeVisible();
+    // The Transaction's last field (its timestamp) is in the detail's view: the header's HLC,
+    // hops, correlation and parent come after the payload (before it, they pushed it below).
+    const last = detail.getByText('timestampUs', { exact: true });
+    await expect.element(last).toBeInTheDocument();
+    const box = detail.element().getBoundingClientRect();
+    const r = last.element().getBoundingClientRect();
+    expect(r.bottom).toBeLessThanOrEqual(box.bottom);
+  });
+});
+
 describe("A receipt's detail", () => {
   it('gives the latency as its row does (4.49 ms, not 4485 µs)', async () => {
     render(<ReceiptsPanel />);

@@ -532,6 +532,8 @@ function ReceiptDetail({
           ✕
         </button>
       </div>
+      {/* What happened and the decoded values first, the header's details after: in the detail's
+          column at 1280x720 the payload a user had just typed was below its fold. */}
       <dl>
         <dt>status</dt>
         <dd>{row.status}</dd>
@@ -543,18 +545,6 @@ function ReceiptDetail({
         <dd>
           {row.source} → {row.destination}
         </dd>
-        <dt>HLC</dt>
-        <dd className="mono" title={`physical ${row.hlc.physical} µs since the epoch`}>
-          {formatHlc(row.hlc)} (node {row.hlc.nodeId})
-        </dd>
-        <dt>priority</dt>
-        <dd>{row.priority}</dd>
-        <dt>hops</dt>
-        <dd>{row.hops}</dd>
-        <dt>correlation</dt>
-        <dd>{row.correlationId || 'none'}</dd>
-        <dt>parent</dt>
-        <dd>{row.parentId ?? 'none (injected)'}</dd>
         <dt>latency</dt>
         <dd>{latencyText(row)}</dd>
       </dl>
@@ -571,6 +561,22 @@ function ReceiptDetail({
           </tbody>
         </table>
       ) : null}
+      <h4>Header</h4>
+      <dl>
+        <dt>HLC</dt>
+        <dd className="mono" title={`physical ${row.hlc.physical} µs since the epoch`}>
+          {formatHlc(row.hlc)} (node {row.hlc.nodeId})
+        </dd>
+        <dt>priority</dt>
+        <dd>{row.priority}</dd>
+        <dt>hops</dt>
+        <dd>{row.hops}</dd>
+        <dt>correlation</dt>
+        <dd>{row.correlationId || 'none'}</dd>
+        <dt>parent</dt>
+        <dd>{row.parentId ?? 'none (injected)'}</dd>
+      </dl>
+      <h4>Payload bytes</h4>
       <pre className="hex mono" data-testid="payload-hex">
         {toHex(row.payload).replace(/(.{32})/g, '$1\n')}
       </pre>
