@@ -257,6 +257,24 @@ test('metrics: the dispatcher counters show and reset, the charts draw', async (
   await expect(counters).toContainText('dispatched 9');
   await expect(page.getByTestId('broker-counters')).toContainText('sent 3, failed 0');
   await expect(page.getByTestId('chart-rates').locator('canvas')).toBeVisible();
+  // At 1280x720, in the half-height pane: each chart's title is one line and its key is above
+  // the plot, in view (under it, the key was below the fold and the lines had no names).
+  await page.setViewportSize({ width: 1280, height: 720 });
+  for (const kind of ['rates', 'kernels']) {
+    const chart = page.getByTestId(`chart-${kind}`);
+    const title = chart.locator('.u-title');
+    const key = chart.locator('.u-legend');
+    await expect(key).toBeInViewport();
+    const t = (await title.boundingBox())!;
+    const k = (await key.boundingBox())!;
+    const plot = (await chart.locator('canvas').boundingBox())!;
+    expect(t.height).toBeLessThan(24);
+    expect(k.y + k.height).toBeLessThanOrEqual(plot.y + 1);
+  }
+  await expect(page.getByTestId('chart-rates').locator('.u-title')).toHaveAttribute(
+    'title',
+    /injected and the alerts kernels emit/,
+  );
   await page.getByRole('button', { name: 'Reset counters' }).click();
   await expect(counters).toContainText('dispatched 0');
 });

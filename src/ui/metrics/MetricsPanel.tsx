@@ -36,10 +36,13 @@ let builtInFrame = -1;
 function Chart({
   kind,
   title,
+  hint,
   windowSec,
 }: {
   kind: 'rates' | 'kernels' | 'depths' | 'latency';
   title: string;
+  /** What the title means, on hover over it. */
+  hint?: string;
   /** Seconds of history on screen; the x axis slides every frame so the chart scrolls smoothly. */
   windowSec: number;
 }) {
@@ -122,6 +125,7 @@ function Chart({
           withGaps(v.data) as unknown as uPlot.AlignedData,
           el,
         );
+        if (hint) plot.root.querySelector('.u-title')?.setAttribute('title', hint);
       } else plot.setData(withGaps(v.data) as unknown as uPlot.AlignedData, false);
       const t = Date.now() / 1000;
       slidAt = t;
@@ -137,7 +141,7 @@ function Chart({
       ro.disconnect();
       plot?.destroy();
     };
-  }, [kind, title, windowSec, metricsHistory]);
+  }, [kind, title, hint, windowSec, metricsHistory]);
   return <div className="chart" ref={host} data-testid={`chart-${kind}`} />;
 }
 
@@ -203,7 +207,8 @@ export function MetricsPanel() {
         <Chart
           kind="rates"
           windowSec={windowSec}
-          title="Dispatched (injected + emitted), delivered, failed /s"
+          title="Dispatched, delivered, failed /s"
+          hint="Dispatched counts what went through the dispatcher: messages injected and the alerts kernels emit."
         />
         <Chart
           kind="kernels"
