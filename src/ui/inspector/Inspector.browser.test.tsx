@@ -118,4 +118,26 @@ describe('Inspector (issue 13, point 9)', () => {
     await userEvent.selectOptions(list, 'alert_sink');
     await expect.element(list).toHaveValue('alert_sink');
   });
+
+  it('lists the workspace while nothing is selected, each node a button that selects it', async () => {
+    store.getState().setSelection([]);
+    render(<Page />);
+    const outline = page.getByRole('navigation', { name: 'Workspace outline' });
+    await expect.element(outline).toBeVisible();
+    const config = store.getState().config;
+    const buttons = outline.getByRole('button').elements();
+    expect(buttons.map((b) => b.textContent)).toEqual([
+      ...config.messageTypes.map((t) => t.name),
+      ...config.kernels.map((k) => k.id),
+    ]);
+    // A type says where it is routed; a kernel its handler, backend and queue.
+    await expect.element(outline).toHaveTextContent(/PatternCheck 1003 → pattern_detector/);
+    await expect
+      .element(outline)
+      .toHaveTextContent(/aggregator aggregator · auto · queue 4,096, dropOldest/);
+    await userEvent.click(outline.getByRole('button', { name: 'aggregator' }));
+    expect(store.getState().selection).toEqual(['kernel:aggregator']);
+    await expect.element(page.getByRole('form', { name: 'Kernel aggregator' })).toBeVisible();
+    await expect.element(outline).not.toBeInTheDocument();
+  });
 });

@@ -10,6 +10,8 @@ import {
   routeOf,
   updateKernel,
   updateType,
+  kernelNodeId,
+  typeNodeId,
   type KernelDef,
   type TypeDef,
 } from '../../state/edits';
@@ -82,6 +84,7 @@ export function Inspector() {
         <p className="muted">
           Select a message type or a kernel to edit it. Drag from a type to a kernel to route it.
         </p>
+        <Outline />
       </aside>
     );
   if (selection.length > 1)
@@ -100,6 +103,55 @@ export function Inspector() {
       {type ? <TypeForm key={`t${JSON.stringify(type)}`} type={type} /> : null}
       {kernel ? <KernelForm key={`k${JSON.stringify(kernel)}`} kernel={kernel} /> : null}
     </aside>
+  );
+}
+
+/**
+ * With nothing selected, the workspace in a list: each type with its route, each kernel with its
+ * handler, backend and queue, every one a button that selects it. The Inspector's column stood
+ * empty beside the graph (300 px at 1280x720), and a node is reached here from the keyboard
+ * without crossing the graph's tab stops.
+ */
+function Outline() {
+  const config = useWorkbench((s) => s.config);
+  const select = (id: string) => workbenchStore().getState().setSelection([id]);
+  return (
+    <nav className="inspector-outline" aria-label="Workspace outline">
+      <h3>Message types</h3>
+      <ul>
+        {config.messageTypes.map((t) => {
+          const route = routeOf(config, t.typeId);
+          return (
+            <li key={String(t.typeId)}>
+              <button
+                type="button"
+                className="btn-link"
+                onClick={() => select(typeNodeId(t.typeId))}
+              >
+                {t.name}
+              </button>{' '}
+              <span className="muted">
+                {String(t.typeId)} → {route ?? 'not routed'}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+      <h3>Kernels</h3>
+      <ul>
+        {config.kernels.map((k) => (
+          <li key={k.id}>
+            <button type="button" className="btn-link" onClick={() => select(kernelNodeId(k.id))}>
+              {k.id}
+            </button>{' '}
+            <span className="muted">
+              {k.behavior} · {k.backend} · queue {k.queueCapacity.toLocaleString('en-US')},{' '}
+              {k.overflowPolicy}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }
 
