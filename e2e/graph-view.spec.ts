@@ -48,3 +48,60 @@ test('nodes and edges take keyboard focus with a visible ring and an accessible 
   await route.focus();
   await expect(route).toBeFocused();
 });
+
+test('a node picked outside the graph (the outline, Problems) is brought into view', async ({
+  wb,
+  page,
+}) => {
+  await wb.open();
+  const pane = page.getByTestId('graph');
+  const inView = async (id: string) => {
+    const p = (await pane.boundingBox())!;
+    const b = await page.locator(`.react-flow__node[data-id="${id}"]`).boundingBox();
+    return (
+      b !== null &&
+      b.x >= p.x &&
+      b.y >= p.y &&
+      b.x + b.width <= p.x + p.width &&
+      b.y + b.height <= p.y + p.height
+    );
+  };
+  for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Zoom In' }).click();
+  await expect.poll(() => inView('kernel:alert_sink')).toBe(false);
+  await page.waitForTimeout(400); // the zoom animates
+  const zoomed = await zoom(page);
+  // Picked in the Inspector's outline: selected, and the graph pans to it at the user's zoom.
+  await page
+    .getByRole('navigation', { name: 'Workspace outline' })
+    .getByRole('button', { name: 'alert_sink' })
+    .click();
+  await expect(page.getByRole('form', { name: 'Kernel alert_sink' })).toBeVisible();
+  await expect.poll(() => inView('kernel:alert_sink')).toBe(true);
+  expect(await zoom(page)).toBeCloseTo(zoomed, 3);
+  // A problem names its node: clicking it selects the node and brings it into view too.
+  await page.getByRole('button', { name: '+ Kernel' }).click();
+  const added = (await wb.config()).kernels.at(-1)!.id;
+  // The new kernel is selected and shown; the view dragged away, it is out of view again.
+  const empty = await page.evaluate(() => {
+    const pane = document.querySelector('[data-testid="graph"]')!.getBoundingClientRect();
+    for (let y = pane.top + 100; y < pane.bottom - 20; y += 20)
+      for (let x = pane.left + 80; x < pane.right - 240; x += 20)
+        if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane'))
+          return { x, y };
+    return null;
+  });
+  expect(empty).not.toBeNull();
+  await page.mouse.move(empty!.x, empty!.y);
+  await page.mouse.down();
+  await page.mouse.move(empty!.x - 600, empty!.y - 300, { steps: 8 });
+  await page.mouse.up();
+  await expect.poll(() => inView(`kernel:${added}`)).toBe(false);
+  await wb.openPanel('Problems');
+  await page
+    .getByRole('list', { name: 'Problems', exact: true })
+    .getByRole('button', { name: new RegExp(added) })
+    .first()
+    .click();
+  await expect(page.getByRole('form', { name: `Kernel ${added}` })).toBeVisible();
+  await expect.poll(() => inView(`kernel:${added}`)).toBe(true);
+});

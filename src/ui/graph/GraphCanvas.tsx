@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   useReactFlow,
   useStore as useFlowStore,
+  useStoreApi,
   Background,
   Controls,
   MiniMap,
@@ -210,6 +211,7 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
         aria-label="Route graph"
       >
         <RefitOnResize />
+        <RevealNode />
         <Background gap={24} />
         {/* Only while part of the graph is out of view: with all of it in sight the map shows
             nothing more, and it covered the nodes in the pane's corner (alert_sink, after
@@ -244,6 +246,32 @@ function minimapColor(node: { type?: string | undefined }): string {
   return node.type === 'kernel'
     ? 'color-mix(in srgb, var(--kernel) 55%, var(--panel))'
     : 'color-mix(in srgb, var(--type) 55%, var(--panel))';
+}
+
+/** Provides `graphView.reveal` while the graph is mounted (see view.ts). */
+function RevealNode() {
+  const flow = useReactFlow();
+  const storeApi = useStoreApi();
+  useEffect(() => {
+    graphView.reveal = (id) => {
+      const n = flow.getInternalNode(id);
+      if (!n) return;
+      const { transform, width, height } = storeApi.getState();
+      const [x, y, zoom] = transform;
+      const p = n.internals.positionAbsolute;
+      const w = n.measured.width ?? 0;
+      const h = n.measured.height ?? 0;
+      const left = p.x * zoom + x;
+      const top = p.y * zoom + y;
+      if (left >= 0 && top >= 0 && left + w * zoom <= width && top + h * zoom <= height) return;
+      graphView.followsFit = false;
+      void flow.setCenter(p.x + w / 2, p.y + h / 2, { zoom, duration: 200 });
+    };
+    return () => {
+      graphView.reveal = null;
+    };
+  }, [flow, storeApi]);
+  return null;
 }
 
 /** The user panned or zoomed: the view is theirs, not the fitted one (see view.ts). */

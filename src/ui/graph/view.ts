@@ -4,7 +4,15 @@
  * pane that changes size (the Inspector hidden, a split dragged) is fitted again
  * (`RefitOnResize` in GraphCanvas.tsx). One graph per page, so one flag.
  */
-export const graphView = { followsFit: true };
+export const graphView: {
+  followsFit: boolean;
+  /**
+   * Pans the graph, at its zoom, so node `id` is in view, when it is not: for selections made
+   * outside the graph (Problems, the Inspector's outline), which showed the node's form beside a
+   * graph that did not show the node. Set while the graph is mounted.
+   */
+  reveal: ((id: string) => void) | null;
+} = { followsFit: true, reveal: null };
 
 /**
  * Fitting the graph keeps a band along its top free for the notices (`.notices`, in the graph's

@@ -16,6 +16,7 @@ import {
   type TypeDef,
 } from '../../state/edits';
 import { useWorkbench, workbenchStore } from '../../state/store';
+import { graphView } from '../graph/view';
 
 /** How an edit is being committed: the Apply button or Enter, focus leaving the form, or the form
  * closing (another node selected, undo). Only an explicit submit may leave an error silently
@@ -114,7 +115,10 @@ export function Inspector() {
  */
 function Outline() {
   const config = useWorkbench((s) => s.config);
-  const select = (id: string) => workbenchStore().getState().setSelection([id]);
+  const select = (id: string) => {
+    workbenchStore().getState().setSelection([id]);
+    graphView.reveal?.(id);
+  };
   return (
     <nav className="inspector-outline" aria-label="Workspace outline">
       <h3>Message types</h3>
