@@ -182,6 +182,34 @@ describe('TrafficGenerator', () => {
     expect(out.at(-1)!.t).toBeLessThan(wall + 1e6);
   });
 
+  it('holds a high Poisson rate on a wall-clock time scale (gaps far below its 0.25 µs step)', () => {
+    // 10 M/s: gaps of 0.1 µs on average. Added to a clock at 1.7e15 µs they were rounded to the
+    // clock's 0.25 µs steps, most of them away: 28 % more than asked (1.28 M in 0.1 s).
+    const wall = 1_764_000_000_000_000;
+    const spec: GeneratorSpec = { ratePerSec: 10_000_000, pattern: 'poisson', seed: 3 };
+    const batch = new GeneratedBatch(1 << 16, 32);
+    const gen = new TrafficGenerator(spec, mix, wall);
+    let n = 0;
+    for (let t = wall; t <= wall + 100_000; t += 1_000) {
+      let got: number;
+      do n += got = gen.fill(t, batch);
+      while (got === batch.capacity);
+    }
+    const expected = 1_000_000;
+    expect(Math.abs(n - expected)).toBeLessThan(5 * Math.sqrt(expected));
+    // Bursts add up the same way: one message every 0.1 µs for 10 ms is 100,000 (give or take the
+    // last, due within the clock's 0.25 µs step of the end). Added to the clock, each 0.1 µs
+    // spacing was rounded away: every message fell at the first instant, until the run's cap.
+    const bursts = run(
+      { ratePerSec: 10_000_000, pattern: 'bursts', burstSize: 1, durationMs: 10 },
+      mix,
+      2e4,
+      1_000,
+      wall,
+    );
+    expect(Math.abs(bursts.length - 100_000)).toBeLessThanOrEqual(1);
+  });
+
   it('groups bursts at one instant with the right mean rate', () => {
     // Half-open second [0, 1 s): the burst at exactly 1 s belongs to the next one.
     const out = run({ ratePerSec: 10_000, pattern: 'bursts', burstSize: 100 }, mix, 1e6 - 1, 5_000);
