@@ -275,6 +275,23 @@ test('metrics: the dispatcher counters show and reset, the charts draw', async (
     'title',
     /injected and the alerts kernels emit/,
   );
+  // In the dark theme the axis labels are light on the dark plot (black, they could not be read).
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect
+    .poll(() =>
+      page.getByTestId('chart-kernels').evaluate((el) => {
+        const canvas = el.querySelector('canvas');
+        if (!canvas) return 0; // built again on the next frame
+        // The y axis, left of the plot: its labels are the only ink there.
+        const axis = canvas.getContext('2d')!.getImageData(0, 0, 48, canvas.height).data;
+        let brightest = 0;
+        for (let i = 0; i < axis.length; i += 4)
+          if (axis[i + 3]! > 0)
+            brightest = Math.max(brightest, (axis[i]! + axis[i + 1]! + axis[i + 2]!) / 3);
+        return brightest;
+      }),
+    )
+    .toBeGreaterThan(120);
   await page.getByRole('button', { name: 'Reset counters' }).click();
   await expect(counters).toContainText('dispatched 0');
 });

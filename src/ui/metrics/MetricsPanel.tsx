@@ -81,6 +81,12 @@ function Chart({
       if (!plot || key !== names) {
         plot?.destroy();
         names = key;
+        // A canvas cannot read the page's colour tokens ("currentColor" drew black axis labels on
+        // the dark theme): the chart's element resolves them (styles.css), and a change of theme
+        // builds the plot again (`rebuild` below).
+        const css = getComputedStyle(el);
+        const ink = css.color;
+        const rule = css.borderTopColor;
         plot = new uPlot(
           {
             title,
@@ -103,12 +109,16 @@ function Chart({
             // Compact y labels (12.3 K) keep the axis narrow and inside the chart at any value.
             axes: [
               {
-                stroke: 'currentColor',
+                stroke: ink,
+                grid: { stroke: rule, width: 1 },
+                ticks: { stroke: rule, width: 1 },
                 font: AXIS_FONT,
                 values: (_u, splits) => timeTicks(splits),
               },
               {
-                stroke: 'currentColor',
+                stroke: ink,
+                grid: { stroke: rule, width: 1 },
+                ticks: { stroke: rule, width: 1 },
                 font: AXIS_FONT,
                 // Wide enough for "250 ms" whole (52 px cut its first digit).
                 size: kind === 'latency' ? 62 : 52,
@@ -136,9 +146,20 @@ function Chart({
       plot?.setSize({ width: chartWidth(el), height: CHART_HEIGHT }),
     );
     ro.observe(el);
+    // A change of theme: the next frame builds the plot with the new colours.
+    const rebuild = () => {
+      plot?.destroy();
+      plot = null;
+    };
+    const theme = new MutationObserver(rebuild);
+    theme.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    const scheme = matchMedia('(prefers-color-scheme: dark)');
+    scheme.addEventListener('change', rebuild);
     return () => {
       cancelAnimationFrame(raf);
       ro.disconnect();
+      theme.disconnect();
+      scheme.removeEventListener('change', rebuild);
       plot?.destroy();
     };
   }, [kind, title, hint, windowSec, metricsHistory]);
