@@ -523,6 +523,31 @@ test('the generator form survives a tab switch', async ({ wb, page }) => {
   await expect(page.getByLabel('Burst size')).toHaveValue('42');
 });
 
+test('the toolbar keeps its layout while the traffic badge changes (1280x720)', async ({
+  wb,
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await wb.open();
+  await engineReady(page);
+  const search = page.getByRole('searchbox', { name: 'Search nodes' });
+  await page.evaluate(() => window.workbench.startGenerator({ ratePerSec: 2_000_000, seed: 7 }));
+  const badge = page.getByTestId('traffic-rate');
+  await expect(badge).toBeVisible();
+  // Starting, catching up, keeping up: the text changes ten times a second, the search box (which
+  // takes up what the badge does not) keeps its width.
+  const widths = new Set<number>();
+  const texts = new Set<string>();
+  for (let i = 0; i < 25; i++) {
+    widths.add(Math.round((await search.boundingBox())!.width));
+    texts.add((await badge.textContent()) ?? '');
+    await page.waitForTimeout(100);
+  }
+  expect(texts.size).toBeGreaterThan(1);
+  expect([...widths]).toHaveLength(1);
+  await page.evaluate(() => window.workbench.stopGenerator());
+});
+
 test('the generator form is kept across a reload', async ({ wb, page }) => {
   await wb.open();
   await page.getByLabel('Rate (messages/s)').fill('5000');
