@@ -40,7 +40,17 @@ export interface LiveSlice {
   /** Feed one snapshot (receipts and metrics take each; the view and the predictions, the newest every 100 ms). */
   ingestSnapshot(snapshot: EngineSnapshot, wallMs: number): void;
   tickClock(wallMs: number): void;
+  /** Paused with the Pause button. */
+  receiptsPausedByUser: boolean;
+  /** Held while the user reads the list (pointer or focus in it, scrolled down, a detail open). */
+  receiptsHeld: boolean;
   setReceiptsPaused(paused: boolean): void;
+  /**
+   * Holds the receipt tail while it is being read, and lets it go after: new rows arriving at the
+   * top moved every row under the pointer, and a click opened a receipt hundreds of ids newer
+   * than the one aimed at. The log is paused while either the user or a hold says so.
+   */
+  setReceiptsHeld(held: boolean): void;
   clearReceipts(): void;
   /** A fresh engine numbers everything from the start: forget what the old one sent. */
   resetLive(): void;
@@ -105,10 +115,20 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
     tickClock(wallMs) {
       set({ clockMs: wallMs });
     },
+    receiptsPausedByUser: false,
+    receiptsHeld: false,
     setReceiptsPaused(paused) {
       const log = get().receiptLog;
-      log.setPaused(paused);
-      set({ receiptsVersion: log.version() });
+      const frozen = paused || get().receiptsHeld;
+      if (log.paused() !== frozen) log.setPaused(frozen);
+      set({ receiptsPausedByUser: paused, receiptsVersion: log.version() });
+    },
+    setReceiptsHeld(held) {
+      if (get().receiptsHeld === held) return;
+      const log = get().receiptLog;
+      const frozen = held || get().receiptsPausedByUser;
+      if (log.paused() !== frozen) log.setPaused(frozen);
+      set({ receiptsHeld: held, receiptsVersion: log.version() });
     },
     clearReceipts() {
       const log = get().receiptLog;

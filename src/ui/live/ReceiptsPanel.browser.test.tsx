@@ -546,3 +546,107 @@ describe("A receipt's detail", () => {
     expect(dt?.nextElementSibling?.textContent).toBe(shown);
   });
 });
+
+describe('Receipts held while read (a live tail that holds still)', () => {
+  withStyles();
+
+  /** 300 receipts in a pane of the Receipts pane's size at 1280x720. */
+  async function start() {
+    render(
+      <div style={{ display: 'flex', flexDirection: 'column', height: 320 }}>
+        {inPane(668, <ReceiptsPanel />)}
+      </div>,
+    );
+    burst();
+    await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('300 rows shown');
+  }
+  /** Ten more receipts arrive, numbered after the first 300. */
+  const more = (from: number) =>
+    ingest({
+      total: from + 9,
+      byStatus: { Delivered: from + 5, QueueFull: 4 },
+      sampledOut: 0,
+      failedLater: 0,
+      recent: Array.from({ length: 10 }, (_, i) => receipt(from + i)),
+    });
+  const held = () => page.getByTestId('receipts-held');
+  const shown = () => page.getByTestId('receipt-shown');
+
+  it('holds while scrolled down from the newest, and Show newest lets the rows in', async () => {
+    await start();
+    list().scrollTop = 600;
+    await expect.poll(() => store.getState().receiptsHeld).toBe(true);
+    more(301);
+    await expect
+      .element(held())
+      .toHaveTextContent(
+        'Held while you read: 10 new receipts, shown back at the top. Show newest',
+      );
+    // The rows in view stay the rows that were there.
+    await expect.element(shown()).toHaveTextContent('300 rows shown');
+    // The Pause button is the user's own: not pressed by a hold.
+    await expect
+      .element(page.getByRole('button', { name: 'Pause' }))
+      .toHaveAttribute('aria-pressed', 'false');
+    // (Clicked in the DOM: the harness's pane is taller than the test's viewport.)
+    (page.getByRole('button', { name: 'Show newest' }).element() as HTMLButtonElement).click();
+    await expect.element(shown()).toHaveTextContent('310 rows shown');
+    await expect.element(held()).not.toBeInTheDocument();
+    expect(list().scrollTop).toBe(0);
+  });
+
+  it('holds while a receipt is open, and while the pointer moves over the list', async () => {
+    await start();
+    await page.getByRole('cell', { name: /04\.123456 · 300$/ }).click();
+    more(301);
+    await expect
+      .element(held())
+      .toHaveTextContent(/^Held while you read: 10 new receipts, shown when the detail closes\.$/);
+    // Closed, with the pointer moved off the list and focus elsewhere, the rows come in.
+    await userEvent.click(page.getByRole('button', { name: 'Close detail' }));
+    await userEvent.click(page.getByRole('button', { name: 'Export CSV' }), {
+      position: { x: 2, y: 2 },
+    });
+    await expect.element(shown()).toHaveTextContent('310 rows shown');
+    // A pointer moving over the rows holds them: the row aimed at stays under it.
+    await userEvent.hover(page.getByRole('cell', { name: /04\.123456 · 310$/ }));
+    await expect.poll(() => store.getState().receiptsHeld).toBe(true);
+    more(311);
+    await expect.element(shown()).toHaveTextContent('310 rows shown');
+    await expect.element(list()).toHaveAttribute('data-held', 'reading');
+    // Quietly: no band appears under the rows (it covered the row about to be clicked).
+    await expect.element(held()).not.toBeInTheDocument();
+    expect(list().classList.contains('held')).toBe(false);
+    await userEvent.hover(page.getByRole('button', { name: 'Export CSV' }));
+    await expect.element(shown()).toHaveTextContent('320 rows shown');
+  });
+
+  it('holds while keyboard focus is on a row, not for a click', async () => {
+    await start();
+    (page.getByRole('button', { name: 'Export CSV' }).element() as HTMLElement).focus();
+    await userEvent.tab();
+    expect(document.activeElement?.getAttribute('role')).toBe('row');
+    more(301);
+    await expect
+      .element(held())
+      .toHaveTextContent(
+        /^Held while you read: 10 new receipts, shown when focus leaves the list\.$/,
+      );
+    (page.getByRole('button', { name: 'Export CSV' }).element() as HTMLElement).focus();
+    await expect.element(shown()).toHaveTextContent('310 rows shown');
+  });
+
+  it('stays paused by Pause when a hold ends', async () => {
+    await start();
+    list().scrollTop = 600;
+    await expect.poll(() => store.getState().receiptsHeld).toBe(true);
+    await userEvent.click(page.getByRole('button', { name: 'Pause' }));
+    list().scrollTop = 0;
+    await expect.poll(() => store.getState().receiptsHeld).toBe(false);
+    more(301);
+    await expect.element(held()).toHaveTextContent('Paused: 10 new receipts held');
+    await expect.element(shown()).toHaveTextContent('300 rows shown');
+    await userEvent.click(page.getByRole('button', { name: 'Resume' }));
+    await expect.element(shown()).toHaveTextContent('310 rows shown');
+  });
+});

@@ -59,10 +59,13 @@ export function ReceiptsPanel() {
   const engine = useEngine();
   const version = useReceiptsVersion();
   const log = useWorkbench((s) => s.receiptLog);
+  // Frozen: paused by the user (the button), or held while the list is read (below).
   const paused = useWorkbench((s) => s.receiptLog.paused());
+  const pausedByUser = useWorkbench((s) => s.receiptsPausedByUser);
   const buffered = useWorkbench((s) => s.receiptLog.bufferedSincePause());
   const clearReceipts = useWorkbench((s) => s.clearReceipts);
   const setPaused = useWorkbench((s) => s.setReceiptsPaused);
+  const setHeld = useWorkbench((s) => s.setReceiptsHeld);
   const types = useWorkbench((s) => s.config.messageTypes);
   const stale = useStale();
   const [status, setStatus] = useState<ReceiptStatus | ''>('');
@@ -110,6 +113,25 @@ export function ReceiptsPanel() {
           ),
     [rows, unfiltered, status, type, kernel],
   );
+  // While the list is being read it holds still, as a Kafka UI's live tail does: the pointer or
+  // focus in it, scrolled down from the newest, or a receipt's detail open. New rows arriving at
+  // the top moved every row under the pointer ten times a second (a click opened a receipt
+  // hundreds of ids newer than the one aimed at), and scrolled down, the rows in view were
+  // 1,600 ids newer a second later. They show when the reading ends.
+  const [pointerIn, setPointerIn] = useState(false);
+  const [focusIn, setFocusIn] = useState(false);
+  const [scrolledDown, setScrolledDown] = useState(false);
+  // (Nothing to read, nothing to hold: an empty list lets rows in as they come.)
+  const holding =
+    filtered.length > 0 && (pointerIn || focusIn || scrolledDown || selected !== null);
+  useEffect(() => {
+    setHeld(holding);
+  }, [holding, setHeld]);
+  // Held only because the pointer is over the rows: no band and no line under them. The band
+  // appearing under a moving pointer covered the row it was about to click.
+  const quietHold =
+    paused && !pausedByUser && pointerIn && !focusIn && !scrolledDown && selected === null;
+  useEffect(() => () => setHeld(false), [setHeld]);
   const parentRef = useRef<HTMLDivElement>(null);
   const layout = useReceiptLayout(parentRef);
   const rowHeight = RECEIPT_ROW_HEIGHT[layout];
@@ -279,10 +301,10 @@ export function ReceiptsPanel() {
         <button
           type="button"
           className="push-end receipts-pause"
-          aria-pressed={paused}
-          onClick={() => setPaused(!paused)}
+          aria-pressed={pausedByUser}
+          onClick={() => setPaused(!pausedByUser)}
         >
-          <span>{paused ? 'Resume' : 'Pause'}</span>
+          <span>{pausedByUser ? 'Resume' : 'Pause'}</span>
         </button>
         <button
           type="button"
@@ -309,8 +331,23 @@ export function ReceiptsPanel() {
       <div className="receipts-body">
         <div className="receipt-list-box">
           <div
-            className={`receipt-list${paused ? ' held' : ''}`}
+            className={`receipt-list${paused && !quietHold ? ' held' : ''}`}
+            data-held={paused ? (pausedByUser ? 'paused' : 'reading') : undefined}
             ref={parentRef}
+            // Moved over, not merely under a resting pointer as the layout changed around it.
+            onPointerMove={() => {
+              if (!pointerIn) setPointerIn(true);
+            }}
+            onPointerLeave={() => setPointerIn(false)}
+            // Keyboard focus only: a click focuses the row too, and the band appearing between
+            // the press and the release took the click's place.
+            onFocus={(e) => {
+              if (e.target.matches(':focus-visible')) setFocusIn(true);
+            }}
+            onBlur={(e) => {
+              if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocusIn(false);
+            }}
+            onScroll={(e) => setScrolledDown(e.currentTarget.scrollTop > rowHeight / 2)}
             role="table"
             aria-label="Receipts"
             aria-rowcount={filtered.length + 1}
@@ -407,14 +444,30 @@ export function ReceiptsPanel() {
               })}
             </div>
           </div>
-          {paused ? (
+          {paused && !quietHold ? (
             // Under the list's rows, not over them: see `.receipt-list.held` in live.css.
             <p className="receipts-held" role="status" data-testid="receipts-held">
-              Paused: {formatCount(buffered)} new {buffered === 1 ? 'receipt' : 'receipts'} held
+              {pausedByUser ? 'Paused' : 'Held while you read'}: {formatCount(buffered)} new{' '}
+              {buffered === 1 ? 'receipt' : 'receipts'}
+              {pausedByUser ? ' held' : holdEnds(selected !== null, scrolledDown)}
+              {!pausedByUser && scrolledDown && selected === null ? (
+                <>
+                  {' '}
+                  <button
+                    type="button"
+                    className="btn-link"
+                    onClick={() => {
+                      if (parentRef.current) parentRef.current.scrollTop = 0;
+                    }}
+                  >
+                    Show newest
+                  </button>
+                </>
+              ) : null}
             </p>
           ) : null}
         </div>
-        {total === 0 && !paused ? (
+        {total === 0 && !pausedByUser ? (
           // An empty tail says how to fill it rather than leaving a blank pane on first open.
           <p className="receipts-empty muted" data-testid="receipts-empty">
             No receipts yet. Send traffic with <strong>▶ Start</strong> in the toolbar,{' '}
@@ -471,6 +524,13 @@ function latencyText(row: Pick<ReceiptRow, 'latencyUs' | 'status' | 'destination
   if (row.status !== 'Delivered') return `none: ${row.status}, never processed`;
   if (row.destination === 'host') return 'none: delivered to the host, no kernel runs it';
   return 'not processed yet';
+}
+
+/** What ends a hold on the receipt tail, for the line under it. */
+function holdEnds(detail: boolean, scrolledDown: boolean): string {
+  if (detail) return ', shown when the detail closes.';
+  if (scrolledDown) return ', shown back at the top.';
+  return ', shown when focus leaves the list.';
 }
 
 function ReceiptDetail({

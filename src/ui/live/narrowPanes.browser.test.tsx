@@ -114,7 +114,11 @@ describe('Dead letters in a narrow pane', () => {
           ? ({
               ok: true,
               command: 'listDeadLetters',
-              deadLetters: { total: 2, rows: [letter(1), letter(2)] },
+              deadLetters: {
+                total: 2,
+                rows: [letter(1), letter(2)],
+                byDestination: { pattern_detector: 2 },
+              },
             } as EngineReply)
           : undefined,
       );
@@ -294,7 +298,11 @@ describe("Dead letters' bars in a half-width pane at 1280x720", () => {
         ? ({
             ok: true,
             command: 'listDeadLetters',
-            deadLetters: { total: 10_000, rows: [letter(1), letter(2)] },
+            deadLetters: {
+              total: 10_000,
+              rows: [letter(1), letter(2)],
+              byDestination: { pattern_detector: 10_000 },
+            },
           } as EngineReply)
         : undefined,
     );
