@@ -52,7 +52,7 @@ test.describe('beyond the peers', () => {
     await expect
       .poll(() => page.locator('.react-flow__edge-path.edge-highlight').count())
       .toBeGreaterThanOrEqual(1);
-    await page.getByRole('button', { name: 'Clear highlight' }).click();
+    await page.getByRole('button', { name: 'Clear trace' }).click();
     await expect(page.locator('.react-flow__edge-path.edge-highlight')).toHaveCount(0);
   });
 

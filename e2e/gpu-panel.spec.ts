@@ -17,6 +17,12 @@ test('the GPU panel names the adapter honestly and measures both backends', asyn
   // Every kernel at every batch size, on both backends.
   await expect(table.locator('tbody tr')).toHaveCount(16);
   await expect(page.getByTestId('gpu-chart')).toBeVisible();
+  // Finished, it says so beside the button and brings the results into the pane's view (they
+  // opened below its fold, and the button seemed to have done nothing).
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Measured 4 kernel behaviours' }),
+  ).toBeVisible();
+  await expect(table).toBeInViewport();
 });
 
 test('the GPU panel says where each kernel runs and why, from live measurements', async ({

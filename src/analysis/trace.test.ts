@@ -101,7 +101,12 @@ describe('buildTrace on engine receipts', () => {
   it('says NotFound with an actionable message for an unknown id', () => {
     const r = buildTrace([], 42);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.message).toMatch(/Pin the message/);
+    // It says what can be done: inject by hand, or pin from Receipts (a message without a receipt
+    // cannot be pinned, and "Pin the message" gave no way to do it).
+    if (!r.ok)
+      expect(r.message).toMatch(
+        /injected by hand .* traced exactly; one seen in Receipts can be pinned/,
+      );
     // An id beyond the last one sent was never sent: not "sampled out".
     const never = buildTrace([], 999_999, { lastMessageId: 4 });
     expect(never).toMatchObject({

@@ -267,7 +267,7 @@ export function buildTrace(
     return {
       ok: false,
       code: 'NotFound',
-      message: `No receipt of message ${messageId} is available: it may have been sampled out or scrolled out of the receipt log. Pin the message or inject it by hand to trace it exactly.`,
+      message: `No receipt of message ${messageId} is available: it may have been sampled out or scrolled out of the receipt log. A message injected by hand (Inject's Send one, a type's ▶ on the graph) is traced exactly; one seen in Receipts can be pinned there to keep its chain.`,
     };
   }
   const gaps: TraceGap[] = [];

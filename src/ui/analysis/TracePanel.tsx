@@ -130,8 +130,10 @@ export function TracePanel() {
         <button type="button" onClick={traceTyped}>
           Trace
         </button>
+        {/* It clears the trace shown and its highlight on the graph: "Clear highlight" promised
+            only the second. */}
         <button type="button" onClick={clearTrace} disabled={!st.messageId}>
-          Clear highlight
+          Clear trace
         </button>
         {error ? <span role="alert">{error}</span> : null}
         <span className="grow" />

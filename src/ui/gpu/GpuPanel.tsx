@@ -213,6 +213,7 @@ export function GpuPanel() {
   const [status, setStatus] = useState<GpuStatus | null>(null);
   const runBench = useGpuBench();
   const [rows, setRows] = useState<BenchRow[]>([]);
+  const results = useRef<HTMLTableElement>(null);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const kernels = useLiveValue(
@@ -346,6 +347,11 @@ export function GpuPanel() {
             try {
               if (!runBench) return;
               setRows(await runBench({ sizes: SIZES, reps: (s) => (s >= 65_536 ? 2 : 4) }));
+              // The results open below the pane's fold (at 1440x900 none of them showed): bring
+              // their start into view once drawn, and say they are there.
+              requestAnimationFrame(() =>
+                results.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }),
+              );
             } catch (e) {
               setError(e instanceof Error ? e.message : String(e));
             } finally {
@@ -363,13 +369,24 @@ export function GpuPanel() {
             {error}
           </span>
         ) : null}
+        <span role="status" className="muted">
+          {!running && rows.length
+            ? `Measured ${new Set(rows.map((r) => r.behavior)).size} kernel behaviours at ${new Set(rows.map((r) => r.batchSize)).size} batch sizes: below.`
+            : ''}
+        </span>
       </div>
       {rows.length ? (
         <>
-          <table className="grid-table" aria-label="Throughput by backend" data-testid="gpu-bench">
+          <table
+            ref={results}
+            className="grid-table"
+            aria-label="Throughput by backend"
+            data-testid="gpu-bench"
+          >
             <thead>
               <tr>
-                <th>kernel</th>
+                {/* The behaviour (a kernel's handler), which the table above names per kernel. */}
+                <th>behaviour</th>
                 <th className="num">batch</th>
                 <th className="num">WebGPU</th>
                 <th className="num">CPU twin</th>
