@@ -44,6 +44,18 @@ test.describe('inject and watch', () => {
       'aria-pressed',
       'true',
     );
+    // Closed and opened again, the detail still says it is pinned (it read "Pin" again).
+    await detail.getByRole('button', { name: 'Close detail' }).click();
+    await row.click();
+    await expect(detail.getByRole('button', { name: 'Unpin' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    await detail.getByRole('button', { name: 'Unpin' }).click();
+    await expect(detail.getByRole('button', { name: 'Pin' })).toHaveAttribute(
+      'aria-pressed',
+      'false',
+    );
   });
 
   test('a burst overflows a small queue: QueueFull receipts, dead letters, critical colour', async ({

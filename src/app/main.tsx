@@ -80,6 +80,7 @@ const engine = recordingClient(
         // page holds of the old one so rows and traces do not mix.
         store.getState().resetLive();
         store.getState().clearTrace();
+        store.getState().clearPins();
       }
     },
   }),

@@ -37,6 +37,14 @@ export interface TraceSlice {
   traceGeneration: number;
   setTrace(next: Partial<TraceState>): void;
   clearTrace(): void;
+  /**
+   * Message ids pinned in the engine's trace store, as its pin and unpin replies said: a receipt's
+   * Pin button reads it (it started as "Pin" again each time the detail opened).
+   */
+  pinned: ReadonlySet<number>;
+  setPinned(messageId: number, pinned: boolean): void;
+  /** A fresh engine holds no pins. */
+  clearPins(): void;
 }
 
 const NONE: ReadonlySet<string> = new Set();
@@ -60,5 +68,16 @@ export const createTraceSlice: StateCreator<TraceSlice, [], [], TraceSlice> = (s
   },
   clearTrace() {
     set({ trace: NO_TRACE, traceGeneration: get().traceGeneration + 1 });
+  },
+  pinned: new Set(),
+  setPinned(messageId, pinned) {
+    if (get().pinned.has(messageId) === pinned) return;
+    const next = new Set(get().pinned);
+    if (pinned) next.add(messageId);
+    else next.delete(messageId);
+    set({ pinned: next });
+  },
+  clearPins() {
+    set({ pinned: new Set() });
   },
 });

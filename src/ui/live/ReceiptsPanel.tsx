@@ -587,7 +587,7 @@ function ReceiptDetail({
         <button type="button" onClick={() => openTrace(row)}>
           Trace
         </button>
-        <PinButton key={row.messageId} messageId={row.messageId} />
+        <PinButton messageId={row.messageId} />
         <button type="button" aria-label="Close detail" onClick={close}>
           ✕
         </button>
@@ -647,18 +647,17 @@ function ReceiptDetail({
 /** Pinned messages stay in the engine's bounded trace store, so their chains stay exact. */
 function PinButton({ messageId }: { messageId: number }) {
   const engine = useEngine();
-  const [pinned, setPinned] = useState<boolean | null>(null);
+  // From the store, which the engine's replies keep: the detail opened again says what holds.
+  const pinned = useWorkbench((s) => s.pinned.has(messageId));
+  const setPinned = useWorkbench((s) => s.setPinned);
   return (
     <button
       type="button"
-      aria-pressed={pinned === true}
+      aria-pressed={pinned}
       onClick={async () => {
         const reply = await engine.request({ type: pinned ? 'unpin' : 'pin', messageId });
-        setPinned(
-          reply.ok && (reply.command === 'pin' || reply.command === 'unpin')
-            ? reply.pinned
-            : pinned,
-        );
+        if (reply.ok && (reply.command === 'pin' || reply.command === 'unpin'))
+          setPinned(messageId, reply.pinned);
       }}
       title="Keep this message's trace exact even when the trace store samples under load"
     >
