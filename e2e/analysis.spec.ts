@@ -188,14 +188,17 @@ test('Replay live asks before it resets the counters, then says when it has ende
   await expect.poll(async () => (await snap(page))?.accounting.injected).toBe(100);
   const row = panel.getByTestId('recording-pair');
   await row.getByRole('button', { name: 'Replay live…' }).click();
-  // Nothing reset yet: a question in its place.
-  await expect(row.getByText('Resets the live counters.')).toBeVisible();
+  // Nothing reset yet: a question first, which says what carries over.
+  const ask = page.getByRole('dialog', { name: 'Replay “pair” live' });
+  await expect(ask).toContainText('Resets the live counters');
+  await expect(ask).toContainText('The kernels keep their state');
   expect((await snap(page))?.accounting.injected).toBe(100);
-  await row.getByRole('button', { name: 'Cancel' }).click();
-  await expect(row.getByRole('button', { name: 'Replay live…' })).toBeVisible();
+  await ask.getByRole('button', { name: 'Cancel' }).click();
+  await expect(ask).toBeHidden();
+  await expect(row.getByRole('button', { name: 'Replay live…' })).toBeFocused();
   expect((await snap(page))?.accounting.injected).toBe(100);
   await row.getByRole('button', { name: 'Replay live…' }).click();
-  await row.getByRole('button', { name: 'Reset and replay' }).click();
+  await ask.getByRole('button', { name: 'Reset and replay' }).click();
   // Counters reset, the recording's 30 sent again.
   await expect.poll(async () => (await snap(page))?.accounting.injected).toBe(30);
   await expect(panel.getByTestId('record-message')).toContainText(

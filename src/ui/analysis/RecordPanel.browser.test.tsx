@@ -31,17 +31,24 @@ describe('Record panel', () => {
     await expect
       .element(page.getByRole('button', { name: 'Start recording (replaces “session 1”)' }))
       .toBeVisible();
-    // Delete asks first; Keep keeps it.
+    // Delete asks first, in a dialog that takes focus; Keep keeps it and gives focus back.
     const row = page.getByTestId('recording-session 1');
-    await userEvent.click(row.getByRole('button', { name: 'Delete…' }));
-    await userEvent.click(row.getByRole('button', { name: 'Keep' }));
+    const del = row.getByRole('button', { name: 'Delete…' });
+    await userEvent.click(del);
+    const ask = page.getByRole('dialog', { name: 'Delete “session 1”' });
+    await expect.element(ask).toBeVisible();
+    expect(ask.element().contains(document.activeElement)).toBe(true);
+    await userEvent.click(ask.getByRole('button', { name: 'Keep' }));
     await expect.element(row).toBeInTheDocument();
-    await userEvent.click(row.getByRole('button', { name: 'Delete…' }));
-    await userEvent.click(
-      page.getByRole('group', { name: 'Delete “session 1”' }).getByRole('button', {
-        name: 'Delete',
-      }),
-    );
+    await expect.poll(() => document.activeElement).toBe(del.element());
+    // Escape cancels too.
+    await userEvent.click(del);
+    await expect.element(ask).toBeVisible();
+    await userEvent.keyboard('{Escape}');
+    await expect.element(ask).not.toBeInTheDocument();
+    await expect.element(row).toBeInTheDocument();
+    await userEvent.click(del);
+    await userEvent.click(ask.getByRole('button', { name: 'Delete' }));
     await expect.element(row).not.toBeInTheDocument();
     await expect
       .element(page.getByTestId('record-message'))

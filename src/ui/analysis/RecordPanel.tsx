@@ -16,6 +16,7 @@ import { downloadText } from '../live/download';
 import { formatCount, formatCounts } from '../design/format';
 import type { ReplayRequest, ReplayResponse } from '../../analysis/replay.worker';
 import { oneShot } from './oneShot';
+import { ConfirmButton } from '../design/ConfirmButton';
 
 const liveScheduler = {
   after: (ms: number, fn: () => void) => window.setTimeout(fn, ms),
@@ -59,10 +60,6 @@ export function RecordPanel() {
   );
   const [message, setMessage] = useState<string | null>(null);
   const [cancelLive, setCancelLive] = useState<(() => void) | null>(null);
-  /** The recording whose live replay waits for a yes (it resets the live counters). */
-  const [confirmLive, setConfirmLive] = useState<string | null>(null);
-  /** The recording whose deletion waits for a yes. */
-  const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
   const cancelRef = useRef<(() => void) | null>(null);
   // A live replay schedules its injections ahead: stop them when the panel goes away.
   useEffect(() => () => cancelRef.current?.(), []);
@@ -130,7 +127,7 @@ export function RecordPanel() {
         cancelRef.current = null;
         setCancelLive(null);
         setMessage(
-          `Replayed “${n}” into the live engine: ${formatCount(r.events.length)} ${r.events.length === 1 ? 'command' : 'commands'} sent at their recorded times (best effort; a headless replay is exact).`,
+          `Replayed “${n}” into the live engine: ${formatCount(r.events.length)} ${r.events.length === 1 ? 'command' : 'commands'} sent at their recorded times. Its kernels kept their state from before, so the figures can differ from a headless replay, which starts from empty kernels and is exact.`,
         );
       },
       r.durationUs / 1000 + 50,
@@ -236,33 +233,22 @@ export function RecordPanel() {
                 >
                   {checking === n ? 'Replaying…' : 'Replay headless'}
                 </button>
-                {confirmLive === n ? (
-                  // Replaying live resets the live counters: asked, not done on one click.
-                  <span role="group" aria-label={`Replay “${n}” live`} className="inline-confirm">
-                    <span className="muted">Resets the live counters.</span>
-                    <button
-                      type="button"
-                      className="btn-primary"
-                      onClick={() => {
-                        setConfirmLive(null);
-                        replayOnLive(n);
-                      }}
-                    >
-                      Reset and replay
-                    </button>
-                    <button type="button" onClick={() => setConfirmLive(null)}>
-                      Cancel
-                    </button>
-                  </span>
-                ) : (
-                  <button
-                    type="button"
-                    title="Resets the live counters, then sends the recorded commands at their recorded times"
-                    onClick={() => setConfirmLive(n)}
-                  >
-                    Replay live…
-                  </button>
-                )}
+                <ConfirmButton
+                  title="Resets the live counters, then sends the recorded commands at their recorded times"
+                  heading={`Replay “${n}” live`}
+                  description={
+                    <>
+                      Resets the live counters, then sends the recorded commands at their recorded
+                      times. The kernels keep their state (fraud history, sums) and the queues what
+                      they hold, so the result can differ from the headless replay, which starts
+                      from empty kernels and is exact.
+                    </>
+                  }
+                  confirm="Reset and replay"
+                  onConfirm={() => replayOnLive(n)}
+                >
+                  Replay live…
+                </ConfirmButton>
                 <button
                   type="button"
                   onClick={() => {
@@ -277,29 +263,20 @@ export function RecordPanel() {
                 >
                   Export
                 </button>
-                {confirmDelete === n ? (
-                  <span role="group" aria-label={`Delete “${n}”`} className="inline-confirm">
-                    <button
-                      type="button"
-                      className="btn-danger"
-                      onClick={() => {
-                        setConfirmDelete(null);
-                        deleteRecording(browserStorage().storage, workspace, n);
-                        setMessage(`Deleted “${n}”.`);
-                        refresh();
-                      }}
-                    >
-                      Delete
-                    </button>
-                    <button type="button" onClick={() => setConfirmDelete(null)}>
-                      Keep
-                    </button>
-                  </span>
-                ) : (
-                  <button type="button" onClick={() => setConfirmDelete(n)}>
-                    Delete…
-                  </button>
-                )}
+                <ConfirmButton
+                  heading={`Delete “${n}”`}
+                  description="The recording is deleted from this workspace for good (export it first to keep a copy)."
+                  confirm="Delete"
+                  cancel="Keep"
+                  danger
+                  onConfirm={() => {
+                    deleteRecording(browserStorage().storage, workspace, n);
+                    setMessage(`Deleted “${n}”.`);
+                    refresh();
+                  }}
+                >
+                  Delete…
+                </ConfirmButton>
               </td>
             </tr>
           ))}
