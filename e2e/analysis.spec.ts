@@ -66,6 +66,8 @@ test.describe('beyond the peers', () => {
       String(r.typeId) === '1002' ? { typeId: r.typeId, kernelId: 'alert_sink' } : r,
     );
     await page.getByRole('tab', { name: 'What-if' }).click();
+    // With no other workspace saved, the panel says how to try an edit.
+    await expect(page.getByTestId('whatif-hint')).toContainText('Save workspace as…');
     await page.getByLabel('Config to compare with').selectOption('paste');
     await page.getByLabel('Other config (JSON or TOML)').fill(JSON.stringify(cfg));
     await page.getByLabel('What-if duration').fill('500');
@@ -79,6 +81,13 @@ test.describe('beyond the peers', () => {
     await expect(page.getByTestId('whatif-report')).toContainText(
       /through this workspace \(“[^”]+”\) and the pasted config:/,
     );
+    // The structural diff says which way it reads, with the values on each side.
+    const diff = page.getByTestId('whatif-report').locator('details');
+    await diff.locator('summary').click();
+    await expect(diff.locator('summary')).toHaveText(
+      /^Structural diff \(this workspace \(“[^”]+”\) → the pasted config\)$/,
+    );
+    await expect(diff).toContainText('kernelId "aggregator" → "alert_sink"');
   });
 });
 

@@ -6,6 +6,7 @@ import type { WhatIfReport, WhatIfResult } from '../../analysis/whatif';
 import type { WhatIfRequest, WhatIfResponse } from '../../analysis/whatif.worker';
 import { oneShot } from './oneShot';
 import { formatCount, formatCounts } from '../design/format';
+import { describeFieldChange } from '../design/diffText';
 
 type Source = { kind: 'workspace'; name: string } | { kind: 'paste' };
 
@@ -147,7 +148,7 @@ export function WhatIfPanel() {
                 workspace {n}
               </option>
             ))}
-            <option value="paste">pasted / imported config</option>
+            <option value="paste">a pasted config</option>
           </select>
         </label>
         <label className="inline">
@@ -182,6 +183,13 @@ export function WhatIfPanel() {
         </button>
         {error ? <span role="alert">{error}</span> : null}
       </div>
+      {saved.length === 0 ? (
+        // The way to "try an edit" was nowhere on screen: What-if compares with saved workspaces.
+        <p className="muted" data-testid="whatif-hint">
+          To try an edit: ⋯ More actions → Save workspace as… keeps a copy; edit one of the two,
+          then compare it with the other here. Or paste a config exported as JSON or TOML.
+        </p>
+      ) : null}
       {source.kind === 'paste' ? (
         <textarea
           aria-label="Other config (JSON or TOML)"
@@ -257,8 +265,12 @@ function WhatIfReportView({
           <thead>
             <tr>
               <th>kernel</th>
-              <th>current: dropped / dead-lettered / max depth</th>
-              <th>other: dropped / dead-lettered / max depth</th>
+              <th title="refused or evicted by the full queue / of all its messages, those held as dead letters (under the deadLetter policy the same ones) / the deepest the queue got">
+                current: lost / dead-lettered / max depth
+              </th>
+              <th title="refused or evicted by the full queue / of all its messages, those held as dead letters (under the deadLetter policy the same ones) / the deepest the queue got">
+                other: lost / dead-lettered / max depth
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -283,7 +295,9 @@ function WhatIfReportView({
         <p className="muted">No kernel overflows on either side.</p>
       )}
       <details>
-        <summary>Structural diff</summary>
+        <summary>
+          Structural diff ({labels[0]} → {labels[1]})
+        </summary>
         <ul>
           {[
             ...report.diff.types,
@@ -293,15 +307,11 @@ function WhatIfReportView({
           ].map((c, i) => (
             <li key={i}>
               {c.kind} {c.key}
-              {c.kind === 'changed'
-                ? `: ${c.fields.map((f) => `${f.field} ${JSON.stringify(f.before)} → ${JSON.stringify(f.after)}`).join(', ')}`
-                : ''}
+              {c.kind === 'changed' ? `: ${c.fields.map(describeFieldChange).join(', ')}` : ''}
             </li>
           ))}
           {report.diff.broker.map((f) => (
-            <li key={f.field}>
-              broker.{f.field}: {JSON.stringify(f.before)} → {JSON.stringify(f.after)}
-            </li>
+            <li key={f.field}>broker.{describeFieldChange(f)}</li>
           ))}
         </ul>
       </details>

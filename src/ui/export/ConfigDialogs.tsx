@@ -12,7 +12,7 @@ import {
   type ExportFormat,
   type GeneratorPreset,
 } from '../../core/config';
-import { describeFieldChange } from './diffText';
+import { describeFieldChange } from '../design/diffText';
 import { looksLikeRust } from '../../interop/rust/detect';
 import type { RustReadResult, Unread } from '../../interop/rust/read';
 import { useWorkbench, workbenchStore } from '../../state/store';
