@@ -547,6 +547,17 @@ describe("A receipt's detail", () => {
   });
 });
 
+describe('Receipts kernel filter', () => {
+  it('offers the kernel names it matches whole, and host', async () => {
+    render(<ReceiptsPanel />);
+    const input = page.getByLabelText('Filter by kernel');
+    await expect.element(input).toBeInTheDocument();
+    const list = document.getElementById(input.element().getAttribute('list') ?? '');
+    const names = [...(list?.querySelectorAll('option') ?? [])].map((o) => o.value);
+    expect(names).toEqual([...store.getState().config.kernels.map((k) => k.id), 'host']);
+  });
+});
+
 describe('Receipts held while read (a live tail that holds still)', () => {
   withStyles();
 

@@ -2,6 +2,7 @@ import {
   useCallback,
   useEffect,
   useLayoutEffect,
+  useId,
   useMemo,
   useRef,
   useState,
@@ -67,6 +68,8 @@ export function ReceiptsPanel() {
   const setPaused = useWorkbench((s) => s.setReceiptsPaused);
   const setHeld = useWorkbench((s) => s.setReceiptsHeld);
   const types = useWorkbench((s) => s.config.messageTypes);
+  const kernels = useWorkbench((s) => s.config.kernels);
+  const kernelListId = useId();
   const stale = useStale();
   const [status, setStatus] = useState<ReceiptStatus | ''>('');
   const [type, setType] = useState('');
@@ -290,13 +293,23 @@ export function ReceiptsPanel() {
           onChange={(e) => setType(e.target.value)}
           size={5}
         />
+        {/* The engine matches a kernel's whole name: the list offers the names ("alert" matched
+            nothing, with no hint of why). */}
         <input
           aria-label="Filter by kernel"
           placeholder="kernel"
+          list={kernelListId}
+          title="A kernel's whole name (or host): receipts from or to it"
           value={kernel}
           onChange={(e) => setKernel(e.target.value)}
           size={5}
         />
+        <datalist id={kernelListId}>
+          {kernels.map((k) => (
+            <option key={k.id} value={k.id} />
+          ))}
+          <option value="host" />
+        </datalist>
         {/* As wide paused as running: the count held back shows over the list, not in here. */}
         <button
           type="button"
