@@ -3,9 +3,10 @@ import { page, userEvent } from 'vitest/browser';
 import { RecordPanel } from './RecordPanel';
 import { cleanup, freshStore, render } from '../testing/browser';
 
+let store: ReturnType<typeof freshStore>;
 beforeEach(() => {
   localStorage.clear();
-  freshStore();
+  store = freshStore();
 });
 afterEach(() => {
   cleanup();
@@ -17,12 +18,23 @@ describe('Record panel', () => {
     render(<RecordPanel />);
     const name = page.getByRole('textbox', { name: 'Recording name' });
     await expect.element(name).toHaveValue('session 1');
+    // Nothing sent while recording: nothing to keep, and it says so.
     await userEvent.click(page.getByRole('button', { name: 'Start recording' }));
     await userEvent.click(page.getByRole('button', { name: /^Stop recording/ }));
     await expect
       .element(page.getByTestId('record-message'))
+      .toHaveTextContent(/^Nothing was recorded: .* “session 1” was not saved\.$/);
+    await expect.element(page.getByTestId('recording-session 1')).not.toBeInTheDocument();
+    await userEvent.click(page.getByRole('button', { name: 'Start recording' }));
+    store.getState().recorder.record({ type: 'inject', typeId: 1002, count: 5 });
+    await userEvent.click(page.getByRole('button', { name: /^Stop recording/ }));
+    await expect
+      .element(page.getByTestId('record-message'))
       .toHaveTextContent(/^Saved “session 1”/);
-    await expect.element(page.getByTestId('recording-session 1')).toBeInTheDocument();
+    // Its row says what it holds.
+    await expect
+      .element(page.getByTestId('recording-session 1'))
+      .toHaveTextContent(/session 1 1 command · \d+\.\d s · \d{4}-\d\d-\d\d \d\d:\d\d/);
     // A second recording does not take the first's name unasked.
     await expect.element(name).toHaveValue('session 2');
     await expect.element(page.getByRole('button', { name: 'Start recording' })).toBeEnabled();

@@ -68,6 +68,13 @@ export function RecordPanel() {
   function stop() {
     const r = recorder.stop();
     if (!r) return;
+    // An empty recording replays nothing: not kept (it showed in the list as "0 event(s)").
+    if (r.events.length === 0) {
+      setMessage(
+        `Nothing was recorded: no message was injected or generated while recording, so “${r.name}” was not saved.`,
+      );
+      return;
+    }
     const err = saveRecording(browserStorage().storage, r);
     setMessage(
       err
@@ -78,6 +85,23 @@ export function RecordPanel() {
     if (!err) setName(nextName([...list, r.name]));
     refresh();
   }
+
+  // What each recording holds, for its row: its commands, its length and when it was made.
+  const about = useMemo(
+    () =>
+      new Map(
+        list.map((n) => {
+          const r = loadRecording(browserStorage().storage, workspace, n);
+          return [
+            n,
+            r.ok
+              ? `${formatCount(r.recording.events.length)} ${r.recording.events.length === 1 ? 'command' : 'commands'} · ${(r.recording.durationUs / 1e6).toFixed(1)} s · ${r.recording.createdAt.slice(0, 16).replace('T', ' ')}`
+              : 'unreadable',
+          ] as const;
+        }),
+      ),
+    [list, workspace],
+  );
 
   function load(n: string): Recording | null {
     const r = loadRecording(browserStorage().storage, workspace, n);
@@ -223,7 +247,9 @@ export function RecordPanel() {
         <tbody>
           {list.map((n) => (
             <tr key={n} data-testid={`recording-${n}`}>
-              <td>{n}</td>
+              <td>
+                {n} <span className="muted">{about.get(n)}</span>
+              </td>
               <td className="record-actions">
                 <button
                   type="button"

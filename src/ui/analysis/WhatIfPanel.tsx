@@ -129,7 +129,15 @@ export function WhatIfPanel() {
 
   return (
     <div className="whatif-panel" data-testid="whatif-panel">
-      <div className="panel-bar">
+      {/* A form: Enter in Rate, Duration or Seed runs it. */}
+      <form
+        className="panel-bar"
+        aria-label="What-if"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!running) void run();
+        }}
+      >
         <label className="inline">
           Compare with
           <select
@@ -178,11 +186,11 @@ export function WhatIfPanel() {
             size={5}
           />
         </label>
-        <button type="button" onClick={() => void run()} disabled={running}>
+        <button type="submit" disabled={running}>
           {running ? 'Running…' : 'Run what-if'}
         </button>
         {error ? <span role="alert">{error}</span> : null}
-      </div>
+      </form>
       {saved.length === 0 ? (
         // The way to "try an edit" was nowhere on screen: What-if compares with saved workspaces.
         <p className="muted" data-testid="whatif-hint">
