@@ -201,11 +201,8 @@ export class DeadLetters {
     const all = this.c.broker.deadLetters.browse({ where: this.filter(filter) });
     const byDestination: Record<string, number> = {};
     for (const l of all) byDestination[l.destination] = (byDestination[l.destination] ?? 0) + 1;
-    return {
-      total: all.length,
-      rows: all.slice(offset, offset + limit).map((l) => this.row(l)),
-      byDestination,
-    };
+    const rows = all.slice(offset, offset + limit).map((l) => this.row(l));
+    return { total: all.length, rows, byDestination };
   }
 
   /** Messages every dropOldest queue has evicted so far (each became a letter): the queue's count. */
