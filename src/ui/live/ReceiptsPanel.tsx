@@ -304,12 +304,6 @@ export function ReceiptsPanel() {
           onChange={(e) => setKernel(e.target.value)}
           size={5}
         />
-        <datalist id={kernelListId}>
-          {kernels.map((k) => (
-            <option key={k.id} value={k.id} />
-          ))}
-          <option value="host" />
-        </datalist>
         {/* As wide paused as running: the count held back shows over the list, not in here. */}
         <button
           type="button"
@@ -341,6 +335,13 @@ export function ReceiptsPanel() {
           Export CSV
         </button>
       </div>
+      {/* Outside the bar, whose children are its line's items. */}
+      <datalist id={kernelListId}>
+        {kernels.map((k) => (
+          <option key={k.id} value={k.id} />
+        ))}
+        <option value="host" />
+      </datalist>
       <div className="receipts-body">
         <div className="receipt-list-box">
           <div
