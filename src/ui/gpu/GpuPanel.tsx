@@ -214,6 +214,12 @@ export function GpuPanel() {
   const runBench = useGpuBench();
   const [rows, setRows] = useState<BenchRow[]>([]);
   const results = useRef<HTMLTableElement>(null);
+  // The results open below the pane's fold (at 1440x900 none of them showed): each finished
+  // measurement brings their start into view once they are drawn.
+  const [measured, setMeasured] = useState(0);
+  useEffect(() => {
+    if (measured > 0) results.current?.scrollIntoView({ block: 'nearest' });
+  }, [measured]);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const kernels = useLiveValue(
@@ -347,11 +353,7 @@ export function GpuPanel() {
             try {
               if (!runBench) return;
               setRows(await runBench({ sizes: SIZES, reps: (s) => (s >= 65_536 ? 2 : 4) }));
-              // The results open below the pane's fold (at 1440x900 none of them showed): bring
-              // their start into view once drawn, and say they are there.
-              requestAnimationFrame(() =>
-                results.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }),
-              );
+              setMeasured((n) => n + 1);
             } catch (e) {
               setError(e instanceof Error ? e.message : String(e));
             } finally {
