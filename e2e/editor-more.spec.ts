@@ -31,11 +31,7 @@ test.describe('route editor: more', () => {
 
   test('auto-layout moves nodes and undo restores them', async ({ wb, page }) => {
     await wb.open();
-    const before = (await wb.config()).layout;
-    await page.getByRole('button', { name: 'Auto-layout' }).click();
-    await expect
-      .poll(async () => JSON.stringify((await wb.config()).layout))
-      .not.toBe(JSON.stringify(before));
+    const before = await wb.autoLayout();
     await page.getByRole('button', { name: 'Undo' }).click();
     await expect.poll(async () => (await wb.config()).layout).toEqual(before);
   });

@@ -342,11 +342,7 @@ for (const size of SIZES)
       page,
     }) => {
       await wb.open();
-      const before = (await wb.config()).layout;
-      await page.getByRole('button', { name: 'Auto-layout' }).click();
-      await expect
-        .poll(async () => JSON.stringify((await wb.config()).layout))
-        .not.toBe(JSON.stringify(before));
+      await wb.autoLayout();
       const pane = (await page.getByTestId('graph').boundingBox())!;
       // ELK's layout is larger than the demo's own: unfitted, alert_sink sat past the pane's right
       // edge at 1440x900, and under the minimap at 1280x720.

@@ -78,6 +78,16 @@ export class Workbench {
   }
 
   /** Toolbar → More actions → an item (Save workspace as…, Restore demo). */
+  /** Toolbar → Auto-layout, once the new layout is in the config; returns the layout before. */
+  async autoLayout() {
+    const before = (await this.config()).layout;
+    await this.page.getByRole('button', { name: 'Auto-layout' }).click();
+    await expect
+      .poll(async () => JSON.stringify((await this.config()).layout))
+      .not.toBe(JSON.stringify(before));
+    return before;
+  }
+
   async moreAction(item: string) {
     await this.page.getByRole('button', { name: 'More actions' }).click();
     await this.page.getByRole('menuitem', { name: item }).click();
