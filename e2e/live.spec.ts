@@ -338,3 +338,38 @@ test('the generator draws on a worker of its own, and every message of its sched
   expect(s.generator.onWorker).toBe(false);
   expect(s.accounting.balanced).toBe(true);
 });
+
+test('the receipt tail holds while read and lets the rows in after (1280x720)', async ({
+  wb,
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await wb.open();
+  await engineReady(page);
+  await page.evaluate(() => window.workbench.startGenerator({ ratePerSec: 2_000, seed: 5 }));
+  await wb.openPanel('Receipts');
+  const list = page.getByTestId('receipt-list');
+  const shown = page.getByTestId('receipt-shown');
+  await expect
+    .poll(async () => parseInt((await shown.textContent()) ?? '0', 10))
+    .toBeGreaterThan(200);
+  // Scrolled down with the wheel: held, and Show newest (a pointer's click) goes back.
+  await list.hover();
+  await page.mouse.wheel(0, 600);
+  const note = page.getByTestId('receipts-held');
+  await expect(note).toContainText('shown back at the top');
+  await note.getByRole('button', { name: 'Show newest' }).click();
+  await expect(note).toBeHidden();
+  await expect.poll(() => list.evaluate((el) => el.scrollTop)).toBe(0);
+  // A receipt opened and closed with the pointer: the newest rows come in, the list stays at the
+  // top (it had jumped to the far end, still held).
+  await list.locator('[role="row"][data-status]').nth(2).click();
+  const detail = page.getByRole('complementary', { name: 'Receipt detail' });
+  await expect(detail).toBeVisible();
+  await expect(note).toContainText('shown when the detail closes');
+  await detail.getByRole('button', { name: 'Close detail' }).click();
+  await page.mouse.move(5, 5);
+  await expect(note).toBeHidden();
+  expect(await list.evaluate((el) => el.scrollTop)).toBe(0);
+  await page.evaluate(() => window.workbench.stopGenerator());
+});

@@ -32,7 +32,6 @@ function liveRegions(page: Page) {
     page.getByTestId('receipt-total'),
     page.getByTestId('receipt-shown'),
     page.getByTestId('generator-emitted'),
-    page.locator('.traffic-count'),
     page.getByTestId('backend-badge'),
     page.locator('.statusbar .accounting'),
     page.getByTestId('notices'),

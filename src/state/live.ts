@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { StateCreator } from 'zustand/vanilla';
-import type { EngineSnapshot } from '../engine/protocol';
+import type { EngineSnapshot, ReceiptRow } from '../engine/protocol';
 import { createReceiptLog, type ReceiptLog } from './receiptLog';
 import { createMetricsHistory, type MetricsHistory } from './metricsHistory';
 import { createQueuePredictor, type QueuePredictor } from '../analysis/predict';
@@ -44,13 +44,14 @@ export interface LiveSlice {
   receiptsPausedByUser: boolean;
   /** Held while the user reads the list (pointer or focus in it, scrolled down, a detail open). */
   receiptsHeld: boolean;
-  setReceiptsPaused(paused: boolean): void;
+  /** `shown`: the rows on screen, which a pause keeps (see `ReceiptLog.setPaused`). */
+  setReceiptsPaused(paused: boolean, shown?: readonly ReceiptRow[]): void;
   /**
    * Holds the receipt tail while it is being read, and lets it go after: new rows arriving at the
    * top moved every row under the pointer, and a click opened a receipt hundreds of ids newer
    * than the one aimed at. The log is paused while either the user or a hold says so.
    */
-  setReceiptsHeld(held: boolean): void;
+  setReceiptsHeld(held: boolean, shown?: readonly ReceiptRow[]): void;
   clearReceipts(): void;
   /** A fresh engine numbers everything from the start: forget what the old one sent. */
   resetLive(): void;
@@ -117,17 +118,17 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
     },
     receiptsPausedByUser: false,
     receiptsHeld: false,
-    setReceiptsPaused(paused) {
+    setReceiptsPaused(paused, shown) {
       const log = get().receiptLog;
       const frozen = paused || get().receiptsHeld;
-      if (log.paused() !== frozen) log.setPaused(frozen);
+      if (log.paused() !== frozen) log.setPaused(frozen, shown);
       set({ receiptsPausedByUser: paused, receiptsVersion: log.version() });
     },
-    setReceiptsHeld(held) {
+    setReceiptsHeld(held, shown) {
       if (get().receiptsHeld === held) return;
       const log = get().receiptLog;
       const frozen = held || get().receiptsPausedByUser;
-      if (log.paused() !== frozen) log.setPaused(frozen);
+      if (log.paused() !== frozen) log.setPaused(frozen, shown);
       set({ receiptsHeld: held, receiptsVersion: log.version() });
     },
     clearReceipts() {

@@ -70,6 +70,25 @@ describe('receipt log', () => {
     expect(log.rows().map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('paused on the rows shown, keeps those and holds the newer ones the view had not shown yet', () => {
+    const log = createReceiptLog(100);
+    log.ingest(snap([row(1), row(2)]));
+    const shown = log.rows();
+    // Rows the log took in after the view last drew (it draws a few times a second).
+    log.ingest(snap([row(3), row(4)]));
+    log.setPaused(true, shown);
+    expect(log.rows().map((r) => r.seq)).toEqual([1, 2]);
+    expect(log.bufferedSincePause()).toBe(2);
+    log.ingest(snap([row(5)]));
+    expect(log.bufferedSincePause()).toBe(3);
+    log.setPaused(false);
+    expect(log.rows().map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+    // A shown row no longer in the log (evicted): the log's rows now, as without `shown`.
+    log.setPaused(true, [row(99)]);
+    expect(log.rows().map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(log.bufferedSincePause()).toBe(0);
+  });
+
   it("starts afresh when the engine's counters restart (Reset counters, a new engine)", () => {
     const log = createReceiptLog(100);
     log.ingest(snap([row(1), row(2), row(3)]));

@@ -17,7 +17,12 @@ export interface ReceiptLog {
   /** Rows captured since the view was paused. */
   bufferedSincePause(): number;
   paused(): boolean;
-  setPaused(paused: boolean): void;
+  /**
+   * Pauses (or resumes) the view. `shown`: the rows on screen when it pauses (the view shows a
+   * new version at most a few times a second, and the log may hold newer rows already): those
+   * stay, and the newer ones count as held. Without it, the log's rows now.
+   */
+  setPaused(paused: boolean, shown?: readonly ReceiptRow[]): void;
   clear(): void;
   /** Clear, and forget the engine's count too: a new engine counts from 0. */
   restart(): void;
@@ -117,10 +122,15 @@ export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
     rows: () => (frozen ? frozen.slice() : all()),
     bufferedSincePause: () => buffered,
     paused: () => isPaused,
-    setPaused(p) {
+    setPaused(p, shown) {
       isPaused = p;
-      frozen = p ? all() : null;
-      buffered = 0;
+      const now = p ? all() : null;
+      const last = shown?.[shown.length - 1];
+      // Rows newer than the last one shown: held, not slipped in above what is being read (they
+      // moved a focused row 660 rows down at 2,000/s).
+      const newer = now && last ? now.length - 1 - now.lastIndexOf(last) : 0;
+      frozen = now && last && newer < now.length ? now.slice(0, now.length - newer) : now;
+      buffered = now && last && newer < now.length ? newer : 0;
       emit();
     },
     clear,

@@ -127,8 +127,11 @@ export function ReceiptsPanel() {
   // (Nothing to read, nothing to hold: an empty list lets rows in as they come.)
   const holding =
     filtered.length > 0 && (pointerIn || focusIn || scrolledDown || selected !== null);
+  // The rows on screen when the hold starts are the ones kept (`rows` as this render shows them).
+  const shownRows = useRef(rows);
+  shownRows.current = rows;
   useEffect(() => {
-    setHeld(holding);
+    setHeld(holding, shownRows.current);
   }, [holding, setHeld]);
   // Held only because the pointer is over the rows: no band and no line under them. The band
   // appearing under a moving pointer covered the row it was about to click.
@@ -136,6 +139,7 @@ export function ReceiptsPanel() {
     paused && !pausedByUser && pointerIn && !focusIn && !scrolledDown && selected === null;
   useEffect(() => () => setHeld(false), [setHeld]);
   const parentRef = useRef<HTMLDivElement>(null);
+  const pauseRef = useRef<HTMLButtonElement>(null);
   const layout = useReceiptLayout(parentRef);
   const rowHeight = RECEIPT_ROW_HEIGHT[layout];
   // The list shows the newest row first: its place `i` (0 at the top) is counted from the end.
@@ -224,10 +228,15 @@ export function ReceiptsPanel() {
     e.preventDefault();
     moveTo(to);
   };
-  /** The detail closes; focus goes back to the row it was opened from, if focus was in it. */
-  const closeDetail = (from: ReceiptRow, hadFocus: boolean) => {
+  /**
+   * The detail closes. From the keyboard, focus goes back to the row it was opened from, and the
+   * list stays held while it is there (rows let in meanwhile had moved that row far down, and the
+   * list followed it). Closed with the pointer, the hold ends and the newest rows come in.
+   */
+  const closeDetail = (from: ReceiptRow, hadFocus: boolean, viaKeyboard: boolean) => {
     setSelected(null);
-    if (!hadFocus) return;
+    if (!hadFocus || !viaKeyboard) return;
+    setFocusIn(true);
     const at = filtered.lastIndexOf(from);
     if (at < 0) {
       // Its row has left the list (evicted, or filtered out): the list's tab stop instead.
@@ -307,9 +316,10 @@ export function ReceiptsPanel() {
         {/* As wide paused as running: the count held back shows over the list, not in here. */}
         <button
           type="button"
+          ref={pauseRef}
           className="push-end receipts-pause"
           aria-pressed={pausedByUser}
-          onClick={() => setPaused(!pausedByUser)}
+          onClick={() => setPaused(!pausedByUser, rows)}
         >
           <span>{pausedByUser ? 'Resume' : 'Pause'}</span>
         </button>
@@ -470,7 +480,9 @@ export function ReceiptsPanel() {
                   <button
                     type="button"
                     className="btn-link"
-                    onClick={() => {
+                    onClick={(e) => {
+                      // From the keyboard, focus goes to Pause (this button goes with the hold).
+                      if (e.currentTarget.matches(':focus-visible')) pauseRef.current?.focus();
                       if (parentRef.current) parentRef.current.scrollTop = 0;
                     }}
                   >
@@ -503,7 +515,7 @@ export function ReceiptsPanel() {
           <ReceiptDetail
             row={selected}
             titleRef={detailTitle}
-            onClose={(hadFocus) => closeDetail(selected, hadFocus)}
+            onClose={(hadFocus, viaKeyboard) => closeDetail(selected, hadFocus, viaKeyboard)}
           />
         ) : null}
       </div>
@@ -555,11 +567,17 @@ function ReceiptDetail({
   row: ReceiptRow;
   /** The title, where focus goes when the detail is opened from the keyboard. */
   titleRef: RefObject<HTMLHeadingElement | null>;
-  /** `hadFocus`: focus was in the detail, and should go back to the list rather than be lost. */
-  onClose: (hadFocus: boolean) => void;
+  /**
+   * `hadFocus`: focus was in the detail, and should go back to the list rather than be lost;
+   * `viaKeyboard`: it was closed from the keyboard (its focus shown), not with the pointer.
+   */
+  onClose: (hadFocus: boolean, viaKeyboard: boolean) => void;
 }) {
   const ref = useRef<HTMLElement>(null);
-  const close = () => onClose(ref.current?.contains(document.activeElement) ?? false);
+  const close = () => {
+    const focused = document.activeElement;
+    onClose(ref.current?.contains(focused) ?? false, focused?.matches(':focus-visible') ?? false);
+  };
   const config = useWorkbench((s) => s.config);
   const type = findType(
     config,

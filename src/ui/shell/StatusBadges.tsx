@@ -8,7 +8,7 @@ import type { EngineSnapshot } from '../../engine/protocol';
 import { useLiveValue } from '../../state/live';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { useEngine } from '../engineContext';
-import { formatCompact, formatRate } from '../design/format';
+import { formatCompact, formatCount, formatRate } from '../design/format';
 import { describeSpec, generatorSpecOf } from '../inject/generatorSpec';
 import { BEHIND_MS, engineLimit } from '../live/engineLimit';
 
@@ -207,7 +207,9 @@ export function TrafficControl() {
     <span className="traffic" data-testid="traffic-status">
       <span
         className={`badge ${behind ? 'badge-warn' : 'badge-ok'}`}
-        title={title}
+        // The count sent is in Inject's generator line; here, on hover (beside the badge it left
+        // the search box 60 px wide at 1280x720).
+        title={`${title} ${formatCount(emitted)} sent so far.`}
         data-testid="traffic-rate"
         data-behind={behind ? 'true' : catchingUp ? 'catching-up' : 'false'}
       >
@@ -217,9 +219,6 @@ export function TrafficControl() {
           : catchingUp
             ? `${formatRate(actual)} · catching up`
             : formatRate(actual)}
-      </span>
-      <span className="traffic-count num" title="Messages the generator emitted">
-        {formatCompact(emitted)} sent
       </span>
       <button
         type="button"
