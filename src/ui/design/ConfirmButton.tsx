@@ -8,6 +8,7 @@ import { useState, type ReactNode } from 'react';
  */
 export function ConfirmButton({
   children,
+  label,
   title,
   heading,
   description,
@@ -19,6 +20,8 @@ export function ConfirmButton({
 }: {
   /** The button's own label. */
   children: ReactNode;
+  /** Its accessible name, when the label on screen is shorter. */
+  label?: string;
   /** The button's tooltip. */
   title?: string;
   heading: string;
@@ -34,7 +37,7 @@ export function ConfirmButton({
   return (
     <Dialog.Root open={open} onOpenChange={setOpen}>
       <Dialog.Trigger asChild>
-        <button type="button" title={title} disabled={disabled}>
+        <button type="button" aria-label={label} title={title} disabled={disabled}>
           {children}
         </button>
       </Dialog.Trigger>

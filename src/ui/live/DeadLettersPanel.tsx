@@ -1,4 +1,3 @@
-import * as Dialog from '@radix-ui/react-dialog';
 import { useCallback, useEffect, useId, useState } from 'react';
 import {
   DEAD_LETTER_REASONS,
@@ -15,6 +14,7 @@ import { useWorkbench } from '../../state/store';
 import { downloadText } from './download';
 import { toHex } from '../../engine/payload';
 import { FilterSelect } from '../design/FilterSelect';
+import { ConfirmButton } from '../design/ConfirmButton';
 import { whole } from '../inject/generatorSpec';
 import { atOnceShortfall, scaledTo } from './redriveRoom';
 
@@ -97,14 +97,18 @@ export function DeadLettersPanel() {
     // stays at the cap, so the list would go on showing letters that are gone.
   }, [engine, filter, count, evicted, reload]);
 
+  // Unfiltered, "all matching" is every letter held: the count the header shows, from the same
+  // snapshot. The listing's total arrives a reply later, and during a paced run the button read
+  // 1,703 beside the header's 1,712.
+  const filtered = reason !== '' || dest !== '';
+  const matching = filtered ? total : count;
+
   // Purge asks first, naming what goes: a letter purged is gone for good (counted as Purged).
-  const [purgeOpen, setPurgeOpen] = useState(false);
   const purgeSelected = picked.size > 0;
   const purgeCount = purgeSelected ? picked.size : total;
   const purgeLabel = `Purge ${purgeSelected ? 'selected' : 'all matching'} (${formatCount(purgeCount)})…`;
   async function purge() {
     const f: DeadLetterFilter = purgeSelected ? { ids: [...picked] } : filter();
-    setPurgeOpen(false);
     const reply = await engine.request({ type: 'purgeDeadLetters', filter: f });
     if (!reply.ok) return setMessage(reply.error.message);
     const n = reply.command === 'purgeDeadLetters' ? reply.count : 0;
@@ -115,11 +119,6 @@ export function DeadLettersPanel() {
     refresh();
   }
 
-  // Unfiltered, "all matching" is every letter held: the count the header shows, from the same
-  // snapshot. The listing's total arrives a reply later, and during a paced run the button read
-  // 1,703 beside the header's 1,712.
-  const filtered = reason !== '' || dest !== '';
-  const matching = filtered ? total : count;
   // "At most" applies to all matching (the oldest first): letters picked one by one go as picked.
   const limit = optionalWhole(atMost, 1);
   const limitOk = !Number.isNaN(limit);
@@ -269,40 +268,27 @@ export function DeadLettersPanel() {
         >
           Export
         </button>
-        <Dialog.Root open={purgeOpen} onOpenChange={setPurgeOpen}>
-          <Dialog.Trigger asChild>
-            {/* "Purge…" alone on screen, its name says what it purges: the count made the line
-                wrap in a half-width pane at 1280x720. */}
-            <button
-              type="button"
-              disabled={purgeCount === 0}
-              aria-label={purgeLabel}
-              title={purgeLabel}
-            >
-              Purge…
-            </button>
-          </Dialog.Trigger>
-          <Dialog.Portal>
-            <Dialog.Overlay className="dialog-overlay" />
-            <Dialog.Content className="dialog small">
-              <Dialog.Title className="dialog-title">Purge dead letters</Dialog.Title>
-              <Dialog.Description>
-                {purgeSelected
-                  ? `Delete the ${formatCount(purgeCount)} selected ${purgeCount === 1 ? 'letter' : 'letters'} for good?`
-                  : `Delete all ${formatCount(purgeCount)} ${purgeCount === 1 ? 'letter' : 'letters'} matching ${reason || 'any reason'} and ${dest || 'any destination'} for good?`}{' '}
-                They cannot be redriven afterwards; the status bar counts them as Purged.
-              </Dialog.Description>
-              <div className="dialog-actions">
-                <Dialog.Close asChild>
-                  <button type="button">Cancel</button>
-                </Dialog.Close>
-                <button type="button" className="btn-danger" onClick={() => void purge()}>
-                  Purge {formatCount(purgeCount)}
-                </button>
-              </div>
-            </Dialog.Content>
-          </Dialog.Portal>
-        </Dialog.Root>
+        {/* "Purge…" alone on screen, its name says what it purges: the count made the line wrap
+            in a half-width pane at 1280x720. */}
+        <ConfirmButton
+          label={purgeLabel}
+          title={purgeLabel}
+          disabled={purgeCount === 0}
+          heading="Purge dead letters"
+          description={
+            <>
+              {purgeSelected
+                ? `Delete the ${formatCount(purgeCount)} selected ${purgeCount === 1 ? 'letter' : 'letters'} for good?`
+                : `Delete all ${formatCount(purgeCount)} ${purgeCount === 1 ? 'letter' : 'letters'} matching ${reason || 'any reason'} and ${dest || 'any destination'} for good?`}{' '}
+              They cannot be redriven afterwards; the status bar counts them as Purged.
+            </>
+          }
+          confirm={`Purge ${formatCount(purgeCount)}`}
+          danger
+          onConfirm={() => void purge()}
+        >
+          Purge…
+        </ConfirmButton>
       </div>
       {/* Redrive on a line of its own: the filters above say which letters "all matching" are. */}
       <div className="panel-bar dead-letters-redrive">
