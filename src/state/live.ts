@@ -83,6 +83,13 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
     timer = undefined;
     pending = null;
   };
+  /** The log is frozen while the user paused it or a hold says so. */
+  const freeze = (pausedByUser: boolean, held: boolean, shown?: readonly ReceiptRow[]): void => {
+    const log = get().receiptLog;
+    const frozen = pausedByUser || held;
+    if (log.paused() !== frozen) log.setPaused(frozen, shown);
+    set({ receiptsPausedByUser: pausedByUser, receiptsHeld: held, receiptsVersion: log.version() });
+  };
   return {
     snapshot: null,
     snapshotAt: null,
@@ -119,17 +126,10 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
     receiptsPausedByUser: false,
     receiptsHeld: false,
     setReceiptsPaused(paused, shown) {
-      const log = get().receiptLog;
-      const frozen = paused || get().receiptsHeld;
-      if (log.paused() !== frozen) log.setPaused(frozen, shown);
-      set({ receiptsPausedByUser: paused, receiptsVersion: log.version() });
+      freeze(paused, get().receiptsHeld, shown);
     },
     setReceiptsHeld(held, shown) {
-      if (get().receiptsHeld === held) return;
-      const log = get().receiptLog;
-      const frozen = held || get().receiptsPausedByUser;
-      if (log.paused() !== frozen) log.setPaused(frozen, shown);
-      set({ receiptsHeld: held, receiptsVersion: log.version() });
+      if (get().receiptsHeld !== held) freeze(get().receiptsPausedByUser, held, shown);
     },
     clearReceipts() {
       const log = get().receiptLog;

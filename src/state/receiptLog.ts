@@ -127,10 +127,10 @@ export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
       const now = p ? all() : null;
       const last = shown?.[shown.length - 1];
       // Rows newer than the last one shown: held, not slipped in above what is being read (they
-      // moved a focused row 660 rows down at 2,000/s).
-      const newer = now && last ? now.length - 1 - now.lastIndexOf(last) : 0;
-      frozen = now && last && newer < now.length ? now.slice(0, now.length - newer) : now;
-      buffered = now && last && newer < now.length ? newer : 0;
+      // moved a focused row 660 rows down at 2,000/s). A last row the log no longer holds: all.
+      const at = now && last ? now.lastIndexOf(last) : -1;
+      frozen = now && at >= 0 ? now.slice(0, at + 1) : now;
+      buffered = now && at >= 0 ? now.length - 1 - at : 0;
       emit();
     },
     clear,
