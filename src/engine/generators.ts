@@ -5,7 +5,13 @@
  * same sequence, whatever tick sizes the caller uses.
  */
 import { createRng, ExpZiggurat, ZipfSampler, type Rng } from './random';
-import { DEFAULT_PATTERN, type ArrivalPattern, type GeneratorSpec, type U64 } from './protocol';
+import {
+  ARRIVAL_PATTERNS,
+  DEFAULT_PATTERN,
+  type ArrivalPattern,
+  type GeneratorSpec,
+  type U64,
+} from './protocol';
 import type { PayloadLayout } from './payload';
 import {
   alignOf,
@@ -72,7 +78,7 @@ export function validateSpec(spec: GeneratorSpec): string | null {
   if (!(spec.ratePerSec > 0) || !Number.isFinite(spec.ratePerSec)) {
     return `ratePerSec must be a positive number (got ${spec.ratePerSec}).`;
   }
-  if (spec.pattern && !['constant', 'poisson', 'bursts'].includes(spec.pattern)) {
+  if (spec.pattern && !ARRIVAL_PATTERNS.includes(spec.pattern)) {
     return `pattern must be constant, poisson or bursts (got ${String(spec.pattern)}).`;
   }
   if (spec.zipfS !== undefined && !(spec.zipfS >= 0))

@@ -71,7 +71,9 @@ export const DEAD_LETTER_REASONS: readonly DeadLetterReason[] = [
   'InvalidPayload',
 ];
 
-export type ArrivalPattern = 'constant' | 'poisson' | 'bursts';
+/** Every arrival pattern a generator spec may name. */
+export const ARRIVAL_PATTERNS = ['constant', 'poisson', 'bursts'] as const;
+export type ArrivalPattern = (typeof ARRIVAL_PATTERNS)[number];
 /** The arrival pattern of a generator spec that names none. */
 export const DEFAULT_PATTERN: ArrivalPattern = 'constant';
 

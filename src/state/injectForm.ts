@@ -5,7 +5,7 @@
  * validate them when they are sent.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import type { ArrivalPattern } from '../engine/protocol';
+import { ARRIVAL_PATTERNS, type ArrivalPattern } from '../engine/protocol';
 
 export interface GeneratorFormState {
   ratePerSec: string;
@@ -52,7 +52,6 @@ export const DEFAULT_GENERATOR_FORM: GeneratorFormState = {
 
 /** Longest value a stored form field may hold (anything longer was not typed into the form). */
 const MAX_STORED = 10_000;
-const PATTERNS: readonly ArrivalPattern[] = ['constant', 'poisson', 'bursts'];
 
 /**
  * A generator form read back from storage (it is kept across reloads): each field of the right
@@ -77,7 +76,7 @@ export function restoreGeneratorForm(raw: unknown): GeneratorFormState {
     const v = r[key];
     if (text(v)) out[key] = v;
   }
-  const pattern = PATTERNS.find((p) => p === r.pattern);
+  const pattern = ARRIVAL_PATTERNS.find((p) => p === r.pattern);
   if (pattern) out.pattern = pattern;
   if (r.mix === null || text(r.mix)) out.mix = r.mix;
   return out;
