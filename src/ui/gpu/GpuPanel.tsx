@@ -12,6 +12,7 @@ import {
   measuredRate,
   withGaps,
 } from '../design/format';
+import { watchTheme } from '../design/theme';
 import { logRange, logSplits, rateTick } from './chart';
 import { crossoverWords, placementLabel, switchedAgo } from './placement';
 
@@ -165,14 +166,10 @@ function ThroughputChart({ rows }: { rows: BenchRow[] }) {
       plot?.setSize({ width: chartWidth(el), height: CHART_HEIGHT }),
     );
     ro.observe(el);
-    const theme = new MutationObserver(build);
-    theme.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
-    const scheme = matchMedia('(prefers-color-scheme: dark)');
-    scheme.addEventListener('change', build);
+    const unwatch = watchTheme(build);
     return () => {
       ro.disconnect();
-      theme.disconnect();
-      scheme.removeEventListener('change', build);
+      unwatch();
       plot?.destroy();
     };
   }, [rows, kernels]);

@@ -12,6 +12,7 @@ import {
   timeTicks,
   withGaps,
 } from '../design/format';
+import { watchTheme } from '../design/theme';
 import { useWorkbench } from '../../state/store';
 import { useEngine } from '../engineContext';
 
@@ -147,19 +148,14 @@ function Chart({
     );
     ro.observe(el);
     // A change of theme: the next frame builds the plot with the new colours.
-    const rebuild = () => {
+    const unwatch = watchTheme(() => {
       plot?.destroy();
       plot = null;
-    };
-    const theme = new MutationObserver(rebuild);
-    theme.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
-    const scheme = matchMedia('(prefers-color-scheme: dark)');
-    scheme.addEventListener('change', rebuild);
+    });
     return () => {
       cancelAnimationFrame(raf);
       ro.disconnect();
-      theme.disconnect();
-      scheme.removeEventListener('change', rebuild);
+      unwatch();
       plot?.destroy();
     };
   }, [kind, title, hint, windowSec, metricsHistory]);
