@@ -150,9 +150,11 @@ export class Placement {
    * The batch size a live message travels in, recently: the mean of batch sizes weighted by their
    * rows (and decayed per batch). Unweighted, a stream of 4,096-row batches with a 1-row batch
    * between each read 2,048, a size that almost no row travels in, and the rates were judged
-   * there.
+   * there. 0 before the first.
    */
-  batchSize = 0;
+  get batchSize(): number {
+    return this.rows > 0 ? this.rowsSq / this.rows : 0;
+  }
   /** Decayed sums of rows² and rows over live batches; `batchSize` is their ratio. */
   private rowsSq = 0;
   private rows = 0;
@@ -202,7 +204,6 @@ export class Placement {
     if (rows > 0) {
       this.rowsSq = this.rowsSq * BATCH_DECAY + rows * rows;
       this.rows = this.rows * BATCH_DECAY + rows;
-      this.batchSize = this.rowsSq / this.rows;
     }
     (on === 'cpu' ? this.cpu : this.gpu).record(rows, ms);
   }
