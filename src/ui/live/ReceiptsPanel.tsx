@@ -1,6 +1,7 @@
 import {
   useCallback,
   useEffect,
+  useEffectEvent,
   useLayoutEffect,
   useId,
   useMemo,
@@ -128,16 +129,13 @@ export function ReceiptsPanel() {
   const holding =
     filtered.length > 0 && (pointerIn || focusIn || scrolledDown || selected !== null);
   // The rows on screen when the hold starts are the ones kept (`rows` as this render shows them).
-  const shownRows = useRef(rows);
-  shownRows.current = rows;
-  useEffect(() => {
-    setHeld(holding, shownRows.current);
-  }, [holding, setHeld]);
+  const hold = useEffectEvent((held: boolean) => setHeld(held, rows));
+  useEffect(() => hold(holding), [holding]);
+  useEffect(() => () => setHeld(false), [setHeld]);
   // Held only because the pointer is over the rows: no band and no line under them. The band
   // appearing under a moving pointer covered the row it was about to click.
   const quietHold =
     paused && !pausedByUser && pointerIn && !focusIn && !scrolledDown && selected === null;
-  useEffect(() => () => setHeld(false), [setHeld]);
   const parentRef = useRef<HTMLDivElement>(null);
   const pauseRef = useRef<HTMLButtonElement>(null);
   const layout = useReceiptLayout(parentRef);
