@@ -68,8 +68,13 @@ test('a node picked outside the graph (the outline, Problems) is brought into vi
   };
   for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Zoom In' }).click();
   await expect.poll(() => inView('kernel:alert_sink')).toBe(false);
-  await page.waitForTimeout(400); // the zoom animates
-  const zoomed = await zoom(page);
+  // The zoom animates: read it once it has settled (under load 400 ms was not always enough).
+  let zoomed = await zoom(page);
+  for (let before = NaN; before !== zoomed;) {
+    before = zoomed;
+    await page.waitForTimeout(200);
+    zoomed = await zoom(page);
+  }
   // Picked in the Inspector's outline: selected, and the graph pans to it at the user's zoom.
   await page
     .getByRole('navigation', { name: 'Workspace outline' })
@@ -77,7 +82,7 @@ test('a node picked outside the graph (the outline, Problems) is brought into vi
     .click();
   await expect(page.getByRole('form', { name: 'Kernel alert_sink' })).toBeVisible();
   await expect.poll(() => inView('kernel:alert_sink')).toBe(true);
-  expect(await zoom(page)).toBeCloseTo(zoomed, 3);
+  await expect.poll(() => zoom(page)).toBeCloseTo(zoomed, 3);
   // A problem names its node: clicking it selects the node and brings it into view too.
   await page.getByRole('button', { name: '+ Kernel' }).click();
   const added = (await wb.config()).kernels.at(-1)!.id;
