@@ -49,6 +49,10 @@ for (const scheme of ['light', 'dark'] as const)
       // a low-contrast green was caught).
       await wb.openPanel('Receipts');
       const list = wb.panel('Receipts').getByTestId('receipt-list');
+      // Both rows are in the tail before the first click: a click holds the tail still.
+      for (const status of ['Delivered', 'NoRoute']) {
+        await expect(list.locator(`[role="row"][data-status="${status}"]`).first()).toBeVisible();
+      }
       for (const status of ['Delivered', 'NoRoute']) {
         const row = list.locator(`[role="row"][data-status="${status}"]`).first();
         await row.click();

@@ -243,13 +243,20 @@ test.describe('hostile input is inert', () => {
     }
     await page.getByRole('tab', { name: 'Receipts' }).click();
     const list = page.getByTestId('receipt-list');
-    for (const [i, h] of HOSTILE.entries()) {
-      if (!injected[i]?.ok) continue;
-      // Cells run together in the row's text: "host → <id>Delivered…".
-      const row = list
+    // Cells run together in the row's text: "host → <id>Delivered…".
+    const rowOf = (h: string) =>
+      list
         .locator('[role="row"][data-status]')
         .filter({ hasText: new RegExp(`→ ${escapeRegExp(h)}Delivered`) })
         .first();
+    // Every receipt is in the tail before the first click: an open detail (and the pointer over
+    // the rows) holds the tail still, so a receipt that came later would wait behind the hold.
+    for (const [i, h] of HOSTILE.entries()) {
+      if (injected[i]?.ok) await expect(rowOf(h)).toBeVisible();
+    }
+    for (const [i, h] of HOSTILE.entries()) {
+      if (!injected[i]?.ok) continue;
+      const row = rowOf(h);
       await expect(row).toBeVisible();
       await row.click();
       const detail = page.getByRole('complementary', { name: 'Receipt detail' });
