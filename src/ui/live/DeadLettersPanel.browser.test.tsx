@@ -293,6 +293,9 @@ describe('Dead letters redrive, paced', () => {
       .element(page.getByRole('button', { name: 'Redrive all (4,904) at 2,000/s' }))
       .toBeDisabled();
     await expect
+      .element(page.getByRole('button', { name: 'Purge all matching (4,904)…' }))
+      .toBeInTheDocument();
+    await expect
       .element(line)
       .toHaveTextContent(/^Redriving 1,000 of 5,904 at 2,000\/s: 1,000 accepted, 0 failed again\./);
     // Held back by a queue at half its capacity: the line says which, and says it no more
@@ -348,6 +351,7 @@ describe('Dead letters purge', () => {
       return undefined;
     });
     render(<DeadLettersPanel />, engine);
+    hold(3);
     const all = page.getByRole('button', { name: 'Purge all matching (3)…' });
     await expect.element(all).toBeEnabled();
     await userEvent.click(page.getByRole('checkbox', { name: 'Select dead letter 2' }));
@@ -371,6 +375,7 @@ describe('Dead letters purge', () => {
     expect(engine.sent.find((c) => c.type === 'purgeDeadLetters')).toMatchObject({
       filter: { ids: [2] },
     });
+    hold(held.length);
     await expect
       .element(page.getByRole('button', { name: 'Purge all matching (2)…' }))
       .toBeVisible();

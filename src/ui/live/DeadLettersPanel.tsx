@@ -98,14 +98,14 @@ export function DeadLettersPanel() {
   }, [engine, filter, count, evicted, reload]);
 
   // Unfiltered, "all matching" is every letter held: the count the header shows, from the same
-  // snapshot. The listing's total arrives a reply later, and during a paced run the button read
-  // 1,703 beside the header's 1,712.
+  // snapshot, for Redrive and Purge alike. The listing's total arrives a reply later, and during a
+  // paced run the button read 1,703 beside the header's 1,712.
   const filtered = reason !== '' || dest !== '';
   const matching = filtered ? total : count;
 
   // Purge asks first, naming what goes: a letter purged is gone for good (counted as Purged).
   const purgeSelected = picked.size > 0;
-  const purgeCount = purgeSelected ? picked.size : total;
+  const purgeCount = purgeSelected ? picked.size : matching;
   const purgeLabel = `Purge ${purgeSelected ? 'selected' : 'all matching'} (${formatCount(purgeCount)})…`;
   async function purge() {
     const f: DeadLetterFilter = purgeSelected ? { ids: [...picked] } : filter();
