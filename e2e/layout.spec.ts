@@ -704,3 +704,33 @@ test('a pane made as narrow as it goes wraps its tabs: each one, the selected to
   await page.getByRole('tab', { name: 'What-if', exact: true }).click();
   await expect(wb.panel('What-if')).toBeVisible();
 });
+
+test('maximised, the Metrics charts fill the pane; restored, they keep their least height', async ({
+  wb,
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await wb.open();
+  await engineReady(page);
+  await wb.openPanel('Metrics');
+  const pane = page.locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Metrics' }) });
+  const body = pane.locator('.dock-body');
+  const plots = wb.panel('Metrics').locator('.chart canvas');
+  await expect(plots).toHaveCount(4);
+  const heights = () => plots.evaluateAll((cs) => cs.map((c) => c.getBoundingClientRect().height));
+  // Half the window's height: four plots do not fit, each keeps 150 px and the pane scrolls.
+  await expect.poll(heights).toEqual([150, 150, 150, 150]);
+  await pane.getByRole('button', { name: 'Maximise pane' }).click();
+  // Maximised: the plots share the pane's height, the lowest one ends inside it with little left.
+  await expect.poll(async () => Math.min(...(await heights()))).toBeGreaterThan(180);
+  await expect
+    .poll(async () => {
+      const b = (await body.boundingBox())!;
+      const last = (await plots.last().boundingBox())!;
+      return b.y + b.height - (last.y + last.height);
+    })
+    .toBeLessThan(40);
+  expect(await body.evaluate((e) => e.scrollHeight - e.clientHeight)).toBeLessThanOrEqual(1);
+  await pane.getByRole('button', { name: 'Maximise pane' }).click();
+  await expect.poll(heights).toEqual([150, 150, 150, 150]);
+});

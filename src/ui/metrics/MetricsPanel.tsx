@@ -27,10 +27,28 @@ const COLORS = [
   '#64748b',
 ];
 
+/** The plot's least height; the pane scrolls where four of them do not fit. */
 const CHART_HEIGHT = 150;
 const AXIS_FONT = '11px system-ui, sans-serif';
 /** The chart's own width (its grid cell), so axes and legend stay inside the pane at any size. */
 const chartWidth = (el: HTMLElement) => Math.max(160, Math.floor(el.clientWidth));
+/**
+ * The plot's height: the chart's share of the charts' grid (its row of the grid's height) less its
+ * title and key, at least CHART_HEIGHT. A maximised pane's charts fill it: at a fixed 150 px they
+ * kept to the top third of the window with the rest left empty.
+ */
+function plotHeight(el: HTMLElement, plot: uPlot | null): number {
+  const grid = el.parentElement;
+  if (!grid) return CHART_HEIGHT;
+  const css = getComputedStyle(grid);
+  const columns = Math.max(1, css.gridTemplateColumns.split(' ').filter(Boolean).length);
+  const rows = Math.max(1, Math.ceil(grid.childElementCount / columns));
+  const gap = parseFloat(css.rowGap) || 0;
+  const cell = (grid.clientHeight - gap * (rows - 1)) / rows;
+  // Title and key: what the chart holds besides the plot (about two lines before it is built).
+  const chrome = plot ? el.offsetHeight - plot.height : 40;
+  return Math.max(CHART_HEIGHT, Math.floor(cell - chrome));
+}
 /** The animation frame (its timestamp) in which a chart was last built: at most one per frame. */
 let builtInFrame = -1;
 
@@ -92,7 +110,7 @@ function Chart({
           {
             title,
             width: chartWidth(el),
-            height: CHART_HEIGHT,
+            height: plotHeight(el, null),
             // From 0 to a round top that the axis labels, with its half between: the line never
             // runs above the highest label.
             scales: {
@@ -143,10 +161,15 @@ function Chart({
       plot.setScale('x', { min: t - windowSec, max: t });
     };
     raf = requestAnimationFrame(draw);
-    const ro = new ResizeObserver(() =>
-      plot?.setSize({ width: chartWidth(el), height: CHART_HEIGHT }),
-    );
+    // The chart's own size, and the grid's (a pane maximised or resized gives it more height).
+    const ro = new ResizeObserver(() => {
+      if (!plot) return;
+      const width = chartWidth(el);
+      const height = plotHeight(el, plot);
+      if (width !== plot.width || height !== plot.height) plot.setSize({ width, height });
+    });
     ro.observe(el);
+    if (el.parentElement) ro.observe(el.parentElement);
     // A change of theme: the next frame builds the plot with the new colours.
     const unwatch = watchTheme(() => {
       plot?.destroy();
