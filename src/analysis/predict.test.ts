@@ -187,6 +187,34 @@ describe('queue predictions against a simulated M/M/1 queue', () => {
     expect(p.get('k')!.rho).toBeNull();
   });
 
+  it('leaves μ unknown after one short busy interval: no bottleneck beside an empty queue', () => {
+    const p = createQueuePredictor();
+    let processed = 0;
+    let t = 0;
+    const at = (queued: number, served: number) => {
+      processed += served;
+      p.observe({
+        timeUs: t,
+        kernels: [{ id: 'k', queued, capacity: 4096, processed, dropped: 0, backend: 'cpu' }],
+      });
+      t += 100_000;
+    };
+    // Just moved back to its twin with 17 left from the GPU, at 250 arriving a second: the next
+    // interval drains them with the 25 that arrived, 42 in 0.1 s (μ would read 420, ρ 0.6).
+    at(17, 0);
+    at(0, 42);
+    // Then 20 s keeping up: the queue reads 0 at every snapshot.
+    for (let i = 0; i < 200; i++) {
+      at(0, 25);
+      const k = p.get('k')!;
+      expect(k.servicePerSec).toBeNull();
+      expect(k.rho).toBeNull();
+      expect(k.secondsToFull).toBeNull();
+      expect(k.warning).toBe(false);
+    }
+    expect(p.get('k')!.arrivalPerSec).toBeCloseTo(250, -1);
+  });
+
   it('restarts after a counter reset and leaves ρ unknown for a kernel never seen busy', () => {
     const p = createQueuePredictor();
     const k = (processed: number, depth = 0) => ({
@@ -281,15 +309,15 @@ describe('predictions after the traffic stops (issue 13)', () => {
         kernels: [{ id: 'k', queued, inFlight: 0, capacity: 4096, processed, dropped }],
       });
     at(0);
-    // A burst of 10,000: the queue is full at one snapshot, and the next comes 200 ms later (the
-    // injection held the engine), the queue long drained: μ from that interval reads 20 K/s.
+    // A burst of 10,000: the queue is full at one snapshot, and the next comes 400 ms later (the
+    // injection held the engine), the queue long drained: μ from that interval reads 10 K/s.
     t += 16_000;
     dropped = 5904;
     at(4096);
-    t += 200_000;
+    t += 400_000;
     processed = 4096;
     at(0);
-    expect(p.get('k')!.servicePerSec).toBeCloseTo(20_480, -2);
+    expect(p.get('k')!.servicePerSec).toBeCloseTo(10_240, -2);
     // Then a steady 250,000/s that the kernel keeps up with: its queue reads 0 at every snapshot.
     for (let i = 0; i < 125; i++) {
       t += 16_000;

@@ -9,8 +9,8 @@
  * (events and seconds), which is unbiased from the first sample and tolerates uneven sampling.
  * Arrivals follow from conservation: arrived = processed + Δ(queued + in flight) + dropped. Service
  * is measured only over intervals that start with a non-empty queue, when the kernel is known to be
- * busy; a kernel never seen busy has an unknown μ (it keeps up), and then ρ is unknown rather than
- * guessed. A μ that the kernel's own throughput outruns by a quarter while it holds nothing is
+ * busy; a kernel not seen busy for long enough (MU_MIN_BUSY_SEC) has an unknown μ (it keeps up), and
+ * then ρ is unknown rather than guessed. A μ that the kernel's own throughput outruns by a quarter while it holds nothing is
  * forgotten (unknown again), and so is one measured on another backend than the kernel runs on now.
  *
  * The smoothing must not outlive the traffic: once nothing has arrived for `idleAfterSec` of engine
@@ -127,9 +127,18 @@ const MU_CONTRADICTED = 1.25;
 /** ...measured over at least this much time (EWMA seconds). */
 const MU_CONTRADICTED_AFTER_SEC = 0.5;
 
-/** μ, messages per second while busy; null while the kernel has not been seen busy. */
+/**
+ * μ is known once the kernel has been seen busy this long (EWMA seconds): one interval that began
+ * with a queue is not enough. Back on its twin with 17 messages left from a GPU, a kernel drained
+ * them in the next interval, which made μ its throughput; its queue was never seen again, nothing
+ * contradicted μ, and "ρ 1.18 · full in 106 s" stood beside an empty queue for as long as the
+ * traffic ran.
+ */
+const MU_MIN_BUSY_SEC = 0.3;
+
+/** μ, messages per second while busy; null while the kernel has not been seen busy long enough. */
 const muOf = (s: KernelState): number | null =>
-  s.muSec > 0 && s.muEvents > 0 ? s.muEvents / s.muSec : null;
+  s.muSec >= MU_MIN_BUSY_SEC && s.muEvents > 0 ? s.muEvents / s.muSec : null;
 
 /**
  * Creates a predictor; feed it snapshots with `observe`.
