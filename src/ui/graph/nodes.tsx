@@ -185,7 +185,7 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
       <EmitsLine emits={emits} />
       {/* Hung under the node, in the gap to the next row, either side of its bottom handle: a
           line inside would make the node taller under load and push it over its neighbour. */}
-      {busy || dropped > 0 ? (
+      {busy || dropped > 0 || prediction.warning ? (
         <div
           className={`prediction${prediction.warning ? ' predict-warn' : ''} ${stale.className}`}
           data-testid={`prediction-${kernel.id}`}
@@ -196,7 +196,13 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
               `Utilisation (arrival / service rate) and predicted time until the queue is full${dropped > 0 && fullText ? ` (${fullText})` : ''}`
             }
           >
-            {busy ? `ρ ${prediction.rho?.toFixed(2)}${prediction.warning ? ' ⚠' : ''}` : ''}
+            {/* ρ unknown (the kernel not seen busy long enough), a queue losing or filling still
+                warns. */}
+            {busy
+              ? `ρ ${prediction.rho?.toFixed(2)}${prediction.warning ? ' ⚠' : ''}`
+              : prediction.warning
+                ? '⚠'
+                : ''}
           </span>
           {/* The loss, a fact that stays until Reset counters, keeps its place before the forecast
               (with both, the slot took turns with every snapshot: "45.4 K refused", "full in
