@@ -366,6 +366,76 @@ describe('Receipts counts', () => {
   });
 });
 
+describe('Receipts counts, too many for the line', () => {
+  withStyles();
+
+  /**
+   * Every item of the counts line, and whether its number is whole inside the bar: the item
+   * whole, or (the last one, "(1.62 M not captured)", which gives way) as wide as the text up to
+   * the number's end.
+   */
+  const whole = () => {
+    const bar = page.getByTestId('receipt-total').element().parentElement!;
+    const edge = bar.getBoundingClientRect().right;
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    return [...bar.children]
+      .filter((c) => c.getAttribute('aria-hidden') !== 'true')
+      .map((c) => {
+        const text = c.textContent ?? '';
+        const box = c.getBoundingClientRect();
+        ctx.font = getComputedStyle(c).font;
+        const number = text.match(/^\D*[\d.,]+(\s?[KMG])?/)?.[0] ?? text;
+        const room = Math.min(box.right, edge) - box.left;
+        const cut = c.scrollWidth > c.clientWidth;
+        return {
+          text,
+          whole: !cut ? box.right <= edge + 0.5 : ctx.measureText(number).width <= room,
+        };
+      });
+  };
+  const busy = (recent: ReceiptRow[]) => ({
+    total: 1_660_428,
+    byStatus: { Delivered: 1_659_976, QueueFull: 452 },
+    sampledOut: 1_622_369,
+    failedLater: 95_904,
+    recent,
+  });
+
+  it('reads compact where the exact figures do not fit, each whole, exact in its title', async () => {
+    // The half-width pane at 1280x720, under load with losses.
+    render(inPane(668, <ReceiptsPanel />));
+    ingest(delivered([receipt(1)]));
+    const controls = page.getByRole('combobox', { name: 'Filter by status' });
+    await expect.element(controls).toBeVisible();
+    const before = controls.element().getBoundingClientRect().top;
+    ingest(busy([receipt(2), receipt(3)]));
+    // Cut at the pane's edge, "20,000 rows shown" had read "20,00".
+    await expect.element(page.getByTestId('receipt-total')).toHaveTextContent('1.66 M receipts');
+    await expect.element(page.getByTestId('count-QueueFull')).toHaveTextContent('QueueFull 452');
+    await expect
+      .element(page.getByTestId('receipt-total'))
+      .toHaveAttribute('title', expect.stringMatching(/^1,660,428: every receipt/));
+    await expect
+      .element(page.getByTestId('count-failed-later'))
+      .toHaveTextContent('95.9 K failed later');
+    expect(whole().filter((i) => !i.whole)).toEqual([]);
+    expect(controls.element().getBoundingClientRect().top).toBe(before);
+    // Few again (Reset counters): exact.
+    ingest(delivered([receipt(4)]));
+    await expect.element(page.getByTestId('receipt-total')).toHaveTextContent('1 receipt');
+    await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('1 row shown');
+  });
+
+  it('wraps in a pane too narrow for them on one line, no number cut', async () => {
+    render(inPane(340, <ReceiptsPanel />));
+    ingest(busy([receipt(2)]));
+    await expect
+      .element(page.getByTestId('receipt-sampled-out'))
+      .toHaveTextContent('(1.62 M not captured)');
+    expect(whole().filter((i) => !i.whole)).toEqual([]);
+  });
+});
+
 describe('Receipts from the keyboard', () => {
   withStyles();
 

@@ -17,7 +17,8 @@ import {
   type ReceiptRow,
   type ReceiptStatus,
 } from '../../engine/protocol';
-import { RECEIPT_LOG_CAPACITY, receiptsToCsv, receiptsToJson } from '../../state/receiptLog';
+import { receiptsToCsv, receiptsToJson } from '../../state/receiptLog';
+import { ReceiptCounts } from './ReceiptCounts';
 import { decodePayload, formatF32, layoutOf, toHex } from '../../engine/payload';
 import { useReceiptsVersion, useStale } from '../../state/live';
 import { useWorkbench } from '../../state/store';
@@ -246,45 +247,14 @@ export function ReceiptsPanel() {
 
   return (
     <div className="receipts">
-      {/* Counts on a line of their own, controls on the next: counts that grow (millions, and
-          "not captured" from the first busy snapshot on) never push the controls down. */}
-      <div className={`panel-bar receipts-counts ${stale.className}`} title={stale.title}>
-        <span data-testid="receipt-total" title="every receipt the engine issued, counted exactly">
-          {formatCount(total)} {total === 1 ? 'receipt' : 'receipts'}
-        </span>
-        {RECEIPT_STATUSES.filter((s) => counts[s]).map((s) => (
-          <span key={s} className={`status-chip st-${s}`} data-testid={`count-${s}`}>
-            {s} {formatCount(counts[s] ?? 0)}
-          </span>
-        ))}
-        {/* A receipt says the message reached its queue; some failed there or in their kernel
-            afterwards. "Delivered 100,000" alone read as nothing lost while a dropOldest queue
-            had evicted 95,904 of them. */}
-        {failedLater > 0 ? (
-          <span
-            className="status-chip st-failed-later"
-            data-testid="count-failed-later"
-            title="delivered to their queue, then evicted by a dropOldest queue, refused by their kernel (KernelError, InvalidPayload) or left queued when their kernel was removed: each is in Dead letters, or counted there as evicted"
-          >
-            {formatCount(Math.min(failedLater, counts.Delivered ?? 0))} failed later
-          </span>
-        ) : null}
-        <span
-          data-testid="receipt-shown"
-          title={`rows in the list below (the filter applied); the list keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows captured, so with "not captured" these can add up to fewer than the receipts counted`}
-        >
-          {formatCount(filtered.length)} {filtered.length === 1 ? 'row' : 'rows'} shown
-        </span>
-        {sampledOut ? (
-          <span
-            className="muted receipt-sampled-out"
-            data-testid="receipt-sampled-out"
-            title="counted exactly, but not captured as rows: too many per snapshot, outside the filter, or evicted from their queue before their row was filled"
-          >
-            ({formatCount(sampledOut)} not captured)
-          </span>
-        ) : null}
-      </div>
+      <ReceiptCounts
+        total={total}
+        byStatus={counts}
+        failedLater={failedLater}
+        shown={filtered.length}
+        sampledOut={sampledOut}
+        stale={stale}
+      />
       <div className="panel-bar receipts-controls">
         <FilterSelect
           label="Filter by status"

@@ -1,0 +1,151 @@
+import { useCallback, useLayoutEffect, useRef, useState } from 'react';
+import { RECEIPT_STATUSES, type ReceiptStatus } from '../../engine/protocol';
+import { RECEIPT_LOG_CAPACITY } from '../../state/receiptLog';
+import { formatCompact, formatCount } from '../design/format';
+
+export interface ReceiptCountsProps {
+  /** Every receipt the engine issued. */
+  total: number;
+  byStatus: Partial<Record<ReceiptStatus, number>>;
+  /** Delivered to their queue, then lost there or in their kernel. */
+  failedLater: number;
+  /** Rows in the list (the filter applied). */
+  shown: number;
+  /** Counted, not captured as rows. */
+  sampledOut: number;
+  /** The stale marking of the live panels (a class and its explanation). */
+  stale: { className: string; title?: string };
+}
+
+type Format = (n: number) => string;
+
+/**
+ * The counts' items, each number written by `fmt`; `ids` gives them their test ids and titles
+ * (the measuring copies have neither, and their last item is as short as it may be cut: the words
+ * of "(1,622,369 not captured)" give way with an ellipsis, its number does not).
+ */
+function items(p: ReceiptCountsProps, fmt: Format, ids: boolean) {
+  const exact = fmt !== formatCount;
+  const id = (testId: string) => (ids ? { 'data-testid': testId } : {});
+  const title = (text: string, n: number) =>
+    ids ? { title: exact ? `${formatCount(n)}: ${text}` : text } : {};
+  const later = Math.min(p.failedLater, p.byStatus.Delivered ?? 0);
+  return (
+    <>
+      <span
+        {...id('receipt-total')}
+        {...title('every receipt the engine issued, counted exactly', p.total)}
+      >
+        {fmt(p.total)} {p.total === 1 ? 'receipt' : 'receipts'}
+      </span>
+      {RECEIPT_STATUSES.filter((s) => p.byStatus[s]).map((s) => (
+        <span
+          key={s}
+          className={`status-chip st-${s}`}
+          {...id(`count-${s}`)}
+          {...(ids && exact ? { title: `${s} ${formatCount(p.byStatus[s] ?? 0)}` } : {})}
+        >
+          {s} {fmt(p.byStatus[s] ?? 0)}
+        </span>
+      ))}
+      {/* A receipt says the message reached its queue; some failed there or in their kernel
+          afterwards. "Delivered 100,000" alone read as nothing lost while a dropOldest queue had
+          evicted 95,904 of them. */}
+      {p.failedLater > 0 ? (
+        <span
+          className="status-chip st-failed-later"
+          {...id('count-failed-later')}
+          {...title(
+            'delivered to their queue, then evicted by a dropOldest queue, refused by their kernel (KernelError, InvalidPayload) or left queued when their kernel was removed: each is in Dead letters, or counted there as evicted',
+            later,
+          )}
+        >
+          {fmt(later)} failed later
+        </span>
+      ) : null}
+      <span
+        {...id('receipt-shown')}
+        {...title(
+          `rows in the list below (the filter applied); the list keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows captured, so with "not captured" these can add up to fewer than the receipts counted`,
+          p.shown,
+        )}
+      >
+        {fmt(p.shown)} {p.shown === 1 ? 'row' : 'rows'} shown
+      </span>
+      {p.sampledOut ? (
+        <span
+          className="muted receipt-sampled-out"
+          {...id('receipt-sampled-out')}
+          {...title(
+            'counted exactly, but not captured as rows: too many per snapshot, outside the filter, or evicted from their queue before their row was filled',
+            p.sampledOut,
+          )}
+        >
+          {ids ? `(${fmt(p.sampledOut)} not captured)` : `(${fmt(p.sampledOut)} not…`}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+/** How the counts are written: exact on one line, compact on one line, compact over lines. */
+type Fit = 'exact' | 'compact' | 'wrap';
+
+/**
+ * Receipts' counts, on a line of their own above the controls: counts that grow never push the
+ * controls down. Where the exact counts do not fit the line, they read compact (1.66 M, the exact
+ * figure in each one's title): cut at the pane's edge, "20,000 rows shown" had read "20,00". Where
+ * even those do not fit (a narrow pane), they wrap onto another line rather than cut a number.
+ * Two copies out of sight, exact and compact, measure which fits.
+ */
+export function ReceiptCounts(p: ReceiptCountsProps) {
+  const bar = useRef<HTMLDivElement>(null);
+  const exact = useRef<HTMLSpanElement>(null);
+  const compact = useRef<HTMLSpanElement>(null);
+  const [fit, setFit] = useState<Fit>('exact');
+  const measure = useCallback(() => {
+    const b = bar.current;
+    if (!b || !exact.current || !compact.current) return;
+    const room = b.clientWidth;
+    setFit(
+      exact.current.offsetWidth <= room
+        ? 'exact'
+        : compact.current.offsetWidth <= room
+          ? 'compact'
+          : 'wrap',
+    );
+  }, []);
+  // Measured when the counts change, and when the pane resizes (in the next frame: a change of
+  // text inside the observer's callback is a resize loop).
+  useLayoutEffect(measure, [measure, p.total, p.byStatus, p.failedLater, p.shown, p.sampledOut]);
+  useLayoutEffect(() => {
+    const b = bar.current;
+    if (!b) return;
+    let frame = 0;
+    const ro = new ResizeObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(measure);
+    });
+    ro.observe(b);
+    return () => {
+      cancelAnimationFrame(frame);
+      ro.disconnect();
+    };
+  }, [measure]);
+  return (
+    <div
+      ref={bar}
+      className={`panel-bar receipts-counts ${p.stale.className}`}
+      title={p.stale.title}
+      data-fit={fit}
+    >
+      {items(p, fit === 'exact' ? formatCount : formatCompact, true)}
+      <span ref={exact} className="receipts-counts-measure" aria-hidden="true">
+        {items(p, formatCount, false)}
+      </span>
+      <span ref={compact} className="receipts-counts-measure" aria-hidden="true">
+        {items(p, formatCompact, false)}
+      </span>
+    </div>
+  );
+}
