@@ -339,3 +339,31 @@ describe("Dead letters' bars in a half-width pane at 1280x720", () => {
     expect(Math.max(...t) - Math.min(...t)).toBeLessThan(10);
   });
 });
+
+describe('Receipts in a pane as narrow as it goes (240 px), under the tabs of a 1280x720 window', () => {
+  it('keeps a header and three rows of the list in view; the pane scrolls to them', async () => {
+    store.getState().ingestSnapshot(
+      snapshot({
+        receipts: {
+          total: 1_660_428,
+          byStatus: { Delivered: 1_659_976, QueueFull: 452 },
+          sampledOut: 1_622_369,
+          failedLater: 95_904,
+          recent: Array.from({ length: 20 }, (_, i) => receipt(i + 1)),
+        },
+      }),
+      Date.now(),
+    );
+    render(inPane(240, <ReceiptsPanel />, 170));
+    const list = page.getByTestId('receipt-list');
+    await expect.element(list).toBeInTheDocument();
+    const el = list.element() as HTMLElement;
+    const rows = [...el.querySelectorAll('[role="row"][data-status]')] as HTMLElement[];
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    const header = el.querySelector('[role="row"]:not([data-status])') as HTMLElement;
+    const need = header.offsetHeight + 3 * rows[0]!.offsetHeight;
+    // Squeezed by its bars, the list had no height at all (216x0 px) and no row could be reached.
+    expect(el.clientHeight).toBeGreaterThanOrEqual(need);
+    expect(pane().scrollHeight).toBeGreaterThan(pane().clientHeight);
+  });
+});

@@ -166,10 +166,10 @@ export function cleanup(): void {
 }
 
 /**
- * `ui` inside a dock pane `width` px wide (a `pane` container, as `.dock-body` is in the app), for
- * tests of how a panel reflows. The test imports the stylesheets it needs.
+ * `ui` inside a dock pane `width` px wide and `height` px high (a `pane` container and a scroll
+ * container, as `.dock-body` is in the app), for tests of how a panel reflows. The test imports the stylesheets it needs.
  */
-export function inPane(width: number, ui: ReactNode): ReactNode {
+export function inPane(width: number, ui: ReactNode, height = 320): ReactNode {
   return (
     <div
       data-testid="pane"
@@ -177,7 +177,7 @@ export function inPane(width: number, ui: ReactNode): ReactNode {
         containerType: 'inline-size',
         containerName: 'pane',
         width,
-        height: 320,
+        height,
         display: 'flex',
         flexDirection: 'column',
         overflow: 'auto',
