@@ -602,6 +602,7 @@ test('the layout is remembered per workspace: pane sizes and moved tabs', async 
 });
 
 test('a pane splits, collapses and expands; several panels show at once', async ({ wb, page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
   await wb.open();
   const panes = page.locator('#dock-workspace [data-tabset]');
   await expect(panes).toHaveCount(2);
@@ -623,6 +624,19 @@ test('a pane splits, collapses and expands; several panels show at once', async 
   expect(strip.width).toBeLessThanOrEqual(48);
   await expect(left.getByRole('tab', { name: 'Inject' })).toBeInViewport();
   await expect(left.getByRole('button', { name: 'Expand pane' })).toBeInViewport();
+  // Its tabs each as long as their label, one after the other: shrunk to fit the strip, their
+  // labels had drawn over each other ("eceipts / ad lett…").
+  const tabs = await left
+    .getByRole('tab')
+    .evaluateAll((ts) =>
+      ts.map((t) => ({ top: t.offsetTop, height: t.offsetHeight, text: t.scrollHeight })),
+    );
+  expect(tabs.length).toBeGreaterThan(3);
+  for (const [i, t] of tabs.entries()) {
+    expect(t.height, `tab ${i}`).toBeGreaterThanOrEqual(t.text);
+    if (i > 0)
+      expect(t.top, `tab ${i}`).toBeGreaterThanOrEqual(tabs[i - 1]!.top + tabs[i - 1]!.height);
+  }
   // Maximise is a toggle: one name (the app's word, not the library's "Maximize tabset").
   const max = right.getByRole('button', { name: 'Maximise pane' });
   await expect(max).toHaveAttribute('aria-pressed', 'false');
