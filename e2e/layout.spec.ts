@@ -612,6 +612,12 @@ test('a pane splits, collapses and expands; several panels show at once', async 
   await right.getByRole('button', { name: 'Pane options' }).click();
   await page.getByRole('menuitem', { name: /Split: Metrics in a new pane on the right/ }).click();
   await expect(panes).toHaveCount(3);
+  // The pane made by the split collapses like the others (it had no collapse button).
+  const third = page.locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Metrics' }) });
+  await third.getByRole('button', { name: 'Collapse pane' }).click();
+  await expect(third).toHaveAttribute('data-tabset-collapsed', 'true');
+  await third.getByRole('button', { name: 'Expand pane' }).click();
+  await expect(third).not.toHaveAttribute('data-tabset-collapsed', 'true');
   await wb.openPanel('Receipts');
   for (const name of ['Inject', 'Receipts', 'Metrics']) await expect(wb.panel(name)).toBeVisible();
   // Collapse the left pane from its header; a click on one of its tabs brings it back.
@@ -626,11 +632,13 @@ test('a pane splits, collapses and expands; several panels show at once', async 
   await expect(left.getByRole('button', { name: 'Expand pane' })).toBeInViewport();
   // Its tabs each as long as their label, one after the other: shrunk to fit the strip, their
   // labels had drawn over each other ("eceipts / ad lett…").
-  const tabs = await left
-    .getByRole('tab')
-    .evaluateAll((ts) =>
-      ts.map((t) => ({ top: t.offsetTop, height: t.offsetHeight, text: t.scrollHeight })),
-    );
+  const tabs = await left.getByRole('tab').evaluateAll((ts) =>
+    (ts as HTMLElement[]).map((t) => ({
+      top: t.offsetTop,
+      height: t.offsetHeight,
+      text: t.scrollHeight,
+    })),
+  );
   expect(tabs.length).toBeGreaterThan(3);
   for (const [i, t] of tabs.entries()) {
     expect(t.height, `tab ${i}`).toBeGreaterThanOrEqual(t.text);

@@ -22,6 +22,7 @@ import { workbenchStore } from '../../state/store';
 import {
   PANEL_TITLES,
   defaultDockModel,
+  everyPaneCollapsible,
   isPanelId,
   type DockModel,
   type PanelId,
@@ -250,6 +251,13 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal }: DockProps
       onBeforeModelChange={({ reason }) => reason !== 'collapse'}
       onModelChanged={(m, meta) => {
         onModelChanged(m);
+        // A pane the user split off is collapsible like the others (set once the change is done).
+        const fixed = everyPaneCollapsible(m);
+        if (fixed)
+          queueMicrotask(() => {
+            const next = ref.current?.setModel(fixed);
+            if (next) onModelChanged(next);
+          });
         if (meta.reason === 'select' && meta.isUserInteraction) {
           const active = ref.current?.getActiveTabsetId();
           const set = allTabsets(m).find((t) => t.id === active);

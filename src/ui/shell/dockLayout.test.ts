@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   PANEL_IDS,
   defaultDockModel,
+  everyPaneCollapsible,
   layoutKey,
   loadLayout,
   readDockModel,
@@ -71,5 +72,41 @@ describe('dock layout', () => {
     };
     expect(loadLayout('demo', throwing)).toEqual({});
     expect(() => saveLayout('demo', { outer: {} }, throwing)).not.toThrow();
+  });
+});
+
+describe('panes made by a split', () => {
+  it('are made collapsible, like the default panes, and a saved one is read so', () => {
+    const model = readDockModel(defaultDockModel())!;
+    expect(everyPaneCollapsible(model)).toBeNull();
+    const root = model.root;
+    if (root.type !== 'split') throw new Error('the default is a split');
+    const [left, right] = root.children;
+    if (right?.type !== 'tabset' || left?.type !== 'tabset') throw new Error('two panes');
+    // What a split leaves: a third pane with Metrics, without the flag.
+    const split = {
+      ...model,
+      root: {
+        ...root,
+        children: [
+          left,
+          { ...right, tabs: right.tabs.filter((t) => t.id !== 'metrics') },
+          {
+            type: 'tabset' as const,
+            id: 'ts-3',
+            selectedId: 'metrics' as const,
+            tabs: right.tabs.filter((t) => t.id === 'metrics'),
+          },
+        ],
+      },
+    };
+    const fixed = everyPaneCollapsible(split)!;
+    expect(fixed).not.toBeNull();
+    const panes = fixed.root.type === 'split' ? fixed.root.children : [];
+    expect(panes.map((p) => p.type === 'tabset' && p.collapsible)).toEqual([true, true, true]);
+    expect(split.root.children[2]).not.toHaveProperty('collapsible');
+    const read = readDockModel(JSON.parse(JSON.stringify(split)))!;
+    const readPanes = read.root.type === 'split' ? read.root.children : [];
+    expect(readPanes.map((p) => p.type === 'tabset' && p.collapsible)).toEqual([true, true, true]);
   });
 });

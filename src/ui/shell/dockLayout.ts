@@ -121,6 +121,23 @@ function tabIds(model: DockModel): string[] {
 }
 
 /**
+ * The model with every pane collapsible, or null when each already is. The library gives the flag
+ * only to the panes the default model names: a pane made by a split had no collapse button, and
+ * its menu's Collapse was disabled.
+ */
+export function everyPaneCollapsible(model: DockModel): DockModel | null {
+  let changed = false;
+  const walk = (n: DockModel['root']): DockModel['root'] => {
+    if (n.type === 'split') return { ...n, children: n.children.map(walk) };
+    if (n.collapsible) return n;
+    changed = true;
+    return { ...n, collapsible: true };
+  };
+  const root = walk(model.root);
+  return changed ? { ...model, root } : null;
+}
+
+/**
  * A saved dock model is used only when it holds every panel exactly once (panels cannot be
  * closed, and a build that adds a panel must not lose it); titles come from the code.
  */
@@ -131,7 +148,7 @@ export function readDockModel(value: unknown): DockModel | null {
   if (!model) return null;
   const ids = tabIds(model);
   if (ids.length !== PANEL_IDS.length || new Set(ids).size !== ids.length) return null;
-  return model;
+  return everyPaneCollapsible(model) ?? model;
 }
 
 export function loadLayout(workspace: string, storage: Pick<Storage, 'getItem'>): SavedLayout {
