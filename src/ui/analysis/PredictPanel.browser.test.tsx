@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
+import '../design/tokens.css';
+import '../design/controls.css';
 import { PredictPanel } from './PredictPanel';
-import { cleanup, freshStore, kernelRow, render, snapshot } from '../testing/browser';
+import { cleanup, freshStore, inPane, kernelRow, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
 import type { EngineSnapshot } from '../../engine/protocol';
 
@@ -61,5 +63,22 @@ describe('Predict panel', () => {
     await expect.element(row).toHaveTextContent(/not measured/);
     await expect.element(page.getByTestId('bottleneck-1002')).toHaveTextContent(/aggregator/);
     await expect.element(page.getByTestId('bottleneck-1002')).toHaveTextContent(/losing/);
+  });
+});
+
+describe('Predict in a narrow pane', () => {
+  it('scrolls its tables sideways in their own boxes; the pane stays put', async () => {
+    // Queues split off the left pane at 1280x720: a 294 px pane.
+    render(inPane(294, <PredictPanel />));
+    store.getState().ingestSnapshot(snapshot({ kernels: kernels() }), Date.now());
+    await expect.element(page.getByTestId('predict-row-aggregator')).toBeInTheDocument();
+    const pane = page.getByTestId('pane').element();
+    // The whole pane had scrolled sideways with the tables, 569 px wide.
+    expect(pane.scrollWidth).toBeLessThanOrEqual(pane.clientWidth);
+    for (const name of ['Queue predictions', 'Bottleneck per path']) {
+      const box = page.getByRole('table', { name }).element().parentElement!;
+      expect(box.className).toBe('table-scroll');
+      expect(box.scrollWidth, name).toBeGreaterThan(box.clientWidth);
+    }
   });
 });

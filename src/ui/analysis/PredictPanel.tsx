@@ -58,93 +58,96 @@ export function PredictPanel() {
       title={stale.title}
       data-testid="predict-panel"
     >
-      <table className="grid-table" aria-label="Queue predictions">
-        <thead>
-          <tr>
-            <th>kernel</th>
-            <th aria-label="queued / capacity">
-              queued / <span className="label-full">capacity</span>
-              <span className="label-short">cap.</span>
-            </th>
-            <th
-              className="num"
-              title="λ: messages arriving per second, an exponential average over about 5 s (predictions must not swing with every burst), so after a change in traffic it takes a few seconds to catch up with the Queues panel's half-second rates; 0 within a second of the last arrival"
-            >
-              <span className="sym">λ</span> arrivals/s
-            </th>
-            <th
-              className="num"
-              title="μ: messages the kernel serves per second while it has a queue, averaged like λ"
-            >
-              <span className="sym">μ</span> service/s
-            </th>
-            <th className="num" title="ρ = λ / μ: utilisation">
-              <span className="sym">ρ</span>
-            </th>
-            <th className="num" title="predicted time until the queue is full">
-              full{'\u00a0'}in
-            </th>
-            <th className="num" title="predicted time until the queue is empty">
-              drained{'\u00a0'}in
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((p) => (
-            <tr
-              key={p.id}
-              data-testid={`predict-row-${p.id}`}
-              data-warning={p.warning}
-              className={p.warning ? 'warning' : undefined}
-            >
-              <td>{p.id}</td>
-              <td>
-                {formatCount(p.queued)} / {formatCount(p.capacity)}
-              </td>
-              <td className="num">{fmtRate(p.arrivalPerSec)}</td>
-              {/* Losing messages with μ unmeasured: traffic in lumps larger than the queue
+      {/* Sideways in its own box in a narrow pane: the pane itself stays put. */}
+      <div className="table-scroll">
+        <table className="grid-table" aria-label="Queue predictions">
+          <thead>
+            <tr>
+              <th>kernel</th>
+              <th aria-label="queued / capacity">
+                queued / <span className="label-full">capacity</span>
+                <span className="label-short">cap.</span>
+              </th>
+              <th
+                className="num"
+                title="λ: messages arriving per second, an exponential average over about 5 s (predictions must not swing with every burst), so after a change in traffic it takes a few seconds to catch up with the Queues panel's half-second rates; 0 within a second of the last arrival"
+              >
+                <span className="sym">λ</span> arrivals/s
+              </th>
+              <th
+                className="num"
+                title="μ: messages the kernel serves per second while it has a queue, averaged like λ; not measured until it has had one for 0.3 s in all"
+              >
+                <span className="sym">μ</span> service/s
+              </th>
+              <th className="num" title="ρ = λ / μ: utilisation">
+                <span className="sym">ρ</span>
+              </th>
+              <th className="num" title="predicted time until the queue is full">
+                full{'\u00a0'}in
+              </th>
+              <th className="num" title="predicted time until the queue is empty">
+                drained{'\u00a0'}in
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((p) => (
+              <tr
+                key={p.id}
+                data-testid={`predict-row-${p.id}`}
+                data-warning={p.warning}
+                className={p.warning ? 'warning' : undefined}
+              >
+                <td>{p.id}</td>
+                <td>
+                  {formatCount(p.queued)} / {formatCount(p.capacity)}
+                </td>
+                <td className="num">{fmtRate(p.arrivalPerSec)}</td>
+                {/* Losing messages with μ unmeasured: traffic in lumps larger than the queue
                   overflows it between snapshots that each find it drained. "keeps up · < 1"
                   beside "⚠ now" said nothing was wrong. */}
-              <td
-                className="num"
-                title={
-                  p.servicePerSec === null
+                <td
+                  className="num"
+                  title={
+                    p.servicePerSec === null
+                      ? p.losing
+                        ? 'Not measured: no snapshot caught a backlog, yet the queue refused or evicted messages in the last second (traffic arrives in lumps larger than the queue)'
+                        : 'Not seen busy yet: keeps up with its arrivals'
+                      : undefined
+                  }
+                >
+                  {p.servicePerSec === null
                     ? p.losing
-                      ? 'Not measured: no snapshot caught a backlog, yet the queue refused or evicted messages in the last second (traffic arrives in lumps larger than the queue)'
-                      : 'Not seen busy yet: keeps up with its arrivals'
-                    : undefined
-                }
-              >
-                {p.servicePerSec === null
-                  ? p.losing
-                    ? 'not measured'
-                    : 'keeps up'
-                  : fmtRate(p.servicePerSec)}
-              </td>
-              <td
-                className="num"
-                title={
-                  p.rho === null
-                    ? p.losing
-                      ? 'Unknown: its service rate is not measured, and it is losing messages'
-                      : 'Below 1: the kernel has not been seen busy, so its service rate is not measured'
-                    : undefined
-                }
-              >
-                {p.rho === null ? (p.losing ? '—' : '< 1') : p.rho.toFixed(2)}
-              </td>
-              <td className="num">
-                {p.warning ? (
-                  <strong role="alert">⚠ {fmtSec(p.secondsToFull)}</strong>
-                ) : (
-                  fmtSec(p.secondsToFull)
-                )}
-              </td>
-              <td className="num">{fmtSec(p.secondsToDrain)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                      ? 'not measured'
+                      : 'keeps up'
+                    : fmtRate(p.servicePerSec)}
+                </td>
+                <td
+                  className="num"
+                  title={
+                    p.rho === null
+                      ? p.losing
+                        ? 'Unknown: its service rate is not measured, and it is losing messages'
+                        : 'Below 1: the kernel has not been seen busy, so its service rate is not measured'
+                      : undefined
+                  }
+                >
+                  {p.rho === null ? (p.losing ? '—' : '< 1') : p.rho.toFixed(2)}
+                </td>
+                <td className="num">
+                  {p.warning ? (
+                    <strong role="alert">⚠ {fmtSec(p.secondsToFull)}</strong>
+                  ) : (
+                    fmtSec(p.secondsToFull)
+                  )}
+                </td>
+                <td className="num">{fmtSec(p.secondsToDrain)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {limit ? (
         <p className="predict-engine" role="status" data-testid="predict-engine-limit">
           ⚠ The engine is the bottleneck: messages enter at {fmtRate(limit.actual)}/s of the{' '}
@@ -152,48 +155,55 @@ export function PredictPanel() {
           Its thread (drawing and routing messages) is the limit, not a kernel.
         </p>
       ) : null}
-      <table className="grid-table" aria-label="Bottleneck per path">
-        <thead>
-          <tr>
-            <th>type</th>
-            <th>path</th>
-            <th>bottleneck</th>
-            <th className="num" title="ρ = λ / μ: the bottleneck's utilisation">
-              <span className="sym">ρ</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {paths.map((p) => (
-            <tr key={p.typeId} data-testid={`bottleneck-${p.typeId}`}>
-              <td>
-                {p.typeName} ({p.typeId})
-              </td>
-              <td>{p.kernels.join(' → ') || '(no kernel)'}</td>
-              <td
-                title={
-                  p.bottleneck === null && p.kernels.length > 0
-                    ? 'No kernel on this path has been seen busy (or nothing arrives): each keeps up with its arrivals'
-                    : undefined
-                }
-              >
-                {p.bottleneck ??
-                  (p.kernels.length === 0 ? '—' : limit ? 'the engine (above)' : 'none: keeps up')}
-              </td>
-              <td
-                className="num"
-                title={
-                  p.losing && p.rho === null
-                    ? 'Losing messages: its queue refused or evicted some in the last second'
-                    : undefined
-                }
-              >
-                {p.rho === null ? (p.losing ? 'losing' : '—') : p.rho.toFixed(2)}
-              </td>
+      {/* Sideways in its own box in a narrow pane: the pane itself stays put. */}
+      <div className="table-scroll">
+        <table className="grid-table" aria-label="Bottleneck per path">
+          <thead>
+            <tr>
+              <th>type</th>
+              <th>path</th>
+              <th>bottleneck</th>
+              <th className="num" title="ρ = λ / μ: the bottleneck's utilisation">
+                <span className="sym">ρ</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {paths.map((p) => (
+              <tr key={p.typeId} data-testid={`bottleneck-${p.typeId}`}>
+                <td>
+                  {p.typeName} ({p.typeId})
+                </td>
+                <td>{p.kernels.join(' → ') || '(no kernel)'}</td>
+                <td
+                  title={
+                    p.bottleneck === null && p.kernels.length > 0
+                      ? 'No kernel on this path has been seen busy (or nothing arrives): each keeps up with its arrivals'
+                      : undefined
+                  }
+                >
+                  {p.bottleneck ??
+                    (p.kernels.length === 0
+                      ? '—'
+                      : limit
+                        ? 'the engine (above)'
+                        : 'none: keeps up')}
+                </td>
+                <td
+                  className="num"
+                  title={
+                    p.losing && p.rho === null
+                      ? 'Losing messages: its queue refused or evicted some in the last second'
+                      : undefined
+                  }
+                >
+                  {p.rho === null ? (p.losing ? 'losing' : '—') : p.rho.toFixed(2)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }

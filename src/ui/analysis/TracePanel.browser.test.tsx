@@ -238,3 +238,20 @@ describe('Trace panel: what a hop says', () => {
     await expect.element(notes).toHaveTextContent('Message 9 is the redrive of message 5');
   });
 });
+
+describe('Trace in a narrow pane', () => {
+  it('scrolls its recent messages sideways in their own box, inside the pane', async () => {
+    // A third pane at 1280x720: 345 px (the trace body's column as this file's layout gives it).
+    render(inPane(345, <TracePanel />));
+    receipts(1, 5);
+    const table = page.getByRole('table', { name: 'Recent messages' });
+    await expect.element(table).toBeInTheDocument();
+    const pane = page.getByTestId('pane').element().getBoundingClientRect();
+    const box = table.element().parentElement!;
+    expect(box.className).toBe('table-scroll');
+    // The table is wider than its column and scrolls in its box: the whole pane had scrolled
+    // sideways, each row's Trace button out of view.
+    expect(box.scrollWidth).toBeGreaterThan(box.clientWidth);
+    expect(box.getBoundingClientRect().right).toBeLessThanOrEqual(pane.right);
+  });
+});

@@ -154,53 +154,56 @@ export function TracePanel() {
           onBlur={release}
           data-held={held ? 'true' : 'false'}
         >
-          <table className="grid-table" aria-label="Recent messages">
-            <caption className="muted table-caption">
-              {held
-                ? 'Recent messages: held still while the pointer is here'
-                : 'Recent messages, newest first, live'}
-            </caption>
-            <thead>
-              <tr>
-                <th>msg</th>
-                <th>type</th>
-                <th>to</th>
-                <th>status</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {recent.map((r) => (
-                <tr
-                  key={r.seq}
-                  data-testid={`trace-pick-${r.messageId}`}
-                  data-type={String(r.typeId)}
-                  className="pickable"
-                  // The whole row traces, as its hover says; its button is the keyboard's way.
-                  onClick={(e) => {
-                    if ((e.target as Element).closest('button')) return;
-                    openTrace(r, false);
-                  }}
-                >
-                  <td className="mono num">{String(r.messageId)}</td>
-                  <td title={typeLabel(config.messageTypes, r.typeId)}>
-                    {findType(config, String(r.typeId))?.name ?? String(r.typeId)}
-                  </td>
-                  <td>{r.destination}</td>
-                  <td className={`st-${r.status}`}>{r.status}</td>
-                  <td>
-                    <button
-                      type="button"
-                      aria-label={`Trace message ${r.messageId}`}
-                      onClick={() => openTrace(r, false)}
-                    >
-                      Trace
-                    </button>
-                  </td>
+          {/* Sideways in its own box in a narrow pane: the pane itself stays put. */}
+          <div className="table-scroll">
+            <table className="grid-table" aria-label="Recent messages">
+              <caption className="muted table-caption">
+                {held
+                  ? 'Recent messages: held still while the pointer is here'
+                  : 'Recent messages, newest first, live'}
+              </caption>
+              <thead>
+                <tr>
+                  <th>msg</th>
+                  <th>type</th>
+                  <th>to</th>
+                  <th>status</th>
+                  <th />
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {recent.map((r) => (
+                  <tr
+                    key={r.seq}
+                    data-testid={`trace-pick-${r.messageId}`}
+                    data-type={String(r.typeId)}
+                    className="pickable"
+                    // The whole row traces, as its hover says; its button is the keyboard's way.
+                    onClick={(e) => {
+                      if ((e.target as Element).closest('button')) return;
+                      openTrace(r, false);
+                    }}
+                  >
+                    <td className="mono num">{String(r.messageId)}</td>
+                    <td title={typeLabel(config.messageTypes, r.typeId)}>
+                      {findType(config, String(r.typeId))?.name ?? String(r.typeId)}
+                    </td>
+                    <td>{r.destination}</td>
+                    <td className={`st-${r.status}`}>{r.status}</td>
+                    <td>
+                      <button
+                        type="button"
+                        aria-label={`Trace message ${r.messageId}`}
+                        onClick={() => openTrace(r, false)}
+                      >
+                        Trace
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </div>
         <section aria-label="Trace timeline" className="trace-timeline" ref={timeline}>
           {st.loading ? <p className="muted">Tracing message {st.messageId}…</p> : null}
