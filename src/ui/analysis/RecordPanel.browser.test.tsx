@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
+import '../design/tokens.css';
+import '../design/controls.css';
 import { RecordPanel } from './RecordPanel';
-import { cleanup, freshStore, render } from '../testing/browser';
+import { cleanup, freshStore, inPane, render } from '../testing/browser';
 
 let store: ReturnType<typeof freshStore>;
 beforeEach(() => {
@@ -65,5 +67,19 @@ describe('Record panel', () => {
     await expect
       .element(page.getByTestId('record-message'))
       .toHaveTextContent('Deleted “session 1”.');
+  });
+});
+
+describe('Record in a pane as narrow as it goes', () => {
+  it('keeps its Import control inside the pane', async () => {
+    render(inPane(240, <RecordPanel />));
+    const input = page.getByLabelText('Import recording');
+    await expect.element(input).toBeInTheDocument();
+    const pane = page.getByTestId('pane').element();
+    // The file input's own width had widened the pane's content to 356 px.
+    expect(pane.scrollWidth).toBeLessThanOrEqual(pane.clientWidth);
+    expect(input.element().getBoundingClientRect().right).toBeLessThanOrEqual(
+      pane.getBoundingClientRect().right,
+    );
   });
 });

@@ -546,7 +546,18 @@ describe('Receipts paused', () => {
       await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('300 rows shown');
       if (open) await page.getByRole('cell', { name: /04\.123456 · 300$/ }).click();
       await page.getByRole('button', { name: 'Pause' }).click();
-      ingest(delivered([receipt(301), receipt(302)]), Date.now() + 500);
+      // Two more after the burst's 300 (a total of 2 would be counters reset: the log starts
+      // afresh, and the rows were there only until the list next rendered).
+      ingest(
+        {
+          total: 302,
+          byStatus: { Delivered: 298, QueueFull: 4 },
+          sampledOut: 0,
+          failedLater: 0,
+          recent: [receipt(301), receipt(302)],
+        },
+        Date.now() + 500,
+      );
       const held = page.getByTestId('receipts-held');
       await expect.element(held).toHaveTextContent('Paused: 2 new receipts held');
       const note = held.element().getBoundingClientRect();
