@@ -530,6 +530,36 @@ describe('Receipts from the keyboard', () => {
 describe('Receipts paused', () => {
   withStyles();
 
+  it('counts the receipts and those held from the same snapshot', async () => {
+    render(inPane(668, <ReceiptsPanel />));
+    burst();
+    await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('300 rows shown');
+    await page.getByRole('button', { name: 'Pause' }).click();
+    // Two more arrive within the view's 100 ms (the log has them; the view shows them at its next
+    // turn), and the store changes meanwhile (the clock's tick).
+    ingest({
+      total: 302,
+      byStatus: { Delivered: 298, QueueFull: 4 },
+      sampledOut: 0,
+      failedLater: 0,
+      recent: [receipt(301), receipt(302)],
+    });
+    store.getState().tickClock(Date.now());
+    await new Promise((r) => requestAnimationFrame(r));
+    const read = () => ({
+      total: page.getByTestId('receipt-total').element().textContent,
+      held: page.getByTestId('receipts-held').query()?.textContent ?? 'none',
+    });
+    // Either both before the two or both after: the held note ran ahead of the total.
+    expect([
+      { total: '300 receipts', held: 'none' },
+      { total: '300 receipts', held: expect.stringMatching(/^Paused: 0 new/) },
+      { total: '302 receipts', held: expect.stringMatching(/^Paused: 2 new receipts held/) },
+    ]).toContainEqual(read());
+    await expect.element(page.getByTestId('receipt-total')).toHaveTextContent('302 receipts');
+    expect(read().held).toMatch(/^Paused: 2 new receipts held/);
+  });
+
   // The Receipts pane at 1280x720 (dense rows, the detail shut and open) and at 1440x900.
   for (const [width, height, open] of [
     [668, 320, false],
