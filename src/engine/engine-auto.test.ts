@@ -249,3 +249,20 @@ describe('a move between backends with a backlog', () => {
     expect(end.deadLetters.count).toBe(0);
   });
 });
+
+describe('auto backend while WebGPU starts', () => {
+  it('says the runtime is starting until it is made, then neither starting nor a fallback', async () => {
+    const { engine } = autoEngine(0.001, 0.0001);
+    const sink = () => engine.snapshot().kernels.find((k) => k.id === 'alert_sink')!;
+    const forced = () => engine.snapshot().kernels.find((k) => k.id === 'fraud_processor')!;
+    // The runtime is a promise not yet settled: the twin runs meanwhile, by no fallback.
+    expect(sink().backend).toBe('cpu');
+    expect(sink().placement.gpuStarting).toBe(true);
+    expect(sink().placement.gpuReady).toBe(false);
+    // A kernel whose implementation came at once (its twin) starts nothing.
+    expect(forced().placement.gpuStarting).toBe(false);
+    await flush();
+    expect(sink().placement.gpuStarting).toBe(false);
+    expect(sink().placement.gpuReady).toBe(true);
+  });
+});

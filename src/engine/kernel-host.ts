@@ -107,8 +107,13 @@ export class KernelHost {
       }
       return;
     }
+    k.placement.gpuStarting = true;
+    const started = () => {
+      if (k.implGen === gen) k.placement.gpuStarting = false;
+    };
     made.then(
       (impl) => {
+        started();
         if (impl === null) return;
         if (k.destroyed || k.implGen !== gen) {
           if (isRuntime(impl)) impl.destroy();
@@ -122,7 +127,10 @@ export class KernelHost {
           if (!isRuntime(k.impl)) k.impl = impl;
         }
       },
-      (e: unknown) => this.notice(k, `Could not create the kernel's runtime: ${String(e)}`),
+      (e: unknown) => {
+        started();
+        this.notice(k, `Could not create the kernel's runtime: ${String(e)}`);
+      },
     );
   }
 

@@ -145,6 +145,8 @@ export class Placement {
   gpuReady = false;
   /** Why WebGPU cannot be used (no adapter, device lost), or null. */
   gpuUnavailable: string | null = null;
+  /** The kernel's runtime is being created (the twin runs meanwhile). */
+  gpuStarting = false;
   adapterLabel = 'WebGPU';
   /**
    * The batch size a live message travels in, recently: the mean of batch sizes weighted by their
@@ -396,6 +398,7 @@ export class Placement {
       lastSwitchUs: this.lastSwitchUs,
       switches: this.switches,
       gpuReady: this.gpuReady && this.gpuUnavailable === null,
+      gpuStarting: this.gpuStarting && !this.gpuReady && this.mode !== 'cpu',
     };
   }
 

@@ -36,6 +36,11 @@ export interface KernelPlacement {
    * created, after it failed, and for `cpu`.
    */
   gpuReady: boolean;
+  /**
+   * The kernel's WebGPU runtime is being created (the page's first second): the twin runs
+   * meanwhile, by no fallback yet. Absent from older snapshots.
+   */
+  gpuStarting?: boolean;
 }
 
 export interface KernelSnapshot {

@@ -217,6 +217,24 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
       Date.now(),
     );
     await expect.element(badge).toHaveClass(/badge-ok/);
+    // The page's first half second: the runtime is being made, the twin runs meanwhile. Neither
+    // fine nor a fallback yet (amber flashed on every load).
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [
+          kernelRow({
+            id: 'fraud',
+            placement: {
+              ...auto(null, 'Runs on its CPU twin until WebGPU has been measured.', false)
+                .placement,
+              gpuStarting: true,
+            },
+          }),
+        ],
+      }),
+      Date.now(),
+    );
+    await expect.element(badge).toHaveClass(/badge-neutral/);
     // No adapter: WebGPU was never measured, the twin is a fallback.
     store
       .getState()

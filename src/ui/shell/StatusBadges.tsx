@@ -14,8 +14,9 @@ import { BEHIND_MS, engineLimit } from '../live/engineLimit';
 
 /**
  * Whether a kernel on its CPU twin is there by choice: forced to `cpu`, or `auto` with WebGPU
- * ready, measuring it or having found the twin faster. Otherwise (no adapter, device lost, WebGPU
- * still starting, `webgpu` not running there) the twin is a fallback, and the badge is amber.
+ * ready, measuring it or having found the twin faster. Otherwise (no adapter, device lost,
+ * `webgpu` not running there) the twin is a fallback, and the badge is amber; while WebGPU is
+ * still starting it is neither.
  */
 function onCpuByChoice(k: EngineSnapshot['kernels'][number]): boolean {
   const p = k.placement;
@@ -28,7 +29,8 @@ function backendRows(s: EngineSnapshot | null) {
     id: k.id,
     backend: k.backend,
     reason: k.placement?.reason ?? k.fallbackReason ?? '',
-    fallback: k.backend === 'cpu' && !onCpuByChoice(k),
+    fallback: k.backend === 'cpu' && !onCpuByChoice(k) && !k.placement?.gpuStarting,
+    starting: k.backend === 'cpu' && k.placement?.gpuStarting === true,
   }));
 }
 
@@ -45,8 +47,16 @@ export function BackendBadge() {
         : gpu === 0
           ? `CPU twin · ${cpu}`
           : `WebGPU ${gpu} · CPU ${cpu}`;
-  // Amber only when a kernel runs on its twin for want of WebGPU, not when `auto` chose the twin.
-  const tone = kernels.length === 0 ? 'neutral' : kernels.some((k) => k.fallback) ? 'warn' : 'ok';
+  // Amber only when a kernel runs on its twin for want of WebGPU, not when `auto` chose the twin;
+  // neutral while WebGPU starts (amber for the page's first half second said a fallback).
+  const tone =
+    kernels.length === 0
+      ? 'neutral'
+      : kernels.some((k) => k.fallback)
+        ? 'warn'
+        : kernels.some((k) => k.starting)
+          ? 'neutral'
+          : 'ok';
   return (
     <Tooltip.Root>
       <Tooltip.Trigger asChild>
