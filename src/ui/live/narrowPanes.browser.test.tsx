@@ -54,7 +54,7 @@ const busyKernels = () => [
 ];
 
 describe('Queues in a narrow pane', () => {
-  for (const width of [560, 640])
+  for (const width of [240, 294, 345, 400, 480, 520, 560, 640])
     it(`shows every column without scrolling at ${width} px`, async () => {
       render(inPane(width, <QueuesPanel />));
       store.getState().ingestSnapshot(snapshot({ kernels: busyKernels() }), Date.now());
