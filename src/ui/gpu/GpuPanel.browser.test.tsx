@@ -51,7 +51,7 @@ const placed = (
   });
 
 describe('GPU panel', () => {
-  for (const width of [560, 640])
+  for (const width of [240, 294, 345, 480, 560, 640])
     it(`shows every column of the kernel table without scrolling at ${width} px`, async () => {
       render(inPane(width, <GpuPanel />));
       store.getState().ingestSnapshot(
