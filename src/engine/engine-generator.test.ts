@@ -266,3 +266,26 @@ describe('engine: generator, replay and accounting', () => {
     );
   });
 });
+
+describe('engine: how the last generator run ended', () => {
+  it('says a run that went its whole duration finished, and one stopped did not', () => {
+    const { engine, step } = setup();
+    const spec = { ratePerSec: 10_000, seed: 4, durationMs: 50 };
+    ok(engine, { type: 'startGenerator', spec });
+    step(10_000);
+    expect(engine.snapshot().generator).toMatchObject({ running: true });
+    expect(engine.snapshot().generator.finished).toBeUndefined();
+    for (let i = 0; i < 10; i++) step(10_000);
+    const done = engine.snapshot().generator;
+    expect(done).toMatchObject({ running: false, finished: true, spec: { durationMs: 50 } });
+    expect(done.emitted).toBeGreaterThan(400);
+    // Stopped before its end: not finished.
+    ok(engine, { type: 'startGenerator', spec: { ...spec, durationMs: 10_000 } });
+    step(10_000);
+    ok(engine, { type: 'stopGenerator' });
+    const stopped = engine.snapshot().generator;
+    expect(stopped.running).toBe(false);
+    expect(stopped.finished).toBeUndefined();
+    expect(stopped.emitted).toBeGreaterThan(0);
+  });
+});

@@ -193,6 +193,11 @@ export interface EngineSnapshot {
      * over 32 bytes, no worker, or the worker failed) and while stopped.
      */
     onWorker: boolean;
+    /**
+     * Stopped because the last run went its whole duration (its `spec` says how long), not by a
+     * Stop; absent otherwise and while running.
+     */
+    finished?: boolean;
   };
   configName: string;
   /** Backend changes since the previous snapshot (device lost, fallbacks), oldest first. */

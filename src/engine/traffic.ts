@@ -27,6 +27,8 @@ export class Traffic {
   private lens = new Uint32Array(0);
   private priority = 0;
   private lastEmitted = 0;
+  /** The last run's spec, when it ran its whole duration (not stopped); null otherwise. */
+  private finished: GeneratorSpec | null = null;
   /**
    * Payloads of at most 32 bytes are generated straight into the message store's inline words,
    * at references taken before `fill` (the ones it leaves unused go back), so they are written
@@ -114,6 +116,7 @@ export class Traffic {
   }
 
   stop(): void {
+    this.finished = null;
     if (this.generator) this.lastEmitted = this.generator.emitted;
     if (this.remote) {
       this.lastEmitted = this.remote.emitted;
@@ -248,7 +251,10 @@ export class Traffic {
       if (n < batch.capacity || c.overBudget()) break;
     }
     this.lastEmitted = gen.emitted;
-    if (gen.done) this.generator = null;
+    if (gen.done) {
+      this.finished = gen.spec;
+      this.generator = null;
+    }
   }
 
   /**
@@ -325,7 +331,10 @@ export class Traffic {
       if (c.overBudget()) break;
     }
     this.lastEmitted = feed.emitted;
-    if (feed.done) this.remote = null;
+    if (feed.done) {
+      this.finished = feed.spec;
+      this.remote = null;
+    }
   }
 
   /**
@@ -354,7 +363,14 @@ export class Traffic {
 
   snapshot(): EngineSnapshot['generator'] {
     const run = this.remote ?? this.generator;
-    if (!run) return { running: false, emitted: this.lastEmitted, lagMs: 0, onWorker: false };
+    if (!run)
+      return {
+        running: false,
+        emitted: this.lastEmitted,
+        lagMs: 0,
+        onWorker: false,
+        ...(this.finished ? { finished: true, spec: this.finished } : {}),
+      };
     return {
       running: true,
       emitted: run.emitted,

@@ -32,6 +32,31 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(page.getByTestId('traffic-status')).toHaveTextContent('generator idle');
   });
 
+  it('says a run that went its whole duration finished, with what it sent', async () => {
+    render(<TrafficControl />, fakeEngine());
+    store.getState().ingestSnapshot(snapshot({ generator: generator(true) }), Date.now());
+    await expect.element(page.getByRole('button', { name: 'Stop traffic' })).toBeVisible();
+    store.getState().ingestSnapshot(
+      snapshot({
+        generator: {
+          ...generator(false),
+          finished: true,
+          spec: { ratePerSec: 1_000, durationMs: 10_000 },
+        },
+      }),
+      Date.now() + 200,
+    );
+    const done = page.getByTestId('traffic-finished');
+    await expect.element(done).toHaveTextContent('finished · 12.3 K sent');
+    await expect
+      .element(done)
+      .toHaveAttribute('title', expect.stringContaining('ran the 10,000 ms set in Inject'));
+    await expect.element(page.getByRole('button', { name: 'Start traffic' })).toBeVisible();
+    // Stopped by a Stop: idle, as before.
+    store.getState().ingestSnapshot(snapshot({ generator: generator(false) }), Date.now() + 400);
+    await expect.element(page.getByTestId('traffic-status')).toHaveTextContent('generator idle');
+  });
+
   it('hands the keyboard focus from Start to Stop and back as they replace each other', async () => {
     render(<TrafficControl />, fakeEngine());
     const start = page.getByRole('button', { name: 'Start traffic' });

@@ -130,9 +130,26 @@ function IdleTraffic() {
       workbenchStore().getState().notify('error', `Traffic not started: ${problem}`);
     }
   };
+  // A run that went its whole duration says so: back to "generator idle" with nothing else, the
+  // traffic that stopped by itself 10 s after Start looked like a crash.
+  const finished = useLiveValue((s) =>
+    s?.generator.finished && s.generator.spec
+      ? { emitted: s.generator.emitted, ms: s.generator.spec.durationMs ?? 0 }
+      : null,
+  );
   return (
     <span className="traffic idle" data-testid="traffic-status">
-      <span className="muted">generator idle</span>
+      {finished ? (
+        <span
+          className="muted"
+          data-testid="traffic-finished"
+          title={`The generator ran the ${formatCount(finished.ms)} ms set in Inject → Generator (Duration; 0 runs until Stop): ${formatCount(finished.emitted)} messages sent.`}
+        >
+          finished · {formatCompact(finished.emitted)} sent
+        </span>
+      ) : (
+        <span className="muted">generator idle</span>
+      )}
       <button
         type="button"
         className="btn-sm"
