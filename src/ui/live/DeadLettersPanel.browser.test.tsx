@@ -220,7 +220,7 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
     await expect
       .element(room)
       .toHaveTextContent(
-        '⚠ At once, about 4,904 of the 5,904 letters for alert_sink find no room in its queue (1,000 free) and fail again. A pace under Options sends them as it drains.',
+        '⚠ At once, about 4,904 of the 5,904 letters for alert_sink find no room in its queue (1,000 free) and fail again. A pace sends them as it drains (Options sets one); redrive them at 1,024/s.',
       );
     // Paced, the queue is filled no faster than it drains: nothing to warn of.
     await userEvent.click(page.getByRole('button', { name: /^Options/ }));
@@ -235,6 +235,31 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
       .toHaveTextContent(
         /1,024 accepted, 4,880 failed again, .* Under Options, a pace redrives them as the kernel drains, filling its queue to half at most\.$/,
       );
+  });
+
+  it('redrives them paced from the warning itself, at a queueful a second', async () => {
+    const engine = overflowEngine(
+      { selected: 5_904, remaining: 5_904 },
+      {
+        ...result({ selected: 5_904, remaining: 5_904 }),
+        startedUs: 1_000_000,
+        ratePerSec: 4_096,
+        total: 5_904,
+        sent: 0,
+        waitingForRoom: null,
+        state: 'running',
+      },
+    );
+    render(<DeadLettersPanel />, engine);
+    hold(5_904, [kernelRow({ id: 'alert_sink', capacity: 4096, queued: 96 })]);
+    await userEvent.click(page.getByRole('button', { name: 'redrive them at 4,096/s' }));
+    expect(engine.sent.find((c) => c.type === 'redrive')).toMatchObject({
+      ratePerSec: 4_096,
+      filter: {},
+    });
+    await expect
+      .element(page.getByTestId('redrive-progress'))
+      .toHaveTextContent(/^Redriving 0 of 5,904 at 4,096\/s/);
   });
 });
 

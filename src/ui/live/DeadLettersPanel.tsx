@@ -123,9 +123,9 @@ export function DeadLettersPanel() {
   const limit = optionalWhole(atMost, 1);
   const limitOk = !Number.isNaN(limit);
   const limited = limitOk && limit !== undefined && limit < matching;
-  const rate = optionalWhole(pace, 1);
-  const rateOk = !Number.isNaN(rate);
-  const atRate = rate !== undefined && rateOk ? ` at ${formatCount(rate)}/s` : '';
+  const paceAsked = optionalWhole(pace, 1);
+  const rateOk = !Number.isNaN(paceAsked);
+  const atRate = paceAsked !== undefined && rateOk ? ` at ${formatCount(paceAsked)}/s` : '';
   const [optionsOpen, setOptionsOpen] = useState(false);
   const optionsSet = [atMost, pace, priority, correlation].filter((v) => v.trim() !== '').length;
   // A wrong option stays in sight: the row does not close over it.
@@ -147,7 +147,7 @@ export function DeadLettersPanel() {
   for (const r of rows)
     if (picked.has(r.id)) pickedByDest[r.destination] = (pickedByDest[r.destination] ?? 0) + 1;
   const shortfall =
-    rate !== undefined || !rateOk || running
+    paceAsked !== undefined || !rateOk || running
       ? null
       : atOnceShortfall(
           picked.size > 0
@@ -159,11 +159,20 @@ export function DeadLettersPanel() {
           queues,
         );
 
-  async function redrive(selectedOnly: boolean) {
+  /** `pace`: letters per second, instead of the pace under Options (the warning's own button). */
+  // The warning's pace: a queueful a second, at least 1,000 (a paced redrive also waits while the
+  // queue is half full, so no letter fails again for want of room).
+  const suggestedPace = Math.max(
+    1_000,
+    queues.find((q) => q.id === shortfall?.kernel)?.capacity ?? 0,
+  );
+
+  async function redrive(selectedOnly: boolean, pace?: number) {
     const f: DeadLetterFilter = selectedOnly ? { ids: [...picked] } : filter();
+    const rate = pace ?? paceAsked;
     if (!selectedOnly && !limitOk)
       return setMessage('At most: a whole number of letters, 1 or more; empty redrives them all.');
-    if (!rateOk)
+    if (pace === undefined && !rateOk)
       return setMessage(
         'Pace: a whole number of letters per second, 1 or more; empty redrives them all at once.',
       );
@@ -397,7 +406,15 @@ export function DeadLettersPanel() {
           {picked.size > 0 ? 'selected ' : ''}letters for {shortfall.kernel} find no room in its
           queue ({formatCount(shortfall.room)} free) and{' '}
           {shortfall.evicts ? 'evict as many queued messages (dropOldest)' : 'fail again'}. A pace
-          under Options sends them as it drains.
+          sends them as it drains (Options sets one);{' '}
+          <button
+            type="button"
+            className="btn-link"
+            onClick={() => void redrive(picked.size > 0, suggestedPace)}
+          >
+            redrive {picked.size > 0 ? 'the selected' : 'them'} at {formatCount(suggestedPace)}/s
+          </button>
+          .
         </p>
       ) : null}
       {shown ? (
