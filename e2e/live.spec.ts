@@ -357,7 +357,7 @@ test('the receipt tail holds while read and lets the rows in after (1280x720)', 
   await list.hover();
   await page.mouse.wheel(0, 600);
   const note = page.getByTestId('receipts-held');
-  await expect(note).toContainText('shown back at the top');
+  await expect(note).toContainText('Held while scrolled down');
   await note.getByRole('button', { name: 'Show newest' }).click();
   await expect(note).toBeHidden();
   await expect.poll(() => list.evaluate((el) => el.scrollTop)).toBe(0);
@@ -366,7 +366,7 @@ test('the receipt tail holds while read and lets the rows in after (1280x720)', 
   await list.locator('[role="row"][data-status]').nth(2).click();
   const detail = page.getByRole('complementary', { name: 'Receipt detail' });
   await expect(detail).toBeVisible();
-  await expect(note).toContainText('shown when the detail closes');
+  await expect(note).toContainText('Held while the detail is open');
   await detail.getByRole('button', { name: 'Close detail' }).click();
   await page.mouse.move(5, 5);
   await expect(note).toBeHidden();

@@ -228,7 +228,9 @@ function WhatIfReportView({
         {report.durationMs} ms of seeded traffic ({formatCount(report.base.injected)} messages)
         through {labels[0]} and {labels[1]}:{' '}
         <strong data-testid="whatif-changed-count">
-          {report.changed.length} type(s) behave differently
+          {report.changed.length === 0
+            ? 'no type behaves differently'
+            : `${report.changed.length} ${report.changed.length === 1 ? 'type behaves' : 'types behave'} differently`}
         </strong>
         . Structure:{' '}
         {d.identical ? 'identical' : `${d.added} added, ${d.removed} removed, ${d.changed} changed`}

@@ -95,6 +95,12 @@ describe('Inspector (issue 13, point 9)', () => {
       'reject',
     );
     expect(kernelOf().overflowPolicy).toBe('reject');
+    // The chosen policy says what it does, in the words Receipts and Dead letters use.
+    await expect
+      .element(page.getByRole('combobox', { name: 'Overflow policy' }))
+      .toHaveAccessibleDescription(
+        'A full queue refuses the new message (receipt QueueFull); it is held as a dead letter, reason Rejected.',
+      );
     store.getState().undo();
     expect(kernelOf().overflowPolicy).not.toBe('reject');
     store.getState().undo();

@@ -406,6 +406,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
     tenantId: String(kernel.tenantId),
   }));
   const [error, setError] = useState<string | null>(null);
+  const policyHintId = useId();
   const auto = useAutoApply(commit);
   const edit = (next: typeof draft) => {
     auto.touch();
@@ -469,16 +470,23 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
       <label>
         Overflow policy
         <select
+          aria-describedby={policyHintId}
           value={draft.overflowPolicy}
           onChange={(e) =>
             choose({ ...draft, overflowPolicy: e.target.value as KernelDef['overflowPolicy'] })
           }
         >
-          <option value="reject">reject (QueueFull)</option>
+          <option value="reject">reject</option>
           <option value="dropOldest">dropOldest</option>
           <option value="deadLetter">deadLetter</option>
         </select>
       </label>
+      {/* What the chosen policy does to a message that finds the queue full, in the panels'
+          words: reject and deadLetter both refuse it and hold it as a dead letter, under another
+          reason, which "reject (QueueFull)" beside a letter held as Rejected did not say. */}
+      <small id={policyHintId} className="muted field-hint">
+        {POLICY_HINTS[draft.overflowPolicy]}
+      </small>
       <TextField
         label="Tenant"
         value={draft.tenantId}
@@ -535,6 +543,16 @@ function capacityHint(text: string): string | undefined {
     ? undefined
     : `Runs as ${runs.toLocaleString('en-US')}: queues hold a power of two.`;
 }
+
+/** What each overflow policy does with a message that finds its queue full. */
+const POLICY_HINTS: Record<KernelDef['overflowPolicy'], string> = {
+  reject:
+    'A full queue refuses the new message (receipt QueueFull); it is held as a dead letter, reason Rejected.',
+  dropOldest:
+    'A full queue takes the new message and evicts its oldest (receipt Delivered); the evicted one is held as a dead letter, reason DroppedOldest.',
+  deadLetter:
+    'A full queue refuses the new message (receipt QueueFull); it is held as a dead letter, reason QueueFull.',
+};
 
 /** A labelled text input; numeric ones bring up the number keyboard on touch devices. */
 function TextField(props: {

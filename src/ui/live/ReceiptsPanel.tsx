@@ -442,9 +442,9 @@ export function ReceiptsPanel() {
           {paused && !quietHold ? (
             // Under the list's rows, not over them: see `.receipt-list.held` in live.css.
             <p className="receipts-held" role="status" data-testid="receipts-held">
-              {pausedByUser ? 'Paused' : 'Held while you read'}: {formatCount(buffered)} new{' '}
-              {buffered === 1 ? 'receipt' : 'receipts'}
-              {pausedByUser ? ' held' : holdEnds(selected !== null, scrolledDown)}
+              {pausedByUser ? 'Paused' : holdReason(selected !== null, scrolledDown)}:{' '}
+              {formatCount(buffered)} new {buffered === 1 ? 'receipt' : 'receipts'}
+              {pausedByUser ? ' held' : '.'}
               {!pausedByUser && scrolledDown && selected === null ? (
                 <>
                   {' '}
@@ -524,10 +524,14 @@ function latencyText(row: Pick<ReceiptRow, 'latencyUs' | 'status' | 'destination
 }
 
 /** What ends a hold on the receipt tail, for the line under it. */
-function holdEnds(detail: boolean, scrolledDown: boolean): string {
-  if (detail) return ', shown when the detail closes.';
-  if (scrolledDown) return ', shown back at the top.';
-  return ', shown when focus leaves the list.';
+/**
+ * Why the tail holds, which says what ends it, in few words: beside an open detail at 1280x720,
+ * "Held while you read: 515 new receipts, shown when the detai…" was cut.
+ */
+function holdReason(detail: boolean, scrolledDown: boolean): string {
+  if (detail) return 'Held while the detail is open';
+  if (scrolledDown) return 'Held while scrolled down';
+  return 'Held while the list has focus';
 }
 
 function ReceiptDetail({
