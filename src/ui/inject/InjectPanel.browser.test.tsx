@@ -120,7 +120,9 @@ describe('Inject panel (issue 13, point 8)', () => {
     await userEvent.click(form.getByRole('button', { name: 'Send burst' }));
     await expect
       .element(form.getByRole('status'))
-      .toHaveTextContent('Sent 50,000. At once: QueueFull 45,904 (see Receipts and Dead letters).');
+      .toHaveTextContent(
+        'Sent 50,000. Refused on send: QueueFull 45,904 (see Receipts and Dead letters).',
+      );
   });
 
   it("says a reject queue's refusals are Rejected dead letters, though their receipts read QueueFull", async () => {
@@ -138,7 +140,7 @@ describe('Inject panel (issue 13, point 8)', () => {
     await expect
       .element(form.getByRole('status'))
       .toHaveTextContent(
-        "Sent 50,000. At once: QueueFull 48,976 (see Receipts and Dead letters). Their dead letters read Rejected: pattern_detector's policy is reject.",
+        "Sent 50,000. Refused on send: QueueFull 48,976 (see Receipts and Dead letters). Their dead letters read Rejected: pattern_detector's policy is reject.",
       );
   });
 
@@ -160,7 +162,7 @@ describe('Inject panel (issue 13, point 8)', () => {
     await expect
       .element(form.getByRole('status'))
       .toHaveTextContent(
-        'Sent 10,000. At once: QueueFull 12; 5,904 queued messages evicted by dropOldest to make room (see Receipts and Dead letters).',
+        'Sent 10,000. Refused on send: QueueFull 12; 5,904 queued messages evicted by dropOldest to make room (see Receipts and Dead letters).',
       );
   });
 
@@ -328,7 +330,9 @@ describe('Inject panel (issue 13, point 8)', () => {
     const status = form.getByRole('status');
     await expect
       .element(status)
-      .toHaveTextContent('Sent 50,000. At once: QueueFull 45,904 (see Receipts and Dead letters).');
+      .toHaveTextContent(
+        'Sent 50,000. Refused on send: QueueFull 45,904 (see Receipts and Dead letters).',
+      );
     // Under the fields it fell below the pane's fold, and the click seemed to do nothing. It
     // shows with the button that caused it, and the pane did not move to show it.
     expect(showsWhole(status.element(), pane)).toBe(true);
@@ -427,7 +431,9 @@ describe('Inject panel (issue 13, point 8)', () => {
     const typeBox = page.getByRole('combobox', { name: 'Message type id' });
     await userEvent.fill(typeBox, '4242');
     await userEvent.click(form.getByRole('button', { name: 'Send one' }));
-    await expect.element(form.getByRole('status')).toHaveTextContent('Sent 1. At once: NoRoute 1');
+    await expect
+      .element(form.getByRole('status'))
+      .toHaveTextContent('Sent 1. Refused on send: NoRoute 1');
     await userEvent.fill(typeBox, '4242x');
     await expect.element(form.getByRole('button', { name: 'Send one' })).toBeDisabled();
     // Beside a box that names no type, "NoRoute 1" read as if it said something of it.

@@ -297,15 +297,17 @@ function PublishForm({
     // What the send itself answered with besides deliveries (refusals at a full queue, NoRoute,
     // older messages a dropOldest queue evicted): "Sent 50,000." alone hid 45,904 refusals.
     const { DroppedOldest: evicted = 0, ...refusedAtOnce } = reply.atOnce;
+    // ("At once:" before them did not say whether those were sent, refused or something else.)
+    const refused = formatCounts(refusedAtOnce);
     const said = [
-      formatCounts(refusedAtOnce),
+      refused ? `Refused on send: ${refused}` : '',
       evicted > 0
         ? `${formatCount(evicted)} queued messages evicted by dropOldest to make room`
         : '',
     ].filter(Boolean);
     say(
       `Sent ${formatCount(reply.count)}.` +
-        (said.length ? ` At once: ${said.join('; ')} (see Receipts and Dead letters).` : '') +
+        (said.length ? ` ${said.join('; ')} (see Receipts and Dead letters).` : '') +
         // Filtering Dead letters by QueueFull found none of them.
         (rejecting && (refusedAtOnce.QueueFull ?? 0) > 0
           ? ` Their dead letters read Rejected: ${rejecting}'s policy is reject.`
