@@ -75,4 +75,20 @@ describe('Problems panel', () => {
     await userEvent.click(items.nth(0).getByRole('button'));
     expect(store.getState().bottomTab).toBe('deadletters');
   });
+
+  it("says when a queue's lost messages are no longer held as dead letters", async () => {
+    render(<ProblemsPanel />);
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [kernelRow({ id: 'fraud_processor', dropped: 5_904, deadLettered: 5_904 })],
+        deadLetters: { count: 0, evicted: 0, refusedCrossTenant: 0, recent: [], redrive: null },
+      }),
+      Date.now(),
+    );
+    await expect
+      .element(page.getByRole('list', { name: 'Running system problems' }).getByRole('listitem'))
+      .toHaveTextContent(
+        'fraud_processor: its queue refused 5,904 messages (deadLetter). No dead letter is held now: they were redriven or purged.',
+      );
+  });
 });
