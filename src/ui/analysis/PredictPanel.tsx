@@ -58,7 +58,6 @@ export function PredictPanel() {
       title={stale.title}
       data-testid="predict-panel"
     >
-      {/* Sideways in its own box in a narrow pane: the pane itself stays put. */}
       <div className="table-scroll">
         <table className="grid-table" aria-label="Queue predictions">
           <thead>
@@ -155,7 +154,6 @@ export function PredictPanel() {
           Its thread (drawing and routing messages) is the limit, not a kernel.
         </p>
       ) : null}
-      {/* Sideways in its own box in a narrow pane: the pane itself stays put. */}
       <div className="table-scroll">
         <table className="grid-table" aria-label="Bottleneck per path">
           <thead>

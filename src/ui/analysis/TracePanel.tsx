@@ -154,7 +154,6 @@ export function TracePanel() {
           onBlur={release}
           data-held={held ? 'true' : 'false'}
         >
-          {/* Sideways in its own box in a narrow pane: the pane itself stays put. */}
           <div className="table-scroll">
             <table className="grid-table" aria-label="Recent messages">
               <caption className="muted table-caption">
