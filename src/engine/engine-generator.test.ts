@@ -289,3 +289,29 @@ describe('engine: how the last generator run ended', () => {
     expect(stopped.emitted).toBeGreaterThan(0);
   });
 });
+
+describe("engine: the generator's own rate", () => {
+  it('counts what the generator sends, not the messages sent by hand meanwhile', () => {
+    const { engine, step } = setup();
+    // Snapshots as the page takes them: the rates are measured between them.
+    const tick = () => {
+      step(16_000);
+      return engine.snapshot();
+    };
+    ok(engine, { type: 'startGenerator', spec: { ratePerSec: 100_000, seed: 5 } });
+    for (let i = 0; i < 40; i++) tick();
+    ok(engine, { type: 'inject', typeId: 1002, count: 20_000 });
+    const s = tick();
+    expect(s.generator.ratePerSec).toBeGreaterThan(90_000);
+    expect(s.generator.ratePerSec).toBeLessThan(110_000);
+    // The hand's 20,000 are in the rate of all that enters (over half a second: +40,000/s).
+    expect(s.rates.injectedPerSec).toBeGreaterThan(s.generator.ratePerSec! + 30_000);
+    // Over two runs the count goes on (a new run's own count starts at 0).
+    ok(engine, { type: 'startGenerator', spec: { ratePerSec: 100_000, seed: 6 } });
+    for (let i = 0; i < 40; i++) tick();
+    expect(engine.snapshot().generator.ratePerSec).toBeGreaterThan(90_000);
+    ok(engine, { type: 'stopGenerator' });
+    for (let i = 0; i < 40; i++) tick();
+    expect(engine.snapshot().generator.ratePerSec).toBe(0);
+  });
+});

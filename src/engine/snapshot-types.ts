@@ -198,6 +198,12 @@ export interface EngineSnapshot {
      * Stop; absent otherwise and while running.
      */
     finished?: boolean;
+    /**
+     * Messages the generator sent per second over the last half second (as `rates`): the
+     * generator's own, where `rates.injectedPerSec` counts hand injections too. Absent from
+     * older snapshots.
+     */
+    ratePerSec?: number;
   };
   configName: string;
   /** Backend changes since the previous snapshot (device lost, fallbacks), oldest first. */

@@ -27,6 +27,7 @@ export class SnapshotBuilder {
   private readonly injected = new RateMeter();
   private readonly processed = new RateMeter();
   private readonly lettered = new RateMeter();
+  private readonly generated = new RateMeter();
 
   constructor(
     private readonly c: EngineCore,
@@ -36,7 +37,8 @@ export class SnapshotBuilder {
   ) {}
 
   resetRates(nowUs: number): void {
-    for (const m of [this.injected, this.processed, this.lettered]) m.restart(nowUs);
+    for (const m of [this.injected, this.processed, this.lettered, this.generated])
+      m.restart(nowUs);
   }
 
   build(): EngineSnapshot {
@@ -113,7 +115,8 @@ export class SnapshotBuilder {
     this.processed.sample(now, c.processed);
     this.lettered.sample(now, c.lettered);
     const ba = c.broker.accounting();
-    const generator = this.traffic.snapshot();
+    this.generated.sample(now, this.traffic.totalEmitted);
+    const generator = { ...this.traffic.snapshot(), ratePerSec: this.generated.rate() };
     return {
       seq: ++this.seq,
       timeUs: now,

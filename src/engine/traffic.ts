@@ -27,6 +27,8 @@ export class Traffic {
   private lens = new Uint32Array(0);
   private priority = 0;
   private lastEmitted = 0;
+  /** Messages the runs before the current one emitted (for the generator's own rate). */
+  private pastEmitted = 0;
   /** The last run's spec, when it ran its whole duration (not stopped); null otherwise. */
   private finished: GeneratorSpec | null = null;
   /**
@@ -115,8 +117,14 @@ export class Traffic {
     }
   }
 
+  /** Every message the generator has emitted, over all its runs. */
+  get totalEmitted(): number {
+    return this.pastEmitted + ((this.remote ?? this.generator)?.emitted ?? 0);
+  }
+
   stop(): void {
     this.finished = null;
+    this.pastEmitted = this.totalEmitted;
     if (this.generator) this.lastEmitted = this.generator.emitted;
     if (this.remote) {
       this.lastEmitted = this.remote.emitted;
@@ -253,6 +261,7 @@ export class Traffic {
     this.lastEmitted = gen.emitted;
     if (gen.done) {
       this.finished = gen.spec;
+      this.pastEmitted += gen.emitted;
       this.generator = null;
     }
   }
@@ -333,6 +342,7 @@ export class Traffic {
     this.lastEmitted = feed.emitted;
     if (feed.done) {
       this.finished = feed.spec;
+      this.pastEmitted += feed.emitted;
       this.remote = null;
     }
   }

@@ -156,6 +156,26 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(badge).toHaveAttribute('data-behind', 'false');
   });
 
+  it("shows the generator's own rate, and what enters in all on hover when a hand sends more", async () => {
+    render(<TrafficControl />, fakeEngine());
+    store.getState().ingestSnapshot(
+      snapshot({
+        generator: { ...generator(true), spec: { ratePerSec: 1_000 }, ratePerSec: 1_000 },
+        // A burst of 8,000 sent by hand within the half second.
+        rates: { injectedPerSec: 16_500, processedPerSec: 16_500, deadLetteredPerSec: 0 },
+      }),
+      Date.now(),
+    );
+    const badge = page.getByTestId('traffic-rate');
+    await expect.element(badge).toHaveTextContent(/^1,000\/s$/);
+    await expect
+      .element(badge)
+      .toHaveAttribute(
+        'title',
+        expect.stringMatching(/With messages sent by hand, 16\.5\sK\/s enter in all\.$/),
+      );
+  });
+
   it('says whether a kernel or the engine itself is the limit when it falls behind', async () => {
     render(<TrafficControl />, fakeEngine());
     const behind = (queued: number) =>

@@ -193,7 +193,12 @@ export function TrafficControl() {
   const emitted = useWorkbench((s) => s.snapshot?.generator.emitted ?? 0);
   const asked = useWorkbench((s) => s.snapshot?.generator.spec?.ratePerSec ?? 0);
   const inBursts = useWorkbench((s) => s.snapshot?.generator.spec?.pattern === 'bursts');
-  const actual = useWorkbench((s) => Math.round(s.snapshot?.rates.injectedPerSec ?? 0));
+  // The generator's own rate: a burst sent by hand meanwhile read as the generator's ("16.5 K/s"
+  // beside 1,000/s asked). All that enters is said on hover when it differs.
+  const actual = useWorkbench((s) =>
+    Math.round(s.snapshot?.generator.ratePerSec ?? s.snapshot?.rates.injectedPerSec ?? 0),
+  );
+  const entering = useWorkbench((s) => Math.round(s.snapshot?.rates.injectedPerSec ?? 0));
   const lagMs = useWorkbench((s) => Math.round(s.snapshot?.generator.lagMs ?? 0));
   // The engine does not keep up: the same test Predict and Problems make, so all three agree.
   const behind = useWorkbench((s) => engineLimit(s.snapshot) !== null);
@@ -229,14 +234,19 @@ export function TrafficControl() {
     : catchingUp
       ? `Messages enter at ${formatRate(actual)}, faster than the ${formatRate(asked)} asked for: ` +
         `the engine is catching up with the generator's schedule (${lateBy} behind).`
-      : `Messages entering per second (the generator was asked for ${formatRate(asked)}).`;
+      : `Messages the generator sends per second (it was asked for ${formatRate(asked)}).`;
   return (
     <span className="traffic" data-testid="traffic-status">
       <span
         className={`badge ${behind ? 'badge-warn' : 'badge-ok'}`}
         // The count sent is in Inject's generator line; here, on hover (beside the badge it left
         // the search box 60 px wide at 1280x720).
-        title={`${title} ${formatCount(emitted)} sent so far.`}
+        title={
+          `${title} ${formatCount(emitted)} sent so far.` +
+          (entering > actual * CATCH_UP_RATIO + 1
+            ? ` With messages sent by hand, ${formatRate(entering)} enter in all.`
+            : '')
+        }
         data-testid="traffic-rate"
         data-behind={behind ? 'true' : catchingUp ? 'catching-up' : 'false'}
       >
