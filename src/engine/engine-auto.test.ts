@@ -265,4 +265,37 @@ describe('auto backend while WebGPU starts', () => {
     expect(sink().placement.gpuStarting).toBe(false);
     expect(sink().placement.gpuReady).toBe(true);
   });
+
+  it('is not left starting when the backend changes while the runtime is being made', async () => {
+    const config = demoConfig();
+    let hung = 0;
+    const engine = createEngine({
+      config,
+      now: () => 1_000_000,
+      // alert_sink's first runtime never comes (a WebGPU that hangs); later it gets its twin at
+      // once (as where WebGPU is found missing).
+      makeKernel: (k) =>
+        k.id === 'alert_sink' && k.backend !== 'cpu' && hung++ === 0
+          ? new Promise<never>(() => undefined)
+          : createTwin(k.behavior),
+      gpu: () => ({ available: true, adapter: null }),
+    });
+    const sink = () => engine.snapshot().kernels.find((k) => k.id === 'alert_sink')!;
+    const kernel = config.kernels.find((k) => k.id === 'alert_sink')!;
+    expect(
+      engine.command({ type: 'upsertKernel', kernel: { ...kernel, backend: 'auto' } }).ok,
+    ).toBe(true);
+    expect(sink().placement.gpuStarting).toBe(true);
+    // Forced to its twin before the runtime came: nothing is being made for it any more.
+    expect(engine.command({ type: 'upsertKernel', kernel: { ...kernel, backend: 'cpu' } }).ok).toBe(
+      true,
+    );
+    // And back on auto, with nothing being made: not "starting" (it was, for good).
+    expect(
+      engine.command({ type: 'upsertKernel', kernel: { ...kernel, backend: 'auto' } }).ok,
+    ).toBe(true);
+    await flush();
+    expect(sink().placement.mode).toBe('auto');
+    expect(sink().placement.gpuStarting).toBe(false);
+  });
 });

@@ -278,7 +278,11 @@ export class KernelHost {
     }
     const gen = ++k.implGen;
     const made = this.makeKernel(k.cfg, { notice: (m) => this.notice(k, m) });
+    // This generation says whether a runtime is being made: an older one's settling no longer
+    // clears the flag (the generation check skips it), so it is set and cleared here.
+    p.gpuStarting = isPromise<KernelImpl | null>(made);
     const adopt = (impl: KernelImpl | null): void => {
+      if (k.implGen === gen) p.gpuStarting = false;
       if (impl === null) return;
       if (k.destroyed || k.implGen !== gen) {
         if (isRuntime(impl) && impl !== k.gpu) impl.destroy();
@@ -297,7 +301,10 @@ export class KernelHost {
       this.place(k);
       this.releaseForcedCpu(k);
     };
-    if (isPromise<KernelImpl | null>(made)) made.then(adopt, () => undefined);
+    if (isPromise<KernelImpl | null>(made))
+      made.then(adopt, () => {
+        if (k.implGen === gen) p.gpuStarting = false;
+      });
     else adopt(made);
     this.place(k);
     this.releaseForcedCpu(k);

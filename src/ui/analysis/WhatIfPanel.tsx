@@ -131,6 +131,7 @@ export function WhatIfPanel() {
       ...(traffic?.mix ? { mix: traffic.mix } : {}),
       ...(traffic?.zipfS !== undefined ? { zipfS: traffic.zipfS } : {}),
       ...(traffic?.accounts !== undefined ? { accounts: traffic.accounts } : {}),
+      ...(traffic?.priority !== undefined ? { priority: traffic.priority } : {}),
     };
     const previous = job.current;
     job.current = null;
@@ -222,7 +223,7 @@ export function WhatIfPanel() {
       <p className="muted" data-testid="whatif-traffic">
         Traffic:{' '}
         {typeof live === 'string'
-          ? `the workspace's first generator preset (Inject → Generator cannot start: ${live})`
+          ? `${traffic ? "the workspace's first generator preset" : 'Poisson over every routed type, weight 1'} (Inject → Generator cannot start: ${live})`
           : `as Inject → Generator sends it (${live.pattern ?? DEFAULT_PATTERN}, mix ${
               live.mix?.map((m) => `${m.typeId}:${m.weight}`).join(', ') ||
               'every routed type, weight 1'

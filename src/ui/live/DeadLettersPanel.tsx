@@ -159,7 +159,6 @@ export function DeadLettersPanel() {
           queues,
         );
 
-  /** `pace`: letters per second, instead of the pace under Options (the warning's own button). */
   // The warning's pace: a queueful a second, at least 1,000 (a paced redrive also waits while the
   // queue is half full, so no letter fails again for want of room).
   const suggestedPace = Math.max(
@@ -167,6 +166,7 @@ export function DeadLettersPanel() {
     queues.find((q) => q.id === shortfall?.kernel)?.capacity ?? 0,
   );
 
+  /** `pace`: letters per second, instead of the pace under Options (the warning's own button). */
   async function redrive(selectedOnly: boolean, pace?: number) {
     const f: DeadLetterFilter = selectedOnly ? { ids: [...picked] } : filter();
     const rate = pace ?? paceAsked;

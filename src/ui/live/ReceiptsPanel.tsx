@@ -523,7 +523,6 @@ function latencyText(row: Pick<ReceiptRow, 'latencyUs' | 'status' | 'destination
   return 'not processed yet';
 }
 
-/** What ends a hold on the receipt tail, for the line under it. */
 /**
  * Why the tail holds, which says what ends it, in few words: beside an open detail at 1280x720,
  * "Held while you read: 515 new receipts, shown when the detai…" was cut.

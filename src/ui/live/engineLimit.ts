@@ -16,7 +16,9 @@ export function engineLimit(
 ): { asked: number; actual: number; lagMs: number } | null {
   const g = s?.generator;
   if (!s || !g?.running || !g.spec) return null;
-  const actual = s.rates.injectedPerSec;
+  // The generator's own rate: with a burst sent by hand meanwhile, all that enters can read above
+  // the asked rate while the generator falls behind.
+  const actual = g.ratePerSec ?? s.rates.injectedPerSec;
   return g.lagMs > BEHIND_MS && actual < g.spec.ratePerSec
     ? { asked: g.spec.ratePerSec, actual, lagMs: g.lagMs }
     : null;

@@ -161,12 +161,18 @@ function Chart({
       plot.setScale('x', { min: t - windowSec, max: t });
     };
     raf = requestAnimationFrame(draw);
-    // The chart's own size, and the grid's (a pane maximised or resized gives it more height).
+    // The chart's own size, and the grid's (a pane maximised or resized gives it more height);
+    // in the next frame: a change of the observed element's size inside the observer's callback
+    // is a resize loop.
+    let resize = 0;
     const ro = new ResizeObserver(() => {
-      if (!plot) return;
-      const width = chartWidth(el);
-      const height = plotHeight(el, plot);
-      if (width !== plot.width || height !== plot.height) plot.setSize({ width, height });
+      cancelAnimationFrame(resize);
+      resize = requestAnimationFrame(() => {
+        if (!plot) return;
+        const width = chartWidth(el);
+        const height = plotHeight(el, plot);
+        if (width !== plot.width || height !== plot.height) plot.setSize({ width, height });
+      });
     });
     ro.observe(el);
     if (el.parentElement) ro.observe(el.parentElement);
@@ -177,6 +183,7 @@ function Chart({
     });
     return () => {
       cancelAnimationFrame(raf);
+      cancelAnimationFrame(resize);
       ro.disconnect();
       unwatch();
       plot?.destroy();

@@ -90,5 +90,16 @@ describe('Problems panel', () => {
       .toHaveTextContent(
         'fraud_processor: its queue refused 5,904 messages (deadLetter). No dead letter is held now: they were redriven or purged.',
       );
+    // Some pushed out of the full dead-letter queue: not all were redriven or purged.
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [kernelRow({ id: 'fraud_processor', dropped: 5_904, deadLettered: 5_904 })],
+        deadLetters: { count: 0, evicted: 100, refusedCrossTenant: 0, recent: [], redrive: null },
+      }),
+      Date.now() + 1_000,
+    );
+    const items = page.getByRole('list', { name: 'Running system problems' }).getByRole('listitem');
+    await expect.element(items.nth(0)).toHaveTextContent(/100 dead letters were pushed out/);
+    await expect.element(items.nth(1)).not.toHaveTextContent(/No dead letter is held now/);
   });
 });

@@ -79,7 +79,7 @@ export function liveProblems(
             ? ' Letters it lost can go back paced (Dead letters, Options, pace): a paced redrive fills its queue to half at most.'
             : '') +
           // After a redrive of them all the loss still stood, as if nothing had been recovered.
-          (s.deadLetters.count === 0 && k.deadLettered > 0
+          (s.deadLetters.count === 0 && s.deadLetters.evicted === 0 && k.deadLettered > 0
             ? ' No dead letter is held now: they were redriven or purged.'
             : ''),
         nodeId: kernelNodeId(k.id),
