@@ -98,9 +98,7 @@ describe('Inspector (issue 13, point 9)', () => {
     // The chosen policy says what it does, in the words Receipts and Dead letters use.
     await expect
       .element(page.getByRole('combobox', { name: 'Overflow policy' }))
-      .toHaveAccessibleDescription(
-        'A full queue refuses the new message (receipt QueueFull); it is held as a dead letter, reason Rejected.',
-      );
+      .toHaveAccessibleDescription('Full: refuses the new one, held as Rejected.');
     store.getState().undo();
     expect(kernelOf().overflowPolicy).not.toBe('reject');
     store.getState().undo();

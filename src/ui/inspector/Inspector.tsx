@@ -484,8 +484,12 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
       {/* What the chosen policy does to a message that finds the queue full, in the panels'
           words: reject and deadLetter both refuse it and hold it as a dead letter, under another
           reason, which "reject (QueueFull)" beside a letter held as Rejected did not say. */}
-      <small id={policyHintId} className="muted field-hint">
-        {POLICY_HINTS[draft.overflowPolicy]}
+      <small
+        id={policyHintId}
+        className="muted field-hint"
+        title={POLICY_HINTS[draft.overflowPolicy].long}
+      >
+        {POLICY_HINTS[draft.overflowPolicy].short}
       </small>
       <TextField
         label="Tenant"
@@ -544,14 +548,23 @@ function capacityHint(text: string): string | undefined {
     : `Runs as ${runs.toLocaleString('en-US')}: queues hold a power of two.`;
 }
 
-/** What each overflow policy does with a message that finds its queue full. */
-const POLICY_HINTS: Record<KernelDef['overflowPolicy'], string> = {
-  reject:
-    'A full queue refuses the new message (receipt QueueFull); it is held as a dead letter, reason Rejected.',
-  dropOldest:
-    'A full queue takes the new message and evicts its oldest (receipt Delivered); the evicted one is held as a dead letter, reason DroppedOldest.',
-  deadLetter:
-    'A full queue refuses the new message (receipt QueueFull); it is held as a dead letter, reason QueueFull.',
+/**
+ * What each overflow policy does with a message that finds its queue full: one line under the
+ * list (three had pushed Backend below the fold at 1280x720), the whole of it on hover.
+ */
+const POLICY_HINTS: Record<KernelDef['overflowPolicy'], { short: string; long: string }> = {
+  reject: {
+    short: 'Full: refuses the new one, held as Rejected.',
+    long: 'A full queue refuses the new message (receipt QueueFull); it is held as a dead letter, reason Rejected.',
+  },
+  dropOldest: {
+    short: 'Full: evicts the oldest, held as DroppedOldest.',
+    long: 'A full queue takes the new message and evicts its oldest (receipt Delivered); the evicted one is held as a dead letter, reason DroppedOldest.',
+  },
+  deadLetter: {
+    short: 'Full: refuses the new one, held as QueueFull.',
+    long: 'A full queue refuses the new message (receipt QueueFull); it is held as a dead letter, reason QueueFull.',
+  },
 };
 
 /** A labelled text input; numeric ones bring up the number keyboard on touch devices. */
