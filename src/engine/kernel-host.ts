@@ -95,10 +95,24 @@ export class KernelHost {
     return k;
   }
 
-  /** Asks `makeKernel` for the kernel's implementation: a twin now, or a runtime later. */
-  private createImpl(k: KernelState): void {
+  /**
+   * Asks `makeKernel` for a new generation of the kernel's implementation. While its promise is
+   * pending the placement says a runtime is being made; `settled` clears that for this generation
+   * only (a newer one decides for itself: an older one's settling left the flag set for good).
+   */
+  private makeImpl(k: KernelState) {
     const gen = ++k.implGen;
     const made = this.makeKernel(k.cfg, { notice: (m) => this.notice(k, m) });
+    k.placement.gpuStarting = isPromise<KernelImpl | null>(made);
+    const settled = (): void => {
+      if (k.implGen === gen) k.placement.gpuStarting = false;
+    };
+    return { gen, made, settled };
+  }
+
+  /** Asks `makeKernel` for the kernel's implementation: a twin now, or a runtime later. */
+  private createImpl(k: KernelState): void {
+    const { gen, made, settled } = this.makeImpl(k);
     if (!isPromise<KernelImpl | null>(made)) {
       if (isRuntime(made)) this.adoptRuntime(k, made);
       else {
@@ -107,13 +121,9 @@ export class KernelHost {
       }
       return;
     }
-    k.placement.gpuStarting = true;
-    const started = () => {
-      if (k.implGen === gen) k.placement.gpuStarting = false;
-    };
     made.then(
       (impl) => {
-        started();
+        settled();
         if (impl === null) return;
         if (k.destroyed || k.implGen !== gen) {
           if (isRuntime(impl)) impl.destroy();
@@ -128,7 +138,7 @@ export class KernelHost {
         }
       },
       (e: unknown) => {
-        started();
+        settled();
         this.notice(k, `Could not create the kernel's runtime: ${String(e)}`);
       },
     );
@@ -276,13 +286,9 @@ export class KernelHost {
       this.place(k);
       return;
     }
-    const gen = ++k.implGen;
-    const made = this.makeKernel(k.cfg, { notice: (m) => this.notice(k, m) });
-    // This generation says whether a runtime is being made: an older one's settling no longer
-    // clears the flag (the generation check skips it), so it is set and cleared here.
-    p.gpuStarting = isPromise<KernelImpl | null>(made);
+    const { gen, made, settled } = this.makeImpl(k);
     const adopt = (impl: KernelImpl | null): void => {
-      if (k.implGen === gen) p.gpuStarting = false;
+      settled();
       if (impl === null) return;
       if (k.destroyed || k.implGen !== gen) {
         if (isRuntime(impl) && impl !== k.gpu) impl.destroy();
@@ -301,10 +307,7 @@ export class KernelHost {
       this.place(k);
       this.releaseForcedCpu(k);
     };
-    if (isPromise<KernelImpl | null>(made))
-      made.then(adopt, () => {
-        if (k.implGen === gen) p.gpuStarting = false;
-      });
+    if (isPromise<KernelImpl | null>(made)) made.then(adopt, settled);
     else adopt(made);
     this.place(k);
     this.releaseForcedCpu(k);

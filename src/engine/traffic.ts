@@ -122,6 +122,12 @@ export class Traffic {
     return this.pastEmitted + ((this.remote ?? this.generator)?.emitted ?? 0);
   }
 
+  /** A run went its whole duration: it finished, and its count joins the runs before. */
+  private ended(run: { spec: GeneratorSpec; emitted: number }): void {
+    this.finished = run.spec;
+    this.pastEmitted += run.emitted;
+  }
+
   stop(): void {
     this.finished = null;
     this.pastEmitted = this.totalEmitted;
@@ -260,8 +266,7 @@ export class Traffic {
     }
     this.lastEmitted = gen.emitted;
     if (gen.done) {
-      this.finished = gen.spec;
-      this.pastEmitted += gen.emitted;
+      this.ended(gen);
       this.generator = null;
     }
   }
@@ -341,8 +346,7 @@ export class Traffic {
     }
     this.lastEmitted = feed.emitted;
     if (feed.done) {
-      this.finished = feed.spec;
-      this.pastEmitted += feed.emitted;
+      this.ended(feed);
       this.remote = null;
     }
   }
