@@ -7,7 +7,7 @@ import type { WhatIfRequest, WhatIfResponse } from '../../analysis/whatif.worker
 import { oneShot } from './oneShot';
 import { formatCount, formatCounts } from '../design/format';
 import { describeFieldChange } from '../design/diffText';
-import { generatorSpecOf } from '../inject/generatorSpec';
+import { generatorSpecOf, mixText } from '../inject/generatorSpec';
 import { DEFAULT_PATTERN } from '../../engine/protocol';
 
 /** The most messages a what-if run sends (each side runs them all: about 4 s a million here). */
@@ -225,8 +225,7 @@ export function WhatIfPanel() {
         {typeof live === 'string'
           ? `${traffic ? "the workspace's first generator preset" : 'Poisson over every routed type, weight 1'} (Inject → Generator cannot start: ${live})`
           : `as Inject → Generator sends it (${live.pattern ?? DEFAULT_PATTERN}, mix ${
-              live.mix?.map((m) => `${m.typeId}:${m.weight}`).join(', ') ||
-              'every routed type, weight 1'
+              mixText(live.mix ?? []) || 'every routed type, weight 1'
             })`}
         , at the rate and seed above, the same messages through both configs.
       </p>

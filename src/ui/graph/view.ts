@@ -1,3 +1,5 @@
+import { workbenchStore } from '../../state/store';
+
 /**
  * Whether the graph's view is still the fitted one: no pan or zoom since the last fit of the whole
  * graph, by the user or by the app zooming onto one node (the toolbar's search). While it is, a
@@ -13,6 +15,12 @@ export const graphView: {
    */
   reveal: ((id: string) => void) | null;
 } = { followsFit: true, reveal: null };
+
+/** Selects node `id` from outside the graph (Problems, the Inspector's outline) and shows it. */
+export function selectNode(id: string): void {
+  workbenchStore().getState().setSelection([id]);
+  graphView.reveal?.(id);
+}
 
 /**
  * Fitting the graph keeps a band along its top free for the notices (`.notices`, in the graph's

@@ -14,6 +14,7 @@ import type { GeneratorFormState } from '../../state/injectForm';
 import {
   checkGeneratorForm,
   describeErrors,
+  mixText,
   routedMix,
   runSpan,
   U64_MAX_TEXT,
@@ -490,7 +491,7 @@ function GeneratorForm() {
       name: p.name,
       ratePerSec: String(p.ratePerSec),
       pattern: p.pattern,
-      mix: p.mix.map((m) => `${String(m.typeId)}:${m.weight}`).join(', '),
+      mix: mixText(p.mix),
       zipfS: String(p.zipfS),
       accounts: String(p.accounts),
       durationMs: String(p.durationMs),

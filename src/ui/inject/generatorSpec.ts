@@ -9,9 +9,14 @@ import { canonicalTypeId } from '../../state/edits';
 import type { GeneratorFormState } from '../../state/injectForm';
 import { formatRate } from '../design/format';
 
+/** A mix as the form writes it: `typeId:weight, …`. */
+export function mixText(mix: readonly { typeId: unknown; weight: number }[]): string {
+  return mix.map((m) => `${String(m.typeId)}:${m.weight}`).join(', ');
+}
+
 /** The mix the form shows until it is edited: every routed type at weight 1. */
 export function routedMix(routes: RouteConfig['routes']): string {
-  return routes.map((r) => `${String(r.typeId)}:1`).join(', ');
+  return mixText(routes.map((r) => ({ typeId: r.typeId, weight: 1 })));
 }
 
 /** The form's fields that a value is typed into, each checked on its own. */

@@ -16,7 +16,7 @@ import {
   type TypeDef,
 } from '../../state/edits';
 import { useWorkbench, workbenchStore } from '../../state/store';
-import { graphView } from '../graph/view';
+import { selectNode } from '../graph/view';
 
 /** How an edit is being committed: the Apply button or Enter, focus leaving the form, or the form
  * closing (another node selected, undo). Only an explicit submit may leave an error silently
@@ -115,10 +115,6 @@ export function Inspector() {
  */
 function Outline() {
   const config = useWorkbench((s) => s.config);
-  const select = (id: string) => {
-    workbenchStore().getState().setSelection([id]);
-    graphView.reveal?.(id);
-  };
   return (
     <nav className="inspector-outline" aria-label="Workspace outline">
       <h3>Message types</h3>
@@ -130,7 +126,7 @@ function Outline() {
               <button
                 type="button"
                 className="btn-link"
-                onClick={() => select(typeNodeId(t.typeId))}
+                onClick={() => selectNode(typeNodeId(t.typeId))}
               >
                 {t.name}
               </button>{' '}
@@ -145,7 +141,11 @@ function Outline() {
       <ul>
         {config.kernels.map((k) => (
           <li key={k.id}>
-            <button type="button" className="btn-link" onClick={() => select(kernelNodeId(k.id))}>
+            <button
+              type="button"
+              className="btn-link"
+              onClick={() => selectNode(kernelNodeId(k.id))}
+            >
               {k.id}
             </button>{' '}
             <span className="muted">

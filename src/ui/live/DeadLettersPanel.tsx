@@ -161,10 +161,7 @@ export function DeadLettersPanel() {
 
   // The warning's pace: a queueful a second, at least 1,000 (a paced redrive also waits while the
   // queue is half full, so no letter fails again for want of room).
-  const suggestedPace = Math.max(
-    1_000,
-    queues.find((q) => q.id === shortfall?.kernel)?.capacity ?? 0,
-  );
+  const suggestedPace = Math.max(1_000, shortfall?.capacity ?? 0);
 
   /** `pace`: letters per second, instead of the pace under Options (the warning's own button). */
   async function redrive(selectedOnly: boolean, pace?: number) {

@@ -14,6 +14,7 @@ describe('atOnceShortfall', () => {
       kernel: 'pattern_detector',
       letters: 3976,
       room: 1024,
+      capacity: 1024,
       short: 2952,
       evicts: false,
     });

@@ -14,6 +14,8 @@ export interface Shortfall {
   letters: number;
   /** Free places in it now. */
   room: number;
+  /** Its capacity. */
+  capacity: number;
   /** Letters that find no place: they fail again, or (dropOldest) evict as many queued. */
   short: number;
   evicts: boolean;
@@ -41,7 +43,14 @@ export function atOnceShortfall(
     const room = Math.max(0, q.capacity - q.queued);
     const short = n - room;
     if (short > 0 && (!worst || short > worst.short))
-      worst = { kernel: q.id, letters: n, room, short, evicts: q.policy === 'dropOldest' };
+      worst = {
+        kernel: q.id,
+        letters: n,
+        room,
+        capacity: q.capacity,
+        short,
+        evicts: q.policy === 'dropOldest',
+      };
   }
   return worst;
 }

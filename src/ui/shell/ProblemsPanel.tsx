@@ -3,15 +3,12 @@ import { validateWorkspace } from '../../core/config';
 import { useLiveValue } from '../../state/live';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { liveProblems, problemElementId } from './problems';
-import { graphView } from '../graph/view';
+import { selectNode } from '../graph/view';
 
 /** Selects a graph element (a node, or an edge when `id` is no node's). */
 function select(id: string): void {
-  const s = workbenchStore().getState();
-  if (id.startsWith('type:') || id.startsWith('kernel:')) {
-    s.setSelection([id], []);
-    graphView.reveal?.(id);
-  } else s.setSelection([], [id]);
+  if (id.startsWith('type:') || id.startsWith('kernel:')) selectNode(id);
+  else workbenchStore().getState().setSelection([], [id]);
 }
 
 /**
