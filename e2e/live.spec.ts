@@ -350,9 +350,11 @@ test('the receipt tail holds while read and lets the rows in after (1280x720)', 
   await wb.openPanel('Receipts');
   const list = page.getByTestId('receipt-list');
   const shown = page.getByTestId('receipt-shown');
+  // More than a thousand, so the count is read as the panel writes it ("1,234 rows shown", or
+  // "20.0 K rows shown" where exact counts do not fit): read with parseInt, "20,000" had read 20.
   await expect
-    .poll(async () => parseInt((await shown.textContent()) ?? '0', 10))
-    .toBeGreaterThan(200);
+    .poll(async () => readCount((await shown.textContent()) ?? ''))
+    .toBeGreaterThan(1_000);
   // Scrolled down with the wheel: held, and Show newest (a pointer's click) goes back.
   await list.hover();
   await page.mouse.wheel(0, 600);
@@ -373,3 +375,11 @@ test('the receipt tail holds while read and lets the rows in after (1280x720)', 
   expect(await list.evaluate((el) => el.scrollTop)).toBe(0);
   await page.evaluate(() => window.workbench.stopGenerator());
 });
+
+/** A count as the panels write it: "1,234 rows shown", "20.0 K rows shown", "1.66 M". */
+function readCount(text: string): number {
+  const m = /([\d][\d,]*(?:\.\d+)?)\s?([KMG])?/.exec(text);
+  if (!m) return Number.NaN;
+  const scale = { K: 1e3, M: 1e6, G: 1e9 }[m[2] ?? ''] ?? 1;
+  return Number(m[1]!.replaceAll(',', '')) * scale;
+}
