@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { Inspector } from './Inspector';
-import { cleanup, freshStore, render } from '../testing/browser';
+import { cleanup, freshStore, inPane, render } from '../testing/browser';
+import '../design/tokens.css';
+import '../design/controls.css';
+import './inspector.css';
 import type { WorkbenchStore } from '../../state/store';
 
 let store: WorkbenchStore;
@@ -143,5 +146,32 @@ describe('Inspector (issue 13, point 9)', () => {
     expect(store.getState().selection).toEqual(['kernel:aggregator']);
     await expect.element(page.getByRole('form', { name: 'Kernel aggregator' })).toBeVisible();
     await expect.element(outline).not.toBeInTheDocument();
+  });
+
+  // At 1280x720 the Inspector is about 300 x 350 px: the kernel form's Apply was below the fold,
+  // and nothing said the form went on.
+  it.each([
+    ['kernel:fraud_processor', 'Kernel fraud_processor'],
+    ['type:1001', 'Message type Transaction'],
+  ])('keeps Apply in view in a short Inspector (%s)', async (node, form) => {
+    store.getState().setSelection([node]);
+    render(inPane(300, <Inspector />, 350));
+    await expect.element(page.getByRole('form', { name: form })).toBeVisible();
+    const pane = page.getByTestId('pane').element();
+    const aside = page.getByRole('complementary', { name: 'Inspector' }).element();
+    // The form is taller than the Inspector, which scrolls (the pane does not).
+    expect(aside.scrollHeight).toBeGreaterThan(aside.clientHeight);
+    expect(pane.scrollHeight).toBeLessThanOrEqual(pane.clientHeight);
+    const inView = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      const box = aside.getBoundingClientRect();
+      return r.top >= box.top && r.bottom <= box.bottom + 0.5;
+    };
+    const apply = page.getByRole('button', { name: 'Apply', exact: true }).element();
+    expect(inView(apply)).toBe(true);
+    // Scrolled to the end, Apply is still there, and the last field is in view above it.
+    aside.scrollTop = aside.scrollHeight;
+    await new Promise((r) => requestAnimationFrame(r));
+    expect(inView(apply)).toBe(true);
   });
 });

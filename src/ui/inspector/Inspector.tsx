@@ -368,7 +368,11 @@ function TypeForm({ type }: { type: TypeDef }) {
       <p className="muted">
         Edits apply when you press Enter or leave the form; undo reverts them.
       </p>
-      <button type="submit">Apply</button>
+      {/* Kept at the Inspector's foot while the form scrolls under it: at 1280x720 the Inspector is
+          about 350 px high, and the kernel form's Apply was below the fold. */}
+      <div className="form-actions">
+        <button type="submit">Apply</button>
+      </div>
       <fieldset>
         <legend>Route</legend>
         <p className="muted">
@@ -530,7 +534,11 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
         A choice from a list applies at once; typed edits when you press Enter or leave the form.
         Undo reverts them.
       </p>
-      <button type="submit">Apply</button>
+      {/* Kept at the Inspector's foot while the form scrolls under it: at 1280x720 the Inspector is
+          about 350 px high, and the kernel form's Apply was below the fold. */}
+      <div className="form-actions">
+        <button type="submit">Apply</button>
+      </div>
     </form>
   );
 }
