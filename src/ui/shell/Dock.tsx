@@ -13,6 +13,7 @@ import {
   useParentTabset,
   useParentTabsetState,
   useParentWorkspace,
+  useTabListOverflow,
   type TabNode,
   type TabRenderProps,
   type TabsetNode,
@@ -88,6 +89,36 @@ function CollapseButton() {
     >
       {state.isCollapsed ? '▸' : '▾'}
     </button>
+  );
+}
+
+/**
+ * The tabs a narrow pane has no room for, in a menu: its tabs stay on one scrolling row. Wrapped
+ * onto two or three rows, they had taken up to 96 px of a pane that was short already.
+ */
+function TabOverflowMenu() {
+  const pane = useParentTabset<PanelId>();
+  const state = useParentTabsetState();
+  const hidden = useTabListOverflow({ includePartiallyVisible: true });
+  if (!pane || !state || state.isCollapsed || hidden.length === 0) return null;
+  const label = `+${hidden.length} more ${hidden.length === 1 ? 'tab' : 'tabs'}`;
+  return (
+    <Menu.Root modal={false}>
+      <Menu.Trigger asChild>
+        <button type="button" className="icon-btn tab-overflow" aria-label={label} title={label}>
+          +{hidden.length}
+        </button>
+      </Menu.Trigger>
+      <Menu.Portal>
+        <Menu.Content className="menu" align="end" sideOffset={4}>
+          {hidden.map((id) => (
+            <Menu.Item key={id} className="menu-item" onSelect={() => pane.selectTab(id)}>
+              {isPanelId(id) ? PANEL_TITLES[id] : id}
+            </Menu.Item>
+          ))}
+        </Menu.Content>
+      </Menu.Portal>
+    </Menu.Root>
   );
 }
 
@@ -214,6 +245,7 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal }: DockProps
   const renderToolbar = useCallback(
     () => (
       <div className="pane-tools">
+        <TabOverflowMenu />
         {/* A toggle: its name stays, aria-pressed says whether the pane is maximised. */}
         <TabsetMaximizeButton
           aria-label="Maximise pane"
