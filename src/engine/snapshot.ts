@@ -36,9 +36,13 @@ export class SnapshotBuilder {
     private readonly traffic: Traffic,
   ) {}
 
+  /**
+   * The counters Reset counters sets to 0 restart their rates from 0. Not the generator's: its
+   * count goes on over runs and resets, and restarted at 0 it read everything sent before the
+   * reset as sent in one snapshot (72.9 K/s for 1,000/s asked).
+   */
   resetRates(nowUs: number): void {
-    for (const m of [this.injected, this.processed, this.lettered, this.generated])
-      m.restart(nowUs);
+    for (const m of [this.injected, this.processed, this.lettered]) m.restart(nowUs);
   }
 
   build(): EngineSnapshot {
