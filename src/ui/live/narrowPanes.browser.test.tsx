@@ -367,3 +367,32 @@ describe('Receipts in a pane as narrow as it goes (240 px), under the tabs of a 
     expect(pane().scrollHeight).toBeGreaterThan(pane().clientHeight);
   });
 });
+
+describe('Receipts in a short pane (a third of 1280x720, or split below)', () => {
+  for (const [width, height] of [
+    [345, 200],
+    [668, 150],
+  ] as const)
+    it(`keeps its counts line whole at ${width} x ${height} px; the list gives up the room`, async () => {
+      store.getState().ingestSnapshot(
+        snapshot({
+          receipts: {
+            total: 6_853_829,
+            byStatus: { Delivered: 6_853_829 },
+            sampledOut: 6_833_829,
+            failedLater: 0,
+            recent: Array.from({ length: 20 }, (_, i) => receipt(i + 1)),
+          },
+        }),
+        Date.now(),
+      );
+      render(inPane(width, <ReceiptsPanel />, height));
+      const counts = page.getByTestId('receipt-total');
+      await expect.element(counts).toBeVisible();
+      const line = (counts.element() as HTMLElement).parentElement!;
+      // Squeezed by the list's least height, the line was 4 px of its 18: cut through its text.
+      expect(line.clientHeight).toBeGreaterThanOrEqual(line.scrollHeight);
+      const text = counts.element().getBoundingClientRect();
+      expect(line.getBoundingClientRect().bottom).toBeGreaterThanOrEqual(text.bottom - 0.5);
+    });
+});
