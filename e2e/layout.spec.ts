@@ -748,6 +748,35 @@ test('a pane made as narrow as it goes keeps its tabs on one row; the rest are i
   await expect(wb.panel('Inject')).toBeVisible();
 });
 
+test("a collapsed pane's strip lists the tabs it has no room for in its +N menu", async ({
+  wb,
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await wb.open();
+  const right = page.locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Receipts' }) });
+  await right.getByRole('button', { name: 'Collapse pane' }).click();
+  await expect(right).toHaveAttribute('data-tabset-collapsed', 'true');
+  // The strip's tabs below its tab list's end are out of view; each is in the menu, in order.
+  const list = (await right.locator('[data-tab-list]').boundingBox())!;
+  const names = ['Receipts', 'Dead letters', 'Metrics', 'Trace', 'Problems'];
+  const cut: string[] = [];
+  for (const name of names) {
+    const b = (await right.getByRole('tab', { name, exact: true }).boundingBox())!;
+    if (b.y + b.height > list.y + list.height + 1) cut.push(name);
+  }
+  expect(cut.length, 'tabs a 1280x720 strip has no room for').toBeGreaterThan(0);
+  const more = right.getByRole('button', { name: /^\+\d+ more tabs?$/ });
+  await expect(more).toBeInViewport();
+  await expect(more).toHaveText(`+${cut.length}`);
+  await more.click();
+  await expect(page.getByRole('menuitem')).toHaveText(cut);
+  // Chosen there, the pane expands with that panel.
+  await page.getByRole('menuitem', { name: cut.at(-1)! }).click();
+  await expect(right).not.toHaveAttribute('data-tabset-collapsed', 'true');
+  await expect(wb.panel(cut.at(-1)!)).toBeVisible();
+});
+
 test('maximised, the Metrics charts fill the pane; restored, they keep their least height', async ({
   wb,
   page,

@@ -94,13 +94,14 @@ function CollapseButton() {
 
 /**
  * The tabs a narrow pane has no room for, in a menu: its tabs stay on one scrolling row. Wrapped
- * onto two or three rows, they had taken up to 96 px of a pane that was short already.
+ * onto two or three rows, they had taken up to 96 px of a pane that was short already. A collapsed
+ * pane's strip too: at 1280x720 it had shown three of five tabs, the rest out of sight.
  */
 function TabOverflowMenu() {
   const pane = useParentTabset<PanelId>();
   const state = useParentTabsetState();
   const hidden = useTabListOverflow({ includePartiallyVisible: true });
-  if (!pane || !state || state.isCollapsed || hidden.length === 0) return null;
+  if (!pane || !state || hidden.length === 0) return null;
   const label = `+${hidden.length} more ${hidden.length === 1 ? 'tab' : 'tabs'}`;
   return (
     <Menu.Root modal={false}>
@@ -112,7 +113,15 @@ function TabOverflowMenu() {
       <Menu.Portal>
         <Menu.Content className="menu" align="end" sideOffset={4}>
           {hidden.map((id) => (
-            <Menu.Item key={id} className="menu-item" onSelect={() => pane.selectTab(id)}>
+            <Menu.Item
+              key={id}
+              className="menu-item"
+              onSelect={() => {
+                pane.selectTab(id);
+                // From a collapsed pane's strip, as a click on the tab itself does.
+                if (pane.isCollapsed()) pane.expand();
+              }}
+            >
               {isPanelId(id) ? PANEL_TITLES[id] : id}
             </Menu.Item>
           ))}
