@@ -50,4 +50,42 @@ describe('status bar toggles', () => {
     await expect.poll(dockHeight).toBeGreaterThan(100);
     await expect.element(page.getByText('inspector', { exact: true })).toBeVisible();
   });
+
+  it('are remembered: hidden from the status bar, they stay hidden after a reload', async () => {
+    const layout = () => (
+      <WorkbenchLayout
+        graph={<div>graph</div>}
+        inspector={<aside aria-label="Inspector">inspector</aside>}
+        status={<span>status</span>}
+        renderPanel={(id) => <p>{id} panel</p>}
+      />
+    );
+    render(layout());
+    await userEvent.click(page.getByRole('button', { name: 'Inspector', exact: true }));
+    await userEvent.click(page.getByRole('button', { name: 'Panels', exact: true }));
+    await expect
+      .element(page.getByRole('button', { name: 'Panels', exact: true }))
+      .toHaveAttribute('aria-pressed', 'false');
+    // A reload: the layout mounts again from what was stored (hidden by a drag, it was kept; by
+    // the status bar's buttons, it came back).
+    cleanup();
+    render(layout());
+    await expect
+      .element(page.getByRole('button', { name: 'Inspector', exact: true }))
+      .toHaveAttribute('aria-pressed', 'false');
+    await expect
+      .element(page.getByRole('button', { name: 'Panels', exact: true }))
+      .toHaveAttribute('aria-pressed', 'false');
+    // Shown again from the buttons, that is kept too.
+    await userEvent.click(page.getByRole('button', { name: 'Inspector', exact: true }));
+    await userEvent.click(page.getByRole('button', { name: 'Panels', exact: true }));
+    cleanup();
+    render(layout());
+    await expect
+      .element(page.getByRole('button', { name: 'Inspector', exact: true }))
+      .toHaveAttribute('aria-pressed', 'true');
+    await expect
+      .element(page.getByRole('button', { name: 'Panels', exact: true }))
+      .toHaveAttribute('aria-pressed', 'true');
+  });
 });

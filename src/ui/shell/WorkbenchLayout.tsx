@@ -55,8 +55,24 @@ function LayoutFor({
       saveLayout(workspace, patch, storage),
     [workspace],
   );
+  // The group a status-bar button has just collapsed or expanded: its change is the user's, to
+  // keep, though made through the panel's handle (a maximised dock's height, also set through it,
+  // is not kept). Hidden from the buttons, the Inspector and the panels came back on reload.
+  const toggled = useRef<'outer' | 'main' | null>(null);
+  const toggle = (group: 'outer' | 'main', panel: typeof dockPanel.current) => {
+    if (!panel) return;
+    toggled.current = group;
+    if (panel.isCollapsed()) panel.expand();
+    else panel.collapse();
+  };
+  const ours = (group: 'outer' | 'main', userInteraction: boolean): boolean => {
+    if (toggled.current !== group) return userInteraction;
+    toggled.current = null;
+    return true;
+  };
+  // A panel asked for (a receipt's Trace, a problem) shows the dock as the Panels button does.
   const onReveal = () => {
-    if (dockPanel.current?.isCollapsed()) dockPanel.current.expand();
+    if (dockPanel.current?.isCollapsed()) toggle('outer', dockPanel.current);
   };
   // A maximised pane takes the window's height too (the graph keeps its least height) and gives
   // it back when restored: "maximise" that only widened a pane within a dock of 300 px left the
@@ -83,14 +99,14 @@ function LayoutFor({
         orientation="vertical"
         className="layout-outer"
         defaultLayout={saved.outer}
-        onLayoutChanged={(outer, meta) => meta.isUserInteraction && save({ outer })}
+        onLayoutChanged={(outer, meta) => ours('outer', meta.isUserInteraction) && save({ outer })}
       >
         <Panel id="layout-work" minSize="120px">
           <Group
             id="rdw-main"
             orientation="horizontal"
             defaultLayout={saved.main}
-            onLayoutChanged={(main, meta) => meta.isUserInteraction && save({ main })}
+            onLayoutChanged={(main, meta) => ours('main', meta.isUserInteraction) && save({ main })}
           >
             <Panel id="layout-graph" minSize="320px">
               {graph}
@@ -136,11 +152,7 @@ function LayoutFor({
           className="btn-ghost btn-sm"
           aria-pressed={inspectorShown}
           title={inspectorShown ? 'Hide the inspector' : 'Show the inspector'}
-          onClick={() => {
-            const p = inspectorPanel.current;
-            if (p?.isCollapsed()) p.expand();
-            else p?.collapse();
-          }}
+          onClick={() => toggle('main', inspectorPanel.current)}
         >
           Inspector
         </button>
@@ -149,11 +161,7 @@ function LayoutFor({
           className="btn-ghost btn-sm"
           aria-pressed={dockShown}
           title={dockShown ? 'Hide the panels' : 'Show the panels'}
-          onClick={() => {
-            const p = dockPanel.current;
-            if (p?.isCollapsed()) p.expand();
-            else p?.collapse();
-          }}
+          onClick={() => toggle('outer', dockPanel.current)}
         >
           Panels
         </button>
