@@ -748,6 +748,33 @@ test('a pane made as narrow as it goes keeps its tabs on one row; the rest are i
   await expect(wb.panel('Inject')).toBeVisible();
 });
 
+test('a pane separator dragged past the least width collapses the pane it passes, and it stays so', async ({
+  wb,
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await wb.open();
+  const left = page.locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Inject' }) });
+  const sep = page.getByRole('separator', { name: 'Resize panes' }).first();
+  const box = (await sep.boundingBox())!;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width / 2, y);
+  await page.mouse.down();
+  await page.mouse.move(2, y, { steps: 30 });
+  await page.mouse.up();
+  // Released, the pane is the strip the drag showed (it had sprung back to where the drag began).
+  await expect(left).toHaveAttribute('data-tabset-collapsed', 'true');
+  expect((await left.boundingBox())!.width).toBeLessThanOrEqual(48);
+  await expect(wb.panel('Receipts')).toBeVisible();
+  // A click on the selected tab of an expanded pane still only shows its panel.
+  await page.getByRole('tab', { name: 'Inject', exact: true }).click();
+  await expect(left).not.toHaveAttribute('data-tabset-collapsed', 'true');
+  await page.getByRole('tab', { name: 'Inject', exact: true }).click();
+  await page.getByRole('tab', { name: 'Inject', exact: true }).press('Enter');
+  await expect(left).not.toHaveAttribute('data-tabset-collapsed', 'true');
+  await expect(wb.panel('Inject')).toBeVisible();
+});
+
 test("a collapsed pane's strip lists the tabs it has no room for in its +N menu", async ({
   wb,
   page,

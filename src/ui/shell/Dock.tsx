@@ -219,8 +219,14 @@ export interface DockProps {
   onReveal(): void;
 }
 
+/** Whether an input went to a tab (its pane's collapse is then refused; see the Workspace). */
+const isTab = (target: EventTarget | null): boolean =>
+  target instanceof Element && target.closest('[data-tab]') !== null;
+
 export function Dock({ model, renderPanel, onModelChanged, onReveal }: DockProps) {
   const ref = useRef<DockHandle | null>(null);
+  // Whether the last pointer press or key went to a tab.
+  const onTab = useRef(false);
   const reveal = useRef(onReveal);
   useEffect(() => {
     reveal.current = onReveal;
@@ -286,10 +292,14 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal }: DockProps
       tabsetMinWidth="240px"
       tabsetMinHeight="80px"
       tabRemovalSelectionBehavior="recent"
-      // A click on the selected tab would collapse its pane (the library's default); here a tab
-      // click only ever shows its panel. Panes collapse from their header button or menu, which
-      // go through the imperative handle and so are not refused here.
-      onBeforeModelChange={({ reason }) => reason !== 'collapse'}
+      // A click on the selected tab (or Enter or Space on it) would collapse its pane (the
+      // library's default); here a tab only ever shows its panel. Panes collapse from their header
+      // button or menu, which go through the imperative handle and so are not refused here, and
+      // by a separator dragged past a pane's least size: refused too, the drag had shown the pane
+      // collapsed and then sprung back to where it began.
+      onPointerDownCapture={(e) => (onTab.current = isTab(e.target))}
+      onKeyDownCapture={(e) => (onTab.current = isTab(e.target))}
+      onBeforeModelChange={({ reason }) => reason !== 'collapse' || !onTab.current}
       onModelChanged={(m, meta) => {
         onModelChanged(m);
         // A pane the user split off is collapsible like the others (set once the change is done).
