@@ -304,8 +304,21 @@ test('metrics: the dispatcher counters show and reset, the charts draw', async (
       }),
     )
     .toBeGreaterThan(120);
+  // Evicted after their queue took them (aggregator, 4,096, dropOldest): "delivered" counts
+  // them, and the line says how many of the delivered failed later.
+  await expect(page.getByTestId('failed-later')).toHaveCount(0);
+  await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 5_000 }));
+  await expect(page.getByTestId('failed-later')).toContainText(/failed later [\d,]+/);
+  const later = await page.evaluate(() => window.workbench.snapshot()!.receipts.failedLater);
+  expect(later).toBeGreaterThan(0);
+  await expect(page.getByTestId('failed-later')).toContainText(later.toLocaleString('en-US'));
+  // Reset: the counts start again, and the panel and the status bar say from when.
+  await expect(page.getByTestId('metrics-since')).toHaveCount(0);
   await page.getByRole('button', { name: 'Reset counters' }).click();
   await expect(counters).toContainText('dispatched 0');
+  await expect(page.getByTestId('metrics-since')).toContainText(/counting since \d\d:\d\d:\d\d/);
+  await expect(page.getByTestId('accounting-since')).toContainText(/since \d\d:\d\d:\d\d/);
+  await expect(page.getByTestId('failed-later')).toHaveCount(0);
 });
 
 test('the generator draws on a worker of its own, and every message of its schedule enters', async ({

@@ -146,6 +146,8 @@ export class EngineCore {
   /** Messages taken from a queue and not yet processed (async batches in flight). */
   inFlightTotal = 0;
   carriedOver = 0;
+  /** Engine time of the last Reset counters (`accounting.sinceUs`); null before any. */
+  countersSinceUs: number | null = null;
   /** Dead letters added since the last reset (for the dead-lettered rate). */
   lettered = 0;
   /** When the snapshots of the last rate window sampled the rate meters, oldest first. */

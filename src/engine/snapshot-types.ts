@@ -112,6 +112,12 @@ export interface AccountingSnapshot {
   emitted: number;
   /** Held (queued, in flight or dead-lettered) when the counters were last reset; they count as entered. */
   carriedOver: number;
+  /**
+   * Engine time (µs; wall-clock time in the app) of the last Reset counters, from which the
+   * counts here, the dispatcher's metrics, the receipts and the kernels' counts start; absent
+   * before any reset (they count from the engine's start). The generator's count is per run.
+   */
+  sinceUs?: number;
   /** Consumed by a kernel runtime, or delivered back to the host (`toHost`). */
   processed: number;
   /**

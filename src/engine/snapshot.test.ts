@@ -413,6 +413,21 @@ describe('engine snapshot', () => {
     expect(engine.snapshot().accounting.toHost).toBe(0);
   });
 
+  it("says since when the counters count: absent before a reset, the reset's time after", () => {
+    const { engine, advance } = clockedDemo();
+    advance(10_000);
+    expect(engine.snapshot().accounting.sinceUs).toBeUndefined();
+    engine.command({ type: 'inject', typeId: 1001, count: 10 });
+    advance(10_000);
+    const at = engine.snapshot().timeUs;
+    engine.command({ type: 'resetMetrics' });
+    advance(10_000);
+    const s = engine.snapshot();
+    expect(s.accounting.sinceUs).toBeGreaterThanOrEqual(at);
+    expect(s.accounting.sinceUs).toBeLessThan(s.timeUs);
+    expect(s.accounting.injected).toBe(0);
+  });
+
   it('shows a hand burst of 5,000 whole, newest on top', () => {
     const { engine, advance } = clockedDemo();
     // FraudAlerts into alert_sink's queue of 1,024: 1,024 delivered, 3,976 refused (QueueFull).

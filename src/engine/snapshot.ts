@@ -152,6 +152,7 @@ export class SnapshotBuilder {
         injected: c.injected,
         emitted: c.emitted,
         carriedOver: c.carriedOver,
+        ...(c.countersSinceUs === null ? {} : { sinceUs: c.countersSinceUs }),
         processed: c.processed,
         toHost: c.toHost,
         queued,

@@ -99,6 +99,76 @@ describe('Queues panel (issue 13, points 1 and 2)', () => {
 });
 
 describe('accounting bar', () => {
+  it('says since when it counts once the counters were reset', async () => {
+    render(
+      <footer className="statusbar" style={{ width: 1400 }}>
+        <AccountingBar />
+      </footer>,
+    );
+    const books = {
+      injected: 42,
+      emitted: 0,
+      carriedOver: 0,
+      processed: 42,
+      toHost: 0,
+      queued: 0,
+      inFlight: 0,
+      failedByStatus: {},
+      deadLettered: 0,
+      balanced: true,
+    };
+    store.getState().ingestSnapshot(snapshot({ accounting: books }), Date.now());
+    const acc = page.getByTestId('accounting');
+    await expect.element(acc).toHaveTextContent('injected 42');
+    expect(acc.element().textContent).not.toMatch(/since/);
+    // Reset at 14:03:09 local time: the line counts from then, and says so (the generator's "sent"
+    // beside it still counts its whole run).
+    const at = new Date(2026, 11, 5, 14, 3, 9, 500).getTime() * 1000;
+    store
+      .getState()
+      .ingestSnapshot(snapshot({ accounting: { ...books, sinceUs: at } }), Date.now() + 200);
+    await expect.element(page.getByTestId('accounting-since')).toHaveTextContent('since 14:03:09');
+    expect(page.getByTestId('accounting-since').element().getAttribute('title')).toMatch(
+      /Reset counters at 14:03:09/,
+    );
+  });
+
+  it('names the dead letters held in its chip when that term is out of view', async () => {
+    render(
+      <footer className="statusbar" style={{ width: 760 }}>
+        <AccountingBar />
+      </footer>,
+    );
+    store.getState().ingestSnapshot(
+      snapshot({
+        accounting: {
+          injected: 20_000,
+          emitted: 1_024,
+          carriedOver: 0,
+          processed: 7_168,
+          toHost: 1_024,
+          queued: 0,
+          inFlight: 0,
+          failedByStatus: { Evicted: 3_856 },
+          deadLettered: 10_000,
+          balanced: true,
+        },
+      }),
+      Date.now(),
+    );
+    const more = page.getByTestId('accounting-more');
+    await expect.element(more).toBeVisible();
+    // The largest term was hidden behind "+2 more", the visible sum far from adding up.
+    await expect
+      .element(more)
+      .toHaveTextContent(/^\+\d more · 10\.0\sK held · 3,856 evicted from dead letters$/);
+    const acc = page.getByTestId('accounting').element();
+    const held = [...acc.children].find((c) => c.textContent?.includes('held as dead letters'))!;
+    expect(held.getBoundingClientRect().top).toBeGreaterThanOrEqual(
+      acc.getBoundingClientRect().bottom,
+    );
+  });
+
   it('keeps its verdict in view in a narrow status bar, and names a single reason once', async () => {
     // The app's status bar (shell.css: one line, clipped at the end), narrower than the line.
     render(

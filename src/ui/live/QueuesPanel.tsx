@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useLiveValue, useStale } from '../../state/live';
 import { depthLevel } from '../graph/depth';
 import { formatCompact, formatCount, formatRate } from '../design/format';
+import { formatClock } from './labels';
 
 /** Rounded to what the table shows, so a row re-renders only when a shown number changes. */
 const rate = (r: number) => Math.round(r);
@@ -188,7 +189,9 @@ export function AccountingBar() {
   // snapshot forced a layout of its own (that function held 3–6 % of the page thread's samples
   // in a profile at 10 M/s). The terms that come and go (carried over, to host) renew the
   // observer.
-  const termsKey = acc ? `${acc.carriedOver ? 1 : 0}${acc.toHost ? 1 : 0}` : null;
+  const termsKey = acc
+    ? `${acc.carriedOver ? 1 : 0}${acc.toHost ? 1 : 0}${acc.sinceUs === undefined ? 0 : 1}`
+    : null;
   useEffect(() => {
     const el = ref.current;
     if (termsKey === null || !el) return;
@@ -208,7 +211,7 @@ export function AccountingBar() {
     reasons.length === 1 ? (LOSS_WORDS[reasons[0]![0]]?.long ?? reasons[0]![0]) : lostWhy;
   // The terms in order: the verdict first (a narrow window hides the end of the line, never the
   // verdict), the long "failed" term last.
-  const terms: { text: string; title: string }[] = [
+  const terms: { text: string; title: string; held?: true }[] = [
     { text: `injected ${formatCount(acc.injected)}`, title: 'messages injected from outside' },
     {
       text: `+ emitted ${formatCount(acc.emitted)}`,
@@ -243,6 +246,7 @@ export function AccountingBar() {
     {
       text: `+ held as dead letters ${formatCount(acc.deadLettered)}`,
       title: 'failed messages held in the dead-letter queue now (redrivable)',
+      held: true,
     },
     {
       text: `+ failed, not kept ${formatCount(lost)}${lostShown ? ` (${lostShown})` : ''}`,
@@ -250,7 +254,13 @@ export function AccountingBar() {
     },
   ];
   const verdict = acc.balanced ? '✔ balanced' : '✘ unbalanced';
-  const whole = `${verdict}: ${terms.map((t) => t.text).join(' ')}`;
+  // After Reset counters the terms count from then: said beside the verdict, as the generator's
+  // "sent" and the Receipts' rows shown still count from before (nothing had said which did).
+  const since = acc.sinceUs === undefined ? null : formatClock(acc.sinceUs);
+  const whole = `${verdict}${since ? ` since ${since}` : ''}: ${terms.map((t) => t.text).join(' ')}`;
+  // The terms out of view are the last ones. The dead letters held, the largest term after a
+  // burst into a full queue, had gone behind "+2 more" with the visible sum far from adding up.
+  const heldHidden = hidden > 0 && acc.deadLettered > 0 && terms.slice(-hidden).some((t) => t.held);
   return (
     <>
       <div
@@ -261,6 +271,15 @@ export function AccountingBar() {
         data-balanced={acc.balanced}
       >
         <strong className={acc.balanced ? 'ok' : 'bad'}>{verdict}</strong>
+        {since ? (
+          <span
+            className="muted"
+            data-testid="accounting-since"
+            title={`Reset counters at ${since}: these terms count from then, with what was held then carried over. The generator's count is its whole run's.`}
+          >
+            since {since}
+          </span>
+        ) : null}
         {terms.map((t) => (
           <span key={t.title} title={t.title}>
             {t.text}
@@ -276,6 +295,7 @@ export function AccountingBar() {
           title={whole}
         >
           +{hidden} more
+          {heldHidden ? ` · ${formatCompact(acc.deadLettered)} held` : ''}
           {lost > 0
             ? ` · ${formatCompact(lost)} ${reasons.length === 1 ? (LOSS_WORDS[reasons[0]![0]]?.short ?? `failed (${reasons[0]![0]})`) : 'failed, not kept'}`
             : ''}

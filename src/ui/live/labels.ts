@@ -20,6 +20,12 @@ export function formatHlcTime(h: Pick<HlcRow, 'physical'>): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(frac, 6)}`;
 }
 
+/** Engine time (µs since the Unix epoch) as local time of day to the second: `14:03:09`. */
+export function formatClock(us: number): string {
+  const d = new Date(Math.floor(us / 1000));
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
 /** A message type as its name and id (`FraudAlert (1010)`), or the bare id when none defines it. */
 export function typeLabel(types: RouteConfig['messageTypes'], typeId: U64): string {
   const id = String(typeId);

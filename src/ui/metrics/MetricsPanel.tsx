@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { useLiveValue } from '../../state/live';
+import { useLive, useLiveValue } from '../../state/live';
+import { formatClock } from '../live/labels';
 import { brokerTraffic } from './brokerTraffic';
 import {
   axisTop,
@@ -198,6 +199,8 @@ export function MetricsPanel() {
   const [windowSec, setWindowSec] = useState(60);
   const m = useLiveValue((s) => s?.metrics ?? null);
   const broker = useLiveValue((s) => (s ? brokerTraffic(s) : null));
+  const failedLater = useLive((s) => s?.receipts.failedLater ?? 0);
+  const sinceUs = useLive((s) => s?.accounting.sinceUs ?? null);
   return (
     <div className="metrics">
       <div className="panel-bar">
@@ -223,6 +226,16 @@ export function MetricsPanel() {
             , failed <strong>{formatCount(broker.failed)}</strong>
           </span>
         ) : null}
+        {failedLater > 0 ? (
+          // "delivered" is RingKernel's word for a queue that took the message; some of those
+          // were evicted after (dropOldest), which Receipts said ("failed later") and this did not.
+          <span
+            data-testid="failed-later"
+            title="Delivered (their queue took them), then lost before any kernel ran them: evicted by dropOldest, their kernel unregistered, failed or refused the payload. Each is a dead letter; Receipts counts them as Delivered · failed later."
+          >
+            of the delivered, failed later <strong>{formatCount(failedLater)}</strong>
+          </span>
+        ) : null}
         <button
           type="button"
           onClick={() => {
@@ -233,6 +246,11 @@ export function MetricsPanel() {
         >
           Reset counters
         </button>
+        {sinceUs !== null ? (
+          <span className="muted" data-testid="metrics-since">
+            counting since {formatClock(sinceUs)}
+          </span>
+        ) : null}
         <span className="grow" />
         <label className="inline">
           Show
