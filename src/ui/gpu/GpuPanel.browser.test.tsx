@@ -148,6 +148,41 @@ describe('GPU panel: what the measured rates are', () => {
     });
 });
 
+describe('GPU panel at its default size', () => {
+  it('shows the kernels before the note on how they are measured (588 x 264 px, 1280x720)', async () => {
+    render(
+      <div style={{ width: 588, height: 264, display: 'flex', flexDirection: 'column' }}>
+        <div className="dock-body" data-testid="pane">
+          <GpuPanel />
+        </div>
+      </div>,
+    );
+    store.getState().ingestSnapshot(
+      snapshot({
+        timeUs: 12_000_000,
+        kernels: ['fraud_processor', 'aggregator', 'pattern_detector', 'alert_sink'].map((id) =>
+          placed(id, 8_100_000, 2_000),
+        ),
+      }),
+      Date.now(),
+    );
+    await expect.element(page.getByTestId('placement-aggregator')).toBeInTheDocument();
+    await expect.element(page.getByTestId('gpu-adapter')).toBeVisible();
+    const pane = page.getByTestId('pane').element().getBoundingClientRect();
+    // Two kernels, where each runs and why, in view without scrolling: the note had come first
+    // and left one kernel's first line above the fold.
+    for (const id of ['fraud_processor', 'aggregator'])
+      expect(
+        page.getByTestId(`placement-${id}`).element().getBoundingClientRect().bottom,
+        id,
+      ).toBeLessThanOrEqual(pane.bottom);
+    // The note is still there, under the table.
+    const note = page.getByTestId('gpu-measured-note').element().getBoundingClientRect();
+    const table = page.getByRole('table', { name: 'Kernel backends' }).element();
+    expect(note.top).toBeGreaterThanOrEqual(table.getBoundingClientRect().bottom);
+  });
+});
+
 describe('GPU panel: the throughput measurement', () => {
   const sizes = [1_024, 4_096, 16_384, 65_536];
   const rows: ThroughputRow[] = ['fraud', 'aggregator', 'pattern', 'generic'].flatMap((b, i) =>

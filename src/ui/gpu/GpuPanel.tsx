@@ -266,13 +266,6 @@ export function GpuPanel() {
           <strong>No WebGPU here</strong> ({status.reason}). Every kernel runs on its CPU twin.
         </p>
       )}
-      <p className="muted" data-testid="gpu-measured-note">
-        Measured: messages per second of the time a backend spent on the kernel&apos;s batches of
-        about the size shown; it decides where the kernel runs. On the CPU twin that is its compute
-        alone, well above what the engine around it processes. On WebGPU it is the whole round trip,
-        so a kernel that cannot keep up processes about that rate, and more when it also took
-        batches larger than the size measured.
-      </p>
       <table className="grid-table stacks gpu-table" aria-label="Kernel backends">
         <thead>
           <tr>
@@ -340,6 +333,15 @@ export function GpuPanel() {
           ))}
         </tbody>
       </table>
+      {/* Under the table: above it, the note took the default pane's room and left one kernel's
+          first line in view. */}
+      <p className="muted" data-testid="gpu-measured-note">
+        Measured: messages per second of the time a backend spent on the kernel&apos;s batches of
+        about the size shown; it decides where the kernel runs. On the CPU twin that is its compute
+        alone, well above what the engine around it processes. On WebGPU it is the whole round trip,
+        so a kernel that cannot keep up processes about that rate, and more when it also took
+        batches larger than the size measured.
+      </p>
       <div className="panel-bar">
         <button
           type="button"
