@@ -149,6 +149,9 @@ describe('Receipts in a narrow pane', () => {
   for (const [width, layout] of [
     [560, 'stacked'],
     [400, 'stacked'],
+    // A third of the dock at 1280x720: two lines had cut every type ("Patter…") and route.
+    [345, 'narrow'],
+    [294, 'narrow'],
     [662, 'dense'],
     [750, 'wide'],
   ] as const)

@@ -3,25 +3,35 @@ import { useLayoutEffect, useState, type RefObject } from 'react';
 /**
  * How the receipt tail lays out its seven columns at the width its list has: `wide`, one line at
  * 12 px; `dense`, one line at 11 px (the right pane at 1280x720); `stacked`, two lines per receipt
- * (a narrow pane, or a receipt's detail open beside the list). Every column stays visible in all
- * three; live.css has the tracks. A virtual list must know its row height, hence a measured width
- * rather than a container query.
+ * (a narrow pane, or a receipt's detail open beside the list); `narrow`, three lines (a third of
+ * the dock at 1280x720, where two lines had cut every type to "Patter…"). Every column stays
+ * visible in all four; live.css has the tracks. A virtual list must know its row height, hence a
+ * measured width rather than a container query.
  */
-export type ReceiptLayout = 'wide' | 'dense' | 'stacked';
+export type ReceiptLayout = 'wide' | 'dense' | 'stacked' | 'narrow';
 
 /** Row heights in px, the virtualizer's and the rows' own. */
 export const RECEIPT_ROW_HEIGHT: Record<ReceiptLayout, number> = {
   wide: 22,
   dense: 22,
   stacked: 38,
+  narrow: 54,
 };
 
 /** The narrowest list (px, inside its scrollbar) each one-line layout fits without cutting the demo's names. */
 const WIDE_FROM = 748;
 const DENSE_FROM = 660;
+/** The narrowest list two lines a receipt serve (a 400 px pane, with a receipt's detail beside). */
+const STACKED_FROM = 360;
 
 export function receiptLayout(width: number): ReceiptLayout {
-  return width >= WIDE_FROM ? 'wide' : width >= DENSE_FROM ? 'dense' : 'stacked';
+  return width >= WIDE_FROM
+    ? 'wide'
+    : width >= DENSE_FROM
+      ? 'dense'
+      : width >= STACKED_FROM
+        ? 'stacked'
+        : 'narrow';
 }
 
 /** The layout for the element's content width, following it as the pane is resized. */
