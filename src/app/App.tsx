@@ -10,6 +10,7 @@ import { SkipGraph } from '../ui/shell/SkipGraph';
 import { ProblemsPanel } from '../ui/shell/ProblemsPanel';
 import { Toolbar } from '../ui/shell/Toolbar';
 import { WorkbenchLayout } from '../ui/shell/WorkbenchLayout';
+import { PanelBadge } from '../ui/shell/PanelBadge';
 import type { PanelId } from '../ui/shell/dockLayout';
 import { useWorkbench, workbenchStore } from '../state/store';
 import { copyNodes, pasteFragment, type Fragment } from '../state/edits';
@@ -108,6 +109,7 @@ export function App({ engine }: { engine: EngineClient }) {
     }),
     [engine],
   );
+  const renderBadge = useCallback((id: PanelId) => <PanelBadge id={id} />, []);
   const renderPanel = useCallback((id: PanelId) => {
     const Panel = PANELS[id];
     return (
@@ -157,6 +159,7 @@ export function App({ engine }: { engine: EngineClient }) {
               }
               status={<AccountingBar />}
               renderPanel={renderPanel}
+              renderBadge={renderBadge}
             />
             <PanelBoundary name="dialogs">
               <ConfigDialogs />

@@ -62,12 +62,6 @@ export function revealPanel(ws: DockHandle, id: string): boolean {
   return true;
 }
 
-const renderTab = (tab: TabNode<PanelId>, props: TabRenderProps) => (
-  <div {...props} data-testid={`dock-tab-${tab.id}`}>
-    {tab.title}
-  </div>
-);
-
 /**
  * Collapse or expand the pane. Through the imperative handle: user-initiated collapses are
  * refused in `onBeforeModelChange` (so a click on the selected tab only shows it).
@@ -217,13 +211,15 @@ export interface DockProps {
   onModelChanged(model: DockModel): void;
   /** A panel was asked for (Trace from a receipt, a problem…): make sure the dock shows. */
   onReveal(): void;
+  /** A count beside a tab's title (dead letters held, problems), if the panel has one. */
+  renderBadge?: ((id: PanelId) => ReactNode) | undefined;
 }
 
 /** Whether an input went to a tab (its pane's collapse is then refused; see the Workspace). */
 const isTab = (target: EventTarget | null): boolean =>
   target instanceof Element && target.closest('[data-tab]') !== null;
 
-export function Dock({ model, renderPanel, onModelChanged, onReveal }: DockProps) {
+export function Dock({ model, renderPanel, onModelChanged, onReveal, renderBadge }: DockProps) {
   const ref = useRef<DockHandle | null>(null);
   // Whether the last pointer press or key went to a tab.
   const onTab = useRef(false);
@@ -240,6 +236,16 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal }: DockProps
         if (revealPanel(ref.current, next.bottomTab)) reveal.current();
       }),
     [],
+  );
+
+  const renderTab = useCallback(
+    (tab: TabNode<PanelId>, props: TabRenderProps) => (
+      <div {...props} data-testid={`dock-tab-${tab.id}`}>
+        {tab.title}
+        {renderBadge?.(tab.data)}
+      </div>
+    ),
+    [renderBadge],
   );
 
   const renderTabContent = useCallback(

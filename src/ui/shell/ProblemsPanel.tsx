@@ -11,15 +11,21 @@ function select(id: string): void {
   else workbenchStore().getState().setSelection([], [id]);
 }
 
+/** The config's problems, then the running system's, as the panel and its tab's badge show them. */
+export function useProblems() {
+  const config = useWorkbench((s) => s.config);
+  const problems = useMemo(() => validateWorkspace(config), [config]);
+  // By value: the snapshot changes 10 times a second, the problems seldom.
+  const live = useLiveValue((s) => liveProblems(s, config));
+  return { problems, live };
+}
+
 /**
  * Validation as you edit, then what the running system lost or cannot keep up with; clicking a
  * problem selects its culprit on the graph.
  */
 export function ProblemsPanel() {
-  const config = useWorkbench((s) => s.config);
-  const problems = useMemo(() => validateWorkspace(config), [config]);
-  // By value: the snapshot changes 10 times a second, the problems seldom.
-  const live = useLiveValue((s) => liveProblems(s, config));
+  const { problems, live } = useProblems();
   if (problems.length === 0 && live.length === 0)
     return (
       <p className="muted" data-testid="problems-empty">

@@ -28,6 +28,8 @@ export interface WorkbenchLayoutProps {
   inspector: ReactNode;
   status: ReactNode;
   renderPanel(id: PanelId): ReactNode;
+  /** A count beside a dock tab's title (see `Dock`). */
+  renderBadge?(id: PanelId): ReactNode;
 }
 
 export function WorkbenchLayout(props: WorkbenchLayoutProps) {
@@ -42,6 +44,7 @@ function LayoutFor({
   inspector,
   status,
   renderPanel,
+  renderBadge,
 }: WorkbenchLayoutProps & { workspace: string }) {
   const saved = useMemo(() => loadLayout(workspace, storage), [workspace]);
   const dockPanel = usePanelRef();
@@ -139,6 +142,7 @@ function LayoutFor({
           <Dock
             model={saved.dock}
             renderPanel={renderPanel}
+            renderBadge={renderBadge}
             onModelChanged={onDockModel}
             onReveal={onReveal}
           />

@@ -1,0 +1,57 @@
+/**
+ * A count on a dock tab, seen while another panel is in front: the dead letters held now on Dead
+ * letters, the problems on Problems (red with an error among them). A burst that lost 904 messages
+ * had left both tabs as they were, the count only in the status bar. The number is hidden from
+ * assistive technology (the tab keeps its name); the tab's title says it in words.
+ */
+import { useLive } from '../../state/live';
+import { formatCompact, formatCount } from '../design/format';
+import type { PanelId } from './dockLayout';
+import { useProblems } from './ProblemsPanel';
+
+export function PanelBadge({ id }: { id: PanelId }) {
+  if (id === 'deadletters') return <DeadLettersBadge />;
+  if (id === 'problems') return <ProblemsBadge />;
+  return null;
+}
+
+function DeadLettersBadge() {
+  const held = useLive((s) => s?.deadLetters.count ?? 0);
+  if (held === 0) return null;
+  return (
+    <Badge
+      level="crit"
+      text={formatCompact(held)}
+      title={`${formatCount(held)} ${held === 1 ? 'dead letter' : 'dead letters'} held`}
+      testId="badge-deadletters"
+    />
+  );
+}
+
+function ProblemsBadge() {
+  const { problems, live } = useProblems();
+  const n = problems.length + live.length;
+  if (n === 0) return null;
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  return (
+    <Badge
+      level={errors > 0 ? 'crit' : 'warn'}
+      text={formatCount(n)}
+      title={`${formatCount(n)} ${n === 1 ? 'problem' : 'problems'}${errors > 0 ? `, ${formatCount(errors)} ${errors === 1 ? 'error' : 'errors'}` : ''}`}
+      testId="badge-problems"
+    />
+  );
+}
+
+function Badge(p: { level: 'crit' | 'warn'; text: string; title: string; testId: string }) {
+  return (
+    <span
+      className={`tab-badge ${p.level}`}
+      aria-hidden="true"
+      title={p.title}
+      data-testid={p.testId}
+    >
+      {p.text}
+    </span>
+  );
+}
