@@ -766,13 +766,31 @@ test('a pane separator dragged past the least width collapses the pane it passes
   await expect(left).toHaveAttribute('data-tabset-collapsed', 'true');
   expect((await left.boundingBox())!.width).toBeLessThanOrEqual(48);
   await expect(wb.panel('Receipts')).toBeVisible();
-  // A click on the selected tab of an expanded pane still only shows its panel.
+  // Grabbed a few pixels inside the separator's zone, over the next pane's first tab, the drag
+  // collapses the pane all the same (it had sprung back: the press read as the tab's).
+  await page.getByRole('tab', { name: 'Inject', exact: true }).click();
+  await expect(left).not.toHaveAttribute('data-tabset-collapsed', 'true');
+  const sep2 = (await sep.boundingBox())!;
+  const tab = (await page.getByRole('tab', { name: 'Receipts', exact: true }).boundingBox())!;
+  const grabX = sep2.x + sep2.width / 2 + 3;
+  expect(grabX, 'a point over the Receipts tab').toBeGreaterThan(tab.x);
+  await page.mouse.move(grabX, tab.y + tab.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(2, tab.y + tab.height / 2, { steps: 30 });
+  await page.mouse.up();
+  await expect(left).toHaveAttribute('data-tabset-collapsed', 'true');
+  // A click on the selected tab of an expanded pane still only shows its panel (checked after
+  // two frames, time for a collapse to land).
   await page.getByRole('tab', { name: 'Inject', exact: true }).click();
   await expect(left).not.toHaveAttribute('data-tabset-collapsed', 'true');
   await page.getByRole('tab', { name: 'Inject', exact: true }).click();
   await page.getByRole('tab', { name: 'Inject', exact: true }).press('Enter');
+  await page.evaluate(
+    () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+  );
   await expect(left).not.toHaveAttribute('data-tabset-collapsed', 'true');
   await expect(wb.panel('Inject')).toBeVisible();
+  expect((await wb.panel('Inject').boundingBox())!.height).toBeGreaterThan(100);
 });
 
 test("a collapsed pane's strip lists the tabs it has no room for in its +N menu", async ({
@@ -798,10 +816,55 @@ test("a collapsed pane's strip lists the tabs it has no room for in its +N menu"
   await expect(more).toHaveText(`+${cut.length}`);
   await more.click();
   await expect(page.getByRole('menuitem')).toHaveText(cut);
-  // Chosen there, the pane expands with that panel.
-  await page.getByRole('menuitem', { name: cut.at(-1)! }).click();
+  // Chosen there (from the keyboard), the pane expands with that panel, and focus is on its tab
+  // (the menu's button went with the overflow, and focus had fallen to the page).
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
   await expect(right).not.toHaveAttribute('data-tabset-collapsed', 'true');
   await expect(wb.panel(cut.at(-1)!)).toBeVisible();
+  await expect(page.getByRole('tab', { name: cut.at(-1)!, exact: true })).toBeFocused();
+});
+
+test('a tab chosen from the +N menu is the panel a Trace button asks for next', async ({
+  wb,
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await wb.open();
+  await engineReady(page);
+  await page.evaluate(() => window.workbench.inject({ typeId: 1001, count: 3 }));
+  // The right pane as narrow as it goes: its tabs scroll, the rest are in its menu.
+  const sep = page.getByRole('separator', { name: 'Resize panes' }).first();
+  const box = (await sep.boundingBox())!;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width / 2, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 500, y, { steps: 10 });
+  await page.mouse.up();
+  const right = page.locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Receipts' }) });
+  const more = right.getByRole('button', { name: /^\+\d+ more tabs?$/ });
+  const traceFrom = async (n: number) => {
+    await wb.openPanel('Receipts');
+    await wb
+      .panel('Receipts')
+      .getByTestId('receipt-list')
+      .locator('[role="row"][data-status]')
+      .nth(n)
+      .click();
+    await page
+      .getByRole('complementary', { name: 'Receipt detail' })
+      .getByRole('button', { name: 'Trace', exact: true })
+      .click();
+    await expect(wb.panel('Trace')).toBeVisible();
+  };
+  await traceFrom(0);
+  // Back to Receipts from the menu (scrolled to Trace, the row has no room for it)...
+  await more.click();
+  await page.getByRole('menuitem', { name: 'Receipts' }).click();
+  await expect(wb.panel('Receipts')).toBeVisible();
+  // ...and Trace again from another receipt: it shows (the store still named Trace, so asking
+  // for it again had changed nothing).
+  await traceFrom(1);
 });
 
 test('maximised, the Metrics charts fill the pane; restored, they keep their least height', async ({

@@ -63,8 +63,9 @@ export function revealPanel(ws: DockHandle, id: string): boolean {
 }
 
 /**
- * Collapse or expand the pane. Through the imperative handle: user-initiated collapses are
- * refused in `onBeforeModelChange` (so a click on the selected tab only shows it).
+ * Collapse or expand the pane. Through the imperative handle: a collapse by a tab's own click or
+ * key is refused in `onBeforeModelChange` (a click on the selected tab only shows it), and this
+ * button's is not.
  */
 function CollapseButton() {
   const pane = useParentTabset<PanelId>();
@@ -95,6 +96,9 @@ function TabOverflowMenu() {
   const pane = useParentTabset<PanelId>();
   const state = useParentTabsetState();
   const hidden = useTabListOverflow({ includePartiallyVisible: true });
+  // The tab chosen: focus goes to it as the menu closes (from a collapsed strip the pane expands,
+  // this button goes with the overflow, and focus had fallen to the page).
+  const chosen = useRef<string | null>(null);
   if (!pane || !state || hidden.length === 0) return null;
   const label = `+${hidden.length} more ${hidden.length === 1 ? 'tab' : 'tabs'}`;
   return (
@@ -105,15 +109,33 @@ function TabOverflowMenu() {
         </button>
       </Menu.Trigger>
       <Menu.Portal>
-        <Menu.Content className="menu" align="end" sideOffset={4}>
+        <Menu.Content
+          className="menu"
+          align="end"
+          sideOffset={4}
+          onCloseAutoFocus={(e) => {
+            const id = chosen.current;
+            chosen.current = null;
+            const tab = id
+              ? document.querySelector<HTMLElement>(`[data-testid="dock-tab-${id}"]`)
+              : null;
+            if (!tab) return;
+            e.preventDefault();
+            tab.focus();
+          }}
+        >
           {hidden.map((id) => (
             <Menu.Item
               key={id}
               className="menu-item"
               onSelect={() => {
+                chosen.current = id;
                 pane.selectTab(id);
                 // From a collapsed pane's strip, as a click on the tab itself does.
                 if (pane.isCollapsed()) pane.expand();
+                // The store's panel too, as a click on the tab sets it: a Trace button or a
+                // problem that asks for the panel it last named would otherwise change nothing.
+                if (isPanelId(id)) workbenchStore().getState().setBottomTab(id);
               }}
             >
               {isPanelId(id) ? PANEL_TITLES[id] : id}
@@ -303,7 +325,11 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal, renderBadge
       // button or menu, which go through the imperative handle and so are not refused here, and
       // by a separator dragged past a pane's least size: refused too, the drag had shown the pane
       // collapsed and then sprung back to where it began.
-      onPointerDownCapture={(e) => (onTab.current = isTab(e.target))}
+      // A press the library took for a separator's grab zone (it reaches over the neighbouring
+      // pane's first tab) is a drag, not a tab's click.
+      onPointerDownCapture={(e) =>
+        (onTab.current = !e.nativeEvent.defaultPrevented && isTab(e.target))
+      }
       onKeyDownCapture={(e) => (onTab.current = isTab(e.target))}
       onBeforeModelChange={({ reason }) => reason !== 'collapse' || !onTab.current}
       onModelChanged={(m, meta) => {
