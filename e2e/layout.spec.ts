@@ -694,6 +694,22 @@ test('Maximise gives a pane the window height as well as the dock width, and Res
     .poll(async () => Math.round((await dock.boundingBox())!.height))
     .toBe(Math.round(before.height));
   await expect(page.locator('.react-flow__minimap')).toBeVisible();
+  // Panels hidden and shown from the status bar while maximised: the maximised height is not
+  // kept as the user's (after a reload the dock had come back at 79 % with the graph at 120 px).
+  await max.click();
+  await expect(max).toHaveAttribute('aria-pressed', 'true');
+  const panels = page.getByRole('button', { name: 'Panels', exact: true });
+  await panels.click();
+  await expect(panels).toHaveAttribute('aria-pressed', 'false');
+  await panels.click();
+  await expect(panels).toHaveAttribute('aria-pressed', 'true');
+  await max.click();
+  await expect(max).toHaveAttribute('aria-pressed', 'false');
+  await page.reload();
+  await expect(wb.panel('Receipts')).toBeVisible();
+  await expect
+    .poll(async () => Math.round((await dock.boundingBox())!.height))
+    .toBe(Math.round(before.height));
 });
 
 test('a pane made as narrow as it goes keeps its tabs on one row; the rest are in its +N menu', async ({

@@ -65,8 +65,11 @@ function LayoutFor({
   const toggle = (group: 'outer' | 'main', panel: typeof dockPanel.current) => {
     if (!panel) return;
     toggled.current = group;
-    if (panel.isCollapsed()) panel.expand();
+    const collapsed = panel.isCollapsed();
+    if (collapsed) panel.expand();
     else panel.collapse();
+    // Nothing changed (no room to expand into): no change to wait for, and none to keep later.
+    if (panel.isCollapsed() === collapsed) toggled.current = null;
   };
   const ours = (group: 'outer' | 'main', userInteraction: boolean): boolean => {
     if (toggled.current !== group) return userInteraction;
@@ -102,7 +105,12 @@ function LayoutFor({
         orientation="vertical"
         className="layout-outer"
         defaultLayout={saved.outer}
-        onLayoutChanged={(outer, meta) => ours('outer', meta.isUserInteraction) && save({ outer })}
+        // Not while a pane is maximised: the dock's height then is the maximised one.
+        onLayoutChanged={(outer, meta) =>
+          ours('outer', meta.isUserInteraction) &&
+          heightBeforeMaximise.current === null &&
+          save({ outer })
+        }
       >
         <Panel id="layout-work" minSize="120px">
           <Group
