@@ -169,9 +169,29 @@ describe('Inspector (issue 13, point 9)', () => {
     };
     const apply = page.getByRole('button', { name: 'Apply', exact: true }).element();
     expect(inView(apply)).toBe(true);
-    // Scrolled to the end, Apply is still there, and the last field is in view above it.
+    // Scrolled to the end, Apply is still there, and the last control is in view, clear of it.
     aside.scrollTop = aside.scrollHeight;
     await new Promise((r) => requestAnimationFrame(r));
     expect(inView(apply)).toBe(true);
+    const last = [...aside.querySelectorAll('input, select, button:not([type="submit"])')].at(-1)!;
+    expect(inView(last)).toBe(true);
+    const bar = apply.parentElement!.getBoundingClientRect();
+    const r = last.getBoundingClientRect();
+    expect(r.bottom <= bar.top + 0.5 || r.top >= bar.bottom - 0.5).toBe(true);
+  });
+
+  // WCAG 2.4.11: a field reached with Tab is not hidden under the bar that sticks over the form.
+  it('scrolls a field reached with Tab clear of the Apply bar', async () => {
+    store.getState().setSelection(['kernel:fraud_processor']);
+    render(inPane(300, <Inspector />, 350));
+    await userEvent.click(page.getByRole('textbox', { name: 'Tenant' }));
+    await userEvent.tab();
+    await userEvent.tab();
+    const behaviour = page.getByRole('combobox', { name: 'Behaviour' });
+    await expect.element(behaviour).toHaveFocus();
+    const bar = page.getByRole('button', { name: 'Apply', exact: true }).element().parentElement!;
+    expect(behaviour.element().getBoundingClientRect().bottom).toBeLessThanOrEqual(
+      bar.getBoundingClientRect().top + 0.5,
+    );
   });
 });
