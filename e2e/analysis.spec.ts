@@ -3,7 +3,7 @@
  * Expects the dock tabs 'Trace' and 'What-if' (src/ui/analysis) and GraphCanvas receiving
  * `useTraceHighlight()` as `highlightedEdges`.
  */
-import { engineReady, test, expect, type Workbench } from './workbench';
+import { engineReady, readCount, test, expect, type Workbench } from './workbench';
 import type { Page } from '@playwright/test';
 
 const snap = (page: Page) => page.evaluate(() => window.workbench.snapshot());
@@ -180,10 +180,8 @@ test('Replay headless runs a recording twice on a worker and says the replays ar
   await expect(panel.getByTestId('record-message')).toContainText(
     /Headless replay of “burst”: [\d,]+ receipts \(Delivered [\d,]+.*\); second replay identical\./,
   );
-  const total = Number(
-    (await panel.getByTestId('record-message').textContent())!
-      .match(/: ([\d,]+) receipts/)![1]!
-      .replaceAll(',', ''),
+  const total = readCount(
+    (await panel.getByTestId('record-message').textContent())!.match(/: ([\d,]+) receipts/)![1]!,
   );
   expect(total).toBeGreaterThanOrEqual(2500);
   expect([...workers].some((u) => u.includes('replay.worker'))).toBe(true);

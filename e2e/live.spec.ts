@@ -1,4 +1,4 @@
-import { engineReady, test, expect, type Workbench } from './workbench';
+import { engineReady, readCount, test, expect, type Workbench } from './workbench';
 import type { Page } from '@playwright/test';
 import { demoConfig } from '../src/core/config/index.ts';
 import { GeneratedBatch, TrafficGenerator } from '../src/engine/generators.ts';
@@ -405,11 +405,3 @@ test('the receipt tail holds while read and lets the rows in after (1280x720)', 
   expect(await list.evaluate((el) => el.scrollTop)).toBe(0);
   await page.evaluate(() => window.workbench.stopGenerator());
 });
-
-/** A count as the panels write it: "1,234 rows shown", "20.0 K rows shown", "1.66 M". */
-function readCount(text: string): number {
-  const m = /([\d][\d,]*(?:\.\d+)?)\s?([KMG])?/.exec(text);
-  if (!m) return Number.NaN;
-  const scale = { K: 1e3, M: 1e6, G: 1e9 }[m[2] ?? ''] ?? 1;
-  return Number(m[1]!.replaceAll(',', '')) * scale;
-}

@@ -154,3 +154,11 @@ export const DOCK_PANELS = [
   'Trace',
   'Problems',
 ] as const;
+
+/** A count as the panels write it: "1,234 rows shown", "20.0 K rows shown", "1.66 M". */
+export function readCount(text: string): number {
+  const m = /([\d][\d,]*(?:\.\d+)?)\s?([KMG])?/.exec(text);
+  if (!m) return Number.NaN;
+  const scale = { K: 1e3, M: 1e6, G: 1e9 }[m[2] ?? ''] ?? 1;
+  return Number(m[1]!.replaceAll(',', '')) * scale;
+}

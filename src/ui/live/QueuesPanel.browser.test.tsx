@@ -133,6 +133,39 @@ describe('accounting bar', () => {
     );
   });
 
+  it('counts the terms out of view, not the "since" beside the verdict', async () => {
+    render(
+      <footer className="statusbar" style={{ width: 120 }}>
+        <AccountingBar />
+      </footer>,
+    );
+    store.getState().ingestSnapshot(
+      snapshot({
+        accounting: {
+          injected: 42,
+          emitted: 0,
+          carriedOver: 0,
+          processed: 42,
+          toHost: 0,
+          queued: 0,
+          inFlight: 0,
+          failedByStatus: {},
+          deadLettered: 0,
+          balanced: true,
+          sinceUs: Date.now() * 1000,
+        },
+      }),
+      Date.now(),
+    );
+    const more = page.getByTestId('accounting-more');
+    await expect.element(more).toBeVisible();
+    const acc = page.getByTestId('accounting').element();
+    const terms = acc.querySelectorAll('[data-term]').length;
+    expect(terms).toBe(7);
+    // Every term is out of view (the bar holds the verdict alone): seven, not eight.
+    await expect.element(more).toHaveTextContent(`+${terms} more`);
+  });
+
   it('names the dead letters held in its chip when that term is out of view', async () => {
     render(
       <footer className="statusbar" style={{ width: 760 }}>

@@ -163,11 +163,12 @@ const LOSS_WORDS: Record<string, { long: string; short: string }> = {
   KernelRemoved: { long: 'lost with a removed kernel', short: 'lost with a kernel' },
 };
 
-/** Children of a line that wraps onto cut-off lines, below its first line: out of view. */
+/** Terms of a line that wraps onto cut-off lines, below its first line: out of view. */
 function termsOutOfView(line: HTMLElement): number {
   const kids = [...line.children] as HTMLElement[];
   const top = kids[0]?.offsetTop ?? 0;
-  return kids.filter((k) => k.offsetTop > top).length;
+  // The terms only: "+N more" counts them (the verdict and "since …" before them are none).
+  return kids.filter((k) => k.dataset.term !== undefined && k.offsetTop > top).length;
 }
 
 /**
@@ -281,7 +282,7 @@ export function AccountingBar() {
           </span>
         ) : null}
         {terms.map((t) => (
-          <span key={t.title} title={t.title}>
+          <span key={t.title} title={t.title} data-term="">
             {t.text}
           </span>
         ))}

@@ -15,9 +15,8 @@ export function formatHlc(h: Pick<HlcRow, 'physical' | 'logical'>): string {
 /** An HLC's physical part as local time of day to the microsecond: `15:42:35.933619`. */
 export function formatHlcTime(h: Pick<HlcRow, 'physical'>): string {
   const us = Math.floor(h.physical);
-  const d = new Date(Math.floor(us / 1000));
   const frac = ((us % 1_000_000) + 1_000_000) % 1_000_000;
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(frac, 6)}`;
+  return `${formatClock(us)}.${pad(frac, 6)}`;
 }
 
 /** Engine time (µs since the Unix epoch) as local time of day to the second: `14:03:09`. */
