@@ -6,6 +6,12 @@ export * from '../../engine/format';
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
+/** Engine time (µs since the Unix epoch) as local time of day to the second: `14:03:09`. */
+export function formatClock(us: number): string {
+  const d = new Date(Math.floor(us / 1000));
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+}
+
 /**
  * A latency axis (µs values) in one unit, the one its largest value reads best in: "0 ms, 125 ms,
  * 250 ms", "0 s, 1.25 s, 2.5 s". A unit per label read "0 µs" under "125 ms".

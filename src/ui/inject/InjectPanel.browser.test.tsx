@@ -281,7 +281,7 @@ describe('Inject panel (issue 13, point 8)', () => {
     await expect
       .element(typeBox)
       .toHaveAccessibleDescription(
-        'not a type id: a whole number from 0 to 2^64\u00a0−\u00a01; sending is off until it is one',
+        "not a type id (a whole number from 0 to 2^64\u00a0−\u00a01) or a type's name; sending is off until it is one",
       );
     // The last type's fields stay; the form vanished at the first wrong letter.
     await expect.element(page.getByRole('textbox', { name: 'Field amount' })).toBeVisible();
@@ -418,6 +418,33 @@ describe('Inject panel (issue 13, point 8)', () => {
     expect(engine.sent.some((c) => c.type === 'inject')).toBe(false);
     await userEvent.click(sendOne);
     await expect.element(form.getByRole('status')).toHaveTextContent('Sent 1.');
+  });
+
+  it('takes a type by its name as well as its id, in any case', async () => {
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'inject' ? { ok: true, command: 'inject', count: 1, atOnce: {} } : undefined,
+    );
+    render(<InjectPanel />, engine);
+    const form = page.getByRole('form', { name: 'Publish form' });
+    const typeBox = page.getByRole('combobox', { name: 'Message type id' });
+    // A name had read "not a type id", sending off: the RabbitMQ publish form takes one.
+    await userEvent.fill(typeBox, 'fraudalert');
+    await expect.element(typeBox).not.toHaveAttribute('aria-invalid');
+    await expect.element(page.getByText('FraudAlert (1010)')).toBeVisible();
+    await userEvent.click(form.getByRole('button', { name: 'Send one' }));
+    const sent = engine.sent.filter((c) => c.type === 'inject');
+    expect(sent).toHaveLength(1);
+    expect(String((sent[0] as { typeId: unknown }).typeId)).toBe('1010');
+    // The result line says when it was sent; a second identical send is a new line.
+    const status = form.getByRole('status');
+    await expect.element(status).toHaveTextContent(/^Sent 1\. · \d\d:\d\d:\d\d$/);
+    expect(status.element().getAttribute('data-seq')).toBe('1');
+    await userEvent.click(form.getByRole('button', { name: 'Send one' }));
+    await expect.element(status).toHaveAttribute('data-seq', '2');
+    // Part of a name is no type: said as before, sending off.
+    await userEvent.fill(typeBox, 'Fraud');
+    await expect.element(typeBox).toHaveAttribute('aria-invalid', 'true');
+    await expect.element(form.getByRole('button', { name: 'Send one' })).toBeDisabled();
   });
 
   it("drops the last send's result once the type id box holds no type id", async () => {

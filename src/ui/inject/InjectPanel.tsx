@@ -21,7 +21,7 @@ import {
   whole,
   type GeneratorField,
 } from './generatorSpec';
-import { formatCount, formatCounts, formatRate } from '../design/format';
+import { formatClock, formatCount, formatCounts, formatRate } from '../design/format';
 import { F32_MAX_TEXT } from '../../engine/payload';
 
 type Field = RouteConfig['messageTypes'][number]['fields'][number];
@@ -107,7 +107,12 @@ export function InjectPanel() {
     typed ?? String(config.routes[0]?.typeId ?? config.messageTypes[0]?.typeId ?? '');
   const setTypeText = (text: string) =>
     workbenchStore().getState().setPublishForm({ typeText: text });
-  const typeId = canonicalTypeId(typeText);
+  // An id, or a type's whole name in any case ("fraudalert"): a name had read "not a type id".
+  const byName = useMemo(() => {
+    const name = typeText.trim().toLowerCase();
+    return config.messageTypes.find((t) => t.name.toLowerCase() === name);
+  }, [config, typeText]);
+  const typeId = canonicalTypeId(typeText) ?? (byName ? canonicalTypeId(byName.typeId) : null);
   // While the box holds no type id (being retyped, or a typo) the last type's form stays, its
   // sends disabled: the whole form, fields and buttons, vanished at the first wrong letter.
   const [lastTypeId, setLastTypeId] = useState(typeId);
@@ -139,12 +144,16 @@ export function InjectPanel() {
         </label>{' '}
         {typeId === null ? (
           <span className="error" id={typeErrorId} data-testid="type-id-error">
-            not a type id: a whole number from 0 to {U64_MAX_TEXT}
+            not a type id (a whole number from 0 to {U64_MAX_TEXT}) or a type&apos;s name
             {shownId === null ? '' : `; sending is off until it is one`}
           </span>
         ) : (
           <span className="muted">
-            {type ? type.name : 'not defined here: it will get NoRoute and a dead letter'}
+            {type
+              ? byName
+                ? `${type.name} (${String(type.typeId)})`
+                : type.name
+              : 'not defined here: it will get NoRoute and a dead letter'}
           </span>
         )}
         {shownId !== null ? (
@@ -222,7 +231,7 @@ function PublishForm({
   // sent: id: …" and the priority's red outline outlived the fix.
   const [refused, setRefused] = useState<{ burst: boolean } | null>(null);
   // What the last send did; `seq` tells one send's line from the next (see revealNearest).
-  const [result, setResult] = useState<{ text: string; seq: number } | null>(null);
+  const [result, setResult] = useState<{ text: string; seq: number; atMs: number } | null>(null);
   // Sending is off while the type id box holds no type id: the last send's "Sent 1. At once:
   // NoRoute 1" stayed beside the form, as if it said something of what the box holds.
   if (sendOff && result !== null) setResult(null);
@@ -293,7 +302,8 @@ function PublishForm({
     });
     // What was sent stays in the form (a random fill included) until the user changes it.
     if (!stored) setValues(values);
-    const say = (text: string) => setResult((r) => ({ text, seq: (r?.seq ?? 0) + 1 }));
+    const say = (text: string) =>
+      setResult((r) => ({ text, seq: (r?.seq ?? 0) + 1, atMs: Date.now() }));
     if (!reply.ok) return say(reply.error.message);
     // What the send itself answered with besides deliveries (refusals at a full queue, NoRoute,
     // older messages a dropOldest queue evicted): "Sent 50,000." alone hid 45,904 refusals.
@@ -354,8 +364,16 @@ function PublishForm({
           </span>
         ) : null}
         {result ? (
-          <span role="status" key={result.seq} ref={revealNearest}>
-            {result.text}
+          // With the time it was sent, and a flash as it comes: a second send of the same burst
+          // had left the line word for word as it was, as if nothing had happened.
+          <span
+            role="status"
+            className="send-result"
+            key={result.seq}
+            ref={revealNearest}
+            data-seq={result.seq}
+          >
+            {result.text} <span className="muted">· {formatClock(result.atMs * 1000)}</span>
           </span>
         ) : null}
       </div>

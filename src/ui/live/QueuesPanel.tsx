@@ -1,8 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useLiveValue, useStale } from '../../state/live';
 import { depthLevel } from '../graph/depth';
-import { formatCompact, formatCount, formatRate } from '../design/format';
-import { formatClock } from './labels';
+import { formatClock, formatCompact, formatCount, formatRate } from '../design/format';
 
 /** Rounded to what the table shows, so a row re-renders only when a shown number changes. */
 const rate = (r: number) => Math.round(r);

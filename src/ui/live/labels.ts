@@ -1,6 +1,7 @@
 /** Words for the numbers the live panels show: type names with ids, HLC stamps as time of day. */
 import type { HlcRow, U64 } from '../../engine/protocol';
 import type { RouteConfig } from '../../core/config';
+import { formatClock } from '../design/format';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
@@ -17,12 +18,6 @@ export function formatHlcTime(h: Pick<HlcRow, 'physical'>): string {
   const us = Math.floor(h.physical);
   const frac = ((us % 1_000_000) + 1_000_000) % 1_000_000;
   return `${formatClock(us)}.${pad(frac, 6)}`;
-}
-
-/** Engine time (µs since the Unix epoch) as local time of day to the second: `14:03:09`. */
-export function formatClock(us: number): string {
-  const d = new Date(Math.floor(us / 1000));
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 /** A message type as its name and id (`FraudAlert (1010)`), or the bare id when none defines it. */

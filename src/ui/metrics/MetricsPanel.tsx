@@ -2,10 +2,10 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useLive, useLiveValue } from '../../state/live';
-import { formatClock } from '../live/labels';
 import { brokerTraffic } from './brokerTraffic';
 import {
   axisTop,
+  formatClock,
   formatCompact,
   formatCount,
   latencyTicks,
