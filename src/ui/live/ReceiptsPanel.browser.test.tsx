@@ -770,4 +770,24 @@ describe('Receipts held while read (a live tail that holds still)', () => {
     await userEvent.click(page.getByRole('button', { name: 'Resume' }));
     await expect.element(shown()).toHaveTextContent('310 rows shown');
   });
+
+  it('shows a dash where a receipt has no latency, saying why on hover', async () => {
+    render(<ReceiptsPanel />);
+    ingest(
+      delivered([
+        receipt(1, { latencyUs: null, destination: 'host', typeId: 1004 }),
+        receipt(2, { latencyUs: null, status: 'QueueFull' }),
+      ]),
+    );
+    await expect.element(page.getByRole('row').nth(2)).toBeVisible();
+    const cells = [...document.querySelectorAll('[role="row"][data-status] .rc-latency')];
+    expect(cells).toHaveLength(2);
+    // An empty cell beside "pattern_detector → host" had said nothing.
+    for (const c of cells) expect(c.textContent).toBe('—');
+    const titles = cells.map((c) => c.getAttribute('title')).sort();
+    expect(titles).toEqual([
+      'none: QueueFull, never processed',
+      'none: delivered to the host, no kernel runs it',
+    ]);
+  });
 });

@@ -431,8 +431,14 @@ export function ReceiptsPanel() {
                     <span role="cell" className="rc-hops">
                       {r.hops}
                     </span>
-                    <span role="cell" className="rc-latency">
-                      {r.latencyUs === null ? '' : formatMicros(r.latencyUs)}
+                    {/* No latency: a dash, why on hover (an empty cell beside "→ host" said
+                        nothing). */}
+                    <span
+                      role="cell"
+                      className="rc-latency"
+                      {...(r.latencyUs === null ? { title: latencyText(r) } : {})}
+                    >
+                      {r.latencyUs === null ? '—' : formatMicros(r.latencyUs)}
                     </span>
                   </div>
                 );
