@@ -44,7 +44,7 @@ export const DEFAULT_GENERATOR_FORM: GeneratorFormState = {
   mix: null,
   zipfS: '1.1',
   accounts: '1000',
-  durationMs: '10000',
+  durationMs: '0',
   priority: '1',
   seed: '42',
   name: 'my preset',
