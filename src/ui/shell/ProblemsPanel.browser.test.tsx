@@ -43,6 +43,12 @@ describe('Problems panel', () => {
     const live = page.getByRole('list', { name: 'Running system problems' });
     await expect.element(live).toBeVisible();
     await expect.element(page.getByTestId('problems-config-empty')).toBeVisible();
+    // Each part under its heading: the config's, then the running system's.
+    const headings = page.getByRole('heading', { level: 4 }).elements();
+    expect(headings.map((h) => h.textContent)).toEqual(['Config', 'Running system']);
+    expect(
+      headings[1]!.compareDocumentPosition(live.element()) & Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
     const items = live.getByRole('listitem');
     await expect
       .element(items.nth(0))

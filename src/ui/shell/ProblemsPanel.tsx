@@ -32,8 +32,10 @@ export function ProblemsPanel() {
         No problems in the config or in the running system.
       </p>
     );
+  // Two headed parts: "No problems in the config." straight above a ⚠ read as a contradiction.
   return (
     <>
+      <h4 className="problems-heading">Config</h4>
       {problems.length === 0 ? (
         <p className="muted" data-testid="problems-config-empty">
           No problems in the config.
@@ -50,6 +52,7 @@ export function ProblemsPanel() {
           ))}
         </ul>
       )}
+      {live.length > 0 ? <h4 className="problems-heading">Running system</h4> : null}
       {live.length > 0 ? (
         <ul
           className="problems"
