@@ -98,6 +98,20 @@ describe('Queues panel (issue 13, points 1 and 2)', () => {
   });
 });
 
+/** Books of 42 messages injected and processed, nothing else. */
+const FORTY_TWO = {
+  injected: 42,
+  emitted: 0,
+  carriedOver: 0,
+  processed: 42,
+  toHost: 0,
+  queued: 0,
+  inFlight: 0,
+  failedByStatus: {},
+  deadLettered: 0,
+  balanced: true,
+};
+
 describe('accounting bar', () => {
   it('says since when it counts once the counters were reset', async () => {
     render(
@@ -105,19 +119,7 @@ describe('accounting bar', () => {
         <AccountingBar />
       </footer>,
     );
-    const books = {
-      injected: 42,
-      emitted: 0,
-      carriedOver: 0,
-      processed: 42,
-      toHost: 0,
-      queued: 0,
-      inFlight: 0,
-      failedByStatus: {},
-      deadLettered: 0,
-      balanced: true,
-    };
-    store.getState().ingestSnapshot(snapshot({ accounting: books }), Date.now());
+    store.getState().ingestSnapshot(snapshot({ accounting: FORTY_TWO }), Date.now());
     const acc = page.getByTestId('accounting');
     await expect.element(acc).toHaveTextContent('injected 42');
     expect(acc.element().textContent).not.toMatch(/since/);
@@ -126,7 +128,7 @@ describe('accounting bar', () => {
     const at = new Date(2026, 11, 5, 14, 3, 9, 500).getTime() * 1000;
     store
       .getState()
-      .ingestSnapshot(snapshot({ accounting: { ...books, sinceUs: at } }), Date.now() + 200);
+      .ingestSnapshot(snapshot({ accounting: { ...FORTY_TWO, sinceUs: at } }), Date.now() + 200);
     await expect.element(page.getByTestId('accounting-since')).toHaveTextContent('since 14:03:09');
     expect(page.getByTestId('accounting-since').element().getAttribute('title')).toMatch(
       /Reset counters at 14:03:09/,
@@ -139,24 +141,12 @@ describe('accounting bar', () => {
         <AccountingBar />
       </footer>,
     );
-    store.getState().ingestSnapshot(
-      snapshot({
-        accounting: {
-          injected: 42,
-          emitted: 0,
-          carriedOver: 0,
-          processed: 42,
-          toHost: 0,
-          queued: 0,
-          inFlight: 0,
-          failedByStatus: {},
-          deadLettered: 0,
-          balanced: true,
-          sinceUs: Date.now() * 1000,
-        },
-      }),
-      Date.now(),
-    );
+    store
+      .getState()
+      .ingestSnapshot(
+        snapshot({ accounting: { ...FORTY_TWO, sinceUs: Date.now() * 1000 } }),
+        Date.now(),
+      );
     const more = page.getByTestId('accounting-more');
     await expect.element(more).toBeVisible();
     const acc = page.getByTestId('accounting').element();
