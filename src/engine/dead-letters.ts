@@ -9,7 +9,6 @@ import type { KernelState } from './kernel-state';
 import type {
   DeadLetterFilter,
   DeadLetterList,
-  DeadLetterReason,
   DeadLetterRow,
   EngineCommand,
   ReceiptStatus,
@@ -17,6 +16,7 @@ import type {
   RedriveResult,
 } from './protocol';
 import type { SendPath } from './send';
+import { letterRow, ownerOf, reasonOf } from './dead-letter-rows';
 
 const MAX_RECENT_LETTERS = 500;
 /** A paced redrive behind its schedule sends at most this much of its pace at once, seconds. */
@@ -82,15 +82,6 @@ export class DeadLetters {
     dlq.onDrop = (l, why) => this.onDropped(l, why);
   }
 
-  private owner(l: DeadLetter): KernelState | undefined {
-    return l.destination === '' ? undefined : this.c.kernels.get(l.destination);
-  }
-
-  reasonOf(l: DeadLetter): DeadLetterReason {
-    if (l.reason === 'NoRoute') return l.destination === '' ? 'NoRoute' : 'NotFound';
-    return l.reason;
-  }
-
   private onLetter(l: DeadLetter): void {
     const c = this.c;
     const ref = l.payloadRef;
@@ -113,10 +104,10 @@ export class DeadLetters {
       l.reason === 'InvalidPayload'
     )
       c.receipts.failedLater++;
-    const k = this.owner(l);
+    const k = ownerOf(this.c, l);
     if (k) {
       k.deadLettered++;
-      const why = this.reasonOf(l);
+      const why = reasonOf(l);
       k.lettersByReason[why] = (k.lettersByReason[why] ?? 0) + 1;
       if (l.reason === 'QueueFull' || l.reason === 'Rejected' || l.reason === 'DroppedOldest')
         k.dropped++;
@@ -131,7 +122,7 @@ export class DeadLetters {
   flush(): void {
     if (this.pending.length === 0) return;
     for (const l of this.pending) {
-      if (this.recent.length < MAX_RECENT_LETTERS) this.recent.push(this.row(l));
+      if (this.recent.length < MAX_RECENT_LETTERS) this.recent.push(letterRow(this.c, l));
     }
     this.pending = [];
   }
@@ -144,7 +135,7 @@ export class DeadLetters {
       const i = this.pending.indexOf(l);
       if (i >= 0) {
         this.pending.splice(i, 1);
-        if (this.recent.length < MAX_RECENT_LETTERS) this.recent.push(this.row(l));
+        if (this.recent.length < MAX_RECENT_LETTERS) this.recent.push(letterRow(this.c, l));
       }
     }
     if (l.payloadRef > 0) this.c.store.release(l.payloadRef);
@@ -158,30 +149,6 @@ export class DeadLetters {
     return r;
   }
 
-  row(l: DeadLetter): DeadLetterRow {
-    const c = this.c;
-    const s = c.store;
-    const ref = l.payloadRef;
-    const parent = ref > 0 ? s.parentId[ref]! : -1;
-    const k = this.owner(l);
-    return {
-      id: l.seq,
-      messageId: l.messageId,
-      typeId: ref > 0 ? c.typeOfRef(ref).typeId : l.typeId,
-      reason: this.reasonOf(l),
-      source: l.source,
-      destination: l.destination,
-      tenantId: k?.cfg.tenantId ?? l.tenantId,
-      attempts: ref > 0 ? s.attempts[ref]! : 1,
-      priority: l.priority,
-      correlationId: ref > 0 ? s.correlationId[ref]! : 0,
-      parentId: parent < 0 ? null : parent,
-      atUs: l.deadAt,
-      payload: ref > 0 ? s.payloadOf(ref) : new Uint8Array(0),
-      ...(l.detail ? { detail: l.detail } : {}),
-    };
-  }
-
   filter(filter: DeadLetterFilter | undefined): (l: DeadLetter) => boolean {
     const ids = filter?.ids ? new Set(filter.ids) : null;
     const reasons = filter?.reasons ? new Set(filter.reasons) : null;
@@ -191,7 +158,7 @@ export class DeadLetters {
     const c = this.c;
     return (l) =>
       (!ids || ids.has(l.seq)) &&
-      (!reasons || reasons.has(this.reasonOf(l))) &&
+      (!reasons || reasons.has(reasonOf(l))) &&
       (!typeIds || typeIds.has(l.payloadRef > 0 ? c.typeOfRef(l.payloadRef).typeId : l.typeId)) &&
       (!dests || dests.has(l.destination)) &&
       (!sources || sources.has(l.source));
@@ -201,7 +168,7 @@ export class DeadLetters {
     const all = this.c.broker.deadLetters.browse({ where: this.filter(filter) });
     const byDestination: Record<string, number> = {};
     for (const l of all) byDestination[l.destination] = (byDestination[l.destination] ?? 0) + 1;
-    const rows = all.slice(offset, offset + limit).map((l) => this.row(l));
+    const rows = all.slice(offset, offset + limit).map((l) => letterRow(this.c, l));
     return { total: all.length, rows, byDestination };
   }
 
