@@ -92,6 +92,11 @@ test.describe('inject and watch', () => {
     await expect(
       page.getByRole('tab', { name: 'Dead letters', exact: true }).getByTestId('badge-deadletters'),
     ).toBeVisible();
+    // While its letters are held, the graph's loss mark is red.
+    await expect(page.getByTestId('dropped-node-pattern_detector')).toHaveAttribute(
+      'data-settled',
+      'false',
+    );
     await page.getByRole('tab', { name: 'Dead letters' }).click();
     await expect(page.getByTestId('dead-letter-count')).not.toHaveText('0 dead letters');
     // Purged, none is held: the count goes from the tab.
@@ -112,6 +117,10 @@ test.describe('inject and watch', () => {
     await expect(mark).toHaveText(`${dropped.toLocaleString('en-US')} refused`);
     // Whole, not cut short.
     expect(await mark.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    // Its letters purged (above): the mark stays, in grey, and says none is held now (in red
+    // it had read as a loss still to act on).
+    await expect(mark).toHaveAttribute('data-settled', 'true');
+    await expect(mark).toHaveAttribute('title', /none of its letters held now/);
     // Reset counters clears the mark.
     await page.getByRole('tab', { name: 'Metrics' }).click();
     await page.getByRole('button', { name: 'Reset counters' }).click();

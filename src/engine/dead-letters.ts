@@ -107,6 +107,7 @@ export class DeadLetters {
     const k = ownerOf(this.c, l);
     if (k) {
       k.deadLettered++;
+      k.lettersHeld++;
       const why = reasonOf(l);
       k.lettersByReason[why] = (k.lettersByReason[why] ?? 0) + 1;
       if (l.reason === 'QueueFull' || l.reason === 'Rejected' || l.reason === 'DroppedOldest')
@@ -127,7 +128,14 @@ export class DeadLetters {
     this.pending = [];
   }
 
+  /** A letter leaves the queue (redriven, purged, pushed out or expired): its kernel holds one less. */
+  private gone(l: DeadLetter): void {
+    const k = ownerOf(this.c, l);
+    if (k) k.lettersHeld--;
+  }
+
   private onDropped(l: DeadLetter, why: 'evicted' | 'expired'): void {
+    this.gone(l);
     this.c.addFailed(why === 'evicted' ? 'Evicted' : 'Expired');
     if (why === 'evicted') this.evicted++;
     // The row may still be waiting for the snapshot; build it before the payload goes.
@@ -409,6 +417,7 @@ export class DeadLetters {
     const s = c.store;
     const send = this.send;
     for (const l of taken) {
+      this.gone(l);
       const ref = l.payloadRef;
       if (o?.correlationId !== undefined && ref > 0) s.correlationId[ref] = o.correlationId;
       const priority = o?.priority ?? l.priority;
@@ -453,7 +462,10 @@ export class DeadLetters {
 
   purge(filter: DeadLetterFilter | undefined): number {
     const taken = this.c.broker.deadLetters.discard({ where: this.filter(filter) });
-    for (const l of taken) if (l.payloadRef > 0) this.c.store.release(l.payloadRef);
+    for (const l of taken) {
+      this.gone(l);
+      if (l.payloadRef > 0) this.c.store.release(l.payloadRef);
+    }
     this.c.addFailed('Purged', taken.length);
     return taken.length;
   }

@@ -88,6 +88,36 @@ describe('engine on the core', () => {
     expect(again.redrive).toMatchObject({ redriven: letters, evicted: letters - 4_096 });
   });
 
+  it("counts each kernel's letters held now, through redrives, purges and a config change", () => {
+    const engine = createEngine({ config: demoConfig(), now: () => 1_000_000 });
+    const held = (id: string) => engine.snapshot().kernels.find((k) => k.id === id)!.lettersHeld;
+    // alert_sink (1,024, deadLetter) refuses 3,976 of a burst; aggregator (dropOldest) evicts 904.
+    ok(engine, { type: 'inject', typeId: 1010, count: 5_000 });
+    ok(engine, { type: 'inject', typeId: 1002, count: 5_000 });
+    ok(engine, { type: 'inject', typeId: 424_242, count: 7 });
+    expect(held('alert_sink')).toBe(3_976);
+    expect(held('aggregator')).toBe(904);
+    // With the 7 NoRoute letters (no kernel's), they are every letter held.
+    const sum = () => engine.snapshot().kernels.reduce((n, k) => n + k.lettersHeld, 0);
+    expect(sum() + 7).toBe(engine.snapshot().deadLetters.count);
+    // Redriven into a drained queue: 1,024 taken, the rest held again (letters anew).
+    engine.drain();
+    const r = ok(engine, { type: 'redrive', filter: { destinations: ['alert_sink'] } });
+    expect(r.redrive).toMatchObject({ redriven: 1_024, failedAgain: 2_952 });
+    expect(held('alert_sink')).toBe(2_952);
+    // A config change keeps the letters and the kernels' counts of them.
+    const cfg = demoConfig();
+    cfg.kernels = cfg.kernels.map((k) =>
+      k.id === 'alert_sink' ? { ...k, queueCapacity: 2048 } : k,
+    );
+    ok(engine, { type: 'loadConfig', config: cfg });
+    expect(held('alert_sink')).toBe(2_952);
+    ok(engine, { type: 'purgeDeadLetters', filter: { destinations: ['alert_sink'] } });
+    expect(held('alert_sink')).toBe(0);
+    expect(held('aggregator')).toBe(904);
+    expect(sum() + 7).toBe(engine.snapshot().deadLetters.count);
+  });
+
   it('redrives at most a limit of letters, the oldest, and says how many are still held', () => {
     const engine = createEngine({ config: demoConfig(), now: () => 1_000_000 });
     ok(engine, { type: 'inject', typeId: 1002, count: 10_000 });

@@ -79,6 +79,8 @@ export class KernelHost {
       processed: 0,
       dropped: 0,
       deadLettered: 0,
+      // A kernel made again (a config change) finds its letters still held.
+      lettersHeld: c.broker.deadLetters.browse({ destination: cfg.id }).length,
       lettersByReason: {},
       emitted: 0,
       meter: c.freshMeter(),

@@ -116,6 +116,8 @@ export interface KernelState {
   processed: number;
   dropped: number;
   deadLettered: number;
+  /** Its letters the dead-letter queue holds now (not reset: a state, not a count since). */
+  lettersHeld: number;
   lettersByReason: Partial<Record<DeadLetterReason, number>>;
   emitted: number;
   meter: RateMeter;

@@ -71,6 +71,11 @@ export interface KernelSnapshot {
   dropped: number;
   /** Dead letters whose original destination is this kernel. */
   deadLettered: number;
+  /**
+   * Of its letters, those the dead-letter queue holds now (not since a reset): 0 once all were
+   * redriven, purged or pushed out, while `dropped` still counts the losses since the reset.
+   */
+  lettersHeld: number;
   /** `deadLettered` by reason (since the last `resetMetrics`); reasons with none are absent. */
   lettersByReason: Partial<Record<DeadLetterReason, number>>;
   /** Messages emitted (alerts, responses). */

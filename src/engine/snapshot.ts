@@ -91,6 +91,7 @@ export class SnapshotBuilder {
         processed: k.processed,
         dropped: k.dropped,
         deadLettered: k.deadLettered,
+        lettersHeld: k.lettersHeld,
         lettersByReason: { ...k.lettersByReason },
         emitted: k.emitted,
         ratePerSec: k.meter.rate(),

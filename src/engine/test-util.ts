@@ -46,6 +46,10 @@ export function expectBalanced(s: EngineSnapshot): void {
     a.processed + a.queued + a.inFlight + failedTotal(s) + a.deadLettered,
   );
   expect(a.balanced).toBe(true);
+  // Each kernel's letters held now: none below 0, and together no more than the queue holds (the
+  // rest are letters of no kernel: NoRoute, or a kernel since removed).
+  for (const k of s.kernels) expect(k.lettersHeld, k.id).toBeGreaterThanOrEqual(0);
+  expect(s.kernels.reduce((n, k) => n + k.lettersHeld, 0)).toBeLessThanOrEqual(a.deadLettered);
 }
 
 /**

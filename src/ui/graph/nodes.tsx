@@ -125,6 +125,8 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
   // the graph after the burst that caused it (the queue bar reads 0 / 8 again at once).
   const dropped = useLive((s) => kernelOf(s, kernel.id)?.dropped ?? 0);
   const held = useLive((s) => kernelOf(s, kernel.id)?.deadLettered ?? 0);
+  // Its letters still held: none, and the loss mark is history (grey), not a loss to act on.
+  const heldNow = useLive((s) => kernelOf(s, kernel.id)?.lettersHeld ?? 0);
   const fullText =
     prediction.secondsToFull === 0
       ? 'full now'
@@ -209,9 +211,10 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
               0.5 s"); the ⚠ beside ρ still warns, and its title says when. */}
           {dropped > 0 ? (
             <span
-              className="node-dropped"
+              className={`node-dropped${heldNow === 0 ? ' settled' : ''}`}
               data-testid={`dropped-node-${kernel.id}`}
-              title={`${formatCount(dropped)} refused or evicted by this queue since the counters were reset; ${formatCount(held)} dead-lettered (see Dead letters). Reset counters clears the mark.${fullText ? ` Predicted: ${fullText}.` : ''}`}
+              data-settled={heldNow === 0}
+              title={`${formatCount(dropped)} refused or evicted by this queue since the counters were reset; ${formatCount(held)} dead-lettered, ${heldNow === 0 ? 'none of its letters held now (redriven, purged or pushed out)' : `${formatCount(heldNow)} of its letters held now (see Dead letters)`}. Reset counters clears the mark.${fullText ? ` Predicted: ${fullText}.` : ''}`}
             >
               {/* What the policy did: a dropOldest queue took every message and evicted older ones,
                   the others refused the newest ("drops" read the same for all three). */}

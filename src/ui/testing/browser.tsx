@@ -60,6 +60,7 @@ export function kernelRow(k: Partial<KernelSnapshot> & { id: string }): KernelSn
     processed: 0,
     dropped: 0,
     deadLettered: 0,
+    lettersHeld: k.deadLettered ?? 0,
     lettersByReason: {},
     emitted: 0,
     ratePerSec: 0,
