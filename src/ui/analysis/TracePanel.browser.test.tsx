@@ -188,6 +188,18 @@ describe('Trace panel: what a hop says', () => {
     expect(store.getState().trace.edges).toContain('emit:pattern_detector:1004');
   });
 
+  it('says a processed message that set off nothing ended there', async () => {
+    const tx = receipt(1, { processedAt: { ...receipt(1).hlc, logical: 3 } });
+    render(<TracePanel />, engineWith());
+    ingest([tx]);
+    await traceButton(1);
+    await expect
+      .element(page.getByTestId('trace-edges'))
+      .toHaveTextContent(
+        /^Path: Transaction \(1001\) → fraud_processor \(processed, nothing emitted\)$/,
+      );
+  });
+
   it('names the path in types and kernels and lights the emits edge', async () => {
     const tx = receipt(1);
     const alert = receipt(2, {

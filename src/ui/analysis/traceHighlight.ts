@@ -106,6 +106,14 @@ export function traceGraph(
 export function describePath(trace: Trace, config: RouteConfig): string[] {
   const kernels = new Set(config.kernels.map((k) => k.id));
   const out = new Set<string>();
+  // Messages that set off another in the chain; a processed one that set off none (in a complete
+  // chain) says so: "Path: Transaction (1001) → fraud_processor" alone did not say it ended there.
+  const parents = new Set(trace.hops.map((h) => h.parentId));
+  const ended = (h: TraceHop) =>
+    !trace.incomplete &&
+    kernels.has(h.destination) &&
+    h.stages.processedAt != null &&
+    !parents.has(h.messageId);
   for (const h of trace.hops) {
     const type = h.typeName ? `${h.typeName} (${h.typeId})` : `type ${h.typeId}`;
     const from = kernels.has(h.source)
@@ -114,7 +122,7 @@ export function describePath(trace: Trace, config: RouteConfig): string[] {
     if (h.status === 'NoRoute') out.add(`${from}: no route`);
     else if (isRefused(h.status)) out.add(`${from} → ${h.destination} refused (${h.status})`);
     else if (h.status === 'Pending') out.add(`${from} → ${h.destination} (forwarded by K2K)`);
-    else out.add(`${from} → ${h.destination}`);
+    else out.add(`${from} → ${h.destination}${ended(h) ? ' (processed, nothing emitted)' : ''}`);
   }
   return [...out];
 }
