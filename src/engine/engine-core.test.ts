@@ -118,6 +118,21 @@ describe('engine on the core', () => {
     expect(sum() + 7).toBe(engine.snapshot().deadLetters.count);
   });
 
+  it('counts as held only the letters a full dead-letter queue keeps (pushed out, they are gone)', () => {
+    const engine = createEngine({
+      config: demoConfig(),
+      now: () => 1_000_000,
+      maxDeadLetters: 100,
+    });
+    ok(engine, { type: 'inject', typeId: 1010, count: 5_000 });
+    const s = engine.snapshot();
+    expect(s.kernels.find((k) => k.id === 'alert_sink')).toMatchObject({
+      dropped: 3_976,
+      lettersHeld: 100,
+    });
+    expect(s.deadLetters.count).toBe(100);
+  });
+
   it('redrives at most a limit of letters, the oldest, and says how many are still held', () => {
     const engine = createEngine({ config: demoConfig(), now: () => 1_000_000 });
     ok(engine, { type: 'inject', typeId: 1002, count: 10_000 });

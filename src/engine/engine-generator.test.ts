@@ -233,6 +233,11 @@ describe('engine: generator, replay and accounting', () => {
       type: fc.constant('purgeDeadLetters' as const),
       filter: fc.constant({ reasons: ['NoRoute' as const] }),
     }),
+    fc.constant({ type: 'purgeDeadLetters' as const }),
+    fc.record({
+      type: fc.constant('redrive' as const),
+      ratePerSec: fc.integer({ min: 1_000, max: 50_000 }),
+    }),
     fc.constant({ type: 'resetMetrics' as const }),
     fc.record({
       type: fc.constant('startGenerator' as const),
@@ -255,6 +260,11 @@ describe('engine: generator, replay and accounting', () => {
           else engine.command(cmd);
           const s = engine.snapshot();
           expectBalanced(s);
+          // Each kernel's letters held now are the letters bound for it the queue lists.
+          const list = engine.command({ type: 'listDeadLetters', limit: 1 });
+          if (!list.ok || list.command !== 'listDeadLetters') throw new Error('list refused');
+          for (const k of s.kernels)
+            expect(k.lettersHeld, k.id).toBe(list.deadLetters.byDestination[k.id] ?? 0);
         }
         ok(engine, { type: 'stopGenerator' });
         engine.drain();
