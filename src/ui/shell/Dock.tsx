@@ -93,13 +93,13 @@ function CollapseButton() {
  * pane's strip too: at 1280x720 it had shown three of five tabs, the rest out of sight.
  */
 function TabOverflowMenu() {
-  const pane = useParentTabset<PanelId>();
+  const ws = useParentWorkspace<PanelId>();
   const state = useParentTabsetState();
   const hidden = useTabListOverflow({ includePartiallyVisible: true });
   // The tab chosen: focus goes to it as the menu closes (from a collapsed strip the pane expands,
   // this button goes with the overflow, and focus had fallen to the page).
   const chosen = useRef<string | null>(null);
-  if (!pane || !state || hidden.length === 0) return null;
+  if (!ws || !state || hidden.length === 0) return null;
   const label = `+${hidden.length} more ${hidden.length === 1 ? 'tab' : 'tabs'}`;
   return (
     <Menu.Root modal={false}>
@@ -130,11 +130,10 @@ function TabOverflowMenu() {
               className="menu-item"
               onSelect={() => {
                 chosen.current = id;
-                pane.selectTab(id);
-                // From a collapsed pane's strip, as a click on the tab itself does.
-                if (pane.isCollapsed()) pane.expand();
-                // The store's panel too, as a click on the tab sets it: a Trace button or a
+                // Shown as any panel asked for is (from a collapsed strip the pane expands), and
+                // the store's panel too, as a click on the tab sets it: a Trace button or a
                 // problem that asks for the panel it last named would otherwise change nothing.
+                revealPanel(ws, id);
                 if (isPanelId(id)) workbenchStore().getState().setBottomTab(id);
               }}
             >
@@ -321,12 +320,11 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal, renderBadge
       tabsetMinHeight="80px"
       tabRemovalSelectionBehavior="recent"
       // A click on the selected tab (or Enter or Space on it) would collapse its pane (the
-      // library's default); here a tab only ever shows its panel. Panes collapse from their header
-      // button or menu, which go through the imperative handle and so are not refused here, and
-      // by a separator dragged past a pane's least size: refused too, the drag had shown the pane
-      // collapsed and then sprung back to where it began.
-      // A press the library took for a separator's grab zone (it reaches over the neighbouring
-      // pane's first tab) is a drag, not a tab's click.
+      // library's default): refused, a tab only ever shows its panel. Panes collapse from their
+      // header button or menu (the imperative handle, never refused here) and by a separator
+      // dragged past a pane's least size, which is allowed (refused, the drag had shown the pane
+      // collapsed and then sprung back). A press the library took for a separator's grab zone
+      // (it reaches over the neighbouring pane's first tab) is a drag, not a tab's click.
       onPointerDownCapture={(e) =>
         (onTab.current = !e.nativeEvent.defaultPrevented && isTab(e.target))
       }

@@ -62,7 +62,9 @@ function LayoutFor({
   // keep, though made through the panel's handle (a maximised dock's height, also set through it,
   // is not kept). Hidden from the buttons, the Inspector and the panels came back on reload.
   const toggled = useRef<'outer' | 'main' | null>(null);
-  const toggle = (group: 'outer' | 'main', panel: typeof dockPanel.current) => {
+  const toggle = (group: 'outer' | 'main') => {
+    // The dock is the outer group's collapsible panel, the Inspector the main group's.
+    const panel = (group === 'outer' ? dockPanel : inspectorPanel).current;
     if (!panel) return;
     toggled.current = group;
     const collapsed = panel.isCollapsed();
@@ -78,7 +80,7 @@ function LayoutFor({
   };
   // A panel asked for (a receipt's Trace, a problem) shows the dock as the Panels button does.
   const onReveal = () => {
-    if (dockPanel.current?.isCollapsed()) toggle('outer', dockPanel.current);
+    if (dockPanel.current?.isCollapsed()) toggle('outer');
   };
   // A maximised pane takes the window's height too (the graph keeps its least height) and gives
   // it back when restored: "maximise" that only widened a pane within a dock of 300 px left the
@@ -164,7 +166,7 @@ function LayoutFor({
           className="btn-ghost btn-sm"
           aria-pressed={inspectorShown}
           title={inspectorShown ? 'Hide the inspector' : 'Show the inspector'}
-          onClick={() => toggle('main', inspectorPanel.current)}
+          onClick={() => toggle('main')}
         >
           Inspector
         </button>
@@ -173,7 +175,7 @@ function LayoutFor({
           className="btn-ghost btn-sm"
           aria-pressed={dockShown}
           title={dockShown ? 'Hide the panels' : 'Show the panels'}
-          onClick={() => toggle('outer', dockPanel.current)}
+          onClick={() => toggle('outer')}
         >
           Panels
         </button>
