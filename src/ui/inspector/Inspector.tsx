@@ -368,11 +368,7 @@ function TypeForm({ type }: { type: TypeDef }) {
       <p className="muted">
         Edits apply when you press Enter or leave the form; undo reverts them.
       </p>
-      {/* Kept at the Inspector's foot while the form scrolls under it: at 1280x720 the Inspector is
-          about 350 px high, and the kernel form's Apply was below the fold. */}
-      <div className="form-actions">
-        <button type="submit">Apply</button>
-      </div>
+      <ApplyBar />
       <fieldset>
         <legend>Route</legend>
         <p className="muted">
@@ -534,11 +530,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
         A choice from a list applies at once; typed edits when you press Enter or leave the form.
         Undo reverts them.
       </p>
-      {/* Kept at the Inspector's foot while the form scrolls under it: at 1280x720 the Inspector is
-          about 350 px high, and the kernel form's Apply was below the fold. */}
-      <div className="form-actions">
-        <button type="submit">Apply</button>
-      </div>
+      <ApplyBar />
     </form>
   );
 }
@@ -574,6 +566,18 @@ const POLICY_HINTS: Record<KernelDef['overflowPolicy'], { short: string; long: s
     long: 'A full queue refuses the new message (receipt QueueFull); it is held as a dead letter, reason QueueFull.',
   },
 };
+
+/**
+ * A form's Apply, kept at the Inspector's foot while the form scrolls under it: at 1280x720 the
+ * Inspector is about 350 px high, and the kernel form's Apply was below the fold.
+ */
+function ApplyBar() {
+  return (
+    <div className="form-actions">
+      <button type="submit">Apply</button>
+    </div>
+  );
+}
 
 /** A labelled text input; numeric ones bring up the number keyboard on touch devices. */
 function TextField(props: {
