@@ -13,7 +13,6 @@ import {
   type OnDelete,
   type ReactFlowState,
 } from '@xyflow/react';
-import { validateWorkspace } from '../../core/config';
 import {
   connectK2k,
   connectRoute,
@@ -28,7 +27,7 @@ import { useWorkbench, workbenchStore } from '../../state/store';
 import { createFlowBuilder, type FlowEdge, type FlowNode } from './flow';
 import { edgeTypes, nodeTypes } from './nodes';
 import { FIT_VIEW_OPTIONS, graphView } from './view';
-import { problemNodeIds } from '../shell/problems';
+import { configProblems, problemNodeIds } from '../shell/problems';
 
 function isValidConnection(c: Connection | FlowEdge): boolean {
   const s = parseNodeId(c.source);
@@ -74,7 +73,7 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
     new Map(),
   );
 
-  const problems = useMemo(() => problemNodeIds(validateWorkspace(config)), [config]);
+  const problems = useMemo(() => problemNodeIds(configProblems(config)), [config]);
   const { nodes, edges } = useMemo(
     () =>
       builder({

@@ -1,8 +1,6 @@
-import { useMemo } from 'react';
-import { validateWorkspace } from '../../core/config';
 import { useLiveValue } from '../../state/live';
 import { useWorkbench, workbenchStore } from '../../state/store';
-import { liveProblems, problemElementId } from './problems';
+import { configProblems, liveProblems, problemElementId } from './problems';
 import { selectNode } from '../graph/view';
 
 /** Selects a graph element (a node, or an edge when `id` is no node's). */
@@ -14,7 +12,7 @@ function select(id: string): void {
 /** The config's problems, then the running system's, as the panel and its tab's badge show them. */
 export function useProblems() {
   const config = useWorkbench((s) => s.config);
-  const problems = useMemo(() => validateWorkspace(config), [config]);
+  const problems = configProblems(config);
   // By value: the snapshot changes 10 times a second, the problems seldom.
   const live = useLiveValue((s) => liveProblems(s, config));
   return { problems, live };

@@ -1,10 +1,25 @@
-import type { RouteConfig, validateWorkspace } from '../../core/config';
+import { validateWorkspace, type RouteConfig } from '../../core/config';
 import type { EngineSnapshot } from '../../engine/protocol';
 import { formatCount, formatRate } from '../design/format';
 import { engineLimit } from '../live/engineLimit';
 import { kernelNodeId, typeNodeId } from '../../state/edits';
 
 export type Problem = ReturnType<typeof validateWorkspace>[number];
+
+const validated = new WeakMap<RouteConfig, Problem[]>();
+
+/**
+ * The config's problems, validated once per config (an edit makes a new config object): the graph's
+ * rings, the Problems panel and its tab's count each asked for them at every edit.
+ */
+export function configProblems(config: RouteConfig): Problem[] {
+  let problems = validated.get(config);
+  if (!problems) {
+    problems = validateWorkspace(config);
+    validated.set(config, problems);
+  }
+  return problems;
+}
 
 /** The graph element a problem points at: a node id or an edge id. */
 export function problemElementId(p: Problem): string {
