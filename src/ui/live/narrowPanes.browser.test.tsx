@@ -149,7 +149,9 @@ describe('Receipts in a narrow pane', () => {
   for (const [width, layout] of [
     [560, 'stacked'],
     [400, 'stacked'],
-    // A third of the dock at 1280x720: two lines had cut every type ("Patter…") and route.
+    // A third of the dock at 1440x900 (a list 364 px wide) and at 1280x720: two lines had cut
+    // every type ("Patter…", "FraudAlert (1…") and route.
+    [364, 'narrow'],
     [345, 'narrow'],
     [294, 'narrow'],
     [662, 'dense'],

@@ -21,8 +21,11 @@ export const RECEIPT_ROW_HEIGHT: Record<ReceiptLayout, number> = {
 /** The narrowest list (px, inside its scrollbar) each one-line layout fits without cutting the demo's names. */
 const WIDE_FROM = 748;
 const DENSE_FROM = 660;
-/** The narrowest list two lines a receipt serve (a 400 px pane, with a receipt's detail beside). */
-const STACKED_FROM = 360;
+/**
+ * The narrowest list two lines a receipt serve (a 400 px pane, with a receipt's detail beside);
+ * a third of the dock at 1440x900 (388 px, a list of about 364) takes three, its types whole.
+ */
+const STACKED_FROM = 370;
 
 export function receiptLayout(width: number): ReceiptLayout {
   return width >= WIDE_FROM
