@@ -24,6 +24,49 @@ const edgeRates = (page: Page) => page.locator('[data-testid^="edge-label-"]').a
 const kernelRates = (page: Page) => page.locator('[data-testid^="kernel-rate-"]').allTextContents();
 
 test.describe('live truth', () => {
+  test('a steady rate reads steadily: badge, graph and Queues rates move about once a second, a stop at once', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    await engineReady(page);
+    await panel(page, 'Queues');
+    await page.evaluate(() =>
+      window.workbench.startGenerator({ ratePerSec: 1000, seed: 3, pattern: 'poisson' }),
+    );
+    await expect(page.getByTestId('kernel-rate-fraud_processor')).not.toHaveText('0/s');
+    await page.waitForTimeout(1500);
+    // Every 20 ms for 3 s, in the page: how often each rate's text changed. A Poisson generator's
+    // half-second readings move by up to a tenth, and the page showed each of them, ten a second.
+    const changes = await page.evaluate(async () => {
+      const read = () =>
+        [
+          ...document.querySelectorAll(
+            '[data-testid="traffic-status"], [data-testid^="kernel-rate-"], [data-testid^="rate-"]',
+          ),
+        ].map((e) => `${e.getAttribute('data-testid')}=${e.textContent}`);
+      const count = new Map<string, number>();
+      let last = read();
+      const t0 = performance.now();
+      while (performance.now() - t0 < 3000) {
+        await new Promise((r) => setTimeout(r, 20));
+        const now = read();
+        now.forEach((v, i) => {
+          if (v !== last[i]) count.set(v.split('=')[0]!, (count.get(v.split('=')[0]!) ?? 0) + 1);
+        });
+        last = now;
+      }
+      return { most: Math.max(0, ...count.values()), seen: last.length };
+    });
+    expect(changes.seen).toBeGreaterThanOrEqual(9);
+    // Three refreshes in 3 s, and room for a step or two on a busy machine; before, 20 to 30.
+    expect(changes.most).toBeLessThanOrEqual(7);
+    await page.evaluate(() => window.workbench.stopGenerator());
+    await expect(page.getByTestId('kernel-rate-fraud_processor')).toHaveText('0/s', {
+      timeout: 2000,
+    });
+  });
+
   test('rates decay to 0 within 2 s of Stop: graph edges, Queues, no overload alarm', async ({
     wb,
     page,

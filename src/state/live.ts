@@ -10,6 +10,7 @@ import type { EngineSnapshot, ReceiptRow } from '../engine/protocol';
 import { createReceiptLog, type ReceiptLog } from './receiptLog';
 import { createMetricsHistory, type MetricsHistory } from './metricsHistory';
 import { createQueuePredictor, type QueuePredictor } from '../analysis/predict';
+import { createRateHold } from './steadyRates';
 import { useWorkbench, workbenchStore } from './store';
 
 /** A value older than this (since the last snapshot arrived) is shown as stale. */
@@ -63,15 +64,18 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** Wall-clock ms of the last show (a trailing show counts at the time it was due), or null. */
   let shownAt: number | null = null;
+  /** The rates shown move once a second unless they say something new (see `steadyRates`). */
+  const rateHold = createRateHold();
   const show = (snapshot: EngineSnapshot, wallMs: number, at: number): void => {
     pending = null;
     shownAt = at;
     // Predicted from the snapshot shown, so a node's ρ line and its queue bar read the same
     // moment ("full now" stood beside an empty queue for up to 100 ms). Its rates come from
     // counters, so the snapshots between two shows are not needed.
-    get().predictor.observe(snapshot);
+    const held = rateHold.hold(snapshot, at);
+    get().predictor.observe(held);
     set({
-      snapshot,
+      snapshot: held,
       snapshotAt: wallMs,
       clockMs: Math.max(get().clockMs, wallMs),
       receiptsVersion: get().receiptLog.version(),
@@ -140,6 +144,7 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
       const { receiptLog, metricsHistory, predictor } = get();
       cancel();
       shownAt = null;
+      rateHold.reset();
       receiptLog.restart();
       metricsHistory.reset();
       predictor.reset();

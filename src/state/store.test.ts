@@ -100,6 +100,8 @@ describe('live slice (issue 13)', () => {
       seq,
       timeUs: seq * 100_000,
       idle: true,
+      rates: { injectedPerSec: 0, processedPerSec: 0, deadLetteredPerSec: 0 },
+      generator: { running: false, emitted: 0, lagMs: 0, onWorker: false, ratePerSec: 0 },
       receipts: { total: 0, byStatus: {}, sampledOut: 0, recent: [] },
       kernels: [],
       edges: [],
@@ -111,6 +113,21 @@ describe('live slice (issue 13)', () => {
       },
       latency: { p50Us: 0, p99Us: 0, samples: 0 },
     }) as unknown as EngineSnapshot;
+
+  it('shows rates that move once a second at a steady rate, and a stop at once', () => {
+    const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
+    const st = () => store.getState();
+    const at = (seq: number, rate: number) => {
+      const s = snap(seq);
+      return { ...s, rates: { ...s.rates, processedPerSec: rate } };
+    };
+    st().ingestSnapshot(at(1, 1000), 10_000);
+    st().ingestSnapshot(at(2, 1069), 10_200);
+    expect(st().snapshot?.seq).toBe(2);
+    expect(st().snapshot?.rates.processedPerSec).toBe(1000);
+    st().ingestSnapshot(at(3, 0), 10_400);
+    expect(st().snapshot?.rates.processedPerSec).toBe(0);
+  });
 
   it('counts a value as stale a second after the last snapshot arrived, by wall clock', () => {
     const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
