@@ -259,6 +259,26 @@ describe("Receipts' bar in a half-width pane at 1280x720", () => {
   });
 });
 
+describe("Receipts' bar in a third-width pane", () => {
+  const lines = (bar: Element) =>
+    new Set([...bar.children].map((c) => Math.round(c.getBoundingClientRect().top)));
+
+  // A third of the dock at 1280x720 (345 px) and at 1440x900 (364 px): the filters on one line,
+  // Pause, Clear and Export on the next. Two "Export …" buttons had taken a third line, and left
+  // the list a single receipt in view at 1280x720.
+  for (const width of [345, 364])
+    it(`keeps its controls on two lines at ${width} px, both exports named`, async () => {
+      render(inPane(width, <ReceiptsPanel />));
+      const controls = page.getByRole('combobox', { name: 'Filter by status' });
+      await expect.element(controls).toBeVisible();
+      const bar = (controls.element() as HTMLElement).parentElement!;
+      expect(lines(bar).size).toBe(2);
+      await expect.element(page.getByRole('button', { name: 'Export JSON' })).toBeVisible();
+      await expect.element(page.getByRole('button', { name: 'Export CSV' })).toBeVisible();
+      expect(overflowIn(bar)).toEqual([]);
+    });
+});
+
 describe('Receipts paused in a half-width pane at 1280x720', () => {
   it('keeps its bar and list where they were, the held count over the list', async () => {
     render(inPane(668, <ReceiptsPanel />));
