@@ -29,6 +29,41 @@ test.describe('route editor: more', () => {
     expect((await wb.config()).routes).toEqual(before.routes);
   });
 
+  test('Delete removes what has keyboard focus, not a node selected earlier', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    const before = await wb.config();
+    // Transaction clicked (selected), then a route reached from the keyboard: focused, not selected.
+    await wb.typeNode(1001).click();
+    const tabTo = async (key: string, id: string) => {
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press(key);
+        if ((await page.evaluate(() => document.activeElement?.getAttribute('data-id'))) === id)
+          return;
+      }
+      throw new Error(`${key} never reached ${id}`);
+    };
+    await tabTo('Shift+Tab', 'route:1002');
+    await page.keyboard.press('Delete');
+    await expect.poll(() => wb.routeOf(1002)).toBeUndefined();
+    const after = await wb.config();
+    expect(after.messageTypes.map((t) => t.typeId)).toEqual(
+      before.messageTypes.map((t) => t.typeId),
+    );
+    expect(await wb.routeOf(1001)).toBe('fraud_processor');
+    await expect(page.getByTestId('notices')).not.toContainText('Deleted 1 type');
+    // A node reached from the keyboard, with nothing selected: that node goes.
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    await tabTo('Tab', 'kernel:aggregator');
+    await page.keyboard.press('Delete');
+    await expect
+      .poll(async () => (await wb.config()).kernels.map((k) => k.id))
+      .toEqual(before.kernels.map((k) => k.id).filter((k) => k !== 'aggregator'));
+    expect(await wb.routeOf(1001)).toBe('fraud_processor');
+  });
+
   test('auto-layout moves nodes and undo restores them', async ({ wb, page }) => {
     await wb.open();
     const before = await wb.autoLayout();

@@ -184,8 +184,52 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
     }
   }, []);
 
+  /**
+   * Delete acts on what has keyboard focus, when focus came there after the selection was made. A
+   * route reached with Tab is focused, not selected, and React Flow deleted the selection instead:
+   * a type clicked earlier went, with its route, while the route in focus stayed. With focus on
+   * the pane, on an element of the selection, or a selection made since (a paste selects the
+   * copies while focus stays on the node copied), the selection goes, as before.
+   */
+  const order = useRef({ n: 0, focus: 0, selection: 0 });
+  useEffect(
+    () =>
+      workbenchStore().subscribe((s, prev) => {
+        if (s.selection !== prev.selection || s.selectedEdges !== prev.selectedEdges)
+          order.current.selection = ++order.current.n;
+      }),
+    [],
+  );
+  const onBeforeDelete = useCallback(
+    ({ nodes: dn, edges: de }: { nodes: FlowNode[]; edges: FlowEdge[] }) => {
+      const focused = document.activeElement?.closest<HTMLElement>(
+        '.react-flow__node[data-id], .react-flow__edge[data-id]',
+      );
+      const id = focused?.dataset.id;
+      const { focus, selection } = order.current;
+      // Keyboard focus only (its ring shows): a click focuses what it selects.
+      if (!focused?.matches(':focus-visible') || id === undefined || focus < selection)
+        return Promise.resolve(true);
+      if (dn.some((n) => n.id === id) || de.some((e) => e.id === id)) return Promise.resolve(true);
+      const node = nodes.find((n) => n.id === id);
+      const edge = edges.find((e) => e.id === id);
+      return Promise.resolve({
+        nodes: focused.classList.contains('react-flow__node') && node ? [node] : [],
+        edges: focused.classList.contains('react-flow__edge') && edge ? [edge] : [],
+      });
+    },
+    [nodes, edges],
+  );
+
   return (
-    <div className={lod ? 'graph graph-lod' : 'graph'} data-testid="graph" data-lod={lod}>
+    <div
+      className={lod ? 'graph graph-lod' : 'graph'}
+      data-testid="graph"
+      data-lod={lod}
+      onFocus={() => {
+        order.current.focus = ++order.current.n;
+      }}
+    >
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
         edges={edges}
@@ -195,6 +239,7 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         onDelete={onDelete}
+        onBeforeDelete={onBeforeDelete}
         isValidConnection={isValidConnection}
         deleteKeyCode={['Delete', 'Backspace']}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
