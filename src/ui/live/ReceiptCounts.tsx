@@ -13,6 +13,8 @@ export interface ReceiptCountsProps {
   shown: number;
   /** Counted, not captured as rows. */
   sampledOut: number;
+  /** Captured as rows, and no longer in the list (older than the rows it keeps, or cleared). */
+  older: number;
   /** The stale marking of the live panels (a class and its explanation). */
   stale: { className: string; title?: string };
 }
@@ -66,22 +68,40 @@ function items(p: ReceiptCountsProps, fmt: Format, ids: boolean) {
       <span
         {...id('receipt-shown')}
         {...title(
-          `rows in the list below (the filter applied); the list keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows captured, so with "not captured" these can add up to fewer than the receipts counted`,
+          `rows in the list below (the filter applied); the list keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows captured`,
           p.shown,
         )}
       >
         {fmt(p.shown)} {p.shown === 1 ? 'row' : 'rows'} shown
       </span>
-      {p.sampledOut ? (
+      {/* "20,000 rows shown (30,398,365 not captured)" under 30,458,956 receipts did not add up:
+          the rows captured earlier and let go since were nowhere. They are counted here, as
+          "older". */}
+      {p.sampledOut || p.older ? (
         <span
           className="muted receipt-sampled-out"
           {...id('receipt-sampled-out')}
-          {...title(
-            'counted exactly, but not captured as rows: too many per snapshot, outside the filter, or evicted from their queue before their row was filled',
-            p.sampledOut,
-          )}
+          {...(ids && {
+            title: [
+              p.sampledOut
+                ? `${formatCount(p.sampledOut)} counted exactly, but not captured as rows: too many per snapshot, outside the filter, or evicted from their queue before their row was filled`
+                : '',
+              p.older
+                ? `${formatCount(p.older)} older: captured as rows earlier and no longer in the list (it keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows, and Clear empties it)`
+                : '',
+            ]
+              .filter(Boolean)
+              .join('; '),
+          })}
         >
-          {ids ? `(${fmt(p.sampledOut)} not captured)` : `(${fmt(p.sampledOut)} not…`}
+          {ids
+            ? `(${[
+                p.sampledOut ? `${fmt(p.sampledOut)} not captured` : '',
+                p.older ? `${fmt(p.older)} older` : '',
+              ]
+                .filter(Boolean)
+                .join(', ')})`
+            : `(${fmt(p.sampledOut || p.older)} not…`}
         </span>
       ) : null}
     </>
@@ -117,7 +137,15 @@ export function ReceiptCounts(p: ReceiptCountsProps) {
   }, []);
   // Measured when the counts change, and when the pane resizes (in the next frame: a change of
   // text inside the observer's callback is a resize loop).
-  useLayoutEffect(measure, [measure, p.total, p.byStatus, p.failedLater, p.shown, p.sampledOut]);
+  useLayoutEffect(measure, [
+    measure,
+    p.total,
+    p.byStatus,
+    p.failedLater,
+    p.shown,
+    p.older,
+    p.sampledOut,
+  ]);
   useLayoutEffect(() => {
     const b = bar.current;
     if (!b) return;

@@ -71,6 +71,36 @@ describe('Receipts panel (issue 13, point 3)', () => {
     await expect.element(page.getByRole('cell', { name: /04\.123456 · 1$/ })).toBeVisible();
   });
 
+  it('adds up: rows shown, older rows not kept and receipts not captured make the total', async () => {
+    render(inPane(900, <ReceiptsPanel />));
+    // 300 rows in the list of 1,000 captured (the list keeps the newest), 2,000 not captured.
+    ingest({
+      total: 3_000,
+      byStatus: { Delivered: 3_000 },
+      sampledOut: 2_000,
+      failedLater: 0,
+      recent: Array.from({ length: 300 }, (_, i) => receipt(i + 1)),
+    });
+    await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('300 rows shown');
+    await expect
+      .element(page.getByTestId('receipt-sampled-out'))
+      .toHaveTextContent('(2,000 not captured, 700 older)');
+    // Cleared: every row captured is counted as not kept.
+    await userEvent.click(page.getByRole('button', { name: 'Clear' }));
+    await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('0 rows shown');
+    await expect
+      .element(page.getByTestId('receipt-sampled-out'))
+      .toHaveTextContent('(2,000 not captured, 1,000 older)');
+    // Under a filter the list keeps rows it does not show: no count that cannot be known.
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Filter by status' }),
+      'QueueFull',
+    );
+    await expect
+      .element(page.getByTestId('receipt-sampled-out'))
+      .toHaveTextContent(/^\(2,000 not captured\)$/);
+  });
+
   it('says a refused message will never be processed, not that it is not processed yet', async () => {
     render(<ReceiptsPanel />);
     const rows = [
@@ -431,7 +461,7 @@ describe('Receipts counts, too many for the line', () => {
     ingest(busy([receipt(2)]));
     await expect
       .element(page.getByTestId('receipt-sampled-out'))
-      .toHaveTextContent('(1.62 M not captured)');
+      .toHaveTextContent('(1.62 M not captured, 38.1 K older)');
     expect(whole().filter((i) => !i.whole)).toEqual([]);
   });
 });

@@ -256,6 +256,10 @@ export function ReceiptsPanel() {
         failedLater={failedLater}
         shown={filtered.length}
         sampledOut={sampledOut}
+        // Captured, and gone from the list since (it keeps the newest rows; Clear empties it): with
+        // them, the line adds up to the total. Unknowable under a filter (rows captured outside it
+        // are kept, not shown).
+        older={unfiltered ? Math.max(0, total - sampledOut - filtered.length - buffered) : 0}
         stale={stale}
       />
       <div className="panel-bar receipts-controls">
