@@ -194,4 +194,57 @@ describe('Inspector (issue 13, point 9)', () => {
       bar.getBoundingClientRect().top + 0.5,
     );
   });
+
+  // At 1280x720 "Type id 1001 is already used by Transaction." sat under the fields, below the
+  // fold and behind the Apply bar, and the field still looked fine.
+  it('shows a refused edit in view, in the Apply bar, its field marked and described by it', async () => {
+    store.getState().setSelection(['type:1002']);
+    render(inPane(300, <Inspector />, 350));
+    const typeId = page.getByRole('textbox', { name: 'Type id' });
+    await userEvent.clear(typeId);
+    await userEvent.type(typeId, '1001{Enter}');
+    const alert = page.getByRole('alert');
+    await expect.element(alert).toHaveTextContent('Type id 1001 is already used by Transaction.');
+    const aside = page.getByRole('complementary', { name: 'Inspector' }).element();
+    const r = alert.element().getBoundingClientRect();
+    const box = aside.getBoundingClientRect();
+    expect(r.top).toBeGreaterThanOrEqual(box.top);
+    expect(r.bottom).toBeLessThanOrEqual(box.bottom + 0.5);
+    await expect.element(typeId).toHaveAttribute('aria-invalid', 'true');
+    await expect
+      .element(typeId)
+      .toHaveAccessibleDescription('Type id 1001 is already used by Transaction.');
+    await expect
+      .element(page.getByRole('textbox', { name: 'Name', exact: true }))
+      .not.toHaveAttribute('aria-invalid');
+    // Put right, the mark and the error go.
+    await userEvent.clear(typeId);
+    await userEvent.type(typeId, '1777{Enter}');
+    await expect.element(page.getByRole('alert')).not.toBeInTheDocument();
+    await expect
+      .element(page.getByRole('textbox', { name: 'Type id' }))
+      .not.toHaveAttribute('aria-invalid');
+  });
+
+  // Each definition has a form of its own, so an applied edit brings a new form: focus had fallen
+  // to the page, and the next Tab started from the top.
+  it.each([
+    ['kernel:aggregator', 'Queue capacity', '2048'],
+    ['type:1002', 'Name', 'Accounts'],
+  ])('keeps focus in the field Enter was pressed in (%s)', async (node, field, value) => {
+    store.getState().setSelection([node]);
+    render(<Page />);
+    const input = page.getByRole('textbox', { name: field, exact: true });
+    await userEvent.clear(input);
+    await userEvent.type(input, `${value}{Enter}`);
+    await expect.poll(() => (document.activeElement as HTMLInputElement | null)?.value).toBe(value);
+    const active = document.activeElement as HTMLInputElement;
+    expect(active.labels?.[0]?.textContent).toBe(field);
+    expect(active.isConnected).toBe(true);
+    // A form opened later (another node selected) does not take focus.
+    await userEvent.click(page.getByRole('button', { name: 'elsewhere' }));
+    store.getState().setSelection(['kernel:fraud_processor']);
+    await expect.element(page.getByRole('form', { name: 'Kernel fraud_processor' })).toBeVisible();
+    expect(document.activeElement?.textContent).toBe('elsewhere');
+  });
 });

@@ -62,6 +62,48 @@ function useAutoApply(commit: (reason: CommitReason) => boolean) {
   };
 }
 
+/**
+ * The field Enter was pressed in, by its place in the form, for the form that replaces this one
+ * once the edit applies (each definition gets a form of its own): focus had fallen to the page, and
+ * the next Tab started over from the top. Only for that render: a later form never takes it.
+ */
+let refocusAt: number | null = null;
+function keepFocusAcrossApply(form: HTMLFormElement | null): void {
+  const at = form ? [...form.elements].indexOf(document.activeElement as Element) : -1;
+  if (at < 0) return;
+  refocusAt = at;
+  setTimeout(() => {
+    refocusAt = null;
+  }, 0);
+}
+function useRefocusAfterApply() {
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (refocusAt === null) return;
+    const el = form.current?.elements[refocusAt];
+    refocusAt = null;
+    if (el instanceof HTMLElement) el.focus();
+  }, []);
+  return form;
+}
+
+/** The error of a form, and the field it is about (its label), if one. */
+interface FormError {
+  text: string;
+  field?: string | undefined;
+}
+
+/** Which of a form's fields an edit's error is about, by the words it starts with. */
+function errorField(text: string): string | undefined {
+  if (/^Type id\b/.test(text)) return 'Type id';
+  if (/^A message type needs a name/.test(text)) return 'Name';
+  if (/^Handler id\b/.test(text)) return 'Handler id';
+  if (/^(A kernel needs an id|A kernel named|"host")/.test(text)) return 'Kernel id';
+  if (/^Queue capacity\b/.test(text)) return 'Queue capacity';
+  if (/^Tenant\b/.test(text)) return 'Tenant';
+  return undefined;
+}
+
 /** An edit that could not be applied as focus left: say so, as the form may close right after. */
 function refused(reason: CommitReason, what: string, why: string): void {
   if (reason === 'submit') return;
@@ -180,7 +222,9 @@ function TypeForm({ type }: { type: TypeDef }) {
   const routeTarget = config.kernels.some((k) => k.id === picked)
     ? picked
     : (route ?? config.kernels[0]?.id ?? '');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<FormError | null>(null);
+  const errorId = useId();
+  const formRef = useRefocusAfterApply();
 
   const auto = useAutoApply(commit);
   const edit = (next: typeof draft) => {
@@ -193,7 +237,7 @@ function TypeForm({ type }: { type: TypeDef }) {
   }
   function commit(reason: CommitReason): boolean {
     const fail = (why: string) => {
-      setError(why);
+      setError({ text: why, field: errorField(why) });
       refused(reason, `type ${type.name}`, why);
       return false;
     };
@@ -243,6 +287,7 @@ function TypeForm({ type }: { type: TypeDef }) {
       const messageTypes = result.config.messageTypes.map((t) =>
         String(t.typeId) === String(typeId) ? patch : t,
       );
+      if (reason === 'submit') keepFocusAcrossApply(formRef.current);
       if (!store.replace({ ...result.config, messageTypes }, result.note))
         return fail('the workspace refused it (see the notice).');
       // Focus leaving for another node keeps that node selected; Enter keeps this one.
@@ -254,21 +299,32 @@ function TypeForm({ type }: { type: TypeDef }) {
   }
 
   return (
-    <form onSubmit={submit} onBlur={auto.onBlur} aria-label={`Message type ${type.name}`}>
+    <form
+      ref={formRef}
+      onSubmit={submit}
+      onBlur={auto.onBlur}
+      aria-label={`Message type ${type.name}`}
+    >
       <h2>Message type</h2>
       <TextField
+        error={error}
+        errorId={errorId}
         label="Type id"
         value={draft.typeId}
         onChange={(v) => edit({ ...draft, typeId: v })}
         numeric
       />
       <TextField
+        error={error}
+        errorId={errorId}
         label="Name"
         value={draft.name}
         onChange={(v) => edit({ ...draft, name: v })}
         maxLength={128}
       />
       <TextField
+        error={error}
+        errorId={errorId}
         label="Handler id"
         value={draft.handlerId}
         onChange={(v) => edit({ ...draft, handlerId: v })}
@@ -360,15 +416,10 @@ function TypeForm({ type }: { type: TypeDef }) {
           Add field
         </button>
       </fieldset>
-      {error ? (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      ) : null}
       <p className="muted">
         Edits apply when you press Enter or leave the form; undo reverts them.
       </p>
-      <ApplyBar />
+      <ApplyBar error={error} errorId={errorId} />
       <fieldset>
         <legend>Route</legend>
         <p className="muted">
@@ -405,7 +456,9 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
     queueCapacity: String(kernel.queueCapacity),
     tenantId: String(kernel.tenantId),
   }));
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<FormError | null>(null);
+  const errorId = useId();
+  const formRef = useRefocusAfterApply();
   const policyHintId = useId();
   const auto = useAutoApply(commit);
   const edit = (next: typeof draft) => {
@@ -424,7 +477,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
   function commit(reason: CommitReason, d: typeof draft = draft): boolean {
     const draft = d;
     const fail = (why: string) => {
-      setError(why);
+      setError({ text: why, field: errorField(why) });
       refused(reason, `kernel ${kernel.id}`, why);
       return false;
     };
@@ -438,6 +491,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
       behavior: draft.behavior,
     });
     if (!result.ok) return fail(result.error);
+    if (reason === 'submit') keepFocusAcrossApply(formRef.current);
     if (!store.replace(result.config, result.note))
       return fail('the workspace refused it (see the notice).');
     // A renamed kernel stays selected under its new id.
@@ -452,15 +506,19 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
     return true;
   }
   return (
-    <form onSubmit={submit} onBlur={auto.onBlur} aria-label={`Kernel ${kernel.id}`}>
+    <form ref={formRef} onSubmit={submit} onBlur={auto.onBlur} aria-label={`Kernel ${kernel.id}`}>
       <h2>Kernel</h2>
       <TextField
+        error={error}
+        errorId={errorId}
         label="Kernel id"
         value={draft.id}
         onChange={(v) => edit({ ...draft, id: v })}
         maxLength={128}
       />
       <TextField
+        error={error}
+        errorId={errorId}
         label="Queue capacity"
         value={draft.queueCapacity}
         onChange={(v) => edit({ ...draft, queueCapacity: v })}
@@ -492,6 +550,8 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
         {POLICY_HINTS[draft.overflowPolicy].short}
       </small>
       <TextField
+        error={error}
+        errorId={errorId}
         label="Tenant"
         value={draft.tenantId}
         onChange={(v) => edit({ ...draft, tenantId: v })}
@@ -521,16 +581,11 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
           <option value="generic">generic (count and echo)</option>
         </select>
       </label>
-      {error ? (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      ) : null}
       <p className="muted">
         A choice from a list applies at once; typed edits when you press Enter or leave the form.
         Undo reverts them.
       </p>
-      <ApplyBar />
+      <ApplyBar error={error} errorId={errorId} />
     </form>
   );
 }
@@ -571,9 +626,16 @@ const POLICY_HINTS: Record<KernelDef['overflowPolicy'], { short: string; long: s
  * A form's Apply, kept at the Inspector's foot while the form scrolls under it: at 1280x720 the
  * Inspector is about 350 px high, and the kernel form's Apply was below the fold.
  */
-function ApplyBar() {
+function ApplyBar({ error, errorId }: { error: FormError | null; errorId: string }) {
+  // The error in the bar, in view wherever the form is scrolled: under the fields, at 1280x720
+  // "Type id 1001 is already used by Transaction." sat below the fold, behind this bar.
   return (
     <div className="form-actions">
+      {error ? (
+        <p role="alert" className="error" id={errorId}>
+          {error.text}
+        </p>
+      ) : null}
       <button type="submit">Apply</button>
     </div>
   );
@@ -588,8 +650,15 @@ function TextField(props: {
   maxLength?: number;
   /** A line under the field (described by it). */
   hint?: string | undefined;
+  /** The form's error: the field is marked invalid, and described by it, when it is about this field. */
+  error: FormError | null;
+  errorId: string;
 }) {
   const hintId = useId();
+  const invalid = props.error !== null && props.error.field === props.label;
+  const describedBy = [props.hint ? hintId : '', invalid ? props.errorId : '']
+    .filter(Boolean)
+    .join(' ');
   // The hint outside the label: inside, it became part of the field's accessible name.
   return (
     <>
@@ -600,7 +669,8 @@ function TextField(props: {
           onChange={(e) => props.onChange(e.target.value)}
           {...(props.numeric ? { inputMode: 'numeric' as const } : {})}
           {...(props.maxLength ? { maxLength: props.maxLength } : {})}
-          {...(props.hint ? { 'aria-describedby': hintId } : {})}
+          {...(describedBy ? { 'aria-describedby': describedBy } : {})}
+          {...(invalid ? { 'aria-invalid': true } : {})}
         />
       </label>
       {props.hint ? (
