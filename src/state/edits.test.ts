@@ -61,6 +61,16 @@ describe('config edits', () => {
     expect(updateKernel(c, 'totals', { queueCapacity: 0 }).ok).toBe(false);
   });
 
+  it('says everything an edit of a kernel changed, not only its rename', () => {
+    const r = ok(updateKernel(demoConfig(), 'aggregator', { id: 'totals', queueCapacity: 100 }));
+    expect(r.note).toBe('Renamed kernel "aggregator" to "totals": queue capacity 4,096 → 100.');
+    const p = ok(updateKernel(demoConfig(), 'aggregator', { overflowPolicy: 'reject' }));
+    expect(p.note).toBe('Updated kernel "aggregator": overflow policy dropOldest → reject.');
+    expect(ok(updateKernel(demoConfig(), 'aggregator', {})).note).toBe(
+      'Updated kernel "aggregator".',
+    );
+  });
+
   it('changing a type id moves its route and refuses reuse', () => {
     const c = ok(updateType(demoConfig(), 1002, { typeId: 20002 })).config;
     expect(routeOf(c, 20002)).toBe('aggregator');

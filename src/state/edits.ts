@@ -230,11 +230,30 @@ export function updateKernel(
   return {
     ok: true,
     config: { ...config, kernels, routes, k2kRoutes, ...(layout ? { layout } : {}) },
-    note:
-      next.id !== kernelId
-        ? `Renamed kernel "${kernelId}" to "${next.id}".`
-        : `Updated kernel "${next.id}".`,
+    note: kernelNote(current, next),
   };
+}
+
+/**
+ * What an edit of a kernel changed, every part of it: a rename with a new capacity had said only
+ * `Renamed kernel "kernel" to "payments".`
+ */
+function kernelNote(was: KernelDef, now: KernelDef): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const changes = [
+    was.queueCapacity !== now.queueCapacity
+      ? `queue capacity ${n(was.queueCapacity)} → ${n(now.queueCapacity)}`
+      : '',
+    was.overflowPolicy !== now.overflowPolicy
+      ? `overflow policy ${was.overflowPolicy} → ${now.overflowPolicy}`
+      : '',
+    was.tenantId !== now.tenantId ? `tenant ${n(was.tenantId)} → ${n(now.tenantId)}` : '',
+    was.backend !== now.backend ? `backend ${was.backend} → ${now.backend}` : '',
+    was.behavior !== now.behavior ? `behaviour ${was.behavior} → ${now.behavior}` : '',
+  ].filter(Boolean);
+  const head =
+    was.id !== now.id ? `Renamed kernel "${was.id}" to "${now.id}"` : `Updated kernel "${now.id}"`;
+  return changes.length ? `${head}: ${changes.join(', ')}.` : `${head}.`;
 }
 
 /** Delete graph nodes; routes that touch them go with them. */
