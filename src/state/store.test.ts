@@ -41,6 +41,19 @@ describe('workbench store', () => {
     expect(store.getState().config.name).toBe('b');
   });
 
+  it("undo and redo quote a name with brackets whole, leaving out only the note's asides", () => {
+    const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
+    const st = () => store.getState();
+    const next = { ...st().config, name: 'Fraud detection (demo) v2' };
+    expect(st().replace(next, 'Imported "Fraud detection (demo) v2" (Ctrl+Z undoes it).')).toBe(
+      true,
+    );
+    st().undo();
+    expect(st().notices.at(-1)?.text).toBe('Undid: Imported "Fraud detection (demo) v2".');
+    st().redo();
+    expect(st().notices.at(-1)?.text).toBe('Redid: Imported "Fraud detection (demo) v2".');
+  });
+
   it('undo says what it undid and selects what was selected before the step (issue 13)', () => {
     const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
     const st = () => store.getState();

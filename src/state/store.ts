@@ -92,10 +92,16 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
     ]);
     return ids.filter((id) => known.has(id));
   };
-  /** "Added type X." -> "added type X" so it reads after "Undid: ". */
+  /**
+   * `Imported "Fraud detection (demo)" (Ctrl+Z undoes it).` -> `Imported "Fraud detection (demo)"`
+   * so it reads after "Undid: ": asides in brackets go, but not from a quoted name, whose brackets
+   * had gone with them (`Undid: Imported "Fraud detection " .`).
+   */
   const clause = (note: string) =>
     note
-      .replace(/\s*\(.*?\)\s*/g, ' ')
+      .split(/("[^"]*")/)
+      .map((part, i) => (i % 2 ? part : part.replace(/\s*\([^)]*\)/g, '')))
+      .join('')
       .trim()
       .replace(/\.$/, '');
   return createStore<WorkbenchState>()((set, get, api) => ({
