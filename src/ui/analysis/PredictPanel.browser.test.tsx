@@ -46,6 +46,16 @@ describe('Predict panel', () => {
     await expect.element(note).not.toBeInTheDocument();
   });
 
+  it('lists the kernels in the config order, as Queues and the graph do', async () => {
+    render(<PredictPanel />);
+    store.getState().ingestSnapshot(snapshot({ kernels: kernels() }), Date.now());
+    await expect.element(page.getByTestId('predict-row-alert_sink')).toBeInTheDocument();
+    const ids = [...document.querySelectorAll('[data-testid^="predict-row-"]')].map((r) =>
+      r.getAttribute('data-testid')!.slice('predict-row-'.length),
+    );
+    expect(ids).toEqual(store.getState().config.kernels.map((k) => k.id));
+  });
+
   it("names a kernel losing messages as its path's bottleneck, and does not say it keeps up", async () => {
     render(<PredictPanel />);
     // aggregator's queue of 128 overflows between snapshots that each find it drained.

@@ -39,7 +39,11 @@ export function PredictPanel() {
       total: e.total > 0 ? 1 : 0,
     })),
   );
-  const rows = [...all].sort((a, b) => a.id.localeCompare(b.id));
+  // In the config's order, as Queues, GPU, the graph and the Inspector list them: side by side,
+  // an alphabetical list here read against theirs row by row put every kernel beside another.
+  const order = new Map(config.kernels.map((k, i) => [k.id, i]));
+  const rank = (id: string) => order.get(id) ?? Number.MAX_SAFE_INTEGER;
+  const rows = [...all].sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
   const byId = new Map(all.map((p) => [p.id, p]));
   const paths = pathBottlenecks(config, byId, edges);
   // Saturated, every kernel keeps up with what reaches it: the engine's thread (drawing and
