@@ -203,7 +203,40 @@ export function MetricsPanel() {
   const sinceUs = useLive((s) => s?.accounting.sinceUs ?? null);
   return (
     <div className="metrics">
-      <div className="panel-bar">
+      {/* The controls first, on a line of their own: after the counters, Reset counters moved
+          whenever a count grew a digit or the broker's line appeared with the first response. */}
+      <div className="panel-bar" data-testid="metrics-controls">
+        <button
+          type="button"
+          onClick={() => {
+            // The counters only: the charts keep their ten minutes (the history sees the
+            // counters go back and measures its rates afresh from there).
+            engine.send({ type: 'resetMetrics' });
+          }}
+        >
+          Reset counters
+        </button>
+        {sinceUs !== null ? (
+          <span className="muted" data-testid="metrics-since">
+            counting since {formatClock(sinceUs)}
+          </span>
+        ) : null}
+        <span className="grow" />
+        <label className="inline">
+          Show
+          <select
+            aria-label="Chart window"
+            value={windowSec}
+            onChange={(e) => setWindowSec(Number(e.target.value))}
+          >
+            <option value={60}>last minute</option>
+            <option value={300}>last 5 minutes</option>
+            <option value={600}>last 10 minutes</option>
+          </select>
+        </label>
+        <span className="muted">dispatcher rates over the last second, 10 minutes kept</span>
+      </div>
+      <div className="panel-bar metrics-counters">
         {m ? (
           <span
             data-testid="dispatcher-counters"
@@ -236,35 +269,6 @@ export function MetricsPanel() {
             of the delivered, failed later <strong>{formatCount(failedLater)}</strong>
           </span>
         ) : null}
-        <button
-          type="button"
-          onClick={() => {
-            // The counters only: the charts keep their ten minutes (the history sees the
-            // counters go back and measures its rates afresh from there).
-            engine.send({ type: 'resetMetrics' });
-          }}
-        >
-          Reset counters
-        </button>
-        {sinceUs !== null ? (
-          <span className="muted" data-testid="metrics-since">
-            counting since {formatClock(sinceUs)}
-          </span>
-        ) : null}
-        <span className="grow" />
-        <label className="inline">
-          Show
-          <select
-            aria-label="Chart window"
-            value={windowSec}
-            onChange={(e) => setWindowSec(Number(e.target.value))}
-          >
-            <option value={60}>last minute</option>
-            <option value={300}>last 5 minutes</option>
-            <option value={600}>last 10 minutes</option>
-          </select>
-        </label>
-        <span className="muted">dispatcher rates over the last second, 10 minutes kept</span>
       </div>
       <div className="charts">
         {/* Titles of one line in a 300 px column: two charts side by side in a half-width pane,
