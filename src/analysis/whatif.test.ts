@@ -67,6 +67,31 @@ describe('runWhatIf', () => {
     expect(r.report.other.byStatus['QueueFull']).toBe(pc.other.statuses['QueueFull']);
   });
 
+  it('sends both sides the same messages when only the current config defines a type in the mix', () => {
+    // A new type, defined and routed in the current config only, in the generator's mix: on the
+    // other side it is unknown. Every other type must meet the same traffic on both sides.
+    const base = demoConfig();
+    base.messageTypes = [
+      ...base.messageTypes,
+      {
+        typeId: 2001,
+        name: 'Payment',
+        fields: [
+          { name: 'id', type: 'u64' },
+          { name: 'amount', type: 'f32' },
+          { name: 'note', type: 'bytes', size: 12 },
+        ],
+      },
+    ];
+    base.routes = [...base.routes, { typeId: 2001, kernelId: 'alert_sink' }];
+    const other = demoConfig();
+    const mix = [1001, 1002, 1003, 2001].map((typeId) => ({ typeId, weight: 1 }));
+    const r = runWhatIf({ base, other, spec: { ...spec, mix }, durationMs: 500 });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.report.changed.map((t) => t.typeId)).toEqual(['2001']);
+    expect(r.report.base.injected).toBe(r.report.other.injected);
+  });
+
   it('uses one mix for both sides and refuses bad durations as values', () => {
     const other = demoConfig();
     other.routes = other.routes.filter((r) => r.typeId !== 1003);

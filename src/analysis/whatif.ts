@@ -79,16 +79,31 @@ export const MAX_WHATIF_MS = 10 * 60_000;
 const key = (typeId: unknown): string => String(typeId);
 
 /**
- * The generator mix both sides use. Without an explicit mix the engine would take each config's
- * own routed types, so configs that differ in routes would see different traffic: use the union.
+ * The generator mix both sides use, and the payload of each of its types, so both sides get the
+ * same messages. Without an explicit mix the engine would take each config's own routed types,
+ * so configs that differ in routes would see different traffic: the union is used. And each
+ * entry carries its type's fields (`a`'s definition, else `b`'s): generated from each side's own
+ * config, a type only one side defines drew random words for its payload on that side alone, and
+ * every message after it differed (a new type routed in the current config made Transaction
+ * "behave differently", Delivered 424 against 425).
  */
 export function sharedMix(spec: GeneratorSpec, a: RouteConfig, b: RouteConfig): GeneratorSpec {
-  if (spec.mix && spec.mix.length > 0) return spec;
-  const ids = new Map<string, number | string>();
-  for (const r of [...a.routes, ...b.routes]) ids.set(key(r.typeId), r.typeId);
-  const mix = [...ids.entries()]
-    .sort(([x], [y]) => (BigInt(x) < BigInt(y) ? -1 : BigInt(x) > BigInt(y) ? 1 : 0))
-    .map(([, typeId]) => ({ typeId, weight: 1 }));
+  const entries: NonNullable<GeneratorSpec['mix']> =
+    spec.mix && spec.mix.length > 0
+      ? spec.mix
+      : (() => {
+          const ids = new Map<string, number | string>();
+          for (const r of [...a.routes, ...b.routes]) ids.set(key(r.typeId), r.typeId);
+          return [...ids.entries()]
+            .sort(([x], [y]) => (BigInt(x) < BigInt(y) ? -1 : BigInt(x) > BigInt(y) ? 1 : 0))
+            .map(([, typeId]) => ({ typeId, weight: 1 }));
+        })();
+  const fieldsOf = (typeId: unknown) =>
+    [...a.messageTypes, ...b.messageTypes].find((t) => key(t.typeId) === key(typeId))?.fields;
+  const mix = entries.map((e) => {
+    const fields = e.fields ?? fieldsOf(e.typeId);
+    return fields ? { ...e, fields } : e;
+  });
   return { ...spec, mix };
 }
 

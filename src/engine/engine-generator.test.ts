@@ -49,6 +49,45 @@ describe('engine: generator, replay and accounting', () => {
     expect(a.some((r) => r.status === 'NoRoute')).toBe(true);
   });
 
+  it("generates a mix entry's own fields, whatever the config defines, and refuses bad ones", () => {
+    const { engine, step } = setup();
+    ok(engine, { type: 'setSampling', perSnapshotCap: 1_000_000 });
+    const fields = [
+      { name: 'id', type: 'u64' as const },
+      { name: 'note', type: 'bytes' as const, size: 10 },
+    ];
+    ok(engine, {
+      type: 'startGenerator',
+      spec: {
+        ratePerSec: 10_000,
+        seed: 3,
+        durationMs: 50,
+        // 2001 is not in the demo; 1002 (AccountUpdate, 24 bytes) is sent as these 18 bytes.
+        mix: [
+          { typeId: 2001, weight: 1, fields },
+          { typeId: 1002, weight: 1, fields },
+        ],
+      },
+    });
+    const rows: ReceiptRow[] = [];
+    for (let i = 0; i < 10; i++) {
+      step(10_000);
+      rows.push(...engine.snapshot().receipts.recent);
+    }
+    const sizes = (typeId: number) =>
+      new Set(rows.filter((r) => r.typeId === typeId).map((r) => r.payload.length));
+    expect([...sizes(2001)]).toEqual([18]);
+    expect([...sizes(1002)]).toEqual([18]);
+    const bad = engine.command({
+      type: 'startGenerator',
+      spec: {
+        ratePerSec: 10,
+        mix: [{ typeId: 2001, weight: 1, fields: [{ name: 'x', type: 'u33' as 'u32' }] }],
+      },
+    });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'InvalidCommand' } });
+  });
+
   /**
    * Receipts of `typeId` from 100 ms of generated traffic mixing it half and half with
    * Transaction (32 bytes), so the generator's rows alternate between the two layouts.

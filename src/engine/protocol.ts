@@ -83,8 +83,13 @@ export interface GeneratorSpec {
   ratePerSec: number;
   /** Default {@link DEFAULT_PATTERN} (`'constant'`). */
   pattern?: ArrivalPattern;
-  /** Weighted mix of type ids; default: every routed type of the config, equal weights. */
-  mix?: { typeId: U64Input; weight: number }[];
+  /**
+   * Weighted mix of type ids; default: every routed type of the config, equal weights. An entry's
+   * `fields` fixes the payload generated for it, whatever the config defines for the type (or
+   * whether it defines it): What-if sends two configs the same bytes this way. Without them the
+   * config's fields apply, and a type it does not define is sent with an empty payload.
+   */
+  mix?: { typeId: U64Input; weight: number; fields?: MessageTypeConfig['fields'] }[];
   /** Zipf exponent of the account skew; 0 = uniform. Default 1. */
   zipfS?: number;
   /** Number of distinct accounts. Default 1,000. */

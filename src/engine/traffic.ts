@@ -10,7 +10,7 @@ import { err, normU64, type EngineCore, type TypeRec } from './context';
 import { chunkCapacity, RemoteFeed, type GeneratorLink, type GenReply } from './gen-remote';
 import { viewsOf, type Views } from './generator-fields';
 import { GeneratedBatch, TrafficGenerator, validateSpec, type MixEntry } from './generators';
-import { encodePayload } from './payload';
+import { encodePayload, layoutOf } from './payload';
 import type { EngineCommand, EngineSnapshot, GeneratorSpec } from './protocol';
 import type { SendPath } from './send';
 import { clearRow8, INLINE_WORDS } from './store';
@@ -87,7 +87,7 @@ export class Traffic {
     const mix: MixEntry[] = mixIn.map((e, i) => ({
       typeId: recs[i]!.typeId,
       weight: e.weight,
-      layout: recs[i]!.layout ?? { size: 0, fields: [] },
+      layout: mixLayout(e) ?? recs[i]!.layout ?? { size: 0, fields: [] },
     }));
     const priority = spec.priority ?? c.dispatcher.defaultPriority;
     TrafficGenerator.check(spec, mix);
@@ -468,4 +468,20 @@ export class Traffic {
     if (ts && v['timestampUs'] === undefined) v['timestampUs'] = c.nowUs;
     return encodePayload(layout, v, base);
   }
+}
+
+/** The payload layout a mix entry fixes with its own `fields`, if it does (see `GeneratorSpec.mix`). */
+function mixLayout(e: NonNullable<GeneratorSpec['mix']>[number]) {
+  if (!('fields' in e) || e.fields === undefined) return undefined;
+  const bad = (why: string) => err('InvalidCommand', `mix entry ${String(e.typeId)}: ${why}`);
+  if (!Array.isArray(e.fields)) return bad('fields must be a list.');
+  const layout = layoutOf(e.fields);
+  if (
+    layout.fields.some(
+      (f) => typeof f.name !== 'string' || !(Number.isInteger(f.size) && f.size >= 1),
+    )
+  )
+    return bad('every field needs a name and a known type (bytes with a size of 1 or more).');
+  if (layout.size > 65_536) return bad('a payload holds at most 65,536 bytes.');
+  return layout;
 }
