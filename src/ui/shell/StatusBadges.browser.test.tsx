@@ -57,6 +57,43 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(page.getByTestId('traffic-status')).toHaveTextContent('generator idle');
   });
 
+  it('says a paced redrive is sending while the generator is idle, and idle again once it is done', async () => {
+    render(<TrafficControl />, fakeEngine());
+    const redrive = (state: 'running' | 'done') => ({
+      count: 5_739,
+      evicted: 0,
+      refusedCrossTenant: 0,
+      recent: [],
+      redrive: {
+        startedUs: 1,
+        ratePerSec: 1_024,
+        total: 10_000,
+        sent: 4_261,
+        redriven: 4_261,
+        failedAgain: 0,
+        refusedNotRouted: 0,
+        evicted: 0,
+        remaining: 5_739,
+        waitingForRoom: null,
+        state,
+      },
+    });
+    store
+      .getState()
+      .ingestSnapshot(snapshot({ deadLetters: redrive('running') } as never), Date.now());
+    await expect
+      .element(page.getByTestId('traffic-status'))
+      .toHaveTextContent('redriving · 1,024/s');
+    await expect
+      .element(page.getByTestId('traffic-redrive'))
+      .toHaveAttribute('title', expect.stringContaining('4,261 of 10,000 sent'));
+    await expect.element(page.getByRole('button', { name: 'Start traffic' })).toBeVisible();
+    store
+      .getState()
+      .ingestSnapshot(snapshot({ deadLetters: redrive('done') } as never), Date.now() + 200);
+    await expect.element(page.getByTestId('traffic-status')).toHaveTextContent('generator idle');
+  });
+
   it('hands the keyboard focus from Start to Stop and back as they replace each other', async () => {
     render(<TrafficControl />, fakeEngine());
     const start = page.getByRole('button', { name: 'Start traffic' });

@@ -137,9 +137,23 @@ function IdleTraffic() {
       ? { emitted: s.generator.emitted, ms: s.generator.spec.durationMs ?? 0 }
       : null,
   );
+  // A paced redrive sends while the generator is idle: "generator idle" beside 1,025/s on the graph
+  // and in Queues read as traffic from nowhere.
+  const redrive = useLiveValue((s) => {
+    const r = s?.deadLetters.redrive;
+    return r?.state === 'running' ? { rate: r.ratePerSec, sent: r.sent, total: r.total } : null;
+  });
   return (
     <span className="traffic idle" data-testid="traffic-status">
-      {finished ? (
+      {redrive ? (
+        <span
+          className="muted"
+          data-testid="traffic-redrive"
+          title={`Dead letters → redrive, paced at ${formatRate(redrive.rate)}: ${formatCount(redrive.sent)} of ${formatCount(redrive.total)} sent. The generator is idle.`}
+        >
+          redriving · {formatRate(redrive.rate)}
+        </span>
+      ) : finished ? (
         <span
           className="muted"
           data-testid="traffic-finished"
