@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { Inspector } from './Inspector';
-import { cleanup, freshStore, inPane, render } from '../testing/browser';
+import { cleanup, freshStore, inPane, render, snapshot } from '../testing/browser';
 import '../design/tokens.css';
 import '../design/controls.css';
 import './inspector.css';
@@ -246,5 +246,42 @@ describe('Inspector (issue 13, point 9)', () => {
     store.getState().setSelection(['kernel:fraud_processor']);
     await expect.element(page.getByRole('form', { name: 'Kernel fraud_processor' })).toBeVisible();
     expect(document.activeElement?.textContent).toBe('elsewhere');
+  });
+});
+
+describe('Inspector for a route', () => {
+  // Clicking a route had left "Select a message type or a kernel to edit it" in place.
+  it('says what a selected route connects and carries, where its settings live, and removes it', async () => {
+    store.getState().setSelection([], ['route:1002']);
+    render(<Page />);
+    const route = page.getByRole('region', { name: 'Route' });
+    await expect.element(route).toHaveTextContent('AccountUpdate (1002) → aggregator');
+    await expect.element(route).toHaveTextContent(/priority is in its header/);
+    await expect
+      .element(page.getByTestId('route-traffic'))
+      .toHaveTextContent('No traffic on it yet.');
+    store
+      .getState()
+      .ingestSnapshot(
+        snapshot({
+          edges: [{ source: 'type:1002', target: 'aggregator', ratePerSec: 231, total: 5_000 }],
+        }),
+        Date.now(),
+      );
+    await expect
+      .element(page.getByTestId('route-traffic'))
+      .toHaveTextContent('231/s now · 5,000 since the counters were reset');
+    await userEvent.click(page.getByRole('button', { name: 'Remove route' }));
+    expect(store.getState().config.routes.some((r) => String(r.typeId) === '1002')).toBe(false);
+    expect(store.getState().selectedEdges).toEqual([]);
+    await expect.element(page.getByRole('navigation', { name: 'Workspace outline' })).toBeVisible();
+  });
+
+  it('opens the kernel a route leads to from it', async () => {
+    store.getState().setSelection([], ['route:1001']);
+    render(<Page />);
+    await userEvent.click(page.getByRole('button', { name: 'Edit fraud_processor' }));
+    expect(store.getState().selection).toEqual(['kernel:fraud_processor']);
+    await expect.element(page.getByRole('form', { name: 'Kernel fraud_processor' })).toBeVisible();
   });
 });

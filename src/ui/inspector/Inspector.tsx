@@ -17,6 +17,7 @@ import {
 } from '../../state/edits';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { selectNode } from '../graph/view';
+import { RouteInspector } from './RouteInspector';
 
 /** How an edit is being committed: the Apply button or Enter, focus leaving the form, or the form
  * closing (another node selected, undo). Only an explicit submit may leave an error silently
@@ -119,7 +120,21 @@ function refused(reason: CommitReason, what: string, why: string): void {
 
 export function Inspector() {
   const selection = useWorkbench((s) => s.selection);
+  const selectedEdges = useWorkbench((s) => s.selectedEdges);
   const config = useWorkbench((s) => s.config);
+  if (selection.length === 0 && selectedEdges.length > 0)
+    return (
+      <aside className="inspector" aria-label="Inspector">
+        {selectedEdges.length === 1 ? (
+          <RouteInspector edgeId={selectedEdges[0] ?? ''} />
+        ) : (
+          <>
+            <h2>Inspector</h2>
+            <p>{selectedEdges.length} routes selected. Delete removes them.</p>
+          </>
+        )}
+      </aside>
+    );
   if (selection.length === 0)
     return (
       <aside className="inspector" aria-label="Inspector">
