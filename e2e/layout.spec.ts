@@ -462,6 +462,36 @@ test('the status bar toggles say whether the inspector and the panels are shown'
   await expect(wb.panel('Inject')).toBeVisible();
 });
 
+test('Panels brings a dock dragged shut back at the height it had before the drag', async ({
+  wb,
+  page,
+}) => {
+  await wb.open();
+  const dock = page.locator('#layout-dock');
+  const before = (await dock.boundingBox())!.height;
+  expect(before).toBeGreaterThan(250);
+  const sep = (await page.getByRole('separator', { name: 'Resize panels' }).boundingBox())!;
+  const x = sep.x + sep.width / 2;
+  await page.mouse.move(x, sep.y + sep.height / 2);
+  await page.mouse.down();
+  for (let y = sep.y; y < sep.y + before + 40; y += 40) await page.mouse.move(x, y);
+  await page.mouse.up();
+  const panels = page.getByRole('button', { name: 'Panels', exact: true });
+  await expect(panels).toHaveAttribute('aria-pressed', 'false');
+  await panels.click();
+  await expect(panels).toHaveAttribute('aria-pressed', 'true');
+  // Not the least height (150 px) the drag passed through on its way shut.
+  await expect
+    .poll(async () => Math.abs((await dock.boundingBox())!.height - before))
+    .toBeLessThan(4);
+  // Hidden and shown again from the button: the same height.
+  await panels.click();
+  await panels.click();
+  await expect
+    .poll(async () => Math.abs((await dock.boundingBox())!.height - before))
+    .toBeLessThan(4);
+});
+
 test('hiding the Inspector fits the graph to the wider pane, unless the user moved the view', async ({
   wb,
   page,

@@ -4,7 +4,7 @@
  * use the arrow keys); the inspector and the dock collapse; sizes and the dock's panes are
  * remembered per workspace.
  */
-import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Group, Panel, Separator, usePanelRef, type Layout } from 'react-resizable-panels';
 import { useWorkbench } from '../../state/store';
 import { Dock } from './Dock';
@@ -62,6 +62,41 @@ function LayoutFor({
   // keep, though made through the panel's handle (a maximised dock's height, also set through it,
   // is not kept). Hidden from the buttons, the Inspector and the panels came back on reload.
   const toggled = useRef<'outer' | 'main' | null>(null);
+  // A separator dragged to the edge collapses its panel, passing through the panel's least size,
+  // which is what the library's expand restores: the dock came back at 150 px of the 297 it had
+  // before the drag. The size at the press is kept for the toggle to restore instead.
+  const pressed = useRef<Record<'outer' | 'main', number> | null>(null);
+  const collapsedFrom = useRef<Record<'outer' | 'main', number | null>>({
+    outer: null,
+    main: null,
+  });
+  useEffect(() => {
+    // In the capture phase, on the window: the library takes the separators' presses itself
+    // (a grab zone wider than the separator), and a press handler on one is never called.
+    const press = () => {
+      pressed.current = {
+        outer: dockPanel.current?.getSize().inPixels ?? 0,
+        main: inspectorPanel.current?.getSize().inPixels ?? 0,
+      };
+    };
+    const release = () => {
+      pressed.current = null;
+    };
+    window.addEventListener('pointerdown', press, true);
+    window.addEventListener('pointerup', release, true);
+    window.addEventListener('pointercancel', release, true);
+    return () => {
+      window.removeEventListener('pointerdown', press, true);
+      window.removeEventListener('pointerup', release, true);
+      window.removeEventListener('pointercancel', release, true);
+    };
+  }, [dockPanel, inspectorPanel]);
+  const resized = (group: 'outer' | 'main', px: number) => {
+    const at = pressed.current?.[group];
+    if (at === undefined) return;
+    // Collapsed by this drag: restore the size it started from. Dragged open again: nothing to.
+    collapsedFrom.current[group] = px === 0 && at > 0 ? at : null;
+  };
   const toggle = (group: 'outer' | 'main') => {
     // The dock is the outer group's collapsible panel, the Inspector the main group's.
     const panel = (group === 'outer' ? dockPanel : inspectorPanel).current;
@@ -71,7 +106,16 @@ function LayoutFor({
     if (collapsed) panel.expand();
     else panel.collapse();
     // Nothing changed (no room to expand into): no change to wait for, and none to keep later.
-    if (panel.isCollapsed() === collapsed) toggled.current = null;
+    if (panel.isCollapsed() === collapsed) {
+      toggled.current = null;
+      return;
+    }
+    const from = collapsedFrom.current[group];
+    collapsedFrom.current[group] = null;
+    if (collapsed && from !== null && from > panel.getSize().inPixels) {
+      toggled.current = group;
+      panel.resize(from);
+    }
   };
   const ours = (group: 'outer' | 'main', userInteraction: boolean): boolean => {
     if (toggled.current !== group) return userInteraction;
@@ -133,7 +177,10 @@ function LayoutFor({
               maxSize="45%"
               collapsible
               collapsedSize="0px"
-              onResize={(size) => setInspectorShown(size.inPixels > 0)}
+              onResize={(size) => {
+                setInspectorShown(size.inPixels > 0);
+                resized('main', size.inPixels);
+              }}
             >
               {inspector}
             </Panel>
@@ -147,7 +194,10 @@ function LayoutFor({
           minSize="150px"
           collapsible
           collapsedSize="0px"
-          onResize={(size) => setDockShown(size.inPixels > 0)}
+          onResize={(size) => {
+            setDockShown(size.inPixels > 0);
+            resized('outer', size.inPixels);
+          }}
         >
           <Dock
             model={saved.dock}
