@@ -43,7 +43,10 @@ export function ProblemsPanel() {
           {problems.map((p, i) => (
             <li key={i} className={`problem ${p.severity}`} data-code={p.code}>
               <button type="button" onClick={() => select(problemElementId(p))}>
-                <span className="sev">{p.severity === 'error' ? '⛔' : '⚠'}</span>{' '}
+                {/* ✖, not ⛔: Debian's fonts (DejaVu) have no ⛔, which showed as an empty box. */}
+                <span className="sev" role="img" aria-label={p.severity}>
+                  {p.severity === 'error' ? '✖' : '⚠'}
+                </span>{' '}
                 <span className="code">{p.code}</span> {p.message}
               </button>
             </li>
