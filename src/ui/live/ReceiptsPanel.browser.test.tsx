@@ -153,6 +153,21 @@ describe('Receipts panel (issue 13, point 3)', () => {
     await expect.element(hint).not.toBeInTheDocument();
   });
 
+  it('says the counters were reset, not "yet", when a reset emptied the counts', async () => {
+    render(<ReceiptsPanel />);
+    const at = Date.UTC(2026, 0, 1, 12, 3, 4) * 1000;
+    const s = snapshot({
+      receipts: { total: 0, byStatus: {}, sampledOut: 0, failedLater: 0, recent: [] },
+    });
+    store
+      .getState()
+      .ingestSnapshot({ ...s, accounting: { ...s.accounting, sinceUs: at } }, Date.now());
+    const hint = page.getByTestId('receipts-empty');
+    await expect
+      .element(hint)
+      .toHaveTextContent(/^No receipts since the counters were reset at \d\d:03:04\. Send traffic/);
+  });
+
   it('says why a filtered or paused list is empty while receipts are counted', async () => {
     render(<ReceiptsPanel />, fakeEngine());
     ingest(delivered([receipt(1), receipt(2)]));

@@ -20,14 +20,14 @@ import {
 import { receiptsToCsv, receiptsToJson } from '../../state/receiptLog';
 import { ReceiptCounts } from './ReceiptCounts';
 import { decodePayload, formatF32, layoutOf, toHex } from '../../engine/payload';
-import { useReceiptsVersion, useStale } from '../../state/live';
+import { useLive, useReceiptsVersion, useStale } from '../../state/live';
 import { useWorkbench } from '../../state/store';
 import { findType } from '../../state/edits';
 import { downloadText } from './download';
 import { useOpenTrace } from '../analysis/traceHighlight';
 import { FilterSelect } from '../design/FilterSelect';
 import { useEngine } from '../engineContext';
-import { formatCount, formatMicros } from '../design/format';
+import { formatClock, formatCount, formatMicros } from '../design/format';
 import { formatHlc, formatHlcTime, typeLabel } from './labels';
 import { RECEIPT_ROW_HEIGHT, useReceiptLayout } from './receiptLayout';
 
@@ -72,6 +72,7 @@ export function ReceiptsPanel() {
   const kernels = useWorkbench((s) => s.config.kernels);
   const kernelListId = useId();
   const stale = useStale();
+  const resetAt = useLive((s) => s?.accounting.sinceUs ?? null);
   const [status, setStatus] = useState<ReceiptStatus | ''>('');
   const [type, setType] = useState('');
   const [kernel, setKernel] = useState('');
@@ -486,9 +487,14 @@ export function ReceiptsPanel() {
         {total === 0 && !pausedByUser ? (
           // An empty tail says how to fill it rather than leaving a blank pane on first open.
           <p className="receipts-empty muted" data-testid="receipts-empty">
-            No receipts yet. Send traffic with <strong>▶ Start</strong> in the toolbar,{' '}
-            <strong>Send one</strong> in Inject, or a message type&apos;s <strong>▶</strong> on the
-            graph: every message gets a receipt here.
+            {/* After Reset counters: "yet" beside thousands of dead letters still held from
+                before read as if nothing had ever been sent. */}
+            {resetAt === null
+              ? 'No receipts yet.'
+              : `No receipts since the counters were reset at ${formatClock(resetAt)}.`}{' '}
+            Send traffic with <strong>▶ Start</strong> in the toolbar, <strong>Send one</strong> in
+            Inject, or a message type&apos;s <strong>▶</strong> on the graph: every message gets a
+            receipt here.
           </p>
         ) : null}
         {total > 0 && filtered.length === 0 && (paused || !unfiltered) ? (
