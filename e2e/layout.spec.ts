@@ -871,6 +871,31 @@ test("a collapsed pane's strip lists the tabs it has no room for in its +N menu"
   await expect(page.getByRole('tab', { name: cut.at(-1)!, exact: true })).toBeFocused();
 });
 
+test("a short dock's collapsed strip shows its selected tab whole, first", async ({ wb, page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await wb.open();
+  // The dock near its least height: its strip has room for one tab's name.
+  await page.getByRole('separator', { name: 'Resize panels' }).focus();
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press('ArrowDown');
+    if ((await page.locator('#layout-dock').boundingBox())!.height < 175) break;
+  }
+  await wb.openPanel('Metrics');
+  const right = page.locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Metrics' }) });
+  await right.getByRole('button', { name: 'Collapse pane' }).click();
+  await expect(right).toHaveAttribute('data-tabset-collapsed', 'true');
+  // No maximise on the strip (its menu has it): the room goes to the tab.
+  await expect(right.getByRole('button', { name: 'Maximise pane' })).toHaveCount(0);
+  const list = (await right.locator('[data-tab-list]').boundingBox())!;
+  const tab = (await right.getByRole('tab', { name: 'Metrics', exact: true }).boundingBox())!;
+  // It had been scrolled half out, under "Dead letters": "Metr…".
+  expect(tab.y).toBeGreaterThanOrEqual(list.y - 0.5);
+  expect(tab.y + tab.height).toBeLessThanOrEqual(list.y + list.height + 0.5);
+  const more = right.getByRole('button', { name: /^\+\d+ more tabs?$/ });
+  await more.click();
+  await expect(page.getByRole('menuitem', { name: 'Metrics' })).toHaveCount(0);
+});
+
 test('a tab chosen from the +N menu is the panel a Trace button asks for next', async ({
   wb,
   page,

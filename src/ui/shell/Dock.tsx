@@ -146,6 +146,25 @@ function TabOverflowMenu() {
   );
 }
 
+/**
+ * Maximise or restore the pane; a toggle: its name stays, aria-pressed says whether the pane is
+ * maximised. Not on a collapsed pane's strip (its menu still offers it): in a short dock the
+ * strip's four buttons left its tab's name cut to "Metr…".
+ */
+function MaximiseButton() {
+  const state = useParentTabsetState();
+  if (!state || state.isCollapsed) return null;
+  return (
+    <TabsetMaximizeButton
+      aria-label="Maximise pane"
+      className="icon-btn"
+      title={({ isMaximized }) => (isMaximized ? 'Restore pane' : 'Maximise pane')}
+    >
+      {({ isMaximized }) => (isMaximized ? '⤡' : '⤢')}
+    </TabsetMaximizeButton>
+  );
+}
+
 /** The pane menu: split, move, collapse, maximise and reset, all reachable from the keyboard. */
 function PaneMenu({ onReset }: { onReset: () => void }) {
   const ws = useParentWorkspace<PanelId>();
@@ -288,14 +307,7 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal, renderBadge
     () => (
       <div className="pane-tools">
         <TabOverflowMenu />
-        {/* A toggle: its name stays, aria-pressed says whether the pane is maximised. */}
-        <TabsetMaximizeButton
-          aria-label="Maximise pane"
-          className="icon-btn"
-          title={({ isMaximized }) => (isMaximized ? 'Restore pane' : 'Maximise pane')}
-        >
-          {({ isMaximized }) => (isMaximized ? '⤡' : '⤢')}
-        </TabsetMaximizeButton>
+        <MaximiseButton />
         <CollapseButton />
         <PaneMenu onReset={reset} />
       </div>
