@@ -260,14 +260,12 @@ describe('Inspector for a route', () => {
     await expect
       .element(page.getByTestId('route-traffic'))
       .toHaveTextContent('No traffic on it yet.');
-    store
-      .getState()
-      .ingestSnapshot(
-        snapshot({
-          edges: [{ source: 'type:1002', target: 'aggregator', ratePerSec: 231, total: 5_000 }],
-        }),
-        Date.now(),
-      );
+    store.getState().ingestSnapshot(
+      snapshot({
+        edges: [{ source: 'type:1002', target: 'aggregator', ratePerSec: 231, total: 5_000 }],
+      }),
+      Date.now(),
+    );
     await expect
       .element(page.getByTestId('route-traffic'))
       .toHaveTextContent('231/s now · 5,000 since the counters were reset');
