@@ -46,6 +46,27 @@ test.describe('route configs out and in', () => {
     await expect.poll(async () => (await wb.config()).kernels.length).toBe(edited.kernels.length);
   });
 
+  test('the import preview names a changed type and says which of its fields changed', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    const config = await wb.config();
+    const t = config.messageTypes.find((x) => x.typeId === 1001)!;
+    t.fields = [...t.fields, { name: 'note', type: 'bytes', size: 12 }];
+    await page.getByRole('button', { name: 'Import…' }).click();
+    const imp = page.getByRole('dialog', { name: 'Import config' });
+    await imp.getByLabel('Config file').setInputFiles({
+      name: 'modified.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(config, null, 2)),
+    });
+    // "~ 1001: fields (6 → 7 items)" had said neither which type nor which field.
+    await expect(imp.getByTestId('import-diff')).toContainText(
+      '~ Transaction (1001): fields: + note (bytes 12)',
+    );
+  });
+
   test('an invalid import lists every problem by path and changes nothing', async ({
     wb,
     page,

@@ -19,7 +19,20 @@ describe('describeFieldChange (the import preview)', () => {
     expect(lines).toContain('overflowPolicy "reject" → "dropOldest"');
     const type = diff.types.find((c) => c.kind === 'changed');
     const fields = type?.kind === 'changed' ? type.fields.map(describeFieldChange) : [];
-    expect(fields).toContain('fields (6 → 7 items)');
+    expect(fields).toContain('fields: + extra (u32)');
+  });
+
+  it("says which of a type's fields were added, removed, retyped or moved", () => {
+    const f = (before: unknown, after: unknown) =>
+      describeFieldChange({ field: 'fields', before, after });
+    const id = { name: 'id', type: 'u64' };
+    const note = { name: 'note', type: 'bytes', size: 12 };
+    expect(f([id], [id, note])).toBe('fields: + note (bytes 12)');
+    expect(f([id, note], [id])).toBe('fields: − note');
+    expect(f([id], [{ name: 'id', type: 'u32' }])).toBe('fields: ~ id u64 → u32');
+    expect(f([id, note], [note, id])).toBe('fields: reordered');
+    // A size of its own changes the layout, so it says so.
+    expect(f([note], [{ ...note, size: 16 }])).toBe('fields: ~ note bytes 12 → bytes 16');
   });
 
   it('says when a value appears or goes, and cuts a long one', () => {

@@ -15,15 +15,51 @@ function quoted(v: unknown): string | null {
     : JSON.stringify(v);
 }
 
+/** A list whose items all have a string `name` (a type's payload fields), by name; else null. */
+function byName(v: unknown): Map<string, Record<string, unknown>> | null {
+  if (!Array.isArray(v)) return null;
+  const m = new Map<string, Record<string, unknown>>();
+  for (const item of v as unknown[]) {
+    if (typeof item !== 'object' || item === null) return null;
+    const rec = item as Record<string, unknown>;
+    if (typeof rec['name'] !== 'string') return null;
+    m.set(rec['name'], rec);
+  }
+  return m.size === v.length ? m : null;
+}
+
+/** A named item's other properties, as the preview shows them: `bytes 12`, `u32`. */
+const spec = (r: Record<string, unknown>): string =>
+  Object.entries(r)
+    .filter(([k]) => k !== 'name')
+    .map(([, v]) => String(v))
+    .join(' ');
+
 /**
  * One changed property for the import preview, with its value before and after: "queueCapacity
- * 1024 → 2048" (the name alone told the user that something changed, not what); a list by its
- * length when that changed ("fields (4 → 5 items)"); any other structure by its name.
+ * 1024 → 2048" (the name alone told the user that something changed, not what). A list of named
+ * items (a type's fields) by what was added, removed or changed in it: "fields: + note (bytes
+ * 12)", where "fields (1 → 2 items)" had not said which. Another list by its length when that
+ * changed; any other structure by its name.
  */
 export function describeFieldChange(f: FieldChange): string {
   const before = quoted(f.before);
   const after = quoted(f.after);
   if (before !== null && after !== null) return `${f.field} ${before} → ${after}`;
+  const was = byName(f.before);
+  const now = byName(f.after);
+  if (was && now) {
+    const parts: string[] = [];
+    for (const [name, r] of now) {
+      const old = was.get(name);
+      if (!old) parts.push(`+ ${name} (${spec(r)})`);
+      else if (spec(old) !== spec(r)) parts.push(`~ ${name} ${spec(old)} → ${spec(r)}`);
+    }
+    for (const name of was.keys()) if (!now.has(name)) parts.push(`− ${name}`);
+    const order = [...now.keys()].join();
+    if (parts.length === 0 && order !== [...was.keys()].join()) parts.push('reordered');
+    if (parts.length > 0) return `${f.field}: ${parts.join(', ')}`;
+  }
   if (Array.isArray(f.before) && Array.isArray(f.after) && f.before.length !== f.after.length)
     return `${f.field} (${f.before.length} → ${f.after.length} items)`;
   return f.field;

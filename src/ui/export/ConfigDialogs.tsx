@@ -246,7 +246,7 @@ function DiffView({ diff }: { diff: ConfigDiff }) {
               {changes.map((c) => (
                 <li key={`${c.kind}:${c.key}`} className={`diff-${c.kind}`}>
                   {c.kind === 'added' ? '+ ' : c.kind === 'removed' ? '− ' : '~ '}
-                  <span className="mono">{c.key}</span>
+                  <span className="mono">{entityLabel(c)}</span>
                   {c.kind === 'changed' ? `: ${c.fields.map(describeFieldChange).join(', ')}` : ''}
                 </li>
               ))}
@@ -429,4 +429,14 @@ export async function readFileChecked(
   } catch {
     return notText('not valid UTF-8');
   }
+}
+
+/**
+ * An entity of the diff as the preview names it: a type by its name and id ("Payment (2001)"; by
+ * its id alone, "~ 2001" had left the reader to look it up), anything else by its key.
+ */
+function entityLabel(c: { kind: string; key: string; before?: unknown; after?: unknown }): string {
+  const item = (c.kind === 'removed' ? c.before : c.after) as { name?: unknown } | undefined;
+  const name = item?.name;
+  return typeof name === 'string' && name !== c.key ? `${name} (${c.key})` : c.key;
 }
