@@ -30,6 +30,27 @@ test('+ Type keeps the zoom, undo restores the selection and says what it undid'
   await expect(page.getByText(/Redid: added message type/i).first()).toBeVisible();
 });
 
+test("+ Type and + Kernel pressed from the keyboard put focus in the new node's first field", async ({
+  wb,
+  page,
+}) => {
+  await wb.open();
+  await page.getByRole('button', { name: '+ Type' }).focus();
+  await page.keyboard.press('Enter');
+  const typeId = page
+    .getByRole('form', { name: /^Message type Message\d+/ })
+    .getByRole('textbox', { name: 'Type id' });
+  await expect(typeId).toBeFocused();
+  await page.getByRole('button', { name: '+ Kernel' }).focus();
+  await page.keyboard.press('Space');
+  await expect(
+    page.getByRole('form', { name: /^Kernel / }).getByRole('textbox', { name: 'Kernel id' }),
+  ).toBeFocused();
+  // Clicked, focus stays on the button (a click on the graph is what comes next, mostly).
+  await page.getByRole('button', { name: '+ Kernel' }).click();
+  await expect(page.getByRole('button', { name: '+ Kernel' })).toBeFocused();
+});
+
 test('nodes and edges take keyboard focus with a visible ring and an accessible name', async ({
   wb,
   page,

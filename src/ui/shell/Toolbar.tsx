@@ -28,8 +28,12 @@ export function Toolbar() {
   const s = () => workbenchStore().getState();
   const flow = useReactFlow();
 
-  /** Add a node, select it and bring it into view so the inspector edits it at once. */
-  function addAndShow(result: ReturnType<typeof addType>) {
+  /**
+   * Add a node, select it and bring it into view so the inspector edits it at once. Pressed from
+   * the keyboard (a click's `detail` is 0 then), focus goes to the new node's first field: it took
+   * eleven Tabs through the graph's elements to reach it.
+   */
+  function addAndShow(result: ReturnType<typeof addType>, fromKeyboard = false) {
     if (!s().apply(result) || !result.ok) return;
     const before = new Set(Object.keys(s().past.at(-1)?.layout ?? {}));
     const id = Object.keys(result.config.layout ?? {}).find((k) => !before.has(k));
@@ -38,10 +42,16 @@ export function Toolbar() {
     // Pan the new node into view at the zoom the user chose: the rest of the graph stays in sight.
     requestAnimationFrame(() => {
       const node = flow.getNode(id);
-      if (!node) return;
-      const cx = node.position.x + (node.measured?.width ?? 220) / 2;
-      const cy = node.position.y + (node.measured?.height ?? 90) / 2;
-      void flow.setCenter(cx, cy, { zoom: flow.getZoom(), duration: 200 });
+      if (node) {
+        const cx = node.position.x + (node.measured?.width ?? 220) / 2;
+        const cy = node.position.y + (node.measured?.height ?? 90) / 2;
+        void flow.setCenter(cx, cy, { zoom: flow.getZoom(), duration: 200 });
+      }
+      if (fromKeyboard) {
+        const field = document.querySelector<HTMLInputElement>('aside.inspector form input');
+        field?.focus();
+        field?.select();
+      }
     });
   }
 
@@ -138,10 +148,16 @@ export function Toolbar() {
         ↷
       </button>
       <span className="sep" />
-      <button type="button" onClick={() => addAndShow(addType(s().config, { x: 0, y: -140 }))}>
+      <button
+        type="button"
+        onClick={(e) => addAndShow(addType(s().config, { x: 0, y: -140 }), e.detail === 0)}
+      >
         + Type
       </button>
-      <button type="button" onClick={() => addAndShow(addKernel(s().config, { x: 320, y: -160 }))}>
+      <button
+        type="button"
+        onClick={(e) => addAndShow(addKernel(s().config, { x: 320, y: -160 }), e.detail === 0)}
+      >
         + Kernel
       </button>
       <button type="button" disabled={busy} onClick={() => void layOut()}>
