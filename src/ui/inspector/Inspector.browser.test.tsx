@@ -83,6 +83,14 @@ describe('Inspector (issue 13, point 9)', () => {
       kind: 'error',
       text: expect.stringMatching(/edit to kernel aggregator is not applied/),
     });
+    // Then the form closes (another node selected): one notice for the edit, its last word.
+    store.getState().setSelection(['kernel:fraud_processor']);
+    await expect.element(page.getByRole('form', { name: 'Kernel fraud_processor' })).toBeVisible();
+    const about = store
+      .getState()
+      .notices.filter((n) => n.text.includes('edit to kernel aggregator'))
+      .map((n) => n.text);
+    expect(about).toEqual([expect.stringMatching(/was not applied and is discarded/)]);
   });
 
   it('applies a choice from a list at once, each as one undoable step', async () => {

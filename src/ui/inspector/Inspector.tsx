@@ -108,14 +108,14 @@ function errorField(text: string): string | undefined {
 /** An edit that could not be applied as focus left: say so, as the form may close right after. */
 function refused(reason: CommitReason, what: string, why: string): void {
   if (reason === 'submit') return;
-  workbenchStore()
-    .getState()
-    .notify(
-      'error',
-      reason === 'close'
-        ? `Your edit to ${what} was not applied and is discarded: ${why}`
-        : `Your edit to ${what} is not applied yet: ${why}`,
-    );
+  const store = workbenchStore().getState();
+  const pending = `Your edit to ${what} is not applied yet: ${why}`;
+  if (reason === 'close') {
+    // The form closes right after focus left it (a click on the graph does both): one notice
+    // for the edit, the last word, not "not applied yet" under "discarded".
+    for (const n of store.notices) if (n.text === pending) store.dismiss(n.id);
+    store.notify('error', `Your edit to ${what} was not applied and is discarded: ${why}`);
+  } else store.notify('error', pending);
 }
 
 export function Inspector() {
