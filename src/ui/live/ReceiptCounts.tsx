@@ -26,7 +26,8 @@ type Format = (n: number) => string;
  * (the measuring copies have neither, and their last item is as short as it may be cut: the words
  * of "(1,622,369 not captured)" give way with an ellipsis, its number does not).
  */
-function items(p: ReceiptCountsProps, fmt: Format, ids: boolean) {
+function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = true) {
+  const older = showOlder ? p.older : 0;
   const exact = fmt !== formatCount;
   const id = (testId: string) => (ids ? { 'data-testid': testId } : {});
   const title = (text: string, n: number) =>
@@ -77,7 +78,7 @@ function items(p: ReceiptCountsProps, fmt: Format, ids: boolean) {
       {/* "20,000 rows shown (30,398,365 not captured)" under 30,458,956 receipts did not add up:
           the rows captured earlier and let go since were nowhere. They are counted here, as
           "older". */}
-      {p.sampledOut || p.older ? (
+      {p.sampledOut || older ? (
         <span
           className="muted receipt-sampled-out"
           {...id('receipt-sampled-out')}
@@ -94,45 +95,56 @@ function items(p: ReceiptCountsProps, fmt: Format, ids: boolean) {
               .join('; '),
           })}
         >
-          {ids
-            ? `(${[
-                p.sampledOut ? `${fmt(p.sampledOut)} not captured` : '',
-                p.older ? `${fmt(p.older)} older` : '',
-              ]
-                .filter(Boolean)
-                .join(', ')})`
-            : `(${fmt(p.sampledOut || p.older)} not…`}
+          {/* "older" first: where the line is short, the words of "not captured" give way to
+              an ellipsis, and no number is cut ("10,627 o…" had been, at its end). */}
+          {`(${[
+            older ? `${fmt(older)} older` : '',
+            p.sampledOut
+              ? ids
+                ? `${fmt(p.sampledOut)} not captured`
+                : `${fmt(p.sampledOut)} not…`
+              : '',
+          ]
+            .filter(Boolean)
+            .join(', ')}${ids || !p.sampledOut ? ')' : ''}`}
         </span>
       ) : null}
     </>
   );
 }
 
-/** How the counts are written: exact on one line, compact on one line, compact over lines. */
-type Fit = 'exact' | 'compact' | 'wrap';
+/**
+ * How the counts are written: exact on one line, compact on one line, compact without the older
+ * rows' count (in the title instead) on one line, compact over lines.
+ */
+type Fit = 'exact' | 'compact' | 'terse' | 'wrap';
 
 /**
  * Receipts' counts, on a line of their own above the controls: counts that grow never push the
  * controls down. Where the exact counts do not fit the line, they read compact (1.66 M, the exact
  * figure in each one's title): cut at the pane's edge, "20,000 rows shown" had read "20,00". Where
  * even those do not fit (a narrow pane), they wrap onto another line rather than cut a number.
- * Two copies out of sight, exact and compact, measure which fits.
+ * Where the older rows' count is what does not fit, it goes to the title (the line then reads as
+ * before it was added). Copies out of sight (exact, compact, compact without it) measure which fits.
  */
 export function ReceiptCounts(p: ReceiptCountsProps) {
   const bar = useRef<HTMLDivElement>(null);
   const exact = useRef<HTMLSpanElement>(null);
   const compact = useRef<HTMLSpanElement>(null);
+  const terse = useRef<HTMLSpanElement>(null);
   const [fit, setFit] = useState<Fit>('exact');
   const measure = useCallback(() => {
     const b = bar.current;
-    if (!b || !exact.current || !compact.current) return;
+    if (!b || !exact.current || !compact.current || !terse.current) return;
     const room = b.clientWidth;
     setFit(
       exact.current.offsetWidth <= room
         ? 'exact'
         : compact.current.offsetWidth <= room
           ? 'compact'
-          : 'wrap',
+          : terse.current.offsetWidth <= room
+            ? 'terse'
+            : 'wrap',
     );
   }, []);
   // Measured when the counts change, and when the pane resizes (in the next frame: a change of
@@ -167,12 +179,15 @@ export function ReceiptCounts(p: ReceiptCountsProps) {
       title={p.stale.title}
       data-fit={fit}
     >
-      {items(p, fit === 'exact' ? formatCount : formatCompact, true)}
+      {items(p, fit === 'exact' ? formatCount : formatCompact, true, fit !== 'terse')}
       <span ref={exact} className="receipts-counts-measure" aria-hidden="true">
         {items(p, formatCount, false)}
       </span>
       <span ref={compact} className="receipts-counts-measure" aria-hidden="true">
         {items(p, formatCompact, false)}
+      </span>
+      <span ref={terse} className="receipts-counts-measure" aria-hidden="true">
+        {items(p, formatCompact, false, false)}
       </span>
     </div>
   );

@@ -252,7 +252,7 @@ describe("Receipts' bar in a half-width pane at 1280x720", () => {
     );
     await expect
       .element(page.getByTestId('receipt-sampled-out'))
-      .toHaveTextContent('(18,506,374 not captured, 40,582 older)');
+      .toHaveTextContent('(40,582 older, 18,506,374 not captured)');
     expect(bar.getBoundingClientRect().top).toBe(before);
     expect(lines(bar).size).toBe(1);
     expect(lines(page.getByTestId('receipt-total').element().parentElement!).size).toBe(1);
