@@ -149,6 +149,15 @@ export class ReceiptLog {
   /** Rows promised by {@link wants} but not yet added (deferred until processing). */
   private reserved = 0;
 
+  /**
+   * Receipts counted whose row is still to come: Delivered, their message waiting in its queue
+   * (its row is made when its kernel takes it). In `total`, and in neither `sampledOut` nor the
+   * rows drained so far.
+   */
+  get pending(): number {
+    return this.reserved;
+  }
+
   add(row: ReceiptRow): void {
     if (this.reserved > 0) this.reserved--;
     this.rows.push(row);

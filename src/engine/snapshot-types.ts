@@ -167,6 +167,11 @@ export interface EngineSnapshot {
     /** Receipts not materialised because the per-snapshot cap was reached or the filter excluded them. */
     sampledOut: number;
     /**
+     * Receipts whose row is still to come: Delivered, their message waiting in its queue (its row
+     * is made when its kernel takes it). Absent from older snapshots.
+     */
+    pending?: number;
+    /**
      * `Delivered` receipts whose message failed after it reached its queue: evicted by a
      * `dropOldest` queue, refused by its kernel (`KernelError`, `InvalidPayload`) or left queued
      * when its kernel was removed (`Unregistered`). Each is a dead letter too.

@@ -428,6 +428,19 @@ describe('engine snapshot', () => {
     expect(s.accounting.injected).toBe(0);
   });
 
+  it('counts the receipts whose row is still to come (queued), so rows, not captured and those add up', () => {
+    const { engine } = clockedDemo();
+    // Injected, not yet taken: 1,024 Delivered into alert_sink's queue, 3,976 refused.
+    engine.command({ type: 'inject', typeId: 1010, count: 5_000 });
+    const s = engine.snapshot();
+    expect(s.receipts.total).toBe(5_000);
+    expect(s.receipts.pending).toBe(1_024);
+    expect(s.receipts.recent).toHaveLength(3_976);
+    expect(s.receipts.sampledOut + (s.receipts.pending ?? 0) + s.receipts.recent.length).toBe(
+      s.receipts.total,
+    );
+  });
+
   it('shows a hand burst of 5,000 whole, newest on top', () => {
     const { engine, advance } = clockedDemo();
     // FraudAlerts into alert_sink's queue of 1,024: 1,024 delivered, 3,976 refused (QueueFull).

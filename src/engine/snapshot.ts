@@ -137,6 +137,7 @@ export class SnapshotBuilder {
         total: c.receipts.total,
         byStatus: c.receipts.byStatusRecord(),
         sampledOut: c.receipts.sampledOut,
+        pending: c.receipts.pending,
         failedLater: c.receipts.failedLater,
         recent: c.receipts.drain(),
       },

@@ -139,6 +139,7 @@ describe('receipt log', () => {
       total: 2,
       byStatus: { Delivered: 2, QueueFull: 0 },
       sampledOut: 0,
+      pending: 0,
       failedLater: 0,
     });
     const v = log.version();
@@ -150,6 +151,7 @@ describe('receipt log', () => {
       total: 10,
       byStatus: { Delivered: 4, QueueFull: 6 },
       sampledOut: 8,
+      pending: 0,
       failedLater: 0,
     });
     // The same counts again: nothing new to show.
@@ -165,7 +167,13 @@ describe('receipt log', () => {
     // Rows and counts together: never more rows than receipts.
     expect(log.rows().length).toBeLessThanOrEqual(log.engineCounts().total);
     log.restart();
-    expect(log.engineCounts()).toEqual({ total: 0, byStatus: {}, sampledOut: 0, failedLater: 0 });
+    expect(log.engineCounts()).toEqual({
+      total: 0,
+      byStatus: {},
+      sampledOut: 0,
+      pending: 0,
+      failedLater: 0,
+    });
   });
 
   it('clear empties it; CSV quotes hostile names', () => {

@@ -45,6 +45,8 @@ export interface ReceiptCounts {
   total: number;
   byStatus: Readonly<Record<string, number>>;
   sampledOut: number;
+  /** Receipts whose row is still to come, their message queued (see the snapshot's). */
+  pending: number;
   /** Delivered receipts whose message failed after it reached its queue (see the snapshot's). */
   failedLater: number;
 }
@@ -53,6 +55,7 @@ const NO_COUNTS: ReceiptCounts = Object.freeze({
   total: 0,
   byStatus: {},
   sampledOut: 0,
+  pending: 0,
   failedLater: 0,
 });
 
@@ -99,12 +102,22 @@ export function createReceiptLog(capacity = RECEIPT_LOG_CAPACITY): ReceiptLog {
       if (total < counts.total) clear();
       // A failure after delivery (a kernel refusing a message it took) moves no other count.
       const failedLater = snapshot.receipts.failedLater ?? 0;
+      const pending = snapshot.receipts.pending ?? 0;
       const counted =
-        total !== counts.total || failedLater !== counts.failedLater || counts === NO_COUNTS;
+        total !== counts.total ||
+        failedLater !== counts.failedLater ||
+        pending !== counts.pending ||
+        counts === NO_COUNTS;
       if (counted) {
         // Every status count and `sampledOut` only grow with the total (until a restart).
         const r = snapshot.receipts;
-        counts = { total, byStatus: { ...r.byStatus }, sampledOut: r.sampledOut ?? 0, failedLater };
+        counts = {
+          total,
+          byStatus: { ...r.byStatus },
+          sampledOut: r.sampledOut ?? 0,
+          pending,
+          failedLater,
+        };
       }
       const rows = snapshot.receipts.recent;
       if (rows.length === 0) {

@@ -15,6 +15,8 @@ export interface ReceiptCountsProps {
   sampledOut: number;
   /** Captured as rows, and no longer in the list (older than the rows it keeps, or cleared). */
   older: number;
+  /** Receipts whose row is still to come, their message queued. */
+  pending: number;
   /** The stale marking of the live panels (a class and its explanation). */
   stale: { className: string; title?: string };
 }
@@ -69,7 +71,7 @@ function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = tru
       <span
         {...id('receipt-shown')}
         {...title(
-          `rows in the list below (the filter applied); the list keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows captured`,
+          `rows in the list below (the filter applied); the list keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows captured${p.pending ? `; ${formatCount(p.pending)} more rows are on their way: their messages wait in a queue, and a row is made when its kernel takes one` : ''}`,
           p.shown,
         )}
       >

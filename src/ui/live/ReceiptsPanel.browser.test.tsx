@@ -101,6 +101,24 @@ describe('Receipts panel (issue 13, point 3)', () => {
       .toHaveTextContent(/^\(2,000 not captured\)$/);
   });
 
+  it('does not count as older the receipts whose row is still to come (their message queued)', async () => {
+    render(inPane(900, <ReceiptsPanel />));
+    // A burst into a slow kernel: 5,000 delivered to its queue, none taken yet, so no row yet.
+    ingest({
+      total: 5_000,
+      byStatus: { Delivered: 5_000 },
+      sampledOut: 0,
+      pending: 5_000,
+      failedLater: 0,
+      recent: [],
+    });
+    await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('0 rows shown');
+    await expect.element(page.getByTestId('receipt-sampled-out')).not.toBeInTheDocument();
+    await expect
+      .element(page.getByTestId('receipt-shown'))
+      .toHaveAttribute('title', expect.stringContaining('5,000 more rows are on their way'));
+  });
+
   it('says a refused message will never be processed, not that it is not processed yet', async () => {
     render(<ReceiptsPanel />);
     const rows = [

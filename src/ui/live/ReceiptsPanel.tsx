@@ -106,7 +106,7 @@ export function ReceiptsPanel() {
   // of the total ("3,780 receipts" beside "2,049 rows shown" and "1,979 new receipts held").
   // eslint-disable-next-line react-hooks/exhaustive-deps -- as above.
   const buffered = useMemo(() => log.bufferedSincePause(), [log, version, paused]);
-  const { total, byStatus: counts, sampledOut, failedLater } = engineCounts;
+  const { total, byStatus: counts, sampledOut, pending, failedLater } = engineCounts;
   // Exactly the engine's matching, so rows captured under the filter are all shown. With no
   // filter (`engineFilter` gave null) the rows are shown as they are: no pass over 20,000 rows
   // 10 times a second.
@@ -260,7 +260,12 @@ export function ReceiptsPanel() {
         // Captured, and gone from the list since (it keeps the newest rows; Clear empties it): with
         // them, the line adds up to the total. Unknowable under a filter (rows captured outside it
         // are kept, not shown).
-        older={unfiltered ? Math.max(0, total - sampledOut - filtered.length - buffered) : 0}
+        // Not those whose row is still to come (their message queued): a burst into a slow
+        // kernel had read "0 rows shown (5,000 older)".
+        older={
+          unfiltered ? Math.max(0, total - sampledOut - pending - filtered.length - buffered) : 0
+        }
+        pending={pending}
         stale={stale}
       />
       <div className="panel-bar receipts-controls">
