@@ -92,6 +92,22 @@ describe('runWhatIf', () => {
     expect(r.report.base.injected).toBe(r.report.other.injected);
   });
 
+  it('generates a type both configs define as each defines it, whichever side is the base', () => {
+    // Transaction without its last field on one side: read through the other side's layout, the
+    // payloads had made FraudAlert differ one way round and not the other.
+    const shorter = demoConfig();
+    shorter.messageTypes = shorter.messageTypes.map((t) =>
+      t.typeId === 1001 ? { ...t, fields: t.fields.slice(0, -1) } : t,
+    );
+    const changed = (base: typeof shorter, other: typeof shorter) => {
+      const r = runWhatIf({ base, other, spec, durationMs: 500 });
+      if (!r.ok) throw new Error(r.message);
+      return r.report.changed.map((t) => t.typeId);
+    };
+    expect(changed(shorter, demoConfig())).toEqual(changed(demoConfig(), shorter));
+    expect(changed(shorter, demoConfig())).not.toContain('1010');
+  });
+
   it('uses one mix for both sides and refuses bad durations as values', () => {
     const other = demoConfig();
     other.routes = other.routes.filter((r) => r.typeId !== 1003);

@@ -79,13 +79,14 @@ export const MAX_WHATIF_MS = 10 * 60_000;
 const key = (typeId: unknown): string => String(typeId);
 
 /**
- * The generator mix both sides use, and the payload of each of its types, so both sides get the
- * same messages. Without an explicit mix the engine would take each config's own routed types,
- * so configs that differ in routes would see different traffic: the union is used. And each
- * entry carries its type's fields (`a`'s definition, else `b`'s): generated from each side's own
- * config, a type only one side defines drew random words for its payload on that side alone, and
- * every message after it differed (a new type routed in the current config made Transaction
- * "behave differently", Delivered 424 against 425).
+ * The generator mix both sides use. Without an explicit mix the engine would take each config's
+ * own routed types, so configs that differ in routes would see different traffic: the union is
+ * used. A type only one side defines carries that side's fields, so the other side is sent the
+ * same bytes (as an unknown type): generated from each side's own config, it drew random words
+ * for its payload on one side alone, and every message after it differed (a new type routed in
+ * the current config made Transaction "behave differently", Delivered 424 against 425). A type
+ * both define is generated as each defines it: forced into one side's layout, the other side
+ * read its fields at the wrong offsets and reported differences that were not there.
  */
 export function sharedMix(spec: GeneratorSpec, a: RouteConfig, b: RouteConfig): GeneratorSpec {
   const entries: NonNullable<GeneratorSpec['mix']> =
@@ -98,11 +99,14 @@ export function sharedMix(spec: GeneratorSpec, a: RouteConfig, b: RouteConfig): 
             .sort(([x], [y]) => (BigInt(x) < BigInt(y) ? -1 : BigInt(x) > BigInt(y) ? 1 : 0))
             .map(([, typeId]) => ({ typeId, weight: 1 }));
         })();
-  const fieldsOf = (typeId: unknown) =>
-    [...a.messageTypes, ...b.messageTypes].find((t) => key(t.typeId) === key(typeId))?.fields;
+  const defined = (c: RouteConfig, typeId: unknown) =>
+    c.messageTypes.find((t) => key(t.typeId) === key(typeId));
   const mix = entries.map((e) => {
-    const fields = e.fields ?? fieldsOf(e.typeId);
-    return fields ? { ...e, fields } : e;
+    if (e.fields) return e;
+    const inA = defined(a, e.typeId);
+    const inB = defined(b, e.typeId);
+    const only = inA && !inB ? inA : inB && !inA ? inB : undefined;
+    return only ? { ...e, fields: only.fields } : e;
   });
   return { ...spec, mix };
 }
