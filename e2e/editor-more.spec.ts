@@ -62,6 +62,20 @@ test.describe('route editor: more', () => {
       .poll(async () => (await wb.config()).kernels.map((k) => k.id))
       .toEqual(before.kernels.map((k) => k.id).filter((k) => k !== 'aggregator'));
     expect(await wb.routeOf(1001)).toBe('fraud_processor');
+    // Backspace on a node's ▶ button is not for the node.
+    const kernels = (await wb.config()).kernels.length;
+    const inject = page.getByRole('button', { name: 'Inject one Transaction message' });
+    await inject.focus();
+    await expect(inject).toBeFocused();
+    await page.keyboard.press('Backspace');
+    await page.waitForTimeout(300);
+    expect((await wb.config()).messageTypes.some((t) => t.typeId === 1001)).toBe(true);
+    // An emits edge cannot go, and Delete on it says so, deleting nothing else.
+    await wb.kernelNode('alert_sink').click();
+    await tabTo('Shift+Tab', 'emit:fraud_processor:1010');
+    await page.keyboard.press('Delete');
+    await expect(page.getByTestId('notices')).toContainText('cannot be deleted');
+    expect((await wb.config()).kernels.length).toBe(kernels);
   });
 
   test('auto-layout moves nodes and undo restores them', async ({ wb, page }) => {

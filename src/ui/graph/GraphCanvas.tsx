@@ -10,6 +10,7 @@ import {
   type Connection,
   type EdgeChange,
   type NodeChange,
+  getConnectedEdges,
   type OnDelete,
   type ReactFlowState,
 } from '@xyflow/react';
@@ -202,20 +203,46 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
   );
   const onBeforeDelete = useCallback(
     ({ nodes: dn, edges: de }: { nodes: FlowNode[]; edges: FlowEdge[] }) => {
-      const focused = document.activeElement?.closest<HTMLElement>(
-        '.react-flow__node[data-id], .react-flow__edge[data-id]',
-      );
+      // The element itself, not one inside it: Backspace on a node's ▶ button is not meant for
+      // the node (React Flow lets Delete through from any control but a text field).
+      const active = document.activeElement;
+      const focused =
+        active instanceof HTMLElement || active instanceof SVGElement
+          ? active.matches('.react-flow__node[data-id], .react-flow__edge[data-id]')
+            ? active
+            : null
+          : null;
       const id = focused?.dataset.id;
       const { focus, selection } = order.current;
       // Keyboard focus only (its ring shows): a click focuses what it selects.
       if (!focused?.matches(':focus-visible') || id === undefined || focus < selection)
         return Promise.resolve(true);
       if (dn.some((n) => n.id === id) || de.some((e) => e.id === id)) return Promise.resolve(true);
-      const node = nodes.find((n) => n.id === id);
-      const edge = edges.find((e) => e.id === id);
+      const node = focused.classList.contains('react-flow__node')
+        ? nodes.find((n) => n.id === id)
+        : undefined;
+      const edge = focused.classList.contains('react-flow__edge')
+        ? edges.find((e) => e.id === id)
+        : undefined;
+      if (edge?.deletable === false || node?.deletable === false) {
+        // An emits edge: drawn from the kernel's behaviour, not a route. Nothing goes, and the
+        // selection elsewhere stays too; say why nothing happened.
+        workbenchStore()
+          .getState()
+          .notify(
+            'info',
+            'That edge shows what a kernel emits, from its behaviour; it is not a route and cannot be deleted.',
+          );
+        return Promise.resolve({ nodes: [], edges: [] });
+      }
       return Promise.resolve({
-        nodes: focused.classList.contains('react-flow__node') && node ? [node] : [],
-        edges: focused.classList.contains('react-flow__edge') && edge ? [edge] : [],
+        nodes: node ? [node] : [],
+        // A node goes with its routes, as React Flow sends them for a selection.
+        edges: node
+          ? getConnectedEdges([node], edges).filter((e) => e.deletable !== false)
+          : edge
+            ? [edge]
+            : [],
       });
     },
     [nodes, edges],
