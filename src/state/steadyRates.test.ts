@@ -91,4 +91,27 @@ describe('the rates on screen', () => {
     hold.reset();
     expect(hold.hold(snap(1100), 100).rates.injectedPerSec).toBe(1100);
   });
+
+  it('read 0 everywhere as soon as the engine is idle, not winding down over half a second', () => {
+    const hold = createRateHold();
+    hold.hold(snap(1000), 0);
+    // Stopped: the half-second window still reads 245/s, but nothing queued, nothing flows.
+    const idle = { ...snap(245), idle: true };
+    expect(shown(hold.hold(idle, 100)).every((v) => v === 0)).toBe(true);
+    // Traffic again: shown as it reads.
+    expect(hold.hold(snap(1000), 200).rates.processedPerSec).toBe(1000);
+  });
+
+  it('are not refreshed by the noise of a slow stream: 2 dead letters a second reading 0 and 2', () => {
+    const hold = createRateHold();
+    const at = (rate: number, lettered: number) => {
+      const s = snap(rate);
+      return { ...s, rates: { ...s.rates, deadLetteredPerSec: lettered } };
+    };
+    hold.hold(at(1000, 2), 0);
+    const out = [0, 4, 0, 2, 0, 6, 0, 2, 0].map((l, i) =>
+      hold.hold(at([1069, 945, 1090, 930, 1051, 970, 1003, 1020, 987][i]!, l), (i + 1) * 100),
+    );
+    expect(out.map((s) => s.rates.processedPerSec)).toEqual(Array(9).fill(1000));
+  });
 });

@@ -132,7 +132,7 @@ describe('live slice (issue 13)', () => {
     const st = () => store.getState();
     const at = (seq: number, rate: number) => {
       const s = snap(seq);
-      return { ...s, rates: { ...s.rates, processedPerSec: rate } };
+      return { ...s, idle: false, rates: { ...s.rates, processedPerSec: rate } };
     };
     st().ingestSnapshot(at(1, 1000), 10_000);
     st().ingestSnapshot(at(2, 1069), 10_200);
