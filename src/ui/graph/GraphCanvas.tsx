@@ -25,7 +25,7 @@ import {
   type EditResult,
 } from '../../state/edits';
 import { useWorkbench, workbenchStore } from '../../state/store';
-import { createFlowBuilder, type FlowEdge, type FlowNode } from './flow';
+import { createFlowBuilder, parseEdgeId, type FlowEdge, type FlowNode } from './flow';
 import { edgeTypes, nodeTypes } from './nodes';
 import { FIT_VIEW_OPTIONS, graphView } from './view';
 import { configProblems, problemNodeIds } from '../shell/problems';
@@ -175,10 +175,9 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
         ),
       );
     for (const e of de) {
-      if (e.id.startsWith('route:')) {
-        const typeId = canonicalTypeId(e.id.slice(6));
-        if (typeId !== null) step(removeRoute(config, typeId));
-      } else if (e.id.startsWith('k2k:')) step(removeK2k(config, e.id.slice(4)));
+      const edge = parseEdgeId(e.id);
+      if (edge?.kind === 'route') step(removeRoute(config, edge.typeId));
+      else if (edge?.kind === 'k2k') step(removeK2k(config, edge.dest));
     }
     if (config !== state.config) {
       if (state.replace(config, notes.join(' '))) state.setSelection([], []);

@@ -4,7 +4,13 @@
  */
 import type { Edge, Node } from '@xyflow/react';
 import type { RouteConfig } from '../../core/config';
-import { kernelNodeId, typeNodeId, type KernelDef, type TypeDef } from '../../state/edits';
+import {
+  canonicalTypeId,
+  kernelNodeId,
+  typeNodeId,
+  type KernelDef,
+  type TypeDef,
+} from '../../state/edits';
 import { emissionsOf, type Emission } from './emissions';
 
 export type TypeNodeData = {
@@ -42,6 +48,18 @@ export const routeEdgeId = (typeId: TypeDef['typeId']) => `route:${String(typeId
 export const k2kEdgeId = (dest: string) => `k2k:${dest}`;
 export const emitEdgeId = (kernelId: string, typeId: TypeDef['typeId']) =>
   `emit:${kernelId}:${String(typeId)}`;
+
+/** What a route edge's id names: a type's route (`route:<typeId>`) or a K2K route (`k2k:<dest>`). */
+export function parseEdgeId(
+  id: string,
+): { kind: 'route'; typeId: string } | { kind: 'k2k'; dest: string } | null {
+  if (id.startsWith('route:')) {
+    const typeId = canonicalTypeId(id.slice('route:'.length));
+    return typeId === null ? null : { kind: 'route', typeId: String(typeId) };
+  }
+  if (id.startsWith('k2k:')) return { kind: 'k2k', dest: id.slice('k2k:'.length) };
+  return null;
+}
 /** The id of the hidden element that names a node for assistive technology. */
 export const nodeLabelId = (nodeId: string) => `node-name-${encodeURIComponent(nodeId)}`;
 

@@ -281,13 +281,22 @@ describe('Inspector for a route', () => {
     expect(store.getState().config.routes.some((r) => String(r.typeId) === '1002')).toBe(false);
     expect(store.getState().selectedEdges).toEqual([]);
     await expect.element(page.getByRole('navigation', { name: 'Workspace outline' })).toBeVisible();
+    await expect.element(page.getByRole('heading', { name: 'Inspector' })).toHaveFocus();
   });
 
   it('opens the kernel a route leads to from it', async () => {
     store.getState().setSelection([], ['route:1001']);
-    render(<Page />);
+    render(inPane(300, <Inspector />, 200));
+    // Scrolled down to reach its buttons, as at 1280x720.
+    await expect.element(page.getByRole('region', { name: 'Route' })).toBeVisible();
+    const aside = () => page.getByRole('complementary', { name: 'Inspector' }).element();
+    aside().scrollTop = 24;
+    expect(aside().scrollTop).toBe(24);
     await userEvent.click(page.getByRole('button', { name: 'Edit fraud_processor' }));
     expect(store.getState().selection).toEqual(['kernel:fraud_processor']);
     await expect.element(page.getByRole('form', { name: 'Kernel fraud_processor' })).toBeVisible();
+    // The form opens at its top, and focus is in its first field, not on the page.
+    expect(aside().scrollTop).toBe(0);
+    await expect.element(page.getByRole('textbox', { name: 'Kernel id' })).toHaveFocus();
   });
 });

@@ -64,25 +64,34 @@ function useAutoApply(commit: (reason: CommitReason) => boolean) {
 }
 
 /**
- * The field Enter was pressed in, by its place in the form, for the form that replaces this one
+ * The field Enter was pressed in, by its name, for the form that replaces this one
  * once the edit applies (each definition gets a form of its own): focus had fallen to the page, and
  * the next Tab started over from the top. Only for that render: a later form never takes it.
  */
-let refocusAt: number | null = null;
+let refocusOn: string | null = null;
+/** A form control's name as its label gives it (or its aria-label). */
+function labelOf(el: Element): string | null {
+  const aria = el.getAttribute('aria-label');
+  if (aria) return aria;
+  const label = (el as HTMLInputElement).labels?.[0];
+  return label ? (label.firstChild?.textContent ?? label.textContent ?? '').trim() : null;
+}
 function keepFocusAcrossApply(form: HTMLFormElement | null): void {
-  const at = form ? [...form.elements].indexOf(document.activeElement as Element) : -1;
-  if (at < 0) return;
-  refocusAt = at;
+  const active = document.activeElement;
+  if (!form || !active || !form.contains(active)) return;
+  refocusOn = labelOf(active);
   setTimeout(() => {
-    refocusAt = null;
+    refocusOn = null;
   }, 0);
 }
 function useRefocusAfterApply() {
   const form = useRef<HTMLFormElement>(null);
   useEffect(() => {
-    if (refocusAt === null) return;
-    const el = form.current?.elements[refocusAt];
-    refocusAt = null;
+    const name = refocusOn;
+    refocusOn = null;
+    if (name === null || !form.current) return;
+    // By its name, not its place: fields added or removed above it would move the place.
+    const el = [...form.current.elements].find((e) => labelOf(e) === name);
     if (el instanceof HTMLElement) el.focus();
   }, []);
   return form;
@@ -122,14 +131,17 @@ export function Inspector() {
   const selection = useWorkbench((s) => s.selection);
   const selectedEdges = useWorkbench((s) => s.selectedEdges);
   const config = useWorkbench((s) => s.config);
+  // One Inspector element per selection: the same one kept its scroll offset, and the heading of
+  // the next thing selected opened half scrolled away.
+  const view = `${selection.join()}|${selectedEdges.join()}`;
   if (selection.length === 0 && selectedEdges.length > 0)
     return (
-      <aside className="inspector" aria-label="Inspector">
+      <aside key={view} className="inspector" aria-label="Inspector">
         {selectedEdges.length === 1 ? (
           <RouteInspector edgeId={selectedEdges[0] ?? ''} />
         ) : (
           <>
-            <h2>Inspector</h2>
+            <h2 tabIndex={-1}>Inspector</h2>
             <p>{selectedEdges.length} routes selected. Delete removes them.</p>
           </>
         )}
@@ -137,8 +149,8 @@ export function Inspector() {
     );
   if (selection.length === 0)
     return (
-      <aside className="inspector" aria-label="Inspector">
-        <h2>Inspector</h2>
+      <aside key={view} className="inspector" aria-label="Inspector">
+        <h2 tabIndex={-1}>Inspector</h2>
         <p className="muted">
           Select a message type or a kernel to edit it. Drag from a type to a kernel to route it.
         </p>
@@ -147,8 +159,8 @@ export function Inspector() {
     );
   if (selection.length > 1)
     return (
-      <aside className="inspector" aria-label="Inspector">
-        <h2>Inspector</h2>
+      <aside key={view} className="inspector" aria-label="Inspector">
+        <h2 tabIndex={-1}>Inspector</h2>
         <p>{selection.length} nodes selected. Copy with Ctrl+C, delete with Delete.</p>
       </aside>
     );
@@ -157,7 +169,7 @@ export function Inspector() {
     parsed?.kind === 'type' ? findType(config, canonicalTypeId(parsed.key) ?? -1) : undefined;
   const kernel = parsed?.kind === 'kernel' ? findKernel(config, parsed.key) : undefined;
   return (
-    <aside className="inspector" aria-label="Inspector">
+    <aside key={view} className="inspector" aria-label="Inspector">
       {type ? <TypeForm key={`t${JSON.stringify(type)}`} type={type} /> : null}
       {kernel ? <KernelForm key={`k${JSON.stringify(kernel)}`} kernel={kernel} /> : null}
     </aside>

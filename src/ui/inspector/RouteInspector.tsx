@@ -4,7 +4,6 @@
  * "Select a message type or a kernel", with nothing to say a route has no settings of its own.
  */
 import {
-  canonicalTypeId,
   findType,
   kernelNodeId,
   removeK2k,
@@ -15,19 +14,8 @@ import {
 import { useLive } from '../../state/live';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { formatCount, formatRate } from '../design/format';
+import { parseEdgeId } from '../graph/flow';
 import { selectNode } from '../graph/view';
-
-/** What a route edge's id names: a type's route (`route:<typeId>`) or a K2K route (`k2k:<dest>`). */
-function parseEdgeId(
-  id: string,
-): { kind: 'route'; typeId: string } | { kind: 'k2k'; dest: string } | null {
-  if (id.startsWith('route:')) {
-    const typeId = canonicalTypeId(id.slice('route:'.length));
-    return typeId === null ? null : { kind: 'route', typeId: String(typeId) };
-  }
-  if (id.startsWith('k2k:')) return { kind: 'k2k', dest: id.slice('k2k:'.length) };
-  return null;
-}
 
 export function RouteInspector({ edgeId }: { edgeId: string }) {
   const config = useWorkbench((s) => s.config);
@@ -48,7 +36,14 @@ export function RouteInspector({ edgeId }: { edgeId: string }) {
       : k2k
         ? removeK2k(s.config, k2k.dest)
         : null;
-    if (r && s.apply(r)) s.setSelection([], []);
+    if (r && s.apply(r)) {
+      s.setSelection([], []);
+      focusInspector();
+    }
+  };
+  const edit = (nodeId: string) => {
+    selectNode(nodeId);
+    focusInspector();
   };
   if (!(route?.kernel !== undefined || k2k))
     return <p className="muted">This route is no longer in the config.</p>;
@@ -82,11 +77,11 @@ export function RouteInspector({ edgeId }: { edgeId: string }) {
       </p>
       <div className="route-actions">
         {route ? (
-          <button type="button" onClick={() => selectNode(typeNodeId(route.typeId))}>
+          <button type="button" onClick={() => edit(typeNodeId(route.typeId))}>
             Edit {type?.name ?? 'type'}
           </button>
         ) : null}
-        <button type="button" onClick={() => selectNode(kernelNodeId(target))}>
+        <button type="button" onClick={() => edit(kernelNodeId(target))}>
           Edit {target}
         </button>
         <button type="button" onClick={remove}>
@@ -95,4 +90,18 @@ export function RouteInspector({ edgeId }: { edgeId: string }) {
       </div>
     </section>
   );
+}
+
+/**
+ * After a button here replaced the Inspector's content (Edit opens the node's form, Remove the
+ * outline), focus goes to what replaced it: the form's first field, or the heading. It had fallen
+ * to the page with the button.
+ */
+function focusInspector(): void {
+  requestAnimationFrame(() => {
+    const target = document.querySelector<HTMLElement>(
+      'aside.inspector form input, aside.inspector h2[tabindex]',
+    );
+    target?.focus();
+  });
 }

@@ -49,8 +49,11 @@ export function Toolbar() {
       }
       if (fromKeyboard) {
         const field = document.querySelector<HTMLInputElement>('aside.inspector form input');
-        field?.focus();
-        field?.select();
+        // Not into a hidden Inspector (collapsed from the status bar): focus there is lost.
+        if (field && field.getBoundingClientRect().width > 0) {
+          field.focus();
+          field.select();
+        }
       }
     });
   }
