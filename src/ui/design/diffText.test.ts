@@ -31,6 +31,12 @@ describe('describeFieldChange (the import preview)', () => {
     expect(f([id, note], [id])).toBe('fields: − note');
     expect(f([id], [{ name: 'id', type: 'u32' }])).toBe('fields: ~ id u64 → u32');
     expect(f([id, note], [note, id])).toBe('fields: reordered');
+    // The same field written with its keys the other way round is the same field.
+    expect(f([note], [{ size: 12, type: 'bytes', name: 'note' }])).toBe('fields');
+    // Moved as well as added: both are said.
+    expect(f([id, note], [note, id, { name: 'x', type: 'u8' }])).toBe(
+      'fields: + x (u8), reordered',
+    );
     // A size of its own changes the layout, so it says so.
     expect(f([note], [{ ...note, size: 16 }])).toBe('fields: ~ note bytes 12 → bytes 16');
   });

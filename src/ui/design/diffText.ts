@@ -28,11 +28,15 @@ function byName(v: unknown): Map<string, Record<string, unknown>> | null {
   return m.size === v.length ? m : null;
 }
 
-/** A named item's other properties, as the preview shows them: `bytes 12`, `u32`. */
+/**
+ * A named item's type and size, as the preview shows them: `bytes 12`, `u32`. Read by name, not
+ * in key order: `{ size: 12, type: 'bytes' }` read "12 bytes" and differed from the same field
+ * written the other way round.
+ */
 const spec = (r: Record<string, unknown>): string =>
-  Object.entries(r)
-    .filter(([k]) => k !== 'name')
-    .map(([, v]) => String(v))
+  [r['type'], r['size']]
+    .filter((v) => v !== undefined)
+    .map(String)
     .join(' ');
 
 /**
@@ -56,8 +60,10 @@ export function describeFieldChange(f: FieldChange): string {
       else if (spec(old) !== spec(r)) parts.push(`~ ${name} ${spec(old)} → ${spec(r)}`);
     }
     for (const name of was.keys()) if (!now.has(name)) parts.push(`− ${name}`);
-    const order = [...now.keys()].join();
-    if (parts.length === 0 && order !== [...was.keys()].join()) parts.push('reordered');
+    // The fields both have, in another order: their offsets move, whatever else changed.
+    const kept = (m: Map<string, unknown>, other: Map<string, unknown>) =>
+      [...m.keys()].filter((k) => other.has(k)).join();
+    if (kept(now, was) !== kept(was, now)) parts.push('reordered');
     if (parts.length > 0) return `${f.field}: ${parts.join(', ')}`;
   }
   if (Array.isArray(f.before) && Array.isArray(f.after) && f.before.length !== f.after.length)
