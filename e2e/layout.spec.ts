@@ -490,6 +490,16 @@ test('Panels brings a dock dragged shut back at the height it had before the dra
   await expect
     .poll(async () => Math.abs((await dock.boundingBox())!.height - before))
     .toBeLessThan(4);
+  // A quick drag, shut in one move and let go at once: the same.
+  await page.mouse.move(x, sep.y + sep.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(x, sep.y + before + 40);
+  await page.mouse.up();
+  await expect(panels).toHaveAttribute('aria-pressed', 'false');
+  await panels.click();
+  await expect
+    .poll(async () => Math.abs((await dock.boundingBox())!.height - before))
+    .toBeLessThan(4);
 });
 
 test('hiding the Inspector fits the graph to the wider pane, unless the user moved the view', async ({

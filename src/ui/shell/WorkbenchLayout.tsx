@@ -79,8 +79,15 @@ function LayoutFor({
         main: inspectorPanel.current?.getSize().inPixels ?? 0,
       };
     };
+    // Two frames later: the panels' sizes come through a ResizeObserver, after the event, and a
+    // quick drag whose last move shut the panel was released before its size arrived.
     const release = () => {
-      pressed.current = null;
+      const was = pressed.current;
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          if (pressed.current === was) pressed.current = null;
+        }),
+      );
     };
     window.addEventListener('pointerdown', press, true);
     window.addEventListener('pointerup', release, true);
