@@ -54,6 +54,10 @@ describe('Predict panel', () => {
       r.getAttribute('data-testid')!.slice('predict-row-'.length),
     );
     expect(ids).toEqual(store.getState().config.kernels.map((k) => k.id));
+    // Its rates are averages over about 5 s, said where they are read, not only on hover.
+    await expect
+      .element(page.getByRole('columnheader', { name: /arrivals\/s \(5 s avg\)/ }))
+      .toBeVisible();
   });
 
   it("names a kernel losing messages as its path's bottleneck, and does not say it keeps up", async () => {

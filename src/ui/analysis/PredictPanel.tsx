@@ -75,13 +75,16 @@ export function PredictPanel() {
                 className="num"
                 title="λ: messages arriving per second, an exponential average over about 5 s (predictions must not swing with every burst), so after a change in traffic it takes a few seconds to catch up with the Queues panel's half-second rates; 0 within a second of the last arrival"
               >
-                <span className="sym">λ</span> arrivals/s
+                <span className="sym">λ</span> arrivals/s{' '}
+                {/* Said on the table, not only on hover: beside the graph's half-second rates
+                    the averages read as a contradiction under changing load. */}
+                <span className="muted">(5 s avg)</span>
               </th>
               <th
                 className="num"
                 title="μ: messages the kernel serves per second while it has a queue, averaged like λ; not measured until it has had one for 0.3 s in all"
               >
-                <span className="sym">μ</span> service/s
+                <span className="sym">μ</span> service/s <span className="muted">(5 s avg)</span>
               </th>
               <th className="num" title="ρ = λ / μ: utilisation">
                 <span className="sym">ρ</span>
