@@ -214,7 +214,7 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
               className={`node-dropped${heldNow === 0 ? ' settled' : ''}`}
               data-testid={`dropped-node-${kernel.id}`}
               data-settled={heldNow === 0}
-              title={`${formatCount(dropped)} refused or evicted by this queue since the counters were reset; ${formatCount(held)} dead-lettered, ${heldNow === 0 ? 'none of its letters held now (redriven, purged or pushed out)' : `${formatCount(heldNow)} of its letters held now (see Dead letters)`}. Reset counters clears the mark.${fullText ? ` Predicted: ${fullText}.` : ''}`}
+              title={`${formatCount(dropped)} refusals or evictions at this queue since the counters were reset (a redriven letter refused again counts again); ${formatCount(held)} dead-lettered, ${heldNow === 0 ? 'none of its letters held now (redriven, purged or pushed out)' : `${formatCount(heldNow)} of its letters held now (see Dead letters)`}. Reset counters clears the mark.${fullText ? ` Predicted: ${fullText}.` : ''}`}
             >
               {/* What the policy did: a dropOldest queue took every message and evicted older ones,
                   the others refused the newest ("drops" read the same for all three). */}

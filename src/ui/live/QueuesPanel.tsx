@@ -79,7 +79,7 @@ export function QueuesPanel() {
           </th>
           <th
             className="num q-dropped"
-            title="refused or evicted at this queue; under the deadLetter policy each one is also counted under dead-lettered (one message, not two)"
+            title="refusals and evictions at this queue since the counters were last reset: a redriven letter refused again counts again, so after a redrive this can exceed the messages sent. Under every policy each one is also a dead letter, counted under dead-lettered (one event, not two)"
           >
             dropped
           </th>
