@@ -381,4 +381,22 @@ describe("engine: the generator's own rate", () => {
       if (i > 40) expect(s.generator.ratePerSec).toBeGreaterThan(500);
     }
   });
+
+  it("measures a new run from its start: a step down reads the new rate, not the old one's tail", () => {
+    const { engine, step } = setup();
+    const tick = () => {
+      step(16_000);
+      return engine.snapshot();
+    };
+    ok(engine, { type: 'startGenerator', spec: { ratePerSec: 2_000_000, seed: 5 } });
+    for (let i = 0; i < 40; i++) tick();
+    ok(engine, { type: 'startGenerator', spec: { ratePerSec: 200_000, seed: 5 } });
+    // From the first snapshots of the new run: the half second of 2 M/s before had read as
+    // 1.44 M/s, "catching up" beside 200 K/s asked.
+    for (let i = 0; i < 10; i++) {
+      const r = tick().generator.ratePerSec!;
+      expect(r).toBeGreaterThan(150_000);
+      expect(r).toBeLessThan(250_000);
+    }
+  });
 });

@@ -111,10 +111,13 @@ export class RateMeter {
     return ((lastV - firstV) * 1e6) / span;
   }
 
-  /** Forgets the history: the counter reads 0 at `tUs` (it was reset, or is new then). */
-  restart(tUs: number): void {
+  /**
+   * Forgets the history: the counter reads `value` at `tUs` (0: it was reset, or is new then; a
+   * counter that goes on, such as the generator's over its runs, is measured from where it is).
+   */
+  restart(tUs: number, value = 0): void {
     this.size = 0;
-    this.sample(tUs, 0);
+    this.sample(tUs, value);
   }
 }
 

@@ -28,6 +28,7 @@ export class SnapshotBuilder {
   private readonly processed = new RateMeter();
   private readonly lettered = new RateMeter();
   private readonly generated = new RateMeter();
+  private runStartedUs = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly c: EngineCore,
@@ -120,6 +121,13 @@ export class SnapshotBuilder {
     this.processed.sample(now, c.processed);
     this.lettered.sample(now, c.lettered);
     const ba = c.broker.accounting();
+    // A new run (Start, or a new rate asked while running) is measured from its start: the
+    // window's half second of the run before read as a surge, "1.44 M/s · catching up" beside
+    // 200 K/s asked after a step down from 2 M/s.
+    if (this.traffic.runStartedUs !== this.runStartedUs) {
+      this.runStartedUs = this.traffic.runStartedUs;
+      this.generated.restart(this.runStartedUs, this.traffic.emittedBefore);
+    }
     this.generated.sample(now, this.traffic.totalEmitted);
     const generator = { ...this.traffic.snapshot(), ratePerSec: this.generated.rate() };
     return {

@@ -43,6 +43,8 @@ export class Traffic {
   private storeViewsOf: Uint32Array | null = null;
   /** Engine time of the previous run: no message can have entered before it. */
   private lastRunUs = 0;
+  /** Engine time the current (or last) run started; a new run's rate is measured from there. */
+  runStartedUs = Number.NEGATIVE_INFINITY;
   /** The generator's worker (spawned with the engine, kept from run to run); null without one. */
   private link: GeneratorLink | null = null;
   /** False once spawning failed or the link broke: this engine then generates itself. */
@@ -101,6 +103,7 @@ export class Traffic {
     this.lens = Uint32Array.from(mix, (e) => e.layout.size);
     this.priority = priority;
     this.lastRunUs = c.nowUs;
+    this.runStartedUs = c.nowUs;
     // Payloads of at most 32 bytes are generated on the generator's worker when there is one.
     const link = this.direct ? this.linkNow() : null;
     // The generator's tables (its Zipf sampler over up to 10 M accounts) are built where it runs.
@@ -115,6 +118,11 @@ export class Traffic {
     } else {
       this.generator = new TrafficGenerator(spec, mix, c.nowUs);
     }
+  }
+
+  /** Messages the generator emitted in the runs before the current one. */
+  get emittedBefore(): number {
+    return this.pastEmitted;
   }
 
   /** Every message the generator has emitted, over all its runs. */
