@@ -17,6 +17,8 @@ export interface ReceiptCountsProps {
   older: number;
   /** Receipts whose row is still to come, their message queued. */
   pending: number;
+  /** Rows in the list the filter hides. */
+  filteredOut: number;
   /** The stale marking of the live panels (a class and its explanation). */
   stale: { className: string; title?: string };
 }
@@ -80,12 +82,15 @@ function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = tru
       {/* "20,000 rows shown (30,398,365 not captured)" under 30,458,956 receipts did not add up:
           the rows captured earlier and let go since were nowhere. They are counted here, as
           "older". */}
-      {p.sampledOut || older ? (
+      {p.sampledOut || older || p.filteredOut ? (
         <span
           className="muted receipt-sampled-out"
           {...id('receipt-sampled-out')}
           {...(ids && {
             title: [
+              p.filteredOut
+                ? `${formatCount(p.filteredOut)} filtered out: captured rows the filter hides (clear it and they show)`
+                : '',
               p.sampledOut
                 ? `${formatCount(p.sampledOut)} counted exactly, but not captured as rows: too many per snapshot, outside the filter, or evicted from their queue before their row was filled`
                 : '',
@@ -100,6 +105,7 @@ function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = tru
           {/* "older" first: where the line is short, the words of "not captured" give way to
               an ellipsis, and no number is cut ("10,627 o…" had been, at its end). */}
           {`(${[
+            p.filteredOut ? `${fmt(p.filteredOut)} filtered out` : '',
             older ? `${fmt(older)} older` : '',
             p.sampledOut
               ? ids
@@ -158,6 +164,7 @@ export function ReceiptCounts(p: ReceiptCountsProps) {
     p.failedLater,
     p.shown,
     p.older,
+    p.filteredOut,
     p.sampledOut,
   ]);
   useLayoutEffect(() => {

@@ -262,9 +262,10 @@ export function ReceiptsPanel() {
         // are kept, not shown).
         // Not those whose row is still to come (their message queued): a burst into a slow
         // kernel had read "0 rows shown (5,000 older)".
-        older={
-          unfiltered ? Math.max(0, total - sampledOut - pending - filtered.length - buffered) : 0
-        }
+        older={Math.max(0, total - sampledOut - pending - rows.length - buffered)}
+        // Under a filter, the rows captured that it hides: with them the line still adds up
+        // ("3,979 rows shown (719 K not captured)" under 742 K had left 18,369 nowhere).
+        filteredOut={rows.length - filtered.length}
         pending={pending}
         stale={stale}
       />
