@@ -897,22 +897,27 @@ test("a short dock's collapsed strip shows its selected tab whole, first", async
   await page.getByRole('separator', { name: 'Resize panels' }).focus();
   for (let i = 0; i < 30; i++) {
     await page.keyboard.press('ArrowDown');
-    if ((await page.locator('#layout-dock').boundingBox())!.height < 175) break;
+    if ((await page.locator('#layout-dock').boundingBox())!.height < 160) break;
   }
-  await wb.openPanel('Metrics');
-  const right = page.locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Metrics' }) });
+  // Its least height (150 px), with the longest name selected.
+  expect((await page.locator('#layout-dock').boundingBox())!.height).toBeGreaterThan(140);
+  await wb.openPanel('Dead letters');
+  const right = page.locator('[data-tabset]', {
+    has: page.getByRole('tab', { name: 'Dead letters' }),
+  });
   await right.getByRole('button', { name: 'Collapse pane' }).click();
   await expect(right).toHaveAttribute('data-tabset-collapsed', 'true');
-  // No maximise on the strip (its menu has it): the room goes to the tab.
+  // No maximise nor pane menu on the strip (expanded, they are back): the room goes to the tab.
   await expect(right.getByRole('button', { name: 'Maximise pane' })).toHaveCount(0);
+  await expect(right.getByRole('button', { name: 'Pane options' })).toHaveCount(0);
   const list = (await right.locator('[data-tab-list]').boundingBox())!;
-  const tab = (await right.getByRole('tab', { name: 'Metrics', exact: true }).boundingBox())!;
+  const tab = (await right.getByRole('tab', { name: 'Dead letters', exact: true }).boundingBox())!;
   // It had been scrolled half out, under "Dead letters": "Metr…".
   expect(tab.y).toBeGreaterThanOrEqual(list.y - 0.5);
   expect(tab.y + tab.height).toBeLessThanOrEqual(list.y + list.height + 0.5);
   const more = right.getByRole('button', { name: /^\+\d+ more tabs?$/ });
   await more.click();
-  await expect(page.getByRole('menuitem', { name: 'Metrics' })).toHaveCount(0);
+  await expect(page.getByRole('menuitem', { name: 'Dead letters' })).toHaveCount(0);
 });
 
 test('a tab chosen from the +N menu is the panel a Trace button asks for next', async ({

@@ -148,8 +148,8 @@ function TabOverflowMenu() {
 
 /**
  * Maximise or restore the pane; a toggle: its name stays, aria-pressed says whether the pane is
- * maximised. Not on a collapsed pane's strip (its menu still offers it): in a short dock the
- * strip's four buttons left its tab's name cut to "Metr…".
+ * maximised. Not on a collapsed pane's strip (expanded, it is back): in a short dock the strip's
+ * four buttons left its tab's name cut to "Metr…".
  */
 function MaximiseButton() {
   const state = useParentTabsetState();
@@ -170,7 +170,9 @@ function PaneMenu({ onReset }: { onReset: () => void }) {
   const ws = useParentWorkspace<PanelId>();
   const pane = useParentTabset<PanelId>();
   const state = useParentTabsetState();
-  if (!ws || !pane || !state) return null;
+  // Not on a collapsed pane's strip (▸ expands it, and its menu is back with it): at the dock's
+  // least height the strip's buttons left its tab's name cut to "Dead lette".
+  if (!ws || !pane || !state || state.isCollapsed) return null;
   const selected = state.selectedTabId;
   const title = selected && isPanelId(selected) ? PANEL_TITLES[selected] : 'this panel';
   const model = ws.getModel();
