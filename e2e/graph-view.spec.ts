@@ -62,12 +62,22 @@ test('nodes and edges take keyboard focus with a visible ring and an accessible 
   const ring = await wb
     .kernelNode('fraud_processor')
     .evaluate((el) => getComputedStyle(el).outlineStyle);
-  expect(ring).toBe('solid');
+  // Dashed: a selected node's outline is solid, and the two had looked alike.
+  expect(ring).toBe('dashed');
   const edge = page.getByRole('group', { name: 'fraud_processor emits FraudAlert (1010)' });
   await expect(edge).toBeAttached();
   const route = page.getByRole('group', { name: 'Route Transaction to fraud_processor' });
   await route.focus();
   await expect(route).toBeFocused();
+  const dash = await route
+    .locator('.react-flow__edge-path')
+    .evaluate((el) => getComputedStyle(el).strokeDasharray);
+  expect(dash).not.toBe('none');
+  await wb.kernelNode('aggregator').click();
+  const selected = await wb
+    .kernelNode('aggregator')
+    .evaluate((el) => getComputedStyle(el).outlineStyle);
+  expect(selected).toBe('solid');
 });
 
 test('a node picked outside the graph (the outline, Problems) is brought into view', async ({
