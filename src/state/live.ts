@@ -10,7 +10,7 @@ import type { EngineSnapshot, ReceiptRow } from '../engine/protocol';
 import { createReceiptLog, type ReceiptLog } from './receiptLog';
 import { createMetricsHistory, type MetricsHistory } from './metricsHistory';
 import { createQueuePredictor, type QueuePredictor } from '../analysis/predict';
-import { createRateHold } from './steadyRates';
+import { createRateHold, edgeKey } from './steadyRates';
 import { useWorkbench, workbenchStore } from './store';
 
 /** A value older than this (since the last snapshot arrived) is shown as stale. */
@@ -220,10 +220,10 @@ export function edgeRate(s: EngineSnapshot | null, source: string, target: strin
   if (!s) return 0;
   let m = edgeIndex.get(s);
   if (!m) {
-    m = new Map(s.edges.map((e) => [`${e.source}\u0000${e.target}`, e.ratePerSec]));
+    m = new Map(s.edges.map((e) => [edgeKey(e.source, e.target), e.ratePerSec]));
     edgeIndex.set(s, m);
   }
-  return m.get(`${source}\u0000${target}`) ?? 0;
+  return m.get(edgeKey(source, target)) ?? 0;
 }
 
 /**

@@ -26,15 +26,41 @@ export const STEP = 0.25;
 /** The engine's rate window, s (`RATE_WINDOW_US`): what a rate's Poisson noise scales with. */
 const WINDOW_S = 0.5;
 
-/** Every rate of a snapshot, keyed (`k:` kernels, `e:` edges, the rest by their field). */
+/** An edge's key: its source and target (as the live slice indexes a snapshot's edges). */
+export const edgeKey = (source: string, target: string): string => `${source}\u0000${target}`;
+
+/**
+ * `s` with each of its rates replaced by `f(key, rate)` (keys: `k:` kernels, `e:` edges, the rest
+ * by their field); a kernel or edge whose rate stays is kept as it is.
+ */
+function mapRates(s: EngineSnapshot, f: (key: string, rate: number) => number): EngineSnapshot {
+  const g = s.generator.ratePerSec;
+  return {
+    ...s,
+    rates: {
+      injectedPerSec: f('injected', s.rates.injectedPerSec),
+      processedPerSec: f('processed', s.rates.processedPerSec),
+      deadLetteredPerSec: f('lettered', s.rates.deadLetteredPerSec),
+    },
+    generator: g === undefined ? s.generator : { ...s.generator, ratePerSec: f('generator', g) },
+    kernels: s.kernels.map((k) => {
+      const r = f(`k:${k.id}`, k.ratePerSec);
+      return r === k.ratePerSec ? k : { ...k, ratePerSec: r };
+    }),
+    edges: s.edges.map((e) => {
+      const r = f(`e:${edgeKey(e.source, e.target)}`, e.ratePerSec);
+      return r === e.ratePerSec ? e : { ...e, ratePerSec: r };
+    }),
+  };
+}
+
+/** Every rate of a snapshot, by its key (read through `mapRates`, whose copy is dropped). */
 function ratesOf(s: EngineSnapshot): Map<string, number> {
   const m = new Map<string, number>();
-  m.set('injected', s.rates.injectedPerSec);
-  m.set('processed', s.rates.processedPerSec);
-  m.set('lettered', s.rates.deadLetteredPerSec);
-  if (s.generator.ratePerSec !== undefined) m.set('generator', s.generator.ratePerSec);
-  for (const k of s.kernels) m.set(`k:${k.id}`, k.ratePerSec);
-  for (const e of s.edges) m.set(`e:${e.source}\u0000${e.target}`, e.ratePerSec);
+  mapRates(s, (key, rate) => {
+    m.set(key, rate);
+    return rate;
+  });
   return m;
 }
 
@@ -55,18 +81,6 @@ function news(shown: Map<string, number>, next: Map<string, number>): boolean {
   return false;
 }
 
-/** Every rate of `s` read 0: the engine is idle (see `hold`). */
-function stopped(s: EngineSnapshot): EngineSnapshot {
-  return {
-    ...s,
-    rates: { injectedPerSec: 0, processedPerSec: 0, deadLetteredPerSec: 0 },
-    generator:
-      s.generator.ratePerSec === undefined ? s.generator : { ...s.generator, ratePerSec: 0 },
-    kernels: s.kernels.map((k) => (k.ratePerSec === 0 ? k : { ...k, ratePerSec: 0 })),
-    edges: s.edges.map((e) => (e.ratePerSec === 0 ? e : { ...e, ratePerSec: 0 })),
-  };
-}
-
 export interface RateHold {
   /** `s` itself when its rates are shown afresh, else a copy of it with the rates shown before. */
   hold(s: EngineSnapshot, wallMs: number): EngineSnapshot;
@@ -84,7 +98,7 @@ export function createRateHold(): RateHold {
       // over it instead (245, 133, 86/s beside "generator idle").
       if (s.idle) {
         shown = null;
-        return stopped(s);
+        return mapRates(s, () => 0);
       }
       const next = ratesOf(s);
       if (shown === null || wallMs - shownAt >= REFRESH_MS || news(shown, next)) {
@@ -93,24 +107,7 @@ export function createRateHold(): RateHold {
         return s;
       }
       const was = shown;
-      const at = (key: string, v: number): number => was.get(key) ?? v;
-      return {
-        ...s,
-        rates: {
-          injectedPerSec: at('injected', s.rates.injectedPerSec),
-          processedPerSec: at('processed', s.rates.processedPerSec),
-          deadLetteredPerSec: at('lettered', s.rates.deadLetteredPerSec),
-        },
-        generator:
-          s.generator.ratePerSec === undefined
-            ? s.generator
-            : { ...s.generator, ratePerSec: at('generator', s.generator.ratePerSec) },
-        kernels: s.kernels.map((k) => ({ ...k, ratePerSec: at(`k:${k.id}`, k.ratePerSec) })),
-        edges: s.edges.map((e) => ({
-          ...e,
-          ratePerSec: at(`e:${e.source}\u0000${e.target}`, e.ratePerSec),
-        })),
-      };
+      return mapRates(s, (key, rate) => was.get(key) ?? rate);
     },
     reset() {
       shown = null;
