@@ -205,12 +205,9 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
       // The element itself, not one inside it: Backspace on a node's ▶ button is not meant for
       // the node (React Flow lets Delete through from any control but a text field).
       const active = document.activeElement;
-      const focused =
-        active instanceof HTMLElement || active instanceof SVGElement
-          ? active.matches('.react-flow__node[data-id], .react-flow__edge[data-id]')
-            ? active
-            : null
-          : null;
+      const focused = active?.matches('.react-flow__node[data-id], .react-flow__edge[data-id]')
+        ? (active as HTMLElement | SVGElement)
+        : null;
       const id = focused?.dataset.id;
       const { focus, selection } = order.current;
       // Keyboard focus only (its ring shows): a click focuses what it selects.

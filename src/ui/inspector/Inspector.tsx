@@ -130,49 +130,60 @@ function refused(reason: CommitReason, what: string, why: string): void {
 export function Inspector() {
   const selection = useWorkbench((s) => s.selection);
   const selectedEdges = useWorkbench((s) => s.selectedEdges);
-  const config = useWorkbench((s) => s.config);
   // One Inspector element per selection: the same one kept its scroll offset, and the heading of
   // the next thing selected opened half scrolled away.
   const view = `${selection.join()}|${selectedEdges.join()}`;
-  if (selection.length === 0 && selectedEdges.length > 0)
+  return (
+    <aside key={view} className="inspector" aria-label="Inspector">
+      <InspectorBody selection={selection} selectedEdges={selectedEdges} />
+    </aside>
+  );
+}
+
+/** What the Inspector shows for a selection: a route, the outline, a count, or a node's form. */
+function InspectorBody({
+  selection,
+  selectedEdges,
+}: {
+  selection: readonly string[];
+  selectedEdges: readonly string[];
+}) {
+  const config = useWorkbench((s) => s.config);
+  if (selection.length === 0 && selectedEdges.length === 1)
+    return <RouteInspector edgeId={selectedEdges[0] ?? ''} />;
+  if (selection.length === 0 && selectedEdges.length > 1)
     return (
-      <aside key={view} className="inspector" aria-label="Inspector">
-        {selectedEdges.length === 1 ? (
-          <RouteInspector edgeId={selectedEdges[0] ?? ''} />
-        ) : (
-          <>
-            <h2 tabIndex={-1}>Inspector</h2>
-            <p>{selectedEdges.length} routes selected. Delete removes them.</p>
-          </>
-        )}
-      </aside>
+      <>
+        <h2 tabIndex={-1}>Inspector</h2>
+        <p>{selectedEdges.length} routes selected. Delete removes them.</p>
+      </>
     );
   if (selection.length === 0)
     return (
-      <aside key={view} className="inspector" aria-label="Inspector">
+      <>
         <h2 tabIndex={-1}>Inspector</h2>
         <p className="muted">
           Select a message type or a kernel to edit it. Drag from a type to a kernel to route it.
         </p>
         <Outline />
-      </aside>
+      </>
     );
   if (selection.length > 1)
     return (
-      <aside key={view} className="inspector" aria-label="Inspector">
+      <>
         <h2 tabIndex={-1}>Inspector</h2>
         <p>{selection.length} nodes selected. Copy with Ctrl+C, delete with Delete.</p>
-      </aside>
+      </>
     );
   const parsed = parseNodeId(selection[0] ?? '');
   const type =
     parsed?.kind === 'type' ? findType(config, canonicalTypeId(parsed.key) ?? -1) : undefined;
   const kernel = parsed?.kind === 'kernel' ? findKernel(config, parsed.key) : undefined;
   return (
-    <aside key={view} className="inspector" aria-label="Inspector">
+    <>
       {type ? <TypeForm key={`t${JSON.stringify(type)}`} type={type} /> : null}
       {kernel ? <KernelForm key={`k${JSON.stringify(kernel)}`} kernel={kernel} /> : null}
-    </aside>
+    </>
   );
 }
 

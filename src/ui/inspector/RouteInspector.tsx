@@ -16,6 +16,7 @@ import { useWorkbench, workbenchStore } from '../../state/store';
 import { formatCount, formatRate } from '../design/format';
 import { parseEdgeId } from '../graph/flow';
 import { selectNode } from '../graph/view';
+import { focusInspector } from './focus';
 
 export function RouteInspector({ edgeId }: { edgeId: string }) {
   const config = useWorkbench((s) => s.config);
@@ -26,7 +27,7 @@ export function RouteInspector({ edgeId }: { edgeId: string }) {
       : undefined;
   const k2k = edge?.kind === 'k2k' ? config.k2kRoutes.find((r) => r.dest === edge.dest) : undefined;
   // The traffic on it, as the graph's label shows it (every delivery of the type to the kernel).
-  const source = route ? `type:${route.typeId}` : (k2k?.dest ?? '');
+  const source = route ? typeNodeId(route.typeId) : (k2k?.dest ?? '');
   const target = route?.kernel ?? k2k?.nextHop ?? '';
   const rate = useLive((s) => s?.edges.find((e) => e.source === source && e.target === target));
   const remove = () => {
@@ -90,18 +91,4 @@ export function RouteInspector({ edgeId }: { edgeId: string }) {
       </div>
     </section>
   );
-}
-
-/**
- * After a button here replaced the Inspector's content (Edit opens the node's form, Remove the
- * outline), focus goes to what replaced it: the form's first field, or the heading. It had fallen
- * to the page with the button.
- */
-function focusInspector(): void {
-  requestAnimationFrame(() => {
-    const target = document.querySelector<HTMLElement>(
-      'aside.inspector form input, aside.inspector h2[tabindex]',
-    );
-    target?.focus();
-  });
 }

@@ -8,6 +8,7 @@ import { addKernel, addType, kernelNodeId, typeNodeId } from '../../state/edits'
 import { useWorkbench, workbenchStore, type ThemeChoice } from '../../state/store';
 import { autoLayout } from '../graph/layout';
 import { FIT_VIEW_OPTIONS, graphView } from '../graph/view';
+import { focusInspector } from '../inspector/focus';
 
 import { workspaces } from '../../state/workspaces';
 
@@ -42,20 +43,12 @@ export function Toolbar() {
     // Pan the new node into view at the zoom the user chose: the rest of the graph stays in sight.
     requestAnimationFrame(() => {
       const node = flow.getNode(id);
-      if (node) {
-        const cx = node.position.x + (node.measured?.width ?? 220) / 2;
-        const cy = node.position.y + (node.measured?.height ?? 90) / 2;
-        void flow.setCenter(cx, cy, { zoom: flow.getZoom(), duration: 200 });
-      }
-      if (fromKeyboard) {
-        const field = document.querySelector<HTMLInputElement>('aside.inspector form input');
-        // Not into a hidden Inspector (collapsed from the status bar): focus there is lost.
-        if (field && field.getBoundingClientRect().width > 0) {
-          field.focus();
-          field.select();
-        }
-      }
+      if (!node) return;
+      const cx = node.position.x + (node.measured?.width ?? 220) / 2;
+      const cy = node.position.y + (node.measured?.height ?? 90) / 2;
+      void flow.setCenter(cx, cy, { zoom: flow.getZoom(), duration: 200 });
     });
+    if (fromKeyboard) focusInspector({ select: true });
   }
 
   /** Enter in the search box selects the first match and brings it into view (keyboard-only flow). */
