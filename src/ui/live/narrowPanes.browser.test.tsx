@@ -225,11 +225,11 @@ describe("Receipts' HLC column", () => {
     });
 });
 
-describe("Receipts' bar in a half-width pane at 1280x720", () => {
-  /** The tops of the controls, rounded: one value when they share a line. */
-  const lines = (bar: Element) =>
-    new Set([...bar.children].map((c) => Math.round(c.getBoundingClientRect().top)));
+/** The tops of a bar's controls, rounded: one value when they share a line. */
+const lines = (bar: Element) =>
+  new Set([...bar.children].map((c) => Math.round(c.getBoundingClientRect().top)));
 
+describe("Receipts' bar in a half-width pane at 1280x720", () => {
   it('keeps its controls on one line, where they were, when the counts grow', async () => {
     render(inPane(668, <ReceiptsPanel />));
     const controls = page.getByRole('combobox', { name: 'Filter by status' });
@@ -260,9 +260,6 @@ describe("Receipts' bar in a half-width pane at 1280x720", () => {
 });
 
 describe("Receipts' bar in a third-width pane", () => {
-  const lines = (bar: Element) =>
-    new Set([...bar.children].map((c) => Math.round(c.getBoundingClientRect().top)));
-
   // A third of the dock at 1280x720 (345 px) and at 1440x900 (364 px): the filters on one line,
   // Pause, Clear and Export on the next. Two "Export …" buttons had taken a third line, and left
   // the list a single receipt in view at 1280x720.
