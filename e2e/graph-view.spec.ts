@@ -141,3 +141,41 @@ test('a node picked outside the graph (the outline, Problems) is brought into vi
   await expect(page.getByRole('form', { name: `Kernel ${added}` })).toBeVisible();
   await expect.poll(() => inView(`kernel:${added}`)).toBe(true);
 });
+
+test.describe('at 1280x720', () => {
+  test.use({ viewport: { width: 1280, height: 720 } });
+
+  test('+ Type and + Kernel bring the new node into view with no minimap over the graph; a zoom by the user brings the map', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    const pane = (await page.getByTestId('graph').boundingBox())!;
+    const minimap = page.locator('.react-flow__minimap');
+    for (const name of ['+ Type', '+ Kernel']) {
+      const before = new Set(
+        await page
+          .locator('.react-flow__node')
+          .evaluateAll((ns) => ns.map((n) => n.getAttribute('data-id'))),
+      );
+      await page.getByRole('button', { name }).click();
+      await page.waitForTimeout(400); // the pan animates for 200 ms
+      const ids = await page
+        .locator('.react-flow__node')
+        .evaluateAll((ns) => ns.map((n) => n.getAttribute('data-id')));
+      const added = ids.find((id) => !before.has(id))!;
+      const b = (await page.locator(`.react-flow__node[data-id="${added}"]`).boundingBox())!;
+      // The new node whole in the pane, below the notice band along the pane's top.
+      expect(b.y).toBeGreaterThanOrEqual(pane.y + 80);
+      expect(b.y + b.height).toBeLessThanOrEqual(pane.y + pane.height);
+      expect(b.x).toBeGreaterThanOrEqual(pane.x);
+      expect(b.x + b.width).toBeLessThanOrEqual(pane.x + pane.width);
+      // The app moved the view, not the user: no map drawn over the nodes it shows (it had
+      // covered FraudAlert and alert_sink after + Kernel).
+      await expect(minimap).toHaveCount(0);
+    }
+    // The user zooms: the map is theirs to navigate with.
+    await page.getByRole('button', { name: 'Zoom In' }).click();
+    await expect(minimap).toBeVisible();
+  });
+});

@@ -68,6 +68,15 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
   const search = useWorkbench((s) => s.search);
   const lod = useFlowStore(zoomedOut);
   const outOfView = useFlowStore(partOutOfView);
+  // The app panned a node into view (an add, a selection from a panel): part of the graph is out
+  // of view, but the user did not go looking; the map waits for their own pan or zoom. It had
+  // covered FraudAlert and alert_sink after + Kernel at 1280x720.
+  const [mapHeld, setMapHeld] = useState(false);
+  const holdMap = useCallback(() => setMapHeld(true), []);
+  const moved = useCallback(() => {
+    userMoved();
+    setMapHeld(false);
+  }, []);
   const [builder] = useState(createFlowBuilder);
   const dragStart = useRef<typeof config | null>(null);
   const [measured, setMeasured] = useState<ReadonlyMap<string, { width: number; height: number }>>(
@@ -273,18 +282,18 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
         fitViewOptions={FIT_VIEW_OPTIONS}
         // A move with an event is the user's (a fit by the app has none).
         onMoveStart={(event) => {
-          if (event) userMoved();
+          if (event) moved();
         }}
         aria-label="Route graph"
       >
         <RefitOnResize />
-        <RevealNode />
+        <RevealNode onReveal={holdMap} />
         <Background gap={24} />
         {/* Only while part of the graph is out of view: with all of it in sight the map shows
             nothing more, and it covered the nodes in the pane's corner (alert_sink, after
             Auto-layout, at 1280x720). Types and kernels in their own colours, as on the graph: in
             the default grey the map read as an empty box. */}
-        {outOfView ? (
+        {outOfView && !mapHeld ? (
           <MiniMap
             pannable
             zoomable
@@ -300,8 +309,8 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
           onFitView={() => {
             graphView.followsFit = true;
           }}
-          onZoomIn={userMoved}
-          onZoomOut={userMoved}
+          onZoomIn={moved}
+          onZoomOut={moved}
         />
       </ReactFlow>
     </div>
@@ -316,7 +325,7 @@ function minimapColor(node: { type?: string | undefined }): string {
 }
 
 /** Provides `graphView.reveal` while the graph is mounted (see view.ts). */
-function RevealNode() {
+function RevealNode({ onReveal }: { onReveal: () => void }) {
   const flow = useReactFlow();
   const storeApi = useStoreApi();
   useEffect(() => {
@@ -330,16 +339,27 @@ function RevealNode() {
       const h = n.measured.height ?? 0;
       const left = p.x * zoom + x;
       const top = p.y * zoom + y;
-      if (left >= 0 && top >= 0 && left + w * zoom <= width && top + h * zoom <= height) return;
+      const right = left + w * zoom;
+      const bottom = top + h * zoom;
+      const { top: padTop, side } = REVEAL_PADDING;
+      if (left >= side && top >= padTop && right <= width - side && bottom <= height - side) return;
+      // The least pan that shows it (below the notices' band), not a centring: the rest of the
+      // graph moves as little as it can.
+      const dx = left < side ? side - left : right > width - side ? width - side - right : 0;
+      const dy = top < padTop ? padTop - top : bottom > height - side ? height - side - bottom : 0;
       graphView.followsFit = false;
-      void flow.setCenter(p.x + w / 2, p.y + h / 2, { zoom, duration: 200 });
+      onReveal();
+      void flow.setViewport({ x: x + dx, y: y + dy, zoom }, { duration: 200 });
     };
     return () => {
       graphView.reveal = null;
     };
-  }, [flow, storeApi]);
+  }, [flow, storeApi, onReveal]);
   return null;
 }
+
+/** Room kept around a node the app pans into view: the notices' band along the top (view.ts). */
+const REVEAL_PADDING = { top: 92, side: 16 } as const;
 
 /** The user panned or zoomed: the view is theirs, not the fitted one (see view.ts). */
 function userMoved(): void {

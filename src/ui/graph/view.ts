@@ -9,9 +9,11 @@ import { workbenchStore } from '../../state/store';
 export const graphView: {
   followsFit: boolean;
   /**
-   * Pans the graph, at its zoom, so node `id` is in view, when it is not: for selections made
-   * outside the graph (Problems, the Inspector's outline), which showed the node's form beside a
-   * graph that did not show the node. Set while the graph is mounted.
+   * Pans the graph, at its zoom and as little as it takes, so node `id` is in view below the
+   * notices' band, when it is not: for nodes just added and selections made outside the graph
+   * (Problems, the Inspector's outline), which showed the node's form beside a graph that did not
+   * show the node. The minimap then waits for the user's own pan or zoom. Set while the graph is
+   * mounted.
    */
   reveal: ((id: string) => void) | null;
 } = { followsFit: true, reveal: null };

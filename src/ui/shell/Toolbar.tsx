@@ -40,14 +40,9 @@ export function Toolbar() {
     const id = Object.keys(result.config.layout ?? {}).find((k) => !before.has(k));
     if (!id) return;
     s().setSelection([id]);
-    // Pan the new node into view at the zoom the user chose: the rest of the graph stays in sight.
-    requestAnimationFrame(() => {
-      const node = flow.getNode(id);
-      if (!node) return;
-      const cx = node.position.x + (node.measured?.width ?? 220) / 2;
-      const cy = node.position.y + (node.measured?.height ?? 90) / 2;
-      void flow.setCenter(cx, cy, { zoom: flow.getZoom(), duration: 200 });
-    });
+    // Pan the new node into view at the zoom the user chose, as little as shows it: the rest of
+    // the graph stays in sight. Two frames: the node is drawn and measured by then.
+    requestAnimationFrame(() => requestAnimationFrame(() => graphView.reveal?.(id)));
     if (fromKeyboard) focusInspector({ select: true });
   }
 
