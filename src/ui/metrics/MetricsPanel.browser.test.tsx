@@ -3,7 +3,7 @@ import { page } from 'vitest/browser';
 import '../design/tokens.css';
 import '../design/controls.css';
 import { MetricsPanel } from './MetricsPanel';
-import { cleanup, freshStore, inPane, render, snapshot } from '../testing/browser';
+import { cleanup, freshStore, inPane, kernelRow, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
 
 let store: WorkbenchStore;
@@ -48,5 +48,37 @@ describe('Metrics panel', () => {
     await expect.element(page.getByTestId('broker-counters')).toBeVisible();
     await expect.element(page.getByTestId('dispatcher-counters')).toHaveTextContent('3,385,112');
     expect(at()).toEqual(before);
+  });
+});
+
+describe('Metrics charts side by side', () => {
+  // Half the dock at 1280x720: the kernels' key takes two lines there and the rates' one; the
+  // plots lined up at their foot and the titles did not ("Dispatched, delivered, failed /s" sat a
+  // line below "Kernel throughput").
+  it('line up their titles at the top and their plots at the foot, whatever their keys take', async () => {
+    render(inPane(640, <MetricsPanel />, 330));
+    const kernels = ['fraud_processor', 'aggregator', 'pattern_detector', 'alert_sink'].map((id) =>
+      kernelRow({ id }),
+    );
+    const t0 = Date.now();
+    for (let i = 0; i < 3; i++)
+      store.getState().ingestSnapshot(snapshot({ kernels }), t0 + i * 200);
+    const parts = (kind: string) => {
+      const chart = document.querySelector(`[data-testid="chart-${kind}"]`);
+      const title = chart?.querySelector('.u-title')?.getBoundingClientRect();
+      const plot = chart?.querySelector('.u-wrap')?.getBoundingClientRect();
+      const key = chart?.querySelector('.u-legend')?.getBoundingClientRect();
+      return title && plot && key ? { title: title.top, foot: plot.bottom, key: key.height } : null;
+    };
+    await expect.poll(() => parts('kernels')).not.toBeNull();
+    await expect.poll(() => parts('rates')).not.toBeNull();
+    // Let a resize settle (the next frame sizes the plots).
+    await new Promise((r) => setTimeout(r, 200));
+    const rates = parts('rates')!;
+    const kernelsChart = parts('kernels')!;
+    // The keys do differ: otherwise this says nothing.
+    expect(kernelsChart.key).toBeGreaterThan(rates.key + 4);
+    expect(Math.abs(rates.title - kernelsChart.title)).toBeLessThanOrEqual(1);
+    expect(Math.abs(rates.foot - kernelsChart.foot)).toBeLessThanOrEqual(1);
   });
 });

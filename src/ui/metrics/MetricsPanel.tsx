@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import './metrics.css';
 import { useLive, useLiveValue } from '../../state/live';
 import { brokerTraffic } from './brokerTraffic';
 import {
@@ -33,12 +34,21 @@ const CHART_HEIGHT = 150;
 const AXIS_FONT = '11px system-ui, sans-serif';
 /** The chart's own width (its grid cell), so axes and legend stay inside the pane at any size. */
 const chartWidth = (el: HTMLElement) => Math.max(160, Math.floor(el.clientWidth));
+/** A chart's title and key: what it holds besides the plot (about two lines before it is built). */
+function chromeOf(chart: Element): number {
+  const title = chart.querySelector<HTMLElement>('.u-title');
+  const key = chart.querySelector<HTMLElement>('.u-legend');
+  return title && key ? title.offsetHeight + key.offsetHeight : 40;
+}
 /**
  * The plot's height: the chart's share of the charts' grid (its row of the grid's height) less its
  * title and key, at least CHART_HEIGHT. A maximised pane's charts fill it: at a fixed 150 px they
- * kept to the top third of the window with the rest left empty.
+ * kept to the top third of the window with the rest left empty. Charts side by side are of one
+ * height, as a dashboard's panels are: titles in line at the top, plots at the foot, and a key of
+ * more lines takes its room from its own plot (they had lined up at the foot only, one title a
+ * line below the other).
  */
-function plotHeight(el: HTMLElement, plot: uPlot | null): number {
+function plotHeight(el: HTMLElement): number {
   const grid = el.parentElement;
   if (!grid) return CHART_HEIGHT;
   const css = getComputedStyle(grid);
@@ -46,9 +56,11 @@ function plotHeight(el: HTMLElement, plot: uPlot | null): number {
   const rows = Math.max(1, Math.ceil(grid.childElementCount / columns));
   const gap = parseFloat(css.rowGap) || 0;
   const cell = (grid.clientHeight - gap * (rows - 1)) / rows;
-  // Title and key: what the chart holds besides the plot (about two lines before it is built).
-  const chrome = plot ? el.offsetHeight - plot.height : 40;
-  return Math.max(CHART_HEIGHT, Math.floor(cell - chrome));
+  const charts = [...grid.children];
+  const first = charts.indexOf(el) - (charts.indexOf(el) % columns);
+  const row = charts.slice(first, first + columns);
+  const most = Math.max(...row.map(chromeOf));
+  return Math.floor(Math.max(cell, CHART_HEIGHT + most) - chromeOf(el));
 }
 /** The animation frame (its timestamp) in which a chart was last built: at most one per frame. */
 let builtInFrame = -1;
@@ -111,7 +123,7 @@ function Chart({
           {
             title,
             width: chartWidth(el),
-            height: plotHeight(el, null),
+            height: plotHeight(el),
             // From 0 to a round top that the axis labels, with its half between: the line never
             // runs above the highest label.
             scales: {
@@ -171,12 +183,15 @@ function Chart({
       resize = requestAnimationFrame(() => {
         if (!plot) return;
         const width = chartWidth(el);
-        const height = plotHeight(el, plot);
+        const height = plotHeight(el);
         if (width !== plot.width || height !== plot.height) plot.setSize({ width, height });
       });
     });
     ro.observe(el);
-    if (el.parentElement) ro.observe(el.parentElement);
+    // The grid, and the charts beside this one: a key wrapping to more lines there changes the
+    // height this plot keeps to.
+    if (el.parentElement)
+      for (const e of [el.parentElement, ...el.parentElement.children]) ro.observe(e);
     // A change of theme: the next frame builds the plot with the new colours.
     const unwatch = watchTheme(() => {
       plot?.destroy();
