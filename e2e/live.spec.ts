@@ -278,6 +278,41 @@ test.describe('inject and watch', () => {
     expect(s.accounting.balanced).toBe(true);
     await expect(page.getByTestId('accounting')).toHaveAttribute('data-balanced', 'true');
   });
+
+  // Side by side under traffic they had read "6,836 receipts" and injected 5,103 + emitted 1,865
+  // (6,968): the Receipts panel took its counts at times of its own.
+  test('while traffic runs, the Receipts total is injected + emitted on the status bar, frame by frame', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    await engineReady(page);
+    await page.evaluate(() =>
+      window.workbench.startGenerator({ ratePerSec: 1_000, seed: 7, pattern: 'poisson' }),
+    );
+    await expect
+      .poll(async () => (await snap(page))?.generator.emitted ?? 0, { timeout: 20_000 })
+      .toBeGreaterThan(300);
+    // Read both in one animation frame, forty frames apart from each other by 50–120 ms.
+    const reads = await page.evaluate(async () => {
+      const num = (t: string | null | undefined, re: RegExp) =>
+        Number((re.exec(t ?? '')?.[1] ?? 'NaN').replace(/,/g, ''));
+      const out: [number, number][] = [];
+      for (let i = 0; i < 40; i++) {
+        await new Promise((r) => setTimeout(r, 50 + ((i * 37) % 70)));
+        await new Promise((r) => requestAnimationFrame(r));
+        const acc = document.querySelector('[data-testid="accounting"]')?.textContent;
+        const total = document.querySelector('[data-testid="receipt-total"]')?.textContent;
+        out.push([
+          num(acc, /injected ([\d,]+)/) + num(acc, /\+ emitted ([\d,]+)/),
+          num(total, /([\d,]+) receipts?/),
+        ]);
+      }
+      return out;
+    });
+    expect(reads.every(([a]) => a > 0)).toBe(true);
+    expect(reads.filter(([a, b]) => a !== b)).toEqual([]);
+  });
 });
 
 test('metrics: the dispatcher counters show and reset, the charts draw', async ({ wb, page }) => {

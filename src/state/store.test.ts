@@ -142,6 +142,51 @@ describe('live slice (issue 13)', () => {
     expect(st().snapshot?.rates.processedPerSec).toBe(0);
   });
 
+  // The status bar and Receipts side by side under traffic read "6,968" and "6,836 receipts": the
+  // log took every snapshot as it came and the panel read it at times of its own.
+  it("keeps the receipt log at the snapshot on screen: its counts are the status bar's", () => {
+    vi.useFakeTimers();
+    try {
+      const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
+      const st = () => store.getState();
+      const at = (seq: number) => {
+        const s = snap(seq);
+        const total = seq * 1000;
+        return { ...s, receipts: { ...s.receipts, total, sampledOut: total } };
+      };
+      const t0 = Date.now();
+      const shownTotals = () => [
+        st().snapshot?.receipts.total,
+        st().receiptLog.engineCounts().total,
+      ];
+      st().ingestSnapshot(at(1), t0);
+      expect(shownTotals()).toEqual([1000, 1000]);
+      const version = st().receiptsVersion;
+      for (const [seq, dt] of [
+        [2, 20],
+        [3, 40],
+      ] as const) {
+        vi.setSystemTime(t0 + dt);
+        st().ingestSnapshot(at(seq), t0 + dt);
+        expect(shownTotals()).toEqual([1000, 1000]);
+      }
+      vi.advanceTimersByTime(VIEW_EVERY_MS);
+      expect(shownTotals()).toEqual([3000, 3000]);
+      expect(st().receiptsVersion).not.toBe(version);
+      // A pause takes the rows that came before it, not after.
+      st().ingestSnapshot(at(4), t0 + 120);
+      st().setReceiptsPaused(true);
+      expect(st().receiptLog.engineCounts().total).toBe(4000);
+      // A reset forgets what waits.
+      st().ingestSnapshot(at(5), t0 + 130);
+      st().resetLive();
+      vi.advanceTimersByTime(VIEW_EVERY_MS * 2);
+      expect(st().receiptLog.engineCounts().total).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('counts a value as stale a second after the last snapshot arrived, by wall clock', () => {
     const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
     const st = () => store.getState();

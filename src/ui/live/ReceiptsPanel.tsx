@@ -20,7 +20,7 @@ import {
 import { receiptsToCsv, receiptsToJson } from '../../state/receiptLog';
 import { ReceiptCounts } from './ReceiptCounts';
 import { decodePayload, formatF32, layoutOf, toHex } from '../../engine/payload';
-import { useLive, useReceiptsVersion, useStale } from '../../state/live';
+import { useLive, useStale } from '../../state/live';
 import { useWorkbench } from '../../state/store';
 import { findType } from '../../state/edits';
 import { downloadText } from './download';
@@ -60,7 +60,9 @@ function rowForKey(key: string, at: number, count: number, page: number): number
 
 export function ReceiptsPanel() {
   const engine = useEngine();
-  const version = useReceiptsVersion();
+  // Moves when a snapshot is shown (at most every 100 ms) or the tail is paused or cleared: the
+  // counts and rows read the moment the status bar and the graph read.
+  const version = useWorkbench((s) => s.receiptsVersion);
   const log = useWorkbench((s) => s.receiptLog);
   // Frozen: paused by the user (the button), or held while the list is read (below).
   const paused = useWorkbench((s) => s.receiptLog.paused());
