@@ -68,7 +68,7 @@ describe('engine client', () => {
     expect(sent.requestId).toBeTypeOf('number');
     w.emit({
       type: 'reply',
-      reply: { ok: true, requestId: sent.requestId!, command: 'inject', count: 1, atOnce: {} },
+      reply: { ok: true, requestId: sent.requestId!, command: 'inject', count: 1, atOnce: {}, ids: null },
     });
     await expect(p).resolves.toMatchObject({ ok: true, count: 1 });
     const seen: number[] = [];

@@ -45,7 +45,9 @@ export function createCommandTable(d: CommandDeps): CommandTable {
     inject: (cmd) => {
       const before = Float64Array.from(c.receipts.byStatus);
       const evictedBefore = letters.droppedOldest();
+      const idBefore = c.broker.lastMessageId;
       const count = traffic.inject(cmd);
+      const idAfter = c.broker.lastMessageId;
       const atOnce: Record<string, number> = {};
       RECEIPT_STATUSES.forEach((status, i) => {
         const n = c.receipts.byStatus[i]! - before[i]!;
@@ -55,7 +57,10 @@ export function createCommandTable(d: CommandDeps): CommandTable {
       // Delivered, and "Sent 10,000." alone hid 5,904 evictions (messages of this send or before).
       const evicted = letters.droppedOldest() - evictedBefore;
       if (evicted > 0) atOnce.DroppedOldest = evicted;
-      return { count, atOnce };
+      // The send numbers its messages one after another (nothing else sends meanwhile), so the
+      // page can name them: "Sent 1." alone left the message to be found among generated ones.
+      const ids = idAfter - idBefore === count ? { first: idBefore + 1, last: idAfter } : null;
+      return { count, atOnce, ids };
     },
     startGenerator: (cmd) => {
       traffic.start(cmd.spec);

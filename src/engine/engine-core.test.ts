@@ -49,6 +49,30 @@ describe('engine on the core', () => {
     expect(noRoute).toMatchObject({ count: 3, atOnce: { NoRoute: 3 } });
   });
 
+  // "Sent 1." under 100 K/s of generated traffic left the message to be found among them.
+  it('answers an inject with the ids its messages got, the ids their receipts carry', () => {
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    ok(engine, { type: 'inject', typeId: 1002, count: 7 });
+    const one = ok(engine, { type: 'inject', typeId: 1001 });
+    const burst = ok(engine, { type: 'inject', typeId: 1003, count: 5 });
+    const noRoute = ok(engine, { type: 'inject', typeId: 4242, count: 2 });
+    t += 1000;
+    engine.drain();
+    const rows = engine.snapshot().receipts.recent.filter((r) => r.source === 'host');
+    const idsOf = (typeId: number) =>
+      rows
+        .filter((r) => r.typeId === typeId)
+        .map((r) => r.messageId)
+        .sort((a, b) => a - b);
+    expect(one.ids).toEqual({ first: idsOf(1001)[0], last: idsOf(1001)[0] });
+    const b = idsOf(1003);
+    expect(b).toHaveLength(5);
+    expect(burst.ids).toEqual({ first: b[0], last: b[4] });
+    expect(b[4]! - b[0]!).toBe(4);
+    expect(noRoute.ids).toEqual({ first: idsOf(4242)[0], last: idsOf(4242)[1] });
+  });
+
   it('answers an inject with the older messages a dropOldest queue evicted, and counts them as delivered receipts that failed later', () => {
     const engine = createEngine({ config: demoConfig(), now: () => 1_000_000 });
     // aggregator (dropOldest) holds 4,096: every message is delivered, 5,904 older ones evicted.

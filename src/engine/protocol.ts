@@ -285,7 +285,12 @@ export interface CommandResults {
    * by status (messages refused at their queue, `NoRoute`, or older messages a `dropOldest` queue
    * evicted to make room); empty when there were none. Deliveries come later, in snapshots.
    */
-  inject: { count: number; atOnce: Record<string, number> };
+  /** `ids`: the message ids the send gave its messages, first to last (null where they did not follow one another). */
+  inject: {
+    count: number;
+    atOnce: Record<string, number>;
+    ids: { first: number; last: number } | null;
+  };
   startGenerator: object;
   stopGenerator: object;
   resetMetrics: object;

@@ -29,7 +29,9 @@ describe('Inject panel (issue 13, point 8)', () => {
 
   it('marks each field a refused send found wrong, at the field, and focuses the first', async () => {
     const engine = fakeEngine((cmd) =>
-      cmd.type === 'inject' ? { ok: true, command: 'inject', count: 1, atOnce: {} } : undefined,
+      cmd.type === 'inject'
+        ? { ok: true, command: 'inject', count: 1, atOnce: {}, ids: null }
+        : undefined,
     );
     render(<InjectPanel />, engine);
     const form = page.getByRole('form', { name: 'Publish form' });
@@ -111,7 +113,7 @@ describe('Inject panel (issue 13, point 8)', () => {
   it('says what a burst was refused at once, not only how many were sent', async () => {
     const engine = fakeEngine((cmd) =>
       cmd.type === 'inject'
-        ? { ok: true, command: 'inject', count: 50_000, atOnce: { QueueFull: 45_904 } }
+        ? { ok: true, command: 'inject', count: 50_000, atOnce: { QueueFull: 45_904 }, ids: null }
         : undefined,
     );
     render(<InjectPanel />, engine);
@@ -128,7 +130,7 @@ describe('Inject panel (issue 13, point 8)', () => {
   it("says a reject queue's refusals are Rejected dead letters, though their receipts read QueueFull", async () => {
     const engine = fakeEngine((cmd) =>
       cmd.type === 'inject'
-        ? { ok: true, command: 'inject', count: 50_000, atOnce: { QueueFull: 48_976 } }
+        ? { ok: true, command: 'inject', count: 50_000, atOnce: { QueueFull: 48_976 }, ids: null }
         : undefined,
     );
     render(<InjectPanel />, engine);
@@ -152,6 +154,7 @@ describe('Inject panel (issue 13, point 8)', () => {
             command: 'inject',
             count: 10_000,
             atOnce: { QueueFull: 12, DroppedOldest: 5_904 },
+            ids: null,
           }
         : undefined,
     );
@@ -250,9 +253,36 @@ describe('Inject panel (issue 13, point 8)', () => {
     await expect.element(page.getByTestId('generator-error')).not.toBeInTheDocument();
   });
 
+  // Under generated traffic "Sent 1." left the message to be found among 100,000 a second.
+  it('says which message ids a send got, and Trace opens the first', async () => {
+    let next = 4711;
+    const engine = fakeEngine((cmd) => {
+      if (cmd.type !== 'inject') return undefined;
+      const count = cmd.count ?? 1;
+      const ids = { first: next, last: next + count - 1 };
+      next += count;
+      return { ok: true, command: 'inject', count, atOnce: {}, ids };
+    });
+    render(<InjectPanel />, engine);
+    const form = page.getByRole('form', { name: 'Publish form' });
+    await userEvent.click(form.getByRole('button', { name: 'Send one' }));
+    await expect.element(form.getByRole('status')).toHaveTextContent(/^Sent 1: message 4711\./);
+    await userEvent.click(form.getByRole('button', { name: 'Trace message 4711' }));
+    expect(store.getState().bottomTab).toBe('trace');
+    expect(store.getState().trace.messageId).toBe(4711);
+    await userEvent.fill(form.getByLabelText('Burst size'), '10000');
+    await userEvent.click(form.getByRole('button', { name: 'Send burst' }));
+    await expect
+      .element(form.getByRole('status'))
+      .toHaveTextContent(/^Sent 10,000: messages 4712 to 14711\./);
+    await expect.element(form.getByRole('button', { name: 'Trace message 4712' })).toBeVisible();
+  });
+
   it("marks a wrong burst size at its box and drops the last send's result", async () => {
     const engine = fakeEngine((cmd) =>
-      cmd.type === 'inject' ? { ok: true, command: 'inject', count: 1, atOnce: {} } : undefined,
+      cmd.type === 'inject'
+        ? { ok: true, command: 'inject', count: 1, atOnce: {}, ids: null }
+        : undefined,
     );
     render(<InjectPanel />, engine);
     const form = page.getByRole('form', { name: 'Publish form' });
@@ -315,7 +345,13 @@ describe('Inject panel (issue 13, point 8)', () => {
     box(el).top >= box(pane).top - 0.5 && box(el).bottom <= box(pane).bottom + 0.5;
   const burstReply = (cmd: { type: string }) =>
     cmd.type === 'inject'
-      ? ({ ok: true, command: 'inject', count: 50_000, atOnce: { QueueFull: 45_904 } } as const)
+      ? ({
+          ok: true,
+          command: 'inject',
+          count: 50_000,
+          atOnce: { QueueFull: 45_904 },
+          ids: null,
+        } as const)
       : undefined;
 
   it("shows a burst's result beside Send burst in a pane as short as 1440x900's, scrolling nothing", async () => {
@@ -359,7 +395,9 @@ describe('Inject panel (issue 13, point 8)', () => {
 
   it('drops each error once its value is fixed, by typing or by Random fill', async () => {
     const engine = fakeEngine((cmd) =>
-      cmd.type === 'inject' ? { ok: true, command: 'inject', count: 1, atOnce: {} } : undefined,
+      cmd.type === 'inject'
+        ? { ok: true, command: 'inject', count: 1, atOnce: {}, ids: null }
+        : undefined,
     );
     render(<InjectPanel />, engine);
     const form = page.getByRole('form', { name: 'Publish form' });
@@ -422,7 +460,9 @@ describe('Inject panel (issue 13, point 8)', () => {
 
   it('takes a type by its name as well as its id, in any case', async () => {
     const engine = fakeEngine((cmd) =>
-      cmd.type === 'inject' ? { ok: true, command: 'inject', count: 1, atOnce: {} } : undefined,
+      cmd.type === 'inject'
+        ? { ok: true, command: 'inject', count: 1, atOnce: {}, ids: null }
+        : undefined,
     );
     render(<InjectPanel />, engine);
     const form = page.getByRole('form', { name: 'Publish form' });
@@ -450,7 +490,7 @@ describe('Inject panel (issue 13, point 8)', () => {
   it("drops the last send's result once the type id box holds no type id", async () => {
     const engine = fakeEngine((cmd) =>
       cmd.type === 'inject'
-        ? { ok: true, command: 'inject', count: 1, atOnce: { NoRoute: 1 } }
+        ? { ok: true, command: 'inject', count: 1, atOnce: { NoRoute: 1 }, ids: null }
         : undefined,
     );
     render(<InjectPanel />, engine);

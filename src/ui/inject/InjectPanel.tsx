@@ -7,6 +7,7 @@ import {
   type PayloadValues,
 } from '../../engine/protocol';
 import { useEngine } from '../engineContext';
+import { useOpenTrace } from '../analysis';
 import { canonicalTypeId, findKernel, findType, routeOf } from '../../state/edits';
 import { useLive } from '../../state/live';
 import { useWorkbench, workbenchStore } from '../../state/store';
@@ -231,7 +232,14 @@ function PublishForm({
   // sent: id: …" and the priority's red outline outlived the fix.
   const [refused, setRefused] = useState<{ burst: boolean } | null>(null);
   // What the last send did; `seq` tells one send's line from the next (see revealNearest).
-  const [result, setResult] = useState<{ text: string; seq: number; atMs: number } | null>(null);
+  const [result, setResult] = useState<{
+    text: string;
+    seq: number;
+    atMs: number;
+    /** The first message the send numbered, for its Trace button. */
+    traceId?: number;
+  } | null>(null);
+  const openTrace = useOpenTrace();
   // Sending is off while the type id box holds no type id: the last send's "Sent 1. At once:
   // NoRoute 1" stayed beside the form, as if it said something of what the box holds.
   if (sendOff && result !== null) setResult(null);
@@ -302,9 +310,22 @@ function PublishForm({
     });
     // What was sent stays in the form (a random fill included) until the user changes it.
     if (!stored) setValues(values);
-    const say = (text: string) =>
-      setResult((r) => ({ text, seq: (r?.seq ?? 0) + 1, atMs: Date.now() }));
+    const say = (text: string, traceId?: number) =>
+      setResult((r) => ({
+        text,
+        seq: (r?.seq ?? 0) + 1,
+        atMs: Date.now(),
+        ...(traceId === undefined ? {} : { traceId }),
+      }));
     if (!reply.ok) return say(reply.error.message);
+    // Which messages they were (ids as Receipts and Trace show them): under generated traffic
+    // "Sent 1." left the message to be found among 100,000 a second.
+    const { ids } = reply;
+    const named = !ids
+      ? '.'
+      : ids.first === ids.last
+        ? `: message ${ids.first}.`
+        : `: messages ${ids.first} to ${ids.last}.`;
     // What the send itself answered with besides deliveries (refusals at a full queue, NoRoute,
     // older messages a dropOldest queue evicted): "Sent 50,000." alone hid 45,904 refusals.
     const { DroppedOldest: evicted = 0, ...refusedAtOnce } = reply.atOnce;
@@ -317,12 +338,13 @@ function PublishForm({
         : '',
     ].filter(Boolean);
     say(
-      `Sent ${formatCount(reply.count)}.` +
+      `Sent ${formatCount(reply.count)}${named}` +
         (said.length ? ` ${said.join('; ')} (see Receipts and Dead letters).` : '') +
         // Filtering Dead letters by QueueFull found none of them.
         (rejecting && (refusedAtOnce.QueueFull ?? 0) > 0
           ? ` Their dead letters read Rejected: ${rejecting}'s policy is reject.`
           : ''),
+      ids?.first,
     );
   }
 
@@ -374,6 +396,20 @@ function PublishForm({
             data-seq={result.seq}
           >
             {result.text} <span className="muted">· {formatClock(result.atMs * 1000)}</span>
+            {result.traceId !== undefined ? (
+              <>
+                {' '}
+                <button
+                  type="button"
+                  className="btn-link"
+                  aria-label={`Trace message ${result.traceId}`}
+                  title="Open this message's causal chain in the Trace panel"
+                  onClick={() => openTrace(result.traceId!)}
+                >
+                  Trace
+                </button>
+              </>
+            ) : null}
           </span>
         ) : null}
       </div>
