@@ -68,7 +68,14 @@ describe('engine client', () => {
     expect(sent.requestId).toBeTypeOf('number');
     w.emit({
       type: 'reply',
-      reply: { ok: true, requestId: sent.requestId!, command: 'inject', count: 1, atOnce: {}, ids: null },
+      reply: {
+        ok: true,
+        requestId: sent.requestId!,
+        command: 'inject',
+        count: 1,
+        atOnce: {},
+        ids: null,
+      },
     });
     await expect(p).resolves.toMatchObject({ ok: true, count: 1 });
     const seen: number[] = [];

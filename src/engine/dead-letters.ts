@@ -17,6 +17,7 @@ import type {
 } from './protocol';
 import type { SendPath } from './send';
 import { letterRow, ownerOf, reasonOf } from './dead-letter-rows';
+import { EVICTED_BEFORE_RECEIPT } from './store';
 
 const MAX_RECENT_LETTERS = 500;
 /** A paced redrive behind its schedule sends at most this much of its pace at once, seconds. */
@@ -93,6 +94,10 @@ export class DeadLetters {
         // A reserved Delivered row that will never be processed (evicted by dropOldest).
         c.receipts.release();
         s.sampled[ref] = 0;
+      } else if (l.reason === 'DroppedOldest') {
+        // Perhaps evicted by the very send that queued it, before its receipt was settled: the
+        // settle then reserves no row for it (`SendPath.recordReceipt`).
+        s.sampled[ref] = EVICTED_BEFORE_RECEIPT;
       }
     }
     c.lettered++;
@@ -421,6 +426,8 @@ export class DeadLetters {
       const ref = l.payloadRef;
       if (o?.correlationId !== undefined && ref > 0) s.correlationId[ref] = o.correlationId;
       const priority = o?.priority ?? l.priority;
+      // A fresh message to the receipts: whatever its eviction left there is gone.
+      s.sampled[ref] = 0;
       send.stampEntry(ref);
       let status: ReceiptStatus;
       let destination = target ?? l.destination;

@@ -395,6 +395,38 @@ describe('engine on the core', () => {
     });
   });
 
+  // A burst of 100 into a dropOldest queue of 8: "8 rows shown" under 100 receipts, 92 rows "on
+  // their way" for good, and the trace of an evicted message read Delivered.
+  it('counts the receipts of messages evicted by the send that queued them as not captured, and traces them as evicted', () => {
+    let t = 1_000;
+    const config = demoConfig();
+    config.kernels = config.kernels.map((k) =>
+      k.id === 'aggregator' ? { ...k, queueCapacity: 8 } : k,
+    );
+    const engine = createEngine({ config, now: () => t });
+    const burst = ok(engine, { type: 'inject', typeId: 1002, count: 100 });
+    expect(burst.atOnce).toMatchObject({ DroppedOldest: 92 });
+    let rows = engine.snapshot().receipts.recent.length;
+    t += 1_000;
+    engine.drain();
+    const s = engine.snapshot();
+    rows += s.receipts.recent.length;
+    expect(s.receipts.total).toBe(100);
+    expect(s.receipts.pending).toBe(0);
+    expect(rows + s.receipts.sampledOut).toBe(100);
+    const first = ok(engine, { type: 'trace', messageId: burst.ids!.first }).trace!;
+    expect(first.nodes[0]).toMatchObject({ status: 'DroppedOldest' });
+    const last = ok(engine, { type: 'trace', messageId: burst.ids!.last }).trace!;
+    expect(last.nodes[0]).toMatchObject({ status: 'Delivered' });
+    // Redriven, an evicted letter is a message like any other: its new receipt is sampled.
+    const r = ok(engine, { type: 'redrive', limit: 1 }).redrive!;
+    expect(r).toMatchObject({ redriven: 1 });
+    engine.drain();
+    const s2 = engine.snapshot();
+    expect(s2.receipts.pending).toBe(0);
+    balanced(s2);
+  });
+
   it('traces a NoRoute message and redrives it by type once a route exists', () => {
     let t = 1_000;
     const engine = createEngine({ config: demoConfig(), now: () => t });

@@ -8,6 +8,7 @@ import { StatusCode, TenantMismatchError, UnknownMessageTypeError, createEnvelop
 import { NODE_ID, STATUS_OF_CODE, hlc, type EngineCore, type TypeRec } from './context';
 import type { DeadLetters } from './dead-letters';
 import type { HlcRow, MessageStatus, ReceiptStatus } from './protocol';
+import { EVICTED_BEFORE_RECEIPT } from './store';
 
 /** Rows of one `dispatchBatch` call, reused. */
 class DispatchScratch {
@@ -177,19 +178,26 @@ export class SendPath {
   ): void {
     const c = this.c;
     const s = c.store;
+    // Evicted by its own send (a burst larger than a dropOldest queue): its Delivered receipt
+    // stands, but no kernel will take it, so no row is reserved for it (a burst of 100 into a
+    // queue of 8 left 92 rows "on their way" for good) and its trace keeps the eviction.
+    const evicted = s.sampled[ref] === EVICTED_BEFORE_RECEIPT;
+    if (evicted) s.sampled[ref] = 0;
     const seq = c.receipts.count(status);
     const rec = c.typeOfRef(ref);
     const wants = c.receipts.wants(status, rec.typeId, source, destination);
     if (wants) s.traced[ref] = 1;
     if (status === 'Delivered') {
-      if (wants) {
+      if (wants && evicted) c.receipts.release();
+      else if (wants) {
         s.sampled[ref] = 1;
         s.seq[ref] = seq;
       }
     } else if (wants) {
       this.row(seq, status, ref, source, destination, hops, priority, null, null);
     }
-    if (s.traced[ref] === 1) this.trace(ref, status, source, destination, hops, priority);
+    if (s.traced[ref] === 1)
+      this.trace(ref, evicted ? 'DroppedOldest' : status, source, destination, hops, priority);
   }
 
   /** Stamps a (re-)entering message's injection and delivery HLC. */

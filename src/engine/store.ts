@@ -24,6 +24,9 @@ export function clearRow8(words: Uint32Array, at: number): void {
 }
 
 /** Growable SoA message store with a free-list; reference 0 is never handed out ("none"). */
+/** `MessageStore.sampled`: a message a dropOldest queue evicted before its send settled its receipt. */
+export const EVICTED_BEFORE_RECEIPT = 2;
+
 export class MessageStore {
   capacity = 0;
   live = 0;
@@ -47,7 +50,10 @@ export class MessageStore {
   bytes = new Uint8Array(0);
   len = new Uint32Array(0);
   big: (Uint8Array | undefined)[] = [];
-  /** 1 = a Delivered receipt row is reserved and materialised at processing. */
+  /**
+   * 1 = a Delivered receipt row is reserved and materialised at processing;
+   * {@link EVICTED_BEFORE_RECEIPT} = evicted (dropOldest) before its receipt was settled.
+   */
   sampled = new Uint8Array(0);
   /** Receipt sequence number of that row. */
   seq = new Float64Array(0);
