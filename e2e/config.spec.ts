@@ -67,6 +67,45 @@ test.describe('route configs out and in', () => {
     );
   });
 
+  // "0 added, 0 removed, 2 changed." had listed one change: the rename was counted, not shown.
+  // An empty file had left the dialog silent; a JSON array had been read as broken TOML.
+  test('the import preview lists a rename; an empty file and a JSON array say what they are', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    const config = await wb.config();
+    const before = config.name;
+    config.name = 'Renamed routes';
+    await page.getByRole('button', { name: 'Import…' }).click();
+    const imp = page.getByRole('dialog', { name: 'Import config' });
+    const file = imp.getByLabel('Config file');
+    await file.setInputFiles({
+      name: 'renamed.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(config)),
+    });
+    await expect(imp.getByTestId('import-diff')).toContainText('1 changed.');
+    await expect(imp.getByTestId('import-diff')).toContainText(
+      `name "${before}" → "Renamed routes"`,
+    );
+    await file.setInputFiles({
+      name: 'empty.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(''),
+    });
+    await expect(imp.getByRole('alert')).toContainText('empty.json is empty');
+    await file.setInputFiles({
+      name: 'array.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('[1,2,3]'),
+    });
+    await expect(imp.getByTestId('import-errors')).toContainText(
+      'the document is JSON, but an array',
+    );
+    expect((await wb.config()).name).toBe(before);
+  });
+
   test('an invalid import lists every problem by path and changes nothing', async ({
     wb,
     page,

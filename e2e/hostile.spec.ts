@@ -1,9 +1,10 @@
 /**
- * Hostile input is inert (issue 8): markup, script URLs, bidi overrides, prototype keys and names at
+ * Hostile input is inert (issue 8): markup, script URLs, right-to-left text, prototype keys and names at
  * the length limit, used as kernel ids, type names, field names, workspace names and payload text,
  * arrive through loadConfig, the Import dialog, a share link and a reload. Each must show as
  * literal text (graph, inspector, receipts, notices, exports) and run nothing: no `__pwned`, no
  * dialog, no event-handler attribute or inline script in the DOM, no inline-script CSP violation.
+ * Bidi overrides in names are refused, saying where (they made a name read as another).
  */
 import type { Page } from '@playwright/test';
 import { parse as parseToml } from 'smol-toml';
@@ -27,7 +28,8 @@ const HOSTILE: readonly string[] = [
   "'-alert(1)-'",
   '{{constructor.constructor("window.__pwned=1")()}}',
   '${window.__pwned=1}',
-  '\u202Egnp.exe\u202C <b>rtl</b>',
+  // Right-to-left letters are names like any other; bidi controls are refused (a test below).
+  'مرحبا <b>rtl</b> שלום',
   '__proto__',
   'constructor',
   `${'W'.repeat(NAME_LIMIT - LONG_TAIL.length)}${LONG_TAIL}`,
@@ -348,6 +350,27 @@ test.describe('hostile input is inert', () => {
     await expect(page.getByTestId('notices')).toContainText('share link');
     await expectInert(page, armed);
     expect(armed.pageErrors).toEqual([]);
+  });
+
+  // "\u202Ekcatta_rossecorp" had read "processor_attack" on the graph, in the Inspector and in
+  // the import preview.
+  test('a name with a bidi override is refused at the Import dialog, saying where; nothing changes', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    const before = await wb.config();
+    const cfg = demoConfig();
+    cfg.kernels.push({ ...cfg.kernels[0]!, id: '\u202Ekcatta_rossecorp' });
+    await page.getByRole('button', { name: 'Import…' }).click();
+    const imp = page.getByRole('dialog', { name: 'Import config' });
+    await imp.getByLabel('Config text').fill(JSON.stringify(cfg));
+    tried++;
+    const errors = imp.getByTestId('import-errors');
+    await expect(errors).toContainText('kernels[4].id');
+    await expect(errors).toContainText('bidirectional text controls (such as U+202E)');
+    await expect(imp.getByRole('button', { name: 'Apply import' })).toBeDisabled();
+    expect(await wb.config()).toEqual(before);
   });
 
   test('names over the limit are refused, not truncated', async ({ wb, page }) => {

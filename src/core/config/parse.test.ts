@@ -257,6 +257,62 @@ describe('parseConfig', () => {
     expect(ctrl.ok).toBe(false);
   });
 
+  // A kernel id "\u202Ekcatta_rossecorp" read "processor_attack" on the graph, in the Inspector
+  // and in the import preview (Trojan Source; Rust denies these in literals too).
+  it('refuses bidirectional text controls in names and ids, saying where', () => {
+    const demo = demoConfig();
+    for (const ch of ['\u202E', '\u202A', '\u2066', '\u2069', '\u200F', '\u061C']) {
+      const r = parseConfig({
+        ...demo,
+        name: `cfg${ch}`,
+        kernels: [{ ...demo.kernels[0]!, id: `${ch}kcatta_rossecorp` }, ...demo.kernels.slice(1)],
+      });
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      const paths = r.errors.map((e) => e.path);
+      expect(paths).toContain('name');
+      expect(paths).toContain('kernels[0].id');
+      expect(r.errors.find((e) => e.path === 'name')!.message).toMatch(
+        /bidirectional text controls \(such as U\+202E\)/,
+      );
+    }
+    // Right-to-left letters are names like any other.
+    const rtl = parseConfig({ ...demo, name: 'מסלולים עربي' });
+    expect(rtl.ok).toBe(true);
+  });
+
+  // "[1,2,3]" in a .json file read "invalid TOML: illegal character in key"; an empty file said
+  // nothing at all.
+  it('says a JSON document that is not an object is JSON, and what it should be', () => {
+    for (const [text, what] of [
+      ['[1,2,3]', 'an array'],
+      ['  "config"', 'a string'],
+      ['42', 'a number'],
+      ['null', 'null'],
+    ] as const) {
+      const r = parseConfig(text);
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.errors).toEqual([
+        {
+          path: '(document)',
+          message: `the document is JSON, but ${what}: a route config is a JSON object ({ "version": 1, … }) or a TOML document`,
+        },
+      ]);
+    }
+    for (const text of ['', '  \n\t ']) {
+      const r = parseConfig(text);
+      expect(r.ok).toBe(false);
+      if (!r.ok)
+        expect(r.errors).toEqual([
+          {
+            path: '(document)',
+            message: 'the document is empty: a route config is a JSON object or a TOML document',
+          },
+        ]);
+    }
+  });
+
   it('reads TOML text', () => {
     const r = parseConfigText(
       [

@@ -64,6 +64,11 @@ export function parseConfigText(text: string, format?: TextFormat): ParseResult 
         `document is ${text.length} characters; the limit is ${LIMITS.maxTextLength} (2 MiB)`,
       );
     }
+    if (/^[\s\uFEFF]*$/.test(text))
+      return one(
+        ROOT_PATH,
+        'the document is empty: a route config is a JSON object or a TOML document',
+      );
     const fmt = format ?? detectFormat(text);
     let raw: unknown;
     if (fmt === 'json') {
@@ -82,6 +87,13 @@ export function parseConfigText(text: string, format?: TextFormat): ParseResult 
           unsafeKeyBehaviour: 'keep',
         });
       } catch (e) {
+        // JSON that is no object ("[1,2,3]") is not TOML either; say what it is.
+        const json = jsonKind(text);
+        if (json !== null)
+          return one(
+            ROOT_PATH,
+            `the document is JSON, but ${json}: a route config is a JSON object ({ "version": 1, … }) or a TOML document`,
+          );
         return one(ROOT_PATH, `invalid TOML: ${describe(e)}`);
       }
     }
@@ -90,6 +102,20 @@ export function parseConfigText(text: string, format?: TextFormat): ParseResult 
   } catch (e) {
     return one(ROOT_PATH, `could not read the document: ${describe(e)}`);
   }
+}
+
+/** What a JSON text that is not an object holds ("an array"), or null when it is not JSON. */
+function jsonKind(text: string): string | null {
+  if (jsonDepthError(text, LIMITS.maxDepth) !== undefined) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? null : `a ${typeof v}`;
 }
 
 /** Guesses the text format: JSON documents are objects, so they start with `{`. */

@@ -57,6 +57,13 @@ const U64_DECIMAL = new RegExp(decimalAtMostPattern('18446744073709551615'));
 // the schema over them. Cc is U+0000-U+001F and U+007F-U+009F; Cs (surrogates) U+D800-U+DFFF.
 const CONTROL = '\\u0000-\\u001f\\u007f-\\u009f';
 const SURROGATE = '\\ud800-\\udfff';
+// Bidi_Control: embeddings, overrides and isolates, the marks. In a name they reorder what is shown
+// ("\u202Ekcatta_rossecorp" reads "processor_attack"; Trojan Source), so names refuse them, as
+// rustc refuses them in literals. Right-to-left letters are fine.
+const BIDI = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+const NAME_CHARS = new RegExp(`^[^${CONTROL}${BIDI}${SURROGATE}]*$`, 'u');
+const NAME_CHARS_MESSAGE =
+  'names must not contain control characters, bidirectional text controls (such as U+202E) or unpaired surrogates';
 
 const U64_MESSAGE =
   'expected a u64: a non-negative integer up to 9007199254740991 as a number, or a decimal string up to 18446744073709551615';
@@ -95,9 +102,7 @@ const name = z
   .min(1, { message: 'must not be empty' })
   .max(LIMITS.maxNameLength)
   // `*`, not `+`: an empty name is the length check's to flag, once, not also this one's.
-  .regex(new RegExp(`^[^${CONTROL}${SURROGATE}]*$`, 'u'), {
-    message: 'names must not contain control characters or unpaired surrogates',
-  });
+  .regex(NAME_CHARS, { message: NAME_CHARS_MESSAGE });
 // Unpaired surrogates cannot be written as UTF-8, so they would not survive an export.
 const description = z
   .string()
@@ -196,9 +201,7 @@ export const RouteConfigSchema = z.strictObject({
   name: z
     .string()
     .max(LIMITS.maxNameLength)
-    .regex(new RegExp(`^[^${CONTROL}${SURROGATE}]*$`, 'u'), {
-      message: 'names must not contain control characters or unpaired surrogates',
-    }),
+    .regex(NAME_CHARS, { message: NAME_CHARS_MESSAGE }),
   broker: BrokerSchema,
   messageTypes: z.array(MessageTypeSchema).max(LIMITS.maxTypes),
   kernels: z.array(KernelSchema).max(LIMITS.maxKernels),

@@ -237,6 +237,8 @@ function DiffView({ diff }: { diff: ConfigDiff }) {
         </strong>
         {diff.layoutChanged ? ' Layout changes too.' : ''}
       </p>
+      {/* The config's own name: counted in "changed", and had not been listed. */}
+      {diff.name ? <p>Config {describeFieldChange(diff.name)}</p> : null}
       {diff.broker.length ? <p>Broker: {diff.broker.map(describeFieldChange).join(', ')}</p> : null}
       {sections.map(([title, changes]) =>
         changes.length ? (
@@ -424,11 +426,19 @@ export async function readFileChecked(
     };
   const nul = bytes.indexOf(0);
   if (nul >= 0) return notText(`a NUL byte at offset ${nul.toLocaleString('en-US')}`);
+  let text: string;
   try {
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     return notText('not valid UTF-8');
   }
+  // An empty file had left the dialog silent, with Apply off and no word why.
+  if (text.trim() === '')
+    return {
+      ok: false,
+      error: `${file.name} is empty; a config is JSON, TOML or Rust source text.`,
+    };
+  return { ok: true, text };
 }
 
 /**
