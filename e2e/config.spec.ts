@@ -106,6 +106,31 @@ test.describe('route configs out and in', () => {
     expect((await wb.config()).name).toBe(before);
   });
 
+  // Tab from Cancel had gone on to the toolbar behind the overlay.
+  test('Import and Export keep keyboard focus inside until closed, then give it back', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    for (const [button, name] of [
+      ['Import…', 'Import config'],
+      ['Export…', 'Export config'],
+    ] as const) {
+      const opener = page.getByRole('button', { name: button });
+      await opener.focus();
+      await page.keyboard.press('Enter');
+      const dialog = page.getByRole('dialog', { name });
+      await expect(dialog).toBeVisible();
+      for (let i = 0; i < 16; i++) {
+        await page.keyboard.press(i % 5 === 4 ? 'Shift+Tab' : 'Tab');
+        expect(await dialog.evaluate((d) => d.contains(document.activeElement))).toBe(true);
+      }
+      await page.keyboard.press('Escape');
+      await expect(dialog).toBeHidden();
+      await expect(opener).toBeFocused();
+    }
+  });
+
   test('an invalid import lists every problem by path and changes nothing', async ({
     wb,
     page,

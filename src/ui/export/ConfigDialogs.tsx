@@ -1,3 +1,4 @@
+import * as Dialog from '@radix-ui/react-dialog';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   EXPORT_FORMATS,
@@ -70,47 +71,62 @@ function UnreadList({ unread }: { unread: readonly Unread[] }) {
   );
 }
 
-/** A modal that takes focus when it opens, closes on Escape from anywhere, and gives focus back. */
+/**
+ * A modal (Radix Dialog): focus moves into it when it opens and stays there (Tab from its last
+ * control had gone on to the toolbar behind the overlay), Escape closes it, and focus goes back
+ * to where it was. A click outside closes it unless `keepOnOutside` (text typed in it would go).
+ */
 function Modal({
   label,
   onClose,
+  keepOnOutside = false,
   children,
 }: {
   label: string;
   onClose: () => void;
+  keepOnOutside?: boolean;
   children: React.ReactNode;
 }) {
   const ref = useRef<HTMLDivElement>(null);
-  const close = useRef(onClose);
-  useEffect(() => {
-    close.current = onClose;
-  }, [onClose]);
+  // Closed by unmounting (the store's dialog goes null), so focus is given back here, after the
+  // focus scope has let go.
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
-    ref.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') close.current();
-    };
-    window.addEventListener('keydown', onKey);
     return () => {
-      window.removeEventListener('keydown', onKey);
-      before?.focus();
+      setTimeout(() => before?.focus(), 0);
     };
   }, []);
   return (
-    <div className="modal-backdrop" onClick={onClose}>
-      <div
-        ref={ref}
-        tabIndex={-1}
-        className="modal"
-        role="dialog"
-        aria-modal="true"
-        aria-label={label}
-        onClick={(e) => e.stopPropagation()}
-      >
-        {children}
-      </div>
-    </div>
+    <Dialog.Root
+      open
+      onOpenChange={(open) => {
+        if (!open) onClose();
+      }}
+    >
+      <Dialog.Portal>
+        <Dialog.Overlay className="modal-backdrop">
+          <Dialog.Content
+            ref={ref}
+            tabIndex={-1}
+            className="modal"
+            // Named by `label` ("Import config"), not by its heading ("Import").
+            aria-label={label}
+            aria-labelledby={undefined}
+            aria-describedby={undefined}
+            // The dialog itself takes focus, as before: its first control is a format or a file.
+            onOpenAutoFocus={(e) => {
+              e.preventDefault();
+              ref.current?.focus();
+            }}
+            onInteractOutside={(e) => {
+              if (keepOnOutside) e.preventDefault();
+            }}
+          >
+            {children}
+          </Dialog.Content>
+        </Dialog.Overlay>
+      </Dialog.Portal>
+    </Dialog.Root>
   );
 }
 
@@ -148,7 +164,9 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
   return (
     <Modal label="Export config" onClose={onClose}>
       <div className="panel-bar">
-        <h2>Export</h2>
+        <Dialog.Title asChild>
+          <h2>Export</h2>
+        </Dialog.Title>
         <div role="tablist" aria-label="Export format">
           {EXPORT_FORMATS.map((f) => (
             <button
@@ -286,9 +304,11 @@ function ImportDialog({
     [result, current],
   );
   return (
-    <Modal label="Import config" onClose={onClose}>
+    <Modal label="Import config" onClose={onClose} keepOnOutside={text.trim() !== ''}>
       <div className="panel-bar">
-        <h2>Import</h2>
+        <Dialog.Title asChild>
+          <h2>Import</h2>
+        </Dialog.Title>
         <span className="muted" data-testid="import-origin">
           from {origin}
         </span>
