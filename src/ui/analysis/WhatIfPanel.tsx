@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { parseConfig, type RouteConfig } from '../../core/config';
 import { browserStorage, listWorkspaces, loadWorkspace } from '../../state/persistence';
 import { useWorkbench } from '../../state/store';
@@ -7,7 +7,7 @@ import type { WhatIfRequest, WhatIfResponse } from '../../analysis/whatif.worker
 import { oneShot } from './oneShot';
 import { formatCount, formatCounts } from '../design/format';
 import { describeFieldChange } from '../design/diffText';
-import { generatorSpecOf, mixText } from '../inject/generatorSpec';
+import { generatorSpecOf, mixText, num } from '../inject/generatorSpec';
 import { DEFAULT_PATTERN } from '../../engine/protocol';
 
 /** The most messages a what-if run sends (each side runs them all: about 4 s a million here). */
@@ -67,7 +67,16 @@ export function WhatIfPanel() {
     const t = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(t);
   }, [running]);
+  /** What the run itself answered with (the worker failed, was cancelled). */
   const [error, setError] = useState<string | null>(null);
+  /** The form's wrong values, by box. */
+  const [errors, setErrors] = useState<WhatIfErrors>({});
+  const errorId = useId();
+  const marked = (key: keyof WhatIfErrors) =>
+    errors[key] !== undefined ? { 'aria-invalid': true, 'aria-describedby': errorId } : {};
+  const said = [errors.other, errors.rate, errors.duration, errors.seed, error].filter(
+    (e): e is string => e !== undefined && e !== null,
+  );
   const [report, setReport] = useState<{ report: WhatIfReport; labels: [string, string] } | null>(
     null,
   );
@@ -106,21 +115,25 @@ export function WhatIfPanel() {
     // A report stays only beside the run it came from: an error above the last one read as if
     // it were this run's.
     setReport(null);
+    setError(null);
     const other = otherConfig();
-    if (!other.ok) return setError(other.error);
-    const r = Number(rate);
-    const d = Number(duration);
-    const s = Number(seed);
-    if (!(r > 0)) return setError('Rate must be more than 0 messages/s.');
+    // Every wrong value at once, each box marked (one error at a time, no box marked, had left the
+    // rest to be found run by run); digit groups as the app writes them ("10,000") are numbers.
+    const r = num(rate);
+    const d = num(duration);
+    const s = num(seed);
+    const wrong: WhatIfErrors = {};
+    if (!other.ok) wrong.other = other.error;
+    if (!(r > 0)) wrong.rate = 'Rate must be more than 0 messages/s.';
     if (!(d > 0 && d <= 600_000))
-      return setError('Duration must be more than 0 ms and at most 10 minutes.');
+      wrong.duration = 'Duration must be more than 0 ms and at most 10 minutes.';
     // What a run costs is its messages, not its rate (the live generator ran 3 M/s, which this
     // form refused): both sides run each one.
-    if ((r * d) / 1000 > MAX_WHATIF_MESSAGES)
-      return setError(
-        `${formatCount(Math.round((r * d) / 1000))} messages (rate × duration) is more than a run takes: at most ${formatCount(MAX_WHATIF_MESSAGES)}, e.g. ${formatCount(r)}/s for ${formatCount(Math.floor((MAX_WHATIF_MESSAGES / r) * 1000))} ms.`,
-      );
-    if (!Number.isInteger(s)) return setError('Seed must be an integer.');
+    else if (r > 0 && (r * d) / 1000 > MAX_WHATIF_MESSAGES)
+      wrong.duration = `${formatCount(Math.round((r * d) / 1000))} messages (rate × duration) is more than a run takes: at most ${formatCount(MAX_WHATIF_MESSAGES)}, e.g. ${formatCount(r)}/s for ${formatCount(Math.floor((MAX_WHATIF_MESSAGES / r) * 1000))} ms.`;
+    if (!Number.isInteger(s)) wrong.seed = 'Seed must be an integer.';
+    setErrors(wrong);
+    if (!other.ok || Object.keys(wrong).length > 0) return;
     setError(null);
     setRunning(Date.now());
     setNow(Date.now());
@@ -190,6 +203,7 @@ export function WhatIfPanel() {
           Rate/s
           <input
             aria-label="What-if rate"
+            {...marked('rate')}
             value={rate}
             onChange={(e) => setRate(e.target.value)}
             size={7}
@@ -199,6 +213,7 @@ export function WhatIfPanel() {
           Duration ms
           <input
             aria-label="What-if duration"
+            {...marked('duration')}
             value={duration}
             onChange={(e) => setDuration(e.target.value)}
             size={7}
@@ -208,6 +223,7 @@ export function WhatIfPanel() {
           Seed
           <input
             aria-label="What-if seed"
+            {...marked('seed')}
             value={seed}
             onChange={(e) => setSeed(e.target.value)}
             size={5}
@@ -218,7 +234,11 @@ export function WhatIfPanel() {
             ? `Running… ${Math.max(0, Math.floor((now - running) / 1000))} s`
             : 'Run what-if'}
         </button>
-        {error ? <span role="alert">{error}</span> : null}
+        {said.length > 0 ? (
+          <span role="alert" id={errorId}>
+            {said.join(' ')}
+          </span>
+        ) : null}
       </form>
       <p className="muted" data-testid="whatif-traffic">
         Traffic:{' '}
@@ -239,6 +259,7 @@ export function WhatIfPanel() {
       {source.kind === 'paste' ? (
         <textarea
           aria-label="Other config (JSON or TOML)"
+          {...marked('other')}
           value={pasted}
           onChange={(e) => setPasted(e.target.value)}
           rows={4}
@@ -251,6 +272,22 @@ export function WhatIfPanel() {
   );
 }
 
+/** The form's wrong values, by box (the other config, rate, duration, seed). */
+interface WhatIfErrors {
+  other?: string;
+  rate?: string;
+  duration?: string;
+  seed?: string;
+}
+
+/**
+ * Scrolls a report that just arrived to its pane's top: it came below the fold of the pane, at
+ * 1280x720 wholly, and the run seemed to do nothing. A stable function: called when it mounts.
+ */
+function revealReport(el: HTMLElement | null) {
+  el?.scrollIntoView({ block: 'start', inline: 'nearest' });
+}
+
 function WhatIfReportView({
   report,
   labels,
@@ -261,7 +298,7 @@ function WhatIfReportView({
 }) {
   const d = report.diff.summary;
   return (
-    <section aria-label="What-if report" data-testid="whatif-report">
+    <section aria-label="What-if report" data-testid="whatif-report" ref={revealReport}>
       <p>
         {report.durationMs} ms of seeded traffic ({formatCount(report.base.injected)} messages)
         through {labels[0]} and {labels[1]}:{' '}

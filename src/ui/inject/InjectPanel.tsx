@@ -16,6 +16,7 @@ import {
   checkGeneratorForm,
   describeErrors,
   mixText,
+  plainNumber,
   routedMix,
   runSpan,
   U64_MAX_TEXT,
@@ -47,7 +48,8 @@ export function parseFieldValue(
   f: Field,
   raw: string,
 ): { ok: true; value: number | bigint | boolean | string } | { ok: false; error: string } {
-  const text = raw.trim();
+  // Digit separators out ("6,942.15", "10_000"), as every number box takes them.
+  const text = f.type === 'bool' || f.type === 'bytes' ? raw.trim() : plainNumber(raw);
   if (f.type === 'bool')
     return text === 'true' || text === 'false'
       ? { ok: true, value: text === 'true' }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { demoConfig } from '../../core/config';
 import { DEFAULT_GENERATOR_FORM } from '../../state/injectForm';
-import { checkGeneratorForm, describeSpec, generatorSpecOf, routedMix } from './generatorSpec';
+import {
+  checkGeneratorForm,
+  describeSpec,
+  generatorSpecOf,
+  plainNumber,
+  routedMix,
+  whole,
+} from './generatorSpec';
 
 const routes = demoConfig().routes;
 
@@ -78,5 +85,26 @@ describe('generatorSpecOf', () => {
     expect(describeSpec({ ratePerSec: 2_000_000, durationMs: 0 })).toBe(
       '2.00\u202fM/s constant until stopped',
     );
+  });
+});
+
+// "10,000,000" in Rate read "Rate must be more than 0 and at most 50,000,000 messages/s", and
+// "10,000" as a burst was "not a whole number", while the app writes every number that way.
+describe('numbers as people type them', () => {
+  it('takes digit groups of three (commas, spaces) and underscores between digits', () => {
+    expect(plainNumber('10,000,000')).toBe('10000000');
+    expect(plainNumber(' 10 000 ')).toBe('10000');
+    expect(plainNumber('10_000_000')).toBe('10000000');
+    expect(plainNumber('6,942.15')).toBe('6942.15');
+    expect(plainNumber('-1,024')).toBe('-1024');
+    expect(whole('10,000', 1, 1_000_000)).toBe(10_000);
+    // Not groups of three: not a number (a decimal comma is not guessed at).
+    for (const t of ['1,5', '1,0000', '10,00,000', ',100', '100,', '1__0', '_10'])
+      expect(whole(t, 0, 1e9)).toBeNaN();
+    const r = checkGeneratorForm(
+      { ...DEFAULT_GENERATOR_FORM, ratePerSec: '10,000,000' },
+      demoConfig().routes,
+    );
+    expect(r.ok && r.spec.ratePerSec).toBe(10_000_000);
   });
 });

@@ -30,9 +30,26 @@ export interface GeneratorFieldError {
 /** 2^64 − 1, the largest u64, as errors say it: on one line (a wrap left "− 1" to start the next). */
 export const U64_MAX_TEXT = '2^64\u00a0−\u00a01';
 
+/** Digits in groups of three after the first, by commas or spaces ("10,000,000", "10 000"). */
+const GROUPED = /^[+-]?\d{1,3}(?:([, \u00a0\u202f])\d{3})(?:\1\d{3})*(?:\.\d*)?$/;
+/** Underscores between digits ("10_000_000"), as in Rust and JavaScript literals. */
+const UNDERSCORED = /^[+-]?\d+(?:_\d+)+(?:\.\d*)?$/;
+
+/**
+ * A number as people type it, with its digit separators taken out: the app writes every count
+ * with commas, and "10,000,000" typed back into Rate was refused. Text that is not grouped that
+ * way comes back as it was (trimmed): "1,5" is not guessed to be 1.5.
+ */
+export function plainNumber(text: string): string {
+  const t = text.trim();
+  if (GROUPED.test(t)) return t.replace(/[, \u00a0\u202f]/g, '');
+  if (UNDERSCORED.test(t)) return t.replace(/_/g, '');
+  return t;
+}
+
 /** A number as typed: empty and blank text are not 0 (`Number('')` is). */
-function num(text: string): number {
-  return text.trim() === '' ? NaN : Number(text);
+export function num(text: string): number {
+  return text.trim() === '' ? NaN : Number(plainNumber(text));
 }
 
 /** A whole number in `[lo, hi]` as typed, or NaN (shared by the Inject panel's checks). */
