@@ -55,6 +55,7 @@ const emptyResult = (): RedriveResult => ({
   selected: 0,
   redriven: 0,
   failedAgain: 0,
+  failedByStatus: {},
   refusedCrossTenant: 0,
   refusedNotRouted: 0,
   evicted: 0,
@@ -300,6 +301,8 @@ export class DeadLetters {
     for (const l of selected) run.skipped.add(l);
     p.redriven += r.redriven;
     p.failedAgain += r.failedAgain;
+    for (const [status, n] of Object.entries(r.failedByStatus) as [ReceiptStatus, number][])
+      p.failedByStatus[status] = (p.failedByStatus[status] ?? 0) + n;
     p.refusedCrossTenant += r.refusedCrossTenant;
     p.refusedNotRouted += r.refusedNotRouted;
     p.evicted += r.evicted;
@@ -459,7 +462,10 @@ export class DeadLetters {
       // and the letter's trace says what it became.
       if (s.traced[ref] === 1) c.traces.linkRedrive(l.messageId, s.msgId[ref]!);
       if (status === 'Delivered' || status === 'Pending') result.redriven++;
-      else result.failedAgain++;
+      else {
+        result.failedAgain++;
+        result.failedByStatus[status] = (result.failedByStatus[status] ?? 0) + 1;
+      }
     }
     // Accepted into a full dropOldest queue, each redriven letter pushed an older message out:
     // "10,000 accepted" alone hid 5,904 new letters.

@@ -127,7 +127,11 @@ describe('engine on the core', () => {
     // Redriven into a drained queue: 1,024 taken, the rest held again (letters anew).
     engine.drain();
     const r = ok(engine, { type: 'redrive', filter: { destinations: ['alert_sink'] } });
-    expect(r.redrive).toMatchObject({ redriven: 1_024, failedAgain: 2_952 });
+    expect(r.redrive).toMatchObject({
+      redriven: 1_024,
+      failedAgain: 2_952,
+      failedByStatus: { QueueFull: 2_952 },
+    });
     expect(held('alert_sink')).toBe(2_952);
     // A config change keeps the letters and the kernels' counts of them.
     const cfg = demoConfig();
@@ -420,7 +424,7 @@ describe('engine on the core', () => {
     expect(last.nodes[0]).toMatchObject({ status: 'Delivered' });
     // Redriven, an evicted letter is a message like any other: its new receipt is sampled.
     const r = ok(engine, { type: 'redrive', limit: 1 }).redrive!;
-    expect(r).toMatchObject({ redriven: 1 });
+    expect(r).toMatchObject({ redriven: 1, failedByStatus: {} });
     engine.drain();
     const s2 = engine.snapshot();
     expect(s2.receipts.pending).toBe(0);

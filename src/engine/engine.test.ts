@@ -155,6 +155,7 @@ describe('engine: overflow', () => {
       selected: 12,
       redriven: 12,
       failedAgain: 0,
+      failedByStatus: {},
       refusedCrossTenant: 0,
       refusedNotRouted: 0,
       evicted: 0,

@@ -234,6 +234,8 @@ export interface RedriveResult {
   redriven: number;
   /** Re-sent and failed again (back in the dead-letter queue). */
   failedAgain: number;
+  /** Those by the status they failed with: a pace helps a full queue, not a kernel that is gone. */
+  failedByStatus: Partial<Record<ReceiptStatus, number>>;
   /** Refused because the target kernel belongs to another tenant than the letter's source. */
   refusedCrossTenant: number;
   /**

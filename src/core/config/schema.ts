@@ -198,10 +198,7 @@ export const LayoutPointSchema = z.strictObject({ x: z.number(), y: z.number() }
 export const RouteConfigSchema = z.strictObject({
   $schema: z.string().max(1024).exactOptional(),
   version: z.literal(CONFIG_VERSION),
-  name: z
-    .string()
-    .max(LIMITS.maxNameLength)
-    .regex(NAME_CHARS, { message: NAME_CHARS_MESSAGE }),
+  name: z.string().max(LIMITS.maxNameLength).regex(NAME_CHARS, { message: NAME_CHARS_MESSAGE }),
   broker: BrokerSchema,
   messageTypes: z.array(MessageTypeSchema).max(LIMITS.maxTypes),
   kernels: z.array(KernelSchema).max(LIMITS.maxKernels),

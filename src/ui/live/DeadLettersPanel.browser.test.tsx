@@ -64,6 +64,7 @@ const result = (r: Partial<RedriveResult>): RedriveResult => ({
   selected: 0,
   redriven: 0,
   failedAgain: 0,
+  failedByStatus: {},
   refusedCrossTenant: 0,
   refusedNotRouted: 0,
   evicted: 0,
@@ -211,7 +212,12 @@ describe('Dead letters redrive, a queueful at a time', () => {
 
 describe('Dead letters redrive, all at once into a queue without room', () => {
   it('points to the pace when letters failed again or pushed queued messages out', async () => {
-    const engine = overflowEngine({ selected: 5_904, redriven: 1_024, failedAgain: 4_880 });
+    const engine = overflowEngine({
+      selected: 5_904,
+      redriven: 1_024,
+      failedAgain: 4_880,
+      failedByStatus: { QueueFull: 4_880 },
+    });
     render(<DeadLettersPanel />, engine);
     // Said before the click: the listed letters go back to alert_sink, whose queue has 1,000
     // places free (as the snapshot shows it).
@@ -233,8 +239,32 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
     await expect
       .element(page.getByRole('status').filter({ hasText: 'Redrove' }))
       .toHaveTextContent(
-        /1,024 accepted, 4,880 failed again, .* Under Options, a pace redrives them as the kernel drains, filling its queue to half at most\.$/,
+        /1,024 accepted, 4,880 failed again \(QueueFull 4,880\), .* Under Options, a pace redrives them as the kernel drains, filling its queue to half at most\.$/,
       );
+  });
+
+  // After an import without the letters' kernel, "Redrove none of 1,904 … Under Options, a pace
+  // redrives them as the kernel drains" advised what cannot help; and focus fell to the page top.
+  it('says a pace is no help when the kernel is gone, and puts focus on what it says', async () => {
+    const engine = overflowEngine({
+      selected: 5_904,
+      failedAgain: 5_904,
+      failedByStatus: { NotFound: 5_904 },
+    });
+    render(<DeadLettersPanel />, engine);
+    hold(5_904);
+    const all = page.getByRole('button', { name: /Redrive all matching/ });
+    await expect.element(all).toBeEnabled();
+    (all.element() as HTMLButtonElement).focus();
+    await userEvent.keyboard('{Enter}');
+    const said = page.getByRole('status').filter({ hasText: 'Redrove' });
+    await expect
+      .element(said)
+      .toHaveTextContent(
+        'Redrove none of 5,904: 0 accepted, 5,904 failed again (NotFound 5,904), 0 refused (cross-tenant). 5,904 failed as NotFound: the kernel they were for is gone; choose a Redrive target, or add the kernel back.',
+      );
+    expect(said.element().textContent).not.toMatch(/pace/);
+    await expect.poll(() => document.activeElement).toBe(said.element());
   });
 
   it('redrives them paced from the warning itself, at a queueful a second', async () => {

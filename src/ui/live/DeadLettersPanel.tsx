@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import {
   DEAD_LETTER_REASONS,
   type DeadLetterFilter,
@@ -9,7 +9,7 @@ import {
 import { useLive, useLiveValue, useStale } from '../../state/live';
 import { useEngine } from '../engineContext';
 import { typeLabel } from './labels';
-import { formatCount } from '../design/format';
+import { formatCount, formatCounts } from '../design/format';
 import { useWorkbench } from '../../state/store';
 import { downloadText } from './download';
 import { toHex } from '../../engine/payload';
@@ -117,7 +117,21 @@ export function DeadLettersPanel() {
     );
     setPicked(new Set());
     refresh();
+    landFocus();
   }
+
+  // After a redrive or purge, focus goes to the line that says what it did: the button pressed
+  // goes disabled once nothing is selected or held, and focus had fallen to the page's top.
+  const statusLine = useRef<HTMLParagraphElement>(null);
+  const [landed, setLanded] = useState(0);
+  const landFocus = () => setLanded((n) => n + 1);
+  useEffect(() => {
+    if (landed === 0) return;
+    const active = document.activeElement;
+    const panel = statusLine.current?.closest('.dead-letters');
+    if (active === null || active === document.body || panel?.contains(active))
+      statusLine.current?.focus();
+  }, [landed]);
 
   // "At most" applies to all matching (the oldest first): letters picked one by one go as picked.
   const limit = optionalWhole(atMost, 1);
@@ -204,7 +218,7 @@ export function DeadLettersPanel() {
     const gone = r && selectedOnly ? picked.size - r.selected : 0;
     setMessage(
       r
-        ? `Redrove ${r.redriven > 0 ? '' : 'none of '}${formatCount(r.selected)}: ${formatCount(r.redriven)} accepted, ${formatCount(r.failedAgain)} failed again, ${formatCount(r.refusedCrossTenant)} refused (cross-tenant).` +
+        ? `Redrove ${r.redriven > 0 ? '' : 'none of '}${formatCount(r.selected)}: ${formatCount(r.redriven)} accepted, ${formatCount(r.failedAgain)} failed again${r.failedAgain > 0 ? ` (${formatCounts(r.failedByStatus)})` : ''}, ${formatCount(r.refusedCrossTenant)} refused (cross-tenant).` +
             (r.refusedNotRouted > 0
               ? ` ${formatCount(r.refusedNotRouted)} refused: their type is routed to another kernel, whose payloads ${target}'s handler does not read (they stay held; route the type to ${target} first, or redrive to original).`
               : '') +
@@ -217,14 +231,22 @@ export function DeadLettersPanel() {
             (gone > 0
               ? ` ${formatCount(gone)} of the ${formatCount(picked.size)} selected were no longer held (evicted from the full dead-letter queue since the list was loaded).`
               : '') +
-            // Sent all at once into a queue without room for them: say how not to.
-            (r.failedAgain > 0 || r.evicted > 0
+            // Sent all at once into a queue without room for them: say how not to. Only then: a
+            // pace does nothing for letters whose kernel is gone (it had been advised for them).
+            ((r.failedByStatus.QueueFull ?? 0) > 0 || r.evicted > 0
               ? ' Under Options, a pace redrives them as the kernel drains, filling its queue to half at most.'
+              : '') +
+            (r.failedByStatus.NotFound
+              ? ` ${formatCount(r.failedByStatus.NotFound)} failed as NotFound: the kernel they were for is gone; choose a Redrive target, or add the kernel back.`
+              : '') +
+            (r.failedByStatus.NoRoute
+              ? ` ${formatCount(r.failedByStatus.NoRoute)} failed as NoRoute: their type is routed nowhere; route it, then redrive.`
               : '')
         : 'Redriven.',
     );
     setPicked(new Set());
     refresh();
+    landFocus();
   }
 
   return (
@@ -441,7 +463,11 @@ export function DeadLettersPanel() {
           )}
         </p>
       ) : null}
-      {message ? <p role="status">{message}</p> : null}
+      {message ? (
+        <p role="status" ref={statusLine} tabIndex={-1}>
+          {message}
+        </p>
+      ) : null}
       <table className="grid-table stacks dead-letters-table" aria-label="Dead letters">
         <thead>
           <tr>
