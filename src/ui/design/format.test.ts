@@ -39,6 +39,14 @@ describe('axisTop', () => {
     expect(axisTop(0.3)).toBe(0.5);
     expect(axisTop(7)).toBe(10);
   });
+  it('gives a count an axis of whole labels, its half too', () => {
+    expect(axisTop(0, true)).toBe(2);
+    expect(axisTop(1, true)).toBe(2);
+    expect(axisTop(3, true)).toBe(10);
+    expect(axisTop(24, true)).toBe(50);
+    expect(axisTop(240, true)).toBe(250);
+    expect(axisTop(3_900, true)).toBe(5_000);
+  });
   it('reads 1 with nothing positive to show', () => {
     expect(axisTop(null)).toBe(1);
     expect(axisTop(0)).toBe(1);

@@ -40,12 +40,17 @@ export function seriesStroke(i: number, n: number): { width: number; dash?: numb
  * The top of a value axis that starts at 0: the data's highest value rounded up to 1, 2, 2.5 or 5
  * times a power of ten, so the axis can label its top (and half of it). With uPlot's own range and
  * ticks, a chart 80 px tall labelled only "0" and "2.00 M" while its line ran at 2.5 M, above the
- * highest label. 1 when there is no positive value.
+ * highest label. 1 when there is no positive value. `whole`: for counts, a top whose half is whole
+ * too (2 at the least).
  */
-export function axisTop(max: number | null | undefined): number {
-  if (max === null || max === undefined || !(max > 0) || !Number.isFinite(max)) return 1;
+export function axisTop(max: number | null | undefined, whole = false): number {
+  // A count (a queue's depth) has whole labels: top and half. "1 / 0.5 / 0" had read as half a
+  // message queued.
+  const fits = (top: number) => !whole || Number.isInteger(top / 2);
+  if (max === null || max === undefined || !(max > 0) || !Number.isFinite(max))
+    return whole ? 2 : 1;
   const p = 10 ** Math.floor(Math.log10(max));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= max * (1 - 1e-12)) return m * p;
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= max * (1 - 1e-12) && fits(m * p)) return m * p;
   return 10 * p;
 }
 

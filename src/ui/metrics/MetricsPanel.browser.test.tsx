@@ -81,4 +81,27 @@ describe('Metrics charts side by side', () => {
     expect(Math.abs(rates.title - kernelsChart.title)).toBeLessThanOrEqual(1);
     expect(Math.abs(rates.foot - kernelsChart.foot)).toBeLessThanOrEqual(1);
   });
+
+  // The half-height pane at 1280x720 (690 x 265): the first row's 0 line and time axis were below
+  // the pane's fold, so a rate falling to 0 after Stop could not be seen without scrolling.
+  it('show their first row whole in a short pane', async () => {
+    render(inPane(690, <MetricsPanel />, 265));
+    const kernels = ['fraud_processor', 'aggregator', 'pattern_detector', 'alert_sink'].map((id) =>
+      kernelRow({ id }),
+    );
+    const t0 = Date.now();
+    for (let i = 0; i < 3; i++)
+      store.getState().ingestSnapshot(snapshot({ kernels }), t0 + i * 200);
+    const plots = () =>
+      ['rates', 'kernels'].map((kind) =>
+        document.querySelector(`[data-testid="chart-${kind}"] .u-wrap`)?.getBoundingClientRect(),
+      );
+    await expect.poll(() => plots().every(Boolean)).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    const pane = page.getByTestId('pane').element().getBoundingClientRect();
+    for (const plot of plots()) {
+      expect(plot!.bottom).toBeLessThanOrEqual(pane.bottom + 1);
+      expect(plot!.height).toBeGreaterThanOrEqual(100);
+    }
+  });
 });

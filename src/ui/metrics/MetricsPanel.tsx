@@ -29,8 +29,12 @@ const COLORS = [
   '#64748b',
 ];
 
-/** The plot's least height; the pane scrolls where four of them do not fit. */
-const CHART_HEIGHT = 150;
+/**
+ * The plot's least height: the pane scrolls where the charts do not fit at it. 100 px keeps the
+ * three axis labels apart; at 150 px, the first row of charts had its 0 line and time axis below
+ * the fold of the half-height pane at 1280x720.
+ */
+const CHART_HEIGHT = 100;
 const AXIS_FONT = '11px system-ui, sans-serif';
 /** The chart's own width (its grid cell), so axes and legend stay inside the pane at any size. */
 const chartWidth = (el: HTMLElement) => Math.max(160, Math.floor(el.clientWidth));
@@ -41,12 +45,12 @@ function chromeOf(chart: Element): number {
   return title && key ? title.offsetHeight + key.offsetHeight : 40;
 }
 /**
- * The plot's height: the chart's share of the charts' grid (its row of the grid's height) less its
- * title and key, at least CHART_HEIGHT. A maximised pane's charts fill it: at a fixed 150 px they
- * kept to the top third of the window with the rest left empty. Charts side by side are of one
- * height, as a dashboard's panels are: titles in line at the top, plots at the foot, and a key of
- * more lines takes its room from its own plot (they had lined up at the foot only, one title a
- * line below the other).
+ * The plot's height. The charts' grid shows as many rows whole as fit with plots of at least
+ * CHART_HEIGHT, each row its share of the grid's height (a maximised pane's charts fill it: at a
+ * fixed 150 px they kept to the top third of the window); rows past those scroll. Charts side by
+ * side are of one height, as a dashboard's panels are: titles in line at the top, plots at the
+ * foot, and a key of more lines takes its room from its own plot (they had lined up at the foot
+ * only, one title a line below the other).
  */
 function plotHeight(el: HTMLElement): number {
   const grid = el.parentElement;
@@ -55,12 +59,15 @@ function plotHeight(el: HTMLElement): number {
   const columns = Math.max(1, css.gridTemplateColumns.split(' ').filter(Boolean).length);
   const rows = Math.max(1, Math.ceil(grid.childElementCount / columns));
   const gap = parseFloat(css.rowGap) || 0;
-  const cell = (grid.clientHeight - gap * (rows - 1)) / rows;
   const charts = [...grid.children];
-  const first = charts.indexOf(el) - (charts.indexOf(el) % columns);
-  const row = charts.slice(first, first + columns);
-  const most = Math.max(...row.map(chromeOf));
-  return Math.floor(Math.max(cell, CHART_HEIGHT + most) - chromeOf(el));
+  const chromes = charts.map(chromeOf);
+  const rowChrome = (r: number) => Math.max(...chromes.slice(r * columns, (r + 1) * columns));
+  const cellOf = (k: number) => (grid.clientHeight - gap * (k - 1)) / k;
+  let shown = rows;
+  while (shown > 1 && cellOf(shown) - Math.max(...chromes) < CHART_HEIGHT) shown--;
+  const at = charts.indexOf(el);
+  const most = rowChrome(Math.floor(at / columns));
+  return Math.floor(Math.max(cellOf(shown), CHART_HEIGHT + most) - chromeOf(el));
 }
 /** The animation frame (its timestamp) in which a chart was last built: at most one per frame. */
 let builtInFrame = -1;
@@ -128,7 +135,7 @@ function Chart({
             // runs above the highest label.
             scales: {
               x: { time: true },
-              y: { range: (_u, _min, max) => [0, axisTop(max)] },
+              y: { range: (_u, _min, max) => [0, axisTop(max, kind === 'depths')] },
             },
             series: [
               {},
@@ -237,7 +244,7 @@ export function MetricsPanel() {
           </span>
         ) : null}
         <span className="grow" />
-        <label className="inline">
+        <label className="inline" title="dispatcher rates over the last second, 10 minutes kept">
           Show
           <select
             aria-label="Chart window"
@@ -249,7 +256,11 @@ export function MetricsPanel() {
             <option value={600}>last 10 minutes</option>
           </select>
         </label>
-        <span className="muted">dispatcher rates over the last second, 10 minutes kept</span>
+        {/* In a narrow pane on Show's hover only: on a line of its own it took the room the
+            charts' first row needed (metrics.css). */}
+        <span className="muted metrics-hint">
+          dispatcher rates over the last second, 10 minutes kept
+        </span>
       </div>
       <div className="panel-bar metrics-counters">
         {m ? (
