@@ -152,6 +152,24 @@ describe('Receipts panel (issue 13, point 3)', () => {
     await latencyOf(1, 'latencynot processed yet');
   });
 
+  // A PatternResult sent from the graph read "host →" with nothing after the arrow.
+  it("names a NoRoute receipt's destination as no route, in the row and its detail", async () => {
+    render(<ReceiptsPanel />);
+    ingest({
+      total: 1,
+      byStatus: { NoRoute: 1 },
+      sampledOut: 0,
+      failedLater: 0,
+      recent: [receipt(1, { status: 'NoRoute', typeId: 1004, destination: '', latencyUs: null })],
+    });
+    const cell = page.getByRole('cell', { name: 'host → (no route)' });
+    await expect.element(cell).toBeVisible();
+    await page.getByRole('cell', { name: /04\.123456 · 1$/ }).click();
+    await expect
+      .element(page.getByRole('complementary', { name: 'Receipt detail' }))
+      .toHaveTextContent('source → desthost → (no route)');
+  });
+
   it('says how many delivered messages failed later (evicted by dropOldest), and updates when only that moves', async () => {
     render(<ReceiptsPanel />);
     const counts = (failedLater: number) => ({

@@ -58,6 +58,9 @@ function rowForKey(key: string, at: number, count: number, page: number): number
   return i === undefined ? null : Math.max(0, Math.min(count - 1, i));
 }
 
+/** A receipt with no destination (NoRoute): "host →" had ended at the arrow. */
+const NO_ROUTE = '(no route)';
+
 export function ReceiptsPanel() {
   const engine = useEngine();
   // Moves when a snapshot is shown (at most every 100 ms) or the tail is paused or cleared: the
@@ -408,7 +411,7 @@ export function ReceiptsPanel() {
                 const r = filtered[filtered.length - 1 - v.index];
                 if (!r) return null;
                 const label = typeLabel(types, r.typeId);
-                const route = `${r.source} → ${r.destination}`;
+                const route = `${r.source} → ${r.destination || NO_ROUTE}`;
                 return (
                   <div
                     key={r.seq}
@@ -642,7 +645,7 @@ function ReceiptDetail({
         </dd>
         <dt>source → dest</dt>
         <dd>
-          {row.source} → {row.destination}
+          {row.source} → {row.destination || NO_ROUTE}
         </dd>
         <dt>latency</dt>
         <dd>{latencyText(row)}</dd>
