@@ -168,6 +168,8 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     await expect.poll(() => path()).not.toBeNull();
     expect(path()!.getAttribute('class')).toMatch(/edge-highlight/);
     expect(getComputedStyle(path()!).stroke).toBe('rgb(37, 99, 235)');
+    // Thicker than a route: at a route's width the traced path was hard to pick out.
+    expect(parseFloat(getComputedStyle(path()!).strokeWidth)).toBeGreaterThanOrEqual(3);
     for (const name of ['--accent', '--muted']) root.removeProperty(name);
   });
 

@@ -300,6 +300,8 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
 
 /** The least run rightwards, in flow px, that has an emits/responds label mid-edge. */
 const DERIVED_LABEL_ROOM = 120;
+/** The least stroke of an edge on a trace's path (px). */
+const TRACED_WIDTH = 3.5;
 
 const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
   const { id, data, selected, source, target } = props;
@@ -330,7 +332,13 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
     : `${kind === 'k2k' ? 'via ' : ''}${rate > 0 ? formatRate(rate) : ''}`;
   return (
     <>
-      <BaseEdge id={id} path={path} className={cls} style={{ strokeWidth: width }} />
+      <BaseEdge
+        id={id}
+        path={path}
+        className={cls}
+        // A trace's path stands out at any rate: at a quiet route's width it was hard to pick out.
+        style={{ strokeWidth: data?.highlighted ? Math.max(width, TRACED_WIDTH) : width }}
+      />
       {text ? (
         <EdgeLabelRenderer>
           <div
