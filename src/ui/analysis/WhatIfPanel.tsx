@@ -5,6 +5,7 @@ import { useWorkbench } from '../../state/store';
 import type { WhatIfReport, WhatIfResult } from '../../analysis/whatif';
 import type { WhatIfRequest, WhatIfResponse } from '../../analysis/whatif.worker';
 import { oneShot } from './oneShot';
+import { outcomeWord } from './whatifWords';
 import { formatCount, formatCounts } from '../design/format';
 import { describeFieldChange } from '../design/diffText';
 import { generatorSpecOf, mixText, num } from '../inject/generatorSpec';
@@ -331,7 +332,7 @@ function WhatIfReportView({
             >
               <td className="w-type">
                 {t.name} ({t.typeId}){t.destinationChanged ? ' — destination changes' : ''}
-                {t.outcomeChanged ? ' — outcome changes' : ''}
+                {t.outcomeChanged ? ` — ${outcomeWord(t)}` : ''}
               </td>
               <td className="w-dcur">{counts(t.base.destinations)}</td>
               <td className="w-doth">{counts(t.other.destinations)}</td>
