@@ -30,4 +30,19 @@ describe('engineLimit', () => {
     ).toBeNull();
     expect(engineLimit(null)).toBeNull();
   });
+
+  // Started at 10 M/s, the badge read a green "36.1 K/s", then "124 K/s", for 0.8 s before the
+  // amber "260 K of 10.0 M/s": a shortfall that large is the engine's well within half a second.
+  it('is the engine sooner when the shortfall is large: under half the asked rate, 100 ms late', () => {
+    const ten = { ratePerSec: 10_000_000 };
+    expect(engineLimit(at({ spec: ten, lagMs: 150, ratePerSec: 36_100 }, 36_100))).toEqual({
+      asked: 10_000_000,
+      actual: 36_100,
+      lagMs: 150,
+    });
+    // A little late and near the asked rate: a slice's jitter, not the engine.
+    expect(engineLimit(at({ spec: ten, lagMs: 150, ratePerSec: 6_000_000 }, 6e6))).toBeNull();
+    // On schedule, whatever the rate reads in its first moments.
+    expect(engineLimit(at({ spec: ten, lagMs: 60, ratePerSec: 36_100 }, 36_100))).toBeNull();
+  });
 });
