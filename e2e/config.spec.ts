@@ -131,6 +131,28 @@ test.describe('route configs out and in', () => {
     }
   });
 
+  test("Export's formats are tabs: one tab stop, the arrows move between them", async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export config' });
+    const tab = (name: string) => dialog.getByRole('tab', { name });
+    await tab('JSON').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(tab('TOML')).toBeFocused();
+    await expect(tab('TOML')).toHaveAttribute('aria-selected', 'true');
+    await expect(dialog.getByRole('textbox', { name: 'toml export' })).toBeVisible();
+    await page.keyboard.press('End');
+    await expect(tab('WGSL')).toHaveAttribute('aria-selected', 'true');
+    await page.keyboard.press('ArrowRight');
+    await expect(tab('JSON')).toBeFocused();
+    expect(await dialog.getByRole('tab').evaluateAll((ts) => ts.map((t) => t.tabIndex))).toEqual([
+      0, -1, -1, -1,
+    ]);
+  });
+
   test('an invalid import lists every problem by path and changes nothing', async ({
     wb,
     page,

@@ -1,5 +1,5 @@
 import * as Dialog from '@radix-ui/react-dialog';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import {
   EXPORT_FORMATS,
   LIMITS,
@@ -150,6 +150,7 @@ export function ConfigDialogs() {
 function ExportDialog({ onClose }: { onClose: () => void }) {
   const config = useWorkbench((s) => s.config);
   const [format, setFormat] = useState<ExportFormat>('json');
+  const tabsId = useId();
   const [note, setNote] = useState<string | null>(null);
   const [sharePreset, setSharePreset] = useState('');
   const text = useMemo(() => serializeConfig(config, format), [config, format]);
@@ -167,13 +168,40 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
         <Dialog.Title asChild>
           <h2>Export</h2>
         </Dialog.Title>
-        <div role="tablist" aria-label="Export format">
+        {/* Tabs as the ARIA pattern has them: one tab stop, the arrows (and Home, End) move
+            between formats; the arrows had done nothing. */}
+        <div
+          role="tablist"
+          aria-label="Export format"
+          onKeyDown={(e) => {
+            const at = EXPORT_FORMATS.indexOf(format);
+            const n = EXPORT_FORMATS.length;
+            const next =
+              e.key === 'ArrowRight'
+                ? (at + 1) % n
+                : e.key === 'ArrowLeft'
+                  ? (at + n - 1) % n
+                  : e.key === 'Home'
+                    ? 0
+                    : e.key === 'End'
+                      ? n - 1
+                      : null;
+            if (next === null) return;
+            e.preventDefault();
+            const f = EXPORT_FORMATS[next]!;
+            setFormat(f);
+            e.currentTarget.querySelector<HTMLElement>(`#${CSS.escape(`${tabsId}-${f}`)}`)?.focus();
+          }}
+        >
           {EXPORT_FORMATS.map((f) => (
             <button
               key={f}
+              id={`${tabsId}-${f}`}
               type="button"
               role="tab"
               aria-selected={format === f}
+              aria-controls={`${tabsId}-panel`}
+              tabIndex={format === f ? 0 : -1}
               onClick={() => setFormat(f)}
             >
               {f.toUpperCase()}
@@ -189,6 +217,7 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
         className="code"
         readOnly
         value={text}
+        id={`${tabsId}-panel`}
         aria-label={`${format} export`}
         spellCheck={false}
       />
