@@ -244,6 +244,9 @@ describe('Trace panel: what a hop says', () => {
     const row = hopRow(9).element() as HTMLElement;
     expect(row.querySelector('.t-parent')!.textContent).toBe('5');
     expect(row.querySelector('.t-latency')!.textContent).toMatch(/since first injection/);
+    // On screen a mark beside the figure (the words were cut at 1280x720), the words for readers.
+    expect(row.querySelector('.t-latency [aria-hidden="true"]')!.textContent!.trim()).toBe('↺');
+    expect(row.querySelector('.t-latency .sr-only')!.textContent).toMatch(/since first injection/);
     // From the redrive, the letter is there too.
     await traceButton(9);
     await expect.element(hopRow(5)).toBeVisible();
