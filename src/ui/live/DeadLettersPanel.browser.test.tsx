@@ -210,6 +210,17 @@ describe('Dead letters redrive, a queueful at a time', () => {
   });
 });
 
+describe('Dead letters and their traces', () => {
+  // The message id had to be copied into Trace by hand.
+  it("opens a letter's trace from its message id", async () => {
+    render(<DeadLettersPanel />, overflowEngine({}));
+    hold(5_904);
+    await userEvent.click(page.getByRole('button', { name: 'Trace message 102' }));
+    expect(store.getState().bottomTab).toBe('trace');
+    expect(store.getState().trace.messageId).toBe(102);
+  });
+});
+
 describe('Dead letters redrive, all at once into a queue without room', () => {
   it('points to the pace when letters failed again or pushed queued messages out', async () => {
     const engine = overflowEngine({

@@ -8,6 +8,7 @@ import {
 } from '../../engine/protocol';
 import { useLive, useLiveValue, useStale } from '../../state/live';
 import { useEngine } from '../engineContext';
+import { useOpenTrace } from '../analysis';
 import { typeLabel } from './labels';
 import { formatCount, formatCounts } from '../design/format';
 import { useWorkbench } from '../../state/store';
@@ -40,6 +41,7 @@ const REASON_TITLES: Record<DeadLetterRow['reason'], string> = {
 /** Dead letters you can act on: filter, pick, edit the header, redrive, export. */
 export function DeadLettersPanel() {
   const engine = useEngine();
+  const openTrace = useOpenTrace();
   const stale = useStale();
   const types = useWorkbench((s) => s.config.messageTypes);
   const count = useLive((s) => s?.deadLetters.count ?? 0);
@@ -513,7 +515,18 @@ export function DeadLettersPanel() {
                 {r.reason}
               </td>
               <td className="d-detail line-2">{r.detail ?? ''}</td>
-              <td className="d-message line-2 mono">{r.messageId}</td>
+              <td className="d-message line-2 mono">
+                {/* Its trace one click away: the id had to be copied into Trace by hand. */}
+                <button
+                  type="button"
+                  className="btn-link mono"
+                  aria-label={`Trace message ${r.messageId}`}
+                  title="Open this message's causal chain in the Trace panel"
+                  onClick={() => openTrace(r.messageId)}
+                >
+                  {r.messageId}
+                </button>
+              </td>
               <td className="d-type">{typeLabel(types, r.typeId)}</td>
               <td className="d-route">
                 {r.source} → {r.destination || <span className="muted">no route</span>}
