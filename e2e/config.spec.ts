@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { encodeShareFragment, parseConfig } from '../src/core/config/index.ts';
-import { test, expect } from './workbench';
+import { engineReady, test, expect } from './workbench';
 
 test.describe('route configs out and in', () => {
   test('export a file, edit, import it back with a preview, confirm, and undo', async ({
@@ -151,6 +151,29 @@ test.describe('route configs out and in', () => {
     expect(await dialog.getByRole('tab').evaluateAll((ts) => ts.map((t) => t.tabIndex))).toEqual([
       0, -1, -1, -1,
     ]);
+  });
+
+  // An import without fraud_processor, then "Redrive all matching": 1,904 letters failed again as
+  // NotFound, with no word before.
+  test('the import preview says what removing a kernel does to its held letters', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    await engineReady(page);
+    await page.evaluate(() => window.workbench.inject({ typeId: 1001, count: 6_000 }));
+    await expect
+      .poll(async () => (await page.evaluate(() => window.workbench.snapshot()))?.deadLetters.count)
+      .toBe(1_904);
+    const config = await wb.config();
+    config.kernels = config.kernels.filter((k) => k.id !== 'fraud_processor');
+    config.routes = config.routes.filter((r) => r.kernelId !== 'fraud_processor');
+    await page.getByRole('button', { name: 'Import…' }).click();
+    const imp = page.getByRole('dialog', { name: 'Import config' });
+    await imp.getByLabel('Config text').fill(JSON.stringify(config));
+    await expect(imp.getByTestId('import-removed-traffic')).toContainText(
+      '⚠ Removing fraud_processor: the 1,904 dead letters held for it will fail as NotFound if redriven to it',
+    );
   });
 
   test('an invalid import lists every problem by path and changes nothing', async ({

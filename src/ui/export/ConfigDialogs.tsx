@@ -1,4 +1,6 @@
 import * as Dialog from '@radix-ui/react-dialog';
+import { useLive } from '../../state/live';
+import { formatCount } from '../design/format';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import {
   EXPORT_FORMATS,
@@ -266,6 +268,40 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
+/**
+ * What an import does to the traffic of the kernels it removes, from the latest snapshot: their
+ * queued messages become dead letters, and letters held for them fail as NotFound if redriven to
+ * them (a redrive after such an import had failed all 1,904 letters with no word before).
+ */
+function RemovedKernelsNote({ diff }: { diff: ConfigDiff }) {
+  const removed = new Set(diff.kernels.filter((c) => c.kind === 'removed').map((c) => c.key));
+  const kernels = useLive((s) => s?.kernels ?? null);
+  const hit = (kernels ?? []).filter(
+    (k) => removed.has(k.id) && (k.lettersHeld > 0 || k.queued + k.inFlight > 0),
+  );
+  if (hit.length === 0) return null;
+  return (
+    <ul className="import-warnings" data-testid="import-removed-traffic">
+      {hit.map((k) => (
+        <li key={k.id}>
+          ⚠ Removing {k.id}:{' '}
+          {[
+            k.queued + k.inFlight > 0
+              ? `its ${formatCount(k.queued + k.inFlight)} queued messages become dead letters (Unregistered)`
+              : '',
+            k.lettersHeld > 0
+              ? `the ${formatCount(k.lettersHeld)} dead letters held for it will fail as NotFound if redriven to it: redrive them first, or to another kernel`
+              : '',
+          ]
+            .filter(Boolean)
+            .join('; ')}
+          .
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function DiffView({ diff }: { diff: ConfigDiff }) {
   const sections = [
     ['Message types', diff.types],
@@ -409,6 +445,7 @@ function ImportDialog({
       ) : null}
       {rust && result ? <UnreadList unread={(result as RustReadResult).unread ?? []} /> : null}
       {diff ? <DiffView diff={diff} /> : null}
+      {diff ? <RemovedKernelsNote diff={diff} /> : null}
       {preset ? (
         <p data-testid="import-preset">
           The link carries generator preset <strong>{preset.name}</strong> ({preset.ratePerSec}{' '}
