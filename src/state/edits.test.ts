@@ -109,6 +109,24 @@ describe('config edits', () => {
   });
 });
 
+describe('where an added node goes', () => {
+  // + Type four times put four types on one spot: the user saw one.
+  it('puts each added node where it covers no other', () => {
+    let c = demoConfig();
+    for (let i = 0; i < 4; i++) c = ok(addType(c, { x: 0, y: -140 })).config;
+    for (let i = 0; i < 3; i++) c = ok(addKernel(c, { x: 0, y: -140 })).config;
+    const spots = Object.values(c.layout ?? {});
+    for (const [i, p] of spots.entries())
+      for (const q of spots.slice(i + 1))
+        expect(Math.abs(p.x - q.x) >= 240 || Math.abs(p.y - q.y) >= 100).toBe(true);
+    // The first goes where it was asked, with room there.
+    expect(ok(addType(demoConfig(), { x: 0, y: -140 })).config.layout?.['type:10000']).toEqual({
+      x: 0,
+      y: -140,
+    });
+  });
+});
+
 describe('edits that must not produce an unloadable workspace', () => {
   it('refuses "host" as a kernel id and tenants beyond u32', () => {
     expect(updateKernel(demoConfig(), 'aggregator', { id: 'host' }).ok).toBe(false);

@@ -113,6 +113,27 @@ function uniqueKernelId(config: RouteConfig, base: string): string {
   return id;
 }
 
+/** Room a node takes on the graph, in flow units, for `freeSpot` (a kernel node is the larger). */
+const NODE_ROOM = { width: 240, height: 100 } as const;
+
+/**
+ * The first place from `at` upwards where a new node covers no other: + Type pressed four times
+ * had put four types on one spot, so the user saw one and the rest seemed lost.
+ */
+export function freeSpot(
+  layout: RouteConfig['layout'],
+  at: { x: number; y: number },
+): { x: number; y: number } {
+  const taken = Object.values(layout ?? {});
+  const clear = (p: { x: number; y: number }) =>
+    taken.every(
+      (q) => Math.abs(q.x - p.x) >= NODE_ROOM.width || Math.abs(q.y - p.y) >= NODE_ROOM.height,
+    );
+  let p = at;
+  for (let i = 0; i < 1000 && !clear(p); i++) p = { x: at.x, y: p.y - NODE_ROOM.height - 10 };
+  return p;
+}
+
 export function addType(config: RouteConfig, at?: { x: number; y: number }): EditResult {
   const typeId = nextFreeTypeId(config);
   const type: TypeDef = {
@@ -120,7 +141,9 @@ export function addType(config: RouteConfig, at?: { x: number; y: number }): Edi
     name: `Message${typeId}`,
     fields: [{ name: 'value', type: 'u64' }],
   };
-  const layout = at ? { ...config.layout, [typeNodeId(typeId)]: at } : config.layout;
+  const layout = at
+    ? { ...config.layout, [typeNodeId(typeId)]: freeSpot(config.layout, at) }
+    : config.layout;
   return {
     ok: true,
     config: {
@@ -142,7 +165,9 @@ export function addKernel(config: RouteConfig, at?: { x: number; y: number }): E
     backend: 'auto',
     behavior: 'generic',
   };
-  const layout = at ? { ...config.layout, [kernelNodeId(id)]: at } : config.layout;
+  const layout = at
+    ? { ...config.layout, [kernelNodeId(id)]: freeSpot(config.layout, at) }
+    : config.layout;
   return {
     ok: true,
     config: { ...config, kernels: [...config.kernels, kernel], ...(layout ? { layout } : {}) },
