@@ -157,6 +157,23 @@ describe('Trace panel: what a hop says', () => {
     expect([...nodes]).toEqual(['type:1001']);
   });
 
+  // A message its dropOldest queue evicted had read "Path: AccountUpdate (1002) → aggregator",
+  // as if delivered.
+  it('says a message its queue evicted was evicted', async () => {
+    const evicted = receipt(8, {
+      status: 'DroppedOldest',
+      typeId: 1002,
+      destination: 'aggregator',
+      latencyUs: null,
+    });
+    render(<TracePanel />, engineWith([traceNode(evicted)]));
+    ingest([evicted]);
+    await traceButton(8);
+    await expect
+      .element(page.getByTestId('trace-edges'))
+      .toHaveTextContent('Path: AccountUpdate (1002) → aggregator evicted (DroppedOldest)');
+  });
+
   it('shows a response delivered to the host with no processed stamp', async () => {
     const at = (i: number) => ({ ...receipt(i).hlc, logical: i });
     const check = receipt(1, {

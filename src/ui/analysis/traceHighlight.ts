@@ -68,6 +68,14 @@ const REFUSED: ReadonlySet<MessageStatus> = new Set<MessageStatus>([
 
 export const isRefused = (status: MessageStatus): boolean => REFUSED.has(status);
 
+/** Statuses of a message its queue took and then lost, with what befell it there. */
+const LOST_IN_QUEUE: ReadonlyMap<MessageStatus, string> = new Map<MessageStatus, string>([
+  ['DroppedOldest', 'evicted'],
+  ['Unregistered', 'lost with its kernel'],
+  ['KernelError', 'failed in its kernel'],
+  ['InvalidPayload', 'refused by its kernel'],
+]);
+
 /** A response delivered back to the host: the host takes it, no kernel processes it. */
 export const toHost = (hop: Pick<TraceHop, 'destination'>): boolean =>
   hop.destination === HOST_KERNEL;
@@ -101,7 +109,8 @@ export function traceGraph(
 /**
  * The path in the names a user sees, one step per message and outcome:
  * `Transaction (1001) → fraud_processor`, `fraud_processor emits FraudAlert (1010) → alert_sink`,
- * `Transaction (1001) → fraud_processor refused (QueueFull)`.
+ * `Transaction (1001) → fraud_processor refused (QueueFull)`,
+ * `AccountUpdate (1002) → aggregator evicted (DroppedOldest)`.
  */
 export function describePath(trace: Trace, config: RouteConfig): string[] {
   const kernels = new Set(config.kernels.map((k) => k.id));
@@ -122,6 +131,9 @@ export function describePath(trace: Trace, config: RouteConfig): string[] {
     if (h.status === 'NoRoute') out.add(`${from}: no route`);
     else if (isRefused(h.status)) out.add(`${from} → ${h.destination} refused (${h.status})`);
     else if (h.status === 'Pending') out.add(`${from} → ${h.destination} (forwarded by K2K)`);
+    // Queued, then lost before its kernel took it: the path had read as if it were delivered.
+    else if (LOST_IN_QUEUE.has(h.status))
+      out.add(`${from} → ${h.destination} ${LOST_IN_QUEUE.get(h.status)!} (${h.status})`);
     else out.add(`${from} → ${h.destination}${ended(h) ? ' (processed, nothing emitted)' : ''}`);
   }
   return [...out];
