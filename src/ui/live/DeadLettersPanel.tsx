@@ -220,7 +220,7 @@ export function DeadLettersPanel() {
     const gone = r && selectedOnly ? picked.size - r.selected : 0;
     setMessage(
       r
-        ? `Redrove ${r.redriven > 0 ? '' : 'none of '}${formatCount(r.selected)}: ${formatCount(r.redriven)} accepted, ${formatCount(r.failedAgain)} failed again${r.failedAgain > 0 ? ` (${formatCounts(r.failedByStatus)})` : ''}, ${formatCount(r.refusedCrossTenant)} refused (cross-tenant).` +
+        ? `Redrove ${r.redriven > 0 ? '' : 'none of '}${formatCount(r.selected)}: ${formatCount(r.redriven)} accepted, ${formatCount(r.failedAgain)} failed again${r.failedAgain > 0 ? ` (${formatCounts(r.failedByStatus)})` : ''}${r.refusedCrossTenant > 0 ? `, ${formatCount(r.refusedCrossTenant)} refused (cross-tenant)` : ''}.` +
             (r.refusedNotRouted > 0
               ? ` ${formatCount(r.refusedNotRouted)} refused: their type is routed to another kernel, whose payloads ${target}'s handler does not read (they stay held; route the type to ${target} first, or redrive to original).`
               : '') +
