@@ -5,6 +5,29 @@ import { runWhatIf, sharedMix } from './whatif';
 const spec = { ratePerSec: 3000, pattern: 'poisson' as const, seed: 11 };
 
 describe('runWhatIf', () => {
+  // Aggregator's queue at 64, 100 K/s: "no type behaves differently" and no overflow, while the
+  // live queue reached 170 in that traffic. What-if drained its queues every 1 ms of simulated
+  // time; the live engine works in 8 ms slices.
+  it('fills queues between drains as the live engine does: a queue of 64 at 100 K/s overflows', () => {
+    const base = demoConfig();
+    const other = demoConfig();
+    other.kernels = other.kernels.map((k) =>
+      k.id === 'aggregator' ? { ...k, queueCapacity: 64 } : k,
+    );
+    const r = runWhatIf({
+      base,
+      other,
+      spec: { ratePerSec: 100_000, pattern: 'poisson', seed: 7 },
+      durationMs: 500,
+    });
+    if (!r.ok) throw new Error(r.message);
+    const agg = r.report.overflowed.find((k) => k.id === 'aggregator');
+    expect(agg?.other?.overflowed).toBe(true);
+    expect(agg?.base?.overflowed).toBe(false);
+    expect(agg!.other!.maxDepth).toBe(64);
+    expect(agg!.base!.maxDepth).toBeGreaterThan(64);
+  });
+
   it('reports exactly the type whose route changed, with counts moving accordingly', () => {
     const base = demoConfig();
     const other = demoConfig();
