@@ -51,18 +51,22 @@ describe('Metrics panel', () => {
   });
 });
 
+/** The panel in a pane of this size, fed three snapshots of the demo's four kernels. */
+function withDemoKernels(width: number, height: number): void {
+  render(inPane(width, <MetricsPanel />, height));
+  const kernels = ['fraud_processor', 'aggregator', 'pattern_detector', 'alert_sink'].map((id) =>
+    kernelRow({ id }),
+  );
+  const t0 = Date.now();
+  for (let i = 0; i < 3; i++) store.getState().ingestSnapshot(snapshot({ kernels }), t0 + i * 200);
+}
+
 describe('Metrics charts side by side', () => {
   // Half the dock at 1280x720: the kernels' key takes two lines there and the rates' one; the
   // plots lined up at their foot and the titles did not ("Dispatched, delivered, failed /s" sat a
   // line below "Kernel throughput").
   it('line up their titles at the top and their plots at the foot, whatever their keys take', async () => {
-    render(inPane(640, <MetricsPanel />, 330));
-    const kernels = ['fraud_processor', 'aggregator', 'pattern_detector', 'alert_sink'].map((id) =>
-      kernelRow({ id }),
-    );
-    const t0 = Date.now();
-    for (let i = 0; i < 3; i++)
-      store.getState().ingestSnapshot(snapshot({ kernels }), t0 + i * 200);
+    withDemoKernels(640, 330);
     const parts = (kind: string) => {
       const chart = document.querySelector(`[data-testid="chart-${kind}"]`);
       const title = chart?.querySelector('.u-title')?.getBoundingClientRect();
@@ -85,13 +89,7 @@ describe('Metrics charts side by side', () => {
   // The half-height pane at 1280x720 (690 x 265): the first row's 0 line and time axis were below
   // the pane's fold, so a rate falling to 0 after Stop could not be seen without scrolling.
   it('show their first row whole in a short pane', async () => {
-    render(inPane(690, <MetricsPanel />, 265));
-    const kernels = ['fraud_processor', 'aggregator', 'pattern_detector', 'alert_sink'].map((id) =>
-      kernelRow({ id }),
-    );
-    const t0 = Date.now();
-    for (let i = 0; i < 3; i++)
-      store.getState().ingestSnapshot(snapshot({ kernels }), t0 + i * 200);
+    withDemoKernels(690, 265);
     const plots = () =>
       ['rates', 'kernels'].map((kind) =>
         document.querySelector(`[data-testid="chart-${kind}"] .u-wrap`)?.getBoundingClientRect(),
