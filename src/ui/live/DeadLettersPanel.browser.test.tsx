@@ -188,14 +188,24 @@ describe('Dead letters redrive, a queueful at a time', () => {
     await expect
       .element(page.getByRole('button', { name: 'Redrive all matching (5,904)' }))
       .toBeVisible();
-    // Not a whole number: marked, refused with a reason, and nothing is sent.
+    // Not a whole number: marked and said at once, beside the box ("1,5" had turned it red with
+    // no word why until a redrive was tried), refused with a reason, and nothing is sent.
+    await userEvent.fill(atMost, '1,5');
+    await expect.element(atMost).toHaveAttribute('aria-invalid', 'true');
+    await expect.element(atMost).toHaveAccessibleDescription(/^At most: a whole number/);
+    await userEvent.fill(page.getByRole('textbox', { name: 'Redrive priority' }), '300');
+    await expect
+      .element(page.getByRole('alert'))
+      .toHaveTextContent(/^At most: a whole number.* Priority is a u8 \(0 to 255\)\.$/);
+    await userEvent.fill(page.getByRole('textbox', { name: 'Redrive priority' }), '');
     await userEvent.fill(atMost, '2.5');
     await expect.element(atMost).toHaveAttribute('aria-invalid', 'true');
     await userEvent.click(page.getByRole('button', { name: /Redrive all matching/ }));
     await expect.element(page.getByRole('status')).toHaveTextContent(/^At most: a whole number/);
     expect(engine.sent.some((c) => c.type === 'redrive')).toBe(false);
-    await userEvent.fill(atMost, '1000');
+    await userEvent.fill(atMost, '1,000');
     await expect.element(atMost).not.toHaveAttribute('aria-invalid');
+    await expect.element(page.getByRole('alert')).not.toBeInTheDocument();
     // Closed, the button says how many options are set (and the redrive button what they do).
     await userEvent.click(options);
     await expect.element(options).toHaveTextContent('Options (1) ▾');

@@ -144,8 +144,21 @@ export function DeadLettersPanel() {
   const atRate = paceAsked !== undefined && rateOk ? ` at ${formatCount(paceAsked)}/s` : '';
   const [optionsOpen, setOptionsOpen] = useState(false);
   const optionsSet = [atMost, pace, priority, correlation].filter((v) => v.trim() !== '').length;
+  const priorityOk = !Number.isNaN(optionalWhole(priority, 0, 255));
+  const correlationOk = !Number.isNaN(optionalWhole(correlation, 0));
+  // What is wrong with the options, said as it is typed, beside them ("1,5" had turned the box red
+  // with no word why until a redrive was tried).
+  const optionErrors = [
+    limitOk ? '' : AT_MOST_ERROR,
+    rateOk ? '' : PACE_ERROR,
+    priorityOk ? '' : PRIORITY_ERROR,
+    correlationOk ? '' : CORRELATION_ERROR,
+  ].filter(Boolean);
+  const optionsErrorId = useId();
+  const invalid = (ok: boolean) =>
+    ok ? {} : { 'aria-invalid': true, 'aria-describedby': optionsErrorId };
   // A wrong option stays in sight: the row does not close over it.
-  const showOptions = optionsOpen || !limitOk || !rateOk;
+  const showOptions = optionsOpen || optionErrors.length > 0;
 
   // Sent at once, would the letters fit? Said before the click: "Redrive all matching (3,976)"
   // into a queue of 1,024 failed 2,952 of them again, and the pace that avoids it is under
@@ -183,16 +196,12 @@ export function DeadLettersPanel() {
   async function redrive(selectedOnly: boolean, pace?: number) {
     const f: DeadLetterFilter = selectedOnly ? { ids: [...picked] } : filter();
     const rate = pace ?? paceAsked;
-    if (!selectedOnly && !limitOk)
-      return setMessage('At most: a whole number of letters, 1 or more; empty redrives them all.');
-    if (pace === undefined && !rateOk)
-      return setMessage(
-        'Pace: a whole number of letters per second, 1 or more; empty redrives them all at once.',
-      );
+    if (!selectedOnly && !limitOk) return setMessage(AT_MOST_ERROR);
+    if (pace === undefined && !rateOk) return setMessage(PACE_ERROR);
     const p = optionalWhole(priority, 0, 255);
-    if (Number.isNaN(p)) return setMessage('Priority is a u8 (0 to 255).');
+    if (Number.isNaN(p)) return setMessage(PRIORITY_ERROR);
     const c = optionalWhole(correlation, 0);
-    if (Number.isNaN(c)) return setMessage('Correlation id must be a whole number.');
+    if (Number.isNaN(c)) return setMessage(CORRELATION_ERROR);
     const reply = await engine.request({
       type: 'redrive',
       filter: f,
@@ -380,7 +389,7 @@ export function DeadLettersPanel() {
             at most{' '}
             <input
               aria-label="Redrive at most"
-              aria-invalid={!limitOk || undefined}
+              {...invalid(limitOk)}
               title="Redrive at most this many of the matching letters, the oldest first (a queueful at a time, say); empty redrives them all"
               placeholder="all"
               inputMode="numeric"
@@ -393,7 +402,7 @@ export function DeadLettersPanel() {
             pace{' '}
             <input
               aria-label="Redrive pace (letters per second)"
-              aria-invalid={!rateOk || undefined}
+              {...invalid(rateOk)}
               title="Redrive this many letters a second, oldest first, filling no queue past half its capacity (above what a kernel takes, they wait for its room), so its queue takes them back without overflowing again; empty redrives them all at once"
               placeholder="at once"
               inputMode="decimal"
@@ -405,6 +414,7 @@ export function DeadLettersPanel() {
           </label>
           <input
             aria-label="Redrive priority"
+            {...invalid(priorityOk)}
             title="Priority to give redriven letters (0 to 255); empty keeps theirs"
             placeholder="priority"
             value={priority}
@@ -413,12 +423,18 @@ export function DeadLettersPanel() {
           />
           <input
             aria-label="Redrive correlation id"
+            {...invalid(correlationOk)}
             title="Correlation id to give redriven letters; empty keeps theirs"
             placeholder="corr. id"
             value={correlation}
             onChange={(e) => setCorrelation(e.target.value)}
             size={7}
           />
+          {optionErrors.length > 0 ? (
+            <span role="alert" className="error" id={optionsErrorId}>
+              {optionErrors.join(' ')}
+            </span>
+          ) : null}
         </div>
       }
       {shortfall ? (
@@ -567,6 +583,12 @@ export function DeadLettersPanel() {
 function optionalWhole(text: string, lo: number, hi = Number.MAX_SAFE_INTEGER): number | undefined {
   return text.trim() === '' ? undefined : whole(text, lo, hi);
 }
+
+const AT_MOST_ERROR = 'At most: a whole number of letters, 1 or more; empty redrives them all.';
+const PACE_ERROR =
+  'Pace: a whole number of letters per second, 1 or more; empty redrives them all at once.';
+const PRIORITY_ERROR = 'Priority is a u8 (0 to 255).';
+const CORRELATION_ERROR = 'Correlation id must be a whole number.';
 
 /** Why the redrive buttons are off: one paced redrive at a time, as the engine has it. */
 const BUSY_TITLE =
