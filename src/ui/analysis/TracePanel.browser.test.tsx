@@ -3,6 +3,7 @@ import { page, userEvent } from 'vitest/browser';
 import '../design/tokens.css';
 import '../design/controls.css';
 import { TracePanel } from './TracePanel';
+import { openTrace } from './traceHighlight';
 import {
   cleanup,
   fakeEngine,
@@ -168,6 +169,31 @@ describe('Trace panel: what a hop says', () => {
     await expect
       .element(page.getByTestId('trace-edges'))
       .toHaveTextContent('Path: AccountUpdate (1002) → aggregator evicted (DroppedOldest)');
+  });
+
+  // From a receipt's detail, Trace replaces Receipts in its pane and the button pressed goes:
+  // focus fell to the page, and the next Tab went to the status bar.
+  it('takes the focus that was lost when the trace it shows comes, and leaves focus held elsewhere', async () => {
+    const row = receipt(7);
+    const engine = engineWith([traceNode(row)]);
+    const outside = document.createElement('input');
+    document.body.append(outside);
+    try {
+      render(<TracePanel />, engine);
+      ingest([row]);
+      (document.activeElement as HTMLElement | null)?.blur();
+      void openTrace(engine, 7);
+      const summary = page.getByTestId('trace-summary');
+      await expect.element(summary).toHaveTextContent(/^Message 7/);
+      await expect.poll(() => document.activeElement).toBe(summary.element());
+      // Focus somewhere else stays where it is.
+      outside.focus();
+      void openTrace(engine, 7, false);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(document.activeElement).toBe(outside);
+    } finally {
+      outside.remove();
+    }
   });
 
   it('shows a response delivered to the host with no processed stamp', async () => {

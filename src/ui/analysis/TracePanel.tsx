@@ -107,6 +107,18 @@ export function TracePanel() {
   }, [st.messageId, trace]);
   const redrives = trace ? st.redrives : null;
 
+  // Opened from a receipt's detail, Trace takes the place of Receipts in its pane and the button
+  // pressed is gone: focus had fallen to the page, and the next Tab went to the status bar. It
+  // lands on what the trace says (on the id box when it failed), only when it was lost.
+  const summary = useRef<HTMLParagraphElement>(null);
+  const idBox = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const active = document.activeElement;
+    if (active !== null && active !== document.body) return;
+    if (trace) summary.current?.focus({ preventScroll: true });
+    else if (st.error) idBox.current?.focus({ preventScroll: true });
+  }, [st.messageId, trace, st.error]);
+
   function traceTyped() {
     const n = Number(id.trim());
     if (!Number.isInteger(n) || n < 0) return setError('A message id is a non-negative integer.');
@@ -121,6 +133,7 @@ export function TracePanel() {
           Message id
           <input
             aria-label="Message id to trace"
+            ref={idBox}
             value={id}
             onChange={(e) => setId(e.target.value)}
             onKeyDown={(e) => e.key === 'Enter' && traceTyped()}
@@ -209,7 +222,7 @@ export function TracePanel() {
           {st.error ? <p role="alert">{st.error}</p> : null}
           {trace ? (
             <>
-              <p data-testid="trace-summary">
+              <p data-testid="trace-summary" ref={summary} tabIndex={-1}>
                 Message {trace.messageId}: {countOf(trace.messageIds.length, 'message')} in{' '}
                 {countOf(trace.hops.length, 'step')}, span {fmtUs(trace.spanUs)}
                 {trace.incomplete ? (
