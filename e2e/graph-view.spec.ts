@@ -174,6 +174,14 @@ test.describe('at 1280x720', () => {
       // covered FraudAlert and alert_sink after + Kernel).
       await expect(minimap).toHaveCount(0);
     }
+    // Put in free room in view, nothing else moved out of it (a type placed above the graph had
+    // pushed PatternCheck, pattern_detector and PatternResult below the pane's edge).
+    for (const node of await page.locator('.react-flow__node').all()) {
+      const b = (await node.boundingBox())!;
+      expect(b.y + b.height, String(await node.getAttribute('data-id'))).toBeLessThanOrEqual(
+        pane.y + pane.height,
+      );
+    }
     // The user zooms: the map is theirs to navigate with.
     await page.getByRole('button', { name: 'Zoom In' }).click();
     await expect(minimap).toBeVisible();

@@ -125,6 +125,32 @@ describe('where an added node goes', () => {
       y: -140,
     });
   });
+
+  // Placed above the graph, a type at 1280x720 pushed three nodes out of view.
+  it('puts an added node in free room within the view when there is some', () => {
+    const demo = demoConfig();
+    const xs = Object.values(demo.layout ?? {}).map((p) => p.x);
+    const ys = Object.values(demo.layout ?? {}).map((p) => p.y);
+    const view = {
+      left: Math.min(...xs),
+      top: Math.min(...ys),
+      right: Math.max(...xs) + 400,
+      bottom: Math.max(...ys) + 200,
+    };
+    const p = ok(addType(demo, { x: 0, y: -140 }, view)).config.layout?.['type:10000'];
+    expect(p!.x).toBeGreaterThanOrEqual(view.left);
+    expect(p!.y).toBeGreaterThanOrEqual(view.top);
+    expect(p!.x + 240).toBeLessThanOrEqual(view.right);
+    expect(p!.y + 100).toBeLessThanOrEqual(view.bottom);
+    for (const q of Object.values(demo.layout ?? {}))
+      expect(Math.abs(p!.x - q.x) >= 240 || Math.abs(p!.y - q.y) >= 100).toBe(true);
+    // No room in view: upwards from where it was asked.
+    const tight = { left: 0, top: 0, right: 100, bottom: 50 };
+    expect(ok(addType(demo, { x: 0, y: -140 }, tight)).config.layout?.['type:10000']).toEqual({
+      x: 0,
+      y: -140,
+    });
+  });
 });
 
 describe('edits that must not produce an unloadable workspace', () => {

@@ -116,25 +116,46 @@ function uniqueKernelId(config: RouteConfig, base: string): string {
 /** Room a node takes on the graph, in flow units, for `freeSpot` (a kernel node is the larger). */
 const NODE_ROOM = { width: 240, height: 100 } as const;
 
+/** A rectangle of the graph in flow units: the part of it in view. */
+export interface FlowRect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
 /**
- * The first place from `at` upwards where a new node covers no other: + Type pressed four times
- * had put four types on one spot, so the user saw one and the rest seemed lost.
+ * Where a new node goes: the first free place in `view` (the part of the graph on screen), read
+ * row by row, so nothing moves; else the first place from `at` upwards where it covers no other.
+ * + Type pressed four times had put four types on one spot (the user saw one), and a type placed
+ * above the graph at 1280x720 pushed three nodes out of view.
  */
 export function freeSpot(
   layout: RouteConfig['layout'],
   at: { x: number; y: number },
+  view?: FlowRect,
 ): { x: number; y: number } {
   const taken = Object.values(layout ?? {});
   const clear = (p: { x: number; y: number }) =>
     taken.every(
       (q) => Math.abs(q.x - p.x) >= NODE_ROOM.width || Math.abs(q.y - p.y) >= NODE_ROOM.height,
     );
+  if (view) {
+    const step = 20;
+    for (let y = view.top; y + NODE_ROOM.height <= view.bottom; y += step)
+      for (let x = view.left; x + NODE_ROOM.width <= view.right; x += step)
+        if (clear({ x, y })) return { x: Math.round(x), y: Math.round(y) };
+  }
   let p = at;
   for (let i = 0; i < 1000 && !clear(p); i++) p = { x: at.x, y: p.y - NODE_ROOM.height - 10 };
   return p;
 }
 
-export function addType(config: RouteConfig, at?: { x: number; y: number }): EditResult {
+export function addType(
+  config: RouteConfig,
+  at?: { x: number; y: number },
+  view?: FlowRect,
+): EditResult {
   const typeId = nextFreeTypeId(config);
   const type: TypeDef = {
     typeId,
@@ -142,7 +163,7 @@ export function addType(config: RouteConfig, at?: { x: number; y: number }): Edi
     fields: [{ name: 'value', type: 'u64' }],
   };
   const layout = at
-    ? { ...config.layout, [typeNodeId(typeId)]: freeSpot(config.layout, at) }
+    ? { ...config.layout, [typeNodeId(typeId)]: freeSpot(config.layout, at, view) }
     : config.layout;
   return {
     ok: true,
@@ -155,7 +176,11 @@ export function addType(config: RouteConfig, at?: { x: number; y: number }): Edi
   };
 }
 
-export function addKernel(config: RouteConfig, at?: { x: number; y: number }): EditResult {
+export function addKernel(
+  config: RouteConfig,
+  at?: { x: number; y: number },
+  view?: FlowRect,
+): EditResult {
   const id = uniqueKernelId(config, 'kernel');
   const kernel: KernelDef = {
     id,
@@ -166,7 +191,7 @@ export function addKernel(config: RouteConfig, at?: { x: number; y: number }): E
     behavior: 'generic',
   };
   const layout = at
-    ? { ...config.layout, [kernelNodeId(id)]: freeSpot(config.layout, at) }
+    ? { ...config.layout, [kernelNodeId(id)]: freeSpot(config.layout, at, view) }
     : config.layout;
   return {
     ok: true,

@@ -4,7 +4,7 @@ import * as Menu from '@radix-ui/react-dropdown-menu';
 import * as Dialog from '@radix-ui/react-dialog';
 import { BackendBadge, TrafficControl } from './StatusBadges';
 import { demoConfig } from '../../core/config';
-import { addKernel, addType, kernelNodeId, typeNodeId } from '../../state/edits';
+import { addKernel, addType, kernelNodeId, typeNodeId, type FlowRect } from '../../state/edits';
 import { useWorkbench, workbenchStore, type ThemeChoice } from '../../state/store';
 import { autoLayout } from '../graph/layout';
 import { FIT_VIEW_OPTIONS, graphView } from '../graph/view';
@@ -44,6 +44,18 @@ export function Toolbar() {
     // the graph stays in sight. Two frames: the node is drawn and measured by then.
     requestAnimationFrame(() => requestAnimationFrame(() => graphView.reveal?.(id)));
     if (fromKeyboard) focusInspector({ select: true });
+  }
+
+  /**
+   * The part of the graph on screen, in flow units, less the notices' band along its top and the
+   * zoom controls at its left: where an added node can go without moving the view.
+   */
+  function viewInFlow(): FlowRect | undefined {
+    const pane = document.querySelector('[data-testid="graph"]')?.getBoundingClientRect();
+    if (!pane || pane.width === 0 || pane.height === 0) return undefined;
+    const topLeft = flow.screenToFlowPosition({ x: pane.left + 60, y: pane.top + 92 });
+    const bottomRight = flow.screenToFlowPosition({ x: pane.right - 16, y: pane.bottom - 16 });
+    return { left: topLeft.x, top: topLeft.y, right: bottomRight.x, bottom: bottomRight.y };
   }
 
   /** Enter in the search box selects the first match and brings it into view (keyboard-only flow). */
@@ -141,13 +153,17 @@ export function Toolbar() {
       <span className="sep" />
       <button
         type="button"
-        onClick={(e) => addAndShow(addType(s().config, { x: 0, y: -140 }), e.detail === 0)}
+        onClick={(e) =>
+          addAndShow(addType(s().config, { x: 0, y: -140 }, viewInFlow()), e.detail === 0)
+        }
       >
         + Type
       </button>
       <button
         type="button"
-        onClick={(e) => addAndShow(addKernel(s().config, { x: 320, y: -160 }), e.detail === 0)}
+        onClick={(e) =>
+          addAndShow(addKernel(s().config, { x: 320, y: -160 }, viewInFlow()), e.detail === 0)
+        }
       >
         + Kernel
       </button>
