@@ -213,3 +213,18 @@ test('Replay live asks before it resets the counters, then says when it has ende
     /Replayed “pair” into the live engine: 1 command sent/,
   );
 });
+
+test.describe('at 1280x720', () => {
+  test.use({ viewport: { width: 1280, height: 720 } });
+
+  // In a row, a recording's actions ran past the pane's edge: Export and Delete… out of sight.
+  test("a recording's actions all show in the Record pane", async ({ wb, page }) => {
+    const panel = await record(wb, page, 'narrow', [{ typeId: 1002, count: 3 }]);
+    const pane = (await panel.boundingBox())!;
+    const row = panel.getByTestId('recording-narrow');
+    for (const name of ['Replay headless', 'Replay live…', 'Export', 'Delete…']) {
+      const b = (await row.getByRole('button', { name, exact: true }).boundingBox())!;
+      expect(b.x + b.width, name).toBeLessThanOrEqual(pane.x + pane.width);
+    }
+  });
+});

@@ -251,59 +251,63 @@ export function RecordPanel() {
                 <td>
                   {n} <span className="muted">{about.get(n)}</span>
                 </td>
-                <td className="record-actions">
-                  <button
-                    type="button"
-                    onClick={() => replayHere(n)}
-                    disabled={checking !== null}
-                    aria-busy={checking === n}
-                  >
-                    {checking === n ? 'Replaying…' : 'Replay headless'}
-                  </button>
-                  <ConfirmButton
-                    title="Resets the live counters, then sends the recorded commands at their recorded times"
-                    heading={`Replay “${n}” live`}
-                    description={
-                      <>
-                        Resets the live counters, then sends the recorded commands at their recorded
-                        times. The kernels keep their state (fraud history, sums) and the queues
-                        what they hold, so the result can differ from the headless replay, which
-                        starts from empty kernels and is exact.
-                      </>
-                    }
-                    confirm="Reset and replay"
-                    onConfirm={() => replayOnLive(n)}
-                  >
-                    Replay live…
-                  </ConfirmButton>
-                  <button
-                    type="button"
-                    onClick={() => {
-                      const r = load(n);
-                      if (r)
-                        downloadText(
-                          `${n}.recording.json`,
-                          serializeRecording(r),
-                          'application/json',
-                        );
-                    }}
-                  >
-                    Export
-                  </button>
-                  <ConfirmButton
-                    heading={`Delete “${n}”`}
-                    description="The recording is deleted from this workspace for good (export it first to keep a copy)."
-                    confirm="Delete"
-                    cancel="Keep"
-                    danger
-                    onConfirm={() => {
-                      deleteRecording(browserStorage().storage, workspace, n);
-                      setMessage(`Deleted “${n}”.`);
-                      refresh();
-                    }}
-                  >
-                    Delete…
-                  </ConfirmButton>
+                <td>
+                  {/* Wrapping in a narrow pane: in a row they ran past the pane's edge, Export
+                      and Delete… out of sight at 1280x720. */}
+                  <div className="record-actions">
+                    <button
+                      type="button"
+                      onClick={() => replayHere(n)}
+                      disabled={checking !== null}
+                      aria-busy={checking === n}
+                    >
+                      {checking === n ? 'Replaying…' : 'Replay headless'}
+                    </button>
+                    <ConfirmButton
+                      title="Resets the live counters, then sends the recorded commands at their recorded times"
+                      heading={`Replay “${n}” live`}
+                      description={
+                        <>
+                          Resets the live counters, then sends the recorded commands at their
+                          recorded times. The kernels keep their state (fraud history, sums) and the
+                          queues what they hold, so the result can differ from the headless replay,
+                          which starts from empty kernels and is exact.
+                        </>
+                      }
+                      confirm="Reset and replay"
+                      onConfirm={() => replayOnLive(n)}
+                    >
+                      Replay live…
+                    </ConfirmButton>
+                    <button
+                      type="button"
+                      onClick={() => {
+                        const r = load(n);
+                        if (r)
+                          downloadText(
+                            `${n}.recording.json`,
+                            serializeRecording(r),
+                            'application/json',
+                          );
+                      }}
+                    >
+                      Export
+                    </button>
+                    <ConfirmButton
+                      heading={`Delete “${n}”`}
+                      description="The recording is deleted from this workspace for good (export it first to keep a copy)."
+                      confirm="Delete"
+                      cancel="Keep"
+                      danger
+                      onConfirm={() => {
+                        deleteRecording(browserStorage().storage, workspace, n);
+                        setMessage(`Deleted “${n}”.`);
+                        refresh();
+                      }}
+                    >
+                      Delete…
+                    </ConfirmButton>
+                  </div>
                 </td>
               </tr>
             ))}
