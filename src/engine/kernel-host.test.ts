@@ -3,8 +3,8 @@ import { onBackend } from './kernel-host';
 
 describe('onBackend', () => {
   it('says where a kernel runs once, whether or not the reason says it too', () => {
-    expect(onBackend('Runs on its CPU twin', 'Backend forced to cpu.')).toBe(
-      'Runs on its CPU twin: Backend forced to cpu.',
+    expect(onBackend('Runs on its CPU twin', 'Backend set to cpu.')).toBe(
+      'Runs on its CPU twin: Backend set to cpu.',
     );
     expect(onBackend('Runs on its CPU twin', 'Runs on its CPU twin: device lost')).toBe(
       'Runs on its CPU twin: device lost',

@@ -282,7 +282,7 @@ export class KernelHost {
   private rebackend(k: KernelState, mode: KernelConfig['backend']): void {
     const p = k.placement;
     p.mode = mode;
-    p.explain(mode === 'auto' ? 'Measuring both backends.' : `Backend forced to ${mode}.`);
+    p.explain(mode === 'auto' ? 'Measuring both backends.' : `Backend set to ${mode}.`);
     if (mode !== 'cpu' && k.gpu) {
       // The runtime it has serves `auto` and `webgpu` alike.
       this.place(k);

@@ -163,25 +163,25 @@ describe('Placement (auto)', () => {
     feed(p, 512, 0.05, 10);
     expect(p.decide(10_000_000)).toBeNull();
     p.mode = 'webgpu';
-    p.explain('Backend forced to webgpu.');
+    p.explain('Backend set to webgpu.');
     expect(p.decide(10_000_000)).toBe('webgpu');
     p.switched('webgpu', 10_000_000);
     const s = p.snapshot();
     expect(s.reason).toBe(
-      `Backend forced to webgpu: WebGPU ${measuredRate(s.gpuRate)} vs CPU twin ${measuredRate(s.cpuRate)} at ~512 rows per batch; auto would run it on the CPU twin.`,
+      `Backend set to webgpu: WebGPU ${measuredRate(s.gpuRate)} vs CPU twin ${measuredRate(s.cpuRate)} at ~512 rows per batch; auto would run it on the CPU twin.`,
     );
     // Forced where auto would run it too: the rates, and no advice.
     p.mode = 'cpu';
     expect(p.decide(10_000_000)).toBe('cpu');
     p.switched('cpu', 10_000_000);
     expect(p.snapshot().reason).toMatch(
-      /^Backend forced to cpu: CPU twin .* at ~512 rows per batch\.$/,
+      /^Backend set to cpu: CPU twin .* at ~512 rows per batch\.$/,
     );
     // Nothing measured: the plain words.
     const fresh = new Placement('webgpu');
     fresh.gpuReady = true;
     fresh.decide(0);
-    expect(fresh.snapshot().reason).toBe('Backend forced to webgpu.');
+    expect(fresh.snapshot().reason).toBe('Backend set to webgpu.');
   });
 
   it('keeps the fields it was built with (V8 keeps one object layout and the code built on it)', () => {

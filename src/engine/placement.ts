@@ -197,8 +197,8 @@ export class Placement {
     this.maxGapMs = o.maxGapMs ?? 8_000;
     this.loserGapMs = o.loserGapMs ?? 60_000;
     this.gapMs = this.learnGapMs;
-    if (mode === 'cpu') this.explain('Backend forced to cpu.');
-    if (mode === 'webgpu') this.explain('Backend forced to webgpu.');
+    if (mode === 'cpu') this.explain('Backend set to cpu.');
+    if (mode === 'webgpu') this.explain('Backend set to webgpu.');
   }
 
   /** A live batch of `rows` ran on `on` in `ms`. */
@@ -324,7 +324,7 @@ export class Placement {
         const slower =
           cpu !== null && gpu !== null && (onGpu ? this.beats(cpu, gpu) : this.beats(gpu, cpu));
         return (
-          `Backend forced to ${this.mode}: ${onGpu ? `${g} vs ${c}` : `${c} vs ${g}`} ${size}` +
+          `Backend set to ${this.mode}: ${onGpu ? `${g} vs ${c}` : `${c} vs ${g}`} ${size}` +
           (slower ? `; auto would run it on ${onGpu ? 'the CPU twin' : 'WebGPU'}.` : '.')
         );
       }

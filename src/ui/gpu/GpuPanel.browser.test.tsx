@@ -117,7 +117,7 @@ describe('GPU panel: what the measured rates are', () => {
               placement: {
                 mode: 'webgpu',
                 reason:
-                  'Backend forced to webgpu: WebGPU (swiftshader) 44.0 K/s vs CPU twin 9.37 M/s at ~505 rows per batch; auto would run it on the CPU twin.',
+                  'Backend set to webgpu: WebGPU (swiftshader) 44.0 K/s vs CPU twin 9.37 M/s at ~505 rows per batch; auto would run it on the CPU twin.',
                 cpuRate: 9_370_000,
                 gpuRate: 44_000,
                 crossoverBatch: null,

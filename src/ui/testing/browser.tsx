@@ -67,7 +67,7 @@ export function kernelRow(k: Partial<KernelSnapshot> & { id: string }): KernelSn
     backpressure: false,
     placement: {
       mode: 'cpu',
-      reason: 'Backend forced to cpu.',
+      reason: 'Backend set to cpu.',
       cpuRate: null,
       gpuRate: null,
       crossoverBatch: null,
