@@ -56,9 +56,10 @@ describe('Predict panel', () => {
     expect(ids).toEqual(store.getState().config.kernels.map((k) => k.id));
     // Its rates are averages over about 5 s, said where they are read, not only on hover.
     const heads = [...document.querySelectorAll('th')].map((th) => th.textContent ?? '');
-    expect(heads.filter((h) => h.includes('(5 s avg)'))).toEqual([
-      'λ arrivals/s (5 s avg)',
-      'μ service/s (5 s avg)',
+    // "5 s avg" held together: "(5" / "s avg)" had wrapped at 1440x900.
+    expect(heads.filter((h) => h.includes('(5\u00a0s\u00a0avg)'))).toEqual([
+      'λ arrivals/s (5\u00a0s\u00a0avg)',
+      'μ service/s (5\u00a0s\u00a0avg)',
     ]);
   });
 

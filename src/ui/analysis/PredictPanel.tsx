@@ -28,6 +28,9 @@ const fmtSec = (x: number | null): string =>
           : `${(x / 60).toFixed(0)} min`;
 
 /** Per-kernel utilisation and time to full/drain, and the bottleneck of each path, live. */
+/** Said on the rate columns' heads; "5 s" on one line ("(5" / "s avg)" had wrapped at 1440x900). */
+const AVG_NOTE = '(5\u00a0s\u00a0avg)';
+
 export function PredictPanel() {
   const all = usePredictions();
   const stale = useStale();
@@ -78,13 +81,13 @@ export function PredictPanel() {
                 <span className="sym">λ</span> arrivals/s{' '}
                 {/* Said on the table, not only on hover: beside the graph's half-second rates
                     the averages read as a contradiction under changing load. */}
-                <span className="muted">(5 s avg)</span>
+                <span className="muted">{AVG_NOTE}</span>
               </th>
               <th
                 className="num"
                 title="μ: messages the kernel serves per second while it has a queue, averaged like λ; not measured until it has had one for 0.3 s in all"
               >
-                <span className="sym">μ</span> service/s <span className="muted">(5 s avg)</span>
+                <span className="sym">μ</span> service/s <span className="muted">{AVG_NOTE}</span>
               </th>
               <th className="num" title="ρ = λ / μ: utilisation">
                 <span className="sym">ρ</span>
