@@ -187,3 +187,53 @@ test.describe('at 1280x720', () => {
     await expect(minimap).toBeVisible();
   });
 });
+
+// From a route reached with Tab, its Edit and Remove buttons in the Inspector were about twenty
+// Tabs away.
+test('F6 and Shift+F6 move focus between the toolbar, graph, Inspector, dock panes and status bar', async ({
+  wb,
+  page,
+}) => {
+  await wb.open();
+  const where = () =>
+    page.evaluate(() => {
+      const a = document.activeElement;
+      if (!a || a === document.body) return 'body';
+      if (a.closest('header.toolbar')) return 'toolbar';
+      if (a.closest('[data-testid="graph"]')) return 'graph';
+      if (a.closest('aside.inspector')) return 'inspector';
+      if (a.closest('footer.statusbar')) return 'statusbar';
+      const tab = a.closest('[role="tab"]');
+      return tab ? `tab ${tab.textContent?.trim()}` : (a.tagName ?? 'other');
+    });
+  const route = page.getByRole('group', { name: 'Route Transaction to fraud_processor' });
+  await route.focus();
+  await page.keyboard.press('Enter');
+  const visits: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press('F6');
+    visits.push(await where());
+  }
+  expect(visits).toEqual([
+    'inspector',
+    'tab Inject',
+    'tab Receipts',
+    'statusbar',
+    'toolbar',
+    'graph',
+  ]);
+  // In the Inspector, the route's own panel: its Edit buttons are a Tab or two away at most.
+  await page.keyboard.press('F6');
+  const edit = page.getByRole('button', { name: 'Edit Transaction' });
+  await expect(edit).toBeVisible();
+  let tabs = 0;
+  while (!(await edit.evaluate((e) => e === document.activeElement)) && tabs < 3) {
+    await page.keyboard.press('Tab');
+    tabs++;
+  }
+  await expect(edit).toBeFocused();
+  await page.keyboard.press('Shift+F6');
+  expect(await where()).toBe('graph');
+  await page.keyboard.press('Shift+F6');
+  expect(await where()).toBe('toolbar');
+});

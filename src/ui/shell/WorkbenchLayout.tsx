@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { Group, Panel, Separator, usePanelRef, type Layout } from 'react-resizable-panels';
 import { useWorkbench } from '../../state/store';
 import { Dock } from './Dock';
+import { cycleRegion } from './regions';
 import { loadLayout, saveLayout, type DockModel, type PanelId } from './dockLayout';
 
 /** localStorage, reached lazily: some browsers throw on the property itself. */
@@ -34,8 +35,21 @@ export interface WorkbenchLayoutProps {
 
 export function WorkbenchLayout(props: WorkbenchLayoutProps) {
   const workspace = useWorkbench((s) => s.workspaceName);
+  useRegionKeys();
   // A workspace brings its own layout: remount with it rather than patching the live one.
   return <LayoutFor key={workspace} workspace={workspace} {...props} />;
+}
+
+/** F6 / Shift+F6 between the window's regions (regions.ts). */
+function useRegionKeys(): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'F6' || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (cycleRegion(e.shiftKey)) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 }
 
 function LayoutFor({
