@@ -27,7 +27,7 @@ import {
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { createFlowBuilder, parseEdgeId, type FlowEdge, type FlowNode } from './flow';
 import { edgeTypes, nodeTypes } from './nodes';
-import { FIT_VIEW_OPTIONS, graphView } from './view';
+import { FIT_VIEW_OPTIONS, GRAPH_ROOM, graphView } from './view';
 import { configProblems, problemNodeIds } from '../shell/problems';
 
 function isValidConnection(c: Connection | FlowEdge): boolean {
@@ -341,7 +341,7 @@ function RevealNode({ onReveal }: { onReveal: () => void }) {
       const top = p.y * zoom + y;
       const right = left + w * zoom;
       const bottom = top + h * zoom;
-      const { top: padTop, side } = REVEAL_PADDING;
+      const { top: padTop, edge: side } = GRAPH_ROOM;
       if (left >= side && top >= padTop && right <= width - side && bottom <= height - side) return;
       // The least pan that shows it (below the notices' band), not a centring: the rest of the
       // graph moves as little as it can.
@@ -357,9 +357,6 @@ function RevealNode({ onReveal }: { onReveal: () => void }) {
   }, [flow, storeApi, onReveal]);
   return null;
 }
-
-/** Room kept around a node the app pans into view: the notices' band along the top (view.ts). */
-const REVEAL_PADDING = { top: 92, side: 16 } as const;
 
 /** The user panned or zoomed: the view is theirs, not the fitted one (see view.ts). */
 function userMoved(): void {

@@ -25,12 +25,23 @@ export function selectNode(id: string): void {
 }
 
 /**
- * Fitting the graph keeps a band along its top free for the notices (`.notices`, in the graph's
- * top-left corner: a notice of three lines, with the edges of two older ones stacked under it,
- * ends about 90 px down), so the one that says what an edit did never covers the node just
- * edited. The demo's graph is wider than the graph pane is tall at 1280x720 and 1440x900, so the
- * fit is set by the width and the band costs no zoom there.
+ * Room the app keeps free at the graph pane's edges (px) when it places or shows nodes: a band
+ * along the top for the notices (`.notices`, in the graph's top-left corner: a notice of three
+ * lines, with the edges of two older ones stacked under it, ends about 90 px down), so the one
+ * that says what an edit did never covers the node just edited, and a margin elsewhere. A fit, a
+ * node panned into view and a node added in view all keep it.
+ */
+export const GRAPH_ROOM = { top: 92, edge: 16 } as const;
+
+/**
+ * Fitting the graph keeps `GRAPH_ROOM`. The demo's graph is wider than the graph pane is tall at
+ * 1280x720 and 1440x900, so the fit is set by the width and the band costs no zoom there.
  */
 export const FIT_VIEW_OPTIONS = {
-  padding: { top: '92px', bottom: '16px', left: '5%', right: '5%' },
+  padding: {
+    top: `${GRAPH_ROOM.top}px`,
+    bottom: `${GRAPH_ROOM.edge}px`,
+    left: '5%',
+    right: '5%',
+  },
 } as const;

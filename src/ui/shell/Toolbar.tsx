@@ -7,7 +7,7 @@ import { demoConfig } from '../../core/config';
 import { addKernel, addType, kernelNodeId, typeNodeId, type FlowRect } from '../../state/edits';
 import { useWorkbench, workbenchStore, type ThemeChoice } from '../../state/store';
 import { autoLayout } from '../graph/layout';
-import { FIT_VIEW_OPTIONS, graphView } from '../graph/view';
+import { FIT_VIEW_OPTIONS, GRAPH_ROOM, graphView } from '../graph/view';
 import { focusInspector } from '../inspector/focus';
 
 import { workspaces } from '../../state/workspaces';
@@ -16,6 +16,9 @@ import { workspaces } from '../../state/workspaces';
  * One row at 1280 px and up: the frequent actions as buttons, the rare ones (save as, restore the
  * demo) in the More menu, the generator's Stop and the kernels' backend as badges on the right.
  */
+/** The graph's zoom controls along its left edge, with their margin (px). */
+const ZOOM_CONTROLS_WIDTH = 60;
+
 export function Toolbar() {
   const name = useWorkbench((s) => s.workspaceName);
   const canUndo = useWorkbench((s) => s.past.length > 0);
@@ -47,14 +50,21 @@ export function Toolbar() {
   }
 
   /**
-   * The part of the graph on screen, in flow units, less the notices' band along its top and the
-   * zoom controls at its left: where an added node can go without moving the view.
+   * The part of the graph on screen, in flow units, less the room kept at its edges (`GRAPH_ROOM`)
+   * and the zoom controls at its left: where an added node can go without moving the view.
    */
   function viewInFlow(): FlowRect | undefined {
     const pane = document.querySelector('[data-testid="graph"]')?.getBoundingClientRect();
     if (!pane || pane.width === 0 || pane.height === 0) return undefined;
-    const topLeft = flow.screenToFlowPosition({ x: pane.left + 60, y: pane.top + 92 });
-    const bottomRight = flow.screenToFlowPosition({ x: pane.right - 16, y: pane.bottom - 16 });
+    const { top, edge } = GRAPH_ROOM;
+    const topLeft = flow.screenToFlowPosition({
+      x: pane.left + ZOOM_CONTROLS_WIDTH,
+      y: pane.top + top,
+    });
+    const bottomRight = flow.screenToFlowPosition({
+      x: pane.right - edge,
+      y: pane.bottom - edge,
+    });
     return { left: topLeft.x, top: topLeft.y, right: bottomRight.x, bottom: bottomRight.y };
   }
 
