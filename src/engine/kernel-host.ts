@@ -14,7 +14,7 @@ import {
   type KernelImpl,
   type KernelState,
 } from './kernel-state';
-import { Placement, type Backend } from './placement';
+import { backendSet, Placement, type Backend } from './placement';
 import { PeakWindow } from './rate';
 import type { KernelConfig } from './protocol';
 import type { KernelRuntime, KernelTwin } from '../gpu/kernels/types.ts';
@@ -282,7 +282,7 @@ export class KernelHost {
   private rebackend(k: KernelState, mode: KernelConfig['backend']): void {
     const p = k.placement;
     p.mode = mode;
-    p.explain(mode === 'auto' ? 'Measuring both backends.' : `Backend set to ${mode}.`);
+    p.explain(mode === 'auto' ? 'Measuring both backends.' : `${backendSet(mode)}.`);
     if (mode !== 'cpu' && k.gpu) {
       // The runtime it has serves `auto` and `webgpu` alike.
       this.place(k);

@@ -136,6 +136,12 @@ export interface PlacementOptions {
   loserGapMs?: number;
 }
 
+/**
+ * The reason's words for a backend the config sets (`cpu`, `webgpu`): one spelling for the
+ * placement's own reason, its reason with rates and a change of backend (`kernel-host.ts`).
+ */
+export const backendSet = (mode: PlacementMode): string => `Backend set to ${mode}`;
+
 export class Placement {
   readonly cpu = new RateTable();
   readonly gpu = new RateTable();
@@ -197,8 +203,7 @@ export class Placement {
     this.maxGapMs = o.maxGapMs ?? 8_000;
     this.loserGapMs = o.loserGapMs ?? 60_000;
     this.gapMs = this.learnGapMs;
-    if (mode === 'cpu') this.explain('Backend set to cpu.');
-    if (mode === 'webgpu') this.explain('Backend set to webgpu.');
+    if (mode !== 'auto') this.explain(`${backendSet(mode)}.`);
   }
 
   /** A live batch of `rows` ran on `on` in `ms`. */
@@ -324,7 +329,7 @@ export class Placement {
         const slower =
           cpu !== null && gpu !== null && (onGpu ? this.beats(cpu, gpu) : this.beats(gpu, cpu));
         return (
-          `Backend set to ${this.mode}: ${onGpu ? `${g} vs ${c}` : `${c} vs ${g}`} ${size}` +
+          `${backendSet(this.mode)}: ${onGpu ? `${g} vs ${c}` : `${c} vs ${g}`} ${size}` +
           (slower ? `; auto would run it on ${onGpu ? 'the CPU twin' : 'WebGPU'}.` : '.')
         );
       }
