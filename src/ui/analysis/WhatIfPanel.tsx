@@ -135,7 +135,6 @@ export function WhatIfPanel() {
     if (!Number.isInteger(s)) wrong.seed = 'Seed must be an integer.';
     setErrors(wrong);
     if (!other.ok || Object.keys(wrong).length > 0) return;
-    setError(null);
     setRunning(Date.now());
     setNow(Date.now());
     const spec = {

@@ -178,17 +178,15 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
           onKeyDown={(e) => {
             const at = EXPORT_FORMATS.indexOf(format);
             const n = EXPORT_FORMATS.length;
-            const next =
-              e.key === 'ArrowRight'
-                ? (at + 1) % n
-                : e.key === 'ArrowLeft'
-                  ? (at + n - 1) % n
-                  : e.key === 'Home'
-                    ? 0
-                    : e.key === 'End'
-                      ? n - 1
-                      : null;
-            if (next === null) return;
+            const next = (
+              {
+                ArrowRight: (at + 1) % n,
+                ArrowLeft: (at + n - 1) % n,
+                Home: 0,
+                End: n - 1,
+              } as Record<string, number | undefined>
+            )[e.key];
+            if (next === undefined) return;
             e.preventDefault();
             const f = EXPORT_FORMATS[next]!;
             setFormat(f);

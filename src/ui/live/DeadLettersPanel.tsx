@@ -144,8 +144,10 @@ export function DeadLettersPanel() {
   const atRate = paceAsked !== undefined && rateOk ? ` at ${formatCount(paceAsked)}/s` : '';
   const [optionsOpen, setOptionsOpen] = useState(false);
   const optionsSet = [atMost, pace, priority, correlation].filter((v) => v.trim() !== '').length;
-  const priorityOk = !Number.isNaN(optionalWhole(priority, 0, 255));
-  const correlationOk = !Number.isNaN(optionalWhole(correlation, 0));
+  const priorityAsked = optionalWhole(priority, 0, 255);
+  const priorityOk = !Number.isNaN(priorityAsked);
+  const correlationAsked = optionalWhole(correlation, 0);
+  const correlationOk = !Number.isNaN(correlationAsked);
   // What is wrong with the options, said as it is typed, beside them ("1,5" had turned the box red
   // with no word why until a redrive was tried).
   const optionErrors = [
@@ -198,10 +200,8 @@ export function DeadLettersPanel() {
     const rate = pace ?? paceAsked;
     if (!selectedOnly && !limitOk) return setMessage(AT_MOST_ERROR);
     if (pace === undefined && !rateOk) return setMessage(PACE_ERROR);
-    const p = optionalWhole(priority, 0, 255);
-    if (Number.isNaN(p)) return setMessage(PRIORITY_ERROR);
-    const c = optionalWhole(correlation, 0);
-    if (Number.isNaN(c)) return setMessage(CORRELATION_ERROR);
+    if (!priorityOk) return setMessage(PRIORITY_ERROR);
+    if (!correlationOk) return setMessage(CORRELATION_ERROR);
     const reply = await engine.request({
       type: 'redrive',
       filter: f,
@@ -209,8 +209,8 @@ export function DeadLettersPanel() {
       ...(!selectedOnly && limit !== undefined ? { limit } : {}),
       ...(rate !== undefined ? { ratePerSec: rate } : {}),
       overrides: {
-        ...(p !== undefined ? { priority: p } : {}),
-        ...(c !== undefined ? { correlationId: c } : {}),
+        ...(priorityAsked !== undefined ? { priority: priorityAsked } : {}),
+        ...(correlationAsked !== undefined ? { correlationId: correlationAsked } : {}),
       },
     });
     if (!reply.ok) return setMessage(reply.error.message);

@@ -67,7 +67,7 @@ function plotHeight(el: HTMLElement): number {
   while (shown > 1 && cellOf(shown) - Math.max(...chromes) < CHART_HEIGHT) shown--;
   const at = charts.indexOf(el);
   const most = rowChrome(Math.floor(at / columns));
-  return Math.floor(Math.max(cellOf(shown), CHART_HEIGHT + most) - chromeOf(el));
+  return Math.floor(Math.max(cellOf(shown), CHART_HEIGHT + most) - chromes[at]!);
 }
 /** The animation frame (its timestamp) in which a chart was last built: at most one per frame. */
 let builtInFrame = -1;
