@@ -28,6 +28,17 @@ describe('runWhatIf', () => {
     expect(agg!.base!.maxDepth).toBeGreaterThan(64);
   });
 
+  it('names the destination of a type whose route was removed as (no route), as the tables do', () => {
+    const base = demoConfig();
+    const other = demoConfig();
+    other.name = 'AccountUpdate unrouted';
+    other.routes = other.routes.filter((r) => r.typeId !== 1002);
+    const r = runWhatIf({ base, other, spec, durationMs: 200 });
+    if (!r.ok) throw new Error(r.message);
+    const t = r.report.changed.find((c) => c.typeId === '1002');
+    expect(t && Object.keys(t.other.destinations)).toEqual(['(no route)']);
+  });
+
   it('reports exactly the type whose route changed, with counts moving accordingly', () => {
     const base = demoConfig();
     const other = demoConfig();

@@ -6,6 +6,7 @@
 import { diffConfigs, type ConfigDiff, type RouteConfig } from '../core/config';
 import type { EngineSnapshot, GeneratorSpec, ReceiptRow } from '../engine/protocol';
 import { runSimulation, type SimulationError } from './sim';
+import { NO_DESTINATION } from '../engine/format';
 
 /**
  * Simulated time per tick (µs): the live engine's time slice (8 ms, `worker.ts`), so a queue
@@ -125,7 +126,7 @@ function side(config: RouteConfig, input: WhatIfInput, spec: GeneratorSpec) {
       const k = key(r.typeId);
       let o = perType.get(k);
       if (!o) perType.set(k, (o = { destinations: {}, statuses: {} }));
-      const dest = r.destination || '(none)';
+      const dest = r.destination || NO_DESTINATION;
       o.destinations[dest] = (o.destinations[dest] ?? 0) + 1;
       o.statuses[r.status] = (o.statuses[r.status] ?? 0) + 1;
     }

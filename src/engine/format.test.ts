@@ -7,6 +7,7 @@ import {
   formatNumber,
   formatPercent,
   formatRate,
+  routeText,
 } from './format';
 
 const nb = (s: string) => s.replace(/\u202f/g, ' ');
@@ -49,5 +50,9 @@ describe('format', () => {
     expect(nb(formatMicros(3.2e6))).toBe('3.20 s');
     expect(formatMicros(null)).toBe('—');
     expect(nb(formatPercent(0.4567))).toBe('45.7 %');
+  });
+  it('words a route the same in every table, a send with no destination as (no route)', () => {
+    expect(routeText('host', 'alert_sink')).toBe('host → alert_sink');
+    expect(routeText('fraud_processor', '')).toBe('fraud_processor → (no route)');
   });
 });

@@ -93,3 +93,15 @@ export function formatPercent(fraction: number, digits = 1): string {
   if (!Number.isFinite(fraction)) return '—';
   return `${formatNumber(fraction * 100, digits)}${SEP}%`;
 }
+
+/** Where a send that found no destination went, in every table (its status, NoRoute, says so too). */
+export const NO_DESTINATION = '(no route)';
+
+/**
+ * A message's way as every table words it: `host → alert_sink`, and `host → (no route)` for a
+ * send that found no destination (Receipts, Dead letters, Trace and What-if had said "(no route)",
+ * "no route" and "(none)" for the same thing).
+ */
+export function routeText(source: string, destination: string): string {
+  return `${source} → ${destination || NO_DESTINATION}`;
+}

@@ -3,7 +3,7 @@ import { useWorkbench } from '../../state/store';
 import { findType } from '../../state/edits';
 import type { HlcTimestamp } from '../../core';
 import { formatHlc, typeLabel } from '../live/labels';
-import { formatCount, formatMicros } from '../design/format';
+import { formatCount, formatMicros, routeText } from '../design/format';
 import type { TraceHop } from '../../analysis/trace';
 import { describePath, isRefused, toHost, useOpenTrace, useTraceState } from './traceHighlight';
 
@@ -284,9 +284,7 @@ export function TracePanel() {
                         </td>
                         <td className="mono t-parent line-2">{h.parentId ?? '—'}</td>
                         <td className="t-type">{h.typeName ?? h.typeId}</td>
-                        <td className="t-route">
-                          {h.source} → {h.destination || '(none)'}
-                        </td>
+                        <td className="t-route">{routeText(h.source, h.destination)}</td>
                         <td className={`st-${h.status} t-status`}>{h.status}</td>
                         <td className="num t-hops line-2">{h.hops}</td>
                         <td className="num t-latency line-2">

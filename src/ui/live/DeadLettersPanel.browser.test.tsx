@@ -118,7 +118,9 @@ describe('Dead letters, empty and explained', () => {
     const cell = page.getByRole('cell', { name: 'Rejected' });
     await expect.element(cell).toHaveAttribute('title', expect.stringMatching(/policy is reject/));
     await expect.element(page.getByText('9999 (not in the config)')).toBeVisible();
-    await expect.element(page.getByText('no route')).toBeVisible();
+    await expect
+      .element(page.getByRole('cell', { name: 'fraud_processor → (no route)' }))
+      .toBeVisible();
     await expect.element(page.getByTestId('dead-letters-empty')).not.toBeInTheDocument();
     // Emptied after the full queue pushed letters out: "none is dropped without one" would
     // contradict the evicted count beside it.

@@ -10,7 +10,7 @@ import { useLive, useLiveValue, useStale } from '../../state/live';
 import { useEngine } from '../engineContext';
 import { useOpenTrace } from '../analysis';
 import { typeLabel } from './labels';
-import { formatCount, formatCounts } from '../design/format';
+import { formatCount, formatCounts, routeText } from '../design/format';
 import { useWorkbench } from '../../state/store';
 import { downloadText } from './download';
 import { toHex } from '../../engine/payload';
@@ -544,9 +544,7 @@ export function DeadLettersPanel() {
                 </button>
               </td>
               <td className="d-type">{typeLabel(types, r.typeId)}</td>
-              <td className="d-route">
-                {r.source} → {r.destination || <span className="muted">no route</span>}
-              </td>
+              <td className="d-route">{routeText(r.source, r.destination)}</td>
               <td className="num d-attempts">{r.attempts}</td>
               <td className="num d-age line-2">
                 {Math.max(0, Math.round((timeUs - r.atUs) / 1e6))} s

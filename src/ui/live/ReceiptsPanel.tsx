@@ -27,7 +27,7 @@ import { downloadText } from './download';
 import { useOpenTrace } from '../analysis/traceHighlight';
 import { FilterSelect } from '../design/FilterSelect';
 import { useEngine } from '../engineContext';
-import { formatClock, formatCount, formatMicros } from '../design/format';
+import { formatClock, formatCount, formatMicros, routeText } from '../design/format';
 import { formatHlc, formatHlcTime, typeLabel } from './labels';
 import { RECEIPT_ROW_HEIGHT, useReceiptLayout } from './receiptLayout';
 
@@ -59,7 +59,6 @@ function rowForKey(key: string, at: number, count: number, page: number): number
 }
 
 /** A receipt with no destination (NoRoute): "host →" had ended at the arrow. */
-const NO_ROUTE = '(no route)';
 
 export function ReceiptsPanel() {
   const engine = useEngine();
@@ -411,7 +410,7 @@ export function ReceiptsPanel() {
                 const r = filtered[filtered.length - 1 - v.index];
                 if (!r) return null;
                 const label = typeLabel(types, r.typeId);
-                const route = `${r.source} → ${r.destination || NO_ROUTE}`;
+                const route = routeText(r.source, r.destination);
                 return (
                   <div
                     key={r.seq}
@@ -644,9 +643,7 @@ function ReceiptDetail({
           {String(row.typeId)} {type ? `(${type.name})` : '(not defined in this workspace)'}
         </dd>
         <dt>source → dest</dt>
-        <dd>
-          {row.source} → {row.destination || NO_ROUTE}
-        </dd>
+        <dd>{routeText(row.source, row.destination)}</dd>
         <dt>latency</dt>
         <dd>{latencyText(row)}</dd>
       </dl>
