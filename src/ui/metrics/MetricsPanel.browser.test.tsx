@@ -102,4 +102,32 @@ describe('Metrics charts side by side', () => {
       expect(plot!.height).toBeGreaterThanOrEqual(100);
     }
   });
+
+  // Half the dock at 1280x720 under load (the broker's line shown): the kernels' key took two
+  // lines and its second began 60 px in from its title (uPlot centres its key), and a 50 px time
+  // axis left that chart 35 px of data under its key.
+  it('start each line of a key that wraps under its title and leave each plot room for its data', async () => {
+    withDemoKernels(640, 230);
+    const chart = (kind: string) => document.querySelector(`[data-testid="chart-${kind}"]`);
+    await expect.poll(() => chart('kernels')?.querySelector('.u-over')).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 200));
+    const kernels = chart('kernels')!;
+    const title = kernels.querySelector('.u-title')!.getBoundingClientRect();
+    const items = [...kernels.querySelectorAll('.u-legend .u-series')]
+      .map((e) => e.getBoundingClientRect())
+      .filter((r) => r.width > 0);
+    expect(items.length).toBe(4);
+    const lines = new Map<number, number>();
+    for (const r of items) {
+      const top = Math.round(r.top);
+      lines.set(top, Math.min(lines.get(top) ?? Infinity, r.left));
+    }
+    // Two lines: the case this is about.
+    expect(lines.size).toBe(2);
+    for (const left of lines.values()) expect(Math.abs(left - title.left)).toBeLessThanOrEqual(8);
+    for (const kind of ['rates', 'kernels']) {
+      const data = chart(kind)!.querySelector('.u-over')!.getBoundingClientRect();
+      expect(data.height).toBeGreaterThanOrEqual(55);
+    }
+  });
 });
