@@ -146,4 +146,27 @@ describe('metrics history', () => {
     expect([p50![0], p99![0]]).toEqual([300, 900]);
     expect([p50![1], p99![1]]).toEqual([NaN, NaN]);
   });
+
+  it('draws no latency where nothing was processed since the last point', () => {
+    const h = createMetricsHistory();
+    // The engine keeps its last percentiles for 2 s after traffic stops: the chart drew them on
+    // as a flat line, as if messages were still taking 775 µs.
+    const at = (processed: number, t: number) =>
+      h.ingest(
+        {
+          ...snap([], 0),
+          kernels: [{ id: 'k', ratePerSec: 0, peakQueued: 0, processed }],
+          latency: { p50Us: 775, p99Us: 2357, samples: 8192 },
+        } as unknown as EngineSnapshot,
+        t,
+      );
+    at(1000, 0);
+    at(2000, 100);
+    at(2000, 200);
+    at(2000, 300);
+    at(2500, 400);
+    const [, p50, p99] = h.view('latency').data;
+    expect([...p50!]).toEqual([775, 775, NaN, NaN, 775]);
+    expect(p99![2]).toBeNaN();
+  });
 });

@@ -49,6 +49,8 @@ export function createMetricsHistory(): MetricsHistory {
   /** Counters or time went back (reset, new engine) and the window spans no time yet. */
   let rateUnknown = false;
   let lastSampleMs = -Infinity;
+  /** Messages the kernels had processed at the last point (latency is drawn only where it moved). */
+  let lastProcessed = -1;
   const lastSeen = new Map<string, number>();
   let sampleNo = 0;
 
@@ -114,7 +116,13 @@ export function createMetricsHistory(): MetricsHistory {
       series(fixed, 'delivered/s')[i] = rate(delivered, wDelivered[base]!);
       series(fixed, 'failed/s')[i] = rate(failed, wFailed[base]!);
       // No samples (traffic stopped a while ago): a gap, not 0 µs, which read as instant work.
-      const noLatency = s.latency.samples === 0;
+      // Nothing processed since the last point: a gap too. The engine keeps its last
+      // percentiles for 2 s after traffic stops, and the chart drew them on as a flat line, as if
+      // messages were still taking that long.
+      let processed = 0;
+      for (const k of s.kernels) processed += k.processed;
+      const noLatency = s.latency.samples === 0 || processed === lastProcessed;
+      lastProcessed = processed;
       series(fixed, 'p50')[i] = noLatency ? NaN : s.latency.p50Us;
       series(fixed, 'p99')[i] = noLatency ? NaN : s.latency.p99Us;
       const seen = new Set<string>();
@@ -157,6 +165,7 @@ export function createMetricsHistory(): MetricsHistory {
     },
     length: () => n,
     reset() {
+      lastProcessed = -1;
       time = new Float64Array(CAP);
       n = 0;
       start = 0;
