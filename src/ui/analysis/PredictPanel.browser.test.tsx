@@ -46,6 +46,26 @@ describe('Predict panel', () => {
     await expect.element(note).not.toBeInTheDocument();
   });
 
+  // At 100 K/s the graph read "≤100 / 4,096" and Predict "0 / 4,096" for the same queue: the
+  // engine drains each queue every slice, so its depth at the snapshot's instant is 0.
+  it('shows a queue drained at the instant as its recent peak, as the graph does', async () => {
+    render(<PredictPanel />);
+    const rows = kernels().map((k) =>
+      k.id === 'aggregator'
+        ? { ...k, queued: 0, peakQueued: 310 }
+        : { ...k, queued: 12, peakQueued: 12 },
+    );
+    store.getState().ingestSnapshot(snapshot({ kernels: rows }), Date.now());
+    const cell = page.getByTestId('predict-depth-aggregator');
+    await expect.element(cell).toHaveTextContent('≤310 / 4,096');
+    await expect
+      .element(cell)
+      .toHaveAttribute('title', expect.stringMatching(/^0 queued of 4,096, up to 310 at once/));
+    await expect
+      .element(page.getByTestId('predict-depth-alert_sink'))
+      .toHaveTextContent(/^12 \/ 4,096$/);
+  });
+
   it('lists the kernels in the config order, as Queues and the graph do', async () => {
     render(<PredictPanel />);
     store.getState().ingestSnapshot(snapshot({ kernels: kernels() }), Date.now());

@@ -3,6 +3,7 @@ import { useWorkbench } from '../../state/store';
 import { pathBottlenecks } from '../../analysis/predict';
 import { usePredictions } from './predictions';
 import { engineLimit } from '../live/engineLimit';
+import { depthTitle, shownDepth } from '../graph/depth';
 import { formatCompact, formatCount, formatNumber } from '../design/format';
 
 /** Messages a second (the header says "/s"), as the graph and Queues write them: 482 K, 1,234. */
@@ -29,6 +30,12 @@ const fmtSec = (x: number | null): string =>
 
 /** Per-kernel utilisation and time to full/drain, and the bottleneck of each path, live. */
 /** Said on the rate columns' heads; "5 s" on one line ("(5" / "s avg)" had wrapped at 1440x900). */
+/** The depth as the graph's node shows it, whole numbers: "≤310 / 4,096". */
+function depthCell(queued: number, peak: number, capacity: number): string {
+  const d = shownDepth(queued, peak);
+  return `${d.upTo ? '≤' : ''}${formatCount(d.value)} / ${formatCount(capacity)}`;
+}
+
 const AVG_NOTE = '(5\u00a0s\u00a0avg)';
 
 export function PredictPanel() {
@@ -48,6 +55,10 @@ export function PredictPanel() {
   const rank = (id: string) => order.get(id) ?? Number.MAX_SAFE_INTEGER;
   const rows = [...all].sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
   const byId = new Map(all.map((p) => [p.id, p]));
+  // The most each queue held at once lately: shown as the graph shows it ("≤310 / 4,096").
+  const peaks = useLiveValue((s) =>
+    Object.fromEntries((s?.kernels ?? []).map((k) => [k.id, k.peakQueued])),
+  );
   const paths = pathBottlenecks(config, byId, edges);
   // Saturated, every kernel keeps up with what reaches it: the engine's thread (drawing and
   // routing) is the limit. "none: keeps up" on every path, beside an amber "1.54 M of 4.00 M/s"
@@ -109,8 +120,11 @@ export function PredictPanel() {
                 className={p.warning ? 'warning' : undefined}
               >
                 <td>{p.id}</td>
-                <td>
-                  {formatCount(p.queued)} / {formatCount(p.capacity)}
+                <td
+                  title={depthTitle(p.queued, peaks[p.id] ?? 0, p.capacity)}
+                  data-testid={`predict-depth-${p.id}`}
+                >
+                  {depthCell(p.queued, peaks[p.id] ?? 0, p.capacity)}
                 </td>
                 <td className="num">{fmtRate(p.arrivalPerSec)}</td>
                 {/* Losing messages with μ unmeasured: traffic in lumps larger than the queue

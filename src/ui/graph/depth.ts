@@ -1,8 +1,26 @@
-/** Queue fill levels, shared by the graph's kernel nodes and the Queues panel. */
+import { formatCount } from '../design/format';
+
+/** Queue fill levels and depth text, shared by the graph's kernel nodes, Queues and Predict. */
 export type DepthLevel = 'ok' | 'warning' | 'critical';
 
 /** Green below 75 % of the real capacity, amber from 75 %, red from 90 %. */
 export function depthLevel(queued: number, capacity: number): DepthLevel {
   const fill = capacity > 0 ? queued / capacity : 0;
   return fill >= 0.9 ? 'critical' : fill >= 0.75 ? 'warning' : 'ok';
+}
+
+/**
+ * The depth a kernel's queue shows where there is room for one number: what it holds now, or the
+ * most it held at once in the last half second when that is more (`upTo`, shown as "≤"). Under
+ * load the engine drains every queue each slice, so the depth at a snapshot's instant reads 0
+ * while the queue fills to hundreds between drains: "0 / 4,096" at 2 M/s read as a frozen counter,
+ * and Predict's "0 / 4,096" beside the graph's "≤310 / 4,096" as two different queues.
+ */
+export function shownDepth(queued: number, peak: number): { value: number; upTo: boolean } {
+  return peak > queued ? { value: peak, upTo: true } : { value: queued, upTo: false };
+}
+
+/** What a depth shown with `shownDepth` says, for its title. */
+export function depthTitle(queued: number, peak: number, capacity: number): string {
+  return `${formatCount(queued)} queued of ${formatCount(capacity)}${peak > queued ? `, up to ${formatCount(peak)} at once in the last half second` : ''}`;
 }
