@@ -52,6 +52,27 @@ describe('Queues panel (issue 13, points 1 and 2)', () => {
     await expect.element(page.getByTestId('peak-fraud_processor')).toHaveTextContent(/^612$/);
   });
 
+  // After a burst of 10,000 into a queue of 1,024, "dropped 8,976" stood over "dead-lettered
+  // 8,976", and a reader added them up to 17,952 lost: every drop is also a letter.
+  it('heads its letters column as all letters, drops among them', async () => {
+    render(<QueuesPanel />);
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [kernelRow({ id: 'pattern_detector', dropped: 8976, deadLettered: 8976 })],
+      }),
+      Date.now(),
+    );
+    const head = page.getByText('all letters', { exact: true });
+    await expect.element(head).toBeVisible();
+    await expect
+      .element(head)
+      .toHaveAttribute(
+        'title',
+        expect.stringMatching(/^every dead letter made for this kernel.*its drops/),
+      );
+    expect(page.getByText('dead-lettered', { exact: true }).elements()).toHaveLength(0);
+  });
+
   it('names the backend that is the bottleneck while a kernel is under back-pressure', async () => {
     render(<QueuesPanel />);
     store.getState().ingestSnapshot(

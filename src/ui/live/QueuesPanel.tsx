@@ -79,15 +79,15 @@ export function QueuesPanel() {
           </th>
           <th
             className="num q-dropped"
-            title="refusals and evictions at this queue since the counters were last reset: a redriven letter refused again counts again, so after a redrive this can exceed the messages sent. Under every policy each one is also a dead letter, counted under dead-lettered (one event, not two)"
+            title="refusals and evictions at this queue since the counters were last reset: a redriven letter refused again counts again, so after a redrive this can exceed the messages sent. Under every policy each one is also a dead letter, counted again under all letters (one event, not two)"
           >
             dropped
           </th>
           <th
             className="num q-dead line-2"
-            title="dead letters made for this kernel since the counters were last reset (drops under the deadLetter policy among them), whatever became of them since (held, evicted, redriven, purged); the Dead letters panel lists those held now"
+            title="every dead letter made for this kernel since the counters were last reset: its drops (each is a letter under every policy: one event, counted in both columns, not two losses) and the messages it failed on, whatever became of them since (held, evicted, redriven, purged); the Dead letters panel lists those held now"
           >
-            dead-lettered
+            all letters
           </th>
           <th className="num q-emitted" title="alerts and responses this kernel emitted">
             emitted
