@@ -504,7 +504,15 @@ describe('Dead letters panel (issue 13, point 4)', () => {
     await userEvent.selectOptions(select, 'QueueFull');
     await expect
       .element(page.getByTestId('dead-letters-empty'))
-      .toHaveTextContent(/holds what it refused as Rejected, .* filter by Rejected\.$/);
+      .toHaveTextContent(/holds what it refused as Rejected, .*: show Rejected\.$/);
+    // The hint's button sets the filter it names.
+    await userEvent.click(page.getByRole('button', { name: 'show Rejected' }));
+    await expect.element(select).toHaveValue('Rejected');
+    expect(engine.sent).toContainEqual({
+      type: 'listDeadLetters',
+      filter: { reasons: ['Rejected'] },
+      limit: 500,
+    });
   });
 });
 

@@ -556,13 +556,24 @@ export function DeadLettersPanel() {
       {rows.length === 0 ? (
         // An empty table says why it is empty, as Receipts does.
         <p className="muted" data-testid="dead-letters-empty">
-          {count === 0 && evicted
-            ? `No dead letters held now. The ${formatCount(evicted)} counted as evicted were pushed out of the full dead-letter queue earlier, the oldest first, to make room for newer ones: counted, not kept.`
-            : count === 0
-              ? 'No dead letters. A message lands here when its send fails (a full queue, no route, another tenant) or its kernel fails on it, with the reason: none is dropped without one.'
-              : reason === 'QueueFull'
-                ? 'No dead letter matches these filters. A full queue whose policy is reject holds what it refused as Rejected, though the receipts say QueueFull: filter by Rejected.'
-                : 'No dead letter matches these filters.'}
+          {count === 0 && evicted ? (
+            `No dead letters held now. The ${formatCount(evicted)} counted as evicted were pushed out of the full dead-letter queue earlier, the oldest first, to make room for newer ones: counted, not kept.`
+          ) : count === 0 ? (
+            'No dead letters. A message lands here when its send fails (a full queue, no route, another tenant) or its kernel fails on it, with the reason: none is dropped without one.'
+          ) : reason === 'QueueFull' ? (
+            <>
+              No dead letter matches these filters. A full queue whose policy is reject holds what
+              it refused as Rejected, though the receipts say QueueFull:{' '}
+              {/* One click to what was asked for: the words alone left the user to find
+                        the other reason in the list. */}
+              <button type="button" className="btn-link" onClick={() => setReason('Rejected')}>
+                show Rejected
+              </button>
+              .
+            </>
+          ) : (
+            'No dead letter matches these filters.'
+          )}
         </p>
       ) : null}
       {total > rows.length ? (
