@@ -11,6 +11,7 @@ import { createReceiptLog, type ReceiptLog } from './receiptLog';
 import { createMetricsHistory, type MetricsHistory } from './metricsHistory';
 import { createQueuePredictor, type QueuePredictor } from '../analysis/predict';
 import { createRateHold, edgeKey } from './steadyRates';
+import { createLumps } from './lumps';
 import { useWorkbench } from './store';
 
 /** A value older than this (since the last snapshot arrived) is shown as stale. */
@@ -38,6 +39,8 @@ export interface LiveSlice {
   /** Moves whenever the rows the receipt tail shows change (or pause buffers more). */
   receiptsVersion: number;
   metricsHistory: MetricsHistory;
+  /** Counts that moved while their rate read 0, shown as "+N" for a while (`lumps.ts`), by key. */
+  lumps: ReadonlyMap<string, number>;
   predictor: QueuePredictor;
   /** Moves with every snapshot the predictor observed. */
   predictionsVersion: number;
@@ -69,6 +72,7 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
   let shownAt: number | null = null;
   /** The rates shown move once a second unless they say something new (see `steadyRates`). */
   const rateHold = createRateHold();
+  const lumps = createLumps();
   /**
    * Snapshots since the last show, for the receipt log: it takes them (rows and counts) when one
    * is shown, so the Receipts panel reads the moment the status bar and the graph read. Taken as
@@ -92,6 +96,7 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
     get().predictor.observe(held);
     set({
       snapshot: held,
+      lumps: lumps.observe(held, at),
       snapshotAt: wallMs,
       clockMs: Math.max(get().clockMs, wallMs),
       receiptsVersion: get().receiptLog.version(),
@@ -118,6 +123,7 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
     receiptLog: createReceiptLog(),
     receiptsVersion: 0,
     metricsHistory: createMetricsHistory(),
+    lumps: new Map(),
     predictor: createQueuePredictor(),
     predictionsVersion: 0,
     ingestSnapshot(snapshot, wallMs) {
@@ -165,11 +171,13 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
       forLog = [];
       shownAt = null;
       rateHold.reset();
+      lumps.reset();
       receiptLog.restart();
       metricsHistory.reset();
       predictor.reset();
       set({
         snapshot: null,
+        lumps: new Map(),
         snapshotAt: null,
         receiptsVersion: receiptLog.version(),
         predictionsVersion: get().predictionsVersion + 1,
@@ -244,4 +252,12 @@ export function edgeRate(s: EngineSnapshot | null, source: string, target: strin
     edgeIndex.set(s, m);
   }
   return m.get(edgeKey(source, target)) ?? 0;
+}
+
+/**
+ * A count shown for traffic that no rate showed ("+3,000" after a burst), or 0: `key` is
+ * `k:<kernel>` or an edge's `e:` key (`lumps.ts`).
+ */
+export function useLump(key: string): number {
+  return useWorkbench((s) => s.lumps.get(key) ?? 0);
 }

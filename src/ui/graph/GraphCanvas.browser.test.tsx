@@ -218,6 +218,39 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     await expect.element(label).not.toBeInTheDocument();
   });
 
+  // A burst of 3,000 is done within one engine slice: the next snapshot is idle and every rate
+  // reads 0, so the graph showed nothing at all while Metrics charted the spike.
+  it('shows a burst that no rate showed as its count, on its edge and its kernel, for a while', async () => {
+    render(<Graph />);
+    const t0 = Date.now();
+    const at = (total: number, ms: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          idle: true,
+          kernels: [kernelRow({ id: 'fraud_processor', processed: total, ratePerSec: 0 })],
+          edges: [{ source: 'type:1001', target: 'fraud_processor', ratePerSec: 0, total }],
+        }),
+        t0 + ms,
+      );
+    at(100, 0);
+    const label = page.getByTestId('edge-label-route:1001');
+    const kernelRate = page.getByTestId('kernel-rate-fraud_processor');
+    await expect.element(kernelRate).toHaveTextContent('0/s');
+    at(3100, 200);
+    await expect.element(label).toHaveTextContent('+3,000');
+    await expect
+      .element(label)
+      .toHaveAttribute(
+        'title',
+        expect.stringMatching(/^3,000 messages this edge carried just now/),
+      );
+    await expect.element(kernelRate).toHaveTextContent('+3,000');
+    // LUMP_MS (1.5 s) with no more: gone.
+    at(3100, 2300);
+    await expect.element(label).not.toBeInTheDocument();
+    await expect.element(kernelRate).toHaveTextContent('0/s');
+  });
+
   it('puts an emits label mid-edge where the edge runs rightwards, beside the kernel where it loops back', async () => {
     const edges = [
       { source: 'fraud_processor', target: 'type:1010', ratePerSec: 499_000, total: 100 },

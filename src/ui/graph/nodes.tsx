@@ -8,7 +8,9 @@ import {
   type EdgeProps,
   type NodeProps,
 } from '@xyflow/react';
-import { edgeRate, kernelOf, useLive, useStale } from '../../state/live';
+import { edgeRate, kernelOf, useLive, useLump, useStale } from '../../state/live';
+import { edgeKey } from '../../state/steadyRates';
+import { LUMP_MS } from '../../state/lumps';
 import { placementDetail, placementLabel } from '../gpu/placement';
 import { nodeLabelId, type FlowEdge, type KernelFlowNode, type TypeFlowNode } from './flow';
 import { useGraphActions } from './actions';
@@ -114,6 +116,7 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
   });
   // Messages processed per second over the last half second (0 once traffic stops).
   const rate = useLive((s) => Math.round(kernelOf(s, kernel.id)?.ratePerSec ?? 0));
+  const lump = useLump(`k:${kernel.id}`);
   const stale = useStale();
   const level = depthLevel(queued, capacity);
   const prediction = usePrediction(kernel.id);
@@ -268,11 +271,16 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
           </span>
         ) : null}
         <span
-          className={`node-rate ${rate > 0 ? stale.className : 'idle'}`}
+          className={`node-rate ${rate > 0 ? stale.className : lump > 0 ? 'lump' : 'idle'}`}
           data-testid={`kernel-rate-${kernel.id}`}
-          title={stale.title ?? 'Messages this kernel processed per second (last half second)'}
+          title={
+            stale.title ??
+            (lump > 0
+              ? lumpTitle(lump, 'this kernel processed')
+              : 'Messages this kernel processed per second (last half second)')
+          }
         >
-          {formatRate(rate)}
+          {rate === 0 && lump > 0 ? `+${formatCompact(lump)}` : formatRate(rate)}
         </span>
       </div>
       <Handle
@@ -299,6 +307,11 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
   );
 });
 
+/** What a "+N" on the graph means, on hover. */
+function lumpTitle(n: number, what: string): string {
+  return `${formatCount(n)} messages ${what} just now, too few or too quick to show as a rate (the engine is idle again); shown until ${LUMP_MS / 1000} s pass with no more`;
+}
+
 /** The least run rightwards, in flow px, that has an emits/responds label mid-edge. */
 const DERIVED_LABEL_ROOM = 120;
 /** The least stroke of an edge on a trace's path (px). */
@@ -315,6 +328,7 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
   const from = kind === 'route' ? source : source.slice('kernel:'.length);
   const to = derived ? target : target.slice('kernel:'.length);
   const rate = useLive((s) => Math.round(edgeRate(s, from, to)));
+  const lump = useLump(`e:${edgeKey(from, to)}`);
   const stale = useStale();
   // Derived edges (emits, responds) stay thin and dashed: they say what a kernel sends, and the
   // route edge it feeds carries the weight.
@@ -328,9 +342,11 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
     ? `translate(0, -100%) translate(${props.sourceX + 8}px, ${props.sourceY - 2}px)`
     : `translate(-50%, -50%) translate(${midX}px, ${midY}px)`;
   const cls = `edge-${kind}${data?.problem ? ' edge-problem' : ''}${data?.highlighted ? ' edge-highlight' : ''}${selected ? ' edge-selected' : ''}`;
+  // Traffic that no rate showed (a burst done within a slice): its count, for a while.
+  const flow = rate > 0 ? formatRate(rate) : lump > 0 ? `+${formatCompact(lump)}` : '';
   const text = derived
-    ? `${kind}${rate > 0 ? ` ${formatRate(rate)}` : ''}`
-    : `${kind === 'k2k' ? 'via ' : ''}${rate > 0 ? formatRate(rate) : ''}`;
+    ? `${kind}${flow ? ` ${flow}` : ''}`
+    : `${kind === 'k2k' ? 'via ' : ''}${flow}`;
   return (
     <>
       <BaseEdge
@@ -343,8 +359,14 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
       {text ? (
         <EdgeLabelRenderer>
           <div
-            className={`edge-label ${rate > 0 || !derived ? stale.className : ''}`}
-            title={rate > 0 || !derived ? stale.title : undefined}
+            className={`edge-label ${rate > 0 || lump > 0 || !derived ? stale.className : ''}${rate === 0 && lump > 0 ? ' lump' : ''}`}
+            title={
+              rate === 0 && lump > 0
+                ? (stale.title ?? lumpTitle(lump, 'this edge carried'))
+                : rate > 0 || !derived
+                  ? stale.title
+                  : undefined
+            }
             data-testid={`edge-label-${id}`}
             style={{ transform: at }}
           >
