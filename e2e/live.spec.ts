@@ -117,6 +117,19 @@ test.describe('inject and watch', () => {
     await expect(mark).toHaveText(`${dropped.toLocaleString('en-US')} refused`);
     // Whole, not cut short.
     expect(await mark.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    // Hung from its own node's foot, inside its width: loose below it, "5,904 evicted" touched
+    // the kernel below and read as that kernel's.
+    const [m, n] = await mark.evaluate((el) => {
+      const node = el.closest('.react-flow__node')!.getBoundingClientRect();
+      const r = el.getBoundingClientRect();
+      return [
+        { top: r.top, left: r.left, right: r.right },
+        { bottom: node.bottom, left: node.left, right: node.right },
+      ];
+    });
+    expect(Math.abs(m.top - n.bottom)).toBeLessThanOrEqual(2);
+    expect(m.left).toBeGreaterThanOrEqual(n.left);
+    expect(m.right).toBeLessThanOrEqual(n.right);
     // Its letters purged (above): the mark stays, in grey, and says none is held now (in red
     // it had read as a loss still to act on).
     await expect(mark).toHaveAttribute('data-settled', 'true');
