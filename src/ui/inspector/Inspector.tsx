@@ -18,6 +18,7 @@ import {
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { selectNode } from '../graph/view';
 import { RouteInspector } from './RouteInspector';
+import { BEHAVIOR_RULES } from './behaviors';
 
 /** How an edit is being committed: the Apply button or Enter, focus leaving the form, or the form
  * closing (another node selected, undo). Only an explicit submit may leave an error silently
@@ -498,6 +499,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
   const errorId = useId();
   const formRef = useRefocusAfterApply();
   const policyHintId = useId();
+  const behaviorHintId = useId();
   const auto = useAutoApply(commit);
   const edit = (next: typeof draft) => {
     auto.touch();
@@ -610,6 +612,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
       <label>
         Behaviour
         <select
+          aria-describedby={behaviorHintId}
           value={draft.behavior}
           onChange={(e) => choose({ ...draft, behavior: e.target.value as KernelDef['behavior'] })}
         >
@@ -619,6 +622,9 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
           <option value="generic">generic (count and echo)</option>
         </select>
       </label>
+      <small id={behaviorHintId} className="muted field-hint" data-testid="behavior-rule">
+        {BEHAVIOR_RULES[draft.behavior]}
+      </small>
       <p className="muted">
         A choice from a list applies at once; typed edits when you press Enter or leave the form.
         Undo reverts them.
