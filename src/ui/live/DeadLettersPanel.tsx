@@ -9,7 +9,7 @@ import {
 import { useLive, useLiveValue, useStale } from '../../state/live';
 import { useEngine } from '../engineContext';
 import { useOpenTrace } from '../analysis';
-import { typeLabel } from './labels';
+import { detailText, typeLabel } from './labels';
 import { formatCount, formatCounts, routeText } from '../design/format';
 import { useWorkbench } from '../../state/store';
 import { downloadText } from './download';
@@ -530,7 +530,9 @@ export function DeadLettersPanel() {
               <td className="d-reason" title={REASON_TITLES[r.reason]}>
                 {r.reason}
               </td>
-              <td className="d-detail line-2">{r.detail ?? ''}</td>
+              <td className="d-detail line-2" title={r.detail}>
+                {detailText(r)}
+              </td>
               <td className="d-message line-2 mono">
                 {/* Its trace one click away: the id had to be copied into Trace by hand. */}
                 <button

@@ -1,7 +1,10 @@
-/** Words for the numbers the live panels show: type names with ids, HLC stamps as time of day. */
-import type { HlcRow, U64 } from '../../engine/protocol';
+/**
+ * Words for the numbers the live panels show: type names with ids, HLC stamps as time of day,
+ * dead letters' details.
+ */
+import type { DeadLetterRow, HlcRow, U64 } from '../../engine/protocol';
 import type { RouteConfig } from '../../core/config';
-import { formatClock } from '../design/format';
+import { formatClock, formatCount } from '../design/format';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
@@ -25,4 +28,18 @@ export function typeLabel(types: RouteConfig['messageTypes'], typeId: U64): stri
   const id = String(typeId);
   const type = types.find((t) => String(t.typeId) === id);
   return type ? `${type.name} (${id})` : `${id} (not in the config)`;
+}
+
+/**
+ * A letter's detail as its row shows it. The core words a full queue `queue of "pattern_detector"
+ * is full (1024)`, which repeats the destination beside it and wrapped each row onto three lines
+ * in the half-width pane at 1280x720 (a row and a half in view): there it reads `queue full
+ * (1,024)`, the core's words on hover. Any other detail is shown as it is.
+ */
+export function detailText(r: Pick<DeadLetterRow, 'detail' | 'destination'>): string {
+  const d = r.detail ?? '';
+  const prefix = `queue of ${JSON.stringify(r.destination)} is full (`;
+  if (!d.startsWith(prefix) || !d.endsWith(')')) return d;
+  const n = Number(d.slice(prefix.length, -1));
+  return Number.isInteger(n) ? `queue full (${formatCount(n)})` : d;
 }

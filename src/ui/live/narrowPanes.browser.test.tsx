@@ -130,6 +130,45 @@ describe('Dead letters in a narrow pane', () => {
     });
 });
 
+describe('Dead letters of a full queue in the half-width pane at 1280x720', () => {
+  // 'queue of "pattern_detector" is full (1024)' wrapped each row onto three lines there: a row
+  // and a half in view under the redrive advice.
+  it('keeps the detail on one line, the core words on hover', async () => {
+    const full = (i: number) =>
+      ({
+        ...letter(i),
+        reason: 'Rejected',
+        source: 'host',
+        detail: 'queue of "pattern_detector" is full (1024)',
+      }) as DeadLetterRow;
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'listDeadLetters'
+        ? ({
+            ok: true,
+            command: 'listDeadLetters',
+            deadLetters: {
+              total: 2,
+              rows: [full(1), full(2)],
+              byDestination: { pattern_detector: 2 },
+            },
+          } as EngineReply)
+        : undefined,
+    );
+    render(inPane(670, <DeadLettersPanel />), engine);
+    const cell = page.getByRole('cell', { name: 'queue full (1,024)' }).first();
+    await expect.element(cell).toBeVisible();
+    await expect
+      .element(cell)
+      .toHaveAttribute('title', 'queue of "pattern_detector" is full (1024)');
+    const el = cell.element();
+    const line = parseFloat(getComputedStyle(el).lineHeight);
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    expect(range.getClientRects().length).toBe(1);
+    expect(range.getBoundingClientRect().height).toBeLessThan(line * 1.5);
+  });
+});
+
 /** Receipts with the demo's longest type label and route, a 9-digit message id, slow. */
 function receipts(): ReceiptRow[] {
   return Array.from({ length: 40 }, (_, i) =>
