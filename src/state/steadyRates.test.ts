@@ -114,4 +114,21 @@ describe('the rates on screen', () => {
     );
     expect(out.map((s) => s.rates.processedPerSec)).toEqual(Array(9).fill(1000));
   });
+
+  it("shows at once the generator's rate reaching the rate asked, however small the step", () => {
+    const hold = createRateHold();
+    const gen = (r: number) => {
+      const s = snap(r);
+      return {
+        ...s,
+        generator: { ...s.generator, spec: { ratePerSec: 2_000_000 } },
+      } as EngineSnapshot;
+    };
+    // Catching up after Start: 2.55 M/s entering against 2 M/s asked.
+    expect(hold.hold(gen(2_550_000), 0).generator.ratePerSec).toBe(2_550_000);
+    // Within a quarter, but above the asked rate still: held.
+    expect(hold.hold(gen(2_300_000), 200).generator.ratePerSec).toBe(2_550_000);
+    // Back at the rate asked (a fifth down from the rate shown): at once, not a second later.
+    expect(hold.hold(gen(2_000_000), 400).generator.ratePerSec).toBe(2_000_000);
+  });
 });

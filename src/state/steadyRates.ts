@@ -12,6 +12,7 @@
  * - the engine is idle: every rate reads 0 (a rate never stays on screen after traffic stopped);
  * - a rate moved by more than a quarter (`STEP`) and beyond its noise: traffic that started, a
  *   new generator rate, a kernel that fell behind;
+ * - the generator's rate reached the rate asked or left it (`AT_ASKED`): a catch-up that ended;
  * - a kernel or edge came or went.
  *
  * The engine's snapshot (`window.workbench.snapshot()`) and the metrics history keep every
@@ -70,8 +71,17 @@ function ratesOf(s: EngineSnapshot): Map<string, number> {
  * a step must be three of those as well as a quarter of the rate, or a stream of 2 dead letters a
  * second, reading 0 and 2 by turns, refreshed every rate on screen three times a second.
  */
-function news(shown: Map<string, number>, next: Map<string, number>): boolean {
+function news(shown: Map<string, number>, next: Map<string, number>, asked?: number): boolean {
   if (shown.size !== next.size) return true;
+  // The generator's rate against the rate asked: reaching it or leaving it is news at any step.
+  // Held, "2.55 M/s · catching up" stayed on the badge for 0.9 s after the rate was back at the
+  // 2.00 M/s asked (a step of a fifth, under STEP).
+  if (asked !== undefined) {
+    const was = shown.get('generator');
+    const now = next.get('generator');
+    if (was !== undefined && now !== undefined && band(was, asked) !== band(now, asked))
+      return true;
+  }
   for (const [key, v] of next) {
     const was = shown.get(key);
     if (was === undefined) return true;
@@ -79,6 +89,18 @@ function news(shown: Map<string, number>, next: Map<string, number>): boolean {
     if (Math.abs(v - was) > Math.max(STEP * r, 3 * Math.sqrt(r / WINDOW_S))) return true;
   }
   return false;
+}
+
+/** Within this fraction of the rate asked, the generator runs at it (the badge's catch-up test). */
+export const AT_ASKED = 0.1;
+
+/**
+ * Where a generator's rate is against the rate asked: below, at (within `AT_ASKED`, and within
+ * three times its Poisson noise, so a steady 1,000/s does not cross by chance) or above.
+ */
+function band(rate: number, asked: number): -1 | 0 | 1 {
+  const room = Math.max(AT_ASKED * asked, 3 * Math.sqrt(asked / WINDOW_S));
+  return rate > asked + room ? 1 : rate < asked - room ? -1 : 0;
 }
 
 export interface RateHold {
@@ -101,7 +123,8 @@ export function createRateHold(): RateHold {
         return mapRates(s, () => 0);
       }
       const next = ratesOf(s);
-      if (shown === null || wallMs - shownAt >= REFRESH_MS || news(shown, next)) {
+      const asked = s.generator.running ? s.generator.spec?.ratePerSec : undefined;
+      if (shown === null || wallMs - shownAt >= REFRESH_MS || news(shown, next, asked)) {
         shown = next;
         shownAt = wallMs;
         return s;

@@ -11,6 +11,7 @@ import { useEngine } from '../engineContext';
 import { formatCompact, formatCount, formatRate } from '../design/format';
 import { describeSpec, generatorSpecOf } from '../inject/generatorSpec';
 import { BEHIND_MS, engineLimit } from '../live/engineLimit';
+import { AT_ASKED } from '../../state/steadyRates';
 
 /**
  * Whether a kernel on its CPU twin is there by choice: forced to `cpu`, or `auto` with WebGPU
@@ -186,8 +187,11 @@ function IdleTraffic() {
   );
 }
 
-/** Entering this much above the asked rate while this late (ms) reads as catching up. */
-const CATCH_UP_RATIO = 1.1;
+/**
+ * Entering this much above the asked rate while this late (ms) reads as catching up: the band the
+ * rates on screen refresh at once on entering or leaving (`steadyRates`).
+ */
+const CATCH_UP_RATIO = 1 + AT_ASKED;
 const CATCH_UP_MIN_MS = 20;
 /**
  * From this rate up, steady traffic never measures a tenth above the rate asked by chance (half a
