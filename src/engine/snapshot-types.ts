@@ -204,6 +204,11 @@ export interface EngineSnapshot {
      */
     lagMs: number;
     /**
+     * Engine time (µs, as `timeUs`) the current run started: Start, or a new rate asked while
+     * running. Absent while stopped. Its first half second is its start-up (`engineLimit`).
+     */
+    startedUs?: number;
+    /**
      * The generator draws its messages on a worker of its own, ahead of schedule, and the engine
      * copies each one in as it falls due; false when it runs on the engine's thread (payloads
      * over 32 bytes, no worker, or the worker failed) and while stopped.

@@ -398,6 +398,7 @@ export class Traffic {
       emitted: run.emitted,
       spec: run.spec,
       lagMs: Math.max(0, (this.c.nowUs - run.nextDue) / 1000),
+      startedUs: this.runStartedUs,
       onWorker: this.remote !== null,
     };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineLimit } from './engineLimit';
+import { engineLimit, starting, STARTING_US } from './engineLimit';
 import type { EngineSnapshot } from '../../engine/protocol';
 
 /** The parts of a snapshot the test reads: the generator and the rate of all that enters. */
@@ -44,5 +44,29 @@ describe('engineLimit', () => {
     expect(engineLimit(at({ spec: ten, lagMs: 150, ratePerSec: 6_000_000 }, 6e6))).toBeNull();
     // On schedule, whatever the rate reads in its first moments.
     expect(engineLimit(at({ spec: ten, lagMs: 60, ratePerSec: 36_100 }, 36_100))).toBeNull();
+  });
+
+  // Started at 2 M/s, the engine was 177 ms behind at 0.3 s (warming up) and on schedule at
+  // 0.45 s: an amber "930 K of 2.00 M/s" had claimed a limit it did not have.
+  it("is never the engine in a run's first half second, its start-up", () => {
+    const run = (sinceStartUs: number) =>
+      ({
+        ...at({ spec: { ratePerSec: 2_000_000 }, lagMs: 177, ratePerSec: 930_000 }, 930_000),
+        timeUs: 5_000_000 + sinceStartUs,
+        generator: {
+          running: true,
+          emitted: 1,
+          lagMs: 177,
+          onWorker: true,
+          spec: { ratePerSec: 2_000_000 },
+          ratePerSec: 930_000,
+          startedUs: 5_000_000,
+        },
+      }) as EngineSnapshot;
+    expect(starting(run(300_000))).toBe(true);
+    expect(engineLimit(run(300_000))).toBeNull();
+    // Past it, the same readings are the engine's limit.
+    expect(starting(run(STARTING_US))).toBe(false);
+    expect(engineLimit(run(STARTING_US))).toMatchObject({ actual: 930_000 });
   });
 });

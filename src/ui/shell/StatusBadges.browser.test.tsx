@@ -191,6 +191,29 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     running(100, 0, 120);
     await expect.element(badge).toHaveTextContent(/^120\/s$/);
     await expect.element(badge).toHaveAttribute('data-behind', 'false');
+    // In the run's first half second the engine warms up: 177 ms behind at 930 K of 2 M/s is
+    // its start-up, not its limit (an amber "930 K of 2.00 M/s" had said so).
+    const startUp = (sinceStartUs: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          timeUs: 9_000_000 + sinceStartUs,
+          generator: {
+            ...generator(true),
+            spec: { ratePerSec: 2_000_000 },
+            lagMs: 177,
+            startedUs: 9_000_000,
+            ratePerSec: 930_000,
+          },
+          rates: { injectedPerSec: 930_000, processedPerSec: 930_000, deadLetteredPerSec: 0 },
+        }),
+        Date.now(),
+      );
+    startUp(300_000);
+    await expect.element(badge).toHaveTextContent('930 K/s · starting');
+    await expect.element(badge).toHaveAttribute('data-behind', 'starting');
+    await expect.element(badge).toHaveClass(/badge-ok/);
+    startUp(600_000);
+    await expect.element(badge).toHaveTextContent('930 K of 2.00 M/s');
   });
 
   it("shows the generator's own rate, and what enters in all on hover when a hand sends more", async () => {

@@ -10,7 +10,7 @@ import { useWorkbench, workbenchStore } from '../../state/store';
 import { useEngine } from '../engineContext';
 import { formatCompact, formatCount, formatRate } from '../design/format';
 import { describeSpec, generatorSpecOf } from '../inject/generatorSpec';
-import { BEHIND_MS, engineLimit } from '../live/engineLimit';
+import { BEHIND_MS, engineLimit, starting } from '../live/engineLimit';
 import { AT_ASKED } from '../../state/steadyRates';
 
 /**
@@ -220,6 +220,8 @@ export function TrafficControl() {
   const lagMs = useWorkbench((s) => Math.round(s.snapshot?.generator.lagMs ?? 0));
   // The engine does not keep up: the same test Predict and Problems make, so all three agree.
   const behind = useWorkbench((s) => engineLimit(s.snapshot) !== null);
+  // Its first half second: the engine warms up, and its rate is not yet the run's.
+  const startingUp = useWorkbench((s) => starting(s.snapshot));
   // The fullest queue, as a fraction of its capacity: behind schedule with every queue near
   // empty, the limit is the engine's own thread (drawing and routing), not a kernel.
   const fullest = useWorkbench((s) =>
@@ -240,7 +242,7 @@ export function TrafficControl() {
   const surge =
     actual > asked * CATCH_UP_RATIO &&
     (lagMs > CATCH_UP_MIN_MS || (asked >= STEADY_RATE && !inBursts));
-  const catchingUp = (late && !behind) || surge;
+  const catchingUp = !startingUp && ((late && !behind) || surge);
   const lateBy = `${(lagMs / 1000).toFixed(1)} s`;
   const title = behind
     ? `Messages enter at ${formatRate(actual)} of the ${formatRate(asked)} asked for: the engine ` +
@@ -249,10 +251,13 @@ export function TrafficControl() {
         ? ' Every kernel queue is less than half full: the limit is the engine itself (drawing ' +
           'and routing messages on its thread), not a kernel.'
         : ' A kernel queue is filling: see the graph and the Queues panel for which.')
-    : catchingUp
-      ? `Messages enter at ${formatRate(actual)}, faster than the ${formatRate(asked)} asked for: ` +
-        `the engine is catching up with the generator's schedule (${lateBy} behind).`
-      : `Messages the generator sends per second (it was asked for ${formatRate(asked)}).`;
+    : startingUp
+      ? `Messages enter at ${formatRate(actual)} since the run started, under half a second ago: ` +
+        `the engine is warming up to the ${formatRate(asked)} asked for.`
+      : catchingUp
+        ? `Messages enter at ${formatRate(actual)}, faster than the ${formatRate(asked)} asked for: ` +
+          `the engine is catching up with the generator's schedule (${lateBy} behind).`
+        : `Messages the generator sends per second (it was asked for ${formatRate(asked)}).`;
   return (
     <span className="traffic" data-testid="traffic-status">
       <span
@@ -266,14 +271,18 @@ export function TrafficControl() {
             : '')
         }
         data-testid="traffic-rate"
-        data-behind={behind ? 'true' : catchingUp ? 'catching-up' : 'false'}
+        data-behind={
+          behind ? 'true' : startingUp ? 'starting' : catchingUp ? 'catching-up' : 'false'
+        }
       >
         <span className="dot" aria-hidden="true" />
         {behind
           ? `${formatCompact(actual)} of ${formatRate(asked)}`
-          : catchingUp
-            ? `${formatRate(actual)} · catching up`
-            : formatRate(actual)}
+          : startingUp
+            ? `${formatRate(actual)} · starting`
+            : catchingUp
+              ? `${formatRate(actual)} · catching up`
+              : formatRate(actual)}
       </span>
       <button
         type="button"
