@@ -548,6 +548,32 @@ test('hiding the Inspector fits the graph to the wider pane, unless the user mov
   expect(await scale()).toBeCloseTo(onNode, 3);
 });
 
+// Three steps up on the dock's separator at 1280x720 left a 252 px graph fitted under the
+// notices' 92 px band at zoom 0.46: below the level of detail, every kernel's rate and queue hidden.
+test('with the dock raised, the graph keeps its kernels readable: rates and queues shown', async ({
+  wb,
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await wb.open();
+  const sep = page.getByRole('separator', { name: 'Resize panels' });
+  await sep.focus();
+  for (let i = 0; i < 3; i++) await sep.press('ArrowUp');
+  const graph = page.getByTestId('graph');
+  await expect.poll(async () => (await graph.boundingBox())!.height).toBeLessThan(270);
+  await page.waitForTimeout(400);
+  await expect(page.locator('.graph')).not.toHaveClass(/graph-lod/);
+  await expect(page.getByTestId('kernel-rate-fraud_processor')).toBeVisible();
+  await expect(page.getByTestId('queue-alert_sink')).toBeVisible();
+  // Every node whole in the pane.
+  const pane = (await graph.boundingBox())!;
+  for (const node of await page.locator('.react-flow__node').all()) {
+    const b = (await node.boundingBox())!;
+    expect(b.y).toBeGreaterThanOrEqual(pane.y - 1);
+    expect(b.y + b.height).toBeLessThanOrEqual(pane.y + pane.height + 1);
+  }
+});
+
 test('the generator form survives a tab switch', async ({ wb, page }) => {
   await wb.open();
   await page.getByLabel('Rate (messages/s)').fill('777');

@@ -27,7 +27,7 @@ import {
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { createFlowBuilder, parseEdgeId, type FlowEdge, type FlowNode } from './flow';
 import { edgeTypes, nodeTypes } from './nodes';
-import { FIT_VIEW_OPTIONS, GRAPH_ROOM, graphView } from './view';
+import { fitViewOptions, graphRoom, graphView } from './view';
 import { configProblems, problemNodeIds } from '../shell/problems';
 
 function isValidConnection(c: Connection | FlowEdge): boolean {
@@ -67,6 +67,8 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
   const selectedEdges = useWorkbench((s) => s.selectedEdges);
   const search = useWorkbench((s) => s.search);
   const lod = useFlowStore(zoomedOut);
+  const paneHeight = useFlowStore((s) => s.height);
+  const fitOptions = useMemo(() => fitViewOptions(paneHeight), [paneHeight]);
   const outOfView = useFlowStore(partOutOfView);
   // The app panned a node into view (an add, a selection from a panel): part of the graph is out
   // of view, but the user did not go looking; the map waits for their own pan or zoom. It had
@@ -279,7 +281,7 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
         onlyRenderVisibleElements={false}
         minZoom={0.05}
         fitView
-        fitViewOptions={FIT_VIEW_OPTIONS}
+        fitViewOptions={fitOptions}
         // A move with an event is the user's (a fit by the app has none).
         onMoveStart={(event) => {
           if (event) moved();
@@ -305,7 +307,7 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
         ) : null}
         <Controls
           aria-label="Zoom controls"
-          fitViewOptions={FIT_VIEW_OPTIONS}
+          fitViewOptions={fitOptions}
           onFitView={() => {
             graphView.followsFit = true;
           }}
@@ -341,7 +343,7 @@ function RevealNode({ onReveal }: { onReveal: () => void }) {
       const top = p.y * zoom + y;
       const right = left + w * zoom;
       const bottom = top + h * zoom;
-      const { top: padTop, edge: side } = GRAPH_ROOM;
+      const { top: padTop, edge: side } = graphRoom(height);
       if (left >= side && top >= padTop && right <= width - side && bottom <= height - side) return;
       // The least pan that shows it (below the notices' band), not a centring: the rest of the
       // graph moves as little as it can.
@@ -377,7 +379,7 @@ function RefitOnResize() {
     last.current = [width, height];
     if (!prev || width === 0 || height === 0) return;
     if (prev[0] === width && prev[1] === height) return;
-    if (graphView.followsFit) void fitView(FIT_VIEW_OPTIONS);
+    if (graphView.followsFit) void fitView(fitViewOptions(height));
   }, [width, height, fitView]);
   return null;
 }

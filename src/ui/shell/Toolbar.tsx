@@ -7,7 +7,7 @@ import { demoConfig } from '../../core/config';
 import { addKernel, addType, kernelNodeId, typeNodeId, type FlowRect } from '../../state/edits';
 import { useWorkbench, workbenchStore, type ThemeChoice } from '../../state/store';
 import { autoLayout } from '../graph/layout';
-import { FIT_VIEW_OPTIONS, GRAPH_ROOM, graphView } from '../graph/view';
+import { fitViewOptions, graphRoom, graphView } from '../graph/view';
 import { focusInspector } from '../inspector/focus';
 
 import { workspaces } from '../../state/workspaces';
@@ -50,13 +50,13 @@ export function Toolbar() {
   }
 
   /**
-   * The part of the graph on screen, in flow units, less the room kept at its edges (`GRAPH_ROOM`)
+   * The part of the graph on screen, in flow units, less the room kept at its edges (`graphRoom`)
    * and the zoom controls at its left: where an added node can go without moving the view.
    */
   function viewInFlow(): FlowRect | undefined {
     const pane = document.querySelector('[data-testid="graph"]')?.getBoundingClientRect();
     if (!pane || pane.width === 0 || pane.height === 0) return undefined;
-    const { top, edge } = GRAPH_ROOM;
+    const { top, edge } = graphRoom(pane.height);
     const topLeft = flow.screenToFlowPosition({
       x: pane.left + ZOOM_CONTROLS_WIDTH,
       y: pane.top + top,
@@ -104,7 +104,8 @@ export function Toolbar() {
       requestAnimationFrame(() =>
         requestAnimationFrame(() => {
           graphView.followsFit = true;
-          void flow.fitView({ ...FIT_VIEW_OPTIONS, duration: 200 });
+          const pane = document.querySelector('[data-testid="graph"]')?.getBoundingClientRect();
+          void flow.fitView({ ...fitViewOptions(pane?.height ?? 0), duration: 200 });
         }),
       );
     } catch (err) {
