@@ -106,22 +106,22 @@ const letter = (id: number): DeadLetterRow =>
     detail: 'no route for message type 4242',
   }) as DeadLetterRow;
 
+/** An engine whose dead-letter listing holds `rows` of `total`, all for pattern_detector. */
+const listingEngine = (rows: DeadLetterRow[], total: number) =>
+  fakeEngine((cmd) =>
+    cmd.type === 'listDeadLetters'
+      ? ({
+          ok: true,
+          command: 'listDeadLetters',
+          deadLetters: { total, rows, byDestination: { pattern_detector: total } },
+        } as EngineReply)
+      : undefined,
+  );
+
 describe('Dead letters in a narrow pane', () => {
   for (const width of [560, 670])
     it(`shows every column without scrolling at ${width} px`, async () => {
-      const engine = fakeEngine((cmd) =>
-        cmd.type === 'listDeadLetters'
-          ? ({
-              ok: true,
-              command: 'listDeadLetters',
-              deadLetters: {
-                total: 2,
-                rows: [letter(1), letter(2)],
-                byDestination: { pattern_detector: 2 },
-              },
-            } as EngineReply)
-          : undefined,
-      );
+      const engine = listingEngine([letter(1), letter(2)], 2);
       render(inPane(width, <DeadLettersPanel />), engine);
       await expect
         .element(page.getByRole('cell', { name: 'fraud_processor → pattern_detector' }).first())
@@ -141,19 +141,7 @@ describe('Dead letters of a full queue in the half-width pane at 1280x720', () =
         source: 'host',
         detail: 'queue of "pattern_detector" is full (1024)',
       }) as DeadLetterRow;
-    const engine = fakeEngine((cmd) =>
-      cmd.type === 'listDeadLetters'
-        ? ({
-            ok: true,
-            command: 'listDeadLetters',
-            deadLetters: {
-              total: 2,
-              rows: [full(1), full(2)],
-              byDestination: { pattern_detector: 2 },
-            },
-          } as EngineReply)
-        : undefined,
-    );
+    const engine = listingEngine([full(1), full(2)], 2);
     render(inPane(670, <DeadLettersPanel />), engine);
     const cell = page.getByRole('cell', { name: 'queue full (1,024)' }).first();
     await expect.element(cell).toBeVisible();
@@ -354,19 +342,7 @@ describe('Receipts paused in a half-width pane at 1280x720', () => {
 
 describe("Dead letters' bars in a half-width pane at 1280x720", () => {
   it('fit the count, filters and Export on one line and the redrive on the next', async () => {
-    const engine = fakeEngine((cmd) =>
-      cmd.type === 'listDeadLetters'
-        ? ({
-            ok: true,
-            command: 'listDeadLetters',
-            deadLetters: {
-              total: 10_000,
-              rows: [letter(1), letter(2)],
-              byDestination: { pattern_detector: 10_000 },
-            },
-          } as EngineReply)
-        : undefined,
-    );
+    const engine = listingEngine([letter(1), letter(2)], 10_000);
     render(inPane(668, <DeadLettersPanel />), engine);
     store.getState().ingestSnapshot(
       snapshot({
