@@ -760,6 +760,12 @@ test('Maximise gives a pane the window height as well as the dock width, and Res
     .poll(async () => Math.round((await dock.boundingBox())!.height))
     .toBe(Math.round(before.height));
   await expect(page.locator('.react-flow__minimap')).toBeVisible();
+  // Escape gives it back too, from anywhere in the pane but a field.
+  await max.click();
+  await expect(max).toHaveAttribute('aria-pressed', 'true');
+  await page.getByRole('tab', { name: 'Receipts', exact: true }).focus();
+  await page.keyboard.press('Escape');
+  await expect(max).toHaveAttribute('aria-pressed', 'false');
   // Panels hidden and shown from the status bar while maximised: the maximised height is not
   // kept as the user's (after a reload the dock had come back at 79 % with the graph at 120 px).
   await max.click();

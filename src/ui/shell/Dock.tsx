@@ -257,6 +257,11 @@ export interface DockProps {
   renderBadge?: ((id: PanelId) => ReactNode) | undefined;
 }
 
+/** Whether a key went to a field that reads keys itself (a text box, a list box, a select). */
+const isField = (target: EventTarget | null): boolean =>
+  target instanceof Element &&
+  target.closest('input, textarea, select, [contenteditable]') !== null;
+
 /** Whether an input went to a tab (its pane's collapse is then refused; see the Workspace). */
 const isTab = (target: EventTarget | null): boolean =>
   target instanceof Element && target.closest('[data-tab]') !== null;
@@ -343,6 +348,15 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal, renderBadge
         (onTab.current = !e.nativeEvent.defaultPrevented && isTab(e.target))
       }
       onKeyDownCapture={(e) => (onTab.current = isTab(e.target))}
+      // Escape gives a maximised pane back its place, as in an editor's maximised view; not from
+      // a field (Escape there is the field's), nor an Escape a drag or menu already took.
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape' || e.defaultPrevented || isField(e.target)) return;
+        const ws = ref.current;
+        if (!ws?.getModel().maximizedTabsetId) return;
+        e.preventDefault();
+        ws.restoreTabset();
+      }}
       onBeforeModelChange={({ reason }) => reason !== 'collapse' || !onTab.current}
       onModelChanged={(m, meta) => {
         onModelChanged(m);
