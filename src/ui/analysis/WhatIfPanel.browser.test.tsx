@@ -30,6 +30,27 @@ describe('What-if traffic', () => {
       .toHaveTextContent(/as Inject → Generator sends it \(bursts, mix 1001:5, 1002:1\)/);
   });
 
+  // The overflow table read "102123 / 102123 / 64 of 64" under "lost / dead-lettered": no
+  // separators, and every drop counted as lost and again as dead-lettered.
+  it('names overflow figures as Queues does, with separators', async () => {
+    render(<WhatIfPanel />);
+    const other = structuredClone(store.getState().config);
+    other.name = 'small pattern queue';
+    for (const k of other.kernels) if (k.id === 'pattern_detector') k.queueCapacity = 64;
+    await userEvent.selectOptions(page.getByLabelText('Config to compare with'), 'paste');
+    await userEvent.fill(page.getByLabelText('Other config (JSON or TOML)'), JSON.stringify(other));
+    await userEvent.fill(page.getByLabelText('What-if rate'), '2000000');
+    await userEvent.fill(page.getByLabelText('What-if duration'), '1000');
+    await userEvent.click(page.getByRole('button', { name: 'Run what-if' }));
+    const row = page.getByTestId('whatif-overflow-pattern_detector');
+    await expect.element(row, { timeout: 30_000 }).toBeVisible();
+    await expect
+      .element(page.getByText('other: dropped / all letters / max depth', { exact: true }))
+      .toBeVisible();
+    const cells = [...row.element().querySelectorAll('td')].map((c) => c.textContent ?? '');
+    expect(cells[2]).toMatch(/^\d{1,3}(,\d{3})+ \/ \d{1,3}(,\d{3})+ \/ 64 of 64$/);
+  });
+
   it('takes a rate the live generator takes, and refuses a run of more messages than it holds', async () => {
     render(<WhatIfPanel />);
     await userEvent.selectOptions(page.getByLabelText('Config to compare with'), 'paste');

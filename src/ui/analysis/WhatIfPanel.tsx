@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { parseConfig, type RouteConfig } from '../../core/config';
 import { browserStorage, listWorkspaces, loadWorkspace } from '../../state/persistence';
 import { useWorkbench } from '../../state/store';
-import type { WhatIfReport, WhatIfResult } from '../../analysis/whatif';
+import type { KernelOutcome, WhatIfReport, WhatIfResult } from '../../analysis/whatif';
 import type { WhatIfRequest, WhatIfResponse } from '../../analysis/whatif.worker';
 import { oneShot } from './oneShot';
 import { outcomeWord } from './whatifWords';
@@ -45,6 +45,17 @@ function runInWorker(input: WhatIfRequest['input']): {
 }
 
 /** Compare the current config with a saved or pasted one on the same seeded traffic. */
+/** The overflow table's columns, as the Queues panel names them. */
+const OVERFLOW_TITLE =
+  'dropped: refused or evicted by the full queue / all letters: every dead letter made for the kernel, its drops among them (each drop is a letter under every policy: one event, not two losses) / the deepest the queue got, of its capacity';
+
+/** A side's overflow figures, with separators ("102,123 / 102,123 / 64 of 64"). */
+function overflowText(k: KernelOutcome | null): string {
+  return k
+    ? `${formatCount(k.dropped)} / ${formatCount(k.deadLettered)} / ${formatCount(k.maxDepth)} of ${formatCount(k.capacity)}`
+    : 'absent';
+}
+
 export function WhatIfPanel() {
   const current = useWorkbench((s) => s.config);
   const workspaceName = useWorkbench((s) => s.workspaceName);
@@ -350,28 +361,16 @@ function WhatIfReportView({
           <thead>
             <tr>
               <th>kernel</th>
-              <th title="refused or evicted by the full queue / of all its messages, those held as dead letters (under the deadLetter policy the same ones) / the deepest the queue got">
-                current: lost / dead-lettered / max depth
-              </th>
-              <th title="refused or evicted by the full queue / of all its messages, those held as dead letters (under the deadLetter policy the same ones) / the deepest the queue got">
-                other: lost / dead-lettered / max depth
-              </th>
+              <th title={OVERFLOW_TITLE}>current: dropped / all letters / max depth</th>
+              <th title={OVERFLOW_TITLE}>other: dropped / all letters / max depth</th>
             </tr>
           </thead>
           <tbody>
             {report.overflowed.map((k) => (
               <tr key={k.id} data-testid={`whatif-overflow-${k.id}`}>
                 <td>{k.id}</td>
-                <td>
-                  {k.base
-                    ? `${k.base.dropped} / ${k.base.deadLettered} / ${k.base.maxDepth} of ${k.base.capacity}`
-                    : 'absent'}
-                </td>
-                <td>
-                  {k.other
-                    ? `${k.other.dropped} / ${k.other.deadLettered} / ${k.other.maxDepth} of ${k.other.capacity}`
-                    : 'absent'}
-                </td>
+                <td>{overflowText(k.base)}</td>
+                <td>{overflowText(k.other)}</td>
               </tr>
             ))}
           </tbody>
