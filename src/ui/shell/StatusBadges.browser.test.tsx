@@ -187,6 +187,15 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     // chance at that rate, and it still says so (it showed bare for 0.4 s).
     running(2_000_000, 1, 3_250_000);
     await expect.element(badge).toHaveTextContent('3.25 M/s · catching up');
+    // 355 ms behind and 36 % under the asked rate, short of the engine's limit: said, not bare
+    // (it read a green "1.27 M/s"); at or above the asked rate that far behind, catching up
+    // (2.18 M/s had read bare, under a tenth over).
+    running(2_000_000, 355, 1_270_000);
+    await expect.element(badge).toHaveTextContent('1.27 M/s · 0.4 s behind');
+    await expect.element(badge).toHaveAttribute('data-behind', 'lagging');
+    await expect.element(badge).toHaveClass(/badge-ok/);
+    running(2_000_000, 350, 2_180_000);
+    await expect.element(badge).toHaveTextContent('2.18 M/s · catching up');
     // At 100/s, 120 in half a second's window can be chance: the plain rate.
     running(100, 0, 120);
     await expect.element(badge).toHaveTextContent(/^120\/s$/);
