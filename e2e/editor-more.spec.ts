@@ -53,7 +53,7 @@ test.describe('route editor: more', () => {
       before.messageTypes.map((t) => t.typeId),
     );
     expect(await wb.routeOf(1001)).toBe('fraud_processor');
-    await expect(page.getByTestId('notices')).not.toContainText('Deleted 1 type');
+    await expect(page.getByTestId('notices')).not.toContainText('Deleted type');
     // A node reached from the keyboard, with nothing selected: that node goes.
     await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
     await tabTo('Tab', 'kernel:aggregator');
@@ -62,6 +62,10 @@ test.describe('route editor: more', () => {
       .poll(async () => (await wb.config()).kernels.map((k) => k.id))
       .toEqual(before.kernels.map((k) => k.id).filter((k) => k !== 'aggregator'));
     expect(await wb.routeOf(1001)).toBe('fraud_processor');
+    // Its notice names it and says how to undo it ("Deleted 1 kernel." had said neither).
+    await expect(page.getByTestId('notices')).toContainText(
+      'Deleted kernel aggregator (Ctrl+Z undoes it).',
+    );
     // Backspace on a node's ▶ button is not for the node.
     const kernels = (await wb.config()).kernels.length;
     const inject = page.getByRole('button', { name: 'Inject one Transaction message' });

@@ -79,7 +79,12 @@ describe('config edits', () => {
   });
 
   it('deleting nodes removes the routes that touch them; results stay valid configs', () => {
-    const c = ok(deleteNodes(demoConfig(), ['kernel:aggregator', 'type:1003'])).config;
+    const r = ok(deleteNodes(demoConfig(), ['kernel:aggregator', 'type:1003']));
+    // Named, with the routes that went with them ("Deleted 1 kernel." had not said which).
+    expect(r.note).toBe(
+      'Deleted type PatternCheck (1003) and kernel aggregator with 2 routes (Ctrl+Z undoes it).',
+    );
+    const c = r.config;
     expect(c.kernels.some((k) => k.id === 'aggregator')).toBe(false);
     expect(c.routes.some((r) => r.kernelId === 'aggregator' || String(r.typeId) === '1003')).toBe(
       false,

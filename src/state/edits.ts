@@ -332,10 +332,25 @@ export function deleteNodes(config: RouteConfig, nodeIds: readonly string[]): Ed
     ),
     ...(layout ? { layout } : {}),
   };
-  const parts = [];
-  if (typeKeys.size) parts.push(`${typeKeys.size} type${typeKeys.size > 1 ? 's' : ''}`);
-  if (kernelKeys.size) parts.push(`${kernelKeys.size} kernel${kernelKeys.size > 1 ? 's' : ''}`);
-  return { ok: true, config: next, note: `Deleted ${parts.join(' and ')}.` };
+  // Named, where few: "Deleted 1 kernel." after a Delete pressed on a node reached with Tab did
+  // not say which.
+  const parts: string[] = [];
+  if (typeKeys.size + kernelKeys.size <= 3) {
+    for (const t of config.messageTypes)
+      if (typeKeys.has(String(t.typeId))) parts.push(`type ${t.name} (${String(t.typeId)})`);
+    for (const k of config.kernels) if (kernelKeys.has(k.id)) parts.push(`kernel ${k.id}`);
+  } else {
+    if (typeKeys.size) parts.push(`${typeKeys.size} type${typeKeys.size > 1 ? 's' : ''}`);
+    if (kernelKeys.size) parts.push(`${kernelKeys.size} kernel${kernelKeys.size > 1 ? 's' : ''}`);
+  }
+  const routes =
+    config.routes.length - next.routes.length + config.k2kRoutes.length - next.k2kRoutes.length;
+  const withRoutes = routes ? ` with ${routes} route${routes > 1 ? 's' : ''}` : '';
+  return {
+    ok: true,
+    config: next,
+    note: `Deleted ${parts.join(' and ')}${withRoutes} (Ctrl+Z undoes it).`,
+  };
 }
 
 /** What copy puts on the clipboard: the selected types and kernels and the routes among them. */
