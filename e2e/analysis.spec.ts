@@ -157,7 +157,10 @@ async function record(
   await panel.getByRole('button', { name: 'Start recording' }).click();
   for (const i of injections) await page.evaluate((x) => window.workbench.inject(x), i);
   const n = injections.length;
-  await panel.getByRole('button', { name: new RegExp(`Stop recording \\(${n} event`) }).click();
+  // One word for what it holds: "Stop recording (1 event(s))" beside "2 commands" in its list.
+  await panel
+    .getByRole('button', { name: `Stop recording (${n} ${n === 1 ? 'command' : 'commands'})` })
+    .click();
   return panel;
 }
 
@@ -169,7 +172,7 @@ test('Replay headless runs a recording twice on a worker and says the replays ar
     { typeId: 1001, count: 2000 },
     { typeId: 1002, count: 500 },
   ]);
-  await expect(panel.getByTestId('record-message')).toContainText('Saved “burst”: 2 event(s)');
+  await expect(panel.getByTestId('record-message')).toContainText('Saved “burst”: 2 commands.');
   const workers = new Set<string>();
   page.on('worker', (w) => workers.add(w.url()));
   await panel
@@ -179,6 +182,10 @@ test('Replay headless runs a recording twice on a worker and says the replays ar
   // 2,500 injected, and what they set off (FraudAlerts, PatternResults): every one a receipt.
   await expect(panel.getByTestId('record-message')).toContainText(
     /Headless replay of “burst”: [\d,]+ receipts \(Delivered [\d,]+.*\); second replay identical\./,
+  );
+  // Why its figures need not be the live run's (310,508 beside a live 310,472 had said nothing).
+  await expect(panel.getByTestId('record-message')).toContainText(
+    'can differ a little from the live run it recorded',
   );
   const total = readCount(
     (await panel.getByTestId('record-message').textContent())!.match(/: ([\d,]+) receipts/)![1]!,

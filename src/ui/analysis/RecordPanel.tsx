@@ -43,6 +43,16 @@ function statusLine(byStatus: Record<string, number>): string {
 }
 
 /** Record the session's injected traffic into the workspace and replay it. */
+/** "1 command", "2 commands": one word for what a recording holds (it had said "event(s)" too). */
+const commands = (n: number) => `${formatCount(n)} ${n === 1 ? 'command' : 'commands'}`;
+
+/**
+ * Why a headless replay's figures need not be the live run's: "310,508 receipts … second replay
+ * identical" stood beside the live run's 310,472 with nothing said.
+ */
+const HEADLESS_NOTE =
+  'It runs from empty kernels on a simulated clock in even steps, so its figures can differ a little from the live run it recorded, whose time slices fell as the machine allowed; two replays are identical, step for step.';
+
 export function RecordPanel() {
   const engine = useEngine();
   const workspace = useWorkbench((s) => s.workspaceName);
@@ -79,7 +89,7 @@ export function RecordPanel() {
     setMessage(
       err
         ? err.message
-        : `Saved “${r.name}”: ${r.events.length} event(s)${r.truncated ? `, ${r.truncated} beyond the limit not kept` : ''}.`,
+        : `Saved “${r.name}”: ${commands(r.events.length)}${r.truncated ? `, ${formatCount(r.truncated)} beyond the limit not kept` : ''}.`,
     );
     // The next recording gets a name of its own: "session 1" again replaced the first, unasked.
     if (!err) setName(nextName([...list, r.name]));
@@ -95,7 +105,7 @@ export function RecordPanel() {
           return [
             n,
             r.ok
-              ? `${formatCount(r.recording.events.length)} ${r.recording.events.length === 1 ? 'command' : 'commands'} · ${(r.recording.durationUs / 1e6).toFixed(1)} s · ${r.recording.createdAt.slice(0, 16).replace('T', ' ')}`
+              ? `${commands(r.recording.events.length)} · ${(r.recording.durationUs / 1e6).toFixed(1)} s · ${r.recording.createdAt.slice(0, 16).replace('T', ' ')}`
               : 'unreadable',
           ] as const;
         }),
@@ -125,7 +135,7 @@ export function RecordPanel() {
     const run = checkInWorker({ config, recording: r });
     cancelCheck.current = run.cancel;
     setChecking(n);
-    setMessage(`Replaying “${n}” headless, twice (${formatCount(r.events.length)} event(s))…`);
+    setMessage(`Replaying “${n}” headless, twice (${commands(r.events.length)})…`);
     void run.result.then((reply) => {
       cancelCheck.current = null;
       setChecking(null);
@@ -136,7 +146,7 @@ export function RecordPanel() {
       }
       const a = reply.check;
       setMessage(
-        `Headless replay of “${n}”: ${formatCount(a.total)} receipts (${statusLine(a.byStatus)}); second replay ${a.identical ? 'identical' : 'DIFFERENT'}.${a.errors.length ? ` ${formatCount(a.errors.length)} command(s) refused: ${a.errors[0]!.message}` : ''}`,
+        `Headless replay of “${n}”: ${formatCount(a.total)} receipts (${statusLine(a.byStatus)}); second replay ${a.identical ? 'identical' : 'DIFFERENT'}.${a.errors.length ? ` ${commands(a.errors.length)} refused: ${a.errors[0]!.message}` : ''} ${HEADLESS_NOTE}`,
       );
     });
   }
@@ -151,7 +161,7 @@ export function RecordPanel() {
         cancelRef.current = null;
         setCancelLive(null);
         setMessage(
-          `Replayed “${n}” into the live engine: ${formatCount(r.events.length)} ${r.events.length === 1 ? 'command' : 'commands'} sent at their recorded times. Its kernels kept their state from before, so the figures can differ from a headless replay, which starts from empty kernels and is exact.`,
+          `Replayed “${n}” into the live engine: ${commands(r.events.length)} sent at their recorded times. Its kernels kept their state from before, so the figures can differ from a headless replay, which starts from empty kernels and is exact.`,
         );
       },
       r.durationUs / 1000 + 50,
@@ -191,7 +201,7 @@ export function RecordPanel() {
         </label>
         {recording ? (
           <button type="button" onClick={stop}>
-            Stop recording ({events} event(s))
+            Stop recording ({commands(events)})
           </button>
         ) : (
           <button
