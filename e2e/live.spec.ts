@@ -140,6 +140,26 @@ test.describe('inject and watch', () => {
     await expect(page.getByTestId('dropped-node-pattern_detector')).toHaveCount(0);
   });
 
+  // Half the dock at 1280x720 under load: "≤301 / 4,096" widened the depth column and the last
+  // header was cut to "DRAINED I…", its values past the pane's edge.
+  test("Predict's kernel table fits the half-width pane at 1280x720 under load", async ({
+    wb,
+    page,
+  }) => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await wb.open();
+    await engineReady(page);
+    await page.evaluate(() => window.workbench.startGenerator({ ratePerSec: 2_000_000, seed: 7 }));
+    await wb.openPanel('Predict');
+    const depth = page.getByTestId('predict-depth-alert_sink');
+    await expect(depth).toHaveText(/^≤\d/);
+    const fit = await page
+      .getByRole('table', { name: 'Queue predictions' })
+      .evaluate((t) => [t.scrollWidth, t.parentElement!.clientWidth]);
+    expect(fit[0]).toBeLessThanOrEqual(fit[1]! + 1);
+    await page.evaluate(() => window.workbench.stopGenerator());
+  });
+
   test('counts read with thousands separators in Dead letters, Metrics and Predict', async ({
     wb,
     page,

@@ -103,11 +103,13 @@ export function PredictPanel() {
               <th className="num" title="ρ = λ / μ: utilisation">
                 <span className="sym">ρ</span>
               </th>
+              {/* On two lines where the pane is narrow, as the other headers: whole on one,
+                  "drained in" was cut to "DRAINED I…" at 1280x720 beside "≤301 / 4,096". */}
               <th className="num" title="predicted time until the queue is full">
-                full{'\u00a0'}in
+                full in
               </th>
               <th className="num" title="predicted time until the queue is empty">
-                drained{'\u00a0'}in
+                drained in
               </th>
             </tr>
           </thead>
