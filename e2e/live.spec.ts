@@ -142,6 +142,24 @@ test.describe('inject and watch', () => {
 
   // Half the dock at 1280x720 under load: "≤301 / 4,096" widened the depth column and the last
   // header was cut to "DRAINED I…", its values past the pane's edge.
+  // Reloaded mid-run, the page came back with a fresh engine and nothing said: the held dead
+  // letters, read as durable, were gone.
+  test('a reload mid-run says what the last page held was not kept', async ({ wb, page }) => {
+    await wb.open();
+    await engineReady(page);
+    await page.evaluate(() => window.workbench.inject({ typeId: 1003, count: 3_000 }));
+    await page.evaluate(() => window.workbench.startGenerator({ ratePerSec: 10_000, seed: 3 }));
+    await expect.poll(async () => (await snap(page))?.deadLetters.count ?? 0).toBeGreaterThan(0);
+    // The page shows it (the note is taken from what is on screen).
+    await expect(page.getByTestId('badge-deadletters')).toBeVisible();
+    await page.reload();
+    await engineReady(page);
+    await expect(page.getByTestId('notices')).toContainText(
+      /The page was reloaded, and the engine started afresh: the last page's traffic \([\d,]+ messages injected, [\d,]+ dead letters held; its generator was running\) was not kept\./,
+    );
+    expect((await snap(page))!.injected).toBe(0);
+  });
+
   test("Predict's kernel table fits the half-width pane at 1280x720 under load", async ({
     wb,
     page,

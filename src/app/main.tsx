@@ -14,6 +14,7 @@ import { createEngineClient } from '../engine/client';
 import { initialWorkspace, workspaces } from '../state/workspaces';
 import { installTestApi } from './testApi';
 import { installFaultHooks } from './faults';
+import { installLastSession } from './lastSession';
 import { recordingClient } from '../analysis/recording';
 import { SHARE_PREFIX, decodeShareFragment, serializeConfig } from '../core/config';
 
@@ -23,6 +24,7 @@ const CLOCK_TICK_MS = 250;
 const start = initialWorkspace();
 const store = initStore({ config: start.config, workspaceName: start.name });
 if (start.warning) store.getState().notify('error', start.warning);
+installLastSession(store);
 
 const THEME_KEY = 'rdw:v1:theme';
 // Storage may refuse reads or writes (privacy modes, quota): the theme then lives in memory only.
