@@ -377,9 +377,15 @@ export function ReceiptsPanel() {
               <span
                 role="columnheader"
                 className="rc-hlc"
-                title="hybrid logical clock: time of day · logical counter"
+                title={
+                  layout === 'wide'
+                    ? 'hybrid logical clock: time of day · logical counter'
+                    : 'hybrid logical clock: minutes and seconds of the hour (the hour is on hover) · logical counter'
+                }
               >
-                HLC time · logical
+                {/* Where the hour is hidden, the header says so: "14:07.583950" under "HLC time"
+                    read as 14:07, not as 13:14:07. */}
+                {layout === 'wide' ? 'HLC time · logical' : 'HLC mm:ss · logical'}
               </span>
               <span role="columnheader" className="rc-id" aria-label="message id">
                 <span className="label-full">message id</span>

@@ -201,6 +201,11 @@ describe('Receipts in a narrow pane', () => {
       );
       const list = page.getByTestId('receipt-list');
       await expect.element(list).toHaveAttribute('data-layout', layout);
+      // Where the hour is hidden the header says mm:ss ("14:07.583950" under "HLC time" read as
+      // 14:07, not 13:14:07).
+      await expect
+        .element(page.getByRole('columnheader', { name: /^HLC/ }))
+        .toHaveTextContent(layout === 'wide' ? 'HLC time · logical' : 'HLC mm:ss · logical');
       await expect.element(page.getByRole('row').nth(1)).toBeVisible();
       // Rows do not overlap: the virtual list places them at the height the layout has.
       const [a, b] = page
