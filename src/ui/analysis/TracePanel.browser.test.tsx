@@ -125,6 +125,14 @@ describe('Trace panel: recent messages', () => {
     await expect.element(first).toHaveTextContent(/^20Transaction/);
   });
 
+  it('names where a message with no route went, as the other tables do', async () => {
+    render(<TracePanel />);
+    ingest([{ ...receipt(7), typeId: 4242, destination: '', status: 'NoRoute' }]);
+    await expect
+      .element(page.getByTestId('trace-pick-7'))
+      .toHaveTextContent(/^74242\(no route\)NoRoute/);
+  });
+
   it('keeps the Message id row in view when a trace opens from low in the list', async () => {
     render(inPane(1100, <TracePanel />), engineWith());
     receipts(1, 30);

@@ -3,7 +3,7 @@ import { useWorkbench } from '../../state/store';
 import { findType } from '../../state/edits';
 import type { HlcTimestamp } from '../../core';
 import { formatHlc, typeLabel } from '../live/labels';
-import { formatCount, formatMicros, routeText } from '../design/format';
+import { NO_DESTINATION, formatCount, formatMicros, routeText } from '../design/format';
 import type { TraceHop } from '../../analysis/trace';
 import { describePath, isRefused, toHost, useOpenTrace, useTraceState } from './traceHighlight';
 
@@ -200,7 +200,8 @@ export function TracePanel() {
                     <td title={typeLabel(config.messageTypes, r.typeId)}>
                       {findType(config, String(r.typeId))?.name ?? String(r.typeId)}
                     </td>
-                    <td>{r.destination}</td>
+                    {/* A NoRoute message went nowhere: said as the tables say it, not a blank. */}
+                    <td>{r.destination || NO_DESTINATION}</td>
                     <td className={`st-${r.status}`}>{r.status}</td>
                     <td>
                       <button
