@@ -151,14 +151,20 @@ test.describe('route configs out and in', () => {
     expect(await dialog.getByRole('tab').evaluateAll((ts) => ts.map((t) => t.tabIndex))).toEqual([
       0, -1, -1, -1,
     ]);
-    // The chosen format is seen, not only announced: all four had the same background.
-    const look = await dialog
-      .getByRole('tab')
-      .evaluateAll((ts) =>
-        ts.map((t) => `${getComputedStyle(t).backgroundColor} ${getComputedStyle(t).boxShadow}`),
-      );
-    expect(new Set(look.slice(1)).size).toBe(1);
-    expect(look[0]).not.toBe(look[1]);
+    // The chosen format is seen, not only announced: all four had the same background. (Polled:
+    // the tab just left may still be fading back.)
+    const look = () =>
+      dialog
+        .getByRole('tab')
+        .evaluateAll((ts) =>
+          ts.map((t) => `${getComputedStyle(t).backgroundColor} ${getComputedStyle(t).boxShadow}`),
+        );
+    await expect
+      .poll(async () => {
+        const l = await look();
+        return new Set(l.slice(1)).size === 1 && l[0] !== l[1];
+      })
+      .toBe(true);
   });
 
   // An import without fraud_processor, then "Redrive all matching": 1,904 letters failed again as
