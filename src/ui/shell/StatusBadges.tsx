@@ -202,6 +202,50 @@ const SHOWN_LAG_MS = 100;
  */
 const STEADY_RATE = 10_000;
 
+/** What the running generator's badge reads in each state (`data-behind`), and its hover. */
+const BADGE_STATES: Record<
+  'true' | 'starting' | 'catching-up' | 'lagging' | 'false',
+  (r: { actual: number; asked: number; lateBy: string; fullest: number }) => {
+    text: string;
+    title: string;
+  }
+> = {
+  true: ({ actual, asked, lateBy, fullest }) => ({
+    text: `${formatCompact(actual)} of ${formatRate(asked)}`,
+    title:
+      `Messages enter at ${formatRate(actual)} of the ${formatRate(asked)} asked for: the engine ` +
+      `does not keep up, and the generator is ${lateBy} behind its schedule.` +
+      (fullest < 0.5
+        ? ' Every kernel queue is less than half full: the limit is the engine itself (drawing ' +
+          'and routing messages on its thread), not a kernel.'
+        : ' A kernel queue is filling: see the graph and the Queues panel for which.'),
+  }),
+  starting: ({ actual, asked }) => ({
+    text: `${formatRate(actual)} · starting`,
+    title:
+      `Messages enter at ${formatRate(actual)} since the run started, under half a second ago: ` +
+      `the engine is warming up to the ${formatRate(asked)} asked for.`,
+  }),
+  'catching-up': ({ actual, asked, lateBy }) => ({
+    text: `${formatRate(actual)} · catching up`,
+    title:
+      `Messages enter at ${formatRate(actual)}, faster than the ${formatRate(asked)} asked for: ` +
+      `the engine is catching up with the generator's schedule (${lateBy} behind).`,
+  }),
+  lagging: ({ actual, asked, lateBy }) => ({
+    text: `${formatRate(actual)} · ${lateBy} behind`,
+    title:
+      `Messages enter at ${formatRate(actual)}, under the ${formatRate(asked)} asked for, ` +
+      `and the generator is ${lateBy} behind its schedule (the engine's thread or the ` +
+      `machine was busy). It turns amber if that lasts: half a second behind, or 0.1 s ` +
+      `entering under half the asked rate.`,
+  }),
+  false: ({ actual, asked }) => ({
+    text: formatRate(actual),
+    title: `Messages the generator sends per second (it was asked for ${formatRate(asked)}).`,
+  }),
+};
+
 /**
  * Generator status and Stop, always in the toolbar. The badge shows the rate messages really
  * enter at (the engine's measured injected rate), not the rate asked for: when the engine cannot
@@ -247,29 +291,20 @@ export function TrafficControl() {
   // up, under it it is behind by so much. Only a tenth over counted as catching up and the rest
   // read bare: 350 ms behind, "2.29 M/s · catching up" and "2.18 M/s" by turns, and "1.27 M/s"
   // in green, 36 % under the 2 M/s asked, with nothing said.
-  const lagging = !startingUp && !behind && lagMs >= SHOWN_LAG_MS;
-  const catchingUp = !startingUp && !behind && (surge || (lagging && actual >= asked));
-  const fallingBehind = lagging && actual < asked;
+  const lagging = lagMs >= SHOWN_LAG_MS;
   const lateBy = `${(lagMs / 1000).toFixed(1)} s`;
-  const title = behind
-    ? `Messages enter at ${formatRate(actual)} of the ${formatRate(asked)} asked for: the engine ` +
-      `does not keep up, and the generator is ${lateBy} behind its schedule.` +
-      (fullest < 0.5
-        ? ' Every kernel queue is less than half full: the limit is the engine itself (drawing ' +
-          'and routing messages on its thread), not a kernel.'
-        : ' A kernel queue is filling: see the graph and the Queues panel for which.')
+  // One state, derived once, the first that holds: what the badge reads, its hover and
+  // `data-behind` follow from it.
+  const state: keyof typeof BADGE_STATES = behind
+    ? 'true'
     : startingUp
-      ? `Messages enter at ${formatRate(actual)} since the run started, under half a second ago: ` +
-        `the engine is warming up to the ${formatRate(asked)} asked for.`
-      : catchingUp
-        ? `Messages enter at ${formatRate(actual)}, faster than the ${formatRate(asked)} asked for: ` +
-          `the engine is catching up with the generator's schedule (${lateBy} behind).`
-        : fallingBehind
-          ? `Messages enter at ${formatRate(actual)}, under the ${formatRate(asked)} asked for, ` +
-            `and the generator is ${lateBy} behind its schedule (the engine's thread or the ` +
-            `machine was busy). It turns amber if that lasts: half a second behind, or 0.1 s ` +
-            `entering under half the asked rate.`
-          : `Messages the generator sends per second (it was asked for ${formatRate(asked)}).`;
+      ? 'starting'
+      : surge || (lagging && actual >= asked)
+        ? 'catching-up'
+        : lagging
+          ? 'lagging'
+          : 'false';
+  const badge = BADGE_STATES[state]({ actual, asked, lateBy, fullest });
   return (
     <span className="traffic" data-testid="traffic-status">
       <span
@@ -277,34 +312,16 @@ export function TrafficControl() {
         // The count sent is in Inject's generator line; here, on hover (beside the badge it left
         // the search box 60 px wide at 1280x720).
         title={
-          `${title} ${formatCount(emitted)} sent so far.` +
+          `${badge.title} ${formatCount(emitted)} sent so far.` +
           (entering > actual * CATCH_UP_RATIO + 1
             ? ` With messages sent by hand, ${formatRate(entering)} enter in all.`
             : '')
         }
         data-testid="traffic-rate"
-        data-behind={
-          behind
-            ? 'true'
-            : startingUp
-              ? 'starting'
-              : catchingUp
-                ? 'catching-up'
-                : fallingBehind
-                  ? 'lagging'
-                  : 'false'
-        }
+        data-behind={state}
       >
         <span className="dot" aria-hidden="true" />
-        {behind
-          ? `${formatCompact(actual)} of ${formatRate(asked)}`
-          : startingUp
-            ? `${formatRate(actual)} · starting`
-            : catchingUp
-              ? `${formatRate(actual)} · catching up`
-              : fallingBehind
-                ? `${formatRate(actual)} · ${lateBy} behind`
-                : formatRate(actual)}
+        {badge.text}
       </span>
       <button
         type="button"
