@@ -1,4 +1,5 @@
 import type { EngineSnapshot } from '../../engine/protocol';
+import { RATE_WINDOW_US } from '../../engine/rate';
 
 /**
  * How far behind its schedule the generator may be before the workbench says the engine does
@@ -17,7 +18,7 @@ const FAR_BEHIND_MS = 100;
  * 0.45 s, and the badge had read an amber "930 K of 2.00 M/s" for the problem it no longer had.
  * As long as the rate's window: past it, the rates are the run's own.
  */
-export const STARTING_US = 500_000;
+export const STARTING_US = RATE_WINDOW_US;
 
 /** Whether the generator's run is in its first `STARTING_US` (the badge says "starting"). */
 export function starting(s: EngineSnapshot | null): boolean {
