@@ -28,16 +28,16 @@ const fmtSec = (x: number | null): string =>
           ? `${x.toFixed(1)} s`
           : `${(x / 60).toFixed(0)} min`;
 
-/** Per-kernel utilisation and time to full/drain, and the bottleneck of each path, live. */
-/** Said on the rate columns' heads; "5 s" on one line ("(5" / "s avg)" had wrapped at 1440x900). */
 /** The depth as the graph's node shows it, whole numbers: "≤310 / 4,096". */
 function depthCell(queued: number, peak: number, capacity: number): string {
   const d = shownDepth(queued, peak);
   return `${d.upTo ? '≤' : ''}${formatCount(d.value)} / ${formatCount(capacity)}`;
 }
 
+/** Said on the rate columns' heads; "5 s" on one line ("(5" / "s avg)" had wrapped at 1440x900). */
 const AVG_NOTE = '(5\u00a0s\u00a0avg)';
 
+/** Per-kernel utilisation and time to full/drain, and the bottleneck of each path, live. */
 export function PredictPanel() {
   const all = usePredictions();
   const stale = useStale();

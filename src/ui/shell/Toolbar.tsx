@@ -12,13 +12,18 @@ import { focusInspector } from '../inspector/focus';
 
 import { workspaces } from '../../state/workspaces';
 
+/** The graph's zoom controls along its left edge, with their margin (px). */
+const ZOOM_CONTROLS_WIDTH = 60;
+
+/** The graph pane's box on the page, or undefined while it is not laid out. */
+function graphPane(): DOMRect | undefined {
+  return document.querySelector('[data-testid="graph"]')?.getBoundingClientRect();
+}
+
 /**
  * One row at 1280 px and up: the frequent actions as buttons, the rare ones (save as, restore the
  * demo) in the More menu, the generator's Stop and the kernels' backend as badges on the right.
  */
-/** The graph's zoom controls along its left edge, with their margin (px). */
-const ZOOM_CONTROLS_WIDTH = 60;
-
 export function Toolbar() {
   const name = useWorkbench((s) => s.workspaceName);
   const canUndo = useWorkbench((s) => s.past.length > 0);
@@ -54,7 +59,7 @@ export function Toolbar() {
    * and the zoom controls at its left: where an added node can go without moving the view.
    */
   function viewInFlow(): FlowRect | undefined {
-    const pane = document.querySelector('[data-testid="graph"]')?.getBoundingClientRect();
+    const pane = graphPane();
     if (!pane || pane.width === 0 || pane.height === 0) return undefined;
     const { top, edge } = graphRoom(pane.height);
     const topLeft = flow.screenToFlowPosition({
@@ -104,8 +109,7 @@ export function Toolbar() {
       requestAnimationFrame(() =>
         requestAnimationFrame(() => {
           graphView.followsFit = true;
-          const pane = document.querySelector('[data-testid="graph"]')?.getBoundingClientRect();
-          void flow.fitView({ ...fitViewOptions(pane?.height ?? 0), duration: 200 });
+          void flow.fitView({ ...fitViewOptions(graphPane()?.height ?? 0), duration: 200 });
         }),
       );
     } catch (err) {
