@@ -280,7 +280,7 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
               : 'Messages this kernel processed per second (last half second)')
           }
         >
-          {rate === 0 && lump > 0 ? `+${formatCompact(lump)}` : formatRate(rate)}
+          {lump > 0 ? lumpText(lump) : formatRate(rate)}
         </span>
       </div>
       <Handle
@@ -306,6 +306,12 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
     </div>
   );
 });
+
+/**
+ * A lump's count as the graph shows it, "+3,000" (`lumps.ts`: only ever where the rate shown is 0,
+ * so it stands in the rate's place).
+ */
+const lumpText = (n: number) => `+${formatCompact(n)}`;
 
 /** What a "+N" on the graph means, on hover. */
 function lumpTitle(n: number, what: string): string {
@@ -343,7 +349,7 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
     : `translate(-50%, -50%) translate(${midX}px, ${midY}px)`;
   const cls = `edge-${kind}${data?.problem ? ' edge-problem' : ''}${data?.highlighted ? ' edge-highlight' : ''}${selected ? ' edge-selected' : ''}`;
   // Traffic that no rate showed (a burst done within a slice): its count, for a while.
-  const flow = rate > 0 ? formatRate(rate) : lump > 0 ? `+${formatCompact(lump)}` : '';
+  const flow = lump > 0 ? lumpText(lump) : rate > 0 ? formatRate(rate) : '';
   const text = derived
     ? `${kind}${flow ? ` ${flow}` : ''}`
     : `${kind === 'k2k' ? 'via ' : ''}${flow}`;
@@ -359,9 +365,9 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
       {text ? (
         <EdgeLabelRenderer>
           <div
-            className={`edge-label ${rate > 0 || lump > 0 || !derived ? stale.className : ''}${rate === 0 && lump > 0 ? ' lump' : ''}`}
+            className={`edge-label ${rate > 0 || lump > 0 || !derived ? stale.className : ''}${lump > 0 ? ' lump' : ''}`}
             title={
-              rate === 0 && lump > 0
+              lump > 0
                 ? (stale.title ?? lumpTitle(lump, 'this edge carried'))
                 : rate > 0 || !derived
                   ? stale.title
