@@ -43,6 +43,16 @@ export interface Lumps {
   reset(): void;
 }
 
+/** A lump from `base` to `total`, last moved at `movedAt`, no rate shown for it yet. */
+const lumpFrom = (total: number, base: number, movedAt: number, generated: boolean): Track => ({
+  total,
+  base,
+  movedAt,
+  ratedFrom: NaN,
+  ratedTo: NaN,
+  generated,
+});
+
 const NONE: ReadonlyMap<string, number> = new Map();
 
 export function createLumps(): Lumps {
@@ -59,22 +69,17 @@ export function createLumps(): Lumps {
         let t = tracks.get(key);
         if (!t && !first && total > 0) {
           // An edge appears in the snapshot with its first traffic: all of it is new.
-          t = { total, base: 0, movedAt: wallMs, ratedFrom: NaN, ratedTo: NaN, generated: running };
+          t = lumpFrom(total, 0, wallMs, running);
         } else if (!t || total < t.total) {
           // Seen first (the page opened on a running engine), or its counters were reset: what
           // it has counted so far is no lump.
-          t = {
-            total,
-            base: total,
-            movedAt: -Infinity,
-            ratedFrom: NaN,
-            ratedTo: NaN,
-            generated: running,
-          };
+          t = lumpFrom(total, total, -Infinity, running);
         } else if (total > t.total) {
-          if (wallMs - t.movedAt >= LUMP_MS)
-            t = { ...t, base: t.total, ratedFrom: NaN, ratedTo: NaN, generated: running };
-          t = { ...t, total, movedAt: wallMs };
+          // Moving: after standing still for LUMP_MS a new lump starts here, else this one goes on.
+          t =
+            wallMs - t.movedAt >= LUMP_MS
+              ? lumpFrom(total, t.total, wallMs, running)
+              : { ...t, total, movedAt: wallMs };
         }
         if (rate > 0)
           t = {
