@@ -23,10 +23,10 @@ export function clearRow8(words: Uint32Array, at: number): void {
   words[at + 7] = 0;
 }
 
-/** Growable SoA message store with a free-list; reference 0 is never handed out ("none"). */
 /** `MessageStore.sampled`: a message a dropOldest queue evicted before its send settled its receipt. */
 export const EVICTED_BEFORE_RECEIPT = 2;
 
+/** Growable SoA message store with a free-list; reference 0 is never handed out ("none"). */
 export class MessageStore {
   capacity = 0;
   live = 0;

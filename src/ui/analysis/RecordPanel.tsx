@@ -42,7 +42,6 @@ function statusLine(byStatus: Record<string, number>): string {
   return formatCounts(byStatus) || 'no receipts';
 }
 
-/** Record the session's injected traffic into the workspace and replay it. */
 /** "1 command", "2 commands": one word for what a recording holds (it had said "event(s)" too). */
 const commands = (n: number) => `${formatCount(n)} ${n === 1 ? 'command' : 'commands'}`;
 
@@ -53,6 +52,7 @@ const commands = (n: number) => `${formatCount(n)} ${n === 1 ? 'command' : 'comm
 const HEADLESS_NOTE =
   'It runs from empty kernels on a simulated clock in even steps, so its figures can differ a little from the live run it recorded, whose time slices fell as the machine allowed; two replays are identical, step for step.';
 
+/** Record the session's injected traffic into the workspace and replay it. */
 export function RecordPanel() {
   const engine = useEngine();
   const workspace = useWorkbench((s) => s.workspaceName);

@@ -44,7 +44,6 @@ function runInWorker(input: WhatIfRequest['input']): {
   return { result: run.result.then((r) => r.result), cancel: run.cancel };
 }
 
-/** Compare the current config with a saved or pasted one on the same seeded traffic. */
 /** The overflow table's columns, as the Queues panel names them. */
 const OVERFLOW_TITLE =
   'dropped: refused or evicted by the full queue / all letters: every dead letter made for the kernel, its drops among them (each drop is a letter under every policy: one event, not two losses) / the deepest the queue got, of its capacity';
@@ -56,6 +55,7 @@ function overflowText(k: KernelOutcome | null): string {
     : 'absent';
 }
 
+/** Compare the current config with a saved or pasted one on the same seeded traffic. */
 export function WhatIfPanel() {
   const current = useWorkbench((s) => s.config);
   const workspaceName = useWorkbench((s) => s.workspaceName);
