@@ -3,7 +3,7 @@
  * Expects the dock tabs 'Trace' and 'What-if' (src/ui/analysis) and GraphCanvas receiving
  * `useTraceHighlight()` as `highlightedEdges`.
  */
-import { engineReady, readCount, test, expect, type Workbench } from './workbench';
+import { readCount, test, expect, type Workbench } from './workbench';
 import type { Page } from '@playwright/test';
 
 const snap = (page: Page) => page.evaluate(() => window.workbench.snapshot());
@@ -13,8 +13,7 @@ test.describe('beyond the peers', () => {
     wb,
     page,
   }) => {
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     await page.evaluate(() =>
       window.workbench.inject({ typeId: 1001, payload: { amount: 15000 }, count: 1 }),
     );
@@ -28,8 +27,7 @@ test.describe('beyond the peers', () => {
     wb,
     page,
   }) => {
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     const res = await page.evaluate(() =>
       window.workbench.inject({ typeId: 1001, payload: { amount: 15000 }, count: 1 }),
     );
@@ -57,8 +55,7 @@ test.describe('beyond the peers', () => {
   });
 
   test('what-if with one route changed reports that type', async ({ wb, page }) => {
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     // The same config name as the current one, as a tweaked copy has: the sides are told apart
     // by where they came from.
     const cfg = await wb.config();
@@ -149,8 +146,7 @@ async function record(
   name: string,
   injections: { typeId: number; count: number }[],
 ) {
-  await wb.open();
-  await engineReady(page);
+  await wb.openReady();
   await wb.openPanel('Record');
   const panel = wb.panel('Record');
   await panel.getByLabel('Recording name').fill(name);

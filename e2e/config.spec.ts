@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { encodeShareFragment, parseConfig } from '../src/core/config/index.ts';
-import { engineReady, test, expect } from './workbench';
+import { test, expect } from './workbench';
 
 test.describe('route configs out and in', () => {
   test('export a file, edit, import it back with a preview, confirm, and undo', async ({
@@ -173,8 +173,7 @@ test.describe('route configs out and in', () => {
     wb,
     page,
   }) => {
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     await page.evaluate(() => window.workbench.inject({ typeId: 1001, count: 6_000 }));
     await expect
       .poll(async () => (await page.evaluate(() => window.workbench.snapshot()))?.deadLetters.count)

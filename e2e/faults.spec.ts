@@ -182,8 +182,7 @@ test.describe('faults are survived', () => {
     page,
   }) => {
     await enableFaultHooks(page);
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     // Needs an engine fault: today kernels cannot fail per message (only a rejected async batch is
     // counted as failed 'KernelError', the whole batch, and never dead-lettered).
     const hooks = await page.evaluate(() => Object.keys(window.workbench.__faults ?? {}));

@@ -3,7 +3,7 @@
  * window, Trace that shows what it traced, notices that cover no control, Stop always at hand,
  * a one-row toolbar.
  */
-import { engineReady, DOCK_PANELS, test, expect } from './workbench';
+import { DOCK_PANELS, test, expect } from './workbench';
 import type { Page } from '@playwright/test';
 
 const SIZES = [
@@ -67,8 +67,7 @@ for (const size of SIZES)
       wb,
       page,
     }) => {
-      await wb.open();
-      await engineReady(page);
+      await wb.openReady();
       const inject = wb.panel('Inject');
       const receipts = wb.panel('Receipts');
       await expect(inject).toBeVisible();
@@ -108,8 +107,7 @@ for (const size of SIZES)
       wb,
       page,
     }) => {
-      await wb.open();
-      await engineReady(page);
+      await wb.openReady();
       await page.evaluate(() => window.workbench.inject({ typeId: 999_999, count: 3 }));
       await page.evaluate(() =>
         window.workbench.startGenerator({ ratePerSec: 50_000, durationMs: 0, seed: 7 }),
@@ -134,8 +132,7 @@ for (const size of SIZES)
       wb,
       page,
     }) => {
-      await wb.open();
-      await engineReady(page);
+      await wb.openReady();
       await page.evaluate(() =>
         window.workbench.inject({ typeId: 1001, payload: { amount: 15000 }, count: 1 }),
       );
@@ -166,8 +163,7 @@ for (const size of SIZES)
       wb,
       page,
     }) => {
-      await wb.open();
-      await engineReady(page);
+      await wb.openReady();
       /** Elements under `root` that scroll sideways (wider than their box). */
       const sideways = (root: string) =>
         page.evaluate(
@@ -229,8 +225,7 @@ for (const size of SIZES)
       wb,
       page,
     }) => {
-      await wb.open();
-      await engineReady(page);
+      await wb.openReady();
       // alert_sink on tenant 1: fraud_processor's FraudAlert crosses tenants (a long message).
       const loaded = await page.evaluate(() => {
         const c = window.workbench.getConfig();
@@ -415,8 +410,7 @@ for (const size of SIZES)
   });
 
 test('no "runs on WebGPU" toasts at load: the backend is a badge', async ({ wb, page }) => {
-  await wb.open();
-  await engineReady(page);
+  await wb.openReady();
   await expect(page.getByTestId('backend-badge')).toContainText(/WebGPU|CPU twin/);
   await page.waitForTimeout(1500);
   await expect(page.getByTestId('notices')).not.toContainText('runs on WebGPU');
@@ -426,8 +420,7 @@ test('Stop is in the toolbar while the generator runs, whichever panels are open
   wb,
   page,
 }) => {
-  await wb.open();
-  await engineReady(page);
+  await wb.openReady();
   await wb.openPanel('Metrics');
   await wb.openPanel('GPU');
   await expect(page.getByRole('button', { name: 'Stop traffic' })).toHaveCount(0);
@@ -590,8 +583,7 @@ test('the toolbar keeps its layout while the traffic badge changes (1280x720)', 
   page,
 }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
-  await wb.open();
-  await engineReady(page);
+  await wb.openReady();
   const search = page.getByRole('searchbox', { name: 'Search nodes' });
   await page.evaluate(() => window.workbench.startGenerator({ ratePerSec: 2_000_000, seed: 7 }));
   const badge = page.getByTestId('traffic-rate');
@@ -726,8 +718,7 @@ test('Maximise gives a pane the window height as well as the dock width, and Res
   page,
 }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
-  await wb.open();
-  await engineReady(page);
+  await wb.openReady();
   const dock = page.locator('#layout-dock');
   const graph = page.locator('#layout-graph');
   // Zoomed in, part of the graph is out of view: the minimap is drawn.
@@ -957,8 +948,7 @@ test('a tab chosen from the +N menu is the panel a Trace button asks for next', 
   page,
 }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
-  await wb.open();
-  await engineReady(page);
+  await wb.openReady();
   await page.evaluate(() => window.workbench.inject({ typeId: 1001, count: 3 }));
   // The right pane as narrow as it goes: its tabs scroll, the rest are in its menu.
   const sep = page.getByRole('separator', { name: 'Resize panes' }).first();
@@ -999,8 +989,7 @@ test('maximised, the Metrics charts fill the pane; restored, their first row sho
   page,
 }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
-  await wb.open();
-  await engineReady(page);
+  await wb.openReady();
   await wb.openPanel('Metrics');
   const pane = page.locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Metrics' }) });
   const body = pane.locator('.dock-body');

@@ -2,7 +2,7 @@
  * Live numbers that never lie (issue 13): rates fall to 0 once traffic stops, a bounded queue never
  * reads above its capacity, and receipts show beside the inject control, every row of a burst.
  */
-import { engineReady, test, expect } from './workbench';
+import { test, expect } from './workbench';
 import type { Page } from '@playwright/test';
 
 const snap = (page: Page) => page.evaluate(() => window.workbench.snapshot());
@@ -28,8 +28,7 @@ test.describe('live truth', () => {
     wb,
     page,
   }) => {
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     await panel(page, 'Queues');
     await page.evaluate(() =>
       window.workbench.startGenerator({ ratePerSec: 1000, seed: 3, pattern: 'poisson' }),
@@ -71,8 +70,7 @@ test.describe('live truth', () => {
     wb,
     page,
   }) => {
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     const queues = await panel(page, 'Queues');
     const started = await page.evaluate(() =>
       window.workbench.startGenerator({ ratePerSec: 50_000, seed: 3 }),
@@ -126,8 +124,7 @@ test.describe('live truth', () => {
     page,
   }) => {
     test.setTimeout(120_000);
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     // fraud_processor on WebGPU (SwiftShader here: about 10^5 messages/s), the rest on auto.
     await wb.forceBackend('fraud_processor', 'webgpu');
     const queues = await panel(page, 'Queues');
@@ -192,8 +189,7 @@ test.describe('live truth', () => {
     page,
   }) => {
     test.setTimeout(120_000);
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     const queues = await panel(page, 'Queues');
     const started = await page.evaluate(() =>
       window.workbench.startGenerator({ ratePerSec: 2_000_000, seed: 5, durationMs: 6000 }),
@@ -240,8 +236,7 @@ test.describe('live truth', () => {
     wb,
     page,
   }) => {
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     const inject = page.getByRole('tabpanel', { name: 'Inject', exact: true });
     const receipts = page.getByRole('tabpanel', { name: 'Receipts', exact: true });
     // The default dock shows both at once: no tab switch in between.
@@ -253,8 +248,7 @@ test.describe('live truth', () => {
   });
 
   test('a burst of 300 is shown whole in the receipt tail', async ({ wb, page }) => {
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     const receipts = await panel(page, 'Receipts');
     const r = await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 300 }));
     expect(r).toMatchObject({ ok: true, count: 300 });

@@ -11,8 +11,7 @@ const snap = (page: Page) => page.evaluate(() => window.workbench.snapshot());
  * as letters. Returns the Dead letters panel with its redrive options open.
  */
 async function overflowAggregator(wb: Workbench, page: Page) {
-  await wb.open();
-  await engineReady(page);
+  await wb.openReady();
   await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 10_000 }));
   await expect.poll(async () => (await snap(page))?.deadLetters.count ?? 0).toBe(5_904);
   const panel = await wb.openPanel('Dead letters');
@@ -22,8 +21,7 @@ async function overflowAggregator(wb: Workbench, page: Page) {
 
 test.describe('inject and watch', () => {
   test('clicking inject on a type node shows a Delivered receipt', async ({ wb, page }) => {
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     await page.getByRole('button', { name: 'Inject one Transaction message' }).click();
     await expect
       .poll(async () => (await snap(page))?.receipts.byStatus.Delivered ?? 0)
@@ -145,8 +143,7 @@ test.describe('inject and watch', () => {
   // Reloaded mid-run, the page came back with a fresh engine and nothing said: the held dead
   // letters, read as durable, were gone.
   test('a reload mid-run says what the last page held was not kept', async ({ wb, page }) => {
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     await page.evaluate(() => window.workbench.inject({ typeId: 1003, count: 3_000 }));
     await page.evaluate(() => window.workbench.startGenerator({ ratePerSec: 10_000, seed: 3 }));
     await expect.poll(async () => (await snap(page))?.deadLetters.count ?? 0).toBeGreaterThan(0);
@@ -165,8 +162,7 @@ test.describe('inject and watch', () => {
     page,
   }) => {
     await page.setViewportSize({ width: 1280, height: 720 });
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     await page.evaluate(() => window.workbench.startGenerator({ ratePerSec: 2_000_000, seed: 7 }));
     await wb.openPanel('Predict');
     const depth = page.getByTestId('predict-depth-alert_sink');
@@ -182,8 +178,7 @@ test.describe('inject and watch', () => {
     wb,
     page,
   }) => {
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     await page.evaluate(() => window.workbench.inject({ typeId: 999_999, count: 1_500 }));
     await expect.poll(async () => (await snap(page))?.deadLetters.count ?? 0).toBe(1_500);
     await wb.openPanel('Dead letters');
@@ -244,8 +239,7 @@ test.describe('inject and watch', () => {
   });
 
   test('pause buffers receipts instead of dropping them', async ({ wb, page }) => {
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     await page.getByRole('tab', { name: 'Receipts' }).click();
     await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 3 }));
     const rows = page.getByTestId('receipt-list').locator('[role="row"][data-status]');
@@ -262,8 +256,7 @@ test.describe('inject and watch', () => {
   });
 
   test('unknown type ids yield NoRoute receipts and dead letters', async ({ wb, page }) => {
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     await page.evaluate(() => window.workbench.inject({ typeId: 424242, count: 2 }));
     await expect.poll(async () => (await snap(page))?.receipts.byStatus.NoRoute ?? 0).toBe(2);
     await expect
@@ -275,8 +268,7 @@ test.describe('inject and watch', () => {
     wb,
     page,
   }) => {
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     const toolbar = page.getByRole('toolbar').first();
     await expect(page.getByTestId('traffic-status')).toContainText('generator idle');
     await page.getByRole('button', { name: 'Start traffic' }).click();
@@ -292,8 +284,7 @@ test.describe('inject and watch', () => {
   });
 
   test('the accounting balances after a generator run', async ({ wb, page }) => {
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     const r = await page.evaluate(() =>
       window.workbench.startGenerator({
         ratePerSec: 20_000,
@@ -336,8 +327,7 @@ test.describe('inject and watch', () => {
     wb,
     page,
   }) => {
-    await wb.open();
-    await engineReady(page);
+    await wb.openReady();
     await page.evaluate(() =>
       window.workbench.startGenerator({ ratePerSec: 1_000, seed: 7, pattern: 'poisson' }),
     );
@@ -437,8 +427,7 @@ test('the generator draws on a worker of its own, and every message of its sched
   wb,
   page,
 }) => {
-  await wb.open();
-  await engineReady(page);
+  await wb.openReady();
   const spec = { ratePerSec: 20_000, durationMs: 1_500, seed: 9, pattern: 'poisson' as const };
   // The schedule, drawn here in Node: the demo's routed types, weight 1 each (the default mix).
   const config = demoConfig();
@@ -469,8 +458,7 @@ test('the receipt tail holds while read and lets the rows in after (1280x720)', 
   page,
 }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
-  await wb.open();
-  await engineReady(page);
+  await wb.openReady();
   await page.evaluate(() => window.workbench.startGenerator({ ratePerSec: 2_000, seed: 5 }));
   await wb.openPanel('Receipts');
   const list = page.getByTestId('receipt-list');

@@ -20,6 +20,13 @@ export class Workbench {
     return errors;
   }
 
+  /** Opens the page and waits until the engine has published the config's kernels. */
+  async openReady(path = '/') {
+    const errors = await this.open(path);
+    await engineReady(this.page);
+    return errors;
+  }
+
   typeNode(typeId: number | string) {
     return this.page.getByTestId(`node-type-${typeId}`);
   }
