@@ -4,9 +4,10 @@ import { createLumps, LUMP_MS } from './lumps';
 import { edgeKey } from './steadyRates';
 
 /** Kernel `k` has processed `processed`, its route edge carried as many; rates as shown. */
-function snap(processed: number, rate = 0, running = false): EngineSnapshot {
+function snap(processed: number, rate = 0, running = false, byHand = 0): EngineSnapshot {
   return {
-    generator: { running },
+    injected: byHand + 1_000_000,
+    generator: { running, emitted: 1_000_000 },
     kernels: [{ id: 'k', processed, ratePerSec: rate }],
     edges: [{ source: 'type:1', target: 'k', total: processed, ratePerSec: rate }],
   } as unknown as EngineSnapshot;
@@ -42,7 +43,12 @@ describe('lumps: traffic no rate showed', () => {
   it('counts all of an edge that appears with its first traffic', () => {
     const lumps = createLumps();
     lumps.observe(
-      { kernels: [], edges: [], generator: { running: false } } as unknown as EngineSnapshot,
+      {
+        kernels: [],
+        edges: [],
+        injected: 0,
+        generator: { running: false, emitted: 0 },
+      } as unknown as EngineSnapshot,
       0,
     );
     expect(lumps.observe(snap(3000), 100).get(EDGE)).toBe(3000);
@@ -70,6 +76,30 @@ describe('lumps: traffic no rate showed', () => {
     expect(lumps.observe(snap(3903, 0), 400).size).toBe(0);
     // A burst afterwards, once the run's counts stood still, shows.
     expect(lumps.observe(snap(3904, 0), 400 + LUMP_MS).get('k:k')).toBe(1);
+  });
+
+  it('shows a burst sent by hand right after a generator run as a lump of its own', () => {
+    const lumps = createLumps();
+    lumps.observe(snap(0), 0);
+    lumps.observe(snap(1000, 3000, true), 100);
+    lumps.observe(snap(3900, 3000, true), 300);
+    // Stopped; the run's last messages drain: still no count.
+    expect(lumps.observe(snap(3903, 0), 400).size).toBe(0);
+    // A burst of 500, 300 ms later, within LUMP_MS of the run's last movement.
+    expect(lumps.observe(snap(4403, 0, false, 500), 700).get('k:k')).toBe(500);
+    // Its count stays one lump while it moves on.
+    expect(lumps.observe(snap(4503, 0, false, 600), 800).get('k:k')).toBe(600);
+    expect(lumps.observe(snap(4503, 0, false, 600), 800 + LUMP_MS).size).toBe(0);
+  });
+
+  it('starts the lump where a count moves after the burst was injected, a snapshot later', () => {
+    const lumps = createLumps();
+    lumps.observe(snap(0), 0);
+    lumps.observe(snap(3000, 3000, true), 100);
+    lumps.observe(snap(3000, 0), 200);
+    // Injected by hand, not yet processed, then processed.
+    expect(lumps.observe(snap(3000, 0, false, 50), 300).size).toBe(0);
+    expect(lumps.observe(snap(3050, 0, false, 50), 400).get('k:k')).toBe(50);
   });
 
   it('forgets what was counted before a reset of the counters', () => {

@@ -11,7 +11,9 @@
  * until the count has stood still for `LUMP_MS` again, unless the generator ran during it (its
  * rates said it all: a run leaves no "+1.2 M" after Stop) or a rate above 0 was on screen for it
  * for `RATED_MS` (a paced redrive); a burst whose edge read a rate for the one snapshot between
- * its dispatch and its processing still shows its count.
+ * its dispatch and its processing still shows its count. Messages injected by hand while the
+ * generator is stopped (the snapshot's `injected` beyond the generator's `emitted`) start a lump of
+ * their own on a count the generator moved.
  */
 import type { EngineSnapshot } from '../engine/protocol';
 import { edgeKey } from './steadyRates';
@@ -25,8 +27,9 @@ interface Track {
   total: number;
   /** The count before this lump. */
   base: number;
-  /** Wall-clock ms of the count's last movement. */
+  /** Wall-clock ms of the count's last movement, and of the first one of this lump. */
   movedAt: number;
+  since: number;
   /** Wall-clock ms of the first and the latest snapshot of this lump that showed a rate above 0. */
   ratedFrom: number;
   ratedTo: number;
@@ -48,6 +51,7 @@ const lumpFrom = (total: number, base: number, movedAt: number, generated: boole
   total,
   base,
   movedAt,
+  since: movedAt,
   ratedFrom: NaN,
   ratedTo: NaN,
   generated,
@@ -60,11 +64,18 @@ export function createLumps(): Lumps {
   let shown: ReadonlyMap<string, number> = NONE;
   /** No snapshot read yet (since the start or a reset). */
   let first = true;
+  /** Messages injected by hand (not by the generator) as of the last snapshot. */
+  let byHand = 0;
+  /** Wall-clock ms of the latest snapshot in which more were injected by hand, generator stopped. */
+  let handAt = -Infinity;
   return {
     observe(s, wallMs) {
       const next = new Map<string, Track>();
       const out = new Map<string, number>();
       const running = s.generator.running;
+      const hand = s.injected - s.generator.emitted;
+      if (!first && !running && hand > byHand) handAt = wallMs;
+      byHand = hand;
       const see = (key: string, total: number, rate: number) => {
         let t = tracks.get(key);
         if (!t && !first && total > 0) {
@@ -76,8 +87,10 @@ export function createLumps(): Lumps {
           t = lumpFrom(total, total, -Infinity, running);
         } else if (total > t.total) {
           // Moving: after standing still for LUMP_MS a new lump starts here, else this one goes on.
+          // A burst sent by hand after Stop is a lump of its own, however soon after the run: it
+          // had read as more of the run, and showed nothing.
           t =
-            wallMs - t.movedAt >= LUMP_MS
+            wallMs - t.movedAt >= LUMP_MS || (t.generated && !running && handAt > t.since)
               ? lumpFrom(total, t.total, wallMs, running)
               : { ...t, total, movedAt: wallMs };
         }
@@ -103,6 +116,8 @@ export function createLumps(): Lumps {
     },
     reset() {
       first = true;
+      byHand = 0;
+      handAt = -Infinity;
       tracks = new Map();
       shown = NONE;
     },
