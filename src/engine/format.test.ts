@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  countOf,
   formatCompact,
   formatCount,
   formatCounts,
@@ -27,6 +28,12 @@ describe('format', () => {
       'Delivered 4,490, NoRoute 3',
     );
     expect(formatCounts({ QueueFull: 0 })).toBe('');
+  });
+  it('names a count with its noun, plural unless 1', () => {
+    expect(countOf(1, 'letter')).toBe('1 letter');
+    expect(countOf(0, 'letter')).toBe('0 letters');
+    expect(countOf(4096, 'dead letter')).toBe('4,096 dead letters');
+    expect(countOf(2, 'switch', 'switches')).toBe('2 switches');
   });
   it('compacts large values', () => {
     expect(formatCompact(999)).toBe('999');

@@ -28,6 +28,11 @@ export function formatCount(n: number | bigint, unit?: string): string {
   return unit ? `${s}${SEP}${unit}` : s;
 }
 
+/** A count and its noun, plural unless 1: `countOf(1, 'letter')` → `1 letter`, 4,096 → `4,096 letters`. */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${formatNumber(n)} ${n === 1 ? one : many}`;
+}
+
 /**
  * Counts by name, those above zero, in order: `{ Delivered: 4490, QueueFull: 0, NoRoute: 3 }` →
  * `Delivered 4,490, NoRoute 3`; empty when none is.

@@ -13,7 +13,7 @@ import {
   type Recording,
 } from '../../analysis/recording';
 import { downloadText } from '../live/download';
-import { formatCount, formatCounts } from '../design/format';
+import { countOf, formatCount, formatCounts } from '../design/format';
 import type { ReplayRequest, ReplayResponse } from '../../analysis/replay.worker';
 import { oneShot } from './oneShot';
 import { ConfirmButton } from '../design/ConfirmButton';
@@ -43,7 +43,7 @@ function statusLine(byStatus: Record<string, number>): string {
 }
 
 /** "1 command", "2 commands": one word for what a recording holds (it had said "event(s)" too). */
-const commands = (n: number) => `${formatCount(n)} ${n === 1 ? 'command' : 'commands'}`;
+const commands = (n: number) => countOf(n, 'command');
 
 /**
  * Why a headless replay's figures need not be the live run's: "310,508 receipts … second replay

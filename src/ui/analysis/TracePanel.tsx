@@ -3,13 +3,11 @@ import { useWorkbench } from '../../state/store';
 import { findType } from '../../state/edits';
 import type { HlcTimestamp } from '../../core';
 import { formatHlc, typeLabel } from '../live/labels';
-import { NO_DESTINATION, formatCount, formatMicros, routeText } from '../design/format';
+import { NO_DESTINATION, countOf, formatMicros, routeText } from '../design/format';
 import type { TraceHop } from '../../analysis/trace';
 import { describePath, isRefused, toHost, useOpenTrace, useTraceState } from './traceHighlight';
 
 /** `3 messages`, `1 step`: a count and its noun, plural when it is not one. */
-const countOf = (n: number, noun: string): string => formatCount(n, n === 1 ? noun : `${noun}s`);
-
 const fmtHlc = (h: HlcTimestamp | null | undefined): string => (h ? formatHlc(h) : '—');
 const fmtUs = formatMicros;
 

@@ -3,7 +3,7 @@
  * nodes and the GPU panel.
  */
 import type { GpuNotice, KernelSnapshot } from '../../engine/protocol';
-import { formatNumber, measuredRate } from '../design/format';
+import { countOf, formatNumber, measuredRate } from '../design/format';
 
 /** Short label: `auto → cpu`, `webgpu`, `cpu`. */
 export function placementLabel(k: Pick<KernelSnapshot, 'backend' | 'placement'>): string {
@@ -39,7 +39,7 @@ export function placementDetail(
       : p.crossoverBatch === null
         ? 'WebGPU faster at no measured batch size'
         : `WebGPU faster from ${formatNumber(p.crossoverBatch)} rows per batch`,
-    `${switchedAgo(p.lastSwitchUs, nowUs)} (${p.switches} switch${p.switches === 1 ? '' : 'es'})`,
+    `${switchedAgo(p.lastSwitchUs, nowUs)} (${countOf(p.switches, 'switch', 'switches')})`,
   ];
   // Sentences: each part starts with a capital ("never switched" is a table cell's words).
   return parts.map((x) => x.charAt(0).toUpperCase() + x.slice(1)).join('. ') + '.';

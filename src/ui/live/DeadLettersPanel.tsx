@@ -10,7 +10,7 @@ import { useLive, useLiveValue, useStale } from '../../state/live';
 import { useEngine } from '../engineContext';
 import { useOpenTrace } from '../analysis';
 import { detailText, typeLabel } from './labels';
-import { formatCount, formatCounts, routeText } from '../design/format';
+import { countOf, formatCount, formatCounts, routeText } from '../design/format';
 import { useWorkbench } from '../../state/store';
 import { downloadText } from './download';
 import { toHex } from '../../engine/payload';
@@ -115,7 +115,7 @@ export function DeadLettersPanel() {
     if (!reply.ok) return setMessage(reply.error.message);
     const n = reply.command === 'purgeDeadLetters' ? reply.count : 0;
     setMessage(
-      `Purged ${formatCount(n)} ${n === 1 ? 'dead letter' : 'dead letters'}: gone for good, counted as Purged in the status bar.`,
+      `Purged ${countOf(n, 'dead letter')}: gone for good, counted as Purged in the status bar.`,
     );
     setPicked(new Set());
     refresh();
@@ -317,8 +317,8 @@ export function DeadLettersPanel() {
           description={
             <>
               {purgeSelected
-                ? `Delete the ${formatCount(purgeCount)} selected ${purgeCount === 1 ? 'letter' : 'letters'} for good?`
-                : `Delete all ${formatCount(purgeCount)} ${purgeCount === 1 ? 'letter' : 'letters'} matching ${reason || 'any reason'} and ${dest || 'any destination'} for good?`}{' '}
+                ? `Delete the ${countOf(purgeCount, 'selected letter')} for good?`
+                : `Delete all ${countOf(purgeCount, 'letter')} matching ${reason || 'any reason'} and ${dest || 'any destination'} for good?`}{' '}
               They cannot be redriven afterwards; the status bar counts them as Purged.
             </>
           }

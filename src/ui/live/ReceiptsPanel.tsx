@@ -27,7 +27,7 @@ import { downloadText } from './download';
 import { useOpenTrace } from '../analysis/traceHighlight';
 import { FilterSelect } from '../design/FilterSelect';
 import { useEngine } from '../engineContext';
-import { formatClock, formatCount, formatMicros, routeText } from '../design/format';
+import { countOf, formatClock, formatCount, formatMicros, routeText } from '../design/format';
 import { formatHlc, formatHlcTime, typeLabel } from './labels';
 import { RECEIPT_ROW_HEIGHT, useReceiptLayout } from './receiptLayout';
 
@@ -479,7 +479,7 @@ export function ReceiptsPanel() {
             // Under the list's rows, not over them: see `.receipt-list.held` in live.css.
             <p className="receipts-held" role="status" data-testid="receipts-held">
               {pausedByUser ? 'Paused' : holdReason(selected !== null, scrolledDown)}:{' '}
-              {formatCount(buffered)} new {buffered === 1 ? 'receipt' : 'receipts'}
+              {countOf(buffered, 'new receipt')}
               {pausedByUser ? ' held' : '.'}
               {!pausedByUser && scrolledDown && selected === null ? (
                 <>

@@ -5,7 +5,7 @@
  * assistive technology (the tab keeps its name); the tab's title says it in words.
  */
 import { useLive } from '../../state/live';
-import { formatCompact, formatCount } from '../design/format';
+import { countOf, formatCompact, formatCount } from '../design/format';
 import type { PanelId } from './dockLayout';
 import { useProblems } from './ProblemsPanel';
 
@@ -22,7 +22,7 @@ function DeadLettersBadge() {
     <Badge
       level="crit"
       text={formatCompact(held)}
-      title={`${formatCount(held)} ${held === 1 ? 'dead letter' : 'dead letters'} held`}
+      title={`${countOf(held, 'dead letter')} held`}
       testId="badge-deadletters"
     />
   );
@@ -37,7 +37,7 @@ function ProblemsBadge() {
     <Badge
       level={errors > 0 ? 'crit' : 'warn'}
       text={formatCount(n)}
-      title={`${formatCount(n)} ${n === 1 ? 'problem' : 'problems'}${errors > 0 ? `, ${formatCount(errors)} ${errors === 1 ? 'error' : 'errors'}` : ''}`}
+      title={`${countOf(n, 'problem')}${errors > 0 ? `, ${countOf(errors, 'error')}` : ''}`}
       testId="badge-problems"
     />
   );
