@@ -92,8 +92,20 @@ export class DeadLetters {
       s.msgId[ref] = l.messageId;
       s.attempts[ref] = Math.min(255, s.attempts[ref]! + 1);
       if (s.sampled[ref] === 1) {
-        // A reserved Delivered row that will never be processed (evicted by dropOldest).
-        c.receipts.release();
+        // A reserved Delivered row that will never be processed (evicted by dropOldest, or its
+        // kernel removed): made now, saying what became of the message.
+        this.send.row(
+          s.seq[ref]!,
+          'Delivered',
+          ref,
+          l.source,
+          l.destination,
+          l.hops,
+          l.priority,
+          null,
+          null,
+          l.reason,
+        );
         s.sampled[ref] = 0;
       } else if (l.reason === 'DroppedOldest') {
         // Perhaps evicted by the very send that queued it, before its receipt was settled: the

@@ -81,13 +81,21 @@ describe('engine on the core', () => {
     const s = engine.snapshot();
     expect(s.receipts.byStatus.Delivered).toBe(10_000);
     expect(s.receipts.failedLater).toBe(10_000 - 4_096);
-    // Rows shown and not captured add up to the receipts: an evicted message's reserved row is
-    // counted as not captured.
+    // A burst of 10,000 comes out whole: the evicted messages' rows too, each saying so.
     engine.drain();
     const s2 = engine.snapshot();
     expect(s2.receipts.total).toBe(10_000);
-    expect(s.receipts.recent.length + s2.receipts.recent.length + s2.receipts.sampledOut).toBe(
-      10_000,
+    const rows = [...s.receipts.recent, ...s2.receipts.recent];
+    expect(rows).toHaveLength(10_000);
+    expect(s2.receipts.sampledOut).toBe(0);
+    const lost = rows.filter((r) => r.thenLost === 'DroppedOldest');
+    expect(lost).toHaveLength(10_000 - 4_096);
+    expect(lost.every((r) => r.status === 'Delivered' && r.processedAt === null)).toBe(true);
+    // The oldest were evicted: the lost rows are the burst's first messages.
+    const ids = rows.map((r) => r.messageId).sort((a, b) => a - b);
+    expect(lost.map((r) => r.messageId).sort((a, b) => a - b)).toEqual(ids.slice(0, 5_904));
+    expect(rows.filter((r) => r.thenLost === undefined && r.processedAt !== null)).toHaveLength(
+      4_096,
     );
     // A send into a queue with room evicts nothing.
     const quiet = ok(engine, { type: 'inject', typeId: 1001, count: 10 });
@@ -401,7 +409,7 @@ describe('engine on the core', () => {
 
   // A burst of 100 into a dropOldest queue of 8: "8 rows shown" under 100 receipts, 92 rows "on
   // their way" for good, and the trace of an evicted message read Delivered.
-  it('counts the receipts of messages evicted by the send that queued them as not captured, and traces them as evicted', () => {
+  it('shows the receipts of messages evicted by the send that queued them as lost, and traces them as evicted', () => {
     let t = 1_000;
     const config = demoConfig();
     config.kernels = config.kernels.map((k) =>
@@ -417,7 +425,8 @@ describe('engine on the core', () => {
     rows += s.receipts.recent.length;
     expect(s.receipts.total).toBe(100);
     expect(s.receipts.pending).toBe(0);
-    expect(rows + s.receipts.sampledOut).toBe(100);
+    expect(rows).toBe(100);
+    expect(s.receipts.sampledOut).toBe(0);
     const first = ok(engine, { type: 'trace', messageId: burst.ids!.first }).trace!;
     expect(first.nodes[0]).toMatchObject({ status: 'DroppedOldest' });
     const last = ok(engine, { type: 'trace', messageId: burst.ids!.last }).trace!;

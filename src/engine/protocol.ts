@@ -437,6 +437,13 @@ export interface ReceiptRow {
   deliveredAt: HlcRow | null;
   /** When a kernel consumed it; null for rows emitted before processing (see the `trace` command). */
   processedAt: HlcRow | null;
+  /**
+   * Delivered to its queue, then lost there before any kernel took it: its dead letter's reason
+   * (`DroppedOldest`: evicted by a newer message; `Unregistered`: its kernel was removed). Absent
+   * otherwise. A burst of 10,000 into a dropOldest queue of 4,096 showed only the 4,096 that
+   * were processed: the 5,904 a user looks for had no row.
+   */
+  thenLost?: DeadLetterReason;
 }
 
 /** A page of the dead letters matching a filter, oldest first. */

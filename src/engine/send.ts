@@ -7,7 +7,13 @@
 import { StatusCode, TenantMismatchError, UnknownMessageTypeError, createEnvelope } from '../core';
 import { NODE_ID, STATUS_OF_CODE, hlc, type EngineCore, type TypeRec } from './context';
 import type { DeadLetters } from './dead-letters';
-import type { HlcRow, MessageStatus, ReceiptStatus } from './protocol';
+import type {
+  DeadLetterReason,
+  HlcRow,
+  MessageStatus,
+  ReceiptRow,
+  ReceiptStatus,
+} from './protocol';
 import { EVICTED_BEFORE_RECEIPT } from './store';
 
 /** Rows of one `dispatchBatch` call, reused. */
@@ -45,7 +51,10 @@ export class SendPath {
     return this.scratch.capacity;
   }
 
-  /** Materialises one receipt row for the live tail. */
+  /**
+   * Materialises one receipt row for the live tail; `thenLost` for a Delivered message lost in
+   * its queue before a kernel took it (see `ReceiptRow.thenLost`).
+   */
   row(
     seq: number,
     status: ReceiptStatus,
@@ -56,12 +65,13 @@ export class SendPath {
     priority: number,
     latencyUs: number | null,
     processedAt: HlcRow | null,
+    thenLost?: DeadLetterReason,
   ): void {
     const s = this.c.store;
     const rec = this.c.typeOfRef(ref);
     const parent = s.parentId[ref]!;
     const injectedAt = hlc(s.injP[ref]!, s.injL[ref]!);
-    this.c.receipts.add({
+    const row: ReceiptRow = {
       seq,
       hlc: injectedAt,
       messageId: s.msgId[ref]!,
@@ -78,7 +88,9 @@ export class SendPath {
       injectedAt,
       deliveredAt: s.dlvP[ref]! > 0 ? hlc(s.dlvP[ref]!, s.dlvL[ref]!) : null,
       processedAt,
-    });
+    };
+    if (thenLost) row.thenLost = thenLost;
+    this.c.receipts.add(row);
   }
 
   /** Records (or updates) the trace node of a traced message. */
@@ -179,8 +191,9 @@ export class SendPath {
     const c = this.c;
     const s = c.store;
     // Evicted by its own send (a burst larger than a dropOldest queue): its Delivered receipt
-    // stands, but no kernel will take it, so no row is reserved for it (a burst of 100 into a
-    // queue of 8 left 92 rows "on their way" for good) and its trace keeps the eviction.
+    // stands, but no kernel will take it, so its row is made now, saying so (a reserved row
+    // left 92 rows of a burst of 100 into a queue of 8 "on their way" for good), and its trace
+    // keeps the eviction.
     const evicted = s.sampled[ref] === EVICTED_BEFORE_RECEIPT;
     if (evicted) s.sampled[ref] = 0;
     const seq = c.receipts.count(status);
@@ -188,7 +201,19 @@ export class SendPath {
     const wants = c.receipts.wants(status, rec.typeId, source, destination);
     if (wants) s.traced[ref] = 1;
     if (status === 'Delivered') {
-      if (wants && evicted) c.receipts.release();
+      if (wants && evicted)
+        this.row(
+          seq,
+          status,
+          ref,
+          source,
+          destination,
+          hops,
+          priority,
+          null,
+          null,
+          'DroppedOldest',
+        );
       else if (wants) {
         s.sampled[ref] = 1;
         s.seq[ref] = seq;

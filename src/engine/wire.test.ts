@@ -57,8 +57,29 @@ const receiptArb: fc.Arbitrary<ReceiptRow> = fc.record(
     injectedAt: hlcArb,
     deliveredAt: fc.option(hlcArb),
     processedAt: fc.option(hlcArb),
+    thenLost: fc.constantFrom('DroppedOldest' as const, 'Unregistered' as const),
   },
-  NO_NULL_PROTO,
+  {
+    ...NO_NULL_PROTO,
+    requiredKeys: [
+      'seq',
+      'hlc',
+      'messageId',
+      'typeId',
+      'source',
+      'destination',
+      'status',
+      'hops',
+      'latencyUs',
+      'priority',
+      'correlationId',
+      'parentId',
+      'payload',
+      'injectedAt',
+      'deliveredAt',
+      'processedAt',
+    ],
+  },
 );
 
 const letterArb: fc.Arbitrary<DeadLetterRow> = fc.record(

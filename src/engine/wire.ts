@@ -7,7 +7,14 @@
  * read back, where the rest of the snapshot costs a fifteenth of that. The page rebuilds the
  * same rows (`fromWire`), so nothing past the client sees a difference.
  */
-import type { DeadLetterRow, EngineEvent, EngineSnapshot, HlcRow, ReceiptRow } from './protocol';
+import type {
+  DeadLetterReason,
+  DeadLetterRow,
+  EngineEvent,
+  EngineSnapshot,
+  HlcRow,
+  ReceiptRow,
+} from './protocol';
 
 /**
  * A field's kind in the columns: `num` one number; `num?` a number or null; `u64` a number or a
@@ -36,6 +43,7 @@ const RECEIPT: Schema<ReceiptRow> = {
   injectedAt: 'hlc',
   deliveredAt: 'hlc?',
   processedAt: 'hlc?',
+  thenLost: 'str?',
 };
 
 const LETTER: Schema<DeadLetterRow> = {
@@ -238,14 +246,15 @@ export function unpackReceipts(p: PackedRows): ReceiptRow[] {
   });
   // Slots: seq 0, hlc 1-3, messageId 4, typeId 5-6, source 7, destination 8, status 9, hops 10,
   // latencyUs 11-12, priority 13, correlationId 14, parentId 15-16, payload length 17,
-  // injectedAt 18-20, deliveredAt 21-24, processedAt 25-28.
+  // injectedAt 18-20, deliveredAt 21-24, processedAt 25-28, thenLost 29.
   let a = 0;
   let b = 0;
   for (let i = 0; i < p.count; i++) {
     const n = v[a + 17]!;
     const payload = bytes.slice(b, b + n);
     b += n;
-    out[i] = {
+    const lost = v[a + 29]!;
+    const row: ReceiptRow = {
       seq: v[a]!,
       hlc: hlcAt(a + 1),
       messageId: v[a + 4]!,
@@ -263,6 +272,8 @@ export function unpackReceipts(p: PackedRows): ReceiptRow[] {
       deliveredAt: v[a + 21] === 1 ? hlcAt(a + 22) : null,
       processedAt: v[a + 25] === 1 ? hlcAt(a + 26) : null,
     };
+    if (lost >= 0) row.thenLost = strings[lost] as DeadLetterReason;
+    out[i] = row;
     a += RECEIPT_SLOTS;
   }
   return out;

@@ -152,6 +152,36 @@ describe('Receipts panel (issue 13, point 3)', () => {
     await latencyOf(1, 'latencynot processed yet');
   });
 
+  // A burst of 10,000 into a dropOldest queue of 4,096 showed only the 4,096 processed.
+  it('shows a message evicted from its queue as evicted, in the row and its detail', async () => {
+    render(<ReceiptsPanel />);
+    ingest({
+      total: 2,
+      byStatus: { Delivered: 2 },
+      sampledOut: 0,
+      failedLater: 1,
+      recent: [
+        receipt(1, { destination: 'aggregator', latencyUs: null, thenLost: 'DroppedOldest' }),
+        receipt(2, { destination: 'aggregator', processedAt: receipt(2).hlc }),
+      ],
+    });
+    const evicted = page.getByRole('cell', { name: 'evicted', exact: true });
+    await expect.element(evicted).toBeVisible();
+    await expect
+      .element(evicted)
+      .toHaveAttribute(
+        'title',
+        expect.stringMatching(/^Delivered to aggregator's queue, then evicted/),
+      );
+    await expect.element(page.getByRole('cell', { name: 'Delivered', exact: true })).toBeVisible();
+    await page.getByRole('cell', { name: /04\.123456 · 1$/ }).click();
+    const detail = page.getByRole('complementary', { name: 'Receipt detail' });
+    await expect
+      .element(detail)
+      .toHaveTextContent(/statusDelivered to aggregator's queue, then evicted/);
+    await expect.element(detail).toHaveTextContent('latencynone: evicted, never processed');
+  });
+
   // A PatternResult sent from the graph read "host →" with nothing after the arrow.
   it("names a NoRoute receipt's destination as no route, in the row and its detail", async () => {
     render(<ReceiptsPanel />);

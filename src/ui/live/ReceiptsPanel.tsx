@@ -28,7 +28,7 @@ import { useOpenTrace } from '../analysis/traceHighlight';
 import { FilterSelect } from '../design/FilterSelect';
 import { useEngine } from '../engineContext';
 import { countOf, formatClock, formatCount, formatMicros, routeText } from '../design/format';
-import { formatHlc, formatHlcTime, typeLabel } from './labels';
+import { formatHlc, formatHlcTime, lostText, typeLabel } from './labels';
 import { RECEIPT_ROW_HEIGHT, useReceiptLayout } from './receiptLayout';
 
 /** The filter as the engine applies it (exact matches), or null for none. */
@@ -455,9 +455,19 @@ export function ReceiptsPanel() {
                     <span role="cell" className="rc-route" title={route}>
                       {route}
                     </span>
-                    <span role="cell" className="rc-status" title={r.status}>
-                      {r.status}
-                    </span>
+                    {r.thenLost ? (
+                      <span
+                        role="cell"
+                        className="rc-status st-failed-later"
+                        title={lostText(r.thenLost, r.destination).long}
+                      >
+                        {lostText(r.thenLost, r.destination).short}
+                      </span>
+                    ) : (
+                      <span role="cell" className="rc-status" title={r.status}>
+                        {r.status}
+                      </span>
+                    )}
                     <span role="cell" className="rc-hops">
                       {r.hops}
                     </span>
@@ -556,9 +566,13 @@ function HlcTime({ hlc }: { hlc: ReceiptRow['hlc'] }) {
  * A receipt's latency in words: "not processed yet" only while a kernel may still take it. A
  * refused or dead-lettered message never will, and a response delivered to the host has no kernel.
  */
-function latencyText(row: Pick<ReceiptRow, 'latencyUs' | 'status' | 'destination'>): string {
+function latencyText(
+  row: Pick<ReceiptRow, 'latencyUs' | 'status' | 'destination' | 'thenLost'>,
+): string {
   // As the list writes it ("4.49 ms"), so the detail and its row read alike.
   if (row.latencyUs !== null) return formatMicros(row.latencyUs);
+  if (row.thenLost)
+    return `none: ${lostText(row.thenLost, row.destination).short}, never processed`;
   if (row.status !== 'Delivered') return `none: ${row.status}, never processed`;
   if (row.destination === 'host') return 'none: delivered to the host, no kernel runs it';
   return 'not processed yet';
@@ -643,7 +657,7 @@ function ReceiptDetail({
           column at 1280x720 the payload a user had just typed was below its fold. */}
       <dl>
         <dt>status</dt>
-        <dd>{row.status}</dd>
+        <dd>{row.thenLost ? lostText(row.thenLost, row.destination).long : row.status}</dd>
         <dt>type</dt>
         <dd>
           {String(row.typeId)} {type ? `(${type.name})` : '(not defined in this workspace)'}

@@ -2,7 +2,7 @@
  * Words for the numbers the live panels show: type names with ids, HLC stamps as time of day,
  * dead letters' details.
  */
-import type { DeadLetterRow, HlcRow, U64 } from '../../engine/protocol';
+import type { DeadLetterReason, DeadLetterRow, HlcRow, U64 } from '../../engine/protocol';
 import type { RouteConfig } from '../../core/config';
 import { formatClock, formatCount } from '../design/format';
 
@@ -42,4 +42,25 @@ export function detailText(r: Pick<DeadLetterRow, 'detail' | 'destination'>): st
   if (!d.startsWith(prefix) || !d.endsWith(')')) return d;
   const n = Number(d.slice(prefix.length, -1));
   return Number.isInteger(n) ? `queue full (${formatCount(n)})` : d;
+}
+
+/**
+ * What became of a message delivered to its queue and lost there (`ReceiptRow.thenLost`): a
+ * word for the status cell and the whole story for its title and the detail.
+ */
+export function lostText(
+  reason: DeadLetterReason,
+  destination: string,
+): { short: string; long: string } {
+  if (reason === 'DroppedOldest')
+    return {
+      short: 'evicted',
+      long: `Delivered to ${destination}'s queue, then evicted by newer messages (dropOldest) before it ran: its dead letter reads DroppedOldest`,
+    };
+  if (reason === 'Unregistered')
+    return {
+      short: 'kernel removed',
+      long: `Delivered to ${destination}'s queue; the kernel was removed before it ran: its dead letter reads Unregistered`,
+    };
+  return { short: reason, long: `Delivered, then lost before it ran: ${reason}` };
 }
