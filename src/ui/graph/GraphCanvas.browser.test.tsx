@@ -2,6 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
 import { ReactFlowProvider } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
+// The app's global rules (border-box sizing among them), so nodes measure as they do there.
+import '../design/tokens.css';
+import '../design/controls.css';
 import { demoConfig } from '../../core/config';
 import { GraphCanvas } from './GraphCanvas';
 import { emitEdgeId } from './flow';
@@ -120,6 +123,33 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
       .toHaveAttribute('title', expect.stringContaining('Predicted: full now.'));
     store.getState().ingestSnapshot(row(10_000, 800), Date.now());
     await expect.element(mark).toHaveTextContent('800 refused');
+  });
+
+  // "⚠ 1,933 refu…" under each kernel at 20,000 messages/s into queues of 16.
+  it("shows a queue's loss whole in its tab, clear of the K2K handle", async () => {
+    render(<Graph />);
+    const mark = page.getByTestId('dropped-node-pattern_detector');
+    for (const [dropped, text] of [
+      [1_933, '1,933 refused'],
+      [3_611, '3,611 refused'],
+      [46_200, '46.2 K refused'],
+    ] as const) {
+      store.getState().ingestSnapshot(
+        snapshot({
+          kernels: [
+            kernelRow({ id: 'pattern_detector', capacity: 1024, dropped, deadLettered: dropped }),
+          ],
+        }),
+        Date.now(),
+      );
+      await expect.element(mark).toHaveTextContent(text);
+      const el = mark.element() as HTMLElement;
+      expect(el.scrollWidth).toBeLessThanOrEqual(el.clientWidth);
+      const h = el.closest('.react-flow__node')!.querySelector('.react-flow__handle-bottom')!;
+      // Wholly on one side of the handle's dot, whichever half it hangs from.
+      const [tab, dot] = [el.getBoundingClientRect(), h.getBoundingClientRect()];
+      expect(tab.right <= dot.left || tab.left >= dot.right, `${tab.left}-${tab.right}`).toBe(true);
+    }
   });
 
   it('draws types and kernels on the minimap in their own colours', async () => {
