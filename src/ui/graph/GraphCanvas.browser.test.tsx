@@ -133,6 +133,9 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
       [1_933, '1,933 refused'],
       [3_611, '3,611 refused'],
       [46_200, '46.2 K refused'],
+      [743_000, '743 K refused'],
+      [2_630_000, '2.63 M refused'],
+      [13_000_000, '13.0 M refused'],
     ] as const) {
       store.getState().ingestSnapshot(
         snapshot({

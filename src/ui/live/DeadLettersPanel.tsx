@@ -9,8 +9,8 @@ import {
 import { useLive, useLiveValue, useStale } from '../../state/live';
 import { useEngine } from '../engineContext';
 import { useOpenTrace } from '../analysis';
-import { detailText, typeLabel } from './labels';
-import { countOf, formatCount, formatCounts, routeText } from '../design/format';
+import { DeadLetterTable, useLetterList } from './DeadLetterTable';
+import { countOf, formatCount, formatCounts } from '../design/format';
 import { useWorkbench } from '../../state/store';
 import { downloadText } from './download';
 import { toHex } from '../../engine/payload';
@@ -46,14 +46,11 @@ export function DeadLettersPanel() {
   const types = useWorkbench((s) => s.config.messageTypes);
   const count = useLive((s) => s?.deadLetters.count ?? 0);
   const evicted = useLive((s) => s?.deadLetters.evicted ?? 0);
-  const timeUs = useLive((s) => s?.timeUs ?? 0);
+  const nowS = useLive((s) => Math.floor((s?.timeUs ?? 0) / 1e6));
   const kernels = useWorkbench((s) => s.config.kernels);
   const kernelIds = kernels.map((k) => k.id);
   const [reason, setReason] = useState<DeadLetterReason | ''>('');
   const [dest, setDest] = useState('');
-  const [rows, setRows] = useState<DeadLetterRow[]>([]);
-  const [total, setTotal] = useState(0);
-  const [byDestination, setByDestination] = useState<Record<string, number>>({});
   const [picked, setPicked] = useState<Set<number>>(new Set());
   const [target, setTarget] = useState('');
   const [priority, setPriority] = useState('');
@@ -83,21 +80,19 @@ export function DeadLettersPanel() {
   const [reload, setReload] = useState(0);
   const refresh = () => setReload((x) => x + 1);
 
-  useEffect(() => {
-    let alive = true;
-    void engine.request({ type: 'listDeadLetters', filter: filter(), limit: 500 }).then((reply) => {
-      if (alive && reply.ok && reply.command === 'listDeadLetters') {
-        setRows(reply.deadLetters.rows);
-        setTotal(reply.deadLetters.total);
-        setByDestination(reply.deadLetters.byDestination);
-      }
-    });
-    return () => {
-      alive = false;
-    };
-    // `evicted` too: with the queue full every new letter pushes the oldest out and the count
-    // stays at the cap, so the list would go on showing letters that are gone.
-  }, [engine, filter, count, evicted, reload]);
+  // The list holds while the pointer is over it or letters are picked: rows replaced every
+  // snapshot could not be picked (each click picked a letter gone the next moment).
+  const [hovered, setHovered] = useState(false);
+  const held = hovered || picked.size > 0;
+  // `evicted` too: with the queue full every new letter pushes the oldest out and the count
+  // stays at the cap, so the list would go on showing letters that are gone.
+  const { rows, total, byDestination, behind } = useLetterList(
+    engine,
+    filter(),
+    count + evicted,
+    reload,
+    held,
+  );
 
   // Unfiltered, "all matching" is every letter held: the count the header shows, from the same
   // snapshot, for Redrive and Purge alike. The listing's total arrives a reply later, and during a
@@ -486,75 +481,25 @@ export function DeadLettersPanel() {
           {message}
         </p>
       ) : null}
-      <table className="grid-table stacks dead-letters-table" aria-label="Dead letters">
-        <thead>
-          <tr>
-            <th className="d-pick">
-              <input
-                type="checkbox"
-                aria-label="Select all dead letters shown"
-                checked={rows.length > 0 && picked.size === rows.length}
-                onChange={(e) =>
-                  setPicked(e.target.checked ? new Set(rows.map((r) => r.id)) : new Set())
-                }
-              />
-            </th>
-            <th className="d-reason">reason</th>
-            <th className="d-detail line-2">detail</th>
-            <th className="d-message line-2">message</th>
-            <th className="d-type">type</th>
-            <th className="d-route" aria-label="source → original destination">
-              <span className="label-full">source → original destination</span>
-              <span className="label-short">source → destination</span>
-            </th>
-            <th className="num d-attempts">attempts</th>
-            <th className="num d-age line-2">age</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.id}>
-              <td className="d-pick">
-                <input
-                  type="checkbox"
-                  aria-label={`Select dead letter ${r.id}`}
-                  checked={picked.has(r.id)}
-                  onChange={(e) => {
-                    const next = new Set(picked);
-                    if (e.target.checked) next.add(r.id);
-                    else next.delete(r.id);
-                    setPicked(next);
-                  }}
-                />
-              </td>
-              <td className="d-reason" title={REASON_TITLES[r.reason]}>
-                {r.reason}
-              </td>
-              <td className="d-detail line-2" title={r.detail}>
-                {detailText(r)}
-              </td>
-              <td className="d-message line-2 mono">
-                {/* Its trace one click away: the id had to be copied into Trace by hand. */}
-                <button
-                  type="button"
-                  className="btn-link mono"
-                  aria-label={`Trace message ${r.messageId}`}
-                  title="Open this message's causal chain in the Trace panel"
-                  onClick={() => openTrace(r.messageId)}
-                >
-                  {r.messageId}
-                </button>
-              </td>
-              <td className="d-type">{typeLabel(types, r.typeId)}</td>
-              <td className="d-route">{routeText(r.source, r.destination)}</td>
-              <td className="num d-attempts">{r.attempts}</td>
-              <td className="num d-age line-2">
-                {Math.max(0, Math.round((timeUs - r.atUs) / 1e6))} s
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {behind > 0 ? (
+        <p className="muted" role="status" data-testid="dead-letters-held">
+          List held while you {picked.size > 0 ? 'pick' : 'point at it'}:{' '}
+          {countOf(behind, 'newer letter')} since it was loaded.{' '}
+          <button type="button" className="btn-link" onClick={refresh}>
+            Show the letters held now
+          </button>
+        </p>
+      ) : null}
+      <DeadLetterTable
+        rows={rows}
+        picked={picked}
+        onPick={setPicked}
+        nowS={nowS}
+        types={types}
+        reasonTitles={REASON_TITLES}
+        openTrace={openTrace}
+        onHover={setHovered}
+      />
       {rows.length === 0 ? (
         // An empty table says why it is empty, as Receipts does.
         <p className="muted" data-testid="dead-letters-empty">
