@@ -27,10 +27,10 @@ type Format = (n: number) => string;
 
 /**
  * The counts' items, each number written by `fmt`; `ids` gives them their test ids and titles
- * (the measuring copies have neither, and their last item is as short as it may be cut: the words
- * of "(1,622,369 not captured)" give way with an ellipsis, its number does not).
+ * (the measuring copies have neither). With `cut` the last item is measured as short as it may be
+ * cut: the words of "(1,622,369 not captured)" give way with an ellipsis, its number does not.
  */
-function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = true) {
+function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = true, cut = false) {
   const older = showOlder ? p.older : 0;
   const exact = fmt !== formatCount;
   const id = (testId: string) => (ids ? { 'data-testid': testId } : {});
@@ -108,13 +108,13 @@ function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = tru
             p.filteredOut ? `${fmt(p.filteredOut)} filtered out` : '',
             older ? `${fmt(older)} older` : '',
             p.sampledOut
-              ? ids
-                ? `${fmt(p.sampledOut)} not captured`
-                : `${fmt(p.sampledOut)} not…`
+              ? cut
+                ? `${fmt(p.sampledOut)} not…`
+                : `${fmt(p.sampledOut)} not captured`
               : '',
           ]
             .filter(Boolean)
-            .join(', ')}${ids || !p.sampledOut ? ')' : ''}`}
+            .join(', ')}${!cut || !p.sampledOut ? ')' : ''}`}
         </span>
       ) : null}
     </>
@@ -123,9 +123,10 @@ function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = tru
 
 /**
  * How the counts are written: exact on one line, compact on one line, compact without the older
- * rows' count (in the title instead) on one line, compact over lines.
+ * rows' count (in the title instead) on one line, that with the words "not captured" cut, compact
+ * over lines.
  */
-type Fit = 'exact' | 'compact' | 'terse' | 'wrap';
+type Fit = 'exact' | 'compact' | 'terse' | 'tight' | 'wrap';
 
 /**
  * Receipts' counts, on a line of their own above the controls: counts that grow never push the
@@ -133,17 +134,19 @@ type Fit = 'exact' | 'compact' | 'terse' | 'wrap';
  * figure in each one's title): cut at the pane's edge, "20,000 rows shown" had read "20,00". Where
  * even those do not fit (a narrow pane), they wrap onto another line rather than cut a number.
  * Where the older rows' count is what does not fit, it goes to the title (the line then reads as
- * before it was added). Copies out of sight (exact, compact, compact without it) measure which fits.
+ * before it was added), before the words of "not captured" give way ("(71.1 K older, 21.5 M not
+ * ca…" at 1280x720). Copies out of sight measure which fits.
  */
 export function ReceiptCounts(p: ReceiptCountsProps) {
   const bar = useRef<HTMLDivElement>(null);
   const exact = useRef<HTMLSpanElement>(null);
   const compact = useRef<HTMLSpanElement>(null);
   const terse = useRef<HTMLSpanElement>(null);
+  const tight = useRef<HTMLSpanElement>(null);
   const [fit, setFit] = useState<Fit>('exact');
   const measure = useCallback(() => {
     const b = bar.current;
-    if (!b || !exact.current || !compact.current || !terse.current) return;
+    if (!b || !exact.current || !compact.current || !terse.current || !tight.current) return;
     const room = b.clientWidth;
     setFit(
       exact.current.offsetWidth <= room
@@ -152,7 +155,9 @@ export function ReceiptCounts(p: ReceiptCountsProps) {
           ? 'compact'
           : terse.current.offsetWidth <= room
             ? 'terse'
-            : 'wrap',
+            : tight.current.offsetWidth <= room
+              ? 'tight'
+              : 'wrap',
     );
   }, []);
   // Measured when the counts change, and when the pane resizes (in the next frame: a change of
@@ -188,7 +193,12 @@ export function ReceiptCounts(p: ReceiptCountsProps) {
       title={p.stale.title}
       data-fit={fit}
     >
-      {items(p, fit === 'exact' ? formatCount : formatCompact, true, fit !== 'terse')}
+      {items(
+        p,
+        fit === 'exact' ? formatCount : formatCompact,
+        true,
+        fit !== 'terse' && fit !== 'tight',
+      )}
       <span ref={exact} className="receipts-counts-measure" aria-hidden="true">
         {items(p, formatCount, false)}
       </span>
@@ -197,6 +207,9 @@ export function ReceiptCounts(p: ReceiptCountsProps) {
       </span>
       <span ref={terse} className="receipts-counts-measure" aria-hidden="true">
         {items(p, formatCompact, false, false)}
+      </span>
+      <span ref={tight} className="receipts-counts-measure" aria-hidden="true">
+        {items(p, formatCompact, false, false, true)}
       </span>
     </div>
   );
