@@ -275,6 +275,22 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal, renderBadge
     reveal.current = onReveal;
   });
 
+  // Escape restores a maximised pane with focus nowhere too: the pane's Maximise button, clicked,
+  // is drawn anew and focus falls to the page, where the workspace's own handler (below) never
+  // heard the key, and the pane stayed maximised.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      if (e.target !== document.body && e.target !== document.documentElement) return;
+      const ws = ref.current;
+      if (!ws?.getModel().maximizedTabsetId) return;
+      e.preventDefault();
+      ws.restoreTabset();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
   // Whoever sets the store's bottom tab (a receipt's Trace button, a spec) brings it into view.
   useEffect(
     () =>
