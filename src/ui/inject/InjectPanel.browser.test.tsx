@@ -27,6 +27,39 @@ describe('Inject panel (issue 13, point 8)', () => {
     }
   });
 
+  // A field added in the Inspector came up empty, and Send one was refused for it.
+  it('fills a field added to the type while its values are kept, and sends', async () => {
+    const sent: unknown[] = [];
+    const engine = fakeEngine((cmd) => {
+      if (cmd.type !== 'inject') return undefined;
+      sent.push(cmd);
+      return { ok: true, command: 'inject', count: 1, atOnce: {}, ids: null };
+    });
+    render(<InjectPanel />, engine);
+    const form = page.getByRole('form', { name: 'Publish form' });
+    const amount = form.getByRole('textbox', { name: 'Field amount' });
+    await userEvent.fill(amount, '12.5');
+    const config = store.getState().config;
+    store.getState().replace(
+      {
+        ...config,
+        messageTypes: config.messageTypes.map((t) =>
+          String(t.typeId) === '1001'
+            ? { ...t, fields: [...t.fields, { name: 'qty', type: 'u32' as const }] }
+            : t,
+        ),
+      },
+      '',
+    );
+    const qty = form.getByRole('textbox', { name: 'Field qty' });
+    await expect.element(qty).toBeVisible();
+    await expect.poll(() => (qty.element() as HTMLInputElement).value).toMatch(/^\d+$/);
+    await expect.element(amount).toHaveValue('12.5');
+    await userEvent.click(form.getByRole('button', { name: 'Send one' }));
+    await expect.poll(() => sent.length).toBe(1);
+    await expect.element(form.getByRole('alert')).not.toBeInTheDocument();
+  });
+
   it('marks each field a refused send found wrong, at the field, and focuses the first', async () => {
     const engine = fakeEngine((cmd) =>
       cmd.type === 'inject'

@@ -222,8 +222,18 @@ function PublishForm({
   const setValues = (next: Record<string, string>) =>
     workbenchStore().getState().setPublishValues(typeKey, next);
   useEffect(() => {
-    if (stored === undefined) workbenchStore().getState().setPublishValues(typeKey, initial);
-  }, [stored, typeKey, initial]);
+    const kept = stored ?? initial;
+    // A field added to the type since (in the Inspector) gets a random fill too: it came up
+    // empty, and Send one was refused for it.
+    const added = fields.filter((f) => !Object.hasOwn(kept, f.name));
+    if (stored === undefined || added.length > 0)
+      workbenchStore()
+        .getState()
+        .setPublishValues(typeKey, {
+          ...kept,
+          ...Object.fromEntries(added.map((f) => [f.name, randomFill(f)])),
+        });
+  }, [stored, typeKey, initial, fields]);
   const count = useWorkbench((s) => s.publishForm.count);
   const priority = useWorkbench((s) => s.publishForm.priority);
   const setCount = (v: string) => workbenchStore().getState().setPublishForm({ count: v });
