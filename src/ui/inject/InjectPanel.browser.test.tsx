@@ -3,7 +3,7 @@ import { page, userEvent } from 'vitest/browser';
 import '../design/tokens.css';
 import '../design/controls.css';
 import { InjectPanel } from './InjectPanel';
-import { cleanup, fakeEngine, freshStore, render, snapshot } from '../testing/browser';
+import { cleanup, fakeEngine, freshStore, inPane, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
 
 let store: WorkbenchStore;
@@ -220,7 +220,9 @@ describe('Inject panel (issue 13, point 8)', () => {
       .element(status)
       .toHaveAttribute(
         'title',
-        "Drawn ahead on the generator's own worker; the engine takes each message in when it falls due.",
+        expect.stringMatching(
+          /^running at .* own worker\. Drawn ahead on the generator's own worker; the engine takes each message in when it falls due\.$/,
+        ),
       );
     store
       .getState()
@@ -245,8 +247,38 @@ describe('Inject panel (issue 13, point 8)', () => {
       .element(status)
       .toHaveAttribute(
         'title',
-        "Drawn on the engine's own thread (payloads over 32 bytes, or no generator worker).",
+        expect.stringMatching(
+          /^running at 2\.00\sM\/s bursts, seed 7, for 10 s: 1,234,567 sent\. Drawn on the engine's own thread \(payloads over 32 bytes, or no generator worker\)\.$/,
+        ),
       );
+  });
+
+  // The running line wrapped beside Start in a half-width pane: the form jumped 26 px at Start
+  // and back at Stop; and a run that went its duration read only "15,000 sent".
+  it('says what runs on one line, the form still, and that a timed run finished', async () => {
+    render(inPane(560, <InjectPanel />), fakeEngine());
+    const rate = page.getByRole('textbox', { name: 'Rate (messages/s)' });
+    await expect.element(rate).toBeVisible();
+    const top = () => Math.round(rate.element().getBoundingClientRect().top);
+    const before = top();
+    const spec = { ratePerSec: 5000, pattern: 'bursts' as const, seed: 7, durationMs: 3000 };
+    store
+      .getState()
+      .ingestSnapshot(
+        snapshot({ generator: { running: true, emitted: 12_000, lagMs: 0, onWorker: true, spec } }),
+        Date.now(),
+      );
+    const status = page.getByTestId('generator-emitted');
+    await expect.element(status).toHaveTextContent(/^running at 5,000\/s bursts, seed 7/);
+    expect(top()).toBe(before);
+    store.getState().ingestSnapshot(
+      snapshot({
+        generator: { running: false, emitted: 15_000, lagMs: 0, onWorker: false, finished: true },
+      }),
+      Date.now() + 200,
+    );
+    await expect.element(status).toHaveTextContent('finished: 15,000 sent');
+    expect(top()).toBe(before);
   });
 
   it('marks the generator fields a refused Start found wrong, beside Start, and focuses the first', async () => {

@@ -481,12 +481,17 @@ function GeneratorForm() {
   const running = useLive((s) => s?.generator.running ?? false);
   const emitted = useLive((s) => s?.generator.emitted ?? 0);
   const onWorker = useLive((s) => s?.generator.onWorker ?? false);
+  const finished = useLive((s) => !s?.generator.running && s?.generator.finished === true);
   // What runs, which may differ from the form (started from a preset, the toolbar or the API).
   const spec = useLive((s) => (s?.generator.running ? s.generator.spec : undefined));
   // With its length: the form's default run of 10 s ended "without warning" in a review.
   const runningAs = spec
     ? ` at ${formatRate(spec.ratePerSec)} ${spec.pattern ?? DEFAULT_PATTERN}${spec.seed === undefined ? '' : `, seed ${spec.seed}`}, ${runSpan(spec)}`
     : '';
+  // A run that went its whole duration says so, as the toolbar does ("finished · 15.0 K sent").
+  const statusText = running
+    ? `running${runningAs}: ${emitted.toLocaleString('en-US')} sent${onWorker ? ' · own worker' : ''}`
+    : `${finished ? 'finished: ' : ''}${emitted.toLocaleString('en-US')} sent`;
   const mixOfRoutes = useMemo(() => routedMix(config.routes), [config.routes]);
   const stored = useWorkbench((s) => s.generatorForm);
   // Until the mix is edited it follows the routes: every routed type at weight 1.
@@ -606,22 +611,6 @@ function GeneratorForm() {
           ) : (
             <button type="submit">Start generator</button>
           )}
-          <span
-            data-testid="generator-emitted"
-            title={
-              running
-                ? onWorker
-                  ? "Drawn ahead on the generator's own worker; the engine takes each message in when it falls due."
-                  : "Drawn on the engine's own thread (payloads over 32 bytes, or no generator worker)."
-                : undefined
-            }
-          >
-            {/* "sent", as the toolbar counts them: "emitted" is what the status bar calls the
-                messages kernels produce. */}
-            {running
-              ? `running${runningAs}: ${emitted.toLocaleString('en-US')} sent${onWorker ? ' · own worker' : ''}`
-              : `${emitted.toLocaleString('en-US')} sent`}
-          </span>
           {/* Beside Start, which the user just pressed: the bottom bar was out of view. */}
           {error ? (
             <span role="alert" className="error" data-testid="generator-error">
@@ -629,6 +618,22 @@ function GeneratorForm() {
             </span>
           ) : null}
         </div>
+        {/* On a line of its own, one line always: beside Start it wrapped onto a second line
+            while running ("running at 5,000/s bursts, seed 7, …") and the form below jumped
+            26 px at Start and back at Stop. */}
+        <p
+          className="generator-status"
+          data-testid="generator-emitted"
+          title={
+            running
+              ? `${statusText}. ${onWorker ? "Drawn ahead on the generator's own worker; the engine takes each message in when it falls due." : "Drawn on the engine's own thread (payloads over 32 bytes, or no generator worker)."}`
+              : statusText
+          }
+        >
+          {/* "sent", as the toolbar counts them: "emitted" is what the status bar calls the
+                messages kernels produce. */}
+          {statusText}
+        </p>
         <div className="form-grid">
           {field('ratePerSec', 'Rate (messages/s)')}
           <label>
