@@ -19,8 +19,20 @@ describe('Problems panel', () => {
     store.getState().ingestSnapshot(
       snapshot({
         kernels: [
-          kernelRow({ id: 'pattern_detector', capacity: 1024, dropped: 98_976 }),
-          kernelRow({ id: 'aggregator', capacity: 4096, dropped: 5_904 }),
+          kernelRow({
+            id: 'pattern_detector',
+            capacity: 1024,
+            dropped: 98_976,
+            deadLettered: 98_976,
+            lettersHeld: 0,
+          }),
+          kernelRow({
+            id: 'aggregator',
+            capacity: 4096,
+            dropped: 5_904,
+            deadLettered: 5_904,
+            lettersHeld: 5_904,
+          }),
           kernelRow({ id: 'alert_sink', lettersByReason: { KernelError: 3 } }),
         ],
         deadLetters: {
@@ -57,11 +69,16 @@ describe('Problems panel', () => {
       );
     await expect
       .element(items.nth(1))
-      .toHaveTextContent('pattern_detector: its queue refused 98,976 messages (reject).');
+      .toHaveTextContent(
+        'pattern_detector: its queue refused 98,976 messages (reject). None of its letters is held now: pushed out of the full dead-letter queue, redriven or purged.',
+      );
+    // Advice to redrive only where its letters are held: it stood for pattern_detector too,
+    // whose letters the full dead-letter queue had all pushed out.
+    await expect.element(items.nth(1)).not.toHaveTextContent(/can go back paced/);
     await expect
       .element(items.nth(2))
       .toHaveTextContent(
-        'aggregator: its queue evicted 5,904 messages (dropOldest). Letters it lost can go back paced (Dead letters, Options, pace): a paced redrive fills its queue to half at most.',
+        'aggregator: its queue evicted 5,904 messages (dropOldest). 5,904 of its letters are held: they can go back paced (Dead letters, Options, pace), which fills its queue to half at most.',
       );
     await expect.element(items.nth(3)).toHaveTextContent(/alert_sink: failed on 3 messages/);
     await expect.element(items.nth(4)).toHaveTextContent(/generator is 3\.2 s behind/);
@@ -86,7 +103,9 @@ describe('Problems panel', () => {
     render(<ProblemsPanel />);
     store.getState().ingestSnapshot(
       snapshot({
-        kernels: [kernelRow({ id: 'fraud_processor', dropped: 5_904, deadLettered: 5_904 })],
+        kernels: [
+          kernelRow({ id: 'fraud_processor', dropped: 5_904, deadLettered: 5_904, lettersHeld: 0 }),
+        ],
         deadLetters: { count: 0, evicted: 0, refusedCrossTenant: 0, recent: [], redrive: null },
       }),
       Date.now(),
@@ -99,7 +118,9 @@ describe('Problems panel', () => {
     // Some pushed out of the full dead-letter queue: not all were redriven or purged.
     store.getState().ingestSnapshot(
       snapshot({
-        kernels: [kernelRow({ id: 'fraud_processor', dropped: 5_904, deadLettered: 5_904 })],
+        kernels: [
+          kernelRow({ id: 'fraud_processor', dropped: 5_904, deadLettered: 5_904, lettersHeld: 0 }),
+        ],
         deadLetters: { count: 0, evicted: 100, refusedCrossTenant: 0, recent: [], redrive: null },
       }),
       Date.now() + 1_000,

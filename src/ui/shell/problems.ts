@@ -90,12 +90,16 @@ export function liveProblems(
         message:
           `${k.id}: its queue ${policy === 'dropOldest' ? 'evicted' : 'refused'} ${formatCount(k.dropped)} messages${policy ? ` (${policy})` : ''}.` +
           // All at once, letters taken back into a queue that just overflowed overflow it again.
-          (s.deadLetters.count > 0 && s.deadLetters.redrive?.state !== 'running'
-            ? ' Letters it lost can go back paced (Dead letters, Options, pace): a paced redrive fills its queue to half at most.'
+          // Its own letters, counted: the advice stood while the full dead-letter queue had
+          // pushed every one of them out.
+          (k.lettersHeld > 0 && s.deadLetters.redrive?.state !== 'running'
+            ? ` ${formatCount(k.lettersHeld)} of its letters are held: they can go back paced (Dead letters, Options, pace), which fills its queue to half at most.`
             : '') +
           // After a redrive of them all the loss still stood, as if nothing had been recovered.
-          (s.deadLetters.count === 0 && s.deadLetters.evicted === 0 && k.deadLettered > 0
-            ? ' No dead letter is held now: they were redriven or purged.'
+          (k.lettersHeld === 0 && k.deadLettered > 0
+            ? s.deadLetters.evicted > 0
+              ? ' None of its letters is held now: pushed out of the full dead-letter queue, redriven or purged.'
+              : ' No dead letter is held now: they were redriven or purged.'
             : ''),
         nodeId: kernelNodeId(k.id),
       });
