@@ -45,6 +45,7 @@ export function createCommandTable(d: CommandDeps): CommandTable {
     inject: (cmd) => {
       const before = Float64Array.from(c.receipts.byStatus);
       const evictedBefore = letters.droppedOldest();
+      const lostBefore = letters.evicted;
       const idBefore = c.broker.lastMessageId;
       const count = traffic.inject(cmd);
       const idAfter = c.broker.lastMessageId;
@@ -60,7 +61,10 @@ export function createCommandTable(d: CommandDeps): CommandTable {
       // The send numbers its messages one after another (nothing else sends meanwhile), so the
       // page can name them: "Sent 1." alone left the message to be found among generated ones.
       const ids = idAfter - idBefore === count ? { first: idBefore + 1, last: idAfter } : null;
-      return { count, atOnce, ids };
+      // Letters of this send that found the dead-letter queue full pushed older ones out for good:
+      // "Refused on send: QueueFull 5,904" alone hid 5,784 letters lost.
+      const lost = letters.evicted - lostBefore;
+      return { count, atOnce, ids, ...(lost > 0 ? { lettersLost: lost } : {}) };
     },
     startGenerator: (cmd) => {
       traffic.start(cmd.spec);

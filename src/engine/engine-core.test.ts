@@ -105,6 +105,20 @@ describe('engine on the core', () => {
     expect(engine.snapshot().receipts.failedLater).toBe(0);
   });
 
+  it('answers an inject with the older dead letters it pushed out of the full dead-letter queue', () => {
+    const engine = createEngine({ config: demoConfig(), now: () => 1_000_000 });
+    // alert_sink (1,024, deadLetter) refuses 8,976 of each burst: the second fills the dead-letter
+    // queue (10,000) and pushes 7,952 of the first burst's letters out.
+    const first = ok(engine, { type: 'inject', typeId: 1010, count: 10_000 });
+    expect(first.lettersLost).toBeUndefined();
+    engine.drain();
+    const second = ok(engine, { type: 'inject', typeId: 1010, count: 10_000 });
+    const s = engine.snapshot();
+    expect(second.lettersLost).toBeGreaterThan(0);
+    expect(second.lettersLost).toBe(s.deadLetters.evicted);
+    expect(s.deadLetters.count).toBe(10_000);
+  });
+
   it('answers a redrive into a full dropOldest queue with the messages it evicted to take them', () => {
     const engine = createEngine({ config: demoConfig(), now: () => 1_000_000 });
     ok(engine, { type: 'inject', typeId: 1002, count: 10_000 });

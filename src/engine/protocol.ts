@@ -292,6 +292,11 @@ export interface CommandResults {
     count: number;
     atOnce: Record<string, number>;
     ids: { first: number; last: number } | null;
+    /**
+     * Older dead letters the send's own letters pushed out of the full dead-letter queue (lost
+     * for good, counted as evicted); absent when none were.
+     */
+    lettersLost?: number;
   };
   startGenerator: object;
   stopGenerator: object;

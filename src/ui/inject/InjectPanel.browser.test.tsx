@@ -202,6 +202,31 @@ describe('Inject panel (issue 13, point 8)', () => {
       );
   });
 
+  // Only the status bar and Problems said that a burst's letters had pushed older ones out.
+  it('says how many older dead letters a burst pushed out of the full dead-letter queue', async () => {
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'inject'
+        ? {
+            ok: true,
+            command: 'inject',
+            count: 10_000,
+            atOnce: { QueueFull: 5_904 },
+            ids: null,
+            lettersLost: 5_784,
+          }
+        : undefined,
+    );
+    render(<InjectPanel />, engine);
+    const form = page.getByRole('form', { name: 'Publish form' });
+    await userEvent.fill(form.getByLabelText('Burst size'), '10000');
+    await userEvent.click(form.getByRole('button', { name: 'Send burst' }));
+    await expect
+      .element(form.getByRole('status'))
+      .toHaveTextContent(
+        'Sent 10,000. Refused on send: QueueFull 5,904; 5,784 older dead letters pushed out of the full dead-letter queue, lost for good (see Receipts and Dead letters).',
+      );
+  });
+
   it('says where the generator draws its messages while it runs', async () => {
     render(<InjectPanel />, fakeEngine());
     const status = page.getByTestId('generator-emitted');

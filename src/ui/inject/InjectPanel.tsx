@@ -348,6 +348,9 @@ function PublishForm({
       evicted > 0
         ? `${formatCount(evicted)} queued messages evicted by dropOldest to make room`
         : '',
+      reply.lettersLost
+        ? `${formatCount(reply.lettersLost)} older dead letters pushed out of the full dead-letter queue, lost for good`
+        : '',
     ].filter(Boolean);
     say(
       `Sent ${formatCount(reply.count)}${named}` +
