@@ -391,11 +391,20 @@ describe('Dead letters redrive, paced', () => {
     await expect.element(page.getByRole('button', { name: /^Redrive all/ })).toBeDisabled();
     await userEvent.click(page.getByRole('button', { name: 'Cancel redrive' }));
     expect(engine.sent.some((c) => c.type === 'cancelRedrive')).toBe(true);
-    at({ sent: 1_200, redriven: 1_150, failedAgain: 50, remaining: 4_704, state: 'cancelled' });
+    at({
+      sent: 1_200,
+      redriven: 1_150,
+      failedAgain: 50,
+      failedByStatus: { NoRoute: 50 },
+      remaining: 4_704,
+      state: 'cancelled',
+    });
+    // Why they failed again, and the fix, as a redrive at once says ("50 failed again" alone
+    // left the user to find letters no pace could help).
     await expect
       .element(line)
       .toHaveTextContent(
-        'Cancelled a redrive after 1,200 of 5,904 at 2,000/s: 1,150 accepted, 50 failed again. 4,704 of its letters still held.',
+        'Cancelled a redrive after 1,200 of 5,904 at 2,000/s: 1,150 accepted, 50 failed again (NoRoute 50). 4,704 of its letters still held. 50 failed as NoRoute: their type is routed nowhere; route it, then redrive.',
       );
     await expect
       .element(page.getByRole('button', { name: 'Cancel redrive' }))

@@ -242,12 +242,7 @@ export function DeadLettersPanel() {
             ((r.failedByStatus.QueueFull ?? 0) > 0 || r.evicted > 0
               ? ' Under Options, a pace redrives them as the kernel drains, filling its queue to half at most.'
               : '') +
-            (r.failedByStatus.NotFound
-              ? ` ${formatCount(r.failedByStatus.NotFound)} failed as NotFound: the kernel they were for is gone; choose a Redrive target, or add the kernel back.`
-              : '') +
-            (r.failedByStatus.NoRoute
-              ? ` ${formatCount(r.failedByStatus.NoRoute)} failed as NoRoute: their type is routed nowhere; route it, then redrive.`
-              : '')
+            failedAgainHints(r.failedByStatus)
         : 'Redriven.',
     );
     setPicked(new Set());
@@ -551,6 +546,18 @@ const BUSY_TITLE =
   'A paced redrive is running (the line below): cancel it, or let it finish, first';
 
 /** A paced redrive's line: how far it got, and how that went. */
+/** What to do about letters that failed again where there is a fix: NotFound and NoRoute. */
+function failedAgainHints(by: Partial<Record<string, number>>): string {
+  return (
+    (by.NotFound
+      ? ` ${formatCount(by.NotFound)} failed as NotFound: the kernel they were for is gone; choose a Redrive target, or add the kernel back.`
+      : '') +
+    (by.NoRoute
+      ? ` ${formatCount(by.NoRoute)} failed as NoRoute: their type is routed nowhere; route it, then redrive.`
+      : '')
+  );
+}
+
 export function describeProgress(p: RedriveProgress): string {
   const head = {
     running: 'Redriving',
@@ -564,7 +571,12 @@ export function describeProgress(p: RedriveProgress): string {
   const gone = p.total - p.sent - refused - p.remaining;
   return (
     `${head} ${formatCount(p.sent)} of ${formatCount(p.total)} at ${formatCount(p.ratePerSec)}/s: ` +
+    // Why they failed again, as the redrive at once says: "2,000 failed again" alone left the
+    // user to find 2,000 NoRoute letters that no pace could help.
     `${formatCount(p.redriven)} accepted, ${formatCount(p.failedAgain)} failed again` +
+    (p.failedAgain > 0 && formatCounts(p.failedByStatus)
+      ? ` (${formatCounts(p.failedByStatus)})`
+      : '') +
     (refused > 0 ? `, ${formatCount(refused)} refused (they stay held)` : '') +
     (p.evicted > 0 ? `, ${formatCount(p.evicted)} queued messages evicted to take them` : '') +
     '.' +
@@ -577,6 +589,7 @@ export function describeProgress(p: RedriveProgress): string {
     (gone > 0
       ? ` ${formatCount(gone)} of its letters left the dead-letter queue meanwhile (pushed out of the full queue, or purged).`
       : '') +
+    failedAgainHints(p.failedByStatus) +
     (p.error ? ` ${p.error}` : '')
   );
 }
