@@ -64,7 +64,7 @@ test.describe('route editor: more', () => {
     expect(await wb.routeOf(1001)).toBe('fraud_processor');
     // Its notice names it and says how to undo it ("Deleted 1 kernel." had said neither).
     await expect(page.getByTestId('notices')).toContainText(
-      'Deleted kernel aggregator (Ctrl+Z undoes it).',
+      'Deleted kernel "aggregator" (Ctrl+Z undoes it).',
     );
     // Backspace on a node's ▶ button is not for the node.
     const kernels = (await wb.config()).kernels.length;

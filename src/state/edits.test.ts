@@ -82,7 +82,7 @@ describe('config edits', () => {
     const r = ok(deleteNodes(demoConfig(), ['kernel:aggregator', 'type:1003']));
     // Named, with the routes that went with them ("Deleted 1 kernel." had not said which).
     expect(r.note).toBe(
-      'Deleted type PatternCheck (1003) and kernel aggregator with 2 routes (Ctrl+Z undoes it).',
+      'Deleted type PatternCheck (1003) and kernel "aggregator" with 2 routes (Ctrl+Z undoes it).',
     );
     const c = r.config;
     expect(c.kernels.some((k) => k.id === 'aggregator')).toBe(false);

@@ -338,7 +338,8 @@ export function deleteNodes(config: RouteConfig, nodeIds: readonly string[]): Ed
   if (typeKeys.size + kernelKeys.size <= 3) {
     for (const t of config.messageTypes)
       if (typeKeys.has(String(t.typeId))) parts.push(`type ${t.name} (${String(t.typeId)})`);
-    for (const k of config.kernels) if (kernelKeys.has(k.id)) parts.push(`kernel ${k.id}`);
+    // Quoted, as the other notes quote a kernel: a new one, "kernel", read "Deleted kernel kernel".
+    for (const k of config.kernels) if (kernelKeys.has(k.id)) parts.push(`kernel "${k.id}"`);
   } else {
     if (typeKeys.size) parts.push(`${typeKeys.size} type${typeKeys.size > 1 ? 's' : ''}`);
     if (kernelKeys.size) parts.push(`${kernelKeys.size} kernel${kernelKeys.size > 1 ? 's' : ''}`);

@@ -16,7 +16,7 @@ import { nodeLabelId, type FlowEdge, type KernelFlowNode, type TypeFlowNode } fr
 import { useGraphActions } from './actions';
 import { usePrediction } from '../analysis/predictions';
 import { depthLevel, depthTitle, shownDepth } from './depth';
-import { formatCompact, formatCount, formatRate } from '../design/format';
+import { countOf, formatCompact, formatCount, formatRate } from '../design/format';
 import './graph.css';
 
 export { depthLevel } from './depth';
@@ -47,7 +47,7 @@ const TypeNode = memo(function TypeNode({ id, data, selected }: NodeProps<TypeFl
       </div>
       <div className="node-meta">
         <span className="mono">{String(type.typeId)}</span>
-        <span>{type.fields.length} fields</span>
+        <span>{countOf(type.fields.length, 'field')}</span>
         {type.requiresResponse ? (
           <span title="requires a response">↩ {String(type.responseTypeId ?? '')}</span>
         ) : null}
