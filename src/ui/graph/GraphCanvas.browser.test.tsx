@@ -155,6 +155,22 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     }
   });
 
+  it('counts a type's fields in words that agree with the number ("1 field")', async () => {
+    const config = store.getState().config;
+    store.getState().replace(
+      {
+        ...config,
+        messageTypes: config.messageTypes.map((t) =>
+          String(t.typeId) === '1010' ? { ...t, fields: t.fields.slice(0, 1) } : t,
+        ),
+      },
+      '',
+    );
+    render(<Graph />);
+    await expect.element(page.getByTestId('node-type-1010')).toHaveTextContent(/1 field(?!s)/);
+    await expect.element(page.getByTestId('node-type-1001')).toHaveTextContent(/6 fields/);
+  });
+
   it('draws types and kernels on the minimap in their own colours', async () => {
     // The design tokens the colours come from (the app's tokens.css defines them).
     const root = document.documentElement.style;
