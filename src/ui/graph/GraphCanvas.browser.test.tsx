@@ -155,7 +155,7 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     }
   });
 
-  it('counts a type's fields in words that agree with the number ("1 field")', async () => {
+  it("counts a type's fields in words that agree with the number ('1 field')", async () => {
     const config = store.getState().config;
     store.getState().replace(
       {
