@@ -2,7 +2,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { DeadLettersPanel } from './DeadLettersPanel';
 import { CHURN_REFRESH_MS } from './DeadLetterTable';
-import { cleanup, fakeEngine, freshStore, kernelRow, render, snapshot } from '../testing/browser';
+import {
+  cleanup,
+  fakeEngine,
+  freshStore,
+  inPane,
+  kernelRow,
+  render,
+  snapshot,
+} from '../testing/browser';
+import tokensCss from '../design/tokens.css?inline';
+import controlsCss from '../design/controls.css?inline';
+import liveCss from './live.css?inline';
 import type {
   DeadLetterRow,
   EngineReply,
@@ -267,6 +278,34 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
       .toHaveTextContent(
         /1,024 accepted, 4,880 failed again \(QueueFull 4,880\)\. Under Options, a pace redrives them as the kernel drains, filling its queue to half at most\.$/,
       );
+  });
+
+  it("keeps the warning's full stop on its link's line, whatever the pane's width", async () => {
+    const style = document.createElement('style');
+    style.textContent = `${tokensCss}\n${controlsCss}\n${liveCss}`;
+    document.head.append(style);
+    try {
+      render(inPane(600, <DeadLettersPanel />), overflowEngine({}));
+      hold(5_904, [kernelRow({ id: 'alert_sink', capacity: 1024, queued: 24 })]);
+      const room = page.getByTestId('redrive-room');
+      await expect.element(room).toBeVisible();
+      const pane = page.getByTestId('pane').element() as HTMLElement;
+      const link = room.getByRole('button').element();
+      for (let width = 300; width <= 700; width += 5) {
+        pane.style.width = `${width}px`;
+        const stop = document.createRange();
+        const text = [...link.parentElement!.childNodes].find(
+          (n) => n.nodeType === Node.TEXT_NODE && n.textContent?.includes('.'),
+        )!;
+        stop.selectNodeContents(text);
+        const [a, b] = [link.getBoundingClientRect(), stop.getBoundingClientRect()];
+        expect(Math.abs(a.top + a.height / 2 - (b.top + b.height / 2)), `${width}px`).toBeLessThan(
+          a.height / 2,
+        );
+      }
+    } finally {
+      style.remove();
+    }
   });
 
   // After an import without the letters' kernel, "Redrove none of 1,904 … Under Options, a pace

@@ -434,14 +434,17 @@ export function DeadLettersPanel() {
           queue ({formatCount(shortfall.room)} free) and{' '}
           {shortfall.evicts ? 'evict as many queued messages (dropOldest)' : 'fail again'}. A pace
           sends them as it drains (Options sets one);{' '}
-          <button
-            type="button"
-            className="btn-link"
-            onClick={() => void redrive(picked.size > 0, suggestedPace)}
-          >
-            redrive {picked.size > 0 ? 'the selected' : 'them'} at {formatCount(suggestedPace)}/s
-          </button>
-          .
+          {/* The full stop stays with its link: it wrapped onto a line of its own. */}
+          <span className="keep-together">
+            <button
+              type="button"
+              className="btn-link"
+              onClick={() => void redrive(picked.size > 0, suggestedPace)}
+            >
+              redrive {picked.size > 0 ? 'the selected' : 'them'} at {formatCount(suggestedPace)}/s
+            </button>
+            .
+          </span>
         </p>
       ) : null}
       {shown ? (
