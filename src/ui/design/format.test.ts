@@ -47,10 +47,10 @@ describe('axisTop', () => {
     expect(axisTop(240, true)).toBe(250);
     expect(axisTop(3_900, true)).toBe(5_000);
   });
-  it('reads 1 with nothing positive to show', () => {
-    expect(axisTop(null)).toBe(1);
-    expect(axisTop(0)).toBe(1);
-    expect(axisTop(Number.NaN)).toBe(1);
+  it('reads 2 with nothing positive to show: whole labels, 0 / 1 / 2', () => {
+    expect(axisTop(null)).toBe(2);
+    expect(axisTop(0)).toBe(2);
+    expect(axisTop(Number.NaN)).toBe(2);
   });
 });
 

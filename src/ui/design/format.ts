@@ -47,8 +47,9 @@ export function axisTop(max: number | null | undefined, whole = false): number {
   // A count (a queue's depth) has whole labels: top and half. "1 / 0.5 / 0" had read as half a
   // message queued.
   const fits = (top: number) => !whole || Number.isInteger(top / 2);
-  if (max === null || max === undefined || !(max > 0) || !Number.isFinite(max))
-    return whole ? 2 : 1;
+  // Nothing to show: whole labels for any chart (an empty rate chart read "0 / 0.5 / 1", half a
+  // message a second of traffic that never came).
+  if (max === null || max === undefined || !(max > 0) || !Number.isFinite(max)) return 2;
   const p = 10 ** Math.floor(Math.log10(max));
   for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= max * (1 - 1e-12) && fits(m * p)) return m * p;
   return 10 * p;
