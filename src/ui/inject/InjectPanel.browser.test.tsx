@@ -227,6 +227,17 @@ describe('Inject panel (issue 13, point 8)', () => {
       );
   });
 
+  it('says on hover what the chosen arrival pattern does', async () => {
+    render(<InjectPanel />, fakeEngine());
+    const pattern = page.getByRole('combobox', { name: 'Arrival pattern' });
+    await userEvent.selectOptions(pattern, 'bursts');
+    await expect
+      .element(pattern)
+      .toHaveAttribute('title', expect.stringMatching(/^bursts: 10 a second, each a tenth/));
+    await userEvent.selectOptions(pattern, 'constant');
+    await expect.element(pattern).toHaveAttribute('title', expect.stringMatching(/^constant: /));
+  });
+
   it('says where the generator draws its messages while it runs', async () => {
     render(<InjectPanel />, fakeEngine());
     const status = page.getByTestId('generator-emitted');

@@ -478,6 +478,15 @@ function PublishForm({
   );
 }
 
+/** Each arrival pattern in words (generators.ts draws them). */
+export const PATTERN_HELP: Record<ArrivalPattern, string> = {
+  constant: 'constant: one message every 1/rate seconds, evenly spaced',
+  poisson:
+    'Poisson: random arrivals at the mean rate, exponential gaps between them (as independent clients send)',
+  bursts:
+    "bursts: 10 a second, each a tenth of a second's messages arriving at one instant (at 5,000/s, 500 at once every 100 ms)",
+};
+
 function GeneratorForm() {
   const engine = useEngine();
   const config = useWorkbench((s) => s.config);
@@ -641,14 +650,22 @@ function GeneratorForm() {
           {field('ratePerSec', 'Rate (messages/s)')}
           <label>
             Arrival pattern
+            {/* What each pattern does, on hover: "bursts" said nothing of their size or spacing. */}
             <select
               aria-label="Arrival pattern"
               value={form.pattern}
+              title={PATTERN_HELP[form.pattern]}
               onChange={(e) => setForm({ pattern: e.target.value as ArrivalPattern })}
             >
-              <option value="constant">constant</option>
-              <option value="poisson">Poisson</option>
-              <option value="bursts">bursts</option>
+              <option value="constant" title={PATTERN_HELP.constant}>
+                constant
+              </option>
+              <option value="poisson" title={PATTERN_HELP.poisson}>
+                Poisson
+              </option>
+              <option value="bursts" title={PATTERN_HELP.bursts}>
+                bursts
+              </option>
             </select>
           </label>
           {field('mix', 'Mix (typeId:weight, …)', 24, 'wide')}
