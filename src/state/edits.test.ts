@@ -123,7 +123,7 @@ describe('where an added node goes', () => {
     const spots = Object.values(c.layout ?? {});
     for (const [i, p] of spots.entries())
       for (const q of spots.slice(i + 1))
-        expect(Math.abs(p.x - q.x) >= 240 || Math.abs(p.y - q.y) >= 100).toBe(true);
+        expect(Math.abs(p.x - q.x) >= 280 || Math.abs(p.y - q.y) >= 100).toBe(true);
     // The first goes where it was asked, with room there.
     expect(ok(addType(demoConfig(), { x: 0, y: -140 })).config.layout?.['type:10000']).toEqual({
       x: 0,
@@ -145,10 +145,10 @@ describe('where an added node goes', () => {
     const p = ok(addType(demo, { x: 0, y: -140 }, view)).config.layout?.['type:10000'];
     expect(p!.x).toBeGreaterThanOrEqual(view.left);
     expect(p!.y).toBeGreaterThanOrEqual(view.top);
-    expect(p!.x + 240).toBeLessThanOrEqual(view.right);
+    expect(p!.x + 280).toBeLessThanOrEqual(view.right);
     expect(p!.y + 100).toBeLessThanOrEqual(view.bottom);
     for (const q of Object.values(demo.layout ?? {}))
-      expect(Math.abs(p!.x - q.x) >= 240 || Math.abs(p!.y - q.y) >= 100).toBe(true);
+      expect(Math.abs(p!.x - q.x) >= 280 || Math.abs(p!.y - q.y) >= 100).toBe(true);
     // No room in view: upwards from where it was asked.
     const tight = { left: 0, top: 0, right: 100, bottom: 50 };
     expect(ok(addType(demo, { x: 0, y: -140 }, tight)).config.layout?.['type:10000']).toEqual({

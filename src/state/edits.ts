@@ -113,8 +113,13 @@ function uniqueKernelId(config: RouteConfig, base: string): string {
   return id;
 }
 
-/** Room a node takes on the graph, in flow units, for `freeSpot` (a kernel node is the larger). */
-const NODE_ROOM = { width: 240, height: 100 } as const;
+/**
+ * Room a node takes on the graph, in flow units, for `freeSpot`: a kernel node (220 wide) and,
+ * beside it, 60 for a route's rate label. At 240, a type and a kernel added one after the other
+ * sat 20 px apart, the route's "200/s" filling the gap; at the demo's 320 between columns, no
+ * room was left in view at 1280x720 and the new node went above the graph.
+ */
+const NODE_ROOM = { width: 280, height: 100 } as const;
 
 /** A rectangle of the graph in flow units: the part of it in view. */
 export interface FlowRect {
