@@ -100,6 +100,12 @@ describe('Predict panel', () => {
     await expect.element(row).toHaveTextContent(/not measured/);
     await expect.element(page.getByTestId('bottleneck-1002')).toHaveTextContent(/aggregator/);
     await expect.element(page.getByTestId('bottleneck-1002')).toHaveTextContent(/losing/);
+    // Why, and what helps, in words under the table.
+    await expect
+      .element(page.getByTestId('predict-lumps'))
+      .toHaveTextContent(
+        '⚠ aggregator loses messages while keeping up between snapshots: traffic arrives in lumps larger than its queue (128), and the excess is refused or evicted before the kernel runs. A larger queue, or steadier arrivals, stops the loss.',
+      );
   });
 });
 

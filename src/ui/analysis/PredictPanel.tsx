@@ -54,6 +54,8 @@ export function PredictPanel() {
   const order = new Map(config.kernels.map((k, i) => [k.id, i]));
   const rank = (id: string) => order.get(id) ?? Number.MAX_SAFE_INTEGER;
   const rows = [...all].sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
+  // Losing with no backlog ever caught: lumps of traffic larger than the queue.
+  const lumpy = rows.filter((p) => p.losing && p.servicePerSec === null);
   const byId = new Map(all.map((p) => [p.id, p]));
   // The most each queue held at once lately: shown as the graph shows it ("≤310 / 4,096").
   const peaks = useLiveValue((s) =>
@@ -173,6 +175,17 @@ export function PredictPanel() {
           </tbody>
         </table>
       </div>
+      {/* Said in words, not only in the μ cell's title: "not measured · — · ⚠ now" for seconds
+          on end told a user nothing of why, or what helps. */}
+      {lumpy.length > 0 ? (
+        <p className="predict-engine" data-testid="predict-lumps">
+          ⚠ {lumpy.map((p) => p.id).join(', ')} {lumpy.length === 1 ? 'loses' : 'lose'} messages
+          while keeping up between snapshots: traffic arrives in lumps larger than{' '}
+          {lumpy.length === 1 ? 'its queue' : 'their queues'} (
+          {lumpy.map((p) => formatCount(p.capacity)).join(', ')}), and the excess is refused or
+          evicted before the kernel runs. A larger queue, or steadier arrivals, stops the loss.
+        </p>
+      ) : null}
       {limit ? (
         <p className="predict-engine" role="status" data-testid="predict-engine-limit">
           ⚠ The engine is the bottleneck: messages enter at {fmtRate(limit.actual)}/s of the{' '}
