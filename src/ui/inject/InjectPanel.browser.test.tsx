@@ -5,6 +5,7 @@ import '../design/controls.css';
 import { InjectPanel } from './InjectPanel';
 import { cleanup, fakeEngine, freshStore, inPane, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
+import type { EngineReply } from '../../engine/protocol';
 
 let store: WorkbenchStore;
 beforeEach(() => {
@@ -143,60 +144,55 @@ describe('Inject panel (issue 13, point 8)', () => {
       .toMatchObject({ spec: { ratePerSec: 2500, pattern: 'bursts', durationMs: 0 } });
   });
 
-  it('says what a burst was refused at once, not only how many were sent', async () => {
+  /**
+   * Sends a burst of `size` from the Publish form (of type `typeId`, if given) to an engine whose
+   * inject answer is `reply`; the form's result line.
+   */
+  async function burstAnswered(size: number, reply: object, typeId?: string) {
     const engine = fakeEngine((cmd) =>
       cmd.type === 'inject'
-        ? { ok: true, command: 'inject', count: 50_000, atOnce: { QueueFull: 45_904 }, ids: null }
+        ? ({
+            ok: true,
+            command: 'inject',
+            count: size,
+            atOnce: {},
+            ids: null,
+            ...reply,
+          } as EngineReply)
         : undefined,
     );
     render(<InjectPanel />, engine);
+    if (typeId)
+      await userEvent.fill(page.getByRole('combobox', { name: 'Message type id' }), typeId);
     const form = page.getByRole('form', { name: 'Publish form' });
-    await userEvent.fill(form.getByLabelText('Burst size'), '50000');
+    await userEvent.fill(form.getByLabelText('Burst size'), String(size));
     await userEvent.click(form.getByRole('button', { name: 'Send burst' }));
+    return form.getByRole('status');
+  }
+
+  it('says what a burst was refused at once, not only how many were sent', async () => {
+    const line = await burstAnswered(50_000, { atOnce: { QueueFull: 45_904 } });
     await expect
-      .element(form.getByRole('status'))
+      .element(line)
       .toHaveTextContent(
         'Sent 50,000. Refused on send: QueueFull 45,904 (see Receipts and Dead letters).',
       );
   });
 
   it("says a reject queue's refusals are Rejected dead letters, though their receipts read QueueFull", async () => {
-    const engine = fakeEngine((cmd) =>
-      cmd.type === 'inject'
-        ? { ok: true, command: 'inject', count: 50_000, atOnce: { QueueFull: 48_976 }, ids: null }
-        : undefined,
-    );
-    render(<InjectPanel />, engine);
     // PatternCheck goes to pattern_detector, whose policy is reject.
-    await userEvent.fill(page.getByRole('combobox', { name: 'Message type id' }), '1003');
-    const form = page.getByRole('form', { name: 'Publish form' });
-    await userEvent.fill(form.getByLabelText('Burst size'), '50000');
-    await userEvent.click(form.getByRole('button', { name: 'Send burst' }));
+    const line = await burstAnswered(50_000, { atOnce: { QueueFull: 48_976 } }, '1003');
     await expect
-      .element(form.getByRole('status'))
+      .element(line)
       .toHaveTextContent(
         "Sent 50,000. Refused on send: QueueFull 48,976 (see Receipts and Dead letters). Their dead letters read Rejected: pattern_detector's policy is reject.",
       );
   });
 
   it('says how many older messages a dropOldest queue evicted to take a burst', async () => {
-    const engine = fakeEngine((cmd) =>
-      cmd.type === 'inject'
-        ? {
-            ok: true,
-            command: 'inject',
-            count: 10_000,
-            atOnce: { QueueFull: 12, DroppedOldest: 5_904 },
-            ids: null,
-          }
-        : undefined,
-    );
-    render(<InjectPanel />, engine);
-    const form = page.getByRole('form', { name: 'Publish form' });
-    await userEvent.fill(form.getByLabelText('Burst size'), '10000');
-    await userEvent.click(form.getByRole('button', { name: 'Send burst' }));
+    const line = await burstAnswered(10_000, { atOnce: { QueueFull: 12, DroppedOldest: 5_904 } });
     await expect
-      .element(form.getByRole('status'))
+      .element(line)
       .toHaveTextContent(
         'Sent 10,000. Refused on send: QueueFull 12; 5,904 queued messages evicted by dropOldest to make room (see Receipts and Dead letters).',
       );
@@ -204,24 +200,12 @@ describe('Inject panel (issue 13, point 8)', () => {
 
   // Only the status bar and Problems said that a burst's letters had pushed older ones out.
   it('says how many older dead letters a burst pushed out of the full dead-letter queue', async () => {
-    const engine = fakeEngine((cmd) =>
-      cmd.type === 'inject'
-        ? {
-            ok: true,
-            command: 'inject',
-            count: 10_000,
-            atOnce: { QueueFull: 5_904 },
-            ids: null,
-            lettersLost: 5_784,
-          }
-        : undefined,
-    );
-    render(<InjectPanel />, engine);
-    const form = page.getByRole('form', { name: 'Publish form' });
-    await userEvent.fill(form.getByLabelText('Burst size'), '10000');
-    await userEvent.click(form.getByRole('button', { name: 'Send burst' }));
+    const line = await burstAnswered(10_000, {
+      atOnce: { QueueFull: 5_904 },
+      lettersLost: 5_784,
+    });
     await expect
-      .element(form.getByRole('status'))
+      .element(line)
       .toHaveTextContent(
         'Sent 10,000. Refused on send: QueueFull 5,904; 5,784 older dead letters pushed out of the full dead-letter queue, lost for good (see Receipts and Dead letters).',
       );
