@@ -184,4 +184,14 @@ describe('receipt log', () => {
     log.clear();
     expect(log.rows()).toEqual([]);
   });
+
+  it('says in the CSV which delivered messages were then lost in their queue', () => {
+    const csv = receiptsToCsv([
+      { ...row(1, 'host'), thenLost: 'DroppedOldest' },
+      row(2, 'host'),
+    ]).split('\n');
+    expect(csv[0]!.split(',').at(-1)).toBe('thenLost');
+    expect(csv[1]!.split(',').at(-1)).toBe('"DroppedOldest"');
+    expect(csv[2]!.split(',').at(-1)).toBe('""');
+  });
 });

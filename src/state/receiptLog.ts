@@ -173,6 +173,8 @@ export function receiptsToCsv(rows: readonly ReceiptRow[]): string {
     'priority',
     'correlationId',
     'parentId',
+    // Delivered, then lost in its queue: DroppedOldest (evicted) or Unregistered; empty otherwise.
+    'thenLost',
   ] as const;
   const q = (v: unknown) => `"${String(v ?? '').replaceAll('"', '""')}"`;
   const lines = [cols.join(',')];
@@ -193,6 +195,7 @@ export function receiptsToCsv(rows: readonly ReceiptRow[]): string {
         r.priority,
         r.correlationId,
         r.parentId,
+        r.thenLost,
       ]
         .map(q)
         .join(','),
