@@ -674,5 +674,31 @@ describe('Dead letters while the full queue churns', () => {
     await expect
       .element(page.getByRole('checkbox', { name: `Select dead letter ${asked.n * 10}` }))
       .toBeVisible();
+    // The letter picked is no longer listed: its pick goes with it, and the list follows again
+    // ("Redrive selected (2)" had stayed, the list held by picks no one could see).
+    await expect
+      .element(page.getByRole('button', { name: /^Redrive selected \(0\)/ }))
+      .toBeDisabled();
+    await expect.element(page.getByTestId('dead-letters-held')).not.toBeInTheDocument();
+  });
+
+  it('says the letters picked were pushed out before the redrive, not "none of 0"', async () => {
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'listDeadLetters'
+        ? listing([letter(1, 'QueueFull'), letter(2, 'QueueFull')], 10_000)
+        : cmd.type === 'redrive'
+          ? ({ ok: true, command: 'redrive', redrive: result({}) } as EngineReply)
+          : undefined,
+    );
+    render(<DeadLettersPanel />, engine);
+    full(0);
+    for (const id of [1, 2])
+      await page.getByRole('checkbox', { name: `Select dead letter ${id}` }).click();
+    await page.getByRole('button', { name: /^Redrive selected \(2\)/ }).click();
+    await expect
+      .element(page.getByRole('status').filter({ hasText: 'Redrove' }))
+      .toHaveTextContent(
+        /^Redrove none: the 2 letters picked were pushed out of the full dead-letter queue before the redrive/,
+      );
   });
 });

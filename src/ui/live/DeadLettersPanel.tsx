@@ -93,6 +93,15 @@ export function DeadLettersPanel() {
     reload,
     held,
   );
+  // Reloaded ("Show the letters held now", a filter): picks of letters it no longer lists go.
+  // They had stayed, unseen, in "Redrive selected (2)", and held the list still.
+  const [listed, setListed] = useState(rows);
+  if (listed !== rows) {
+    setListed(rows);
+    const ids = new Set(rows.map((r) => r.id));
+    if ([...picked].some((id) => !ids.has(id)))
+      setPicked(new Set([...picked].filter((id) => ids.has(id))));
+  }
 
   // Unfiltered, "all matching" is every letter held: the count the header shows, from the same
   // snapshot, for Redrive and Purge alike. The listing's total arrives a reply later, and during a
@@ -223,8 +232,11 @@ export function DeadLettersPanel() {
     // rather than left as an unexplained "Redrove 0".
     const gone = r && selectedOnly ? picked.size - r.selected : 0;
     setMessage(
-      r
-        ? `Redrove ${r.redriven > 0 ? '' : 'none of '}${formatCount(r.selected)}: ${formatCount(r.redriven)} accepted, ${formatCount(r.failedAgain)} failed again${r.failedAgain > 0 ? ` (${formatCounts(r.failedByStatus)})` : ''}${r.refusedCrossTenant > 0 ? `, ${formatCount(r.refusedCrossTenant)} refused (cross-tenant)` : ''}.` +
+      r && gone > 0 && r.selected === 0
+        ? // "Redrove none of 0" beside 3 picked said nothing of what happened to them.
+          `Redrove none: ${picked.size === 1 ? 'the letter' : `the ${formatCount(picked.size)} letters`} picked ${picked.size === 1 ? 'was' : 'were'} pushed out of the full dead-letter queue before the redrive (while it overflows, each new letter pushes the oldest out). Redrive all matching takes the letters held at that moment, or stop the traffic first.`
+        : r
+          ? `Redrove ${r.redriven > 0 ? '' : 'none of '}${formatCount(r.selected)}: ${formatCount(r.redriven)} accepted, ${formatCount(r.failedAgain)} failed again${r.failedAgain > 0 ? ` (${formatCounts(r.failedByStatus)})` : ''}${r.refusedCrossTenant > 0 ? `, ${formatCount(r.refusedCrossTenant)} refused (cross-tenant)` : ''}.` +
             (r.refusedNotRouted > 0
               ? ` ${formatCount(r.refusedNotRouted)} refused: their type is routed to another kernel, whose payloads ${target}'s handler does not read (they stay held; route the type to ${target} first, or redrive to original).`
               : '') +
@@ -243,7 +255,7 @@ export function DeadLettersPanel() {
               ? ' Under Options, a pace redrives them as the kernel drains, filling its queue to half at most.'
               : '') +
             failedAgainHints(r.failedByStatus)
-        : 'Redriven.',
+          : 'Redriven.',
     );
     setPicked(new Set());
     refresh();
