@@ -235,13 +235,15 @@ describe('Inject panel (issue 13, point 8)', () => {
     // "poisson", the form's default, for a generator started from the API).
     await expect
       .element(status)
-      .toHaveTextContent('running at 1,000/s constant, until stopped: 1,234,567 sent · own worker');
+      .toHaveTextContent(
+        '1,234,567 sent · running at 1,000/s constant, until stopped · own worker',
+      );
     await expect
       .element(status)
       .toHaveAttribute(
         'title',
         expect.stringMatching(
-          /^running at .* own worker\. Drawn ahead on the generator's own worker; the engine takes each message in when it falls due\.$/,
+          /^1,234,567 sent · running at .* own worker\. Drawn ahead on the generator's own worker; the engine takes each message in when it falls due\.$/,
         ),
       );
     store
@@ -249,7 +251,7 @@ describe('Inject panel (issue 13, point 8)', () => {
       .ingestSnapshot(snapshot({ generator: { ...gen, onWorker: false } }), Date.now());
     await expect
       .element(status)
-      .toHaveTextContent(/^running at 1,000\/s constant, until stopped: 1,234,567 sent$/);
+      .toHaveTextContent(/^1,234,567 sent · running at 1,000\/s constant, until stopped$/);
     store.getState().ingestSnapshot(
       snapshot({
         generator: {
@@ -262,13 +264,13 @@ describe('Inject panel (issue 13, point 8)', () => {
     );
     await expect
       .element(status)
-      .toHaveTextContent(/^running at 2\.00 M\/s bursts, seed 7, for 10 s: 1,234,567 sent$/);
+      .toHaveTextContent(/^1,234,567 sent · running at 2\.00 M\/s bursts, seed 7, for 10 s$/);
     await expect
       .element(status)
       .toHaveAttribute(
         'title',
         expect.stringMatching(
-          /^running at 2\.00\sM\/s bursts, seed 7, for 10 s: 1,234,567 sent\. Drawn on the engine's own thread \(payloads over 32 bytes, or no generator worker\)\.$/,
+          /^1,234,567 sent · running at 2\.00\sM\/s bursts, seed 7, for 10 s\. Drawn on the engine's own thread \(payloads over 32 bytes, or no generator worker\)\.$/,
         ),
       );
   });
@@ -289,7 +291,9 @@ describe('Inject panel (issue 13, point 8)', () => {
         Date.now(),
       );
     const status = page.getByTestId('generator-emitted');
-    await expect.element(status).toHaveTextContent(/^running at 5,000\/s bursts, seed 7/);
+    await expect
+      .element(status)
+      .toHaveTextContent(/^12,000 sent · running at 5,000\/s bursts, seed 7/);
     expect(top()).toBe(before);
     store.getState().ingestSnapshot(
       snapshot({

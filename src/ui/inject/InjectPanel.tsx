@@ -501,8 +501,9 @@ function GeneratorForm() {
     ? ` at ${formatRate(spec.ratePerSec)} ${spec.pattern ?? DEFAULT_PATTERN}${spec.seed === undefined ? '' : `, seed ${spec.seed}`}, ${runSpan(spec)}`
     : '';
   // A run that went its whole duration says so, as the toolbar does ("finished · 15.0 K sent").
+  // The count first: where the line is cut (the generator's column at 1440x900), the end goes.
   const statusText = running
-    ? `running${runningAs}: ${emitted.toLocaleString('en-US')} sent${onWorker ? ' · own worker' : ''}`
+    ? `${emitted.toLocaleString('en-US')} sent · running${runningAs}${onWorker ? ' · own worker' : ''}`
     : `${finished ? 'finished: ' : ''}${emitted.toLocaleString('en-US')} sent`;
   const mixOfRoutes = useMemo(() => routedMix(config.routes), [config.routes]);
   const stored = useWorkbench((s) => s.generatorForm);
