@@ -40,7 +40,7 @@ describe('Queues panel (issue 13, points 1 and 2)', () => {
       .toHaveClass('depth-critical');
   });
 
-  it('shows how full a queue got in the last half second beside what it holds now', async () => {
+  it('shows how full a queue got in the last half second, as the graph does, and what it holds now on hover', async () => {
     render(<QueuesPanel />);
     store.getState().ingestSnapshot(
       snapshot({
@@ -48,7 +48,12 @@ describe('Queues panel (issue 13, points 1 and 2)', () => {
       }),
       Date.now(),
     );
-    await expect.element(page.getByTestId('queued-fraud_processor')).toHaveTextContent('0 / 4,096');
+    // As the graph and Predict show it: the recent peak, marked, what it holds now on hover.
+    const queued = page.getByTestId('queued-fraud_processor');
+    await expect.element(queued).toHaveTextContent('≤612 / 4,096');
+    await expect
+      .element(queued)
+      .toHaveAttribute('title', '0 queued of 4,096, up to 612 at once in the last half second');
     await expect.element(page.getByTestId('peak-fraud_processor')).toHaveTextContent(/^612$/);
   });
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useLiveValue, useStale } from '../../state/live';
-import { depthLevel } from '../graph/depth';
+import { depthLevel, depthTitle, shownDepth } from '../graph/depth';
 import { formatClock, formatCompact, formatCount, formatRate } from '../design/format';
 
 /** Rounded to what the table shows, so a row re-renders only when a shown number changes. */
@@ -113,8 +113,15 @@ export function QueuesPanel() {
                 </span>
               ) : null}
             </td>
-            <td className="num q-queued" data-testid={`queued-${k.id}`}>
-              {formatCount(k.queued)} / {formatCount(k.capacity)}
+            {/* As the graph and Predict show it: now, or "≤" the recent peak when more ("0 /
+                4,096" here beside the graph's "≤302 / 4,096" read as two different queues). */}
+            <td
+              className="num q-queued"
+              data-testid={`queued-${k.id}`}
+              title={depthTitle(k.queued, k.peak, k.capacity)}
+            >
+              {shownDepth(k.queued, k.peak).upTo ? '≤' : ''}
+              {formatCount(shownDepth(k.queued, k.peak).value)} / {formatCount(k.capacity)}
             </td>
             <td className="num q-inflight" data-testid={`inflight-${k.id}`}>
               {formatCount(k.inFlight)}
