@@ -760,9 +760,12 @@ test('Maximise gives a pane the window height as well as the dock width, and Res
   // And right after the click on Maximise, wherever focus fell (the page itself, as it did).
   await max.click();
   await expect(max).toHaveAttribute('aria-pressed', 'true');
+  // Focus stays on the button, drawn anew (it had fallen to the page).
+  await expect(max).toBeFocused();
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press('Escape');
   await expect(max).toHaveAttribute('aria-pressed', 'false');
+  await expect(max).toBeFocused();
   // Panels hidden and shown from the status bar while maximised: the maximised height is not
   // kept as the user's (after a reload the dock had come back at 79 % with the graph at 120 px).
   await max.click();

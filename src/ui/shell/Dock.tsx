@@ -270,6 +270,8 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal, renderBadge
   const ref = useRef<DockHandle | null>(null);
   // Whether the last pointer press or key went to a tab.
   const onTab = useRef(false);
+  // The maximised pane, to give focus back to its button when a maximise or restore dropped it.
+  const maximised = useRef<string | null>(model?.maximizedTabsetId ?? null);
   const reveal = useRef(onReveal);
   useEffect(() => {
     reveal.current = onReveal;
@@ -376,6 +378,22 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal, renderBadge
       onBeforeModelChange={({ reason }) => reason !== 'collapse' || !onTab.current}
       onModelChanged={(m, meta) => {
         onModelChanged(m);
+        // Maximised or restored (its button, the menu, Escape): the button is drawn anew and focus
+        // fell to the page; a keyboard user lost their place. It goes back to the pane's button.
+        const max = m.maximizedTabsetId ?? null;
+        if (max !== maximised.current) {
+          const set = allTabsets(m).find((t) => t.id === (max ?? maximised.current));
+          maximised.current = max;
+          requestAnimationFrame(() => {
+            const active = document.activeElement;
+            if (active && active !== document.body) return;
+            document
+              .querySelector(`[data-testid="dock-tab-${set?.selectedId ?? ''}"]`)
+              ?.closest('[data-tabset]')
+              ?.querySelector<HTMLElement>('[aria-label="Maximise pane"]')
+              ?.focus();
+          });
+        }
         // A pane the user split off is collapsible like the others (set once the change is done).
         const fixed = everyPaneCollapsible(m);
         if (fixed)
