@@ -31,6 +31,9 @@ import { countOf, formatClock, formatCount, formatMicros, routeText } from '../d
 import { formatHlc, formatHlcTime, lostText, typeLabel } from './labels';
 import { RECEIPT_ROW_HEIGHT, useReceiptLayout } from './receiptLayout';
 
+/** Space between the receipts' header and what an empty list says under it (px). */
+const EMPTY_GAP = 18;
+
 /** The filter as the engine applies it (exact matches), or null for none. */
 function engineFilter(status: string, type: string, kernel: string): ReceiptFilter | null {
   const f: ReceiptFilter = {
@@ -512,7 +515,13 @@ export function ReceiptsPanel() {
         </div>
         {total === 0 && !pausedByUser ? (
           // An empty tail says how to fill it rather than leaving a blank pane on first open.
-          <p className="receipts-empty muted" data-testid="receipts-empty">
+          // Under the header, whatever its height: at 40 px it was drawn over a three-line header
+          // in a third of the dock.
+          <p
+            className="receipts-empty muted"
+            data-testid="receipts-empty"
+            style={{ top: rowHeight + EMPTY_GAP }}
+          >
             {/* After Reset counters: "yet" beside thousands of dead letters still held from
                 before read as if nothing had ever been sent. */}
             {resetAt === null
@@ -525,7 +534,11 @@ export function ReceiptsPanel() {
         ) : null}
         {total > 0 && filtered.length === 0 && (paused || !unfiltered) ? (
           // Receipts counted, none in the list: say why rather than show a blank pane.
-          <p className="receipts-empty muted" data-testid="receipts-none-match">
+          <p
+            className="receipts-empty muted"
+            data-testid="receipts-none-match"
+            style={{ top: rowHeight + EMPTY_GAP }}
+          >
             {paused && unfiltered
               ? `No rows in the paused list. The ${formatCount(buffered)} ${buffered === 1 ? 'receipt' : 'receipts'} held since the pause ${buffered === 1 ? 'shows' : 'show'} on Resume.`
               : paused

@@ -222,6 +222,19 @@ describe('Receipts in a narrow pane', () => {
     });
 });
 
+describe('Receipts, empty, in a narrow pane', () => {
+  // A third of the dock at 1280x720: "No receipts yet…" was drawn over the three-line header.
+  for (const width of [345, 500, 750])
+    it(`says how to fill the list under its header, not over it (${width} px)`, async () => {
+      render(inPane(width, <ReceiptsPanel />));
+      const empty = page.getByTestId('receipts-empty');
+      await expect.element(empty).toBeVisible();
+      const head = page.getByRole('row').first().element().getBoundingClientRect();
+      const text = empty.element().getBoundingClientRect();
+      expect(text.top).toBeGreaterThanOrEqual(head.bottom);
+    });
+});
+
 describe("Receipts' HLC column", () => {
   for (const [width, layout] of [
     [662, 'dense'],
