@@ -180,6 +180,15 @@ describe('Receipts panel (issue 13, point 3)', () => {
       .element(detail)
       .toHaveTextContent(/statusDelivered to aggregator's queue, then evicted/);
     await expect.element(detail).toHaveTextContent('latencynone: evicted, never processed');
+    // Found by the status filter, not only by scrolling: they count among Delivered.
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Filter by status' }),
+      'evicted',
+    );
+    await expect
+      .element(page.getByRole('cell', { name: 'Delivered', exact: true }))
+      .not.toBeInTheDocument();
+    await expect.element(evicted).toBeVisible();
   });
 
   // A PatternResult sent from the graph read "host →" with nothing after the arrow.

@@ -34,10 +34,20 @@ import { RECEIPT_ROW_HEIGHT, useReceiptLayout } from './receiptLayout';
 /** Space between the receipts' header and what an empty list says under it (px). */
 const EMPTY_GAP = 18;
 
+/**
+ * The status filter's one choice that is no receipt status: Delivered, then evicted from its
+ * queue (`ReceiptRow.thenLost`). The 5,904 a burst into a dropOldest queue lost were found only by
+ * scrolling, counted among "Delivered 10,000".
+ */
+const EVICTED = 'evicted';
+const STATUS_CHOICES = [...RECEIPT_STATUSES, EVICTED] as const;
+type StatusChoice = (typeof STATUS_CHOICES)[number];
+
 /** The filter as the engine applies it (exact matches), or null for none. */
 function engineFilter(status: string, type: string, kernel: string): ReceiptFilter | null {
   const f: ReceiptFilter = {
-    ...(status ? { statuses: [status as ReceiptStatus] } : {}),
+    // Evicted receipts are Delivered ones: the engine captures those first.
+    ...(status ? { statuses: [(status === EVICTED ? 'Delivered' : status) as ReceiptStatus] } : {}),
     ...(type.trim() ? { typeIds: [type.trim()] } : {}),
     ...(kernel.trim() ? { kernels: [kernel.trim()] } : {}),
   };
@@ -80,7 +90,7 @@ export function ReceiptsPanel() {
   const kernelListId = useId();
   const stale = useStale();
   const resetAt = useLive((s) => s?.accounting.sinceUs ?? null);
-  const [status, setStatus] = useState<ReceiptStatus | ''>('');
+  const [status, setStatus] = useState<StatusChoice | ''>('');
   const [type, setType] = useState('');
   const [kernel, setKernel] = useState('');
   const [selected, setSelected] = useState<ReceiptRow | null>(null);
@@ -123,7 +133,8 @@ export function ReceiptsPanel() {
         ? rows
         : rows.filter(
             (r) =>
-              (!status || r.status === status) &&
+              (!status ||
+                (status === EVICTED ? r.thenLost === 'DroppedOldest' : r.status === status)) &&
               (!type.trim() || String(r.typeId) === type.trim()) &&
               (!kernel.trim() || r.source === kernel.trim() || r.destination === kernel.trim()),
           ),
@@ -280,7 +291,7 @@ export function ReceiptsPanel() {
         <FilterSelect
           label="Filter by status"
           all="all statuses"
-          options={RECEIPT_STATUSES}
+          options={STATUS_CHOICES}
           value={status}
           onChange={setStatus}
         />
