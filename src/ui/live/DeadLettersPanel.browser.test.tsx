@@ -280,6 +280,20 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
       );
   });
 
+  // The warning counted alert_sink's letters; its "redrive them" sent 50 NoRoute letters too.
+  it('says the link redrives all matching where letters for other destinations match too', async () => {
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'listDeadLetters'
+        ? listing([letter(1, 'QueueFull')], 5_954, { alert_sink: 5_904, '': 50 })
+        : undefined,
+    );
+    render(<DeadLettersPanel />, engine);
+    hold(5_954, [kernelRow({ id: 'alert_sink', capacity: 1024, queued: 24 })]);
+    await expect
+      .element(page.getByTestId('redrive-room').getByRole('button'))
+      .toHaveTextContent('redrive all 5,954 matching at 1,024/s');
+  });
+
   it("keeps the warning's full stop on its link's line, whatever the pane's width", async () => {
     const style = document.createElement('style');
     style.textContent = `${tokensCss}\n${controlsCss}\n${liveCss}`;

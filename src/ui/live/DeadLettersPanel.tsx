@@ -194,6 +194,23 @@ export function DeadLettersPanel() {
           queues,
         );
 
+  // What the warning's link sends: the letters it speaks of, or, where letters for other
+  // destinations match too, all of them, counted ("redrive them" sent 50 NoRoute letters beside
+  // the 2,984 the warning counted).
+  const forOthers =
+    shortfall !== null &&
+    Object.entries(picked.size > 0 ? pickedByDest : byDestination).some(
+      ([d, n]) => d !== shortfall.kernel && n > 0,
+    );
+  const sentByLink =
+    picked.size > 0
+      ? forOthers
+        ? `all ${formatCount(picked.size)} selected`
+        : 'the selected'
+      : forOthers
+        ? `all ${formatCount(limited ? limit : matching)} matching`
+        : 'them';
+
   // The warning's pace: a queueful a second, at least 1,000 (a paced redrive also waits while the
   // queue is half full, so no letter fails again for want of room).
   const suggestedPace = Math.max(1_000, shortfall?.capacity ?? 0);
@@ -453,7 +470,7 @@ export function DeadLettersPanel() {
               className="btn-link"
               onClick={() => void redrive(picked.size > 0, suggestedPace)}
             >
-              redrive {picked.size > 0 ? 'the selected' : 'them'} at {formatCount(suggestedPace)}/s
+              redrive {sentByLink} at {formatCount(suggestedPace)}/s
             </button>
             .
           </span>
