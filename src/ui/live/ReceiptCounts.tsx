@@ -31,7 +31,10 @@ type Format = (n: number) => string;
  * cut: the words of "(1,622,369 not captured)" give way with an ellipsis, its number does not.
  */
 function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = true, cut = false) {
+  // Terse (`showOlder` false): the older and filtered-out counts are in the title only, so the
+  // words of "not captured" stay whole ("(20.0 K filtered out, 9.57 M not c…" under a filter).
   const older = showOlder ? p.older : 0;
+  const filteredOut = showOlder || !p.sampledOut ? p.filteredOut : 0;
   const exact = fmt !== formatCount;
   const id = (testId: string) => (ids ? { 'data-testid': testId } : {});
   const title = (text: string, n: number) =>
@@ -82,7 +85,7 @@ function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = tru
       {/* "20,000 rows shown (30,398,365 not captured)" under 30,458,956 receipts did not add up:
           the rows captured earlier and let go since were nowhere. They are counted here, as
           "older". */}
-      {p.sampledOut || older || p.filteredOut ? (
+      {p.sampledOut || older || filteredOut ? (
         <span
           className="muted receipt-sampled-out"
           {...id('receipt-sampled-out')}
@@ -105,7 +108,7 @@ function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = tru
           {/* "older" first: where the line is short, the words of "not captured" give way to
               an ellipsis, and no number is cut ("10,627 o…" had been, at its end). */}
           {`(${[
-            p.filteredOut ? `${fmt(p.filteredOut)} filtered out` : '',
+            filteredOut ? `${fmt(filteredOut)} filtered out` : '',
             older ? `${fmt(older)} older` : '',
             p.sampledOut
               ? cut

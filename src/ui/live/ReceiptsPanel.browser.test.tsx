@@ -189,6 +189,18 @@ describe('Receipts panel (issue 13, point 3)', () => {
       .element(page.getByRole('cell', { name: 'Delivered', exact: true }))
       .not.toBeInTheDocument();
     await expect.element(evicted).toBeVisible();
+    // With none evicted, it says where evictions come from, not that they are still to come.
+    ingest({
+      total: 3,
+      byStatus: { Delivered: 3 },
+      sampledOut: 0,
+      failedLater: 0,
+      recent: [],
+    });
+    store.getState().clearReceipts();
+    await expect
+      .element(page.getByTestId('receipts-none-match'))
+      .toHaveTextContent(/^No evicted receipt in the list: only a dropOldest queue evicts/);
   });
 
   // A PatternResult sent from the graph read "host →" with nothing after the arrow.
@@ -569,6 +581,28 @@ describe('Receipts counts, too many for the line', () => {
       if (!text.includes('older'))
         expect(el.getAttribute('title')).toContain(`${older.toLocaleString('en-US')} older`);
     }
+  });
+
+  // Under a filter at 1,280x720: "(20.0 K filtered out, 9.57 M not c…".
+  it('gives the filtered-out count to the title before it cuts the words of not captured', async () => {
+    render(inPane(668, <ReceiptsPanel />));
+    ingest({
+      total: 9_620_000,
+      byStatus: { Delivered: 8_410_000, QueueFull: 1_200_000 },
+      sampledOut: 9_570_000,
+      failedLater: 0,
+      recent: Array.from({ length: 20_000 }, (_, i) => receipt(i + 1)),
+    });
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Filter by status' }),
+      'QueueFull',
+    );
+    const last = page.getByTestId('receipt-sampled-out');
+    await expect.element(last).toHaveTextContent(/not captured\)$/);
+    const el = last.element() as HTMLElement;
+    expect(el.scrollWidth, el.textContent ?? '').toBeLessThanOrEqual(el.clientWidth);
+    if (!(el.textContent ?? '').includes('filtered out'))
+      expect(el.getAttribute('title')).toContain('20,000 filtered out');
   });
 
   it('reads compact where the exact figures do not fit, each whole, exact in its title', async () => {

@@ -554,7 +554,9 @@ export function ReceiptsPanel() {
               ? `No rows in the paused list. The ${formatCount(buffered)} ${buffered === 1 ? 'receipt' : 'receipts'} held since the pause ${buffered === 1 ? 'shows' : 'show'} on Resume.`
               : paused
                 ? `No row in the paused list matches the filter. The ${formatCount(buffered)} ${buffered === 1 ? 'receipt' : 'receipts'} held since the pause are not in it: Resume shows those that match.`
-                : 'No captured row matches the filter yet. Rows are a sample of the receipts (at most 5,000 a second); those the filter matches are captured first, and show here as they come.'}
+                : status === EVICTED
+                  ? 'No evicted receipt in the list: only a dropOldest queue evicts, the oldest it holds, when it overflows (aggregator in the demo). Rows are a sample of the receipts (at most 5,000 a second).'
+                  : 'No captured row matches the filter yet. Rows are a sample of the receipts (at most 5,000 a second); those the filter matches are captured first, and show here as they come.'}
           </p>
         ) : null}
         {selected ? (
