@@ -171,6 +171,13 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     await expect.element(page.getByTestId('node-type-1001')).toHaveTextContent(/6 fields/);
   });
 
+  it("keeps React Flow's attribution link in view but out of the Tab order", async () => {
+    render(<Graph />);
+    const link = page.getByRole('link', { name: 'React Flow' });
+    await expect.element(link).toBeVisible();
+    await expect.element(link).toHaveAttribute('tabindex', '-1');
+  });
+
   it('draws types and kernels on the minimap in their own colours', async () => {
     // The design tokens the colours come from (the app's tokens.css defines them).
     const root = document.documentElement.style;

@@ -255,8 +255,16 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
     [nodes, edges],
   );
 
+  // React Flow's attribution link stays on screen, out of the Tab order: a keyboard user tabbing
+  // through the graph met a link to reactflow.dev between its edges and the zoom controls.
+  const wrapper = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    wrapper.current?.querySelector('.react-flow__attribution a')?.setAttribute('tabindex', '-1');
+  }, []);
+
   return (
     <div
+      ref={wrapper}
       className={lod ? 'graph graph-lod' : 'graph'}
       data-testid="graph"
       data-lod={lod}
