@@ -287,6 +287,10 @@ describe('engine: live edits and K2K', () => {
     expect(s.deadLetters.count).toBe(4);
     expect(s.kernels.map((k) => k.id)).not.toContain('aggregator');
     expectBalanced(s);
+    // Their Delivered receipts keep their rows, one each, saying the kernel went.
+    expect(s.receipts.recent).toHaveLength(4);
+    expect(s.receipts.recent.every((r) => r.thenLost === 'Unregistered')).toBe(true);
+    expect(new Set(s.receipts.recent.map((r) => r.messageId)).size).toBe(4);
     const bad = engine.command({ type: 'inject', typeId: -1 as number, requestId: 5 });
     expect(bad).toMatchObject({ ok: false, requestId: 5, error: { code: 'InvalidCommand' } });
     const badField = engine.command({ type: 'inject', typeId: 1001, payload: { nope: 1 } });

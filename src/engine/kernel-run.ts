@@ -311,6 +311,9 @@ export class KernelRunner {
         latency,
         at,
       );
+      // Its row is made: a letter it becomes later (its kernel removed with the batch in flight)
+      // makes no second one.
+      s.sampled[ref] = 0;
     }
     if (s.traced[ref] === 1) {
       this.send.trace(ref, 'Delivered', src, k.cfg.id, d.hops[i]!, d.priorities[i]!);
