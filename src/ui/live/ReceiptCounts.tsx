@@ -26,6 +26,16 @@ export interface ReceiptCountsProps {
 type Format = (n: number) => string;
 
 /**
+ * What a status's count is, where its name is not the whole story: one refusal at a full queue is
+ * a QueueFull receipt, and a Rejected or QueueFull dead letter by the kernel's policy (four names
+ * for one event, a review found, with nothing here to tie them).
+ */
+const STATUS_NOTES: Partial<Record<ReceiptStatus, string>> = {
+  QueueFull:
+    'refused at a full queue; their dead letters read Rejected where the policy is reject, QueueFull where it is deadLetter',
+};
+
+/**
  * The counts' items, each number written by `fmt`; `ids` gives them their test ids and titles
  * (the measuring copies have neither). With `cut` the last item is measured as short as it may be
  * cut: the words of "(1,622,369 not captured)" give way with an ellipsis, its number does not.
@@ -53,7 +63,11 @@ function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = tru
           key={s}
           className={`status-chip st-${s}`}
           {...id(`count-${s}`)}
-          {...(ids && exact ? { title: `${s} ${formatCount(p.byStatus[s] ?? 0)}` } : {})}
+          {...(ids && (exact || STATUS_NOTES[s])
+            ? {
+                title: `${s} ${formatCount(p.byStatus[s] ?? 0)}${STATUS_NOTES[s] ? `: ${STATUS_NOTES[s]}` : ''}`,
+              }
+            : {})}
         >
           {s} {fmt(p.byStatus[s] ?? 0)}
         </span>

@@ -616,6 +616,13 @@ describe('Receipts counts, too many for the line', () => {
     // Cut at the pane's edge, "20,000 rows shown" had read "20,00".
     await expect.element(page.getByTestId('receipt-total')).toHaveTextContent('1.66 M receipts');
     await expect.element(page.getByTestId('count-QueueFull')).toHaveTextContent('QueueFull 452');
+    // Tied to the dead letters' names for the same refusals.
+    await expect
+      .element(page.getByTestId('count-QueueFull'))
+      .toHaveAttribute(
+        'title',
+        expect.stringMatching(/^QueueFull 452: .*Rejected where the policy is reject/),
+      );
     await expect
       .element(page.getByTestId('receipt-total'))
       .toHaveAttribute('title', expect.stringMatching(/^1,660,428: every receipt/));
