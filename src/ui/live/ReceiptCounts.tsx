@@ -80,7 +80,7 @@ function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = tru
           className="status-chip st-failed-later"
           {...id('count-failed-later')}
           {...title(
-            'delivered to their queue, then evicted by a dropOldest queue, refused by their kernel (KernelError, InvalidPayload) or left queued when their kernel was removed: each is in Dead letters, or counted there as evicted',
+            'delivered to their queue, then evicted by a dropOldest queue, refused by their kernel (KernelError, InvalidPayload) or left queued when their kernel was removed: each is in Dead letters, or counted there as evicted. The status filter\'s "evicted" lists the evicted rows here',
             later,
           )}
         >

@@ -238,6 +238,13 @@ describe('Receipts panel (issue 13, point 3)', () => {
     const chip = page.getByTestId('count-failed-later');
     await expect.element(chip).toHaveTextContent('5,904 failed later');
     await expect.element(chip).toHaveAttribute('title', expect.stringMatching(/dropOldest/));
+    // And where to find them here.
+    await expect
+      .element(chip)
+      .toHaveAttribute(
+        'title',
+        expect.stringMatching(/status filter's "evicted" lists the evicted rows/),
+      );
   });
 
   it('says how to fill an empty tail, and stops saying it at the first receipt', async () => {
