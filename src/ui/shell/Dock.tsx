@@ -262,6 +262,16 @@ const isField = (target: EventTarget | null): boolean =>
   target instanceof Element &&
   target.closest('input, textarea, select, [contenteditable]') !== null;
 
+/** Escape, unless a drag or menu took it, restores the maximised pane (if one is). */
+function restoreOnEscape(
+  ws: DockHandle | null,
+  e: Pick<KeyboardEvent, 'key' | 'defaultPrevented' | 'preventDefault'>,
+): void {
+  if (e.key !== 'Escape' || e.defaultPrevented || !ws?.getModel().maximizedTabsetId) return;
+  e.preventDefault();
+  ws.restoreTabset();
+}
+
 /** Whether an input went to a tab (its pane's collapse is then refused; see the Workspace). */
 const isTab = (target: EventTarget | null): boolean =>
   target instanceof Element && target.closest('[data-tab]') !== null;
@@ -282,12 +292,8 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal, renderBadge
   // heard the key, and the pane stayed maximised.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'Escape' || e.defaultPrevented) return;
-      if (e.target !== document.body && e.target !== document.documentElement) return;
-      const ws = ref.current;
-      if (!ws?.getModel().maximizedTabsetId) return;
-      e.preventDefault();
-      ws.restoreTabset();
+      if (e.target === document.body || e.target === document.documentElement)
+        restoreOnEscape(ref.current, e);
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
@@ -369,11 +375,7 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal, renderBadge
       // Escape gives a maximised pane back its place, as in an editor's maximised view; not from
       // a field (Escape there is the field's), nor an Escape a drag or menu already took.
       onKeyDown={(e) => {
-        if (e.key !== 'Escape' || e.defaultPrevented || isField(e.target)) return;
-        const ws = ref.current;
-        if (!ws?.getModel().maximizedTabsetId) return;
-        e.preventDefault();
-        ws.restoreTabset();
+        if (!isField(e.target)) restoreOnEscape(ref.current, e);
       }}
       onBeforeModelChange={({ reason }) => reason !== 'collapse' || !onTab.current}
       onModelChanged={(m, meta) => {
