@@ -3,7 +3,7 @@ import { useWorkbench } from '../../state/store';
 import { pathBottlenecks } from '../../analysis/predict';
 import { usePredictions } from './predictions';
 import { engineLimit } from '../live/engineLimit';
-import { depthTitle, shownDepth } from '../graph/depth';
+import { depthText, depthTitle } from '../graph/depth';
 import { formatCompact, formatCount, formatNumber } from '../design/format';
 
 /** Messages a second (the header says "/s"), as the graph and Queues write them: 482 K, 1,234. */
@@ -27,12 +27,6 @@ const fmtSec = (x: number | null): string =>
         : x < 600
           ? `${x.toFixed(1)} s`
           : `${(x / 60).toFixed(0)} min`;
-
-/** The depth as the graph's node shows it, whole numbers: "≤310 / 4,096". */
-function depthCell(queued: number, peak: number, capacity: number): string {
-  const d = shownDepth(queued, peak);
-  return `${d.upTo ? '≤' : ''}${formatCount(d.value)} / ${formatCount(capacity)}`;
-}
 
 /** Said on the rate columns' heads; "5 s" on one line ("(5" / "s avg)" had wrapped at 1440x900). */
 const AVG_NOTE = '(5\u00a0s\u00a0avg)';
@@ -128,7 +122,7 @@ export function PredictPanel() {
                   title={depthTitle(p.queued, peaks[p.id] ?? 0, p.capacity)}
                   data-testid={`predict-depth-${p.id}`}
                 >
-                  {depthCell(p.queued, peaks[p.id] ?? 0, p.capacity)}
+                  {depthText(p.queued, peaks[p.id] ?? 0, p.capacity)}
                 </td>
                 <td className="num">{fmtRate(p.arrivalPerSec)}</td>
                 {/* Losing messages with μ unmeasured: traffic in lumps larger than the queue

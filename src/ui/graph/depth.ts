@@ -16,8 +16,22 @@ export function depthLevel(queued: number, capacity: number): DepthLevel {
  * while the queue fills to hundreds between drains: "0 / 4,096" at 2 M/s read as a frozen counter,
  * and Predict's "0 / 4,096" beside the graph's "≤310 / 4,096" as two different queues.
  */
-export function shownDepth(queued: number, peak: number): { value: number; upTo: boolean } {
+function shownDepth(queued: number, peak: number): { value: number; upTo: boolean } {
   return peak > queued ? { value: peak, upTo: true } : { value: queued, upTo: false };
+}
+
+/**
+ * A depth as `shownDepth` picks it, against the capacity: "≤310 / 4,096" (`fmt` writes the
+ * numbers: exact in Queues and Predict, compact on the graph's narrow bar).
+ */
+export function depthText(
+  queued: number,
+  peak: number,
+  capacity: number,
+  fmt: (n: number) => string = formatCount,
+): string {
+  const d = shownDepth(queued, peak);
+  return `${d.upTo ? '≤' : ''}${fmt(d.value)} / ${fmt(capacity)}`;
 }
 
 /** What a depth shown with `shownDepth` says, for its title. */

@@ -15,7 +15,7 @@ import { placementDetail, placementLabel } from '../gpu/placement';
 import { nodeLabelId, type FlowEdge, type KernelFlowNode, type TypeFlowNode } from './flow';
 import { useGraphActions } from './actions';
 import { usePrediction } from '../analysis/predictions';
-import { depthLevel, depthTitle, shownDepth } from './depth';
+import { depthLevel, depthText, depthTitle } from './depth';
 import { countOf, formatCompact, formatCount, formatRate } from '../design/format';
 import './graph.css';
 
@@ -122,7 +122,6 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
   const prediction = usePrediction(kernel.id);
   const pct = capacity > 0 ? Math.min(100, (queued / capacity) * 100) : 0;
   const peakPct = capacity > 0 && peak > queued ? Math.min(100, (peak / capacity) * 100) : 0;
-  const depth = shownDepth(queued, peak);
   const barText = `${depthTitle(queued, peak, capacity)}, ${formatCount(inFlight)} in flight`;
   const busy = prediction.rho !== null && (prediction.rho > 0 || prediction.warning);
   // Messages its queue refused or evicted since the counters were reset: a loss stays marked on
@@ -255,8 +254,7 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
                 drains every queue each slice, so the depth at a snapshot's instant reads 0 while
                 the queue fills to hundreds between drains: "0 / 4,096" at 2 M/s read as a frozen
                 counter. Then the number is the recent peak, marked "≤" (the title has both). */}
-            {depth.upTo ? '≤' : ''}
-            {formatCompact(depth.value)} / {formatCompact(capacity)}
+            {depthText(queued, peak, capacity, formatCompact)}
           </span>
         </div>
         {/* Beside the bar, not in it: the bar has room for its own two numbers only, and a count

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useLiveValue, useStale } from '../../state/live';
-import { depthLevel, depthTitle, shownDepth } from '../graph/depth';
+import { depthLevel, depthText, depthTitle } from '../graph/depth';
 import { formatClock, formatCompact, formatCount, formatRate } from '../design/format';
 
 /** Rounded to what the table shows, so a row re-renders only when a shown number changes. */
@@ -120,8 +120,7 @@ export function QueuesPanel() {
               data-testid={`queued-${k.id}`}
               title={depthTitle(k.queued, k.peak, k.capacity)}
             >
-              {shownDepth(k.queued, k.peak).upTo ? '≤' : ''}
-              {formatCount(shownDepth(k.queued, k.peak).value)} / {formatCount(k.capacity)}
+              {depthText(k.queued, k.peak, k.capacity)}
             </td>
             <td className="num q-inflight" data-testid={`inflight-${k.id}`}>
               {formatCount(k.inFlight)}
