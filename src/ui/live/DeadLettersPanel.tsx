@@ -577,7 +577,6 @@ const CORRELATION_ERROR = 'Correlation id must be a whole number.';
 const BUSY_TITLE =
   'A paced redrive is running (the line below): cancel it, or let it finish, first';
 
-/** A paced redrive's line: how far it got, and how that went. */
 /** What to do about letters that failed again where there is a fix: NotFound and NoRoute. */
 function failedAgainHints(by: Partial<Record<string, number>>): string {
   return (
@@ -590,6 +589,7 @@ function failedAgainHints(by: Partial<Record<string, number>>): string {
   );
 }
 
+/** A paced redrive's line: how far it got, and how that went. */
 export function describeProgress(p: RedriveProgress): string {
   const head = {
     running: 'Redriving',
