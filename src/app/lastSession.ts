@@ -6,7 +6,7 @@
  * goes (`pagehide`, in this tab's session storage) and the next page says so once.
  */
 import type { WorkbenchStore } from '../state/store';
-import { formatCount } from '../ui/design/format';
+import { countOf } from '../ui/design/format';
 
 const KEY = 'rdw:v1:last-session';
 
@@ -19,11 +19,11 @@ interface LastSession {
 /** The words for what the last page held, or null when it held nothing worth a word. */
 export function lostWords(last: LastSession): string | null {
   if (last.injected <= 0 && last.held <= 0 && !last.running) return null;
-  const held = last.held > 0 ? `, ${formatCount(last.held)} dead letters held` : '';
+  const held = last.held > 0 ? `, ${countOf(last.held, 'dead letter')} held` : '';
   const running = last.running ? '; its generator was running' : '';
   return (
     `The page was reloaded, and the engine started afresh: the last page's traffic ` +
-    `(${formatCount(last.injected)} messages injected${held}${running}) was not kept. The ` +
+    `(${countOf(last.injected, 'message')} injected${held}${running}) was not kept. The ` +
     `engine's state lives in the page; the workspace, its layout and settings were kept.`
   );
 }

@@ -479,7 +479,7 @@ function PublishForm({
 }
 
 /** Each arrival pattern in words (generators.ts draws them). */
-export const PATTERN_HELP: Record<ArrivalPattern, string> = {
+const PATTERN_HELP: Record<ArrivalPattern, string> = {
   constant: 'constant: one message every 1/rate seconds, evenly spaced',
   poisson:
     'Poisson: random arrivals at the mean rate, exponential gaps between them (as independent clients send)',

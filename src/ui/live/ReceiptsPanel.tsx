@@ -431,6 +431,7 @@ export function ReceiptsPanel() {
                 if (!r) return null;
                 const label = typeLabel(types, r.typeId);
                 const route = routeText(r.source, r.destination);
+                const lost = r.thenLost ? lostText(r.thenLost, r.destination) : null;
                 return (
                   <div
                     key={r.seq}
@@ -469,19 +470,13 @@ export function ReceiptsPanel() {
                     <span role="cell" className="rc-route" title={route}>
                       {route}
                     </span>
-                    {r.thenLost ? (
-                      <span
-                        role="cell"
-                        className="rc-status st-failed-later"
-                        title={lostText(r.thenLost, r.destination).long}
-                      >
-                        {lostText(r.thenLost, r.destination).short}
-                      </span>
-                    ) : (
-                      <span role="cell" className="rc-status" title={r.status}>
-                        {r.status}
-                      </span>
-                    )}
+                    <span
+                      role="cell"
+                      className={lost ? 'rc-status st-failed-later' : 'rc-status'}
+                      title={lost ? lost.long : r.status}
+                    >
+                      {lost ? lost.short : r.status}
+                    </span>
                     <span role="cell" className="rc-hops">
                       {r.hops}
                     </span>
