@@ -1,4 +1,4 @@
-import { useCallback, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { RECEIPT_STATUSES, type ReceiptStatus } from '../../engine/protocol';
 import { RECEIPT_LOG_CAPACITY } from '../../state/receiptLog';
 import { formatCompact, formatCount } from '../design/format';
@@ -21,6 +21,13 @@ export interface ReceiptCountsProps {
   filteredOut: number;
   /** The stale marking of the live panels (a class and its explanation). */
   stale: { className: string; title?: string };
+  /** The status filter now ('' for none): its chip reads pressed. */
+  picked?: string;
+  /**
+   * With it, each status chip is a button that filters the list to its rows ("failed later" to
+   * the evicted ones), and pressed again clears the filter.
+   */
+  onPick?: (status: ReceiptStatus | 'evicted' | '') => void;
 }
 
 type Format = (n: number) => string;
@@ -50,6 +57,39 @@ function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = tru
   const title = (text: string, n: number) =>
     ids ? { title: exact ? `${formatCount(n)}: ${text}` : text } : {};
   const later = Math.min(p.failedLater, p.byStatus.Delivered ?? 0);
+  // A chip a user can press (the shown copy, with a filter to set) or its measuring copy (the
+  // same box: the fit is measured on it).
+  const chip = (
+    key: string,
+    className: string,
+    choice: ReceiptStatus | 'evicted',
+    attrs: Record<string, string>,
+    children: ReactNode,
+  ) => {
+    const onPick = p.onPick;
+    if (!ids || !onPick) {
+      return (
+        <span key={key} className={`${className} chip-pick`} {...attrs}>
+          {children}
+        </span>
+      );
+    }
+    const pressed = p.picked === choice;
+    const how = pressed ? 'press again to list every row' : 'press to list only these rows';
+    return (
+      <button
+        key={key}
+        type="button"
+        className={`${className} chip-pick`}
+        {...attrs}
+        title={attrs.title ? `${attrs.title} (${how})` : how}
+        aria-pressed={pressed}
+        onClick={() => onPick(pressed ? '' : choice)}
+      >
+        {children}
+      </button>
+    );
+  };
   return (
     <>
       <span
@@ -58,35 +98,42 @@ function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = tru
       >
         {fmt(p.total)} {p.total === 1 ? 'receipt' : 'receipts'}
       </span>
-      {RECEIPT_STATUSES.filter((s) => p.byStatus[s]).map((s) => (
-        <span
-          key={s}
-          className={`status-chip st-${s}`}
-          {...id(`count-${s}`)}
-          {...(ids && (exact || STATUS_NOTES[s])
-            ? {
-                title: `${s} ${formatCount(p.byStatus[s] ?? 0)}${STATUS_NOTES[s] ? `: ${STATUS_NOTES[s]}` : ''}`,
-              }
-            : {})}
-        >
-          {s} {fmt(p.byStatus[s] ?? 0)}
-        </span>
-      ))}
+      {RECEIPT_STATUSES.filter((s) => p.byStatus[s]).map((s) =>
+        chip(
+          s,
+          `status-chip st-${s}`,
+          s,
+          {
+            ...id(`count-${s}`),
+            ...(ids && (exact || STATUS_NOTES[s])
+              ? {
+                  title: `${s} ${formatCount(p.byStatus[s] ?? 0)}${STATUS_NOTES[s] ? `: ${STATUS_NOTES[s]}` : ''}`,
+                }
+              : {}),
+          },
+          <>
+            {s} {fmt(p.byStatus[s] ?? 0)}
+          </>,
+        ),
+      )}
       {/* A receipt says the message reached its queue; some failed there or in their kernel
           afterwards. "Delivered 100,000" alone read as nothing lost while a dropOldest queue had
           evicted 95,904 of them. */}
-      {p.failedLater > 0 ? (
-        <span
-          className="status-chip st-failed-later"
-          {...id('count-failed-later')}
-          {...title(
-            'delivered to their queue, then evicted by a dropOldest queue, refused by their kernel (KernelError, InvalidPayload) or left queued when their kernel was removed: each is in Dead letters, or counted there as evicted. The status filter\'s "evicted" lists the evicted rows here',
-            later,
-          )}
-        >
-          {fmt(later)} failed later
-        </span>
-      ) : null}
+      {p.failedLater > 0
+        ? chip(
+            'failed-later',
+            'status-chip st-failed-later',
+            'evicted',
+            {
+              ...id('count-failed-later'),
+              ...title(
+                'delivered to their queue, then evicted by a dropOldest queue, refused by their kernel (KernelError, InvalidPayload) or left queued when their kernel was removed: each is in Dead letters, or counted there as evicted. The status filter\'s "evicted" lists the evicted rows here',
+                later,
+              ),
+            },
+            <>{fmt(later)} failed later</>,
+          )
+        : null}
       <span
         {...id('receipt-shown')}
         {...title(

@@ -512,6 +512,47 @@ describe('Receipts counts', () => {
     await expect.element(page.getByTestId('count-QueueFull')).toBeVisible();
     expect(controls.element().getBoundingClientRect().top).toBe(before);
   });
+  it('filters the list by a status chip pressed, and lists every row when pressed again', async () => {
+    render(
+      <div style={{ display: 'flex', flexDirection: 'column', height: 420 }}>
+        {inPane(900, <ReceiptsPanel />)}
+      </div>,
+    );
+    burst();
+    const select = page.getByRole('combobox', { name: 'Filter by status' });
+    const full = page.getByRole('button', { name: /^QueueFull 4/ });
+    await expect.element(full).toHaveAttribute('aria-pressed', 'false');
+    await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('300 rows shown');
+    await userEvent.click(full);
+    await expect.element(select).toHaveValue('QueueFull');
+    await expect.element(full).toHaveAttribute('aria-pressed', 'true');
+    await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('4 rows shown');
+    await expect.element(full).toHaveAttribute('title', expect.stringMatching(/press again/));
+    // The chip is the box its measuring copy is: the line's fit is measured on the copy.
+    const copy = [...document.querySelectorAll('.receipts-counts-measure .st-QueueFull')][0];
+    expect(copy?.tagName).toBe('SPAN');
+    const shown = full.element().getBoundingClientRect();
+    expect(copy?.getBoundingClientRect().width).toBeCloseTo(shown.width, 0);
+    await userEvent.click(full);
+    await expect.element(select).toHaveValue('');
+    await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('300 rows shown');
+  });
+
+  it('lists the evicted rows when "failed later" is pressed', async () => {
+    render(inPane(900, <ReceiptsPanel />));
+    ingest({
+      total: 3,
+      byStatus: { Delivered: 3 },
+      sampledOut: 0,
+      failedLater: 1,
+      recent: [receipt(1), receipt(2, { thenLost: 'DroppedOldest' }), receipt(3)],
+    });
+    await userEvent.click(page.getByRole('button', { name: /1 failed later/ }));
+    await expect
+      .element(page.getByRole('combobox', { name: 'Filter by status' }))
+      .toHaveValue('evicted');
+    await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('1 row shown');
+  });
 });
 
 describe('Receipts counts, too many for the line', () => {

@@ -286,6 +286,8 @@ export function ReceiptsPanel() {
         filteredOut={rows.length - filtered.length}
         pending={pending}
         stale={stale}
+        picked={status}
+        onPick={setStatus}
       />
       <div className="panel-bar receipts-controls">
         <FilterSelect
