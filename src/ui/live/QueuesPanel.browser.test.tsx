@@ -7,6 +7,7 @@ import '../shell/shell.css';
 import { AccountingBar, QueuesPanel } from './QueuesPanel';
 import { cleanup, freshStore, kernelRow, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
+import { formatCompact } from '../design/format';
 
 let store: WorkbenchStore;
 beforeEach(() => {
@@ -212,7 +213,9 @@ describe('accounting bar', () => {
       .element(more)
       .toHaveTextContent(/^\+\d more · 10\.0\sK held · 3,856 evicted from dead letters$/);
     const acc = page.getByTestId('accounting').element();
-    const held = [...acc.children].find((c) => c.textContent?.includes('held as dead letters'))!;
+    const held = [...acc.children].find((c) =>
+      /^\+ (held as )?dead letters/.test(c.textContent ?? ''),
+    )!;
     expect(held.getBoundingClientRect().top).toBeGreaterThanOrEqual(
       acc.getBoundingClientRect().bottom,
     );
@@ -252,7 +255,9 @@ describe('accounting bar', () => {
     // mid-number, and "+N more" counts them, the whole line in its title.
     const acc = document.querySelector<HTMLElement>('[data-testid="accounting"]')!;
     const box = acc.getBoundingClientRect();
-    const terms = [...acc.children].map((c) => c.getBoundingClientRect());
+    const terms = [...acc.children]
+      .filter((c) => !c.classList.contains('accounting-measure'))
+      .map((c) => c.getBoundingClientRect());
     const shown = terms.filter((r) => r.top < box.bottom);
     for (const r of shown) expect(r.right).toBeLessThanOrEqual(box.right + 0.5);
     expect(shown.length).toBeLessThan(terms.length);
@@ -271,8 +276,68 @@ describe('accounting bar', () => {
           '+ held as dead letters 10,000 + failed, not kept 2,391,490 (evicted from the dead-letter queue)',
         ),
       );
-    // Processed is the kernels' share; responses delivered to the host stand apart.
-    expect(acc.textContent).toContain('= processed 10,754,826+ to host 1,000,000');
+    // Processed is the kernels' share; responses delivered to the host stand apart. Compact: the
+    // exact figures do not fit (each term's title has its own).
+    expect(acc.textContent).toMatch(/= processed 10\.8\sM\+ to host 1\.00\sM/);
+    const processed = [...acc.children].find((c) => c.textContent?.startsWith('= processed'));
+    expect(processed?.getAttribute('title')).toMatch(/^10,754,826: consumed by kernels/);
+  });
+
+  it('reads compact where the exact figures would put terms out of view, every term in view', async () => {
+    // 1280x720's status bar: about 1,100 px left of the Inspector and Panels buttons.
+    render(
+      <footer className="statusbar" style={{ width: 1100 }}>
+        <AccountingBar />
+      </footer>,
+    );
+    const books = {
+      injected: 15_308_800,
+      emitted: 7_645_796,
+      carriedOver: 0,
+      processed: 22_954_596,
+      toHost: 3_831_141,
+      queued: 0,
+      inFlight: 0,
+      failedByStatus: { Evicted: 781_000 },
+      deadLettered: 10_000,
+      balanced: true,
+    };
+    store.getState().ingestSnapshot(snapshot({ accounting: books }), Date.now());
+    const acc = page.getByTestId('accounting');
+    // Exact, "+3 more · 10.0 K held · 781 K evicted from dead letters" had hidden in flight, the
+    // letters held and the failed: the sum on screen did not add up.
+    await expect
+      .element(acc)
+      .toHaveTextContent(
+        /^✔ balancedinjected 15\.3\sM\+ emitted 7\.65\sM= processed 19\.1\sM\+ to host 3\.83\sM\+ queued 0\+ in flight 0\+ dead letters 10\.0\sK\+ evicted from dead letters 781\sK$/,
+      );
+    const box = acc.element().getBoundingClientRect();
+    for (const c of acc.element().querySelectorAll('[data-term]'))
+      expect(c.getBoundingClientRect().top).toBeLessThan(box.bottom);
+    expect(page.getByTestId('accounting-more').elements()).toHaveLength(0);
+    // The whole line, exact, on hover.
+    await expect
+      .element(acc)
+      .toHaveAttribute('title', expect.stringContaining('injected 15,308,800 + emitted 7,645,796'));
+    // Small numbers again: exact once more.
+    store.getState().ingestSnapshot(
+      snapshot({
+        accounting: {
+          ...books,
+          injected: 1_000,
+          emitted: 0,
+          processed: 990,
+          toHost: 0,
+          queued: 10,
+          failedByStatus: {},
+          deadLettered: 0,
+        },
+      }),
+      Date.now() + 200,
+    );
+    await expect
+      .element(acc)
+      .toHaveTextContent(/^✔ balancedinjected 1,000\+ emitted 0= processed 990/);
   });
 
   it('shows every term, and no "more", where the line fits', async () => {
@@ -308,7 +373,7 @@ describe('accounting bar', () => {
 
   it('counts again when the numbers grow and push terms out of view', async () => {
     render(
-      <footer className="statusbar" style={{ width: 1000 }}>
+      <footer className="statusbar" style={{ width: 900 }}>
         <AccountingBar />
       </footer>,
     );
@@ -326,23 +391,33 @@ describe('accounting bar', () => {
     });
     store.getState().ingestSnapshot(snapshot({ accounting: books(1_000) }), Date.now());
     const acc = page.getByTestId('accounting');
-    await expect.element(acc).toHaveTextContent(/injected 1,000/);
+    await expect.element(acc).toHaveTextContent(/injected 1,000\+/);
     const outOfView = () => {
       const box = acc.element().getBoundingClientRect();
-      return [...acc.element().children].filter((c) => c.getBoundingClientRect().top >= box.bottom)
-        .length;
+      return [...acc.element().querySelectorAll('[data-term]')].filter(
+        (c) => c.getBoundingClientRect().top >= box.bottom,
+      ).length;
     };
     expect(outOfView()).toBe(0);
-    expect(page.getByTestId('accounting-more').elements()).toHaveLength(0);
-    // The same terms with longer numbers: the line no longer fits, and "+N more" follows; then
-    // longer still, with the bar already as wide as it gets: more terms go, and it counts them.
     const more = page.getByTestId('accounting-more');
+    expect(more.elements()).toHaveLength(0);
+    // Longer numbers: the exact figures no longer fit, the compact ones do.
+    store
+      .getState()
+      .ingestSnapshot(snapshot({ accounting: books(123_456_789_012) }), Date.now() + 200);
+    await expect.element(acc).toHaveTextContent(/injected 123\sG\+/);
+    expect(outOfView()).toBe(0);
+    expect(more.elements()).toHaveLength(0);
+    // Longer still: not even compact fits, and "+N more" follows; then longer again: more terms
+    // go, and it counts them.
     let hiddenBefore = 0;
-    for (const [i, n] of [123_456_789_012, 123_456_789_012_345_000].entries()) {
+    for (const [i, n] of [123_456_789_012_345_000, 123_456_789_012_345_000_000].entries()) {
       store
         .getState()
-        .ingestSnapshot(snapshot({ accounting: books(n) }), Date.now() + 200 * (i + 1));
-      await expect.element(acc).toHaveTextContent(`injected ${n.toLocaleString('en-US')}`);
+        .ingestSnapshot(snapshot({ accounting: books(n) }), Date.now() + 200 * (i + 2));
+      await expect
+        .element(acc)
+        .toHaveTextContent(new RegExp(`injected ${formatCompact(n).replace(/\s/g, '\\s')}\\+`));
       await expect.element(more).toBeVisible();
       expect(outOfView()).toBeGreaterThan(hiddenBefore);
       await expect.element(more).toHaveTextContent(`+${outOfView()} more`);

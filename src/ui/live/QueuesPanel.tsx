@@ -177,11 +177,34 @@ function termsOutOfView(line: HTMLElement): number {
 }
 
 /**
- * injected + emitted = processed + to host + queued + in flight + lost + held as dead letters,
- * live. Processed is the kernels' share, as the Queues panel counts it; responses delivered back
- * to the host stand apart (they had made the line's processed 11 M above the Queues panel's sum
- * after a minute at 2 M/s, with nothing on screen to say why).
+ * The room the line has: its own width (it takes the status bar's free space) less its padding,
+ * plus the "+N more" chip's, which is there only while terms are out of view. Measured without
+ * the chip, the chip held itself in place: it took the room that the terms it counted would have
+ * fitted in.
  */
+function roomOf(line: HTMLElement): number {
+  const cs = getComputedStyle(line);
+  const more = line.parentElement?.querySelector<HTMLElement>('[data-testid="accounting-more"]');
+  const gap = parseFloat(getComputedStyle(line.parentElement ?? line).columnGap) || 0;
+  return (
+    line.clientWidth -
+    parseFloat(cs.paddingLeft) -
+    parseFloat(cs.paddingRight) +
+    (more ? more.offsetWidth + gap : 0)
+  );
+}
+
+/** The width of a row of items laid side by side with the line's gap. */
+function rowWidth(items: Iterable<Element>, gap: number): number {
+  let w = 0;
+  let n = 0;
+  for (const el of items) {
+    w += (el as HTMLElement).offsetWidth;
+    n++;
+  }
+  return w + gap * Math.max(0, n - 1);
+}
+
 export function AccountingBar() {
   const acc = useLiveValue((s) => s?.accounting ?? null);
   const stale = useStale();
@@ -190,6 +213,12 @@ export function AccountingBar() {
   // or not at all (clipped mid-number, "held as dead letters 10," read as ten), and this says
   // how many are out of view.
   const [hidden, setHidden] = useState(0);
+  // Exact figures where the whole line fits them, compact ones (15.3 M, each term's exact figure
+  // in its title) where it does not: at 1280x720 the exact line had put three terms behind
+  // "+3 more", so the sum on screen did not add up. Measured on a copy in exact figures, out of
+  // sight.
+  const [exact, setExact] = useState(true);
+  const exactRef = useRef<HTMLSpanElement>(null);
   // Counted when the bar or one of its terms changes size (a term's width follows its number),
   // by one observer, after the browser's own layout: counting in a layout effect at every
   // snapshot forced a layout of its own (that function held 3–6 % of the page thread's samples
@@ -201,7 +230,14 @@ export function AccountingBar() {
   useEffect(() => {
     const el = ref.current;
     if (termsKey === null || !el) return;
-    const ro = new ResizeObserver(() => setHidden(termsOutOfView(el)));
+    const ro = new ResizeObserver(() => {
+      const room = roomOf(el) + 0.5;
+      const copy = exactRef.current;
+      setExact(!copy || copy.offsetWidth <= room);
+      const gap = parseFloat(getComputedStyle(el).columnGap) || 0;
+      const shown = [...el.children].filter((c) => !c.classList.contains('accounting-measure'));
+      setHidden(rowWidth(shown, gap) <= room ? 0 : termsOutOfView(el));
+    });
     ro.observe(el);
     for (const term of el.children) ro.observe(term);
     return () => ro.disconnect();
@@ -212,58 +248,75 @@ export function AccountingBar() {
   const lostWhy = reasons
     .map(([why, n]) => `${LOSS_WORDS[why]?.long ?? why}: ${formatCount(n)}`)
     .join('; ');
-  // One reason: its words without repeating the number; several: each with its share.
-  const lostShown =
-    reasons.length === 1 ? (LOSS_WORDS[reasons[0]![0]]?.long ?? reasons[0]![0]) : lostWhy;
   // The terms in order: the verdict first (a narrow window hides the end of the line, never the
-  // verdict), the long "failed" term last.
-  const terms: { text: string; title: string; held?: true }[] = [
-    { text: `injected ${formatCount(acc.injected)}`, title: 'messages injected from outside' },
-    {
-      text: `+ emitted ${formatCount(acc.emitted)}`,
-      title: 'alerts and responses emitted by kernels',
-    },
-    ...(acc.carriedOver
-      ? [
-          {
-            text: `+ carried over ${formatCount(acc.carriedOver)}`,
-            title: 'queued or dead-lettered when the counters were last reset',
-          },
-        ]
-      : []),
-    {
-      text: `= processed ${formatCount(acc.processed - acc.toHost)}`,
-      title: "consumed by kernels (the Queues panel's processed column adds up to this)",
-    },
-    ...(acc.toHost
-      ? [
-          {
-            text: `+ to host ${formatCount(acc.toHost)}`,
-            title:
+  // verdict), the long "failed" term last. Each term's title has its exact figure.
+  const termsIn = (fmt: (n: number) => string, short: boolean) => {
+    // One reason: its words without repeating the number; several: each with its share (compact:
+    // in the title only).
+    const lostWords =
+      reasons.length === 1
+        ? (LOSS_WORDS[reasons[0]![0]]?.[short ? 'short' : 'long'] ?? reasons[0]![0])
+        : short
+          ? ''
+          : lostWhy;
+    const term = (text: string, n: number, title: string, held?: true) => ({
+      text: `${text} ${fmt(n)}`,
+      title: fmt === formatCount ? title : `${formatCount(n)}: ${title}`,
+      key: title,
+      ...(held ? { held } : {}),
+    });
+    return [
+      term('injected', acc.injected, 'messages injected from outside'),
+      term('+ emitted', acc.emitted, 'alerts and responses emitted by kernels'),
+      ...(acc.carriedOver
+        ? [
+            term(
+              '+ carried over',
+              acc.carriedOver,
+              'queued or dead-lettered when the counters were last reset',
+            ),
+          ]
+        : []),
+      term(
+        '= processed',
+        acc.processed - acc.toHost,
+        "consumed by kernels (the Queues panel's processed column adds up to this)",
+      ),
+      ...(acc.toHost
+        ? [
+            term(
+              '+ to host',
+              acc.toHost,
               'responses delivered back to the host: no kernel runs them, so the Queues and Metrics panels do not count them',
-          },
-        ]
-      : []),
-    { text: `+ queued ${formatCount(acc.queued)}`, title: 'waiting in kernel queues' },
-    {
-      text: `+ in flight ${formatCount(acc.inFlight)}`,
-      title: 'taken from a queue, being processed on a backend',
-    },
-    {
-      text: `+ held as dead letters ${formatCount(acc.deadLettered)}`,
-      title: 'failed messages held in the dead-letter queue now (redrivable)',
-      held: true,
-    },
-    {
-      text: `+ failed, not kept ${formatCount(lost)}${lostShown ? ` (${lostShown})` : ''}`,
-      title: lostWhy || 'failed messages no longer held anywhere',
-    },
-  ];
+            ),
+          ]
+        : []),
+      term('+ queued', acc.queued, 'waiting in kernel queues'),
+      term('+ in flight', acc.inFlight, 'taken from a queue, being processed on a backend'),
+      term(
+        short ? '+ dead letters' : '+ held as dead letters',
+        acc.deadLettered,
+        'failed messages held in the dead-letter queue now (redrivable)',
+        true,
+      ),
+      {
+        ...term('+ failed, not kept', lost, lostWhy || 'failed messages no longer held anywhere'),
+        // Compact, one reason names the term ("+ evicted from dead letters 781 K"): the line
+        // then fits 1280x720 with letters held and evicted.
+        text:
+          short && reasons.length === 1
+            ? `+ ${lostWords} ${fmt(lost)}`
+            : `+ failed, not kept ${fmt(lost)}${lostWords ? ` (${lostWords})` : ''}`,
+      },
+    ];
+  };
+  const exactTerms = termsIn(formatCount, false);
+  const terms = exact ? exactTerms : termsIn(formatCompact, true);
   const verdict = acc.balanced ? '✔ balanced' : '✘ unbalanced';
   // After Reset counters the terms count from then: said beside the verdict, as the generator's
   // "sent" and the Receipts' rows shown still count from before (nothing had said which did).
   const since = acc.sinceUs === undefined ? null : formatClock(acc.sinceUs);
-  const whole = `${verdict}${since ? ` since ${since}` : ''}: ${terms.map((t) => t.text).join(' ')}`;
+  const whole = `${verdict}${since ? ` since ${since}` : ''}: ${exactTerms.map((t) => t.text).join(' ')}`;
   // The terms out of view are the last ones. The dead letters held, the largest term after a
   // burst into a full queue, had gone behind "+2 more" with the visible sum far from adding up.
   const heldHidden = hidden > 0 && acc.deadLettered > 0 && terms.slice(-hidden).some((t) => t.held);
@@ -287,10 +340,19 @@ export function AccountingBar() {
           </span>
         ) : null}
         {terms.map((t) => (
-          <span key={t.title} title={t.title} data-term="">
+          <span key={t.key} title={t.title} data-term="">
             {t.text}
           </span>
         ))}
+        {/* Its words drawn by CSS from data-text: the copy is no text of the page (a search
+            for "✔ balanced" finds the line's verdict alone). */}
+        <span ref={exactRef} className="accounting-measure" aria-hidden="true">
+          <strong data-text={verdict} />
+          {since ? <span data-text={`since ${since}`} /> : null}
+          {exactTerms.map((t) => (
+            <span key={t.key} data-text={t.text} />
+          ))}
+        </span>
       </div>
       {hidden > 0 ? (
         // The failed term is the last, so the first to go out of view: a loss is never only in
