@@ -11,6 +11,44 @@ beforeEach(() => {
 afterEach(cleanup);
 
 describe('Problems panel', () => {
+  it('words one of each in the singular', async () => {
+    render(<ProblemsPanel />);
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [
+          kernelRow({
+            id: 'pattern_detector',
+            capacity: 1024,
+            dropped: 1,
+            deadLettered: 1,
+            lettersHeld: 1,
+          }),
+          kernelRow({ id: 'alert_sink', lettersByReason: { KernelError: 1 } }),
+        ],
+        deadLetters: {
+          count: 10_000,
+          evicted: 1,
+          refusedCrossTenant: 0,
+          recent: [],
+          redrive: null,
+        },
+      }),
+      Date.now(),
+    );
+    const items = page.getByRole('list', { name: 'Running system problems' }).getByRole('listitem');
+    await expect
+      .element(items.nth(0))
+      .toHaveTextContent(
+        /DeadLettersLost 1 dead letter was pushed out of the dead-letter queue while it was full, and is lost for good\./,
+      );
+    await expect
+      .element(items.nth(1))
+      .toHaveTextContent(
+        /pattern_detector: its queue refused 1 message \(reject\)\. 1 of its letters is held: it can go back paced/,
+      );
+    await expect.element(items.nth(2)).toHaveTextContent(/alert_sink: failed on 1 message it took/);
+  });
+
   it('lists what the running system lost beside the config problems, and selects the kernel', async () => {
     render(<ProblemsPanel />);
     await expect

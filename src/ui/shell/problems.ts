@@ -1,6 +1,6 @@
 import { validateWorkspace, type RouteConfig } from '../../core/config';
 import type { EngineSnapshot } from '../../engine/protocol';
-import { formatCount, formatRate } from '../design/format';
+import { countOf, formatCount, formatRate } from '../design/format';
 import { engineLimit } from '../live/engineLimit';
 import { kernelNodeId, typeNodeId } from '../../state/edits';
 
@@ -78,7 +78,7 @@ export function liveProblems(
       code: 'DeadLettersLost',
       // "From the full queue" beside "it holds 5,904" after a redrive read as a queue full at
       // 5,904: it was full when they went, and the count is what it holds now.
-      message: `${formatCount(s.deadLetters.evicted)} dead letters were pushed out of the dead-letter queue while it was full, and are lost for good. It holds ${formatCount(s.deadLetters.count)} now; redrive or purge letters (Dead letters tab) to make room for new ones.`,
+      message: `${countOf(s.deadLetters.evicted, 'dead letter')} ${s.deadLetters.evicted === 1 ? 'was' : 'were'} pushed out of the dead-letter queue while it was full, and ${s.deadLetters.evicted === 1 ? 'is' : 'are'} lost for good. It holds ${formatCount(s.deadLetters.count)} now; redrive or purge letters (Dead letters tab) to make room for new ones.`,
       tab: 'deadletters',
     });
   for (const k of s.kernels) {
@@ -88,12 +88,12 @@ export function liveProblems(
         code: 'QueueOverflow',
         // No capacity: the losses may have happened at another one than the queue has now.
         message:
-          `${k.id}: its queue ${policy === 'dropOldest' ? 'evicted' : 'refused'} ${formatCount(k.dropped)} messages${policy ? ` (${policy})` : ''}.` +
+          `${k.id}: its queue ${policy === 'dropOldest' ? 'evicted' : 'refused'} ${countOf(k.dropped, 'message')}${policy ? ` (${policy})` : ''}.` +
           // All at once, letters taken back into a queue that just overflowed overflow it again.
           // Its own letters, counted: the advice stood while the full dead-letter queue had
           // pushed every one of them out.
           (k.lettersHeld > 0 && s.deadLetters.redrive?.state !== 'running'
-            ? ` ${formatCount(k.lettersHeld)} of its letters are held: they can go back paced (Dead letters, Options, pace), which fills its queue to half at most.`
+            ? ` ${formatCount(k.lettersHeld)} of its letters ${k.lettersHeld === 1 ? 'is' : 'are'} held: ${k.lettersHeld === 1 ? 'it' : 'they'} can go back paced (Dead letters, Options, pace), which fills its queue to half at most.`
             : '') +
           // After a redrive of them all the loss still stood, as if nothing had been recovered.
           (k.lettersHeld === 0 && k.deadLettered > 0
@@ -107,7 +107,7 @@ export function liveProblems(
     if (failed > 0)
       out.push({
         code: 'KernelFailed',
-        message: `${k.id}: failed on ${formatCount(failed)} messages it took (KernelError, InvalidPayload; see Dead letters).`,
+        message: `${k.id}: failed on ${countOf(failed, 'message')} it took (KernelError, InvalidPayload; see Dead letters).`,
         nodeId: kernelNodeId(k.id),
       });
   }
