@@ -85,6 +85,7 @@ export class KernelHost {
       emitted: 0,
       meter: c.freshMeter(),
       peak: new PeakWindow(),
+      maxDepthBefore: 0,
       lastDropped: 0,
       lastDropUs: Number.NEGATIVE_INFINITY,
       edges: new Map(),
@@ -261,8 +262,15 @@ export class KernelHost {
       old.tenantId !== cfg.tenantId ||
       old.overflowPolicy !== cfg.overflowPolicy
     ) {
-      // The core keeps the queued messages; what no longer fits follows the new policy.
+      // The core keeps the queued messages; what no longer fits follows the new policy. The
+      // high-water mark is kept whole; the recent peak starts afresh, within the new capacity
+      // ("≤1,024 / 64" had shown for half a second after a full queue was shrunk).
+      existing.maxDepthBefore = Math.max(
+        existing.maxDepthBefore,
+        existing.ep.queueStats().maxDepth,
+      );
       existing.ep = c.broker.reregister(cfg.id, this.registerOptions(cfg));
+      existing.peak = new PeakWindow();
     }
   }
 

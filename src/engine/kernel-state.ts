@@ -123,6 +123,12 @@ export interface KernelState {
   meter: RateMeter;
   /** The most messages queued at once over the last half second (see `PeakWindow`). */
   peak: PeakWindow;
+  /**
+   * The high-water mark of the queues this kernel had before its last re-registration (a
+   * capacity, tenant or policy change): the core carries it capped at the new capacity, and Max
+   * queued went from 1,024 back to 64 when a full queue was shrunk.
+   */
+  maxDepthBefore: number;
   /** `dropped` at the previous snapshot (back-pressure: refused or evicted since). */
   lastDropped: number;
   /** Engine time (µs) of the last snapshot that found `dropped` grown; -Infinity before any. */

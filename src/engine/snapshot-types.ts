@@ -62,7 +62,10 @@ export interface KernelSnapshot {
    * how full it got. It falls back to `queued` within half a second once the queue stays shallow.
    */
   peakQueued: number;
-  /** Highest queue depth seen (queued only) since the counters were last reset. */
+  /**
+   * Highest queue depth seen (queued only) since the counters were last reset, whatever the
+   * capacity was then: above `capacity` where the queue was shrunk since.
+   */
   maxDepth: number;
   /** The real capacity (the configured one rounded up to a power of two). */
   capacity: number;

@@ -502,6 +502,20 @@ describe('engine snapshot', () => {
     expect(sink()).toMatchObject({ queued: 1024, peakQueued: 1024 });
   });
 
+  it('a queue shrunk while full: its depth and recent peak within the new capacity, its high-water mark kept', () => {
+    const engine = createEngine({ config: demoConfig(), now: () => 1_000_000 });
+    const sink = () => engine.snapshot().kernels.find((k) => k.id === 'alert_sink')!;
+    engine.command({ type: 'inject', typeId: 1010, count: 5_000 });
+    expect(sink()).toMatchObject({ queued: 1024, peakQueued: 1024, maxDepth: 1024 });
+    const cfg = demoConfig().kernels.find((k) => k.id === 'alert_sink')!;
+    ok(engine, { type: 'upsertKernel', kernel: { ...cfg, queueCapacity: 64 } });
+    // "≤1,024 / 64" had shown for two snapshots, and Max queued had gone back to 64.
+    expect(sink()).toMatchObject({ capacity: 64, queued: 64, peakQueued: 64, maxDepth: 1024 });
+    engine.drain();
+    engine.command({ type: 'resetMetrics' });
+    expect(sink()).toMatchObject({ queued: 0, maxDepth: 0 });
+  });
+
   it('Reset counters starts every queue column afresh, the high-water mark from the depth now', () => {
     const engine = createEngine({ config: demoConfig(), now: () => 1_000_000 });
     const sink = () => engine.snapshot().kernels.find((k) => k.id === 'alert_sink')!;

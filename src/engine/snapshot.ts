@@ -68,8 +68,9 @@ export class SnapshotBuilder {
       const fallbackReason = this.host.fallbackReasonOf(k);
       const queued = k.ep.pendingCount();
       const capacity = k.ep.capacity;
-      // Never below `queued`: the queue's window peak counts what it holds now.
-      const peakQueued = k.peak.add(now, k.ep.takeQueueWindowPeak());
+      // Never below `queued`: the queue's window peak counts what it holds now. Never above
+      // the capacity either.
+      const peakQueued = Math.min(capacity, k.peak.add(now, k.ep.takeQueueWindowPeak()));
       // Losses mark a kernel for a second after the last: a kernel on a slow GPU loses in lumps
       // (its queue fills while a batch is out, then empties into the next), so the mark of
       // "refused since the previous snapshot" came and went, and a page sampling now and then
@@ -87,7 +88,7 @@ export class SnapshotBuilder {
         queued,
         inFlight: k.inFlight,
         peakQueued,
-        maxDepth: st.maxDepth,
+        maxDepth: Math.max(k.maxDepthBefore, st.maxDepth),
         capacity,
         processed: k.processed,
         dropped: k.dropped,

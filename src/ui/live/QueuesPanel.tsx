@@ -125,7 +125,16 @@ export function QueuesPanel() {
             <td className="num q-inflight" data-testid={`inflight-${k.id}`}>
               {formatCount(k.inFlight)}
             </td>
-            <td className="num q-max line-2">{formatCount(k.maxDepth)}</td>
+            <td
+              className="num q-max line-2"
+              title={
+                k.maxDepth > k.capacity
+                  ? `Reached under an earlier, larger capacity (the queue holds ${formatCount(k.capacity)} now)`
+                  : undefined
+              }
+            >
+              {formatCount(k.maxDepth)}
+            </td>
             <td className="num q-peak line-2" data-testid={`peak-${k.id}`}>
               {formatCount(k.peak)}
             </td>
