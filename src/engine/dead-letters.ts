@@ -10,7 +10,6 @@ import type {
   DeadLetterFilter,
   DeadLetterList,
   DeadLetterRow,
-  EngineCommand,
   ReceiptStatus,
   RedriveProgress,
   RedriveResult,
@@ -18,6 +17,12 @@ import type {
 import type { SendPath } from './send';
 import { letterRow, ownerOf, reasonOf } from './dead-letter-rows';
 import { EVICTED_BEFORE_RECEIPT } from './store';
+import {
+  emptyResult,
+  type RedriveCommand,
+  type RedriveOptions,
+  type RedriveRun,
+} from './redrive-run';
 
 const MAX_RECENT_LETTERS = 500;
 /** A paced redrive behind its schedule sends at most this much of its pace at once, seconds. */
@@ -28,39 +33,6 @@ const MAX_CATCH_UP_S = 0.05;
  * letters (or, under `dropOldest`, queued messages) out of the queue again.
  */
 const ROOM_SHARE = 0.5;
-
-type RedriveCommand = Extract<EngineCommand, { type: 'redrive' }>;
-
-interface RedriveOptions {
-  target: string | undefined;
-  tk: KernelState | undefined;
-  overrides: RedriveCommand['overrides'];
-}
-
-/** A paced redrive: what it was asked, the letters it may take, how far it got. */
-interface RedriveRun {
-  cmd: RedriveCommand;
-  /**
-   * Its letters still to go: matching, held when it started (later ones, those that fail again
-   * among them, have later sequence numbers), and neither taken nor refused by it yet.
-   */
-  own: (l: DeadLetter) => boolean;
-  /** Letters it took or refused: refused ones stay held and are not tried again. */
-  skipped: Set<DeadLetter>;
-  startUs: number;
-  progress: RedriveProgress;
-}
-
-const emptyResult = (): RedriveResult => ({
-  selected: 0,
-  redriven: 0,
-  failedAgain: 0,
-  failedByStatus: {},
-  refusedCrossTenant: 0,
-  refusedNotRouted: 0,
-  evicted: 0,
-  remaining: 0,
-});
 
 export class DeadLetters {
   /** Rows new since the previous snapshot (bounded). */
@@ -122,6 +94,9 @@ export class DeadLetters {
       l.reason === 'InvalidPayload'
     )
       c.receipts.failedLater++;
+    // A paced redrive's message accepted, and a letter again (evicted by traffic behind it, say):
+    // "10,000 accepted, 0 failed again" had stood while 246 of them were back among the letters.
+    if (this.run?.accepted.delete(l.messageId)) this.run.progress.failedLater++;
     const k = ownerOf(this.c, l);
     if (k) {
       k.deadLettered++;
@@ -247,6 +222,7 @@ export class DeadLetters {
       ratePerSec: rate,
       total,
       sent: 0,
+      failedLater: 0,
       waitingForRoom: null,
       state: total === 0 ? 'done' : 'running',
     };
@@ -256,6 +232,7 @@ export class DeadLetters {
       cmd,
       own: (l) => l.seq <= maxSeq && !skipped.has(l) && match(l),
       skipped,
+      accepted: new Set(),
       startUs: this.c.nowUs,
       progress,
     };
@@ -304,7 +281,7 @@ export class DeadLetters {
       const room = this.withRoom(candidates, options);
       selected = room.fit;
       p.waitingForRoom = room.fullQueue;
-      r = this.redriveLetters(selected, options);
+      r = this.redriveLetters(selected, options, run.accepted);
     } catch (e) {
       p.error = e instanceof Error ? e.message : String(e);
       this.finish('failed');
@@ -399,7 +376,11 @@ export class DeadLetters {
   }
 
   /** Sends `selected` again (those that may go), as one redrive. */
-  private redriveLetters(selected: DeadLetter[], options: RedriveOptions): RedriveResult {
+  private redriveLetters(
+    selected: DeadLetter[],
+    options: RedriveOptions,
+    accepted?: Set<number>,
+  ): RedriveResult {
     const c = this.c;
     const { target, tk, overrides: o } = options;
     const evictedBefore = this.droppedOldest();
@@ -473,8 +454,10 @@ export class DeadLetters {
       // The redrive is a new message (a fresh id): a traced one names the letter it came from,
       // and the letter's trace says what it became.
       if (s.traced[ref] === 1) c.traces.linkRedrive(l.messageId, s.msgId[ref]!);
-      if (status === 'Delivered' || status === 'Pending') result.redriven++;
-      else {
+      if (status === 'Delivered' || status === 'Pending') {
+        result.redriven++;
+        accepted?.add(s.msgId[ref]!);
+      } else {
         result.failedAgain++;
         result.failedByStatus[status] = (result.failedByStatus[status] ?? 0) + 1;
       }

@@ -368,6 +368,45 @@ describe('engine on the core', () => {
     expectBalanced(s);
   });
 
+  it('a paced redrive counts the messages it sent that failed later, back among the letters', () => {
+    let t = 1_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    ok(engine, { type: 'inject', typeId: 1002, count: 5_000 });
+    engine.drain();
+    expect(engine.snapshot().deadLetters.count).toBe(5_000 - 4_096);
+    // The kernel fails on the next 300 messages it takes: the redrive's own, accepted.
+    ok(engine, { type: '__failKernel', kernelId: 'aggregator', count: 300, reason: 'flaky' });
+    ok(engine, { type: 'redrive', ratePerSec: 1_000_000 });
+    for (let i = 0; i < 20 && engine.snapshot().deadLetters.redrive!.state === 'running'; i++) {
+      t += 10_000;
+      engine.tick();
+    }
+    engine.drain();
+    const s = engine.snapshot();
+    // "904 accepted, 0 failed again" had stood with 300 of them back among the letters.
+    expect(s.deadLetters.redrive).toMatchObject({
+      state: 'done',
+      redriven: 904,
+      failedAgain: 0,
+      failedLater: 300,
+    });
+    expect(s.deadLetters.count).toBe(300);
+    // Those letters redriven again are a new run's: the finished one's figure stands, the new
+    // one starts at 0 and counts none (the kernel is healthy now).
+    ok(engine, { type: 'redrive', ratePerSec: 1_000_000 });
+    for (let i = 0; i < 20 && engine.snapshot().deadLetters.redrive!.state === 'running'; i++) {
+      t += 10_000;
+      engine.tick();
+    }
+    engine.drain();
+    expect(engine.snapshot().deadLetters.redrive).toMatchObject({
+      state: 'done',
+      redriven: 300,
+      failedLater: 0,
+    });
+    expectBalanced(engine.snapshot());
+  });
+
   it('a paced redrive whose target kernel is removed stops and says why', () => {
     let t = 1_000_000;
     const config = demoConfig();

@@ -266,6 +266,11 @@ export interface RedriveProgress extends RedriveResult {
   /** Letters taken from the queue so far (`redriven` + `failedAgain`). */
   sent: number;
   /**
+   * Of those `redriven`, the messages that failed later, back in the dead-letter queue: evicted
+   * from their queue (by the traffic behind them, say), their kernel removed or failing on them.
+   */
+  failedLater: number;
+  /**
    * The kernel whose queue held back its last step: a paced redrive fills no queue past half its
    * capacity and waits for room there; null when it sent all it owed.
    */

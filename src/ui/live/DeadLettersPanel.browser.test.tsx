@@ -355,6 +355,7 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
         ratePerSec: 4_096,
         total: 5_904,
         sent: 0,
+        failedLater: 0,
         waitingForRoom: null,
         state: 'running',
       },
@@ -380,6 +381,7 @@ describe('Dead letters redrive, paced', () => {
       ratePerSec: 2_000,
       total: 5_904,
       sent: 0,
+      failedLater: 0,
       waitingForRoom: null,
       state: 'running',
       ...p,
@@ -432,6 +434,14 @@ describe('Dead letters redrive, paced', () => {
     await expect
       .element(line)
       .toHaveTextContent(/^Redriving 1,000 of 5,904 at 2,000\/s: 1,000 accepted, 0 failed again\./);
+    // Accepted, then letters again (evicted by the traffic behind them): said, not "0 failed
+    // again" alone.
+    at({ sent: 1_050, redriven: 1_050, remaining: 4_854, failedLater: 246 });
+    await expect
+      .element(line)
+      .toHaveTextContent(
+        /^Redriving 1,050 of 5,904 at 2,000\/s: 1,050 accepted, 0 failed again, 246 of those accepted failed later \(evicted from their queue or failed in their kernel: dead letters again\)\./,
+      );
     // Held back by a queue at half its capacity: the line says which, and says it no more
     // once the run stops.
     at({ sent: 1_100, redriven: 1_100, remaining: 4_804, waitingForRoom: 'aggregator' });

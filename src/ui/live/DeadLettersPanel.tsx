@@ -610,6 +610,11 @@ export function describeProgress(p: RedriveProgress): string {
       ? ` (${formatCounts(p.failedByStatus)})`
       : '') +
     (refused > 0 ? `, ${formatCount(refused)} refused (they stay held)` : '') +
+    // Accepted, then a letter again: evicted by the traffic behind them, say. "10,000 accepted,
+    // 0 failed again" had stood with 246 of them back among the letters.
+    (p.failedLater > 0
+      ? `, ${formatCount(p.failedLater)} of those accepted failed later (evicted from their queue or failed in their kernel: dead letters again)`
+      : '') +
     (p.evicted > 0 ? `, ${formatCount(p.evicted)} queued messages evicted to take them` : '') +
     '.' +
     (p.state === 'running' && p.waitingForRoom !== null
