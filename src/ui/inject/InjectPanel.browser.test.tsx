@@ -5,7 +5,7 @@ import '../design/controls.css';
 import { InjectPanel } from './InjectPanel';
 import { cleanup, fakeEngine, freshStore, inPane, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
-import type { EngineReply } from '../../engine/protocol';
+import type { EngineReply, GeneratorSpec } from '../../engine/protocol';
 
 let store: WorkbenchStore;
 beforeEach(() => {
@@ -235,15 +235,13 @@ describe('Inject panel (issue 13, point 8)', () => {
     // "poisson", the form's default, for a generator started from the API).
     await expect
       .element(status)
-      .toHaveTextContent(
-        '1,234,567 sent · running at 1,000/s constant, until stopped · own worker',
-      );
+      .toHaveTextContent('1,234,567 sent · 1,000/s constant, until stopped');
     await expect
       .element(status)
       .toHaveAttribute(
         'title',
         expect.stringMatching(
-          /^1,234,567 sent · running at .* own worker\. Drawn ahead on the generator's own worker; the engine takes each message in when it falls due\.$/,
+          /^1,234,567 sent · 1,000\/s constant, until stopped\. Drawn ahead on the generator's own worker; the engine takes each message in when it falls due\.$/,
         ),
       );
     store
@@ -251,7 +249,7 @@ describe('Inject panel (issue 13, point 8)', () => {
       .ingestSnapshot(snapshot({ generator: { ...gen, onWorker: false } }), Date.now());
     await expect
       .element(status)
-      .toHaveTextContent(/^1,234,567 sent · running at 1,000\/s constant, until stopped$/);
+      .toHaveTextContent(/^1,234,567 sent · 1,000\/s constant, until stopped$/);
     store.getState().ingestSnapshot(
       snapshot({
         generator: {
@@ -264,15 +262,49 @@ describe('Inject panel (issue 13, point 8)', () => {
     );
     await expect
       .element(status)
-      .toHaveTextContent(/^1,234,567 sent · running at 2\.00 M\/s bursts, seed 7, for 10 s$/);
+      .toHaveTextContent(/^1,234,567 sent · 2\.00 M\/s bursts, seed 7, for 10 s$/);
     await expect
       .element(status)
       .toHaveAttribute(
         'title',
         expect.stringMatching(
-          /^1,234,567 sent · running at 2\.00\sM\/s bursts, seed 7, for 10 s\. Drawn on the engine's own thread \(payloads over 32 bytes, or no generator worker\)\.$/,
+          /^1,234,567 sent · 2\.00\sM\/s bursts, seed 7, for 10 s\. Drawn on the engine's own thread \(payloads over 32 bytes, or no generator worker\)\.$/,
         ),
       );
+  });
+
+  it('shows the run the API started in its form, and keeps what the user typed for a run it describes', async () => {
+    render(<InjectPanel />, fakeEngine());
+    const rate = page.getByRole('textbox', { name: 'Rate (messages/s)' });
+    const pattern = page.getByRole('combobox', { name: 'Arrival pattern' });
+    await expect.element(rate).toHaveValue('1000');
+    await expect.element(pattern).toHaveValue('poisson');
+    // workbench.startGenerator({ ratePerSec: 2000000, seed: 7 }): the form had read "Rate 1000,
+    // Poisson" beside a run at 2 M/s constant.
+    const run = (spec: GeneratorSpec, startedUs: number, at: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          generator: { running: true, emitted: 1, lagMs: 0, onWorker: true, spec, startedUs },
+        }),
+        at,
+      );
+    run({ ratePerSec: 2_000_000, seed: 7 }, 1_000, Date.now());
+    await expect.element(rate).toHaveValue('2000000');
+    await expect.element(pattern).toHaveValue('constant');
+    await expect.element(page.getByRole('textbox', { name: 'Seed' })).toHaveValue('7');
+    await expect
+      .element(page.getByRole('textbox', { name: 'Duration (ms, 0 = until stopped)' }))
+      .toHaveValue('0');
+    // Its mix is the routed types: the form still follows the routes.
+    expect(store.getState().generatorForm.mix).toBeNull();
+    // Edits for the next run while this one goes are the user's: no new start, no change.
+    await userEvent.fill(rate, '5000');
+    run({ ratePerSec: 2_000_000, seed: 7 }, 1_000, Date.now() + 200);
+    await expect.element(rate).toHaveValue('5000');
+    // A run the form describes, written otherwise, leaves the form as typed.
+    await userEvent.fill(rate, '3e6');
+    run({ ratePerSec: 3_000_000, seed: 7 }, 2_000, Date.now() + 400);
+    await expect.element(rate).toHaveValue('3e6');
   });
 
   // The running line wrapped beside Start in a half-width pane: the form jumped 26 px at Start
@@ -291,9 +323,7 @@ describe('Inject panel (issue 13, point 8)', () => {
         Date.now(),
       );
     const status = page.getByTestId('generator-emitted');
-    await expect
-      .element(status)
-      .toHaveTextContent(/^12,000 sent · running at 5,000\/s bursts, seed 7/);
+    await expect.element(status).toHaveTextContent(/^12,000 sent · 5,000\/s bursts, seed 7/);
     expect(top()).toBe(before);
     store.getState().ingestSnapshot(
       snapshot({

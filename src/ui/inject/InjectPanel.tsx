@@ -15,6 +15,8 @@ import type { GeneratorFormState } from '../../state/injectForm';
 import {
   checkGeneratorForm,
   describeErrors,
+  formOfSpec,
+  generatorSpecOf,
   mixText,
   plainNumber,
   routedMix,
@@ -498,12 +500,14 @@ function GeneratorForm() {
   const spec = useLive((s) => (s?.generator.running ? s.generator.spec : undefined));
   // With its length: the form's default run of 10 s ended "without warning" in a review.
   const runningAs = spec
-    ? ` at ${formatRate(spec.ratePerSec)} ${spec.pattern ?? DEFAULT_PATTERN}${spec.seed === undefined ? '' : `, seed ${spec.seed}`}, ${runSpan(spec)}`
+    ? `${formatRate(spec.ratePerSec)} ${spec.pattern ?? DEFAULT_PATTERN}${spec.seed === undefined ? '' : `, seed ${spec.seed}`}, ${runSpan(spec)}`
     : '';
   // A run that went its whole duration says so, as the toolbar does ("finished · 15.0 K sent").
   // The count first: where the line is cut (the generator's column at 1440x900), the end goes.
+  // "running at" and "own worker" (the title says it) left out: at 1440x900 the line had read
+  // "6,217,728 sent · running at 2.00 M/s constan…", its pattern, seed and length cut.
   const statusText = running
-    ? `${emitted.toLocaleString('en-US')} sent · running${runningAs}${onWorker ? ' · own worker' : ''}`
+    ? `${emitted.toLocaleString('en-US')} sent · ${runningAs}`
     : `${finished ? 'finished: ' : ''}${emitted.toLocaleString('en-US')} sent`;
   const mixOfRoutes = useMemo(() => routedMix(config.routes), [config.routes]);
   const stored = useWorkbench((s) => s.generatorForm);
@@ -512,6 +516,22 @@ function GeneratorForm() {
   const setForm = (patch: Partial<GeneratorFormState>) =>
     workbenchStore().getState().setGeneratorForm(patch);
   const [error, setError] = useState<string | null>(null);
+  // A run the form did not describe (started by the API's startGenerator): the form shows what
+  // runs once it starts. It had read "Rate 1000 / Poisson" beside a run at 2 M/s constant. Only
+  // at a start: edits for the next run made while one runs are the user's.
+  const startedUs = useLive((s) => (s?.generator.running ? s.generator.startedUs : undefined));
+  useEffect(() => {
+    const live = workbenchStore().getState();
+    const now = live.snapshot?.generator;
+    if (startedUs === undefined || !now?.running || !now.spec) return;
+    const shown = formOfSpec(now.spec, live.config);
+    // What the form already starts stays as typed ("1e6", a mix without spaces).
+    const fromForm = generatorSpecOf(live.generatorForm, live.config.routes);
+    const same = (a: typeof shown, b: typeof shown) =>
+      (Object.keys(a) as (keyof typeof a)[]).every((k) => a[k] === b[k]);
+    if (typeof fromForm !== 'string' && same(formOfSpec(fromForm, live.config), shown)) return;
+    live.setGeneratorForm(shown);
+  }, [startedUs]);
   // As in the publish form: once a start was refused each wrong field is marked, with its error
   // under it, and kept current as the user fixes it. The one message sat below the pane's fold
   // at 1280x720 and a refused Start looked like nothing happened.

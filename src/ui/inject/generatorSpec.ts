@@ -4,6 +4,7 @@
  * Start, so both start the same traffic.
  */
 import type { RouteConfig } from '../../core/config';
+import { GENERATOR_DEFAULTS } from '../../engine/generators';
 import { DEFAULT_PATTERN, type GeneratorSpec } from '../../engine/protocol';
 import { canonicalTypeId } from '../../state/edits';
 import type { GeneratorFormState } from '../../state/injectForm';
@@ -155,4 +156,26 @@ export function runSpan(spec: Pick<GeneratorSpec, 'durationMs'>): string {
 /** "1,000/s Poisson for 10 s", "2.00 M/s constant until stopped". */
 export function describeSpec(spec: GeneratorSpec): string {
   return `${formatRate(spec.ratePerSec)} ${spec.pattern ?? DEFAULT_PATTERN} ${runSpan(spec)}`;
+}
+
+/**
+ * The form that starts `spec` (the engine's defaults written out): what the form shows once a run
+ * starts that it did not describe (the API's `startGenerator`). Its mix stays "the routed types"
+ * (null) where the run's mix is just that.
+ */
+export function formOfSpec(
+  spec: GeneratorSpec,
+  config: Pick<RouteConfig, 'routes' | 'broker'>,
+): Omit<GeneratorFormState, 'name'> {
+  const mix = spec.mix && spec.mix.length > 0 ? mixText(spec.mix) : null;
+  return {
+    ratePerSec: String(spec.ratePerSec),
+    pattern: spec.pattern ?? DEFAULT_PATTERN,
+    mix: mix === null || mix === routedMix(config.routes) ? null : mix,
+    zipfS: String(spec.zipfS ?? GENERATOR_DEFAULTS.zipfS),
+    accounts: String(spec.accounts ?? GENERATOR_DEFAULTS.accounts),
+    durationMs: String(spec.durationMs ?? 0),
+    priority: String(spec.priority ?? config.broker.defaultPriority),
+    seed: String(spec.seed ?? GENERATOR_DEFAULTS.seed),
+  };
 }
