@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { Inspector } from './Inspector';
-import { cleanup, freshStore, inPane, render, snapshot } from '../testing/browser';
+import { cleanup, freshStore, inPane, kernelRow, render, snapshot } from '../testing/browser';
+import type { EngineSnapshot } from '../../engine/protocol';
+
+type KernelRow = EngineSnapshot['kernels'][number];
 import '../design/tokens.css';
 import '../design/controls.css';
 import './inspector.css';
@@ -27,6 +30,50 @@ function Page() {
 }
 
 describe('Inspector (issue 13, point 9)', () => {
+  it('shows what the selected kernel is doing now above its settings, and follows the snapshots', async () => {
+    render(inPane(300, <Page />));
+    // No snapshot yet: no figures to show.
+    await expect.element(page.getByRole('form', { name: 'Kernel aggregator' })).toBeVisible();
+    expect(page.getByTestId('kernel-now').elements()).toHaveLength(0);
+    const at = (k: Partial<KernelRow>, wall: number) =>
+      store
+        .getState()
+        .ingestSnapshot(
+          snapshot({ kernels: [kernelRow({ id: 'aggregator', capacity: 4096, ...k })] }),
+          wall,
+        );
+    at(
+      { ratePerSec: 1_100_000, queued: 12, peakQueued: 300, processed: 5_000_000, dropped: 0 },
+      Date.now(),
+    );
+    const now = page.getByRole('region', { name: 'aggregator now' });
+    await expect.element(now).toHaveTextContent(/Rate1\.10\sM\/s/);
+    await expect.element(now).toHaveTextContent(/Queue≤300 \/ 4,096/);
+    await expect.element(now).toHaveTextContent(/Processed5,000,000/);
+    await expect.element(now).toHaveTextContent(/Refused or evicted0/);
+    await expect.element(now).toHaveTextContent(/Runs onCPU twin/);
+    // Above the settings: read before the capacity it explains.
+    const capacity = page.getByRole('textbox', { name: 'Queue capacity' }).element();
+    expect(
+      now.element().compareDocumentPosition(capacity) & Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+    // The next snapshot: the figures move with it.
+    at(
+      {
+        ratePerSec: 0,
+        queued: 0,
+        peakQueued: 0,
+        processed: 5_100_000,
+        dropped: 5_904,
+        lettersHeld: 5_904,
+      },
+      Date.now() + 600,
+    );
+    await expect.element(now).toHaveTextContent(/Rate0\/s/);
+    await expect.element(now).toHaveTextContent(/Refused or evicted5,904/);
+    await expect.element(now).toHaveTextContent(/Dead letters held5,904/);
+  });
+
   it('applies an edit when focus leaves the form, as one undoable step', async () => {
     render(<Page />);
     const capacity = page.getByRole('textbox', { name: 'Queue capacity' });

@@ -17,6 +17,7 @@ import {
 } from '../../state/edits';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { selectNode } from '../graph/view';
+import { KernelNow } from './KernelNow';
 import { RouteInspector } from './RouteInspector';
 import { BEHAVIOR_RULES } from './behaviors';
 
@@ -548,6 +549,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
   return (
     <form ref={formRef} onSubmit={submit} onBlur={auto.onBlur} aria-label={`Kernel ${kernel.id}`}>
       <h2>Kernel</h2>
+      <KernelNow id={kernel.id} />
       <TextField
         error={error}
         errorId={errorId}

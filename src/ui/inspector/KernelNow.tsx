@@ -1,0 +1,79 @@
+/**
+ * What a selected kernel is doing now, above its settings: where it runs and why, its rate, its
+ * queue, what it processed and lost, its letters held. NiFi shows a component's status where it is
+ * edited; here the form had only settings, and a user tuning a queue's capacity read the effect
+ * off the graph's 9 px labels at 1280x720.
+ */
+import { kernelOf, useLiveValue, useStale } from '../../state/live';
+import { countOf, formatCount, formatRate } from '../design/format';
+import { depthText, depthTitle } from '../graph/depth';
+
+function nowOf(id: string) {
+  return (s: Parameters<typeof kernelOf>[0]) => {
+    const k = kernelOf(s, id);
+    return k
+      ? {
+          backend: k.backend,
+          reason: k.placement?.reason ?? k.fallbackReason ?? '',
+          rate: k.ratePerSec,
+          queued: k.queued,
+          peak: k.peakQueued,
+          capacity: k.capacity,
+          inFlight: k.inFlight,
+          processed: k.processed,
+          dropped: k.dropped,
+          held: k.lettersHeld,
+          backpressure: k.backpressure,
+        }
+      : null;
+  };
+}
+
+export function KernelNow({ id }: { id: string }) {
+  const k = useLiveValue(nowOf(id));
+  const stale = useStale();
+  if (!k) return null;
+  return (
+    <section
+      aria-label={`${id} now`}
+      className={`kernel-now ${stale.className}`}
+      title={stale.title}
+      data-testid="kernel-now"
+    >
+      <dl>
+        <div>
+          <dt>Runs on</dt>
+          <dd title={k.reason}>
+            {k.backend === 'webgpu' ? 'WebGPU' : 'CPU twin'}
+            {k.backpressure ? <span className="badge badge-warn">bottleneck</span> : null}
+          </dd>
+        </div>
+        <div>
+          <dt>Rate</dt>
+          <dd>{formatRate(k.rate)}</dd>
+        </div>
+        <div>
+          <dt>Queue</dt>
+          <dd title={depthTitle(k.queued, k.peak, k.capacity)}>
+            {depthText(k.queued, k.peak, k.capacity)}
+            {k.inFlight > 0 ? ` + ${formatCount(k.inFlight)} in flight` : ''}
+          </dd>
+        </div>
+        <div>
+          <dt>Processed</dt>
+          <dd>{formatCount(k.processed)}</dd>
+        </div>
+        <div>
+          <dt>Refused or evicted</dt>
+          <dd className={k.dropped > 0 ? 'lost' : undefined}>{formatCount(k.dropped)}</dd>
+        </div>
+        <div>
+          <dt>Dead letters held</dt>
+          <dd title={`${countOf(k.held, 'letter')} of this kernel's in Dead letters now`}>
+            {formatCount(k.held)}
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+}
