@@ -9,7 +9,7 @@
  * tab click of 887 ms on this machine alone (7.3 s of the 10 s, the generator 0.9 s behind, in a
  * review sharing it with another browser), and each checkbox picked a letter that vanished at once.
  */
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { DeadLetterFilter, DeadLetterList, DeadLetterRow } from '../../engine/protocol';
 import type { EngineClient } from '../../engine/client';
 import type { RouteConfig } from '../../core/config';
@@ -107,6 +107,33 @@ export const DeadLetterTable = memo(function DeadLetterTable({
   openTrace,
   onHover,
 }: TableProps) {
+  // One tab stop in the rows (a roving tabindex): the active row's checkbox and trace button.
+  // Every row's two had been in the tab order: 20,000 stops with the queue full, no way past the
+  // table. The arrow keys move between rows, Home and End to the first and last.
+  const [active, setActive] = useState<number | null>(null);
+  const activeId = rows.some((r) => r.id === active) ? active : (rows[0]?.id ?? null);
+  const onKeyDown = (e: KeyboardEvent<HTMLTableSectionElement>) => {
+    const from = (e.target as HTMLElement).closest('tr');
+    const kind = (e.target as HTMLElement).matches('input') ? 'input' : 'button';
+    if (!from) return;
+    const at = rows.findIndex((r) => String(r.id) === from.dataset.letter);
+    const to =
+      e.key === 'ArrowDown'
+        ? at + 1
+        : e.key === 'ArrowUp'
+          ? at - 1
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? rows.length - 1
+              : -1;
+    const next = rows[to];
+    if (at < 0 || !next) return;
+    e.preventDefault();
+    setActive(next.id);
+    const body = e.currentTarget;
+    body.querySelector<HTMLElement>(`tr[data-letter="${next.id}"] ${kind}`)?.focus();
+  };
   return (
     <table
       className="grid-table stacks dead-letters-table"
@@ -138,12 +165,13 @@ export const DeadLetterTable = memo(function DeadLetterTable({
           <th className="num d-age line-2">age</th>
         </tr>
       </thead>
-      <tbody>
+      <tbody onKeyDown={onKeyDown}>
         {rows.map((r) => (
-          <tr key={r.id}>
+          <tr key={r.id} data-letter={r.id} onFocus={() => setActive(r.id)}>
             <td className="d-pick">
               <input
                 type="checkbox"
+                tabIndex={r.id === activeId ? 0 : -1}
                 aria-label={`Select dead letter ${r.id}`}
                 checked={picked.has(r.id)}
                 onChange={(e) => {
@@ -165,6 +193,7 @@ export const DeadLetterTable = memo(function DeadLetterTable({
               <button
                 type="button"
                 className="btn-link mono"
+                tabIndex={r.id === activeId ? 0 : -1}
                 aria-label={`Trace message ${r.messageId}`}
                 title="Open this message's causal chain in the Trace panel"
                 onClick={() => openTrace(r.messageId)}

@@ -110,6 +110,54 @@ const overflowEngine = (r: Partial<RedriveResult>, progress?: RedriveProgress) =
         : undefined,
   );
 
+describe('Dead letters, by keyboard', () => {
+  it('has one tab stop in its rows, moved by the arrow keys', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => letter(i + 1, 'DroppedOldest'));
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'listDeadLetters' ? listing([...rows]) : undefined,
+    );
+    render(<DeadLettersPanel />, engine);
+    hold(40);
+    const table = page.getByRole('table', { name: 'Dead letters' });
+    await expect
+      .element(table.getByRole('checkbox', { name: 'Select dead letter 40' }))
+      .toBeVisible();
+    // Each row's checkbox and trace button had been a stop: 80 here, 20,000 with the queue full.
+    const stops = [...table.element().querySelectorAll('tbody input, tbody button')].filter(
+      (el) => (el as HTMLElement).tabIndex >= 0,
+    );
+    expect(stops.map((el) => el.getAttribute('aria-label'))).toEqual([
+      'Select dead letter 1',
+      'Trace message 101',
+    ]);
+    const first = table.getByRole('checkbox', { name: 'Select dead letter 1', exact: true });
+    (first.element() as HTMLElement).focus();
+    await userEvent.keyboard('{ArrowDown}{ArrowDown}');
+    await expect
+      .poll(() => document.activeElement?.getAttribute('aria-label'))
+      .toBe('Select dead letter 3');
+    // The stop moved with it; Space still picks.
+    expect((first.element() as HTMLElement).tabIndex).toBe(-1);
+    await userEvent.keyboard(' ');
+    await expect
+      .element(table.getByRole('checkbox', { name: 'Select dead letter 3', exact: true }))
+      .toBeChecked();
+    await userEvent.keyboard('{End}');
+    await expect
+      .poll(() => document.activeElement?.getAttribute('aria-label'))
+      .toBe('Select dead letter 40');
+    // On the trace button the arrows keep to that column.
+    await userEvent.keyboard('{Tab}');
+    await expect
+      .poll(() => document.activeElement?.getAttribute('aria-label'))
+      .toBe('Trace message 140');
+    await userEvent.keyboard('{Home}');
+    await expect
+      .poll(() => document.activeElement?.getAttribute('aria-label'))
+      .toBe('Trace message 101');
+  });
+});
+
 describe('Dead letters, empty and explained', () => {
   it('says why the table is empty, and what a reason means on hover', async () => {
     const rows: DeadLetterRow[] = [];
