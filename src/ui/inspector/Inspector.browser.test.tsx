@@ -201,9 +201,10 @@ describe('Inspector (issue 13, point 9)', () => {
     await expect.element(outline).toBeVisible();
     const config = store.getState().config;
     const buttons = outline.getByRole('button').elements();
+    // Kernels first: what they do now is what a watcher reads here.
     expect(buttons.map((b) => b.textContent)).toEqual([
-      ...config.messageTypes.map((t) => t.name),
       ...config.kernels.map((k) => k.id),
+      ...config.messageTypes.map((t) => t.name),
     ]);
     // A type says where it is routed; a kernel its handler, backend and queue.
     await expect.element(outline).toHaveTextContent(/PatternCheck 1003 → pattern_detector/);
@@ -214,6 +215,48 @@ describe('Inspector (issue 13, point 9)', () => {
     expect(store.getState().selection).toEqual(['kernel:aggregator']);
     await expect.element(page.getByRole('form', { name: 'Kernel aggregator' })).toBeVisible();
     await expect.element(outline).not.toBeInTheDocument();
+  });
+
+  it('gives each kernel in the outline a live line: rate, queue and what it refused or evicted', async () => {
+    store.getState().setSelection([]);
+    render(inPane(300, <Page />));
+    const outline = page.getByRole('navigation', { name: 'Workspace outline' });
+    await expect.element(outline).toBeVisible();
+    expect(page.getByTestId('kernel-line-aggregator').elements()).toHaveLength(0);
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [
+          kernelRow({
+            id: 'aggregator',
+            capacity: 4096,
+            ratePerSec: 1_100_000,
+            queued: 10,
+            peakQueued: 300,
+            dropped: 16_173,
+          }),
+          kernelRow({
+            id: 'pattern_detector',
+            capacity: 1024,
+            ratePerSec: 500_000,
+            queued: 0,
+            peakQueued: 0,
+            dropped: 392_000,
+          }),
+          kernelRow({ id: 'alert_sink', capacity: 1024, ratePerSec: 0 }),
+        ],
+      }),
+      Date.now(),
+    );
+    await expect
+      .element(page.getByTestId('kernel-line-aggregator'))
+      .toHaveTextContent(/^1\.10\sM\/s · ≤300 \/ 4,096 · 16\.2\sK evicted$/);
+    // Under reject, refused.
+    await expect
+      .element(page.getByTestId('kernel-line-pattern_detector'))
+      .toHaveTextContent(/^500\sK\/s · 0 \/ 1,024 · 392\sK refused$/);
+    await expect
+      .element(page.getByTestId('kernel-line-alert_sink'))
+      .toHaveTextContent(/^0\/s · 0 \/ 1,024$/);
   });
 
   // At 1280x720 the Inspector is about 300 x 350 px: the kernel form's Apply was below the fold,

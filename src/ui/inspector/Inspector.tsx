@@ -17,7 +17,7 @@ import {
 } from '../../state/edits';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { selectNode } from '../graph/view';
-import { KernelNow } from './KernelNow';
+import { KernelLine, KernelNow } from './KernelNow';
 import { RouteInspector } from './RouteInspector';
 import { BEHAVIOR_RULES } from './behaviors';
 
@@ -190,15 +190,35 @@ function InspectorBody({
 }
 
 /**
- * With nothing selected, the workspace in a list: each type with its route, each kernel with its
- * handler, backend and queue, every one a button that selects it. The Inspector's column stood
- * empty beside the graph (300 px at 1280x720), and a node is reached here from the keyboard
- * without crossing the graph's tab stops.
+ * With nothing selected, the workspace in a list: each kernel with its handler, backend and queue
+ * and what it does now (rate, queue, losses), then each type with its route, every one a button
+ * that selects it. The Inspector's column stood empty beside the graph (300 px at 1280x720), and a
+ * node is reached here from the keyboard without crossing the graph's tab stops. Kernels first,
+ * live: at 1280x720 the graph's own figures are 9 px high, and Queues is behind Inject.
  */
 function Outline() {
   const config = useWorkbench((s) => s.config);
   return (
     <nav className="inspector-outline" aria-label="Workspace outline">
+      <h3>Kernels</h3>
+      <ul>
+        {config.kernels.map((k) => (
+          <li key={k.id}>
+            <button
+              type="button"
+              className="btn-link"
+              onClick={() => selectNode(kernelNodeId(k.id))}
+            >
+              {k.id}
+            </button>{' '}
+            <span className="muted">
+              {k.behavior} · {k.backend} · queue {k.queueCapacity.toLocaleString('en-US')},{' '}
+              {k.overflowPolicy}
+            </span>
+            <KernelLine id={k.id} policy={k.overflowPolicy} />
+          </li>
+        ))}
+      </ul>
       <h3>Message types</h3>
       <ul>
         {config.messageTypes.map((t) => {
@@ -218,24 +238,6 @@ function Outline() {
             </li>
           );
         })}
-      </ul>
-      <h3>Kernels</h3>
-      <ul>
-        {config.kernels.map((k) => (
-          <li key={k.id}>
-            <button
-              type="button"
-              className="btn-link"
-              onClick={() => selectNode(kernelNodeId(k.id))}
-            >
-              {k.id}
-            </button>{' '}
-            <span className="muted">
-              {k.behavior} · {k.backend} · queue {k.queueCapacity.toLocaleString('en-US')},{' '}
-              {k.overflowPolicy}
-            </span>
-          </li>
-        ))}
       </ul>
     </nav>
   );

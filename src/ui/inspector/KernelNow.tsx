@@ -5,7 +5,7 @@
  * off the graph's 9 px labels at 1280x720.
  */
 import { kernelOf, useLiveValue, useStale } from '../../state/live';
-import { countOf, formatCount, formatRate } from '../design/format';
+import { countOf, formatCompact, formatCount, formatRate } from '../design/format';
 import { depthText, depthTitle } from '../graph/depth';
 
 function nowOf(id: string) {
@@ -75,5 +75,28 @@ export function KernelNow({ id }: { id: string }) {
         </div>
       </dl>
     </section>
+  );
+}
+
+/**
+ * A kernel's line in the Inspector's outline: its rate, its queue, and what it refused or evicted
+ * (`1.10 M/s · ≤300 / 4,096 · 392 K refused`); nothing before the first snapshot.
+ */
+export function KernelLine({ id, policy }: { id: string; policy: string }) {
+  const k = useLiveValue(nowOf(id));
+  if (!k) return null;
+  return (
+    <span className="kernel-line" data-testid={`kernel-line-${id}`}>
+      {formatRate(k.rate)} ·{' '}
+      <span title={depthTitle(k.queued, k.peak, k.capacity)}>
+        {depthText(k.queued, k.peak, k.capacity)}
+      </span>
+      {k.dropped > 0 ? (
+        <span className="lost">
+          {' '}
+          · {formatCompact(k.dropped)} {policy === 'dropOldest' ? 'evicted' : 'refused'}
+        </span>
+      ) : null}
+    </span>
   );
 }
