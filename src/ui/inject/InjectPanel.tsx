@@ -499,16 +499,23 @@ function GeneratorForm() {
   // What runs, which may differ from the form (started from a preset, the toolbar or the API).
   const spec = useLive((s) => (s?.generator.running ? s.generator.spec : undefined));
   // With its length: the form's default run of 10 s ended "without warning" in a review.
+  // A timed run says how long on the line; "until stopped" is on hover only (the Stop button says
+  // as much): at 1440x900 the line had been cut there, at 307 px.
   const runningAs = spec
-    ? `${formatRate(spec.ratePerSec)} ${spec.pattern ?? DEFAULT_PATTERN}${spec.seed === undefined ? '' : `, seed ${spec.seed}`}, ${runSpan(spec)}`
+    ? `${formatRate(spec.ratePerSec)} ${spec.pattern ?? DEFAULT_PATTERN}${spec.seed === undefined ? '' : `, seed ${spec.seed}`}`
     : '';
+  const span = spec ? runSpan(spec) : '';
+  const timed = (spec?.durationMs ?? 0) > 0;
   // A run that went its whole duration says so, as the toolbar does ("finished · 15.0 K sent").
   // The count first: where the line is cut (the generator's column at 1440x900), the end goes.
   // "running at" and "own worker" (the title says it) left out: at 1440x900 the line had read
   // "6,217,728 sent · running at 2.00 M/s constan…", its pattern, seed and length cut.
   const statusText = running
-    ? `${emitted.toLocaleString('en-US')} sent · ${runningAs}`
+    ? `${emitted.toLocaleString('en-US')} sent · ${runningAs}${timed ? `, ${span}` : ''}`
     : `${finished ? 'finished: ' : ''}${emitted.toLocaleString('en-US')} sent`;
+  const statusTitle = running
+    ? `${emitted.toLocaleString('en-US')} sent · ${runningAs}, ${span}`
+    : statusText;
   const mixOfRoutes = useMemo(() => routedMix(config.routes), [config.routes]);
   const stored = useWorkbench((s) => s.generatorForm);
   // Until the mix is edited it follows the routes: every routed type at weight 1.
@@ -659,7 +666,7 @@ function GeneratorForm() {
           data-testid="generator-emitted"
           title={
             running
-              ? `${statusText}. ${onWorker ? "Drawn ahead on the generator's own worker; the engine takes each message in when it falls due." : "Drawn on the engine's own thread (payloads over 32 bytes, or no generator worker)."}`
+              ? `${statusTitle}. ${onWorker ? "Drawn ahead on the generator's own worker; the engine takes each message in when it falls due." : "Drawn on the engine's own thread (payloads over 32 bytes, or no generator worker)."}`
               : statusText
           }
         >
