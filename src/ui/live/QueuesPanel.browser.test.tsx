@@ -302,8 +302,36 @@ describe('accounting bar', () => {
       deadLettered: 10_000,
       balanced: true,
     };
-    store.getState().ingestSnapshot(snapshot({ accounting: books }), Date.now());
+    // Small figures first: exact. Then the line grows past the bar, and turns compact without
+    // a frame of "+1 more" between (counted on the exact line about to go, it had flashed).
+    store
+      .getState()
+      .ingestSnapshot(
+        snapshot({
+          accounting: {
+            ...books,
+            injected: 10,
+            emitted: 0,
+            processed: 10,
+            toHost: 0,
+            failedByStatus: {},
+            deadLettered: 0,
+          },
+        }),
+        Date.now(),
+      );
     const acc = page.getByTestId('accounting');
+    await expect.element(acc).toHaveTextContent(/injected 10\+/);
+    let chipSeen = false;
+    const watch = new MutationObserver(() => {
+      if (document.querySelector('[data-testid="accounting-more"]')) chipSeen = true;
+    });
+    watch.observe(acc.element().parentElement!, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+    });
+    store.getState().ingestSnapshot(snapshot({ accounting: books }), Date.now() + 200);
     // Exact, "+3 more · 10.0 K held · 781 K evicted from dead letters" had hidden in flight, the
     // letters held and the failed: the sum on screen did not add up.
     await expect
@@ -311,10 +339,17 @@ describe('accounting bar', () => {
       .toHaveTextContent(
         /^✔ balancedinjected 15\.3\sM\+ emitted 7\.65\sM= processed 19\.1\sM\+ to host 3\.83\sM\+ queued 0\+ in flight 0\+ dead letters 10\.0\sK\+ evicted from dead letters 781\sK$/,
       );
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    watch.disconnect();
+    expect(chipSeen).toBe(false);
     const box = acc.element().getBoundingClientRect();
     for (const c of acc.element().querySelectorAll('[data-term]'))
       expect(c.getBoundingClientRect().top).toBeLessThan(box.bottom);
     expect(page.getByTestId('accounting-more').elements()).toHaveLength(0);
+    // Each term's exact figure on hover, once ("65,639: evicted from the dead-letter queue:
+    // 65,639" had said it twice).
+    const failed = [...acc.element().querySelectorAll('[data-term]')].at(-1)!;
+    expect(failed.getAttribute('title')).toBe('781,000 evicted from the dead-letter queue');
     // The whole line, exact, on hover.
     await expect
       .element(acc)

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useLiveValue, useStale } from '../../state/live';
 import { depthLevel, depthText, depthTitle } from '../graph/depth';
 import { formatClock, formatCompact, formatCount, formatRate } from '../design/format';
@@ -228,6 +228,10 @@ export function AccountingBar() {
   // sight.
   const [exact, setExact] = useState(true);
   const exactRef = useRef<HTMLSpanElement>(null);
+  const exactShown = useRef(exact);
+  useLayoutEffect(() => {
+    exactShown.current = exact;
+  }, [exact]);
   // Counted when the bar or one of its terms changes size (a term's width follows its number),
   // by one observer, after the browser's own layout: counting in a layout effect at every
   // snapshot forced a layout of its own (that function held 3–6 % of the page thread's samples
@@ -242,7 +246,14 @@ export function AccountingBar() {
     const ro = new ResizeObserver(() => {
       const room = roomOf(el) + 0.5;
       const copy = exactRef.current;
-      setExact(!copy || copy.offsetWidth <= room);
+      const fits = !copy || copy.offsetWidth <= room;
+      if (fits !== exactShown.current) {
+        // The terms change size with their figures: counted after that render. Counted now, on
+        // the exact line about to go, "+1 more" showed for a frame before the compact line.
+        setExact(fits);
+        setHidden(0);
+        return;
+      }
       const gap = parseFloat(getComputedStyle(el).columnGap) || 0;
       const shown = [...el.children].filter((c) => !c.classList.contains('accounting-measure'));
       setHidden(rowWidth(shown, gap) <= room ? 0 : termsOutOfView(el));
@@ -310,6 +321,16 @@ export function AccountingBar() {
       ),
       {
         ...term('+ failed, not kept', lost, lostWhy || 'failed messages no longer held anywhere'),
+        // Its reasons carry their own figures: "65,639: evicted from the dead-letter queue:
+        // 65,639" had said the number twice.
+        ...(fmt !== formatCount && reasons.length > 0
+          ? {
+              title:
+                reasons.length === 1
+                  ? `${formatCount(lost)} ${LOSS_WORDS[reasons[0]![0]]?.long ?? reasons[0]![0]}`
+                  : `${formatCount(lost)} failed, not kept: ${lostWhy}`,
+            }
+          : {}),
         // Compact, one reason names the term ("+ evicted from dead letters 781 K"): the line
         // then fits 1280x720 with letters held and evicted.
         text:
