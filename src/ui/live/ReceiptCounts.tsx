@@ -47,7 +47,14 @@ const STATUS_NOTES: Partial<Record<ReceiptStatus, string>> = {
  * (the measuring copies have neither). With `cut` the last item is measured as short as it may be
  * cut: the words of "(1,622,369 not captured)" give way with an ellipsis, its number does not.
  */
-function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = true, cut = false) {
+function items(
+  p: ReceiptCountsProps,
+  fmt: Format,
+  ids: boolean,
+  showOlder = true,
+  cut = false,
+  bare = false,
+) {
   // Terse (`showOlder` false): the older and filtered-out counts are in the title only, so the
   // words of "not captured" stay whole ("(20.0 K filtered out, 9.57 M not c…" under a filter).
   const older = showOlder ? p.older : 0;
@@ -137,7 +144,7 @@ function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = tru
       <span
         {...id('receipt-shown')}
         {...title(
-          `rows in the list below (the filter applied); the list keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows captured${p.pending ? `; ${formatCount(p.pending)} more rows are on their way: their messages wait in a queue, and a row is made when its kernel takes one` : ''}`,
+          `rows in the list below (the filter applied); the list keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows captured${p.pending ? `; ${formatCount(p.pending)} more rows are on their way: their messages wait in a queue, and a row is made when its kernel takes one` : ''}${bare ? outOfLine(p) : ''}`,
           p.shown,
         )}
       >
@@ -146,7 +153,7 @@ function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = tru
       {/* "20,000 rows shown (30,398,365 not captured)" under 30,458,956 receipts did not add up:
           the rows captured earlier and let go since were nowhere. They are counted here, as
           "older". */}
-      {p.sampledOut || older || filteredOut ? (
+      {!bare && (p.sampledOut || older || filteredOut) ? (
         <span
           className="muted receipt-sampled-out"
           {...id('receipt-sampled-out')}
@@ -185,12 +192,21 @@ function items(p: ReceiptCountsProps, fmt: Format, ids: boolean, showOlder = tru
   );
 }
 
+/** The counts a line too short for them leaves to "rows shown"'s title. */
+function outOfLine(p: ReceiptCountsProps): string {
+  return [
+    p.filteredOut ? `; ${formatCount(p.filteredOut)} filtered out` : '',
+    p.older ? `; ${formatCount(p.older)} older, no longer in the list` : '',
+    p.sampledOut ? `; ${formatCount(p.sampledOut)} not captured as rows` : '',
+  ].join('');
+}
+
 /**
  * How the counts are written: exact on one line, compact on one line, compact without the older
- * rows' count (in the title instead) on one line, that with the words "not captured" cut, compact
- * over lines.
+ * rows' count (in the title instead) on one line, that with the words "not captured" cut, the
+ * counts without what was not captured (on "rows shown"'s hover), compact over lines.
  */
-type Fit = 'exact' | 'compact' | 'terse' | 'tight' | 'wrap';
+type Fit = 'exact' | 'compact' | 'terse' | 'tight' | 'bare' | 'wrap';
 
 /**
  * Receipts' counts, on a line of their own above the controls: counts that grow never push the
@@ -207,10 +223,19 @@ export function ReceiptCounts(p: ReceiptCountsProps) {
   const compact = useRef<HTMLSpanElement>(null);
   const terse = useRef<HTMLSpanElement>(null);
   const tight = useRef<HTMLSpanElement>(null);
+  const bare = useRef<HTMLSpanElement>(null);
   const [fit, setFit] = useState<Fit>('exact');
   const measure = useCallback(() => {
     const b = bar.current;
-    if (!b || !exact.current || !compact.current || !terse.current || !tight.current) return;
+    if (
+      !b ||
+      !exact.current ||
+      !compact.current ||
+      !terse.current ||
+      !tight.current ||
+      !bare.current
+    )
+      return;
     const room = b.clientWidth;
     setFit(
       exact.current.offsetWidth <= room
@@ -221,7 +246,9 @@ export function ReceiptCounts(p: ReceiptCountsProps) {
             ? 'terse'
             : tight.current.offsetWidth <= room
               ? 'tight'
-              : 'wrap',
+              : bare.current.offsetWidth <= room
+                ? 'bare'
+                : 'wrap',
     );
   }, []);
   // Measured when the counts change, and when the pane resizes (in the next frame: a change of
@@ -261,7 +288,9 @@ export function ReceiptCounts(p: ReceiptCountsProps) {
         p,
         fit === 'exact' ? formatCount : formatCompact,
         true,
-        fit !== 'terse' && fit !== 'tight',
+        fit !== 'terse' && fit !== 'tight' && fit !== 'bare',
+        false,
+        fit === 'bare',
       )}
       <span ref={exact} className="receipts-counts-measure" aria-hidden="true">
         {items(p, formatCount, false)}
@@ -274,6 +303,12 @@ export function ReceiptCounts(p: ReceiptCountsProps) {
       </span>
       <span ref={tight} className="receipts-counts-measure" aria-hidden="true">
         {items(p, formatCompact, false, false, true)}
+      </span>
+      {/* The counts alone, what was not captured on "rows shown"'s hover: with three status
+          chips at 1280x720 the line had wrapped, and pressing a chip (one chip left) moved the
+          controls and the list up a line and back. */}
+      <span ref={bare} className="receipts-counts-measure" aria-hidden="true">
+        {items(p, formatCompact, false, false, false, true)}
       </span>
     </div>
   );

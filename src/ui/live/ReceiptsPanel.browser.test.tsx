@@ -685,6 +685,39 @@ describe('Receipts counts, too many for the line', () => {
     await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('1 row shown');
   });
 
+  it('keeps three status chips on one line at 1280x720, what was not captured on hover, so a pressed chip moves nothing', async () => {
+    render(inPane(668, <ReceiptsPanel />));
+    ingest(delivered([receipt(1)]));
+    const controls = page.getByRole('combobox', { name: 'Filter by status' });
+    await expect.element(controls).toBeVisible();
+    const before = controls.element().getBoundingClientRect().top;
+    // 2 M/s with refusals and evictions: the line had wrapped ("(24.9 K older, 20.5 M not
+    // captured)" on a line of its own), and pressing QueueFull (the line then fits) moved the
+    // controls and the list up a line, and back.
+    ingest({
+      total: 20_512_000,
+      byStatus: { Delivered: 20_452_500, QueueFull: 59_500 },
+      sampledOut: 20_467_100,
+      failedLater: 16_200,
+      recent: Array.from({ length: 20_000 }, (_, i) => receipt(i + 1)),
+    });
+    await expect.element(page.getByTestId('count-failed-later')).toBeVisible();
+    expect(whole().filter((i) => !i.whole)).toEqual([]);
+    expect(controls.element().getBoundingClientRect().top).toBe(before);
+    // Not captured: said on "rows shown"'s hover where the line has no room for it.
+    const shown = page.getByTestId('receipt-shown');
+    if (page.getByTestId('receipt-sampled-out').elements().length === 0)
+      await expect
+        .element(shown)
+        .toHaveAttribute('title', expect.stringContaining('20,467,100 not captured as rows'));
+    await userEvent.click(page.getByRole('button', { name: /^QueueFull/ }));
+    await expect.element(controls).toHaveValue('QueueFull');
+    expect(controls.element().getBoundingClientRect().top).toBe(before);
+    await userEvent.click(page.getByRole('button', { name: /^QueueFull/ }));
+    await expect.element(controls).toHaveValue('');
+    expect(controls.element().getBoundingClientRect().top).toBe(before);
+  });
+
   it('wraps in a pane too narrow for them on one line, no number cut', async () => {
     render(inPane(340, <ReceiptsPanel />));
     ingest(busy([receipt(2)]));
