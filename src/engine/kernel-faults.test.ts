@@ -107,6 +107,26 @@ function injectHundred(engine: Engine): void {
 }
 
 describe('kernel handler failures become dead letters', () => {
+  it('rows taken after a refused one keep their own ids: a response goes to its own requester', () => {
+    const { engine, step } = engineWith(() => createTwin('aggregator'));
+    // The first PatternCheck the pattern detector takes fails; the next three are answered.
+    ok(engine, { type: '__failKernel', kernelId: 'pattern_detector', count: 1, reason: 'flaky' });
+    const sent = ok(engine, { type: 'inject', typeId: 1003, count: 4 }).ids!;
+    step();
+    const s = engine.snapshot();
+    const results = s.receipts.recent.filter((r) => r.typeId === 1004);
+    // Each answer correlates with the check it answers: messages 2..4, not 1 (the refused row's
+    // id, had the rows after it not been moved up with theirs).
+    expect(results.map((r) => r.correlationId).sort((a, b) => a - b)).toEqual([
+      sent.first + 1,
+      sent.first + 2,
+      sent.first + 3,
+    ]);
+    expect(results.every((r) => r.destination === 'host')).toBe(true);
+    expect(s.deadLetters.recent.map((l) => l.messageId)).toEqual([sent.first]);
+    expectBalanced(s);
+  });
+
   it('__failKernel: the next 2 of 5 aggregator messages fail with the given reason; 3 are processed', () => {
     const { engine, step } = engineWith(() => createTwin('aggregator'));
     ok(engine, {

@@ -7,13 +7,7 @@
 import { createTwin } from '../gpu/kernels/twins.ts';
 import { createMessageBatch } from '../gpu/kernels/types.ts';
 import { isPromise, type EngineCore } from './context';
-import {
-  createDrainColumns,
-  createSlot,
-  isRuntime,
-  type KernelImpl,
-  type KernelState,
-} from './kernel-state';
+import { createSlot, isRuntime, type KernelImpl, type KernelState } from './kernel-state';
 import { backendSet, Placement, type Backend } from './placement';
 import { PeakWindow } from './rate';
 import type { KernelConfig } from './protocol';
@@ -54,6 +48,7 @@ export class KernelHost {
     const n = c.opts.batchSize;
     const ep = c.broker.register(cfg.id, this.registerOptions(cfg));
     const twin = this.makeTwin(cfg.behavior);
+    const first = createSlot(n);
     const k: KernelState = {
       num: c.broker.kernelNumber(cfg.id),
       cfg: { ...cfg },
@@ -63,7 +58,7 @@ export class KernelHost {
       gpu: null,
       implGen: 0,
       stateHold: 0,
-      slots: [createSlot(n)],
+      slots: [first],
       inFlightSlots: 0,
       chain: Promise.resolve(),
       landedMs: 0,
@@ -73,7 +68,7 @@ export class KernelHost {
       single: createMessageBatch(1),
       failCount: 0,
       failReason: '',
-      cols: createDrainColumns(n),
+      cols: first.cols,
       placement: new Placement(cfg.backend),
       placedAtUs: -Infinity,
       processed: 0,

@@ -19,13 +19,7 @@ import { hlc, type EngineCore } from './context';
 import { KernelFaults, leaveFlight, releaseRows } from './kernel-faults';
 import type { KernelHost } from './kernel-host';
 import { KernelOutputs } from './kernel-outputs';
-import {
-  createDrainColumns,
-  createSlot,
-  isRuntime,
-  type BatchSlot,
-  type KernelState,
-} from './kernel-state';
+import { createSlot, isRuntime, type BatchSlot, type KernelState } from './kernel-state';
 import type { HlcRow } from './protocol';
 import type { SendPath } from './send';
 
@@ -168,7 +162,6 @@ export class KernelRunner {
     for (let i = 1; i < k.slots.length; i++) if (!k.slots[i]!.busy) return k.slots[i]!;
     if (k.slots.length > MAX_IN_FLIGHT) return null;
     const cap = Math.max(this.c.opts.batchSize, ASYNC_BATCH);
-    if (k.cols.typeIds.length < cap) k.cols = createDrainColumns(cap);
     const slot = createSlot(cap);
     k.slots.push(slot);
     return slot;
@@ -182,7 +175,8 @@ export class KernelRunner {
     const c = this.c;
     const s = c.store;
     const b = slot.batch;
-    const d = k.cols;
+    const d = slot.cols;
+    k.cols = d;
     const n = k.ep.drainInto(d, b.capacity);
     b.count = 0;
     // Engine time moves on with each batch taken: an alert emitted by one kernel and taken by the
@@ -268,13 +262,17 @@ export class KernelRunner {
       bTypeHi[r] = rec.hi;
       bIdLo[r] = id >>> 0;
       bIdHi[r] = Math.floor(id / 4294967296) >>> 0;
-      bSource[r] = sources[i]!;
       bPrio[r] = prios[i]!;
       bFlags[r] = flags[ref]!;
       rowRef[r] = ref;
-      rowId[r] = id;
-      rowHops[r] = hops[i]!;
-      rowTenant[r] = tenants[i]!;
+      // Ids, sources, hops and tenants were drained into the row's own columns: moved only
+      // where an earlier row was relayed or refused (r < i; row r has been read by then).
+      if (r !== i) {
+        rowId[r] = id;
+        bSource[r] = sources[i]!;
+        rowHops[r] = hops[i]!;
+        rowTenant[r] = tenants[i]!;
+      }
       r++;
     }
     // Payloads into the kernel's layout, a run of rows of one type at a time (a kernel's queue

@@ -32,18 +32,38 @@ export interface BatchSlot {
   rowId: Float64Array;
   rowHops: Uint8Array;
   rowTenant: Int32Array;
+  /**
+   * The columns its batch is drained into: message ids, hops, tenants and sources are the
+   * slot's own `rowId`, `rowHops`, `rowTenant` and `batch.source`, so a row taken as drained is
+   * not copied again (`take` moves a row only where an earlier one was relayed or refused).
+   */
+  cols: DrainColumns;
   /** Rows of this slot not yet processed or failed (they count as in flight). */
   open: number;
   busy: boolean;
 }
 
 export function createSlot(n: number): BatchSlot {
+  const batch = createMessageBatch(n);
+  const rowId = new Float64Array(n);
+  const rowHops = new Uint8Array(n);
+  const rowTenant = new Int32Array(n);
   return {
-    batch: createMessageBatch(n),
+    batch,
     rowRef: new Int32Array(n),
-    rowId: new Float64Array(n),
-    rowHops: new Uint8Array(n),
-    rowTenant: new Int32Array(n),
+    rowId,
+    rowHops,
+    rowTenant,
+    cols: {
+      typeIds: new Float64Array(n),
+      messageIds: rowId,
+      payloadRefs: new Uint32Array(n),
+      priorities: new Uint8Array(n),
+      sources: batch.source,
+      destinations: new Uint32Array(n),
+      hops: rowHops,
+      tenants: rowTenant,
+    },
     open: 0,
     busy: false,
   };
@@ -51,19 +71,6 @@ export function createSlot(n: number): BatchSlot {
 
 /** The columns `drainInto` fills: every one the core's `DrainTarget` offers. */
 export type DrainColumns = Required<DrainTarget>;
-
-export function createDrainColumns(n: number): DrainColumns {
-  return {
-    typeIds: new Float64Array(n),
-    messageIds: new Float64Array(n),
-    payloadRefs: new Uint32Array(n),
-    priorities: new Uint8Array(n),
-    sources: new Uint32Array(n),
-    destinations: new Uint32Array(n),
-    hops: new Uint8Array(n),
-    tenants: new Int32Array(n),
-  };
-}
 
 export interface KernelState {
   /** The kernel id's number in the broker's name table. */
@@ -109,6 +116,7 @@ export interface KernelState {
   /** Test-only fault (`__failKernel`): this many next messages fail with `failReason`. */
   failCount: number;
   failReason: string;
+  /** The columns of the batch being taken (its slot's): relays and refusals read them. */
   cols: DrainColumns;
   placement: Placement;
   /** Engine time of the last placement decision. */
