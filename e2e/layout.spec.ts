@@ -567,6 +567,35 @@ test('with the dock raised, the graph keeps its kernels readable: rates and queu
   }
 });
 
+// Raised 150 px at 1280x720 the demo's graph fitted at zoom 0.47: below the level of detail, and
+// every rate, queue and refused count the user was watching was hidden. A few nodes keep them;
+// a large graph still paints frames and titles only when zoomed out.
+test('a small graph keeps its figures under a raised dock; a large one zoomed out draws frames only', async ({
+  wb,
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await wb.open();
+  const sep = page.getByRole('separator', { name: 'Resize panels' });
+  await sep.focus();
+  for (let i = 0; i < 6; i++) await sep.press('ArrowUp');
+  const scale = () =>
+    page
+      .locator('.react-flow__viewport')
+      .evaluate((el) => new DOMMatrixReadOnly(getComputedStyle(el).transform).a);
+  await expect.poll(scale).toBeLessThan(0.55);
+  await expect(page.locator('.graph')).not.toHaveClass(/graph-lod/);
+  await expect(page.getByTestId('kernel-rate-fraud_processor')).toBeVisible();
+  await expect(page.getByTestId('queue-alert_sink')).toBeVisible();
+  // 120 kernels: the same zoom draws frames and titles only.
+  const cfg = await wb.config();
+  for (let i = 0; i < 120; i++) cfg.kernels.push({ ...cfg.kernels[0]!, id: `extra_${i}` });
+  expect(await page.evaluate((c) => window.workbench.loadConfig(c), cfg)).toEqual({ ok: true });
+  await page.getByRole('button', { name: 'Fit View' }).click();
+  await expect.poll(scale).toBeLessThan(0.55);
+  await expect(page.locator('.graph')).toHaveClass(/graph-lod/);
+});
+
 test('the generator form survives a tab switch', async ({ wb, page }) => {
   await wb.open();
   await page.getByLabel('Rate (messages/s)').fill('777');

@@ -57,9 +57,20 @@ function partOutOfView(s: ReactFlowState): boolean {
   return false;
 }
 
-/** Below this zoom nodes draw only their frame and title: text you cannot read costs raster time. */
+/**
+ * Below this zoom a large graph's nodes draw only their frame and title: text you cannot read
+ * costs raster time (a thousand nodes panned at 67–100 ms a frame on a software rasteriser).
+ */
 const LOD_ZOOM = 0.55;
-const zoomedOut = (s: { transform: [number, number, number] }) => s.transform[2] < LOD_ZOOM;
+/**
+ * A graph of at most this many nodes keeps its figures down to `LOD_ZOOM_SMALL`: a few nodes cost
+ * no raster time, and the demo's eight, under a dock raised 150 px at 1280x720 (zoom 0.47), had
+ * lost every rate, queue and refused count the user was watching.
+ */
+const LOD_MAX_NODES = 100;
+const LOD_ZOOM_SMALL = 0.3;
+const zoomedOut = (s: { transform: [number, number, number]; nodeLookup: { size: number } }) =>
+  s.transform[2] < (s.nodeLookup.size > LOD_MAX_NODES ? LOD_ZOOM : LOD_ZOOM_SMALL);
 
 export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlySet<string> }) {
   const config = useWorkbench((s) => s.config);
