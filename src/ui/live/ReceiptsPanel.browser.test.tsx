@@ -538,6 +538,26 @@ describe('Receipts counts', () => {
     await expect.element(page.getByTestId('receipt-shown')).toHaveTextContent('300 rows shown');
   });
 
+  it('says where the rows of those that failed later went when none is in the list', async () => {
+    render(inPane(900, <ReceiptsPanel />));
+    // Under load: thousands evicted, their rows long gone from the list of the newest.
+    ingest({
+      total: 20_000,
+      byStatus: { Delivered: 20_000 },
+      sampledOut: 10_000,
+      failedLater: 16_156,
+      recent: Array.from({ length: 3 }, (_, i) => receipt(i + 1)),
+    });
+    await userEvent.click(page.getByRole('button', { name: /16,156 failed later/ }));
+    const none = page.getByTestId('receipts-none-match');
+    // "Only a dropOldest queue evicts" had stood beside a count of 16,156 evicted.
+    await expect
+      .element(none)
+      .toHaveTextContent(
+        /^None of the 16,156 that failed later is in the list now: their rows left it/,
+      );
+  });
+
   it('lists the evicted rows when "failed later" is pressed', async () => {
     render(inPane(900, <ReceiptsPanel />));
     ingest({
