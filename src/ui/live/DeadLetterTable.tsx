@@ -109,13 +109,23 @@ export const DeadLetterTable = memo(function DeadLetterTable({
 }: TableProps) {
   // One tab stop in the rows (a roving tabindex): the active row's checkbox and trace button.
   // Every row's two had been in the tab order: 20,000 stops with the queue full, no way past the
-  // table. The arrow keys move between rows, Home and End to the first and last.
+  // table. The arrow keys move between rows (left and right within one), Home and End to the
+  // first and last.
   const [active, setActive] = useState<number | null>(null);
   const activeId = rows.some((r) => r.id === active) ? active : (rows[0]?.id ?? null);
   const onKeyDown = (e: KeyboardEvent<HTMLTableSectionElement>) => {
     const from = (e.target as HTMLElement).closest('tr');
     const kind = (e.target as HTMLElement).matches('input') ? 'input' : 'button';
     if (!from) return;
+    // Left and right between the row's checkbox and its trace button.
+    if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+      const to = from.querySelector<HTMLElement>(e.key === 'ArrowRight' ? 'button' : 'input');
+      if (to && to !== e.target) {
+        e.preventDefault();
+        to.focus();
+      }
+      return;
+    }
     const at = rows.findIndex((r) => String(r.id) === from.dataset.letter);
     const to =
       e.key === 'ArrowDown'

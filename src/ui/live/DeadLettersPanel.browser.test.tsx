@@ -155,6 +155,15 @@ describe('Dead letters, by keyboard', () => {
     await expect
       .poll(() => document.activeElement?.getAttribute('aria-label'))
       .toBe('Trace message 101');
+    // Left and right within the row.
+    await userEvent.keyboard('{ArrowLeft}');
+    await expect
+      .poll(() => document.activeElement?.getAttribute('aria-label'))
+      .toBe('Select dead letter 1');
+    await userEvent.keyboard('{ArrowRight}');
+    await expect
+      .poll(() => document.activeElement?.getAttribute('aria-label'))
+      .toBe('Trace message 101');
   });
 });
 
