@@ -46,6 +46,10 @@ describe('Inspector (issue 13, point 9)', () => {
       { ratePerSec: 1_100_000, queued: 12, peakQueued: 300, processed: 5_000_000, dropped: 0 },
       Date.now(),
     );
+    // Named in its heading: the Kernel id field is below the figures.
+    await expect
+      .element(page.getByRole('heading', { level: 2 }))
+      .toHaveTextContent('Kernel aggregator');
     const now = page.getByRole('region', { name: 'aggregator now' });
     await expect.element(now).toHaveTextContent(/Rate1\.10\sM\/s/);
     await expect.element(now).toHaveTextContent(/Queue≤300 \/ 4,096/);

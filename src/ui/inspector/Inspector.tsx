@@ -550,7 +550,11 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
   }
   return (
     <form ref={formRef} onSubmit={submit} onBlur={auto.onBlur} aria-label={`Kernel ${kernel.id}`}>
-      <h2>Kernel</h2>
+      {/* Named: its live figures come first, and the Kernel id field with the name was below
+          them, out of view in a short Inspector. */}
+      <h2>
+        Kernel <span className="heading-name">{kernel.id}</span>
+      </h2>
       <KernelNow id={kernel.id} />
       <TextField
         error={error}
