@@ -270,7 +270,8 @@ describe('Inject panel (issue 13, point 8)', () => {
   });
 
   it('shows the run the API started in its form, and keeps what the user typed for a run it describes', async () => {
-    render(<InjectPanel />, fakeEngine());
+    const engine = fakeEngine();
+    render(<InjectPanel />, engine);
     const rate = page.getByRole('textbox', { name: 'Rate (messages/s)' });
     const pattern = page.getByRole('combobox', { name: 'Arrival pattern' });
     await expect.element(rate).toHaveValue('1000');
@@ -293,10 +294,19 @@ describe('Inject panel (issue 13, point 8)', () => {
       .toHaveValue('0');
     // Its mix is the routed types: the form still follows the routes.
     expect(store.getState().generatorForm.mix).toBeNull();
+    // Nothing to restart while the form describes the run.
+    const restart = page.getByRole('button', { name: 'Restart' });
+    expect(restart.elements()).toHaveLength(0);
     // Edits for the next run while this one goes are the user's: no new start, no change.
     await userEvent.fill(rate, '5000');
     run({ ratePerSec: 2_000_000, seed: 7 }, 1_000, Date.now() + 200);
     await expect.element(rate).toHaveValue('5000');
+    // And Restart (or Enter) starts them: typed and Enter had done nothing while a run went.
+    await expect.element(restart).toBeVisible();
+    await userEvent.type(rate, '{Enter}');
+    await expect
+      .poll(() => engine.sent.filter((c) => c.type === 'startGenerator').at(-1))
+      .toMatchObject({ spec: { ratePerSec: 5000, pattern: 'constant', seed: 7 } });
     // A run the form describes, written otherwise, leaves the form as typed.
     await userEvent.fill(rate, '3e6');
     run({ ratePerSec: 3_000_000, seed: 7 }, 2_000, Date.now() + 400);

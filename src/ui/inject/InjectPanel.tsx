@@ -527,6 +527,15 @@ function GeneratorForm() {
   // runs once it starts. It had read "Rate 1000 / Poisson" beside a run at 2 M/s constant. Only
   // at a start: edits for the next run made while one runs are the user's.
   const startedUs = useLive((s) => (s?.generator.running ? s.generator.startedUs : undefined));
+  // Whether the form would start another run than the one going (or cannot start one).
+  const formDiffers = useMemo(() => {
+    if (!running || !spec) return false;
+    const fromForm = generatorSpecOf(stored, config.routes);
+    if (typeof fromForm === 'string') return true;
+    const a = formOfSpec(fromForm, config);
+    const b = formOfSpec(spec, config);
+    return (Object.keys(a) as (keyof typeof a)[]).some((k) => a[k] !== b[k]);
+  }, [running, spec, stored, config]);
   useEffect(() => {
     const live = workbenchStore().getState();
     const now = live.snapshot?.generator;
@@ -645,9 +654,21 @@ function GeneratorForm() {
         <div className="panel-bar generator-head">
           <h3>Generator</h3>
           {running ? (
-            <button type="button" onClick={() => engine.send({ type: 'stopGenerator' })}>
-              Stop generator
-            </button>
+            <>
+              <button type="button" onClick={() => engine.send({ type: 'stopGenerator' })}>
+                Stop generator
+              </button>
+              {/* The form edited while a run goes: a rate typed and Enter had done nothing, the
+                  run going on at the old rate with nothing said. */}
+              {formDiffers ? (
+                <button
+                  type="submit"
+                  title="Restart the generator with the form's settings: a new run, its count from 0"
+                >
+                  Restart
+                </button>
+              ) : null}
+            </>
           ) : (
             <button type="submit">Start generator</button>
           )}
