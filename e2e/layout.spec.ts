@@ -596,6 +596,34 @@ test('a small graph keeps its figures under a raised dock; a large one zoomed ou
   await expect(page.locator('.graph')).toHaveClass(/graph-lod/);
 });
 
+// At 1024x768 the toolbar ran 1,280 px wide while traffic ran: Stop cut, the backend badge, the
+// theme and More actions past the window's edge, out of reach.
+test('every toolbar control is in the window at 1024x768, idle and running', async ({
+  wb,
+  page,
+}) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await wb.open();
+  const toolbar = page.getByRole('toolbar', { name: 'Workbench' });
+  const inWindow = async () => {
+    const out: string[] = [];
+    for (const el of await toolbar.locator('button, select, input').all()) {
+      const b = await el.boundingBox();
+      if (b && b.x + b.width > 1024 + 0.5)
+        out.push((await el.getAttribute('aria-label')) ?? (await el.innerText()));
+    }
+    return out;
+  };
+  expect(await inWindow()).toEqual([]);
+  await page.getByRole('button', { name: 'Start traffic' }).click();
+  await expect(page.getByRole('button', { name: /Stop/ }).first()).toBeVisible();
+  expect(await inWindow()).toEqual([]);
+  await page.getByRole('button', { name: 'More actions' }).click();
+  await expect(page.getByRole('menu')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await page.evaluate(() => window.workbench.stopGenerator());
+});
+
 test('the generator form survives a tab switch', async ({ wb, page }) => {
   await wb.open();
   await page.getByLabel('Rate (messages/s)').fill('777');
