@@ -320,7 +320,7 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
     await expect
       .element(room)
       .toHaveTextContent(
-        '⚠ At once, about 4,904 of the 5,904 letters for alert_sink find no room in its queue (1,000 free) and fail again. A pace sends them as it drains (Options sets one); redrive them at 1,024/s.',
+        '⚠ At once, about 4,904 of the 5,904 letters for alert_sink find no room in its queue (1,000 free) and fail again; paced, they go as it drains: redrive them at 1,024/s.',
       );
     // Paced, the queue is filled no faster than it drains: nothing to warn of.
     await userEvent.click(page.getByRole('button', { name: /^Options/ }));

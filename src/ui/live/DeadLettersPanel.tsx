@@ -461,13 +461,15 @@ export function DeadLettersPanel() {
           ⚠ At once, about {formatCount(shortfall.short)} of the {formatCount(shortfall.letters)}{' '}
           {picked.size > 0 ? 'selected ' : ''}letters for {shortfall.kernel} find no room in its
           queue ({formatCount(shortfall.room)} free) and{' '}
-          {shortfall.evicts ? 'evict as many queued messages (dropOldest)' : 'fail again'}. A pace
-          sends them as it drains (Options sets one);{' '}
-          {/* The full stop stays with its link: it wrapped onto a line of its own. */}
+          {shortfall.evicts ? 'evict as many queued messages (dropOldest)' : 'fail again'}; paced,
+          they go as it drains:{' '}
+          {/* The full stop stays with its link: it wrapped onto a line of its own. Two lines, not
+              three, in a half-width pane at 1280x720: the table had two rows in view under it. */}
           <span className="keep-together">
             <button
               type="button"
               className="btn-link"
+              title="Options sets another pace"
               onClick={() => void redrive(picked.size > 0, suggestedPace)}
             >
               redrive {sentByLink} at {formatCount(suggestedPace)}/s
