@@ -190,6 +190,33 @@ describe('buildTrace on partial data', () => {
     expect(buildTrace(merged, 1, { engineIncomplete: true }).ok).toBe(true);
   });
 
+  it('reads a receipt of a message its queue evicted as evicted, not as delivered', () => {
+    // The page's row: Delivered, then evicted (dropOldest); the engine's node, with no receipt
+    // seq, is dropped for it.
+    const page = [
+      row({
+        seq: 7,
+        messageId: 15_904,
+        typeId: 1002,
+        destination: 'aggregator',
+        latencyUs: null,
+        thenLost: 'DroppedOldest',
+      }),
+    ];
+    const engine = [
+      row({
+        seq: -1,
+        messageId: 15_904,
+        typeId: 1002,
+        destination: 'aggregator',
+        status: 'DroppedOldest' as TraceRow['status'],
+      }),
+    ];
+    const r = buildTrace(mergeRows(page, engine), 15_904);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.trace.hops.map((h) => h.status)).toEqual(['DroppedOldest']);
+  });
+
   it("spans at least its longest message's latency when every stamp fell in one engine tick", () => {
     const same = hlc(1_000);
     const rows = [

@@ -31,6 +31,7 @@ export type TraceRow = Pick<
   | 'latencyUs'
   | 'parentId'
 > &
+  Pick<Partial<ReceiptRow>, 'thenLost'> &
   StageStamps;
 
 /** One hop of the timeline: one delivery attempt of one message. */
@@ -113,8 +114,12 @@ export function mergeRows(...sets: readonly (readonly TraceRow[])[]): TraceRow[]
   const seen = new Map<string, TraceRow>();
   const covered = new Set<number>();
   for (const set of sets)
-    for (const r of set)
-      if (r.seq >= 0) {
+    for (const row of set)
+      if (row.seq >= 0) {
+        // A receipt whose message its queue took and then lost reads as what became of it: the
+        // trace of an evicted message had read "Delivered" with nothing after it, its engine
+        // node (DroppedOldest) dropped for the receipt that covered the message.
+        const r = row.thenLost ? { ...row, status: row.thenLost as ReceiptStatus } : row;
         covered.add(r.messageId);
         if (!seen.has(rowKey(r))) seen.set(rowKey(r), r);
       }
