@@ -28,6 +28,29 @@ describe('runWhatIf', () => {
     expect(agg!.base!.maxDepth).toBeGreaterThan(64);
   });
 
+  it('counts the messages a smaller dropOldest queue evicted as a changed outcome of their type', () => {
+    const base = demoConfig();
+    const other = demoConfig();
+    other.kernels = other.kernels.map((k) =>
+      k.id === 'aggregator' ? { ...k, queueCapacity: 64 } : k,
+    );
+    const r = runWhatIf({
+      base,
+      other,
+      spec: { ratePerSec: 100_000, pattern: 'poisson', seed: 7 },
+      durationMs: 500,
+    });
+    if (!r.ok) throw new Error(r.message);
+    // Evicted after their queue took them: "Delivered" on both sides had hidden them, and
+    // AccountUpdate read as unaffected.
+    const t = r.report.changed.find((c) => c.typeId === '1002');
+    expect(t?.outcomeChanged).toBe(true);
+    const evicted = t!.other.statuses['Delivered, then DroppedOldest'] ?? 0;
+    expect(evicted).toBeGreaterThan(0);
+    expect(t!.base.statuses['Delivered, then DroppedOldest']).toBeUndefined();
+    expect(evicted).toBe(r.report.overflowed.find((k) => k.id === 'aggregator')!.other!.dropped);
+  });
+
   it('names the destination of a type whose route was removed as (no route), as the tables do', () => {
     const base = demoConfig();
     const other = demoConfig();
