@@ -168,6 +168,23 @@ describe('Trace panel: what a hop says', () => {
 
   // A message its dropOldest queue evicted had read "Path: AccountUpdate (1002) → aggregator",
   // as if delivered.
+  it('shows one error at a time: a bad id typed after a trace that found nothing', async () => {
+    render(<TracePanel />, engineWith([]));
+    const box = page.getByRole('textbox', { name: 'Message id to trace' });
+    await userEvent.fill(box, '99999999999');
+    await userEvent.keyboard('{Enter}');
+    const alerts = () =>
+      page
+        .getByRole('alert')
+        .elements()
+        .map((e) => e.textContent);
+    await expect.poll(alerts).toHaveLength(1);
+    await userEvent.fill(box, '-1');
+    await userEvent.keyboard('{Enter}');
+    // The earlier id's "no message" had stood under this one's error.
+    await expect.poll(alerts).toEqual(['A message id is a non-negative integer.']);
+  });
+
   it('says a message its queue evicted was evicted', async () => {
     // Evicted before its row was made: the engine's trace node is all there is.
     const delivered = receipt(8, { typeId: 1002, destination: 'aggregator', latencyUs: null });

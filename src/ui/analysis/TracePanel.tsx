@@ -218,7 +218,9 @@ export function TracePanel() {
         </div>
         <section aria-label="Trace timeline" className="trace-timeline" ref={timeline}>
           {st.loading ? <p className="muted">Tracing message {st.messageId}…</p> : null}
-          {st.error ? <p role="alert">{st.error}</p> : null}
+          {/* Not beside an error about the id typed since: "No message has id 99999999999"
+              had stood under "A message id is a non-negative integer." for -1. */}
+          {st.error && !error ? <p role="alert">{st.error}</p> : null}
           {trace ? (
             <>
               <p data-testid="trace-summary" ref={summary} tabIndex={-1}>
