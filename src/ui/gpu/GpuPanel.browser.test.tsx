@@ -234,6 +234,10 @@ describe('GPU panel: the throughput measurement', () => {
 
   it('draws a small chart: one-line title, a key of names and line styles, labelled axes', async () => {
     await measured(560);
+    // Why these rates differ from the placement table's: said beside them.
+    await expect
+      .element(page.getByTestId('gpu-bench-note'))
+      .toHaveTextContent(/compare the two backends within a row.*decide where a kernel runs/);
     const chart = page.getByTestId('gpu-chart');
     await expect.element(chart).toBeVisible();
     const el = chart.element();

@@ -408,6 +408,14 @@ export function GpuPanel() {
               ))}
             </tbody>
           </table>
+          {/* A review read the aggregator's twin at 113–122 M/s above and 12–18 M/s here, with
+              nothing to say why. */}
+          <p className="muted" data-testid="gpu-bench-note">
+            Measured on this page&apos;s thread, on batches made for the test, while the
+            engine&apos;s and the generator&apos;s workers go on beside it: compare the two backends
+            within a row. The rates in the table above are the engine&apos;s own, on its live
+            batches in its worker, and are the ones that decide where a kernel runs.
+          </p>
           <ThroughputChart rows={rows} />
         </>
       ) : null}
