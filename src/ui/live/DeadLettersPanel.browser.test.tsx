@@ -168,6 +168,17 @@ describe('Dead letters, by keyboard', () => {
 });
 
 describe('Dead letters, empty and explained', () => {
+  it('says the list is loading, not that nothing matches, while letters are held and no filter is set', async () => {
+    // The listing has not caught up with the count yet (a burst a moment ago).
+    const engine = fakeEngine((cmd) => (cmd.type === 'listDeadLetters' ? listing([]) : undefined));
+    render(<DeadLettersPanel />, engine);
+    hold(10_000);
+    await expect
+      .element(page.getByTestId('dead-letters-empty'))
+      .toHaveTextContent('Loading the 10,000 letters held…');
+    await expect.element(page.getByTestId('dead-letters-empty')).not.toHaveTextContent(/matches/);
+  });
+
   it('says why the table is empty, and what a reason means on hover', async () => {
     const rows: DeadLetterRow[] = [];
     // A copy per reply, as the engine's worker sends: the table redraws for new rows, not for a

@@ -536,6 +536,10 @@ export function DeadLettersPanel() {
             `No dead letters held now. The ${formatCount(evicted)} counted as evicted were pushed out of the full dead-letter queue earlier, the oldest first, to make room for newer ones: counted, not kept.`
           ) : count === 0 ? (
             'No dead letters. A message lands here when its send fails (a full queue, no route, another tenant) or its kernel fails on it, with the reason: none is dropped without one.'
+          ) : reason === '' && dest === '' ? (
+            // Letters held and no filter: the list is on its way (it had read "No dead letter
+            // matches these filters" beside "10,000 held" for a moment after a burst).
+            `Loading the ${formatCount(count)} letters held…`
           ) : reason === 'QueueFull' ? (
             <>
               No dead letter matches these filters. A full queue whose policy is reject holds what
