@@ -110,6 +110,26 @@ describe('Predict panel', () => {
 });
 
 describe('Predict in a narrow pane', () => {
+  it('fits a half-width pane at 1280x720 while queues lose messages: "not measured" wraps', async () => {
+    render(inPane(564, <PredictPanel />));
+    const at = (processed: number, dropped: number) =>
+      snapshot({
+        kernels: kernels().map((k) =>
+          k.id === 'aggregator' || k.id === 'alert_sink'
+            ? { ...k, queued: 0, peakQueued: k.capacity, processed, dropped }
+            : k,
+        ),
+      });
+    store.getState().ingestSnapshot(at(0, 0), Date.now());
+    store.getState().ingestSnapshot(at(5_000, 1_200), Date.now() + 100);
+    await expect
+      .element(page.getByTestId('predict-row-aggregator'))
+      .toHaveTextContent(/not measured/);
+    // "DRAINED IN" had been cut to "DRAINE" at the box's edge: 585 px of table in 564.
+    const box = page.getByRole('table', { name: 'Queue predictions' }).element().parentElement!;
+    expect(box.scrollWidth).toBeLessThanOrEqual(box.clientWidth);
+  });
+
   it('scrolls its tables sideways in their own boxes; the pane stays put', async () => {
     // Queues split off the left pane at 1280x720: a 294 px pane.
     render(inPane(294, <PredictPanel />));

@@ -73,7 +73,7 @@ export function PredictPanel() {
       data-testid="predict-panel"
     >
       <div className="table-scroll">
-        <table className="grid-table" aria-label="Queue predictions">
+        <table className="grid-table tight" aria-label="Queue predictions">
           <thead>
             <tr>
               <th>kernel</th>
@@ -128,8 +128,10 @@ export function PredictPanel() {
                 {/* Losing messages with μ unmeasured: traffic in lumps larger than the queue
                   overflows it between snapshots that each find it drained. "keeps up · < 1"
                   beside "⚠ now" said nothing was wrong. */}
+                {/* May wrap: "not measured" beside "⚠ now" had pushed the table past a
+                    half-width pane at 1280x720 and cut "drained in" to "DRAINE". */}
                 <td
-                  className="num"
+                  className="num wraps"
                   title={
                     p.servicePerSec === null
                       ? p.losing
