@@ -541,17 +541,26 @@ test('hiding the Inspector fits the graph to the wider pane, unless the user mov
   expect(await scale()).toBeCloseTo(onNode, 3);
 });
 
+/** The demo at 1280x720 with the dock raised `steps` keyboard steps on its separator. */
+async function openWithDockRaised(
+  wb: { open(): Promise<unknown> },
+  page: Page,
+  steps: number,
+): Promise<void> {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await wb.open();
+  const sep = page.getByRole('separator', { name: 'Resize panels' });
+  await sep.focus();
+  for (let i = 0; i < steps; i++) await sep.press('ArrowUp');
+}
+
 // Three steps up on the dock's separator at 1280x720 left a 252 px graph fitted under the
 // notices' 92 px band at zoom 0.46: below the level of detail, every kernel's rate and queue hidden.
 test('with the dock raised, the graph keeps its kernels readable: rates and queues shown', async ({
   wb,
   page,
 }) => {
-  await page.setViewportSize({ width: 1280, height: 720 });
-  await wb.open();
-  const sep = page.getByRole('separator', { name: 'Resize panels' });
-  await sep.focus();
-  for (let i = 0; i < 3; i++) await sep.press('ArrowUp');
+  await openWithDockRaised(wb, page, 3);
   const graph = page.getByTestId('graph');
   await expect.poll(async () => (await graph.boundingBox())!.height).toBeLessThan(270);
   await page.waitForTimeout(400);
@@ -574,11 +583,7 @@ test('a small graph keeps its figures under a raised dock; a large one zoomed ou
   wb,
   page,
 }) => {
-  await page.setViewportSize({ width: 1280, height: 720 });
-  await wb.open();
-  const sep = page.getByRole('separator', { name: 'Resize panels' });
-  await sep.focus();
-  for (let i = 0; i < 6; i++) await sep.press('ArrowUp');
+  await openWithDockRaised(wb, page, 6);
   const scale = () =>
     page
       .locator('.react-flow__viewport')
