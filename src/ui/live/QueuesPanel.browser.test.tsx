@@ -304,22 +304,20 @@ describe('accounting bar', () => {
     };
     // Small figures first: exact. Then the line grows past the bar, and turns compact without
     // a frame of "+1 more" between (counted on the exact line about to go, it had flashed).
-    store
-      .getState()
-      .ingestSnapshot(
-        snapshot({
-          accounting: {
-            ...books,
-            injected: 10,
-            emitted: 0,
-            processed: 10,
-            toHost: 0,
-            failedByStatus: {},
-            deadLettered: 0,
-          },
-        }),
-        Date.now(),
-      );
+    store.getState().ingestSnapshot(
+      snapshot({
+        accounting: {
+          ...books,
+          injected: 10,
+          emitted: 0,
+          processed: 10,
+          toHost: 0,
+          failedByStatus: {},
+          deadLettered: 0,
+        },
+      }),
+      Date.now(),
+    );
     const acc = page.getByTestId('accounting');
     await expect.element(acc).toHaveTextContent(/injected 10\+/);
     let chipSeen = false;
