@@ -38,3 +38,12 @@ export function depthText(
 export function depthTitle(queued: number, peak: number, capacity: number): string {
   return `${formatCount(queued)} queued of ${formatCount(capacity)}${peak > queued ? `, up to ${formatCount(peak)} at once in the last half second` : ''}`;
 }
+
+/**
+ * What a queue's overflow did to messages, by its kernel's policy: a dropOldest queue took every
+ * message and evicted older ones, the others refused the newest ("drops" read the same for all
+ * three). The graph's mark, the Inspector's line and Problems say it alike.
+ */
+export function droppedWord(policy: string | undefined): 'evicted' | 'refused' {
+  return policy === 'dropOldest' ? 'evicted' : 'refused';
+}

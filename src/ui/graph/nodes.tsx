@@ -15,7 +15,7 @@ import { placementDetail, placementLabel } from '../gpu/placement';
 import { nodeLabelId, type FlowEdge, type KernelFlowNode, type TypeFlowNode } from './flow';
 import { useGraphActions } from './actions';
 import { usePrediction } from '../analysis/predictions';
-import { depthLevel, depthText, depthTitle } from './depth';
+import { depthLevel, depthText, depthTitle, droppedWord } from './depth';
 import { countOf, formatCompact, formatCount, formatRate } from '../design/format';
 import './graph.css';
 
@@ -219,10 +219,7 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
               data-settled={heldNow === 0}
               title={`${formatCount(dropped)} refusals or evictions at this queue since the counters were reset (a redriven letter refused again counts again); ${formatCount(held)} dead-lettered, ${heldNow === 0 ? 'none of its letters held now (redriven, purged or pushed out)' : `${formatCount(heldNow)} of its letters held now (see Dead letters)`}. Reset counters clears the mark.${fullText ? ` Predicted: ${fullText}.` : ''}`}
             >
-              {/* What the policy did: a dropOldest queue took every message and evicted older ones,
-                  the others refused the newest ("drops" read the same for all three). */}
-              {formatCompact(dropped)}{' '}
-              {kernel.overflowPolicy === 'dropOldest' ? 'evicted' : 'refused'}
+              {formatCompact(dropped)} {droppedWord(kernel.overflowPolicy)}
             </span>
           ) : fullText ? (
             <span title="Predicted time until the queue is full">{fullText}</span>

@@ -6,7 +6,7 @@
  */
 import { kernelOf, useLiveValue, useStale } from '../../state/live';
 import { countOf, formatCompact, formatCount, formatRate } from '../design/format';
-import { depthText, depthTitle } from '../graph/depth';
+import { depthText, depthTitle, droppedWord } from '../graph/depth';
 
 function nowOf(id: string) {
   return (s: Parameters<typeof kernelOf>[0]) => {
@@ -94,7 +94,7 @@ export function KernelLine({ id, policy }: { id: string; policy: string }) {
       {k.dropped > 0 ? (
         <span className="lost">
           {' '}
-          · {formatCompact(k.dropped)} {policy === 'dropOldest' ? 'evicted' : 'refused'}
+          · {formatCompact(k.dropped)} {droppedWord(policy)}
         </span>
       ) : null}
     </span>

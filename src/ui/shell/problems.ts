@@ -1,6 +1,7 @@
 import { validateWorkspace, type RouteConfig } from '../../core/config';
 import type { EngineSnapshot } from '../../engine/protocol';
 import { countOf, formatCount, formatRate } from '../design/format';
+import { droppedWord } from '../graph/depth';
 import { engineLimit } from '../live/engineLimit';
 import { kernelNodeId, typeNodeId } from '../../state/edits';
 
@@ -88,7 +89,7 @@ export function liveProblems(
         code: 'QueueOverflow',
         // No capacity: the losses may have happened at another one than the queue has now.
         message:
-          `${k.id}: its queue ${policy === 'dropOldest' ? 'evicted' : 'refused'} ${countOf(k.dropped, 'message')}${policy ? ` (${policy})` : ''}.` +
+          `${k.id}: its queue ${droppedWord(policy)} ${countOf(k.dropped, 'message')}${policy ? ` (${policy})` : ''}.` +
           // All at once, letters taken back into a queue that just overflowed overflow it again.
           // Its own letters, counted: the advice stood while the full dead-letter queue had
           // pushed every one of them out.
