@@ -21,6 +21,7 @@ import {
   plainNumber,
   routedMix,
   runSpan,
+  sameRun,
   U64_MAX_TEXT,
   whole,
   type GeneratorField,
@@ -531,22 +532,16 @@ function GeneratorForm() {
   const formDiffers = useMemo(() => {
     if (!running || !spec) return false;
     const fromForm = generatorSpecOf(stored, config.routes);
-    if (typeof fromForm === 'string') return true;
-    const a = formOfSpec(fromForm, config);
-    const b = formOfSpec(spec, config);
-    return (Object.keys(a) as (keyof typeof a)[]).some((k) => a[k] !== b[k]);
+    return typeof fromForm === 'string' || !sameRun(fromForm, spec, config);
   }, [running, spec, stored, config]);
   useEffect(() => {
     const live = workbenchStore().getState();
     const now = live.snapshot?.generator;
     if (startedUs === undefined || !now?.running || !now.spec) return;
-    const shown = formOfSpec(now.spec, live.config);
     // What the form already starts stays as typed ("1e6", a mix without spaces).
     const fromForm = generatorSpecOf(live.generatorForm, live.config.routes);
-    const same = (a: typeof shown, b: typeof shown) =>
-      (Object.keys(a) as (keyof typeof a)[]).every((k) => a[k] === b[k]);
-    if (typeof fromForm !== 'string' && same(formOfSpec(fromForm, live.config), shown)) return;
-    live.setGeneratorForm(shown);
+    if (typeof fromForm !== 'string' && sameRun(fromForm, now.spec, live.config)) return;
+    live.setGeneratorForm(formOfSpec(now.spec, live.config));
   }, [startedUs]);
   // As in the publish form: once a start was refused each wrong field is marked, with its error
   // under it, and kept current as the user fixes it. The one message sat below the pane's fold

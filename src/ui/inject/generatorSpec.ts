@@ -179,3 +179,14 @@ export function formOfSpec(
     seed: String(spec.seed ?? GENERATOR_DEFAULTS.seed),
   };
 }
+
+/** Whether two specs start the same run (the engine's defaults written out, as the form has them). */
+export function sameRun(
+  a: GeneratorSpec,
+  b: GeneratorSpec,
+  config: Pick<RouteConfig, 'routes' | 'broker'>,
+): boolean {
+  const x = formOfSpec(a, config);
+  const y = formOfSpec(b, config);
+  return (Object.keys(x) as (keyof typeof x)[]).every((k) => x[k] === y[k]);
+}
