@@ -177,6 +177,11 @@ const LOSS_WORDS: Record<string, { long: string; short: string }> = {
   KernelRemoved: { long: 'lost with a removed kernel', short: 'lost with a kernel' },
 };
 
+/** A loss reason in `LOSS_WORDS`' words (long or short), or its own name. */
+function lossWords(why: string, form: 'long' | 'short'): string {
+  return LOSS_WORDS[why]?.[form] ?? why;
+}
+
 /** Terms of a line that wraps onto cut-off lines, below its first line: out of view. */
 function termsOutOfView(line: HTMLElement): number {
   const kids = [...line.children] as HTMLElement[];
@@ -214,6 +219,12 @@ function rowWidth(items: Iterable<Element>, gap: number): number {
   return w + gap * Math.max(0, n - 1);
 }
 
+/**
+ * injected + emitted = processed + to host + queued + in flight + lost + held as dead letters,
+ * live. Processed is the kernels' share, as the Queues panel counts it; responses delivered back
+ * to the host stand apart (they had made the line's processed 11 M above the Queues panel's sum
+ * after a minute at 2 M/s, with nothing on screen to say why).
+ */
 export function AccountingBar() {
   const acc = useLiveValue((s) => s?.accounting ?? null);
   const stale = useStale();
@@ -266,22 +277,20 @@ export function AccountingBar() {
   const lost = Object.values(acc.failedByStatus).reduce((x, y) => x + y, 0);
   const reasons = Object.entries(acc.failedByStatus).filter(([, n]) => n > 0);
   const lostWhy = reasons
-    .map(([why, n]) => `${LOSS_WORDS[why]?.long ?? why}: ${formatCount(n)}`)
+    .map(([why, n]) => `${lossWords(why, 'long')}: ${formatCount(n)}`)
     .join('; ');
+  // The one reason messages were lost for, when there is just one.
+  const one = reasons.length === 1 ? reasons[0]![0] : null;
   // The terms in order: the verdict first (a narrow window hides the end of the line, never the
   // verdict), the long "failed" term last. Each term's title has its exact figure.
-  const termsIn = (fmt: (n: number) => string, short: boolean) => {
+  const termsIn = (compact: boolean) => {
+    const fmt = compact ? formatCompact : formatCount;
     // One reason: its words without repeating the number; several: each with its share (compact:
     // in the title only).
-    const lostWords =
-      reasons.length === 1
-        ? (LOSS_WORDS[reasons[0]![0]]?.[short ? 'short' : 'long'] ?? reasons[0]![0])
-        : short
-          ? ''
-          : lostWhy;
+    const lostWords = one ? lossWords(one, compact ? 'short' : 'long') : compact ? '' : lostWhy;
     const term = (text: string, n: number, title: string, held?: true) => ({
       text: `${text} ${fmt(n)}`,
-      title: fmt === formatCount ? title : `${formatCount(n)}: ${title}`,
+      title: compact ? `${formatCount(n)}: ${title}` : title,
       key: title,
       ...(held ? { held } : {}),
     });
@@ -314,7 +323,7 @@ export function AccountingBar() {
       term('+ queued', acc.queued, 'waiting in kernel queues'),
       term('+ in flight', acc.inFlight, 'taken from a queue, being processed on a backend'),
       term(
-        short ? '+ dead letters' : '+ held as dead letters',
+        compact ? '+ dead letters' : '+ held as dead letters',
         acc.deadLettered,
         'failed messages held in the dead-letter queue now (redrivable)',
         true,
@@ -323,25 +332,24 @@ export function AccountingBar() {
         ...term('+ failed, not kept', lost, lostWhy || 'failed messages no longer held anywhere'),
         // Its reasons carry their own figures: "65,639: evicted from the dead-letter queue:
         // 65,639" had said the number twice.
-        ...(fmt !== formatCount && reasons.length > 0
+        ...(compact && reasons.length > 0
           ? {
-              title:
-                reasons.length === 1
-                  ? `${formatCount(lost)} ${LOSS_WORDS[reasons[0]![0]]?.long ?? reasons[0]![0]}`
-                  : `${formatCount(lost)} failed, not kept: ${lostWhy}`,
+              title: one
+                ? `${formatCount(lost)} ${lossWords(one, 'long')}`
+                : `${formatCount(lost)} failed, not kept: ${lostWhy}`,
             }
           : {}),
         // Compact, one reason names the term ("+ evicted from dead letters 781 K"): the line
         // then fits 1280x720 with letters held and evicted.
         text:
-          short && reasons.length === 1
+          compact && one
             ? `+ ${lostWords} ${fmt(lost)}`
             : `+ failed, not kept ${fmt(lost)}${lostWords ? ` (${lostWords})` : ''}`,
       },
     ];
   };
-  const exactTerms = termsIn(formatCount, false);
-  const terms = exact ? exactTerms : termsIn(formatCompact, true);
+  const exactTerms = termsIn(false);
+  const terms = exact ? exactTerms : termsIn(true);
   const verdict = acc.balanced ? '✔ balanced' : '✘ unbalanced';
   // After Reset counters the terms count from then: said beside the verdict, as the generator's
   // "sent" and the Receipts' rows shown still count from before (nothing had said which did).
