@@ -258,14 +258,13 @@ export class KernelHost {
       old.overflowPolicy !== cfg.overflowPolicy
     ) {
       // The core keeps the queued messages; what no longer fits follows the new policy. The
-      // high-water mark is kept whole; the recent peak starts afresh, within the new capacity
-      // ("≤1,024 / 64" had shown for half a second after a full queue was shrunk).
+      // high-water mark is kept whole (the core caps the one it carries at the new capacity);
+      // the recent peak is held within the capacity by the snapshot.
       existing.maxDepthBefore = Math.max(
         existing.maxDepthBefore,
         existing.ep.queueStats().maxDepth,
       );
       existing.ep = c.broker.reregister(cfg.id, this.registerOptions(cfg));
-      existing.peak = new PeakWindow();
     }
   }
 

@@ -69,7 +69,7 @@ export class SnapshotBuilder {
       const queued = k.ep.pendingCount();
       const capacity = k.ep.capacity;
       // Never below `queued`: the queue's window peak counts what it holds now. Never above
-      // the capacity either.
+      // the capacity either: a full queue shrunk had read "≤1,024 / 64" for half a second.
       const peakQueued = Math.min(capacity, k.peak.add(now, k.ep.takeQueueWindowPeak()));
       // Losses mark a kernel for a second after the last: a kernel on a slow GPU loses in lumps
       // (its queue fills while a batch is out, then empties into the next), so the mark of
