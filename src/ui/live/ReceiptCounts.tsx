@@ -64,6 +64,8 @@ function items(
   const title = (text: string, n: number) =>
     ids ? { title: exact ? `${formatCount(n)}: ${text}` : text } : {};
   const later = Math.min(p.failedLater, p.byStatus.Delivered ?? 0);
+  // Bare, the line's last item goes: what it counts is said on "rows shown"'s hover instead.
+  const beyond = bare ? outOfLine(p) : '';
   // A chip a user can press (the shown copy, with a filter to set) or its measuring copy (the
   // same box: the fit is measured on it).
   const chip = (
@@ -144,7 +146,7 @@ function items(
       <span
         {...id('receipt-shown')}
         {...title(
-          `rows in the list below (the filter applied); the list keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows captured${p.pending ? `; ${formatCount(p.pending)} more rows are on their way: their messages wait in a queue, and a row is made when its kernel takes one` : ''}${bare ? outOfLine(p) : ''}`,
+          `rows in the list below (the filter applied); the list keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows captured${p.pending ? `; ${formatCount(p.pending)} more rows are on their way: their messages wait in a queue, and a row is made when its kernel takes one` : ''}${beyond ? `; ${beyond}` : ''}`,
           p.shown,
         )}
       >
@@ -157,21 +159,7 @@ function items(
         <span
           className="muted receipt-sampled-out"
           {...id('receipt-sampled-out')}
-          {...(ids && {
-            title: [
-              p.filteredOut
-                ? `${formatCount(p.filteredOut)} filtered out: captured rows the filter hides (clear it and they show)`
-                : '',
-              p.sampledOut
-                ? `${formatCount(p.sampledOut)} counted exactly, but not captured as rows: too many per snapshot, outside the filter, or evicted from their queue before their row was filled`
-                : '',
-              p.older
-                ? `${formatCount(p.older)} older: captured as rows earlier and no longer in the list (it keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows, and Clear empties it)`
-                : '',
-            ]
-              .filter(Boolean)
-              .join('; '),
-          })}
+          {...(ids && { title: outOfLine(p) })}
         >
           {/* "older" first: where the line is short, the words of "not captured" give way to
               an ellipsis, and no number is cut ("10,627 o…" had been, at its end). */}
@@ -192,13 +180,24 @@ function items(
   );
 }
 
-/** The counts a line too short for them leaves to "rows shown"'s title. */
+/**
+ * The rows counted and not in the list, in words: the title of the line's last item, and, where
+ * the line has no room for that item, of "rows shown".
+ */
 function outOfLine(p: ReceiptCountsProps): string {
   return [
-    p.filteredOut ? `; ${formatCount(p.filteredOut)} filtered out` : '',
-    p.older ? `; ${formatCount(p.older)} older, no longer in the list` : '',
-    p.sampledOut ? `; ${formatCount(p.sampledOut)} not captured as rows` : '',
-  ].join('');
+    p.filteredOut
+      ? `${formatCount(p.filteredOut)} filtered out: captured rows the filter hides (clear it and they show)`
+      : '',
+    p.sampledOut
+      ? `${formatCount(p.sampledOut)} counted exactly, but not captured as rows: too many per snapshot, outside the filter, or evicted from their queue before their row was filled`
+      : '',
+    p.older
+      ? `${formatCount(p.older)} older: captured as rows earlier and no longer in the list (it keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows, and Clear empties it)`
+      : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 /**

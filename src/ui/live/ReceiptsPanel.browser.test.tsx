@@ -729,7 +729,10 @@ describe('Receipts counts, too many for the line', () => {
     if (page.getByTestId('receipt-sampled-out').elements().length === 0)
       await expect
         .element(shown)
-        .toHaveAttribute('title', expect.stringContaining('20,467,100 not captured as rows'));
+        .toHaveAttribute(
+          'title',
+          expect.stringContaining('20,467,100 counted exactly, but not captured as rows'),
+        );
     await userEvent.click(page.getByRole('button', { name: /^QueueFull/ }));
     await expect.element(controls).toHaveValue('QueueFull');
     expect(controls.element().getBoundingClientRect().top).toBe(before);
