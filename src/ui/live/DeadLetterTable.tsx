@@ -15,6 +15,7 @@ import type { EngineClient } from '../../engine/client';
 import type { RouteConfig } from '../../core/config';
 import { detailText, typeLabel } from './labels';
 import { routeText } from '../design/format';
+import { rowForKey } from './rowKeys';
 
 /** The least time between two fetches of the list that letters coming and going cause (ms). */
 export const CHURN_REFRESH_MS = 1000;
@@ -127,18 +128,11 @@ export const DeadLetterTable = memo(function DeadLetterTable({
       return;
     }
     const at = rows.findIndex((r) => String(r.id) === from.dataset.letter);
-    const to =
-      e.key === 'ArrowDown'
-        ? at + 1
-        : e.key === 'ArrowUp'
-          ? at - 1
-          : e.key === 'Home'
-            ? 0
-            : e.key === 'End'
-              ? rows.length - 1
-              : -1;
-    const next = rows[to];
-    if (at < 0 || !next) return;
+    // The rows' keys as Receipts takes them, but a page: the table is not virtual, and the pane
+    // scrolls by its own.
+    const to = at < 0 || e.key.startsWith('Page') ? null : rowForKey(e.key, at, rows.length, 0);
+    const next = to === null || to === at ? undefined : rows[to];
+    if (!next) return;
     e.preventDefault();
     setActive(next.id);
     const body = e.currentTarget;

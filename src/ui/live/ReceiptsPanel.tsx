@@ -30,6 +30,7 @@ import { useEngine } from '../engineContext';
 import { countOf, formatClock, formatCount, formatMicros, routeText } from '../design/format';
 import { formatHlc, formatHlcTime, lostText, typeLabel } from './labels';
 import { RECEIPT_ROW_HEIGHT, useReceiptLayout } from './receiptLayout';
+import { rowForKey } from './rowKeys';
 
 /** Space between the receipts' header and what an empty list says under it (px). */
 const EMPTY_GAP = 18;
@@ -52,23 +53,6 @@ function engineFilter(status: string, type: string, kernel: string): ReceiptFilt
     ...(kernel.trim() ? { kernels: [kernel.trim()] } : {}),
   };
   return Object.keys(f).length ? f : null;
-}
-
-/**
- * Where a key moves the active row of a list of `count` rows from `at`, a page being `page` rows;
- * null for a key the list does not take (it then does what it does elsewhere: Tab leaves).
- */
-function rowForKey(key: string, at: number, count: number, page: number): number | null {
-  const to: Record<string, number> = {
-    ArrowDown: at + 1,
-    ArrowUp: at - 1,
-    PageDown: at + page,
-    PageUp: at - page,
-    Home: 0,
-    End: count - 1,
-  };
-  const i = Object.hasOwn(to, key) ? to[key] : undefined;
-  return i === undefined ? null : Math.max(0, Math.min(count - 1, i));
 }
 
 /** A receipt with no destination (NoRoute): "host →" had ended at the arrow. */
