@@ -109,3 +109,36 @@ test('a skip link after the toolbar passes over the graph to the panels or the i
   await expect(focused).toHaveCount(1);
   expect(await focused.evaluate((el) => el.closest('#layout-inspector') !== null)).toBe(true);
 });
+
+// axe's best practices for a page's structure (not WCAG rules): the workbench had no `main`
+// landmark and no heading at all, and its header carried `role="toolbar"` (a role a header may
+// not take, which promised arrow keys between its controls that it never had). A screen reader's
+// landmark and heading lists were empty.
+test('the page has one main landmark, a banner, a footer and one h1 (axe best practices)', async ({
+  wb,
+  page,
+}) => {
+  await wb.open();
+  const { violations } = await new AxeBuilder({ page })
+    .withRules([
+      'landmark-one-main',
+      'page-has-heading-one',
+      'aria-allowed-role',
+      'landmark-unique',
+      'landmark-no-duplicate-banner',
+      'landmark-no-duplicate-contentinfo',
+      'landmark-banner-is-top-level',
+      'landmark-contentinfo-is-top-level',
+      'landmark-main-is-top-level',
+      'empty-heading',
+    ])
+    .analyze();
+  expect(
+    violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
+  await expect(page.getByRole('main')).toHaveCount(1);
+  await expect(page.getByRole('banner', { name: 'Workbench' })).toBeVisible();
+  await expect(page.getByRole('contentinfo')).toBeVisible();
+  // Named at 1280 px too, where the brand's words are out of sight.
+  await expect(page.getByRole('heading', { level: 1, name: 'Ring Dispatcher' })).toHaveCount(1);
+});

@@ -45,7 +45,7 @@ for (const size of SIZES)
 
     test('the toolbar is one row and every control is inside the window', async ({ wb, page }) => {
       await wb.open();
-      const bar = page.getByRole('toolbar', { name: 'Workbench' });
+      const bar = page.getByRole('banner', { name: 'Workbench' });
       const box = (await bar.boundingBox())!;
       expect(box.height).toBeLessThanOrEqual(48);
       const kids = await bar.evaluate((el) =>
@@ -258,7 +258,7 @@ for (const size of SIZES)
       const notice = page.getByTestId('notices').locator('li').first();
       await expect(notice).toBeVisible();
       const n = (await notice.boundingBox())!;
-      const bar = (await page.getByRole('toolbar', { name: 'Workbench' }).boundingBox())!;
+      const bar = (await page.getByRole('banner', { name: 'Workbench' }).boundingBox())!;
       expect(n.y).toBeGreaterThanOrEqual(bar.y + bar.height);
       for (const panel of ['Inject', 'Receipts'])
         expect(overlaps(n, (await wb.panel(panel).boundingBox())!), panel).toBe(false);
@@ -609,7 +609,7 @@ test('every toolbar control is in the window at 1024x768, idle and running', asy
 }) => {
   await page.setViewportSize({ width: 1024, height: 768 });
   await wb.open();
-  const toolbar = page.getByRole('toolbar', { name: 'Workbench' });
+  const toolbar = page.getByRole('banner', { name: 'Workbench' });
   const inWindow = async () => {
     const out: string[] = [];
     for (const el of await toolbar.locator('button, select, input').all()) {

@@ -269,7 +269,7 @@ test.describe('inject and watch', () => {
     page,
   }) => {
     await wb.openReady();
-    const toolbar = page.getByRole('toolbar').first();
+    const toolbar = page.getByRole('banner', { name: 'Workbench' });
     await expect(page.getByTestId('traffic-status')).toContainText('generator idle');
     await page.getByRole('button', { name: 'Start traffic' }).click();
     // The measured rate replaces "generator idle", and messages flow into the kernels.

@@ -123,13 +123,15 @@ export function Toolbar() {
   }
 
   return (
-    <header className="toolbar" role="toolbar" aria-label="Workbench">
-      <strong className="brand" title="Ring Dispatcher Workbench">
+    // The page's banner, not an ARIA toolbar: a toolbar promises arrow keys between its controls,
+    // and these are reached with Tab, as the form fields among them must be.
+    <header className="toolbar" aria-label="Workbench">
+      <h1 className="brand" title="Ring Dispatcher Workbench">
         <span className="brand-mark" aria-hidden="true">
           ◎
         </span>
         <span className="brand-text">Ring Dispatcher</span>
-      </strong>
+      </h1>
       <select
         className="workspace-select"
         value={name}
