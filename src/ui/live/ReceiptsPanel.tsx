@@ -22,7 +22,7 @@ import { ReceiptCounts } from './ReceiptCounts';
 import { decodePayload, formatF32, layoutOf, toHex } from '../../engine/payload';
 import { useLive, useStale } from '../../state/live';
 import { useWorkbench } from '../../state/store';
-import { findType } from '../../state/edits';
+import { findType, type U64Json } from '../../state/edits';
 import { downloadText } from './download';
 import { useOpenTrace } from '../analysis/traceHighlight';
 import { FilterSelect } from '../design/FilterSelect';
@@ -31,6 +31,7 @@ import { countOf, formatClock, formatCount, formatMicros, routeText } from '../d
 import { formatHlc, formatHlcTime, lostText, typeLabel } from './labels';
 import { RECEIPT_ROW_HEIGHT, useReceiptLayout } from './receiptLayout';
 import { rowForKey } from './rowKeys';
+import { resolveKernelFilter, resolveTypeFilter, type Resolved } from './receiptFilters';
 
 /** Space between the receipts' header and what an empty list says under it (px). */
 const EMPTY_GAP = 18;
@@ -44,13 +45,21 @@ const EVICTED = 'evicted';
 const STATUS_CHOICES = [...RECEIPT_STATUSES, EVICTED] as const;
 type StatusChoice = (typeof STATUS_CHOICES)[number];
 
-/** The filter as the engine applies it (exact matches), or null for none. */
-function engineFilter(status: string, type: string, kernel: string): ReceiptFilter | null {
+/**
+ * The filter as the engine applies it (exact type ids and kernel names: what the boxes resolve
+ * to), or null for none. A box that matches nothing is left out: the list shows no row then, and
+ * says why.
+ */
+function engineFilter(
+  status: string,
+  type: Resolved<U64Json>,
+  kernel: Resolved<string>,
+): ReceiptFilter | null {
   const f: ReceiptFilter = {
     // Evicted receipts are Delivered ones: the engine captures those first.
     ...(status ? { statuses: [(status === EVICTED ? 'Delivered' : status) as ReceiptStatus] } : {}),
-    ...(type.trim() ? { typeIds: [type.trim()] } : {}),
-    ...(kernel.trim() ? { kernels: [kernel.trim()] } : {}),
+    ...(type.kind === 'match' ? { typeIds: type.values } : {}),
+    ...(kernel.kind === 'match' ? { kernels: kernel.values } : {}),
   };
   return Object.keys(f).length ? f : null;
 }
@@ -72,6 +81,7 @@ export function ReceiptsPanel() {
   const types = useWorkbench((s) => s.config.messageTypes);
   const kernels = useWorkbench((s) => s.config.kernels);
   const kernelListId = useId();
+  const typeListId = useId();
   const stale = useStale();
   const resetAt = useLive((s) => s?.accounting.sinceUs ?? null);
   const [status, setStatus] = useState<StatusChoice | ''>('');
@@ -86,7 +96,16 @@ export function ReceiptsPanel() {
   // (QueueFull among millions delivered) is captured row by row instead of being sampled out; the
   // others are still captured while half the budget is left, so clearing the filter shows them.
   // The filter goes back to "everything" when the panel closes.
-  const filter = engineFilter(status, type, kernel);
+  const typeMatch = useMemo(() => resolveTypeFilter(type, types), [type, types]);
+  const kernelMatch = useMemo(() => resolveKernelFilter(kernel, kernels), [kernel, kernels]);
+  const filterError =
+    typeMatch.kind === 'error'
+      ? typeMatch.words
+      : kernelMatch.kind === 'error'
+        ? kernelMatch.words
+        : null;
+  const filterErrorId = useId();
+  const filter = engineFilter(status, typeMatch, kernelMatch);
   const filterKey = JSON.stringify(filter);
   const unfiltered = filter === null;
   useEffect(() => {
@@ -111,19 +130,19 @@ export function ReceiptsPanel() {
   // Exactly the engine's matching, so rows captured under the filter are all shown. With no
   // filter (`engineFilter` gave null) the rows are shown as they are: no pass over 20,000 rows
   // 10 times a second.
-  const filtered = useMemo(
-    () =>
-      unfiltered
-        ? rows
-        : rows.filter(
-            (r) =>
-              (!status ||
-                (status === EVICTED ? r.thenLost === 'DroppedOldest' : r.status === status)) &&
-              (!type.trim() || String(r.typeId) === type.trim()) &&
-              (!kernel.trim() || r.source === kernel.trim() || r.destination === kernel.trim()),
-          ),
-    [rows, unfiltered, status, type, kernel],
-  );
+  const filtered = useMemo(() => {
+    if (filterError !== null) return [];
+    if (unfiltered) return rows;
+    const typeIds =
+      typeMatch.kind === 'match' ? new Set(typeMatch.values.map((v) => String(v))) : null;
+    const names = kernelMatch.kind === 'match' ? new Set(kernelMatch.values) : null;
+    return rows.filter(
+      (r) =>
+        (!status || (status === EVICTED ? r.thenLost === 'DroppedOldest' : r.status === status)) &&
+        (!typeIds || typeIds.has(String(r.typeId))) &&
+        (!names || names.has(r.source) || (r.destination !== null && names.has(r.destination))),
+    );
+  }, [rows, unfiltered, status, typeMatch, kernelMatch, filterError]);
   // While the list is being read it holds still, as a Kafka UI's live tail does: the pointer or
   // focus in it, scrolled down from the newest, or a receipt's detail open. New rows arriving at
   // the top moved every row under the pointer ten times a second (a click opened a receipt
@@ -282,22 +301,38 @@ export function ReceiptsPanel() {
           onChange={setStatus}
         />
         <input
-          aria-label="Filter by type id"
-          placeholder="type id"
+          aria-label="Filter by type"
+          placeholder="type"
+          list={typeListId}
+          title={
+            typeMatch.kind === 'match'
+              ? `Receipts of ${typeMatch.words}`
+              : "A type's id, or its name or a part of it (fraud: FraudAlert)"
+          }
           value={type}
           onChange={(e) => setType(e.target.value)}
           size={5}
+          {...(typeMatch.kind === 'error'
+            ? { 'aria-invalid': true, 'aria-describedby': filterErrorId }
+            : {})}
         />
-        {/* The engine matches a kernel's whole name: the list offers the names ("alert" matched
-            nothing, with no hint of why). */}
+        {/* A kernel's name or a part of it: the engine matches whole names, and "alert" had
+            matched nothing, with no hint of why. */}
         <input
           aria-label="Filter by kernel"
           placeholder="kernel"
           list={kernelListId}
-          title="A kernel's whole name (or host): receipts from or to it"
+          title={
+            kernelMatch.kind === 'match'
+              ? `Receipts from or to ${kernelMatch.words}`
+              : "A kernel's name or a part of it (or host): receipts from or to it"
+          }
           value={kernel}
           onChange={(e) => setKernel(e.target.value)}
           size={5}
+          {...(kernelMatch.kind === 'error' && typeMatch.kind !== 'error'
+            ? { 'aria-invalid': true, 'aria-describedby': filterErrorId }
+            : {})}
         />
         {/* As wide paused as running: the count held back shows over the list, not in here. */}
         <button
@@ -341,6 +376,13 @@ export function ReceiptsPanel() {
         </span>
       </div>
       {/* Outside the bar, whose children are its line's items. */}
+      <datalist id={typeListId}>
+        {types.map((t) => (
+          <option key={String(t.typeId)} value={t.name}>
+            {String(t.typeId)}
+          </option>
+        ))}
+      </datalist>
       <datalist id={kernelListId}>
         {kernels.map((k) => (
           <option key={k.id} value={k.id} />
@@ -505,7 +547,7 @@ export function ReceiptsPanel() {
             </p>
           ) : null}
         </div>
-        {total === 0 && !pausedByUser ? (
+        {total === 0 && !pausedByUser && filterError === null ? (
           // An empty tail says how to fill it rather than leaving a blank pane on first open.
           // Under the header, whatever its height: at 40 px it was drawn over a three-line header
           // in a third of the dock.
@@ -524,7 +566,18 @@ export function ReceiptsPanel() {
             receipt here.
           </p>
         ) : null}
-        {total > 0 && filtered.length === 0 && (paused || !unfiltered) ? (
+        {filterError !== null ? (
+          // Said here, where the rows would be, and tied to its box: it had been a notice over
+          // the graph, and the list had said to wait.
+          <p
+            className="receipts-empty error"
+            id={filterErrorId}
+            data-testid="receipts-filter-error"
+            style={{ top: rowHeight + EMPTY_GAP }}
+          >
+            {filterError}
+          </p>
+        ) : total > 0 && filtered.length === 0 && (paused || !unfiltered) ? (
           // Receipts counted, none in the list: say why rather than show a blank pane.
           <p
             className="receipts-empty muted"
