@@ -56,7 +56,9 @@ test('nodes and edges take keyboard focus with a visible ring and an accessible 
   page,
 }) => {
   await wb.open();
-  const node = page.getByRole('group', { name: /^Kernel fraud_processor, queue \d+ of \d+/ });
+  const node = page.getByRole('group', {
+    name: /^Kernel fraud_processor, [\d,]+ queued of [\d,]+/,
+  });
   await node.focus();
   await expect(node).toBeFocused();
   const ring = await wb

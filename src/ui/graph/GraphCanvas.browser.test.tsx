@@ -52,7 +52,9 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
       .toHaveAttribute('data-depth-level', 'ok');
     await expect
       .element(
-        page.getByRole('group', { name: 'Kernel aggregator, queue 2800 of 4096, 512 in flight' }),
+        page.getByRole('group', {
+          name: 'Kernel aggregator, 2,800 queued of 4,096, 512 in flight, 0 processed a second',
+        }),
       )
       .toBeVisible();
   });
@@ -82,6 +84,14 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
         'aria-valuetext',
         '0 queued of 4,096, up to 3,800 at once in the last half second, 0 in flight',
       );
+    // The node's name says it too: it had read "queue 0 of 4096" beside a bar at ≤3,800.
+    await expect
+      .element(
+        page.getByRole('group', {
+          name: 'Kernel fraud_processor, 0 queued of 4,096, up to 3,800 at once in the last half second, 0 processed a second',
+        }),
+      )
+      .toBeInTheDocument();
     // Once the peak has fallen back to the depth, no mark and no words about it.
     store.getState().ingestSnapshot(
       snapshot({

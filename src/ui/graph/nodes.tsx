@@ -142,8 +142,10 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
       data-testid={`node-kernel-${kernel.id}`}
       data-depth-level={level}
     >
+      {/* What the node shows, in words: it had read "queue 0 of 4096" beside a bar at
+          "≤302 / 4,096", with no rate and no separators. */}
       <span id={nodeLabelId(id)} className="sr-only">
-        {`Kernel ${kernel.id}, queue ${queued} of ${capacity}${inFlight ? `, ${inFlight} in flight` : ''}`}
+        {`Kernel ${kernel.id}, ${depthTitle(queued, peak, capacity)}${inFlight ? `, ${formatCount(inFlight)} in flight` : ''}, ${formatCount(rate)} processed a second`}
       </span>
       <Handle
         type="target"
