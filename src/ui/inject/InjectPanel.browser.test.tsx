@@ -239,7 +239,7 @@ describe('Inject panel (issue 13, point 8)', () => {
       .toHaveAttribute(
         'title',
         expect.stringMatching(
-          /^1,234,567 sent · 1,000\/s constant, until stopped\. Drawn ahead on the generator's own worker; the engine takes each message in when it falls due\.$/,
+          /^1,234,567 sent in this run · 1,000\/s constant, until stopped\. Drawn ahead on the generator's own worker; the engine takes each message in when it falls due\.$/,
         ),
       );
     store
@@ -264,9 +264,19 @@ describe('Inject panel (issue 13, point 8)', () => {
       .toHaveAttribute(
         'title',
         expect.stringMatching(
-          /^1,234,567 sent · 2\.00\sM\/s bursts, seed 7, for 10 s\. Drawn on the engine's own thread \(payloads over 32 bytes, or no generator worker\)\.$/,
+          /^1,234,567 sent in this run · 2\.00\sM\/s bursts, seed 7, for 10 s\. Drawn on the engine's own thread \(payloads over 32 bytes, or no generator worker\)\.$/,
         ),
       );
+    // Stopped: the last run's count, named so (beside the status bar's "injected", which counts
+    // every run and every send by hand, it had read as a contradiction).
+    store
+      .getState()
+      .ingestSnapshot(
+        snapshot({ generator: { running: false, emitted: 1_234_567, lagMs: 0, onWorker: true } }),
+        Date.now(),
+      );
+    await expect.element(status).toHaveTextContent(/^last run: 1,234,567 sent$/);
+    expect(status.element().getAttribute('title')).toMatch(/"injected" counts every run/);
   });
 
   it('shows the run the API started in its form, and keeps what the user typed for a run it describes', async () => {

@@ -513,10 +513,14 @@ function GeneratorForm() {
   // "6,217,728 sent · running at 2.00 M/s constan…", its pattern, seed and length cut.
   const statusText = running
     ? `${emitted.toLocaleString('en-US')} sent · ${runningAs}${timed ? `, ${span}` : ''}`
-    : `${finished ? 'finished: ' : ''}${emitted.toLocaleString('en-US')} sent`;
+    : // Stopped, the count is the last run's: "19,594,240 sent" beside the status bar's
+      // "injected 35,409,920" (two runs, and sends by hand) read as a contradiction.
+      `${finished ? 'finished: ' : emitted > 0 ? 'last run: ' : ''}${emitted.toLocaleString('en-US')} sent`;
   const statusTitle = running
-    ? `${emitted.toLocaleString('en-US')} sent · ${runningAs}, ${span}`
-    : statusText;
+    ? `${emitted.toLocaleString('en-US')} sent in this run · ${runningAs}, ${span}`
+    : emitted > 0
+      ? `${statusText} by the generator's last run (the status bar's "injected" counts every run and every send by hand since the counters were reset)`
+      : statusText;
   const mixOfRoutes = useMemo(() => routedMix(config.routes), [config.routes]);
   const stored = useWorkbench((s) => s.generatorForm);
   // Until the mix is edited it follows the routes: every routed type at weight 1.
@@ -683,7 +687,7 @@ function GeneratorForm() {
           title={
             running
               ? `${statusTitle}. ${onWorker ? "Drawn ahead on the generator's own worker; the engine takes each message in when it falls due." : "Drawn on the engine's own thread (payloads over 32 bytes, or no generator worker)."}`
-              : statusText
+              : statusTitle
           }
         >
           {/* "sent", as the toolbar counts them: "emitted" is what the status bar calls the
