@@ -232,7 +232,11 @@ export interface EngineSnapshot {
   configName: string;
   /** Backend changes since the previous snapshot (device lost, fallbacks), oldest first. */
   gpuEvents: GpuNotice[];
-  /** The core broker's own accounting (`K2KBroker.accounting()`), for cross-checks. */
+  /**
+   * The core broker's own accounting (`K2KBroker.accounting()`), for cross-checks: since the
+   * engine started, not since Reset counters (which restarts `accounting`, `metrics` and
+   * `receipts` at 0), so `in` may exceed what those count.
+   */
   broker: { in: number; received: number; queued: number; deadLettered: number; balanced: boolean };
   /** Messages held by the trace store. */
   traced: number;

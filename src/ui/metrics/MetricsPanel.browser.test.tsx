@@ -131,3 +131,49 @@ describe('Metrics charts side by side', () => {
     }
   });
 });
+
+describe('Metrics chart values under the pointer', () => {
+  // Hovering drew a crosshair and said no number: the key names the lines only.
+  it('gives the time and each line value where the pointer is, and goes when it leaves', async () => {
+    render(inPane(640, <MetricsPanel />, 330));
+    const kernels = ['fraud_processor', 'aggregator'].map((id, i) =>
+      kernelRow({ id, ratePerSec: (i + 1) * 1_234_000 }),
+    );
+    const t0 = Date.now();
+    for (let i = 0; i < 3; i++)
+      store.getState().ingestSnapshot(snapshot({ kernels }), t0 + i * 200);
+    const chart = () => document.querySelector('[data-testid="chart-kernels"]');
+    await expect.poll(() => chart()?.querySelector('.u-over')).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 200));
+    const over = chart()!.querySelector<HTMLElement>('.u-over')!;
+    const box = over.getBoundingClientRect();
+    // The newest sample is at the plot's right edge: the pointer near it.
+    const move = (x: number) =>
+      over.dispatchEvent(
+        new MouseEvent('mousemove', {
+          clientX: x,
+          clientY: box.top + box.height / 2,
+          bubbles: true,
+        }),
+      );
+    move(box.right - 2);
+    // On the page (a short plot cut it at its foot), one for the chart under the pointer.
+    const shown = () =>
+      [...document.querySelectorAll<HTMLElement>('.chart-tip')].filter((t) => !t.hidden);
+    await expect.poll(() => shown().length).toBe(1);
+    const tip = shown()[0]!;
+    expect(tip.textContent).toMatch(/fraud_processor: 1\.23\sM\/s/);
+    expect(tip.textContent).toMatch(/aggregator: 2\.47\sM\/s/);
+    expect(tip.firstElementChild?.textContent).toMatch(/^\d\d:\d\d:\d\d$/);
+    // Left of a pointer in the plot's right half, inside the window.
+    const t = tip.getBoundingClientRect();
+    expect(t.right).toBeLessThanOrEqual(box.right - 2);
+    expect(t.left).toBeGreaterThanOrEqual(0);
+    expect(t.bottom).toBeLessThanOrEqual(window.innerHeight);
+    over.dispatchEvent(new MouseEvent('mouseleave', { bubbles: false }));
+    await expect.poll(() => shown().length).toBe(0);
+    // Gone with its chart.
+    cleanup();
+    expect(document.querySelectorAll('.chart-tip')).toHaveLength(0);
+  });
+});

@@ -9,6 +9,8 @@ import {
   formatClock,
   formatCompact,
   formatCount,
+  formatMicros,
+  formatRate,
   latencyTicks,
   seriesStroke,
   timeTicks,
@@ -17,6 +19,7 @@ import {
 import { watchTheme } from '../design/theme';
 import { useWorkbench } from '../../state/store';
 import { useEngine } from '../engineContext';
+import { tipPlugin } from './chartTip';
 
 const COLORS = [
   '#2563eb',
@@ -71,6 +74,13 @@ function plotHeight(el: HTMLElement): number {
   const most = rowChrome(Math.floor(at / columns));
   return Math.floor(Math.max(cellOf(shown), CHART_HEIGHT + most) - chromes[at]!);
 }
+/** A value as the pointer's box says it: rates a second, depths as counts, latencies in µs. */
+const VALUE_FORMAT: Record<'rates' | 'kernels' | 'depths' | 'latency', (v: number) => string> = {
+  rates: formatRate,
+  kernels: formatRate,
+  depths: formatCount,
+  latency: formatMicros,
+};
 /** The animation frame (its timestamp) in which a chart was last built: at most one per frame. */
 let builtInFrame = -1;
 
@@ -175,6 +185,7 @@ function Chart({
               },
             ],
             legend: { live: false },
+            plugins: [tipPlugin(VALUE_FORMAT[kind])],
           },
           withGaps(v.data) as unknown as uPlot.AlignedData,
           el,
