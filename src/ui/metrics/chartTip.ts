@@ -14,7 +14,7 @@ export function tipPlugin(format: (v: number) => string): uPlot.Plugin {
   let tip: HTMLDivElement | null = null;
   return {
     hooks: {
-      init: (u) => {
+      init: () => {
         tip = document.createElement('div');
         tip.className = 'chart-tip';
         tip.setAttribute('data-testid', 'chart-tip');
