@@ -20,6 +20,28 @@ async function overflowAggregator(wb: Workbench, page: Page) {
 }
 
 test.describe('inject and watch', () => {
+  // Node-RED says "Successfully injected" at an inject node's button; the ▶ had said nothing, and
+  // finding the message took Receipts, its row, then Trace.
+  test("a type's ▶ says which message it sent, and its notice's Trace traces it", async ({
+    wb,
+    page,
+  }) => {
+    await wb.openReady();
+    await page.getByRole('button', { name: 'Inject one Transaction message' }).click();
+    const notice = page
+      .getByTestId('notices')
+      .locator('.notice', { hasText: 'Sent 1 Transaction' });
+    await expect(notice).toHaveText(/Sent 1 Transaction: message \d+\./);
+    const id = Number(/message (\d+)/.exec((await notice.textContent()) ?? '')![1]);
+    // A second send replaces the first's notice rather than stacking up.
+    await page.getByRole('button', { name: 'Inject one Transaction message' }).click();
+    await expect(notice).toHaveCount(1);
+    await expect(notice).toContainText(`message ${id + 1}.`);
+    await notice.getByRole('button', { name: 'Trace' }).click();
+    await expect(page.getByTestId('trace-summary')).toContainText(`Message ${id + 1}:`);
+    await expect(page.getByTestId('trace-hops')).toContainText('fraud_processor');
+  });
+
   test('clicking inject on a type node shows a Delivered receipt', async ({ wb, page }) => {
     await wb.openReady();
     await page.getByRole('button', { name: 'Inject one Transaction message' }).click();

@@ -3,6 +3,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import * as Tooltip from '@radix-ui/react-tooltip';
 import { GraphCanvas } from '../ui/graph/GraphCanvas';
 import { GraphActionsContext, type GraphActions } from '../ui/graph/actions';
+import { injectFromGraph } from '../ui/graph/injectFromGraph';
 import { Inspector } from '../ui/inspector/Inspector';
 import { PanelBoundary } from '../ui/shell/ErrorBoundary';
 import { Notices } from '../ui/shell/Notices';
@@ -100,12 +101,7 @@ export function App({ engine }: { engine: EngineClient }) {
   const highlighted = useTraceHighlight();
   const actions = useMemo<GraphActions>(
     () => ({
-      inject: (typeId) =>
-        engine.send({
-          type: 'inject',
-          typeId: typeof typeId === 'string' ? typeId : typeId,
-          count: 1,
-        }),
+      inject: (typeId) => void injectFromGraph(engine, typeId),
     }),
     [engine],
   );

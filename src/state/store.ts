@@ -21,6 +21,16 @@ export interface Notice {
   id: number;
   kind: 'info' | 'error' | 'warning';
   text: string;
+  /** A button in the notice ("Trace"), and what it says to a screen reader. */
+  action?: NoticeAction;
+  /** A notice of the same key replaces this one (a second send from the graph, its first's). */
+  key?: string;
+}
+
+export interface NoticeAction {
+  label: string;
+  altText: string;
+  run(): void;
 }
 
 export interface WorkspaceSlice {
@@ -61,7 +71,11 @@ export interface UiSlice {
   search: string;
   setSelection(nodes: string[], edges?: string[]): void;
   setTheme(theme: ThemeChoice): void;
-  notify(kind: Notice['kind'], text: string): void;
+  notify(
+    kind: Notice['kind'],
+    text: string,
+    options?: { action?: NoticeAction; key?: string },
+  ): void;
   dismiss(id: number): void;
   setBottomTab(tab: string): void;
   setSearch(text: string): void;
@@ -203,11 +217,22 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
     setTheme(theme) {
       set({ theme });
     },
-    notify(kind, text) {
-      // The same message again replaces the old one instead of stacking up.
+    notify(kind, text, options) {
+      // The same message again, or one of the same key, replaces the old one instead of stacking
+      // up.
       const id = ++noticeSeq;
-      const rest = get().notices.filter((n) => n.text !== text);
-      set({ notices: [...rest, { id, kind, text }].slice(-4) });
+      const key = options?.key;
+      const rest = get().notices.filter(
+        (n) => n.text !== text && (key === undefined || n.key !== key),
+      );
+      const notice: Notice = {
+        id,
+        kind,
+        text,
+        ...(options?.action ? { action: options.action } : {}),
+        ...(key === undefined ? {} : { key }),
+      };
+      set({ notices: [...rest, notice].slice(-4) });
     },
     dismiss(id) {
       set({ notices: get().notices.filter((n) => n.id !== id) });

@@ -29,6 +29,15 @@ export function Notices() {
           }}
         >
           <Toast.Description className="notice-text">{n.text}</Toast.Description>
+          {n.action ? (
+            <Toast.Action
+              className="btn-sm notice-action"
+              altText={n.action.altText}
+              onClick={n.action.run}
+            >
+              {n.action.label}
+            </Toast.Action>
+          ) : null}
           <Toast.Close className="icon-btn notice-close" aria-label="Dismiss">
             ✕
           </Toast.Close>
