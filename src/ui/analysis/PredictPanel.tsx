@@ -28,8 +28,13 @@ const fmtSec = (x: number | null): string =>
           ? `${x.toFixed(1)} s`
           : `${(x / 60).toFixed(0)} min`;
 
-/** Said on the rate columns' heads; "5 s" on one line ("(5" / "s avg)" had wrapped at 1440x900). */
-const AVG_NOTE = '(5\u00a0s\u00a0avg)';
+/**
+ * Said on the rate columns' heads. "(5 s avg)" claimed more than is true: the average is an
+ * exponential one over about 5 s, it reads 0 within a second of the last arrival (no rate stays
+ * after traffic stops), and right after an idle spell it is what arrived over the time since.
+ * The heads' hover says all that.
+ */
+const AVG_NOTE = '(avg)';
 
 /** Per-kernel utilisation and time to full/drain, and the bottleneck of each path, live. */
 export function PredictPanel() {
@@ -83,7 +88,7 @@ export function PredictPanel() {
               </th>
               <th
                 className="num"
-                title="λ: messages arriving per second, an exponential average over about 5 s (predictions must not swing with every burst), so after a change in traffic it takes a few seconds to catch up with the Queues panel's half-second rates; 0 within a second of the last arrival"
+                title="λ: messages arriving per second, an exponential average over about 5 s (predictions must not swing with every burst), so after a change in traffic it takes a few seconds to catch up with the Queues panel's half-second rates; 0 within a second of the last arrival, and right after an idle spell what arrived over the time since"
               >
                 <span className="sym">λ</span> arrivals/s{' '}
                 {/* Said on the table, not only on hover: beside the graph's half-second rates
