@@ -238,4 +238,15 @@ test('F6 and Shift+F6 move focus between the toolbar, graph, Inspector, dock pan
   expect(await where()).toBe('graph');
   await page.keyboard.press('Shift+F6');
   expect(await where()).toBe('toolbar');
+  // A modal dialog keeps the focus: F6 had taken it to the toolbar behind the dialog.
+  await page.getByRole('button', { name: 'More actions' }).click();
+  await page.getByRole('menuitem', { name: 'Save workspace as…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Save workspace as' });
+  await expect(dialog).toBeVisible();
+  for (const key of ['F6', 'Shift+F6']) {
+    await page.keyboard.press(key);
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement)), key).toBe(true);
+  }
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
 });

@@ -221,6 +221,21 @@ describe('Inspector (issue 13, point 9)', () => {
     await expect.element(outline).not.toBeInTheDocument();
   });
 
+  // Enter on an outline name selected the node, and focus fell to the page with the outline.
+  it('takes focus into the form of a node picked from the outline with the keyboard', async () => {
+    store.getState().setSelection([]);
+    render(<Page />);
+    const outline = page.getByRole('navigation', { name: 'Workspace outline' });
+    const button = outline.getByRole('button', { name: 'pattern_detector' });
+    await expect.element(button).toBeVisible();
+    button.element().focus();
+    await userEvent.keyboard('{Enter}');
+    const form = page.getByRole('form', { name: 'Kernel pattern_detector' });
+    await expect.element(form).toBeVisible();
+    await expect.poll(() => form.element().contains(document.activeElement)).toBe(true);
+    expect(document.activeElement).toBe(form.getByRole('textbox', { name: 'Kernel id' }).element());
+  });
+
   it('gives each kernel in the outline a live line: rate, queue and what it refused or evicted', async () => {
     store.getState().setSelection([]);
     render(inPane(300, <Page />));

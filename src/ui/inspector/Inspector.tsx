@@ -17,6 +17,7 @@ import {
 } from '../../state/edits';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { selectNode } from '../graph/view';
+import { focusInspector } from './focus';
 import { KernelLine, KernelNow } from './KernelNow';
 import { RouteInspector } from './RouteInspector';
 import { BEHAVIOR_RULES } from './behaviors';
@@ -196,6 +197,15 @@ function InspectorBody({
  * node is reached here from the keyboard without crossing the graph's tab stops. Kernels first,
  * live: at 1280x720 the graph's own figures are 9 px high, and Queues is behind Inject.
  */
+/**
+ * Selects a node from the outline; from the keyboard, focus follows into its form (the outline's
+ * button goes with the outline: focus had fallen to the page, and the next F6 went to the toolbar).
+ */
+function pick(nodeId: string, fromKeyboard: boolean): void {
+  selectNode(nodeId);
+  if (fromKeyboard) focusInspector();
+}
+
 function Outline() {
   const config = useWorkbench((s) => s.config);
   return (
@@ -207,7 +217,7 @@ function Outline() {
             <button
               type="button"
               className="btn-link"
-              onClick={() => selectNode(kernelNodeId(k.id))}
+              onClick={(e) => pick(kernelNodeId(k.id), e.detail === 0)}
             >
               {k.id}
             </button>{' '}
@@ -228,7 +238,7 @@ function Outline() {
               <button
                 type="button"
                 className="btn-link"
-                onClick={() => selectNode(typeNodeId(t.typeId))}
+                onClick={(e) => pick(typeNodeId(t.typeId), e.detail === 0)}
               >
                 {t.name}
               </button>{' '}

@@ -41,6 +41,15 @@ function entryOf(region: HTMLElement): HTMLElement | null {
 
 /** Moves focus to the next region (the previous one `backwards`); true when it moved. */
 export function cycleRegion(backwards: boolean): boolean {
+  // A modal dialog keeps the focus (it counts as handled, so the browser does not take F6 to its
+  // address bar either): F6 had moved it to the toolbar behind "Save workspace as", hidden from a
+  // screen reader, with the dialog still open and Escape no longer closing it.
+  if (
+    document.querySelector(
+      '[role="dialog"][data-state="open"], [role="alertdialog"][data-state="open"]',
+    )
+  )
+    return true;
   const list = regions();
   if (list.length === 0) return false;
   const at = list.findIndex((r) => r.contains(document.activeElement));
