@@ -89,6 +89,24 @@ test.describe('route editor: more', () => {
     await expect.poll(async () => (await wb.config()).layout).toEqual(before);
   });
 
+  // From the keyboard, Undo's last step disabled it under the focus, which fell to the page.
+  test('Undo and Redo pressed from the keyboard hand the focus to each other when spent', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    await wb.autoLayout();
+    const undo = page.getByRole('button', { name: 'Undo' });
+    const redo = page.getByRole('button', { name: 'Redo' });
+    await undo.focus();
+    await page.keyboard.press('Enter');
+    await expect(undo).toBeDisabled();
+    await expect(redo).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(redo).toBeDisabled();
+    await expect(undo).toBeFocused();
+  });
+
   test('named workspaces: save as, switch, and restore the demo', async ({ wb, page }) => {
     await wb.open();
     await wb.saveWorkspaceAs('experiment');

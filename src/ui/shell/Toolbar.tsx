@@ -24,6 +24,22 @@ function graphPane(): DOMRect | undefined {
  * One row at 1280 px and up: the frequent actions as buttons, the rare ones (save as, restore the
  * demo) in the More menu, the generator's Stop and the kernels' backend as badges on the right.
  */
+/**
+ * Undo or Redo pressed its last step and is disabled now: focus goes to the other one (enabled
+ * now), not to the page, where a disabled button had dropped it.
+ */
+function keepFocusBeside(button: HTMLButtonElement, spent: boolean): void {
+  if (!spent || document.activeElement !== button) return;
+  const other =
+    button.getAttribute('aria-label') === 'Undo'
+      ? button.nextElementSibling
+      : button.previousElementSibling;
+  if (other instanceof HTMLButtonElement) {
+    other.disabled = false;
+    other.focus();
+  }
+}
+
 export function Toolbar() {
   const name = useWorkbench((s) => s.workspaceName);
   const canUndo = useWorkbench((s) => s.past.length > 0);
@@ -153,7 +169,10 @@ export function Toolbar() {
         aria-label="Undo"
         title="Undo (Ctrl+Z)"
         disabled={!canUndo}
-        onClick={() => s().undo()}
+        onClick={(e) => {
+          s().undo();
+          keepFocusBeside(e.currentTarget, s().past.length === 0);
+        }}
       >
         ↶
       </button>
@@ -163,7 +182,10 @@ export function Toolbar() {
         aria-label="Redo"
         title="Redo (Ctrl+Shift+Z)"
         disabled={!canRedo}
-        onClick={() => s().redo()}
+        onClick={(e) => {
+          s().redo();
+          keepFocusBeside(e.currentTarget, s().future.length === 0);
+        }}
       >
         ↷
       </button>
