@@ -183,6 +183,58 @@ describe('accounting bar', () => {
     await expect.element(more).toHaveTextContent(`+${terms} more`);
   });
 
+  // The failed term was keyed by its title, which holds its figures: at its first loss it was a
+  // new element the size observer never watched, so grown past the room it was hidden with no
+  // "+1 more" and the line read "✔ balanced" over terms that did not add up.
+  it('refits when the failed term first grows past the room, with nothing else changing', async () => {
+    render(
+      <footer className="statusbar" style={{ width: 1100 }}>
+        <AccountingBar />
+      </footer>,
+    );
+    const at = (evicted: number) =>
+      snapshot({
+        accounting: {
+          injected: 20_000,
+          emitted: 1_024,
+          carriedOver: 0,
+          processed: 7_168,
+          toHost: 1_024,
+          queued: 0,
+          inFlight: 0,
+          failedByStatus: evicted ? { Evicted: evicted } : {},
+          deadLettered: 0,
+          balanced: true,
+        },
+      });
+    store.getState().ingestSnapshot(at(0), Date.now());
+    const acc = page.getByTestId('accounting');
+    await expect.element(acc).toHaveTextContent(/failed, not kept 0$/);
+    await new Promise((r) => setTimeout(r, 100));
+    // Exact and whole at first: otherwise this says nothing.
+    expect(acc.element().textContent).toContain('injected 20,000');
+    const inView = () => {
+      const box = acc.element().getBoundingClientRect();
+      const terms = [...acc.element().querySelectorAll('[data-term]')];
+      return terms.every((t) => t.getBoundingClientRect().top < box.bottom);
+    };
+    // Every term in view (compact figures), or those out of view counted: never a term gone
+    // unsaid, not even for the frame between the new term's render and the size observer's
+    // count (the review caught that frame in a screenshot). Checked at each change of the line,
+    // before the browser paints it.
+    const seen: boolean[] = [];
+    const check = new MutationObserver(() =>
+      seen.push(inView() || document.querySelector('[data-testid="accounting-more"]') !== null),
+    );
+    check.observe(acc.element(), { subtree: true, childList: true, characterData: true });
+    store.getState().ingestSnapshot(at(13_856), Date.now() + 100);
+    await expect.element(acc).toHaveTextContent(/13(,856|\.9\sK)/);
+    await new Promise((r) => setTimeout(r, 200));
+    check.disconnect();
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen).not.toContain(false);
+  });
+
   it('names the dead letters held in its chip when that term is out of view', async () => {
     render(
       <footer className="statusbar" style={{ width: 760 }}>
