@@ -89,7 +89,7 @@ test('a K2K next hop is drawn between kernels with the mouse', async ({ wb, page
   // kernel's meta line then wrapped ("auto" became "auto → cpu"), moving the bottom handle: the
   // drag grabbed the node's body and moved the node, and every retry failed. The label now keeps
   // its width from the start ("auto → …"); the test also waits for the report.
-  await expect(page.getByTestId('backend-badge-aggregator')).toHaveText(/^auto → (cpu|webgpu)$/);
+  await expect(page.getByTestId('backend-badge-aggregator')).toHaveText(/^auto → (cpu|gpu)$/);
   // Measure the handles afresh and drag again until the edge exists (the assertion inside stays
   // strict).
   await expect(async () => {

@@ -6,8 +6,17 @@ import type { GpuNotice, KernelSnapshot } from '../../engine/protocol';
 import { countOf, formatNumber, measuredRate } from '../design/format';
 
 /** Short label: `auto → cpu`, `webgpu`, `cpu`. */
-export function placementLabel(k: Pick<KernelSnapshot, 'backend' | 'placement'>): string {
-  const where = k.backend === 'webgpu' ? 'webgpu' : 'cpu';
+export function placementLabel(
+  k: Pick<KernelSnapshot, 'backend' | 'placement'>,
+  /**
+   * The graph node's form: `auto → gpu`, as wide as `auto → cpu`. "auto → webgpu" wrapped the
+   * node's meta line, so the node grew a line and the ρ and loss line hung under it covered the
+   * kernel below. Its hover says WebGPU in full.
+   */
+  short = false,
+): string {
+  const where =
+    k.backend === 'webgpu' ? (short && k.placement.mode === 'auto' ? 'gpu' : 'webgpu') : 'cpu';
   return k.placement.mode === 'auto' ? `auto → ${where}` : where;
 }
 

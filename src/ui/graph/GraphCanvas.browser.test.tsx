@@ -239,6 +239,44 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     for (const name of ['--accent', '--muted']) root.removeProperty(name);
   });
 
+  // "auto → webgpu ⚠" wrapped fraud_processor's meta line: the node grew a line, and the ρ and
+  // refusals line hung under it covered the aggregator below.
+  it('keeps a kernel node its height on WebGPU under back-pressure', async () => {
+    render(<Graph />);
+    const node = page.getByTestId('node-kernel-fraud_processor');
+    const placement = (backend: 'cpu' | 'webgpu') =>
+      kernelRow({
+        id: 'fraud_processor',
+        backend,
+        backpressure: backend === 'webgpu',
+        placement: {
+          mode: 'auto',
+          reason: '',
+          cpuRate: 1e6,
+          gpuRate: 1e7,
+          crossoverBatch: null,
+          batchSize: 256,
+          lastSwitchUs: null,
+          switches: 0,
+          gpuReady: true,
+        },
+      });
+    store.getState().ingestSnapshot(snapshot({ kernels: [placement('cpu')] }), Date.now());
+    await expect
+      .element(page.getByTestId('backend-badge-fraud_processor'))
+      .toHaveTextContent('auto → cpu');
+    const before = node.element().getBoundingClientRect().height;
+    store.getState().ingestSnapshot(snapshot({ kernels: [placement('webgpu')] }), Date.now());
+    await expect.element(page.getByTestId('backpressure-fraud_processor')).toBeVisible();
+    await expect
+      .element(page.getByTestId('backend-badge-fraud_processor'))
+      .toHaveTextContent('auto → gpu');
+    expect(node.element().getBoundingClientRect().height).toBe(before);
+    expect(
+      page.getByTestId('backend-badge-fraud_processor').element().getAttribute('title'),
+    ).toMatch(/WebGPU/);
+  });
+
   it('labels an auto kernel "auto → …" until the engine reports where it runs', async () => {
     // The label keeps the width of "auto → cpu" from the start: in the app's 220 px node that
     // line wraps, and a label growing when the first snapshot lands moved the node's handles.

@@ -108,7 +108,7 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
   const capacity = useLive((s) => kernelOf(s, kernel.id)?.capacity ?? kernel.queueCapacity);
   const where = useLive((s) => {
     const k = kernelOf(s, kernel.id);
-    return k ? placementLabel(k) : null;
+    return k ? placementLabel(k, true) : null;
   });
   const why = useLive((s) => {
     const k = kernelOf(s, kernel.id);
@@ -165,6 +165,17 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
       <div className="node-head">
         <span className="node-kind">kernel</span>
         <span className="node-title">{kernel.id}</span>
+        {/* In the title's line, at its end: in the meta line it wrapped it, and the node grew a
+            line under back-pressure, its ρ line then covering the kernel below. */}
+        {backpressure ? (
+          <span
+            className="node-backpressure"
+            data-testid={`backpressure-${kernel.id}`}
+            title={`Back-pressure on ${where?.endsWith('gpu') ? 'WebGPU' : 'the CPU twin'}: this kernel does not keep up (its queue is 75 % full or it refused or evicted messages since the last update), and its overflow policy applies.`}
+          >
+            ⚠<span className="sr-only"> bottleneck</span>
+          </span>
+        ) : null}
       </div>
       <div className="node-meta">
         <span>{kernel.behavior}</span>
@@ -179,15 +190,6 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
           the node does not grow and move its handles when the first snapshot lands. */}
           {where ?? (kernel.backend === 'auto' ? 'auto → …' : kernel.backend)}
         </span>
-        {backpressure ? (
-          <span
-            className="node-backpressure"
-            data-testid={`backpressure-${kernel.id}`}
-            title={`Back-pressure on ${where?.endsWith('webgpu') ? 'WebGPU' : 'the CPU twin'}: this kernel does not keep up (its queue is 75 % full or it refused or evicted messages since the last update), and its overflow policy applies.`}
-          >
-            ⚠<span className="sr-only"> bottleneck</span>
-          </span>
-        ) : null}
       </div>
       <EmitsLine emits={emits} />
       {/* Hung under the node, in the gap to the next row, either side of its bottom handle: a
