@@ -226,6 +226,12 @@ describe('a move between backends with a backlog', () => {
     expect(engine.command({ type: 'upsertKernel', kernel: { ...kernel, backend: 'cpu' } }).ok).toBe(
       true,
     );
+    // Until then it runs on WebGPU, and its reason says it is moving and what it waits for
+    // (every panel had said WebGPU beside a reason that named the twin, for seconds).
+    expect(sink().backend).toBe('webgpu');
+    expect(sink().placement.reason).toMatch(
+      /Moving to its CPU twin once the [\d,]+ rows out on WebGPU come back\.$/,
+    );
     // What is out lands; nothing new goes to the GPU; then the twin takes over.
     const outAtSwitch = cfg.inFlight;
     expect(outAtSwitch).toBeGreaterThan(0);
@@ -243,6 +249,7 @@ describe('a move between backends with a backlog', () => {
     }
     const end = engine.snapshot();
     expect(sink().backend).toBe('cpu');
+    expect(sink().placement.reason).not.toMatch(/Moving/);
     expect(end.idle).toBe(true);
     expectBalanced(end);
     expect(sink().processed).toBe(30_000);

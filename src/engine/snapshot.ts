@@ -7,7 +7,9 @@
 import type { EdgeAcc, EngineCore } from './context';
 import type { DeadLetters } from './dead-letters';
 import type { KernelHost } from './kernel-host';
-import type { EngineSnapshot } from './protocol';
+import type { EngineSnapshot, KernelPlacement } from './protocol';
+import type { KernelState } from './kernel-state';
+import { formatCount } from './format';
 import { RateMeter } from './rate';
 import type { Traffic } from './traffic';
 
@@ -44,6 +46,24 @@ export class SnapshotBuilder {
    */
   resetRates(nowUs: number): void {
     for (const m of [this.injected, this.processed, this.lettered]) m.restart(nowUs);
+  }
+
+  /**
+   * A kernel's placement, and, while a move waits for what is out on its runtime to come back
+   * (`KernelState.moving`), that too: back on `auto` from a forced WebGPU, every panel said it ran
+   * on WebGPU beside a reason that said its twin was faster, for the 2–7 s its batches took to
+   * land on a software adapter.
+   */
+  private placementOf(k: KernelState): KernelPlacement {
+    const p = k.placement.snapshot();
+    if (!k.moving) return p;
+    const onGpu = this.host.backendOf(k) === 'webgpu';
+    const rows = k.inFlight;
+    const to = onGpu ? 'its CPU twin' : 'WebGPU';
+    return {
+      ...p,
+      reason: `${p.reason} Moving to ${to} once ${rows > 0 ? `the ${formatCount(rows)} ${rows === 1 ? 'row' : 'rows'} out on ${onGpu ? 'WebGPU' : 'the twin'} come back` : 'what is out comes back'}.`,
+    };
   }
 
   build(): EngineSnapshot {
@@ -98,7 +118,7 @@ export class SnapshotBuilder {
         emitted: k.emitted,
         ratePerSec: k.meter.rate(),
         backpressure,
-        placement: k.placement.snapshot(),
+        placement: this.placementOf(k),
         ...(fallbackReason === undefined ? {} : { fallbackReason }),
       });
       for (const e of k.edges.values()) edgeOut(e);

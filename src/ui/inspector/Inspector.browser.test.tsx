@@ -56,6 +56,10 @@ describe('Inspector (issue 13, point 9)', () => {
     await expect.element(now).toHaveTextContent(/Processed5,000,000/);
     await expect.element(now).toHaveTextContent(/Refused or evicted0/);
     await expect.element(now).toHaveTextContent(/Runs onCPU twin/);
+    // Why, in words (it had been on hover only).
+    await expect
+      .element(page.getByTestId('kernel-now-why'))
+      .toHaveTextContent('WhyBackend set to cpu. (never switched)');
     // Above the settings: read before the capacity it explains.
     const capacity = page.getByRole('textbox', { name: 'Queue capacity' }).element();
     expect(

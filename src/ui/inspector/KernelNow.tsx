@@ -7,6 +7,7 @@
 import { kernelOf, useLiveValue, useStale } from '../../state/live';
 import { countOf, formatCompact, formatCount, formatRate } from '../design/format';
 import { depthText, depthTitle, droppedWord } from '../graph/depth';
+import { switchedAgo } from '../gpu/placement';
 
 function nowOf(id: string) {
   return (s: Parameters<typeof kernelOf>[0]) => {
@@ -15,6 +16,7 @@ function nowOf(id: string) {
       ? {
           backend: k.backend,
           reason: k.placement?.reason ?? k.fallbackReason ?? '',
+          switched: k.placement && s ? switchedAgo(k.placement.lastSwitchUs, s.timeUs) : '',
           rate: k.ratePerSec,
           queued: k.queued,
           peak: k.peakQueued,
@@ -48,6 +50,17 @@ export function KernelNow({ id }: { id: string }) {
             {k.backpressure ? <span className="badge badge-warn">bottleneck</span> : null}
           </dd>
         </div>
+        {/* Why, and since when, in words where it is read: only on hover, the Inspector had
+            never said why a kernel ran where it did (the GPU tab and the node's hover did). */}
+        {k.reason ? (
+          <div className="kernel-now-why" data-testid="kernel-now-why">
+            <dt className="sr-only">Why</dt>
+            <dd>
+              {k.reason}
+              {k.switched ? ` (${k.switched})` : ''}
+            </dd>
+          </div>
+        ) : null}
         <div>
           <dt>Rate</dt>
           <dd>{formatRate(k.rate)}</dd>
