@@ -82,6 +82,24 @@ describe('Inspector (issue 13, point 9)', () => {
     await expect.element(now).toHaveTextContent(/Dead letters held5,904/);
   });
 
+  // Forced onto WebGPU at 1 M/s asked on a software adapter, a queue filled and 1.6 M letters
+  // were lost within seconds; the edit's notice had said only "backend auto → webgpu".
+  it('warns, with an Undo, when a kernel is forced onto a WebGPU measured slower than its traffic', async () => {
+    render(<Page />);
+    const row = kernelRow({ id: 'aggregator', ratePerSec: 187_000 });
+    row.placement = { ...row.placement, mode: 'auto', gpuRate: 35 };
+    store.getState().ingestSnapshot(snapshot({ kernels: [row] }), Date.now());
+    await userEvent.selectOptions(page.getByRole('combobox', { name: 'Backend' }), 'webgpu');
+    const backend = () =>
+      store.getState().config.kernels.find((k) => k.id === 'aggregator')?.backend;
+    await expect.poll(backend).toBe('webgpu');
+    const warning = store.getState().notices.find((n) => n.kind === 'warning');
+    expect(warning?.text).toMatch(/measured 35\/s .* dropOldest policy applies/);
+    expect(warning?.action?.label).toBe('Undo');
+    warning!.action!.run();
+    expect(backend()).toBe('auto');
+  });
+
   it('applies an edit when focus leaves the form, as one undoable step', async () => {
     render(<Page />);
     const capacity = page.getByRole('textbox', { name: 'Queue capacity' });

@@ -18,6 +18,7 @@ import {
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { selectNode } from '../graph/view';
 import { focusInspector } from './focus';
+import { forcedGpuWarning } from './backendWarning';
 import { KernelLine, KernelNow } from './KernelNow';
 import { RouteInspector } from './RouteInspector';
 import { BEHAVIOR_RULES } from './behaviors';
@@ -547,6 +548,19 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
     if (reason === 'submit') keepFocusAcrossApply(formRef.current);
     if (!store.replace(result.config, result.note))
       return fail('the workspace refused it (see the notice).');
+    if (draft.backend === 'webgpu' && kernel.backend !== 'webgpu') {
+      // Forced onto a backend measured slower than its traffic: said now, with its undo, not
+      // found later in the dead letters.
+      const warning = forcedGpuWarning(
+        store.snapshot?.kernels.find((k) => k.id === kernel.id),
+        draft.overflowPolicy,
+      );
+      if (warning)
+        store.notify('warning', warning, {
+          key: `forced-gpu:${kernel.id}`,
+          action: { label: 'Undo', altText: 'Undo the backend change', run: () => store.undo() },
+        });
+    }
     // A renamed kernel stays selected under its new id.
     const sel = store.selection;
     if (reason === 'submit' || sel.includes(`kernel:${kernel.id}`))
