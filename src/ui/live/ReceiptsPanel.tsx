@@ -338,8 +338,9 @@ export function ReceiptsPanel() {
         <button
           type="button"
           ref={pauseRef}
-          className="push-end receipts-pause"
-          aria-pressed={pausedByUser}
+          // Its words say what it does (Pause, Resume), so no pressed state: "Resume, toggle
+          // button, pressed" contradicted itself to a screen reader. Tinted while paused.
+          className={`push-end receipts-pause${pausedByUser ? ' is-on' : ''}`}
           onClick={() => setPaused(!pausedByUser, rows)}
         >
           <span>{pausedByUser ? 'Resume' : 'Pause'}</span>
