@@ -414,6 +414,11 @@ test('no "runs on WebGPU" toasts at load: the backend is a badge', async ({ wb, 
   await expect(page.getByTestId('backend-badge')).toContainText(/WebGPU|CPU twin/);
   await page.waitForTimeout(1500);
   await expect(page.getByTestId('notices')).not.toContainText('runs on WebGPU');
+  // Its hover says what WebGPU is here (only the GPU tab had said it was a software adapter).
+  await page.getByTestId('backend-badge').hover();
+  await expect(page.getByRole('tooltip')).toContainText(
+    /WebGPU adapter: .*swiftshader, a software adapter on the CPU/,
+  );
 });
 
 test('Stop is in the toolbar while the generator runs, whichever panels are open', async ({

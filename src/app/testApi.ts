@@ -6,7 +6,7 @@ import { parseConfig, serializeConfig, type ExportFormat, type RouteConfig } fro
 import type { EngineClient } from '../engine/client';
 import type { EngineSnapshot, GeneratorSpec, PayloadValues } from '../engine/protocol';
 import type { WorkbenchStore } from '../state/store';
-import { pageGpuStatus } from '../ui/gpu/GpuPanel';
+import { pageGpuStatus } from '../ui/gpu/adapter';
 
 export type LoadResult = { ok: true } | { ok: false; errors: { path: string; message: string }[] };
 

@@ -1,7 +1,8 @@
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { acquireGpu, type GpuStatus } from '../../gpu';
+import type { GpuStatus } from '../../gpu';
+import { isSoftwareAdapter, pageGpuStatus } from './adapter';
 import { useGpuBench, type ThroughputRow as BenchRow } from './benchContext';
 import { useLiveValue } from '../../state/live';
 import {
@@ -15,23 +16,6 @@ import {
 import { watchTheme } from '../design/theme';
 import { logRange, logSplits, rateTick } from './chart';
 import { crossoverWords, placementLabel, switchedAgo } from './placement';
-
-let statusPromise: Promise<GpuStatus> | null = null;
-/** The page asks for the adapter once; the engine worker makes its own device on the same adapter. */
-export function pageGpuStatus(): Promise<GpuStatus> {
-  statusPromise ??= acquireGpu();
-  return statusPromise;
-}
-
-export function isSoftwareAdapter(a: {
-  architecture: string;
-  isFallbackAdapter: boolean;
-  vendor: string;
-}): boolean {
-  return (
-    a.isFallbackAdapter || /swiftshader/i.test(a.architecture) || /swiftshader/i.test(a.vendor)
-  );
-}
 
 const SIZES = [1_024, 4_096, 16_384, 65_536];
 

@@ -12,6 +12,7 @@ import { formatCompact, formatCount, formatRate } from '../design/format';
 import { describeSpec, generatorSpecOf } from '../inject/generatorSpec';
 import { engineLimit, starting } from '../live/engineLimit';
 import { AT_ASKED } from '../../state/steadyRates';
+import { useAdapterLine } from '../gpu/adapter';
 
 /**
  * Whether a kernel on its CPU twin is there by choice: forced to `cpu`, or `auto` with WebGPU
@@ -38,6 +39,7 @@ function backendRows(s: EngineSnapshot | null) {
 export function BackendBadge() {
   // A structure compared by content: the badge re-renders only when a row changes.
   const kernels = useLiveValue(backendRows);
+  const adapter = useAdapterLine();
   const gpu = kernels.filter((k) => k.backend === 'webgpu').length;
   const cpu = kernels.length - gpu;
   const label =
@@ -73,6 +75,7 @@ export function BackendBadge() {
       </Tooltip.Trigger>
       <Tooltip.Portal>
         <Tooltip.Content className="tooltip" side="bottom" align="end" sideOffset={6}>
+          {adapter ? <p className="tooltip-lead">{adapter}</p> : null}
           {kernels.length === 0 ? (
             'Waiting for the engine’s first snapshot.'
           ) : (
