@@ -72,4 +72,20 @@ describe('placementDetail', () => {
       `Measuring both backends. CPU twin ${measuredRate(8_020_000)}, WebGPU ${measuredRate(13_500)} at ~107 rows per batch. WebGPU faster at no measured batch size. Never switched (0 switches).`,
     );
   });
+  it('gives no rates nor batch size before anything was measured ("at ~0 rows" said nothing)', () => {
+    const text = placementDetail(
+      {
+        backend: 'cpu',
+        placement: {
+          ...placement,
+          cpuRate: null,
+          gpuRate: null,
+          batchSize: 0,
+          reason: 'Waiting for traffic.',
+        },
+      },
+      0,
+    );
+    expect(text).toBe('Waiting for traffic. WebGPU not measured. Never switched (0 switches).');
+  });
 });

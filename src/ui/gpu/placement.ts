@@ -40,9 +40,12 @@ export function placementDetail(
   const reason = p.reason.replace(/\.$/, '');
   const parts = [
     reason,
-    ...(reason.includes(cpu) && reason.includes(gpu)
+    ...((reason.includes(cpu) && reason.includes(gpu)) || (p.cpuRate === null && p.gpuRate === null)
       ? []
-      : [`CPU twin ${cpu}, WebGPU ${gpu} at ~${p.batchSize} rows per batch`]),
+      : // No batch yet: "at ~0 rows per batch" said nothing.
+        [
+          `CPU twin ${cpu}, WebGPU ${gpu}${p.batchSize > 0 ? ` at ~${p.batchSize} rows per batch` : ''}`,
+        ]),
     p.gpuRate === null
       ? 'WebGPU not measured'
       : p.crossoverBatch === null
