@@ -187,6 +187,8 @@ export interface EngineSnapshot {
   edges: EdgeSnapshot[];
   deadLetters: {
     count: number;
+    /** The most the queue holds: at it, each new letter pushes the oldest out (evicted). */
+    capacity: number;
     evicted: number;
     /** Cross-tenant redrives refused since the last reset. */
     refusedCrossTenant: number;

@@ -174,6 +174,7 @@ export class SnapshotBuilder {
       edges,
       deadLetters: {
         count: held,
+        capacity: c.broker.deadLetters.maxSize,
         evicted: this.letters.evicted,
         refusedCrossTenant: this.letters.refusedCrossTenant,
         recent: recentLetters,

@@ -66,7 +66,14 @@ const hold = (count: number, kernels: ReturnType<typeof kernelRow>[] = []) =>
   store.getState().ingestSnapshot(
     snapshot({
       kernels,
-      deadLetters: { count, evicted: 0, refusedCrossTenant: 0, recent: [], redrive: null },
+      deadLetters: {
+        count,
+        capacity: 10_000,
+        evicted: 0,
+        refusedCrossTenant: 0,
+        recent: [],
+        redrive: null,
+      },
     }),
     Date.now(),
   );
@@ -177,6 +184,12 @@ describe('Dead letters, empty and explained', () => {
       .element(page.getByTestId('dead-letters-empty'))
       .toHaveTextContent('Loading the 10,000 letters held…');
     await expect.element(page.getByTestId('dead-letters-empty')).not.toHaveTextContent(/matches/);
+    // At its bound the count says the queue is full ("10,000 held" read as a round count).
+    await expect
+      .element(page.getByTestId('dead-letter-count'))
+      .toHaveTextContent('10,000 dead letters held (full)');
+    hold(9_999);
+    await expect.element(page.getByTestId('dead-letter-count')).toHaveTextContent(/held$/);
   });
 
   it('says why the table is empty, and what a reason means on hover', async () => {
@@ -193,7 +206,14 @@ describe('Dead letters, empty and explained', () => {
     rows.push({ ...letter(1, 'Rejected'), typeId: 9999, destination: '' });
     store.getState().ingestSnapshot(
       snapshot({
-        deadLetters: { count: 1, evicted: 0, refusedCrossTenant: 0, recent: rows, redrive: null },
+        deadLetters: {
+          count: 1,
+          capacity: 10_000,
+          evicted: 0,
+          refusedCrossTenant: 0,
+          recent: rows,
+          redrive: null,
+        },
       }),
       Date.now(),
     );
@@ -211,6 +231,7 @@ describe('Dead letters, empty and explained', () => {
       snapshot({
         deadLetters: {
           count: 0,
+          capacity: 10_000,
           evicted: 38_976,
           refusedCrossTenant: 0,
           recent: [],
@@ -475,6 +496,7 @@ describe('Dead letters redrive, paced', () => {
         snapshot({
           deadLetters: {
             count: 5_904 - (p.sent ?? 0),
+            capacity: 10_000,
             evicted: 0,
             refusedCrossTenant: 0,
             recent: [],
@@ -674,6 +696,7 @@ describe('Dead letters panel with a full queue', () => {
         snapshot({
           deadLetters: {
             count: 10_000,
+            capacity: 10_000,
             evicted,
             refusedCrossTenant: 0,
             recent: [],
@@ -699,7 +722,14 @@ describe('Dead letters while the full queue churns', () => {
   const full = (evicted: number) =>
     store.getState().ingestSnapshot(
       snapshot({
-        deadLetters: { count: 10_000, evicted, refusedCrossTenant: 0, recent: [], redrive: null },
+        deadLetters: {
+          count: 10_000,
+          capacity: 10_000,
+          evicted,
+          refusedCrossTenant: 0,
+          recent: [],
+          redrive: null,
+        },
       }),
       Date.now(),
     );

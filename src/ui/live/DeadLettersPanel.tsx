@@ -46,6 +46,7 @@ export function DeadLettersPanel() {
   const types = useWorkbench((s) => s.config.messageTypes);
   const count = useLive((s) => s?.deadLetters.count ?? 0);
   const evicted = useLive((s) => s?.deadLetters.evicted ?? 0);
+  const capacity = useLive((s) => s?.deadLetters.capacity ?? Infinity);
   const nowS = useLive((s) => Math.floor((s?.timeUs ?? 0) / 1e6));
   const kernels = useWorkbench((s) => s.config.kernels);
   const kernelIds = kernels.map((k) => k.id);
@@ -286,6 +287,18 @@ export function DeadLettersPanel() {
           {formatCount(count)}
           {/* The noun goes in a narrow pane (the tab says "Dead letters"), making room for Purge. */}
           <span className="dl-noun"> {count === 1 ? 'dead letter' : 'dead letters'}</span> held
+          {/* At its bound, said: "10,000 held" read as a count that happened to be round, while
+              each new letter pushed the oldest out. */}
+          {count >= capacity ? (
+            <span
+              className="dl-full"
+              data-testid="dead-letters-full"
+              title={`The dead-letter queue holds at most ${formatCount(capacity)} letters: while it is full, each new letter pushes the oldest out (counted as evicted, not kept). Redrive or purge to make room.`}
+            >
+              {' '}
+              (full)
+            </span>
+          ) : null}
         </strong>
         {evicted ? (
           <span

@@ -373,6 +373,7 @@ describe("Dead letters' bars in a half-width pane at 1280x720", () => {
       snapshot({
         deadLetters: {
           count: 10_000,
+          capacity: 10_000,
           evicted: 36_421,
           refusedCrossTenant: 0,
           recent: [],

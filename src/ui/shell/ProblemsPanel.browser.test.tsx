@@ -27,6 +27,7 @@ describe('Problems panel', () => {
         ],
         deadLetters: {
           count: 10_000,
+          capacity: 10_000,
           evicted: 1,
           refusedCrossTenant: 0,
           recent: [],
@@ -75,6 +76,7 @@ describe('Problems panel', () => {
         ],
         deadLetters: {
           count: 10_000,
+          capacity: 10_000,
           evicted: 5_784,
           refusedCrossTenant: 0,
           recent: [],
@@ -144,7 +146,14 @@ describe('Problems panel', () => {
         kernels: [
           kernelRow({ id: 'fraud_processor', dropped: 5_904, deadLettered: 5_904, lettersHeld: 0 }),
         ],
-        deadLetters: { count: 0, evicted: 0, refusedCrossTenant: 0, recent: [], redrive: null },
+        deadLetters: {
+          count: 0,
+          capacity: 10_000,
+          evicted: 0,
+          refusedCrossTenant: 0,
+          recent: [],
+          redrive: null,
+        },
       }),
       Date.now(),
     );
@@ -159,7 +168,14 @@ describe('Problems panel', () => {
         kernels: [
           kernelRow({ id: 'fraud_processor', dropped: 5_904, deadLettered: 5_904, lettersHeld: 0 }),
         ],
-        deadLetters: { count: 0, evicted: 100, refusedCrossTenant: 0, recent: [], redrive: null },
+        deadLetters: {
+          count: 0,
+          capacity: 10_000,
+          evicted: 100,
+          refusedCrossTenant: 0,
+          recent: [],
+          redrive: null,
+        },
       }),
       Date.now() + 1_000,
     );

@@ -99,7 +99,14 @@ export function snapshot(parts: Partial<EngineSnapshot> = {}): EngineSnapshot {
     receipts: { total: 0, byStatus: {}, sampledOut: 0, failedLater: 0, recent: [] },
     kernels: [],
     edges: [],
-    deadLetters: { count: 0, evicted: 0, refusedCrossTenant: 0, recent: [], redrive: null },
+    deadLetters: {
+      count: 0,
+      capacity: 10_000,
+      evicted: 0,
+      refusedCrossTenant: 0,
+      recent: [],
+      redrive: null,
+    },
     accounting: {
       injected: 0,
       emitted: 0,
