@@ -113,6 +113,34 @@ describe('Inspector (issue 13, point 9)', () => {
     expect(store.getState().notices.at(-1)?.text).toMatch(/^Undid: /);
   });
 
+  // After an edit applied with Enter, Ctrl+Z in the field did nothing: the app's shortcuts stand
+  // aside in a field, for its own text undo.
+  it('undoes and redoes with Ctrl+Z and Ctrl+Shift+Z in a field with nothing typed since it applied', async () => {
+    render(<Page />);
+    const capacity = page.getByRole('textbox', { name: 'Queue capacity' });
+    await userEvent.clear(capacity);
+    await userEvent.type(capacity, '100{Enter}');
+    await expect.poll(() => capacityOf('aggregator')).toBe(100);
+    await expect
+      .poll(
+        () =>
+          document.activeElement?.getAttribute('aria-label') ??
+          document.activeElement?.closest('label')?.textContent,
+      )
+      .toMatch(/Queue capacity/);
+    await userEvent.keyboard('{Control>}z{/Control}');
+    await expect.poll(() => capacityOf('aggregator')).toBe(4096);
+    // Still in the field, which reads the capacity undone.
+    await expect.element(page.getByRole('textbox', { name: 'Queue capacity' })).toHaveFocus();
+    await expect.element(page.getByRole('textbox', { name: 'Queue capacity' })).toHaveValue('4096');
+    await userEvent.keyboard('{Control>}{Shift>}z{/Shift}{/Control}');
+    await expect.poll(() => capacityOf('aggregator')).toBe(100);
+    // Typing since: Ctrl+Z is the field's own, the workspace untouched.
+    await userEvent.type(page.getByRole('textbox', { name: 'Queue capacity' }), '0');
+    await userEvent.keyboard('{Control>}z{/Control}');
+    expect(capacityOf('aggregator')).toBe(100);
+  });
+
   it('says what a capacity that is no power of two runs as', async () => {
     render(<Page />);
     const capacity = page.getByRole('textbox', { name: 'Queue capacity' });

@@ -1,4 +1,12 @@
-import { useEffect, useId, useRef, useState, type FocusEvent, type FormEvent } from 'react';
+import {
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type FocusEvent,
+  type FormEvent,
+  type KeyboardEvent,
+} from 'react';
 import { FIELD_TYPES } from '../../core/config';
 import { MAX_QUEUE_CAPACITY, roundCapacity } from '../../core/queue/capacity';
 import {
@@ -50,6 +58,10 @@ function useAutoApply(commit: (reason: CommitReason) => boolean) {
     touch() {
       dirty.current = true;
     },
+    /** Nothing typed since the form last applied or opened. */
+    clean() {
+      return !dirty.current;
+    },
     run(reason: CommitReason) {
       if (!dirty.current && reason !== 'submit') return;
       if (commit(reason)) dirty.current = false;
@@ -88,6 +100,24 @@ function keepFocusAcrossApply(form: HTMLFormElement | null): void {
     refocusOn = null;
   }, 0);
 }
+/**
+ * Ctrl+Z and Ctrl+Shift+Z (or Ctrl+Y) in a form with nothing typed since it last applied: the
+ * app's undo and redo, focus kept on the field. The app's shortcuts stand aside in a field (its
+ * own text undo), so after an edit applied with Enter, Ctrl+Z there had done nothing at all.
+ */
+function undoKeys(e: KeyboardEvent<HTMLFormElement>, clean: boolean): void {
+  if (!clean || !(e.ctrlKey || e.metaKey) || e.altKey) return;
+  const key = e.key.toLowerCase();
+  const undo = key === 'z' && !e.shiftKey;
+  const redo = (key === 'z' && e.shiftKey) || key === 'y';
+  if (!undo && !redo) return;
+  e.preventDefault();
+  keepFocusAcrossApply(e.currentTarget);
+  const s = workbenchStore().getState();
+  if (undo) s.undo();
+  else s.redo();
+}
+
 function useRefocusAfterApply() {
   const form = useRef<HTMLFormElement>(null);
   useEffect(() => {
@@ -356,6 +386,7 @@ function TypeForm({ type }: { type: TypeDef }) {
       ref={formRef}
       onSubmit={submit}
       onBlur={auto.onBlur}
+      onKeyDown={(e) => undoKeys(e, auto.clean())}
       aria-label={`Message type ${type.name}`}
     >
       <h2>Message type</h2>
@@ -573,7 +604,13 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
     return true;
   }
   return (
-    <form ref={formRef} onSubmit={submit} onBlur={auto.onBlur} aria-label={`Kernel ${kernel.id}`}>
+    <form
+      ref={formRef}
+      onSubmit={submit}
+      onBlur={auto.onBlur}
+      onKeyDown={(e) => undoKeys(e, auto.clean())}
+      aria-label={`Kernel ${kernel.id}`}
+    >
       {/* Named: its live figures come first, and the Kernel id field with the name was below
           them, out of view in a short Inspector. */}
       <h2>
