@@ -142,3 +142,22 @@ test('the page has one main landmark, a banner, a footer and one h1 (axe best pr
   // Named at 1280 px too, where the brand's words are out of sight.
   await expect(page.getByRole('heading', { level: 1, name: 'Ring Dispatcher' })).toHaveCount(1);
 });
+
+// F8 then Escape had left the focus on the empty notices list, 0 px high, with no ring anywhere.
+test('F8 reaches the notices and Escape, closing the last, takes focus back where it was', async ({
+  wb,
+  page,
+}) => {
+  await wb.openReady();
+  await page.getByRole('button', { name: 'Inject one Transaction message' }).click();
+  await expect(page.getByTestId('notices')).toContainText('Sent 1 Transaction');
+  const more = page.getByRole('button', { name: 'More actions' });
+  await more.focus();
+  await page.keyboard.press('F8');
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement?.closest('.notices') !== null))
+    .toBe(true);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('notices').locator('.notice')).toHaveCount(0);
+  await expect(more).toBeFocused();
+});

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import * as Toast from '@radix-ui/react-toast';
 import { useWorkbench, workbenchStore, type Notice } from '../../state/store';
 
@@ -16,6 +17,7 @@ const DURATION_MS: Record<Notice['kind'], number> = {
  */
 export function Notices() {
   const notices = useWorkbench((s) => s.notices);
+  useFocusBackFromNotices(notices.length);
   return (
     <Toast.Provider swipeDirection="right" label="Notices">
       {notices.map((n) => (
@@ -46,4 +48,32 @@ export function Notices() {
       <Toast.Viewport className="notices" data-testid="notices" />
     </Toast.Provider>
   );
+}
+
+/**
+ * F8 takes focus to the notices; once the last one is closed (Escape), it goes back where it came
+ * from. It had stayed on the empty list, 0 px high: no focus ring anywhere, and Tab went on from
+ * the graph's corner.
+ */
+function useFocusBackFromNotices(count: number): void {
+  const from = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'F8') return;
+      const active = document.activeElement;
+      if (active instanceof HTMLElement && !active.closest('.notices')) from.current = active;
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
+  useEffect(() => {
+    if (count > 0) return;
+    const back = from.current;
+    const active = document.activeElement;
+    const lost = active === null || active === document.body;
+    if (!back || !(lost || (active instanceof HTMLElement && active.closest('.notices')))) return;
+    from.current = null;
+    if (back.isConnected) back.focus();
+    else if (active instanceof HTMLElement) active.blur();
+  }, [count]);
 }
