@@ -33,17 +33,24 @@ function ProblemsBadge() {
   const n = problems.length + live.length;
   if (n === 0) return null;
   const errors = problems.filter((p) => p.severity === 'error').length;
+  // Every one a loss that is history (nothing of it held any more): grey, not amber.
+  const settled = problems.length === 0 && live.every((p) => p.settled);
   return (
     <Badge
-      level={errors > 0 ? 'crit' : 'warn'}
+      level={errors > 0 ? 'crit' : settled ? 'settled' : 'warn'}
       text={formatCount(n)}
-      title={`${countOf(n, 'problem')}${errors > 0 ? `, ${countOf(errors, 'error')}` : ''}`}
+      title={`${countOf(n, 'problem')}${errors > 0 ? `, ${countOf(errors, 'error')}` : ''}${settled ? ', all settled: nothing of them is held any more' : ''}`}
       testId="badge-problems"
     />
   );
 }
 
-function Badge(p: { level: 'crit' | 'warn'; text: string; title: string; testId: string }) {
+function Badge(p: {
+  level: 'crit' | 'warn' | 'settled';
+  text: string;
+  title: string;
+  testId: string;
+}) {
   return (
     <span
       className={`tab-badge ${p.level}`}

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { ProblemsPanel } from './ProblemsPanel';
+import { PanelBadge } from './PanelBadge';
 import { cleanup, freshStore, kernelRow, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
 
@@ -182,5 +183,32 @@ describe('Problems panel', () => {
     const items = page.getByRole('list', { name: 'Running system problems' }).getByRole('listitem');
     await expect.element(items.nth(0)).toHaveTextContent(/100 dead letters were pushed out/);
     await expect.element(items.nth(1)).not.toHaveTextContent(/No dead letter is held now/);
+  });
+});
+
+describe('Problems tab count', () => {
+  // After a burst's letters were all redriven the tab kept an amber "1" until Reset counters.
+  it('turns grey when every problem is a loss that is history', async () => {
+    render(<PanelBadge id="problems" />);
+    const at = (lettersHeld: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          kernels: [
+            kernelRow({
+              id: 'pattern_detector',
+              dropped: 3_976,
+              deadLettered: 3_976,
+              lettersHeld,
+            }),
+          ],
+        }),
+        Date.now(),
+      );
+    at(3_976);
+    const badge = page.getByTestId('badge-problems');
+    await expect.element(badge).toHaveClass(/warn/);
+    at(0);
+    await expect.element(badge).toHaveClass(/settled/);
+    expect(badge.element().getAttribute('title')).toMatch(/all settled/);
   });
 });

@@ -59,6 +59,12 @@ export interface LiveProblem {
    * generator behind its schedule goes when it keeps up or stops).
    */
   now?: true;
+  /**
+   * A loss that is history: nothing of it is held or waiting any more (a queue's refusals whose
+   * letters were all redriven, purged or pushed out). Listed until Reset counters, but the tab's
+   * count is grey when every problem is such: an amber "1" had stood after a full recovery.
+   */
+  settled?: true;
 }
 
 /**
@@ -103,6 +109,7 @@ export function liveProblems(
               : ' No dead letter is held now: they were redriven or purged.'
             : ''),
         nodeId: kernelNodeId(k.id),
+        ...(k.lettersHeld === 0 ? { settled: true as const } : {}),
       });
     const failed = (k.lettersByReason.KernelError ?? 0) + (k.lettersByReason.InvalidPayload ?? 0);
     if (failed > 0)
