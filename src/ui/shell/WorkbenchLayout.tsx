@@ -167,74 +167,72 @@ function LayoutFor({
 
   return (
     <div className="layout">
-      {/* The page's main landmark: the graph, the Inspector and the dock; the toolbar is its
-          banner and the status bar its footer. */}
-      <main className="layout-main">
-        <Group
-          id="rdw-outer"
-          orientation="vertical"
-          className="layout-outer"
-          defaultLayout={saved.outer}
-          // Not while a pane is maximised: the dock's height then is the maximised one.
-          onLayoutChanged={(outer, meta) =>
-            ours('outer', meta.isUserInteraction) &&
-            heightBeforeMaximise.current === null &&
-            save({ outer })
-          }
-        >
-          <Panel id="layout-work" minSize="120px">
-            <Group
-              id="rdw-main"
-              orientation="horizontal"
-              defaultLayout={saved.main}
-              onLayoutChanged={(main, meta) =>
-                ours('main', meta.isUserInteraction) && save({ main })
-              }
-            >
-              <Panel id="layout-graph" minSize="320px">
-                {graph}
-              </Panel>
-              <Separator className="sep-handle" aria-label="Resize inspector" />
-              <Panel
-                id="layout-inspector"
-                panelRef={inspectorPanel}
-                defaultSize="300px"
-                minSize="240px"
-                maxSize="45%"
-                collapsible
-                collapsedSize="0px"
-                onResize={(size) => {
-                  setInspectorShown(size.inPixels > 0);
-                  resized('main', size.inPixels);
-                }}
-              >
-                {inspector}
-              </Panel>
-            </Group>
-          </Panel>
-          <Separator className="sep-handle" aria-label="Resize panels" />
-          <Panel
-            id="layout-dock"
-            panelRef={dockPanel}
-            defaultSize={DOCK_DEFAULT}
-            minSize="150px"
-            collapsible
-            collapsedSize="0px"
-            onResize={(size) => {
-              setDockShown(size.inPixels > 0);
-              resized('outer', size.inPixels);
-            }}
+      <Group
+        id="rdw-outer"
+        // The page's main landmark: the graph, the Inspector and the dock; the toolbar is its
+        // banner and the status bar its footer. On the group itself: a <main> around it took
+        // the height the group fills, wherever the app's styles were not there to pass it on.
+        role="main"
+        orientation="vertical"
+        className="layout-outer"
+        defaultLayout={saved.outer}
+        // Not while a pane is maximised: the dock's height then is the maximised one.
+        onLayoutChanged={(outer, meta) =>
+          ours('outer', meta.isUserInteraction) &&
+          heightBeforeMaximise.current === null &&
+          save({ outer })
+        }
+      >
+        <Panel id="layout-work" minSize="120px">
+          <Group
+            id="rdw-main"
+            orientation="horizontal"
+            defaultLayout={saved.main}
+            onLayoutChanged={(main, meta) => ours('main', meta.isUserInteraction) && save({ main })}
           >
-            <Dock
-              model={saved.dock}
-              renderPanel={renderPanel}
-              renderBadge={renderBadge}
-              onModelChanged={onDockModel}
-              onReveal={onReveal}
-            />
-          </Panel>
-        </Group>
-      </main>
+            <Panel id="layout-graph" minSize="320px">
+              {graph}
+            </Panel>
+            <Separator className="sep-handle" aria-label="Resize inspector" />
+            <Panel
+              id="layout-inspector"
+              panelRef={inspectorPanel}
+              defaultSize="300px"
+              minSize="240px"
+              maxSize="45%"
+              collapsible
+              collapsedSize="0px"
+              onResize={(size) => {
+                setInspectorShown(size.inPixels > 0);
+                resized('main', size.inPixels);
+              }}
+            >
+              {inspector}
+            </Panel>
+          </Group>
+        </Panel>
+        <Separator className="sep-handle" aria-label="Resize panels" />
+        <Panel
+          id="layout-dock"
+          panelRef={dockPanel}
+          defaultSize={DOCK_DEFAULT}
+          minSize="150px"
+          collapsible
+          collapsedSize="0px"
+          onResize={(size) => {
+            setDockShown(size.inPixels > 0);
+            resized('outer', size.inPixels);
+          }}
+        >
+          <Dock
+            model={saved.dock}
+            renderPanel={renderPanel}
+            renderBadge={renderBadge}
+            onModelChanged={onDockModel}
+            onReveal={onReveal}
+          />
+        </Panel>
+      </Group>
       <footer className="statusbar">
         {status}
         <span className="grow" />
