@@ -63,6 +63,23 @@ for (const size of SIZES)
         await expect(page.getByRole('button', { name })).toBeInViewport({ ratio: 1 });
     });
 
+    // A kernel forced onto WebGPU makes the backend badge "WebGPU 1 · CPU 3": with traffic
+    // running, More actions had been pushed past the window's edge.
+    test('every toolbar control stays inside the window with a kernel on WebGPU and traffic running', async ({
+      wb,
+      page,
+    }) => {
+      await wb.openReady();
+      await wb.forceBackend('fraud_processor', 'webgpu');
+      await expect(page.getByTestId('backend-badge')).toContainText('WebGPU 1 · CPU 3');
+      await page.evaluate(() => window.workbench.startGenerator({ ratePerSec: 1000, seed: 7 }));
+      await expect(page.getByRole('button', { name: /Stop/ }).first()).toBeVisible();
+      const bar = page.getByRole('banner', { name: 'Workbench' });
+      for (const el of await bar.locator('button, select, input').all())
+        if (await el.isVisible()) await expect(el).toBeInViewport({ ratio: 1 });
+      await page.evaluate(() => window.workbench.stopGenerator());
+    });
+
     test('Inject and Receipts show side by side; every panel stays inside the window', async ({
       wb,
       page,
