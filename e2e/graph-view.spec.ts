@@ -249,4 +249,6 @@ test('F6 and Shift+F6 move focus between the toolbar, graph, Inspector, dock pan
   }
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
+  // Closed, the focus goes back to the menu's button (it had been left on the page).
+  await expect(page.getByRole('button', { name: 'More actions' })).toBeFocused();
 });

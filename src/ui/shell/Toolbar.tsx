@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import * as Menu from '@radix-ui/react-dropdown-menu';
 import * as Dialog from '@radix-ui/react-dialog';
@@ -43,6 +43,7 @@ function keepFocusBeside(button: HTMLButtonElement, spent: boolean): void {
 export function Toolbar() {
   const name = useWorkbench((s) => s.workspaceName);
   const canUndo = useWorkbench((s) => s.past.length > 0);
+  const moreRef = useRef<HTMLButtonElement>(null);
   const canRedo = useWorkbench((s) => s.future.length > 0);
   const theme = useWorkbench((s) => s.theme);
   const search = useWorkbench((s) => s.search);
@@ -244,7 +245,13 @@ export function Toolbar() {
       </select>
       <Menu.Root modal={false}>
         <Menu.Trigger asChild>
-          <button type="button" className="icon-btn" aria-label="More actions" title="More actions">
+          <button
+            type="button"
+            ref={moreRef}
+            className="icon-btn"
+            aria-label="More actions"
+            title="More actions"
+          >
             ⋯
           </button>
         </Menu.Trigger>
@@ -270,7 +277,16 @@ export function Toolbar() {
       <Dialog.Root open={saveOpen} onOpenChange={setSaveOpen}>
         <Dialog.Portal>
           <Dialog.Overlay className="dialog-overlay" />
-          <Dialog.Content className="dialog small" aria-describedby={undefined}>
+          <Dialog.Content
+            className="dialog small"
+            aria-describedby={undefined}
+            // Opened from a menu, it has no trigger to give the focus back to: closed, it had
+            // left the focus on the page. Back to the menu's button.
+            onCloseAutoFocus={(e) => {
+              e.preventDefault();
+              moreRef.current?.focus();
+            }}
+          >
             <Dialog.Title className="dialog-title">Save workspace as</Dialog.Title>
             <form
               className="dialog-form"
