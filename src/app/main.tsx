@@ -70,7 +70,8 @@ const engine = recordingClient(
     // on its CPU twin (a lost device, a move off WebGPU) is news worth a notice.
     onNotice: (n) => {
       const text = noticeText(n);
-      if (text !== null) store.getState().notify('warning', text);
+      // A move `auto` chose is information; a fallback for want of WebGPU is a warning.
+      if (text !== null) store.getState().notify(n.chosen ? 'info' : 'warning', text);
     },
     onError: (e) => {
       store.getState().notify('error', `Engine: ${e.message}`);

@@ -204,8 +204,14 @@ export class EngineCore {
   }
 
   /** Reports a backend change of a kernel (for the UI's notices and `snapshot.gpuEvents`). */
-  notice(kernelId: string, backend: 'webgpu' | 'cpu', message: string): void {
-    const n: GpuNotice = { kernelId, atUs: this.nowUs, backend, message };
+  notice(kernelId: string, backend: 'webgpu' | 'cpu', message: string, chosen = false): void {
+    const n: GpuNotice = {
+      kernelId,
+      atUs: this.nowUs,
+      backend,
+      message,
+      ...(chosen ? { chosen: true as const } : {}),
+    };
     if (this.recentNotices.length < MAX_RECENT_NOTICES) this.recentNotices.push(n);
     this.opts.onEvent?.({ type: 'notice', notice: n });
   }

@@ -135,6 +135,9 @@ describe('auto backend', () => {
     expect(back.placement.switches).toBe(2);
     expect(back.placement.lastSwitchUs).toBeGreaterThan(onGpu.placement.lastSwitchUs!);
     expect(back.placement.reason).toMatch(/CPU twin measured|stays on the CPU/);
+    // A move auto chose, said as one: the page shows it as information, not as a fallback.
+    const moves = second.flatMap((s) => s.gpuEvents).filter((n) => n.kernelId === 'alert_sink');
+    expect(moves.find((n) => n.backend === 'cpu')).toMatchObject({ chosen: true });
 
     // Nothing lost: every alert processed once, no letters; the state counts every one of them
     // (carried CPU -> GPU -> CPU; the measuring samples never touched the live state).

@@ -217,7 +217,12 @@ export class KernelHost {
         this.releaseForcedCpu(k);
       },
     );
-    this.notice(k, onBackend('Runs on its CPU twin', p.snapshot().reason));
+    // Chosen (the twin measured faster, or the config asks for it) unless WebGPU is gone.
+    this.notice(
+      k,
+      onBackend('Runs on its CPU twin', p.snapshot().reason),
+      p.gpuUnavailable === null,
+    );
   }
 
   backendOf(k: KernelState): Backend {
@@ -235,8 +240,8 @@ export class KernelHost {
     return 'The WebGPU runtime is starting.';
   }
 
-  private notice(k: KernelState, message: string): void {
-    this.c.notice(k.cfg.id, this.backendOf(k), message);
+  private notice(k: KernelState, message: string, chosen = false): void {
+    this.c.notice(k.cfg.id, this.backendOf(k), message, chosen);
   }
 
   /** Applies a changed config to an existing kernel (or adds a new one). */

@@ -380,6 +380,12 @@ export interface GpuNotice {
   atUs: number;
   backend: 'webgpu' | 'cpu';
   message: string;
+  /**
+   * A move placement chose (`auto` measured the other backend faster, or the config asks for
+   * it), not a fallback for want of WebGPU (a lost device, a runtime that could not be made): the
+   * page shows it as information, not as a warning.
+   */
+  chosen?: true;
 }
 
 /** One message in a trace: its stamps per stage, where it went and what became of it. */
