@@ -176,7 +176,9 @@ export const DeadLetterTable = memo(function DeadLetterTable({
               <input
                 type="checkbox"
                 tabIndex={r.id === activeId ? 0 : -1}
-                aria-label={`Select dead letter ${r.id}`}
+                // What the row is, not only its place: "Select dead letter 3" told a screen
+                // reader nothing of the message.
+                aria-label={`Select dead letter ${r.id}: message ${r.messageId}, ${typeLabel(types, r.typeId)}, ${r.reason}`}
                 checked={picked.has(r.id)}
                 onChange={(e) => {
                   const next = new Set(picked);
