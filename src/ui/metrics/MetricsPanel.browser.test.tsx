@@ -177,3 +177,23 @@ describe('Metrics chart values under the pointer', () => {
     expect(document.querySelectorAll('.chart-tip')).toHaveLength(0);
   });
 });
+
+describe('Metrics counters in a half-width pane', () => {
+  // At 1280x720 the dispatcher's and the broker's counters took two lines of exact figures, the
+  // room of the charts' first row.
+  it('are compact and on one line, their exact figures on hover', async () => {
+    withDemoKernels(668, 300);
+    store.getState().ingestSnapshot(counts(8_760_955, 10_516_010), Date.now() + 1000);
+    const dispatcher = page.getByTestId('dispatcher-counters');
+    const broker = page.getByTestId('broker-counters');
+    await expect.element(broker).toBeVisible();
+    await expect.element(dispatcher).toHaveTextContent(/dispatched 8\.76\sM/);
+    const a = dispatcher.element().getBoundingClientRect();
+    const b = broker.element().getBoundingClientRect();
+    expect(Math.abs(a.top - b.top)).toBeLessThan(2);
+    const exact = [...dispatcher.element().querySelectorAll('.counters-short strong')].map((e) =>
+      e.getAttribute('title'),
+    );
+    expect(exact[0]).toBe('8,760,955');
+  });
+});
