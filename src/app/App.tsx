@@ -4,6 +4,7 @@ import * as Tooltip from '@radix-ui/react-tooltip';
 import { GraphCanvas } from '../ui/graph/GraphCanvas';
 import { GraphActionsContext, type GraphActions } from '../ui/graph/actions';
 import { injectFromGraph } from '../ui/graph/injectFromGraph';
+import { undoRedoOf } from '../ui/shell/undoKeys';
 import { Inspector } from '../ui/inspector/Inspector';
 import { PanelBoundary } from '../ui/shell/ErrorBoundary';
 import { Notices } from '../ui/shell/Notices';
@@ -55,8 +56,9 @@ function useShortcuts() {
       const key = e.key.toLowerCase();
       // Selected text (payload hex, a receipt) copies as text, not as graph nodes.
       if (key === 'c' && window.getSelection()?.isCollapsed === false) return;
-      if (key === 'z' && !e.shiftKey) s.undo();
-      else if ((key === 'z' && e.shiftKey) || key === 'y') s.redo();
+      const asked = undoRedoOf(e);
+      if (asked === 'undo') s.undo();
+      else if (asked === 'redo') s.redo();
       else if (key === 'c' && s.selection.length) {
         clipboard = copyNodes(s.config, s.selection);
         void navigator.clipboard?.writeText(JSON.stringify(clipboard)).catch(() => undefined);

@@ -26,6 +26,7 @@ import {
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { selectNode } from '../graph/view';
 import { focusInspector } from './focus';
+import { undoRedoOf } from '../shell/undoKeys';
 import { forcedGpuWarning } from './backendWarning';
 import { KernelLine, KernelNow } from './KernelNow';
 import { RouteInspector } from './RouteInspector';
@@ -106,15 +107,12 @@ function keepFocusAcrossApply(form: HTMLFormElement | null): void {
  * own text undo), so after an edit applied with Enter, Ctrl+Z there had done nothing at all.
  */
 function undoKeys(e: KeyboardEvent<HTMLFormElement>, clean: boolean): void {
-  if (!clean || !(e.ctrlKey || e.metaKey) || e.altKey) return;
-  const key = e.key.toLowerCase();
-  const undo = key === 'z' && !e.shiftKey;
-  const redo = (key === 'z' && e.shiftKey) || key === 'y';
-  if (!undo && !redo) return;
+  const asked = clean && !e.altKey ? undoRedoOf(e) : null;
+  if (asked === null) return;
   e.preventDefault();
   keepFocusAcrossApply(e.currentTarget);
   const s = workbenchStore().getState();
-  if (undo) s.undo();
+  if (asked === 'undo') s.undo();
   else s.redo();
 }
 
@@ -222,13 +220,6 @@ function InspectorBody({
 }
 
 /**
- * With nothing selected, the workspace in a list: each kernel with its handler, backend and queue
- * and what it does now (rate, queue, losses), then each type with its route, every one a button
- * that selects it. The Inspector's column stood empty beside the graph (300 px at 1280x720), and a
- * node is reached here from the keyboard without crossing the graph's tab stops. Kernels first,
- * live: at 1280x720 the graph's own figures are 9 px high, and Queues is behind Inject.
- */
-/**
  * Selects a node from the outline; from the keyboard, focus follows into its form (the outline's
  * button goes with the outline: focus had fallen to the page, and the next F6 went to the toolbar).
  */
@@ -237,6 +228,13 @@ function pick(nodeId: string, fromKeyboard: boolean): void {
   if (fromKeyboard) focusInspector();
 }
 
+/**
+ * With nothing selected, the workspace in a list: each kernel with its handler, backend and queue
+ * and what it does now (rate, queue, losses), then each type with its route, every one a button
+ * that selects it. The Inspector's column stood empty beside the graph (300 px at 1280x720), and a
+ * node is reached here from the keyboard without crossing the graph's tab stops. Kernels first,
+ * live: at 1280x720 the graph's own figures are 9 px high, and Queues is behind Inject.
+ */
 function Outline() {
   const config = useWorkbench((s) => s.config);
   return (
