@@ -2,6 +2,7 @@ import type { EngineClient } from '../../engine/client';
 import { findType, type U64Json } from '../../state/edits';
 import { workbenchStore } from '../../state/store';
 import { openTrace } from '../analysis/traceHighlight';
+import { splitAtOnce } from '../inject/atOnce';
 
 /**
  * A type's ▶ on the graph: one message, and a notice naming it with a Trace button, as Node-RED
@@ -14,7 +15,8 @@ export async function injectFromGraph(engine: EngineClient, typeId: U64Json): Pr
   const name = findType(s.config, typeId)?.name ?? String(typeId);
   if (!reply.ok) return s.notify('error', `${name} not sent: ${reply.error.message}`);
   const id = reply.ids?.first;
-  const refused = Object.entries(reply.atOnce).find(([, n]) => n > 0)?.[0];
+  // Older messages a dropOldest queue evicted to make room are no refusal of this one.
+  const refused = Object.entries(splitAtOnce(reply.atOnce).refused).find(([, n]) => n > 0)?.[0];
   s.notify(
     refused ? 'warning' : 'info',
     `Sent 1 ${name}${id === undefined ? '' : `: message ${id}`}${refused ? `, refused at once (${refused})` : ''}.`,

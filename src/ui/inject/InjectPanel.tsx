@@ -28,6 +28,7 @@ import {
 } from './generatorSpec';
 import { formatClock, formatCount, formatCounts, formatRate } from '../design/format';
 import { F32_MAX_TEXT } from '../../engine/payload';
+import { splitAtOnce } from './atOnce';
 
 type Field = RouteConfig['messageTypes'][number]['fields'][number];
 type Preset = NonNullable<RouteConfig['generatorPresets']>[number];
@@ -343,7 +344,7 @@ function PublishForm({
         : `: messages ${ids.first} to ${ids.last}.`;
     // What the send itself answered with besides deliveries (refusals at a full queue, NoRoute,
     // older messages a dropOldest queue evicted): "Sent 50,000." alone hid 45,904 refusals.
-    const { DroppedOldest: evicted = 0, ...refusedAtOnce } = reply.atOnce;
+    const { refused: refusedAtOnce, evicted } = splitAtOnce(reply.atOnce);
     // ("At once:" before them did not say whether those were sent, refused or something else.)
     const refused = formatCounts(refusedAtOnce);
     const said = [
