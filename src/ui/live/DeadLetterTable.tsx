@@ -128,6 +128,15 @@ export const DeadLetterTable = memo(function DeadLetterTable({
       return;
     }
     const at = rows.findIndex((r) => String(r.id) === from.dataset.letter);
+    // Up from the first row's checkbox goes to "Select all", above it in the same column.
+    if (e.key === 'ArrowUp' && at === 0 && kind === 'input') {
+      const all = e.currentTarget.closest('table')?.querySelector<HTMLElement>('thead input');
+      if (all) {
+        e.preventDefault();
+        all.focus();
+      }
+      return;
+    }
     // The rows' keys as Receipts takes them, but a page: the table is not virtual, and the pane
     // scrolls by its own.
     const to = at < 0 || e.key.startsWith('Page') ? null : rowForKey(e.key, at, rows.length, 0);
@@ -152,6 +161,17 @@ export const DeadLetterTable = memo(function DeadLetterTable({
               type="checkbox"
               aria-label="Select all dead letters shown"
               checked={rows.length > 0 && picked.size === rows.length}
+              // Down into the rows, at the row whose stop it is: from "Select all", ↓ did nothing
+              // and the rows were reached by Tab alone.
+              onKeyDown={(e) => {
+                if (e.key !== 'ArrowDown' || activeId === null) return;
+                const to = e.currentTarget
+                  .closest('table')
+                  ?.querySelector<HTMLElement>(`tr[data-letter="${activeId}"] input`);
+                if (!to) return;
+                e.preventDefault();
+                to.focus();
+              }}
               onChange={(e) =>
                 onPick(e.target.checked ? new Set(rows.map((r) => r.id)) : new Set())
               }

@@ -171,6 +171,15 @@ describe('Dead letters, by keyboard', () => {
     await expect
       .poll(() => document.activeElement?.getAttribute('aria-label'))
       .toBe('Trace message 101');
+    // Up from the first row's checkbox to "Select all", and down again into the rows.
+    await userEvent.keyboard('{ArrowLeft}{ArrowUp}');
+    await expect
+      .poll(() => document.activeElement?.getAttribute('aria-label'))
+      .toBe('Select all dead letters shown');
+    await userEvent.keyboard('{ArrowDown}');
+    await expect
+      .poll(() => document.activeElement?.getAttribute('aria-label'))
+      .toBe('Select dead letter 1: message 101, FraudAlert (1010), DroppedOldest');
   });
 });
 
