@@ -1,5 +1,5 @@
 /** The graph keeps the user's view through adds and undo, and says what undo did (issue 13, point 10). */
-import { test, expect } from './workbench';
+import { test, expect, viewSettled } from './workbench';
 import type { Page } from '@playwright/test';
 
 const zoom = (page: Page) =>
@@ -13,18 +13,20 @@ test('+ Type keeps the zoom, undo restores the selection and says what it undid'
 }) => {
   await wb.open();
   await wb.kernelNode('aggregator').click();
+  await viewSettled(page);
   const before = await zoom(page);
   expect(before).not.toBeCloseTo(1, 2);
   await page.getByRole('button', { name: '+ Type' }).click();
   const added = page.getByRole('form', { name: /^Message type Message\d+/ });
   await expect(added).toBeVisible();
-  await page.waitForTimeout(400); // the pan animates for 200 ms
+  await viewSettled(page); // the pan animates for 200 ms
   expect(await zoom(page)).toBeCloseTo(before, 3);
 
   await page.getByRole('button', { name: 'Undo', exact: true }).click();
   await expect(page.getByText(/Undid: added message type/i).first()).toBeVisible();
   // The kernel selected before the add is selected again; the view is not reset.
   await expect(page.getByRole('form', { name: 'Kernel aggregator' })).toBeVisible();
+  await viewSettled(page);
   expect(await zoom(page)).toBeCloseTo(before, 3);
   await page.getByRole('button', { name: 'Redo', exact: true }).click();
   await expect(page.getByText(/Redid: added message type/i).first()).toBeVisible();
@@ -102,12 +104,8 @@ test('a node picked outside the graph (the outline, Problems) is brought into vi
   for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Zoom In' }).click();
   await expect.poll(() => inView('kernel:alert_sink')).toBe(false);
   // The zoom animates: read it once it has settled (under load 400 ms was not always enough).
-  let zoomed = await zoom(page);
-  for (let before = NaN; before !== zoomed;) {
-    before = zoomed;
-    await page.waitForTimeout(200);
-    zoomed = await zoom(page);
-  }
+  await viewSettled(page);
+  const zoomed = await zoom(page);
   // Picked in the Inspector's outline: selected, and the graph pans to it at the user's zoom.
   await page
     .getByRole('navigation', { name: 'Workspace outline' })
@@ -161,7 +159,7 @@ test.describe('at 1280x720', () => {
           .evaluateAll((ns) => ns.map((n) => n.getAttribute('data-id'))),
       );
       await page.getByRole('button', { name }).click();
-      await page.waitForTimeout(400); // the pan animates for 200 ms
+      await viewSettled(page); // the pan animates for 200 ms
       const ids = await page
         .locator('.react-flow__node')
         .evaluateAll((ns) => ns.map((n) => n.getAttribute('data-id')));

@@ -3,7 +3,7 @@
  * window, Trace that shows what it traced, notices that cover no control, Stop always at hand,
  * a one-row toolbar.
  */
-import { DOCK_PANELS, test, expect } from './workbench';
+import { DOCK_PANELS, test, expect, viewSettled } from './workbench';
 import type { Page } from '@playwright/test';
 
 const SIZES = [
@@ -535,6 +535,7 @@ test('hiding the Inspector fits the graph to the wider pane, unless the user mov
     }
     return r;
   };
+  await viewSettled(page);
   const before = { scale: await scale(), right: await rightmost() };
   const toggle = page.getByRole('button', { name: 'Inspector', exact: true });
   await toggle.click();
@@ -547,19 +548,20 @@ test('hiding the Inspector fits the graph to the wider pane, unless the user mov
   await expect.poll(scale).toBeCloseTo(before.scale, 2);
   // A view the user zoomed stays as it is.
   await page.getByRole('button', { name: 'Zoom In' }).click();
+  await viewSettled(page);
   const zoomed = await scale();
   await toggle.click();
-  await page.waitForTimeout(500);
+  await viewSettled(page);
   expect(await scale()).toBeCloseTo(zoomed, 3);
   // Fitted again by the user, then zoomed onto one node by a search: that view stays too.
   await page.getByRole('button', { name: 'Fit View' }).click();
   const search = page.getByRole('searchbox', { name: 'Search nodes' });
   await search.fill('alert_sink');
   await search.press('Enter');
-  await page.waitForTimeout(500);
+  await viewSettled(page);
   const onNode = await scale();
   await toggle.click();
-  await page.waitForTimeout(500);
+  await viewSettled(page);
   expect(await scale()).toBeCloseTo(onNode, 3);
 });
 

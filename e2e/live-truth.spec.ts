@@ -97,7 +97,10 @@ test.describe('live truth', () => {
     const stoppedAt = Date.now();
     // Within two seconds every edge label has lost its rate and every Queues rate reads 0/s.
     await expect
-      .poll(async () => (await edgeRates(page)).filter((t) => /\d/.test(t)), { timeout: 2000 })
+      .poll(async () => (await edgeRates(page)).filter((t) => /\d/.test(t)), {
+        timeout: 2000,
+        intervals: [50],
+      })
       .toEqual([]);
     for (const k of ['fraud_processor', 'aggregator', 'pattern_detector', 'alert_sink']) {
       await expect(queues.getByTestId(`rate-${k}`)).toHaveText('0/s', { timeout: 2000 });
@@ -134,7 +137,9 @@ test.describe('live truth', () => {
     await wb.forceBackend('fraud_processor', 'webgpu');
     const queues = await panel(page, 'Queues');
     const started = await page.evaluate(() =>
-      window.workbench.startGenerator({ ratePerSec: 2_000_000, seed: 5, durationMs: 8000 }),
+      // Until stopped below, not for a set time: on a loaded machine 8 s of traffic through a
+      // kernel on SwiftShader had not always made the 100,000 alerts the sink is checked for.
+      window.workbench.startGenerator({ ratePerSec: 2_000_000, seed: 5 }),
     );
     expect(started.ok).toBe(true);
     // Its queue fills and its policy applies; the UI names it, on WebGPU, as the bottleneck.
@@ -183,9 +188,7 @@ test.describe('live truth', () => {
     expect(emitted).toBeGreaterThan(1000);
     expect(sink.dropped).toBe(0);
     expect(sink.lettersByReason.QueueFull ?? 0).toBe(0);
-    expect(await queues.getByTestId('queue-row-alert_sink').getByText('bottleneck').count()).toBe(
-      0,
-    );
+    await expect(queues.getByTestId('queue-row-alert_sink').getByText('bottleneck')).toHaveCount(0);
     expect(after.accounting.balanced).toBe(true);
   });
 

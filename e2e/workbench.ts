@@ -8,6 +8,25 @@ export async function engineReady(page: Page): Promise<void> {
     .toBeGreaterThan(0);
 }
 
+/**
+ * The graph's view once it has stopped moving: its transform read twice, `gapMs` apart, the same.
+ * Pans and zooms animate for 200 ms; on a loaded CI machine late frames stretch that, and a
+ * fixed sleep followed by an exact read failed. Returns the settled transform.
+ */
+export async function viewSettled(page: Page, gapMs = 200): Promise<string> {
+  const read = () =>
+    page.locator('.react-flow__viewport').evaluate((el) => getComputedStyle(el).transform);
+  await page.waitForTimeout(gapMs);
+  let now = await read();
+  for (let i = 0; i < 50; i++) {
+    await page.waitForTimeout(gapMs);
+    const next = await read();
+    if (next === now) return now;
+    now = next;
+  }
+  throw new Error(`the graph's view kept moving for ${(50 * gapMs) / 1000} s`);
+}
+
 export class Workbench {
   constructor(readonly page: Page) {}
 
