@@ -282,17 +282,16 @@ export function AccountingBar() {
   // it, and the review caught that frame in a screenshot, "✔ balanced" over a line whose failed
   // term, grown past the room, was out of view with no "+1 more". The figures' own growth, a
   // digit at a time, is left to the observer (measuring at every snapshot cost the page 3–6 %).
+  // The reasons messages were lost for, each with its count: the shape's key and the failed term.
+  const reasons = acc ? Object.entries(acc.failedByStatus).filter(([, n]) => n > 0) : [];
   const shapeKey = acc
-    ? `${termsKey}|${Object.keys(acc.failedByStatus)
-        .filter((k) => (acc.failedByStatus[k] ?? 0) > 0)
-        .join()}|${acc.deadLettered > 0 ? 1 : 0}`
+    ? `${termsKey}|${reasons.map(([why]) => why).join()}|${acc.deadLettered > 0 ? 1 : 0}`
     : null;
   useLayoutEffect(() => {
     if (shapeKey !== null) refit();
   }, [shapeKey, refit]);
   if (!acc) return null;
-  const lost = Object.values(acc.failedByStatus).reduce((x, y) => x + y, 0);
-  const reasons = Object.entries(acc.failedByStatus).filter(([, n]) => n > 0);
+  const lost = reasons.reduce((x, [, n]) => x + n, 0);
   const lostWhy = reasons
     .map(([why, n]) => `${lossWords(why, 'long')}: ${formatCount(n)}`)
     .join('; ');
