@@ -12,8 +12,11 @@ import {
   recordingClient,
   recordingKey,
   checkReplay,
+  configDiffers,
+  configKey,
   replayHeadless,
   replayLive,
+  runningSpec,
   saveRecording,
   serializeRecording,
   type Recording,
@@ -212,5 +215,96 @@ describe('recording storage', () => {
       'inject',
       'stopGenerator',
     ]);
+  });
+});
+
+describe('a recording bounds the generator runs it holds', () => {
+  const spec = { ratePerSec: 1000, pattern: 'poisson' as const, seed: 7 };
+  const recorder = (clock: { us: number }) =>
+    createRecorder(
+      () => clock.us,
+      () => '2026-12-05T00:00:00.000Z',
+    );
+
+  it('keeps a generator already running as started at 0, with what is left of its duration', () => {
+    const clock = { us: 1_000_000 };
+    const rec = recorder(clock);
+    const running = runningSpec(
+      { spec: { ...spec, durationMs: 10_000 }, startedUs: 2_000_000 },
+      5_000_000,
+    );
+    expect(running).toEqual({ ...spec, durationMs: 7000 });
+    rec.start('under load', 'demo', 'demo', { running: running! });
+    clock.us += 2_500_000;
+    const r = rec.stop()!;
+    // Recorded under running traffic it had held nothing, and was not saved.
+    expect(r.events.map((e) => [e.atUs, e.command.type])).toEqual([
+      [0, 'startGenerator'],
+      [2_500_000, 'stopGenerator'],
+    ]);
+    expect(r.events[0]!.command).toEqual({ type: 'startGenerator', spec: running });
+    expect(runningSpec({ spec }, 5_000_000)).toEqual(spec);
+  });
+
+  it('stops a generator left running at the end, so a live replay ends with the recording', () => {
+    const clock = { us: 0 };
+    const rec = recorder(clock);
+    const sent: EngineCommand[] = [];
+    const client = recordingClient(fakeClient(sent), rec);
+    rec.start('left running', 'demo', 'demo');
+    clock.us += 100_000;
+    client.send({ type: 'startGenerator', spec });
+    clock.us += 3_500_000;
+    const r = rec.stop()!;
+    expect(r.durationUs).toBe(3_600_000);
+    expect(r.events.map((e) => [e.atUs, e.command.type])).toEqual([
+      [100_000, 'startGenerator'],
+      [3_600_000, 'stopGenerator'],
+    ]);
+    // Replayed live, the generator is stopped at the recording's end (it had run for good).
+    const timers: { ms: number; fn: () => void }[] = [];
+    const replayed: EngineCommand[] = [];
+    replayLive(fakeClient(replayed), r, {
+      after: (ms, fn) => timers.push({ ms, fn }),
+      cancel: () => undefined,
+    });
+    for (const t of timers) t.fn();
+    expect(timers.map((t) => t.ms)).toEqual([100, 3600]);
+    expect(replayed.map((c) => c.type)).toEqual([
+      'resetMetrics',
+      'startGenerator',
+      'stopGenerator',
+    ]);
+    // A run stopped within the recording gets no second stop.
+    rec.start('stopped', 'demo', 'demo');
+    client.send({ type: 'startGenerator', spec });
+    client.send({ type: 'stopGenerator' });
+    expect(rec.stop()!.events.map((e) => e.command.type)).toEqual([
+      'startGenerator',
+      'stopGenerator',
+    ]);
+  });
+
+  it('says when a replay runs another config than the one recorded against', () => {
+    const config = demoConfig();
+    const rec = recorder({ us: 0 });
+    rec.start('r', 'demo', config.name, { configKey: configKey(config) });
+    const r = rec.stop()!;
+    expect(configDiffers(r, config)).toBeNull();
+    // The layout does not shape traffic: moving a node is no other config.
+    expect(configDiffers(r, { ...config, layout: { 'kernel:x': { x: 1, y: 2 } } })).toBeNull();
+    const edited = {
+      ...config,
+      kernels: config.kernels.map((k, i) => (i === 0 ? { ...k, queueCapacity: 16 } : k)),
+    };
+    expect(configDiffers(r, edited)).toMatch(/an earlier version of “.+”, since edited/);
+    expect(configDiffers(r, { ...edited, name: 'other' })).toContain(
+      `“${config.name}”, not the “other”`,
+    );
+    // Kept through storage; a recording from before the key says nothing.
+    const parsed = parseRecording(serializeRecording(r));
+    expect(parsed.ok && configDiffers(parsed.recording, edited)).toBeTruthy();
+    const { configKey: _dropped, ...old } = r;
+    expect(configDiffers(old, edited)).toBeNull();
   });
 });

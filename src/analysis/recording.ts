@@ -46,6 +46,11 @@ export interface Recording {
   workspace: string;
   /** The config the traffic was recorded against (its name; the config itself is the workspace). */
   configName: string;
+  /**
+   * What of that config shapes the traffic (`configKey`): a replay against another says so.
+   * Absent from recordings made before it was kept.
+   */
+  configKey?: string;
   /** ISO date, from the injected clock of the caller. */
   createdAt: string;
   durationUs: number;
@@ -139,8 +144,62 @@ export function toEngineCommand(c: RecordedCommand): EngineCommand {
   }
 }
 
+/**
+ * A fingerprint of what in a config shapes its traffic: broker, types, kernels and routes, not the
+ * layout or the generator presets (32-bit FNV-1a of their JSON, bigints as decimal strings, hex).
+ */
+export function configKey(config: RouteConfig): string {
+  const { broker, messageTypes, kernels, routes, k2kRoutes } = config;
+  const text = JSON.stringify(
+    { broker, messageTypes, kernels, routes, k2kRoutes },
+    (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v),
+  );
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * What a replay against `config` should say when `r` was recorded against another config (or
+ * another version of it); null when it is the same, or the recording predates `configKey`.
+ */
+export function configDiffers(r: Recording, config: RouteConfig): string | null {
+  if (r.configKey === undefined || r.configKey === configKey(config)) return null;
+  const what =
+    r.configName && r.configName !== config.name
+      ? `“${r.configName}”, not the “${config.name}” loaded now`
+      : `an earlier version of “${config.name}”, since edited`;
+  return `It was recorded against ${what}: the replay runs the config as it is now, so its figures are not the recorded run's.`;
+}
+
+/**
+ * The spec a generator already running at engine time `nowUs` is recorded as, started at the
+ * recording's 0: what is left of its duration, when it has one (at least 1 ms).
+ */
+export function runningSpec(
+  g: { spec?: GeneratorSpec; startedUs?: number },
+  nowUs: number,
+): GeneratorSpec | undefined {
+  if (!g.spec) return undefined;
+  const { durationMs } = g.spec;
+  if (!durationMs || g.startedUs === undefined) return { ...g.spec };
+  const left = Math.max(1, Math.round(durationMs - (nowUs - g.startedUs) / 1000));
+  return { ...g.spec, durationMs: left };
+}
+
+export interface RecorderStartOptions {
+  /** `configKey` of the config recorded against. */
+  configKey?: string;
+  /**
+   * The generator's spec when it is already running as the recording starts: kept as started at
+   * 0 (with what is left of its duration), or a recording made under running traffic held
+   * nothing of it and was not saved.
+   */
+  running?: GeneratorSpec;
+}
+
 export interface Recorder {
-  start(name: string, workspace: string, configName: string): void;
+  start(name: string, workspace: string, configName: string, options?: RecorderStartOptions): void;
   /** Ends the recording and returns it; null when none was running. */
   stop(): Recording | null;
   /** Keeps a command if recording and it is traffic; anything else is ignored. */
@@ -164,26 +223,44 @@ export function createRecorder(
 ): Recorder {
   let current: Recording | null = null;
   let startedUs = 0;
+  // Whether the generator runs, as far as the recording goes: a start not yet stopped.
+  let generatorOn = false;
   const notify = onChange;
   return {
-    start(name, workspace, configName) {
+    start(name, workspace, configName, options = {}) {
       startedUs = now();
       current = {
         version: RECORDING_VERSION,
         name,
         workspace,
         configName,
+        ...(options.configKey === undefined ? {} : { configKey: options.configKey }),
         createdAt: isoNow(),
         durationUs: 0,
         events: [],
         truncated: 0,
       };
+      generatorOn = false;
+      if (options.running) {
+        current.events.push({
+          atUs: 0,
+          command: toRecorded({ type: 'startGenerator', spec: options.running })!,
+        });
+        generatorOn = true;
+      }
       notify();
     },
     stop() {
       const r = current;
       current = null;
-      if (r) r.durationUs = Math.max(0, Math.round(now() - startedUs));
+      if (r) {
+        r.durationUs = Math.max(0, Math.round(now() - startedUs));
+        // The traffic recorded ends where the recording does: a generator still running is
+        // stopped there on replay (a live replay had left it running for good). Kept beyond
+        // MAX_EVENTS too: without it the replay would not end.
+        if (generatorOn) r.events.push({ atUs: r.durationUs, command: { type: 'stopGenerator' } });
+      }
+      generatorOn = false;
       notify();
       return r;
     },
@@ -191,6 +268,8 @@ export function createRecorder(
       if (!current) return;
       const c = toRecorded(cmd);
       if (!c) return;
+      if (c.type === 'startGenerator') generatorOn = true;
+      else if (c.type === 'stopGenerator') generatorOn = false;
       if (current.events.length >= MAX_EVENTS) current.truncated++;
       else current.events.push({ atUs: Math.max(0, Math.round(now() - startedUs)), command: c });
       notify();
@@ -271,6 +350,7 @@ export function parseRecording(
       name: r.name,
       workspace: r.workspace,
       configName: typeof r.configName === 'string' ? r.configName : '',
+      ...(typeof r.configKey === 'string' ? { configKey: r.configKey } : {}),
       createdAt: typeof r.createdAt === 'string' ? r.createdAt : '',
       durationUs: typeof r.durationUs === 'number' ? r.durationUs : 0,
       events: r.events,

@@ -1,13 +1,16 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useWorkbench } from '../../state/store';
+import { useWorkbench, workbenchStore } from '../../state/store';
 import { browserStorage } from '../../state/persistence';
 import { useEngine } from '../engineContext';
 import {
+  configDiffers,
+  configKey,
   deleteRecording,
   listRecordings,
   loadRecording,
   parseRecording,
   replayLive,
+  runningSpec,
   saveRecording,
   serializeRecording,
   type Recording,
@@ -145,8 +148,9 @@ export function RecordPanel() {
         return;
       }
       const a = reply.check;
+      const other = configDiffers(r, config);
       setMessage(
-        `Headless replay of “${n}”: ${formatCount(a.total)} receipts (${statusLine(a.byStatus)}); second replay ${a.identical ? 'identical' : 'DIFFERENT'}.${a.errors.length ? ` ${commands(a.errors.length)} refused: ${a.errors[0]!.message}` : ''} ${HEADLESS_NOTE}`,
+        `Headless replay of “${n}”: ${formatCount(a.total)} receipts (${statusLine(a.byStatus)}); second replay ${a.identical ? 'identical' : 'DIFFERENT'}.${a.errors.length ? ` ${commands(a.errors.length)} refused: ${a.errors[0]!.message}` : ''} ${other ?? HEADLESS_NOTE}`,
       );
     });
   }
@@ -161,7 +165,7 @@ export function RecordPanel() {
         cancelRef.current = null;
         setCancelLive(null);
         setMessage(
-          `Replayed “${n}” into the live engine: ${commands(r.events.length)} sent at their recorded times. Its kernels kept their state from before, so the figures can differ from a headless replay, which starts from empty kernels and is exact.`,
+          `Replayed “${n}” into the live engine: ${commands(r.events.length)} sent at their recorded times. ${configDiffers(r, config) ?? 'Its kernels kept their state from before, so the figures can differ from a headless replay, which starts from empty kernels and is exact.'}`,
         );
       },
       r.durationUs / 1000 + 50,
@@ -213,11 +217,18 @@ export function RecordPanel() {
                 : undefined
             }
             onClick={() => {
-              recorder.start(name.trim(), workspace, config.name);
+              // A generator already running is recorded as started at 0: recorded under
+              // running traffic, the recording had held nothing and was not saved.
+              const live = workbenchStore().getState().snapshot;
+              const running = live?.generator.running
+                ? runningSpec(live.generator, live.timeUs)
+                : undefined;
+              recorder.start(name.trim(), workspace, config.name, {
+                configKey: configKey(config),
+                ...(running ? { running } : {}),
+              });
               setMessage(
-                replaces
-                  ? `Recording: injections and generator starts/stops are captured; it replaces “${name.trim()}” when stopped.`
-                  : 'Recording: injections and generator starts/stops are captured.',
+                `Recording: injections and generator starts/stops are captured${running ? ', the generator running now as started at 0' : ''}${replaces ? `; it replaces “${name.trim()}” when stopped` : ''}.`,
               );
             }}
           >
