@@ -174,8 +174,12 @@ test.describe('inject and watch', () => {
     await page.reload();
     await engineReady(page);
     await expect(page.getByTestId('notices')).toContainText(
-      /The page was reloaded, and the engine started afresh: the last page's traffic \([\d,]+ messages injected, [\d,]+ dead letters held; its generator was running\) was not kept\./,
+      /Reloaded: the last page's traffic was not kept \([\d,]+ injected, [\d,]+ dead letters held, generator running\)\./,
     );
+    // A warning, read whole: not cut at the notice's three lines.
+    const note = page.locator('.notice-warning .notice-text', { hasText: 'Reloaded:' });
+    await expect(note).toBeVisible();
+    expect(await note.evaluate((el) => el.scrollHeight <= el.clientHeight + 1)).toBe(true);
     expect((await snap(page))!.injected).toBe(0);
   });
 

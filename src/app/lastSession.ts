@@ -6,7 +6,7 @@
  * goes (`pagehide`, in this tab's session storage) and the next page says so once.
  */
 import type { WorkbenchStore } from '../state/store';
-import { countOf } from '../ui/design/format';
+import { countOf, formatCount } from '../ui/design/format';
 
 const KEY = 'rdw:v1:last-session';
 
@@ -16,16 +16,23 @@ interface LastSession {
   running: boolean;
 }
 
-/** The words for what the last page held, or null when it held nothing worth a word. */
-export function lostWords(last: LastSession): string | null {
+/**
+ * What to say of what the last page held: null when it held nothing worth a word. A warning when
+ * it held dead letters or ran a generator (work a RabbitMQ or Kafka user reads as durable, now
+ * gone), and short enough to be read whole in a notice: the first words were cut at three lines
+ * ("…1,986 dead letters held; its generator…", the "not kept" out of view) and it went in 5 s.
+ */
+// (The workspace, its layout and settings live in the browser and are kept: said in the README.)
+export function lostWords(last: LastSession): { kind: 'info' | 'warning'; text: string } | null {
   if (last.injected <= 0 && last.held <= 0 && !last.running) return null;
   const held = last.held > 0 ? `, ${countOf(last.held, 'dead letter')} held` : '';
-  const running = last.running ? '; its generator was running' : '';
-  return (
-    `The page was reloaded, and the engine started afresh: the last page's traffic ` +
-    `(${countOf(last.injected, 'message')} injected${held}${running}) was not kept. The ` +
-    `engine's state lives in the page; the workspace, its layout and settings were kept.`
-  );
+  const running = last.running ? ', generator running' : '';
+  return {
+    kind: last.held > 0 || last.running ? 'warning' : 'info',
+    text:
+      `Reloaded: the last page's traffic was not kept (${formatCount(last.injected)} injected` +
+      `${held}${running}).`,
+  };
 }
 
 export function installLastSession(store: WorkbenchStore): void {
@@ -34,7 +41,7 @@ export function installLastSession(store: WorkbenchStore): void {
     sessionStorage.removeItem(KEY);
     if (saved !== null) {
       const words = lostWords(JSON.parse(saved) as LastSession);
-      if (words) store.getState().notify('info', words);
+      if (words) store.getState().notify(words.kind, words.text);
     }
   } catch {
     // Unreadable or refused: nothing to say.
