@@ -517,6 +517,54 @@ test('Panels brings a dock dragged shut back at the height it had before the dra
     .toBeLessThan(4);
 });
 
+test('the Inspector and the dock hidden before a reload come back at the sizes they had', async ({
+  wb,
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await wb.open();
+  const dock = page.locator('#layout-dock');
+  const inspector = page.locator('#layout-inspector');
+  // Made larger than their defaults by dragging their separators.
+  const drag = async (name: string, dx: number, dy: number) => {
+    const sep = (await page.getByRole('separator', { name }).boundingBox())!;
+    const x = sep.x + sep.width / 2;
+    const y = sep.y + sep.height / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    for (let i = 1; i <= 8; i++) await page.mouse.move(x + (dx * i) / 8, y + (dy * i) / 8);
+    await page.mouse.up();
+  };
+  const inspectorBefore = (await inspector.boundingBox())!.width;
+  await drag('Resize inspector', -150, 0);
+  await drag('Resize panels', 0, -80);
+  await expect
+    .poll(async () => (await inspector.boundingBox())!.width)
+    .toBeGreaterThan(inspectorBefore + 100);
+  const sizes = {
+    inspector: (await inspector.boundingBox())!.width,
+    dock: (await dock.boundingBox())!.height,
+  };
+  expect(sizes.dock).toBeGreaterThan(300);
+  const inspectorButton = page.getByRole('button', { name: 'Inspector', exact: true });
+  const panels = page.getByRole('button', { name: 'Panels', exact: true });
+  await inspectorButton.click();
+  await panels.click();
+  await expect(panels).toHaveAttribute('aria-pressed', 'false');
+  await expect(inspectorButton).toHaveAttribute('aria-pressed', 'false');
+  await page.reload();
+  await expect(panels).toHaveAttribute('aria-pressed', 'false');
+  await inspectorButton.click();
+  await panels.click();
+  // Their sizes, not their least (240 px and 150 px).
+  await expect
+    .poll(async () => Math.abs((await inspector.boundingBox())!.width - sizes.inspector))
+    .toBeLessThan(4);
+  await expect
+    .poll(async () => Math.abs((await dock.boundingBox())!.height - sizes.dock))
+    .toBeLessThan(4);
+});
+
 test('hiding the Inspector fits the graph to the wider pane, unless the user moved the view', async ({
   wb,
   page,

@@ -5,11 +5,17 @@
  * remembered per workspace.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { Group, Panel, Separator, usePanelRef, type Layout } from 'react-resizable-panels';
+import { Group, Panel, Separator, usePanelRef } from 'react-resizable-panels';
 import { useWorkbench } from '../../state/store';
 import { Dock } from './Dock';
 import { cycleRegion } from './regions';
-import { loadLayout, saveLayout, type DockModel, type PanelId } from './dockLayout';
+import {
+  loadLayout,
+  saveLayout,
+  type DockModel,
+  type PanelId,
+  type SavedLayout,
+} from './dockLayout';
 
 /** localStorage, reached lazily: some browsers throw on the property itself. */
 const storage = {
@@ -68,8 +74,7 @@ function LayoutFor({
   const [dockShown, setDockShown] = useState(true);
   const [inspectorShown, setInspectorShown] = useState(true);
   const save = useCallback(
-    (patch: { outer?: Layout; main?: Layout; dock?: DockModel }) =>
-      saveLayout(workspace, patch, storage),
+    (patch: SavedLayout) => saveLayout(workspace, patch, storage),
     [workspace],
   );
   // The group a status-bar button has just collapsed or expanded: its change is the user's, to
@@ -80,10 +85,16 @@ function LayoutFor({
   // which is what the library's expand restores: the dock came back at 150 px of the 297 it had
   // before the drag. The size at the press is kept for the toggle to restore instead.
   const pressed = useRef<Record<'outer' | 'main', number> | null>(null);
+  // Kept with the layout too (`expandTo`): a panel hidden before a reload comes back at its size.
   const collapsedFrom = useRef<Record<'outer' | 'main', number | null>>({
-    outer: null,
-    main: null,
+    outer: saved.expandTo?.outer ?? null,
+    main: saved.expandTo?.main ?? null,
   });
+  const expandTo = useRef({ ...saved.expandTo });
+  const keepExpandTo = (group: 'outer' | 'main', px: number) => {
+    expandTo.current = { ...expandTo.current, [group]: px };
+    save({ expandTo: expandTo.current });
+  };
   useEffect(() => {
     // In the capture phase, on the window: the library takes the separators' presses itself
     // (a grab zone wider than the separator), and a press handler on one is never called.
@@ -117,6 +128,7 @@ function LayoutFor({
     if (at === undefined) return;
     // Collapsed by this drag: restore the size it started from. Dragged open again: nothing to.
     collapsedFrom.current[group] = px === 0 && at > 0 ? at : null;
+    if (px === 0 && at > 0) keepExpandTo(group, at);
   };
   const toggle = (group: 'outer' | 'main') => {
     // The dock is the outer group's collapsible panel, the Inspector the main group's.
@@ -124,11 +136,18 @@ function LayoutFor({
     if (!panel) return;
     toggled.current = group;
     const collapsed = panel.isCollapsed();
+    const before = panel.getSize().inPixels;
     if (collapsed) panel.expand();
     else panel.collapse();
     // Nothing changed (no room to expand into): no change to wait for, and none to keep later.
     if (panel.isCollapsed() === collapsed) {
       toggled.current = null;
+      return;
+    }
+    if (!collapsed) {
+      // Hidden: the size it had is what it comes back at, after a reload too.
+      collapsedFrom.current[group] = before;
+      keepExpandTo(group, before);
       return;
     }
     const from = collapsedFrom.current[group];

@@ -95,6 +95,12 @@ export interface SavedLayout {
   /** Sizes of the graph and the inspector. */
   main?: Layout | undefined;
   dock?: DockModel | undefined;
+  /**
+   * The size, px, a collapsed dock (`outer`) or Inspector (`main`) comes back at when shown: the
+   * library keeps it in memory only, and after a reload they came back at their least sizes
+   * (150 px of the 395 the dock had, 240 of the Inspector's 576).
+   */
+  expandTo?: { outer?: number; main?: number } | undefined;
 }
 
 const KEY_PREFIX = 'rdw:v1:layout:';
@@ -151,6 +157,16 @@ export function readDockModel(value: unknown): DockModel | null {
   return everyPaneCollapsible(model) ?? model;
 }
 
+function readExpandTo(v: unknown): SavedLayout['expandTo'] {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const out: { outer?: number; main?: number } = {};
+  for (const k of ['outer', 'main'] as const) {
+    const px = (v as Record<string, unknown>)[k];
+    if (typeof px === 'number' && Number.isFinite(px) && px > 0 && px < 100_000) out[k] = px;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 export function loadLayout(workspace: string, storage: Pick<Storage, 'getItem'>): SavedLayout {
   try {
     const raw = storage.getItem(layoutKey(workspace));
@@ -160,6 +176,7 @@ export function loadLayout(workspace: string, storage: Pick<Storage, 'getItem'>)
       outer: isLayout(v.outer) ? v.outer : undefined,
       main: isLayout(v.main) ? v.main : undefined,
       dock: readDockModel(v.dock) ?? undefined,
+      expandTo: readExpandTo(v.expandTo),
     };
   } catch {
     // Unreadable storage or a mangled value: the default layout is a fine answer.
