@@ -281,6 +281,38 @@ test.describe('inject and watch', () => {
     await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(before + 5);
   });
 
+  test('Dead letters: the filters and the redrive controls hold still while letters pour in (1280x720)', async ({
+    wb,
+    page,
+  }) => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await wb.openReady();
+    const panel = await wb.openPanel('Dead letters');
+    const controls = [
+      panel.getByRole('combobox', { name: 'Filter dead letters by reason' }),
+      panel.getByRole('combobox', { name: 'Filter dead letters by destination' }),
+      panel.getByRole('combobox', { name: 'Redrive target' }),
+      panel.getByRole('button', { name: /^Options/ }),
+    ];
+    const where = async () =>
+      Promise.all(
+        controls.map(async (c) => {
+          const b = (await c.boundingBox())!;
+          return `${Math.round(b.x)},${Math.round(b.y)}`;
+        }),
+      );
+    const before = await where();
+    // From none to 10,000 held (full) with thousands evicted: the count's text grows fivefold.
+    for (const n of [3_000, 12_000]) {
+      await page.evaluate((count) => window.workbench.inject({ typeId: 424242, count }), n);
+      await expect(panel.getByTestId('dead-letter-count')).toContainText(
+        n === 3_000 ? '3,000' : '10,000',
+      );
+      expect(await where()).toEqual(before);
+    }
+    await expect(panel.getByTestId('dead-letters-full')).toBeVisible();
+  });
+
   test('unknown type ids yield NoRoute receipts and dead letters', async ({ wb, page }) => {
     await wb.openReady();
     await page.evaluate(() => window.workbench.inject({ typeId: 424242, count: 2 }));

@@ -283,6 +283,22 @@ export function DeadLettersPanel() {
   return (
     <div className="dead-letters">
       <div className="panel-bar">
+        <FilterSelect
+          label="Filter dead letters by reason"
+          all="all reasons"
+          options={DEAD_LETTER_REASONS}
+          value={reason}
+          onChange={setReason}
+        />
+        <FilterSelect
+          label="Filter dead letters by destination"
+          all="all destinations"
+          options={kernelIds}
+          value={dest}
+          onChange={setDest}
+        />
+        {/* The count after the filters: before them, its growth under an overflow ("0 held" to
+            "10,000 held (full) (14,986 evicted)") moved both filters 200 px while they were used. */}
         <strong data-testid="dead-letter-count" className={stale.className} title={stale.title}>
           {formatCount(count)}
           {/* The noun goes in a narrow pane (the tab says "Dead letters"), making room for Purge. */}
@@ -308,20 +324,6 @@ export function DeadLettersPanel() {
             ({formatCount(evicted)} evicted)
           </span>
         ) : null}
-        <FilterSelect
-          label="Filter dead letters by reason"
-          all="all reasons"
-          options={DEAD_LETTER_REASONS}
-          value={reason}
-          onChange={setReason}
-        />
-        <FilterSelect
-          label="Filter dead letters by destination"
-          all="all destinations"
-          options={kernelIds}
-          value={dest}
-          onChange={setDest}
-        />
         <button
           type="button"
           className="push-end"
@@ -373,6 +375,7 @@ export function DeadLettersPanel() {
         </button>
         <button
           type="button"
+          className="redrive-all"
           disabled={matching === 0 || running}
           title={running ? BUSY_TITLE : undefined}
           onClick={() => void redrive(false)}
