@@ -315,7 +315,15 @@ test.describe('inject and watch', () => {
 
   test('unknown type ids yield NoRoute receipts and dead letters', async ({ wb, page }) => {
     await wb.openReady();
-    await page.evaluate(() => window.workbench.inject({ typeId: 424242, count: 2 }));
+    // The reply says what the send did at once, and which ids it gave (as the README says).
+    const sent = await page.evaluate(() => window.workbench.inject({ typeId: 424242, count: 2 }));
+    expect(sent).toMatchObject({ ok: true, count: 2, atOnce: { NoRoute: 2 } });
+    expect(sent.ids!.last - sent.ids!.first).toBe(1);
+    // The live dispatcher's table, from the engine: every route of the demo, none for 424242.
+    const routes = await page.evaluate(() => window.workbench.routes());
+    expect(routes.map(([t, k]) => `${t}->${k}`).sort()).toEqual(
+      (await wb.config()).routes.map((r) => `${r.typeId}->${r.kernelId}`).sort(),
+    );
     await expect.poll(async () => (await snap(page))?.receipts.byStatus.NoRoute ?? 0).toBe(2);
     await expect
       .poll(async () => (await snap(page))?.deadLetters.count ?? 0)

@@ -22,7 +22,15 @@ export interface WorkbenchApi {
     count?: number;
     payload?: PayloadValues;
     priority?: number;
-  }): Promise<{ ok: boolean; count?: number; error?: string }>;
+  }): Promise<{
+    ok: boolean;
+    count?: number;
+    /** Receipts other than Delivered the send issued at once, by status (see the README). */
+    atOnce?: Record<string, number>;
+    /** The message ids the send gave its messages (null where they did not follow one another). */
+    ids?: { first: number; last: number } | null;
+    error?: string;
+  }>;
   startGenerator(spec: GeneratorSpec): Promise<{ ok: boolean; error?: string }>;
   stopGenerator(): Promise<{ ok: boolean }>;
   /** The latest engine snapshot (injected, metrics, receipts, kernels, dead letters, accounting). */
@@ -62,11 +70,21 @@ export function installTestApi({
       return { ok: true };
     },
     async routes() {
-      const reply = await engine.request({ type: 'snapshot' });
-      void reply;
-      return store
-        .getState()
-        .config.routes.map((r) => [r.typeId, r.kernelId] as [number | string, string]);
+      // The engine's own table: what the live dispatcher routes by, not the config it was sent
+      // (which had been returned, so an edit that never reached the engine still read as done).
+      const reply = await engine.request({ type: 'routes' });
+      if (!reply.ok || reply.command !== 'routes') return [];
+      return reply.routes.map(
+        ([typeId, kernelId]) =>
+          [
+            typeof typeId === 'bigint'
+              ? typeId <= BigInt(Number.MAX_SAFE_INTEGER)
+                ? Number(typeId)
+                : String(typeId)
+              : typeId,
+            kernelId,
+          ] as [number | string, string],
+      );
     },
     async inject({ typeId, count, payload, priority }) {
       const reply = await engine.request({
@@ -77,7 +95,9 @@ export function installTestApi({
         ...(priority !== undefined ? { priority } : {}),
       });
       if (!reply.ok) return { ok: false, error: reply.error.message };
-      return reply.command === 'inject' ? { ok: true, count: reply.count } : { ok: true };
+      return reply.command === 'inject'
+        ? { ok: true, count: reply.count, atOnce: reply.atOnce, ids: reply.ids }
+        : { ok: true };
     },
     async startGenerator(spec) {
       const reply = await engine.request({ type: 'startGenerator', spec });
