@@ -565,6 +565,51 @@ test('the Inspector and the dock hidden before a reload come back at the sizes t
     .toBeLessThan(4);
 });
 
+test("Queues: a kernel's bottleneck badge changes no row's height, and covers no figure", async ({
+  wb,
+  page,
+}) => {
+  for (const [width, height] of [
+    [1280, 720],
+    [1440, 900],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await wb.openReady();
+    const queues = await wb.openPanel('Queues');
+    const rows = queues.locator('[data-testid^="queue-row-"]');
+    const heights = () =>
+      rows.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+    const before = await heights();
+    await page.evaluate(() => window.workbench.inject({ typeId: 1003, count: 3_000 }));
+    const badge = queues.getByTestId('queue-row-pattern_detector').getByText('bottleneck');
+    await expect(badge).toBeVisible();
+    // It had wrapped under "CPU twin": that row 18 px taller, the rows below moved.
+    expect(await heights()).toEqual(before);
+    // Inside its row, over none of the row's cells' text.
+    const overlaps = await queues.getByTestId('queue-row-pattern_detector').evaluate((row) => {
+      const b = row.querySelector('.badge')!.getBoundingClientRect();
+      const r = row.getBoundingClientRect();
+      const inside =
+        b.left >= r.left && b.right <= r.right && b.top >= r.top && b.bottom <= r.bottom;
+      const hit = [...row.querySelectorAll('td')].filter((td) => {
+        if (td.contains(row.querySelector('.badge'))) return false;
+        const range = document.createRange();
+        range.selectNodeContents(td);
+        const t = range.getBoundingClientRect();
+        return (
+          t.width > 0 &&
+          t.left < b.right &&
+          t.right > b.left &&
+          t.top < b.bottom &&
+          t.bottom > b.top
+        );
+      });
+      return { inside, hit: hit.map((td) => td.className) };
+    });
+    expect(overlaps).toEqual({ inside: true, hit: [] });
+  }
+});
+
 test('hiding the Inspector fits the graph to the wider pane, unless the user moved the view', async ({
   wb,
   page,
