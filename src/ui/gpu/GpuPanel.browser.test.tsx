@@ -137,6 +137,29 @@ describe('GPU panel: what the measured rates are', () => {
       expect(cell('.g-gpu')).toBe('44.0\u202fK/s');
       expect(cell('.g-rate')).toBe('48.5\u202fK/s');
       expect(cell('.g-batch')).toBe('~505 rows');
+      // One row is a row: "~1 rows" had stood above "~1 row".
+      store.getState().ingestSnapshot(
+        snapshot({
+          kernels: [
+            kernelRow({
+              id: 'pattern_detector',
+              placement: {
+                mode: 'auto',
+                reason: 'measuring',
+                cpuRate: null,
+                gpuRate: null,
+                crossoverBatch: null,
+                batchSize: 1,
+                lastSwitchUs: null,
+                switches: 0,
+                gpuReady: true,
+              },
+            }),
+          ],
+        }),
+        Date.now() + 1000,
+      );
+      await expect.poll(() => cell('.g-batch')).toBe('~1 row');
       // The note is true of this kernel: WebGPU's rate is a round trip at one batch size, so a
       // kernel that cannot keep up can process more than it (it said every measured rate was
       // kernel compute alone, above what the engine processes).
@@ -231,6 +254,30 @@ describe('GPU panel: the throughput measurement', () => {
         for (const y of [top + 0.5, top + 4, r.bottom - 0.5])
           expect(inHead(x, y), `${x}, ${y}`).toBe(true);
     });
+
+  it('writes its rates as every panel does: 2,931/s, 205 K/s', async () => {
+    const slow: MeasureThroughput = () =>
+      Promise.resolve([{ ...rows[0]!, webgpuMsgsPerSec: 2_930.9 }, ...rows.slice(1)]);
+    render(
+      <GpuBenchContext.Provider value={slow}>
+        <div style={{ width: 1100, height: 360 }}>
+          <div className="dock-body">
+            <GpuPanel />
+          </div>
+        </div>
+      </GpuBenchContext.Provider>,
+    );
+    const button = page.getByRole('button', { name: 'Measure GPU vs CPU throughput' });
+    await expect.element(button, { timeout: 20_000 }).toBeEnabled();
+    await button.click();
+    await expect.element(page.getByTestId('gpu-bench')).toBeVisible();
+    const cells = [...page.getByTestId('gpu-bench').element().querySelectorAll('tbody tr')].map(
+      (tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent),
+    );
+    // It had read "2,930.9 /s" beside "25.3 K/s".
+    expect(cells[0]![2]).toBe('2,931/s');
+    expect(cells[1]![2]).toBe('205\u202fK/s');
+  });
 
   it('draws a small chart: one-line title, a key of names and line styles, labelled axes', async () => {
     await measured(560);

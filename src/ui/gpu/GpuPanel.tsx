@@ -6,7 +6,7 @@ import { isSoftwareAdapter, pageGpuStatus } from './adapter';
 import { useGpuBench, type ThroughputRow as BenchRow } from './benchContext';
 import { useLiveValue } from '../../state/live';
 import {
-  formatCompact,
+  countOf,
   formatMicros,
   formatNumber,
   formatRate,
@@ -19,7 +19,8 @@ import { crossoverWords, placementLabel, switchedAgo } from './placement';
 
 const SIZES = [1_024, 4_096, 16_384, 65_536];
 
-const fmt = (n: number): string => formatCompact(n, '/s');
+/** As every rate in the panels: `2,931/s`, `25.3 K/s` (it had read "2,930.9 /s" beside those). */
+const fmt = formatRate;
 
 /** One colour per kernel behaviour; its WebGPU line solid, its CPU twin's dashed. */
 const COLORS = [
@@ -302,7 +303,7 @@ export function GpuPanel() {
                 <td className="num g-cpu">{k.cpu}</td>
                 <td className="num g-gpu">{k.gpu}</td>
                 <td className="num g-batch">
-                  {k.batch > 0 ? `~${formatNumber(k.batch)} rows` : 'no batch yet'}
+                  {k.batch > 0 ? `~${countOf(k.batch, 'row')}` : 'no batch yet'}
                 </td>
                 <td className="g-faster">{k.crossover}</td>
                 <td className="g-switched line-2">{k.switched}</td>
