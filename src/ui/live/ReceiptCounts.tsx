@@ -283,13 +283,15 @@ export function ReceiptCounts(p: ReceiptCountsProps) {
       title={p.stale.title}
       data-fit={fit}
     >
+      {/* Wrapped, the shortest line wraps: the whole compact line had taken three lines of a
+          345 px pane at 200 K/s, moving the controls below it down 52 px within 2 s. */}
       {items(
         p,
         fit === 'exact' ? formatCount : formatCompact,
         true,
-        fit !== 'terse' && fit !== 'tight' && fit !== 'bare',
+        fit === 'exact' || fit === 'compact',
         false,
-        fit === 'bare',
+        fit === 'bare' || fit === 'wrap',
       )}
       <span ref={exact} className="receipts-counts-measure" aria-hidden="true">
         {items(p, formatCount, false)}

@@ -745,12 +745,19 @@ describe('Receipts counts, too many for the line', () => {
     expect(controls.element().getBoundingClientRect().top).toBe(before);
   });
 
-  it('wraps in a pane too narrow for them on one line, no number cut', async () => {
+  it('wraps its shortest line in a pane too narrow for it on one line, no number cut', async () => {
     render(inPane(340, <ReceiptsPanel />));
     ingest(busy([receipt(2)]));
+    await expect.element(page.getByTestId('receipt-shown')).toBeVisible();
+    // What was not captured is on "rows shown"'s hover: the whole compact line had taken three
+    // lines here, moving the controls 52 px down within 2 s of traffic.
     await expect
-      .element(page.getByTestId('receipt-sampled-out'))
-      .toHaveTextContent('(38.1 K older, 1.62 M not captured)');
+      .element(page.getByTestId('receipt-shown'))
+      .toHaveAttribute('title', expect.stringMatching(/older: captured as rows earlier/));
+    expect(page.getByTestId('receipt-sampled-out').elements()).toHaveLength(0);
+    const bar = page.getByTestId('receipt-total').element().parentElement!;
+    const line = parseFloat(getComputedStyle(bar).lineHeight);
+    expect(bar.getBoundingClientRect().height).toBeLessThanOrEqual(2 * line + 24);
     expect(whole().filter((i) => !i.whole)).toEqual([]);
   });
 });
