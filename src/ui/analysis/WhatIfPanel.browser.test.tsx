@@ -49,6 +49,10 @@ describe('What-if traffic', () => {
       .toBeVisible();
     const cells = [...row.element().querySelectorAll('td')].map((c) => c.textContent ?? '');
     expect(cells[2]).toMatch(/^\d{1,3}(,\d{3})+ \/ \d{1,3}(,\d{3})+ \/ 64 of 64$/);
+    // Its losses are the 8 ms slice's, and live ones can be fewer: said beside them.
+    await expect
+      .element(page.getByTestId('whatif-drain-note'))
+      .toHaveTextContent(/drained every 8 ms of simulated time.*loses less there/);
   });
 
   it('takes a rate the live generator takes, and refuses a run of more messages than it holds', async () => {
