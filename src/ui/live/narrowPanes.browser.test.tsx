@@ -16,6 +16,7 @@ import {
   freshStore,
   inPane,
   kernelRow,
+  badgesPlaced,
   overflowIn,
   receipt,
   render,
@@ -60,6 +61,9 @@ describe('Queues in a narrow pane', () => {
       store.getState().ingestSnapshot(snapshot({ kernels: busyKernels() }), Date.now());
       await expect.element(page.getByTestId('queue-row-alert_sink')).toBeVisible();
       expect(overflowIn(pane())).toEqual([]);
+      // The bottleneck badge in its row's empty slot, over no figure.
+      expect(pane().querySelectorAll('td .badge').length).toBeGreaterThan(0);
+      expect(badgesPlaced(pane())).toEqual([]);
       // Two lines per kernel: the backend under the kernel's name, the rate under processed.
       const kernel = page.getByTestId('queue-row-fraud_processor').element();
       const name = kernel.querySelector('.q-kernel')!.getBoundingClientRect();
