@@ -144,6 +144,16 @@ export function toEngineCommand(c: RecordedCommand): EngineCommand {
   }
 }
 
+/** 32-bit FNV-1a offset basis: where a hash (`fnv1a`) starts. */
+const FNV_OFFSET = 0x811c9dc5;
+
+/** `hash` (an FNV-1a state, `FNV_OFFSET` to start) with `text`'s UTF-16 code units folded in. */
+function fnv1a(text: string, hash = FNV_OFFSET): number {
+  let h = hash;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
+
 /**
  * A fingerprint of what in a config shapes its traffic: broker, types, kernels and routes, not the
  * layout or the generator presets (32-bit FNV-1a of their JSON, bigints as decimal strings, hex).
@@ -154,9 +164,7 @@ export function configKey(config: RouteConfig): string {
     { broker, messageTypes, kernels, routes, k2kRoutes },
     (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v),
   );
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return (hash >>> 0).toString(16).padStart(8, '0');
+  return (fnv1a(text) >>> 0).toString(16).padStart(8, '0');
 }
 
 /**
@@ -486,14 +494,14 @@ function fingerprint(
   config: RouteConfig,
   r: Recording,
 ): SimulationResult & { count: number; hash: number } {
-  let hash = 0x811c9dc5;
+  let hash = FNV_OFFSET;
   let count = 0;
-  const mix = (text: string): void => {
-    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  };
   const result = replay(config, r, (batch) => {
     for (const row of batch) {
-      mix(`${String(row.messageId)}|${String(row.typeId)}|${row.status}|${row.destination};`);
+      hash = fnv1a(
+        `${String(row.messageId)}|${String(row.typeId)}|${row.status}|${row.destination};`,
+        hash,
+      );
       count++;
     }
   });

@@ -2,7 +2,13 @@
  * `window.workbench`: the documented automation API (also handy in devtools). Present in the
  * built app. Every method returns plain data; bad input comes back as `{ ok: false, errors }`.
  */
-import { parseConfig, serializeConfig, type ExportFormat, type RouteConfig } from '../core/config';
+import {
+  canonicalU64,
+  parseConfig,
+  serializeConfig,
+  type ExportFormat,
+  type RouteConfig,
+} from '../core/config';
 import type { EngineClient } from '../engine/client';
 import type { EngineSnapshot, GeneratorSpec, PayloadValues } from '../engine/protocol';
 import type { WorkbenchStore } from '../state/store';
@@ -74,17 +80,8 @@ export function installTestApi({
       // (which had been returned, so an edit that never reached the engine still read as done).
       const reply = await engine.request({ type: 'routes' });
       if (!reply.ok || reply.command !== 'routes') return [];
-      return reply.routes.map(
-        ([typeId, kernelId]) =>
-          [
-            typeof typeId === 'bigint'
-              ? typeId <= BigInt(Number.MAX_SAFE_INTEGER)
-                ? Number(typeId)
-                : String(typeId)
-              : typeId,
-            kernelId,
-          ] as [number | string, string],
-      );
+      // Ids as the config document writes them (a number, or a decimal string past 2^53).
+      return reply.routes.map(([typeId, kernelId]) => [canonicalU64(typeId), kernelId]);
     },
     async inject({ typeId, count, payload, priority }) {
       const reply = await engine.request({
