@@ -21,8 +21,8 @@ interface LastSession {
  * it held dead letters or ran a generator (work a RabbitMQ or Kafka user reads as durable, now
  * gone), and short enough to be read whole in a notice: the first words were cut at three lines
  * ("…1,986 dead letters held; its generator…", the "not kept" out of view) and it went in 5 s.
+ * (The workspace, its layout and settings live in the browser and are kept: said in the README.)
  */
-// (The workspace, its layout and settings live in the browser and are kept: said in the README.)
 export function lostWords(last: LastSession): { kind: 'info' | 'warning'; text: string } | null {
   if (last.injected <= 0 && last.held <= 0 && !last.running) return null;
   const held = last.held > 0 ? `, ${countOf(last.held, 'dead letter')} held` : '';

@@ -152,7 +152,7 @@ function LayoutFor({
     }
     const from = collapsedFrom.current[group];
     collapsedFrom.current[group] = null;
-    if (collapsed && from !== null && from > panel.getSize().inPixels) {
+    if (from !== null && from > panel.getSize().inPixels) {
       toggled.current = group;
       panel.resize(from);
     }

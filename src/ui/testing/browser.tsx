@@ -196,7 +196,6 @@ export function inPane(width: number, ui: ReactNode, height = 320): ReactNode {
   );
 }
 
-/** What does not fit: the pane scrolling sideways, or a cell whose text is cut. */
 /** The width of a cell's content laid out in its flow (absolutely positioned children left out). */
 function flowWidth(c: HTMLElement): number {
   let left = Infinity;
@@ -244,6 +243,7 @@ export function badgesPlaced(pane: HTMLElement): string[] {
   return out;
 }
 
+/** What does not fit: the pane scrolling sideways, or a cell whose text is cut. */
 export function overflowIn(pane: HTMLElement): string[] {
   const out: string[] = [];
   if (pane.scrollWidth > pane.clientWidth + 1)
