@@ -969,6 +969,22 @@ test('Maximise gives a pane the window height as well as the dock width, and Res
   await expect
     .poll(async () => Math.round((await dock.boundingBox())!.height))
     .toBe(Math.round(before.height));
+  // Maximised before a reload, it comes back maximised in height as well as width (it had come
+  // back as wide as the dock at the dock's own height), and Restore gives the dock its height.
+  await max.click();
+  await expect(max).toHaveAttribute('aria-pressed', 'true');
+  await page.reload();
+  await expect(wb.panel('Receipts')).toBeVisible();
+  await expect(max).toHaveAttribute('aria-pressed', 'true');
+  await expect
+    .poll(async () => (await dock.boundingBox())!.height)
+    .toBeGreaterThan(before.height + 150);
+  expect((await right.boundingBox())!.width).toBeGreaterThan(1200);
+  await max.click();
+  await expect(max).toHaveAttribute('aria-pressed', 'false');
+  await expect
+    .poll(async () => Math.round((await dock.boundingBox())!.height))
+    .toBe(Math.round(before.height));
 });
 
 test('a pane made as narrow as it goes keeps its tabs on one row; the rest are in its +N menu', async ({

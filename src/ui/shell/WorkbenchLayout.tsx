@@ -183,6 +183,18 @@ function LayoutFor({
       heightBeforeMaximise.current = null;
     }
   };
+  // A pane maximised before a reload comes back with the window's height too (the dock's model
+  // brings the maximised pane back, but no change is reported for it): it had come back as wide
+  // as the dock at the dock's own height. The height it had is the saved one, for Restore.
+  const maximisedAtLoad = saved.dock?.maximizedTabsetId != null;
+  useEffect(() => {
+    const p = dockPanel.current;
+    if (!maximisedAtLoad || !p || heightBeforeMaximise.current !== null) return;
+    const height = p.getSize().inPixels;
+    if (height <= 0) return;
+    heightBeforeMaximise.current = height;
+    p.resize('100%');
+  }, [maximisedAtLoad, dockPanel]);
 
   return (
     <div className="layout">
