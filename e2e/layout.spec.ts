@@ -846,6 +846,31 @@ test('the layout is remembered per workspace: pane sizes and moved tabs', async 
   ).toBeVisible();
 });
 
+test("a tab dropped on the empty part of another pane's tab strip moves there, last", async ({
+  wb,
+  page,
+}) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await wb.open();
+  const paneWith = (tab: string) =>
+    page.locator('[data-tabset]', { has: page.getByRole('tab', { name: tab, exact: true }) });
+  const right = paneWith('Receipts');
+  const strip = (await right.locator('[data-tabset-header]').boundingBox())!;
+  const tools = (await right.locator('[data-tabset-toolbar]').boundingBox())!;
+  const last = (await right.getByRole('tab').last().boundingBox())!;
+  // Between the last tab and the pane's buttons: nothing but the strip (it had done nothing).
+  const x = (last.x + last.width + tools.x) / 2;
+  expect(tools.x - (last.x + last.width)).toBeGreaterThan(40);
+  await page
+    .getByRole('tab', { name: 'Queues', exact: true })
+    .dragTo(right.locator('[data-tabset-header]'), {
+      targetPosition: { x: x - strip.x, y: strip.height / 2 },
+    });
+  await expect(right.getByRole('tab', { name: 'Queues', exact: true })).toBeVisible();
+  await expect(right.getByRole('tab').last()).toHaveAccessibleName(/^Queues/);
+  await expect(paneWith('Inject').getByRole('tab', { name: 'Queues', exact: true })).toHaveCount(0);
+});
+
 test('a pane splits, collapses and expands; several panels show at once', async ({ wb, page }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
   await wb.open();
