@@ -12,6 +12,8 @@
 export const RATE_WINDOW_US = 500_000;
 /** How far back a counter that moves in lumps is measured from lump to lump (see `lumpyRate`). */
 export const LUMP_SPAN_US = 2_000_000;
+/** The most lumps a lumpy counter is measured over (see `lumpyRate`). */
+export const LUMP_COUNT = 16;
 
 export class RateMeter {
   private readonly t: Float64Array;
@@ -70,12 +72,14 @@ export class RateMeter {
   }
 
   /**
-   * A counter that moves in lumps further apart than half the window (a kernel on a slow GPU:
-   * 1,024 rows landing every 0.9 s) read 0/s and twice its rate by turns over a half-second
-   * window. Its rate is then measured from lump to lump over the last `LUMP_SPAN_US`: steady, and
-   * exact for even lumps. Null (the window's rate applies) for a counter that moves smoothly, with
-   * fewer than two lumps in that span, or once the next lump is overdue (the counter stopped: the
-   * window then reads 0 within half a second, so a rate still falls to 0 within 2 s).
+   * A counter that moves in lumps, at fewer than half the snapshots (a kernel on a slow GPU:
+   * batches of 1–130 rows landing 16–500 ms apart, or 1,024 rows every 0.9 s), read anything from
+   * 0/s to twice its throughput by turns over a half-second window. Its rate is then measured from
+   * lump to lump over its last `LUMP_COUNT` lumps within `LUMP_SPAN_US`: steady, and exact for
+   * even lumps. Null (the window's rate applies) for a counter that moves at half the snapshots or
+   * more (smooth: and one that stops falls to 0 over the window as before), with fewer than two
+   * lumps in that span, or once the next lump is overdue (the counter stopped: the window then
+   * reads 0 within half a second, so a rate still falls to 0 within 2 s).
    */
   private lumpyRate(newest: number): number | null {
     const cap = this.t.length;
@@ -83,12 +87,10 @@ export class RateMeter {
     let changes = 0;
     let lastT = 0;
     let lastV = 0;
+    let lastAt = 0;
     let firstT = 0;
     let firstV = 0;
-    // Lumps at least half a window apart fit at most this many times into the span (the span ends
-    // at the newest sample and starts no earlier than LUMP_SPAN_US before it): one change more and
-    // the counter moves smoothly, so the walk stops there instead of scanning 2 s of samples.
-    const mostChanges = Math.floor(LUMP_SPAN_US / (this.windowUs / 2)) + 1;
+    let firstAt = 0;
     for (let i = 0; i < this.size - 1; i++) {
       const j = (newest - i + cap) % cap;
       const prev = (j - 1 + cap) % cap;
@@ -97,16 +99,20 @@ export class RateMeter {
         if (changes === 0) {
           lastT = this.t[j]!;
           lastV = this.v[j]!;
+          lastAt = i;
         }
         firstT = this.t[j]!;
         firstV = this.v[j]!;
-        if (++changes > mostChanges) return null;
+        firstAt = i;
+        // Enough lumps to measure by; a smooth counter stops here after about as many samples.
+        if (++changes >= LUMP_COUNT) break;
       }
     }
     if (changes < 2) return null;
+    // Moved at half the snapshots between its newest and oldest lump counted, or more: smooth.
+    if (2 * (changes - 1) >= firstAt - lastAt) return null;
     const span = lastT - firstT;
     const gap = span / (changes - 1);
-    if (gap < this.windowUs / 2) return null;
     if (tN - lastT > Math.min(LUMP_SPAN_US, Math.max(this.windowUs, 1.5 * gap))) return null;
     return ((lastV - firstV) * 1e6) / span;
   }
