@@ -378,6 +378,18 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
       );
   });
 
+  // Under traffic the queue reads 0 at each snapshot and fills to hundreds between: the room is
+  // what it had at its fullest (the graph's "≤280 / 1,024"), not 1,024.
+  it('counts the room the queue had at its fullest, as the graph shows it', async () => {
+    render(<DeadLettersPanel />, overflowEngine({}));
+    hold(5_904, [kernelRow({ id: 'alert_sink', capacity: 1024, queued: 0, peakQueued: 280 })]);
+    await expect
+      .element(page.getByTestId('redrive-room'))
+      .toHaveTextContent(
+        /about 5,160 of the 5,904 letters for alert_sink find no room in its queue \(744 free\)/,
+      );
+  });
+
   // The warning counted alert_sink's letters; its "redrive them" sent 50 NoRoute letters too.
   it('says the link redrives all matching where letters for other destinations match too', async () => {
     const engine = fakeEngine((cmd) =>

@@ -176,6 +176,7 @@ export function DeadLettersPanel() {
         id: k.id,
         capacity: k.capacity,
         queued: k.queued,
+        peakQueued: k.peakQueued,
         policy: kernels.find((c) => c.id === k.id)?.overflowPolicy ?? '',
       })) ?? [],
   );

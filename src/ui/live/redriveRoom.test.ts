@@ -23,6 +23,18 @@ describe('atOnceShortfall', () => {
     expect(agg).toMatchObject({ kernel: 'aggregator', room: 96, short: 404, evicts: true });
   });
 
+  it('counts the room a queue had at its fullest over the last half second, not just drained', () => {
+    // Under 200 K/s pattern_detector's queue read 0 at each snapshot and ≤280 between: 2,219
+    // letters at once, 1,479 failed again. A queue read 0 had said about 1,195.
+    const live: QueueRoom[] = [
+      { id: 'pattern_detector', capacity: 1024, queued: 0, peakQueued: 280, policy: 'reject' },
+    ];
+    expect(atOnceShortfall({ pattern_detector: 2219 }, '', live)).toMatchObject({
+      room: 744,
+      short: 1475,
+    });
+  });
+
   it('sends every letter to the target when one is chosen, and is null when all fit', () => {
     expect(
       atOnceShortfall({ pattern_detector: 600, aggregator: 600 }, 'alert_sink', queues),
