@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { ReceiptRow } from './protocol';
 import { LatencyRing, ReceiptLog, select } from './receipts';
 
 /** What a sort gives at floor(q n): the definition `percentiles` keeps. */
@@ -90,6 +91,39 @@ describe('ReceiptLog filter', () => {
     for (let i = 0; i < 49; i++) expect(log.wants('Delivered', 1003, 'host', 'p')).toBe(true);
     expect(log.wants('Delivered', 1003, 'host', 'p')).toBe(false);
     expect(log.sampledOut).toBe(2);
+  });
+
+  it('gives receipts that are not Delivered a budget of their own, spent by no delivery', () => {
+    // 200 K/s delivered for 2 s, a snapshot every 16 ms: the shared budget is spent as it refills.
+    const log = new ReceiptLog();
+    let t = 0;
+    let seq = 0;
+    const take = (status: 'Delivered' | 'QueueFull', n: number): number => {
+      let rows = 0;
+      for (let i = 0; i < n; i++) {
+        log.count(status);
+        if (log.wants(status, 1003, 'host', 'pattern_detector')) {
+          log.add({ seq: seq++ } as ReceiptRow);
+          rows++;
+        }
+      }
+      return rows;
+    };
+    for (; t < 2_000_000; t += 16_000) {
+      log.refill(t);
+      take('Delivered', 3_200);
+      log.drain();
+    }
+    log.refill(t);
+    expect(take('Delivered', 3_200)).toBeLessThan(200);
+    // Then a burst of 3,000 refused: every one gets its row (it had been about 40 of them).
+    expect(take('QueueFull', 3_000)).toBe(3_000);
+    // Up to half the shared budget's size; what is left over goes on as before.
+    expect(take('QueueFull', 3_000)).toBeLessThan(3_000);
+    // A quiet spell refills both: a hand burst of 10,000 deliveries still comes out whole.
+    log.drain();
+    log.refill(t + 3_000_000);
+    expect(take('Delivered', 10_000)).toBe(10_000);
   });
 
   it('perReceipt: the receipts past it, counted in bulk, end as the per-receipt path leaves them', () => {

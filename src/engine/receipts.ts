@@ -38,6 +38,13 @@ export class ReceiptLog {
   rowsPerSec = DEFAULT_ROWS_PER_SEC;
   /** Rows the budget allows now (a token bucket of `perSnapshotCap`, refilled at `rowsPerSec`). */
   private tokens = DEFAULT_PER_SNAPSHOT_CAP;
+  /**
+   * A budget of its own for receipts that are not Delivered (half the other's size and rate):
+   * under load the deliveries spend the shared budget as it refills, and a burst of 3,000
+   * QueueFull at 200 K/s got 40 rows, so a click on its status chip listed next to none of them.
+   * Such a receipt takes from this budget first, then from the shared one as any other.
+   */
+  private failTokens = DEFAULT_PER_SNAPSHOT_CAP / 2;
   private refilledAtUs = -1;
   private rows: ReceiptRow[] = [];
   private filter: {
@@ -61,8 +68,23 @@ export class ReceiptLog {
    * them for good, and the tail after it read "16 receipts · 7 rows shown").
    */
   wants(status: ReceiptStatus, typeId: U64, source: string, destination: string): boolean {
-    if (this.skip > 0) {
-      this.skip--;
+    // A failure takes its own budget first, skipped or not: a skip keeps the shared budget for a
+    // burst's newest receipts, and this one spends none of it.
+    const skipped = this.skip > 0;
+    if (skipped) this.skip--;
+    const failSkipped = this.failSkip > 0;
+    if (failSkipped) this.failSkip--;
+    if (
+      status !== 'Delivered' &&
+      !failSkipped &&
+      this.failTokens >= 1 &&
+      this.rows.length + this.reserved < this.perSnapshotCap * 1.5
+    ) {
+      this.reserved++;
+      this.failTokens--;
+      return true;
+    }
+    if (skipped) {
       this.sampledOut++;
       return false;
     }
@@ -87,6 +109,7 @@ export class ReceiptLog {
    */
   countUnsampled(status: ReceiptStatus, n = 1): void {
     this.skip = Math.max(0, this.skip - n);
+    this.failSkip = Math.max(0, this.failSkip - n);
     this.byStatus[STATUS_INDEX[status]]! += n;
     this.total += n;
     this.sampledOut += n;
@@ -112,16 +135,30 @@ export class ReceiptLog {
     );
   }
 
+  /** Rows the failures' own budget could still take now (see `failTokens`). */
+  failRoom(): number {
+    return Math.max(
+      0,
+      Math.min(
+        Math.floor(this.failTokens),
+        this.perSnapshotCap * 1.5 - this.rows.length - this.reserved,
+      ),
+    );
+  }
+
   /**
-   * The next `n` receipts get no row (counted as sampled out), whatever the budget: a burst
-   * larger than the room left skips its oldest receipts, so the tail shows its newest, as the
-   * dead-letter queue keeps its newest. 0 cancels what is left of a skip.
+   * The next `n` receipts get no row from the shared budget, and the next `nFail` none from the
+   * failures' own (counted as sampled out when neither gives one): a burst larger than the room
+   * left skips its oldest receipts, so the tail shows its newest, as the dead-letter queue keeps
+   * its newest. 0 cancels what is left of a skip.
    */
-  skipNext(n: number): void {
+  skipNext(n: number, nFail = 0): void {
     this.skip = n;
+    this.failSkip = nFail;
   }
 
   private skip = 0;
+  private failSkip = 0;
 
   /**
    * Whether {@link wants} could still materialise a row in this snapshot window: `room() > 0`,
@@ -136,6 +173,7 @@ export class ReceiptLog {
     if (this.refilledAtUs >= 0 && nowUs > this.refilledAtUs) {
       const add = ((nowUs - this.refilledAtUs) / 1e6) * this.rowsPerSec;
       this.tokens = Math.min(this.perSnapshotCap, this.tokens + add);
+      this.failTokens = Math.min(this.perSnapshotCap / 2, this.failTokens + add / 2);
     }
     if (nowUs > this.refilledAtUs) this.refilledAtUs = nowUs;
   }
@@ -144,6 +182,7 @@ export class ReceiptLog {
   setCap(perSnapshotCap: number): void {
     this.perSnapshotCap = perSnapshotCap;
     this.tokens = perSnapshotCap;
+    this.failTokens = perSnapshotCap / 2;
   }
 
   /** Rows promised by {@link wants} but not yet added (deferred until processing). */

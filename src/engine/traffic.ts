@@ -439,7 +439,7 @@ export class Traffic {
     // its oldest: those are the messages the dead-letter queue still holds when it overflows
     // (a burst of 50,000 listed messages 1..10,000 while Dead letters held 40,001..50,000).
     const room = c.receipts.room();
-    if (count > room) c.receipts.skipNext(count - room);
+    if (count > room) c.receipts.skipNext(count - room, Math.max(0, count - c.receipts.failRoom()));
     for (let i = 0; i < count; i++) {
       const ref = s.alloc();
       send.initMessage(ref, rec, cmd.correlationId ?? 0, -1, c.nowUs);

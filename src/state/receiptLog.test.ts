@@ -59,6 +59,46 @@ describe('receipt log', () => {
     );
   });
 
+  it('keeps failures pushed out of the ring, up to their own capacity, before its rows in order', () => {
+    const kind = fc.constantFrom('Delivered', 'QueueFull', 'lost');
+    const op = fc.oneof(
+      fc.array(kind, { maxLength: 12 }).map((kinds) => ({ kind: 'ingest' as const, kinds })),
+      fc.constant({ kind: 'clear' as const }),
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 0, max: 5 }),
+        fc.array(op, { maxLength: 30 }),
+        (cap, keptCap, ops) => {
+          const log = createReceiptLog(cap, keptCap);
+          let all: ReceiptRow[] = [];
+          let seq = 0;
+          for (const o of ops) {
+            if (o.kind === 'clear') {
+              log.clear();
+              all = [];
+              continue;
+            }
+            const rows = o.kinds.map((k) => {
+              const r = row(++seq);
+              if (k === 'QueueFull') r.status = 'QueueFull';
+              if (k === 'lost') r.thenLost = 'DroppedOldest';
+              return r;
+            });
+            log.ingest(snap(rows, seq + 1));
+            all = [...all, ...rows];
+            const ring = all.slice(-cap);
+            const out = all.slice(0, Math.max(0, all.length - cap));
+            const failures = out.filter((r) => r.status !== 'Delivered' || r.thenLost);
+            const want = [...(keptCap > 0 ? failures.slice(-keptCap) : []), ...ring];
+            expect(log.rows().map((r) => r.seq)).toEqual(want.map((r) => r.seq));
+          }
+        },
+      ),
+    );
+  });
+
   it('pause freezes the view and buffers instead of dropping; resume shows everything', () => {
     const log = createReceiptLog(100);
     log.ingest(snap([row(1), row(2)]));

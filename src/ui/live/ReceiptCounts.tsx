@@ -1,6 +1,6 @@
 import { useCallback, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { RECEIPT_STATUSES, type ReceiptStatus } from '../../engine/protocol';
-import { RECEIPT_LOG_CAPACITY } from '../../state/receiptLog';
+import { RECEIPT_LOG_CAPACITY, RECEIPT_LOG_KEPT_FAILURES } from '../../state/receiptLog';
 import { formatCompact, formatCount } from '../design/format';
 
 export interface ReceiptCountsProps {
@@ -146,7 +146,7 @@ function items(
       <span
         {...id('receipt-shown')}
         {...title(
-          `rows in the list below (the filter applied); the list keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows captured${p.pending ? `; ${formatCount(p.pending)} more rows are on their way: their messages wait in a queue, and a row is made when its kernel takes one` : ''}${beyond ? `; ${beyond}` : ''}`,
+          `rows in the list below (the filter applied); the list keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows captured, and up to ${formatCount(RECEIPT_LOG_KEPT_FAILURES)} failures older than those${p.pending ? `; ${formatCount(p.pending)} more rows are on their way: their messages wait in a queue, and a row is made when its kernel takes one` : ''}${beyond ? `; ${beyond}` : ''}`,
           p.shown,
         )}
       >
@@ -193,7 +193,7 @@ function outOfLine(p: ReceiptCountsProps): string {
       ? `${formatCount(p.sampledOut)} counted exactly, but not captured as rows: too many per snapshot, outside the filter, or evicted from their queue before their row was filled`
       : '',
     p.older
-      ? `${formatCount(p.older)} older: captured as rows earlier and no longer in the list (it keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows, and Clear empties it)`
+      ? `${formatCount(p.older)} older: captured as rows earlier and no longer in the list (it keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)} rows, and up to ${formatCount(RECEIPT_LOG_KEPT_FAILURES)} failures older than those; Clear empties it)`
       : '',
   ]
     .filter(Boolean)

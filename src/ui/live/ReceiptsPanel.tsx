@@ -17,7 +17,12 @@ import {
   type ReceiptRow,
   type ReceiptStatus,
 } from '../../engine/protocol';
-import { RECEIPT_LOG_CAPACITY, receiptsToCsv, receiptsToJson } from '../../state/receiptLog';
+import {
+  RECEIPT_LOG_CAPACITY,
+  RECEIPT_LOG_KEPT_FAILURES,
+  receiptsToCsv,
+  receiptsToJson,
+} from '../../state/receiptLog';
 import { ReceiptCounts } from './ReceiptCounts';
 import { decodePayload, formatF32, layoutOf, toHex } from '../../engine/payload';
 import { useLive, useStale } from '../../state/live';
@@ -592,10 +597,10 @@ export function ReceiptsPanel() {
                 : status === EVICTED && failedLater > 0
                   ? // Pressed from "16.2 K failed later" under load, the list had said only a
                     // dropOldest queue evicts, beside a count of thousands evicted.
-                    `None of the ${formatCount(failedLater)} that failed later is in the list now: their rows left it (it keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)}) or were not captured (rows are a sample, at most 5,000 a second). Those evicted from now on show here as they come; Dead letters holds the letters.`
+                    `None of the ${formatCount(failedLater)} that failed later is in the list now: their rows left it (it keeps the newest ${formatCount(RECEIPT_LOG_CAPACITY)}, and up to ${formatCount(RECEIPT_LOG_KEPT_FAILURES)} failures older than those) or were not captured (rows are a sample: 5,000 a second, and 2,500 more for failures). Those evicted from now on show here as they come; Dead letters holds the letters.`
                   : status === EVICTED
-                    ? 'No evicted receipt in the list: only a dropOldest queue evicts, the oldest it holds, when it overflows (aggregator in the demo). Rows are a sample of the receipts (at most 5,000 a second).'
-                    : 'No captured row matches the filter yet. Rows are a sample of the receipts (at most 5,000 a second); those the filter matches are captured first, and show here as they come.'}
+                    ? 'No evicted receipt in the list: only a dropOldest queue evicts, the oldest it holds, when it overflows (aggregator in the demo). Rows are a sample of the receipts (5,000 a second, and 2,500 more for failures).'
+                    : 'No captured row matches the filter yet. Rows are a sample of the receipts (5,000 a second, and 2,500 more for failures); those the filter matches are captured first, and show here as they come.'}
           </p>
         ) : null}
         {selected ? (
