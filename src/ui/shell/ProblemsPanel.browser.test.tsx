@@ -186,6 +186,31 @@ describe('Problems panel', () => {
   });
 });
 
+describe('Problems after Reset counters', () => {
+  // Reset counters cleared the losses; the 1,479 letters they made were still held, and Problems
+  // (and its tab count) had emptied beside a status bar saying so.
+  it('lists the letters still held for a kernel, from before the reset', async () => {
+    render(<ProblemsPanel />);
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [
+          kernelRow({ id: 'pattern_detector', dropped: 0, deadLettered: 0, lettersHeld: 1_479 }),
+        ],
+      }),
+      Date.now(),
+    );
+    const item = page.getByRole('list', { name: 'Running system problems' }).getByRole('listitem');
+    await expect
+      .element(item)
+      .toHaveTextContent(
+        'LettersHeld pattern_detector: 1,479 dead letters for it are held from before the counters were reset; redrive or purge them (Dead letters tab).',
+      );
+    expect(item.element().getAttribute('title')).toBe(
+      'Now: listed while it lasts, gone when they are redriven or purged',
+    );
+  });
+});
+
 describe('Problems tab count', () => {
   // After a burst's letters were all redriven the tab kept an amber "1" until Reset counters.
   it('turns grey when every problem is a loss that is history', async () => {

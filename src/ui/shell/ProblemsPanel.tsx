@@ -67,7 +67,7 @@ export function ProblemsPanel() {
               data-code={p.code}
               title={
                 p.now
-                  ? 'Now: listed while it lasts, gone when the generator keeps up or stops'
+                  ? `Now: listed while it lasts, gone ${p.until ?? 'when it ends'}`
                   : 'Since the counters were last reset (Metrics: Reset counters)'
               }
             >

@@ -48,7 +48,7 @@ export function problemNodeIds(problems: readonly Problem[]): Map<string, 'error
 
 /** What the running system lost or cannot keep up with (since the counters were reset). */
 export interface LiveProblem {
-  code: 'DeadLettersLost' | 'QueueOverflow' | 'KernelFailed' | 'GeneratorBehind';
+  code: 'DeadLettersLost' | 'QueueOverflow' | 'KernelFailed' | 'LettersHeld' | 'GeneratorBehind';
   message: string;
   /** The graph node to select, if the problem has one. */
   nodeId?: string;
@@ -59,6 +59,8 @@ export interface LiveProblem {
    * generator behind its schedule goes when it keeps up or stops).
    */
   now?: true;
+  /** For a problem of the moment: when it goes ("when the generator keeps up or stops"). */
+  until?: string;
   /**
    * A loss that is history: nothing of it is held or waiting any more (a queue's refusals whose
    * letters were all redriven, purged or pushed out). Listed until Reset counters, but the tab's
@@ -118,12 +120,24 @@ export function liveProblems(
         message: `${k.id}: failed on ${countOf(failed, 'message')} it took (KernelError, InvalidPayload; see Dead letters).`,
         nodeId: kernelNodeId(k.id),
       });
+    // Letters held from before Reset counters: the losses they came from are no longer counted,
+    // and Problems had emptied (its tab count gone) beside a status bar and a Dead letters tab
+    // saying 1,479 held.
+    if (k.dropped === 0 && failed === 0 && k.lettersHeld > k.deadLettered)
+      out.push({
+        code: 'LettersHeld',
+        message: `${k.id}: ${countOf(k.lettersHeld, 'dead letter')} for it ${k.lettersHeld === 1 ? 'is' : 'are'} held from before the counters were reset; redrive or purge ${k.lettersHeld === 1 ? 'it' : 'them'} (Dead letters tab).`,
+        nodeId: kernelNodeId(k.id),
+        now: true,
+        until: 'when they are redriven or purged',
+      });
   }
   const limit = engineLimit(s);
   if (limit)
     out.push({
       code: 'GeneratorBehind',
       now: true,
+      until: 'when the generator keeps up or stops',
       message: `The generator is ${(limit.lagMs / 1000).toFixed(1)} s behind its schedule: the engine takes ${formatRate(limit.actual)} of the ${formatRate(limit.asked)} asked.`,
     });
   return out;
