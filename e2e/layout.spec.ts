@@ -779,13 +779,18 @@ test('the toolbar keeps its layout while the traffic badge changes (1280x720)', 
   // takes up what the badge does not) keeps its width.
   const widths = new Set<number>();
   const texts = new Set<string>();
+  // The badge's dot stays where it is as the words change length (centred, it moved 40 px).
+  const dots = new Set<number>();
+  const dot = badge.locator('.dot');
   for (let i = 0; i < 25; i++) {
     widths.add(Math.round((await search.boundingBox())!.width));
     texts.add((await badge.textContent()) ?? '');
+    dots.add(Math.round((await dot.boundingBox())!.x));
     await page.waitForTimeout(100);
   }
   expect(texts.size).toBeGreaterThan(1);
   expect([...widths]).toHaveLength(1);
+  expect([...dots]).toHaveLength(1);
   await page.evaluate(() => window.workbench.stopGenerator());
 });
 
