@@ -206,6 +206,10 @@ function outOfLine(p: ReceiptCountsProps): string {
  * counts without what was not captured (on "rows shown"'s hover), compact over lines.
  */
 type Fit = 'exact' | 'compact' | 'terse' | 'tight' | 'bare' | 'wrap';
+/** The forms, longest first. */
+const FITS: readonly Fit[] = ['exact', 'compact', 'terse', 'tight', 'bare', 'wrap'];
+/** Room to spare a longer form needs to come back (see `measure`). */
+const FIT_SLACK_PX = 24;
 
 /**
  * Receipts' counts, on a line of their own above the controls: counts that grow never push the
@@ -224,31 +228,25 @@ export function ReceiptCounts(p: ReceiptCountsProps) {
   const tight = useRef<HTMLSpanElement>(null);
   const bare = useRef<HTMLSpanElement>(null);
   const [fit, setFit] = useState<Fit>('exact');
+  const fitNow = useRef<Fit>('exact');
   const measure = useCallback(() => {
     const b = bar.current;
-    if (
-      !b ||
-      !exact.current ||
-      !compact.current ||
-      !terse.current ||
-      !tight.current ||
-      !bare.current
-    )
-      return;
+    const forms = [exact, compact, terse, tight, bare].map((r) => r.current);
+    if (!b || forms.some((f) => f === null)) return;
     const room = b.clientWidth;
-    setFit(
-      exact.current.offsetWidth <= room
-        ? 'exact'
-        : compact.current.offsetWidth <= room
-          ? 'compact'
-          : terse.current.offsetWidth <= room
-            ? 'terse'
-            : tight.current.offsetWidth <= room
-              ? 'tight'
-              : bare.current.offsetWidth <= room
-                ? 'bare'
-                : 'wrap',
-    );
+    // A longer form than the one shown comes back only with room to spare: at the edge, a count
+    // gaining or losing a digit flipped the line between "19,978" and "20.0 K" and moved the
+    // status chips and "rows shown" 8-80 px back and forth under load.
+    const now = FITS.indexOf(fitNow.current);
+    let next: Fit = 'wrap';
+    for (let i = 0; i < forms.length; i++) {
+      if (forms[i]!.offsetWidth + (i < now ? FIT_SLACK_PX : 0) <= room) {
+        next = FITS[i]!;
+        break;
+      }
+    }
+    fitNow.current = next;
+    setFit(next);
   }, []);
   // Measured when the counts change, and when the pane resizes (in the next frame: a change of
   // text inside the observer's callback is a resize loop).

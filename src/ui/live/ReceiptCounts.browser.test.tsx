@@ -1,0 +1,67 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { page } from 'vitest/browser';
+import { useState } from 'react';
+import { flushSync } from 'react-dom';
+import { ReceiptCounts, type ReceiptCountsProps } from './ReceiptCounts';
+import { cleanup, freshStore, inPane, render } from '../testing/browser';
+import tokensCss from '../design/tokens.css?inline';
+import controlsCss from '../design/controls.css?inline';
+import liveCss from './live.css?inline';
+
+let style: HTMLStyleElement;
+beforeEach(() => {
+  freshStore();
+  style = document.createElement('style');
+  style.textContent = `${tokensCss}\n${controlsCss}\n${liveCss}`;
+  document.head.append(style);
+});
+afterEach(() => {
+  cleanup();
+  style.remove();
+});
+
+const counts = (older: number): ReceiptCountsProps => ({
+  total: 21_101_951,
+  byStatus: { Delivered: 21_101_951 },
+  failedLater: 0,
+  shown: 20_000,
+  sampledOut: 21_101_951 - 20_000 - older,
+  older,
+  pending: 0,
+  filteredOut: 0,
+  stale: { className: '' },
+});
+
+describe('ReceiptCounts', () => {
+  // Under load a count gaining and losing a digit at the edge of the line flipped it between its
+  // exact and compact forms several times a second, and the status chips moved with it.
+  it('goes back to a longer form only with room to spare', async () => {
+    let set: (p: ReceiptCountsProps) => void = () => {};
+    function Live() {
+      const [p, setP] = useState(counts(9_999));
+      set = (q) => flushSync(() => setP(q));
+      return <ReceiptCounts {...p} />;
+    }
+    render(inPane(1200, <Live />));
+    await expect.element(page.getByTestId('pane')).toBeInTheDocument();
+    const pane = page.getByTestId('pane').element() as HTMLElement;
+    const line = pane.querySelector<HTMLElement>('[data-fit]')!;
+    await expect.poll(() => line.dataset.fit).toBe('exact');
+    // The pane just wide enough for the exact form with "9,999 older" (its measuring copy is the
+    // first): 4 px to spare.
+    const exactWidth = line.querySelector<HTMLElement>('.receipts-counts-measure')!.offsetWidth;
+    const pad = pane.clientWidth - line.clientWidth;
+    pane.style.width = `${exactWidth + pad + 4}px`;
+    await expect.poll(() => line.dataset.fit).toBe('exact');
+    // A digit more: compact.
+    set(counts(10_000));
+    await expect.poll(() => line.dataset.fit).toBe('compact');
+    // A digit less again: the exact form fits by a few px, and the line stays compact.
+    set(counts(9_999));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(line.dataset.fit).toBe('compact');
+    // With room to spare it comes back.
+    pane.style.width = `${exactWidth + pad + 40}px`;
+    await expect.poll(() => line.dataset.fit).toBe('exact');
+  });
+});
