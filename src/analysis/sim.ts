@@ -21,6 +21,8 @@ export interface SimulationOptions {
   durationUs: number;
   /** Simulated time per tick, µs. Default 1,000. */
   stepUs?: number;
+  /** Simulated times per tick in turn, µs (a live engine's measured cadence); over `stepUs`. */
+  stepsUs?: readonly number[];
   /** Engine clock at the start, µs. Default 0, so runs are comparable. */
   startUs?: number;
   /** Every materialised receipt row, oldest first, in batches as the engine produces them. */
@@ -56,6 +58,8 @@ const ALL_ROWS = 1 << 30;
  */
 export function runSimulation(options: SimulationOptions): SimulationResult {
   const stepUs = Math.max(1, Math.floor(options.stepUs ?? 1000));
+  // A cadence, in turn (a live engine's measured ticks), else the one step.
+  const steps = (options.stepsUs ?? []).map((s) => Math.max(1, Math.floor(s)));
   const start = options.startUs ?? 0;
   let t = start;
   const engine = createEngine({ config: options.config, now: () => t });
@@ -69,7 +73,8 @@ export function runSimulation(options: SimulationOptions): SimulationResult {
     .map((c, i) => ({ ...c, i }))
     .sort((a, b) => a.atUs - b.atUs || a.i - b.i);
   let next = 0;
-  let steps = 0;
+  let stepsTaken = 0;
+  let stepAt = 0;
   const emit = (): EngineSnapshot => {
     const s = engine.snapshot();
     if (s.receipts.recent.length > 0) options.onRows?.(s.receipts.recent);
@@ -77,21 +82,21 @@ export function runSimulation(options: SimulationOptions): SimulationResult {
     return s;
   };
   try {
-    for (let rel = 0; ; rel += stepUs) {
+    for (let rel = 0; ; rel += steps.length > 0 ? steps[stepAt++ % steps.length]! : stepUs) {
       t = start + rel;
       while (next < queue.length && queue[next]!.atUs <= rel) {
         const c = queue[next++]!;
         run(c.atUs, c.cmd);
       }
       engine.tick();
-      steps++;
+      stepsTaken++;
       emit();
       if (rel >= options.durationUs) break;
     }
     run(options.durationUs, { type: 'stopGenerator' });
     engine.drain();
-    steps++;
-    return { final: emit(), errors, steps };
+    stepsTaken++;
+    return { final: emit(), errors, steps: stepsTaken };
   } finally {
     engine.destroy();
   }

@@ -15,6 +15,8 @@ import { NO_DESTINATION } from '../engine/format';
  */
 export const WHATIF_STEP_US = 8_000;
 
+export { liveCadence, MIN_CADENCE_TICKS, type LiveCadence } from './liveCadence';
+
 export interface WhatIfInput {
   base: RouteConfig;
   other: RouteConfig;
@@ -23,6 +25,11 @@ export interface WhatIfInput {
   durationMs: number;
   /** Simulated time per tick, µs. Default `WHATIF_STEP_US`. */
   stepUs?: number;
+  /**
+   * Simulated times per tick in turn, µs: the live engine's measured cadence (the engine's
+   * `drainCadence`), so queues fill between drains as they do live. Over `stepUs`.
+   */
+  stepsUs?: readonly number[];
 }
 
 /** What happened to one message type on one side. */
@@ -143,6 +150,7 @@ function side(config: RouteConfig, input: WhatIfInput, spec: GeneratorSpec) {
     config,
     durationUs: input.durationMs * 1000,
     stepUs: input.stepUs ?? WHATIF_STEP_US,
+    ...(input.stepsUs && input.stepsUs.length > 0 ? { stepsUs: input.stepsUs } : {}),
     commands: [{ atUs: 0, cmd: { type: 'startGenerator', spec } }],
     onRows: add,
     onSnapshot,

@@ -14,6 +14,7 @@ import {
   type EngineCommandType,
 } from './protocol';
 import type { Traffic } from './traffic';
+import type { DrainCadence } from './cadence';
 
 export type CommandTable = {
   [C in EngineCommandType]: (cmd: CommandOf<C>) => CommandResults[C];
@@ -25,6 +26,7 @@ export interface CommandDeps {
   host: KernelHost;
   letters: DeadLetters;
   traffic: Traffic;
+  cadence: DrainCadence;
   applyConfig(config: RouteConfig): void;
   resetMetrics(): void;
   publishSnapshot(): void;
@@ -165,6 +167,7 @@ export function createCommandTable(d: CommandDeps): CommandTable {
       return NONE;
     },
     routes: () => ({ routes: c.dispatcher.routes() }),
+    drainCadence: () => ({ gapsUs: d.cadence.gapsUs() }),
     gpuInfo: () => ({ gpu: c.opts.gpuInfo() }),
     trace: (cmd) => {
       if (!Number.isSafeInteger(cmd.messageId))

@@ -35,6 +35,7 @@ import type {
 } from './protocol';
 import { SendPath } from './send';
 import { SnapshotBuilder } from './snapshot';
+import { DrainCadence } from './cadence';
 import { GEN_CHUNK, Traffic } from './traffic';
 
 export type { KernelContext, KernelImpl };
@@ -131,6 +132,7 @@ class EngineImpl implements Engine {
   private readonly host: KernelHost;
   private readonly runner: KernelRunner;
   private readonly traffic: Traffic;
+  private readonly cadence = new DrainCadence();
   private readonly snapshots: SnapshotBuilder;
   private readonly table: CommandTable;
   readonly dispatcher: KernelDispatcher;
@@ -180,6 +182,7 @@ class EngineImpl implements Engine {
       host: this.host,
       letters: this.letters,
       traffic: this.traffic,
+      cadence: this.cadence,
       applyConfig: (config) => this.applyConfig(config),
       resetMetrics: () => this.resetMetrics(),
       publishSnapshot: () => c.opts.onEvent?.({ type: 'snapshot', snapshot: this.snapshot() }),
@@ -285,6 +288,7 @@ class EngineImpl implements Engine {
   tick(sliceMs?: number): void {
     const c = this.c;
     c.advance();
+    this.cadence.tick(c.nowUs, this.traffic.running);
     c.deadline =
       sliceMs === undefined ? Number.POSITIVE_INFINITY : c.opts.clock() + Math.max(0, sliceMs);
     try {

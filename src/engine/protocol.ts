@@ -193,6 +193,8 @@ export type EngineCommand =
   | (Req & { type: 'snapshot' })
   /** The live route table, as the dispatcher holds it: `[typeId, kernelId]` pairs. */
   | (Req & { type: 'routes' })
+  /** The engine time between its last ticks while a generator ran (see `cadence.ts`). */
+  | (Req & { type: 'drainCadence' })
   /** The WebGPU adapter the worker found (or why there is none). */
   | (Req & { type: 'gpuInfo' })
   /** The causal chain of a message from the bounded trace store. */
@@ -326,6 +328,8 @@ export interface CommandResults {
   snapshot: object;
   /** The live route table. */
   routes: { routes: [U64, string][] };
+  /** Gaps between ticks, µs, oldest first (at most 512). */
+  drainCadence: { gapsUs: number[] };
   gpuInfo: { gpu: GpuInfo };
   trace: { trace: TraceResult };
   /** Whether the message is (still) pinned in the trace store. */
