@@ -84,6 +84,24 @@ describe('Inspector (issue 13, point 9)', () => {
 
   // Forced onto WebGPU at 1 M/s asked on a software adapter, a queue filled and 1.6 M letters
   // were lost within seconds; the edit's notice had said only "backend auto → webgpu".
+  it('keeps its height as the bottleneck badge comes and goes', async () => {
+    render(inPane(300, <Page />));
+    const at = (backpressure: boolean) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          kernels: [kernelRow({ id: 'aggregator', capacity: 4096, dropped: 5_904, backpressure })],
+        }),
+        Date.now(),
+      );
+    at(false);
+    const now = page.getByTestId('kernel-now');
+    await expect.element(now).toBeVisible();
+    const before = now.element().getBoundingClientRect().height;
+    at(true);
+    await expect.element(now.getByText('bottleneck')).toBeVisible();
+    expect(now.element().getBoundingClientRect().height).toBe(before);
+  });
+
   it('warns, with an Undo, when a kernel is forced onto a WebGPU measured slower than its traffic', async () => {
     render(<Page />);
     const row = kernelRow({ id: 'aggregator', ratePerSec: 187_000 });
@@ -404,6 +422,30 @@ describe('Inspector (issue 13, point 9)', () => {
     await expect
       .element(page.getByRole('textbox', { name: 'Type id' }))
       .not.toHaveAttribute('aria-invalid');
+  });
+
+  // Under load a Queue capacity of 0, refused, left its field half under the error's two lines in
+  // the Apply bar (the bar grew over it).
+  it('scrolls the field a refused edit is about clear of the Apply bar it made taller', async () => {
+    store.getState().setSelection(['kernel:pattern_detector']);
+    render(inPane(300, <Inspector />, 350));
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [
+          kernelRow({ id: 'pattern_detector', capacity: 64, dropped: 77_050, lettersHeld: 10_000 }),
+        ],
+      }),
+      Date.now(),
+    );
+    const field = page.getByRole('textbox', { name: 'Queue capacity' });
+    await userEvent.clear(field);
+    await userEvent.type(field, '0{Enter}');
+    await expect.element(page.getByRole('alert')).toHaveTextContent(/Queue capacity/);
+    await expect.element(field).toHaveAttribute('aria-invalid', 'true');
+    const bar = page.getByRole('button', { name: 'Apply', exact: true }).element().parentElement!;
+    expect(field.element().getBoundingClientRect().bottom).toBeLessThanOrEqual(
+      bar.getBoundingClientRect().top + 0.5,
+    );
   });
 
   // Each definition has a form of its own, so an applied edit brings a new form: focus had fallen

@@ -1,6 +1,7 @@
 import {
   useEffect,
   useId,
+  useLayoutEffect,
   useRef,
   useState,
   type FocusEvent,
@@ -738,10 +739,22 @@ const POLICY_HINTS: Record<KernelDef['overflowPolicy'], { short: string; long: s
  * Inspector is about 350 px high, and the kernel form's Apply was below the fold.
  */
 function ApplyBar({ error, errorId }: { error: FormError | null; errorId: string }) {
+  const bar = useRef<HTMLDivElement>(null);
+  // The field the error is about, scrolled clear of the bar the error made taller: a Queue
+  // capacity of 0 refused under the Apply bar left its field half under the error's two lines.
+  useLayoutEffect(() => {
+    const el = bar.current;
+    if (!el || !error) return;
+    const field = el.closest('form')?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    const scroller = el.closest<HTMLElement>('aside');
+    if (!field || !scroller) return;
+    const under = field.getBoundingClientRect().bottom - el.getBoundingClientRect().top;
+    if (under > 0) scroller.scrollTop += under + 8;
+  }, [error]);
   // The error in the bar, in view wherever the form is scrolled: under the fields, at 1280x720
   // "Type id 1001 is already used by Transaction." sat below the fold, behind this bar.
   return (
-    <div className="form-actions">
+    <div className="form-actions" ref={bar}>
       {error ? (
         <p role="alert" className="error" id={errorId}>
           {error.text}

@@ -43,7 +43,9 @@ export function KernelNow({ id }: { id: string }) {
       data-testid="kernel-now"
     >
       <dl>
-        <div>
+        {/* The whole row: in half of it, the bottleneck badge wrapped under "CPU twin" as it came
+            and went, and the form below moved 26 px each time. */}
+        <div className="kernel-now-runs">
           <dt>Runs on</dt>
           <dd title={k.reason}>
             {k.backend === 'webgpu' ? 'WebGPU' : 'CPU twin'}
