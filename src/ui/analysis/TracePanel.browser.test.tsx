@@ -158,6 +158,11 @@ describe('Trace panel: what a hop says', () => {
     await traceButton(7);
     await expect.element(page.getByTestId('trace-hops')).toHaveTextContent('QueueFull');
     expect(stampsOf('QueueFull')).toMatch(/^refused \d/);
+    // What latency counts, beside stamps that can be closer together (one tick shares a time).
+    const latency = page.getByTestId('trace-hops').element().querySelector('th.t-latency');
+    expect(latency?.getAttribute('title')).toMatch(
+      /arrival.*messages handled in one tick share a stamp's time/,
+    );
     await expect
       .element(page.getByTestId('trace-edges'))
       .toHaveTextContent('Path: Transaction (1001) → fraud_processor refused (QueueFull)');
