@@ -66,8 +66,8 @@ export function ProblemsPanel() {
               className="problem warning"
               data-code={p.code}
               title={
-                p.now
-                  ? `Now: listed while it lasts, gone ${p.until ?? 'when it ends'}`
+                p.until
+                  ? `Now: listed while it lasts, gone ${p.until}`
                   : 'Since the counters were last reset (Metrics: Reset counters)'
               }
             >

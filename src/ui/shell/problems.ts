@@ -55,11 +55,9 @@ export interface LiveProblem {
   /** The dock tab that shows it, if no node does. */
   tab?: 'deadletters';
   /**
-   * A state of the moment, not a loss counted since the reset: listed while it lasts (the
-   * generator behind its schedule goes when it keeps up or stops).
+   * A state of the moment, not a loss counted since the reset: listed while it lasts, and this
+   * says when it goes ("when the generator keeps up or stops").
    */
-  now?: true;
-  /** For a problem of the moment: when it goes ("when the generator keeps up or stops"). */
   until?: string;
   /**
    * A loss that is history: nothing of it is held or waiting any more (a queue's refusals whose
@@ -128,7 +126,6 @@ export function liveProblems(
         code: 'LettersHeld',
         message: `${k.id}: ${countOf(k.lettersHeld, 'dead letter')} for it ${k.lettersHeld === 1 ? 'is' : 'are'} held from before the counters were reset; redrive or purge ${k.lettersHeld === 1 ? 'it' : 'them'} (Dead letters tab).`,
         nodeId: kernelNodeId(k.id),
-        now: true,
         until: 'when they are redriven or purged',
       });
   }
@@ -136,7 +133,6 @@ export function liveProblems(
   if (limit)
     out.push({
       code: 'GeneratorBehind',
-      now: true,
       until: 'when the generator keeps up or stops',
       message: `The generator is ${(limit.lagMs / 1000).toFixed(1)} s behind its schedule: the engine takes ${formatRate(limit.actual)} of the ${formatRate(limit.asked)} asked.`,
     });
