@@ -74,12 +74,7 @@ export class ReceiptLog {
     if (skipped) this.skip--;
     const failSkipped = this.failSkip > 0;
     if (failSkipped) this.failSkip--;
-    if (
-      status !== 'Delivered' &&
-      !failSkipped &&
-      this.failTokens >= 1 &&
-      this.rows.length + this.reserved < this.perSnapshotCap * 1.5
-    ) {
+    if (status !== 'Delivered' && !failSkipped && this.failTokens >= 1 && this.failRowsLeft() > 0) {
       this.reserved++;
       this.failTokens--;
       return true;
@@ -137,13 +132,12 @@ export class ReceiptLog {
 
   /** Rows the failures' own budget could still take now (see `failTokens`). */
   failRoom(): number {
-    return Math.max(
-      0,
-      Math.min(
-        Math.floor(this.failTokens),
-        this.perSnapshotCap * 1.5 - this.rows.length - this.reserved,
-      ),
-    );
+    return Math.max(0, Math.min(Math.floor(this.failTokens), this.failRowsLeft()));
+  }
+
+  /** Rows a snapshot window may still hold with the failures' own: half as many again. */
+  private failRowsLeft(): number {
+    return this.perSnapshotCap * 1.5 - this.rows.length - this.reserved;
   }
 
   /**
