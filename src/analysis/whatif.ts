@@ -15,8 +15,6 @@ import { NO_DESTINATION } from '../engine/format';
  */
 export const WHATIF_STEP_US = 8_000;
 
-export { liveCadence, MIN_CADENCE_TICKS, type LiveCadence } from './liveCadence';
-
 export interface WhatIfInput {
   base: RouteConfig;
   other: RouteConfig;

@@ -17,7 +17,7 @@ describe('DrainCadence', () => {
     expect(d.gapsUs()).toEqual([2_000, 1_500, 500]);
   });
 
-  it("is the engine's drainCadence: its ticks while the generator ran", async () => {
+  it("is the engine's drainCadence: its ticks while the generator ran", () => {
     let t = 1_000_000;
     const engine = createEngine({ config: demoConfig(), now: () => t });
     engine.command({ type: 'startGenerator', spec: { ratePerSec: 10_000, seed: 1 } });

@@ -405,8 +405,8 @@ function WhatIfReportView({
         <p className="muted">No kernel overflows on either side.</p>
       )}
       {report.overflowed.length > 0 ? (
-        // A review applied the same config live at 200 K/s: 47,413 refused where What-if said
-        // 68,135. Its figures are the 8 ms slice's, said where they are read.
+        // Which pace its queues were drained at, said where its losses are read: at a fixed
+        // 8 ms a review found 68,135 refused where the live engine refused 47,413.
         <p className="muted" data-testid="whatif-drain-note">
           {cadence ? (
             <>
