@@ -228,25 +228,20 @@ export function ReceiptCounts(p: ReceiptCountsProps) {
   const tight = useRef<HTMLSpanElement>(null);
   const bare = useRef<HTMLSpanElement>(null);
   const [fit, setFit] = useState<Fit>('exact');
-  const fitNow = useRef<Fit>('exact');
   const measure = useCallback(() => {
     const b = bar.current;
     const forms = [exact, compact, terse, tight, bare].map((r) => r.current);
     if (!b || forms.some((f) => f === null)) return;
     const room = b.clientWidth;
+    const widths = forms.map((f) => f!.offsetWidth);
     // A longer form than the one shown comes back only with room to spare: at the edge, a count
     // gaining or losing a digit flipped the line between "19,978" and "20.0 K" and moved the
     // status chips and "rows shown" 8-80 px back and forth under load.
-    const now = FITS.indexOf(fitNow.current);
-    let next: Fit = 'wrap';
-    for (let i = 0; i < forms.length; i++) {
-      if (forms[i]!.offsetWidth + (i < now ? FIT_SLACK_PX : 0) <= room) {
-        next = FITS[i]!;
-        break;
-      }
-    }
-    fitNow.current = next;
-    setFit(next);
+    setFit((shown) => {
+      const now = FITS.indexOf(shown);
+      const i = widths.findIndex((w, j) => w + (j < now ? FIT_SLACK_PX : 0) <= room);
+      return i < 0 ? 'wrap' : FITS[i]!;
+    });
   }, []);
   // Measured when the counts change, and when the pane resizes (in the next frame: a change of
   // text inside the observer's callback is a resize loop).
