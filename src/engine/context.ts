@@ -119,6 +119,16 @@ export interface CoreOptions {
 }
 
 /** Shared engine state. */
+/** The counts of kernels no longer in the config, since the counters were last reset. */
+export interface RemovedKernels {
+  /** Their ids, oldest first, each once. */
+  ids: string[];
+  processed: number;
+  emitted: number;
+  dropped: number;
+  deadLettered: number;
+}
+
 export class EngineCore {
   config!: RouteConfig;
   nowUs = 0;
@@ -148,6 +158,11 @@ export class EngineCore {
   carriedOver = 0;
   /** Engine time of the last Reset counters (`accounting.sinceUs`); null before any. */
   countersSinceUs: number | null = null;
+  /**
+   * What kernels removed since the last reset (deleted, or renamed: a new id is a new kernel)
+   * had counted: `accounting.removedKernels`, so the kernels' columns still add up to the totals.
+   */
+  removedKernels: RemovedKernels | null = null;
   /** Dead letters added since the last reset (for the dead-lettered rate). */
   lettered = 0;
   /** When the snapshots of the last rate window sampled the rate meters, oldest first. */

@@ -297,6 +297,43 @@ describe('engine: live edits and K2K', () => {
     expect(badField).toMatchObject({ ok: false, error: { code: 'InvalidPayload' } });
     expect(engine.snapshot().injected).toBe(4);
   });
+
+  it('keeps a renamed kernel in its place and what it counted before in the totals, apart', () => {
+    const { engine, step } = setup();
+    ok(engine, { type: 'inject', typeId: 1002, count: 30 });
+    ok(engine, { type: 'inject', typeId: 1001, count: 5, payload: { amount: 15_000 } });
+    step();
+    const before = engine.snapshot();
+    const old = before.kernels.find((k) => k.id === 'aggregator')!;
+    expect(old.processed).toBe(30);
+    // The Inspector's rename: the same kernel under a new id, its routes following it.
+    const config = demoConfig();
+    config.kernels = config.kernels.map((k) => (k.id === 'aggregator' ? { ...k, id: 'agg2' } : k));
+    config.routes = config.routes.map((r) =>
+      r.kernelId === 'aggregator' ? { ...r, kernelId: 'agg2' } : r,
+    );
+    ok(engine, { type: 'loadConfig', config });
+    ok(engine, { type: 'inject', typeId: 1002, count: 7 });
+    step();
+    const s = engine.snapshot();
+    expect(s.kernels.map((k) => k.id)).toEqual(config.kernels.map((k) => k.id));
+    expect(s.kernels.find((k) => k.id === 'agg2')!.processed).toBe(7);
+    expect(s.accounting.removedKernels).toEqual({
+      ids: ['aggregator'],
+      processed: 30,
+      emitted: 0,
+      dropped: 0,
+      deadLettered: 0,
+    });
+    // The kernels' processed column and the removed kernels' row add up to the status bar's.
+    const kernels = s.kernels.reduce((n, k) => n + k.processed, 0);
+    expect(kernels + s.accounting.removedKernels!.processed).toBe(
+      s.accounting.processed - s.accounting.toHost,
+    );
+    expectBalanced(s);
+    ok(engine, { type: 'resetMetrics' });
+    expect(engine.snapshot().accounting.removedKernels).toBeUndefined();
+  });
 });
 
 describe('routes command', () => {

@@ -338,6 +338,21 @@ export class KernelHost {
     if (!k) return false;
     // Its queue becomes `Unregistered` dead letters (the core's semantics).
     c.broker.unregister(id);
+    // Its counts stay in the totals (what it processed is still processed): kept apart, so the
+    // kernels' columns still add up to them. Renamed under traffic, a kernel had taken its
+    // processed count with it, and the Queues panel's column fell 1,050 short of the status bar.
+    const r = (c.removedKernels ??= {
+      ids: [],
+      processed: 0,
+      emitted: 0,
+      dropped: 0,
+      deadLettered: 0,
+    });
+    r.ids = [...r.ids.filter((x) => x !== id), id];
+    r.processed += k.processed;
+    r.emitted += k.emitted;
+    r.dropped += k.dropped;
+    r.deadLettered += k.deadLettered;
     this.dispose(k);
     c.kernels.delete(id);
     c.byNum[k.num] = undefined;

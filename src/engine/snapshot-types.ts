@@ -141,6 +141,18 @@ export interface AccountingSnapshot {
   failedByStatus: Record<string, number>;
   /** Held in the dead-letter queue now. */
   deadLettered: number;
+  /**
+   * Kernels removed since the counters were last reset (deleted, or renamed: a new id is a new
+   * kernel), with what they counted before: their `processed` is in `processed` above, and no
+   * entry of `kernels` has it any more. Absent while none was.
+   */
+  removedKernels?: {
+    ids: string[];
+    processed: number;
+    emitted: number;
+    dropped: number;
+    deadLettered: number;
+  };
   balanced: boolean;
 }
 

@@ -191,6 +191,7 @@ export class SnapshotBuilder {
         inFlight,
         failedByStatus,
         deadLettered: held,
+        ...(c.removedKernels ? { removedKernels: { ...c.removedKernels } } : {}),
         balanced: entered === c.processed + queued + inFlight + failedSum + held,
       },
       latency: c.latency.reading(now, LATENCY_EVERY_US),

@@ -41,6 +41,36 @@ describe('Queues panel (issue 13, points 1 and 2)', () => {
       .toHaveClass('depth-critical');
   });
 
+  it('keeps what a removed or renamed kernel counted in a row of its own, so the column adds up', async () => {
+    render(<QueuesPanel />);
+    const base = snapshot();
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [kernelRow({ id: 'agg2', processed: 6_296 })],
+        accounting: {
+          ...base.accounting,
+          processed: 7_347,
+          removedKernels: {
+            ids: ['aggregator'],
+            processed: 1_051,
+            emitted: 0,
+            dropped: 3,
+            deadLettered: 3,
+          },
+        },
+      }),
+      Date.now(),
+    );
+    const row = page.getByTestId('queue-row-removed');
+    await expect.element(row).toHaveTextContent(/removed: aggregator/);
+    // processed, dropped, all letters, emitted: the kernels' columns, the rest a dash.
+    const cells = [...row.element().querySelectorAll('td')].map((td) => td.textContent);
+    expect(cells.slice(6)).toEqual(['1,051', '—', '3', '3', '0']);
+    expect(row.element().getAttribute('title')).toMatch(
+      /since the counters were last reset: aggregator/,
+    );
+  });
+
   it('shows how full a queue got in the last half second, as the graph does, and what it holds now on hover', async () => {
     render(<QueuesPanel />);
     store.getState().ingestSnapshot(

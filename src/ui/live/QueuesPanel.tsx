@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useLiveValue, useStale } from '../../state/live';
+import type { EngineSnapshot } from '../../engine/snapshot-types';
 import { depthLevel, depthText, depthTitle } from '../graph/depth';
 import { formatClock, formatCompact, formatCount, formatRate } from '../design/format';
 
@@ -30,6 +31,7 @@ export function QueuesPanel() {
       emitted: k.emitted,
     })),
   );
+  const removed = useLiveValue((s) => s?.accounting.removedKernels ?? null);
   if (rows.length === 0) return <p className="muted">Waiting for the engine…</p>;
   return (
     <table
@@ -147,8 +149,44 @@ export function QueuesPanel() {
             <Counter className="q-emitted" n={k.emitted} />
           </tr>
         ))}
+        {removed ? <RemovedRow removed={removed} /> : null}
       </tbody>
     </table>
+  );
+}
+
+/**
+ * What kernels removed since the counters were reset (deleted, or renamed: a new id is a new
+ * kernel) had counted: still in the status bar's totals, so the columns add up to them with this
+ * row. Without it, a kernel renamed under traffic took its processed count off the table, and
+ * the column fell 1,050 short of the status bar's "processed".
+ */
+function RemovedRow({
+  removed,
+}: {
+  removed: NonNullable<EngineSnapshot['accounting']['removedKernels']>;
+}) {
+  const names = removed.ids.join(', ');
+  return (
+    <tr
+      className="q-removed"
+      data-testid="queue-row-removed"
+      title={`Removed since the counters were last reset: ${names}. Their counts stay in the status bar's totals; a renamed kernel counts afresh under its new id.`}
+    >
+      <td className="q-kernel">
+        <span className="muted">removed:</span> {names}
+      </td>
+      <td className="q-backend line-2 muted">—</td>
+      <td className="num q-queued muted">—</td>
+      <td className="num q-inflight muted">—</td>
+      <td className="num q-max line-2 muted">—</td>
+      <td className="num q-peak line-2 muted">—</td>
+      <Counter className="q-processed" n={removed.processed} />
+      <td className="num q-rate line-2 muted">—</td>
+      <Counter className="q-dropped" n={removed.dropped} />
+      <Counter className="q-dead line-2" n={removed.deadLettered} />
+      <Counter className="q-emitted" n={removed.emitted} />
+    </tr>
   );
 }
 
