@@ -47,6 +47,14 @@ describe('format', () => {
     expect(nb(formatCompact(999_600))).toBe('1.00 M');
     expect(nb(formatCompact(999_700_000))).toBe('1.00 G');
     expect(nb(formatRate(999_600))).toBe('1.00 M/s');
+    // Never "100.0 K" or "10.00 M": the decimals follow the value as it rounds, so a rate steady
+    // about 100 K/s reads "100 K/s" or "99.9 K/s", never a third, wider form.
+    expect(nb(formatRate(99_960))).toBe('100 K/s');
+    expect(nb(formatRate(99_940))).toBe('99.9 K/s');
+    expect(nb(formatCompact(9_996_000))).toBe('10.0 M');
+    expect(nb(formatCompact(9_994_000))).toBe('9.99 M');
+    expect(nb(formatCompact(99_960_000))).toBe('100 M');
+    expect(nb(formatCompact(-99_960))).toBe('-100 K');
   });
   it('formats rates, durations and shares', () => {
     expect(formatRate(1234.5)).toBe('1,235/s');

@@ -63,9 +63,11 @@ export function formatCompact(n: number, unit?: string): string {
       ? Number.isInteger(v)
         ? 0
         : 1
-      : Math.abs(v) >= 100
+      : // By the value as it rounds: 99.96 K shown with one decimal read "100.0 K", beside the
+        // "100 K" and "99.9 K" of the snapshots around it (a rate steady at 100 K/s changed width).
+        Math.abs(v) >= 99.95
         ? 0
-        : Math.abs(v) >= 10
+        : Math.abs(v) >= 9.995
           ? 1
           : 2;
   const s = formatNumber(v, digits);
