@@ -772,9 +772,13 @@ test('the toolbar keeps its layout while the traffic badge changes (1280x720)', 
   await page.setViewportSize({ width: 1280, height: 720 });
   await wb.openReady();
   const search = page.getByRole('searchbox', { name: 'Search nodes' });
+  // Start turns into Stop in the same place: it had moved 3.9 px under the pointer at the click.
+  const start = (await page.getByTestId('toolbar-start').boundingBox())!;
   await page.evaluate(() => window.workbench.startGenerator({ ratePerSec: 2_000_000, seed: 7 }));
   const badge = page.getByTestId('traffic-rate');
   await expect(badge).toBeVisible();
+  const stop = (await page.getByTestId('toolbar-stop').boundingBox())!;
+  expect(stop.x + stop.width).toBeCloseTo(start.x + start.width, 0);
   // Starting, catching up, keeping up: the text changes ten times a second, the search box (which
   // takes up what the badge does not) keeps its width.
   const widths = new Set<number>();
