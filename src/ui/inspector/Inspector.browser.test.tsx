@@ -320,6 +320,7 @@ describe('Inspector (issue 13, point 9)', () => {
             queued: 10,
             peakQueued: 300,
             dropped: 16_173,
+            lettersHeld: 16_173,
           }),
           kernelRow({
             id: 'pattern_detector',
@@ -328,6 +329,7 @@ describe('Inspector (issue 13, point 9)', () => {
             queued: 0,
             peakQueued: 0,
             dropped: 392_000,
+            lettersHeld: 0,
           }),
           kernelRow({ id: 'alert_sink', capacity: 1024, ratePerSec: 0 }),
         ],
@@ -344,6 +346,15 @@ describe('Inspector (issue 13, point 9)', () => {
     await expect
       .element(page.getByTestId('kernel-line-alert_sink'))
       .toHaveTextContent(/^0\/s · 0 \/ 1,024$/);
+    // As on the graph: a loss with letters still held in red, one whose letters are all redriven
+    // or purged in grey (it had stayed red here beside the graph's grey).
+    const lost = (id: string) =>
+      getComputedStyle(page.getByTestId(`kernel-line-${id}`).element().querySelector('.lost')!)
+        .color;
+    expect(lost('aggregator')).not.toBe(lost('pattern_detector'));
+    expect(
+      page.getByTestId('kernel-line-pattern_detector').element().querySelector('.lost.settled'),
+    ).not.toBeNull();
   });
 
   // At 1280x720 the Inspector is about 300 x 350 px: the kernel form's Apply was below the fold,

@@ -80,7 +80,9 @@ export function KernelNow({ id }: { id: string }) {
         </div>
         <div>
           <dt>Refused or evicted</dt>
-          <dd className={k.dropped > 0 ? 'lost' : undefined}>{formatCount(k.dropped)}</dd>
+          <dd className={k.dropped > 0 ? (k.held > 0 ? 'lost' : 'lost settled') : undefined}>
+            {formatCount(k.dropped)}
+          </dd>
         </div>
         <div>
           <dt>Dead letters held</dt>
@@ -107,7 +109,8 @@ export function KernelLine({ id, policy }: { id: string; policy: string }) {
         {depthText(k.queued, k.peak, k.capacity)}
       </span>
       {k.dropped > 0 ? (
-        <span className="lost">
+        // Grey once none of its letters is held (redriven, purged), as the graph's mark is.
+        <span className={k.held > 0 ? 'lost' : 'lost settled'}>
           {' '}
           · {formatCompact(k.dropped)} {droppedWord(policy)}
         </span>
