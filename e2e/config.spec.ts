@@ -54,6 +54,7 @@ test.describe('route configs out and in', () => {
     const config = await wb.config();
     const t = config.messageTypes.find((x) => x.typeId === 1001)!;
     t.fields = [...t.fields, { name: 'note', type: 'bytes', size: 12 }];
+    config.routes = config.routes.filter((r) => r.typeId !== 1003);
     await page.getByRole('button', { name: 'Import…' }).click();
     const imp = page.getByRole('dialog', { name: 'Import config' });
     await imp.getByLabel('Config file').setInputFiles({
@@ -64,6 +65,10 @@ test.describe('route configs out and in', () => {
     // "~ 1001: fields (6 → 7 items)" had said neither which type nor which field.
     await expect(imp.getByTestId('import-diff')).toContainText(
       '~ Transaction (1001): fields: + note (bytes 12)',
+    );
+    // A route by its type and kernel: "− 1003" had named neither.
+    await expect(imp.getByTestId('import-diff')).toContainText(
+      '− PatternCheck (1003) → pattern_detector',
     );
   });
 

@@ -470,6 +470,13 @@ test.describe('hostile input is inert', () => {
       'is UTF-16 text; save it as UTF-8',
     );
     await expect(box).toHaveValue(held);
+    // The file box names no file the dialog refused.
+    expect(await imp.getByLabel('Config file').inputValue()).toBe('');
+    // New text replaces what the refusal was about: its alert had stayed, "Nothing was changed",
+    // over a valid diff and an enabled Apply import.
+    await box.fill(JSON.stringify(before));
+    await expect(imp.getByTestId('import-diff')).toContainText('Identical');
+    await expect(imp.getByRole('alert')).toHaveCount(0);
     expect(await wb.config()).toEqual(before);
     await expectInert(page, armed);
   });

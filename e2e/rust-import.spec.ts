@@ -82,6 +82,10 @@ test.describe('routes read back from Rust', () => {
     const errors = imp.getByTestId('import-errors');
     await expect(errors).toContainText('Nothing was changed.');
     await expect(errors).toContainText('line 6');
+    // Listed once, and not announced as read: the syntax errors had been listed again under
+    // "Not read from the Rust source", after a line saying the source was read.
+    await expect(imp.getByTestId('import-unread')).toHaveCount(0);
+    await expect(imp.getByTestId('import-rust')).toContainText('cannot be imported');
     await expect(imp.getByRole('button', { name: 'Apply import' })).toBeDisabled();
     await imp.getByRole('button', { name: 'Cancel' }).click();
     expect(await wb.config()).toEqual(before);

@@ -44,6 +44,9 @@ describe('config edits', () => {
   it('removes routes and K2K next hops, refusing self hops', () => {
     const c = demoConfig();
     expect(routeOf(ok(removeRoute(c, 1002)).config, 1002)).toBeUndefined();
+    expect(ok(removeRoute(c, 1002)).note).toBe(
+      'Removed the route of AccountUpdate (1002) to "aggregator".',
+    );
     expect(removeRoute(ok(removeRoute(c, 1002)).config, 1002).ok).toBe(false);
     expect(connectK2k(c, 'aggregator', 'aggregator').ok).toBe(false);
     const k = ok(connectK2k(c, 'aggregator', 'alert_sink')).config;

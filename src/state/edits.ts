@@ -63,12 +63,15 @@ export function connectRoute(config: RouteConfig, typeId: U64Json, kernelId: str
 
 export function removeRoute(config: RouteConfig, typeId: U64Json): EditResult {
   const routes = config.routes.filter((r) => !sameTypeId(r.typeId, typeId));
-  if (routes.length === config.routes.length)
-    return { ok: false, error: `Type ${String(typeId)} has no route.` };
+  const was = config.routes.find((r) => sameTypeId(r.typeId, typeId));
+  if (!was) return { ok: false, error: `Type ${String(typeId)} has no route.` };
+  // Named as routing names it ("Routed AccountUpdate (1002) to …"): "of type 1002" had left the
+  // user to look the type up.
+  const name = findType(config, typeId)?.name;
   return {
     ok: true,
     config: { ...config, routes },
-    note: `Removed the route of type ${String(typeId)}.`,
+    note: `Removed the route of ${name ? `${name} (${String(typeId)})` : `type ${String(typeId)}`} to "${was.kernelId}".`,
   };
 }
 

@@ -14,6 +14,8 @@ import {
   type ConfigDiff,
   type ExportFormat,
   type GeneratorPreset,
+  type RouteConfig,
+  u64Key,
 } from '../../core/config';
 import { describeFieldChange } from '../design/diffText';
 import { looksLikeRust } from '../../interop/rust/detect';
@@ -55,6 +57,17 @@ function useImportResult(text: string, fileName: string | undefined) {
   if (!rust) return { rust, pending: false, result: plain };
   const current = read?.text === text ? read.result : null;
   return { rust, pending: current === null, result: current };
+}
+
+/**
+ * The Rust lines not read that the problems above do not list already: a syntax error is both,
+ * and a file with two had listed them twice, under "2 problems" and again under "Not read".
+ */
+function unreadApart(result: RustReadResult): readonly Unread[] {
+  const unread = result.unread ?? [];
+  if (result.ok) return unread;
+  const listed = new Set(result.errors.map((e) => `${e.path}|${e.message}`));
+  return unread.filter((u) => !listed.has(`line ${u.line}|${u.reason}: ${u.text}`));
 }
 
 function UnreadList({ unread }: { unread: readonly Unread[] }) {
@@ -300,7 +313,24 @@ function RemovedKernelsNote({ diff }: { diff: ConfigDiff }) {
   );
 }
 
-function DiffView({ diff }: { diff: ConfigDiff }) {
+/** A type's name by its id, from the config imported or, failing that, the current one. */
+function typeNamer(
+  current: RouteConfig,
+  next: RouteConfig | null,
+): (key: string) => string | undefined {
+  const names = new Map<string, string>();
+  for (const c of [current, next])
+    for (const t of c?.messageTypes ?? []) names.set(u64Key(t.typeId), t.name);
+  return (key) => names.get(key);
+}
+
+function DiffView({
+  diff,
+  typeName,
+}: {
+  diff: ConfigDiff;
+  typeName: (key: string) => string | undefined;
+}) {
   const sections = [
     ['Message types', diff.types],
     ['Kernels', diff.kernels],
@@ -329,7 +359,7 @@ function DiffView({ diff }: { diff: ConfigDiff }) {
               {changes.map((c) => (
                 <li key={`${c.kind}:${c.key}`} className={`diff-${c.kind}`}>
                   {c.kind === 'added' ? '+ ' : c.kind === 'removed' ? '− ' : '~ '}
-                  <span className="mono">{entityLabel(c)}</span>
+                  <span className="mono">{entityLabel(c, typeName)}</span>
                   {c.kind === 'changed' ? `: ${c.fields.map(describeFieldChange).join(', ')}` : ''}
                 </li>
               ))}
@@ -396,7 +426,12 @@ function ImportDialog({
                 setFileName(file.name);
                 setOrigin(`file ${file.name}`);
                 setText(r.text);
-              } else setFileError(r.error);
+              } else {
+                setFileError(r.error);
+                // The box names no file the dialog did not take: it had kept "binary.json"
+                // beside text from elsewhere.
+                e.target.value = '';
+              }
             }}
           />
         </label>
@@ -407,6 +442,9 @@ function ImportDialog({
         placeholder="Paste a route config (JSON or TOML) or RingKernel Rust code, or drop a file on the graph."
         value={text}
         onChange={(e) => {
+          // A refused file's error is about the file, not this text: it had stayed, "Nothing was
+          // changed", over a valid diff and an enabled Apply import once text was pasted.
+          setFileError(null);
           setFileName(undefined);
           setOrigin((o) => (o.startsWith('file ') && !o.endsWith(', edited') ? `${o}, edited` : o));
           setText(e.target.value);
@@ -438,11 +476,15 @@ function ImportDialog({
         <p className="muted" data-testid="import-rust" role="status">
           {pending
             ? 'Reading Rust source…'
-            : 'Read as RingKernel Rust source (message structs, DispatcherBuilder chain, K2K routes).'}
+            : result && !result.ok
+              ? 'Read as RingKernel Rust source: it cannot be imported as it is (the problems above).'
+              : 'Read as RingKernel Rust source (message structs, DispatcherBuilder chain, K2K routes).'}
         </p>
       ) : null}
-      {rust && result ? <UnreadList unread={(result as RustReadResult).unread ?? []} /> : null}
-      {diff ? <DiffView diff={diff} /> : null}
+      {rust && result ? <UnreadList unread={unreadApart(result as RustReadResult)} /> : null}
+      {diff ? (
+        <DiffView diff={diff} typeName={typeNamer(current, result?.ok ? result.config : null)} />
+      ) : null}
       {diff ? <RemovedKernelsNote diff={diff} /> : null}
       {preset ? (
         <p data-testid="import-preset">
@@ -527,10 +569,20 @@ export async function readFileChecked(
 
 /**
  * An entity of the diff as the preview names it: a type by its name and id ("Payment (2001)"; by
- * its id alone, "~ 2001" had left the reader to look it up), anything else by its key.
+ * its id alone, "~ 2001" had left the reader to look it up), a route by its type and kernel
+ * ("PatternCheck (1003) → pattern_detector", where "− 1003" named neither), anything else by its
+ * key.
  */
-function entityLabel(c: { kind: string; key: string; before?: unknown; after?: unknown }): string {
-  const item = (c.kind === 'removed' ? c.before : c.after) as { name?: unknown } | undefined;
+function entityLabel(
+  c: { kind: string; key: string; before?: unknown; after?: unknown },
+  typeName: (key: string) => string | undefined,
+): string {
+  const item = (c.kind === 'removed' ? c.before : c.after) as
+    { name?: unknown; typeId?: unknown; kernelId?: unknown } | undefined;
+  if (item && typeof item.kernelId === 'string' && item.typeId !== undefined) {
+    const name = typeName(c.key);
+    return `${name ? `${name} (${c.key})` : c.key} → ${item.kernelId}`;
+  }
   const name = item?.name;
   return typeof name === 'string' && name !== c.key ? `${name} (${c.key})` : c.key;
 }
