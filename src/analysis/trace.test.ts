@@ -112,7 +112,7 @@ describe('buildTrace on engine receipts', () => {
     expect(never).toMatchObject({
       ok: false,
       code: 'NotFound',
-      message: 'No message has id 999999: ids go up to 4 so far.',
+      message: 'No message has id 999999: the newest id was 4 when it was looked up.',
     });
     expect(buildTrace([], 3, { lastMessageId: 4 })).toMatchObject({
       message: expect.stringMatching(/sampled out/),

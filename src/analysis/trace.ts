@@ -266,7 +266,9 @@ export function buildTrace(
         message:
           last === 0
             ? `No message has id ${messageId}: none has been sent yet.`
-            : `No message has id ${messageId}: ids go up to ${last} so far.`,
+            : // When it was looked up: "so far" stayed on screen while the traffic went on, and
+              // read 10592 beside a live list already at 11298.
+              `No message has id ${messageId}: the newest id was ${last} when it was looked up.`,
       };
     }
     return {
