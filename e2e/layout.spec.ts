@@ -1273,3 +1273,32 @@ test('maximised, the Metrics charts fill the pane; restored, their first row sho
     .toBeLessThanOrEqual(2);
   await expect.poll(firstRowInside).toBe(true);
 });
+
+test('Tab from any tab of a pane leaves its tab list, as the tabs pattern has it', async ({
+  wb,
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await wb.open();
+  const left = page.locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Inject' }) });
+  const list = left.locator('[data-tab-list]');
+  // GPU selected from the keyboard, then focus moved back to Inject (manual activation: the
+  // arrows and Home move focus, Enter selects).
+  await left.getByRole('tab', { name: 'Inject', exact: true }).focus();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await expect(left.getByRole('tab', { name: 'GPU', exact: true })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await page.keyboard.press('Home');
+  await expect(left.getByRole('tab', { name: 'Inject', exact: true })).toBeFocused();
+  // Tab had gone to the selected GPU tab, in the same list.
+  await page.keyboard.press('Tab');
+  expect(await list.evaluate((l) => l.contains(document.activeElement))).toBe(false);
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).not.toBe('tab');
+  // And back: Shift+Tab from a tab goes before the list.
+  await left.getByRole('tab', { name: 'Inject', exact: true }).focus();
+  await page.keyboard.press('Shift+Tab');
+  expect(await list.evaluate((l) => l.contains(document.activeElement))).toBe(false);
+});

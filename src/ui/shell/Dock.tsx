@@ -272,6 +272,39 @@ function restoreOnEscape(
   ws.restoreTabset();
 }
 
+/** What Tab can reach: enabled, in the tab order, shown, not inert. */
+const TABBABLE = 'a[href], button, input, select, textarea, [tabindex]';
+function tabbable(el: HTMLElement): boolean {
+  return (
+    el.tabIndex >= 0 &&
+    !(el as HTMLButtonElement).disabled &&
+    el.getClientRects().length > 0 &&
+    el.closest('[inert]') === null
+  );
+}
+
+/**
+ * Tab and Shift+Tab from a tab leave its tab list, as the tabs pattern has it, whichever tab has
+ * focus. The arrows move focus without selecting (manual activation), and the selected tab keeps
+ * the list's one tab stop: Tab from another tab had gone to the selected one, in the same list.
+ */
+function tabOutOfList(e: React.KeyboardEvent): void {
+  if (e.key !== 'Tab' || e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) return;
+  const target = e.target;
+  if (!(target instanceof HTMLElement) || !isTab(target)) return;
+  const list = target.closest<HTMLElement>('[data-tab-list]');
+  if (!list) return;
+  const all = [...document.querySelectorAll<HTMLElement>(TABBABLE)].filter(
+    (el) => !list.contains(el) && tabbable(el),
+  );
+  const after = (el: HTMLElement) =>
+    (list.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+  const next = e.shiftKey ? all.filter((el) => !after(el)).at(-1) : all.find(after);
+  if (!next) return;
+  e.preventDefault();
+  next.focus();
+}
+
 /** Whether an input went to a tab (its pane's collapse is then refused; see the Workspace). */
 const isTab = (target: EventTarget | null): boolean =>
   target instanceof Element && target.closest('[data-tab]') !== null;
@@ -376,6 +409,7 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal, renderBadge
       // a field (Escape there is the field's), nor an Escape a drag or menu already took.
       onKeyDown={(e) => {
         if (!isField(e.target)) restoreOnEscape(ref.current, e);
+        tabOutOfList(e);
       }}
       onBeforeModelChange={({ reason }) => reason !== 'collapse' || !onTab.current}
       onModelChanged={(m, meta) => {
