@@ -186,6 +186,43 @@ test.describe('at 1280x720', () => {
     await page.getByRole('button', { name: 'Zoom In' }).click();
     await expect(minimap).toBeVisible();
   });
+
+  test('an import shows the imported graph whole, with no minimap over it', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    const config = await wb.config();
+    // A type and a kernel with no place in the layout (the app places them, below the rest).
+    config.messageTypes.push({
+      typeId: 2001,
+      name: 'Heartbeat',
+      handlerId: 9,
+      fields: [{ name: 'seq', type: 'u32' }],
+    });
+    config.kernels.push({ ...config.kernels[0]!, id: 'hb_sink', behavior: 'generic' });
+    config.routes.push({ typeId: 2001, kernelId: 'hb_sink' });
+    await page.getByRole('button', { name: 'Import…' }).click();
+    const imp = page.getByRole('dialog', { name: 'Import config' });
+    await imp.getByLabel('Config file').setInputFiles({
+      name: 'added.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(config)),
+    });
+    await imp.getByRole('button', { name: 'Apply import' }).click();
+    await expect(imp).toBeHidden();
+    await expect(page.locator('.react-flow__node[data-id="kernel:hb_sink"]')).toBeVisible();
+    await viewSettled(page);
+    const pane = (await page.getByTestId('graph').boundingBox())!;
+    // Every node in the pane: the new ones had landed below it, the minimap open over the rest.
+    for (const node of await page.locator('.react-flow__node').all()) {
+      const b = (await node.boundingBox())!;
+      const id = String(await node.getAttribute('data-id'));
+      expect(b.y + b.height, id).toBeLessThanOrEqual(pane.y + pane.height + 0.5);
+      expect(b.x + b.width, id).toBeLessThanOrEqual(pane.x + pane.width + 0.5);
+    }
+    await expect(page.locator('.react-flow__minimap')).toHaveCount(0);
+  });
 });
 
 // From a route reached with Tab, its Edit and Remove buttons in the Inspector were about twenty

@@ -308,6 +308,7 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
         aria-label="Route graph"
       >
         <RefitOnResize />
+        <FitWhenAsked config={config} />
         <RevealNode onReveal={holdMap} />
         <Background gap={24} />
         {/* Only while part of the graph is out of view: with all of it in sight the map shows
@@ -382,6 +383,22 @@ function RevealNode({ onReveal }: { onReveal: () => void }) {
 /** The user panned or zoomed: the view is theirs, not the fitted one (see view.ts). */
 function userMoved(): void {
   graphView.followsFit = false;
+}
+
+/** Fits the whole graph once it renders a config the app asked to be fitted (`fitGraphAfterChange`). */
+function FitWhenAsked({ config }: { config: unknown }) {
+  const { fitView } = useReactFlow();
+  const height = useFlowStore((s) => s.height);
+  useEffect(() => {
+    if (!graphView.fitPending) return;
+    graphView.fitPending = false;
+    graphView.followsFit = true;
+    // React Flow fits once the new nodes are measured.
+    void fitView(fitViewOptions(height));
+    // The height is read, not watched: a resize refits on its own (RefitOnResize).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [config, fitView]);
+  return null;
 }
 
 /**

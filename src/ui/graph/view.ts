@@ -16,7 +16,23 @@ export const graphView: {
    * mounted.
    */
   reveal: ((id: string) => void) | null;
-} = { followsFit: true, reveal: null };
+  /** The next config the graph shows is fitted whole (`fitGraphAfterChange`). */
+  fitPending: boolean;
+} = { followsFit: true, reveal: null, fitPending: false };
+
+/**
+ * The graph is fitted whole once it shows the config about to be set (an import): the imported
+ * types and kernels had landed below the graph's visible area, with the minimap opened over it
+ * though the user never panned.
+ */
+export function fitGraphAfterChange(): void {
+  graphView.fitPending = true;
+}
+
+/** The change asked to be fitted did not happen (refused). */
+export function cancelGraphFit(): void {
+  graphView.fitPending = false;
+}
 
 /** Selects node `id` from outside the graph (Problems, the Inspector's outline) and shows it. */
 export function selectNode(id: string): void {
