@@ -131,13 +131,49 @@ describe('Problems panel', () => {
       .element(items.nth(4))
       .toHaveAttribute(
         'title',
-        'Now: listed while it lasts, gone when the generator keeps up or stops',
+        'Now: listed while it lasts, gone when the generator is back on its schedule or stops',
       );
     await userEvent.click(items.nth(2).getByRole('button'));
     expect(store.getState().selection).toEqual(['kernel:aggregator']);
     // Lost dead letters have no node: the Dead letters tab comes up.
     await userEvent.click(items.nth(0).getByRole('button'));
     expect(store.getState().bottomTab).toBe('deadletters');
+  });
+
+  it('keeps the generator listed while it catches up, still behind its schedule', async () => {
+    render(<ProblemsPanel />);
+    const behind = (ratePerSec: number, lagMs: number, at: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          timeUs: at * 1_000,
+          generator: {
+            running: true,
+            emitted: 1,
+            lagMs,
+            onWorker: true,
+            ratePerSec,
+            startedUs: 0,
+            spec: { ratePerSec: 3_000_000 },
+          },
+        }),
+        Date.now() + at,
+      );
+    behind(2_720_000, 1_300, 10_000);
+    const live = page.getByRole('list', { name: 'Running system problems' });
+    await expect
+      .element(live)
+      .toHaveTextContent(/the engine takes 2\.72\sM\/s of the 3\.00\sM\/s asked/);
+    // Entering above the asked rate, 1.2 s behind: still listed (it had gone, and the tab's
+    // count with it, every second or two at 3 M/s).
+    behind(3_680_000, 1_200, 10_200);
+    await expect
+      .element(live)
+      .toHaveTextContent(
+        /1\.2 s behind its schedule, catching up: 3\.68\sM\/s enter, above the 3\.00\sM\/s asked/,
+      );
+    // Back on schedule: gone.
+    behind(3_000_000, 20, 10_400);
+    await expect.element(page.getByTestId('problems-empty')).toBeVisible();
   });
 
   it("says when a queue's lost messages are no longer held as dead letters", async () => {

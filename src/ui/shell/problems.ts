@@ -2,7 +2,7 @@ import { validateWorkspace, type RouteConfig } from '../../core/config';
 import type { EngineSnapshot } from '../../engine/protocol';
 import { countOf, formatCount, formatRate } from '../design/format';
 import { droppedWord } from '../graph/depth';
-import { engineLimit } from '../live/engineLimit';
+import { behindSchedule } from '../live/engineLimit';
 import { kernelNodeId, typeNodeId } from '../../state/edits';
 
 export type Problem = ReturnType<typeof validateWorkspace>[number];
@@ -56,7 +56,7 @@ export interface LiveProblem {
   tab?: 'deadletters';
   /**
    * A state of the moment, not a loss counted since the reset: listed while it lasts, and this
-   * says when it goes ("when the generator keeps up or stops").
+   * says when it goes ("when the generator is back on its schedule or stops").
    */
   until?: string;
   /**
@@ -129,12 +129,14 @@ export function liveProblems(
         until: 'when they are redriven or purged',
       });
   }
-  const limit = engineLimit(s);
-  if (limit)
+  const late = behindSchedule(s);
+  if (late)
     out.push({
       code: 'GeneratorBehind',
-      until: 'when the generator keeps up or stops',
-      message: `The generator is ${(limit.lagMs / 1000).toFixed(1)} s behind its schedule: the engine takes ${formatRate(limit.actual)} of the ${formatRate(limit.asked)} asked.`,
+      until: 'when the generator is back on its schedule or stops',
+      message: late.catchingUp
+        ? `The generator is ${(late.lagMs / 1000).toFixed(1)} s behind its schedule, catching up: ${formatRate(late.actual)} enter, above the ${formatRate(late.asked)} asked.`
+        : `The generator is ${(late.lagMs / 1000).toFixed(1)} s behind its schedule: the engine takes ${formatRate(late.actual)} of the ${formatRate(late.asked)} asked.`,
     });
   return out;
 }
