@@ -140,6 +140,30 @@ describe('Problems panel', () => {
     expect(store.getState().bottomTab).toBe('deadletters');
   });
 
+  it('lists messages that found no route, with the Dead letters tab', async () => {
+    render(<ProblemsPanel />);
+    store.getState().ingestSnapshot(
+      snapshot({
+        receipts: {
+          total: 5_000,
+          byStatus: { Delivered: 3_675, NoRoute: 1_325 },
+          sampledOut: 0,
+          failedLater: 0,
+          recent: [],
+        },
+      }),
+      Date.now(),
+    );
+    const item = page.getByRole('list', { name: 'Running system problems' }).getByRole('listitem');
+    await expect
+      .element(item)
+      .toHaveTextContent(
+        /1,325 messages found no route \(NoRoute\): their types are routed to no kernel/,
+      );
+    await userEvent.click(item.getByRole('button'));
+    expect(store.getState().bottomTab).toBe('deadletters');
+  });
+
   it('keeps the generator listed while it catches up, still behind its schedule', async () => {
     render(<ProblemsPanel />);
     const behind = (ratePerSec: number, lagMs: number, at: number) =>

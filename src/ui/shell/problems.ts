@@ -48,7 +48,13 @@ export function problemNodeIds(problems: readonly Problem[]): Map<string, 'error
 
 /** What the running system lost or cannot keep up with (since the counters were reset). */
 export interface LiveProblem {
-  code: 'DeadLettersLost' | 'QueueOverflow' | 'KernelFailed' | 'LettersHeld' | 'GeneratorBehind';
+  code:
+    | 'DeadLettersLost'
+    | 'QueueOverflow'
+    | 'KernelFailed'
+    | 'LettersHeld'
+    | 'GeneratorBehind'
+    | 'NoRoute';
   message: string;
   /** The graph node to select, if the problem has one. */
   nodeId?: string;
@@ -86,6 +92,15 @@ export function liveProblems(
       // "From the full queue" beside "it holds 5,904" after a redrive read as a queue full at
       // 5,904: it was full when they went, and the count is what it holds now.
       message: `${countOf(s.deadLetters.evicted, 'dead letter')} ${s.deadLetters.evicted === 1 ? 'was' : 'were'} pushed out of the dead-letter queue while it was full, and ${s.deadLetters.evicted === 1 ? 'is' : 'are'} lost for good. It holds ${formatCount(s.deadLetters.count)} now; redrive or purge letters (Dead letters tab) to make room for new ones.`,
+      tab: 'deadletters',
+    });
+  // Messages of a type routed to no kernel (a route removed while the generator still sends the
+  // type): no kernel's loss, so no line of a kernel said so while 1,325 letters piled up.
+  const unrouted = s.receipts.byStatus.NoRoute ?? 0;
+  if (unrouted > 0)
+    out.push({
+      code: 'NoRoute',
+      message: `${countOf(unrouted, 'message')} found no route (NoRoute): ${unrouted === 1 ? 'its type is' : 'their types are'} routed to no kernel, and ${unrouted === 1 ? 'it was' : 'they were'} dead-lettered. Route the type, then redrive (Dead letters tab); a generator still sending it sends the mix it was started with until it is restarted.`,
       tab: 'deadletters',
     });
   for (const k of s.kernels) {
