@@ -114,9 +114,19 @@ export function createCommandTable(d: CommandDeps): CommandTable {
     },
     upsertKernel: (cmd) => {
       host.upsert(cmd.kernel);
-      setConfig({
-        kernels: [...c.config.kernels.filter((k) => k.id !== cmd.kernel.id), cmd.kernel],
-      });
+      const id = cmd.kernel.id;
+      const was = c.config.kernels.findIndex((k) => k.id === id);
+      const rest = c.config.kernels.filter((k) => k.id !== id);
+      // Where the page has it: an edited kernel had gone to the end of the engine's config, and a
+      // renamed one (a new id) to the end of the snapshot's list and of the Queues panel.
+      const at =
+        cmd.at !== undefined && Number.isInteger(cmd.at)
+          ? Math.max(0, Math.min(rest.length, cmd.at))
+          : was >= 0
+            ? was
+            : rest.length;
+      setConfig({ kernels: [...rest.slice(0, at), cmd.kernel, ...rest.slice(at)] });
+      c.orderKernels(c.config.kernels.map((k) => k.id));
       return NONE;
     },
     removeKernel: (cmd) => {

@@ -140,6 +140,24 @@ export class EngineCore {
   hostNum = 0;
 
   readonly kernels = new Map<string, KernelState>();
+
+  /**
+   * Lists the kernels (and so the snapshot's) in the config's order, `ids`: a kernel renamed (a
+   * new id) had gone to the end of the snapshot's list, and of the Queues panel, while the config
+   * and the Inspector kept it in its place.
+   */
+  orderKernels(ids: readonly string[]): void {
+    const now = [...this.kernels.keys()];
+    if (ids.length === now.length && ids.every((id, i) => now[i] === id)) return;
+    const byId = new Map(this.kernels);
+    this.kernels.clear();
+    for (const id of ids) {
+      const k = byId.get(id);
+      if (k) this.kernels.set(id, k);
+    }
+    // Any not named keep their turn after those that are.
+    for (const [id, k] of byId) if (!this.kernels.has(id)) this.kernels.set(id, k);
+  }
   readonly byNum: (KernelState | undefined)[] = [];
   readonly types: TypeRec[] = [];
   readonly typeByKey = new Map<U64, TypeRec>();

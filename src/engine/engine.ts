@@ -221,18 +221,7 @@ class EngineImpl implements Engine {
     const ids = new Set(config.kernels.map((k) => k.id));
     for (const id of [...c.kernels.keys()]) if (!ids.has(id)) this.host.remove(id);
     for (const k of config.kernels) this.host.upsert(k);
-    // In the config's order: a kernel renamed (a new id) had gone to the end of the snapshot's
-    // list, and of the Queues panel, while the config and the Inspector kept it in its place.
-    const order = config.kernels.map((k) => k.id);
-    const now = [...c.kernels.keys()];
-    if (order.some((id, i) => now[i] !== id)) {
-      const byId = new Map(c.kernels);
-      c.kernels.clear();
-      for (const id of order) {
-        const k = byId.get(id);
-        if (k) c.kernels.set(id, k);
-      }
-    }
+    c.orderKernels(config.kernels.map((k) => k.id));
     for (const rec of c.types) c.clearTypeDef(rec);
     for (const t of config.messageTypes) c.setTypeDef(t);
     if (routes) {

@@ -159,7 +159,15 @@ export type EngineCommand =
   | (Req & { type: 'removeRoute'; typeId: U64Input })
   | (Req & { type: 'setK2kRoute'; dest: string; nextHop: string })
   | (Req & { type: 'removeK2kRoute'; dest: string })
-  | (Req & { type: 'upsertKernel'; kernel: KernelConfig })
+  | (Req & {
+      type: 'upsertKernel';
+      kernel: KernelConfig;
+      /**
+       * Its place among the config's kernels (the page's order), which the snapshot lists them in;
+       * absent, a kernel keeps its place, and a new one goes last.
+       */
+      at?: number;
+    })
   | (Req & { type: 'removeKernel'; kernelId: string })
   | (Req & { type: 'upsertType'; messageType: MessageTypeConfig })
   | (Req & { type: 'removeType'; typeId: U64Input })

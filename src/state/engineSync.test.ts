@@ -34,4 +34,28 @@ describe('syncCommands', () => {
     expect(cmds.indexOf('removeRoute')).toBeLessThan(cmds.indexOf('removeKernel'));
     expect(cmds).toContain('upsertKernel');
   });
+
+  it("puts a renamed kernel at its place in the page's order, and the engine lists it there", async () => {
+    const { createEngine } = await import('../engine/engine');
+    const a = demoConfig();
+    const b = {
+      ...a,
+      kernels: a.kernels.map((k) => (k.id === 'aggregator' ? { ...k, id: 'agg2' } : k)),
+      routes: a.routes.map((r) => (r.kernelId === 'aggregator' ? { ...r, kernelId: 'agg2' } : r)),
+    };
+    const cmds = syncCommands(a, b);
+    expect(cmds).toContainEqual({ type: 'upsertKernel', kernel: b.kernels[1], at: 1 });
+    const engine = createEngine({ config: a, now: () => 1_000_000 });
+    for (const cmd of cmds) expect(engine.command(cmd)).toMatchObject({ ok: true });
+    // Second, as in the config and the Inspector: it had gone to the end of the list.
+    expect(engine.snapshot().kernels.map((k) => k.id)).toEqual(b.kernels.map((k) => k.id));
+    // An edit keeps a kernel's place.
+    const c = {
+      ...b,
+      kernels: b.kernels.map((k) => (k.id === 'fraud_processor' ? { ...k, queueCapacity: 64 } : k)),
+    };
+    for (const cmd of syncCommands(b, c)) engine.command(cmd);
+    expect(engine.snapshot().kernels.map((k) => k.id)).toEqual(c.kernels.map((k) => k.id));
+    engine.destroy();
+  });
 });

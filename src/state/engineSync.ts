@@ -28,8 +28,11 @@ export function syncCommands(prev: RouteConfig, next: RouteConfig): EngineComman
     if (!nextTypes.has(key)) cmds.push({ type: 'removeType', typeId: t.typeId });
 
   if (!same(prev.broker, next.broker)) cmds.push({ type: 'setBroker', broker: next.broker });
-  for (const [id, k] of nextKernels)
-    if (!same(prevKernels.get(id), k)) cmds.push({ type: 'upsertKernel', kernel: k });
+  // In the page's order, each at its place there: the engine lists its kernels so (a kernel
+  // renamed had gone to the end of the snapshot's list).
+  next.kernels.forEach((k, at) => {
+    if (!same(prevKernels.get(k.id), k)) cmds.push({ type: 'upsertKernel', kernel: k, at });
+  });
   for (const [key, t] of nextTypes)
     if (!same(prevTypes.get(key), t)) cmds.push({ type: 'upsertType', messageType: t });
   for (const [key, r] of nextRoutes) {
