@@ -173,10 +173,10 @@ function RemovedRow({
       data-testid="queue-row-removed"
       title={`Removed since the counters were last reset: ${names}. Their counts stay in the status bar's totals; a renamed kernel counts afresh under its new id.`}
     >
-      <td className="q-kernel">
-        <span className="muted">removed:</span> {names}
-      </td>
-      <td className="q-backend line-2 muted">—</td>
+      {/* The names whole where the backend goes ("removed"): as "removed: aggregator" they were
+          cut to "removed: aggr…" in the half-width pane at 1280x720. */}
+      <td className="q-kernel muted">{names}</td>
+      <td className="q-backend line-2 muted">removed</td>
       <td className="num q-queued muted">—</td>
       <td className="num q-inflight muted">—</td>
       <td className="num q-max line-2 muted">—</td>
