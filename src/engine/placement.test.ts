@@ -177,6 +177,12 @@ describe('Placement (auto)', () => {
     expect(p.snapshot().reason).toMatch(
       /^Backend set to cpu: CPU twin .* at ~512 rows per batch\.$/,
     );
+    // A batch size past a thousand with its separator, as the GPU panel's column writes it.
+    const big = new Placement('cpu');
+    big.gpuReady = true;
+    feed(big, 2048, 0.2, 10);
+    big.decide(10_000_000);
+    expect(big.snapshot().reason).toMatch(/ at ~2,048 rows per batch\.$/);
     // Nothing measured: the plain words.
     const fresh = new Placement('webgpu');
     fresh.gpuReady = true;

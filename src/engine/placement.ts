@@ -11,7 +11,7 @@
  * `1 + hysteresis` times faster) and a minimum dwell time, so it does not flap. A software adapter
  * (SwiftShader) is measured like any other and simply loses where the twin is faster.
  */
-import { measuredRate } from './format';
+import { formatCount, measuredRate } from './format';
 import type { KernelPlacement } from './protocol';
 
 export type Backend = 'webgpu' | 'cpu';
@@ -322,7 +322,9 @@ export class Placement {
     const c = `CPU twin ${measuredRate(cpu)}`;
     const g = `${this.adapterLabel} ${measuredRate(gpu)}`;
     const rows = Math.round(this.batchSize);
-    const size = `at ~${rows} ${rows === 1 ? 'row' : 'rows'} per batch`;
+    // With separators, as the GPU panel's "Measured at" column beside it ("~2,771 rows" over
+    // "at ~2771 rows per batch").
+    const size = `at ~${formatCount(rows)} ${rows === 1 ? 'row' : 'rows'} per batch`;
     switch (this.verdict) {
       case 'forced': {
         const onGpu = this.mode === 'webgpu';

@@ -44,7 +44,7 @@ export function placementDetail(
       ? []
       : // No batch yet: "at ~0 rows per batch" said nothing.
         [
-          `CPU twin ${cpu}, WebGPU ${gpu}${p.batchSize > 0 ? ` at ~${p.batchSize} rows per batch` : ''}`,
+          `CPU twin ${cpu}, WebGPU ${gpu}${p.batchSize > 0 ? ` at ~${formatNumber(p.batchSize)} rows per batch` : ''}`,
         ]),
     p.gpuRate === null
       ? 'WebGPU not measured'
