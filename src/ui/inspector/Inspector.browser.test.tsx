@@ -217,6 +217,9 @@ describe('Inspector (issue 13, point 9)', () => {
     const kernelOf = () => store.getState().config.kernels.find((k) => k.id === 'aggregator')!;
     const before = kernelOf().backend;
     const backend = page.getByRole('combobox', { name: 'Backend' });
+    await expect.element(backend).toBeVisible();
+    // Chosen from the keyboard: focus on the list, its value changed.
+    (backend.element() as HTMLSelectElement).focus();
     await userEvent.selectOptions(backend, 'cpu');
     // No Enter, no click elsewhere: the choice is in the config.
     expect(kernelOf().backend).toBe('cpu');
@@ -387,6 +390,21 @@ describe('Inspector (issue 13, point 9)', () => {
     const bar = apply.parentElement!.getBoundingClientRect();
     const r = last.getBoundingClientRect();
     expect(r.bottom <= bar.top + 0.5 || r.top >= bar.bottom - 0.5).toBe(true);
+  });
+
+  it('keeps focus on a list whose choice applied, in the form that replaces it', async () => {
+    store.getState().setSelection(['kernel:pattern_detector']);
+    render(<Inspector />);
+    const backend = page.getByRole('combobox', { name: 'Backend' });
+    await expect.element(backend).toBeVisible();
+    // Chosen from the keyboard: focus on the list, its value changed.
+    (backend.element() as HTMLSelectElement).focus();
+    await userEvent.selectOptions(backend, 'cpu');
+    await expect
+      .poll(() => store.getState().config.kernels.find((k) => k.id === 'pattern_detector')?.backend)
+      .toBe('cpu');
+    // It had fallen to the page: a keyboard user forcing a backend lost their place.
+    await expect.element(page.getByRole('combobox', { name: 'Backend' })).toHaveFocus();
   });
 
   // WCAG 2.4.11: a field reached with Tab is not hidden under the bar that sticks over the form.

@@ -369,7 +369,8 @@ function TypeForm({ type }: { type: TypeDef }) {
       const messageTypes = result.config.messageTypes.map((t) =>
         String(t.typeId) === String(typeId) ? patch : t,
       );
-      if (reason === 'submit') keepFocusAcrossApply(formRef.current);
+      // A choice from a list too: its form is replaced, and focus had fallen to the page.
+      if (reason === 'submit' || reason === 'choice') keepFocusAcrossApply(formRef.current);
       if (!store.replace({ ...result.config, messageTypes }, result.note))
         return fail('the workspace refused it (see the notice).');
       // Focus leaving for another node keeps that node selected; Enter keeps this one.
@@ -575,7 +576,8 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
       behavior: draft.behavior,
     });
     if (!result.ok) return fail(result.error);
-    if (reason === 'submit') keepFocusAcrossApply(formRef.current);
+    // A choice from a list too: its form is replaced, and focus had fallen to the page.
+    if (reason === 'submit' || reason === 'choice') keepFocusAcrossApply(formRef.current);
     if (!store.replace(result.config, result.note))
       return fail('the workspace refused it (see the notice).');
     if (draft.backend === 'webgpu' && kernel.backend !== 'webgpu') {
