@@ -117,6 +117,40 @@ const overflowEngine = (r: Partial<RedriveResult>, progress?: RedriveProgress) =
         : undefined,
   );
 
+describe('Dead letters, export', () => {
+  it('saves every letter held, not only the 500 listed', async () => {
+    const all = Array.from({ length: 2_243 }, (_, i) => letter(i + 1, 'Rejected'));
+    // The table asks for 500; Export for all that match.
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'listDeadLetters'
+        ? listing(all.slice(0, Math.min(all.length, cmd.limit ?? 100)), all.length, {
+            alert_sink: all.length,
+          })
+        : undefined,
+    );
+    render(<DeadLettersPanel />, engine);
+    hold(2_243);
+    const saved: Blob[] = [];
+    const create = URL.createObjectURL;
+    URL.createObjectURL = (b: Blob | MediaSource) => {
+      saved.push(b as Blob);
+      return create.call(URL, b);
+    };
+    try {
+      const button = page.getByRole('button', { name: 'Export', exact: true });
+      await expect
+        .poll(() => button.element().getAttribute('title'))
+        .toMatch(/^All 2,243 letters held/);
+      await userEvent.click(button);
+      await expect.poll(() => saved.length).toBe(1);
+      const rows = JSON.parse(await saved[0]!.text()) as unknown[];
+      expect(rows).toHaveLength(2_243);
+    } finally {
+      URL.createObjectURL = create;
+    }
+  });
+});
+
 describe('Dead letters, by keyboard', () => {
   it('has one tab stop in its rows, moved by the arrow keys', async () => {
     const rows = Array.from({ length: 40 }, (_, i) => letter(i + 1, 'DroppedOldest'));

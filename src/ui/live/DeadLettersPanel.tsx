@@ -328,17 +328,31 @@ export function DeadLettersPanel() {
         <button
           type="button"
           className="push-end"
-          onClick={() =>
+          disabled={total === 0}
+          // Every letter that matches, asked of the engine: the list's 500 alone had gone into
+          // the file, with 2,243 held and nothing saying the file was partial.
+          title={`All ${countOf(total, 'letter')} held${reason || dest ? ' that match the filter' : ''}, oldest first, as JSON (not only those listed)`}
+          onClick={async () => {
+            const reply = await engine.request({
+              type: 'listDeadLetters',
+              filter: filter(),
+              limit: Number.MAX_SAFE_INTEGER,
+            });
+            if (!reply.ok || reply.command !== 'listDeadLetters') return;
             downloadText(
               'dead-letters.json',
               JSON.stringify(
-                rows.map((r) => ({ ...r, typeId: String(r.typeId), payload: toHex(r.payload) })),
+                reply.deadLetters.rows.map((r) => ({
+                  ...r,
+                  typeId: String(r.typeId),
+                  payload: toHex(r.payload),
+                })),
                 null,
                 2,
               ),
               'application/json',
-            )
-          }
+            );
+          }}
         >
           Export
         </button>
