@@ -131,4 +131,43 @@ describe('the rates on screen', () => {
     // Back at the rate asked (a fifth down from the rate shown): at once, not a second later.
     expect(hold.hold(gen(2_000_000), 400).generator.ratePerSec).toBe(2_000_000);
   });
+
+  it("hold a kernel's measured placement with its rates, and show a change of it at once", () => {
+    const hold = createRateHold();
+    const placed = (s: EngineSnapshot, cpuRate: number, batchSize: number, extra = {}) =>
+      ({
+        ...s,
+        kernels: s.kernels.map((k) => ({
+          ...k,
+          backend: 'cpu',
+          placement: {
+            mode: 'auto',
+            cpuRate,
+            gpuRate: 13_000,
+            batchSize,
+            crossoverBatch: null,
+            lastSwitchUs: null,
+            reason: `CPU twin ${cpuRate} vs WebGPU 13000 at ~${batchSize} rows per batch: stays on the CPU.`,
+            ...extra,
+          },
+        })),
+      }) as EngineSnapshot;
+    const first = hold.hold(placed(snap(1000), 1_920_000, 79), 0);
+    // 100 ms on, the twin measured at another batch size: the panels keep what they showed.
+    const next = hold.hold(placed(snap(1000), 5_930_000, 252), 100);
+    expect(next.kernels[0]!.placement).toEqual(first.kernels[0]!.placement);
+    // Other words (a move under way): at once.
+    const moving = hold.hold(
+      placed(snap(1000), 5_930_000, 252, {
+        reason: 'Moving to WebGPU once what is out comes back.',
+      }),
+      200,
+    );
+    expect(moving.kernels[0]!.placement.reason).toBe(
+      'Moving to WebGPU once what is out comes back.',
+    );
+    // A second on, with the rates: afresh.
+    const later = hold.hold(placed(snap(1000), 3_000_000, 128), 1_100);
+    expect(later.kernels[0]!.placement.cpuRate).toBe(3_000_000);
+  });
 });

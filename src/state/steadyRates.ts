@@ -110,9 +110,49 @@ export interface RateHold {
   reset(): void;
 }
 
+/** A placement's words with their figures taken out: what it says, not what it measured. */
+const shapeOf = (reason: string): string => reason.replace(/[\d.,~]+/g, '#');
+
+type Kernel = EngineSnapshot['kernels'][number];
+
+/**
+ * A kernel with the measured rates and batch size of its placement (and the words that give them)
+ * as they were shown: they move with the batch size live traffic makes, and the GPU panel's
+ * columns (the twin 1.92–5.93 M/s at a steady 200 K/s), the Inspector's why and the badge's hover
+ * changed in 39 of 40 readings 100 ms apart. Shown afresh with the rates, or at once when the
+ * placement says something new: another backend or mode, a switch, other words.
+ */
+function holdPlacement(k: Kernel, was: Kernel | undefined): Kernel {
+  const p = k.placement as Kernel['placement'] | undefined;
+  const q = was?.placement;
+  if (
+    !p ||
+    !q ||
+    !was ||
+    k.backend !== was.backend ||
+    p.mode !== q.mode ||
+    p.lastSwitchUs !== q.lastSwitchUs ||
+    shapeOf(p.reason) !== shapeOf(q.reason)
+  )
+    return k;
+  return {
+    ...k,
+    placement: {
+      ...p,
+      cpuRate: q.cpuRate,
+      gpuRate: q.gpuRate,
+      batchSize: q.batchSize,
+      crossoverBatch: q.crossoverBatch,
+      reason: q.reason,
+    },
+  };
+}
+
 export function createRateHold(): RateHold {
   let shown: Map<string, number> | null = null;
   let shownAt = Number.NEGATIVE_INFINITY;
+  /** The kernels as last shown afresh, by id (their placements, see `holdPlacement`). */
+  let kernelsShown = new Map<string, Kernel>();
   return {
     hold(s, wallMs) {
       // Idle (the generator stopped, nothing queued, in flight or being redriven): nothing flows
@@ -120,6 +160,7 @@ export function createRateHold(): RateHold {
       // over it instead (245, 133, 86/s beside "generator idle").
       if (s.idle) {
         shown = null;
+        kernelsShown = new Map();
         return mapRates(s, () => 0);
       }
       const next = ratesOf(s);
@@ -127,14 +168,25 @@ export function createRateHold(): RateHold {
       if (shown === null || wallMs - shownAt >= REFRESH_MS || news(shown, next, asked)) {
         shown = next;
         shownAt = wallMs;
+        kernelsShown = new Map(s.kernels.map((k) => [k.id, k]));
         return s;
       }
       const was = shown;
-      return mapRates(s, (key, rate) => was.get(key) ?? rate);
+      const held = mapRates(s, (key, rate) => was.get(key) ?? rate);
+      return {
+        ...held,
+        kernels: held.kernels.map((k) => {
+          const h = holdPlacement(k, kernelsShown.get(k.id));
+          // Said anew: the next hold keeps it, not the older words.
+          if (h === k) kernelsShown.set(k.id, k);
+          return h;
+        }),
+      };
     },
     reset() {
       shown = null;
       shownAt = Number.NEGATIVE_INFINITY;
+      kernelsShown = new Map();
     },
   };
 }
