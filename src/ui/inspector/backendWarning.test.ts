@@ -2,19 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { forcedGpuWarning } from './backendWarning';
 import { kernelRow } from '../testing/browser';
 
-const at = (gpuRate: number | null, ratePerSec: number) =>
+const at = (gpuRate: number | null, ratePerSec: number, batchSize = 512, capacity = 1024) =>
   kernelRow({
     id: 'fraud_processor',
     ratePerSec,
-    placement: { ...kernelRow({ id: 'x' }).placement, mode: 'auto', gpuRate },
+    capacity,
+    placement: { ...kernelRow({ id: 'x' }).placement, mode: 'auto', gpuRate, batchSize },
   });
 
 describe('forcedGpuWarning', () => {
   it('warns when WebGPU measured slower than what reaches the kernel now', () => {
     expect(forcedGpuWarning(at(35, 187_000), 'deadLetter')).toBe(
-      'fraud_processor now runs on WebGPU, which measured 35/s for it at its batch size, while 187\u202fK/s reach it: its queue will fill and its deadLetter policy applies (the newest are refused).',
+      'fraud_processor now runs on WebGPU, which measured 35/s for it at ~512 rows per batch, while 187\u202fK/s reach it: its queue will fill and its deadLetter policy applies (the newest are refused).',
     );
     expect(forcedGpuWarning(at(35, 187_000), 'dropOldest')).toMatch(/evict the oldest\)\.$/);
+    // Measured at small batches: what the largest batch its queue allows would take, at best.
+    expect(forcedGpuWarning(at(44_000, 500_000, 505, 4096), 'reject')).toContain(
+      'measured 44.0\u202fK/s for it at ~505 rows per batch (178\u202fK/s at best, in batches of 2,048), while 500\u202fK/s reach it',
+    );
+  });
+  it('says nothing when larger batches would keep up: a round trip costs about the same for one row as for many', () => {
+    // 1,000/s: batches of a row or two, WebGPU 238/s against 270/s arriving; the queue peaked at
+    // 38 of 4,096.
+    expect(forcedGpuWarning(at(238, 270, 1, 4096), 'deadLetter')).toBeNull();
   });
   it('says nothing when WebGPU keeps up, was not measured, or no traffic runs', () => {
     expect(forcedGpuWarning(at(2e6, 187_000), 'reject')).toBeNull();
