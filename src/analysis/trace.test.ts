@@ -286,6 +286,19 @@ describe('buildTrace on partial data', () => {
     ).toEqual([]);
   });
 
+  it("calls a refused message's chain complete, whatever the engine kept of it", () => {
+    // A generator's message refused by a full queue: the engine traced none of it (sampled).
+    const refused = [row({ seq: 1, messageId: 918_204, status: 'QueueFull' })];
+    const r = buildTrace(refused, 918_204, { config: demoConfig(), engineIncomplete: true });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.trace.incomplete).toBe(false);
+    // Delivered, it may have children the engine did not keep: incomplete, as before.
+    const delivered = [row({ seq: 1, messageId: 5 })];
+    const d = buildTrace(delivered, 5, { config: demoConfig(), engineIncomplete: true });
+    if (!d.ok) throw new Error(d.message);
+    expect(d.trace.incomplete).toBe(true);
+  });
+
   it('accepts array replies and rejects non-rows', () => {
     expect(rowsFromTraceReply({ trace: [row({ seq: 1, messageId: 1 })] }).rows).toHaveLength(1);
     expect(rowsFromTraceReply(null).rows).toEqual([]);

@@ -344,7 +344,16 @@ export function buildTrace(
     }
   }
   hops.sort((a, b) => compareHlc(a.hlc, b.hlc) || a.seq - b.seq);
-  if (options.engineIncomplete) {
+  // A message injected and refused (QueueFull, NoRoute, …) has no parent and can have no
+  // children: its receipt is its whole chain, whatever the engine kept of it. Called incomplete,
+  // a generator's refused message read "The engine sampled or evicted part of this chain" under
+  // a path that said "refused (QueueFull)".
+  const mine = byId.get(messageId) ?? [];
+  const refusedAlone =
+    order.length === 1 &&
+    mine.length > 0 &&
+    mine.every((r) => r.parentId === null && r.status !== 'Delivered' && r.status !== 'Pending');
+  if (options.engineIncomplete && !refusedAlone) {
     gaps.push({
       kind: 'engineIncomplete',
       messageId,
