@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import { DeadLettersPanel } from './DeadLettersPanel';
+import { DeadLettersPanel, describeProgress } from './DeadLettersPanel';
 import { CHURN_REFRESH_MS } from './DeadLetterTable';
 import {
   cleanup,
@@ -116,6 +116,52 @@ const overflowEngine = (r: Partial<RedriveResult>, progress?: RedriveProgress) =
           } as EngineReply)
         : undefined,
   );
+
+describe('Dead letters, redriven to another kernel', () => {
+  it('says letters of a type routed elsewhere would be refused, not that a queue lacks room', async () => {
+    // FraudAlert letters (routed to alert_sink), sent to aggregator, whose queue has no room.
+    const rows = Array.from({ length: 40 }, (_, i) => letter(i + 1, 'QueueFull'));
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'listDeadLetters' ? listing([...rows]) : undefined,
+    );
+    render(<DeadLettersPanel />, engine);
+    hold(40, [kernelRow({ id: 'aggregator', capacity: 16, queued: 16, peakQueued: 16 })]);
+    await expect
+      .element(page.getByRole('checkbox', { name: /Select dead letter 40/ }))
+      .toBeVisible();
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Redrive target' }),
+      'aggregator',
+    );
+    await expect
+      .element(page.getByTestId('redrive-not-routed'))
+      .toHaveTextContent(/routed to other kernels: sent to aggregator, .* they would be refused/);
+    // Its queue's room is beside the point: they would not reach it.
+    expect(page.getByTestId('redrive-room').elements()).toHaveLength(0);
+  });
+
+  it("says why a paced redrive's letters were refused", () => {
+    expect(
+      describeProgress({
+        startedUs: 1,
+        ratePerSec: 1_024,
+        total: 2_242,
+        sent: 0,
+        failedLater: 0,
+        waitingForRoom: null,
+        state: 'done',
+        selected: 2_242,
+        redriven: 0,
+        failedAgain: 0,
+        failedByStatus: {},
+        refusedCrossTenant: 0,
+        refusedNotRouted: 2_242,
+        evicted: 0,
+        remaining: 2_242,
+      }),
+    ).toContain('2,242 refused: their type is routed to another kernel');
+  });
+});
 
 describe('Dead letters, export', () => {
   it('saves every letter held, not only the 500 listed', async () => {

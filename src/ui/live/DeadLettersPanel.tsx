@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import {
   DEAD_LETTER_REASONS,
   type DeadLetterFilter,
@@ -14,6 +14,7 @@ import { countOf, formatCount, formatCounts } from '../design/format';
 import { useWorkbench } from '../../state/store';
 import { downloadText } from './download';
 import { toHex } from '../../engine/payload';
+import { u64Key } from '../../core/config';
 import { FilterSelect } from '../design/FilterSelect';
 import { ConfirmButton } from '../design/ConfirmButton';
 import { whole } from '../inject/generatorSpec';
@@ -49,6 +50,11 @@ export function DeadLettersPanel() {
   const capacity = useLive((s) => s?.deadLetters.capacity ?? Infinity);
   const nowS = useLive((s) => Math.floor((s?.timeUs ?? 0) / 1e6));
   const kernels = useWorkbench((s) => s.config.kernels);
+  const routes = useWorkbench((s) => s.config.routes);
+  const routeOf = useMemo(
+    () => new Map(routes.map((r) => [u64Key(r.typeId), r.kernelId])),
+    [routes],
+  );
   const kernelIds = kernels.map((k) => k.id);
   const [reason, setReason] = useState<DeadLetterReason | ''>('');
   const [dest, setDest] = useState('');
@@ -183,8 +189,17 @@ export function DeadLettersPanel() {
   const pickedByDest: Record<string, number> = {};
   for (const r of rows)
     if (picked.has(r.id)) pickedByDest[r.destination] = (pickedByDest[r.destination] ?? 0) + 1;
+  // Sent to another kernel than their own, letters of a type routed elsewhere are refused (its
+  // handler would read a payload of another layout): judged on the letters listed. The room
+  // warning had spoken of alert_sink's queue for PatternChecks that the redrive then refused, all
+  // 2,242 of them.
+  const considered = picked.size > 0 ? rows.filter((r) => picked.has(r.id)) : rows;
+  const notRouted =
+    target !== '' &&
+    considered.length > 0 &&
+    considered.every((r) => r.destination !== target && routeOf.get(u64Key(r.typeId)) !== target);
   const shortfall =
-    paceAsked !== undefined || !rateOk || running
+    paceAsked !== undefined || !rateOk || running || notRouted
       ? null
       : atOnceShortfall(
           picked.size > 0
@@ -487,6 +502,13 @@ export function DeadLettersPanel() {
           ) : null}
         </div>
       }
+      {notRouted ? (
+        <p className="muted" data-testid="redrive-not-routed">
+          ⚠ The {picked.size > 0 ? 'selected ' : ''}letters&apos; types are routed to other kernels:
+          sent to {target}, whose handler reads another payload, they would be refused and stay
+          held. Route their type to {target} first, or redrive to original.
+        </p>
+      ) : null}
       {shortfall ? (
         <p className="muted" data-testid="redrive-room">
           ⚠ At once, about {formatCount(shortfall.short)} of the {formatCount(shortfall.letters)}{' '}
@@ -646,7 +668,14 @@ export function describeProgress(p: RedriveProgress): string {
     (p.failedAgain > 0 && formatCounts(p.failedByStatus)
       ? ` (${formatCounts(p.failedByStatus)})`
       : '') +
-    (refused > 0 ? `, ${formatCount(refused)} refused (they stay held)` : '') +
+    // Why, as the redrive at once says: "2,242 refused (they stay held)" alone gave no reason
+    // and no fix.
+    (p.refusedNotRouted > 0
+      ? `, ${formatCount(p.refusedNotRouted)} refused: their type is routed to another kernel, whose payloads the target's handler does not read (they stay held; route the type there first, or redrive to original)`
+      : '') +
+    (p.refusedCrossTenant > 0
+      ? `, ${formatCount(p.refusedCrossTenant)} refused: the target is of another tenant (they stay held)`
+      : '') +
     // Accepted, then a letter again: evicted by the traffic behind them, say. "10,000 accepted,
     // 0 failed again" had stood with 246 of them back among the letters.
     (p.failedLater > 0
