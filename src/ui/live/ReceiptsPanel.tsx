@@ -364,7 +364,7 @@ export function ReceiptsPanel() {
           <button
             type="button"
             aria-label="Export JSON"
-            title={`The ${formatCount(filtered.length)} rows shown, as receipts.json`}
+            title={`The ${formatCount(filtered.length)} rows shown, as receipts.json, oldest first (the list shows the newest first)`}
             onClick={() =>
               downloadText('receipts.json', receiptsToJson(filtered), 'application/json')
             }
@@ -374,7 +374,7 @@ export function ReceiptsPanel() {
           <button
             type="button"
             aria-label="Export CSV"
-            title={`The ${formatCount(filtered.length)} rows shown, as receipts.csv`}
+            title={`The ${formatCount(filtered.length)} rows shown, as receipts.csv, oldest first (the list shows the newest first)`}
             onClick={() => downloadText('receipts.csv', receiptsToCsv(filtered), 'text/csv')}
           >
             CSV
