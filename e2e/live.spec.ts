@@ -224,7 +224,7 @@ test.describe('inject and watch', () => {
     await panel.getByRole('textbox', { name: 'Redrive at most' }).fill('1000');
     await panel.getByRole('button', { name: 'Redrive oldest 1,000 of 5,904' }).click();
     await expect(panel.getByRole('status').filter({ hasText: 'Redrove' })).toHaveText(
-      /^Redrove 1,000: 1,000 accepted, 0 failed again\. 4,904 matching still held\.$/,
+      /^Redrove 1,000: 1,000 accepted, 0 failed again\. 4,904 matching still held right after it\.$/,
     );
     await expect(page.getByTestId('dead-letter-count')).toHaveText('4,904 dead letters held');
     await expect

@@ -406,7 +406,7 @@ describe('Dead letters redrive, a queueful at a time', () => {
     await userEvent.click(page.getByRole('button', { name: 'Redrive oldest 1,000 of 5,904' }));
     await expect
       .element(page.getByRole('status').filter({ hasText: 'Redrove' }))
-      .toHaveTextContent(/1,000 accepted.*4,904 matching still held\.$/);
+      .toHaveTextContent(/1,000 accepted.*4,904 matching still held right after it\.$/);
     expect(engine.sent.find((c) => c.type === 'redrive')).toMatchObject({
       limit: 1_000,
       filter: {},
@@ -422,6 +422,39 @@ describe('Dead letters and their traces', () => {
     await userEvent.click(page.getByRole('button', { name: 'Trace message 102' }));
     expect(store.getState().bottomTab).toBe('trace');
     expect(store.getState().trace.messageId).toBe(102);
+  });
+});
+
+describe('Dead letters redrive under traffic', () => {
+  it('says the traffic meets the queue the letters filled', async () => {
+    const engine = overflowEngine({
+      selected: 2_201,
+      redriven: 1_024,
+      failedAgain: 1_177,
+      failedByStatus: { QueueFull: 1_177 },
+      remaining: 1_177,
+    });
+    render(<DeadLettersPanel />, engine);
+    store.getState().ingestSnapshot(
+      snapshot({
+        deadLetters: {
+          count: 2_201,
+          capacity: 10_000,
+          evicted: 0,
+          refusedCrossTenant: 0,
+          recent: [],
+          redrive: null,
+        },
+        generator: { running: true, emitted: 1, lagMs: 0, onWorker: true },
+      }),
+      Date.now(),
+    );
+    await userEvent.click(page.getByRole('button', { name: /Redrive all matching/ }));
+    await expect
+      .element(page.getByRole('status').filter({ hasText: 'Redrove' }))
+      .toHaveTextContent(
+        /1,177 matching still held right after it\. The traffic meanwhile meets the queue they filled: what it refuses joins the letters held\./,
+      );
   });
 });
 

@@ -73,6 +73,12 @@ export function DeadLettersPanel() {
   const [dismissed, setDismissed] = useState<number | null>(null);
   const shown = progress && progress.startedUs !== dismissed ? progress : null;
   const running = progress?.state === 'running';
+  // Read when a redrive's answer comes, not rendered: whether traffic runs meanwhile.
+  const generatorRuns = useLive((s) => s?.generator.running ?? false);
+  const trafficRuns = useRef(generatorRuns);
+  useEffect(() => {
+    trafficRuns.current = generatorRuns;
+  });
   const optionsId = useId();
   const [message, setMessage] = useState<string | null>(null);
 
@@ -278,7 +284,12 @@ export function DeadLettersPanel() {
               ? ` ${formatCount(r.evicted)} queued messages were evicted by dropOldest to take them (new dead letters).`
               : '') +
             (!selectedOnly && r.remaining > 0
-              ? ` ${formatCount(r.remaining)} matching still held.`
+              ? ` ${formatCount(r.remaining)} matching still held right after it.`
+              : '') +
+            // The traffic goes on into the queue they filled: "1,177 matching still held" stood
+            // beside 1,401 held, the other 224 the generator's own, refused meanwhile.
+            ((r.failedByStatus.QueueFull ?? 0) > 0 && trafficRuns.current
+              ? ' The traffic meanwhile meets the queue they filled: what it refuses joins the letters held.'
               : '') +
             (gone > 0
               ? ` ${formatCount(gone)} of the ${formatCount(picked.size)} selected were no longer held (evicted from the full dead-letter queue since the list was loaded).`
