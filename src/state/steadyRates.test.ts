@@ -147,7 +147,7 @@ describe('the rates on screen', () => {
             batchSize,
             crossoverBatch: null,
             lastSwitchUs: null,
-            reason: `CPU twin ${cpuRate} vs WebGPU 13000 at ~${batchSize} rows per batch: stays on the CPU.`,
+            reason: `CPU twin ${cpuRate / 1e6}\u202fM/s vs WebGPU 13.0\u202fK/s at ~${batchSize} rows per batch: stays on the CPU.`,
             ...extra,
           },
         })),
@@ -156,6 +156,14 @@ describe('the rates on screen', () => {
     // 100 ms on, the twin measured at another batch size: the panels keep what they showed.
     const next = hold.hold(placed(snap(1000), 5_930_000, 252), 100);
     expect(next.kernels[0]!.placement).toEqual(first.kernels[0]!.placement);
+    // A rate crossing 10,000/s changes its form ("9,366/s", "17.2 K/s"), not what it says.
+    const crossing = hold.hold(
+      placed(snap(1000), 5_930_000, 1, {
+        reason: 'CPU twin 5.93\u202fM/s vs WebGPU 9,366/s at ~1 row per batch: stays on the CPU.',
+      }),
+      150,
+    );
+    expect(crossing.kernels[0]!.placement).toEqual(first.kernels[0]!.placement);
     // Other words (a move under way): at once.
     const moving = hold.hold(
       placed(snap(1000), 5_930_000, 252, {

@@ -111,7 +111,12 @@ export interface RateHold {
 }
 
 /** A placement's words with their figures taken out: what it says, not what it measured. */
-const shapeOf = (reason: string): string => reason.replace(/[\d.,~]+/g, '#');
+const shapeOf = (reason: string): string =>
+  reason
+    // A figure with its scale ("12.3 K/s" and "6,427/s" are one shape: a rate crossing 10,000/s
+    // had refreshed the panel's columns at every snapshot), and "1 row" with "2 rows".
+    .replace(/[\d.,~]+(?:[\s\u202f]?[KMG](?=\/s|\b))?/g, '#')
+    .replace(/\brows\b/g, 'row');
 
 type Kernel = EngineSnapshot['kernels'][number];
 
