@@ -12,6 +12,7 @@ import { InputConverter } from './kernel-input';
 import type { OutputConverter } from './kernel-output';
 import type { KernelState } from './kernel-state';
 import { layoutOf, type PayloadLayout } from './payload';
+import type { RemovedKernels } from './snapshot-types';
 import type {
   EngineErrorCode,
   EngineEvent,
@@ -119,16 +120,6 @@ export interface CoreOptions {
 }
 
 /** Shared engine state. */
-/** The counts of kernels no longer in the config, since the counters were last reset. */
-export interface RemovedKernels {
-  /** Their ids, oldest first, each once. */
-  ids: string[];
-  processed: number;
-  emitted: number;
-  dropped: number;
-  deadLettered: number;
-}
-
 export class EngineCore {
   config!: RouteConfig;
   nowUs = 0;
@@ -140,24 +131,6 @@ export class EngineCore {
   hostNum = 0;
 
   readonly kernels = new Map<string, KernelState>();
-
-  /**
-   * Lists the kernels (and so the snapshot's) in the config's order, `ids`: a kernel renamed (a
-   * new id) had gone to the end of the snapshot's list, and of the Queues panel, while the config
-   * and the Inspector kept it in its place.
-   */
-  orderKernels(ids: readonly string[]): void {
-    const now = [...this.kernels.keys()];
-    if (ids.length === now.length && ids.every((id, i) => now[i] === id)) return;
-    const byId = new Map(this.kernels);
-    this.kernels.clear();
-    for (const id of ids) {
-      const k = byId.get(id);
-      if (k) this.kernels.set(id, k);
-    }
-    // Any not named keep their turn after those that are.
-    for (const [id, k] of byId) if (!this.kernels.has(id)) this.kernels.set(id, k);
-  }
   readonly byNum: (KernelState | undefined)[] = [];
   readonly types: TypeRec[] = [];
   readonly typeByKey = new Map<U64, TypeRec>();
@@ -198,6 +171,24 @@ export class EngineCore {
   constructor(readonly opts: CoreOptions) {
     this.traces = new TraceStore(opts.traceCapacity);
     this.nowUs = Math.floor(opts.now());
+  }
+
+  /**
+   * Lists the kernels (and so the snapshot's) in the config's order, `ids`: a kernel renamed (a
+   * new id) had gone to the end of the snapshot's list, and of the Queues panel, while the config
+   * and the Inspector kept it in its place.
+   */
+  orderKernels(ids: readonly string[]): void {
+    const now = [...this.kernels.keys()];
+    if (ids.length === now.length && ids.every((id, i) => now[i] === id)) return;
+    const byId = new Map(this.kernels);
+    this.kernels.clear();
+    for (const id of ids) {
+      const k = byId.get(id);
+      if (k) this.kernels.set(id, k);
+    }
+    // Any not named keep their turn after those that are.
+    for (const [id, k] of byId) if (!this.kernels.has(id)) this.kernels.set(id, k);
   }
 
   /** Moves engine time forward to `now()` (it never goes back). */

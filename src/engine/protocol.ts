@@ -510,6 +510,7 @@ export type {
   EngineSnapshot,
   KernelPlacement,
   KernelSnapshot,
+  RemovedKernels,
 } from './snapshot-types';
 import type { EngineSnapshot } from './snapshot-types';
 

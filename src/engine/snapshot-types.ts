@@ -108,6 +108,16 @@ export interface EdgeSnapshot {
   total: number;
 }
 
+/** The counts of kernels no longer in the config, since the counters were last reset. */
+export interface RemovedKernels {
+  /** Their ids, oldest first, each once. */
+  ids: string[];
+  processed: number;
+  emitted: number;
+  dropped: number;
+  deadLettered: number;
+}
+
 /**
  * Exact accounting. Every message that entered the dispatcher is in exactly one bucket:
  * `injected + emitted + carriedOver = processed + queued + inFlight + sum(failedByStatus) + deadLettered`.
@@ -146,13 +156,7 @@ export interface AccountingSnapshot {
    * kernel), with what they counted before: their `processed` is in `processed` above, and no
    * entry of `kernels` has it any more. Absent while none was.
    */
-  removedKernels?: {
-    ids: string[];
-    processed: number;
-    emitted: number;
-    dropped: number;
-    deadLettered: number;
-  };
+  removedKernels?: RemovedKernels;
   balanced: boolean;
 }
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useLiveValue, useStale } from '../../state/live';
-import type { EngineSnapshot } from '../../engine/snapshot-types';
+import type { RemovedKernels } from '../../engine/protocol';
 import { depthLevel, depthText, depthTitle } from '../graph/depth';
 import { formatClock, formatCompact, formatCount, formatRate } from '../design/format';
 
@@ -161,11 +161,7 @@ export function QueuesPanel() {
  * row. Without it, a kernel renamed under traffic took its processed count off the table, and
  * the column fell 1,050 short of the status bar's "processed".
  */
-function RemovedRow({
-  removed,
-}: {
-  removed: NonNullable<EngineSnapshot['accounting']['removedKernels']>;
-}) {
+function RemovedRow({ removed }: { removed: RemovedKernels }) {
   const names = removed.ids.join(', ');
   return (
     <tr
