@@ -22,7 +22,7 @@
 import { demoConfig } from '../src/core/config/index.ts';
 import { DispatcherBuilder, K2KBroker } from '../src/core/index.ts';
 import { createEngine } from '../src/engine/engine.ts';
-import { ASYNC_BATCH } from '../src/engine/kernel-run.ts';
+import { ASYNC_BATCH } from '../src/engine/async-batch.ts';
 import { GeneratedBatch, TrafficGenerator, type MixEntry } from '../src/engine/generators.ts';
 import { InputConverter } from '../src/engine/kernel-input.ts';
 import { OutputConverter } from '../src/engine/kernel-output.ts';

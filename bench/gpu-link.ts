@@ -13,7 +13,7 @@ import {
   type GpuReply,
   type GpuRequest,
 } from '../src/engine/gpu-remote.ts';
-import { ASYNC_BATCH } from '../src/engine/kernel-run.ts';
+import { ASYNC_BATCH } from '../src/engine/async-batch.ts';
 import { TwinRuntime } from '../src/engine/test-util.ts';
 import { PAYLOAD_WORDS, createMessageBatch } from '../src/gpu/kernels/types.ts';
 import { countGcs, type GcCounts } from './gc.ts';

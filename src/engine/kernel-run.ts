@@ -18,6 +18,7 @@ import {
 import { hlc, type EngineCore } from './context';
 import { KernelFaults, leaveFlight, releaseRows } from './kernel-faults';
 import type { KernelHost } from './kernel-host';
+import { ASYNC_BATCH, asyncFill } from './async-batch';
 import { KernelOutputs } from './kernel-outputs';
 import { createSlot, isRuntime, type BatchSlot, type KernelState } from './kernel-state';
 import type { HlcRow } from './protocol';
@@ -25,15 +26,6 @@ import type { SendPath } from './send';
 
 /** Batches a kernel may have handed to its asynchronous runtime at once. */
 export const MAX_IN_FLIGHT = 2;
-/** Rows per batch handed to an asynchronous runtime (a GPU gains from large batches). */
-export const ASYNC_BATCH = 4096;
-/**
- * Rows an asynchronous runtime with a batch already out waits for before it takes another (see
- * `waitsForMore`): a full batch, or half the queue where the queue is smaller.
- */
-export function asyncFill(queueCapacity: number): number {
-  return Math.max(1, Math.min(ASYNC_BATCH, Math.floor(queueCapacity / 2)));
-}
 /**
  * Whether an asynchronous runtime that has a batch out should wait for more rows before it
  * takes the next: until its queue holds `asyncFill` rows, or the tick ends (a flush drain). Traffic

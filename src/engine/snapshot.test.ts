@@ -4,7 +4,7 @@ import { demoConfig } from '../core/config';
 import { createTwin } from '../gpu/kernels/twins.ts';
 import type { KernelRuntime, MessageBatch, OutputBatch } from '../gpu/kernels/types.ts';
 import { createEngine } from './engine';
-import { asyncFill } from './kernel-run';
+import { asyncFill } from './async-batch';
 import { ok, setupEngine } from './test-util';
 import { DEFAULT_PER_SNAPSHOT_CAP, DEFAULT_ROWS_PER_SEC } from './receipts';
 

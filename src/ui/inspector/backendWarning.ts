@@ -4,13 +4,11 @@
  * having said only "backend auto → webgpu".
  */
 import type { EngineSnapshot } from '../../engine/protocol';
+import { asyncFill } from '../../engine/async-batch';
 import { formatCount, formatRate } from '../design/format';
 import { droppedWord } from '../graph/depth';
 
 type KernelRow = EngineSnapshot['kernels'][number];
-
-/** The largest batch the engine hands a runtime: half the kernel's queue, 4,096 rows at most (kernel-run.ts). */
-const MAX_GPU_BATCH = 4_096;
 
 /**
  * A warning when WebGPU cannot take what reaches the kernel now (its arrivals, as long as it keeps
@@ -26,7 +24,8 @@ export function forcedGpuWarning(k: KernelRow | undefined, policy: string): stri
   const now = k.ratePerSec;
   if (gpu === null || now <= 0 || gpu >= now) return null;
   const batch = Math.max(1, k.placement.batchSize);
-  const largest = Math.max(batch, Math.min(MAX_GPU_BATCH, Math.floor(k.capacity / 2)));
+  // The largest batch the engine hands its runtime: half the queue, 4,096 rows at most.
+  const largest = Math.max(batch, asyncFill(k.capacity));
   const atBest = gpu * (largest / batch);
   if (atBest >= now) return null;
   return (
