@@ -22,7 +22,7 @@ import { looksLikeRust } from '../../interop/rust/detect';
 import type { RustReadResult, Unread } from '../../interop/rust/read';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { downloadText } from '../live/download';
-import { cancelGraphFit, fitGraphAfterChange } from '../graph/view';
+import { fitGraphAfterChange } from '../graph/view';
 
 type ImportResult = ReturnType<typeof parseConfig> | RustReadResult;
 
@@ -506,14 +506,14 @@ function ImportDialog({
             const config = preset
               ? { ...result.config, generatorPresets: [...presets, preset] }
               : result.config;
-            fitGraphAfterChange();
             const done = workbenchStore()
               .getState()
               .replace(
                 config,
                 `Imported "${config.name}"${preset ? ` with generator preset "${preset.name}"` : ''} (Ctrl+Z undoes it).`,
               );
-            if (!done) cancelGraphFit();
+            // Asked before the graph renders the new config: that render comes after this handler.
+            if (done) fitGraphAfterChange();
             onClose();
           }}
         >

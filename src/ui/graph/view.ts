@@ -29,11 +29,6 @@ export function fitGraphAfterChange(): void {
   graphView.fitPending = true;
 }
 
-/** The change asked to be fitted did not happen (refused). */
-export function cancelGraphFit(): void {
-  graphView.fitPending = false;
-}
-
 /** Selects node `id` from outside the graph (Problems, the Inspector's outline) and shows it. */
 export function selectNode(id: string): void {
   workbenchStore().getState().setSelection([id]);

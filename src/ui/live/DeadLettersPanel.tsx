@@ -11,7 +11,7 @@ import { useEngine } from '../engineContext';
 import { useOpenTrace } from '../analysis';
 import { DeadLetterTable, useLetterList } from './DeadLetterTable';
 import { countOf, formatCount, formatCounts } from '../design/format';
-import { useWorkbench } from '../../state/store';
+import { useWorkbench, workbenchStore } from '../../state/store';
 import { downloadText } from './download';
 import { toHex } from '../../engine/payload';
 import { u64Key } from '../../core/config';
@@ -73,12 +73,6 @@ export function DeadLettersPanel() {
   const [dismissed, setDismissed] = useState<number | null>(null);
   const shown = progress && progress.startedUs !== dismissed ? progress : null;
   const running = progress?.state === 'running';
-  // Read when a redrive's answer comes, not rendered: whether traffic runs meanwhile.
-  const generatorRuns = useLive((s) => s?.generator.running ?? false);
-  const trafficRuns = useRef(generatorRuns);
-  useEffect(() => {
-    trafficRuns.current = generatorRuns;
-  });
   const optionsId = useId();
   const [message, setMessage] = useState<string | null>(null);
 
@@ -288,7 +282,8 @@ export function DeadLettersPanel() {
               : '') +
             // The traffic goes on into the queue they filled: "1,177 matching still held" stood
             // beside 1,401 held, the other 224 the generator's own, refused meanwhile.
-            ((r.failedByStatus.QueueFull ?? 0) > 0 && trafficRuns.current
+            ((r.failedByStatus.QueueFull ?? 0) > 0 &&
+            workbenchStore().getState().snapshot?.generator.running
               ? ' The traffic meanwhile meets the queue they filled: what it refuses joins the letters held.'
               : '') +
             (gone > 0
