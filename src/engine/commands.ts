@@ -84,6 +84,7 @@ export function createCommandTable(d: CommandDeps): CommandTable {
       const id = normU64(cmd.typeId);
       c.typeRec(id);
       c.dispatcher.registerRoute(id, cmd.kernelId);
+      c.flowsChanged();
       setConfig({
         routes: [
           ...c.config.routes.filter((r) => normU64(r.typeId) !== id),
@@ -99,6 +100,7 @@ export function createCommandTable(d: CommandDeps): CommandTable {
     removeRoute: (cmd) => {
       const id = normU64(cmd.typeId);
       c.dispatcher.unregister(id);
+      c.flowsChanged();
       setConfig({ routes: c.config.routes.filter((r) => normU64(r.typeId) !== id) });
       return NONE;
     },

@@ -7,7 +7,12 @@
 import { HOST_KERNEL, StatusCode, type K2KBroker, type KernelDispatcher } from '../core';
 import { readU64 } from '../core/config';
 import type { RouteConfig } from '../core/config';
-import { FLAG_REQUIRES_RESPONSE, u64FromWords, u64Words } from '../gpu/kernels/types.ts';
+import {
+  BEHAVIOR_EMITS,
+  FLAG_REQUIRES_RESPONSE,
+  u64FromWords,
+  u64Words,
+} from '../gpu/kernels/types.ts';
 import { InputConverter } from './kernel-input';
 import type { OutputConverter } from './kernel-output';
 import type { KernelState } from './kernel-state';
@@ -132,6 +137,10 @@ export class EngineCore {
 
   readonly kernels = new Map<string, KernelState>();
   readonly byNum: (KernelState | undefined)[] = [];
+  /** Bumped when a kernel or an edge comes or goes, or the kernels' order changes (`drainOrder`). */
+  private flows = 0;
+  private orderAt = -1;
+  private order: KernelState[] = [];
   readonly types: TypeRec[] = [];
   readonly typeByKey = new Map<U64, TypeRec>();
   /** Mirror of the broker's next-hop table, for edge rates only. */
@@ -189,6 +198,44 @@ export class EngineCore {
     }
     // Any not named keep their turn after those that are.
     for (const [id, k] of byId) if (!this.kernels.has(id)) this.kernels.set(id, k);
+    this.flows++;
+  }
+
+  /** Says that the kernels, the routes or the edges between kernels changed: `drainOrder` is worked out again. */
+  flowsChanged(): void {
+    this.flows++;
+  }
+
+  /**
+   * The kernels in the order a round of draining visits them: each after the kernels it sends to
+   * (the kernels its behaviour's alerts are routed to, and the edges traffic has used: emits,
+   * relays), cycles broken at the kernel first met, and
+   * otherwise in the config's order. A kernel's queue is drained just before the kernels that
+   * feed it put their batch in, as if they ran concurrently: in the config's order, 4,096
+   * transactions waiting for the fraud kernel and 256 alerts waiting at alert_sink (1,024) had
+   * refused 246 of the fraud kernel's first 1,024 alerts as `QueueFull`.
+   */
+  drainOrder(): readonly KernelState[] {
+    if (this.orderAt === this.flows) return this.order;
+    const order: KernelState[] = [];
+    const seen = new Set<KernelState>();
+    const visit = (k: KernelState): void => {
+      if (seen.has(k)) return;
+      seen.add(k);
+      for (const e of BEHAVIOR_EMITS[k.cfg.behavior] ?? []) {
+        const d = this.kernels.get(this.dispatcher.getRoute(e.typeId) ?? '');
+        if (d) visit(d);
+      }
+      for (const num of k.edges.keys()) {
+        const d = this.byNum[num];
+        if (d && !d.destroyed) visit(d);
+      }
+      order.push(k);
+    };
+    for (const k of this.kernels.values()) visit(k);
+    this.order = order;
+    this.orderAt = this.flows;
+    return order;
   }
 
   /** Moves engine time forward to `now()` (it never goes back). */
@@ -310,6 +357,7 @@ export class EngineCore {
     if (!e) {
       e = { source, target: this.broker.nameOf(targetNum), total: 0, meter: this.freshMeter() };
       map.set(targetNum, e);
+      this.flows++;
     }
     e.total += n;
   }

@@ -309,3 +309,84 @@ describe('auto backend while WebGPU starts', () => {
     expect(sink().placement.gpuStarting).toBe(false);
   });
 });
+
+/** A fraud "GPU" runtime whose batches land only when the test says so. */
+class HeldFraudRuntime implements KernelRuntime {
+  readonly behavior = 'fraud' as const;
+  backend: 'webgpu' | 'cpu' = 'webgpu';
+  readonly inner = createTwin('fraud');
+  readonly held: (() => void)[] = [];
+  process(batch: MessageBatch): Promise<OutputBatch> {
+    return new Promise((resolve) => this.held.push(() => resolve(this.inner.process(batch))));
+  }
+  exportState(): Promise<Uint32Array> {
+    return Promise.resolve(this.inner.exportState());
+  }
+  importState(state: Uint32Array): void {
+    this.inner.importState(state);
+  }
+  reset(): void {
+    this.inner.reset();
+  }
+  destroy(): void {}
+}
+
+describe('a move back to the twin under load', () => {
+  it('the GPU results and the twin backlog both reach a smaller queue downstream with nothing refused', async () => {
+    const clock = { t: 1_000_000 };
+    const config = demoConfig();
+    config.kernels = config.kernels.map((k) =>
+      k.id === 'fraud_processor' ? { ...k, backend: 'webgpu' as const } : k,
+    );
+    let rt: HeldFraudRuntime | null = null;
+    const engine = createEngine({
+      config,
+      now: () => clock.t,
+      makeKernel: (k) =>
+        k.id === 'fraud_processor' && k.backend !== 'cpu'
+          ? Promise.resolve((rt = new HeldFraudRuntime()))
+          : createTwin(k.behavior),
+      gpu: () => ({ available: true, adapter: null }),
+    });
+    const kernel = (id: string) => engine.snapshot().kernels.find((k) => k.id === id)!;
+    await flush();
+    const gpu = rt as unknown as HeldFraudRuntime;
+    for (let i = 0; i < 4; i++) {
+      expect(engine.command({ type: 'inject', typeId: 1001, count: 2048 }).ok).toBe(true);
+      clock.t += 1000;
+      engine.tick();
+      await flush();
+    }
+    const fraud = config.kernels.find((k) => k.id === 'fraud_processor')!;
+    console.log(
+      kernel('fraud_processor').queued,
+      kernel('fraud_processor').inFlight,
+      gpu.held.length,
+    );
+    expect(engine.command({ type: 'upsertKernel', kernel: { ...fraud, backend: 'cpu' } }).ok).toBe(
+      true,
+    );
+    for (let i = 0; i < 10 && gpu.held.length > 0; i++) {
+      // The generator's alerts meet the kernel's at alert_sink.
+      expect(engine.command({ type: 'inject', typeId: 1010, count: 256 }).ok).toBe(true);
+      gpu.held.shift()!();
+      await flush();
+      clock.t += 1000;
+      engine.tick();
+    }
+    for (let i = 0; i < 50 && !engine.snapshot().idle; i++) {
+      clock.t += 10_000;
+      engine.tick();
+      await flush();
+    }
+    const end = engine.snapshot();
+    expect(kernel('fraud_processor').backend).toBe('cpu');
+    expectBalanced(end);
+    console.log(
+      end.deadLetters.count,
+      kernel('alert_sink').processed,
+      kernel('fraud_processor').processed,
+    );
+    expect(end.deadLetters.count).toBe(0);
+  });
+});

@@ -89,4 +89,48 @@ describe('engine kernels draining in turn', () => {
     expect(by('aggregator').processed).toBeGreaterThan(0);
     expect(s.accounting).toMatchObject({ deadLettered: 0, balanced: true });
   });
+
+  it('drains a kernel before the kernel that feeds it, so alerts already queued at the sink and a full batch of new ones both fit', () => {
+    let t = 1_000_000;
+    const e = createEngine({ config: demoConfig(), now: () => t });
+    // alert_sink (queue 1,024) holds 256 alerts sent by the host; 4,096 large transactions wait
+    // for the fraud kernel, each raising an alert. The kernel's first batch of 1,024 alerts
+    // meets the sink after the sink took its 256: in the config's order (fraud first) 256 of
+    // them had been refused as QueueFull.
+    ok(e, { type: 'inject', typeId: 1010, count: 256 });
+    ok(e, { type: 'inject', typeId: 1001, count: 4096, payload: { amount: 15_000 } });
+    t += 1000;
+    e.tick();
+    e.drain();
+    const s = e.snapshot();
+    const by = (id: string) => s.kernels.find((k) => k.id === id)!;
+    expect(by('fraud_processor')).toMatchObject({ processed: 4096, emitted: 4096 });
+    expect(by('alert_sink')).toMatchObject({ processed: 4096 + 256, dropped: 0 });
+    expect(s.deadLetters.count).toBe(0);
+    expect(s.accounting).toMatchObject({ deadLettered: 0, balanced: true });
+  });
+
+  it('drains the kernel the alerts are routed to now before the fraud kernel, before any alert has reached it', () => {
+    let t = 1_000_000;
+    const config = demoConfig();
+    // A second sink, listed last, that the alerts are routed to once the engine has drained.
+    config.kernels = [
+      ...config.kernels,
+      { ...config.kernels.find((k) => k.id === 'alert_sink')!, id: 'sink2' },
+    ];
+    const e = createEngine({ config, now: () => t });
+    t += 1000;
+    e.tick();
+    ok(e, { type: 'setRoute', typeId: 1010, kernelId: 'sink2' });
+    ok(e, { type: 'inject', typeId: 1010, count: 256 });
+    ok(e, { type: 'inject', typeId: 1001, count: 4096, payload: { amount: 15_000 } });
+    t += 1000;
+    e.tick();
+    e.drain();
+    const s = e.snapshot();
+    const by = (id: string) => s.kernels.find((k) => k.id === id)!;
+    expect(by('sink2')).toMatchObject({ processed: 4096 + 256, dropped: 0 });
+    expect(by('alert_sink').processed).toBe(0);
+    expect(s.accounting).toMatchObject({ deadLettered: 0, balanced: true });
+  });
 });

@@ -227,6 +227,7 @@ class EngineImpl implements Engine {
     if (routes) {
       for (const [typeId] of this.dispatcher.routes()) this.dispatcher.unregister(typeId);
       for (const r of config.routes) this.dispatcher.registerRoute(normU64(r.typeId), r.kernelId);
+      c.flowsChanged();
     }
     for (const r of config.routes) c.typeRec(normU64(r.typeId));
     for (const [dest] of c.broker.routeTable()) c.broker.removeRoute(dest);

@@ -89,6 +89,7 @@ export class KernelHost {
     };
     c.kernels.set(cfg.id, k);
     c.byNum[k.num] = k;
+    c.flowsChanged();
     this.createImpl(k);
     return k;
   }
@@ -255,8 +256,10 @@ export class KernelHost {
     }
     const old = existing.cfg;
     existing.cfg = { ...cfg };
-    if (old.behavior !== cfg.behavior) this.rebuild(existing);
-    else if (old.backend !== cfg.backend) this.rebackend(existing, cfg.backend);
+    if (old.behavior !== cfg.behavior) {
+      c.flowsChanged();
+      this.rebuild(existing);
+    } else if (old.backend !== cfg.backend) this.rebackend(existing, cfg.backend);
     if (
       old.queueCapacity !== cfg.queueCapacity ||
       old.tenantId !== cfg.tenantId ||
@@ -356,6 +359,7 @@ export class KernelHost {
     this.dispose(k);
     c.kernels.delete(id);
     c.byNum[k.num] = undefined;
+    c.flowsChanged();
     return true;
   }
 
@@ -369,6 +373,7 @@ export class KernelHost {
   destroyAll(): void {
     for (const k of this.c.kernels.values()) this.dispose(k);
     this.c.kernels.clear();
+    this.c.flowsChanged();
   }
 }
 

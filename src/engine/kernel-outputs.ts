@@ -84,6 +84,10 @@ export class KernelOutputs {
     let run = 0;
     const group = between ? send.batchCapacity : n;
     let next = group;
+    // The first group too meets queues the kernels have just drained: traffic queued since the
+    // last drain (the generator's alerts, a twin's backlog) had filled part of alert_sink's 1,024,
+    // and the first 1,024 results refused the rest as `QueueFull`.
+    between?.();
     for (let r = 0; r < n; r++) {
       if (r === next) {
         next += group;

@@ -144,7 +144,7 @@ export class KernelRunner {
     const batch = c.opts.batchSize;
     for (let round = 0; round < maxRounds; round++) {
       let any = 0;
-      for (const k of c.kernels.values()) any += this.drain(k, batch, flush);
+      for (const k of c.drainOrder()) any += this.drain(k, batch, flush);
       if (any === 0 || (budgeted && c.overBudget())) return;
     }
   }

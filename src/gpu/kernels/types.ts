@@ -35,6 +35,16 @@ export const DemoTypes = {
 /** Behaviours a kernel can have; matches `RouteConfig.kernels[].behavior`. */
 export type KernelBehavior = 'fraud' | 'aggregator' | 'pattern' | 'generic';
 
+/**
+ * Alerts a kernel behaviour emits on its own, routed by type: the graph draws them as `emits`
+ * edges, and the engine drains the kernel they are routed to before the kernel that emits them.
+ */
+export const BEHAVIOR_EMITS: Partial<
+  Record<KernelBehavior, readonly { typeId: number; name: string }[]>
+> = {
+  fraud: [{ typeId: DemoTypes.FraudAlert, name: 'FraudAlert' }],
+};
+
 /** Which implementation runs a kernel. */
 export type KernelBackend = 'webgpu' | 'cpu';
 

@@ -6,7 +6,7 @@
  * their producers.
  */
 import type { RouteConfig } from '../../core/config';
-import { DemoTypes } from '../../gpu/kernels/types';
+import { BEHAVIOR_EMITS, type KernelBehavior } from '../../gpu/kernels/types';
 
 export interface Emission {
   kernelId: string;
@@ -15,11 +15,6 @@ export interface Emission {
   name: string;
   kind: 'emits' | 'responds';
 }
-
-/** Alerts a kernel behaviour emits on its own, routed by type. */
-const BEHAVIOR_EMITS: Partial<Record<string, { typeId: number; name: string }[]>> = {
-  fraud: [{ typeId: DemoTypes.FraudAlert, name: 'FraudAlert' }],
-};
 
 export function emissionsOf(config: RouteConfig): Emission[] {
   const names = new Map(config.messageTypes.map((t) => [String(t.typeId), t.name]));
@@ -32,7 +27,7 @@ export function emissionsOf(config: RouteConfig): Emission[] {
     out.push(e);
   };
   for (const k of config.kernels)
-    for (const e of BEHAVIOR_EMITS[k.behavior] ?? []) {
+    for (const e of BEHAVIOR_EMITS[k.behavior as KernelBehavior] ?? []) {
       const typeId = String(e.typeId);
       add({ kernelId: k.id, typeId, name: names.get(typeId) ?? e.name, kind: 'emits' });
     }
