@@ -390,3 +390,80 @@ describe('a move back to the twin under load', () => {
     expect(end.deadLetters.count).toBe(0);
   });
 });
+
+/** A fraud "GPU" runtime that keeps every state it was handed and every state it gave back. */
+class StateRuntime implements KernelRuntime {
+  readonly behavior = 'fraud' as const;
+  backend: 'webgpu' | 'cpu' = 'webgpu';
+  readonly inner = createTwin('fraud');
+  readonly imported: Uint32Array[] = [];
+  readonly exported: Uint32Array[] = [];
+  process(batch: MessageBatch): Promise<OutputBatch> {
+    return Promise.resolve(this.inner.process(batch));
+  }
+  exportState(): Promise<Uint32Array> {
+    const s = this.inner.exportState();
+    this.exported.push(s);
+    return Promise.resolve(s);
+  }
+  importState(state: Uint32Array): void {
+    this.imported.push(state);
+    this.inner.importState(state);
+  }
+  reset(): void {
+    this.inner.reset();
+  }
+  destroy(): void {}
+}
+
+describe('moving the state between backends', () => {
+  it('hands the runtime the memory the state last came back in, and the state is the one carried', async () => {
+    const clock = { t: 1_000_000 };
+    const config = demoConfig();
+    config.kernels = config.kernels.map((k) =>
+      k.id === 'fraud_processor' ? { ...k, backend: 'webgpu' as const } : k,
+    );
+    const rt = new StateRuntime();
+    const engine = createEngine({
+      config,
+      now: () => clock.t,
+      makeKernel: (k) =>
+        k.id === 'fraud_processor' && k.backend !== 'cpu'
+          ? Promise.resolve(rt)
+          : createTwin(k.behavior),
+      gpu: () => ({ available: true, adapter: null }),
+    });
+    const fraud = config.kernels.find((k) => k.id === 'fraud_processor')!;
+    const backend = () =>
+      engine.snapshot().kernels.find((k) => k.id === 'fraud_processor')!.backend;
+    const run = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        clock.t += 1000;
+        engine.tick();
+        await flush();
+      }
+    };
+    await flush();
+    expect(backend()).toBe('webgpu');
+    expect(rt.imported).toHaveLength(1);
+    expect(engine.command({ type: 'inject', typeId: 1001, count: 500 }).ok).toBe(true);
+    await run(3);
+    expect(engine.command({ type: 'upsertKernel', kernel: { ...fraud, backend: 'cpu' } }).ok).toBe(
+      true,
+    );
+    await run(3);
+    expect(backend()).toBe('cpu');
+    expect(rt.exported).toHaveLength(1);
+    const carried = rt.exported[0]!.slice();
+    expect(carried.some((w) => w !== 0)).toBe(true);
+    expect(
+      engine.command({ type: 'upsertKernel', kernel: { ...fraud, backend: 'webgpu' } }).ok,
+    ).toBe(true);
+    await run(3);
+    expect(backend()).toBe('webgpu');
+    expect(rt.imported).toHaveLength(2);
+    // The same memory, written once already: no fresh 5.8 MB on the engine's thread.
+    expect(rt.imported[1]).toBe(rt.exported[0]);
+    expect(Array.from(rt.imported[1]!)).toEqual(Array.from(carried));
+  });
+});

@@ -196,8 +196,8 @@ export class RemoteGpu {
   }
 
   /** Sends a request that expects no reply (ordered with the kernel's others on the worker). */
-  send(m: GpuRequest): void {
-    if (this.broken === null) this.link.post(m);
+  send(m: GpuRequest, transfer?: ArrayBuffer[]): void {
+    if (this.broken === null) this.link.post(m, transfer);
   }
 
   forget(id: number): void {
@@ -335,7 +335,15 @@ export class RemoteKernelRuntime implements KernelRuntime {
   }
 
   importState(state: Uint32Array): void {
-    this.gpu.send({ type: 'import', id: this.id, state: state.slice() });
+    // Transferred, not cloned: the kernel's state is megabytes (the fraud kernel's 5.8 MB), and a
+    // copy here and another in `postMessage` held the engine's thread for about 120 ms of a
+    // 200 ms stall at a move to WebGPU under load. The caller hands over its copy (see
+    // `KernelRuntime.importState`); a view on part of a larger buffer is copied first.
+    const own =
+      state.byteOffset === 0 && state.byteLength === state.buffer.byteLength
+        ? state
+        : state.slice();
+    this.gpu.send({ type: 'import', id: this.id, state: own }, [own.buffer as ArrayBuffer]);
   }
 
   reset(): void {

@@ -58,6 +58,7 @@ export class KernelHost {
       gpu: null,
       implGen: 0,
       stateHold: 0,
+      stateSpare: null,
       slots: [first],
       inFlightSlots: 0,
       chain: Promise.resolve(),
@@ -150,6 +151,7 @@ export class KernelHost {
     p.gpuUnavailable = p.gpuReady ? null : this.runtimeReason(rt);
     const adapter = (rt as { adapter?: { architecture?: string; vendor?: string } | null }).adapter;
     if (adapter) p.adapterLabel = `WebGPU (${adapter.architecture || adapter.vendor || 'adapter'})`;
+    if (p.gpuReady) k.stateSpare ??= k.twin.exportState();
     this.place(k);
   }
 
@@ -191,7 +193,9 @@ export class KernelHost {
     const p = k.placement;
     p.switched(to, this.c.nowUs);
     if (to === 'webgpu') {
-      rt.importState(k.twin.exportState());
+      const spare = k.stateSpare;
+      k.stateSpare = null;
+      rt.importState(k.twin.exportState(spare ?? undefined));
       k.impl = rt;
       this.notice(k, onBackend('Runs on WebGPU', p.snapshot().reason));
       return;
@@ -205,6 +209,7 @@ export class KernelHost {
         if (!k.destroyed && k.implGen === gen) {
           try {
             k.twin.importState(state);
+            k.stateSpare = state;
           } catch (e) {
             this.notice(k, `Could not carry the kernel's state: ${String(e)}`);
           }

@@ -90,6 +90,14 @@ export interface KernelState {
    * nothing until they land, so the carried state is not overwritten by batches run without it.
    */
   stateHold: number;
+  /**
+   * Memory already written once, of the kernel's state size, that the next move to WebGPU copies
+   * the twin's state into and hands to the runtime: a fresh copy of the fraud kernel's 5.8 MB
+   * took 20–26 ms on a worker here (the pages' first writes; 0.5 ms into written ones), over
+   * 100 ms under load, and stalled the engine that long. Made when a runtime on WebGPU is
+   * adopted; the state read back on the way to the twin is the next one. Null between.
+   */
+  stateSpare: Uint32Array | null;
   /** Batch slots; slot 0 serves the twin. */
   slots: BatchSlot[];
   /** Slots handed to the asynchronous runtime, in the order it processes them. */

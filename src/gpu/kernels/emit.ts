@@ -73,8 +73,10 @@ export abstract class StatefulTwin implements KernelTwin {
 
   abstract process(batch: MessageBatch): OutputBatch;
 
-  exportState(): Uint32Array {
-    return this.state.slice();
+  exportState(into?: Uint32Array): Uint32Array {
+    if (into?.length !== this.state.length) return this.state.slice();
+    into.set(this.state);
+    return into;
   }
 
   importState(state: Uint32Array): void {

@@ -94,8 +94,12 @@ export interface OutputBatch extends MessageBatch {
 export interface KernelTwin {
   readonly behavior: KernelBehavior;
   process(batch: MessageBatch): OutputBatch;
-  /** A copy of the whole persistent state, in the exact layout the GPU kernel keeps. */
-  exportState(): Uint32Array;
+  /**
+   * A copy of the whole persistent state, in the exact layout the GPU kernel keeps: written into
+   * `into` when it is given and of the state's size (memory already written once copies in a
+   * fraction of the time fresh memory takes), else into a new array.
+   */
+  exportState(into?: Uint32Array): Uint32Array;
   /** Replace the persistent state; `state.length` must equal the kernel's state size. */
   importState(state: Uint32Array): void;
   /** Back to the initial (all zero) state. */
@@ -107,7 +111,12 @@ export interface KernelRuntime {
   readonly behavior: KernelBehavior;
   readonly backend: KernelBackend;
   process(batch: MessageBatch): Promise<OutputBatch>;
+  /** A copy of the state that is the caller's: it may keep it and write into it. */
   exportState(): Promise<Uint32Array>;
+  /**
+   * Replaces the persistent state. `state` is the runtime's from then on: the caller passes a
+   * copy it reads no more (a runtime on another thread takes it over without copying it).
+   */
   importState(state: Uint32Array): void;
   reset(): void;
   destroy(): void;
