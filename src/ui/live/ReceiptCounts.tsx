@@ -1,4 +1,4 @@
-import { useCallback, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { RECEIPT_STATUSES, type ReceiptStatus } from '../../engine/protocol';
 import { RECEIPT_LOG_CAPACITY, RECEIPT_LOG_KEPT_FAILURES } from '../../state/receiptLog';
 import { formatCompact, formatCount } from '../design/format';
@@ -228,47 +228,50 @@ export function ReceiptCounts(p: ReceiptCountsProps) {
   const tight = useRef<HTMLSpanElement>(null);
   const bare = useRef<HTMLSpanElement>(null);
   const [fit, setFit] = useState<Fit>('exact');
-  const measure = useCallback(() => {
+  // Sizes as the browser's layout gave them (a ResizeObserver's entries), never read off the
+  // elements: read in a layout effect at each snapshot, `offsetWidth` forced a layout in the
+  // middle of React's commit, and the page then laid out again for the frame. That forced layout
+  // was 16 % of the page's thread at 2 M/s and 24 % with a kernel forced onto WebGPU.
+  useLayoutEffect(() => {
     const b = bar.current;
     const forms = [exact, compact, terse, tight, bare].map((r) => r.current);
     if (!b || forms.some((f) => f === null)) return;
-    const room = b.clientWidth;
+    // Read once as the line mounts, so its first paint has the form that fits.
+    let room = b.clientWidth;
     const widths = forms.map((f) => f!.offsetWidth);
-    // A longer form than the one shown comes back only with room to spare: at the edge, a count
-    // gaining or losing a digit flipped the line between "19,978" and "20.0 K" and moved the
-    // status chips and "rows shown" 8-80 px back and forth under load.
-    setFit((shown) => {
-      const now = FITS.indexOf(shown);
-      const i = widths.findIndex((w, j) => w + (j < now ? FIT_SLACK_PX : 0) <= room);
-      return i < 0 ? 'wrap' : FITS[i]!;
-    });
-  }, []);
-  // Measured when the counts change, and when the pane resizes (in the next frame: a change of
-  // text inside the observer's callback is a resize loop).
-  useLayoutEffect(measure, [
-    measure,
-    p.total,
-    p.byStatus,
-    p.failedLater,
-    p.shown,
-    p.older,
-    p.filteredOut,
-    p.sampledOut,
-  ]);
-  useLayoutEffect(() => {
-    const b = bar.current;
-    if (!b) return;
     let frame = 0;
-    const ro = new ResizeObserver(() => {
+    const decide = (): void => {
+      if (room < 0 || widths.some((w) => w < 0)) return;
+      // A longer form than the one shown comes back only with room to spare: at the edge, a
+      // count gaining or losing a digit flipped the line between "19,978" and "20.0 K" and moved
+      // the status chips and "rows shown" 8-80 px back and forth under load.
+      setFit((shown) => {
+        const now = FITS.indexOf(shown);
+        const i = widths.findIndex((w, j) => w + (j < now ? FIT_SLACK_PX : 0) <= room);
+        return i < 0 ? 'wrap' : FITS[i]!;
+      });
+    };
+    decide();
+    const ro = new ResizeObserver((entries) => {
+      for (const e of entries) {
+        const size = e.borderBoxSize[0]?.inlineSize ?? e.contentRect.width;
+        if (e.target === b) room = size;
+        else {
+          const i = forms.indexOf(e.target as HTMLSpanElement);
+          if (i >= 0) widths[i] = size;
+        }
+      }
+      // In the next frame: a change of text inside the observer's callback is a resize loop.
       cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(measure);
+      frame = requestAnimationFrame(decide);
     });
     ro.observe(b);
+    for (const f of forms) ro.observe(f!);
     return () => {
       cancelAnimationFrame(frame);
       ro.disconnect();
     };
-  }, [measure]);
+  }, []);
   return (
     <div
       ref={bar}
