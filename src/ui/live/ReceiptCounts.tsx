@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { RECEIPT_STATUSES, type ReceiptStatus } from '../../engine/protocol';
 import { RECEIPT_LOG_CAPACITY, RECEIPT_LOG_KEPT_FAILURES } from '../../state/receiptLog';
 import { formatCompact, formatCount } from '../design/format';
@@ -200,6 +200,30 @@ function outOfLine(p: ReceiptCountsProps): string {
     .join('; ');
 }
 
+/** What a count's width depends on: whether it is 0 or 1 (words), and its digits' places. */
+function shapeOf(n: number): string {
+  if (n === 0) return 'z';
+  if (n === 1) return 'o';
+  return `${formatCount(n)}/${formatCompact(n)}`.replace(/\d/g, '0');
+}
+
+/** The counts' shapes: the forms' widths change only with it. */
+function widthKey(p: ReceiptCountsProps): string {
+  return [
+    p.total,
+    ...RECEIPT_STATUSES.map((s) => p.byStatus[s] ?? 0),
+    p.failedLater,
+    Math.min(p.failedLater, p.byStatus.Delivered ?? 0),
+    p.shown,
+    p.older,
+    p.filteredOut,
+    p.sampledOut,
+    p.pending,
+  ]
+    .map(shapeOf)
+    .join('|');
+}
+
 /**
  * How the counts are written: exact on one line, compact on one line, compact without the older
  * rows' count (in the title instead) on one line, that with the words "not captured" cut, the
@@ -228,50 +252,42 @@ export function ReceiptCounts(p: ReceiptCountsProps) {
   const tight = useRef<HTMLSpanElement>(null);
   const bare = useRef<HTMLSpanElement>(null);
   const [fit, setFit] = useState<Fit>('exact');
-  // Sizes as the browser's layout gave them (a ResizeObserver's entries), never read off the
-  // elements: read in a layout effect at each snapshot, `offsetWidth` forced a layout in the
-  // middle of React's commit, and the page then laid out again for the frame. That forced layout
-  // was 16 % of the page's thread at 2 M/s and 24 % with a kernel forced onto WebGPU.
-  useLayoutEffect(() => {
+  const measure = useCallback(() => {
     const b = bar.current;
     const forms = [exact, compact, terse, tight, bare].map((r) => r.current);
     if (!b || forms.some((f) => f === null)) return;
-    // Read once as the line mounts, so its first paint has the form that fits.
-    let room = b.clientWidth;
+    const room = b.clientWidth;
     const widths = forms.map((f) => f!.offsetWidth);
+    // A longer form than the one shown comes back only with room to spare: at the edge, a count
+    // gaining or losing a digit flipped the line between "19,978" and "20.0 K" and moved the
+    // status chips and "rows shown" 8-80 px back and forth under load.
+    setFit((shown) => {
+      const now = FITS.indexOf(shown);
+      const i = widths.findIndex((w, j) => w + (j < now ? FIT_SLACK_PX : 0) <= room);
+      return i < 0 ? 'wrap' : FITS[i]!;
+    });
+  }, []);
+  // Measured when the counts change their shape (a digit more or fewer, another unit, a count
+  // coming or going: in tabular figures nothing else moves a width), and when the pane resizes
+  // (in the next frame: a change of text inside the observer's callback is a resize loop).
+  // Measured at every change of a count, the read forced a layout in the middle of React's
+  // commit at each snapshot: 16 % of the page's thread at 2 M/s, 24 % with a kernel forced onto
+  // WebGPU.
+  useLayoutEffect(measure, [measure, widthKey(p)]);
+  useLayoutEffect(() => {
+    const b = bar.current;
+    if (!b) return;
     let frame = 0;
-    const decide = (): void => {
-      if (room < 0 || widths.some((w) => w < 0)) return;
-      // A longer form than the one shown comes back only with room to spare: at the edge, a
-      // count gaining or losing a digit flipped the line between "19,978" and "20.0 K" and moved
-      // the status chips and "rows shown" 8-80 px back and forth under load.
-      setFit((shown) => {
-        const now = FITS.indexOf(shown);
-        const i = widths.findIndex((w, j) => w + (j < now ? FIT_SLACK_PX : 0) <= room);
-        return i < 0 ? 'wrap' : FITS[i]!;
-      });
-    };
-    decide();
-    const ro = new ResizeObserver((entries) => {
-      for (const e of entries) {
-        const size = e.borderBoxSize[0]?.inlineSize ?? e.contentRect.width;
-        if (e.target === b) room = size;
-        else {
-          const i = forms.indexOf(e.target as HTMLSpanElement);
-          if (i >= 0) widths[i] = size;
-        }
-      }
-      // In the next frame: a change of text inside the observer's callback is a resize loop.
+    const ro = new ResizeObserver(() => {
       cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(decide);
+      frame = requestAnimationFrame(measure);
     });
     ro.observe(b);
-    for (const f of forms) ro.observe(f!);
     return () => {
       cancelAnimationFrame(frame);
       ro.disconnect();
     };
-  }, []);
+  }, [measure]);
   return (
     <div
       ref={bar}
