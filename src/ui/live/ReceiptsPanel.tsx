@@ -468,7 +468,7 @@ export function ReceiptsPanel() {
                 const lost = r.thenLost ? lostText(r.thenLost, r.destination) : null;
                 return (
                   <div
-                    key={r.seq}
+                    key={v.index}
                     role="row"
                     aria-rowindex={v.index + 2}
                     data-index={v.index}
