@@ -310,19 +310,29 @@ describe('auto backend while WebGPU starts', () => {
   });
 });
 
-/** A fraud "GPU" runtime whose batches land only when the test says so. */
-class HeldFraudRuntime implements KernelRuntime {
+/**
+ * A fraud "GPU" runtime. Its batches land at once or, held, when the test says so; it keeps every
+ * state it was handed and every state it gave back.
+ */
+class FraudRuntime implements KernelRuntime {
   readonly behavior = 'fraud' as const;
   backend: 'webgpu' | 'cpu' = 'webgpu';
   readonly inner = createTwin('fraud');
   readonly held: (() => void)[] = [];
+  readonly imported: Uint32Array[] = [];
+  readonly exported: Uint32Array[] = [];
+  constructor(private readonly hold = false) {}
   process(batch: MessageBatch): Promise<OutputBatch> {
+    if (!this.hold) return Promise.resolve(this.inner.process(batch));
     return new Promise((resolve) => this.held.push(() => resolve(this.inner.process(batch))));
   }
   exportState(): Promise<Uint32Array> {
-    return Promise.resolve(this.inner.exportState());
+    const s = this.inner.exportState();
+    this.exported.push(s);
+    return Promise.resolve(s);
   }
   importState(state: Uint32Array): void {
+    this.imported.push(state);
     this.inner.importState(state);
   }
   reset(): void {
@@ -338,19 +348,19 @@ describe('a move back to the twin under load', () => {
     config.kernels = config.kernels.map((k) =>
       k.id === 'fraud_processor' ? { ...k, backend: 'webgpu' as const } : k,
     );
-    let rt: HeldFraudRuntime | null = null;
+    let rt: FraudRuntime | null = null;
     const engine = createEngine({
       config,
       now: () => clock.t,
       makeKernel: (k) =>
         k.id === 'fraud_processor' && k.backend !== 'cpu'
-          ? Promise.resolve((rt = new HeldFraudRuntime()))
+          ? Promise.resolve((rt = new FraudRuntime(true)))
           : createTwin(k.behavior),
       gpu: () => ({ available: true, adapter: null }),
     });
     const kernel = (id: string) => engine.snapshot().kernels.find((k) => k.id === id)!;
     await flush();
-    const gpu = rt as unknown as HeldFraudRuntime;
+    const gpu = rt as unknown as FraudRuntime;
     for (let i = 0; i < 4; i++) {
       expect(engine.command({ type: 'inject', typeId: 1001, count: 2048 }).ok).toBe(true);
       clock.t += 1000;
@@ -391,31 +401,6 @@ describe('a move back to the twin under load', () => {
   });
 });
 
-/** A fraud "GPU" runtime that keeps every state it was handed and every state it gave back. */
-class StateRuntime implements KernelRuntime {
-  readonly behavior = 'fraud' as const;
-  backend: 'webgpu' | 'cpu' = 'webgpu';
-  readonly inner = createTwin('fraud');
-  readonly imported: Uint32Array[] = [];
-  readonly exported: Uint32Array[] = [];
-  process(batch: MessageBatch): Promise<OutputBatch> {
-    return Promise.resolve(this.inner.process(batch));
-  }
-  exportState(): Promise<Uint32Array> {
-    const s = this.inner.exportState();
-    this.exported.push(s);
-    return Promise.resolve(s);
-  }
-  importState(state: Uint32Array): void {
-    this.imported.push(state);
-    this.inner.importState(state);
-  }
-  reset(): void {
-    this.inner.reset();
-  }
-  destroy(): void {}
-}
-
 describe('moving the state between backends', () => {
   it('hands the runtime the memory the state last came back in, and the state is the one carried', async () => {
     const clock = { t: 1_000_000 };
@@ -423,7 +408,7 @@ describe('moving the state between backends', () => {
     config.kernels = config.kernels.map((k) =>
       k.id === 'fraud_processor' ? { ...k, backend: 'webgpu' as const } : k,
     );
-    const rt = new StateRuntime();
+    const rt = new FraudRuntime();
     const engine = createEngine({
       config,
       now: () => clock.t,

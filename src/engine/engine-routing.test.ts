@@ -66,6 +66,20 @@ describe('engine redrive and tenants', () => {
   });
 });
 
+/**
+ * 256 alerts sent by the host, then 4,096 large transactions (each raising an alert) for the
+ * fraud kernel; engine time moves on (`later`) and everything drains.
+ */
+function alertsMeetABacklog(e: Engine, later: () => void) {
+  ok(e, { type: 'inject', typeId: 1010, count: 256 });
+  ok(e, { type: 'inject', typeId: 1001, count: 4096, payload: { amount: 15_000 } });
+  later();
+  e.tick();
+  e.drain();
+  const s = e.snapshot();
+  return { s, by: (id: string) => s.kernels.find((k) => k.id === id)! };
+}
+
 describe('engine kernels draining in turn', () => {
   it('drains a backlog a batch per kernel in turn, so the alerts it raises fit the sink', () => {
     let t = 1_000_000;
@@ -97,13 +111,7 @@ describe('engine kernels draining in turn', () => {
     // for the fraud kernel, each raising an alert. The kernel's first batch of 1,024 alerts
     // meets the sink after the sink took its 256: in the config's order (fraud first) 256 of
     // them had been refused as QueueFull.
-    ok(e, { type: 'inject', typeId: 1010, count: 256 });
-    ok(e, { type: 'inject', typeId: 1001, count: 4096, payload: { amount: 15_000 } });
-    t += 1000;
-    e.tick();
-    e.drain();
-    const s = e.snapshot();
-    const by = (id: string) => s.kernels.find((k) => k.id === id)!;
+    const { s, by } = alertsMeetABacklog(e, () => (t += 1000));
     expect(by('fraud_processor')).toMatchObject({ processed: 4096, emitted: 4096 });
     expect(by('alert_sink')).toMatchObject({ processed: 4096 + 256, dropped: 0 });
     expect(s.deadLetters.count).toBe(0);
@@ -122,13 +130,7 @@ describe('engine kernels draining in turn', () => {
     t += 1000;
     e.tick();
     ok(e, { type: 'setRoute', typeId: 1010, kernelId: 'sink2' });
-    ok(e, { type: 'inject', typeId: 1010, count: 256 });
-    ok(e, { type: 'inject', typeId: 1001, count: 4096, payload: { amount: 15_000 } });
-    t += 1000;
-    e.tick();
-    e.drain();
-    const s = e.snapshot();
-    const by = (id: string) => s.kernels.find((k) => k.id === id)!;
+    const { s, by } = alertsMeetABacklog(e, () => (t += 1000));
     expect(by('sink2')).toMatchObject({ processed: 4096 + 256, dropped: 0 });
     expect(by('alert_sink').processed).toBe(0);
     expect(s.accounting).toMatchObject({ deadLettered: 0, balanced: true });

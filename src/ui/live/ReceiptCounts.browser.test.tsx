@@ -32,27 +32,35 @@ const counts = (older: number): ReceiptCountsProps => ({
   stale: { className: '' },
 });
 
+/**
+ * The counts with "9,999 older" in a pane just wide enough for their exact form (its measuring
+ * copy is the first), 4 px to spare; `set` gives the line new counts, `room` widens the pane.
+ */
+async function atTheEdge() {
+  let set: (p: ReceiptCountsProps) => void = () => {};
+  function Live() {
+    const [p, setP] = useState(counts(9_999));
+    set = (q) => flushSync(() => setP(q));
+    return <ReceiptCounts {...p} />;
+  }
+  render(inPane(1200, <Live />));
+  await expect.element(page.getByTestId('pane')).toBeInTheDocument();
+  const pane = page.getByTestId('pane').element() as HTMLElement;
+  const line = pane.querySelector<HTMLElement>('[data-fit]')!;
+  await expect.poll(() => line.dataset.fit).toBe('exact');
+  const exactWidth = line.querySelector<HTMLElement>('.receipts-counts-measure')!.offsetWidth;
+  const pad = pane.clientWidth - line.clientWidth;
+  const room = (px: number) => (pane.style.width = `${exactWidth + pad + px}px`);
+  room(4);
+  await expect.poll(() => line.dataset.fit).toBe('exact');
+  return { set: (p: ReceiptCountsProps) => set(p), line, room };
+}
+
 describe('ReceiptCounts', () => {
   // Under load a count gaining and losing a digit at the edge of the line flipped it between its
   // exact and compact forms several times a second, and the status chips moved with it.
   it('goes back to a longer form only with room to spare', async () => {
-    let set: (p: ReceiptCountsProps) => void = () => {};
-    function Live() {
-      const [p, setP] = useState(counts(9_999));
-      set = (q) => flushSync(() => setP(q));
-      return <ReceiptCounts {...p} />;
-    }
-    render(inPane(1200, <Live />));
-    await expect.element(page.getByTestId('pane')).toBeInTheDocument();
-    const pane = page.getByTestId('pane').element() as HTMLElement;
-    const line = pane.querySelector<HTMLElement>('[data-fit]')!;
-    await expect.poll(() => line.dataset.fit).toBe('exact');
-    // The pane just wide enough for the exact form with "9,999 older" (its measuring copy is the
-    // first): 4 px to spare.
-    const exactWidth = line.querySelector<HTMLElement>('.receipts-counts-measure')!.offsetWidth;
-    const pad = pane.clientWidth - line.clientWidth;
-    pane.style.width = `${exactWidth + pad + 4}px`;
-    await expect.poll(() => line.dataset.fit).toBe('exact');
+    const { set, line, room } = await atTheEdge();
     // A digit more: compact.
     set(counts(10_000));
     await expect.poll(() => line.dataset.fit).toBe('compact');
@@ -61,28 +69,14 @@ describe('ReceiptCounts', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(line.dataset.fit).toBe('compact');
     // With room to spare it comes back.
-    pane.style.width = `${exactWidth + pad + 40}px`;
+    room(40);
     await expect.poll(() => line.dataset.fit).toBe('exact');
   });
 
   // Read at each snapshot, the widths forced a layout in the middle of React's commit (16 % of
   // the page's thread at 2 M/s); they are read again only when a count's shape changes.
   it('reads no size off the page while the counts change within their digits, and measures again when one gains a digit', async () => {
-    let set: (p: ReceiptCountsProps) => void = () => {};
-    function Live() {
-      const [p, setP] = useState(counts(9_999));
-      set = (q) => flushSync(() => setP(q));
-      return <ReceiptCounts {...p} />;
-    }
-    render(inPane(1200, <Live />));
-    await expect.element(page.getByTestId('pane')).toBeInTheDocument();
-    const pane = page.getByTestId('pane').element() as HTMLElement;
-    const line = pane.querySelector<HTMLElement>('[data-fit]')!;
-    await expect.poll(() => line.dataset.fit).toBe('exact');
-    const exactWidth = line.querySelector<HTMLElement>('.receipts-counts-measure')!.offsetWidth;
-    pane.style.width = `${exactWidth + pane.clientWidth - line.clientWidth + 4}px`;
-    await new Promise((r) => setTimeout(r, 100));
-    expect(line.dataset.fit).toBe('exact');
+    const { set, line } = await atTheEdge();
     let reads = 0;
     const spy = (proto: object, name: string) => {
       const d = Object.getOwnPropertyDescriptor(proto, name)!;
