@@ -77,6 +77,8 @@ describe('ReceiptCounts', () => {
   // the page's thread at 2 M/s); they are read again only when a count's shape changes.
   it('reads no size off the page while the counts change within their digits, and measures again when one gains a digit', async () => {
     const { set, line } = await atTheEdge();
+    // The pane's resize is measured in the next frame: past it.
+    await new Promise((r) => setTimeout(r, 100));
     let reads = 0;
     const spy = (proto: object, name: string) => {
       const d = Object.getOwnPropertyDescriptor(proto, name)!;
