@@ -118,6 +118,28 @@ describe('engine kernels draining in turn', () => {
     expect(s.accounting).toMatchObject({ deadLettered: 0, balanced: true });
   });
 
+  it("leaves no kernel's last batch of alerts queued at the sink when the time slice ends", () => {
+    let t = 1_000_000;
+    // Every reading of the measuring clock is a millisecond later: a slice of 1 ms ends after
+    // the first round of draining.
+    let ms = 0;
+    const e = createEngine({ config: demoConfig(), now: () => t, clock: () => (ms += 1) });
+    ok(e, { type: 'inject', typeId: 1001, count: 1024, payload: { amount: 15_000 } });
+    t += 1000;
+    e.tick(1);
+    const sink = () => e.snapshot().kernels.find((k) => k.id === 'alert_sink')!;
+    // The fraud kernel took its 1,024 and raised 1,024 alerts; the sink took them before the
+    // tick ended (they had waited there, the sink's queue full, for the next tick).
+    expect(e.snapshot().kernels.find((k) => k.id === 'fraud_processor')!.processed).toBe(1024);
+    expect(sink()).toMatchObject({ queued: 0, processed: 1024 });
+    // The host's alerts sent before the next tick find room.
+    ok(e, { type: 'inject', typeId: 1010, count: 256 });
+    t += 1000;
+    e.tick();
+    expect(sink()).toMatchObject({ processed: 1024 + 256, dropped: 0 });
+    expect(e.snapshot().accounting).toMatchObject({ deadLettered: 0, balanced: true });
+  });
+
   it('drains the kernel the alerts are routed to now before the fraud kernel, before any alert has reached it', () => {
     let t = 1_000_000;
     const config = demoConfig();

@@ -151,6 +151,8 @@ export class KernelHost {
     p.gpuUnavailable = p.gpuReady ? null : this.runtimeReason(rt);
     const adapter = (rt as { adapter?: { architecture?: string; vendor?: string } | null }).adapter;
     if (adapter) p.adapterLabel = `WebGPU (${adapter.architecture || adapter.vendor || 'adapter'})`;
+    // Kept while the kernel is forced to its twin (its runtime given back), for a move to a
+    // runtime made later; a behaviour of another state size drops it (`rebuild`).
     if (p.gpuReady) k.stateSpare ??= k.twin.exportState();
     this.place(k);
   }
@@ -285,6 +287,8 @@ export class KernelHost {
   private rebuild(k: KernelState): void {
     const rt = k.gpu;
     k.gpu = null;
+    // Another behaviour, another state size: the spare goes with the old twin.
+    k.stateSpare = null;
     k.twin = this.makeTwin(k.cfg.behavior);
     k.impl = k.twin;
     k.placement = new Placement(k.cfg.backend);
@@ -370,6 +374,7 @@ export class KernelHost {
 
   private dispose(k: KernelState): void {
     k.destroyed = true;
+    k.stateSpare = null;
     const rt = k.gpu;
     if (rt) void k.chain.then(() => rt.destroy());
     if (isRuntime(k.impl) && k.impl !== rt) k.impl.destroy();

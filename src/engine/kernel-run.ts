@@ -143,10 +143,37 @@ export class KernelRunner {
     const c = this.c;
     const batch = c.opts.batchSize;
     for (let round = 0; round < maxRounds; round++) {
+      const order = c.drainOrder();
       let any = 0;
-      for (const k of c.drainOrder()) any += this.drain(k, batch, flush);
-      if (any === 0 || (budgeted && c.overBudget())) return;
+      let last = -1;
+      for (let i = 0; i < order.length; i++) {
+        const took = this.drain(order[i]!, batch, flush);
+        if (took > 0) {
+          any += took;
+          last = i;
+        }
+      }
+      if (any === 0) return;
+      if (budgeted && c.overBudget()) {
+        this.passDown(order, last, batch, flush);
+        return;
+      }
     }
+  }
+
+  /**
+   * Where a drain stops before the queues are empty (the time slice used up): the kernels a
+   * round visited before `last` (the kernels fed by it, downstream first) take a batch each,
+   * upstream first, so what the round's last kernels emitted is not left filling the queues
+   * below them. Left there, the next chunk of traffic met a full alert_sink before any drain.
+   */
+  private passDown(
+    order: readonly KernelState[],
+    last: number,
+    batch: number,
+    flush: boolean,
+  ): void {
+    for (let i = last - 1; i >= 0; i--) this.drain(order[i]!, batch, flush);
   }
 
   /** A slot for the runtime's next batch, or null while `MAX_IN_FLIGHT` are out. */
