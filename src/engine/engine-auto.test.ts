@@ -343,33 +343,38 @@ class FraudRuntime implements KernelRuntime {
   destroy(): void {}
 }
 
+/** The demo with fraud_processor forced onto WebGPU, run there by `rt` (its twin once on cpu). */
+function fraudOnGpu(rt: FraudRuntime) {
+  const clock = { t: 1_000_000 };
+  const config = demoConfig();
+  config.kernels = config.kernels.map((k) =>
+    k.id === 'fraud_processor' ? { ...k, backend: 'webgpu' as const } : k,
+  );
+  const engine = createEngine({
+    config,
+    now: () => clock.t,
+    makeKernel: (k) =>
+      k.id === 'fraud_processor' && k.backend !== 'cpu'
+        ? Promise.resolve(rt)
+        : createTwin(k.behavior),
+    gpu: () => ({ available: true, adapter: null }),
+  });
+  const fraud = config.kernels.find((k) => k.id === 'fraud_processor')!;
+  return { engine, clock, fraud };
+}
+
 describe('a move back to the twin under load', () => {
   it('the GPU results and the twin backlog both reach a smaller queue downstream with nothing refused', async () => {
-    const clock = { t: 1_000_000 };
-    const config = demoConfig();
-    config.kernels = config.kernels.map((k) =>
-      k.id === 'fraud_processor' ? { ...k, backend: 'webgpu' as const } : k,
-    );
-    let rt: FraudRuntime | null = null;
-    const engine = createEngine({
-      config,
-      now: () => clock.t,
-      makeKernel: (k) =>
-        k.id === 'fraud_processor' && k.backend !== 'cpu'
-          ? Promise.resolve((rt = new FraudRuntime(true)))
-          : createTwin(k.behavior),
-      gpu: () => ({ available: true, adapter: null }),
-    });
+    const gpu = new FraudRuntime(true);
+    const { engine, clock, fraud } = fraudOnGpu(gpu);
     const kernel = (id: string) => engine.snapshot().kernels.find((k) => k.id === id)!;
     await flush();
-    const gpu = rt as unknown as FraudRuntime;
     for (let i = 0; i < 4; i++) {
       expect(engine.command({ type: 'inject', typeId: 1001, count: 2048 }).ok).toBe(true);
       clock.t += 1000;
       engine.tick();
       await flush();
     }
-    const fraud = config.kernels.find((k) => k.id === 'fraud_processor')!;
     // A full queue waits behind a batch out on the "GPU".
     expect(kernel('fraud_processor').queued).toBe(4096);
     expect(kernel('fraud_processor').inFlight).toBeGreaterThan(0);
@@ -401,22 +406,8 @@ describe('a move back to the twin under load', () => {
 
 describe('moving the state between backends', () => {
   it('hands the runtime the memory the state last came back in, and the state is the one carried', async () => {
-    const clock = { t: 1_000_000 };
-    const config = demoConfig();
-    config.kernels = config.kernels.map((k) =>
-      k.id === 'fraud_processor' ? { ...k, backend: 'webgpu' as const } : k,
-    );
     const rt = new FraudRuntime();
-    const engine = createEngine({
-      config,
-      now: () => clock.t,
-      makeKernel: (k) =>
-        k.id === 'fraud_processor' && k.backend !== 'cpu'
-          ? Promise.resolve(rt)
-          : createTwin(k.behavior),
-      gpu: () => ({ available: true, adapter: null }),
-    });
-    const fraud = config.kernels.find((k) => k.id === 'fraud_processor')!;
+    const { engine, clock, fraud } = fraudOnGpu(rt);
     const backend = () =>
       engine.snapshot().kernels.find((k) => k.id === 'fraud_processor')!.backend;
     const run = async (n: number) => {

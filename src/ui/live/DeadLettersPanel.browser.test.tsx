@@ -78,6 +78,16 @@ const hold = (count: number, kernels: ReturnType<typeof kernelRow>[] = []) =>
     Date.now(),
   );
 
+/** The panel over 40 letters of one reason, listed by the engine and held, beside `kernels`. */
+const show40 = (reason: DeadLetterRow['reason'], kernels: ReturnType<typeof kernelRow>[] = []) => {
+  const rows = Array.from({ length: 40 }, (_, i) => letter(i + 1, reason));
+  const engine = fakeEngine((cmd) =>
+    cmd.type === 'listDeadLetters' ? listing([...rows]) : undefined,
+  );
+  render(<DeadLettersPanel />, engine);
+  hold(40, kernels);
+};
+
 /** The engine's account of a redrive: nothing happened but what `r` says. */
 const result = (r: Partial<RedriveResult>): RedriveResult => ({
   selected: 0,
@@ -120,12 +130,9 @@ const overflowEngine = (r: Partial<RedriveResult>, progress?: RedriveProgress) =
 describe('Dead letters, redriven to another kernel', () => {
   it('says letters of a type routed elsewhere would be refused, not that a queue lacks room', async () => {
     // FraudAlert letters (routed to alert_sink), sent to aggregator, whose queue has no room.
-    const rows = Array.from({ length: 40 }, (_, i) => letter(i + 1, 'QueueFull'));
-    const engine = fakeEngine((cmd) =>
-      cmd.type === 'listDeadLetters' ? listing([...rows]) : undefined,
-    );
-    render(<DeadLettersPanel />, engine);
-    hold(40, [kernelRow({ id: 'aggregator', capacity: 16, queued: 16, peakQueued: 16 })]);
+    show40('QueueFull', [
+      kernelRow({ id: 'aggregator', capacity: 16, queued: 16, peakQueued: 16 }),
+    ]);
     await expect
       .element(page.getByRole('checkbox', { name: /Select dead letter 40/ }))
       .toBeVisible();
@@ -199,12 +206,7 @@ describe('Dead letters, export', () => {
 
 describe('Dead letters, by keyboard', () => {
   it('has one tab stop in its rows, moved by the arrow keys', async () => {
-    const rows = Array.from({ length: 40 }, (_, i) => letter(i + 1, 'DroppedOldest'));
-    const engine = fakeEngine((cmd) =>
-      cmd.type === 'listDeadLetters' ? listing([...rows]) : undefined,
-    );
-    render(<DeadLettersPanel />, engine);
-    hold(40);
+    show40('DroppedOldest');
     const table = page.getByRole('table', { name: 'Dead letters' });
     await expect
       .element(table.getByRole('checkbox', { name: 'Select dead letter 40' }))
