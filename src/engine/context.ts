@@ -137,7 +137,7 @@ export class EngineCore {
 
   readonly kernels = new Map<string, KernelState>();
   readonly byNum: (KernelState | undefined)[] = [];
-  /** Bumped when a kernel or an edge comes or goes, or the kernels' order changes (`drainOrder`). */
+  /** Bumped when kernels, routes or edges between kernels change (`flowsChanged`, `drainOrder`). */
   private flows = 0;
   private orderAt = -1;
   private order: KernelState[] = [];
@@ -198,10 +198,10 @@ export class EngineCore {
     }
     // Any not named keep their turn after those that are.
     for (const [id, k] of byId) if (!this.kernels.has(id)) this.kernels.set(id, k);
-    this.flows++;
+    this.flowsChanged();
   }
 
-  /** Says that the kernels, the routes or the edges between kernels changed: `drainOrder` is worked out again. */
+  /** The kernels, the routes or the edges between kernels changed: `drainOrder` is redone. */
   flowsChanged(): void {
     this.flows++;
   }
@@ -209,8 +209,7 @@ export class EngineCore {
   /**
    * The kernels in the order a round of draining visits them: each after the kernels it sends to
    * (the kernels its behaviour's alerts are routed to, and the edges traffic has used: emits,
-   * relays), cycles broken at the kernel first met, and
-   * otherwise in the config's order. A kernel's queue is drained just before the kernels that
+   * relays), cycles broken at the kernel first met, and otherwise in the config's order. A kernel's queue is drained just before the kernels that
    * feed it put their batch in, as if they ran concurrently: in the config's order, 4,096
    * transactions waiting for the fraud kernel and 256 alerts waiting at alert_sink (1,024) had
    * refused 246 of the fraud kernel's first 1,024 alerts as `QueueFull`.
@@ -357,7 +356,7 @@ export class EngineCore {
     if (!e) {
       e = { source, target: this.broker.nameOf(targetNum), total: 0, meter: this.freshMeter() };
       map.set(targetNum, e);
-      this.flows++;
+      this.flowsChanged();
     }
     e.total += n;
   }

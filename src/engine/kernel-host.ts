@@ -263,10 +263,8 @@ export class KernelHost {
     }
     const old = existing.cfg;
     existing.cfg = { ...cfg };
-    if (old.behavior !== cfg.behavior) {
-      c.flowsChanged();
-      this.rebuild(existing);
-    } else if (old.backend !== cfg.backend) this.rebackend(existing, cfg.backend);
+    if (old.behavior !== cfg.behavior) this.rebuild(existing);
+    else if (old.backend !== cfg.backend) this.rebackend(existing, cfg.backend);
     if (
       old.queueCapacity !== cfg.queueCapacity ||
       old.tenantId !== cfg.tenantId ||
@@ -287,8 +285,10 @@ export class KernelHost {
   private rebuild(k: KernelState): void {
     const rt = k.gpu;
     k.gpu = null;
-    // Another behaviour, another state size: the spare goes with the old twin.
+    // Another behaviour, another state size: the spare goes with the old twin; other alerts,
+    // another drain order.
     k.stateSpare = null;
+    this.c.flowsChanged();
     k.twin = this.makeTwin(k.cfg.behavior);
     k.impl = k.twin;
     k.placement = new Placement(k.cfg.backend);
