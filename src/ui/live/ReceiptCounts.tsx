@@ -63,7 +63,7 @@ function items(
   const id = (testId: string) => (ids ? { 'data-testid': testId } : {});
   const title = (text: string, n: number) =>
     ids ? { title: exact ? `${formatCount(n)}: ${text}` : text } : {};
-  const later = Math.min(p.failedLater, p.byStatus.Delivered ?? 0);
+  const later = failedLaterShown(p);
   // Bare, the line's last item goes: what it counts is said on "rows shown"'s hover instead.
   const beyond = bare ? outOfLine(p) : '';
   // A chip a user can press (the shown copy, with a filter to set) or its measuring copy (the
@@ -200,6 +200,11 @@ function outOfLine(p: ReceiptCountsProps): string {
     .join('; ');
 }
 
+/** The delivered receipts that failed later, as the line counts them (never above Delivered). */
+function failedLaterShown(p: ReceiptCountsProps): number {
+  return Math.min(p.failedLater, p.byStatus.Delivered ?? 0);
+}
+
 /** What a count's width depends on: whether it is 0 or 1 (words), and its digits' places. */
 function shapeOf(n: number): string {
   if (n === 0) return 'z';
@@ -213,7 +218,7 @@ function widthKey(p: ReceiptCountsProps): string {
     p.total,
     ...RECEIPT_STATUSES.map((s) => p.byStatus[s] ?? 0),
     p.failedLater,
-    Math.min(p.failedLater, p.byStatus.Delivered ?? 0),
+    failedLaterShown(p),
     p.shown,
     p.older,
     p.filteredOut,

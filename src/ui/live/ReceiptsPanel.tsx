@@ -468,6 +468,8 @@ export function ReceiptsPanel() {
                 const lost = r.thenLost ? lostText(r.thenLost, r.destination) : null;
                 return (
                   <div
+                    // By place, not by receipt: the rows in view take the newest receipts' text
+                    // rather than being unmounted and mounted again at every snapshot.
                     key={v.index}
                     role="row"
                     aria-rowindex={v.index + 2}
