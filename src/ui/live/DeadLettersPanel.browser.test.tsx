@@ -17,6 +17,7 @@ import liveCss from './live.css?inline';
 import type {
   DeadLetterRow,
   EngineReply,
+  EngineSnapshot,
   RedriveProgress,
   RedriveResult,
 } from '../../engine/protocol';
@@ -61,11 +62,16 @@ const listing = (
   } as EngineReply;
 };
 
-/** A snapshot holding `count` dead letters, with these kernels' queues. */
-const hold = (count: number, kernels: ReturnType<typeof kernelRow>[] = []) =>
+/** A snapshot holding `count` dead letters, with these kernels' queues (and this generator). */
+const hold = (
+  count: number,
+  kernels: ReturnType<typeof kernelRow>[] = [],
+  generator?: EngineSnapshot['generator'],
+) =>
   store.getState().ingestSnapshot(
     snapshot({
       kernels,
+      ...(generator ? { generator } : {}),
       deadLetters: {
         count,
         capacity: 10_000,
@@ -437,20 +443,7 @@ describe('Dead letters redrive under traffic', () => {
       remaining: 1_177,
     });
     render(<DeadLettersPanel />, engine);
-    store.getState().ingestSnapshot(
-      snapshot({
-        deadLetters: {
-          count: 2_201,
-          capacity: 10_000,
-          evicted: 0,
-          refusedCrossTenant: 0,
-          recent: [],
-          redrive: null,
-        },
-        generator: { running: true, emitted: 1, lagMs: 0, onWorker: true },
-      }),
-      Date.now(),
-    );
+    hold(2_201, [], { running: true, emitted: 1, lagMs: 0, onWorker: true });
     await userEvent.click(page.getByRole('button', { name: /Redrive all matching/ }));
     await expect
       .element(page.getByRole('status').filter({ hasText: 'Redrove' }))
