@@ -18,6 +18,7 @@ import type { EngineCommand, EngineEvent, EngineSnapshot, GpuInfo, KernelConfig 
 import { createWarmup, type Warmup } from './warmup';
 import { toWire } from './wire';
 import { detachOneViewOfEachKind } from './detach-views';
+import { StepLoop, type NextStep } from './step-loop';
 
 interface WorkerScope {
   postMessage(message: unknown, transfer?: Transferable[]): void;
@@ -36,25 +37,11 @@ const SNAPSHOT_MS = 16;
  */
 const IDLE_SNAPSHOT_MS = 100;
 const HEARTBEAT_MS = 1000;
-/** Idle pace; while traffic runs the loop yields through a MessageChannel instead. */
-const IDLE_TICK_MS = 4;
 /**
  * Work per tick while busy. Between slices the worker yields to its event loop, so GPU batches
  * that finished are taken back, commands are answered and snapshots go out on time.
  */
 const SLICE_MS = 8;
-/**
- * While traffic runs, a step shorter than this found (almost) nothing due: the loop then waits
- * `WAIT_MS` instead of going on at once. Going on at once spun a whole core at any rate (92 % of a
- * core at 1,000 messages/s), taken from the page and the generator's worker; waiting adds at most
- * about a millisecond to a message's latency, and a loaded engine (steps of a whole slice) never
- * waits.
- */
-const SPIN_MS = 0.5;
-const WAIT_MS = 1;
-/** What the loop posts itself: its next step at once, or after `WAIT_MS`. */
-const GO_ON = 0;
-const WAIT = 1;
 /** The warm-up's work per idle tick (`warmup.ts`). */
 const WARMUP_SLICE_MS = 4;
 
@@ -197,11 +184,8 @@ function keyOf(s: EngineSnapshot): string {
   ].join('|');
 }
 
-/** The loop's timer while it sleeps at its idle pace (the only time a command may wake it). */
-let idleTimer: ReturnType<typeof setTimeout> | undefined;
-
-function loop(): void {
-  idleTimer = undefined;
+/** One step of the loop (`step-loop.ts`), with its heartbeat; true while there is work left. */
+function loopStep(): boolean {
   const t = performance.now();
   try {
     step();
@@ -221,18 +205,19 @@ function loop(): void {
     lastHeartbeatAt = t;
     post({ type: 'heartbeat', seq: ++heartbeatSeq });
   }
-  if (!busy) idleTimer = setTimeout(loop, IDLE_TICK_MS);
-  else channel.port2.postMessage(performance.now() - t < SPIN_MS ? WAIT : GO_ON);
+  return busy;
 }
 
-/**
- * The loop's next step: at once, or after `WAIT_MS`. The wait's timer is set from this message
- * task, not from the timer that ran the step: chained timers are clamped to 4 ms after five.
- */
-channel.port1.onmessage = (ev: MessageEvent<number>) => {
-  if (ev.data === WAIT) setTimeout(loop, WAIT_MS);
-  else loop();
-};
+const loop = new StepLoop(
+  {
+    setTimeout: (run, ms) => setTimeout(run, ms),
+    clearTimeout: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
+    post: (next) => channel.port2.postMessage(next),
+    now: () => performance.now(),
+  },
+  loopStep,
+);
+channel.port1.onmessage = (ev: MessageEvent<NextStep>) => loop.onPort(ev.data);
 
 let lastPostedAt = 0;
 
@@ -341,16 +326,10 @@ scope.onmessage = (ev: MessageEvent) => {
   }
   const reply = engine.command(cmd);
   post({ type: 'reply', reply });
-  if (cmd.type === 'startGenerator' && reply.ok && !busy && idleTimer !== undefined) {
-    // The loop sleeps at its idle pace: wake it now. It is one chain of steps: starting a second
-    // one here (as before) left one more running for good at every start.
-    clearTimeout(idleTimer);
-    idleTimer = undefined;
-    busy = true;
-    channel.port2.postMessage(GO_ON);
-  }
+  // A loop asleep at its idle pace steps now when the command left work (see `afterCommand`).
+  loop.afterCommand(engine.busy());
   lastKey = '';
 };
 
 void gpuReady.then((info) => post({ type: 'ready', gpu: info.available, gpuInfo: info }));
-idleTimer = setTimeout(loop, 0);
+loop.start();
