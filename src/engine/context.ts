@@ -209,10 +209,11 @@ export class EngineCore {
   /**
    * The kernels in the order a round of draining visits them: each after the kernels it sends to
    * (the kernels its behaviour's alerts are routed to, and the edges traffic has used: emits,
-   * relays), cycles broken at the kernel first met, and otherwise in the config's order. A kernel's queue is drained just before the kernels that
-   * feed it put their batch in, as if they ran concurrently: in the config's order, 4,096
-   * transactions waiting for the fraud kernel and 256 alerts waiting at alert_sink (1,024) had
-   * refused 246 of the fraud kernel's first 1,024 alerts as `QueueFull`.
+   * relays), cycles broken at the kernel first met, and otherwise in the config's order. A
+   * kernel's queue is drained just before the kernels that feed it put their batch in, as if they
+   * ran concurrently: in the config's order, 4,096 transactions waiting for the fraud kernel and
+   * 256 alerts waiting at alert_sink (1,024) had refused 246 of the fraud kernel's first 1,024
+   * alerts as `QueueFull`.
    */
   drainOrder(): readonly KernelState[] {
     if (this.orderAt === this.flows) return this.order;
