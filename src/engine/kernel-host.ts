@@ -64,6 +64,7 @@ export class KernelHost {
       chain: Promise.resolve(),
       landedMs: 0,
       shadowBusy: false,
+      gpuCold: true,
       moving: false,
       inFlight: 0,
       single: createMessageBatch(1),
@@ -146,6 +147,7 @@ export class KernelHost {
 
   private adoptRuntime(k: KernelState, rt: KernelRuntime): void {
     k.gpu = rt;
+    k.gpuCold = true;
     const p = k.placement;
     p.gpuReady = rt.backend === 'webgpu';
     p.gpuUnavailable = p.gpuReady ? null : this.runtimeReason(rt);

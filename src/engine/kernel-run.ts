@@ -403,7 +403,9 @@ export class KernelRunner {
       }
       const ms = r.atMs - t0;
       c.advance();
-      if (rt.backend === 'webgpu') k.placement.observe('webgpu', count, ms);
+      // A runtime's first batch is not measured (see `gpuCold`).
+      if (rt.backend === 'webgpu' && !k.gpuCold) k.placement.observe('webgpu', count, ms);
+      if (k.gpu === rt) k.gpuCold = false;
       leaveFlight(this.c, k, slot, count);
       k.processed += count;
       c.processed += count;
@@ -466,7 +468,10 @@ export class KernelRunner {
     rt.process(copy).then(
       (out) => {
         const t1 = clock();
-        if (rt.backend === 'webgpu') p.sampled('webgpu', copy.count, t1 - t0, t1);
+        // A runtime's first batch is not measured (see `gpuCold`); the next sample is due as
+        // `wantsSample` set it, not a duty cycle's gap after this one.
+        if (rt.backend === 'webgpu' && !k.gpuCold) p.sampled('webgpu', copy.count, t1 - t0, t1);
+        if (k.gpu === rt) k.gpuCold = false;
         rt.recycle?.(out);
         done();
       },

@@ -112,6 +112,13 @@ export interface KernelState {
   /** A copy of a live batch is being measured on the backend the kernel does not run on. */
   shadowBusy: boolean;
   /**
+   * The runtime has not yet brought a batch back. Its first batch pays what no later one does
+   * (the pipeline's first dispatch, its buffers' first mappings) and is not measured: on
+   * SwiftShader under load the fraud kernel's first 260 rows took 1.2 s, later ones 8-300 ms,
+   * and that one sample, rare as samples of a clear loser are, read "WebGPU 208/s" for minutes.
+   */
+  gpuCold: boolean;
+  /**
    * Placement wants the kernel on the other backend and the move waits for the batches in
    * flight: no new batch goes to the runtime meanwhile (with a backlog there was always one more,
    * so a kernel never left a GPU that could not keep up, nor obeyed a switch to `cpu`).
