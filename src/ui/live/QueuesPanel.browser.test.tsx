@@ -455,6 +455,43 @@ describe('accounting bar', () => {
       .toHaveTextContent(/^✔ balancedinjected 1,000\+ emitted 0= processed 990/);
   });
 
+  it('keeps every term in view at 1280x720 after Reset counters too, with letters held and evicted', async () => {
+    // 1280x720's status bar leaves the line 1,117 px beside its Inspector and Panels buttons
+    // (the bar's 8 px padding at its end): "since 10:22:26" beside the verdict had put in
+    // flight, the letters held and the evicted behind "+3 more".
+    render(
+      <footer className="statusbar" style={{ width: 1125 }}>
+        <AccountingBar />
+      </footer>,
+    );
+    store.getState().ingestSnapshot(
+      snapshot({
+        accounting: {
+          injected: 12_300_000,
+          emitted: 5_520_000,
+          carriedOver: 0,
+          processed: 17_200_000,
+          toHost: 2_460_000,
+          queued: 296,
+          inFlight: 0,
+          failedByStatus: { Evicted: 605_691 },
+          deadLettered: 10_000,
+          balanced: true,
+          sinceUs: Date.now() * 1000,
+        },
+      }),
+      Date.now(),
+    );
+    const acc = page.getByTestId('accounting');
+    await expect.element(acc).toHaveTextContent(/evicted from dead letters 606\sK$/);
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const box = acc.element().getBoundingClientRect();
+    for (const c of acc.element().querySelectorAll('[data-term]'))
+      expect(c.getBoundingClientRect().top).toBeLessThan(box.bottom);
+    expect(page.getByTestId('accounting-more').elements()).toHaveLength(0);
+    await expect.element(page.getByTestId('accounting-since')).toBeVisible();
+  });
+
   it('shows every term, and no "more", where the line fits', async () => {
     render(
       <footer className="statusbar" style={{ width: 1400 }}>

@@ -422,6 +422,9 @@ export function AccountingBar() {
   // After Reset counters the terms count from then: said beside the verdict, as the generator's
   // "sent" and the Receipts' rows shown still count from before (nothing had said which did).
   const since = acc.sinceUs === undefined ? null : formatClock(acc.sinceUs);
+  // Compact, to the minute (its title has the second): "since 10:22:26" beside the verdict had
+  // put three terms out of view at 1280x720 with letters held and evicted.
+  const sinceShown = since !== null && !exact ? since.slice(0, 5) : since;
   const whole = `${verdict}${since ? ` since ${since}` : ''}: ${exactTerms.map((t) => t.text).join(' ')}`;
   // The terms out of view are the last ones. The dead letters held, the largest term after a
   // burst into a full queue, had gone behind "+2 more" with the visible sum far from adding up.
@@ -442,7 +445,7 @@ export function AccountingBar() {
             data-testid="accounting-since"
             title={`Reset counters at ${since}: these terms count from then, with what was held then carried over. The generator's count is its whole run's.`}
           >
-            since {since}
+            since {sinceShown}
           </span>
         ) : null}
         {terms.map((t) => (
