@@ -540,6 +540,51 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
     }
   });
 
+  it("keeps Purge on the filters' line at 1280x720 however many letters were evicted", async () => {
+    const style = document.createElement('style');
+    style.textContent = `${tokensCss}\n${controlsCss}\n${liveCss}`;
+    document.head.append(style);
+    try {
+      // The right-hand pane's width at 1280x720. "(8,884,647 evicted)" had wrapped Purge onto a
+      // line of its own, moving everything below it 34 px, and back when the text shrank.
+      render(inPane(691, <DeadLettersPanel />), overflowEngine({}));
+      const full = (evicted: number) =>
+        store.getState().ingestSnapshot(
+          snapshot({
+            deadLetters: {
+              count: 10_000,
+              capacity: 10_000,
+              evicted,
+              refusedCrossTenant: 0,
+              recent: [],
+              redrive: null,
+            },
+          }),
+          Date.now(),
+        );
+      const purgeTop = () =>
+        page
+          .getByRole('button', { name: /^Purge/ })
+          .element()
+          .getBoundingClientRect().top;
+      full(999_999);
+      const six = page.getByText('(999,999 evicted)');
+      await expect.element(six).toBeVisible();
+      const [width, top] = [six.element().getBoundingClientRect().width, purgeTop()];
+      const filter = page.getByLabelText('Filter dead letters by reason').element();
+      expect(Math.abs(top - filter.getBoundingClientRect().top)).toBeLessThan(8);
+      // A million and more: compact, never wider than six digits, the exact count on hover.
+      full(8_884_647);
+      const seven = page.getByText('(8.88 M evicted)');
+      await expect.element(seven).toBeVisible();
+      expect(seven.element().getBoundingClientRect().width).toBeLessThanOrEqual(width);
+      expect(seven.element().getAttribute('title')).toMatch(/^8,884,647: the oldest letters/);
+      expect(purgeTop()).toBe(top);
+    } finally {
+      style.remove();
+    }
+  });
+
   // After an import without the letters' kernel, "Redrove none of 1,904 … Under Options, a pace
   // redrives them as the kernel drains" advised what cannot help; and focus fell to the page top.
   it('says a pace is no help when the kernel is gone, and puts focus on what it says', async () => {

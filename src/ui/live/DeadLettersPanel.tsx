@@ -10,7 +10,7 @@ import { useLive, useLiveValue, useStale } from '../../state/live';
 import { useEngine } from '../engineContext';
 import { useOpenTrace } from '../analysis';
 import { DeadLetterTable, useLetterList } from './DeadLetterTable';
-import { countOf, formatCount, formatCounts } from '../design/format';
+import { countOf, formatCompact, formatCount, formatCounts } from '../design/format';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { downloadText } from './download';
 import { toHex } from '../../engine/payload';
@@ -341,9 +341,12 @@ export function DeadLettersPanel() {
         {evicted ? (
           <span
             className="muted"
-            title="the oldest letters, pushed out of the bounded dead-letter queue to make room for newer ones"
+            title={`${formatCount(evicted)}: the oldest letters, pushed out of the bounded dead-letter queue to make room for newer ones`}
           >
-            ({formatCount(evicted)} evicted)
+            {/* From a million, compact ("8.88 M"), never wider than "999,999": "(8,884,647
+                evicted)" wrapped Purge onto a line of its own at 1280x720, and everything below
+                moved 34 px while it was aimed at. */}
+            ({evicted >= 1_000_000 ? formatCompact(evicted) : formatCount(evicted)} evicted)
           </span>
         ) : null}
         <button
