@@ -70,6 +70,36 @@ describe('Record panel', () => {
   });
 });
 
+describe('Record panel replaying headless', () => {
+  it('counts its seconds while it replays, and cancels the replay on request', async () => {
+    render(<RecordPanel />);
+    await userEvent.click(page.getByRole('button', { name: 'Start recording' }));
+    // Enough traffic that two replays take far longer than this test waits.
+    for (let i = 0; i < 20; i++)
+      store.getState().recorder.record({ type: 'inject', typeId: 1001, count: 1_000_000 });
+    await userEvent.click(page.getByRole('button', { name: /^Stop recording/ }));
+    const row = page.getByTestId('recording-session 1');
+    await userEvent.click(row.getByRole('button', { name: 'Replay headless' }));
+    await expect.element(row.getByRole('button', { name: /^Replaying… 0 s$/ })).toBeDisabled();
+    await expect
+      .element(row.getByRole('button', { name: /^Replaying… [1-9]\d* s$/ }), { timeout: 5000 })
+      .toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: 'Cancel headless replay' }));
+    await expect
+      .element(page.getByTestId('record-message'))
+      .toHaveTextContent('Headless replay of “session 1” cancelled.');
+    await expect.element(row.getByRole('button', { name: 'Replay headless' })).toBeEnabled();
+    await expect
+      .element(page.getByRole('button', { name: 'Cancel headless replay' }))
+      .not.toBeInTheDocument();
+    // And no late answer from the ended worker replaces what the panel said.
+    await new Promise((r) => setTimeout(r, 1000));
+    await expect
+      .element(page.getByTestId('record-message'))
+      .toHaveTextContent('Headless replay of “session 1” cancelled.');
+  });
+});
+
 describe('Record in a pane as narrow as it goes', () => {
   it('keeps its Import control inside the pane', async () => {
     render(inPane(240, <RecordPanel />));

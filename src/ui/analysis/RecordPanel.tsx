@@ -129,6 +129,23 @@ export function RecordPanel() {
   const cancelCheck = useRef<(() => void) | null>(null);
   // A headless check still running when the panel goes away ends with it.
   useEffect(() => () => cancelCheck.current?.(), []);
+  // Its seconds so far, as What-if counts its own: a replay of 10 M receipts, twice, read
+  // "Replaying…" for two minutes with nothing moving and no way to stop it.
+  const [checkStart, setCheckStart] = useState(0);
+  const [now, setNow] = useState(0);
+  useEffect(() => {
+    if (checking === null) return;
+    const t = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(t);
+  }, [checking]);
+
+  function cancelReplay() {
+    const n = checking;
+    cancelCheck.current?.();
+    cancelCheck.current = null;
+    setChecking(null);
+    if (n !== null) setMessage(`Headless replay of “${n}” cancelled.`);
+  }
 
   function replayHere(n: string) {
     const r = load(n);
@@ -138,8 +155,12 @@ export function RecordPanel() {
     const run = checkInWorker({ config, recording: r });
     cancelCheck.current = run.cancel;
     setChecking(n);
+    setCheckStart(Date.now());
+    setNow(Date.now());
     setMessage(`Replaying “${n}” headless, twice (${commands(r.events.length)})…`);
     void run.result.then((reply) => {
+      // Cancelled (by its button or the panel going away): said there, if at all.
+      if (cancelCheck.current !== run.cancel) return;
       cancelCheck.current = null;
       setChecking(null);
       if ('error' in reply) {
@@ -235,6 +256,11 @@ export function RecordPanel() {
             {replaces ? `Start recording (replaces “${name.trim()}”)` : 'Start recording'}
           </button>
         )}
+        {checking !== null ? (
+          <button type="button" onClick={cancelReplay}>
+            Cancel headless replay
+          </button>
+        ) : null}
         {cancelLive ? (
           <button
             type="button"
@@ -282,7 +308,9 @@ export function RecordPanel() {
                       disabled={checking !== null}
                       aria-busy={checking === n}
                     >
-                      {checking === n ? 'Replaying…' : 'Replay headless'}
+                      {checking === n
+                        ? `Replaying… ${Math.max(0, Math.floor((now - checkStart) / 1000))} s`
+                        : 'Replay headless'}
                     </button>
                     <ConfirmButton
                       title="Resets the live counters, then sends the recorded commands at their recorded times"
