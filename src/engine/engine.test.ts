@@ -144,6 +144,50 @@ describe('engine: overflow', () => {
     expectBalanced(s);
   });
 
+  it('settles a send with refusals in it as it settles each message alone: the same receipts, edges and letters', () => {
+    // Sampling nothing, the Delivered messages of a batch that also holds refusals are settled
+    // together; sampling every receipt, each one alone. The books must not tell them apart.
+    const run = (perSnapshotCap: number) => {
+      const r = setup(smallQueue('reject', 64));
+      ok(r.engine, { type: 'setSampling', perSnapshotCap });
+      // Generated traffic: a message injected by hand is traced, and a traced send is settled
+      // one message at a time whatever the sampling.
+      ok(r.engine, {
+        type: 'startGenerator',
+        spec: {
+          ratePerSec: 500_000,
+          pattern: 'constant',
+          mix: [
+            { typeId: 1001, weight: 3 },
+            { typeId: 1010, weight: 1 },
+          ],
+          seed: 7,
+        },
+      });
+      for (let i = 0; i < 20; i++) r.step(16_000);
+      ok(r.engine, { type: 'stopGenerator' });
+      for (let i = 0; i < 5; i++) r.step(16_000);
+      const s = r.engine.snapshot();
+      expectBalanced(s);
+      return {
+        byStatus: s.receipts.byStatus,
+        total: s.receipts.total,
+        edges: s.edges.map((e) => [e.source, e.target, e.total]),
+        letters: s.deadLetters.count,
+        kernels: s.kernels.map((k) => [k.id, k.processed, k.dropped, k.queued]),
+        accounting: s.accounting,
+        rows: s.receipts.recent.length,
+      };
+    };
+    const together = run(0);
+    const alone = run(1_000_000);
+    expect(together.rows).toBe(0);
+    expect(alone.rows).toBe(alone.total);
+    expect(together.byStatus['QueueFull']).toBeGreaterThan(1000);
+    expect(together.byStatus['Delivered']).toBeGreaterThan(1000);
+    expect({ ...together, rows: 0 }).toEqual({ ...alone, rows: 0 });
+  });
+
   it('redrive after raising the capacity balances the accounting and empties the dead letters', () => {
     const { engine, step } = setup(smallQueue('deadLetter'));
     ok(engine, { type: 'inject', typeId: 1001, count: 20, payload: { amount: 10 } });

@@ -320,6 +320,8 @@ export class SendPath {
     const c = this.c;
     const s = c.store;
     const b = c.broker;
+    // Tallies a batch left when a hook threw mid-loop are not the next batch's edges.
+    if (this.kinds > 0) this.clearTally();
     // Ids are assigned in batch order to every message that reaches the broker.
     let id = b.lastMessageId + 1;
     const base = c.reserveHlc(2 * n);
@@ -344,9 +346,23 @@ export class SendPath {
     // room for a row or two, and that used to send the whole batch through the loop.
     const bulk = c.dispatcher.lastBatchDelivered === n && !sc.traced;
     const head = bulk ? receipts.perReceipt(n) : n;
+    // A batch with refusals in it goes through the loop, but its Delivered messages that get no
+    // row are settled as the bulk path settles them: counted, their edges tallied by type. Each
+    // had been settled alone, and with a small queue refusing a fifth of the traffic every batch
+    // took that path: a refusal cost about 940 ns of the engine's thread against 270 for a
+    // delivery, and the whole engine slowed.
+    const quick = !bulk && !sc.traced;
+    let tallied = 0;
     for (let i = 0; i < head; i++) {
       const ref = sc.refs[i]!;
       const code = st[i]!;
+      if (quick && code === StatusCode.Delivered && receipts.perReceipt(1) === 0) {
+        s.msgId[ref] = id++;
+        receipts.countUnsampled('Delivered');
+        this.tally(sc.recIdx[i]!);
+        tallied++;
+        continue;
+      }
       const rec = c.types[sc.recIdx[i]!]!;
       const prio = sc.prio[i]!;
       if (code === StatusCode.UnknownType) {
@@ -362,8 +378,21 @@ export class SendPath {
     if (head < n) {
       for (let i = head; i < n; i++) s.msgId[sc.refs[i]!] = id++;
       receipts.countUnsampled('Delivered', n - head);
-      this.bulkEdges(head, n, srcNum);
+      // Inline, as before there were tallies of single messages: this is the saturated path.
+      this.ensureTally();
+      const counts = this.typeCounts;
+      const seen = this.typesSeen;
+      let kinds = this.kinds;
+      for (let i = head; i < n; i++) {
+        const r = sc.recIdx[i]!;
+        const before = counts[r]!;
+        counts[r] = before + 1;
+        if (before === 0) seen[kinds++] = r;
+      }
+      this.kinds = kinds;
+      tallied += n - head;
     }
+    if (tallied > 0) this.tallyEdges(srcNum);
     if (!bulk) this.letters.flush();
     sc.count = 0;
     sc.traced = false;
@@ -372,27 +401,45 @@ export class SendPath {
   /** Messages per type in the batch being settled in bulk, and which types it holds. */
   private typeCounts = new Float64Array(64);
   private typesSeen = new Int32Array(64);
+  /** Types in `typesSeen` so far. */
+  private kinds = 0;
+
+  /** Room in the tallies for every type record. */
+  private ensureTally(): void {
+    const n = this.c.types.length;
+    if (this.typeCounts.length >= n) return;
+    const counts = new Float64Array(n * 2);
+    counts.set(this.typeCounts);
+    const seen = new Int32Array(n * 2);
+    seen.set(this.typesSeen);
+    this.typeCounts = counts;
+    this.typesSeen = seen;
+  }
+
+  /** Counts one Delivered message of type record `r` towards the batch's edges (`tallyEdges`). */
+  private tally(r: number): void {
+    this.ensureTally();
+    const counts = this.typeCounts;
+    const before = counts[r]!;
+    counts[r] = before + 1;
+    if (before === 0) this.typesSeen[this.kinds++] = r;
+  }
+
+  private clearTally(): void {
+    for (let j = 0; j < this.kinds; j++) this.typeCounts[this.typesSeen[j]!] = 0;
+    this.kinds = 0;
+  }
 
   /**
-   * Edges of rows `from..n` of an all-Delivered batch: type -> kernel, and kernel -> kernel when a
-   * kernel sent it. Counted per type first, so each type's route is looked up once per batch.
+   * Edges of the messages tallied: type -> kernel, and kernel -> kernel when a kernel sent them.
+   * Counted per type first, so each type's route is looked up once per batch.
    */
-  private bulkEdges(from: number, n: number, srcNum: number): void {
+  private tallyEdges(srcNum: number): void {
     const c = this.c;
-    const sc = this.scratch;
-    if (this.typeCounts.length < c.types.length) {
-      this.typeCounts = new Float64Array(c.types.length * 2);
-      this.typesSeen = new Int32Array(c.types.length * 2);
-    }
     const counts = this.typeCounts;
     const seen = this.typesSeen;
-    let kinds = 0;
-    for (let i = from; i < n; i++) {
-      const r = sc.recIdx[i]!;
-      const before = counts[r]!;
-      counts[r] = before + 1;
-      if (before === 0) seen[kinds++] = r;
-    }
+    const kinds = this.kinds;
+    this.kinds = 0;
     const sk = srcNum === c.hostNum ? undefined : c.byNum[srcNum];
     for (let j = 0; j < kinds; j++) {
       const r = seen[j]!;
