@@ -109,6 +109,29 @@ describe('What-if traffic', () => {
       .toHaveTextContent(/no type behaves differently/);
   });
 
+  it('counts its seconds while it runs, and cancels the run on request', async () => {
+    render(<WhatIfPanel />);
+    await userEvent.selectOptions(page.getByLabelText('Config to compare with'), 'paste');
+    await userEvent.fill(
+      page.getByLabelText('Other config (JSON or TOML)'),
+      JSON.stringify(store.getState().config),
+    );
+    // 10 M messages through both configs: far longer than this test waits.
+    await userEvent.fill(page.getByLabelText('What-if rate'), '2000000');
+    await userEvent.fill(page.getByLabelText('What-if duration'), '5000');
+    await userEvent.click(page.getByRole('button', { name: 'Run what-if' }));
+    await expect
+      .element(page.getByRole('button', { name: /^Running… [1-9]\d* s$/ }), { timeout: 5000 })
+      .toBeDisabled();
+    await userEvent.click(page.getByRole('button', { name: 'Cancel what-if' }));
+    await expect.element(page.getByRole('alert')).toHaveTextContent('Cancelled.');
+    await expect.element(page.getByRole('button', { name: 'Run what-if' })).toBeEnabled();
+    await expect
+      .element(page.getByRole('button', { name: 'Cancel what-if' }))
+      .not.toBeInTheDocument();
+    await expect.element(page.getByTestId('whatif-report')).not.toBeInTheDocument();
+  });
+
   // Rate -5 with duration "abc" said only the rate's error, and no box was marked; the report of
   // a run came below the pane's fold, so nothing seemed to happen at 1280x720.
   it('names every wrong value at its box, takes digit groups, and brings the report into view', async () => {

@@ -263,6 +263,22 @@ export function WhatIfPanel() {
             ? `Running… ${Math.max(0, Math.floor((now - running) / 1000))} s`
             : 'Run what-if'}
         </button>
+        {/* A long run (a minute of traffic at millions a second) can be stopped, as a headless
+            replay can: the worker ends, the last report stays. */}
+        {running !== null ? (
+          <button
+            type="button"
+            onClick={() => {
+              const cancel = job.current;
+              job.current = null;
+              cancel?.();
+              setRunning(null);
+              setError('Cancelled.');
+            }}
+          >
+            Cancel what-if
+          </button>
+        ) : null}
         {said.length > 0 ? (
           <span role="alert" id={errorId}>
             {said.join(' ')}
