@@ -113,16 +113,36 @@ describe('Placement (auto)', () => {
   it('shows in its snapshot the very rates its reason names', () => {
     const p = new Placement('auto');
     p.gpuReady = true;
-    // Well measured at ~130 rows (bucket 7), twice at ~1,000 (bucket 9); the live size drifts to
-    // ~295 (bucket 8, unmeasured): the judged rate is bucket 7's (enough samples), 13 M/s.
+    // Well measured at ~130 rows (bucket 7), twice at ~1,000 (bucket 9), the live size now
+    // ~770 (bucket 9): the judged rate is the nearest measurement's, bucket 9's, 2 M/s, though
+    // bucket 7 has more samples (they are far from the size traffic travels in).
     for (let i = 0; i < 10; i++) p.observe('cpu', 130, 0.01);
     p.observe('cpu', 1000, 0.5);
     p.observe('cpu', 1000, 0.5);
     p.sampled('webgpu', 256, 100, 0);
     p.decide(0);
     const snap = p.snapshot();
-    expect(snap.cpuRate).toBeCloseTo(13e6, -3);
-    expect(snap.reason).toContain('CPU twin 13.0\u202fM/s');
+    expect(bucketOf(p.batchSize)).toBe(9);
+    expect(snap.cpuRate).toBeCloseTo(2e6, -3);
+    expect(snap.reason).toContain('CPU twin 2.00\u202fM/s');
+  });
+
+  it('judges and shows the rate measured nearest the live batch size, not a surer one far from it', () => {
+    // At 1,000 messages/s WebGPU was sampled on batches of a row or two (about 13/s on
+    // SwiftShader); at 2 M/s, on ~240-row batches, twice (5.5 and 6.5 K/s). The panel had read
+    // "WebGPU 179/s at ~241 rows": the 1-row batches' rate, for having three samples.
+    const p = new Placement('auto');
+    p.gpuReady = true;
+    for (let i = 0; i < 20; i++) p.observe('cpu', 1, 0.001);
+    for (let i = 0; i < 4; i++) p.sampled('webgpu', 2, 150, 0);
+    for (let i = 0; i < 200; i++) p.observe('cpu', 240, 0.02);
+    p.sampled('webgpu', 267, 48.6, 0);
+    p.sampled('webgpu', 266, 41, 0);
+    p.decide(0);
+    const snap = p.snapshot();
+    expect(snap.gpuRate!).toBeGreaterThan(5000);
+    expect(snap.gpuRate!).toBeLessThan(7000);
+    expect(snap.reason).toMatch(/WebGPU [56],\d{3}\/s at ~240 rows/);
   });
 
   it('reads the live batch size a row travels in, not the mean of batch sizes', () => {
