@@ -285,13 +285,19 @@ describe('Placement (auto)', () => {
     for (let i = 0; i < 50; i++) near.observe('cpu', 256, 1);
     const h = gaps(near, 0, 400_000, 2);
     expect(Math.max(...h)).toBeLessThanOrEqual(8_010);
-    // Traffic moves to batches of 4,096 rows, a size WebGPU was not measured at. 1,000 times
-    // slower at 256 rows, it cannot win at 16 times the size (a batch takes no less time than a
-    // smaller one): no learning burst there either.
+    // Traffic moves to batches of 4,096 rows, a size WebGPU was not measured near: measured
+    // there as soon as the duty cycle allows, not a minute later (the 1-row batches' rate had
+    // stood for ~240-row ones that long). 1,000 times slower there too, it is then re-measured at
+    // most once a minute again: no learning burst.
     for (let i = 0; i < 200; i++) slow.observe('cpu', 4096, 0.2);
-    const t0 = 400_000 + 61_000;
+    const t0 = 400_000;
     expect(slow.wantsSample(t0)).toBe('webgpu');
-    expect(slow.wantsSample(t0 + 100)).toBeNull();
+    slow.sampled('webgpu', 4096, 200, t0 + 200);
+    const after: number[] = [];
+    for (let t = t0 + 210; t < t0 + 200_000; t += 10)
+      if (slow.wantsSample(t) !== null) after.push(t);
+    expect(after.length).toBeLessThanOrEqual(4);
+    expect(after[0]! - t0).toBeGreaterThanOrEqual(60_000);
     // Traffic hovers at a bucket's edge (230 and 262 rows: buckets 7 and 8), WebGPU measured
     // only in bucket 8. Fewer rows run no faster than more on a GPU (a fixed cost per batch), so
     // the clear loser is not unmeasured below the edge: no 2-second re-learning there.

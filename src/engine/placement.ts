@@ -182,6 +182,13 @@ export class Placement {
    * inlined this object (see `warmup.ts`).
    */
   private nextSampleMs = Number.NEGATIVE_INFINITY;
+  /**
+   * Before this (ms of engine time) no sample at all, whatever the batch size: the duty cycle's
+   * wait after the last one (see {@link sampled}). Also a double from the start.
+   */
+  private dutyUntilMs = Number.NEGATIVE_INFINITY;
+  /** When the last sample was asked for (ms of engine time; a double from the start). */
+  private askedMs = Number.NEGATIVE_INFINITY;
   private gapMs: number;
   private readonly hysteresis: number;
   private readonly minDwellUs: number;
@@ -223,7 +230,8 @@ export class Placement {
    */
   sampled(on: Backend, rows: number, ms: number, endMs: number): void {
     (on === 'cpu' ? this.cpu : this.gpu).record(rows, ms, DECAY_SAMPLE);
-    this.nextSampleMs = Math.max(this.nextSampleMs, endMs + ms * (1 / this.dutyCycle - 1));
+    this.dutyUntilMs = endMs + ms * (1 / this.dutyCycle - 1);
+    this.nextSampleMs = Math.max(this.nextSampleMs, this.dutyUntilMs);
   }
 
   /**
@@ -236,10 +244,19 @@ export class Placement {
   wantsSample(nowMs: number): Backend | null {
     if (this.mode === 'cpu' || !this.gpuReady || this.gpuUnavailable !== null) return null;
     if (this.mode === 'webgpu' && this.current !== 'webgpu') return null;
-    if (nowMs < this.nextSampleMs) return null;
     const other: Backend = this.current === 'cpu' ? 'webgpu' : 'cpu';
     const table = other === 'cpu' ? this.cpu : this.gpu;
     const b = bucketOf(this.batchSize);
+    // Traffic moved to batch sizes the other backend was never measured near (two buckets or
+    // more away: a size hovering at a bucket's edge is measured): sampled there as soon as the
+    // duty cycle allows, not after the gap a clear loser waits. From 1,000/s to 2 M/s, the 1-row
+    // batches' rate had stood for ~240-row ones for up to a minute ("WebGPU 2/s").
+    const near = table.nearest(b, 1);
+    const unmeasured = near === null || Math.abs(near.bucket - b) > 1;
+    const due = unmeasured
+      ? Math.max(this.dutyUntilMs, this.askedMs + this.learnGapMs)
+      : this.nextSampleMs;
+    if (nowMs < due) return null;
     const ratio = this.slowdownOf(other, b);
     // Learning until the other backend has its samples at the live batch size, or one sample
     // that leaves no doubt (compare() needs no more then either).
@@ -248,6 +265,7 @@ export class Placement {
     const longest = ratio !== null && ratio >= LOSER_FACTOR ? this.loserGapMs : this.maxGapMs;
     this.gapMs = learning ? this.learnGapMs : Math.min(longest, Math.max(1000, this.gapMs * 2));
     this.nextSampleMs = nowMs + this.gapMs;
+    this.askedMs = nowMs;
     return other;
   }
 
