@@ -131,8 +131,11 @@ export class DeadLetters {
     this.gone(l);
     this.c.addFailed(why === 'evicted' ? 'Evicted' : 'Expired');
     if (why === 'evicted') this.evicted++;
-    // The row may still be waiting for the snapshot; build it before the payload goes.
-    if (this.pending.length > 0) {
+    // The row may still be waiting for the snapshot; build it before the payload goes. The
+    // letters pending are the newest, in the order added: one older than the first is not among
+    // them (the oldest letter, pushed out by each new one into a full queue, never is), and
+    // needs no search through up to 500 of them at every eviction.
+    if (this.pending.length > 0 && l.seq >= this.pending[0]!.seq) {
       const i = this.pending.indexOf(l);
       if (i >= 0) {
         this.pending.splice(i, 1);
