@@ -7,6 +7,9 @@
  * profile (open it in Chrome DevTools' Performance panel) to
  * `node_modules/.cache/bench/engine-worker.cpuprofile`.
  *
+ * `PROFILE_QUEUE=pattern_detector:64` sets a kernel's queue capacity first (the overflow path: a
+ * small `reject` queue refusing part of the traffic, each refusal a receipt and a dead letter).
+ *
  * Names are the built bundle's: class methods keep theirs (`take`, `convertRows`, `laneRun`),
  * module functions may be minified (`Pf`). The twins' `process` are all named `process`.
  */
@@ -27,6 +30,8 @@ const RATE = Number(process.env.PROFILE_RATE ?? 10_000_000);
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 5);
 const MODE = process.env.PROFILE_MODE === 'auto' ? 'auto' : 'cpu';
 const TOP = Number(process.env.PROFILE_TOP ?? 25);
+/** `kernel:capacity`, or none. */
+const QUEUE = /^([^:]+):(\d+)$/.exec(process.env.PROFILE_QUEUE ?? '');
 const OUT = 'node_modules/.cache/bench/engine-worker.cpuprofile';
 
 /** Self time per function (name, file and line), as shares of all samples. */
@@ -58,14 +63,22 @@ await withBench(async ({ browser, baseUrl }) => {
     timeout: 30_000,
   });
   console.log(await machineLine(browser, page));
-  if (MODE === 'cpu') {
-    const r = await page.evaluate(() => {
-      const c = window.workbench.getConfig();
-      return window.workbench.loadConfig({
-        ...c,
-        kernels: c.kernels.map((k) => ({ ...k, backend: 'cpu' as const })),
-      });
-    });
+  if (MODE === 'cpu' || QUEUE) {
+    const queue = QUEUE ? { id: QUEUE[1]!, capacity: Number(QUEUE[2]) } : null;
+    const r = await page.evaluate(
+      ({ cpu, queue }) => {
+        const c = window.workbench.getConfig();
+        return window.workbench.loadConfig({
+          ...c,
+          kernels: c.kernels.map((k) => ({
+            ...k,
+            ...(cpu ? { backend: 'cpu' as const } : {}),
+            ...(queue && k.id === queue.id ? { queueCapacity: queue.capacity } : {}),
+          })),
+        });
+      },
+      { cpu: MODE === 'cpu', queue },
+    );
     if (!r.ok) throw new Error(`loadConfig failed: ${JSON.stringify(r.errors)}`);
   }
   await page.waitForTimeout(3_000);
@@ -95,7 +108,7 @@ await withBench(async ({ browser, baseUrl }) => {
   mkdirSync('node_modules/.cache/bench', { recursive: true });
   writeFileSync(OUT, JSON.stringify(profile));
   console.log(
-    `kernels on ${MODE === 'cpu' ? 'their CPU twins' : 'the demo backends (auto)'}, ${(RATE / 1e6).toFixed(2)} M/s asked: ` +
+    `kernels on ${MODE === 'cpu' ? 'their CPU twins' : 'the demo backends (auto)'}${QUEUE ? `, ${QUEUE[1]}'s queue ${QUEUE[2]}` : ''}, ${(RATE / 1e6).toFixed(2)} M/s asked: ` +
       `${(achieved / 1e6).toFixed(2)} M/s injected while profiling (${SECONDS} s by the engine clock)`,
   );
   printTable([

@@ -132,6 +132,46 @@ describe('What-if traffic', () => {
     await expect.element(page.getByTestId('whatif-report')).not.toBeInTheDocument();
   });
 
+  it('starts no worker for a run cancelled while the engine has not yet said its cadence', async () => {
+    let answer: (r: EngineReply) => void = () => undefined;
+    const base = fakeEngine();
+    const engine = {
+      ...base,
+      request: (cmd: Parameters<typeof base.request>[0]) =>
+        cmd.type === 'drainCadence'
+          ? new Promise<EngineReply>((r) => (answer = r))
+          : base.request(cmd),
+    } as typeof base;
+    let made = 0;
+    const Real = globalThis.Worker;
+    globalThis.Worker = class extends Real {
+      constructor(...args: ConstructorParameters<typeof Worker>) {
+        super(...args);
+        made++;
+      }
+    };
+    try {
+      render(<WhatIfPanel />, engine);
+      await userEvent.selectOptions(page.getByLabelText('Config to compare with'), 'paste');
+      await userEvent.fill(
+        page.getByLabelText('Other config (JSON or TOML)'),
+        JSON.stringify(store.getState().config),
+      );
+      await userEvent.fill(page.getByLabelText('What-if duration'), '50');
+      await userEvent.click(page.getByRole('button', { name: 'Run what-if' }));
+      await userEvent.click(page.getByRole('button', { name: 'Cancel what-if' }));
+      await expect.element(page.getByRole('alert')).toHaveTextContent('Cancelled.');
+      // The engine answers after the cancel: the run must not go on.
+      answer({ ok: true, command: 'drainCadence', gapsUs: [] } as unknown as EngineReply);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(made).toBe(0);
+      await expect.element(page.getByTestId('whatif-report')).not.toBeInTheDocument();
+      await expect.element(page.getByRole('alert')).toHaveTextContent('Cancelled.');
+    } finally {
+      globalThis.Worker = Real;
+    }
+  });
+
   // Rate -5 with duration "abc" said only the rate's error, and no box was marked; the report of
   // a run came below the pane's fold, so nothing seemed to happen at 1280x720.
   it('names every wrong value at its box, takes digit groups, and brings the report into view', async () => {

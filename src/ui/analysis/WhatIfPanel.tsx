@@ -98,14 +98,19 @@ export function WhatIfPanel() {
     cadence: LiveCadence | null;
   } | null>(null);
   const job = useRef<(() => void) | null>(null);
-  useEffect(
-    () => () => {
-      const cancel = job.current;
-      job.current = null;
-      cancel?.();
-    },
-    [],
-  );
+  /**
+   * The run going on, from its start: before its worker exists it waits for the engine's
+   * cadence, and a cancel (or unmount, or a new run) meanwhile must keep that worker from
+   * starting. Without it a cancelled run started anyway and its report came in under "Cancelled.".
+   */
+  const runToken = useRef<object | null>(null);
+  const stop = () => {
+    runToken.current = null;
+    const cancel = job.current;
+    job.current = null;
+    cancel?.();
+  };
+  useEffect(() => stop, []);
 
   function otherConfig(): { ok: true; config: RouteConfig } | { ok: false; error: string } {
     if (source.kind === 'workspace') {
@@ -153,6 +158,8 @@ export function WhatIfPanel() {
     if (!other.ok || Object.keys(wrong).length > 0) return;
     setRunning(Date.now());
     setNow(Date.now());
+    const token = {};
+    runToken.current = token;
     const spec = {
       ratePerSec: r,
       pattern: traffic?.pattern ?? ('poisson' as const),
@@ -177,6 +184,7 @@ export function WhatIfPanel() {
     // then fill between drains as they do live (a fixed 8 ms said 68 % refused where the live
     // engine refused 17-22 %).
     const measured = await engine.request({ type: 'drainCadence' }).catch(() => null);
+    if (runToken.current !== token) return; // cancelled, unmounted or superseded meanwhile
     const cadence = liveCadence(
       measured?.ok && measured.command === 'drainCadence' ? measured.gapsUs : undefined,
     );
@@ -264,14 +272,12 @@ export function WhatIfPanel() {
             : 'Run what-if'}
         </button>
         {/* A long run (a minute of traffic at millions a second) can be stopped, as a headless
-            replay can: the worker ends, the last report stays. */}
+            replay can: its worker ends (or never starts), and it leaves no report. */}
         {running !== null ? (
           <button
             type="button"
             onClick={() => {
-              const cancel = job.current;
-              job.current = null;
-              cancel?.();
+              stop();
               setRunning(null);
               setError('Cancelled.');
             }}
