@@ -96,7 +96,9 @@ export class RateTable {
  * - From a smaller bucket `c`: a larger batch takes no less time than a smaller one, so the rate
  *   is at most the measured one times the ratio of sizes, 2^(b-c+1). A GPU far slower at small
  *   batches may still win at large ones, so a larger batch size is learned afresh, unless even
- *   this bound loses: a software adapter 1,000 times slower at 256 rows cannot win at 4,096.
+ *   this bound loses: a software adapter 1,000 times slower at 256 rows cannot win at 4,096, and
+ *   is re-measured there at a clear loser's pace (once a minute) after the one prompt sample
+ *   every size two buckets or more from any measurement gets (`wantsSample`).
  * - From a larger bucket `c`: a batch costs a fixed part plus a part per row (a dispatch and its
  *   round trip, then the rows), so fewer rows run at no higher a rate than the measured one.
  *   Without this bound a batch size hovering at a bucket's edge (255 and 257 rows) made a clear

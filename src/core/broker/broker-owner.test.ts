@@ -96,6 +96,20 @@ describe('K2KBroker: what an owner (the engine) needs', () => {
     expect(b.accounting().balanced).toBe(true);
   });
 
+  it("names the queue's capacity in a refusal's detail, the new one after a resize", () => {
+    const b = new K2KBroker({ now });
+    b.register('k', { capacity: 1, overflowPolicy: 'reject' });
+    b.sendRef('host', 'k', 1, 0, 1);
+    b.sendRef('host', 'k', 1, 0, 2);
+    b.reregister('k', { capacity: 2, overflowPolicy: 'reject' });
+    b.sendRef('host', 'k', 1, 0, 3);
+    b.sendRef('host', 'k', 1, 0, 4);
+    expect(b.browseDeadLetters().map((l) => [l.payloadRef, l.detail])).toEqual([
+      [2, 'queue of "k" is full (1)'],
+      [4, 'queue of "k" is full (2)'],
+    ]);
+  });
+
   it('reregister carries the queue high-water mark over, capped at the new capacity', () => {
     const b = new K2KBroker({ now });
     b.register('k', { capacity: 8 });

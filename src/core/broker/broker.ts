@@ -611,7 +611,7 @@ export class K2KBroker {
         tenant,
         payloadRef,
         now,
-        `queue of "${destination}" is full (${dst.capacity})`,
+        dst.fullDetail(),
         typeId,
       );
       return StatusCode.QueueFull;
