@@ -801,6 +801,7 @@ export class K2KBroker {
     typeId: U64 = 0,
   ): void {
     this.deadLetters.add({
+      seq: 0,
       reason,
       messageId,
       source,

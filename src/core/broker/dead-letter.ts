@@ -103,8 +103,12 @@ export class DeadLetterQueue {
     return this.seq;
   }
 
-  /** Store a letter (assigning its `seq`), evicting the oldest when at `maxSize`. */
-  add(letter: Omit<DeadLetter, 'seq'>): DeadLetter {
+  /**
+   * Store a letter (assigning its `seq`), evicting the oldest when at `maxSize`. A letter made
+   * with a `seq` already (any number; it is replaced) keeps its shape: one given its `seq` here
+   * grew a property store of its own, an allocation more per letter.
+   */
+  add(letter: Omit<DeadLetter, 'seq'> & { seq?: number }): DeadLetter {
     if (this.ring.size >= this.maxSize) {
       const old = this.ring.evictOldest();
       this.evicted++;
