@@ -468,9 +468,10 @@ export class KernelRunner {
     rt.process(copy).then(
       (out) => {
         const t1 = clock();
-        // A runtime's first batch is not measured (see `gpuCold`); the next sample is due as
-        // `wantsSample` set it, not a duty cycle's gap after this one.
+        // A runtime's first batch is not measured (see `gpuCold`), but it took its time: the
+        // next sample waits out the duty cycle all the same.
         if (rt.backend === 'webgpu' && !k.gpuCold) p.sampled('webgpu', copy.count, t1 - t0, t1);
+        else p.waited(t1 - t0, t1);
         if (k.gpu === rt) k.gpuCold = false;
         rt.recycle?.(out);
         done();
