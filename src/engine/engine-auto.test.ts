@@ -58,6 +58,20 @@ class TimedRuntime implements KernelRuntime {
 }
 
 const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+/** `steps` times: 500 alerts injected, 100 ms of engine time, a tick and what it set off. */
+async function feedAlerts(
+  engine: ReturnType<typeof createEngine>,
+  clock: { t: number },
+  steps: number,
+): Promise<void> {
+  for (let i = 0; i < steps; i++) {
+    engine.command({ type: 'inject', typeId: 1010, count: 500 });
+    clock.t += 100_000;
+    engine.tick();
+    await flush();
+  }
+}
 const sum = (s: Uint32Array): number => s.reduce((a, w) => a + w, 0);
 
 /**
@@ -161,12 +175,7 @@ describe('auto backend', () => {
 
   it('keeps a slower backend out: a kernel on auto stays on the twin when WebGPU measures slower', async () => {
     const { engine, clock } = autoEngine(0.0001, 0.01);
-    for (let i = 0; i < 40; i++) {
-      engine.command({ type: 'inject', typeId: 1010, count: 500 });
-      clock.t += 100_000;
-      engine.tick();
-      await flush();
-    }
+    await feedAlerts(engine, clock, 40);
     const s = engine.snapshot().kernels.find((k) => k.id === 'alert_sink')!;
     expect(s.backend).toBe('cpu');
     expect(s.placement.switches).toBe(0);
@@ -195,12 +204,7 @@ describe('auto backend measuring a runtime that starts cold', () => {
     // with that first batch, one sample read 2.5 K/s: a clear loser, and every later sample only
     // diluted it. Not measured, it still costs its duty cycle: the next sample ~10 s later.
     const { engine, clock } = autoEngine(0.0001, 0.0003, () => new ColdStartRuntime(200));
-    for (let i = 0; i < 200; i++) {
-      engine.command({ type: 'inject', typeId: 1010, count: 500 });
-      clock.t += 100_000;
-      engine.tick();
-      await flush();
-    }
+    await feedAlerts(engine, clock, 200);
     const s = engine.snapshot();
     const sink = s.kernels.find((k) => k.id === 'alert_sink')!;
     expectBalanced(s);
@@ -216,12 +220,7 @@ describe('auto backend measuring a runtime that starts cold', () => {
     expect(engine.command({ type: 'upsertKernel', kernel: { ...cfg, backend: 'webgpu' } }).ok).toBe(
       true,
     );
-    for (let i = 0; i < 40; i++) {
-      engine.command({ type: 'inject', typeId: 1010, count: 500 });
-      clock.t += 100_000;
-      engine.tick();
-      await flush();
-    }
+    await feedAlerts(engine, clock, 40);
     const s = engine.snapshot();
     const sink = s.kernels.find((k) => k.id === 'alert_sink')!;
     expectBalanced(s);

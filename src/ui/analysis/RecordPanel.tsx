@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useSecondsSince } from './useSecondsSince';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { browserStorage } from '../../state/persistence';
 import { useEngine } from '../engineContext';
@@ -131,13 +132,8 @@ export function RecordPanel() {
   useEffect(() => () => cancelCheck.current?.(), []);
   // Its seconds so far, as What-if counts its own: a replay of 10 M receipts, twice, read
   // "Replaying…" for two minutes with nothing moving and no way to stop it.
-  const [checkStart, setCheckStart] = useState(0);
-  const [now, setNow] = useState(0);
-  useEffect(() => {
-    if (checking === null) return;
-    const t = setInterval(() => setNow(Date.now()), 500);
-    return () => clearInterval(t);
-  }, [checking]);
+  const [checkStart, setCheckStart] = useState<number | null>(null);
+  const seconds = useSecondsSince(checking === null ? null : checkStart);
 
   function cancelReplay() {
     const n = checking;
@@ -156,7 +152,6 @@ export function RecordPanel() {
     cancelCheck.current = run.cancel;
     setChecking(n);
     setCheckStart(Date.now());
-    setNow(Date.now());
     setMessage(`Replaying “${n}” headless, twice (${commands(r.events.length)})…`);
     void run.result.then((reply) => {
       // Cancelled (by its button or the panel going away): said there, if at all.
@@ -308,9 +303,7 @@ export function RecordPanel() {
                       disabled={checking !== null}
                       aria-busy={checking === n}
                     >
-                      {checking === n
-                        ? `Replaying… ${Math.max(0, Math.floor((now - checkStart) / 1000))} s`
-                        : 'Replay headless'}
+                      {checking === n ? `Replaying… ${seconds} s` : 'Replay headless'}
                     </button>
                     <ConfirmButton
                       title="Resets the live counters, then sends the recorded commands at their recorded times"

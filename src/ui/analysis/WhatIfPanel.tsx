@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { useSecondsSince } from './useSecondsSince';
 import { parseConfig, type RouteConfig } from '../../core/config';
 import { browserStorage, listWorkspaces, loadWorkspace } from '../../state/persistence';
 import { useWorkbench } from '../../state/store';
@@ -75,12 +76,7 @@ export function WhatIfPanel() {
   const [duration, setDuration] = useState('2000');
   const [seed, setSeed] = useState(String(traffic?.seed ?? 42));
   const [running, setRunning] = useState<number | null>(null);
-  const [now, setNow] = useState(0);
-  useEffect(() => {
-    if (running === null) return;
-    const t = setInterval(() => setNow(Date.now()), 500);
-    return () => clearInterval(t);
-  }, [running]);
+  const seconds = useSecondsSince(running);
   /** What the run itself answered with (the worker failed, was cancelled). */
   const [error, setError] = useState<string | null>(null);
   /** The form's wrong values, by box. */
@@ -157,7 +153,6 @@ export function WhatIfPanel() {
     setErrors(wrong);
     if (!other.ok || Object.keys(wrong).length > 0) return;
     setRunning(Date.now());
-    setNow(Date.now());
     const token = {};
     runToken.current = token;
     const spec = {
@@ -267,9 +262,7 @@ export function WhatIfPanel() {
           />
         </label>
         <button type="submit" disabled={running !== null}>
-          {running !== null
-            ? `Running… ${Math.max(0, Math.floor((now - running) / 1000))} s`
-            : 'Run what-if'}
+          {running !== null ? `Running… ${seconds} s` : 'Run what-if'}
         </button>
         {/* A long run (a minute of traffic at millions a second) can be stopped, as a headless
             replay can: its worker ends (or never starts), and it leaves no report. */}

@@ -84,6 +84,22 @@ const hold = (
     Date.now(),
   );
 
+/** A full dead-letter queue (10,000 held): every new letter pushes the oldest out (`evicted`). */
+const holdFull = (evicted: number) =>
+  store.getState().ingestSnapshot(
+    snapshot({
+      deadLetters: {
+        count: 10_000,
+        capacity: 10_000,
+        evicted,
+        refusedCrossTenant: 0,
+        recent: [],
+        redrive: null,
+      },
+    }),
+    Date.now(),
+  );
+
 /** The panel over 40 letters of one reason, listed by the engine and held, beside `kernels`. */
 const show40 = (reason: DeadLetterRow['reason'], kernels: ReturnType<typeof kernelRow>[] = []) => {
   const rows = Array.from({ length: 40 }, (_, i) => letter(i + 1, reason));
@@ -548,33 +564,19 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
       // The right-hand pane's width at 1280x720. "(8,884,647 evicted)" had wrapped Purge onto a
       // line of its own, moving everything below it 34 px, and back when the text shrank.
       render(inPane(691, <DeadLettersPanel />), overflowEngine({}));
-      const full = (evicted: number) =>
-        store.getState().ingestSnapshot(
-          snapshot({
-            deadLetters: {
-              count: 10_000,
-              capacity: 10_000,
-              evicted,
-              refusedCrossTenant: 0,
-              recent: [],
-              redrive: null,
-            },
-          }),
-          Date.now(),
-        );
       const purgeTop = () =>
         page
           .getByRole('button', { name: /^Purge/ })
           .element()
           .getBoundingClientRect().top;
-      full(999_999);
+      holdFull(999_999);
       const six = page.getByText('(999,999 evicted)');
       await expect.element(six).toBeVisible();
       const [width, top] = [six.element().getBoundingClientRect().width, purgeTop()];
       const filter = page.getByLabelText('Filter dead letters by reason').element();
       expect(Math.abs(top - filter.getBoundingClientRect().top)).toBeLessThan(8);
       // A million and more: compact, never wider than six digits, the exact count on hover.
-      full(8_884_647);
+      holdFull(8_884_647);
       const seven = page.getByText('(8.88 M evicted)');
       await expect.element(seven).toBeVisible();
       expect(seven.element().getBoundingClientRect().width).toBeLessThanOrEqual(width);
@@ -867,24 +869,10 @@ describe('Dead letters panel with a full queue', () => {
       return listing([letter(listed * 1000, 'Rejected')], 10_000);
     });
     render(<DeadLettersPanel />, engine);
-    const full = (evicted: number) =>
-      store.getState().ingestSnapshot(
-        snapshot({
-          deadLetters: {
-            count: 10_000,
-            capacity: 10_000,
-            evicted,
-            refusedCrossTenant: 0,
-            recent: [],
-            redrive: null,
-          },
-        }),
-        Date.now(),
-      );
-    full(0);
+    holdFull(0);
     await expect.element(page.getByText('10,000 dead letters held')).toBeVisible();
     const first = listed;
-    full(84_018);
+    holdFull(84_018);
     await expect.poll(() => listed).toBeGreaterThan(first);
     await expect.element(page.getByText('(84,018 evicted)')).toBeVisible();
     await expect
@@ -896,21 +884,6 @@ describe('Dead letters panel with a full queue', () => {
 });
 
 describe('Dead letters while the full queue churns', () => {
-  /** A full dead-letter queue: every new letter pushes the oldest out (`evicted` moves). */
-  const full = (evicted: number) =>
-    store.getState().ingestSnapshot(
-      snapshot({
-        deadLetters: {
-          count: 10_000,
-          capacity: 10_000,
-          evicted,
-          refusedCrossTenant: 0,
-          recent: [],
-          redrive: null,
-        },
-      }),
-      Date.now(),
-    );
   /** An engine whose list is always the newest letters: how many times it was asked. */
   const churning = () => {
     const asked = { n: 0 };
@@ -930,14 +903,14 @@ describe('Dead letters while the full queue churns', () => {
   it('fetches the list at most once a second as letters come and go', async () => {
     const { engine, asked } = churning();
     render(<DeadLettersPanel />, engine);
-    full(0);
+    holdFull(0);
     await expect.element(page.getByText('10,000 dead letters held')).toBeVisible();
     await expect.poll(() => asked.n).toBeGreaterThanOrEqual(1);
     const start = asked.n;
     const t0 = performance.now();
     // Ten snapshots in half a second, each with letters pushed out.
     for (let i = 1; i <= 10; i++) {
-      full(i * 17_500);
+      holdFull(i * 17_500);
       await new Promise((r) => setTimeout(r, 50));
     }
     const within = asked.n - start;
@@ -952,7 +925,7 @@ describe('Dead letters while the full queue churns', () => {
   it('holds the list while letters are picked, says how far behind it is, and shows the newest on request', async () => {
     const { engine, asked } = churning();
     render(<DeadLettersPanel />, engine);
-    full(0);
+    holdFull(0);
     const first = page.getByRole('checkbox', { name: 'Select dead letter 10' });
     await expect.element(first).toBeVisible();
     await first.click();
@@ -960,8 +933,8 @@ describe('Dead letters while the full queue churns', () => {
       .element(page.getByRole('button', { name: /^Redrive selected \(1\)/ }))
       .toBeVisible();
     const before = asked.n;
-    full(500);
-    full(1_200);
+    holdFull(500);
+    holdFull(1_200);
     await expect
       .element(page.getByTestId('dead-letters-held'))
       .toHaveTextContent(/^List held while you pick: 1,200 newer letters since it was loaded\./);
@@ -991,7 +964,7 @@ describe('Dead letters while the full queue churns', () => {
           : undefined,
     );
     render(<DeadLettersPanel />, engine);
-    full(0);
+    holdFull(0);
     for (const id of [1, 2])
       await page.getByRole('checkbox', { name: `Select dead letter ${id}` }).click();
     await page.getByRole('button', { name: /^Redrive selected \(2\)/ }).click();
