@@ -320,8 +320,10 @@ export class SendPath {
     const c = this.c;
     const s = c.store;
     const b = c.broker;
-    // Tallies a batch left when a hook threw mid-loop are not the next batch's edges.
+    // Tallies a batch left when a hook threw mid-loop are not the next batch's edges. Room for
+    // every type the batch holds (its records exist by now).
     if (this.kinds > 0) this.clearTally();
+    this.ensureTally();
     // Ids are assigned in batch order to every message that reaches the broker.
     let id = b.lastMessageId + 1;
     const base = c.reserveHlc(2 * n);
@@ -378,18 +380,7 @@ export class SendPath {
     if (head < n) {
       for (let i = head; i < n; i++) s.msgId[sc.refs[i]!] = id++;
       receipts.countUnsampled('Delivered', n - head);
-      // Inline, as before there were tallies of single messages: this is the saturated path.
-      this.ensureTally();
-      const counts = this.typeCounts;
-      const seen = this.typesSeen;
-      let kinds = this.kinds;
-      for (let i = head; i < n; i++) {
-        const r = sc.recIdx[i]!;
-        const before = counts[r]!;
-        counts[r] = before + 1;
-        if (before === 0) seen[kinds++] = r;
-      }
-      this.kinds = kinds;
+      for (let i = head; i < n; i++) this.tally(sc.recIdx[i]!);
       tallied += n - head;
     }
     if (tallied > 0) this.tallyEdges(srcNum);
@@ -416,9 +407,11 @@ export class SendPath {
     this.typesSeen = seen;
   }
 
-  /** Counts one Delivered message of type record `r` towards the batch's edges (`tallyEdges`). */
+  /**
+   * Counts one Delivered message of type record `r` towards the batch's edges (`tallyEdges`);
+   * `flush` made room for every record first.
+   */
   private tally(r: number): void {
-    this.ensureTally();
     const counts = this.typeCounts;
     const before = counts[r]!;
     counts[r] = before + 1;
