@@ -8,7 +8,7 @@ import { CONFIG_VERSION, FieldSchema, KernelIdSchema, RouteConfigSchema } from '
  * JavaScript read it too (a test checks it with Python's jsonschema). Rules that zod checks in
  * code are added where JSON Schema can say them: a kernel id is never the host's, and a field
  * has a `size` exactly when it is `bytes`. What it cannot say (unique routes, known kernels,
- * unique kernel ids) is checked by `parseConfig` only.
+ * unique kernel and type ids) is checked by `parseConfig` only.
  */
 export function routeConfigJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(RouteConfigSchema, {

@@ -72,6 +72,31 @@ describe('parseConfig', () => {
     );
   });
 
+  it('refuses a second message type with a taken id, naming both entries', () => {
+    const demo = demoConfig();
+    const first = demo.messageTypes[0]!;
+    const r = parseConfig({
+      ...demo,
+      // The same id written another way (a string) is the same id.
+      messageTypes: [...demo.messageTypes, { ...first, name: 'Dup', typeId: String(first.typeId) }],
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const n = demo.messageTypes.length;
+    expect(r.errors).toEqual([
+      {
+        path: `messageTypes[${n}].typeId`,
+        message: `type id ${String(first.typeId)} is already used by messageTypes[0] (${JSON.stringify(first.name)}); each message type needs its own id`,
+      },
+    ]);
+    // Distinct ids are fine, however close.
+    const ok = parseConfig({
+      ...demo,
+      messageTypes: [...demo.messageTypes, { ...first, name: 'Other', typeId: 4242 }],
+    });
+    expect(ok.ok).toBe(true);
+  });
+
   it('lists the cross-checks with the schema errors, each path once', () => {
     const demo = demoConfig();
     const r = parseConfig({

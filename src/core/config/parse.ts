@@ -428,7 +428,7 @@ function records(tree: Record<string, unknown>, key: string): [Record<string, un
 const FIELD_TYPE_NAMES: ReadonlySet<unknown> = new Set(FIELD_TYPES);
 
 /**
- * The checks across entries that the schema cannot make: unique kernel ids, one route per type,
+ * The checks across entries that the schema cannot make: unique kernel and type ids, one route per type,
  * routes and next hops to known kernels, bytes sizes. They read the document as it is, before
  * or without a valid schema parse, so each check looks only at values of the right kind; a
  * kernel whose id is a string counts as known even when its other keys are wrong, so no route is
@@ -453,7 +453,22 @@ function semanticErrors(tree: Record<string, unknown>): ConfigError[] {
       errors.push({ path, message: `no kernel with id ${JSON.stringify(id)}` });
     }
   };
+  // One type per id, as one kernel per id: a second type with a taken id had been imported as
+  // a problem, drawn as one node (the later type's name over the first's form) and edited as the
+  // first, and the engine routes by id, so it could never receive a message of its own.
+  const typeAt = new Map<string, [number, unknown]>();
   for (const [t, i] of records(tree, 'messageTypes')) {
+    if (isU64(t['typeId'])) {
+      const key = u64Key(t['typeId']);
+      const prev = typeAt.get(key);
+      if (prev !== undefined) {
+        const [at, name] = prev;
+        errors.push({
+          path: `messageTypes[${i}].typeId`,
+          message: `type id ${key} is already used by messageTypes[${at}]${typeof name === 'string' ? ` (${JSON.stringify(name)})` : ''}; each message type needs its own id`,
+        });
+      } else typeAt.set(key, [i, t['name']]);
+    }
     for (const [f, j] of records(t, 'fields')) {
       const type = f['type'];
       if (!FIELD_TYPE_NAMES.has(type)) continue;
