@@ -146,17 +146,26 @@ function Modal({
   );
 }
 
+/**
+ * Text left in the Import box when it was closed with Escape or ✕ (not applied, not cancelled),
+ * and where it came from: the next Import… opened without text of its own starts with it.
+ * Escape had thrown pasted text away without a word, where a click outside keeps the dialog open.
+ */
+let importDraft: { text: string; origin: string } | null = null;
+
 export function ConfigDialogs() {
   const dialog = useWorkbench((s) => s.dialog);
   const close = () => workbenchStore().getState().openDialog(null);
   if (!dialog) return null;
+  const draft = dialog.kind === 'import' && dialog.text === undefined ? importDraft : null;
   return dialog.kind === 'export' ? (
     <ExportDialog onClose={close} />
   ) : (
     <ImportDialog
-      key={dialog.text ?? ''}
-      initialText={dialog.text ?? ''}
-      source={dialog.source ?? 'paste'}
+      key={dialog.text ?? draft?.text ?? ''}
+      initialText={dialog.text ?? draft?.text ?? ''}
+      source={draft?.origin ?? dialog.source ?? 'paste'}
+      restored={draft !== null}
       preset={dialog.preset ?? null}
       onClose={close}
     />
@@ -375,11 +384,14 @@ function DiffView({
 function ImportDialog({
   initialText,
   source,
+  restored = false,
   preset,
   onClose,
 }: {
   initialText: string;
   source: string;
+  /** The text is the draft an earlier Import left (closed with Escape or ✕). */
+  restored?: boolean;
   /** A generator preset that came with a share link; it joins the imported config's presets. */
   preset: GeneratorPreset | null;
   onClose: () => void;
@@ -397,17 +409,33 @@ function ImportDialog({
     () => (result?.ok ? diffConfigs(current, result.config) : null),
     [result, current],
   );
+  // Escape and ✕ keep what the box holds for the next Import…; Cancel and Apply let it go.
+  const dismiss = () => {
+    importDraft = text.trim() !== '' ? { text, origin } : null;
+    onClose();
+  };
+  const discard = () => {
+    importDraft = null;
+    onClose();
+  };
   return (
-    <Modal label="Import config" onClose={onClose} keepOnOutside={text.trim() !== ''}>
+    <Modal label="Import config" onClose={dismiss} keepOnOutside={text.trim() !== ''}>
       <div className="panel-bar">
         <Dialog.Title asChild>
           <h2>Import</h2>
         </Dialog.Title>
-        <span className="muted" data-testid="import-origin">
-          from {origin}
-        </span>
+        {/* Said of the text in the box: with none, a refused file had left "from paste" here
+            beside its own error. */}
+        {text.trim() !== '' ? (
+          <span className="muted" data-testid="import-origin">
+            from {origin}
+            {restored && text === initialText
+              ? ' (kept from when Import was last closed; Cancel drops it)'
+              : ''}
+          </span>
+        ) : null}
         <span className="grow" />
-        <button type="button" onClick={onClose} aria-label="Close import">
+        <button type="button" onClick={dismiss} aria-label="Close import">
           ✕
         </button>
       </div>
@@ -514,12 +542,12 @@ function ImportDialog({
               );
             // Asked before the graph renders the new config: that render comes after this handler.
             if (done) fitGraphAfterChange();
-            onClose();
+            discard();
           }}
         >
           Apply import
         </button>
-        <button type="button" onClick={onClose}>
+        <button type="button" onClick={discard}>
           Cancel
         </button>
       </div>

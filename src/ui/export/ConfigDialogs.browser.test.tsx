@@ -1,0 +1,74 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { ConfigDialogs } from './ConfigDialogs';
+import { cleanup, freshStore, render } from '../testing/browser';
+import type { WorkbenchStore } from '../../state/store';
+
+let store: WorkbenchStore;
+beforeEach(() => {
+  store = freshStore();
+});
+afterEach(cleanup);
+
+const openImport = () => store.getState().openDialog({ kind: 'import' });
+const dialog = () => page.getByRole('dialog', { name: 'Import config' });
+const box = () => dialog().getByRole('textbox', { name: 'Config text' });
+
+describe('Import dialog', () => {
+  it('keeps text closed with Escape or ✕ for the next Import…, and Cancel drops it', async () => {
+    render(<ConfigDialogs />);
+    openImport();
+    await userEvent.fill(box(), '{"version": 1, "name": "half typed"');
+    await userEvent.keyboard('{Escape}');
+    await expect.element(dialog()).not.toBeInTheDocument();
+    expect(store.getState().dialog).toBeNull();
+
+    openImport();
+    await expect.element(box()).toHaveValue('{"version": 1, "name": "half typed"');
+    await expect
+      .element(dialog().getByTestId('import-origin'))
+      .toHaveTextContent('from paste (kept from when Import was last closed; Cancel drops it)');
+    // Its problems are listed again, as for any text in the box.
+    await expect.element(dialog().getByTestId('import-errors')).toBeInTheDocument();
+
+    // ✕ keeps it too.
+    await userEvent.click(dialog().getByRole('button', { name: 'Close import' }));
+    openImport();
+    await expect.element(box()).toHaveValue('{"version": 1, "name": "half typed"');
+
+    // Cancel is the way to let it go.
+    await userEvent.click(dialog().getByRole('button', { name: 'Cancel' }));
+    openImport();
+    await expect.element(box()).toHaveValue('');
+  });
+
+  it('opens with the text it is given (a dropped file) over a kept draft', async () => {
+    render(<ConfigDialogs />);
+    openImport();
+    await userEvent.fill(box(), 'draft');
+    await userEvent.keyboard('{Escape}');
+    store.getState().openDialog({ kind: 'import', text: '{"version": 1}', source: 'file a.json' });
+    await expect.element(box()).toHaveValue('{"version": 1}');
+    await expect
+      .element(dialog().getByTestId('import-origin'))
+      .toHaveTextContent(/^from file a\.json$/);
+    await userEvent.click(dialog().getByRole('button', { name: 'Cancel' }));
+  });
+
+  it('says where the text is from only when there is text: a refused file names itself', async () => {
+    render(<ConfigDialogs />);
+    openImport();
+    await expect.element(box()).toHaveValue('');
+    expect(dialog().getByTestId('import-origin').query()).toBeNull();
+    await userEvent.upload(
+      dialog().getByLabelText('Config file'),
+      new File([new Uint8Array([0x7b, 0, 0x7d])], 'bin.json', { type: 'application/json' }),
+    );
+    await expect
+      .element(dialog().getByRole('alert'))
+      .toHaveTextContent(/^bin\.json is not a text file/);
+    // No "from paste" beside a file's refusal with nothing in the box.
+    expect(dialog().getByTestId('import-origin').query()).toBeNull();
+    await userEvent.click(dialog().getByRole('button', { name: 'Cancel' }));
+  });
+});
