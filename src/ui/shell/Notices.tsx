@@ -57,9 +57,20 @@ export function Notices() {
  */
 function useFocusBackFromNotices(count: number): void {
   const from = useRef<HTMLElement | null>(null);
+  const shown = useRef(count);
+  useEffect(() => {
+    shown.current = count;
+  }, [count]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'F8') return;
+      // With no notice there is nothing to go to: the focus stays (it had gone to the empty
+      // list, unlabelled, and Escape did not bring it back).
+      if (shown.current === 0) {
+        e.preventDefault();
+        e.stopPropagation();
+        return;
+      }
       const active = document.activeElement;
       if (active instanceof HTMLElement && !active.closest('.notices')) from.current = active;
     };
