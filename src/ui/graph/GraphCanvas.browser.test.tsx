@@ -181,6 +181,30 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     await expect.element(page.getByTestId('node-type-1001')).toHaveTextContent(/6 fields/);
   });
 
+  // A 128-character type name ran on under the node's ▶ button.
+  it("ends a long type name before the node's ▶ button", async () => {
+    const config = store.getState().config;
+    store.getState().replace(
+      {
+        ...config,
+        messageTypes: config.messageTypes.map((t) =>
+          String(t.typeId) === '1001' ? { ...t, name: 'T'.repeat(128) } : t,
+        ),
+      },
+      '',
+    );
+    render(<Graph />);
+    const node = page.getByTestId('node-type-1001');
+    await expect.element(node).toBeVisible();
+    const title = node.element().querySelector('.node-title')!.getBoundingClientRect();
+    const button = node
+      .getByRole('button', { name: /^Inject one T+ message$/ })
+      .element()
+      .getBoundingClientRect();
+    expect(title.width).toBeGreaterThan(20);
+    expect(title.right).toBeLessThanOrEqual(button.left);
+  });
+
   it("keeps React Flow's attribution link in view but out of the Tab order", async () => {
     render(<Graph />);
     const link = page.getByRole('link', { name: 'React Flow' });

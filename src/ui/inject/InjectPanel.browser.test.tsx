@@ -5,6 +5,7 @@ import '../design/controls.css';
 import { InjectPanel } from './InjectPanel';
 import { cleanup, fakeEngine, freshStore, inPane, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
+import { demoConfig } from '../../core/config';
 import type { EngineReply, GeneratorSpec } from '../../engine/protocol';
 
 let store: WorkbenchStore;
@@ -659,5 +660,28 @@ describe('Inject panel (issue 13, point 8)', () => {
       .element(mix)
       .toHaveAccessibleDescription('Mix entry "1001:-1": the weight must be a number above 0.');
     expect(engine.sent.some((c) => c.type === 'startGenerator')).toBe(false);
+  });
+});
+
+describe('Inject panel with long names', () => {
+  // A 128-character name without spaces (the longest a config takes) ran on past its column,
+  // into the generator's form at 1440x900 and cut at the pane's edge at 1280x720.
+  it("breaks the sent type's name inside the pane", async () => {
+    const config = demoConfig();
+    const long = 'T'.repeat(128);
+    store = freshStore({
+      ...config,
+      messageTypes: config.messageTypes.map((t, i) => (i === 0 ? { ...t, name: long } : t)),
+    });
+    render(inPane(560, <InjectPanel />, 600));
+    // The name beside the id (the other match is the id list's option, out of sight).
+    const name = page.getByText(long, { exact: true }).filter({ hasText: long }).last();
+    await expect.element(name).toBeVisible();
+    const pane = page.getByTestId('pane').element();
+    expect(name.element().tagName).toBe('SPAN');
+    expect(name.element().getBoundingClientRect().right).toBeLessThanOrEqual(
+      pane.getBoundingClientRect().right + 0.5,
+    );
+    expect(pane.scrollWidth).toBeLessThanOrEqual(pane.clientWidth + 1);
   });
 });

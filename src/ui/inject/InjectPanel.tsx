@@ -155,7 +155,7 @@ export function InjectPanel() {
             {shownId === null ? '' : `; sending is off until it is one`}
           </span>
         ) : (
-          <span className="muted">
+          <span className="muted inject-type-name">
             {type
               ? byName
                 ? `${type.name} (${String(type.typeId)})`

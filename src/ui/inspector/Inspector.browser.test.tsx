@@ -9,6 +9,7 @@ import '../design/tokens.css';
 import '../design/controls.css';
 import './inspector.css';
 import type { WorkbenchStore } from '../../state/store';
+import { demoConfig } from '../../core/config';
 
 let store: WorkbenchStore;
 beforeEach(() => {
@@ -541,5 +542,31 @@ describe('Inspector for a route', () => {
     // The form opens at its top, and focus is in its first field, not on the page.
     expect(aside().scrollTop).toBe(0);
     await expect.element(page.getByRole('textbox', { name: 'Kernel id' })).toHaveFocus();
+  });
+});
+
+describe('Inspector outline with long names', () => {
+  // A 128-character kernel id without spaces ran off the Inspector's right edge: a button keeps
+  // its words on one line.
+  it('breaks a long kernel id and type name inside the pane', async () => {
+    const config = demoConfig();
+    const id = 'K'.repeat(100) + '_x';
+    const old = config.kernels[0]!.id;
+    store = freshStore({
+      ...config,
+      kernels: config.kernels.map((k, i) => (i === 0 ? { ...k, id } : k)),
+      routes: config.routes.map((r) => (r.kernelId === old ? { ...r, kernelId: id } : r)),
+      messageTypes: config.messageTypes.map((t, i) =>
+        i === 0 ? { ...t, name: 'T'.repeat(128) } : t,
+      ),
+      layout: {},
+    });
+    render(inPane(300, <Inspector />, 900));
+    const outline = page.getByRole('navigation', { name: 'Workspace outline' });
+    await expect.element(outline.getByRole('button', { name: id, exact: true })).toBeVisible();
+    const right = page.getByTestId('pane').element().getBoundingClientRect().right;
+    const links = outline.element().querySelectorAll('button');
+    expect(links.length).toBeGreaterThan(4);
+    for (const b of links) expect(b.getBoundingClientRect().right).toBeLessThanOrEqual(right + 0.5);
   });
 });
