@@ -354,6 +354,30 @@ for (const size of SIZES)
       page,
     }) => {
       await wb.open();
+      await expect(page.locator('.react-flow__node')).toHaveCount(9);
+      // Frame by frame from the click: how many frames drew a node past the pane's edge. Fitted
+      // two frames after the new positions, in a 200 ms move, the graph had stood unfitted for
+      // 0.3–1 s (10–30 frames) under load.
+      await page.evaluate(() => {
+        const w = window as unknown as { framesOut: number; watching: boolean };
+        w.framesOut = 0;
+        w.watching = true;
+        const frame = () => {
+          const pr = document.querySelector('.react-flow')!.getBoundingClientRect();
+          const out = [...document.querySelectorAll('.react-flow__node')].some((n) => {
+            const r = n.getBoundingClientRect();
+            return (
+              r.left < pr.left - 1 ||
+              r.right > pr.right + 1 ||
+              r.top < pr.top - 1 ||
+              r.bottom > pr.bottom + 1
+            );
+          });
+          if (out) w.framesOut++;
+          if (w.watching) requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      });
       await wb.autoLayout();
       const pane = (await page.getByTestId('graph').boundingBox())!;
       // ELK's layout is larger than the demo's own: unfitted, alert_sink sat past the pane's right
@@ -373,6 +397,15 @@ for (const size of SIZES)
           return out;
         })
         .toEqual([]);
+      // At most the frame that drew the new positions before the fit (React Flow fits measured
+      // nodes) and one more.
+      expect(
+        await page.evaluate(() => {
+          const w = window as unknown as { framesOut: number; watching: boolean };
+          w.watching = false;
+          return w.framesOut;
+        }),
+      ).toBeLessThanOrEqual(2);
       // All of it in sight, the minimap is not drawn; zoomed in, it is, and Fit view puts it away.
       const minimap = page.locator('.react-flow__minimap');
       await expect(minimap).toHaveCount(0);
