@@ -120,11 +120,13 @@ export function Toolbar() {
       // import is): ELK's is larger than the hand-made one. Fitted two frames later, in a 200 ms
       // move, the nodes had stood past the pane's edge and under the minimap for 0.3–1 s under
       // load.
-      fitGraphAfterChange();
-      now.replace(
+      const done = now.replace(
         { ...now.config, layout: { ...(now.config.layout ?? {}), ...layout } },
         'Laid out the graph (undo restores the old positions).',
       );
+      // Asked before the graph renders the new config (that render comes after this code); a
+      // refused change asks nothing, so no later, unrelated change is fitted in its place.
+      if (done) fitGraphAfterChange();
     } catch (err) {
       s().notify(
         'error',
