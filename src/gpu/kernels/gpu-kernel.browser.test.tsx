@@ -4,6 +4,7 @@
  * still rejects `validate()` with a `gpu-failure` naming the kernel and the compiler's words.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../check/checks.ts';
 import { genericSpec } from './generic/generic.ts';
 import { GpuKernel, GpuKernelError } from './gpu-kernel.ts';
 import { createMessageBatch, DemoTypes } from './types.ts';
@@ -42,6 +43,35 @@ describe('GpuKernel.validate', () => {
     // The generic kernel counts each message in its type's slot, from zeroed state.
     expect(state.reduce((a, b) => a + b, 0)).toBe(3);
     k.destroy();
+  });
+
+  // Compiled ahead and set by validate(), the pipeline had been missing for a kernel used
+  // without it: every batch threw "used before validate()".
+  it('runs a batch on a kernel used without validate()', async () => {
+    const k = new GpuKernel(device, genericSpec, false);
+    const batch = createMessageBatch(16);
+    batch.count = 2;
+    batch.typeLo[0] = DemoTypes.FraudAlert;
+    batch.typeLo[1] = DemoTypes.FraudAlert;
+    await k.process(batch);
+    const state = await k.exportState();
+    expect(state.reduce((a, b) => a + b, 0)).toBe(2);
+    k.destroy();
+  });
+
+  it("the GPU check's kernels (createGpuKernel) equal their twins on a small run", async () => {
+    const results = await runCheck({ seed: 3, batches: 2, batchSize: 64 });
+    expect(results.map((r) => r.behavior).sort()).toEqual([
+      'aggregator',
+      'fraud',
+      'generic',
+      'pattern',
+    ]);
+    for (const r of results) {
+      expect(r.firstMismatch, r.behavior).toBeUndefined();
+      expect(r.equal, r.behavior).toBe(true);
+      expect(r.inputs, r.behavior).toBeGreaterThan(0);
+    }
   });
 
   it('rejects a shader that does not compile, with the compiler message', async () => {

@@ -386,6 +386,9 @@ export class GpuKernel {
         'gpu-failure',
         `${this.behavior}: batches are limited to 16,777,216 rows; split this one of ${n}`,
       );
+    // Compiled by now where `validate()` ran; a kernel used without it (`createGpuKernel`'s, the
+    // GPU check's) waits for its compile here, its first batch alone.
+    const pipeline = this.pipeline ?? (this.pipeline = await this.compiling);
     this.ensureCapacity(n);
     const t0 = performance.now();
     const d = this.device;
@@ -457,9 +460,7 @@ export class GpuKernel {
           }
         : {},
     );
-    if (!this.pipeline)
-      throw new GpuKernelError('gpu-failure', `${this.behavior}: used before validate()`);
-    pass.setPipeline(this.pipeline);
+    pass.setPipeline(pipeline);
     pass.setBindGroup(0, bind);
     const groups = Math.ceil(invocations / WORKGROUP);
     const gx = Math.min(groups, MAX_GROUPS_X);

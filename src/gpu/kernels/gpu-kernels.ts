@@ -19,11 +19,11 @@ export function gpuSpec(behavior: KernelBehavior): GpuKernelSpec {
   }
 }
 
-/** A GPU kernel for a behaviour on `device`. */
+/** A GPU kernel for a behaviour on `device`, its shader and pipeline checked and compiled. */
 export function createGpuKernel(
   device: GPUDevice,
   behavior: KernelBehavior,
   timestampQuery = false,
-): GpuKernel {
-  return new GpuKernel(device, gpuSpec(behavior), timestampQuery);
+): Promise<GpuKernel> {
+  return new GpuKernel(device, gpuSpec(behavior), timestampQuery).validate();
 }
