@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoConfig } from '../core/config';
+import { demoConfig, validateWorkspace } from '../core/config';
 import {
   listWorkspaces,
   loadCurrent,
@@ -30,6 +30,25 @@ describe('workspace persistence', () => {
     expect(listWorkspaces(s)).toEqual(['mine']);
     const back = loadCurrent(s);
     expect(back).toEqual({ kind: 'loaded', name: 'mine', config: c });
+  });
+
+  // Older builds imported a second type with a taken id (Problems flagged it). Such a workspace
+  // still opens, with the problem listed, instead of going aside as corrupt.
+  it('opens a saved workspace that uses a type id twice, with the problem listed', () => {
+    const s = memoryStorage();
+    const demo = demoConfig();
+    const dup = { ...demo.messageTypes[0]!, name: 'Dup' };
+    saveWorkspace(s, 'old', demo);
+    s.data.set(
+      'rdw:v1:ws:old',
+      JSON.stringify({ ...demo, messageTypes: [...demo.messageTypes, dup] }),
+    );
+    const r = loadWorkspace(s, 'old');
+    expect(r.kind).toBe('loaded');
+    if (r.kind !== 'loaded') return;
+    expect(r.config.messageTypes.map((t) => t.name)).toContain('Dup');
+    expect(validateWorkspace(r.config).map((p) => p.code)).toContain('type-id-reused');
+    expect([...s.data.keys()].some((k) => k.includes('corrupt'))).toBe(false);
   });
 
   it('keeps corrupt data aside and reports it', () => {

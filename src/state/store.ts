@@ -135,7 +135,9 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
       return get().replace(result.config, result.note);
     },
     replace(config, note) {
-      const check = parseConfig(config);
+      // The workspace as it is, edited: a type id it already used twice (an older build's
+      // import) does not block other edits. New input is checked strictly where it enters.
+      const check = parseConfig(config, { reusedTypeIds: 'allow' });
       if (!check.ok) {
         const why = check.errors
           .slice(0, 3)

@@ -89,6 +89,12 @@ describe('parseConfig', () => {
         message: `type id ${String(first.typeId)} is already used by messageTypes[0] (${JSON.stringify(first.name)}); each message type needs its own id`,
       },
     ]);
+    // Read back from what the workbench holds (a workspace an older build saved), it loads.
+    const held = parseConfig(
+      { ...demo, messageTypes: [...demo.messageTypes, { ...first, name: 'Dup' }] },
+      { reusedTypeIds: 'allow' },
+    );
+    expect(held.ok).toBe(true);
     // Distinct ids are fine, however close.
     const ok = parseConfig({
       ...demo,

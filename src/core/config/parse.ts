@@ -36,16 +36,27 @@ function capErrors(errors: ConfigError[]): ConfigError[] {
   return [...errors.slice(0, MAX_ERRORS), { path: ROOT_PATH, message: `and ${rest} more errors` }];
 }
 
+/** How strict `parseConfig` is where the workbench reads back what it already holds. */
+export interface ParseOptions {
+  /**
+   * `refuse` (the default: imports, share links, Rust, the test API) or `allow` (a workspace
+   * saved by an older build, the current workspace as edits change it): there a type id used
+   * twice loads, and the Problems panel reports it (`type-id-reused`) for the user to fix, where
+   * refused it had set the whole workspace aside as corrupt.
+   */
+  reusedTypeIds?: 'refuse' | 'allow';
+}
+
 /**
  * Reads a route-config document from an object, JSON text or TOML text, validates it and
  * returns it in canonical form (type ids as numbers when safe, else decimal strings; no
  * `$schema`). Never throws and never mutates `input`.
  */
-export function parseConfig(input: unknown): ParseResult {
+export function parseConfig(input: unknown, options: ParseOptions = {}): ParseResult {
   try {
-    if (typeof input === 'string') return parseConfigText(input);
+    if (typeof input === 'string') return parseConfigText(input, undefined, options);
     const tree = toPlainTree(input);
-    return tree.ok ? parseTree(tree.value) : fail(tree.errors);
+    return tree.ok ? parseTree(tree.value, options) : fail(tree.errors);
   } catch (e) {
     return one(ROOT_PATH, `could not read the document: ${describe(e)}`);
   }
@@ -55,7 +66,11 @@ export function parseConfig(input: unknown): ParseResult {
  * Reads a route-config document from text. Without `format`, text whose first non-blank
  * character is `{` is JSON and anything else TOML.
  */
-export function parseConfigText(text: string, format?: TextFormat): ParseResult {
+export function parseConfigText(
+  text: string,
+  format?: TextFormat,
+  options: ParseOptions = {},
+): ParseResult {
   try {
     if (typeof text !== 'string') return one(ROOT_PATH, 'expected text');
     if (text.length > LIMITS.maxTextLength) {
@@ -98,7 +113,7 @@ export function parseConfigText(text: string, format?: TextFormat): ParseResult 
       }
     }
     const tree = toPlainTree(raw);
-    return tree.ok ? parseTree(tree.value) : fail(tree.errors);
+    return tree.ok ? parseTree(tree.value, options) : fail(tree.errors);
   } catch (e) {
     return one(ROOT_PATH, `could not read the document: ${describe(e)}`);
   }
@@ -279,7 +294,7 @@ const COUNT_LIMITS: readonly [key: string, limit: number, what: string][] = [
   ['generatorPresets', LIMITS.maxPresets, 'generator presets'],
 ];
 
-function parseTree(tree: unknown): ParseResult {
+function parseTree(tree: unknown, options: ParseOptions): ParseResult {
   if (!isRecord(tree)) return one(ROOT_PATH, 'expected a route-config object');
   const version = tree['version'];
   if (version === undefined) {
@@ -289,7 +304,7 @@ function parseTree(tree: unknown): ParseResult {
       path: 'version',
       message: `missing; this workbench reads version ${CONFIG_VERSION} documents`,
     };
-    const rest = parseTree({ ...tree, version: CONFIG_VERSION });
+    const rest = parseTree({ ...tree, version: CONFIG_VERSION }, options);
     return fail(rest.ok ? [missing] : [missing, ...rest.errors]);
   }
   if (typeof version === 'number' && Number.isInteger(version) && version > CONFIG_VERSION) {
@@ -331,7 +346,7 @@ function parseTree(tree: unknown): ParseResult {
   if (countErrors.length > 0) return fail(countErrors);
 
   const parsed = RouteConfigSchema.safeParse(tree, { error: plainMessage });
-  const semantic = semanticErrors(tree);
+  const semantic = semanticErrors(tree, options);
   if (!parsed.success) {
     // The cross-checks are listed with the schema's errors, so one import shows everything to
     // fix; a path the schema already flagged is not flagged twice.
@@ -434,7 +449,7 @@ const FIELD_TYPE_NAMES: ReadonlySet<unknown> = new Set(FIELD_TYPES);
  * kernel whose id is a string counts as known even when its other keys are wrong, so no route is
  * flagged for a mistake elsewhere.
  */
-function semanticErrors(tree: Record<string, unknown>): ConfigError[] {
+function semanticErrors(tree: Record<string, unknown>, options: ParseOptions): ConfigError[] {
   const errors: ConfigError[] = [];
   const kernelAt = new Map<string, number>();
   for (const [k, i] of records(tree, 'kernels')) {
@@ -458,7 +473,7 @@ function semanticErrors(tree: Record<string, unknown>): ConfigError[] {
   // first, and the engine routes by id, so it could never receive a message of its own.
   const typeAt = new Map<string, [number, unknown]>();
   for (const [t, i] of records(tree, 'messageTypes')) {
-    if (isU64(t['typeId'])) {
+    if (options.reusedTypeIds !== 'allow' && isU64(t['typeId'])) {
       const key = u64Key(t['typeId']);
       const prev = typeAt.get(key);
       if (prev !== undefined) {

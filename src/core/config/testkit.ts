@@ -113,7 +113,8 @@ export const configArb: fc.Arbitrary<RouteConfig> = fc
       maxHops: fc.integer({ min: 1, max: 255 }),
       defaultPriority: fc.integer({ min: 0, max: 255 }),
     }),
-    messageTypes: fc.array(typeArb, { maxLength: 8 }),
+    // One type per id, as `parseConfig` has it.
+    messageTypes: fc.uniqueArray(typeArb, { selector: (t) => u64Key(t.typeId), maxLength: 8 }),
     // No kernels at all is the empty workspace (no routes, no K2K routes).
     kernels: fc.uniqueArray(kernelArb, { selector: (k) => k.id, minLength: 0, maxLength: 6 }),
   })

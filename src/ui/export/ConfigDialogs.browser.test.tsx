@@ -52,6 +52,14 @@ describe('Import dialog', () => {
     await expect
       .element(dialog().getByTestId('import-origin'))
       .toHaveTextContent(/^from file a\.json$/);
+    // The file's preview, cancelled or closed, leaves the draft it never showed as it was.
+    await userEvent.click(dialog().getByRole('button', { name: 'Cancel' }));
+    store.getState().openDialog({ kind: 'import', text: '{"version": 2}', source: 'file b.json' });
+    await expect.element(box()).toHaveValue('{"version": 2}');
+    await userEvent.keyboard('{Escape}');
+    await expect.element(dialog()).not.toBeInTheDocument();
+    openImport();
+    await expect.element(box()).toHaveValue('draft');
     await userEvent.click(dialog().getByRole('button', { name: 'Cancel' }));
   });
 

@@ -166,6 +166,7 @@ export function ConfigDialogs() {
       initialText={dialog.text ?? draft?.text ?? ''}
       source={draft?.origin ?? dialog.source ?? 'paste'}
       restored={draft !== null}
+      draftable={dialog.text === undefined}
       preset={dialog.preset ?? null}
       onClose={close}
     />
@@ -385,6 +386,7 @@ function ImportDialog({
   initialText,
   source,
   restored = false,
+  draftable = false,
   preset,
   onClose,
 }: {
@@ -392,6 +394,8 @@ function ImportDialog({
   source: string;
   /** The text is the draft an earlier Import left (closed with Escape or ✕). */
   restored?: boolean;
+  /** Opened without text of its own (Import…): what it holds when closed is the draft. */
+  draftable?: boolean;
   /** A generator preset that came with a share link; it joins the imported config's presets. */
   preset: GeneratorPreset | null;
   onClose: () => void;
@@ -409,13 +413,15 @@ function ImportDialog({
     () => (result?.ok ? diffConfigs(current, result.config) : null),
     [result, current],
   );
-  // Escape and ✕ keep what the box holds for the next Import…; Cancel and Apply let it go.
+  // Escape and ✕ keep what the box holds for the next Import…; Cancel and Apply let it go. Only
+  // in a dialog opened without text of its own: a dropped file's or a share link's preview had
+  // dropped, or overwritten, a draft it never showed.
   const dismiss = () => {
-    importDraft = text.trim() !== '' ? { text, origin } : null;
+    if (draftable) importDraft = text.trim() !== '' ? { text, origin } : null;
     onClose();
   };
   const discard = () => {
-    importDraft = null;
+    if (draftable) importDraft = null;
     onClose();
   };
   return (

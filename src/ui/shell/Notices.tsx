@@ -63,7 +63,8 @@ function useFocusBackFromNotices(count: number): void {
   }, [count]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'F8') return;
+      // By key or by code, as Radix's hotkey matches (a remapped F8 sends its code).
+      if (e.key !== 'F8' && e.code !== 'F8') return;
       // With no notice there is nothing to go to: the focus stays (it had gone to the empty
       // list, unlabelled, and Escape did not bring it back).
       if (shown.current === 0) {
