@@ -72,10 +72,11 @@ export class GpuKernel {
   lastTiming: GpuDispatchTiming = { gpuNs: null };
   private readonly device: GPUDevice;
   private readonly spec: GpuKernelSpec;
-  /** Set by {@link validate} once the pipeline is compiled. */
-  private pipeline: GPUComputePipeline | null = null;
-  /** The pipeline being compiled (on the GPU process's own threads) since construction. */
-  private readonly compiling: Promise<GPUComputePipeline>;
+  /**
+   * The pipeline, compiled (on the GPU process's own threads) from construction on: awaited by
+   * {@link validate}, and by each batch (at once, after the first).
+   */
+  private readonly pipeline: Promise<GPUComputePipeline>;
   private readonly layout: GPUBindGroupLayout;
   private readonly state: GPUBuffer;
   private readonly params: GPUBuffer;
@@ -129,13 +130,13 @@ export class GpuKernel {
     // Compiled ahead, awaited by `validate`: a pipeline made with `createComputePipeline` is
     // compiled at its first dispatch, and that cost (47 ms of the fraud kernel's first 1-row
     // batch on SwiftShader, idle) landed in the first batch of live traffic.
-    this.compiling = device.createComputePipelineAsync({
+    this.pipeline = device.createComputePipelineAsync({
       layout: device.createPipelineLayout({ bindGroupLayouts: [this.layout] }),
       compute: { module, entryPoint: 'main', constants: { WG: WORKGROUP, ...spec.constants } },
     });
     // Handled in `validate`; a kernel dropped before it is validated must not leave an
     // unhandled rejection behind.
-    this.compiling.catch(() => undefined);
+    this.pipeline.catch(() => undefined);
     this.setupErrors = device.popErrorScope();
     const S = GPUBufferUsage;
     this.state = createTrackedBuffer(device, {
@@ -165,7 +166,7 @@ export class GpuKernel {
     const err = await this.setupErrors;
     let pipelineError: string | null = null;
     try {
-      this.pipeline = await this.compiling;
+      await this.pipeline;
     } catch (e) {
       pipelineError = e instanceof Error ? e.message : String(e);
     }
@@ -386,9 +387,9 @@ export class GpuKernel {
         'gpu-failure',
         `${this.behavior}: batches are limited to 16,777,216 rows; split this one of ${n}`,
       );
-    // Compiled by now where `validate()` ran; a kernel used without it (`createGpuKernel`'s, the
-    // GPU check's) waits for its compile here, its first batch alone.
-    const pipeline = this.pipeline ?? (this.pipeline = await this.compiling);
+    // Compiled by now where `validate()` ran; a kernel used without it waits for its compile
+    // here, its first batch alone.
+    const pipeline = await this.pipeline;
     this.ensureCapacity(n);
     const t0 = performance.now();
     const d = this.device;
