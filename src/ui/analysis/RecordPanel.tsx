@@ -126,20 +126,21 @@ export function RecordPanel() {
     return r.recording;
   }
 
-  const [checking, setChecking] = useState<string | null>(null);
+  /** The recording a headless replay is checking, and since when (ms, `Date.now()`). */
+  const [check, setCheck] = useState<{ name: string; since: number } | null>(null);
+  const checking = check?.name ?? null;
   const cancelCheck = useRef<(() => void) | null>(null);
   // A headless check still running when the panel goes away ends with it.
   useEffect(() => () => cancelCheck.current?.(), []);
   // Its seconds so far, as What-if counts its own: a replay of 10 M receipts, twice, read
   // "Replaying…" for two minutes with nothing moving and no way to stop it.
-  const [checkStart, setCheckStart] = useState<number | null>(null);
-  const seconds = useSecondsSince(checking === null ? null : checkStart);
+  const seconds = useSecondsSince(check?.since ?? null);
 
   function cancelReplay() {
     const n = checking;
     cancelCheck.current?.();
     cancelCheck.current = null;
-    setChecking(null);
+    setCheck(null);
     if (n !== null) setMessage(`Headless replay of “${n}” cancelled.`);
   }
 
@@ -150,14 +151,13 @@ export function RecordPanel() {
     // deterministic.
     const run = checkInWorker({ config, recording: r });
     cancelCheck.current = run.cancel;
-    setChecking(n);
-    setCheckStart(Date.now());
+    setCheck({ name: n, since: Date.now() });
     setMessage(`Replaying “${n}” headless, twice (${commands(r.events.length)})…`);
     void run.result.then((reply) => {
       // Cancelled (by its button or the panel going away): said there, if at all.
       if (cancelCheck.current !== run.cancel) return;
       cancelCheck.current = null;
-      setChecking(null);
+      setCheck(null);
       if ('error' in reply) {
         if (reply.error !== 'cancelled')
           setMessage(`Headless replay of “${n}” failed: ${reply.error}`);
