@@ -187,7 +187,27 @@ describe('Trace panel: what a hop says', () => {
     await userEvent.fill(box, '-1');
     await userEvent.keyboard('{Enter}');
     // The earlier id's "no message" had stood under this one's error.
-    await expect.poll(alerts).toEqual(['A message id is a non-negative integer.']);
+    await expect.poll(alerts).toEqual(['A message id is a whole number from 1 up.']);
+  });
+
+  // An empty box read as 0 and traced "message 0", which never existed ("No receipt of message 0
+  // is available: it may have been sampled out…"); the broker numbers messages from 1.
+  it('asks for an id where the box is empty, and refuses 0, without asking the engine', async () => {
+    const engine = engineWith([]);
+    render(<TracePanel />, engine);
+    const box = page.getByRole('textbox', { name: 'Message id to trace' });
+    const alerts = () =>
+      page
+        .getByRole('alert')
+        .elements()
+        .map((e) => e.textContent);
+    await userEvent.fill(box, '  ');
+    await userEvent.keyboard('{Enter}');
+    await expect.poll(alerts).toEqual(['Enter a message id to trace.']);
+    await userEvent.fill(box, '0');
+    await userEvent.click(page.getByRole('button', { name: 'Trace', exact: true }));
+    await expect.poll(alerts).toEqual(['A message id is a whole number from 1 up.']);
+    expect(engine.sent.filter((c) => c.type === 'trace')).toEqual([]);
   });
 
   it('says a message its queue evicted was evicted', async () => {

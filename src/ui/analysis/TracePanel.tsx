@@ -125,8 +125,12 @@ export function TracePanel() {
   }, [st.messageId, trace, st.error]);
 
   function traceTyped() {
-    const n = Number(id.trim());
-    if (!Number.isInteger(n) || n < 0) return setError('A message id is a non-negative integer.');
+    const typed = id.trim();
+    // An empty box read as Number('') = 0, and traced a "message 0" that never existed: the
+    // broker numbers messages from 1.
+    if (typed === '') return setError('Enter a message id to trace.');
+    const n = Number(typed);
+    if (!Number.isInteger(n) || n < 1) return setError('A message id is a whole number from 1 up.');
     setError(null);
     openTrace(n, false);
   }
@@ -230,7 +234,7 @@ export function TracePanel() {
         <section aria-label="Trace timeline" className="trace-timeline" ref={timeline}>
           {st.loading ? <p className="muted">Tracing message {st.messageId}…</p> : null}
           {/* Not beside an error about the id typed since: "No message has id 99999999999"
-              had stood under "A message id is a non-negative integer." for -1. */}
+              had stood under "A message id is a whole number from 1 up." for -1. */}
           {st.error && !error ? <p role="alert">{st.error}</p> : null}
           {trace ? (
             <>
