@@ -848,9 +848,22 @@ describe('Dead letters panel (issue 13, point 4)', () => {
     await expect
       .element(page.getByTestId('dead-letters-empty'))
       .toHaveTextContent(/holds what it refused as Rejected, .*: show Rejected\.$/);
+    // The count says how many of those held match: "2 held" alone stood beside "No dead letter
+    // matches these filters".
+    await expect
+      .element(page.getByTestId('dead-letter-count'))
+      .toHaveTextContent(/^0 of 2 dead letters held$/);
     // The hint's button sets the filter it names.
     await userEvent.click(page.getByRole('button', { name: 'show Rejected' }));
     await expect.element(select).toHaveValue('Rejected');
+    await expect
+      .element(page.getByTestId('dead-letter-count'))
+      .toHaveTextContent(/^2 of 2 dead letters held$/);
+    // No filter: the count alone.
+    await userEvent.selectOptions(select, '');
+    await expect
+      .element(page.getByTestId('dead-letter-count'))
+      .toHaveTextContent(/^2 dead letters held$/);
     expect(engine.sent).toContainEqual({
       type: 'listDeadLetters',
       filter: { reasons: ['Rejected'] },

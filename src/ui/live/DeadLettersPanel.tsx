@@ -322,6 +322,11 @@ export function DeadLettersPanel() {
         {/* The count after the filters: before them, its growth under an overflow ("0 held" to
             "10,000 held (full) (14,986 evicted)") moved both filters 200 px while they were used. */}
         <strong data-testid="dead-letter-count" className={stale.className} title={stale.title}>
+          {/* With a filter set, how many of them match: "3,976 held" alone had stood beside "No
+              dead letter matches these filters" and "Redrive all matching (0)". */}
+          {reason || dest ? (
+            <span data-testid="dead-letters-matching">{formatCount(total)} of </span>
+          ) : null}
           {formatCount(count)}
           {/* The noun goes in a narrow pane (the tab says "Dead letters"), making room for Purge. */}
           <span className="dl-noun"> {count === 1 ? 'dead letter' : 'dead letters'}</span> held
