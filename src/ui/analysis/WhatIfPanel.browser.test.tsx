@@ -83,6 +83,29 @@ describe('What-if traffic', () => {
     expect(engine.sent.some((c) => c.type === 'drainCadence')).toBe(true);
   });
 
+  // "Structure: 0 added, 0 removed, 2 changed" stood above a list of one change: the count took
+  // in the config's name (and generator presets), which the list left out.
+  it('lists every change its structure count counts, and says one message in the singular', async () => {
+    render(<WhatIfPanel />);
+    const other = structuredClone(store.getState().config);
+    other.name = 'renamed';
+    for (const k of other.kernels) if (k.id === 'pattern_detector') k.queueCapacity = 512;
+    await userEvent.selectOptions(page.getByLabelText('Config to compare with'), 'paste');
+    await userEvent.fill(page.getByLabelText('Other config (JSON or TOML)'), JSON.stringify(other));
+    await userEvent.fill(page.getByLabelText('What-if rate'), '10');
+    await userEvent.fill(page.getByLabelText('What-if duration'), '100');
+    await userEvent.click(page.getByRole('button', { name: 'Run what-if' }));
+    const report = page.getByTestId('whatif-report');
+    await expect
+      .element(report, { timeout: 20_000 })
+      .toHaveTextContent(/100 ms of seeded traffic \(1 message\) through/);
+    await expect.element(report).toHaveTextContent(/Structure: 0 added, 0 removed, 2 changed\./);
+    await userEvent.click(page.getByText(/^Structural diff/));
+    const diff = page.getByTestId('import-diff');
+    await expect.element(diff).toHaveTextContent(/Config name "[^"]+" → "renamed"/);
+    await expect.element(diff).toHaveTextContent(/~ pattern_detector: queueCapacity 1024 → 512/);
+  });
+
   it('takes a rate the live generator takes, and refuses a run of more messages than it holds', async () => {
     render(<WhatIfPanel />);
     await userEvent.selectOptions(page.getByLabelText('Config to compare with'), 'paste');

@@ -9,8 +9,8 @@ import { liveCadence, type LiveCadence } from '../../analysis/liveCadence';
 import { useEngine } from '../engineContext';
 import { oneShot } from './oneShot';
 import { outcomeWord } from './whatifWords';
-import { formatCount, formatCounts } from '../design/format';
-import { describeFieldChange } from '../design/diffText';
+import { countOf, formatCount, formatCounts } from '../design/format';
+import { DiffView } from '../export/DiffView';
 import { generatorSpecOf, mixText, num } from '../inject/generatorSpec';
 import { DEFAULT_PATTERN } from '../../engine/protocol';
 
@@ -349,10 +349,11 @@ function WhatIfReportView({
   cadence: LiveCadence | null;
 }) {
   const d = report.diff.summary;
+  const typeNames = new Map(report.types.map((t) => [String(t.typeId), t.name]));
   return (
     <section aria-label="What-if report" data-testid="whatif-report" ref={revealReport}>
       <p>
-        {report.durationMs} ms of seeded traffic ({formatCount(report.base.injected)} messages)
+        {report.durationMs} ms of seeded traffic ({countOf(report.base.injected, 'message')})
         through {labels[0]} and {labels[1]}:{' '}
         <strong data-testid="whatif-changed-count">
           {report.changed.length === 0
@@ -445,22 +446,9 @@ function WhatIfReportView({
         <summary>
           Structural diff ({labels[0]} → {labels[1]})
         </summary>
-        <ul>
-          {[
-            ...report.diff.types,
-            ...report.diff.kernels,
-            ...report.diff.routes,
-            ...report.diff.k2kRoutes,
-          ].map((c, i) => (
-            <li key={i}>
-              {c.kind} {c.key}
-              {c.kind === 'changed' ? `: ${c.fields.map(describeFieldChange).join(', ')}` : ''}
-            </li>
-          ))}
-          {report.diff.broker.map((f) => (
-            <li key={f.field}>broker.{describeFieldChange(f)}</li>
-          ))}
-        </ul>
+        {/* The import preview's list: this one had left out the name and the generator
+            presets while "Structure: … 2 changed" above counted them. */}
+        <DiffView diff={report.diff} typeName={(key) => typeNames.get(key)} />
       </details>
     </section>
   );

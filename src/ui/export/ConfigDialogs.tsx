@@ -14,10 +14,8 @@ import {
   type ConfigDiff,
   type ExportFormat,
   type GeneratorPreset,
-  type RouteConfig,
-  u64Key,
 } from '../../core/config';
-import { describeFieldChange } from '../design/diffText';
+import { DiffView, typeNamer } from './DiffView';
 import { looksLikeRust } from '../../interop/rust/detect';
 import type { RustReadResult, Unread } from '../../interop/rust/read';
 import { useWorkbench, workbenchStore } from '../../state/store';
@@ -324,64 +322,6 @@ function RemovedKernelsNote({ diff }: { diff: ConfigDiff }) {
   );
 }
 
-/** A type's name by its id, from the config imported or, failing that, the current one. */
-function typeNamer(
-  current: RouteConfig,
-  next: RouteConfig | null,
-): (key: string) => string | undefined {
-  const names = new Map<string, string>();
-  for (const c of [current, next])
-    for (const t of c?.messageTypes ?? []) names.set(u64Key(t.typeId), t.name);
-  return (key) => names.get(key);
-}
-
-function DiffView({
-  diff,
-  typeName,
-}: {
-  diff: ConfigDiff;
-  typeName: (key: string) => string | undefined;
-}) {
-  const sections = [
-    ['Message types', diff.types],
-    ['Kernels', diff.kernels],
-    ['Routes', diff.routes],
-    ['K2K routes', diff.k2kRoutes],
-    ['Generator presets', diff.generatorPresets],
-  ] as const;
-  return (
-    <div className="diff" data-testid="import-diff">
-      <p>
-        <strong>
-          {diff.summary.identical
-            ? 'Identical to the current config.'
-            : `${diff.summary.added} added, ${diff.summary.removed} removed, ${diff.summary.changed} changed.`}
-        </strong>
-        {diff.layoutChanged ? ' Layout changes too.' : ''}
-      </p>
-      {/* The config's own name: counted in "changed", and had not been listed. */}
-      {diff.name ? <p>Config {describeFieldChange(diff.name)}</p> : null}
-      {diff.broker.length ? <p>Broker: {diff.broker.map(describeFieldChange).join(', ')}</p> : null}
-      {sections.map(([title, changes]) =>
-        changes.length ? (
-          <div key={title}>
-            <h4>{title}</h4>
-            <ul>
-              {changes.map((c) => (
-                <li key={`${c.kind}:${c.key}`} className={`diff-${c.kind}`}>
-                  {c.kind === 'added' ? '+ ' : c.kind === 'removed' ? '− ' : '~ '}
-                  <span className="mono">{entityLabel(c, typeName)}</span>
-                  {c.kind === 'changed' ? `: ${c.fields.map(describeFieldChange).join(', ')}` : ''}
-                </li>
-              ))}
-            </ul>
-          </div>
-        ) : null,
-      )}
-    </div>
-  );
-}
-
 function ImportDialog({
   initialText,
   source,
@@ -602,24 +542,4 @@ export async function readFileChecked(
       error: `${file.name} is empty; a config is JSON, TOML or Rust source text.`,
     };
   return { ok: true, text };
-}
-
-/**
- * An entity of the diff as the preview names it: a type by its name and id ("Payment (2001)"; by
- * its id alone, "~ 2001" had left the reader to look it up), a route by its type and kernel
- * ("PatternCheck (1003) → pattern_detector", where "− 1003" named neither), anything else by its
- * key.
- */
-function entityLabel(
-  c: { kind: string; key: string; before?: unknown; after?: unknown },
-  typeName: (key: string) => string | undefined,
-): string {
-  const item = (c.kind === 'removed' ? c.before : c.after) as
-    { name?: unknown; typeId?: unknown; kernelId?: unknown } | undefined;
-  if (item && typeof item.kernelId === 'string' && item.typeId !== undefined) {
-    const name = typeName(c.key);
-    return `${name ? `${name} (${c.key})` : c.key} → ${item.kernelId}`;
-  }
-  const name = item?.name;
-  return typeof name === 'string' && name !== c.key ? `${name} (${c.key})` : c.key;
 }
