@@ -46,6 +46,43 @@ describe('Predict panel', () => {
     await expect.element(note).not.toBeInTheDocument();
   });
 
+  // Saturated, with small queues under bursts: "Its thread … is the limit, not a kernel" stood
+  // above paths whose bottleneck was a kernel losing messages. Both hold, and it says so.
+  it('says kernels losing messages beside the engine limit, not "not a kernel"', async () => {
+    render(<PredictPanel />);
+    const lossy = (k: ReturnType<typeof kernels>[number]) =>
+      k.id === 'pattern_detector' || k.id === 'alert_sink'
+        ? { ...k, capacity: 64, dropped: 0, lettersHeld: 0 }
+        : k;
+    const base = saturated(3_200, 1_540_000);
+    // Two snapshots a second apart: the second's refusals are losses in the last second.
+    store
+      .getState()
+      .ingestSnapshot(snapshot({ ...base, kernels: kernels().map(lossy) }), Date.now());
+    store.getState().ingestSnapshot(
+      snapshot({
+        ...base,
+        timeUs: 1_000_000,
+        kernels: kernels()
+          .map(lossy)
+          .map((k) =>
+            k.capacity === 64
+              ? { ...k, deadLettered: 5_000, lettersHeld: 5_000, dropped: 5_000 }
+              : k,
+          ),
+      }),
+      Date.now() + 1000,
+    );
+    const note = page.getByTestId('predict-engine-limit');
+    await expect
+      .element(note)
+      .toHaveTextContent(
+        /limits the rate; besides, pattern_detector and alert_sink lose messages at their queues \(the paths below\)\.$/,
+      );
+    await expect.element(note).not.toHaveTextContent(/not a kernel/);
+    await expect.element(page.getByTestId('bottleneck-1003')).toHaveTextContent(/pattern_detector/);
+  });
+
   // At 100 K/s the graph read "≤100 / 4,096" and Predict "0 / 4,096" for the same queue: the
   // engine drains each queue every slice, so its depth at the snapshot's instant is 0.
   it('shows a queue drained at the instant as its recent peak, as the graph does', async () => {

@@ -36,6 +36,10 @@ const fmtSec = (x: number | null): string =>
  */
 const AVG_NOTE = '(avg)';
 
+const AND = new Intl.ListFormat('en', { type: 'conjunction' });
+/** "a, b and c" ("a, b, and c" in en's list style). */
+const listOf = (items: string[]): string => AND.format(items);
+
 /** Per-kernel utilisation and time to full/drain, and the bottleneck of each path, live. */
 export function PredictPanel() {
   const all = usePredictions();
@@ -53,6 +57,8 @@ export function PredictPanel() {
   const order = new Map(config.kernels.map((k, i) => [k.id, i]));
   const rank = (id: string) => order.get(id) ?? Number.MAX_SAFE_INTEGER;
   const rows = [...all].sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
+  // Losing messages at its queue now (refused or evicted in the last second).
+  const losing = rows.filter((p) => p.losing);
   // Losing with no backlog ever caught: lumps of traffic larger than the queue.
   const lumpy = rows.filter((p) => p.losing && p.servicePerSec === null);
   const byId = new Map(all.map((p) => [p.id, p]));
@@ -191,7 +197,11 @@ export function PredictPanel() {
         <p className="predict-engine" role="status" data-testid="predict-engine-limit">
           ⚠ The engine is the bottleneck: messages enter at {fmtRate(limit.actual)}/s of the{' '}
           {fmtRate(limit.asked)}/s asked, and the generator is {limit.lagS} s behind its schedule.
-          Its thread (drawing and routing messages) is the limit, not a kernel.
+          {/* "…not a kernel" had stood above paths whose bottleneck was a kernel losing messages
+              (small queues under bursts): both hold, and it says so. */}
+          {losing.length === 0
+            ? ' Its thread (drawing and routing messages) is the limit, not a kernel.'
+            : ` Its thread (drawing and routing messages) limits the rate; besides, ${listOf(losing.map((p) => p.id))} ${losing.length === 1 ? 'loses' : 'lose'} messages at ${losing.length === 1 ? 'its queue' : 'their queues'} (the paths below).`}
         </p>
       ) : null}
       <div className="table-scroll">
