@@ -422,15 +422,21 @@ function WhatIfReportView({
       )}
       {report.overflowed.length > 0 ? (
         // Which pace its queues were drained at, said where its losses are read: at a fixed
-        // 8 ms a review found 68,135 refused where the live engine refused 47,413.
+        // 8 ms a review found 68,135 refused where the live engine refused 47,413. With the live
+        // cadence it had said a queue "loses about what it would live", and a QA run lost 2.5 to
+        // 5.5 times as many live (the two live runs 2 times apart): no closer than that is claimed.
         <p className="muted" data-testid="whatif-drain-note">
           {cadence ? (
             <>
               Queues here take traffic in and drain as the live engine did over its last{' '}
               {formatCount(cadence.stepsUs.length)} ticks while its generator ran (
               {formatMs(cadence.medianMs)} apart at the median, {formatMs(cadence.longestMs)} at the
-              longest), replayed in turn: a queue near its limit loses about what it would live at
-              that pace. Run it with the live traffic at this rate for the closest match.
+              longest), replayed in turn. A queue near its limit loses what arrives between two of
+              its drains beyond its room, so its losses hang on the longest gaps: read them as an
+              order of magnitude, not a count. Live, the same seeded traffic can lose several times
+              as many, and two live runs differ from each other (a pause of the page or the machine
+              is a long gap that no replay repeats). Run it with the live traffic at this rate for
+              the closest pace.
             </>
           ) : (
             <>
