@@ -83,6 +83,21 @@ describe('Predict panel', () => {
     await expect.element(page.getByTestId('bottleneck-1003')).toHaveTextContent(/pattern_detector/);
   });
 
+  // "full in" and "drained in" read "—" with nothing on hover, where μ and ρ beside them said why.
+  it('says on hover why a kernel has no time to full or to drained', async () => {
+    render(<PredictPanel />);
+    store.getState().ingestSnapshot(snapshot({ kernels: kernels() }), Date.now());
+    const row = page.getByTestId('predict-row-aggregator');
+    await expect.element(row).toBeInTheDocument();
+    const cells = [...row.element().querySelectorAll('td')];
+    const full = cells[cells.length - 2]!;
+    const drained = cells[cells.length - 1]!;
+    expect(full.textContent).toBe('—');
+    expect(drained.textContent).toBe('—');
+    expect(full.title).toMatch(/^Not predicted: its service rate is not measured yet/);
+    expect(drained.title).toBe('Nothing queued to drain');
+  });
+
   // At 100 K/s the graph read "≤100 / 4,096" and Predict "0 / 4,096" for the same queue: the
   // engine drains each queue every slice, so its depth at the snapshot's instant is 0.
   it('shows a queue drained at the instant as its recent peak, as the graph does', async () => {

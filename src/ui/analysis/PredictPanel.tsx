@@ -169,14 +169,38 @@ export function PredictPanel() {
                 >
                   {p.rho === null ? (p.losing ? '—' : '< 1') : p.rho.toFixed(2)}
                 </td>
-                <td className="num">
+                {/* A dash says why on hover, as the μ and ρ cells do: "—" alone, under heads
+                    that only named the column, left the reader to guess. */}
+                <td
+                  className="num"
+                  title={
+                    p.secondsToFull !== null
+                      ? undefined
+                      : p.servicePerSec === null
+                        ? 'Not predicted: its service rate is not measured yet (it has not been seen busy)'
+                        : 'Not filling: it serves at least as fast as messages arrive'
+                  }
+                >
                   {p.warning ? (
                     <strong role="alert">⚠ {fmtSec(p.secondsToFull)}</strong>
                   ) : (
                     fmtSec(p.secondsToFull)
                   )}
                 </td>
-                <td className="num">{fmtSec(p.secondsToDrain)}</td>
+                <td
+                  className="num"
+                  title={
+                    p.secondsToDrain !== null
+                      ? undefined
+                      : p.queued === 0
+                        ? 'Nothing queued to drain'
+                        : p.servicePerSec === null
+                          ? 'Not predicted: its service rate is not measured yet (it has not been seen busy)'
+                          : 'Not draining: messages arrive at least as fast as it serves them'
+                  }
+                >
+                  {fmtSec(p.secondsToDrain)}
+                </td>
               </tr>
             ))}
           </tbody>
