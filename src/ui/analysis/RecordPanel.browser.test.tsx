@@ -100,6 +100,29 @@ describe('Record panel replaying headless', () => {
   });
 });
 
+describe('Record in a half-width pane (1280x720)', () => {
+  // Beside the recording's name its four actions wrapped onto three lines.
+  it("puts a recording's actions on one line under its name", async () => {
+    render(inPane(588, <RecordPanel />));
+    await userEvent.click(page.getByRole('button', { name: 'Start recording' }));
+    store.getState().recorder.record({ type: 'inject', typeId: 1002, count: 5 });
+    await userEvent.click(page.getByRole('button', { name: /^Stop recording/ }));
+    const row = page.getByTestId('recording-session 1');
+    await expect.element(row).toBeVisible();
+    const tops = row
+      .getByRole('button')
+      .elements()
+      .map((b) => Math.round(b.getBoundingClientRect().top));
+    expect(tops).toHaveLength(4);
+    expect(new Set(tops).size).toBe(1);
+    // Under the name, not beside it.
+    const name = row.element().querySelector('td')!.getBoundingClientRect();
+    expect(tops[0]!).toBeGreaterThanOrEqual(Math.round(name.bottom) - 1);
+    const pane = page.getByTestId('pane').element();
+    expect(pane.scrollWidth).toBeLessThanOrEqual(pane.clientWidth);
+  });
+});
+
 describe('Record in a pane as narrow as it goes', () => {
   it('keeps its Import control inside the pane', async () => {
     render(inPane(240, <RecordPanel />));

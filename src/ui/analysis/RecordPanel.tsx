@@ -21,6 +21,7 @@ import { countOf, formatCount, formatCounts } from '../design/format';
 import type { ReplayRequest, ReplayResponse } from '../../analysis/replay.worker';
 import { oneShot } from './oneShot';
 import { ConfirmButton } from '../design/ConfirmButton';
+import './record.css';
 
 const liveScheduler = {
   after: (ms: number, fn: () => void) => window.setTimeout(fn, ms),
@@ -286,7 +287,9 @@ export function RecordPanel() {
         </p>
       ) : null}
       <div className="table-scroll">
-        <table className="grid-table" aria-label="Recordings">
+        {/* In a narrow pane a recording is two lines, its name then its actions on a line of
+            their own: beside the name they wrapped onto three lines at 1280x720. */}
+        <table className="grid-table stacks recordings" aria-label="Recordings">
           <tbody>
             {list.map((n) => (
               <tr key={n} data-testid={`recording-${n}`}>
