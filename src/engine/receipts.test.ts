@@ -126,6 +126,42 @@ describe('ReceiptLog filter', () => {
     expect(take('Delivered', 10_000)).toBe(10_000);
   });
 
+  // A run started after a quiet spell had put 10,000 rows of its first milliseconds into one
+  // snapshot (a hand burst's allowance): 130 ms of unpacking and 170 ms of collection on the page
+  // while the run began at 2 M/s.
+  it("starts a generator's run with a tenth of a second's rows, its refusals' budget whole", () => {
+    const take = (log: ReceiptLog, status: 'Delivered' | 'QueueFull', n: number): number => {
+      let rows = 0;
+      for (let i = 0; i < n; i++) {
+        log.count(status);
+        if (log.wants(status, 1001, 'host', 'fraud_processor')) {
+          log.add({ seq: i } as ReceiptRow);
+          rows++;
+        }
+      }
+      return rows;
+    };
+    const log = new ReceiptLog();
+    log.refill(0);
+    log.refill(10_000_000);
+    log.startRun();
+    expect(take(log, 'Delivered', 10_000)).toBe(500);
+    expect(take(log, 'QueueFull', 10_000)).toBe(5_000);
+    // It refills at the sustained rate as before.
+    log.drain();
+    log.refill(10_100_000);
+    expect(take(log, 'Delivered', 10_000)).toBe(500);
+    // A hand burst after a quiet spell (no run started) still comes out whole.
+    log.drain();
+    log.refill(20_000_000);
+    expect(take(log, 'Delivered', 10_000)).toBe(10_000);
+    // A cap set on purpose (a headless replay's "every row") is not cut at a run's start.
+    const all = new ReceiptLog();
+    all.setCap(1 << 30);
+    all.startRun();
+    expect(take(all, 'Delivered', 100_000)).toBe(100_000);
+  });
+
   it('perReceipt: the receipts past it, counted in bulk, end as the per-receipt path leaves them', () => {
     fc.assert(
       fc.property(

@@ -27,6 +27,8 @@ export const DEFAULT_PER_SNAPSHOT_CAP = 10_000;
  * would cost the engine more than routing them).
  */
 export const DEFAULT_ROWS_PER_SEC = 5000;
+/** Seconds of the sustained rate a generator's run starts with (see `ReceiptLog.startRun`). */
+export const RUN_START_BUDGET_SEC = 0.1;
 
 export class ReceiptLog {
   total = 0;
@@ -172,8 +174,26 @@ export class ReceiptLog {
     if (nowUs > this.refilledAtUs) this.refilledAtUs = nowUs;
   }
 
+  /**
+   * A generator's run starts: the shared budget keeps at most {@link RUN_START_BUDGET_SEC} of
+   * the sustained rate. Full after a quiet spell, it had put 10,000 rows of the run's first
+   * milliseconds into one snapshot (a hand burst's allowance), and the page spent 130 ms
+   * unpacking them and 170 ms collecting them while the run began at 2 M/s: the engine and the
+   * generator fell 0.3-0.8 s behind, then caught up above the rate asked. The failures' own
+   * budget stays whole: a run whose mix is refused still shows its refusals at once. A cap set
+   * by `setCap` (`setSampling`) is the caller's to spend: a headless replay captures every row.
+   */
+  startRun(): void {
+    if (this.capSet) return;
+    this.tokens = Math.min(this.tokens, this.rowsPerSec * RUN_START_BUDGET_SEC);
+  }
+
+  /** The cap was set by `setCap`, not left at its default. */
+  private capSet = false;
+
   /** Sets the burst size (rows per snapshot) and fills the budget to it. */
   setCap(perSnapshotCap: number): void {
+    this.capSet = true;
     this.perSnapshotCap = perSnapshotCap;
     this.tokens = perSnapshotCap;
     this.failTokens = perSnapshotCap / 2;

@@ -104,6 +104,7 @@ export class Traffic {
     this.priority = priority;
     this.lastRunUs = c.nowUs;
     this.runStartedUs = c.nowUs;
+    c.receipts.startRun();
     // Payloads of at most 32 bytes are generated on the generator's worker when there is one.
     const link = this.direct ? this.linkNow() : null;
     // The generator's tables (its Zipf sampler over up to 10 M accounts) are built where it runs.
