@@ -174,6 +174,49 @@ describe('Inspector (issue 13, point 9)', () => {
     await expect.element(page.getByText(/Runs as/)).not.toBeInTheDocument();
   });
 
+  // QA: "2,048" refused in Queue capacity then held back every list choice made after it (the
+  // lists showed reject, webgpu, generic; the kernel stayed deadLetter, auto, fraud).
+  it('takes digit groups, and applies a list choice while a typed value is wrong, the typed value kept', async () => {
+    render(<Page />);
+    const capacity = page.getByRole('textbox', { name: 'Queue capacity' });
+    await userEvent.clear(capacity);
+    await userEvent.type(capacity, '2,048{Enter}');
+    await expect.poll(() => capacityOf('aggregator')).toBe(2048);
+    await userEvent.clear(page.getByRole('textbox', { name: 'Queue capacity' }));
+    await userEvent.type(page.getByRole('textbox', { name: 'Queue capacity' }), 'lots{Enter}');
+    await expect
+      .element(page.getByRole('textbox', { name: 'Queue capacity' }))
+      .toHaveAttribute('aria-invalid', 'true');
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Overflow policy' }),
+      'reject',
+    );
+    const kernel = () => store.getState().config.kernels.find((k) => k.id === 'aggregator')!;
+    await expect.poll(() => kernel().overflowPolicy).toBe('reject');
+    expect(kernel().queueCapacity).toBe(2048);
+    // The typed value stays in its box, with its error, still to fix.
+    const box = page.getByRole('textbox', { name: 'Queue capacity' });
+    await expect.element(box).toHaveValue('lots');
+    await expect.element(box).toHaveAttribute('aria-invalid', 'true');
+    await expect
+      .element(page.getByRole('combobox', { name: 'Overflow policy' }))
+      .toHaveValue('reject');
+    // The next choice applies too, and the notice says the typed edit is not applied.
+    await userEvent.selectOptions(page.getByRole('combobox', { name: 'Behaviour' }), 'generic');
+    await expect.poll(() => kernel().behavior).toBe('generic');
+    expect(store.getState().notices.at(-1)?.text).toMatch(
+      /^Your edit to kernel aggregator is not applied yet: Queue capacity/,
+    );
+    // Fixed, it applies; each step undoes on its own.
+    await userEvent.clear(page.getByRole('textbox', { name: 'Queue capacity' }));
+    await userEvent.type(page.getByRole('textbox', { name: 'Queue capacity' }), '512{Enter}');
+    await expect.poll(() => kernel().queueCapacity).toBe(512);
+    expect(kernel().behavior).toBe('generic');
+    store.getState().undo();
+    expect(kernel().queueCapacity).toBe(2048);
+    expect(kernel().behavior).toBe('generic');
+  });
+
   it('applies on Enter', async () => {
     render(<Page />);
     const capacity = page.getByRole('textbox', { name: 'Queue capacity' });

@@ -32,6 +32,7 @@ import { forcedGpuWarning } from './backendWarning';
 import { KernelLine, KernelNow } from './KernelNow';
 import { RouteInspector } from './RouteInspector';
 import { BEHAVIOR_RULES } from './behaviors';
+import { num } from '../inject/generatorSpec';
 
 /** How an edit is being committed: the Apply button or Enter, focus leaving the form, or the form
  * closing (another node selected, undo). Only an explicit submit may leave an error silently
@@ -43,8 +44,8 @@ type CommitReason = 'submit' | 'blur' | 'close' | 'choice';
  * unapplied edits, so an edit is never dropped silently (issue 13, point 9). `commit` returns
  * whether the edit applied; it runs only while the draft has changed since the last apply.
  */
-function useAutoApply(commit: (reason: CommitReason) => boolean) {
-  const dirty = useRef(false);
+function useAutoApply(commit: (reason: CommitReason) => boolean, initiallyDirty = false) {
+  const dirty = useRef(initiallyDirty);
   const latest = useRef(commit);
   useEffect(() => {
     latest.current = commit;
@@ -534,32 +535,96 @@ function TypeForm({ type }: { type: TypeDef }) {
   );
 }
 
+/** A kernel as its form holds it: the typed boxes as typed. */
+type KernelDraft = Omit<KernelDef, 'queueCapacity' | 'tenantId'> & {
+  queueCapacity: string;
+  tenantId: string;
+};
+/** The typed boxes of a kernel's form. */
+type KernelTyped = Pick<KernelDraft, 'id' | 'queueCapacity' | 'tenantId'>;
+
+const kernelDraft = (k: KernelDef): KernelDraft => ({
+  ...k,
+  queueCapacity: String(k.queueCapacity),
+  tenantId: String(k.tenantId),
+});
+
+/** A kernel form's draft as the edit `updateKernel` takes; numbers as typed, digit groups too. */
+const kernelPatch = (d: KernelDraft) => ({
+  id: d.id,
+  queueCapacity: num(d.queueCapacity),
+  tenantId: num(d.tenantId),
+  overflowPolicy: d.overflowPolicy,
+  backend: d.backend,
+  behavior: d.behavior,
+});
+
+/**
+ * Typed values of a kernel's form that a choice from a list left unapplied (one of them is
+ * wrong), with their error, for the form that replaces it once the choice applies (each kernel
+ * definition gets a form of its own): they stay in their boxes, still to apply or fix. Only for
+ * that render.
+ */
+let carried: { kernel: string; typed: KernelTyped; error: FormError } | null = null;
+
+const typedOf = (d: KernelDraft): KernelTyped => ({
+  id: d.id,
+  queueCapacity: d.queueCapacity,
+  tenantId: d.tenantId,
+});
+
 function KernelForm({ kernel }: { kernel: KernelDef }) {
-  const [draft, setDraft] = useState(() => ({
-    ...kernel,
-    queueCapacity: String(kernel.queueCapacity),
-    tenantId: String(kernel.tenantId),
+  const [kept] = useState(() => (carried?.kernel === kernel.id ? carried : null));
+  const [draft, setDraft] = useState<KernelDraft>(() => ({
+    ...kernelDraft(kernel),
+    ...kept?.typed,
   }));
-  const [error, setError] = useState<FormError | null>(null);
+  const [error, setError] = useState<FormError | null>(kept?.error ?? null);
   const errorId = useId();
   const formRef = useRefocusAfterApply();
   const policyHintId = useId();
   const behaviorHintId = useId();
-  const auto = useAutoApply(commit);
-  const edit = (next: typeof draft) => {
+  const auto = useAutoApply(commit, kept !== null);
+  const edit = (next: KernelDraft) => {
     auto.touch();
     setDraft(next);
   };
-  /** A choice from a list (policy, backend, behaviour) applies at once, with the rest of the draft. */
-  const choose = (next: typeof draft) => {
+  /**
+   * A choice from a list (policy, backend, behaviour) applies at once, with the rest of the
+   * draft. Where a typed value is what is wrong, the choice applies alone and the typed values
+   * stay, with their error: "2,048" in Queue capacity had held back every choice made after it,
+   * the lists showing values the kernel did not have.
+   */
+  const choose = (next: KernelDraft) => {
     setDraft(next);
-    auto.now(() => commit('choice', next));
+    auto.now(() => {
+      const config = workbenchStore().getState().config;
+      const whole = updateKernel(config, kernel.id, kernelPatch(next));
+      const asIs: KernelDraft = { ...next, ...typedOf(kernelDraft(kernel)) };
+      if (whole.ok || !updateKernel(config, kernel.id, kernelPatch(asIs)).ok)
+        return commit('choice', next);
+      carried = {
+        kernel: kernel.id,
+        typed: typedOf(next),
+        error: { text: whole.error, field: errorField(whole.error) },
+      };
+      setTimeout(() => {
+        carried = null;
+      }, 0);
+      if (!commit('choice', asIs)) {
+        carried = null;
+        return false;
+      }
+      refused('choice', `kernel ${kernel.id}`, whole.error);
+      // This form is done: the next one holds the typed values, still to apply.
+      return true;
+    });
   };
   function submit(e: FormEvent) {
     e.preventDefault();
     auto.run('submit');
   }
-  function commit(reason: CommitReason, d: typeof draft = draft): boolean {
+  function commit(reason: CommitReason, d: KernelDraft = draft): boolean {
     const draft = d;
     const fail = (why: string) => {
       setError({ text: why, field: errorField(why) });
@@ -567,14 +632,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
       return false;
     };
     const store = workbenchStore().getState();
-    const result = updateKernel(store.config, kernel.id, {
-      id: draft.id,
-      queueCapacity: Number(draft.queueCapacity),
-      tenantId: Number(draft.tenantId),
-      overflowPolicy: draft.overflowPolicy,
-      backend: draft.backend,
-      behavior: draft.behavior,
-    });
+    const result = updateKernel(store.config, kernel.id, kernelPatch(draft));
     if (!result.ok) return fail(result.error);
     // A choice from a list too: its form is replaced, and focus had fallen to the page.
     if (reason === 'submit' || reason === 'choice') keepFocusAcrossApply(formRef.current);
@@ -709,7 +767,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
  * capacity 100" here beside "0 / 128" on the graph read as a bug.
  */
 function capacityHint(text: string): string | undefined {
-  const n = Number(text.trim());
+  const n = num(text);
   if (!Number.isInteger(n) || n < 1 || n > MAX_QUEUE_CAPACITY) return undefined;
   const runs = roundCapacity(n);
   return runs === n
