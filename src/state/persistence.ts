@@ -67,7 +67,7 @@ export function loadWorkspace(storage: StorageLike, name: string): LoadOutcome {
   if (raw === null) return { kind: 'empty' };
   // What this browser saved: a type id used twice (imported by an older build) loads, and
   // Problems says so, rather than the workspace going aside as corrupt.
-  const result = parseConfig(raw, { reusedTypeIds: 'allow' });
+  const result = parseConfig(raw, { reusedTypeIds: 'allow', reusedFieldNames: 'allow' });
   if (result.ok) return { kind: 'loaded', name, config: result.config };
   const keptAs = `${PREFIX}corrupt:${name}:${Date.now()}`;
   try {

@@ -137,7 +137,7 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
     replace(config, note) {
       // The workspace as it is, edited: a type id it already used twice (an older build's
       // import) does not block other edits. New input is checked strictly where it enters.
-      const check = parseConfig(config, { reusedTypeIds: 'allow' });
+      const check = parseConfig(config, { reusedTypeIds: 'allow', reusedFieldNames: 'allow' });
       if (!check.ok) {
         const why = check.errors
           .slice(0, 3)

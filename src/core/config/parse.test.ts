@@ -1,3 +1,4 @@
+import { validateWorkspace } from './validate.ts';
 import { describe, expect, it } from 'vitest';
 import { demoConfig } from './demo.ts';
 import { parseConfig, parseConfigText, withLineColumn } from './parse.ts';
@@ -101,6 +102,47 @@ describe('parseConfig', () => {
       messageTypes: [...demo.messageTypes, { ...first, name: 'Other', typeId: 4242 }],
     });
     expect(ok.ok).toBe(true);
+  });
+
+  // Payload values go by field name: a second field of one name could never be set, and the
+  // Rust export renamed it account_2 while FIELD_NAMES listed "account" twice.
+  it('refuses a field name used twice in one type, where it is; a saved workspace still loads', () => {
+    const demo = demoConfig();
+    const t = demo.messageTypes[1]!;
+    const f0 = t.fields[0]!;
+    const dup = {
+      ...demo,
+      messageTypes: demo.messageTypes.map((x, i) =>
+        i === 1 ? { ...x, fields: [...x.fields, { ...f0 }] } : x,
+      ),
+    };
+    const r = parseConfig(dup);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toEqual([
+      {
+        path: `messageTypes[1].fields[${t.fields.length}].name`,
+        message: `field name ${JSON.stringify(f0.name)} is already used by fields[0]; each field of a type needs its own name`,
+      },
+    ]);
+    // The same name in two types is fine.
+    const across = {
+      ...demo,
+      messageTypes: demo.messageTypes.map((x, i) =>
+        i < 2 ? { ...x, fields: [...x.fields, { name: 'shared', type: 'u8' as const }] } : x,
+      ),
+    };
+    expect(parseConfig(across).ok).toBe(true);
+    const held = parseConfig(dup, { reusedFieldNames: 'allow' });
+    expect(held.ok).toBe(true);
+    if (held.ok)
+      expect(validateWorkspace(held.config)).toContainEqual(
+        expect.objectContaining({
+          code: 'field-name-reused',
+          severity: 'error',
+          target: { kind: 'type', id: String(t.typeId) },
+        }),
+      );
   });
 
   it('lists the cross-checks with the schema errors, each path once', () => {

@@ -45,6 +45,8 @@ export interface ParseOptions {
    * refused it had set the whole workspace aside as corrupt.
    */
   reusedTypeIds?: 'refuse' | 'allow';
+  /** The same for a field name used twice in one type (Problems: `field-name-reused`). */
+  reusedFieldNames?: 'refuse' | 'allow';
 }
 
 /**
@@ -484,7 +486,20 @@ function semanticErrors(tree: Record<string, unknown>, options: ParseOptions): C
         });
       } else typeAt.set(key, [i, t['name']]);
     }
+    const fieldAt = new Map<string, number>();
     for (const [f, j] of records(t, 'fields')) {
+      const name = f['name'];
+      if (options.reusedFieldNames !== 'allow' && typeof name === 'string') {
+        const prev = fieldAt.get(name);
+        // Payload values go by field name: the second of two could never be set, and the Rust
+        // export had renamed it (account_2).
+        if (prev !== undefined)
+          errors.push({
+            path: `messageTypes[${i}].fields[${j}].name`,
+            message: `field name ${JSON.stringify(name)} is already used by fields[${prev}]; each field of a type needs its own name`,
+          });
+        else fieldAt.set(name, j);
+      }
       const type = f['type'];
       if (!FIELD_TYPE_NAMES.has(type)) continue;
       const path = `messageTypes[${i}].fields[${j}].size`;

@@ -84,7 +84,7 @@ const typeArb: fc.Arbitrary<MessageTypeDef> = fc
     ),
     requiresResponse: fc.option(fc.boolean(), { nil: undefined }),
     responseTypeId: fc.option(u64IdArb, { nil: undefined }),
-    fields: fc.array(fieldArb, { maxLength: 8 }),
+    fields: fc.uniqueArray(fieldArb, { selector: (f) => f.name, maxLength: 8 }),
     description: fc.option(fc.string({ maxLength: 40 }), { nil: undefined }),
   })
   .map((o) => omitUndefined<MessageTypeDef>(o));
@@ -196,9 +196,12 @@ export function hostileConfig(): RouteConfig {
     responseTypeId: i + 1,
     fields: [
       ...HOSTILE_NAMES.slice(0, 6).map((n, j): FieldDef => ({ name: n, type: FIELD_TYPES[j]! })),
+      // Names of their own (payload values go by name) that meet once made identifiers:
+      // `type` a keyword, `Type` and the type's own name, made snake case, beside it.
       { name: 'type', type: 'bytes', size: i + 1 },
-      { name: 'type', type: 'bool' },
-      { name: name, type: 'f64' },
+      { name: 'Type', type: 'bool' },
+      // (Its last character swapped where it is the longest name there may be.)
+      { name: name.length < 128 ? `${name}!` : `${name.slice(0, -1)}!`, type: 'f64' },
     ],
     description: `${name}\r\n"#; */`,
   }));

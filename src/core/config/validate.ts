@@ -8,6 +8,7 @@ export type ProblemCode =
   | 'duplicate-handler-id'
   | 'type-id-out-of-range'
   | 'type-id-reused'
+  | 'field-name-reused'
   | 'route-unknown-kernel'
   | 'k2k-unknown-kernel'
   | 'cross-tenant-route'
@@ -85,6 +86,18 @@ export function validateWorkspace(config: RouteConfig): Problem[] {
         target: { kind: 'type', id: key },
       });
     } else typeSeen.set(key, t.name);
+    // Payload values go by field name: the second of two fields of one name can never be set.
+    const fieldSeen = new Set<string>();
+    for (const f of t.fields) {
+      if (fieldSeen.has(f.name)) {
+        problems.push({
+          code: 'field-name-reused',
+          severity: 'error',
+          message: `type ${show(t.name)} has two fields named ${show(f.name)}; payload values go by field name, so the second can never be set: rename it`,
+          target: { kind: 'type', id: key },
+        });
+      } else fieldSeen.add(f.name);
+    }
   }
 
   const routed = new Set<string>();

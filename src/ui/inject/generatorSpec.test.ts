@@ -54,7 +54,11 @@ describe('generatorSpecOf', () => {
         { typeId: 1002, weight: 1 },
       ],
     });
-    expect(bad({ seed: '1.5' })).toBe('Seed must be a whole number.');
+    expect(bad({ seed: '1.5' })).toMatch(/^Seed must be a whole number from /);
+    // A whole number out of range: the message says the range, not "must be a whole number".
+    expect(bad({ seed: '18446744073709551616' })).toBe(
+      'Seed must be a whole number from −9,007,199,254,740,991 to 9,007,199,254,740,991 (2^53\u00a0−\u00a01).',
+    );
   });
 
   it('refuses what it used to clamp, and reads 0 ms as until stopped', () => {

@@ -110,7 +110,12 @@ export function checkGeneratorForm(
   const priority = whole(form.priority, 0, 255);
   if (Number.isNaN(priority)) bad('priority', 'Generator priority is a u8 (0 to 255).');
   const seed = num(form.seed);
-  if (!Number.isSafeInteger(seed)) bad('seed', 'Seed must be a whole number.');
+  // The range said: "Seed must be a whole number." for 18446744073709551616, a whole number.
+  if (!Number.isSafeInteger(seed))
+    bad(
+      'seed',
+      'Seed must be a whole number from −9,007,199,254,740,991 to 9,007,199,254,740,991 (2^53\u00a0−\u00a01).',
+    );
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,

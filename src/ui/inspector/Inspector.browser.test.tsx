@@ -497,6 +497,69 @@ describe('Inspector (issue 13, point 9)', () => {
       .not.toHaveAttribute('aria-invalid');
   });
 
+  // QA: a field name used twice and a name another type has were taken (the Rust export then
+  // renamed the second field account_2, FIELD_NAMES listing "account" twice); a bytes size of
+  // "abc" read back as NaN, its error only under the form and the box unmarked.
+  it('refuses a field name used twice, a taken type name and a bad bytes size, each at its box', async () => {
+    store.getState().setSelection(['type:1002']);
+    render(inPane(300, <Inspector />, 350));
+    const typeOf = () => store.getState().config.messageTypes.find((t) => t.typeId === 1002)!;
+    const before = JSON.stringify(typeOf());
+    const alert = page.getByRole('alert');
+    const second = page.getByRole('textbox', { name: 'Field 2 name' });
+    await expect.element(second).toBeInTheDocument();
+    const firstName = (
+      page.getByRole('textbox', { name: 'Field 1 name' }).element() as HTMLInputElement
+    ).value;
+    await userEvent.clear(second);
+    await userEvent.type(second, `${firstName}{Enter}`);
+    await expect
+      .element(alert)
+      .toHaveTextContent(
+        `Field 2 is named "${firstName}", as field 1 is: each field of a type needs a name of its own.`,
+      );
+    await expect.element(second).toHaveAttribute('aria-invalid', 'true');
+    await expect.element(second).toHaveAccessibleDescription(/^Field 2 is named/);
+    expect(JSON.stringify(typeOf())).toBe(before);
+    // Put right: applies.
+    await userEvent.clear(second);
+    await userEvent.type(second, 'second{Enter}');
+    await expect.poll(() => typeOf().fields[1]?.name).toBe('second');
+    // A name another type has.
+    const name = page.getByRole('textbox', { name: 'Name', exact: true });
+    await userEvent.clear(name);
+    await userEvent.type(name, 'Transaction{Enter}');
+    await expect
+      .element(alert)
+      .toHaveTextContent(/^Name "Transaction" is already the name of type 1001/);
+    await expect.element(name).toHaveAttribute('aria-invalid', 'true');
+    expect(typeOf().name).not.toBe('Transaction');
+    await userEvent.clear(name);
+    await userEvent.type(name, 'AccountUpdate{Enter}');
+    await expect.element(page.getByRole('alert')).not.toBeInTheDocument();
+    // A bytes field: its size kept as typed, refused at its box.
+    await userEvent.click(page.getByRole('button', { name: 'Add field' }));
+    const n = typeOf().fields.length + 1;
+    await userEvent.selectOptions(page.getByRole('combobox', { name: `Field ${n} type` }), 'bytes');
+    const size = page.getByRole('textbox', { name: `Field ${n} size` });
+    await expect.element(size).toHaveValue('1');
+    await userEvent.clear(size);
+    await userEvent.type(size, 'abc');
+    await expect.element(size).toHaveValue('abc');
+    await userEvent.click(page.getByRole('button', { name: 'Apply', exact: true }));
+    await expect
+      .element(alert)
+      .toHaveTextContent(
+        /^Field \d+ \("field\d+", bytes\) needs a size, a whole number from 1 to 65,536\.$/,
+      );
+    await expect.element(size).toHaveAttribute('aria-invalid', 'true');
+    await userEvent.clear(size);
+    await userEvent.type(size, '16{Enter}');
+    await expect
+      .poll(() => typeOf().fields.at(-1))
+      .toEqual({ name: `field${n}`, type: 'bytes', size: 16 });
+  });
+
   // Under load a Queue capacity of 0, refused, left its field half under the error's two lines in
   // the Apply bar (the bar grew over it).
   it('scrolls the field a refused edit is about clear of the Apply bar it made taller', async () => {

@@ -32,7 +32,7 @@ import { forcedGpuWarning } from './backendWarning';
 import { KernelLine, KernelNow } from './KernelNow';
 import { RouteInspector } from './RouteInspector';
 import { BEHAVIOR_RULES } from './behaviors';
-import { num } from '../inject/generatorSpec';
+import { num, U64_MAX_TEXT } from '../inject/generatorSpec';
 
 /** How an edit is being committed: the Apply button or Enter, focus leaving the form, or the form
  * closing (another node selected, undo). Only an explicit submit may leave an error silently
@@ -293,7 +293,11 @@ function TypeForm({ type }: { type: TypeDef }) {
     handlerId: type.handlerId === undefined ? '' : String(type.handlerId),
     requiresResponse: type.requiresResponse ?? false,
     responseTypeId: type.responseTypeId === undefined ? '' : String(type.responseTypeId),
-    fields: type.fields.map((f) => ({ ...f })),
+    // A bytes field's size as typed: "abc" had read back as NaN in its box.
+    fields: type.fields.map((f) => ({
+      ...f,
+      sizeText: f.size === undefined ? '' : String(f.size),
+    })),
   }));
   // A kernel picked in the list holds while the route is the one it was picked beside: once the
   // route changes (Set route, undo, a drag on the graph) the list shows the route again. Kept
@@ -308,6 +312,9 @@ function TypeForm({ type }: { type: TypeDef }) {
   const [error, setError] = useState<FormError | null>(null);
   const errorId = useId();
   const formRef = useRefocusAfterApply();
+  /** A payload field's box marked and described by the form's error when it is about it. */
+  const fieldError = (label: string) =>
+    error?.field === label ? { 'aria-invalid': true, 'aria-describedby': errorId } : {};
 
   const auto = useAutoApply(commit);
   const edit = (next: typeof draft) => {
@@ -319,14 +326,15 @@ function TypeForm({ type }: { type: TypeDef }) {
     auto.run('submit');
   }
   function commit(reason: CommitReason): boolean {
-    const fail = (why: string) => {
-      setError({ text: why, field: errorField(why) });
+    const fail = (why: string, field = errorField(why)) => {
+      setError({ text: why, field });
       refused(reason, `type ${type.name}`, why);
       return false;
     };
     const store = workbenchStore().getState();
     const typeId = canonicalTypeId(draft.typeId);
-    if (typeId === null) return fail('Type id must be an integer from 0 to 18446744073709551615.');
+    // Worded as Publish and the generator word it.
+    if (typeId === null) return fail(`Type id must be a whole number from 0 to ${U64_MAX_TEXT}.`);
     let handlerId: number | undefined;
     if (draft.handlerId.trim() !== '') {
       handlerId = Number(draft.handlerId);
@@ -343,17 +351,42 @@ function TypeForm({ type }: { type: TypeDef }) {
       if (r === null) return fail('Response type id must be a u64.');
       responseTypeId = r;
     }
-    for (const f of draft.fields) {
-      if (f.name.trim() === '') return fail('Every payload field needs a name.');
-      if (f.type === 'bytes' && (!Number.isInteger(f.size) || (f.size ?? 0) < 1))
-        return fail(`Field "${f.name}" of type bytes needs a size of 1 or more.`);
+    // Each field's error at its own box (it had been only under the form, the box unmarked and
+    // scrolled away); a name used twice is refused: payload values go by field name.
+    const seen = new Map<string, number>();
+    const sizes: number[] = [];
+    for (const [i, f] of draft.fields.entries()) {
+      const at = `Field ${i + 1}`;
+      if (f.name.trim() === '') return fail(`${at} needs a name.`, `${at} name`);
+      const twin = seen.get(f.name);
+      if (twin !== undefined)
+        return fail(
+          `${at} is named "${f.name}", as field ${twin + 1} is: each field of a type needs a name of its own.`,
+          `${at} name`,
+        );
+      seen.set(f.name, i);
+      const size = f.type === 'bytes' ? num(f.sizeText) : 0;
+      if (f.type === 'bytes' && !(Number.isInteger(size) && size >= 1 && size <= 65_536))
+        return fail(
+          `${at} ("${f.name}", bytes) needs a size, a whole number from 1 to 65,536.`,
+          `${at} size`,
+        );
+      sizes.push(size);
     }
+    const namesake = store.config.messageTypes.find(
+      (t) => t.name === draft.name && String(t.typeId) !== String(type.typeId),
+    );
+    if (namesake)
+      return fail(
+        `Name "${draft.name}" is already the name of type ${String(namesake.typeId)}: two types of one name read as one on the graph and in the panels.`,
+        'Name',
+      );
     const patch: TypeDef = {
       typeId,
       name: draft.name,
-      fields: draft.fields.map((f) =>
+      fields: draft.fields.map((f, i) =>
         f.type === 'bytes'
-          ? { name: f.name, type: f.type, size: f.size ?? 1 }
+          ? { name: f.name, type: f.type, size: sizes[i]! }
           : { name: f.name, type: f.type },
       ),
       ...(handlerId !== undefined ? { handlerId } : {}),
@@ -439,6 +472,7 @@ function TypeForm({ type }: { type: TypeDef }) {
           <div className="field-row" key={i}>
             <input
               aria-label={`Field ${i + 1} name`}
+              {...fieldError(`Field ${i + 1} name`)}
               value={f.name}
               onChange={(e) =>
                 edit({
@@ -456,7 +490,13 @@ function TypeForm({ type }: { type: TypeDef }) {
                 edit({
                   ...draft,
                   fields: draft.fields.map((x, j) =>
-                    j === i ? { ...x, type: e.target.value as (typeof FIELD_TYPES)[number] } : x,
+                    j === i
+                      ? {
+                          ...x,
+                          type: e.target.value as (typeof FIELD_TYPES)[number],
+                          sizeText: x.sizeText || '1',
+                        }
+                      : x,
                   ),
                 })
               }
@@ -468,13 +508,15 @@ function TypeForm({ type }: { type: TypeDef }) {
             {f.type === 'bytes' ? (
               <input
                 aria-label={`Field ${i + 1} size`}
+                {...fieldError(`Field ${i + 1} size`)}
                 className="narrow"
-                value={f.size ?? 1}
+                inputMode="numeric"
+                value={f.sizeText}
                 onChange={(e) =>
                   edit({
                     ...draft,
                     fields: draft.fields.map((x, j) =>
-                      j === i ? { ...x, size: Number(e.target.value) } : x,
+                      j === i ? { ...x, sizeText: e.target.value } : x,
                     ),
                   })
                 }
@@ -494,7 +536,10 @@ function TypeForm({ type }: { type: TypeDef }) {
           onClick={() =>
             edit({
               ...draft,
-              fields: [...draft.fields, { name: `field${draft.fields.length + 1}`, type: 'u32' }],
+              fields: [
+                ...draft.fields,
+                { name: `field${draft.fields.length + 1}`, type: 'u32', sizeText: '1' },
+              ],
             })
           }
         >
@@ -810,6 +855,9 @@ function ApplyBar({ error, errorId }: { error: FormError | null; errorId: string
     if (!field || !scroller) return;
     const under = field.getBoundingClientRect().bottom - el.getBoundingClientRect().top;
     if (under > 0) scroller.scrollTop += under + 8;
+    // Above the view (a payload field's size, the form scrolled down to Apply): brought in.
+    else if (field.getBoundingClientRect().top < scroller.getBoundingClientRect().top)
+      field.scrollIntoView({ block: 'nearest' });
   }, [error]);
   // The error in the bar, in view wherever the form is scrolled: under the fields, at 1280x720
   // "Type id 1001 is already used by Transaction." sat below the fold, behind this bar.
