@@ -663,6 +663,30 @@ describe('Inject panel (issue 13, point 8)', () => {
   });
 });
 
+describe('Inject panel: the generator mix', () => {
+  // QA: the generator started with 999:1 (or 1004, a response type) and said nothing while every
+  // message of it became NoRoute and a dead letter; Publish says so for a type it sends.
+  it('says beside the mix which types are routed nowhere, and still starts', async () => {
+    const engine = fakeEngine();
+    render(<InjectPanel />, engine);
+    const form = page.getByRole('form', { name: 'Generator form' });
+    const mix = form.getByRole('textbox', { name: 'Mix (typeId:weight, …)' });
+    await expect.element(mix).not.toHaveAttribute('aria-describedby');
+    await userEvent.fill(mix, '1001:1, 999:1');
+    const note =
+      '⚠ 999 (not defined here) is routed nowhere: its messages get NoRoute and a dead letter each.';
+    await expect.element(mix).toHaveAccessibleDescription(note);
+    await expect.element(form.getByText(note)).toBeVisible();
+    await userEvent.click(form.getByRole('button', { name: 'Start generator' }));
+    await expect.poll(() => engine.sent.some((c) => c.type === 'startGenerator')).toBe(true);
+    // An error takes its place.
+    await userEvent.fill(mix, '999:-1');
+    await userEvent.click(form.getByRole('button', { name: 'Start generator' }));
+    await expect.element(mix).toHaveAccessibleDescription(/^Mix entry "999:-1"/);
+    await expect.element(form.getByText(note)).not.toBeInTheDocument();
+  });
+});
+
 describe('Inject panel with long names', () => {
   // A 128-character name without spaces (the longest a config takes) ran on past its column,
   // into the generator's form at 1440x900 and cut at the pane's edge at 1280x720.

@@ -19,6 +19,7 @@ import {
   generatorSpecOf,
   mixText,
   plainNumber,
+  mixNotes,
   routedMix,
   runSpan,
   sameRun,
@@ -620,8 +621,15 @@ function GeneratorForm() {
     });
   }
 
-  const field = (key: keyof typeof form, label: string, size = 8, className?: string) => {
+  const field = (
+    key: keyof typeof form,
+    label: string,
+    size = 8,
+    className?: string,
+    hint?: string | null,
+  ) => {
     const fieldError = fieldErrors.get(key as GeneratorField) ?? null;
+    const note = fieldError ? null : (hint ?? null);
     return (
       <label className={className}>
         {label}
@@ -635,15 +643,22 @@ function GeneratorForm() {
             else inputs.current.delete(key);
           }}
           {...(fieldError ? { 'aria-invalid': true, 'aria-describedby': `${errorId}-${key}` } : {})}
+          {...(note ? { 'aria-describedby': `${errorId}-${key}-note` } : {})}
         />
         {fieldError ? (
           <small id={`${errorId}-${key}`} className="error field-error">
             {fieldError}
           </small>
         ) : null}
+        {note ? (
+          <small id={`${errorId}-${key}-note`} className="warn-text field-error">
+            ⚠ {note}
+          </small>
+        ) : null}
       </label>
     );
   };
+  const mixNote = mixNotes(form.mix, config);
 
   return (
     <section aria-label="Generator">
@@ -717,7 +732,7 @@ function GeneratorForm() {
               </option>
             </select>
           </label>
-          {field('mix', 'Mix (typeId:weight, …)', 24, 'wide')}
+          {field('mix', 'Mix (typeId:weight, …)', 24, 'wide', mixNote)}
           {field('zipfS', 'Zipf skew s')}
           {field('accounts', 'Accounts')}
           {field('durationMs', 'Duration (ms, 0 = until stopped)')}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { demoConfig } from '../../core/config';
 import { DEFAULT_GENERATOR_FORM } from '../../state/injectForm';
 import {
+  mixNotes,
   checkGeneratorForm,
   describeSpec,
   generatorSpecOf,
@@ -110,5 +111,25 @@ describe('numbers as people type them', () => {
       demoConfig().routes,
     );
     expect(r.ok && r.spec.ratePerSec).toBe(10_000_000);
+  });
+});
+
+// The generator started with 999:1 (or a response type) and said nothing while every message of it
+// became NoRoute and a dead letter; Publish says so for a type it sends.
+describe('mixNotes', () => {
+  const demo = demoConfig();
+  it('names the types a mix sends that are routed nowhere, and a type listed twice', () => {
+    expect(mixNotes('1001:1, 1002:1, 1003:1, 1010:1', demo)).toBeNull();
+    expect(mixNotes('999:1', demo)).toBe(
+      '999 (not defined here) is routed nowhere: its messages get NoRoute and a dead letter each.',
+    );
+    expect(mixNotes('1001:5, 1004:1, 999', demo)).toBe(
+      '1004 (PatternResult) and 999 (not defined here) are routed nowhere: their messages get NoRoute and a dead letter each.',
+    );
+    expect(mixNotes('1001:1, 1001:2', demo)).toBe(
+      '1001 is listed twice: the weights of its entries add up.',
+    );
+    // What the form refuses is its error's to say.
+    expect(mixNotes('abc:1, 1001:x', demo)).toBeNull();
   });
 });

@@ -20,6 +20,46 @@ export function routedMix(routes: RouteConfig['routes']): string {
   return mixText(routes.map((r) => ({ typeId: r.typeId, weight: 1 })));
 }
 
+const AND = new Intl.ListFormat('en', { type: 'conjunction' });
+
+/**
+ * What a mix will do that its typist may not expect, in words, or null: types routed nowhere
+ * (their messages get NoRoute and a dead letter each; the generator started with `999:1` or a
+ * response type and said nothing, where Publish says so for a type it sends) and a type listed
+ * twice (its weights add up). Entries the form refuses are left to its error.
+ */
+export function mixNotes(text: string, config: RouteConfig): string | null {
+  const routed = new Set(config.routes.map((r) => String(r.typeId)));
+  const names = new Map(config.messageTypes.map((t) => [String(t.typeId), t.name]));
+  const nowhere: string[] = [];
+  const seen = new Set<string>();
+  const twice: string[] = [];
+  for (const part of text.split(',')) {
+    const id = canonicalTypeId(part.split(':')[0]?.trim() ?? '');
+    if (id === null) continue;
+    const key = String(id);
+    if (seen.has(key)) {
+      if (!twice.includes(key)) twice.push(key);
+      continue;
+    }
+    seen.add(key);
+    if (!routed.has(key)) {
+      const name = names.get(key);
+      nowhere.push(name === undefined ? `${key} (not defined here)` : `${key} (${name})`);
+    }
+  }
+  const notes: string[] = [];
+  if (nowhere.length > 0)
+    notes.push(
+      `${AND.format(nowhere)} ${nowhere.length === 1 ? 'is' : 'are'} routed nowhere: ${nowhere.length === 1 ? 'its' : 'their'} messages get NoRoute and a dead letter each.`,
+    );
+  if (twice.length > 0)
+    notes.push(
+      `${AND.format(twice)} ${twice.length === 1 ? 'is' : 'are'} listed twice: the weights of ${twice.length === 1 ? 'its entries add' : 'their entries add'} up.`,
+    );
+  return notes.length > 0 ? notes.join(' ') : null;
+}
+
 /** The form's fields that a value is typed into, each checked on its own. */
 export type GeneratorField = Exclude<keyof GeneratorFormState, 'pattern' | 'name'>;
 
