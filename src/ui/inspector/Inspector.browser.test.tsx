@@ -1,7 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { Inspector } from './Inspector';
-import { cleanup, freshStore, inPane, kernelRow, render, snapshot } from '../testing/browser';
+import {
+  cleanup,
+  fakeEngine,
+  freshStore,
+  inPane,
+  kernelRow,
+  render,
+  snapshot,
+} from '../testing/browser';
 import type { EngineSnapshot } from '../../engine/protocol';
 
 type KernelRow = EngineSnapshot['kernels'][number];
@@ -558,6 +566,63 @@ describe('Inspector (issue 13, point 9)', () => {
     await expect
       .poll(() => typeOf().fields.at(-1))
       .toEqual({ name: `field${n}`, type: 'bytes', size: 16 });
+  });
+
+  // QA: Transaction's id changed to 1005 at 200 K/s; the generator went on sending 1001, NoRoute
+  // passed 108 K in 2 s, and the notice said only "Updated type 1005.".
+  it("says the running generator still sends a type's old id, and restarts it with the new one", async () => {
+    const engine = fakeEngine();
+    store.getState().setSelection(['type:1001']);
+    render(<Page />, engine);
+    const spec = {
+      ratePerSec: 200_000,
+      mix: [
+        { typeId: 1001, weight: 2 },
+        { typeId: 1002, weight: 1 },
+      ],
+    };
+    store
+      .getState()
+      .ingestSnapshot(
+        snapshot({ generator: { running: true, emitted: 5, lagMs: 0, onWorker: true, spec } }),
+        Date.now(),
+      );
+    const typeId = page.getByRole('textbox', { name: 'Type id' });
+    await userEvent.clear(typeId);
+    await userEvent.type(typeId, '1005{Enter}');
+    await expect
+      .poll(() => store.getState().config.routes.some((r) => r.typeId === 1005))
+      .toBe(true);
+    const notice = store.getState().notices.find((n) => n.kind === 'warning');
+    expect(notice?.text).toBe(
+      'The generator still sends type 1001, which is now routed nowhere: its messages get NoRoute and a dead letter each until the generator restarts with 1005.',
+    );
+    notice?.action?.run();
+    expect(engine.sent.filter((c) => c.type === 'startGenerator')).toEqual([
+      {
+        type: 'startGenerator',
+        spec: {
+          ...spec,
+          mix: [
+            { typeId: 1005, weight: 2 },
+            { typeId: 1002, weight: 1 },
+          ],
+        },
+      },
+    ]);
+    // A type the run does not send: nothing said.
+    store.getState().dismiss(notice!.id);
+    store.getState().setSelection(['type:1003']);
+    await expect
+      .element(page.getByRole('form', { name: 'Message type PatternCheck' }))
+      .toBeVisible();
+    const id = page.getByRole('textbox', { name: 'Type id', exact: true });
+    await userEvent.clear(id);
+    await userEvent.type(id, '1333{Enter}');
+    await expect
+      .poll(() => store.getState().config.routes.some((r) => r.typeId === 1333))
+      .toBe(true);
+    expect(store.getState().notices.filter((n) => n.kind === 'warning')).toEqual([]);
   });
 
   // Under load a Queue capacity of 0, refused, left its field half under the error's two lines in

@@ -25,6 +25,7 @@ import {
   type TypeDef,
 } from '../../state/edits';
 import { useWorkbench, workbenchStore } from '../../state/store';
+import { useEngine } from '../engineContext';
 import { selectNode } from '../graph/view';
 import { focusInspector } from './focus';
 import { undoRedoOf } from '../shell/undoKeys';
@@ -285,6 +286,7 @@ function Outline() {
 }
 
 function TypeForm({ type }: { type: TypeDef }) {
+  const engine = useEngine();
   const config = useWorkbench((s) => s.config);
   const route = routeOf(config, type.typeId);
   const [draft, setDraft] = useState(() => ({
@@ -409,10 +411,46 @@ function TypeForm({ type }: { type: TypeDef }) {
         return fail('the workspace refused it (see the notice).');
       // Focus leaving for another node keeps that node selected; Enter keeps this one.
       if (reason === 'submit') store.setSelection([`type:${String(typeId)}`]);
+      if (String(typeId) !== String(type.typeId)) staleGenerator(store, type.typeId, typeId);
       setError(null);
       return true;
     }
     return fail(result.error);
+  }
+
+  /**
+   * A type's id changed while the generator sends it: the run goes on with the mix it started
+   * with, and every message of the old id now gets NoRoute. Said at the edit, with a restart that
+   * sends the new id: "Updated type 1005." alone stood beside NoRoute climbing past 100 K in 2 s.
+   */
+  function staleGenerator(
+    before: ReturnType<ReturnType<typeof workbenchStore>['getState']>,
+    was: TypeDef['typeId'],
+    now: TypeDef['typeId'],
+  ): void {
+    const gen = before.snapshot?.generator;
+    const spec = gen?.running ? gen.spec : undefined;
+    if (!spec) return;
+    const same = (id: unknown) => String(id) === String(was);
+    const sends = spec.mix
+      ? spec.mix.some((m) => same(m.typeId))
+      : before.config.routes.some((r) => same(r.typeId));
+    if (!sends) return;
+    const next = spec.mix
+      ? { ...spec, mix: spec.mix.map((m) => (same(m.typeId) ? { ...m, typeId: now } : m)) }
+      : spec;
+    before.notify(
+      'warning',
+      `The generator still sends type ${String(was)}, which is now routed nowhere: its messages get NoRoute and a dead letter each until the generator restarts with ${String(now)}.`,
+      {
+        key: 'generator-stale-type',
+        action: {
+          label: 'Restart',
+          altText: `Restart the generator with type ${String(now)}`,
+          run: () => void engine.request({ type: 'startGenerator', spec: next }),
+        },
+      },
+    );
   }
 
   return (
