@@ -545,8 +545,11 @@ describe('Inject panel (issue 13, point 8)', () => {
       .element(form.getByRole('alert'))
       .toHaveTextContent('Not sent: Priority is a u8 (0 to 255).');
     await expect.element(priority).toHaveAttribute('aria-invalid', 'true');
+    // Said at its box too, as a payload field's error is (only in the line under Send, far above).
+    await expect.element(priority).toHaveAccessibleDescription('Priority is a u8 (0 to 255).');
 
     await userEvent.fill(priority, '1');
+    await expect.element(priority).not.toHaveAccessibleDescription(/u8/);
     // The outline follows the value: the priority is right now.
     await expect.element(priority).not.toHaveAttribute('aria-invalid');
     await expect.element(form.getByRole('alert')).not.toBeInTheDocument();

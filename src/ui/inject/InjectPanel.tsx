@@ -474,9 +474,20 @@ function PublishForm({
             onChange={(e) => setPriority(e.target.value)}
             ref={priorityInput}
             {...(priorityMarked
-              ? { 'aria-invalid': true, 'aria-errormessage': `${errorId}-send` }
+              ? {
+                  'aria-invalid': true,
+                  'aria-errormessage': `${errorId}-send`,
+                  'aria-describedby': `${errorId}-priority`,
+                }
               : {})}
           />
+          {/* At the box too, as a payload field's error is: only in the line under Send, far
+              above it, the box had a red outline and nothing under it. */}
+          {priorityMarked ? (
+            <small id={`${errorId}-priority`} className="error field-error">
+              {PRIORITY_ERROR}
+            </small>
+          ) : null}
         </label>
       </div>
     </form>
