@@ -690,6 +690,39 @@ describe('Inject panel: the generator mix', () => {
   });
 });
 
+describe('Inject panel: generator presets', () => {
+  // QA: a built-in preset's name and Save preset replaced it with nothing said; an empty name
+  // saved a preset called "preset".
+  it('says on Save preset that a name in use is replaced, and asks for a name first', async () => {
+    render(<InjectPanel />);
+    const form = page.getByRole('form', { name: 'Generator form' });
+    const name = form.getByRole('textbox', { name: 'Preset name' });
+    const presets = () => (store.getState().config.generatorPresets ?? []).map((p) => p.name);
+    const before = presets();
+    await userEvent.fill(name, '  ');
+    await userEvent.click(form.getByRole('button', { name: /^Save preset/ }));
+    await expect
+      .element(page.getByTestId('generator-error'))
+      .toHaveTextContent('Name the preset first (Preset name).');
+    await expect.element(name).toHaveFocus();
+    expect(presets()).toEqual(before);
+    await userEvent.fill(name, 'mine');
+    await userEvent.click(form.getByRole('button', { name: 'Save preset', exact: true }));
+    await expect.poll(presets).toEqual([...before, 'mine']);
+    await userEvent.fill(form.getByRole('textbox', { name: 'Rate (messages/s)' }), '1234');
+    await expect
+      .element(form.getByRole('button', { name: 'Save preset (replaces “mine”)' }))
+      .toBeVisible();
+    await userEvent.click(form.getByRole('button', { name: 'Save preset (replaces “mine”)' }));
+    await expect
+      .poll(
+        () => store.getState().config.generatorPresets?.find((p) => p.name === 'mine')?.ratePerSec,
+      )
+      .toBe(1234);
+    expect(presets()).toEqual([...before, 'mine']);
+  });
+});
+
 describe('Inject panel with long names', () => {
   // A 128-character name without spaces (the longest a config takes) ran on past its column,
   // into the generator's form at 1440x900 and cut at the pane's edge at 1280x720.

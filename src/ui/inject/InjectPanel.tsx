@@ -591,12 +591,18 @@ function GeneratorForm() {
   }
 
   function savePreset() {
+    // Unnamed, it had been saved as "preset".
+    if (presetName === '') {
+      setError('Name the preset first (Preset name).');
+      inputs.current.get('name')?.focus();
+      return;
+    }
     const spec = toSpec();
     if (!spec) return;
     setError(null);
     const s = workbenchStore().getState();
     const preset: Preset = {
-      name: form.name.trim() || 'preset',
+      name: presetName,
       ratePerSec: spec.ratePerSec,
       pattern: spec.pattern ?? DEFAULT_PATTERN,
       mix: (spec.mix ?? []).map((m) => ({
@@ -612,7 +618,7 @@ function GeneratorForm() {
     const presets = (s.config.generatorPresets ?? []).filter((p) => p.name !== preset.name);
     s.replace(
       { ...s.config, generatorPresets: [...presets, preset] },
-      `Saved generator preset "${preset.name}" with the workspace.`,
+      `Saved generator preset "${preset.name}" with the workspace${replacesPreset ? ', in place of the one of that name (Undo brings it back)' : ''}.`,
     );
   }
 
@@ -670,6 +676,9 @@ function GeneratorForm() {
     );
   };
   const mixNote = mixNotes(form.mix, config);
+  const presetName = form.name.trim();
+  const replacesPreset =
+    presetName !== '' && (config.generatorPresets ?? []).some((p) => p.name === presetName);
 
   return (
     <section aria-label="Generator">
@@ -752,8 +761,10 @@ function GeneratorForm() {
         </div>
         <div className="panel-bar">
           {field('name', 'Preset name', 12)}
+          {/* A name that exists says it will be replaced, as Record's does: a built-in preset
+              had been overwritten with nothing said. */}
           <button type="button" onClick={savePreset}>
-            Save preset
+            {replacesPreset ? `Save preset (replaces “${presetName}”)` : 'Save preset'}
           </button>
           <select aria-label="Load preset" value="" onChange={(e) => loadPreset(e.target.value)}>
             <option value="">load preset…</option>
