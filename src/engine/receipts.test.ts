@@ -160,6 +160,11 @@ describe('ReceiptLog filter', () => {
     all.setCap(1 << 30);
     all.startRun();
     expect(take(all, 'Delivered', 100_000)).toBe(100_000);
+    // Set back to the default: a run's start is cut again.
+    all.drain();
+    all.setCap(10_000);
+    all.startRun();
+    expect(take(all, 'Delivered', 10_000)).toBe(500);
   });
 
   it('perReceipt: the receipts past it, counted in bulk, end as the per-receipt path leaves them', () => {

@@ -188,12 +188,13 @@ export class ReceiptLog {
     this.tokens = Math.min(this.tokens, this.rowsPerSec * RUN_START_BUDGET_SEC);
   }
 
-  /** The cap was set by `setCap`, not left at its default. */
+  /** The cap was set by `setCap` to other than its default. */
   private capSet = false;
 
   /** Sets the burst size (rows per snapshot) and fills the budget to it. */
   setCap(perSnapshotCap: number): void {
-    this.capSet = true;
+    // Set back to the default, it is the page's sampling again.
+    this.capSet = perSnapshotCap !== DEFAULT_PER_SNAPSHOT_CAP;
     this.perSnapshotCap = perSnapshotCap;
     this.tokens = perSnapshotCap;
     this.failTokens = perSnapshotCap / 2;

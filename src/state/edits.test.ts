@@ -106,6 +106,11 @@ describe('config edits', () => {
     expect(copyKernel.id).not.toBe('fraud_processor');
     expect(routeOf(r.config, copyType.typeId)).toBe(copyKernel.id);
     expect(parseConfig(r.config).ok).toBe(true);
+    // Pasted again: a name of its own, as the Inspector asks of a name given there.
+    const again = pasteFragment(r.config, frag);
+    if (!again.ok) throw new Error(again.error);
+    expect(again.config.messageTypes.at(-1)!.name).toBe(`${copyType.name}2`);
+    expect(copyType.name).toMatch(/Copy$/);
   });
 
   it('adds types with custom ids from 10000 and kernels with unique names', () => {

@@ -387,6 +387,17 @@ export function copyNodes(config: RouteConfig, nodeIds: readonly string[]): Frag
   return { kind: 'ring-dispatcher-workbench/fragment', messageTypes, kernels, routes, layout };
 }
 
+/**
+ * A pasted type's name: its own among the types (`TransactionCopy`, then `TransactionCopy2`), as
+ * the Inspector asks of a name given there; two pastes had made two `TransactionCopy` types.
+ */
+function uniqueTypeName(config: RouteConfig, name: string): string {
+  const taken = new Set(config.messageTypes.map((t) => t.name));
+  const base = `${name.slice(0, 120)}Copy`;
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base}${n}`)) return `${base}${n}`;
+}
+
 /** Paste gives every pasted node a fresh id so nothing collides; routes inside the fragment follow. */
 export function pasteFragment(
   config: RouteConfig,
@@ -411,7 +422,7 @@ export function pasteFragment(
     typeMap.set(String(t.typeId), typeId);
     next = {
       ...next,
-      messageTypes: [...next.messageTypes, { ...t, typeId, name: `${t.name.slice(0, 124)}Copy` }],
+      messageTypes: [...next.messageTypes, { ...t, typeId, name: uniqueTypeName(next, t.name) }],
     };
     const p = fragment.layout[typeNodeId(t.typeId)];
     if (p) layout[typeNodeId(typeId)] = { x: p.x + offset, y: p.y + offset };

@@ -87,17 +87,16 @@ export function validateWorkspace(config: RouteConfig): Problem[] {
       });
     } else typeSeen.set(key, t.name);
     // Payload values go by field name: the second of two fields of one name can never be set.
-    const fieldSeen = new Set<string>();
-    for (const f of t.fields) {
-      if (fieldSeen.has(f.name)) {
+    const fieldCount = new Map<string, number>();
+    for (const f of t.fields) fieldCount.set(f.name, (fieldCount.get(f.name) ?? 0) + 1);
+    for (const [field, n] of fieldCount)
+      if (n > 1)
         problems.push({
           code: 'field-name-reused',
           severity: 'error',
-          message: `type ${show(t.name)} has two fields named ${show(f.name)}; payload values go by field name, so the second can never be set: rename it`,
+          message: `type ${show(t.name)} has ${n} fields named ${show(field)}; payload values go by field name, so only the first can be set: rename the others`,
           target: { kind: 'type', id: key },
         });
-      } else fieldSeen.add(f.name);
-    }
   }
 
   const routed = new Set<string>();

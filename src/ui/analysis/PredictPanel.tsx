@@ -178,7 +178,9 @@ export function PredictPanel() {
                       ? undefined
                       : p.servicePerSec === null
                         ? 'Not predicted: its service rate is not measured yet (it has not been seen busy)'
-                        : 'Not filling: it serves at least as fast as messages arrive'
+                        : p.arrivalPerSec > p.servicePerSec
+                          ? 'Not predicted while its queue is under half full: it is served in batches, which take in more as the queue deepens than the service rate measured at small ones'
+                          : 'Not filling: it serves at least as fast as messages arrive'
                   }
                 >
                   {p.warning ? (
@@ -192,11 +194,13 @@ export function PredictPanel() {
                   title={
                     p.secondsToDrain !== null
                       ? undefined
-                      : p.queued === 0
-                        ? 'Nothing queued to drain'
-                        : p.servicePerSec === null
-                          ? 'Not predicted: its service rate is not measured yet (it has not been seen busy)'
-                          : 'Not draining: messages arrive at least as fast as it serves them'
+                      : p.losing || p.queued >= p.capacity
+                        ? 'Not draining: its queue is full, or refused or evicted messages in the last second'
+                        : p.queued === 0
+                          ? 'Nothing queued to drain'
+                          : p.servicePerSec === null
+                            ? 'Not predicted: its service rate is not measured yet (it has not been seen busy)'
+                            : 'Not draining: messages arrive at least as fast as it serves them'
                   }
                 >
                   {fmtSec(p.secondsToDrain)}

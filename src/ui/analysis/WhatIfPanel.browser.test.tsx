@@ -99,6 +99,8 @@ describe('What-if traffic', () => {
     const other = structuredClone(store.getState().config);
     other.name = 'renamed';
     for (const k of other.kernels) if (k.id === 'pattern_detector') k.queueCapacity = 512;
+    // A route of a type the run's one message is not: still named (it read "1003 → aggregator").
+    for (const r of other.routes) if (r.typeId === 1003) r.kernelId = 'aggregator';
     await userEvent.selectOptions(page.getByLabelText('Config to compare with'), 'paste');
     await userEvent.fill(page.getByLabelText('Other config (JSON or TOML)'), JSON.stringify(other));
     await userEvent.fill(page.getByLabelText('What-if rate'), '10');
@@ -108,11 +110,16 @@ describe('What-if traffic', () => {
     await expect
       .element(report, { timeout: 20_000 })
       .toHaveTextContent(/100 ms of seeded traffic \(1 message\) through/);
-    await expect.element(report).toHaveTextContent(/Structure: 0 added, 0 removed, 2 changed\./);
+    await expect.element(report).toHaveTextContent(/Structure: 0 added, 0 removed, 3 changed\./);
     await userEvent.click(page.getByText(/^Structural diff/));
     const diff = page.getByTestId('import-diff');
     await expect.element(diff).toHaveTextContent(/Config name "[^"]+" → "renamed"/);
     await expect.element(diff).toHaveTextContent(/~ pattern_detector: queueCapacity 1024 → 512/);
+    await expect
+      .element(diff)
+      .toHaveTextContent(
+        /~ PatternCheck \(1003\) → aggregator: kernelId "pattern_detector" → "aggregator"/,
+      );
   });
 
   it('takes a rate the live generator takes, and refuses a run of more messages than it holds', async () => {

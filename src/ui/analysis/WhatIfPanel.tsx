@@ -10,7 +10,7 @@ import { useEngine } from '../engineContext';
 import { oneShot } from './oneShot';
 import { outcomeWord } from './whatifWords';
 import { countOf, formatCount, formatCounts } from '../design/format';
-import { DiffView } from '../export/DiffView';
+import { DiffView, typeNamer } from '../export/DiffView';
 import { generatorSpecOf, mixText, num } from '../inject/generatorSpec';
 import { DEFAULT_PATTERN } from '../../engine/protocol';
 
@@ -92,6 +92,8 @@ export function WhatIfPanel() {
     report: WhatIfReport;
     labels: [string, string];
     cadence: LiveCadence | null;
+    /** A type's name by id, from either side's config (a route's type need not carry traffic). */
+    typeName: (key: string) => string | undefined;
   } | null>(null);
   const job = useRef<(() => void) | null>(null);
   /**
@@ -195,7 +197,13 @@ export function WhatIfPanel() {
     if (job.current !== run.cancel) return; // cancelled: unmounted or superseded
     job.current = null;
     setRunning(null);
-    if (result.ok) setReport({ report: result.report, labels, cadence });
+    if (result.ok)
+      setReport({
+        report: result.report,
+        labels,
+        cadence,
+        typeName: typeNamer(current, other.config),
+      });
     else setError(result.message);
   }
 
@@ -312,7 +320,12 @@ export function WhatIfPanel() {
         />
       ) : null}
       {report ? (
-        <WhatIfReportView report={report.report} labels={report.labels} cadence={report.cadence} />
+        <WhatIfReportView
+          report={report.report}
+          labels={report.labels}
+          cadence={report.cadence}
+          typeName={report.typeName}
+        />
       ) : null}
     </div>
   );
@@ -341,15 +354,16 @@ function WhatIfReportView({
   report,
   labels,
   cadence,
+  typeName,
 }: {
   report: WhatIfReport;
   /** What to call each side: where it came from. */
   labels: [string, string];
   /** The live cadence the run replayed, or null for the fixed 8 ms step. */
   cadence: LiveCadence | null;
+  typeName: (key: string) => string | undefined;
 }) {
   const d = report.diff.summary;
-  const typeNames = new Map(report.types.map((t) => [String(t.typeId), t.name]));
   return (
     <section aria-label="What-if report" data-testid="whatif-report" ref={revealReport}>
       <p>
@@ -454,7 +468,7 @@ function WhatIfReportView({
         </summary>
         {/* The import preview's list: this one had left out the name and the generator
             presets while "Structure: … 2 changed" above counted them. */}
-        <DiffView diff={report.diff} typeName={(key) => typeNames.get(key)} />
+        <DiffView diff={report.diff} typeName={typeName} />
       </details>
     </section>
   );

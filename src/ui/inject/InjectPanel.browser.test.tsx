@@ -707,6 +707,8 @@ describe('Inject panel: generator presets', () => {
     await expect.element(name).toHaveFocus();
     expect(presets()).toEqual(before);
     await userEvent.fill(name, 'mine');
+    // Answered: the error goes.
+    await expect.element(page.getByTestId('generator-error')).not.toBeInTheDocument();
     await userEvent.click(form.getByRole('button', { name: 'Save preset', exact: true }));
     await expect.poll(presets).toEqual([...before, 'mine']);
     await userEvent.fill(form.getByRole('textbox', { name: 'Rate (messages/s)' }), '1234');

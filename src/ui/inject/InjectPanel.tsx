@@ -178,6 +178,7 @@ export function InjectPanel() {
   );
 }
 
+const PRESET_NAME_ERROR = 'Name the preset first (Preset name).';
 const BURST_ERROR = 'Burst size must be a whole number from 1 to 1,000,000.';
 const PRIORITY_ERROR = 'Priority is a u8 (0 to 255).';
 
@@ -538,9 +539,12 @@ function GeneratorForm() {
   const stored = useWorkbench((s) => s.generatorForm);
   // Until the mix is edited it follows the routes: every routed type at weight 1.
   const form = { ...stored, mix: stored.mix ?? mixOfRoutes };
-  const setForm = (patch: Partial<GeneratorFormState>) =>
-    workbenchStore().getState().setGeneratorForm(patch);
   const [error, setError] = useState<string | null>(null);
+  const setForm = (patch: Partial<GeneratorFormState>) => {
+    // A name typed answers "Name the preset first": it had stood beside the name given.
+    if (patch.name !== undefined && error === PRESET_NAME_ERROR) setError(null);
+    workbenchStore().getState().setGeneratorForm(patch);
+  };
   // A run the form did not describe (started by the API's startGenerator): the form shows what
   // runs once it starts. It had read "Rate 1000 / Poisson" beside a run at 2 M/s constant. Only
   // at a start: edits for the next run made while one runs are the user's.
@@ -593,7 +597,7 @@ function GeneratorForm() {
   function savePreset() {
     // Unnamed, it had been saved as "preset".
     if (presetName === '') {
-      setError('Name the preset first (Preset name).');
+      setError(PRESET_NAME_ERROR);
       inputs.current.get('name')?.focus();
       return;
     }

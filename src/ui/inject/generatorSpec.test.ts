@@ -126,8 +126,8 @@ describe('mixNotes', () => {
     expect(mixNotes('1001:5, 1004:1, 999', demo)).toBe(
       '1004 (PatternResult) and 999 (not defined here) are routed nowhere: their messages get NoRoute and a dead letter each.',
     );
-    expect(mixNotes('1001:1, 1001:2', demo)).toBe(
-      '1001 is listed twice: the weights of its entries add up.',
+    expect(mixNotes('1001:1, 1001:2, 1001:3', demo)).toBe(
+      '1001 is listed more than once: the weights of its entries add up.',
     );
     // What the form refuses is its error's to say.
     expect(mixNotes('abc:1, 1001:x', demo)).toBeNull();

@@ -55,7 +55,7 @@ export function mixNotes(text: string, config: RouteConfig): string | null {
     );
   if (twice.length > 0)
     notes.push(
-      `${AND.format(twice)} ${twice.length === 1 ? 'is' : 'are'} listed twice: the weights of ${twice.length === 1 ? 'its entries add' : 'their entries add'} up.`,
+      `${AND.format(twice)} ${twice.length === 1 ? 'is' : 'are'} listed more than once: the weights of ${twice.length === 1 ? 'its entries add' : 'their entries add'} up.`,
     );
   return notes.length > 0 ? notes.join(' ') : null;
 }

@@ -1,15 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StrictMode } from 'react';
 import { page, userEvent } from 'vitest/browser';
 import { Inspector } from './Inspector';
-import {
-  cleanup,
-  fakeEngine,
-  freshStore,
-  inPane,
-  kernelRow,
-  render,
-  snapshot,
-} from '../testing/browser';
+import { cleanup, freshStore, inPane, kernelRow, render, snapshot } from '../testing/browser';
 import type { EngineSnapshot } from '../../engine/protocol';
 
 type KernelRow = EngineSnapshot['kernels'][number];
@@ -209,10 +202,13 @@ describe('Inspector (issue 13, point 9)', () => {
     await expect
       .element(page.getByRole('combobox', { name: 'Overflow policy' }))
       .toHaveValue('reject');
-    // The next choice applies too, and the notice says the typed edit is not applied.
+    // The next choice applies too, and a notice (a new one) says the typed edit is not applied.
+    const earlier = store.getState().notices.at(-1)?.id;
     await userEvent.selectOptions(page.getByRole('combobox', { name: 'Behaviour' }), 'generic');
     await expect.poll(() => kernel().behavior).toBe('generic');
-    expect(store.getState().notices.at(-1)?.text).toMatch(
+    const last = store.getState().notices.at(-1);
+    expect(last?.id).not.toBe(earlier);
+    expect(last?.text).toMatch(
       /^Your edit to kernel aggregator is not applied yet: Queue capacity/,
     );
     // Fixed, it applies; each step undoes on its own.
@@ -223,6 +219,45 @@ describe('Inspector (issue 13, point 9)', () => {
     store.getState().undo();
     expect(kernel().queueCapacity).toBe(2048);
     expect(kernel().behavior).toBe('generic');
+  });
+
+  // Under StrictMode (the dev server) React mounts a form's effects twice: the form that opens
+  // with the carried value had said at once that the edit "was not applied and is discarded".
+  it('keeps a carried typed value without calling it discarded under StrictMode', async () => {
+    render(
+      <StrictMode>
+        <Page />
+      </StrictMode>,
+    );
+    const capacity = page.getByRole('textbox', { name: 'Queue capacity' });
+    await userEvent.clear(capacity);
+    await userEvent.type(capacity, 'lots{Enter}');
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Overflow policy' }),
+      'reject',
+    );
+    await expect
+      .poll(
+        () => store.getState().config.kernels.find((k) => k.id === 'aggregator')?.overflowPolicy,
+      )
+      .toBe('reject');
+    await expect.element(page.getByRole('textbox', { name: 'Queue capacity' })).toHaveValue('lots');
+    await new Promise((r) => setTimeout(r, 50));
+    const texts = store.getState().notices.map((n) => n.text);
+    expect(texts.filter((t) => t.includes('discarded'))).toEqual([]);
+    expect(
+      texts.some((t) => t.startsWith('Your edit to kernel aggregator is not applied yet')),
+    ).toBe(true);
+    // Leaving the form for another node: now it is said.
+    store.getState().setSelection(['kernel:fraud_processor']);
+    await expect
+      .poll(() =>
+        store
+          .getState()
+          .notices.map((n) => n.text)
+          .some((t) => t.includes('discarded')),
+      )
+      .toBe(true);
   });
 
   it('applies on Enter', async () => {
@@ -570,10 +605,45 @@ describe('Inspector (issue 13, point 9)', () => {
 
   // QA: Transaction's id changed to 1005 at 200 K/s; the generator went on sending 1001, NoRoute
   // passed 108 K in 2 s, and the notice said only "Updated type 1005.".
-  it("says the running generator still sends a type's old id, and restarts it with the new one", async () => {
-    const engine = fakeEngine();
+  // A run without a mix sent the types routed when it started: a type routed since carries none.
+  it('takes a run without a mix to send the types that carried traffic a moment ago', async () => {
+    render(<Page />);
+    store.getState().ingestSnapshot(
+      snapshot({
+        generator: {
+          running: true,
+          emitted: 5,
+          lagMs: 0,
+          onWorker: true,
+          spec: { ratePerSec: 1_000 },
+          startedUs: 1,
+        },
+        edges: [{ source: 'type:1002', target: 'aggregator', ratePerSec: 500, total: 900 }],
+      }),
+      Date.now(),
+    );
+    const warnings = () => store.getState().notices.filter((n) => n.kind === 'warning');
+    for (const [node, form, to] of [
+      ['type:1003', 'Message type PatternCheck', '1333'],
+      ['type:1002', 'Message type AccountUpdate', '1222'],
+    ] as const) {
+      store.getState().setSelection([node]);
+      await expect.element(page.getByRole('form', { name: form })).toBeVisible();
+      const id = page.getByRole('textbox', { name: 'Type id', exact: true });
+      await userEvent.clear(id);
+      await userEvent.type(id, `${to}{Enter}`);
+      await expect
+        .poll(() => store.getState().config.routes.some((r) => String(r.typeId) === to))
+        .toBe(true);
+      expect(warnings().map((n) => n.text.slice(0, 40))).toEqual(
+        to === '1333' ? [] : ['The generator still sends type 1002, whi'],
+      );
+    }
+  });
+
+  it("says the running generator still sends a type's old id, until that is no longer true", async () => {
+    render(<Page />);
     store.getState().setSelection(['type:1001']);
-    render(<Page />, engine);
     const spec = {
       ratePerSec: 200_000,
       mix: [
@@ -581,37 +651,42 @@ describe('Inspector (issue 13, point 9)', () => {
         { typeId: 1002, weight: 1 },
       ],
     };
-    store
-      .getState()
-      .ingestSnapshot(
-        snapshot({ generator: { running: true, emitted: 5, lagMs: 0, onWorker: true, spec } }),
-        Date.now(),
-      );
-    const typeId = page.getByRole('textbox', { name: 'Type id' });
+    const running = {
+      generator: { running: true, emitted: 5, lagMs: 0, onWorker: true, spec, startedUs: 1 },
+    };
+    store.getState().ingestSnapshot(snapshot(running), Date.now());
+    const typeId = page.getByRole('textbox', { name: 'Type id', exact: true });
     await userEvent.clear(typeId);
     await userEvent.type(typeId, '1005{Enter}');
     await expect
       .poll(() => store.getState().config.routes.some((r) => r.typeId === 1005))
       .toBe(true);
-    const notice = store.getState().notices.find((n) => n.kind === 'warning');
-    expect(notice?.text).toBe(
-      'The generator still sends type 1001, which is now routed nowhere: its messages get NoRoute and a dead letter each until the generator restarts with 1005.',
-    );
-    notice?.action?.run();
-    expect(engine.sent.filter((c) => c.type === 'startGenerator')).toEqual([
-      {
-        type: 'startGenerator',
-        spec: {
-          ...spec,
-          mix: [
-            { typeId: 1005, weight: 2 },
-            { typeId: 1002, weight: 1 },
-          ],
-        },
-      },
+    const stale = () => store.getState().notices.filter((n) => n.kind === 'warning');
+    expect(stale().map((n) => n.text)).toEqual([
+      'The generator still sends type 1001, which is now routed nowhere: its messages get NoRoute and a dead letter each until it is restarted (Inject → Generator).',
     ]);
+    // Undone, 1001 is routed again: the notice goes.
+    store.getState().undo();
+    await expect.poll(() => stale()).toEqual([]);
+    // Redone, it comes back only with a new edit; a stop takes it away too.
+    await expect
+      .element(page.getByRole('form', { name: 'Message type Transaction' }))
+      .toBeVisible();
+    await userEvent.clear(page.getByRole('textbox', { name: 'Type id', exact: true }));
+    await userEvent.type(
+      page.getByRole('textbox', { name: 'Type id', exact: true }),
+      '1006{Enter}',
+    );
+    await expect.poll(() => stale().length).toBe(1);
+    store
+      .getState()
+      .ingestSnapshot(
+        snapshot({ generator: { ...running.generator, running: false } }),
+        Date.now() + 100,
+      );
+    await expect.poll(() => stale()).toEqual([]);
+    store.getState().ingestSnapshot(snapshot(running), Date.now() + 200);
     // A type the run does not send: nothing said.
-    store.getState().dismiss(notice!.id);
     store.getState().setSelection(['type:1003']);
     await expect
       .element(page.getByRole('form', { name: 'Message type PatternCheck' }))

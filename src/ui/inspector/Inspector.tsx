@@ -24,8 +24,7 @@ import {
   type KernelDef,
   type TypeDef,
 } from '../../state/edits';
-import { useWorkbench, workbenchStore } from '../../state/store';
-import { useEngine } from '../engineContext';
+import { useWorkbench, workbenchStore, type WorkbenchState } from '../../state/store';
 import { selectNode } from '../graph/view';
 import { focusInspector } from './focus';
 import { undoRedoOf } from '../shell/undoKeys';
@@ -51,12 +50,19 @@ function useAutoApply(commit: (reason: CommitReason) => boolean, initiallyDirty 
   useEffect(() => {
     latest.current = commit;
   });
-  useEffect(
-    () => () => {
-      if (dirty.current && latest.current('close')) dirty.current = false;
-    },
-    [],
-  );
+  const mounted = useRef(false);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+      // Committed once no setup followed: under StrictMode (the dev server) React runs this
+      // cleanup and the setup again as a form mounts, and a form that opens with a typed value
+      // still to apply (see `carried`) had said at once that it was discarded.
+      queueMicrotask(() => {
+        if (!mounted.current && dirty.current && latest.current('close')) dirty.current = false;
+      });
+    };
+  }, []);
   return {
     /** Mark the draft changed. */
     touch() {
@@ -285,8 +291,45 @@ function Outline() {
   );
 }
 
+const STALE_TYPE_KEY = 'generator-stale-type';
+
+/**
+ * A type's id changed while the generator sends it (`before`: the state the edit applied to): the
+ * run goes on with the mix it started with, so every message of the old id now gets NoRoute.
+ * Said at the edit: "Updated type 1005." alone stood beside NoRoute climbing past 100 K in 2 s.
+ * The notice goes once it is no longer true: the old id routed again (undo), or the run stopped
+ * or restarted. A run without a mix sent the types routed when it started: one that carried
+ * traffic a moment ago is taken to be among them.
+ */
+function staleGenerator(before: WorkbenchState, was: TypeDef['typeId']): void {
+  const gen = before.snapshot?.generator;
+  const spec = gen?.running ? gen.spec : undefined;
+  if (!gen || !spec) return;
+  const old = String(was);
+  const sends = spec.mix?.length
+    ? spec.mix.some((m) => String(m.typeId) === old)
+    : (before.snapshot?.edges ?? []).some((e) => e.source === `type:${old}` && e.ratePerSec > 0);
+  if (!sends) return;
+  const store = workbenchStore();
+  store
+    .getState()
+    .notify(
+      'warning',
+      `The generator still sends type ${old}, which is now routed nowhere: its messages get NoRoute and a dead letter each until it is restarted (Inject → Generator).`,
+      { key: STALE_TYPE_KEY },
+    );
+  const run = gen.startedUs;
+  const stop = store.subscribe((st) => {
+    const notice = st.notices.find((n) => n.key === STALE_TYPE_KEY);
+    const g = st.snapshot?.generator;
+    const over =
+      !g?.running || g.startedUs !== run || st.config.routes.some((r) => String(r.typeId) === old);
+    if (notice && over) st.dismiss(notice.id);
+    if (!notice || over) stop();
+  });
+}
+
 function TypeForm({ type }: { type: TypeDef }) {
-  const engine = useEngine();
   const config = useWorkbench((s) => s.config);
   const route = routeOf(config, type.typeId);
   const [draft, setDraft] = useState(() => ({
@@ -375,9 +418,14 @@ function TypeForm({ type }: { type: TypeDef }) {
         );
       sizes.push(size);
     }
-    const namesake = store.config.messageTypes.find(
-      (t) => t.name === draft.name && String(t.typeId) !== String(type.typeId),
-    );
+    // Only a name being given: a type that already shares its name (pasted twice, imported)
+    // keeps its other edits.
+    const namesake =
+      draft.name.trim() === type.name.trim()
+        ? undefined
+        : store.config.messageTypes.find(
+            (t) => t.name.trim() === draft.name.trim() && String(t.typeId) !== String(type.typeId),
+          );
     if (namesake)
       return fail(
         `Name "${draft.name}" is already the name of type ${String(namesake.typeId)}: two types of one name read as one on the graph and in the panels.`,
@@ -411,46 +459,11 @@ function TypeForm({ type }: { type: TypeDef }) {
         return fail('the workspace refused it (see the notice).');
       // Focus leaving for another node keeps that node selected; Enter keeps this one.
       if (reason === 'submit') store.setSelection([`type:${String(typeId)}`]);
-      if (String(typeId) !== String(type.typeId)) staleGenerator(store, type.typeId, typeId);
+      if (String(typeId) !== String(type.typeId)) staleGenerator(store, type.typeId);
       setError(null);
       return true;
     }
     return fail(result.error);
-  }
-
-  /**
-   * A type's id changed while the generator sends it: the run goes on with the mix it started
-   * with, and every message of the old id now gets NoRoute. Said at the edit, with a restart that
-   * sends the new id: "Updated type 1005." alone stood beside NoRoute climbing past 100 K in 2 s.
-   */
-  function staleGenerator(
-    before: ReturnType<ReturnType<typeof workbenchStore>['getState']>,
-    was: TypeDef['typeId'],
-    now: TypeDef['typeId'],
-  ): void {
-    const gen = before.snapshot?.generator;
-    const spec = gen?.running ? gen.spec : undefined;
-    if (!spec) return;
-    const same = (id: unknown) => String(id) === String(was);
-    const sends = spec.mix
-      ? spec.mix.some((m) => same(m.typeId))
-      : before.config.routes.some((r) => same(r.typeId));
-    if (!sends) return;
-    const next = spec.mix
-      ? { ...spec, mix: spec.mix.map((m) => (same(m.typeId) ? { ...m, typeId: now } : m)) }
-      : spec;
-    before.notify(
-      'warning',
-      `The generator still sends type ${String(was)}, which is now routed nowhere: its messages get NoRoute and a dead letter each until the generator restarts with ${String(now)}.`,
-      {
-        key: 'generator-stale-type',
-        action: {
-          label: 'Restart',
-          altText: `Restart the generator with type ${String(now)}`,
-          run: () => void engine.request({ type: 'startGenerator', spec: next }),
-        },
-      },
-    );
   }
 
   return (

@@ -325,7 +325,10 @@ export function DeadLettersPanel() {
           {/* With a filter set, how many of them match: "3,976 held" alone had stood beside "No
               dead letter matches these filters" and "Redrive all matching (0)". */}
           {reason || dest ? (
-            <span data-testid="dead-letters-matching">{formatCount(total)} of </span>
+            <span data-testid="dead-letters-matching">
+              {/* The listing's total comes a reply after the snapshot's count: never more. */}
+              {formatCount(Math.min(total, count))} of{' '}
+            </span>
           ) : null}
           {formatCount(count)}
           {/* The noun goes in a narrow pane (the tab says "Dead letters"), making room for Purge. */}
