@@ -55,10 +55,15 @@ export function parseFieldValue(
 ): { ok: true; value: number | bigint | boolean | string } | { ok: false; error: string } {
   // Digit separators out ("6,942.15", "10_000"), as every number box takes them.
   const text = f.type === 'bool' || f.type === 'bytes' ? raw.trim() : plainNumber(raw);
-  if (f.type === 'bool')
-    return text === 'true' || text === 'false'
-      ? { ok: true, value: text === 'true' }
-      : { ok: false, error: `${f.name}: true or false` };
+  if (f.type === 'bool') {
+    // In any case, and as the byte it is written as: "TRUE" and "1" had been refused.
+    const b = text.toLowerCase();
+    return b === 'true' || b === '1'
+      ? { ok: true, value: true }
+      : b === 'false' || b === '0'
+        ? { ok: true, value: false }
+        : { ok: false, error: `${f.name}: true or false (or 1 or 0)` };
+  }
   if (f.type === 'f32' || f.type === 'f64') {
     const n = Number(text);
     if (text === '' || !Number.isFinite(n))

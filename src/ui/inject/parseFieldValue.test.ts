@@ -48,4 +48,18 @@ describe('parseFieldValue', () => {
       value: -9223372036854775808n,
     });
   });
+
+  // "TRUE" and "1" had been refused for a bool.
+  it('takes a bool in any case, and as 1 or 0', () => {
+    const f = { name: 'flag', type: 'bool' as const };
+    for (const t of ['true', 'TRUE', ' True ', '1'])
+      expect(parseFieldValue(f, t)).toEqual({ ok: true, value: true });
+    for (const t of ['false', 'False', '0'])
+      expect(parseFieldValue(f, t)).toEqual({ ok: true, value: false });
+    for (const t of ['', 'yes', '2', '-1'])
+      expect(parseFieldValue(f, t)).toEqual({
+        ok: false,
+        error: 'flag: true or false (or 1 or 0)',
+      });
+  });
 });
