@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  listOf,
   countOf,
   formatCompact,
   formatCount,
@@ -69,5 +70,14 @@ describe('format', () => {
   it('words a route the same in every table, a send with no destination as (no route)', () => {
     expect(routeText('host', 'alert_sink')).toBe('host → alert_sink');
     expect(routeText('fraud_processor', '')).toBe('fraud_processor → (no route)');
+  });
+});
+
+describe('listOf', () => {
+  it('lists items as a sentence does', () => {
+    expect(listOf([])).toBe('');
+    expect(listOf(['a'])).toBe('a');
+    expect(listOf(['a', 'b'])).toBe('a and b');
+    expect(listOf(['a', 'b', 'c'])).toBe('a, b, and c');
   });
 });

@@ -33,6 +33,13 @@ export function countOf(n: number, one: string, many = `${one}s`): string {
   return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }
 
+const AND = new Intl.ListFormat('en', { type: 'conjunction' });
+
+/** Items as a sentence lists them: `['a', 'b', 'c']` → `a, b, and c`. */
+export function listOf(items: readonly string[]): string {
+  return AND.format(items);
+}
+
 /**
  * Counts by name, those above zero, in order: `{ Delivered: 4490, QueueFull: 0, NoRoute: 3 }` →
  * `Delivered 4,490, NoRoute 3`; empty when none is.

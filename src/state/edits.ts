@@ -110,10 +110,15 @@ function nextFreeTypeId(config: RouteConfig): number {
   return max + 1;
 }
 
+/** `base`, or `base` with the first number from 2 after `sep` that `taken` does not hold. */
+function firstFree(base: string, taken: (name: string) => boolean, sep: string): string {
+  let name = base;
+  for (let i = 2; taken(name); i++) name = `${base}${sep}${i}`;
+  return name;
+}
+
 function uniqueKernelId(config: RouteConfig, base: string): string {
-  let id = base;
-  for (let i = 2; findKernel(config, id); i++) id = `${base}_${i}`;
-  return id;
+  return firstFree(base, (id) => findKernel(config, id) !== undefined, '_');
 }
 
 /**
@@ -393,9 +398,7 @@ export function copyNodes(config: RouteConfig, nodeIds: readonly string[]): Frag
  */
 function uniqueTypeName(config: RouteConfig, name: string): string {
   const taken = new Set(config.messageTypes.map((t) => t.name));
-  const base = `${name.slice(0, 120)}Copy`;
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n++) if (!taken.has(`${base}${n}`)) return `${base}${n}`;
+  return firstFree(`${name.slice(0, 120)}Copy`, (n) => taken.has(n), '');
 }
 
 /** Paste gives every pasted node a fresh id so nothing collides; routes inside the fragment follow. */

@@ -4,7 +4,7 @@ import { pathBottlenecks } from '../../analysis/predict';
 import { usePredictions } from './predictions';
 import { engineLimit } from '../live/engineLimit';
 import { depthText, depthTitle } from '../graph/depth';
-import { formatCompact, formatCount, formatNumber } from '../design/format';
+import { formatCompact, formatCount, formatNumber, listOf } from '../design/format';
 
 /** Messages a second (the header says "/s"), as the graph and Queues write them: 482 K, 1,234. */
 const fmtRate = (x: number | null): string =>
@@ -36,9 +36,9 @@ const fmtSec = (x: number | null): string =>
  */
 const AVG_NOTE = '(avg)';
 
-const AND = new Intl.ListFormat('en', { type: 'conjunction' });
-/** "a, b and c" ("a, b, and c" in en's list style). */
-const listOf = (items: string[]): string => AND.format(items);
+/** Why a kernel has no time to full or to drained while its μ is unknown (on hover). */
+const MU_UNMEASURED =
+  'Not predicted: its service rate is not measured yet (it has not been seen busy)';
 
 /** Per-kernel utilisation and time to full/drain, and the bottleneck of each path, live. */
 export function PredictPanel() {
@@ -177,7 +177,7 @@ export function PredictPanel() {
                     p.secondsToFull !== null
                       ? undefined
                       : p.servicePerSec === null
-                        ? 'Not predicted: its service rate is not measured yet (it has not been seen busy)'
+                        ? MU_UNMEASURED
                         : p.arrivalPerSec > p.servicePerSec
                           ? 'Not predicted while its queue is under half full: it is served in batches, which take in more as the queue deepens than the service rate measured at small ones'
                           : 'Not filling: it serves at least as fast as messages arrive'
@@ -199,7 +199,7 @@ export function PredictPanel() {
                         : p.queued === 0
                           ? 'Nothing queued to drain'
                           : p.servicePerSec === null
-                            ? 'Not predicted: its service rate is not measured yet (it has not been seen busy)'
+                            ? MU_UNMEASURED
                             : 'Not draining: messages arrive at least as fast as it serves them'
                   }
                 >

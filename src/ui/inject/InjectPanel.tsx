@@ -684,7 +684,8 @@ function GeneratorForm() {
       </label>
     );
   };
-  const mixNote = mixNotes(form.mix, config);
+  // Worked out when the mix or the config changes, not at each snapshot the form renders for.
+  const mixNote = useMemo(() => mixNotes(form.mix, config), [form.mix, config]);
   const presetName = form.name.trim();
   const replacesPreset =
     presetName !== '' && (config.generatorPresets ?? []).some((p) => p.name === presetName);

@@ -8,7 +8,7 @@ import { GENERATOR_DEFAULTS } from '../../engine/generators';
 import { DEFAULT_PATTERN, type GeneratorSpec } from '../../engine/protocol';
 import { canonicalTypeId } from '../../state/edits';
 import type { GeneratorFormState } from '../../state/injectForm';
-import { formatRate } from '../design/format';
+import { formatRate, listOf } from '../design/format';
 
 /** A mix as the form writes it: `typeId:weight, …`. */
 export function mixText(mix: readonly { typeId: unknown; weight: number }[]): string {
@@ -19,8 +19,6 @@ export function mixText(mix: readonly { typeId: unknown; weight: number }[]): st
 export function routedMix(routes: RouteConfig['routes']): string {
   return mixText(routes.map((r) => ({ typeId: r.typeId, weight: 1 })));
 }
-
-const AND = new Intl.ListFormat('en', { type: 'conjunction' });
 
 /**
  * What a mix will do that its typist may not expect, in words, or null: types routed nowhere
@@ -51,11 +49,11 @@ export function mixNotes(text: string, config: RouteConfig): string | null {
   const notes: string[] = [];
   if (nowhere.length > 0)
     notes.push(
-      `${AND.format(nowhere)} ${nowhere.length === 1 ? 'is' : 'are'} routed nowhere: ${nowhere.length === 1 ? 'its' : 'their'} messages get NoRoute and a dead letter each.`,
+      `${listOf(nowhere)} ${nowhere.length === 1 ? 'is' : 'are'} routed nowhere: ${nowhere.length === 1 ? 'its' : 'their'} messages get NoRoute and a dead letter each.`,
     );
   if (twice.length > 0)
     notes.push(
-      `${AND.format(twice)} ${twice.length === 1 ? 'is' : 'are'} listed more than once: the weights of ${twice.length === 1 ? 'its entries add' : 'their entries add'} up.`,
+      `${listOf(twice)} ${twice.length === 1 ? 'is' : 'are'} listed more than once: the weights of ${twice.length === 1 ? 'its entries add' : 'their entries add'} up.`,
     );
   return notes.length > 0 ? notes.join(' ') : null;
 }
