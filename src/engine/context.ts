@@ -160,9 +160,20 @@ export class EngineCore {
   countersSinceUs: number | null = null;
   /**
    * What kernels removed since the last reset (deleted, or renamed: a new id is a new kernel)
-   * had counted: `accounting.removedKernels`, so the kernels' columns still add up to the totals.
+   * had counted, by id, oldest removal first: `accounting.removedKernels` sums them, so the
+   * kernels' columns still add up to the totals. A kernel added back under its id (an undo, a
+   * rename undone) takes its counts back: it had come back at 0 beside a removed row of its own
+   * name holding them.
    */
-  removedKernels: RemovedKernels | null = null;
+  private readonly removed = new Map<string, RemovedCounts>();
+  /**
+   * Kernels removed with batches still out on a runtime: their rows land after the removal and
+   * are counted then, so their counts join `removed` only once the last one has landed
+   * (`foldRemoved`); until then the snapshot adds them in, their in-flight rows too. Counted into
+   * the row once at removal, the 415 rows that landed afterwards were in the status bar's
+   * "in flight" under no kernel, then in its "processed" under none.
+   */
+  readonly departing = new Set<KernelState>();
   /** Dead letters added since the last reset (for the dead-lettered rate). */
   lettered = 0;
   /** When the snapshots of the last rate window sampled the rate meters, oldest first. */
@@ -364,14 +375,15 @@ export class EngineCore {
 
   /**
    * The rate meter of a counter that starts now (an edge first used, a kernel added), with the
-   * readings it would have had: 0 at each snapshot of the last rate window, the same times as
+   * readings it would have had: `from` (0, or what a kernel added back takes back) at each
+   * snapshot of the last rate window, the same times as
    * every other meter. A meter whose first sample already held the first messages read 0/s for
    * them (and, with a second lump soon after, that lump alone over a short span: about twice the
    * rate) while the kernel an edge feeds read the true rate.
    */
-  freshMeter(): RateMeter {
+  freshMeter(from = 0): RateMeter {
     const m = new RateMeter();
-    for (const t of this.snapshotTimes) m.sample(t, 0);
+    for (const t of this.snapshotTimes) m.sample(t, from);
     return m;
   }
 
@@ -394,6 +406,70 @@ export class EngineCore {
   restartRates(tUs: number): void {
     this.snapshotTimes.length = 0;
     this.snapshotTimes.push(tUs);
+  }
+
+  /** A kernel leaves the config: its counts stay in the totals, under `removedKernels`. */
+  countRemoved(k: KernelState): void {
+    if (k.inFlight > 0) this.departing.add(k);
+    else this.keepRemoved(k);
+  }
+
+  /** A removed kernel's last batch in flight has landed (or failed): its counts join the row. */
+  foldRemoved(k: KernelState): void {
+    if (k.inFlight === 0 && this.departing.delete(k)) this.keepRemoved(k);
+  }
+
+  /** What a kernel removed under `id` had counted, taken back by a kernel added under it. */
+  reclaimRemoved(id: string): RemovedCounts | null {
+    const r = this.removed.get(id);
+    if (!r) return null;
+    this.removed.delete(id);
+    return r;
+  }
+
+  /** Reset counters: the removed kernels' counts go; those still landing count afresh. */
+  resetRemoved(): void {
+    this.removed.clear();
+    for (const k of this.departing) {
+      k.processed = 0;
+      k.dropped = 0;
+      k.deadLettered = 0;
+      k.emitted = 0;
+    }
+  }
+
+  /** The removed kernels' counts as the snapshot shows them: those still landing added in. */
+  removedRow(): RemovedKernels | null {
+    if (this.removed.size === 0 && this.departing.size === 0) return null;
+    const row: RemovedKernels = {
+      ids: [...this.removed.keys()],
+      processed: 0,
+      emitted: 0,
+      dropped: 0,
+      deadLettered: 0,
+      inFlight: 0,
+    };
+    for (const r of this.removed.values()) addCounts(row, r);
+    for (const k of this.departing) {
+      if (!row.ids.includes(k.cfg.id)) row.ids.push(k.cfg.id);
+      addCounts(row, k);
+      row.inFlight += k.inFlight;
+    }
+    return row;
+  }
+
+  private keepRemoved(k: KernelState): void {
+    const id = k.cfg.id;
+    const r = this.removed.get(id) ?? {
+      processed: 0,
+      emitted: 0,
+      dropped: 0,
+      deadLettered: 0,
+    };
+    // Last removed, last listed.
+    this.removed.delete(id);
+    addCounts(r, k);
+    this.removed.set(id, r);
   }
 
   /** Messages waiting in kernel queues (in flight on a backend not included). */
@@ -440,4 +516,14 @@ export class EngineCore {
     if (!Number.isInteger(b.defaultPriority) || b.defaultPriority < 0 || b.defaultPriority > 255)
       err('InvalidConfig', 'broker.defaultPriority must be an integer in 0..255.');
   }
+}
+
+/** A removed kernel's counts since the last reset. */
+export type RemovedCounts = Omit<RemovedKernels, 'ids' | 'inFlight'>;
+
+function addCounts(to: RemovedCounts, from: RemovedCounts): void {
+  to.processed += from.processed;
+  to.emitted += from.emitted;
+  to.dropped += from.dropped;
+  to.deadLettered += from.deadLettered;
 }

@@ -319,6 +319,72 @@ describe('a move between backends with a backlog', () => {
   });
 });
 
+describe('a kernel removed with batches out on its GPU', () => {
+  it('keeps their rows in flight under the removed row, then counts them processed there as they land', async () => {
+    const clock = { t: 1_000_000 };
+    const config = demoConfig();
+    config.kernels = config.kernels.map((k) =>
+      k.id === 'alert_sink' ? { ...k, backend: 'webgpu' as const, queueCapacity: 65_536 } : k,
+    );
+    let rt: HeldRuntime | null = null;
+    const engine = createEngine({
+      config,
+      now: () => clock.t,
+      makeKernel: (k) =>
+        k.id === 'alert_sink' && k.backend !== 'cpu'
+          ? Promise.resolve((rt = new HeldRuntime()))
+          : createTwin(k.behavior),
+      gpu: () => ({ available: true, adapter: null }),
+    });
+    await flush();
+    const gpu = rt as unknown as HeldRuntime;
+    expect(engine.command({ type: 'inject', typeId: 1010, count: 5_000 }).ok).toBe(true);
+    clock.t += 1000;
+    engine.tick();
+    await flush();
+    const out = engine.snapshot().kernels.find((k) => k.id === 'alert_sink')!.inFlight;
+    expect(out).toBeGreaterThan(0);
+
+    expect(engine.command({ type: 'removeKernel', kernelId: 'alert_sink' }).ok).toBe(true);
+    // The status bar's "in flight" is the kernels' column plus the removed row's.
+    const held = engine.snapshot();
+    expect(held.accounting.inFlight).toBe(out);
+    expect(held.accounting.removedKernels).toMatchObject({ ids: ['alert_sink'], inFlight: out });
+    expect(held.kernels.reduce((n, k) => n + k.inFlight, 0)).toBe(0);
+    expectBalanced(held);
+
+    // Reset counters while they are still out: the row stays, counting afresh.
+    expect(engine.command({ type: 'resetMetrics' }).ok).toBe(true);
+    expect(engine.snapshot().accounting.removedKernels).toMatchObject({
+      ids: ['alert_sink'],
+      processed: 0,
+      inFlight: out,
+    });
+
+    while (await gpu.landOne()) {
+      clock.t += 1000;
+      engine.tick();
+    }
+    await flush();
+    const end = engine.snapshot();
+    expect(end.accounting.inFlight).toBe(0);
+    expect(end.accounting.removedKernels).toEqual({
+      ids: ['alert_sink'],
+      processed: out,
+      emitted: 0,
+      dropped: 0,
+      deadLettered: 0,
+      inFlight: 0,
+    });
+    // The kernels' processed column and the removed row add up to the status bar's processed.
+    const kernels = end.kernels.reduce((n, k) => n + k.processed, 0);
+    expect(kernels + end.accounting.removedKernels!.processed).toBe(
+      end.accounting.processed - end.accounting.toHost,
+    );
+    expectBalanced(end);
+  });
+});
+
 describe('auto backend while WebGPU starts', () => {
   it('says the runtime is starting until it is made, then neither starting nor a fallback', async () => {
     const { engine } = autoEngine(0.001, 0.0001);

@@ -368,6 +368,7 @@ describe('engine: live edits and K2K', () => {
       emitted: 0,
       dropped: 0,
       deadLettered: 0,
+      inFlight: 0,
     });
     // The kernels' processed column and the removed kernels' row add up to the status bar's.
     const kernels = s.kernels.reduce((n, k) => n + k.processed, 0);
@@ -377,6 +378,33 @@ describe('engine: live edits and K2K', () => {
     expectBalanced(s);
     ok(engine, { type: 'resetMetrics' });
     expect(engine.snapshot().accounting.removedKernels).toBeUndefined();
+  });
+
+  it('gives a kernel added back under its id (an undo of its removal) what it had counted', () => {
+    const { engine, step } = setup();
+    ok(engine, { type: 'inject', typeId: 1002, count: 30 });
+    step();
+    engine.snapshot();
+    ok(engine, { type: 'removeKernel', kernelId: 'aggregator' });
+    step();
+    expect(engine.snapshot().accounting.removedKernels).toMatchObject({
+      ids: ['aggregator'],
+      processed: 30,
+    });
+    // The undo: the config as it was, the kernel made again.
+    ok(engine, { type: 'loadConfig', config: demoConfig() });
+    step();
+    const s = engine.snapshot();
+    const agg = s.kernels.find((k) => k.id === 'aggregator')!;
+    expect(agg.processed).toBe(30);
+    // Taken back, not a surge of 30 in one snapshot, nor back-pressure.
+    expect(agg.ratePerSec).toBe(0);
+    expect(agg.backpressure).toBe(false);
+    expect(s.accounting.removedKernels).toBeUndefined();
+    ok(engine, { type: 'inject', typeId: 1002, count: 5 });
+    step();
+    expect(engine.snapshot().kernels.find((k) => k.id === 'aggregator')!.processed).toBe(35);
+    expectBalanced(engine.snapshot());
   });
 });
 

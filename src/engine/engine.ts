@@ -248,7 +248,7 @@ class EngineImpl implements Engine {
     // Messages still held keep the equation exact after the counters restart.
     c.carriedOver = c.queuedNow() + c.inFlightTotal + c.broker.deadLetters.size;
     c.countersSinceUs = c.nowUs;
-    c.removedKernels = null;
+    c.resetRemoved();
     c.injected = 0;
     c.emitted = 0;
     c.processed = 0;

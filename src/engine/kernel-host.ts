@@ -89,6 +89,14 @@ export class KernelHost {
       emits: new Map(),
       destroyed: false,
     };
+    // Added back under its id (an undo of its removal): it counts on from what it had.
+    const back = c.reclaimRemoved(cfg.id);
+    if (back) {
+      Object.assign(k, back);
+      // Not a surge: its rate and back-pressure count from what it takes back.
+      k.meter = c.freshMeter(back.processed);
+      k.lastDropped = back.dropped;
+    }
     c.kernels.set(cfg.id, k);
     c.byNum[k.num] = k;
     c.flowsChanged();
@@ -355,18 +363,7 @@ export class KernelHost {
     // Its counts stay in the totals (what it processed is still processed): kept apart, so the
     // kernels' columns still add up to them. Renamed under traffic, a kernel had taken its
     // processed count with it, and the Queues panel's column fell 1,050 short of the status bar.
-    const r = (c.removedKernels ??= {
-      ids: [],
-      processed: 0,
-      emitted: 0,
-      dropped: 0,
-      deadLettered: 0,
-    });
-    r.ids = [...r.ids.filter((x) => x !== id), id];
-    r.processed += k.processed;
-    r.emitted += k.emitted;
-    r.dropped += k.dropped;
-    r.deadLettered += k.deadLettered;
+    c.countRemoved(k);
     this.dispose(k);
     c.kernels.delete(id);
     c.byNum[k.num] = undefined;

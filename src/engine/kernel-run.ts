@@ -421,7 +421,8 @@ export class KernelRunner {
     } finally {
       slot.busy = false;
       k.inFlightSlots--;
-      this.host.place(k);
+      if (k.destroyed) c.foldRemoved(k);
+      else this.host.place(k);
     }
   }
 

@@ -116,6 +116,11 @@ export interface RemovedKernels {
   emitted: number;
   dropped: number;
   deadLettered: number;
+  /**
+   * Rows they had out on a runtime when removed, not landed yet (in `accounting.inFlight`): when
+   * they land they count as processed here (their outputs are not sent: the kernel is gone).
+   */
+  inFlight: number;
 }
 
 /**

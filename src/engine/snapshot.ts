@@ -133,6 +133,7 @@ export class SnapshotBuilder {
     }
     const queued = c.queuedNow();
     const inFlight = c.inFlightTotal;
+    const removedKernels = c.removedRow();
     const held = c.broker.deadLetters.size;
     const entered = c.injected + c.emitted + c.carriedOver;
     const recentLetters = this.letters.takeRecent();
@@ -191,7 +192,7 @@ export class SnapshotBuilder {
         inFlight,
         failedByStatus,
         deadLettered: held,
-        ...(c.removedKernels ? { removedKernels: { ...c.removedKernels } } : {}),
+        ...(removedKernels ? { removedKernels } : {}),
         balanced: entered === c.processed + queued + inFlight + failedSum + held,
       },
       latency: c.latency.reading(now, LATENCY_EVERY_US),

@@ -56,6 +56,7 @@ describe('Queues panel (issue 13, points 1 and 2)', () => {
             emitted: 0,
             dropped: 3,
             deadLettered: 3,
+            inFlight: 0,
           },
         },
       }),
@@ -66,9 +67,30 @@ describe('Queues panel (issue 13, points 1 and 2)', () => {
     // processed, dropped, all letters, emitted: the kernels' columns, the rest a dash.
     const cells = [...row.element().querySelectorAll('td')].map((td) => td.textContent);
     expect(cells.slice(6)).toEqual(['1,051', '—', '3', '3', '0']);
+    expect(cells[3]).toBe('—');
     expect(row.element().getAttribute('title')).toMatch(
       /since the counters were last reset: aggregator/,
     );
+    // Removed with a GPU batch out: its rows are in flight under it until they land.
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [kernelRow({ id: 'agg2', processed: 6_296 })],
+        accounting: {
+          ...base.accounting,
+          inFlight: 415,
+          removedKernels: {
+            ids: ['aggregator'],
+            processed: 1_051,
+            emitted: 0,
+            dropped: 3,
+            deadLettered: 3,
+            inFlight: 415,
+          },
+        },
+      }),
+      Date.now(),
+    );
+    await expect.element(page.getByTestId('inflight-removed')).toHaveTextContent('415');
   });
 
   it('shows how full a queue got in the last half second, as the graph does, and what it holds now on hover', async () => {

@@ -167,14 +167,20 @@ function RemovedRow({ removed }: { removed: RemovedKernels }) {
     <tr
       className="q-removed"
       data-testid="queue-row-removed"
-      title={`Removed since the counters were last reset: ${names}. Their counts stay in the status bar's totals; a renamed kernel counts afresh under its new id.`}
+      title={`Removed since the counters were last reset: ${names}. Their counts stay in the status bar's totals; a renamed kernel counts afresh under its new id, and one added back under its old id (an undo) takes its counts back.${removed.inFlight > 0 ? ` ${formatCount(removed.inFlight)} rows they had out on the GPU count as processed here when they land.` : ''}`}
     >
       {/* The names whole where the backend goes ("removed"): as "removed: aggregator" they were
           cut to "removed: aggr…" in the half-width pane at 1280x720. */}
       <td className="q-kernel muted">{names}</td>
       <td className="q-backend line-2 muted">removed</td>
       <td className="num q-queued muted">—</td>
-      <td className="num q-inflight muted">—</td>
+      {/* Rows a kernel had out on its GPU when removed still land (as processed, here). */}
+      <td
+        className={`num q-inflight${removed.inFlight > 0 ? '' : ' muted'}`}
+        data-testid="inflight-removed"
+      >
+        {removed.inFlight > 0 ? formatCount(removed.inFlight) : '—'}
+      </td>
       <td className="num q-max line-2 muted">—</td>
       <td className="num q-peak line-2 muted">—</td>
       <Counter className="q-processed" n={removed.processed} />
