@@ -55,6 +55,31 @@ test.describe('route editor', () => {
       .not.toContain(String(added.typeId));
   });
 
+  test("a route dropped on a kernel's card lands on its input; the grey emit dots drag nothing", async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    await page.getByRole('button', { name: /fit view/i }).click();
+    // On the card's title, well away from its handles: it had done nothing and said nothing.
+    await wb.drawRoute(1002, 'pattern_detector', 'card');
+    await expect.poll(() => wb.routeOf(1002)).toBe('pattern_detector');
+    await expect(page.getByTestId('notices')).toContainText('Moved the route');
+
+    // A kernel's grey "emits" dot shows what it emits: a drag from it moved the whole card.
+    const node = wb.kernelNode('aggregator');
+    const dot = node.locator('.react-flow__handle[data-handleid="emits"]');
+    const before = await node.boundingBox();
+    const routes = (await wb.config()).routes;
+    const d = (await dot.boundingBox())!;
+    await page.mouse.move(d.x + d.width / 2, d.y + d.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(d.x + 120, d.y + 90, { steps: 6 });
+    await page.mouse.up();
+    expect(await node.boundingBox()).toEqual(before);
+    expect((await wb.config()).routes).toEqual(routes);
+  });
+
   test('undo and redo with the keyboard', async ({ wb, page }) => {
     await wb.open();
     const before = await wb.config();

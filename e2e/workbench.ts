@@ -63,10 +63,16 @@ export class Workbench {
     return cfg.routes.find((r) => String(r.typeId) === String(typeId))?.kernelId;
   }
 
-  /** Drag a connection from a type node's handle to a kernel node's input handle with the mouse. */
-  async drawRoute(typeId: number | string, kernelId: string) {
+  /**
+   * Drag a connection from a type node's handle to a kernel node's input handle with the mouse
+   * (`onto: 'card'`: to the middle of the kernel's card instead).
+   */
+  async drawRoute(typeId: number | string, kernelId: string, onto: 'handle' | 'card' = 'handle') {
     const from = this.typeNode(typeId).locator('.react-flow__handle.source');
-    const to = this.kernelNode(kernelId).locator('.react-flow__handle[data-handleid="in"]');
+    const to =
+      onto === 'card'
+        ? this.kernelNode(kernelId).locator('.node-title')
+        : this.kernelNode(kernelId).locator('.react-flow__handle[data-handleid="in"]');
     // A node just added may still be moving (layout, fit view): drag only once both handles have
     // stayed put for 100 ms, or the drag starts from where a handle was.
     const boxes = async () => [await from.boundingBox(), await to.boundingBox()] as const;

@@ -11,6 +11,7 @@ import {
   type EdgeChange,
   type NodeChange,
   getConnectedEdges,
+  type OnConnectEnd,
   type OnDelete,
   type ReactFlowState,
 } from '@xyflow/react';
@@ -179,6 +180,30 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
     }
   }, []);
 
+  // A route dropped anywhere on a kernel's card, not only on its small input handle: dropped on
+  // the card, it had done nothing and said nothing, while the Inspector says "drag from a type to
+  // a kernel". From a type's handle it lands on the kernel's input; from a kernel's K2K handle,
+  // on the other kernel's K2K input.
+  const onConnectEnd: OnConnectEnd = useCallback(
+    (event, state) => {
+      if (state.isValid === true || !state.fromHandle || state.fromHandle.type !== 'source') return;
+      const at = 'changedTouches' in event ? event.changedTouches[0] : event;
+      if (!at) return;
+      const card = document.elementFromPoint(at.clientX, at.clientY)?.closest('.react-flow__node');
+      const target = card?.getAttribute('data-id');
+      if (!target) return;
+      const k2k = state.fromHandle.id === 'k2k-out';
+      const c: Connection = {
+        source: state.fromHandle.nodeId,
+        sourceHandle: state.fromHandle.id ?? null,
+        target,
+        targetHandle: k2k ? 'k2k-in' : 'in',
+      };
+      if (isValidConnection(c)) onConnect(c);
+    },
+    [onConnect],
+  );
+
   const onDelete: OnDelete<FlowNode, FlowEdge> = useCallback(({ nodes: dn, edges: de }) => {
     const state = workbenchStore().getState();
     let config = state.config;
@@ -291,6 +316,7 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
         onDelete={onDelete}
         onBeforeDelete={onBeforeDelete}
         isValidConnection={isValidConnection}

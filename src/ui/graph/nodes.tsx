@@ -36,7 +36,8 @@ const TypeNode = memo(function TypeNode({ id, data, selected }: NodeProps<TypeFl
         type="target"
         position={Position.Left}
         id="emitted"
-        className="emit"
+        // Shown, not dragged: a press here had started a drag of the whole node.
+        className="emit nodrag"
         isConnectable={false}
         title={emittedBy ? `Emitted by ${emittedBy}` : 'Emitted by no kernel'}
         aria-description={emittedBy ? `${type.name} is emitted by ${emittedBy}` : undefined}
@@ -286,7 +287,7 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
         type="source"
         position={Position.Right}
         id="emits"
-        className="emit"
+        className="emit nodrag"
         isConnectable={false}
         title={
           emits.length
