@@ -258,6 +258,26 @@ describe('parseConfig', () => {
     }
   });
 
+  it('gives a number over two limits the tighter one, and a huge id one line (QA)', () => {
+    const demo = demoConfig();
+    const text = JSON.stringify({
+      ...demo,
+      broker: { ...demo.broker, deliveryTimeoutMs: 1 },
+      kernels: demo.kernels.map((k, i) => (i === 0 ? { ...k, queueCapacity: 7 } : k)),
+      messageTypes: demo.messageTypes.map((t, i) => (i === 0 ? { ...t, typeId: 7 } : t)),
+    })
+      .replace('"deliveryTimeoutMs":1', '"deliveryTimeoutMs":99999999999999999999')
+      .replace('"queueCapacity":7', '"queueCapacity":1e308')
+      .replace('"typeId":7', '"typeId":1e30');
+    const r = parseConfig(text);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const at = (path: string) => r.errors.filter((e) => e.path === path).map((e) => e.message);
+    expect(at('broker.deliveryTimeoutMs')).toEqual(['must be at most 86,400,000']);
+    expect(at('kernels[0].queueCapacity')).toEqual(['must be at most 1,048,576']);
+    expect(at('messageTypes[0].typeId')).toHaveLength(1);
+  });
+
   it('lists every other problem with a missing version (a document that is no route config)', () => {
     const r = parseConfig({ types: [{ id: 1001 }], kernels: [{ id: '', capacity: -3 }] });
     expect(r.ok).toBe(false);

@@ -352,7 +352,7 @@ function parseTree(tree: unknown, options: ParseOptions): ParseResult {
   if (!parsed.success) {
     // The cross-checks are listed with the schema's errors, so one import shows everything to
     // fix; a path the schema already flagged is not flagged twice.
-    const structural = parsed.error.issues.map(issueToError);
+    const structural = tightest(parsed.error.issues).map(issueToError);
     const flagged = new Set(structural.map((e) => e.path));
     return fail([...structural, ...semantic.filter((e) => !flagged.has(e.path))]);
   }
@@ -421,6 +421,33 @@ function plainMessage(issue: z.core.$ZodRawIssue): string | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * The schema's issues, once each: of two limits a number broke at one path (a safe integer's and
+ * the field's own) the tighter, and an issue said twice (the u64 check) once. "must be at most
+ * 9,007,199,254,740,991" had come before "must be at most 86,400,000" for the same value.
+ */
+function tightest(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const out: z.core.$ZodIssue[] = [];
+  const at = new Map<string, number>();
+  for (const issue of issues) {
+    const bound = issue.code === 'too_big' || issue.code === 'too_small';
+    const key = `${formatPath(issue.path)}\u0000${issue.code}${bound ? '' : `\u0000${issue.message}`}`;
+    const j = at.get(key);
+    if (j === undefined) {
+      at.set(key, out.length);
+      out.push(issue);
+      continue;
+    }
+    const kept = out[j]!;
+    if (issue.code === 'too_big' && kept.code === 'too_big') {
+      if (Number(issue.maximum) < Number(kept.maximum)) out[j] = issue;
+    } else if (issue.code === 'too_small' && kept.code === 'too_small') {
+      if (Number(issue.minimum) > Number(kept.minimum)) out[j] = issue;
+    }
+  }
+  return out;
 }
 
 function issueToError(issue: z.core.$ZodIssue): ConfigError {

@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
+import '../design/tokens.css';
 import { ConfigDialogs } from './ConfigDialogs';
 import { cleanup, freshStore, render } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
+import { demoConfig } from '../../core/config';
 
 let store: WorkbenchStore;
 beforeEach(() => {
@@ -78,5 +80,44 @@ describe('Import dialog', () => {
     // No "from paste" beside a file's refusal with nothing in the box.
     expect(dialog().getByTestId('import-origin').query()).toBeNull();
     await userEvent.click(dialog().getByRole('button', { name: 'Cancel' }));
+  });
+
+  it('opens with the text box focused, so a paste lands in it (QA)', async () => {
+    render(<ConfigDialogs />);
+    openImport();
+    await expect.element(box()).toHaveFocus();
+  });
+
+  it('keeps Apply import in view under a long diff (QA)', async () => {
+    render(<ConfigDialogs />);
+    const demo = demoConfig();
+    // 60 new types: a diff of 120 lines above the buttons.
+    const big = {
+      ...demo,
+      messageTypes: [
+        ...demo.messageTypes,
+        ...Array.from({ length: 60 }, (_, i) => ({
+          typeId: 5000 + i,
+          name: `Extra${i}`,
+          handlerId: 100 + i,
+          fields: [{ name: 'id', type: 'u64' as const }],
+        })),
+      ],
+      routes: [
+        ...demo.routes,
+        ...Array.from({ length: 60 }, (_, i) => ({ typeId: 5000 + i, kernelId: 'aggregator' })),
+      ],
+    };
+    store
+      .getState()
+      .openDialog({ kind: 'import', text: JSON.stringify(big), source: 'file big.json' });
+    const apply = dialog().getByRole('button', { name: 'Apply import' });
+    await expect.element(apply).toBeEnabled();
+    const r = apply.element().getBoundingClientRect();
+    expect(r.bottom).toBeLessThanOrEqual(window.innerHeight);
+    expect(r.top).toBeGreaterThanOrEqual(0);
+    // The dialog does scroll: the diff is taller than the room it has.
+    const modal = dialog().element();
+    expect(modal.scrollHeight).toBeGreaterThan(modal.clientHeight);
   });
 });

@@ -15,6 +15,7 @@ import {
   type ExportFormat,
   type GeneratorPreset,
 } from '../../core/config';
+import './dialogs.css';
 import { DiffView, typeNamer } from './DiffView';
 import { looksLikeRust } from '../../interop/rust/detect';
 import type { RustReadResult, Unread } from '../../interop/rust/read';
@@ -94,11 +95,14 @@ function Modal({
   label,
   onClose,
   keepOnOutside = false,
+  focusFirst,
   children,
 }: {
   label: string;
   onClose: () => void;
   keepOnOutside?: boolean;
+  /** What takes focus when it opens (by default the dialog itself). */
+  focusFirst?: React.RefObject<HTMLElement | null>;
   children: React.ReactNode;
 }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -127,10 +131,12 @@ function Modal({
             aria-label={label}
             aria-labelledby={undefined}
             aria-describedby={undefined}
-            // The dialog itself takes focus, as before: its first control is a format or a file.
+            // The dialog itself takes focus, where its first control is a format or a file;
+            // Import's text box, so that a paste right after Import… lands in it (it had gone
+            // nowhere).
             onOpenAutoFocus={(e) => {
               e.preventDefault();
-              ref.current?.focus();
+              (focusFirst?.current ?? ref.current)?.focus();
             }}
             onInteractOutside={(e) => {
               if (keepOnOutside) e.preventDefault();
@@ -341,6 +347,7 @@ function ImportDialog({
   onClose: () => void;
 }) {
   const current = useWorkbench((s) => s.config);
+  const box = useRef<HTMLTextAreaElement>(null);
   const [text, setText] = useState(initialText);
   const [fileName, setFileName] = useState<string | undefined>(
     /\.rs$/i.test(source) ? source : undefined,
@@ -365,7 +372,12 @@ function ImportDialog({
     onClose();
   };
   return (
-    <Modal label="Import config" onClose={dismiss} keepOnOutside={text.trim() !== ''}>
+    <Modal
+      label="Import config"
+      onClose={dismiss}
+      keepOnOutside={text.trim() !== ''}
+      focusFirst={box}
+    >
       <div className="panel-bar">
         <Dialog.Title asChild>
           <h2>Import</h2>
@@ -412,6 +424,7 @@ function ImportDialog({
         </label>
       </div>
       <textarea
+        ref={box}
         className="code small"
         aria-label="Config text"
         placeholder="Paste a route config (JSON or TOML) or RingKernel Rust code, or drop a file on the graph."
@@ -468,7 +481,9 @@ function ImportDialog({
           only when you start it.
         </p>
       ) : null}
-      <div className="panel-bar">
+      {/* In view at the dialog's foot however long the diff above: after 120 changes, Apply
+          import had been 2,500 px down the dialog. */}
+      <div className="panel-bar modal-actions">
         <button
           type="button"
           disabled={!result?.ok}
