@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { demoConfig } from '../../core/config';
-import { autoLayout } from './layout';
+import { MAX_COLUMN, autoLayout, wrapTallLayers } from './layout';
 import { createFlowBuilder, emitEdgeId } from './flow';
 import { emissionsOf } from './emissions';
 
@@ -75,5 +75,50 @@ describe('auto-layout (issue 13)', () => {
     expect(x('type:1004')).toBeGreaterThan(x('type:1003'));
     expect(x('type:1010')).toBeGreaterThan(x('kernel:fraud_processor'));
     expect(x('kernel:alert_sink')).toBeGreaterThan(x('type:1010'));
+  });
+
+  it('wraps a layer of sixty types into columns, overlapping nothing (QA)', async () => {
+    const demo = demoConfig();
+    const extra = Array.from({ length: 60 }, (_, i) => 5000 + i);
+    const config = {
+      ...demo,
+      messageTypes: [
+        ...demo.messageTypes,
+        ...extra.map((typeId, i) => ({
+          typeId,
+          name: `Extra${i}`,
+          handlerId: 100 + i,
+          fields: [{ name: 'id', type: 'u64' as const }],
+        })),
+      ],
+      routes: [...demo.routes, ...extra.map((typeId) => ({ typeId, kernelId: 'aggregator' }))],
+    };
+    const pos = await autoLayout(config);
+    const ids = Object.keys(pos);
+    expect(ids).toHaveLength(config.messageTypes.length + config.kernels.length);
+    // No column longer than MAX_COLUMN nodes: one column of 63 had been 6,700 px tall.
+    const columns = new Map<number, number>();
+    for (const id of ids) columns.set(pos[id]!.x, (columns.get(pos[id]!.x) ?? 0) + 1);
+    expect(Math.max(...columns.values())).toBeLessThanOrEqual(MAX_COLUMN);
+    const ys = ids.map((id) => pos[id]!.y);
+    expect(Math.max(...ys) - Math.min(...ys)).toBeLessThan(1_500);
+    // Nothing overlaps (nodes 220 wide, at most 110 high).
+    for (let i = 0; i < ids.length; i++)
+      for (let j = i + 1; j < ids.length; j++) {
+        const a = pos[ids[i]!]!;
+        const b = pos[ids[j]!]!;
+        const apart = Math.abs(a.x - b.x) >= 220 || Math.abs(a.y - b.y) >= 84;
+        expect(apart, `${ids[i]} and ${ids[j]}`).toBe(true);
+      }
+    // The kernel still sits to the right of every type routed to it.
+    for (const t of extra) expect(pos['kernel:aggregator']!.x).toBeGreaterThan(pos[`type:${t}`]!.x);
+  });
+
+  it('leaves a layout with no tall layer as ELK made it', () => {
+    const nodes = [
+      { id: 'a', x: 0, y: 0, h: 84 },
+      { id: 'b', x: 360, y: 40, h: 110 },
+    ];
+    expect(wrapTallLayers(nodes, [['a', 'b']])).toEqual(nodes);
   });
 });
