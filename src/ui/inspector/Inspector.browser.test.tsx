@@ -86,6 +86,22 @@ describe('Inspector (issue 13, point 9)', () => {
 
   // Forced onto WebGPU at 1 M/s asked on a software adapter, a queue filled and 1.6 M letters
   // were lost within seconds; the edit's notice had said only "backend auto → webgpu".
+  it('deletes the kernel or type it edits, with its routes, as one undoable step (QA)', async () => {
+    render(inPane(300, <Page />));
+    await userEvent.click(page.getByRole('button', { name: 'Delete kernel' }));
+    const cfg = () => store.getState().config;
+    expect(cfg().kernels.map((k) => k.id)).not.toContain('aggregator');
+    expect(cfg().routes.some((r) => r.kernelId === 'aggregator')).toBe(false);
+    expect(store.getState().selection).toEqual([]);
+    store.getState().undo();
+    expect(cfg()).toEqual(demoConfig());
+
+    store.getState().setSelection(['type:1002']);
+    await userEvent.click(page.getByRole('button', { name: 'Delete type' }));
+    expect(cfg().messageTypes.some((t) => String(t.typeId) === '1002')).toBe(false);
+    expect(cfg().routes.some((r) => String(r.typeId) === '1002')).toBe(false);
+  });
+
   it('keeps its height as the bottleneck badge comes and goes', async () => {
     render(inPane(300, <Page />));
     const at = (backpressure: boolean) =>
@@ -472,7 +488,10 @@ describe('Inspector (issue 13, point 9)', () => {
     aside.scrollTop = aside.scrollHeight;
     await new Promise((r) => requestAnimationFrame(r));
     expect(inView(apply)).toBe(true);
-    const last = [...aside.querySelectorAll('input, select, button:not([type="submit"])')].at(-1)!;
+    // The form's own last control (Delete sits in the bar beside Apply).
+    const last = [...aside.querySelectorAll('input, select, button:not([type="submit"])')]
+      .filter((el) => !el.closest('.form-actions'))
+      .at(-1)!;
     expect(inView(last)).toBe(true);
     const bar = apply.parentElement!.getBoundingClientRect();
     const r = last.getBoundingClientRect();

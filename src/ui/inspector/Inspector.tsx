@@ -13,6 +13,7 @@ import { MAX_QUEUE_CAPACITY, roundCapacity } from '../../core/queue/capacity';
 import {
   canonicalTypeId,
   connectRoute,
+  deleteNodes,
   findKernel,
   findType,
   parseNodeId,
@@ -600,7 +601,11 @@ function TypeForm({ type }: { type: TypeDef }) {
       <p className="muted">
         Edits apply when you press Enter or leave the form; undo reverts them.
       </p>
-      <ApplyBar error={error} errorId={errorId} />
+      <ApplyBar
+        error={error}
+        errorId={errorId}
+        remove={{ label: 'Delete type', nodeId: typeNodeId(type.typeId) }}
+      />
       <fieldset>
         <legend>Route</legend>
         <p className="muted">
@@ -853,7 +858,11 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
         A choice from a list applies at once; typed edits when you press Enter or leave the form.
         Undo reverts them.
       </p>
-      <ApplyBar error={error} errorId={errorId} />
+      <ApplyBar
+        error={error}
+        errorId={errorId}
+        remove={{ label: 'Delete kernel', nodeId: kernelNodeId(kernel.id) }}
+      />
     </form>
   );
 }
@@ -894,7 +903,28 @@ const POLICY_HINTS: Record<KernelDef['overflowPolicy'], { short: string; long: s
  * A form's Apply, kept at the Inspector's foot while the form scrolls under it: at 1280x720 the
  * Inspector is about 350 px high, and the kernel form's Apply was below the fold.
  */
-function ApplyBar({ error, errorId }: { error: FormError | null; errorId: string }) {
+/**
+ * Deletes the node the form edits, as Delete on the graph does (its routes go with it; undo
+ * brings it back): a newcomer who does not know to select and press Delete had no way to it.
+ */
+function deleteNode(nodeId: string): void {
+  const s = workbenchStore().getState();
+  if (s.apply(deleteNodes(s.config, [nodeId]))) {
+    s.setSelection([], []);
+    focusInspector();
+  }
+}
+
+function ApplyBar({
+  error,
+  errorId,
+  remove,
+}: {
+  error: FormError | null;
+  errorId: string;
+  /** The delete button's label and the node it deletes. */
+  remove: { label: string; nodeId: string };
+}) {
   const bar = useRef<HTMLDivElement>(null);
   // The field the error is about, scrolled clear of the bar the error made taller: a Queue
   // capacity of 0 refused under the Apply bar left its field half under the error's two lines.
@@ -919,7 +949,10 @@ function ApplyBar({ error, errorId }: { error: FormError | null; errorId: string
           {error.text}
         </p>
       ) : null}
-      <button type="submit">Apply</button>
+      <button type="submit">Apply</button>{' '}
+      <button type="button" className="delete-node" onClick={() => deleteNode(remove.nodeId)}>
+        {remove.label}
+      </button>
     </div>
   );
 }
