@@ -443,6 +443,9 @@ for (const size of SIZES)
       }
       // The newest is in front, whole: its text is the last edit's.
       await expect(items.last()).toContainText('pattern_detector');
+      // Behind it, the others show their edge only: a line of their text had shown below it.
+      await expect(items.first().locator('.notice-text')).toBeHidden();
+      await expect(items.last().locator('.notice-text')).toBeVisible();
       // Under the pointer they open: three boxes one under another, none over another, the
       // newest still on top (in page order the oldest came first, under the pointer).
       const newest = (await items.last().boundingBox())!;
@@ -456,6 +459,7 @@ for (const size of SIZES)
         })
         .toBe(true);
       expect((await items.last().boundingBox())!.y).toBeCloseTo(newest.y, 0);
+      await expect(items.first().locator('.notice-text')).toBeVisible();
     });
   });
 
