@@ -82,6 +82,18 @@ describe('Import dialog', () => {
     await userEvent.click(dialog().getByRole('button', { name: 'Cancel' }));
   });
 
+  it('names a K2K route in the diff by both kernels (QA)', async () => {
+    render(<ConfigDialogs />);
+    const demo = demoConfig();
+    const next = { ...demo, k2kRoutes: [{ dest: 'aggregator', nextHop: 'alert_sink' }] };
+    store
+      .getState()
+      .openDialog({ kind: 'import', text: JSON.stringify(next), source: 'file k2k.json' });
+    await expect
+      .element(dialog().getByTestId('import-diff'))
+      .toHaveTextContent('+ aggregator via alert_sink');
+  });
+
   it('opens with the text box focused, so a paste lands in it (QA)', async () => {
     render(<ConfigDialogs />);
     openImport();

@@ -69,15 +69,19 @@ export function DiffView({
 /**
  * An entity of the diff as the preview names it: a type by its name and id ("Payment (2001)"; by
  * its id alone, "~ 2001" had left the reader to look it up), a route by its type and kernel
- * ("PatternCheck (1003) → pattern_detector", where "− 1003" named neither), anything else by its
- * key.
+ * ("PatternCheck (1003) → pattern_detector", where "− 1003" named neither), a K2K route by both
+ * kernels ("aggregator via alert_sink"), anything else by its key.
  */
 function entityLabel(
   c: { kind: string; key: string; before?: unknown; after?: unknown },
   typeName: (key: string) => string | undefined,
 ): string {
   const item = (c.kind === 'removed' ? c.before : c.after) as
-    { name?: unknown; typeId?: unknown; kernelId?: unknown } | undefined;
+    | { name?: unknown; typeId?: unknown; kernelId?: unknown; dest?: unknown; nextHop?: unknown }
+    | undefined;
+  // A K2K route by both kernels: "+ aggregator" had not said which kernel it goes via.
+  if (item && typeof item.dest === 'string' && typeof item.nextHop === 'string')
+    return `${item.dest} via ${item.nextHop}`;
   if (item && typeof item.kernelId === 'string' && item.typeId !== undefined) {
     const name = typeName(c.key);
     return `${name ? `${name} (${c.key})` : c.key} → ${item.kernelId}`;
