@@ -144,6 +144,13 @@ test.describe('route configs out and in', () => {
     await page.getByRole('button', { name: 'Export…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Export config' });
     const tab = (name: string) => dialog.getByRole('tab', { name });
+    // Named as the languages are written (the download is a .rs file): "RUST" had shouted.
+    expect(await dialog.getByRole('tab').allTextContents()).toEqual([
+      'JSON',
+      'TOML',
+      'Rust',
+      'WGSL',
+    ]);
     await tab('JSON').focus();
     await page.keyboard.press('ArrowRight');
     await expect(tab('TOML')).toBeFocused();

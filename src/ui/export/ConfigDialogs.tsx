@@ -232,7 +232,7 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
               tabIndex={format === f ? 0 : -1}
               onClick={() => setFormat(f)}
             >
-              {f.toUpperCase()}
+              {f === 'rust' ? 'Rust' : f.toUpperCase()}
             </button>
           ))}
         </div>
