@@ -19,6 +19,7 @@ import type { KernelState } from './kernel-state';
 import { layoutOf, type PayloadLayout } from './payload';
 import type { RemovedKernels } from './snapshot-types';
 import type {
+  DeadLetterReason,
   EngineErrorCode,
   EngineEvent,
   GpuInfo,
@@ -174,6 +175,12 @@ export class EngineCore {
    * "in flight" under no kernel, then in its "processed" under none.
    */
   readonly departing = new Set<KernelState>();
+  /**
+   * The kernel whose batch failed the letter being added now (`KernelFaults.failMessage`): a
+   * removed kernel's failures count under it, not under whatever has its id now (nothing, or the
+   * kernel added back).
+   */
+  letterOwner: KernelState | null = null;
   /** Dead letters added since the last reset (for the dead-lettered rate). */
   lettered = 0;
   /** When the snapshots of the last rate window sampled the rate meters, oldest first. */
@@ -414,28 +421,42 @@ export class EngineCore {
     else this.keepRemoved(k);
   }
 
-  /** A removed kernel's last batch in flight has landed (or failed): its counts join the row. */
+  /**
+   * A removed kernel's last batch in flight has landed (or failed): its counts join the row, or
+   * the kernel added back under its id since.
+   */
   foldRemoved(k: KernelState): void {
-    if (k.inFlight === 0 && this.departing.delete(k)) this.keepRemoved(k);
+    if (k.inFlight > 0 || !this.departing.delete(k)) return;
+    const heir = k.heir;
+    if (heir && !heir.destroyed) {
+      addCounts(heir, k);
+      heir.lastDropped += k.dropped;
+    } else this.keepRemoved(k);
   }
 
-  /** What a kernel removed under `id` had counted, taken back by a kernel added under it. */
-  reclaimRemoved(id: string): RemovedCounts | null {
-    const r = this.removed.get(id);
-    if (!r) return null;
+  /**
+   * What kernels removed under `id` had counted, taken back by `heir`, the kernel added under it
+   * (an undo of the removal, a rename back). One removed with batches still out passes what they
+   * count on to `heir` as they land (`foldRemoved`); their rows stay in flight under the removed
+   * row until then.
+   */
+  reclaimRemoved(id: string, heir: KernelState): RemovedCounts | null {
+    let back = this.removed.get(id) ?? null;
     this.removed.delete(id);
-    return r;
+    for (const k of this.departing) {
+      if (k.cfg.id !== id) continue;
+      back ??= noCounts();
+      addCounts(back, k);
+      zeroCounts(k);
+      k.heir = heir;
+    }
+    return back;
   }
 
   /** Reset counters: the removed kernels' counts go; those still landing count afresh. */
   resetRemoved(): void {
     this.removed.clear();
-    for (const k of this.departing) {
-      k.processed = 0;
-      k.dropped = 0;
-      k.deadLettered = 0;
-      k.emitted = 0;
-    }
+    for (const k of this.departing) zeroCounts(k);
   }
 
   /** The removed kernels' counts as the snapshot shows them: those still landing added in. */
@@ -460,12 +481,7 @@ export class EngineCore {
 
   private keepRemoved(k: KernelState): void {
     const id = k.cfg.id;
-    const r = this.removed.get(id) ?? {
-      processed: 0,
-      emitted: 0,
-      dropped: 0,
-      deadLettered: 0,
-    };
+    const r = this.removed.get(id) ?? noCounts();
     // Last removed, last listed.
     this.removed.delete(id);
     addCounts(r, k);
@@ -519,11 +535,38 @@ export class EngineCore {
 }
 
 /** A removed kernel's counts since the last reset. */
-export type RemovedCounts = Omit<RemovedKernels, 'ids' | 'inFlight'>;
+export interface RemovedCounts {
+  processed: number;
+  emitted: number;
+  dropped: number;
+  deadLettered: number;
+  /** Kept for a kernel added back (the Problems panel reads a kernel's failures from it). */
+  lettersByReason: Partial<Record<DeadLetterReason, number>>;
+}
 
-function addCounts(to: RemovedCounts, from: RemovedCounts): void {
+function noCounts(): RemovedCounts {
+  return { processed: 0, emitted: 0, dropped: 0, deadLettered: 0, lettersByReason: {} };
+}
+
+function zeroCounts(k: KernelState): void {
+  k.processed = 0;
+  k.emitted = 0;
+  k.dropped = 0;
+  k.deadLettered = 0;
+  k.lettersByReason = {};
+}
+
+/** Adds `from`'s counts to `to`; the row's `lettersByReason` is left alone when `to` has none. */
+function addCounts(
+  to: Omit<RemovedCounts, 'lettersByReason'> & Partial<Pick<RemovedCounts, 'lettersByReason'>>,
+  from: RemovedCounts,
+): void {
   to.processed += from.processed;
   to.emitted += from.emitted;
   to.dropped += from.dropped;
   to.deadLettered += from.deadLettered;
+  const by = to.lettersByReason;
+  if (by)
+    for (const [why, n] of Object.entries(from.lettersByReason) as [DeadLetterReason, number][])
+      by[why] = (by[why] ?? 0) + n;
 }

@@ -97,10 +97,13 @@ export class DeadLetters {
     // A paced redrive's message accepted, and a letter again (evicted by traffic behind it, say):
     // "10,000 accepted, 0 failed again" had stood while 246 of them were back among the letters.
     if (this.run?.accepted.delete(l.messageId)) this.run.progress.failedLater++;
-    const k = ownerOf(this.c, l);
+    // Held under its destination's id; counted under the kernel that failed it, when one did
+    // (a removed kernel's batch failing after the removal).
+    const live = ownerOf(this.c, l);
+    if (live) live.lettersHeld++;
+    const k = this.c.letterOwner ?? live;
     if (k) {
       k.deadLettered++;
-      k.lettersHeld++;
       const why = reasonOf(l);
       k.lettersByReason[why] = (k.lettersByReason[why] ?? 0) + 1;
       if (l.reason === 'QueueFull' || l.reason === 'Rejected' || l.reason === 'DroppedOldest')

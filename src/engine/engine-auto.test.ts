@@ -236,19 +236,26 @@ describe('auto backend measuring a runtime that starts cold', () => {
  * where each batch that lands lets the kernel take the next one at once.
  */
 class HeldRuntime extends TimedRuntime {
-  readonly held: (() => void)[] = [];
+  readonly held: ((fail: boolean) => void)[] = [];
   /** Rows handed to this runtime. */
   rows = 0;
+  /** One-row batches (a failed batch re-run row by row) fail too. */
+  failSingles = false;
   override process(batch: MessageBatch): Promise<OutputBatch> {
+    if (batch.count === 1 && this.failSingles) return Promise.reject(new Error('row failed'));
     this.rows += batch.count;
-    return new Promise((resolve) => this.held.push(() => resolve(this.inner.process(batch))));
+    return new Promise((resolve, reject) =>
+      this.held.push((fail) =>
+        fail ? reject(new Error('batch failed')) : resolve(this.inner.process(batch)),
+      ),
+    );
   }
-  /** Lands the oldest batch out, then lets the engine's continuations run. */
-  async landOne(): Promise<boolean> {
+  /** Lands (or fails) the oldest batch out, then lets the engine's continuations run. */
+  async landOne(fail = false): Promise<boolean> {
     const next = this.held.shift();
     if (!next) return false;
-    next();
-    await flush();
+    next(fail);
+    for (let i = 0; i < 3; i++) await flush();
     return true;
   }
 }
@@ -319,28 +326,98 @@ describe('a move between backends with a backlog', () => {
   });
 });
 
-describe('a kernel removed with batches out on its GPU', () => {
-  it('keeps their rows in flight under the removed row, then counts them processed there as they land', async () => {
-    const clock = { t: 1_000_000 };
-    const config = demoConfig();
-    config.kernels = config.kernels.map((k) =>
-      k.id === 'alert_sink' ? { ...k, backend: 'webgpu' as const, queueCapacity: 65_536 } : k,
-    );
-    let rt: HeldRuntime | null = null;
-    const engine = createEngine({
-      config,
-      now: () => clock.t,
-      makeKernel: (k) =>
-        k.id === 'alert_sink' && k.backend !== 'cpu'
-          ? Promise.resolve((rt = new HeldRuntime()))
-          : createTwin(k.behavior),
-      gpu: () => ({ available: true, adapter: null }),
-    });
-    await flush();
-    const gpu = rt as unknown as HeldRuntime;
-    expect(engine.command({ type: 'inject', typeId: 1010, count: 5_000 }).ok).toBe(true);
+/** The demo with alert_sink forced onto a held "GPU" (each runtime made is kept in `rts`). */
+function heldSink() {
+  const clock = { t: 1_000_000 };
+  const config = demoConfig();
+  config.kernels = config.kernels.map((k) =>
+    k.id === 'alert_sink' ? { ...k, backend: 'webgpu' as const, queueCapacity: 65_536 } : k,
+  );
+  const rts: HeldRuntime[] = [];
+  const engine = createEngine({
+    config,
+    now: () => clock.t,
+    makeKernel: (k) => {
+      if (k.id !== 'alert_sink' || k.backend === 'cpu') return createTwin(k.behavior);
+      const rt = new HeldRuntime();
+      rts.push(rt);
+      return Promise.resolve(rt);
+    },
+    gpu: () => ({ available: true, adapter: null }),
+  });
+  const sink = () => engine.snapshot().kernels.find((k) => k.id === 'alert_sink');
+  const step = () => {
     clock.t += 1000;
     engine.tick();
+  };
+  return { engine, config, rts, sink, step };
+}
+
+describe('a kernel removed with batches out on its GPU', () => {
+  it('gives a kernel added back before they land its counts, and theirs when they land', async () => {
+    const { engine, config, rts, sink, step } = heldSink();
+    await flush();
+    expect(engine.command({ type: 'inject', typeId: 1010, count: 5_000 }).ok).toBe(true);
+    step();
+    await flush();
+    await rts[0]!.landOne();
+    step();
+    const before = sink()!;
+    expect(before.processed).toBeGreaterThan(0);
+    const out = before.inFlight;
+    expect(out).toBeGreaterThan(0);
+    // Removed, then the undo, with its batches still out.
+    const without = {
+      ...config,
+      kernels: config.kernels.filter((k) => k.id !== 'alert_sink'),
+      routes: config.routes.filter((r) => r.kernelId !== 'alert_sink'),
+    };
+    expect(engine.command({ type: 'loadConfig', config: without }).ok).toBe(true);
+    expect(engine.command({ type: 'loadConfig', config }).ok).toBe(true);
+    await flush();
+    let s = engine.snapshot();
+    expect(sink()!.processed).toBe(before.processed);
+    // Still out: in flight under the removed row until they land.
+    expect(s.accounting.removedKernels).toMatchObject({ ids: ['alert_sink'], inFlight: out });
+    expectBalanced(s);
+    while (await rts[0]!.landOne()) step();
+    s = engine.snapshot();
+    expect(sink()!.processed).toBe(before.processed + out);
+    expect(s.accounting.removedKernels).toBeUndefined();
+    expect(s.accounting.inFlight).toBe(0);
+    const kernels = s.kernels.reduce((n, k) => n + k.processed, 0);
+    expect(kernels).toBe(s.accounting.processed - s.accounting.toHost);
+    expectBalanced(s);
+  });
+
+  it('counts the letters of a batch that fails after the removal under the removed row', async () => {
+    const { engine, rts, sink, step } = heldSink();
+    await flush();
+    expect(engine.command({ type: 'inject', typeId: 1010, count: 3_000 }).ok).toBe(true);
+    step();
+    await flush();
+    const out = sink()!.inFlight;
+    expect(out).toBeGreaterThan(0);
+    expect(engine.command({ type: 'removeKernel', kernelId: 'alert_sink' }).ok).toBe(true);
+    rts[0]!.failSingles = true;
+    while (await rts[0]!.landOne(true)) step();
+    const s = engine.snapshot();
+    // Each row failed on its own: a KernelError letter, counted where the kernel's counts are.
+    expect(s.accounting.removedKernels).toMatchObject({
+      ids: ['alert_sink'],
+      processed: 0,
+      inFlight: 0,
+    });
+    expect(s.accounting.removedKernels!.deadLettered).toBe(out);
+    expectBalanced(s);
+  });
+
+  it('keeps their rows in flight under the removed row, then counts them processed there as they land', async () => {
+    const { engine, rts, step } = heldSink();
+    await flush();
+    const gpu = rts[0]!;
+    expect(engine.command({ type: 'inject', typeId: 1010, count: 5_000 }).ok).toBe(true);
+    step();
     await flush();
     const out = engine.snapshot().kernels.find((k) => k.id === 'alert_sink')!.inFlight;
     expect(out).toBeGreaterThan(0);
@@ -361,11 +438,7 @@ describe('a kernel removed with batches out on its GPU', () => {
       inFlight: out,
     });
 
-    while (await gpu.landOne()) {
-      clock.t += 1000;
-      engine.tick();
-    }
-    await flush();
+    while (await gpu.landOne()) step();
     const end = engine.snapshot();
     expect(end.accounting.inFlight).toBe(0);
     expect(end.accounting.removedKernels).toEqual({

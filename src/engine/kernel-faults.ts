@@ -88,20 +88,25 @@ export class KernelFaults {
     s.sampled[ref] = 0;
     s.msgId[ref] = messageId;
     const source = c.broker.nameOf(srcNum);
-    c.broker.deadLetterFailed({
-      reason,
-      messageId,
-      source,
-      destination: k.cfg.id,
-      typeId: c.typeOfRef(ref).typeId,
-      envelope: null,
-      priority,
-      hops,
-      tenantId,
-      payloadRef: ref,
-      deadAt: c.nowUs,
-      detail,
-    });
+    c.letterOwner = k;
+    try {
+      c.broker.deadLetterFailed({
+        reason,
+        messageId,
+        source,
+        destination: k.cfg.id,
+        typeId: c.typeOfRef(ref).typeId,
+        envelope: null,
+        priority,
+        hops,
+        tenantId,
+        payloadRef: ref,
+        deadAt: c.nowUs,
+        detail,
+      });
+    } finally {
+      c.letterOwner = null;
+    }
     if (s.traced[ref] === 1) this.send.trace(ref, reason, source, k.cfg.id, hops, priority);
     this.send.letters.flush();
   }

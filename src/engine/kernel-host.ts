@@ -90,7 +90,7 @@ export class KernelHost {
       destroyed: false,
     };
     // Added back under its id (an undo of its removal): it counts on from what it had.
-    const back = c.reclaimRemoved(cfg.id);
+    const back = c.reclaimRemoved(cfg.id, k);
     if (back) {
       Object.assign(k, back);
       // Not a surge: its rate and back-pressure count from what it takes back.

@@ -161,6 +161,11 @@ export interface KernelState {
   /** Kernel → type edges by type index: what this kernel emitted of each type. */
   emits: Map<number, EdgeAcc>;
   destroyed: boolean;
+  /**
+   * Removed with batches out, then added back under its id (an undo) before they landed: the
+   * kernel that took its place, which gets what those batches count when they land.
+   */
+  heir?: KernelState;
 }
 
 /** True while the kernel may not take new messages from its queue. */
