@@ -88,7 +88,16 @@ describe('Inspector (issue 13, point 9)', () => {
   // were lost within seconds; the edit's notice had said only "backend auto → webgpu".
   it('deletes the kernel or type it edits, with its routes, as one undoable step (QA)', async () => {
     render(inPane(300, <Page />));
+    // Something typed and not applied goes with the kernel, without a word about it.
+    await userEvent.fill(page.getByRole('textbox', { name: 'Queue capacity' }), '512');
     await userEvent.click(page.getByRole('button', { name: 'Delete kernel' }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(
+      store
+        .getState()
+        .notices.map((n) => n.text)
+        .join(' '),
+    ).not.toMatch(/not applied/);
     const cfg = () => store.getState().config;
     expect(cfg().kernels.map((k) => k.id)).not.toContain('aggregator');
     expect(cfg().routes.some((r) => r.kernelId === 'aggregator')).toBe(false);

@@ -69,6 +69,10 @@ function useAutoApply(commit: (reason: CommitReason) => boolean, initiallyDirty 
     touch() {
       dirty.current = true;
     },
+    /** Drop what was typed: the node it edits is being deleted (applied, it had said "No kernel"). */
+    discard() {
+      dirty.current = false;
+    },
     /** Nothing typed since the form last applied or opened. */
     clean() {
       return !dirty.current;
@@ -604,7 +608,7 @@ function TypeForm({ type }: { type: TypeDef }) {
       <ApplyBar
         error={error}
         errorId={errorId}
-        remove={{ label: 'Delete type', nodeId: typeNodeId(type.typeId) }}
+        remove={{ label: 'Delete type', nodeId: typeNodeId(type.typeId), discard: auto.discard }}
       />
       <fieldset>
         <legend>Route</legend>
@@ -861,7 +865,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
       <ApplyBar
         error={error}
         errorId={errorId}
-        remove={{ label: 'Delete kernel', nodeId: kernelNodeId(kernel.id) }}
+        remove={{ label: 'Delete kernel', nodeId: kernelNodeId(kernel.id), discard: auto.discard }}
       />
     </form>
   );
@@ -907,8 +911,11 @@ const POLICY_HINTS: Record<KernelDef['overflowPolicy'], { short: string; long: s
  * Deletes the node the form edits, as Delete on the graph does (its routes go with it; undo
  * brings it back): a newcomer who does not know to select and press Delete had no way to it.
  */
-function deleteNode(nodeId: string): void {
+function deleteNode(nodeId: string, discard: () => void): void {
   const s = workbenchStore().getState();
+  // What is typed in the form goes with the node: applied as the form closed, it had said the
+  // edit was "not applied and is discarded: No kernel …" right after the delete.
+  discard();
   if (s.apply(deleteNodes(s.config, [nodeId]))) {
     s.setSelection([], []);
     focusInspector();
@@ -922,8 +929,8 @@ function ApplyBar({
 }: {
   error: FormError | null;
   errorId: string;
-  /** The delete button's label and the node it deletes. */
-  remove: { label: string; nodeId: string };
+  /** The delete button's label, the node it deletes, and how the form drops its draft. */
+  remove: { label: string; nodeId: string; discard: () => void };
 }) {
   const bar = useRef<HTMLDivElement>(null);
   // The field the error is about, scrolled clear of the bar the error made taller: a Queue
@@ -950,7 +957,11 @@ function ApplyBar({
         </p>
       ) : null}
       <button type="submit">Apply</button>{' '}
-      <button type="button" className="delete-node" onClick={() => deleteNode(remove.nodeId)}>
+      <button
+        type="button"
+        className="delete-node"
+        onClick={() => deleteNode(remove.nodeId, remove.discard)}
+      >
         {remove.label}
       </button>
     </div>
