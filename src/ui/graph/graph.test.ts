@@ -120,5 +120,13 @@ describe('auto-layout (issue 13)', () => {
       { id: 'b', x: 360, y: 40, h: 110 },
     ];
     expect(wrapTallLayers(nodes, [['a', 'b']])).toEqual(nodes);
+    // Eleven unconnected types in one of ELK's columns: eleven parts, no tall layer (review).
+    const singles = Array.from({ length: 11 }, (_, i) => ({
+      id: `t${i}`,
+      x: 0,
+      y: i * 112,
+      h: 84,
+    }));
+    expect(wrapTallLayers(singles, [])).toEqual(singles);
   });
 });

@@ -94,11 +94,11 @@ export function wrapTallLayers(
   nodes: readonly Placed[],
   links: readonly (readonly [string, string])[],
 ): Placed[] {
-  const columnOf = new Map<number, number>();
-  for (const n of nodes) columnOf.set(n.x, (columnOf.get(n.x) ?? 0) + 1);
-  // A tall column of ELK's holds a tall layer of one part at least.
-  if ([...columnOf.values()].every((c) => c <= MAX_COLUMN)) return nodes.map((n) => ({ ...n }));
-  const parts = componentsOf(nodes, links).map(wrapPart);
+  const components = componentsOf(nodes, links);
+  // Tall layers are a part's own: ELK packs unconnected parts side by side, and eleven nodes of
+  // different parts in one column are no layer.
+  if (!components.some(hasTallLayer)) return nodes.map((n) => ({ ...n }));
+  const parts = components.map(wrapPart);
   // ELK's order: top to bottom, then left to right.
   parts.sort((a, b) => a.top - b.top || a.left - b.left);
   const area = parts.reduce(
@@ -121,6 +121,12 @@ export function wrapTallLayers(
     rowHeight = Math.max(rowHeight, p.height);
   }
   return out;
+}
+
+function hasTallLayer(part: readonly Placed[]): boolean {
+  const layers = new Map<number, number>();
+  for (const n of part) layers.set(n.x, (layers.get(n.x) ?? 0) + 1);
+  return [...layers.values()].some((c) => c > MAX_COLUMN);
 }
 
 /** The graph's connected parts (a node alone is one), each in ELK's coordinates. */
