@@ -1024,6 +1024,17 @@ test('Maximise gives a pane the window height as well as the dock width, and Res
   await page.keyboard.press('Escape');
   await expect(max).toHaveAttribute('aria-pressed', 'false');
   await expect(max).toBeFocused();
+  // From a button in the pane, and from the toolbar: it had stayed maximised (README check).
+  for (const from of [
+    wb.panel('Receipts').getByRole('button', { name: 'Pause' }),
+    page.getByRole('button', { name: '+ Kernel' }),
+  ]) {
+    await max.click();
+    await expect(max).toHaveAttribute('aria-pressed', 'true');
+    await from.focus();
+    await page.keyboard.press('Escape');
+    await expect(max).toHaveAttribute('aria-pressed', 'false');
+  }
   // Panels hidden and shown from the status bar while maximised: the maximised height is not
   // kept as the user's (after a reload the dock had come back at 79 % with the graph at 120 px).
   await max.click();

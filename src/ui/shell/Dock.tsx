@@ -320,13 +320,18 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal, renderBadge
     reveal.current = onReveal;
   });
 
-  // Escape restores a maximised pane with focus nowhere too: the pane's Maximise button, clicked,
-  // is drawn anew and focus falls to the page, where the workspace's own handler (below) never
-  // heard the key, and the pane stayed maximised.
+  // Escape restores a maximised pane wherever focus is but in a field, a dialog or a menu: with
+  // focus nowhere (the pane's Maximise button, clicked, is drawn anew and focus falls to the
+  // page), on the toolbar, the graph, the status bar or a button in the pane (Send one, Pause),
+  // where the workspace's own handler (below) never heard the key and the pane stayed maximised.
+  // Bubbling, after whatever took the key for itself (a receipt's detail closing).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.target === document.body || e.target === document.documentElement)
-        restoreOnEscape(ref.current, e);
+      const t = e.target;
+      if (isField(t)) return;
+      if (t instanceof Element && t.closest('[role="dialog"], [role="menu"], [role="listbox"]'))
+        return;
+      restoreOnEscape(ref.current, e);
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
