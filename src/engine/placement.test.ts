@@ -34,6 +34,31 @@ describe('RateTable', () => {
 });
 
 describe('Placement (auto)', () => {
+  it("shows one bucket's rates while the batch size hovers at a bucket's edge", () => {
+    const p = new Placement('auto');
+    p.gpuReady = true;
+    // WebGPU measured at both sides of 256 rows, 12 times apart (as SwiftShader's samples were).
+    for (let i = 0; i < 3; i++) {
+      p.sampled('webgpu', 250, 358, 0); // bucket 7: about 698/s
+      p.sampled('webgpu', 262, 30, 0); // bucket 8: about 8.7 K/s
+    }
+    const shown = new Set<number | null>();
+    const sizes: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      // Live batches of 250 to 262 rows: the mean hovers on both sides of 256.
+      p.observe('cpu', i % 40 < 20 ? 250 : 262, 0.01);
+      sizes.push(p.batchSize);
+      if (i >= 20) shown.add(p.snapshot().gpuRate);
+    }
+    expect(Math.min(...sizes.slice(20))).toBeLessThan(256);
+    expect(Math.max(...sizes.slice(20))).toBeGreaterThanOrEqual(256);
+    // One rate, not two by turns.
+    expect(shown.size).toBe(1);
+    // A size well past the edge moves it: 600 rows is bucket 9's, judged by bucket 8's rate.
+    for (let i = 0; i < 60; i++) p.observe('cpu', 600, 0.02);
+    expect(p.snapshot().gpuRate).toBeCloseTo((3 * 262 * 1000) / 90, 0);
+  });
+
   it('stays on the CPU twin until WebGPU exists and has been measured', () => {
     const p = new Placement('auto');
     feed(p, 512, 1, 0.1);
