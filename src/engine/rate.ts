@@ -91,11 +91,27 @@ export class RateMeter {
     let firstT = 0;
     let firstV = 0;
     let firstAt = 0;
+    // The run of changes at consecutive samples the walk is in, and what was counted before it.
+    let run = 0;
+    let prevAt = -2;
+    let baseCount = 0;
+    let baseT = 0;
+    let baseV = 0;
+    let baseAt = 0;
     for (let i = 0; i < this.size - 1; i++) {
       const j = (newest - i + cap) % cap;
       const prev = (j - 1 + cap) % cap;
       if (tN - this.t[j]! > LUMP_SPAN_US) break;
       if (this.v[j]! > this.v[prev]!) {
+        if (i === prevAt + 1) run++;
+        else {
+          run = 1;
+          baseCount = changes;
+          baseT = firstT;
+          baseV = firstV;
+          baseAt = firstAt;
+        }
+        prevAt = i;
         if (changes === 0) {
           lastT = this.t[j]!;
           lastV = this.v[j]!;
@@ -104,8 +120,21 @@ export class RateMeter {
         firstT = this.t[j]!;
         firstV = this.v[j]!;
         firstAt = i;
+        changes++;
+        // Three snapshots in a row moved: smooth traffic, before the lumps (a kernel on a slow
+        // GPU landing its last batches after the traffic stopped). Lumps are measured after it
+        // only, three at least: two pipelined batches landing 48 ms apart, measured with the
+        // smooth tail behind them, had read 51 K/s for a kernel processing 2 K/s.
+        if (run >= 3) {
+          if (baseCount < 3) return null;
+          changes = baseCount;
+          firstT = baseT;
+          firstV = baseV;
+          firstAt = baseAt;
+          break;
+        }
         // Enough lumps to measure by; a smooth counter stops here after about as many samples.
-        if (++changes >= LUMP_COUNT) break;
+        if (changes >= LUMP_COUNT) break;
       }
     }
     if (changes < 2) return null;
