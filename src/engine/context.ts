@@ -535,20 +535,17 @@ export class EngineCore {
 }
 
 /** A removed kernel's counts since the last reset. */
-export interface RemovedCounts {
-  processed: number;
-  emitted: number;
-  dropped: number;
-  deadLettered: number;
+export type RemovedCounts = Omit<RemovedKernels, 'ids' | 'inFlight'> & {
   /** Kept for a kernel added back (the Problems panel reads a kernel's failures from it). */
   lettersByReason: Partial<Record<DeadLetterReason, number>>;
-}
+};
 
 function noCounts(): RemovedCounts {
   return { processed: 0, emitted: 0, dropped: 0, deadLettered: 0, lettersByReason: {} };
 }
 
-function zeroCounts(k: KernelState): void {
+/** A kernel's counts since the reset back at 0 (Reset counters, and a kernel's handing on). */
+export function zeroCounts(k: KernelState): void {
   k.processed = 0;
   k.emitted = 0;
   k.dropped = 0;
@@ -558,7 +555,7 @@ function zeroCounts(k: KernelState): void {
 
 /** Adds `from`'s counts to `to`; the row's `lettersByReason` is left alone when `to` has none. */
 function addCounts(
-  to: Omit<RemovedCounts, 'lettersByReason'> & Partial<Pick<RemovedCounts, 'lettersByReason'>>,
+  to: Omit<RemovedKernels, 'ids' | 'inFlight'> & Partial<Pick<RemovedCounts, 'lettersByReason'>>,
   from: RemovedCounts,
 ): void {
   to.processed += from.processed;

@@ -17,7 +17,7 @@
 import { DispatcherBuilder, HOST_KERNEL, K2KBroker, type KernelDispatcher } from '../core';
 import type { RouteConfig } from '../core/config';
 import { createCommandTable, type CommandTable } from './commands';
-import { EngineCore, EngineFailure, normU64 } from './context';
+import { EngineCore, EngineFailure, normU64, zeroCounts } from './context';
 import type { GeneratorLink } from './gen-remote';
 import { DeadLetters } from './dead-letters';
 import { KernelHost, type KernelContext, type MakeKernel, type MakeTwin } from './kernel-host';
@@ -257,11 +257,7 @@ class EngineImpl implements Engine {
     c.failed.clear();
     this.letters.resetCounters();
     for (const k of c.kernels.values()) {
-      k.processed = 0;
-      k.dropped = 0;
-      k.deadLettered = 0;
-      k.lettersByReason = {};
-      k.emitted = 0;
+      zeroCounts(k);
       k.lastDropped = 0;
       k.lastDropUs = Number.NEGATIVE_INFINITY;
       k.ep.resetQueuePeak();
