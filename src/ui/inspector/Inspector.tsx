@@ -27,7 +27,7 @@ import {
 } from '../../state/edits';
 import { useWorkbench, workbenchStore, type WorkbenchState } from '../../state/store';
 import { selectNode } from '../graph/view';
-import { focusInspector } from './focus';
+import { applyRemoval, focusInspector } from './focus';
 import { undoRedoOf } from '../shell/undoKeys';
 import { forcedGpuWarning } from './backendWarning';
 import { KernelLine, KernelNow } from './KernelNow';
@@ -904,24 +904,20 @@ const POLICY_HINTS: Record<KernelDef['overflowPolicy'], { short: string; long: s
 };
 
 /**
- * A form's Apply, kept at the Inspector's foot while the form scrolls under it: at 1280x720 the
- * Inspector is about 350 px high, and the kernel form's Apply was below the fold.
- */
-/**
  * Deletes the node the form edits, as Delete on the graph does (its routes go with it; undo
  * brings it back): a newcomer who does not know to select and press Delete had no way to it.
  */
 function deleteNode(nodeId: string, discard: () => void): void {
-  const s = workbenchStore().getState();
   // What is typed in the form goes with the node: applied as the form closed, it had said the
   // edit was "not applied and is discarded: No kernel …" right after the delete.
   discard();
-  if (s.apply(deleteNodes(s.config, [nodeId]))) {
-    s.setSelection([], []);
-    focusInspector();
-  }
+  applyRemoval((config) => deleteNodes(config, [nodeId]));
 }
 
+/**
+ * A form's Apply, kept at the Inspector's foot while the form scrolls under it: at 1280x720 the
+ * Inspector is about 350 px high, and the kernel form's Apply was below the fold.
+ */
 function ApplyBar({
   error,
   errorId,

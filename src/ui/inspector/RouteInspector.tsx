@@ -12,11 +12,11 @@ import {
   typeNodeId,
 } from '../../state/edits';
 import { useLive } from '../../state/live';
-import { useWorkbench, workbenchStore } from '../../state/store';
+import { useWorkbench } from '../../state/store';
 import { formatCount, formatRate } from '../design/format';
 import { parseEdgeId } from '../graph/flow';
 import { selectNode } from '../graph/view';
-import { focusInspector } from './focus';
+import { applyRemoval, focusInspector } from './focus';
 
 export function RouteInspector({ edgeId }: { edgeId: string }) {
   const config = useWorkbench((s) => s.config);
@@ -30,18 +30,10 @@ export function RouteInspector({ edgeId }: { edgeId: string }) {
   const source = route ? typeNodeId(route.typeId) : (k2k?.dest ?? '');
   const target = route?.kernel ?? k2k?.nextHop ?? '';
   const rate = useLive((s) => s?.edges.find((e) => e.source === source && e.target === target));
-  const remove = () => {
-    const s = workbenchStore().getState();
-    const r = route
-      ? removeRoute(s.config, route.typeId)
-      : k2k
-        ? removeK2k(s.config, k2k.dest)
-        : null;
-    if (r && s.apply(r)) {
-      s.setSelection([], []);
-      focusInspector();
-    }
-  };
+  const remove = () =>
+    applyRemoval((config) =>
+      route ? removeRoute(config, route.typeId) : k2k ? removeK2k(config, k2k.dest) : null,
+    );
   const edit = (nodeId: string) => {
     selectNode(nodeId);
     focusInspector();

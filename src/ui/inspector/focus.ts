@@ -1,3 +1,7 @@
+import type { RouteConfig } from '../../core/config';
+import type { EditResult } from '../../state/edits';
+import { workbenchStore } from '../../state/store';
+
 /**
  * Focus into the Inspector once it shows what replaced its content: a node's form (its first
  * field) or the Inspector's heading. Used after something outside the form changed what the
@@ -14,4 +18,17 @@ export function focusInspector({ select = false }: { select?: boolean } = {}): v
     target.focus();
     if (select && target instanceof HTMLInputElement) target.select();
   });
+}
+
+/**
+ * Applies a removal made from the Inspector (a route's Remove, a node's Delete): what it showed is
+ * gone, so the selection goes too and focus comes back into the Inspector.
+ */
+export function applyRemoval(make: (config: RouteConfig) => EditResult | null): void {
+  const s = workbenchStore().getState();
+  const r = make(s.config);
+  if (r && s.apply(r)) {
+    s.setSelection([], []);
+    focusInspector();
+  }
 }

@@ -44,24 +44,28 @@ describe('Queues panel (issue 13, points 1 and 2)', () => {
   it('keeps what a removed or renamed kernel counted in a row of its own, so the column adds up', async () => {
     render(<QueuesPanel />);
     const base = snapshot();
-    store.getState().ingestSnapshot(
-      snapshot({
-        kernels: [kernelRow({ id: 'agg2', processed: 6_296 })],
-        accounting: {
-          ...base.accounting,
-          processed: 7_347,
-          removedKernels: {
-            ids: ['aggregator'],
-            processed: 1_051,
-            emitted: 0,
-            dropped: 3,
-            deadLettered: 3,
-            inFlight: 0,
+    // aggregator renamed agg2; `inFlight`: rows it had out on its GPU when removed.
+    const removedWith = (inFlight: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          kernels: [kernelRow({ id: 'agg2', processed: 6_296 })],
+          accounting: {
+            ...base.accounting,
+            processed: 7_347,
+            inFlight,
+            removedKernels: {
+              ids: ['aggregator'],
+              processed: 1_051,
+              emitted: 0,
+              dropped: 3,
+              deadLettered: 3,
+              inFlight,
+            },
           },
-        },
-      }),
-      Date.now(),
-    );
+        }),
+        Date.now(),
+      );
+    removedWith(0);
     const row = page.getByTestId('queue-row-removed');
     await expect.element(row).toHaveTextContent(/^aggregatorremoved/);
     // processed, dropped, all letters, emitted: the kernels' columns, the rest a dash.
@@ -72,24 +76,7 @@ describe('Queues panel (issue 13, points 1 and 2)', () => {
       /since the counters were last reset: aggregator/,
     );
     // Removed with a GPU batch out: its rows are in flight under it until they land.
-    store.getState().ingestSnapshot(
-      snapshot({
-        kernels: [kernelRow({ id: 'agg2', processed: 6_296 })],
-        accounting: {
-          ...base.accounting,
-          inFlight: 415,
-          removedKernels: {
-            ids: ['aggregator'],
-            processed: 1_051,
-            emitted: 0,
-            dropped: 3,
-            deadLettered: 3,
-            inFlight: 415,
-          },
-        },
-      }),
-      Date.now(),
-    );
+    removedWith(415);
     await expect.element(page.getByTestId('inflight-removed')).toHaveTextContent('415');
   });
 
