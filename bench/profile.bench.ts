@@ -7,6 +7,8 @@
  * profile (open it in Chrome DevTools' Performance panel) to
  * `node_modules/.cache/bench/engine-worker.cpuprofile`.
  *
+ * `PROFILE_WORKER=gen` profiles the generator's worker instead (the rows it draws ahead).
+ *
  * `PROFILE_QUEUE=pattern_detector:64` sets a kernel's queue capacity first (the overflow path: a
  * small `reject` queue refusing part of the traffic, each refusal a receipt and a dead letter).
  *
@@ -32,7 +34,9 @@ const MODE = process.env.PROFILE_MODE === 'auto' ? 'auto' : 'cpu';
 const TOP = Number(process.env.PROFILE_TOP ?? 25);
 /** `kernel:capacity`, or none. */
 const QUEUE = /^([^:]+):(\d+)$/.exec(process.env.PROFILE_QUEUE ?? '');
-const OUT = 'node_modules/.cache/bench/engine-worker.cpuprofile';
+/** Whose thread: the engine's worker, or (`PROFILE_WORKER=gen`) the generator's. */
+const WORKER = process.env.PROFILE_WORKER === 'gen' ? 'gen-worker' : 'worker';
+const OUT = `node_modules/.cache/bench/${WORKER === 'worker' ? 'engine-worker' : WORKER}.cpuprofile`;
 
 /** Self time per function (name, file and line), as shares of all samples. */
 function selfTimes(p: Profile): { name: string; share: number }[] {
@@ -82,8 +86,8 @@ await withBench(async ({ browser, baseUrl }) => {
     if (!r.ok) throw new Error(`loadConfig failed: ${JSON.stringify(r.errors)}`);
   }
   await page.waitForTimeout(3_000);
-  const worker = await attachWorker(browser, '/assets/worker-');
-  if (!worker) throw new Error('no engine worker target (/assets/worker-*.js)');
+  const worker = await attachWorker(browser, `/assets/${WORKER}-`);
+  if (!worker) throw new Error(`no worker target (/assets/${WORKER}-*.js)`);
   await page.evaluate(
     (rate) => window.workbench.startGenerator({ ratePerSec: rate, seed: 7 }),
     RATE,
