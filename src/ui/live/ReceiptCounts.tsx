@@ -55,10 +55,12 @@ function items(
   cut = false,
   bare = false,
 ) {
-  // Terse (`showOlder` false): the older and filtered-out counts are in the title only, so the
-  // words of "not captured" stay whole ("(20.0 K filtered out, 9.57 M not c…" under a filter).
+  // Terse (`showOlder` false): the older count is in the title only. The filtered-out count
+  // stays on the line until the line is bare: under a filter it is what the list hides, and
+  // without it "10.0 K rows shown (17.0 K not captured)" under 44.4 K receipts did not add up
+  // (the words of "not captured" give way first: "(9.97 K filtered out, 17.0 K not c…").
   const older = showOlder ? p.older : 0;
-  const filteredOut = showOlder || !p.sampledOut ? p.filteredOut : 0;
+  const filteredOut = p.filteredOut;
   const exact = fmt !== formatCount;
   const id = (testId: string) => (ids ? { 'data-testid': testId } : {});
   const title = (text: string, n: number) =>
@@ -232,7 +234,8 @@ function widthKey(p: ReceiptCountsProps): string {
 /**
  * How the counts are written: exact on one line, compact on one line, compact without the older
  * rows' count (in the title instead) on one line, that with the words "not captured" cut, the
- * counts without what was not captured (on "rows shown"'s hover), compact over lines.
+ * counts without what was filtered out, older or not captured (on "rows shown"'s hover), compact
+ * over lines.
  */
 type Fit = 'exact' | 'compact' | 'terse' | 'tight' | 'bare' | 'wrap';
 /** The forms, longest first. */
