@@ -538,10 +538,22 @@ export class EngineCore {
 export type RemovedCounts = Omit<RemovedKernels, 'ids' | 'inFlight'> & {
   /** Kept for a kernel added back (the Problems panel reads a kernel's failures from it). */
   lettersByReason: Partial<Record<DeadLetterReason, number>>;
+  /**
+   * Its highest queue depth since the reset, for a kernel added back: an undo of its removal had
+   * let Queues' "max queued" fall from 163 to 139.
+   */
+  maxDepthBefore: number;
 };
 
 function noCounts(): RemovedCounts {
-  return { processed: 0, emitted: 0, dropped: 0, deadLettered: 0, lettersByReason: {} };
+  return {
+    processed: 0,
+    emitted: 0,
+    dropped: 0,
+    deadLettered: 0,
+    lettersByReason: {},
+    maxDepthBefore: 0,
+  };
 }
 
 /** A kernel's counts since the reset back at 0 (Reset counters, and a kernel's handing on). */
@@ -551,17 +563,24 @@ export function zeroCounts(k: KernelState): void {
   k.dropped = 0;
   k.deadLettered = 0;
   k.lettersByReason = {};
+  k.maxDepthBefore = 0;
 }
 
-/** Adds `from`'s counts to `to`; the row's `lettersByReason` is left alone when `to` has none. */
+/**
+ * Adds `from`'s counts to `to` (its highest queue depth, the higher of the two); the row's
+ * `lettersByReason` and depth are left alone when `to` has none.
+ */
 function addCounts(
-  to: Omit<RemovedKernels, 'ids' | 'inFlight'> & Partial<Pick<RemovedCounts, 'lettersByReason'>>,
+  to: Omit<RemovedKernels, 'ids' | 'inFlight'> &
+    Partial<Pick<RemovedCounts, 'lettersByReason' | 'maxDepthBefore'>>,
   from: RemovedCounts,
 ): void {
   to.processed += from.processed;
   to.emitted += from.emitted;
   to.dropped += from.dropped;
   to.deadLettered += from.deadLettered;
+  if (to.maxDepthBefore !== undefined)
+    to.maxDepthBefore = Math.max(to.maxDepthBefore, from.maxDepthBefore);
   const by = to.lettersByReason;
   if (by)
     for (const [why, n] of Object.entries(from.lettersByReason) as [DeadLetterReason, number][])

@@ -406,6 +406,32 @@ describe('engine: live edits and K2K', () => {
     expect(engine.snapshot().kernels.find((k) => k.id === 'aggregator')!.processed).toBe(35);
     expectBalanced(engine.snapshot());
   });
+
+  it('gives a kernel added back its highest queue depth, and Reset counters clears it', () => {
+    const { engine, step } = setup();
+    const depth = () => engine.snapshot().kernels.find((k) => k.id === 'aggregator')?.maxDepth;
+    // Queued at once, taken at the next step.
+    ok(engine, { type: 'inject', typeId: 1002, count: 300 });
+    step();
+    expect(depth()).toBe(300);
+    ok(engine, { type: 'removeKernel', kernelId: 'aggregator' });
+    step();
+    ok(engine, { type: 'loadConfig', config: demoConfig() });
+    ok(engine, { type: 'inject', typeId: 1002, count: 40 });
+    step();
+    // "max queued" had fallen to what came after the undo (40).
+    expect(depth()).toBe(300);
+    ok(engine, { type: 'resetMetrics' });
+    expect(depth()).toBe(0);
+    // A removed kernel's depth goes with the reset too.
+    ok(engine, { type: 'inject', typeId: 1002, count: 20 });
+    step();
+    ok(engine, { type: 'removeKernel', kernelId: 'aggregator' });
+    ok(engine, { type: 'resetMetrics' });
+    ok(engine, { type: 'loadConfig', config: demoConfig() });
+    step();
+    expect(depth()).toBe(0);
+  });
 });
 
 describe('routes command', () => {

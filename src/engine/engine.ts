@@ -261,7 +261,6 @@ class EngineImpl implements Engine {
       k.lastDropped = 0;
       k.lastDropUs = Number.NEGATIVE_INFINITY;
       k.ep.resetQueuePeak();
-      k.maxDepthBefore = 0;
       // Every counter reads 0 now: the next snapshot measures what came since.
       k.meter.restart(c.nowUs);
       for (const e of [...k.edges.values(), ...k.emits.values()]) {

@@ -358,6 +358,8 @@ export class KernelHost {
     const c = this.c;
     const k = c.kernels.get(id);
     if (!k) return false;
+    // Its highest depth, kept with its counts for a kernel added back under its id.
+    k.maxDepthBefore = Math.max(k.maxDepthBefore, k.ep.queueStats().maxDepth);
     // Its queue becomes `Unregistered` dead letters (the core's semantics).
     c.broker.unregister(id);
     // Its counts stay in the totals (what it processed is still processed): kept apart, so the
