@@ -212,6 +212,12 @@ describe('Inject panel (issue 13, point 8)', () => {
       );
   });
 
+  it('says one older dead letter pushed out in the singular', async () => {
+    // "1 older dead letters pushed out" had read.
+    const line = await burstAnswered(1, { atOnce: { NoRoute: 1 }, lettersLost: 1 });
+    await expect.element(line).toHaveTextContent(/; 1 older dead letter pushed out of the full/);
+  });
+
   it('says on hover what the chosen arrival pattern does', async () => {
     render(<InjectPanel />, fakeEngine());
     const pattern = page.getByRole('combobox', { name: 'Arrival pattern' });

@@ -27,7 +27,7 @@ import {
   whole,
   type GeneratorField,
 } from './generatorSpec';
-import { formatClock, formatCount, formatCounts, formatRate } from '../design/format';
+import { countOf, formatClock, formatCount, formatCounts, formatRate } from '../design/format';
 import { F32_MAX_TEXT } from '../../engine/payload';
 import { splitAtOnce } from './atOnce';
 
@@ -360,7 +360,7 @@ function PublishForm({
         ? `${formatCount(evicted)} queued messages evicted by dropOldest to make room`
         : '',
       reply.lettersLost
-        ? `${formatCount(reply.lettersLost)} older dead letters pushed out of the full dead-letter queue, lost for good`
+        ? `${countOf(reply.lettersLost, 'older dead letter')} pushed out of the full dead-letter queue, lost for good`
         : '',
     ].filter(Boolean);
     say(

@@ -51,6 +51,43 @@ describe('Problems panel', () => {
     await expect.element(items.nth(2)).toHaveTextContent(/alert_sink: failed on 1 message it took/);
   });
 
+  // After a purge: "It holds 0 now; redrive or purge letters … to make room" advised what could
+  // not be done.
+  it('advises making room in the dead-letter queue only while it is full', async () => {
+    render(<ProblemsPanel />);
+    const lost = (count: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          deadLetters: {
+            count,
+            capacity: 10_000,
+            evicted: 77_459,
+            refusedCrossTenant: 0,
+            recent: [],
+            redrive: null,
+          },
+        }),
+        Date.now(),
+      );
+    const first = page
+      .getByRole('list', { name: 'Running system problems' })
+      .getByRole('listitem')
+      .nth(0);
+    lost(0);
+    await expect
+      .element(first)
+      .toHaveTextContent(/lost for good\. It holds none now: new ones have room\.$/);
+    // The view shows a snapshot at most every 100 ms.
+    await new Promise((r) => setTimeout(r, 120));
+    lost(1_672);
+    await expect
+      .element(first)
+      .toHaveTextContent(/It holds 1,672 of 10,000 now: new ones have room\.$/);
+    await new Promise((r) => setTimeout(r, 120));
+    lost(10_000);
+    await expect.element(first).toHaveTextContent(/It holds 10,000 now; redrive or purge letters/);
+  });
+
   it('lists what the running system lost beside the config problems, and selects the kernel', async () => {
     render(<ProblemsPanel />);
     await expect

@@ -79,6 +79,17 @@ export interface LiveProblem {
  * keep up with. "No problems found" beside a status bar counting 185 K evicted read as a
  * contradiction: Problems checked only the config.
  */
+/**
+ * What the dead-letter queue holds now, and what to do about it: room to make only while it is
+ * full ("redrive or purge letters" had stood beside "It holds 0 now", after a purge).
+ */
+function lettersRoom(q: EngineSnapshot['deadLetters']): string {
+  if (q.count >= q.capacity)
+    return `It holds ${formatCount(q.count)} now; redrive or purge letters (Dead letters tab) to make room for new ones.`;
+  if (q.count === 0) return 'It holds none now: new ones have room.';
+  return `It holds ${formatCount(q.count)} of ${formatCount(q.capacity)} now: new ones have room.`;
+}
+
 export function liveProblems(
   s: EngineSnapshot | null,
   config: Pick<RouteConfig, 'kernels'>,
@@ -91,7 +102,7 @@ export function liveProblems(
       code: 'DeadLettersLost',
       // "From the full queue" beside "it holds 5,904" after a redrive read as a queue full at
       // 5,904: it was full when they went, and the count is what it holds now.
-      message: `${countOf(s.deadLetters.evicted, 'dead letter')} ${s.deadLetters.evicted === 1 ? 'was' : 'were'} pushed out of the dead-letter queue while it was full, and ${s.deadLetters.evicted === 1 ? 'is' : 'are'} lost for good. It holds ${formatCount(s.deadLetters.count)} now; redrive or purge letters (Dead letters tab) to make room for new ones.`,
+      message: `${countOf(s.deadLetters.evicted, 'dead letter')} ${s.deadLetters.evicted === 1 ? 'was' : 'were'} pushed out of the dead-letter queue while it was full, and ${s.deadLetters.evicted === 1 ? 'is' : 'are'} lost for good. ${lettersRoom(s.deadLetters)}`,
       tab: 'deadletters',
     });
   // Messages of a type routed to no kernel (a route removed while the generator still sends the
