@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { WorkbenchLayout } from './WorkbenchLayout';
+import { regions } from './regions';
 import { cleanup, freshStore, render } from '../testing/browser';
 
 /** The app's stylesheet is not loaded here: give the layout the height it has in the window. */
@@ -49,6 +50,43 @@ describe('status bar toggles', () => {
     await expect.element(inspector).toHaveAttribute('aria-pressed', 'true');
     await expect.poll(dockHeight).toBeGreaterThan(100);
     await expect.element(page.getByText('inspector', { exact: true })).toBeVisible();
+  });
+
+  // Hidden, they had kept their controls in the Tab order (and the Inspector in F6's): focus went
+  // to nine buttons off-screen, then under the status bar, for about fifty presses of Tab.
+  it('take what they hide out of the keyboard order (Tab and F6)', async () => {
+    render(
+      <WorkbenchLayout
+        graph={<div>graph</div>}
+        inspector={
+          <aside className="inspector" aria-label="Inspector" style={{ minWidth: 10 }}>
+            <button type="button">in the inspector</button>
+          </aside>
+        }
+        status={<span>status</span>}
+        renderPanel={(id) => (
+          <p>
+            <button type="button">{id} control</button>
+          </p>
+        )}
+      />,
+    );
+    const inInspector = page.getByRole('button', { name: 'in the inspector' });
+    const inDock = page.getByRole('button', { name: 'inject control' });
+    await expect.element(inInspector).toBeVisible();
+    await expect.element(inDock).toBeVisible();
+    expect(regions().some((r) => r.matches('aside.inspector'))).toBe(true);
+    await userEvent.click(page.getByRole('button', { name: 'Inspector', exact: true }));
+    await userEvent.click(page.getByRole('button', { name: 'Panels', exact: true }));
+    await expect.poll(() => inInspector.element().closest('[inert]')).not.toBeNull();
+    await expect.poll(() => inDock.element().closest('[inert]')).not.toBeNull();
+    expect(regions().some((r) => r.matches('aside.inspector'))).toBe(false);
+    // Shown again, they are back in the order.
+    await userEvent.click(page.getByRole('button', { name: 'Inspector', exact: true }));
+    await userEvent.click(page.getByRole('button', { name: 'Panels', exact: true }));
+    await expect.poll(() => inInspector.element().closest('[inert]')).toBeNull();
+    await expect.poll(() => inDock.element().closest('[inert]')).toBeNull();
+    expect(regions().some((r) => r.matches('aside.inspector'))).toBe(true);
   });
 
   it('are remembered: hidden from the status bar, they stay hidden after a reload', async () => {

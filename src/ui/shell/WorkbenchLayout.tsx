@@ -233,6 +233,8 @@ function LayoutFor({
               maxSize="45%"
               collapsible
               collapsedSize="0px"
+              // Hidden, out of the Tab and F6 order: its controls had kept taking focus off-screen.
+              inert={!inspectorShown}
               onResize={(size) => {
                 setInspectorShown(size.inPixels > 0);
                 resized('main', size.inPixels);
@@ -250,6 +252,7 @@ function LayoutFor({
           minSize="150px"
           collapsible
           collapsedSize="0px"
+          inert={!dockShown}
           onResize={(size) => {
             setDockShown(size.inPixels > 0);
             resized('outer', size.inPixels);

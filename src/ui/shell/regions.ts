@@ -16,9 +16,10 @@ const REGION_SELECTORS = [
 const FOCUSABLE =
   'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
+/** On screen, and not inside a part hidden from the keyboard (a collapsed pane is `inert`). */
 const shown = (el: Element) => {
   const r = el.getBoundingClientRect();
-  return r.width > 0 && r.height > 0;
+  return r.width > 0 && r.height > 0 && el.closest('[inert]') === null;
 };
 
 /** The regions on screen now, in F6 order. */
