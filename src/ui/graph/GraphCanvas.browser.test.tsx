@@ -247,6 +247,14 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     await expect.poll(() => map.query()).toBeNull();
   });
 
+  it('names the padlock for what it does', async () => {
+    render(<Graph />);
+    // "Toggle Interactivity" had been its name.
+    await expect
+      .element(page.getByRole('button', { name: 'Lock or unlock the graph' }))
+      .toBeInTheDocument();
+  });
+
   it("lights a traced message's emits edge like its routes", async () => {
     const root = document.documentElement.style;
     root.setProperty('--accent', 'rgb(37, 99, 235)');

@@ -309,6 +309,7 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
       }}
     >
       <ReactFlow<FlowNode, FlowEdge>
+        ariaLabelConfig={ARIA_LABELS}
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
@@ -364,6 +365,12 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
     </div>
   );
 }
+
+/**
+ * The padlock's name says what it does: React Flow's own, "Toggle Interactivity", said nothing a
+ * person watching the graph would look for.
+ */
+const ARIA_LABELS = { 'controls.interactive.ariaLabel': 'Lock or unlock the graph' } as const;
 
 /** A node's colour on the minimap: its kind's, as the graph's left border shows it. */
 function minimapColor(node: { type?: string | undefined }): string {
