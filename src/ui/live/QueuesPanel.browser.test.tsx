@@ -5,7 +5,7 @@ import '../design/controls.css';
 import './live.css';
 import '../shell/shell.css';
 import { AccountingBar, QueuesPanel } from './QueuesPanel';
-import { cleanup, freshStore, kernelRow, render, snapshot } from '../testing/browser';
+import { cleanup, freshStore, inPane, kernelRow, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
 import { formatCompact } from '../design/format';
 
@@ -39,6 +39,34 @@ describe('Queues panel (issue 13, points 1 and 2)', () => {
     await expect
       .element(page.getByTestId('queue-row-fraud_processor'))
       .toHaveClass('depth-critical');
+  });
+
+  // Start and Stop had moved every column of the one-line table (a wide or maximised pane): the
+  // rate column widened by 20 px from "0/s" to "501 K/s", and the columns beside it followed.
+  it('keeps its columns in place between idle and load in a wide pane', async () => {
+    render(inPane(1400, <QueuesPanel />));
+    const show = (rate: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          kernels: ['fraud_processor', 'aggregator', 'pattern_detector', 'alert_sink'].map((id) =>
+            kernelRow({ id, capacity: 4096, processed: 3_010_000, ratePerSec: rate }),
+          ),
+        }),
+        Date.now(),
+      );
+    const lefts = () =>
+      [...document.querySelectorAll('.queues-table thead th')].map((th) =>
+        Math.round(th.getBoundingClientRect().left),
+      );
+    show(0);
+    await expect.element(page.getByTestId('rate-fraud_processor')).toHaveTextContent('0/s');
+    const idle = lefts();
+    expect(idle.length).toBeGreaterThan(8);
+    // The view shows a snapshot at most every 100 ms.
+    await new Promise((r) => setTimeout(r, 120));
+    show(501_000);
+    await expect.element(page.getByTestId('rate-fraud_processor')).toHaveTextContent('501 K/s');
+    expect(lefts()).toEqual(idle);
   });
 
   it('keeps what a removed or renamed kernel counted in a row of its own, so the column adds up', async () => {
