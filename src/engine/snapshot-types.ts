@@ -172,7 +172,8 @@ export interface EngineSnapshot {
   timeUs: number;
   /**
    * Nothing queued, nothing in flight and no generator running. The worker still publishes
-   * while idle (at least 10 times a second), so rates settle to 0.
+   * while idle (at least 10 times a second), so rates settle to 0: they are over the last half
+   * second, and still read the traffic before it for a while after `idle` turns true.
    */
   idle: boolean;
   /** Whole-engine rates over the last half second, messages/s; 0 within a second of the last message. */
