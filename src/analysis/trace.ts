@@ -9,6 +9,8 @@
 import { compareHlc, HOST_KERNEL, type HlcTimestamp } from '../core';
 import type { RouteConfig } from '../core/config';
 import type { ReceiptRow, ReceiptStatus } from '../engine/protocol';
+import { formatCount } from '../engine/format';
+import { DEFAULT_TRACE_CAPACITY } from '../engine/trace';
 
 /** The per-stage HLC stamps a row may carry (newer engines). */
 export interface StageStamps {
@@ -274,7 +276,7 @@ export function buildTrace(
     return {
       ok: false,
       code: 'NotFound',
-      message: `No receipt of message ${messageId} is available: it may have been sampled out or scrolled out of the receipt log. A message injected by hand (Inject's Send one, a type's ▶ on the graph) is traced exactly; one seen in Receipts can be pinned there to keep its chain.`,
+      message: `No receipt of message ${messageId} is available: it may have been sampled out or scrolled out of the receipt log. A message injected by hand (Inject's Send one, a type's ▶ on the graph) is traced in full, until the trace store's newest ${formatCount(DEFAULT_TRACE_CAPACITY)} traced messages move past it (seconds, under heavy traffic); one seen in Receipts can be pinned there to keep its chain.`,
     };
   }
   const gaps: TraceGap[] = [];

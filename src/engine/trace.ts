@@ -1,6 +1,7 @@
 /**
  * Bounded trace store (issue 7, "follow one message"): per message its causal parent, children
- * and HLC stamps per stage. A ring of `capacity` entries evicts the oldest; pinned entries are
+ * and HLC stamps per stage. A ring of `capacity` entries evicts the oldest; a pinned message's
+ * chain (its ancestors and descendants held when it was pinned, and descendants added later) is
  * never evicted. A chain with an evicted link reports `complete: false`.
  */
 import type { HlcRow, TraceNode, TraceResult } from './protocol';
@@ -13,8 +14,11 @@ export class TraceStore {
   private readonly ring: Float64Array;
   private head = 0;
   private size = 0;
-  private readonly pinned = new Set<number>();
-  /** Pinned ids the ring has already moved past: kept only for the pin. */
+  /** Per pinned message, the entries its pin keeps: its chain. */
+  private readonly pins = new Map<number, Set<number>>();
+  /** Per kept entry, the pinned messages whose chain it is in. */
+  private readonly keptBy = new Map<number, Set<number>>();
+  /** Kept entries the ring has already moved past: held only for their pins. */
   private readonly evictedPinned = new Set<number>();
 
   constructor(readonly capacity = DEFAULT_TRACE_CAPACITY) {
@@ -39,13 +43,24 @@ export class TraceStore {
       const old = this.ring[this.head]!;
       this.size--;
       this.head = (this.head + 1) % this.capacity;
-      if (this.pinned.has(old)) this.evictedPinned.add(old);
+      if (this.keptBy.has(old)) this.evictedPinned.add(old);
       else this.nodes.delete(old);
     }
     this.ring[(this.head + this.size) % this.capacity] = node.messageId;
     this.size++;
     this.nodes.set(node.messageId, node);
-    if (node.parentId !== null) this.nodes.get(node.parentId)?.children.push(node.messageId);
+    if (node.parentId === null) return;
+    this.nodes.get(node.parentId)?.children.push(node.messageId);
+    // A pinned chain keeps what it goes on to: a response emitted after the pin, say.
+    const roots = this.keptBy.get(node.parentId);
+    if (roots) for (const root of roots) this.keep(root, node.messageId);
+  }
+
+  private keep(root: number, id: number): void {
+    this.pins.get(root)?.add(id);
+    let roots = this.keptBy.get(id);
+    if (!roots) this.keptBy.set(id, (roots = new Set()));
+    roots.add(root);
   }
 
   /**
@@ -70,21 +85,36 @@ export class TraceStore {
     letter.children.push(copyId);
   }
 
-  /** Keeps a message's entry past eviction; false when it is not (or no longer) held. */
+  /**
+   * Keeps a message's chain past eviction: the entries `trace(id)` finds now, and those added
+   * later under them. False when the message is not (or no longer) held. Only the message itself
+   * had been kept: under 200 K/s its response left the ring within seconds, and the pinned chain
+   * read incomplete.
+   */
   pin(id: number): boolean {
     const n = this.nodes.get(id);
     if (!n) return false;
     n.pinned = true;
-    this.pinned.add(id);
+    if (!this.pins.has(id)) this.pins.set(id, new Set());
+    for (const m of this.trace(id).nodes) this.keep(id, m.messageId);
     return true;
   }
 
   unpin(id: number): boolean {
     const n = this.nodes.get(id);
     if (n) n.pinned = false;
-    // Held only because it was pinned: the ring has moved past it, so it goes now.
-    if (this.evictedPinned.delete(id)) this.nodes.delete(id);
-    return this.pinned.delete(id);
+    const chain = this.pins.get(id);
+    if (!chain) return false;
+    this.pins.delete(id);
+    for (const m of chain) {
+      const roots = this.keptBy.get(m);
+      roots?.delete(id);
+      if (roots && roots.size > 0) continue;
+      this.keptBy.delete(m);
+      // Held only for the pin: the ring has moved past it, so it goes now.
+      if (this.evictedPinned.delete(m)) this.nodes.delete(m);
+    }
+    return true;
   }
 
   /** The causal chain of `id`: its ancestors, itself and its descendants, ordered by HLC. */
@@ -128,7 +158,9 @@ export class TraceStore {
 
   clear(): void {
     this.nodes.clear();
-    this.pinned.clear();
+    this.pins.clear();
+    this.keptBy.clear();
+    this.evictedPinned.clear();
     this.head = 0;
     this.size = 0;
   }
