@@ -118,6 +118,19 @@ test.describe('route editor: more', () => {
     await expect
       .poll(async () => (await wb.config()).kernels.length)
       .toBe(experiment.kernels.length - 1);
+    // Saving as a name taken says it replaces that workspace (it had replaced it without a
+    // word, and the kernel added there was gone); Cancel keeps it as it was (opened next).
+    await wb.moreAction('Save workspace as…');
+    const dialog = page.getByRole('dialog', { name: 'Save workspace as' });
+    await dialog.getByLabel('New workspace name').fill('experiment');
+    const replace = dialog.getByRole('button', { name: 'Replace “experiment”' });
+    await expect(replace).toBeVisible();
+    await expect(replace).toHaveAccessibleDescription(
+      'A workspace named “experiment” exists: saving replaces its config with this one.',
+    );
+    await dialog.getByLabel('New workspace name').fill('experiment 2');
+    await expect(dialog.getByRole('button', { name: 'Save as', exact: true })).toBeVisible();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
     await page.getByLabel('Open workspace').selectOption('experiment');
     await expect
       .poll(async () => (await wb.config()).kernels.length)

@@ -50,6 +50,8 @@ export function Toolbar() {
   const [saveAs, setSaveAs] = useState('');
   const [saveOpen, setSaveOpen] = useState(false);
   const [names, setNames] = useState(() => workspaces.list());
+  // The workspace a Save as would replace, if its name is taken.
+  const replaces = names.includes(saveAs.trim()) ? saveAs.trim() : null;
   const [busy, setBusy] = useState(false);
   const s = () => workbenchStore().getState();
   const flow = useReactFlow();
@@ -272,7 +274,14 @@ export function Toolbar() {
           </Menu.Content>
         </Menu.Portal>
       </Menu.Root>
-      <Dialog.Root open={saveOpen} onOpenChange={setSaveOpen}>
+      <Dialog.Root
+        open={saveOpen}
+        onOpenChange={(open) => {
+          // The names as stored now, to say which one a name would replace.
+          if (open) setNames(workspaces.list());
+          setSaveOpen(open);
+        }}
+      >
         <Dialog.Portal>
           <Dialog.Overlay className="dialog-overlay" />
           <Dialog.Content
@@ -308,12 +317,25 @@ export function Toolbar() {
                   onChange={(e) => setSaveAs(e.target.value)}
                 />
               </label>
+              {/* A name taken replaces that workspace's config: said before, as Record says it
+                  ("replaces …"). It had been replaced without a word, an edit saved there lost. */}
+              {replaces ? (
+                <p className="dialog-warning" id="save-as-replaces">
+                  A workspace named “{replaces}” exists: saving replaces its config with this one.
+                </p>
+              ) : null}
               <div className="dialog-actions">
                 <Dialog.Close asChild>
                   <button type="button">Cancel</button>
                 </Dialog.Close>
-                <button type="submit" className="btn-primary" disabled={!saveAs.trim()}>
-                  Save as
+                <button
+                  type="submit"
+                  className="btn-primary"
+                  disabled={!saveAs.trim()}
+                  title={saveAs.trim() ? undefined : 'Type a name first (up to 64 characters).'}
+                  aria-describedby={replaces ? 'save-as-replaces' : undefined}
+                >
+                  {replaces ? `Replace “${replaces}”` : 'Save as'}
                 </button>
               </div>
             </form>
