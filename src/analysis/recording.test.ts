@@ -174,6 +174,38 @@ describe('recording', () => {
     );
     expect(bad.ok === false && bad.error.message).toMatch(/events\[0\]\.command/);
   });
+
+  // Checked by their structure only, a rate of 1e15 a second and a seed "abc" had imported (the
+  // headless replay then never ended), and a count of 1e12 was refused only when replayed.
+  it('refuses commands the engine would refuse, and an empty name, saying which and why', () => {
+    const problem = (command: unknown, name = 'x') => {
+      const r = parseRecording(
+        JSON.stringify({ version: 1, name, workspace: 'w', events: [{ atUs: 0, command }] }),
+      );
+      return r.ok ? null : r.error.message;
+    };
+    expect(problem({ type: 'startGenerator', spec: { ratePerSec: 1e15, seed: 1 } })).toMatch(
+      /^events\[0\]\.command \(startGenerator\): ratePerSec must be a number above 0 and at most 50,000,000 \(got 1000000000000000\)/,
+    );
+    expect(problem({ type: 'startGenerator', spec: { ratePerSec: 1000, seed: 'abc' } })).toMatch(
+      /startGenerator\): seed must be a whole number .*\(got "abc"\)/,
+    );
+    expect(problem({ type: 'startGenerator', spec: null })).toMatch(/spec must be an object/);
+    expect(problem({ type: 'inject', typeId: '1001', count: 1e12 })).toMatch(
+      /^events\[0\]\.command \(inject\): count must be an integer in 1\.\.10,000,000 \(got 1000000000000\)/,
+    );
+    expect(problem({ type: 'inject', typeId: '1001', count: 1, priority: 300 })).toMatch(
+      /priority must be an integer in 0\.\.255/,
+    );
+    expect(problem({ type: 'inject', typeId: '1001', count: 5 }, '  ')).toBe(
+      'A recording needs a name that is not empty.',
+    );
+    // What the engine takes imports.
+    expect(problem({ type: 'inject', typeId: '1001', count: 5, priority: 7 })).toBeNull();
+    expect(
+      problem({ type: 'startGenerator', spec: { ratePerSec: 50_000_000, seed: -3 } }),
+    ).toBeNull();
+  });
 });
 
 describe('recording storage', () => {

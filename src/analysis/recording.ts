@@ -6,7 +6,13 @@
  */
 import type { RouteConfig } from '../core/config';
 import type { EngineClient } from '../engine/client';
-import type { EngineCommand, GeneratorSpec, ReceiptRow } from '../engine/protocol';
+import { validateSpec } from '../engine/generators';
+import {
+  MAX_INJECT_COUNT,
+  type EngineCommand,
+  type GeneratorSpec,
+  type ReceiptRow,
+} from '../engine/protocol';
 import { runSimulation, type SimulationResult, type TimedCommand } from './sim';
 
 export const RECORDING_VERSION = 1;
@@ -350,7 +356,12 @@ export function parseRecording(
       return bad(
         `events[${i}].command must be inject, startGenerator, stopGenerator or resetMetrics.`,
       );
+    // Its values too, by the engine's own rules: a rate of 1e15 a second had been taken, and its
+    // headless replay never ended; a count of 1e12 was refused only when replayed.
+    const wrong = commandProblem(ev.command);
+    if (wrong) return bad(`events[${i}].command (${ev.command.type}): ${wrong}`);
   }
+  if (!r.name.trim()) return bad('A recording needs a name that is not empty.');
   return {
     ok: true,
     recording: {
@@ -365,6 +376,25 @@ export function parseRecording(
       truncated: typeof r.truncated === 'number' ? r.truncated : 0,
     },
   };
+}
+
+/** What the engine would refuse in a stored command, or null. */
+function commandProblem(c: RecordedCommand): string | null {
+  if (c.type === 'startGenerator') {
+    if (typeof c.spec !== 'object' || c.spec === null) return 'spec must be an object.';
+    return validateSpec(c.spec);
+  }
+  if (c.type !== 'inject') return null;
+  if (typeof c.typeId !== 'string' && typeof c.typeId !== 'number')
+    return 'typeId must be a type id.';
+  if (!Number.isInteger(c.count) || c.count < 1 || c.count > MAX_INJECT_COUNT)
+    return `count must be an integer in 1..10,000,000 (got ${JSON.stringify(c.count)}).`;
+  if (
+    c.priority !== undefined &&
+    (!Number.isInteger(c.priority) || c.priority < 0 || c.priority > 255)
+  )
+    return `priority must be an integer in 0..255 (got ${JSON.stringify(c.priority)}).`;
+  return null;
 }
 
 export function listRecordings(storage: RecordingStorage, workspace: string): string[] {

@@ -88,6 +88,28 @@ describe('engine: generator, replay and accounting', () => {
     expect(bad).toMatchObject({ ok: false, error: { code: 'InvalidCommand' } });
   });
 
+  // Through the API (or a recording), a rate of 1e15 a second and a seed "abc" had started.
+  it('refuses a rate above 50,000,000 a second and a seed that is not a whole number', () => {
+    const { engine } = setup();
+    for (const spec of [
+      { ratePerSec: 1e15, seed: 1 },
+      { ratePerSec: Number.POSITIVE_INFINITY },
+      { ratePerSec: '1000' as unknown as number },
+      { ratePerSec: 1000, seed: 'abc' as unknown as number },
+      { ratePerSec: 1000, seed: 1.5 },
+    ]) {
+      const r = engine.command({ type: 'startGenerator', spec });
+      expect(r, JSON.stringify(spec)).toMatchObject({
+        ok: false,
+        error: { code: 'InvalidCommand' },
+      });
+    }
+    expect(engine.snapshot().generator.running).toBe(false);
+    expect(
+      engine.command({ type: 'startGenerator', spec: { ratePerSec: 50_000_000, seed: -3 } }).ok,
+    ).toBe(true);
+  });
+
   /**
    * Receipts of `typeId` from 100 ms of generated traffic mixing it half and half with
    * Transaction (32 bytes), so the generator's rows alternate between the two layouts.

@@ -74,9 +74,20 @@ const P_CONSTANT = 0;
 const P_POISSON = 1;
 const P_BURSTS = 2;
 
+/** The most messages a second a generator may be asked for (the Generator form's limit too). */
+export const MAX_GENERATOR_RATE = 50_000_000;
+
 export function validateSpec(spec: GeneratorSpec): string | null {
-  if (!(spec.ratePerSec > 0) || !Number.isFinite(spec.ratePerSec)) {
-    return `ratePerSec must be a positive number (got ${spec.ratePerSec}).`;
+  if (
+    typeof spec.ratePerSec !== 'number' ||
+    !(spec.ratePerSec > 0) ||
+    spec.ratePerSec > MAX_GENERATOR_RATE
+  ) {
+    // A recording asking 1e15 a second had been taken, and its headless replay never ended.
+    return `ratePerSec must be a number above 0 and at most 50,000,000 (got ${String(spec.ratePerSec)}).`;
+  }
+  if (spec.seed !== undefined && !Number.isSafeInteger(spec.seed)) {
+    return `seed must be a whole number of at most 2^53 - 1 either side of 0 (got ${JSON.stringify(spec.seed)}).`;
   }
   if (spec.pattern && !ARRIVAL_PATTERNS.includes(spec.pattern)) {
     return `pattern must be constant, poisson or bursts (got ${String(spec.pattern)}).`;

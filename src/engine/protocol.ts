@@ -77,6 +77,9 @@ export type ArrivalPattern = (typeof ARRIVAL_PATTERNS)[number];
 /** The arrival pattern of a generator spec that names none. */
 export const DEFAULT_PATTERN: ArrivalPattern = 'constant';
 
+/** The most messages one `inject` command may send. */
+export const MAX_INJECT_COUNT = 10_000_000;
+
 /** What a traffic generator emits. Same seed + same config gives the same message sequence. */
 export interface GeneratorSpec {
   /** Mean messages per second (simulated time). */

@@ -11,7 +11,12 @@ import { chunkCapacity, RemoteFeed, type GeneratorLink, type GenReply } from './
 import { viewsOf, type Views } from './generator-fields';
 import { GeneratedBatch, TrafficGenerator, validateSpec, type MixEntry } from './generators';
 import { encodePayload, layoutOf } from './payload';
-import type { EngineCommand, EngineSnapshot, GeneratorSpec } from './protocol';
+import {
+  MAX_INJECT_COUNT,
+  type EngineCommand,
+  type EngineSnapshot,
+  type GeneratorSpec,
+} from './protocol';
 import type { SendPath } from './send';
 import { clearRow8, INLINE_WORDS } from './store';
 
@@ -408,7 +413,7 @@ export class Traffic {
     const c = this.c;
     const typeId = normU64(cmd.typeId);
     const count = cmd.count ?? 1;
-    if (!Number.isInteger(count) || count < 1 || count > 10_000_000) {
+    if (!Number.isInteger(count) || count < 1 || count > MAX_INJECT_COUNT) {
       err('InvalidCommand', `count must be an integer in 1..10,000,000 (got ${count}).`);
     }
     const priority = cmd.priority ?? c.dispatcher.defaultPriority;

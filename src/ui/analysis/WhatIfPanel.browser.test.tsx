@@ -236,6 +236,17 @@ describe('What-if traffic', () => {
       page.getByLabelText('Other config (JSON or TOML)'),
       JSON.stringify(store.getState().config),
     );
+    // Above the generator's limit: said at the rate's box, not as a duration of "0 ms".
+    await userEvent.fill(page.getByLabelText('What-if rate'), '1e12');
+    await userEvent.fill(page.getByLabelText('What-if duration'), '1,000');
+    await userEvent.fill(page.getByLabelText('What-if seed'), '7');
+    await userEvent.click(page.getByRole('button', { name: 'Run what-if' }));
+    await expect
+      .element(page.getByRole('alert'))
+      .toHaveTextContent('Rate must be more than 0 and at most 50,000,000 messages/s.');
+    await expect
+      .element(page.getByLabelText('What-if duration'))
+      .not.toHaveAttribute('aria-invalid');
     await userEvent.fill(page.getByLabelText('What-if rate'), '1,000');
     await userEvent.fill(page.getByLabelText('What-if duration'), '1,000');
     await userEvent.fill(page.getByLabelText('What-if seed'), '7');

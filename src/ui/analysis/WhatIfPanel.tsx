@@ -13,6 +13,7 @@ import { countOf, formatCount, formatCounts } from '../design/format';
 import { DiffView, typeNamer } from '../export/DiffView';
 import { generatorSpecOf, mixText, num } from '../inject/generatorSpec';
 import { DEFAULT_PATTERN } from '../../engine/protocol';
+import { MAX_GENERATOR_RATE } from '../../engine/generators';
 
 /** The most messages a what-if run sends (each side runs them all: about 4 s a million here). */
 const MAX_WHATIF_MESSAGES = 10_000_000;
@@ -144,12 +145,15 @@ export function WhatIfPanel() {
     const s = num(seed);
     const wrong: WhatIfErrors = {};
     if (!other.ok) wrong.other = other.error;
-    if (!(r > 0)) wrong.rate = 'Rate must be more than 0 messages/s.';
+    // The generator's limit ("1e12" had been taken, and the duration's error then suggested
+    // "1,000,000,000,000/s for 0 ms").
+    if (!(r > 0 && r <= MAX_GENERATOR_RATE))
+      wrong.rate = `Rate must be more than 0 and at most ${formatCount(MAX_GENERATOR_RATE)} messages/s.`;
     if (!(d > 0 && d <= 600_000))
       wrong.duration = 'Duration must be more than 0 ms and at most 10 minutes.';
     // What a run costs is its messages, not its rate (the live generator ran 3 M/s, which this
     // form refused): both sides run each one.
-    else if (r > 0 && (r * d) / 1000 > MAX_WHATIF_MESSAGES)
+    else if (r > 0 && r <= MAX_GENERATOR_RATE && (r * d) / 1000 > MAX_WHATIF_MESSAGES)
       wrong.duration = `${formatCount(Math.round((r * d) / 1000))} messages (rate × duration) is more than a run takes: at most ${formatCount(MAX_WHATIF_MESSAGES)}, e.g. ${formatCount(r)}/s for ${formatCount(Math.floor((MAX_WHATIF_MESSAGES / r) * 1000))} ms.`;
     if (!Number.isInteger(s)) wrong.seed = 'Seed must be an integer.';
     setErrors(wrong);

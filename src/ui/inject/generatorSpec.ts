@@ -4,7 +4,7 @@
  * Start, so both start the same traffic.
  */
 import type { RouteConfig } from '../../core/config';
-import { GENERATOR_DEFAULTS } from '../../engine/generators';
+import { GENERATOR_DEFAULTS, MAX_GENERATOR_RATE } from '../../engine/generators';
 import { DEFAULT_PATTERN, type GeneratorSpec } from '../../engine/protocol';
 import { canonicalTypeId } from '../../state/edits';
 import type { GeneratorFormState } from '../../state/injectForm';
@@ -110,7 +110,7 @@ export function checkGeneratorForm(
   const errors: GeneratorFieldError[] = [];
   const bad = (field: GeneratorField, error: string) => errors.push({ field, error });
   const rate = num(form.ratePerSec);
-  if (!(rate > 0 && rate <= 50_000_000))
+  if (!(rate > 0 && rate <= MAX_GENERATOR_RATE))
     bad('ratePerSec', 'Rate must be more than 0 and at most 50,000,000 messages/s.');
   const mix: { typeId: number | string; weight: number }[] = [];
   for (const part of form.mix
