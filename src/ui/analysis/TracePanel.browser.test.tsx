@@ -207,7 +207,28 @@ describe('Trace panel: what a hop says', () => {
     await userEvent.fill(box, '0');
     await userEvent.click(page.getByRole('button', { name: 'Trace', exact: true }));
     await expect.poll(alerts).toEqual(['A message id is a whole number from 1 up.']);
+    // Taken by `Number`, "0x10" had traced message 16, "1e30" 1e+30, and 2^64 a rounded id.
+    for (const [typed, said] of [
+      ['0x10', 'A message id is a whole number from 1 up, in digits.'],
+      ['1e30', 'A message id is a whole number from 1 up, in digits.'],
+      ['1.5', 'A message id is a whole number from 1 up, in digits.'],
+      ['18446744073709551616', 'A message id traced here is at most 9,007,199,254,740,991.'],
+    ]) {
+      await userEvent.fill(box, typed!);
+      await userEvent.keyboard('{Enter}');
+      await expect.poll(alerts).toEqual([said]);
+    }
     expect(engine.sent.filter((c) => c.type === 'trace')).toEqual([]);
+    // Grouped as the app writes ids, it is traced.
+    await userEvent.fill(box, '1,000');
+    await userEvent.keyboard('{Enter}');
+    await expect
+      .poll(() =>
+        engine.sent
+          .filter((c) => c.type === 'trace')
+          .map((c) => (c as { messageId?: number }).messageId),
+      )
+      .toEqual([1000]);
   });
 
   it('says a message its queue evicted was evicted', async () => {

@@ -3,7 +3,7 @@ import { useWorkbench } from '../../state/store';
 import { findType } from '../../state/edits';
 import type { HlcTimestamp } from '../../core';
 import { formatHlc, typeLabel } from '../live/labels';
-import { NO_DESTINATION, countOf, formatMicros, routeText } from '../design/format';
+import { NO_DESTINATION, countOf, formatCount, formatMicros, routeText } from '../design/format';
 import type { TraceHop } from '../../analysis/trace';
 import { describePath, isRefused, toHost, useOpenTrace, useTraceState } from './traceHighlight';
 
@@ -129,8 +129,16 @@ export function TracePanel() {
     // An empty box read as Number('') = 0, and traced a "message 0" that never existed: the
     // broker numbers messages from 1.
     if (typed === '') return setError('Enter a message id to trace.');
-    const n = Number(typed);
-    if (!Number.isInteger(n) || n < 1) return setError('A message id is a whole number from 1 up.');
+    // Digits, grouped as the app writes them ("1,000") or not. `Number` had taken "0x10" as 16
+    // and "1e30" as 1e+30, and rounded 18446744073709551616, each traced as another id.
+    const digits = /^(-?)(\d+|\d{1,3}(,\d{3})+)$/.exec(typed);
+    if (!digits) return setError('A message id is a whole number from 1 up, in digits.');
+    const n = Number(digits[2]!.replaceAll(',', ''));
+    if (digits[1] || n < 1) return setError('A message id is a whole number from 1 up.');
+    if (!Number.isSafeInteger(n))
+      return setError(
+        `A message id traced here is at most ${formatCount(Number.MAX_SAFE_INTEGER)}.`,
+      );
     setError(null);
     openTrace(n, false);
   }
