@@ -568,6 +568,27 @@ describe('trace store', () => {
     expect(store.unpin(11)).toBe(false);
   });
 
+  // A redrive hangs under its letter after it was added: its copy, and what came under the copy,
+  // had left the pinned chain; and a later child of a pinned message's parent, another branch,
+  // had been kept with it.
+  it("keeps a pinned letter's redrive in its chain, and no other branch of its ancestors", () => {
+    const store = new TraceStore(2);
+    store.add(node(1, null));
+    store.pin(1);
+    store.add(node(2, null));
+    store.linkRedrive(1, 2);
+    store.add(node(3, 2));
+    store.add(node(10, null));
+    store.add(node(11, 10));
+    store.pin(11);
+    store.add(node(12, 10));
+    for (const id of [20, 21, 22]) store.add(node(id, null));
+    expect(store.trace(1)).toMatchObject({ complete: true });
+    expect(store.trace(1).nodes.map((n) => n.messageId)).toEqual([1, 2, 3]);
+    expect(store.trace(11).nodes.map((n) => n.messageId)).toEqual([10, 11]);
+    expect(store.get(12)).toBeUndefined();
+  });
+
   it('keeps an entry in two pinned chains until both are unpinned', () => {
     const store = new TraceStore(1);
     store.add(node(1, null));

@@ -18,6 +18,11 @@ export class TraceStore {
   private readonly pins = new Map<number, Set<number>>();
   /** Per kept entry, the pinned messages whose chain it is in. */
   private readonly keptBy = new Map<number, Set<number>>();
+  /**
+   * Per kept entry, the pinned messages it is, or is under: what is added under it later joins
+   * their chains. (Under an ancestor only, a later child is another branch, outside the chain.)
+   */
+  private readonly below = new Map<number, Set<number>>();
   /** Kept entries the ring has already moved past: held only for their pins. */
   private readonly evictedPinned = new Set<number>();
 
@@ -51,16 +56,37 @@ export class TraceStore {
     this.nodes.set(node.messageId, node);
     if (node.parentId === null) return;
     this.nodes.get(node.parentId)?.children.push(node.messageId);
-    // A pinned chain keeps what it goes on to: a response emitted after the pin, say.
-    const roots = this.keptBy.get(node.parentId);
-    if (roots) for (const root of roots) this.keep(root, node.messageId);
+    this.keepUnder(node.parentId, node.messageId);
   }
 
-  private keep(root: number, id: number): void {
+  /** A pinned chain keeps what it goes on to under `parent`: a response emitted after the pin, say. */
+  private keepUnder(parent: number, id: number): void {
+    const roots = this.below.get(parent);
+    if (roots) for (const root of roots) this.keep(root, id, true);
+  }
+
+  private keep(root: number, id: number, under: boolean): void {
     this.pins.get(root)?.add(id);
     let roots = this.keptBy.get(id);
     if (!roots) this.keptBy.set(id, (roots = new Set()));
     roots.add(root);
+    if (!under) return;
+    let above = this.below.get(id);
+    if (!above) this.below.set(id, (above = new Set()));
+    above.add(root);
+  }
+
+  /** `root`'s pin no longer keeps `id`; an entry no pin keeps and the ring has passed goes. */
+  private unkeep(root: number, id: number): void {
+    this.pins.get(root)?.delete(id);
+    const above = this.below.get(id);
+    above?.delete(root);
+    if (above?.size === 0) this.below.delete(id);
+    const roots = this.keptBy.get(id);
+    roots?.delete(root);
+    if (roots && roots.size > 0) return;
+    this.keptBy.delete(id);
+    if (this.evictedPinned.delete(id)) this.nodes.delete(id);
   }
 
   /**
@@ -80,9 +106,13 @@ export class TraceStore {
       const siblings = this.nodes.get(copy.parentId)?.children;
       const i = siblings ? siblings.indexOf(copyId) : -1;
       if (i >= 0) siblings!.splice(i, 1);
+      // Out of the chains it joined under its old parent, into the letter's.
+      for (const root of [...(this.below.get(copy.parentId) ?? [])])
+        if (!this.below.get(letterId)?.has(root)) this.unkeep(root, copyId);
     }
     copy.parentId = letterId;
     letter.children.push(copyId);
+    this.keepUnder(letterId, copyId);
   }
 
   /**
@@ -96,7 +126,14 @@ export class TraceStore {
     if (!n) return false;
     n.pinned = true;
     if (!this.pins.has(id)) this.pins.set(id, new Set());
-    for (const m of this.trace(id).nodes) this.keep(id, m.messageId);
+    const ancestors = new Set<number>();
+    for (
+      let p = n.parentId;
+      p !== null && !ancestors.has(p);
+      p = this.nodes.get(p)?.parentId ?? null
+    )
+      ancestors.add(p);
+    for (const m of this.trace(id).nodes) this.keep(id, m.messageId, !ancestors.has(m.messageId));
     return true;
   }
 
@@ -105,15 +142,9 @@ export class TraceStore {
     if (n) n.pinned = false;
     const chain = this.pins.get(id);
     if (!chain) return false;
+    // Held only for the pin, what the ring has moved past goes now.
+    for (const m of [...chain]) this.unkeep(id, m);
     this.pins.delete(id);
-    for (const m of chain) {
-      const roots = this.keptBy.get(m);
-      roots?.delete(id);
-      if (roots && roots.size > 0) continue;
-      this.keptBy.delete(m);
-      // Held only for the pin: the ring has moved past it, so it goes now.
-      if (this.evictedPinned.delete(m)) this.nodes.delete(m);
-    }
     return true;
   }
 
@@ -160,6 +191,7 @@ export class TraceStore {
     this.nodes.clear();
     this.pins.clear();
     this.keptBy.clear();
+    this.below.clear();
     this.evictedPinned.clear();
     this.head = 0;
     this.size = 0;
