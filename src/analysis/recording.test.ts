@@ -178,12 +178,15 @@ describe('recording', () => {
   // Checked by their structure only, a rate of 1e15 a second and a seed "abc" had imported (the
   // headless replay then never ended), and a count of 1e12 was refused only when replayed.
   it('refuses commands the engine would refuse, and an empty name, saying which and why', () => {
+    const text = (command: unknown, name = 'x') =>
+      JSON.stringify({ version: 1, name, workspace: 'w', events: [{ atUs: 0, command }] });
     const problem = (command: unknown, name = 'x') => {
-      const r = parseRecording(
-        JSON.stringify({ version: 1, name, workspace: 'w', events: [{ atUs: 0, command }] }),
-      );
+      const r = parseRecording(text(command, name), { imported: true });
       return r.ok ? null : r.error.message;
     };
+    // Stored here, a command the engine refused when it was sent still loads (its replay says
+    // so): an inject of count 0 sent while recording had made the recording unreadable.
+    expect(parseRecording(text({ type: 'inject', typeId: '1001', count: 0 })).ok).toBe(true);
     expect(problem({ type: 'startGenerator', spec: { ratePerSec: 1e15, seed: 1 } })).toMatch(
       /^events\[0\]\.command \(startGenerator\): ratePerSec must be a number above 0 and at most 50,000,000 \(got 1000000000000000\)/,
     );

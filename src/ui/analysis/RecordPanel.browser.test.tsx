@@ -124,6 +124,29 @@ describe('Record in a half-width pane (1280x720)', () => {
 });
 
 describe('Record in a pane as narrow as it goes', () => {
+  // A rate of 1e15 a second had imported ("Imported “gen huge”"), and its headless replay never
+  // ended.
+  it('refuses to import a recording whose commands the engine would refuse, saying which', async () => {
+    render(<RecordPanel />);
+    const file = new File(
+      [
+        JSON.stringify({
+          version: 1,
+          name: 'gen huge',
+          workspace: 'demo',
+          events: [{ atUs: 0, command: { type: 'startGenerator', spec: { ratePerSec: 1e15 } } }],
+        }),
+      ],
+      'gen huge.recording.json',
+      { type: 'application/json' },
+    );
+    await userEvent.upload(page.getByLabelText('Import recording'), file);
+    await expect
+      .element(page.getByText(/^events\[0\]\.command \(startGenerator\): ratePerSec must be/))
+      .toBeVisible();
+    expect(Object.keys(localStorage).filter((k) => k.startsWith('rdw:v1:rec:'))).toEqual([]);
+  });
+
   it('keeps its Import control inside the pane', async () => {
     render(inPane(240, <RecordPanel />));
     const input = page.getByLabelText('Import recording');

@@ -199,7 +199,7 @@ export function RecordPanel() {
   }
 
   async function importFile(file: File) {
-    const parsed = parseRecording(await file.text());
+    const parsed = parseRecording(await file.text(), { imported: true });
     if (!parsed.ok) return setMessage(parsed.error.message);
     const err = saveRecording(browserStorage().storage, { ...parsed.recording, workspace });
     setMessage(err ? err.message : `Imported “${parsed.recording.name}”.`);
