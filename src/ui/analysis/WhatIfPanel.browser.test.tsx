@@ -244,6 +244,10 @@ describe('What-if traffic', () => {
     await expect
       .element(page.getByRole('alert'))
       .toHaveTextContent('Rate must be more than 0 and at most 50,000,000 messages/s.');
+    // A seed beyond 2^53 is not one the generator takes.
+    await userEvent.fill(page.getByLabelText('What-if seed'), '1e20');
+    await userEvent.click(page.getByRole('button', { name: 'Run what-if' }));
+    await expect.element(page.getByRole('alert')).toHaveTextContent(/Seed must be an integer from/);
     await expect
       .element(page.getByLabelText('What-if duration'))
       .not.toHaveAttribute('aria-invalid');

@@ -155,7 +155,10 @@ export function WhatIfPanel() {
     // form refused): both sides run each one.
     else if (r > 0 && r <= MAX_GENERATOR_RATE && (r * d) / 1000 > MAX_WHATIF_MESSAGES)
       wrong.duration = `${formatCount(Math.round((r * d) / 1000))} messages (rate × duration) is more than a run takes: at most ${formatCount(MAX_WHATIF_MESSAGES)}, e.g. ${formatCount(r)}/s for ${formatCount(Math.floor((MAX_WHATIF_MESSAGES / r) * 1000))} ms.`;
-    if (!Number.isInteger(s)) wrong.seed = 'Seed must be an integer.';
+    // The generator's rule: 1e20 had passed here, the engine refused it, and both sides ran
+    // nothing without a word.
+    if (!Number.isSafeInteger(s))
+      wrong.seed = 'Seed must be an integer from −9,007,199,254,740,991 to 9,007,199,254,740,991.';
     setErrors(wrong);
     if (!other.ok || Object.keys(wrong).length > 0) return;
     setRunning(Date.now());
