@@ -130,6 +130,9 @@ test.describe('route editor: more', () => {
     );
     await dialog.getByLabel('New workspace name').fill('experiment 2');
     await expect(dialog.getByRole('button', { name: 'Save as', exact: true })).toBeVisible();
+    // The open workspace's own name: its config is this one already, nothing to warn of.
+    await dialog.getByLabel('New workspace name').fill('demo');
+    await expect(dialog.getByRole('button', { name: 'Save as', exact: true })).toBeVisible();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await page.getByLabel('Open workspace').selectOption('experiment');
     await expect

@@ -50,8 +50,11 @@ export function Toolbar() {
   const [saveAs, setSaveAs] = useState('');
   const [saveOpen, setSaveOpen] = useState(false);
   const [names, setNames] = useState(() => workspaces.list());
-  // The workspace a Save as would replace, if its name is taken.
-  const replaces = names.includes(saveAs.trim()) ? saveAs.trim() : null;
+  const current = useWorkbench((s) => s.workspaceName);
+  // The workspace a Save as would replace, if its name is taken by another than the open one
+  // (whose config this is already).
+  const replaces =
+    saveAs.trim() !== current && names.includes(saveAs.trim()) ? saveAs.trim() : null;
   const [busy, setBusy] = useState(false);
   const s = () => workbenchStore().getState();
   const flow = useReactFlow();
@@ -257,7 +260,14 @@ export function Toolbar() {
         </Menu.Trigger>
         <Menu.Portal>
           <Menu.Content className="menu" align="end" sideOffset={4}>
-            <Menu.Item className="menu-item" onSelect={() => setSaveOpen(true)}>
+            <Menu.Item
+              className="menu-item"
+              onSelect={() => {
+                // The names as stored now, to say which one a name would replace.
+                setNames(workspaces.list());
+                setSaveOpen(true);
+              }}
+            >
               Save workspace as…
             </Menu.Item>
             <Menu.Item
@@ -274,14 +284,7 @@ export function Toolbar() {
           </Menu.Content>
         </Menu.Portal>
       </Menu.Root>
-      <Dialog.Root
-        open={saveOpen}
-        onOpenChange={(open) => {
-          // The names as stored now, to say which one a name would replace.
-          if (open) setNames(workspaces.list());
-          setSaveOpen(open);
-        }}
-      >
+      <Dialog.Root open={saveOpen} onOpenChange={setSaveOpen}>
         <Dialog.Portal>
           <Dialog.Overlay className="dialog-overlay" />
           <Dialog.Content
