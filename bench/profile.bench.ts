@@ -5,7 +5,8 @@
  * profiler on the engine's worker for `PROFILE_SECONDS` (5) through a CDP session attached to
  * it. Prints the rate achieved while profiling and the functions by self time; writes the
  * profile (open it in Chrome DevTools' Performance panel) to
- * `node_modules/.cache/bench/engine-worker.cpuprofile`.
+ * `node_modules/.cache/bench/engine-worker.cpuprofile` (`gen-worker.cpuprofile` for the
+ * generator's worker).
  *
  * `PROFILE_WORKER=gen` profiles the generator's worker instead (the rows it draws ahead).
  *

@@ -423,14 +423,6 @@ describe('engine: live edits and K2K', () => {
     expect(depth()).toBe(300);
     ok(engine, { type: 'resetMetrics' });
     expect(depth()).toBe(0);
-    // A removed kernel's depth goes with the reset too.
-    ok(engine, { type: 'inject', typeId: 1002, count: 20 });
-    step();
-    ok(engine, { type: 'removeKernel', kernelId: 'aggregator' });
-    ok(engine, { type: 'resetMetrics' });
-    ok(engine, { type: 'loadConfig', config: demoConfig() });
-    step();
-    expect(depth()).toBe(0);
   });
 });
 

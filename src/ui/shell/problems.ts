@@ -74,12 +74,6 @@ export interface LiveProblem {
 }
 
 /**
- * The live problems in a snapshot: letters lost from a full dead-letter queue, queues that
- * refused or evicted messages, kernels that failed on messages, a generator the engine cannot
- * keep up with. "No problems found" beside a status bar counting 185 K evicted read as a
- * contradiction: Problems checked only the config.
- */
-/**
  * What the dead-letter queue holds now, and what to do about it: room to make only while it is
  * full ("redrive or purge letters" had stood beside "It holds 0 now", after a purge).
  */
@@ -90,6 +84,12 @@ function lettersRoom(q: EngineSnapshot['deadLetters']): string {
   return `It holds ${formatCount(q.count)} of ${formatCount(q.capacity)} now: new ones have room.`;
 }
 
+/**
+ * The live problems in a snapshot: letters lost from a full dead-letter queue, queues that
+ * refused or evicted messages, kernels that failed on messages, a generator the engine cannot
+ * keep up with. "No problems found" beside a status bar counting 185 K evicted read as a
+ * contradiction: Problems checked only the config.
+ */
 export function liveProblems(
   s: EngineSnapshot | null,
   config: Pick<RouteConfig, 'kernels'>,
