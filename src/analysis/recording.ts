@@ -8,7 +8,7 @@ import type { RouteConfig } from '../core/config';
 import type { EngineClient } from '../engine/client';
 import { validateSpec } from '../engine/generators';
 import {
-  MAX_INJECT_COUNT,
+  injectProblem,
   type EngineCommand,
   type GeneratorSpec,
   type ReceiptRow,
@@ -393,14 +393,8 @@ function commandProblem(c: RecordedCommand): string | null {
   if (c.type !== 'inject') return null;
   if (typeof c.typeId !== 'string' && typeof c.typeId !== 'number')
     return 'typeId must be a type id.';
-  if (!Number.isInteger(c.count) || c.count < 1 || c.count > MAX_INJECT_COUNT)
-    return `count must be an integer in 1..10,000,000 (got ${JSON.stringify(c.count)}).`;
-  if (
-    c.priority !== undefined &&
-    (!Number.isInteger(c.priority) || c.priority < 0 || c.priority > 255)
-  )
-    return `priority must be an integer in 0..255 (got ${JSON.stringify(c.priority)}).`;
-  return null;
+  // Without a priority the engine's default applies, which it always takes.
+  return injectProblem(c.count, c.priority ?? 0);
 }
 
 export function listRecordings(storage: RecordingStorage, workspace: string): string[] {

@@ -80,6 +80,18 @@ export const DEFAULT_PATTERN: ArrivalPattern = 'constant';
 /** The most messages one `inject` command may send. */
 export const MAX_INJECT_COUNT = 10_000_000;
 
+/**
+ * What the engine refuses in an `inject`'s count or priority (the priority it would use), in its
+ * error's words; null when it takes both. The engine's check, and Record's Import of a file.
+ */
+export function injectProblem(count: unknown, priority: unknown): string | null {
+  if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > MAX_INJECT_COUNT)
+    return `count must be an integer in 1..10,000,000 (got ${String(count)}).`;
+  if (!Number.isInteger(priority) || (priority as number) < 0 || (priority as number) > 255)
+    return `priority must be an integer in 0..255 (got ${String(priority)}).`;
+  return null;
+}
+
 /** What a traffic generator emits. Same seed + same config gives the same message sequence. */
 export interface GeneratorSpec {
   /** Mean messages per second (simulated time). */

@@ -12,7 +12,7 @@ import { viewsOf, type Views } from './generator-fields';
 import { GeneratedBatch, TrafficGenerator, validateSpec, type MixEntry } from './generators';
 import { encodePayload, layoutOf } from './payload';
 import {
-  MAX_INJECT_COUNT,
+  injectProblem,
   type EngineCommand,
   type EngineSnapshot,
   type GeneratorSpec,
@@ -413,13 +413,9 @@ export class Traffic {
     const c = this.c;
     const typeId = normU64(cmd.typeId);
     const count = cmd.count ?? 1;
-    if (!Number.isInteger(count) || count < 1 || count > MAX_INJECT_COUNT) {
-      err('InvalidCommand', `count must be an integer in 1..10,000,000 (got ${count}).`);
-    }
     const priority = cmd.priority ?? c.dispatcher.defaultPriority;
-    if (!Number.isInteger(priority) || priority < 0 || priority > 255) {
-      err('InvalidCommand', `priority must be an integer in 0..255 (got ${priority}).`);
-    }
+    const problem = injectProblem(count, priority);
+    if (problem) err('InvalidCommand', problem);
     const source = cmd.source ?? HOST_KERNEL;
     if (source !== HOST_KERNEL && !c.kernels.has(source)) {
       err('UnknownKernel', `Source "${String(cmd.source)}" is not a kernel.`);
