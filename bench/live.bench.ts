@@ -7,7 +7,7 @@
  * the best rate with heap growth. `LIVE_RATES=250000,500000` and `LIVE_STEP_MS` change the sweep.
  * Figures only; nothing here asserts on time.
  */
-import type { CDPSession, Page } from 'playwright-core';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { EngineSnapshot } from '../src/engine/protocol.ts';
 import {
   attachWorkerHeap,
@@ -42,6 +42,13 @@ const LIGHT_RATE = Number(process.env.LIVE_LIGHT_RATE ?? 1_000);
 const MODES = (process.env.LIVE_MODES ?? 'auto,cpu')
   .split(',')
   .filter((m): m is 'auto' | 'cpu' => m === 'auto' || m === 'cpu');
+/**
+ * `LIVE_PAGE=shared` runs every sweep on one page. By default each sweep opens a page of its own:
+ * the first seconds on a new page are V8 compiling the engine's hot paths (on two cores that
+ * takes CPU from the engine), so on a shared page whichever mode runs first measured some 10 %
+ * lower than the same mode run later.
+ */
+const SHARED_PAGE = process.env.LIVE_PAGE === 'shared';
 
 /**
  * Gaps between snapshots as the page sees them arrive, and between consecutive snapshots by the
@@ -428,26 +435,76 @@ async function sweep(page: Page, cdp: CDPSession, watch: WorkerWatch): Promise<S
 
 async function main(): Promise<void> {
   await withBench(async ({ browser, baseUrl }) => {
-    const ctx = await newBenchContext(browser);
-    try {
+    /** The page the next sweep runs on, with its CDP session and its engine worker's watch. */
+    interface Opened {
+      ctx: BrowserContext;
+      page: Page;
+      cdp: CDPSession;
+      watch: WorkerWatch;
+    }
+    /**
+     * Opens the workbench in a new page of a new context (the demo as it opens: a page in the same
+     * context would restore the workspace the last sweep loaded), ready for a sweep.
+     */
+    const open = async (): Promise<Opened> => {
+      const ctx = await newBenchContext(browser);
       const page = await ctx.newPage();
       await page.goto(baseUrl);
       await page.waitForFunction(() => window.workbench?.snapshot() != null, undefined, {
         timeout: 30_000,
       });
-      const demo = await page.evaluate(() => window.workbench.getConfig());
-      /** Loads the demo with its own backends (`auto`) or every kernel on its CPU twin. */
-      const applyMode = async (mode: 'auto' | 'cpu'): Promise<string> => {
-        const r = await page.evaluate(
-          ({ c, mode }) =>
-            window.workbench.loadConfig(
-              mode === 'cpu'
-                ? { ...c, kernels: c.kernels.map((k) => ({ ...k, backend: 'cpu' as const })) }
-                : c,
-            ),
-          { c: demo, mode },
-        );
-        if (!r.ok) throw new Error(`loadConfig (${mode}) failed: ${JSON.stringify(r.errors)}`);
+      const cdp = await ctx.newCDPSession(page);
+      await cdp.send('Performance.enable');
+      const attach = (): Promise<WorkerHeap | null> =>
+        process.env.LIVE_WORKER_HEAP === '0'
+          ? Promise.resolve(null)
+          : attachWorkerHeap(browser, '/assets/worker').catch(() => null);
+      const watch: WorkerWatch = { heap: await attach(), restarts: 0 };
+      page.on('worker', (w) => {
+        trace(`worker started: ${w.url()}`);
+        // The engine's own worker spawns the generator's and the GPU's (nested workers show here
+        // too): only a new engine worker is a restart.
+        if (!new URL(w.url()).pathname.startsWith('/assets/worker-')) return;
+        watch.restarts++;
+        // Follow the new engine worker; the old target is gone.
+        void watch.heap?.close();
+        void attach().then((h) => {
+          watch.heap = h;
+        });
+      });
+      return { ctx, page, cdp, watch };
+    };
+    /** Closes a page the sweeps are done with; its restarts still count in the run's total. */
+    let restartsClosed = 0;
+    const close = async (o: Opened): Promise<void> => {
+      restartsClosed += o.watch.restarts;
+      await o.watch.heap?.close();
+      await o.ctx.close();
+    };
+    let cur = await open();
+    try {
+      const demo = await cur.page.evaluate(() => window.workbench.getConfig());
+      /**
+       * Loads the demo with its own backends (`auto`) or every kernel on its CPU twin. On a page
+       * just opened, `auto` is the demo as it is already: nothing is loaded.
+       */
+      const applyMode = async (
+        page: Page,
+        mode: 'auto' | 'cpu',
+        fresh: boolean,
+      ): Promise<string> => {
+        if (mode === 'cpu' || !fresh) {
+          const r = await page.evaluate(
+            ({ c, mode }) =>
+              window.workbench.loadConfig(
+                mode === 'cpu'
+                  ? { ...c, kernels: c.kernels.map((k) => ({ ...k, backend: 'cpu' as const })) }
+                  : c,
+              ),
+            { c: demo, mode },
+          );
+          if (!r.ok) throw new Error(`loadConfig (${mode}) failed: ${JSON.stringify(r.errors)}`);
+        }
         // Loaded when the engine reports every kernel with the backend mode the config asks for.
         await page.waitForFunction(
           () => {
@@ -472,34 +529,14 @@ async function main(): Promise<void> {
             .join(', '),
         );
       };
-      const configName = await page.evaluate(() => window.workbench.getConfig().name);
-      const capacities = await page.evaluate(() =>
+      const configName = await cur.page.evaluate(() => window.workbench.getConfig().name);
+      const capacities = await cur.page.evaluate(() =>
         window.workbench
           .getConfig()
           .kernels.map((k) => `${k.id} ${k.queueCapacity} (${k.overflowPolicy})`)
           .join(', '),
       );
-      const machine = await machineLine(browser, page);
-      const cdp = await ctx.newCDPSession(page);
-      await cdp.send('Performance.enable');
-      const attach = (): Promise<WorkerHeap | null> =>
-        process.env.LIVE_WORKER_HEAP === '0'
-          ? Promise.resolve(null)
-          : attachWorkerHeap(browser, '/assets/worker').catch(() => null);
-      const worker = await attach();
-      const watch: WorkerWatch = { heap: worker, restarts: 0 };
-      page.on('worker', (w) => {
-        trace(`worker started: ${w.url()}`);
-        // The engine's own worker spawns the generator's and the GPU's (nested workers show here
-        // too): only a new engine worker is a restart.
-        if (!new URL(w.url()).pathname.startsWith('/assets/worker-')) return;
-        watch.restarts++;
-        // Follow the new engine worker; the old target is gone.
-        void watch.heap?.close();
-        void attach().then((h) => {
-          watch.heap = h;
-        });
-      });
+      const machine = await machineLine(browser, cur.page);
 
       console.log(machine);
       console.log(`Workspace: ${configName}; queue capacities: ${capacities}`);
@@ -507,11 +544,16 @@ async function main(): Promise<void> {
         `Modes: ${MODES.join(', ')} (auto: the demo as it opens, WebGPU runtimes measured against the twins; cpu: every kernel forced to its CPU twin).`,
       );
       console.log(
+        SHARED_PAGE
+          ? 'Pages: one page for every sweep (LIVE_PAGE=shared): the first sweep meets the page cold (V8 still compiling the hot paths) and the later ones warm, so the order of LIVE_MODES tilts the comparison.'
+          : 'Pages: each sweep on a page of its own, opened fresh (the demo as a user opens it): every mode meets the same cold start (LIVE_PAGE=shared runs them all on one page).',
+      );
+      console.log(
         `Generator: Poisson, seed 1, default mix (every routed type, equal weights); ${STEP_MS / 1000} s per rate; live tabs cycled every ${TAB_EVERY_MS / 1000} s (${TABS.join(' -> ')}).`,
       );
       console.log(
-        worker
-          ? `Heap: page (CDP Performance.getMetrics JSHeapUsedSize) and engine worker (CDP Runtime.getHeapUsage on ${worker.url.replace(baseUrl, '')}), each after a forced GC.`
+        cur.watch.heap
+          ? `Heap: page (CDP Performance.getMetrics JSHeapUsedSize) and engine worker (CDP Runtime.getHeapUsage on ${cur.watch.heap.url.replace(baseUrl, '')}), each after a forced GC.`
           : 'Heap: page only (the engine worker target could not be attached).',
       );
       console.log('');
@@ -520,12 +562,17 @@ async function main(): Promise<void> {
       // speed drifts between runs, so alternating pairs compare better than one run each).
       const byMode = new Map<string, StepResult[][]>();
       let results: StepResult[] = [];
-      for (const mode of MODES) {
-        const placed = await applyMode(mode);
-        console.log(`--- ${mode}: ${placed}`);
-        results = await sweep(page, cdp, watch);
+      for (const [i, mode] of MODES.entries()) {
+        const fresh = i === 0 || !SHARED_PAGE;
+        if (i > 0 && fresh) {
+          await close(cur);
+          cur = await open();
+        }
+        const placed = await applyMode(cur.page, mode, fresh);
+        console.log(`--- ${mode}${fresh ? ' (fresh page)' : ''}: ${placed}`);
+        results = await sweep(cur.page, cur.cdp, cur.watch);
         byMode.set(mode, [...(byMode.get(mode) ?? []), results]);
-        const after = await page.evaluate(() =>
+        const after = await cur.page.evaluate(() =>
           (window.workbench.snapshot()?.kernels ?? [])
             .map((k) => `${k.id} ${k.backend}: ${k.placement.reason}`)
             .join(' | '),
@@ -570,8 +617,8 @@ async function main(): Promise<void> {
         }
       }
       if (LIGHT_RATE > 0) {
-        await applyMode('auto');
-        console.log(await lightLoad(page));
+        await applyMode(cur.page, 'auto', false);
+        console.log(await lightLoad(cur.page));
       }
       const cpu = byMode.has('cpu') ? RATES.map((r) => medianStep('cpu', r)) : undefined;
       const tenM = cpu?.find((r) => r?.rate === 10_000_000);
@@ -598,7 +645,7 @@ async function main(): Promise<void> {
         console.log(
           `Soak: ${SOAK_MINUTES} min at ${rateText(soakRate)} (${good.length ? 'highest rate kept up with frame p95 <= 33 ms' : 'no rate met both; the highest achieved rate'}).`,
         );
-        const r = await runStep(page, cdp, watch, soakRate, SOAK_MINUTES * 60_000);
+        const r = await runStep(cur.page, cur.cdp, cur.watch, soakRate, SOAK_MINUTES * 60_000);
         console.log(
           `Soak: achieved ${rateText(r.achieved)}, frames p50/p95/max ${ms(r.frames.p50)} / ${ms(r.frames.p95)} / ${ms(r.frames.max)} ms (${r.frames.count}), dropped ${r.dropped}, QueueFull ${r.queueFull}, dead letters ${r.deadLetters}, balanced ${r.balanced ? 'yes' : 'NO'}`,
         );
@@ -608,15 +655,14 @@ async function main(): Promise<void> {
       } else {
         console.log('Soak: not run (set LIVE_SOAK_MINUTES=10 for the 10-minute run).');
       }
-      const totalRestarts = watch.restarts;
+      const totalRestarts = restartsClosed + cur.watch.restarts;
       console.log(
         totalRestarts > 0
           ? `Engine worker restarts during the run: ${totalRestarts} (the page's client restarts a worker whose heartbeat it has not seen for 5 s; a stalled page main thread looks the same). A step with a restart has lost counters: its achieved rate and deltas are not trustworthy and it does not count as kept up.`
           : 'Engine worker restarts during the run: 0.',
       );
-      await watch.heap?.close();
     } finally {
-      await ctx.close();
+      await close(cur);
     }
   });
 }
