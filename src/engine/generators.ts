@@ -13,6 +13,7 @@ import {
   type U64,
 } from './protocol';
 import type { PayloadLayout } from './payload';
+import { LIMITS } from '../core/config/limits';
 import {
   alignOf,
   AMOUNT_MEAN,
@@ -75,7 +76,7 @@ const P_POISSON = 1;
 const P_BURSTS = 2;
 
 /** The most messages a second a generator may be asked for (the Generator form's limit too). */
-export const MAX_GENERATOR_RATE = 50_000_000;
+export const MAX_GENERATOR_RATE = LIMITS.maxGeneratorRate;
 
 export function validateSpec(spec: GeneratorSpec): string | null {
   if (
@@ -84,7 +85,7 @@ export function validateSpec(spec: GeneratorSpec): string | null {
     spec.ratePerSec > MAX_GENERATOR_RATE
   ) {
     // A recording asking 1e15 a second had been taken, and its headless replay never ended.
-    return `ratePerSec must be a number above 0 and at most 50,000,000 (got ${String(spec.ratePerSec)}).`;
+    return `ratePerSec must be a number above 0 and at most ${MAX_GENERATOR_RATE.toLocaleString('en-US')} (got ${String(spec.ratePerSec)}).`;
   }
   if (spec.seed !== undefined && !Number.isSafeInteger(spec.seed)) {
     return `seed must be a whole number of at most 2^53 - 1 either side of 0 (got ${JSON.stringify(spec.seed)}).`;
@@ -96,9 +97,11 @@ export function validateSpec(spec: GeneratorSpec): string | null {
     return `zipfS must be >= 0 (got ${spec.zipfS}).`;
   if (
     spec.accounts !== undefined &&
-    (!Number.isInteger(spec.accounts) || spec.accounts < 1 || spec.accounts > 10_000_000)
+    (!Number.isInteger(spec.accounts) ||
+      spec.accounts < 1 ||
+      spec.accounts > LIMITS.maxGeneratorAccounts)
   ) {
-    return `accounts must be an integer in 1..10,000,000 (got ${spec.accounts}).`;
+    return `accounts must be an integer in 1..${LIMITS.maxGeneratorAccounts.toLocaleString('en-US')} (got ${spec.accounts}).`;
   }
   if (spec.durationMs !== undefined && !(spec.durationMs >= 0)) return `durationMs must be >= 0.`;
   if (

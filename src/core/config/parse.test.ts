@@ -320,6 +320,24 @@ describe('parseConfig', () => {
     if (!r.ok) expect(r.errors[0]!.message).toMatch(/deeper than 32/);
   });
 
+  it("holds a generator preset to the generator's own limits, so an imported one can start", () => {
+    const demo = demoConfig();
+    const preset = demo.generatorPresets![0]!;
+    const withPreset = (p: Partial<typeof preset>) =>
+      parseConfig({ ...demo, generatorPresets: [{ ...preset, ...p }] });
+    // An imported preset of 1e9 messages/s had imported and then refused to start.
+    for (const [p, path, message] of [
+      [{ ratePerSec: 60_000_000 }, 'generatorPresets[0].ratePerSec', 'must be at most 50,000,000'],
+      [{ ratePerSec: 0 }, 'generatorPresets[0].ratePerSec', 'must be more than 0'],
+      [{ accounts: 20_000_000 }, 'generatorPresets[0].accounts', 'must be at most 10,000,000'],
+    ] as const) {
+      const r = withPreset(p);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.errors).toContainEqual({ path, message });
+    }
+    expect(withPreset({ ratePerSec: 50_000_000, accounts: 10_000_000 }).ok).toBe(true);
+  });
+
   it('enforces counts with clear messages', () => {
     const demo = demoConfig();
     const kernels = Array.from({ length: LIMITS.maxKernels + 1 }, (_, i) => ({

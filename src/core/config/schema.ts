@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HOST_KERNEL, HOST_KERNEL_RESERVED } from '../host.ts';
+import { LIMITS } from './limits.ts';
 import { isU64 } from './u64.ts';
 
 // The workbench runs under a CSP without eval: never let zod probe for or use its JIT.
@@ -11,27 +12,7 @@ export const CONFIG_VERSION = 1;
 /** Where exported files point editors for validation; served beside the app. */
 export const SCHEMA_URL = './route-config.schema.json';
 
-/** Limits enforced on every import, checked before any expensive work. */
-export const LIMITS = {
-  /** Text documents (JSON, TOML, decompressed share links), in UTF-16 code units. */
-  maxTextLength: 2 * 1024 * 1024,
-  /** Object/array nesting. The deepest valid document nests 4 levels. */
-  maxDepth: 32,
-  /** Values (objects, arrays, scalars) in one document. */
-  maxNodes: 1_000_000,
-  maxTypes: 10_000,
-  maxKernels: 1_000,
-  maxRoutes: 10_000,
-  maxK2kRoutes: 1_000,
-  maxFieldsPerType: 64,
-  maxPresets: 100,
-  maxMixEntries: 10_000,
-  maxLayoutEntries: 11_000,
-  maxNameLength: 128,
-  maxDescriptionLength: 4_096,
-  maxQueueCapacity: 1_048_576,
-  maxBytesFieldSize: 65_536,
-} as const;
+export { LIMITS } from './limits.ts';
 
 /**
  * Decimal strings of 1 to 20 digits whose value fits u64 (at most 18446744073709551615), as a
@@ -180,13 +161,14 @@ export const BrokerSchema = z.strictObject({
 
 export const GeneratorPresetSchema = z.strictObject({
   name,
-  ratePerSec: z.number().min(0).max(1_000_000_000),
+  // The engine's own limits: a preset outside them had imported and then refused to start.
+  ratePerSec: z.number().positive().max(LIMITS.maxGeneratorRate),
   pattern: z.enum(['constant', 'poisson', 'bursts']),
   mix: z
     .array(z.strictObject({ typeId: U64IdSchema, weight: z.number().min(0).max(1_000_000) }))
     .max(LIMITS.maxMixEntries),
   zipfS: z.number().min(0).max(100),
-  accounts: z.number().int().min(1).max(1_000_000_000),
+  accounts: z.number().int().min(1).max(LIMITS.maxGeneratorAccounts),
   durationMs: z.number().int().min(0).max(86_400_000),
   priority: u8,
   seed: u32,

@@ -3,12 +3,12 @@
  * wrong with it, field by field. Shared by the Inject panel's Start generator and the toolbar's
  * Start, so both start the same traffic.
  */
-import type { RouteConfig } from '../../core/config';
+import { LIMITS, type RouteConfig } from '../../core/config';
 import { GENERATOR_DEFAULTS, MAX_GENERATOR_RATE } from '../../engine/generators';
 import { DEFAULT_PATTERN, type GeneratorSpec } from '../../engine/protocol';
 import { canonicalTypeId } from '../../state/edits';
 import type { GeneratorFormState } from '../../state/injectForm';
-import { formatRate, listOf } from '../design/format';
+import { formatCount, formatRate, listOf } from '../design/format';
 
 /** A mix as the form writes it: `typeId:weight, …`. */
 export function mixText(mix: readonly { typeId: unknown; weight: number }[]): string {
@@ -111,7 +111,10 @@ export function checkGeneratorForm(
   const bad = (field: GeneratorField, error: string) => errors.push({ field, error });
   const rate = num(form.ratePerSec);
   if (!(rate > 0 && rate <= MAX_GENERATOR_RATE))
-    bad('ratePerSec', 'Rate must be more than 0 and at most 50,000,000 messages/s.');
+    bad(
+      'ratePerSec',
+      `Rate must be more than 0 and at most ${formatCount(MAX_GENERATOR_RATE)} messages/s.`,
+    );
   const mix: { typeId: number | string; weight: number }[] = [];
   for (const part of form.mix
     .split(',')
@@ -139,9 +142,12 @@ export function checkGeneratorForm(
   const zipfS = num(form.zipfS);
   if (!(zipfS >= 0 && Number.isFinite(zipfS)))
     bad('zipfS', 'Zipf skew s must be a number, 0 or more.');
-  const accounts = whole(form.accounts, 1, 10_000_000);
+  const accounts = whole(form.accounts, 1, LIMITS.maxGeneratorAccounts);
   if (Number.isNaN(accounts))
-    bad('accounts', 'Accounts must be a whole number from 1 to 10,000,000.');
+    bad(
+      'accounts',
+      `Accounts must be a whole number from 1 to ${formatCount(LIMITS.maxGeneratorAccounts)}.`,
+    );
   const durationMs = num(form.durationMs);
   if (!(durationMs >= 0 && Number.isFinite(durationMs)))
     bad('durationMs', 'Duration must be 0 (until stopped) or more milliseconds.');
