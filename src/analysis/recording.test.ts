@@ -197,6 +197,11 @@ describe('recording', () => {
     expect(problem({ type: 'inject', typeId: '1001', count: 1e12 })).toMatch(
       /^events\[0\]\.command \(inject\): count must be an integer in 1\.\.10,000,000 \(got 1000000000000\)/,
     );
+    for (const typeId of ['abc', -1, '18446744073709551616', 1.5, null])
+      expect(problem({ type: 'inject', typeId, count: 1 })).toMatch(
+        /^events\[0\]\.command \(inject\): typeId must be a u64 type id, a whole number from 0 to 18446744073709551615 \(got /,
+      );
+    expect(problem({ type: 'inject', typeId: '18446744073709551615', count: 1 })).toBeNull();
     expect(problem({ type: 'inject', typeId: '1001', count: 1, priority: 300 })).toMatch(
       /priority must be an integer in 0\.\.255/,
     );

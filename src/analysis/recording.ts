@@ -4,7 +4,7 @@
  * payloads as hex), replayed deterministically into a headless engine on a simulated clock (same
  * config, same receipts) or, best effort, into the live engine after `resetMetrics`.
  */
-import type { RouteConfig } from '../core/config';
+import { readU64, U64_MAX, type RouteConfig } from '../core/config';
 import type { EngineClient } from '../engine/client';
 import { validateSpec } from '../engine/generators';
 import {
@@ -391,8 +391,9 @@ function commandProblem(c: RecordedCommand): string | null {
     return validateSpec(c.spec);
   }
   if (c.type !== 'inject') return null;
-  if (typeof c.typeId !== 'string' && typeof c.typeId !== 'number')
-    return 'typeId must be a type id.';
+  // The engine's own reading (normU64): "abc" or -1 had imported and failed only when replayed.
+  if (readU64(c.typeId) === undefined)
+    return `typeId must be a u64 type id, a whole number from 0 to ${U64_MAX} (got ${JSON.stringify(c.typeId) ?? String(c.typeId)}).`;
   // Without a priority the engine's default applies, which it always takes.
   return injectProblem(c.count, c.priority ?? 0);
 }
