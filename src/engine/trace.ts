@@ -186,16 +186,6 @@ export class TraceStore {
       nodes: out.map((n) => ({ ...n, children: [...n.children] })),
     };
   }
-
-  clear(): void {
-    this.nodes.clear();
-    this.pins.clear();
-    this.keptBy.clear();
-    this.below.clear();
-    this.evictedPinned.clear();
-    this.head = 0;
-    this.size = 0;
-  }
 }
 
 export function compareHlcRow(a: HlcRow, b: HlcRow): number {
