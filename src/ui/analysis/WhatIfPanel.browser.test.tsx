@@ -224,7 +224,7 @@ describe('What-if traffic', () => {
     await expect.element(alert).toHaveTextContent(/Paste a config/);
     await expect.element(alert).toHaveTextContent(/Rate must be more than 0/);
     await expect.element(alert).toHaveTextContent(/Duration must be more than 0 ms/);
-    await expect.element(alert).toHaveTextContent(/Seed must be an integer/);
+    await expect.element(alert).toHaveTextContent(/Seed must be a whole number/);
     for (const box of [
       'What-if rate',
       'What-if duration',
@@ -247,7 +247,9 @@ describe('What-if traffic', () => {
     // A seed beyond 2^53 is not one the generator takes.
     await userEvent.fill(page.getByLabelText('What-if seed'), '1e20');
     await userEvent.click(page.getByRole('button', { name: 'Run what-if' }));
-    await expect.element(page.getByRole('alert')).toHaveTextContent(/Seed must be an integer from/);
+    await expect
+      .element(page.getByRole('alert'))
+      .toHaveTextContent(/Seed must be a whole number from/);
     await expect
       .element(page.getByLabelText('What-if duration'))
       .not.toHaveAttribute('aria-invalid');

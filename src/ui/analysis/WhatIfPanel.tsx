@@ -11,7 +11,7 @@ import { oneShot } from './oneShot';
 import { outcomeWord } from './whatifWords';
 import { countOf, formatCount, formatCounts } from '../design/format';
 import { DiffView, typeNamer } from '../export/DiffView';
-import { generatorSpecOf, mixText, num } from '../inject/generatorSpec';
+import { generatorSpecOf, mixText, num, SEED_RANGE_ERROR } from '../inject/generatorSpec';
 import { DEFAULT_PATTERN } from '../../engine/protocol';
 import { MAX_GENERATOR_RATE } from '../../engine/generators';
 
@@ -157,8 +157,7 @@ export function WhatIfPanel() {
       wrong.duration = `${formatCount(Math.round((r * d) / 1000))} messages (rate × duration) is more than a run takes: at most ${formatCount(MAX_WHATIF_MESSAGES)}, e.g. ${formatCount(r)}/s for ${formatCount(Math.floor((MAX_WHATIF_MESSAGES / r) * 1000))} ms.`;
     // The generator's rule: 1e20 had passed here, the engine refused it, and both sides ran
     // nothing without a word.
-    if (!Number.isSafeInteger(s))
-      wrong.seed = 'Seed must be an integer from −9,007,199,254,740,991 to 9,007,199,254,740,991.';
+    if (!Number.isSafeInteger(s)) wrong.seed = SEED_RANGE_ERROR;
     setErrors(wrong);
     if (!other.ok || Object.keys(wrong).length > 0) return;
     setRunning(Date.now());

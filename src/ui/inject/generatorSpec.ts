@@ -10,6 +10,10 @@ import { canonicalTypeId } from '../../state/edits';
 import type { GeneratorFormState } from '../../state/injectForm';
 import { formatCount, formatRate, listOf } from '../design/format';
 
+/** A seed out of range, in the Generator form and What-if alike. */
+export const SEED_RANGE_ERROR =
+  'Seed must be a whole number from −9,007,199,254,740,991 to 9,007,199,254,740,991 (2^53\u00a0−\u00a01).';
+
 /** A mix as the form writes it: `typeId:weight, …`. */
 export function mixText(mix: readonly { typeId: unknown; weight: number }[]): string {
   return mix.map((m) => `${String(m.typeId)}:${m.weight}`).join(', ');
@@ -155,11 +159,7 @@ export function checkGeneratorForm(
   if (Number.isNaN(priority)) bad('priority', 'Generator priority is a u8 (0 to 255).');
   const seed = num(form.seed);
   // The range said: "Seed must be a whole number." for 18446744073709551616, a whole number.
-  if (!Number.isSafeInteger(seed))
-    bad(
-      'seed',
-      'Seed must be a whole number from −9,007,199,254,740,991 to 9,007,199,254,740,991 (2^53\u00a0−\u00a01).',
-    );
+  if (!Number.isSafeInteger(seed)) bad('seed', SEED_RANGE_ERROR);
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
