@@ -110,6 +110,42 @@ test('a skip link after the toolbar passes over the graph to the panels or the i
   expect(await focused.evaluate((el) => el.closest('#layout-inspector') !== null)).toBe(true);
 });
 
+// Hidden from the status bar, the dock and the Inspector are inert: the skip links to them had
+// done nothing at all. They show the pane, as its status-bar button does, and focus in it.
+test('a skip link to a pane hidden from the status bar shows it and focuses in it', async ({
+  wb,
+  page,
+}) => {
+  await wb.open();
+  await wb.openPanel('Queues');
+  const footer = page.getByRole('contentinfo');
+  for (const [button, link, inPane] of [
+    ['Panels', 'Skip the graph: to the panels', '#layout-dock'],
+    ['Inspector', 'Skip the graph: to the inspector', '#layout-inspector'],
+  ] as const) {
+    await footer.getByRole('button', { name: button, exact: true }).click();
+    await expect(footer.getByRole('button', { name: button, exact: true })).toHaveAttribute(
+      'aria-pressed',
+      'false',
+    );
+    await expect(page.locator(inPane)).toHaveAttribute('inert', '');
+    await page.getByRole('button', { name: 'More actions' }).focus();
+    await page.keyboard.press('Tab');
+    if (button === 'Inspector') await page.keyboard.press('Tab');
+    await expect(page.getByRole('button', { name: link })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(footer.getByRole('button', { name: button, exact: true })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    await expect(page.locator(inPane)).not.toHaveAttribute('inert', '');
+    const focused = page.locator(':focus');
+    await expect(focused).toHaveCount(1);
+    expect(await focused.evaluate((el, sel) => el.closest(sel) !== null, inPane)).toBe(true);
+  }
+  await expect(page.getByRole('tab', { name: 'Queues', exact: true })).toBeVisible();
+});
+
 // axe's best practices for a page's structure (not WCAG rules): the workbench had no `main`
 // landmark and no heading at all, and its header carried `role="toolbar"` (a role a header may
 // not take, which promised arrow keys between its controls that it never had). A screen reader's

@@ -3,6 +3,8 @@
  * so a keyboard user who wants the panels or the inspector would otherwise tab through all of
  * them. Hidden until focused.
  */
+import { panes } from './panes';
+
 const FOCUSABLE = 'button, input, select, textarea, [tabindex="0"]';
 
 /**
@@ -23,6 +25,25 @@ function focusIn(selectors: string[], region: string): void {
   r.focus();
 }
 
+/**
+ * Shows the pane (`#layout-dock` or `#layout-inspector`) when it is hidden from the status bar,
+ * then focuses in it once it is no longer inert (a frame or two later): a skip link to a hidden
+ * pane had done nothing.
+ */
+function skipTo(which: 'dock' | 'inspector', focus: () => void): void {
+  if (!panes.show?.(which)) {
+    focus();
+    return;
+  }
+  const pane = document.getElementById(`layout-${which}`);
+  let frames = 0;
+  const wait = () => {
+    if ((pane?.inert ?? false) && ++frames < 30) requestAnimationFrame(wait);
+    else focus();
+  };
+  requestAnimationFrame(wait);
+}
+
 export function SkipGraph() {
   return (
     <nav className="skip-links" aria-label="Skip the graph">
@@ -30,9 +51,14 @@ export function SkipGraph() {
         type="button"
         className="skip-link sr-only-focusable"
         onClick={() =>
-          focusIn(
-            ['#dock-workspace [role="tab"][aria-selected="true"]', '#dock-workspace [role="tab"]'],
-            '#dock-workspace',
+          skipTo('dock', () =>
+            focusIn(
+              [
+                '#dock-workspace [role="tab"][aria-selected="true"]',
+                '#dock-workspace [role="tab"]',
+              ],
+              '#dock-workspace',
+            ),
           )
         }
       >
@@ -42,13 +68,15 @@ export function SkipGraph() {
         type="button"
         className="skip-link sr-only-focusable"
         onClick={() =>
-          focusIn(
-            [
-              FOCUSABLE.split(', ')
-                .map((s) => `#layout-inspector ${s}`)
-                .join(', '),
-            ],
-            '#layout-inspector aside',
+          skipTo('inspector', () =>
+            focusIn(
+              [
+                FOCUSABLE.split(', ')
+                  .map((s) => `#layout-inspector ${s}`)
+                  .join(', '),
+              ],
+              '#layout-inspector aside',
+            ),
           )
         }
       >

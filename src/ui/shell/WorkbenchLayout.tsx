@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { Group, Panel, Separator, usePanelRef } from 'react-resizable-panels';
 import { useWorkbench } from '../../state/store';
 import { Dock } from './Dock';
+import { panes } from './panes';
 import { cycleRegion } from './regions';
 import {
   loadLayout,
@@ -166,6 +167,18 @@ function LayoutFor({
   const onReveal = () => {
     if (dockPanel.current?.isCollapsed()) toggle('outer');
   };
+  // The skip links, to a pane hidden from the status bar, show it first (they had done nothing).
+  useEffect(() => {
+    panes.show = (which) => {
+      const group = which === 'dock' ? 'outer' : 'main';
+      if (!(group === 'outer' ? dockPanel : inspectorPanel).current?.isCollapsed()) return false;
+      toggle(group);
+      return true;
+    };
+    return () => {
+      panes.show = null;
+    };
+  });
   // A maximised pane takes the window's height too (the graph keeps its least height) and gives
   // it back when restored: "maximise" that only widened a pane within a dock of 300 px left the
   // receipts and tables as short as before.
