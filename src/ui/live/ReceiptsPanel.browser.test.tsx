@@ -899,6 +899,10 @@ describe('Receipts from the keyboard', () => {
     await expect.element(detail).toHaveTextContent('#297');
     expect(focusedRow()).toBe(3);
     expect(list().querySelector('[tabindex="0"]')!.getAttribute('aria-rowindex')).toBe('5');
+    // Focus is on the row, not in the detail: Escape there closes it too (QA: it stayed open).
+    await userEvent.keyboard('{Escape}');
+    await expect.element(detail).not.toBeInTheDocument();
+    expect(focusedRow()).toBe(3);
   });
 });
 

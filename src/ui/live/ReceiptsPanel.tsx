@@ -255,6 +255,13 @@ export function ReceiptsPanel() {
       focusNext.current = 'detail';
       return;
     }
+    // A detail opened with the pointer leaves focus on its row: Escape there closes it too (it
+    // had closed only from inside the detail, so one clicked open stayed open).
+    if (e.key === 'Escape' && selected !== null) {
+      e.preventDefault();
+      setSelected(null);
+      return;
+    }
     const list = parentRef.current;
     // A page: the rows the list shows at once under its header.
     const page = Math.max(1, Math.floor(((list?.clientHeight ?? 0) - rowHeight) / rowHeight));
