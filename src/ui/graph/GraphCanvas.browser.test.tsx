@@ -8,6 +8,7 @@ import '../design/controls.css';
 import { demoConfig } from '../../core/config';
 import { GraphCanvas } from './GraphCanvas';
 import { emitEdgeId } from './flow';
+import { graphView } from './view';
 import { cleanup, freshStore, kernelRow, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
 
@@ -245,6 +246,26 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     // Fitted again, it goes.
     press(/fit view/i);
     await expect.poll(() => map.query()).toBeNull();
+  });
+
+  // The toolbar's search zoomed onto its first match, and the minimap opened over the match
+  // beside it (pattern_detector, after "pattern" and Enter at 1280x720).
+  it("keeps the minimap away after the app's zoom onto a node, until the user's own zoom", async () => {
+    render(<Graph />);
+    const map = page.getByRole('img', { name: 'Minimap of the route graph' });
+    await expect
+      .element(page.getByTestId('graph').getByText('alert_sink', { exact: true }))
+      .toBeInTheDocument();
+    await new Promise((r) => setTimeout(r, 300));
+    graphView.zoomTo?.('type:1003');
+    // Zoomed onto PatternCheck: part of the graph is out of view, and still no map.
+    await expect
+      .poll(() => document.querySelector('.react-flow__viewport')?.getAttribute('style'))
+      .toMatch(/scale\(1\.2\)/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(map.query()).toBeNull();
+    (page.getByRole('button', { name: /zoom out/i }).element() as HTMLButtonElement).click();
+    await expect.element(map).toBeInTheDocument();
   });
 
   it('names the padlock for what it does', async () => {

@@ -379,7 +379,7 @@ function minimapColor(node: { type?: string | undefined }): string {
     : 'color-mix(in srgb, var(--type) 55%, var(--panel))';
 }
 
-/** Provides `graphView.reveal` while the graph is mounted (see view.ts). */
+/** Provides `graphView.reveal` and `graphView.zoomTo` while the graph is mounted (see view.ts). */
 function RevealNode({ onReveal }: { onReveal: () => void }) {
   const flow = useReactFlow();
   const storeApi = useStoreApi();
@@ -406,8 +406,16 @@ function RevealNode({ onReveal }: { onReveal: () => void }) {
       onReveal();
       void flow.setViewport({ x: x + dx, y: y + dy, zoom }, { duration: 200 });
     };
+    graphView.zoomTo = (id) => {
+      // Zoomed onto one node: a later pane resize keeps this view rather than fitting the whole
+      // graph.
+      graphView.followsFit = false;
+      onReveal();
+      void flow.fitView({ nodes: [{ id }], duration: 200, maxZoom: 1.2 });
+    };
     return () => {
       graphView.reveal = null;
+      graphView.zoomTo = null;
     };
   }, [flow, storeApi, onReveal]);
   return null;

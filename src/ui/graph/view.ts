@@ -16,9 +16,15 @@ export const graphView: {
    * mounted.
    */
   reveal: ((id: string) => void) | null;
+  /**
+   * Zooms onto node `id` (the toolbar's search, Enter). The minimap waits for the user's own pan or
+   * zoom, as after `reveal`: it had opened over the matches beside the one zoomed onto. Set while
+   * the graph is mounted.
+   */
+  zoomTo: ((id: string) => void) | null;
   /** The next config the graph shows is fitted whole (`fitGraphAfterChange`). */
   fitPending: boolean;
-} = { followsFit: true, reveal: null, fitPending: false };
+} = { followsFit: true, reveal: null, zoomTo: null, fitPending: false };
 
 /**
  * The graph is fitted whole once it shows the config about to be set (an import): the imported

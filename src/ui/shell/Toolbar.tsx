@@ -107,9 +107,7 @@ export function Toolbar() {
     const id = type ? typeNodeId(type.typeId) : kernel ? kernelNodeId(kernel.id) : null;
     if (!id) return s().notify('warning', `Nothing matches "${search}".`);
     s().setSelection([id]);
-    // Zoomed onto one node: a later pane resize keeps this view rather than fitting the whole graph.
-    graphView.followsFit = false;
-    void flow.fitView({ nodes: [{ id }], duration: 200, maxZoom: 1.2 });
+    graphView.zoomTo?.(id);
   }
 
   async function layOut() {
