@@ -281,6 +281,16 @@ describe('Placement (auto)', () => {
     // 256 rows in 0.02 ms, not the cold 5 ms: the twin reads millions a second.
     expect(s.cpuRate).toBeGreaterThan(1_000_000);
     expect(s.reason).toMatch(/auto would run it on the CPU twin/);
+    // And it keeps being measured at the learning pace, not at gaps doubling to 8 s (between
+    // which its code went cold, and it read 3 to 70 times below its speed).
+    const at: number[] = [];
+    for (let t = 100; t < 20_000; t += 10) {
+      if (w.wantsSample(t) !== 'cpu') continue;
+      at.push(t);
+      w.sampled('cpu', 256, 0.02, t);
+    }
+    expect(at.length).toBeGreaterThan(150);
+    expect(Math.max(...at.slice(1).map((t, i) => t - at[i]!))).toBeLessThanOrEqual(110);
   });
 
   it('re-measures a clear loser at most once a minute, and learns again when the batch size moves', () => {

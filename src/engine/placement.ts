@@ -296,11 +296,16 @@ export class Placement {
     // from 1 s sampled SwiftShader six times a kernel in the first minute, each sample taking
     // both cores from the engine (the first saturated `auto` sweep ran 16 % below the twins').
     const loser = ratio !== null && ratio >= LOSER_FACTOR;
-    this.gapMs = learning
-      ? this.learnGapMs
-      : loser
-        ? this.loserGapMs
-        : Math.min(this.maxGapMs, Math.max(1000, this.gapMs * 2));
+    // The twin, sampled beside a kernel on WebGPU, keeps the learning pace: its samples cost
+    // microseconds (the duty cycle bounds them all the same), and sampled at gaps doubling to 8 s
+    // its code went cold between them, so it read 3 to 70 times below what it runs at (QA: "CPU
+    // twin 72.4 K/s" for 35 s, then 5.11 M/s once the kernel was back on it).
+    this.gapMs =
+      learning || other === 'cpu'
+        ? this.learnGapMs
+        : loser
+          ? this.loserGapMs
+          : Math.min(this.maxGapMs, Math.max(1000, this.gapMs * 2));
     this.nextSampleMs = nowMs + this.gapMs;
     this.askedMs = nowMs;
     return other;
