@@ -427,7 +427,7 @@ function ImportDialog({
         ref={box}
         className="code small"
         aria-label="Config text"
-        placeholder="Paste a route config (JSON or TOML) or RingKernel Rust code, or drop a file on the graph."
+        placeholder="Paste a route config (JSON or TOML) or RingKernel Rust code, or drop a file here."
         value={text}
         onChange={(e) => {
           // A refused file's error is about the file, not this text: it had stayed, "Nothing was
