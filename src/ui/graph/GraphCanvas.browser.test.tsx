@@ -268,12 +268,17 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     await expect.element(map).toBeInTheDocument();
   });
 
-  it('names the padlock for what it does', async () => {
+  it('names the padlock for what it does, locked or not', async () => {
     render(<Graph />);
-    // "Toggle Interactivity" had been its name.
-    await expect
-      .element(page.getByRole('button', { name: 'Lock or unlock the graph' }))
-      .toBeInTheDocument();
+    // "Toggle Interactivity" had been its name, then "Lock or unlock the graph", which did not say
+    // whether the graph was locked (QA).
+    const lock = page.getByRole('button', { name: 'Lock the graph', exact: true });
+    await expect.element(lock).toBeInTheDocument();
+    (lock.element() as HTMLButtonElement).click();
+    const unlock = page.getByRole('button', { name: /^Unlock the graph \(locked/ });
+    await expect.element(unlock).toBeInTheDocument();
+    (unlock.element() as HTMLButtonElement).click();
+    await expect.element(lock).toBeInTheDocument();
   });
 
   it("lights a traced message's emits edge like its routes", async () => {

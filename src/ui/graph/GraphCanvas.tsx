@@ -82,6 +82,7 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
   const paneHeight = useFlowStore((s) => s.height);
   const fitOptions = useMemo(() => fitViewOptions(paneHeight), [paneHeight]);
   const outOfView = useFlowStore(partOutOfView);
+  const locked = useFlowStore(isLocked);
   // The app panned a node into view (an add, a selection from a panel): part of the graph is out
   // of view, but the user did not go looking; the map waits for their own pan or zoom. It had
   // covered FraudAlert and alert_sink after + Kernel at 1280x720.
@@ -309,7 +310,7 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
       }}
     >
       <ReactFlow<FlowNode, FlowEdge>
-        ariaLabelConfig={ARIA_LABELS}
+        ariaLabelConfig={locked ? LOCKED_LABELS : UNLOCKED_LABELS}
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
@@ -367,10 +368,20 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
 }
 
 /**
- * The padlock's name says what it does: React Flow's own, "Toggle Interactivity", said nothing a
- * person watching the graph would look for.
+ * The padlock's name says what it does, and so whether the graph is locked (its icon's only other
+ * sign): React Flow's own, "Toggle Interactivity", said nothing a person watching the graph would
+ * look for, and "Lock or unlock the graph" not which it would do.
  */
-const ARIA_LABELS = { 'controls.interactive.ariaLabel': 'Lock or unlock the graph' } as const;
+const UNLOCKED_LABELS = { 'controls.interactive.ariaLabel': 'Lock the graph' } as const;
+const LOCKED_LABELS = {
+  'controls.interactive.ariaLabel': 'Unlock the graph (locked: no moving, selecting or connecting)',
+} as const;
+/** React Flow's own test for its padlock's state: nothing can be moved, selected or connected. */
+const isLocked = (s: {
+  nodesDraggable: boolean;
+  nodesConnectable: boolean;
+  elementsSelectable: boolean;
+}) => !(s.nodesDraggable || s.nodesConnectable || s.elementsSelectable);
 
 /** A node's colour on the minimap: its kind's, as the graph's left border shows it. */
 function minimapColor(node: { type?: string | undefined }): string {
