@@ -71,6 +71,35 @@ describe('workbench store', () => {
     expect(st().notices.at(-1)?.text).toBe('Nothing to undo.');
   });
 
+  // + Type puts Inject on the new type (it selects it); undone, the form had stayed on a type no
+  // longer there, and its sends were all dead-lettered as NoRoute (QA).
+  it('undoing + Type takes Inject off the type it took away; a type the user typed stays', () => {
+    const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
+    const st = () => store.getState();
+    const r = addType(st().config, { x: 0, y: -140 });
+    expect(st().apply(r)).toBe(true);
+    const added = String(st().config.messageTypes.at(-1)!.typeId);
+    expect(demoConfig().messageTypes.map((t) => String(t.typeId))).not.toContain(added);
+    st().setSelection([`type:${added}`]);
+    expect(st().publishForm.typeText).toBe(added);
+    st().undo();
+    expect(st().publishForm.typeText).toBeNull();
+    // Redo brings the type back, not the form onto it; undone again, nothing to take away.
+    st().redo();
+    st().setPublishForm({ typeText: added });
+    st().undo();
+    expect(st().publishForm.typeText).toBeNull();
+    // An id that neither config defines is the user's, to test NoRoute with: kept.
+    st().setPublishForm({ typeText: '4242' });
+    st().redo();
+    st().undo();
+    expect(st().publishForm.typeText).toBe('4242');
+    // A type that both have stays too.
+    st().setPublishForm({ typeText: '1003' });
+    st().redo();
+    expect(st().publishForm.typeText).toBe('1003');
+  });
+
   it("selecting one message type makes it Inject's type; a kernel or several nodes leave it", () => {
     const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
     const st = () => store.getState();

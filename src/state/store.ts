@@ -10,7 +10,7 @@ import { parseConfig, type GeneratorPreset, type RouteConfig } from '../core/con
 import { parseNodeId, type EditResult } from './edits';
 import { createLiveSlice, type LiveSlice } from './live';
 import { createTraceSlice, type TraceSlice } from './trace';
-import { createInjectFormSlice, type InjectFormSlice } from './injectForm';
+import { createInjectFormSlice, type InjectFormSlice, type PublishFormState } from './injectForm';
 import { createRecordingSlice, type RecordingSlice } from './recording';
 
 const HISTORY_LIMIT = 200;
@@ -118,6 +118,23 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
       .join('')
       .trim()
       .replace(/\.$/, '');
+  /**
+   * The publish form after undo or redo moves from config `from` to `to`: on a type that `from`
+   * has and `to` has not (undoing + Type, which had put the form on the new type), it goes back to
+   * its default, the first routed type; it had stayed on the type just taken away, whose sends
+   * would all be dead-lettered as NoRoute. A type typed that neither has is the user's: kept.
+   */
+  const formAcross = (
+    form: PublishFormState,
+    from: RouteConfig,
+    to: RouteConfig,
+  ): { publishForm?: PublishFormState } => {
+    const text = form.typeText?.trim().toLowerCase();
+    if (text === undefined || text === '') return {};
+    const has = (c: RouteConfig) =>
+      c.messageTypes.some((t) => String(t.typeId) === text || t.name.toLowerCase() === text);
+    return has(from) && !has(to) ? { publishForm: { ...form, typeText: null } } : {};
+  };
   return createStore<WorkbenchState>()((set, get, api) => ({
     ...createLiveSlice(set, get, api),
     ...createTraceSlice(set, get, api),
@@ -169,6 +186,7 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
       const step = steps.get(config);
       const selection = existing(prev, step?.selectionBefore ?? get().selection);
       set({
+        ...formAcross(get().publishForm, config, prev),
         config: prev,
         past: past.slice(0, -1),
         future: [config, ...future],
@@ -182,6 +200,7 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
       const next = future[0];
       if (!next) return get().notify('info', 'Nothing to redo.');
       set({
+        ...formAcross(get().publishForm, config, next),
         config: next,
         past: [...past, config],
         future: future.slice(1),
