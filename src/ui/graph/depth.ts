@@ -40,10 +40,41 @@ export function depthTitle(queued: number, peak: number, capacity: number): stri
 }
 
 /**
- * What a queue's overflow did to messages, by its kernel's policy: a dropOldest queue took every
- * message and evicted older ones, the others refused the newest ("drops" read the same for all
- * three). The graph's mark, the Inspector's line and Problems say it alike.
+ * What a queue's overflow will do to messages under a policy: a dropOldest queue takes every
+ * message and evicts older ones, the others refuse the newest (the backend warning's words). What
+ * it did is `lossText`'s.
  */
 export function droppedWord(policy: string | undefined): 'evicted' | 'refused' {
   return policy === 'dropOldest' ? 'evicted' : 'refused';
+}
+
+/**
+ * What a queue's overflow did, by what it did rather than by the policy it has now: `evicted` the
+ * messages a dropOldest queue pushed out (their `DroppedOldest` letters), `refused` the rest of
+ * `dropped` (QueueFull, Rejected). A queue whose policy changed under load had read "258 K
+ * evicted" for 182 K refusals and 76 K evictions (QA).
+ */
+export function lossesOf(
+  dropped: number,
+  lettersByReason: Partial<Record<string, number>> | undefined,
+): { refused: number; evicted: number } {
+  const evicted = Math.min(dropped, lettersByReason?.['DroppedOldest'] ?? 0);
+  return { refused: dropped - evicted, evicted };
+}
+
+/**
+ * A queue's losses in a few words: `45.4 K refused`, `1,200 evicted`, and both as
+ * `182 K refused · 76.2 K evicted`, or in `short` form (the graph card's half) `258 K dropped`,
+ * the split then on hover.
+ */
+export function lossText(
+  dropped: number,
+  lettersByReason: Partial<Record<string, number>> | undefined,
+  fmt: (n: number) => string,
+  short = false,
+): string {
+  const { refused, evicted } = lossesOf(dropped, lettersByReason);
+  if (evicted === 0) return `${fmt(dropped)} refused`;
+  if (refused === 0) return `${fmt(dropped)} evicted`;
+  return short ? `${fmt(dropped)} dropped` : `${fmt(refused)} refused · ${fmt(evicted)} evicted`;
 }

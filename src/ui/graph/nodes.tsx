@@ -15,7 +15,7 @@ import { placementDetail, placementLabel } from '../gpu/placement';
 import { nodeLabelId, type FlowEdge, type KernelFlowNode, type TypeFlowNode } from './flow';
 import { useGraphActions } from './actions';
 import { usePrediction } from '../analysis/predictions';
-import { depthLevel, depthText, depthTitle, droppedWord } from './depth';
+import { depthLevel, depthText, depthTitle, lossText } from './depth';
 import { countOf, formatCompact, formatCount, formatRate } from '../design/format';
 import './graph.css';
 
@@ -128,6 +128,7 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
   // Messages its queue refused or evicted since the counters were reset: a loss stays marked on
   // the graph after the burst that caused it (the queue bar reads 0 / 8 again at once).
   const dropped = useLive((s) => kernelOf(s, kernel.id)?.dropped ?? 0);
+  const byReason = useLive((s) => kernelOf(s, kernel.id)?.lettersByReason);
   const held = useLive((s) => kernelOf(s, kernel.id)?.deadLettered ?? 0);
   // Its letters still held: none, and the loss mark is history (grey), not a loss to act on.
   const heldNow = useLive((s) => kernelOf(s, kernel.id)?.lettersHeld ?? 0);
@@ -222,9 +223,9 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
               className={`node-dropped${heldNow === 0 ? ' settled' : ''}`}
               data-testid={`dropped-node-${kernel.id}`}
               data-settled={heldNow === 0}
-              title={`${formatCount(dropped)} refusals or evictions at this queue since the counters were reset (a redriven letter refused again counts again); ${formatCount(held)} dead-lettered, ${heldNow === 0 ? 'none of its letters held now (redriven, purged or pushed out)' : `${formatCount(heldNow)} of its letters held now (see Dead letters)`}. Reset counters clears the mark.${fullText ? ` Predicted: ${fullText}.` : ''}`}
+              title={`${lossText(dropped, byReason, formatCount)} at this queue since the counters were reset (a redriven letter refused again counts again); ${formatCount(held)} dead-lettered, ${heldNow === 0 ? 'none of its letters held now (redriven, purged or pushed out)' : `${formatCount(heldNow)} of its letters held now (see Dead letters)`}. Reset counters clears the mark.${fullText ? ` Predicted: ${fullText}.` : ''}`}
             >
-              {formatCompact(dropped)} {droppedWord(kernel.overflowPolicy)}
+              {lossText(dropped, byReason, formatCompact, true)}
             </span>
           ) : fullText ? (
             <span title="Predicted time until the queue is full">{fullText}</span>

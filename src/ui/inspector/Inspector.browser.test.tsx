@@ -435,6 +435,7 @@ describe('Inspector (issue 13, point 9)', () => {
             queued: 10,
             peakQueued: 300,
             dropped: 16_173,
+            lettersByReason: { DroppedOldest: 16_173 },
             lettersHeld: 16_173,
           }),
           kernelRow({
@@ -444,7 +445,18 @@ describe('Inspector (issue 13, point 9)', () => {
             queued: 0,
             peakQueued: 0,
             dropped: 392_000,
+            lettersByReason: { Rejected: 392_000 },
             lettersHeld: 0,
+          }),
+          // Its policy changed under load: refusals and evictions both, each said (QA: the
+          // policy's word had named them all).
+          kernelRow({
+            id: 'fraud_processor',
+            capacity: 4096,
+            ratePerSec: 0,
+            dropped: 349_000,
+            lettersByReason: { Rejected: 182_000, QueueFull: 80_000, DroppedOldest: 87_000 },
+            lettersHeld: 10,
           }),
           kernelRow({ id: 'alert_sink', capacity: 1024, ratePerSec: 0 }),
         ],
@@ -458,6 +470,9 @@ describe('Inspector (issue 13, point 9)', () => {
     await expect
       .element(page.getByTestId('kernel-line-pattern_detector'))
       .toHaveTextContent(/^500\sK\/s · 0 \/ 1,024 · 392\sK refused$/);
+    await expect
+      .element(page.getByTestId('kernel-line-fraud_processor'))
+      .toHaveTextContent(/^0\/s · 0 \/ 4,096 · 262\sK refused · 87\.0\sK evicted$/);
     await expect
       .element(page.getByTestId('kernel-line-alert_sink'))
       .toHaveTextContent(/^0\/s · 0 \/ 1,024$/);

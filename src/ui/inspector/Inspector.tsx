@@ -268,7 +268,7 @@ function Outline() {
               {k.behavior} · {k.backend} · queue {k.queueCapacity.toLocaleString('en-US')},{' '}
               {k.overflowPolicy}
             </span>
-            <KernelLine id={k.id} policy={k.overflowPolicy} />
+            <KernelLine id={k.id} />
           </li>
         ))}
       </ul>

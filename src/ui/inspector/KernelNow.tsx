@@ -6,7 +6,7 @@
  */
 import { kernelOf, useLiveValue, useStale } from '../../state/live';
 import { countOf, formatCompact, formatCount, formatRate } from '../design/format';
-import { depthText, depthTitle, droppedWord } from '../graph/depth';
+import { depthText, depthTitle, lossText } from '../graph/depth';
 import { switchedAgo } from '../gpu/placement';
 
 function nowOf(id: string) {
@@ -24,6 +24,7 @@ function nowOf(id: string) {
           inFlight: k.inFlight,
           processed: k.processed,
           dropped: k.dropped,
+          byReason: k.lettersByReason,
           held: k.lettersHeld,
           backpressure: k.backpressure,
         }
@@ -80,7 +81,10 @@ export function KernelNow({ id }: { id: string }) {
         </div>
         <div>
           <dt>Refused or evicted</dt>
-          <dd className={k.dropped > 0 ? (k.held > 0 ? 'lost' : 'lost settled') : undefined}>
+          <dd
+            className={k.dropped > 0 ? (k.held > 0 ? 'lost' : 'lost settled') : undefined}
+            title={k.dropped > 0 ? lossText(k.dropped, k.byReason, formatCount) : undefined}
+          >
             {formatCount(k.dropped)}
           </dd>
         </div>
@@ -99,7 +103,7 @@ export function KernelNow({ id }: { id: string }) {
  * A kernel's line in the Inspector's outline: its rate, its queue, and what it refused or evicted
  * (`1.10 M/s · ≤300 / 4,096 · 392 K refused`); nothing before the first snapshot.
  */
-export function KernelLine({ id, policy }: { id: string; policy: string }) {
+export function KernelLine({ id }: { id: string }) {
   const k = useLiveValue(nowOf(id));
   if (!k) return null;
   return (
@@ -112,7 +116,7 @@ export function KernelLine({ id, policy }: { id: string; policy: string }) {
         // Grey once none of its letters is held (redriven, purged), as the graph's mark is.
         <span className={k.held > 0 ? 'lost' : 'lost settled'}>
           {' '}
-          · {formatCompact(k.dropped)} {droppedWord(policy)}
+          · {lossText(k.dropped, k.byReason, formatCompact)}
         </span>
       ) : null}
     </span>

@@ -88,6 +88,32 @@ describe('Problems panel', () => {
     await expect.element(first).toHaveTextContent(/It holds 10,000 now; redrive or purge letters/);
   });
 
+  // Its policy changed under load: "refused 357,114 messages (deadLetter)" had named evictions
+  // refusals too (QA).
+  it('says what a queue refused and what it evicted when it did both', async () => {
+    render(<ProblemsPanel />);
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [
+          kernelRow({
+            id: 'pattern_detector',
+            capacity: 16,
+            dropped: 357_114,
+            deadLettered: 357_114,
+            lettersByReason: { Rejected: 182_261, QueueFull: 87_587, DroppedOldest: 87_266 },
+            lettersHeld: 0,
+          }),
+        ],
+      }),
+      Date.now(),
+    );
+    await expect
+      .element(page.getByRole('list', { name: 'Running system problems' }))
+      .toHaveTextContent(
+        /pattern_detector: its queue refused 269,848 and evicted 87,266 messages \(policy now reject\)\./,
+      );
+  });
+
   it('lists what the running system lost beside the config problems, and selects the kernel', async () => {
     render(<ProblemsPanel />);
     await expect
@@ -101,6 +127,7 @@ describe('Problems panel', () => {
             capacity: 1024,
             dropped: 98_976,
             deadLettered: 98_976,
+            lettersByReason: { Rejected: 98_976 },
             lettersHeld: 0,
           }),
           kernelRow({
@@ -108,6 +135,7 @@ describe('Problems panel', () => {
             capacity: 4096,
             dropped: 5_904,
             deadLettered: 5_904,
+            lettersByReason: { DroppedOldest: 5_904 },
             lettersHeld: 5_904,
           }),
           kernelRow({ id: 'alert_sink', lettersByReason: { KernelError: 3 } }),

@@ -1,7 +1,7 @@
 import { validateWorkspace, type RouteConfig } from '../../core/config';
 import type { EngineSnapshot } from '../../engine/protocol';
 import { countOf, formatCount, formatRate } from '../design/format';
-import { droppedWord } from '../graph/depth';
+import { lossesOf } from '../graph/depth';
 import { behindSchedule } from '../live/engineLimit';
 import { kernelNodeId, typeNodeId } from '../../state/edits';
 
@@ -116,12 +116,21 @@ export function liveProblems(
     });
   for (const k of s.kernels) {
     const policy = policyOf.get(k.id);
+    const { refused, evicted } = lossesOf(k.dropped, k.lettersByReason);
+    // What its queue did, whatever the policy is now (changed under load, it had read "refused
+    // 357,114 messages (deadLetter)" for refusals and evictions alike).
+    const did =
+      evicted === 0
+        ? `refused ${countOf(k.dropped, 'message')}`
+        : refused === 0
+          ? `evicted ${countOf(k.dropped, 'message')}`
+          : `refused ${formatCount(refused)} and evicted ${countOf(evicted, 'message')}`;
     if (k.dropped > 0)
       out.push({
         code: 'QueueOverflow',
         // No capacity: the losses may have happened at another one than the queue has now.
         message:
-          `${k.id}: its queue ${droppedWord(policy)} ${countOf(k.dropped, 'message')}${policy ? ` (${policy})` : ''}.` +
+          `${k.id}: its queue ${did}${policy ? ` (${refused > 0 && evicted > 0 ? 'policy now ' : ''}${policy})` : ''}.` +
           // All at once, letters taken back into a queue that just overflowed overflow it again.
           // Its own letters, counted: the advice stood while the full dead-letter queue had
           // pushed every one of them out.
