@@ -1003,6 +1003,15 @@ test('Maximise gives a pane the window height as well as the dock width, and Res
   const zoom = (await page.locator('.react-flow__controls').boundingBox())!;
   expect(zoom.y).toBeGreaterThanOrEqual(strip.y);
   expect(zoom.y + zoom.height).toBeLessThanOrEqual(strip.y + strip.height + 1);
+  // A notice in the strip keeps clear of the zoom controls (it had covered + and −).
+  const search = page.getByRole('searchbox');
+  await search.fill('no such node');
+  await search.press('Enter');
+  const notice = page.locator('.notices > .notice').last();
+  await expect(notice).toHaveText(/Nothing matches/);
+  const n = (await notice.boundingBox())!;
+  expect(n.x).toBeGreaterThanOrEqual(zoom.x + zoom.width);
+  await search.fill('');
   await max.click();
   await expect(max).toHaveAttribute('aria-pressed', 'false');
   await expect
