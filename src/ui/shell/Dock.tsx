@@ -4,7 +4,7 @@
  * focus one and use the arrow keys) to resize; collapse or maximise a pane from its header; the
  * pane menu does the same from the keyboard. The layout is saved per workspace (`dockLayout`).
  */
-import { useCallback, useEffect, useRef, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
 import * as Menu from '@radix-ui/react-dropdown-menu';
 import {
   Separator,
@@ -96,6 +96,19 @@ function TabOverflowMenu() {
   const ws = useParentWorkspace<PanelId>();
   const state = useParentTabsetState();
   const hidden = useTabListOverflow({ includePartiallyVisible: true });
+  const whollyHidden = useTabListOverflow();
+  // A tab cut by the list's edge ("Trac" before +2) is listed in this menu, so it is not also
+  // shown cut: it keeps its room, unseen, until it fits (the selected tab is always shown).
+  useLayoutEffect(() => {
+    const cut = hidden.filter((id) => !whollyHidden.includes(id));
+    const tabs = cut.map((id) =>
+      document.querySelector<HTMLElement>(`[data-testid="dock-tab-${id}"]`),
+    );
+    for (const t of tabs) if (t && !t.hasAttribute('data-tab-selected')) t.classList.add('tab-cut');
+    return () => {
+      for (const t of tabs) t?.classList.remove('tab-cut');
+    };
+  }, [hidden, whollyHidden]);
   // The tab chosen: focus goes to it as the menu closes (from a collapsed strip the pane expands,
   // this button goes with the overflow, and focus had fallen to the page).
   const chosen = useRef<string | null>(null);
