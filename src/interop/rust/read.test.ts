@@ -148,6 +148,42 @@ describe('readRust: hand-written RingKernel code', () => {
     expect(r.unread.find((u) => u.line === lineOf('pub note'))?.reason).toMatch(/only u8/);
   });
 
+  // QA: a Rust program of another kind read as an empty config, whose Apply emptied the
+  // workspace; and a chain begun with DispatcherBuilder::new(broker) kept its unknown methods out
+  // of the list of what was not read.
+  it('refuses Rust with no route config in it, and lists unknown builder methods whatever the constructor got', () => {
+    const other = readRust(
+      parser,
+      'use std::io;\nfn main() {\n    let x = 5;\n    println!("hello {}", x);\n}\n',
+    );
+    expect(other.ok).toBe(false);
+    if (!other.ok)
+      expect(other.errors).toEqual([
+        {
+          path: '(document)',
+          message: expect.stringMatching(/^no RingKernel route config in this Rust source: /),
+        },
+      ]);
+    const chain = [
+      'fn build(broker: Arc<K2KBroker>) -> KernelDispatcher {',
+      '    DispatcherBuilder::new(broker)',
+      '        .route_raw(1001, KernelId::new("fraud"))',
+      '        .frobnicate(3)',
+      '        .build()',
+      '}',
+    ].join('\n');
+    const r = readRust(parser, chain);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.config.routes).toEqual([{ typeId: 1001, kernelId: 'fraud' }]);
+    expect(r.unread.map((u) => [u.line, u.reason])).toEqual([
+      [4, 'frobnicate: not a DispatcherBuilder method the workbench reads'],
+    ]);
+    // The workbench's own export of an empty workspace still reads back.
+    const empty = { ...demoConfig(), messageTypes: [], kernels: [], routes: [], k2kRoutes: [] };
+    const back = readRust(parser, toRust(empty));
+    expect(back.ok).toBe(true);
+  });
+
   it('refuses malformed Rust with every syntax error by line, and no config', () => {
     const broken =
       'pub struct A {\n    x: u8,\n}\nfn f() {\n    let d = DispatcherBuilder::new(.build();\n}\n';

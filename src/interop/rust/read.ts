@@ -195,6 +195,26 @@ class Reader {
     }
     this.collect(this.root, []);
     const config = this.build();
+    // Nothing of a route config in it (a Rust file of another program): it had read as an empty
+    // config, and its Apply took every type, kernel and route out of the workspace (QA).
+    // (The workbench's own export of an empty workspace names it: that one reads back.)
+    const found =
+      this.workbench('NAME') !== undefined ||
+      ['messageTypes', 'kernels', 'routes', 'k2kRoutes'].some(
+        (k) => ((config[k] as unknown[] | undefined)?.length ?? 0) > 0,
+      );
+    if (!found)
+      return {
+        ok: false,
+        errors: [
+          {
+            path: '(document)',
+            message:
+              'no RingKernel route config in this Rust source: no message struct (#[derive(RingMessage)] or impl RingMessage), no DispatcherBuilder chain, no kernel registration or K2K route was found',
+          },
+        ],
+        unread: this.unread,
+      };
     const parsed = parseConfig(config);
     return parsed.ok
       ? { ok: true, config: parsed.config, unread: this.unread }
@@ -754,7 +774,9 @@ class Reader {
         // Located at the method name, so a call in a chain reports its own line.
         node: field,
         text: `.${method}${turbofish === undefined ? '' : `::<${turbofish}>`}${args?.text ?? '()'}`,
-        inBuilder: /^(?:DispatcherBuilder::(?:new|default)\(\)|KernelDispatcher::builder\(\))/.test(
+        // Whatever its constructor was given: a chain from `DispatcherBuilder::new(broker)` had
+        // its unknown methods left out of the list of what was not read (QA).
+        inBuilder: /^(?:DispatcherBuilder::(?:new|default)|KernelDispatcher::builder)\(/.test(
           receiver,
         ),
         at: field.startIndex,
