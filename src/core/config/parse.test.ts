@@ -392,6 +392,29 @@ describe('parseConfig', () => {
     expect(rtl.ok).toBe(true);
   });
 
+  // QA: "fraud_proc\u200Bessor" and "fraudprocessor\u00AD" were taken beside "fraud_processor",
+  // each drawn the same.
+  it('refuses invisible characters in names, keeping the joiners scripts and emoji need', () => {
+    const demo = demoConfig();
+    for (const ch of ['\u200B', '\u00AD', '\u2060', '\uFEFF', '\u180E', '\u2062']) {
+      const r = parseConfig({
+        ...demo,
+        kernels: [...demo.kernels, { ...demo.kernels[0]!, id: `fraud_proc${ch}essor` }],
+      });
+      expect(r.ok, JSON.stringify(ch)).toBe(false);
+      if (!r.ok)
+        expect(r.errors).toContainEqual({
+          path: 'kernels[4].id',
+          message: expect.stringMatching(/invisible characters \(such as U\+200B/),
+        });
+    }
+    for (const name of [
+      '\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645',
+      '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}',
+    ])
+      expect(parseConfig({ ...demo, name }).ok, name).toBe(true);
+  });
+
   // "[1,2,3]" in a .json file read "invalid TOML: illegal character in key"; an empty file said
   // nothing at all.
   it('says a JSON document that is not an object is JSON, and what it should be', () => {

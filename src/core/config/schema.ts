@@ -42,9 +42,13 @@ const SURROGATE = '\\ud800-\\udfff';
 // ("\u202Ekcatta_rossecorp" reads "processor_attack"; Trojan Source), so names refuse them, as
 // rustc refuses them in literals. Right-to-left letters are fine.
 const BIDI = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
-const NAME_CHARS = new RegExp(`^[^${CONTROL}${BIDI}${SURROGATE}]*$`, 'u');
+// Invisible: the soft hyphen, zero-width space, word joiner and invisible operators, the BOM. In a
+// name they make one that looks like another ("fraud_proc\u200Bessor" beside "fraud_processor",
+// QA). ZWNJ and ZWJ stay: scripts and emoji sequences need them.
+const INVISIBLE = '\u00ad\u180e\u200b\u2060-\u2064\ufeff';
+const NAME_CHARS = new RegExp(`^[^${CONTROL}${BIDI}${INVISIBLE}${SURROGATE}]*$`, 'u');
 const NAME_CHARS_MESSAGE =
-  'names must not contain control characters, bidirectional text controls (such as U+202E) or unpaired surrogates';
+  'names must not contain control characters, bidirectional text controls (such as U+202E), invisible characters (such as U+200B, a zero-width space) or unpaired surrogates';
 
 const U64_MESSAGE =
   'expected a u64: a non-negative integer up to 9007199254740991 as a number, or a decimal string up to 18446744073709551615';
