@@ -490,6 +490,32 @@ describe('parseConfigText, malformed JSON', () => {
     expect(r.errors[0]!.message).toMatch(/^invalid JSON: .*\(?line 3,? column 1\)?/);
   });
 
+  // QA: 100,000 "[" read "invalid TOML: illegal character in key", a JSON file with a leading
+  // // comment "invalid TOML", and 1e309 "expected a number, got a number".
+  it('names JSON nested too deep, a // comment and a number too large for what they are', () => {
+    const deep = parseConfigText('['.repeat(100_000));
+    expect(deep.ok === false && deep.errors[0]!.message).toMatch(
+      /^document nests deeper than 32 levels/,
+    );
+    const commented = parseConfigText('// my config\n{ "version": 1 }');
+    expect(commented.ok === false && commented.errors[0]!.message).toMatch(
+      /starts with a \/\/ or \/\* \*\/ comment, which neither format allows/,
+    );
+    // A TOML table header still reads as TOML.
+    const toml = parseConfigText('[broker]\nmaxHops = 4\n');
+    expect(toml.ok === false && toml.errors.map((e) => e.path)).toContain('version');
+    const huge = parseConfigText(
+      JSON.stringify({ ...demoConfig(), layout: { 'type:1001': { x: 1, y: 2 } } }).replace(
+        '"x":1',
+        '"x":1e309',
+      ),
+    );
+    expect(huge.ok === false && huge.errors).toContainEqual({
+      path: 'layout["type:1001"].x',
+      message: 'expected a number, got a number too large to hold (it reads as infinity)',
+    });
+  });
+
   it('adds them to an "at position" message once, and leaves one that has them', () => {
     expect(withLineColumn('Unexpected token in JSON at position 4', 'ab\ncd')).toBe(
       'Unexpected token in JSON at position 4 (line 2, column 2)',

@@ -104,6 +104,19 @@ export function parseConfigText(
           unsafeKeyBehaviour: 'keep',
         });
       } catch (e) {
+        // Brackets nested past the limit ("[[[[…") are JSON's, not a TOML table header: the
+        // depth limit says so, where "invalid TOML: illegal character in key" named the wrong
+        // format (QA).
+        const deep = /^[\s\uFEFF]*\[\[\[/.test(text)
+          ? jsonDepthError(text, LIMITS.maxDepth)
+          : undefined;
+        if (deep !== undefined) return one(ROOT_PATH, deep);
+        // A comment in the JSON way: TOML's begin with #, and JSON has none (QA: "invalid TOML").
+        if (/^[\s\uFEFF]*(?:\/\/|\/\*)/.test(text))
+          return one(
+            ROOT_PATH,
+            "the document starts with a // or /* */ comment, which neither format allows: JSON has no comments and TOML's start with #; remove it",
+          );
         // JSON that is no object ("[1,2,3]") is not TOML either; say what it is.
         const json = jsonKind(text);
         if (json !== null)
@@ -368,7 +381,8 @@ function kindOf(v: unknown): string {
     case 'string':
       return 'text';
     case 'number':
-      return 'a number';
+      // 1e309 in JSON reads as Infinity: "expected a number, got a number" said nothing.
+      return Number.isFinite(v) ? 'a number' : 'a number too large to hold (it reads as infinity)';
     case 'boolean':
       return 'true/false';
     case 'object':

@@ -44,6 +44,25 @@ describe('Import dialog', () => {
     await expect.element(box()).toHaveValue('');
   });
 
+  // QA: 163 problems, 50 listed, and nothing said the rest were left off.
+  it('says how many problems it left off the list', async () => {
+    render(<ConfigDialogs />);
+    const demo = demoConfig();
+    const bad = {
+      ...demo,
+      routes: Array.from({ length: 60 }, (_, i) => ({ typeId: -1 - i, kernelId: 'nope' })),
+    };
+    store.getState().openDialog({ kind: 'import', text: JSON.stringify(bad), source: 'paste' });
+    const errors = dialog().getByTestId('import-errors');
+    await expect.element(errors).toBeInTheDocument();
+    const total = Number(/(\d+) problems:/.exec(errors.element().textContent ?? '')![1]);
+    expect(total).toBeGreaterThan(50);
+    expect(errors.getByRole('listitem').elements()).toHaveLength(50);
+    await expect
+      .element(dialog().getByTestId('import-errors-more'))
+      .toHaveTextContent(`… and ${total - 50} more problems (the first 50 are listed).`);
+  });
+
   it('opens with the text it is given (a dropped file) over a kept draft', async () => {
     render(<ConfigDialogs />);
     openImport();

@@ -1,6 +1,6 @@
 import * as Dialog from '@radix-ui/react-dialog';
 import { useLive } from '../../state/live';
-import { formatCount } from '../design/format';
+import { countOf, formatCount } from '../design/format';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import {
   EXPORT_FORMATS,
@@ -22,6 +22,9 @@ import type { RustReadResult, Unread } from '../../interop/rust/read';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { downloadText } from '../live/download';
 import { fitGraphAfterChange } from '../graph/view';
+
+/** Problems an import lists at most; how many more there are is said under them. */
+const SHOWN_ERRORS = 50;
 
 type ImportResult = ReturnType<typeof parseConfig> | RustReadResult;
 
@@ -452,12 +455,19 @@ function ImportDialog({
             {result.errors.length === 1 ? 'problem' : 'problems'}:
           </strong>
           <ul>
-            {result.errors.slice(0, 50).map((e, i) => (
+            {result.errors.slice(0, SHOWN_ERRORS).map((e, i) => (
               <li key={i}>
                 <span className="mono">{e.path || '(document)'}</span>: {e.message}
               </li>
             ))}
           </ul>
+          {/* The rest were left off without a word (QA: 163 problems, 50 listed). */}
+          {result.errors.length > SHOWN_ERRORS ? (
+            <p data-testid="import-errors-more">
+              … and {countOf(result.errors.length - SHOWN_ERRORS, 'more problem')} (the first{' '}
+              {SHOWN_ERRORS} are listed).
+            </p>
+          ) : null}
         </div>
       ) : null}
       {rust ? (
