@@ -155,7 +155,7 @@ test.describe('route configs out and in', () => {
     await page.keyboard.press('ArrowRight');
     await expect(tab('TOML')).toBeFocused();
     await expect(tab('TOML')).toHaveAttribute('aria-selected', 'true');
-    await expect(dialog.getByRole('textbox', { name: 'toml export' })).toBeVisible();
+    await expect(dialog.getByRole('textbox', { name: 'TOML export' })).toBeVisible();
     await page.keyboard.press('End');
     await expect(tab('WGSL')).toHaveAttribute('aria-selected', 'true');
     await page.keyboard.press('ArrowRight');

@@ -516,6 +516,19 @@ describe('parseConfigText, malformed JSON', () => {
     });
   });
 
+  it('lists the other problems beside a wrong version, and says what a layout key must be', () => {
+    const r = parseConfig({ ...demoConfig(), version: '1', name: 5 });
+    expect(r.ok === false && r.errors.map((e) => e.path)).toEqual(['version', 'name']);
+    const k = parseConfig({ ...demoConfig(), layout: { 'foo:bar': { x: 1, y: 2 } } });
+    expect(k.ok === false && k.errors).toEqual([
+      {
+        path: 'layout["foo:bar"]',
+        message:
+          'not a layout key: keys are "type:<type id>" or "kernel:<kernel id>", without control characters',
+      },
+    ]);
+  });
+
   it('adds them to an "at position" message once, and leaves one that has them', () => {
     expect(withLineColumn('Unexpected token in JSON at position 4', 'ab\ncd')).toBe(
       'Unexpected token in JSON at position 4 (line 2, column 2)',

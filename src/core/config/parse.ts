@@ -329,10 +329,14 @@ function parseTree(tree: unknown, options: ParseOptions): ParseResult {
     );
   }
   if (version !== CONFIG_VERSION) {
-    return one(
-      'version',
-      `unsupported version ${JSON.stringify(version)}; expected ${CONFIG_VERSION}`,
-    );
+    // Read as the current version too, as a missing one is: "version": "1" had hidden the four
+    // other problems of its document (QA).
+    const wrong: ConfigError = {
+      path: 'version',
+      message: `unsupported version ${JSON.stringify(version)}; expected ${CONFIG_VERSION}`,
+    };
+    const rest = parseTree({ ...tree, version: CONFIG_VERSION }, options);
+    return fail(rest.ok ? [wrong] : [wrong, ...rest.errors]);
   }
   // Counts first: a 10^6-element array is refused before the schema walks it.
   const countErrors: ConfigError[] = [];
@@ -421,6 +425,9 @@ function plainMessage(issue: z.core.$ZodRawIssue): string | undefined {
       if (issue.origin === 'array') return `must have at most ${max} entries`;
       return issue.inclusive === false ? `must be less than ${max}` : `must be at most ${max}`;
     }
+    // The layout's keys, the one record ("Invalid key in record" said nothing of what is valid).
+    case 'invalid_key':
+      return 'not a layout key: keys are "type:<type id>" or "kernel:<kernel id>", without control characters';
     case 'invalid_type': {
       const want = EXPECTED[issue.expected] ?? issue.expected;
       if (issue.expected === 'int') return `must be a whole number, got ${kindOf(issue.input)}`;

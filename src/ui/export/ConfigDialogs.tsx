@@ -23,6 +23,9 @@ import { useWorkbench, workbenchStore } from '../../state/store';
 import { downloadText } from '../live/download';
 import { fitGraphAfterChange } from '../graph/view';
 
+/** A format as the dialog names it: JSON, TOML, Rust, WGSL (its text box "json export" had not). */
+const formatName = (f: ExportFormat): string => (f === 'rust' ? 'Rust' : f.toUpperCase());
+
 /** Problems an import lists at most; how many more there are is said under them. */
 const SHOWN_ERRORS = 50;
 
@@ -235,7 +238,7 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
               tabIndex={format === f ? 0 : -1}
               onClick={() => setFormat(f)}
             >
-              {f === 'rust' ? 'Rust' : f.toUpperCase()}
+              {formatName(f)}
             </button>
           ))}
         </div>
@@ -249,7 +252,7 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
         readOnly
         value={text}
         id={`${tabsId}-panel`}
-        aria-label={`${format} export`}
+        aria-label={`${formatName(format)} export`}
         spellCheck={false}
       />
       <div className="panel-bar">
