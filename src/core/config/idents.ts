@@ -39,8 +39,15 @@ export function screamingCase(name: string): string {
     .join('_');
 }
 
-/** Comment-safe text: printable ASCII only, so no line break or comment delimiter slips in. */
+/**
+ * Comment-safe text (WGSL source is Unicode): no control, format (bidi, zero-width), line or
+ * paragraph separator character, nor a lone surrogate, so no line break, reordering or hidden
+ * text slips in; no comment delimiter. Letters of any script stay: a kernel "Ünïcødé" had read
+ * "??n??c??d??" in the export (QA).
+ */
 export function commentText(text: string, max = 120): string {
-  const flat = text.replace(/[^\x20-\x7e]/g, '?').replace(/\/\*|\*\//g, '??');
-  return flat.length > max ? `${flat.slice(0, max)}...` : flat;
+  const flat = text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu, '?').replace(/\/\*|\*\//g, '??');
+  // By code points: a cut through an emoji's surrogate pair would leave half of it.
+  const points = Array.from(flat);
+  return points.length > max ? `${points.slice(0, max).join('')}...` : flat;
 }
