@@ -51,6 +51,51 @@ describe('workspace persistence', () => {
     expect([...s.data.keys()].some((k) => k.includes('corrupt'))).toBe(false);
   });
 
+  // Review: names with invisible characters and presets past the generator's limits were taken
+  // before 6 December; refused since, such a saved workspace had gone aside as corrupt.
+  it('loads a workspace saved under older rules mended, and says what was mended', () => {
+    const s = memoryStorage();
+    const demo = demoConfig();
+    const old = {
+      ...demo,
+      name: 'old\u200B one',
+      kernels: demo.kernels.map((k, i) => (i === 0 ? { ...k, id: 'fraud\u00ADprocessor' } : k)),
+      routes: demo.routes.map((r) =>
+        r.kernelId === demo.kernels[0]!.id ? { ...r, kernelId: 'fraud\u00ADprocessor' } : r,
+      ),
+      layout: Object.fromEntries(
+        Object.entries(demo.layout ?? {}).map(([k, v]) => [
+          k === `kernel:${demo.kernels[0]!.id}` ? 'kernel:fraud\u00ADprocessor' : k,
+          v,
+        ]),
+      ),
+      generatorPresets: [
+        { ...demo.generatorPresets![0]!, name: 'fast', ratePerSec: 1e9, accounts: 2e7 },
+        { ...demo.generatorPresets![0]!, name: 'none', ratePerSec: 0 },
+      ],
+    };
+    saveWorkspace(s, 'old', demo);
+    s.data.set('rdw:v1:ws:old', JSON.stringify(old));
+    const r = loadWorkspace(s, 'old');
+    expect(r.kind).toBe('loaded');
+    if (r.kind !== 'loaded') return;
+    expect(r.config.name).toBe('old one');
+    expect(r.config.kernels[0]!.id).toBe('fraudprocessor');
+    expect(r.config.routes.filter((x) => x.kernelId === 'fraudprocessor')).toHaveLength(
+      demo.routes.filter((x) => x.kernelId === demo.kernels[0]!.id).length,
+    );
+    expect(r.config.generatorPresets).toEqual([
+      { ...demo.generatorPresets![0]!, name: 'fast', ratePerSec: 50_000_000, accounts: 10_000_000 },
+    ]);
+    expect(r.mended).toEqual([
+      'invisible characters taken out of 4 texts (names, ids and what refers to them)',
+      'generator preset "fast": rate lowered to the generator\'s most, 50,000,000/s',
+      'generator preset "fast": accounts lowered to the generator\'s most, 10,000,000',
+      'generator preset "none" dropped (its rate was not above 0)',
+    ]);
+    expect([...s.data.keys()].some((k) => k.includes('corrupt'))).toBe(false);
+  });
+
   it('keeps corrupt data aside and reports it', () => {
     const s = memoryStorage();
     saveWorkspace(s, 'w', demoConfig());

@@ -3,7 +3,7 @@
  * config as JSON export writes it. Loading validates through the config parser; a corrupt entry is
  * moved aside (never deleted) and reported, and the app opens the demo instead.
  */
-import { parseConfig, type RouteConfig } from '../core/config';
+import { INVISIBLE_CHARS, LIMITS, parseConfig, type RouteConfig } from '../core/config';
 
 const PREFIX = 'rdw:v1:';
 const INDEX_KEY = `${PREFIX}index`;
@@ -17,7 +17,13 @@ export interface StorageLike {
 }
 
 export type LoadOutcome =
-  | { kind: 'loaded'; name: string; config: RouteConfig }
+  | {
+      kind: 'loaded';
+      name: string;
+      config: RouteConfig;
+      /** What was mended to load a document saved under older rules (see `mendStored`). */
+      mended?: string[];
+    }
   | { kind: 'empty' }
   | { kind: 'corrupt'; name: string; keptAs: string; problems: string[] };
 
@@ -67,8 +73,16 @@ export function loadWorkspace(storage: StorageLike, name: string): LoadOutcome {
   if (raw === null) return { kind: 'empty' };
   // What this browser saved: a type id used twice (imported by an older build) loads, and
   // Problems says so, rather than the workspace going aside as corrupt.
-  const result = parseConfig(raw, { reusedTypeIds: 'allow', reusedFieldNames: 'allow' });
+  const lenient = { reusedTypeIds: 'allow', reusedFieldNames: 'allow' } as const;
+  const result = parseConfig(raw, lenient);
   if (result.ok) return { kind: 'loaded', name, config: result.config };
+  // Saved before a rule was added (invisible characters in names, a generator preset past the
+  // generator's limits): mended rather than moved aside, which had lost the workspace.
+  const mend = mendStored(raw);
+  if (mend !== null && mend.mended.length > 0) {
+    const again = parseConfig(mend.doc, lenient);
+    if (again.ok) return { kind: 'loaded', name, config: again.config, mended: mend.mended };
+  }
   const keptAs = `${PREFIX}corrupt:${name}:${Date.now()}`;
   try {
     storage.setItem(keptAs, raw);
@@ -82,6 +96,68 @@ export function loadWorkspace(storage: StorageLike, name: string): LoadOutcome {
     keptAs,
     problems: result.errors.slice(0, 5).map((e) => `${e.path || '(document)'}: ${e.message}`),
   };
+}
+
+/**
+ * A stored document with what later rules refuse taken out: invisible characters (U+200B and the
+ * like, refused in names since 6 December 2026) from every text and key alike, so an id and the
+ * routes naming it still match; a generator preset's rate and accounts brought within the
+ * generator's limits, and a preset whose rate is not a number above 0 dropped. Null when the
+ * text is not JSON.
+ */
+export function mendStored(raw: string): { doc: unknown; mended: string[] } | null {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  const mended: string[] = [];
+  let invisible = 0;
+  const clean = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const out = v.replace(INVISIBLE_CHARS, '');
+      if (out !== v) invisible++;
+      return out;
+    }
+    if (Array.isArray(v)) return v.map(clean);
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(
+        Object.entries(v).map(([k, x]) => [clean(k) as string, clean(x)] as const),
+      );
+    return v;
+  };
+  doc = clean(doc);
+  if (invisible > 0)
+    mended.push(
+      `invisible characters taken out of ${invisible} ${invisible === 1 ? 'text' : 'texts'} (names, ids and what refers to them)`,
+    );
+  if (doc === null || typeof doc !== 'object') return { doc, mended };
+  const presets = (doc as { generatorPresets?: unknown }).generatorPresets;
+  if (Array.isArray(presets)) {
+    const kept: unknown[] = [];
+    for (const p of presets as Record<string, unknown>[]) {
+      const rate = p?.['ratePerSec'];
+      const label = `generator preset "${String(p?.['name'])}"`;
+      if (typeof rate !== 'number' || !(rate > 0)) {
+        mended.push(`${label} dropped (its rate was not above 0)`);
+        continue;
+      }
+      const q = { ...p };
+      if (rate > LIMITS.maxGeneratorRate) {
+        q['ratePerSec'] = LIMITS.maxGeneratorRate;
+        mended.push(`${label}: rate lowered to the generator's most, 50,000,000/s`);
+      }
+      const accounts = p['accounts'];
+      if (typeof accounts === 'number' && accounts > LIMITS.maxGeneratorAccounts) {
+        q['accounts'] = LIMITS.maxGeneratorAccounts;
+        mended.push(`${label}: accounts lowered to the generator's most, 10,000,000`);
+      }
+      kept.push(q);
+    }
+    (doc as { generatorPresets?: unknown }).generatorPresets = kept;
+  }
+  return { doc, mended };
 }
 
 /** Open what was current last time, or report why not. */

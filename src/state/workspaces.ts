@@ -25,6 +25,13 @@ function savedDemo(): RouteConfig {
   return saved.kind === 'loaded' ? saved.config : demoConfig();
 }
 
+/** What a workspace saved under older rules needed to load, as a notice; null when nothing. */
+function mendedText(outcome: { name: string; mended?: string[] }): string | null {
+  return outcome.mended?.length
+    ? `Workspace "${outcome.name}" was saved before rules it breaks were added, and was loaded mended: ${outcome.mended.join('; ')}.`
+    : null;
+}
+
 /** Decide what opens at start-up; a corrupt save is kept aside and reported, never fatal. */
 export function initialWorkspace(): { name: string; config: RouteConfig; warning: string | null } {
   let outcome;
@@ -38,7 +45,7 @@ export function initialWorkspace(): { name: string; config: RouteConfig; warning
     };
   }
   if (outcome.kind === 'loaded')
-    return { name: outcome.name, config: outcome.config, warning: null };
+    return { name: outcome.name, config: outcome.config, warning: mendedText(outcome) };
   if (outcome.kind === 'corrupt')
     return {
       name: DEMO_NAME,
@@ -81,6 +88,8 @@ export const workspaces = {
     if (outcome.kind === 'loaded') {
       s.openWorkspace(name, outcome.config);
       saveWorkspace(storage(), name, outcome.config);
+      const mended = mendedText(outcome);
+      if (mended) s.notify('warning', mended);
     } else if (outcome.kind === 'corrupt') {
       s.notify(
         'error',

@@ -45,8 +45,13 @@ const BIDI = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
 // Invisible: the soft hyphen, zero-width space, word joiner and invisible operators, the BOM. In a
 // name they make one that looks like another ("fraud_proc\u200Bessor" beside "fraud_processor",
 // QA). ZWNJ and ZWJ stay: scripts and emoji sequences need them.
-const INVISIBLE = '\u00ad\u180e\u200b\u2060-\u2064\ufeff';
+const INVISIBLE = '\\u00ad\\u180e\\u200b\\u2060-\\u2064\\ufeff';
 const NAME_CHARS = new RegExp(`^[^${CONTROL}${BIDI}${INVISIBLE}${SURROGATE}]*$`, 'u');
+/**
+ * Every invisible character names refuse (a workspace saved before they were refused is loaded
+ * with them taken out: `mendStored` in src/state/persistence.ts).
+ */
+export const INVISIBLE_CHARS = new RegExp(`[${INVISIBLE}]`, 'gu');
 const NAME_CHARS_MESSAGE =
   'names must not contain control characters, bidirectional text controls (such as U+202E), invisible characters (such as U+200B, a zero-width space) or unpaired surrogates';
 
