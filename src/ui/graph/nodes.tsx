@@ -128,7 +128,10 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
   // Messages its queue refused or evicted since the counters were reset: a loss stays marked on
   // the graph after the burst that caused it (the queue bar reads 0 / 8 again at once).
   const dropped = useLive((s) => kernelOf(s, kernel.id)?.dropped ?? 0);
-  const byReason = useLive((s) => kernelOf(s, kernel.id)?.lettersByReason);
+  // A number, not the letters-by-reason object (a copy in every snapshot, which redrew the node
+  // at each one).
+  const evicted = useLive((s) => kernelOf(s, kernel.id)?.lettersByReason.DroppedOldest ?? 0);
+  const byReason = { DroppedOldest: evicted };
   const held = useLive((s) => kernelOf(s, kernel.id)?.deadLettered ?? 0);
   // Its letters still held: none, and the loss mark is history (grey), not a loss to act on.
   const heldNow = useLive((s) => kernelOf(s, kernel.id)?.lettersHeld ?? 0);

@@ -24,7 +24,8 @@ function nowOf(id: string) {
           inFlight: k.inFlight,
           processed: k.processed,
           dropped: k.dropped,
-          byReason: k.lettersByReason,
+          // The count alone: the object is a copy in every snapshot (see useLiveValue).
+          evicted: k.lettersByReason.DroppedOldest ?? 0,
           held: k.lettersHeld,
           backpressure: k.backpressure,
         }
@@ -83,7 +84,11 @@ export function KernelNow({ id }: { id: string }) {
           <dt>Refused or evicted</dt>
           <dd
             className={k.dropped > 0 ? (k.held > 0 ? 'lost' : 'lost settled') : undefined}
-            title={k.dropped > 0 ? lossText(k.dropped, k.byReason, formatCount) : undefined}
+            title={
+              k.dropped > 0
+                ? lossText(k.dropped, { DroppedOldest: k.evicted }, formatCount)
+                : undefined
+            }
           >
             {formatCount(k.dropped)}
           </dd>
@@ -116,7 +121,7 @@ export function KernelLine({ id }: { id: string }) {
         // Grey once none of its letters is held (redriven, purged), as the graph's mark is.
         <span className={k.held > 0 ? 'lost' : 'lost settled'}>
           {' '}
-          · {lossText(k.dropped, k.byReason, formatCompact)}
+          · {lossText(k.dropped, { DroppedOldest: k.evicted }, formatCompact)}
         </span>
       ) : null}
     </span>

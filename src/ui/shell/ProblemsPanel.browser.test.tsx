@@ -112,6 +112,28 @@ describe('Problems panel', () => {
       .toHaveTextContent(
         /pattern_detector: its queue refused 269,848 and evicted 87,266 messages \(policy now reject\)\./,
       );
+    // Evictions alone, under a policy that refuses: the policy is named as the one it has now.
+    await new Promise((r) => setTimeout(r, 120));
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [
+          kernelRow({
+            id: 'pattern_detector',
+            capacity: 16,
+            dropped: 5_904,
+            deadLettered: 5_904,
+            lettersByReason: { DroppedOldest: 5_904 },
+            lettersHeld: 0,
+          }),
+        ],
+      }),
+      Date.now(),
+    );
+    await expect
+      .element(page.getByRole('list', { name: 'Running system problems' }))
+      .toHaveTextContent(
+        /pattern_detector: its queue evicted 5,904 messages \(policy now reject\)\./,
+      );
   });
 
   it('lists what the running system lost beside the config problems, and selects the kernel', async () => {

@@ -125,12 +125,15 @@ export function liveProblems(
         : refused === 0
           ? `evicted ${countOf(k.dropped, 'message')}`
           : `refused ${formatCount(refused)} and evicted ${countOf(evicted, 'message')}`;
+    // Not what its policy now does (evictions under reject, refusals under dropOldest): the
+    // policy changed since, and is named as the one it has now.
+    const changed = policy === 'dropOldest' ? refused > 0 : evicted > 0;
     if (k.dropped > 0)
       out.push({
         code: 'QueueOverflow',
         // No capacity: the losses may have happened at another one than the queue has now.
         message:
-          `${k.id}: its queue ${did}${policy ? ` (${refused > 0 && evicted > 0 ? 'policy now ' : ''}${policy})` : ''}.` +
+          `${k.id}: its queue ${did}${policy ? ` (${changed ? 'policy now ' : ''}${policy})` : ''}.` +
           // All at once, letters taken back into a queue that just overflowed overflow it again.
           // Its own letters, counted: the advice stood while the full dead-letter queue had
           // pushed every one of them out.
