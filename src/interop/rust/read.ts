@@ -210,7 +210,7 @@ class Reader {
           {
             path: '(document)',
             message:
-              'no RingKernel route config in this Rust source: no message struct (#[derive(RingMessage)] or impl RingMessage), no DispatcherBuilder chain, no kernel registration or K2K route was found',
+              'no RingKernel route config in this Rust source: no message type, kernel, route or K2K route was read from it (RingKernel declares them with #[derive(RingMessage)] or impl RingMessage structs, a DispatcherBuilder chain of route calls, register or register_tenant, and add_route)',
           },
         ],
         unread: this.unread,
