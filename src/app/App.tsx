@@ -140,7 +140,7 @@ export function App({ engine }: { engine: EngineClient }) {
             <Toolbar />
             <WorkbenchLayout
               graph={
-                // Notices sit in the graph's top-right corner: never over the Inspector's
+                // Notices sit in the graph's top-left corner: never over the Inspector's
                 // heading or the dock's controls.
                 <div className="graph-slot">
                   <SkipGraph />
