@@ -729,6 +729,25 @@ describe('Inject panel: generator presets', () => {
       .toBe(1234);
     expect(presets()).toEqual([...before, 'mine']);
   });
+
+  // Review: a seed a run takes (-1) but a preset does not (a u32) was refused over the graph as
+  // "Change refused: … generatorPresets[2].seed …".
+  it('says at Save preset, by field, what a preset cannot keep that a run can', async () => {
+    render(<InjectPanel />);
+    const form = page.getByRole('form', { name: 'Generator form' });
+    const presets = () => (store.getState().config.generatorPresets ?? []).map((p) => p.name);
+    const before = presets();
+    await userEvent.fill(form.getByRole('textbox', { name: 'Preset name' }), 'negative');
+    await userEvent.fill(form.getByRole('textbox', { name: 'Seed' }), '-1');
+    await userEvent.click(form.getByRole('button', { name: 'Save preset', exact: true }));
+    await expect
+      .element(page.getByTestId('generator-error'))
+      .toHaveTextContent(
+        'Not saved as a preset: Seed must be at least 0 (a preset is kept in the config).',
+      );
+    expect(presets()).toEqual(before);
+    expect(store.getState().notices.some((n) => n.text.startsWith('Change refused'))).toBe(false);
+  });
 });
 
 describe('Inject panel with long names', () => {

@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
-import type { RouteConfig } from '../../core/config';
+import { parseConfig, type RouteConfig } from '../../core/config';
 import {
   DEFAULT_PATTERN,
   type ArrivalPattern,
@@ -184,6 +184,17 @@ export function InjectPanel() {
 }
 
 const PRESET_NAME_ERROR = 'Name the preset first (Preset name).';
+/** A preset's fields by the form's labels, for what the config refuses in one. */
+const PRESET_FIELDS: Record<string, string> = {
+  ratePerSec: 'Rate',
+  zipfS: 'Zipf skew s',
+  accounts: 'Accounts',
+  durationMs: 'Duration',
+  priority: 'Generator priority',
+  seed: 'Seed',
+  mix: 'Mix',
+  name: 'Preset name',
+};
 const BURST_ERROR = 'Burst size must be a whole number from 1 to 1,000,000.';
 const PRIORITY_ERROR = 'Priority is a u8 (0 to 255).';
 
@@ -624,6 +635,20 @@ function GeneratorForm() {
       priority: spec.priority ?? 1,
       seed: spec.seed ?? 1,
     };
+    // A preset is kept in the config, whose limits are narrower than a run's (a u32 seed, a whole
+    // duration of at most a day, a Zipf s of at most 100): said here, by field, where it had been
+    // "Change refused: … generatorPresets[2].seed …" over the graph (review).
+    const asPreset = parseConfig({ ...s.config, generatorPresets: [preset] });
+    const wrong = asPreset.ok
+      ? []
+      : asPreset.errors.flatMap((e) => {
+          const field = /^generatorPresets\[0\]\.(\w+)/.exec(e.path)?.[1];
+          return field ? [`${PRESET_FIELDS[field] ?? field} ${e.message}`] : [];
+        });
+    if (wrong.length > 0) {
+      setError(`Not saved as a preset: ${wrong.join('; ')} (a preset is kept in the config).`);
+      return;
+    }
     const presets = (s.config.generatorPresets ?? []).filter((p) => p.name !== preset.name);
     s.replace(
       { ...s.config, generatorPresets: [...presets, preset] },
