@@ -287,3 +287,23 @@ test('F6 and Shift+F6 move focus between the toolbar, graph, Inspector, dock pan
   // Closed, the focus goes back to the menu's button (it had been left on the page).
   await expect(page.getByRole('button', { name: 'More actions' })).toBeFocused();
 });
+
+// QA: "pattern" and Enter zoomed onto PatternCheck at 1280x720, and the minimap opened over
+// pattern_detector beside it, a match too. The app's zoom holds the map until the user's own.
+test('search and Enter zoom onto the first match without opening the minimap over the rest', async ({
+  wb,
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await wb.open();
+  const search = page.getByRole('searchbox');
+  await search.fill('pattern');
+  await search.press('Enter');
+  await expect(page.getByRole('form', { name: /^Message type PatternCheck/ })).toBeVisible();
+  await viewSettled(page);
+  expect(await zoom(page)).toBeCloseTo(1.2, 2);
+  await expect(page.locator('.react-flow__minimap')).toHaveCount(0);
+  // The user's own zoom brings it back.
+  await page.getByRole('button', { name: 'Zoom Out' }).click();
+  await expect(page.locator('.react-flow__minimap')).toBeVisible();
+});

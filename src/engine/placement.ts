@@ -22,10 +22,12 @@ const BUCKETS = 24;
 /** One sample is enough when the backends differ by more than this factor. */
 const CLEAR_FACTOR = 4;
 /**
- * A backend this many times slower than the one the kernel runs on is a clear loser: it is
+ * A WebGPU runtime this many times slower than the twin the kernel runs on is a clear loser: it is
  * re-measured at most every `loserGapMs` (a minute), while the live batch size stays in a measured
  * bucket. A software adapter 1,000 times slower than the twin needs no sample every 8 s, and each
- * of its samples burns CPU threads the engine and the page would otherwise have.
+ * of its samples burns CPU threads the engine and the page would otherwise have. (A twin sampled
+ * beside a kernel on WebGPU keeps the learning pace whatever it measures, within the duty cycle:
+ * see `wantsSample`.)
  */
 const LOSER_FACTOR = 10;
 /**
@@ -296,8 +298,9 @@ export class Placement {
     // from 1 s sampled SwiftShader six times a kernel in the first minute, each sample taking
     // both cores from the engine (the first saturated `auto` sweep ran 16 % below the twins').
     const loser = ratio !== null && ratio >= LOSER_FACTOR;
-    // The twin, sampled beside a kernel on WebGPU, keeps the learning pace: its samples cost
-    // microseconds (the duty cycle bounds them all the same), and sampled at gaps doubling to 8 s
+    // The twin, sampled beside a kernel on WebGPU, keeps the learning pace: its samples run on
+    // this thread in well under a millisecond at the batch sizes a GPU gets here, and the duty
+    // cycle bounds a slower one to 2 % all the same; sampled at gaps doubling to 8 s
     // its code went cold between them, so it read 3 to 70 times below what it runs at (QA: "CPU
     // twin 72.4 K/s" for 35 s, then 5.11 M/s once the kernel was back on it).
     this.gapMs =

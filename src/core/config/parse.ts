@@ -312,32 +312,31 @@ const COUNT_LIMITS: readonly [key: string, limit: number, what: string][] = [
 function parseTree(tree: unknown, options: ParseOptions): ParseResult {
   if (!isRecord(tree)) return one(ROOT_PATH, 'expected a route-config object');
   const version = tree['version'];
-  if (version === undefined) {
-    // Read as the current version too, so every other problem is listed with it (a document
-    // that is not a route config at all gets its unknown and missing keys, not one line).
-    const missing: ConfigError = {
+  /**
+   * `first`, then the document's other problems, read as the current version: a document that is
+   * not a route config at all gets its unknown and missing keys, not one line, and "version": "1"
+   * had hidden the four other problems of its document (QA).
+   */
+  const withTheRest = (first: ConfigError): ParseResult => {
+    const rest = parseTree({ ...tree, version: CONFIG_VERSION }, options);
+    return fail(rest.ok ? [first] : [first, ...rest.errors]);
+  };
+  if (version === undefined)
+    return withTheRest({
       path: 'version',
       message: `missing; this workbench reads version ${CONFIG_VERSION} documents`,
-    };
-    const rest = parseTree({ ...tree, version: CONFIG_VERSION }, options);
-    return fail(rest.ok ? [missing] : [missing, ...rest.errors]);
-  }
+    });
   if (typeof version === 'number' && Number.isInteger(version) && version > CONFIG_VERSION) {
     return one(
       'version',
       `version ${version} is newer than this workbench understands (${CONFIG_VERSION})`,
     );
   }
-  if (version !== CONFIG_VERSION) {
-    // Read as the current version too, as a missing one is: "version": "1" had hidden the four
-    // other problems of its document (QA).
-    const wrong: ConfigError = {
+  if (version !== CONFIG_VERSION)
+    return withTheRest({
       path: 'version',
       message: `unsupported version ${JSON.stringify(version)}; expected ${CONFIG_VERSION}`,
-    };
-    const rest = parseTree({ ...tree, version: CONFIG_VERSION }, options);
-    return fail(rest.ok ? [wrong] : [wrong, ...rest.errors]);
-  }
+    });
   // Counts first: a 10^6-element array is refused before the schema walks it.
   const countErrors: ConfigError[] = [];
   for (const [key, limit, what] of COUNT_LIMITS) {
@@ -386,7 +385,11 @@ function kindOf(v: unknown): string {
       return 'text';
     case 'number':
       // 1e309 in JSON reads as Infinity: "expected a number, got a number" said nothing.
-      return Number.isFinite(v) ? 'a number' : 'a number too large to hold (it reads as infinity)';
+      return Number.isFinite(v)
+        ? 'a number'
+        : Number.isNaN(v)
+          ? 'NaN, not a number'
+          : 'a number too large to hold (it reads as infinity)';
     case 'boolean':
       return 'true/false';
     case 'object':

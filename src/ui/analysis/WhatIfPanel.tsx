@@ -11,7 +11,13 @@ import { oneShot } from './oneShot';
 import { outcomeWord } from './whatifWords';
 import { countOf, formatCount, formatCounts } from '../design/format';
 import { DiffView, typeNamer } from '../export/DiffView';
-import { generatorSpecOf, mixText, num, SEED_RANGE_ERROR } from '../inject/generatorSpec';
+import {
+  generatorSpecOf,
+  mixText,
+  num,
+  RATE_RANGE_ERROR,
+  SEED_RANGE_ERROR,
+} from '../inject/generatorSpec';
 import { DEFAULT_PATTERN } from '../../engine/protocol';
 import { MAX_GENERATOR_RATE } from '../../engine/generators';
 
@@ -147,8 +153,7 @@ export function WhatIfPanel() {
     if (!other.ok) wrong.other = other.error;
     // The generator's limit ("1e12" had been taken, and the duration's error then suggested
     // "1,000,000,000,000/s for 0 ms").
-    if (!(r > 0 && r <= MAX_GENERATOR_RATE))
-      wrong.rate = `Rate must be more than 0 and at most ${formatCount(MAX_GENERATOR_RATE)} messages/s.`;
+    if (!(r > 0 && r <= MAX_GENERATOR_RATE)) wrong.rate = RATE_RANGE_ERROR;
     if (!(d > 0 && d <= 600_000))
       wrong.duration = 'Duration must be more than 0 ms and at most 10 minutes.';
     // What a run costs is its messages, not its rate (the live generator ran 3 M/s, which this

@@ -40,15 +40,6 @@ export function depthTitle(queued: number, peak: number, capacity: number): stri
 }
 
 /**
- * What a queue's overflow will do to messages under a policy: a dropOldest queue takes every
- * message and evicts older ones, the others refuse the newest (the backend warning's words). What
- * it did is `lossText`'s.
- */
-export function droppedWord(policy: string | undefined): 'evicted' | 'refused' {
-  return policy === 'dropOldest' ? 'evicted' : 'refused';
-}
-
-/**
  * What a queue's overflow did, by what it did rather than by the policy it has now: `evicted` the
  * messages a dropOldest queue pushed out (their `DroppedOldest` letters), `refused` the rest of
  * `dropped` (QueueFull, Rejected). A queue whose policy changed under load had read "258 K

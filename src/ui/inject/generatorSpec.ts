@@ -10,6 +10,9 @@ import { canonicalTypeId } from '../../state/edits';
 import type { GeneratorFormState } from '../../state/injectForm';
 import { formatCount, formatRate, listOf } from '../design/format';
 
+/** A rate out of range, in the Generator form and What-if alike. */
+export const RATE_RANGE_ERROR = `Rate must be more than 0 and at most ${formatCount(MAX_GENERATOR_RATE)} messages/s.`;
+
 /** A seed out of range, in the Generator form and What-if alike. */
 export const SEED_RANGE_ERROR =
   'Seed must be a whole number from −9,007,199,254,740,991 to 9,007,199,254,740,991 (2^53\u00a0−\u00a01).';
@@ -114,11 +117,7 @@ export function checkGeneratorForm(
   const errors: GeneratorFieldError[] = [];
   const bad = (field: GeneratorField, error: string) => errors.push({ field, error });
   const rate = num(form.ratePerSec);
-  if (!(rate > 0 && rate <= MAX_GENERATOR_RATE))
-    bad(
-      'ratePerSec',
-      `Rate must be more than 0 and at most ${formatCount(MAX_GENERATOR_RATE)} messages/s.`,
-    );
+  if (!(rate > 0 && rate <= MAX_GENERATOR_RATE)) bad('ratePerSec', RATE_RANGE_ERROR);
   const mix: { typeId: number | string; weight: number }[] = [];
   for (const part of form.mix
     .split(',')

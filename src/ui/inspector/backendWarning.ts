@@ -6,7 +6,6 @@
 import type { EngineSnapshot } from '../../engine/protocol';
 import { asyncFill } from '../../engine/async-batch';
 import { formatCount, formatRate } from '../design/format';
-import { droppedWord } from '../graph/depth';
 
 type KernelRow = EngineSnapshot['kernels'][number];
 
@@ -34,6 +33,6 @@ export function forcedGpuWarning(k: KernelRow | undefined, policy: string): stri
       ? ` (${formatRate(atBest)} at best, in batches of ${formatCount(largest)})`
       : '') +
     `, while ${formatRate(now)} reach it: its queue will fill and its ${policy} policy applies ` +
-    `(the newest ${droppedWord(policy) === 'evicted' ? 'evict the oldest' : 'are refused'}).`
+    `(the newest ${policy === 'dropOldest' ? 'evict the oldest' : 'are refused'}).`
   );
 }

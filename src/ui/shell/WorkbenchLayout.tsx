@@ -171,9 +171,11 @@ function LayoutFor({
   useEffect(() => {
     panes.show = (which) => {
       const group = which === 'dock' ? 'outer' : 'main';
-      if (!(group === 'outer' ? dockPanel : inspectorPanel).current?.isCollapsed()) return false;
+      const panel = (group === 'outer' ? dockPanel : inspectorPanel).current;
+      if (!panel?.isCollapsed()) return false;
       toggle(group);
-      return true;
+      // Shown, unless there was no room to expand it into.
+      return !panel.isCollapsed();
     };
     return () => {
       panes.show = null;
