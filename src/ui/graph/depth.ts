@@ -41,15 +41,16 @@ export function depthTitle(queued: number, peak: number, capacity: number): stri
 
 /**
  * What a queue's overflow did, by what it did rather than by the policy it has now: `evicted` the
- * messages a dropOldest queue pushed out (their `DroppedOldest` letters), `refused` the rest of
+ * messages a dropOldest queue pushed out (`droppedOldest`: the kernel's `DroppedOldest` letters,
+ * the one count a caller reads off its letters by reason), `refused` the rest of
  * `dropped` (QueueFull, Rejected). A queue whose policy changed under load had read "258 K
  * evicted" for 182 K refusals and 76 K evictions (QA).
  */
 export function lossesOf(
   dropped: number,
-  lettersByReason: Partial<Record<string, number>> | undefined,
+  droppedOldest: number,
 ): { refused: number; evicted: number } {
-  const evicted = Math.min(dropped, lettersByReason?.['DroppedOldest'] ?? 0);
+  const evicted = Math.min(dropped, droppedOldest);
   return { refused: dropped - evicted, evicted };
 }
 
@@ -60,11 +61,11 @@ export function lossesOf(
  */
 export function lossText(
   dropped: number,
-  lettersByReason: Partial<Record<string, number>> | undefined,
+  droppedOldest: number,
   fmt: (n: number) => string,
   short = false,
 ): string {
-  const { refused, evicted } = lossesOf(dropped, lettersByReason);
+  const { refused, evicted } = lossesOf(dropped, droppedOldest);
   if (evicted === 0) return `${fmt(dropped)} refused`;
   if (refused === 0) return `${fmt(dropped)} evicted`;
   return short ? `${fmt(dropped)} dropped` : `${fmt(refused)} refused · ${fmt(evicted)} evicted`;

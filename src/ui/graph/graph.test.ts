@@ -137,20 +137,19 @@ describe('auto-layout (issue 13)', () => {
 describe('a queue’s losses in words', () => {
   const n = (x: number) => x.toLocaleString('en-US');
   it('names refusals and evictions apart, from the letters each made', () => {
-    expect(lossesOf(10, { QueueFull: 4, Rejected: 6 })).toEqual({ refused: 10, evicted: 0 });
-    expect(lossesOf(10, { DroppedOldest: 10 })).toEqual({ refused: 0, evicted: 10 });
-    expect(lossesOf(349, { Rejected: 182, QueueFull: 80, DroppedOldest: 87 })).toEqual({
+    expect(lossesOf(10, 0)).toEqual({ refused: 10, evicted: 0 });
+    expect(lossesOf(10, 10)).toEqual({ refused: 0, evicted: 10 });
+    expect(lossesOf(349, 87)).toEqual({
       refused: 262,
       evicted: 87,
     });
-    // Letters of other reasons are no queue's loss; never more evicted than dropped.
-    expect(lossesOf(5, { KernelError: 9, DroppedOldest: 9 })).toEqual({ refused: 0, evicted: 5 });
-    expect(lossesOf(3, undefined)).toEqual({ refused: 3, evicted: 0 });
-    expect(lossText(1_200, { Rejected: 1_200 }, n)).toBe('1,200 refused');
-    expect(lossText(1_200, { DroppedOldest: 1_200 }, n)).toBe('1,200 evicted');
-    expect(lossText(349, { Rejected: 262, DroppedOldest: 87 }, n)).toBe('262 refused · 87 evicted');
+    // Never more evicted than dropped.
+    expect(lossesOf(5, 9)).toEqual({ refused: 0, evicted: 5 });
+    expect(lossText(1_200, 0, n)).toBe('1,200 refused');
+    expect(lossText(1_200, 1_200, n)).toBe('1,200 evicted');
+    expect(lossText(349, 87, n)).toBe('262 refused · 87 evicted');
     // The graph card's half has room for one word: the split is on hover.
-    expect(lossText(349, { Rejected: 262, DroppedOldest: 87 }, n, true)).toBe('349 dropped');
-    expect(lossText(349, { Rejected: 349 }, n, true)).toBe('349 refused');
+    expect(lossText(349, 87, n, true)).toBe('349 dropped');
+    expect(lossText(349, 0, n, true)).toBe('349 refused');
   });
 });

@@ -131,7 +131,6 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
   // A number, not the letters-by-reason object (a copy in every snapshot, which redrew the node
   // at each one).
   const evicted = useLive((s) => kernelOf(s, kernel.id)?.lettersByReason.DroppedOldest ?? 0);
-  const byReason = { DroppedOldest: evicted };
   const held = useLive((s) => kernelOf(s, kernel.id)?.deadLettered ?? 0);
   // Its letters still held: none, and the loss mark is history (grey), not a loss to act on.
   const heldNow = useLive((s) => kernelOf(s, kernel.id)?.lettersHeld ?? 0);
@@ -226,9 +225,9 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
               className={`node-dropped${heldNow === 0 ? ' settled' : ''}`}
               data-testid={`dropped-node-${kernel.id}`}
               data-settled={heldNow === 0}
-              title={`${lossText(dropped, byReason, formatCount)} at this queue since the counters were reset (a redriven letter refused again counts again); ${formatCount(held)} dead-lettered, ${heldNow === 0 ? 'none of its letters held now (redriven, purged or pushed out)' : `${formatCount(heldNow)} of its letters held now (see Dead letters)`}. Reset counters clears the mark.${fullText ? ` Predicted: ${fullText}.` : ''}`}
+              title={`${lossText(dropped, evicted, formatCount)} at this queue since the counters were reset (a redriven letter refused again counts again); ${formatCount(held)} dead-lettered, ${heldNow === 0 ? 'none of its letters held now (redriven, purged or pushed out)' : `${formatCount(heldNow)} of its letters held now (see Dead letters)`}. Reset counters clears the mark.${fullText ? ` Predicted: ${fullText}.` : ''}`}
             >
-              {lossText(dropped, byReason, formatCompact, true)}
+              {lossText(dropped, evicted, formatCompact, true)}
             </span>
           ) : fullText ? (
             <span title="Predicted time until the queue is full">{fullText}</span>

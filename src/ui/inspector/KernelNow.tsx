@@ -84,11 +84,7 @@ export function KernelNow({ id }: { id: string }) {
           <dt>Refused or evicted</dt>
           <dd
             className={k.dropped > 0 ? (k.held > 0 ? 'lost' : 'lost settled') : undefined}
-            title={
-              k.dropped > 0
-                ? lossText(k.dropped, { DroppedOldest: k.evicted }, formatCount)
-                : undefined
-            }
+            title={k.dropped > 0 ? lossText(k.dropped, k.evicted, formatCount) : undefined}
           >
             {formatCount(k.dropped)}
           </dd>
@@ -121,7 +117,7 @@ export function KernelLine({ id }: { id: string }) {
         // Grey once none of its letters is held (redriven, purged), as the graph's mark is.
         <span className={k.held > 0 ? 'lost' : 'lost settled'}>
           {' '}
-          · {lossText(k.dropped, { DroppedOldest: k.evicted }, formatCompact)}
+          · {lossText(k.dropped, k.evicted, formatCompact)}
         </span>
       ) : null}
     </span>

@@ -116,7 +116,7 @@ export function liveProblems(
     });
   for (const k of s.kernels) {
     const policy = policyOf.get(k.id);
-    const { refused, evicted } = lossesOf(k.dropped, k.lettersByReason);
+    const { refused, evicted } = lossesOf(k.dropped, k.lettersByReason.DroppedOldest ?? 0);
     // What its queue did, whatever the policy is now (changed under load, it had read "refused
     // 357,114 messages (deadLetter)" for refusals and evictions alike).
     const did =
