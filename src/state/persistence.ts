@@ -146,12 +146,16 @@ export function mendStored(raw: string): { doc: unknown; mended: string[] } | nu
       const q = { ...p };
       if (rate > LIMITS.maxGeneratorRate) {
         q['ratePerSec'] = LIMITS.maxGeneratorRate;
-        mended.push(`${label}: rate lowered to the generator's most, 50,000,000/s`);
+        mended.push(
+          `${label}: rate lowered to the generator's most, ${LIMITS.maxGeneratorRate.toLocaleString('en-US')}/s`,
+        );
       }
       const accounts = p['accounts'];
       if (typeof accounts === 'number' && accounts > LIMITS.maxGeneratorAccounts) {
         q['accounts'] = LIMITS.maxGeneratorAccounts;
-        mended.push(`${label}: accounts lowered to the generator's most, 10,000,000`);
+        mended.push(
+          `${label}: accounts lowered to the generator's most, ${LIMITS.maxGeneratorAccounts.toLocaleString('en-US')}`,
+        );
       }
       kept.push(q);
     }

@@ -85,6 +85,23 @@ function lettersRoom(q: EngineSnapshot['deadLetters']): string {
 }
 
 /**
+ * What a queue's overflow did, whatever its policy is now (changed under load, it had read
+ * "refused 357,114 messages (deadLetter)" for refusals and evictions alike), and the policy:
+ * "policy now" where it is not what was done (evictions under reject, refusals under dropOldest).
+ */
+function overflowWords(k: EngineSnapshot['kernels'][number], policy: string | undefined): string {
+  const { refused, evicted } = lossesOf(k.dropped, k.lettersByReason.DroppedOldest ?? 0);
+  const did =
+    evicted === 0
+      ? `refused ${countOf(k.dropped, 'message')}`
+      : refused === 0
+        ? `evicted ${countOf(k.dropped, 'message')}`
+        : `refused ${formatCount(refused)} and evicted ${countOf(evicted, 'message')}`;
+  const changed = policy === 'dropOldest' ? refused > 0 : evicted > 0;
+  return `${did}${policy ? ` (${changed ? 'policy now ' : ''}${policy})` : ''}`;
+}
+
+/**
  * The live problems in a snapshot: letters lost from a full dead-letter queue, queues that
  * refused or evicted messages, kernels that failed on messages, a generator the engine cannot
  * keep up with. "No problems found" beside a status bar counting 185 K evicted read as a
@@ -116,24 +133,12 @@ export function liveProblems(
     });
   for (const k of s.kernels) {
     const policy = policyOf.get(k.id);
-    const { refused, evicted } = lossesOf(k.dropped, k.lettersByReason.DroppedOldest ?? 0);
-    // What its queue did, whatever the policy is now (changed under load, it had read "refused
-    // 357,114 messages (deadLetter)" for refusals and evictions alike).
-    const did =
-      evicted === 0
-        ? `refused ${countOf(k.dropped, 'message')}`
-        : refused === 0
-          ? `evicted ${countOf(k.dropped, 'message')}`
-          : `refused ${formatCount(refused)} and evicted ${countOf(evicted, 'message')}`;
-    // Not what its policy now does (evictions under reject, refusals under dropOldest): the
-    // policy changed since, and is named as the one it has now.
-    const changed = policy === 'dropOldest' ? refused > 0 : evicted > 0;
     if (k.dropped > 0)
       out.push({
         code: 'QueueOverflow',
         // No capacity: the losses may have happened at another one than the queue has now.
         message:
-          `${k.id}: its queue ${did}${policy ? ` (${changed ? 'policy now ' : ''}${policy})` : ''}.` +
+          `${k.id}: its queue ${overflowWords(k, policy)}.` +
           // All at once, letters taken back into a queue that just overflowed overflow it again.
           // Its own letters, counted: the advice stood while the full dead-letter queue had
           // pushed every one of them out.
