@@ -37,6 +37,18 @@ export function findType(config: RouteConfig, typeId: U64Json): TypeDef | undefi
   return config.messageTypes.find((t) => sameTypeId(t.typeId, typeId));
 }
 
+/**
+ * The type id a typed text names (Inject's type box): an id, or a type's whole name in any case
+ * ("fraudalert": a name had read "not a type id"); null when it names neither.
+ */
+export function typeIdOfText(config: RouteConfig, text: string): U64Json | null {
+  const id = canonicalTypeId(text);
+  if (id !== null) return id;
+  const name = text.trim().toLowerCase();
+  const byName = config.messageTypes.find((t) => t.name.toLowerCase() === name);
+  return byName ? canonicalTypeId(byName.typeId) : null;
+}
+
 export function findKernel(config: RouteConfig, kernelId: string): KernelDef | undefined {
   return config.kernels.find((k) => k.id === kernelId);
 }

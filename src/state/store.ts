@@ -7,7 +7,7 @@
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { parseConfig, type GeneratorPreset, type RouteConfig } from '../core/config';
-import { parseNodeId, type EditResult } from './edits';
+import { findType, parseNodeId, typeIdOfText, type EditResult } from './edits';
 import { createLiveSlice, type LiveSlice } from './live';
 import { createTraceSlice, type TraceSlice } from './trace';
 import { createInjectFormSlice, type InjectFormSlice, type PublishFormState } from './injectForm';
@@ -129,10 +129,13 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
     from: RouteConfig,
     to: RouteConfig,
   ): { publishForm?: PublishFormState } => {
-    const text = form.typeText?.trim().toLowerCase();
-    if (text === undefined || text === '') return {};
-    const has = (c: RouteConfig) =>
-      c.messageTypes.some((t) => String(t.typeId) === text || t.name.toLowerCase() === text);
+    const text = form.typeText;
+    if (text === null || text.trim() === '') return {};
+    // Read as the form reads it: an id, or a type's whole name.
+    const has = (c: RouteConfig) => {
+      const id = typeIdOfText(c, text);
+      return id !== null && findType(c, id) !== undefined;
+    };
     return has(from) && !has(to) ? { publishForm: { ...form, typeText: null } } : {};
   };
   return createStore<WorkbenchState>()((set, get, api) => ({

@@ -8,7 +8,7 @@ import {
 } from '../../engine/protocol';
 import { useEngine } from '../engineContext';
 import { useOpenTrace } from '../analysis';
-import { canonicalTypeId, findKernel, findType, routeOf } from '../../state/edits';
+import { canonicalTypeId, findKernel, findType, routeOf, typeIdOfText } from '../../state/edits';
 import { useLive } from '../../state/live';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import type { GeneratorFormState } from '../../state/injectForm';
@@ -120,12 +120,9 @@ export function InjectPanel() {
     typed ?? String(config.routes[0]?.typeId ?? config.messageTypes[0]?.typeId ?? '');
   const setTypeText = (text: string) =>
     workbenchStore().getState().setPublishForm({ typeText: text });
-  // An id, or a type's whole name in any case ("fraudalert"): a name had read "not a type id".
-  const byName = useMemo(() => {
-    const name = typeText.trim().toLowerCase();
-    return config.messageTypes.find((t) => t.name.toLowerCase() === name);
-  }, [config, typeText]);
-  const typeId = canonicalTypeId(typeText) ?? (byName ? canonicalTypeId(byName.typeId) : null);
+  const typeId = useMemo(() => typeIdOfText(config, typeText), [config, typeText]);
+  // The box holds a type's name, not its id: the id is shown beside it.
+  const byName = typeId !== null && canonicalTypeId(typeText) === null;
   // While the box holds no type id (being retyped, or a typo) the last type's form stays, its
   // sends disabled: the whole form, fields and buttons, vanished at the first wrong letter.
   const [lastTypeId, setLastTypeId] = useState(typeId);
