@@ -33,6 +33,14 @@ function Graph({ highlighted }: { highlighted?: ReadonlySet<string> }) {
   );
 }
 
+/** The demo's graph drawn and its first fit settled (the minimap decides after it). */
+async function fitted(): Promise<void> {
+  await expect
+    .element(page.getByTestId('graph').getByText('alert_sink', { exact: true }))
+    .toBeInTheDocument();
+  await new Promise((r) => setTimeout(r, 300));
+}
+
 describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
   it('shows queued against the real capacity, colours by it, and names the node with it', async () => {
     render(<Graph />);
@@ -223,10 +231,7 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     const map = page.getByRole('img', { name: 'Minimap of the route graph' });
     // Fitted, the whole graph is in sight and the map is not drawn (it covered nodes in the
     // corner); zoomed in, part of the graph is out of view and it is.
-    await expect
-      .element(page.getByTestId('graph').getByText('alert_sink', { exact: true }))
-      .toBeInTheDocument();
-    await new Promise((r) => setTimeout(r, 300));
+    await fitted();
     expect(map.query()).toBeNull();
     // (The harness's graph is taller than the test's viewport: the controls are clicked in the DOM.)
     const press = (name: RegExp) =>
@@ -253,10 +258,7 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
   it("keeps the minimap away after the app's zoom onto a node, until the user's own zoom", async () => {
     render(<Graph />);
     const map = page.getByRole('img', { name: 'Minimap of the route graph' });
-    await expect
-      .element(page.getByTestId('graph').getByText('alert_sink', { exact: true }))
-      .toBeInTheDocument();
-    await new Promise((r) => setTimeout(r, 300));
+    await fitted();
     graphView.zoomTo?.('type:1003');
     // Zoomed onto PatternCheck: part of the graph is out of view, and still no map.
     await expect
