@@ -86,7 +86,7 @@ export const MAX_INJECT_COUNT = 10_000_000;
  */
 export function injectProblem(count: unknown, priority: unknown): string | null {
   if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > MAX_INJECT_COUNT)
-    return `count must be an integer in 1..10,000,000 (got ${String(count)}).`;
+    return `count must be an integer in 1..${MAX_INJECT_COUNT.toLocaleString('en-US')} (got ${String(count)}).`;
   if (!Number.isInteger(priority) || (priority as number) < 0 || (priority as number) > 255)
     return `priority must be an integer in 0..255 (got ${String(priority)}).`;
   return null;
