@@ -35,7 +35,13 @@ export { formatPath, ROOT_PATH } from './path.ts';
 export { readU64, isU64, canonicalU64, u64Key, U64_MAX } from './u64.ts';
 export { validateWorkspace } from './validate.ts';
 export type { Problem, ProblemCode, ProblemTarget } from './validate.ts';
-export { serializeConfig, exportFileName, exportMimeType, EXPORT_FORMATS } from './serialize.ts';
+export {
+  serializeConfig,
+  exportFileName,
+  fileStem,
+  exportMimeType,
+  EXPORT_FORMATS,
+} from './serialize.ts';
 export type { ExportFormat } from './serialize.ts';
 export { toRust, rustString } from './rust.ts';
 export { toWgsl } from './wgsl.ts';

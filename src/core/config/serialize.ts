@@ -38,14 +38,31 @@ const EXTENSIONS: Record<ExportFormat, string> = {
   wgsl: 'dispatch.wgsl',
 };
 
-/** A download file name such as `fraud-detection-demo.routes.json` (safe on every OS). */
+/** Names Windows keeps for devices, even with an extension after them (`con.routes.json`). */
+const RESERVED_STEMS = /^(con|prn|aux|nul|com\d|lpt\d)$/;
+
+/**
+ * A file name's stem made of `name` (safe on every OS): its letters, marks and digits in any
+ * script (`zahlungsströme`, `支付路由`), lower case and NFC, every run of anything else one
+ * hyphen, at most 60 code points; `fallback` when nothing is left.
+ */
+export function fileStem(name: string, fallback: string): string {
+  const slug = Array.from(
+    name
+      .normalize('NFC')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
+      .replace(/^-+|-+$/g, ''),
+  )
+    .slice(0, 60)
+    .join('')
+    .replace(/-+$/, '');
+  return slug === '' ? fallback : RESERVED_STEMS.test(slug) ? `${slug}-file` : slug;
+}
+
+/** A download file name such as `fraud-detection-demo.routes.json`. */
 export function exportFileName(config: RouteConfig, format: ExportFormat): string {
-  const slug = config.name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return `${slug === '' ? 'workspace' : slug}.${EXTENSIONS[format]}`;
+  return `${fileStem(config.name, 'workspace')}.${EXTENSIONS[format]}`;
 }
 
 /** MIME type for a download of `format`. */

@@ -17,6 +17,7 @@ import {
   type Recording,
 } from '../../analysis/recording';
 import { downloadText } from '../live/download';
+import { fileStem } from '../../core/config';
 import { countOf, formatCount, formatCounts } from '../design/format';
 import type { ReplayRequest, ReplayResponse } from '../../analysis/replay.worker';
 import { oneShot } from './oneShot';
@@ -330,7 +331,7 @@ export function RecordPanel() {
                         const r = load(n);
                         if (r)
                           downloadText(
-                            `${n}.recording.json`,
+                            `${fileStem(n, 'recording')}.recording.json`,
                             serializeRecording(r),
                             'application/json',
                           );
