@@ -117,7 +117,10 @@ test('a node picked outside the graph (the outline, Problems) is brought into vi
   // A problem names its node: clicking it selects the node and brings it into view too.
   await page.getByRole('button', { name: '+ Kernel' }).click();
   const added = (await wb.config()).kernels.at(-1)!.id;
-  // The new kernel is selected and shown; the view dragged away, it is out of view again.
+  // The new kernel is selected and shown; the view dragged away, it is out of view again. The
+  // point to drag from is looked for once the view has panned to the new kernel (200 ms): found
+  // during the pan, a node could be under it by the mouse's press, and the drag moved the node.
+  await viewSettled(page);
   const empty = await page.evaluate(() => {
     const pane = document.querySelector('[data-testid="graph"]')!.getBoundingClientRect();
     for (let y = pane.top + 100; y < pane.bottom - 20; y += 20)

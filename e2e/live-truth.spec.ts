@@ -93,24 +93,41 @@ test.describe('live truth', () => {
       .toBe(true);
     await expect(page.locator('[data-testid^="queue-peak-"]').first()).toBeVisible();
 
-    await page.evaluate(() => window.workbench.stopGenerator());
-    const stoppedAt = Date.now();
-    // Within two seconds every edge label has lost its rate and every Queues rate reads 0/s.
-    await expect
-      .poll(async () => (await edgeRates(page)).filter((t) => /\d/.test(t)), {
-        timeout: 2000,
-        intervals: [50],
-      })
-      .toEqual([]);
-    for (const k of ['fraud_processor', 'aggregator', 'pattern_detector', 'alert_sink']) {
-      await expect(queues.getByTestId(`rate-${k}`)).toHaveText('0/s', { timeout: 2000 });
-      await expect(page.getByTestId(`kernel-rate-${k}`)).toHaveText('0/s', { timeout: 2000 });
-    }
-    // The peak hold lets go too: no mark on a bar, every recent peak 0.
-    await expect(page.locator('[data-testid^="queue-peak-"]')).toHaveCount(0, { timeout: 2000 });
-    for (const k of ['fraud_processor', 'aggregator', 'pattern_detector', 'alert_sink'])
-      await expect(queues.getByTestId(`peak-${k}`)).toHaveText('0', { timeout: 2000 });
-    expect(Date.now() - stoppedAt).toBeLessThan(2500);
+    // Within two seconds every edge label has lost its rate, every Queues and node rate reads
+    // 0/s, and the peak hold lets go (no mark on a bar, every recent peak 0). Stopped and watched
+    // in the page every 50 ms, so the 2 s are the page's own: timed from here, the 14 round trips
+    // of the checks made it 2.5 s on a slower machine whatever the page showed.
+    const decay = await page.evaluate(async () => {
+      await window.workbench.stopGenerator();
+      const stopped = performance.now();
+      const kernels = ['fraud_processor', 'aggregator', 'pattern_detector', 'alert_sink'];
+      const text = (id: string) => document.querySelector(`[data-testid="${id}"]`)?.textContent;
+      const notZero = () =>
+        [
+          ...Array.from(document.querySelectorAll('[data-testid^="edge-label-"]'), (el) =>
+            /\d/.test(el.textContent ?? '') ? `edge: ${el.textContent}` : '',
+          ),
+          ...kernels.flatMap((k) => [
+            text(`rate-${k}`) === '0/s' ? '' : `Queues rate-${k}: ${text(`rate-${k}`)}`,
+            text(`kernel-rate-${k}`) === '0/s'
+              ? ''
+              : `node kernel-rate-${k}: ${text(`kernel-rate-${k}`)}`,
+            text(`peak-${k}`) === '0' ? '' : `Queues peak-${k}: ${text(`peak-${k}`)}`,
+          ]),
+          ...Array.from(
+            document.querySelectorAll('[data-testid^="queue-peak-"]'),
+            (el) => `peak mark ${el.getAttribute('data-testid')}`,
+          ),
+        ].filter((t) => t !== '');
+      let left = notZero();
+      while (left.length > 0 && performance.now() - stopped < 10_000) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        left = notZero();
+      }
+      return { ms: performance.now() - stopped, left };
+    });
+    expect(decay.left).toEqual([]);
+    expect(decay.ms).toBeLessThanOrEqual(2000);
     // The engine keeps publishing while idle, so nothing is stale and no alarm is left behind.
     const seq = (await snap(page))!.seq;
     await expect.poll(async () => (await snap(page))!.seq).toBeGreaterThan(seq + 5);
@@ -245,7 +262,9 @@ test.describe('live truth', () => {
     expect(over).toEqual([]);
     // Traffic really flowed and queues held messages at some point.
     expect(sawQueue).toBe(true);
-    expect((await snap(page))!.accounting.processed).toBeGreaterThan(100_000);
+    await expect
+      .poll(async () => (await snap(page))!.accounting.processed)
+      .toBeGreaterThan(100_000);
   });
 
   test('a click on a type’s ▶ shows the receipt beside the inject control', async ({
