@@ -4,6 +4,9 @@ import { demoConfig } from './demo.ts';
 import { parseConfig, parseConfigText, withLineColumn } from './parse.ts';
 import { LIMITS } from './schema.ts';
 
+const LAYOUT_KEY =
+  'not a layout key: keys are "type:<type id>" or "kernel:<kernel id>", without control, bidirectional or invisible characters';
+
 describe('parseConfig', () => {
   it('accepts the demo as object and as JSON text, unchanged', () => {
     const demo = demoConfig();
@@ -523,10 +526,38 @@ describe('parseConfigText, malformed JSON', () => {
     expect(k.ok === false && k.errors).toEqual([
       {
         path: 'layout["foo:bar"]',
-        message:
-          'not a layout key: keys are "type:<type id>" or "kernel:<kernel id>", without control characters',
+        message: LAYOUT_KEY,
       },
     ]);
+  });
+
+  it('refuses a __proto__ layout key, which the schema alone dropped without a word', () => {
+    const text = JSON.stringify(demoConfig()).replace(
+      '"layout":{',
+      '"layout":{"__proto__":{"x":1,"y":2},',
+    );
+    const r = parseConfigText(text);
+    expect(r.ok === false && r.errors).toEqual([{ path: 'layout.__proto__', message: LAYOUT_KEY }]);
+    // Listed with the document's other problems, not alone.
+    const both = parseConfigText(text.replace('"version":1', '"version":"1"'));
+    expect(both.ok === false && both.errors.map((e) => e.path)).toEqual([
+      'version',
+      'layout.__proto__',
+    ]);
+  });
+
+  it('refuses a layout key with characters names refuse, and shows them escaped in its path', () => {
+    for (const [key, shown] of [
+      ['kernel:fraud\u200Bprocessor', 'layout["kernel:fraud\\u200bprocessor"]'],
+      ['kernel:\u202Erossecorp', 'layout["kernel:\\u202erossecorp"]'],
+      ['type:1001\u0085', 'layout["type:1001\\u0085"]'],
+    ] as const) {
+      const r = parseConfig({ ...demoConfig(), layout: { [key]: { x: 1, y: 2 } } });
+      expect(r.ok === false && r.errors).toEqual([{ path: shown, message: LAYOUT_KEY }]);
+    }
+    // Right-to-left letters and joiners are names' own: such a key is taken.
+    const ok = parseConfig({ ...demoConfig(), layout: { 'kernel:\u05D0\u200D': { x: 1, y: 2 } } });
+    expect(ok.ok).toBe(true);
   });
 
   it('adds them to an "at position" message once, and leaves one that has them', () => {

@@ -364,7 +364,13 @@ function parseTree(tree: unknown, options: ParseOptions): ParseResult {
   if (countErrors.length > 0) return fail(countErrors);
 
   const parsed = RouteConfigSchema.safeParse(tree, { error: plainMessage });
-  const semantic = semanticErrors(tree, options);
+  // zod's record drops a `__proto__` key without a word (it guards its output's prototype).
+  const semantic = [
+    ...(isRecord(layout) && Object.hasOwn(layout, '__proto__')
+      ? [{ path: formatPath(['layout', '__proto__']), message: LAYOUT_KEY_MESSAGE }]
+      : []),
+    ...semanticErrors(tree, options),
+  ];
   if (!parsed.success) {
     // The cross-checks are listed with the schema's errors, so one import shows everything to
     // fix; a path the schema already flagged is not flagged twice.
@@ -375,6 +381,9 @@ function parseTree(tree: unknown, options: ParseOptions): ParseResult {
   if (semantic.length > 0) return fail(semantic);
   return { ok: true, config: canonicalize(parsed.data) };
 }
+
+const LAYOUT_KEY_MESSAGE =
+  'not a layout key: keys are "type:<type id>" or "kernel:<kernel id>", without control, bidirectional or invisible characters';
 
 /** A value's kind in words, for "expected a number, got text". */
 function kindOf(v: unknown): string {
@@ -430,7 +439,7 @@ function plainMessage(issue: z.core.$ZodRawIssue): string | undefined {
     }
     // The layout's keys, the one record ("Invalid key in record" said nothing of what is valid).
     case 'invalid_key':
-      return 'not a layout key: keys are "type:<type id>" or "kernel:<kernel id>", without control characters';
+      return LAYOUT_KEY_MESSAGE;
     case 'invalid_type': {
       const want = EXPECTED[issue.expected] ?? issue.expected;
       if (issue.expected === 'int') return `must be a whole number, got ${kindOf(issue.input)}`;

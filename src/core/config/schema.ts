@@ -52,6 +52,11 @@ const NAME_CHARS = new RegExp(`^[^${CONTROL}${BIDI}${INVISIBLE}${SURROGATE}]*$`,
  * with them taken out: `mendStored` in src/state/persistence.ts).
  */
 export const INVISIBLE_CHARS = new RegExp(`[${INVISIBLE}]`, 'gu');
+/**
+ * One character of those names refuse (controls, bidi controls, invisible ones, a lone
+ * surrogate): a path or a message quoting a key escapes them, so it shows what it names.
+ */
+export const UNSEEN_CHAR = new RegExp(`[${CONTROL}${BIDI}${INVISIBLE}${SURROGATE}]`, 'gu');
 const NAME_CHARS_MESSAGE =
   'names must not contain control characters, bidirectional text controls (such as U+202E), invisible characters (such as U+200B, a zero-width space) or unpaired surrogates';
 
@@ -196,9 +201,16 @@ export const RouteConfigSchema = z.strictObject({
   routes: z.array(RouteSchema).max(LIMITS.maxRoutes),
   k2kRoutes: z.array(K2kRouteSchema).max(LIMITS.maxK2kRoutes),
   generatorPresets: z.array(GeneratorPresetSchema).max(LIMITS.maxPresets).exactOptional(),
-  // Keys are `type:<id>` or `kernel:<id>`; the prefix also keeps `__proto__` out of the record.
+  // Keys are `type:<id>` or `kernel:<id>`, the id without the characters names refuse (a key
+  // with them names no node). zod's record skips a `__proto__` key without a word: `parseTree`
+  // refuses it first.
   layout: z
-    .record(z.string().regex(new RegExp(`^(type|kernel):[^${CONTROL}]+$`, 'u')), LayoutPointSchema)
+    .record(
+      z
+        .string()
+        .regex(new RegExp(`^(type|kernel):[^${CONTROL}${BIDI}${INVISIBLE}${SURROGATE}]+$`, 'u')),
+      LayoutPointSchema,
+    )
     .exactOptional(),
 });
 
