@@ -123,7 +123,8 @@ const listingEngine = (rows: DeadLetterRow[], total: number) =>
   );
 
 describe('Dead letters in a narrow pane', () => {
-  for (const width of [560, 670])
+  // 340 and 400: a third of the dock, a split pane ("TYPE MESS…", "SOURCE → DESTI…" at 340).
+  for (const width of [340, 400, 560, 670])
     it(`shows every column without scrolling at ${width} px`, async () => {
       const engine = listingEngine([letter(1), letter(2)], 2);
       render(inPane(width, <DeadLettersPanel />), engine);
