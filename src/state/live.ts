@@ -12,6 +12,7 @@ import { createMetricsHistory, type MetricsHistory } from './metricsHistory';
 import { createQueuePredictor, type QueuePredictor } from '../analysis/predict';
 import { createRateHold, edgeKey } from './steadyRates';
 import { createLumps } from './lumps';
+import { createSustainedRate } from './sustained';
 import { useWorkbench } from './store';
 
 /** A value older than this (since the last snapshot arrived) is shown as stale. */
@@ -41,6 +42,11 @@ export interface LiveSlice {
   metricsHistory: MetricsHistory;
   /** Counts that moved while their rate read 0, shown as "+N" for a while (`lumps.ts`), by key. */
   lumps: ReadonlyMap<string, number>;
+  /**
+   * The running generator's mean entry rate over the last 3 s of engine time (`sustained.ts`),
+   * what the amber "does not keep up" readings show; null while idle and in a run's first second.
+   */
+  generatorMean: number | null;
   predictor: QueuePredictor;
   /** Moves with every snapshot the predictor observed. */
   predictionsVersion: number;
@@ -73,6 +79,7 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
   /** The rates shown move once a second unless they say something new (see `steadyRates`). */
   const rateHold = createRateHold();
   const lumps = createLumps();
+  const sustained = createSustainedRate();
   /**
    * Snapshots since the last show, for the receipt log: it takes them (rows and counts) when one
    * is shown, so the Receipts panel reads the moment the status bar and the graph read. Taken as
@@ -94,9 +101,11 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
     // counters, so the snapshots between two shows are not needed.
     const held = rateHold.hold(snapshot, at);
     get().predictor.observe(held);
+    const g = snapshot.generator;
     set({
       snapshot: held,
       lumps: lumps.observe(held, at),
+      generatorMean: sustained.observe(snapshot.timeUs, g.emitted, g.running, g.startedUs),
       snapshotAt: wallMs,
       clockMs: Math.max(get().clockMs, wallMs),
       receiptsVersion: get().receiptLog.version(),
@@ -124,6 +133,7 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
     receiptsVersion: 0,
     metricsHistory: createMetricsHistory(),
     lumps: new Map(),
+    generatorMean: null,
     predictor: createQueuePredictor(),
     predictionsVersion: 0,
     ingestSnapshot(snapshot, wallMs) {
@@ -172,12 +182,14 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
       shownAt = null;
       rateHold.reset();
       lumps.reset();
+      sustained.reset();
       receiptLog.restart();
       metricsHistory.reset();
       predictor.reset();
       set({
         snapshot: null,
         lumps: new Map(),
+        generatorMean: null,
         snapshotAt: null,
         receiptsVersion: receiptLog.version(),
         predictionsVersion: get().predictionsVersion + 1,

@@ -2,7 +2,7 @@ import { useLiveValue, useStale } from '../../state/live';
 import { useWorkbench } from '../../state/store';
 import { pathBottlenecks } from '../../analysis/predict';
 import { usePredictions } from './predictions';
-import { engineLimit } from '../live/engineLimit';
+import { engineLimit, useMeanWhenBehind } from '../live/engineLimit';
 import { depthText, depthTitle } from '../graph/depth';
 import { formatCompact, formatCount, formatNumber, listOf } from '../design/format';
 
@@ -70,10 +70,11 @@ export function PredictPanel() {
   // Saturated, every kernel keeps up with what reaches it: the engine's thread (drawing and
   // routing) is the limit. "none: keeps up" on every path, beside an amber "1.54 M of 4.00 M/s"
   // in the toolbar, read as a tool that cannot see the bottleneck.
+  const mean = useMeanWhenBehind();
   const limit = useLiveValue((s) => {
-    const l = engineLimit(s);
+    const l = engineLimit(s, mean);
     return l
-      ? { asked: l.asked, actual: Math.round(l.actual), lagS: (l.lagMs / 1000).toFixed(1) }
+      ? { asked: l.asked, actual: Math.round(l.sustained), lagS: (l.lagMs / 1000).toFixed(1) }
       : null;
   });
   if (rows.length === 0) return <p className="muted">Waiting for engine snapshots…</p>;

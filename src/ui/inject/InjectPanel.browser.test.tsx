@@ -229,6 +229,66 @@ describe('Inject panel (issue 13, point 8)', () => {
     await expect.element(pattern).toHaveAttribute('title', expect.stringMatching(/^constant: /));
   });
 
+  it("says under the rate typed when the engine does not keep up, with the badge's figures", async () => {
+    render(<InjectPanel />, fakeEngine());
+    const status = page.getByTestId('generator-emitted');
+    const t0 = Date.now();
+    // 5 M/s asked, 2.5 M/s entering by the mean of 3 s (the half-second rate swinging round it),
+    // the run falling 0.1 s further behind every tenth of a second.
+    for (let i = 1; i <= 32; i++) {
+      const rate = i % 2 === 0 ? 1_500_000 : 3_500_000;
+      store.getState().ingestSnapshot(
+        snapshot({
+          timeUs: 10_000_000 + i * 100_000,
+          generator: {
+            running: true,
+            emitted: i * 250_000,
+            lagMs: 1000 + i * 100,
+            onWorker: true,
+            startedUs: 10_000_000,
+            ratePerSec: rate,
+            spec: { ratePerSec: 5_000_000, seed: 42, pattern: 'poisson' },
+          },
+          rates: { injectedPerSec: rate, processedPerSec: rate, deadLetteredPerSec: 0 },
+        }),
+        t0 + i * 100,
+      );
+    }
+    // "8,000,000 sent · 5.00 M/s poisson, seed 42" had read on in grey.
+    await expect
+      .element(status)
+      .toHaveTextContent(/^8,000,000 sent · 2\.50\sM of 5\.00\sM\/s, 4\.2 s behind$/);
+    await expect.element(status).toHaveClass(/warn-text/);
+    await expect
+      .element(status)
+      .toHaveAttribute(
+        'title',
+        expect.stringMatching(
+          /The engine does not keep up: messages enter at 2\.50\sM\/s \(the mean of the last 3 s\) of the 5\.00\sM\/s asked/,
+        ),
+      );
+    // Back on schedule: the run as it was asked, not amber.
+    store.getState().ingestSnapshot(
+      snapshot({
+        timeUs: 13_400_000,
+        generator: {
+          running: true,
+          emitted: 8_100_000,
+          lagMs: 0,
+          onWorker: true,
+          startedUs: 10_000_000,
+          ratePerSec: 5_000_000,
+          spec: { ratePerSec: 5_000_000, seed: 42, pattern: 'poisson' },
+        },
+      }),
+      t0 + 3_400,
+    );
+    await expect
+      .element(status)
+      .toHaveTextContent(/^8,100,000 sent · 5\.00\sM\/s poisson, seed 42$/);
+    await expect.element(status).not.toHaveClass(/warn-text/);
+  });
+
   it('says where the generator draws its messages while it runs', async () => {
     render(<InjectPanel />, fakeEngine());
     const status = page.getByTestId('generator-emitted');

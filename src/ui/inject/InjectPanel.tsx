@@ -9,7 +9,9 @@ import {
 import { useEngine } from '../engineContext';
 import { useOpenTrace } from '../analysis';
 import { canonicalTypeId, findKernel, findType, routeOf, typeIdOfText } from '../../state/edits';
-import { useLive } from '../../state/live';
+import { useLive, useLiveValue } from '../../state/live';
+import { SUSTAINED_S } from '../../state/sustained';
+import { engineLimit, useMeanWhenBehind } from '../live/engineLimit';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import type { GeneratorFormState } from '../../state/injectForm';
 import {
@@ -27,7 +29,14 @@ import {
   whole,
   type GeneratorField,
 } from './generatorSpec';
-import { countOf, formatClock, formatCount, formatCounts, formatRate } from '../design/format';
+import {
+  countOf,
+  formatClock,
+  formatCompact,
+  formatCount,
+  formatCounts,
+  formatRate,
+} from '../design/format';
 import { F32_MAX_TEXT } from '../../engine/payload';
 import { splitAtOnce } from './atOnce';
 
@@ -538,13 +547,27 @@ function GeneratorForm() {
   // The count first: where the line is cut (the generator's column at 1440x900), the end goes.
   // "running at" and "own worker" (the title says it) left out: at 1440x900 the line had read
   // "6,217,728 sent · running at 2.00 M/s constan…", its pattern, seed and length cut.
+  // The engine not keeping up is said here too, under the rate typed, as the toolbar's amber
+  // badge says it (the same test and the same mean of the last 3 s): "4,063,232 sent · 5.00 M/s
+  // poisson" had read on while 1.7 M/s entered and the run fell 34 s behind its schedule.
+  const mean = useMeanWhenBehind();
+  const limit = useLiveValue((s) => {
+    const l = engineLimit(s, mean);
+    return l ? { sustained: l.sustained, asked: l.asked, lagMs: Math.round(l.lagMs) } : null;
+  });
+  const behindText = limit
+    ? `${formatCompact(limit.sustained)} of ${formatRate(limit.asked)}, ${(limit.lagMs / 1000).toFixed(limit.lagMs < 10_000 ? 1 : 0)} s behind`
+    : null;
   const statusText = running
-    ? `${emitted.toLocaleString('en-US')} sent · ${runningAs}${timed ? `, ${span}` : ''}`
+    ? `${emitted.toLocaleString('en-US')} sent · ${behindText ?? `${runningAs}${timed ? `, ${span}` : ''}`}`
     : // Stopped, the count is the last run's: "19,594,240 sent" beside the status bar's
       // "injected 35,409,920" (two runs, and sends by hand) read as a contradiction.
       `${finished ? 'finished: ' : emitted > 0 ? 'last run: ' : ''}${emitted.toLocaleString('en-US')} sent`;
   const statusTitle = running
-    ? `${emitted.toLocaleString('en-US')} sent in this run · ${runningAs}, ${span}`
+    ? `${emitted.toLocaleString('en-US')} sent in this run · ${runningAs}, ${span}` +
+      (limit
+        ? `. The engine does not keep up: messages enter at ${formatRate(limit.sustained)} (the mean of the last ${SUSTAINED_S} s) of the ${formatRate(limit.asked)} asked, and the generator is ${(limit.lagMs / 1000).toFixed(1)} s behind its schedule`
+        : '')
     : emitted > 0
       ? `${statusText} by the generator's last run (the status bar's "injected" counts every run and every send by hand since the counters were reset)`
       : statusText;
@@ -750,7 +773,7 @@ function GeneratorForm() {
             while running ("running at 5,000/s bursts, seed 7, …") and the form below jumped
             26 px at Start and back at Stop. */}
         <p
-          className="generator-status"
+          className={`generator-status${behindText ? ' warn-text' : ''}`}
           data-testid="generator-emitted"
           title={
             running

@@ -12,7 +12,16 @@ const at = (g: Partial<EngineSnapshot['generator']>, injectedPerSec: number) =>
 describe('engineLimit', () => {
   it('is the engine when the generator is late and sends slower than asked', () => {
     const s = at({ spec: { ratePerSec: 2_000_000 }, lagMs: 800, ratePerSec: 1_500_000 }, 1_500_000);
-    expect(engineLimit(s)).toEqual({ asked: 2_000_000, actual: 1_500_000, lagMs: 800 });
+    expect(engineLimit(s)).toEqual({
+      asked: 2_000_000,
+      actual: 1_500_000,
+      sustained: 1_500_000,
+      lagMs: 800,
+    });
+    // Given the mean of the last 3 s, that is the rate to show; the test still reads the
+    // half-second rate.
+    expect(engineLimit(s, 1_620_000)).toMatchObject({ actual: 1_500_000, sustained: 1_620_000 });
+    expect(engineLimit(at({ spec: { ratePerSec: 2e6 }, lagMs: 10 }, 1e6), 1_620_000)).toBeNull();
   });
 
   it("reads the generator's own rate: a burst sent by hand does not hide that it falls behind", () => {
@@ -38,6 +47,7 @@ describe('engineLimit', () => {
     expect(engineLimit(at({ spec: ten, lagMs: 150, ratePerSec: 36_100 }, 36_100))).toEqual({
       asked: 10_000_000,
       actual: 36_100,
+      sustained: 36_100,
       lagMs: 150,
     });
     // A little late and near the asked rate: a slice's jitter, not the engine.

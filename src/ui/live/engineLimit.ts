@@ -1,5 +1,6 @@
 import type { EngineSnapshot } from '../../engine/protocol';
 import { RATE_WINDOW_US } from '../../engine/rate';
+import { useWorkbench } from '../../state/store';
 
 /**
  * How far behind its schedule the generator may be before the workbench says the engine does
@@ -30,25 +31,36 @@ export function starting(s: EngineSnapshot | null): boolean {
 /**
  * When the engine itself is the limit (never in a run's start-up, `STARTING_US`): the generator runs, is more than `BEHIND_MS` behind its
  * schedule (`FAR_BEHIND_MS` entering under half the asked rate), and messages enter slower than
- * asked. The toolbar's badge, Predict and Problems all
- * say so from this one test.
+ * asked. The toolbar's badge, Predict and Problems all say so from this one test, and read the same
+ * `sustained` rate: `mean`, the live slice's `generatorMean` (the last 3 s), where there is one.
  */
 export function engineLimit(
   s: EngineSnapshot | null,
-): { asked: number; actual: number; lagMs: number } | null {
-  const b = behindSchedule(s);
-  return b && !b.catchingUp ? { asked: b.asked, actual: b.actual, lagMs: b.lagMs } : null;
+  mean: number | null = null,
+): { asked: number; actual: number; sustained: number; lagMs: number } | null {
+  const b = behindSchedule(s, mean);
+  return b && !b.catchingUp
+    ? { asked: b.asked, actual: b.actual, sustained: b.sustained, lagMs: b.lagMs }
+    : null;
 }
 
 /**
  * The generator late by `engineLimit`'s test, whether messages enter slower than asked (the engine
  * is the limit) or faster (`catchingUp`, after a stall). Problems lists it while either lasts: by
  * `engineLimit` alone it came and went every second or two at 3 M/s, while the generator stayed
- * 1.2 s behind and its rate turned from under to over the asked one and back.
+ * 1.2 s behind and its rate turned from under to over the asked one and back. `actual` is the
+ * half-second rate the test reads; `sustained` the rate to show, `mean` where given.
  */
 export function behindSchedule(
   s: EngineSnapshot | null,
-): { asked: number; actual: number; lagMs: number; catchingUp: boolean } | null {
+  mean: number | null = null,
+): {
+  asked: number;
+  actual: number;
+  sustained: number;
+  lagMs: number;
+  catchingUp: boolean;
+} | null {
   const g = s?.generator;
   if (!s || !g?.running || !g.spec || starting(s)) return null;
   // The generator's own rate: with a burst sent by hand meanwhile, all that enters can read above
@@ -56,5 +68,20 @@ export function behindSchedule(
   const actual = g.ratePerSec ?? s.rates.injectedPerSec;
   const asked = g.spec.ratePerSec;
   const late = g.lagMs > BEHIND_MS || (g.lagMs > FAR_BEHIND_MS && actual < asked / 2);
-  return late ? { asked, actual, lagMs: g.lagMs, catchingUp: actual >= asked } : null;
+  return late
+    ? { asked, actual, sustained: mean ?? actual, lagMs: g.lagMs, catchingUp: actual >= asked }
+    : null;
+}
+
+/**
+ * The live slice's `generatorMean` to three significant figures (as a rate on screen shows it)
+ * while the generator is behind its schedule, else null: a component re-renders for it only when
+ * the figure it would show changes.
+ */
+export function useMeanWhenBehind(): number | null {
+  return useWorkbench((s) =>
+    s.generatorMean === null || behindSchedule(s.snapshot) === null
+      ? null
+      : Number(s.generatorMean.toPrecision(3)),
+  );
 }

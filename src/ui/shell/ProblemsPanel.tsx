@@ -1,4 +1,5 @@
 import { useLiveValue } from '../../state/live';
+import { useMeanWhenBehind } from '../live/engineLimit';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { configProblems, liveProblems, problemElementId } from './problems';
 import { selectNode } from '../graph/view';
@@ -14,7 +15,8 @@ export function useProblems() {
   const config = useWorkbench((s) => s.config);
   const problems = configProblems(config);
   // By value: the snapshot changes 10 times a second, the problems seldom.
-  const live = useLiveValue((s) => liveProblems(s, config));
+  const mean = useMeanWhenBehind();
+  const live = useLiveValue((s) => liveProblems(s, config, mean));
   return { problems, live };
 }
 

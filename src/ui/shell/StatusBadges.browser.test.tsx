@@ -225,6 +225,43 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(badge).toHaveTextContent('930 K of 2.00 M/s');
   });
 
+  it('at the engine limit reads the mean of the last 3 s, not the half-second swings', async () => {
+    render(<TrafficControl />, fakeEngine());
+    // A QA run at 5 M/s asked: the half-second rate swung so, a step of over a quarter shown at
+    // once each time. Their mean is 2.557 M/s.
+    const swings = [1_660_000, 3_870_000, 2_520_000, 1_690_000, 2_290_000, 3_310_000];
+    const badge = page.getByTestId('traffic-rate');
+    const t0 = Date.now();
+    let sent = 0;
+    for (let i = 1; i <= 40; i++) {
+      const rate = swings[i % swings.length]!;
+      sent += rate / 10;
+      store.getState().ingestSnapshot(
+        snapshot({
+          timeUs: 10_000_000 + i * 100_000,
+          generator: {
+            ...generator(true),
+            spec: { ratePerSec: 5_000_000 },
+            lagMs: 3000,
+            startedUs: 10_000_000,
+            emitted: sent,
+            ratePerSec: rate,
+          },
+          rates: { injectedPerSec: rate, processedPerSec: rate, deadLetteredPerSec: 0 },
+        }),
+        t0 + i * 100,
+      );
+    }
+    await expect.element(badge).toHaveTextContent('2.56 M of 5.00 M/s');
+    await expect.element(badge).toHaveAttribute('data-behind', 'true');
+    await expect
+      .element(badge)
+      .toHaveAttribute(
+        'title',
+        expect.stringMatching(/^Messages enter at 2\.56\sM\/s \(the mean of the last 3 s; /),
+      );
+  });
+
   it("shows the generator's own rate, and what enters in all on hover when a hand sends more", async () => {
     render(<TrafficControl />, fakeEngine());
     store.getState().ingestSnapshot(

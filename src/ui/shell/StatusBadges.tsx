@@ -10,8 +10,9 @@ import { useWorkbench, workbenchStore } from '../../state/store';
 import { useEngine } from '../engineContext';
 import { formatCompact, formatCount, formatRate } from '../design/format';
 import { describeSpec, generatorSpecOf } from '../inject/generatorSpec';
-import { engineLimit, starting } from '../live/engineLimit';
+import { engineLimit, starting, useMeanWhenBehind } from '../live/engineLimit';
 import { AT_ASKED } from '../../state/steadyRates';
+import { SUSTAINED_S } from '../../state/sustained';
 import { useAdapterLine } from '../gpu/adapter';
 
 /**
@@ -208,15 +209,21 @@ const STEADY_RATE = 10_000;
 /** What the running generator's badge reads in each state (`data-behind`), and its hover. */
 const BADGE_STATES: Record<
   'true' | 'starting' | 'catching-up' | 'lagging' | 'false',
-  (r: { actual: number; asked: number; lateBy: string; fullest: number }) => {
+  (r: { actual: number; mean: number | null; asked: number; lateBy: string; fullest: number }) => {
     text: string;
     title: string;
   }
 > = {
-  true: ({ actual, asked, lateBy, fullest }) => ({
-    text: `${formatCompact(actual)} of ${formatRate(asked)}`,
+  // The mean of the last 3 s, not the half-second rate: at the engine's limit that swung by more
+  // than a quarter several times a second, and each swing was shown at once.
+  true: ({ actual, mean, asked, lateBy, fullest }) => ({
+    text: `${formatCompact(mean ?? actual)} of ${formatRate(asked)}`,
     title:
-      `Messages enter at ${formatRate(actual)} of the ${formatRate(asked)} asked for: the engine ` +
+      `Messages enter at ${formatRate(mean ?? actual)}` +
+      (mean === null
+        ? ''
+        : ` (the mean of the last ${SUSTAINED_S} s; ${formatRate(actual)} over the last half second)`) +
+      ` of the ${formatRate(asked)} asked for: the engine ` +
       `does not keep up, and the generator is ${lateBy} behind its schedule.` +
       (fullest < 0.5
         ? ' Every kernel queue is less than half full: the limit is the engine itself (drawing ' +
@@ -269,6 +276,7 @@ export function TrafficControl() {
   const lagMs = useWorkbench((s) => Math.round(s.snapshot?.generator.lagMs ?? 0));
   // The engine does not keep up: the same test Predict and Problems make, so all three agree.
   const behind = useWorkbench((s) => engineLimit(s.snapshot) !== null);
+  const mean = useMeanWhenBehind();
   // Its first half second: the engine warms up, and its rate is not yet the run's.
   const startingUp = useWorkbench((s) => starting(s.snapshot));
   // The fullest queue, as a fraction of its capacity: behind schedule with every queue near
@@ -307,7 +315,7 @@ export function TrafficControl() {
         : lagging
           ? 'lagging'
           : 'false';
-  const badge = BADGE_STATES[state]({ actual, asked, lateBy, fullest });
+  const badge = BADGE_STATES[state]({ actual, mean, asked, lateBy, fullest });
   return (
     <span className="traffic" data-testid="traffic-status">
       <span

@@ -110,6 +110,8 @@ function overflowWords(k: EngineSnapshot['kernels'][number], policy: string | un
 export function liveProblems(
   s: EngineSnapshot | null,
   config: Pick<RouteConfig, 'kernels'>,
+  /** The generator's mean rate over the last 3 s (`generatorMean`), said when it falls behind. */
+  mean: number | null = null,
 ): LiveProblem[] {
   if (!s) return [];
   const policyOf = new Map(config.kernels.map((k) => [k.id, k.overflowPolicy]));
@@ -172,14 +174,14 @@ export function liveProblems(
         until: 'when they are redriven or purged',
       });
   }
-  const late = behindSchedule(s);
+  const late = behindSchedule(s, mean);
   if (late)
     out.push({
       code: 'GeneratorBehind',
       until: 'when the generator is back on its schedule or stops',
       message: late.catchingUp
         ? `The generator is ${(late.lagMs / 1000).toFixed(1)} s behind its schedule, catching up: ${formatRate(late.actual)} enter, above the ${formatRate(late.asked)} asked.`
-        : `The generator is ${(late.lagMs / 1000).toFixed(1)} s behind its schedule: the engine takes ${formatRate(late.actual)} of the ${formatRate(late.asked)} asked.`,
+        : `The generator is ${(late.lagMs / 1000).toFixed(1)} s behind its schedule: the engine takes ${formatRate(late.sustained)} of the ${formatRate(late.asked)} asked.`,
     });
   return out;
 }
