@@ -49,7 +49,12 @@ describe('config edits', () => {
     );
     expect(removeRoute(ok(removeRoute(c, 1002)).config, 1002).ok).toBe(false);
     expect(connectK2k(c, 'aggregator', 'aggregator').ok).toBe(false);
-    const k = ok(connectK2k(c, 'aggregator', 'alert_sink')).config;
+    const made = ok(connectK2k(c, 'aggregator', 'alert_sink'));
+    // It says when the hop applies: not while aggregator is registered, as it is here.
+    expect(made.note).toMatch(
+      /wherever "aggregator" is not registered.*they still go to it directly/,
+    );
+    const k = made.config;
     expect(k.k2kRoutes).toEqual([{ dest: 'aggregator', nextHop: 'alert_sink' }]);
   });
 

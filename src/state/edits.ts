@@ -87,7 +87,11 @@ export function removeRoute(config: RouteConfig, typeId: U64Json): EditResult {
   };
 }
 
-/** K2K next hop: messages for `dest` travel via `nextHop`. One next hop per destination. */
+/**
+ * K2K next hop: messages for `dest` travel via `nextHop` whenever the broker cannot deliver to
+ * `dest` directly (the seed's rule: next hops are consulted only for a destination not
+ * registered). One next hop per destination.
+ */
 export function connectK2k(config: RouteConfig, dest: string, nextHop: string): EditResult {
   if (dest === nextHop)
     return { ok: false, error: `A kernel cannot be its own next hop ("${dest}").` };
@@ -98,7 +102,9 @@ export function connectK2k(config: RouteConfig, dest: string, nextHop: string): 
   return {
     ok: true,
     config: { ...config, k2kRoutes },
-    note: `Messages for "${dest}" now go via "${nextHop}".`,
+    // What the hop does, by the seed's rule: "Messages for … now go via …" had promised a relay
+    // the broker never makes while the destination is registered (QA: every trace read hops 0).
+    note: `Next hop set: messages for "${dest}" go via "${nextHop}" wherever "${dest}" is not registered with the broker (RingKernel consults next hops only then). Here "${dest}" is, so they still go to it directly.`,
   };
 }
 

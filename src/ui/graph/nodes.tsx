@@ -303,7 +303,7 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
         position={Position.Bottom}
         id="k2k-out"
         className="k2k"
-        title={`K2K route from ${kernel.id}: drag to another kernel's top handle to send its messages via that kernel`}
+        title={`K2K route from ${kernel.id}: drag to another kernel's top handle to make it the next hop for ${kernel.id}'s messages wherever ${kernel.id} is not registered with the broker (RingKernel consults next hops only then)`}
         aria-description={`K2K route from ${kernel.id}`}
       />
     </div>
