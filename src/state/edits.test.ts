@@ -5,6 +5,7 @@ import {
   addType,
   canonicalTypeId,
   connectK2k,
+  typeIdOfText,
   connectRoute,
   copyNodes,
   deleteNodes,
@@ -180,5 +181,21 @@ describe('edits that must not produce an unloadable workspace', () => {
   it('a type id change carries the response references of other types', () => {
     const c = ok(updateType(demoConfig(), 1004, { typeId: 2004 })).config;
     expect(c.messageTypes.find((t) => t.typeId === 1003)?.responseTypeId).toBe(2004);
+  });
+
+  it("reads a type's id or its name: exact first, another case only where one type has it", () => {
+    const c = demoConfig();
+    expect(typeIdOfText(c, ' 1001 ')).toBe(1001);
+    expect(typeIdOfText(c, 'Transaction')).toBe(1001);
+    expect(typeIdOfText(c, 'fraudalert')).toBe(1010);
+    expect(typeIdOfText(c, 'Transactions')).toBeNull();
+    const two = {
+      ...c,
+      messageTypes: [...c.messageTypes, { typeId: 10000, name: 'transaction', fields: [] }],
+    };
+    // Beside "Transaction", "transaction" had resolved to 1001 and its own type was unreachable.
+    expect(typeIdOfText(two, 'transaction')).toBe(10000);
+    expect(typeIdOfText(two, 'Transaction')).toBe(1001);
+    expect(typeIdOfText(two, 'TRANSACTION')).toBeNull();
   });
 });

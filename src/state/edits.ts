@@ -38,15 +38,20 @@ export function findType(config: RouteConfig, typeId: U64Json): TypeDef | undefi
 }
 
 /**
- * The type id a typed text names (Inject's type box): an id, or a type's whole name in any case
- * ("fraudalert": a name had read "not a type id"); null when it names neither.
+ * The type id a typed text names (Inject's type box): an id, or a type's whole name, exactly or
+ * in any case ("fraudalert": a name had read "not a type id"); null when it names neither. A
+ * name in another case stands for a type only when one type has it: beside "Transaction", a type
+ * named "transaction" was never reachable by its name (QA), and "TRANSACTION" names neither.
  */
 export function typeIdOfText(config: RouteConfig, text: string): U64Json | null {
   const id = canonicalTypeId(text);
   if (id !== null) return id;
-  const name = text.trim().toLowerCase();
-  const byName = config.messageTypes.find((t) => t.name.toLowerCase() === name);
-  return byName ? canonicalTypeId(byName.typeId) : null;
+  const typed = text.trim();
+  const exact = config.messageTypes.find((t) => t.name === typed);
+  if (exact) return canonicalTypeId(exact.typeId);
+  const name = typed.toLowerCase();
+  const byName = config.messageTypes.filter((t) => t.name.toLowerCase() === name);
+  return byName.length === 1 ? canonicalTypeId(byName[0]!.typeId) : null;
 }
 
 export function findKernel(config: RouteConfig, kernelId: string): KernelDef | undefined {

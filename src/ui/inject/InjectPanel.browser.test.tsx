@@ -693,6 +693,29 @@ describe('Inject panel (issue 13, point 8)', () => {
     await expect.element(form.getByRole('button', { name: 'Send one' })).toBeDisabled();
   });
 
+  it('takes a name exactly before another case, and says which types a name in another case could be', async () => {
+    render(<InjectPanel />, fakeEngine());
+    const config = store.getState().config;
+    store.getState().replace(
+      {
+        ...config,
+        messageTypes: [...config.messageTypes, { typeId: 10000, name: 'transaction', fields: [] }],
+      },
+      '',
+    );
+    const typeBox = page.getByRole('combobox', { name: 'Message type id' });
+    // "transaction" had been Transaction (1001): the type named so was never reachable by name.
+    await userEvent.fill(typeBox, 'transaction');
+    await expect.element(page.getByText('transaction (10000)')).toBeVisible();
+    await userEvent.fill(typeBox, 'TRANSACTION');
+    await expect.element(typeBox).toHaveAttribute('aria-invalid', 'true');
+    await expect
+      .element(page.getByTestId('type-id-error'))
+      .toHaveTextContent(
+        /^names 2 types in another case: Transaction \(1001\), transaction \(10000\); type one's name exactly, or its id/,
+      );
+  });
+
   it("drops the last send's result once the type id box holds no type id", async () => {
     const engine = fakeEngine((cmd) =>
       cmd.type === 'inject'

@@ -139,6 +139,13 @@ export function InjectPanel() {
   const shownId = typeId ?? lastTypeId;
   const type = shownId === null ? undefined : findType(config, shownId);
   const typeErrorId = useId();
+  // Types whose names the text matches in another case: more than one, and it names none.
+  const alike = useMemo(() => {
+    const lower = typeText.trim().toLowerCase();
+    return typeId === null && lower !== ''
+      ? config.messageTypes.filter((t) => t.name.toLowerCase() === lower)
+      : [];
+  }, [config, typeText, typeId]);
   return (
     <div className="inject">
       <section aria-label="Publish">
@@ -163,7 +170,9 @@ export function InjectPanel() {
         </label>{' '}
         {typeId === null ? (
           <span className="error" id={typeErrorId} data-testid="type-id-error">
-            not a type id (a whole number from 0 to {U64_MAX_TEXT}) or a type&apos;s name
+            {alike.length > 1
+              ? `names ${alike.length} types in another case: ${alike.map((t) => `${t.name} (${String(t.typeId)})`).join(', ')}; type one's name exactly, or its id`
+              : `not a type id (a whole number from 0 to ${U64_MAX_TEXT}) or a type's name`}
             {shownId === null ? '' : `; sending is off until it is one`}
           </span>
         ) : (
