@@ -205,4 +205,29 @@ describe('looksLikeRust', () => {
     expect(looksLikeRust(serializeConfig(demoConfig(), 'toml'))).toBe(false);
     expect(looksLikeRust('anything', 'routes.rs')).toBe(true);
   });
+
+  it("tells the workbench's own WGSL export from Rust: its fn and struct lines had read as Rust", async () => {
+    const { looksLikeRust, looksLikeWgsl } = await import('./detect.ts');
+    const { serializeConfig } = await import('../../core/config/index.ts');
+    for (const c of [demoConfig(), hostileConfig()]) {
+      const wgsl = serializeConfig(c, 'wgsl');
+      expect(looksLikeWgsl(wgsl)).toBe(true);
+      expect(looksLikeRust(wgsl)).toBe(false);
+    }
+    expect(looksLikeWgsl('anything', 'demo.dispatch.wgsl')).toBe(true);
+    for (const format of ['json', 'toml', 'rust'] as const)
+      expect(looksLikeWgsl(serializeConfig(demoConfig(), format))).toBe(false);
+    expect(looksLikeWgsl(HAND_WRITTEN)).toBe(false);
+    // Any config: its Rust reads as Rust, its WGSL as WGSL.
+    fc.assert(
+      fc.property(configArb, (c) => {
+        const rust = serializeConfig(c, 'rust');
+        const wgsl = serializeConfig(c, 'wgsl');
+        return (
+          looksLikeRust(rust) && !looksLikeWgsl(rust) && looksLikeWgsl(wgsl) && !looksLikeRust(wgsl)
+        );
+      }),
+      { numRuns: 60 },
+    );
+  });
 });

@@ -4,7 +4,7 @@ import '../design/tokens.css';
 import { ConfigDialogs } from './ConfigDialogs';
 import { cleanup, freshStore, render } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
-import { demoConfig } from '../../core/config';
+import { demoConfig, serializeConfig } from '../../core/config';
 
 let store: WorkbenchStore;
 beforeEach(() => {
@@ -99,6 +99,23 @@ describe('Import dialog', () => {
     // No "from paste" beside a file's refusal with nothing in the box.
     expect(dialog().getByTestId('import-origin').query()).toBeNull();
     await userEvent.click(dialog().getByRole('button', { name: 'Cancel' }));
+  });
+
+  it("says the workbench's own WGSL export cannot be read back, not 20 Rust syntax errors (QA)", async () => {
+    render(<ConfigDialogs />);
+    openImport();
+    await userEvent.upload(
+      dialog().getByLabelText('Config file'),
+      new File([serializeConfig(demoConfig(), 'wgsl')], 'demo.dispatch.wgsl', {
+        type: 'text/wgsl',
+      }),
+    );
+    const errors = dialog().getByTestId('import-errors');
+    await expect.element(errors).toHaveTextContent(/this is WGSL, a shader/);
+    await expect.element(errors).toHaveTextContent(/JSON, TOML or RingKernel Rust instead/);
+    expect(errors.getByRole('listitem').elements()).toHaveLength(1);
+    expect(dialog().element().textContent).not.toMatch(/Read as RingKernel Rust|syntax error/);
+    await expect.element(dialog().getByRole('button', { name: /Apply/ })).toBeDisabled();
   });
 
   it('names a K2K route in the diff by both kernels (QA)', async () => {

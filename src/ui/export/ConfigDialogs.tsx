@@ -17,7 +17,7 @@ import {
 } from '../../core/config';
 import './dialogs.css';
 import { DiffView, typeNamer } from './DiffView';
-import { looksLikeRust } from '../../interop/rust/detect';
+import { looksLikeRust, looksLikeWgsl } from '../../interop/rust/detect';
 import type { RustReadResult, Unread } from '../../interop/rust/read';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { downloadText } from '../live/download';
@@ -29,6 +29,18 @@ const formatName = (f: ExportFormat): string => (f === 'rust' ? 'Rust' : f.toUpp
 /** Problems an import lists at most; how many more there are is said under them. */
 const SHOWN_ERRORS = 50;
 
+/** What a WGSL file gets: the export is one way, and says so rather than a list of Rust errors. */
+const WGSL_REFUSED: ImportResult = {
+  ok: false,
+  errors: [
+    {
+      path: '(document)',
+      message:
+        "this is WGSL, a shader: the workbench exports its dispatch table as WGSL but cannot read one back (it holds no kernels, fields or layout). Import the workspace's JSON, TOML or RingKernel Rust instead.",
+    },
+  ],
+};
+
 type ImportResult = ReturnType<typeof parseConfig> | RustReadResult;
 
 /**
@@ -37,7 +49,12 @@ type ImportResult = ReturnType<typeof parseConfig> | RustReadResult;
  */
 function useImportResult(text: string, fileName: string | undefined) {
   const rust = text.trim() !== '' && looksLikeRust(text, fileName);
-  const plain = useMemo(() => (text.trim() && !rust ? parseConfig(text) : null), [text, rust]);
+  const wgsl = text.trim() !== '' && !rust && looksLikeWgsl(text, fileName);
+  const plain = useMemo(
+    (): ImportResult | null =>
+      wgsl ? WGSL_REFUSED : text.trim() && !rust ? parseConfig(text) : null,
+    [text, rust, wgsl],
+  );
   const [read, setRead] = useState<{ text: string; result: ImportResult } | null>(null);
   useEffect(() => {
     if (!rust) return;
