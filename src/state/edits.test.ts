@@ -198,4 +198,18 @@ describe('edits that must not produce an unloadable workspace', () => {
     expect(typeIdOfText(two, 'Transaction')).toBe(1001);
     expect(typeIdOfText(two, 'TRANSACTION')).toBeNull();
   });
+
+  it('refuses a name or kernel id with a bidi control or an invisible character at its field', () => {
+    const c = demoConfig();
+    const t = updateType(c, 1001, { name: 'abc\u202Edef' });
+    expect(t.ok === false && t.error).toMatch(
+      /^The name must not contain control characters, bidirectional text controls/,
+    );
+    const f = updateType(c, 1001, { fields: [{ name: 'amo\u200Bunt', type: 'f32' }] });
+    expect(f.ok === false && f.error).toMatch(/^Field name "amo\u200Bunt" must not contain/);
+    const k = updateKernel(c, 'aggregator', { id: 'aggre\u2066gator' });
+    expect(k.ok === false && k.error).toMatch(/^The kernel id must not contain/);
+    // Right-to-left letters and emoji are names' own.
+    expect(updateType(c, 1001, { name: 'עסקה 💳' }).ok).toBe(true);
+  });
 });

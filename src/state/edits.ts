@@ -3,7 +3,7 @@
  * human-readable note for the status line, or an error the user can act on. The store keeps
  * history; these functions know nothing about React or the engine.
  */
-import { canonicalU64, readU64, type RouteConfig } from '../core/config';
+import { canonicalU64, nameCharsProblem, readU64, type RouteConfig } from '../core/config';
 import { HOST_KERNEL, HOST_KERNEL_RESERVED } from '../core/host';
 
 export type TypeDef = RouteConfig['messageTypes'][number];
@@ -265,6 +265,16 @@ export function updateType(
       error: `Type id ${String(newId)} is already used by ${findType(config, newId)?.name}.`,
     };
   if (next.name.trim() === '') return { ok: false, error: 'A message type needs a name.' };
+  // Said at the field, not as "Change refused: the workspace could not be saved and loaded back
+  // (messageTypes[5].name: …)" over the graph (QA).
+  const badName = nameCharsProblem(next.name);
+  if (badName) return { ok: false, error: `The name ${badName}.` };
+  const badField = next.fields.find((f) => nameCharsProblem(f.name) !== null);
+  if (badField)
+    return {
+      ok: false,
+      error: `Field name "${badField.name}" ${nameCharsProblem(badField.name)}.`,
+    };
   const renamed = !sameTypeId(newId, typeId);
   const messageTypes = config.messageTypes.map((t) => {
     const base = t === current ? next : t;
@@ -294,6 +304,8 @@ export function updateKernel(
   if (!current) return { ok: false, error: `No kernel "${kernelId}".` };
   const next: KernelDef = { ...current, ...patch };
   if (next.id.trim() === '') return { ok: false, error: 'A kernel needs an id.' };
+  const badId = nameCharsProblem(next.id);
+  if (badId) return { ok: false, error: `The kernel id ${badId}.` };
   if (next.id === HOST_KERNEL) return { ok: false, error: `${HOST_KERNEL_RESERVED}.` };
   if (next.id !== kernelId && findKernel(config, next.id))
     return { ok: false, error: `A kernel named "${next.id}" already exists.` };

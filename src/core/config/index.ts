@@ -3,6 +3,7 @@ export {
   SCHEMA_URL,
   LIMITS,
   INVISIBLE_CHARS,
+  nameCharsProblem,
   FIELD_TYPES,
   OVERFLOW_POLICIES,
   BACKENDS,

@@ -60,6 +60,14 @@ export const UNSEEN_CHAR = new RegExp(`[${CONTROL}${BIDI}${INVISIBLE}${SURROGATE
 const NAME_CHARS_MESSAGE =
   'names must not contain control characters, bidirectional text controls (such as U+202E), invisible characters (such as U+200B, a zero-width space) or unpaired surrogates';
 
+/**
+ * Why a name or id is refused for its characters ("must not contain control characters, …"), or
+ * null: what an edit says at its field, as an import says it at its path.
+ */
+export function nameCharsProblem(text: string): string | null {
+  return NAME_CHARS.test(text) ? null : NAME_CHARS_MESSAGE.replace(/^names /, '');
+}
+
 const U64_MESSAGE =
   'expected a u64: a non-negative integer up to 9007199254740991 as a number, or a decimal string up to 18446744073709551615';
 

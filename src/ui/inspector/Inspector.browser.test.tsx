@@ -583,6 +583,29 @@ describe('Inspector (issue 13, point 9)', () => {
       .not.toHaveAttribute('aria-invalid');
   });
 
+  // QA: "the workspace refused it (see the notice)" at the box, and over the graph "Change
+  // refused: the workspace could not be saved and loaded back (messageTypes[5].name: …)".
+  it('refuses a name with a bidi control at its box, in words, and keeps the workspace', async () => {
+    store.getState().setSelection(['type:1002']);
+    render(inPane(300, <Inspector />, 350));
+    const name = page.getByRole('textbox', { name: 'Name', exact: true });
+    await userEvent.fill(name, 'abc\u202Edef');
+    await userEvent.keyboard('{Enter}');
+    await expect
+      .element(page.getByRole('alert'))
+      .toHaveTextContent(
+        /^The name must not contain control characters, bidirectional text controls/,
+      );
+    await expect.element(name).toHaveAttribute('aria-invalid', 'true');
+    expect(
+      store
+        .getState()
+        .notices.map((n) => n.text)
+        .join(' '),
+    ).not.toMatch(/saved and loaded back/);
+    expect(store.getState().config.messageTypes.map((t) => t.name)).toContain('AccountUpdate');
+  });
+
   // QA: a field name used twice and a name another type has were taken (the Rust export then
   // renamed the second field account_2, FIELD_NAMES listing "account" twice); a bytes size of
   // "abc" read back as NaN, its error only under the form and the box unmarked.

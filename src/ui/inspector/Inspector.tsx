@@ -152,9 +152,10 @@ interface FormError {
 /** Which of a form's fields an edit's error is about, by the words it starts with. */
 function errorField(text: string): string | undefined {
   if (/^Type id\b/.test(text)) return 'Type id';
-  if (/^A message type needs a name/.test(text)) return 'Name';
+  if (/^(A message type needs a name|The name\b)/.test(text)) return 'Name';
   if (/^Handler id\b/.test(text)) return 'Handler id';
-  if (/^(A kernel needs an id|A kernel named|"host")/.test(text)) return 'Kernel id';
+  if (/^(A kernel needs an id|A kernel named|The kernel id\b|"host")/.test(text))
+    return 'Kernel id';
   if (/^Queue capacity\b/.test(text)) return 'Queue capacity';
   if (/^Tenant\b/.test(text)) return 'Tenant';
   return undefined;
