@@ -390,6 +390,39 @@ describe('Dead letters redrive', () => {
   });
 });
 
+describe('Dead letters redrive of a selection', () => {
+  it('keeps the letters it refused picked, for a redrive to their own kernel (QA)', async () => {
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'listDeadLetters'
+        ? listing([1, 2, 3].map((i) => letter(i, 'QueueFull')))
+        : cmd.type === 'redrive'
+          ? ({
+              ok: true,
+              command: 'redrive',
+              redrive: result({ selected: 2, refusedNotRouted: 2, remaining: 3 }),
+            } as EngineReply)
+          : undefined,
+    );
+    render(<DeadLettersPanel />, engine);
+    hold(3);
+    await userEvent.click(page.getByRole('checkbox', { name: /^Select dead letter 1:/ }));
+    await userEvent.click(page.getByRole('checkbox', { name: /^Select dead letter 2:/ }));
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Redrive target' }),
+      'aggregator',
+    );
+    await userEvent.click(page.getByRole('button', { name: 'Redrive selected (2)' }));
+    await expect
+      .element(page.getByRole('status').filter({ hasText: 'Redrove' }))
+      .toHaveTextContent(/2 refused: their type is routed to another kernel/);
+    // Still held, still picked: "Redrive selected (0)" had sent the user back to pick them again.
+    await expect.element(page.getByRole('button', { name: 'Redrive selected (2)' })).toBeEnabled();
+    await expect
+      .element(page.getByRole('checkbox', { name: /^Select dead letter 1:/ }))
+      .toBeChecked();
+  });
+});
+
 describe('Dead letters redrive, a queueful at a time', () => {
   it('redrives at most the number asked, the oldest, and says how many are still held', async () => {
     const engine = overflowEngine({ selected: 1_000, redriven: 1_000, remaining: 4_904 });

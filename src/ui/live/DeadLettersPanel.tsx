@@ -297,7 +297,10 @@ export function DeadLettersPanel() {
             failedAgainHints(r.failedByStatus)
           : 'Redriven.',
     );
-    setPicked(new Set());
+    // Letters it refused stay held under their ids: they stay picked, for a redrive to their
+    // original kernel (QA: "2 refused … they stay held" beside "Redrive selected (0)"). The list
+    // reloaded drops the picks of letters no longer held.
+    if (!(r && r.refusedNotRouted + r.refusedCrossTenant > 0)) setPicked(new Set());
     refresh();
     landFocus();
   }
