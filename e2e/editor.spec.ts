@@ -111,6 +111,23 @@ test.describe('route editor', () => {
     await expect.poll(() => wb.routeOf(1003)).toBe('aggregator');
   });
 
+  test('a search that matches no node says so as it is typed, not only on Enter', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    const search = page.getByRole('searchbox', { name: 'Search nodes' });
+    await search.fill('patt');
+    await expect(search).not.toHaveAttribute('aria-invalid', 'true');
+    await expect(page.locator('.react-flow__node .node.dimmed')).not.toHaveCount(0);
+    // "zzz" dimmed every node and said nothing (QA).
+    await search.fill('zzz');
+    await expect(search).toHaveAttribute('aria-invalid', 'true');
+    await expect(search).toHaveAttribute('title', /^Nothing matches "zzz"/);
+    await search.fill('');
+    await expect(search).not.toHaveAttribute('aria-invalid', 'true');
+  });
+
   test('validation flags a duplicate handler id and selects the culprit', async ({ wb, page }) => {
     await wb.open();
     const cfg = await wb.config();

@@ -13,6 +13,15 @@ import {
 } from '../../state/edits';
 import { emissionsOf, type Emission } from './emissions';
 
+/** The toolbar's search, trimmed and lower-cased, as the nodes are matched against it. */
+export const searchQuery = (search: string): string => search.trim().toLowerCase();
+/** A type's node matches a search query by its name or its id. */
+export const typeMatches = (type: RouteConfig['messageTypes'][number], q: string): boolean =>
+  type.name.toLowerCase().includes(q) || String(type.typeId).includes(q);
+/** A kernel's node matches a search query by its id. */
+export const kernelMatches = (kernel: RouteConfig['kernels'][number], q: string): boolean =>
+  kernel.id.toLowerCase().includes(q);
+
 export type TypeNodeData = {
   type: TypeDef;
   routed: boolean;
@@ -98,7 +107,7 @@ export function createFlowBuilder() {
 
   return function build(inputs: FlowInputs): { nodes: FlowNode[]; edges: FlowEdge[] } {
     const { config, selection, problems, search } = inputs;
-    const q = search.trim().toLowerCase();
+    const q = searchQuery(search);
     const measuredOf = (id: string) => {
       const m = inputs.measured?.get(id);
       return m ? { measured: m } : {};
@@ -138,7 +147,7 @@ export function createFlowBuilder() {
     };
     config.messageTypes.forEach((type, i) => {
       const id = typeNodeId(type.typeId);
-      const match = !q || type.name.toLowerCase().includes(q) || String(type.typeId).includes(q);
+      const match = !q || typeMatches(type, q);
       const node: TypeFlowNode = {
         id,
         type: 'messageType',
@@ -159,7 +168,7 @@ export function createFlowBuilder() {
     });
     config.kernels.forEach((kernel, i) => {
       const id = kernelNodeId(kernel.id);
-      const match = !q || kernel.id.toLowerCase().includes(q);
+      const match = !q || kernelMatches(kernel, q);
       const node: KernelFlowNode = {
         id,
         type: 'kernel',

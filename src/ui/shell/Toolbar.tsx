@@ -7,6 +7,7 @@ import { demoConfig } from '../../core/config';
 import { addKernel, addType, kernelNodeId, typeNodeId, type FlowRect } from '../../state/edits';
 import { useWorkbench, workbenchStore, type ThemeChoice } from '../../state/store';
 import { autoLayout } from '../graph/layout';
+import { kernelMatches, searchQuery, typeMatches } from '../graph/flow';
 import { fitGraphAfterChange, graphRoom, graphView } from '../graph/view';
 import { focusInspector } from '../inspector/focus';
 
@@ -47,6 +48,15 @@ export function Toolbar() {
   const canRedo = useWorkbench((s) => s.future.length > 0);
   const theme = useWorkbench((s) => s.theme);
   const search = useWorkbench((s) => s.search);
+  // No node matches what is typed: every node is dimmed, and the box says why.
+  const noMatch = useWorkbench((s) => {
+    const q = searchQuery(s.search);
+    return (
+      q !== '' &&
+      !s.config.messageTypes.some((t) => typeMatches(t, q)) &&
+      !s.config.kernels.some((k) => kernelMatches(k, q))
+    );
+  });
   const [saveAs, setSaveAs] = useState('');
   const [saveOpen, setSaveOpen] = useState(false);
   const [names, setNames] = useState(() => workspaces.list());
@@ -97,13 +107,11 @@ export function Toolbar() {
 
   /** Enter in the search box selects the first match and brings it into view (keyboard-only flow). */
   function selectFirstMatch() {
-    const q = search.trim().toLowerCase();
+    const q = searchQuery(search);
     if (!q) return;
     const { config } = s();
-    const type = config.messageTypes.find(
-      (t) => t.name.toLowerCase().includes(q) || String(t.typeId).includes(q),
-    );
-    const kernel = type ? undefined : config.kernels.find((k) => k.id.toLowerCase().includes(q));
+    const type = config.messageTypes.find((t) => typeMatches(t, q));
+    const kernel = type ? undefined : config.kernels.find((k) => kernelMatches(k, q));
     const id = type ? typeNodeId(type.typeId) : kernel ? kernelNodeId(kernel.id) : null;
     if (!id) return s().notify('warning', `Nothing matches "${search}".`);
     s().setSelection([id]);
@@ -222,7 +230,13 @@ export function Toolbar() {
         type="search"
         className="toolbar-search"
         aria-label="Search nodes"
-        title="Search types and kernels by name or id; Enter selects the first match"
+        // Said as it is typed: "zzz" dimmed every node and said nothing until Enter (QA).
+        {...(noMatch
+          ? {
+              'aria-invalid': true,
+              title: `Nothing matches "${search.trim()}": no type or kernel has it in its name or id`,
+            }
+          : { title: 'Search types and kernels by name or id; Enter selects the first match' })}
         placeholder="Search…"
         value={search}
         onChange={(e) => s().setSearch(e.target.value)}
