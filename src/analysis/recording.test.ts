@@ -113,6 +113,16 @@ describe('recording', () => {
     expect(parsed).toEqual({ ok: true, recording: r });
   });
 
+  it('says where a recording that is not JSON goes wrong, and that one cut short ends early', async () => {
+    const text = serializeRecording(await recordSession());
+    const cut = parseRecording(text.slice(0, text.indexOf(':') + 1));
+    expect(cut.ok === false && cut.error.message).toMatch(
+      /^The recording is not JSON \(.*\(the text ends at line \d+, column \d+: it may be cut short\)\)\.$/,
+    );
+    const broken = parseRecording('{\n  "version": 1,\n  x\n}');
+    expect(broken.ok === false && broken.error.message).toMatch(/line 3, column 3/);
+  });
+
   it('checks a replay in constant memory: the same totals as the full replay, identical twice', async () => {
     const parsed = parseRecording(serializeRecording(await recordSession()));
     if (!parsed.ok) throw new Error(parsed.error.message);

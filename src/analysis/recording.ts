@@ -4,7 +4,7 @@
  * payloads as hex), replayed deterministically into a headless engine on a simulated clock (same
  * config, same receipts) or, best effort, into the live engine after `resetMetrics`.
  */
-import { readU64, U64_MAX, type RouteConfig } from '../core/config';
+import { readU64, U64_MAX, withLineColumn, type RouteConfig } from '../core/config';
 import type { EngineClient } from '../engine/client';
 import { validateSpec } from '../engine/generators';
 import {
@@ -346,7 +346,10 @@ export function parseRecording(
   try {
     v = JSON.parse(text);
   } catch (e) {
-    return bad(`The recording is not JSON (${e instanceof Error ? e.message : String(e)}).`);
+    // Where, as a config's import says it: "(Unexpected end of JSON input)" alone said nothing
+    // of a file cut short (QA).
+    const why = withLineColumn(e instanceof Error ? e.message : String(e), text);
+    return bad(`The recording is not JSON (${why}).`);
   }
   const r = v as Partial<Recording>;
   if (typeof v !== 'object' || v === null || r.version !== RECORDING_VERSION)

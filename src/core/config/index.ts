@@ -30,7 +30,13 @@ export type {
   U64Id,
 } from './schema.ts';
 export { demoConfig } from './demo.ts';
-export { parseConfig, parseConfigText, detectFormat, canonicalize } from './parse.ts';
+export {
+  parseConfig,
+  parseConfigText,
+  detectFormat,
+  canonicalize,
+  withLineColumn,
+} from './parse.ts';
 export type { ConfigError, ParseOptions, ParseResult, TextFormat } from './parse.ts';
 export { formatPath, ROOT_PATH } from './path.ts';
 export { readU64, isU64, canonicalU64, u64Key, U64_MAX } from './u64.ts';

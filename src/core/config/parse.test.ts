@@ -566,8 +566,9 @@ describe('parseConfigText, malformed JSON', () => {
     );
     const said = 'Bad JSON at position 4 (line 2 column 2)';
     expect(withLineColumn(said, 'ab\ncd')).toBe(said);
-    expect(withLineColumn('Unexpected end of JSON input', 'ab')).toBe(
-      'Unexpected end of JSON input',
+    // No position in it: the text's end is the place, and said so.
+    expect(withLineColumn('Unexpected end of JSON input', '{\n  "a": [1,')).toBe(
+      'Unexpected end of JSON input (the text ends at line 2, column 11: it may be cut short)',
     );
   });
 });

@@ -159,13 +159,16 @@ export function detectFormat(text: string): TextFormat {
  * (some engines say it themselves: then the message is left as it is).
  */
 export function withLineColumn(message: string, text: string): string {
+  const where = (at: number) => {
+    const before = text.slice(0, at);
+    return `line ${before.split('\n').length}, column ${at - before.lastIndexOf('\n')}`;
+  };
+  // Cut short: "Unexpected end of JSON input" names no position, and the end is the place.
+  if (/^Unexpected end of JSON input/.test(message))
+    return `${message} (the text ends at ${where(text.length)}: it may be cut short)`;
   const m = /at position (\d+)/.exec(message);
   if (!m || /line \d+/.test(message)) return message;
-  const at = Math.min(Number(m[1]), text.length);
-  const before = text.slice(0, at);
-  const line = before.split('\n').length;
-  const column = at - before.lastIndexOf('\n');
-  return `${message} (line ${line}, column ${column})`;
+  return `${message} (${where(Math.min(Number(m[1]), text.length))})`;
 }
 
 function describe(e: unknown): string {
