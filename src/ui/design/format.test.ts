@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisTop, latencyTicks, seriesStroke, timeTicks, withGaps } from './format';
+import { axisTop, countTicks, latencyTicks, seriesStroke, timeTicks, withGaps } from './format';
 
 describe('latencyTicks', () => {
   it('labels a µs axis in the one unit its largest value reads best in, short', () => {
@@ -62,5 +62,18 @@ describe('withGaps', () => {
     expect(t).toBe(time);
     expect(w).toBe(whole);
     expect(g).toEqual([7, null, 9]);
+  });
+});
+
+describe('countTicks', () => {
+  it("writes a whole axis in one unit, the top's", () => {
+    // Each in its own form, "5,000" had stood under "10.0 K".
+    expect(countTicks([0, 5_000, 10_000])).toEqual(['0', '5 K', '10 K']);
+    expect(countTicks([0, 1_250_000, 2_500_000])).toEqual(['0', '1.25 M', '2.5 M']);
+    expect(countTicks([0, 62_500, 125_000])).toEqual(['0', '62.5 K', '125 K']);
+    expect(countTicks([0, 3e9, 6e9])).toEqual(['0', '3 G', '6 G']);
+    // Under 10,000 at the top: whole numbers with separators.
+    expect(countTicks([0, 2_500, 5_000])).toEqual(['0', '2,500', '5,000']);
+    expect(countTicks([0, 0.5, 1])).toEqual(['0', '0.5', '1']);
   });
 });

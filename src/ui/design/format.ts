@@ -19,11 +19,26 @@ export function formatClock(us: number): string {
 export function latencyTicks(splits: readonly number[]): string[] {
   const top = Math.max(0, ...splits.map((us) => Math.abs(us)));
   const [div, unit] = top >= 1e6 ? [1e6, 's'] : top >= 1e3 ? [1e3, 'ms'] : [1, 'µs'];
-  const short = (x: number) => {
-    const a = Math.abs(x);
-    return String(Number(x.toFixed(a < 10 ? 2 : a < 100 ? 1 : 0)));
-  };
-  return splits.map((us) => `${short(us / div)} ${unit}`);
+  return splits.map((us) => `${tickNumber(us / div)} ${unit}`);
+}
+
+/** A tick's number to three figures at most, no trailing zeros: 2.5, 12.5, 125. */
+function tickNumber(x: number): string {
+  const a = Math.abs(x);
+  return String(Number(x.toFixed(a < 10 ? 2 : a < 100 ? 1 : 0)));
+}
+
+/**
+ * A count or rate axis in one unit, as `latencyTicks` does for time: "0, 5 K, 10 K", where each
+ * label in its own form read "5,000" under "10.0 K" (QA). Under 10,000 at the top, whole numbers
+ * with separators; under 10, up to two decimals (a half-second rate of 1/s: "0, 0.5, 1").
+ */
+export function countTicks(splits: readonly number[]): string[] {
+  const top = Math.max(0, ...splits.map((v) => Math.abs(v)));
+  const [div, unit] = top >= 1e9 ? [1e9, 'G'] : top >= 1e6 ? [1e6, 'M'] : [1e3, 'K'];
+  if (top < 10) return splits.map(tickNumber);
+  if (top < 1e4) return splits.map((v) => Math.round(v).toLocaleString('en-US'));
+  return splits.map((v) => (v === 0 ? '0' : `${tickNumber(v / div)} ${unit}`));
 }
 
 /**

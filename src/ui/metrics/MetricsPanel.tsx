@@ -11,6 +11,7 @@ import {
   formatCount,
   formatMicros,
   formatRate,
+  countTicks,
   latencyTicks,
   seriesStroke,
   timeTicks,
@@ -180,8 +181,7 @@ function Chart({
                   const top = u.scales.y?.max ?? 1;
                   return [0, top / 2, top];
                 },
-                values: (_u, vals) =>
-                  kind === 'latency' ? latencyTicks(vals) : vals.map((v) => formatCompact(v)),
+                values: (_u, vals) => (kind === 'latency' ? latencyTicks(vals) : countTicks(vals)),
               },
             ],
             legend: { live: false },
