@@ -39,6 +39,11 @@ export function usePrediction(kernelId: string): KernelBadge {
   return useWorkbench((s) => badgeOf(s.predictor.get(kernelId)));
 }
 
+/** Whether a kernel's queue refused or evicted messages lately (`KernelPrediction.losing`). */
+export function useLosing(kernelId: string): boolean {
+  return useWorkbench((s) => s.predictor.get(kernelId)?.losing ?? false);
+}
+
 /** Every kernel's prediction; re-renders on every new prediction. */
 export function usePredictions(): KernelPrediction[] {
   useWorkbench((s) => s.predictionsVersion);

@@ -382,6 +382,37 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     await expect.element(label).not.toBeInTheDocument();
   });
 
+  // QA: 44.9 K/s on the route into a queue of 64 beside 75 K/s on the others, and nothing on the
+  // edge said the queue refused the rest.
+  it("marks a route's rate while its kernel's queue refuses: more was sent than it took", async () => {
+    render(<Graph />);
+    const t0 = Date.now();
+    const at = (ms: number, dropped: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          timeUs: 5_000_000 + ms * 1000,
+          kernels: [kernelRow({ id: 'fraud_processor', dropped, ratePerSec: 44_900 })],
+          edges: [
+            { source: 'type:1001', target: 'fraud_processor', ratePerSec: 44_900, total: 1e6 },
+          ],
+        }),
+        t0 + ms,
+      );
+    at(0, 0);
+    const label = page.getByTestId('edge-label-route:1001');
+    await expect.element(label).toHaveTextContent(/^44\.9\sK\/s$/);
+    at(200, 30_000);
+    await expect.element(label).toHaveTextContent(/^44\.9\sK\/s ⚠$/);
+    await expect.element(label).toHaveClass(/edge-label-losing/);
+    await expect
+      .element(label)
+      .toHaveAttribute('title', expect.stringMatching(/more than this was sent on the route/));
+    // A second and more with no loss: the mark goes.
+    at(1_400, 30_000);
+    await expect.element(label).toHaveTextContent(/^44\.9\sK\/s$/);
+    await expect.element(label).not.toHaveClass(/edge-label-losing/);
+  });
+
   // A burst of 3,000 is done within one engine slice: the next snapshot is idle and every rate
   // reads 0, so the graph showed nothing at all while Metrics charted the spike.
   it('shows a burst that no rate showed as its count, on its edge and its kernel, for a while', async () => {
