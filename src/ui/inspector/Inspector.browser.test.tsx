@@ -583,6 +583,20 @@ describe('Inspector (issue 13, point 9)', () => {
       .not.toHaveAttribute('aria-invalid');
   });
 
+  // QA: Tab went Name → … → Apply → Delete type → Route to kernel → Set route.
+  it("puts a type's route before Apply and Delete type in the tab order", async () => {
+    store.getState().setSelection(['type:1002']);
+    render(inPane(300, <Inspector />, 350));
+    await expect.element(page.getByRole('button', { name: 'Delete type' })).toBeInTheDocument();
+    const route = page.getByRole('combobox', { name: 'Route to kernel' }).element();
+    const setRoute = page.getByRole('button', { name: 'Set route' }).element();
+    const apply = page.getByRole('button', { name: 'Apply' }).element();
+    const del = page.getByRole('button', { name: 'Delete type' }).element();
+    const before = (a: Element, b: Element) =>
+      (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+    expect(before(route, setRoute) && before(setRoute, apply) && before(apply, del)).toBe(true);
+  });
+
   // QA: "the workspace refused it (see the notice)" at the box, and over the graph "Change
   // refused: the workspace could not be saved and loaded back (messageTypes[5].name: …)".
   it('refuses a name with a bidi control at its box, in words, and keeps the workspace', async () => {

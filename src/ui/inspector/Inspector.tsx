@@ -606,11 +606,6 @@ function TypeForm({ type }: { type: TypeDef }) {
       <p className="muted">
         Edits apply when you press Enter or leave the form; undo reverts them.
       </p>
-      <ApplyBar
-        error={error}
-        errorId={errorId}
-        remove={{ label: 'Delete type', nodeId: typeNodeId(type.typeId), discard: auto.discard }}
-      />
       <fieldset>
         <legend>Route</legend>
         <p className="muted">
@@ -637,6 +632,13 @@ function TypeForm({ type }: { type: TypeDef }) {
           Set route
         </button>
       </fieldset>
+      {/* After the route, as the tab order goes: Route to kernel had come after Delete type,
+          the destructive button between a keyboard user and the route (QA). */}
+      <ApplyBar
+        error={error}
+        errorId={errorId}
+        remove={{ label: 'Delete type', nodeId: typeNodeId(type.typeId), discard: auto.discard }}
+      />
     </form>
   );
 }
