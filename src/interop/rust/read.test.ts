@@ -218,6 +218,23 @@ describe('looksLikeRust', () => {
     for (const format of ['json', 'toml', 'rust'] as const)
       expect(looksLikeWgsl(serializeConfig(demoConfig(), format))).toBe(false);
     expect(looksLikeWgsl(HAND_WRITTEN)).toBe(false);
+    // Shader words in a name or a string are not WGSL (a review: all three had been refused).
+    const named = serializeConfig(
+      { ...demoConfig(), name: 'GPU @compute var<storage> pipeline' },
+      'json',
+    );
+    expect(looksLikeWgsl(named)).toBe(false);
+    expect(looksLikeWgsl(named, 'w.routes.json')).toBe(false);
+    const toml = serializeConfig({ ...demoConfig(), name: 'shader var<storage> test' }, 'toml');
+    expect(looksLikeWgsl(toml)).toBe(false);
+    expect(looksLikeRust(toml)).toBe(false);
+    const wgpu = `${HAND_WRITTEN}\nconst SHADER: &str = r#"@group(0) @binding(0) var<storage, read> a: array<u32>;"#;\n`;
+    expect(looksLikeWgsl(wgpu)).toBe(false);
+    expect(looksLikeRust(wgpu)).toBe(true);
+    // A shader with no RingKernel in it, outside any string: WGSL.
+    expect(
+      looksLikeWgsl('@group(0) @binding(0) var<storage, read> a: array<u32>;\nfn main() {}'),
+    ).toBe(true);
     // Any config: its Rust reads as Rust, its WGSL as WGSL.
     fc.assert(
       fc.property(configArb, (c) => {
