@@ -413,6 +413,25 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     await expect.element(label).not.toHaveClass(/edge-label-losing/);
   });
 
+  it('leaves a route into a dropOldest queue unmarked: it takes every message, evicting older ones', async () => {
+    render(<Graph />);
+    const t0 = Date.now();
+    const at = (ms: number, dropped: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          timeUs: 5_000_000 + ms * 1000,
+          kernels: [kernelRow({ id: 'aggregator', dropped, ratePerSec: 74_800 })],
+          edges: [{ source: 'type:1002', target: 'aggregator', ratePerSec: 74_800, total: 1e6 }],
+        }),
+        t0 + ms,
+      );
+    at(0, 0);
+    at(200, 30_000);
+    const label = page.getByTestId('edge-label-route:1002');
+    await expect.element(label).toHaveTextContent(/^74\.8\sK\/s$/);
+    await expect.element(label).not.toHaveClass(/edge-label-losing/);
+  });
+
   // A burst of 3,000 is done within one engine slice: the next snapshot is idle and every rate
   // reads 0, so the graph showed nothing at all while Metrics charted the spike.
   it('shows a burst that no rate showed as its count, on its edge and its kernel, for a while', async () => {

@@ -11,6 +11,8 @@ import {
 import { edgeRate, kernelOf, useLive, useLump, useStale } from '../../state/live';
 import { edgeKey } from '../../state/steadyRates';
 import { LUMP_MS } from '../../state/lumps';
+import { useWorkbench } from '../../state/store';
+import { findKernel } from '../../state/edits';
 import { placementDetail, placementLabel } from '../gpu/placement';
 import { nodeLabelId, type FlowEdge, type KernelFlowNode, type TypeFlowNode } from './flow';
 import { useGraphActions } from './actions';
@@ -339,10 +341,14 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
   const rate = useLive((s) => Math.round(edgeRate(s, from, to)));
   const lump = useLump(`e:${edgeKey(from, to)}`);
   const stale = useStale();
-  // A route's rate is what its kernel's queue took: while the queue refuses or evicts, more was
-  // sent than the label says, and it says so (QA: 44.9 K/s on the route into a queue of 64
-  // beside 75 K/s on the others, the difference shown nowhere on the edge).
-  const losing = useLosing(to) && kind === 'route' && rate > 0;
+  // A route's rate is what its kernel's queue took: while the queue refuses, more was sent than
+  // the label says, and it says so (QA: 44.9 K/s on the route into a queue of 64 beside 75 K/s
+  // on the others, the difference shown nowhere on the edge). A dropOldest queue takes every
+  // message (it evicts older ones instead): its route's rate is all that was sent.
+  const refusing = useWorkbench(
+    (s) => kind === 'route' && findKernel(s.config, to)?.overflowPolicy !== 'dropOldest',
+  );
+  const losing = useLosing(to) && refusing && rate > 0;
   // Derived edges (emits, responds) stay thin and dashed: they say what a kernel sends, and the
   // route edge it feeds carries the weight.
   const width = rate > 0 ? Math.min(derived ? 3 : 8, 1.5 + Math.log10(1 + rate)) : 1.5;
@@ -361,7 +367,7 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
     ? `${kind}${flow ? ` ${flow}` : ''}`
     : `${kind === 'k2k' ? 'via ' : ''}${flow}${losing ? ' ⚠' : ''}`;
   const lossTitle = losing
-    ? `${formatRate(rate)} taken into ${to}'s queue: it is refusing or evicting messages now, so more than this was sent on the route (see the node's count and the Queues panel).`
+    ? `${formatRate(rate)} taken into ${to}'s queue: it is refusing messages now, so more than this was sent on the route (see the node's count and the Queues panel).`
     : undefined;
   return (
     <>
