@@ -21,6 +21,8 @@ describe('engineLimit', () => {
     // Given the mean of the last 3 s, that is the rate to show; the test still reads the
     // half-second rate.
     expect(engineLimit(s, 1_620_000)).toMatchObject({ actual: 1_500_000, sustained: 1_620_000 });
+    // A mean holding a catch-up's burst, at or over the asked rate, is not said as a shortfall.
+    expect(engineLimit(s, 2_120_000)).toMatchObject({ sustained: 1_500_000 });
     expect(engineLimit(at({ spec: { ratePerSec: 2e6 }, lagMs: 10 }, 1e6), 1_620_000)).toBeNull();
   });
 
