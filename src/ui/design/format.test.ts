@@ -75,5 +75,9 @@ describe('countTicks', () => {
     // Under 10,000 at the top: whole numbers with separators.
     expect(countTicks([0, 2_500, 5_000])).toEqual(['0', '2,500', '5,000']);
     expect(countTicks([0, 0.5, 1])).toEqual(['0', '0.5', '1']);
+    // Under 1,000, to three figures: 7.5 had been rounded to 8.
+    expect(countTicks([0, 7.5, 15])).toEqual(['0', '7.5', '15']);
+    // A top that rounds to 1,000 of a unit is 1 of the next.
+    expect(countTicks([0, 499_850, 999_700])).toEqual(['0', '0.5 M', '1 M']);
   });
 });

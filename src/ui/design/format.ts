@@ -31,12 +31,19 @@ function tickNumber(x: number): string {
 /**
  * A count or rate axis in one unit, as `latencyTicks` does for time: "0, 5 K, 10 K", where each
  * label in its own form read "5,000" under "10.0 K" (QA). Under 10,000 at the top, whole numbers
- * with separators; under 10, up to two decimals (a half-second rate of 1/s: "0, 0.5, 1").
+ * with separators; under 1,000, to three figures (a rate of 15/s: "0, 7.5, 15").
  */
 export function countTicks(splits: readonly number[]): string[] {
   const top = Math.max(0, ...splits.map((v) => Math.abs(v)));
-  const [div, unit] = top >= 1e9 ? [1e9, 'G'] : top >= 1e6 ? [1e6, 'M'] : [1e3, 'K'];
-  if (top < 10) return splits.map(tickNumber);
+  // The unit whose figure for the top stays under 1,000 once rounded (999,700 is "1 M", not
+  // "1000 K").
+  const [div, unit] =
+    Number(tickNumber(top / 1e6)) >= 1000
+      ? [1e9, 'G']
+      : Number(tickNumber(top / 1e3)) >= 1000
+        ? [1e6, 'M']
+        : [1e3, 'K'];
+  if (top < 1000) return splits.map(tickNumber);
   if (top < 1e4) return splits.map((v) => Math.round(v).toLocaleString('en-US'));
   return splits.map((v) => (v === 0 ? '0' : `${tickNumber(v / div)} ${unit}`));
 }
