@@ -39,6 +39,11 @@ describe('exportFileName', () => {
     expect(exportFileName(named('CON'), 'json')).toBe('con-file.routes.json');
     expect(exportFileName(named('lpt1'), 'json')).toBe('lpt1-file.routes.json');
     expect(exportFileName(named('console'), 'json')).toBe('console.routes.json');
+    expect(exportFileName(named('COM²'), 'json')).toBe('com²-file.routes.json');
+  });
+
+  it('never begins with a combining mark', () => {
+    expect(exportFileName(named('\u0301accent'), 'json')).toBe('accent.routes.json');
   });
 
   it('names a recording by the same rule, with its own fallback', () => {

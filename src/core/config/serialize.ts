@@ -39,7 +39,7 @@ const EXTENSIONS: Record<ExportFormat, string> = {
 };
 
 /** Names Windows keeps for devices, even with an extension after them (`con.routes.json`). */
-const RESERVED_STEMS = /^(con|prn|aux|nul|com\d|lpt\d)$/;
+const RESERVED_STEMS = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/;
 
 /**
  * A file name's stem made of `name` (safe on every OS): its letters, marks and digits in any
@@ -49,10 +49,11 @@ const RESERVED_STEMS = /^(con|prn|aux|nul|com\d|lpt\d)$/;
 export function fileStem(name: string, fallback: string): string {
   const slug = Array.from(
     name
-      .normalize('NFC')
       .toLowerCase()
+      .normalize('NFC')
       .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
-      .replace(/^-+|-+$/g, ''),
+      // Not begun with a hyphen, nor with a mark that has no letter to sit on.
+      .replace(/^[-\p{M}]+|-+$/gu, ''),
   )
     .slice(0, 60)
     .join('')
