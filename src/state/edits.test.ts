@@ -53,7 +53,7 @@ describe('config edits', () => {
     const made = ok(connectK2k(c, 'aggregator', 'alert_sink'));
     // It says when the hop applies: not while aggregator is registered, as it is here.
     expect(made.note).toMatch(
-      /wherever "aggregator" is not registered.*they still go to it directly/,
+      /wherever "aggregator" is not registered.*"aggregator" is registered here, so its messages still go to it directly/,
     );
     const k = made.config;
     expect(k.k2kRoutes).toEqual([{ dest: 'aggregator', nextHop: 'alert_sink' }]);
@@ -197,6 +197,12 @@ describe('edits that must not produce an unloadable workspace', () => {
     expect(typeIdOfText(two, 'transaction')).toBe(10000);
     expect(typeIdOfText(two, 'Transaction')).toBe(1001);
     expect(typeIdOfText(two, 'TRANSACTION')).toBeNull();
+    // Another Unicode form of the same name: "Ströme" typed decomposed (o + U+0308).
+    const accented = {
+      ...c,
+      messageTypes: [...c.messageTypes, { typeId: 7, name: 'Ströme', fields: [] }],
+    };
+    expect(typeIdOfText(accented, 'stro\u0308me')).toBe(7);
   });
 
   it('refuses a name or kernel id with a bidi control or an invisible character at its field', () => {
@@ -206,7 +212,8 @@ describe('edits that must not produce an unloadable workspace', () => {
       /^The name must not contain control characters, bidirectional text controls/,
     );
     const f = updateType(c, 1001, { fields: [{ name: 'amo\u200Bunt', type: 'f32' }] });
-    expect(f.ok === false && f.error).toMatch(/^Field name "amo\u200Bunt" must not contain/);
+    // The name quoted with its unseen character written out: raw, it read "amount".
+    expect(f.ok === false && f.error).toMatch(/^Field name "amo\\u200bunt" must not contain/);
     const k = updateKernel(c, 'aggregator', { id: 'aggre\u2066gator' });
     expect(k.ok === false && k.error).toMatch(/^The kernel id must not contain/);
     // Right-to-left letters and emoji are names' own.

@@ -3,7 +3,13 @@
  * human-readable note for the status line, or an error the user can act on. The store keeps
  * history; these functions know nothing about React or the engine.
  */
-import { canonicalU64, nameCharsProblem, readU64, type RouteConfig } from '../core/config';
+import {
+  canonicalU64,
+  nameCharsProblem,
+  readU64,
+  showUnseen,
+  type RouteConfig,
+} from '../core/config';
 import { HOST_KERNEL, HOST_KERNEL_RESERVED } from '../core/host';
 
 export type TypeDef = RouteConfig['messageTypes'][number];
@@ -38,6 +44,18 @@ export function findType(config: RouteConfig, typeId: U64Json): TypeDef | undefi
 }
 
 /**
+ * The types whose names `text` gives in another case, or another Unicode form (NFC both sides: a
+ * decomposed "ö" typed on one keyboard is the stored one): Inject's type box takes one that is the
+ * only one, and names them where there are more.
+ */
+export function typesNamedAlike(config: RouteConfig, text: string): TypeDef[] {
+  const name = text.trim().normalize('NFC').toLowerCase();
+  return name === ''
+    ? []
+    : config.messageTypes.filter((t) => t.name.normalize('NFC').toLowerCase() === name);
+}
+
+/**
  * The type id a typed text names (Inject's type box): an id, or a type's whole name, exactly or
  * in any case ("fraudalert": a name had read "not a type id"); null when it names neither. A
  * name in another case stands for a type only when one type has it: beside "Transaction", a type
@@ -49,9 +67,8 @@ export function typeIdOfText(config: RouteConfig, text: string): U64Json | null 
   const typed = text.trim();
   const exact = config.messageTypes.find((t) => t.name === typed);
   if (exact) return canonicalTypeId(exact.typeId);
-  const name = typed.toLowerCase();
-  const byName = config.messageTypes.filter((t) => t.name.toLowerCase() === name);
-  return byName.length === 1 ? canonicalTypeId(byName[0]!.typeId) : null;
+  const alike = typesNamedAlike(config, typed);
+  return alike.length === 1 ? canonicalTypeId(alike[0]!.typeId) : null;
 }
 
 export function findKernel(config: RouteConfig, kernelId: string): KernelDef | undefined {
@@ -109,7 +126,7 @@ export function connectK2k(config: RouteConfig, dest: string, nextHop: string): 
     config: { ...config, k2kRoutes },
     // What the hop does, by the seed's rule: "Messages for … now go via …" had promised a relay
     // the broker never makes while the destination is registered (QA: every trace read hops 0).
-    note: `Next hop set: messages for "${dest}" go via "${nextHop}" wherever "${dest}" is not registered with the broker (RingKernel consults next hops only then). Here "${dest}" is, so they still go to it directly.`,
+    note: `Next hop set: messages for "${dest}" go via "${nextHop}" wherever "${dest}" is not registered with the broker (RingKernel consults next hops only then). "${dest}" is registered here, so its messages still go to it directly.`,
   };
 }
 
@@ -273,7 +290,7 @@ export function updateType(
   if (badField)
     return {
       ok: false,
-      error: `Field name "${badField.name}" ${nameCharsProblem(badField.name)}.`,
+      error: `Field name "${showUnseen(badField.name)}" ${nameCharsProblem(badField.name)}.`,
     };
   const renamed = !sameTypeId(newId, typeId);
   const messageTypes = config.messageTypes.map((t) => {

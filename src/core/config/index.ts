@@ -4,6 +4,7 @@ export {
   LIMITS,
   INVISIBLE_CHARS,
   nameCharsProblem,
+  showUnseen,
   FIELD_TYPES,
   OVERFLOW_POLICIES,
   BACKENDS,

@@ -52,11 +52,17 @@ const NAME_CHARS = new RegExp(`^[^${CONTROL}${BIDI}${INVISIBLE}${SURROGATE}]*$`,
  * with them taken out: `mendStored` in src/state/persistence.ts).
  */
 export const INVISIBLE_CHARS = new RegExp(`[${INVISIBLE}]`, 'gu');
+/** One character of those names refuse (controls, bidi controls, invisible ones, a lone surrogate). */
+const UNSEEN_CHAR = new RegExp(`[${CONTROL}${BIDI}${INVISIBLE}${SURROGATE}]`, 'gu');
+
 /**
- * One character of those names refuse (controls, bidi controls, invisible ones, a lone
- * surrogate): a path or a message quoting a key escapes them, so it shows what it names.
+ * `text` with the characters names refuse written as `\u200b` escapes, so a path or a message
+ * quoting it shows what it names: raw, a zero-width space read "fraudprocessor", and U+202E
+ * turned the rest of the message around.
  */
-export const UNSEEN_CHAR = new RegExp(`[${CONTROL}${BIDI}${INVISIBLE}${SURROGATE}]`, 'gu');
+export function showUnseen(text: string): string {
+  return text.replace(UNSEEN_CHAR, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 const NAME_CHARS_MESSAGE =
   'names must not contain control characters, bidirectional text controls (such as U+202E), invisible characters (such as U+200B, a zero-width space) or unpaired surrogates';
 

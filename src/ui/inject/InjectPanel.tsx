@@ -8,7 +8,14 @@ import {
 } from '../../engine/protocol';
 import { useEngine } from '../engineContext';
 import { useOpenTrace } from '../analysis';
-import { canonicalTypeId, findKernel, findType, routeOf, typeIdOfText } from '../../state/edits';
+import {
+  canonicalTypeId,
+  findKernel,
+  findType,
+  routeOf,
+  typeIdOfText,
+  typesNamedAlike,
+} from '../../state/edits';
 import { useLive, useLiveValue } from '../../state/live';
 import { SUSTAINED_S } from '../../state/sustained';
 import { engineLimit, useMeanWhenBehind } from '../live/engineLimit';
@@ -139,13 +146,11 @@ export function InjectPanel() {
   const shownId = typeId ?? lastTypeId;
   const type = shownId === null ? undefined : findType(config, shownId);
   const typeErrorId = useId();
-  // Types whose names the text matches in another case: more than one, and it names none.
-  const alike = useMemo(() => {
-    const lower = typeText.trim().toLowerCase();
-    return typeId === null && lower !== ''
-      ? config.messageTypes.filter((t) => t.name.toLowerCase() === lower)
-      : [];
-  }, [config, typeText, typeId]);
+  // Types whose names the text gives in another case: more than one, and it names none.
+  const alike = useMemo(
+    () => (typeId === null ? typesNamedAlike(config, typeText) : []),
+    [config, typeText, typeId],
+  );
   return (
     <div className="inject">
       <section aria-label="Publish">
@@ -562,7 +567,11 @@ function GeneratorForm() {
   const mean = useMeanWhenBehind();
   const limit = useLiveValue((s) => {
     const l = engineLimit(s, mean);
-    return l ? { sustained: l.sustained, asked: l.asked, lagMs: Math.round(l.lagMs) } : null;
+    // The lag to the tenth of a second the line shows: to the ms it re-rendered the panel at
+    // every snapshot shown.
+    return l
+      ? { sustained: l.sustained, asked: l.asked, lagMs: Math.round(l.lagMs / 100) * 100 }
+      : null;
   });
   const behindText = limit
     ? `${formatCompact(limit.sustained)} of ${formatRate(limit.asked)}, ${(limit.lagMs / 1000).toFixed(limit.lagMs < 10_000 ? 1 : 0)} s behind`
