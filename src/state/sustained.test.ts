@@ -27,37 +27,58 @@ describe('createSustainedRate', () => {
     expect(Math.max(...seen)).toBeLessThan(2_400_000 * 1.05);
   });
 
-  it('gives nothing for a run under a second old, and follows a rate that changes', () => {
+  it('leaves the start-up out, gives nothing before a second of the run after it', () => {
     const s = createSustainedRate();
-    expect(s.observe(100_000, 100, true, 0)).toBeNull();
-    expect(s.observe(900_000, 900, true, 0)).toBeNull();
-    expect(s.observe(1_100_000, 1_100, true, 0)).toBeCloseTo(1_000, 0);
-    // From 1,000/s to 10,000/s: 3 s later only the new rate is in the window.
-    let sent = 1_100;
+    // A cold start: 100/s for its first half second, then 1,000/s.
+    expect(s.observe(100_000, 10, true, 0)).toBeNull();
+    expect(s.observe(400_000, 40, true, 0)).toBeNull();
+    expect(s.observe(500_000, 50, true, 0)).toBeNull();
+    expect(s.observe(1_400_000, 950, true, 0)).toBeNull();
+    // From 0.5 s to 1.5 s: 1,000/s, the start-up's 100/s nowhere in it.
+    expect(s.observe(1_500_000, 1_050, true, 0)).toBeCloseTo(1_000, 0);
+  });
+
+  it('holds its figure a second while it moves by less than a quarter, and follows a step at once', () => {
+    const s = createSustainedRate();
+    let sent = 0;
     let r: number | null = null;
     const shown = new Set<number | null>();
-    for (let t = 1_200_000; t <= 4_200_000; t += 100_000) {
+    // 1,000/s, then from 2.5 s 1,100/s: under a quarter, shown once a second.
+    for (let t = 500_000; t <= 4_500_000; t += 100_000) {
+      sent += t <= 2_500_000 ? 100 : 110;
+      r = s.observe(t, sent, true, 0);
+      if (t > 1_500_000) shown.add(r);
+    }
+    expect(shown.size).toBeLessThanOrEqual(4);
+    // Then 10,000/s: the mean moves past a quarter within a few tenths, and is shown then.
+    let at: number | null = null;
+    for (let t = 4_600_000; t <= 5_500_000; t += 100_000) {
       sent += 1_000;
       r = s.observe(t, sent, true, 0);
-      shown.add(r);
+      if (at === null && r !== null && r > 1_500) at = t;
+    }
+    expect(at).not.toBeNull();
+    expect(at!).toBeLessThanOrEqual(4_800_000);
+    // 3 s later only the new rate is in the window.
+    for (let t = 5_600_000; t <= 8_600_000; t += 100_000) {
+      sent += 1_000;
+      r = s.observe(t, sent, true, 0);
     }
     expect(r).toBeCloseTo(10_000, 0);
-    // Held a second at a time, as the other rates on screen: 3 s of snapshots show 4 figures
-    // (1.1 s, 2.1 s, 3.1 s, 4.1 s), not 31.
-    expect(shown.size).toBe(4);
   });
 
   it('starts afresh for another run, after a stop, and when counts go back', () => {
     const s = createSustainedRate();
-    s.observe(0, 0, true, 0);
-    expect(s.observe(2_000_000, 2_000_000, true, 0)).toBeCloseTo(1_000_000, 0);
-    // A new run (another start time) counts from its own first reading.
-    expect(s.observe(2_100_000, 10, true, 2_000_000)).toBeNull();
-    expect(s.observe(3_100_000, 5_010, true, 2_000_000)).toBeCloseTo(5_000, 0);
-    expect(s.observe(3_200_000, 5_010, false, undefined)).toBeNull();
-    expect(s.observe(3_300_000, 0, true, 3_250_000)).toBeNull();
-    s.observe(4_300_000, 1_000, true, 3_250_000);
+    s.observe(500_000, 0, true, 0);
+    expect(s.observe(2_500_000, 2_000_000, true, 0)).toBeCloseTo(1_000_000, 0);
+    // A new run (another start time) counts from its own first reading after its start-up.
+    expect(s.observe(2_600_000, 10, true, 2_500_000)).toBeNull();
+    s.observe(3_000_000, 100, true, 2_500_000);
+    expect(s.observe(4_000_000, 5_100, true, 2_500_000)).toBeCloseTo(5_000, 0);
+    expect(s.observe(4_100_000, 5_100, false, undefined)).toBeNull();
+    s.observe(4_800_000, 0, true, 4_200_000);
+    s.observe(5_800_000, 1_000, true, 4_200_000);
     // Counts going back in the same run (reset counters): no negative rate.
-    expect(s.observe(4_400_000, 5, true, 3_250_000)).toBeNull();
+    expect(s.observe(5_900_000, 5, true, 4_200_000)).toBeNull();
   });
 });

@@ -580,7 +580,8 @@ function GeneratorForm() {
     ? // Behind, the shortfall first: where the line is cut (the generator's column at 1440x900),
       // the count goes ("41,055,232 sent · 4.58 M of 10.0 M/s, 6.6 s b…"); the hover has it.
       behindText
-      ? `${behindText} · ${emitted.toLocaleString('en-US')} sent`
+      ? // The count compact here (the hover has it whole): at 1440x900 "· 13,770,752…" was cut.
+        `${behindText} · ${formatCompact(emitted)} sent`
       : `${emitted.toLocaleString('en-US')} sent · ${runningAs}${timed ? `, ${span}` : ''}`
     : // Stopped, the count is the last run's: "19,594,240 sent" beside the status bar's
       // "injected 35,409,920" (two runs, and sends by hand) read as a contradiction.
@@ -588,7 +589,7 @@ function GeneratorForm() {
   const statusTitle = running
     ? `${emitted.toLocaleString('en-US')} sent in this run · ${runningAs}, ${span}` +
       (limit
-        ? `. The engine does not keep up: messages enter at ${formatRate(limit.sustained)} (the mean of the last ${SUSTAINED_S} s) of the ${formatRate(limit.asked)} asked, and the generator is ${(limit.lagMs / 1000).toFixed(1)} s behind its schedule`
+        ? `. The engine does not keep up: messages enter at ${formatRate(limit.sustained)} (over the last ${SUSTAINED_S} s at most) of the ${formatRate(limit.asked)} asked, and the generator is ${(limit.lagMs / 1000).toFixed(1)} s behind its schedule`
         : '')
     : emitted > 0
       ? `${statusText} by the generator's last run (the status bar's "injected" counts every run and every send by hand since the counters were reset)`
