@@ -211,6 +211,8 @@ describe('edits that must not produce an unloadable workspace', () => {
     expect(t.ok === false && t.error).toMatch(
       /^The name must not contain control characters, bidirectional text controls/,
     );
+    // Which character, and where: the box shows nothing of it.
+    expect(t.ok === false && t.error).toMatch(/\(here U\+202E, character 4\)\.$/);
     const f = updateType(c, 1001, { fields: [{ name: 'amo\u200Bunt', type: 'f32' }] });
     // The name quoted with its unseen character written out: raw, it read "amount".
     expect(f.ok === false && f.error).toMatch(/^Field name "amo\\u200bunt" must not contain/);

@@ -71,7 +71,15 @@ const NAME_CHARS_MESSAGE =
  * null: what an edit says at its field, as an import says it at its path.
  */
 export function nameCharsProblem(text: string): string | null {
-  return NAME_CHARS.test(text) ? null : NAME_CHARS_MESSAGE.replace(/^names /, '');
+  if (NAME_CHARS.test(text)) return null;
+  // Which one, and where: with a zero-width space the box looks like the name it imitates.
+  const at = [...text].findIndex((c) => c.replace(UNSEEN_CHAR, '') === '');
+  const c = at < 0 ? undefined : [...text][at];
+  const which =
+    c === undefined
+      ? ''
+      : ` (here U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, character ${at + 1})`;
+  return `${NAME_CHARS_MESSAGE.replace(/^names /, '')}${which}`;
 }
 
 const U64_MESSAGE =
