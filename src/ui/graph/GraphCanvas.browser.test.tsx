@@ -382,22 +382,28 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     await expect.element(label).not.toBeInTheDocument();
   });
 
+  /**
+   * Snapshots of type `typeId`'s route into `kernel` at `rate`: `at(ms, dropped)` gives the
+   * one `ms` after the first, the kernel's queue having refused or evicted `dropped` by then.
+   */
+  const routeInto = (kernel: string, typeId: number, rate: number) => {
+    const t0 = Date.now();
+    return (ms: number, dropped: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          timeUs: 5_000_000 + ms * 1000,
+          kernels: [kernelRow({ id: kernel, dropped, ratePerSec: rate })],
+          edges: [{ source: `type:${typeId}`, target: kernel, ratePerSec: rate, total: 1e6 }],
+        }),
+        t0 + ms,
+      );
+  };
+
   // QA: 44.9 K/s on the route into a queue of 64 beside 75 K/s on the others, and nothing on the
   // edge said the queue refused the rest.
   it("marks a route's rate while its kernel's queue refuses: more was sent than it took", async () => {
     render(<Graph />);
-    const t0 = Date.now();
-    const at = (ms: number, dropped: number) =>
-      store.getState().ingestSnapshot(
-        snapshot({
-          timeUs: 5_000_000 + ms * 1000,
-          kernels: [kernelRow({ id: 'fraud_processor', dropped, ratePerSec: 44_900 })],
-          edges: [
-            { source: 'type:1001', target: 'fraud_processor', ratePerSec: 44_900, total: 1e6 },
-          ],
-        }),
-        t0 + ms,
-      );
+    const at = routeInto('fraud_processor', 1001, 44_900);
     at(0, 0);
     const label = page.getByTestId('edge-label-route:1001');
     await expect.element(label).toHaveTextContent(/^44\.9\sK\/s$/);
@@ -415,16 +421,7 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
 
   it('leaves a route into a dropOldest queue unmarked: it takes every message, evicting older ones', async () => {
     render(<Graph />);
-    const t0 = Date.now();
-    const at = (ms: number, dropped: number) =>
-      store.getState().ingestSnapshot(
-        snapshot({
-          timeUs: 5_000_000 + ms * 1000,
-          kernels: [kernelRow({ id: 'aggregator', dropped, ratePerSec: 74_800 })],
-          edges: [{ source: 'type:1002', target: 'aggregator', ratePerSec: 74_800, total: 1e6 }],
-        }),
-        t0 + ms,
-      );
+    const at = routeInto('aggregator', 1002, 74_800);
     at(0, 0);
     at(200, 30_000);
     const label = page.getByTestId('edge-label-route:1002');

@@ -361,19 +361,26 @@ describe('Dead letters, empty and explained', () => {
   });
 });
 
+/**
+ * An engine holding three QueueFull letters whose redrive refuses the `selected` it is given:
+ * their type is routed to another kernel than the target.
+ */
+const refusingEngine = (selected: number) =>
+  fakeEngine((cmd) =>
+    cmd.type === 'listDeadLetters'
+      ? listing([1, 2, 3].map((i) => letter(i, 'QueueFull')))
+      : cmd.type === 'redrive'
+        ? ({
+            ok: true,
+            command: 'redrive',
+            redrive: result({ selected, refusedNotRouted: selected, remaining: 3 }),
+          } as EngineReply)
+        : undefined,
+  );
+
 describe('Dead letters redrive', () => {
   it('says why letters were refused when their type is routed to another kernel', async () => {
-    const engine = fakeEngine((cmd) =>
-      cmd.type === 'listDeadLetters'
-        ? listing([1, 2, 3].map((i) => letter(i, 'QueueFull')))
-        : cmd.type === 'redrive'
-          ? ({
-              ok: true,
-              command: 'redrive',
-              redrive: result({ selected: 3, refusedNotRouted: 3, remaining: 3 }),
-            } as EngineReply)
-          : undefined,
-    );
+    const engine = refusingEngine(3);
     render(<DeadLettersPanel />, engine);
     hold(3);
     await userEvent.selectOptions(
@@ -392,17 +399,7 @@ describe('Dead letters redrive', () => {
 
 describe('Dead letters redrive of a selection', () => {
   it('keeps the letters it refused picked, for a redrive to their own kernel (QA)', async () => {
-    const engine = fakeEngine((cmd) =>
-      cmd.type === 'listDeadLetters'
-        ? listing([1, 2, 3].map((i) => letter(i, 'QueueFull')))
-        : cmd.type === 'redrive'
-          ? ({
-              ok: true,
-              command: 'redrive',
-              redrive: result({ selected: 2, refusedNotRouted: 2, remaining: 3 }),
-            } as EngineReply)
-          : undefined,
-    );
+    const engine = refusingEngine(2);
     render(<DeadLettersPanel />, engine);
     hold(3);
     await userEvent.click(page.getByRole('checkbox', { name: /^Select dead letter 1:/ }));
