@@ -83,14 +83,15 @@ export function behindSchedule(
 }
 
 /**
- * The live slice's `generatorMean` to three significant figures (as a rate on screen shows it)
- * while the generator is behind its schedule, else null: a component re-renders for it only when
- * the figure it would show changes.
+ * The rate the amber "does not keep up" readings give in place of the half-second one: the live
+ * slice's `generatorMean` to three significant figures (as a rate on screen shows it) while the
+ * generator is behind its schedule and the mean is under the asked rate (`behindSchedule`'s
+ * rule), else null. A component re-renders for it only when the figure it would show changes.
  */
 export function useMeanWhenBehind(): number | null {
-  return useWorkbench((s) =>
-    s.generatorMean === null || behindSchedule(s.snapshot) === null
-      ? null
-      : Number(s.generatorMean.toPrecision(3)),
-  );
+  return useWorkbench((s) => {
+    if (s.generatorMean === null) return null;
+    const b = behindSchedule(s.snapshot, Number(s.generatorMean.toPrecision(3)));
+    return b && b.sustained !== b.actual ? b.sustained : null;
+  });
 }

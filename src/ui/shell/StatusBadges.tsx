@@ -276,14 +276,10 @@ export function TrafficControl() {
   const lagMs = useWorkbench((s) => Math.round(s.snapshot?.generator.lagMs ?? 0));
   // The engine does not keep up: the same test Predict and Problems make, so all three agree.
   const behind = useWorkbench((s) => engineLimit(s.snapshot) !== null);
-  // The rate the amber reading gives: the 3 s mean where under the asked rate, as Inject, Predict
-  // and Problems read it (the raw mean had read an amber "3.59 M of 3.00 M/s" beside their
-  // 1.78 M, a catch-up's burst still in it: QA), null where that is the half-second rate.
-  const meanBehind = useMeanWhenBehind();
-  const mean = useWorkbench((s) => {
-    const l = engineLimit(s.snapshot, meanBehind);
-    return l && l.sustained !== l.actual ? l.sustained : null;
-  });
+  // The rate the amber reading gives, as Inject, Predict and Problems read it: the 3 s mean where
+  // under the asked rate (the raw mean had read an amber "3.59 M of 3.00 M/s" beside their 1.78 M,
+  // a catch-up's burst still in it: QA), null where that is the half-second rate.
+  const mean = useMeanWhenBehind();
   // Its first half second: the engine warms up, and its rate is not yet the run's.
   const startingUp = useWorkbench((s) => starting(s.snapshot));
   // The fullest queue, as a fraction of its capacity: behind schedule with every queue near
