@@ -3,6 +3,7 @@
  * shows, at most 10 a second); a badge re-renders only when its kernel's rounded prediction changes.
  */
 import { useWorkbench, workbenchStore } from '../../state/store';
+import { findKernel } from '../../state/edits';
 import type { KernelPrediction } from '../../analysis/predict';
 
 /** What a kernel badge needs. */
@@ -39,9 +40,19 @@ export function usePrediction(kernelId: string): KernelBadge {
   return useWorkbench((s) => badgeOf(s.predictor.get(kernelId)));
 }
 
-/** Whether a kernel's queue refused or evicted messages lately (`KernelPrediction.losing`). */
-export function useLosing(kernelId: string): boolean {
-  return useWorkbench((s) => s.predictor.get(kernelId)?.losing ?? false);
+/**
+ * Whether a kernel's queue is refusing messages lately: losing (`KernelPrediction.losing`) under a
+ * reject or deadLetter policy; a dropOldest queue takes every message, evicting older ones.
+ * Checked only while `watch` holds, and the policy only for a queue losing: every route edge asks
+ * at every view, and a look-up among the config's kernels for each was work a large graph paid.
+ */
+export function useRefusing(kernelId: string, watch: boolean): boolean {
+  return useWorkbench(
+    (s) =>
+      watch &&
+      (s.predictor.get(kernelId)?.losing ?? false) &&
+      findKernel(s.config, kernelId)?.overflowPolicy !== 'dropOldest',
+  );
 }
 
 /** Every kernel's prediction; re-renders on every new prediction. */

@@ -11,12 +11,10 @@ import {
 import { edgeRate, kernelOf, useLive, useLump, useStale } from '../../state/live';
 import { edgeKey } from '../../state/steadyRates';
 import { LUMP_MS } from '../../state/lumps';
-import { useWorkbench } from '../../state/store';
-import { findKernel } from '../../state/edits';
 import { placementDetail, placementLabel } from '../gpu/placement';
 import { nodeLabelId, type FlowEdge, type KernelFlowNode, type TypeFlowNode } from './flow';
 import { useGraphActions } from './actions';
-import { useLosing, usePrediction } from '../analysis/predictions';
+import { usePrediction, useRefusing } from '../analysis/predictions';
 import { depthLevel, depthText, depthTitle, lossText } from './depth';
 import { countOf, formatCompact, formatCount, formatRate } from '../design/format';
 import './graph.css';
@@ -345,10 +343,7 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
   // the label says, and it says so (QA: 44.9 K/s on the route into a queue of 64 beside 75 K/s
   // on the others, the difference shown nowhere on the edge). A dropOldest queue takes every
   // message (it evicts older ones instead): its route's rate is all that was sent.
-  const refusing = useWorkbench(
-    (s) => kind === 'route' && findKernel(s.config, to)?.overflowPolicy !== 'dropOldest',
-  );
-  const losing = useLosing(to) && refusing && rate > 0;
+  const losing = useRefusing(to, kind === 'route' && rate > 0);
   // Derived edges (emits, responds) stay thin and dashed: they say what a kernel sends, and the
   // route edge it feeds carries the weight.
   const width = rate > 0 ? Math.min(derived ? 3 : 8, 1.5 + Math.log10(1 + rate)) : 1.5;
