@@ -46,14 +46,18 @@ const BIDI = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
 // name they make one that looks like another ("fraud_proc\u200Bessor" beside "fraud_processor",
 // QA). ZWNJ and ZWJ stay: scripts and emoji sequences need them.
 const INVISIBLE = '\\u00ad\\u180e\\u200b\\u2060-\\u2064\\ufeff';
-const NAME_CHARS = new RegExp(`^[^${CONTROL}${BIDI}${INVISIBLE}${SURROGATE}]*$`, 'u');
+/** Every character names refuse, as a class's contents: controls, bidi, invisible, surrogates. */
+const REFUSED = `${CONTROL}${BIDI}${INVISIBLE}${SURROGATE}`;
+const NAME_CHARS = new RegExp(`^[^${REFUSED}]*$`, 'u');
 /**
  * Every invisible character names refuse (a workspace saved before they were refused is loaded
  * with them taken out: `mendStored` in src/state/persistence.ts).
  */
 export const INVISIBLE_CHARS = new RegExp(`[${INVISIBLE}]`, 'gu');
 /** One character of those names refuse (controls, bidi controls, invisible ones, a lone surrogate). */
-const UNSEEN_CHAR = new RegExp(`[${CONTROL}${BIDI}${INVISIBLE}${SURROGATE}]`, 'gu');
+const UNSEEN_CHAR = new RegExp(`[${REFUSED}]`, 'gu');
+/** A UTF-16 code unit's number in four hex digits: `200b` for a zero-width space. */
+const hex4 = (c: string) => c.charCodeAt(0).toString(16).padStart(4, '0');
 
 /**
  * `text` with the characters names refuse written as `\u200b` escapes, so a path or a message
@@ -61,7 +65,7 @@ const UNSEEN_CHAR = new RegExp(`[${CONTROL}${BIDI}${INVISIBLE}${SURROGATE}]`, 'g
  * turned the rest of the message around.
  */
 export function showUnseen(text: string): string {
-  return text.replace(UNSEEN_CHAR, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(UNSEEN_CHAR, (c) => `\\u${hex4(c)}`);
 }
 const NAME_CHARS_MESSAGE =
   'names must not contain control characters, bidirectional text controls (such as U+202E), invisible characters (such as U+200B, a zero-width space) or unpaired surrogates';
@@ -71,15 +75,13 @@ const NAME_CHARS_MESSAGE =
  * null: what an edit says at its field, as an import says it at its path.
  */
 export function nameCharsProblem(text: string): string | null {
-  if (NAME_CHARS.test(text)) return null;
-  // Which one, and where: with a zero-width space the box looks like the name it imitates.
-  const at = [...text].findIndex((c) => c.replace(UNSEEN_CHAR, '') === '');
-  const c = at < 0 ? undefined : [...text][at];
-  const which =
-    c === undefined
-      ? ''
-      : ` (here U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, character ${at + 1})`;
-  return `${NAME_CHARS_MESSAGE.replace(/^names /, '')}${which}`;
+  // Which one, and where (by code points): with a zero-width space the box looks like the name
+  // it imitates.
+  const points = [...text];
+  const at = points.findIndex((c) => c.replace(UNSEEN_CHAR, '') === '');
+  if (at < 0) return null;
+  const here = `U+${hex4(points[at]!).toUpperCase()}, character ${at + 1}`;
+  return `${NAME_CHARS_MESSAGE.replace(/^names /, '')} (here ${here})`;
 }
 
 const U64_MESSAGE =
@@ -227,12 +229,7 @@ export const RouteConfigSchema = z.strictObject({
   // with them names no node). zod's record skips a `__proto__` key without a word: `parseTree`
   // refuses it first.
   layout: z
-    .record(
-      z
-        .string()
-        .regex(new RegExp(`^(type|kernel):[^${CONTROL}${BIDI}${INVISIBLE}${SURROGATE}]+$`, 'u')),
-      LayoutPointSchema,
-    )
+    .record(z.string().regex(new RegExp(`^(type|kernel):[^${REFUSED}]+$`, 'u')), LayoutPointSchema)
     .exactOptional(),
 });
 
