@@ -4,6 +4,7 @@ import { ProblemsPanel } from './ProblemsPanel';
 import { PanelBadge } from './PanelBadge';
 import { cleanup, freshStore, kernelRow, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
+import type { DeadLetterReason } from '../../engine/protocol';
 
 let store: WorkbenchStore;
 beforeEach(() => {
@@ -92,21 +93,24 @@ describe('Problems panel', () => {
   // refusals too (QA).
   it('says what a queue refused and what it evicted when it did both', async () => {
     render(<ProblemsPanel />);
-    store.getState().ingestSnapshot(
-      snapshot({
-        kernels: [
-          kernelRow({
-            id: 'pattern_detector',
-            capacity: 16,
-            dropped: 357_114,
-            deadLettered: 357_114,
-            lettersByReason: { Rejected: 182_261, QueueFull: 87_587, DroppedOldest: 87_266 },
-            lettersHeld: 0,
-          }),
-        ],
-      }),
-      Date.now(),
-    );
+    /** pattern_detector (a reject queue of 16) having lost `dropped`, its letters by reason so. */
+    const lost = (dropped: number, lettersByReason: Partial<Record<DeadLetterReason, number>>) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          kernels: [
+            kernelRow({
+              id: 'pattern_detector',
+              capacity: 16,
+              dropped,
+              deadLettered: dropped,
+              lettersByReason,
+              lettersHeld: 0,
+            }),
+          ],
+        }),
+        Date.now(),
+      );
+    lost(357_114, { Rejected: 182_261, QueueFull: 87_587, DroppedOldest: 87_266 });
     await expect
       .element(page.getByRole('list', { name: 'Running system problems' }))
       .toHaveTextContent(
@@ -114,21 +118,7 @@ describe('Problems panel', () => {
       );
     // Evictions alone, under a policy that refuses: the policy is named as the one it has now.
     await new Promise((r) => setTimeout(r, 120));
-    store.getState().ingestSnapshot(
-      snapshot({
-        kernels: [
-          kernelRow({
-            id: 'pattern_detector',
-            capacity: 16,
-            dropped: 5_904,
-            deadLettered: 5_904,
-            lettersByReason: { DroppedOldest: 5_904 },
-            lettersHeld: 0,
-          }),
-        ],
-      }),
-      Date.now(),
-    );
+    lost(5_904, { DroppedOldest: 5_904 });
     await expect
       .element(page.getByRole('list', { name: 'Running system problems' }))
       .toHaveTextContent(
