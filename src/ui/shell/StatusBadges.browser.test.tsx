@@ -225,6 +225,31 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(badge).toHaveTextContent('930 K of 2.00 M/s');
   });
 
+  /**
+   * The `i`th reading, 100 ms apart, of a run started at engine time 10 s: asked `asked`/s,
+   * `rate`/s over the last half second, `lagMs` behind, `sent` in all.
+   */
+  const reading = (
+    t0: number,
+    i: number,
+    r: { asked: number; rate: number; lagMs: number; sent: number },
+  ) =>
+    store.getState().ingestSnapshot(
+      snapshot({
+        timeUs: 10_000_000 + i * 100_000,
+        generator: {
+          ...generator(true),
+          spec: { ratePerSec: r.asked },
+          lagMs: r.lagMs,
+          startedUs: 10_000_000,
+          emitted: r.sent,
+          ratePerSec: r.rate,
+        },
+        rates: { injectedPerSec: r.rate, processedPerSec: r.rate, deadLetteredPerSec: 0 },
+      }),
+      t0 + i * 100,
+    );
+
   it('at the engine limit reads the mean of the last 3 s, not the half-second swings', async () => {
     render(<TrafficControl />, fakeEngine());
     // A QA run at 5 M/s asked: the half-second rate swung so, a step of over a quarter shown at
@@ -236,21 +261,7 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     for (let i = 1; i <= 40; i++) {
       const rate = swings[i % swings.length]!;
       sent += rate / 10;
-      store.getState().ingestSnapshot(
-        snapshot({
-          timeUs: 10_000_000 + i * 100_000,
-          generator: {
-            ...generator(true),
-            spec: { ratePerSec: 5_000_000 },
-            lagMs: 3000,
-            startedUs: 10_000_000,
-            emitted: sent,
-            ratePerSec: rate,
-          },
-          rates: { injectedPerSec: rate, processedPerSec: rate, deadLetteredPerSec: 0 },
-        }),
-        t0 + i * 100,
-      );
+      reading(t0, i, { asked: 5_000_000, rate, lagMs: 3000, sent });
     }
     await expect.element(badge).toHaveTextContent('2.56 M of 5.00 M/s');
     await expect.element(badge).toHaveAttribute('data-behind', 'true');
@@ -272,21 +283,7 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     // behind: the 3 s mean, 3.59 M, is over the 3 M/s asked.
     for (let i = 1; i <= 36; i++) {
       const rate = i < 36 ? 3_600_000 : 1_780_000;
-      store.getState().ingestSnapshot(
-        snapshot({
-          timeUs: 10_000_000 + i * 100_000,
-          generator: {
-            ...generator(true),
-            spec: { ratePerSec: 3_000_000 },
-            lagMs: i < 36 ? 0 : 900,
-            startedUs: 10_000_000,
-            emitted: i * 360_000,
-            ratePerSec: rate,
-          },
-          rates: { injectedPerSec: rate, processedPerSec: rate, deadLetteredPerSec: 0 },
-        }),
-        t0 + i * 100,
-      );
+      reading(t0, i, { asked: 3_000_000, rate, lagMs: i < 36 ? 0 : 900, sent: i * 360_000 });
     }
     // "3.59 M of 3.00 M/s" in amber beside Inject's and Problems' 1.78 M (QA).
     await expect.element(badge).toHaveTextContent('1.78 M of 3.00 M/s');
