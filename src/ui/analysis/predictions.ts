@@ -41,17 +41,19 @@ export function usePrediction(kernelId: string): KernelBadge {
 }
 
 /**
- * Whether a kernel's queue is refusing messages lately: losing (`KernelPrediction.losing`) under a
- * reject or deadLetter policy; a dropOldest queue takes every message, evicting older ones.
- * Checked only while `watch` holds, and the policy only for a queue losing: every route edge asks
- * at every view, and a look-up among the config's kernels for each was work a large graph paid.
+ * How a kernel's queue is losing messages lately (`KernelPrediction.losing`), by its policy: a
+ * reject or deadLetter queue refuses what is sent to it; a dropOldest queue takes every message and
+ * evicts an older one for each. Null while it loses nothing. Checked only while `watch` holds, and
+ * the policy only for a queue losing: every route edge asks at every view, and a look-up among the
+ * config's kernels for each was work a large graph paid.
  */
-export function useRefusing(kernelId: string, watch: boolean): boolean {
-  return useWorkbench(
-    (s) =>
-      watch &&
-      (s.predictor.get(kernelId)?.losing ?? false) &&
-      findKernel(s.config, kernelId)?.overflowPolicy !== 'dropOldest',
+export function useQueueLoss(kernelId: string, watch: boolean): 'refusing' | 'evicting' | null {
+  return useWorkbench((s) =>
+    watch && (s.predictor.get(kernelId)?.losing ?? false)
+      ? findKernel(s.config, kernelId)?.overflowPolicy === 'dropOldest'
+        ? 'evicting'
+        : 'refusing'
+      : null,
   );
 }
 

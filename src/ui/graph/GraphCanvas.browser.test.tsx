@@ -419,13 +419,24 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     await expect.element(label).not.toHaveClass(/edge-label-losing/);
   });
 
-  it('leaves a route into a dropOldest queue unmarked: it takes every message, evicting older ones', async () => {
+  // A dropOldest queue takes all that is sent, so its route's rate is the whole of it; but each
+  // message taken evicts an older one, and the edge had said nothing of that loss.
+  it('marks a route into a dropOldest queue while it evicts, saying the rate is all that was sent', async () => {
     render(<Graph />);
     const at = routeInto('aggregator', 1002, 74_800);
     at(0, 0);
-    at(200, 30_000);
     const label = page.getByTestId('edge-label-route:1002');
     await expect.element(label).toHaveTextContent(/^74\.8\sK\/s$/);
+    at(200, 30_000);
+    await expect.element(label).toHaveTextContent(/^74\.8\sK\/s ⚠$/);
+    await expect.element(label).toHaveClass(/edge-label-losing/);
+    await expect
+      .element(label)
+      .toHaveAttribute(
+        'title',
+        expect.stringMatching(/all that was sent: the queue is full and drops its oldest/),
+      );
+    at(1_400, 30_000);
     await expect.element(label).not.toHaveClass(/edge-label-losing/);
   });
 

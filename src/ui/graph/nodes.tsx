@@ -14,7 +14,7 @@ import { LUMP_MS } from '../../state/lumps';
 import { placementDetail, placementLabel } from '../gpu/placement';
 import { nodeLabelId, type FlowEdge, type KernelFlowNode, type TypeFlowNode } from './flow';
 import { useGraphActions } from './actions';
-import { usePrediction, useRefusing } from '../analysis/predictions';
+import { usePrediction, useQueueLoss } from '../analysis/predictions';
 import { depthLevel, depthText, depthTitle, lossText } from './depth';
 import { countOf, formatCompact, formatCount, formatRate } from '../design/format';
 import './graph.css';
@@ -342,8 +342,9 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
   // A route's rate is what its kernel's queue took: while the queue refuses, more was sent than
   // the label says, and it says so (QA: 44.9 K/s on the route into a queue of 64 beside 75 K/s
   // on the others, the difference shown nowhere on the edge). A dropOldest queue takes every
-  // message (it evicts older ones instead): its route's rate is all that was sent.
-  const losing = useRefusing(to, kind === 'route' && rate > 0);
+  // message, the rate is all that was sent, but each one taken evicts an older one: the route
+  // carries a loss all the same, and says which.
+  const loss = useQueueLoss(to, kind === 'route' && rate > 0);
   // Derived edges (emits, responds) stay thin and dashed: they say what a kernel sends, and the
   // route edge it feeds carries the weight.
   const width = rate > 0 ? Math.min(derived ? 3 : 8, 1.5 + Math.log10(1 + rate)) : 1.5;
@@ -360,10 +361,13 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
   const flow = lump > 0 ? lumpText(lump) : rate > 0 ? formatRate(rate) : '';
   const text = derived
     ? `${kind}${flow ? ` ${flow}` : ''}`
-    : `${kind === 'k2k' ? 'via ' : ''}${flow}${losing ? ' ⚠' : ''}`;
-  const lossTitle = losing
-    ? `${formatRate(rate)} taken into ${to}'s queue: it is refusing messages now, so more than this was sent on the route (see the node's count and the Queues panel).`
-    : undefined;
+    : `${kind === 'k2k' ? 'via ' : ''}${flow}${loss ? ' ⚠' : ''}`;
+  const lossTitle =
+    loss === 'refusing'
+      ? `${formatRate(rate)} taken into ${to}'s queue: it is refusing messages now, so more than this was sent on the route (see the node's count and the Queues panel).`
+      : loss === 'evicting'
+        ? `${formatRate(rate)} taken into ${to}'s queue, all that was sent: the queue is full and drops its oldest message for each one it takes (dead letters: Evicted; see the node's count and the Queues panel).`
+        : undefined;
   return (
     <>
       <BaseEdge
@@ -376,7 +380,7 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
       {text ? (
         <EdgeLabelRenderer>
           <div
-            className={`edge-label ${rate > 0 || lump > 0 || !derived ? stale.className : ''}${lump > 0 ? ' lump' : ''}${losing ? ' edge-label-losing nodrag nopan' : ''}`}
+            className={`edge-label ${rate > 0 || lump > 0 || !derived ? stale.className : ''}${lump > 0 ? ' lump' : ''}${loss ? ' edge-label-losing nodrag nopan' : ''}`}
             title={
               lump > 0
                 ? (stale.title ?? lumpTitle(lump, 'this edge carried'))
