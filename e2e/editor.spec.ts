@@ -117,15 +117,20 @@ test.describe('route editor', () => {
   }) => {
     await wb.open();
     const search = page.getByRole('searchbox', { name: 'Search nodes' });
+    // A screen reader hears it too, from a polite status beside the box.
+    const status = page.getByRole('status').filter({ hasText: /match/ });
     await search.fill('patt');
     await expect(search).not.toHaveAttribute('aria-invalid', 'true');
     await expect(page.locator('.react-flow__node .node.dimmed')).not.toHaveCount(0);
+    await expect(status).toHaveText(/^\d+ nodes? match(es)?; Enter selects the first$/);
     // "zzz" dimmed every node and said nothing (QA).
     await search.fill('zzz');
     await expect(search).toHaveAttribute('aria-invalid', 'true');
     await expect(search).toHaveAttribute('title', /^Nothing matches "zzz"/);
+    await expect(status).toHaveText('Nothing matches "zzz"');
     await search.fill('');
     await expect(search).not.toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByTestId('search-status')).toHaveText('');
   });
 
   test('validation flags a duplicate handler id and selects the culprit', async ({ wb, page }) => {

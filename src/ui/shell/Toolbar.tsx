@@ -48,15 +48,17 @@ export function Toolbar() {
   const canRedo = useWorkbench((s) => s.future.length > 0);
   const theme = useWorkbench((s) => s.theme);
   const search = useWorkbench((s) => s.search);
-  // No node matches what is typed: every node is dimmed, and the box says why.
-  const noMatch = useWorkbench((s) => {
+  // How many nodes match what is typed (null while nothing is typed); with none every node is
+  // dimmed, and the box says why.
+  const matches = useWorkbench((s) => {
     const q = searchQuery(s.search);
-    return (
-      q !== '' &&
-      !s.config.messageTypes.some((t) => typeMatches(t, q)) &&
-      !s.config.kernels.some((k) => kernelMatches(k, q))
-    );
+    if (q === '') return null;
+    let n = 0;
+    for (const t of s.config.messageTypes) if (typeMatches(t, q)) n++;
+    for (const k of s.config.kernels) if (kernelMatches(k, q)) n++;
+    return n;
   });
+  const noMatch = matches === 0;
   const [saveAs, setSaveAs] = useState('');
   const [saveOpen, setSaveOpen] = useState(false);
   const [names, setNames] = useState(() => workspaces.list());
@@ -244,6 +246,15 @@ export function Toolbar() {
           if (e.key === 'Enter') selectFirstMatch();
         }}
       />
+      {/* Said to a screen reader as it is typed: aria-invalid alone is heard only on focus, so
+          "zzz" told a screen-reader user nothing while every node dimmed. */}
+      <span className="sr-only" role="status" aria-live="polite" data-testid="search-status">
+        {matches === null
+          ? ''
+          : matches === 0
+            ? `Nothing matches "${search.trim()}"`
+            : `${matches} ${matches === 1 ? 'node matches' : 'nodes match'}; Enter selects the first`}
+      </span>
       <span className="grow" />
       <TrafficControl />
       <BackendBadge />
