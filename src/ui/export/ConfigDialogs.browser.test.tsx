@@ -44,6 +44,26 @@ describe('Import dialog', () => {
     await expect.element(box()).toHaveValue('');
   });
 
+  // A file whose text is the kept draft's, byte for byte, is still a file: the note read "from
+  // file same.json (kept from when Import was last closed; Cancel drops it)".
+  it("names a file opened over a kept draft as the text's origin, even with the same text", async () => {
+    render(<ConfigDialogs />);
+    openImport();
+    const draft = '{"version": 1, "name": "same"}';
+    await userEvent.fill(box(), draft);
+    await userEvent.keyboard('{Escape}');
+    openImport();
+    const origin = dialog().getByTestId('import-origin');
+    await expect.element(origin).toHaveTextContent(/kept from when Import was last closed/);
+    await userEvent.upload(
+      dialog().getByLabelText('Config file'),
+      new File([draft], 'same.json', { type: 'application/json' }),
+    );
+    await expect.element(origin).toHaveTextContent(/^from file same\.json$/);
+    await expect.element(box()).toHaveValue(draft);
+    await userEvent.click(dialog().getByRole('button', { name: 'Cancel' }));
+  });
+
   // QA: 163 problems, 50 listed, and nothing said the rest were left off.
   it('says how many problems it left off the list', async () => {
     render(<ConfigDialogs />);

@@ -410,7 +410,9 @@ function ImportDialog({
         {text.trim() !== '' ? (
           <span className="muted" data-testid="import-origin">
             from {origin}
-            {restored && text === initialText
+            {/* Only while the text is still the draft's own: a file with the same text had
+                read "from file same.json (kept from when Import was last closed…)". */}
+            {restored && text === initialText && origin === source
               ? ' (kept from when Import was last closed; Cancel drops it)'
               : ''}
           </span>
