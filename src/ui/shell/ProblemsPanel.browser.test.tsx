@@ -235,7 +235,13 @@ describe('Problems panel', () => {
     await expect
       .element(item)
       .toHaveTextContent(
-        /1,325 messages found no route \(NoRoute\): their types are routed to no kernel/,
+        /1,325 sends found no route \(NoRoute\): their types are routed to no kernel/,
+      );
+    // A type the config does not define (9999, injected by id) cannot be routed as it is.
+    await expect
+      .element(item)
+      .toHaveTextContent(
+        /Route the type \(a type the config does not define: add it first, \+ Type\)/,
       );
     await userEvent.click(item.getByRole('button'));
     expect(store.getState().bottomTab).toBe('deadletters');

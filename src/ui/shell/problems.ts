@@ -130,7 +130,10 @@ export function liveProblems(
   if (unrouted > 0)
     out.push({
       code: 'NoRoute',
-      message: `${countOf(unrouted, 'message')} found no route (NoRoute): ${unrouted === 1 ? 'its type is' : 'their types are'} routed to no kernel, and ${unrouted === 1 ? 'it was' : 'they were'} dead-lettered. Route the type, then redrive (Dead letters tab); a generator still sending it sends the mix it was started with until it is restarted.`,
+      // Counted by receipt, a send each: one message redriven and refused again had read as "2
+      // messages". A type the config does not define cannot be routed until it is added (QA: the
+      // advice read "Route the type" for type 9999, which the Inspector has no way to route).
+      message: `${countOf(unrouted, 'send')} found no route (NoRoute): ${unrouted === 1 ? 'its type is' : 'their types are'} routed to no kernel, and ${unrouted === 1 ? 'it was' : 'each was'} dead-lettered. Route the type (a type the config does not define: add it first, + Type), then redrive (Dead letters tab); a generator still sending it sends the mix it was started with until it is restarted.`,
       tab: 'deadletters',
     });
   for (const k of s.kernels) {
