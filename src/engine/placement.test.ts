@@ -71,7 +71,17 @@ describe('Placement (auto)', () => {
     expect(fresh.snapshot().reason).toMatch(/^Waiting for traffic: the CPU twin runs until/);
     fresh.observe('cpu', 512, 1);
     expect(fresh.decide(10_000_000)).toBeNull(); // WebGPU not sampled yet
-    expect(fresh.snapshot().reason).toMatch(/Measuring/);
+    expect(fresh.snapshot().reason).toMatch(/^Measuring: the CPU twin runs while/);
+    // Traffic stopped before WebGPU was sampled: it says measuring waits for traffic, not that
+    // something is being measured beside "processed now 0/s" (QA).
+    expect(fresh.snapshot(true).reason).toBe(
+      'Measuring paused, no traffic now: the CPU twin runs; the other backend is sampled on the next live batches.',
+    );
+    // Once it has decided, the decision stands, quiet or not.
+    feed(fresh, 512, 1, 0.1);
+    expect(fresh.decide(10_000_000)).toBe('webgpu');
+    expect(fresh.snapshot(true).reason).toBe(fresh.snapshot(false).reason);
+    expect(fresh.snapshot(true).reason).not.toMatch(/paused/);
   });
 
   it('says whether WebGPU is ready to measure and run (the badge tells a fallback from a choice)', () => {

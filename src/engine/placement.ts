@@ -197,6 +197,8 @@ export class Placement {
    * decision, they read "WebGPU 1 K/s" beside a column of 13.5 K/s measured since.
    */
   private verdict: 'toGpu' | 'toCpu' | 'stay' | 'forced' | null = null;
+  /** The reason says it is measuring: the other backend is still to be sampled on live batches. */
+  private measuring = false;
   /**
    * When the next sample is due, ms of engine time. Starts at -Infinity (due at once), a double
    * like every later value: a field that starts as a small integer and later holds a fraction
@@ -335,8 +337,14 @@ export class Placement {
     return want === this.current ? null : want;
   }
 
+  /** `the CPU twin runs` or `WebGPU runs`, as the reasons say where the kernel is. */
+  private runs(): string {
+    return this.current === 'cpu' ? 'the CPU twin runs' : 'WebGPU runs';
+  }
+
   private wanted(nowUs: number): Backend {
     this.verdict = null;
+    this.measuring = false;
     const usable = this.gpuReady && this.gpuUnavailable === null;
     if (this.mode === 'cpu' || this.mode === 'webgpu') {
       const to = this.mode === 'webgpu' && usable ? 'webgpu' : 'cpu';
@@ -355,10 +363,10 @@ export class Placement {
     const cmp = this.compare();
     if (!cmp) {
       // "Measuring" for a kernel that has taken nothing read as if something were going on.
-      this.reason =
-        this.batchSize === 0
-          ? `Waiting for traffic: ${this.current === 'cpu' ? 'the CPU twin' : 'WebGPU'} runs until its first batches, on which both backends are then measured.`
-          : `Measuring: ${this.current === 'cpu' ? 'the CPU twin runs' : 'WebGPU runs'} while the other backend is sampled on live batches.`;
+      this.measuring = this.batchSize > 0;
+      this.reason = this.measuring
+        ? `Measuring: ${this.runs()} while the other backend is sampled on live batches.`
+        : `Waiting for traffic: ${this.current === 'cpu' ? 'the CPU twin' : 'WebGPU'} runs until its first batches, on which both backends are then measured.`;
       return this.current;
     }
     const { cpu, gpu } = cmp;
@@ -460,13 +468,24 @@ export class Placement {
     return null;
   }
 
-  snapshot(): KernelPlacement {
+  /**
+   * The placement as a snapshot shows it. `quiet`: the kernel has nothing to run now (no traffic
+   * for it, nothing queued or out), so a kernel still measuring says it waits for traffic to go
+   * on: "Measuring: … sampled on live batches" beside "processed now 0/s" after Stop read as if
+   * something were going on (QA).
+   */
+  snapshot(quiet = false): KernelPlacement {
     const b = this.liveBucket();
     const cpuRate = this.pick(this.cpu, b)?.rate ?? null;
     const gpuRate = this.pick(this.gpu, b)?.rate ?? null;
     return {
       mode: this.mode,
-      reason: this.verdict === null ? this.reason : this.verdictText(cpuRate, gpuRate),
+      reason:
+        this.verdict !== null
+          ? this.verdictText(cpuRate, gpuRate)
+          : this.measuring && quiet
+            ? `Measuring paused, no traffic now: ${this.runs()}; the other backend is sampled on the next live batches.`
+            : this.reason,
       cpuRate,
       gpuRate,
       crossoverBatch: this.crossover(),

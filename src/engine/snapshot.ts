@@ -54,8 +54,8 @@ export class SnapshotBuilder {
    * on WebGPU beside a reason that said its twin was faster, for the 2–7 s its batches took to
    * land on a software adapter.
    */
-  private placementOf(k: KernelState): KernelPlacement {
-    const p = k.placement.snapshot();
+  private placementOf(k: KernelState, quiet: boolean): KernelPlacement {
+    const p = k.placement.snapshot(quiet);
     if (!k.moving) return p;
     const onGpu = this.host.backendOf(k) === 'webgpu';
     const rows = k.inFlight;
@@ -118,7 +118,7 @@ export class SnapshotBuilder {
         emitted: k.emitted,
         ratePerSec: k.meter.rate(),
         backpressure,
-        placement: this.placementOf(k),
+        placement: this.placementOf(k, queued === 0 && k.inFlight === 0 && k.meter.rate() === 0),
         ...(fallbackReason === undefined ? {} : { fallbackReason }),
       });
       for (const e of k.edges.values()) edgeOut(e);
