@@ -61,6 +61,12 @@ describe('format', () => {
     expect(formatRate(1234.5)).toBe('1,235/s');
     expect(nb(formatRate(12_345))).toBe('12.3 K/s');
     expect(formatRate(0)).toBe('0/s');
+    // Under 10 a second the fraction is said: 2.5 asked had read "3/s", 0.4 measured "0/s".
+    expect(formatRate(2.5)).toBe('2.5/s');
+    expect(formatRate(0.4)).toBe('0.4/s');
+    expect(formatRate(0.04)).toBe('0.04/s');
+    expect(formatRate(7)).toBe('7/s');
+    expect(formatRate(12.6)).toBe('13/s');
     expect(nb(formatMicros(850))).toBe('850 µs');
     expect(nb(formatMicros(12_400))).toBe('12.40 ms');
     expect(nb(formatMicros(3.2e6))).toBe('3.20 s');

@@ -85,7 +85,12 @@ export function formatCompact(n: number, unit?: string): string {
 /** A rate per second: `formatRate(1234.5)` → `1,235/s`; compact above 10,000: `12.3 K/s`. */
 export function formatRate(perSec: number): string {
   if (!Number.isFinite(perSec)) return '—';
-  return Math.abs(perSec) >= 1e4 ? formatCompact(perSec, '/s') : `${formatNumber(perSec)}/s`;
+  const a = Math.abs(perSec);
+  if (a >= 1e4) return formatCompact(perSec, '/s');
+  // Under 10 a second a fraction is a tenth of the value or more: a rate of 2.5 asked read "3/s"
+  // in the generator's line (QA), and one message every 2.5 s "0/s" as if nothing came.
+  const digits = a < 10 && !Number.isInteger(perSec) ? (a < 0.1 ? 2 : 1) : 0;
+  return `${formatNumber(perSec, digits)}/s`;
 }
 
 /** A measured rate, or that it is not measured yet. */
