@@ -15,6 +15,7 @@ import {
   generatorSpecOf,
   mixText,
   num,
+  rateNumber,
   RATE_RANGE_ERROR,
   SEED_RANGE_ERROR,
 } from '../inject/generatorSpec';
@@ -146,7 +147,7 @@ export function WhatIfPanel() {
     const other = otherConfig();
     // Every wrong value at once, each box marked (one error at a time, no box marked, had left the
     // rest to be found run by run); digit groups as the app writes them ("10,000") are numbers.
-    const r = num(rate);
+    const r = rateNumber(rate);
     const d = num(duration);
     const s = num(seed);
     const wrong: WhatIfErrors = {};

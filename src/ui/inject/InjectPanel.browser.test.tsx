@@ -419,6 +419,24 @@ describe('Inject panel (issue 13, point 8)', () => {
     expect(top()).toBe(before);
   });
 
+  // QA: a Rate of "abc" left for the toolbar's Start was marked nowhere; only a toast said why.
+  it('marks a generator field holding a wrong value once it is left, before any Start', async () => {
+    render(<InjectPanel />, fakeEngine());
+    const form = page.getByRole('form', { name: 'Generator form' });
+    const rate = form.getByRole('textbox', { name: 'Rate (messages/s)' });
+    await userEvent.fill(rate, 'abc');
+    // Not while it is being typed.
+    await expect.element(rate).not.toHaveAttribute('aria-invalid');
+    await userEvent.click(form.getByRole('textbox', { name: 'Seed' }));
+    await expect.element(rate).toHaveAttribute('aria-invalid', 'true');
+    await expect
+      .element(rate)
+      .toHaveAccessibleDescription('Rate must be more than 0 and at most 50,000,000 messages/s.');
+    // As the app writes rates: taken, and the mark goes.
+    await userEvent.fill(rate, '5M');
+    await expect.element(rate).not.toHaveAttribute('aria-invalid');
+  });
+
   it('marks the generator fields a refused Start found wrong, beside Start, and focuses the first', async () => {
     const engine = fakeEngine();
     render(<InjectPanel />, engine);

@@ -7,6 +7,7 @@ import {
   describeSpec,
   generatorSpecOf,
   plainNumber,
+  rateNumber,
   routedMix,
   whole,
 } from './generatorSpec';
@@ -111,6 +112,24 @@ describe('numbers as people type them', () => {
       demoConfig().routes,
     );
     expect(r.ok && r.spec.ratePerSec).toBe(10_000_000);
+  });
+
+  // The app writes rates as "5.00 M/s"; "5M" typed into Rate was refused (QA).
+  it('takes a rate with K or M, and /s, as the app writes rates', () => {
+    expect(rateNumber('5M')).toBe(5_000_000);
+    expect(rateNumber('5.00 M/s')).toBe(5_000_000);
+    expect(rateNumber('2.5k')).toBe(2_500);
+    expect(rateNumber('250 K/s')).toBe(250_000);
+    expect(rateNumber('1,000/s')).toBe(1_000);
+    expect(rateNumber('1e6')).toBe(1_000_000);
+    expect(rateNumber('2.5')).toBe(2.5);
+    for (const t of ['', 'M', '5 G', '5MM', 'fast', '5 per s', '/s'])
+      expect(rateNumber(t)).toBeNaN();
+    const r = checkGeneratorForm(
+      { ...DEFAULT_GENERATOR_FORM, ratePerSec: '5M' },
+      demoConfig().routes,
+    );
+    expect(r.ok && r.spec.ratePerSec).toBe(5_000_000);
   });
 });
 

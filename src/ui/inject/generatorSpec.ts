@@ -98,6 +98,18 @@ export function num(text: string): number {
   return text.trim() === '' ? NaN : Number(plainNumber(text));
 }
 
+/**
+ * A rate as typed: a number, or one with K or M for thousands and millions, and "/s" after it,
+ * as the app writes rates ("5M", "2.5 K", "5.00 M/s"): "5M" was refused. NaN when it is none.
+ */
+export function rateNumber(text: string): number {
+  const m = /^(.*?)\s*([kKmM])?\s*(?:\/\s*s)?\s*$/.exec(text.trim());
+  if (!m) return NaN;
+  const n = num(m[1]!);
+  const unit = m[2]?.toUpperCase();
+  return unit === 'K' ? n * 1e3 : unit === 'M' ? n * 1e6 : n;
+}
+
 /** A whole number in `[lo, hi]` as typed, or NaN (shared by the Inject panel's checks). */
 export function whole(text: string, lo: number, hi: number): number {
   const n = num(text);
@@ -116,7 +128,7 @@ export function checkGeneratorForm(
   const form = { ...stored, mix: stored.mix ?? routedMix(routes) };
   const errors: GeneratorFieldError[] = [];
   const bad = (field: GeneratorField, error: string) => errors.push({ field, error });
-  const rate = num(form.ratePerSec);
+  const rate = rateNumber(form.ratePerSec);
   if (!(rate > 0 && rate <= MAX_GENERATOR_RATE)) bad('ratePerSec', RATE_RANGE_ERROR);
   const mix: { typeId: number | string; weight: number }[] = [];
   for (const part of form.mix
