@@ -82,7 +82,9 @@ export function useLetterList(
     return () => clearTimeout(timer);
   }, [churn, listedChurn, held]);
 
-  return { ...list, behind: held ? Math.max(0, churn - listedChurn) : 0 };
+  // Signed: letters redriven or purged while the list is held make it fewer, and a held list
+  // that only said "newer letters" said nothing of them (QA: "0 held" over rows still listed).
+  return { ...list, behind: held ? churn - listedChurn : 0 };
 }
 
 interface TableProps {

@@ -998,6 +998,41 @@ describe('Dead letters while the full queue churns', () => {
     await expect.element(page.getByTestId('dead-letters-held')).not.toBeInTheDocument();
   });
 
+  // QA: after a paced redrive the header read "0 held" over rows still listed, the list held by
+  // the pointer over it, and nothing said the letters had gone.
+  it('says a held list holds letters since redriven, and lets it go once none is held', async () => {
+    const { engine, asked } = churning();
+    render(<DeadLettersPanel />, engine);
+    const holding = (count: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          deadLetters: {
+            count,
+            capacity: 10_000,
+            evicted: 0,
+            refusedCrossTenant: 0,
+            recent: [],
+            redrive: null,
+          },
+        }),
+        Date.now(),
+      );
+    holding(10_000);
+    const first = page.getByRole('checkbox', { name: 'Select dead letter 10' });
+    await first.click();
+    holding(7_000);
+    await expect
+      .element(page.getByTestId('dead-letters-held'))
+      .toHaveTextContent(
+        /^List held while you pick: 3,000 letters fewer held since it was loaded \(redriven or purged\)\./,
+      );
+    const before = asked.n;
+    // None held: the list follows again, picks and all.
+    holding(0);
+    await expect.poll(() => asked.n, { timeout: CHURN_REFRESH_MS + 2_000 }).toBeGreaterThan(before);
+    await expect.element(page.getByTestId('dead-letters-held')).not.toBeInTheDocument();
+  });
+
   it('says the letters picked were pushed out before the redrive, not "none of 0"', async () => {
     const engine = fakeEngine((cmd) =>
       cmd.type === 'listDeadLetters'

@@ -90,7 +90,8 @@ export function DeadLettersPanel() {
   // The list holds while the pointer is over it or letters are picked: rows replaced every
   // snapshot could not be picked (each click picked a letter gone the next moment).
   const [hovered, setHovered] = useState(false);
-  const held = hovered || picked.size > 0;
+  // Not once the queue holds none: every letter listed is gone, and there is nothing to pick.
+  const held = (hovered || picked.size > 0) && count > 0;
   // `evicted` too: with the queue full every new letter pushes the oldest out and the count
   // stays at the cap, so the list would go on showing letters that are gone.
   const { rows, total, byDestination, behind } = useLetterList(
@@ -583,10 +584,12 @@ export function DeadLettersPanel() {
           {message}
         </p>
       ) : null}
-      {behind > 0 ? (
+      {behind !== 0 ? (
         <p className="muted" role="status" data-testid="dead-letters-held">
           List held while you {picked.size > 0 ? 'pick' : 'point at it'}:{' '}
-          {countOf(behind, 'newer letter')} since it was loaded.{' '}
+          {behind > 0
+            ? `${countOf(behind, 'newer letter')} since it was loaded.`
+            : `${countOf(-behind, 'letter')} fewer held since it was loaded (redriven or purged).`}{' '}
           <button type="button" className="btn-link" onClick={refresh}>
             Show the letters held now
           </button>
