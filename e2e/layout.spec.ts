@@ -1264,6 +1264,27 @@ test("a collapsed pane's strip lists the tabs it has no room for in its +N menu"
   await expect(page.getByRole('tab', { name: cut.at(-1)!, exact: true })).toBeFocused();
 });
 
+// A tab out of sight had its count out of sight too: Dead letters' "10.0 K" went under "+2".
+test('the +N button marks a tab out of sight that has a count, and its menu gives the count', async ({
+  wb,
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await wb.open();
+  const right = page.locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Receipts' }) });
+  await right.getByRole('button', { name: 'Collapse pane' }).click();
+  await expect(right).toHaveAttribute('data-tabset-collapsed', 'true');
+  const more = right.getByRole('button', { name: /^\+\d+ more tabs?/ });
+  await expect(more).toBeInViewport();
+  await expect(more.getByTestId('tab-overflow-dot')).toHaveCount(0);
+  // A message of a type no route takes: a dead letter, and a problem (NoRoute).
+  await page.evaluate(() => window.workbench.inject({ typeId: 777777, count: 1 }));
+  await expect(more.getByTestId('tab-overflow-dot')).toBeVisible();
+  await expect(more).toHaveAccessibleName(/: .*Problems, 1 problem/);
+  await more.click();
+  await expect(page.getByRole('menuitem', { name: 'Problems' })).toHaveText(/^Problems\s*1$/);
+});
+
 test("a short dock's collapsed strip shows its selected tab whole, first", async ({ wb, page }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
   await wb.open();

@@ -20,6 +20,7 @@ import {
   type WorkspaceImperativeHandle,
 } from 'react-resizable-panels';
 import { workbenchStore } from '../../state/store';
+import { Badge, useBadges } from './PanelBadge';
 import {
   PANEL_TITLES,
   defaultDockModel,
@@ -112,13 +113,33 @@ function TabOverflowMenu() {
   // The tab chosen: focus goes to it as the menu closes (from a collapsed strip the pane expands,
   // this button goes with the overflow, and focus had fallen to the page).
   const chosen = useRef<string | null>(null);
+  // The counts of the tabs out of sight, on the button and in the menu: Dead letters' count had
+  // gone under "+2" in a narrow pane, nothing in sight saying letters were held.
+  const badges = useBadges();
   if (!ws || !state || hidden.length === 0) return null;
-  const label = `+${hidden.length} more ${hidden.length === 1 ? 'tab' : 'tabs'}`;
+  const badged = hidden.flatMap((id) => {
+    const b = isPanelId(id) ? badges[id] : undefined;
+    return b && isPanelId(id) ? [{ id, b }] : [];
+  });
+  const alert =
+    badged.find((x) => x.b.level === 'crit') ?? badged.find((x) => x.b.level === 'warn');
+  const label =
+    `+${hidden.length} more ${hidden.length === 1 ? 'tab' : 'tabs'}` +
+    (badged.length > 0
+      ? `: ${badged.map((x) => `${PANEL_TITLES[x.id]}, ${x.b.title}`).join('; ')}`
+      : '');
   return (
     <Menu.Root modal={false}>
       <Menu.Trigger asChild>
         <button type="button" className="icon-btn tab-overflow" aria-label={label} title={label}>
           +{hidden.length}
+          {alert ? (
+            <span
+              className={`tab-overflow-dot ${alert.b.level}`}
+              aria-hidden="true"
+              data-testid="tab-overflow-dot"
+            />
+          ) : null}
         </button>
       </Menu.Trigger>
       <Menu.Portal>
@@ -151,6 +172,7 @@ function TabOverflowMenu() {
               }}
             >
               {isPanelId(id) ? PANEL_TITLES[id] : id}
+              {isPanelId(id) && badges[id] ? <Badge {...badges[id]} /> : null}
             </Menu.Item>
           ))}
         </Menu.Content>

@@ -9,48 +9,67 @@ import { countOf, formatCompact, formatCount } from '../design/format';
 import type { PanelId } from './dockLayout';
 import { useProblems } from './ProblemsPanel';
 
+/** What a tab's badge says: its level, its text and its title in words; null for none. */
+export interface BadgeInfo {
+  level: 'crit' | 'warn' | 'settled';
+  text: string;
+  title: string;
+}
+
 export function PanelBadge({ id }: { id: PanelId }) {
   if (id === 'deadletters') return <DeadLettersBadge />;
   if (id === 'problems') return <ProblemsBadge />;
   return null;
 }
 
-function DeadLettersBadge() {
+function useDeadLettersBadge(): BadgeInfo | null {
   const held = useLive((s) => s?.deadLetters.count ?? 0);
   if (held === 0) return null;
-  return (
-    <Badge
-      level="crit"
-      text={formatCompact(held)}
-      title={`${countOf(held, 'dead letter')} held`}
-      testId="badge-deadletters"
-    />
-  );
+  return {
+    level: 'crit',
+    text: formatCompact(held),
+    title: `${countOf(held, 'dead letter')} held`,
+  };
 }
 
-function ProblemsBadge() {
+function useProblemsBadge(): BadgeInfo | null {
   const { problems, live } = useProblems();
   const n = problems.length + live.length;
   if (n === 0) return null;
   const errors = problems.filter((p) => p.severity === 'error').length;
   // Every one a loss that is history (nothing of it held any more): grey, not amber.
   const settled = problems.length === 0 && live.every((p) => p.settled);
-  return (
-    <Badge
-      level={errors > 0 ? 'crit' : settled ? 'settled' : 'warn'}
-      text={formatCount(n)}
-      title={`${countOf(n, 'problem')}${errors > 0 ? `, ${countOf(errors, 'error')}` : ''}${settled ? ', all settled: nothing of them is held any more' : ''}`}
-      testId="badge-problems"
-    />
-  );
+  return {
+    level: errors > 0 ? 'crit' : settled ? 'settled' : 'warn',
+    text: formatCount(n),
+    title: `${countOf(n, 'problem')}${errors > 0 ? `, ${countOf(errors, 'error')}` : ''}${settled ? ', all settled: nothing of them is held any more' : ''}`,
+  };
 }
 
-function Badge(p: {
-  level: 'crit' | 'warn' | 'settled';
-  text: string;
-  title: string;
-  testId: string;
-}) {
+/**
+ * The badges of the panels that have one, by panel: for a pane's overflow menu, which lists tabs
+ * it has no room for (a tab there had its count out of sight: "Dead letters 10.0 K" under +2).
+ */
+export function useBadges(): Partial<Record<PanelId, BadgeInfo>> {
+  const deadletters = useDeadLettersBadge();
+  const problems = useProblemsBadge();
+  return {
+    ...(deadletters ? { deadletters } : {}),
+    ...(problems ? { problems } : {}),
+  };
+}
+
+function DeadLettersBadge() {
+  const b = useDeadLettersBadge();
+  return b ? <Badge {...b} testId="badge-deadletters" /> : null;
+}
+
+function ProblemsBadge() {
+  const b = useProblemsBadge();
+  return b ? <Badge {...b} testId="badge-problems" /> : null;
+}
+
+export function Badge(p: BadgeInfo & { testId?: string }) {
   return (
     <span
       className={`tab-badge ${p.level}`}
