@@ -68,6 +68,11 @@ describe('format', () => {
     expect(formatRate(7)).toBe('7/s');
     expect(formatRate(12.6)).toBe('13/s');
     expect(nb(formatMicros(850))).toBe('850 µs');
+    // Never "1,000 µs" nor "1,000.00 ms": the unit follows the value as it rounds (QA).
+    expect(nb(formatMicros(999.6))).toBe('1.00 ms');
+    expect(nb(formatMicros(999.4))).toBe('999 µs');
+    expect(nb(formatMicros(999_996))).toBe('1.00 s');
+    expect(nb(formatMicros(999_994))).toBe('999.99 ms');
     expect(nb(formatMicros(12_400))).toBe('12.40 ms');
     expect(nb(formatMicros(3.2e6))).toBe('3.20 s');
     expect(formatMicros(null)).toBe('—');

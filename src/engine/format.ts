@@ -102,8 +102,10 @@ export function measuredRate(r: number | null): string {
 export function formatMicros(us: number | null | undefined): string {
   if (us === null || us === undefined || !Number.isFinite(us)) return '—';
   const a = Math.abs(us);
-  if (a >= 1e6) return `${formatNumber(us / 1e6, 2)}${SEP}s`;
-  if (a >= 1e3) return `${formatNumber(us / 1e3, 2)}${SEP}ms`;
+  // By the value as it rounds, as formatCompact does: 999.6 µs read "1,000 µs" between "866 µs"
+  // and "1.08 ms" (QA), and 999,996 µs "1,000.00 ms".
+  if (a >= 999_995) return `${formatNumber(us / 1e6, 2)}${SEP}s`;
+  if (a >= 999.5) return `${formatNumber(us / 1e3, 2)}${SEP}ms`;
   return `${formatNumber(us)}${SEP}µs`;
 }
 
