@@ -147,6 +147,45 @@ describe('Record in a pane as narrow as it goes', () => {
     expect(Object.keys(localStorage).filter((k) => k.startsWith('rdw:v1:rec:'))).toEqual([]);
   });
 
+  // QA: a file named as a recording held here replaced it without a word (Undo does not bring a
+  // recording back).
+  it('imports a recording named as one held here under a name of its own', async () => {
+    render(<RecordPanel />);
+    const file = (events: number) =>
+      new File(
+        [
+          JSON.stringify({
+            version: 1,
+            name: 'qa run',
+            workspace: 'demo',
+            events: Array.from({ length: events }, (_, i) => ({
+              atUs: i * 1000,
+              command: { type: 'inject', typeId: 1001, count: 1 },
+            })),
+          }),
+        ],
+        'qa run.recording.json',
+        { type: 'application/json' },
+      );
+    const input = page.getByLabelText('Import recording');
+    await userEvent.upload(input, file(4));
+    await expect.element(page.getByText('Imported “qa run”.')).toBeVisible();
+    await userEvent.upload(input, file(1));
+    await expect
+      .element(
+        page.getByText('Imported as “qa run (2)”: a recording named “qa run” is kept as it was.'),
+      )
+      .toBeVisible();
+    const held = (name: string) => {
+      const key = Object.keys(localStorage).find(
+        (k) => k.startsWith('rdw:v1:rec:') && k.endsWith(`:${name}`),
+      );
+      return JSON.parse(localStorage.getItem(key ?? '') ?? 'null') as { events: unknown[] } | null;
+    };
+    expect(held('qa run')?.events).toHaveLength(4);
+    expect(held('qa run (2)')?.events).toHaveLength(1);
+  });
+
   it('keeps its Import control inside the pane', async () => {
     render(inPane(240, <RecordPanel />));
     const input = page.getByLabelText('Import recording');

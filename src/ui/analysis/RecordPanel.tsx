@@ -202,8 +202,24 @@ export function RecordPanel() {
   async function importFile(file: File) {
     const parsed = parseRecording(await file.text(), { imported: true });
     if (!parsed.ok) return setMessage(parsed.error.message);
-    const err = saveRecording(browserStorage().storage, { ...parsed.recording, workspace });
-    setMessage(err ? err.message : `Imported “${parsed.recording.name}”.`);
+    // Under a name of its own: a file named as a recording held here had replaced it without a
+    // word, and Undo does not bring a recording back (QA).
+    const held = new Set(listRecordings(browserStorage().storage, workspace));
+    const wanted = parsed.recording.name;
+    let as = wanted;
+    for (let n = 2; held.has(as); n++) as = `${wanted} (${n})`;
+    const err = saveRecording(browserStorage().storage, {
+      ...parsed.recording,
+      name: as,
+      workspace,
+    });
+    setMessage(
+      err
+        ? err.message
+        : as === wanted
+          ? `Imported “${as}”.`
+          : `Imported as “${as}”: a recording named “${wanted}” is kept as it was.`,
+    );
     refresh();
   }
 
