@@ -79,6 +79,13 @@ export interface UiSlice {
   dismiss(id: number): void;
   setBottomTab(tab: string): void;
   setSearch(text: string): void;
+  /**
+   * A panel's own state kept while the panel is away (its tab switched, its pane collapsed: the
+   * dock unmounts it), by key (`whatif.pasted`); `ui/design/useKept.ts` reads and writes it as a
+   * typed `useState`. Not stored across reloads.
+   */
+  kept: Readonly<Record<string, unknown>>;
+  keep(key: string, value: unknown): void;
 }
 
 export type WorkbenchState = WorkspaceSlice &
@@ -266,6 +273,10 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
     },
     setSearch(search) {
       set({ search });
+    },
+    kept: {},
+    keep(key, value) {
+      set({ kept: { ...get().kept, [key]: value } });
     },
   }));
 }

@@ -58,6 +58,55 @@ describe('What-if traffic', () => {
       );
   });
 
+  // QA: a tab switch (the dock unmounts the panel) threw away the pasted config, the fields and
+  // the report of the last run.
+  it('keeps its form and its last report while the panel is away', async () => {
+    render(<WhatIfPanel />);
+    const other = structuredClone(store.getState().config);
+    other.name = 'kept';
+    for (const k of other.kernels) if (k.id === 'pattern_detector') k.queueCapacity = 64;
+    const text = JSON.stringify(other);
+    await userEvent.selectOptions(page.getByLabelText('Config to compare with'), 'paste');
+    await userEvent.fill(page.getByLabelText('Other config (JSON or TOML)'), text);
+    await userEvent.fill(page.getByLabelText('What-if rate'), '200000');
+    await userEvent.fill(page.getByLabelText('What-if duration'), '500');
+    await userEvent.click(page.getByRole('button', { name: 'Run what-if' }));
+    const row = page.getByTestId('whatif-overflow-pattern_detector');
+    await expect.element(row, { timeout: 30_000 }).toBeVisible();
+    const shown = row.element().textContent;
+    // Away (another tab) and back.
+    cleanup();
+    render(<WhatIfPanel />);
+    await expect.element(page.getByLabelText('Other config (JSON or TOML)')).toHaveValue(text);
+    await expect.element(page.getByLabelText('What-if rate')).toHaveValue('200000');
+    await expect.element(page.getByLabelText('What-if duration')).toHaveValue('500');
+    await expect.element(page.getByTestId('whatif-overflow-pattern_detector')).toBeVisible();
+    expect(page.getByTestId('whatif-overflow-pattern_detector').element().textContent).toBe(shown);
+  });
+
+  it('says a run stopped by the panel going away, when it is back', async () => {
+    // An engine that never says its cadence: the run waits for it until the panel goes.
+    const base = fakeEngine();
+    const engine = {
+      ...base,
+      request: (cmd: Parameters<typeof base.request>[0]) =>
+        cmd.type === 'drainCadence' ? new Promise<EngineReply>(() => {}) : base.request(cmd),
+    } as typeof base;
+    render(<WhatIfPanel />, engine);
+    await userEvent.selectOptions(page.getByLabelText('Config to compare with'), 'paste');
+    await userEvent.fill(
+      page.getByLabelText('Other config (JSON or TOML)'),
+      JSON.stringify(store.getState().config),
+    );
+    await userEvent.click(page.getByRole('button', { name: 'Run what-if' }));
+    await expect.element(page.getByRole('button', { name: 'Cancel what-if' })).toBeVisible();
+    cleanup();
+    render(<WhatIfPanel />, engine);
+    await expect
+      .element(page.getByText('The last run stopped when What-if was closed; run it again.'))
+      .toBeVisible();
+  });
+
   // A fixed 8 ms said 68 % refused at a capacity of 64 under 200 K/s where the live engine refused
   // 17-22 %: with a measured cadence the run replays the live engine's ticks, and says so.
   it("replays the live engine's measured tick cadence, and says so beside the losses", async () => {

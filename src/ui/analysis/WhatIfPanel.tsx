@@ -1,8 +1,9 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useSecondsSince } from './useSecondsSince';
+import { useKept } from '../design/useKept';
 import { parseConfig, type RouteConfig } from '../../core/config';
 import { browserStorage, listWorkspaces, loadWorkspace } from '../../state/persistence';
-import { useWorkbench } from '../../state/store';
+import { useWorkbench, workbenchStore } from '../../state/store';
 import type { KernelOutcome, WhatIfReport, WhatIfResult } from '../../analysis/whatif';
 import type { WhatIfRequest, WhatIfResponse } from '../../analysis/whatif.worker';
 import { liveCadence, type LiveCadence } from '../../analysis/liveCadence';
@@ -71,22 +72,24 @@ export function WhatIfPanel() {
   const current = useWorkbench((s) => s.config);
   const workspaceName = useWorkbench((s) => s.workspaceName);
   const saved = listWorkspaces(localStorage).filter((n) => n !== workspaceName);
-  const [source, setSource] = useState<Source>(
+  // The form and the last report are kept while the panel is away (a tab switch unmounts it).
+  const [source, setSource] = useKept<Source>(
+    'whatif.source',
     saved[0] ? { kind: 'workspace', name: saved[0] } : { kind: 'paste' },
   );
-  const [pasted, setPasted] = useState('');
+  const [pasted, setPasted] = useKept('whatif.pasted', '');
   // The traffic the toolbar's Start sends (Inject → Generator): its pattern and mix, its rate and
   // seed to start from. The workspace's first preset had differed from it (another mix).
   const form = useWorkbench((s) => s.generatorForm);
   const live = generatorSpecOf(form, current.routes);
   const traffic = typeof live === 'string' ? current.generatorPresets?.[0] : live;
-  const [rate, setRate] = useState(String(traffic?.ratePerSec ?? 2000));
-  const [duration, setDuration] = useState('2000');
-  const [seed, setSeed] = useState(String(traffic?.seed ?? 42));
+  const [rate, setRate] = useKept('whatif.rate', String(traffic?.ratePerSec ?? 2000));
+  const [duration, setDuration] = useKept('whatif.duration', '2000');
+  const [seed, setSeed] = useKept('whatif.seed', String(traffic?.seed ?? 42));
   const [running, setRunning] = useState<number | null>(null);
   const seconds = useSecondsSince(running);
   /** What the run itself answered with (the worker failed, was cancelled). */
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useKept<string | null>('whatif.error', null);
   /** The form's wrong values, by box. */
   const [errors, setErrors] = useState<WhatIfErrors>({});
   const errorId = useId();
@@ -96,13 +99,13 @@ export function WhatIfPanel() {
     (e): e is string => e !== undefined && e !== null,
   );
   const engine = useEngine();
-  const [report, setReport] = useState<{
+  const [report, setReport] = useKept<{
     report: WhatIfReport;
     labels: [string, string];
     cadence: LiveCadence | null;
     /** A type's name by id, from either side's config (a route's type need not carry traffic). */
     typeName: (key: string) => string | undefined;
-  } | null>(null);
+  } | null>('whatif.report', null);
   const job = useRef<(() => void) | null>(null);
   /**
    * The run going on, from its start: before its worker exists it waits for the engine's
@@ -116,7 +119,17 @@ export function WhatIfPanel() {
     job.current = null;
     cancel?.();
   };
-  useEffect(() => stop, []);
+  useEffect(
+    () => () => {
+      // A run stops with the panel: said when it is back, where the report would have been.
+      if (runToken.current !== null)
+        workbenchStore()
+          .getState()
+          .keep('whatif.error', 'The last run stopped when What-if was closed; run it again.');
+      stop();
+    },
+    [],
+  );
 
   function otherConfig(): { ok: true; config: RouteConfig } | { ok: false; error: string } {
     if (source.kind === 'workspace') {
@@ -208,6 +221,7 @@ export function WhatIfPanel() {
     const result = await run.result;
     if (job.current !== run.cancel) return; // cancelled: unmounted or superseded
     job.current = null;
+    runToken.current = null;
     setRunning(null);
     if (result.ok)
       setReport({
