@@ -469,7 +469,13 @@ export function ReceiptsPanel() {
               >
                 hops
               </span>
-              <span role="columnheader" className="rc-latency" title="from injection to processing">
+              <span
+                role="columnheader"
+                className="rc-latency"
+                // Said, as Trace says it: under a generator the latency can exceed processed minus
+                // injected HLC stamps by a millisecond, with nothing on screen saying why (QA).
+                title="From the message's arrival (a generated message's time on the generator's schedule, or the send) to when its kernel took it. A tick's traffic is taken in together and shares an HLC stamp's time, so a generated message's injected stamp can be later than its arrival."
+              >
                 latency
               </span>
             </div>
