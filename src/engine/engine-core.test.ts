@@ -433,6 +433,30 @@ describe('engine on the core', () => {
     expect(engine.busy()).toBe(false);
   });
 
+  // QA: the JSON export gave every PatternResult delivered to the host a processed stamp, while the
+  // list read "—" (no kernel runs it) and Trace gave it only a "to host" stamp.
+  it('stamps a response to the host as delivered there, with no processed stamp nor latency', () => {
+    let t = 5_000_000;
+    const engine = createEngine({ config: demoConfig(), now: () => t });
+    ok(engine, { type: 'inject', typeId: 1003, count: 3 });
+    t += 500;
+    engine.tick();
+    const rows = engine.snapshot().receipts.recent;
+    const toHost = rows.filter((r) => r.destination === 'host');
+    expect(toHost).toHaveLength(3);
+    for (const r of toHost) {
+      expect(r).toMatchObject({ status: 'Delivered', processedAt: null, latencyUs: null });
+      expect(r.deliveredAt).not.toBeNull();
+      expect(before(r.injectedAt, r.deliveredAt!)).toBe(true);
+      const node = ok(engine, { type: 'trace', messageId: r.messageId }).trace!.nodes.find(
+        (n) => n.messageId === r.messageId,
+      )!;
+      // The row says what the trace says.
+      expect(node.deliveredAt).toEqual(r.deliveredAt);
+      expect(node.processedAt).toBeNull();
+    }
+  });
+
   it('stamps receipts with injection, delivery and processing HLCs and traces the chain', () => {
     let t = 5_000_000;
     const engine = createEngine({ config: demoConfig(), now: () => t });

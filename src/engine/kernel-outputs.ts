@@ -191,8 +191,12 @@ export class KernelOutputs {
       const logical = c.reserveHlc(1);
       if (wants || s.traced[ref] === 1) {
         const at = hlc(c.hlcPhysical, logical);
-        // No kernel processes a response to the host: no latency ("0 µs" read as instant work).
-        if (wants) send.row(seq, 'Delivered', ref, source, HOST_KERNEL, 0, priority, null, at);
+        // Delivered to the host at `at`: the row's delivery stamp, as the trace's. No kernel
+        // processes it: no latency ("0 µs" read as instant work) and no processed stamp (the
+        // JSON export had given every one a processed time the list and Trace did not show).
+        s.dlvP[ref] = c.hlcPhysical;
+        s.dlvL[ref] = logical;
+        if (wants) send.row(seq, 'Delivered', ref, source, HOST_KERNEL, 0, priority, null, null);
         s.traced[ref] = 1;
         send.trace(ref, 'Delivered', source, HOST_KERNEL, 0, priority);
         const node = c.traces.get(s.msgId[ref]!);
