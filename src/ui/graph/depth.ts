@@ -56,8 +56,8 @@ export function lossesOf(
 
 /**
  * A queue's losses in a few words: `45.4 K refused`, `1,200 evicted`, and both as
- * `182 K refused · 76.2 K evicted`, or in `short` form (the graph card's half) `258 K dropped`,
- * the split then on hover.
+ * `182 K refused · 76.2 K evicted`, or in `short` form (the graph card's half) `258 K lost`,
+ * the split then on hover ("1.37 M dropped" did not fit the half: "1.37 M dropp…", QA).
  */
 export function lossText(
   dropped: number,
@@ -68,5 +68,5 @@ export function lossText(
   const { refused, evicted } = lossesOf(dropped, droppedOldest);
   if (evicted === 0) return `${fmt(dropped)} refused`;
   if (refused === 0) return `${fmt(dropped)} evicted`;
-  return short ? `${fmt(dropped)} dropped` : `${fmt(refused)} refused · ${fmt(evicted)} evicted`;
+  return short ? `${fmt(dropped)} lost` : `${fmt(refused)} refused · ${fmt(evicted)} evicted`;
 }

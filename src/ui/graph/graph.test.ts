@@ -149,7 +149,7 @@ describe('a queue’s losses in words', () => {
     expect(lossText(1_200, 1_200, n)).toBe('1,200 evicted');
     expect(lossText(349, 87, n)).toBe('262 refused · 87 evicted');
     // The graph card's half has room for one word: the split is on hover.
-    expect(lossText(349, 87, n, true)).toBe('349 dropped');
+    expect(lossText(349, 87, n, true)).toBe('349 lost');
     expect(lossText(349, 0, n, true)).toBe('349 refused');
   });
 });
