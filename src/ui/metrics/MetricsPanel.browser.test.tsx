@@ -187,13 +187,13 @@ describe('Metrics counters in a half-width pane', () => {
     const dispatcher = page.getByTestId('dispatcher-counters');
     const broker = page.getByTestId('broker-counters');
     await expect.element(broker).toBeVisible();
-    await expect.element(dispatcher).toHaveTextContent(/dispatcher 8\.76\sM/);
-    // Whose counters they are, and what the broker's sends are, said on the compact line too:
-    // after a redrive "delivered 1,024" beside 11.0 K processed read as a contradiction (QA).
+    await expect.element(dispatcher).toHaveTextContent(/dispatched 8\.76\sM/);
+    // What the broker's sends are, said on the compact line too: after a redrive "broker sent
+    // 10.0 K" beside "delivered 1,024" and 11.0 K processed read as a contradiction (QA).
     const short = (at: typeof dispatcher) =>
       at.element().querySelector('.counters-short')?.textContent ?? '';
-    expect(short(dispatcher)).toMatch(/^dispatcher 8\.76\sM, delivered /);
-    expect(short(broker)).toMatch(/^redrives, responses \d/);
+    expect(short(dispatcher)).toMatch(/^dispatched 8\.76\sM, delivered /);
+    expect(short(broker)).toMatch(/^responses, forwards, redrives \d/);
     const a = dispatcher.element().getBoundingClientRect();
     const b = broker.element().getBoundingClientRect();
     expect(Math.abs(a.top - b.top)).toBeLessThan(2);

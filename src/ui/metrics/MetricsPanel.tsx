@@ -292,10 +292,8 @@ export function MetricsPanel() {
             </span>
             {/* A half-width pane (1280x720): compact, so the broker's line fits beside it and
                 the charts get the line the counters took (exact figures in the titles). */}
-            {/* Named as the dispatcher's even here: without the word, "delivered 1,024" beside
-                Queues' 11.0 K processed after a redrive read as a contradiction (QA). */}
             <span className="counters-short">
-              dispatcher{' '}
+              dispatched{' '}
               <strong title={formatCount(m.messagesDispatched)}>
                 {formatCompact(m.messagesDispatched)}
               </strong>
@@ -320,10 +318,17 @@ export function MetricsPanel() {
               <strong>{formatCount(broker.sent)}</strong>, failed{' '}
               <strong>{formatCount(broker.failed)}</strong>
             </span>
+            {/* Says what the broker's sends are even here: "broker sent 10.0 K" beside "delivered
+                1,024" and Queues' 11.0 K processed after a redrive read as a contradiction (QA).
+                Its failures only when there are some: the words took that room. */}
             <span className="counters-short">
-              redrives, responses{' '}
-              <strong title={formatCount(broker.sent)}>{formatCompact(broker.sent)}</strong>, failed{' '}
-              <strong>{formatCompact(broker.failed)}</strong>
+              responses, forwards, redrives{' '}
+              <strong title={formatCount(broker.sent)}>{formatCompact(broker.sent)}</strong>
+              {broker.failed > 0 ? (
+                <>
+                  , failed <strong>{formatCompact(broker.failed)}</strong>
+                </>
+              ) : null}
             </span>
           </span>
         ) : null}
