@@ -67,6 +67,12 @@ describe('format', () => {
     expect(formatRate(0.04)).toBe('0.04/s');
     expect(formatRate(7)).toBe('7/s');
     expect(formatRate(12.6)).toBe('13/s');
+    // The decimals and the unit by the value as it rounds.
+    expect(formatRate(9.96)).toBe('10/s');
+    expect(formatRate(0.0996)).toBe('0.1/s');
+    expect(formatRate(0.004)).toBe('<0.01/s');
+    expect(formatRate(9_999.4)).toBe('9,999/s');
+    expect(nb(formatRate(9_999.6))).toBe('10.0 K/s');
     expect(nb(formatMicros(850))).toBe('850 µs');
     // Never "1,000 µs" nor "1,000.00 ms": the unit follows the value as it rounds (QA).
     expect(nb(formatMicros(999.6))).toBe('1.00 ms');

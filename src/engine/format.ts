@@ -86,11 +86,15 @@ export function formatCompact(n: number, unit?: string): string {
 export function formatRate(perSec: number): string {
   if (!Number.isFinite(perSec)) return '—';
   const a = Math.abs(perSec);
-  if (a >= 1e4) return formatCompact(perSec, '/s');
+  // By the value as it rounds, as formatCompact does: 9,999.6 read "10,000/s" beside "10.0 K/s".
+  if (a >= 9_999.5) return formatCompact(a < 1e4 ? Math.sign(perSec) * 1e4 : perSec, '/s');
   // Under 10 a second a fraction is a tenth of the value or more: a rate of 2.5 asked read "3/s"
-  // in the generator's line (QA), and one message every 2.5 s "0/s" as if nothing came.
-  const digits = a < 10 && !Number.isInteger(perSec) ? (a < 0.1 ? 2 : 1) : 0;
-  return `${formatNumber(perSec, digits)}/s`;
+  // in the generator's line (QA), and one message every 2.5 s "0/s" as if nothing came. The
+  // decimals by the value as it rounds too (9.96 is "10/s", not "10.0/s"); under a hundredth,
+  // "<0.01/s", not a zero.
+  if (Number.isInteger(perSec) || a >= 9.95) return `${formatNumber(perSec)}/s`;
+  if (a < 0.005) return '<0.01/s';
+  return `${formatNumber(perSec, a >= 0.095 ? 1 : 2)}/s`;
 }
 
 /** A measured rate, or that it is not measured yet. */
