@@ -7,6 +7,7 @@ import '../design/tokens.css';
 import '../design/controls.css';
 import '../shell/shell.css';
 import type { WorkbenchStore } from '../../state/store';
+import { deleteWorkspace, saveWorkspace } from '../../state/persistence';
 
 let store: WorkbenchStore;
 beforeEach(() => {
@@ -82,6 +83,20 @@ describe('What-if traffic', () => {
     await expect.element(page.getByLabelText('What-if duration')).toHaveValue('500');
     await expect.element(page.getByTestId('whatif-overflow-pattern_detector')).toBeVisible();
     expect(page.getByTestId('whatif-overflow-pattern_detector').element().textContent).toBe(shown);
+  });
+
+  // Kept across a tab switch, a workspace chosen to compare with could be deleted meanwhile (or
+  // be the one now open): the list showed another while a run would compare with it.
+  it('gives up a kept workspace to compare with that is no longer a choice', async () => {
+    saveWorkspace(localStorage, 'alpha', store.getState().config);
+    saveWorkspace(localStorage, 'beta', store.getState().config);
+    render(<WhatIfPanel />);
+    const select = page.getByLabelText('Config to compare with');
+    await userEvent.selectOptions(select, 'ws:beta');
+    cleanup();
+    deleteWorkspace(localStorage, 'beta');
+    render(<WhatIfPanel />);
+    await expect.element(page.getByLabelText('Config to compare with')).toHaveValue('ws:alpha');
   });
 
   it('says a run stopped by the panel going away, when it is back', async () => {

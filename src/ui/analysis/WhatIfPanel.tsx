@@ -73,10 +73,12 @@ export function WhatIfPanel() {
   const workspaceName = useWorkbench((s) => s.workspaceName);
   const saved = listWorkspaces(localStorage).filter((n) => n !== workspaceName);
   // The form and the last report are kept while the panel is away (a tab switch unmounts it).
-  const [source, setSource] = useKept<Source>(
-    'whatif.source',
-    saved[0] ? { kind: 'workspace', name: saved[0] } : { kind: 'paste' },
-  );
+  const first: Source = saved[0] ? { kind: 'workspace', name: saved[0] } : { kind: 'paste' };
+  const [keptSource, setSource] = useKept<Source>('whatif.source', first);
+  // A kept workspace that is now the open one, or deleted since, is no choice any more: the list
+  // would show another while a run compared with it.
+  const source =
+    keptSource.kind === 'workspace' && !saved.includes(keptSource.name) ? first : keptSource;
   const [pasted, setPasted] = useKept('whatif.pasted', '');
   // The traffic the toolbar's Start sends (Inject → Generator): its pattern and mix, its rate and
   // seed to start from. The workspace's first preset had differed from it (another mix).
