@@ -97,6 +97,13 @@ describe('What-if traffic', () => {
     deleteWorkspace(localStorage, 'beta');
     render(<WhatIfPanel />);
     await expect.element(page.getByLabelText('Config to compare with')).toHaveValue('ws:alpha');
+    // And a run compares with the workspace shown, not the one deleted.
+    await userEvent.fill(page.getByLabelText('What-if duration'), '100');
+    await userEvent.click(page.getByRole('button', { name: 'Run what-if' }));
+    await expect
+      .element(page.getByTestId('whatif-report'), { timeout: 30_000 })
+      .toHaveTextContent(/workspace “alpha”/);
+    expect(page.getByTestId('whatif-panel').element().textContent).not.toMatch(/beta/);
   });
 
   it('says a run stopped by the panel going away, when it is back', async () => {
