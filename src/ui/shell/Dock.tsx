@@ -4,7 +4,7 @@
  * focus one and use the arrow keys) to resize; collapse or maximise a pane from its header; the
  * pane menu does the same from the keyboard. The layout is saved per workspace (`dockLayout`).
  */
-import { useCallback, useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, type ReactNode } from 'react';
 import * as Menu from '@radix-ui/react-dropdown-menu';
 import {
   Separator,
@@ -20,7 +20,7 @@ import {
   type WorkspaceImperativeHandle,
 } from 'react-resizable-panels';
 import { workbenchStore } from '../../state/store';
-import { Badge, useBadges } from './PanelBadge';
+import { BADGED_PANELS, PanelBadge, useBadges } from './PanelBadge';
 import {
   PANEL_TITLES,
   defaultDockModel,
@@ -113,33 +113,25 @@ function TabOverflowMenu() {
   // The tab chosen: focus goes to it as the menu closes (from a collapsed strip the pane expands,
   // this button goes with the overflow, and focus had fallen to the page).
   const chosen = useRef<string | null>(null);
-  // The counts of the tabs out of sight, on the button and in the menu: Dead letters' count had
-  // gone under "+2" in a narrow pane, nothing in sight saying letters were held.
-  const badges = useBadges();
+  const countsId = useId();
   if (!ws || !state || hidden.length === 0) return null;
-  const badged = hidden.flatMap((id) => {
-    const b = isPanelId(id) ? badges[id] : undefined;
-    return b && isPanelId(id) ? [{ id, b }] : [];
-  });
-  const alert =
-    badged.find((x) => x.b.level === 'crit') ?? badged.find((x) => x.b.level === 'warn');
-  const label =
-    `+${hidden.length} more ${hidden.length === 1 ? 'tab' : 'tabs'}` +
-    (badged.length > 0
-      ? `: ${badged.map((x) => `${PANEL_TITLES[x.id]}, ${x.b.title}`).join('; ')}`
-      : '');
+  const label = `+${hidden.length} more ${hidden.length === 1 ? 'tab' : 'tabs'}`;
+  // The tabs out of sight that can have a count: Dead letters' count had gone under "+2" in a
+  // narrow pane, nothing in sight saying letters were held. Their counts are worked out only
+  // while such a tab is out of sight (every pane has this menu).
+  const counted = hidden.filter((id): id is PanelId => isPanelId(id) && BADGED_PANELS.has(id));
   return (
     <Menu.Root modal={false}>
       <Menu.Trigger asChild>
-        <button type="button" className="icon-btn tab-overflow" aria-label={label} title={label}>
+        <button
+          type="button"
+          className="icon-btn tab-overflow"
+          aria-label={label}
+          title={label}
+          {...(counted.length > 0 ? { 'aria-describedby': countsId } : {})}
+        >
           +{hidden.length}
-          {alert ? (
-            <span
-              className={`tab-overflow-dot ${alert.b.level}`}
-              aria-hidden="true"
-              data-testid="tab-overflow-dot"
-            />
-          ) : null}
+          {counted.length > 0 ? <HiddenCounts ids={counted} id={countsId} /> : null}
         </button>
       </Menu.Trigger>
       <Menu.Portal>
@@ -172,12 +164,43 @@ function TabOverflowMenu() {
               }}
             >
               {isPanelId(id) ? PANEL_TITLES[id] : id}
-              {isPanelId(id) && badges[id] ? <Badge {...badges[id]} /> : null}
+              {isPanelId(id) ? <PanelBadge id={id} inMenu /> : null}
             </Menu.Item>
           ))}
         </Menu.Content>
       </Menu.Portal>
     </Menu.Root>
+  );
+}
+
+/**
+ * The counts of tabs out of sight, on the +N button: a dot in the most urgent count's colour, and
+ * the counts in words, the button's description for a screen reader.
+ */
+function HiddenCounts({ ids, id }: { ids: readonly PanelId[]; id: string }) {
+  const badges = useBadges();
+  const badged = ids.flatMap((id) => {
+    const b = badges[id];
+    return b ? [{ id, b }] : [];
+  });
+  if (badged.length === 0) return null;
+  const alert =
+    badged.find((x) => x.b.level === 'crit') ?? badged.find((x) => x.b.level === 'warn');
+  const words = badged.map((x) => `${PANEL_TITLES[x.id]}, ${x.b.title}`).join('; ');
+  return (
+    <>
+      <span className="sr-only" id={id}>
+        {words}
+      </span>
+      {alert ? (
+        <span
+          className={`tab-overflow-dot ${alert.b.level}`}
+          aria-hidden="true"
+          title={words}
+          data-testid="tab-overflow-dot"
+        />
+      ) : null}
+    </>
   );
 }
 

@@ -16,9 +16,13 @@ export interface BadgeInfo {
   title: string;
 }
 
-export function PanelBadge({ id }: { id: PanelId }) {
-  if (id === 'deadletters') return <DeadLettersBadge />;
-  if (id === 'problems') return <ProblemsBadge />;
+/** The panels whose tab can have a count. */
+export const BADGED_PANELS: ReadonlySet<PanelId> = new Set<PanelId>(['deadletters', 'problems']);
+
+/** A tab's count; `inMenu`: in a pane's overflow menu, beside the tab's name there. */
+export function PanelBadge({ id, inMenu = false }: { id: PanelId; inMenu?: boolean }) {
+  if (id === 'deadletters') return <DeadLettersBadge inMenu={inMenu} />;
+  if (id === 'problems') return <ProblemsBadge inMenu={inMenu} />;
   return null;
 }
 
@@ -59,17 +63,17 @@ export function useBadges(): Partial<Record<PanelId, BadgeInfo>> {
   };
 }
 
-function DeadLettersBadge() {
+function DeadLettersBadge({ inMenu }: { inMenu: boolean }) {
   const b = useDeadLettersBadge();
-  return b ? <Badge {...b} testId="badge-deadletters" /> : null;
+  return b ? <Badge {...b} {...(inMenu ? {} : { testId: 'badge-deadletters' })} /> : null;
 }
 
-function ProblemsBadge() {
+function ProblemsBadge({ inMenu }: { inMenu: boolean }) {
   const b = useProblemsBadge();
-  return b ? <Badge {...b} testId="badge-problems" /> : null;
+  return b ? <Badge {...b} {...(inMenu ? {} : { testId: 'badge-problems' })} /> : null;
 }
 
-export function Badge(p: BadgeInfo & { testId?: string }) {
+function Badge(p: BadgeInfo & { testId?: string }) {
   return (
     <span
       className={`tab-badge ${p.level}`}
