@@ -25,39 +25,50 @@ export const LIST_LIMIT = 500;
 
 const EMPTY: DeadLetterList = { total: 0, rows: [], byDestination: {} };
 
-export interface LetterList extends DeadLetterList {
-  /** Letters that arrived since the list was fetched, while it was held; 0 while it follows. */
-  behind: number;
+/** How the queue changed since a held list was fetched; both 0 while it follows. */
+export interface LettersSince {
+  /** Letters that came: pushing the oldest out of a full queue, or more held than then. */
+  newer: number;
+  /** Fewer held than then: redriven or purged (net of those that came meanwhile). */
+  fewer: number;
 }
 
+export interface LetterList extends DeadLetterList {
+  behind: LettersSince;
+}
+
+const NOTHING_SINCE: LettersSince = { newer: 0, fewer: 0 };
+
 /**
- * The letters matching `filter`, fetched now when the filter or `reload` changes, and as `churn`
- * (letters held plus letters evicted: it moves with every letter in or out) moves, at most once
- * per {@link CHURN_REFRESH_MS}, unless `held`.
+ * The letters matching `filter`, fetched now when the filter or `reload` changes, and as the
+ * queue's letters held and evicted move (with every letter in or out), at most once per
+ * {@link CHURN_REFRESH_MS}, unless `held`.
  */
 export function useLetterList(
   engine: EngineClient,
   filter: DeadLetterFilter,
-  churn: number,
+  queue: { count: number; evicted: number },
   reload: number,
   held: boolean,
 ): LetterList {
+  const churn = queue.count + queue.evicted;
   const [list, setList] = useState<DeadLetterList>(EMPTY);
   const [due, setDue] = useState(0);
-  /** `churn` when the shown list was asked for. */
-  const [listedChurn, setListedChurn] = useState(churn);
+  /** The queue when the shown list was asked for. */
+  const [listedAt, setListedAt] = useState(queue);
+  const listedChurn = listedAt.count + listedAt.evicted;
   /** When the last list was asked for (performance.now()). */
   const askedAt = useRef(-Infinity);
-  const churnNow = useRef(churn);
+  const queueNow = useRef(queue);
   useEffect(() => {
-    churnNow.current = churn;
+    queueNow.current = queue;
   });
   const key = JSON.stringify(filter);
 
   useEffect(() => {
     let alive = true;
     askedAt.current = performance.now();
-    const asked = churnNow.current;
+    const asked = queueNow.current;
     void engine
       .request({
         type: 'listDeadLetters',
@@ -67,7 +78,7 @@ export function useLetterList(
       .then((reply) => {
         if (alive && reply.ok && reply.command === 'listDeadLetters') {
           setList(reply.deadLetters);
-          setListedChurn(asked);
+          setListedAt(asked);
         }
       });
     return () => {
@@ -82,9 +93,16 @@ export function useLetterList(
     return () => clearTimeout(timer);
   }, [churn, listedChurn, held]);
 
-  // Signed: letters redriven or purged while the list is held make it fewer, and a held list
-  // that only said "newer letters" said nothing of them (QA: "0 held" over rows still listed).
-  return { ...list, behind: held ? churn - listedChurn : 0 };
+  // Letters redriven or purged while the list is held too: a held list that said only "newer
+  // letters" said nothing of them (QA: "0 held" over rows still listed).
+  const more = queue.count - listedAt.count;
+  const behind = held
+    ? {
+        newer: Math.max(0, queue.evicted - listedAt.evicted) + Math.max(0, more),
+        fewer: Math.max(0, -more),
+      }
+    : NOTHING_SINCE;
+  return { ...list, behind };
 }
 
 interface TableProps {

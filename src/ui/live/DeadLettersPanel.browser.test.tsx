@@ -1003,13 +1003,13 @@ describe('Dead letters while the full queue churns', () => {
   it('says a held list holds letters since redriven, and lets it go once none is held', async () => {
     const { engine, asked } = churning();
     render(<DeadLettersPanel />, engine);
-    const holding = (count: number) =>
+    const holding = (count: number, evicted = 0) =>
       store.getState().ingestSnapshot(
         snapshot({
           deadLetters: {
             count,
             capacity: 10_000,
-            evicted: 0,
+            evicted,
             refusedCrossTenant: 0,
             recent: [],
             redrive: null,
@@ -1025,6 +1025,13 @@ describe('Dead letters while the full queue churns', () => {
       .element(page.getByTestId('dead-letters-held'))
       .toHaveTextContent(
         /^List held while you pick: 3,000 letters fewer held since it was loaded \(redriven or purged\)\./,
+      );
+    // Letters pushed out meanwhile too: both said, not one net figure.
+    holding(7_000, 500);
+    await expect
+      .element(page.getByTestId('dead-letters-held'))
+      .toHaveTextContent(
+        /^List held while you pick: 500 newer letters and 3,000 letters fewer held since it was loaded \(redriven or purged\)\./,
       );
     const before = asked.n;
     // None held: the list follows again, picks and all.

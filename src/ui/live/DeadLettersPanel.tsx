@@ -94,10 +94,11 @@ export function DeadLettersPanel() {
   const held = (hovered || picked.size > 0) && count > 0;
   // `evicted` too: with the queue full every new letter pushes the oldest out and the count
   // stays at the cap, so the list would go on showing letters that are gone.
+  const queueNow = useMemo(() => ({ count, evicted }), [count, evicted]);
   const { rows, total, byDestination, behind } = useLetterList(
     engine,
     filter(),
-    count + evicted,
+    queueNow,
     reload,
     held,
   );
@@ -584,12 +585,16 @@ export function DeadLettersPanel() {
           {message}
         </p>
       ) : null}
-      {behind !== 0 ? (
+      {behind.newer > 0 || behind.fewer > 0 ? (
         <p className="muted" role="status" data-testid="dead-letters-held">
           List held while you {picked.size > 0 ? 'pick' : 'point at it'}:{' '}
-          {behind > 0
-            ? `${countOf(behind, 'newer letter')} since it was loaded.`
-            : `${countOf(-behind, 'letter')} fewer held since it was loaded (redriven or purged).`}{' '}
+          {[
+            behind.newer > 0 ? countOf(behind.newer, 'newer letter') : '',
+            behind.fewer > 0 ? `${countOf(behind.fewer, 'letter')} fewer held` : '',
+          ]
+            .filter(Boolean)
+            .join(' and ')}{' '}
+          since it was loaded{behind.fewer > 0 ? ' (redriven or purged)' : ''}.{' '}
           <button type="button" className="btn-link" onClick={refresh}>
             Show the letters held now
           </button>
