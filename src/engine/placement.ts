@@ -500,6 +500,7 @@ export class Placement {
   /** Sets the reason a forced or unavailable placement gives (the engine knows it best). */
   explain(reason: string): void {
     this.verdict = null;
+    this.measuring = false;
     this.reason = reason;
   }
 }

@@ -97,6 +97,7 @@ export class SnapshotBuilder {
       // read false throughout 10 K/s of dead letters.
       if (k.dropped > k.lastDropped) k.lastDropUs = now;
       k.lastDropped = k.dropped;
+      const rate = k.meter.rate();
       const backpressure =
         queued >= capacity * BACKPRESSURE_FILL || now - k.lastDropUs < BACKPRESSURE_HOLD_US;
       kernels.push({
@@ -116,9 +117,9 @@ export class SnapshotBuilder {
         lettersHeld: k.lettersHeld,
         lettersByReason: { ...k.lettersByReason },
         emitted: k.emitted,
-        ratePerSec: k.meter.rate(),
+        ratePerSec: rate,
         backpressure,
-        placement: this.placementOf(k, queued === 0 && k.inFlight === 0 && k.meter.rate() === 0),
+        placement: this.placementOf(k, queued === 0 && k.inFlight === 0 && rate === 0),
         ...(fallbackReason === undefined ? {} : { fallbackReason }),
       });
       for (const e of k.edges.values()) edgeOut(e);

@@ -123,6 +123,8 @@ describe('numbers as people type them', () => {
     expect(rateNumber('1,000/s')).toBe(1_000);
     expect(rateNumber('1e6')).toBe(1_000_000);
     expect(rateNumber('2.5')).toBe(2.5);
+    expect(rateNumber('1.005M')).toBe(1_005_000);
+    expect(rateNumber('1e3k')).toBe(1_000_000);
     for (const t of ['', 'M', '5 G', '5MM', 'fast', '5 per s', '/s'])
       expect(rateNumber(t)).toBeNaN();
     const r = checkGeneratorForm(

@@ -103,11 +103,13 @@ export function num(text: string): number {
  * as the app writes rates ("5M", "2.5 K", "5.00 M/s"): "5M" was refused. NaN when it is none.
  */
 export function rateNumber(text: string): number {
-  const m = /^(.*?)\s*([kKmM])?\s*(?:\/\s*s)?\s*$/.exec(text.trim());
+  // K or k for thousands, M for millions (a lower-case m reads as milli, and the app writes M).
+  const m = /^(.*?)\s*([kKM])?\s*(?:\/\s*s)?\s*$/.exec(text.trim());
   if (!m) return NaN;
   const n = num(m[1]!);
-  const unit = m[2]?.toUpperCase();
-  return unit === 'K' ? n * 1e3 : unit === 'M' ? n * 1e6 : n;
+  const exp = m[2] === undefined ? 0 : m[2] === 'M' ? 6 : 3;
+  // Scaled in decimal, not by a multiplication: 1.005 × 1e6 is 1,004,999.9999999999.
+  return exp === 0 || !Number.isFinite(n) ? n : Number(`${n}e${exp}`);
 }
 
 /** A whole number in `[lo, hi]` as typed, or NaN (shared by the Inject panel's checks). */

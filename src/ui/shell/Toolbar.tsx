@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import * as Menu from '@radix-ui/react-dropdown-menu';
 import * as Dialog from '@radix-ui/react-dialog';
@@ -50,14 +50,16 @@ export function Toolbar() {
   const search = useWorkbench((s) => s.search);
   // How many nodes match what is typed (null while nothing is typed); with none every node is
   // dimmed, and the box says why.
-  const matches = useWorkbench((s) => {
-    const q = searchQuery(s.search);
+  const searchConfig = useWorkbench((s) => s.config);
+  // Counted when the text or the config changes, not at every store update (each snapshot).
+  const matches = useMemo(() => {
+    const q = searchQuery(search);
     if (q === '') return null;
     let n = 0;
-    for (const t of s.config.messageTypes) if (typeMatches(t, q)) n++;
-    for (const k of s.config.kernels) if (kernelMatches(k, q)) n++;
+    for (const t of searchConfig.messageTypes) if (typeMatches(t, q)) n++;
+    for (const k of searchConfig.kernels) if (kernelMatches(k, q)) n++;
     return n;
-  });
+  }, [searchConfig, search]);
   const noMatch = matches === 0;
   const [saveAs, setSaveAs] = useState('');
   const [saveOpen, setSaveOpen] = useState(false);
