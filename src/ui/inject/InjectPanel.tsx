@@ -630,6 +630,7 @@ function GeneratorForm() {
   // Fields edited and left: each is marked as soon as it holds a wrong value. Only on a refused
   // Start, a Rate of "abc" left for the toolbar's Start was marked nowhere but in a toast (QA).
   const [left, setLeft] = useState<ReadonlySet<string>>(() => new Set());
+  const edited = useRef(new Set<string>());
   const checked = checkGeneratorForm(stored, config.routes);
   const fieldErrors = new Map(
     checked.ok
@@ -738,9 +739,13 @@ function GeneratorForm() {
           aria-label={label}
           value={form[key]}
           size={size}
-          onChange={(e) => setForm({ [key]: e.target.value })}
+          onChange={(e) => {
+            edited.current.add(key);
+            setForm({ [key]: e.target.value });
+          }}
+          // Marked once left after an edit: a box only tabbed through is not the user's doing.
           onBlur={() => {
-            if (!left.has(key)) setLeft(new Set(left).add(key));
+            if (edited.current.has(key) && !left.has(key)) setLeft(new Set(left).add(key));
           }}
           ref={(el) => {
             if (el) inputs.current.set(key, el);
