@@ -61,6 +61,19 @@ describe('Import dialog', () => {
     );
     await expect.element(origin).toHaveTextContent(/^from file same\.json$/);
     await expect.element(box()).toHaveValue(draft);
+    // A draft that came from that very file, the file opened again: the file, not the draft.
+    await userEvent.keyboard('{Escape}');
+    openImport();
+    await expect
+      .element(origin)
+      .toHaveTextContent(
+        'from file same.json (kept from when Import was last closed; Cancel drops it)',
+      );
+    await userEvent.upload(
+      dialog().getByLabelText('Config file'),
+      new File([draft], 'same.json', { type: 'application/json' }),
+    );
+    await expect.element(origin).toHaveTextContent(/^from file same\.json$/);
     await userEvent.click(dialog().getByRole('button', { name: 'Cancel' }));
   });
 

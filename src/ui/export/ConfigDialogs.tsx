@@ -378,6 +378,8 @@ function ImportDialog({
   const [fileError, setFileError] = useState<string | null>(null);
   // Where the text came from: the dialog's source, then a chosen file (and whether it was edited).
   const [origin, setOrigin] = useState(source);
+  /** A file was opened over the text it opened with (a kept draft is no longer what it shows). */
+  const [replaced, setReplaced] = useState(false);
   const { rust, pending, result } = useImportResult(text, fileName);
   const diff = useMemo(
     () => (result?.ok ? diffConfigs(current, result.config) : null),
@@ -412,7 +414,7 @@ function ImportDialog({
             from {origin}
             {/* Only while the text is still the draft's own: a file with the same text had
                 read "from file same.json (kept from when Import was last closed…)". */}
-            {restored && text === initialText && origin === source
+            {restored && text === initialText && !replaced
               ? ' (kept from when Import was last closed; Cancel drops it)'
               : ''}
           </span>
@@ -437,6 +439,7 @@ function ImportDialog({
                 setFileError(null);
                 setFileName(file.name);
                 setOrigin(`file ${file.name}`);
+                setReplaced(true);
                 setText(r.text);
               } else {
                 setFileError(r.error);
