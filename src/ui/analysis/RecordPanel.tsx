@@ -215,7 +215,8 @@ export function RecordPanel() {
     });
     setMessage(
       err
-        ? err.message
+        ? // At the cap an import under a new name is refused: say why it is a new one.
+          `${err.message}${err.code === 'TooMany' && as !== wanted ? ` (A recording named “${wanted}” is held, so this one would be added as “${as}”.)` : ''}`
         : as === wanted
           ? `Imported “${as}”.`
           : `Imported as “${as}”: a recording named “${wanted}” is kept as it was.`,
