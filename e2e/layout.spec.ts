@@ -3,7 +3,7 @@
  * window, Trace that shows what it traced, notices that cover no control, Stop always at hand,
  * a one-row toolbar.
  */
-import { DOCK_PANELS, test, expect, viewSettled } from './workbench';
+import { DOCK_PANELS, test, expect, viewSettled, type Workbench } from './workbench';
 import type { Page } from '@playwright/test';
 
 const SIZES = [
@@ -1232,15 +1232,21 @@ test('a pane separator dragged past the least width collapses the pane it passes
   expect((await wb.panel('Inject').boundingBox())!.height).toBeGreaterThan(100);
 });
 
-test("a collapsed pane's strip lists the tabs it has no room for in its +N menu", async ({
-  wb,
-  page,
-}) => {
+/** The demo at 1280x720 with its right pane (Receipts' and its tabs) collapsed to a strip. */
+async function rightStrip(wb: Workbench, page: Page) {
   await page.setViewportSize({ width: 1280, height: 720 });
   await wb.open();
   const right = page.locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Receipts' }) });
   await right.getByRole('button', { name: 'Collapse pane' }).click();
   await expect(right).toHaveAttribute('data-tabset-collapsed', 'true');
+  return right;
+}
+
+test("a collapsed pane's strip lists the tabs it has no room for in its +N menu", async ({
+  wb,
+  page,
+}) => {
+  const right = await rightStrip(wb, page);
   // The strip's tabs below its tab list's end are out of view; each is in the menu, in order.
   const list = (await right.locator('[data-tab-list]').boundingBox())!;
   const names = ['Receipts', 'Dead letters', 'Metrics', 'Trace', 'Problems'];
@@ -1269,11 +1275,7 @@ test('the +N button marks a tab out of sight that has a count, and its menu give
   wb,
   page,
 }) => {
-  await page.setViewportSize({ width: 1280, height: 720 });
-  await wb.open();
-  const right = page.locator('[data-tabset]', { has: page.getByRole('tab', { name: 'Receipts' }) });
-  await right.getByRole('button', { name: 'Collapse pane' }).click();
-  await expect(right).toHaveAttribute('data-tabset-collapsed', 'true');
+  const right = await rightStrip(wb, page);
   const more = right.getByRole('button', { name: /^\+\d+ more tabs?$/ });
   await expect(more).toBeInViewport();
   await expect(more.getByTestId('tab-overflow-dot')).toHaveCount(0);

@@ -84,12 +84,12 @@ const hold = (
     Date.now(),
   );
 
-/** A full dead-letter queue (10,000 held): every new letter pushes the oldest out (`evicted`). */
-const holdFull = (evicted: number) =>
+/** A dead-letter queue of 10,000 holding `count`, `evicted` pushed out of it since the reset. */
+const holding = (count: number, evicted = 0) =>
   store.getState().ingestSnapshot(
     snapshot({
       deadLetters: {
-        count: 10_000,
+        count,
         capacity: 10_000,
         evicted,
         refusedCrossTenant: 0,
@@ -99,6 +99,9 @@ const holdFull = (evicted: number) =>
     }),
     Date.now(),
   );
+
+/** A full dead-letter queue (10,000 held): every new letter pushes the oldest out (`evicted`). */
+const holdFull = (evicted: number) => holding(10_000, evicted);
 
 /** The panel over 40 letters of one reason, listed by the engine and held, beside `kernels`. */
 const show40 = (reason: DeadLetterRow['reason'], kernels: ReturnType<typeof kernelRow>[] = []) => {
@@ -1003,20 +1006,6 @@ describe('Dead letters while the full queue churns', () => {
   it('says a held list holds letters since redriven, and lets it go once none is held', async () => {
     const { engine, asked } = churning();
     render(<DeadLettersPanel />, engine);
-    const holding = (count: number, evicted = 0) =>
-      store.getState().ingestSnapshot(
-        snapshot({
-          deadLetters: {
-            count,
-            capacity: 10_000,
-            evicted,
-            refusedCrossTenant: 0,
-            recent: [],
-            redrive: null,
-          },
-        }),
-        Date.now(),
-      );
     holding(10_000);
     const first = page.getByRole('checkbox', { name: 'Select dead letter 10' });
     await first.click();
