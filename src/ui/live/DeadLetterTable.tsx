@@ -114,8 +114,6 @@ interface TableProps {
   types: RouteConfig['messageTypes'];
   reasonTitles: Record<DeadLetterRow['reason'], string>;
   openTrace: (messageId: number) => void;
-  /** The pointer is over the table (the list holds while it is). */
-  onHover: (over: boolean) => void;
 }
 
 export const DeadLetterTable = memo(function DeadLetterTable({
@@ -126,7 +124,6 @@ export const DeadLetterTable = memo(function DeadLetterTable({
   types,
   reasonTitles,
   openTrace,
-  onHover,
 }: TableProps) {
   // One tab stop in the rows (a roving tabindex): the active row's checkbox and trace button.
   // Every row's two had been in the tab order: 20,000 stops with the queue full, no way past the
@@ -168,12 +165,7 @@ export const DeadLetterTable = memo(function DeadLetterTable({
     body.querySelector<HTMLElement>(`tr[data-letter="${next.id}"] ${kind}`)?.focus();
   };
   return (
-    <table
-      className="grid-table stacks dead-letters-table"
-      aria-label="Dead letters"
-      onPointerEnter={() => onHover(true)}
-      onPointerLeave={() => onHover(false)}
-    >
+    <table className="grid-table stacks dead-letters-table" aria-label="Dead letters">
       <thead>
         <tr>
           <th className="d-pick">

@@ -1029,6 +1029,27 @@ describe('Dead letters while the full queue churns', () => {
     await expect.element(page.getByTestId('dead-letters-held')).not.toBeInTheDocument();
   });
 
+  // QA: the pointer coming onto the list from above held it; the note then came in above the
+  // table and pushed it down, the pointer was over the note, not the table, and the list let go.
+  it('stays held with the pointer over its note, as over the table', async () => {
+    const { engine, asked } = churning();
+    render(<DeadLettersPanel />, engine);
+    holdFull(0);
+    await expect
+      .element(page.getByRole('checkbox', { name: 'Select dead letter 10' }))
+      .toBeVisible();
+    await userEvent.hover(page.getByRole('table', { name: 'Dead letters' }));
+    const before = asked.n;
+    holdFull(800);
+    const note = page.getByTestId('dead-letters-held');
+    await expect.element(note).toHaveTextContent(/^List held while you point at it: 800 newer/);
+    await userEvent.hover(note);
+    holdFull(1_600);
+    await new Promise((r) => setTimeout(r, CHURN_REFRESH_MS + 300));
+    expect(asked.n).toBe(before);
+    await expect.element(note).toHaveTextContent(/1,600 newer letters/);
+  });
+
   it('says the letters picked were pushed out before the redrive, not "none of 0"', async () => {
     const engine = fakeEngine((cmd) =>
       cmd.type === 'listDeadLetters'
