@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { engineLimit, starting, STARTING_US } from './engineLimit';
+import { STARTING_US } from '../../state/sustained';
+import { engineLimit, starting } from './engineLimit';
 import type { EngineSnapshot } from '../../engine/protocol';
 
 /** The parts of a snapshot the test reads: the generator and the rate of all that enters. */

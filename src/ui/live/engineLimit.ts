@@ -1,6 +1,6 @@
 import type { EngineSnapshot } from '../../engine/protocol';
-import { RATE_WINDOW_US } from '../../engine/rate';
 import { useWorkbench } from '../../state/store';
+import { STARTING_US } from '../../state/sustained';
 
 /**
  * How far behind its schedule the generator may be before the workbench says the engine does
@@ -12,14 +12,6 @@ export const BEHIND_MS = 500;
  * engine. Started at 10 M/s, the badge had read a green "36.1 K/s" for 0.8 s.
  */
 const FAR_BEHIND_MS = 100;
-
-/**
- * A run's start-up, µs: the engine warms up (the generator's worker sends its first chunks, the
- * engine's code tiers up). Started at 2 M/s it was 177 ms behind at 0.3 s and on schedule at
- * 0.45 s, and the badge had read an amber "930 K of 2.00 M/s" for the problem it no longer had.
- * As long as the rate's window: past it, the rates are the run's own.
- */
-export const STARTING_US = RATE_WINDOW_US;
 
 /** Whether the generator's run is in its first `STARTING_US` (the badge says "starting"). */
 export function starting(s: EngineSnapshot | null): boolean {
