@@ -3,7 +3,7 @@ import { useSecondsSince } from './useSecondsSince';
 import { useKept } from '../design/useKept';
 import { parseConfig, type RouteConfig } from '../../core/config';
 import { browserStorage, listWorkspaces, loadWorkspace } from '../../state/persistence';
-import { useWorkbench, workbenchStore } from '../../state/store';
+import { useWorkbench } from '../../state/store';
 import type { KernelOutcome, WhatIfReport, WhatIfResult } from '../../analysis/whatif';
 import type { WhatIfRequest, WhatIfResponse } from '../../analysis/whatif.worker';
 import { liveCadence, type LiveCadence } from '../../analysis/liveCadence';
@@ -125,12 +125,10 @@ export function WhatIfPanel() {
     () => () => {
       // A run stops with the panel: said when it is back, where the report would have been.
       if (runToken.current !== null)
-        workbenchStore()
-          .getState()
-          .keep('whatif.error', 'The last run stopped when What-if was closed; run it again.');
+        setError('The last run stopped when What-if was closed; run it again.');
       stop();
     },
-    [],
+    [setError],
   );
 
   function otherConfig(): { ok: true; config: RouteConfig } | { ok: false; error: string } {
