@@ -436,6 +436,11 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
         'title',
         expect.stringMatching(/all that was sent: the queue is full and drops its oldest/),
       );
+    // Its victims are held under the reason the Dead letters panel lists them by: DroppedOldest.
+    // ("Evicted" there is a letter pushed out of the dead-letter queue itself, another loss.)
+    await expect
+      .element(label)
+      .toHaveAttribute('title', expect.stringMatching(/dead letter, reason DroppedOldest/));
     at(1_400, 30_000);
     await expect.element(label).not.toHaveClass(/edge-label-losing/);
   });

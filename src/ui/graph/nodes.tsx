@@ -366,7 +366,7 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
     loss === 'refusing'
       ? `${formatRate(rate)} taken into ${to}'s queue: it is refusing messages now, so more than this was sent on the route (see the node's count and the Queues panel).`
       : loss === 'evicting'
-        ? `${formatRate(rate)} taken into ${to}'s queue, all that was sent: the queue is full and drops its oldest message for each one it takes (dead letters: Evicted; see the node's count and the Queues panel).`
+        ? `${formatRate(rate)} taken into ${to}'s queue, all that was sent: the queue is full and drops its oldest message for each one it takes (each victim a dead letter, reason DroppedOldest; see the node's count and the Queues panel).`
         : undefined;
   return (
     <>
