@@ -27,6 +27,46 @@ describe('createSustainedRate', () => {
     expect(Math.max(...seen)).toBeLessThan(2_400_000 * 1.05);
   });
 
+  // Half-second rates a QA run read at the engine's limit (5 M/s asked), each held half a second.
+  it('keeps to the 3 s mean through half-second swings at the limit', () => {
+    const s = createSustainedRate();
+    const halves = [1_660_000, 3_870_000, 2_520_000, 1_690_000, 2_290_000, 3_310_000];
+    const mean = halves.reduce((a, b) => a + b) / halves.length;
+    let sent = 0;
+    const seen: number[] = [];
+    for (let i = 1; i <= 120; i++) {
+      sent += halves[Math.floor((i - 1) / 5) % halves.length]! / 10;
+      const r = s.observe(i * 100_000, sent, true, 0);
+      if (i >= 40 && r !== null) seen.push(r);
+    }
+    expect(Math.min(...seen)).toBeGreaterThan(mean * 0.9);
+    expect(Math.max(...seen)).toBeLessThan(mean * 1.1);
+  });
+
+  // QA: a queue shrunk under 1 M/s stalled the engine on its letters; the badge read "941 K of
+  // 1.00 M/s" for seconds while 290-380 K/s entered.
+  it('follows a drop that lasts within a second, not after the 3 s window', () => {
+    const s = createSustainedRate();
+    let sent = 0;
+    let t = 0;
+    for (; t < 4_000_000;) {
+      t += 100_000;
+      sent += 100_000;
+      s.observe(t, sent, true, 0);
+    }
+    let r: number | null = null;
+    let at: number | null = null;
+    for (let i = 0; i < 20; i++) {
+      t += 100_000;
+      sent += 35_000;
+      r = s.observe(t, sent, true, 0);
+      if (at === null && r !== null && r < 600_000) at = t - 4_000_000;
+    }
+    expect(at).not.toBeNull();
+    expect(at!).toBeLessThanOrEqual(1_000_000);
+    expect(r).toBeCloseTo(350_000, -3);
+  });
+
   it('leaves the start-up out, gives nothing before a second of the run after it', () => {
     const s = createSustainedRate();
     // A cold start: 100/s for its first half second, then 1,000/s.
