@@ -17,6 +17,8 @@ export interface ReceiptCountsProps {
   older: number;
   /** Receipts whose row is still to come, their message queued. */
   pending: number;
+  /** Rows captured since the list was paused (or held while read): they show on Resume. */
+  held?: number;
   /** Rows in the list the filter hides. */
   filteredOut: number;
   /** The stale marking of the live panels (a class and its explanation). */
@@ -61,6 +63,7 @@ function items(
   // (the words of "not captured" give way first: "(9.97 K filtered out, 17.0 K not c…").
   const older = showOlder ? p.older : 0;
   const filteredOut = p.filteredOut;
+  const held = p.held ?? 0;
   const exact = fmt !== formatCount;
   const id = (testId: string) => (ids ? { 'data-testid': testId } : {});
   const title = (text: string, n: number) =>
@@ -157,7 +160,7 @@ function items(
       {/* "20,000 rows shown (30,398,365 not captured)" under 30,458,956 receipts did not add up:
           the rows captured earlier and let go since were nowhere. They are counted here, as
           "older". */}
-      {!bare && (p.sampledOut || older || filteredOut) ? (
+      {!bare && (p.sampledOut || older || filteredOut || held) ? (
         <span
           className="muted receipt-sampled-out"
           {...id('receipt-sampled-out')}
@@ -166,6 +169,9 @@ function items(
           {/* "older" first: where the line is short, the words of "not captured" give way to
               an ellipsis, and no number is cut ("10,627 o…" had been, at its end). */}
           {`(${[
+            // Paused, the rows captured since are in the total and not yet in the list: "10,851
+            // rows shown (711,599 not captured)" under 736,980 had left 14,530 nowhere (QA).
+            held ? `${fmt(held)} held` : '',
             filteredOut ? `${fmt(filteredOut)} filtered out` : '',
             older ? `${fmt(older)} older` : '',
             p.sampledOut
@@ -188,6 +194,9 @@ function items(
  */
 function outOfLine(p: ReceiptCountsProps): string {
   return [
+    p.held
+      ? `${formatCount(p.held)} held: captured since the list was paused, shown on Resume`
+      : '',
     p.filteredOut
       ? `${formatCount(p.filteredOut)} filtered out: captured rows the filter hides (clear it and they show)`
       : '',
@@ -226,6 +235,7 @@ function widthKey(p: ReceiptCountsProps): string {
     p.filteredOut,
     p.sampledOut,
     p.pending,
+    p.held ?? 0,
   ]
     .map(shapeOf)
     .join('|');

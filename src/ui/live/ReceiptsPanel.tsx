@@ -307,6 +307,7 @@ export function ReceiptsPanel() {
         // ("3,979 rows shown (719 K not captured)" under 742 K had left 18,369 nowhere).
         filteredOut={rows.length - filtered.length}
         pending={pending}
+        held={buffered}
         stale={stale}
         picked={status}
         onPick={setStatus}
