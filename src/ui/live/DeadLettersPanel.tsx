@@ -18,7 +18,7 @@ import { u64Key } from '../../core/config';
 import { FilterSelect } from '../design/FilterSelect';
 import { ConfirmButton } from '../design/ConfirmButton';
 import { whole } from '../inject/generatorSpec';
-import { atOnceShortfall, scaledTo } from './redriveRoom';
+import { atOnceShortfall, scaledTo, shortfallWords } from './redriveRoom';
 
 /**
  * What each reason means, on hover: the same loss has a receipt status (QueueFull, at the send)
@@ -219,7 +219,7 @@ export function DeadLettersPanel() {
   const forOthers =
     shortfall !== null &&
     Object.entries(picked.size > 0 ? pickedByDest : byDestination).some(
-      ([d, n]) => d !== shortfall.kernel && n > 0,
+      ([d, n]) => n > 0 && !shortfall.queues.some((q) => q.kernel === d),
     );
   const sentByLink =
     picked.size > 0
@@ -533,11 +533,7 @@ export function DeadLettersPanel() {
       ) : null}
       {shortfall ? (
         <p className="muted" data-testid="redrive-room">
-          ⚠ At once, about {formatCount(shortfall.short)} of the {formatCount(shortfall.letters)}{' '}
-          {picked.size > 0 ? 'selected ' : ''}letters for {shortfall.kernel} find no room in its
-          queue ({formatCount(shortfall.room)} free) and{' '}
-          {shortfall.evicts ? 'evict as many queued messages (dropOldest)' : 'fail again'}; paced,
-          they go as it drains:{' '}
+          ⚠ {shortfallWords(shortfall, picked.size > 0)}{' '}
           {/* The full stop stays with its link: it wrapped onto a line of its own. Two lines, not
               three, in a half-width pane at 1280x720: the table had two rows in view under it. */}
           <span className="keep-together">
