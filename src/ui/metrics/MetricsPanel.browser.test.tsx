@@ -202,4 +202,41 @@ describe('Metrics counters in a half-width pane', () => {
     );
     expect(exact[0]).toBe('8,760,955');
   });
+
+  // QA: "of the delivered, failed later 155,168" wrapped onto a second line at 1280x720.
+  it('marks those that failed later on the one line, their count on hover', async () => {
+    withDemoKernels(668, 300);
+    const s = counts(1_170_000, 1_258_100);
+    s.metrics.messagesDelivered = 966_000;
+    s.metrics.deliveryErrors = 202_000;
+    s.receipts.failedLater = 155_168;
+    store.getState().ingestSnapshot(s, Date.now() + 1000);
+    const mark = page.getByTestId('failed-later-mark');
+    await expect.element(mark).toBeVisible();
+    await expect.element(mark).toHaveAccessibleName('of which 155,168 failed later');
+    await expect
+      .element(mark)
+      .toHaveAttribute('title', expect.stringMatching(/^155,168 of the delivered failed later: /));
+    await expect.element(page.getByTestId('failed-later')).not.toBeVisible();
+    const bar = page.getByTestId('dispatcher-counters').element().parentElement!;
+    const tops = new Set(
+      [...bar.children].map((c) => Math.round(c.getBoundingClientRect().top)).filter((t) => t > 0),
+    );
+    expect(tops.size).toBe(1);
+    expect(
+      page.getByTestId('dispatcher-counters').element().querySelector('.counters-short')
+        ?.textContent,
+    ).toBe('dispatched 1.17\u202fM, delivered 966\u202fK ⚠, errors 202\u202fK');
+  });
+
+  it('says those that failed later in words where the pane is wide', async () => {
+    withDemoKernels(1200, 400);
+    const s = counts(1_170_000, 1_258_100);
+    s.receipts.failedLater = 155_168;
+    store.getState().ingestSnapshot(s, Date.now() + 1000);
+    await expect
+      .element(page.getByTestId('failed-later'))
+      .toHaveTextContent('of the delivered, failed later 155,168');
+    await expect.element(page.getByTestId('failed-later-mark')).not.toBeVisible();
+  });
 });

@@ -232,6 +232,10 @@ function Chart({
 }
 
 /** Rates, per-kernel throughput, queue depths and latency percentiles; the last ten minutes. */
+/** What "failed later" counts, after "delivered" and its count. */
+const FAILED_LATER =
+  'lost before any kernel ran them: evicted by dropOldest, their kernel unregistered, failed or refused the payload. Each is a dead letter; Receipts counts them as Delivered · failed later.';
+
 export function MetricsPanel() {
   const engine = useEngine();
   const [windowSec, setWindowSec] = useState(60);
@@ -301,8 +305,28 @@ export function MetricsPanel() {
               <strong title={formatCount(m.messagesDelivered)}>
                 {formatCompact(m.messagesDelivered)}
               </strong>
-              , unknown <strong>{formatCompact(m.unknownTypeErrors)}</strong>, errors{' '}
-              <strong>{formatCompact(m.deliveryErrors)}</strong>
+              {/* Those that failed later, marked here: in words ("of the delivered, failed later
+                  155,168") the line wrapped onto a second at 1280x720 (QA). */}
+              {failedLater > 0 ? (
+                <span
+                  className="failed-later-mark"
+                  data-testid="failed-later-mark"
+                  role="img"
+                  aria-label={`of which ${formatCount(failedLater)} failed later`}
+                  title={`${formatCount(failedLater)} of the delivered failed later: ${FAILED_LATER}`}
+                >
+                  {' '}
+                  ⚠
+                </span>
+              ) : null}
+              {/* Unknown types only when there are some: "unknown 0" took the room the mark
+                  above needed, and the full form (and its title) says it. */}
+              {m.unknownTypeErrors > 0 ? (
+                <>
+                  , unknown <strong>{formatCompact(m.unknownTypeErrors)}</strong>
+                </>
+              ) : null}
+              , errors <strong>{formatCompact(m.deliveryErrors)}</strong>
             </span>
           </span>
         ) : null}
@@ -336,8 +360,9 @@ export function MetricsPanel() {
           // "delivered" is RingKernel's word for a queue that took the message; some of those
           // were evicted after (dropOldest), which Receipts said ("failed later") and this did not.
           <span
+            className="counters-full"
             data-testid="failed-later"
-            title="Delivered (their queue took them), then lost before any kernel ran them: evicted by dropOldest, their kernel unregistered, failed or refused the payload. Each is a dead letter; Receipts counts them as Delivered · failed later."
+            title={`Delivered (their queue took them), then ${FAILED_LATER}`}
           >
             of the delivered, failed later <strong>{formatCount(failedLater)}</strong>
           </span>
