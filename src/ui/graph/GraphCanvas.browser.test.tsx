@@ -283,6 +283,25 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
     await expect.element(lock).toBeInTheDocument();
   });
 
+  // QA: a route clicked turned from grey to another grey (React Flow's own selected stroke won
+  // over the app's), the same 1.5 px wide.
+  it('draws a selected route in the accent colour, and thicker', async () => {
+    const root = document.documentElement.style;
+    root.setProperty('--accent', 'rgb(37, 99, 235)');
+    render(<Graph />);
+    const edge = () => document.querySelector('[data-id="route:1002"]');
+    await expect.poll(() => edge()).not.toBeNull();
+    const path = () => edge()!.querySelector('.react-flow__edge-path')!;
+    const before = parseFloat(getComputedStyle(path()).strokeWidth);
+    (edge()!.querySelector('.react-flow__edge-interaction') ?? path()).dispatchEvent(
+      new MouseEvent('click', { bubbles: true }),
+    );
+    await expect.poll(() => path().getAttribute('class')).toMatch(/edge-selected/);
+    expect(getComputedStyle(path()).stroke).toBe('rgb(37, 99, 235)');
+    expect(parseFloat(getComputedStyle(path()).strokeWidth)).toBeGreaterThan(before);
+    root.removeProperty('--accent');
+  });
+
   it("lights a traced message's emits edge like its routes", async () => {
     const root = document.documentElement.style;
     root.setProperty('--accent', 'rgb(37, 99, 235)');

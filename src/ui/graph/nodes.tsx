@@ -375,7 +375,10 @@ const RouteEdge = memo(function RouteEdge(props: EdgeProps<FlowEdge>) {
         path={path}
         className={cls}
         // A trace's path stands out at any rate: at a quiet route's width it was hard to pick out.
-        style={{ strokeWidth: data?.highlighted ? Math.max(width, TRACED_WIDTH) : width }}
+        // So does a selected one: at 1.5 px a route clicked was hard to tell from the rest (QA).
+        style={{
+          strokeWidth: data?.highlighted || selected ? Math.max(width, TRACED_WIDTH) : width,
+        }}
       />
       {text ? (
         <EdgeLabelRenderer>
