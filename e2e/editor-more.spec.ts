@@ -48,6 +48,9 @@ test.describe('route editor: more', () => {
     await tabTo('Shift+Tab', 'route:1002');
     await page.keyboard.press('Delete');
     await expect.poll(() => wb.routeOf(1002)).toBeUndefined();
+    // Focus goes to the route's type, not to the page (a keyboard user had to Tab in again).
+    const focusedId = () => page.evaluate(() => document.activeElement?.getAttribute('data-id'));
+    await expect.poll(focusedId).toBe('type:1002');
     const after = await wb.config();
     expect(after.messageTypes.map((t) => t.typeId)).toEqual(
       before.messageTypes.map((t) => t.typeId),
@@ -61,6 +64,8 @@ test.describe('route editor: more', () => {
     await expect
       .poll(async () => (await wb.config()).kernels.map((k) => k.id))
       .toEqual(before.kernels.map((k) => k.id).filter((k) => k !== 'aggregator'));
+    // A node deleted: focus goes to the node before it in the graph's order.
+    await expect.poll(focusedId).toMatch(/^(type|kernel):/);
     expect(await wb.routeOf(1001)).toBe('fraud_processor');
     // Its notice names it and says how to undo it ("Deleted 1 kernel." had said neither).
     await expect(page.getByTestId('notices')).toContainText(

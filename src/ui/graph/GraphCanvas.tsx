@@ -205,7 +205,13 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
     [onConnect],
   );
 
+  const wrapper = useRef<HTMLDivElement>(null);
   const onDelete: OnDelete<FlowNode, FlowEdge> = useCallback(({ nodes: dn, edges: de }) => {
+    const refocus = focusAfterDelete(
+      wrapper.current,
+      dn.map((n) => n.id),
+      de,
+    );
     const state = workbenchStore().getState();
     let config = state.config;
     const notes: string[] = [];
@@ -230,6 +236,7 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
     if (config !== state.config) {
       if (state.replace(config, notes.join(' '))) state.setSelection([], []);
     }
+    refocus();
   }, []);
 
   /**
@@ -294,7 +301,6 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
 
   // React Flow's attribution link stays on screen, out of the Tab order: a keyboard user tabbing
   // through the graph met a link to reactflow.dev between its edges and the zoom controls.
-  const wrapper = useRef<HTMLDivElement>(null);
   useEffect(() => {
     wrapper.current?.querySelector('.react-flow__attribution a')?.setAttribute('tabindex', '-1');
   }, []);
@@ -430,6 +436,51 @@ function RevealNode({ onReveal }: { onReveal: () => void }) {
     };
   }, [flow, storeApi, onReveal]);
   return null;
+}
+
+/**
+ * Where keyboard focus goes when Delete removed the node or edge that had it (it fell to the
+ * page, and a keyboard user had to Tab in from the top again, QA): a route's type node, else the
+ * node before the one removed in the graph's order (or after, for the first), else the graph.
+ * Returns the step to take once the edit is applied; it does nothing where focus was elsewhere.
+ */
+function focusAfterDelete(
+  graph: HTMLElement | null,
+  nodeIds: readonly string[],
+  edges: readonly { id: string; source: string }[],
+): () => void {
+  const had = document.activeElement?.closest<HTMLElement>(
+    '.react-flow__node[data-id], .react-flow__edge[data-id]',
+  );
+  const id = had?.dataset.id;
+  if (!graph || !had || id === undefined || !graph.contains(had)) return () => {};
+  const gone = new Set(nodeIds);
+  const edge = edges.find((e) => e.id === id);
+  if (!edge && !gone.has(id)) return () => {};
+  let next: string | undefined = edge && !gone.has(edge.source) ? edge.source : undefined;
+  if (next === undefined) {
+    const order = [...graph.querySelectorAll<HTMLElement>('.react-flow__node[data-id]')]
+      .map((n) => n.dataset.id!)
+      .filter((n) => n === id || !gone.has(n));
+    const at = order.indexOf(id);
+    next = at >= 0 ? (order[at - 1] ?? order[at + 1]) : order[0];
+  }
+  return () =>
+    requestAnimationFrame(() => {
+      if (document.activeElement && document.activeElement !== document.body) return;
+      const node =
+        next === undefined
+          ? null
+          : graph.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(next)}"]`);
+      if (node) {
+        node.focus();
+        return;
+      }
+      const region = graph.querySelector<HTMLElement>('.react-flow');
+      if (!region) return;
+      if (!region.hasAttribute('tabindex')) region.setAttribute('tabindex', '-1');
+      region.focus();
+    });
 }
 
 /** The user panned or zoomed: the view is theirs, not the fitted one (see view.ts). */
