@@ -570,5 +570,24 @@ describe('parseConfigText, malformed JSON', () => {
     expect(withLineColumn('Unexpected end of JSON input', '{\n  "a": [1,')).toBe(
       'Unexpected end of JSON input (the text ends at line 2, column 11: it may be cut short)',
     );
+    // Cut mid-object, the parser says what it expected there: at the text's end (white space
+    // after it aside), that is said too (QA: "line 138 column 4" of a 137-line file, no more).
+    const text = '{\n  "a": 1\n  ';
+    let said2 = '';
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      said2 = (e as Error).message;
+    }
+    expect(withLineColumn(said2, text)).toMatch(/: the text ends there, it may be cut short$/);
+    expect(
+      withLineColumn(`Expected ',' or '}' after property value in JSON at position 13`, text),
+    ).toBe(
+      "Expected ',' or '}' after property value in JSON at position 13 (line 3, column 3): the text ends there, it may be cut short",
+    );
+    // Not at the end: no such words.
+    expect(withLineColumn('Unexpected token in JSON at position 4', 'ab\ncd  ')).not.toMatch(
+      /cut short/,
+    );
   });
 });

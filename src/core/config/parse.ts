@@ -167,8 +167,14 @@ export function withLineColumn(message: string, text: string): string {
   if (/^Unexpected end of JSON input/.test(message))
     return `${message} (the text ends at ${where(text.length)}: it may be cut short)`;
   const m = /at position (\d+)/.exec(message);
-  if (!m || /line \d+/.test(message)) return message;
-  return `${message} (${where(Math.min(Number(m[1]), text.length))})`;
+  if (!m) return message;
+  const at = Math.min(Number(m[1]), text.length);
+  // At the text's end (nothing but white space after): a file cut short, whatever the parser
+  // expected there. Cut mid-object it said "Expected ',' or '}' after property value … (line 138
+  // column 4)" of a 137-line file, and nothing of an end (QA).
+  const cut = at >= text.trimEnd().length ? ': the text ends there, it may be cut short' : '';
+  if (/line \d+/.test(message)) return `${message}${cut}`;
+  return `${message} (${where(at)})${cut}`;
 }
 
 function describe(e: unknown): string {
