@@ -121,6 +121,11 @@ describe('recording', () => {
     );
     const broken = parseRecording('{\n  "version": 1,\n  x\n}');
     expect(broken.ok === false && broken.error.message).toMatch(/line 3, column 3/);
+    // A route config is named as one, and where it goes said.
+    const config = parseRecording(JSON.stringify(demoConfig()));
+    expect(config.ok === false && config.error.message).toBe(
+      'This is a route config, not a recording: open it with Import… in the toolbar.',
+    );
   });
 
   it('checks a replay in constant memory: the same totals as the full replay, identical twice', async () => {

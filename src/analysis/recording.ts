@@ -352,6 +352,15 @@ export function parseRecording(
     return bad(`The recording is not JSON (${why}).`);
   }
   const r = v as Partial<Recording>;
+  // A route config (Export's file) read here: "A recording needs a name and a workspace" beside
+  // the Recording name box read as if about that box (QA).
+  if (
+    typeof v === 'object' &&
+    v !== null &&
+    !('events' in v) &&
+    ('messageTypes' in v || 'kernels' in v || 'routes' in v)
+  )
+    return bad('This is a route config, not a recording: open it with Import… in the toolbar.');
   if (typeof v !== 'object' || v === null || r.version !== RECORDING_VERSION)
     return bad('Not a version 1 recording.');
   if (typeof r.name !== 'string' || typeof r.workspace !== 'string')

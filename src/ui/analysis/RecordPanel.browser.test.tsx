@@ -142,8 +142,30 @@ describe('Record in a pane as narrow as it goes', () => {
     );
     await userEvent.upload(page.getByLabelText('Import recording'), file);
     await expect
-      .element(page.getByText(/^events\[0\]\.command \(startGenerator\): ratePerSec must be/))
-      .toBeVisible();
+      .element(page.getByTestId('record-message'))
+      .toHaveTextContent(
+        /^Not imported: “gen huge\.recording\.json”: events\[0\]\.command \(startGenerator\): ratePerSec must be/,
+      );
+    // In a live region that was there before the message: it is announced.
+    expect(page.getByTestId('record-message').element().parentElement?.getAttribute('role')).toBe(
+      'status',
+    );
+    // A route config (Export's file) says what it is and where it goes.
+    await userEvent.upload(
+      page.getByLabelText('Import recording'),
+      new File(
+        [JSON.stringify({ version: 1, messageTypes: [], kernels: [], routes: [] })],
+        'export.json',
+        {
+          type: 'application/json',
+        },
+      ),
+    );
+    await expect
+      .element(page.getByTestId('record-message'))
+      .toHaveTextContent(
+        'Not imported: “export.json”: This is a route config, not a recording: open it with Import… in the toolbar.',
+      );
     expect(Object.keys(localStorage).filter((k) => k.startsWith('rdw:v1:rec:'))).toEqual([]);
   });
 

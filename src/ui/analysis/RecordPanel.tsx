@@ -201,7 +201,8 @@ export function RecordPanel() {
 
   async function importFile(file: File) {
     const parsed = parseRecording(await file.text(), { imported: true });
-    if (!parsed.ok) return setMessage(parsed.error.message);
+    // The file named: the message sits beside the Recording name box, and was read as about it.
+    if (!parsed.ok) return setMessage(`Not imported: “${file.name}”: ${parsed.error.message}`);
     // Under a name of its own: a file named as a recording held here had replaced it without a
     // word, and Undo does not bring a recording back (QA).
     const held = new Set(listRecordings(browserStorage().storage, workspace));
@@ -299,11 +300,8 @@ export function RecordPanel() {
           />
         </label>
       </div>
-      {message ? (
-        <p role="status" data-testid="record-message">
-          {message}
-        </p>
-      ) : null}
+      {/* The live region is there before its first message, so that one is announced too. */}
+      <div role="status">{message ? <p data-testid="record-message">{message}</p> : null}</div>
       <div className="table-scroll">
         {/* In a narrow pane a recording is two lines, its name then its actions on a line of
             their own: beside the name they wrapped onto three lines at 1280x720. */}
