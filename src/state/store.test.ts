@@ -52,6 +52,17 @@ describe('workbench store', () => {
     expect(st().notices.at(-1)?.text).toBe('Undid: Imported "Fraud detection (demo) v2".');
     st().redo();
     expect(st().notices.at(-1)?.text).toBe('Redid: Imported "Fraud detection (demo) v2".');
+    // A bracketed type id is not an aside: it stays.
+    expect(
+      st().replace(
+        { ...st().config, name: 'c' },
+        'Removed the route of AccountUpdate (1002) to "aggregator".',
+      ),
+    ).toBe(true);
+    st().undo();
+    expect(st().notices.at(-1)?.text).toBe(
+      'Undid: Removed the route of AccountUpdate (1002) to "aggregator".',
+    );
   });
 
   it('undo says what it undid and selects what was selected before the step (issue 13)', () => {

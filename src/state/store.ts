@@ -121,7 +121,9 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
   const clause = (note: string) =>
     note
       .split(/("[^"]*")/)
-      .map((part, i) => (i % 2 ? part : part.replace(/\s*\([^)]*\)/g, '')))
+      // Asides are phrases ("(Ctrl+Z undoes it)"); a bracketed id stays: "Undid: Removed the
+      // route of AccountUpdate to …" had lost the "(1002)" its notice gave.
+      .map((part, i) => (i % 2 ? part : part.replace(/\s*\([^)]*\s[^)]*\)/g, '')))
       .join('')
       .trim()
       .replace(/\.$/, '');
