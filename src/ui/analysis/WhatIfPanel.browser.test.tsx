@@ -174,18 +174,19 @@ describe('What-if traffic', () => {
     for (const r of other.routes) if (r.typeId === 1003) r.kernelId = 'aggregator';
     await userEvent.selectOptions(page.getByLabelText('Config to compare with'), 'paste');
     await userEvent.fill(page.getByLabelText('Other config (JSON or TOML)'), JSON.stringify(other));
-    await userEvent.fill(page.getByLabelText('What-if rate'), '10');
-    await userEvent.fill(page.getByLabelText('What-if duration'), '100');
+    await userEvent.fill(page.getByLabelText('What-if rate'), '1');
+    await userEvent.fill(page.getByLabelText('What-if duration'), '1000');
     await userEvent.click(page.getByRole('button', { name: 'Run what-if' }));
     const report = page.getByTestId('whatif-report');
+    // Grouped as every figure is ("2000 ms" had stood beside "20,000 messages").
     await expect
       .element(report, { timeout: 20_000 })
-      .toHaveTextContent(/100 ms of seeded traffic \(1 message\) through/);
+      .toHaveTextContent(/1,000 ms of seeded traffic \(1 message\) through/);
     await expect.element(report).toHaveTextContent(/Structure: 0 added, 0 removed, 3 changed\./);
     await userEvent.click(page.getByText(/^Structural diff/));
     const diff = page.getByTestId('import-diff');
     await expect.element(diff).toHaveTextContent(/Config name "[^"]+" → "renamed"/);
-    await expect.element(diff).toHaveTextContent(/~ pattern_detector: queueCapacity 1024 → 512/);
+    await expect.element(diff).toHaveTextContent(/~ pattern_detector: queueCapacity 1,024 → 512/);
     await expect
       .element(diff)
       .toHaveTextContent(

@@ -393,8 +393,8 @@ function WhatIfReportView({
   return (
     <section aria-label="What-if report" data-testid="whatif-report" ref={revealReport}>
       <p>
-        {report.durationMs} ms of seeded traffic ({countOf(report.base.injected, 'message')})
-        through {labels[0]} and {labels[1]}:{' '}
+        {formatCount(report.durationMs)} ms of seeded traffic (
+        {countOf(report.base.injected, 'message')}) through {labels[0]} and {labels[1]}:{' '}
         <strong data-testid="whatif-changed-count">
           {report.changed.length === 0
             ? 'no type behaves differently'

@@ -15,7 +15,11 @@ describe('describeFieldChange (the import preview)', () => {
     const kernel = diff.kernels.find((c) => c.key === 'pattern_detector');
     expect(kernel?.kind).toBe('changed');
     const lines = kernel?.kind === 'changed' ? kernel.fields.map(describeFieldChange) : [];
-    expect(lines).toContain('queueCapacity 1024 → 2048');
+    expect(lines).toContain('queueCapacity 1,024 → 2,048');
+    // An id is not a quantity: not grouped.
+    expect(describeFieldChange({ field: 'replyTypeId', before: 1004, after: 1010 })).toBe(
+      'replyTypeId 1004 → 1010',
+    );
     expect(lines).toContain('overflowPolicy "reject" → "dropOldest"');
     const type = diff.types.find((c) => c.kind === 'changed');
     const fields = type?.kind === 'changed' ? type.fields.map(describeFieldChange) : [];

@@ -1,11 +1,17 @@
 import type { FieldChange } from '../../core/config';
+import { formatCount } from './format';
 
 /** Longest value the import preview quotes whole, in characters. */
 const MAX_VALUE = 40;
 
-/** A value as the preview quotes it, or null for a structure (named, not spelled out). */
-function quoted(v: unknown): string | null {
+/**
+ * A value as the preview quotes it, or null for a structure (named, not spelled out). A quantity
+ * (a capacity, a priority) is grouped as every table writes it ("queueCapacity 1024 → 64" stood
+ * beside "1,024" everywhere else, QA); an id (`typeId`, `replyTypeId`) is not.
+ */
+function quoted(v: unknown, field = ''): string | null {
   if (v === undefined) return '(none)';
+  if (typeof v === 'number' && !/id$/i.test(field)) return formatCount(v);
   if (v === null || typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (typeof v !== 'string') return null;
   // By code points, so a cut never splits one; quoted, so spaces and empty names show.
@@ -47,8 +53,8 @@ const spec = (r: Record<string, unknown>): string =>
  * changed; any other structure by its name.
  */
 export function describeFieldChange(f: FieldChange): string {
-  const before = quoted(f.before);
-  const after = quoted(f.after);
+  const before = quoted(f.before, f.field);
+  const after = quoted(f.after, f.field);
   if (before !== null && after !== null) return `${f.field} ${before} → ${after}`;
   const was = byName(f.before);
   const now = byName(f.after);
