@@ -11,6 +11,7 @@ import {
   type RouteConfig,
 } from '../core/config';
 import { HOST_KERNEL, HOST_KERNEL_RESERVED } from '../core/host';
+import { roundCapacity } from '../core/queue/capacity';
 
 export type TypeDef = RouteConfig['messageTypes'][number];
 export type KernelDef = RouteConfig['kernels'][number];
@@ -357,7 +358,7 @@ function kernelNote(was: KernelDef, now: KernelDef): string {
   const n = (v: number) => v.toLocaleString('en-US');
   const changes = [
     was.queueCapacity !== now.queueCapacity
-      ? `queue capacity ${n(was.queueCapacity)} → ${n(now.queueCapacity)}`
+      ? `queue capacity ${n(was.queueCapacity)} → ${n(now.queueCapacity)}${roundCapacity(now.queueCapacity) !== now.queueCapacity ? ` (runs as ${n(roundCapacity(now.queueCapacity))})` : ''}`
       : '',
     was.overflowPolicy !== now.overflowPolicy
       ? `overflow policy ${was.overflowPolicy} → ${now.overflowPolicy}`

@@ -382,6 +382,10 @@ describe('Inspector (issue 13, point 9)', () => {
   });
 
   it('lists the workspace while nothing is selected, each node a button that selects it', async () => {
+    // A capacity the core rounds up says what it runs as ("queue 100" above "0 / 128", QA).
+    const cfg = structuredClone(store.getState().config);
+    for (const k of cfg.kernels) if (k.id === 'alert_sink') k.queueCapacity = 100;
+    store.getState().replace(cfg, 'alert_sink at 100');
     store.getState().setSelection([]);
     render(<Page />);
     const outline = page.getByRole('navigation', { name: 'Workspace outline' });
@@ -398,6 +402,9 @@ describe('Inspector (issue 13, point 9)', () => {
     await expect
       .element(outline)
       .toHaveTextContent(/aggregator aggregator · auto · queue 4,096, dropOldest/);
+    await expect
+      .element(outline)
+      .toHaveTextContent(/alert_sink generic · cpu · queue 100 \(runs as 128\), deadLetter/);
     await userEvent.click(outline.getByRole('button', { name: 'aggregator' }));
     expect(store.getState().selection).toEqual(['kernel:aggregator']);
     await expect.element(page.getByRole('form', { name: 'Kernel aggregator' })).toBeVisible();

@@ -266,8 +266,7 @@ function Outline() {
               {k.id}
             </button>{' '}
             <span className="muted">
-              {k.behavior} · {k.backend} · queue {k.queueCapacity.toLocaleString('en-US')},{' '}
-              {k.overflowPolicy}
+              {k.behavior} · {k.backend} · queue {capacityText(k.queueCapacity)}, {k.overflowPolicy}
             </span>
             <KernelLine id={k.id} />
           </li>
@@ -872,6 +871,17 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
       />
     </form>
   );
+}
+
+/**
+ * A capacity as configured, with what it runs as where the core rounds it up: "queue 100" above
+ * "0 / 128" in the same row read as two figures for one queue (QA).
+ */
+function capacityText(n: number): string {
+  const runs = roundCapacity(n);
+  return runs === n
+    ? n.toLocaleString('en-US')
+    : `${n.toLocaleString('en-US')} (runs as ${runs.toLocaleString('en-US')})`;
 }
 
 /**
