@@ -85,6 +85,9 @@ test('dock tabs move with the arrow keys', async ({ wb, page }) => {
   await expect(page.getByRole('tab', { name: 'Queues', exact: true })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(wb.panel('Queues')).toBeVisible();
+  // Each pane's tab list is named by its panels (both had been announced as just "tab list").
+  await expect(page.getByRole('tablist', { name: /^Panels: Inject, Queues, / })).toBeVisible();
+  await expect(page.getByRole('tablist', { name: /^Panels: Receipts, / })).toBeVisible();
 });
 
 test('a skip link after the toolbar passes over the graph to the panels or the inspector', async ({

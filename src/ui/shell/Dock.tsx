@@ -223,6 +223,24 @@ function MaximiseButton() {
   );
 }
 
+/**
+ * Names the pane's tab list by its panels ("Panels: Inject, Queues, …"): the library's tab lists
+ * have no name, and both were announced as just "tab list" (QA). Renders nothing of its own.
+ */
+function TabListName() {
+  const ws = useParentWorkspace<PanelId>();
+  const pane = useParentTabset<PanelId>();
+  useParentTabsetState(); // drawn again as the pane changes
+  const tabs = ws && pane ? allTabsets(ws.getModel()).find((t) => t.id === pane.id)?.tabs : [];
+  const names = (tabs ?? []).map((t) => (isPanelId(t.id) ? PANEL_TITLES[t.id] : t.id)).join(', ');
+  const ref = useRef<HTMLSpanElement>(null);
+  useLayoutEffect(() => {
+    const list = ref.current?.closest('[data-tabset]')?.querySelector('[role="tablist"]');
+    if (list && names) list.setAttribute('aria-label', `Panels: ${names}`);
+  }, [names]);
+  return <span ref={ref} hidden />;
+}
+
 /** The pane menu: split, move, collapse, maximise and reset, all reachable from the keyboard. */
 function PaneMenu({ onReset }: { onReset: () => void }) {
   const ws = useParentWorkspace<PanelId>();
@@ -433,6 +451,7 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal, renderBadge
   const renderToolbar = useCallback(
     () => (
       <div className="pane-tools">
+        <TabListName />
         <TabOverflowMenu />
         <MaximiseButton />
         <CollapseButton />
