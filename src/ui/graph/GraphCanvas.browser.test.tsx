@@ -55,6 +55,16 @@ describe('graph live numbers (issue 13, points 1, 2 and 11)', () => {
       .toHaveTextContent(/^2,800 \/ 4,096$/);
     // In flight beside the bar, whole: inside it, a long count was cut to its first digits.
     await expect.element(page.getByTestId('inflight-node-aggregator')).toHaveTextContent(/^\+512$/);
+    // Its hover says they are out of the queue, so not held against its capacity (QA: "+ 4,801 in
+    // flight" beside "/ 4,096" read as more held than the queue holds).
+    await expect
+      .element(page.getByTestId('inflight-node-aggregator'))
+      .toHaveAttribute(
+        'title',
+        expect.stringMatching(
+          /^512 in flight: taken from the queue \(no longer counted against its capacity\)/,
+        ),
+      );
     // 2,800 of the configured 3,000 would be red; of the real 4,096 it is green.
     await expect
       .element(page.getByTestId('node-kernel-aggregator'))

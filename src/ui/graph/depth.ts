@@ -1,3 +1,4 @@
+import { ASYNC_BATCH } from '../../engine/async-batch';
 import { formatCount } from '../design/format';
 
 /** Queue fill levels and depth text, shared by the graph's kernel nodes, Queues and Predict. */
@@ -37,6 +38,15 @@ export function depthText(
 /** What a depth shown with `shownDepth` says, for its title. */
 export function depthTitle(queued: number, peak: number, capacity: number): string {
   return `${formatCount(queued)} queued of ${formatCount(capacity)}${peak > queued ? `, up to ${formatCount(peak)} at once in the last half second` : ''}`;
+}
+
+/**
+ * What a kernel's rows in flight are, for a title: taken from its queue, so not held against its
+ * capacity. "Queue ≤2,642 / 4,096 + 4,801 in flight" had read as 7,443 held in a queue of 4,096
+ * (QA): a runtime has up to two batches out, of up to 4,096 rows each, whatever its queue's size.
+ */
+export function inFlightTitle(inFlight: number): string {
+  return `${formatCount(inFlight)} in flight: taken from the queue (no longer counted against its capacity) and out on the kernel's backend, in up to two batches of up to ${formatCount(ASYNC_BATCH)} rows`;
 }
 
 /**

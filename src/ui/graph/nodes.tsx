@@ -15,7 +15,7 @@ import { placementDetail, placementLabel } from '../gpu/placement';
 import { nodeLabelId, type FlowEdge, type KernelFlowNode, type TypeFlowNode } from './flow';
 import { useGraphActions } from './actions';
 import { usePrediction, useQueueLoss } from '../analysis/predictions';
-import { depthLevel, depthText, depthTitle, lossText } from './depth';
+import { depthLevel, depthText, depthTitle, inFlightTitle, lossText } from './depth';
 import { countOf, formatCompact, formatCount, formatRate } from '../design/format';
 import './graph.css';
 
@@ -268,7 +268,7 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
           <span
             className="node-inflight"
             data-testid={`inflight-node-${kernel.id}`}
-            title={`${formatCount(inFlight)} in flight: taken from the queue, being processed on its backend`}
+            title={inFlightTitle(inFlight)}
           >
             +{formatCompact(inFlight)}
           </span>

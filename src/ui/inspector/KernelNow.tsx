@@ -6,7 +6,7 @@
  */
 import { kernelOf, useLiveValue, useStale } from '../../state/live';
 import { countOf, formatCompact, formatCount, formatRate } from '../design/format';
-import { depthText, depthTitle, lossText } from '../graph/depth';
+import { depthText, depthTitle, inFlightTitle, lossText } from '../graph/depth';
 import { switchedAgo } from '../gpu/placement';
 
 function nowOf(id: string) {
@@ -71,7 +71,9 @@ export function KernelNow({ id }: { id: string }) {
         </div>
         <div>
           <dt>Queue</dt>
-          <dd title={depthTitle(k.queued, k.peak, k.capacity)}>
+          <dd
+            title={`${depthTitle(k.queued, k.peak, k.capacity)}${k.inFlight > 0 ? `; ${inFlightTitle(k.inFlight)}` : ''}`}
+          >
             {depthText(k.queued, k.peak, k.capacity)}
             {k.inFlight > 0 ? ` + ${formatCount(k.inFlight)} in flight` : ''}
           </dd>
