@@ -29,6 +29,24 @@ describe('createWarmup', () => {
     expect(seen.at(-1)).toBe(last);
   });
 
+  // The first queue shrunk under 1 M/s put the generator 0.7 s behind and held snapshots back
+  // 140-160 ms; the same shrink again cost nothing: the refusal path's code was cold.
+  it('then shrinks every queue, so refusals, evictions and a full dead-letter queue are warm too', () => {
+    const seen: EngineSnapshot[] = [];
+    const w = createWarmup(demoConfig(), { messages: 20_000, afterSnapshot: (s) => seen.push(s) });
+    runOut(w);
+    const last = seen.at(-1)!;
+    const reasons = (id: string) => last.kernels.find((k) => k.id === id)!.lettersByReason;
+    // Each policy of the demo's: reject, deadLetter, dropOldest.
+    expect(reasons('pattern_detector').Rejected ?? 0).toBeGreaterThan(0);
+    expect(reasons('fraud_processor').QueueFull ?? 0).toBeGreaterThan(0);
+    expect(reasons('aggregator').DroppedOldest ?? 0).toBeGreaterThan(0);
+    // The dead-letter queue filled and pushed its oldest out.
+    expect(last.deadLetters.evicted).toBeGreaterThan(0);
+    expect(last.receipts.byStatus.QueueFull ?? 0).toBeGreaterThan(0);
+    expectBalanced(last);
+  });
+
   it("runs on a clock like the real engine's: wall-clock microseconds, steps not all alike", () => {
     // An engine time that is a small integer in the warm-up and a large one at wall-clock scale
     // in the real engine (or a token count that stays whole only because every step is 4,000 µs)
