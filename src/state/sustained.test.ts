@@ -43,6 +43,38 @@ describe('createSustainedRate', () => {
     expect(Math.max(...seen)).toBeLessThan(mean * 1.1);
   });
 
+  // Random half-second rates over the range a QA run saw at the limit: the figure shown moves at
+  // most once a second, bar a few steps (a review's simulation: switching to the last second's
+  // mean at a quarter under the 3 s one moved it within a second of the last move 326 times in
+  // 50 minutes).
+  it('does not flap between its means while the rate swings at the limit', () => {
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    let quick = 0;
+    for (let run = 0; run < 10; run++) {
+      const s = createSustainedRate();
+      let sent = 0;
+      let shown: number | null = null;
+      let changedAt = -Infinity;
+      let half = 0;
+      for (let i = 1; i <= 600; i++) {
+        if (i % 5 === 1) half = 1_600_000 + rand() * 2_300_000;
+        sent += half / 10;
+        const t = i * 100_000;
+        const r = s.observe(t, sent, true, 0);
+        if (r !== null && r !== shown) {
+          if (shown !== null && t - changedAt < 1_000_000) quick++;
+          shown = r;
+          changedAt = t;
+        }
+      }
+    }
+    expect(quick).toBeLessThanOrEqual(3);
+  });
+
   // QA: a queue shrunk under 1 M/s stalled the engine on its letters; the badge read "941 K of
   // 1.00 M/s" for seconds while 290-380 K/s entered.
   it('follows a drop that lasts within a second, not after the 3 s window', () => {
@@ -56,14 +88,18 @@ describe('createSustainedRate', () => {
     }
     let r: number | null = null;
     let at: number | null = null;
-    for (let i = 0; i < 20; i++) {
+    let after = 0;
+    for (let i = 0; i < 50; i++) {
       t += 100_000;
       sent += 35_000;
       r = s.observe(t, sent, true, 0);
       if (at === null && r !== null && r < 600_000) at = t - 4_000_000;
+      else if (at !== null) after = Math.max(after, r ?? 0);
     }
     expect(at).not.toBeNull();
     expect(at!).toBeLessThanOrEqual(1_000_000);
+    // And it stays down: no bounce back up to the 3 s mean while that still holds the stall.
+    expect(after).toBeLessThan(400_000);
     expect(r).toBeCloseTo(350_000, -3);
   });
 

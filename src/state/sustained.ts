@@ -16,6 +16,8 @@ export const SUSTAINED_S = 3;
 const LEAST_S = 1;
 /** The span (s) of the recent mean that a lasting drop is shown by (see `observe`). */
 const RECENT_S = 1;
+/** A drop: the recent mean under this share of the 3 s mean. */
+const DROP = 0.5;
 /** The mean shown is taken again this often (engine µs), as the other rates on screen are. */
 const HOLD_US = REFRESH_MS * 1000;
 /**
@@ -32,7 +34,7 @@ export interface SustainedRate {
   /**
    * One reading of the generator (engine time in µs, messages sent in this run, when the run
    * started); returns the mean rate over the last `SUSTAINED_S` s (the last second's, where that
-   * is lower by more than a quarter: a drop that lasts), or null (not running, or a
+   * is under half of it: a drop that lasts), or null (not running, or a
    * run under 1.5 s old: its start-up is left out). The mean returned is held for a second
    * (`REFRESH_MS`), as the rates on screen are (moving smoothly, its third figure had changed at
    * every snapshot shown), unless it moved by more than a quarter (`STEP`): held, a mean climbing
@@ -51,7 +53,7 @@ export function createSustainedRate(windowS = SUSTAINED_S): SustainedRate {
   const times: number[] = [];
   const counts: number[] = [];
   let run: number | undefined;
-  let held: { mean: number; at: number } | null = null;
+  let held: { mean: number; at: number; drop: boolean } | null = null;
   const reset = () => {
     times.length = 0;
     counts.length = 0;
@@ -83,22 +85,28 @@ export function createSustainedRate(windowS = SUSTAINED_S): SustainedRate {
       if (span < LEAST_S) return null;
       let mean = (sent - counts[0]!) / span;
       // A drop that lasts is said within a second: the mean of the last second where it is under
-      // the 3 s mean by more than a quarter. The mean alone read "941 K of 1.00 M/s" for seconds
-      // while a queue shrunk under traffic stalled the engine on its letters, and the graph's
-      // routes added up to 290 K/s (QA). Swings at the engine's limit stay within that band over
-      // a second (half-second readings of 1.66 M to 3.87 M/s averaged 2.0 M/s at least).
+      // half the 3 s mean. The mean alone read "941 K of 1.00 M/s" for seconds while a queue
+      // shrunk under traffic stalled the engine on its letters, and the graph's routes added up
+      // to 290 K/s (QA). Half, not a quarter: at the engine's limit the last second's mean swings
+      // by a third and more (half-second readings of 1.6 M to 3.9 M/s), and at a quarter the
+      // figure switched between the two means several times a minute.
+      let drop = false;
       let j = times.length - 1;
       while (j > 0 && timeUs - times[j]! < RECENT_S * 1e6) j--;
-      if (timeUs - times[j]! >= RECENT_S * 1e6 && j > 0) {
+      if (j > 0 && timeUs - times[j]! >= RECENT_S * 1e6) {
         const recent = (sent - counts[j]!) / ((timeUs - times[j]!) / 1e6);
-        if (recent < (1 - STEP) * mean) mean = recent;
+        // Once in a drop, it lasts while the last second stays a quarter under the 3 s mean
+        // (that mean, the drop in it, comes down to it within the window).
+        if (recent < (held?.drop ? 1 - STEP : DROP) * mean) {
+          mean = recent;
+          drop = true;
+        }
       }
-      if (
-        held === null ||
-        timeUs - held.at >= HOLD_US ||
-        Math.abs(mean - held.mean) > STEP * held.mean
-      )
-        held = { mean, at: timeUs };
+      // Into a drop at once; out of one at the next refresh, as any figure held moves: the 3 s
+      // mean it comes back to still holds the drop, and had jumped back by a third at once.
+      const moved = Math.abs(mean - (held?.mean ?? 0)) > STEP * (held?.mean ?? 0);
+      if (held === null || timeUs - held.at >= HOLD_US || (moved && (drop || !held.drop)))
+        held = { mean, at: timeUs, drop };
       return held.mean;
     },
     reset,

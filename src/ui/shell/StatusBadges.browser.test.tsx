@@ -270,7 +270,7 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
       .toHaveAttribute(
         'title',
         expect.stringMatching(
-          /^Messages enter at 2\.56\sM\/s \(its mean over the last 3 s, or since the run's first half second, or over the last second where that is lower by more than a quarter; /,
+          /^Messages enter at 2\.56\sM\/s \(its mean over the last 3 s, or since the run's first half second, or over the last second where that is under half of it; /,
         ),
       );
   });

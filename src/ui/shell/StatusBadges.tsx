@@ -222,7 +222,7 @@ const BADGE_STATES: Record<
       `Messages enter at ${formatRate(mean ?? actual)}` +
       (mean === null
         ? ''
-        : ` (its mean over the last ${SUSTAINED_S} s, or since the run's first half second, or over the last second where that is lower by more than a quarter; ${formatRate(actual)} over the last half second)`) +
+        : ` (its mean over the last ${SUSTAINED_S} s, or since the run's first half second, or over the last second where that is under half of it; ${formatRate(actual)} over the last half second)`) +
       ` of the ${formatRate(asked)} asked for: the engine ` +
       `does not keep up, and the generator is ${lateBy} behind its schedule.` +
       (fullest < 0.5
