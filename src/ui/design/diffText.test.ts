@@ -17,8 +17,16 @@ describe('describeFieldChange (the import preview)', () => {
     const lines = kernel?.kind === 'changed' ? kernel.fields.map(describeFieldChange) : [];
     expect(lines).toContain('queueCapacity 1,024 → 2,048');
     // An id is not a quantity: not grouped.
-    expect(describeFieldChange({ field: 'replyTypeId', before: 1004, after: 1010 })).toBe(
-      'replyTypeId 1004 → 1010',
+    expect(describeFieldChange({ field: 'responseTypeId', before: 1004, after: 1010 })).toBe(
+      'responseTypeId 1004 → 1010',
+    );
+    expect(describeFieldChange({ field: 'seed', before: 12345, after: 7 })).toBe('seed 12345 → 7');
+    // A fraction is kept ("zipfS 1 → 1" had hidden a change of skew).
+    expect(describeFieldChange({ field: 'zipfS', before: 1.1, after: 1.25 })).toBe(
+      'zipfS 1.1 → 1.25',
+    );
+    expect(describeFieldChange({ field: 'ratePerSec', before: 12500.5, after: 0.25 })).toBe(
+      'ratePerSec 12,500.5 → 0.25',
     );
     expect(lines).toContain('overflowPolicy "reject" → "dropOldest"');
     const type = diff.types.find((c) => c.kind === 'changed');

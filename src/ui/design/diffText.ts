@@ -7,11 +7,15 @@ const MAX_VALUE = 40;
 /**
  * A value as the preview quotes it, or null for a structure (named, not spelled out). A quantity
  * (a capacity, a priority) is grouped as every table writes it ("queueCapacity 1024 → 64" stood
- * beside "1,024" everywhere else, QA); an id (`typeId`, `replyTypeId`) is not.
+ * beside "1,024" everywhere else, QA), its fraction kept (`zipfS 1.1`); an id (`typeId`,
+ * `responseTypeId`) or a seed is not.
  */
 function quoted(v: unknown, field = ''): string | null {
   if (v === undefined) return '(none)';
-  if (typeof v === 'number' && !/id$/i.test(field)) return formatCount(v);
+  if (typeof v === 'number' && Number.isFinite(v) && !/(id|seed)$/i.test(field))
+    return Number.isInteger(v)
+      ? formatCount(v)
+      : v.toLocaleString('en-US', { maximumFractionDigits: 20 });
   if (v === null || typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (typeof v !== 'string') return null;
   // By code points, so a cut never splits one; quoted, so spaces and empty names show.
