@@ -585,6 +585,13 @@ describe('parseConfigText, malformed JSON', () => {
     ).toBe(
       "Expected ',' or '}' after property value in JSON at position 13 (line 3, column 3): the text ends there, it may be cut short",
     );
+    // A no-break space after the document is not JSON's white space: no such words either.
+    expect(
+      withLineColumn(
+        'Unexpected non-whitespace character after JSON at position 7',
+        '{"a":1}\u00a0',
+      ),
+    ).not.toMatch(/cut short/);
     // Not at the end: no such words.
     expect(withLineColumn('Unexpected token in JSON at position 4', 'ab\ncd  ')).not.toMatch(
       /cut short/,

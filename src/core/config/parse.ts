@@ -172,7 +172,11 @@ export function withLineColumn(message: string, text: string): string {
   // At the text's end (nothing but white space after): a file cut short, whatever the parser
   // expected there. Cut mid-object it said "Expected ',' or '}' after property value … (line 138
   // column 4)" of a 137-line file, and nothing of an end (QA).
-  const cut = at >= text.trimEnd().length ? ': the text ends there, it may be cut short' : '';
+  // JSON's own white space only: a trailing no-break space or BOM is an error of its own.
+  const cut =
+    at >= text.replace(/[ \t\n\r]+$/, '').length
+      ? ': the text ends there, it may be cut short'
+      : '';
   if (/line \d+/.test(message)) return `${message}${cut}`;
   return `${message} (${where(at)})${cut}`;
 }
