@@ -899,6 +899,11 @@ test('the layout is remembered per workspace: pane sizes and moved tabs', async 
     has: page.getByRole('tab', { name: 'Inject' }),
   });
   await expect(leftPane.getByRole('tab', { name: 'Metrics' })).toBeVisible();
+  // Each tab list's name follows its panels.
+  await expect(page.getByRole('tablist', { name: /^Panels: Inject, .*Metrics$/ })).toBeVisible();
+  await expect(page.getByRole('tablist', { name: /^Panels: Receipts, / })).not.toHaveAccessibleName(
+    /Metrics/,
+  );
   // Shrink the dock with the keyboard on its separator.
   const sep = page.getByRole('separator', { name: 'Resize panels' });
   const before = (await page.locator('#layout-dock').boundingBox())!.height;

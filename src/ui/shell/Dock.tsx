@@ -227,16 +227,15 @@ function MaximiseButton() {
  * Names the pane's tab list by its panels ("Panels: Inject, Queues, …"): the library's tab lists
  * have no name, and both were announced as just "tab list" (QA). Renders nothing of its own.
  */
-function TabListName() {
-  const ws = useParentWorkspace<PanelId>();
-  const pane = useParentTabset<PanelId>();
-  useParentTabsetState(); // drawn again as the pane changes
-  const tabs = ws && pane ? allTabsets(ws.getModel()).find((t) => t.id === pane.id)?.tabs : [];
-  const names = (tabs ?? []).map((t) => (isPanelId(t.id) ? PANEL_TITLES[t.id] : t.id)).join(', ');
+function TabListName({ tabs }: { tabs: readonly { id: string }[] }) {
+  const names = tabs.map((t) => (isPanelId(t.id) ? PANEL_TITLES[t.id] : t.id)).join(', ');
   const ref = useRef<HTMLSpanElement>(null);
   useLayoutEffect(() => {
-    const list = ref.current?.closest('[data-tabset]')?.querySelector('[role="tablist"]');
-    if (list && names) list.setAttribute('aria-label', `Panels: ${names}`);
+    // The header's own tab list, not one inside a panel's content.
+    const list = ref.current?.closest('[data-tabset-header]')?.querySelector('[data-tab-list]');
+    if (!list) return;
+    if (names) list.setAttribute('aria-label', `Panels: ${names}`);
+    else list.removeAttribute('aria-label');
   }, [names]);
   return <span ref={ref} hidden />;
 }
@@ -449,9 +448,9 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal, renderBadge
   }, [onModelChanged]);
 
   const renderToolbar = useCallback(
-    () => (
+    (tabset: TabsetNode<PanelId>) => (
       <div className="pane-tools">
-        <TabListName />
+        <TabListName tabs={tabset.tabs} />
         <TabOverflowMenu />
         <MaximiseButton />
         <CollapseButton />
