@@ -465,8 +465,12 @@ function focusAfterDelete(
     const at = order.indexOf(id);
     next = at >= 0 ? (order[at - 1] ?? order[at + 1]) : order[0];
   }
+  // Two frames: by then React has drawn the edit. Only where the element that had focus is gone
+  // (a refused delete leaves it) and focus has not gone elsewhere meanwhile.
+  const later = (f: () => void) => requestAnimationFrame(() => requestAnimationFrame(f));
   return () =>
-    requestAnimationFrame(() => {
+    later(() => {
+      if (had.isConnected) return;
       if (document.activeElement && document.activeElement !== document.body) return;
       const node =
         next === undefined
