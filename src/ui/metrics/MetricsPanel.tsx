@@ -231,11 +231,11 @@ function Chart({
   return <div className="chart" ref={host} data-testid={`chart-${kind}`} />;
 }
 
-/** Rates, per-kernel throughput, queue depths and latency percentiles; the last ten minutes. */
 /** What "failed later" counts, after "delivered" and its count. */
 const FAILED_LATER =
   'lost before any kernel ran them: evicted by dropOldest, their kernel unregistered, failed or refused the payload. Each is a dead letter; Receipts counts them as Delivered · failed later.';
 
+/** Rates, per-kernel throughput, queue depths and latency percentiles; the last ten minutes. */
 export function MetricsPanel() {
   const engine = useEngine();
   const [windowSec, setWindowSec] = useState(60);
