@@ -351,6 +351,16 @@ export function updateKernel(
 }
 
 /**
+ * A capacity as configured, with what it runs as where the core rounds it up ("100 (runs as
+ * 128)"): "queue 100" beside the graph's "0 / 128" read as two figures for one queue (QA).
+ */
+export function capacityText(n: number): string {
+  const runs = roundCapacity(n);
+  const f = (v: number) => v.toLocaleString('en-US');
+  return runs === n ? f(n) : `${f(n)} (runs as ${f(runs)})`;
+}
+
+/**
  * What an edit of a kernel changed, every part of it: a rename with a new capacity had said only
  * `Renamed kernel "kernel" to "payments".`
  */
@@ -358,7 +368,7 @@ function kernelNote(was: KernelDef, now: KernelDef): string {
   const n = (v: number) => v.toLocaleString('en-US');
   const changes = [
     was.queueCapacity !== now.queueCapacity
-      ? `queue capacity ${n(was.queueCapacity)} → ${n(now.queueCapacity)}${roundCapacity(now.queueCapacity) !== now.queueCapacity ? ` (runs as ${n(roundCapacity(now.queueCapacity))})` : ''}`
+      ? `queue capacity ${n(was.queueCapacity)} → ${capacityText(now.queueCapacity)}`
       : '',
     was.overflowPolicy !== now.overflowPolicy
       ? `overflow policy ${was.overflowPolicy} → ${now.overflowPolicy}`

@@ -12,6 +12,7 @@ import { FIELD_TYPES } from '../../core/config';
 import { MAX_QUEUE_CAPACITY, roundCapacity } from '../../core/queue/capacity';
 import {
   canonicalTypeId,
+  capacityText,
   connectRoute,
   deleteNodes,
   findKernel,
@@ -871,17 +872,6 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
       />
     </form>
   );
-}
-
-/**
- * A capacity as configured, with what it runs as where the core rounds it up: "queue 100" above
- * "0 / 128" in the same row read as two figures for one queue (QA).
- */
-function capacityText(n: number): string {
-  const runs = roundCapacity(n);
-  return runs === n
-    ? n.toLocaleString('en-US')
-    : `${n.toLocaleString('en-US')} (runs as ${runs.toLocaleString('en-US')})`;
 }
 
 /**
