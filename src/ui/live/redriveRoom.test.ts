@@ -52,7 +52,7 @@ describe('atOnceShortfall', () => {
     ]);
     expect(s).toMatchObject({ letters: 9964, short: 9964, capacity: 64 });
     expect(shortfallWords(s!, false)).toBe(
-      "At once, about 9,964 of the 9,964 letters find no room in fraud_processor's queue (3,389 short, 0 free), pattern_detector's (3,305, 0 free), and aggregator's (3,270, 0 free): they fail again (aggregator's evict as many queued messages: dropOldest); paced, they go as the queues drain:",
+      "At once, about 9,964 of the 9,964 letters find no room in fraud_processor's queue (3,389 short, 0 free), pattern_detector's (3,305, 0 free), and aggregator's (3,270, 0 free): they fail again, except aggregator's, which evict as many queued messages (dropOldest); paced, they go as the queues drain:",
     );
     // One queue: as before.
     expect(shortfallWords(atOnceShortfall({ aggregator: 100 }, '', shrunk)!, true)).toBe(

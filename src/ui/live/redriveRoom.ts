@@ -112,7 +112,7 @@ export function shortfallWords(s: Shortfall, selected: boolean): string {
       ? `${evict} (dropOldest)`
       : evicting.length === 0
         ? 'fail again'
-        : `fail again (${listOf(evicting)} ${evict}: dropOldest)`;
+        : `fail again, except ${listOf(evicting)}, which ${evict} (dropOldest)`;
   return (
     `At once, about ${formatCount(s.short)} of the ${formatCount(s.letters)} ${which}letters ` +
     `find no room in ${listOf(places)}: they ${outcome}; paced, they go as the queues drain:`
