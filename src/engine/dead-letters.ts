@@ -4,6 +4,7 @@
  * purges them.
  */
 import type { DeadLetter } from '../core';
+import { u64Key } from '../core/config';
 import { err, normU64, type EngineCore } from './context';
 import type { KernelState } from './kernel-state';
 import type {
@@ -174,9 +175,17 @@ export class DeadLetters {
   list(filter: DeadLetterFilter | undefined, offset = 0, limit = 100): DeadLetterList {
     const all = this.c.broker.deadLetters.browse({ where: this.filter(filter) });
     const byDestination: Record<string, number> = {};
-    for (const l of all) byDestination[l.destination] = (byDestination[l.destination] ?? 0) + 1;
-    const rows = all.slice(offset, offset + limit).map((l) => letterRow(this.c, l));
-    return { total: all.length, rows, byDestination };
+    const byDestinationType: Record<string, Record<string, number>> = {};
+    const c = this.c;
+    for (const l of all) {
+      byDestination[l.destination] = (byDestination[l.destination] ?? 0) + 1;
+      // The type as the letter's row names it.
+      const type = u64Key(l.payloadRef > 0 ? c.typeOfRef(l.payloadRef).typeId : l.typeId);
+      const byType = (byDestinationType[l.destination] ??= {});
+      byType[type] = (byType[type] ?? 0) + 1;
+    }
+    const rows = all.slice(offset, offset + limit).map((l) => letterRow(c, l));
+    return { total: all.length, rows, byDestination, byDestinationType };
   }
 
   /** Messages every dropOldest queue has evicted so far (each became a letter): the queue's count. */

@@ -198,6 +198,8 @@ describe('engine on the core', () => {
     // The page holds a thousand; the count by destination is of every letter matching.
     expect(page.total).toBe(letters);
     expect(page.byDestination).toEqual({ aggregator: letters });
+    // And by type under each destination: what a redrive to another kernel would take.
+    expect(page.byDestinationType).toEqual({ aggregator: { 1002: letters } });
     // The emptied queue takes a queueful back; nothing is pushed out, the rest stay held.
     const r = ok(engine, {
       type: 'redrive',

@@ -496,6 +496,11 @@ export interface DeadLetterList {
   rows: DeadLetterRow[];
   /** Letters matching, by their original destination (kernel id): all of them, not the page's. */
   byDestination: Record<string, number>;
+  /**
+   * The same letters by destination and then type id (decimal string): whether a redrive to a
+   * kernel takes a letter depends on both (its type routed to that kernel, or its destination it).
+   */
+  byDestinationType: Record<string, Record<string, number>>;
 }
 
 export interface DeadLetterRow {

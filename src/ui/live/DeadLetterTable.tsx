@@ -23,7 +23,7 @@ export const CHURN_REFRESH_MS = 1000;
 /** Rows fetched: the oldest first, as the queue holds them. */
 export const LIST_LIMIT = 500;
 
-const EMPTY: DeadLetterList = { total: 0, rows: [], byDestination: {} };
+const EMPTY: DeadLetterList = { total: 0, rows: [], byDestination: {}, byDestinationType: {} };
 
 /** How the queue changed since a held list was fetched; both 0 while it follows. */
 export interface LettersSince {

@@ -55,10 +55,24 @@ const listing = (
 ): EngineReply => {
   if (total === rows.length)
     for (const r of rows) byDestination[r.destination] = (byDestination[r.destination] ?? 0) + 1;
+  // By type too: the listed rows' where all are listed, else each destination's count under the
+  // type of its first row listed (the letters' own 1010 where none is).
+  const byDestinationType: Record<string, Record<string, number>> = {};
+  for (const [dest, n] of Object.entries(byDestination)) {
+    if (total === rows.length) {
+      for (const r of rows.filter((x) => x.destination === dest)) {
+        const t = (byDestinationType[dest] ??= {});
+        t[String(r.typeId)] = (t[String(r.typeId)] ?? 0) + 1;
+      }
+    } else {
+      const type = String(rows.find((r) => r.destination === dest)?.typeId ?? 1010);
+      byDestinationType[dest] = { [type]: n };
+    }
+  }
   return {
     ok: true,
     command: 'listDeadLetters',
-    deadLetters: { total, rows, byDestination },
+    deadLetters: { total, rows, byDestination, byDestinationType },
   } as EngineReply;
 };
 
@@ -170,6 +184,37 @@ describe('Dead letters, redriven to another kernel', () => {
       .toHaveTextContent(/routed to other kernels: sent to aggregator, .* they would be refused/);
     // Its queue's room is beside the point: they would not reach it.
     expect(page.getByTestId('redrive-room').elements()).toHaveLength(0);
+  });
+
+  // QA: "about 9,936 of the 10,000 letters for aggregator find no room" where the redrive took
+  // its 3,277 AccountUpdates and refused the 6,723 letters of types routed to other kernels.
+  it('counts only the letters the target takes, and says how many it refuses', async () => {
+    const rows = [
+      { ...letter(1, 'QueueFull'), typeId: 1002, destination: 'aggregator' },
+      { ...letter(2, 'QueueFull'), typeId: 1001, destination: 'fraud_processor' },
+      { ...letter(3, 'Rejected'), typeId: 1003, destination: 'pattern_detector' },
+    ];
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'listDeadLetters'
+        ? listing(rows, 10_000, {
+            aggregator: 3_301,
+            fraud_processor: 3_355,
+            pattern_detector: 3_344,
+          })
+        : undefined,
+    );
+    render(<DeadLettersPanel />, engine);
+    hold(10_000, [kernelRow({ id: 'aggregator', capacity: 64, queued: 64, peakQueued: 64 })]);
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Redrive target' }),
+      'aggregator',
+    );
+    await expect
+      .element(page.getByTestId('redrive-room'))
+      .toHaveTextContent(
+        /^⚠ At once, about 3,301 of the 3,301 letters for aggregator find no room in its queue \(0 free\) and evict as many queued messages \(dropOldest\); 6,699 more are refused \(their type is routed to another kernel\); paced, they go as it drains: redrive all 10,000 matching at 1,000\/s\.$/,
+      );
+    expect(page.getByTestId('redrive-not-routed').elements()).toHaveLength(0);
   });
 
   it("says why a paced redrive's letters were refused", () => {

@@ -18,7 +18,13 @@ import { u64Key } from '../../core/config';
 import { FilterSelect } from '../design/FilterSelect';
 import { ConfirmButton } from '../design/ConfirmButton';
 import { whole } from '../inject/generatorSpec';
-import { atOnceShortfall, scaledTo, shortfallWords } from './redriveRoom';
+import {
+  atOnceShortfall,
+  countByDestinationType,
+  lettersGoing,
+  scaledTo,
+  shortfallWords,
+} from './redriveRoom';
 
 /**
  * What each reason means, on hover: the same loss has a receipt status (QueueFull, at the send)
@@ -95,7 +101,7 @@ export function DeadLettersPanel() {
   // `evicted` too: with the queue full every new letter pushes the oldest out and the count
   // stays at the cap, so the list would go on showing letters that are gone.
   const queueNow = useMemo(() => ({ count, evicted }), [count, evicted]);
-  const { rows, total, byDestination, behind } = useLetterList(
+  const { rows, total, byDestinationType, behind } = useLetterList(
     engine,
     filter(),
     queueNow,
@@ -188,39 +194,35 @@ export function DeadLettersPanel() {
         policy: kernels.find((c) => c.id === k.id)?.overflowPolicy ?? '',
       })) ?? [],
   );
-  const pickedByDest: Record<string, number> = {};
-  for (const r of rows)
-    if (picked.has(r.id)) pickedByDest[r.destination] = (pickedByDest[r.destination] ?? 0) + 1;
+  // The letters considered, by destination and type: those picked (listed rows), else all
+  // matching (the engine's counts; the oldest "at most" of them, scaled).
+  const considered =
+    picked.size > 0
+      ? countByDestinationType(rows.filter((r) => picked.has(r.id)))
+      : limited
+        ? scaledTo(byDestinationType, limit, total)
+        : byDestinationType;
   // Sent to another kernel than their own, letters of a type routed elsewhere are refused (its
-  // handler would read a payload of another layout): judged on the letters listed. The room
-  // warning had spoken of alert_sink's queue for PatternChecks that the redrive then refused, all
-  // 2,242 of them.
-  const considered = picked.size > 0 ? rows.filter((r) => picked.has(r.id)) : rows;
-  const notRouted =
-    target !== '' &&
-    considered.length > 0 &&
-    considered.every((r) => r.destination !== target && routeOf.get(u64Key(r.typeId)) !== target);
+  // handler would read a payload of another layout), and only those the target takes meet its
+  // queue. The room warning had spoken of alert_sink's queue for PatternChecks that the redrive
+  // then refused, all 2,242 of them; and of all 10,000 letters for aggregator where it took 3,277.
+  const { going, refused } = lettersGoing(considered, target, (t) => routeOf.get(t));
+  const sending = Object.values(going).reduce((a, n) => a + n, 0);
+  const notRouted = target !== '' && refused > 0 && sending === 0;
   const shortfall =
     paceAsked !== undefined || !rateOk || running || notRouted
       ? null
-      : atOnceShortfall(
-          picked.size > 0
-            ? pickedByDest
-            : limited
-              ? scaledTo(byDestination, limit, total)
-              : byDestination,
-          target,
-          queues,
-        );
+      : atOnceShortfall(going, '', queues);
 
   // What the warning's link sends: the letters it speaks of, or, where letters for other
-  // destinations match too, all of them, counted ("redrive them" sent 50 NoRoute letters beside
-  // the 2,984 the warning counted).
+  // destinations match too (or the target refuses some), all of them, counted ("redrive them"
+  // sent 50 NoRoute letters beside the 2,984 the warning counted).
   const forOthers =
     shortfall !== null &&
-    Object.entries(picked.size > 0 ? pickedByDest : byDestination).some(
-      ([d, n]) => n > 0 && !shortfall.queues.some((q) => q.kernel === d),
-    );
+    (refused > 0 ||
+      Object.entries(going).some(
+        ([d, n]) => n > 0 && !shortfall.queues.some((q) => q.kernel === d),
+      ));
   const sentByLink =
     picked.size > 0
       ? forOthers
@@ -533,7 +535,7 @@ export function DeadLettersPanel() {
       ) : null}
       {shortfall ? (
         <p className="muted" data-testid="redrive-room">
-          ⚠ {shortfallWords(shortfall, picked.size > 0)}{' '}
+          ⚠ {shortfallWords(shortfall, picked.size > 0, refused)}{' '}
           {/* The full stop stays with its link: it wrapped onto a line of its own. Two lines, not
               three, in a half-width pane at 1280x720: the table had two rows in view under it. */}
           <span className="keep-together">

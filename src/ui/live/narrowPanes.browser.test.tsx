@@ -117,7 +117,12 @@ const listingEngine = (rows: DeadLetterRow[], total: number) =>
       ? ({
           ok: true,
           command: 'listDeadLetters',
-          deadLetters: { total, rows, byDestination: { pattern_detector: total } },
+          deadLetters: {
+            total,
+            rows,
+            byDestination: { pattern_detector: total },
+            byDestinationType: { pattern_detector: { 4242: total } },
+          },
         } as EngineReply)
       : undefined,
   );
