@@ -126,6 +126,15 @@ describe('recording', () => {
     expect(config.ok === false && config.error.message).toBe(
       'This is a route config, not a recording: open it with Import… in the toolbar.',
     );
+    // Text that is not JSON at all says what it begins with, not the parser's words.
+    const prose = parseRecording('hello, there: a note to self');
+    expect(prose.ok === false && prose.error.message).toBe(
+      'Not a recording: a recording is JSON, and this text begins “hello, there: a note to …”.',
+    );
+    const toml = parseRecording('#:schema ./x.json\nname = "demo"\n\n[[kernels]]\nid = "a"\n');
+    expect(toml.ok === false && toml.error.message).toBe(
+      'This is a route config (TOML), not a recording: open it with Import… in the toolbar.',
+    );
   });
 
   it('checks a replay in constant memory: the same totals as the full replay, identical twice', async () => {

@@ -342,6 +342,19 @@ export function parseRecording(
 ): { ok: true; recording: Recording } | { ok: false; error: RecordingError } {
   const bad = (message: string) =>
     ({ ok: false, error: { code: 'InvalidRecording', message } }) as const;
+  // Not JSON at all (a first character no JSON value starts with): say what the text is, not
+  // the parser's "Unexpected token 'h', "hello, the"... is not valid JSON" (QA).
+  const first = /\S/.exec(text)?.[0];
+  if (first !== undefined && !'{["-0123456789tfn'.includes(first)) {
+    if (/^\s*\[\[(messageTypes|kernels|routes)\]\]/m.test(text))
+      return bad(
+        'This is a route config (TOML), not a recording: open it with Import… in the toolbar.',
+      );
+    const start = text.trim().slice(0, 24);
+    return bad(
+      `Not a recording: a recording is JSON, and this text begins “${start}${text.trim().length > 24 ? '…' : ''}”.`,
+    );
+  }
   let v: unknown;
   try {
     v = JSON.parse(text);

@@ -31,7 +31,8 @@ import {
   WhatIfPanel,
   useTraceHighlight,
 } from '../ui/analysis';
-import { ConfigDialogs, readFileChecked } from '../ui/export/ConfigDialogs';
+import { ConfigDialogs } from '../ui/export/ConfigDialogs';
+import { readFileChecked } from '../ui/design/readFile';
 
 let clipboard: Fragment | null = null;
 

@@ -166,6 +166,28 @@ describe('Record in a pane as narrow as it goes', () => {
       .toHaveTextContent(
         'Not imported: “export.json”: This is a route config, not a recording: open it with Import… in the toolbar.',
       );
+    // Read as the config dialog reads files: an image says it is not text, an empty file empty
+    // (a PNG's bytes had been shown in the parser's message).
+    await userEvent.upload(
+      page.getByLabelText('Import recording'),
+      new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0])], 's0.png', {
+        type: 'image/png',
+      }),
+    );
+    await expect
+      .element(page.getByTestId('record-message'))
+      .toHaveTextContent(
+        "Not imported: s0.png is not a text file (a NUL byte at offset 8); a recording is JSON text, as a recording's Export writes it.",
+      );
+    await userEvent.upload(
+      page.getByLabelText('Import recording'),
+      new File([''], 'empty.json', { type: 'application/json' }),
+    );
+    await expect
+      .element(page.getByTestId('record-message'))
+      .toHaveTextContent(
+        "Not imported: empty.json is empty; a recording is JSON text, as a recording's Export writes it.",
+      );
     expect(Object.keys(localStorage).filter((k) => k.startsWith('rdw:v1:rec:'))).toEqual([]);
   });
 

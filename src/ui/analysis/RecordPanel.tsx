@@ -17,12 +17,21 @@ import {
   type Recording,
 } from '../../analysis/recording';
 import { downloadText } from '../live/download';
-import { fileStem } from '../../core/config';
+import { fileStem, LIMITS } from '../../core/config';
 import { countOf, formatCount, formatCounts } from '../design/format';
 import type { ReplayRequest, ReplayResponse } from '../../analysis/replay.worker';
 import { oneShot } from './oneShot';
 import { ConfirmButton } from '../design/ConfirmButton';
+import { readFileChecked, type FileKind } from '../design/readFile';
 import './record.css';
+
+/** What an imported recording must be (`readFileChecked`). */
+const RECORDING_FILE: FileKind = {
+  maxBytes: LIMITS.maxTextLength,
+  plural: 'recording files',
+  is: "a recording is JSON text, as a recording's Export writes it",
+  utf8: 'recordings are UTF-8 JSON',
+};
 
 const liveScheduler = {
   after: (ms: number, fn: () => void) => window.setTimeout(fn, ms),
@@ -200,7 +209,11 @@ export function RecordPanel() {
   }
 
   async function importFile(file: File) {
-    const parsed = parseRecording(await file.text(), { imported: true });
+    // Read as the config dialog reads a file: an image, an empty file or UTF-16 said so, where
+    // a PNG's bytes had been shown in the JSON parser's message (QA).
+    const read = await readFileChecked(file, RECORDING_FILE);
+    if (!read.ok) return setMessage(`Not imported: ${read.error}`);
+    const parsed = parseRecording(read.text, { imported: true });
     // The file named: the message sits beside the Recording name box, and was read as about it.
     if (!parsed.ok) return setMessage(`Not imported: “${file.name}”: ${parsed.error.message}`);
     // Under a name of its own: a file named as a recording held here had replaced it without a

@@ -4,7 +4,6 @@ import { countOf, formatCount } from '../design/format';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import {
   EXPORT_FORMATS,
-  LIMITS,
   diffConfigs,
   encodeShareFragment,
   exportFileName,
@@ -22,6 +21,7 @@ import type { RustReadResult, Unread } from '../../interop/rust/read';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { downloadText } from '../live/download';
 import { fitGraphAfterChange } from '../graph/view';
+import { readFileChecked } from '../design/readFile';
 
 /** A format as the dialog names it: JSON, TOML, Rust, WGSL (its text box "json export" had not). */
 const formatName = (f: ExportFormat): string => (f === 'rust' ? 'Rust' : f.toUpperCase());
@@ -549,47 +549,4 @@ function ImportDialog({
       </div>
     </Modal>
   );
-}
-
-/**
- * Files over the parser's limit are refused before being read into memory, and files that are
- * not text (not UTF-8, or holding NUL bytes: an image, an archive, a binary) are refused with
- * where: decoded leniently they had filled the text box and the error with replacement
- * characters.
- */
-export async function readFileChecked(
-  file: File,
-): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
-  if (file.size > LIMITS.maxTextLength)
-    return {
-      ok: false,
-      error: `${file.name} is ${file.size.toLocaleString()} bytes; configs are limited to ${LIMITS.maxTextLength.toLocaleString()} bytes.`,
-    };
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const notText = (why: string) => ({
-    ok: false as const,
-    error: `${file.name} is not a text file (${why}); a config is JSON, TOML or Rust source text.`,
-  });
-  const b0 = bytes[0];
-  const b1 = bytes[1];
-  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff))
-    return {
-      ok: false,
-      error: `${file.name} is UTF-16 text; save it as UTF-8 (JSON, TOML and Rust files are UTF-8).`,
-    };
-  const nul = bytes.indexOf(0);
-  if (nul >= 0) return notText(`a NUL byte at offset ${nul.toLocaleString('en-US')}`);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return notText('not valid UTF-8');
-  }
-  // An empty file had left the dialog silent, with Apply off and no word why.
-  if (text.trim() === '')
-    return {
-      ok: false,
-      error: `${file.name} is empty; a config is JSON, TOML or Rust source text.`,
-    };
-  return { ok: true, text };
 }
