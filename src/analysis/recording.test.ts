@@ -129,7 +129,7 @@ describe('recording', () => {
     // Text that is not JSON at all says what it begins with, not the parser's words.
     const prose = parseRecording('hello, there: a note to self');
     expect(prose.ok === false && prose.error.message).toBe(
-      'Not a recording: a recording is JSON, and this text begins “hello, there: a note to …”.',
+      'Not a recording: a recording is JSON, and this text begins “hello, there: a note to…”.',
     );
     const toml = parseRecording('#:schema ./x.json\nname = "demo"\n\n[[kernels]]\nid = "a"\n');
     expect(toml.ok === false && toml.error.message).toBe(

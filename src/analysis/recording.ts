@@ -350,7 +350,7 @@ export function parseRecording(
       return bad(
         'This is a route config (TOML), not a recording: open it with Import… in the toolbar.',
       );
-    const start = text.trim().slice(0, 24);
+    const start = text.trim().slice(0, 24).trimEnd();
     return bad(
       `Not a recording: a recording is JSON, and this text begins “${start}${text.trim().length > 24 ? '…' : ''}”.`,
     );
