@@ -476,6 +476,19 @@ describe('parseConfig', () => {
     if (r.ok) expect(r.config.kernels[0]!.id).toBe('k');
   });
 
+  // QA: "invalid TOML: Invalid TOML document: expected end of table array declaration 42:
+  // [[messageTypes] ^" for a paste cut short.
+  it('says a TOML error in one line, with its place, and that a text cut there may be cut short', () => {
+    const cut = parseConfigText('version = 1\nname = "t"\n[[messageTypes]');
+    expect(cut.ok === false && cut.errors[0]!.message).toBe(
+      'invalid TOML: expected end of table array declaration (line 3, column 16): the text ends there, it may be cut short',
+    );
+    const mid = parseConfigText('version = 1\nname = = "t"\n[broker]\nmaxHops = 8\n');
+    expect(mid.ok === false && mid.errors[0]!.message).toMatch(
+      /^invalid TOML: [^\n]* \(line 2, column \d+\)$/,
+    );
+  });
+
   it('reports invalid syntax at the document path', () => {
     for (const text of ['{"version": 1,', 'version = = 1', '{']) {
       const r = parseConfig(text);

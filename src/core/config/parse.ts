@@ -124,7 +124,7 @@ export function parseConfigText(
             ROOT_PATH,
             `the document is JSON, but ${json}: a route config is a JSON object ({ "version": 1, … }) or a TOML document`,
           );
-        return one(ROOT_PATH, `invalid TOML: ${describe(e)}`);
+        return one(ROOT_PATH, `invalid TOML: ${tomlWhy(e, text)}`);
       }
     }
     const tree = toPlainTree(raw);
@@ -179,6 +179,22 @@ export function withLineColumn(message: string, text: string): string {
       : '';
   if (/line \d+/.test(message)) return `${message}${cut}`;
   return `${message} (${where(at)})${cut}`;
+}
+
+/**
+ * A TOML error as one line with its place: smol-toml's "Invalid TOML document: expected end of
+ * table array declaration" and a code frame ("42:  [[messageTypes]" and a caret) had read
+ * "invalid TOML: Invalid TOML document: … 42: [[messageTypes] ^" on one line (QA). Where the
+ * place is the text's last line, it may be cut short, as a JSON error says.
+ */
+function tomlWhy(e: unknown, text: string): string {
+  if (!(e instanceof Error)) return describe(e);
+  const why = e.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
+  const { line, column } = e as { line?: unknown; column?: unknown };
+  if (typeof line !== 'number' || typeof column !== 'number') return describe(new Error(why));
+  const lines = text.replace(/[ \t\n\r]+$/, '').split('\n').length;
+  const cut = line >= lines ? ': the text ends there, it may be cut short' : '';
+  return `${describe(new Error(why))} (line ${line}, column ${column})${cut}`;
 }
 
 function describe(e: unknown): string {
