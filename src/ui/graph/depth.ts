@@ -43,10 +43,11 @@ export function depthTitle(queued: number, peak: number, capacity: number): stri
 /**
  * What a kernel's rows in flight are, for a title: taken from its queue, so not held against its
  * capacity. "Queue ≤2,642 / 4,096 + 4,801 in flight" had read as 7,443 held in a queue of 4,096
- * (QA): a runtime has up to two batches out, of up to 4,096 rows each, whatever its queue's size.
+ * (QA): a runtime has up to two batches out, each of up to a queueful (4,096 rows at most).
  */
-export function inFlightTitle(inFlight: number): string {
-  return `${formatCount(inFlight)} in flight: taken from the queue (no longer counted against its capacity) and out on the kernel's backend, in up to two batches of up to ${formatCount(ASYNC_BATCH)} rows`;
+export function inFlightTitle(inFlight: number, capacity: number): string {
+  // A batch is at most what the queue holds, and at most ASYNC_BATCH rows.
+  return `${formatCount(inFlight)} in flight: taken from the queue (no longer counted against its capacity) and out on the kernel's backend, in up to two batches of up to ${formatCount(Math.min(capacity, ASYNC_BATCH))} rows`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { demoConfig } from '../../core/config';
 import { MAX_COLUMN, autoLayout, wrapTallLayers } from './layout';
 import { createFlowBuilder, emitEdgeId } from './flow';
 import { emissionsOf } from './emissions';
-import { lossesOf, lossText } from './depth';
+import { inFlightTitle, lossesOf, lossText } from './depth';
 
 const inputs = (config = demoConfig()) => ({
   config,
@@ -151,5 +151,16 @@ describe('a queue’s losses in words', () => {
     // The graph card's half has room for one word: the split is on hover.
     expect(lossText(349, 87, n, true)).toBe('349 lost');
     expect(lossText(349, 0, n, true)).toBe('349 refused');
+  });
+});
+
+// QA: "in up to two batches of up to 4,096 rows" beside a queue of 64, whose batches hold 64 at
+// most.
+describe('rows in flight in words', () => {
+  it('gives a batch as a queueful at most, and 4,096 rows at most', () => {
+    expect(inFlightTitle(128, 64)).toMatch(
+      /^128 in flight: .* in up to two batches of up to 64 rows$/,
+    );
+    expect(inFlightTitle(4_801, 8_192)).toMatch(/of up to 4,096 rows$/);
   });
 });

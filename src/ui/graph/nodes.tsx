@@ -268,7 +268,7 @@ const KernelNode = memo(function KernelNode({ id, data, selected }: NodeProps<Ke
           <span
             className="node-inflight"
             data-testid={`inflight-node-${kernel.id}`}
-            title={inFlightTitle(inFlight)}
+            title={inFlightTitle(inFlight, capacity)}
           >
             +{formatCompact(inFlight)}
           </span>

@@ -72,7 +72,7 @@ export function KernelNow({ id }: { id: string }) {
         <div>
           <dt>Queue</dt>
           <dd
-            title={`${depthTitle(k.queued, k.peak, k.capacity)}${k.inFlight > 0 ? `; ${inFlightTitle(k.inFlight)}` : ''}`}
+            title={`${depthTitle(k.queued, k.peak, k.capacity)}${k.inFlight > 0 ? `; ${inFlightTitle(k.inFlight, k.capacity)}` : ''}`}
           >
             {depthText(k.queued, k.peak, k.capacity)}
             {k.inFlight > 0 ? ` + ${formatCount(k.inFlight)} in flight` : ''}
