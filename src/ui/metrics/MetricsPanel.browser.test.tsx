@@ -236,7 +236,11 @@ describe('Metrics counters in a half-width pane', () => {
     store.getState().ingestSnapshot(s, Date.now() + 1000);
     await expect
       .element(page.getByTestId('failed-later'))
-      .toHaveTextContent('of the delivered, failed later 155,168');
+      .toHaveTextContent('(of which 155,168 failed later)');
+    // With the delivered count it qualifies, not after the broker's counts.
+    await expect
+      .element(page.getByTestId('dispatcher-counters'))
+      .toHaveTextContent(/delivered 1,170,000 \(of which 155,168 failed later\), unknown type 0/);
     await expect.element(page.getByTestId('failed-later-mark')).not.toBeVisible();
   });
 });

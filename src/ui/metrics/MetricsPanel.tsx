@@ -290,8 +290,21 @@ export function MetricsPanel() {
           >
             <span className="counters-full">
               dispatcher: dispatched <strong>{formatCount(m.messagesDispatched)}</strong>, delivered{' '}
-              <strong>{formatCount(m.messagesDelivered)}</strong>, unknown type{' '}
-              <strong>{formatCount(m.unknownTypeErrors)}</strong>, delivery errors{' '}
+              <strong>{formatCount(m.messagesDelivered)}</strong>
+              {/* With what it qualifies: after the broker's "failed 0" it had read as the
+                  broker's (QA). "delivered" is RingKernel's word for a queue that took the
+                  message; some of those were evicted after (dropOldest), which Receipts said
+                  ("failed later") and this did not. */}
+              {failedLater > 0 ? (
+                <span
+                  data-testid="failed-later"
+                  title={`Delivered (their queue took them), then ${FAILED_LATER}`}
+                >
+                  {' '}
+                  (of which <strong>{formatCount(failedLater)}</strong> failed later)
+                </span>
+              ) : null}
+              , unknown type <strong>{formatCount(m.unknownTypeErrors)}</strong>, delivery errors{' '}
               <strong>{formatCount(m.deliveryErrors)}</strong>
             </span>
             {/* A half-width pane (1280x720): compact, so the broker's line fits beside it and
@@ -354,17 +367,6 @@ export function MetricsPanel() {
                 </>
               ) : null}
             </span>
-          </span>
-        ) : null}
-        {failedLater > 0 ? (
-          // "delivered" is RingKernel's word for a queue that took the message; some of those
-          // were evicted after (dropOldest), which Receipts said ("failed later") and this did not.
-          <span
-            className="counters-full"
-            data-testid="failed-later"
-            title={`Delivered (their queue took them), then ${FAILED_LATER}`}
-          >
-            of the delivered, failed later <strong>{formatCount(failedLater)}</strong>
           </span>
         ) : null}
       </div>
