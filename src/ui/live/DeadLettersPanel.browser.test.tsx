@@ -212,7 +212,7 @@ describe('Dead letters, redriven to another kernel', () => {
     await expect
       .element(page.getByTestId('redrive-room'))
       .toHaveTextContent(
-        /^⚠ At once, about 3,301 of the 3,301 letters for aggregator find no room in its queue \(0 free\) and evict as many queued messages \(dropOldest\); 6,699 more are refused \(their type is routed to another kernel\); paced, they go as it drains: redrive all 10,000 matching at 1,000\/s\.$/,
+        /^⚠ At once, about 3,301 of the 3,301 letters for aggregator find no room in its queue \(0 free\) and evict as many queued messages \(dropOldest\); the other 6,699 are refused \(their type is routed to another kernel\) and stay held; paced, the 3,301 go as it drains: redrive all 10,000 matching at 1,000\/s\.$/,
       );
     expect(page.getByTestId('redrive-not-routed').elements()).toHaveLength(0);
   });
@@ -596,7 +596,15 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
   it('says the link redrives all matching where letters for other destinations match too', async () => {
     const engine = fakeEngine((cmd) =>
       cmd.type === 'listDeadLetters'
-        ? listing([letter(1, 'QueueFull')], 5_954, { alert_sink: 5_904, '': 50 })
+        ? listing(
+            [
+              letter(1, 'QueueFull'),
+              // NoRoute letters of a type routed nowhere: they meet no queue.
+              { ...letter(2, 'NoRoute'), typeId: 9999, destination: '' },
+            ],
+            5_954,
+            { alert_sink: 5_904, '': 50 },
+          )
         : undefined,
     );
     render(<DeadLettersPanel />, engine);

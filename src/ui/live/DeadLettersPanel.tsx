@@ -200,7 +200,11 @@ export function DeadLettersPanel() {
     picked.size > 0
       ? countByDestinationType(rows.filter((r) => picked.has(r.id)))
       : limited
-        ? scaledTo(byDestinationType, limit, total)
+        ? // The oldest `limit`: exactly the first rows listed (oldest first) where they are
+          // listed, else the counts scaled.
+          limit <= rows.length
+          ? countByDestinationType(rows.slice(0, limit))
+          : scaledTo(byDestinationType, limit, total)
         : byDestinationType;
   // Sent to another kernel than their own, letters of a type routed elsewhere are refused (its
   // handler would read a payload of another layout), and only those the target takes meet its

@@ -117,6 +117,11 @@ describe('lettersGoing', () => {
       going: { fraud_processor: 3355, aggregator: 3301, pattern_detector: 3152, '': 192 },
       refused: 0,
     });
+    // One never routed goes by its type's route now, where it has one (as the engine sends it).
+    expect(lettersGoing({ '': { 1002: 5, 9999: 2 } }, '', routeOf)).toEqual({
+      going: { aggregator: 5, '': 2 },
+      refused: 0,
+    });
   });
 
   // QA: "about 9,936 of the 10,000 letters for aggregator" where the redrive took 3,277 and

@@ -95,18 +95,19 @@ export function atOnceShortfall(
  */
 export function shortfallWords(s: Shortfall, selected: boolean, refused = 0): string {
   const which = selected ? 'selected ' : '';
-  // Letters the target refuses: held, not sent, so not in the count above.
+  // Letters the target refuses: held, not sent, so not in the count above, nor in what goes.
   const also =
     refused > 0
-      ? `; ${formatCount(refused)} more ${refused === 1 ? 'is' : 'are'} refused (their type is routed to another kernel)`
+      ? `; the other ${formatCount(refused)} ${refused === 1 ? 'is' : 'are'} refused (their type is routed to another kernel) and stay held`
       : '';
+  const they = refused > 0 ? `the ${formatCount(s.letters)}` : 'they';
   const [q, ...more] = s.queues;
   const evict = 'evict as many queued messages';
   if (more.length === 0)
     return (
       `At once, about ${formatCount(q.short)} of the ${formatCount(q.letters)} ${which}letters ` +
       `for ${q.kernel} find no room in its queue (${formatCount(q.room)} free) and ` +
-      `${q.evicts ? `${evict} (dropOldest)` : 'fail again'}${also}; paced, they go as it drains:`
+      `${q.evicts ? `${evict} (dropOldest)` : 'fail again'}${also}; paced, ${they} go as it drains:`
     );
   const places = s.queues.map(
     (x, i) =>
@@ -121,7 +122,7 @@ export function shortfallWords(s: Shortfall, selected: boolean, refused = 0): st
         : `fail again, except ${listOf(evicting)}, which ${evict} (dropOldest)`;
   return (
     `At once, about ${formatCount(s.short)} of the ${formatCount(s.letters)} ${which}letters ` +
-    `find no room in ${listOf(places)}: they ${outcome}${also}; paced, they go as the queues drain:`
+    `find no room in ${listOf(places)}: they ${outcome}${also}; paced, ${they} go as the queues drain:`
   );
 }
 
@@ -145,7 +146,9 @@ export function lettersGoing(
   for (const [dest, byType] of Object.entries(letters))
     for (const [type, n] of Object.entries(byType)) {
       if (!target) {
-        going[dest] = (going[dest] ?? 0) + n;
+        // A letter that was never routed goes by its type's route now, if it has one.
+        const to = dest === '' ? (routeOf(type) ?? '') : dest;
+        going[to] = (going[to] ?? 0) + n;
         continue;
       }
       const route = routeOf(type);
