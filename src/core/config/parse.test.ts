@@ -483,6 +483,11 @@ describe('parseConfig', () => {
     expect(cut.ok === false && cut.errors[0]!.message).toBe(
       'invalid TOML: expected end of table array declaration (line 3, column 16): the text ends there, it may be cut short',
     );
+    const string = parseConfigText('version = 1\nname = "the demo');
+    expect(string.ok === false && string.errors[0]!.message).toMatch(/may be cut short$/);
+    // A typo on the last line of a whole document is no cut.
+    const typo = parseConfigText('version = 1\nname = "t"\nkernelId = aggregator\n');
+    expect(typo.ok === false && typo.errors[0]!.message).not.toMatch(/cut short/);
     const mid = parseConfigText('version = 1\nname = = "t"\n[broker]\nmaxHops = 8\n');
     expect(mid.ok === false && mid.errors[0]!.message).toMatch(
       /^invalid TOML: [^\n]* \(line 2, column \d+\)$/,

@@ -192,8 +192,16 @@ function tomlWhy(e: unknown, text: string): string {
   const why = e.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/, '');
   const { line, column } = e as { line?: unknown; column?: unknown };
   if (typeof line !== 'number' || typeof column !== 'number') return describe(new Error(why));
-  const lines = text.replace(/[ \t\n\r]+$/, '').split('\n').length;
-  const cut = line >= lines ? ': the text ends there, it may be cut short' : '';
+  // Cut short: the place is the text's end, or its last line holds something left open (smol-toml
+  // puts an unfinished string's error at its start). A plain typo on the last line is not a cut.
+  const body = text.replace(/[ \t\n\r]+$/, '');
+  const lines = body.split('\n');
+  const at = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
+  const open = /unfinished|cannot find end|end of table|unterminated|eof/i.test(why);
+  const cut =
+    at >= body.length || (line >= lines.length && open)
+      ? ': the text ends there, it may be cut short'
+      : '';
   return `${describe(new Error(why))} (line ${line}, column ${column})${cut}`;
 }
 
