@@ -213,10 +213,15 @@ describe('Metrics counters in a half-width pane', () => {
     store.getState().ingestSnapshot(s, Date.now() + 1000);
     const mark = page.getByTestId('failed-later-mark');
     await expect.element(mark).toBeVisible();
-    await expect.element(mark).toHaveAccessibleName('of which 155,168 failed later');
+    await expect.element(mark).toHaveAccessibleName("155,168 failed later, the broker's included");
     await expect
       .element(mark)
-      .toHaveAttribute('title', expect.stringMatching(/^155,168 of the delivered failed later: /));
+      .toHaveAttribute(
+        'title',
+        expect.stringMatching(
+          /^155,168 delivered, the dispatcher's and the broker's .*, failed later: /,
+        ),
+      );
     await expect.element(page.getByTestId('failed-later')).not.toBeVisible();
     const bar = page.getByTestId('dispatcher-counters').element().parentElement!;
     const tops = new Set(
@@ -236,11 +241,13 @@ describe('Metrics counters in a half-width pane', () => {
     store.getState().ingestSnapshot(s, Date.now() + 1000);
     await expect
       .element(page.getByTestId('failed-later'))
-      .toHaveTextContent('(of which 155,168 failed later)');
+      .toHaveTextContent("(155,168 failed later, the broker's included)");
     // With the delivered count it qualifies, not after the broker's counts.
     await expect
       .element(page.getByTestId('dispatcher-counters'))
-      .toHaveTextContent(/delivered 1,170,000 \(of which 155,168 failed later\), unknown type 0/);
+      .toHaveTextContent(
+        /delivered 1,170,000 \(155,168 failed later, the broker's included\), unknown type 0/,
+      );
     await expect.element(page.getByTestId('failed-later-mark')).not.toBeVisible();
   });
 });

@@ -298,10 +298,11 @@ export function MetricsPanel() {
               {failedLater > 0 ? (
                 <span
                   data-testid="failed-later"
-                  title={`Delivered (their queue took them), then ${FAILED_LATER}`}
+                  title={`Delivered (their queue took them), the dispatcher's and the broker's (responses, forwards, redrives), then ${FAILED_LATER}`}
                 >
                   {' '}
-                  (of which <strong>{formatCount(failedLater)}</strong> failed later)
+                  (<strong>{formatCount(failedLater)}</strong> failed later, the broker&apos;s
+                  included)
                 </span>
               ) : null}
               , unknown type <strong>{formatCount(m.unknownTypeErrors)}</strong>, delivery errors{' '}
@@ -325,8 +326,8 @@ export function MetricsPanel() {
                   className="failed-later-mark"
                   data-testid="failed-later-mark"
                   role="img"
-                  aria-label={`of which ${formatCount(failedLater)} failed later`}
-                  title={`${formatCount(failedLater)} of the delivered failed later: ${FAILED_LATER}`}
+                  aria-label={`${formatCount(failedLater)} failed later, the broker's included`}
+                  title={`${formatCount(failedLater)} delivered, the dispatcher's and the broker's (responses, forwards, redrives), failed later: ${FAILED_LATER}`}
                 >
                   {' '}
                   ⚠
