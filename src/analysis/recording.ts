@@ -350,7 +350,8 @@ export function parseRecording(
       return bad(
         'This is a route config (TOML), not a recording: open it with Import… in the toolbar.',
       );
-    const start = text.trim().slice(0, 24).trimEnd();
+    // On one line, and cut between code points, not inside one.
+    const start = Array.from(text.trim().replace(/\s+/g, ' ')).slice(0, 24).join('').trimEnd();
     return bad(
       `Not a recording: a recording is JSON, and this text begins “${start}${text.trim().length > 24 ? '…' : ''}”.`,
     );
