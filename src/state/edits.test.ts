@@ -72,7 +72,9 @@ describe('config edits', () => {
 
   it('says everything an edit of a kernel changed, not only its rename', () => {
     const r = ok(updateKernel(demoConfig(), 'aggregator', { id: 'totals', queueCapacity: 100 }));
-    expect(r.note).toBe('Renamed kernel "aggregator" to "totals": queue capacity 4,096 → 100 (runs as 128).');
+    expect(r.note).toBe(
+      'Renamed kernel "aggregator" to "totals": queue capacity 4,096 → 100 (runs as 128).',
+    );
     const p = ok(updateKernel(demoConfig(), 'aggregator', { overflowPolicy: 'reject' }));
     expect(p.note).toBe('Updated kernel "aggregator": overflow policy dropOldest → reject.');
     expect(ok(updateKernel(demoConfig(), 'aggregator', {})).note).toBe(
