@@ -480,10 +480,18 @@ test('metrics: the dispatcher counters show and reset, the charts draw', async (
   // them, and the line says how many of the delivered failed later.
   await expect(page.getByTestId('failed-later')).toHaveCount(0);
   await page.evaluate(() => window.workbench.inject({ typeId: 1002, count: 5_000 }));
-  await expect(page.getByTestId('failed-later')).toContainText(/failed later [\d,]+/);
+  await expect(page.getByTestId('failed-later')).toContainText(/[\d,]+ failed later/);
   const later = await page.evaluate(() => window.workbench.snapshot()!.receipts.failedLater);
   expect(later).toBeGreaterThan(0);
   await expect(page.getByTestId('failed-later')).toContainText(later.toLocaleString('en-US'));
+  // At 1280x720 (the half-width pane) what shows is the amber mark after delivered, its count in
+  // its name.
+  const mark = page.getByTestId('failed-later-mark');
+  await expect(mark).toBeVisible();
+  await expect(mark).toHaveAttribute(
+    'aria-label',
+    `${later.toLocaleString('en-US')} failed later, the broker's included`,
+  );
   // Reset: the counts start again, and the panel and the status bar say from when.
   await expect(page.getByTestId('metrics-since')).toHaveCount(0);
   await page.getByRole('button', { name: 'Reset counters' }).click();
