@@ -216,7 +216,7 @@ export function DeadLettersPanel() {
   const shortfall =
     paceAsked !== undefined || !rateOk || running || notRouted
       ? null
-      : atOnceShortfall(going, '', queues);
+      : atOnceShortfall(going, queues);
 
   // What the warning's link sends: the letters it speaks of, or, where letters for other
   // destinations match too (or the target refuses some), all of them, counted ("redrive them"

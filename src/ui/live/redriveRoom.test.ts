@@ -17,7 +17,7 @@ const queues: QueueRoom[] = [
 describe('atOnceShortfall', () => {
   it('finds the queue that letters sent at once overfill most', () => {
     // 3,976 refused by pattern_detector's queue of 1,024, redriven at once to it: 2,952 fail again.
-    expect(atOnceShortfall({ pattern_detector: 3976 }, '', queues)).toEqual({
+    expect(atOnceShortfall({ pattern_detector: 3976 }, queues)).toEqual({
       queues: [
         {
           kernel: 'pattern_detector',
@@ -33,7 +33,7 @@ describe('atOnceShortfall', () => {
       capacity: 1024,
     });
     // A dropOldest queue with 96 free places evicts what does not fit.
-    const agg = atOnceShortfall({ aggregator: 500, alert_sink: 10 }, '', queues);
+    const agg = atOnceShortfall({ aggregator: 500, alert_sink: 10 }, queues);
     expect(agg?.queues).toEqual([
       expect.objectContaining({ kernel: 'aggregator', room: 96, short: 404, evicts: true }),
     ]);
@@ -49,7 +49,6 @@ describe('atOnceShortfall', () => {
     ];
     const s = atOnceShortfall(
       { fraud_processor: 3389, aggregator: 3270, pattern_detector: 3305, alert_sink: 10 },
-      '',
       shrunk,
     );
     expect(s?.queues.map((q) => [q.kernel, q.short, q.evicts])).toEqual([
@@ -62,7 +61,7 @@ describe('atOnceShortfall', () => {
       "At once, about 9,964 of the 9,964 letters find no room in fraud_processor's queue (3,389 short, 0 free), pattern_detector's (3,305, 0 free), and aggregator's (3,270, 0 free): they fail again, except aggregator's, which evict as many queued messages (dropOldest); paced, they go as the queues drain:",
     );
     // One queue: as before.
-    expect(shortfallWords(atOnceShortfall({ aggregator: 100 }, '', shrunk)!, true)).toBe(
+    expect(shortfallWords(atOnceShortfall({ aggregator: 100 }, shrunk)!, true)).toBe(
       'At once, about 100 of the 100 selected letters for aggregator find no room in its queue (0 free) and evict as many queued messages (dropOldest); paced, they go as it drains:',
     );
   });
@@ -73,20 +72,23 @@ describe('atOnceShortfall', () => {
     const live: QueueRoom[] = [
       { id: 'pattern_detector', capacity: 1024, queued: 0, peakQueued: 280, policy: 'reject' },
     ];
-    expect(atOnceShortfall({ pattern_detector: 2219 }, '', live)?.queues[0]).toMatchObject({
+    expect(atOnceShortfall({ pattern_detector: 2219 }, live)?.queues[0]).toMatchObject({
       room: 744,
       short: 1475,
     });
   });
 
   it('sends every letter to the target when one is chosen, and is null when all fit', () => {
-    expect(
-      atOnceShortfall({ pattern_detector: 600, aggregator: 600 }, 'alert_sink', queues)?.queues,
-    ).toEqual([
+    const toSink = lettersGoing(
+      { pattern_detector: { 1010: 600 }, aggregator: { 1010: 600 } },
+      'alert_sink',
+      () => 'alert_sink',
+    );
+    expect(atOnceShortfall(toSink.going, queues)?.queues).toEqual([
       expect.objectContaining({ kernel: 'alert_sink', letters: 1200, room: 1000, short: 200 }),
     ]);
-    expect(atOnceShortfall({ pattern_detector: 1024 }, '', queues)).toBeNull();
-    expect(atOnceShortfall({}, '', queues)).toBeNull();
+    expect(atOnceShortfall({ pattern_detector: 1024 }, queues)).toBeNull();
+    expect(atOnceShortfall({}, queues)).toBeNull();
   });
 
   it('scales the counts to an "at most" redrive', () => {

@@ -46,27 +46,20 @@ export interface Shortfall {
 }
 
 /**
- * Where redriving letters all at once would overfill queues: `letters` counts them by their
- * original destination, and a `target` (a kernel id; empty for "to original") sends them all
- * there. Null when every queue has room. Each queue's room is what it had free at its fullest over
- * the last half second: under traffic the letters meet the queue as the traffic fills it, not as
- * a snapshot finds it just drained (pattern_detector at "≤280 / 1,024" under 200 K/s was said to
- * have 1,024 free: about 1,195 of 2,219 letters to fail again, and 1,479 did; its peak says 744
- * free and 1,475). Kernels drain meanwhile, so the words say "about".
+ * Where redriving letters all at once would overfill queues: `going` counts them by the queue
+ * each enters (`lettersGoing`). Null when every queue has room. Each queue's room is what it had
+ * free at its fullest over the last half second: under traffic the letters meet the queue as the
+ * traffic fills it, not as a snapshot finds it just drained (pattern_detector at "≤280 / 1,024"
+ * under 200 K/s was said to have 1,024 free: about 1,195 of 2,219 letters to fail again, and
+ * 1,479 did; its peak says 744 free and 1,475). Kernels drain meanwhile, so the words say "about".
  */
 export function atOnceShortfall(
-  letters: Readonly<Record<string, number>>,
-  target: string,
+  going: Readonly<Record<string, number>>,
   queues: readonly QueueRoom[],
 ): Shortfall | null {
-  const going = new Map<string, number>();
-  for (const [dest, n] of Object.entries(letters)) {
-    const to = target || dest;
-    going.set(to, (going.get(to) ?? 0) + n);
-  }
   const short: QueueShort[] = [];
   for (const q of queues) {
-    const n = going.get(q.id) ?? 0;
+    const n = going[q.id] ?? 0;
     const room = Math.max(0, q.capacity - Math.max(q.queued, q.peakQueued ?? 0));
     if (n > room)
       short.push({
