@@ -154,6 +154,15 @@ export function detectFormat(text: string): TextFormat {
   return m?.[1] === '{' ? 'json' : 'toml';
 }
 
+/** What an error at a text's end adds: a file cut short ends in one. */
+const CUT_SHORT = ': the text ends there, it may be cut short';
+
+/**
+ * The text without the white space at its end, JSON's and TOML's own only: a trailing no-break
+ * space or BOM is an error of its own, not the end.
+ */
+const withoutTrailingSpace = (text: string) => text.replace(/[ \t\n\r]+$/, '');
+
 /**
  * A JSON error "at position 1234" with the line and column too, which is what an editor shows
  * (some engines say it themselves: then the message is left as it is).
@@ -172,11 +181,7 @@ export function withLineColumn(message: string, text: string): string {
   // At the text's end (nothing but white space after): a file cut short, whatever the parser
   // expected there. Cut mid-object it said "Expected ',' or '}' after property value … (line 138
   // column 4)" of a 137-line file, and nothing of an end (QA).
-  // JSON's own white space only: a trailing no-break space or BOM is an error of its own.
-  const cut =
-    at >= text.replace(/[ \t\n\r]+$/, '').length
-      ? ': the text ends there, it may be cut short'
-      : '';
+  const cut = at >= withoutTrailingSpace(text).length ? CUT_SHORT : '';
   if (/line \d+/.test(message)) return `${message}${cut}`;
   return `${message} (${where(at)})${cut}`;
 }
@@ -194,14 +199,11 @@ function tomlWhy(e: unknown, text: string): string {
   if (typeof line !== 'number' || typeof column !== 'number') return describe(new Error(why));
   // Cut short: the place is the text's end, or its last line holds something left open (smol-toml
   // puts an unfinished string's error at its start). A plain typo on the last line is not a cut.
-  const body = text.replace(/[ \t\n\r]+$/, '');
+  const body = withoutTrailingSpace(text);
   const lines = body.split('\n');
   const at = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
   const open = /unfinished|cannot find end|end of table|unterminated|eof/i.test(why);
-  const cut =
-    at >= body.length || (line >= lines.length && open)
-      ? ': the text ends there, it may be cut short'
-      : '';
+  const cut = at >= body.length || (line >= lines.length && open) ? CUT_SHORT : '';
   return `${describe(new Error(why))} (line ${line}, column ${column})${cut}`;
 }
 
