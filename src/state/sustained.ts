@@ -93,7 +93,8 @@ export function createSustainedRate(windowS = SUSTAINED_S): SustainedRate {
       let drop = false;
       let j = times.length - 1;
       while (j > 0 && timeUs - times[j]! < RECENT_S * 1e6) j--;
-      if (j > 0 && timeUs - times[j]! >= RECENT_S * 1e6) {
+      // Stopped above the first reading: times[j] is the newest a second old or more.
+      if (j > 0) {
         const recent = (sent - counts[j]!) / ((timeUs - times[j]!) / 1e6);
         // Once in a drop, it lasts while the last second stays a quarter under the 3 s mean
         // (that mean, the drop in it, comes down to it within the window).
