@@ -86,6 +86,8 @@ export function createWarmup(config: RouteConfig, options: WarmupOptions = {}): 
   let processed = 0;
   let engine: Engine | null = null;
   let over = false;
+  /** The config's kernels as the scratch engine runs them: every one on its CPU twin. */
+  const kernels = config.kernels.map((k) => ({ ...k, backend: 'cpu' as const }));
   /** Steps left of the overflow phase; null before it. */
   let overflowLeft: number | null = null;
 
@@ -93,7 +95,7 @@ export function createWarmup(config: RouteConfig, options: WarmupOptions = {}): 
   const start = (): void => {
     try {
       engine = createEngine({
-        config: { ...config, kernels: config.kernels.map((k) => ({ ...k, backend: 'cpu' })) },
+        config: { ...config, kernels },
         now: () => t,
         spawnGenerator: inThreadLink,
       });
@@ -111,10 +113,10 @@ export function createWarmup(config: RouteConfig, options: WarmupOptions = {}): 
   /** Shrinks every queue (the edit a user makes in the Inspector, `upsertKernel`). */
   const overflow = (e: Engine): void => {
     overflowLeft = OVERFLOW_STEPS;
-    for (const k of config.kernels) {
+    for (const k of kernels) {
       const r = e.command({
         type: 'upsertKernel',
-        kernel: { ...k, backend: 'cpu', queueCapacity: OVERFLOW_CAPACITY },
+        kernel: { ...k, queueCapacity: OVERFLOW_CAPACITY },
       });
       if (!r.ok) overflowLeft = 0;
     }
