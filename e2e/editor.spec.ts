@@ -133,6 +133,41 @@ test.describe('route editor', () => {
     await expect(page.getByTestId('search-status')).toHaveText('');
   });
 
+  test('Enter in the search box goes from match to match, Shift+Enter back', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    const search = page.getByRole('searchbox', { name: 'Search nodes' });
+    const status = page.getByTestId('search-status');
+    const inspector = page.getByRole('complementary', { name: 'Inspector' });
+    // "pattern": the types PatternCheck and PatternResult, then the kernel pattern_detector.
+    await search.fill('pattern');
+    await expect(status).toHaveText('3 nodes match; Enter selects the first');
+    await search.press('Enter');
+    await expect(
+      inspector.getByRole('form', { name: 'Message type PatternCheck' }),
+    ).toBeVisible();
+    await expect(status).toHaveText(
+      'Match 1 of 3 selected; Enter selects the next, Shift+Enter the previous',
+    );
+    // Each Enter went back to the first match: the others were out of reach from the box.
+    await search.press('Enter');
+    await expect(
+      inspector.getByRole('form', { name: 'Message type PatternResult' }),
+    ).toBeVisible();
+    await search.press('Enter');
+    await expect(inspector.getByRole('form', { name: 'Kernel pattern_detector' })).toBeVisible();
+    await expect(status).toHaveText(/^Match 3 of 3 selected/);
+    await search.press('Enter');
+    await expect(
+      inspector.getByRole('form', { name: 'Message type PatternCheck' }),
+    ).toBeVisible();
+    await search.press('Shift+Enter');
+    await expect(status).toHaveText(/^Match 3 of 3 selected/);
+    await expect(search).toBeFocused();
+  });
+
   test('validation flags a duplicate handler id and selects the culprit', async ({ wb, page }) => {
     await wb.open();
     const cfg = await wb.config();

@@ -21,6 +21,14 @@ export const typeMatches = (type: RouteConfig['messageTypes'][number], q: string
 /** A kernel's node matches a search query by its id. */
 export const kernelMatches = (kernel: RouteConfig['kernels'][number], q: string): boolean =>
   kernel.id.toLowerCase().includes(q);
+/** The nodes a search query matches, as node ids: the types, then the kernels, in the config's order. */
+export function searchMatches(config: RouteConfig, q: string): string[] {
+  const ids: string[] = [];
+  if (q === '') return ids;
+  for (const t of config.messageTypes) if (typeMatches(t, q)) ids.push(typeNodeId(t.typeId));
+  for (const k of config.kernels) if (kernelMatches(k, q)) ids.push(kernelNodeId(k.id));
+  return ids;
+}
 
 export type TypeNodeData = {
   type: TypeDef;

@@ -4,10 +4,10 @@ import * as Menu from '@radix-ui/react-dropdown-menu';
 import * as Dialog from '@radix-ui/react-dialog';
 import { BackendBadge, TrafficControl } from './StatusBadges';
 import { demoConfig } from '../../core/config';
-import { addKernel, addType, kernelNodeId, typeNodeId, type FlowRect } from '../../state/edits';
+import { addKernel, addType, type FlowRect } from '../../state/edits';
 import { useWorkbench, workbenchStore, type ThemeChoice } from '../../state/store';
 import { autoLayout } from '../graph/layout';
-import { kernelMatches, searchQuery, typeMatches } from '../graph/flow';
+import { searchMatches, searchQuery } from '../graph/flow';
 import { fitGraphAfterChange, graphRoom, graphView } from '../graph/view';
 import { focusInspector } from '../inspector/focus';
 
@@ -41,6 +41,14 @@ function keepFocusBeside(button: HTMLButtonElement, spent: boolean): void {
   }
 }
 
+/** What the search box's status says of its matches (some), the selected one's place among them. */
+function searchStatus(matches: number, selected: number): string {
+  if (selected < 0)
+    return `${matches} ${matches === 1 ? 'node matches' : 'nodes match'}; Enter selects the first`;
+  if (matches === 1) return '1 node matches, selected';
+  return `Match ${selected + 1} of ${matches} selected; Enter selects the next, Shift+Enter the previous`;
+}
+
 export function Toolbar() {
   const name = useWorkbench((s) => s.workspaceName);
   const canUndo = useWorkbench((s) => s.past.length > 0);
@@ -48,18 +56,19 @@ export function Toolbar() {
   const canRedo = useWorkbench((s) => s.future.length > 0);
   const theme = useWorkbench((s) => s.theme);
   const search = useWorkbench((s) => s.search);
-  // How many nodes match what is typed (null while nothing is typed); with none every node is
+  // The nodes that match what is typed (null while nothing is typed); with none every node is
   // dimmed, and the box says why.
   const searchConfig = useWorkbench((s) => s.config);
-  // Counted when the text or the config changes, not at every store update (each snapshot).
-  const matches = useMemo(() => {
+  // Worked out when the text or the config changes, not at every store update (each snapshot).
+  const matchIds = useMemo(() => {
     const q = searchQuery(search);
-    if (q === '') return null;
-    let n = 0;
-    for (const t of searchConfig.messageTypes) if (typeMatches(t, q)) n++;
-    for (const k of searchConfig.kernels) if (kernelMatches(k, q)) n++;
-    return n;
+    return q === '' ? null : searchMatches(searchConfig, q);
   }, [searchConfig, search]);
+  const matches = matchIds?.length ?? null;
+  // Which match is selected (one node alone), so Enter goes on to the next as a browser's find does.
+  const selectedMatch = useWorkbench((s) =>
+    matchIds && s.selection.length === 1 ? matchIds.indexOf(s.selection[0] ?? '') : -1,
+  );
   const noMatch = matches === 0;
   const [saveAs, setSaveAs] = useState('');
   const [saveOpen, setSaveOpen] = useState(false);
@@ -109,15 +118,18 @@ export function Toolbar() {
     return { left: topLeft.x, top: topLeft.y, right: bottomRight.x, bottom: bottomRight.y };
   }
 
-  /** Enter in the search box selects the first match and brings it into view (keyboard-only flow). */
-  function selectFirstMatch() {
-    const q = searchQuery(search);
-    if (!q) return;
-    const { config } = s();
-    const type = config.messageTypes.find((t) => typeMatches(t, q));
-    const kernel = type ? undefined : config.kernels.find((k) => kernelMatches(k, q));
-    const id = type ? typeNodeId(type.typeId) : kernel ? kernelNodeId(kernel.id) : null;
-    if (!id) return s().notify('warning', `Nothing matches "${search}".`);
+  /**
+   * Enter in the search box selects the first match and brings it into view (keyboard-only flow);
+   * pressed again it goes on to the next match, Shift+Enter back, round at the ends. It had zoomed
+   * to the first match each time, so the others could be reached only by typing more.
+   */
+  function selectMatch(back: boolean) {
+    if (matchIds === null) return;
+    if (matchIds.length === 0) return s().notify('warning', `Nothing matches "${search.trim()}".`);
+    const n = matchIds.length;
+    const at = selectedMatch < 0 ? (back ? n - 1 : 0) : (selectedMatch + (back ? n - 1 : 1)) % n;
+    const id = matchIds[at];
+    if (id === undefined) return;
     s().setSelection([id]);
     graphView.zoomTo?.(id);
   }
@@ -240,12 +252,18 @@ export function Toolbar() {
               'aria-invalid': true,
               title: `Nothing matches "${search.trim()}": no type or kernel has it in its name or id`,
             }
-          : { title: 'Search types and kernels by name or id; Enter selects the first match' })}
+          : {
+              title:
+                'Search types and kernels by name or id; Enter selects the first match, then the next (Shift+Enter the previous)',
+            })}
         placeholder="Search…"
         value={search}
         onChange={(e) => s().setSearch(e.target.value)}
         onKeyDown={(e) => {
-          if (e.key === 'Enter') selectFirstMatch();
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            selectMatch(e.shiftKey);
+          }
         }}
       />
       {/* Said to a screen reader as it is typed: aria-invalid alone is heard only on focus, so
@@ -255,7 +273,7 @@ export function Toolbar() {
           ? ''
           : matches === 0
             ? `Nothing matches "${search.trim()}"`
-            : `${matches} ${matches === 1 ? 'node matches' : 'nodes match'}; Enter selects the first`}
+            : searchStatus(matches, selectedMatch)}
       </span>
       <span className="grow" />
       <TrafficControl />
