@@ -41,6 +41,29 @@ describe('Queues panel (issue 13, points 1 and 2)', () => {
       .toHaveClass('depth-critical');
   });
 
+  // QA: "319" under "≤64 / 64" read as a queue that held more than it can; the why was on hover only.
+  it('says in the cell that a high-water mark above the capacity was reached under an earlier one', async () => {
+    render(<QueuesPanel />);
+    const show = (maxDepth: number) =>
+      store
+        .getState()
+        .ingestSnapshot(
+          snapshot({ kernels: [kernelRow({ id: 'fraud_processor', capacity: 64, maxDepth })] }),
+          Date.now(),
+        );
+    show(319);
+    const max = page.getByTestId('max-fraud_processor');
+    await expect.element(max).toHaveTextContent('319 earlier');
+    await expect
+      .element(max)
+      .toHaveAttribute(
+        'title',
+        'Reached under an earlier, larger capacity (the queue holds 64 now)',
+      );
+    show(64);
+    await expect.element(max).toHaveTextContent(/^64$/);
+  });
+
   // Start and Stop had moved every column of the one-line table (a wide or maximised pane): the
   // rate column widened by 20 px from "0/s" to "501 K/s", and the columns beside it followed.
   it('keeps its columns in place between idle and load in a wide pane', async () => {

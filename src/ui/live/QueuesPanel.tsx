@@ -60,7 +60,7 @@ export function QueuesPanel() {
           </th>
           <th
             className="num q-max line-2"
-            title="most messages waiting at once since the counters were last reset"
+            title="most messages waiting at once since the counters were last reset; 'earlier' where that was under a larger capacity than the queue has now"
           >
             max queued
           </th>
@@ -129,6 +129,7 @@ export function QueuesPanel() {
             </td>
             <td
               className="num q-max line-2"
+              data-testid={`max-${k.id}`}
               title={
                 k.maxDepth > k.capacity
                   ? `Reached under an earlier, larger capacity (the queue holds ${formatCount(k.capacity)} now)`
@@ -136,6 +137,9 @@ export function QueuesPanel() {
               }
             >
               {formatCount(k.maxDepth)}
+              {/* Said in the cell, not only on hover: "319" under "≤64 / 64" read as a queue
+                  holding more than it can (QA). */}
+              {k.maxDepth > k.capacity ? <span className="earlier"> earlier</span> : null}
             </td>
             <td className="num q-peak line-2" data-testid={`peak-${k.id}`}>
               {formatCount(k.peak)}
