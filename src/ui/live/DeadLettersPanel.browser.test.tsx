@@ -580,6 +580,50 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
       );
   });
 
+  // QA: paced at 1,000/s under overload, 9,930 of 10,000 letters were pushed out of the full queue
+  // by new ones before their turn; the warning had offered the pace as the way.
+  it('says a paced redrive loses letters that new ones push out of the full queue first', async () => {
+    render(<DeadLettersPanel />, overflowEngine({}));
+    const arriving = (perSec: number, held = 10_000) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          kernels: [kernelRow({ id: 'alert_sink', capacity: 1024, queued: 1024 })],
+          rates: { injectedPerSec: 0, processedPerSec: 0, deadLetteredPerSec: perSec },
+          deadLetters: {
+            count: held,
+            capacity: 10_000,
+            evicted: 0,
+            refusedCrossTenant: 0,
+            recent: [],
+            redrive: null,
+          },
+        }),
+        Date.now(),
+      );
+    arriving(46_000);
+    const note = page.getByTestId('redrive-pushed-out');
+    await expect.element(page.getByTestId('redrive-room')).toHaveTextContent(/redrive them at/);
+    await expect
+      .element(note)
+      .toHaveTextContent(
+        '⚠ New letters arrive at 46.0 K/s and push the oldest out of the dead-letter queue (10,000 at most): faster than a redrive paced at 1,024/s reaches them, so most of these would be gone before their turn. Stop the traffic, or make room at the kernels, first.',
+      );
+    // Slower than the pace: some are lost, not most.
+    arriving(200);
+    await expect
+      .element(note)
+      .toHaveTextContent(
+        /: some of these would be gone before a redrive paced at 1,024\/s reaches them\./,
+      );
+    // Room enough in the queue for what arrives while the run lasts (5,904 at 1,024/s: 5.8 s).
+    arriving(200, 5_904);
+    await expect.element(note).not.toBeInTheDocument();
+    // Traffic stopped: nothing pushes them out.
+    arriving(0);
+    await expect.element(note).not.toBeInTheDocument();
+    await expect.element(page.getByTestId('redrive-room')).toBeInTheDocument();
+  });
+
   // Under traffic the queue reads 0 at each snapshot and fills to hundreds between: the room is
   // what it had at its fullest (the graph's "≤280 / 1,024"), not 1,024.
   it('counts the room the queue had at its fullest, as the graph shows it', async () => {

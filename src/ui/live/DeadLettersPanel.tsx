@@ -24,6 +24,7 @@ import {
   lettersGoing,
   scaledTo,
   shortfallWords,
+  pushedOutWords,
 } from './redriveRoom';
 
 /**
@@ -54,6 +55,7 @@ export function DeadLettersPanel() {
   const count = useLive((s) => s?.deadLetters.count ?? 0);
   const evicted = useLive((s) => s?.deadLetters.evicted ?? 0);
   const capacity = useLive((s) => s?.deadLetters.capacity ?? Infinity);
+  const arriving = useLive((s) => s?.rates.deadLetteredPerSec ?? 0);
   const nowS = useLive((s) => Math.floor((s?.timeUs ?? 0) / 1e6));
   const kernels = useWorkbench((s) => s.config.kernels);
   const routes = useWorkbench((s) => s.config.routes);
@@ -239,6 +241,20 @@ export function DeadLettersPanel() {
   // The warning's pace: a queueful a second, at least 1,000 (a paced redrive also waits while the
   // queue is half full, so no letter fails again for want of room).
   const suggestedPace = Math.max(1_000, shortfall?.capacity ?? 0);
+
+  // A paced redrive under traffic that still fails: new letters push the oldest out of the full
+  // queue, those not yet redriven among them. The pace is the one under Options, or the warning's.
+  const pacedAt = paceAsked !== undefined && rateOk ? paceAsked : shortfall ? suggestedPace : null;
+  const pushedOut =
+    pacedAt === null
+      ? null
+      : pushedOutWords(
+          count,
+          capacity,
+          arriving,
+          picked.size > 0 ? picked.size : limited ? limit : matching,
+          pacedAt,
+        );
 
   /** `pace`: letters per second, instead of the pace under Options (the warning's own button). */
   async function redrive(selectedOnly: boolean, pace?: number) {
@@ -553,6 +569,11 @@ export function DeadLettersPanel() {
             </button>
             .
           </span>
+        </p>
+      ) : null}
+      {pushedOut ? (
+        <p className="muted" data-testid="redrive-pushed-out">
+          ⚠ {pushedOut}
         </p>
       ) : null}
       {shown ? (
