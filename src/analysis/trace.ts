@@ -54,6 +54,19 @@ export interface TraceHop {
   stages: StageStamps;
 }
 
+/**
+ * How long before its injection stamp a hop's message arrived, µs: its latency counts from its
+ * arrival (a generator's message from the time its schedule gave it), its stamps from when the
+ * engine took it in, later where the engine was behind its traffic. QA read a hop's 18.75 ms
+ * latency beside stamps 0.44 ms apart. 0 where the two agree (or nothing was processed).
+ */
+export function waitedBeforeEntryUs(hop: TraceHop): number {
+  const s = hop.stages;
+  const entered = s.injectedAt ?? s.deliveredAt;
+  if (hop.latencyUs === null || !entered || !s.processedAt) return 0;
+  return Math.max(0, hop.latencyUs - (s.processedAt.physical - entered.physical));
+}
+
 /** Why a chain is known to be incomplete. */
 export type GapKind =
   /** A message names a parent of which no row is available (sampled out, evicted or older). */

@@ -310,6 +310,36 @@ describe('Trace panel: what a hop says', () => {
       );
   });
 
+  // QA: under load a Transaction read 18.75 ms of latency beside stamps 0.44 ms apart: it had
+  // arrived (its generator's time) 18.3 ms before the engine, behind its traffic, took it in.
+  it('says how long a message waited before the engine took it in, where its stamps leave it out', async () => {
+    const at = receipt(1).hlc;
+    const tx = receipt(1, {
+      latencyUs: 18_750,
+      processedAt: { ...at, physical: at.physical + 440, logical: 2 },
+    });
+    const quick = receipt(2, {
+      latencyUs: 900,
+      processedAt: { ...at, physical: at.physical + 440, logical: 4 },
+    });
+    render(<TracePanel />, engineWith());
+    ingest([tx, quick]);
+    await traceButton(1);
+    await expect
+      .element(page.getByTestId('trace-waited'))
+      .toHaveTextContent(
+        'Message 1 arrived 18.31 ms before the engine took it in (the engine was behind its traffic): its latency counts that wait, its HLC stamps do not.',
+      );
+    await expect
+      .element(hopRow(1))
+      .toHaveTextContent(/18\.75 ms, 18\.31 ms of it before the engine took it in ⧗/);
+    // Within a ms of its stamps: nothing said.
+    await traceButton(2);
+    await expect.element(hopRow(2)).toBeInTheDocument();
+    await expect.element(page.getByTestId('trace-waited')).not.toBeInTheDocument();
+    await expect.element(hopRow(2)).not.toHaveTextContent(/⧗/);
+  });
+
   it('names the path in types and kernels and lights the emits edge', async () => {
     const tx = receipt(1);
     const alert = receipt(2, {

@@ -4,7 +4,7 @@ import { findType } from '../../state/edits';
 import type { HlcTimestamp } from '../../core';
 import { formatHlc, typeLabel } from '../live/labels';
 import { NO_DESTINATION, countOf, formatCount, formatMicros, routeText } from '../design/format';
-import type { TraceHop } from '../../analysis/trace';
+import { waitedBeforeEntryUs, type TraceHop } from '../../analysis/trace';
 import { describePath, isRefused, toHost, useOpenTrace, useTraceState } from './traceHighlight';
 
 /** `3 messages`, `1 step`: a count and its noun, plural when it is not one. */
@@ -57,6 +57,9 @@ function useRecentMessages(limit: number) {
  * What a hop's latency counts, beside HLC stamps that can be closer together: a review read
  * "injected .538125, processed .538175" (50 µs) beside a latency of 1.10 ms.
  */
+/** A wait before entry under this is left unsaid: stamps and latency agree to within a ms. */
+const WAIT_SAID_US = 1_000;
+
 const LATENCY_TITLE =
   "From the message's arrival (its generator's arrival time, or the send) to when its kernel took it. The HLC stamps are the engine's times as it handles a tick's traffic and batches: messages handled in one tick share a stamp's time, so two stamps can be closer together than the latency.";
 
@@ -111,6 +114,15 @@ export function TracePanel() {
     if (!inView()) chain.scrollIntoView({ block: 'nearest' });
   }, [st.messageId, trace]);
   const redrives = trace ? st.redrives : null;
+  // A redriven copy's latency counts from its letter's first injection (said apart, ↺).
+  const waitOf = (h: TraceHop): number =>
+    redrives?.of.has(h.messageId) ? 0 : waitedBeforeEntryUs(h);
+  // The longest wait before entry in the chain, said above the table where it is a ms or more.
+  let waited: { messageId: number; us: number } | null = null;
+  for (const h of trace?.hops ?? []) {
+    const us = waitOf(h);
+    if (us >= WAIT_SAID_US && us > (waited?.us ?? 0)) waited = { messageId: h.messageId, us };
+  }
 
   // Opened from a receipt's detail, Trace takes the place of Receipts in its pane and the button
   // pressed is gone: focus had fallen to the page, and the next Tab went to the status bar. It
@@ -260,6 +272,13 @@ export function TracePanel() {
                   ))}
                 </ul>
               ) : null}
+              {waited ? (
+                <p className="muted" data-testid="trace-waited">
+                  Message {waited.messageId} arrived {fmtUs(waited.us)} before the engine took it in
+                  (the engine was behind its traffic): its latency counts that wait, its HLC stamps
+                  do not.
+                </p>
+              ) : null}
               {redrives && redrives.as.size + redrives.of.size > 0 ? (
                 <ul className="muted" data-testid="trace-redrives">
                   {[...redrives.as].map(([letter, copy]) => (
@@ -318,6 +337,20 @@ export function TracePanel() {
                           {/* A mark, not the words: "6.76 s since first injection" was cut to
                               "6.76 s sin…" in the half-width pane at 1280x720 (the note above the
                               table says it in full). */}
+                          {waitOf(h) >= WAIT_SAID_US ? (
+                            <>
+                              <span className="sr-only">
+                                , {fmtUs(waitOf(h))} of it before the engine took it in
+                              </span>
+                              <span
+                                aria-hidden="true"
+                                title={`Arrived ${fmtUs(waitOf(h))} before the engine took it in: the latency counts that wait, the HLC stamps do not`}
+                              >
+                                {' '}
+                                ⧗
+                              </span>
+                            </>
+                          ) : null}
                           {h.latencyUs !== null && redrives?.of.has(h.messageId) ? (
                             <>
                               <span className="sr-only"> since first injection</span>
