@@ -226,7 +226,12 @@ describe('queue predictions against a simulated M/M/1 queue', () => {
     });
     p.observe({ timeUs: 0, kernels: [k(0)] });
     p.observe({ timeUs: 1e6, kernels: [k(500)] });
-    expect(p.get('k')).toMatchObject({ arrivalPerSec: 500, servicePerSec: null, rho: null });
+    expect(p.get('k')).toMatchObject({
+      arrivalPerSec: 500,
+      servicePerSec: null,
+      throughputPerSec: 500,
+      rho: null,
+    });
     p.observe({ timeUs: 2e6, kernels: [k(3)] });
     expect(p.get('k')!.arrivalPerSec).toBe(0);
     p.observe({ timeUs: 3e6, kernels: [k(3, 10)] });
@@ -459,6 +464,7 @@ describe('pathBottlenecks', () => {
       capacity: 10,
       arrivalPerSec: 1,
       servicePerSec: rho === null ? null : 1 / rho,
+      throughputPerSec: 0,
       rho,
       secondsToFull: losing ? 0 : null,
       secondsToDrain: null,

@@ -53,6 +53,11 @@ export interface KernelPrediction {
   arrivalPerSec: number;
   /** μ, messages the kernel takes per second while busy; null until it has been seen busy. */
   servicePerSec: number | null;
+  /**
+   * Messages the kernel processed per second, averaged like λ: a floor under μ (a kernel serves
+   * at least as fast as it processes), what is known of it while μ is not measured.
+   */
+  throughputPerSec: number;
   /** λ/μ; null while μ is unknown. */
   rho: number | null;
   /** Seconds until the queue is full at the current rates; null when it is not filling. */
@@ -115,6 +120,7 @@ const EMPTY = (o: QueueObservation): KernelPrediction => ({
   capacity: o.capacity,
   arrivalPerSec: 0,
   servicePerSec: null,
+  throughputPerSec: 0,
   rho: null,
   secondsToFull: null,
   secondsToDrain: null,
@@ -210,6 +216,7 @@ export function createQueuePredictor(options: PredictorOptions = {}): QueuePredi
       capacity: o.capacity,
       arrivalPerSec: lam,
       servicePerSec: mu,
+      throughputPerSec: s.tpSec > 0 ? s.tpEvents / s.tpSec : 0,
       rho: mu !== null ? lam / mu : lam === 0 ? 0 : null,
       secondsToFull: toFull,
       secondsToDrain: toDrain,
