@@ -624,6 +624,28 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
     await expect.element(page.getByTestId('redrive-room')).toBeInTheDocument();
   });
 
+  // QA: "Redrove 9,808 of 9,808 …" still stood minutes later beside 10,000 letters held since.
+  it('lets what a redrive said be dismissed, focus staying in the panel', async () => {
+    render(
+      <DeadLettersPanel />,
+      overflowEngine({
+        selected: 5_904,
+        redriven: 1_024,
+        failedAgain: 4_880,
+        failedByStatus: { QueueFull: 4_880 },
+      }),
+    );
+    hold(5_904, [kernelRow({ id: 'alert_sink', capacity: 1024, queued: 24 })]);
+    await userEvent.click(page.getByRole('button', { name: /Redrive all matching/ }));
+    const said = page.getByRole('status').filter({ hasText: 'Redrove' });
+    await expect.element(said).toBeInTheDocument();
+    await userEvent.click(
+      page.getByRole('button', { name: 'Dismiss what the redrive or purge said' }),
+    );
+    await expect.element(said).not.toBeInTheDocument();
+    expect(document.activeElement?.closest('.dead-letters')).not.toBeNull();
+  });
+
   // Under traffic the queue reads 0 at each snapshot and fills to hundreds between: the room is
   // what it had at its fullest (the graph's "≤280 / 1,024"), not 1,024.
   it('counts the room the queue had at its fullest, as the graph shows it', async () => {
