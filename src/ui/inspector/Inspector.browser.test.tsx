@@ -834,6 +834,24 @@ describe('Inspector (issue 13, point 9)', () => {
   });
 });
 
+// QA: Apply pressed from the keyboard applied the edit and dropped focus to the page; the next Tab
+// started over at the form's first field.
+it.each([
+  ['kernel:aggregator', 'Queue capacity', '2048'],
+  ['type:1002', 'Name', 'Accounts'],
+])('keeps focus on Apply pressed from the keyboard (%s)', async (node, field, value) => {
+  store.getState().setSelection([node]);
+  render(<Page />);
+  const input = page.getByRole('textbox', { name: field, exact: true });
+  await userEvent.clear(input);
+  await userEvent.type(input, value);
+  (page.getByRole('button', { name: 'Apply' }).element() as HTMLButtonElement).focus();
+  await userEvent.keyboard('{Enter}');
+  await expect.element(page.getByRole('textbox', { name: field, exact: true })).toHaveValue(value);
+  await expect.poll(() => document.activeElement?.textContent).toBe('Apply');
+  expect(document.activeElement?.isConnected).toBe(true);
+});
+
 describe('Inspector for a route', () => {
   // Clicking a route had left "Select a message type or a kernel to edit it" in place.
   it('says what a selected route connects and carries, where its settings live, and removes it', async () => {

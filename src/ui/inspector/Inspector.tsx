@@ -101,10 +101,12 @@ function useAutoApply(commit: (reason: CommitReason) => boolean, initiallyDirty 
  * the next Tab started over from the top. Only for that render: a later form never takes it.
  */
 let refocusOn: string | null = null;
-/** A form control's name as its label gives it (or its aria-label). */
+/** A form control's name as its label gives it (or its aria-label; a button's, its text). */
 function labelOf(el: Element): string | null {
   const aria = el.getAttribute('aria-label');
   if (aria) return aria;
+  // Apply pressed from the keyboard: focus had fallen to the page, as a button has no label (QA).
+  if (el instanceof HTMLButtonElement) return el.textContent.trim() || null;
   const label = (el as HTMLInputElement).labels?.[0];
   return label ? (label.firstChild?.textContent ?? label.textContent ?? '').trim() : null;
 }
