@@ -340,6 +340,25 @@ describe('Trace panel: what a hop says', () => {
     await expect.element(hopRow(2)).not.toHaveTextContent(/⧗/);
   });
 
+  // QA: at 1280x720 "226097293" one step down the chain read "2260983…".
+  it('shows a ten-digit message id whole one step down the chain in a half-width pane', async () => {
+    const tx = receipt(1, { messageId: 2_260_983_116 });
+    const alert = receipt(2, {
+      messageId: 2_260_983_117,
+      typeId: 1010,
+      source: 'fraud_processor',
+      destination: 'alert_sink',
+      parentId: 2_260_983_116,
+    });
+    render(inPane(564, <TracePanel />), engineWith());
+    ingest([tx, alert]);
+    await traceButton(2_260_983_117);
+    const cell = hopRow(2_260_983_117).getByRole('cell', { name: '2260983117', exact: true });
+    await expect.element(cell).toBeVisible();
+    const el = cell.element() as HTMLElement;
+    expect(el.scrollWidth).toBeLessThanOrEqual(el.clientWidth);
+  });
+
   it('names the path in types and kernels and lights the emits edge', async () => {
     const tx = receipt(1);
     const alert = receipt(2, {

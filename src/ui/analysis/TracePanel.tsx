@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { useWorkbench } from '../../state/store';
 import { findType } from '../../state/edits';
 import type { HlcTimestamp } from '../../core';
 import { formatHlc, typeLabel } from '../live/labels';
 import { NO_DESTINATION, countOf, formatCount, formatMicros, routeText } from '../design/format';
+import './trace.css';
 import { waitedBeforeEntryUs, type TraceHop } from '../../analysis/trace';
 import { describePath, isRefused, toHost, useOpenTrace, useTraceState } from './traceHighlight';
 
@@ -324,7 +325,7 @@ export function TracePanel() {
                     {trace.hops.map((h) => (
                       <tr key={`${h.seq}-${h.messageId}-${h.status}`} data-status={h.status}>
                         <td className="mono t-hlc">{fmtHlc(h.hlc)}</td>
-                        <td className="mono t-msg" style={{ paddingLeft: 4 + h.depth * 12 }}>
+                        <td className="mono t-msg" style={{ '--depth': h.depth } as CSSProperties}>
                           {h.messageId}
                         </td>
                         <td className="mono t-parent line-2">{h.parentId ?? '—'}</td>
