@@ -852,6 +852,20 @@ it.each([
   expect(document.activeElement?.isConnected).toBe(true);
 });
 
+// QA: ✕ on a field moved focus to the next field's ✕, but on the last field it fell to the page.
+it('moves focus on to Add field when the last field is removed', async () => {
+  store.getState().setSelection(['type:1004']);
+  render(<Page />);
+  const fields = store.getState().config.messageTypes.find((t) => t.typeId === 1004)!.fields;
+  const last = fields[fields.length - 1]!.name;
+  const remove = page.getByRole('button', { name: `Remove field ${last}` });
+  await expect.element(remove).toBeVisible();
+  (remove.element() as HTMLButtonElement).focus();
+  await userEvent.keyboard('{Enter}');
+  await expect.element(remove).not.toBeInTheDocument();
+  expect(document.activeElement?.textContent).toBe('Add field');
+});
+
 describe('Inspector for a route', () => {
   // Clicking a route had left "Select a message type or a kernel to edit it" in place.
   it('says what a selected route connects and carries, where its settings live, and removes it', async () => {

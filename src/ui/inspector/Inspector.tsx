@@ -584,7 +584,16 @@ function TypeForm({ type }: { type: TypeDef }) {
             <button
               type="button"
               aria-label={`Remove field ${f.name}`}
-              onClick={() => edit({ ...draft, fields: draft.fields.filter((_, j) => j !== i) })}
+              onClick={(e) => {
+                // The next field's ✕ takes this one's place (and its focus); the last field's has
+                // none after it, and focus fell to the page (QA): it goes on to Add field.
+                if (i === draft.fields.length - 1)
+                  e.currentTarget
+                    .closest('fieldset')
+                    ?.querySelector<HTMLButtonElement>(':scope > button.add-field')
+                    ?.focus();
+                edit({ ...draft, fields: draft.fields.filter((_, j) => j !== i) });
+              }}
             >
               ✕
             </button>
@@ -592,6 +601,7 @@ function TypeForm({ type }: { type: TypeDef }) {
         ))}
         <button
           type="button"
+          className="add-field"
           onClick={() =>
             edit({
               ...draft,
