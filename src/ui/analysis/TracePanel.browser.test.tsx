@@ -359,6 +359,19 @@ describe('Trace panel: what a hop says', () => {
     expect(el.scrollWidth).toBeLessThanOrEqual(el.clientWidth);
   });
 
+  // QA: Clear trace goes disabled once it has cleared, and focus fell to the page.
+  it('puts focus in the id box after Clear trace', async () => {
+    render(<TracePanel />, engineWith());
+    ingest([receipt(1)]);
+    await traceButton(1);
+    const clear = page.getByRole('button', { name: 'Clear trace' });
+    await expect.element(clear).toBeEnabled();
+    (clear.element() as HTMLButtonElement).focus();
+    await userEvent.keyboard('{Enter}');
+    await expect.element(clear).toBeDisabled();
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('Message id to trace');
+  });
+
   it('names the path in types and kernels and lights the emits edge', async () => {
     const tx = receipt(1);
     const alert = receipt(2, {

@@ -175,7 +175,16 @@ export function TracePanel() {
         </button>
         {/* It clears the trace shown and its highlight on the graph: "Clear highlight" promised
             only the second. */}
-        <button type="button" onClick={clearTrace} disabled={!st.messageId}>
+        <button
+          type="button"
+          onClick={() => {
+            // It goes disabled once cleared, and focus had fallen to the page (QA): the id box
+            // is where the next trace starts.
+            idBox.current?.focus();
+            clearTrace();
+          }}
+          disabled={!st.messageId}
+        >
           Clear trace
         </button>
         {error ? <span role="alert">{error}</span> : null}

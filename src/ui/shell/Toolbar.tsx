@@ -232,7 +232,15 @@ export function Toolbar() {
       >
         + Kernel
       </button>
-      <button type="button" disabled={busy} onClick={() => void layOut()}>
+      {/* Off while ELK works, yet still focusable (aria-disabled): disabled, it had dropped the
+          focus of a keyboard user who pressed it to the page (QA). */}
+      <button
+        type="button"
+        aria-disabled={busy || undefined}
+        onClick={() => {
+          if (!busy) void layOut();
+        }}
+      >
         Auto-layout
       </button>
       <span className="sep" />
