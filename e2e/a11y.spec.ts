@@ -117,6 +117,25 @@ test('a skip link after the toolbar passes over the graph to the panels or the i
   expect(await focused.evaluate((el) => el.closest('#layout-inspector') !== null)).toBe(true);
 });
 
+// A notice shares the graph's top-left corner with the skip links, and had covered the focused one
+// (WCAG 2.4.11, focus not obscured).
+test('a notice never hides the focused skip link', async ({ wb, page }) => {
+  await wb.open();
+  await page.getByRole('button', { name: 'Auto-layout' }).click();
+  await expect(page.locator('.notice').first()).toBeVisible();
+  await page.getByRole('button', { name: 'More actions' }).focus();
+  await page.keyboard.press('Tab');
+  const toPanels = page.getByRole('button', { name: 'Skip the graph: to the panels' });
+  await expect(toPanels).toBeFocused();
+  await expect(page.locator('.notice').first()).toBeVisible();
+  const onTop = await toPanels.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return hit !== null && el.contains(hit);
+  });
+  expect(onTop).toBe(true);
+});
+
 // Hidden from the status bar, the dock and the Inspector are inert: the skip links to them had
 // done nothing at all. They show the pane, as its status-bar button does, and focus in it.
 test('a skip link to a pane hidden from the status bar shows it and focuses in it', async ({
