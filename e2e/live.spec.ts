@@ -116,6 +116,13 @@ test.describe('inject and watch', () => {
     await expect(
       page.getByRole('tab', { name: 'Dead letters', exact: true }).getByTestId('badge-deadletters'),
     ).toBeVisible();
+    // Said to a screen reader too, as the tab's description (the count alone was aria-hidden).
+    await expect(
+      page.getByRole('tab', { name: 'Dead letters', exact: true }),
+    ).toHaveAccessibleDescription(`${held.toLocaleString('en-US')} dead letters held`);
+    await expect(
+      page.getByRole('tab', { name: 'Problems', exact: true }),
+    ).toHaveAccessibleDescription(/^\d+ problems?/);
     // While its letters are held, the graph's loss mark is red.
     await expect(page.getByTestId('dropped-node-pattern_detector')).toHaveAttribute(
       'data-settled',

@@ -20,7 +20,7 @@ import {
   type WorkspaceImperativeHandle,
 } from 'react-resizable-panels';
 import { workbenchStore } from '../../state/store';
-import { BADGED_PANELS, PanelBadge, useBadges } from './PanelBadge';
+import { BADGED_PANELS, PanelBadge, badgeId, useBadges } from './PanelBadge';
 import {
   PANEL_TITLES,
   defaultDockModel,
@@ -201,6 +201,28 @@ function HiddenCounts({ ids, id }: { ids: readonly PanelId[]; id: string }) {
         />
       ) : null}
     </>
+  );
+}
+
+/** A tab: its panel's name, its badge (a count), which describes it in words where it has one. */
+function DockTab({
+  tab,
+  props,
+  badge,
+}: {
+  tab: TabNode<PanelId>;
+  props: TabRenderProps;
+  badge: ReactNode;
+}) {
+  return (
+    <div
+      {...props}
+      {...(BADGED_PANELS.has(tab.data) && badge ? { 'aria-describedby': badgeId(tab.data) } : {})}
+      data-testid={`dock-tab-${tab.id}`}
+    >
+      {tab.title}
+      {badge}
+    </div>
   );
 }
 
@@ -424,10 +446,7 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal, renderBadge
 
   const renderTab = useCallback(
     (tab: TabNode<PanelId>, props: TabRenderProps) => (
-      <div {...props} data-testid={`dock-tab-${tab.id}`}>
-        {tab.title}
-        {renderBadge?.(tab.data)}
-      </div>
+      <DockTab tab={tab} props={props} badge={renderBadge?.(tab.data)} />
     ),
     [renderBadge],
   );

@@ -2,7 +2,7 @@
  * A count on a dock tab, seen while another panel is in front: the dead letters held now on Dead
  * letters, the problems on Problems (red with an error among them). A burst that lost 904 messages
  * had left both tabs as they were, the count only in the status bar. The number is hidden from
- * assistive technology (the tab keeps its name); the tab's title says it in words.
+ * assistive technology (the tab keeps its name); in words, it describes the tab.
  */
 import { useLive } from '../../state/live';
 import { countOf, formatCompact, formatCount } from '../design/format';
@@ -65,23 +65,49 @@ export function useBadges(): Partial<Record<PanelId, BadgeInfo>> {
 
 function DeadLettersBadge({ inMenu }: { inMenu: boolean }) {
   const b = useDeadLettersBadge();
-  return b ? <Badge {...b} {...(inMenu ? {} : { testId: 'badge-deadletters' })} /> : null;
+  return inMenu ? (
+    b && <Badge {...b} />
+  ) : (
+    <Badge {...b} testId="badge-deadletters" id={badgeId('deadletters')} />
+  );
 }
 
 function ProblemsBadge({ inMenu }: { inMenu: boolean }) {
   const b = useProblemsBadge();
-  return b ? <Badge {...b} {...(inMenu ? {} : { testId: 'badge-problems' })} /> : null;
+  return inMenu ? (
+    b && <Badge {...b} />
+  ) : (
+    <Badge {...b} testId="badge-problems" id={badgeId('problems')} />
+  );
 }
 
-function Badge(p: BadgeInfo & { testId?: string }) {
+/** The id of a tab's description, its badge's count in words (`aria-describedby`, Dock.tsx). */
+export const badgeId = (id: PanelId): string => `tab-badge-${id}`;
+
+/**
+ * A count, and on a tab (`id`) its words, hidden: the tab's description, not part of its name
+ * (which stays the panel's). There while the count is not, empty, so the tab's reference always
+ * holds. The count alone was hidden from assistive technology: a screen reader never heard of
+ * letters held or problems (QA).
+ */
+function Badge(p: Partial<BadgeInfo> & { testId?: string; id?: string }) {
   return (
-    <span
-      className={`tab-badge ${p.level}`}
-      aria-hidden="true"
-      title={p.title}
-      data-testid={p.testId}
-    >
-      {p.text}
-    </span>
+    <>
+      {p.text !== undefined ? (
+        <span
+          className={`tab-badge ${p.level ?? ''}`}
+          aria-hidden="true"
+          title={p.title}
+          data-testid={p.testId}
+        >
+          {p.text}
+        </span>
+      ) : null}
+      {p.id ? (
+        <span id={p.id} hidden>
+          {p.title ?? ''}
+        </span>
+      ) : null}
+    </>
   );
 }
