@@ -136,6 +136,20 @@ test('a notice never hides the focused skip link', async ({ wb, page }) => {
   expect(onTop).toBe(true);
 });
 
+// The pane's scroll box is a tab stop (a wide table scrolls from the keyboard): it had no role or
+// name (axe focus-order-semantics), and its focus ring was cut to a line along its top.
+test("a dock pane's scroll box is a named region with its focus ring inside it", async ({
+  wb,
+  page,
+}) => {
+  await wb.open();
+  const body = page.getByRole('region', { name: 'Receipts panel', exact: true });
+  await body.focus();
+  await expect(body).toBeFocused();
+  await expect(body).toHaveAttribute('tabindex', '0');
+  expect(await body.evaluate((el) => getComputedStyle(el).outlineOffset)).toBe('-2px');
+});
+
 // Hidden from the status bar, the dock and the Inspector are inert: the skip links to them had
 // done nothing at all. They show the pane, as its status-bar button does, and focus in it.
 test('a skip link to a pane hidden from the status bar shows it and focuses in it', async ({

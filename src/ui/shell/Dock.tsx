@@ -454,7 +454,14 @@ export function Dock({ model, renderPanel, onModelChanged, onReveal, renderBadge
   const renderTabContent = useCallback(
     // Focusable so a panel that scrolls (a wide table) scrolls from the keyboard too.
     (tab: TabNode<PanelId>) => (
-      <div className="dock-body" tabIndex={0}>
+      // A named region: a tab stop with no role or name said nothing of where focus was (axe
+      // focus-order-semantics).
+      <div
+        className="dock-body"
+        tabIndex={0}
+        role="region"
+        aria-label={`${PANEL_TITLES[tab.data]} panel`}
+      >
         {renderPanel(tab.data)}
       </div>
     ),
