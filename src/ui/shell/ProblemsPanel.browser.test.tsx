@@ -173,8 +173,9 @@ describe('Problems panel', () => {
     const live = page.getByRole('list', { name: 'Running system problems' });
     await expect.element(live).toBeVisible();
     await expect.element(page.getByTestId('problems-config-empty')).toBeVisible();
-    // Each part under its heading: the config's, then the running system's.
-    const headings = page.getByRole('heading', { level: 4 }).elements();
+    // Each part under its heading: the config's, then the running system's; h3, as the other
+    // panels' sections (an h4 there skipped a level: axe heading-order).
+    const headings = page.getByRole('heading', { level: 3 }).elements();
     expect(headings.map((h) => h.textContent)).toEqual(['Config', 'Running system']);
     expect(
       headings[1]!.compareDocumentPosition(live.element()) & Node.DOCUMENT_POSITION_FOLLOWING,

@@ -35,7 +35,7 @@ export function ProblemsPanel() {
   // Two headed parts: "No problems in the config." straight above a ⚠ read as a contradiction.
   return (
     <>
-      <h4 className="problems-heading">Config</h4>
+      <h3 className="problems-heading">Config</h3>
       {problems.length === 0 ? (
         <p className="muted" data-testid="problems-config-empty">
           No problems in the config.
@@ -55,7 +55,7 @@ export function ProblemsPanel() {
           ))}
         </ul>
       )}
-      {live.length > 0 ? <h4 className="problems-heading">Running system</h4> : null}
+      {live.length > 0 ? <h3 className="problems-heading">Running system</h3> : null}
       {live.length > 0 ? (
         <ul
           className="problems"
