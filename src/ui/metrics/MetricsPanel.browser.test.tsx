@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { page } from 'vitest/browser';
+import { page, userEvent } from 'vitest/browser';
 import '../design/tokens.css';
 import '../design/controls.css';
 import { MetricsPanel } from './MetricsPanel';
@@ -175,6 +175,37 @@ describe('Metrics chart values under the pointer', () => {
     // Gone with its chart.
     cleanup();
     expect(document.querySelectorAll('.chart-tip')).toHaveLength(0);
+  });
+});
+
+// QA: the charts were canvases only; their keys, names that looked clickable and could not be
+// reached from the keyboard.
+describe('Metrics charts for a screen reader and the keyboard', () => {
+  it("say each series' latest value and highest in words, and switch series from the keyboard", async () => {
+    render(inPane(640, <MetricsPanel />, 330));
+    const kernels = ['fraud_processor', 'aggregator'].map((id, i) =>
+      kernelRow({ id, ratePerSec: (i + 1) * 1_234_000 }),
+    );
+    const t0 = Date.now();
+    for (let i = 0; i < 3; i++)
+      store.getState().ingestSnapshot(snapshot({ kernels }), t0 + i * 200);
+    const words = page.getByTestId('chart-words-kernels');
+    await expect
+      .element(words)
+      .toHaveTextContent(
+        /^Kernel throughput \(processed\/s in ½ s\), the last minute\. fraud_processor: now 1\.23\sM\/s, highest 1\.23\sM\/s; aggregator: now 2\.47\sM\/s, highest 2\.47\sM\/s\.$/,
+      );
+    const chart = page.getByTestId('chart-kernels');
+    const aggregator = chart.getByRole('switch', { name: 'aggregator' });
+    await expect.element(aggregator).toHaveAttribute('aria-checked', 'true');
+    (aggregator.element() as HTMLElement).focus();
+    await userEvent.keyboard('{Enter}');
+    await expect.element(aggregator).toHaveAttribute('aria-checked', 'false');
+    expect(aggregator.element().closest('tr')?.classList.contains('u-off')).toBe(true);
+    await userEvent.keyboard(' ');
+    await expect.element(aggregator).toHaveAttribute('aria-checked', 'true');
+    // The time axis has no switch.
+    expect(chart.getByRole('switch').elements()).toHaveLength(2);
   });
 });
 

@@ -21,6 +21,7 @@ import { watchTheme } from '../design/theme';
 import { useWorkbench } from '../../state/store';
 import { useEngine } from '../engineContext';
 import { tipPlugin } from './chartTip';
+import { chartSummary } from './chartSummary';
 
 const COLORS = [
   '#2563eb',
@@ -99,6 +100,7 @@ function Chart({
   windowSec: number;
 }) {
   const host = useRef<HTMLDivElement>(null);
+  const said = useRef<HTMLParagraphElement>(null);
   const metricsHistory = useWorkbench((s) => s.metricsHistory);
   useEffect(() => {
     const el = host.current;
@@ -108,6 +110,7 @@ function Chart({
     let raf = 0;
     let lastData = 0;
     let slidAt = 0;
+    let saidAt = 0;
     const draw = (now: number) => {
       raf = requestAnimationFrame(draw);
       // One chart is built per frame: building all four in the frame the tab opens held the page
@@ -191,9 +194,23 @@ function Chart({
           el,
         );
         if (hint) plot.root.querySelector('.u-title')?.setAttribute('title', hint);
+        keyboardKey(plot);
+        saidAt = 0;
       } else plot.setData(withGaps(v.data) as unknown as uPlot.AlignedData, false);
       const t = Date.now() / 1000;
       slidAt = t;
+      // The chart in words, once a second (not live: read when the reader comes to it).
+      if (said.current && t - saidAt >= 1) {
+        saidAt = t;
+        said.current.textContent = chartSummary(
+          title,
+          v.names,
+          v.data,
+          windowSec,
+          t,
+          VALUE_FORMAT[kind],
+        );
+      }
       plot.setScale('x', { min: t - windowSec, max: t });
     };
     raf = requestAnimationFrame(draw);
@@ -228,7 +245,37 @@ function Chart({
       plot?.destroy();
     };
   }, [kind, title, hint, windowSec, metricsHistory]);
-  return <div className="chart" ref={host} data-testid={`chart-${kind}`} />;
+  return (
+    <div className="chart" ref={host} data-testid={`chart-${kind}`}>
+      <p className="sr-only" ref={said} data-testid={`chart-words-${kind}`} />
+    </div>
+  );
+}
+
+/**
+ * The chart's key from the keyboard: each series' name a switch (Enter or Space shows or hides
+ * it, as a click does), in the tab order, its state said. The key had been a table of names that
+ * looked clickable and could not be reached (QA).
+ */
+function keyboardKey(plot: uPlot): void {
+  plot.root.querySelector('.u-legend')?.setAttribute('role', 'presentation');
+  const rows = plot.root.querySelectorAll<HTMLTableRowElement>('.u-legend tr.u-series');
+  // A row for the time axis too, where uPlot lists it: nothing to switch there.
+  const first = rows.length === plot.series.length ? 1 : 0;
+  rows.forEach((row, i) => {
+    const name = row.querySelector('th');
+    if (i < first || !name) return;
+    const sync = () => name.setAttribute('aria-checked', String(!row.classList.contains('u-off')));
+    name.setAttribute('role', 'switch');
+    name.tabIndex = 0;
+    sync();
+    name.addEventListener('click', sync);
+    name.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      e.preventDefault();
+      name.click();
+    });
+  });
 }
 
 /** What "failed later" counts, after "delivered" and its count. */

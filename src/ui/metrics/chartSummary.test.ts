@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { chartSummary } from './chartSummary';
+import { formatRate } from '../design/format';
+
+describe('chartSummary', () => {
+  const time = Float64Array.from([100, 130, 150, 159, 160]);
+  it("says each series' latest value and its highest within the window", () => {
+    const data = [
+      time,
+      Float64Array.from([9e6, 2_000, 5_000, 4_000, 1_000]),
+      Float64Array.from([0, 10, NaN, 30, NaN]),
+    ];
+    // The window starts at 100 s: the first sample (9 M/s, at 100 s) is in; at 101 s it is not.
+    expect(chartSummary('Rates', ['in/s', 'out/s'], data, 60, 160, formatRate)).toBe(
+      'Rates, the last minute. in/s: now 1,000/s, highest 9.00\u202fM/s; out/s: now 30/s, highest 30/s.',
+    );
+    expect(chartSummary('Rates', ['in/s'], data, 60, 161, formatRate)).toBe(
+      'Rates, the last minute. in/s: now 1,000/s, highest 5,000/s.',
+    );
+  });
+
+  it('says where a series has no data in the window, and a window of minutes', () => {
+    const data = [time, Float64Array.from([NaN, NaN, NaN, NaN, NaN])];
+    expect(chartSummary('Latency', ['p99'], data, 300, 160, formatRate)).toBe(
+      'Latency, the last 5 minutes. p99: no data.',
+    );
+    expect(chartSummary('Kernels', [], [time], 60, 160, formatRate)).toBe(
+      'Kernels, the last minute. No series yet.',
+    );
+  });
+});
