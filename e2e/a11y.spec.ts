@@ -150,6 +150,33 @@ test("a dock pane's scroll box is a named region with its focus ring inside it",
   expect(await body.evaluate((el) => getComputedStyle(el).outlineOffset)).toBe('-2px');
 });
 
+// WCAG 2.5.3 (label in name): "burst of", "Show" and "Open file" were the visible words of
+// controls named "Burst size", "Chart window" and "Config file"; a voice user saying what they see
+// reached nothing.
+test('the visible label of a control is within its accessible name', async ({ wb, page }) => {
+  await wb.open();
+  const labelWords = (control: import('@playwright/test').Locator) =>
+    control.evaluate((el) => {
+      const label = el.closest('label');
+      let words = '';
+      for (const n of label?.childNodes ?? [])
+        if (n.nodeType === Node.TEXT_NODE) words += n.textContent;
+      return words.trim().toLowerCase();
+    });
+  const check = async (control: import('@playwright/test').Locator, name: string) => {
+    await expect(control).toBeVisible();
+    expect(name.toLowerCase()).toContain(await labelWords(control));
+  };
+  await wb.openPanel('Inject');
+  await check(page.getByRole('textbox', { name: 'Burst size', exact: true }), 'Burst size');
+  await wb.openPanel('Metrics');
+  await check(page.getByRole('combobox', { name: 'Chart window', exact: true }), 'Chart window');
+  await page.getByRole('button', { name: 'Import…' }).click();
+  const file = page.getByLabel('Config file', { exact: true });
+  await expect(file).toBeAttached();
+  expect('config file').toContain(await labelWords(file));
+});
+
 // Hidden from the status bar, the dock and the Inspector are inert: the skip links to them had
 // done nothing at all. They show the pane, as its status-bar button does, and focus in it.
 test('a skip link to a pane hidden from the status bar shows it and focuses in it', async ({
