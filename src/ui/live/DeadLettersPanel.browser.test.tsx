@@ -602,14 +602,18 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
       );
     arriving(46_000);
     const note = page.getByTestId('redrive-pushed-out');
-    await expect.element(page.getByTestId('redrive-room')).toHaveTextContent(/redrive them at/);
+    const room = page.getByTestId('redrive-room');
+    // Faster than the pace: the pace is no way out, and one note says both (no link to it).
     await expect
-      .element(note)
+      .element(room)
       .toHaveTextContent(
-        '⚠ New letters arrive at 46.0 K/s and push the oldest out of the dead-letter queue (10,000 at most): faster than a redrive paced at 1,024/s reaches them, so most of these would be gone before their turn. Stop the traffic, or make room at the kernels, first.',
+        '⚠ At once, about 5,904 of the 5,904 letters for alert_sink find no room in its queue (0 free) and fail again. New letters arrive at 46.0 K/s and push the oldest out of the dead-letter queue (10,000 at most): faster than a redrive paced at 1,024/s reaches them, so most of these would be gone before their turn. Stop the traffic, or make room at the kernels, first.',
       );
-    // Slower than the pace: some are lost, not most.
+    expect(room.element().querySelector('button')).toBeNull();
+    await expect.element(note).not.toBeInTheDocument();
+    // Slower than the pace: some are lost, not most; the pace is still offered.
     arriving(200);
+    await expect.element(room).toHaveTextContent(/redrive them at 1,024\/s\.$/);
     await expect
       .element(note)
       .toHaveTextContent(

@@ -256,6 +256,9 @@ export function DeadLettersPanel() {
           pacedAt,
         );
 
+  // Faster than the pace: most of them would go before their turn, and the pace is no way out.
+  const paceLoses = pushedOut !== null && pacedAt !== null && arriving >= pacedAt;
+
   /** `pace`: letters per second, instead of the pace under Options (the warning's own button). */
   async function redrive(selectedOnly: boolean, pace?: number) {
     const f: DeadLetterFilter = selectedOnly ? { ids: [...picked] } : filter();
@@ -553,7 +556,13 @@ export function DeadLettersPanel() {
           held. Route their type to {target} first, or redrive to original.
         </p>
       ) : null}
-      {shortfall ? (
+      {shortfall && paceLoses ? (
+        // Paced, most letters would be pushed out before their turn: the pace is no way out
+        // here, and one note, not two, keeps the list in view at 1280x720.
+        <p className="muted" data-testid="redrive-room">
+          ⚠ {shortfallWords(shortfall, picked.size > 0, refused, false)} {pushedOut}
+        </p>
+      ) : shortfall ? (
         <p className="muted" data-testid="redrive-room">
           ⚠ {shortfallWords(shortfall, picked.size > 0, refused)}{' '}
           {/* The full stop stays with its link: it wrapped onto a line of its own. Two lines, not
@@ -571,7 +580,7 @@ export function DeadLettersPanel() {
           </span>
         </p>
       ) : null}
-      {pushedOut ? (
+      {pushedOut && !(shortfall && paceLoses) ? (
         <p className="muted" data-testid="redrive-pushed-out">
           ⚠ {pushedOut}
         </p>

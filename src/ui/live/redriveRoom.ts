@@ -86,7 +86,13 @@ export function atOnceShortfall(
  * The warning's words up to its link: what an at-once redrive of these letters (`selected`: the
  * picked ones) does to the queues it overfills.
  */
-export function shortfallWords(s: Shortfall, selected: boolean, refused = 0): string {
+export function shortfallWords(
+  s: Shortfall,
+  selected: boolean,
+  refused = 0,
+  /** Ends on the pace ("paced, they go as it drains:", a link follows); else at the outcome. */
+  paced = true,
+): string {
   const which = selected ? 'selected ' : '';
   // Letters the target refuses: held, not sent, so not in the count above, nor in what goes.
   const also =
@@ -100,7 +106,7 @@ export function shortfallWords(s: Shortfall, selected: boolean, refused = 0): st
     return (
       `At once, about ${formatCount(q.short)} of the ${formatCount(q.letters)} ${which}letters ` +
       `for ${q.kernel} find no room in its queue (${formatCount(q.room)} free) and ` +
-      `${q.evicts ? `${evict} (dropOldest)` : 'fail again'}${also}; paced, ${they} go as it drains:`
+      `${q.evicts ? `${evict} (dropOldest)` : 'fail again'}${also}${paced ? `; paced, ${they} go as it drains:` : '.'}`
     );
   const places = s.queues.map(
     (x, i) =>
@@ -115,7 +121,7 @@ export function shortfallWords(s: Shortfall, selected: boolean, refused = 0): st
         : `fail again, except ${listOf(evicting)}, which ${evict} (dropOldest)`;
   return (
     `At once, about ${formatCount(s.short)} of the ${formatCount(s.letters)} ${which}letters ` +
-    `find no room in ${listOf(places)}: they ${outcome}${also}; paced, ${they} go as the queues drain:`
+    `find no room in ${listOf(places)}: they ${outcome}${also}${paced ? `; paced, ${they} go as the queues drain:` : '.'}`
   );
 }
 
