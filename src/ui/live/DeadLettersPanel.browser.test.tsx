@@ -584,9 +584,12 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
   // by new ones before their turn; the warning had offered the pace as the way.
   it('says a paced redrive loses letters that new ones push out of the full queue first', async () => {
     render(<DeadLettersPanel />, overflowEngine({}));
+    // Each reading 4 s after the last: a reading holds for 3 s (lumps come and go within it).
+    let timeUs = 0;
     const arriving = (perSec: number, held = 10_000) =>
       store.getState().ingestSnapshot(
         snapshot({
+          timeUs: (timeUs += 4_000_000),
           kernels: [kernelRow({ id: 'alert_sink', capacity: 1024, queued: 1024 })],
           rates: { injectedPerSec: 0, processedPerSec: 0, deadLetteredPerSec: perSec },
           deadLetters: {
@@ -603,29 +606,62 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
     arriving(46_000);
     const note = page.getByTestId('redrive-pushed-out');
     const room = page.getByTestId('redrive-room');
-    // Faster than the pace: the pace is no way out, and one note says both (no link to it).
+    // Twice the pace and more: most are lost even at best, the pace is no way out, and one note
+    // says both (no link to it).
     await expect
       .element(room)
       .toHaveTextContent(
-        '⚠ At once, about 5,904 of the 5,904 letters for alert_sink find no room in its queue (0 free) and fail again. New letters arrive at 46.0 K/s and push the oldest out of the dead-letter queue (10,000 at most): faster than a redrive paced at 1,024/s reaches them, so most of these would be gone before their turn. Stop the traffic, or make room at the kernels, first.',
+        '⚠ At once, about 5,904 of the 5,904 letters for alert_sink find no room in its queue (0 free) and fail again. New letters arrive at 46.0 K/s, faster than a redrive paced at 1,024/s takes these out, and push the oldest out of the dead-letter queue (10,000 at most): most of these would be gone before their turn. Stop the traffic, or make room at the kernels, first.',
       );
     expect(room.element().querySelector('button')).toBeNull();
     await expect.element(note).not.toBeInTheDocument();
-    // Slower than the pace: some are lost, not most; the pace is still offered.
-    arriving(200);
+    // Faster than the pace, not twice: some are lost; the pace is still offered.
+    arriving(1_500);
     await expect.element(room).toHaveTextContent(/redrive them at 1,024\/s\.$/);
     await expect
       .element(note)
-      .toHaveTextContent(
-        /: some of these would be gone before a redrive paced at 1,024\/s reaches them\./,
-      );
-    // Room enough in the queue for what arrives while the run lasts (5,904 at 1,024/s: 5.8 s).
-    arriving(200, 5_904);
+      .toHaveTextContent(/\(10,000 at most\): some of these would be gone before their turn\./);
+    // Slower than the pace: each letter redriven makes room for one arriving, none lost at best.
+    arriving(800);
+    await expect.element(note).not.toBeInTheDocument();
+    // Room enough in the queue while the run lasts (4,096 free at 476/s net: 8.6 s; the run 5.8 s).
+    arriving(1_500, 5_904);
     await expect.element(note).not.toBeInTheDocument();
     // Traffic stopped: nothing pushes them out.
     arriving(0);
     await expect.element(note).not.toBeInTheDocument();
-    await expect.element(page.getByTestId('redrive-room')).toBeInTheDocument();
+    await expect.element(room).toBeInTheDocument();
+  });
+
+  // A lump of letters, then none: the warning holds for 3 s (in whole seconds of engine time)
+  // rather than coming and going above the list at each snapshot (a review).
+  it('holds the warning through the gaps between lumps of letters', async () => {
+    render(<DeadLettersPanel />, overflowEngine({}));
+    const at = (timeUs: number, perSec: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          timeUs,
+          kernels: [kernelRow({ id: 'alert_sink', capacity: 1024, queued: 1024 })],
+          rates: { injectedPerSec: 0, processedPerSec: 0, deadLetteredPerSec: perSec },
+          deadLetters: {
+            count: 10_000,
+            capacity: 10_000,
+            evicted: 0,
+            refusedCrossTenant: 0,
+            recent: [],
+            redrive: null,
+          },
+        }),
+        Date.now(),
+      );
+    at(1_000_000, 46_000);
+    const room = page.getByTestId('redrive-room');
+    await expect.element(room).toHaveTextContent(/most of these would be gone/);
+    at(1_100_000, 0);
+    at(2_500_000, 0);
+    await expect.element(room).toHaveTextContent(/most of these would be gone/);
+    at(5_500_000, 0);
+    await expect.element(room).toHaveTextContent(/redrive them at 1,024\/s\.$/);
   });
 
   // QA: "Redrove 9,808 of 9,808 …" still stood minutes later beside 10,000 letters held since.

@@ -24,7 +24,7 @@ import {
   lettersGoing,
   scaledTo,
   shortfallWords,
-  pushedOutWords,
+  pushedOut as pushedOutOf,
 } from './redriveRoom';
 
 /**
@@ -55,8 +55,14 @@ export function DeadLettersPanel() {
   const count = useLive((s) => s?.deadLetters.count ?? 0);
   const evicted = useLive((s) => s?.deadLetters.evicted ?? 0);
   const capacity = useLive((s) => s?.deadLetters.capacity ?? Infinity);
-  const arriving = useLive((s) => s?.rates.deadLetteredPerSec ?? 0);
   const nowS = useLive((s) => Math.floor((s?.timeUs ?? 0) / 1e6));
+  // Letters arriving a second, the highest of the last 3 s: traffic in lumps read 46 K/s, 0,
+  // 46 K/s by turns, and the warning it feeds came and went above the list (a review).
+  const arriving = useHeldMax(
+    useLive((s) => s?.rates.deadLetteredPerSec ?? 0),
+    nowS * 1e6,
+    ARRIVING_HOLD_US,
+  );
   const kernels = useWorkbench((s) => s.config.kernels);
   const routes = useWorkbench((s) => s.config.routes);
   const routeOf = useMemo(
@@ -243,21 +249,17 @@ export function DeadLettersPanel() {
   const suggestedPace = Math.max(1_000, shortfall?.capacity ?? 0);
 
   // A paced redrive under traffic that still fails: new letters push the oldest out of the full
-  // queue, those not yet redriven among them. The pace is the one under Options, or the warning's.
+  // queue, those not yet redriven among them. The pace is the one under Options, or the warning's;
+  // the letters, those the redrive would send (not those a target refuses). Not while a paced run
+  // goes (its line counts what left meanwhile), nor where nothing would be sent.
   const pacedAt = paceAsked !== undefined && rateOk ? paceAsked : shortfall ? suggestedPace : null;
-  const pushedOut =
-    pacedAt === null
+  const lost =
+    pacedAt === null || running || notRouted
       ? null
-      : pushedOutWords(
-          count,
-          capacity,
-          arriving,
-          picked.size > 0 ? picked.size : limited ? limit : matching,
-          pacedAt,
-        );
-
-  // Faster than the pace: most of them would go before their turn, and the pace is no way out.
-  const paceLoses = pushedOut !== null && pacedAt !== null && arriving >= pacedAt;
+      : pushedOutOf(count, capacity, arriving, sending, pacedAt);
+  const pushedOut = lost?.words ?? null;
+  // Most of them would go before their turn: the pace is no way out, and its link goes.
+  const paceLoses = lost?.most === true;
 
   /** `pace`: letters per second, instead of the pace under Options (the warning's own button). */
   async function redrive(selectedOnly: boolean, pace?: number) {
@@ -779,4 +781,20 @@ export function describeProgress(p: RedriveProgress): string {
     failedAgainHints(p.failedByStatus) +
     (p.error ? ` ${p.error}` : '')
   );
+}
+
+/** How long a reading of letters arriving holds (engine µs): lumps come and go within it. */
+const ARRIVING_HOLD_US = 3_000_000;
+
+/**
+ * The highest `value` read within the last `holdUs` of `nowUs` (engine time). Kept in state, set
+ * while rendering when a reading beats it or it has run out (React's way to keep what earlier
+ * renders saw).
+ */
+function useHeldMax(value: number, nowUs: number, holdUs: number): number {
+  const [held, setHeld] = useState({ value: 0, at: Number.NEGATIVE_INFINITY });
+  const expired = nowUs - held.at > holdUs;
+  if (value > held.value || (expired && (value !== held.value || held.value > 0)))
+    setHeld({ value, at: nowUs });
+  return expired ? value : Math.max(value, held.value);
 }

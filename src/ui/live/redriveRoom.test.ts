@@ -4,6 +4,7 @@ import {
   countByDestinationType,
   lettersGoing,
   scaledTo,
+  pushedOut,
   shortfallWords,
   type QueueRoom,
 } from './redriveRoom';
@@ -148,5 +149,22 @@ describe('lettersGoing', () => {
         { destination: 'b', typeId: 1002n },
       ]),
     ).toEqual({ a: { 1001: 2 }, b: { 1002: 1 } });
+  });
+});
+
+describe('pushedOut', () => {
+  it('counts at best: a pace at least as fast as the arrivals loses none', () => {
+    expect(pushedOut(10_000, 10_000, 1_000, 5_000, 1_000)).toBeNull();
+    expect(pushedOut(10_000, 10_000, 999, 5_000, 1_000)).toBeNull();
+    expect(pushedOut(10_000, 10_000, 1_001, 5_000, 1_000)?.most).toBe(false);
+    expect(pushedOut(10_000, 10_000, 2_000, 5_000, 1_000)?.most).toBe(true);
+  });
+
+  it('says nothing where the run ends before the queue is full', () => {
+    // 4,000 free, filling at 500/s net: full in 8 s; 5,000 letters at 1,000/s take 5 s.
+    expect(pushedOut(6_000, 10_000, 1_500, 5_000, 1_000)).toBeNull();
+    // 9,000 letters take 9 s: full before the end.
+    expect(pushedOut(6_000, 10_000, 1_500, 9_000, 1_000)?.most).toBe(false);
+    expect(pushedOut(6_000, 10_000, 1_500, 0, 1_000)).toBeNull();
   });
 });

@@ -189,27 +189,30 @@ export function scaledTo(
 /**
  * What a paced redrive loses while new letters arrive: the dead-letter queue holds `capacity` at
  * most, and each letter past that pushes the oldest out, those the pace has not reached yet among
- * them. Null when the run (`matching` letters at `pace` a second) ends before the queue
- * overflows. QA: paced at 1,000/s under overload, 9,930 of 10,000 letters were gone before their
- * turn, and the warning had offered the pace as the way to redrive them.
+ * them. Counted at best (each letter redriven makes room for one arriving, none fails again): the
+ * queue grows at the arrival rate less the pace, so a pace at least as fast as the arrivals loses
+ * none, and once full, 1 − pace/arrivals of them go: half or more ("most") from twice the pace.
+ * Null when the run (`sending` letters at `pace` a second) ends before the queue is full. QA:
+ * paced at 1,000/s under overload, 9,930 of 10,000 letters were gone before their turn, and the
+ * warning had offered the pace as the way to redrive them.
  */
-export function pushedOutWords(
+export function pushedOut(
   held: number,
   capacity: number,
   arrivingPerSec: number,
-  matching: number,
+  sending: number,
   pace: number,
-): string | null {
-  if (arrivingPerSec <= 0 || matching <= 0 || pace <= 0) return null;
-  const overflowsIn = Math.max(0, capacity - held) / arrivingPerSec;
-  if (overflowsIn >= matching / pace) return null;
-  const paced = `a redrive paced at ${formatCount(pace)}/s`;
-  return (
-    `New letters arrive at ${formatRate(arrivingPerSec)} and push the oldest out of the ` +
-    `dead-letter queue (${formatCount(capacity)} at most): ` +
-    (arrivingPerSec >= pace
-      ? `faster than ${paced} reaches them, so most of these would be gone before their turn.`
-      : `some of these would be gone before ${paced} reaches them.`) +
-    ' Stop the traffic, or make room at the kernels, first.'
-  );
+): { words: string; most: boolean } | null {
+  if (sending <= 0 || pace <= 0 || arrivingPerSec <= pace) return null;
+  const fullIn = Math.max(0, capacity - held) / (arrivingPerSec - pace);
+  if (fullIn >= sending / pace) return null;
+  const most = arrivingPerSec >= 2 * pace;
+  return {
+    most,
+    words:
+      `New letters arrive at ${formatRate(arrivingPerSec)}, faster than a redrive paced at ` +
+      `${formatCount(pace)}/s takes these out, and push the oldest out of the dead-letter queue ` +
+      `(${formatCount(capacity)} at most): ${most ? 'most' : 'some'} of these would be gone ` +
+      'before their turn. Stop the traffic, or make room at the kernels, first.',
+  };
 }
