@@ -328,7 +328,7 @@ describe('Trace panel: what a hop says', () => {
     await expect
       .element(page.getByTestId('trace-waited'))
       .toHaveTextContent(
-        'Message 1 arrived 18.31 ms before the engine took it in (the engine was behind its traffic): its latency counts that wait, its HLC stamps do not.',
+        "Message 1 arrived 18.31 ms before the engine took it in: its latency counts from its arrival (its generator's schedule, where the engine was behind its traffic, or a redriven letter's first injection), its HLC stamps from when the engine took it in.",
       );
     await expect
       .element(hopRow(1))

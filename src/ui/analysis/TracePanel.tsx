@@ -53,17 +53,17 @@ function useRecentMessages(limit: number) {
   return out;
 }
 
-/** Follow one message: pick a receipt or type a message id, see its causal chain by HLC. */
+/** A wait before entry under this is left unsaid: stamps and latency agree to within a ms. */
+const WAIT_SAID_US = 1_000;
+
 /**
  * What a hop's latency counts, beside HLC stamps that can be closer together: a review read
  * "injected .538125, processed .538175" (50 µs) beside a latency of 1.10 ms.
  */
-/** A wait before entry under this is left unsaid: stamps and latency agree to within a ms. */
-const WAIT_SAID_US = 1_000;
-
 const LATENCY_TITLE =
   "From the message's arrival (its generator's arrival time, or the send) to when its kernel took it. The HLC stamps are the engine's times as it handles a tick's traffic and batches: messages handled in one tick share a stamp's time, so two stamps can be closer together than the latency.";
 
+/** Follow one message: pick a receipt or type a message id, see its causal chain by HLC. */
 export function TracePanel() {
   const st = useTraceState();
   const openTrace = useOpenTrace();
@@ -284,9 +284,10 @@ export function TracePanel() {
               ) : null}
               {waited ? (
                 <p className="muted" data-testid="trace-waited">
-                  Message {waited.messageId} arrived {fmtUs(waited.us)} before the engine took it in
-                  (the engine was behind its traffic): its latency counts that wait, its HLC stamps
-                  do not.
+                  Message {waited.messageId} arrived {fmtUs(waited.us)} before the engine took it
+                  in: its latency counts from its arrival (its generator&apos;s schedule, where the
+                  engine was behind its traffic, or a redriven letter&apos;s first injection), its
+                  HLC stamps from when the engine took it in.
                 </p>
               ) : null}
               {redrives && redrives.as.size + redrives.of.size > 0 ? (
@@ -354,7 +355,7 @@ export function TracePanel() {
                               </span>
                               <span
                                 aria-hidden="true"
-                                title={`Arrived ${fmtUs(waitOf(h))} before the engine took it in: the latency counts that wait, the HLC stamps do not`}
+                                title={`Arrived ${fmtUs(waitOf(h))} before the engine took it in: the latency counts from its arrival, the HLC stamps from when the engine took it in`}
                               >
                                 {' '}
                                 ⧗
