@@ -206,6 +206,22 @@ describe('Metrics charts for a screen reader and the keyboard', () => {
     await expect.element(aggregator).toHaveAttribute('aria-checked', 'true');
     // The time axis has no switch.
     expect(chart.getByRole('switch').elements()).toHaveLength(2);
+    // Ctrl+click isolates a line: the others' switches say they are off too (a review).
+    const fraud = chart.getByRole('switch', { name: 'fraud_processor' });
+    fraud.element().dispatchEvent(new MouseEvent('click', { ctrlKey: true, bubbles: true }));
+    await expect.element(aggregator).toHaveAttribute('aria-checked', 'false');
+    await expect.element(fraud).toHaveAttribute('aria-checked', 'true');
+    // A kernel added rebuilds the plot: the focused switch has the focus again in the new one.
+    (aggregator.element() as HTMLElement).focus();
+    store
+      .getState()
+      .ingestSnapshot(
+        snapshot({ kernels: [...kernels, kernelRow({ id: 'alert_sink', ratePerSec: 5 })] }),
+        t0 + 800,
+      );
+    await expect.element(chart.getByRole('switch', { name: 'alert_sink' })).toBeInTheDocument();
+    await expect.poll(() => document.activeElement?.textContent).toBe('aggregator');
+    expect(document.activeElement?.getAttribute('role')).toBe('switch');
   });
 });
 

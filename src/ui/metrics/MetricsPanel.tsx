@@ -111,6 +111,7 @@ function Chart({
     let lastData = 0;
     let slidAt = 0;
     let saidAt = 0;
+    let refocus: string | null = null;
     const draw = (now: number) => {
       raf = requestAnimationFrame(draw);
       // One chart is built per frame: building all four in the frame the tab opens held the page
@@ -134,6 +135,10 @@ function Chart({
       const v = metricsHistory.view(kind);
       const key = v.names.join('|');
       if (!plot || key !== names) {
+        // A key's switch that had the focus gets it back in the new plot (a kernel added, a
+        // theme changed): destroyed with its plot, it had dropped the focus to the page.
+        const again = focusedSwitch(el) ?? refocus;
+        refocus = null;
         plot?.destroy();
         names = key;
         // A canvas cannot read the page's colour tokens ("currentColor" drew black axis labels on
@@ -188,6 +193,8 @@ function Chart({
               },
             ],
             legend: { live: false },
+            // Every switch says its line's state: a Ctrl+click isolates one line, hiding the rest.
+            hooks: { setSeries: [syncKey] },
             plugins: [tipPlugin(VALUE_FORMAT[kind])],
           },
           withGaps(v.data) as unknown as uPlot.AlignedData,
@@ -195,6 +202,10 @@ function Chart({
         );
         if (hint) plot.root.querySelector('.u-title')?.setAttribute('title', hint);
         keyboardKey(plot);
+        if (again !== null)
+          [...plot.root.querySelectorAll<HTMLElement>('.u-legend th[role="switch"]')]
+            .find((th) => th.textContent === again)
+            ?.focus();
         saidAt = 0;
       } else plot.setData(withGaps(v.data) as unknown as uPlot.AlignedData, false);
       const t = Date.now() / 1000;
@@ -234,6 +245,7 @@ function Chart({
       for (const e of [el.parentElement, ...el.parentElement.children]) ro.observe(e);
     // A change of theme: the next frame builds the plot with the new colours.
     const unwatch = watchTheme(() => {
+      refocus = focusedSwitch(el);
       plot?.destroy();
       plot = null;
     });
@@ -265,17 +277,33 @@ function keyboardKey(plot: uPlot): void {
   rows.forEach((row, i) => {
     const name = row.querySelector('th');
     if (i < first || !name) return;
-    const sync = () => name.setAttribute('aria-checked', String(!row.classList.contains('u-off')));
     name.setAttribute('role', 'switch');
     name.tabIndex = 0;
-    sync();
-    name.addEventListener('click', sync);
     name.addEventListener('keydown', (e) => {
       if (e.key !== 'Enter' && e.key !== ' ') return;
       e.preventDefault();
       name.click();
     });
   });
+  syncKey(plot);
+}
+
+/** Each switch of the key checked while its line shows (uPlot's `setSeries` hook). */
+function syncKey(plot: uPlot): void {
+  for (const row of plot.root.querySelectorAll('.u-legend tr.u-series'))
+    row
+      .querySelector('th[role="switch"]')
+      ?.setAttribute('aria-checked', String(!row.classList.contains('u-off')));
+}
+
+/** The name of the key's switch that has the focus in this chart, if one has. */
+function focusedSwitch(chart: HTMLElement): string | null {
+  const active = document.activeElement;
+  return active instanceof HTMLElement &&
+    chart.contains(active) &&
+    active.getAttribute('role') === 'switch'
+    ? active.textContent
+    : null;
 }
 
 /** What "failed later" counts, after "delivered" and its count. */
