@@ -183,7 +183,8 @@ function HiddenCounts({ ids, id }: { ids: readonly PanelId[]; id: string }) {
     const b = badges[id];
     return b ? [{ id, b }] : [];
   });
-  if (badged.length === 0) return null;
+  // The span is there with no counts too, empty: the button's description refers to it.
+  if (badged.length === 0) return <span className="sr-only" id={id} />;
   const alert =
     badged.find((x) => x.b.level === 'crit') ?? badged.find((x) => x.b.level === 'warn');
   const words = badged.map((x) => `${PANEL_TITLES[x.id]}, ${x.b.title}`).join('; ');
