@@ -184,6 +184,10 @@ describe('Predict in a narrow pane', () => {
     // "DRAINED IN" had been cut to "DRAINE" at the box's edge: 585 px of table in 564.
     const box = page.getByRole('table', { name: 'Queue predictions' }).element().parentElement!;
     expect(box.scrollWidth).toBeLessThanOrEqual(box.clientWidth);
+    // With messages processed, μ reads its floor ("≥ 50.0 K"): that fits too.
+    store.getState().ingestSnapshot(at(5_000, 2_400), Date.now() + 200);
+    await expect.element(page.getByTestId('predict-row-aggregator')).toHaveTextContent(/≥ \d/);
+    expect(box.scrollWidth).toBeLessThanOrEqual(box.clientWidth);
   });
 
   it('scrolls its tables sideways in their own boxes; the pane stays put', async () => {

@@ -626,9 +626,16 @@ export function DeadLettersPanel() {
             className="icon-btn"
             aria-label="Dismiss what the redrive or purge said"
             onClick={(e) => {
+              // To the list's stop (the row the arrow keys start from) where it lists letters,
+              // the line's neighbour below; else the redrive bar's first control that works.
               const panel = e.currentTarget.closest('.dead-letters');
               setMessage(null);
-              panel?.querySelector<HTMLElement>('select')?.focus();
+              (
+                panel?.querySelector<HTMLElement>('.dead-letters-list [tabindex="0"]') ??
+                panel?.querySelector<HTMLElement>(
+                  '.dead-letters-redrive :is(button, select):not(:disabled)',
+                )
+              )?.focus();
             }}
           >
             ✕

@@ -237,6 +237,7 @@ export function Toolbar() {
       <button
         type="button"
         aria-disabled={busy || undefined}
+        title={busy ? 'Laying out the graph…' : undefined}
         onClick={() => {
           if (!busy) void layOut();
         }}
