@@ -177,6 +177,26 @@ test.describe('route editor', () => {
     await expect(button).not.toHaveAttribute('aria-disabled', 'true');
   });
 
+  test('one Ctrl+Z on a button of the Inspector form undoes one step', async ({ wb, page }) => {
+    await wb.open();
+    await page.locator('[data-id="kernel:aggregator"]').click();
+    const inspector = page.getByRole('complementary', { name: 'Inspector' });
+    const capacity = inspector.getByRole('textbox', { name: 'Queue capacity', exact: true });
+    const capacityOf = async () =>
+      (await wb.config()).kernels.find((k) => k.id === 'aggregator')!.queueCapacity;
+    for (const n of ['128', '256', '512']) {
+      await capacity.fill(n);
+      await inspector.getByRole('button', { name: 'Apply' }).click();
+      await expect.poll(capacityOf).toBe(Number(n));
+    }
+    await inspector.getByRole('button', { name: 'Apply' }).focus();
+    await page.keyboard.press('Control+z');
+    // The form's handler and the app's had both undone: 128, not 256 (QA).
+    await expect.poll(capacityOf).toBe(256);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(capacityOf).toBe(512);
+  });
+
   test('validation flags a duplicate handler id and selects the culprit', async ({ wb, page }) => {
     await wb.open();
     const cfg = await wb.config();

@@ -51,6 +51,9 @@ function isEditable(target: EventTarget | null): boolean {
 function useShortcuts() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      // Taken already by the element it was pressed in (the Inspector's form undoes on a button
+      // too): one Ctrl+Z there had undone two steps (QA).
+      if (e.defaultPrevented) return;
       if (isEditable(e.target) || !(e.ctrlKey || e.metaKey)) return;
       const s = workbenchStore().getState();
       if (s.dialog) return; // an open dialog owns the keyboard
