@@ -353,12 +353,14 @@ export function TracePanel() {
                               <span className="sr-only">
                                 , {fmtUs(waitOf(h))} of it before the engine took it in
                               </span>
+                              {/* ◷, not ⧗: Debian's fonts (DejaVu) have no ⧗, which showed
+                                  as an empty box (QA). */}
                               <span
                                 aria-hidden="true"
                                 title={`Arrived ${fmtUs(waitOf(h))} before the engine took it in: the latency counts from its arrival, the HLC stamps from when the engine took it in`}
                               >
                                 {' '}
-                                ⧗
+                                ◷
                               </span>
                             </>
                           ) : null}
