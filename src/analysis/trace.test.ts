@@ -217,6 +217,30 @@ describe('buildTrace on partial data', () => {
     expect(r.trace.hops.map((h) => h.status)).toEqual(['DroppedOldest']);
   });
 
+  // QA: a root that waited 13.74 ms before the engine took it in read "span 14.76 ms" (its own
+  // latency) for a chain that ended 14.84 ms after it arrived.
+  it('spans from the earliest arrival to the last stamp', () => {
+    const rows = [
+      {
+        ...row({ seq: 1, messageId: 1, latencyUs: 14_760 }),
+        hlc: hlc(0),
+        injectedAt: hlc(0),
+        deliveredAt: hlc(0, 1),
+        processedAt: hlc(1_020),
+      },
+      {
+        ...row({ seq: 2, messageId: 2, parentId: 1, typeId: 1010, latencyUs: 80 }),
+        hlc: hlc(1_020, 1),
+        injectedAt: hlc(1_020, 1),
+        deliveredAt: hlc(1_020, 2),
+        processedAt: hlc(1_100),
+      },
+    ];
+    const r = buildTrace(rows, 1);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.trace.spanUs).toBe(14_840);
+  });
+
   it("spans at least its longest message's latency when every stamp fell in one engine tick", () => {
     const same = hlc(1_000);
     const rows = [

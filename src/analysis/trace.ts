@@ -67,6 +67,17 @@ export function waitedBeforeEntryUs(hop: TraceHop): number {
   return Math.max(0, hop.latencyUs - (s.processedAt.physical - entered.physical));
 }
 
+/** The earliest a hop's message arrived (its entry stamp less its wait), `from` at the latest. */
+function earliestArrival(hops: readonly TraceHop[], from: number): number {
+  let at = from;
+  for (const h of hops) {
+    const entered = h.stages.injectedAt ?? h.stages.deliveredAt;
+    const waited = waitedBeforeEntryUs(h);
+    if (entered && waited > 0) at = Math.min(at, entered.physical - waited);
+  }
+  return at;
+}
+
 /** Why a chain is known to be incomplete. */
 export type GapKind =
   /** A message names a parent of which no row is available (sampled out, evicted or older). */
@@ -399,9 +410,12 @@ export function buildTrace(
       gaps,
       // HLC stamps taken in one engine tick share their physical time, so a chain handled within
       // a tick spanned "0 µs" beside a hop of 231 µs latency: the span is at least the longest
-      // latency of a message in it.
+      // latency of a message in it. And it starts at the earliest arrival: a root that waited
+      // 13.74 ms before the engine took it in had read "span 14.76 ms" (its latency) for a chain
+      // that ended 14.84 ms after it arrived (QA).
       spanUs: Math.max(
         first && last ? last.physical - first.physical : 0,
+        last ? last.physical - earliestArrival(hops, first?.physical ?? last.physical) : 0,
         ...hops.map((h) => h.latencyUs ?? 0),
       ),
     },
