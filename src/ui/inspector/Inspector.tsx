@@ -891,29 +891,27 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
 
 /**
  * A kernel's K2K next hop, set from the keyboard: it could only be drawn, a drag from one
- * kernel's handle to another's, which no keyboard reaches (WCAG 2.1.1, QA). As Route to kernel
- * and Set route in a type's form: the list holds the pick until it is set.
+ * kernel's handle to another's, which no keyboard reaches (WCAG 2.1.1, QA). A choice from the
+ * list applies at once, as the form's other lists do (its footnote says so).
  */
 function NextHop({ kernelId }: { kernelId: string }) {
   const config = useWorkbench((s) => s.config);
   const hop = config.k2kRoutes.find((r) => r.dest === kernelId)?.nextHop;
   const others = config.kernels.filter((k) => k.id !== kernelId);
-  // The pick holds while the hop is the one it was picked beside (an undo or a drag moves it).
-  const [pick, setPick] = useState<{ beside: string | undefined; id: string } | null>(null);
-  const picked = pick && pick.beside === hop ? pick.id : (hop ?? '');
-  const target = picked === '' || others.some((k) => k.id === picked) ? picked : (hop ?? '');
   if (others.length === 0) return null;
   return (
     <fieldset>
       <legend>K2K next hop</legend>
-      <p className="muted" data-testid="next-hop-now">
-        {hop
-          ? `Messages for "${kernelId}" go via "${hop}" wherever it is not registered with the broker.`
-          : `None: messages for "${kernelId}" go to it directly.`}
-      </p>
       <label>
         Next hop
-        <select value={target} onChange={(e) => setPick({ beside: hop, id: e.target.value })}>
+        <select
+          value={hop ?? ''}
+          onChange={(e) => {
+            const s = workbenchStore().getState();
+            const to = e.target.value;
+            s.apply(to === '' ? removeK2k(s.config, kernelId) : connectK2k(s.config, kernelId, to));
+          }}
+        >
           <option value="">none</option>
           {others.map((k) => (
             <option key={k.id} value={k.id}>
@@ -922,20 +920,11 @@ function NextHop({ kernelId }: { kernelId: string }) {
           ))}
         </select>
       </label>
-      <button
-        type="button"
-        onClick={() => {
-          // Not disabled when there is nothing to set: a button that disabled itself once it
-          // had set the hop dropped a keyboard user's focus to the page.
-          if (target === (hop ?? '')) return;
-          const s = workbenchStore().getState();
-          const result =
-            target === '' ? removeK2k(s.config, kernelId) : connectK2k(s.config, kernelId, target);
-          if (s.apply(result)) setPick(null);
-        }}
-      >
-        Set next hop
-      </button>
+      <p className="muted" data-testid="next-hop-now">
+        {hop
+          ? `Messages for "${kernelId}" go via "${hop}" wherever it is not registered with the broker.`
+          : `None: messages for "${kernelId}" go to it directly.`}
+      </p>
     </fieldset>
   );
 }
