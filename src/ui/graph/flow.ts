@@ -21,13 +21,23 @@ export const typeMatches = (type: RouteConfig['messageTypes'][number], q: string
 /** A kernel's node matches a search query by its id. */
 export const kernelMatches = (kernel: RouteConfig['kernels'][number], q: string): boolean =>
   kernel.id.toLowerCase().includes(q);
-/** The nodes a search query matches, as node ids: the types, then the kernels, in the config's order. */
+/**
+ * The nodes a search query matches, as node ids, in the order they stand on the graph: left to
+ * right, then top to bottom (nodes the layout does not place last, in the config's order). In the
+ * config's order, types before kernels, Enter had jumped left, right, then back to the middle.
+ */
 export function searchMatches(config: RouteConfig, q: string): string[] {
   const ids: string[] = [];
   if (q === '') return ids;
   for (const t of config.messageTypes) if (typeMatches(t, q)) ids.push(typeNodeId(t.typeId));
   for (const k of config.kernels) if (kernelMatches(k, q)) ids.push(kernelNodeId(k.id));
-  return ids;
+  const at = (id: string) => config.layout?.[id];
+  return ids
+    .map((id, i) => ({ id, i, p: at(id) }))
+    .sort((a, b) =>
+      a.p && b.p ? a.p.x - b.p.x || a.p.y - b.p.y || a.i - b.i : a.p ? -1 : b.p ? 1 : a.i - b.i,
+    )
+    .map((m) => m.id);
 }
 
 export type TypeNodeData = {
