@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { DeadLettersPanel, describeProgress } from './DeadLettersPanel';
 import { CHURN_REFRESH_MS } from './DeadLetterTable';
@@ -662,6 +662,35 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
     await expect.element(room).toHaveTextContent(/most of these would be gone/);
     at(5_500_000, 0);
     await expect.element(room).toHaveTextContent(/redrive them at 1,024\/s\.$/);
+  });
+
+  // QA: at 1280x720 under overload, the warnings and a redrive's result pushed the list of letters
+  // out of the pane.
+  it('keeps its notes within a box about five lines high, scrolled from the keyboard too', async () => {
+    const style = document.createElement('style');
+    style.textContent = `${tokensCss}\n${controlsCss}\n${liveCss}`;
+    document.head.append(style);
+    onTestFinished(() => style.remove());
+    render(
+      inPane(564, <DeadLettersPanel />, 300),
+      overflowEngine({
+        selected: 5_904,
+        redriven: 1_024,
+        failedAgain: 4_880,
+        failedByStatus: { QueueFull: 4_880 },
+      }),
+    );
+    hold(5_904, [kernelRow({ id: 'alert_sink', capacity: 1024, queued: 24 })]);
+    const notes = page.getByTestId('dead-letters-notes');
+    await expect.element(page.getByTestId('redrive-room')).toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: /Redrive all matching/ }));
+    await expect.element(page.getByRole('status').filter({ hasText: 'Redrove' })).toBeVisible();
+    const box = notes.element() as HTMLElement;
+    expect(box.clientHeight).toBeLessThanOrEqual(Math.ceil(window.innerHeight * 0.13) + 1);
+    expect(box.scrollHeight).toBeGreaterThan(box.clientHeight);
+    await expect
+      .element(page.getByRole('region', { name: 'Dead-letter notes (scroll for more)' }))
+      .toHaveAttribute('tabindex', '0');
   });
 
   // QA: "Redrove 9,808 of 9,808 …" still stood minutes later beside 10,000 letters held since.

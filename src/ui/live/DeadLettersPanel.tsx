@@ -1,4 +1,13 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import {
   DEAD_LETTER_REASONS,
   type DeadLetterFilter,
@@ -551,97 +560,101 @@ export function DeadLettersPanel() {
           ) : null}
         </div>
       }
-      {notRouted ? (
-        <p className="muted" data-testid="redrive-not-routed">
-          ⚠ The {picked.size > 0 ? 'selected ' : ''}letters&apos; types are routed to other kernels:
-          sent to {target}, whose handler reads another payload, they would be refused and stay
-          held. Route their type to {target} first, or redrive to original.
-        </p>
-      ) : null}
-      {shortfall && paceLoses ? (
-        // Paced, most letters would be pushed out before their turn: the pace is no way out
-        // here, and one note, not two, keeps the list in view at 1280x720.
-        <p className="muted" data-testid="redrive-room">
-          ⚠ {shortfallWords(shortfall, picked.size > 0, refused, false)} {pushedOut}
-        </p>
-      ) : shortfall ? (
-        <p className="muted" data-testid="redrive-room">
-          ⚠ {shortfallWords(shortfall, picked.size > 0, refused)}{' '}
-          {/* The full stop stays with its link: it wrapped onto a line of its own. Two lines, not
+      {/* The notes in a box of their own, at most about five lines high: under overload at
+          1280x720 the warnings and a redrive's result had pushed the list out of the pane (QA). */}
+      <NotesBox>
+        {notRouted ? (
+          <p className="muted" data-testid="redrive-not-routed">
+            ⚠ The {picked.size > 0 ? 'selected ' : ''}letters&apos; types are routed to other
+            kernels: sent to {target}, whose handler reads another payload, they would be refused
+            and stay held. Route their type to {target} first, or redrive to original.
+          </p>
+        ) : null}
+        {shortfall && paceLoses ? (
+          // Paced, most letters would be pushed out before their turn: the pace is no way out
+          // here, and one note, not two, keeps the list in view at 1280x720.
+          <p className="muted" data-testid="redrive-room">
+            ⚠ {shortfallWords(shortfall, picked.size > 0, refused, false)} {pushedOut}
+          </p>
+        ) : shortfall ? (
+          <p className="muted" data-testid="redrive-room">
+            ⚠ {shortfallWords(shortfall, picked.size > 0, refused)}{' '}
+            {/* The full stop stays with its link: it wrapped onto a line of its own. Two lines, not
               three, in a half-width pane at 1280x720: the table had two rows in view under it. */}
-          <span className="keep-together">
-            <button
-              type="button"
-              className="btn-link"
-              title="Options sets another pace"
-              onClick={() => void redrive(picked.size > 0, suggestedPace)}
-            >
-              redrive {sentByLink} at {formatCount(suggestedPace)}/s
-            </button>
-            .
-          </span>
-        </p>
-      ) : null}
-      {pushedOut && !(shortfall && paceLoses) ? (
-        <p className="muted" data-testid="redrive-pushed-out">
-          ⚠ {pushedOut}
-        </p>
-      ) : null}
-      {shown ? (
-        // Announced when it stops, not at each snapshot while it runs.
-        <p
-          className="panel-bar"
-          aria-live={running ? 'off' : 'polite'}
-          data-testid="redrive-progress"
-        >
-          <span>{describeProgress(shown)}</span>
-          {running ? (
-            <button
-              type="button"
-              onClick={() => void engine.request({ type: 'cancelRedrive' }).then(refresh)}
-            >
-              Cancel redrive
-            </button>
-          ) : (
+            <span className="keep-together">
+              <button
+                type="button"
+                className="btn-link"
+                title="Options sets another pace"
+                onClick={() => void redrive(picked.size > 0, suggestedPace)}
+              >
+                redrive {sentByLink} at {formatCount(suggestedPace)}/s
+              </button>
+              .
+            </span>
+          </p>
+        ) : null}
+        {pushedOut && !(shortfall && paceLoses) ? (
+          <p className="muted" data-testid="redrive-pushed-out">
+            ⚠ {pushedOut}
+          </p>
+        ) : null}
+        {shown ? (
+          // Announced when it stops, not at each snapshot while it runs.
+          <p
+            className="panel-bar"
+            aria-live={running ? 'off' : 'polite'}
+            data-testid="redrive-progress"
+          >
+            <span>{describeProgress(shown)}</span>
+            {running ? (
+              <button
+                type="button"
+                onClick={() => void engine.request({ type: 'cancelRedrive' }).then(refresh)}
+              >
+                Cancel redrive
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Dismiss the redrive's line"
+                onClick={() => setDismissed(shown.startedUs)}
+              >
+                ✕
+              </button>
+            )}
+          </p>
+        ) : null}
+        {message ? (
+          // Dismissed by hand, as the paced run's line is: it had stayed for minutes beside
+          // thousands of letters held since, and took the room the list needs at 1280x720 (QA).
+          <div className="panel-bar said-line">
+            <p role="status" ref={statusLine} tabIndex={-1}>
+              {message}
+            </p>
             <button
               type="button"
               className="icon-btn"
-              aria-label="Dismiss the redrive's line"
-              onClick={() => setDismissed(shown.startedUs)}
+              aria-label="Dismiss what the redrive or purge said"
+              onClick={(e) => {
+                // To the list's stop (the row the arrow keys start from) where it lists letters,
+                // the line's neighbour below; else the redrive bar's first control that works.
+                const panel = e.currentTarget.closest('.dead-letters');
+                setMessage(null);
+                (
+                  panel?.querySelector<HTMLElement>('.dead-letters-list [tabindex="0"]') ??
+                  panel?.querySelector<HTMLElement>(
+                    '.dead-letters-redrive :is(button, select):not(:disabled)',
+                  )
+                )?.focus();
+              }}
             >
               ✕
             </button>
-          )}
-        </p>
-      ) : null}
-      {message ? (
-        // Dismissed by hand, as the paced run's line is: it had stayed for minutes beside
-        // thousands of letters held since, and took the room the list needs at 1280x720 (QA).
-        <div className="panel-bar said-line">
-          <p role="status" ref={statusLine} tabIndex={-1}>
-            {message}
-          </p>
-          <button
-            type="button"
-            className="icon-btn"
-            aria-label="Dismiss what the redrive or purge said"
-            onClick={(e) => {
-              // To the list's stop (the row the arrow keys start from) where it lists letters,
-              // the line's neighbour below; else the redrive bar's first control that works.
-              const panel = e.currentTarget.closest('.dead-letters');
-              setMessage(null);
-              (
-                panel?.querySelector<HTMLElement>('.dead-letters-list [tabindex="0"]') ??
-                panel?.querySelector<HTMLElement>(
-                  '.dead-letters-redrive :is(button, select):not(:disabled)',
-                )
-              )?.focus();
-            }}
-          >
-            ✕
-          </button>
-        </div>
-      ) : null}
+          </div>
+        ) : null}
+      </NotesBox>
       {/* The pointer holds the list over the note too: the note, coming in above the table,
           pushed the table from under a pointer that had just come onto it from above, which let
           the list go, the note go, and the table come back under the pointer held no more (QA). */}
@@ -804,4 +817,41 @@ function useHeldMax(value: number, nowUs: number, holdUs: number): number {
   if (value > held.value || (expired && (value !== held.value || held.value > 0)))
     setHeld({ value, at: nowUs });
   return expired ? value : Math.max(value, held.value);
+}
+
+/**
+ * The panel's notes, scrolled within a box of at most about five lines (`live.css`): a tab stop,
+ * a named region, only while they overflow it, so the keyboard scrolls them too.
+ */
+function NotesBox({ children }: { children: ReactNode }) {
+  const box = useRef<HTMLDivElement>(null);
+  const [overflows, setOverflows] = useState(false);
+  // Checked when the box is resized or its notes change (not at every render: each snapshot
+  // renders the panel, and reading the layout then would force it).
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const check = () => setOverflows(el.scrollHeight > el.clientHeight + 1);
+    check();
+    const ro = new ResizeObserver(check);
+    ro.observe(el);
+    const mo = new MutationObserver(check);
+    mo.observe(el, { childList: true, subtree: true, characterData: true });
+    return () => {
+      ro.disconnect();
+      mo.disconnect();
+    };
+  }, []);
+  return (
+    <div
+      ref={box}
+      className="dead-letters-notes"
+      data-testid="dead-letters-notes"
+      {...(overflows
+        ? { tabIndex: 0, role: 'region', 'aria-label': 'Dead-letter notes (scroll for more)' }
+        : {})}
+    >
+      {children}
+    </div>
+  );
 }
