@@ -69,8 +69,8 @@ export function DeadLettersPanel() {
   // 46 K/s by turns, and the warning it feeds came and went above the list (a review).
   const arriving = useHeldMax(
     useLive((s) => s?.rates.deadLetteredPerSec ?? 0),
-    nowS * 1e6,
-    ARRIVING_HOLD_US,
+    nowS,
+    ARRIVING_HOLD_S,
   );
   const kernels = useWorkbench((s) => s.config.kernels);
   const routes = useWorkbench((s) => s.config.routes);
@@ -803,20 +803,23 @@ export function describeProgress(p: RedriveProgress): string {
   );
 }
 
-/** How long a reading of letters arriving holds (engine µs): lumps come and go within it. */
-const ARRIVING_HOLD_US = 3_000_000;
+/** How long a reading of letters arriving holds (whole seconds of engine time). */
+const ARRIVING_HOLD_S = 3;
 
 /**
- * The highest `value` read within the last `holdUs` of `nowUs` (engine time). Kept in state, set
- * while rendering when a reading beats it or it has run out (React's way to keep what earlier
- * renders saw).
+ * The highest `value` read in each of the last `holdS` whole seconds of engine time (`nowS`), and
+ * now: a lump of letters, then none, then another, reads as the lumps' rate throughout. Kept in
+ * state, set while rendering when the second or its highest reading changes (React's way to keep
+ * what earlier renders saw); a clock that went back (a new engine after a restart) starts over.
  */
-function useHeldMax(value: number, nowUs: number, holdUs: number): number {
-  const [held, setHeld] = useState({ value: 0, at: Number.NEGATIVE_INFINITY });
-  const expired = nowUs - held.at > holdUs;
-  if (value > held.value || (expired && (value !== held.value || held.value > 0)))
-    setHeld({ value, at: nowUs });
-  return expired ? value : Math.max(value, held.value);
+function useHeldMax(value: number, nowS: number, holdS: number): number {
+  const [seconds, setSeconds] = useState<readonly { s: number; v: number }[]>([]);
+  const kept = seconds.filter((e) => e.s <= nowS && nowS - e.s <= holdS);
+  const here = kept.find((e) => e.s === nowS);
+  if (!here || value > here.v)
+    setSeconds([...kept.filter((e) => e.s !== nowS), { s: nowS, v: value }]);
+  else if (kept.length !== seconds.length) setSeconds(kept);
+  return kept.reduce((most, e) => Math.max(most, e.v), value);
 }
 
 /**
@@ -826,6 +829,9 @@ function useHeldMax(value: number, nowUs: number, holdUs: number): number {
 function NotesBox({ children }: { children: ReactNode }) {
   const box = useRef<HTMLDivElement>(null);
   const [overflows, setOverflows] = useState(false);
+  // Focused, it stays a tab stop however its notes change: losing its tabindex under the focus
+  // would drop the focus to the page (a review).
+  const [focused, setFocused] = useState(false);
   // Checked when the box is resized or its notes change (not at every render: each snapshot
   // renders the panel, and reading the layout then would force it).
   useLayoutEffect(() => {
@@ -847,7 +853,9 @@ function NotesBox({ children }: { children: ReactNode }) {
       ref={box}
       className="dead-letters-notes"
       data-testid="dead-letters-notes"
-      {...(overflows
+      onFocus={(e) => setFocused(e.target === e.currentTarget)}
+      onBlur={() => setFocused(false)}
+      {...(overflows || focused
         ? { tabIndex: 0, role: 'region', 'aria-label': 'Dead-letter notes (scroll for more)' }
         : {})}
     >

@@ -156,15 +156,28 @@ describe('pushedOut', () => {
   it('counts at best: a pace at least as fast as the arrivals loses none', () => {
     expect(pushedOut(10_000, 10_000, 1_000, 5_000, 1_000)).toBeNull();
     expect(pushedOut(10_000, 10_000, 999, 5_000, 1_000)).toBeNull();
-    expect(pushedOut(10_000, 10_000, 1_001, 5_000, 1_000)?.most).toBe(false);
-    expect(pushedOut(10_000, 10_000, 2_000, 5_000, 1_000)?.most).toBe(true);
+    // Full already: of 5,000, the pace takes 1,000/1,500 and the rest go first.
+    expect(pushedOut(10_000, 10_000, 1_500, 5_000, 1_000)).toMatchObject({
+      lost: 1_666,
+      most: false,
+    });
+    expect(pushedOut(10_000, 10_000, 4_000, 5_000, 1_000)).toMatchObject({
+      lost: 3_750,
+      most: true,
+    });
   });
 
-  it('says nothing where the run ends before the queue is full', () => {
+  it('counts only what is still to send once the queue is full', () => {
     // 4,000 free, filling at 500/s net: full in 8 s; 5,000 letters at 1,000/s take 5 s.
     expect(pushedOut(6_000, 10_000, 1_500, 5_000, 1_000)).toBeNull();
-    // 9,000 letters take 9 s: full before the end.
-    expect(pushedOut(6_000, 10_000, 1_500, 9_000, 1_000)?.most).toBe(false);
+    // 9,000 letters: full after 8 s and 8,000 sent; of the 1,000 left, a third go.
+    expect(pushedOut(6_000, 10_000, 1_500, 9_000, 1_000)).toMatchObject({ lost: 333 });
+    // Twice the pace and more, yet most are sent before the queue is full: "most" would lie (a
+    // review): 6,000 held, 2,000/s arriving, 5,000 at 1,000/s: full after 4 s, 500 lost.
+    expect(pushedOut(6_000, 10_000, 2_000, 5_000, 1_000)).toMatchObject({
+      lost: 500,
+      most: false,
+    });
     expect(pushedOut(6_000, 10_000, 1_500, 0, 1_000)).toBeNull();
   });
 });

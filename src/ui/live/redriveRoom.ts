@@ -191,10 +191,11 @@ export function scaledTo(
  * most, and each letter past that pushes the oldest out, those the pace has not reached yet among
  * them. Counted at best (each letter redriven makes room for one arriving, none fails again): the
  * queue grows at the arrival rate less the pace, so a pace at least as fast as the arrivals loses
- * none, and once full, 1 − pace/arrivals of them go: half or more ("most") from twice the pace.
- * Null when the run (`sending` letters at `pace` a second) ends before the queue is full. QA:
- * paced at 1,000/s under overload, 9,930 of 10,000 letters were gone before their turn, and the
- * warning had offered the pace as the way to redrive them.
+ * none; once it is full, of the letters still to send, the pace takes pace/arrivals and the rest
+ * are pushed out first. `lost` is that floor, `most` whether it is half of them or more. Null when
+ * none would be lost (the run, `sending` letters at `pace` a second, ends before the queue is
+ * full). QA: paced at 1,000/s under overload, 9,930 of 10,000 letters were gone before their
+ * turn, and the warning had offered the pace as the way to redrive them.
  */
 export function pushedOut(
   held: number,
@@ -202,17 +203,21 @@ export function pushedOut(
   arrivingPerSec: number,
   sending: number,
   pace: number,
-): { words: string; most: boolean } | null {
+): { words: string; lost: number; most: boolean } | null {
   if (sending <= 0 || pace <= 0 || arrivingPerSec <= pace) return null;
   const fullIn = Math.max(0, capacity - held) / (arrivingPerSec - pace);
-  if (fullIn >= sending / pace) return null;
-  const most = arrivingPerSec >= 2 * pace;
+  const left = sending - pace * fullIn;
+  const lost = Math.floor(left * (1 - pace / arrivingPerSec));
+  if (lost < 1) return null;
+  const most = lost >= sending / 2;
   return {
+    lost,
     most,
     words:
       `New letters arrive at ${formatRate(arrivingPerSec)}, faster than a redrive paced at ` +
       `${formatCount(pace)}/s takes these out, and push the oldest out of the dead-letter queue ` +
-      `(${formatCount(capacity)} at most): ${most ? 'most' : 'some'} of these would be gone ` +
-      'before their turn. Stop the traffic, or make room at the kernels, first.',
+      `(${formatCount(capacity)} at most): at least ${formatCount(lost)} of these ` +
+      `${formatCount(sending)} would be gone before their turn. Stop the traffic, or make room ` +
+      'at the kernels, first.',
   };
 }
