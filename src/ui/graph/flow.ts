@@ -31,11 +31,20 @@ export function searchMatches(config: RouteConfig, q: string): string[] {
   if (q === '') return ids;
   for (const t of config.messageTypes) if (typeMatches(t, q)) ids.push(typeNodeId(t.typeId));
   for (const k of config.kernels) if (kernelMatches(k, q)) ids.push(kernelNodeId(k.id));
+  // Columns by x to the nearest 100 px (nodes of a column start within a few px of each other),
+  // then down each column.
   const at = (id: string) => config.layout?.[id];
+  const col = (x: number) => Math.round(x / 100);
   return ids
     .map((id, i) => ({ id, i, p: at(id) }))
     .sort((a, b) =>
-      a.p && b.p ? a.p.x - b.p.x || a.p.y - b.p.y || a.i - b.i : a.p ? -1 : b.p ? 1 : a.i - b.i,
+      a.p && b.p
+        ? col(a.p.x) - col(b.p.x) || a.p.y - b.p.y || a.i - b.i
+        : a.p
+          ? -1
+          : b.p
+            ? 1
+            : a.i - b.i,
     )
     .map((m) => m.id);
 }
