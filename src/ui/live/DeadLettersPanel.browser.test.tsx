@@ -114,6 +114,31 @@ const holding = (count: number, evicted = 0) =>
     Date.now(),
   );
 
+/**
+ * At engine time `timeUs`, `held` letters (of 10,000) with `perSec` more arriving, beside
+ * alert_sink's full queue; resolves once the panel's store shows it (a snapshot at most every
+ * 100 ms).
+ */
+async function lettersArriving(timeUs: number, perSec: number, held = 10_000) {
+  store.getState().ingestSnapshot(
+    snapshot({
+      timeUs,
+      kernels: [kernelRow({ id: 'alert_sink', capacity: 1024, queued: 1024 })],
+      rates: { injectedPerSec: 0, processedPerSec: 0, deadLetteredPerSec: perSec },
+      deadLetters: {
+        count: held,
+        capacity: 10_000,
+        evicted: 0,
+        refusedCrossTenant: 0,
+        recent: [],
+        redrive: null,
+      },
+    }),
+    Date.now(),
+  );
+  await expect.poll(() => store.getState().snapshot?.timeUs).toBe(timeUs);
+}
+
 /** A full dead-letter queue (10,000 held): every new letter pushes the oldest out (`evicted`). */
 const holdFull = (evicted: number) => holding(10_000, evicted);
 
@@ -586,26 +611,8 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
     render(<DeadLettersPanel />, overflowEngine({}));
     // Each reading 4 s after the last: a reading holds for 3 s (lumps come and go within it).
     let timeUs = 0;
-    const arriving = async (perSec: number, held = 10_000) => {
-      store.getState().ingestSnapshot(
-        snapshot({
-          timeUs: (timeUs += 4_000_000),
-          kernels: [kernelRow({ id: 'alert_sink', capacity: 1024, queued: 1024 })],
-          rates: { injectedPerSec: 0, processedPerSec: 0, deadLetteredPerSec: perSec },
-          deadLetters: {
-            count: held,
-            capacity: 10_000,
-            evicted: 0,
-            refusedCrossTenant: 0,
-            recent: [],
-            redrive: null,
-          },
-        }),
-        Date.now(),
-      );
-      // Shown, not only ingested: the store shows a snapshot at most every 100 ms.
-      await expect.poll(() => store.getState().snapshot?.timeUs).toBe(timeUs);
-    };
+    const arriving = (perSec: number, held = 10_000) =>
+      lettersArriving((timeUs += 4_000_000), perSec, held);
     await arriving(46_000);
     const note = page.getByTestId('redrive-pushed-out');
     const room = page.getByTestId('redrive-room');
@@ -644,25 +651,7 @@ describe('Dead letters redrive, all at once into a queue without room', () => {
   // rather than coming and going above the list at each snapshot (a review).
   it('holds the warning through the gaps between lumps of letters', async () => {
     render(<DeadLettersPanel />, overflowEngine({}));
-    const at = async (timeUs: number, perSec: number) => {
-      store.getState().ingestSnapshot(
-        snapshot({
-          timeUs,
-          kernels: [kernelRow({ id: 'alert_sink', capacity: 1024, queued: 1024 })],
-          rates: { injectedPerSec: 0, processedPerSec: 0, deadLetteredPerSec: perSec },
-          deadLetters: {
-            count: 10_000,
-            capacity: 10_000,
-            evicted: 0,
-            refusedCrossTenant: 0,
-            recent: [],
-            redrive: null,
-          },
-        }),
-        Date.now(),
-      );
-      await expect.poll(() => store.getState().snapshot?.timeUs).toBe(timeUs);
-    };
+    const at = (timeUs: number, perSec: number) => lettersArriving(timeUs, perSec);
     const room = page.getByTestId('redrive-room');
     const lost = /at least [\d,]+ of these 5,904 would be gone/;
     await at(1_000_000, 46_000);

@@ -132,16 +132,24 @@ describe('Metrics charts side by side', () => {
   });
 });
 
+/**
+ * The panel in a 640 x 330 pane, fed three snapshots of two kernels at 1.23 M/s and 2.47 M/s;
+ * gives the kernel rows and the first snapshot's wall time.
+ */
+function withTwoKernelRates() {
+  render(inPane(640, <MetricsPanel />, 330));
+  const kernels = ['fraud_processor', 'aggregator'].map((id, i) =>
+    kernelRow({ id, ratePerSec: (i + 1) * 1_234_000 }),
+  );
+  const t0 = Date.now();
+  for (let i = 0; i < 3; i++) store.getState().ingestSnapshot(snapshot({ kernels }), t0 + i * 200);
+  return { kernels, t0 };
+}
+
 describe('Metrics chart values under the pointer', () => {
   // Hovering drew a crosshair and said no number: the key names the lines only.
   it('gives the time and each line value where the pointer is, and goes when it leaves', async () => {
-    render(inPane(640, <MetricsPanel />, 330));
-    const kernels = ['fraud_processor', 'aggregator'].map((id, i) =>
-      kernelRow({ id, ratePerSec: (i + 1) * 1_234_000 }),
-    );
-    const t0 = Date.now();
-    for (let i = 0; i < 3; i++)
-      store.getState().ingestSnapshot(snapshot({ kernels }), t0 + i * 200);
+    withTwoKernelRates();
     const chart = () => document.querySelector('[data-testid="chart-kernels"]');
     await expect.poll(() => chart()?.querySelector('.u-over')).toBeTruthy();
     await new Promise((r) => setTimeout(r, 200));
@@ -182,13 +190,7 @@ describe('Metrics chart values under the pointer', () => {
 // reached from the keyboard.
 describe('Metrics charts for a screen reader and the keyboard', () => {
   it("say each series' latest value and highest in words, and switch series from the keyboard", async () => {
-    render(inPane(640, <MetricsPanel />, 330));
-    const kernels = ['fraud_processor', 'aggregator'].map((id, i) =>
-      kernelRow({ id, ratePerSec: (i + 1) * 1_234_000 }),
-    );
-    const t0 = Date.now();
-    for (let i = 0; i < 3; i++)
-      store.getState().ingestSnapshot(snapshot({ kernels }), t0 + i * 200);
+    const { kernels, t0 } = withTwoKernelRates();
     const words = page.getByTestId('chart-words-kernels');
     await expect
       .element(words)
