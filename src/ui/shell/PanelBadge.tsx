@@ -64,21 +64,20 @@ export function useBadges(): Partial<Record<PanelId, BadgeInfo>> {
 }
 
 function DeadLettersBadge({ inMenu }: { inMenu: boolean }) {
-  const b = useDeadLettersBadge();
-  return inMenu ? (
-    b && <Badge {...b} />
-  ) : (
-    <Badge {...b} testId="badge-deadletters" id={badgeId('deadletters')} />
-  );
+  return placed(useDeadLettersBadge(), 'deadletters', inMenu);
 }
 
 function ProblemsBadge({ inMenu }: { inMenu: boolean }) {
-  const b = useProblemsBadge();
-  return inMenu ? (
-    b && <Badge {...b} />
-  ) : (
-    <Badge {...b} testId="badge-problems" id={badgeId('problems')} />
-  );
+  return placed(useProblemsBadge(), 'problems', inMenu);
+}
+
+/**
+ * A panel's badge where it goes: in a pane's overflow menu the count alone, while there is one; on
+ * its tab, always, with the words that describe the tab (and its test id, `badge-<panel>`).
+ */
+function placed(b: BadgeInfo | null, panel: PanelId, inMenu: boolean) {
+  if (inMenu) return b && <Badge {...b} />;
+  return <Badge {...b} testId={`badge-${panel}`} id={badgeId(panel)} />;
 }
 
 /** The id of a tab's description, its badge's count in words (`aria-describedby`, Dock.tsx). */
