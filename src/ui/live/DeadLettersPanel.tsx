@@ -267,8 +267,9 @@ export function DeadLettersPanel() {
       ? null
       : pushedOutOf(count, capacity, arriving, sending, pacedAt);
   const pushedOut = lost?.words ?? null;
-  // Most of them would go before their turn: the pace is no way out, and its link goes.
-  const paceLoses = lost?.most === true;
+  // Most of them would go before their turn: the pace is no way out, so the at-once warning says
+  // so in place of its link, in one note (a pace under Options has no such warning beside it).
+  const paceLoses = shortfall !== null && lost?.most === true;
 
   /** `pace`: letters per second, instead of the pace under Options (the warning's own button). */
   async function redrive(selectedOnly: boolean, pace?: number) {
@@ -594,7 +595,7 @@ export function DeadLettersPanel() {
             </span>
           </p>
         ) : null}
-        {pushedOut && !(shortfall && paceLoses) ? (
+        {pushedOut && !paceLoses ? (
           <p className="muted" data-testid="redrive-pushed-out">
             ⚠ {pushedOut}
           </p>
