@@ -22,31 +22,26 @@ export const typeMatches = (type: RouteConfig['messageTypes'][number], q: string
 export const kernelMatches = (kernel: RouteConfig['kernels'][number], q: string): boolean =>
   kernel.id.toLowerCase().includes(q);
 /**
- * The nodes a search query matches, as node ids, in the order they stand on the graph: left to
- * right, then top to bottom (nodes the layout does not place last, in the config's order). In the
- * config's order, types before kernels, Enter had jumped left, right, then back to the middle.
+ * The nodes a search query matches, as node ids, in the order they stand on the graph: by column
+ * (x to the nearest 100 px: nodes of a column start within a few px of each other), then down
+ * each column, placed as the graph places them (`defaultPosition` where the layout has none). In
+ * the config's order, types before kernels, Enter had jumped left, right, then back to the middle.
  */
 export function searchMatches(config: RouteConfig, q: string): string[] {
-  const ids: string[] = [];
-  if (q === '') return ids;
-  for (const t of config.messageTypes) if (typeMatches(t, q)) ids.push(typeNodeId(t.typeId));
-  for (const k of config.kernels) if (kernelMatches(k, q)) ids.push(kernelNodeId(k.id));
-  // Columns by x to the nearest 100 px (nodes of a column start within a few px of each other),
-  // then down each column.
-  const at = (id: string) => config.layout?.[id];
-  const col = (x: number) => Math.round(x / 100);
-  return ids
-    .map((id, i) => ({ id, i, p: at(id) }))
-    .sort((a, b) =>
-      a.p && b.p
-        ? col(a.p.x) - col(b.p.x) || a.p.y - b.p.y || a.i - b.i
-        : a.p
-          ? -1
-          : b.p
-            ? 1
-            : a.i - b.i,
-    )
-    .map((m) => m.id);
+  if (q === '') return [];
+  const found: { id: string; x: number; y: number }[] = [];
+  const add = (id: string, kind: 'type' | 'kernel', i: number) => {
+    const p = config.layout?.[id] ?? defaultPosition(kind, i);
+    found.push({ id, x: Math.round(p.x / 100), y: p.y });
+  };
+  config.messageTypes.forEach((t, i) => {
+    if (typeMatches(t, q)) add(typeNodeId(t.typeId), 'type', i);
+  });
+  config.kernels.forEach((k, i) => {
+    if (kernelMatches(k, q)) add(kernelNodeId(k.id), 'kernel', i);
+  });
+  // A stable sort: nodes at one place keep the config's order.
+  return found.sort((a, b) => a.x - b.x || a.y - b.y).map((m) => m.id);
 }
 
 export type TypeNodeData = {
