@@ -209,6 +209,13 @@ export interface EngineSnapshot {
   edges: EdgeSnapshot[];
   deadLetters: {
     count: number;
+    /**
+     * Letters added since the last reset, whatever their reason (refused by a full queue, evicted
+     * by a `dropOldest` queue, failed by their kernel, never routed): a counter, for the
+     * dead-lettered rate over any window (`rates.deadLetteredPerSec` is the last half second's).
+     * Absent from older snapshots (a recording made before it).
+     */
+    added?: number;
     /** The most the queue holds: at it, each new letter pushes the oldest out (evicted). */
     capacity: number;
     evicted: number;

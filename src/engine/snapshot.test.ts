@@ -428,6 +428,26 @@ describe('engine snapshot', () => {
     expect(s.accounting.injected).toBe(0);
   });
 
+  it('counts every letter added since the reset, also those the queue no longer holds', () => {
+    const { engine } = clockedDemo();
+    // The aggregator's queue (dropOldest, 4,096) evicts 5,904; alert_sink's (deadLetter, 1,024)
+    // refuses 3,976: the dispatcher counts a delivery error for the refusals only.
+    engine.command({ type: 'inject', typeId: 1002, count: 10_000 });
+    engine.command({ type: 'inject', typeId: 1010, count: 5_000 });
+    const s = engine.snapshot();
+    expect(s.deadLetters.added).toBe(5_904 + 3_976);
+    expect(s.metrics.deliveryErrors).toBe(3_976);
+    // 10,000 more evicted from the full queue: the dead-letter queue (10,000) pushes its oldest
+    // out, and the count goes on.
+    engine.command({ type: 'inject', typeId: 1002, count: 10_000 });
+    const u = engine.snapshot();
+    expect(u.deadLetters.count).toBe(10_000);
+    expect(u.deadLetters.evicted).toBe(9_880);
+    expect(u.deadLetters.added).toBe(19_880);
+    engine.command({ type: 'resetMetrics' });
+    expect(engine.snapshot().deadLetters.added).toBe(0);
+  });
+
   it('counts the receipts whose row is still to come (queued), so rows, not captured and those add up', () => {
     const { engine } = clockedDemo();
     // Injected, not yet taken: 1,024 Delivered into alert_sink's queue, 3,976 refused.

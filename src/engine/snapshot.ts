@@ -176,6 +176,7 @@ export class SnapshotBuilder {
       edges,
       deadLetters: {
         count: held,
+        added: c.lettered,
         capacity: c.broker.deadLetters.maxSize,
         evicted: this.letters.evicted,
         refusedCrossTenant: this.letters.refusedCrossTenant,

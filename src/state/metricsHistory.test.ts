@@ -2,9 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { EngineSnapshot } from '../engine/protocol';
 import { createMetricsHistory } from './metricsHistory';
 
-const snap = (kernels: { id: string; depth: number }[], dispatched: number, timeUs = 0) =>
+const snap = (
+  kernels: { id: string; depth: number }[],
+  dispatched: number,
+  timeUs = 0,
+  lettered?: number,
+) =>
   ({
     timeUs,
+    deadLetters: lettered === undefined ? {} : { added: lettered },
     metrics: {
       messagesDispatched: dispatched,
       messagesDelivered: dispatched,
@@ -24,8 +30,26 @@ describe('metrics history', () => {
     h.ingest(snap([{ id: 'a', depth: 1 }], 100, 1_000_000), 1000);
     expect(h.length()).toBe(2);
     const v = h.view('rates');
-    expect(v.names).toEqual(['dispatched/s', 'delivered/s', 'failed/s']);
+    expect(v.names).toEqual(['dispatched/s', 'delivered/s', 'failed/s', 'dead-lettered/s']);
     expect(v.data[1]?.[1]).toBe(100);
+  });
+
+  it('charts letters of every reason a second, which the dispatcher counts no failure for', () => {
+    // A dropOldest queue evicting 2,000 a second: every send delivered, no delivery error, and
+    // the letters only in the dead-letter count.
+    const h = createMetricsHistory();
+    for (let k = 0; k <= 20; k++) h.ingest(snap([], k * 10_000, k * 100_000, k * 200), k * 100);
+    const v = h.view('rates');
+    const at = (name: string) => v.data[v.names.indexOf(name) + 1]!.at(-1);
+    expect(at('failed/s')).toBe(0);
+    expect(at('dead-lettered/s')).toBeCloseTo(2000, 6);
+    // Reset counters: the count goes back, and the rate over no time is a gap, not a dive.
+    h.ingest(snap([], 210_000, 2_100_000, 0), 2100);
+    expect(h.view('rates').data[4]!.at(-1)).toBeNaN();
+    // A snapshot without the count (a recording made before it): a gap, not a rate of 0.
+    const old = createMetricsHistory();
+    for (let k = 0; k <= 20; k++) old.ingest(snap([], k * 10_000, k * 100_000), k * 100);
+    expect(old.view('rates').data[4]!.at(-1)).toBeNaN();
   });
 
   /** Rates of a steady 3 M/s, one snapshot per 100 ms of engine time, arriving with `arrive(k)`. */

@@ -19,6 +19,9 @@ export const RATE_WINDOW_SECONDS = 1;
 /** Samples the rate window keeps: a second's worth and room for a late sample. */
 const WINDOW = SAMPLES_PER_SECOND * RATE_WINDOW_SECONDS + 6;
 
+/** The rates chart's lines, in the order drawn. */
+export const RATE_SERIES = ['dispatched/s', 'delivered/s', 'failed/s', 'dead-lettered/s'] as const;
+
 export interface Series {
   name: string;
   values: Float64Array;
@@ -39,11 +42,12 @@ export function createMetricsHistory(): MetricsHistory {
   const fixed = new Map<string, Float64Array>();
   const kernelRate = new Map<string, Float64Array>();
   const kernelDepth = new Map<string, Float64Array>();
-  // The rate window: engine time (s) and the three counters of the latest samples, a ring.
+  // The rate window: engine time (s) and the counters of the latest samples, a ring.
   const wTime = new Float64Array(WINDOW);
   const wDispatched = new Float64Array(WINDOW);
   const wDelivered = new Float64Array(WINDOW);
   const wFailed = new Float64Array(WINDOW);
+  const wLettered = new Float64Array(WINDOW);
   let wHead = 0;
   let wCount = 0;
   /** Counters or time went back (reset, new engine) and the window spans no time yet. */
@@ -77,6 +81,10 @@ export function createMetricsHistory(): MetricsHistory {
       const te = s.timeUs / 1e6;
       const dispatched = s.metrics.messagesDispatched;
       const delivered = s.metrics.messagesDelivered;
+      // Letters of every reason: a dropOldest queue's evictions, a kernel's failures and the
+      // broker's refusals are letters the dispatcher's failed/s never counts (it read 0 while the
+      // aggregator's queue pushed thousands a second out). NaN from a snapshot without the count.
+      const lettered = s.deadLetters.added ?? NaN;
       // A new engine or reset counters (time or a counter going back) starts the window afresh,
       // and the rate is a gap until the window spans some time: drawn as 0, Reset counters dived
       // from 1.25 M/s to 0 and back. An idle engine whose clock stands still starts it afresh too,
@@ -87,7 +95,8 @@ export function createMetricsHistory(): MetricsHistory {
           te < wTime[newest]! ||
           dispatched < wDispatched[newest]! ||
           delivered < wDelivered[newest]! ||
-          failed < wFailed[newest]!;
+          failed < wFailed[newest]! ||
+          lettered < wLettered[newest]!;
         if (back) rateUnknown = true;
         if (back || !(te > wTime[newest]!)) wCount = 0;
       }
@@ -100,6 +109,7 @@ export function createMetricsHistory(): MetricsHistory {
       wDispatched[at] = dispatched;
       wDelivered[at] = delivered;
       wFailed[at] = failed;
+      wLettered[at] = lettered;
       wCount++;
       // The base: the newest sample at least a window older than this one, else the oldest.
       let base = wHead;
@@ -115,6 +125,7 @@ export function createMetricsHistory(): MetricsHistory {
       series(fixed, 'dispatched/s')[i] = rate(dispatched, wDispatched[base]!);
       series(fixed, 'delivered/s')[i] = rate(delivered, wDelivered[base]!);
       series(fixed, 'failed/s')[i] = rate(failed, wFailed[base]!);
+      series(fixed, 'dead-lettered/s')[i] = rate(lettered, wLettered[base]!);
       // No samples (traffic stopped a while ago): a gap, not 0 µs, which read as instant work.
       // Nothing processed since the last point: a gap too. The engine keeps its last
       // percentiles for 2 s after traffic stops, and the chart drew them on as a flat line, as if
@@ -157,7 +168,7 @@ export function createMetricsHistory(): MetricsHistory {
       };
       const pick: [string, Float64Array][] =
         kind === 'rates'
-          ? ['dispatched/s', 'delivered/s', 'failed/s'].map((k) => [k, series(fixed, k)])
+          ? RATE_SERIES.map((k) => [k, series(fixed, k)])
           : kind === 'latency'
             ? ['p50', 'p99'].map((k) => [k, series(fixed, k)])
             : [...(kind === 'kernels' ? kernelRate : kernelDepth).entries()];

@@ -74,16 +74,18 @@ describe('Metrics charts side by side', () => {
       const key = chart?.querySelector('.u-legend')?.getBoundingClientRect();
       return title && plot && key ? { title: title.top, foot: plot.bottom, key: key.height } : null;
     };
-    await expect.poll(() => parts('kernels')).not.toBeNull();
-    await expect.poll(() => parts('rates')).not.toBeNull();
+    // The second row: the queue depths' key (a kernel each) takes two lines, latency's (p50, p99)
+    // one. (The first row's keys both name four lines now, and wrap alike.)
+    await expect.poll(() => parts('depths')).not.toBeNull();
+    await expect.poll(() => parts('latency')).not.toBeNull();
     // Let a resize settle (the next frame sizes the plots).
     await new Promise((r) => setTimeout(r, 200));
-    const rates = parts('rates')!;
-    const kernelsChart = parts('kernels')!;
+    const latency = parts('latency')!;
+    const depths = parts('depths')!;
     // The keys do differ: otherwise this says nothing.
-    expect(kernelsChart.key).toBeGreaterThan(rates.key + 4);
-    expect(Math.abs(rates.title - kernelsChart.title)).toBeLessThanOrEqual(1);
-    expect(Math.abs(rates.foot - kernelsChart.foot)).toBeLessThanOrEqual(1);
+    expect(depths.key).toBeGreaterThan(latency.key + 4);
+    expect(Math.abs(latency.title - depths.title)).toBeLessThanOrEqual(1);
+    expect(Math.abs(latency.foot - depths.foot)).toBeLessThanOrEqual(1);
   });
 
   // The half-height pane at 1280x720 (690 x 265): the first row's 0 line and time axis were below
@@ -224,6 +226,30 @@ describe('Metrics charts for a screen reader and the keyboard', () => {
     await expect.element(chart.getByRole('switch', { name: 'alert_sink' })).toBeInTheDocument();
     await expect.poll(() => document.activeElement?.textContent).toBe('aggregator');
     expect(document.activeElement?.getAttribute('role')).toBe('switch');
+  });
+});
+
+describe('Metrics rates chart', () => {
+  // A dropOldest queue pushing 2,000 a second out: every send delivered, no delivery error, so
+  // failed/s read 0 while the Dead letters badge climbed.
+  it('draws letters of every reason beside the delivery errors', async () => {
+    render(inPane(640, <MetricsPanel />, 330));
+    const t0 = Date.now();
+    for (let i = 0; i <= 12; i++) {
+      const s = counts(i * 10_000, i * 10_000);
+      store
+        .getState()
+        .ingestSnapshot(
+          { ...s, timeUs: i * 100_000, deadLetters: { ...s.deadLetters, added: i * 200 } },
+          t0 + i * 100,
+        );
+    }
+    await expect
+      .element(page.getByTestId('chart-words-rates'))
+      .toHaveTextContent(/failed\/s: now 0\/s, highest 0\/s; dead-lettered\/s: now 2,000\/s/);
+    await expect
+      .element(page.getByTestId('chart-rates').getByRole('switch', { name: 'dead-lettered/s' }))
+      .toBeInTheDocument();
   });
 });
 

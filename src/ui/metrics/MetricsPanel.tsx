@@ -455,7 +455,7 @@ export function MetricsPanel() {
           kind="rates"
           windowSec={windowSec}
           title="Dispatched, delivered, failed /s"
-          hint="Dispatched counts what went through the dispatcher: messages injected and the alerts kernels emit."
+          hint="Dispatched counts what went through the dispatcher: messages injected and the alerts kernels emit. Failed: the dispatcher's delivery errors (a full queue refusing, no route). Dead-lettered: letters of every reason, also those the dispatcher counts as delivered (evicted by a dropOldest queue, failed by their kernel) and the broker's refusals."
         />
         <Chart
           kind="kernels"

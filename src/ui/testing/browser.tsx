@@ -101,6 +101,7 @@ export function snapshot(parts: Partial<EngineSnapshot> = {}): EngineSnapshot {
     edges: [],
     deadLetters: {
       count: 0,
+      added: 0,
       capacity: 10_000,
       evicted: 0,
       refusedCrossTenant: 0,
