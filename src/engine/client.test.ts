@@ -87,6 +87,30 @@ describe('engine client', () => {
     expect(client.latest()?.seq).toBe(8);
   });
 
+  it('acknowledges each snapshot once its listeners took it, also when one throws', () => {
+    const { client, workers } = harness();
+    const w = workers[0]!;
+    const order: string[] = [];
+    client.subscribe((s) => {
+      order.push(`took ${s.seq}`);
+      if (s.seq === 4) throw new Error('a panel failed');
+    });
+    const post = w.postMessage.bind(w);
+    w.postMessage = (m) => {
+      order.push(`ack ${(m as { seq: number }).seq}`);
+      post(m);
+    };
+    w.emit({ type: 'snapshot', snapshot: { seq: 3 } as never });
+    expect(() => w.emit({ type: 'snapshot', snapshot: { seq: 4 } as never })).toThrow(
+      'a panel failed',
+    );
+    expect(order).toEqual(['took 3', 'ack 3', 'took 4', 'ack 4']);
+    expect(w.sent).toEqual([
+      { type: 'snapshotAck', seq: 3 },
+      { type: 'snapshotAck', seq: 4 },
+    ]);
+  });
+
   it('restarts a crashed worker with the last config and reports it', async () => {
     const { client, workers, errors } = harness();
     const config = demoConfig();

@@ -10,6 +10,7 @@ import type {
   EngineEvent,
   EngineReply,
   EngineSnapshot,
+  SnapshotAck,
 } from './protocol';
 import { fromWire, type WireEvent } from './wire';
 
@@ -128,10 +129,18 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
 
   function handle(event: EngineEvent): void {
     switch (event.type) {
-      case 'snapshot':
+      case 'snapshot': {
         latest = event.snapshot;
-        for (const fn of listeners) fn(event.snapshot);
+        try {
+          for (const fn of listeners) fn(event.snapshot);
+        } finally {
+          // Taken: the worker may post the next (snapshot-pacer.ts). After the listeners, so a
+          // page slow to take them gets them no faster than it can.
+          const ack: SnapshotAck = { type: 'snapshotAck', seq: event.snapshot.seq };
+          worker.postMessage(ack);
+        }
         return;
+      }
       case 'reply': {
         const id = event.reply.requestId;
         if (id !== undefined) {

@@ -534,6 +534,15 @@ export type {
 } from './snapshot-types';
 import type { EngineSnapshot } from './snapshot-types';
 
+/**
+ * The page took snapshot `seq` (`snapshot-pacer.ts`): posted by the client after its listeners
+ * ran, not a command (no reply).
+ */
+export interface SnapshotAck {
+  type: 'snapshotAck';
+  seq: number;
+}
+
 /** Events the worker posts to the page. */
 export type EngineEvent =
   /** Posted once the worker runs; `gpu` says whether a WebGPU adapter was found. */

@@ -14,7 +14,15 @@ import { createEngine, type Engine, type KernelContext, type KernelImpl } from '
 import type { GeneratorLink, GenReply, GenRequest } from './gen-remote';
 import { fallbackNotice, probeWith } from './gpu-host';
 import { RemoteGpu, type GpuLink, type GpuReply, type GpuRequest } from './gpu-remote';
-import type { EngineCommand, EngineEvent, EngineSnapshot, GpuInfo, KernelConfig } from './protocol';
+import type {
+  EngineCommand,
+  EngineEvent,
+  EngineSnapshot,
+  GpuInfo,
+  KernelConfig,
+  SnapshotAck,
+} from './protocol';
+import { SnapshotPacer } from './snapshot-pacer';
 import { createWarmup, type Warmup } from './warmup';
 import { toWire } from './wire';
 import { detachOneViewOfEachKind } from './detach-views';
@@ -37,6 +45,8 @@ const SNAPSHOT_MS = 16;
  */
 const IDLE_SNAPSHOT_MS = 100;
 const HEARTBEAT_MS = 1000;
+/** The loop's snapshots go out at most two ahead of the page (see snapshot-pacer.ts). */
+const pacer = new SnapshotPacer();
 /**
  * Work per tick while busy. Between slices the worker yields to its event loop, so GPU batches
  * that finished are taken back, commands are answered and snapshots go out on time.
@@ -225,7 +235,9 @@ function step(): void {
   if (!engine) return;
   engine.tick(SLICE_MS);
   const now = performance.now();
-  if (now - lastSnapshotAt >= SNAPSHOT_MS) {
+  // Not built while the page is behind: a snapshot takes the rows and letters new since the last
+  // one, which then go out with the next.
+  if (now - lastSnapshotAt >= SNAPSHOT_MS && pacer.mayPost(now)) {
     lastSnapshotAt = now;
     const s = engine.snapshot();
     const key = keyOf(s);
@@ -241,6 +253,7 @@ function step(): void {
       // Its rows as columns, transferred (see wire.ts); the client puts them back.
       const { event, transfer } = toWire(s);
       scope.postMessage(event, transfer);
+      pacer.posted(s.seq, now);
     }
   }
   busy = engine.busy();
@@ -257,7 +270,11 @@ function reqId(cmd: EngineCommand): { requestId?: number } {
 }
 
 scope.onmessage = (ev: MessageEvent) => {
-  const cmd = ev.data as EngineCommand | { type: '__crash' } | { type: '__loseGpu' };
+  const cmd = ev.data as EngineCommand | SnapshotAck | { type: '__crash' } | { type: '__loseGpu' };
+  if (cmd.type === 'snapshotAck') {
+    pacer.acked(cmd.seq);
+    return;
+  }
   if (cmd.type === '__loseGpu') {
     // Test-only fault hook: destroy the GPU device mid-run; the runtimes move to their twins.
     if (remoteGpu && remoteGpu.broken === null) {

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { SnapshotPacer } from './snapshot-pacer';
+
+describe('snapshot pacer', () => {
+  it('lets two snapshots out ahead of the page and the next once one is acknowledged', () => {
+    const p = new SnapshotPacer(2, 1000);
+    expect(p.mayPost(0)).toBe(true);
+    p.posted(1, 0);
+    expect(p.mayPost(16)).toBe(true);
+    p.posted(2, 16);
+    expect(p.mayPost(32)).toBe(false);
+    expect(p.mayPost(500)).toBe(false);
+    p.acked(1);
+    expect(p.outstanding).toBe(1);
+    expect(p.mayPost(510)).toBe(true);
+    p.posted(5, 510);
+    // An acknowledgement covers every snapshot before it.
+    p.acked(5);
+    expect(p.outstanding).toBe(0);
+  });
+
+  it('ignores an acknowledgement of a snapshot it did not pace (one a command asked for)', () => {
+    const p = new SnapshotPacer(2, 1000);
+    p.posted(10, 0);
+    p.posted(11, 0);
+    p.acked(9);
+    expect(p.outstanding).toBe(2);
+    expect(p.mayPost(1)).toBe(false);
+  });
+
+  it('goes on after a second without a word from the page, so snapshots never stop', () => {
+    const p = new SnapshotPacer(2, 1000);
+    p.posted(1, 0);
+    p.posted(2, 10);
+    expect(p.mayPost(999)).toBe(false);
+    expect(p.mayPost(1000)).toBe(true);
+    expect(p.outstanding).toBe(0);
+  });
+});
