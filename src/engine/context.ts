@@ -108,6 +108,12 @@ export interface TypeRec {
   label: string;
   layout: PayloadLayout | null;
   flags: number;
+  /**
+   * The type a kernel answers this one with (`responseTypeId`, where the type requires a
+   * response): the config's, whatever the kernel's behaviour emits on its own (pattern 1004,
+   * the others the type + 1), as the graph's `responds` edge says. Null: the kernel's own.
+   */
+  response: TypeRec | null;
   input: InputConverter;
   outputs: Map<string, OutputConverter>;
   edges: Map<number, EdgeAcc>;
@@ -322,6 +328,7 @@ export class EngineCore {
         label: `type:${String(typeId)}`,
         layout: null,
         flags: 0,
+        response: null,
         input: new InputConverter(null),
         outputs: new Map(),
         edges: new Map(),
@@ -347,6 +354,10 @@ export class EngineCore {
     rec.name = def.name;
     rec.layout = layoutOf(def.fields);
     rec.flags = def.requiresResponse ? FLAG_REQUIRES_RESPONSE : 0;
+    rec.response =
+      def.requiresResponse && def.responseTypeId !== undefined
+        ? this.typeRec(normU64(def.responseTypeId))
+        : null;
     rec.input = new InputConverter(rec.layout);
     rec.outputs.clear();
   }
@@ -355,6 +366,7 @@ export class EngineCore {
     rec.name = `type ${String(rec.typeId)}`;
     rec.layout = null;
     rec.flags = 0;
+    rec.response = null;
     rec.input = new InputConverter(null);
     rec.outputs.clear();
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { demoConfig } from '../core/config';
 import { createEngine, type Engine } from './engine';
 import type { EngineCommand } from './protocol';
+import { expectBalanced, ok as okReply, setupEngine } from './test-util';
 
 function ok<C extends EngineCommand>(engine: Engine, cmd: C) {
   const reply = engine.command(cmd);
@@ -156,5 +157,55 @@ describe('engine kernels draining in turn', () => {
     expect(by('sink2')).toMatchObject({ processed: 4096 + 256, dropped: 0 });
     expect(by('alert_sink').processed).toBe(0);
     expect(s.accounting).toMatchObject({ deadLettered: 0, balanced: true });
+  });
+});
+
+describe('responses', () => {
+  it("answer with the type the request's config names, whatever the kernel emits on its own", () => {
+    const config = demoConfig();
+    config.messageTypes.push(
+      {
+        typeId: 2006,
+        name: 'RingCheck',
+        requiresResponse: true,
+        responseTypeId: 2007,
+        fields: [
+          { name: 'account', type: 'u32' },
+          { name: 'counterparty', type: 'u32' },
+        ],
+      },
+      {
+        typeId: 2007,
+        name: 'RingResult',
+        fields: [
+          { name: 'account', type: 'u32' },
+          { name: 'patternKind', type: 'u8' },
+        ],
+      },
+    );
+    config.routes.push({ typeId: 2006, kernelId: 'pattern_detector' });
+    const { engine, step } = setupEngine(config);
+    okReply(engine, { type: 'inject', typeId: 2006, count: 3, payload: { account: 41 } });
+    okReply(engine, { type: 'inject', typeId: 1003, count: 2 });
+    step();
+    const s = engine.snapshot();
+    const answers = s.receipts.recent.filter((r) => r.destination === 'host');
+    // The pattern kernel's own answer is a PatternResult (1004): the demo's PatternCheck names it.
+    expect(answers.map((r) => String(r.typeId)).sort()).toEqual([
+      '1004',
+      '1004',
+      '2007',
+      '2007',
+      '2007',
+    ]);
+    const ring = answers.find((r) => String(r.typeId) === '2007')!;
+    // Converted into the response type's fields by name: the request's account comes back.
+    expect(new DataView(ring.payload.buffer, ring.payload.byteOffset).getUint32(0, true)).toBe(41);
+    expect(ring.payload.byteLength).toBe(5);
+    const emits = (target: string) =>
+      s.edges.find((e) => e.source === 'pattern_detector' && e.target === target)?.total ?? 0;
+    expect(emits('type:2007')).toBe(3);
+    expect(emits('type:1004')).toBe(2);
+    expectBalanced(s);
   });
 });

@@ -97,8 +97,16 @@ export class KernelOutputs {
       const parentRow = rowBase + out.parentRow[r]!;
       const parentRef = slot.rowRef[parentRow]!;
       const parentId = slot.rowId[parentRow]!;
-      const lo = out.typeLo[r]!;
-      const hi = out.typeHi[r]!;
+      let lo = out.typeLo[r]!;
+      let hi = out.typeHi[r]!;
+      if ((out.flags[r]! & FLAG_RESPONSE) !== 0) {
+        // The config's response type, where the request's type names one (see TypeRec).
+        const answer = c.types[s.typeIdx[parentRef]!]!.response;
+        if (answer) {
+          lo = answer.lo;
+          hi = answer.hi;
+        }
+      }
       if (!rec || rec.lo !== lo || rec.hi !== hi) {
         if (rec && run > 0) c.emitEdge(k, rec, run);
         run = 0;

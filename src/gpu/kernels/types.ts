@@ -45,6 +45,18 @@ export const BEHAVIOR_EMITS: Partial<
   fraud: [{ typeId: DemoTypes.FraudAlert, name: 'FraudAlert' }],
 };
 
+/**
+ * What a kernel behaviour answers a message that requires a response with: `next`, the request's
+ * type + 1; a type id; `null`, it never answers (the fraud processor emits alerts only). The
+ * engine sends the request type's `responseTypeId` instead where the config names one.
+ */
+export const BEHAVIOR_ANSWER: Record<KernelBehavior, 'next' | number | null> = {
+  fraud: null,
+  aggregator: 'next',
+  pattern: DemoTypes.PatternResult,
+  generic: 'next',
+};
+
 /** Which implementation runs a kernel. */
 export type KernelBackend = 'webgpu' | 'cpu';
 

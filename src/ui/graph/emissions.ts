@@ -1,12 +1,14 @@
 /**
  * What kernels send besides what they are routed: the demo behaviours' alerts (the fraud
  * processor emits FraudAlert, 1010) and the responses of request types (a kernel routed a type
- * that requires a response answers with the response type, e.g. PatternCheck → PatternResult).
+ * that requires a response answers with the response type it names, e.g. PatternCheck →
+ * PatternResult, else with its behaviour's own answer, `BEHAVIOR_ANSWER`; the fraud processor
+ * never answers).
  * The graph draws these as `emits`/`responds` edges and auto-layout places those types after
  * their producers.
  */
 import type { RouteConfig } from '../../core/config';
-import { BEHAVIOR_EMITS, type KernelBehavior } from '../../gpu/kernels/types';
+import { BEHAVIOR_ANSWER, BEHAVIOR_EMITS, type KernelBehavior } from '../../gpu/kernels/types';
 
 export interface Emission {
   kernelId: string;
@@ -32,12 +34,23 @@ export function emissionsOf(config: RouteConfig): Emission[] {
       add({ kernelId: k.id, typeId, name: names.get(typeId) ?? e.name, kind: 'emits' });
     }
   const handler = new Map(config.routes.map((r) => [String(r.typeId), r.kernelId]));
-  const kernels = new Set(config.kernels.map((k) => k.id));
+  const behaviors = new Map(config.kernels.map((k) => [k.id, k.behavior as KernelBehavior]));
   for (const t of config.messageTypes) {
-    if (!t.requiresResponse || t.responseTypeId === undefined) continue;
+    if (!t.requiresResponse) continue;
     const kernelId = handler.get(String(t.typeId));
-    if (kernelId === undefined || !kernels.has(kernelId)) continue;
-    const typeId = String(t.responseTypeId);
+    const behavior = kernelId === undefined ? undefined : behaviors.get(kernelId);
+    if (kernelId === undefined || behavior === undefined) continue;
+    // What the engine sends back: the type the request names, else the behaviour's own answer;
+    // nothing from a behaviour that never answers (a "responds" edge from the fraud processor
+    // had promised answers that never came).
+    const own = BEHAVIOR_ANSWER[behavior];
+    if (own === null || own === undefined) continue;
+    const typeId =
+      t.responseTypeId !== undefined
+        ? String(t.responseTypeId)
+        : own === 'next'
+          ? (BigInt(String(t.typeId)) + 1n).toString()
+          : String(own);
     add({ kernelId, typeId, name: names.get(typeId) ?? `type ${typeId}`, kind: 'responds' });
   }
   return out;

@@ -21,6 +21,30 @@ describe('graph emissions (issue 13)', () => {
     ]);
   });
 
+  it("draws the answer the engine sends: the request's response type, else the behaviour's own, none from fraud", () => {
+    const config = demoConfig();
+    config.messageTypes.push(
+      { typeId: 2000, name: 'Ask', requiresResponse: true, responseTypeId: 2009, fields: [] },
+      { typeId: 2001, name: 'AskAgg', requiresResponse: true, fields: [] },
+      { typeId: 2003, name: 'AskFraud', requiresResponse: true, responseTypeId: 2004, fields: [] },
+      { typeId: 2005, name: 'AskPattern', requiresResponse: true, fields: [] },
+    );
+    config.routes.push(
+      { typeId: 2000, kernelId: 'pattern_detector' },
+      { typeId: 2001, kernelId: 'aggregator' },
+      { typeId: 2003, kernelId: 'fraud_processor' },
+      { typeId: 2005, kernelId: 'pattern_detector' },
+    );
+    const responds = emissionsOf(config)
+      .filter((e) => e.kind === 'responds')
+      .map((e) => `${e.kernelId} ${e.typeId} ${e.name}`);
+    expect(responds).toEqual([
+      'pattern_detector 1004 PatternResult',
+      'pattern_detector 2009 type 2009',
+      'aggregator 2002 type 2002',
+    ]);
+  });
+
   it('draws an emits edge from the kernel to the emitted type, not deletable, with a name', () => {
     const { edges, nodes } = createFlowBuilder()(inputs());
     const e = edges.find((x) => x.id === emitEdgeId('fraud_processor', 1010));
