@@ -16,7 +16,7 @@ import {
   typeIdOfText,
   typesNamedAlike,
 } from '../../state/edits';
-import { useLive, useLiveValue } from '../../state/live';
+import { useLive, useLiveValue, useStale } from '../../state/live';
 import { SUSTAINED_S } from '../../state/sustained';
 import { engineLimit, useMeanWhenBehind } from '../live/engineLimit';
 import { useWorkbench, workbenchStore } from '../../state/store';
@@ -567,6 +567,8 @@ function GeneratorForm() {
   // badge says it (the same test and the same mean of the last 3 s): "4,063,232 sent · 5.00 M/s
   // poisson" had read on while 1.7 M/s entered and the run fell 34 s behind its schedule.
   const mean = useMeanWhenBehind();
+  // Dimmed with its age while running and no snapshot came for a second, as the toolbar's badge.
+  const stale = useStale();
   const limit = useLiveValue((s) => {
     const l = engineLimit(s, mean);
     // The lag to the tenth of a second the line shows: to the ms it re-rendered the panel at
@@ -813,11 +815,11 @@ function GeneratorForm() {
             while running ("running at 5,000/s bursts, seed 7, …") and the form below jumped
             26 px at Start and back at Stop. */}
         <p
-          className={`generator-status${behindText ? ' warn-text' : ''}`}
+          className={`generator-status${behindText ? ' warn-text' : ''} ${running ? stale.className : ''}`}
           data-testid="generator-emitted"
           title={
             running
-              ? `${statusTitle}. ${onWorker ? "Drawn ahead on the generator's own worker; the engine takes each message in when it falls due." : "Drawn on the engine's own thread (payloads over 32 bytes, or no generator worker)."}`
+              ? `${stale.title ? `${stale.title}. ` : ''}${statusTitle}. ${onWorker ? "Drawn ahead on the generator's own worker; the engine takes each message in when it falls due." : "Drawn on the engine's own thread (payloads over 32 bytes, or no generator worker)."}`
               : statusTitle
           }
         >

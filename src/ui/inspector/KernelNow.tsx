@@ -108,9 +108,14 @@ export function KernelNow({ id }: { id: string }) {
  */
 export function KernelLine({ id }: { id: string }) {
   const k = useLiveValue(nowOf(id));
+  const stale = useStale();
   if (!k) return null;
   return (
-    <span className="kernel-line" data-testid={`kernel-line-${id}`}>
+    <span
+      className={`kernel-line ${stale.className}`}
+      title={stale.title}
+      data-testid={`kernel-line-${id}`}
+    >
       {formatRate(k.rate)} ·{' '}
       <span title={depthTitle(k.queued, k.peak, k.capacity)}>
         {depthText(k.queued, k.peak, k.capacity)}

@@ -253,6 +253,22 @@ describe('Metrics rates chart', () => {
   });
 });
 
+describe('Metrics while the engine is silent', () => {
+  it('dims the counters and charts with their age once no snapshot came for a second', async () => {
+    render(inPane(640, <MetricsPanel />, 330));
+    const t0 = Date.now();
+    store.getState().ingestSnapshot(counts(10, 10), t0);
+    const counters = page.getByTestId('dispatcher-counters');
+    await expect.element(counters).toBeVisible();
+    const bar = () => counters.element().closest('.metrics-counters')!;
+    expect(bar().classList.contains('stale')).toBe(false);
+    store.getState().tickClock(t0 + 1500);
+    await expect.poll(() => bar().classList.contains('stale')).toBe(true);
+    expect(document.querySelector('.charts')?.classList.contains('stale')).toBe(true);
+    expect(bar().getAttribute('title')).toBe("Stale: the engine's last update arrived 1 s ago");
+  });
+});
+
 describe('Metrics counters in a half-width pane', () => {
   // At 1280x720 the dispatcher's and the broker's counters took two lines of exact figures, the
   // room of the charts' first row.

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './metrics.css';
-import { useLive, useLiveValue } from '../../state/live';
+import { useLive, useLiveValue, useStale } from '../../state/live';
 import { brokerTraffic } from './brokerTraffic';
 import {
   axisTop,
@@ -318,6 +318,7 @@ export function MetricsPanel() {
   const broker = useLiveValue((s) => (s ? brokerTraffic(s) : null));
   const failedLater = useLive((s) => s?.receipts.failedLater ?? 0);
   const sinceUs = useLive((s) => s?.accounting.sinceUs ?? null);
+  const stale = useStale();
   return (
     <div className="metrics">
       {/* The controls first, on a line of their own: after the counters, Reset counters moved
@@ -359,7 +360,8 @@ export function MetricsPanel() {
           dispatcher rates over the last second, 10 minutes kept
         </span>
       </div>
-      <div className="panel-bar metrics-counters">
+      {/* Dimmed with their age once no snapshot came for a second, as the other panels. */}
+      <div className={`panel-bar metrics-counters ${stale.className}`} title={stale.title}>
         {m ? (
           <span
             data-testid="dispatcher-counters"
@@ -448,7 +450,7 @@ export function MetricsPanel() {
           </span>
         ) : null}
       </div>
-      <div className="charts">
+      <div className={`charts ${stale.className}`} title={stale.title}>
         {/* Titles of one line in a 300 px column: two charts side by side in a half-width pane,
             where one a pane was all a 1280x720 screen showed. */}
         <Chart

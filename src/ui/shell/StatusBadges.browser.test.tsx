@@ -32,6 +32,27 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(page.getByTestId('traffic-status')).toHaveTextContent('generator idle');
   });
 
+  // The engine's worker busy for seconds (a burst of a million sent by hand): the rate badge read
+  // on, undimmed, while nothing entered and the graph beside it was dimmed (QA).
+  it('dims the rate with its age once no snapshot came for a second', async () => {
+    render(<TrafficControl />, fakeEngine());
+    const t0 = Date.now();
+    store.getState().ingestSnapshot(snapshot({ generator: generator(true) }), t0);
+    const rate = page.getByTestId('traffic-rate');
+    await expect.element(rate).toBeVisible();
+    await expect.element(rate).not.toHaveClass('stale');
+    store.getState().tickClock(t0 + 2500);
+    await expect.element(rate).toHaveClass('stale');
+    await expect
+      .element(rate)
+      .toHaveAttribute(
+        'title',
+        expect.stringMatching(/^Stale: the engine's last update arrived 2 s ago\. /),
+      );
+    store.getState().ingestSnapshot(snapshot({ generator: generator(true) }), t0 + 2600);
+    await expect.element(rate).not.toHaveClass('stale');
+  });
+
   it('says a run that went its whole duration finished, with what it sent', async () => {
     render(<TrafficControl />, fakeEngine());
     store.getState().ingestSnapshot(snapshot({ generator: generator(true) }), Date.now());
