@@ -28,6 +28,8 @@ export default defineConfig({
       'react-resizable-panels',
       '@radix-ui/react-dropdown-menu',
       '@radix-ui/react-dialog',
+      // Auto-layout's, loaded when a config without positions is imported.
+      'elkjs/lib/elk.bundled.js',
     ],
   },
   test: {

@@ -310,3 +310,29 @@ test('search and Enter zoom onto the first match without opening the minimap ove
   await page.getByRole('button', { name: 'Zoom Out' }).click();
   await expect(page.locator('.react-flow__minimap')).toBeVisible();
 });
+
+test('a config loaded through the API is fitted whole, as an import is', async ({ wb, page }) => {
+  await wb.open();
+  // Twelve more types with no positions: the column `defaultPosition` gives them runs far below
+  // the demo's fitted view (it had stayed at the demo's zoom, the new nodes out of sight: QA).
+  const loaded = await page.evaluate(() => {
+    const c = window.workbench.getConfig();
+    for (let i = 0; i < 12; i++) {
+      c.messageTypes.push({
+        typeId: 5000 + i,
+        name: `Extra${i}`,
+        handlerId: 100 + i,
+        fields: [{ name: 'id', type: 'u64' }],
+      });
+      c.routes.push({ typeId: 5000 + i, kernelId: 'aggregator' });
+    }
+    return window.workbench.loadConfig(c);
+  });
+  expect(loaded).toEqual({ ok: true });
+  await viewSettled(page);
+  await expect(page.locator('.react-flow__node[data-id="type:5011"]')).toBeInViewport();
+  await expect(page.locator('.react-flow__node[data-id="type:1001"]')).toBeInViewport();
+  // The config read back is the one given: not laid out behind the caller's back.
+  const layout = await page.evaluate(() => window.workbench.getConfig().layout ?? {});
+  expect(Object.hasOwn(layout, 'type:5011')).toBe(false);
+});

@@ -13,6 +13,7 @@ import type { EngineClient } from '../engine/client';
 import type { EngineSnapshot, GeneratorSpec, PayloadValues } from '../engine/protocol';
 import type { WorkbenchStore } from '../state/store';
 import { pageGpuStatus } from '../ui/gpu/adapter';
+import { fitGraphAfterChange } from '../ui/graph/view';
 
 export type LoadResult = { ok: true } | { ok: false; errors: { path: string; message: string }[] };
 
@@ -72,7 +73,10 @@ export function installTestApi({
     loadConfig(input) {
       const result = parseConfig(input);
       if (!result.ok) return { ok: false, errors: result.errors };
-      store.getState().replace(result.config, `Loaded config "${result.config.name}".`);
+      // Fitted whole, as an import is (the view had stayed at the demo's zoom, six nodes of a
+      // large config in its corner). Not laid out: the config read back is the one given.
+      if (store.getState().replace(result.config, `Loaded config "${result.config.name}".`))
+        fitGraphAfterChange();
       return { ok: true };
     },
     async routes() {

@@ -47,6 +47,12 @@ export interface WorkspaceSlice {
   replace(config: RouteConfig, note: string): boolean;
   /** Positions while dragging: not a history step until the drag ends. */
   setTransient(config: RouteConfig): void;
+  /**
+   * The current step, finished: `config` takes the place of the current config within its
+   * history step (its undo note kept), so one undo still goes back past both (an import laid out
+   * once ELK is done, `placeOnLoad.ts`).
+   */
+  amend(config: RouteConfig): void;
   /** Record `before` as a history step (drag end). */
   pushHistory(before: RouteConfig): void;
   /** Steps back; says what it undid (status line) and selects what was selected before it. */
@@ -185,6 +191,11 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
       return true;
     },
     setTransient(config) {
+      set({ config });
+    },
+    amend(config) {
+      const step = steps.get(get().config);
+      if (step) steps.set(config, step);
       set({ config });
     },
     pushHistory(before) {

@@ -202,3 +202,64 @@ describe('Import dialog', () => {
     expect(modal.scrollHeight).toBeGreaterThan(modal.clientHeight);
   });
 });
+
+describe('Import of a config without positions', () => {
+  // 85 types with no layout stood in one column 9,350 px tall: fitted, a grey column of dots (QA).
+  it('lays the graph out as it loads, in the import step: one undo goes back past both', async () => {
+    render(<ConfigDialogs />);
+    const demo = demoConfig();
+    const { layout: _none, ...bare } = {
+      ...demo,
+      name: 'No positions',
+      messageTypes: [
+        ...demo.messageTypes,
+        ...Array.from({ length: 12 }, (_, i) => ({
+          typeId: 5000 + i,
+          name: `Extra${i}`,
+          handlerId: 100 + i,
+          fields: [{ name: 'id', type: 'u64' as const }],
+        })),
+      ],
+      routes: [
+        ...demo.routes,
+        ...Array.from({ length: 12 }, (_, i) => ({ typeId: 5000 + i, kernelId: 'aggregator' })),
+      ],
+    };
+    const before = store.getState().config;
+    const steps = store.getState().past.length;
+    store
+      .getState()
+      .openDialog({ kind: 'import', text: JSON.stringify(bare), source: 'file bare.json' });
+    await userEvent.click(dialog().getByRole('button', { name: 'Apply import' }));
+    const ids = [
+      ...bare.messageTypes.map((t) => `type:${t.typeId}`),
+      ...bare.kernels.map((k) => `kernel:${k.id}`),
+    ];
+    await expect
+      .poll(() => ids.filter((id) => store.getState().config.layout?.[id]).length, {
+        timeout: 10_000,
+      })
+      .toBe(ids.length);
+    // Spread out, not the one column `defaultPosition` gives: at least three columns.
+    const xs = new Set(ids.map((id) => Math.round(store.getState().config.layout![id]!.x)));
+    expect(xs.size).toBeGreaterThanOrEqual(3);
+    expect(store.getState().config.name).toBe('No positions');
+    expect(store.getState().past.length).toBe(steps + 1);
+    store.getState().undo();
+    expect(store.getState().config).toBe(before);
+  });
+
+  it('leaves a config whose nodes are placed as it came', async () => {
+    render(<ConfigDialogs />);
+    const demo = { ...demoConfig(), name: 'Placed' };
+    store
+      .getState()
+      .openDialog({ kind: 'import', text: JSON.stringify(demo), source: 'file placed.json' });
+    await userEvent.click(dialog().getByRole('button', { name: 'Apply import' }));
+    await expect.poll(() => store.getState().config.name).toBe('Placed');
+    const loaded = store.getState().config;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(store.getState().config).toBe(loaded);
+    expect(loaded.layout).toEqual(demo.layout);
+  });
+});

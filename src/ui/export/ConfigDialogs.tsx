@@ -21,6 +21,7 @@ import type { RustReadResult, Unread } from '../../interop/rust/read';
 import { useWorkbench, workbenchStore } from '../../state/store';
 import { downloadText } from '../live/download';
 import { fitGraphAfterChange } from '../graph/view';
+import { layOutIfUnplaced } from '../graph/placeOnLoad';
 import { readFileChecked } from '../design/readFile';
 
 /** A format as the dialog names it: JSON, TOML, Rust, WGSL (its text box "json export" had not). */
@@ -539,7 +540,11 @@ function ImportDialog({
                 `Imported "${config.name}"${preset ? ` with generator preset "${preset.name}"` : ''} (Ctrl+Z undoes it).`,
               );
             // Asked before the graph renders the new config: that render comes after this handler.
-            if (done) fitGraphAfterChange();
+            if (done) {
+              fitGraphAfterChange();
+              // A config with no positions for most nodes: laid out as it loads, in its step.
+              void layOutIfUnplaced(workbenchStore().getState().config);
+            }
             discard();
           }}
         >
