@@ -126,6 +126,22 @@ describe('metrics history', () => {
     expect(Number.isNaN(b[1]!)).toBe(true);
   });
 
+  it('leaves a gone kernel out of the key once it has no value in the window shown', () => {
+    // The demo's four kernels stayed in the key of a 36-kernel config loaded after them (QA).
+    const h = createMetricsHistory();
+    const both = [
+      { id: 'a', depth: 1 },
+      { id: 'gone', depth: 2 },
+    ];
+    h.ingest(snap(both, 0, 0), 0);
+    for (let k = 1; k <= 700; k++) h.ingest(snap([{ id: 'a', depth: 1 }], 0, k * 100_000), k * 100);
+    // 70 s on: the last minute has no value of it; the ten minutes kept still do.
+    expect(h.view('kernels', 60).names).toEqual(['a']);
+    expect(h.view('depths', 60).names).toEqual(['a']);
+    expect(h.view('kernels', 600).names).toEqual(['a', 'gone']);
+    expect(h.view('kernels').names).toEqual(['a', 'gone']);
+  });
+
   it('charts how full each queue got, not its depth at the instant of the snapshot', () => {
     const h = createMetricsHistory();
     h.ingest(snap([{ id: 'a', depth: 612 }], 0), 0);

@@ -29,8 +29,15 @@ export interface Series {
 
 export interface MetricsHistory {
   ingest(s: EngineSnapshot, wallMs: number): void;
-  /** Aligned arrays for uPlot: [timeSeconds, ...series] (copies of the live window). */
-  view(kind: 'rates' | 'kernels' | 'depths' | 'latency'): { names: string[]; data: Float64Array[] };
+  /**
+   * Aligned arrays for uPlot: [timeSeconds, ...series] (copies of the live window). A kernel's
+   * series with no value in the last `windowSec` (a kernel gone since: deleted, or its config
+   * replaced) is left out, so the key names only the lines the chart can show.
+   */
+  view(
+    kind: 'rates' | 'kernels' | 'depths' | 'latency',
+    windowSec?: number,
+  ): { names: string[]; data: Float64Array[] };
   length(): number;
   reset(): void;
 }
@@ -67,6 +74,18 @@ export function createMetricsHistory(): MetricsHistory {
     return a;
   };
   const slot = () => (start + n) % CAP;
+  /** Whether `a` has a value at a sample of the last `windowSec` (newest first, stops at the edge). */
+  const shownIn = (a: Float64Array, windowSec: number): boolean => {
+    if (n === 0) return false;
+    const newest = (start + n - 1) % CAP;
+    const from = (time[newest] ?? 0) - windowSec;
+    for (let j = n - 1; j >= 0; j--) {
+      const i = (start + j) % CAP;
+      if ((time[i] ?? 0) < from) return false;
+      if (!Number.isNaN(a[i] ?? NaN)) return true;
+    }
+    return false;
+  };
 
   return {
     ingest(s, wallMs) {
@@ -160,7 +179,7 @@ export function createMetricsHistory(): MetricsHistory {
       }
       sampleNo++;
     },
-    view(kind) {
+    view(kind, windowSec = HISTORY_SECONDS) {
       const order = (a: Float64Array) => {
         const out = new Float64Array(n);
         for (let j = 0; j < n; j++) out[j] = a[(start + j) % CAP] ?? NaN;
@@ -171,7 +190,9 @@ export function createMetricsHistory(): MetricsHistory {
           ? RATE_SERIES.map((k) => [k, series(fixed, k)])
           : kind === 'latency'
             ? ['p50', 'p99'].map((k) => [k, series(fixed, k)])
-            : [...(kind === 'kernels' ? kernelRate : kernelDepth).entries()];
+            : [...(kind === 'kernels' ? kernelRate : kernelDepth).entries()].filter(([, a]) =>
+                shownIn(a, windowSec),
+              );
       return { names: pick.map(([k]) => k), data: [order(time), ...pick.map(([, a]) => order(a))] };
     },
     length: () => n,

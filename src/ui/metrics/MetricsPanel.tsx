@@ -132,7 +132,7 @@ function Chart({
         return;
       }
       lastData = now;
-      const v = metricsHistory.view(kind);
+      const v = metricsHistory.view(kind, windowSec);
       const key = v.names.join('|');
       if (!plot || key !== names) {
         // A key's switch that had the focus gets it back in the new plot (a kernel added, a
