@@ -494,7 +494,7 @@ test('metrics: the dispatcher counters show and reset, the charts draw', async (
   // The rates chart draws them as letters a second (the dispatcher's failed/s counts no error
   // for an eviction; the one unknown type above read 1/s there).
   await expect(page.getByTestId('chart-words-rates')).toContainText(
-    /dead-lettered\/s: now [^;]+, highest (?:[1-9]\d\d|[\d.]+\s?[KM])\/s/,
+    /dead-lettered\/s: now [^;]+, highest (?:[1-9][\d,]{2,}|[\d.]+\s?[KM])\/s/,
   );
   // At 1280x720 (the half-width pane) what shows is the amber mark after delivered, its count in
   // its name.

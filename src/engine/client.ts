@@ -115,7 +115,7 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
     w.onmessage = (ev) => {
       if (w !== worker) return;
       lastHeard = timers.now();
-      handle(fromWire(ev.data as WireEvent));
+      handle(fromWire(ev.data as WireEvent), w);
     };
     w.onerror = (ev) => {
       if (w !== worker) return;
@@ -127,7 +127,8 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
     return w;
   }
 
-  function handle(event: EngineEvent): void {
+  /** An event of worker `from` (the current one: the others' are dropped before this). */
+  function handle(event: EngineEvent, from: WorkerLike): void {
     switch (event.type) {
       case 'snapshot': {
         latest = event.snapshot;
@@ -136,8 +137,10 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
         } finally {
           // Taken: the worker may post the next (snapshot-pacer.ts). After the listeners, so a
           // page slow to take them gets them no faster than it can.
+          // To the worker that sent it: a listener may have restarted the engine meanwhile, and
+          // the new worker's seqs start again at 1.
           const ack: SnapshotAck = { type: 'snapshotAck', seq: event.snapshot.seq };
-          worker.postMessage(ack);
+          if (from === worker) from.postMessage(ack);
         }
         return;
       }

@@ -82,6 +82,9 @@ export class KernelOutputs {
     const now = c.nowUs;
     // Outputs of one type come in runs: the kernel's emits edge is counted per run.
     let run = 0;
+    // The last request type a response answered, and the type it answers with (its own: null).
+    let askedIdx = -1;
+    let answer: TypeRec | null = null;
     const group = between ? send.batchCapacity : n;
     let next = group;
     // The first group too meets queues the kernels have just drained: traffic queued since the
@@ -97,11 +100,17 @@ export class KernelOutputs {
       const parentRow = rowBase + out.parentRow[r]!;
       const parentRef = slot.rowRef[parentRow]!;
       const parentId = slot.rowId[parentRow]!;
+      const response = (out.flags[r]! & FLAG_RESPONSE) !== 0;
       let lo = out.typeLo[r]!;
       let hi = out.typeHi[r]!;
-      if ((out.flags[r]! & FLAG_RESPONSE) !== 0) {
-        // The config's response type, where the request's type names one (see TypeRec).
-        const answer = c.types[s.typeIdx[parentRef]!]!.response;
+      if (response) {
+        // The config's response type, where the request's type names one (see TypeRec); requests
+        // of one type come in runs too.
+        const idx = s.typeIdx[parentRef]!;
+        if (idx !== askedIdx) {
+          askedIdx = idx;
+          answer = c.types[idx]!.response;
+        }
         if (answer) {
           lo = answer.lo;
           hi = answer.hi;
@@ -118,7 +127,7 @@ export class KernelOutputs {
         }
       }
       if (
-        (out.flags[r]! & FLAG_RESPONSE) !== 0 &&
+        response &&
         s.traced[parentRef] !== 1 &&
         this.isHost(out.dest[r]!) &&
         !c.receipts.hasRoom()
@@ -143,7 +152,7 @@ export class KernelOutputs {
       k.emitted++;
       run++;
       const priority = out.priority[r]! & 0xff;
-      if ((out.flags[r]! & FLAG_RESPONSE) !== 0) {
+      if (response) {
         this.sendResponse(k, ref, rec, out.dest[r]!, priority);
       } else {
         send.enqueue(ref, rec, priority, source, srcNum);

@@ -19,13 +19,19 @@ describe('snapshot pacer', () => {
     expect(p.outstanding).toBe(0);
   });
 
-  it('ignores an acknowledgement of a snapshot it did not pace (one a command asked for)', () => {
+  it('keeps what is out on an older acknowledgement, and lets all go on a newer one', () => {
     const p = new SnapshotPacer(2, 1000);
     p.posted(10, 0);
     p.posted(11, 0);
+    // An acknowledgement older than any out (one delayed past the timeout): nothing changes.
     p.acked(9);
     expect(p.outstanding).toBe(2);
     expect(p.mayPost(1)).toBe(false);
+    // A snapshot a command asked for goes out after them with a higher seq: once the page has
+    // taken it, it has taken those before it too.
+    p.acked(12);
+    expect(p.outstanding).toBe(0);
+    expect(p.mayPost(2)).toBe(true);
   });
 
   it('goes on after a second without a word from the page, so snapshots never stop', () => {

@@ -50,6 +50,10 @@ describe('metrics history', () => {
     const old = createMetricsHistory();
     for (let k = 0; k <= 20; k++) old.ingest(snap([], k * 10_000, k * 100_000), k * 100);
     expect(old.view('rates').data[4]!.at(-1)).toBeNaN();
+    // Idle too (the engine's clock standing still reads the other rates 0, not this one).
+    for (let k = 21; k <= 25; k++) old.ingest(snap([], 200_000, 2_000_000), k * 100);
+    expect(old.view('rates').data[1]!.at(-1)).toBe(0);
+    expect(old.view('rates').data[4]!.at(-1)).toBeNaN();
   });
 
   /** Rates of a steady 3 M/s, one snapshot per 100 ms of engine time, arriving with `arrive(k)`. */

@@ -139,8 +139,9 @@ export function createMetricsHistory(): MetricsHistory {
       }
       const dt = te - wTime[base]!;
       if (dt > 0) rateUnknown = false;
+      // A counter the snapshot lacks (NaN) is a gap whatever the window, idle too.
       const rate = (now: number, prev: number) =>
-        dt > 0 ? (now - prev) / dt : rateUnknown ? NaN : 0;
+        Number.isNaN(now) ? NaN : dt > 0 ? (now - prev) / dt : rateUnknown ? NaN : 0;
       series(fixed, 'dispatched/s')[i] = rate(dispatched, wDispatched[base]!);
       series(fixed, 'delivered/s')[i] = rate(delivered, wDelivered[base]!);
       series(fixed, 'failed/s')[i] = rate(failed, wFailed[base]!);

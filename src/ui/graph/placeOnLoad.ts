@@ -32,7 +32,13 @@ export async function layOutIfUnplaced(loaded: RouteConfig): Promise<boolean> {
   let layout: Record<string, { x: number; y: number }>;
   try {
     layout = await autoLayout(loaded);
-  } catch {
+  } catch (err) {
+    workbenchStore()
+      .getState()
+      .notify(
+        'error',
+        `Auto-layout of the imported config failed (${err instanceof Error ? err.message : String(err)}): its nodes keep the default positions; Auto-layout tries again.`,
+      );
     return false;
   }
   const now = workbenchStore().getState();

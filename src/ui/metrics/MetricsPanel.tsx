@@ -450,13 +450,14 @@ export function MetricsPanel() {
           </span>
         ) : null}
       </div>
-      <div className={`charts ${stale.className}`} title={stale.title}>
+      {/* Dimmed only: a title here showed over the charts' own pointer box. */}
+      <div className={`charts ${stale.className}`}>
         {/* Titles of one line in a 300 px column: two charts side by side in a half-width pane,
             where one a pane was all a 1280x720 screen showed. */}
         <Chart
           kind="rates"
           windowSec={windowSec}
-          title="Dispatched, delivered, failed /s"
+          title="Dispatched, delivered, failed, dead-lettered /s"
           hint="Dispatched counts what went through the dispatcher: messages injected and the alerts kernels emit. Failed: the dispatcher's delivery errors (a full queue refusing, no route). Dead-lettered: letters of every reason, also those the dispatcher counts as delivered (evicted by a dropOldest queue, failed by their kernel) and the broker's refusals."
         />
         <Chart
