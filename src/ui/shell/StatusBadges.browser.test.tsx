@@ -166,11 +166,21 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
 
   it('shows the rate messages really enter at, and says so when the engine falls behind', async () => {
     render(<TrafficControl />, fakeEngine());
+    // Each reading over a second of engine time after the last (the badge holds a state it
+    // changed to for a second: the test below), each of a run 0.6 s old (past its start-up, too
+    // young for a mean of its own).
+    let at = 0;
     /** A snapshot of the generator asked for `asked`/s, `lagMs` behind, entering at `actual`/s. */
     const running = (asked: number, lagMs: number, actual: number) =>
       store.getState().ingestSnapshot(
         snapshot({
-          generator: { ...generator(true), spec: { ratePerSec: asked }, lagMs },
+          timeUs: (at += 1_100_000),
+          generator: {
+            ...generator(true),
+            spec: { ratePerSec: asked },
+            lagMs,
+            startedUs: at - 600_000,
+          },
           rates: { injectedPerSec: actual, processedPerSec: actual, deadLetteredPerSec: 0 },
         }),
         Date.now(),
@@ -270,6 +280,35 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
       }),
       t0 + i * 100,
     );
+
+  // At the engine's limit the rate swung around the asked one several times a second, and the
+  // badge turned amber and green as often (QA).
+  it('keeps a state it changed to for a second of engine time, but for the start', async () => {
+    render(<TrafficControl />, fakeEngine());
+    const at = (timeUs: number, lagMs: number, actual: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          timeUs,
+          generator: { ...generator(true), spec: { ratePerSec: 1_000_000 }, lagMs, startedUs: 0 },
+          rates: { injectedPerSec: actual, processedPerSec: actual, deadLetteredPerSec: 0 },
+        }),
+        Date.now(),
+      );
+    const badge = page.getByTestId('traffic-rate');
+    at(5_000_000, 3000, 561_000);
+    await expect.element(badge).toHaveAttribute('data-behind', 'true');
+    // 250 ms later above the asked rate: still amber, with the new figure.
+    at(5_250_000, 2900, 1_160_000);
+    await expect.element(badge).toHaveTextContent('1.16 M of 1.00 M/s');
+    await expect.element(badge).toHaveAttribute('data-behind', 'true');
+    at(5_500_000, 2950, 580_000);
+    await expect.element(badge).toHaveAttribute('data-behind', 'true');
+    // A second after it turned amber, catching up shows.
+    at(6_000_000, 2800, 1_170_000);
+    await expect.element(badge).toHaveTextContent(/^1\.1\d\sM\/s · catching up$/);
+    await expect.element(badge).toHaveAttribute('data-behind', 'catching-up');
+    await expect.element(badge).toHaveClass(/badge-ok/);
+  });
 
   it('at the engine limit reads the mean of the last 3 s, not the half-second swings', async () => {
     render(<TrafficControl />, fakeEngine());

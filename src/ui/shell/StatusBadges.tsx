@@ -3,6 +3,7 @@
  * mix, with each kernel's reason on hover/focus) and the traffic control, whose Stop button is
  * there for as long as the generator runs, whichever panel is open.
  */
+import { useState } from 'react';
 import * as Tooltip from '@radix-ui/react-tooltip';
 import type { EngineSnapshot } from '../../engine/protocol';
 import { useLiveValue, useStale } from '../../state/live';
@@ -261,6 +262,28 @@ const BADGE_STATES: Record<
  * enter at (the engine's measured injected rate), not the rate asked for: when the engine cannot
  * keep up, it reads "2.71 M of 10.0 M/s" in amber and says how far behind schedule it is.
  */
+/** How long the traffic badge keeps a state it changed to, µs of engine time. */
+const STATE_HOLD_US = 1_000_000;
+
+/**
+ * `raw`, except that a state shown stays at least `holdUs` (by `atUs`) once it changed, unless
+ * `free(from, to)`; a clock going back lets it change at once.
+ */
+function useHeldState<T extends string>(
+  raw: T,
+  atUs: number,
+  holdUs: number,
+  free: (from: T, to: T) => boolean,
+): T {
+  const [held, setHeld] = useState<{ state: T; since: number }>({ state: raw, since: atUs });
+  if (raw === held.state) return raw;
+  if (atUs < held.since || atUs - held.since >= holdUs || free(held.state, raw)) {
+    setHeld({ state: raw, since: atUs });
+    return raw;
+  }
+  return held.state;
+}
+
 export function TrafficControl() {
   const engine = useEngine();
   const running = useWorkbench((s) => s.snapshot?.generator.running ?? false);
@@ -293,7 +316,6 @@ export function TrafficControl() {
   // Dimmed with its age once no snapshot came for a second (the engine busy with a burst of a
   // million): "269 K of 1.00 M/s" had read on for 4.4 s while nothing entered (QA).
   const stale = useStale();
-  if (!running) return <IdleTraffic />;
   // Behind schedule and entering slower than asked: the engine does not keep up (amber). Behind
   // but entering at the asked rate or faster: it is catching up after a stall, and "643 K of
   // 300 K/s" in amber would read as nonsense (green, "catching up").
@@ -321,11 +343,22 @@ export function TrafficControl() {
         : lagging
           ? 'lagging'
           : 'false';
-  const badge = BADGE_STATES[state]({ actual, mean, asked, lateBy, fullest });
+  // Held a second once changed (engine time), but for the run's start: at the engine's limit
+  // the rate swung around the asked one several times a second, and the badge turned from amber
+  // "561 K of 1.00 M/s" to green "1.16 M/s · catching up" and back as often (QA).
+  const nowUs = useWorkbench((s) => s.snapshot?.timeUs ?? 0);
+  const shown = useHeldState(
+    state,
+    nowUs,
+    STATE_HOLD_US,
+    (a, b) => a === 'starting' || b === 'starting',
+  );
+  if (!running) return <IdleTraffic />;
+  const badge = BADGE_STATES[shown]({ actual, mean, asked, lateBy, fullest });
   return (
     <span className="traffic" data-testid="traffic-status">
       <span
-        className={`badge ${behind ? 'badge-warn' : 'badge-ok'} ${stale.className}`}
+        className={`badge ${shown === 'true' ? 'badge-warn' : 'badge-ok'} ${stale.className}`}
         // The count sent is in Inject's generator line; here, on hover (beside the badge it left
         // the search box 60 px wide at 1280x720).
         title={
@@ -336,7 +369,7 @@ export function TrafficControl() {
             : '')
         }
         data-testid="traffic-rate"
-        data-behind={state}
+        data-behind={shown}
       >
         <span className="dot" aria-hidden="true" />
         {badge.text}
