@@ -311,8 +311,13 @@ test('search and Enter zoom onto the first match without opening the minimap ove
   await expect(page.locator('.react-flow__minimap')).toBeVisible();
 });
 
-test('a config loaded through the API is fitted whole, as an import is', async ({ wb, page }) => {
+test('a config loaded through the API is fitted whole, as an import is, and so is its undo', async ({
+  wb,
+  page,
+}) => {
   await wb.open();
+  await viewSettled(page);
+  const demoZoom = await zoom(page);
   // Twelve more types with no positions: the column `defaultPosition` gives them runs far below
   // the demo's fitted view (it had stayed at the demo's zoom, the new nodes out of sight: QA).
   const loaded = await page.evaluate(() => {
@@ -335,4 +340,13 @@ test('a config loaded through the API is fitted whole, as an import is', async (
   // The config read back is the one given: not laid out behind the caller's back.
   const layout = await page.evaluate(() => window.workbench.getConfig().layout ?? {});
   expect(Object.hasOwn(layout, 'type:5011')).toBe(false);
+  expect(await zoom(page)).toBeLessThan(demoZoom * 0.8);
+  // Undone, the demo is fitted again (it had stayed at the loaded graph's zoom, its nodes specks).
+  await page.evaluate(() => window.workbench.undo());
+  await expect(page.locator('.react-flow__node[data-id="type:5011"]')).toHaveCount(0);
+  await viewSettled(page);
+  expect(await zoom(page)).toBeCloseTo(demoZoom, 2);
+  await page.evaluate(() => window.workbench.redo());
+  await viewSettled(page);
+  await expect(page.locator('.react-flow__node[data-id="type:5011"]')).toBeInViewport();
 });

@@ -38,6 +38,13 @@ export interface WorkspaceSlice {
   config: RouteConfig;
   past: RouteConfig[];
   future: RouteConfig[];
+  /**
+   * Counts undos and redos across a step that replaced the whole config (an import, a load, an
+   * auto-layout, restore demo): the graph fits itself again when it moves (`GraphCanvas`), as
+   * it did for the step itself. Undone, an import had left the demo's nodes as specks at the
+   * imported graph's zoom.
+   */
+  wholeSteps: number;
   /** Apply an edit; a failed edit changes nothing and shows its error. */
   apply(result: EditResult): boolean;
   /**
@@ -105,6 +112,8 @@ export type WorkbenchState = WorkspaceSlice &
 interface StepMeta {
   note: string;
   selectionBefore: string[];
+  /** A `replace`: the whole config at once. */
+  whole?: boolean;
 }
 
 let noticeSeq = 0;
@@ -162,6 +171,7 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
     config: initial.config,
     past: [],
     future: [],
+    wholeSteps: 0,
     apply(result) {
       if (!result.ok) {
         get().notify('error', result.error);
@@ -185,7 +195,7 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
         return false;
       }
       const { config: before, past, selection } = get();
-      steps.set(check.config, { note: note || 'an edit', selectionBefore: selection });
+      steps.set(check.config, { note: note || 'an edit', selectionBefore: selection, whole: true });
       set({ config: check.config, past: [...past, before].slice(-HISTORY_LIMIT), future: [] });
       if (note) get().notify('info', note);
       return true;
@@ -215,6 +225,7 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
         future: [config, ...future],
         selection,
         selectedEdges: [],
+        ...(step?.whole ? { wholeSteps: get().wholeSteps + 1 } : {}),
       });
       get().notify('info', `Undid: ${clause(step?.note ?? 'the last change')}.`);
     },
@@ -229,6 +240,7 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
         future: future.slice(1),
         selection: existing(next, get().selection),
         selectedEdges: [],
+        ...(steps.get(next)?.whole ? { wholeSteps: get().wholeSteps + 1 } : {}),
       });
       get().notify('info', `Redid: ${clause(steps.get(next)?.note ?? 'the change')}.`);
     },

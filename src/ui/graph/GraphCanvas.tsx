@@ -496,6 +496,15 @@ function userMoved(): void {
 function FitWhenAsked({ config }: { config: unknown }) {
   const { fitView } = useReactFlow();
   const height = useFlowStore((s) => s.height);
+  // An undo or redo across a whole-config step (an import, say) is fitted as the step was.
+  const wholeSteps = useWorkbench((s) => s.wholeSteps);
+  useEffect(() => {
+    if (wholeSteps === 0) return;
+    graphView.followsFit = true;
+    void fitView(fitViewOptions(height));
+    // As below: the height is read, not watched.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [wholeSteps, fitView]);
   useEffect(() => {
     if (!graphView.fitPending) return;
     graphView.fitPending = false;
