@@ -158,6 +158,7 @@ describe('live slice (issue 13)', () => {
       receipts: { total: 0, byStatus: {}, sampledOut: 0, recent: [] },
       kernels: [],
       edges: [],
+      deadLetters: { count: 0, added: 0 },
       metrics: {
         messagesDispatched: 0,
         messagesDelivered: 0,
