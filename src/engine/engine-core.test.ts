@@ -758,3 +758,23 @@ describe('engine with asynchronous (GPU) runtimes', () => {
     expect(auto[0]!.fallbackReason).toBe('no adapter');
   });
 });
+
+describe('a long inject', () => {
+  // 4,000,000 at once held the engine's thread past the page's 5 s watchdog, which restarted the
+  // worker and lost every count and queued message (QA).
+  it('says it is alive every 65,536 messages while it holds the thread', () => {
+    const events: string[] = [];
+    let t = 1_000_000;
+    const engine = createEngine({
+      config: demoConfig(),
+      now: () => t,
+      onEvent: (e) => events.push(e.type),
+    });
+    engine.command({ type: 'inject', typeId: 1002, count: 200_000 });
+    expect(events.filter((e) => e === 'heartbeat')).toHaveLength(3);
+    events.length = 0;
+    t += 1000;
+    engine.command({ type: 'inject', typeId: 1002, count: 1000 });
+    expect(events).not.toContain('heartbeat');
+  });
+});

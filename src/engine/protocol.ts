@@ -552,4 +552,5 @@ export type EngineEvent =
   | { type: 'snapshot'; snapshot: EngineSnapshot }
   | { type: 'reply'; reply: EngineReply }
   | { type: 'error'; error: EngineError }
+  /** The worker is alive: once a second from its loop, and with `seq` -1 every 65,536 messages of a long inject (`traffic.ts`). */
   | { type: 'heartbeat'; seq: number };

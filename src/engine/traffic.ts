@@ -29,6 +29,8 @@ import { clearRow8, INLINE_WORDS } from './store';
 export const GEN_CHUNK = 1024;
 /** Hand-injected messages traced exactly per `inject` command. */
 const MAX_TRACED_PER_INJECT = 10_000;
+/** A long inject posts a heartbeat every 65,536 messages (a mask: 2^16 - 1). */
+const PULSE_EVERY = 0xffff;
 
 export class Traffic {
   private generator: TrafficGenerator | null = null;
@@ -463,6 +465,10 @@ export class Traffic {
     const room = c.receipts.room();
     if (count > room) c.receipts.skipNext(count - room, Math.max(0, count - c.receipts.failRoom()));
     for (let i = 0; i < count; i++) {
+      // A burst of millions holds the engine's thread for seconds (most of it refusals and
+      // letters): it says it is alive meanwhile, or the page's watchdog took it for hung after
+      // 5 s and restarted it, losing every count and queued message (QA: 4,000,000 at once).
+      if ((i & PULSE_EVERY) === PULSE_EVERY) c.opts.onEvent?.({ type: 'heartbeat', seq: -1 });
       const ref = s.alloc();
       send.initMessage(ref, rec, cmd.correlationId ?? 0, -1, c.nowUs);
       s.setPayload(ref, bytes);
