@@ -2,11 +2,16 @@
  * How many snapshots the worker posts ahead of the page. Each snapshot the page has taken is
  * acknowledged (`SnapshotAck`, by its `seq`); the worker posts the next only while fewer than
  * `ahead` are unacknowledged. Why: a busy page (a laptop under load, the CPU throttled 8x in
- * Chromium's devtools) took snapshots more slowly than the worker's 16 ms, and they queued in
- * its event loop: panels showed numbers 1.5–4.7 s old as live (their age counted from when the
- * page got to them), and a Stop waited behind the queue for 2 s while the generator went on.
- * Paced, the page is never more than `ahead` snapshots behind, and each one it shows is fresh;
- * what happened in between is in the next (rows and counts accumulate in the engine until then).
+ * Chromium's devtools) took snapshots more slowly than the worker's 16 ms, and they queued in its
+ * event loop without bound: panels showed numbers 1.5–4.7 s old as live (their age counted from
+ * when the page got to them), and a Stop waited behind the queue for 2 s while the generator went
+ * on. What happens while one is held back goes out with the next (rows and counts accumulate in
+ * the engine until then).
+ *
+ * Sixteen, about 250 ms of snapshots: a page that stalls for a frame or two (the first Start's
+ * 150–230 ms frames on this machine) still gets every one on time. Held at two, those frames had
+ * left gaps of 120–230 ms between snapshots by the engine's clock (30–50 ms unpaced), over the
+ * 100 ms the live engine must keep to.
  *
  * A page that says nothing for `timeoutMs` (an acknowledgement lost) gets the next snapshot
  * anyway, so pacing can slow the snapshots down but never stop them.
@@ -17,7 +22,7 @@ export class SnapshotPacer {
   private readonly times: number[] = [];
 
   constructor(
-    private readonly ahead = 2,
+    private readonly ahead = 16,
     private readonly timeoutMs = 1000,
   ) {}
 
