@@ -14,6 +14,27 @@ beforeEach(() => {
 afterEach(cleanup);
 
 const openImport = () => store.getState().openDialog({ kind: 'import' });
+
+/** The demo with `n` more types (5000, 5001, …), each routed to the aggregator. */
+function withExtraTypes(n: number) {
+  const demo = demoConfig();
+  return {
+    ...demo,
+    messageTypes: [
+      ...demo.messageTypes,
+      ...Array.from({ length: n }, (_, i) => ({
+        typeId: 5000 + i,
+        name: `Extra${i}`,
+        handlerId: 100 + i,
+        fields: [{ name: 'id', type: 'u64' as const }],
+      })),
+    ],
+    routes: [
+      ...demo.routes,
+      ...Array.from({ length: n }, (_, i) => ({ typeId: 5000 + i, kernelId: 'aggregator' })),
+    ],
+  };
+}
 const dialog = () => page.getByRole('dialog', { name: 'Import config' });
 const box = () => dialog().getByRole('textbox', { name: 'Config text' });
 
@@ -172,24 +193,8 @@ describe('Import dialog', () => {
 
   it('keeps Apply import in view under a long diff (QA)', async () => {
     render(<ConfigDialogs />);
-    const demo = demoConfig();
     // 60 new types: a diff of 120 lines above the buttons.
-    const big = {
-      ...demo,
-      messageTypes: [
-        ...demo.messageTypes,
-        ...Array.from({ length: 60 }, (_, i) => ({
-          typeId: 5000 + i,
-          name: `Extra${i}`,
-          handlerId: 100 + i,
-          fields: [{ name: 'id', type: 'u64' as const }],
-        })),
-      ],
-      routes: [
-        ...demo.routes,
-        ...Array.from({ length: 60 }, (_, i) => ({ typeId: 5000 + i, kernelId: 'aggregator' })),
-      ],
-    };
+    const big = withExtraTypes(60);
     store
       .getState()
       .openDialog({ kind: 'import', text: JSON.stringify(big), source: 'file big.json' });
@@ -208,24 +213,7 @@ describe('Import of a config without positions', () => {
   // 85 types with no layout stood in one column 9,350 px tall: fitted, a grey column of dots (QA).
   it('lays the graph out as it loads, in the import step: one undo goes back past both', async () => {
     render(<ConfigDialogs />);
-    const demo = demoConfig();
-    const { layout: _none, ...bare } = {
-      ...demo,
-      name: 'No positions',
-      messageTypes: [
-        ...demo.messageTypes,
-        ...Array.from({ length: 12 }, (_, i) => ({
-          typeId: 5000 + i,
-          name: `Extra${i}`,
-          handlerId: 100 + i,
-          fields: [{ name: 'id', type: 'u64' as const }],
-        })),
-      ],
-      routes: [
-        ...demo.routes,
-        ...Array.from({ length: 12 }, (_, i) => ({ typeId: 5000 + i, kernelId: 'aggregator' })),
-      ],
-    };
+    const { layout: _none, ...bare } = { ...withExtraTypes(12), name: 'No positions' };
     const before = store.getState().config;
     const steps = store.getState().past.length;
     store
