@@ -8,6 +8,7 @@ import { FRAUD, PATTERN } from './params.ts';
 import { TrafficGenerator } from './traffic.ts';
 import { createTwin } from './twins.ts';
 import {
+  BEHAVIOR_ANSWER,
   DemoTypes,
   FLAG_REQUIRES_RESPONSE,
   FLAG_RESPONSE,
@@ -240,4 +241,29 @@ describe('all twins', () => {
       expect(firstDiff(split.exportState(), whole.exportState())).toBe(-1);
     },
   );
+});
+
+describe('what each twin answers a request with', () => {
+  // The graph draws `responds` edges from BEHAVIOR_ANSWER; the twins hard-code their answers. A
+  // change to one without the other would draw answers that never come (a review).
+  it('matches BEHAVIOR_ANSWER: the type + 1, PatternResult, or nothing', () => {
+    for (const behavior of ['fraud', 'aggregator', 'pattern', 'generic'] as const) {
+      const batch = createMessageBatch(1);
+      batch.count = 1;
+      batch.typeLo[0] = 2000;
+      batch.flags[0] = FLAG_REQUIRES_RESPONSE;
+      batch.source[0] = 0;
+      const out = createTwin(behavior).process(batch);
+      const answers = Array.from({ length: out.count }, (_, i) => i).filter(
+        (i) => ((out.flags[i] ?? 0) & FLAG_RESPONSE) !== 0,
+      );
+      const want = BEHAVIOR_ANSWER[behavior];
+      if (want === null) {
+        expect(answers, behavior).toEqual([]);
+        continue;
+      }
+      expect(answers, behavior).toHaveLength(1);
+      expect(out.typeLo[answers[0]!], behavior).toBe(want === 'next' ? 2001 : want);
+    }
+  });
 });
