@@ -8,6 +8,7 @@ import {
   freshStore,
   inPane,
   kernelRow,
+  letterQueue,
   render,
   snapshot,
 } from '../testing/browser';
@@ -86,14 +87,7 @@ const hold = (
     snapshot({
       kernels,
       ...(generator ? { generator } : {}),
-      deadLetters: {
-        count,
-        capacity: 10_000,
-        evicted: 0,
-        refusedCrossTenant: 0,
-        recent: [],
-        redrive: null,
-      },
+      deadLetters: letterQueue({ count }),
     }),
     Date.now(),
   );
@@ -102,14 +96,7 @@ const hold = (
 const holding = (count: number, evicted = 0) =>
   store.getState().ingestSnapshot(
     snapshot({
-      deadLetters: {
-        count,
-        capacity: 10_000,
-        evicted,
-        refusedCrossTenant: 0,
-        recent: [],
-        redrive: null,
-      },
+      deadLetters: letterQueue({ count, evicted }),
     }),
     Date.now(),
   );
@@ -125,14 +112,7 @@ async function lettersArriving(timeUs: number, perSec: number, held = 10_000) {
       timeUs,
       kernels: [kernelRow({ id: 'alert_sink', capacity: 1024, queued: 1024 })],
       rates: { injectedPerSec: 0, processedPerSec: 0, deadLetteredPerSec: perSec },
-      deadLetters: {
-        count: held,
-        capacity: 10_000,
-        evicted: 0,
-        refusedCrossTenant: 0,
-        recent: [],
-        redrive: null,
-      },
+      deadLetters: letterQueue({ count: held }),
     }),
     Date.now(),
   );
@@ -392,14 +372,7 @@ describe('Dead letters, empty and explained', () => {
     rows.push({ ...letter(1, 'Rejected'), typeId: 9999, destination: '' });
     store.getState().ingestSnapshot(
       snapshot({
-        deadLetters: {
-          count: 1,
-          capacity: 10_000,
-          evicted: 0,
-          refusedCrossTenant: 0,
-          recent: rows,
-          redrive: null,
-        },
+        deadLetters: letterQueue({ count: 1, recent: rows }),
       }),
       Date.now(),
     );
@@ -415,14 +388,7 @@ describe('Dead letters, empty and explained', () => {
     rows.length = 0;
     store.getState().ingestSnapshot(
       snapshot({
-        deadLetters: {
-          count: 0,
-          capacity: 10_000,
-          evicted: 38_976,
-          refusedCrossTenant: 0,
-          recent: [],
-          redrive: null,
-        },
+        deadLetters: letterQueue({ evicted: 38_976 }),
       }),
       Date.now(),
     );
@@ -896,14 +862,7 @@ describe('Dead letters redrive, paced', () => {
     const at = (p: Partial<RedriveProgress>) =>
       store.getState().ingestSnapshot(
         snapshot({
-          deadLetters: {
-            count: 5_904 - (p.sent ?? 0),
-            capacity: 10_000,
-            evicted: 0,
-            refusedCrossTenant: 0,
-            recent: [],
-            redrive: progress(p),
-          },
+          deadLetters: letterQueue({ count: 5_904 - (p.sent ?? 0), redrive: progress(p) }),
         }),
         Date.now(),
       );

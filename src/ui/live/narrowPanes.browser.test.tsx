@@ -11,12 +11,13 @@ import { QueuesPanel } from './QueuesPanel';
 import { DeadLettersPanel } from './DeadLettersPanel';
 import { ReceiptsPanel } from './ReceiptsPanel';
 import {
+  badgesPlaced,
   cleanup,
   fakeEngine,
   freshStore,
   inPane,
   kernelRow,
-  badgesPlaced,
+  letterQueue,
   overflowIn,
   receipt,
   render,
@@ -381,14 +382,7 @@ describe("Dead letters' bars in a half-width pane at 1280x720", () => {
     render(inPane(668, <DeadLettersPanel />), engine);
     store.getState().ingestSnapshot(
       snapshot({
-        deadLetters: {
-          count: 10_000,
-          capacity: 10_000,
-          evicted: 36_421,
-          refusedCrossTenant: 0,
-          recent: [],
-          redrive: null,
-        },
+        deadLetters: letterQueue({ count: 10_000, evicted: 36_421 }),
       }),
       Date.now(),
     );

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import { ProblemsPanel } from './ProblemsPanel';
 import { PanelBadge } from './PanelBadge';
-import { cleanup, freshStore, kernelRow, render, snapshot } from '../testing/browser';
+import { cleanup, freshStore, kernelRow, letterQueue, render, snapshot } from '../testing/browser';
 import type { WorkbenchStore } from '../../state/store';
 import type { DeadLetterReason } from '../../engine/protocol';
 
@@ -27,14 +27,7 @@ describe('Problems panel', () => {
           }),
           kernelRow({ id: 'alert_sink', lettersByReason: { KernelError: 1 } }),
         ],
-        deadLetters: {
-          count: 10_000,
-          capacity: 10_000,
-          evicted: 1,
-          refusedCrossTenant: 0,
-          recent: [],
-          redrive: null,
-        },
+        deadLetters: letterQueue({ count: 10_000, evicted: 1 }),
       }),
       Date.now(),
     );
@@ -59,14 +52,7 @@ describe('Problems panel', () => {
     const lost = (count: number) =>
       store.getState().ingestSnapshot(
         snapshot({
-          deadLetters: {
-            count,
-            capacity: 10_000,
-            evicted: 77_459,
-            refusedCrossTenant: 0,
-            recent: [],
-            redrive: null,
-          },
+          deadLetters: letterQueue({ count, evicted: 77_459 }),
         }),
         Date.now(),
       );
@@ -152,14 +138,7 @@ describe('Problems panel', () => {
           }),
           kernelRow({ id: 'alert_sink', lettersByReason: { KernelError: 3 } }),
         ],
-        deadLetters: {
-          count: 10_000,
-          capacity: 10_000,
-          evicted: 5_784,
-          refusedCrossTenant: 0,
-          recent: [],
-          redrive: null,
-        },
+        deadLetters: letterQueue({ count: 10_000, evicted: 5_784 }),
         generator: {
           running: true,
           emitted: 1,
@@ -291,14 +270,7 @@ describe('Problems panel', () => {
         kernels: [
           kernelRow({ id: 'fraud_processor', dropped: 5_904, deadLettered: 5_904, lettersHeld: 0 }),
         ],
-        deadLetters: {
-          count: 0,
-          capacity: 10_000,
-          evicted: 0,
-          refusedCrossTenant: 0,
-          recent: [],
-          redrive: null,
-        },
+        deadLetters: letterQueue(),
       }),
       Date.now(),
     );
@@ -313,14 +285,7 @@ describe('Problems panel', () => {
         kernels: [
           kernelRow({ id: 'fraud_processor', dropped: 5_904, deadLettered: 5_904, lettersHeld: 0 }),
         ],
-        deadLetters: {
-          count: 0,
-          capacity: 10_000,
-          evicted: 100,
-          refusedCrossTenant: 0,
-          recent: [],
-          redrive: null,
-        },
+        deadLetters: letterQueue({ evicted: 100 }),
       }),
       Date.now() + 1_000,
     );

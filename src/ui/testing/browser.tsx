@@ -82,6 +82,22 @@ export function kernelRow(k: Partial<KernelSnapshot> & { id: string }): KernelSn
 
 let seq = 0;
 /** A snapshot with every part a panel reads, empty unless given. */
+/** A snapshot's dead-letter queue: empty, 10,000 at most, with `parts` over that. */
+export function letterQueue(
+  parts: Partial<EngineSnapshot['deadLetters']> = {},
+): EngineSnapshot['deadLetters'] {
+  return {
+    count: 0,
+    added: 0,
+    capacity: 10_000,
+    evicted: 0,
+    refusedCrossTenant: 0,
+    recent: [],
+    redrive: null,
+    ...parts,
+  };
+}
+
 export function snapshot(parts: Partial<EngineSnapshot> = {}): EngineSnapshot {
   seq++;
   return {
@@ -99,15 +115,7 @@ export function snapshot(parts: Partial<EngineSnapshot> = {}): EngineSnapshot {
     receipts: { total: 0, byStatus: {}, sampledOut: 0, failedLater: 0, recent: [] },
     kernels: [],
     edges: [],
-    deadLetters: {
-      count: 0,
-      added: 0,
-      capacity: 10_000,
-      evicted: 0,
-      refusedCrossTenant: 0,
-      recent: [],
-      redrive: null,
-    },
+    deadLetters: letterQueue(),
     accounting: {
       injected: 0,
       emitted: 0,
