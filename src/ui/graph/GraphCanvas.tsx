@@ -492,28 +492,24 @@ function userMoved(): void {
   graphView.followsFit = false;
 }
 
-/** Fits the whole graph once it renders a config the app asked to be fitted (`fitGraphAfterChange`). */
+/** Fits the whole graph once it renders a config the app asked to be fitted (`fitGraphAfterChange`), or one an undo or redo brought back across a whole-config step. */
 function FitWhenAsked({ config }: { config: unknown }) {
   const { fitView } = useReactFlow();
   const height = useFlowStore((s) => s.height);
   // An undo or redo across a whole-config step (an import, say) is fitted as the step was.
   const wholeSteps = useWorkbench((s) => s.wholeSteps);
+  const fittedWhole = useRef(wholeSteps);
   useEffect(() => {
-    if (wholeSteps === 0) return;
-    graphView.followsFit = true;
-    void fitView(fitViewOptions(height));
-    // As below: the height is read, not watched.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [wholeSteps, fitView]);
-  useEffect(() => {
-    if (!graphView.fitPending) return;
+    const acrossWhole = fittedWhole.current !== wholeSteps;
+    fittedWhole.current = wholeSteps;
+    if (!graphView.fitPending && !acrossWhole) return;
     graphView.fitPending = false;
     graphView.followsFit = true;
     // React Flow fits once the new nodes are measured.
     void fitView(fitViewOptions(height));
     // The height is read, not watched: a resize refits on its own (RefitOnResize).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [config, fitView]);
+  }, [config, wholeSteps, fitView]);
   return null;
 }
 
