@@ -7,8 +7,8 @@
  * schedule; the engine's own warm-up (`warmup.ts`) draws on the engine's thread, not here.
  */
 import { demoConfig } from '../core/config';
-import { GeneratorPump, type GenReply } from './gen-remote';
-import { TrafficGenerator, type BatchBuffers, type MixEntry } from './generators';
+import { chunkStride, GeneratorPump, type GenReply } from './gen-remote';
+import type { BatchBuffers, MixEntry } from './generators';
 import { layoutOf } from './payload';
 import type { GeneratorSpec } from './protocol';
 
@@ -30,12 +30,15 @@ export interface GenWarmup {
 }
 
 export function createGenWarmup(now: () => number = () => performance.now()): GenWarmup {
+  // The mix a run of the demo draws by default: every routed type at weight 1.
   const config = demoConfig();
-  const mix: MixEntry[] = config.messageTypes
-    .filter((t) => !t.requiresResponse || config.routes.some((r) => r.typeId === t.typeId))
+  const mix: MixEntry[] = config.routes.map((r) => ({
     // The demo's ids are small numbers (u64 strings are for ids past 2^53).
-    .map((t) => ({ typeId: Number(t.typeId), weight: 1, layout: layoutOf(t.fields) }));
-  const stride = Math.max(32, Math.ceil(TrafficGenerator.strideFor(mix) / 4) * 4);
+    typeId: Number(r.typeId),
+    weight: 1,
+    layout: layoutOf(config.messageTypes.find((t) => t.typeId === r.typeId)?.fields ?? []),
+  }));
+  const stride = chunkStride(mix);
   /** Buffers back from the pump, to hand it again (the engine's `credit`). */
   const returned: BatchBuffers[] = [];
   let rows = 0;

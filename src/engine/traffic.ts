@@ -9,6 +9,7 @@ import { HOST_KERNEL } from '../core';
 import { err, normU64, type EngineCore, type TypeRec } from './context';
 import {
   chunkCapacity,
+  chunkStride,
   RemoteFeed,
   type FeedChunk,
   type GeneratorLink,
@@ -107,7 +108,7 @@ export class Traffic {
     const priority = spec.priority ?? c.dispatcher.defaultPriority;
     TrafficGenerator.check(spec, mix);
     this.stop();
-    const stride = Math.max(INLINE_WORDS * 4, Math.ceil(TrafficGenerator.strideFor(mix) / 4) * 4);
+    const stride = chunkStride(mix);
     this.batch = new GeneratedBatch(GEN_CHUNK, stride);
     this.direct = TrafficGenerator.strideFor(mix) <= INLINE_WORDS * 4;
     this.words = new Uint32Array(this.batch.payload.buffer);
