@@ -267,6 +267,51 @@ test.describe('live truth', () => {
       .toBeGreaterThan(100_000);
   });
 
+  test('a burst of 1,000,000 keeps the snapshots and the status bar moving while it is sent', async ({
+    wb,
+    page,
+  }) => {
+    test.setTimeout(60_000);
+    await wb.openReady();
+    // One round trip: the burst through the API (the Inject panel's largest), and what the page
+    // had at each animation frame until its reply came. Before, the engine's thread went silent
+    // for the 1.6 s the send took, and every panel showed the snapshot from before it.
+    const run = await page.evaluate(async () => {
+      const before = window.workbench.snapshot()!;
+      const seen: { seq: number; injected: number; balanced: boolean; timeUs: number }[] = [];
+      const totals = new Set<string>();
+      let done = false;
+      const reply = window.workbench.inject({ typeId: 1002, count: 1_000_000 }).finally(() => {
+        done = true;
+      });
+      while (!done) {
+        await new Promise((r) => requestAnimationFrame(r));
+        const s = window.workbench.snapshot();
+        if (s && s.seq !== seen[seen.length - 1]?.seq)
+          seen.push({
+            seq: s.seq,
+            injected: s.injected,
+            balanced: s.accounting.balanced,
+            timeUs: s.timeUs,
+          });
+        totals.add(document.querySelector('[data-testid="receipt-total"]')?.textContent ?? '');
+      }
+      return { before: before.injected, ok: (await reply).ok, seen, totals: [...totals] };
+    });
+    expect(run.ok).toBe(true);
+    const during = run.seen.filter(
+      (s) => s.injected > run.before && s.injected < run.before + 1_000_000,
+    );
+    // Snapshots of the burst half sent, each whole, the engine's clock moving between them.
+    expect(during.length).toBeGreaterThanOrEqual(2);
+    for (const s of during) expect(s.balanced).toBe(true);
+    expect(during[during.length - 1]!.timeUs).toBeGreaterThan(during[0]!.timeUs);
+    // And the status bar's receipt total read more than one count meanwhile.
+    expect(run.totals.length).toBeGreaterThanOrEqual(2);
+    await expect.poll(async () => (await snap(page))!.injected).toBe(run.before + 1_000_000);
+    expect((await snap(page))!.accounting.balanced).toBe(true);
+  });
+
   test('a click on a type’s ▶ shows the receipt beside the inject control', async ({
     wb,
     page,

@@ -125,6 +125,8 @@ export interface CoreOptions {
   /** High-resolution wall clock in ms, for the `auto` backend's measurements and time slices. */
   clock: () => number;
   onEvent: ((e: EngineEvent) => void) | undefined;
+  /** See `EngineOptions.midCommand`. */
+  midCommand: (() => void) | undefined;
   gpuInfo: () => GpuInfo;
   batchSize: number;
   maxGeneratedPerTick: number;
@@ -270,6 +272,17 @@ export class EngineCore {
     // kernels emit later in the tick got 10 % of the rows under load (wall clock) for 42 % of the
     // receipts; now 45 %.
     this.receipts.refill(this.nowUs);
+  }
+
+  /**
+   * A command that holds the thread for long (an inject of a million) calls this now and then,
+   * with every message it sent so far settled: engine time moves on to now (the messages after
+   * are stamped when they are sent, as they would be by a host sending them one after another),
+   * and the worker may post a snapshot (`EngineOptions.midCommand`).
+   */
+  midCommand(): void {
+    this.advance();
+    this.opts.midCommand?.();
   }
 
   /** True once the current time slice is used up. */

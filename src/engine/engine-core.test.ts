@@ -761,20 +761,36 @@ describe('engine with asynchronous (GPU) runtimes', () => {
 
 describe('a long inject', () => {
   // 4,000,000 at once held the engine's thread past the page's 5 s watchdog, which restarted the
-  // worker and lost every count and queued message (QA).
-  it('says it is alive every 65,536 messages while it holds the thread', () => {
-    const events: string[] = [];
+  // worker and lost every count and queued message (QA); and 1,000,000 into a full queue froze the
+  // panels on the snapshot before it for 1.6 s.
+  it('lets the worker speak every 1,024 messages, its state whole and its time moving', () => {
     let t = 1_000_000;
-    const engine = createEngine({
+    const seen: EngineSnapshot[] = [];
+    const engine: Engine = createEngine({
       config: demoConfig(),
       now: () => t,
-      onEvent: (e) => events.push(e.type),
+      midCommand: () => {
+        seen.push(engine.snapshot());
+        t += 2_000;
+      },
     });
-    engine.command({ type: 'inject', typeId: 1002, count: 200_000 });
-    expect(events.filter((e) => e === 'heartbeat')).toHaveLength(3);
-    events.length = 0;
-    t += 1000;
-    engine.command({ type: 'inject', typeId: 1002, count: 1000 });
-    expect(events).not.toContain('heartbeat');
+    const r = ok(engine, { type: 'inject', typeId: 1002, count: 200_000 });
+    expect(r.count).toBe(200_000);
+    // 200,000 / 1,024: 195 calls, each after a whole multiple of 1,024 messages was sent.
+    expect(seen.map((x) => x.injected)).toEqual(
+      Array.from({ length: 195 }, (_, i) => (i + 1) * 1024),
+    );
+    for (const x of seen) expectBalanced(x);
+    // Engine time moved on between them (the call before saw the time it was given).
+    expect(seen[0]!.timeUs).toBe(1_000_000);
+    expect(seen[1]!.timeUs).toBe(1_002_000);
+    expect(seen[194]!.timeUs).toBe(1_388_000);
+    const end = engine.snapshot();
+    expect(end.injected).toBe(200_000);
+    expect(end.accounting.balanced).toBe(true);
+    // A short inject does not call it.
+    seen.length = 0;
+    ok(engine, { type: 'inject', typeId: 1002, count: 1024 });
+    expect(seen).toHaveLength(0);
   });
 });

@@ -45,7 +45,14 @@ const SNAPSHOT_MS = 16;
  */
 const IDLE_SNAPSHOT_MS = 100;
 const HEARTBEAT_MS = 1000;
-/** The loop's snapshots go out at most two ahead of the page (see snapshot-pacer.ts). */
+/**
+ * During a command that holds the thread for long (`midCommand`), snapshots go out this often: the
+ * page's acknowledgements wait behind the command, and at sixteen a 64 ms apart the pacer's
+ * second-long silence has passed by the time the seventeenth is due, so it never holds one back
+ * there, while a page that is slow still gets at most sixteen a second.
+ */
+const MID_COMMAND_SNAPSHOT_MS = 64;
+/** The loop's snapshots go out at most sixteen ahead of the page (see snapshot-pacer.ts). */
 const pacer = new SnapshotPacer();
 /**
  * Work per tick while busy. Between slices the worker yields to its event loop, so GPU batches
@@ -235,27 +242,7 @@ function step(): void {
   if (!engine) return;
   engine.tick(SLICE_MS);
   const now = performance.now();
-  // Not built while the page is behind: a snapshot takes the rows and letters new since the last
-  // one, which then go out with the next.
-  if (now - lastSnapshotAt >= SNAPSHOT_MS && pacer.mayPost(now)) {
-    lastSnapshotAt = now;
-    const s = engine.snapshot();
-    const key = keyOf(s);
-    if (
-      key !== lastKey ||
-      now - lastPostedAt >= IDLE_SNAPSHOT_MS ||
-      s.receipts.recent.length > 0 ||
-      s.deadLetters.recent.length > 0 ||
-      s.gpuEvents.length > 0
-    ) {
-      lastKey = key;
-      lastPostedAt = now;
-      // Its rows as columns, transferred (see wire.ts); the client puts them back.
-      const { event, transfer } = toWire(s);
-      scope.postMessage(event, transfer);
-      pacer.posted(s.seq, now);
-    }
-  }
+  if (now - lastSnapshotAt >= SNAPSHOT_MS) postSnapshot(engine, now);
   busy = engine.busy();
   if (warmup) {
     if (busy || warmup.step(WARMUP_SLICE_MS)) {
@@ -263,6 +250,43 @@ function step(): void {
       warmup = null;
     }
   }
+}
+
+/** Builds and posts a snapshot when the page may take one and something moved (or it is time). */
+function postSnapshot(engine: Engine, now: number): void {
+  // Not built while the page is behind: a snapshot takes the rows and letters new since the last
+  // one, which then go out with the next.
+  if (!pacer.mayPost(now)) return;
+  lastSnapshotAt = now;
+  const s = engine.snapshot();
+  const key = keyOf(s);
+  if (
+    key !== lastKey ||
+    now - lastPostedAt >= IDLE_SNAPSHOT_MS ||
+    s.receipts.recent.length > 0 ||
+    s.deadLetters.recent.length > 0 ||
+    s.gpuEvents.length > 0
+  ) {
+    lastKey = key;
+    lastPostedAt = now;
+    // Its rows as columns, transferred (see wire.ts); the client puts them back.
+    const { event, transfer } = toWire(s);
+    scope.postMessage(event, transfer);
+    pacer.posted(s.seq, now);
+  }
+}
+
+/**
+ * A long command's pauses (`EngineOptions.midCommand`): a heartbeat once a second, or the page's
+ * watchdog took the worker for hung, and the snapshots the loop cannot post meanwhile.
+ */
+function midCommand(): void {
+  const now = performance.now();
+  if (now - lastHeartbeatAt >= HEARTBEAT_MS) {
+    lastHeartbeatAt = now;
+    post({ type: 'heartbeat', seq: ++heartbeatSeq });
+  }
+  if (engine && now - lastSnapshotAt >= MID_COMMAND_SNAPSHOT_MS) postSnapshot(engine, now);
 }
 
 function reqId(cmd: EngineCommand): { requestId?: number } {
@@ -307,6 +331,7 @@ scope.onmessage = (ev: MessageEvent) => {
         config: cmd.config,
         now: nowUs,
         onEvent: post,
+        midCommand,
         makeKernel,
         gpu: () => gpuInfo,
         spawnGenerator,
