@@ -781,11 +781,16 @@ describe('a long inject', () => {
       Array.from({ length: 195 }, (_, i) => (i + 1) * 1024),
     );
     for (const x of seen) expectBalanced(x);
+    // Each says how far the send is (the page shows it beside Send burst).
+    expect(seen.map((x) => x.sending)).toEqual(
+      Array.from({ length: 195 }, (_, i) => ({ count: 200_000, sent: (i + 1) * 1024 })),
+    );
     // Engine time moved on between them (the call before saw the time it was given).
     expect(seen[0]!.timeUs).toBe(1_000_000);
     expect(seen[1]!.timeUs).toBe(1_002_000);
     expect(seen[194]!.timeUs).toBe(1_388_000);
     const end = engine.snapshot();
+    expect(end.sending).toBeUndefined();
     expect(end.injected).toBe(200_000);
     expect(end.accounting.balanced).toBe(true);
     // A short inject does not call it.

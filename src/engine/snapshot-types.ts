@@ -180,6 +180,12 @@ export interface EngineSnapshot {
   rates: { injectedPerSec: number; processedPerSec: number; deadLetteredPerSec: number };
   /** Messages injected from outside (inject + generator), all time since the last reset. */
   injected: number;
+  /**
+   * An inject being sent as this snapshot was taken: how many it sends and how many of them went
+   * so far (counted in `injected`). Only a long one's snapshots have it: a send holds the engine's
+   * thread, and one of a million or more posts snapshots while it runs (`EngineOptions.midCommand`).
+   */
+  sending?: { count: number; sent: number };
   metrics: {
     messagesDispatched: number;
     messagesDelivered: number;

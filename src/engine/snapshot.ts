@@ -163,6 +163,7 @@ export class SnapshotBuilder {
         deadLetteredPerSec: this.lettered.rate(),
       },
       injected: c.injected,
+      ...(this.traffic.sending ? { sending: { ...this.traffic.sending } } : {}),
       metrics: c.dispatcher.metrics(),
       receipts: {
         total: c.receipts.total,

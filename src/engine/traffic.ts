@@ -34,6 +34,8 @@ const MAX_TRACED_PER_INJECT = 10_000;
 const PULSE_EVERY = 0x3ff;
 
 export class Traffic {
+  /** The inject being sent now, while a long one lets the worker post snapshots (`midCommand`). */
+  sending: { count: number; sent: number } | null = null;
   private generator: TrafficGenerator | null = null;
   private batch: GeneratedBatch | null = null;
   private words: Uint32Array | null = null;
@@ -458,13 +460,34 @@ export class Traffic {
     if (bytes.length > 65_536) err('InvalidPayload', 'A payload holds at most 65,536 bytes.');
     const rec = c.typeRec(typeId);
     const srcNum = c.broker.kernelNumber(source);
-    const s = c.store;
     const send = this.send;
     // A burst larger than the rows the tail can take now gets rows for its newest receipts, not
     // its oldest: those are the messages the dead-letter queue still holds when it overflows
     // (a burst of 50,000 listed messages 1..10,000 while Dead letters held 40,001..50,000).
     const room = c.receipts.room();
     if (count > room) c.receipts.skipNext(count - room, Math.max(0, count - c.receipts.failRoom()));
+    try {
+      this.sendAll(count, cmd.correlationId ?? 0, rec, bytes, priority, source, srcNum);
+    } finally {
+      this.sending = null;
+    }
+    send.flush(source, srcNum);
+    c.receipts.skipNext(0);
+    return count;
+  }
+
+  private sendAll(
+    count: number,
+    correlationId: number,
+    rec: TypeRec,
+    bytes: Uint8Array,
+    priority: number,
+    source: string,
+    srcNum: number,
+  ): void {
+    const c = this.c;
+    const s = c.store;
+    const send = this.send;
     for (let i = 0; i < count; i++) {
       // A burst of millions holds the engine's thread for seconds (most of it refusals and
       // letters): the worker says it is alive meanwhile, or the page's watchdog took it for hung
@@ -472,19 +495,17 @@ export class Traffic {
       // once), and posts snapshots, or the page showed the one before the burst throughout.
       if (i > 0 && (i & PULSE_EVERY) === 0) {
         send.flush(source, srcNum);
+        this.sending = { count, sent: i };
         c.midCommand();
       }
       const ref = s.alloc();
-      send.initMessage(ref, rec, cmd.correlationId ?? 0, -1, c.nowUs);
+      send.initMessage(ref, rec, correlationId, -1, c.nowUs);
       s.setPayload(ref, bytes);
       // Messages injected by hand are traced exactly (and so are their outputs).
       if (i < MAX_TRACED_PER_INJECT) s.traced[ref] = 1;
       c.injected++;
       send.enqueue(ref, rec, priority, source, srcNum);
     }
-    send.flush(source, srcNum);
-    c.receipts.skipNext(0);
-    return count;
   }
 
   /** Given field values over a random fill (so a form may leave fields empty). */

@@ -171,6 +171,40 @@ describe('Inject panel (issue 13, point 8)', () => {
     return form.getByRole('status');
   }
 
+  it("shows a long burst's progress while it is sent, with sending off, then what it did", async () => {
+    // The engine's answer comes when the test gives it, as a burst of a million's after 1–2 s.
+    let answer: (reply: EngineReply) => void = () => undefined;
+    const engine = fakeEngine();
+    engine.request = (cmd) => {
+      engine.sent.push(cmd);
+      return new Promise((r) => {
+        answer = r as (reply: EngineReply) => void;
+      });
+    };
+    render(<InjectPanel />, engine);
+    const form = page.getByRole('form', { name: 'Publish form' });
+    await userEvent.fill(form.getByLabelText('Burst size'), '1000000');
+    await userEvent.click(form.getByRole('button', { name: 'Send burst' }));
+    const burst = form.getByRole('button', { name: 'Send burst' });
+    // Off until the answer comes: a second click had queued another million behind the first.
+    await expect.element(burst).toBeDisabled();
+    await expect.element(form.getByRole('button', { name: 'Send one' })).toBeDisabled();
+    // The engine's snapshots while it sends say how far it is.
+    store
+      .getState()
+      .ingestSnapshot(snapshot({ sending: { count: 1_000_000, sent: 420_000 } }), Date.now());
+    const progress = form.getByTestId('send-progress');
+    await expect.element(progress).toHaveTextContent('Sending 1,000,000: 420,000 sent');
+    await expect
+      .element(progress.getByRole('progressbar', { name: 'Sent so far' }))
+      .toHaveAttribute('value', '420000');
+    answer({ ok: true, command: 'inject', count: 1_000_000, atOnce: {}, ids: null });
+    await expect.element(form.getByRole('status')).toHaveTextContent(/^Sent 1,000,000\. ·/);
+    await expect.element(progress).not.toBeInTheDocument();
+    await expect.element(burst).toBeEnabled();
+    expect(engine.sent.filter((c) => c.type === 'inject')).toHaveLength(1);
+  });
+
   it('says what a burst was refused at once, not only how many were sent', async () => {
     const line = await burstAnswered(50_000, { atOnce: { QueueFull: 45_904 } });
     await expect

@@ -293,6 +293,13 @@ function PublishForm({
     /** The first message the send numbered, for its Trace button. */
     traceId?: number;
   } | null>(null);
+  // A send on its way (its reply not back yet): the buttons are off meanwhile, and a long one's
+  // progress shows from the snapshots the engine posts while it sends (`snapshot.sending`). Before,
+  // a burst of a million showed nothing for the second or two it took, and a second click queued
+  // another million behind it.
+  const [pending, setPending] = useState(false);
+  const sendingCount = useLive((s) => s?.sending?.count ?? null);
+  const sendingSent = useLive((s) => s?.sending?.sent ?? 0);
   const openTrace = useOpenTrace();
   // Sending is off while the type id box holds no type id: the last send's "Sent 1. At once:
   // NoRoute 1" stayed beside the form, as if it said something of what the box holds.
@@ -328,7 +335,7 @@ function PublishForm({
 
   async function send(e: FormEvent, burst: boolean) {
     e.preventDefault();
-    if (sendOff) return;
+    if (sendOff || pending) return;
     const now = problems(burst);
     if (now.length > 0) {
       // Each wrong value is marked at its box, and the last send's "Sent 1." goes: beside the
@@ -355,13 +362,16 @@ function PublishForm({
       if (r.ok) entries.push([f.name, r.value]);
     });
     const payload: PayloadValues = Object.fromEntries(entries);
-    const reply = await engine.request({
-      type: 'inject',
-      typeId,
-      count: burst ? whole(count, 1, 1_000_000) : 1,
-      payload,
-      priority: whole(priority, 0, 255),
-    });
+    setPending(true);
+    const reply = await engine
+      .request({
+        type: 'inject',
+        typeId,
+        count: burst ? whole(count, 1, 1_000_000) : 1,
+        payload,
+        priority: whole(priority, 0, 255),
+      })
+      .finally(() => setPending(false));
     // What was sent stays in the form (a random fill included) until the user changes it.
     if (!stored) setValues(values);
     const say = (text: string, traceId?: number) =>
@@ -418,7 +428,7 @@ function PublishForm({
         >
           Random fill
         </button>
-        <button type="submit" disabled={sendOff}>
+        <button type="submit" disabled={sendOff || pending}>
           Send one
         </button>
         <label className="inline">
@@ -436,15 +446,21 @@ function PublishForm({
               : {})}
           />
         </label>
-        <button type="button" disabled={sendOff} onClick={(e) => void send(e, true)}>
+        <button type="button" disabled={sendOff || pending} onClick={(e) => void send(e, true)}>
           Send burst
         </button>
+        {pending && sendingCount !== null ? (
+          <span role="status" className="send-progress" data-testid="send-progress">
+            Sending {formatCount(sendingCount)}: {formatCount(sendingSent)} sent
+            <progress max={sendingCount} value={sendingSent} aria-label="Sent so far" />
+          </span>
+        ) : null}
         {error ? (
           <span role="alert" className="error" id={`${errorId}-send`}>
             {error}
           </span>
         ) : null}
-        {result ? (
+        {result && !(pending && sendingCount !== null) ? (
           // With the time it was sent, and a flash as it comes: a second send of the same burst
           // had left the line word for word as it was, as if nothing had happened.
           <span
