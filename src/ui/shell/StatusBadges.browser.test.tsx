@@ -115,6 +115,36 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(page.getByTestId('traffic-status')).toHaveTextContent('generator idle');
   });
 
+  it('says a burst is being sent, and that the kernels wait for it, idle or running', async () => {
+    render(<TrafficControl />, fakeEngine());
+    const sending = { count: 1_000_000, sent: 418_816 };
+    store.getState().ingestSnapshot(snapshot({ sending }), Date.now());
+    await expect
+      .element(page.getByTestId('traffic-status'))
+      .toHaveTextContent('sending burst · 41 %');
+    await expect
+      .element(page.getByTestId('traffic-sending'))
+      .toHaveAttribute(
+        'title',
+        expect.stringMatching(
+          /^A burst of 1,000,000 is being sent: 418,816 so far\. .*the kernels take from their queues once it is all in, so their rates read 0\/s until then/,
+        ),
+      );
+    // With the generator running, its badge's hover says it.
+    store
+      .getState()
+      .ingestSnapshot(
+        snapshot({ sending, generator: { ...generator(true), spec: { ratePerSec: 1_000 } } }),
+        Date.now() + 200,
+      );
+    await expect
+      .element(page.getByTestId('traffic-rate'))
+      .toHaveAttribute('title', expect.stringContaining('A burst of 1,000,000 is being sent'));
+    // Done: neither says it any more.
+    store.getState().ingestSnapshot(snapshot({ generator: generator(false) }), Date.now() + 400);
+    await expect.element(page.getByTestId('traffic-status')).toHaveTextContent('generator idle');
+  });
+
   it('hands the keyboard focus from Start to Stop and back as they replace each other', async () => {
     render(<TrafficControl />, fakeEngine());
     const start = page.getByRole('button', { name: 'Start traffic' });

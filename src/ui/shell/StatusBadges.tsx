@@ -149,9 +149,14 @@ function IdleTraffic() {
     const r = s?.deadLetters.redrive;
     return r?.state === 'running' ? { rate: r.ratePerSec, sent: r.sent, total: r.total } : null;
   });
+  const sending = useLiveValue((s) => s?.sending ?? null);
   return (
     <span className="traffic idle" data-testid="traffic-status">
-      {redrive ? (
+      {sending ? (
+        <span className="muted" data-testid="traffic-sending" title={sendingTitle(sending)}>
+          sending burst · {Math.floor((100 * sending.sent) / Math.max(1, sending.count))} %
+        </span>
+      ) : redrive ? (
         <span
           className="muted"
           data-testid="traffic-redrive"
@@ -189,6 +194,19 @@ function IdleTraffic() {
         ▶ Start
       </button>
     </span>
+  );
+}
+
+/**
+ * What a burst being sent holds back (`snapshot.sending`): a send holds the engine's thread, so
+ * the kernels read 0/s and the generator falls behind until it is all in (QA: a full queue's
+ * kernel at "0/s" beside "bottleneck" read as a slow kernel).
+ */
+function sendingTitle(s: { count: number; sent: number }): string {
+  return (
+    `A burst of ${formatCount(s.count)} is being sent: ${formatCount(s.sent)} so far. ` +
+    'It enters at one instant, as a burst does: the kernels take from their queues once it is ' +
+    'all in, so their rates read 0/s until then, and a running generator falls behind.'
   );
 }
 
@@ -316,6 +334,7 @@ export function TrafficControl() {
   // Dimmed with its age once no snapshot came for a second (the engine busy with a burst of a
   // million): "269 K of 1.00 M/s" had read on for 4.4 s while nothing entered (QA).
   const stale = useStale();
+  const sending = useLiveValue((s) => s?.sending ?? null);
   // Behind schedule and entering slower than asked: the engine does not keep up (amber). Behind
   // but entering at the asked rate or faster: it is catching up after a stall, and "643 K of
   // 300 K/s" in amber would read as nonsense (green, "catching up").
@@ -363,6 +382,7 @@ export function TrafficControl() {
         // the search box 60 px wide at 1280x720).
         title={
           (stale.title ? `${stale.title}. ` : '') +
+          (sending ? `${sendingTitle(sending)} ` : '') +
           `${badge.title} ${formatCount(emitted)} sent so far.` +
           (entering > actual * CATCH_UP_RATIO + 1
             ? ` With messages sent by hand, ${formatRate(entering)} enter in all.`
