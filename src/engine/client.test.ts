@@ -126,6 +126,19 @@ describe('engine client', () => {
     expect(client.crashCount()).toBe(1);
   });
 
+  it('answers a request the worker had not answered when it is restarted on purpose', async () => {
+    const { client, workers } = harness();
+    const config = demoConfig();
+    const pending = client.request({ type: 'inject', typeId: 1001, count: 1_000_000 });
+    client.restart(config);
+    expect(workers[0]!.terminated).toBe(true);
+    // Inject's buttons stay off while a send waits for its answer: it must come.
+    await expect(pending).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'WorkerCrashed', message: 'The engine was restarted before it answered.' },
+    });
+  });
+
   it('restarts a worker that stops sending heartbeats', () => {
     const { workers, errors, advance } = harness(1000);
     advance(600);

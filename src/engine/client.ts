@@ -166,16 +166,21 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
     }
   }
 
+  /** Answers every request still waiting: the worker that would have answered is gone. */
+  function failPending(error: EngineError): void {
+    for (const [id, resolve] of pending) {
+      resolve({ ok: false, requestId: id, command: 'unknown', error });
+    }
+    pending.clear();
+  }
+
   function crashed(message: string): void {
     crashes++;
     const error: EngineError = {
       code: 'WorkerCrashed',
       message: `${message}; restarted it${lastConfig ? ` with config "${lastConfig.name}"` : ''} (queued messages and counters were lost).`,
     };
-    for (const [id, resolve] of pending) {
-      resolve({ ok: false, requestId: id, command: 'unknown', error });
-    }
-    pending.clear();
+    failPending(error);
     worker.onmessage = null;
     worker.onerror = null;
     worker.terminate();
@@ -219,21 +224,19 @@ export function createEngineClient(options: EngineClientOptions = {}): EngineCli
       worker.onmessage = null;
       worker.onerror = null;
       worker.terminate();
+      // A request the old worker had not answered would wait for good (Inject's buttons stay
+      // off while a send waits for its answer).
+      failPending({
+        code: 'WorkerCrashed',
+        message: 'The engine was restarted before it answered.',
+      });
       worker = start();
     },
     terminate() {
       terminated = true;
       timers.clearInterval(watchdog);
       worker.terminate();
-      for (const [id, resolve] of pending) {
-        resolve({
-          ok: false,
-          requestId: id,
-          command: 'unknown',
-          error: { code: 'WorkerCrashed', message: 'The engine client was terminated.' },
-        });
-      }
-      pending.clear();
+      failPending({ code: 'WorkerCrashed', message: 'The engine client was terminated.' });
     },
     crashCount: () => crashes,
   };

@@ -798,4 +798,45 @@ describe('a long inject', () => {
     ok(engine, { type: 'inject', typeId: 1002, count: 1024 });
     expect(seen).toHaveLength(0);
   });
+
+  it('is not idle while it sends, also when nothing it sends is queued', () => {
+    const idle: boolean[] = [];
+    const engine: Engine = createEngine({
+      config: demoConfig(),
+      now: () => 1_000_000,
+      midCommand: () => idle.push(engine.snapshot().idle),
+    });
+    // A type no route takes: every message a NoRoute letter, no queue holds any.
+    ok(engine, { type: 'inject', typeId: 9999, count: 10_000 });
+    expect(idle).toEqual(Array.from({ length: 9 }, () => false));
+    expect(engine.snapshot().idle).toBe(true);
+  });
+
+  it('stopped half way by its hook, settles what it numbered and leaves the next sends whole', () => {
+    let calls = 0;
+    const engine = createEngine({
+      config: demoConfig(),
+      now: () => 1_000_000,
+      midCommand: () => {
+        if (++calls === 5) throw new Error('hook failed');
+      },
+    });
+    const r = engine.command({ type: 'inject', typeId: 1002, count: 200_000 });
+    expect(r.ok).toBe(false);
+    const s = engine.snapshot();
+    // 5 x 1,024 numbered before the hook threw: each counted, settled and accounted for.
+    expect(s.injected).toBe(5 * 1024);
+    expect(s.sending).toBeUndefined();
+    expectBalanced(s);
+    // The burst's skip of the rows it had no room for went with it: a later send gets its rows.
+    const sampledOut = s.receipts.sampledOut;
+    const next = ok(engine, { type: 'inject', typeId: 1002, count: 10 });
+    // (A Delivered receipt's row is made when its kernel takes the message.)
+    engine.drain();
+    const after = engine.snapshot();
+    expect(after.receipts.sampledOut).toBe(sampledOut);
+    expect(after.receipts.recent.map((row) => row.messageId)).toEqual(
+      expect.arrayContaining([next.ids!.first, next.ids!.last]),
+    );
+  });
 });

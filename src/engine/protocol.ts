@@ -552,5 +552,5 @@ export type EngineEvent =
   | { type: 'snapshot'; snapshot: EngineSnapshot }
   | { type: 'reply'; reply: EngineReply }
   | { type: 'error'; error: EngineError }
-  /** The worker is alive: once a second from its loop, and with `seq` -1 every 65,536 messages of a long inject (`traffic.ts`). */
+  /** The worker is alive: once a second, from its loop and through a long command (`EngineOptions.midCommand`). */
   | { type: 'heartbeat'; seq: number };

@@ -183,7 +183,8 @@ export interface EngineSnapshot {
   /**
    * An inject being sent as this snapshot was taken: how many it sends and how many of them went
    * so far (counted in `injected`). Only a long one's snapshots have it: a send holds the engine's
-   * thread, and one of a million or more posts snapshots while it runs (`EngineOptions.midCommand`).
+   * thread, and one of more than 1,024 messages lets the worker post snapshots while it runs,
+   * every 64 ms (`EngineOptions.midCommand`): from some 40,000 messages on here.
    */
   sending?: { count: number; sent: number };
   metrics: {

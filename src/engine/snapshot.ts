@@ -156,7 +156,12 @@ export class SnapshotBuilder {
     return {
       seq: ++this.seq,
       timeUs: now,
-      idle: !generator.running && !this.letters.pacing && queued === 0 && inFlight === 0,
+      idle:
+        !generator.running &&
+        !this.letters.pacing &&
+        this.traffic.sending === null &&
+        queued === 0 &&
+        inFlight === 0,
       rates: {
         injectedPerSec: this.injected.rate(),
         processedPerSec: this.processed.rate(),

@@ -469,10 +469,15 @@ export class Traffic {
     try {
       this.sendAll(count, cmd.correlationId ?? 0, rec, bytes, priority, source, srcNum);
     } finally {
+      // Also when the send stopped half way (the worker's hook threw, say): what was numbered is
+      // settled, and the receipts' skip does not go on skipping the next sends' rows.
       this.sending = null;
+      try {
+        send.flush(source, srcNum);
+      } finally {
+        c.receipts.skipNext(0);
+      }
     }
-    send.flush(source, srcNum);
-    c.receipts.skipNext(0);
     return count;
   }
 

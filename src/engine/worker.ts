@@ -46,12 +46,15 @@ const SNAPSHOT_MS = 16;
 const IDLE_SNAPSHOT_MS = 100;
 const HEARTBEAT_MS = 1000;
 /**
- * During a command that holds the thread for long (`midCommand`), snapshots go out this often: the
- * page's acknowledgements wait behind the command, and at sixteen a 64 ms apart the pacer's
- * second-long silence has passed by the time the seventeenth is due, so it never holds one back
- * there, while a page that is slow still gets at most sixteen a second.
+ * During a command that holds the thread for long (`midCommand`), snapshots go out this often,
+ * not paced by the page: its acknowledgements wait behind the command, so the pacer would hold
+ * them back as if the page were behind (up to 744 ms with sixteen out when the command began). A
+ * slow page gets at most sixteen a second meanwhile, for as long as the command runs, and is paced
+ * again after it.
  */
 const MID_COMMAND_SNAPSHOT_MS = 64;
+/** Whether the command being run posted snapshots as it went (then one more goes out at its end). */
+let postedMidCommand = false;
 /** The loop's snapshots go out at most sixteen ahead of the page (see snapshot-pacer.ts). */
 const pacer = new SnapshotPacer();
 /**
@@ -252,11 +255,14 @@ function step(): void {
   }
 }
 
-/** Builds and posts a snapshot when the page may take one and something moved (or it is time). */
-function postSnapshot(engine: Engine, now: number): void {
+/**
+ * Builds and posts a snapshot when the page may take one (`paced`) and something moved (or it is
+ * time).
+ */
+function postSnapshot(engine: Engine, now: number, paced = true): void {
   // Not built while the page is behind: a snapshot takes the rows and letters new since the last
   // one, which then go out with the next.
-  if (!pacer.mayPost(now)) return;
+  if (paced && !pacer.mayPost(now)) return;
   lastSnapshotAt = now;
   const s = engine.snapshot();
   const key = keyOf(s);
@@ -286,7 +292,21 @@ function midCommand(): void {
     lastHeartbeatAt = now;
     post({ type: 'heartbeat', seq: ++heartbeatSeq });
   }
-  if (engine && now - lastSnapshotAt >= MID_COMMAND_SNAPSHOT_MS) postSnapshot(engine, now);
+  if (!engine || now - lastSnapshotAt < MID_COMMAND_SNAPSHOT_MS) return;
+  try {
+    postSnapshot(engine, now, false);
+    postedMidCommand = true;
+  } catch (e) {
+    // The command goes on: a snapshot that could not be built or posted is not worth its messages.
+    lastSnapshotAt = now;
+    post({
+      type: 'error',
+      error: {
+        code: 'Internal',
+        message: `a snapshot during a long command failed: ${e instanceof Error ? e.message : String(e)}`,
+      },
+    });
+  }
 }
 
 function reqId(cmd: EngineCommand): { requestId?: number } {
@@ -366,8 +386,11 @@ scope.onmessage = (ev: MessageEvent) => {
     });
     return;
   }
+  postedMidCommand = false;
   const reply = engine.command(cmd);
   post({ type: 'reply', reply });
+  // Its last snapshot said it was still sending: the state it left goes out with its answer.
+  if (postedMidCommand) postSnapshot(engine, performance.now(), false);
   // A loop asleep at its idle pace steps now when the command left work (see `afterCommand`).
   loop.afterCommand(engine.busy());
   lastKey = '';
