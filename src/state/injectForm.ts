@@ -33,6 +33,13 @@ export interface PublishFormState {
 export interface InjectFormSlice {
   generatorForm: GeneratorFormState;
   publishForm: PublishFormState;
+  /**
+   * A send from the publish form waits for its answer (a burst of a million takes a second or
+   * two): sending is off meanwhile. Here, not in the form, which is built anew for each type and
+   * each time the tab comes back (a type clicked mid-burst had turned sending on again).
+   */
+  publishSending: boolean;
+  setPublishSending(sending: boolean): void;
   setGeneratorForm(patch: Partial<GeneratorFormState>): void;
   setPublishForm(patch: Partial<Omit<PublishFormState, 'values'>>): void;
   setPublishValues(typeKey: string, values: Record<string, string>): void;
@@ -88,6 +95,10 @@ export const createInjectFormSlice: StateCreator<InjectFormSlice, [], [], Inject
 ) => ({
   generatorForm: DEFAULT_GENERATOR_FORM,
   publishForm: { typeText: null, count: '1', priority: '1', values: {} },
+  publishSending: false,
+  setPublishSending(sending) {
+    set({ publishSending: sending });
+  },
   setGeneratorForm(patch) {
     set({ generatorForm: { ...get().generatorForm, ...patch } });
   },

@@ -293,11 +293,12 @@ function PublishForm({
     /** The first message the send numbered, for its Trace button. */
     traceId?: number;
   } | null>(null);
-  // A send on its way (its reply not back yet): the buttons are off meanwhile, and a long one's
-  // progress shows from the snapshots the engine posts while it sends (`snapshot.sending`). Before,
-  // a burst of a million showed nothing for the second or two it took, and a second click queued
-  // another million behind it.
-  const [pending, setPending] = useState(false);
+  // A send on its way (its reply not back yet): the buttons are off meanwhile (aria-disabled, so
+  // the one pressed keeps the keyboard focus), and a long one's progress shows from the snapshots
+  // the engine posts while it sends (`snapshot.sending`). Before, a burst of a million showed
+  // nothing for the second or two it took, and a second click queued another million behind it.
+  const pending = useWorkbench((s) => s.publishSending);
+  const setPending = (v: boolean) => workbenchStore().getState().setPublishSending(v);
   const sendingCount = useLive((s) => s?.sending?.count ?? null);
   const sendingSent = useLive((s) => s?.sending?.sent ?? 0);
   const openTrace = useOpenTrace();
@@ -428,7 +429,7 @@ function PublishForm({
         >
           Random fill
         </button>
-        <button type="submit" disabled={sendOff || pending}>
+        <button type="submit" disabled={sendOff} aria-disabled={pending || undefined}>
           Send one
         </button>
         <label className="inline">
@@ -446,7 +447,12 @@ function PublishForm({
               : {})}
           />
         </label>
-        <button type="button" disabled={sendOff || pending} onClick={(e) => void send(e, true)}>
+        <button
+          type="button"
+          disabled={sendOff}
+          aria-disabled={pending || undefined}
+          onClick={(e) => void send(e, true)}
+        >
           Send burst
         </button>
         {pending && sendingCount !== null ? (

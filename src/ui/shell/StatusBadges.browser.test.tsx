@@ -127,7 +127,7 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
       .toHaveAttribute(
         'title',
         expect.stringMatching(
-          /^A burst of 1,000,000 is being sent: 418,816 so far\. .*the kernels take from their queues once it is all in, so their rates read 0\/s until then/,
+          /^A burst of 1,000,000 is being sent: 418,816 so far\. .*the kernels run again: they take from their queues once it is all in, so their rates read 0\/s until then/,
         ),
       );
     // With the generator running, its badge's hover says it.

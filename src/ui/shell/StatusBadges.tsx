@@ -205,7 +205,7 @@ function IdleTraffic() {
 function sendingTitle(s: { count: number; sent: number }): string {
   return (
     `A burst of ${formatCount(s.count)} is being sent: ${formatCount(s.sent)} so far. ` +
-    'It enters at one instant, as a burst does: the kernels take from their queues once it is ' +
+    'It goes in whole before the kernels run again: they take from their queues once it is ' +
     'all in, so their rates read 0/s until then, and a running generator falls behind.'
   );
 }
@@ -331,8 +331,9 @@ export function TrafficControl() {
       0,
     ),
   );
-  // Dimmed with its age once no snapshot came for a second (the engine busy with a burst of a
-  // million): "269 K of 1.00 M/s" had read on for 4.4 s while nothing entered (QA).
+  // Dimmed with its age once no snapshot came for a second (the engine's worker stalled; a burst
+  // of a million did it before its sends posted snapshots): "269 K of 1.00 M/s" had read on for
+  // 4.4 s while nothing entered (QA).
   const stale = useStale();
   const sending = useLiveValue((s) => s?.sending ?? null);
   // Behind schedule and entering slower than asked: the engine does not keep up (amber). Behind
