@@ -267,24 +267,32 @@ test.describe('live truth', () => {
       .toBeGreaterThan(100_000);
   });
 
-  test('a burst of 1,000,000 keeps the snapshots and the status bar moving while it is sent', async ({
+  test('a burst of 1,000,000 from Inject keeps the snapshots, the status bar and its progress moving', async ({
     wb,
     page,
   }) => {
     test.setTimeout(60_000);
     await wb.openReady();
-    // One round trip: the burst through the API (the Inject panel's largest), and what the page
-    // had at each animation frame until its reply came. Before, the engine's thread went silent
-    // for the 1.6 s the send took, and every panel showed the snapshot from before it.
+    const form = (await panel(page, 'Inject')).getByRole('form', { name: 'Publish form' });
+    await form.getByLabel('Burst size').fill('1000000');
+    // One round trip: Send burst pressed (the panel's largest burst of the type it shows), and what
+    // the page had at each animation frame until the send's result line came. Before, the
+    // engine's thread went silent for the 1.6 s the send took, and every panel showed the
+    // snapshot from before it.
     const run = await page.evaluate(async () => {
       const before = window.workbench.snapshot()!;
       const seen: { seq: number; injected: number; balanced: boolean; timeUs: number }[] = [];
       const totals = new Set<string>();
-      let done = false;
-      const reply = window.workbench.inject({ typeId: 1002, count: 1_000_000 }).finally(() => {
-        done = true;
-      });
-      while (!done) {
+      const progress = new Set<string>();
+      const toolbar = new Set<string>();
+      const publish = document.querySelector('form[aria-label="Publish form"]')!;
+      const burst = [...publish.querySelectorAll('button')].find(
+        (b) => b.textContent === 'Send burst',
+      )!;
+      burst.click();
+      let offWhileSending = true;
+      const t0 = performance.now();
+      while (!publish.querySelector('.send-result') && performance.now() - t0 < 30_000) {
         await new Promise((r) => requestAnimationFrame(r));
         const s = window.workbench.snapshot();
         if (s && s.seq !== seen[seen.length - 1]?.seq)
@@ -295,10 +303,23 @@ test.describe('live truth', () => {
             timeUs: s.timeUs,
           });
         totals.add(document.querySelector('[data-testid="receipt-total"]')?.textContent ?? '');
+        const line = document.querySelector('[data-testid="send-progress"]')?.textContent;
+        if (line) progress.add(line);
+        const said = document.querySelector('[data-testid="traffic-sending"]')?.textContent;
+        if (said) toolbar.add(said);
+        if (line && burst.getAttribute('aria-disabled') !== 'true') offWhileSending = false;
       }
-      return { before: before.injected, ok: (await reply).ok, seen, totals: [...totals] };
+      return {
+        before: before.injected,
+        result: publish.querySelector('.send-result')?.textContent ?? '',
+        seen,
+        totals: [...totals],
+        progress: [...progress],
+        toolbar: [...toolbar],
+        offWhileSending,
+      };
     });
-    expect(run.ok).toBe(true);
+    expect(run.result).toMatch(/^Sent 1,000,000: messages \d+ to \d+\. Refused on send: QueueFull/);
     const during = run.seen.filter(
       (s) => s.injected > run.before && s.injected < run.before + 1_000_000,
     );
@@ -306,8 +327,17 @@ test.describe('live truth', () => {
     expect(during.length).toBeGreaterThanOrEqual(2);
     for (const s of during) expect(s.balanced).toBe(true);
     expect(during[during.length - 1]!.timeUs).toBeGreaterThan(during[0]!.timeUs);
-    // And the status bar's receipt total read more than one count meanwhile.
+    // The status bar's receipt total read more than one count meanwhile, the form how far the
+    // send was (with sending off), and the toolbar that a burst was being sent.
     expect(run.totals.length).toBeGreaterThanOrEqual(2);
+    expect(run.progress.length).toBeGreaterThanOrEqual(1);
+    for (const line of run.progress) expect(line).toMatch(/^Sending 1,000,000: [\d,]+ sent$/);
+    expect(run.offWhileSending).toBe(true);
+    expect(run.toolbar.length).toBeGreaterThanOrEqual(1);
+    for (const said of run.toolbar) expect(said).toMatch(/^sending burst · \d+ %$/);
+    // Done: both gone, the count whole.
+    await expect(page.getByTestId('send-progress')).toHaveCount(0);
+    await expect(page.getByTestId('traffic-status')).toHaveText(/generator idle/);
     await expect.poll(async () => (await snap(page))!.injected).toBe(run.before + 1_000_000);
     expect((await snap(page))!.accounting.balanced).toBe(true);
   });
