@@ -30,6 +30,24 @@ export interface PublishFormState {
   values: Record<string, Record<string, string>>;
 }
 
+/** A send from the publish form: the type it sends, as the form names it. */
+export interface PublishSend {
+  /** The type id as the form keys it (`String(typeId)`). */
+  typeKey: string;
+  /** "Transaction (1001)", or the bare id of a type the config does not define. */
+  typeLabel: string;
+}
+
+/** What the publish form's last send did, as its result line says it. */
+export interface PublishResult extends PublishSend {
+  text: string;
+  /** Tells one send's line from the next (each flashes as it comes). */
+  seq: number;
+  atMs: number;
+  /** The first message the send numbered, for its Trace button. */
+  traceId?: number;
+}
+
 export interface InjectFormSlice {
   generatorForm: GeneratorFormState;
   publishForm: PublishFormState;
@@ -38,8 +56,15 @@ export interface InjectFormSlice {
    * two): sending is off meanwhile. Here, not in the form, which is built anew for each type and
    * each time the tab comes back (a type clicked mid-burst had turned sending on again).
    */
-  publishSending: boolean;
-  setPublishSending(sending: boolean): void;
+  publishSending: PublishSend | null;
+  setPublishSending(sending: PublishSend | null): void;
+  /**
+   * The last send's result line. Here too, so it is there when the form comes back: a type chosen
+   * or a tab switched while a burst was sent had lost its "Sent 1,000,000 … Refused on send" (QA).
+   */
+  publishResult: PublishResult | null;
+  /** Sets the result line (a new `seq`), or clears it with null. */
+  setPublishResult(result: Omit<PublishResult, 'seq'> | null): void;
   setGeneratorForm(patch: Partial<GeneratorFormState>): void;
   setPublishForm(patch: Partial<Omit<PublishFormState, 'values'>>): void;
   setPublishValues(typeKey: string, values: Record<string, string>): void;
@@ -95,9 +120,14 @@ export const createInjectFormSlice: StateCreator<InjectFormSlice, [], [], Inject
 ) => ({
   generatorForm: DEFAULT_GENERATOR_FORM,
   publishForm: { typeText: null, count: '1', priority: '1', values: {} },
-  publishSending: false,
+  publishSending: null,
   setPublishSending(sending) {
     set({ publishSending: sending });
+  },
+  publishResult: null,
+  setPublishResult(result) {
+    const seq = (get().publishResult?.seq ?? 0) + 1;
+    set({ publishResult: result === null ? null : { ...result, seq } });
   },
   setGeneratorForm(patch) {
     set({ generatorForm: { ...get().generatorForm, ...patch } });

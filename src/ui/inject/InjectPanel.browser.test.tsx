@@ -231,6 +231,66 @@ describe('Inject panel (issue 13, point 8)', () => {
     expect(engine.sent.filter((c) => c.type === 'inject')).toHaveLength(1);
   });
 
+  it("keeps a send's result and progress across the form built anew, naming the type sent", async () => {
+    // The first send is answered at once, the second when the test says.
+    let answer: (reply: EngineReply) => void = () => undefined;
+    const engine = fakeEngine();
+    engine.request = (cmd) => {
+      engine.sent.push(cmd);
+      const reply = {
+        ok: true,
+        command: 'inject',
+        count: 50_000,
+        atOnce: { QueueFull: 45_904 },
+        ids: null,
+      } as EngineReply;
+      if (engine.sent.length === 1) return Promise.resolve(reply as never);
+      return new Promise((r) => {
+        answer = r as (reply: EngineReply) => void;
+      });
+    };
+    render(<InjectPanel />, engine);
+    const form = page.getByRole('form', { name: 'Publish form' });
+    await userEvent.fill(form.getByLabelText('Burst size'), '50000');
+    await userEvent.click(form.getByRole('button', { name: 'Send burst' }));
+    await expect.element(form.getByRole('status')).toHaveTextContent(/^Sent 50,000\./);
+    // The bar as it was when the next send began is kept while its progress shows in place of
+    // the result line: the fields under it had moved up and back down.
+    const bar = form.element().querySelector<HTMLElement>('.panel-bar')!;
+    const height = bar.offsetHeight;
+    await userEvent.click(form.getByRole('button', { name: 'Send burst' }));
+    store
+      .getState()
+      .ingestSnapshot(snapshot({ sending: { count: 50_000, sent: 20_480 } }), Date.now());
+    await expect.element(form.getByTestId('send-progress')).toBeInTheDocument();
+    expect(bar.style.minHeight).toBe(`${height}px`);
+    // Another type chosen mid-send: its form says whose send it is.
+    await userEvent.fill(page.getByRole('combobox', { name: 'Message type id' }), '1002');
+    await expect
+      .element(form.getByTestId('send-progress'))
+      .toHaveTextContent('Sending 50,000 Transaction (1001): 20,480 sent');
+    // The panel unmounted (its tab switched away) and back: still sending, and the answer shows.
+    render(<InjectPanel />, engine);
+    await expect
+      .element(page.getByRole('button', { name: 'Send burst' }))
+      .toHaveAttribute('aria-disabled', 'true');
+    answer({
+      ok: true,
+      command: 'inject',
+      count: 50_000,
+      atOnce: { QueueFull: 45_904 },
+      ids: null,
+    });
+    await expect
+      .element(page.getByRole('form', { name: 'Publish form' }).getByRole('status'))
+      .toHaveTextContent(/^Transaction \(1001\): Sent 50,000\. Refused on send: QueueFull 45,904/);
+    // Back on the type sent, without the prefix.
+    await userEvent.fill(page.getByRole('combobox', { name: 'Message type id' }), '1001');
+    await expect
+      .element(page.getByRole('form', { name: 'Publish form' }).getByRole('status'))
+      .toHaveTextContent(/^Sent 50,000\. Refused on send: QueueFull 45,904/);
+  });
+
   it('says what a burst was refused at once, not only how many were sent', async () => {
     const line = await burstAnswered(50_000, { atOnce: { QueueFull: 45_904 } });
     await expect

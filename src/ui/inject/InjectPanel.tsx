@@ -20,7 +20,7 @@ import { useLive, useLiveValue, useStale } from '../../state/live';
 import { SUSTAINED_S } from '../../state/sustained';
 import { engineLimit, useMeanWhenBehind } from '../live/engineLimit';
 import { useWorkbench, workbenchStore } from '../../state/store';
-import type { GeneratorFormState } from '../../state/injectForm';
+import type { GeneratorFormState, PublishResult, PublishSend } from '../../state/injectForm';
 import {
   checkGeneratorForm,
   describeErrors,
@@ -193,6 +193,7 @@ export function InjectPanel() {
           <PublishForm
             key={String(shownId)}
             typeId={shownId}
+            typeLabel={type ? `${type.name} (${String(type.typeId)})` : String(shownId)}
             fields={type?.fields ?? []}
             sendOff={typeId === null}
           />
@@ -235,10 +236,13 @@ function revealNearest(el: HTMLElement | null) {
 
 function PublishForm({
   typeId,
+  typeLabel,
   fields,
   sendOff,
 }: {
   typeId: number | string;
+  /** "Transaction (1001)", or the bare id of a type the config does not define. */
+  typeLabel: string;
   fields: Field[];
   /** The type id box holds no type id: the form shows the last type's fields, sending is off. */
   sendOff: boolean;
@@ -285,26 +289,33 @@ function PublishForm({
   // follow the values, and go once they are fixed, by typing or by Random fill. Kept as text, "Not
   // sent: id: …" and the priority's red outline outlived the fix.
   const [refused, setRefused] = useState<{ burst: boolean } | null>(null);
-  // What the last send did; `seq` tells one send's line from the next (see revealNearest).
-  const [result, setResult] = useState<{
-    text: string;
-    seq: number;
-    atMs: number;
-    /** The first message the send numbered, for its Trace button. */
-    traceId?: number;
-  } | null>(null);
+  // What the last send did, kept in the store (the form is built anew for each type and each time
+  // the tab comes back); `seq` tells one send's line from the next (see revealNearest). A send of
+  // another type than the form's names its type.
+  const result = useWorkbench((s) => s.publishResult);
+  const setResult = (r: Omit<PublishResult, 'seq'> | null) =>
+    workbenchStore().getState().setPublishResult(r);
   // A send on its way (its reply not back yet): the buttons are off meanwhile (aria-disabled, so
   // the one pressed keeps the keyboard focus), and a long one's progress shows from the snapshots
   // the engine posts while it sends (`snapshot.sending`). Before, a burst of a million showed
   // nothing for the second or two it took, and a second click queued another million behind it.
   const pending = useWorkbench((s) => s.publishSending);
-  const setPending = (v: boolean) => workbenchStore().getState().setPublishSending(v);
+  const setPending = (v: PublishSend | null) => workbenchStore().getState().setPublishSending(v);
   const sendingCount = useLive((s) => s?.sending?.count ?? null);
   const sendingSent = useLive((s) => s?.sending?.sent ?? 0);
+  const progress = pending !== null && sendingCount !== null;
+  // The bar's height when the send began, kept while its progress shows in place of the last
+  // result: the fields under it moved up and back down at each burst (QA).
+  const bar = useRef<HTMLDivElement>(null);
+  const [reserve, setReserve] = useState<number | null>(null);
+  if (pending === null && reserve !== null) setReserve(null);
   const openTrace = useOpenTrace();
   // Sending is off while the type id box holds no type id: the last send's "Sent 1. At once:
   // NoRoute 1" stayed beside the form, as if it said something of what the box holds.
-  if (sendOff && result !== null) setResult(null);
+  useEffect(() => {
+    if (sendOff) workbenchStore().getState().setPublishResult(null);
+  }, [sendOff]);
+  const ofType = (s: PublishSend) => (s.typeKey === typeKey ? '' : ` ${s.typeLabel}`);
   const parsed = fields.map((f) =>
     parseFieldValue(f, Object.hasOwn(values, f.name) ? (values[f.name] ?? '') : ''),
   );
@@ -336,7 +347,7 @@ function PublishForm({
 
   async function send(e: FormEvent, burst: boolean) {
     e.preventDefault();
-    if (sendOff || pending) return;
+    if (sendOff || pending !== null) return;
     const now = problems(burst);
     if (now.length > 0) {
       // Each wrong value is marked at its box, and the last send's "Sent 1." goes: beside the
@@ -363,7 +374,9 @@ function PublishForm({
       if (r.ok) entries.push([f.name, r.value]);
     });
     const payload: PayloadValues = Object.fromEntries(entries);
-    setPending(true);
+    const sent: PublishSend = { typeKey, typeLabel };
+    setReserve(bar.current?.offsetHeight ?? null);
+    setPending(sent);
     const reply = await engine
       .request({
         type: 'inject',
@@ -372,16 +385,16 @@ function PublishForm({
         payload,
         priority: whole(priority, 0, 255),
       })
-      .finally(() => setPending(false));
+      .finally(() => setPending(null));
     // What was sent stays in the form (a random fill included) until the user changes it.
     if (!stored) setValues(values);
     const say = (text: string, traceId?: number) =>
-      setResult((r) => ({
+      setResult({
+        ...sent,
         text,
-        seq: (r?.seq ?? 0) + 1,
         atMs: Date.now(),
         ...(traceId === undefined ? {} : { traceId }),
-      }));
+      });
     if (!reply.ok) return say(reply.error.message);
     // Which messages they were (ids as Receipts and Trace show them): under generated traffic
     // "Sent 1." left the message to be found among 100,000 a second.
@@ -422,14 +435,18 @@ function PublishForm({
           the fields, in the dock's two columns at 1440x900, "Sent 50,000. At once: QueueFull …"
           fell under the pane's fold and a click on Send burst seemed to do nothing. Start and what
           runs sit under the generator's heading the same way. */}
-      <div className="panel-bar">
+      <div
+        className="panel-bar"
+        ref={bar}
+        style={progress && reserve !== null ? { minHeight: reserve } : undefined}
+      >
         <button
           type="button"
           onClick={() => setValues(Object.fromEntries(fields.map((f) => [f.name, randomFill(f)])))}
         >
           Random fill
         </button>
-        <button type="submit" disabled={sendOff} aria-disabled={pending || undefined}>
+        <button type="submit" disabled={sendOff} aria-disabled={pending !== null || undefined}>
           Send one
         </button>
         <label className="inline">
@@ -450,14 +467,17 @@ function PublishForm({
         <button
           type="button"
           disabled={sendOff}
-          aria-disabled={pending || undefined}
+          aria-disabled={pending !== null || undefined}
           onClick={(e) => void send(e, true)}
         >
           Send burst
         </button>
-        {pending && sendingCount !== null ? (
-          <span role="status" className="send-progress" data-testid="send-progress">
-            Sending {formatCount(sendingCount)}: {formatCount(sendingSent)} sent
+        {progress ? (
+          // Not a live region: rewritten ten times a second, it was read out as often; the
+          // result line that follows is one.
+          <span className="send-progress" data-testid="send-progress">
+            Sending {formatCount(sendingCount)}
+            {ofType(pending)}: {formatCount(sendingSent)} sent
             <progress max={sendingCount} value={sendingSent} aria-label="Sent so far" />
           </span>
         ) : null}
@@ -466,7 +486,7 @@ function PublishForm({
             {error}
           </span>
         ) : null}
-        {result && !(pending && sendingCount !== null) ? (
+        {result && !progress ? (
           // With the time it was sent, and a flash as it comes: a second send of the same burst
           // had left the line word for word as it was, as if nothing had happened.
           <span
@@ -476,6 +496,7 @@ function PublishForm({
             ref={revealNearest}
             data-seq={result.seq}
           >
+            {result.typeKey === typeKey ? '' : `${result.typeLabel}: `}
             {result.text} <span className="muted">· {formatClock(result.atMs * 1000)}</span>
             {result.traceId !== undefined ? (
               <>
