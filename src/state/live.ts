@@ -144,7 +144,10 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
       // Measured from the last show, not from when the shown snapshot arrived: a trailing show
       // of an older arrival must not let the next one through sooner.
       const wait = shownAt === null ? 0 : shownAt + VIEW_EVERY_MS - wallMs;
-      if (wait <= 0) {
+      // A send's start and end are shown at once (`snapshot.sending`), as Inject's result line is.
+      const sendingEdge =
+        (snapshot.sending === undefined) !== (get().snapshot?.sending === undefined);
+      if (wait <= 0 || sendingEdge) {
         cancel();
         show(snapshot, wallMs, wallMs);
         return;

@@ -241,6 +241,29 @@ describe('live slice (issue 13)', () => {
     expect(staleSeconds(st())).toBeNull();
   });
 
+  it("shows a send's first and last snapshot at once, between the 100 ms shows", () => {
+    vi.useFakeTimers();
+    try {
+      const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
+      const st = () => store.getState();
+      const t0 = Date.now();
+      const sending = (sent: number) => ({ count: 1_000_000, sent });
+      st().ingestSnapshot(snap(1), t0);
+      // The send's first: at once (Inject's progress and the toolbar say so from the start).
+      st().ingestSnapshot({ ...snap(2), sending: sending(1024) }, t0 + 10);
+      expect(st().snapshot?.sending).toEqual(sending(1024));
+      // Within it, the interval holds as ever.
+      st().ingestSnapshot({ ...snap(3), sending: sending(40_960) }, t0 + 30);
+      expect(st().snapshot?.seq).toBe(2);
+      // Its end, at once too: "sending burst · 73 %" had stood beside "Sent 1,000,000".
+      st().ingestSnapshot(snap(4), t0 + 50);
+      expect(st().snapshot?.seq).toBe(4);
+      expect(st().snapshot?.sending).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('shows a snapshot at most every 100 ms, the newest always within that, the predictor the one shown', () => {
     vi.useFakeTimers();
     try {

@@ -130,16 +130,27 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
           /^A burst of 1,000,000 is being sent: 418,816 so far\. .*the kernels run again: they take from their queues once it is all in, so their rates read 0\/s until then/,
         ),
       );
-    // With the generator running, its badge's hover says it.
-    store
-      .getState()
-      .ingestSnapshot(
-        snapshot({ sending, generator: { ...generator(true), spec: { ratePerSec: 1_000 } } }),
-        Date.now() + 200,
-      );
+    // With the generator running, its badge says it instead of "0/s · 0.6 s behind" (the hover
+    // had said 0/s and 806 K/s entering at once).
+    store.getState().ingestSnapshot(
+      snapshot({
+        sending,
+        generator: { ...generator(true), lagMs: 600, spec: { ratePerSec: 1_000 } },
+        rates: { injectedPerSec: 806_000, processedPerSec: 0, deadLetteredPerSec: 0 },
+      }),
+      Date.now() + 200,
+    );
+    const rate = page.getByTestId('traffic-rate');
+    await expect.element(rate).toHaveTextContent('sending burst · 41 %');
     await expect
-      .element(page.getByTestId('traffic-rate'))
-      .toHaveAttribute('title', expect.stringContaining('A burst of 1,000,000 is being sent'));
+      .element(rate)
+      .toHaveAttribute(
+        'title',
+        expect.stringMatching(
+          /^A burst of 1,000,000 is being sent: .* The generator's run goes on once it is in\. 12,345 sent so far\.$/,
+        ),
+      );
+    await expect.element(rate).toHaveClass(/badge-ok/);
     // Done: neither says it any more.
     store.getState().ingestSnapshot(snapshot({ generator: generator(false) }), Date.now() + 400);
     await expect.element(page.getByTestId('traffic-status')).toHaveTextContent('generator idle');
