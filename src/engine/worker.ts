@@ -205,6 +205,14 @@ function keyOf(s: EngineSnapshot): string {
 }
 
 /** One step of the loop (`step-loop.ts`), with its heartbeat; true while there is work left. */
+/** Says what failed, and goes on: one failure must not stop the engine for good. */
+function postFailure(what: string, e: unknown): void {
+  post({
+    type: 'error',
+    error: { code: 'Internal', message: `${what}: ${e instanceof Error ? e.message : String(e)}` },
+  });
+}
+
 function loopStep(): boolean {
   const t = performance.now();
   try {
@@ -213,13 +221,7 @@ function loopStep(): boolean {
     // One failing tick (a kernel runtime that threw, say) must not stop the engine for good: say
     // so and go on; the accounting keeps every message it holds.
     busy = false;
-    post({
-      type: 'error',
-      error: {
-        code: 'Internal',
-        message: `engine tick failed: ${e instanceof Error ? e.message : String(e)}`,
-      },
-    });
+    postFailure('engine tick failed', e);
   }
   if (t - lastHeartbeatAt >= HEARTBEAT_MS) {
     lastHeartbeatAt = t;
@@ -301,13 +303,7 @@ function midCommand(): void {
   } catch (e) {
     // The command goes on: a snapshot that could not be built or posted is not worth its messages.
     lastSnapshotAt = now;
-    post({
-      type: 'error',
-      error: {
-        code: 'Internal',
-        message: `a snapshot during a long command failed: ${e instanceof Error ? e.message : String(e)}`,
-      },
-    });
+    postFailure('a snapshot during a long command failed', e);
   }
 }
 

@@ -14,6 +14,22 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
+/**
+ * An engine whose requests wait for `answer` (a burst of a million's answer comes after 1–2 s),
+ * but for the first ones, answered at once with `immediate`.
+ */
+function answeredLater(immediate: EngineReply[] = []) {
+  const engine = fakeEngine();
+  const waiting: ((reply: EngineReply) => void)[] = [];
+  engine.request = (cmd) => {
+    engine.sent.push(cmd);
+    const now = immediate.shift();
+    if (now) return Promise.resolve(now as never);
+    return new Promise((r) => waiting.push(r as (reply: EngineReply) => void));
+  };
+  return { engine, answer: (reply: EngineReply) => waiting.shift()?.(reply) };
+}
+
 describe('Inject panel (issue 13, point 8)', () => {
   it('shows the same random fill when the panel comes back, for fields never typed in', async () => {
     const engine = fakeEngine();
@@ -172,15 +188,7 @@ describe('Inject panel (issue 13, point 8)', () => {
   }
 
   it("shows a long burst's progress while it is sent, with sending off, then what it did", async () => {
-    // The engine's answer comes when the test gives it, as a burst of a million's after 1–2 s.
-    let answer: (reply: EngineReply) => void = () => undefined;
-    const engine = fakeEngine();
-    engine.request = (cmd) => {
-      engine.sent.push(cmd);
-      return new Promise((r) => {
-        answer = r as (reply: EngineReply) => void;
-      });
-    };
+    const { engine, answer } = answeredLater();
     render(<InjectPanel />, engine);
     const form = page.getByRole('form', { name: 'Publish form' });
     await userEvent.fill(form.getByLabelText('Burst size'), '1000000');
@@ -213,11 +221,7 @@ describe('Inject panel (issue 13, point 8)', () => {
   });
 
   it('keeps sending off while a send waits, also once another type is chosen', async () => {
-    const engine = fakeEngine();
-    engine.request = (cmd) => {
-      engine.sent.push(cmd);
-      return new Promise(() => undefined);
-    };
+    const { engine } = answeredLater();
     render(<InjectPanel />, engine);
     const form = page.getByRole('form', { name: 'Publish form' });
     await userEvent.click(form.getByRole('button', { name: 'Send burst' }));
@@ -233,22 +237,14 @@ describe('Inject panel (issue 13, point 8)', () => {
 
   it("keeps a send's result and progress across the form built anew, naming the type sent", async () => {
     // The first send is answered at once, the second when the test says.
-    let answer: (reply: EngineReply) => void = () => undefined;
-    const engine = fakeEngine();
-    engine.request = (cmd) => {
-      engine.sent.push(cmd);
-      const reply = {
-        ok: true,
-        command: 'inject',
-        count: 50_000,
-        atOnce: { QueueFull: 45_904 },
-        ids: null,
-      } as EngineReply;
-      if (engine.sent.length === 1) return Promise.resolve(reply as never);
-      return new Promise((r) => {
-        answer = r as (reply: EngineReply) => void;
-      });
-    };
+    const reply = {
+      ok: true,
+      command: 'inject',
+      count: 50_000,
+      atOnce: { QueueFull: 45_904 },
+      ids: null,
+    } as EngineReply;
+    const { engine, answer } = answeredLater([reply]);
     render(<InjectPanel />, engine);
     const form = page.getByRole('form', { name: 'Publish form' });
     await userEvent.fill(form.getByLabelText('Burst size'), '50000');
