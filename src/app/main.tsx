@@ -84,6 +84,8 @@ const engine = recordingClient(
         store.getState().resetLive();
         store.getState().clearTrace();
         store.getState().clearPins();
+        // Its Trace button names a message of the old engine.
+        store.getState().setPublishResult(null);
       }
     },
   }),

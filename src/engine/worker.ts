@@ -55,6 +55,13 @@ const HEARTBEAT_MS = 1000;
 const MID_COMMAND_SNAPSHOT_MS = 64;
 /** Whether the command being run posted snapshots as it went (then one more goes out at its end). */
 let postedMidCommand = false;
+/**
+ * A command's first snapshot goes out once it has run this long (ms): sooner, every burst of a few
+ * thousand flashed "Sending 5,000: 1,024 sent" and "sending burst · 20 %" for a frame; later, the
+ * page's buttons were off with nothing said for 150-250 ms.
+ */
+const MID_COMMAND_FIRST_MS = 16;
+let commandStartedAt = 0;
 /** The loop's snapshots go out at most sixteen ahead of the page (see snapshot-pacer.ts). */
 const pacer = new SnapshotPacer();
 /**
@@ -204,7 +211,6 @@ function keyOf(s: EngineSnapshot): string {
   ].join('|');
 }
 
-/** One step of the loop (`step-loop.ts`), with its heartbeat; true while there is work left. */
 /** Says what failed, and goes on: one failure must not stop the engine for good. */
 function postFailure(what: string, e: unknown): void {
   post({
@@ -213,6 +219,7 @@ function postFailure(what: string, e: unknown): void {
   });
 }
 
+/** One step of the loop (`step-loop.ts`), with its heartbeat; true while there is work left. */
 function loopStep(): boolean {
   const t = performance.now();
   try {
@@ -294,9 +301,13 @@ function midCommand(): void {
     lastHeartbeatAt = now;
     post({ type: 'heartbeat', seq: ++heartbeatSeq });
   }
-  // The first at once: the page says a send runs from its first snapshot on (the buttons were
-  // off with nothing said for 150-250 ms).
-  if (!engine || (postedMidCommand && now - lastSnapshotAt < MID_COMMAND_SNAPSHOT_MS)) return;
+  if (!engine) return;
+  if (
+    postedMidCommand
+      ? now - lastSnapshotAt < MID_COMMAND_SNAPSHOT_MS
+      : now - commandStartedAt < MID_COMMAND_FIRST_MS
+  )
+    return;
   try {
     postSnapshot(engine, now, false);
     postedMidCommand = true;
@@ -385,6 +396,7 @@ scope.onmessage = (ev: MessageEvent) => {
     return;
   }
   postedMidCommand = false;
+  commandStartedAt = performance.now();
   const reply = engine.command(cmd);
   // Its last snapshot said it was still sending: the state it left goes out before its answer, so
   // the page's "sending" ends as its result shows (after, the toolbar still said 73-99 % for up to

@@ -38,6 +38,16 @@ export interface PublishSend {
   typeLabel: string;
 }
 
+/** A send waiting for its answer. */
+export interface PublishPending extends PublishSend {
+  /**
+   * The form's button bar's height (px) when it began, kept while it waits: the progress line in
+   * place of the last result had moved the fields under it up and back down (QA). Here, so a form
+   * built anew meanwhile (another type, the tab again) keeps it too.
+   */
+  barPx: number | null;
+}
+
 /** What the publish form's last send did, as its result line says it. */
 export interface PublishResult extends PublishSend {
   text: string;
@@ -56,8 +66,8 @@ export interface InjectFormSlice {
    * two): sending is off meanwhile. Here, not in the form, which is built anew for each type and
    * each time the tab comes back (a type clicked mid-burst had turned sending on again).
    */
-  publishSending: PublishSend | null;
-  setPublishSending(sending: PublishSend | null): void;
+  publishSending: PublishPending | null;
+  setPublishSending(sending: PublishPending | null): void;
   /**
    * The last send's result line. Here too, so it is there when the form comes back: a type chosen
    * or a tab switched while a burst was sent had lost its "Sent 1,000,000 … Refused on send" (QA).

@@ -241,6 +241,20 @@ describe('live slice (issue 13)', () => {
     expect(staleSeconds(st())).toBeNull();
   });
 
+  it("forgets the publish form's last result with the workspace it was sent in", () => {
+    const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
+    const st = () => store.getState();
+    st().setPublishResult({
+      typeKey: '1001',
+      typeLabel: 'Transaction (1001)',
+      text: 'Sent 1.',
+      atMs: 0,
+    });
+    expect(st().publishResult?.seq).toBe(1);
+    st().openWorkspace('other', demoConfig());
+    expect(st().publishResult).toBeNull();
+  });
+
   it("shows a send's first and last snapshot at once, between the 100 ms shows", () => {
     vi.useFakeTimers();
     try {
@@ -259,6 +273,9 @@ describe('live slice (issue 13)', () => {
       st().ingestSnapshot(snap(4), t0 + 50);
       expect(st().snapshot?.seq).toBe(4);
       expect(st().snapshot?.sending).toBeUndefined();
+      // The one held back within the send never comes after it.
+      vi.advanceTimersByTime(200);
+      expect(st().snapshot?.seq).toBe(4);
     } finally {
       vi.useRealTimers();
     }

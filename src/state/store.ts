@@ -245,7 +245,16 @@ export function createWorkbenchStore(initial: { config: RouteConfig; workspaceNa
       get().notify('info', `Redid: ${clause(steps.get(next)?.note ?? 'the change')}.`);
     },
     openWorkspace(name, config) {
-      set({ workspaceName: name, config, past: [], future: [], selection: [], selectedEdges: [] });
+      set({
+        workspaceName: name,
+        config,
+        past: [],
+        future: [],
+        selection: [],
+        selectedEdges: [],
+        // "Sent 50,000 …" of another workspace's type, its Trace naming a message there.
+        publishResult: null,
+      });
     },
 
     dialog: null,

@@ -3,6 +3,7 @@ import { parseConfig, type RouteConfig } from '../../core/config';
 import {
   DEFAULT_PATTERN,
   type ArrivalPattern,
+  type EngineReply,
   type GeneratorSpec,
   type PayloadValues,
 } from '../../engine/protocol';
@@ -20,7 +21,12 @@ import { useLive, useLiveValue, useStale } from '../../state/live';
 import { SUSTAINED_S } from '../../state/sustained';
 import { engineLimit, useMeanWhenBehind } from '../live/engineLimit';
 import { useWorkbench, workbenchStore } from '../../state/store';
-import type { GeneratorFormState, PublishResult, PublishSend } from '../../state/injectForm';
+import type {
+  GeneratorFormState,
+  PublishPending,
+  PublishResult,
+  PublishSend,
+} from '../../state/injectForm';
 import {
   checkGeneratorForm,
   describeErrors,
@@ -193,7 +199,7 @@ export function InjectPanel() {
           <PublishForm
             key={String(shownId)}
             typeId={shownId}
-            typeLabel={type ? `${type.name} (${String(type.typeId)})` : String(shownId)}
+            typeLabel={type ? `${type.name} (${String(type.typeId)})` : `type ${String(shownId)}`}
             fields={type?.fields ?? []}
             sendOff={typeId === null}
           />
@@ -232,6 +238,45 @@ interface Problem {
  */
 function revealNearest(el: HTMLElement | null) {
   el?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+}
+
+/** How long after its send a result line is new: it flashes and is brought into view. */
+const RESULT_NEW_MS = 1500;
+
+/**
+ * What a send did, with the time it was sent and a flash as it comes: a second send of the same
+ * burst had left the line word for word as it was, as if nothing had happened. Only a line that
+ * is new flashes and is scrolled to: kept in the store, an old one comes back each time the form
+ * does (another type, the tab again), and had flashed as if sent again.
+ */
+function ResultLine({ result, ofAnotherType }: { result: PublishResult; ofAnotherType: boolean }) {
+  const openTrace = useOpenTrace();
+  const [fresh] = useState(() => Date.now() - result.atMs < RESULT_NEW_MS);
+  return (
+    <span
+      role="status"
+      className={fresh ? 'send-result fresh' : 'send-result'}
+      ref={fresh ? revealNearest : undefined}
+      data-seq={result.seq}
+    >
+      {ofAnotherType ? `${result.typeLabel}: ` : ''}
+      {result.text} <span className="muted">· {formatClock(result.atMs * 1000)}</span>
+      {result.traceId !== undefined ? (
+        <>
+          {' '}
+          <button
+            type="button"
+            className="btn-link"
+            aria-label={`Trace message ${result.traceId}`}
+            title="Open this message's causal chain in the Trace panel"
+            onClick={() => openTrace(result.traceId!)}
+          >
+            Trace
+          </button>
+        </>
+      ) : null}
+    </span>
+  );
 }
 
 function PublishForm({
@@ -300,22 +345,18 @@ function PublishForm({
   // the engine posts while it sends (`snapshot.sending`). Before, a burst of a million showed
   // nothing for the second or two it took, and a second click queued another million behind it.
   const pending = useWorkbench((s) => s.publishSending);
-  const setPending = (v: PublishSend | null) => workbenchStore().getState().setPublishSending(v);
+  const setPending = (v: PublishPending | null) => workbenchStore().getState().setPublishSending(v);
   const sendingCount = useLive((s) => s?.sending?.count ?? null);
   const sendingSent = useLive((s) => s?.sending?.sent ?? 0);
   const progress = pending !== null && sendingCount !== null;
-  // The bar's height when the send began, kept while its progress shows in place of the last
-  // result: the fields under it moved up and back down at each burst (QA).
+  // The bar's height when the send began is kept until its answer shows (`PublishPending.barPx`).
   const bar = useRef<HTMLDivElement>(null);
-  const [reserve, setReserve] = useState<number | null>(null);
-  if (pending === null && reserve !== null) setReserve(null);
-  const openTrace = useOpenTrace();
-  // Sending is off while the type id box holds no type id: the last send's "Sent 1. At once:
-  // NoRoute 1" stayed beside the form, as if it said something of what the box holds.
-  useEffect(() => {
-    if (sendOff) workbenchStore().getState().setPublishResult(null);
-  }, [sendOff]);
-  const ofType = (s: PublishSend) => (s.typeKey === typeKey ? '' : ` ${s.typeLabel}`);
+  // Not shown while the type id box holds no type id (the last send's "Sent 1. At once: NoRoute
+  // 1" stood beside the form, as if it said something of what the box holds), nor while a send
+  // waits for its answer: the one before it had come back between the send's last snapshot and
+  // its answer.
+  const shownResult = result && !sendOff && pending === null ? result : null;
+  const ofType = (s: PublishSend) => (s.typeKey === typeKey ? '' : ` of ${s.typeLabel}`);
   const parsed = fields.map((f) =>
     parseFieldValue(f, Object.hasOwn(values, f.name) ? (values[f.name] ?? '') : ''),
   );
@@ -347,7 +388,8 @@ function PublishForm({
 
   async function send(e: FormEvent, burst: boolean) {
     e.preventDefault();
-    if (sendOff || pending !== null) return;
+    // The store's, not this render's: two presses within one frame.
+    if (sendOff || workbenchStore().getState().publishSending !== null) return;
     const now = problems(burst);
     if (now.length > 0) {
       // Each wrong value is marked at its box, and the last send's "Sent 1." goes: beside the
@@ -375,17 +417,20 @@ function PublishForm({
     });
     const payload: PayloadValues = Object.fromEntries(entries);
     const sent: PublishSend = { typeKey, typeLabel };
-    setReserve(bar.current?.offsetHeight ?? null);
-    setPending(sent);
-    const reply = await engine
-      .request({
+    setPending({ ...sent, barPx: bar.current?.offsetHeight ?? null });
+    let reply: EngineReply<'inject'>;
+    try {
+      reply = await engine.request({
         type: 'inject',
         typeId,
         count: burst ? whole(count, 1, 1_000_000) : 1,
         payload,
         priority: whole(priority, 0, 255),
-      })
-      .finally(() => setPending(null));
+      });
+    } finally {
+      // Also when the request threw before it was sent (a recorder that failed): sending on again.
+      setPending(null);
+    }
     // What was sent stays in the form (a random fill included) until the user changes it.
     if (!stored) setValues(values);
     const say = (text: string, traceId?: number) =>
@@ -438,7 +483,7 @@ function PublishForm({
       <div
         className="panel-bar"
         ref={bar}
-        style={progress && reserve !== null ? { minHeight: reserve } : undefined}
+        style={pending?.barPx ? { minHeight: pending.barPx } : undefined}
       >
         <button
           type="button"
@@ -486,33 +531,12 @@ function PublishForm({
             {error}
           </span>
         ) : null}
-        {result && !progress ? (
-          // With the time it was sent, and a flash as it comes: a second send of the same burst
-          // had left the line word for word as it was, as if nothing had happened.
-          <span
-            role="status"
-            className="send-result"
-            key={result.seq}
-            ref={revealNearest}
-            data-seq={result.seq}
-          >
-            {result.typeKey === typeKey ? '' : `${result.typeLabel}: `}
-            {result.text} <span className="muted">· {formatClock(result.atMs * 1000)}</span>
-            {result.traceId !== undefined ? (
-              <>
-                {' '}
-                <button
-                  type="button"
-                  className="btn-link"
-                  aria-label={`Trace message ${result.traceId}`}
-                  title="Open this message's causal chain in the Trace panel"
-                  onClick={() => openTrace(result.traceId!)}
-                >
-                  Trace
-                </button>
-              </>
-            ) : null}
-          </span>
+        {shownResult ? (
+          <ResultLine
+            key={shownResult.seq}
+            result={shownResult}
+            ofAnotherType={shownResult.typeKey !== typeKey}
+          />
         ) : null}
       </div>
       <div className="form-grid">

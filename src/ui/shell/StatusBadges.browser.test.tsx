@@ -151,6 +151,17 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
         ),
       );
     await expect.element(rate).toHaveClass(/badge-ok/);
+    await expect.element(rate).toHaveAttribute('data-behind', 'sending');
+    // Its end shows the run's own reading at once, not a state the send's stall made, held.
+    store.getState().ingestSnapshot(
+      snapshot({
+        generator: { ...generator(true), lagMs: 0, spec: { ratePerSec: 1_000 } },
+        rates: { injectedPerSec: 1_000, processedPerSec: 1_000, deadLetteredPerSec: 0 },
+      }),
+      Date.now() + 300,
+    );
+    await expect.element(rate).toHaveAttribute('data-behind', 'false');
+    await expect.element(rate).toHaveTextContent('1,000/s');
     // Done: neither says it any more.
     store.getState().ingestSnapshot(snapshot({ generator: generator(false) }), Date.now() + 400);
     await expect.element(page.getByTestId('traffic-status')).toHaveTextContent('generator idle');

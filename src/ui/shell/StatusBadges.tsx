@@ -232,12 +232,28 @@ const STEADY_RATE = 10_000;
 
 /** What the running generator's badge reads in each state (`data-behind`), and its hover. */
 const BADGE_STATES: Record<
-  'true' | 'starting' | 'catching-up' | 'lagging' | 'false',
-  (r: { actual: number; mean: number | null; asked: number; lateBy: string; fullest: number }) => {
+  'true' | 'starting' | 'catching-up' | 'lagging' | 'false' | 'sending',
+  (r: {
+    actual: number;
+    mean: number | null;
+    asked: number;
+    lateBy: string;
+    fullest: number;
+    sending: { count: number; sent: number } | null;
+  }) => {
     text: string;
     title: string;
   }
 > = {
+  // A burst being sent holds the generator back too: said so rather than "0/s · 0.6 s behind"
+  // beside a hover of 806 K/s entering (QA).
+  sending: ({ sending }) => {
+    const s = sending ?? { count: 0, sent: 0 };
+    return {
+      text: sendingText(s),
+      title: `${sendingTitle(s)} The generator's run goes on once it is in.`,
+    };
+  },
   // The mean of the last 3 s, not the half-second rate: at the engine's limit that swung by more
   // than a quarter several times a second, and each swing was shown at once.
   true: ({ actual, mean, asked, lateBy, fullest }) => ({
@@ -359,15 +375,17 @@ export function TrafficControl() {
   const lateBy = `${(lagMs / 1000).toFixed(1)} s`;
   // One state, derived once, the first that holds: what the badge reads, its hover and
   // `data-behind` follow from it.
-  const state: keyof typeof BADGE_STATES = behind
-    ? 'true'
-    : startingUp
-      ? 'starting'
-      : surge || (lagging && actual >= asked)
-        ? 'catching-up'
-        : lagging
-          ? 'lagging'
-          : 'false';
+  const state: keyof typeof BADGE_STATES = sending
+    ? 'sending'
+    : behind
+      ? 'true'
+      : startingUp
+        ? 'starting'
+        : surge || (lagging && actual >= asked)
+          ? 'catching-up'
+          : lagging
+            ? 'lagging'
+            : 'false';
   // Held a second once changed (engine time), but for the run's start: at the engine's limit
   // the rate swung around the asked one several times a second, and the badge turned from amber
   // "561 K of 1.00 M/s" to green "1.16 M/s · catching up" and back as often (QA).
@@ -376,21 +394,15 @@ export function TrafficControl() {
     state,
     nowUs,
     STATE_HOLD_US,
-    (a, b) => a === 'starting' || b === 'starting',
+    // Into and out of a send at once: a state the send's stall made was held a second after it.
+    (a, b) => a === 'starting' || b === 'starting' || a === 'sending' || b === 'sending',
   );
   if (!running) return <IdleTraffic />;
-  // A burst being sent holds the generator back too: the badge says so rather than "0/s · 0.6 s
-  // behind" beside a hover of 806 K/s entering (QA).
-  const badge = sending
-    ? {
-        text: sendingText(sending),
-        title: `${sendingTitle(sending)} The generator's run goes on once it is in.`,
-      }
-    : BADGE_STATES[shown]({ actual, mean, asked, lateBy, fullest });
+  const badge = BADGE_STATES[shown]({ actual, mean, asked, lateBy, fullest, sending });
   return (
     <span className="traffic" data-testid="traffic-status">
       <span
-        className={`badge ${shown === 'true' && !sending ? 'badge-warn' : 'badge-ok'} ${stale.className}`}
+        className={`badge ${shown === 'true' ? 'badge-warn' : 'badge-ok'} ${stale.className}`}
         // The count sent is in Inject's generator line; here, on hover (beside the badge it left
         // the search box 60 px wide at 1280x720).
         title={
