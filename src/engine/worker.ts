@@ -204,6 +204,8 @@ function keyOf(s: EngineSnapshot): string {
     s.deadLetters.redrive?.state,
     s.generator.emitted,
     s.generator.running,
+    // A send's end goes out even where nothing else moved since its last snapshot.
+    s.sending?.sent,
     s.kernels.length,
     s.kernels.map((k) => k.backend).join(),
     s.edges.length,

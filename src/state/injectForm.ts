@@ -34,7 +34,7 @@ export interface PublishFormState {
 export interface PublishSend {
   /** The type id as the form keys it (`String(typeId)`). */
   typeKey: string;
-  /** "Transaction (1001)", or the bare id of a type the config does not define. */
+  /** "Transaction (1001)", or "type 4242" for a type the config does not define. */
   typeLabel: string;
 }
 

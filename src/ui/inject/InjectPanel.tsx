@@ -286,7 +286,7 @@ function PublishForm({
   sendOff,
 }: {
   typeId: number | string;
-  /** "Transaction (1001)", or the bare id of a type the config does not define. */
+  /** "Transaction (1001)", or "type 4242" for a type the config does not define. */
   typeLabel: string;
   fields: Field[];
   /** The type id box holds no type id: the form shows the last type's fields, sending is off. */
