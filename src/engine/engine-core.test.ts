@@ -791,6 +791,8 @@ describe('a long inject', () => {
     expect(seen[194]!.timeUs).toBe(1_388_000);
     const end = engine.snapshot();
     expect(end.sending).toBeUndefined();
+    // Its end at the time it ended, after the last of them.
+    expect(end.timeUs).toBe(1_390_000);
     expect(end.injected).toBe(200_000);
     expect(end.accounting.balanced).toBe(true);
     // A short inject does not call it.
