@@ -66,7 +66,6 @@ export function transferOf(b: BatchBuffers): ArrayBuffer[] {
   return [b.timeUs, b.mixIndex, b.payload];
 }
 
-/** Rows per chunk for a rate: about 8 ms of traffic, a power of two in 1,024..65,536. */
 /**
  * Bytes per row of a chunk for `mix`: its largest payload in whole words, and at least a store
  * row's inline words (the engine copies those 32 bytes of each row).
@@ -75,6 +74,7 @@ export function chunkStride(mix: readonly MixEntry[]): number {
   return Math.max(INLINE_WORDS * 4, Math.ceil(TrafficGenerator.strideFor(mix) / 4) * 4);
 }
 
+/** Rows per chunk for a rate: about 8 ms of traffic, a power of two in 1,024..65,536. */
 export function chunkCapacity(ratePerSec: number): number {
   let c = MIN_CHUNK;
   while (c < MAX_CHUNK && c < ratePerSec / 125) c *= 2;

@@ -221,6 +221,13 @@ function postFailure(what: string, e: unknown): void {
   });
 }
 
+/** Says the worker is alive, once a second at most (`now`: ms, `performance.now()`). */
+function heartbeatIfDue(now: number): void {
+  if (now - lastHeartbeatAt < HEARTBEAT_MS) return;
+  lastHeartbeatAt = now;
+  post({ type: 'heartbeat', seq: ++heartbeatSeq });
+}
+
 /** One step of the loop (`step-loop.ts`), with its heartbeat; true while there is work left. */
 function loopStep(): boolean {
   const t = performance.now();
@@ -232,10 +239,7 @@ function loopStep(): boolean {
     busy = false;
     postFailure('engine tick failed', e);
   }
-  if (t - lastHeartbeatAt >= HEARTBEAT_MS) {
-    lastHeartbeatAt = t;
-    post({ type: 'heartbeat', seq: ++heartbeatSeq });
-  }
+  heartbeatIfDue(t);
   return busy;
 }
 
@@ -299,10 +303,7 @@ function postSnapshot(engine: Engine, now: number, paced = true): void {
  */
 function midCommand(): void {
   const now = performance.now();
-  if (now - lastHeartbeatAt >= HEARTBEAT_MS) {
-    lastHeartbeatAt = now;
-    post({ type: 'heartbeat', seq: ++heartbeatSeq });
-  }
+  heartbeatIfDue(now);
   if (!engine) return;
   if (
     postedMidCommand

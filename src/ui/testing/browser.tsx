@@ -81,7 +81,7 @@ export function kernelRow(k: Partial<KernelSnapshot> & { id: string }): KernelSn
 }
 
 let seq = 0;
-/** A snapshot with every part a panel reads, empty unless given. */
+
 /** A snapshot's dead-letter queue: empty, 10,000 at most, with `parts` over that. */
 export function letterQueue(
   parts: Partial<EngineSnapshot['deadLetters']> = {},
@@ -98,6 +98,7 @@ export function letterQueue(
   };
 }
 
+/** A snapshot with every part a panel reads, empty unless given. */
 export function snapshot(parts: Partial<EngineSnapshot> = {}): EngineSnapshot {
   seq++;
   return {
