@@ -4,7 +4,7 @@
  * The parts (send path, kernel host, dead letters, generator, snapshot builder, command table)
  * each hold this one object; none of them owns another's state.
  */
-import { HOST_KERNEL, StatusCode, type K2KBroker, type KernelDispatcher } from '../core';
+import { StatusCode, type K2KBroker, type KernelDispatcher } from '../core';
 import { readU64 } from '../core/config';
 import type { RouteConfig } from '../core/config';
 import {
@@ -17,21 +17,19 @@ import { InputConverter } from './kernel-input';
 import type { OutputConverter } from './kernel-output';
 import type { KernelState } from './kernel-state';
 import { layoutOf, type PayloadLayout } from './payload';
-import type { RemovedKernels } from './snapshot-types';
 import type {
-  DeadLetterReason,
   EngineErrorCode,
   EngineEvent,
   GpuInfo,
   GpuNotice,
   HlcRow,
-  KernelConfig,
   ReceiptStatus,
   U64,
   U64Input,
 } from './protocol';
 import { RATE_WINDOW_US, RateMeter } from './rate';
 import { LatencyRing, ReceiptLog } from './receipts';
+import { RemovedKernelCounts } from './removed-kernels';
 import { MessageStore } from './store';
 import { TraceStore } from './trace';
 
@@ -168,21 +166,10 @@ export class EngineCore {
   /** Engine time of the last Reset counters (`accounting.sinceUs`); null before any. */
   countersSinceUs: number | null = null;
   /**
-   * What kernels removed since the last reset (deleted, or renamed: a new id is a new kernel)
-   * had counted, by id, oldest removal first: `accounting.removedKernels` sums them, so the
-   * kernels' columns still add up to the totals. A kernel added back under its id (an undo, a
-   * rename undone) takes its counts back: it had come back at 0 beside a removed row of its own
-   * name holding them.
+   * What kernels removed since the last reset had counted (`removed-kernels.ts`): the snapshot's
+   * `accounting.removedKernels` row.
    */
-  private readonly removed = new Map<string, RemovedCounts>();
-  /**
-   * Kernels removed with batches still out on a runtime: their rows land after the removal and
-   * are counted then, so their counts join `removed` only once the last one has landed
-   * (`foldRemoved`); until then the snapshot adds them in, their in-flight rows too. Counted into
-   * the row once at removal, the 415 rows that landed afterwards were in the status bar's
-   * "in flight" under no kernel, then in its "processed" under none.
-   */
-  readonly departing = new Set<KernelState>();
+  readonly removedKernels = new RemovedKernelCounts();
   /**
    * The kernel whose batch failed the letter being added now (`KernelFaults.failMessage`): a
    * removed kernel's failures count under it, not under whatever has its id now (nothing, or the
@@ -440,174 +427,10 @@ export class EngineCore {
     this.snapshotTimes.push(tUs);
   }
 
-  /** A kernel leaves the config: its counts stay in the totals, under `removedKernels`. */
-  countRemoved(k: KernelState): void {
-    if (k.inFlight > 0) this.departing.add(k);
-    else this.keepRemoved(k);
-  }
-
-  /**
-   * A removed kernel's last batch in flight has landed (or failed): its counts join the row, or
-   * the kernel added back under its id since.
-   */
-  foldRemoved(k: KernelState): void {
-    if (k.inFlight > 0 || !this.departing.delete(k)) return;
-    const heir = k.heir;
-    if (heir && !heir.destroyed) {
-      addCounts(heir, k);
-      heir.lastDropped += k.dropped;
-    } else this.keepRemoved(k);
-  }
-
-  /**
-   * What kernels removed under `id` had counted, taken back by `heir`, the kernel added under it
-   * (an undo of the removal, a rename back). One removed with batches still out passes what they
-   * count on to `heir` as they land (`foldRemoved`); their rows stay in flight under the removed
-   * row until then.
-   */
-  reclaimRemoved(id: string, heir: KernelState): RemovedCounts | null {
-    let back = this.removed.get(id) ?? null;
-    this.removed.delete(id);
-    for (const k of this.departing) {
-      if (k.cfg.id !== id) continue;
-      back ??= noCounts();
-      addCounts(back, k);
-      zeroCounts(k);
-      k.heir = heir;
-    }
-    return back;
-  }
-
-  /** Reset counters: the removed kernels' counts go; those still landing count afresh. */
-  resetRemoved(): void {
-    this.removed.clear();
-    for (const k of this.departing) zeroCounts(k);
-  }
-
-  /** The removed kernels' counts as the snapshot shows them: those still landing added in. */
-  removedRow(): RemovedKernels | null {
-    if (this.removed.size === 0 && this.departing.size === 0) return null;
-    const row: RemovedKernels = {
-      ids: [...this.removed.keys()],
-      processed: 0,
-      emitted: 0,
-      dropped: 0,
-      deadLettered: 0,
-      inFlight: 0,
-    };
-    for (const r of this.removed.values()) addCounts(row, r);
-    for (const k of this.departing) {
-      if (!row.ids.includes(k.cfg.id)) row.ids.push(k.cfg.id);
-      addCounts(row, k);
-      row.inFlight += k.inFlight;
-    }
-    return row;
-  }
-
-  private keepRemoved(k: KernelState): void {
-    const id = k.cfg.id;
-    const r = this.removed.get(id) ?? noCounts();
-    // Last removed, last listed.
-    this.removed.delete(id);
-    addCounts(r, k);
-    this.removed.set(id, r);
-  }
-
   /** Messages waiting in kernel queues (in flight on a backend not included). */
   queuedNow(): number {
     let q = 0;
     for (const k of this.kernels.values()) q += k.ep.pendingCount();
     return q;
   }
-
-  checkKernelConfig(k: KernelConfig): void {
-    if (typeof k.id !== 'string' || k.id.length === 0 || k.id === HOST_KERNEL) {
-      err('InvalidConfig', `Kernel id "${String(k.id)}" is not allowed (non-empty, not "host").`);
-    }
-    if (!Number.isInteger(k.queueCapacity) || k.queueCapacity < 1 || k.queueCapacity > 1 << 20) {
-      err('InvalidConfig', `Kernel "${k.id}": queueCapacity must be an integer in 1..1,048,576.`);
-    }
-    if (!['reject', 'dropOldest', 'deadLetter'].includes(k.overflowPolicy)) {
-      err('InvalidConfig', `Kernel "${k.id}": unknown overflow policy "${k.overflowPolicy}".`);
-    }
-    if (!['fraud', 'aggregator', 'pattern', 'generic'].includes(k.behavior)) {
-      err('InvalidConfig', `Kernel "${k.id}": unknown behavior "${k.behavior}".`);
-    }
-    if (!['auto', 'webgpu', 'cpu'].includes(k.backend)) {
-      err('InvalidConfig', `Kernel "${k.id}": unknown backend "${k.backend}".`);
-    }
-    if (!Number.isSafeInteger(k.tenantId) || k.tenantId < 0) {
-      err('InvalidConfig', `Kernel "${k.id}": tenantId must be a non-negative integer.`);
-    }
-  }
-
-  validateConfig(config: RouteConfig): void {
-    if (!config || config.version !== 1) {
-      err('InvalidConfig', 'Only route config documents of version 1 can be loaded.');
-    }
-    for (const k of config.kernels) this.checkKernelConfig(k);
-    const ids = new Set(config.kernels.map((k) => k.id));
-    if (ids.size !== config.kernels.length) err('InvalidConfig', 'Kernel ids must be unique.');
-    // Validate type ids before changing anything, so a bad document never half-applies.
-    for (const t of config.messageTypes) normU64(t.typeId);
-    for (const r of config.routes) normU64(r.typeId);
-    const b = config.broker;
-    if (!Number.isInteger(b.maxHops) || b.maxHops < 0 || b.maxHops > 255)
-      err('InvalidConfig', 'broker.maxHops must be an integer in 0..255.');
-    if (!Number.isInteger(b.defaultPriority) || b.defaultPriority < 0 || b.defaultPriority > 255)
-      err('InvalidConfig', 'broker.defaultPriority must be an integer in 0..255.');
-  }
-}
-
-/** A removed kernel's counts since the last reset. */
-export type RemovedCounts = Omit<RemovedKernels, 'ids' | 'inFlight'> & {
-  /** Kept for a kernel added back (the Problems panel reads a kernel's failures from it). */
-  lettersByReason: Partial<Record<DeadLetterReason, number>>;
-  /**
-   * Its highest queue depth since the reset, for a kernel added back: an undo of its removal had
-   * let Queues' "max queued" fall from 163 to 139.
-   */
-  maxDepthBefore: number;
-};
-
-function noCounts(): RemovedCounts {
-  return {
-    processed: 0,
-    emitted: 0,
-    dropped: 0,
-    deadLettered: 0,
-    lettersByReason: {},
-    maxDepthBefore: 0,
-  };
-}
-
-/** A kernel's counts since the reset back at 0 (Reset counters, and a kernel's handing on). */
-export function zeroCounts(k: KernelState): void {
-  k.processed = 0;
-  k.emitted = 0;
-  k.dropped = 0;
-  k.deadLettered = 0;
-  k.lettersByReason = {};
-  k.maxDepthBefore = 0;
-}
-
-/**
- * Adds `from`'s counts to `to` (its highest queue depth, the higher of the two); the row's
- * `lettersByReason` and depth are left alone when `to` has none.
- */
-function addCounts(
-  to: Omit<RemovedKernels, 'ids' | 'inFlight'> &
-    Partial<Pick<RemovedCounts, 'lettersByReason' | 'maxDepthBefore'>>,
-  from: RemovedCounts,
-): void {
-  to.processed += from.processed;
-  to.emitted += from.emitted;
-  to.dropped += from.dropped;
-  to.deadLettered += from.deadLettered;
-  if (to.maxDepthBefore !== undefined)
-    to.maxDepthBefore = Math.max(to.maxDepthBefore, from.maxDepthBefore);
-  const by = to.lettersByReason;
-  if (by)
-    for (const [why, n] of Object.entries(from.lettersByReason) as [DeadLetterReason, number][])
-      by[why] = (by[why] ?? 0) + n;
 }

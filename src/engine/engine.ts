@@ -17,7 +17,9 @@
 import { DispatcherBuilder, HOST_KERNEL, K2KBroker, type KernelDispatcher } from '../core';
 import type { RouteConfig } from '../core/config';
 import { createCommandTable, type CommandTable } from './commands';
-import { EngineCore, EngineFailure, normU64, zeroCounts } from './context';
+import { EngineCore, EngineFailure, normU64 } from './context';
+import { validateConfig } from './config-check';
+import { zeroCounts } from './removed-kernels';
 import type { GeneratorLink } from './gen-remote';
 import { DeadLetters } from './dead-letters';
 import { KernelHost, type KernelContext, type MakeKernel, type MakeTwin } from './kernel-host';
@@ -159,7 +161,7 @@ class EngineImpl implements Engine {
       traceCapacity: o.traceCapacity,
     });
     this.c = c;
-    c.validateConfig(o.config);
+    validateConfig(o.config);
     const cfg = o.config;
     c.broker = new K2KBroker({
       now: () => c.nowUs,
@@ -224,7 +226,7 @@ class EngineImpl implements Engine {
   /** Applies a config; `routes` false when the dispatcher was just built from it. */
   private applyConfig(config: RouteConfig, routes = true): void {
     const c = this.c;
-    c.validateConfig(config);
+    validateConfig(config);
     c.config = config;
     const ids = new Set(config.kernels.map((k) => k.id));
     for (const id of [...c.kernels.keys()]) if (!ids.has(id)) this.host.remove(id);
@@ -256,7 +258,7 @@ class EngineImpl implements Engine {
     // Messages still held keep the equation exact after the counters restart.
     c.carriedOver = c.queuedNow() + c.inFlightTotal + c.broker.deadLetters.size;
     c.countersSinceUs = c.nowUs;
-    c.resetRemoved();
+    c.removedKernels.reset();
     c.injected = 0;
     c.emitted = 0;
     c.processed = 0;

@@ -6,6 +6,7 @@
  */
 import { createTwin } from '../gpu/kernels/twins.ts';
 import { createMessageBatch } from '../gpu/kernels/types.ts';
+import { checkKernelConfig } from './config-check';
 import { isPromise, type EngineCore } from './context';
 import { createSlot, isRuntime, type KernelImpl, type KernelState } from './kernel-state';
 import { backendSet, Placement, type Backend } from './placement';
@@ -90,7 +91,7 @@ export class KernelHost {
       destroyed: false,
     };
     // Added back under its id (an undo of its removal): it counts on from what it had.
-    const back = c.reclaimRemoved(cfg.id, k);
+    const back = c.removedKernels.reclaim(cfg.id, k);
     if (back) {
       Object.assign(k, back);
       // Not a surge: its rate and back-pressure count from what it takes back.
@@ -265,7 +266,7 @@ export class KernelHost {
   /** Applies a changed config to an existing kernel (or adds a new one). */
   upsert(cfg: KernelConfig): void {
     const c = this.c;
-    c.checkKernelConfig(cfg);
+    checkKernelConfig(cfg);
     const existing = c.kernels.get(cfg.id);
     if (!existing) {
       this.add(cfg);
@@ -365,7 +366,7 @@ export class KernelHost {
     // Its counts stay in the totals (what it processed is still processed): kept apart, so the
     // kernels' columns still add up to them. Renamed under traffic, a kernel had taken its
     // processed count with it, and the Queues panel's column fell 1,050 short of the status bar.
-    c.countRemoved(k);
+    c.removedKernels.count(k);
     this.dispose(k);
     c.kernels.delete(id);
     c.byNum[k.num] = undefined;

@@ -421,7 +421,7 @@ export class KernelRunner {
     } finally {
       slot.busy = false;
       k.inFlightSlots--;
-      if (k.destroyed) c.foldRemoved(k);
+      if (k.destroyed) c.removedKernels.fold(k);
       else this.host.place(k);
     }
   }

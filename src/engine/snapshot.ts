@@ -134,7 +134,7 @@ export class SnapshotBuilder {
     }
     const queued = c.queuedNow();
     const inFlight = c.inFlightTotal;
-    const removedKernels = c.removedRow();
+    const removedKernels = c.removedKernels.row();
     const held = c.broker.deadLetters.size;
     const entered = c.injected + c.emitted + c.carriedOver;
     const recentLetters = this.letters.takeRecent();
