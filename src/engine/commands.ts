@@ -13,6 +13,7 @@ import {
   type CommandResults,
   type EngineCommandType,
 } from './protocol';
+import type { HandSend } from './hand-send';
 import type { Traffic } from './traffic';
 import type { DrainCadence } from './cadence';
 
@@ -26,6 +27,7 @@ export interface CommandDeps {
   host: KernelHost;
   letters: DeadLetters;
   traffic: Traffic;
+  hand: HandSend;
   cadence: DrainCadence;
   applyConfig(config: RouteConfig): void;
   resetMetrics(): void;
@@ -35,7 +37,7 @@ export interface CommandDeps {
 const NONE = {};
 
 export function createCommandTable(d: CommandDeps): CommandTable {
-  const { c, host, letters, traffic } = d;
+  const { c, host, letters, traffic, hand } = d;
   const setConfig = (patch: Partial<RouteConfig>): void => {
     c.config = { ...c.config, ...patch };
   };
@@ -49,7 +51,7 @@ export function createCommandTable(d: CommandDeps): CommandTable {
       const evictedBefore = letters.droppedOldest();
       const lostBefore = letters.evicted;
       const idBefore = c.broker.lastMessageId;
-      const count = traffic.inject(cmd);
+      const count = hand.inject(cmd);
       const idAfter = c.broker.lastMessageId;
       const atOnce: Record<string, number> = {};
       RECEIPT_STATUSES.forEach((status, i) => {

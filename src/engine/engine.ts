@@ -6,7 +6,8 @@
  * - `send.ts`: the send path (dispatch in batches, receipts, edges, traces);
  * - `kernel-host.ts`, `kernel-run.ts`, `placement.ts`: kernels, where they run, running them;
  * - `dead-letters.ts`: dead letters, redrive, purge;
- * - `traffic.ts`, `gen-remote.ts`: injections and the generator (on a worker of its own when
+ * - `hand-send.ts`: messages sent by hand (`inject`);
+ * - `traffic.ts`, `gen-remote.ts`: the generator (on a worker of its own when
  *   the engine's owner gives one);
  * - `snapshot.ts`: the snapshot builder;
  * - `commands.ts`: the typed command table.
@@ -38,6 +39,7 @@ import type {
 import { SendPath } from './send';
 import { SnapshotBuilder } from './snapshot';
 import { DrainCadence } from './cadence';
+import { HandSend } from './hand-send';
 import { GEN_CHUNK, Traffic } from './traffic';
 
 export type { KernelContext, KernelImpl };
@@ -141,6 +143,7 @@ class EngineImpl implements Engine {
   private readonly host: KernelHost;
   private readonly runner: KernelRunner;
   private readonly traffic: Traffic;
+  private readonly hand: HandSend;
   private readonly cadence = new DrainCadence();
   private readonly snapshots: SnapshotBuilder;
   private readonly table: CommandTable;
@@ -183,7 +186,8 @@ class EngineImpl implements Engine {
     this.host = new KernelHost(c, make, o.makeTwin);
     this.runner = new KernelRunner(c, this.send, this.host);
     this.traffic = new Traffic(c, this.send, this.runner.drainAll, o.spawnGenerator);
-    this.snapshots = new SnapshotBuilder(c, this.host, this.letters, this.traffic);
+    this.hand = new HandSend(c, this.send);
+    this.snapshots = new SnapshotBuilder(c, this.host, this.letters, this.traffic, this.hand);
     this.dispatcher = this.buildDispatcher(cfg);
     c.dispatcher = this.dispatcher;
     this.applyConfig(cfg, false);
@@ -192,6 +196,7 @@ class EngineImpl implements Engine {
       host: this.host,
       letters: this.letters,
       traffic: this.traffic,
+      hand: this.hand,
       cadence: this.cadence,
       applyConfig: (config) => this.applyConfig(config),
       resetMetrics: () => this.resetMetrics(),

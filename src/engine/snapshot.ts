@@ -11,6 +11,7 @@ import type { EngineSnapshot, KernelPlacement } from './protocol';
 import type { KernelState } from './kernel-state';
 import { formatCount } from './format';
 import { RateMeter } from './rate';
+import type { HandSend } from './hand-send';
 import type { Traffic } from './traffic';
 
 /** A kernel is under back-pressure from this fill level on. */
@@ -37,6 +38,7 @@ export class SnapshotBuilder {
     private readonly host: KernelHost,
     private readonly letters: DeadLetters,
     private readonly traffic: Traffic,
+    private readonly hand: HandSend,
   ) {}
 
   /**
@@ -159,7 +161,7 @@ export class SnapshotBuilder {
       idle:
         !generator.running &&
         !this.letters.pacing &&
-        this.traffic.sending === null &&
+        this.hand.sending === null &&
         queued === 0 &&
         inFlight === 0,
       rates: {
@@ -168,7 +170,7 @@ export class SnapshotBuilder {
         deadLetteredPerSec: this.lettered.rate(),
       },
       injected: c.injected,
-      ...(this.traffic.sending ? { sending: { ...this.traffic.sending } } : {}),
+      ...(this.hand.sending ? { sending: { ...this.hand.sending } } : {}),
       metrics: c.dispatcher.metrics(),
       receipts: {
         total: c.receipts.total,
