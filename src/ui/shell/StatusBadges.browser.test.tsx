@@ -337,29 +337,115 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
   // badge turned amber and green as often (QA).
   it('keeps a state it changed to for a second of engine time, but for the start', async () => {
     render(<TrafficControl />, fakeEngine());
-    const at = (timeUs: number, lagMs: number, actual: number) =>
+    const badge = page.getByTestId('traffic-rate');
+    const t0 = Date.now();
+    // At 1 M/s asked the half-second rate swings around it, the run's 3 s mean at 650 K/s.
+    const swings = [561_000, 1_160_000, 580_000, 400_000, 1_170_000, 1_030_000];
+    let sent = 0;
+    for (let i = 1; i <= 30; i++) {
+      sent += 65_000;
+      reading(t0, i, { asked: 1_000_000, rate: swings[0]!, lagMs: 3000, sent });
+    }
+    await expect.element(badge).toHaveAttribute('data-behind', 'true');
+    await expect.element(badge).toHaveTextContent('650 K of 1.00 M/s');
+    // The swings above the asked rate keep it amber, with the mean, under the rate asked.
+    for (let i = 31; i <= 36; i++) {
+      sent += 65_000;
+      reading(t0, i, { asked: 1_000_000, rate: swings[i % swings.length]!, lagMs: 3000, sent });
+      await expect.element(badge).toHaveAttribute('data-behind', 'true');
+      await expect.element(badge).toHaveTextContent(/^6\d\d\sK of 1\.00 M\/s$/);
+    }
+    // A second after it turned amber, catching up shows.
+    for (let i = 37; i <= 42; i++) {
+      sent += 117_000;
+      reading(t0, i, { asked: 1_000_000, rate: 1_170_000, lagMs: 2800, sent });
+    }
+    await expect.element(badge).toHaveTextContent(/^1\.17\sM\/s · catching up$/);
+    await expect.element(badge).toHaveAttribute('data-behind', 'catching-up');
+    await expect.element(badge).toHaveClass(/badge-ok/);
+  });
+
+  it('gives up a state it keeps as soon as what it says no longer holds', async () => {
+    render(<TrafficControl />, fakeEngine());
+    const badge = page.getByTestId('traffic-rate');
+    const at = (timeUs: number, lagMs: number, actual: number, asked = 1_000_000) =>
       store.getState().ingestSnapshot(
         snapshot({
           timeUs,
-          generator: { ...generator(true), spec: { ratePerSec: 1_000_000 }, lagMs, startedUs: 0 },
+          generator: { ...generator(true), spec: { ratePerSec: asked }, lagMs, startedUs: 0 },
           rates: { injectedPerSec: actual, processedPerSec: actual, deadLetteredPerSec: 0 },
         }),
         Date.now(),
       );
-    const badge = page.getByTestId('traffic-rate');
     at(5_000_000, 3000, 561_000);
     await expect.element(badge).toHaveAttribute('data-behind', 'true');
-    // 250 ms later above the asked rate: still amber, with the new figure.
+    // 250 ms later above the asked rate, with no mean under it to show: not "1.16 M of
+    // 1.00 M/s" in amber, but catching up.
     at(5_250_000, 2900, 1_160_000);
-    await expect.element(badge).toHaveTextContent('1.16 M of 1.00 M/s');
-    await expect.element(badge).toHaveAttribute('data-behind', 'true');
-    at(5_500_000, 2950, 580_000);
-    await expect.element(badge).toHaveAttribute('data-behind', 'true');
-    // A second after it turned amber, catching up shows.
-    at(6_000_000, 2800, 1_170_000);
-    await expect.element(badge).toHaveTextContent(/^1\.1\d\sM\/s · catching up$/);
+    await expect.element(badge).toHaveTextContent('1.16 M/s · catching up');
     await expect.element(badge).toHaveAttribute('data-behind', 'catching-up');
+    // Under it again: catching up no longer holds either.
+    at(5_500_000, 2950, 580_000);
+    await expect.element(badge).toHaveTextContent('580 K of 1.00 M/s');
+    // Back on schedule a moment later: not an amber reading "0.0 s behind its schedule".
+    at(5_600_000, 0, 990_000);
+    await expect.element(badge).toHaveTextContent(/^990\sK\/s$/);
+    await expect.element(badge).toHaveAttribute('data-behind', 'false');
+    // 0.3 s behind under the asked rate, then on schedule 200 ms later above it: not
+    // "114 K/s · 0.0 s behind".
+    at(7_000_000, 300, 97_900, 100_000);
+    await expect.element(badge).toHaveTextContent('97.9 K/s · 0.3 s behind');
+    at(7_200_000, 0, 114_000, 100_000);
+    await expect.element(badge).not.toHaveTextContent(/behind/);
+  });
+
+  it('says the generator resumes after a burst sent by hand, not that the engine cannot keep up', async () => {
+    render(<TrafficControl />, fakeEngine());
+    const badge = page.getByTestId('traffic-rate');
+    const t0 = Date.now();
+    const at = (timeUs: number, r: { lagMs: number; actual: number; sending?: number }) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          timeUs,
+          ...(r.sending !== undefined ? { sending: { count: 1_000_000, sent: r.sending } } : {}),
+          generator: {
+            ...generator(true),
+            spec: { ratePerSec: 100_000 },
+            lagMs: r.lagMs,
+            startedUs: 0,
+            ratePerSec: r.actual,
+          },
+          rates: { injectedPerSec: r.actual, processedPerSec: r.actual, deadLetteredPerSec: 0 },
+        }),
+        // Arriving as far apart as the engine's clock says (the store paces what it shows).
+        t0 + timeUs / 1000,
+      );
+    at(5_000_000, { lagMs: 0, actual: 100_000 });
+    at(5_500_000, { lagMs: 500, actual: 50_000, sending: 930_000 });
+    await expect.element(badge).toHaveAttribute('data-behind', 'sending');
+    // All in, the generator 0.9 s behind, the half-second rate still holding the pause.
+    at(6_000_000, { lagMs: 900, actual: 1_000 });
+    await expect.element(badge).toHaveTextContent('1,000/s · resuming');
+    await expect.element(badge).toHaveAttribute('data-behind', 'resuming');
     await expect.element(badge).toHaveClass(/badge-ok/);
+    await expect
+      .element(badge)
+      .toHaveAttribute(
+        'title',
+        expect.stringMatching(
+          /^A burst of 1,000,000 sent by hand held the generator back: it is 0\.9 s behind its schedule and resumes/,
+        ),
+      );
+    // The engine catches up above the asked rate: said so, in green, never amber.
+    at(6_100_000, { lagMs: 400, actual: 335_000 });
+    await expect.element(badge).toHaveTextContent('335 K/s · catching up');
+    at(6_300_000, { lagMs: 0, actual: 116_000 });
+    await expect.element(badge).toHaveTextContent('116 K/s · catching up');
+    at(7_000_000, { lagMs: 0, actual: 99_600 });
+    await expect.element(badge).toHaveTextContent(/^99\.6\sK\/s$/);
+    // Three seconds after the send, behind and slow is the engine's limit again: amber.
+    at(9_100_000, { lagMs: 900, actual: 40_000 });
+    await expect.element(badge).toHaveAttribute('data-behind', 'true');
   });
 
   it('at the engine limit reads the mean of the last 3 s, not the half-second swings', async () => {

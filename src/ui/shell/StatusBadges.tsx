@@ -230,17 +230,23 @@ const SHOWN_LAG_MS = 100;
  */
 const STEADY_RATE = 10_000;
 
+/** The figures a state of the running generator's badge is worded from. */
+interface BadgeFigures {
+  actual: number;
+  mean: number | null;
+  asked: number;
+  lagMs: number;
+  lateBy: string;
+  fullest: number;
+  sending: { count: number; sent: number } | null;
+  /** The last burst sent by hand, once it is all in. */
+  sent: { count: number } | null;
+}
+
 /** What the running generator's badge reads in each state (`data-behind`), and its hover. */
 const BADGE_STATES: Record<
-  'true' | 'starting' | 'catching-up' | 'lagging' | 'false' | 'sending',
-  (r: {
-    actual: number;
-    mean: number | null;
-    asked: number;
-    lateBy: string;
-    fullest: number;
-    sending: { count: number; sent: number } | null;
-  }) => {
+  'true' | 'starting' | 'catching-up' | 'lagging' | 'false' | 'sending' | 'resuming',
+  (r: BadgeFigures) => {
     text: string;
     title: string;
   }
@@ -276,6 +282,16 @@ const BADGE_STATES: Record<
       `Messages enter at ${formatRate(actual)} since the run started, under half a second ago: ` +
       `the engine is warming up to the ${formatRate(asked)} asked for.`,
   }),
+  // Just after a burst sent by hand: the send held the generator back, and the rate's half-second
+  // window still holds the pause. It had read an amber "1,000 of 100 K/s", "the engine does not
+  // keep up", for a second before the engine caught up at 335 K/s (QA).
+  resuming: ({ actual, asked, lateBy, sent }) => ({
+    text: `${formatRate(actual)} · resuming`,
+    title:
+      `A burst${sent ? ` of ${formatCount(sent.count)}` : ''} sent by hand held the generator back: ` +
+      `it is ${lateBy} behind its schedule and resumes, ${formatRate(actual)} entering over the ` +
+      `last half second (the pause still in it) of the ${formatRate(asked)} asked for.`,
+  }),
   'catching-up': ({ actual, asked, lateBy }) => ({
     text: `${formatRate(actual)} · catching up`,
     title:
@@ -303,6 +319,43 @@ const BADGE_STATES: Record<
  */
 /** How long the traffic badge keeps a state it changed to, µs of engine time. */
 const STATE_HOLD_US = 1_000_000;
+
+/**
+ * Whether what state `state` says still holds for the figures now: a state the badge keeps for a
+ * second (`useHeldState`) gives way at once when it no longer does. Held, it had read an amber
+ * "335 K of 100 K/s" with "0.0 s behind its schedule" on hover, and "114 K/s · 0.0 s behind" (QA).
+ */
+function stillTrue(state: keyof typeof BADGE_STATES, f: BadgeFigures): boolean {
+  switch (state) {
+    case 'true':
+      return f.lagMs >= SHOWN_LAG_MS && (f.mean ?? f.actual) < f.asked;
+    case 'lagging':
+    case 'resuming':
+      return f.lagMs >= SHOWN_LAG_MS && f.actual < f.asked;
+    case 'catching-up':
+      return f.actual >= f.asked;
+    default:
+      return true;
+  }
+}
+
+/**
+ * The last burst sent by hand, once it is all in: its size and the engine time `snapshot.sending`
+ * went at (null before any, and while one is being sent).
+ */
+function useSendEnded(
+  sending: { count: number; sent: number } | null,
+  nowUs: number,
+): { count: number; endedUs: number } | null {
+  const [last, setLast] = useState<{ count: number; endedUs: number | null } | null>(null);
+  if (sending && (last === null || last.endedUs !== null || last.count !== sending.count))
+    setLast({ count: sending.count, endedUs: null });
+  else if (!sending && last !== null && last.endedUs === null)
+    setLast({ count: last.count, endedUs: nowUs });
+  return last !== null && last.endedUs !== null && !sending
+    ? { count: last.count, endedUs: last.endedUs }
+    : null;
+}
 
 /**
  * `raw`, except that a state shown stays at least `holdUs` (by `atUs`) once it changed, unless
@@ -373,32 +426,51 @@ export function TrafficControl() {
   // in green, 36 % under the 2 M/s asked, with nothing said.
   const lagging = lagMs >= SHOWN_LAG_MS;
   const lateBy = `${(lagMs / 1000).toFixed(1)} s`;
+  const nowUs = useWorkbench((s) => s.snapshot?.timeUs ?? 0);
+  // Within the rate's 3 s window after a burst sent by hand, while the generator is still behind:
+  // the send held it back, not the engine's limit.
+  const sent = useSendEnded(sending, nowUs);
+  const resuming =
+    sent !== null && nowUs - sent.endedUs < SUSTAINED_S * 1_000_000 && lagMs >= SHOWN_LAG_MS;
   // One state, derived once, the first that holds: what the badge reads, its hover and
   // `data-behind` follow from it.
   const state: keyof typeof BADGE_STATES = sending
     ? 'sending'
-    : behind
-      ? 'true'
-      : startingUp
-        ? 'starting'
-        : surge || (lagging && actual >= asked)
-          ? 'catching-up'
-          : lagging
-            ? 'lagging'
-            : 'false';
+    : resuming
+      ? actual >= asked
+        ? 'catching-up'
+        : 'resuming'
+      : behind
+        ? 'true'
+        : startingUp
+          ? 'starting'
+          : surge || (lagging && actual >= asked)
+            ? 'catching-up'
+            : lagging
+              ? 'lagging'
+              : 'false';
   // Held a second once changed (engine time), but for the run's start: at the engine's limit
   // the rate swung around the asked one several times a second, and the badge turned from amber
-  // "561 K of 1.00 M/s" to green "1.16 M/s · catching up" and back as often (QA).
-  const nowUs = useWorkbench((s) => s.snapshot?.timeUs ?? 0);
-  const shown = useHeldState(
-    state,
-    nowUs,
-    STATE_HOLD_US,
-    // Into and out of a send at once: a state the send's stall made was held a second after it.
-    (a, b) => a === 'starting' || b === 'starting' || a === 'sending' || b === 'sending',
-  );
+  // "561 K of 1.00 M/s" to green "1.16 M/s · catching up" and back as often (QA). At the limit
+  // the amber figure is the 3 s mean, under the asked rate through the swings, so it holds.
+  const figures: BadgeFigures = {
+    actual,
+    mean,
+    asked,
+    lagMs,
+    lateBy,
+    fullest,
+    sending,
+    sent: sent && { count: sent.count },
+  };
+  const free = (a: keyof typeof BADGE_STATES, b: keyof typeof BADGE_STATES): boolean =>
+    // Into and out of a send, and what follows one, at once: a state the send's stall made was
+    // held a second after it.
+    [a, b].some((x) => x === 'starting' || x === 'sending' || x === 'resuming') ||
+    !stillTrue(a, figures);
+  const shown = useHeldState(state, nowUs, STATE_HOLD_US, free);
   if (!running) return <IdleTraffic />;
-  const badge = BADGE_STATES[shown]({ actual, mean, asked, lateBy, fullest, sending });
+  const badge = BADGE_STATES[shown](figures);
   return (
     <span className="traffic" data-testid="traffic-status">
       <span
