@@ -57,6 +57,16 @@ test.describe('route editor: more', () => {
     );
     expect(await wb.routeOf(1001)).toBe('fraud_processor');
     await expect(page.getByTestId('notices')).not.toContainText('Deleted type');
+    // A route of the node clicked before, reached from the keyboard: the route goes, not the node
+    // (React Flow lists a selected node's routes for deletion with it: the kernel had gone).
+    await wb.kernelNode('pattern_detector').click();
+    await tabTo('Shift+Tab', 'route:1003');
+    await page.keyboard.press('Delete');
+    await expect.poll(() => wb.routeOf(1003)).toBeUndefined();
+    expect((await wb.config()).kernels.map((k) => k.id)).toContain('pattern_detector');
+    await expect(page.getByTestId('notices')).not.toContainText(
+      'Deleted kernel "pattern_detector"',
+    );
     // A node reached from the keyboard, with nothing selected: that node goes.
     await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
     await tabTo('Tab', 'kernel:aggregator');

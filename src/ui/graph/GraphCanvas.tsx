@@ -268,7 +268,11 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
       // Keyboard focus only (its ring shows): a click focuses what it selects.
       if (!focused?.matches(':focus-visible') || id === undefined || focus < selection)
         return Promise.resolve(true);
-      if (dn.some((n) => n.id === id) || de.some((e) => e.id === id)) return Promise.resolve(true);
+      // What has the focus is itself selected: the selection goes. Not merely listed: React Flow
+      // lists a selected node's routes with it, and Delete on a route of the kernel clicked before
+      // deleted the kernel (QA).
+      if (dn.some((n) => n.id === id) || de.some((e) => e.id === id && e.selected))
+        return Promise.resolve(true);
       const node = focused.classList.contains('react-flow__node')
         ? nodes.find((n) => n.id === id)
         : undefined;
