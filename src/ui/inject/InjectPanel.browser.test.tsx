@@ -187,6 +187,27 @@ describe('Inject panel (issue 13, point 8)', () => {
     return form.getByRole('status');
   }
 
+  it('sends a burst with Enter in its size box, and marks a size it cannot send', async () => {
+    const engine = fakeEngine((cmd) =>
+      cmd.type === 'inject'
+        ? ({ ok: true, command: 'inject', count: 5, atOnce: {}, ids: null } as EngineReply)
+        : undefined,
+    );
+    render(<InjectPanel />, engine);
+    const form = page.getByRole('form', { name: 'Publish form' });
+    const size = form.getByLabelText('Burst size');
+    const injects = () => engine.sent.filter((c) => c.type === 'inject');
+    // The form's own submit is Send one: Enter here had sent a single message, unchecked.
+    await userEvent.fill(size, 'abc');
+    await userEvent.keyboard('{Enter}');
+    await expect.element(size).toHaveAttribute('aria-invalid', 'true');
+    expect(injects()).toHaveLength(0);
+    await userEvent.fill(size, '5');
+    await userEvent.keyboard('{Enter}');
+    await expect.poll(() => injects()).toHaveLength(1);
+    expect(injects()[0]).toMatchObject({ type: 'inject', count: 5 });
+  });
+
   it("shows a long burst's progress while it is sent, with sending off, then what it did", async () => {
     const { engine, answer } = answeredLater();
     render(<InjectPanel />, engine);

@@ -1,4 +1,12 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import {
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type FormEvent,
+  type SyntheticEvent,
+} from 'react';
 import { parseConfig, type RouteConfig } from '../../core/config';
 import {
   DEFAULT_PATTERN,
@@ -386,7 +394,7 @@ function PublishForm({
   const countMarked = refused?.burst === true && countWrong;
   const priorityMarked = refused !== null && priorityWrong;
 
-  async function send(e: FormEvent, burst: boolean) {
+  async function send(e: SyntheticEvent, burst: boolean) {
     e.preventDefault();
     // The store's, not this render's: two presses within one frame.
     if (sendOff || workbenchStore().getState().publishSending !== null) return;
@@ -502,6 +510,12 @@ function PublishForm({
             aria-label="Burst size"
             value={count}
             onChange={(e) => setCount(e.target.value)}
+            // Enter here sends the burst: the form's own submit, Send one, had sent a single
+            // message whatever the box held, and never checked it (QA).
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter' || e.nativeEvent.isComposing) return;
+              void send(e, true);
+            }}
             size={7}
             ref={countInput}
             {...(countMarked
