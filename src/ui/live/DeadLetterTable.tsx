@@ -35,6 +35,8 @@ export interface LettersSince {
 
 export interface LetterList extends DeadLetterList {
   behind: LettersSince;
+  /** The letters held (the snapshot's count) when the list shown was asked for. */
+  listedCount: number;
 }
 
 const NOTHING_SINCE: LettersSince = { newer: 0, fewer: 0 };
@@ -102,7 +104,7 @@ export function useLetterList(
         fewer: Math.max(0, -more),
       }
     : NOTHING_SINCE;
-  return { ...list, behind };
+  return { ...list, behind, listedCount: listedAt.count };
 }
 
 interface TableProps {

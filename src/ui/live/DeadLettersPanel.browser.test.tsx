@@ -937,6 +937,47 @@ describe('Dead letters redrive, paced', () => {
   });
 });
 
+describe('Dead letters matching a filter while they leave', () => {
+  it('counts the letters matching now, not the listing before they left', async () => {
+    // 7,901 held, 5,925 of them DroppedOldest; a paced redrive of those takes 2,620 of them.
+    const matchingHeld = 5_925;
+    const lists = fakeEngine((cmd) =>
+      cmd.type === 'listDeadLetters'
+        ? listing(
+            [1, 2, 3].map((i) => letter(i, 'DroppedOldest')),
+            cmd.filter?.reasons ? matchingHeld : matchingHeld + 1_976,
+            { alert_sink: matchingHeld },
+          )
+        : undefined,
+    );
+    // Once the letters start leaving, the next listing is not answered: what the panel shows
+    // until then is its own reckoning.
+    let answering = true;
+    const engine: typeof lists = {
+      ...lists,
+      request: (cmd) =>
+        answering || cmd.type !== 'listDeadLetters'
+          ? lists.request(cmd)
+          : new Promise<never>(() => undefined),
+    };
+    render(<DeadLettersPanel />, engine);
+    hold(7_901);
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Filter dead letters by reason' }),
+      'DroppedOldest',
+    );
+    const header = page.getByTestId('dead-letter-count');
+    await expect.element(header).toHaveTextContent(/^5,925 of 7,901/);
+    answering = false;
+    hold(5_281);
+    // Before the list comes again: not "5,281 of 5,281", with the 1,976 other letters held.
+    await expect.element(header).toHaveTextContent(/^3,305 of 5,281/);
+    await expect
+      .element(page.getByRole('button', { name: 'Redrive all matching (3,305)' }))
+      .toBeVisible();
+  });
+});
+
 describe('Dead letters purge', () => {
   it('asks before purging, names what goes, purges the selection, and says so', async () => {
     let held = [1, 2, 3].map((i) => letter(i, 'QueueFull'));

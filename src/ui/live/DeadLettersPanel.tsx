@@ -118,7 +118,7 @@ export function DeadLettersPanel() {
   // `evicted` too: with the queue full every new letter pushes the oldest out and the count
   // stays at the cap, so the list would go on showing letters that are gone.
   const queueNow = useMemo(() => ({ count, evicted }), [count, evicted]);
-  const { rows, total, byDestinationType, behind } = useLetterList(
+  const { rows, total, byDestinationType, behind, listedCount } = useLetterList(
     engine,
     filter(),
     queueNow,
@@ -139,7 +139,13 @@ export function DeadLettersPanel() {
   // snapshot, for Redrive and Purge alike. The listing's total arrives a reply later, and during a
   // paced run the button read 1,703 beside the header's 1,712.
   const filtered = reason !== '' || dest !== '';
-  const matching = filtered ? total : count;
+  // Filtered, the listing's total less the letters that left the queue since it was asked for (a
+  // paced redrive of these letters, a purge), as many of them as left, never more than are held:
+  // its bare total, capped at the count, read "5,483 of 5,483 held" while other letters were
+  // still held, beside "Redrive all matching (5,925)" (QA). The list catches up within a second.
+  const matching = filtered
+    ? Math.max(0, Math.min(count, total - Math.max(0, listedCount - count)))
+    : count;
 
   // Purge asks first, naming what goes: a letter purged is gone for good (counted as Purged).
   const purgeSelected = picked.size > 0;
@@ -368,8 +374,8 @@ export function DeadLettersPanel() {
               dead letter matches these filters" and "Redrive all matching (0)". */}
           {reason || dest ? (
             <span data-testid="dead-letters-matching">
-              {/* The listing's total comes a reply after the snapshot's count: never more. */}
-              {formatCount(Math.min(total, count))} of{' '}
+              {/* The listing's total comes a reply after the snapshot's count: `matching`. */}
+              {formatCount(matching)} of{' '}
             </span>
           ) : null}
           {formatCount(count)}
