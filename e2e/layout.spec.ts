@@ -718,6 +718,9 @@ test('hiding the Inspector fits the graph to the wider pane, unless the user mov
     return r;
   };
   await viewSettled(page);
+  // A click on the empty pane moves nothing: the view is still the fitted one (it had counted as
+  // the user's move, and the view stopped following the pane's size: QA).
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
   const before = { scale: await scale(), right: await rightmost() };
   const toggle = page.getByRole('button', { name: 'Inspector', exact: true });
   await toggle.click();
@@ -745,6 +748,19 @@ test('hiding the Inspector fits the graph to the wider pane, unless the user mov
   await toggle.click();
   await viewSettled(page);
   expect(await scale()).toBeCloseTo(onNode, 3);
+  // Fitted again, then dragged aside by the user: that view stays.
+  await page.getByRole('button', { name: 'Fit View' }).click();
+  await viewSettled(page);
+  const box = (await page.locator('.react-flow__pane').boundingBox())!;
+  await page.mouse.move(box.x + 5, box.y + 5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 105, box.y + 45, { steps: 5 });
+  await page.mouse.up();
+  await viewSettled(page);
+  const dragged = await scale();
+  await toggle.click();
+  await viewSettled(page);
+  expect(await scale()).toBeCloseTo(dragged, 3);
 });
 
 /** The demo at 1280x720 with the dock raised `steps` keyboard steps on its separator. */

@@ -14,6 +14,7 @@ import {
   type OnConnectEnd,
   type OnDelete,
   type ReactFlowState,
+  type Viewport,
 } from '@xyflow/react';
 import {
   connectK2k,
@@ -92,6 +93,8 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
     userMoved();
     setMapHeld(false);
   }, []);
+  /** Where the user's pan or zoom under way started. */
+  const moveFrom = useRef<Viewport | null>(null);
   const [builder] = useState(createFlowBuilder);
   const dragStart = useRef<typeof config | null>(null);
   const [measured, setMeasured] = useState<ReadonlyMap<string, { width: number; height: number }>>(
@@ -339,9 +342,16 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
         minZoom={0.05}
         fitView
         fitViewOptions={fitOptions}
-        // A move with an event is the user's (a fit by the app has none).
-        onMoveStart={(event) => {
-          if (event) moved();
+        // A move with an event is the user's (a fit by the app has none), and one that went
+        // somewhere: a click on the empty pane starts and ends one in place, and had kept the view
+        // from being fitted again when the dock was resized (QA).
+        onMoveStart={(event, viewport) => {
+          moveFrom.current = event ? viewport : null;
+        }}
+        onMoveEnd={(event, viewport) => {
+          const from = moveFrom.current;
+          moveFrom.current = null;
+          if (event && from && wentSomewhere(from, viewport)) moved();
         }}
         aria-label="Route graph"
       >
@@ -489,6 +499,11 @@ function focusAfterDelete(
       if (!region.hasAttribute('tabindex')) region.setAttribute('tabindex', '-1');
       region.focus();
     });
+}
+
+/** A pan of more than a couple of pixels, or any zoom. */
+function wentSomewhere(a: Viewport, b: Viewport): boolean {
+  return a.zoom !== b.zoom || Math.hypot(a.x - b.x, a.y - b.y) > 2;
 }
 
 /** The user panned or zoomed: the view is theirs, not the fitted one (see view.ts). */
