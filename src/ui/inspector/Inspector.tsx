@@ -766,6 +766,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
       const warning = forcedGpuWarning(
         store.snapshot?.kernels.find((k) => k.id === kernel.id),
         draft.overflowPolicy,
+        store.snapshot?.edges,
       );
       if (warning)
         store.notify('warning', warning, {

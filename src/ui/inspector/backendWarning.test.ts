@@ -26,6 +26,20 @@ describe('forcedGpuWarning', () => {
     // 38 of 4,096.
     expect(forcedGpuWarning(at(238, 270, 1, 4096), 'deadLetter')).toBeNull();
   });
+  it('reads what reaches the kernel from the edges into it, not only what it takes', () => {
+    // Its queue already full: it takes 5,057/s of the 49.9 K/s its route carries.
+    const edges = [
+      { source: 'host', target: 'fraud_processor', ratePerSec: 49_900, total: 1 },
+      { source: 'host', target: 'aggregator', ratePerSec: 200_000, total: 1 },
+    ];
+    expect(forcedGpuWarning(at(34, 5_057, 16, 16), 'reject', edges)).toContain(
+      'while 49.9\u202fK/s reach it',
+    );
+    // Taking nothing at all, it is still warned of.
+    expect(forcedGpuWarning(at(34, 0, 16, 16), 'reject', edges)).toContain(
+      'while 49.9\u202fK/s reach it',
+    );
+  });
   it('says nothing when WebGPU keeps up, was not measured, or no traffic runs', () => {
     expect(forcedGpuWarning(at(2e6, 187_000), 'reject')).toBeNull();
     expect(forcedGpuWarning(at(null, 187_000), 'reject')).toBeNull();
