@@ -293,6 +293,22 @@ describe('Inspector (issue 13, point 9)', () => {
     expect(capacityOf('aggregator')).toBe(512);
   });
 
+  it('makes no undo step and says nothing for Enter in a field left as it was', async () => {
+    render(<Page />);
+    const capacity = page.getByRole('textbox', { name: 'Queue capacity' });
+    await userEvent.click(capacity);
+    await userEvent.keyboard('{Enter}');
+    // Then a real edit, so the check below is not merely early.
+    await userEvent.clear(capacity);
+    await userEvent.type(capacity, '512{Enter}');
+    expect(capacityOf('aggregator')).toBe(512);
+    // One step, the real one: "Updated kernel" with nothing in it had been a step of its own.
+    expect(store.getState().past).toHaveLength(1);
+    expect(store.getState().notices.map((n) => n.text)).not.toContain(
+      'Updated kernel "aggregator".',
+    );
+  });
+
   it('applies a pending edit when another node is selected instead of dropping it', async () => {
     render(<Page />);
     const capacity = page.getByRole('textbox', { name: 'Queue capacity' });

@@ -459,6 +459,11 @@ function TypeForm({ type }: { type: TypeDef }) {
     if (!current) return fail('the type no longer exists.');
     // Replace the whole definition so cleared optional fields really go away.
     const result = updateType(store.config, type.typeId, patch);
+    if (result.ok && sameValue(patch, current)) {
+      // Nothing changed: no step to undo, as for a kernel.
+      setError(null);
+      return true;
+    }
     if (result.ok) {
       const messageTypes = result.config.messageTypes.map((t) =>
         String(t.typeId) === String(typeId) ? patch : t,
@@ -756,6 +761,12 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
     const store = workbenchStore().getState();
     const result = updateKernel(store.config, kernel.id, kernelPatch(draft));
     if (!result.ok) return fail(result.error);
+    // Nothing changed (Enter in a field left as it was): no step to undo and no notice; it had
+    // made an "Updated kernel" step that undid nothing (QA).
+    if (sameValue(findKernel(result.config, draft.id), findKernel(store.config, kernel.id))) {
+      setError(null);
+      return true;
+    }
     // A choice from a list too: its form is replaced, and focus had fallen to the page.
     if (reason === 'submit' || reason === 'choice') keepFocusAcrossApply(formRef.current);
     if (!store.replace(result.config, result.note))
@@ -1062,4 +1073,11 @@ function TextField(props: {
       ) : null}
     </>
   );
+}
+
+/** Whether two config entries hold the same values (type ids may be bigints). */
+function sameValue(a: unknown, b: unknown): boolean {
+  const text = (x: unknown) =>
+    JSON.stringify(x, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  return a !== undefined && text(a) === text(b);
 }
