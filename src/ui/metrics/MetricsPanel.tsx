@@ -427,6 +427,7 @@ export function MetricsPanel() {
           // Visible, not only in the title above: after a redrive the dispatcher's counters and
           // Receipts' differed by thousands with nothing on screen saying why.
           <span
+            className="broker-counters"
             data-testid="broker-counters"
             title="Sends the dispatcher never saw: responses to their requester, K2K forwards and redriven dead letters go through the broker. Dispatcher and broker together make Receipts' totals."
           >
