@@ -449,7 +449,8 @@ describe('Inject panel (issue 13, point 8)', () => {
   it('says where the generator draws its messages while it runs', async () => {
     render(<InjectPanel />, fakeEngine());
     const status = page.getByTestId('generator-emitted');
-    await expect.element(status).toHaveTextContent('0 sent');
+    // Before any run, not "0 sent" (read as a run that sent nothing).
+    await expect.element(status).toHaveTextContent(/^not started yet$/);
     const gen = { running: true, emitted: 1_234_567, lagMs: 0, spec: { ratePerSec: 1000 } };
     store
       .getState()

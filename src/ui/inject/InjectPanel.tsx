@@ -670,7 +670,10 @@ function GeneratorForm() {
       : `${emitted.toLocaleString('en-US')} sent · ${runningAs}${timed ? `, ${span}` : ''}`
     : // Stopped, the count is the last run's: "19,594,240 sent" beside the status bar's
       // "injected 35,409,920" (two runs, and sends by hand) read as a contradiction.
-      `${finished ? 'finished: ' : emitted > 0 ? 'last run: ' : ''}${emitted.toLocaleString('en-US')} sent`;
+      // Before any run, none: "0 sent" under Start read as a run that sent nothing (QA).
+      !finished && emitted === 0
+      ? 'not started yet'
+      : `${finished ? 'finished: ' : emitted > 0 ? 'last run: ' : ''}${emitted.toLocaleString('en-US')} sent`;
   const statusTitle = running
     ? `${emitted.toLocaleString('en-US')} sent in this run · ${runningAs}, ${span}` +
       (limit
