@@ -192,6 +192,8 @@ describe('Receipts in a narrow pane', () => {
     [364, 'narrow'],
     [345, 'narrow'],
     [294, 'narrow'],
+    // A pane at its least: three lines had cut the time and the route (QA).
+    [240, 'tiny'],
     [662, 'dense'],
     [750, 'wide'],
   ] as const)

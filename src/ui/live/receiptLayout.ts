@@ -4,11 +4,12 @@ import { useLayoutEffect, useState, type RefObject } from 'react';
  * How the receipt tail lays out its seven columns at the width its list has: `wide`, one line at
  * 12 px; `dense`, one line at 11 px (the right pane at 1280x720); `stacked`, two lines per receipt
  * (a narrow pane, or a receipt's detail open beside the list); `narrow`, three lines (a third of
- * the dock at 1280x720, where two lines had cut every type to "Patter…"). Every column stays
- * visible in all four; live.css has the tracks. A virtual list must know its row height, hence a
+ * the dock at 1280x720, where two lines had cut every type to "Patter…"); `tiny`, four lines (a
+ * pane at its least, 240 px, where three cut the time and the route). Every column stays
+ * visible in all five; live.css has the tracks. A virtual list must know its row height, hence a
  * measured width rather than a container query.
  */
-export type ReceiptLayout = 'wide' | 'dense' | 'stacked' | 'narrow';
+export type ReceiptLayout = 'wide' | 'dense' | 'stacked' | 'narrow' | 'tiny';
 
 /** Row heights in px, the virtualizer's and the rows' own. */
 export const RECEIPT_ROW_HEIGHT: Record<ReceiptLayout, number> = {
@@ -16,6 +17,7 @@ export const RECEIPT_ROW_HEIGHT: Record<ReceiptLayout, number> = {
   dense: 22,
   stacked: 38,
   narrow: 54,
+  tiny: 70,
 };
 
 /** The narrowest list (px, inside its scrollbar) each one-line layout fits without cutting the demo's names. */
@@ -26,6 +28,8 @@ const DENSE_FROM = 660;
  * a third of the dock at 1440x900 (388 px, a list of about 364) takes three, its types whole.
  */
 const STACKED_FROM = 370;
+/** The narrowest list three lines serve: a pane at its least (240 px, a list of 216) takes four. */
+const NARROW_FROM = 250;
 
 export function receiptLayout(width: number): ReceiptLayout {
   return width >= WIDE_FROM
@@ -34,7 +38,9 @@ export function receiptLayout(width: number): ReceiptLayout {
       ? 'dense'
       : width >= STACKED_FROM
         ? 'stacked'
-        : 'narrow';
+        : width >= NARROW_FROM
+          ? 'narrow'
+          : 'tiny';
 }
 
 /** The layout for the element's content width, following it as the pane is resized. */
