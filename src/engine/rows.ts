@@ -76,6 +76,11 @@ export interface TraceResult {
   nodes: TraceNode[];
   /** The highest message id the broker has given so far: a larger id was never sent. */
   lastMessageId?: number;
+  /**
+   * Not found, but a dead letter of this message id was redriven: the new message it became
+   * (whose trace names it).
+   */
+  redrivenAs?: number;
 }
 
 /** One materialised receipt (sampled; counts are exact elsewhere). */

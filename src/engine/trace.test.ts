@@ -50,6 +50,24 @@ describe('trace store', () => {
     t.add(node(5, null));
     t.linkRedrive(4, 5);
     expect(t.get(5)).toMatchObject({ redriveOf: 4, parentId: null });
+    // Tracing the letter's own id says what it became, though the letter has no entry.
+    expect(t.trace(4)).toMatchObject({ found: false, redrivenAs: 5 });
+    expect(t.trace(6)).not.toHaveProperty('redrivenAs');
+  });
+
+  it('remembers at most as many letters redriven as it holds entries, the newest', () => {
+    const t = new TraceStore(2);
+    for (const [letter, copy] of [
+      [10, 20],
+      [11, 21],
+      [12, 22],
+    ] as const) {
+      t.add(node(copy, null));
+      t.linkRedrive(letter, copy);
+    }
+    expect(t.trace(10)).not.toHaveProperty('redrivenAs');
+    expect(t.trace(11)).toMatchObject({ redrivenAs: 21 });
+    expect(t.trace(12)).toMatchObject({ redrivenAs: 22 });
   });
 });
 

@@ -25,6 +25,12 @@ export class TraceStore {
   private readonly below = new Map<number, Set<number>>();
   /** Kept entries the ring has already moved past: held only for their pins. */
   private readonly evictedPinned = new Set<number>();
+  /**
+   * Redriven letters with no entry of their own (their message never traced: generated traffic
+   * is sampled), by message id: the new message each became, newest `capacity` kept. Tracing the
+   * letter's id had said only that no receipt of it was available.
+   */
+  private readonly letterRedrivenAs = new Map<number, number>();
 
   constructor(readonly capacity = DEFAULT_TRACE_CAPACITY) {
     this.ring = new Float64Array(capacity);
@@ -99,7 +105,13 @@ export class TraceStore {
     if (!copy) return;
     copy.redriveOf = letterId;
     const letter = this.nodes.get(letterId);
-    if (!letter) return;
+    if (!letter) {
+      const as = this.letterRedrivenAs;
+      as.delete(letterId);
+      as.set(letterId, copyId);
+      if (as.size > this.capacity) as.delete(as.keys().next().value!);
+      return;
+    }
     letter.redrivenAs = copyId;
     if (copy.parentId === letterId) return;
     if (copy.parentId !== null) {
@@ -151,7 +163,16 @@ export class TraceStore {
   /** The causal chain of `id`: its ancestors, itself and its descendants, ordered by HLC. */
   trace(id: number): TraceResult {
     const self = this.nodes.get(id);
-    if (!self) return { messageId: id, found: false, complete: false, nodes: [] };
+    if (!self) {
+      const as = this.letterRedrivenAs.get(id);
+      return {
+        messageId: id,
+        found: false,
+        complete: false,
+        nodes: [],
+        ...(as !== undefined ? { redrivenAs: as } : {}),
+      };
+    }
     const out: TraceNode[] = [self];
     let complete = true;
     const seen = new Set<number>([id]);

@@ -426,6 +426,53 @@ describe('Trace panel: what a hop says', () => {
   });
 });
 
+describe('Trace of a dead letter redriven', () => {
+  // Generated traffic is sampled: the letter's own message has no receipt, and tracing its id had
+  // said only that none was available, though the engine knew what it became (QA).
+  it("shows the chain of what a letter never traced became, by the letter's id", async () => {
+    const copy = receipt(9, { latencyUs: 2_390_000, processedAt: receipt(10).hlc });
+    const copyNode = traceNode(copy, { redriveOf: 5, kernel: 'fraud_processor' });
+    const trace = (messageId: number, copyAs?: number) =>
+      fakeEngine((cmd) =>
+        cmd.type === 'trace'
+          ? ({
+              ok: true,
+              command: 'trace',
+              trace:
+                cmd.messageId === 9 && copyAs === undefined
+                  ? { messageId: 9, found: true, complete: true, nodes: [copyNode] }
+                  : {
+                      messageId: cmd.messageId,
+                      found: false,
+                      complete: false,
+                      nodes: [],
+                      lastMessageId: 20,
+                      ...(cmd.messageId === messageId ? { redrivenAs: 9 } : {}),
+                    },
+            } as EngineReply)
+          : undefined,
+      );
+    render(<TracePanel />, trace(5));
+    const box = page.getByRole('textbox', { name: 'Message id to trace' });
+    await userEvent.fill(box, '5');
+    await userEvent.keyboard('{Enter}');
+    await expect
+      .element(page.getByTestId('trace-redrives'))
+      .toHaveTextContent('Message 9 is the redrive of message 5');
+    await expect.element(hopRow(9)).toBeVisible();
+    cleanup();
+    // The new message's chain gone too: said, with what it became.
+    render(<TracePanel />, trace(5, 0));
+    await userEvent.fill(page.getByRole('textbox', { name: 'Message id to trace' }), '5');
+    await userEvent.keyboard('{Enter}');
+    await expect
+      .element(page.getByRole('alert'))
+      .toHaveTextContent(
+        /^No receipt of message 5 is available: .* It was redriven from the dead letters as message 9, whose chain is not available either\.$/,
+      );
+  });
+});
+
 describe('Trace in a narrow pane', () => {
   it('scrolls its recent messages sideways in their own box, inside the pane', async () => {
     // A third pane at 1280x720: 345 px (the trace body's column as this file's layout gives it).

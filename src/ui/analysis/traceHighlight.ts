@@ -50,7 +50,13 @@ function redrivesFrom(reply: unknown): Redrives {
 async function engineRows(engine: EngineClient, messageId: number) {
   try {
     const reply = await engine.request({ type: 'trace', messageId });
-    return reply.ok ? { ...rowsFromTraceReply(reply), redrives: redrivesFrom(reply) } : null;
+    if (!reply.ok) return null;
+    const as = reply.command === 'trace' ? reply.trace.redrivenAs : undefined;
+    return {
+      ...rowsFromTraceReply(reply),
+      redrives: redrivesFrom(reply),
+      ...(as !== undefined ? { redrivenAs: as } : {}),
+    };
   } catch {
     return null;
   }
@@ -148,6 +154,27 @@ function linkRedrives(rows: TraceRow[], redrives: Redrives): TraceRow[] {
   });
 }
 
+/** The chain of `target` from the page's receipt log and the engine's trace store. */
+async function assemble(engine: EngineClient, target: ReceiptRow | number) {
+  const store = workbenchStore();
+  const messageId = typeof target === 'number' ? target : target.messageId;
+  const fromEngine = await engineRows(engine, messageId);
+  const pageRows = store.getState().receiptLog.rows();
+  const merged = fromEngine
+    ? mergeRows(pageRows, fromEngine.rows, typeof target === 'number' ? [] : [target])
+    : mergeRows(pageRows, typeof target === 'number' ? [] : [target]);
+  // A redriven message's receipts name its first parent (or none): the chain goes through the
+  // letter it was redriven from.
+  const redrives = fromEngine?.redrives ?? NO_REDRIVES;
+  const rows = linkRedrives(merged, redrives);
+  const result = buildTrace(rows, messageId, {
+    config: store.getState().config,
+    ...(fromEngine?.incomplete ? { engineIncomplete: true } : {}),
+    ...(fromEngine?.lastMessageId !== undefined ? { lastMessageId: fromEngine.lastMessageId } : {}),
+  });
+  return { fromEngine, redrives, result };
+}
+
 /**
  * Opens the trace of a receipt (or message id): switches the dock to the Trace tab, highlights the
  * path on the graph. Safe to call from anywhere (e.g. the receipt detail's "Trace" button).
@@ -165,22 +192,17 @@ export async function openTrace(
   const set = (next: Partial<TraceState>) => store.getState().setTrace(next);
   set({ messageId, loading: true, error: null });
   if (switchTab) store.getState().setBottomTab(TRACE_TAB);
-  const fromEngine = await engineRows(engine, messageId);
+  const first = await assemble(engine, target);
   if (mine !== store.getState().traceGeneration) return;
-  const pageRows = store.getState().receiptLog.rows();
-  const merged = fromEngine
-    ? mergeRows(pageRows, fromEngine.rows, typeof target === 'number' ? [] : [target])
-    : mergeRows(pageRows, typeof target === 'number' ? [] : [target]);
-  // A redriven message's receipts name its first parent (or none): the chain goes through the
-  // letter it was redriven from.
-  const redrives = fromEngine?.redrives ?? NO_REDRIVES;
-  const rows = linkRedrives(merged, redrives);
+  // A dead letter redriven, its own message never traced (generated traffic is sampled): the
+  // new message it became names it, so its chain is shown (it had said only that no receipt of
+  // it was available; QA).
+  const as = !first.result.ok ? first.fromEngine?.redrivenAs : undefined;
+  const second = as !== undefined ? await assemble(engine, as) : null;
+  if (mine !== store.getState().traceGeneration) return;
+  const { fromEngine, redrives, result } = second?.result.ok ? second : first;
+  if (second?.result.ok) set({ messageId: as! });
   const config = store.getState().config;
-  const result = buildTrace(rows, messageId, {
-    config,
-    ...(fromEngine?.incomplete ? { engineIncomplete: true } : {}),
-    ...(fromEngine?.lastMessageId !== undefined ? { lastMessageId: fromEngine.lastMessageId } : {}),
-  });
   if (result.ok) {
     const graph = traceGraph(result.trace, config);
     set({
@@ -195,7 +217,10 @@ export async function openTrace(
   } else
     set({
       trace: null,
-      error: result.message,
+      error:
+        as === undefined
+          ? result.message
+          : `${result.message} It was redriven from the dead letters as message ${as}, whose chain is not available either.`,
       fromEngine: fromEngine !== null,
       loading: false,
       edges: NONE,
