@@ -81,6 +81,9 @@ describe('runWhatIf', () => {
     expect(evicted).toBeGreaterThan(0);
     expect(t!.base.statuses['Delivered, then DroppedOldest']).toBeUndefined();
     expect(evicted).toBe(r.report.overflowed.find((k) => k.id === 'aggregator')!.other!.dropped);
+    // The summary's receipts say so too: Delivered, of which so many failed later.
+    expect(r.report.other.failedLater).toBe(evicted);
+    expect(r.report.base.failedLater).toBe(0);
   });
 
   it('names the destination of a type whose route was removed as (no route), as the tables do', () => {

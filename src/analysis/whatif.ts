@@ -63,6 +63,11 @@ export interface SideReport {
   injected: number;
   receipts: number;
   byStatus: Record<string, number>;
+  /**
+   * Of the Delivered receipts, those whose message failed later in its queue (a dropOldest
+   * eviction, its kernel gone or refusing it): each a dead letter too.
+   */
+  failedLater: number;
   deadLetters: number;
   kernels: KernelOutcome[];
   balanced: boolean;
@@ -167,6 +172,7 @@ function side(config: RouteConfig, input: WhatIfInput, spec: GeneratorSpec) {
     injected: final.injected,
     receipts: final.receipts.total,
     byStatus: Object.fromEntries(Object.entries(final.receipts.byStatus).filter(([, n]) => n > 0)),
+    failedLater: final.receipts.failedLater,
     deadLetters: final.deadLetters.count,
     kernels,
     balanced: final.accounting.balanced,

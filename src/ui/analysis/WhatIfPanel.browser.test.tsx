@@ -194,6 +194,24 @@ describe('What-if traffic', () => {
       );
   });
 
+  it("says how many of each side's Delivered receipts failed later in their queue", async () => {
+    render(<WhatIfPanel />);
+    const other = structuredClone(store.getState().config);
+    for (const k of other.kernels) if (k.id === 'aggregator') k.queueCapacity = 64;
+    await userEvent.selectOptions(page.getByLabelText('Config to compare with'), 'paste');
+    await userEvent.fill(page.getByLabelText('Other config (JSON or TOML)'), JSON.stringify(other));
+    await userEvent.fill(page.getByLabelText('What-if rate'), '100000');
+    await userEvent.fill(page.getByLabelText('What-if duration'), '500');
+    await userEvent.click(page.getByRole('button', { name: 'Run what-if' }));
+    const line = page.getByTestId('whatif-receipts');
+    // "Delivered 576,555" alone had hidden the evictions the type rows list (QA).
+    await expect
+      .element(line, { timeout: 20_000 })
+      .toHaveTextContent(
+        /^Receipts by status — current: [^;]*Delivered [\d,]+[^(;]*; other: .*Delivered [\d,]+ .*\([\d,]+ of the Delivered failed later in their queue\)\.$/,
+      );
+  });
+
   it('takes a rate the live generator takes, and refuses a run of more messages than it holds', async () => {
     render(<WhatIfPanel />);
     await userEvent.selectOptions(page.getByLabelText('Config to compare with'), 'paste');

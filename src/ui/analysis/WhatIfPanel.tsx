@@ -34,6 +34,19 @@ function counts(o: Record<string, number>): string {
 }
 
 /**
+ * A side's receipts by status, and how many of the Delivered failed later in their queue: the
+ * types above list them apart ("Delivered, then DroppedOldest"), and "Delivered 576,555" alone
+ * hid 12,706 evictions (QA).
+ */
+function receiptCounts(r: WhatIfReport['base']): string {
+  const later = r.failedLater;
+  return (
+    counts(r.byStatus) +
+    (later > 0 ? ` (${formatCount(later)} of the Delivered failed later in their queue)` : '')
+  );
+}
+
+/**
  * Runs `runWhatIf` in a module worker; one worker per run, terminated when done or cancelled (a
  * long comparison must not keep a core busy after its panel is gone).
  */
@@ -434,9 +447,9 @@ function WhatIfReportView({
           ))}
         </tbody>
       </table>
-      <p>
-        Receipts by status — current: {counts(report.base.byStatus)}; other:{' '}
-        {counts(report.other.byStatus)}.
+      <p data-testid="whatif-receipts">
+        Receipts by status — current: {receiptCounts(report.base)}; other:{' '}
+        {receiptCounts(report.other)}.
       </p>
       {report.overflowed.length > 0 ? (
         <table className="grid-table" aria-label="Kernels that overflow">
