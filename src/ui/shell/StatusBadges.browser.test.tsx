@@ -399,6 +399,34 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(badge).not.toHaveTextContent(/behind/);
   });
 
+  it('says a slow generator catches up after a burst sent by hand, not a bare rate above the one asked', async () => {
+    render(<TrafficControl />, fakeEngine());
+    const badge = page.getByTestId('traffic-rate');
+    const t0 = Date.now();
+    const at = (timeUs: number, actual: number, sending?: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          timeUs,
+          ...(sending !== undefined ? { sending: { count: 100_000, sent: sending } } : {}),
+          generator: {
+            ...generator(true),
+            spec: { ratePerSec: 1_000 },
+            lagMs: 0,
+            startedUs: 0,
+            ratePerSec: actual,
+          },
+          rates: { injectedPerSec: actual, processedPerSec: actual, deadLetteredPerSec: 0 },
+        }),
+        t0 + timeUs / 1000,
+      );
+    at(5_000_000, 1_000);
+    at(5_500_000, 0, 60_000);
+    await expect.element(badge).toHaveAttribute('data-behind', 'sending');
+    // On schedule again at once (1,000/s is little to catch up), the surge in the rate's window.
+    at(6_000_000, 3_529);
+    await expect.element(badge).toHaveTextContent('3,529/s · catching up');
+  });
+
   it('says the generator resumes after a burst sent by hand, not that the engine cannot keep up', async () => {
     render(<TrafficControl />, fakeEngine());
     const badge = page.getByTestId('traffic-rate');
@@ -441,6 +469,15 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(badge).toHaveTextContent('335 K/s · catching up');
     at(6_300_000, { lagMs: 0, actual: 116_000 });
     await expect.element(badge).toHaveTextContent('116 K/s · catching up');
+    // Caught up, the catch-up still in the rate's window: said so, not "(0.0 s behind)".
+    await expect
+      .element(badge)
+      .toHaveAttribute(
+        'title',
+        expect.stringMatching(
+          /the engine has caught up with the generator's schedule, and the rate/,
+        ),
+      );
     at(7_000_000, { lagMs: 0, actual: 99_600 });
     await expect.element(badge).toHaveTextContent(/^99\.6\sK\/s$/);
     // Three seconds after the send, behind and slow is the engine's limit again: amber.

@@ -292,11 +292,15 @@ const BADGE_STATES: Record<
       `it is ${lateBy} behind its schedule and resumes, ${formatRate(actual)} entering over the ` +
       `last half second (the pause still in it) of the ${formatRate(asked)} asked for.`,
   }),
-  'catching-up': ({ actual, asked, lateBy }) => ({
+  'catching-up': ({ actual, asked, lagMs, lateBy }) => ({
     text: `${formatRate(actual)} · catching up`,
     title:
       `Messages enter at ${formatRate(actual)}, faster than the ${formatRate(asked)} asked for: ` +
-      `the engine is catching up with the generator's schedule (${lateBy} behind).`,
+      (lagMs >= SHOWN_LAG_MS
+        ? `the engine is catching up with the generator's schedule (${lateBy} behind).`
+        : // Not "(0.0 s behind)": the lag is gone, the rate's window still holds the catch-up.
+          "the engine has caught up with the generator's schedule, and the rate, measured over " +
+          'the last half second, still holds the catch-up.'),
   }),
   lagging: ({ actual, asked, lateBy }) => ({
     text: `${formatRate(actual)} · ${lateBy} behind`,
@@ -348,12 +352,15 @@ function useSendEnded(
   nowUs: number,
 ): { count: number; endedUs: number } | null {
   const [last, setLast] = useState<{ count: number; endedUs: number | null } | null>(null);
+  // What this render reads is what it sets: a state derived from the value before it, in the
+  // render React repeats at once, had been taken as the badge's and kept a second.
+  let now = last;
   if (sending && (last === null || last.endedUs !== null || last.count !== sending.count))
-    setLast({ count: sending.count, endedUs: null });
+    setLast((now = { count: sending.count, endedUs: null }));
   else if (!sending && last !== null && last.endedUs === null)
-    setLast({ count: last.count, endedUs: nowUs });
-  return last !== null && last.endedUs !== null && !sending
-    ? { count: last.count, endedUs: last.endedUs }
+    setLast((now = { count: last.count, endedUs: nowUs }));
+  return now !== null && now.endedUs !== null && !sending
+    ? { count: now.count, endedUs: now.endedUs }
     : null;
 }
 
@@ -430,8 +437,12 @@ export function TrafficControl() {
   // Within the rate's 3 s window after a burst sent by hand, while the generator is still behind:
   // the send held it back, not the engine's limit.
   const sent = useSendEnded(sending, nowUs);
+  // The catch-up after it too, at any rate: below 10 K/s the surge had read bare ("3,529/s" beside
+  // 1,000/s asked), as chance might.
   const resuming =
-    sent !== null && nowUs - sent.endedUs < SUSTAINED_S * 1_000_000 && lagMs >= SHOWN_LAG_MS;
+    sent !== null &&
+    nowUs - sent.endedUs < SUSTAINED_S * 1_000_000 &&
+    (lagMs >= SHOWN_LAG_MS || actual > asked * CATCH_UP_RATIO);
   // One state, derived once, the first that holds: what the badge reads, its hover and
   // `data-behind` follow from it.
   const state: keyof typeof BADGE_STATES = sending
