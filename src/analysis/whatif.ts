@@ -69,6 +69,12 @@ export interface SideReport {
    */
   failedLater: number;
   deadLetters: number;
+  /**
+   * Letters the bounded dead-letter queue pushed out to make room (lost for good: no redrive can
+   * reach them), and the most it holds.
+   */
+  lettersPushedOut: number;
+  letterCapacity: number;
   kernels: KernelOutcome[];
   balanced: boolean;
   errors: SimulationError[];
@@ -174,6 +180,8 @@ function side(config: RouteConfig, input: WhatIfInput, spec: GeneratorSpec) {
     byStatus: Object.fromEntries(Object.entries(final.receipts.byStatus).filter(([, n]) => n > 0)),
     failedLater: final.receipts.failedLater,
     deadLetters: final.deadLetters.count,
+    lettersPushedOut: final.deadLetters.evicted,
+    letterCapacity: final.deadLetters.capacity,
     kernels,
     balanced: final.accounting.balanced,
     errors,

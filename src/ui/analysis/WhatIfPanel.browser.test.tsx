@@ -212,6 +212,23 @@ describe('What-if traffic', () => {
       );
   });
 
+  it('says how many letters the bounded dead-letter queue would push out, lost for good', async () => {
+    render(<WhatIfPanel />);
+    const other = structuredClone(store.getState().config);
+    for (const k of other.kernels) if (k.id === 'aggregator') k.queueCapacity = 16;
+    await userEvent.selectOptions(page.getByLabelText('Config to compare with'), 'paste');
+    await userEvent.fill(page.getByLabelText('Other config (JSON or TOML)'), JSON.stringify(other));
+    await userEvent.fill(page.getByLabelText('What-if rate'), '200000');
+    await userEvent.fill(page.getByLabelText('What-if duration'), '1000');
+    await userEvent.click(page.getByRole('button', { name: 'Run what-if' }));
+    // "84,847 / 84,847" alone read as so many letters to redrive; live, the queue kept 10,000.
+    await expect
+      .element(page.getByTestId('whatif-letters-lost'), { timeout: 20_000 })
+      .toHaveTextContent(
+        /^Past its 10,000 letters the dead-letter queue pushes the oldest out, lost for good \(no redrive reaches them\): 0 in this workspace .*, [1-9][\d,]* in the pasted config\.$/,
+      );
+  });
+
   it('takes a rate the live generator takes, and refuses a run of more messages than it holds', async () => {
     render(<WhatIfPanel />);
     await userEvent.selectOptions(page.getByLabelText('Config to compare with'), 'paste');

@@ -473,6 +473,18 @@ function WhatIfReportView({
       ) : (
         <p className="muted">No kernel overflows on either side.</p>
       )}
+      {/* Letters past the dead-letter queue's bound are lost for good: "84,847 / 84,847" alone
+          read as 84,847 letters to redrive, where live the queue kept 10,000 (QA). */}
+      {[report.base, report.other].some((r) => r.lettersPushedOut > 0) ? (
+        <p className="warn-text" data-testid="whatif-letters-lost">
+          Past its {formatCount(report.other.letterCapacity)} letters the dead-letter queue pushes
+          the oldest out, lost for good (no redrive reaches them):{' '}
+          {[report.base, report.other]
+            .map((r, i) => `${formatCount(r.lettersPushedOut)} in ${labels[i]!}`)
+            .join(', ')}
+          .
+        </p>
+      ) : null}
       {report.overflowed.length > 0 ? (
         // Which pace its queues were drained at, said where its losses are read: at a fixed
         // 8 ms a review found 68,135 refused where the live engine refused 47,413. With the live
