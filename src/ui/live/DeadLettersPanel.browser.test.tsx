@@ -1222,6 +1222,34 @@ describe('Dead letters while the full queue churns', () => {
     await expect.element(page.getByTestId('dead-letters-held')).not.toBeInTheDocument();
   });
 
+  // QA: a row's checkbox reached with Tab lost the focus to the page within 0.1 s while letters
+  // arrived (the rows replaced under it): no letter could be picked from the keyboard.
+  it('holds the list while the keyboard focus is in it', async () => {
+    const { engine, asked } = churning();
+    render(<DeadLettersPanel />, engine);
+    holdFull(0);
+    const box = page.getByRole('checkbox', { name: 'Select dead letter 10' });
+    await expect.element(box).toBeVisible();
+    await userEvent.hover(page.getByTestId('dead-letter-count'));
+    (box.element() as HTMLInputElement).focus();
+    const before = asked.n;
+    holdFull(700);
+    await expect
+      .element(page.getByTestId('dead-letters-held'))
+      .toHaveTextContent(
+        /^List held while you work in it: 700 newer letters since it was loaded\./,
+      );
+    await new Promise((r) => setTimeout(r, CHURN_REFRESH_MS + 300));
+    expect(asked.n).toBe(before);
+    await expect.element(box).toHaveFocus();
+    // Focus gone elsewhere: the list follows again.
+    (
+      page.getByRole('combobox', { name: 'Filter dead letters by reason' }).element() as HTMLElement
+    ).focus();
+    holdFull(1_400);
+    await expect.poll(() => asked.n, { timeout: CHURN_REFRESH_MS + 2_000 }).toBeGreaterThan(before);
+  });
+
   // QA: the pointer coming onto the list from above held it; the note then came in above the
   // table and pushed it down, the pointer was over the note, not the table, and the list let go.
   it('stays held with the pointer over its note, as over the table', async () => {

@@ -1180,14 +1180,27 @@ describe('Receipts held while read (a live tail that holds still)', () => {
     await expect
       .element(held())
       .toHaveTextContent('Held while scrolled down: 10 new receipts. Show newest');
+    // Said to a screen reader once, as the hold starts: the count beside it is no live region (it
+    // moved ten times a second under traffic, each change read out).
+    const said = page.getByTestId('receipts-hold-said');
+    await expect
+      .element(said)
+      .toHaveTextContent('Held while scrolled down: new receipts are held.');
+    expect(held().element().closest('[role="status"], [aria-live]')).toBeNull();
+    more(311);
+    await expect.element(held()).toHaveTextContent(/20 new receipts/);
+    await expect
+      .element(said)
+      .toHaveTextContent('Held while scrolled down: new receipts are held.');
     // The rows in view stay the rows that were there.
     await expect.element(shown()).toHaveTextContent('300 rows shown');
     // The Pause button is the user's own: a hold does not turn it to Resume.
     await expect.element(page.getByRole('button', { name: 'Pause' })).toHaveTextContent(/^Pause$/);
     // (Clicked in the DOM: the harness's pane is taller than the test's viewport.)
     (page.getByRole('button', { name: 'Show newest' }).element() as HTMLButtonElement).click();
-    await expect.element(shown()).toHaveTextContent('310 rows shown');
+    await expect.element(shown()).toHaveTextContent('320 rows shown');
     await expect.element(held()).not.toBeInTheDocument();
+    await expect.element(said).toHaveTextContent('');
     expect(list().scrollTop).toBe(0);
   });
 

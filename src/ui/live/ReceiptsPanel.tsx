@@ -551,9 +551,16 @@ export function ReceiptsPanel() {
               })}
             </div>
           </div>
+          {/* The hold said to a screen reader as it starts and ends; the count beside it is not a
+              live region: it moved ten times a second under traffic, each change read out (QA). */}
+          <span className="sr-only" role="status" data-testid="receipts-hold-said">
+            {paused && !quietHold
+              ? `${pausedByUser ? 'Paused' : holdReason(selected !== null, scrolledDown)}: new receipts are held.`
+              : ''}
+          </span>
           {paused && !quietHold ? (
             // Under the list's rows, not over them: see `.receipt-list.held` in live.css.
-            <p className="receipts-held" role="status" data-testid="receipts-held">
+            <p className="receipts-held" data-testid="receipts-held">
               {pausedByUser ? 'Paused' : holdReason(selected !== null, scrolledDown)}:{' '}
               {countOf(buffered, 'new receipt')}
               {pausedByUser ? ' held' : '.'}
