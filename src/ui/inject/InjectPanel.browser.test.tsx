@@ -446,6 +446,51 @@ describe('Inject panel (issue 13, point 8)', () => {
     await expect.element(status).not.toHaveClass(/warn-text/);
   });
 
+  it('hands the keyboard focus between Start, Stop and Restart as they replace one another', async () => {
+    const engine = fakeEngine();
+    render(<InjectPanel />, engine);
+    const form = page.getByRole('form', { name: 'Generator form' });
+    const start = form.getByRole('button', { name: 'Start generator' });
+    await expect.element(start).toBeVisible();
+    (start.element() as HTMLElement).focus();
+    await userEvent.keyboard('{Enter}');
+    await expect.poll(() => engine.sent.filter((c) => c.type === 'startGenerator')).toHaveLength(1);
+    const sent = engine.sent.find((c) => c.type === 'startGenerator');
+    const spec = sent?.type === 'startGenerator' ? sent.spec : { ratePerSec: 1 };
+    const run = (s: typeof spec, startedUs: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          timeUs: startedUs + 1_000_000,
+          generator: { running: true, emitted: 1, lagMs: 0, onWorker: true, spec: s, startedUs },
+        }),
+        Date.now() + startedUs / 1000,
+      );
+    run(spec, 1_000_000);
+    // Start gone under the focus: Stop, which took its place, has it (it had fallen to the page).
+    const stop = form.getByRole('button', { name: 'Stop generator' });
+    await expect.element(stop).toHaveFocus();
+    // Restart, pressed from the keyboard, goes once the new run is the form's: Stop has the focus.
+    await userEvent.fill(form.getByRole('textbox', { name: 'Rate (messages/s)' }), '2500');
+    const restart = form.getByRole('button', { name: 'Restart' });
+    await expect.element(restart).toBeVisible();
+    (restart.element() as HTMLElement).focus();
+    await userEvent.keyboard('{Enter}');
+    await expect.poll(() => engine.sent.filter((c) => c.type === 'startGenerator')).toHaveLength(2);
+    const again = engine.sent.filter((c) => c.type === 'startGenerator')[1];
+    run(again?.type === 'startGenerator' ? again.spec : spec, 5_000_000);
+    await expect.element(restart).not.toBeInTheDocument();
+    await expect.element(stop).toHaveFocus();
+    await userEvent.keyboard('{Enter}');
+    store.getState().ingestSnapshot(
+      snapshot({
+        timeUs: 9_000_000,
+        generator: { running: false, emitted: 1, lagMs: 0, onWorker: true },
+      }),
+      Date.now() + 9_000,
+    );
+    await expect.element(form.getByRole('button', { name: 'Start generator' })).toHaveFocus();
+  });
+
   it('says where the generator draws its messages while it runs', async () => {
     render(<InjectPanel />, fakeEngine());
     const status = page.getByTestId('generator-emitted');

@@ -702,6 +702,21 @@ function GeneratorForm() {
     const fromForm = generatorSpecOf(stored, config.routes);
     return typeof fromForm === 'string' || !sameRun(fromForm, spec, config);
   }, [running, spec, stored, config]);
+  // Start, Stop and Restart replace one another: pressed from the keyboard, the one that takes its
+  // place takes the focus (it had fallen to the page, with nothing for a screen reader to read).
+  const startButton = useRef<HTMLButtonElement>(null);
+  const stopButton = useRef<HTMLButtonElement>(null);
+  const handOver = useRef(false);
+  const noteHandOver = (button: HTMLElement) => {
+    handOver.current = document.activeElement === button;
+  };
+  useEffect(() => {
+    if (!handOver.current) return;
+    const active = document.activeElement;
+    if (active !== null && active !== document.body) return;
+    handOver.current = false;
+    (running ? stopButton : startButton).current?.focus();
+  }, [running, formDiffers]);
   useEffect(() => {
     const live = workbenchStore().getState();
     const now = live.snapshot?.generator;
@@ -743,10 +758,14 @@ function GeneratorForm() {
   async function start(e: FormEvent) {
     e.preventDefault();
     const spec = toSpec();
-    if (!spec) return;
+    // Refused: the focus stays where it is (on the first wrong field), nothing to hand over.
+    if (!spec) return void (handOver.current = false);
     setError(null);
     const reply = await engine.request({ type: 'startGenerator', spec });
-    if (!reply.ok) setError(reply.error.message);
+    if (!reply.ok) {
+      handOver.current = false;
+      setError(reply.error.message);
+    }
   }
 
   function savePreset() {
@@ -871,7 +890,14 @@ function GeneratorForm() {
           <h3>Generator</h3>
           {running ? (
             <>
-              <button type="button" onClick={() => engine.send({ type: 'stopGenerator' })}>
+              <button
+                type="button"
+                ref={stopButton}
+                onClick={(e) => {
+                  noteHandOver(e.currentTarget);
+                  engine.send({ type: 'stopGenerator' });
+                }}
+              >
                 Stop generator
               </button>
               {/* The form edited while a run goes: a rate typed and Enter had done nothing, the
@@ -880,13 +906,16 @@ function GeneratorForm() {
                 <button
                   type="submit"
                   title="Restart the generator with the form's settings: a new run, its count from 0"
+                  onClick={(e) => noteHandOver(e.currentTarget)}
                 >
                   Restart
                 </button>
               ) : null}
             </>
           ) : (
-            <button type="submit">Start generator</button>
+            <button type="submit" ref={startButton} onClick={(e) => noteHandOver(e.currentTarget)}>
+              Start generator
+            </button>
           )}
           {/* Beside Start, which the user just pressed: the bottom bar was out of view. */}
           {error ? (
