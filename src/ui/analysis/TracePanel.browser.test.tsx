@@ -382,7 +382,13 @@ describe('Trace panel: what a hop says', () => {
     });
     render(<TracePanel />, engineWith());
     ingest([tx, alert]);
-    await traceButton(2);
+    // Pressed from the keyboard: the trace comes in above the list, pushing the button out of the
+    // pane, and the focus goes to what it says (it stayed on the button, out of view; QA).
+    const button = page.getByRole('button', { name: 'Trace message 2', exact: true });
+    await expect.element(button).toBeInTheDocument();
+    (button.element() as HTMLElement).focus();
+    await userEvent.keyboard('{Enter}');
+    await expect.element(page.getByTestId('trace-summary')).toHaveFocus();
     await expect
       .element(page.getByTestId('trace-edges'))
       .toHaveTextContent(

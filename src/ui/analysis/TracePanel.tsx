@@ -130,7 +130,15 @@ export function TracePanel() {
   // lands on what the trace says (on the id box when it failed), only when it was lost.
   const summary = useRef<HTMLParagraphElement>(null);
   const idBox = useRef<HTMLInputElement>(null);
+  // Opened from the list of recent messages, the trace comes in above it and pushes the button
+  // pressed out of the pane, the focus with it: the focus goes to what the trace says, brought
+  // into view (the result was neither seen nor read out; QA).
+  const fromList = useRef(false);
   useEffect(() => {
+    if (fromList.current && (trace || st.error)) {
+      fromList.current = false;
+      if (trace) return summary.current?.focus();
+    }
     const active = document.activeElement;
     if (active !== null && active !== document.body) return;
     if (trace) summary.current?.focus({ preventScroll: true });
@@ -250,7 +258,10 @@ export function TracePanel() {
                       <button
                         type="button"
                         aria-label={`Trace message ${r.messageId}`}
-                        onClick={() => openTrace(r, false)}
+                        onClick={() => {
+                          fromList.current = true;
+                          openTrace(r, false);
+                        }}
                       >
                         Trace
                       </button>
