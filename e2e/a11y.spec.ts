@@ -285,6 +285,13 @@ test('F8 reaches the notices and Escape, closing the last, takes focus back wher
   await expect
     .poll(() => page.evaluate(() => document.activeElement?.closest('.notices') !== null))
     .toBe(true);
+  // With its focus ring (the list had none).
+  expect(
+    await page.evaluate(() => {
+      const el = document.activeElement!;
+      return [el.matches('.notices'), getComputedStyle(el).outlineStyle];
+    }),
+  ).toEqual([true, 'solid']);
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('notices').locator('.notice')).toHaveCount(0);
   await expect(more).toBeFocused();
