@@ -26,11 +26,13 @@ describe('forcedGpuWarning', () => {
     // 38 of 4,096.
     expect(forcedGpuWarning(at(238, 270, 1, 4096), 'deadLetter')).toBeNull();
   });
-  it('reads what reaches the kernel from the edges into it, not only what it takes', () => {
-    // Its queue already full: it takes 5,057/s of the 49.9 K/s its route carries.
+  it("reads what reaches the kernel from its types' edges, not only what it takes", () => {
+    // Its dropOldest queue already full: it takes 5,057/s of the 49.9 K/s its route carries. The
+    // kernel-to-kernel edge counts sends its type's edge counts already: not added.
     const edges = [
-      { source: 'host', target: 'fraud_processor', ratePerSec: 49_900, total: 1 },
-      { source: 'host', target: 'aggregator', ratePerSec: 200_000, total: 1 },
+      { source: 'type:1001', target: 'fraud_processor', ratePerSec: 49_900, total: 1 },
+      { source: 'aggregator', target: 'fraud_processor', ratePerSec: 20_000, total: 1 },
+      { source: 'type:1002', target: 'aggregator', ratePerSec: 200_000, total: 1 },
     ];
     expect(forcedGpuWarning(at(34, 5_057, 16, 16), 'reject', edges)).toContain(
       'while 49.9\u202fK/s reach it',

@@ -10,8 +10,8 @@ import { formatCount, formatRate } from '../design/format';
 type KernelRow = EngineSnapshot['kernels'][number];
 
 /**
- * A warning when WebGPU cannot take what reaches the kernel now (the rates of the `edges` into it,
- * or what it takes, if more), or null: not measured there, no traffic, or fast enough. A GPU's round trip costs about the
+ * A warning when WebGPU cannot take what reaches the kernel now (the deliveries on its types'
+ * `edges`, or what it processes, if more), or null: not measured there, no traffic, or fast enough. A GPU's round trip costs about the
  * same for one row as for a thousand, and a kernel there waits for a fuller batch (up to half its
  * queue) while one is out: measured at a batch of 1 or 2 rows (1,000/s), WebGPU read 238/s against
  * 270/s arriving, and the warning said the queue would fill; it peaked at 38 of 4,096. So its
@@ -24,9 +24,14 @@ export function forcedGpuWarning(
 ): string | null {
   if (!k) return null;
   const gpu = k.placement.gpuRate;
-  // What reaches it: the edges into it, refusals included. Its own rate is only what it takes: a
-  // kernel whose queue was full already read 5,057/s beside 49.9 K/s on its route (QA).
-  const arriving = edges.reduce((sum, e) => (e.target === k.id ? sum + e.ratePerSec : sum), 0);
+  // What its queue takes in: the deliveries on its types' edges (`type:<id>` → kernel; a kernel's
+  // own edge to it counts the same sends again). Its own rate is only what it processes: a
+  // dropOldest kernel whose queue was full already read 5,057/s beside 49.9 K/s on its route
+  // (QA). Sends a full queue refused are on no edge: with one, this is a floor.
+  const arriving = edges.reduce(
+    (sum, e) => (e.target === k.id && e.source.startsWith('type:') ? sum + e.ratePerSec : sum),
+    0,
+  );
   const now = Math.max(k.ratePerSec, arriving);
   if (gpu === null || now <= 0 || gpu >= now) return null;
   const batch = Math.max(1, k.placement.batchSize);
