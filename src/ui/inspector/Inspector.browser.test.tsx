@@ -309,6 +309,17 @@ describe('Inspector (issue 13, point 9)', () => {
     );
   });
 
+  it('makes no undo step for Enter in a message type left as it was', async () => {
+    store.getState().setSelection(['type:1001']);
+    render(<Page />);
+    const name = page.getByRole('textbox', { name: 'Name', exact: true });
+    await expect.element(name).toHaveValue('Transaction');
+    await userEvent.click(name);
+    await userEvent.keyboard('{Enter}');
+    await userEvent.click(page.getByRole('button', { name: 'elsewhere' }));
+    expect(store.getState().past).toHaveLength(0);
+  });
+
   it('applies a pending edit when another node is selected instead of dropping it', async () => {
     render(<Page />);
     const capacity = page.getByRole('textbox', { name: 'Queue capacity' });

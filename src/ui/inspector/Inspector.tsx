@@ -1075,9 +1075,18 @@ function TextField(props: {
   );
 }
 
-/** Whether two config entries hold the same values (type ids may be bigints). */
+/**
+ * Whether two config entries hold the same values, whatever the order of their keys (a type built
+ * from the form lists its fields before its handler, one loaded after it); type ids may be bigints.
+ */
 function sameValue(a: unknown, b: unknown): boolean {
   const text = (x: unknown) =>
-    JSON.stringify(x, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    JSON.stringify(x, (_, v: unknown) =>
+      typeof v === 'bigint'
+        ? `${v}n`
+        : v !== null && typeof v === 'object' && !Array.isArray(v)
+          ? Object.fromEntries(Object.entries(v).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0)))
+          : v,
+    );
   return a !== undefined && text(a) === text(b);
 }
