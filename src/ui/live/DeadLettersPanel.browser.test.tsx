@@ -1242,12 +1242,17 @@ describe('Dead letters while the full queue churns', () => {
     await new Promise((r) => setTimeout(r, CHURN_REFRESH_MS + 300));
     expect(asked.n).toBe(before);
     await expect.element(box).toHaveFocus();
-    // Focus gone elsewhere: the list follows again.
-    (
-      page.getByRole('combobox', { name: 'Filter dead letters by reason' }).element() as HTMLElement
-    ).focus();
+    // Show the letters held now, pressed from the keyboard, goes with the note it is in: the list
+    // follows again (no blur said the focus had left; it had stayed held).
+    const show = page.getByRole('button', { name: 'Show the letters held now' });
+    (show.element() as HTMLElement).focus();
+    await userEvent.keyboard('{Enter}');
+    await expect.poll(() => asked.n).toBe(before + 1);
+    await expect.element(show).not.toBeInTheDocument();
     holdFull(1_400);
-    await expect.poll(() => asked.n, { timeout: CHURN_REFRESH_MS + 2_000 }).toBeGreaterThan(before);
+    await expect
+      .poll(() => asked.n, { timeout: CHURN_REFRESH_MS + 2_000 })
+      .toBeGreaterThan(before + 1);
   });
 
   // QA: the pointer coming onto the list from above held it; the note then came in above the

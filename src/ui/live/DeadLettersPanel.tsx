@@ -117,6 +117,9 @@ export function DeadLettersPanel() {
   // page within 0.1 s while letters arrived, and no letter could be picked from the keyboard (QA).
   const [focusIn, setFocusIn] = useState(false);
   // Not once the queue holds none: every letter listed is gone, and there is nothing to pick.
+  // Checked after each render (a snapshot comes ten times a second): an element removed with the
+  // focus in it (Show the letters held now, once pressed) sends no blur, and the list stayed held.
+  const listBox = useRef<HTMLDivElement>(null);
   const held = (hovered || focusIn || picked.size > 0) && count > 0;
   // `evicted` too: with the queue full every new letter pushes the oldest out and the count
   // stays at the cap, so the list would go on showing letters that are gone.
@@ -128,6 +131,9 @@ export function DeadLettersPanel() {
     reload,
     held,
   );
+  useEffect(() => {
+    if (focusIn && !listBox.current?.contains(document.activeElement)) setFocusIn(false);
+  }, [focusIn, rows, count]);
   // Reloaded ("Show the letters held now", a filter): picks of letters it no longer lists go.
   // They had stayed, unseen, in "Redrive selected (2)", and held the list still.
   const [listed, setListed] = useState(rows);
@@ -670,6 +676,7 @@ export function DeadLettersPanel() {
           the list go, the note go, and the table come back under the pointer held no more (QA). */}
       <div
         className="dead-letters-list"
+        ref={listBox}
         onPointerEnter={() => setHovered(true)}
         onPointerLeave={() => setHovered(false)}
         onFocus={() => setFocusIn(true)}
