@@ -295,7 +295,7 @@ const BADGE_STATES: Record<
   'catching-up': ({ actual, asked, lagMs, lateBy }) => ({
     text: `${formatRate(actual)} · catching up`,
     title:
-      `Messages enter at ${formatRate(actual)}, faster than the ${formatRate(asked)} asked for: ` +
+      `Messages enter at ${formatRate(actual)}, ${actual >= asked ? 'faster than' : 'about'} the ${formatRate(asked)} asked for: ` +
       (lagMs >= SHOWN_LAG_MS
         ? `the engine is catching up with the generator's schedule (${lateBy} behind).`
         : // Not "(0.0 s behind)": the lag is gone, the rate's window still holds the catch-up.
@@ -305,7 +305,7 @@ const BADGE_STATES: Record<
   lagging: ({ actual, asked, lateBy }) => ({
     text: `${formatRate(actual)} · ${lateBy} behind`,
     title:
-      `Messages enter at ${formatRate(actual)}, under the ${formatRate(asked)} asked for, ` +
+      `Messages enter at ${formatRate(actual)}, ${actual < asked ? 'under' : 'over'} the ${formatRate(asked)} asked for, ` +
       `and the generator is ${lateBy} behind its schedule (the engine's thread or the ` +
       `machine was busy). It turns amber if that lasts: half a second behind, or 0.1 s ` +
       `entering under half the asked rate.`,
@@ -333,11 +333,15 @@ function stillTrue(state: keyof typeof BADGE_STATES, f: BadgeFigures): boolean {
   switch (state) {
     case 'true':
       return f.lagMs >= SHOWN_LAG_MS && (f.mean ?? f.actual) < f.asked;
+    // Behind holds while the lag lasts, and catching up, with a lag, within a band of the asked
+    // rate: each is the other's end, and they let go of each other at every snapshot while the
+    // rate swung around the asked one.
     case 'lagging':
+      return f.lagMs >= SHOWN_LAG_MS;
     case 'resuming':
       return f.lagMs >= SHOWN_LAG_MS && f.actual < f.asked;
     case 'catching-up':
-      return f.actual >= f.asked;
+      return f.lagMs >= SHOWN_LAG_MS ? f.actual * CATCH_UP_RATIO >= f.asked : f.actual >= f.asked;
     default:
       return true;
   }
@@ -434,9 +438,10 @@ export function TrafficControl() {
   const lagging = lagMs >= SHOWN_LAG_MS;
   const lateBy = `${(lagMs / 1000).toFixed(1)} s`;
   const nowUs = useWorkbench((s) => s.snapshot?.timeUs ?? 0);
-  // Within the rate's 3 s window after a burst sent by hand, while the generator is still behind:
+  // Within 3 s (the mean's window) after a burst sent by hand, while the generator is still behind:
   // the send held it back, not the engine's limit.
-  const sent = useSendEnded(sending, nowUs);
+  // Only a send while the generator runs: one sent before a Start held no run back.
+  const sent = useSendEnded(running ? sending : null, nowUs);
   // The catch-up after it too, at any rate: below 10 K/s the surge had read bare ("3,529/s" beside
   // 1,000/s asked), as chance might.
   const resuming =
@@ -447,14 +452,14 @@ export function TrafficControl() {
   // `data-behind` follow from it.
   const state: keyof typeof BADGE_STATES = sending
     ? 'sending'
-    : resuming
-      ? actual >= asked
-        ? 'catching-up'
-        : 'resuming'
-      : behind
-        ? 'true'
-        : startingUp
-          ? 'starting'
+    : startingUp
+      ? 'starting'
+      : resuming
+        ? actual >= asked
+          ? 'catching-up'
+          : 'resuming'
+        : behind
+          ? 'true'
           : surge || (lagging && actual >= asked)
             ? 'catching-up'
             : lagging
