@@ -135,7 +135,8 @@ export function TracePanel() {
   // into view (the result was neither seen nor read out; QA).
   const fromList = useRef(false);
   useEffect(() => {
-    if (fromList.current && (trace || st.error)) {
+    // Once the trace asked for is in (the one shown before stays while it loads).
+    if (fromList.current && !st.loading && (trace || st.error)) {
       fromList.current = false;
       if (trace) return summary.current?.focus();
     }
@@ -143,7 +144,7 @@ export function TracePanel() {
     if (active !== null && active !== document.body) return;
     if (trace) summary.current?.focus({ preventScroll: true });
     else if (st.error) idBox.current?.focus({ preventScroll: true });
-  }, [st.messageId, trace, st.error]);
+  }, [st.messageId, trace, st.error, st.loading]);
 
   function traceTyped() {
     const typed = id.trim();

@@ -712,9 +712,11 @@ function GeneratorForm() {
   };
   useEffect(() => {
     if (!handOver.current) return;
+    // Once, at the first change after the press: a hand-over left pending (a run that ended
+    // before a snapshot showed it) would take the focus from wherever it is later.
+    handOver.current = false;
     const active = document.activeElement;
     if (active !== null && active !== document.body) return;
-    handOver.current = false;
     (running ? stopButton : startButton).current?.focus();
   }, [running, formDiffers]);
   useEffect(() => {
