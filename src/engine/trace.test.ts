@@ -69,6 +69,18 @@ describe('trace store', () => {
     expect(t.trace(11)).toMatchObject({ redrivenAs: 21 });
     expect(t.trace(12)).toMatchObject({ redrivenAs: 22 });
   });
+
+  it("answers a letter's redrive by its id once the letter's own entry was pushed out", () => {
+    const t = new TraceStore(2);
+    t.add(node(1, null));
+    t.add(node(2, null));
+    t.linkRedrive(1, 2);
+    expect(t.trace(1).found).toBe(true);
+    // Two more entries: the letter's is pushed out, the link stays.
+    t.add(node(3, null));
+    t.add(node(4, null));
+    expect(t.trace(1)).toMatchObject({ found: false, redrivenAs: 2 });
+  });
 });
 
 describe('engine traces', () => {

@@ -26,9 +26,10 @@ export class TraceStore {
   /** Kept entries the ring has already moved past: held only for their pins. */
   private readonly evictedPinned = new Set<number>();
   /**
-   * Redriven letters with no entry of their own (their message never traced: generated traffic
-   * is sampled), by message id: the new message each became, newest `capacity` kept. Tracing the
-   * letter's id had said only that no receipt of it was available.
+   * Redriven letters by message id, for those with no entry of their own (their message never
+   * traced: generated traffic is sampled, or its entry pushed out since): the new message each
+   * became, newest `capacity` kept. Tracing the letter's id had said only that no receipt of it
+   * was available.
    */
   private readonly letterRedrivenAs = new Map<number, number>();
 
@@ -104,14 +105,14 @@ export class TraceStore {
     const copy = this.nodes.get(copyId);
     if (!copy) return;
     copy.redriveOf = letterId;
+    // Remembered by id whether or not the letter has an entry: one it has now may be pushed out
+    // of the store before its id is traced.
+    const as = this.letterRedrivenAs;
+    as.delete(letterId);
+    as.set(letterId, copyId);
+    if (as.size > this.capacity) as.delete(as.keys().next().value!);
     const letter = this.nodes.get(letterId);
-    if (!letter) {
-      const as = this.letterRedrivenAs;
-      as.delete(letterId);
-      as.set(letterId, copyId);
-      if (as.size > this.capacity) as.delete(as.keys().next().value!);
-      return;
-    }
+    if (!letter) return;
     letter.redrivenAs = copyId;
     if (copy.parentId === letterId) return;
     if (copy.parentId !== null) {

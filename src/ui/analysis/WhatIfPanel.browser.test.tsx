@@ -194,7 +194,7 @@ describe('What-if traffic', () => {
       );
   });
 
-  it("says how many of each side's Delivered receipts failed later in their queue", async () => {
+  it("says how many of each side's Delivered receipts failed later", async () => {
     render(<WhatIfPanel />);
     const other = structuredClone(store.getState().config);
     for (const k of other.kernels) if (k.id === 'aggregator') k.queueCapacity = 64;
@@ -208,7 +208,7 @@ describe('What-if traffic', () => {
     await expect
       .element(line, { timeout: 20_000 })
       .toHaveTextContent(
-        /^Receipts by status — current: [^;]*Delivered [\d,]+[^(;]*; other: .*Delivered [\d,]+ .*\([\d,]+ of the Delivered failed later in their queue\)\.$/,
+        /^Receipts by status — current: [^;]*Delivered [\d,]+[^(;]*; other: .*Delivered [\d,]+ .*\([\d,]+ of the Delivered failed later\)\.$/,
       );
   });
 

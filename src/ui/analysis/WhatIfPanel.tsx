@@ -34,15 +34,14 @@ function counts(o: Record<string, number>): string {
 }
 
 /**
- * A side's receipts by status, and how many of the Delivered failed later in their queue: the
- * types above list them apart ("Delivered, then DroppedOldest"), and "Delivered 576,555" alone
- * hid 12,706 evictions (QA).
+ * A side's receipts by status, and how many of the Delivered failed later (evicted from their
+ * queue, or refused by their kernel), as Receipts' "failed later" says: the types above list them
+ * apart ("Delivered, then DroppedOldest"), and "Delivered 576,555" alone hid 12,706 evictions (QA).
  */
 function receiptCounts(r: WhatIfReport['base']): string {
   const later = r.failedLater;
   return (
-    counts(r.byStatus) +
-    (later > 0 ? ` (${formatCount(later)} of the Delivered failed later in their queue)` : '')
+    counts(r.byStatus) + (later > 0 ? ` (${formatCount(later)} of the Delivered failed later)` : '')
   );
 }
 

@@ -551,8 +551,9 @@ export function ReceiptsPanel() {
               })}
             </div>
           </div>
-          {/* The hold said to a screen reader as it starts and ends; the count beside it is not a
-              live region: it moved ten times a second under traffic, each change read out (QA). */}
+          {/* The hold said to a screen reader as it starts (emptied as it ends); the count beside it
+              is not a live region: it moved ten times a second under traffic, each change read
+              out (QA). */}
           <span className="sr-only" role="status" data-testid="receipts-hold-said">
             {paused && !quietHold
               ? `${pausedByUser ? 'Paused' : holdReason(selected !== null, scrolledDown)}: new receipts are held.`

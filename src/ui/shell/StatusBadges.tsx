@@ -316,11 +316,6 @@ const BADGE_STATES: Record<
   }),
 };
 
-/**
- * Generator status and Stop, always in the toolbar. The badge shows the rate messages really
- * enter at (the engine's measured injected rate), not the rate asked for: when the engine cannot
- * keep up, it reads "2.71 M of 10.0 M/s" in amber and says how far behind schedule it is.
- */
 /** How long the traffic badge keeps a state it changed to, µs of engine time. */
 const STATE_HOLD_US = 1_000_000;
 
@@ -387,6 +382,11 @@ function useHeldState<T extends string>(
   return held.state;
 }
 
+/**
+ * Generator status and Stop, always in the toolbar. The badge shows the rate messages really
+ * enter at (the engine's measured injected rate), not the rate asked for: when the engine cannot
+ * keep up, it reads "2.71 M of 10.0 M/s" in amber and says how far behind schedule it is.
+ */
 export function TrafficControl() {
   const engine = useEngine();
   const running = useWorkbench((s) => s.snapshot?.generator.running ?? false);
