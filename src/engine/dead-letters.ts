@@ -185,7 +185,13 @@ export class DeadLetters {
       byType[type] = (byType[type] ?? 0) + 1;
     }
     const rows = all.slice(offset, offset + limit).map((l) => letterRow(c, l));
-    return { total: all.length, rows, byDestination, byDestinationType };
+    return {
+      total: all.length,
+      held: c.broker.deadLetters.size,
+      rows,
+      byDestination,
+      byDestinationType,
+    };
   }
 
   /** Messages every dropOldest queue has evicted so far (each became a letter): the queue's count. */

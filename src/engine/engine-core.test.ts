@@ -197,6 +197,8 @@ describe('engine on the core', () => {
     const oldest = page.rows.map((r) => r.messageId);
     // The page holds a thousand; the count by destination is of every letter matching.
     expect(page.total).toBe(letters);
+    // With the count held when it was made, matching or not: the page reckons from it.
+    expect(page.held).toBe(before.deadLetters.count);
     expect(page.byDestination).toEqual({ aggregator: letters });
     // And by type under each destination: what a redrive to another kernel would take.
     expect(page.byDestinationType).toEqual({ aggregator: { 1002: letters } });

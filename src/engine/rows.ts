@@ -121,6 +121,8 @@ export interface ReceiptRow {
 export interface DeadLetterList {
   /** Letters matching, all of them. */
   total: number;
+  /** Letters held, matching or not, when the list was made (the snapshot's `deadLetters.count`). */
+  held?: number;
   rows: DeadLetterRow[];
   /** Letters matching, by their original destination (kernel id): all of them, not the page's. */
   byDestination: Record<string, number>;

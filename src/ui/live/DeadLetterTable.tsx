@@ -35,7 +35,7 @@ export interface LettersSince {
 
 export interface LetterList extends DeadLetterList {
   behind: LettersSince;
-  /** The letters held (the snapshot's count) when the list shown was asked for. */
+  /** The letters held when the list shown was made (the engine's count, or the page's when asked). */
   listedCount: number;
 }
 
@@ -104,7 +104,8 @@ export function useLetterList(
         fewer: Math.max(0, -more),
       }
     : NOTHING_SINCE;
-  return { ...list, behind, listedCount: listedAt.count };
+  // The count the engine made the list at, where it says (older engines: the page's when asked).
+  return { ...list, behind, listedCount: list.held ?? listedAt.count };
 }
 
 interface TableProps {
