@@ -16,6 +16,20 @@ beforeEach(() => {
 });
 afterEach(cleanup);
 
+/**
+ * Runs What-if against the workspace's config with kernel `id`'s queue at `capacity`, pasted, at
+ * `rate` messages/s for `durationMs`.
+ */
+async function runWithQueue(id: string, capacity: number, rate: string, durationMs: string) {
+  const other = structuredClone(store.getState().config);
+  for (const k of other.kernels) if (k.id === id) k.queueCapacity = capacity;
+  await userEvent.selectOptions(page.getByLabelText('Config to compare with'), 'paste');
+  await userEvent.fill(page.getByLabelText('Other config (JSON or TOML)'), JSON.stringify(other));
+  await userEvent.fill(page.getByLabelText('What-if rate'), rate);
+  await userEvent.fill(page.getByLabelText('What-if duration'), durationMs);
+  await userEvent.click(page.getByRole('button', { name: 'Run what-if' }));
+}
+
 describe('What-if traffic', () => {
   it('runs the traffic Inject → Generator sends, from its rate and seed, and says so', async () => {
     store.getState().setGeneratorForm({
@@ -139,13 +153,7 @@ describe('What-if traffic', () => {
         : undefined,
     );
     render(<WhatIfPanel />, engine);
-    const other = structuredClone(store.getState().config);
-    for (const k of other.kernels) if (k.id === 'pattern_detector') k.queueCapacity = 64;
-    await userEvent.selectOptions(page.getByLabelText('Config to compare with'), 'paste');
-    await userEvent.fill(page.getByLabelText('Other config (JSON or TOML)'), JSON.stringify(other));
-    await userEvent.fill(page.getByLabelText('What-if rate'), '200000');
-    await userEvent.fill(page.getByLabelText('What-if duration'), '1000');
-    await userEvent.click(page.getByRole('button', { name: 'Run what-if' }));
+    await runWithQueue('pattern_detector', 64, '200000', '1000');
     await expect
       .element(page.getByTestId('whatif-drain-note'), { timeout: 30_000 })
       .toHaveTextContent(
@@ -196,13 +204,7 @@ describe('What-if traffic', () => {
 
   it("says how many of each side's Delivered receipts failed later", async () => {
     render(<WhatIfPanel />);
-    const other = structuredClone(store.getState().config);
-    for (const k of other.kernels) if (k.id === 'aggregator') k.queueCapacity = 64;
-    await userEvent.selectOptions(page.getByLabelText('Config to compare with'), 'paste');
-    await userEvent.fill(page.getByLabelText('Other config (JSON or TOML)'), JSON.stringify(other));
-    await userEvent.fill(page.getByLabelText('What-if rate'), '100000');
-    await userEvent.fill(page.getByLabelText('What-if duration'), '500');
-    await userEvent.click(page.getByRole('button', { name: 'Run what-if' }));
+    await runWithQueue('aggregator', 64, '100000', '500');
     const line = page.getByTestId('whatif-receipts');
     // "Delivered 576,555" alone had hidden the evictions the type rows list (QA).
     await expect
@@ -214,13 +216,7 @@ describe('What-if traffic', () => {
 
   it('says how many letters the bounded dead-letter queue would push out, lost for good', async () => {
     render(<WhatIfPanel />);
-    const other = structuredClone(store.getState().config);
-    for (const k of other.kernels) if (k.id === 'aggregator') k.queueCapacity = 16;
-    await userEvent.selectOptions(page.getByLabelText('Config to compare with'), 'paste');
-    await userEvent.fill(page.getByLabelText('Other config (JSON or TOML)'), JSON.stringify(other));
-    await userEvent.fill(page.getByLabelText('What-if rate'), '200000');
-    await userEvent.fill(page.getByLabelText('What-if duration'), '1000');
-    await userEvent.click(page.getByRole('button', { name: 'Run what-if' }));
+    await runWithQueue('aggregator', 16, '200000', '1000');
     // "84,847 / 84,847" alone read as so many letters to redrive; live, the queue kept 10,000.
     await expect
       .element(page.getByTestId('whatif-letters-lost'), { timeout: 20_000 })
