@@ -17,7 +17,7 @@ import {
   mixText,
   num,
   rateNumber,
-  RATE_RANGE_ERROR,
+  rateProblem,
   SEED_RANGE_ERROR,
 } from '../inject/generatorSpec';
 import { DEFAULT_PATTERN } from '../../engine/protocol';
@@ -179,7 +179,8 @@ export function WhatIfPanel() {
     if (!other.ok) wrong.other = other.error;
     // The generator's limit ("1e12" had been taken, and the duration's error then suggested
     // "1,000,000,000,000/s for 0 ms").
-    if (!(r > 0 && r <= MAX_GENERATOR_RATE)) wrong.rate = RATE_RANGE_ERROR;
+    const rateWrong = rateProblem(rate);
+    if (rateWrong) wrong.rate = rateWrong;
     if (!(d > 0 && d <= 600_000))
       wrong.duration = 'Duration must be more than 0 ms and at most 10 minutes.';
     // What a run costs is its messages, not its rate (the live generator ran 3 M/s, which this

@@ -640,7 +640,7 @@ describe('Inject panel (issue 13, point 8)', () => {
     await expect.element(rate).toHaveAttribute('aria-invalid', 'true');
     await expect
       .element(rate)
-      .toHaveAccessibleDescription('Rate must be more than 0 and at most 50,000,000 messages/s.');
+      .toHaveAccessibleDescription(/^Rate "abc" is not a number the generator reads: /);
     // As the app writes rates: taken, and the mark goes.
     await userEvent.fill(rate, '5M');
     await expect.element(rate).not.toHaveAttribute('aria-invalid');
@@ -652,7 +652,7 @@ describe('Inject panel (issue 13, point 8)', () => {
     const form = page.getByRole('form', { name: 'Generator form' });
     const rate = form.getByRole('textbox', { name: 'Rate (messages/s)' });
     const duration = form.getByRole('textbox', { name: 'Duration (ms, 0 = until stopped)' });
-    await userEvent.fill(rate, 'fast');
+    await userEvent.fill(rate, '0');
     // -1 used to start a run "until stopped".
     await userEvent.fill(duration, '-1');
     await userEvent.click(form.getByRole('button', { name: 'Start generator' }));

@@ -36,7 +36,14 @@ describe('generatorSpecOf', () => {
     const bad = (patch: Partial<typeof DEFAULT_GENERATOR_FORM>): unknown =>
       generatorSpecOf({ ...DEFAULT_GENERATOR_FORM, ...patch }, routes);
     expect(bad({ ratePerSec: '0' })).toMatch(/^Rate must be more than 0 and at most/);
-    expect(bad({ ratePerSec: 'fast' })).toMatch(/^Rate must be more than 0 and at most/);
+    // Not a number: said so, not the range ("1,5" had read "Rate must be more than 0 and at most
+    // 50,000,000 messages/s", a range 1.5 is in).
+    expect(bad({ ratePerSec: 'fast' })).toMatch(
+      /^Rate "fast" is not a number the generator reads: /,
+    );
+    expect(bad({ ratePerSec: '1,5' })).toMatch(
+      /^Rate "1,5" is not a number the generator reads: write messages\/s as 1500, 1,500 \(a comma groups thousands\), 1\.5 K or 1\.5 M\.$/,
+    );
     // Each mix entry says what is wrong with it: "must be typeId:weight" blamed the format for a
     // weight of -2.
     expect(bad({ mix: '1001:1, nope' })).toBe(
@@ -85,9 +92,7 @@ describe('generatorSpecOf', () => {
     });
     expect(
       generatorSpecOf({ ...DEFAULT_GENERATOR_FORM, ratePerSec: '', seed: 'abc' }, routes),
-    ).toBe(
-      'Rate must be more than 0 and at most 50,000,000 messages/s (and 1 more value in the form).',
-    );
+    ).toBe('Enter a rate: messages/s, as 2000, 2,000, 2 K or 2 M (and 1 more value in the form).');
     expect(describeSpec({ ratePerSec: 2_000_000, durationMs: 0 })).toBe(
       '2.00\u202fM/s constant until stopped',
     );
