@@ -448,6 +448,9 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     // On schedule again at once (1,000/s is little to catch up), the surge in the rate's window.
     at(6_000_000, 3_529);
     await expect.element(badge).toHaveTextContent('3,529/s · catching up');
+    // Back at the asked rate, on schedule: the plain rate, not "1,000/s · catching up".
+    at(6_300_000, 1_000);
+    await expect.element(badge).toHaveTextContent(/^1,000\/s$/);
   });
 
   it('says the generator resumes after a burst sent by hand, not that the engine cannot keep up', async () => {

@@ -336,7 +336,9 @@ function stillTrue(state: keyof typeof BADGE_STATES, f: BadgeFigures): boolean {
     case 'resuming':
       return f.lagMs >= SHOWN_LAG_MS && f.actual < f.asked;
     case 'catching-up':
-      return f.lagMs >= SHOWN_LAG_MS ? f.actual * CATCH_UP_RATIO >= f.asked : f.actual >= f.asked;
+      // With no lag left, only while still over the asked rate ("1,000/s · catching up" had
+      // stood at the asked rate).
+      return f.lagMs >= SHOWN_LAG_MS ? f.actual * CATCH_UP_RATIO >= f.asked : f.actual > f.asked;
     default:
       return true;
   }
