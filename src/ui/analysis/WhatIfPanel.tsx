@@ -179,7 +179,7 @@ export function WhatIfPanel() {
     if (!other.ok) wrong.other = other.error;
     // The generator's limit ("1e12" had been taken, and the duration's error then suggested
     // "1,000,000,000,000/s for 0 ms").
-    const rateWrong = rateProblem(rate);
+    const rateWrong = rateProblem(rate, r);
     if (rateWrong) wrong.rate = rateWrong;
     if (!(d > 0 && d <= 600_000))
       wrong.duration = 'Duration must be more than 0 ms and at most 10 minutes.';

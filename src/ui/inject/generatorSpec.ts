@@ -101,11 +101,10 @@ export function num(text: string): number {
 /**
  * What is wrong with a rate as typed, or null: none typed, not a number as the app reads one
  * ("1,5" is refused rather than guessed, and its error had quoted the range, which 1.5 is in), or
- * out of the generator's range.
+ * out of the generator's range. `rate` is the text as `rateNumber` reads it, where already read.
  */
-export function rateProblem(text: string): string | null {
+export function rateProblem(text: string, rate = rateNumber(text)): string | null {
   if (text.trim() === '') return 'Enter a rate: messages/s, as 2000, 2,000, 2 K or 2 M.';
-  const rate = rateNumber(text);
   if (Number.isNaN(rate))
     return `Rate "${text.trim()}" is not a number the generator reads: write messages/s as 1500, 1,500 (a comma groups thousands), 1.5 K or 1.5 M.`;
   return rate > 0 && rate <= MAX_GENERATOR_RATE ? null : RATE_RANGE_ERROR;
@@ -144,7 +143,7 @@ export function checkGeneratorForm(
   const errors: GeneratorFieldError[] = [];
   const bad = (field: GeneratorField, error: string) => errors.push({ field, error });
   const rate = rateNumber(form.ratePerSec);
-  const rateWrong = rateProblem(form.ratePerSec);
+  const rateWrong = rateProblem(form.ratePerSec, rate);
   if (rateWrong) bad('ratePerSec', rateWrong);
   const mix: { typeId: number | string; weight: number }[] = [];
   for (const part of form.mix

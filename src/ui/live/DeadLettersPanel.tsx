@@ -116,10 +116,8 @@ export function DeadLettersPanel() {
   // The keyboard's focus in the list holds it too: rows replaced under it threw the focus to the
   // page within 0.1 s while letters arrived, and no letter could be picked from the keyboard (QA).
   const [focusIn, setFocusIn] = useState(false);
-  // Not once the queue holds none: every letter listed is gone, and there is nothing to pick.
-  // Checked after each render (a snapshot comes ten times a second): an element removed with the
-  // focus in it (Show the letters held now, once pressed) sends no blur, and the list stayed held.
   const listBox = useRef<HTMLDivElement>(null);
+  // Not once the queue holds none: every letter listed is gone, and there is nothing to pick.
   const held = (hovered || focusIn || picked.size > 0) && count > 0;
   // `evicted` too: with the queue full every new letter pushes the oldest out and the count
   // stays at the cap, so the list would go on showing letters that are gone.
@@ -131,6 +129,9 @@ export function DeadLettersPanel() {
     reload,
     held,
   );
+  // Checked as the list and the count move (a snapshot comes ten times a second): an element
+  // removed with the focus in it (Show the letters held now, once pressed) sends no blur, and the
+  // list stayed held.
   useEffect(() => {
     if (focusIn && !listBox.current?.contains(document.activeElement)) setFocusIn(false);
   }, [focusIn, rows, count]);

@@ -440,12 +440,11 @@ export function TrafficControl() {
   const lagging = lagMs >= SHOWN_LAG_MS;
   const lateBy = `${(lagMs / 1000).toFixed(1)} s`;
   const nowUs = useWorkbench((s) => s.snapshot?.timeUs ?? 0);
-  // Within 3 s (the mean's window) after a burst sent by hand, while the generator is still behind:
-  // the send held it back, not the engine's limit.
   // Only a send while the generator runs: one sent before a Start held no run back.
   const sent = useSendEnded(running ? sending : null, nowUs);
-  // The catch-up after it too, at any rate: below 10 K/s the surge had read bare ("3,529/s" beside
-  // 1,000/s asked), as chance might.
+  // Within 3 s (the mean's window) after a burst sent by hand, while the generator is still behind:
+  // the send held it back, not the engine's limit. The catch-up after it too, at any rate: below
+  // 10 K/s the surge had read bare ("3,529/s" beside 1,000/s asked), as chance might.
   const resuming =
     sent !== null &&
     nowUs - sent.endedUs < SUSTAINED_S * 1_000_000 &&
@@ -479,7 +478,7 @@ export function TrafficControl() {
     lateBy,
     fullest,
     sending,
-    sent: sent && { count: sent.count },
+    sent,
   };
   const free = (a: keyof typeof BADGE_STATES, b: keyof typeof BADGE_STATES): boolean =>
     // Into and out of a send, and what follows one, at once: a state the send's stall made was
