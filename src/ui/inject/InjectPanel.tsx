@@ -60,6 +60,7 @@ import {
 } from '../design/format';
 import { F32_MAX_TEXT } from '../../engine/payload';
 import { splitAtOnce } from './atOnce';
+import { useFocusHandOver } from '../design/useFocusHandOver';
 
 type Field = RouteConfig['messageTypes'][number]['fields'][number];
 type Preset = NonNullable<RouteConfig['generatorPresets']>[number];
@@ -702,23 +703,14 @@ function GeneratorForm() {
     const fromForm = generatorSpecOf(stored, config.routes);
     return typeof fromForm === 'string' || !sameRun(fromForm, spec, config);
   }, [running, spec, stored, config]);
-  // Start, Stop and Restart replace one another: pressed from the keyboard, the one that takes its
-  // place takes the focus (it had fallen to the page, with nothing for a screen reader to read).
+  // Start, Stop and Restart replace one another: the one that takes the pressed one's place takes
+  // its focus (Restart goes once the new run is the form's: Stop takes it).
   const startButton = useRef<HTMLButtonElement>(null);
   const stopButton = useRef<HTMLButtonElement>(null);
-  const handOver = useRef(false);
-  const noteHandOver = (button: HTMLElement) => {
-    handOver.current = document.activeElement === button;
-  };
-  useEffect(() => {
-    if (!handOver.current) return;
-    // Once, at the first change after the press: a hand-over left pending (a run that ended
-    // before a snapshot showed it) would take the focus from wherever it is later.
-    handOver.current = false;
-    const active = document.activeElement;
-    if (active !== null && active !== document.body) return;
-    (running ? stopButton : startButton).current?.focus();
-  }, [running, formDiffers]);
+  const hand = useFocusHandOver(
+    running ? (formDiffers ? 'restart' : 'stop') : 'start',
+    () => (running ? stopButton : startButton).current,
+  );
   useEffect(() => {
     const live = workbenchStore().getState();
     const now = live.snapshot?.generator;
@@ -761,11 +753,11 @@ function GeneratorForm() {
     e.preventDefault();
     const spec = toSpec();
     // Refused: the focus stays where it is (on the first wrong field), nothing to hand over.
-    if (!spec) return void (handOver.current = false);
+    if (!spec) return hand.drop();
     setError(null);
     const reply = await engine.request({ type: 'startGenerator', spec });
     if (!reply.ok) {
-      handOver.current = false;
+      hand.drop();
       setError(reply.error.message);
     }
   }
@@ -896,7 +888,7 @@ function GeneratorForm() {
                 type="button"
                 ref={stopButton}
                 onClick={(e) => {
-                  noteHandOver(e.currentTarget);
+                  hand.note(e.currentTarget);
                   engine.send({ type: 'stopGenerator' });
                 }}
               >
@@ -908,14 +900,14 @@ function GeneratorForm() {
                 <button
                   type="submit"
                   title="Restart the generator with the form's settings: a new run, its count from 0"
-                  onClick={(e) => noteHandOver(e.currentTarget)}
+                  onClick={(e) => hand.note(e.currentTarget)}
                 >
                   Restart
                 </button>
               ) : null}
             </>
           ) : (
-            <button type="submit" ref={startButton} onClick={(e) => noteHandOver(e.currentTarget)}>
+            <button type="submit" ref={startButton} onClick={(e) => hand.note(e.currentTarget)}>
               Start generator
             </button>
           )}

@@ -181,6 +181,28 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(page.getByRole('button', { name: 'Start traffic' })).toHaveFocus();
   });
 
+  it('leaves the focus where the user put it when Stop appears long after Start was pressed', async () => {
+    render(
+      <>
+        <input aria-label="Elsewhere" />
+        <TrafficControl />
+      </>,
+      fakeEngine(),
+    );
+    const start = page.getByRole('button', { name: 'Start traffic' });
+    await expect.element(start).toBeVisible();
+    (start.element() as HTMLElement).focus();
+    // Pressed, and no snapshot showed that run (one that ended at once): the user moves on.
+    await userEvent.keyboard('{Enter}');
+    const elsewhere = page.getByRole('textbox', { name: 'Elsewhere' });
+    await userEvent.click(elsewhere);
+    await userEvent.keyboard('abc');
+    // A run started later (from the API): Stop appears, and the focus stays in the field.
+    store.getState().ingestSnapshot(snapshot({ generator: generator(true) }), Date.now());
+    await expect.element(page.getByRole('button', { name: 'Stop traffic' })).toBeVisible();
+    await expect.element(elsewhere).toHaveFocus();
+  });
+
   it("starts traffic from the toolbar as the Inject panel's Generator form describes it", async () => {
     const engine = fakeEngine();
     render(<TrafficControl />, engine);

@@ -3,7 +3,7 @@
  * mix, with each kernel's reason on hover/focus) and the traffic control, whose Stop button is
  * there for as long as the generator runs, whichever panel is open.
  */
-import { useState } from 'react';
+import { useRef, useState, type RefObject } from 'react';
 import * as Tooltip from '@radix-ui/react-tooltip';
 import type { EngineSnapshot } from '../../engine/protocol';
 import { useLiveValue, useStale } from '../../state/live';
@@ -15,6 +15,7 @@ import { engineLimit, starting, useMeanWhenBehind } from '../live/engineLimit';
 import { AT_ASKED } from '../../state/steadyRates';
 import { SUSTAINED_S } from '../../state/sustained';
 import { useAdapterLine } from '../gpu/adapter';
+import { useFocusHandOver, type FocusHandOver } from '../design/useFocusHandOver';
 
 /**
  * Whether a kernel on its CPU twin is there by choice: forced to `cpu`, or `auto` with WebGPU
@@ -100,29 +101,17 @@ export function BackendBadge() {
 }
 
 /**
- * Start and Stop replace each other in the toolbar: the one that appears takes the focus the other
- * had (Enter on Start left the keyboard's focus on the page's body when Start went away).
- */
-let handFocusOver = false;
-const noteFocus = (button: HTMLElement): void => {
-  handFocusOver = document.activeElement === button;
-};
-const dropFocusHandOver = (): void => {
-  handFocusOver = false;
-};
-const takeFocus = (el: HTMLButtonElement | null): void => {
-  if (el && handFocusOver) {
-    handFocusOver = false;
-    el.focus();
-  }
-};
-
-/**
  * No traffic: says so, with Start beside it, which starts the generator as the Inject panel's
  * Generator form describes it (the same spec its Start generator sends; by default the routed
  * types at 1,000 messages/s, Poisson, for 10 s), so the live panels are one click away.
  */
-function IdleTraffic() {
+function IdleTraffic({
+  hand,
+  startRef,
+}: {
+  hand: FocusHandOver;
+  startRef: RefObject<HTMLButtonElement | null>;
+}) {
   const engine = useEngine();
   const form = useWorkbench((s) => s.generatorForm);
   const routes = useWorkbench((s) => s.config.routes);
@@ -132,7 +121,7 @@ function IdleTraffic() {
     const reply = ok ? await engine.request({ type: 'startGenerator', spec }) : null;
     const problem = !ok ? spec : reply && !reply.ok ? reply.error.message : null;
     if (problem) {
-      dropFocusHandOver();
+      hand.drop();
       workbenchStore().getState().notify('error', `Traffic not started: ${problem}`);
     }
   };
@@ -178,9 +167,9 @@ function IdleTraffic() {
       <button
         type="button"
         className="btn-sm"
-        ref={takeFocus}
+        ref={startRef}
         onClick={(e) => {
-          noteFocus(e.currentTarget);
+          hand.note(e.currentTarget);
           void start();
         }}
         data-testid="toolbar-start"
@@ -392,6 +381,10 @@ function useHeldState<T extends string>(
 export function TrafficControl() {
   const engine = useEngine();
   const running = useWorkbench((s) => s.snapshot?.generator.running ?? false);
+  // Start and Stop replace each other: the one that appears takes the focus the other had.
+  const startRef = useRef<HTMLButtonElement>(null);
+  const stopRef = useRef<HTMLButtonElement>(null);
+  const hand = useFocusHandOver(running, () => (running ? stopRef : startRef).current);
   const emitted = useWorkbench((s) => s.snapshot?.generator.emitted ?? 0);
   const asked = useWorkbench((s) => s.snapshot?.generator.spec?.ratePerSec ?? 0);
   const inBursts = useWorkbench((s) => s.snapshot?.generator.spec?.pattern === 'bursts');
@@ -486,7 +479,7 @@ export function TrafficControl() {
     [a, b].some((x) => x === 'starting' || x === 'sending' || x === 'resuming') ||
     !stillTrue(a, figures);
   const shown = useHeldState(state, nowUs, STATE_HOLD_US, free);
-  if (!running) return <IdleTraffic />;
+  if (!running) return <IdleTraffic hand={hand} startRef={startRef} />;
   const badge = BADGE_STATES[shown](figures);
   return (
     <span className="traffic" data-testid="traffic-status">
@@ -510,9 +503,9 @@ export function TrafficControl() {
       <button
         type="button"
         className="btn-danger btn-sm"
-        ref={takeFocus}
+        ref={stopRef}
         onClick={(e) => {
-          noteFocus(e.currentTarget);
+          hand.note(e.currentTarget);
           engine.send({ type: 'stopGenerator' });
         }}
         data-testid="toolbar-stop"
