@@ -12,10 +12,19 @@ describe('chartSummary', () => {
     ];
     // The window starts at 100 s: the first sample (9 M/s, at 100 s) is in; at 101 s it is not.
     expect(chartSummary('Rates', ['in/s', 'out/s'], data, 60, 160, formatRate)).toBe(
-      'Rates, the last minute. in/s: now 1,000/s, highest 9.00\u202fM/s; out/s: now 30/s, highest 30/s.',
+      'Rates, the last minute. in/s: now 1,000/s, highest 9.00\u202fM/s; out/s: none now (30/s 1 s ago), highest 30/s.',
     );
     expect(chartSummary('Rates', ['in/s'], data, 60, 161, formatRate)).toBe(
       'Rates, the last minute. in/s: now 1,000/s, highest 5,000/s.',
+    );
+  });
+
+  it('says there is no value now while the newest samples are a gap, and when the last was', () => {
+    // Latency after Stop: nothing taken for 2 s, the line ends in a gap.
+    const t = Float64Array.from([150, 151, 152, 153, 158]);
+    const data = [t, Float64Array.from([700, 675, NaN, NaN, NaN])];
+    expect(chartSummary('Latency', ['p50'], data, 60, 158.4, formatRate)).toBe(
+      'Latency, the last minute. p50: none now (675/s 7 s ago), highest 700/s.',
     );
   });
 

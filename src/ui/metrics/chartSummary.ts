@@ -16,17 +16,29 @@ export function chartSummary(
   const parts = names.map((name, s) => {
     const values = data[s + 1];
     let last = NaN;
+    let lastAt = NaN;
     let most = -Infinity;
+    // The newest sample is a gap: nothing to say now (latency 2 s after the last message taken).
+    // It had read "now 675 µs", the value before the gap, for as long as the gap lasted.
+    let noneNow = false;
     if (time && values)
       for (let i = time.length - 1; i >= 0 && (time[i] ?? -Infinity) >= nowSec - windowSec; i--) {
         const v = values[i] ?? NaN;
-        if (Number.isNaN(v)) continue;
-        if (Number.isNaN(last)) last = v;
+        if (Number.isNaN(v)) {
+          if (i === time.length - 1) noneNow = true;
+          continue;
+        }
+        if (Number.isNaN(last)) {
+          last = v;
+          lastAt = time[i]!;
+        }
         if (v > most) most = v;
       }
-    return Number.isNaN(last)
-      ? `${name}: no data`
-      : `${name}: now ${format(last)}, highest ${format(most)}`;
+    if (Number.isNaN(last)) return `${name}: no data`;
+    const now = noneNow
+      ? `none now (${format(last)} ${Math.max(0, Math.round(nowSec - lastAt))} s ago)`
+      : `now ${format(last)}`;
+    return `${name}: ${now}, highest ${format(most)}`;
   });
   return `${title}, the last ${span}. ${parts.length > 0 ? parts.join('; ') : 'No series yet'}.`;
 }
