@@ -479,6 +479,26 @@ describe('Trace of a dead letter redriven', () => {
   });
 });
 
+describe('Trace, the recent list under traffic', () => {
+  it('keeps its columns and Trace buttons in place whatever rows come in', async () => {
+    render(inPane(700, <TracePanel />));
+    ingest([receipt(1, { destination: 'host' })]);
+    const x = async (id: number) => {
+      const b = page.getByRole('button', { name: `Trace message ${id}`, exact: true });
+      await expect.element(b).toBeInTheDocument();
+      return b.element().getBoundingClientRect().x;
+    };
+    const first = await x(1);
+    // Rows with the longest names the demo has, and a status longer than Delivered.
+    ingest([
+      receipt(2, { typeId: 1004, destination: 'pattern_detector', status: 'QueueFull' }),
+      receipt(3, { destination: 'fraud_processor' }),
+    ]);
+    expect(await x(2)).toBe(first);
+    expect(await x(3)).toBe(first);
+  });
+});
+
 describe('Trace in a narrow pane', () => {
   it('scrolls its recent messages sideways in their own box, inside the pane', async () => {
     // A third pane at 1280x720: 345 px (the trace body's column as this file's layout gives it).

@@ -1,10 +1,12 @@
-import { useEffect, useRef, useState, type CSSProperties } from 'react';
+import { useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { useWorkbench } from '../../state/store';
 import { findType } from '../../state/edits';
 import type { HlcTimestamp } from '../../core';
 import { formatHlc, typeLabel } from '../live/labels';
 import { NO_DESTINATION, countOf, formatCount, formatMicros, routeText } from '../design/format';
 import './trace.css';
+import { RECEIPT_STATUSES } from '../../engine/protocol';
+import type { RouteConfig } from '../../core/config';
 import { waitedBeforeEntryUs, type TraceHop } from '../../analysis/trace';
 import { describePath, isRefused, toHost, useOpenTrace, useTraceState } from './traceHighlight';
 
@@ -74,6 +76,9 @@ export function TracePanel() {
   // times a second, and "Trace" hit whichever row had moved under the pointer.
   const [held, setHeld] = useState<typeof live | null>(null);
   const recent = held ?? live;
+  const sizers = useMemo(() => sizerTexts(config), [config]);
+  // Digits of the largest id shown: the id column widens once per power of ten, not per row.
+  const idDigits = String(recent.reduce((m, r) => Math.max(m, r.messageId), 0)).length;
   const hold = () => setHeld((h) => h ?? live);
   const release = (e: { currentTarget: HTMLElement; relatedTarget: EventTarget | null }) => {
     const to = e.relatedTarget;
@@ -269,6 +274,25 @@ export function TracePanel() {
                     </td>
                   </tr>
                 ))}
+                {/* Out of sight and out of the layout's height (collapsed rows), but sized into its
+                    columns: the longest names the rows can hold, so the columns and the Trace
+                    buttons keep their place as rows come and go (they had moved sideways by
+                    2-28 px ten times a second under load). */}
+                {sizers.map((t, i) => (
+                  <tr key={`sizer-${i}`} className="sizer" aria-hidden="true">
+                    <td className="mono num">{i === 0 ? '0'.repeat(idDigits) : null}</td>
+                    <td>{t.type}</td>
+                    <td>{t.to}</td>
+                    <td>{t.status}</td>
+                    <td>
+                      {i === 0 ? (
+                        <button type="button" tabIndex={-1} disabled>
+                          Trace
+                        </button>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
               </tbody>
             </table>
           </div>
@@ -408,4 +432,20 @@ export function TracePanel() {
       </div>
     </div>
   );
+}
+
+/**
+ * The texts the recent list's sizer rows hold: in each column the three longest it may show (by
+ * characters: the widest by pixels is among them, near enough), one row each.
+ */
+function sizerTexts(config: RouteConfig): { type: string; to: string; status: string }[] {
+  const longest = (texts: string[]) => texts.sort((a, b) => b.length - a.length).slice(0, 3);
+  const types = longest(config.messageTypes.map((t) => t.name));
+  const tos = longest(['host', NO_DESTINATION, ...config.kernels.map((k) => k.id)]);
+  const statuses = longest([...RECEIPT_STATUSES]);
+  return [0, 1, 2].map((i) => ({
+    type: types[i] ?? '',
+    to: tos[i] ?? '',
+    status: statuses[i] ?? '',
+  }));
 }
