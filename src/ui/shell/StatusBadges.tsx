@@ -103,7 +103,7 @@ export function BackendBadge() {
 /**
  * No traffic: says so, with Start beside it, which starts the generator as the Inject panel's
  * Generator form describes it (the same spec its Start generator sends; by default the routed
- * types at 1,000 messages/s, Poisson, for 10 s), so the live panels are one click away.
+ * types at 1,000 messages/s, Poisson, until stopped), so the live panels are one click away.
  */
 function IdleTraffic({
   hand,
