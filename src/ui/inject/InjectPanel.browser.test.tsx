@@ -675,7 +675,13 @@ describe('Inject panel (issue 13, point 8)', () => {
     expect(engine.sent.some((c) => c.type === 'startGenerator')).toBe(false);
     await userEvent.fill(rate, '500');
     await expect.element(rate).not.toHaveAttribute('aria-invalid');
+    // The line beside Start says what is still wrong, not the rate fixed since.
+    await expect
+      .element(page.getByTestId('generator-error'))
+      .toHaveTextContent('Duration must be 0 (until stopped) or more milliseconds.');
     await userEvent.fill(duration, '0');
+    // Nothing wrong left: nothing said, before any press.
+    await expect.element(page.getByTestId('generator-error')).not.toBeInTheDocument();
     await userEvent.click(form.getByRole('button', { name: 'Start generator' }));
     await expect
       .poll(() => engine.sent.find((c) => c.type === 'startGenerator'))

@@ -738,12 +738,21 @@ function GeneratorForm() {
   );
   const inputs = useRef(new Map<string, HTMLInputElement>());
   const errorId = useId();
+  // A press refused for the form's values: the line beside Start says what is wrong now, as the
+  // fields do, until a press goes through. It had kept the first refusal's words ("Rate must be
+  // more than 0…") after the rate was fixed, and named a field fixed since beside another (QA).
+  const [refused, setRefused] = useState(false);
+  const shownError = error ?? (refused && !checked.ok ? describeErrors(checked.errors) : null);
 
   /** The spec, or null after marking the wrong fields and focusing the first. */
   const toSpec = (): GeneratorSpec | null => {
-    if (checked.ok) return checked.spec;
+    if (checked.ok) {
+      setRefused(false);
+      return checked.spec;
+    }
     setShowFieldErrors(true);
-    setError(describeErrors(checked.errors));
+    setRefused(true);
+    setError(null);
     // Focus brings the field into view in a short pane.
     inputs.current.get(checked.errors[0]!.field)?.focus();
     return null;
@@ -912,9 +921,9 @@ function GeneratorForm() {
             </button>
           )}
           {/* Beside Start, which the user just pressed: the bottom bar was out of view. */}
-          {error ? (
+          {shownError ? (
             <span role="alert" className="error" data-testid="generator-error">
-              {error}
+              {shownError}
             </span>
           ) : null}
         </div>
