@@ -47,6 +47,13 @@ export interface LiveSlice {
    * what the amber "does not keep up" readings show; null while idle and in a run's first second.
    */
   generatorMean: number | null;
+  /**
+   * The last burst sent by hand while the generator ran, once it is all in: its size and the
+   * engine time it ended at (null before any, and while one is being sent). The send held the
+   * generator back, not the engine's limit: the toolbar, Inject, Predict and Problems all read
+   * the seconds after it so (`heldBySend` in `ui/live/engineLimit.ts`).
+   */
+  sendEnded: { count: number; endedUs: number } | null;
   predictor: QueuePredictor;
   /** Moves with every snapshot the predictor observed. */
   predictionsVersion: number;
@@ -102,7 +109,16 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
     const held = rateHold.hold(snapshot, at);
     get().predictor.observe(held);
     const g = snapshot.generator;
+    // A send's start and end are each shown at once (see `ingestSnapshot`), so the snapshot
+    // shown before this one had it under way.
+    const before = get().snapshot?.sending;
+    const sendEnded = snapshot.sending
+      ? null
+      : before && g.running
+        ? { count: before.count, endedUs: snapshot.timeUs }
+        : get().sendEnded;
     set({
+      sendEnded,
       snapshot: held,
       lumps: lumps.observe(held, at),
       generatorMean: sustained.observe(snapshot.timeUs, g.emitted, g.running, g.startedUs),
@@ -134,6 +150,7 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
     metricsHistory: createMetricsHistory(),
     lumps: new Map(),
     generatorMean: null,
+    sendEnded: null,
     predictor: createQueuePredictor(),
     predictionsVersion: 0,
     ingestSnapshot(snapshot, wallMs) {
@@ -193,6 +210,7 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
         snapshot: null,
         lumps: new Map(),
         generatorMean: null,
+        sendEnded: null,
         snapshotAt: null,
         receiptsVersion: receiptLog.version(),
         predictionsVersion: get().predictionsVersion + 1,

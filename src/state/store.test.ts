@@ -168,6 +168,35 @@ describe('live slice (issue 13)', () => {
       latency: { p50Us: 0, p99Us: 0, samples: 0 },
     }) as unknown as EngineSnapshot;
 
+  it('remembers the last burst sent by hand while the generator ran, once it is all in', () => {
+    const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
+    const st = () => store.getState();
+    const at = (seq: number, running: boolean, sent?: number) => {
+      const s = snap(seq);
+      return {
+        ...s,
+        generator: { ...s.generator, running },
+        ...(sent !== undefined ? { sending: { count: 50_000, sent } } : {}),
+      };
+    };
+    // A send before any run held no run back.
+    st().ingestSnapshot(at(1, false, 10), 10_000);
+    st().ingestSnapshot(at(2, false), 10_010);
+    expect(st().sendEnded).toBeNull();
+    // Under a run: nothing while it is sent, its size and end once it is in (each edge shown at
+    // once, though snapshots come faster than the view shows them).
+    st().ingestSnapshot(at(3, true), 10_300);
+    st().ingestSnapshot(at(4, true, 20_000), 10_310);
+    expect(st().sendEnded).toBeNull();
+    st().ingestSnapshot(at(5, true), 10_320);
+    expect(st().sendEnded).toEqual({ count: 50_000, endedUs: 500_000 });
+    // Kept through the snapshots after it; a fresh engine forgets it.
+    st().ingestSnapshot(at(6, true), 10_500);
+    expect(st().sendEnded).toEqual({ count: 50_000, endedUs: 500_000 });
+    st().resetLive();
+    expect(st().sendEnded).toBeNull();
+  });
+
   it('shows rates that move once a second at a steady rate, and a stop at once', () => {
     const store = createWorkbenchStore({ config: demoConfig(), workspaceName: 'demo' });
     const st = () => store.getState();

@@ -71,8 +71,9 @@ export function PredictPanel() {
   // routing) is the limit. "none: keeps up" on every path, beside an amber "1.54 M of 4.00 M/s"
   // in the toolbar, read as a tool that cannot see the bottleneck.
   const mean = useMeanWhenBehind();
+  const sendEnded = useWorkbench((s) => s.sendEnded);
   const limit = useLiveValue((s) => {
-    const l = engineLimit(s, mean);
+    const l = engineLimit(s, mean, sendEnded);
     return l
       ? { asked: l.asked, actual: Math.round(l.sustained), lagS: (l.lagMs / 1000).toFixed(1) }
       : null;

@@ -649,10 +649,13 @@ function GeneratorForm() {
   // badge says it (the same test and the same mean of the last 3 s): "4,063,232 sent · 5.00 M/s
   // poisson" had read on while 1.7 M/s entered and the run fell 34 s behind its schedule.
   const mean = useMeanWhenBehind();
+  // Just after a burst sent by hand the send held the generator back, not the engine's limit:
+  // the toolbar reads "resuming" then, and this line had read an amber "931 K of 1.00 M/s".
+  const sendEnded = useWorkbench((s) => s.sendEnded);
   // Dimmed with its age while running and no snapshot came for a second, as the toolbar's badge.
   const stale = useStale();
   const limit = useLiveValue((s) => {
-    const l = engineLimit(s, mean);
+    const l = engineLimit(s, mean, sendEnded);
     // The lag to the tenth of a second the line shows: to the ms it re-rendered the panel at
     // every snapshot shown.
     return l

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STARTING_US } from '../../state/sustained';
-import { engineLimit, starting } from './engineLimit';
+import { behindSchedule, engineLimit, starting } from './engineLimit';
 import type { EngineSnapshot } from '../../engine/protocol';
 
 /** The parts of a snapshot the test reads: the generator and the rate of all that enters. */
@@ -31,6 +31,24 @@ describe('engineLimit', () => {
     // 1,000,000 sent by hand within the half second: all that enters reads 3.5 M/s.
     const s = at({ spec: { ratePerSec: 2_000_000 }, lagMs: 800, ratePerSec: 1_500_000 }, 3_500_000);
     expect(engineLimit(s)).toMatchObject({ actual: 1_500_000 });
+  });
+
+  // Inject's line read an amber "931 K of 1.00 M/s, 0.3 s behind" beside the toolbar's green
+  // "413 K/s · resuming": the send held the generator back, not the engine's limit.
+  it('is nothing while a burst sent by hand is going in and for 3 s after, the send being why', () => {
+    const late = { spec: { ratePerSec: 1_000_000 }, lagMs: 800, ratePerSec: 413_000 };
+    const s = { ...at(late, 413_000), timeUs: 10_000_000 };
+    expect(engineLimit(s)).not.toBeNull();
+    expect(engineLimit({ ...s, sending: { count: 50_000, sent: 1_000 } })).toBeNull();
+    expect(engineLimit(s, null, { count: 50_000, endedUs: 7_500_000 })).toBeNull();
+    expect(behindSchedule(s, null, { count: 50_000, endedUs: 7_500_000 })).toMatchObject({
+      heldBySend: 50_000,
+      lagMs: 800,
+    });
+    // Three seconds on, still behind: the engine again.
+    expect(engineLimit(s, null, { count: 50_000, endedUs: 7_000_000 })).toMatchObject({
+      sustained: 413_000,
+    });
   });
 
   it('is nothing while the generator keeps its schedule, or catches up faster than asked', () => {

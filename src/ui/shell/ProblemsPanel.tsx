@@ -16,7 +16,8 @@ export function useProblems() {
   const problems = configProblems(config);
   // By value: the snapshot changes 10 times a second, the problems seldom.
   const mean = useMeanWhenBehind();
-  const live = useLiveValue((s) => liveProblems(s, config, mean));
+  const sendEnded = useWorkbench((s) => s.sendEnded);
+  const live = useLiveValue((s) => liveProblems(s, config, mean, sendEnded));
   return { problems, live };
 }
 

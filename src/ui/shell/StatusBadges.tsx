@@ -334,27 +334,6 @@ function stillTrue(state: keyof typeof BADGE_STATES, f: BadgeFigures): boolean {
 }
 
 /**
- * The last burst sent by hand, once it is all in: its size and the engine time `snapshot.sending`
- * went at (null before any, and while one is being sent).
- */
-function useSendEnded(
-  sending: { count: number; sent: number } | null,
-  nowUs: number,
-): { count: number; endedUs: number } | null {
-  const [last, setLast] = useState<{ count: number; endedUs: number | null } | null>(null);
-  // What this render reads is what it sets: a state derived from the value before it, in the
-  // render React repeats at once, had been taken as the badge's and kept a second.
-  let now = last;
-  if (sending && (last === null || last.endedUs !== null || last.count !== sending.count))
-    setLast((now = { count: sending.count, endedUs: null }));
-  else if (!sending && last !== null && last.endedUs === null)
-    setLast((now = { count: last.count, endedUs: nowUs }));
-  return now !== null && now.endedUs !== null && !sending
-    ? { count: now.count, endedUs: now.endedUs }
-    : null;
-}
-
-/**
  * `raw`, except that a state shown stays at least `holdUs` (by `atUs`) once it changed, unless
  * `free(from, to)`; a clock going back lets it change at once.
  */
@@ -396,7 +375,7 @@ export function TrafficControl() {
   const entering = useWorkbench((s) => Math.round(s.snapshot?.rates.injectedPerSec ?? 0));
   const lagMs = useWorkbench((s) => Math.round(s.snapshot?.generator.lagMs ?? 0));
   // The engine does not keep up: the same test Predict and Problems make, so all three agree.
-  const behind = useWorkbench((s) => engineLimit(s.snapshot) !== null);
+  const behind = useWorkbench((s) => engineLimit(s.snapshot, null, s.sendEnded) !== null);
   // The rate the amber reading gives, as Inject, Predict and Problems read it: the 3 s mean where
   // under the asked rate (the raw mean had read an amber "3.59 M of 3.00 M/s" beside their 1.78 M,
   // a catch-up's burst still in it: QA), null where that is the half-second rate.
@@ -433,8 +412,8 @@ export function TrafficControl() {
   const lagging = lagMs >= SHOWN_LAG_MS;
   const lateBy = `${(lagMs / 1000).toFixed(1)} s`;
   const nowUs = useWorkbench((s) => s.snapshot?.timeUs ?? 0);
-  // Only a send while the generator runs: one sent before a Start held no run back.
-  const sent = useSendEnded(running ? sending : null, nowUs);
+  // The last burst sent by hand while the generator ran, once it is all in.
+  const sent = useWorkbench((s) => s.sendEnded);
   // Within 3 s (the mean's window) after a burst sent by hand, while the generator is still behind:
   // the send held it back, not the engine's limit. The catch-up after it too, at any rate: below
   // 10 K/s the surge had read bare ("3,529/s" beside 1,000/s asked), as chance might.

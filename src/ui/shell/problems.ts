@@ -1,5 +1,6 @@
 import { validateWorkspace, type RouteConfig } from '../../core/config';
 import type { EngineSnapshot } from '../../engine/protocol';
+import type { LiveSlice } from '../../state/live';
 import { countOf, formatCount, formatRate } from '../design/format';
 import { lossesOf } from '../graph/depth';
 import { behindSchedule } from '../live/engineLimit';
@@ -112,6 +113,8 @@ export function liveProblems(
   config: Pick<RouteConfig, 'kernels'>,
   /** The generator's mean rate over the last 3 s (`generatorMean`), said when it falls behind. */
   mean: number | null = null,
+  /** The live slice's last burst sent by hand (`sendEnded`): behind after one, the send is why. */
+  sendEnded: LiveSlice['sendEnded'] = null,
 ): LiveProblem[] {
   if (!s) return [];
   const policyOf = new Map(config.kernels.map((k) => [k.id, k.overflowPolicy]));
@@ -177,14 +180,17 @@ export function liveProblems(
         until: 'when they are redriven or purged',
       });
   }
-  const late = behindSchedule(s, mean);
+  const late = behindSchedule(s, mean, sendEnded);
   if (late)
     out.push({
       code: 'GeneratorBehind',
       until: 'when the generator is back on its schedule or stops',
-      message: late.catchingUp
-        ? `The generator is ${(late.lagMs / 1000).toFixed(1)} s behind its schedule, catching up: ${formatRate(late.actual)} enter, above the ${formatRate(late.asked)} asked.`
-        : `The generator is ${(late.lagMs / 1000).toFixed(1)} s behind its schedule: the engine takes ${formatRate(late.sustained)} of the ${formatRate(late.asked)} asked.`,
+      message:
+        late.heldBySend !== null
+          ? `The generator is ${(late.lagMs / 1000).toFixed(1)} s behind its schedule: the burst of ${formatCount(late.heldBySend)} sent by hand held it back, and it resumes.`
+          : late.catchingUp
+            ? `The generator is ${(late.lagMs / 1000).toFixed(1)} s behind its schedule, catching up: ${formatRate(late.actual)} enter, above the ${formatRate(late.asked)} asked.`
+            : `The generator is ${(late.lagMs / 1000).toFixed(1)} s behind its schedule: the engine takes ${formatRate(late.sustained)} of the ${formatRate(late.asked)} asked.`,
     });
   return out;
 }
