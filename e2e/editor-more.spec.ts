@@ -97,6 +97,37 @@ test.describe('route editor: more', () => {
     expect((await wb.config()).kernels.length).toBe(kernels);
   });
 
+  test('Delete with the keyboard focus outside the graph deletes nothing of it', async ({
+    wb,
+    page,
+  }) => {
+    await wb.openReady();
+    const before = await wb.config();
+    await wb.typeNode(1001).click();
+    await expect(page.getByRole('complementary', { name: 'Inspector' })).toContainText(
+      'Delete type',
+    );
+    // Focus moved on to a control of another region, the node still selected.
+    for (const [control, key] of [
+      [page.getByRole('button', { name: 'Send one' }), 'Delete'],
+      [page.getByRole('tab', { name: 'Queues' }), 'Backspace'],
+      [page.getByRole('button', { name: 'Auto-layout' }), 'Delete'],
+    ] as const) {
+      await control.focus();
+      await page.keyboard.press(key);
+    }
+    await page.waitForTimeout(300);
+    expect((await wb.config()).messageTypes).toEqual(before.messageTypes);
+    expect((await wb.config()).routes).toEqual(before.routes);
+    await expect(page.getByTestId('notices')).not.toContainText('Deleted');
+    // On the graph, the selected node goes.
+    await wb.typeNode(1001).click();
+    await page.keyboard.press('Delete');
+    await expect
+      .poll(async () => (await wb.config()).messageTypes.some((t) => t.typeId === 1001))
+      .toBe(false);
+  });
+
   test('auto-layout moves nodes and undo restores them', async ({ wb, page }) => {
     await wb.open();
     const before = await wb.autoLayout();

@@ -260,9 +260,15 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
   );
   const onBeforeDelete = useCallback(
     ({ nodes: dn, edges: de }: { nodes: FlowNode[]; edges: FlowEdge[] }) => {
-      // The element itself, not one inside it: Backspace on a node's ▶ button is not meant for
-      // the node (React Flow lets Delete through from any control but a text field).
+      // Focus in another region (a button of the dock, a tab, the toolbar, the Inspector): the key
+      // is not for the graph. React Flow listens on the whole document and lets Delete through
+      // from any control but a text field: a node clicked, then Delete pressed on Inject's
+      // "Send one", deleted the node (QA).
       const active = document.activeElement;
+      if (active && active !== document.body && !active.closest('.react-flow'))
+        return Promise.resolve(false);
+      // The element itself, not one inside it: Backspace on a node's ▶ button is not meant for
+      // the node.
       const focused = active?.matches('.react-flow__node[data-id], .react-flow__edge[data-id]')
         ? (active as HTMLElement | SVGElement)
         : null;
