@@ -419,6 +419,12 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(badge).toHaveTextContent('97.9 K/s · 0.3 s behind');
     at(7_200_000, 0, 114_000, 100_000);
     await expect.element(badge).not.toHaveTextContent(/behind/);
+    // Catching up, then on schedule within a tenth of the asked rate: at it, not still catching
+    // up ("1.03 M/s · catching up" had stood for a second, 1 ms behind).
+    at(9_000_000, 400, 1_400_000);
+    await expect.element(badge).toHaveTextContent('1.40 M/s · catching up');
+    at(9_200_000, 0, 1_030_000);
+    await expect.element(badge).toHaveTextContent(/^1\.03\sM\/s$/);
   });
 
   it('holds "behind" or "catching up" while the rate swings around the asked one, 0.3 s behind', async () => {
