@@ -330,6 +330,28 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(badge).toHaveTextContent('930 K of 2.00 M/s');
   });
 
+  it("says the asked rate in a run's first moments when what entered reads far above it (a first burst)", async () => {
+    render(<TrafficControl />, fakeEngine());
+    const badge = page.getByTestId('traffic-rate');
+    // Bursts at 1,000/s, 40 ms in: the first burst, all in at once, reads 11.4 K/s.
+    store.getState().ingestSnapshot(
+      snapshot({
+        timeUs: 9_040_000,
+        generator: {
+          ...generator(true),
+          spec: { ratePerSec: 1_000, pattern: 'bursts' },
+          lagMs: 0,
+          startedUs: 9_000_000,
+          ratePerSec: 11_400,
+        },
+        rates: { injectedPerSec: 11_400, processedPerSec: 11_400, deadLetteredPerSec: 0 },
+      }),
+      Date.now(),
+    );
+    await expect.element(badge).toHaveTextContent('starting at 1,000/s');
+    await expect.element(badge).toHaveAttribute('data-behind', 'starting');
+  });
+
   /**
    * The `i`th reading, 100 ms apart, of a run started at engine time 10 s: asked `asked`/s,
    * `rate`/s over the last half second, `lagMs` behind, `sent` in all.
