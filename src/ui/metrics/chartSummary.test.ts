@@ -26,6 +26,14 @@ describe('chartSummary', () => {
     expect(chartSummary('Latency', ['p50'], data, 60, 158.4, formatRate)).toBe(
       'Latency, the last minute. p50: none now (675/s 7 s ago), highest 700/s.',
     );
+    // A gap under a second (a snapshot between two bursts took nothing): the value holds.
+    const brief = [
+      Float64Array.from([150, 151, 152, 157.8, 158]),
+      Float64Array.from([700, 675, 690, 640, NaN]),
+    ];
+    expect(chartSummary('Latency', ['p50'], brief, 60, 158, formatRate)).toBe(
+      'Latency, the last minute. p50: now 640/s, highest 700/s.',
+    );
   });
 
   it('says where a series has no data in the window, and a window of minutes', () => {

@@ -18,8 +18,9 @@ export function chartSummary(
     let last = NaN;
     let lastAt = NaN;
     let most = -Infinity;
-    // The newest sample is a gap: nothing to say now (latency 2 s after the last message taken).
-    // It had read "now 675 µs", the value before the gap, for as long as the gap lasted.
+    // The newest samples a gap for a second or more: nothing to say now (latency 2 s after the
+    // last message taken). It had read "now 675 µs", the value before the gap, for as long as the
+    // gap lasted. A shorter gap is a snapshot that took nothing (between bursts): the value holds.
     let noneNow = false;
     if (time && values)
       for (let i = time.length - 1; i >= 0 && (time[i] ?? -Infinity) >= nowSec - windowSec; i--) {
@@ -35,9 +36,10 @@ export function chartSummary(
         if (v > most) most = v;
       }
     if (Number.isNaN(last)) return `${name}: no data`;
-    const now = noneNow
-      ? `none now (${format(last)} ${Math.max(0, Math.round(nowSec - lastAt))} s ago)`
-      : `now ${format(last)}`;
+    const now =
+      noneNow && nowSec - lastAt >= 1
+        ? `none now (${format(last)} ${Math.max(0, Math.round(nowSec - lastAt))} s ago)`
+        : `now ${format(last)}`;
     return `${name}: ${now}, highest ${format(most)}`;
   });
   return `${title}, the last ${span}. ${parts.length > 0 ? parts.join('; ') : 'No series yet'}.`;
