@@ -203,6 +203,21 @@ describe('toolbar badges (issue 13, points 7 and 8)', () => {
     await expect.element(elsewhere).toHaveFocus();
   });
 
+  it('hands no focus over when Stop appears seconds after the press, the focus on the page', async () => {
+    render(<TrafficControl />, fakeEngine());
+    const start = page.getByRole('button', { name: 'Start traffic' });
+    await expect.element(start).toBeVisible();
+    (start.element() as HTMLElement).focus();
+    await userEvent.keyboard('{Enter}');
+    // No snapshot showed that run; the user clicked on nothing (the focus on the page's body).
+    (document.activeElement as HTMLElement).blur();
+    await new Promise((r) => setTimeout(r, 2_100));
+    store.getState().ingestSnapshot(snapshot({ generator: generator(true) }), Date.now());
+    await expect.element(page.getByRole('button', { name: 'Stop traffic' })).toBeVisible();
+    await new Promise((r) => requestAnimationFrame(r));
+    expect(document.activeElement).toBe(document.body);
+  });
+
   it("starts traffic from the toolbar as the Inject panel's Generator form describes it", async () => {
     const engine = fakeEngine();
     render(<TrafficControl />, engine);
