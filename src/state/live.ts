@@ -51,7 +51,7 @@ export interface LiveSlice {
    * The last burst sent by hand while the generator ran, once it is all in: its size and the
    * engine time it ended at (null before any, and while one is being sent). The send held the
    * generator back, not the engine's limit: the toolbar, Inject, Predict and Problems all read
-   * the seconds after it so (`heldBySend` in `ui/live/engineLimit.ts`).
+   * the seconds after it so (`heldBySend` in `ui/live/engineLimit.ts`). Forgotten at a new run.
    */
   sendEnded: { count: number; endedUs: number } | null;
   predictor: QueuePredictor;
@@ -111,12 +111,14 @@ export const createLiveSlice: StateCreator<LiveSlice, [], [], LiveSlice> = (set,
     const g = snapshot.generator;
     // A send's start and end are each shown at once (see `ingestSnapshot`), so the snapshot
     // shown before this one had it under way.
-    const before = get().snapshot?.sending;
+    const before = get().snapshot;
     const sendEnded = snapshot.sending
       ? null
-      : before && g.running
-        ? { count: before.count, endedUs: snapshot.timeUs }
-        : get().sendEnded;
+      : before?.sending && g.running
+        ? { count: before.sending.count, endedUs: snapshot.timeUs }
+        : before?.generator.startedUs === g.startedUs
+          ? get().sendEnded
+          : null;
     set({
       sendEnded,
       snapshot: held,

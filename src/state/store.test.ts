@@ -190,9 +190,16 @@ describe('live slice (issue 13)', () => {
     expect(st().sendEnded).toBeNull();
     st().ingestSnapshot(at(5, true), 10_320);
     expect(st().sendEnded).toEqual({ count: 50_000, endedUs: 500_000 });
-    // Kept through the snapshots after it; a fresh engine forgets it.
+    // Kept through the snapshots after it, and after Stop; a new run, or a fresh engine, forgets it.
     st().ingestSnapshot(at(6, true), 10_500);
+    st().ingestSnapshot(at(7, false), 10_700);
     expect(st().sendEnded).toEqual({ count: 50_000, endedUs: 500_000 });
+    const next = at(8, true);
+    st().ingestSnapshot({ ...next, generator: { ...next.generator, startedUs: 800_000 } }, 10_900);
+    expect(st().sendEnded).toBeNull();
+    st().ingestSnapshot(at(9, true, 10), 11_100);
+    st().ingestSnapshot(at(10, true), 11_110);
+    expect(st().sendEnded).not.toBeNull();
     st().resetLive();
     expect(st().sendEnded).toBeNull();
   });

@@ -263,6 +263,41 @@ describe('Problems panel', () => {
     await expect.element(page.getByTestId('problems-empty')).toBeVisible();
   });
 
+  it('says a burst sent by hand holds the generator back, while it goes in and after', async () => {
+    render(<ProblemsPanel />);
+    const at = (ms: number, sent?: number) =>
+      store.getState().ingestSnapshot(
+        snapshot({
+          timeUs: ms * 1_000,
+          ...(sent !== undefined ? { sending: { count: 50_000, sent } } : {}),
+          generator: {
+            running: true,
+            emitted: 1,
+            lagMs: 800,
+            onWorker: true,
+            ratePerSec: 413_000,
+            startedUs: 0,
+            spec: { ratePerSec: 1_000_000 },
+          },
+        }),
+        Date.now() + ms,
+      );
+    const live = page.getByRole('list', { name: 'Running system problems' });
+    at(10_000, 20_000);
+    await expect
+      .element(live)
+      .toHaveTextContent(
+        /0\.8 s behind its schedule: a burst of 50,000 being sent by hand holds it back\./,
+      );
+    at(10_100);
+    await expect
+      .element(live)
+      .toHaveTextContent(/the burst of 50,000 sent by hand held it back, and it resumes\./);
+    // Three seconds on and still behind: the engine's limit again.
+    at(13_200);
+    await expect.element(live).toHaveTextContent(/0\.8 s behind its schedule: the engine takes /);
+  });
+
   it("says when a queue's lost messages are no longer held as dead letters", async () => {
     render(<ProblemsPanel />);
     store.getState().ingestSnapshot(

@@ -11,7 +11,7 @@ import { useWorkbench, workbenchStore } from '../../state/store';
 import { useEngine } from '../engineContext';
 import { formatCompact, formatCount, formatRate } from '../design/format';
 import { describeSpec, generatorSpecOf } from '../inject/generatorSpec';
-import { engineLimit, starting, useMeanWhenBehind } from '../live/engineLimit';
+import { engineLimit, heldBySend, starting, useMeanWhenBehind } from '../live/engineLimit';
 import { AT_ASKED } from '../../state/steadyRates';
 import { SUSTAINED_S } from '../../state/sustained';
 import { useAdapterLine } from '../gpu/adapter';
@@ -429,13 +429,15 @@ export function TrafficControl() {
   const nowUs = useWorkbench((s) => s.snapshot?.timeUs ?? 0);
   // The last burst sent by hand while the generator ran, once it is all in.
   const sent = useWorkbench((s) => s.sendEnded);
-  // Within 3 s (the mean's window) after a burst sent by hand, while the generator is still behind:
-  // the send held it back, not the engine's limit. The catch-up after it too, at any rate: below
-  // 10 K/s the surge had read bare ("3,529/s" beside 1,000/s asked), as chance might.
-  const resuming =
-    sent !== null &&
-    nowUs - sent.endedUs < SUSTAINED_S * 1_000_000 &&
-    (lagMs >= SHOWN_LAG_MS || actual > asked * CATCH_UP_RATIO);
+  // Within 3 s (the mean's window) after a burst sent by hand (`heldBySend`), while the generator
+  // is still behind: the send held it back, not the engine's limit. The catch-up after it too, at
+  // any rate: below 10 K/s the surge had read bare ("3,529/s" beside 1,000/s asked), as chance
+  // might.
+  const afterSend = useWorkbench(
+    (s) =>
+      s.snapshot !== null && !s.snapshot.sending && heldBySend(s.snapshot, s.sendEnded) !== null,
+  );
+  const resuming = afterSend && (lagMs >= SHOWN_LAG_MS || actual > asked * CATCH_UP_RATIO);
   // One state, derived once, the first that holds: what the badge reads, its hover and
   // `data-behind` follow from it.
   const state: keyof typeof BADGE_STATES = sending
