@@ -258,15 +258,28 @@ export function GraphCanvas({ highlightedEdges }: { highlightedEdges?: ReadonlyS
       }),
     [],
   );
+  // Whether the user's last press or focus move was in the graph. React Flow listens for Delete on
+  // the whole document and lets it through from any control but a text field: a node clicked,
+  // then Delete pressed on Inject's "Send one", deleted the node (QA). A press is counted as well
+  // as the focus: a click on a part of the Inspector that takes no focus leaves it on the page's
+  // body, and a selection box dragged from over a node's child leaves it where it was.
+  const inGraph = useRef(false);
+  useEffect(() => {
+    const note = (e: Event) => {
+      inGraph.current = e.target instanceof Node && wrapper.current?.contains(e.target) === true;
+    };
+    document.addEventListener('pointerdown', note, true);
+    document.addEventListener('focusin', note, true);
+    return () => {
+      document.removeEventListener('pointerdown', note, true);
+      document.removeEventListener('focusin', note, true);
+    };
+  }, []);
   const onBeforeDelete = useCallback(
     ({ nodes: dn, edges: de }: { nodes: FlowNode[]; edges: FlowEdge[] }) => {
-      // Focus in another region (a button of the dock, a tab, the toolbar, the Inspector): the key
-      // is not for the graph. React Flow listens on the whole document and lets Delete through
-      // from any control but a text field: a node clicked, then Delete pressed on Inject's
-      // "Send one", deleted the node (QA).
+      // The user was last in another region (the dock, the toolbar, the Inspector): not for the graph.
+      if (!inGraph.current) return Promise.resolve(false);
       const active = document.activeElement;
-      if (active && active !== document.body && !active.closest('.react-flow'))
-        return Promise.resolve(false);
       // The element itself, not one inside it: Backspace on a node's ▶ button is not meant for
       // the node.
       const focused = active?.matches('.react-flow__node[data-id], .react-flow__edge[data-id]')
