@@ -4,9 +4,10 @@ import { findType } from '../../state/edits';
 import type { HlcTimestamp } from '../../core';
 import { formatHlc, typeLabel } from '../live/labels';
 import { NO_DESTINATION, countOf, formatCount, formatMicros, routeText } from '../design/format';
-import './trace.css';
 import { RECEIPT_STATUSES } from '../../engine/protocol';
 import type { RouteConfig } from '../../core/config';
+import { HOST_KERNEL } from '../../core/host';
+import './trace.css';
 import { waitedBeforeEntryUs, type TraceHop } from '../../analysis/trace';
 import { describePath, isRefused, toHost, useOpenTrace, useTraceState } from './traceHighlight';
 
@@ -441,7 +442,7 @@ export function TracePanel() {
 function sizerTexts(config: RouteConfig): { type: string; to: string; status: string }[] {
   const longest = (texts: string[]) => texts.sort((a, b) => b.length - a.length).slice(0, 3);
   const types = longest(config.messageTypes.map((t) => t.name));
-  const tos = longest(['host', NO_DESTINATION, ...config.kernels.map((k) => k.id)]);
+  const tos = longest([HOST_KERNEL, NO_DESTINATION, ...config.kernels.map((k) => k.id)]);
   const statuses = longest([...RECEIPT_STATUSES]);
   return [0, 1, 2].map((i) => ({
     type: types[i] ?? '',
