@@ -32,14 +32,26 @@ export function adapterLine(s: GpuStatus): string {
     : `WebGPU adapter: ${name} (hardware).`;
 }
 
-export function useAdapterLine(): string | null {
-  const [line, setLine] = useState<string | null>(null);
+/** The page's adapter, null until known. */
+function useGpuStatus(): GpuStatus | null {
+  const [status, setStatus] = useState<GpuStatus | null>(null);
   useEffect(() => {
     let alive = true;
-    void pageGpuStatus().then((s) => alive && setLine(adapterLine(s)));
+    void pageGpuStatus().then((s) => alive && setStatus(s));
     return () => {
       alive = false;
     };
   }, []);
-  return line;
+  return status;
+}
+
+export function useAdapterLine(): string | null {
+  const status = useGpuStatus();
+  return status ? adapterLine(status) : null;
+}
+
+/** Whether the page's adapter is a software one (false until known, and without one). */
+export function useSoftwareAdapter(): boolean {
+  const status = useGpuStatus();
+  return status?.available === true && isSoftwareAdapter(status.adapter);
 }

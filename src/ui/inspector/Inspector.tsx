@@ -33,6 +33,7 @@ import { selectNode } from '../graph/view';
 import { applyRemoval, focusInspector } from './focus';
 import { undoRedoOf } from '../shell/undoKeys';
 import { forcedGpuWarning } from './backendWarning';
+import { useSoftwareAdapter } from '../gpu/adapter';
 import { KernelLine, KernelNow } from './KernelNow';
 import { RouteInspector } from './RouteInspector';
 import { BEHAVIOR_RULES } from './behaviors';
@@ -709,6 +710,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
   const [error, setError] = useState<FormError | null>(kept?.error ?? null);
   const errorId = useId();
   const formRef = useRefocusAfterApply();
+  const software = useSoftwareAdapter();
   const policyHintId = useId();
   const behaviorHintId = useId();
   const auto = useAutoApply(commit, kept !== null);
@@ -778,6 +780,7 @@ function KernelForm({ kernel }: { kernel: KernelDef }) {
         store.snapshot?.kernels.find((k) => k.id === kernel.id),
         draft.overflowPolicy,
         store.snapshot?.edges,
+        software,
       );
       if (warning)
         store.notify('warning', warning, {

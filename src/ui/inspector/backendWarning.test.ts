@@ -26,6 +26,24 @@ describe('forcedGpuWarning', () => {
     // 38 of 4,096.
     expect(forcedGpuWarning(at(238, 270, 1, 4096), 'deadLetter')).toBeNull();
   });
+  it('on a software adapter scales a measured rate up only to a few dozen rows, and warns unmeasured', () => {
+    // SwiftShader, measured at ~72 rows: its time grows with the rows (QA: 9,351/s read as
+    // 266 K/s at best, and a kernel forced there at 50 K/s lost a million messages unwarned).
+    expect(forcedGpuWarning(at(9_351, 50_000, 72, 4096), 'deadLetter')).toBeNull();
+    expect(forcedGpuWarning(at(9_351, 50_000, 72, 4096), 'deadLetter', [], true)).toBe(
+      'fraud_processor now runs on WebGPU, which measured 9,351/s for it at ~72 rows per batch, while 50.0\u202fK/s reach it: its queue will fill and its deadLetter policy applies (the newest are refused).',
+    );
+    // A row at a time at 1,000/s: up to a few dozen rows a batch costs about the same.
+    expect(forcedGpuWarning(at(238, 270, 1, 4096), 'deadLetter', [], true)).toBeNull();
+    // Not measured yet: said all the same, with the twin's rate.
+    const unmeasured = at(null, 50_000, 72, 4096);
+    unmeasured.placement.cpuRate = 8_750_000;
+    expect(forcedGpuWarning(unmeasured, 'deadLetter', [], true)).toBe(
+      'fraud_processor now runs on WebGPU, a software adapter on the CPU, not measured for it yet, while 50.0\u202fK/s reach it (its CPU twin measured 8.75\u202fM/s): a software adapter takes far fewer than a twin, and unless it keeps up its queue will fill and its deadLetter policy applies (the newest are refused).',
+    );
+    expect(forcedGpuWarning(at(null, 0), 'deadLetter', [], true)).toBeNull();
+  });
+
   it("reads what reaches the kernel from its types' edges, not only what it takes", () => {
     // Its dropOldest queue already full: it takes 5,057/s of the 49.9 K/s its route carries. The
     // kernel-to-kernel edge counts sends its type's edge counts already: not added.
