@@ -201,6 +201,36 @@ test.describe('route configs out and in', () => {
     );
   });
 
+  // A kernel removed under 50 K/s of its type's traffic: the dead-letter queue was full within
+  // 0.2 s and its letters pushed out for good, with only "− PatternCheck (1003) →
+  // pattern_detector" said.
+  test('the import preview says what live traffic will find no route', async ({ wb, page }) => {
+    await wb.openReady();
+    const config = await wb.config();
+    config.kernels = config.kernels.filter((k) => k.id !== 'pattern_detector');
+    config.routes = config.routes.filter((r) => r.kernelId !== 'pattern_detector');
+    await page.evaluate(() =>
+      window.workbench.startGenerator({
+        ratePerSec: 20_000,
+        seed: 7,
+        mix: [{ typeId: 1003, weight: 1 }],
+      }),
+    );
+    await page.getByRole('button', { name: 'Import…' }).click();
+    const imp = page.getByRole('dialog', { name: 'Import config' });
+    await imp.getByLabel('Config text').fill(JSON.stringify(config));
+    const note = imp.getByTestId('import-unrouted-traffic');
+    await expect(note).toContainText(
+      /Traffic that will find no route: PatternCheck \(1003\) at \d/,
+    );
+    await expect(note).toContainText(
+      /a NoRoute receipt and a dead letter: the 10,000-letter queue is full in [\d.]+ s, then each new letter pushes the oldest out for good/,
+    );
+    // Stopped, the warning goes with the traffic.
+    await page.evaluate(() => window.workbench.stopGenerator());
+    await expect(note).toBeHidden({ timeout: 5_000 });
+  });
+
   test('an invalid import lists every problem by path and changes nothing', async ({
     wb,
     page,

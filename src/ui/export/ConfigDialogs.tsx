@@ -1,6 +1,6 @@
 import * as Dialog from '@radix-ui/react-dialog';
-import { useLive } from '../../state/live';
-import { countOf, formatCount } from '../design/format';
+import { useLive, useLiveValue } from '../../state/live';
+import { countOf, formatCount, formatRate } from '../design/format';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import {
   EXPORT_FORMATS,
@@ -13,6 +13,8 @@ import {
   type ConfigDiff,
   type ExportFormat,
   type GeneratorPreset,
+  type RouteConfig,
+  u64Key,
 } from '../../core/config';
 import './dialogs.css';
 import { DiffView, typeNamer } from './DiffView';
@@ -321,23 +323,69 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
 /**
  * What an import does to the traffic of the kernels it removes, from the latest snapshot: their
  * queued messages become dead letters, and letters held for them fail as NotFound if redriven to
- * them (a redrive after such an import had failed all 1,904 letters with no word before).
+ * them (a redrive after such an import had failed all 1,904 letters with no word before); and to
+ * the live traffic of the types it leaves without a route, which then fails as NoRoute. A kernel
+ * removed under 50 K/s of its type's traffic had filled the 10,000-letter queue within 0.2 s, its
+ * held letters pushed out for good, with only "− PatternCheck (1003) → pattern_detector" said (QA).
  */
-function RemovedKernelsNote({ diff }: { diff: ConfigDiff }) {
+function RemovedKernelsNote({
+  diff,
+  next,
+  typeName,
+}: {
+  diff: ConfigDiff;
+  next: RouteConfig | null;
+  typeName: (key: string) => string | undefined;
+}) {
   const removed = new Set(diff.kernels.filter((c) => c.kind === 'removed').map((c) => c.key));
   const kernels = useLive((s) => s?.kernels ?? null);
+  const letterCapacity = useLive((s) => s?.deadLetters.capacity ?? 0);
+  const lettersHeld = useLive((s) => s?.deadLetters.count ?? 0);
+  // The types whose traffic reaches a kernel now and finds no route after the import, by rate.
+  const unrouted = useLiveValue((s) => {
+    if (!s || !next) return [];
+    const routed = new Set(next.routes.map((r) => u64Key(r.typeId)));
+    const byType = new Map<string, number>();
+    for (const e of s.edges) {
+      if (!e.source.startsWith('type:') || e.ratePerSec <= 0) continue;
+      const key = e.source.slice('type:'.length);
+      if (!routed.has(key)) byType.set(key, (byType.get(key) ?? 0) + Math.round(e.ratePerSec));
+    }
+    return [...byType].sort((a, b) => b[1] - a[1]);
+  });
   const hit = (kernels ?? []).filter(
     (k) => removed.has(k.id) && (k.lettersHeld > 0 || k.queued + k.inFlight > 0),
   );
-  if (hit.length === 0) return null;
+  if (hit.length === 0 && unrouted.length === 0) return null;
+  const lost = unrouted.reduce((sum, [, rate]) => sum + rate, 0);
+  const fillS = Math.max(0, letterCapacity - lettersHeld) / lost;
+  const fills =
+    letterCapacity === 0
+      ? ''
+      : fillS === 0
+        ? `: the ${formatCount(letterCapacity)}-letter queue is full, and each new letter pushes the oldest out for good`
+        : `: the ${formatCount(letterCapacity)}-letter queue is full in ${fillS < 0.1 ? 'under 0.1' : fillS < 10 ? fillS.toFixed(1) : formatCount(Math.round(fillS))} s, then each new letter pushes the oldest out for good`;
   return (
     <ul className="import-warnings" data-testid="import-removed-traffic">
+      {unrouted.length > 0 ? (
+        <li data-testid="import-unrouted-traffic">
+          ⚠ Traffic that will find no route:{' '}
+          {unrouted
+            .map(([key, rate]) => `${typeName(key) ?? key} (${key}) at ${formatRate(rate)}`)
+            .join(', ')}
+          , now. Each of those messages gets a NoRoute receipt and a dead letter{fills}. Route the
+          type to another kernel in this config, or stop the traffic first.
+        </li>
+      ) : null}
       {hit.map((k) => (
         <li key={k.id}>
           ⚠ Removing {k.id}:{' '}
           {[
-            k.queued + k.inFlight > 0
-              ? `its ${formatCount(k.queued + k.inFlight)} queued messages become dead letters (Unregistered)`
+            k.queued > 0
+              ? `its ${formatCount(k.queued)} queued messages become dead letters (Unregistered)`
+              : '',
+            k.inFlight > 0
+              ? `the ${formatCount(k.inFlight)} out on its GPU count as processed when they land (what they would emit is not sent)`
               : '',
             k.lettersHeld > 0
               ? `the ${formatCount(k.lettersHeld)} dead letters held for it will fail as NotFound if redriven to it: redrive them first, or to another kernel`
@@ -511,7 +559,13 @@ function ImportDialog({
       {diff ? (
         <DiffView diff={diff} typeName={typeNamer(current, result?.ok ? result.config : null)} />
       ) : null}
-      {diff ? <RemovedKernelsNote diff={diff} /> : null}
+      {diff ? (
+        <RemovedKernelsNote
+          diff={diff}
+          next={result?.ok ? result.config : null}
+          typeName={typeNamer(current, result?.ok ? result.config : null)}
+        />
+      ) : null}
       {preset ? (
         <p data-testid="import-preset">
           The link carries generator preset <strong>{preset.name}</strong> ({preset.ratePerSec}{' '}
