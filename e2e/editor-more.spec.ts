@@ -194,6 +194,11 @@ test.describe('route editor: more', () => {
     await expect
       .poll(async () => (await wb.config()).kernels.length)
       .toBe(experiment.kernels.length - 1);
+    // In the workspace open, and said so: no switch to "demo".
+    await expect(page.getByTestId('notices')).toContainText(
+      'Restored the demo\'s graph in workspace "experiment"',
+    );
+    await expect(page.getByLabel('Open workspace')).toHaveValue('experiment');
   });
 
   test('the inspector renames a kernel and its routes follow', async ({ wb, page }) => {

@@ -325,9 +325,11 @@ export function Toolbar() {
             <Menu.Item
               className="menu-item"
               onSelect={() =>
+                // In the workspace open now, whatever its name: "Restored the demo workspace"
+                // beside a selector still reading "qa-nopd" read as a switch to "demo" (QA).
                 s().replace(
                   demoConfig(),
-                  'Restored the demo workspace (undo brings your graph back).',
+                  `Restored the demo's graph in workspace "${s().workspaceName}" (undo brings your graph back).`,
                 )
               }
             >
