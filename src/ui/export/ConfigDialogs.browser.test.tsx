@@ -209,6 +209,21 @@ describe('Import dialog', () => {
   });
 });
 
+describe('Import of the config as it is', () => {
+  it('says nothing was imported, and makes no undo step', async () => {
+    render(<ConfigDialogs />);
+    const steps = store.getState().past.length;
+    const text = serializeConfig(store.getState().config, 'json');
+    store.getState().openDialog({ kind: 'import', text, source: 'file demo.json' });
+    await userEvent.click(dialog().getByRole('button', { name: 'Apply import' }));
+    await expect.poll(() => store.getState().dialog).toBeNull();
+    expect(store.getState().past.length).toBe(steps);
+    expect(store.getState().notices.at(-1)?.text).toBe(
+      'Nothing imported: the config is identical to the current one.',
+    );
+  });
+});
+
 describe('Import of a config without positions', () => {
   // 85 types with no layout stood in one column 9,350 px tall: fitted, a grey column of dots (QA).
   it('lays the graph out as it loads, in the import step: one undo goes back past both', async () => {

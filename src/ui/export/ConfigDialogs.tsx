@@ -587,6 +587,15 @@ function ImportDialog({
             const config = preset
               ? { ...result.config, generatorPresets: [...presets, preset] }
               : result.config;
+            // The config exported a moment ago, imported back: said, with no undo step that
+            // undoes nothing (QA).
+            if (serializeConfig(config, 'json') === serializeConfig(current, 'json')) {
+              workbenchStore()
+                .getState()
+                .notify('info', 'Nothing imported: the config is identical to the current one.');
+              discard();
+              return;
+            }
             const done = workbenchStore()
               .getState()
               .replace(
