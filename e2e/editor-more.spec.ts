@@ -201,6 +201,31 @@ test.describe('route editor: more', () => {
     await expect(page.getByLabel('Open workspace')).toHaveValue('experiment');
   });
 
+  // Two tabs on one workspace had overwritten each other's imports without a word.
+  test('a workspace changed in another tab is said, and Load it takes that version', async ({
+    wb,
+    page,
+  }) => {
+    await wb.open();
+    const other = await page.context().newPage();
+    await other.goto(page.url());
+    await other.waitForFunction(() => window.workbench?.snapshot() != null);
+    // A tab opening saves what it loaded: the same config, nothing said.
+    await page.waitForTimeout(500);
+    await expect(page.getByTestId('notices')).not.toContainText('another tab');
+    const changed = await wb.config();
+    changed.kernels = changed.kernels.filter((k) => k.id !== 'pattern_detector');
+    changed.routes = changed.routes.filter((r) => r.kernelId !== 'pattern_detector');
+    expect(await other.evaluate((c) => window.workbench.loadConfig(c).ok, changed)).toBe(true);
+    const notices = page.getByTestId('notices');
+    await expect(notices).toContainText('Workspace "demo" was changed in another tab.');
+    await notices.getByRole('button', { name: 'Load it' }).click();
+    await expect
+      .poll(async () => (await wb.config()).kernels.map((k) => k.id))
+      .toEqual(changed.kernels.map((k) => k.id));
+    await other.close();
+  });
+
   test('the inspector renames a kernel and its routes follow', async ({ wb, page }) => {
     await wb.open();
     await wb.kernelNode('aggregator').click();

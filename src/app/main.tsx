@@ -11,7 +11,7 @@ import { noticeText } from '../ui/gpu/placement';
 import { runBench } from '../gpu/check/checks';
 import { syncCommands } from '../state/engineSync';
 import { createEngineClient } from '../engine/client';
-import { initialWorkspace, workspaces } from '../state/workspaces';
+import { initialWorkspace, otherTabSaved, workspaces } from '../state/workspaces';
 import { installTestApi } from './testApi';
 import { installFaultHooks } from './faults';
 import { installLastSession } from './lastSession';
@@ -140,6 +140,7 @@ function flush() {
   workspaces.save();
 }
 window.addEventListener('pagehide', flush);
+window.addEventListener('storage', (e) => otherTabSaved(e.key, e.newValue));
 workspaces.save();
 
 installTestApi({ store, engine });

@@ -8,7 +8,7 @@ import { INVISIBLE_CHARS, LIMITS, parseConfig, type RouteConfig } from '../core/
 const PREFIX = 'rdw:v1:';
 const INDEX_KEY = `${PREFIX}index`;
 const CURRENT_KEY = `${PREFIX}current`;
-const workspaceKey = (name: string) => `${PREFIX}ws:${name}`;
+export const workspaceKey = (name: string) => `${PREFIX}ws:${name}`;
 
 export interface StorageLike {
   getItem(key: string): string | null;

@@ -9,9 +9,11 @@ import {
   loadCurrent,
   loadWorkspace,
   saveWorkspace,
+  workspaceKey,
   type StorageLike,
 } from './persistence';
 import { workbenchStore } from './store';
+import { sameValue } from './sameValue';
 
 export const DEMO_NAME = 'demo';
 
@@ -56,6 +58,40 @@ export function initialWorkspace(): { name: string; config: RouteConfig; warning
     ? null
     : 'Saved workspaces could not be read: this browser refuses local storage here, so workspaces last only while this tab is open. Export them to keep them.';
   return { name: DEMO_NAME, config: savedDemo(), warning: blocked };
+}
+
+/**
+ * Another tab saved the workspace open here (the `storage` event of `key`): said, with the way to
+ * take that version, since the next edit here saves over it. Two tabs on one workspace had
+ * overwritten each other's imports without a word, the last to save winning (QA).
+ */
+export function otherTabSaved(key: string | null, newValue: string | null): void {
+  const s = workbenchStore().getState();
+  const name = s.workspaceName;
+  if (key !== workspaceKey(name) || newValue === null) return;
+  // The same config (a tab opening saves what it loaded): nothing to say.
+  const theirs = loadWorkspace(storage(), name);
+  if (theirs.kind === 'loaded' && sameValue(theirs.config, s.config)) return;
+  s.notify(
+    'warning',
+    `Workspace "${name}" was changed in another tab. An edit here saves over that; Load it takes the other tab's version (Ctrl+Z brings this one back).`,
+    {
+      key: `other-tab:${name}`,
+      action: {
+        label: 'Load it',
+        altText: `Load workspace "${name}" as the other tab saved it`,
+        run: () => {
+          const now = workbenchStore().getState();
+          if (now.workspaceName !== name) return;
+          const outcome = loadWorkspace(storage(), name);
+          if (outcome.kind === 'loaded')
+            now.replace(outcome.config, `Loaded workspace "${name}" as the other tab saved it.`);
+          else
+            now.notify('error', `Workspace "${name}" as the other tab saved it could not be read.`);
+        },
+      },
+    },
+  );
 }
 
 export const workspaces = {

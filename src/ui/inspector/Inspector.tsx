@@ -33,6 +33,7 @@ import { selectNode } from '../graph/view';
 import { applyRemoval, focusInspector } from './focus';
 import { undoRedoOf } from '../shell/undoKeys';
 import { forcedGpuWarning } from './backendWarning';
+import { sameValue } from '../../state/sameValue';
 import { useSoftwareAdapter } from '../gpu/adapter';
 import { KernelLine, KernelNow } from './KernelNow';
 import { RouteInspector } from './RouteInspector';
@@ -1076,20 +1077,4 @@ function TextField(props: {
       ) : null}
     </>
   );
-}
-
-/**
- * Whether two config entries hold the same values, whatever the order of their keys (a type built
- * from the form lists its fields before its handler, one loaded after it); type ids may be bigints.
- */
-function sameValue(a: unknown, b: unknown): boolean {
-  const text = (x: unknown) =>
-    JSON.stringify(x, (_, v: unknown) =>
-      typeof v === 'bigint'
-        ? `${v}n`
-        : v !== null && typeof v === 'object' && !Array.isArray(v)
-          ? Object.fromEntries(Object.entries(v).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0)))
-          : v,
-    );
-  return a !== undefined && text(a) === text(b);
 }
