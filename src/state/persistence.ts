@@ -63,6 +63,16 @@ export function deleteWorkspace(storage: StorageLike, name: string): void {
   storage.setItem(INDEX_KEY, JSON.stringify(listWorkspaces(storage).filter((n) => n !== name)));
 }
 
+/**
+ * Saved text as a config, touching no storage: what this browser saved, a type id used twice
+ * (imported by an older build) loading, and Problems saying so, rather than the workspace going
+ * aside as corrupt.
+ */
+const lenient = { reusedTypeIds: 'allow', reusedFieldNames: 'allow' } as const;
+export function parseSaved(raw: string) {
+  return parseConfig(raw, lenient);
+}
+
 export function loadWorkspace(storage: StorageLike, name: string): LoadOutcome {
   let raw: string | null;
   try {
@@ -71,10 +81,7 @@ export function loadWorkspace(storage: StorageLike, name: string): LoadOutcome {
     raw = null;
   }
   if (raw === null) return { kind: 'empty' };
-  // What this browser saved: a type id used twice (imported by an older build) loads, and
-  // Problems says so, rather than the workspace going aside as corrupt.
-  const lenient = { reusedTypeIds: 'allow', reusedFieldNames: 'allow' } as const;
-  const result = parseConfig(raw, lenient);
+  const result = parseSaved(raw);
   if (result.ok) return { kind: 'loaded', name, config: result.config };
   // Saved before a rule was added (invisible characters in names, a generator preset past the
   // generator's limits): mended rather than moved aside, which had lost the workspace.

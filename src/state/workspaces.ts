@@ -8,6 +8,7 @@ import {
   listWorkspaces,
   loadCurrent,
   loadWorkspace,
+  parseSaved,
   saveWorkspace,
   workspaceKey,
   type StorageLike,
@@ -69,9 +70,12 @@ export function otherTabSaved(key: string | null, newValue: string | null): void
   const s = workbenchStore().getState();
   const name = s.workspaceName;
   if (key !== workspaceKey(name) || newValue === null) return;
+  // Read from the event, touching no storage (a text this build cannot read is left where it is),
+  // and kept: Load it takes this version, not whatever this tab saved since.
+  const theirs = parseSaved(newValue);
+  if (!theirs.ok) return;
   // The same config (a tab opening saves what it loaded): nothing to say.
-  const theirs = loadWorkspace(storage(), name);
-  if (theirs.kind === 'loaded' && sameValue(theirs.config, s.config)) return;
+  if (sameValue(theirs.config, s.config)) return;
   s.notify(
     'warning',
     `Workspace "${name}" was changed in another tab. An edit here saves over that; Load it takes the other tab's version (Ctrl+Z brings this one back).`,
@@ -82,12 +86,12 @@ export function otherTabSaved(key: string | null, newValue: string | null): void
         altText: `Load workspace "${name}" as the other tab saved it`,
         run: () => {
           const now = workbenchStore().getState();
-          if (now.workspaceName !== name) return;
-          const outcome = loadWorkspace(storage(), name);
-          if (outcome.kind === 'loaded')
-            now.replace(outcome.config, `Loaded workspace "${name}" as the other tab saved it.`);
-          else
-            now.notify('error', `Workspace "${name}" as the other tab saved it could not be read.`);
+          if (now.workspaceName !== name)
+            return now.notify(
+              'info',
+              `Not loaded: workspace "${now.workspaceName}" is open now, not "${name}".`,
+            );
+          now.replace(theirs.config, `Loaded workspace "${name}" as the other tab saved it.`);
         },
       },
     },

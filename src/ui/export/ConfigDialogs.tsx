@@ -18,6 +18,7 @@ import {
 } from '../../core/config';
 import './dialogs.css';
 import { DiffView, typeNamer } from './DiffView';
+import { sameValue } from '../../state/sameValue';
 import { looksLikeRust, looksLikeWgsl } from '../../interop/rust/detect';
 import type { RustReadResult, Unread } from '../../interop/rust/read';
 import { useWorkbench, workbenchStore } from '../../state/store';
@@ -347,18 +348,24 @@ function RemovedKernelsNote({
     const routed = new Set(next.routes.map((r) => u64Key(r.typeId)));
     const byType = new Map<string, number>();
     for (const e of s.edges) {
-      if (!e.source.startsWith('type:') || e.ratePerSec <= 0) continue;
+      if (!e.source.startsWith('type:')) continue;
       const key = e.source.slice('type:'.length);
-      if (!routed.has(key)) byType.set(key, (byType.get(key) ?? 0) + Math.round(e.ratePerSec));
+      if (!routed.has(key)) byType.set(key, (byType.get(key) ?? 0) + e.ratePerSec);
     }
-    return [...byType].sort((a, b) => b[1] - a[1]);
+    // Whole messages a second: a meter decaying after the last message (0.3/s) is not traffic.
+    return [...byType]
+      .map(([key, rate]) => [key, Math.round(rate)] as const)
+      .filter(([, rate]) => rate > 0)
+      .sort((a, b) => b[1] - a[1]);
   });
   const hit = (kernels ?? []).filter(
     (k) => removed.has(k.id) && (k.lettersHeld > 0 || k.queued + k.inFlight > 0),
   );
   if (hit.length === 0 && unrouted.length === 0) return null;
   const lost = unrouted.reduce((sum, [, rate]) => sum + rate, 0);
-  const fillS = Math.max(0, letterCapacity - lettersHeld) / lost;
+  // The removed kernels' queued messages become letters at once, at the import.
+  const room = letterCapacity - lettersHeld - hit.reduce((sum, k) => sum + k.queued, 0);
+  const fillS = lost > 0 ? Math.max(0, room) / lost : 0;
   const fills =
     letterCapacity === 0
       ? ''
@@ -589,7 +596,7 @@ function ImportDialog({
               : result.config;
             // The config exported a moment ago, imported back: said, with no undo step that
             // undoes nothing (QA).
-            if (serializeConfig(config, 'json') === serializeConfig(current, 'json')) {
+            if (sameValue(config, current)) {
               workbenchStore()
                 .getState()
                 .notify('info', 'Nothing imported: the config is identical to the current one.');

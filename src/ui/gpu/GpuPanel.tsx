@@ -1,8 +1,7 @@
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { GpuStatus } from '../../gpu';
-import { isSoftwareAdapter, pageGpuStatus } from './adapter';
+import { isSoftwareAdapter, useGpuStatus } from './adapter';
 import { useGpuBench, type ThroughputRow as BenchRow } from './benchContext';
 import { useLiveValue } from '../../state/live';
 import {
@@ -192,7 +191,7 @@ function ThroughputChart({ rows }: { rows: BenchRow[] }) {
 
 /** Which adapter runs the kernels, honestly; each kernel's backend; GPU vs CPU throughput. */
 export function GpuPanel() {
-  const [status, setStatus] = useState<GpuStatus | null>(null);
+  const status = useGpuStatus();
   const runBench = useGpuBench();
   const [rows, setRows] = useState<BenchRow[]>([]);
   const results = useRef<HTMLTableElement>(null);
@@ -219,13 +218,6 @@ export function GpuPanel() {
         switched: switchedAgo(k.placement.lastSwitchUs, s.timeUs),
       })) ?? [],
   );
-  useEffect(() => {
-    let alive = true;
-    void pageGpuStatus().then((s) => alive && setStatus(s));
-    return () => {
-      alive = false;
-    };
-  }, []);
 
   return (
     <div className="gpu-panel">

@@ -33,7 +33,7 @@ export function adapterLine(s: GpuStatus): string {
 }
 
 /** The page's adapter, null until known. */
-function useGpuStatus(): GpuStatus | null {
+export function useGpuStatus(): GpuStatus | null {
   const [status, setStatus] = useState<GpuStatus | null>(null);
   useEffect(() => {
     let alive = true;

@@ -42,6 +42,8 @@ describe('forcedGpuWarning', () => {
       'fraud_processor now runs on WebGPU, a software adapter on the CPU, not measured for it yet, while 50.0\u202fK/s reach it (its CPU twin measured 8.75\u202fM/s): a software adapter takes far fewer than a twin, and unless it keeps up its queue will fill and its deadLetter policy applies (the newest are refused).',
     );
     expect(forcedGpuWarning(at(null, 0), 'deadLetter', [], true)).toBeNull();
+    // A trickle a software adapter takes a row at a time: nothing said.
+    expect(forcedGpuWarning(at(null, 5_000, 1, 4096), 'deadLetter', [], true)).toBeNull();
   });
 
   it("reads what reaches the kernel from its types' edges, not only what it takes", () => {

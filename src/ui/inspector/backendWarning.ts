@@ -15,6 +15,12 @@ type KernelRow = EngineSnapshot['kernels'][number];
  * at ~3,800 rows.
  */
 const SOFTWARE_FLAT_ROWS = 32;
+/**
+ * What a software adapter takes at least, unmeasured (messages/s): 238/s a row at a time, up to
+ * `SOFTWARE_FLAT_ROWS` rows for about the same time. Below it, nothing is said of a kernel not
+ * measured yet.
+ */
+const SOFTWARE_UNMEASURED_FLOOR = 238 * SOFTWARE_FLAT_ROWS;
 
 /**
  * A warning when WebGPU cannot take what reaches the kernel now (the deliveries on its types'
@@ -48,7 +54,7 @@ export function forcedGpuWarning(
   const fills =
     `its queue will fill and its ${policy} policy applies ` +
     `(the newest ${policy === 'dropOldest' ? 'evict the oldest' : 'are refused'}).`;
-  if (gpu === null && software && now > 0)
+  if (gpu === null && software && now > SOFTWARE_UNMEASURED_FLOOR)
     return (
       `${k.id} now runs on WebGPU, a software adapter on the CPU, not measured for it yet, while ` +
       `${formatRate(now)} reach it` +
