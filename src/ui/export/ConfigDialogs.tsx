@@ -378,10 +378,10 @@ function RemovedKernelsNote({
         <li data-testid="import-unrouted-traffic">
           ⚠ Traffic that will find no route:{' '}
           {unrouted
-            .map(([key, rate]) => `${typeName(key) ?? key} (${key}) at ${formatRate(rate)}`)
+            .map(([key, rate]) => `${typeName(key) ?? key} (${key}) at ${formatRate(rate)} now`)
             .join(', ')}
-          , now. Each of those messages gets a NoRoute receipt and a dead letter{fills}. Route the
-          type to another kernel in this config, or stop the traffic first.
+          . Each of those messages gets a NoRoute receipt and a dead letter{fills}. Route the type
+          to another kernel in this config, or stop the traffic first.
         </li>
       ) : null}
       {hit.map((k) => (

@@ -263,6 +263,30 @@ describe('Problems panel', () => {
     await expect.element(page.getByTestId('problems-empty')).toBeVisible();
   });
 
+  it('names a forced WebGPU that does not keep up as the cause of the overflow, and the way out', async () => {
+    render(<ProblemsPanel />);
+    const row = kernelRow({ id: 'fraud_processor', dropped: 630_998, deadLettered: 630_998 });
+    store.getState().ingestSnapshot(
+      snapshot({
+        kernels: [
+          {
+            ...row,
+            backend: 'webgpu',
+            backpressure: true,
+            placement: { ...row.placement, mode: 'webgpu', gpuRate: 5_075, cpuRate: 3_680_000 },
+          },
+        ],
+        deadLetters: letterQueue(),
+      }),
+      Date.now(),
+    );
+    await expect
+      .element(page.getByRole('list', { name: 'Running system problems' }))
+      .toHaveTextContent(
+        /It is forced onto WebGPU, which does not keep up \(measured 5,075\/s\): its backend set to auto or cpu runs it on its CPU twin \(measured 3\.68\sM\/s\)\./,
+      );
+  });
+
   it('says a burst sent by hand holds the generator back, while it goes in and after', async () => {
     render(<ProblemsPanel />);
     const at = (ms: number, sent?: number) =>

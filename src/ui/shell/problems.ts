@@ -158,6 +158,11 @@ export function liveProblems(
             ? s.deadLetters.evicted > 0
               ? ' None of its letters is held now: pushed out of the full dead-letter queue, redriven or purged.'
               : ' No dead letter is held now: they were redriven or purged.'
+            : '') +
+          // Forced onto a WebGPU that does not keep up: the backend is why, and the way out. It
+          // had lost a million messages at 50 K/s on SwiftShader, nothing here naming WebGPU (QA).
+          (k.backpressure && k.backend === 'webgpu' && k.placement.mode === 'webgpu'
+            ? ` It is forced onto WebGPU, which does not keep up${k.placement.gpuRate !== null ? ` (measured ${formatRate(k.placement.gpuRate)})` : ''}: its backend set to auto or cpu runs it on its CPU twin${k.placement.cpuRate !== null ? ` (measured ${formatRate(k.placement.cpuRate)})` : ''}.`
             : ''),
         nodeId: kernelNodeId(k.id),
         ...(k.lettersHeld === 0 ? { settled: true as const } : {}),
