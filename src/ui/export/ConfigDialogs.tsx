@@ -366,12 +366,14 @@ function RemovedKernelsNote({
   // The removed kernels' queued messages become letters at once, at the import.
   const room = letterCapacity - lettersHeld - hit.reduce((sum, k) => sum + k.queued, 0);
   const fillS = lost > 0 ? Math.max(0, room) / lost : 0;
+  const full =
+    fillS === 0
+      ? 'is full, and'
+      : `is full in ${fillS < 0.1 ? 'under 0.1' : fillS < 10 ? fillS.toFixed(1) : formatCount(Math.round(fillS))} s, then`;
   const fills =
     letterCapacity === 0
       ? ''
-      : fillS === 0
-        ? `: the ${formatCount(letterCapacity)}-letter queue is full, and each new letter pushes the oldest out for good`
-        : `: the ${formatCount(letterCapacity)}-letter queue is full in ${fillS < 0.1 ? 'under 0.1' : fillS < 10 ? fillS.toFixed(1) : formatCount(Math.round(fillS))} s, then each new letter pushes the oldest out for good`;
+      : `: the ${formatCount(letterCapacity)}-letter queue ${full} each new letter pushes the oldest out for good`;
   return (
     <ul className="import-warnings" data-testid="import-removed-traffic">
       {unrouted.length > 0 ? (
@@ -441,6 +443,9 @@ function ImportDialog({
     () => (result?.ok ? diffConfigs(current, result.config) : null),
     [result, current],
   );
+  // The config the import would give, and the names of types in it or in the current one.
+  const next = result?.ok ? result.config : null;
+  const typeName = typeNamer(current, next);
   // Escape and ✕ keep what the box holds for the next Import…; Cancel and Apply let it go. Only
   // in a dialog opened without text of its own: a dropped file's or a share link's preview had
   // dropped, or overwritten, a draft it never showed.
@@ -563,16 +568,8 @@ function ImportDialog({
         </p>
       ) : null}
       {rust && result ? <UnreadList unread={unreadApart(result as RustReadResult)} /> : null}
-      {diff ? (
-        <DiffView diff={diff} typeName={typeNamer(current, result?.ok ? result.config : null)} />
-      ) : null}
-      {diff ? (
-        <RemovedKernelsNote
-          diff={diff}
-          next={result?.ok ? result.config : null}
-          typeName={typeNamer(current, result?.ok ? result.config : null)}
-        />
-      ) : null}
+      {diff ? <DiffView diff={diff} typeName={typeName} /> : null}
+      {diff ? <RemovedKernelsNote diff={diff} next={next} typeName={typeName} /> : null}
       {preset ? (
         <p data-testid="import-preset">
           The link carries generator preset <strong>{preset.name}</strong> ({preset.ratePerSec}{' '}

@@ -433,9 +433,9 @@ export function TrafficControl() {
   // is still behind: the send held it back, not the engine's limit. The catch-up after it too, at
   // any rate: below 10 K/s the surge had read bare ("3,529/s" beside 1,000/s asked), as chance
   // might.
+  // (While one is being sent the badge reads 'sending', first.)
   const afterSend = useWorkbench(
-    (s) =>
-      s.snapshot !== null && !s.snapshot.sending && heldBySend(s.snapshot, s.sendEnded) !== null,
+    (s) => s.snapshot !== null && heldBySend(s.snapshot, s.sendEnded) !== null,
   );
   const resuming = afterSend && (lagMs >= SHOWN_LAG_MS || actual > asked * CATCH_UP_RATIO);
   // One state, derived once, the first that holds: what the badge reads, its hover and

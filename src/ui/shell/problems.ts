@@ -186,18 +186,20 @@ export function liveProblems(
       });
   }
   const late = behindSchedule(s, mean, sendEnded);
-  if (late)
+  if (late) {
+    const behind = `The generator is ${(late.lagMs / 1000).toFixed(1)} s behind its schedule`;
     out.push({
       code: 'GeneratorBehind',
       until: 'when the generator is back on its schedule or stops',
       message:
         late.heldBySend !== null
           ? s.sending
-            ? `The generator is ${(late.lagMs / 1000).toFixed(1)} s behind its schedule: a burst of ${formatCount(late.heldBySend)} being sent by hand holds it back.`
-            : `The generator is ${(late.lagMs / 1000).toFixed(1)} s behind its schedule: the burst of ${formatCount(late.heldBySend)} sent by hand held it back, and it resumes.`
+            ? `${behind}: a burst of ${formatCount(late.heldBySend)} being sent by hand holds it back.`
+            : `${behind}: the burst of ${formatCount(late.heldBySend)} sent by hand held it back, and it resumes.`
           : late.catchingUp
-            ? `The generator is ${(late.lagMs / 1000).toFixed(1)} s behind its schedule, catching up: ${formatRate(late.actual)} enter, above the ${formatRate(late.asked)} asked.`
-            : `The generator is ${(late.lagMs / 1000).toFixed(1)} s behind its schedule: the engine takes ${formatRate(late.sustained)} of the ${formatRate(late.asked)} asked.`,
+            ? `${behind}, catching up: ${formatRate(late.actual)} enter, above the ${formatRate(late.asked)} asked.`
+            : `${behind}: the engine takes ${formatRate(late.sustained)} of the ${formatRate(late.asked)} asked.`,
     });
+  }
   return out;
 }
